@@ -1,0 +1,46 @@
+# lexkit: this Makefile only wraps CMake. Quick start: `make demo`, `make test`.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+TYPE       ?= Release
+PREFIX     ?= /usr/local
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_ARGS ?=
+
+.PHONY: all deps build demo test test-asan install bench eval clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh build
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(TYPE) -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_ARGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@bash scripts/demo.sh $(BUILD)/lexkit
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLEXKIT_SANITIZE=ON -DLEXKIT_WERROR=ON \
+	  -DCMAKE_C_FLAGS="-O1" $(CMAKE_ARGS)
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# Benchmarks and evaluations against the peers on ../shared data (not part of `make test`).
+bench: build
+	@bash scripts/deps.sh bench
+	@bash tests/bench/run_all.sh $(BUILD)/lexkit
+
+eval: bench
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,162 @@
+#define _POSIX_C_SOURCE 200809L
+#include "apps/cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int lk_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "lexkit %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'lexkit %s --help'.\n", cmd);
+    return LK_EXIT_USAGE;
+}
+
+int lk_cli_fail(const char *cmd, lk_status st, const lk_error *err)
+{
+    const char *msg = (err && err->msg[0]) ? err->msg : lk_status_str(st);
+    fprintf(stderr, "lexkit %s: %s\n", cmd, msg);
+    return LK_EXIT_FAIL;
+}
+
+bool lk_cli_long(const char *cmd, const char *opt, const char *val, long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    if (!val || !*val) {
+        lk_cli_usage_error(cmd, "%s: missing value", opt);
+        return false;
+    }
+    long v = strtol(val, &end, 10);
+    if (errno || *end || v < min || v > max) {
+        lk_cli_usage_error(cmd, "%s: '%s' is not an integer in [%ld, %ld]", opt, val, min, max);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool lk_cli_double(const char *cmd, const char *opt, const char *val, double min, double max,
+                   double *out)
+{
+    char *end;
+    errno = 0;
+    if (!val || !*val) {
+        lk_cli_usage_error(cmd, "%s: missing value", opt);
+        return false;
+    }
+    double v = strtod(val, &end);
+    if (errno || *end || !isfinite(v) || v < min || v > max) {
+        lk_cli_usage_error(cmd, "%s: '%s' is not a number in [%g, %g]", opt, val, min, max);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool lk_cli_range(const char *cmd, const char *opt, const char *val, long min, long max, long *a,
+                  long *b)
+{
+    char *end;
+    errno = 0;
+    if (!val || !*val) {
+        lk_cli_usage_error(cmd, "%s: missing value", opt);
+        return false;
+    }
+    long x = strtol(val, &end, 10), y;
+    if (errno || end == val) goto bad;
+    if (*end == '\0') {
+        y = x;
+    } else if (*end == ':') {
+        const char *s = end + 1;
+        y = strtol(s, &end, 10);
+        if (errno || end == s || *end) goto bad;
+    } else {
+        goto bad;
+    }
+    if (x < min || y > max || x > y) goto bad;
+    *a = x;
+    *b = y;
+    return true;
+bad:
+    lk_cli_usage_error(cmd, "%s: '%s' is not a range A:B with %ld <= A <= B <= %ld", opt, val, min,
+                       max);
+    return false;
+}
+
+double lk_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void lk_progress_init(lk_progress *p, const char *what, bool force, bool quiet)
+{
+    p->tty = isatty(STDERR_FILENO) != 0;
+    p->enabled = !quiet && (force || p->tty);
+    p->start = lk_now();
+    p->last = 0;
+    p->what = what;
+}
+
+static void fmt_eta(double s, char *buf, size_t n)
+{
+    if (!(s >= 0) || s > 1e7) {
+        snprintf(buf, n, "--");
+        return;
+    }
+    long t = (long)(s + 0.5);
+    if (t >= 3600) snprintf(buf, n, "%ldh%02ldm", t / 3600, (t / 60) % 60);
+    else snprintf(buf, n, "%ldm%02lds", t / 60, t % 60);
+}
+
+void lk_progress_update(lk_progress *p, double done, double total, const char *extra)
+{
+    if (!p || !p->enabled) return;
+    double now = lk_now();
+    if (now - p->last < 0.25) return;
+    p->last = now;
+    double el = now - p->start;
+    double rate = el > 0 ? done / el : 0;
+    char eta[32] = "--";
+    if (total > 0 && rate > 0) fmt_eta((total - done) / rate, eta, sizeof eta);
+    if (total > 0)
+        fprintf(stderr, "%s%5.1f%%  %.0f %s/s  ETA %s%s%s%s", p->tty ? "\r" : "",
+                100.0 * done / total, rate, p->what, eta, extra ? "  " : "", extra ? extra : "",
+                p->tty ? "\033[K" : "\n");
+    else
+        fprintf(stderr, "%s%.0f %s  %.0f %s/s%s%s%s", p->tty ? "\r" : "", done, p->what, rate,
+                p->what, extra ? "  " : "", extra ? extra : "", p->tty ? "\033[K" : "\n");
+    fflush(stderr);
+}
+
+void lk_progress_finish(lk_progress *p, double done, const char *extra)
+{
+    if (!p || !p->enabled) return;
+    double el = lk_now() - p->start;
+    fprintf(stderr, "%sdone: %.0f %s in %.1fs (%.0f %s/s)%s%s\n", p->tty ? "\r\033[K" : "", done,
+            p->what, el, el > 0 ? done / el : 0, p->what, extra ? "  " : "", extra ? extra : "");
+}
+
+void lk_cli_log(void *user, int level, const char *msg)
+{
+    lk_progress *p = user;
+    if (level == LK_LOG_PROGRESS) {
+        if (!p || !p->enabled) return;
+        fprintf(stderr, "%s%s%s", p->tty ? "\r" : "", msg, p->tty ? "\033[K" : "\n");
+        fflush(stderr);
+        return;
+    }
+    if (p && !p->enabled && level > LK_LOG_WARN) return;
+    if (p && p->tty && p->enabled) fputs("\r\033[K", stderr);
+    fprintf(stderr, "lexkit: %s\n", msg);
+}

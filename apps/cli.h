@@ -1,0 +1,60 @@
+/* cli.h: helpers shared by the lexkit subcommands: the command table entry, range-checked
+   number parsing, usage/exit conventions (0 ok, 1 failure, 2 usage) and progress output. */
+#ifndef LK_APPS_CLI_H
+#define LK_APPS_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "text/error.h"
+
+enum { LK_EXIT_OK = 0, LK_EXIT_FAIL = 1, LK_EXIT_USAGE = 2 };
+
+typedef struct {
+    const char *name;                  /* as typed: "eval-ir" */
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
+    const char *summary;               /* one line for `lexkit --help` */
+} lk_command;
+
+/* Print "lexkit CMD: message" to stderr and return LK_EXIT_USAGE. */
+int lk_cli_usage_error(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Print the library error (err->msg, or lk_status_str(st) when empty) as
+   "lexkit CMD: message" to stderr and return LK_EXIT_FAIL. */
+int lk_cli_fail(const char *cmd, lk_status st, const lk_error *err);
+
+/* Parse numbers with end-pointer and range checks; on failure print a usage error
+   naming `opt` and return false. */
+bool lk_cli_long(const char *cmd, const char *opt, const char *val, long min, long max, long *out);
+bool lk_cli_double(const char *cmd, const char *opt, const char *val, double min, double max,
+                   double *out);
+/* "A:B" with min <= A <= B <= max (a single "A" means A:A). */
+bool lk_cli_range(const char *cmd, const char *opt, const char *val, long min, long max, long *a,
+                  long *b);
+
+/* Progress reporting (apps only). Enabled when stderr is a terminal, or when forced with
+   --progress; --quiet disables it. */
+typedef struct {
+    bool enabled;
+    bool tty;
+    double start;     /* seconds */
+    double last;      /* last print */
+    const char *what; /* e.g. "tokens" */
+} lk_progress;
+
+void lk_progress_init(lk_progress *p, const char *what, bool force, bool quiet);
+/* done/total in units of `what` (total 0 = unknown); prints at most ~4 times a second. */
+void lk_progress_update(lk_progress *p, double done, double total, const char *extra);
+void lk_progress_finish(lk_progress *p, double done, const char *extra);
+/* An lk_log_fn that prints LK_LOG_PROGRESS messages through an lk_progress (user = lk_progress*)
+   and other levels as "lexkit: message" on stderr unless quiet. */
+void lk_cli_log(void *user, int level, const char *msg);
+
+double lk_now(void); /* monotonic seconds */
+
+#endif

@@ -1,0 +1,37 @@
+/* lexkit.c: main(): dispatch argv[1] to a subcommand from the generated table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "apps/cli.h"
+#include "commands.inc"
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: lexkit <command> [options]\n"
+                 "       lexkit <command> --help\n"
+                 "       lexkit --version\n\ncommands:\n");
+    for (size_t i = 0; lk_commands[i]; i++)
+        fprintf(out, "  %-14s %s\n", lk_commands[i]->name, lk_commands[i]->summary);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return LK_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return LK_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("lexkit %s\n", lk_version());
+        return LK_EXIT_OK;
+    }
+    for (size_t i = 0; lk_commands[i]; i++)
+        if (strcmp(lk_commands[i]->name, cmd) == 0) return lk_commands[i]->run(argc - 1, argv + 1);
+    fprintf(stderr, "lexkit: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return LK_EXIT_USAGE;
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages lexkit needs (as root), or print the apt-get line to run.
+# Usage: deps.sh build|bench
+set -eu
+build_pkgs="gcc make cmake pkg-config libutf8proc-dev uthash-dev libopenblas-dev libcmocka-dev libstemmer-dev python3 xz-utils"
+bench_pkgs="python3-sklearn python3-scipy python3-numpy python3-xapian python3-gensim fasttext python3-jieba python3-torch hyperfine time"
+want="$build_pkgs"
+[ "${1:-build}" = bench ] && want="$build_pkgs $bench_pkgs"
+missing=""
+for p in $want; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+  echo "lexkit: installing:$missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+else
+  echo "lexkit: missing packages; run:" >&2
+  echo "  sudo apt-get install -y$missing" >&2
+  exit 1
+fi

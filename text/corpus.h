@@ -1,0 +1,105 @@
+/* corpus.h: streaming readers for the corpus formats lexkit reads: documents (JSON Lines
+   with id/title/text, or plain text one document per line), CoNLL-U sentences and
+   `word/TAG` lines. Every reader validates UTF-8 and reports malformed input as
+   LK_ERR_PARSE "path:line:col: ...". Returned records are borrowed until the next call. */
+#ifndef LK_TEXT_CORPUS_H
+#define LK_TEXT_CORPUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "text/error.h"
+
+/* ---- documents ------------------------------------------------------------------- */
+
+typedef enum {
+    LK_DOCS_JSONL = 0, /* {"id": "...", "title": "...", "text": "..."}; other keys ignored */
+    LK_DOCS_TEXT,      /* one document per line, id = line number (1-based) as a string */
+} lk_docs_format;
+
+typedef struct {
+    const char *id;    /* NUL-terminated, unescaped UTF-8 */
+    size_t id_len;
+    const char *title; /* "" when absent */
+    size_t title_len;
+    const char *text;
+    size_t text_len;
+    int64_t line;      /* line number of the document in its file */
+} lk_doc;
+
+typedef struct lk_docs_reader lk_docs_reader;
+
+/* Open `path` ("-" = stdin). For JSONL, `id` (string; a JSON number is accepted and kept as
+   written) and `text` (string) are required; `title` is optional; unknown keys of any JSON
+   type are skipped. Blank lines are skipped. */
+lk_status lk_docs_open(const char *path, lk_docs_format fmt, lk_docs_reader **out, lk_error *err);
+
+/* Next document; *got is false at the end. */
+lk_status lk_docs_next(lk_docs_reader *r, lk_doc *doc, bool *got, lk_error *err);
+
+/* Bytes read so far and total size (0 if unknown), for progress. */
+uint64_t lk_docs_offset(const lk_docs_reader *r);
+uint64_t lk_docs_size(const lk_docs_reader *r);
+
+void lk_docs_free(lk_docs_reader *r); /* NULL is a no-op */
+
+/* Parse one JSON Lines object (no newline) into doc (strings point into scratch owned by
+   the caller-supplied reader state). Exposed for tests and for in-memory use: *col_out is
+   the 1-based code-point column of an error. */
+typedef struct lk_jsonl_scratch lk_jsonl_scratch;
+lk_status lk_jsonl_scratch_create(lk_jsonl_scratch **out);
+void lk_jsonl_scratch_free(lk_jsonl_scratch *s);
+lk_status lk_jsonl_parse_doc(lk_jsonl_scratch *s, const char *line, size_t len, lk_doc *doc,
+                             const char *path, int64_t lineno, lk_error *err);
+
+/* ---- tagged sentences (CoNLL-U and word/TAG) ---------------------------------------- */
+
+typedef struct {
+    const char *form;   /* FORM column (or the word of word/TAG) */
+    size_t form_len;
+    const char *upos;   /* UPOS column (or the TAG of word/TAG); "_" when empty */
+    const char *xpos;   /* XPOS column ("_" when absent; word/TAG: same as upos) */
+    const char *lemma;  /* LEMMA ("_" for word/TAG) */
+} lk_tagged_token;
+
+typedef struct {
+    lk_tagged_token *tokens; /* n tokens; only integer-ID rows (ranges and empty nodes skipped) */
+    size_t n;
+    const char *text;        /* "# text = ..." comment, or NULL */
+    const char *sent_id;     /* "# sent_id = ..." comment, or NULL */
+    int64_t line;            /* line of the sentence's first token */
+    const int64_t *token_lines; /* line number of each token (n entries) */
+} lk_sentence;
+
+typedef enum {
+    LK_TAGGED_CONLLU = 0, /* 10 tab-separated columns; blank line ends a sentence */
+    LK_TAGGED_SLASH,      /* one sentence per line: word/TAG word/TAG ... (split at last '/') */
+    LK_TAGGED_TOKENS,     /* one sentence per line, space-separated words, no tags (tags "_") */
+} lk_tagged_format;
+
+typedef struct lk_sentence_reader lk_sentence_reader;
+
+lk_status lk_sentence_reader_open(const char *path, lk_tagged_format fmt,
+                                  lk_sentence_reader **out, lk_error *err);
+
+/* Next sentence; *got is false at the end. A CoNLL-U line with other than 10 columns, a
+   non-numeric ID, an empty FORM, or a word/TAG item without '/' is LK_ERR_PARSE. */
+lk_status lk_sentence_next(lk_sentence_reader *r, lk_sentence *s, bool *got, lk_error *err);
+
+void lk_sentence_reader_free(lk_sentence_reader *r); /* NULL is a no-op */
+
+/* A whole tagged corpus in memory (for training): sentences own their strings. */
+typedef struct {
+    lk_sentence *sents;
+    size_t n_sents;
+    size_t n_tokens;
+    void *arena_; /* private */
+} lk_tagged_corpus;
+
+/* Read all sentences of `path`. Free with lk_tagged_corpus_free. */
+lk_status lk_tagged_corpus_load(const char *path, lk_tagged_format fmt, lk_tagged_corpus *out,
+                                lk_error *err);
+void lk_tagged_corpus_free(lk_tagged_corpus *c);
+
+#endif

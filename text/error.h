@@ -1,0 +1,79 @@
+/* error.h: status codes, error messages with file:line:col context, checked size
+   arithmetic and the logging callback type shared by every lexkit module.
+   The library never exits or prints; it returns an lk_status and fills an lk_error. */
+#ifndef LK_TEXT_ERROR_H
+#define LK_TEXT_ERROR_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    LK_OK = 0,
+    LK_ERR_NOMEM,  /* allocation failed */
+    LK_ERR_ARG,    /* the caller broke a documented precondition */
+    LK_ERR_IO,     /* open/read/write/fsync/rename failed; strerror text in msg */
+    LK_ERR_PARSE,  /* bad input text; msg starts with "path:line:col: " */
+    LK_ERR_FORMAT, /* bad magic, unsupported version, checksum mismatch */
+    LK_ERR_RANGE,  /* id or size out of range, overflow, buffer too small */
+    LK_ERR_STATE,  /* the operation is not valid now (e.g. training diverged) */
+} lk_status;
+
+#define LK_ERROR_MSG_MAX 512
+
+typedef struct {
+    lk_status code;
+    char msg[LK_ERROR_MSG_MAX];
+} lk_error;
+
+#define LK_ID_NONE ((int32_t)-1)
+
+/* Log levels for lk_log_fn. */
+enum { LK_LOG_ERROR = 0, LK_LOG_WARN = 1, LK_LOG_INFO = 2, LK_LOG_PROGRESS = 3 };
+
+/* Logging callback carried in configs; NULL means silent. */
+typedef void (*lk_log_fn)(void *user, int level, const char *msg);
+
+/* Short constant name of a status ("out of memory", ...). */
+const char *lk_status_str(lk_status s);
+
+/* Clear `err` (code LK_OK, empty message). err may be NULL. */
+void lk_error_clear(lk_error *err);
+
+/* Set code and printf-style message; returns `code`. err may be NULL. */
+lk_status lk_error_set(lk_error *err, lk_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Set LK_ERR_PARSE with message "path:line:col: ..." (line/col 1-based; a col <= 0 is
+   left out, giving "path:line: ..."). Returns LK_ERR_PARSE. err may be NULL. */
+lk_status lk_error_at(lk_error *err, const char *path, int64_t line, int64_t col,
+                      const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* Prepend "prefix" to an existing message (e.g. a path); keeps the code. */
+void lk_error_prefix(lk_error *err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* *out = a * b; LK_ERR_RANGE on overflow. */
+lk_status lk_mul_size(size_t a, size_t b, size_t *out);
+
+/* *out = a + b; LK_ERR_RANGE on overflow. */
+lk_status lk_add_size(size_t a, size_t b, size_t *out);
+
+/* Grow *buf (element size `elem`) so it holds at least `need` elements; *cap is updated.
+   Amortised doubling; LK_ERR_NOMEM / LK_ERR_RANGE on failure with *buf unchanged. */
+lk_status lk_grow(void **buf, size_t *cap, size_t need, size_t elem);
+
+/* Version string of the library, e.g. "0.1.0". */
+const char *lk_version(void);
+
+#endif

@@ -1,0 +1,521 @@
+#define _POSIX_C_SOURCE 200809L
+#include "text/fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define READ_CHUNK (1u << 16)
+
+struct lk_line_reader {
+    FILE *fp;
+    bool owns_fp;
+    char *path;
+    char *buf;       /* holds [start, end) unread bytes */
+    size_t cap, start, end;
+    bool eof;
+    bool first;      /* BOM check pending */
+    int64_t lineno;
+    uint64_t offset;
+    uint64_t size;
+};
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+static lk_status open_check(const char *path, FILE **out, lk_error *err)
+{
+    struct stat sb;
+    *out = NULL;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return lk_error_set(err, LK_ERR_IO, "%s: is a directory", path);
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return lk_error_set(err, LK_ERR_IO, "%s: %s", path, strerror(errno));
+    *out = fp;
+    return LK_OK;
+}
+
+lk_status lk_line_reader_from_file(FILE *fp, const char *name, lk_line_reader **out,
+                                   lk_error *err)
+{
+    *out = NULL;
+    lk_line_reader *r = calloc(1, sizeof *r);
+    if (!r) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    r->fp = fp;
+    r->path = dup_str(name ? name : "-");
+    r->cap = READ_CHUNK;
+    r->buf = malloc(r->cap + 1);
+    r->first = true;
+    if (!r->path || !r->buf) {
+        free(r->path);
+        free(r->buf);
+        free(r);
+        return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    }
+    struct stat sb;
+    if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode)) r->size = (uint64_t)sb.st_size;
+    *out = r;
+    return LK_OK;
+}
+
+lk_status lk_line_reader_open(const char *path, lk_line_reader **out, lk_error *err)
+{
+    *out = NULL;
+    if (!path || strcmp(path, "-") == 0) return lk_line_reader_from_file(stdin, "-", out, err);
+    FILE *fp;
+    lk_status st = open_check(path, &fp, err);
+    if (st != LK_OK) return st;
+    st = lk_line_reader_from_file(fp, path, out, err);
+    if (st != LK_OK) {
+        fclose(fp);
+        return st;
+    }
+    (*out)->owns_fp = true;
+    return LK_OK;
+}
+
+/* Read more bytes into the buffer, compacting and growing as needed. */
+static lk_status fill(lk_line_reader *r, lk_error *err)
+{
+    if (r->start > 0) {
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->end -= r->start;
+        r->start = 0;
+    }
+    if (r->cap - r->end < READ_CHUNK / 2) {
+        size_t ncap;
+        if (lk_mul_size(r->cap, 2, &ncap) != LK_OK)
+            return lk_error_set(err, LK_ERR_RANGE, "%s: line too long", r->path);
+        char *nb = realloc(r->buf, ncap + 1);
+        if (!nb) return lk_error_set(err, LK_ERR_NOMEM, "%s: out of memory", r->path);
+        r->buf = nb;
+        r->cap = ncap;
+    }
+    size_t got = fread(r->buf + r->end, 1, r->cap - r->end, r->fp);
+    if (got == 0) {
+        if (ferror(r->fp))
+            return lk_error_set(err, LK_ERR_IO, "%s: read error: %s", r->path, strerror(errno));
+        r->eof = true;
+    }
+    r->end += got;
+    return LK_OK;
+}
+
+lk_status lk_line_reader_next(lk_line_reader *r, const char **line, size_t *len, bool *got,
+                              lk_error *err)
+{
+    *got = false;
+    *line = NULL;
+    *len = 0;
+    size_t scan = r->start;
+    for (;;) {
+        if (r->first && (r->end - r->start >= 3 || r->eof)) {
+            r->first = false;
+            if (r->end - r->start >= 3 && memcmp(r->buf + r->start, "\xEF\xBB\xBF", 3) == 0) {
+                r->start += 3;
+                r->offset += 3;
+                if (scan < r->start) scan = r->start;
+            }
+        }
+        if (!r->first) {
+            char *nl = memchr(r->buf + scan, '\n', r->end - scan);
+            if (nl) {
+                size_t llen = (size_t)(nl - (r->buf + r->start));
+                char *s = r->buf + r->start;
+                r->offset += llen + 1;
+                r->start += llen + 1;
+                if (llen > 0 && s[llen - 1] == '\r') llen--;
+                s[llen] = '\0';
+                *line = s;
+                *len = llen;
+                *got = true;
+                r->lineno++;
+                return LK_OK;
+            }
+            if (r->eof) {
+                if (r->end == r->start) return LK_OK;
+                size_t llen = r->end - r->start;
+                char *s = r->buf + r->start;
+                r->offset += llen;
+                r->start = r->end;
+                if (llen > 0 && s[llen - 1] == '\r') llen--;
+                s[llen] = '\0';
+                *line = s;
+                *len = llen;
+                *got = true;
+                r->lineno++;
+                return LK_OK;
+            }
+        }
+        size_t consumed = scan - r->start;
+        lk_status st = fill(r, err);
+        if (st != LK_OK) return st;
+        scan = r->start + consumed;
+    }
+}
+
+int64_t lk_line_reader_lineno(const lk_line_reader *r) { return r->lineno; }
+uint64_t lk_line_reader_offset(const lk_line_reader *r) { return r->offset; }
+uint64_t lk_line_reader_size(const lk_line_reader *r) { return r->size; }
+const char *lk_line_reader_path(const lk_line_reader *r) { return r->path; }
+
+void lk_line_reader_free(lk_line_reader *r)
+{
+    if (!r) return;
+    if (r->owns_fp && r->fp) fclose(r->fp);
+    free(r->buf);
+    free(r->path);
+    free(r);
+}
+
+lk_status lk_read_file(const char *path, char **buf, size_t *len, lk_error *err)
+{
+    *buf = NULL;
+    *len = 0;
+    FILE *fp = stdin;
+    bool own = false;
+    if (path && strcmp(path, "-") != 0) {
+        lk_status st = open_check(path, &fp, err);
+        if (st != LK_OK) return st;
+        own = true;
+    } else {
+        path = "-";
+    }
+    size_t cap = READ_CHUNK, n = 0;
+    char *b = malloc(cap + 1);
+    lk_status st = LK_OK;
+    if (!b) { st = lk_error_set(err, LK_ERR_NOMEM, "%s: out of memory", path); goto done; }
+    for (;;) {
+        if (n == cap) {
+            if (lk_mul_size(cap, 2, &cap) != LK_OK) {
+                st = lk_error_set(err, LK_ERR_RANGE, "%s: file too large", path);
+                goto done;
+            }
+            char *nb = realloc(b, cap + 1);
+            if (!nb) { st = lk_error_set(err, LK_ERR_NOMEM, "%s: out of memory", path); goto done; }
+            b = nb;
+        }
+        size_t got = fread(b + n, 1, cap - n, fp);
+        n += got;
+        if (got == 0) {
+            if (ferror(fp)) st = lk_error_set(err, LK_ERR_IO, "%s: read error: %s", path, strerror(errno));
+            break;
+        }
+    }
+done:
+    if (own) fclose(fp);
+    if (st != LK_OK) {
+        free(b);
+        return st;
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    return LK_OK;
+}
+
+int64_t lk_utf8_column(const char *s, size_t off)
+{
+    int64_t col = 1;
+    for (size_t i = 0; i < off; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) col++;
+    return col;
+}
+
+/* ---- atomic write ---------------------------------------------------------------- */
+
+struct lk_atomic_file {
+    FILE *fp;
+    char *path;
+    char *tmp;
+    bool is_stdout;
+};
+
+lk_status lk_fsync_dir_of(const char *path, lk_error *err)
+{
+    char *d = dup_str(path);
+    if (!d) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    char *slash = strrchr(d, '/');
+    const char *dir = ".";
+    if (slash == d) dir = "/";
+    else if (slash) { *slash = '\0'; dir = d; }
+    int fd = open(dir, O_RDONLY);
+    lk_status st = LK_OK;
+    if (fd < 0) {
+        st = lk_error_set(err, LK_ERR_IO, "%s: %s", dir, strerror(errno));
+    } else {
+        /* Some file systems refuse fsync on directories (EINVAL); that is not a failure. */
+        if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
+            st = lk_error_set(err, LK_ERR_IO, "%s: fsync: %s", dir, strerror(errno));
+        close(fd);
+    }
+    free(d);
+    return st;
+}
+
+lk_status lk_atomic_open(const char *path, lk_atomic_file **out, lk_error *err)
+{
+    *out = NULL;
+    lk_atomic_file *f = calloc(1, sizeof *f);
+    if (!f) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    if (!path || strcmp(path, "-") == 0) {
+        f->fp = stdout;
+        f->is_stdout = true;
+        *out = f;
+        return LK_OK;
+    }
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        free(f);
+        return lk_error_set(err, LK_ERR_IO, "%s: is a directory", path);
+    }
+    size_t n = strlen(path);
+    f->path = dup_str(path);
+    f->tmp = malloc(n + 16);
+    if (!f->path || !f->tmp) {
+        free(f->path);
+        free(f->tmp);
+        free(f);
+        return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    }
+    memcpy(f->tmp, path, n);
+    memcpy(f->tmp + n, ".tmp.XXXXXX", 12);
+    int fd = mkstemp(f->tmp);
+    if (fd < 0) {
+        lk_status st = lk_error_set(err, LK_ERR_IO, "%s: cannot create temporary file: %s", path,
+                                    strerror(errno));
+        free(f->path);
+        free(f->tmp);
+        free(f);
+        return st;
+    }
+    /* mkstemp creates 0600; give the file the usual permissions (subject to umask). */
+    mode_t um = umask(0);
+    umask(um);
+    (void)fchmod(fd, 0666 & ~um);
+    f->fp = fdopen(fd, "wb");
+    if (!f->fp) {
+        lk_status st = lk_error_set(err, LK_ERR_IO, "%s: %s", f->tmp, strerror(errno));
+        close(fd);
+        unlink(f->tmp);
+        free(f->path);
+        free(f->tmp);
+        free(f);
+        return st;
+    }
+    *out = f;
+    return LK_OK;
+}
+
+FILE *lk_atomic_fp(lk_atomic_file *f) { return f->fp; }
+
+void lk_atomic_abort(lk_atomic_file *f)
+{
+    if (!f) return;
+    if (f->is_stdout) {
+        fflush(stdout);
+    } else {
+        if (f->fp) fclose(f->fp);
+        if (f->tmp) unlink(f->tmp);
+    }
+    free(f->path);
+    free(f->tmp);
+    free(f);
+}
+
+lk_status lk_atomic_commit(lk_atomic_file *f, lk_error *err)
+{
+    lk_status st = LK_OK;
+    if (f->is_stdout) {
+        if (fflush(stdout) != 0 || ferror(stdout))
+            st = lk_error_set(err, LK_ERR_IO, "standard output: write error: %s", strerror(errno));
+        free(f);
+        return st;
+    }
+    const char *step = "write";
+    if (fflush(f->fp) != 0 || ferror(f->fp)) goto werr;
+    step = "fsync";
+    if (fsync(fileno(f->fp)) != 0) goto werr;
+    step = "close";
+    {
+        FILE *fp = f->fp;
+        f->fp = NULL;
+        if (fclose(fp) != 0) goto werr;
+    }
+    step = "rename";
+    if (rename(f->tmp, f->path) != 0) goto werr;
+    st = lk_fsync_dir_of(f->path, err);
+    free(f->path);
+    free(f->tmp);
+    free(f);
+    return st;
+werr:
+    st = lk_error_set(err, LK_ERR_IO, "%s: %s failed: %s", f->path, step, strerror(errno));
+    lk_atomic_abort(f);
+    return st;
+}
+
+lk_status lk_write_atomic(const char *path, lk_write_fn fn, void *ctx, lk_error *err)
+{
+    lk_atomic_file *f;
+    lk_status st = lk_atomic_open(path, &f, err);
+    if (st != LK_OK) return st;
+    st = fn(f->fp, ctx, err);
+    if (st != LK_OK) {
+        lk_atomic_abort(f);
+        return st;
+    }
+    return lk_atomic_commit(f, err);
+}
+
+lk_status lk_fwrite_all(FILE *fp, const void *buf, size_t n, const char *what, lk_error *err)
+{
+    if (n && fwrite(buf, 1, n, fp) != n)
+        return lk_error_set(err, LK_ERR_IO, "%s: write error: %s", what ? what : "output",
+                            strerror(errno));
+    return LK_OK;
+}
+
+/* ---- CRC32 ---------------------------------------------------------------------- */
+
+/* Table for the reflected polynomial 0xEDB88320 (zlib's CRC-32). */
+static const uint32_t crc_table[256] = {
+    0x00000000u, 0x77073096u, 0xee0e612cu, 0x990951bau, 0x076dc419u, 0x706af48fu,
+    0xe963a535u, 0x9e6495a3u, 0x0edb8832u, 0x79dcb8a4u, 0xe0d5e91eu, 0x97d2d988u,
+    0x09b64c2bu, 0x7eb17cbdu, 0xe7b82d07u, 0x90bf1d91u, 0x1db71064u, 0x6ab020f2u,
+    0xf3b97148u, 0x84be41deu, 0x1adad47du, 0x6ddde4ebu, 0xf4d4b551u, 0x83d385c7u,
+    0x136c9856u, 0x646ba8c0u, 0xfd62f97au, 0x8a65c9ecu, 0x14015c4fu, 0x63066cd9u,
+    0xfa0f3d63u, 0x8d080df5u, 0x3b6e20c8u, 0x4c69105eu, 0xd56041e4u, 0xa2677172u,
+    0x3c03e4d1u, 0x4b04d447u, 0xd20d85fdu, 0xa50ab56bu, 0x35b5a8fau, 0x42b2986cu,
+    0xdbbbc9d6u, 0xacbcf940u, 0x32d86ce3u, 0x45df5c75u, 0xdcd60dcfu, 0xabd13d59u,
+    0x26d930acu, 0x51de003au, 0xc8d75180u, 0xbfd06116u, 0x21b4f4b5u, 0x56b3c423u,
+    0xcfba9599u, 0xb8bda50fu, 0x2802b89eu, 0x5f058808u, 0xc60cd9b2u, 0xb10be924u,
+    0x2f6f7c87u, 0x58684c11u, 0xc1611dabu, 0xb6662d3du, 0x76dc4190u, 0x01db7106u,
+    0x98d220bcu, 0xefd5102au, 0x71b18589u, 0x06b6b51fu, 0x9fbfe4a5u, 0xe8b8d433u,
+    0x7807c9a2u, 0x0f00f934u, 0x9609a88eu, 0xe10e9818u, 0x7f6a0dbbu, 0x086d3d2du,
+    0x91646c97u, 0xe6635c01u, 0x6b6b51f4u, 0x1c6c6162u, 0x856530d8u, 0xf262004eu,
+    0x6c0695edu, 0x1b01a57bu, 0x8208f4c1u, 0xf50fc457u, 0x65b0d9c6u, 0x12b7e950u,
+    0x8bbeb8eau, 0xfcb9887cu, 0x62dd1ddfu, 0x15da2d49u, 0x8cd37cf3u, 0xfbd44c65u,
+    0x4db26158u, 0x3ab551ceu, 0xa3bc0074u, 0xd4bb30e2u, 0x4adfa541u, 0x3dd895d7u,
+    0xa4d1c46du, 0xd3d6f4fbu, 0x4369e96au, 0x346ed9fcu, 0xad678846u, 0xda60b8d0u,
+    0x44042d73u, 0x33031de5u, 0xaa0a4c5fu, 0xdd0d7cc9u, 0x5005713cu, 0x270241aau,
+    0xbe0b1010u, 0xc90c2086u, 0x5768b525u, 0x206f85b3u, 0xb966d409u, 0xce61e49fu,
+    0x5edef90eu, 0x29d9c998u, 0xb0d09822u, 0xc7d7a8b4u, 0x59b33d17u, 0x2eb40d81u,
+    0xb7bd5c3bu, 0xc0ba6cadu, 0xedb88320u, 0x9abfb3b6u, 0x03b6e20cu, 0x74b1d29au,
+    0xead54739u, 0x9dd277afu, 0x04db2615u, 0x73dc1683u, 0xe3630b12u, 0x94643b84u,
+    0x0d6d6a3eu, 0x7a6a5aa8u, 0xe40ecf0bu, 0x9309ff9du, 0x0a00ae27u, 0x7d079eb1u,
+    0xf00f9344u, 0x8708a3d2u, 0x1e01f268u, 0x6906c2feu, 0xf762575du, 0x806567cbu,
+    0x196c3671u, 0x6e6b06e7u, 0xfed41b76u, 0x89d32be0u, 0x10da7a5au, 0x67dd4accu,
+    0xf9b9df6fu, 0x8ebeeff9u, 0x17b7be43u, 0x60b08ed5u, 0xd6d6a3e8u, 0xa1d1937eu,
+    0x38d8c2c4u, 0x4fdff252u, 0xd1bb67f1u, 0xa6bc5767u, 0x3fb506ddu, 0x48b2364bu,
+    0xd80d2bdau, 0xaf0a1b4cu, 0x36034af6u, 0x41047a60u, 0xdf60efc3u, 0xa867df55u,
+    0x316e8eefu, 0x4669be79u, 0xcb61b38cu, 0xbc66831au, 0x256fd2a0u, 0x5268e236u,
+    0xcc0c7795u, 0xbb0b4703u, 0x220216b9u, 0x5505262fu, 0xc5ba3bbeu, 0xb2bd0b28u,
+    0x2bb45a92u, 0x5cb36a04u, 0xc2d7ffa7u, 0xb5d0cf31u, 0x2cd99e8bu, 0x5bdeae1du,
+    0x9b64c2b0u, 0xec63f226u, 0x756aa39cu, 0x026d930au, 0x9c0906a9u, 0xeb0e363fu,
+    0x72076785u, 0x05005713u, 0x95bf4a82u, 0xe2b87a14u, 0x7bb12baeu, 0x0cb61b38u,
+    0x92d28e9bu, 0xe5d5be0du, 0x7cdcefb7u, 0x0bdbdf21u, 0x86d3d2d4u, 0xf1d4e242u,
+    0x68ddb3f8u, 0x1fda836eu, 0x81be16cdu, 0xf6b9265bu, 0x6fb077e1u, 0x18b74777u,
+    0x88085ae6u, 0xff0f6a70u, 0x66063bcau, 0x11010b5cu, 0x8f659effu, 0xf862ae69u,
+    0x616bffd3u, 0x166ccf45u, 0xa00ae278u, 0xd70dd2eeu, 0x4e048354u, 0x3903b3c2u,
+    0xa7672661u, 0xd06016f7u, 0x4969474du, 0x3e6e77dbu, 0xaed16a4au, 0xd9d65adcu,
+    0x40df0b66u, 0x37d83bf0u, 0xa9bcae53u, 0xdebb9ec5u, 0x47b2cf7fu, 0x30b5ffe9u,
+    0xbdbdf21cu, 0xcabac28au, 0x53b39330u, 0x24b4a3a6u, 0xbad03605u, 0xcdd70693u,
+    0x54de5729u, 0x23d967bfu, 0xb3667a2eu, 0xc4614ab8u, 0x5d681b02u, 0x2a6f2b94u,
+    0xb40bbe37u, 0xc30c8ea1u, 0x5a05df1bu, 0x2d02ef8du,
+};
+
+uint32_t lk_crc32(uint32_t crc, const void *buf, size_t n)
+{
+    const unsigned char *p = buf;
+    crc = ~crc;
+    for (size_t i = 0; i < n; i++) crc = crc_table[(crc ^ p[i]) & 0xFFu] ^ (crc >> 8);
+    return ~crc;
+}
+
+void lk_put_f32(unsigned char *p, float v)
+{
+    uint32_t u;
+    memcpy(&u, &v, 4);
+    lk_put_u32(p, u);
+}
+float lk_get_f32(const unsigned char *p)
+{
+    uint32_t u = lk_get_u32(p);
+    float v;
+    memcpy(&v, &u, 4);
+    return v;
+}
+void lk_put_f64(unsigned char *p, double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, 8);
+    lk_put_u64(p, u);
+}
+double lk_get_f64(const unsigned char *p)
+{
+    uint64_t u = lk_get_u64(p);
+    double v;
+    memcpy(&v, &u, 8);
+    return v;
+}
+
+/* ---- envelope -------------------------------------------------------------------- */
+
+lk_status lk_envelope_check(const unsigned char *buf, size_t n, const char magic[4],
+                            uint32_t max_version, const char *path, const unsigned char **payload,
+                            uint64_t *payload_len, uint32_t *version, uint32_t *flags,
+                            lk_error *err)
+{
+    if (n < 4 || memcmp(buf, magic, 4) != 0)
+        return lk_error_set(err, LK_ERR_FORMAT, "%s: not a lexkit %.4s file (bad magic)", path,
+                            magic);
+    if (n < LK_ENVELOPE_HEADER + 4)
+        return lk_error_set(err, LK_ERR_FORMAT, "%s: truncated file (%zu bytes)", path, n);
+    uint32_t ver = lk_get_u32(buf + 4);
+    if (ver == 0 || ver > max_version)
+        return lk_error_set(err, LK_ERR_FORMAT,
+                            "%s: written by a newer lexkit (format v%u, this build reads <= v%u)",
+                            path, ver, max_version);
+    uint64_t plen = lk_get_u64(buf + 12);
+    if (plen > n - LK_ENVELOPE_HEADER - 4)
+        return lk_error_set(err, LK_ERR_FORMAT,
+                            "%s: truncated file (payload says %llu bytes, %zu present)", path,
+                            (unsigned long long)plen, n - LK_ENVELOPE_HEADER - 4);
+    if (plen != n - LK_ENVELOPE_HEADER - 4)
+        return lk_error_set(err, LK_ERR_FORMAT, "%s: trailing bytes after payload", path);
+    uint32_t want = lk_get_u32(buf + LK_ENVELOPE_HEADER + plen);
+    uint32_t got = lk_crc32(0, buf, LK_ENVELOPE_HEADER + (size_t)plen);
+    if (want != got)
+        return lk_error_set(err, LK_ERR_FORMAT, "%s: checksum mismatch (file is corrupt)", path);
+    *payload = buf + LK_ENVELOPE_HEADER;
+    *payload_len = plen;
+    if (version) *version = ver;
+    if (flags) *flags = lk_get_u32(buf + 8);
+    return LK_OK;
+}
+
+lk_status lk_envelope_write(FILE *fp, const char magic[4], uint32_t version, uint32_t flags,
+                            const void *payload, uint64_t payload_len, lk_error *err)
+{
+    unsigned char hdr[LK_ENVELOPE_HEADER], tail[4];
+    memcpy(hdr, magic, 4);
+    lk_put_u32(hdr + 4, version);
+    lk_put_u32(hdr + 8, flags);
+    lk_put_u64(hdr + 12, payload_len);
+    uint32_t crc = lk_crc32(0, hdr, sizeof hdr);
+    crc = lk_crc32(crc, payload, (size_t)payload_len);
+    lk_put_u32(tail, crc);
+    lk_status st = lk_fwrite_all(fp, hdr, sizeof hdr, "header", err);
+    if (st == LK_OK) st = lk_fwrite_all(fp, payload, (size_t)payload_len, "payload", err);
+    if (st == LK_OK) st = lk_fwrite_all(fp, tail, 4, "checksum", err);
+    return st;
+}

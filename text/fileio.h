@@ -1,0 +1,127 @@
+/* fileio.h: safe file I/O shared by all modules: a streaming line reader (any line
+   length, CRLF, UTF-8 BOM, last line without newline), the one atomic-write helper
+   (temp file, fsync, rename, fsync dir), CRC32 and little-endian field encoding. */
+#ifndef LK_TEXT_FILEIO_H
+#define LK_TEXT_FILEIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "text/error.h"
+
+/* ---- line reader ------------------------------------------------------------ */
+
+typedef struct lk_line_reader lk_line_reader;
+
+/* Open `path` for reading lines; "-" or NULL reads standard input. A directory, a missing
+   or unreadable file gives LK_ERR_IO with "path: reason". */
+lk_status lk_line_reader_open(const char *path, lk_line_reader **out, lk_error *err);
+
+/* Read lines from an already open stream (not closed by lk_line_reader_free). `name` is
+   used in messages and is copied. */
+lk_status lk_line_reader_from_file(FILE *fp, const char *name, lk_line_reader **out,
+                                   lk_error *err);
+
+/* Next line without its "\n" or "\r\n"; a UTF-8 BOM at the start of the file is dropped.
+   *line is borrowed until the next call (it is NUL-terminated at line[*len]); *got is
+   false at end of input. Lines of any length are returned whole. */
+lk_status lk_line_reader_next(lk_line_reader *r, const char **line, size_t *len, bool *got,
+                              lk_error *err);
+
+/* 1-based number of the line last returned (0 before the first). */
+int64_t lk_line_reader_lineno(const lk_line_reader *r);
+
+/* Bytes consumed so far (for progress). */
+uint64_t lk_line_reader_offset(const lk_line_reader *r);
+
+/* Total size of the input in bytes if it is a regular file, else 0. */
+uint64_t lk_line_reader_size(const lk_line_reader *r);
+
+/* Name used in messages ("-" for stdin). Borrowed. */
+const char *lk_line_reader_path(const lk_line_reader *r);
+
+void lk_line_reader_free(lk_line_reader *r); /* NULL is a no-op; closes the file it opened */
+
+/* ---- whole files -------------------------------------------------------------- */
+
+/* Read a whole file ("-" = stdin) into a malloc'd buffer (NUL-terminated; *len excludes the
+   NUL). Free with free(). */
+lk_status lk_read_file(const char *path, char **buf, size_t *len, lk_error *err);
+
+/* Column (1-based, in code points) of byte offset `off` within line `s`. */
+int64_t lk_utf8_column(const char *s, size_t off);
+
+/* ---- atomic write ------------------------------------------------------------- */
+
+/* Writer callback: write the whole content to `fp`; return LK_OK or an error (with err). */
+typedef lk_status (*lk_write_fn)(FILE *fp, void *ctx, lk_error *err);
+
+/* Write `path` atomically: temp file beside it, fflush+fsync, rename, fsync dir.
+   On any failure the old file is untouched and the temp file is removed.
+   path "-" writes to standard output directly (no atomicity possible). */
+lk_status lk_write_atomic(const char *path, lk_write_fn fn, void *ctx, lk_error *err);
+
+/* The same protocol for writers that keep the FILE open across many calls:
+   lk_atomic_open gives a temp FILE beside `path`, lk_atomic_commit flushes, fsyncs and
+   renames it over `path`, lk_atomic_abort removes it. Both free `f`. */
+typedef struct lk_atomic_file lk_atomic_file;
+lk_status lk_atomic_open(const char *path, lk_atomic_file **out, lk_error *err);
+FILE *lk_atomic_fp(lk_atomic_file *f);
+lk_status lk_atomic_commit(lk_atomic_file *f, lk_error *err); /* frees f */
+void lk_atomic_abort(lk_atomic_file *f);                       /* frees f; NULL is a no-op */
+
+/* fsync the directory containing `path` (after a rename). */
+lk_status lk_fsync_dir_of(const char *path, lk_error *err);
+
+/* Checked fwrite: LK_ERR_IO with a message naming `what` on a short write. */
+lk_status lk_fwrite_all(FILE *fp, const void *buf, size_t n, const char *what, lk_error *err);
+
+/* ---- checksums and little-endian fields ----------------------------------------- */
+
+/* CRC-32 (IEEE 802.3, as zlib's crc32): start with crc = 0. */
+uint32_t lk_crc32(uint32_t crc, const void *buf, size_t n);
+
+static inline void lk_put_u32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16); p[3] = (unsigned char)(v >> 24);
+}
+static inline uint32_t lk_get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+           ((uint32_t)p[3] << 24);
+}
+static inline void lk_put_u64(unsigned char *p, uint64_t v)
+{
+    lk_put_u32(p, (uint32_t)v);
+    lk_put_u32(p + 4, (uint32_t)(v >> 32));
+}
+static inline uint64_t lk_get_u64(const unsigned char *p)
+{
+    return (uint64_t)lk_get_u32(p) | ((uint64_t)lk_get_u32(p + 4) << 32);
+}
+void lk_put_f32(unsigned char *p, float v);
+float lk_get_f32(const unsigned char *p);
+void lk_put_f64(unsigned char *p, double v);
+double lk_get_f64(const unsigned char *p);
+
+/* ---- the common binary envelope (STYLE 2.9) --------------------------------------
+   magic[4] | u32 version | u32 flags | u64 payload_bytes | payload | u32 crc32(all before) */
+
+#define LK_ENVELOPE_HEADER 20u
+
+/* Check an in-memory file image: magic, version <= max_version, payload size against
+   the bytes present, and CRC. On success *payload/*payload_len/*version/*flags are set
+   (payload points into buf). `path` is used in messages. */
+lk_status lk_envelope_check(const unsigned char *buf, size_t n, const char magic[4],
+                            uint32_t max_version, const char *path, const unsigned char **payload,
+                            uint64_t *payload_len, uint32_t *version, uint32_t *flags,
+                            lk_error *err);
+
+/* Write header + payload + crc to fp (payload in memory). */
+lk_status lk_envelope_write(FILE *fp, const char magic[4], uint32_t version, uint32_t flags,
+                            const void *payload, uint64_t payload_len, lk_error *err);
+
+#endif

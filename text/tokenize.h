@@ -1,0 +1,64 @@
+/* tokenize.h: the lexkit tokenizer: words (with optional inner apostrophes/hyphens),
+   numbers, punctuation, one token per Han character, emoji and symbols; optional NFKC and
+   lowercasing; byte offsets of every token into the input. Also a scikit-learn compatible
+   mode ((?u)\b\w\w+\b on lowercased text) and a whitespace mode for pre-segmented text.
+   A tokenizer holds scratch buffers: one per thread. */
+#ifndef LK_TEXT_TOKENIZE_H
+#define LK_TEXT_TOKENIZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "text/error.h"
+
+typedef enum {
+    LK_TOK_WORD = 0, /* letters (and marks), possibly with inner ' or - */
+    LK_TOK_NUMBER,   /* digits, with inner . or , between digits (3.14, 1,000) */
+    LK_TOK_PUNCT,    /* one punctuation character */
+    LK_TOK_HAN,      /* one Han character (or a segmented Chinese word) */
+    LK_TOK_SYMBOL,   /* one symbol or emoji (an emoji ZWJ sequence stays whole) */
+    LK_TOK_OTHER,
+} lk_token_kind;
+
+typedef enum {
+    LK_TOKMODE_LEXKIT = 0, /* the rules above */
+    LK_TOKMODE_SKLEARN,    /* scikit-learn default analyzer: lowercase, (?u)\b\w\w+\b */
+    LK_TOKMODE_SPACE,      /* pre-segmented: split on whitespace only */
+} lk_tok_mode;
+
+typedef struct {
+    lk_tok_mode mode;
+    bool lower;            /* case-fold tokens (default false; sklearn mode always lowers) */
+    bool nfkc;             /* NFKC-normalize tokens (full-width forms -> ASCII); default true */
+    bool keep_punct;       /* emit punctuation tokens (default true) */
+    bool keep_symbols;     /* emit symbol/emoji tokens (default true) */
+    bool keep_numbers;     /* emit number tokens (default true) */
+    bool inner_apostrophe; /* don't, O'Neil stay one word (default true) */
+    bool inner_hyphen;     /* e-mail, state-of-the-art stay one word (default true) */
+    bool han_chars;        /* each Han character is a token (default true); false keeps runs */
+} lk_tokenizer_config;
+
+typedef struct {
+    size_t start, len;    /* byte span in the input text */
+    const char *text;     /* token text after normalization (borrowed, NUL-terminated) */
+    size_t text_len;
+    lk_token_kind kind;
+} lk_token;
+
+/* Defaults: lexkit mode, nfkc on, lower off, everything kept, inner ' and - joined. */
+lk_tokenizer_config lk_tokenizer_config_default(void);
+
+typedef struct lk_tokenizer lk_tokenizer;
+
+lk_status lk_tokenizer_create(const lk_tokenizer_config *c, lk_tokenizer **out);
+void lk_tokenizer_free(lk_tokenizer *t); /* NULL is a no-op */
+
+/* Tokenize text[0..len) (UTF-8). On success *toks points to *n tokens, borrowed from the
+   tokenizer until its next call. Invalid UTF-8 gives LK_ERR_PARSE with a message
+   "COL: invalid UTF-8 byte 0xXX" (COL 1-based, in code points); callers prepend
+   "path:line:" with lk_error_prefix to get "path:line:col: ...". */
+lk_status lk_tokenize(lk_tokenizer *t, const char *text, size_t len, const lk_token **toks,
+                      size_t *n, lk_error *err);
+
+#endif

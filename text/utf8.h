@@ -1,0 +1,64 @@
+/* utf8.h: UTF-8 decoding and validation, character classes, NFKC and case folding.
+   normalize.c is the only file that includes utf8proc. All functions are thread-safe. */
+#ifndef LK_TEXT_UTF8_H
+#define LK_TEXT_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "text/error.h"
+
+/* Character classes used by the tokenizer. */
+typedef enum {
+    LK_CC_LETTER = 0, /* Unicode L* (except Han), plus combining marks M* */
+    LK_CC_NUMBER,     /* N* */
+    LK_CC_PUNCT,      /* P* */
+    LK_CC_HAN,        /* Han ideographs (CJK Unified Ideographs and extensions, compat.) */
+    LK_CC_SPACE,      /* Z*, and control whitespace (\t \n \r \v \f) */
+    LK_CC_SYMBOL,     /* S* (emoji, currency, math ...) */
+    LK_CC_MARK,       /* M* (combining marks; attach to the previous token) */
+    LK_CC_OTHER,      /* C* and unassigned */
+} lk_char_class;
+
+/* Decode one code point at s[0..len). Returns its byte length (1..4) and sets *cp, or 0 if
+   the bytes there are not valid UTF-8 (overlong, surrogate, > U+10FFFF, truncated). */
+size_t lk_utf8_decode(const char *s, size_t len, int32_t *cp);
+
+/* Encode cp into out (room for 4 bytes); returns the byte length (0 if cp is invalid). */
+size_t lk_utf8_encode(int32_t cp, char *out);
+
+/* True if s[0..len) is valid UTF-8. Otherwise false, with *bad_off the byte offset of the
+   first invalid byte (may be NULL). */
+bool lk_utf8_valid(const char *s, size_t len, size_t *bad_off);
+
+/* Validate a line of a file: LK_OK, or LK_ERR_PARSE with "path:line:col: invalid UTF-8
+   byte 0xXX" (col counted in code points, 1-based). */
+lk_status lk_utf8_check_line(const char *s, size_t len, const char *path, int64_t line,
+                             lk_error *err);
+
+/* Class of a code point. */
+lk_char_class lk_char_class_of(int32_t cp);
+
+/* True for Han ideographs (the unit of Chinese per-character tokens). */
+bool lk_is_han(int32_t cp);
+
+/* Normalization flags for lk_normalize. */
+enum {
+    LK_NORM_NFKC = 1u << 0,     /* compatibility composition: full-width -> ASCII, etc. */
+    LK_NORM_CASEFOLD = 1u << 1, /* Unicode full case folding (lowercase for comparison) */
+};
+
+/* Normalize src (valid UTF-8) into a malloc'd NUL-terminated string (free with free()).
+   Invalid UTF-8 gives LK_ERR_PARSE. */
+lk_status lk_normalize(const char *src, size_t len, unsigned flags, char **out, size_t *out_len,
+                       lk_error *err);
+
+/* Normalize into a caller buffer; LK_ERR_RANGE with *dst_len = needed size if too small. */
+lk_status lk_normalize_into(const char *src, size_t len, unsigned flags, char *dst,
+                            size_t dst_cap, size_t *dst_len, lk_error *err);
+
+/* Simple lowercase mapping of one code point (utf8proc_tolower). */
+int32_t lk_tolower(int32_t cp);
+
+#endif
