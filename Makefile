@@ -23,9 +23,11 @@ demo: build
 	@bash scripts/demo.sh $(BUILD)/lexkit
 
 test: build
+	@bash scripts/deps.sh test
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 test-asan: deps
+	@bash scripts/deps.sh test
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLEXKIT_SANITIZE=ON -DLEXKIT_WERROR=ON \
 	  -DCMAKE_C_FLAGS="-O1" $(CMAKE_ARGS)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Install the Debian 12 packages lexkit needs (as root), or print the apt-get line to run.
-# Usage: deps.sh build|bench
+# Usage: deps.sh build|test|bench   (each level includes the ones before it)
 set -eu
-build_pkgs="gcc make cmake pkg-config libutf8proc-dev uthash-dev libopenblas-dev libcmocka-dev libstemmer-dev python3 xz-utils"
-bench_pkgs="python3-sklearn python3-scipy python3-numpy python3-xapian python3-gensim fasttext python3-jieba python3-torch hyperfine time"
-want="$build_pkgs"
-[ "${1:-build}" = bench ] && want="$build_pkgs $bench_pkgs"
+build_pkgs="gcc make cmake pkg-config libutf8proc-dev uthash-dev libopenblas-dev libstemmer-dev xz-utils"
+# Tests: cmocka, and the peers that read lexkit's output formats (round trips).
+test_pkgs="libcmocka-dev python3 python3-numpy python3-scipy python3-gensim"
+bench_pkgs="python3-sklearn python3-xapian fasttext python3-jieba python3-torch hyperfine time"
+case "${1:-build}" in
+  build) want="$build_pkgs" ;;
+  test)  want="$build_pkgs $test_pkgs" ;;
+  bench) want="$build_pkgs $test_pkgs $bench_pkgs" ;;
+  *) echo "usage: deps.sh build|test|bench" >&2; exit 2 ;;
+esac
 missing=""
 for p in $want; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
