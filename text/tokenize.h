@@ -37,6 +37,7 @@ typedef struct {
     bool inner_apostrophe; /* don't, O'Neil stay one word (default true) */
     bool inner_hyphen;     /* e-mail, state-of-the-art stay one word (default true) */
     bool han_chars;        /* each Han character is a token (default true); false keeps runs */
+    bool keep_case;        /* sklearn mode only: don't lowercase (lowercase=False); default false */
 } lk_tokenizer_config;
 
 typedef struct {
