@@ -14,6 +14,8 @@
 
 #define ASCII_N 128
 #define HIGH_BITS 0x8080808080808080ull
+#define ALNUM_LETTER 1u
+#define ALNUM_DIGIT 2u
 
 /* Token classes of code points, after normalization. */
 typedef enum {
@@ -40,6 +42,7 @@ struct lk_tokenizer {
     unsigned char ascii_class[ASCII_N]; /* tclass of each ASCII byte */
     bool ascii_white[ASCII_N];          /* whitespace mode separators */
     bool ascii_word[ASCII_N];           /* Python's \w */
+    unsigned char ascii_alnum[256];     /* ALNUM_LETTER / ALNUM_DIGIT for ASCII, else 0 */
     lk_token *toks;
     size_t n_toks, cap_toks;
     char *arena; /* token texts, NUL-terminated */
@@ -141,6 +144,9 @@ lk_status lk_tokenizer_create(const lk_tokenizer_config *c, lk_tokenizer **out)
         t->ascii_class[b] = (unsigned char)uni_class(b);
         t->ascii_white[b] = b == ' ' || (b >= '\t' && b <= '\r') || (b >= 0x1C && b <= 0x1F);
         t->ascii_word[b] = py_word(b);
+        t->ascii_alnum[b] = (unsigned char)(t->ascii_class[b] == T_LETTER  ? ALNUM_LETTER
+                                            : t->ascii_class[b] == T_DIGIT ? ALNUM_DIGIT
+                                                                            : 0);
     }
     *out = t;
     return LK_OK;
@@ -343,6 +349,18 @@ static size_t scan_alnum(const lk_tokenizer *t, const char *s, size_t n, size_t 
     int32_t cp;
     size_t clen;
     while (i < n) {
+        /* Fast path: a run of ASCII letters and digits. */
+        size_t i0 = i;
+        unsigned seen = 0, a;
+        while (i < n && (a = t->ascii_alnum[(unsigned char)s[i]]) != 0) {
+            seen |= a;
+            i++;
+        }
+        if (i > i0) {
+            if (seen & ALNUM_LETTER) has_letter = true;
+            last = t->ascii_alnum[(unsigned char)s[i - 1]] == ALNUM_LETTER ? LETTER : DIGIT;
+        }
+        if (i >= n) break;
         tclass c = class_at(t, s, n, i, &cp, &clen);
         if (c == T_LETTER) {
             has_letter = true;

@@ -54,7 +54,8 @@ enum {
 lk_status lk_normalize(const char *src, size_t len, unsigned flags, char **out, size_t *out_len,
                        lk_error *err);
 
-/* Normalize into a caller buffer; LK_ERR_RANGE with *dst_len = needed size if too small. */
+/* Normalize into a caller buffer (NUL-terminated); *dst_len = the normalized length. If the
+   buffer has less than *dst_len + 1 bytes: LK_ERR_RANGE, nothing written. */
 lk_status lk_normalize_into(const char *src, size_t len, unsigned flags, char *dst,
                             size_t dst_cap, size_t *dst_len, lk_error *err);
 

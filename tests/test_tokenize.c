@@ -1,0 +1,435 @@
+/* Tests for text/tokenize.c: the lexkit, scikit-learn and whitespace modes. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/fileio.h"
+#include "text/tokenize.h"
+#include "text/utf8.h"
+
+#define JOIN_MAX 4096
+
+/* Tokenize s with config c; return the token texts joined with '|' (static buffer), and
+   check that every span lies inside s and that spans are in order. */
+static const char *join_cfg(const lk_tokenizer_config *c, const char *s)
+{
+    static char buf[JOIN_MAX];
+    lk_tokenizer *t = NULL;
+    const lk_token *toks;
+    size_t n, len = strlen(s), pos = 0, prev_start = 0;
+    lk_error err;
+    assert_int_equal(lk_tokenizer_create(c, &t), LK_OK);
+    assert_int_equal(lk_tokenize(t, s, len, &toks, &n, &err), LK_OK);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        assert_true(toks[i].start + toks[i].len <= len);
+        assert_true(toks[i].len > 0);
+        assert_true(toks[i].start >= prev_start);
+        prev_start = toks[i].start;
+        assert_int_equal(strlen(toks[i].text), toks[i].text_len);
+        int w = snprintf(buf + pos, JOIN_MAX - pos, "%s%s", i ? "|" : "", toks[i].text);
+        assert_true(w > 0 && (size_t)w < JOIN_MAX - pos);
+        pos += (size_t)w;
+    }
+    lk_tokenizer_free(t);
+    return buf;
+}
+
+static const char *join(const char *s)
+{
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    return join_cfg(&c, s);
+}
+
+/* Tokenize with c and return the tokens (copied) in *out; caller frees. */
+static size_t tokens_of(const lk_tokenizer_config *c, const char *s, lk_token **out)
+{
+    lk_tokenizer *t = NULL;
+    const lk_token *toks;
+    size_t n;
+    lk_error err;
+    assert_int_equal(lk_tokenizer_create(c, &t), LK_OK);
+    assert_int_equal(lk_tokenize(t, s, strlen(s), &toks, &n, &err), LK_OK);
+    *out = calloc(n + 1, sizeof **out);
+    for (size_t i = 0; i < n; i++) {
+        (*out)[i] = toks[i];
+        (*out)[i].text = strdup(toks[i].text);
+    }
+    lk_tokenizer_free(t);
+    return n;
+}
+
+static void free_tokens(lk_token *toks, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free((char *)toks[i].text);
+    free(toks);
+}
+
+static void check_span(const lk_token *tok, size_t start, size_t len, const char *text,
+                       lk_token_kind kind)
+{
+    assert_int_equal(tok->start, start);
+    assert_int_equal(tok->len, len);
+    assert_string_equal(tok->text, text);
+    assert_int_equal(tok->kind, kind);
+}
+
+static void test_english_contractions_hyphens(void **state)
+{
+    (void)state;
+    assert_string_equal(join("Don't stop-me now, O'Neil's e-mail."),
+                        "Don't|stop-me|now|,|O'Neil's|e-mail|.");
+    assert_string_equal(join("don\xE2\x80\x99t"), "don\xE2\x80\x99t"); /* curly apostrophe */
+    assert_string_equal(join("dogs' 'quoted' -x- a--b"), "dogs|'|'|quoted|'|-|x|-|a|-|-|b");
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    c.inner_apostrophe = false;
+    c.inner_hyphen = false;
+    assert_string_equal(join_cfg(&c, "Don't stop-me"), "Don|'|t|stop|-|me");
+}
+
+static void test_numbers(void **state)
+{
+    (void)state;
+    assert_string_equal(join("3.14 1,000 2,5. 1.2.3 v1.2 -5 mp3 3D 1st"),
+                        "3.14|1,000|2,5|.|1.2.3|v1|.|2|-|5|mp3|3D|1st");
+    lk_token *toks;
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    size_t n = tokens_of(&c, "pi=3.14", &toks);
+    assert_int_equal(n, 3);
+    check_span(&toks[0], 0, 2, "pi", LK_TOK_WORD);
+    check_span(&toks[1], 2, 1, "=", LK_TOK_SYMBOL);
+    check_span(&toks[2], 3, 4, "3.14", LK_TOK_NUMBER);
+    free_tokens(toks, n);
+}
+
+static void test_url_like(void **state)
+{
+    (void)state;
+    assert_string_equal(join("see http://example.com/a?b=1 or me@x.org #tag"),
+                        "see|http|:|/|/|example|.|com|/|a|?|b|=|1|or|me|@|x|.|org|#|tag");
+}
+
+static void test_filters(void **state)
+{
+    (void)state;
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    c.keep_punct = false;
+    c.keep_numbers = false;
+    c.keep_symbols = false;
+    assert_string_equal(join_cfg(&c, "Hi, 3 cats + 2 dogs! mp3 \xF0\x9F\x98\x80"), "Hi|cats|dogs|mp3");
+}
+
+static void test_mixed_chinese(void **state)
+{
+    (void)state;
+    const char *s = "我爱北京天安门 and NLP!";
+    assert_string_equal(join(s), "我|爱|北|京|天|安|门|and|NLP|!");
+    lk_token *toks;
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    size_t n = tokens_of(&c, s, &toks);
+    assert_int_equal(n, 10);
+    check_span(&toks[0], 0, 3, "我", LK_TOK_HAN);
+    check_span(&toks[6], 18, 3, "门", LK_TOK_HAN);
+    check_span(&toks[7], 22, 3, "and", LK_TOK_WORD);
+    check_span(&toks[8], 26, 3, "NLP", LK_TOK_WORD);
+    check_span(&toks[9], 29, 1, "!", LK_TOK_PUNCT);
+    free_tokens(toks, n);
+    c.han_chars = false;
+    assert_string_equal(join_cfg(&c, s), "我爱北京天安门|and|NLP|!");
+    assert_string_equal(join("中文，很难。Chinese中文"), "中|文|,|很|难|。|Chinese|中|文");
+    /* Japanese: Han one by one, a kana run is one word. */
+    assert_string_equal(join("日本語のテキストです"), "日|本|語|のテキストです");
+}
+
+static void test_full_width(void **state)
+{
+    (void)state;
+    /* ＡＢＣ１２３，ｄｅｆ！ : 3 bytes per character. */
+    const char *s = "\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93"
+                    "\xEF\xBC\x8C\xEF\xBD\x84\xEF\xBD\x85\xEF\xBD\x86\xEF\xBC\x81";
+    lk_token *toks;
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    size_t n = tokens_of(&c, s, &toks);
+    assert_int_equal(n, 4);
+    check_span(&toks[0], 0, 18, "ABC123", LK_TOK_WORD);
+    check_span(&toks[1], 18, 3, ",", LK_TOK_PUNCT);
+    check_span(&toks[2], 21, 9, "def", LK_TOK_WORD);
+    check_span(&toks[3], 30, 3, "!", LK_TOK_PUNCT);
+    free_tokens(toks, n);
+    c.lower = true;
+    assert_string_equal(join_cfg(&c, s), "abc123|,|def|!");
+    c.nfkc = false;
+    c.lower = false;
+    assert_string_equal(join_cfg(&c, s), "\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3\xEF\xBC\x91\xEF\xBC"
+                                         "\x92\xEF\xBC\x93|\xEF\xBC\x8C|\xEF\xBD\x84\xEF\xBD\x85"
+                                         "\xEF\xBD\x86|\xEF\xBC\x81");
+    /* Half-width katakana with voiced marks: ｶﾞｷﾞ -> ガギ. */
+    n = tokens_of(&(lk_tokenizer_config){.mode = LK_TOKMODE_LEXKIT, .nfkc = true},
+                  "x \xEF\xBD\xB6\xEF\xBE\x9E\xEF\xBD\xB7\xEF\xBE\x9E y", &toks);
+    assert_int_equal(n, 3);
+    check_span(&toks[1], 2, 12, "\xE3\x82\xAC\xE3\x82\xAE", LK_TOK_WORD);
+    check_span(&toks[2], 15, 1, "y", LK_TOK_WORD);
+    free_tokens(toks, n);
+    /* Classified after NFKC: superscript two and a circled one are digits of a number. */
+    assert_string_equal(join("x\xC2\xB2 \xE2\x91\xA0\xE2\x91\xA1"), "x2|12");
+}
+
+static void test_emoji(void **state)
+{
+    (void)state;
+    /* family (ZWJ sequence), thumbs up + skin tone, two flags, heart + VS16 */
+    const char *family = "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7";
+    const char *thumb = "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD";
+    const char *us = "\xF0\x9F\x87\xBA\xF0\x9F\x87\xB8", *fr = "\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7";
+    const char *heart = "\xE2\x9D\xA4\xEF\xB8\x8F";
+    char s[256], want[256];
+    snprintf(s, sizeof s, "hi %s %s%s%s!%s", family, thumb, us, fr, heart);
+    snprintf(want, sizeof want, "hi|%s|%s|%s|%s|!|%s", family, thumb, us, fr, heart);
+    assert_string_equal(join(s), want);
+    lk_token *toks;
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    size_t n = tokens_of(&c, s, &toks);
+    assert_int_equal(n, 7);
+    check_span(&toks[1], 3, 18, family, LK_TOK_SYMBOL);
+    check_span(&toks[2], 22, 8, thumb, LK_TOK_SYMBOL);
+    check_span(&toks[3], 30, 8, us, LK_TOK_SYMBOL);
+    check_span(&toks[4], 38, 8, fr, LK_TOK_SYMBOL);
+    check_span(&toks[5], 46, 1, "!", LK_TOK_PUNCT);
+    check_span(&toks[6], 47, 6, heart, LK_TOK_SYMBOL);
+    free_tokens(toks, n);
+    /* Symbols are one per token; an emoji glued to words splits them. */
+    assert_string_equal(join("a\xF0\x9F\x98\x80" "b $5 \xE2\x82\xAC"), "a|\xF0\x9F\x98\x80|b|$|5|\xE2\x82\xAC");
+}
+
+static void test_combining_marks(void **state)
+{
+    (void)state;
+    lk_token *toks;
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    /* e + U+0301 composes under NFKC; the span covers both input code points. */
+    size_t n = tokens_of(&c, "cafe\xCC\x81 ok", &toks);
+    assert_int_equal(n, 2);
+    check_span(&toks[0], 0, 6, "caf\xC3\xA9", LK_TOK_WORD);
+    check_span(&toks[1], 7, 2, "ok", LK_TOK_WORD);
+    free_tokens(toks, n);
+    c.nfkc = false;
+    n = tokens_of(&c, "cafe\xCC\x81 ok", &toks);
+    check_span(&toks[0], 0, 6, "cafe\xCC\x81", LK_TOK_WORD);
+    free_tokens(toks, n);
+    /* A mark attaches to a punctuation or Han token; a leading mark is dropped. */
+    c.nfkc = true;
+    assert_string_equal(join_cfg(&c, "!\xCC\x81 \xCC\x81x \xE4\xB8\xAD\xEF\xB8\x80"),
+                        "!\xCC\x81|x|\xE4\xB8\xAD\xEF\xB8\x80");
+    /* Hindi: vowel signs (Mc/Mn) stay inside the word. */
+    assert_string_equal(join("\xE0\xA4\xB9\xE0\xA4\xBF\xE0\xA4\xA8\xE0\xA5\x8D\xE0\xA4\xA6\xE0\xA5\x80 x"),
+                        "\xE0\xA4\xB9\xE0\xA4\xBF\xE0\xA4\xA8\xE0\xA5\x8D\xE0\xA4\xA6\xE0\xA5\x80|x");
+}
+
+static void test_greek_cyrillic(void **state)
+{
+    (void)state;
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    c.lower = true;
+    /* ΟΔΥΣΣΕΥΣ Привет, МИР! -> full case folding (final sigma folds to σ) */
+    assert_string_equal(join_cfg(&c, "\xCE\x9F\xCE\x94\xCE\xA5\xCE\xA3\xCE\xA3\xCE\x95\xCE\xA5\xCE\xA3 "
+                                     "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82, \xD0\x9C\xD0\x98\xD0\xA0!"),
+                        "\xCE\xBF\xCE\xB4\xCF\x85\xCF\x83\xCF\x83\xCE\xB5\xCF\x85\xCF\x83|"
+                        "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82|,|\xD0\xBC\xD0\xB8\xD1\x80|!");
+    assert_string_equal(join_cfg(&c, "Stra\xC3\x9F" "e HELLO"), "strasse|hello");
+}
+
+static void test_lower_offsets_ascii(void **state)
+{
+    (void)state;
+    lk_token *toks;
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    c.lower = true;
+    size_t n = tokens_of(&c, "  Hello World", &toks);
+    assert_int_equal(n, 2);
+    check_span(&toks[0], 2, 5, "hello", LK_TOK_WORD);
+    check_span(&toks[1], 8, 5, "world", LK_TOK_WORD);
+    free_tokens(toks, n);
+    /* The same text with one non-ASCII character takes the normalizing path. */
+    n = tokens_of(&c, "  Hello World \xC3\x89T\xC3\x89", &toks);
+    assert_int_equal(n, 3);
+    check_span(&toks[0], 2, 5, "hello", LK_TOK_WORD);
+    check_span(&toks[1], 8, 5, "world", LK_TOK_WORD);
+    check_span(&toks[2], 14, 5, "\xC3\xA9t\xC3\xA9", LK_TOK_WORD);
+    free_tokens(toks, n);
+}
+
+static void test_invalid_utf8(void **state)
+{
+    (void)state;
+    lk_tokenizer_config modes[3] = {lk_tokenizer_config_default(), lk_tokenizer_config_default(),
+                                    lk_tokenizer_config_default()};
+    modes[1].mode = LK_TOKMODE_SKLEARN;
+    modes[2].mode = LK_TOKMODE_SPACE;
+    for (int m = 0; m < 3; m++) {
+        lk_tokenizer *t = NULL;
+        const lk_token *toks;
+        size_t n = 5;
+        lk_error err;
+        assert_int_equal(lk_tokenizer_create(&modes[m], &t), LK_OK);
+        assert_int_equal(lk_tokenize(t, "ab\xC3(", 4, &toks, &n, &err), LK_ERR_PARSE);
+        assert_string_equal(err.msg, "3: invalid UTF-8 byte 0xC3");
+        assert_int_equal(n, 0);
+        /* 中 then 0xFF: column 2 (columns count code points). */
+        assert_int_equal(lk_tokenize(t, "\xE4\xB8\xAD\xFF", 4, &toks, &n, &err), LK_ERR_PARSE);
+        assert_string_equal(err.msg, "2: invalid UTF-8 byte 0xFF");
+        /* overlong '/' and a surrogate */
+        assert_int_equal(lk_tokenize(t, "x \xC0\xAF", 4, &toks, &n, &err), LK_ERR_PARSE);
+        assert_string_equal(err.msg, "3: invalid UTF-8 byte 0xC0");
+        assert_int_equal(lk_tokenize(t, "\xED\xA0\x80", 3, &toks, &n, &err), LK_ERR_PARSE);
+        assert_string_equal(err.msg, "1: invalid UTF-8 byte 0xED");
+        /* the tokenizer is still usable */
+        assert_int_equal(lk_tokenize(t, "ok go", 5, &toks, &n, &err), LK_OK);
+        assert_int_equal(n, 2);
+        lk_tokenizer_free(t);
+    }
+}
+
+static void test_empty_input(void **state)
+{
+    (void)state;
+    lk_tokenizer *t = NULL;
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    const lk_token *toks;
+    size_t n = 9;
+    lk_error err;
+    assert_int_equal(lk_tokenizer_create(&c, &t), LK_OK);
+    assert_int_equal(lk_tokenize(t, "", 0, &toks, &n, &err), LK_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(lk_tokenize(t, NULL, 0, &toks, &n, &err), LK_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(lk_tokenize(t, " \t\xE3\x80\x80 ", 6, &toks, &n, &err), LK_OK);
+    assert_int_equal(n, 0);
+    lk_tokenizer_free(t);
+    lk_tokenizer_free(NULL);
+    c.mode = (lk_tok_mode)42;
+    assert_int_equal(lk_tokenizer_create(&c, &t), LK_ERR_ARG);
+    assert_null(t);
+}
+
+static void test_space_mode(void **state)
+{
+    (void)state;
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    c.mode = LK_TOKMODE_SPACE;
+    assert_string_equal(join_cfg(&c, " foo,  bar\xE3\x80\x80" "baz\tqux\xC2\xA0!! "),
+                        "foo,|bar|baz|qux|!!");
+    c.lower = true;
+    lk_token *toks;
+    size_t n = tokens_of(&c, "\xEF\xBC\xA6\xEF\xBC\xAF\xEF\xBC\xAF Bar \xE4\xB8\xAD\xE6\x96\x87", &toks);
+    assert_int_equal(n, 3);
+    check_span(&toks[0], 0, 9, "foo", LK_TOK_WORD);
+    check_span(&toks[1], 10, 3, "bar", LK_TOK_WORD);
+    check_span(&toks[2], 14, 6, "\xE4\xB8\xAD\xE6\x96\x87", LK_TOK_HAN);
+    free_tokens(toks, n);
+}
+
+static void test_sklearn_offsets(void **state)
+{
+    (void)state;
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    c.mode = LK_TOKMODE_SKLEARN;
+    lk_token *toks;
+    /* "Hello İstanbul": İ lowercases to i + U+0307, which is not \w: "i" is too short. */
+    size_t n = tokens_of(&c, "Hello \xC4\xB0stanbul a x_1", &toks);
+    assert_int_equal(n, 3);
+    check_span(&toks[0], 0, 5, "hello", LK_TOK_WORD);
+    check_span(&toks[1], 8, 7, "stanbul", LK_TOK_WORD);
+    check_span(&toks[2], 18, 3, "x_1", LK_TOK_WORD);
+    free_tokens(toks, n);
+    c.keep_case = true;
+    assert_string_equal(join_cfg(&c, "Hello World"), "Hello|World");
+}
+
+/* The fixture pair made by tests/data/tok_sklearn_gen.py with scikit-learn itself. */
+static void test_sklearn_matches_fixture(void **state)
+{
+    (void)state;
+    lk_line_reader *in = NULL, *exp = NULL;
+    lk_error err;
+    assert_int_equal(lk_line_reader_open("data/tok_sklearn_input.txt", &in, &err), LK_OK);
+    assert_int_equal(lk_line_reader_open("data/tok_sklearn_expected.txt", &exp, &err), LK_OK);
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    c.mode = LK_TOKMODE_SKLEARN;
+    size_t lines = 0;
+    for (;;) {
+        const char *a, *b;
+        size_t alen, blen;
+        bool got_a, got_b;
+        assert_int_equal(lk_line_reader_next(in, &a, &alen, &got_a, &err), LK_OK);
+        assert_int_equal(lk_line_reader_next(exp, &b, &blen, &got_b, &err), LK_OK);
+        assert_int_equal(got_a, got_b);
+        if (!got_a) break;
+        char *line = strndup(a, alen), *want = strndup(b, blen);
+        const char *got = join_cfg(&c, line);
+        for (char *p = want; *p; p++)
+            if (*p == ' ') *p = '|';
+        if (strcmp(got, want) != 0) print_error("line %zu: got '%s' want '%s'\n", lines + 1, got, want);
+        assert_string_equal(got, want);
+        free(line);
+        free(want);
+        lines++;
+    }
+    assert_true(lines >= 20);
+    lk_line_reader_free(in);
+    lk_line_reader_free(exp);
+}
+
+/* Every token's span, normalized on its own, gives the token text. */
+static void test_offsets_round_trip(void **state)
+{
+    (void)state;
+    const char *s = "Ｔｈｅ café (cafe\xCC\x81) costs €3,50 — 北京 ｶﾞ O\xE2\x80\x99Neil’s "
+                    "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD ﬁne ΣΑΣ";
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    c.lower = true;
+    lk_token *toks;
+    size_t n = tokens_of(&c, s, &toks);
+    assert_true(n >= 15);
+    for (size_t i = 0; i < n; i++) {
+        char *norm = NULL;
+        size_t nl = 0;
+        lk_error err;
+        assert_int_equal(lk_normalize(s + toks[i].start, toks[i].len, LK_NORM_NFKC | LK_NORM_CASEFOLD,
+                                      &norm, &nl, &err),
+                         LK_OK);
+        assert_string_equal(norm, toks[i].text);
+        if (i) assert_true(toks[i].start >= toks[i - 1].start + toks[i - 1].len);
+        free(norm);
+    }
+    free_tokens(toks, n);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_english_contractions_hyphens),
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_url_like),
+        cmocka_unit_test(test_filters),
+        cmocka_unit_test(test_mixed_chinese),
+        cmocka_unit_test(test_full_width),
+        cmocka_unit_test(test_emoji),
+        cmocka_unit_test(test_combining_marks),
+        cmocka_unit_test(test_greek_cyrillic),
+        cmocka_unit_test(test_lower_offsets_ascii),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_empty_input),
+        cmocka_unit_test(test_space_mode),
+        cmocka_unit_test(test_sklearn_offsets),
+        cmocka_unit_test(test_sklearn_matches_fixture),
+        cmocka_unit_test(test_offsets_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,210 @@
+/* Tests for text/utf8.c and text/normalize.c. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/utf8.h"
+
+static size_t dec(const char *s, int32_t *cp)
+{
+    return lk_utf8_decode(s, strlen(s), cp);
+}
+
+static void test_decode_valid(void **state)
+{
+    (void)state;
+    int32_t cp = -1;
+    assert_int_equal(dec("A", &cp), 1);
+    assert_int_equal(cp, 0x41);
+    assert_int_equal(dec("\xC3\xA9", &cp), 2); /* é */
+    assert_int_equal(cp, 0xE9);
+    assert_int_equal(dec("\xE4\xB8\xAD", &cp), 3); /* 中 */
+    assert_int_equal(cp, 0x4E2D);
+    assert_int_equal(dec("\xF0\x9F\x98\x80", &cp), 4); /* 😀 */
+    assert_int_equal(cp, 0x1F600);
+    assert_int_equal(dec("\xF4\x8F\xBF\xBF", &cp), 4); /* U+10FFFF */
+    assert_int_equal(cp, 0x10FFFF);
+    assert_int_equal(lk_utf8_decode("\0", 1, &cp), 1);
+    assert_int_equal(cp, 0);
+}
+
+static void test_decode_rejects(void **state)
+{
+    (void)state;
+    int32_t cp;
+    assert_int_equal(dec("\xC0\xAF", &cp), 0);         /* overlong '/' */
+    assert_int_equal(dec("\xC1\xBF", &cp), 0);         /* overlong */
+    assert_int_equal(dec("\xE0\x80\xAF", &cp), 0);     /* overlong 3-byte */
+    assert_int_equal(dec("\xF0\x80\x80\xAF", &cp), 0); /* overlong 4-byte */
+    assert_int_equal(dec("\xED\xA0\x80", &cp), 0);     /* surrogate U+D800 */
+    assert_int_equal(dec("\xED\xBF\xBF", &cp), 0);     /* surrogate U+DFFF */
+    assert_int_equal(dec("\xF4\x90\x80\x80", &cp), 0); /* U+110000 */
+    assert_int_equal(dec("\xF5\x80\x80\x80", &cp), 0);
+    assert_int_equal(dec("\xFF", &cp), 0);
+    assert_int_equal(dec("\x80", &cp), 0);             /* lone continuation */
+    assert_int_equal(lk_utf8_decode("\xE4\xB8\xAD", 2, &cp), 0); /* truncated */
+    assert_int_equal(dec("\xE4\x41\xAD", &cp), 0);     /* bad continuation */
+    assert_int_equal(lk_utf8_decode("", 0, &cp), 0);
+}
+
+static void test_encode_round_trip(void **state)
+{
+    (void)state;
+    const int32_t cps[] = {0, 0x7F, 0x80, 0x7FF, 0x800, 0xFFFF, 0x10000, 0x10FFFF, 0x4E2D};
+    for (size_t i = 0; i < sizeof cps / sizeof cps[0]; i++) {
+        char buf[4];
+        int32_t back = -1;
+        size_t n = lk_utf8_encode(cps[i], buf);
+        assert_true(n >= 1 && n <= 4);
+        assert_int_equal(lk_utf8_decode(buf, n, &back), n);
+        assert_int_equal(back, cps[i]);
+    }
+    char buf[4];
+    assert_int_equal(lk_utf8_encode(0xD800, buf), 0);
+    assert_int_equal(lk_utf8_encode(0x110000, buf), 0);
+    assert_int_equal(lk_utf8_encode(-1, buf), 0);
+}
+
+static void test_valid_and_check_line(void **state)
+{
+    (void)state;
+    size_t bad = 99;
+    assert_true(lk_utf8_valid("abc \xE4\xB8\xAD\xE6\x96\x87", 10, &bad));
+    assert_true(lk_utf8_valid("", 0, NULL));
+    /* "中a" then 0xFF: byte offset 4, column 3. */
+    const char *s = "\xE4\xB8\xAD" "a\xFF" "b";
+    assert_false(lk_utf8_valid(s, strlen(s), &bad));
+    assert_int_equal(bad, 4);
+    lk_error err;
+    assert_int_equal(lk_utf8_check_line(s, strlen(s), "in.txt", 7, &err), LK_ERR_PARSE);
+    assert_string_equal(err.msg, "in.txt:7:3: invalid UTF-8 byte 0xFF");
+    /* A truncated sequence at the end of the line points at its first byte. */
+    assert_int_equal(lk_utf8_check_line("ab\xE4\xB8", 4, "t", 1, &err), LK_ERR_PARSE);
+    assert_string_equal(err.msg, "t:1:3: invalid UTF-8 byte 0xE4");
+    assert_int_equal(lk_utf8_check_line("ok", 2, "t", 1, &err), LK_OK);
+}
+
+static void test_char_classes(void **state)
+{
+    (void)state;
+    assert_int_equal(lk_char_class_of('a'), LK_CC_LETTER);
+    assert_int_equal(lk_char_class_of(0xE9), LK_CC_LETTER);   /* é */
+    assert_int_equal(lk_char_class_of(0x3B1), LK_CC_LETTER);  /* α */
+    assert_int_equal(lk_char_class_of(0x30AB), LK_CC_LETTER); /* カ */
+    assert_int_equal(lk_char_class_of('7'), LK_CC_NUMBER);
+    assert_int_equal(lk_char_class_of(0xB2), LK_CC_NUMBER);   /* ² */
+    assert_int_equal(lk_char_class_of(0x663), LK_CC_NUMBER);  /* Arabic-Indic 3 */
+    assert_int_equal(lk_char_class_of('!'), LK_CC_PUNCT);
+    assert_int_equal(lk_char_class_of(0x3002), LK_CC_PUNCT);  /* 。 */
+    assert_int_equal(lk_char_class_of(0x4E2D), LK_CC_HAN);    /* 中 */
+    assert_int_equal(lk_char_class_of(0x3007), LK_CC_HAN);    /* 〇 */
+    assert_int_equal(lk_char_class_of(0x3005), LK_CC_HAN);    /* 々 */
+    assert_int_equal(lk_char_class_of(' '), LK_CC_SPACE);
+    assert_int_equal(lk_char_class_of('\t'), LK_CC_SPACE);
+    assert_int_equal(lk_char_class_of(0x3000), LK_CC_SPACE);  /* ideographic space */
+    assert_int_equal(lk_char_class_of(0xA0), LK_CC_SPACE);
+    assert_int_equal(lk_char_class_of('$'), LK_CC_SYMBOL);
+    assert_int_equal(lk_char_class_of(0x20AC), LK_CC_SYMBOL); /* € */
+    assert_int_equal(lk_char_class_of(0x1F600), LK_CC_SYMBOL);
+    assert_int_equal(lk_char_class_of(0x301), LK_CC_MARK);
+    assert_int_equal(lk_char_class_of(0x200D), LK_CC_OTHER);  /* ZWJ (Cf) */
+    assert_int_equal(lk_char_class_of(0xE000), LK_CC_OTHER);  /* private use */
+    assert_int_equal(lk_char_class_of(0x0378), LK_CC_OTHER);  /* unassigned */
+}
+
+static void test_is_han_ranges(void **state)
+{
+    (void)state;
+    const int32_t yes[] = {0x4E00, 0x9FFF, 0x3400, 0x4DBF, 0x20000, 0x2A6DF, 0x2A700, 0x2B739,
+                           0x2B740, 0x2B820, 0x2CEB0, 0x2EBE0, 0x30000, 0x3134A, 0x31350,
+                           0x323AF, 0xF900, 0xFA6D, 0xFA70, 0xFAD9, 0x2F800, 0x2FA1D, 0x3007,
+                           0x3005, 0x3021, 0x303B, 0x2E80, 0x2F00, 0x2FD5};
+    const int32_t no[] = {'a', 0x3006, 0x3008, 0x4DC0, 0xA000, 0xFA6E, 0xFADA, 0x2A6E0,
+                          0x2EBE1, 0x2FA1E, 0x323B0, 0x2E9A, 0x3041, 0x30AB, 0xAC00, 0xFF21};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) assert_true(lk_is_han(yes[i]));
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) assert_false(lk_is_han(no[i]));
+}
+
+static void test_tolower(void **state)
+{
+    (void)state;
+    assert_int_equal(lk_tolower('A'), 'a');
+    assert_int_equal(lk_tolower('z'), 'z');
+    assert_int_equal(lk_tolower('1'), '1');
+    assert_int_equal(lk_tolower(0xC9), 0xE9);   /* É -> é */
+    assert_int_equal(lk_tolower(0x3A3), 0x3C3); /* Σ -> σ */
+    assert_int_equal(lk_tolower(0x416), 0x436); /* Ж -> ж */
+    assert_int_equal(lk_tolower(0x130), 'i');   /* İ: simple mapping only */
+    assert_int_equal(lk_tolower(0xFF21), 0xFF41); /* Ａ -> ａ */
+    assert_int_equal(lk_tolower(0x4E2D), 0x4E2D);
+}
+
+static void check_norm(const char *in, unsigned flags, const char *want)
+{
+    char *out = NULL;
+    size_t n = 0;
+    lk_error err;
+    assert_int_equal(lk_normalize(in, strlen(in), flags, &out, &n, &err), LK_OK);
+    assert_string_equal(out, want);
+    assert_int_equal(n, strlen(want));
+    free(out);
+}
+
+static void test_normalize(void **state)
+{
+    (void)state;
+    check_norm("\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93",
+               LK_NORM_NFKC, "ABC123");                              /* ＡＢＣ１２３ */
+    check_norm("cafe\xCC\x81", LK_NORM_NFKC, "caf\xC3\xA9");         /* e + U+0301 -> é */
+    check_norm("\xEF\xAC\x81" "nance", LK_NORM_NFKC, "finance");     /* ﬁ ligature */
+    check_norm("\xE2\x91\xA0\xC2\xB2", LK_NORM_NFKC, "12");          /* ① ² */
+    check_norm("\xEF\xBD\xB6\xEF\xBE\x9E", LK_NORM_NFKC, "\xE3\x82\xAC"); /* ｶﾞ -> ガ */
+    check_norm("Stra\xC3\x9F" "e", LK_NORM_CASEFOLD, "strasse");     /* Straße */
+    check_norm("\xCE\xA3\xCE\x91\xCE\xA3", LK_NORM_CASEFOLD, "\xCF\x83\xCE\xB1\xCF\x83"); /* ΣΑΣ */
+    check_norm("\xEF\xBC\xA8\xEF\xBC\xA9", LK_NORM_NFKC | LK_NORM_CASEFOLD, "hi"); /* ＨＩ */
+    check_norm("Keep AS is", 0, "Keep AS is");
+    check_norm("", LK_NORM_NFKC, "");
+}
+
+static void test_normalize_errors(void **state)
+{
+    (void)state;
+    char *out = (char *)1;
+    size_t n = 7;
+    lk_error err;
+    assert_int_equal(lk_normalize("a\xFF", 2, LK_NORM_NFKC, &out, &n, &err), LK_ERR_PARSE);
+    assert_null(out);
+    assert_string_equal(err.msg, "2: invalid UTF-8 byte 0xFF");
+    char small[4];
+    size_t need = 0;
+    assert_int_equal(lk_normalize_into("ABCDEF", 6, LK_NORM_CASEFOLD, small, sizeof small, &need,
+                                       &err),
+                     LK_ERR_RANGE);
+    assert_int_equal(need, 6);
+    char big[16];
+    assert_int_equal(lk_normalize_into("ABCDEF", 6, LK_NORM_CASEFOLD, big, sizeof big, &need, &err),
+                     LK_OK);
+    assert_string_equal(big, "abcdef");
+    assert_int_equal(need, 6);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decode_valid),
+        cmocka_unit_test(test_decode_rejects),
+        cmocka_unit_test(test_encode_round_trip),
+        cmocka_unit_test(test_valid_and_check_line),
+        cmocka_unit_test(test_char_classes),
+        cmocka_unit_test(test_is_han_ranges),
+        cmocka_unit_test(test_tolower),
+        cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_normalize_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
