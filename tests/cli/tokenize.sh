@@ -1,0 +1,72 @@
+#!/bin/bash
+# End-to-end tests of `lexkit tokenize` (env: LEXKIT = binary, cwd = repo root).
+set -u
+LEXKIT=${LEXKIT:?set LEXKIT to the lexkit binary}
+D=tests/data
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fails=0
+
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+
+# expect_out NAME EXPECTED_FILE ARGS...: exit 0 and stdout equal to the file.
+expect_out() {
+    local name=$1 want=$2; shift 2
+    if ! "$LEXKIT" tokenize "$@" >"$TMP/out" 2>"$TMP/err"; then
+        fail "$name: exit $? ($(cat "$TMP/err"))"; return
+    fi
+    cmp -s "$TMP/out" "$want" || { fail "$name: output differs"; diff "$TMP/out" "$want" | head -5 >&2; }
+}
+
+# expect_err NAME STATUS MESSAGE ARGS...: exit STATUS and MESSAGE in stderr.
+expect_err() {
+    local name=$1 status=$2 msg=$3; shift 3
+    "$LEXKIT" tokenize "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
+    local rc=$?
+    [ "$rc" -eq "$status" ] || fail "$name: exit $rc, want $status"
+    grep -qF -- "$msg" "$TMP/err" || fail "$name: stderr '$(cat "$TMP/err")' lacks '$msg'"
+    # Failures are one line; usage errors add a "Try --help" line.
+    [ "$status" -ne 1 ] || [ "$(wc -l <"$TMP/err")" -eq 1 ] || fail "$name: not one line on stderr"
+}
+
+expect_out default "$D/tok_cli_expected.txt" --input "$D/tok_cli_input.txt"
+expect_out lower "$D/tok_cli_expected_lower.txt" --input "$D/tok_cli_input.txt" --lower
+expect_out space "$D/tok_cli_expected_space.txt" --input="$D/tok_cli_input.txt" --tokenizer space --no-nfkc
+expect_out sklearn "$D/tok_sklearn_expected.txt" --input "$D/tok_sklearn_input.txt" --tokenizer=sklearn
+expect_out lang-zh "$D/tok_cli_expected.txt" --input "$D/tok_cli_input.txt" --lang zh
+
+# Standard input, and `-`.
+"$LEXKIT" tokenize <"$D/tok_cli_input.txt" >"$TMP/stdin.out" && cmp -s "$TMP/stdin.out" "$D/tok_cli_expected.txt" \
+    || fail "stdin: output differs"
+"$LEXKIT" tokenize --input - --output - <"$D/tok_cli_input.txt" >"$TMP/dash.out" \
+    && cmp -s "$TMP/dash.out" "$D/tok_cli_expected.txt" || fail "dash: output differs"
+
+# --output writes the file; a failed run leaves an earlier file untouched.
+"$LEXKIT" tokenize --input "$D/tok_cli_input.txt" --output "$TMP/o.txt" && cmp -s "$TMP/o.txt" "$D/tok_cli_expected.txt" \
+    || fail "--output: file differs"
+printf 'good line\nab\xff\n' >"$TMP/bad.txt"
+expect_err bad-utf8 1 "$TMP/bad.txt:2:3: invalid UTF-8 byte 0xFF" --input "$TMP/bad.txt" --output "$TMP/o.txt"
+cmp -s "$TMP/o.txt" "$D/tok_cli_expected.txt" || fail "bad input clobbered the earlier output"
+[ -z "$(ls "$TMP" | grep -v -e '^o.txt$' -e '^bad.txt$' -e '^out$' -e '^err$' -e '\.out$')" ] || fail "temp file left behind"
+printf '\xe4\xb8\xad\xe6\x96\x87 \xc0\xaf\n' >"$TMP/overlong.txt"
+expect_err overlong 1 "$TMP/overlong.txt:1:4: invalid UTF-8 byte 0xC0" --input "$TMP/overlong.txt"
+
+# Empty input gives empty output.
+: >"$TMP/empty.txt"
+expect_out empty "$TMP/empty.txt" --input "$TMP/empty.txt"
+
+# Usage errors exit 2, runtime failures exit 1.
+expect_err unknown-option 2 "unknown option '--bogus'" --bogus
+expect_err bad-tokenizer 2 "--tokenizer must be" --tokenizer nltk
+expect_err bad-lang 2 "--lang must be" --lang fr
+expect_err missing-value 2 "--input needs a value" --input
+expect_err flag-value 2 "--lower takes no value" --lower=yes
+expect_err stray-arg 2 "unexpected argument" file.txt
+expect_err model 1 "--model: tagger models are not supported by this build yet" --model m.lkt
+expect_err missing-file 1 "$TMP/nope.txt" --input "$TMP/nope.txt"
+expect_err directory 1 "$TMP" --input "$TMP"
+
+"$LEXKIT" tokenize --help | grep -q -- "--tokenizer" || fail "--help"
+
+[ "$fails" -eq 0 ] && echo "tokenize CLI: all passed"
+exit $((fails > 0))
