@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/rng.h"
 #include "text/fileio.h"
 #include "text/tokenize.h"
 #include "text/utf8.h"
@@ -411,6 +412,58 @@ static void test_offsets_round_trip(void **state)
     free_tokens(toks, n);
 }
 
+/* Seeded random mixes of ASCII, multi-byte characters, marks, emoji parts and invalid bytes:
+   every mode and option set returns LK_OK with sane spans or LK_ERR_PARSE, never crashes. */
+static void test_random_input(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "a", "Z", "7", " ", "'", "-", ".", ",", "\t", "\xC3\xA9", "\xCC\x81", "\xE4\xB8\xAD",
+        "\xEF\xBC\xA1", "\xEF\xBE\x9E", "\xEF\xBD\xB6", "\xE2\x80\x8D", "\xF0\x9F\x91\xA8",
+        "\xF0\x9F\x8F\xBD", "\xF0\x9F\x87\xBA", "\xEF\xB8\x8F", "\xCE\xA3", "\xC4\xB0",
+        "\xC2\xBD", "\xE1\x84\x80", "\xE1\x85\xA1", "\xEA\xB0\x80", "\xE1\x86\xA8", "\xC3\x9F",
+        "\xE2\x80\x8B", "\xEF\xBB\xBF", "\x01", "\xFF", "\xC3", "\xED\xA0\x80", "\xE0\xA5\x8D",
+        "\xE3\x83\xBC", "\xEE\x80\x80", "\xCD\x85", "\xE2\x84\xAB",
+    };
+    const size_t n_parts = sizeof parts / sizeof parts[0];
+    lk_rng rng;
+    lk_rng_seed(&rng, 20261123);
+    lk_tokenizer *ts[6] = {NULL};
+    for (int k = 0; k < 6; k++) {
+        lk_tokenizer_config c = lk_tokenizer_config_default();
+        c.mode = (lk_tok_mode)(k % 3);
+        c.lower = k >= 3;
+        c.nfkc = k != 4;
+        c.han_chars = k != 5;
+        assert_int_equal(lk_tokenizer_create(&c, &ts[k]), LK_OK);
+    }
+    char buf[256];
+    for (int iter = 0; iter < 3000; iter++) {
+        size_t len = 0, n_pick = (size_t)lk_rng_below(&rng, 24);
+        for (size_t p = 0; p < n_pick; p++) {
+            const char *part = parts[lk_rng_below(&rng, n_parts)];
+            size_t pl = strlen(part);
+            memcpy(buf + len, part, pl);
+            len += pl;
+        }
+        bool valid = lk_utf8_valid(buf, len, NULL);
+        for (int k = 0; k < 6; k++) {
+            const lk_token *toks;
+            size_t n;
+            lk_error err;
+            lk_status st = lk_tokenize(ts[k], buf, len, &toks, &n, &err);
+            assert_int_equal(st, valid ? LK_OK : LK_ERR_PARSE);
+            for (size_t i = 0; i < n; i++) {
+                assert_true(toks[i].start + toks[i].len <= len);
+                assert_true(toks[i].text_len > 0);
+                assert_true(lk_utf8_valid(toks[i].text, toks[i].text_len, NULL));
+                if (i) assert_true(toks[i].start >= toks[i - 1].start);
+            }
+        }
+    }
+    for (int k = 0; k < 6; k++) lk_tokenizer_free(ts[k]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -430,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_sklearn_offsets),
         cmocka_unit_test(test_sklearn_matches_fixture),
         cmocka_unit_test(test_offsets_round_trip),
+        cmocka_unit_test(test_random_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
