@@ -1,5 +1,6 @@
 /* cmd_tokenize.c: `lexkit tokenize`: one input line -> one line of space-separated tokens. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "apps/cli.h"
@@ -73,8 +74,9 @@ static int parse(int argc, char **argv, opts *o)
     return -1;
 }
 
-/* Tokenize every line of r into fp. */
-static lk_status run_lines(lk_line_reader *r, lk_tokenizer *t, FILE *fp, lk_error *err)
+/* Tokenize every line of r into fp; each output line is assembled in *buf (one fwrite). */
+static lk_status run_lines(lk_line_reader *r, lk_tokenizer *t, FILE *fp, char **buf,
+                           size_t *cap, lk_error *err)
 {
     const char *line;
     size_t len;
@@ -82,7 +84,7 @@ static lk_status run_lines(lk_line_reader *r, lk_tokenizer *t, FILE *fp, lk_erro
     lk_status st;
     while ((st = lk_line_reader_next(r, &line, &len, &got, err)) == LK_OK && got) {
         const lk_token *toks;
-        size_t n;
+        size_t n, out = 0;
         st = lk_tokenize(t, line, len, &toks, &n, err);
         if (st != LK_OK) {
             lk_error_prefix(err, "%s:%lld:", lk_line_reader_path(r),
@@ -90,11 +92,16 @@ static lk_status run_lines(lk_line_reader *r, lk_tokenizer *t, FILE *fp, lk_erro
             return st;
         }
         for (size_t k = 0; k < n; k++) {
-            if (k) putc(' ', fp);
-            fwrite(toks[k].text, 1, toks[k].text_len, fp);
+            if ((st = lk_grow((void **)buf, cap, out + toks[k].text_len + 2, 1)) != LK_OK)
+                return lk_error_set(err, st, "out of memory");
+            if (k) (*buf)[out++] = ' ';
+            memcpy(*buf + out, toks[k].text, toks[k].text_len);
+            out += toks[k].text_len;
         }
-        putc('\n', fp);
-        if (ferror(fp)) return lk_error_set(err, LK_ERR_IO, "write error");
+        if ((st = lk_grow((void **)buf, cap, out + 1, 1)) != LK_OK)
+            return lk_error_set(err, st, "out of memory");
+        (*buf)[out++] = '\n';
+        if ((st = lk_fwrite_all(fp, *buf, out, "output", err)) != LK_OK) return st;
     }
     return st;
 }
@@ -117,7 +124,10 @@ static int lk_cmd_tokenize(int argc, char **argv)
     if (st == LK_OK) st = lk_line_reader_open(o.input, &r, &err);
     bool to_stdout = !o.output || strcmp(o.output, "-") == 0;
     if (st == LK_OK && !to_stdout) st = lk_atomic_open(o.output, &af, &err);
-    if (st == LK_OK) st = run_lines(r, t, af ? lk_atomic_fp(af) : stdout, &err);
+    char *buf = NULL;
+    size_t cap = 0;
+    if (st == LK_OK) st = run_lines(r, t, af ? lk_atomic_fp(af) : stdout, &buf, &cap, &err);
+    free(buf);
     if (st == LK_OK && af) {
         st = lk_atomic_commit(af, &err);
         af = NULL;
