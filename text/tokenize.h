@@ -30,7 +30,8 @@ typedef enum {
 typedef struct {
     lk_tok_mode mode;
     bool lower;            /* case-fold tokens (default false; sklearn mode always lowers) */
-    bool nfkc;             /* NFKC-normalize tokens (full-width forms -> ASCII); default true */
+    bool nfkc;             /* NFKC-normalize (full-width forms -> ASCII); default true; not
+                              used by sklearn mode, which reproduces sklearn exactly */
     bool keep_punct;       /* emit punctuation tokens (default true) */
     bool keep_symbols;     /* emit symbol/emoji tokens (default true) */
     bool keep_numbers;     /* emit number tokens (default true) */

@@ -11,7 +11,7 @@
 
 /* Character classes used by the tokenizer. */
 typedef enum {
-    LK_CC_LETTER = 0, /* Unicode L* (except Han), plus combining marks M* */
+    LK_CC_LETTER = 0, /* Unicode L* (except Han) */
     LK_CC_NUMBER,     /* N* */
     LK_CC_PUNCT,      /* P* */
     LK_CC_HAN,        /* Han ideographs (CJK Unified Ideographs and extensions, compat.) */
