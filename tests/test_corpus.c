@@ -207,6 +207,37 @@ static void test_jsonl_deep_nesting(void **state)
     free(line);
 }
 
+/* Many keys: duplicates are still found (past the linear-scan range, through the hash). */
+static void test_jsonl_many_keys(void **state)
+{
+    (void)state;
+    enum { N_KEYS = 2000 };
+    char *line = malloc(N_KEYS * 16 + 64);
+    assert_non_null(line);
+    lk_jsonl_scratch *sc = NULL;
+    lk_error err;
+    lk_doc d;
+    assert_int_equal(lk_jsonl_scratch_create(&sc), LK_OK);
+    for (int dup = 0; dup < 2; dup++) {
+        size_t n = (size_t)sprintf(line, "{\"id\":\"x\",\"text\":\"t\"");
+        for (int i = 0; i < N_KEYS; i++) n += (size_t)sprintf(line + n, ",\"k%d\":%d", i, i);
+        if (dup) n += (size_t)sprintf(line + n, ",\"k1234\":0");
+        sprintf(line + n, "}");
+        lk_status st = parse_line(sc, line, &d, &err);
+        if (!dup) {
+            assert_int_equal(st, LK_OK);
+            assert_string_equal(d.text, "t");
+        } else {
+            assert_int_equal(st, LK_ERR_PARSE);
+            assert_msg_has(err, "duplicate key \"k1234\"");
+        }
+    }
+    /* a small object after a big one: the hash set is not stale */
+    assert_int_equal(parse_line(sc, "{\"id\":\"1\",\"k1\":0,\"text\":\"\"}", &d, &err), LK_OK);
+    lk_jsonl_scratch_free(sc);
+    free(line);
+}
+
 static void test_docs_text_format(void **state)
 {
     (void)state;
@@ -499,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_jsonl_escapes),
         cmocka_unit_test(test_jsonl_malformed),
         cmocka_unit_test(test_jsonl_deep_nesting),
+        cmocka_unit_test(test_jsonl_many_keys),
         cmocka_unit_test(test_docs_text_format),
         cmocka_unit_test(test_empty_missing_directory),
         cmocka_unit_test(test_conllu_good),

@@ -1,15 +1,18 @@
 /* conllu.c: tagged-sentence readers (CoNLL-U, word/TAG lines, plain token lines) and the
    in-memory tagged corpus built on them. */
+#define _DEFAULT_SOURCE /* posix_memalign, madvise */
 #include "text/corpus.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "text/corpus_internal.h"
 #include "text/fileio.h"
 
 #define CONLLU_COLUMNS 10
-#define ARENA_BLOCK (1u << 20) /* minimum arena block size in bytes */
+#define ARENA_BLOCK (4u << 20) /* minimum arena block size in bytes */
+#define ARENA_ALIGN (2u << 20) /* block alignment, so blocks can use huge pages */
 
 /* Offsets into the sentence string buffer of one token's fields. */
 typedef struct {
@@ -265,16 +268,15 @@ static lk_status slash_item(lk_sentence_reader *r, const char *line, size_t from
         return push_token(r, item, n, "_", 1, "_", 1, "_", 1, lineno, err);
     size_t slash = n;
     while (slash > 0 && item[slash - 1] != '/') slash--;
-    int64_t col = lk_utf8_column(line, from);
-    int shown = (int)(n > 64 ? 64 : n);
-    if (slash == 0)
-        return lk_error_at(err, path, lineno, col, "no '/' in \"%.*s\" (expected word/TAG)",
-                           shown, item);
+    const char *what = NULL;
+    if (slash == 0) what = "no '/' in";
+    else if (slash == 1) what = "empty word in";
+    else if (slash == n) what = "empty tag in";
+    if (what)
+        return lk_error_at(err, path, lineno, lk_utf8_column(line, from),
+                           "%s \"%.*s\" (expected word/TAG)", what, (int)(n > 64 ? 64 : n),
+                           item);
     slash--; /* index of the last '/' */
-    if (slash == 0)
-        return lk_error_at(err, path, lineno, col, "empty word in \"%.*s\"", shown, item);
-    if (slash + 1 == n)
-        return lk_error_at(err, path, lineno, col, "empty tag in \"%.*s\"", shown, item);
     const char *tag = item + slash + 1;
     size_t tag_len = n - slash - 1;
     return push_token(r, item, slash, "_", 1, tag, tag_len, tag, tag_len, lineno, err);
@@ -329,11 +331,14 @@ typedef struct arena_block {
 
 typedef struct {
     arena_block *head;
+    const char **tags; /* interned tag strings (open addressing, NULL = empty slot) */
+    size_t tags_cap, n_tags;
 } arena;
 
 static void arena_free(arena *a)
 {
     if (!a) return;
+    free(a->tags);
     arena_block *b = a->head;
     while (b) {
         arena_block *next = b->next;
@@ -343,30 +348,34 @@ static void arena_free(arena *a)
     free(a);
 }
 
-/* n bytes aligned to 8, or NULL. */
-static void *arena_alloc(arena *a, size_t n)
+/* n bytes aligned to `align` (a power of two <= 8), or NULL. Blocks are advised to use
+   transparent huge pages: a big corpus touches tens of MB, and page faults dominate. */
+static void *arena_alloc(arena *a, size_t n, size_t align)
 {
-    size_t need = (n + 7) & ~(size_t)7;
-    if (need < n) return NULL;
     arena_block *b = a->head;
-    if (!b || b->cap - b->used < need) {
-        size_t cap = need > ARENA_BLOCK ? need : ARENA_BLOCK;
-        if (cap > SIZE_MAX - sizeof *b) return NULL;
-        b = malloc(sizeof *b + cap);
-        if (!b) return NULL;
+    size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || at > b->cap || b->cap - at < n) {
+        size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        if (cap > SIZE_MAX - sizeof *b - ARENA_ALIGN) return NULL;
+        void *mem = NULL;
+        if (posix_memalign(&mem, ARENA_ALIGN, sizeof *b + cap) != 0) return NULL;
+#ifdef MADV_HUGEPAGE
+        (void)madvise(mem, sizeof *b + cap, MADV_HUGEPAGE); /* advice only */
+#endif
+        b = mem;
         b->next = a->head;
         b->used = 0;
         b->cap = cap;
         a->head = b;
+        at = 0;
     }
-    void *p = b->data + b->used;
-    b->used += need;
-    return p;
+    b->used = at + n;
+    return b->data + at;
 }
 
 static char *arena_str(arena *a, const char *s, size_t n)
 {
-    char *d = arena_alloc(a, n + 1);
+    char *d = arena_alloc(a, n + 1, 1);
     if (d) {
         memcpy(d, s, n);
         d[n] = '\0';
@@ -374,23 +383,62 @@ static char *arena_str(arena *a, const char *s, size_t n)
     return d;
 }
 
-/* Deep copy of `src` into the arena. */
+static size_t tag_slot(const arena *a, const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    size_t mask = a->tags_cap - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        const char *t = a->tags[i];
+        if (!t || (strncmp(t, s, n) == 0 && t[n] == '\0')) return i;
+    }
+}
+
+/* The one arena copy of tag s[0..n) (tag sets are small, so each is stored once). */
+static const char *intern_tag(arena *a, const char *s, size_t n)
+{
+    if (n == 1 && s[0] == '_') return "_";
+    if (2 * (a->n_tags + 1) > a->tags_cap) {
+        size_t cap = a->tags_cap ? 2 * a->tags_cap : 256;
+        const char **nt = calloc(cap, sizeof *nt);
+        if (!nt) return NULL;
+        const char **old = a->tags;
+        size_t old_cap = a->tags_cap;
+        a->tags = nt;
+        a->tags_cap = cap;
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i]) a->tags[tag_slot(a, old[i], strlen(old[i]))] = old[i];
+        free(old);
+    }
+    size_t slot = tag_slot(a, s, n);
+    if (!a->tags[slot]) {
+        char *copy = arena_str(a, s, n);
+        if (!copy) return NULL;
+        a->tags[slot] = copy;
+        a->n_tags++;
+    }
+    return a->tags[slot];
+}
+
+/* Deep copy of `src` into the arena (tags interned, a lemma equal to its form shared). */
 static lk_status copy_sentence(arena *a, const lk_sentence *src, lk_sentence *dst)
 {
     size_t tok_bytes, line_bytes;
     if (lk_mul_size(src->n, sizeof *dst->tokens, &tok_bytes) != LK_OK ||
         lk_mul_size(src->n, sizeof *dst->token_lines, &line_bytes) != LK_OK)
         return LK_ERR_RANGE;
-    lk_tagged_token *toks = arena_alloc(a, tok_bytes);
-    int64_t *lines = arena_alloc(a, line_bytes);
+    lk_tagged_token *toks = arena_alloc(a, tok_bytes, _Alignof(lk_tagged_token));
+    int64_t *lines = arena_alloc(a, line_bytes, _Alignof(int64_t));
     if (!toks || !lines) return LK_ERR_NOMEM;
     for (size_t i = 0; i < src->n; i++) {
         const lk_tagged_token *t = &src->tokens[i];
         toks[i].form = arena_str(a, t->form, t->form_len);
         toks[i].form_len = t->form_len;
-        toks[i].lemma = arena_str(a, t->lemma, strlen(t->lemma));
-        toks[i].upos = arena_str(a, t->upos, strlen(t->upos));
-        toks[i].xpos = arena_str(a, t->xpos, strlen(t->xpos));
+        if (strcmp(t->lemma, t->form) == 0) toks[i].lemma = toks[i].form;
+        else if (strcmp(t->lemma, "_") == 0) toks[i].lemma = "_";
+        else toks[i].lemma = arena_str(a, t->lemma, strlen(t->lemma));
+        toks[i].upos = intern_tag(a, t->upos, strlen(t->upos));
+        toks[i].xpos = intern_tag(a, t->xpos, strlen(t->xpos));
         if (!toks[i].form || !toks[i].lemma || !toks[i].upos || !toks[i].xpos)
             return LK_ERR_NOMEM;
     }

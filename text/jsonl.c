@@ -12,6 +12,7 @@
 #include "text/fileio.h"
 
 #define JSON_MAX_DEPTH 256 /* nesting limit for skipped values */
+#define KEYS_LINEAR_MAX 16 /* up to this many keys, duplicates are found by a linear scan */
 
 #define SWAR_ONES 0x0101010101010101ull
 #define SWAR_HIGHS 0x8080808080808080ull
@@ -22,6 +23,10 @@ struct lk_jsonl_scratch {
     size_t *keys;     /* (offset, length) pairs of the top-level keys, in buf */
     size_t keys_cap;  /* in size_t elements */
     size_t n_keys;
+    size_t *slots;    /* open-addressing set of key index + 1 (0 = empty), past
+                         KEYS_LINEAR_MAX keys; power-of-two size */
+    size_t slots_cap;
+    bool hashed;      /* slots holds the current line's keys */
 };
 
 typedef struct {
@@ -46,6 +51,7 @@ void lk_jsonl_scratch_free(lk_jsonl_scratch *s)
     if (!s) return;
     free(s->buf);
     free(s->keys);
+    free(s->slots);
     free(s);
 }
 
@@ -331,6 +337,54 @@ static int key_kind(const char *k, size_t n)
     return KEY_OTHER;
 }
 
+static uint64_t key_hash(const char *k, size_t n)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)k[i]) * 1099511628211ull;
+    return h;
+}
+
+static bool key_equal(const lk_jsonl_scratch *sc, size_t idx, const char *k, size_t n)
+{
+    return sc->keys[2 * idx + 1] == n && memcmp(sc->buf + sc->keys[2 * idx], k, n) == 0;
+}
+
+/* Insert key `idx` into the hash set; true if an equal key was already there. */
+static bool slots_insert(lk_jsonl_scratch *sc, size_t idx)
+{
+    const char *k = sc->buf + sc->keys[2 * idx];
+    size_t n = sc->keys[2 * idx + 1], mask = sc->slots_cap - 1;
+    for (size_t i = (size_t)key_hash(k, n) & mask;; i = (i + 1) & mask) {
+        if (sc->slots[i] == 0) {
+            sc->slots[i] = idx + 1;
+            return false;
+        }
+        if (key_equal(sc, sc->slots[i] - 1, k, n)) return true;
+    }
+}
+
+/* Make the hash set hold keys 0..n_keys-1 with room to spare; rehashes when needed. */
+static lk_status slots_fit(lk_jsonl_scratch *sc, size_t n_keys)
+{
+    if (sc->hashed && 2 * n_keys <= sc->slots_cap) return LK_OK;
+    size_t cap = sc->slots_cap ? sc->slots_cap : 4 * KEYS_LINEAR_MAX;
+    while (cap < 2 * n_keys) {
+        if (cap > SIZE_MAX / 2 / sizeof *sc->slots) return LK_ERR_NOMEM;
+        cap *= 2;
+    }
+    if (cap != sc->slots_cap) {
+        size_t *ns = malloc(cap * sizeof *ns);
+        if (!ns) return LK_ERR_NOMEM;
+        free(sc->slots);
+        sc->slots = ns;
+        sc->slots_cap = cap;
+    }
+    memset(sc->slots, 0, sc->slots_cap * sizeof *sc->slots);
+    sc->hashed = true;
+    for (size_t i = 0; i + 1 < n_keys; i++) slots_insert(sc, i);
+    return LK_OK;
+}
+
 /* Parse the key at p->pos, reject a duplicate of an earlier top-level key. */
 static lk_status parse_key(jparser *p, int *kind)
 {
@@ -338,16 +392,21 @@ static lk_status parse_key(jparser *p, int *kind)
     lk_status st = parse_string(p, true, &off, &n);
     if (st != LK_OK) return st;
     lk_jsonl_scratch *sc = p->sc;
-    const char *k = sc->buf + off;
-    for (size_t i = 0; i < sc->n_keys; i++) {
-        if (sc->keys[2 * i + 1] == n && memcmp(sc->buf + sc->keys[2 * i], k, n) == 0)
-            return jerr(p, at, "duplicate key \"%.*s\"", (int)(n > 64 ? 64 : n), k);
-    }
     st = lk_grow((void **)&sc->keys, &sc->keys_cap, 2 * sc->n_keys + 2, sizeof(size_t));
     if (st != LK_OK) return lk_error_set(p->err, st, "%s: out of memory", p->path);
-    sc->keys[2 * sc->n_keys] = off;
-    sc->keys[2 * sc->n_keys + 1] = n;
-    sc->n_keys++;
+    size_t idx = sc->n_keys++;
+    sc->keys[2 * idx] = off;
+    sc->keys[2 * idx + 1] = n;
+    const char *k = sc->buf + off;
+    bool dup = false;
+    if (sc->n_keys <= KEYS_LINEAR_MAX) {
+        for (size_t i = 0; i < idx && !dup; i++) dup = key_equal(sc, i, k, n);
+    } else {
+        if (slots_fit(sc, sc->n_keys) != LK_OK)
+            return lk_error_set(p->err, LK_ERR_NOMEM, "%s: out of memory", p->path);
+        dup = slots_insert(sc, idx);
+    }
+    if (dup) return jerr(p, at, "duplicate key \"%.*s\"", (int)(n > 64 ? 64 : n), k);
     *kind = key_kind(k, n);
     return LK_OK;
 }
@@ -434,6 +493,7 @@ lk_status lk_jsonl_parse_doc(lk_jsonl_scratch *s, const char *line, size_t len, 
     jfield fields[4] = {{false, 0, 0}, {false, 0, 0}, {false, 0, 0}, {false, 0, 0}};
     s->len = 0;
     s->n_keys = 0;
+    s->hashed = false;
     skip_ws(&p);
     if (p.pos >= p.len || p.s[p.pos] != '{') return unexpected(&p, "'{' (a JSON object)");
     p.pos++;
