@@ -446,6 +446,35 @@ static void test_conllu_bad_lines(void **state)
     }
 }
 
+/* CRLF, a BOM, "# text =" with an empty value, comments without tokens dropped. */
+static void test_conllu_crlf_bom_comments(void **state)
+{
+    (void)state;
+    static const char data[] = "\xEF\xBB\xBF# sent_id = a\r\n# text =\r\n"
+                               "1\tx\tx\tX\tXX\t_\t0\troot\t_\t_\r\n\r\n"
+                               "# sent_id = orphan\r\n\r\n"
+                               "# sent_id = b\r\n1\ty\t_\tY\t_\t_\t0\troot\t_\t_\r\n"
+                               "# late = comment\r\n\r\n# trailing = comment\r\n";
+    char path[512];
+    lk_test_tmp_path(path, sizeof path, "crlf.conllu");
+    lk_test_write_file(path, data, sizeof data - 1);
+    lk_tagged_corpus c;
+    lk_error err;
+    assert_int_equal(lk_tagged_corpus_load(path, LK_TAGGED_CONLLU, &c, &err), LK_OK);
+    assert_int_equal(c.n_sents, 2);
+    assert_string_equal(c.sents[0].sent_id, "a");
+    assert_string_equal(c.sents[0].text, "");
+    assert_int_equal(c.sents[0].line, 3);
+    assert_token(&c.sents[0].tokens[0], "x", "x", "X", "XX");
+    assert_string_equal(c.sents[1].sent_id, "b");
+    assert_null(c.sents[1].text);
+    assert_int_equal(c.sents[1].line, 8);
+    assert_token(&c.sents[1].tokens[0], "y", "_", "Y", "_");
+    /* a lemma equal to its form shares its storage */
+    assert_ptr_equal(c.sents[0].tokens[0].lemma, c.sents[0].tokens[0].form);
+    lk_tagged_corpus_free(&c);
+}
+
 /* ---- word/TAG and tokens -------------------------------------------------------------- */
 
 static void test_slash_good(void **state)
@@ -537,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_tagged_corpus_load),
         cmocka_unit_test(test_conllu_malformed),
         cmocka_unit_test(test_conllu_bad_lines),
+        cmocka_unit_test(test_conllu_crlf_bom_comments),
         cmocka_unit_test(test_slash_good),
         cmocka_unit_test(test_slash_malformed),
         cmocka_unit_test(test_tokens_format),
