@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/rng.h"
 #include "tests/testutil.h"
 #include "text/corpus.h"
 
@@ -236,6 +237,44 @@ static void test_jsonl_many_keys(void **state)
     assert_int_equal(parse_line(sc, "{\"id\":\"1\",\"k1\":0,\"text\":\"\"}", &d, &err), LK_OK);
     lk_jsonl_scratch_free(sc);
     free(line);
+}
+
+/* Seeded mutations (byte flips, truncations) of a valid line: every result is either a
+   document or a positioned parse error, never a crash (the ASan build runs this too). */
+static void test_jsonl_mutations(void **state)
+{
+    (void)state;
+    static const char good[] = "{\"id\": \"\\u00e9x\", \"meta\": {\"a\": [1, -2.5e3, true, null]},"
+                               " \"title\": null, \"text\": \"a\\\"b \\ud83d\\ude00 \xC3\xA9\"}";
+    static const char alphabet[] = "{}[]\":,\\u0123456789abcdefnrtl-+.eE \t\x01\x80\xC3\xED\xF4\xFF";
+    char line[sizeof good];
+    lk_rng rng;
+    lk_rng_seed(&rng, 42);
+    lk_jsonl_scratch *sc = NULL;
+    assert_int_equal(lk_jsonl_scratch_create(&sc), LK_OK);
+    int n_ok = 0, n_err = 0;
+    for (int iter = 0; iter < 20000; iter++) {
+        size_t len = sizeof good - 1;
+        memcpy(line, good, len);
+        int n_mut = 1 + (int)lk_rng_below(&rng, 3);
+        for (int m = 0; m < n_mut; m++)
+            line[lk_rng_below(&rng, len)] = alphabet[lk_rng_below(&rng, sizeof alphabet - 1)];
+        if (lk_rng_below(&rng, 4) == 0) len = (size_t)lk_rng_below(&rng, len + 1);
+        lk_error err;
+        lk_doc d;
+        lk_status st = lk_jsonl_parse_doc(sc, line, len, &d, "fuzz.jsonl", 1, &err);
+        if (st == LK_OK) {
+            n_ok++;
+            assert_true(d.id_len + d.title_len + d.text_len <= len);
+        } else {
+            n_err++;
+            assert_int_equal(st, LK_ERR_PARSE);
+            assert_non_null(strstr(err.msg, "fuzz.jsonl:1:"));
+        }
+    }
+    assert_true(n_ok > 100);
+    assert_true(n_err > 100);
+    lk_jsonl_scratch_free(sc);
 }
 
 static void test_docs_text_format(void **state)
@@ -560,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_jsonl_malformed),
         cmocka_unit_test(test_jsonl_deep_nesting),
         cmocka_unit_test(test_jsonl_many_keys),
+        cmocka_unit_test(test_jsonl_mutations),
         cmocka_unit_test(test_docs_text_format),
         cmocka_unit_test(test_empty_missing_directory),
         cmocka_unit_test(test_conllu_good),
