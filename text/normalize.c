@@ -93,6 +93,21 @@ bool lk_ucd_norm_stable(int32_t cp, unsigned flags)
     return true;
 }
 
+bool lk_ucd_norm_fixed(int32_t cp, unsigned flags)
+{
+    if (cp < 0x80) return lk_ucd_norm_stable(cp, flags);
+    if (!lk_ucd_norm_boundary(cp, flags)) return false;
+    if (lk_ucd_norm_stable(cp, flags)) return true;
+    utf8proc_uint8_t in[4];
+    utf8proc_int32_t out[MAX_DECOMP_CPS];
+    utf8proc_option_t o = map_options(flags);
+    utf8proc_ssize_t len = utf8proc_encode_char(cp, in);
+    utf8proc_ssize_t n = utf8proc_decompose(in, len, out, MAX_DECOMP_CPS, o);
+    if (n <= 0 || n > MAX_DECOMP_CPS) return false;
+    n = utf8proc_normalize_utf32(out, n, o);
+    return n == 1 && out[0] == cp;
+}
+
 static lk_status map_error(utf8proc_ssize_t code, lk_error *err)
 {
     if (code == UTF8PROC_ERROR_NOMEM) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");

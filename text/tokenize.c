@@ -14,6 +14,7 @@
 
 #define ASCII_N 128
 #define HIGH_BITS 0x8080808080808080ull
+#define BMP_WORDS (0x10000 / 32) /* bitmap words covering U+0000..U+FFFF */
 #define ALNUM_LETTER 1u
 #define ALNUM_DIGIT 2u
 
@@ -43,6 +44,7 @@ struct lk_tokenizer {
     bool ascii_white[ASCII_N];          /* whitespace mode separators */
     bool ascii_word[ASCII_N];           /* Python's \w */
     unsigned char ascii_alnum[256];     /* ALNUM_LETTER / ALNUM_DIGIT for ASCII, else 0 */
+    unsigned char lower_byte[256];      /* ASCII A-Z -> a-z, every other byte unchanged */
     lk_token *toks;
     size_t n_toks, cap_toks;
     char *arena; /* token texts, NUL-terminated */
@@ -56,6 +58,9 @@ struct lk_tokenizer {
     size_t n_segs, cap_segs, seg_cursor;
     int32_t *u32;
     size_t u32_cap;
+    unsigned norm_flags;             /* LK_NORM_* for lexkit and space modes */
+    uint32_t plain_known[BMP_WORDS]; /* cache of lk_ucd_norm_fixed(cp, norm_flags), BMP */
+    uint32_t plain_bits[BMP_WORDS];
 };
 
 /* ---- character classes ------------------------------------------------------------ */
@@ -140,6 +145,9 @@ lk_status lk_tokenizer_create(const lk_tokenizer_config *c, lk_tokenizer **out)
     lk_tokenizer *t = calloc(1, sizeof *t);
     if (!t) return LK_ERR_NOMEM;
     t->cfg = *c;
+    t->norm_flags = (c->nfkc ? LK_NORM_NFKC : 0u) | (c->lower ? LK_NORM_CASEFOLD : 0u);
+    for (int b = 0; b < 256; b++)
+        t->lower_byte[b] = (unsigned char)((b >= 'A' && b <= 'Z') ? b + ('a' - 'A') : b);
     for (int b = 0; b < ASCII_N; b++) {
         t->ascii_class[b] = (unsigned char)uni_class(b);
         t->ascii_white[b] = b == ' ' || (b >= '\t' && b <= '\r') || (b >= 0x1C && b <= 0x1F);
@@ -181,6 +189,36 @@ static lk_status add_seg(lk_tokenizer *t, size_t orig_start, size_t orig_len, bo
     }
     t->segs[t->n_segs++] = (seg){norm_start, orig_start, orig_len, identity};
     return LK_OK;
+}
+
+/* True if cp needs no normalization where it stands (see lk_ucd_norm_fixed); cached. */
+static bool cp_plain(lk_tokenizer *t, int32_t cp)
+{
+    if (cp >= 0x10000) return lk_ucd_norm_boundary(cp, t->norm_flags) &&
+                              lk_ucd_norm_stable(cp, t->norm_flags);
+    uint32_t word = (uint32_t)cp >> 5, bit = 1u << (cp & 31);
+    if (!(t->plain_known[word] & bit)) {
+        t->plain_known[word] |= bit;
+        if (lk_ucd_norm_fixed(cp, t->norm_flags)) t->plain_bits[word] |= bit;
+    }
+    return (t->plain_bits[word] & bit) != 0;
+}
+
+/* True if no non-ASCII code point of the valid UTF-8 s[0..n) needs normalizing: the text
+   can then be scanned as it is (ASCII is lowercased on copy). */
+static bool all_plain(lk_tokenizer *t, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if ((unsigned char)s[i] < ASCII_N) {
+            i++;
+            continue;
+        }
+        int32_t cp;
+        i += lk_utf8_decode(s + i, n - i, &cp);
+        if (!cp_plain(t, cp)) return false;
+    }
+    return true;
 }
 
 /* Append s[0..n) (ASCII) to norm_buf, lowercased when folding. */
@@ -226,7 +264,7 @@ static lk_status build_norm(lk_tokenizer *t, const char *s, size_t n, unsigned f
         /* One normalization unit: a code point and everything up to the next boundary. */
         int32_t cp;
         size_t j = i + lk_utf8_decode(s + i, n - i, &cp);
-        bool stable = lk_ucd_norm_stable(cp, flags);
+        bool stable = cp < 0x80 ? lk_ucd_norm_stable(cp, flags) : cp_plain(t, cp);
         while (j < n && (unsigned char)s[j] >= ASCII_N) {
             int32_t next;
             size_t l = lk_utf8_decode(s + j, n - j, &next);
@@ -307,10 +345,7 @@ static lk_status emit(lk_tokenizer *t, lk_token_kind kind, size_t ns, size_t ne)
     const char *src = t->norm + ns;
     size_t n = ne - ns;
     if (t->lower_on_copy) {
-        for (size_t k = 0; k < n; k++) {
-            char ch = src[k];
-            d[k] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + ('a' - 'A')) : ch;
-        }
+        for (size_t k = 0; k < n; k++) d[k] = (char)t->lower_byte[(unsigned char)src[k]];
     } else {
         memcpy(d, src, n);
     }
@@ -684,9 +719,9 @@ lk_status lk_tokenize(lk_tokenizer *t, const char *text, size_t len, const lk_to
             return lk_error_set(err, st, "out of memory");
         st = scan_sklearn(t, text, len);
     } else {
-        unsigned flags = (t->cfg.nfkc ? LK_NORM_NFKC : 0u) | (t->cfg.lower ? LK_NORM_CASEFOLD : 0u);
+        unsigned flags = t->norm_flags;
         t->lower_on_copy = false;
-        if (ascii || flags == 0) {
+        if (ascii || flags == 0 || all_plain(t, text + hi, len - hi)) {
             t->norm = text;
             t->norm_len = len;
             t->lower_on_copy = t->cfg.lower;

@@ -35,6 +35,10 @@ bool lk_ucd_grapheme_break(int32_t a, int32_t b, int32_t *state);
 bool lk_ucd_norm_boundary(int32_t cp, unsigned flags);
 bool lk_ucd_norm_stable(int32_t cp, unsigned flags);
 
+/* True if cp is a boundary (above) and normalizing it alone with `flags` gives cp itself:
+   exact, but slower than lk_ucd_norm_stable (callers cache it). */
+bool lk_ucd_norm_fixed(int32_t cp, unsigned flags);
+
 /* Normalize the valid UTF-8 unit s[0..len) with `flags`, appending the UTF-8 result to
    (*buf)[*buf_len..], growing *buf (capacity *buf_cap); *u32 (capacity *u32_cap) is scratch space.
    LK_ERR_NOMEM, or LK_ERR_PARSE with utf8proc's message. */
