@@ -3,18 +3,18 @@
    Text is first validated; if it is not pure ASCII and NFKC or case folding is on, it is
    normalized unit by unit (see utf8_internal.h) into t->norm, with a segment list mapping
    normalized offsets back to the input. Tokens are then found on the normalized text, so
-   they are classified after NFKC. Token texts live in one arena sized before scanning. */
+   they are classified after NFKC. Token texts live in one arena sized before scanning.
+   The scikit-learn mode is in tokenize_sklearn.c. */
 #include "text/tokenize.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "text/utf8.h"
+#include "text/tokenize_internal.h"
 #include "text/utf8_internal.h"
 
-#define ASCII_N 128
 #define HIGH_BITS 0x8080808080808080ull
-#define BMP_WORDS (0x10000 / 32) /* bitmap words covering U+0000..U+FFFF */
 #define ALNUM_LETTER 1u
 #define ALNUM_DIGIT 2u
 
@@ -31,37 +31,6 @@ typedef enum {
     T_OTHER,     /* private use, unassigned */
 } tclass;
 
-/* A run of normalized text and where it came from. identity: byte-for-byte copy (len bytes
-   on both sides); otherwise one normalization unit of orig_len input bytes. */
-typedef struct {
-    size_t norm_start, orig_start, orig_len;
-    bool identity;
-} seg;
-
-struct lk_tokenizer {
-    lk_tokenizer_config cfg;
-    unsigned char ascii_class[ASCII_N]; /* tclass of each ASCII byte */
-    bool ascii_white[ASCII_N];          /* whitespace mode separators */
-    bool ascii_word[ASCII_N];           /* Python's \w */
-    unsigned char ascii_alnum[256];     /* ALNUM_LETTER / ALNUM_DIGIT for ASCII, else 0 */
-    unsigned char lower_byte[256];      /* ASCII A-Z -> a-z, every other byte unchanged */
-    lk_token *toks;
-    size_t n_toks, cap_toks;
-    char *arena; /* token texts, NUL-terminated */
-    size_t arena_len, arena_cap;
-    char *norm_buf;
-    size_t norm_cap;
-    const char *norm; /* text being scanned: the input or norm_buf */
-    size_t norm_len;
-    bool lower_on_copy; /* ASCII input with lower on: lowercase while copying token text */
-    seg *segs;          /* NULL when norm is the input itself */
-    size_t n_segs, cap_segs, seg_cursor;
-    int32_t *u32;
-    size_t u32_cap;
-    unsigned norm_flags;             /* LK_NORM_* for lexkit and space modes */
-    uint32_t plain_known[BMP_WORDS]; /* cache of lk_ucd_norm_fixed(cp, norm_flags), BMP */
-    uint32_t plain_bits[BMP_WORDS];
-};
 
 /* ---- character classes ------------------------------------------------------------ */
 
@@ -109,14 +78,6 @@ static inline tclass class_at(const lk_tokenizer *t, const char *s, size_t n, si
     return uni_class(*cp);
 }
 
-/* Python's \w: str.isalnum() (L*, N*) or '_'. */
-static bool py_word(int32_t cp)
-{
-    if (cp == '_') return true;
-    int c = lk_ucd_category(cp);
-    return (c >= LK_UCAT_LU && c <= LK_UCAT_LO) || (c >= LK_UCAT_ND && c <= LK_UCAT_NO);
-}
-
 /* ---- create / free ------------------------------------------------------------------ */
 
 lk_tokenizer_config lk_tokenizer_config_default(void)
@@ -151,7 +112,7 @@ lk_status lk_tokenizer_create(const lk_tokenizer_config *c, lk_tokenizer **out)
     for (int b = 0; b < ASCII_N; b++) {
         t->ascii_class[b] = (unsigned char)uni_class(b);
         t->ascii_white[b] = b == ' ' || (b >= '\t' && b <= '\r') || (b >= 0x1C && b <= 0x1F);
-        t->ascii_word[b] = py_word(b);
+        t->ascii_word[b] = lk_tok_py_word(b);
         t->ascii_alnum[b] = (unsigned char)(t->ascii_class[b] == T_LETTER  ? ALNUM_LETTER
                                             : t->ascii_class[b] == T_DIGIT ? ALNUM_DIGIT
                                                                             : 0);
@@ -325,7 +286,7 @@ static lk_status reserve_arena(lk_tokenizer *t, size_t need)
     return lk_grow((void **)&t->arena, &t->arena_cap, need, 1);
 }
 
-static lk_status push_token(lk_tokenizer *t, lk_token_kind kind, size_t start, size_t len,
+lk_status lk_tok_push(lk_tokenizer *t, lk_token_kind kind, size_t start, size_t len,
                             const char *text, size_t text_len)
 {
     if (t->n_toks == t->cap_toks) {
@@ -351,7 +312,7 @@ static lk_status emit(lk_tokenizer *t, lk_token_kind kind, size_t ns, size_t ne)
     }
     d[n] = '\0';
     t->arena_len += n + 1;
-    return push_token(t, kind, os, oe - os, d, n);
+    return lk_tok_push(t, kind, os, oe - os, d, n);
 }
 
 static bool kind_kept(const lk_tokenizer_config *c, lk_token_kind kind)
@@ -546,141 +507,6 @@ static lk_status scan_space(lk_tokenizer *t)
     return LK_OK;
 }
 
-/* ---- scikit-learn mode -------------------------------------------------------------------- */
-
-/* Word_Break MidLetter / MidNumLet / Single_Quote characters (part of Case_Ignorable). */
-static bool is_mid_letter(int32_t cp)
-{
-    static const int32_t mids[] = {0x27,   0x2E,   0x3A,   0xB7,   0x387,  0x55F,
-                                   0x5F4,  0x2018, 0x2019, 0x2024, 0x2027, 0xFE13,
-                                   0xFE52, 0xFE55, 0xFF07, 0xFF0E, 0xFF1A};
-    for (size_t k = 0; k < sizeof mids / sizeof mids[0]; k++)
-        if (mids[k] == cp) return true;
-    return false;
-}
-
-static bool case_ignorable(int32_t cp)
-{
-    int c = lk_ucd_category(cp);
-    return c == LK_UCAT_MN || c == LK_UCAT_ME || c == LK_UCAT_CF || c == LK_UCAT_LM ||
-           c == LK_UCAT_SK || is_mid_letter(cp);
-}
-
-static bool cased(int32_t cp)
-{
-    int c = lk_ucd_category(cp);
-    return c == LK_UCAT_LU || c == LK_UCAT_LL || c == LK_UCAT_LT || lk_ucd_tolower(cp) != cp;
-}
-
-/* Python's Final_Sigma test for U+03A3 at s[i..i+clen): preceded by a cased letter and
-   not followed by one (case-ignorable characters skipped on both sides). */
-static bool final_sigma(const char *s, size_t n, size_t i, size_t clen)
-{
-    bool before = false;
-    size_t k = i;
-    while (k > 0) {
-        size_t b = k - 1;
-        while (b > 0 && ((unsigned char)s[b] & 0xC0) == 0x80) b--;
-        int32_t cp;
-        lk_utf8_decode(s + b, k - b, &cp);
-        if (!case_ignorable(cp)) {
-            before = cased(cp);
-            break;
-        }
-        k = b;
-    }
-    if (!before) return false;
-    for (k = i + clen; k < n;) {
-        int32_t cp;
-        size_t l = lk_utf8_decode(s + k, n - k, &cp);
-        if (!case_ignorable(cp)) return !cased(cp);
-        k += l;
-    }
-    return true;
-}
-
-/* Python str.lower() of the code point at s[i]: full lowercase (U+0130 -> i + U+0307,
-   final sigma), else the simple mapping. Returns the number of code points in out. */
-static int py_lower(const char *s, size_t n, size_t i, int32_t cp, size_t clen, int32_t out[2])
-{
-    if (cp == 0x130) {
-        out[0] = 'i';
-        out[1] = 0x307;
-        return 2;
-    }
-    if (cp == 0x3A3) {
-        out[0] = final_sigma(s, n, i, clen) ? 0x3C2 : 0x3C3;
-        return 1;
-    }
-    out[0] = lk_ucd_tolower(cp);
-    return 1;
-}
-
-typedef struct {
-    size_t count, orig_start, orig_end, arena_start;
-} py_run;
-
-static lk_status end_run(lk_tokenizer *t, py_run *r)
-{
-    lk_status st = LK_OK;
-    if (r->count >= 2) {
-        size_t tl = t->arena_len - r->arena_start;
-        t->arena[t->arena_len++] = '\0';
-        st = push_token(t, LK_TOK_WORD, r->orig_start, r->orig_end - r->orig_start,
-                        t->arena + r->arena_start, tl);
-    } else {
-        t->arena_len = r->arena_start;
-    }
-    r->count = 0;
-    return st;
-}
-
-static void run_add(lk_tokenizer *t, py_run *r, size_t start, size_t end)
-{
-    if (r->count++ == 0) {
-        r->orig_start = start;
-        r->arena_start = t->arena_len;
-    }
-    r->orig_end = end;
-}
-
-/* (?u)\b\w\w+\b over s lowercased as Python does: maximal runs of 2+ word characters. */
-static lk_status scan_sklearn(lk_tokenizer *t, const char *s, size_t n)
-{
-    bool lower = !t->cfg.keep_case;
-    py_run r = {0, 0, 0, 0};
-    lk_status st;
-    size_t i = 0;
-    while (i < n) {
-        unsigned char b = (unsigned char)s[i];
-        if (b < ASCII_N) {
-            if (t->ascii_word[b]) {
-                run_add(t, &r, i, i + 1);
-                t->arena[t->arena_len++] = (char)((lower && b >= 'A' && b <= 'Z') ? b + ('a' - 'A') : b);
-            } else if (r.count && (st = end_run(t, &r)) != LK_OK) {
-                return st;
-            }
-            i++;
-            continue;
-        }
-        int32_t cp, low[2];
-        size_t clen = lk_utf8_decode(s + i, n - i, &cp);
-        int nl = 1;
-        low[0] = cp;
-        if (lower) nl = py_lower(s, n, i, cp, clen, low);
-        for (int k = 0; k < nl; k++) {
-            if (py_word(low[k])) {
-                run_add(t, &r, i, i + clen);
-                t->arena_len += lk_utf8_encode(low[k], t->arena + t->arena_len);
-            } else if (r.count && (st = end_run(t, &r)) != LK_OK) {
-                return st;
-            }
-        }
-        i += clen;
-    }
-    return end_run(t, &r);
-}
-
 /* ---- entry point ---------------------------------------------------------------------- */
 
 static size_t first_non_ascii(const char *s, size_t n)
@@ -717,7 +543,7 @@ lk_status lk_tokenize(lk_tokenizer *t, const char *text, size_t len, const lk_to
         /* A lowercased code point is at most 1.5 times longer (U+0130: 2 -> 3 bytes). */
         if ((st = reserve_arena(t, 2 * len + 2)) != LK_OK)
             return lk_error_set(err, st, "out of memory");
-        st = scan_sklearn(t, text, len);
+        st = lk_tok_scan_sklearn(t, text, len);
     } else {
         unsigned flags = t->norm_flags;
         t->lower_on_copy = false;
