@@ -14,41 +14,6 @@
 
 /* Length of the valid UTF-8 sequence at s[0..n), or 0 (strict: no overlongs, no
    surrogates, nothing above U+10FFFF). Temporary until text/utf8.c lands on main. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80) return 0;
-        if (c == 0xE0 && s[1] < 0xA0) return 0; /* overlong */
-        if (c == 0xED && s[1] >= 0xA0) return 0; /* surrogate */
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
-            return 0;
-        if (c == 0xF0 && s[1] < 0x90) return 0; /* overlong */
-        if (c == 0xF4 && s[1] >= 0x90) return 0; /* > U+10FFFF */
-        return 4;
-    }
-    return 0;
-}
-
-static lk_status check_utf8_strict(const char *s, size_t len, const char *path, int64_t line,
-                                   lk_error *err)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        size_t k = utf8_seq_len(u + i, len - i);
-        if (k == 0)
-            return lk_error_at(err, path, line, lk_utf8_column(s, i),
-                               "invalid UTF-8 byte 0x%02X", u[i]);
-        i += k;
-    }
-    return LK_OK;
-}
 
 lk_status lk_corpus_check_utf8(const char *s, size_t len, const char *path, int64_t line,
                                lk_error *err)
@@ -62,7 +27,7 @@ lk_status lk_corpus_check_utf8(const char *s, size_t len, const char *path, int6
     }
     while (i < len && (unsigned char)s[i] < 0x80) i++;
     if (i == len) return LK_OK;
-    return check_utf8_strict(s, len, path, line, err);
+    return lk_utf8_check_line(s, len, path, line, err);
 }
 
 /* ---- documents ------------------------------------------------------------------- */
