@@ -1,5 +1,5 @@
 /* blas.h: row-major matrix views and the BLAS wrapper (the only user of cblas/OpenBLAS).
-   Scalars are `lk_real`: float32 in the library; test builds that include the models/*.c
+   Scalars are `lk_real`: float32 in the library; test builds that include the models .c
    files with LK_REAL_DOUBLE defined get a float64 variant for gradient checks. */
 #ifndef LK_MODELS_BLAS_H
 #define LK_MODELS_BLAS_H
