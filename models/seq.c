@@ -7,12 +7,16 @@
 
 #define MAX_CELLS (LK_SEQ_MAX_LAYERS * 2)
 
-/* Per-cell buffers, carved out of one arena. Processing index k = 0..T-1 visits time step
-   t = k (forward) or t = T-1-k (reverse); states slot k+1 holds the state after index k. */
+/* Per-cell buffers, carved out of one arena, all indexed by time step t. States have T+1
+   slots of (B, H): the forward direction reads slot t and writes slot t+1 (initial state in
+   slot 0); the reverse direction reads slot t+1 and writes slot t (initial state in slot T).
+   So the h_prev rows of all steps are one contiguous (T*B, H) block in both directions and
+   the recurrent weight gradient is a single gemm. */
 typedef struct {
-    lk_real *xw;     /* (T, B, G*H) input projection; reused for dxw in backward */
-    lk_real *states; /* (T+1) slots of S*B*H */
-    lk_real *cache;  /* T slots (train) or 1 slot of cache_mult*B*H */
+    lk_real *xw;    /* (T, B, G*H) input projection; reused for dxw in backward */
+    lk_real *dhw;   /* (T, B, G*H) GRU recurrent pre-activation gradients (else = xw) */
+    lk_real *h, *c; /* (T+1, B, H) hidden and (LSTM) cell states; c NULL otherwise */
+    lk_real *cache; /* T slots (train) or 1 slot of cache_mult*B*H */
 } cell_bufs;
 
 struct lk_seq_ws {
@@ -23,10 +27,8 @@ struct lk_seq_ws {
     cell_bufs cell[MAX_CELLS];
     lk_real *layer_out[LK_SEQ_MAX_LAYERS]; /* (T, B, D*H) outputs of layers < layers-1 */
     lk_real *dbuf[2];                      /* (T, B, D*H) backward ping-pong */
-    lk_real *ds, *ds_prev;                 /* (S*B*H) */
-    lk_real *work;                         /* (B, G*H) */
-    int32_t T, B, layers, D;
-    size_t sbh;       /* S*B*H: elements of one state */
+    lk_real *dh, *dc, *dh_prev, *dc_prev;  /* (B, H) running state gradients */
+    int32_t T, B, H, layers, D;
     const lk_real *x; /* borrowed input of the last forward */
     bool train;       /* last forward kept caches */
 };
@@ -126,7 +128,7 @@ static size_t plan(const lk_seq_config *c, int32_t T, int32_t B, bool train, lk_
 {
     const lk_cell_ops *ops = lk_cell_ops_get(c->cell);
     size_t H = (size_t)c->hidden, D = (size_t)n_dirs(c), tb = (size_t)T * B;
-    size_t sbh = (size_t)ops->state_mult * B * H, used = 0;
+    size_t bh = (size_t)B * H, used = 0;
 #define TAKE(ptr, n)                      \
     do {                                  \
         if (base) (ptr) = base + used;    \
@@ -136,8 +138,12 @@ static size_t plan(const lk_seq_config *c, int32_t T, int32_t B, bool train, lk_
         for (size_t d = 0; d < D; d++) {
             cell_bufs *cb = &ws->cell[(size_t)l * D + d];
             TAKE(cb->xw, tb * ops->n_gates * H);
-            TAKE(cb->states, ((size_t)T + 1) * sbh);
-            TAKE(cb->cache, (train ? (size_t)T : 1) * ops->cache_mult * B * H);
+            cb->dhw = cb->xw;
+            if (train && ops->dhw_differs) TAKE(cb->dhw, tb * ops->n_gates * H);
+            TAKE(cb->h, ((size_t)T + 1) * bh);
+            cb->c = NULL;
+            if (ops->state_mult > 1) TAKE(cb->c, ((size_t)T + 1) * bh);
+            TAKE(cb->cache, (train ? (size_t)T : 1) * ops->cache_mult * bh);
         }
         if (l + 1 < c->layers) TAKE(ws->layer_out[l], tb * D * H);
     }
@@ -146,9 +152,10 @@ static size_t plan(const lk_seq_config *c, int32_t T, int32_t B, bool train, lk_
             TAKE(ws->dbuf[0], tb * D * H);
             TAKE(ws->dbuf[1], tb * D * H);
         }
-        TAKE(ws->ds, sbh);
-        TAKE(ws->ds_prev, sbh);
-        TAKE(ws->work, (size_t)B * ops->n_gates * H);
+        TAKE(ws->dh, bh);
+        TAKE(ws->dc, bh);
+        TAKE(ws->dh_prev, bh);
+        TAKE(ws->dc_prev, bh);
     }
 #undef TAKE
     return used;
@@ -194,23 +201,28 @@ static void input_projection(const lk_cell *p, int32_t TB, const lk_real *x, lk_
     lk_gemm(false, true, 1, &xm, &p->w_x, 1, &ym);
 }
 
+/* slot of the state read by step t and of the one it writes */
+static size_t prev_slot(int32_t dir, int32_t t) { return (size_t)(dir == 0 ? t : t + 1); }
+static size_t next_slot(int32_t dir, int32_t t) { return (size_t)(dir == 0 ? t + 1 : t); }
+
 static void run_cell_forward(const lk_cell *p, const cell_bufs *cb, const uint8_t *mask,
                              int32_t T, int32_t B, int32_t dir, bool train, int32_t out_cols,
                              lk_real *out)
 {
     const lk_cell_ops *ops = p->ops;
     int32_t H = p->H, gh = ops->n_gates * H;
-    size_t sbh = (size_t)ops->state_mult * B * H, cstep = (size_t)ops->cache_mult * B * H;
+    size_t bh = (size_t)B * H, cstep = (size_t)ops->cache_mult * bh;
     for (int32_t k = 0; k < T; k++) {
         int32_t t = dir == 0 ? k : T - 1 - k;
         const uint8_t *mk = mask + (size_t)t * B;
-        const lk_real *sp = cb->states + (size_t)k * sbh;
-        lk_real *s = cb->states + ((size_t)k + 1) * sbh;
-        lk_real *cache = cb->cache + (train ? (size_t)k * cstep : 0);
-        ops->step_forward(p, B, cb->xw + (size_t)t * B * gh, sp, mk, s, cache);
+        size_t ps = prev_slot(dir, t) * bh, ns = next_slot(dir, t) * bh;
+        lk_real *h = cb->h + ns;
+        ops->step_forward(p, B, cb->xw + (size_t)t * B * gh, cb->h + ps, cb->c ? cb->c + ps : NULL,
+                          mk, h, cb->c ? cb->c + ns : NULL,
+                          cb->cache + (train ? (size_t)t * cstep : 0));
         for (int32_t b = 0; b < B; b++) {
             lk_real *o = out + ((size_t)t * B + b) * out_cols + (size_t)dir * H;
-            if (mk[b]) memcpy(o, s + (size_t)b * H, (size_t)H * sizeof *o);
+            if (mk[b]) memcpy(o, h + (size_t)b * H, (size_t)H * sizeof *o);
             else memset(o, 0, (size_t)H * sizeof *o);
         }
     }
@@ -223,7 +235,7 @@ lk_status lk_seq_forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws
     const lk_seq_config *c = &m->cfg;
     const lk_cell_ops *ops = lk_cell_ops_get(c->cell);
     int32_t D = n_dirs(c), H = c->hidden;
-    size_t sbh = (size_t)ops->state_mult * B * H;
+    size_t bh = (size_t)B * H, S = (size_t)ops->state_mult;
     lk_status st;
     ws->train = false;
     if (T < 1 || B < 1) return LK_ERR_ARG;
@@ -240,9 +252,16 @@ lk_status lk_seq_forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws
         for (int32_t d = 0; d < D; d++) {
             const lk_cell *p = &w->cell[l][d];
             const cell_bufs *cb = &ws->cell[(size_t)l * D + d];
+            size_t init = (d == 0 ? 0 : (size_t)T) * bh;
             input_projection(p, T * B, in, cb->xw);
-            if (s0) memcpy(cb->states, s0 + ((size_t)l * D + d) * sbh, sbh * sizeof(lk_real));
-            else memset(cb->states, 0, sbh * sizeof(lk_real));
+            if (s0) {
+                const lk_real *s = s0 + ((size_t)l * D + d) * S * bh;
+                memcpy(cb->h + init, s, bh * sizeof(lk_real));
+                if (cb->c) memcpy(cb->c + init, s + bh, bh * sizeof(lk_real));
+            } else {
+                memset(cb->h + init, 0, bh * sizeof(lk_real));
+                if (cb->c) memset(cb->c + init, 0, bh * sizeof(lk_real));
+            }
             run_cell_forward(p, cb, ws->mask, T, B, d, train, D * H, lo);
         }
         in = lo;
@@ -251,7 +270,7 @@ lk_status lk_seq_forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws
     ws->B = B;
     ws->layers = c->layers;
     ws->D = D;
-    ws->sbh = sbh;
+    ws->H = H;
     ws->x = x;
     ws->train = train;
     return LK_OK;
@@ -259,31 +278,39 @@ lk_status lk_seq_forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws
 
 /* ---- backward ----------------------------------------------------------------------------- */
 
-/* BPTT over one cell; leaves dLoss/dxw in cb->xw (T, B, G*H). */
+/* BPTT over one cell; leaves dLoss/dxw in cb->xw (T, B, G*H) and adds g->w_h, g->b_hn. */
 static void run_cell_backward(const lk_cell *p, const cell_bufs *cb, lk_seq_ws *ws,
                               const uint8_t *mask, int32_t dir, int32_t bptt, int32_t dout_cols,
                               const lk_real *dout, lk_cell *g)
 {
     const lk_cell_ops *ops = p->ops;
     int32_t T = ws->T, B = ws->B, H = p->H, gh = ops->n_gates * H;
-    size_t sbh = (size_t)ops->state_mult * B * H, cstep = (size_t)ops->cache_mult * B * H;
-    lk_real *ds = ws->ds, *ds_prev = ws->ds_prev;
-    memset(ds, 0, sbh * sizeof *ds);
+    size_t bh = (size_t)B * H, cstep = (size_t)ops->cache_mult * bh;
+    lk_real *dh = ws->dh, *dc = ws->dc, *dh_prev = ws->dh_prev, *dc_prev = ws->dc_prev, *tmp;
+    memset(dh, 0, bh * sizeof *dh);
+    memset(dc, 0, bh * sizeof *dc);
     for (int32_t k = T - 1; k >= 0; k--) {
         int32_t t = dir == 0 ? k : T - 1 - k;
         const uint8_t *mk = mask + (size_t)t * B;
+        size_t ps = prev_slot(dir, t) * bh;
         for (int32_t b = 0; b < B; b++)
             if (mk[b])
                 lk_axpy((size_t)H, 1, dout + ((size_t)t * B + b) * dout_cols + (size_t)dir * H,
-                        ds + (size_t)b * H);
-        memset(ds_prev, 0, sbh * sizeof *ds_prev);
-        ops->step_backward(p, B, cb->states + (size_t)k * sbh, mk, cb->cache + (size_t)k * cstep,
-                           ds, g, cb->xw + (size_t)t * B * gh, ds_prev, ws->work);
-        lk_real *tmp = ds;
-        ds = ds_prev;
-        ds_prev = tmp;
-        if (bptt > 0 && k % bptt == 0) memset(ds, 0, sbh * sizeof *ds); /* truncate */
+                        dh + (size_t)b * H);
+        memset(dh_prev, 0, bh * sizeof *dh_prev);
+        memset(dc_prev, 0, bh * sizeof *dc_prev);
+        ops->step_backward(p, B, cb->h + ps, cb->c ? cb->c + ps : NULL, mk,
+                           cb->cache + (size_t)t * cstep, dh, dc, g, cb->xw + (size_t)t * B * gh,
+                           cb->dhw + (size_t)t * B * gh, dh_prev, dc_prev);
+        tmp = dh, dh = dh_prev, dh_prev = tmp;
+        tmp = dc, dc = dc_prev, dc_prev = tmp;
+        if (bptt > 0 && k % bptt == 0) { /* truncate: nothing flows to the previous step */
+            memset(dh, 0, bh * sizeof *dh);
+            memset(dc, 0, bh * sizeof *dc);
+        }
     }
+    /* all steps' h_prev are slots [0, T) (forward) or [1, T] (reverse): one gemm */
+    lk_cell_backward_w_h(p, T * B, cb->h + (dir == 0 ? 0 : bh), cb->dhw, g);
 }
 
 /* g->w_x += dxw^T x;  g->b += column sums of dxw;  dx += dxw @ W_x (if dx). */
@@ -324,9 +351,11 @@ lk_status lk_seq_backward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *w
     return LK_OK;
 }
 
-const lk_real *lk_seq_ws_state(const lk_seq_ws *ws, int32_t layer, int32_t dir, int32_t t)
+void lk_seq_ws_state(const lk_seq_ws *ws, int32_t layer, int32_t dir, int32_t t, lk_real *out)
 {
     const cell_bufs *cb = &ws->cell[(size_t)layer * ws->D + dir];
-    size_t slot = dir == 0 ? (size_t)(t + 1) : (size_t)(ws->T - t);
-    return cb->states + slot * ws->sbh;
+    size_t bh = (size_t)ws->B * ws->H;
+    size_t slot = dir == 0 ? (size_t)(t + 1) : (size_t)t;
+    memcpy(out, cb->h + slot * bh, bh * sizeof *out);
+    if (cb->c) memcpy(out + bh, cb->c + slot * bh, bh * sizeof *out);
 }

@@ -88,9 +88,9 @@ lk_status lk_seq_forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws
 lk_status lk_seq_backward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws,
                           const lk_real *dout, lk_seq_weights *g, lk_real *dx);
 
-/* State (S*B*H, h block first) of cell (layer, dir) after it processed time step t (0 <= t < T) in the
-   last forward; t = -1 (forward dir) or t = T (reverse dir) gives the initial state.
-   Borrowed until the next forward. */
-const lk_real *lk_seq_ws_state(const lk_seq_ws *ws, int32_t layer, int32_t dir, int32_t t);
+/* Copy into out (S*B*H: h (B, H), then c (B, H) for LSTM) the state of cell (layer, dir)
+   after it processed time step t (0 <= t < T) in the last forward; t = -1 (forward dir) or
+   t = T (reverse dir) gives the initial state. For chunked processing / truncated BPTT. */
+void lk_seq_ws_state(const lk_seq_ws *ws, int32_t layer, int32_t dir, int32_t t, lk_real *out);
 
 #endif

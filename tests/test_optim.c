@@ -1,4 +1,5 @@
 /* test_optim.c: parameter buffer, initialisers, clipping, SGD-momentum and Adam by hand, and
+   the active set (row-sparse embeddings, lazy Adam), and
    an end-to-end check that the pieces fit: a BiLSTM + softmax tagger (float32 library) learns
    a synthetic task (tag = parity of the number of 'a' so far) to > 95% accuracy. */
 #include "models/optim.h"
@@ -156,6 +157,51 @@ static void test_config_check(void **state)
     assert_null(o);
 }
 
+/* Active set: a sparse (10, 2) table between two dense views. */
+static void test_active_set(void **state)
+{
+    (void)state;
+    lk_params p = {0};
+    size_t ve;
+    assert_int_equal(lk_params_add(&p, "a", 1, 3, 0, LK_INIT_ZERO, 0, NULL), LK_OK);
+    assert_int_equal(lk_params_add(&p, "emb", 10, 2, 0, LK_INIT_ZERO, 0, &ve), LK_OK);
+    assert_int_equal(lk_params_add(&p, "b", 1, 1, 0, LK_INIT_ZERO, 0, NULL), LK_OK);
+    assert_int_equal(lk_params_set_sparse(&p, ve), LK_OK);
+    assert_int_equal(lk_params_alloc(&p), LK_OK);
+    assert_int_equal(lk_params_set_sparse(&p, ve), LK_ERR_ARG); /* after alloc */
+    const int32_t ids[4] = {3, LK_ID_NONE, 3, 7};
+    lk_params_touch(&p, ve, ids, 4);
+    assert_int_equal(p.views[ve].n_touched, 2);
+    float src[24];
+    for (int i = 0; i < 24; i++) src[i] = 1;
+    lk_params_axpy_active(&p, 2, src, p.grad); /* active: 0..2, rows 3 and 7, element 23 */
+    for (int i = 0; i < 24; i++) {
+        bool active = i < 3 || i == 9 || i == 10 || i == 17 || i == 18 || i == 23;
+        assert_true(p.grad[i] == (active ? 2.0f : 0.0f));
+    }
+    assert_true(fabs(lk_params_norm_active(&p, p.grad) - sqrt(8 * 4.0)) < 1e-9);
+    p.grad[5] = 100; /* outside the active set: ignored by everything below */
+    assert_true(fabs(lk_params_clip_active(&p, p.grad, 1.0) - sqrt(32.0)) < 1e-9);
+    assert_true(fabsf(p.grad[9] - (float)(2 / sqrt(32.0))) < 1e-7f && p.grad[5] == 100);
+    lk_optim_config c = lk_optim_config_default();
+    lk_optim *o = NULL;
+    c.lr = 0.1f;
+    assert_int_equal(lk_optim_create(&c, p.n, &o), LK_OK);
+    lk_optim_step_active(o, &p, 0);
+    for (int i = 0; i < 24; i++) { /* Adam's first step moves active elements by -lr */
+        bool active = i < 3 || i == 9 || i == 10 || i == 17 || i == 18 || i == 23;
+        assert_true(fabsf(p.data[i] - (active ? -0.1f : 0.0f)) < 1e-6f);
+    }
+    lk_params_zero_active(&p, p.grad);
+    p.grad[5] = 0;
+    for (int i = 0; i < 24; i++) assert_true(p.grad[i] == 0);
+    lk_params_untouch(&p);
+    assert_int_equal(p.views[ve].n_touched, 0);
+    assert_true(p.views[ve].seen[3] == 0 && p.views[ve].seen[7] == 0);
+    lk_optim_free(o);
+    lk_params_free(&p);
+}
+
 /* ---- end to end ------------------------------------------------------------------------- */
 
 enum { EV = 3, EE = 8, EH = 16, EB = 16, EC = 2, EMAXT = 12 };
@@ -213,7 +259,7 @@ static int32_t e2e_step(e2e *m, int32_t T, bool train, double *loss)
     lk_argmax_rows(&lm, pred);
     for (int i = 0; i < n; i++) correct += m->tags[i] >= 0 && pred[i] == m->tags[i];
     if (!train) return correct;
-    lk_params_zero_grad(&m->p);
+    lk_params_touch(&m->p, m->emb, m->ids, (size_t)n); /* grads are zero outside the set */
     memset(m->dlogits, 0, sizeof m->dlogits);
     memset(m->dh, 0, sizeof m->dh);
     memset(m->dx, 0, sizeof m->dx);
@@ -224,8 +270,10 @@ static int32_t e2e_step(e2e *m, int32_t T, bool train, double *loss)
     assert_int_equal(lk_seq_backward(&m->seq, &m->w, m->ws, m->dh, &m->g, m->dx), LK_OK);
     lk_mat demb = lk_params_mat(&m->p, m->emb, m->p.grad);
     lk_embedding_backward(&demb, m->ids, n, m->dx);
-    assert_true(isfinite(lk_grad_clip(m->p.grad, m->p.n, 5.0)));
-    lk_optim_step(m->opt, m->p.data, m->p.grad, 0);
+    assert_true(isfinite(lk_params_clip_active(&m->p, m->p.grad, 5.0)));
+    lk_optim_step_active(m->opt, &m->p, 0);
+    lk_params_zero_active(&m->p, m->p.grad);
+    lk_params_untouch(&m->p);
     return correct;
 }
 
@@ -245,6 +293,7 @@ static void test_bilstm_learns_parity(void **state)
     assert_int_equal(lk_params_add(&m->p, "out.w", EC, 2 * EH, 0, LK_INIT_XAVIER, 1, &m->out_w),
                      LK_OK);
     assert_int_equal(lk_params_add(&m->p, "out.b", 1, EC, 0, LK_INIT_ZERO, 0, &m->out_b), LK_OK);
+    assert_int_equal(lk_params_set_sparse(&m->p, m->emb), LK_OK);
     assert_int_equal(lk_params_alloc(&m->p), LK_OK);
     lk_params_init(&m->p, &rng);
     lk_seq_bind(&m->seq, m->p.data, &m->w);
@@ -282,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_sgd_momentum_by_hand),
         cmocka_unit_test(test_adam_by_hand),
         cmocka_unit_test(test_config_check),
+        cmocka_unit_test(test_active_set),
         cmocka_unit_test(test_bilstm_learns_parity),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

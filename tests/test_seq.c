@@ -196,9 +196,8 @@ static void check_tbptt(lk_cell_type cell, bool bidir, int32_t layers, int32_t T
         for (int32_t l = 0; l < layers; l++)
             for (int32_t d = 0; d < D; d++) {
                 /* forward starts from the state after t0-1; reverse from the one after t1 */
-                const lk_real *s = d == 0 ? lk_seq_ws_state(f.ws, l, 0, t0 - 1)
-                                          : lk_seq_ws_state(f.ws, l, 1, t1);
-                memcpy(cf.s0[k] + ((size_t)l * D + d) * sbh, s, sbh * sizeof(lk_real));
+                lk_seq_ws_state(f.ws, l, d, d == 0 ? t0 - 1 : t1,
+                                cf.s0[k] + ((size_t)l * D + d) * sbh);
             }
     }
     lk_real full = 0; /* the chunked forward reproduces the full forward */
