@@ -22,8 +22,11 @@ typedef struct {
 struct lk_seq_ws {
     lk_real *arena;
     size_t cap;
-    uint8_t *mask; /* (T, B) */
+    uint8_t *mask; /* (T, B) 1 = real step */
     size_t mask_cap;
+    int32_t *row_lo; /* (2T): step t works on rows [row_lo[t], row_lo[T+t]) of the batch */
+    size_t row_cap;
+    bool use_mask;   /* lengths unsorted: every step runs all B rows with the mask */
     cell_bufs cell[MAX_CELLS];
     lk_real *layer_out[LK_SEQ_MAX_LAYERS]; /* (T, B, D*H) outputs of layers < layers-1 */
     lk_real *dbuf[2];                      /* (T, B, D*H) backward ping-pong */
@@ -117,6 +120,7 @@ void lk_seq_ws_free(lk_seq_ws *ws)
     if (!ws) return;
     free(ws->arena);
     free(ws->mask);
+    free(ws->row_lo);
     free(ws);
 }
 
@@ -185,6 +189,12 @@ static lk_status ws_prepare(const lk_seq_config *c, lk_seq_ws *ws, int32_t T, in
         ws->mask = mk;
         ws->mask_cap = nmask;
     }
+    if ((size_t)2 * T > ws->row_cap) {
+        int32_t *r = realloc(ws->row_lo, (size_t)2 * T * sizeof *r);
+        if (!r) return LK_ERR_NOMEM;
+        ws->row_lo = r;
+        ws->row_cap = (size_t)2 * T;
+    }
     plan(c, T, B, train, ws, ws->arena);
     return LK_OK;
 }
@@ -205,7 +215,35 @@ static void input_projection(const lk_cell *p, int32_t TB, const lk_real *x, lk_
 static size_t prev_slot(int32_t dir, int32_t t) { return (size_t)(dir == 0 ? t : t + 1); }
 static size_t next_slot(int32_t dir, int32_t t) { return (size_t)(dir == 0 ? t + 1 : t); }
 
-static void run_cell_forward(const lk_cell *p, const cell_bufs *cb, const uint8_t *mask,
+/* Rows of step t that hold real steps. When the lengths are sorted (either way) they are
+   one contiguous block, so padded rows cost nothing: only that block goes through the
+   cell and the others just carry their state. Otherwise all rows run, with the mask. */
+static void plan_rows(lk_seq_ws *ws, int32_t T, int32_t B, const int32_t *lengths)
+{
+    bool desc = true, asc = true;
+    for (int32_t b = 1; lengths && b < B; b++) {
+        if (lengths[b] > lengths[b - 1]) desc = false;
+        if (lengths[b] < lengths[b - 1]) asc = false;
+    }
+    ws->use_mask = lengths && !desc && !asc;
+    for (int32_t t = 0; t < T; t++) {
+        int32_t n = 0;
+        for (int32_t b = 0; b < B; b++) n += !lengths || t < lengths[b];
+        bool all = !lengths || ws->use_mask || desc; /* desc: prefix rows [0, n) */
+        ws->row_lo[t] = all || !asc ? 0 : B - n;
+        ws->row_lo[T + t] = ws->use_mask || !lengths ? B : ws->row_lo[t] + n;
+    }
+}
+
+/* dst rows outside [lo, hi) = src rows (a (B, H) state carried over) */
+static void carry_rows(const lk_real *src, lk_real *dst, int32_t lo, int32_t hi, int32_t B,
+                       int32_t H)
+{
+    memcpy(dst, src, (size_t)lo * H * sizeof *dst);
+    memcpy(dst + (size_t)hi * H, src + (size_t)hi * H, (size_t)(B - hi) * H * sizeof *dst);
+}
+
+static void run_cell_forward(const lk_cell *p, const cell_bufs *cb, const lk_seq_ws *ws,
                              int32_t T, int32_t B, int32_t dir, bool train, int32_t out_cols,
                              lk_real *out)
 {
@@ -213,16 +251,22 @@ static void run_cell_forward(const lk_cell *p, const cell_bufs *cb, const uint8_
     int32_t H = p->H, gh = ops->n_gates * H;
     size_t bh = (size_t)B * H, cstep = (size_t)ops->cache_mult * bh;
     for (int32_t k = 0; k < T; k++) {
-        int32_t t = dir == 0 ? k : T - 1 - k;
-        const uint8_t *mk = mask + (size_t)t * B;
+        int32_t t = dir == 0 ? k : T - 1 - k, lo = ws->row_lo[t], hi = ws->row_lo[T + t];
+        const uint8_t *mk = ws->use_mask ? ws->mask + (size_t)t * B : NULL;
         size_t ps = prev_slot(dir, t) * bh, ns = next_slot(dir, t) * bh;
-        lk_real *h = cb->h + ns;
-        ops->step_forward(p, B, cb->xw + (size_t)t * B * gh, cb->h + ps, cb->c ? cb->c + ps : NULL,
-                          mk, h, cb->c ? cb->c + ns : NULL,
-                          cb->cache + (train ? (size_t)t * cstep : 0));
+        size_t r0 = (size_t)lo * H;
+        lk_real *h = cb->h + ns, *c = cb->c ? cb->c + ns : NULL;
+        const lk_real *hp = cb->h + ps, *cp = cb->c ? cb->c + ps : NULL;
+        if (hi > lo)
+            ops->step_forward(p, hi - lo, cb->xw + ((size_t)t * B + lo) * gh, hp + r0,
+                              cp ? cp + r0 : NULL, mk, h + r0, c ? c + r0 : NULL,
+                              cb->cache + (train ? (size_t)t * cstep : 0));
+        carry_rows(hp, h, lo, hi, B, H);
+        if (c) carry_rows(cp, c, lo, hi, B, H);
         for (int32_t b = 0; b < B; b++) {
             lk_real *o = out + ((size_t)t * B + b) * out_cols + (size_t)dir * H;
-            if (mk[b]) memcpy(o, h + (size_t)b * H, (size_t)H * sizeof *o);
+            bool on = mk ? mk[b] : b >= lo && b < hi;
+            if (on) memcpy(o, h + (size_t)b * H, (size_t)H * sizeof *o);
             else memset(o, 0, (size_t)H * sizeof *o);
         }
     }
@@ -246,6 +290,7 @@ lk_status lk_seq_forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws
     for (int32_t t = 0; t < T; t++)
         for (int32_t b = 0; b < B; b++)
             ws->mask[(size_t)t * B + b] = (uint8_t)(!lengths || t < lengths[b]);
+    plan_rows(ws, T, B, lengths);
     const lk_real *in = x;
     for (int32_t l = 0; l < c->layers; l++) {
         lk_real *lo = l + 1 < c->layers ? ws->layer_out[l] : out;
@@ -262,7 +307,7 @@ lk_status lk_seq_forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws
                 memset(cb->h + init, 0, bh * sizeof(lk_real));
                 if (cb->c) memset(cb->c + init, 0, bh * sizeof(lk_real));
             }
-            run_cell_forward(p, cb, ws->mask, T, B, d, train, D * H, lo);
+            run_cell_forward(p, cb, ws, T, B, d, train, D * H, lo);
         }
         in = lo;
     }
@@ -278,10 +323,17 @@ lk_status lk_seq_forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws
 
 /* ---- backward ----------------------------------------------------------------------------- */
 
+/* dst rows outside [lo, hi) += src rows */
+static void carry_grad_rows(const lk_real *src, lk_real *dst, int32_t lo, int32_t hi, int32_t B,
+                            int32_t H)
+{
+    lk_axpy((size_t)lo * H, 1, src, dst);
+    lk_axpy((size_t)(B - hi) * H, 1, src + (size_t)hi * H, dst + (size_t)hi * H);
+}
+
 /* BPTT over one cell; leaves dLoss/dxw in cb->xw (T, B, G*H) and adds g->w_h, g->b_hn. */
-static void run_cell_backward(const lk_cell *p, const cell_bufs *cb, lk_seq_ws *ws,
-                              const uint8_t *mask, int32_t dir, int32_t bptt, int32_t dout_cols,
-                              const lk_real *dout, lk_cell *g)
+static void run_cell_backward(const lk_cell *p, const cell_bufs *cb, lk_seq_ws *ws, int32_t dir,
+                              int32_t bptt, int32_t dout_cols, const lk_real *dout, lk_cell *g)
 {
     const lk_cell_ops *ops = p->ops;
     int32_t T = ws->T, B = ws->B, H = p->H, gh = ops->n_gates * H;
@@ -290,18 +342,30 @@ static void run_cell_backward(const lk_cell *p, const cell_bufs *cb, lk_seq_ws *
     memset(dh, 0, bh * sizeof *dh);
     memset(dc, 0, bh * sizeof *dc);
     for (int32_t k = T - 1; k >= 0; k--) {
-        int32_t t = dir == 0 ? k : T - 1 - k;
-        const uint8_t *mk = mask + (size_t)t * B;
-        size_t ps = prev_slot(dir, t) * bh;
+        int32_t t = dir == 0 ? k : T - 1 - k, lo = ws->row_lo[t], hi = ws->row_lo[T + t];
+        const uint8_t *mk = ws->use_mask ? ws->mask + (size_t)t * B : NULL;
+        size_t ps = prev_slot(dir, t) * bh, r0 = (size_t)lo * H;
+        lk_real *dxw = cb->xw + (size_t)t * B * gh, *dhw = cb->dhw + (size_t)t * B * gh;
         for (int32_t b = 0; b < B; b++)
-            if (mk[b])
+            if (mk ? mk[b] : b >= lo && b < hi)
                 lk_axpy((size_t)H, 1, dout + ((size_t)t * B + b) * dout_cols + (size_t)dir * H,
                         dh + (size_t)b * H);
         memset(dh_prev, 0, bh * sizeof *dh_prev);
         memset(dc_prev, 0, bh * sizeof *dc_prev);
-        ops->step_backward(p, B, cb->h + ps, cb->c ? cb->c + ps : NULL, mk,
-                           cb->cache + (size_t)t * cstep, dh, dc, g, cb->xw + (size_t)t * B * gh,
-                           cb->dhw + (size_t)t * B * gh, dh_prev, dc_prev);
+        if (hi > lo)
+            ops->step_backward(p, hi - lo, cb->h + ps + r0, cb->c ? cb->c + ps + r0 : NULL, mk,
+                               cb->cache + (size_t)t * cstep, dh + r0, dc + r0, g,
+                               dxw + (size_t)lo * gh, dhw + (size_t)lo * gh, dh_prev + r0,
+                               dc_prev + r0);
+        /* rows outside the block: state gradient passes through, no gate gradient */
+        carry_grad_rows(dh, dh_prev, lo, hi, B, H);
+        carry_grad_rows(dc, dc_prev, lo, hi, B, H);
+        memset(dxw, 0, (size_t)lo * gh * sizeof *dxw);
+        memset(dxw + (size_t)hi * gh, 0, (size_t)(B - hi) * gh * sizeof *dxw);
+        if (dhw != dxw) {
+            memset(dhw, 0, (size_t)lo * gh * sizeof *dhw);
+            memset(dhw + (size_t)hi * gh, 0, (size_t)(B - hi) * gh * sizeof *dhw);
+        }
         tmp = dh, dh = dh_prev, dh_prev = tmp;
         tmp = dc, dc = dc_prev, dc_prev = tmp;
         if (bptt > 0 && k % bptt == 0) { /* truncate: nothing flows to the previous step */
@@ -342,7 +406,7 @@ lk_status lk_seq_backward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *w
         for (int32_t d = 0; d < D; d++) {
             const lk_cell *p = &w->cell[l][d];
             const cell_bufs *cb = &ws->cell[(size_t)l * D + d];
-            run_cell_backward(p, cb, ws, ws->mask, d, c->bptt, D * H, dcur, &g->cell[l][d]);
+            run_cell_backward(p, cb, ws, d, c->bptt, D * H, dcur, &g->cell[l][d]);
             input_projection_backward(p, T * B, in, cb->xw, &g->cell[l][d], din);
         }
         dcur = din;

@@ -128,6 +128,48 @@ static void test_padding_grad(void **state)
     assert_true(check_seq("seq gru bi padded", LK_CELL_GRU, true, 1, 3, 3, lens) < GC_TOL);
 }
 
+/* Sorted lengths take the row-block path (padded rows skip the cell): same gradients. */
+static void test_padding_sorted_grad(void **state)
+{
+    (void)state;
+    static const int32_t desc[3] = {3, 2, 0}, asc[3] = {1, 2, 3}, short_t[3] = {2, 2, 1};
+    assert_true(check_seq("seq lstm bi 2 layers desc", LK_CELL_LSTM, true, 2, 3, 3, desc) <
+                GC_TOL);
+    assert_true(check_seq("seq gru bi asc", LK_CELL_GRU, true, 1, 3, 3, asc) < GC_TOL);
+    assert_true(check_seq("seq rnn-relu bi T > max len", LK_CELL_RNN_RELU, true, 2, 3, 3,
+                          short_t) < GC_TOL);
+}
+
+/* The three row plans (unsorted mask, descending block, ascending block) agree. */
+static void test_row_plans_agree(void **state)
+{
+    (void)state;
+    static const int32_t unsorted[3] = {2, 4, 1}, desc[3] = {4, 2, 1}, asc[3] = {1, 2, 4};
+    static const int perm_desc[3] = {1, 0, 2}, perm_asc[3] = {2, 0, 1}; /* row -> unsorted row */
+    seq_fix a, b;
+    fix_init(&a, LK_CELL_LSTM, true, 2, 0, 4, 3, unsorted, 17);
+    seq_analytic(&a);
+    for (int v = 0; v < 2; v++) {
+        const int *perm = v ? perm_asc : perm_desc;
+        fix_init(&b, LK_CELL_LSTM, true, 2, 0, 4, 3, v ? asc : desc, 17);
+        for (int t = 0; t < 4; t++)
+            for (int r = 0; r < 3; r++) {
+                memcpy(b.x + (t * 3 + r) * SI, a.x + (t * 3 + perm[r]) * SI, SI * sizeof(lk_real));
+                memcpy(b.r + (t * 3 + r) * 2 * SH, a.r + (t * 3 + perm[r]) * 2 * SH,
+                       2 * SH * sizeof(lk_real));
+            }
+        seq_analytic(&b);
+        for (int t = 0; t < 4; t++)
+            for (int r = 0; r < 3; r++)
+                for (int j = 0; j < 2 * SH; j++)
+                    gc_assert_near(b.out[(t * 3 + r) * 2 * SH + j],
+                                   a.out[(t * 3 + perm[r]) * 2 * SH + j], 1e-12);
+        for (size_t i = 0; i < a.p.n; i++) gc_assert_near(b.p.grad[i], a.p.grad[i], 1e-12);
+        fix_free(&b);
+    }
+    fix_free(&a);
+}
+
 /* A sequence padded inside a batch gives the same outputs as the sequence run alone, and
    zeros on its padded steps. */
 static void test_padding_equivalence(void **state)
@@ -271,6 +313,8 @@ int main(void)
         cmocka_unit_test(test_bidirectional),
         cmocka_unit_test(test_two_layers),
         cmocka_unit_test(test_padding_grad),
+        cmocka_unit_test(test_padding_sorted_grad),
+        cmocka_unit_test(test_row_plans_agree),
         cmocka_unit_test(test_padding_equivalence),
         cmocka_unit_test(test_truncated_bptt),
         cmocka_unit_test(test_truncation_cuts_gradient),

@@ -1,7 +1,7 @@
 /* bench_neural.c: training throughput of the neural core alone (no data loading): embedding
    (V, 100) -> BiLSTM (hidden 128 per direction) -> linear 17 -> softmax CE, forward +
    backward + clip + Adam on the active set (lazy on embedding rows; BENCH_DENSE=1: dense), batches of 32 sentences with lengths
-   uniform in [5, 35]. Also times inference (forward only, batch 1 sentences).
+   uniform in [5, 35], sorted longest first (as PyTorch's packed sequences). Also times inference (forward only, batch 1 sentences).
    Usage: bench_neural THREADS [CELL [SECONDS]]  -> prints "train_tok_s infer_tok_s". */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -42,6 +42,12 @@ static int32_t batch(model *m, lk_rng *rng, int32_t nb, int64_t *tokens)
         if (m->lens[b] > T) T = m->lens[b];
         *tokens += m->lens[b];
     }
+    for (int b = 1; b < nb; b++) /* longest first: padded rows skip the cells */
+        for (int k = b; k > 0 && m->lens[k] > m->lens[k - 1]; k--) {
+            int32_t tmp = m->lens[k];
+            m->lens[k] = m->lens[k - 1];
+            m->lens[k - 1] = tmp;
+        }
     for (int t = 0; t < T; t++)
         for (int b = 0; b < nb; b++) {
             bool on = t < m->lens[b];
