@@ -77,6 +77,30 @@ static void test_vector_helpers(void **state)
     assert_true(x[2] == 1.5f);
 }
 
+/* One-row products go through gemv: every transpose combination, with beta. */
+static void test_gemm_one_row(void **state)
+{
+    (void)state;
+    lk_rng rng;
+    lk_rng_seed(&rng, 3);
+    const int32_t K = 9, N = 6;
+    float a[9], b[9 * 6], c1[6], c2[6], c0[6];
+    fill(a, 9, &rng);
+    fill(b, 9 * 6, &rng);
+    fill(c0, 6, &rng);
+    for (int ta = 0; ta < 2; ta++)
+        for (int tb = 0; tb < 2; tb++) {
+            lk_mat am = ta ? lk_mat_view(a, K, 1) : lk_mat_view(a, 1, K);
+            lk_mat bm = tb ? lk_mat_view(b, N, K) : lk_mat_view(b, K, N);
+            memcpy(c1, c0, sizeof c0);
+            memcpy(c2, c0, sizeof c0);
+            lk_mat cm1 = lk_mat_view(c1, 1, N), cm2 = lk_mat_view(c2, 1, N);
+            lk_gemm(ta, tb, 1.5f, &am, &bm, 0.5f, &cm1);
+            lk_gemm_naive(ta, tb, 1.5f, &am, &bm, 0.5f, &cm2);
+            assert_true(max_abs_diff(c1, c2, (size_t)N) < 1e-5f);
+        }
+}
+
 static void test_larger_gemm(void **state)
 {
     (void)state;
@@ -104,6 +128,7 @@ int main(void)
         cmocka_unit_test(test_gemm_matches_naive),
         cmocka_unit_test(test_gemm_hand_values_and_beta_zero),
         cmocka_unit_test(test_vector_helpers),
+        cmocka_unit_test(test_gemm_one_row),
         cmocka_unit_test(test_larger_gemm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

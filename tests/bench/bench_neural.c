@@ -1,8 +1,9 @@
 /* bench_neural.c: training throughput of the neural core alone (no data loading): embedding
    (V, 100) -> BiLSTM (hidden 128 per direction) -> linear 17 -> softmax CE, forward +
    backward + clip + Adam on the active set (lazy on embedding rows; BENCH_DENSE=1: dense), batches of 32 sentences with lengths
-   uniform in [5, 35], sorted longest first (as PyTorch's packed sequences). Also times inference (forward only, batch 1 sentences).
-   Usage: bench_neural THREADS [CELL [SECONDS]]  -> prints "train_tok_s infer_tok_s". */
+   uniform in [5, 35], sorted longest first (as PyTorch's packed sequences). Also times inference (forward only) on batches of 1 and of 32 sentences.
+   Usage: bench_neural THREADS [CELL [SECONDS]]
+   -> prints "train_tok_s infer_batch1_tok_s infer_batch32_tok_s". */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,12 @@ int main(int argc, char **argv)
     do {
         for (int k = 0; k < 50; k++) step(m, batch(m, &rng, 1, &tokens), 1, false);
     } while ((t1 = now()) - t0 < secs / 2);
-    printf("%.0f %.0f\n", train, (double)tokens / (t1 - t0));
+    double infer1 = (double)tokens / (t1 - t0);
+    tokens = 0;
+    t0 = now();
+    do {
+        for (int k = 0; k < 5; k++) step(m, batch(m, &rng, B, &tokens), B, false);
+    } while ((t1 = now()) - t0 < secs / 2);
+    printf("%.0f %.0f %.0f\n", train, infer1, (double)tokens / (t1 - t0));
     return 0;
 }
