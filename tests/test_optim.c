@@ -202,6 +202,81 @@ static void test_active_set(void **state)
     lk_params_free(&p);
 }
 
+/* ---- float32 gradient check of the library build (cblas path, fast tanh) ----------------- */
+
+typedef struct {
+    lk_seq m;
+    lk_seq_weights w;
+    lk_seq_ws *ws;
+    float x[3 * 2 * 3], out[3 * 2 * 8], r[3 * 2 * 8];
+    int32_t lens[2];
+} f32_fix;
+
+static double f32_loss(f32_fix *f)
+{
+    assert_int_equal(lk_seq_forward(&f->m, &f->w, f->ws, 3, 2, f->x, f->lens, NULL, false, f->out),
+                     LK_OK);
+    return lk_dot(3 * 2 * 8, f->out, f->r);
+}
+
+/* relative error |a-n| / max(|a|+|n|, 1e-2) of float central differences (eps 5e-3) */
+static double f32_check(f32_fix *f, float *x, const float *analytic, size_t n)
+{
+    double worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        float keep = x[i];
+        x[i] = keep + 5e-3f;
+        double fp = f32_loss(f);
+        x[i] = keep - 5e-3f;
+        double fm = f32_loss(f);
+        x[i] = keep;
+        double num = (fp - fm) / (double)(2 * 5e-3f), a = analytic[i];
+        double den = fmax(fabs(a) + fabs(num), 1e-2);
+        worst = fmax(worst, fabs(a - num) / den);
+    }
+    return worst;
+}
+
+static void test_float32_bilstm_gradcheck(void **state)
+{
+    (void)state;
+    /* rnn-relu is left to the float64 checks: float differences (eps 5e-3) straddle the
+       ReLU kink */
+    static const lk_cell_type cells[3] = {LK_CELL_RNN_TANH, LK_CELL_LSTM, LK_CELL_GRU};
+    for (int ci = 0; ci < 3; ci++) {
+        lk_params p = {0};
+        f32_fix f;
+        lk_seq_weights g;
+        lk_rng rng;
+        lk_seq_config c = lk_seq_config_default();
+        memset(&f, 0, sizeof f);
+        lk_rng_seed(&rng, 77);
+        c.cell = cells[ci];
+        c.input = 3;
+        c.hidden = 4;
+        f.lens[0] = 3;
+        f.lens[1] = 2;
+        assert_int_equal(lk_seq_add_params(&f.m, &c, &p, "s", NULL), LK_OK);
+        assert_int_equal(lk_params_alloc(&p), LK_OK);
+        lk_params_init(&p, &rng);
+        lk_seq_bind(&f.m, p.data, &f.w);
+        lk_seq_bind(&f.m, p.grad, &g);
+        assert_int_equal(lk_seq_ws_create(&f.ws), LK_OK);
+        for (int i = 0; i < 18; i++) f.x[i] = 2 * lk_rng_uniform(&rng) - 1;
+        for (int i = 0; i < 48; i++) f.r[i] = 2 * lk_rng_uniform(&rng) - 1;
+        float dx[18] = {0};
+        assert_int_equal(lk_seq_forward(&f.m, &f.w, f.ws, 3, 2, f.x, f.lens, NULL, true, f.out),
+                         LK_OK);
+        assert_int_equal(lk_seq_backward(&f.m, &f.w, f.ws, f.r, &g, dx), LK_OK);
+        double e = fmax(f32_check(&f, p.data, p.grad, p.n), f32_check(&f, f.x, dx, 18));
+        printf("gradcheck float32 seq %-8s bi     max rel err %.3e\n",
+               lk_cell_type_name(c.cell), e);
+        assert_true(e < 1e-2);
+        lk_seq_ws_free(f.ws);
+        lk_params_free(&p);
+    }
+}
+
 /* ---- end to end ------------------------------------------------------------------------- */
 
 enum { EV = 3, EE = 8, EH = 16, EB = 16, EC = 2, EMAXT = 12 };
@@ -332,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_adam_by_hand),
         cmocka_unit_test(test_config_check),
         cmocka_unit_test(test_active_set),
+        cmocka_unit_test(test_float32_bilstm_gradcheck),
         cmocka_unit_test(test_bilstm_learns_parity),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
