@@ -6,8 +6,10 @@
    in columns [0, H), reverse in [H, 2H)), else 1. lengths (B): sequence b occupies steps
    [0, lengths[b]); padded steps (t >= lengths[b]) give out = 0 and get no gradient, and the
    reverse direction starts at step lengths[b]-1 from the initial state.
+   Sort a batch by length (either order) for speed: then each step runs only its real rows
+   (padded rows skip the cell); unsorted lengths work too, with all B rows and a mask.
    The input projection of a layer is one gemm (T*B, I) x (I, G*H); each step does one
-   recurrent gemm (B, H) x (H, G*H). Parameters (lk_seq_weights) are read-only during
+   recurrent gemm (B, H) x (H, G*H); the weight gradients are one gemm each over all steps. Parameters (lk_seq_weights) are read-only during
    forward/backward; all mutable state is in the caller-owned lk_seq_ws, so threads share
    the weights and each uses its own workspace (and its own gradient buffer). */
 #ifndef LK_MODELS_SEQ_H
