@@ -91,6 +91,21 @@ static void test_orthogonal_and_identity(void **state)
     lk_params_free(&p);
 }
 
+/* He normal: std sqrt(2 / fan_in); 10000 draws from a (200, 50) view. */
+static void test_he_init_scale(void **state)
+{
+    (void)state;
+    lk_params p = {0};
+    lk_rng rng;
+    lk_rng_seed(&rng, 3);
+    assert_int_equal(lk_params_add(&p, "he", 200, 50, 0, LK_INIT_HE, 0, NULL), LK_OK);
+    assert_int_equal(lk_params_alloc(&p), LK_OK);
+    lk_params_init(&p, &rng);
+    double s = lk_sumsq(p.n, p.data) / (double)p.n;
+    assert_true(fabs(sqrt(s) - sqrt(2.0 / 50)) < 0.01);
+    lk_params_free(&p);
+}
+
 static void test_clip(void **state)
 {
     (void)state;
@@ -352,9 +367,8 @@ static int32_t e2e_step(e2e *m, int32_t T, bool train, double *loss)
     return correct;
 }
 
-static void test_bilstm_learns_parity(void **state)
+static void learns_parity(lk_cell_type cell)
 {
-    (void)state;
     e2e *m = calloc(1, sizeof *m);
     lk_rng rng;
     lk_seq_config sc = lk_seq_config_default();
@@ -363,6 +377,7 @@ static void test_bilstm_learns_parity(void **state)
     lk_rng_seed(&rng, 2024);
     sc.input = EE;
     sc.hidden = EH;
+    sc.cell = cell;
     assert_int_equal(lk_params_add(&m->p, "emb", EV, EE, 0, LK_INIT_UNIFORM, 0.5f, &m->emb), LK_OK);
     assert_int_equal(lk_seq_add_params(&m->seq, &sc, &m->p, "enc", NULL), LK_OK);
     assert_int_equal(lk_params_add(&m->p, "out.w", EC, 2 * EH, 0, LK_INIT_XAVIER, 1, &m->out_w),
@@ -389,7 +404,8 @@ static void test_bilstm_learns_parity(void **state)
         for (int b = 0; b < EB; b++) total += m->lens[b];
     }
     double acc = (double)correct / (double)total;
-    printf("e2e bilstm parity: first-batch loss %.3f, held-out accuracy %.4f\n", first, acc);
+    printf("e2e bi-%s parity: first-batch loss %.3f, held-out accuracy %.4f\n",
+           lk_cell_type_name(cell), first, acc);
     assert_true(acc > 0.95);
     lk_optim_free(m->opt);
     lk_seq_ws_free(m->ws);
@@ -397,11 +413,24 @@ static void test_bilstm_learns_parity(void **state)
     free(m);
 }
 
+static void test_bilstm_learns_parity(void **state)
+{
+    (void)state;
+    learns_parity(LK_CELL_LSTM);
+}
+
+static void test_bigru_learns_parity(void **state)
+{
+    (void)state;
+    learns_parity(LK_CELL_GRU);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_params_layout),
         cmocka_unit_test(test_orthogonal_and_identity),
+        cmocka_unit_test(test_he_init_scale),
         cmocka_unit_test(test_clip),
         cmocka_unit_test(test_sgd_momentum_by_hand),
         cmocka_unit_test(test_adam_by_hand),
@@ -409,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_active_set),
         cmocka_unit_test(test_float32_bilstm_gradcheck),
         cmocka_unit_test(test_bilstm_learns_parity),
+        cmocka_unit_test(test_bigru_learns_parity),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
