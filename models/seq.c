@@ -1,5 +1,7 @@
 #include "models/seq.h"
 
+#include "models/layers.h"
+
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,10 @@ struct lk_seq_ws {
     int32_t *row_lo; /* (2T): step t works on rows [row_lo[t], row_lo[T+t]) of the batch */
     size_t row_cap;
     bool use_mask;   /* lengths unsorted: every step runs all B rows with the mask */
+    uint8_t *drop;   /* (layers-1, T, B, D*H) inter-layer dropout masks of the last forward */
+    size_t drop_cap;
+    float drop_p;    /* dropout used by the last forward (0 = none) */
+    lk_rng rng;      /* dropout masks */
     cell_bufs cell[MAX_CELLS];
     lk_real *layer_out[LK_SEQ_MAX_LAYERS]; /* (T, B, D*H) outputs of layers < layers-1 */
     lk_real *dbuf[2];                      /* (T, B, D*H) backward ping-pong */
@@ -62,6 +68,8 @@ lk_status lk_seq_config_check(const lk_seq_config *c, lk_error *err)
         return lk_error_set(err, LK_ERR_ARG, "layers must be in 1..%d (got %d)",
                             LK_SEQ_MAX_LAYERS, (int)c->layers);
     if (c->bptt < 0) return lk_error_set(err, LK_ERR_ARG, "bptt must be >= 0 (0 = full)");
+    if (!(c->dropout >= 0 && c->dropout < 1))
+        return lk_error_set(err, LK_ERR_ARG, "dropout must be in [0, 1) (got %g)", c->dropout);
     return LK_OK;
 }
 
@@ -112,8 +120,12 @@ int32_t lk_seq_output_size(const lk_seq *m) { return n_dirs(&m->cfg) * m->cfg.hi
 lk_status lk_seq_ws_create(lk_seq_ws **out)
 {
     *out = calloc(1, sizeof **out);
-    return *out ? LK_OK : LK_ERR_NOMEM;
+    if (!*out) return LK_ERR_NOMEM;
+    lk_rng_seed(&(*out)->rng, 0);
+    return LK_OK;
 }
+
+void lk_seq_ws_seed(lk_seq_ws *ws, uint64_t seed) { lk_rng_seed(&ws->rng, seed); }
 
 void lk_seq_ws_free(lk_seq_ws *ws)
 {
@@ -121,6 +133,7 @@ void lk_seq_ws_free(lk_seq_ws *ws)
     free(ws->arena);
     free(ws->mask);
     free(ws->row_lo);
+    free(ws->drop);
     free(ws);
 }
 
@@ -188,6 +201,13 @@ static lk_status ws_prepare(const lk_seq_config *c, lk_seq_ws *ws, int32_t T, in
         if (!mk) return LK_ERR_NOMEM;
         ws->mask = mk;
         ws->mask_cap = nmask;
+    }
+    size_t ndrop = train && c->dropout > 0 ? (size_t)(c->layers - 1) * T * B * n_dirs(c) * c->hidden : 0;
+    if (ndrop > ws->drop_cap) {
+        uint8_t *dm = realloc(ws->drop, ndrop);
+        if (!dm) return LK_ERR_NOMEM;
+        ws->drop = dm;
+        ws->drop_cap = ndrop;
     }
     if ((size_t)2 * T > ws->row_cap) {
         int32_t *r = realloc(ws->row_lo, (size_t)2 * T * sizeof *r);
@@ -309,8 +329,15 @@ lk_status lk_seq_forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws
             }
             run_cell_forward(p, cb, ws, T, B, d, train, D * H, lo);
         }
+        if (lo != out && train && c->dropout > 0) {
+            size_t n = (size_t)T * B * D * H;
+            uint8_t *dm = ws->drop + (size_t)l * n;
+            lk_dropout_mask(n, c->dropout, &ws->rng, dm);
+            lk_dropout_forward(lo, n, c->dropout, dm, lo);
+        }
         in = lo;
     }
+    ws->drop_p = train ? c->dropout : 0;
     ws->T = T;
     ws->B = B;
     ws->layers = c->layers;
@@ -408,6 +435,12 @@ lk_status lk_seq_backward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *w
             const cell_bufs *cb = &ws->cell[(size_t)l * D + d];
             run_cell_backward(p, cb, ws, d, c->bptt, D * H, dcur, &g->cell[l][d]);
             input_projection_backward(p, T * B, in, cb->xw, &g->cell[l][d], din);
+        }
+        if (l > 0 && ws->drop_p > 0) { /* through the dropout on layer l-1's output */
+            size_t n = (size_t)T * B * D * H;
+            const uint8_t *dm = ws->drop + (size_t)(l - 1) * n;
+            lk_real keep = (lk_real)1 / ((lk_real)1 - (lk_real)ws->drop_p);
+            for (size_t i = 0; i < n; i++) din[i] = dm[i] ? din[i] * keep : 0;
         }
         dcur = din;
     }

@@ -36,9 +36,12 @@ typedef struct {
                            from its first step: forward cuts between t = kN-1 and kN, reverse
                            between t = T-kN and T-kN-1), so no gradient flows back more
                            than N steps; the forward pass is unchanged */
+    float dropout;      /* inverted dropout on the outputs of every layer but the last
+                           (the inputs of layers 1..), train-mode forwards only; masks drawn
+                           from the workspace's rng (lk_seq_ws_seed). 0 = off, < 1 */
 } lk_seq_config;
 
-/* LSTM, input 0 (must be set), hidden 128, 1 layer, bidirectional, full BPTT. */
+/* LSTM, input 0 (must be set), hidden 128, 1 layer, bidirectional, full BPTT, no dropout. */
 lk_seq_config lk_seq_config_default(void);
 
 /* LK_ERR_ARG naming the bad field (e.g. "hidden must be > 0"). */
@@ -69,7 +72,11 @@ int32_t lk_seq_output_size(const lk_seq *m);
 
 typedef struct lk_seq_ws lk_seq_ws; /* caches and scratch; grows on demand, then reused */
 
+/* A workspace; its dropout rng starts from seed 0. */
 lk_status lk_seq_ws_create(lk_seq_ws **out);
+
+/* Reseed the workspace's dropout rng (e.g. seed + worker id, for reproducible runs). */
+void lk_seq_ws_seed(lk_seq_ws *ws, uint64_t seed);
 void lk_seq_ws_free(lk_seq_ws *ws); /* NULL is a no-op */
 
 /* Run all layers over x (T, B, I) and write out (T, B, D*H).

@@ -4,6 +4,7 @@
 #define LK_REAL_DOUBLE 1
 #include "models/blas.c"
 #include "models/cell.c"
+#include "models/layers.c"
 #include "models/optim.c"
 #include "models/seq.c"
 
@@ -24,6 +25,7 @@ typedef struct {
     lk_seq_ws *ws;
     int32_t T, B;
     const int32_t *lengths;
+    bool train_loss; /* loss runs train-mode forwards (dropout) from a fixed rng seed */
     lk_real x[MAXT * MAXB * SI], dx[MAXT * MAXB * SI];
     lk_real out[MAXT * MAXB * 2 * SH], r[MAXT * MAXB * 2 * SH];
 } seq_fix;
@@ -66,8 +68,9 @@ static void fix_free(seq_fix *f)
 static double seq_loss(void *ctx)
 {
     seq_fix *f = ctx;
+    lk_seq_ws_seed(f->ws, 123); /* same dropout masks on every call */
     assert_int_equal(lk_seq_forward(&f->m, &f->w, f->ws, f->T, f->B, f->x, f->lengths, NULL,
-                                    false, f->out),
+                                    f->train_loss, f->out),
                      LK_OK);
     return gc_dot(f->out, f->r, (size_t)f->T * f->B * lk_seq_output_size(&f->m));
 }
@@ -77,6 +80,7 @@ static void seq_analytic(seq_fix *f)
 {
     lk_params_zero_grad(&f->p);
     memset(f->dx, 0, sizeof f->dx);
+    lk_seq_ws_seed(f->ws, 123);
     assert_int_equal(lk_seq_forward(&f->m, &f->w, f->ws, f->T, f->B, f->x, f->lengths, NULL,
                                     true, f->out),
                      LK_OK);
@@ -192,6 +196,53 @@ static void test_padding_equivalence(void **state)
             else assert_true(v == 0);
         }
     lk_seq_ws_free(ws2);
+    fix_free(&f);
+}
+
+/* Inter-layer dropout: gradient check with fixed masks, seeds matter in train mode only. */
+static void test_layer_dropout(void **state)
+{
+    (void)state;
+    static const int32_t lens[2] = {3, 2};
+    seq_fix f;
+    lk_seq_config c = lk_seq_config_default();
+    c.input = SI;
+    c.hidden = SH;
+    c.layers = 2;
+    c.dropout = 0.4f;
+    memset(&f, 0, sizeof f);
+    assert_int_equal(lk_seq_add_params(&f.m, &c, &f.p, "enc", NULL), LK_OK);
+    assert_int_equal(lk_params_alloc(&f.p), LK_OK);
+    lk_rng rng;
+    lk_rng_seed(&rng, 8);
+    lk_params_init(&f.p, &rng);
+    lk_seq_bind(&f.m, f.p.data, &f.w);
+    lk_seq_bind(&f.m, f.p.grad, &f.g);
+    assert_int_equal(lk_seq_ws_create(&f.ws), LK_OK);
+    f.T = 3;
+    f.B = 2;
+    f.lengths = lens;
+    f.train_loss = true;
+    gc_fill(f.x, 3 * 2 * SI, 1.0, &rng);
+    gc_fill(f.r, 3 * 2 * 2 * SH, 1.0, &rng);
+    seq_analytic(&f);
+    double e = fmax(gc_check(seq_loss, &f, f.p.data, f.p.grad, f.p.n),
+                    gc_check(seq_loss, &f, f.x, f.dx, 3 * 2 * SI));
+    assert_true(gc_report("seq lstm bi 2 layers dropout 0.4", e) < GC_TOL);
+    /* train mode: another seed, other masks; inference: no dropout at all */
+    lk_real a[3 * 2 * 2 * SH], b[3 * 2 * 2 * SH], inf1[3 * 2 * 2 * SH], inf2[3 * 2 * 2 * SH];
+    lk_seq_ws_seed(f.ws, 1);
+    lk_seq_forward(&f.m, &f.w, f.ws, 3, 2, f.x, lens, NULL, true, a);
+    lk_seq_ws_seed(f.ws, 2);
+    lk_seq_forward(&f.m, &f.w, f.ws, 3, 2, f.x, lens, NULL, true, b);
+    assert_memory_not_equal(a, b, sizeof a);
+    lk_seq_forward(&f.m, &f.w, f.ws, 3, 2, f.x, lens, NULL, false, inf1);
+    f.m.cfg.dropout = 0;
+    lk_seq_forward(&f.m, &f.w, f.ws, 3, 2, f.x, lens, NULL, true, inf2);
+    assert_memory_equal(inf1, inf2, sizeof inf1);
+    c.dropout = 1.0f;
+    lk_error err;
+    assert_int_equal(lk_seq_config_check(&c, &err), LK_ERR_ARG);
     fix_free(&f);
 }
 
@@ -316,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_padding_sorted_grad),
         cmocka_unit_test(test_row_plans_agree),
         cmocka_unit_test(test_padding_equivalence),
+        cmocka_unit_test(test_layer_dropout),
         cmocka_unit_test(test_truncated_bptt),
         cmocka_unit_test(test_truncation_cuts_gradient),
         cmocka_unit_test(test_config_and_errors),
