@@ -181,9 +181,9 @@ static size_t plan(const lk_seq_config *c, int32_t T, int32_t B, bool train, lk_
 static lk_status ws_prepare(const lk_seq_config *c, lk_seq_ws *ws, int32_t T, int32_t B,
                             bool train)
 {
-    /* overflow guard: every term of plan() is below T*B*(a few)*H*layers */
+    /* overflow guard: plan() needs at most ~(32 layers + 8) * H elements per (t, b) row */
     size_t probe;
-    size_t per = (size_t)(c->layers + 2) * 2 * 8 * (size_t)c->hidden + (size_t)c->input;
+    size_t per = (size_t)(c->layers + 1) * 64 * (size_t)c->hidden + (size_t)c->input;
     if (lk_mul_size((size_t)T + 1, (size_t)B, &probe) != LK_OK ||
         lk_mul_size(probe, per, &probe) != LK_OK ||
         lk_mul_size(probe, sizeof(lk_real), &probe) != LK_OK)
