@@ -352,6 +352,10 @@ static void test_config_and_errors(void **state)
     fix_init(&f, LK_CELL_GRU, false, 1, 0, 3, 2, bad, 1);
     assert_int_equal(lk_seq_forward(&f.m, &f.w, f.ws, 3, 2, f.x, bad, NULL, true, f.out),
                      LK_ERR_ARG);
+    /* absurd sizes: LK_ERR_RANGE before anything is allocated or read */
+    assert_int_equal(lk_seq_forward(&f.m, &f.w, f.ws, 1 << 30, 1 << 30, NULL, NULL, NULL, true,
+                                    NULL),
+                     LK_ERR_RANGE);
     /* backward without a train-mode forward */
     assert_int_equal(lk_seq_backward(&f.m, &f.w, f.ws, f.r, &f.g, NULL), LK_ERR_ARG);
     fix_free(&f);
