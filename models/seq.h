@@ -85,15 +85,17 @@ void lk_seq_ws_free(lk_seq_ws *ws); /* NULL is a no-op */
    (B, H) (S = 2 for LSTM: h block then c block).
    train: keep every step's cache for lk_seq_backward (otherwise only what inference
    needs). Borrows x and lengths until lk_seq_backward returns (they must not change).
-   LK_ERR_NOMEM if the workspace cannot grow (ws unchanged but unusable for backward),
-   LK_ERR_ARG for T or B < 1 or a length out of range. */
+   LK_ERR_NOMEM if the workspace cannot grow (ws then unusable for backward until the next
+   successful forward), LK_ERR_RANGE if T*B is too large to address, LK_ERR_ARG for T or
+   B < 1 or a length out of range. */
 lk_status lk_seq_forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws, int32_t T,
                          int32_t B, const lk_real *x, const int32_t *lengths, const lk_real *s0,
                          bool train, lk_real *out);
 
 /* Backpropagate dout (T, B, D*H) through the last train-mode forward: ADDS into g's
    tensors and into dx (T, B, I) if not NULL. Gradients on padded steps of dout are ignored.
-   LK_ERR_NOMEM (scratch growth), LK_ERR_ARG if the last forward was not in train mode. */
+   LK_ERR_ARG if the last forward was not in train mode (or already backpropagated: the
+   caches are consumed) or m does not match it. Allocates nothing. */
 lk_status lk_seq_backward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws,
                           const lk_real *dout, lk_seq_weights *g, lk_real *dx);
 
