@@ -1,0 +1,527 @@
+/* bow.c: the CountVectorizer equivalent: per-document counting into a CSR matrix keyed by
+   term id, then (lk_bow_finish) df filtering, max_features, bytewise sorting and column
+   remapping. */
+#include "features/bow.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "features/features_internal.h"
+#include "text/fileio.h"
+#include "text/utf8.h"
+
+
+lk_bow_config lk_bow_config_default(void)
+{
+    return (lk_bow_config){.analyzer = LK_ANALYZER_WORD,
+                           .ngram_min = 1,
+                           .ngram_max = 1,
+                           .lower = true,
+                           .tokenizer = LK_TOKMODE_LEXKIT,
+                           .min_df = {1, true},
+                           .max_df = {1.0, false},
+                           .max_features = 0,
+                           .binary = false};
+}
+
+static lk_status check_bound(const lk_df_bound *b, const char *name, lk_error *err)
+{
+    if (b->is_count) {
+        if (!(b->value >= 0) || b->value != floor(b->value))
+            return lk_error_set(err, LK_ERR_ARG, "%s: a document count must be a whole number >= 0",
+                                name);
+    } else if (!(b->value >= 0 && b->value <= 1)) {
+        return lk_error_set(err, LK_ERR_ARG, "%s: a proportion must be in [0, 1]", name);
+    }
+    return LK_OK;
+}
+
+lk_status lk_bow_config_check(const lk_bow_config *c, lk_error *err)
+{
+    if (!c) return lk_error_set(err, LK_ERR_ARG, "no config");
+    if (c->ngram_min < 1 || c->ngram_max < c->ngram_min)
+        return lk_error_set(err, LK_ERR_ARG, "ngram range %d:%d: need 1 <= A <= B",
+                            (int)c->ngram_min, (int)c->ngram_max);
+    if (c->analyzer != LK_ANALYZER_WORD && c->analyzer != LK_ANALYZER_CHAR &&
+        c->analyzer != LK_ANALYZER_CHAR_WB)
+        return lk_error_set(err, LK_ERR_ARG, "unknown analyzer");
+    lk_status st = check_bound(&c->min_df, "min_df", err);
+    if (st == LK_OK) st = check_bound(&c->max_df, "max_df", err);
+    if (st != LK_OK) return st;
+    if (c->min_df.is_count && c->max_df.is_count && c->max_df.value < c->min_df.value)
+        return lk_error_set(err, LK_ERR_ARG, "max_df corresponds to < documents than min_df");
+    if (c->max_features < 0) return lk_error_set(err, LK_ERR_ARG, "max_features must be >= 0");
+    return LK_OK;
+}
+
+lk_status lk_bow_create(const lk_bow_config *c, lk_bow **out)
+{
+    *out = NULL;
+    if (lk_bow_config_check(c, NULL) != LK_OK) return LK_ERR_ARG;
+    lk_bow *b = calloc(1, sizeof *b);
+    if (!b) return LK_ERR_NOMEM;
+    b->cfg = *c;
+    bool words = c->analyzer == LK_ANALYZER_WORD;
+    lk_status st = lk_termtab_init(&b->tab, words, PY_SPACE);
+    if (st == LK_OK) {
+        b->indptr_cap = 1024;
+        b->indptr = malloc(b->indptr_cap * sizeof *b->indptr);
+        if (!b->indptr) st = LK_ERR_NOMEM;
+        else b->indptr[0] = 0;
+    }
+    if (st != LK_OK) {
+        lk_bow_free(b);
+        return st;
+    }
+    for (int i = 0; i < ASCII_UNITS; i++) b->ascii_unit[i] = LK_TERM_NONE;
+    *out = b;
+    return LK_OK;
+}
+
+void lk_bow_free(lk_bow *b)
+{
+    if (!b) return;
+    lk_termtab_free(&b->tab);
+    lk_tokenizer_free(b->tok);
+    free(b->indptr);
+    free(b->indices);
+    free(b->data);
+    free(b->grams.v);
+    free(b->units.v);
+    free(b->cps.v);
+    free(b->col_id);
+    free(b->df);
+    free(b->fit_df);
+    free(b);
+}
+
+/* ---- counting one document ------------------------------------------------------ */
+
+/* Count the ids in b->grams as the next row (only terms with a column in fixed mode). */
+static lk_status count_doc(lk_bow *b)
+{
+    lk_termtab *t = &b->tab;
+    if (b->n_docs >= INT32_MAX) return LK_ERR_RANGE;
+    uint32_t stamp = (uint32_t)b->n_docs + 1;
+    size_t start = b->nnz, need;
+    if (lk_add_size(b->nnz, b->grams.n, &need) != LK_OK) return LK_ERR_RANGE;
+    if (need > b->nnz_cap) {
+        size_t ci = b->nnz_cap, cd = b->nnz_cap;
+        lk_status st = lk_grow((void **)&b->indices, &ci, need, sizeof *b->indices);
+        if (st == LK_OK) st = lk_grow((void **)&b->data, &cd, need, sizeof *b->data);
+        if (st != LK_OK) return st;
+        b->nnz_cap = ci < cd ? ci : cd;
+    }
+    size_t n = 0;
+    for (size_t k = 0; k < b->grams.n; k++) {
+        uint32_t id = b->grams.v[k];
+        if (b->fixed && t->col[id] < 0) continue;
+        if (t->stamp[id] != stamp) {
+            t->stamp[id] = stamp;
+            t->pos[id] = (uint32_t)n;
+            b->indices[start + n] = (int32_t)id;
+            b->data[start + n] = 1;
+            n++;
+        } else {
+            b->data[start + t->pos[id]] += 1;
+        }
+    }
+    if ((size_t)b->n_docs + 2 > b->indptr_cap) {
+        lk_status st = lk_grow((void **)&b->indptr, &b->indptr_cap, (size_t)b->n_docs + 2,
+                               sizeof *b->indptr);
+        if (st != LK_OK) return st;
+    }
+    b->nnz = start + n;
+    b->indptr[++b->n_docs] = (int64_t)b->nnz;
+    b->grams.n = 0;
+    return LK_OK;
+}
+
+static lk_status unit_of(lk_bow *b, const char *s, size_t len, uint32_t *id)
+{
+    return lk_termtab_unit(&b->tab, s, len, !b->fixed, id);
+}
+
+static lk_status push_unit(lk_idbuf *u, uint32_t id)
+{
+    if (u->n == u->cap) {
+        lk_status st = lk_grow((void **)&u->v, &u->cap, u->n + 1, sizeof *u->v);
+        if (st != LK_OK) return st;
+    }
+    u->v[u->n++] = id;
+    return LK_OK;
+}
+
+/* Unit id of one code point. */
+static lk_status char_unit(lk_bow *b, int32_t cp, uint32_t *id)
+{
+    if (cp >= 0 && cp < ASCII_UNITS) {
+        if (!b->ascii_known[cp] || (b->ascii_unit[cp] == LK_TERM_NONE && !b->fixed)) {
+            char c = (char)cp;
+            lk_status st = unit_of(b, &c, 1, &b->ascii_unit[cp]);
+            if (st != LK_OK) return st;
+            b->ascii_known[cp] = true;
+        }
+        *id = b->ascii_unit[cp];
+        return LK_OK;
+    }
+    char buf[4];
+    size_t k = lk_utf8_encode(cp, buf);
+    if (k == 0) return LK_ERR_ARG;
+    return unit_of(b, buf, k, id);
+}
+
+static lk_status add_chars(lk_bow *b, const char *text, size_t len, lk_error *err)
+{
+    lk_status st = lk_text_codepoints(text, len, b->cfg.lower, &b->cps, err);
+    if (st != LK_OK) return st;
+    const int32_t *cp = b->cps.v;
+    size_t n = b->cps.n;
+    b->units.n = 0;
+    int32_t lo = b->cfg.ngram_min, hi = b->cfg.ngram_max;
+    if (b->cfg.analyzer == LK_ANALYZER_CHAR) {
+        for (size_t i = 0; i < n; i++) {
+            uint32_t id;
+            if ((st = char_unit(b, cp[i], &id)) != LK_OK || (st = push_unit(&b->units, id)))
+                return st;
+        }
+        return lk_ngram_all(&b->tab, !b->fixed, lo, hi, b->units.v, b->units.n, &b->grams);
+    }
+    uint32_t pad;
+    if ((st = char_unit(b, PY_SPACE, &pad)) != LK_OK) return st;
+    for (size_t i = 0; i < n;) {
+        if (lk_py_isspace(cp[i])) {
+            i++;
+            continue;
+        }
+        b->units.n = 0;
+        if ((st = push_unit(&b->units, pad)) != LK_OK) return st;
+        for (; i < n && !lk_py_isspace(cp[i]); i++) {
+            uint32_t id;
+            if ((st = char_unit(b, cp[i], &id)) != LK_OK || (st = push_unit(&b->units, id)))
+                return st;
+        }
+        if ((st = push_unit(&b->units, pad)) != LK_OK) return st;
+        st = lk_ngram_wb(&b->tab, !b->fixed, lo, hi, b->units.v, b->units.n, &b->grams);
+        if (st != LK_OK) return st;
+    }
+    return LK_OK;
+}
+
+static lk_status make_tokenizer(lk_bow *b)
+{
+    lk_tokenizer_config tc = lk_tokenizer_config_default();
+    tc.mode = b->cfg.tokenizer;
+    tc.lower = b->cfg.lower;
+    if (tc.mode != LK_TOKMODE_SKLEARN) tc.keep_punct = false; /* punctuation is no feature */
+    return lk_tokenizer_create(&tc, &b->tok);
+}
+
+static lk_status add_words(lk_bow *b, const char *text, size_t len, lk_error *err)
+{
+    lk_status st;
+    if (!b->tok && (st = make_tokenizer(b)) != LK_OK) return lk_error_set(err, st, "tokenizer");
+    const lk_token *toks;
+    size_t n;
+    if ((st = lk_tokenize(b->tok, text, len, &toks, &n, err)) != LK_OK) return st;
+    b->units.n = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t id;
+        if ((st = unit_of(b, toks[i].text, toks[i].text_len, &id)) != LK_OK ||
+            (st = push_unit(&b->units, id)) != LK_OK)
+            return lk_error_set(err, st, "%s", lk_status_str(st));
+    }
+    return lk_ngram_all(&b->tab, !b->fixed, b->cfg.ngram_min, b->cfg.ngram_max, b->units.v,
+                        b->units.n, &b->grams);
+}
+
+lk_status lk_bow_add_text(lk_bow *b, const char *text, size_t len, lk_error *err)
+{
+    if (!b || (!text && len)) return lk_error_set(err, LK_ERR_ARG, "bad arguments");
+    if (b->finished) return lk_error_set(err, LK_ERR_STATE, "vectorizer already finished");
+    b->grams.n = 0;
+    lk_status st = b->cfg.analyzer == LK_ANALYZER_WORD ? add_words(b, text, len, err)
+                                                       : add_chars(b, text, len, err);
+    if (st == LK_OK) st = count_doc(b);
+    if (st != LK_OK && err && err->code == LK_OK) lk_error_set(err, st, "%s", lk_status_str(st));
+    return st;
+}
+
+lk_status lk_bow_add_tokens(lk_bow *b, const char *const *toks, const size_t *lens, size_t n,
+                            lk_error *err)
+{
+    if (!b || (n && (!toks || !lens))) return lk_error_set(err, LK_ERR_ARG, "bad arguments");
+    if (b->cfg.analyzer != LK_ANALYZER_WORD)
+        return lk_error_set(err, LK_ERR_ARG, "tokens need the word analyzer");
+    if (b->finished) return lk_error_set(err, LK_ERR_STATE, "vectorizer already finished");
+    lk_status st;
+    b->units.n = 0;
+    b->grams.n = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (memchr(toks[i], PY_SPACE, lens[i]))
+            return lk_error_set(err, LK_ERR_ARG, "token %zu contains a space", i);
+        uint32_t id;
+        if ((st = unit_of(b, toks[i], lens[i], &id)) != LK_OK ||
+            (st = push_unit(&b->units, id)) != LK_OK)
+            return lk_error_set(err, st, "%s", lk_status_str(st));
+    }
+    st = lk_ngram_all(&b->tab, !b->fixed, b->cfg.ngram_min, b->cfg.ngram_max, b->units.v,
+                      b->units.n, &b->grams);
+    if (st == LK_OK) st = count_doc(b);
+    if (st != LK_OK) return lk_error_set(err, st, "%s", lk_status_str(st));
+    return LK_OK;
+}
+
+/* ---- finishing: df filtering, max_features, sorting, column remap ------------------ */
+
+typedef struct {
+    uint64_t prefix; /* first 8 bytes, big-endian, zero-padded */
+    uint32_t id;
+} sort_key;
+
+static int sort_key_cmp(const lk_termtab *t, const sort_key *a, const sort_key *b)
+{
+    if (a->prefix != b->prefix) return a->prefix < b->prefix ? -1 : 1;
+    size_t la, lb;
+    const char *sa = lk_termtab_str(t, a->id, &la);
+    const char *sb = lk_termtab_str(t, b->id, &lb);
+    size_t m = la < lb ? la : lb;
+    int c = memcmp(sa, sb, m);
+    if (c) return c;
+    return (la > lb) - (la < lb);
+}
+
+/* Bottom-up merge sort of keys[0..n) (tmp: n scratch entries); the result may end in tmp:
+   returns the array that holds it. */
+static sort_key *merge_sort(const lk_termtab *t, sort_key *keys, sort_key *tmp, size_t n)
+{
+    sort_key *src = keys, *dst = tmp;
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi)
+                dst[o++] = sort_key_cmp(t, &src[j], &src[i]) < 0 ? src[j++] : src[i++];
+            while (i < mid) dst[o++] = src[i++];
+            while (j < hi) dst[o++] = src[j++];
+        }
+        sort_key *x = src;
+        src = dst;
+        dst = x;
+    }
+    return src;
+}
+
+/* Sort term ids[0..n) bytewise by their strings. */
+static lk_status sort_ids_by_string(const lk_termtab *t, uint32_t *ids, size_t n)
+{
+    sort_key *keys = malloc((n ? n : 1) * sizeof *keys);
+    sort_key *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    if (!keys || !tmp) {
+        free(keys);
+        free(tmp);
+        return LK_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        const unsigned char *s = (const unsigned char *)lk_termtab_str(t, ids[i], &len);
+        uint64_t p = 0;
+        for (size_t k = 0; k < 8; k++) p = (p << 8) | (k < len ? s[k] : 0);
+        keys[i] = (sort_key){p, ids[i]};
+    }
+    const sort_key *sorted = merge_sort(t, keys, tmp, n);
+    for (size_t i = 0; i < n; i++) ids[i] = sorted[i].id;
+    free(keys);
+    free(tmp);
+    return LK_OK;
+}
+
+/* Keep at most `limit` of the terms order[0..n) that have keep[j], by corpus frequency
+   (sum of the column's values), ties as numpy's argsort of -tfs breaks them. */
+static lk_status limit_features(const lk_bow *b, const uint32_t *order, size_t n, bool *keep,
+                                size_t limit)
+{
+    size_t n_ids = b->tab.n, m = 0;
+    int64_t *tf_id = calloc(n_ids ? n_ids : 1, sizeof *tf_id);
+    int64_t *neg = malloc((n ? n : 1) * sizeof *neg);
+    int64_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    size_t *where = malloc((n ? n : 1) * sizeof *where);
+    lk_status st = LK_ERR_NOMEM;
+    if (!tf_id || !neg || !idx || !where) goto done;
+    for (size_t k = 0; k < b->nnz; k++) tf_id[b->indices[k]] += (int64_t)b->data[k];
+    for (size_t j = 0; j < n; j++) {
+        if (!keep[j]) continue;
+        neg[m] = -tf_id[order[j]];
+        where[m++] = j;
+    }
+    st = lk_argsort_numpy_i64(neg, m, idx);
+    if (st != LK_OK) goto done;
+    memset(keep, 0, n * sizeof *keep);
+    for (size_t r = 0; r < limit && r < m; r++) keep[where[idx[r]]] = true;
+done:
+    free(tf_id);
+    free(neg);
+    free(idx);
+    free(where);
+    return st;
+}
+
+/* Rewrite the matrix in place: id columns -> map[id] (dropping -1), rows sorted. */
+static lk_status remap_columns(lk_bow *b, const int32_t *map, lk_csr *out)
+{
+    size_t o = 0;
+    for (int64_t r = 0; r < b->n_docs; r++) {
+        size_t s = (size_t)b->indptr[r], e = (size_t)b->indptr[r + 1];
+        b->indptr[r] = (int64_t)o;
+        for (size_t k = s; k < e; k++) {
+            int32_t c = map[b->indices[k]];
+            if (c < 0) continue;
+            b->indices[o] = c;
+            b->data[o++] = b->data[k];
+        }
+    }
+    b->indptr[b->n_docs] = (int64_t)o;
+    b->nnz = o;
+    out->n_rows = (int32_t)b->n_docs;
+    out->n_cols = b->n_terms;
+    out->indptr = b->indptr;
+    out->indices = b->indices;
+    out->data = b->data;
+    out->cap = b->nnz_cap;
+    b->indptr = NULL;
+    b->indices = NULL;
+    b->data = NULL;
+    b->nnz_cap = b->indptr_cap = 0;
+    lk_status st = lk_csr_sort_rows(out);
+    if (st != LK_OK) lk_csr_free(out);
+    return st;
+}
+
+/* Document frequency of every id. */
+static lk_status count_df(const lk_bow *b, int64_t **df_out)
+{
+    int64_t *df = calloc(b->tab.n ? b->tab.n : 1, sizeof *df);
+    if (!df) return LK_ERR_NOMEM;
+    for (size_t k = 0; k < b->nnz; k++) df[b->indices[k]]++;
+    *df_out = df;
+    return LK_OK;
+}
+
+static double doc_count(const lk_df_bound *d, int64_t n_docs)
+{
+    return d->is_count ? d->value : d->value * (double)n_docs;
+}
+
+/* Choose the columns (fit mode): fills b->col_id, b->df, b->n_terms and map[id]. */
+static lk_status select_terms(lk_bow *b, const int64_t *df_id, int32_t *map, lk_error *err)
+{
+    size_t n = 0;
+    for (size_t id = 0; id < b->tab.n; id++) n += df_id[id] > 0;
+    if (n == 0)
+        return lk_error_set(err, LK_ERR_ARG,
+                            "empty vocabulary; perhaps the documents only contain stop words");
+    double hi = doc_count(&b->cfg.max_df, b->n_docs), lo = doc_count(&b->cfg.min_df, b->n_docs);
+    if (hi < lo) return lk_error_set(err, LK_ERR_ARG, "max_df corresponds to < documents than min_df");
+    uint32_t *order = malloc(n * sizeof *order);
+    bool *keep = malloc(n * sizeof *keep);
+    lk_status st = LK_ERR_NOMEM;
+    if (!order || !keep) goto done;
+    n = 0;
+    for (size_t id = 0; id < b->tab.n; id++)
+        if (df_id[id] > 0) order[n++] = (uint32_t)id;
+    if ((st = sort_ids_by_string(&b->tab, order, n)) != LK_OK) goto done;
+    size_t kept = 0;
+    for (size_t j = 0; j < n; j++) {
+        double d = (double)df_id[order[j]];
+        keep[j] = d <= hi && d >= lo;
+        kept += keep[j];
+    }
+    size_t limit = (size_t)b->cfg.max_features;
+    if (limit && kept > limit) {
+        if ((st = limit_features(b, order, n, keep, limit)) != LK_OK) goto done;
+        kept = limit;
+    }
+    if (kept == 0) {
+        st = lk_error_set(err, LK_ERR_ARG,
+                          "After pruning, no terms remain. Try a lower min_df or a higher max_df.");
+        goto done;
+    }
+    b->col_id = malloc(kept * sizeof *b->col_id);
+    b->df = malloc(kept * sizeof *b->df);
+    if (!b->col_id || !b->df) {
+        st = LK_ERR_NOMEM;
+        goto done;
+    }
+    int32_t c = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (!keep[j]) continue;
+        b->col_id[c] = order[j];
+        b->df[c] = df_id[order[j]];
+        map[order[j]] = c++;
+    }
+    b->n_terms = c;
+    st = LK_OK;
+done:
+    free(order);
+    free(keep);
+    return st;
+}
+
+lk_status lk_bow_finish(lk_bow *b, lk_csr *counts, lk_error *err)
+{
+    memset(counts, 0, sizeof *counts);
+    if (!b) return lk_error_set(err, LK_ERR_ARG, "bad arguments");
+    if (b->finished) return lk_error_set(err, LK_ERR_STATE, "vectorizer already finished");
+    if (b->n_docs == 0) return lk_error_set(err, LK_ERR_ARG, "empty collection: no documents");
+    b->finished = true;
+    if (b->cfg.binary)
+        for (size_t k = 0; k < b->nnz; k++) b->data[k] = 1;
+    int64_t *df_id = NULL;
+    int32_t *map = malloc((b->tab.n ? b->tab.n : 1) * sizeof *map);
+    lk_status st = map ? count_df(b, &df_id) : LK_ERR_NOMEM;
+    if (st != LK_OK) goto done;
+    if (b->fixed) {
+        for (size_t id = 0; id < b->tab.n; id++) map[id] = b->tab.col[id];
+        for (int32_t c = 0; c < b->n_terms; c++) b->df[c] = df_id[b->col_id[c]];
+    } else {
+        for (size_t id = 0; id < b->tab.n; id++) map[id] = -1;
+        if ((st = select_terms(b, df_id, map, err)) != LK_OK) goto done;
+    }
+    st = remap_columns(b, map, counts);
+done:
+    free(map);
+    free(df_id);
+    /* the per-document scratch is no longer needed */
+    free(b->tab.stamp);
+    free(b->tab.pos);
+    b->tab.stamp = b->tab.pos = NULL;
+    if (st != LK_OK && err && err->code == LK_OK) lk_error_set(err, st, "%s", lk_status_str(st));
+    return st;
+}
+
+int32_t lk_bow_n_terms(const lk_bow *b) { return b->n_terms; }
+
+const char *lk_bow_term(const lk_bow *b, int32_t col, size_t *len)
+{
+    if (col < 0 || col >= b->n_terms) return NULL;
+    size_t l;
+    const char *s = lk_termtab_str(&b->tab, b->col_id[col], &l);
+    if (len) *len = l;
+    return s;
+}
+
+int64_t lk_bow_df(const lk_bow *b, int32_t col)
+{
+    return (col >= 0 && col < b->n_terms && b->df) ? b->df[col] : 0;
+}
+
+int64_t lk_bow_n_docs(const lk_bow *b) { return b->n_docs; }
+
+int64_t lk_bow_fit_df(const lk_bow *b, int32_t col)
+{
+    if (b->fit_df && col >= 0 && col < b->n_terms) return b->fit_df[col];
+    return lk_bow_df(b, col);
+}
+
+int64_t lk_bow_fit_n_docs(const lk_bow *b) { return b->fit_df ? b->fit_n_docs : b->n_docs; }

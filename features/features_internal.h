@@ -1,0 +1,133 @@
+/* features_internal.h: private to features/: the n-gram term table shared by bow.c and
+   ngram.c. Not installed.
+
+   Why a private hash table rather than text/vocab.h: an n-gram of n units is keyed by the
+   pair (id of its first n-1 units, id of its last unit), so word bigrams and character
+   n-grams are found with one 64-bit integer probe each, without building and hashing the
+   joined string; only a new n-gram's string is written (once, into the arena). Units
+   (tokens or single characters) are keyed by their bytes. All ids share one dense space. */
+#ifndef LK_FEATURES_INTERNAL_H
+#define LK_FEATURES_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "features/bow.h"
+#include "text/error.h"
+
+#define LK_TERM_NONE UINT32_MAX
+
+typedef struct {
+    /* per id */
+    uint64_t *off;     /* string = arena + off[id], len[id] bytes */
+    uint32_t *len;
+    uint32_t *hash;    /* 32-bit hash of unit strings (unused for n-grams) */
+    uint32_t *stamp;   /* last document (1-based) that counted this id */
+    uint32_t *pos;     /* index of the id in that document's entry list */
+    int32_t *col;      /* fixed vocabulary: column of the term, or -1 for helper ids */
+    size_t n, cap;
+    /* unit table: open addressing, slots hold id+1 (0 = empty) */
+    uint32_t *uslots;
+    size_t umask, un;
+    /* pair table: keys (prefix << 32 | last), UINT64_MAX = empty */
+    uint64_t *pkeys;
+    uint32_t *pvals;
+    size_t pmask, pn;
+    /* strings */
+    char *arena;
+    size_t arena_len, arena_cap;
+    char sep;          /* separator written between the units of an n-gram (' ' or none) */
+    bool has_sep;
+} lk_termtab;
+
+lk_status lk_termtab_init(lk_termtab *t, bool has_sep, char sep);
+void lk_termtab_free(lk_termtab *t);
+
+/* Id of the unit s[0..len); inserted when absent and `insert`, else LK_TERM_NONE. */
+lk_status lk_termtab_unit(lk_termtab *t, const char *s, size_t len, bool insert, uint32_t *id);
+
+/* Id of the n-gram (prefix n-gram id, last unit id); inserted when absent and `insert`. */
+lk_status lk_termtab_pair(lk_termtab *t, uint32_t prefix, uint32_t last, bool insert,
+                          uint32_t *id);
+
+static inline const char *lk_termtab_str(const lk_termtab *t, uint32_t id, size_t *len)
+{
+    *len = t->len[id];
+    return t->arena + t->off[id];
+}
+
+/* 64-bit hash of bytes (not cryptographic). */
+uint64_t lk_hash_bytes(const void *s, size_t len);
+
+/* ---- analyzers (ngram.c) ------------------------------------------------------------ */
+
+typedef struct {
+    uint32_t *v;
+    size_t n, cap;
+} lk_idbuf;
+
+typedef struct {
+    int32_t *v;
+    size_t n, cap;
+} lk_cpbuf;
+
+/* Append to `out` the ids of all n-grams of units[0..n) with nmin <= length <= nmax (word
+   n-grams and sklearn's `char` analyzer). A unit LK_TERM_NONE, or an n-gram absent when
+   !insert, ends the n-grams that would contain it. */
+lk_status lk_ngram_all(lk_termtab *t, bool insert, int32_t nmin, int32_t nmax,
+                       const uint32_t *units, size_t n, lk_idbuf *out);
+
+/* Append the n-grams of one padded word (units[0] and units[n-1] are the ' ' pads) exactly
+   as sklearn's _char_wb_ngrams loop emits them, including its short-word rule: a padded
+   word not longer than nmax is emitted whole, once, even when shorter than nmin. */
+lk_status lk_ngram_wb(lk_termtab *t, bool insert, int32_t nmin, int32_t nmax,
+                      const uint32_t *units, size_t n, lk_idbuf *out);
+
+/* Python's str.isspace (the \s of Python's re on str). */
+bool lk_py_isspace(int32_t cp);
+
+/* Decode UTF-8 text into code points, lowercased as Python's str.lower when `lower`, with
+   every run of 2+ whitespace characters replaced by one ' ' (sklearn's _white_spaces).
+   Invalid UTF-8 is LK_ERR_PARSE "COL: invalid UTF-8 byte 0xXX". */
+lk_status lk_text_codepoints(const char *text, size_t len, bool lower, lk_cpbuf *out,
+                             lk_error *err);
+
+/* ---- the vectorizer object (bow.c, bow_vocab.c) ---------------------------------------- */
+
+#define ASCII_UNITS 128
+#define PY_SPACE ' '
+
+struct lk_bow {
+    lk_bow_config cfg;
+    lk_termtab tab;
+    bool fixed;    /* transform mode: the vocabulary is given */
+    bool finished;
+    lk_tokenizer *tok;
+    /* the count matrix being built: columns are term ids until lk_bow_finish */
+    int64_t *indptr;
+    size_t indptr_cap;
+    int32_t *indices;
+    double *data;
+    size_t nnz, nnz_cap;
+    int64_t n_docs;
+    /* scratch */
+    lk_idbuf grams;
+    lk_idbuf units;
+    lk_cpbuf cps;
+    uint32_t ascii_unit[ASCII_UNITS]; /* LK_TERM_NONE until looked up */
+    bool ascii_known[ASCII_UNITS];
+    /* the final vocabulary (after finish, or given in transform mode) */
+    int32_t n_terms;
+    size_t terms_cap;   /* capacity of col_id, df (and fit_df in transform mode) */
+    uint32_t *col_id;   /* column -> term id */
+    int64_t *df;        /* column -> df in the documents seen */
+    int64_t *fit_df;    /* column -> df of the fitting collection (transform mode), or NULL */
+    int64_t fit_n_docs;
+};
+
+/* numpy 1.24's default argsort (introsort, not stable) of v[0..n) into idx, so that
+   max_features breaks ties in corpus frequency exactly as sklearn does. */
+lk_status lk_argsort_numpy_i64(const int64_t *v, size_t n, int64_t *idx);
+
+#endif

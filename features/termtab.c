@@ -1,0 +1,236 @@
+/* termtab.c: the n-gram term table of features_internal.h. */
+#include "features/features_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TERMTAB_INIT_SLOTS 1024u /* power of two */
+#define TERMTAB_INIT_IDS 1024u
+#define PAIR_EMPTY UINT64_MAX
+#define HASH_MUL1 0xbf58476d1ce4e5b9ull
+#define HASH_MUL2 0x94d049bb133111ebull
+#define HASH_SEED 0x9e3779b97f4a7c15ull
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= HASH_MUL1;
+    x ^= x >> 27;
+    x *= HASH_MUL2;
+    x ^= x >> 31;
+    return x;
+}
+
+uint64_t lk_hash_bytes(const void *s, size_t len)
+{
+    const unsigned char *p = s;
+    uint64_t h = HASH_SEED ^ ((uint64_t)len * HASH_MUL2);
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * HASH_MUL1;
+        h ^= h >> 29;
+        p += 8;
+        len -= 8;
+    }
+    if (len) {
+        uint64_t w = 0;
+        memcpy(&w, p, len);
+        h = (h ^ w) * HASH_MUL1;
+        h ^= h >> 29;
+    }
+    return mix64(h);
+}
+
+lk_status lk_termtab_init(lk_termtab *t, bool has_sep, char sep)
+{
+    memset(t, 0, sizeof *t);
+    t->has_sep = has_sep;
+    t->sep = sep;
+    t->uslots = calloc(TERMTAB_INIT_SLOTS, sizeof *t->uslots);
+    t->pkeys = malloc(TERMTAB_INIT_SLOTS * sizeof *t->pkeys);
+    t->pvals = malloc(TERMTAB_INIT_SLOTS * sizeof *t->pvals);
+    if (!t->uslots || !t->pkeys || !t->pvals) {
+        lk_termtab_free(t);
+        return LK_ERR_NOMEM;
+    }
+    memset(t->pkeys, 0xff, TERMTAB_INIT_SLOTS * sizeof *t->pkeys);
+    t->umask = t->pmask = TERMTAB_INIT_SLOTS - 1;
+    return LK_OK;
+}
+
+void lk_termtab_free(lk_termtab *t)
+{
+    if (!t) return;
+    free(t->off);
+    free(t->len);
+    free(t->hash);
+    free(t->stamp);
+    free(t->pos);
+    free(t->col);
+    free(t->uslots);
+    free(t->pkeys);
+    free(t->pvals);
+    free(t->arena);
+    memset(t, 0, sizeof *t);
+}
+
+/* Make room for one more id in every per-id array. */
+static lk_status grow_ids(lk_termtab *t)
+{
+    if (t->n < t->cap) return LK_OK;
+    if (t->n >= (size_t)INT32_MAX - 1) return LK_ERR_RANGE;
+    size_t cap = t->cap ? t->cap * 2 : TERMTAB_INIT_IDS;
+    void *p;
+#define GROW_ARRAY(a)                                                                           \
+    do {                                                                                       \
+        p = realloc(t->a, cap * sizeof *t->a);                                                 \
+        if (!p) return LK_ERR_NOMEM;                                                           \
+        t->a = p;                                                                              \
+    } while (0)
+    GROW_ARRAY(off);
+    GROW_ARRAY(len);
+    GROW_ARRAY(hash);
+    GROW_ARRAY(stamp);
+    GROW_ARRAY(pos);
+    GROW_ARRAY(col);
+#undef GROW_ARRAY
+    t->cap = cap;
+    return LK_OK;
+}
+
+static lk_status arena_reserve(lk_termtab *t, size_t n)
+{
+    size_t need;
+    if (lk_add_size(t->arena_len, n, &need) != LK_OK) return LK_ERR_RANGE;
+    if (need <= t->arena_cap) return LK_OK;
+    return lk_grow((void **)&t->arena, &t->arena_cap, need, 1);
+}
+
+/* A new id with its string already at arena[off .. off+len). */
+static uint32_t new_id(lk_termtab *t, uint64_t off, size_t len, uint32_t hash)
+{
+    uint32_t id = (uint32_t)t->n++;
+    t->off[id] = off;
+    t->len[id] = (uint32_t)len;
+    t->hash[id] = hash;
+    t->stamp[id] = 0;
+    t->pos[id] = 0;
+    t->col[id] = -1;
+    return id;
+}
+
+static lk_status rehash_units(lk_termtab *t)
+{
+    size_t cap = (t->umask + 1) * 2;
+    uint32_t *slots = calloc(cap, sizeof *slots);
+    if (!slots) return LK_ERR_NOMEM;
+    for (size_t i = 0; i <= t->umask; i++) {
+        uint32_t v = t->uslots[i];
+        if (!v) continue;
+        size_t j = t->hash[v - 1] & (cap - 1);
+        while (slots[j]) j = (j + 1) & (cap - 1);
+        slots[j] = v;
+    }
+    free(t->uslots);
+    t->uslots = slots;
+    t->umask = cap - 1;
+    return LK_OK;
+}
+
+lk_status lk_termtab_unit(lk_termtab *t, const char *s, size_t len, bool insert, uint32_t *id)
+{
+    uint32_t h = (uint32_t)lk_hash_bytes(s, len);
+    size_t j = h & t->umask;
+    for (;;) {
+        uint32_t v = t->uslots[j];
+        if (!v) break;
+        uint32_t c = v - 1;
+        if (t->hash[c] == h && t->len[c] == len && memcmp(t->arena + t->off[c], s, len) == 0) {
+            *id = c;
+            return LK_OK;
+        }
+        j = (j + 1) & t->umask;
+    }
+    if (!insert) {
+        *id = LK_TERM_NONE;
+        return LK_OK;
+    }
+    if (len > UINT32_MAX) return LK_ERR_RANGE;
+    lk_status st = grow_ids(t);
+    if (st == LK_OK) st = arena_reserve(t, len);
+    if (st != LK_OK) return st;
+    uint64_t off = t->arena_len;
+    memcpy(t->arena + off, s, len);
+    t->arena_len += len;
+    uint32_t c = new_id(t, off, len, h);
+    t->uslots[j] = c + 1;
+    *id = c;
+    if (++t->un * 2 > t->umask + 1) return rehash_units(t);
+    return LK_OK;
+}
+
+static lk_status rehash_pairs(lk_termtab *t)
+{
+    size_t cap = (t->pmask + 1) * 2;
+    uint64_t *keys = malloc(cap * sizeof *keys);
+    uint32_t *vals = malloc(cap * sizeof *vals);
+    if (!keys || !vals) {
+        free(keys);
+        free(vals);
+        return LK_ERR_NOMEM;
+    }
+    memset(keys, 0xff, cap * sizeof *keys);
+    for (size_t i = 0; i <= t->pmask; i++) {
+        uint64_t k = t->pkeys[i];
+        if (k == PAIR_EMPTY) continue;
+        size_t j = mix64(k) & (cap - 1);
+        while (keys[j] != PAIR_EMPTY) j = (j + 1) & (cap - 1);
+        keys[j] = k;
+        vals[j] = t->pvals[i];
+    }
+    free(t->pkeys);
+    free(t->pvals);
+    t->pkeys = keys;
+    t->pvals = vals;
+    t->pmask = cap - 1;
+    return LK_OK;
+}
+
+lk_status lk_termtab_pair(lk_termtab *t, uint32_t prefix, uint32_t last, bool insert,
+                          uint32_t *id)
+{
+    uint64_t key = ((uint64_t)prefix << 32) | last;
+    size_t j = mix64(key) & t->pmask;
+    for (;;) {
+        uint64_t k = t->pkeys[j];
+        if (k == key) {
+            *id = t->pvals[j];
+            return LK_OK;
+        }
+        if (k == PAIR_EMPTY) break;
+        j = (j + 1) & t->pmask;
+    }
+    if (!insert) {
+        *id = LK_TERM_NONE;
+        return LK_OK;
+    }
+    size_t plen = t->len[prefix], llen = t->len[last], len = plen + llen + (t->has_sep ? 1 : 0);
+    if (len > UINT32_MAX) return LK_ERR_RANGE;
+    lk_status st = grow_ids(t);
+    if (st == LK_OK) st = arena_reserve(t, len);
+    if (st != LK_OK) return st;
+    uint64_t off = t->arena_len;
+    char *d = t->arena + off;
+    memcpy(d, t->arena + t->off[prefix], plen);
+    d += plen;
+    if (t->has_sep) *d++ = t->sep;
+    memcpy(d, t->arena + t->off[last], llen);
+    t->arena_len += len;
+    uint32_t c = new_id(t, off, len, 0);
+    t->pkeys[j] = key;
+    t->pvals[j] = c;
+    *id = c;
+    if (++t->pn * 2 > t->pmask + 1) return rehash_pairs(t);
+    return LK_OK;
+}
