@@ -117,14 +117,15 @@ static lk_status count_doc(lk_bow *b)
     for (size_t k = 0; k < b->grams.n; k++) {
         uint32_t id = b->grams.v[k];
         if (b->fixed && t->col[id] < 0) continue;
-        if (t->stamp[id] != stamp) {
-            t->stamp[id] = stamp;
-            t->pos[id] = (uint32_t)n;
+        lk_term_doc *e = &t->doc[id];
+        if (e->stamp != stamp) {
+            e->stamp = stamp;
+            e->pos = (uint32_t)n;
             b->indices[start + n] = (int32_t)id;
             b->data[start + n] = 1;
             n++;
         } else {
-            b->data[start + t->pos[id]] += 1;
+            b->data[start + e->pos] += 1;
         }
     }
     if ((size_t)b->n_docs + 2 > b->indptr_cap) {
@@ -493,9 +494,8 @@ done:
     free(map);
     free(df_id);
     /* the per-document scratch is no longer needed */
-    free(b->tab.stamp);
-    free(b->tab.pos);
-    b->tab.stamp = b->tab.pos = NULL;
+    free(b->tab.doc);
+    b->tab.doc = NULL;
     if (st != LK_OK && err && err->code == LK_OK) lk_error_set(err, st, "%s", lk_status_str(st));
     return st;
 }

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "features/sparse.h"
+#include "text/corpus.h"
 #include "text/error.h"
 #include "text/tokenize.h"
 
@@ -91,6 +92,13 @@ lk_status lk_bow_add_text(lk_bow *b, const char *text, size_t len, lk_error *err
    (LK_ERR_ARG). Only for the word analyzer. */
 lk_status lk_bow_add_tokens(lk_bow *b, const char *const *toks, const size_t *lens, size_t n,
                             lk_error *err);
+
+/* Add every document of a collection file ("-" = stdin) as lk_docs_open reads it (blank
+   lines skipped). A JSONL document's text is its title and text joined by one space when
+   the title is non-empty, else its text. Errors name "path:line:col: ". `log` (may be
+   NULL) gets LK_LOG_PROGRESS messages "docs=N bytes=B/TOTAL". */
+lk_status lk_bow_add_file(lk_bow *b, const char *path, lk_docs_format fmt, lk_log_fn log,
+                          void *log_user, lk_error *err);
 
 /* Finish: fit mode applies min_df/max_df/max_features (sklearn's order and tie-breaking),
    sorts the vocabulary and fills *counts (n_docs x n_terms, rows sorted by column, binary

@@ -19,16 +19,25 @@
 #define LK_TERM_NONE UINT32_MAX
 
 typedef struct {
+    uint64_t off;  /* string = arena + off, len bytes */
+    uint64_t head; /* its first 8 bytes, zero-padded (compared before the arena) */
+    uint32_t len;
+    uint32_t hash; /* 32-bit hash of a unit's string (unused for n-grams) */
+} lk_term_str;
+
+typedef struct {
+    uint32_t stamp; /* last document (1-based) that counted this id */
+    uint32_t pos;   /* index of the id in that document's entry list */
+} lk_term_doc;
+
+typedef struct {
     /* per id */
-    uint64_t *off;     /* string = arena + off[id], len[id] bytes */
-    uint32_t *len;
-    uint32_t *hash;    /* 32-bit hash of unit strings (unused for n-grams) */
-    uint32_t *stamp;   /* last document (1-based) that counted this id */
-    uint32_t *pos;     /* index of the id in that document's entry list */
+    lk_term_str *str;
+    lk_term_doc *doc;
     int32_t *col;      /* fixed vocabulary: column of the term, or -1 for helper ids */
     size_t n, cap;
-    /* unit table: open addressing, slots hold id+1 (0 = empty) */
-    uint32_t *uslots;
+    /* unit table: open addressing, slots hold hash << 32 | (id + 1) (0 = empty) */
+    uint64_t *uslots;
     size_t umask, un;
     /* pair table: keys (prefix << 32 | last), UINT64_MAX = empty */
     uint64_t *pkeys;
@@ -53,8 +62,8 @@ lk_status lk_termtab_pair(lk_termtab *t, uint32_t prefix, uint32_t last, bool in
 
 static inline const char *lk_termtab_str(const lk_termtab *t, uint32_t id, size_t *len)
 {
-    *len = t->len[id];
-    return t->arena + t->off[id];
+    *len = t->str[id].len;
+    return t->arena + t->str[id].off;
 }
 
 /* 64-bit hash of bytes (not cryptographic). */

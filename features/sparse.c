@@ -67,10 +67,49 @@ typedef struct {
     double val;
 } entry;
 
-static int entry_cmp(const void *a, const void *b)
+static void insertion_sort_entries(entry *e, size_t n)
 {
-    int32_t x = ((const entry *)a)->col, y = ((const entry *)b)->col;
-    return (x > y) - (x < y);
+    for (size_t i = 1; i < n; i++) {
+        entry x = e[i];
+        size_t j = i;
+        while (j > 0 && e[j - 1].col > x.col) {
+            e[j] = e[j - 1];
+            j--;
+        }
+        e[j] = x;
+    }
+}
+
+/* Quicksort by column (distinct columns), median of three, small ranges by insertion;
+   recursion only into the smaller side. */
+static void sort_entries(entry *e, size_t n)
+{
+    while (n > INSERTION_SORT_MAX) {
+        size_t m = n / 2;
+        int32_t a = e[0].col, b = e[m].col, c = e[n - 1].col;
+        int32_t pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (e[i].col < pivot) i++;
+            while (e[j].col > pivot) j--;
+            if (i >= j) break;
+            entry t = e[i];
+            e[i] = e[j];
+            e[j] = t;
+            i++;
+            j--;
+        }
+        size_t left = j + 1; /* e[0..left) <= pivot <= e[left..n) */
+        if (left < n - left) {
+            sort_entries(e, left);
+            e += left;
+            n -= left;
+        } else {
+            sort_entries(e + left, n - left);
+            n = left;
+        }
+    }
+    insertion_sort_entries(e, n);
 }
 
 static void insertion_sort_row(int32_t *cols, double *vals, size_t n)
@@ -107,7 +146,7 @@ lk_status lk_csr_sort_rows(lk_csr *m)
             return LK_ERR_NOMEM;
         }
         for (size_t k = 0; k < n; k++) tmp[k] = (entry){cols[k], vals[k]};
-        qsort(tmp, n, sizeof *tmp, entry_cmp);
+        sort_entries(tmp, n);
         for (size_t k = 0; k < n; k++) {
             cols[k] = tmp[k].col;
             vals[k] = tmp[k].val;
@@ -145,6 +184,67 @@ static size_t format_i64(int64_t v, char *buf)
     return n;
 }
 
+static const double POW10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                               1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+#define FAST_PRECISION_MAX 12 /* 10^p * 10^3 within the exact powers above */
+#define FAST_EXP_MIN (-4)     /* %g switches to exponent notation below 1e-4 */
+
+/* round(a * 10^k) with printf's rounding of the exact product (half to even on exact
+   ties): the fused multiply-add gives the residual of the product to the floor. */
+static uint64_t round_scaled(double a, int k)
+{
+    double t = a * POW10[k], f = floor(t);
+    double d = fma(a, POW10[k], -f);
+    if (d < 0) {
+        f -= 1;
+        d += 1;
+    }
+    uint64_t u = (uint64_t)f;
+    if (d > 0.5 || (d == 0.5 && (u & 1))) u++;
+    return u;
+}
+
+/* %.<p>g for 1e-4 <= |v| < 10^p without printf: scale to p digits and round. Returns 0
+   when out of that range (the caller then uses snprintf). */
+static size_t format_fixed_g(double v, int p, char *buf)
+{
+    double a = fabs(v);
+    if (!(a >= 1e-4) || p > FAST_PRECISION_MAX || a >= POW10[p]) return 0;
+    int e = 0;
+    while (e + 1 < p && a >= POW10[e + 1]) e++;
+    while (e > FAST_EXP_MIN && a < (e > 0 ? POW10[e] : 1.0 / POW10[-e])) e--;
+    int k = p - 1 - e; /* scale factor exponent, 0 <= k <= p + 3 <= 15 */
+    uint64_t u = round_scaled(a, k);
+    if (u >= (uint64_t)POW10[p]) { /* rounded up to the next power of ten */
+        if (++e >= p) return 0;
+        k--;
+        u = round_scaled(a, k);
+    }
+    char digits[24];
+    char *d = format_u64_rev(u, digits + sizeof digits);
+    size_t nd = (size_t)(digits + sizeof digits - d); /* == p, or fewer if leading zeros */
+    while (nd < (size_t)p) { *--d = '0'; nd++; }
+    size_t frac = (size_t)k; /* digits after the point */
+    while (frac > 0 && d[nd - 1] == '0') { nd--; frac--; }
+    size_t o = 0;
+    if (v < 0) buf[o++] = '-';
+    if (frac >= nd) { /* 0.000ddd */
+        buf[o++] = '0';
+        buf[o++] = '.';
+        for (size_t z = 0; z < frac - nd; z++) buf[o++] = '0';
+        memcpy(buf + o, d, nd);
+        return o + nd;
+    }
+    memcpy(buf + o, d, nd - frac);
+    o += nd - frac;
+    if (frac) {
+        buf[o++] = '.';
+        memcpy(buf + o, d + nd - frac, frac);
+        o += frac;
+    }
+    return o;
+}
+
 size_t lk_format_double(double v, int precision, char *buf)
 {
     if (precision < 1) precision = 1;
@@ -152,8 +252,10 @@ size_t lk_format_double(double v, int precision, char *buf)
     if (isfinite(v) && fabs(v) < EXACT_INT_LIMIT && v == (double)(int64_t)v &&
         !(v == 0 && signbit(v)))
         return format_i64((int64_t)v, buf);
-    int n = snprintf(buf, 32, "%.*g", precision, v);
-    return n < 0 ? 0 : (size_t)n;
+    size_t n = format_fixed_g(v, precision, buf);
+    if (n) return n;
+    int r = snprintf(buf, 32, "%.*g", precision, v);
+    return r < 0 ? 0 : (size_t)r;
 }
 
 /* A small output buffer in front of fwrite. */

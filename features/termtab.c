@@ -62,11 +62,8 @@ lk_status lk_termtab_init(lk_termtab *t, bool has_sep, char sep)
 void lk_termtab_free(lk_termtab *t)
 {
     if (!t) return;
-    free(t->off);
-    free(t->len);
-    free(t->hash);
-    free(t->stamp);
-    free(t->pos);
+    free(t->str);
+    free(t->doc);
     free(t->col);
     free(t->uslots);
     free(t->pkeys);
@@ -88,11 +85,8 @@ static lk_status grow_ids(lk_termtab *t)
         if (!p) return LK_ERR_NOMEM;                                                           \
         t->a = p;                                                                              \
     } while (0)
-    GROW_ARRAY(off);
-    GROW_ARRAY(len);
-    GROW_ARRAY(hash);
-    GROW_ARRAY(stamp);
-    GROW_ARRAY(pos);
+    GROW_ARRAY(str);
+    GROW_ARRAY(doc);
     GROW_ARRAY(col);
 #undef GROW_ARRAY
     t->cap = cap;
@@ -107,15 +101,29 @@ static lk_status arena_reserve(lk_termtab *t, size_t n)
     return lk_grow((void **)&t->arena, &t->arena_cap, need, 1);
 }
 
+#define HEAD_BYTES 8
+
+static inline uint64_t head_of(const char *s, size_t n)
+{
+    uint64_t h = 0;
+    memcpy(&h, s, n < HEAD_BYTES ? n : HEAD_BYTES);
+    return h;
+}
+
+/* Is s[0..n) the string of e? Short strings never touch the arena. */
+static inline bool same_string(const lk_termtab *t, const lk_term_str *e, const char *s, size_t n,
+                               uint64_t head)
+{
+    if (e->len != n || e->head != head) return false;
+    return n <= HEAD_BYTES || memcmp(t->arena + e->off + HEAD_BYTES, s + HEAD_BYTES, n - HEAD_BYTES) == 0;
+}
+
 /* A new id with its string already at arena[off .. off+len). */
 static uint32_t new_id(lk_termtab *t, uint64_t off, size_t len, uint32_t hash)
 {
     uint32_t id = (uint32_t)t->n++;
-    t->off[id] = off;
-    t->len[id] = (uint32_t)len;
-    t->hash[id] = hash;
-    t->stamp[id] = 0;
-    t->pos[id] = 0;
+    t->str[id] = (lk_term_str){off, head_of(t->arena + off, len), (uint32_t)len, hash};
+    t->doc[id] = (lk_term_doc){0, 0};
     t->col[id] = -1;
     return id;
 }
@@ -123,12 +131,12 @@ static uint32_t new_id(lk_termtab *t, uint64_t off, size_t len, uint32_t hash)
 static lk_status rehash_units(lk_termtab *t)
 {
     size_t cap = (t->umask + 1) * 2;
-    uint32_t *slots = calloc(cap, sizeof *slots);
+    uint64_t *slots = calloc(cap, sizeof *slots);
     if (!slots) return LK_ERR_NOMEM;
     for (size_t i = 0; i <= t->umask; i++) {
-        uint32_t v = t->uslots[i];
+        uint64_t v = t->uslots[i];
         if (!v) continue;
-        size_t j = t->hash[v - 1] & (cap - 1);
+        size_t j = (size_t)(v >> 32) & (cap - 1);
         while (slots[j]) j = (j + 1) & (cap - 1);
         slots[j] = v;
     }
@@ -141,14 +149,17 @@ static lk_status rehash_units(lk_termtab *t)
 lk_status lk_termtab_unit(lk_termtab *t, const char *s, size_t len, bool insert, uint32_t *id)
 {
     uint32_t h = (uint32_t)lk_hash_bytes(s, len);
+    uint64_t head = head_of(s, len);
     size_t j = h & t->umask;
     for (;;) {
-        uint32_t v = t->uslots[j];
+        uint64_t v = t->uslots[j];
         if (!v) break;
-        uint32_t c = v - 1;
-        if (t->hash[c] == h && t->len[c] == len && memcmp(t->arena + t->off[c], s, len) == 0) {
-            *id = c;
-            return LK_OK;
+        if ((uint32_t)(v >> 32) == h) {
+            uint32_t c = (uint32_t)v - 1;
+            if (same_string(t, &t->str[c], s, len, head)) {
+                *id = c;
+                return LK_OK;
+            }
         }
         j = (j + 1) & t->umask;
     }
@@ -164,7 +175,7 @@ lk_status lk_termtab_unit(lk_termtab *t, const char *s, size_t len, bool insert,
     memcpy(t->arena + off, s, len);
     t->arena_len += len;
     uint32_t c = new_id(t, off, len, h);
-    t->uslots[j] = c + 1;
+    t->uslots[j] = ((uint64_t)h << 32) | (c + 1);
     *id = c;
     if (++t->un * 2 > t->umask + 1) return rehash_units(t);
     return LK_OK;
@@ -215,17 +226,17 @@ lk_status lk_termtab_pair(lk_termtab *t, uint32_t prefix, uint32_t last, bool in
         *id = LK_TERM_NONE;
         return LK_OK;
     }
-    size_t plen = t->len[prefix], llen = t->len[last], len = plen + llen + (t->has_sep ? 1 : 0);
+    size_t plen = t->str[prefix].len, llen = t->str[last].len, len = plen + llen + (t->has_sep ? 1 : 0);
     if (len > UINT32_MAX) return LK_ERR_RANGE;
     lk_status st = grow_ids(t);
     if (st == LK_OK) st = arena_reserve(t, len);
     if (st != LK_OK) return st;
     uint64_t off = t->arena_len;
     char *d = t->arena + off;
-    memcpy(d, t->arena + t->off[prefix], plen);
+    memcpy(d, t->arena + t->str[prefix].off, plen);
     d += plen;
     if (t->has_sep) *d++ = t->sep;
-    memcpy(d, t->arena + t->off[last], llen);
+    memcpy(d, t->arena + t->str[last].off, llen);
     t->arena_len += len;
     uint32_t c = new_id(t, off, len, 0);
     t->pkeys[j] = key;

@@ -1,0 +1,62 @@
+/* bow_docs.c: feeding a document collection file to lk_bow. */
+#include "features/bow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/corpus.h"
+
+#define PROGRESS_EVERY 4096 /* documents between progress messages */
+
+static void report(lk_log_fn log, void *user, const lk_docs_reader *r, int64_t n)
+{
+    char msg[128];
+    snprintf(msg, sizeof msg, "docs=%lld bytes=%llu/%llu", (long long)n,
+             (unsigned long long)lk_docs_offset(r), (unsigned long long)lk_docs_size(r));
+    log(user, LK_LOG_PROGRESS, msg);
+}
+
+/* Parse errors of the analyzer ("COL: ...") get the document's "path:line:" prefix. */
+static lk_status add_doc(lk_bow *b, const lk_doc *d, char **join, size_t *join_cap,
+                         const char *path, lk_error *err)
+{
+    const char *text = d->text;
+    size_t len = d->text_len;
+    if (d->title_len) {
+        size_t need = d->title_len + 1 + d->text_len;
+        lk_status st = lk_grow((void **)join, join_cap, need, 1);
+        if (st != LK_OK) return lk_error_set(err, st, "out of memory");
+        memcpy(*join, d->title, d->title_len);
+        (*join)[d->title_len] = ' ';
+        memcpy(*join + d->title_len + 1, d->text, d->text_len);
+        text = *join;
+        len = need;
+    }
+    lk_status st = lk_bow_add_text(b, text, len, err);
+    if (st == LK_ERR_PARSE) lk_error_prefix(err, "%s:%lld:", path, (long long)d->line);
+    return st;
+}
+
+lk_status lk_bow_add_file(lk_bow *b, const char *path, lk_docs_format fmt, lk_log_fn log,
+                          void *log_user, lk_error *err)
+{
+    if (!b || !path) return lk_error_set(err, LK_ERR_ARG, "bad arguments");
+    lk_docs_reader *r = NULL;
+    lk_status st = lk_docs_open(path, fmt, &r, err);
+    if (st != LK_OK) return st;
+    char *join = NULL;
+    size_t join_cap = 0;
+    int64_t n = 0;
+    for (;;) {
+        lk_doc d;
+        bool got;
+        if ((st = lk_docs_next(r, &d, &got, err)) != LK_OK || !got) break;
+        if ((st = add_doc(b, &d, &join, &join_cap, path, err)) != LK_OK) break;
+        if (log && ++n % PROGRESS_EVERY == 0) report(log, log_user, r, n);
+    }
+    if (st == LK_OK && log) report(log, log_user, r, n);
+    free(join);
+    lk_docs_free(r);
+    return st;
+}
