@@ -108,8 +108,8 @@ static lk_status count_doc(lk_bow *b)
     if (lk_add_size(b->nnz, b->grams.n, &need) != LK_OK) return LK_ERR_RANGE;
     if (need > b->nnz_cap) {
         size_t ci = b->nnz_cap, cd = b->nnz_cap;
-        lk_status st = lk_grow((void **)&b->indices, &ci, need, sizeof *b->indices);
-        if (st == LK_OK) st = lk_grow((void **)&b->data, &cd, need, sizeof *b->data);
+        lk_status st = lk_huge_grow((void **)&b->indices, &ci, need, sizeof *b->indices);
+        if (st == LK_OK) st = lk_huge_grow((void **)&b->data, &cd, need, sizeof *b->data);
         if (st != LK_OK) return st;
         b->nnz_cap = ci < cd ? ci : cd;
     }
@@ -276,19 +276,22 @@ lk_status lk_bow_add_tokens(lk_bow *b, const char *const *toks, const size_t *le
 
 /* ---- finishing: df filtering, max_features, sorting, column remap ------------------ */
 
+#define SORT_PREFIX 16 /* bytes compared as two integers before the arena */
+
 typedef struct {
-    uint64_t prefix; /* first 8 bytes, big-endian, zero-padded */
-    uint32_t id;
+    uint64_t prefix[2]; /* first 16 bytes, big-endian, zero-padded */
+    uint64_t id;
 } sort_key;
 
 static int sort_key_cmp(const lk_termtab *t, const sort_key *a, const sort_key *b)
 {
-    if (a->prefix != b->prefix) return a->prefix < b->prefix ? -1 : 1;
+    if (a->prefix[0] != b->prefix[0]) return a->prefix[0] < b->prefix[0] ? -1 : 1;
+    if (a->prefix[1] != b->prefix[1]) return a->prefix[1] < b->prefix[1] ? -1 : 1;
     size_t la, lb;
-    const char *sa = lk_termtab_str(t, a->id, &la);
-    const char *sb = lk_termtab_str(t, b->id, &lb);
+    const char *sa = lk_termtab_str(t, (uint32_t)a->id, &la);
+    const char *sb = lk_termtab_str(t, (uint32_t)b->id, &lb);
     size_t m = la < lb ? la : lb;
-    int c = memcmp(sa, sb, m);
+    int c = m > SORT_PREFIX ? memcmp(sa + SORT_PREFIX, sb + SORT_PREFIX, m - SORT_PREFIX) : 0;
     if (c) return c;
     return (la > lb) - (la < lb);
 }
@@ -327,12 +330,12 @@ static lk_status sort_ids_by_string(const lk_termtab *t, uint32_t *ids, size_t n
     for (size_t i = 0; i < n; i++) {
         size_t len;
         const unsigned char *s = (const unsigned char *)lk_termtab_str(t, ids[i], &len);
-        uint64_t p = 0;
-        for (size_t k = 0; k < 8; k++) p = (p << 8) | (k < len ? s[k] : 0);
-        keys[i] = (sort_key){p, ids[i]};
+        uint64_t p[2] = {0, 0};
+        for (size_t k = 0; k < SORT_PREFIX; k++) p[k / 8] = (p[k / 8] << 8) | (k < len ? s[k] : 0);
+        keys[i] = (sort_key){{p[0], p[1]}, ids[i]};
     }
     const sort_key *sorted = merge_sort(t, keys, tmp, n);
-    for (size_t i = 0; i < n; i++) ids[i] = sorted[i].id;
+    for (size_t i = 0; i < n; i++) ids[i] = (uint32_t)sorted[i].id;
     free(keys);
     free(tmp);
     return LK_OK;

@@ -31,6 +31,11 @@ typedef struct {
 } lk_term_doc;
 
 typedef struct {
+    uint64_t key;
+    uint64_t id; /* 64-bit to keep slots 16-byte aligned (one cache line access) */
+} lk_pair_slot;
+
+typedef struct {
     /* per id */
     lk_term_str *str;
     lk_term_doc *doc;
@@ -39,9 +44,8 @@ typedef struct {
     /* unit table: open addressing, slots hold hash << 32 | (id + 1) (0 = empty) */
     uint64_t *uslots;
     size_t umask, un;
-    /* pair table: keys (prefix << 32 | last), UINT64_MAX = empty */
-    uint64_t *pkeys;
-    uint32_t *pvals;
+    /* pair table: key (prefix << 32 | last) and id in one slot, key UINT64_MAX = empty */
+    lk_pair_slot *pslots;
     size_t pmask, pn;
     /* strings */
     char *arena;
@@ -65,6 +69,13 @@ static inline const char *lk_termtab_str(const lk_termtab *t, uint32_t id, size_
     *len = t->str[id].len;
     return t->arena + t->str[id].off;
 }
+
+/* malloc for large arrays: >= 2 MB blocks are 2 MB-aligned and advised as huge pages.
+   Free with free(). */
+void *lk_huge_alloc(size_t bytes);
+
+/* lk_grow's contract (doubling, *buf unchanged on failure) with lk_huge_alloc blocks. */
+lk_status lk_huge_grow(void **buf, size_t *cap, size_t need, size_t elem);
 
 /* 64-bit hash of bytes (not cryptographic). */
 uint64_t lk_hash_bytes(const void *s, size_t len);

@@ -48,13 +48,12 @@ lk_status lk_termtab_init(lk_termtab *t, bool has_sep, char sep)
     t->has_sep = has_sep;
     t->sep = sep;
     t->uslots = calloc(TERMTAB_INIT_SLOTS, sizeof *t->uslots);
-    t->pkeys = malloc(TERMTAB_INIT_SLOTS * sizeof *t->pkeys);
-    t->pvals = malloc(TERMTAB_INIT_SLOTS * sizeof *t->pvals);
-    if (!t->uslots || !t->pkeys || !t->pvals) {
+    t->pslots = malloc(TERMTAB_INIT_SLOTS * sizeof *t->pslots);
+    if (!t->uslots || !t->pslots) {
         lk_termtab_free(t);
         return LK_ERR_NOMEM;
     }
-    memset(t->pkeys, 0xff, TERMTAB_INIT_SLOTS * sizeof *t->pkeys);
+    for (size_t i = 0; i < TERMTAB_INIT_SLOTS; i++) t->pslots[i].key = PAIR_EMPTY;
     t->umask = t->pmask = TERMTAB_INIT_SLOTS - 1;
     return LK_OK;
 }
@@ -66,8 +65,7 @@ void lk_termtab_free(lk_termtab *t)
     free(t->doc);
     free(t->col);
     free(t->uslots);
-    free(t->pkeys);
-    free(t->pvals);
+    free(t->pslots);
     free(t->arena);
     memset(t, 0, sizeof *t);
 }
@@ -77,19 +75,12 @@ static lk_status grow_ids(lk_termtab *t)
 {
     if (t->n < t->cap) return LK_OK;
     if (t->n >= (size_t)INT32_MAX - 1) return LK_ERR_RANGE;
-    size_t cap = t->cap ? t->cap * 2 : TERMTAB_INIT_IDS;
-    void *p;
-#define GROW_ARRAY(a)                                                                           \
-    do {                                                                                       \
-        p = realloc(t->a, cap * sizeof *t->a);                                                 \
-        if (!p) return LK_ERR_NOMEM;                                                           \
-        t->a = p;                                                                              \
-    } while (0)
-    GROW_ARRAY(str);
-    GROW_ARRAY(doc);
-    GROW_ARRAY(col);
-#undef GROW_ARRAY
-    t->cap = cap;
+    size_t need = t->cap ? t->cap * 2 : TERMTAB_INIT_IDS, c1 = t->cap, c2 = t->cap, c3 = t->cap;
+    if (lk_huge_grow((void **)&t->str, &c1, need, sizeof *t->str) != LK_OK ||
+        lk_huge_grow((void **)&t->doc, &c2, need, sizeof *t->doc) != LK_OK ||
+        lk_huge_grow((void **)&t->col, &c3, need, sizeof *t->col) != LK_OK)
+        return LK_ERR_NOMEM;
+    t->cap = need;
     return LK_OK;
 }
 
@@ -98,7 +89,7 @@ static lk_status arena_reserve(lk_termtab *t, size_t n)
     size_t need;
     if (lk_add_size(t->arena_len, n, &need) != LK_OK) return LK_ERR_RANGE;
     if (need <= t->arena_cap) return LK_OK;
-    return lk_grow((void **)&t->arena, &t->arena_cap, need, 1);
+    return lk_huge_grow((void **)&t->arena, &t->arena_cap, need, 1);
 }
 
 #define HEAD_BYTES 8
@@ -131,8 +122,9 @@ static uint32_t new_id(lk_termtab *t, uint64_t off, size_t len, uint32_t hash)
 static lk_status rehash_units(lk_termtab *t)
 {
     size_t cap = (t->umask + 1) * 2;
-    uint64_t *slots = calloc(cap, sizeof *slots);
+    uint64_t *slots = lk_huge_alloc(cap * sizeof *slots);
     if (!slots) return LK_ERR_NOMEM;
+    memset(slots, 0, cap * sizeof *slots);
     for (size_t i = 0; i <= t->umask; i++) {
         uint64_t v = t->uslots[i];
         if (!v) continue;
@@ -184,26 +176,18 @@ lk_status lk_termtab_unit(lk_termtab *t, const char *s, size_t len, bool insert,
 static lk_status rehash_pairs(lk_termtab *t)
 {
     size_t cap = (t->pmask + 1) * 2;
-    uint64_t *keys = malloc(cap * sizeof *keys);
-    uint32_t *vals = malloc(cap * sizeof *vals);
-    if (!keys || !vals) {
-        free(keys);
-        free(vals);
-        return LK_ERR_NOMEM;
-    }
-    memset(keys, 0xff, cap * sizeof *keys);
+    lk_pair_slot *slots = lk_huge_alloc(cap * sizeof *slots);
+    if (!slots) return LK_ERR_NOMEM;
+    for (size_t i = 0; i < cap; i++) slots[i].key = PAIR_EMPTY;
     for (size_t i = 0; i <= t->pmask; i++) {
-        uint64_t k = t->pkeys[i];
+        uint64_t k = t->pslots[i].key;
         if (k == PAIR_EMPTY) continue;
         size_t j = mix64(k) & (cap - 1);
-        while (keys[j] != PAIR_EMPTY) j = (j + 1) & (cap - 1);
-        keys[j] = k;
-        vals[j] = t->pvals[i];
+        while (slots[j].key != PAIR_EMPTY) j = (j + 1) & (cap - 1);
+        slots[j] = t->pslots[i];
     }
-    free(t->pkeys);
-    free(t->pvals);
-    t->pkeys = keys;
-    t->pvals = vals;
+    free(t->pslots);
+    t->pslots = slots;
     t->pmask = cap - 1;
     return LK_OK;
 }
@@ -214,9 +198,9 @@ lk_status lk_termtab_pair(lk_termtab *t, uint32_t prefix, uint32_t last, bool in
     uint64_t key = ((uint64_t)prefix << 32) | last;
     size_t j = mix64(key) & t->pmask;
     for (;;) {
-        uint64_t k = t->pkeys[j];
+        uint64_t k = t->pslots[j].key;
         if (k == key) {
-            *id = t->pvals[j];
+            *id = (uint32_t)t->pslots[j].id;
             return LK_OK;
         }
         if (k == PAIR_EMPTY) break;
@@ -239,8 +223,7 @@ lk_status lk_termtab_pair(lk_termtab *t, uint32_t prefix, uint32_t last, bool in
     memcpy(d, t->arena + t->str[last].off, llen);
     t->arena_len += len;
     uint32_t c = new_id(t, off, len, 0);
-    t->pkeys[j] = key;
-    t->pvals[j] = c;
+    t->pslots[j] = (lk_pair_slot){key, c};
     *id = c;
     if (++t->pn * 2 > t->pmask + 1) return rehash_pairs(t);
     return LK_OK;
