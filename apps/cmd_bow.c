@@ -104,12 +104,18 @@ static bool valued(opts *o, const char *name, const char *val)
         if (!lk_cli_long(o->cmd, name, val, 1, INT32_MAX, &a)) return false;
         j->bow.max_features = (int32_t)a;
     } else if (j->tfidf && strcmp(name, "--norm") == 0) j->tf.norm = (lk_row_norm)(k = choice(o, name, val, norms));
-    else if (j->tfidf && strcmp(name, "--idf") == 0) j->tf.idf = (lk_idf_kind)(k = choice(o, name, val, idfs));
-    else {
-        lk_cli_usage_error(o->cmd, "unknown option '%s'", name);
-        return false;
-    }
+    else j->tf.idf = (lk_idf_kind)(k = choice(o, name, val, idfs)); /* --idf (is_valued) */
     return k >= 0;
+}
+
+static bool is_valued(const opts *o, const char *name)
+{
+    static const char *const names[] = {"--input", "--output", "--vocab-out", "--vocab-in",
+                                        "--format", "--input-format", "--analyzer", "--tokenizer",
+                                        "--ngram", "--min-df", "--max-df", "--max-features", NULL};
+    for (int i = 0; names[i]; i++)
+        if (strcmp(name, names[i]) == 0) return true;
+    return o->job.tfidf && (strcmp(name, "--norm") == 0 || strcmp(name, "--idf") == 0);
 }
 
 /* Parse argv into o; returns -1 to go on, else an exit status. */
@@ -130,6 +136,7 @@ static int parse(int argc, char **argv, opts *o)
         name[nlen] = '\0';
         if (!eq && flag(o, name)) continue;
         const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        if (!is_valued(o, name)) return lk_cli_usage_error(o->cmd, "unknown option '%s'", name);
         if (!val) return lk_cli_usage_error(o->cmd, "%s needs a value", name);
         if (!valued(o, name, val)) return LK_EXIT_USAGE;
     }

@@ -4,8 +4,8 @@
   bench_features.py sklearn --input DOCS [--input-format jsonl|text] --output M.svm
         [--vocab-out V.tsv] [--tfidf] [lexkit bow/tfidf options ...]
       Runs CountVectorizer / TfidfVectorizer with the options mapped one to one, writes the
-      matrix with dump_svmlight_file(zero_based=True) (or sorted rows with --sorted, the form
-      the committed fixtures use) and the vocabulary in lexkit's TSV format.
+      matrix with dump_svmlight_file(zero_based=True) (or, with --sorted, sorted rows with
+      10 significant digits: the committed fixtures) and the vocabulary in lexkit's TSV format.
   bench_features.py compare A.svm A.tsv B.svm B.tsv
       Prints `vocab identical|DIFFERENT`, `max_abs_diff X`; exit 1 if they differ.
 
@@ -103,7 +103,7 @@ def run_sklearn(argv):
         with open(o["output"], "w", encoding="utf-8") as f:
             for r in range(X.shape[0]):
                 a, b = X.indptr[r], X.indptr[r + 1]
-                items = " ".join("%d:%.17g" % (c, v) for c, v in zip(X.indices[a:b], X.data[a:b]))
+                items = " ".join("%d:%.10g" % (c, v) for c, v in zip(X.indices[a:b], X.data[a:b]))
                 f.write("0" + (" " + items if items else "") + "\n")
     else:
         dump_svmlight_file(X, np.zeros(X.shape[0]), o["output"], zero_based=True)
