@@ -4,6 +4,8 @@
 
 #include "text/fileio.h"
 
+#define NONORM_PRECISION 12
+
 lk_vectorize_job lk_vectorize_job_default(void)
 {
     return (lk_vectorize_job){.input_format = LK_DOCS_JSONL,
@@ -55,6 +57,9 @@ lk_status lk_vectorize(const lk_vectorize_job *job, int64_t *n_docs, int32_t *n_
         lk_error_set(err, st, "out of memory");
     matrix_out w = {&m, job, job->write};
     w.opts.integer = !job->tfidf;
+    /* unnormalized weights can be large: keep 1e-6 absolute precision up to ~1e5 */
+    if (job->tfidf && job->tf.norm == LK_ROWNORM_NONE && w.opts.precision < NONORM_PRECISION)
+        w.opts.precision = NONORM_PRECISION;
     if (st == LK_OK) st = lk_write_atomic(job->output ? job->output : "-", write_matrix, &w, err);
     if (st == LK_OK && job->vocab_out) st = lk_bow_save_vocab(b, job->vocab_out, err);
     if (st == LK_OK) {

@@ -121,7 +121,7 @@ static void test_max_features_ties_as_numpy(void **state)
     lk_error err;
     assert_int_equal(lk_bow_create(&c, &b), LK_OK);
     for (int i = 0; i < 40; i++) {
-        char t[8];
+        char t[16];
         snprintf(t, sizeof t, "t%02d", i);
         const char *toks[3] = {t, t, t};
         size_t lens[3] = {3, 3, 3};
