@@ -96,7 +96,7 @@ lk_status lk_bow_add_tokens(lk_bow *b, const char *const *toks, const size_t *le
 /* Add every document of a collection file ("-" = stdin) as lk_docs_open reads it (blank
    lines skipped). A JSONL document's text is its title and text joined by one space when
    the title is non-empty, else its text. Errors name "path:line:col: ". `log` (may be
-   NULL) gets LK_LOG_PROGRESS messages "docs=N bytes=B/TOTAL". */
+   NULL) gets LK_LOG_PROGRESS messages "PCT%  N docs" every few thousand documents. */
 lk_status lk_bow_add_file(lk_bow *b, const char *path, lk_docs_format fmt, lk_log_fn log,
                           void *log_user, lk_error *err);
 

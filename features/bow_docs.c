@@ -12,8 +12,12 @@
 static void report(lk_log_fn log, void *user, const lk_docs_reader *r, int64_t n)
 {
     char msg[128];
-    snprintf(msg, sizeof msg, "docs=%lld bytes=%llu/%llu", (long long)n,
-             (unsigned long long)lk_docs_offset(r), (unsigned long long)lk_docs_size(r));
+    uint64_t size = lk_docs_size(r);
+    if (size)
+        snprintf(msg, sizeof msg, "%5.1f%%  %lld docs", 100.0 * (double)lk_docs_offset(r) / (double)size,
+                 (long long)n);
+    else
+        snprintf(msg, sizeof msg, "%lld docs", (long long)n);
     log(user, LK_LOG_PROGRESS, msg);
 }
 

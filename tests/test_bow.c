@@ -291,6 +291,72 @@ static void test_vocab_tsv_round_trip_and_duplicates(void **state)
     lk_bow_free(tr);
 }
 
+static void test_vocab_file_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *msg;
+    } cases[] = {
+        {"#n_docs\t3\na\t0\t1\nb\t5\t1\n", "bad.tsv:3:3: column must be 1"},
+        {"a\t0\t1\nb\t1\n", "bad.tsv:2:1: expected `term` or"},
+        {"a\t0\tx\n", "bad.tsv:1:5: bad document frequency"},
+        {"a\\q\n", "bad.tsv:1:2: bad escape"},
+        {"ok\n\xc3(\n", "bad.tsv:2:1: invalid UTF-8"},
+        {"", "empty vocabulary"},
+    };
+    char path[512];
+    lk_test_tmp_path(path, sizeof path, "bad.tsv");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lk_test_write_file(path, cases[i].text, strlen(cases[i].text));
+        lk_bow_config c = lk_bow_config_default();
+        lk_bow *b;
+        lk_error err;
+        assert_int_equal(lk_bow_create(&c, &b), LK_OK);
+        assert_int_equal(lk_bow_load_vocab(b, path, &err), LK_ERR_PARSE);
+        if (!strstr(err.msg, cases[i].msg)) fail_msg("case %zu: '%s'", i, err.msg);
+        lk_bow_free(b);
+    }
+}
+
+static void test_add_file_joins_title(void **state)
+{
+    (void)state;
+    /* doc 1 = "Big cats" + " " + "cats sleep"; doc 2 has no title */
+    static const char jsonl[] = "{\"id\": \"1\", \"title\": \"Big cats\", \"text\": \"cats sleep\"}\n"
+                                "\n{\"id\": \"2\", \"text\": \"Dogs\"}\n";
+    char path[512];
+    lk_test_tmp_path(path, sizeof path, "docs.jsonl");
+    lk_test_write_file(path, jsonl, sizeof jsonl - 1);
+    lk_bow_config c = lk_bow_config_default();
+    c.tokenizer = LK_TOKMODE_SKLEARN;
+    lk_bow *b;
+    lk_csr X;
+    lk_error err;
+    assert_int_equal(lk_bow_create(&c, &b), LK_OK);
+    assert_int_equal(lk_bow_add_file(b, path, LK_DOCS_JSONL, NULL, NULL, &err), LK_OK);
+    assert_int_equal(lk_bow_finish(b, &X, &err), LK_OK);
+    static const char *terms[] = {"big", "cats", "dogs", "sleep"};
+    assert_terms(b, terms, 4);
+    assert_int_equal(X.n_rows, 2);
+    assert_true(at(&X, 0, 1) == 2 && at(&X, 0, 0) == 1 && at(&X, 1, 2) == 1);
+    lk_csr_free(&X);
+    lk_bow_free(b);
+}
+
+static void test_huge_grow_keeps_contents(void **state)
+{
+    (void)state;
+    int64_t *v = NULL;
+    size_t cap = 0;
+    for (size_t n = 1; n <= (size_t)1 << 19; n *= 2) {
+        assert_int_equal(lk_huge_grow((void **)&v, &cap, n, sizeof *v), LK_OK);
+        assert_true(cap >= n);
+        for (size_t i = n / 2; i < n; i++) v[i] = (int64_t)i * 3;
+    }
+    for (size_t i = 0; i < (size_t)1 << 19; i++) assert_true(v[i] == (int64_t)i * 3);
+    free(v);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -333,6 +399,9 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8_char_analyzer),
         cmocka_unit_test(test_transform_fixed_vocab),
         cmocka_unit_test(test_vocab_tsv_round_trip_and_duplicates),
+        cmocka_unit_test(test_vocab_file_errors),
+        cmocka_unit_test(test_add_file_joins_title),
+        cmocka_unit_test(test_huge_grow_keeps_contents),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
