@@ -219,6 +219,34 @@ static lk_status make_tokenizer(lk_bow *b)
     return lk_tokenizer_create(&tc, &b->tok);
 }
 
+#define PREFETCH_AHEAD 8 /* tokens between an entry's prefetch and its lookup */
+
+/* Unit ids of tokens toks[0..n) into b->units: hashes first, with the slots prefetched, then
+   lookups with each entry prefetched a few tokens ahead (the table lives in RAM, not cache). */
+static lk_status token_units(lk_bow *b, const char *const *toks, size_t tok_stride,
+                             const size_t *lens, size_t len_stride, size_t n)
+{
+    lk_idbuf *u = &b->units;
+    u->n = 0;
+    lk_status st = lk_grow((void **)&u->v, &u->cap, n ? n : 1, sizeof *u->v);
+    if (st != LK_OK) return st;
+    lk_termtab *t = &b->tab;
+    uint32_t *h = u->v; /* hashes, replaced by ids in place */
+    for (size_t i = 0; i < n; i++) {
+        h[i] = lk_termtab_unit_hash(*(const char *const *)((const char *)toks + i * tok_stride),
+                                    *(const size_t *)((const char *)lens + i * len_stride));
+        lk_termtab_prefetch_slot(t, h[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i + PREFETCH_AHEAD < n) lk_termtab_prefetch_entry(t, h[i + PREFETCH_AHEAD]);
+        const char *s = *(const char *const *)((const char *)toks + i * tok_stride);
+        size_t len = *(const size_t *)((const char *)lens + i * len_stride);
+        if ((st = lk_termtab_unit_hashed(t, s, len, h[i], !b->fixed, &h[i])) != LK_OK) return st;
+    }
+    u->n = n;
+    return LK_OK;
+}
+
 static lk_status add_words(lk_bow *b, const char *text, size_t len, lk_error *err)
 {
     lk_status st;
@@ -226,13 +254,9 @@ static lk_status add_words(lk_bow *b, const char *text, size_t len, lk_error *er
     const lk_token *toks;
     size_t n;
     if ((st = lk_tokenize(b->tok, text, len, &toks, &n, err)) != LK_OK) return st;
-    b->units.n = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t id;
-        if ((st = unit_of(b, toks[i].text, toks[i].text_len, &id)) != LK_OK ||
-            (st = push_unit(&b->units, id)) != LK_OK)
-            return lk_error_set(err, st, "%s", lk_status_str(st));
-    }
+    if (n && (st = token_units(b, &toks[0].text, sizeof *toks, &toks[0].text_len, sizeof *toks, n)) != LK_OK)
+        return lk_error_set(err, st, "%s", lk_status_str(st));
+    if (!n) b->units.n = 0;
     return lk_ngram_all(&b->tab, !b->fixed, b->cfg.ngram_min, b->cfg.ngram_max, b->units.v,
                         b->units.n, &b->grams);
 }
@@ -259,14 +283,11 @@ lk_status lk_bow_add_tokens(lk_bow *b, const char *const *toks, const size_t *le
     lk_status st;
     b->units.n = 0;
     b->grams.n = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         if (memchr(toks[i], PY_SPACE, lens[i]))
             return lk_error_set(err, LK_ERR_ARG, "token %zu contains a space", i);
-        uint32_t id;
-        if ((st = unit_of(b, toks[i], lens[i], &id)) != LK_OK ||
-            (st = push_unit(&b->units, id)) != LK_OK)
-            return lk_error_set(err, st, "%s", lk_status_str(st));
-    }
+    if (n && (st = token_units(b, toks, sizeof *toks, lens, sizeof *lens, n)) != LK_OK)
+        return lk_error_set(err, st, "%s", lk_status_str(st));
     st = lk_ngram_all(&b->tab, !b->fixed, b->cfg.ngram_min, b->cfg.ngram_max, b->units.v,
                       b->units.n, &b->grams);
     if (st == LK_OK) st = count_doc(b);

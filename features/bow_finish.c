@@ -50,14 +50,20 @@ static sort_key *merge_sort(const lk_termtab *t, sort_key *keys, sort_key *tmp, 
     return src;
 }
 
-/* Sort term ids[0..n) bytewise by their strings. */
+#define BUCKET_BITS 16 /* first pass: counting sort on the first two bytes */
+#define N_BUCKETS ((size_t)1 << BUCKET_BITS)
+
+/* Sort term ids[0..n) bytewise by their strings: a counting sort on the first two bytes,
+   then a merge sort inside each bucket. */
 static lk_status sort_ids_by_string(const lk_termtab *t, uint32_t *ids, size_t n)
 {
-    sort_key *keys = malloc((n ? n : 1) * sizeof *keys);
-    sort_key *tmp = malloc((n ? n : 1) * sizeof *tmp);
-    if (!keys || !tmp) {
+    sort_key *keys = lk_huge_alloc((n ? n : 1) * sizeof *keys);
+    sort_key *tmp = lk_huge_alloc((n ? n : 1) * sizeof *tmp);
+    size_t *start = calloc(N_BUCKETS + 1, sizeof *start);
+    if (!keys || !tmp || !start) {
         free(keys);
         free(tmp);
+        free(start);
         return LK_ERR_NOMEM;
     }
     for (size_t i = 0; i < n; i++) {
@@ -65,12 +71,22 @@ static lk_status sort_ids_by_string(const lk_termtab *t, uint32_t *ids, size_t n
         const unsigned char *s = (const unsigned char *)lk_termtab_str(t, ids[i], &len);
         uint64_t p[2] = {0, 0};
         for (size_t k = 0; k < SORT_PREFIX; k++) p[k / 8] = (p[k / 8] << 8) | (k < len ? s[k] : 0);
-        keys[i] = (sort_key){{p[0], p[1]}, ids[i]};
+        tmp[i] = (sort_key){{p[0], p[1]}, ids[i]};
+        start[(p[0] >> (64 - BUCKET_BITS)) + 1]++;
     }
-    const sort_key *sorted = merge_sort(t, keys, tmp, n);
-    for (size_t i = 0; i < n; i++) ids[i] = (uint32_t)sorted[i].id;
+    for (size_t b = 0; b < N_BUCKETS; b++) start[b + 1] += start[b];
+    for (size_t i = 0; i < n; i++) keys[start[tmp[i].prefix[0] >> (64 - BUCKET_BITS)]++] = tmp[i];
+    /* start[b] is now the end of bucket b */
+    for (size_t b = 0, lo = 0; b < N_BUCKETS; lo = start[b++]) {
+        size_t m = start[b] - lo;
+        if (m < 2) continue;
+        const sort_key *sorted = merge_sort(t, keys + lo, tmp + lo, m);
+        if (sorted != keys + lo) memcpy(keys + lo, sorted, m * sizeof *keys);
+    }
+    for (size_t i = 0; i < n; i++) ids[i] = (uint32_t)keys[i].id;
     free(keys);
     free(tmp);
+    free(start);
     return LK_OK;
 }
 

@@ -54,15 +54,33 @@ typedef struct {
     bool has_sep;
 } lk_termtab;
 
+/* 64-bit hash of bytes (not cryptographic). */
+uint64_t lk_hash_bytes(const void *s, size_t len);
+
 lk_status lk_termtab_init(lk_termtab *t, bool has_sep, char sep);
 void lk_termtab_free(lk_termtab *t);
 
 /* Id of the unit s[0..len); inserted when absent and `insert`, else LK_TERM_NONE. */
 lk_status lk_termtab_unit(lk_termtab *t, const char *s, size_t len, bool insert, uint32_t *id);
 
+/* The same with the hash precomputed by lk_termtab_unit_hash, so that a batch of lookups can
+   first prefetch their slots (lk_termtab_prefetch_slot), then their entries
+   (lk_termtab_prefetch_entry, once the slot is in cache): the table is mostly cache misses. */
+static inline uint32_t lk_termtab_unit_hash(const char *s, size_t len)
+{
+    return (uint32_t)lk_hash_bytes(s, len);
+}
+lk_status lk_termtab_unit_hashed(lk_termtab *t, const char *s, size_t len, uint32_t h, bool insert,
+                                 uint32_t *id);
+void lk_termtab_prefetch_slot(const lk_termtab *t, uint32_t h);
+void lk_termtab_prefetch_entry(const lk_termtab *t, uint32_t h);
+
 /* Id of the n-gram (prefix n-gram id, last unit id); inserted when absent and `insert`. */
 lk_status lk_termtab_pair(lk_termtab *t, uint32_t prefix, uint32_t last, bool insert,
                           uint32_t *id);
+
+/* Prefetch the slot of the pair (prefix, last) ahead of its lookup. */
+void lk_termtab_prefetch_pair(const lk_termtab *t, uint32_t prefix, uint32_t last);
 
 static inline const char *lk_termtab_str(const lk_termtab *t, uint32_t id, size_t *len)
 {
@@ -77,8 +95,6 @@ void *lk_huge_alloc(size_t bytes);
 /* lk_grow's contract (doubling, *buf unchanged on failure) with lk_huge_alloc blocks. */
 lk_status lk_huge_grow(void **buf, size_t *cap, size_t need, size_t elem);
 
-/* 64-bit hash of bytes (not cryptographic). */
-uint64_t lk_hash_bytes(const void *s, size_t len);
 
 /* ---- analyzers (ngram.c) ------------------------------------------------------------ */
 

@@ -4,6 +4,7 @@
 #define _DEFAULT_SOURCE /* posix_memalign, madvise */
 #include "features/features_internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -31,7 +32,22 @@ lk_status lk_huge_grow(void **buf, size_t *cap, size_t need, size_t elem)
         n *= 2;
     }
     if (lk_mul_size(n, elem, &bytes) != LK_OK) return LK_ERR_RANGE;
-    void *p = lk_huge_alloc(bytes);
+    void *p;
+    if (*buf && *cap * elem >= HUGE_PAGE) {
+        /* already a large block (mmapped by malloc): realloc moves it with mremap, without
+           copying or touching the pages again */
+        p = realloc(*buf, bytes);
+        if (!p) return LK_ERR_NOMEM;
+#ifdef MADV_HUGEPAGE
+        uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+        uintptr_t hi = ((uintptr_t)p + bytes) & ~(uintptr_t)(HUGE_PAGE - 1);
+        if (hi > lo) (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#endif
+        *buf = p;
+        *cap = n;
+        return LK_OK;
+    }
+    p = lk_huge_alloc(bytes);
     if (!p) return LK_ERR_NOMEM;
     if (*buf) memcpy(p, *buf, *cap * elem);
     free(*buf);

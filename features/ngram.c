@@ -24,11 +24,17 @@ static lk_status idbuf_push(lk_idbuf *b, uint32_t id)
     return LK_OK;
 }
 
+#define PAIR_PREFETCH_AHEAD 8 /* positions between a bigram slot's prefetch and its lookup */
+
 lk_status lk_ngram_all(lk_termtab *t, bool insert, int32_t nmin, int32_t nmax,
                        const uint32_t *units, size_t n, lk_idbuf *out)
 {
     lk_status st;
     for (size_t i = 0; i < n; i++) {
+        size_t ahead = i + PAIR_PREFETCH_AHEAD;
+        if (nmax >= 2 && ahead + 1 < n && units[ahead] != LK_TERM_NONE &&
+            units[ahead + 1] != LK_TERM_NONE)
+            lk_termtab_prefetch_pair(t, units[ahead], units[ahead + 1]);
         uint32_t cur = units[i];
         if (cur == LK_TERM_NONE) continue;
         if (nmin == 1 && (st = idbuf_push(out, cur)) != LK_OK) return st;

@@ -162,13 +162,27 @@ lk_csr_write_opts lk_csr_write_opts_default(void)
                                .label = "0"};
 }
 
-/* Decimal digits of v, right-aligned ending at end; returns the start. */
+static const char DIGIT_PAIRS[201] = "00010203040506070809101112131415161718192021222324"
+                                     "25262728293031323334353637383940414243444546474849"
+                                     "50515253545556575859606162636465666768697071727374"
+                                     "75767778798081828384858687888990919293949596979899";
+
+/* Decimal digits of v, right-aligned ending at end (two at a time); returns the start. */
 static char *format_u64_rev(uint64_t v, char *end)
 {
-    do {
-        *--end = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
+    while (v >= 100) {
+        const char *p = DIGIT_PAIRS + 2 * (v % 100);
+        v /= 100;
+        *--end = p[1];
+        *--end = p[0];
+    }
+    if (v >= 10) {
+        const char *p = DIGIT_PAIRS + 2 * v;
+        *--end = p[1];
+        *--end = p[0];
+    } else {
+        *--end = (char)('0' + v);
+    }
     return end;
 }
 

@@ -140,7 +140,23 @@ static lk_status rehash_units(lk_termtab *t)
 
 lk_status lk_termtab_unit(lk_termtab *t, const char *s, size_t len, bool insert, uint32_t *id)
 {
-    uint32_t h = (uint32_t)lk_hash_bytes(s, len);
+    return lk_termtab_unit_hashed(t, s, len, lk_termtab_unit_hash(s, len), insert, id);
+}
+
+void lk_termtab_prefetch_slot(const lk_termtab *t, uint32_t h)
+{
+    __builtin_prefetch(&t->uslots[h & t->umask]);
+}
+
+void lk_termtab_prefetch_entry(const lk_termtab *t, uint32_t h)
+{
+    uint64_t v = t->uslots[h & t->umask];
+    if (v) __builtin_prefetch(&t->str[(uint32_t)v - 1]);
+}
+
+lk_status lk_termtab_unit_hashed(lk_termtab *t, const char *s, size_t len, uint32_t h, bool insert,
+                                 uint32_t *id)
+{
     uint64_t head = head_of(s, len);
     size_t j = h & t->umask;
     for (;;) {
@@ -190,6 +206,12 @@ static lk_status rehash_pairs(lk_termtab *t)
     t->pslots = slots;
     t->pmask = cap - 1;
     return LK_OK;
+}
+
+void lk_termtab_prefetch_pair(const lk_termtab *t, uint32_t prefix, uint32_t last)
+{
+    uint64_t key = ((uint64_t)prefix << 32) | last;
+    __builtin_prefetch(&t->pslots[mix64(key) & t->pmask]);
 }
 
 lk_status lk_termtab_pair(lk_termtab *t, uint32_t prefix, uint32_t last, bool insert,
