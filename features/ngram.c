@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "features/pycase_table.h"
 #include "text/utf8.h"
 
 #define CP_CAPITAL_I_DOT 0x130   /* İ: lowercases to i + U+0307 in Python */
@@ -93,27 +94,20 @@ bool lk_py_isspace(int32_t cp)
     }
 }
 
-/* Approximations of Unicode's Cased and Case_Ignorable properties, used only for the
-   final-sigma rule of Python's str.lower (Σ at the end of a word lowercases to ς). */
-static bool is_cased(int32_t cp)
+/* Class of cp for Python's final-sigma rule (generated table, binary search). */
+static int case_class(int32_t cp)
 {
-    if (lk_char_class_of(cp) != LK_CC_LETTER) return false;
-    return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp <= 0x24F) ||
-           (cp >= 0x370 && cp <= 0x58F) || (cp >= 0x10A0 && cp <= 0x10FF) ||
-           (cp >= 0x1E00 && cp <= 0x1FFF) || (cp >= 0x2C00 && cp <= 0x2D2F) ||
-           (cp >= 0xA640 && cp <= 0xA7FF) || (cp >= 0xFF21 && cp <= 0xFF5A);
+    size_t lo = 0, hi = PYCASE_RUNS; /* last run with start <= cp */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (PYCASE_START[mid] <= cp) lo = mid;
+        else hi = mid;
+    }
+    return PYCASE_CLASS[lo];
 }
 
-static bool is_case_ignorable(int32_t cp)
-{
-    switch (cp) {
-    case '\'': case '.': case ':': case '^': case '`': case 0xAD: case 0xB7: case 0x2018:
-    case 0x2019: case 0x2024: case 0x2027:
-        return true;
-    default:
-        return lk_char_class_of(cp) == LK_CC_MARK || (cp >= 0x200B && cp <= 0x200F);
-    }
-}
+static bool is_cased(int32_t cp) { return case_class(cp) == 1; }
+static bool is_case_ignorable(int32_t cp) { return case_class(cp) == 2; }
 
 /* Python's handle_capital_sigma: Σ preceded by a cased letter (skipping case-ignorables)
    and not followed by one becomes ς. cps[0..n) is the original (not lowered) text. */
