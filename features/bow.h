@@ -72,7 +72,8 @@ void lk_bow_free(lk_bow *b); /* NULL is a no-op */
 
 /* Switch a new vectorizer (no document added yet) to transform mode with the vocabulary
    terms[0..n) (column i = terms[i]; df of the fitting collection in df[i] if df != NULL,
-   with fit_n_docs documents). A duplicate term is LK_ERR_ARG naming its index. */
+   with fit_n_docs documents). A duplicate term is LK_ERR_ARG naming its index; after a
+   failure the vectorizer can only be freed. */
 lk_status lk_bow_set_vocab(lk_bow *b, const char *const *terms, const size_t *lens, size_t n,
                            const int64_t *df, int64_t fit_n_docs, lk_error *err);
 
@@ -80,7 +81,7 @@ lk_status lk_bow_set_vocab(lk_bow *b, const char *const *terms, const size_t *le
    then `term<TAB>column<TAB>df` lines with columns 0, 1, 2, ... in order; a file of one
    term per line is accepted too; \t \n \r \\ escapes in terms) and switch to transform
    mode as lk_bow_set_vocab. Duplicate terms, bad columns, invalid UTF-8 and malformed lines
-   are LK_ERR_PARSE "path:line:col: ...". */
+   are LK_ERR_PARSE "path:line:col: ..."; after a failure the vectorizer can only be freed. */
 lk_status lk_bow_load_vocab(lk_bow *b, const char *path, lk_error *err);
 
 /* Analyze one document (UTF-8 text[0..len)) and count its terms as the next row.

@@ -73,6 +73,12 @@ printf 'the cat\n\nthe dog\n' >"$T/d.txt"
 "$LEXKIT" bow --input "$T/d.txt" --input-format text --output "$T/t.svm" --vocab-out "$T/t.tsv" --quiet
 [ "$(cat "$T/t.svm")" = "$(printf '0 0:1 2:1\n0 1:1 2:1')" ] || fail "text input: $(cat "$T/t.svm")"
 
+# The default lexkit tokenizer: Han characters one by one, case folded, no punctuation.
+printf '\xe5\x8c\x97\xe4\xba\xac\xe5\xa4\xa7\xe5\xad\xa6 is big.\nThe cat, the CAT!\n' >"$T/zh.txt"
+"$LEXKIT" bow --input "$T/zh.txt" --input-format text --output "$T/zh.svm" --vocab-out "$T/zh.tsv" --quiet
+[ "$(cut -f1 "$T/zh.tsv" | tail -n +2 | tr '\n' ' ')" = "big cat is the 京 北 大 学 " ] || fail "lexkit tokenizer vocabulary: $(cut -f1 "$T/zh.tsv" | tr '\n' ' ')"
+[ "$(sed -n 2p "$T/zh.svm")" = "0 1:2 3:2" ] || fail "lexkit tokenizer counts: $(sed -n 2p "$T/zh.svm")"
+
 # Bad input: one-line message, exit 1 (data) or 2 (usage), no output file replaced.
 expect() { # status pattern command...
   local want=$1 pat=$2
