@@ -96,6 +96,32 @@ void lk_bow_free(lk_bow *b)
     free(b);
 }
 
+lk_status lk_bow_reserve_nnz(lk_bow *b, size_t n)
+{
+    if (n <= b->nnz_cap) return LK_OK;
+    size_t bi, bd;
+    if (lk_mul_size(n, sizeof *b->indices, &bi) != LK_OK ||
+        lk_mul_size(n, sizeof *b->data, &bd) != LK_OK)
+        return LK_ERR_RANGE;
+    int32_t *ind = lk_huge_alloc(bi);
+    double *dat = lk_huge_alloc(bd);
+    if (!ind || !dat) {
+        free(ind);
+        free(dat);
+        return LK_ERR_NOMEM;
+    }
+    if (b->nnz) {
+        memcpy(ind, b->indices, b->nnz * sizeof *ind);
+        memcpy(dat, b->data, b->nnz * sizeof *dat);
+    }
+    free(b->indices);
+    free(b->data);
+    b->indices = ind;
+    b->data = dat;
+    b->nnz_cap = n;
+    return LK_OK;
+}
+
 /* ---- counting one document ------------------------------------------------------ */
 
 /* Count the ids in b->grams as the next row (only terms with a column in fixed mode). */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "features/features_internal.h"
 #include "text/corpus.h"
 
 #define PROGRESS_EVERY 4096 /* documents between progress messages */
@@ -42,6 +43,19 @@ static lk_status add_doc(lk_bow *b, const lk_doc *d, char **join, size_t *join_c
     return st;
 }
 
+#define MAX_RESERVE ((uint64_t)1 << 31) /* entries */
+
+/* An upper bound of the count matrix's entries from the input size: at most one token per
+   2 bytes (a character and a separator), one code point per byte for the char analyzers,
+   times the number of n-gram lengths. Only a hint: the matrix still grows past it. */
+static size_t nnz_bound(const lk_bow_config *c, uint64_t bytes)
+{
+    uint64_t units = c->analyzer == LK_ANALYZER_WORD ? bytes / 2 : bytes;
+    uint64_t lengths = (uint64_t)(c->ngram_max - c->ngram_min + 1);
+    uint64_t n = units > MAX_RESERVE / lengths ? MAX_RESERVE : units * lengths;
+    return (size_t)n;
+}
+
 lk_status lk_bow_add_file(lk_bow *b, const char *path, lk_docs_format fmt, lk_log_fn log,
                           void *log_user, lk_error *err)
 {
@@ -49,6 +63,7 @@ lk_status lk_bow_add_file(lk_bow *b, const char *path, lk_docs_format fmt, lk_lo
     lk_docs_reader *r = NULL;
     lk_status st = lk_docs_open(path, fmt, &r, err);
     if (st != LK_OK) return st;
+    if (lk_docs_size(r) > 0) (void)lk_bow_reserve_nnz(b, nnz_bound(&b->cfg, lk_docs_size(r)));
     char *join = NULL;
     size_t join_cap = 0;
     int64_t n = 0;

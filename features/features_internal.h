@@ -162,6 +162,10 @@ struct lk_bow {
     int64_t fit_n_docs;
 };
 
+/* Make room for n stored entries of the count matrix in one block (its untouched pages
+   cost no memory), so that it need not be copied while it grows. */
+lk_status lk_bow_reserve_nnz(lk_bow *b, size_t n);
+
 /* numpy 1.24's default argsort (introsort, not stable) of v[0..n) into idx, so that
    max_features breaks ties in corpus frequency exactly as sklearn does. */
 lk_status lk_argsort_numpy_i64(const int64_t *v, size_t n, int64_t *idx);
