@@ -241,6 +241,7 @@ static lk_status make_tokenizer(lk_bow *b)
     lk_tokenizer_config tc = lk_tokenizer_config_default();
     tc.mode = b->cfg.tokenizer;
     tc.lower = b->cfg.lower;
+    tc.keep_case = tc.mode == LK_TOKMODE_SKLEARN && !b->cfg.lower; /* sklearn lowercase=False */
     if (tc.mode != LK_TOKMODE_SKLEARN) tc.keep_punct = false; /* punctuation is no feature */
     return lk_tokenizer_create(&tc, &b->tok);
 }
