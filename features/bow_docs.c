@@ -56,6 +56,16 @@ static size_t nnz_bound(const lk_bow_config *c, uint64_t bytes)
     return (size_t)n;
 }
 
+/* An upper bound of the n-gram strings' bytes: each n-gram occurrence is at most n times
+   the bytes of its longest unit, summed over the n-gram lengths. */
+static size_t arena_bound(const lk_bow_config *c, uint64_t bytes)
+{
+    uint64_t sum_n = 0;
+    for (int32_t n = c->ngram_min; n <= c->ngram_max; n++) sum_n += (uint64_t)n;
+    uint64_t limit = MAX_RESERVE * 8;
+    return (size_t)(bytes > limit / sum_n ? limit : bytes * sum_n);
+}
+
 lk_status lk_bow_add_file(lk_bow *b, const char *path, lk_docs_format fmt, lk_log_fn log,
                           void *log_user, lk_error *err)
 {
@@ -63,7 +73,12 @@ lk_status lk_bow_add_file(lk_bow *b, const char *path, lk_docs_format fmt, lk_lo
     lk_docs_reader *r = NULL;
     lk_status st = lk_docs_open(path, fmt, &r, err);
     if (st != LK_OK) return st;
-    if (lk_docs_size(r) > 0) (void)lk_bow_reserve_nnz(b, nnz_bound(&b->cfg, lk_docs_size(r)));
+    uint64_t size = lk_docs_size(r);
+    if (size > 0) { /* hints: allocation failures here are not errors */
+        size_t bound = nnz_bound(&b->cfg, size);
+        (void)lk_bow_reserve_nnz(b, bound);
+        if (!b->fixed) (void)lk_termtab_reserve(&b->tab, bound, arena_bound(&b->cfg, size));
+    }
     char *join = NULL;
     size_t join_cap = 0;
     int64_t n = 0;

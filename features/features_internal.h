@@ -60,6 +60,10 @@ uint64_t lk_hash_bytes(const void *s, size_t len);
 lk_status lk_termtab_init(lk_termtab *t, bool has_sep, char sep);
 void lk_termtab_free(lk_termtab *t);
 
+/* Room for n_ids ids and arena_bytes of strings in single blocks (untouched pages cost no
+   memory), so that the arrays are not copied as they grow. A hint: they still grow past. */
+lk_status lk_termtab_reserve(lk_termtab *t, size_t n_ids, size_t arena_bytes);
+
 /* Id of the unit s[0..len); inserted when absent and `insert`, else LK_TERM_NONE. */
 lk_status lk_termtab_unit(lk_termtab *t, const char *s, size_t len, bool insert, uint32_t *id);
 

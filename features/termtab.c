@@ -84,6 +84,43 @@ static lk_status grow_ids(lk_termtab *t)
     return LK_OK;
 }
 
+lk_status lk_termtab_reserve(lk_termtab *t, size_t n_ids, size_t arena_bytes)
+{
+    if (n_ids > (size_t)INT32_MAX - 1) n_ids = (size_t)INT32_MAX - 1;
+    if (n_ids > t->cap) {
+        lk_term_str *str = lk_huge_alloc(n_ids * sizeof *str);
+        lk_term_doc *doc = lk_huge_alloc(n_ids * sizeof *doc);
+        int32_t *col = lk_huge_alloc(n_ids * sizeof *col);
+        if (!str || !doc || !col) {
+            free(str);
+            free(doc);
+            free(col);
+            return LK_ERR_NOMEM;
+        }
+        if (t->n) {
+            memcpy(str, t->str, t->n * sizeof *str);
+            memcpy(doc, t->doc, t->n * sizeof *doc);
+            memcpy(col, t->col, t->n * sizeof *col);
+        }
+        free(t->str);
+        free(t->doc);
+        free(t->col);
+        t->str = str;
+        t->doc = doc;
+        t->col = col;
+        t->cap = n_ids;
+    }
+    if (arena_bytes > t->arena_cap) {
+        char *a = lk_huge_alloc(arena_bytes);
+        if (!a) return LK_ERR_NOMEM;
+        if (t->arena_len) memcpy(a, t->arena, t->arena_len);
+        free(t->arena);
+        t->arena = a;
+        t->arena_cap = arena_bytes;
+    }
+    return LK_OK;
+}
+
 static lk_status arena_reserve(lk_termtab *t, size_t n)
 {
     size_t need;

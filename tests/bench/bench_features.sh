@@ -4,7 +4,8 @@
 #    (vocabulary identical, matrix values within 1e-6);
 # 2) speed and peak memory, whole process (reading, vectorizing, writing svmlight), on npl
 #    and on en-wiki (55 MB, one paragraph per line): wall and CPU seconds, max RSS, ratios.
-# Env: LEXKIT (built binary), SHARED (../shared). FEATURES_BENCH_QUICK=1 skips en-wiki.
+# Env: LEXKIT (built binary), SHARED (../shared). FEATURES_BENCH_QUICK=1 skips en-wiki,
+# FEATURES_BENCH_PARITY=0 skips the parity part.
 set -eu
 : "${LEXKIT:?set LEXKIT}" "${SHARED:?set SHARED}"
 PY=/usr/bin/python3
@@ -24,9 +25,10 @@ CONFIGS=(
   "max_features_1000|--max-features 1000"
 )
 
-echo "-- parity with scikit-learn (tfidf --tokenizer sklearn; bow unigrams) --"
 fail=0
+[ "${FEATURES_BENCH_PARITY:-1}" = 0 ] || echo "-- parity with scikit-learn (tfidf --tokenizer sklearn; bow unigrams) --"
 for coll in npl cacm cranfield; do
+  [ "${FEATURES_BENCH_PARITY:-1}" = 0 ] && break
   docs="$RET/$coll/docs.jsonl"
   for entry in "${CONFIGS[@]}" "bow_unigrams|"; do
     name=${entry%%|*}
