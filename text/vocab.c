@@ -1,0 +1,420 @@
+/* vocab.c: the vocabulary: a uthash table (the only user of uthash) over entries whose
+   words live in an arena, plus a dense id -> entry array. */
+#include "text/vocab.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/fileio.h"
+
+/* ---- hashing -------------------------------------------------------------------- */
+
+/* Multiply-xorshift hash over 8-byte little-endian chunks (wyhash-style mixing without
+   128-bit products); much faster than uthash's default Jenkins hash on short words. */
+#define VOCAB_HASH_SEED 0x9E3779B97F4A7C15ull
+#define VOCAB_HASH_M1 0xBF58476D1CE4E5B9ull
+#define VOCAB_HASH_M2 0x94D049BB133111EBull
+
+static inline uint64_t load_le64(const unsigned char *p)
+{
+    return (uint64_t)p[0] | ((uint64_t)p[1] << 8) | ((uint64_t)p[2] << 16) |
+           ((uint64_t)p[3] << 24) | ((uint64_t)p[4] << 32) | ((uint64_t)p[5] << 40) |
+           ((uint64_t)p[6] << 48) | ((uint64_t)p[7] << 56);
+}
+
+static inline uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 30;
+    h *= VOCAB_HASH_M1;
+    h ^= h >> 27;
+    h *= VOCAB_HASH_M2;
+    h ^= h >> 31;
+    return h;
+}
+
+static inline unsigned vocab_hash(const void *key, size_t len)
+{
+    const unsigned char *p = key;
+    uint64_t h = VOCAB_HASH_SEED ^ ((uint64_t)len * VOCAB_HASH_M2);
+    while (len >= 8) {
+        h = mix64(h ^ load_le64(p));
+        p += 8;
+        len -= 8;
+    }
+    uint64_t tail = 0;
+    for (size_t i = 0; i < len; i++) tail |= (uint64_t)p[i] << (8 * i);
+    h = mix64(h ^ tail ^ ((uint64_t)len << 59));
+    return (unsigned)(h ^ (h >> 32));
+}
+
+/* ---- uthash configuration --------------------------------------------------------- */
+
+#define HASH_NONFATAL_OOM 1
+/* On an allocation failure uthash leaves the table unchanged and flags the entry. */
+#define uthash_nonfatal_oom(elt) ((elt)->oom = true)
+#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = vocab_hash((keyptr), (keylen)))
+#include <uthash.h>
+/* Keep chains short: double the buckets when one holds 4 entries (uthash's default is 10). */
+#undef HASH_BKT_CAPACITY_THRESH
+#define HASH_BKT_CAPACITY_THRESH 4U
+
+typedef struct entry {
+    int64_t count;
+    int32_t id;
+    bool oom; /* set by uthash when adding this entry failed */
+    UT_hash_handle hh; /* hh.key/hh.keylen: the word (NUL-terminated, in the arena) */
+} entry;
+
+/* ---- arena: blocks that never move (entries and words point into them) ----------- */
+
+#define ARENA_BLOCK_MIN ((size_t)1 << 16)
+
+typedef struct block {
+    struct block *next;
+    size_t used, cap;
+    alignas(max_align_t) unsigned char data[];
+} block;
+
+static void *arena_alloc(block **head, size_t size, size_t align)
+{
+    block *b = *head;
+    if (b) {
+        size_t off = (b->used + align - 1) & ~(align - 1);
+        if (off <= b->cap && size <= b->cap - off) {
+            b->used = off + size;
+            return b->data + off;
+        }
+    }
+    size_t cap = b && b->cap < ((size_t)1 << 24) ? b->cap * 2 : ARENA_BLOCK_MIN;
+    if (cap < size) cap = size;
+    if (cap > SIZE_MAX - sizeof(block)) return NULL;
+    block *nb = malloc(sizeof(block) + cap);
+    if (!nb) return NULL;
+    nb->next = b;
+    nb->cap = cap;
+    nb->used = size;
+    *head = nb;
+    return nb->data;
+}
+
+static void arena_free(block *b)
+{
+    while (b) {
+        block *next = b->next;
+        free(b);
+        b = next;
+    }
+}
+
+/* ---- the vocabulary ---------------------------------------------------------------- */
+
+struct lk_vocab {
+    entry *table;    /* uthash head */
+    entry **by_id;   /* dense: by_id[id]->id == id */
+    size_t n, cap;
+    block *entries;  /* arena of entry structs */
+    block *words;    /* arena of NUL-terminated words */
+    int32_t n_reserved;
+    int64_t total;
+};
+
+lk_status lk_vocab_create(lk_vocab **out)
+{
+    if (!out) return LK_ERR_ARG;
+    *out = calloc(1, sizeof **out);
+    return *out ? LK_OK : LK_ERR_NOMEM;
+}
+
+void lk_vocab_free(lk_vocab *v)
+{
+    if (!v) return;
+    HASH_CLEAR(hh, v->table);
+    free(v->by_id);
+    arena_free(v->entries);
+    arena_free(v->words);
+    free(v);
+}
+
+static entry *find_entry(const lk_vocab *v, const char *w, size_t len, unsigned hashv)
+{
+    entry *e = NULL;
+    HASH_FIND_BYHASHVALUE(hh, v->table, w, (unsigned)len, hashv, e);
+    return e;
+}
+
+/* Insert a new word with `count`; on failure the vocab is unchanged. */
+static lk_status insert_entry(lk_vocab *v, const char *w, size_t len, unsigned hashv,
+                              int64_t count, entry **out)
+{
+    if (v->n >= (size_t)INT32_MAX) return LK_ERR_RANGE;
+    lk_status st = lk_grow((void **)&v->by_id, &v->cap, v->n + 1, sizeof *v->by_id);
+    if (st != LK_OK) return st;
+    entry *e = arena_alloc(&v->entries, sizeof *e, alignof(entry));
+    char *copy = arena_alloc(&v->words, len + 1, 1);
+    if (!e || !copy) return LK_ERR_NOMEM; /* arena space is reused by nobody: harmless */
+    memcpy(copy, w, len);
+    copy[len] = '\0';
+    memset(e, 0, sizeof *e);
+    e->count = count;
+    e->id = (int32_t)v->n;
+    HASH_ADD_KEYPTR_BYHASHVALUE(hh, v->table, copy, (unsigned)len, hashv, e);
+    if (e->oom) return LK_ERR_NOMEM;
+    v->by_id[v->n++] = e;
+    *out = e;
+    return LK_OK;
+}
+
+lk_status lk_vocab_add_count(lk_vocab *v, const char *w, size_t len, int64_t count,
+                             int32_t *id_out)
+{
+    if (!v || !w || len == 0 || count < 0) return LK_ERR_ARG;
+    if (len > UINT_MAX) return LK_ERR_RANGE;
+    if (count > INT64_MAX - v->total) return LK_ERR_RANGE;
+    unsigned hashv = vocab_hash(w, len);
+    entry *e = find_entry(v, w, len, hashv);
+    if (e) {
+        e->count += count;
+    } else {
+        lk_status st = insert_entry(v, w, len, hashv, count, &e);
+        if (st != LK_OK) return st;
+    }
+    v->total += count;
+    if (id_out) *id_out = e->id;
+    return LK_OK;
+}
+
+lk_status lk_vocab_add(lk_vocab *v, const char *w, size_t len, int32_t *id_out)
+{
+    return lk_vocab_add_count(v, w, len, 1, id_out);
+}
+
+lk_status lk_vocab_reserve_specials(lk_vocab *v)
+{
+    if (!v || v->n != 0) return LK_ERR_ARG;
+    lk_status st = lk_vocab_add_count(v, LK_VOCAB_PAD, strlen(LK_VOCAB_PAD), 0, NULL);
+    if (st == LK_OK) st = lk_vocab_add_count(v, LK_VOCAB_UNK, strlen(LK_VOCAB_UNK), 0, NULL);
+    if (st != LK_OK) return st; /* an OOM after <pad> leaves it as a plain word */
+    v->n_reserved = 2;
+    return LK_OK;
+}
+
+int32_t lk_vocab_n_reserved(const lk_vocab *v)
+{
+    return v ? v->n_reserved : 0;
+}
+
+int32_t lk_vocab_find(const lk_vocab *v, const char *w, size_t len)
+{
+    if (!v || (!w && len) || len > UINT_MAX) return LK_ID_NONE;
+    entry *e = find_entry(v, w, len, vocab_hash(w, len));
+    return e ? e->id : LK_ID_NONE;
+}
+
+int32_t lk_vocab_find_or_unk(const lk_vocab *v, const char *w, size_t len)
+{
+    int32_t id = lk_vocab_find(v, w, len);
+    if (id == LK_ID_NONE && v && v->n_reserved >= 2) id = 1;
+    return id;
+}
+
+const char *lk_vocab_word(const lk_vocab *v, int32_t id)
+{
+    if (!v || id < 0 || (size_t)id >= v->n) return NULL;
+    return v->by_id[id]->hh.key;
+}
+
+size_t lk_vocab_word_len(const lk_vocab *v, int32_t id)
+{
+    if (!v || id < 0 || (size_t)id >= v->n) return 0;
+    return v->by_id[id]->hh.keylen;
+}
+
+int64_t lk_vocab_count(const lk_vocab *v, int32_t id)
+{
+    if (!v || id < 0 || (size_t)id >= v->n) return 0;
+    return v->by_id[id]->count;
+}
+
+int32_t lk_vocab_size(const lk_vocab *v)
+{
+    return v ? (int32_t)v->n : 0;
+}
+
+int64_t lk_vocab_total(const lk_vocab *v)
+{
+    return v ? v->total : 0;
+}
+
+/* ---- sort and prune ------------------------------------------------------------------ */
+
+/* Count descending, then bytes ascending (a proper prefix sorts first). */
+static int cmp_entries(const void *a, const void *b)
+{
+    const entry *x = *(entry *const *)a, *y = *(entry *const *)b;
+    if (x->count != y->count) return x->count > y->count ? -1 : 1;
+    unsigned lx = x->hh.keylen, ly = y->hh.keylen;
+    int c = memcmp(x->hh.key, y->hh.key, lx < ly ? lx : ly);
+    if (c != 0) return c;
+    return (lx > ly) - (lx < ly);
+}
+
+static void renumber(lk_vocab *v)
+{
+    for (size_t i = 0; i < v->n; i++) v->by_id[i]->id = (int32_t)i;
+}
+
+lk_status lk_vocab_sort(lk_vocab *v)
+{
+    if (!v) return LK_ERR_ARG;
+    size_t r = (size_t)v->n_reserved;
+    if (v->n > r) qsort(v->by_id + r, v->n - r, sizeof *v->by_id, cmp_entries);
+    renumber(v);
+    return LK_OK;
+}
+
+lk_status lk_vocab_prune(lk_vocab *v, int64_t min_count, int32_t max_size)
+{
+    if (!v || min_count < 0 || max_size < 0) return LK_ERR_ARG;
+    lk_status st = lk_vocab_sort(v);
+    if (st != LK_OK) return st;
+    size_t r = (size_t)v->n_reserved, keep = r;
+    /* Sorted by count descending: the kept words are a prefix. */
+    while (keep < v->n && v->by_id[keep]->count >= min_count &&
+           (max_size == 0 || keep - r < (size_t)max_size))
+        keep++;
+    for (size_t i = keep; i < v->n; i++) {
+        entry *e = v->by_id[i];
+        v->total -= e->count;
+        HASH_DELETE(hh, v->table, e);
+    }
+    v->n = keep;
+    return LK_OK;
+}
+
+/* ---- TSV -------------------------------------------------------------------------------- */
+
+static lk_status write_tsv(FILE *fp, void *ctx, lk_error *err)
+{
+    const lk_vocab *v = ctx;
+    for (size_t i = 0; i < v->n; i++) {
+        const entry *e = v->by_id[i];
+        if (fwrite(e->hh.key, 1, e->hh.keylen, fp) != e->hh.keylen ||
+            fprintf(fp, "\t%" PRId64 "\n", e->count) < 0)
+            return lk_error_set(err, LK_ERR_IO, "write error: %s", strerror(errno));
+    }
+    return LK_OK;
+}
+
+lk_status lk_vocab_save_tsv(const lk_vocab *v, const char *path, lk_error *err)
+{
+    if (!v || !path) return lk_error_set(err, LK_ERR_ARG, "lk_vocab_save_tsv: NULL argument");
+    for (size_t i = 0; i < v->n; i++) {
+        const entry *e = v->by_id[i];
+        if (memchr(e->hh.key, '\t', e->hh.keylen) || memchr(e->hh.key, '\n', e->hh.keylen))
+            return lk_error_set(err, LK_ERR_ARG,
+                                "%s: word %zu contains a TAB or newline; cannot save as TSV",
+                                path, i);
+    }
+    lk_status st = lk_write_atomic(path, write_tsv, (void *)v, err);
+    if (st == LK_ERR_IO && err && strncmp(err->msg, path, strlen(path)) != 0)
+        lk_error_prefix(err, "%s: ", path);
+    return st;
+}
+
+/* Parse a count: decimal digits only, no sign, fits int64. */
+static bool parse_count(const char *s, size_t len, int64_t *out)
+{
+    if (len == 0) return false;
+    int64_t c = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        int d = s[i] - '0';
+        if (c > (INT64_MAX - d) / 10) return false;
+        c = c * 10 + d;
+    }
+    *out = c;
+    return true;
+}
+
+#define MSG_WORD_MAX 40 /* bytes of a word quoted in error messages */
+
+/* Add one TSV line (line number `lineno`) to v. */
+static lk_status load_line(lk_vocab *v, const char *line, size_t len, const char *path,
+                           int64_t lineno, lk_error *err)
+{
+    const char *tab = memchr(line, '\t', len);
+    if (!tab)
+        return lk_error_at(err, path, lineno, lk_utf8_column(line, len),
+                           "expected 2 tab-separated columns (word, count), got 1");
+    size_t wlen = (size_t)(tab - line);
+    const char *cnt = tab + 1;
+    size_t clen = len - wlen - 1;
+    const char *tab2 = memchr(cnt, '\t', clen);
+    if (tab2)
+        return lk_error_at(err, path, lineno, lk_utf8_column(line, (size_t)(tab2 - line)),
+                           "expected 2 tab-separated columns (word, count), got more");
+    if (wlen == 0) return lk_error_at(err, path, lineno, 1, "empty word");
+    int64_t count;
+    if (!parse_count(cnt, clen, &count))
+        return lk_error_at(err, path, lineno, lk_utf8_column(line, wlen + 1),
+                           "bad count '%.*s' (expected an integer in [0, %" PRId64 "])",
+                           (int)(clen < MSG_WORD_MAX ? clen : MSG_WORD_MAX), cnt, INT64_MAX);
+    if (count > INT64_MAX - v->total)
+        return lk_error_at(err, path, lineno, lk_utf8_column(line, wlen + 1),
+                           "total count overflows");
+    unsigned hashv = vocab_hash(line, wlen);
+    entry *e = find_entry(v, line, wlen, hashv);
+    if (e)
+        return lk_error_at(err, path, lineno, 1, "duplicate word '%.*s' (first on line %" PRId64 ")",
+                           (int)(wlen < MSG_WORD_MAX ? wlen : MSG_WORD_MAX), line,
+                           (int64_t)e->id + 1);
+    lk_status st = insert_entry(v, line, wlen, hashv, count, &e);
+    if (st != LK_OK) return lk_error_set(err, st, "%s:%" PRId64 ": %s", path, lineno,
+                                         lk_status_str(st));
+    v->total += count;
+    return LK_OK;
+}
+
+static bool is_word(const lk_vocab *v, size_t id, const char *w)
+{
+    return id < v->n && v->by_id[id]->hh.keylen == strlen(w) &&
+           memcmp(v->by_id[id]->hh.key, w, strlen(w)) == 0;
+}
+
+lk_status lk_vocab_load_tsv(const char *path, lk_vocab **out, lk_error *err)
+{
+    if (!out) return lk_error_set(err, LK_ERR_ARG, "lk_vocab_load_tsv: NULL argument");
+    *out = NULL;
+    lk_vocab *v = NULL;
+    lk_line_reader *r = NULL;
+    lk_status st = lk_line_reader_open(path, &r, err);
+    if (st != LK_OK) goto done;
+    st = lk_vocab_create(&v);
+    if (st != LK_OK) {
+        lk_error_set(err, st, "%s: %s", lk_line_reader_path(r), lk_status_str(st));
+        goto done;
+    }
+    for (;;) {
+        const char *line;
+        size_t len;
+        bool got;
+        st = lk_line_reader_next(r, &line, &len, &got, err);
+        if (st != LK_OK || !got) break;
+        st = load_line(v, line, len, lk_line_reader_path(r), lk_line_reader_lineno(r), err);
+        if (st != LK_OK) break;
+    }
+    if (st == LK_OK && is_word(v, 0, LK_VOCAB_PAD) && is_word(v, 1, LK_VOCAB_UNK))
+        v->n_reserved = 2;
+done:
+    lk_line_reader_free(r);
+    if (st != LK_OK) {
+        lk_vocab_free(v);
+        return st;
+    }
+    *out = v;
+    return LK_OK;
+}
