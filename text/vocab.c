@@ -51,22 +51,36 @@ static inline unsigned vocab_hash(const void *key, size_t len)
     return (unsigned)(h ^ (h >> 32));
 }
 
+/* Equality of two keys of n bytes (uthash only tests == 0): 8 bytes at a time, inline. */
+static inline int key_differs(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+    while (n >= 8) {
+        if (load_le64(x) != load_le64(y)) return 1;
+        x += 8;
+        y += 8;
+        n -= 8;
+    }
+    while (n--)
+        if (*x++ != *y++) return 1;
+    return 0;
+}
+
 /* ---- uthash configuration --------------------------------------------------------- */
 
 #define HASH_NONFATAL_OOM 1
 /* On an allocation failure uthash leaves the table unchanged and flags the entry. */
 #define uthash_nonfatal_oom(elt) ((elt)->oom = true)
 #define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = vocab_hash((keyptr), (keylen)))
+#define HASH_KEYCMP(a, b, n) key_differs((a), (b), (n))
 #include <uthash.h>
-/* Keep chains short: double the buckets when one holds 4 entries (uthash's default is 10). */
-#undef HASH_BKT_CAPACITY_THRESH
-#define HASH_BKT_CAPACITY_THRESH 4U
 
 typedef struct entry {
     int64_t count;
     int32_t id;
-    bool oom; /* set by uthash when adding this entry failed */
-    UT_hash_handle hh; /* hh.key/hh.keylen: the word (NUL-terminated, in the arena) */
+    bool oom;          /* set by uthash when adding this entry failed */
+    UT_hash_handle hh; /* hh.key/hh.keylen: `word` below */
+    char word[];       /* NUL-terminated, right after the handle (one cache miss per probe) */
 } entry;
 
 /* ---- arena: blocks that never move (entries and words point into them) ----------- */
@@ -116,8 +130,7 @@ struct lk_vocab {
     entry *table;    /* uthash head */
     entry **by_id;   /* dense: by_id[id]->id == id */
     size_t n, cap;
-    block *entries;  /* arena of entry structs */
-    block *words;    /* arena of NUL-terminated words */
+    block *arena;    /* entries with their words */
     int32_t n_reserved;
     int64_t total;
 };
@@ -134,8 +147,7 @@ void lk_vocab_free(lk_vocab *v)
     if (!v) return;
     HASH_CLEAR(hh, v->table);
     free(v->by_id);
-    arena_free(v->entries);
-    arena_free(v->words);
+    arena_free(v->arena);
     free(v);
 }
 
@@ -146,6 +158,25 @@ static entry *find_entry(const lk_vocab *v, const char *w, size_t len, unsigned 
     return e;
 }
 
+/* Move e to the front of its bucket chain. uthash adds at the front, so without this the
+   frequent words (seen first) end up behind rare ones; counting Zipf-distributed text then
+   walks cold entries on almost every lookup. Only bucket order changes. */
+static void move_to_front(entry *e)
+{
+    UT_hash_handle *h = &e->hh;
+    if (!h->hh_prev) return; /* already the head */
+    UT_hash_table *tbl = h->tbl;
+    unsigned bkt;
+    HASH_TO_BKT(h->hashv, tbl->num_buckets, bkt);
+    UT_hash_bucket *b = &tbl->buckets[bkt];
+    h->hh_prev->hh_next = h->hh_next;
+    if (h->hh_next) h->hh_next->hh_prev = h->hh_prev;
+    h->hh_prev = NULL;
+    h->hh_next = b->hh_head;
+    b->hh_head->hh_prev = h;
+    b->hh_head = h;
+}
+
 /* Insert a new word with `count`; on failure the vocab is unchanged. */
 static lk_status insert_entry(lk_vocab *v, const char *w, size_t len, unsigned hashv,
                               int64_t count, entry **out)
@@ -153,15 +184,14 @@ static lk_status insert_entry(lk_vocab *v, const char *w, size_t len, unsigned h
     if (v->n >= (size_t)INT32_MAX) return LK_ERR_RANGE;
     lk_status st = lk_grow((void **)&v->by_id, &v->cap, v->n + 1, sizeof *v->by_id);
     if (st != LK_OK) return st;
-    entry *e = arena_alloc(&v->entries, sizeof *e, alignof(entry));
-    char *copy = arena_alloc(&v->words, len + 1, 1);
-    if (!e || !copy) return LK_ERR_NOMEM; /* arena space is reused by nobody: harmless */
-    memcpy(copy, w, len);
-    copy[len] = '\0';
+    entry *e = arena_alloc(&v->arena, sizeof *e + len + 1, alignof(entry));
+    if (!e) return LK_ERR_NOMEM; /* space left in the arena after a failure is harmless */
     memset(e, 0, sizeof *e);
+    memcpy(e->word, w, len);
+    e->word[len] = '\0';
     e->count = count;
     e->id = (int32_t)v->n;
-    HASH_ADD_KEYPTR_BYHASHVALUE(hh, v->table, copy, (unsigned)len, hashv, e);
+    HASH_ADD_KEYPTR_BYHASHVALUE(hh, v->table, e->word, (unsigned)len, hashv, e);
     if (e->oom) return LK_ERR_NOMEM;
     v->by_id[v->n++] = e;
     *out = e;
@@ -178,6 +208,7 @@ lk_status lk_vocab_add_count(lk_vocab *v, const char *w, size_t len, int64_t cou
     entry *e = find_entry(v, w, len, hashv);
     if (e) {
         e->count += count;
+        move_to_front(e);
     } else {
         lk_status st = insert_entry(v, w, len, hashv, count, &e);
         if (st != LK_OK) return st;
@@ -224,7 +255,7 @@ int32_t lk_vocab_find_or_unk(const lk_vocab *v, const char *w, size_t len)
 const char *lk_vocab_word(const lk_vocab *v, int32_t id)
 {
     if (!v || id < 0 || (size_t)id >= v->n) return NULL;
-    return v->by_id[id]->hh.key;
+    return v->by_id[id]->word;
 }
 
 size_t lk_vocab_word_len(const lk_vocab *v, int32_t id)
@@ -251,47 +282,75 @@ int64_t lk_vocab_total(const lk_vocab *v)
 
 /* ---- sort and prune ------------------------------------------------------------------ */
 
+/* What the sort compares, kept together so that most comparisons touch no entry. */
+typedef struct {
+    int64_t count;
+    uint64_t prefix; /* first 8 bytes of the word, big-endian, zero-padded */
+    entry *e;
+} sort_rec;
+
 /* Count descending, then bytes ascending (a proper prefix sorts first). */
-static int cmp_entries(const void *a, const void *b)
+static int cmp_recs(const void *pa, const void *pb)
 {
-    const entry *x = *(entry *const *)a, *y = *(entry *const *)b;
-    if (x->count != y->count) return x->count > y->count ? -1 : 1;
-    unsigned lx = x->hh.keylen, ly = y->hh.keylen;
-    int c = memcmp(x->hh.key, y->hh.key, lx < ly ? lx : ly);
+    const sort_rec *a = pa, *b = pb;
+    if (a->count != b->count) return a->count > b->count ? -1 : 1;
+    if (a->prefix != b->prefix) return a->prefix < b->prefix ? -1 : 1;
+    unsigned la = a->e->hh.keylen, lb = b->e->hh.keylen;
+    int c = memcmp(a->e->word, b->e->word, la < lb ? la : lb);
     if (c != 0) return c;
-    return (lx > ly) - (lx < ly);
+    return (la > lb) - (la < lb);
 }
 
-static void renumber(lk_vocab *v)
+/* The non-reserved entries with count >= min_count, sorted; *recs is freed by the caller. */
+static lk_status sorted_records(const lk_vocab *v, int64_t min_count, sort_rec **recs,
+                                size_t *n_recs)
 {
-    for (size_t i = 0; i < v->n; i++) v->by_id[i]->id = (int32_t)i;
+    size_t r = (size_t)v->n_reserved, n = 0;
+    sort_rec *out = NULL;
+    if (v->n > r) {
+        size_t bytes;
+        if (lk_mul_size(v->n - r, sizeof *out, &bytes) != LK_OK) return LK_ERR_RANGE;
+        out = malloc(bytes);
+        if (!out) return LK_ERR_NOMEM;
+    }
+    for (size_t i = r; i < v->n; i++) {
+        entry *e = v->by_id[i];
+        if (e->count < min_count) continue;
+        uint64_t prefix = 0;
+        for (unsigned k = 0; k < 8; k++)
+            prefix = (prefix << 8) | (k < e->hh.keylen ? (unsigned char)e->word[k] : 0u);
+        out[n++] = (sort_rec){e->count, prefix, e};
+    }
+    if (n > 1) qsort(out, n, sizeof *out, cmp_recs);
+    *recs = out;
+    *n_recs = n;
+    return LK_OK;
 }
 
 lk_status lk_vocab_sort(lk_vocab *v)
 {
-    if (!v) return LK_ERR_ARG;
-    size_t r = (size_t)v->n_reserved;
-    if (v->n > r) qsort(v->by_id + r, v->n - r, sizeof *v->by_id, cmp_entries);
-    renumber(v);
-    return LK_OK;
+    return lk_vocab_prune(v, 0, 0);
 }
 
 lk_status lk_vocab_prune(lk_vocab *v, int64_t min_count, int32_t max_size)
 {
     if (!v || min_count < 0 || max_size < 0) return LK_ERR_ARG;
-    lk_status st = lk_vocab_sort(v);
-    if (st != LK_OK) return st;
-    size_t r = (size_t)v->n_reserved, keep = r;
-    /* Sorted by count descending: the kept words are a prefix. */
-    while (keep < v->n && v->by_id[keep]->count >= min_count &&
-           (max_size == 0 || keep - r < (size_t)max_size))
-        keep++;
-    for (size_t i = keep; i < v->n; i++) {
+    sort_rec *recs;
+    size_t keep, r = (size_t)v->n_reserved;
+    lk_status st = sorted_records(v, min_count, &recs, &keep);
+    if (st != LK_OK) return st; /* nothing changed yet */
+    if (max_size > 0 && keep > (size_t)max_size) keep = (size_t)max_size;
+    for (size_t i = r; i < v->n; i++) v->by_id[i]->id = LK_ID_NONE;
+    for (size_t i = 0; i < keep; i++) recs[i].e->id = (int32_t)(r + i);
+    for (size_t i = r; i < v->n; i++) {
         entry *e = v->by_id[i];
+        if (e->id != LK_ID_NONE) continue;
         v->total -= e->count;
         HASH_DELETE(hh, v->table, e);
     }
-    v->n = keep;
+    for (size_t i = 0; i < keep; i++) v->by_id[r + i] = recs[i].e;
+    v->n = r + keep;
+    free(recs);
     return LK_OK;
 }
 
@@ -302,7 +361,7 @@ static lk_status write_tsv(FILE *fp, void *ctx, lk_error *err)
     const lk_vocab *v = ctx;
     for (size_t i = 0; i < v->n; i++) {
         const entry *e = v->by_id[i];
-        if (fwrite(e->hh.key, 1, e->hh.keylen, fp) != e->hh.keylen ||
+        if (fwrite(e->word, 1, e->hh.keylen, fp) != e->hh.keylen ||
             fprintf(fp, "\t%" PRId64 "\n", e->count) < 0)
             return lk_error_set(err, LK_ERR_IO, "write error: %s", strerror(errno));
     }
@@ -314,7 +373,7 @@ lk_status lk_vocab_save_tsv(const lk_vocab *v, const char *path, lk_error *err)
     if (!v || !path) return lk_error_set(err, LK_ERR_ARG, "lk_vocab_save_tsv: NULL argument");
     for (size_t i = 0; i < v->n; i++) {
         const entry *e = v->by_id[i];
-        if (memchr(e->hh.key, '\t', e->hh.keylen) || memchr(e->hh.key, '\n', e->hh.keylen))
+        if (memchr(e->word, '\t', e->hh.keylen) || memchr(e->word, '\n', e->hh.keylen))
             return lk_error_set(err, LK_ERR_ARG,
                                 "%s: word %zu contains a TAB or newline; cannot save as TSV",
                                 path, i);
@@ -382,7 +441,7 @@ static lk_status load_line(lk_vocab *v, const char *line, size_t len, const char
 static bool is_word(const lk_vocab *v, size_t id, const char *w)
 {
     return id < v->n && v->by_id[id]->hh.keylen == strlen(w) &&
-           memcmp(v->by_id[id]->hh.key, w, strlen(w)) == 0;
+           memcmp(v->by_id[id]->word, w, strlen(w)) == 0;
 }
 
 lk_status lk_vocab_load_tsv(const char *path, lk_vocab **out, lk_error *err)
