@@ -103,6 +103,49 @@ static void test_vocab_many_words(void **state)
     lk_vocab_free(v);
 }
 
+/* A batch gives the same ids and counts as one lk_vocab_add per word, across table growth. */
+static void test_vocab_add_batch(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    static char bufs[N][16];
+    static const char *words[N];
+    static size_t lens[N];
+    static int32_t ids[N];
+    lk_vocab *a = NULL, *b = NULL;
+    assert_int_equal(lk_vocab_create(&a), LK_OK);
+    assert_int_equal(lk_vocab_create(&b), LK_OK);
+    for (int i = 0; i < N; i++) { /* word k appears for every i with i % 1000 == k */
+        lens[i] = (size_t)snprintf(bufs[i], sizeof bufs[i], "w%d", (i * 7) % 1000);
+        words[i] = bufs[i];
+    }
+    size_t done = 0;
+    assert_int_equal(lk_vocab_add_batch(a, words, lens, N, ids, &done), LK_OK);
+    assert_int_equal(done, N);
+    for (int i = 0; i < N; i++) {
+        int32_t id;
+        assert_int_equal(lk_vocab_add(b, words[i], lens[i], &id), LK_OK);
+        assert_int_equal(ids[i], id);
+    }
+    assert_int_equal(lk_vocab_size(a), 1000);
+    assert_int_equal(lk_vocab_total(a), N);
+    for (int32_t id = 0; id < 1000; id++) {
+        assert_string_equal(lk_vocab_word(a, id), lk_vocab_word(b, id));
+        assert_int_equal(lk_vocab_count(a, id), 3);
+    }
+    /* An empty word stops the batch: the words before it were added. */
+    const char *bad[] = {"x", "y", "", "z"};
+    const size_t bad_lens[] = {1, 1, 0, 1};
+    assert_int_equal(lk_vocab_add_batch(a, bad, bad_lens, 4, NULL, &done), LK_ERR_ARG);
+    assert_int_equal(done, 2);
+    assert_int_equal(lk_vocab_find(a, "y", 1), 1001);
+    assert_int_equal(lk_vocab_find(a, "z", 1), LK_ID_NONE);
+    assert_int_equal(lk_vocab_add_batch(a, NULL, NULL, 0, NULL, &done), LK_OK);
+    assert_int_equal(done, 0);
+    lk_vocab_free(a);
+    lk_vocab_free(b);
+}
+
 /* Ties are broken bytewise, a proper prefix first; bytes >= 0x80 sort after ASCII. */
 static void test_vocab_sort_order_ties(void **state)
 {
@@ -363,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_vocab_ids_dense_and_stable),
         cmocka_unit_test(test_vocab_counts),
         cmocka_unit_test(test_vocab_many_words),
+        cmocka_unit_test(test_vocab_add_batch),
         cmocka_unit_test(test_vocab_sort_order_ties),
         cmocka_unit_test(test_vocab_prune),
         cmocka_unit_test(test_vocab_reserved_survive_sort_prune),

@@ -28,6 +28,12 @@ lk_status lk_vocab_add(lk_vocab *v, const char *w, size_t len, int32_t *id_out);
 lk_status lk_vocab_add_count(lk_vocab *v, const char *w, size_t len, int64_t count,
                              int32_t *id_out);
 
+/* Add one occurrence of each of words[0..n) (lens[i] bytes each), as n calls to lk_vocab_add
+   but faster on long runs (lookups are overlapped). ids_out (may be NULL) gets n ids. On
+   failure *n_done (may be NULL) words were added; the rest were not. */
+lk_status lk_vocab_add_batch(lk_vocab *v, const char *const *words, const size_t *lens, size_t n,
+                             int32_t *ids_out, size_t *n_done);
+
 /* Reserve ids 0 = "<pad>" and 1 = "<unk>" (call on an empty vocab). Reserved entries keep
    their ids through sort and prune and are never pruned. */
 lk_status lk_vocab_reserve_specials(lk_vocab *v);
