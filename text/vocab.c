@@ -392,16 +392,45 @@ typedef struct {
     entry *e;
 } sort_rec;
 
-/* Count descending, then bytes ascending (a proper prefix sorts first). */
-static int cmp_recs(const void *pa, const void *pb)
+/* a before b: count descending, then bytes ascending (a proper prefix sorts first). */
+static inline bool rec_before(const sort_rec *a, const sort_rec *b)
 {
-    const sort_rec *a = pa, *b = pb;
-    if (a->count != b->count) return a->count > b->count ? -1 : 1;
-    if (a->prefix != b->prefix) return a->prefix < b->prefix ? -1 : 1;
+    if (a->count != b->count) return a->count > b->count;
+    if (a->prefix != b->prefix) return a->prefix < b->prefix;
     unsigned la = a->e->hh.keylen, lb = b->e->hh.keylen;
     int c = memcmp(a->e->word, b->e->word, la < lb ? la : lb);
-    if (c != 0) return c;
-    return (la > lb) - (la < lb);
+    return c != 0 ? c < 0 : la < lb;
+}
+
+#define SORT_RUN 16 /* insertion-sorted runs before merging */
+
+/* Sort recs[0..n) with rec_before (bottom-up merge sort: qsort's indirect compare calls
+   cost more than the comparisons themselves). tmp has room for n records. */
+static void sort_recs(sort_rec *recs, sort_rec *tmp, size_t n)
+{
+    for (size_t lo = 0; lo < n; lo += SORT_RUN) {
+        size_t hi = lo + SORT_RUN < n ? lo + SORT_RUN : n;
+        for (size_t i = lo + 1; i < hi; i++) {
+            sort_rec x = recs[i];
+            size_t j = i;
+            for (; j > lo && rec_before(&x, &recs[j - 1]); j--) recs[j] = recs[j - 1];
+            recs[j] = x;
+        }
+    }
+    sort_rec *src = recs, *dst = tmp;
+    for (size_t width = SORT_RUN; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) dst[k++] = rec_before(&src[j], &src[i]) ? src[j++] : src[i++];
+            while (i < mid) dst[k++] = src[i++];
+            while (j < hi) dst[k++] = src[j++];
+        }
+        sort_rec *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != recs) memcpy(recs, src, n * sizeof *recs);
 }
 
 /* The non-reserved entries with count >= min_count, sorted; *recs is freed by the caller. */
@@ -410,9 +439,9 @@ static lk_status sorted_records(const lk_vocab *v, int64_t min_count, sort_rec *
 {
     size_t r = (size_t)v->n_reserved, n = 0;
     sort_rec *out = NULL;
-    if (v->n > r) {
+    if (v->n > r) { /* records, then as many for the merge */
         size_t bytes;
-        if (lk_mul_size(v->n - r, sizeof *out, &bytes) != LK_OK) return LK_ERR_RANGE;
+        if (lk_mul_size(v->n - r, 2 * sizeof *out, &bytes) != LK_OK) return LK_ERR_RANGE;
         out = malloc(bytes);
         if (!out) return LK_ERR_NOMEM;
     }
@@ -424,7 +453,7 @@ static lk_status sorted_records(const lk_vocab *v, int64_t min_count, sort_rec *
             prefix = (prefix << 8) | (k < e->hh.keylen ? (unsigned char)e->word[k] : 0u);
         out[n++] = (sort_rec){e->count, prefix, e};
     }
-    if (n > 1) qsort(out, n, sizeof *out, cmp_recs);
+    if (n > 1) sort_recs(out, out + (v->n - r), n);
     *recs = out;
     *n_recs = n;
     return LK_OK;
