@@ -420,7 +420,8 @@ static void sort_recs(sort_rec *recs, sort_rec *tmp, size_t n)
     sort_rec *src = recs, *dst = tmp;
     for (size_t width = SORT_RUN; width < n; width *= 2) {
         for (size_t lo = 0; lo < n; lo += 2 * width) {
-            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
             size_t i = lo, j = mid, k = lo;
             while (i < mid && j < hi) dst[k++] = rec_before(&src[j], &src[i]) ? src[j++] : src[i++];
             while (i < mid) dst[k++] = src[i++];
@@ -560,7 +561,8 @@ static lk_status load_line(lk_vocab *v, const char *line, size_t len, const char
     unsigned hashv = vocab_hash(line, wlen);
     entry *e = find_entry(v, line, wlen, hashv);
     if (e)
-        return lk_error_at(err, path, lineno, 1, "duplicate word '%.*s' (first on line %" PRId64 ")",
+        return lk_error_at(err, path, lineno, 1,
+                           "duplicate word '%.*s' (first on line %" PRId64 ")",
                            (int)(wlen < MSG_WORD_MAX ? wlen : MSG_WORD_MAX), line,
                            (int64_t)e->id + 1);
     lk_status st = insert_entry(v, line, wlen, hashv, count, &e);

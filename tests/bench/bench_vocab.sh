@@ -36,21 +36,24 @@ timeit() {
             { echo "$name failed:"; cat "$TMP/err"; exit 1; }
         tail -n 1 "$TMP/t1" >>"$TMP/times"
     done
-    WALL=$(awk '{ print $1 }' "$TMP/times" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-    CPU=$(awk '{ print $2 + $3 }' "$TMP/times" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-    printf '%-34s wall %7.2fs  cpu %7.2fs  %7.1f MB/s\n' "$name" "$WALL" "$CPU" \
-        "$(awk -v b="$BYTES" -v t="$WALL" 'BEGIN { print b / 1e6 / t }')"
+    WALL=$(awk '{ print $1 }' "$TMP/times" | median)
+    CPU=$(awk '{ print $2 + $3 }' "$TMP/times" | median)
+    printf '%-34s wall %7.2fs  cpu %7.2fs  %7.1f MB/s\n' "$name" "$WALL" "$CPU" "$(mbps "$WALL")"
 }
 
+median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+mbps() { awk -v b="$BYTES" -v t="$1" 'BEGIN { printf "%.1f", b / 1e6 / t }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
 
 # The same tokens for Python (a): made once, not timed.
 "$LEXKIT" tokenize --lower --input "$TEXT" --output "$TMP/tokens.txt" 2>/dev/null ||
     "$LEXKIT" tokenize --lower <"$TEXT" >"$TMP/tokens.txt"
 
-timeit "lexkit vocab --lower" "$LEXKIT" vocab --input "$TEXT" --lower --output "$TMP/lexkit.tsv" --quiet
+timeit "lexkit vocab --lower" \
+    "$LEXKIT" vocab --input "$TEXT" --lower --output "$TMP/lexkit.tsv" --quiet
 LK_WALL=$WALL LK_CPU=$CPU
-timeit "python Counter (lexkit tokens)" $PY "$HERE/vocab_counter.py" tokens "$TMP/tokens.txt" "$TMP/py.tsv"
+timeit "python Counter (lexkit tokens)" \
+    $PY "$HERE/vocab_counter.py" tokens "$TMP/tokens.txt" "$TMP/py.tsv"
 PY_WALL=$WALL PY_CPU=$CPU
 timeit "python regex + Counter" $PY "$HERE/vocab_counter.py" regex "$TEXT" "$TMP/py-re.tsv"
 RE_WALL=$WALL RE_CPU=$CPU
@@ -60,7 +63,10 @@ TR_WALL=$WALL TR_CPU=$CPU
 
 if cmp -s "$TMP/lexkit.tsv" "$TMP/py.tsv"; then same=identical; else same=DIFFERENT; fi
 echo "lexkit vs python Counter output: $same ($(wc -l <"$TMP/lexkit.tsv") words)"
-echo "speedup vs python Counter (same tokens): wall $(ratio "$PY_WALL" "$LK_WALL"), cpu $(ratio "$PY_CPU" "$LK_CPU")  (target >= 20x)"
-echo "speedup vs python regex + Counter:       wall $(ratio "$RE_WALL" "$LK_WALL"), cpu $(ratio "$RE_CPU" "$LK_CPU")"
-echo "speedup vs tr | sort | uniq -c:          wall $(ratio "$TR_WALL" "$LK_WALL"), cpu $(ratio "$TR_CPU" "$LK_CPU")"
-echo "lexkit throughput: $(awk -v b="$BYTES" -v t="$LK_WALL" 'BEGIN { printf "%.1f", b / 1e6 / t }') MB/s wall, $(awk -v b="$BYTES" -v t="$LK_CPU" 'BEGIN { printf "%.1f", b / 1e6 / t }') MB/s cpu (target >= 50)"
+echo "speedup vs python Counter (same tokens): wall $(ratio "$PY_WALL" "$LK_WALL"),"\
+    "cpu $(ratio "$PY_CPU" "$LK_CPU")  (target >= 20x)"
+echo "speedup vs python regex + Counter:       wall $(ratio "$RE_WALL" "$LK_WALL"),"\
+    "cpu $(ratio "$RE_CPU" "$LK_CPU")"
+echo "speedup vs tr | sort | uniq -c:          wall $(ratio "$TR_WALL" "$LK_WALL"),"\
+    "cpu $(ratio "$TR_CPU" "$LK_CPU")"
+echo "lexkit throughput: $(mbps "$LK_WALL") MB/s wall, $(mbps "$LK_CPU") MB/s cpu (target >= 50)"

@@ -1,7 +1,7 @@
 """Python peers for tests/bench/bench_vocab.sh: count tokens with collections.Counter and write
 `token<TAB>count` lines sorted like `lexkit vocab` (count descending, then token bytewise).
 
-  vocab_counter.py tokens IN OUT   IN is `lexkit tokenize --lower` output: split on ' ' (count only)
+  vocab_counter.py tokens IN OUT   IN is `lexkit tokenize --lower` output: line.split() (count only)
   vocab_counter.py regex IN OUT    IN is raw text: lowercase, re.findall(r"\\w+|[^\\w\\s]") per line
 """
 import collections
@@ -14,8 +14,8 @@ def main():
     counts = collections.Counter()
     with open(src, encoding="utf-8") as f:
         if mode == "tokens":
-            for line in f:
-                counts.update(t for t in line.rstrip("\n").split(" ") if t)
+            for line in f:  # the fastest of the idiomatic forms tried
+                counts.update(line.split())
         elif mode == "regex":
             findall = re.compile(r"\w+|[^\w\s]").findall
             for line in f:
