@@ -28,6 +28,21 @@ static inline uint64_t load_le64(const unsigned char *p)
            ((uint64_t)p[6] << 48) | ((uint64_t)p[7] << 56);
 }
 
+static inline uint64_t load_le32(const unsigned char *p)
+{
+    return (uint64_t)p[0] | ((uint64_t)p[1] << 8) | ((uint64_t)p[2] << 16) |
+           ((uint64_t)p[3] << 24);
+}
+
+/* The last len (< 8) bytes as one integer, without a byte loop: two overlapping 4-byte loads,
+   or 3 single bytes (unique for a given len, which the hash mixes in separately). */
+static inline uint64_t load_tail(const unsigned char *p, size_t len)
+{
+    if (len >= 4) return load_le32(p) | (load_le32(p + len - 4) << 32);
+    if (len > 0) return ((uint64_t)p[0] << 16) | ((uint64_t)p[len >> 1] << 8) | p[len - 1];
+    return 0;
+}
+
 static inline uint64_t mix64(uint64_t h)
 {
     h ^= h >> 30;
@@ -47,9 +62,7 @@ static inline unsigned vocab_hash(const void *key, size_t len)
         p += 8;
         len -= 8;
     }
-    uint64_t tail = 0;
-    for (size_t i = 0; i < len; i++) tail |= (uint64_t)p[i] << (8 * i);
-    h = mix64(h ^ tail ^ ((uint64_t)len << 59));
+    h = mix64(h ^ load_tail(p, len) ^ ((uint64_t)len << 59));
     return (unsigned)(h ^ (h >> 32));
 }
 
