@@ -502,13 +502,30 @@ lk_status lk_vocab_prune(lk_vocab *v, int64_t min_count, int32_t max_size)
 
 /* ---- TSV -------------------------------------------------------------------------------- */
 
+/* "\t<count>\n" into buf (room for 22 bytes); returns its length. */
+static size_t format_count(char *buf, int64_t count)
+{
+    char digits[20];
+    size_t n = 0, len = 0;
+    uint64_t c = (uint64_t)count; /* counts are >= 0 */
+    do {
+        digits[n++] = (char)('0' + c % 10);
+        c /= 10;
+    } while (c);
+    buf[len++] = '\t';
+    while (n) buf[len++] = digits[--n];
+    buf[len++] = '\n';
+    return len;
+}
+
 static lk_status write_tsv(FILE *fp, void *ctx, lk_error *err)
 {
     const lk_vocab *v = ctx;
+    char buf[24];
     for (size_t i = 0; i < v->n; i++) {
         const entry *e = v->by_id[i];
-        if (fwrite(e->word, 1, e->hh.keylen, fp) != e->hh.keylen ||
-            fprintf(fp, "\t%" PRId64 "\n", e->count) < 0)
+        size_t n = format_count(buf, e->count);
+        if (fwrite(e->word, 1, e->hh.keylen, fp) != e->hh.keylen || fwrite(buf, 1, n, fp) != n)
             return lk_error_set(err, LK_ERR_IO, "write error: %s", strerror(errno));
     }
     return LK_OK;
