@@ -79,19 +79,7 @@ double lk_bm25_norm(const lk_bm25_params *p, double dl, double avgdl)
 
 double lk_bm25_tf_part(const lk_bm25_params *p, double tf, double norm)
 {
-    double k1 = p->k1;
-    switch (p->variant) {
-    case LK_BM25_LUCENE:
-    case LK_BM25_ROBERTSON: return tf / (tf + norm);
-    case LK_BM25_ATIRE: return (k1 + 1.0) * tf / (tf + norm);
-    case LK_BM25_BM25L: {
-        double d = lk_bm25_delta(p);
-        double c = tf / norm;
-        return (k1 + 1.0) * (c + d) / (k1 + c + d);
-    }
-    case LK_BM25_BM25PLUS: return (k1 + 1.0) * tf / (norm + tf) + lk_bm25_delta(p);
-    }
-    return 0.0;
+    return lk_bm25_tf_part_d(p->variant, p->k1, lk_bm25_delta(p), tf, norm);
 }
 
 double lk_bm25_term_score(const lk_bm25_params *p, double n_docs, double df, double tf, double dl,

@@ -52,6 +52,24 @@ double lk_bm25_norm(const lk_bm25_params *p, double dl, double avgdl);
    decreasing in norm. The score contribution of a term is idf * tf_part. */
 double lk_bm25_tf_part(const lk_bm25_params *p, double tf, double norm);
 
+/* The same as lk_bm25_tf_part with delta already resolved (lk_bm25_delta), inline for
+   scoring loops. */
+static inline double lk_bm25_tf_part_d(lk_bm25_variant v, double k1, double delta, double tf,
+                                       double norm)
+{
+    switch (v) {
+    case LK_BM25_LUCENE:
+    case LK_BM25_ROBERTSON: return tf / (tf + norm);
+    case LK_BM25_ATIRE: return (k1 + 1.0) * tf / (tf + norm);
+    case LK_BM25_BM25L: {
+        double c = tf / norm;
+        return (k1 + 1.0) * (c + delta) / (k1 + c + delta);
+    }
+    case LK_BM25_BM25PLUS: return (k1 + 1.0) * tf / (norm + tf) + delta;
+    }
+    return 0.0;
+}
+
 /* Whole contribution idf * tf_part, from raw statistics (reference for tests). */
 double lk_bm25_term_score(const lk_bm25_params *p, double n_docs, double df, double tf, double dl,
                           double avgdl);

@@ -366,7 +366,7 @@ static void heap_offer(lk_bm25_ws *ws, uint32_t doc, double score)
         }
         return;
     }
-    if (ws->heap_cap == 0 || !worse(ws->idx, &h[0], &hit)) return;
+    if (ws->heap_cap == 0 || score < h[0].score || !worse(ws->idx, &h[0], &hit)) return;
     h[0] = hit;
     sift_down(ws->idx, h, ws->heap_n, 0);
 }
@@ -461,8 +461,12 @@ static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_te
 
 /* Reference path: score every posting of every query term (term at a time, canonical
    order, so each document's sum is formed exactly as in the pruned path). */
+#define TFP(tf, norm) lk_bm25_tf_part_d(variant, k1, delta, (double)(tf), (norm))
+
 static lk_status search_exhaustive(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p)
 {
+    const lk_bm25_variant variant = p->variant;
+    const double k1 = p->k1, delta = lk_bm25_delta(p);
     const lk_bm25_index *x = ws->idx;
     if (!ws->acc) {
         ws->acc = calloc((size_t)x->n_docs + 1, sizeof *ws->acc);
@@ -480,7 +484,7 @@ static lk_status search_exhaustive(lk_bm25_ws *ws, size_t m, const lk_bm25_param
                 ws->seen[d] = 1;
                 ws->touched[ws->n_touched++] = d;
             }
-            ws->acc[d] += q->weight * lk_bm25_tf_part(p, q->cur.tf, ws->norm[d]);
+            ws->acc[d] += q->weight * TFP(q->cur.tf, ws->norm[d]);
         }
         corrupt |= q->cur.bad;
     }
@@ -514,6 +518,10 @@ static size_t n_nonessential(const lk_bm25_ws *ws, size_t m, double theta)
    can still enter the top k. Final scores are summed in canonical order. */
 static lk_status search_maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p)
 {
+    const lk_bm25_variant variant = p->variant;
+    const double k1 = p->k1, delta = lk_bm25_delta(p), avgdl = ws->idx->avgdl;
+    const double nscale = variant == LK_BM25_BM25L ? 1.0 : k1, b = p->b;
+#define NORM(dl) (nscale * (1.0 - b + (avgdl > 0.0 ? b * (double)(dl) / avgdl : 0.0)))
     qterm *qt = ws->qt;
     size_t *ord = ws->order;
     for (size_t i = 0; i < m; i++) ord[i] = i;
@@ -541,7 +549,7 @@ static lk_status search_maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params 
         double partial = 0.0;
         for (size_t i = ne; i < m; i++) {
             qterm *q = &qt[ord[i]];
-            if (q->cur.doc == d) partial += q->weight * lk_bm25_tf_part(p, q->cur.tf, nd);
+            if (q->cur.doc == d) partial += q->weight * TFP(q->cur.tf, nd);
         }
         bool alive = true;
         double lim = theta - margin(theta);
@@ -551,13 +559,24 @@ static lk_status search_maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params 
                 break;
             }
             qterm *q = &qt[ord[i]];
+            if (q->cur.doc < d) { /* block bound first: maybe no need to decode */
+                uint32_t btf, bdl, blast;
+                double rest = i ? ws->prefix[i - 1] : 0.0;
+                double bb = lk_postings_block_at(&q->cur, d, &btf, &bdl, &blast)
+                                ? q->weight * TFP(btf, NORM(bdl))
+                                : 0.0;
+                if (partial + bb + rest < lim) {
+                    alive = false;
+                    break;
+                }
+            }
             lk_postings_advance(&q->cur, d);
-            if (q->cur.doc == d) partial += q->weight * lk_bm25_tf_part(p, q->cur.tf, nd);
+            if (q->cur.doc == d) partial += q->weight * TFP(q->cur.tf, nd);
         }
         if (alive) {
             double s = 0.0;
             for (size_t i = 0; i < m; i++)
-                if (qt[i].cur.doc == d) s += qt[i].weight * lk_bm25_tf_part(p, qt[i].cur.tf, nd);
+                if (qt[i].cur.doc == d) s += qt[i].weight * TFP(qt[i].cur.tf, nd);
             heap_offer(ws, d, s);
             double t2 = threshold(ws);
             if (t2 != theta) {

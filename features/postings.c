@@ -129,8 +129,16 @@ lk_status lk_postings_encode(const uint32_t *docs, const uint32_t *tfs, size_t n
             q += lk_varint_put(q, tfs[i]);
             prev = docs[i];
         }
-        lk_put_u32(skip + b * LK_POSTINGS_SKIP_ENTRY, docs[hi - 1]);
-        lk_put_u32(skip + b * LK_POSTINGS_SKIP_ENTRY + 4, (uint32_t)(q - blocks));
+        uint32_t max_tf = 0, min_dl = UINT32_MAX;
+        for (size_t i = lo; i < hi; i++) {
+            if (tfs[i] > max_tf) max_tf = tfs[i];
+            if (doclens[docs[i]] < min_dl) min_dl = doclens[docs[i]];
+        }
+        unsigned char *e = skip + b * LK_POSTINGS_SKIP_ENTRY;
+        lk_put_u32(e, docs[hi - 1]);
+        lk_put_u32(e + 4, (uint32_t)(q - blocks));
+        lk_put_u32(e + 8, max_tf);
+        lk_put_u32(e + 12, min_dl);
     }
     out->len = (size_t)(q - out->data);
     return LK_OK;
@@ -167,6 +175,7 @@ bool lk_postings_frontier(const unsigned char *data, size_t len, lk_tf_dl *pairs
 
 static void cursor_fail(lk_postings_cursor *c)
 {
+    c->cnt_ = 0;
     c->bad = true;
     c->doc = LK_DOC_END;
     c->block_ = c->n_blocks_;
@@ -178,6 +187,7 @@ static void load_block(lk_postings_cursor *c)
     uint32_t b = c->block_;
     if (b >= c->n_blocks_) {
         c->doc = LK_DOC_END;
+        c->cnt_ = 0;
         return;
     }
     size_t start = b ? lk_get_u32(c->skip_ + (size_t)(b - 1) * LK_POSTINGS_SKIP_ENTRY + 4) : 0;
@@ -194,11 +204,17 @@ static void load_block(lk_postings_cursor *c)
     uint64_t doc = prev;
     for (uint32_t i = 0; i < cnt; i++) {
         uint64_t gap, tf;
-        size_t k = lk_varint_get(p, end, &gap);
-        if (!k) goto bad;
-        p += k;
-        if (!(k = lk_varint_get(p, end, &tf))) goto bad;
-        p += k;
+        size_t k;
+        if (p + 2 <= end && p[0] < 0x80u && p[1] < 0x80u) { /* the common case */
+            gap = p[0];
+            tf = p[1];
+            p += 2;
+        } else {
+            if (!(k = lk_varint_get(p, end, &gap))) goto bad;
+            p += k;
+            if (!(k = lk_varint_get(p, end, &tf))) goto bad;
+            p += k;
+        }
         if ((gap == 0 && (b > 0 || i > 0)) || tf == 0 || tf > UINT32_MAX) goto bad;
         doc += gap;
         if (doc >= c->n_docs_) goto bad;
@@ -236,16 +252,26 @@ bool lk_postings_cursor_init(lk_postings_cursor *cur, const unsigned char *data,
     return !cur->bad;
 }
 
-void lk_postings_next(lk_postings_cursor *cur)
+void lk_postings_next_block(lk_postings_cursor *cur)
 {
     if (cur->doc == LK_DOC_END) return;
-    if (++cur->pos_ < cur->cnt_) {
-        cur->doc = cur->docs_[cur->pos_];
-        cur->tf = cur->tfs_[cur->pos_];
-        return;
-    }
     cur->block_++;
     load_block(cur);
+}
+
+bool lk_postings_block_at(lk_postings_cursor *cur, uint32_t target, uint32_t *max_tf,
+                          uint32_t *min_dl, uint32_t *last)
+{
+    uint32_t b = cur->shallow_ > cur->block_ ? cur->shallow_ : cur->block_;
+    while (b < cur->n_blocks_ && lk_get_u32(cur->skip_ + (size_t)b * LK_POSTINGS_SKIP_ENTRY) < target)
+        b++;
+    cur->shallow_ = b;
+    if (b >= cur->n_blocks_) return false;
+    const unsigned char *e = cur->skip_ + (size_t)b * LK_POSTINGS_SKIP_ENTRY;
+    *last = lk_get_u32(e);
+    *max_tf = lk_get_u32(e + 8);
+    *min_dl = lk_get_u32(e + 12);
+    return true;
 }
 
 void lk_postings_advance(lk_postings_cursor *cur, uint32_t target)

@@ -1,7 +1,7 @@
 /* postings.h: the postings codec of the BM25 index. A term's list is a score-bound summary
    (the Pareto frontier of (tf, doc length) pairs: no other posting has a higher tf and a
-   shorter document), a skip table (last doc id and end offset of each block of
-   LK_POSTINGS_BLOCK postings) and the blocks: doc-id gaps and tfs as LEB128 varints.
+   shorter document), a skip table (last doc id, end offset, max tf and min document
+   length of each block of LK_POSTINGS_BLOCK postings) and the blocks: doc-id gaps and tfs as LEB128 varints.
    Decoding is bounds-checked: corrupt bytes end the cursor with an error flag, never a crash. */
 #ifndef LK_FEATURES_POSTINGS_H
 #define LK_FEATURES_POSTINGS_H
@@ -13,7 +13,7 @@
 #include "text/error.h"
 
 #define LK_POSTINGS_BLOCK 128u
-#define LK_POSTINGS_SKIP_ENTRY 8u  /* u32 last doc id, u32 end offset of the block */
+#define LK_POSTINGS_SKIP_ENTRY 16u /* u32 last doc id, u32 end offset, u32 max tf, u32 min dl */
 #define LK_POSTINGS_MAX_FRONTIER 16u
 #define LK_DOC_END UINT32_MAX
 
@@ -52,7 +52,7 @@ typedef struct {
     uint32_t tf;       /* its term frequency */
     bool bad;          /* set when malformed bytes were met (the cursor then ends) */
     uint32_t n_docs_;  /* doc ids must be < n_docs_ */
-    uint32_t df_, n_blocks_, block_, pos_, cnt_;
+    uint32_t df_, n_blocks_, block_, pos_, cnt_, shallow_;
     const unsigned char *skip_, *blocks_;
     size_t blocks_len_;
     uint32_t docs_[LK_POSTINGS_BLOCK], tfs_[LK_POSTINGS_BLOCK];
@@ -62,8 +62,26 @@ typedef struct {
    below n_docs. False (and cur->bad) if the header is malformed. */
 bool lk_postings_cursor_init(lk_postings_cursor *cur, const unsigned char *data, size_t len,
                              uint32_t df, uint32_t n_docs);
+/* Slow path of lk_postings_next (next block). */
+void lk_postings_next_block(lk_postings_cursor *cur);
+
 /* Move to the next posting. */
-void lk_postings_next(lk_postings_cursor *cur);
+static inline void lk_postings_next(lk_postings_cursor *cur)
+{
+    if (cur->pos_ + 1 < cur->cnt_) {
+        cur->pos_++;
+        cur->doc = cur->docs_[cur->pos_];
+        cur->tf = cur->tfs_[cur->pos_];
+    } else {
+        lk_postings_next_block(cur);
+    }
+}
+
+/* Without decoding: the block that may hold `target` (the first block whose last doc is
+   >= target, searching forward from the last such call), its max tf, min document length
+   and last doc. False if target is past the end of the list. Targets must not decrease. */
+bool lk_postings_block_at(lk_postings_cursor *cur, uint32_t target, uint32_t *max_tf,
+                          uint32_t *min_dl, uint32_t *last);
 /* Move to the first posting with doc >= target (no move if already there). */
 void lk_postings_advance(lk_postings_cursor *cur, uint32_t target);
 
