@@ -63,6 +63,14 @@ static int set_opt(opts *o, const char *name, const char *val)
     return -1;
 }
 
+static bool known(const char *name)
+{
+    static const char *const names[] = {"--input", "--index", "--stopwords", "--lang", "--format", "--mem-limit", "--threads"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(name, names[i])) return true;
+    return false;
+}
+
 static int parse(int argc, char **argv, opts *o)
 {
     for (int i = 1; i < argc; i++) {
@@ -86,6 +94,7 @@ static int parse(int argc, char **argv, opts *o)
             else o->stats = true;
             continue;
         }
+        if (!known(name)) return lk_cli_usage_error(CMD, "unknown option '%s'", name);
         const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
         if (!val) return lk_cli_usage_error(CMD, "%s needs a value", name);
         int rc = set_opt(o, name, val);

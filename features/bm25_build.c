@@ -48,6 +48,10 @@ struct lk_bm25_builder {
     uint32_t n_docs;
     uint64_t total_len;
     FILE *ids_fp;
+    const char **words;      /* scratch for lk_vocab_add_batch */
+    size_t *lens;
+    int32_t *tids;
+    size_t words_cap;
     int *runs;               /* run file numbers, oldest documents first */
     size_t n_runs, runs_cap, n_spilled;
     int run_seq;
@@ -257,6 +261,9 @@ void lk_bm25_builder_free(lk_bm25_builder *b)
     free(b->doclens);
     free(b->idoffs);
     free(b->runs);
+    free(b->words);
+    free(b->lens);
+    free(b->tids);
     free(b);
 }
 
@@ -491,11 +498,27 @@ lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
     if (fwrite(id, 1, id_len, b->ids_fp) != id_len)
         return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir, strerror(errno));
 
+    if (n_terms > b->words_cap) {
+        size_t cap = n_terms;
+        const char **w = realloc(b->words, cap * sizeof *w);
+        if (w) b->words = w;
+        size_t *l = realloc(b->lens, cap * sizeof *l);
+        if (l) b->lens = l;
+        int32_t *t = realloc(b->tids, cap * sizeof *t);
+        if (t) b->tids = t;
+        if (!w || !l || !t) return LK_ERR_NOMEM;
+        b->words_cap = cap;
+    }
+    for (size_t i = 0; i < n_terms; i++) {
+        b->words[i] = terms[i].s;
+        b->lens[i] = terms[i].len;
+    }
+    if ((st = lk_vocab_add_batch(b->terms, b->words, b->lens, n_terms, b->tids, NULL)) != LK_OK)
+        return st;
+    if ((st = grow_terms(b, (size_t)lk_vocab_size(b->terms))) != LK_OK) return st;
     uint32_t doc = b->n_docs, mark = doc + 1;
     for (size_t i = 0; i < n_terms; i++) {
-        int32_t tid;
-        if ((st = lk_vocab_add(b->terms, terms[i].s, terms[i].len, &tid)) != LK_OK) return st;
-        if ((st = grow_terms(b, (size_t)tid + 1)) != LK_OK) return st;
+        int32_t tid = b->tids[i];
         if (b->last_doc[tid] == mark) {
             b->tr[b->slot[tid]].tf++;
         } else {

@@ -169,7 +169,8 @@ static void fill_batch(pipeline *pl, batch *b)
         b->last = true;
         break;
     }
-    if (b->st == LK_OK) b->st = batch_seal(b);
+    lk_status st = batch_seal(b); /* also when b->st is set: the docs before it are added */
+    if (b->st == LK_OK) b->st = st;
 }
 
 static void *producer(void *arg)
