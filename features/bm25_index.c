@@ -256,6 +256,9 @@ lk_bm25_search_opts lk_bm25_search_opts_default(void)
     return o;
 }
 
+#define WINDOW_BITS 12
+#define WINDOW ((uint32_t)1 << WINDOW_BITS) /* documents per MaxScore accumulation window */
+
 typedef struct {
     uint64_t term;  /* dictionary index */
     uint32_t qtf;   /* times the term occurs in the query */
@@ -277,8 +280,10 @@ struct lk_bm25_ws {
     size_t qt_cap;
     uint64_t *tids;
     size_t tids_cap;
-    size_t *order;              /* qt indexes by ub ascending (MaxScore) */
-    double *prefix;             /* prefix sums of ub in that order */
+    size_t *order;              /* qt indexes in scoring order (ub descending) */
+    double *rest;               /* rest[i]: sum of ub of order[i..m) */
+    double *wacc;               /* MaxScore window accumulators (WINDOW) */
+    uint64_t *wbits;            /* and their touched bits */
     lk_bm25_hit *heap;          /* min-heap of the current top-k (worst at 0) */
     size_t heap_n, heap_cap;
 };
@@ -289,8 +294,11 @@ lk_status lk_bm25_ws_create(const lk_bm25_index *idx, lk_bm25_ws **out)
     lk_bm25_ws *ws = calloc(1, sizeof *ws);
     if (!ws) return LK_ERR_NOMEM;
     ws->idx = idx;
-    if (!(ws->norm = malloc(((size_t)idx->n_docs + 1) * sizeof *ws->norm))) {
-        free(ws);
+    ws->norm = malloc(((size_t)idx->n_docs + 1) * sizeof *ws->norm);
+    ws->wacc = calloc(WINDOW, sizeof *ws->wacc);
+    ws->wbits = calloc(WINDOW / 64, sizeof *ws->wbits);
+    if (!ws->norm || !ws->wacc || !ws->wbits) {
+        lk_bm25_ws_free(ws);
         return LK_ERR_NOMEM;
     }
     *out = ws;
@@ -307,7 +315,9 @@ void lk_bm25_ws_free(lk_bm25_ws *ws)
     free(ws->qt);
     free(ws->tids);
     free(ws->order);
-    free(ws->prefix);
+    free(ws->rest);
+    free(ws->wacc);
+    free(ws->wbits);
     free(ws->heap);
     free(ws);
 }
@@ -422,8 +432,8 @@ static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_te
         size_t *o = realloc(ws->order, cap * sizeof *o);
         if (q) ws->qt = q;
         if (o) ws->order = o;
-        double *pre = realloc(ws->prefix, cap * sizeof *pre);
-        if (pre) ws->prefix = pre;
+        double *pre = realloc(ws->rest, (cap + 1) * sizeof *pre);
+        if (pre) ws->rest = pre;
         if (!q || !o || !pre) return LK_ERR_NOMEM;
         ws->qt_cap = cap;
     }
@@ -459,10 +469,27 @@ static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_te
     return LK_OK;
 }
 
-/* Reference path: score every posting of every query term (term at a time, canonical
-   order, so each document's sum is formed exactly as in the pruned path). */
+/* Terms in scoring order: by upper bound descending (then dictionary order). Every path adds
+   a document's contributions in this order, so all paths give bitwise-equal scores. */
+static void order_terms(lk_bm25_ws *ws, size_t m)
+{
+    qterm *qt = ws->qt;
+    size_t *ord = ws->order;
+    for (size_t i = 0; i < m; i++) ord[i] = i;
+    for (size_t i = 1; i < m; i++) { /* insertion sort: m is small */
+        size_t v = ord[i], j = i;
+        while (j > 0 && (qt[ord[j - 1]].ub < qt[v].ub ||
+                         (qt[ord[j - 1]].ub == qt[v].ub && ord[j - 1] > v))) {
+            ord[j] = ord[j - 1];
+            j--;
+        }
+        ord[j] = v;
+    }
+}
+
 #define TFP(tf, norm) lk_bm25_tf_part_d(variant, k1, delta, (double)(tf), (norm))
 
+/* Reference path: score every posting of every query term (term at a time). */
 static lk_status search_exhaustive(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p)
 {
     const lk_bm25_variant variant = p->variant;
@@ -474,10 +501,11 @@ static lk_status search_exhaustive(lk_bm25_ws *ws, size_t m, const lk_bm25_param
         ws->touched = malloc(((size_t)x->n_docs + 1) * sizeof *ws->touched);
         if (!ws->acc || !ws->seen || !ws->touched) return LK_ERR_NOMEM;
     }
+    order_terms(ws, m);
     ws->n_touched = 0;
     bool corrupt = false;
     for (size_t i = 0; i < m; i++) {
-        qterm *q = &ws->qt[i];
+        qterm *q = &ws->qt[ws->order[i]];
         for (; q->cur.doc != LK_DOC_END; lk_postings_next(&q->cur)) {
             uint32_t d = q->cur.doc;
             if (!ws->seen[d]) {
@@ -503,92 +531,97 @@ static double margin(double theta)
     return 1e-9 * (fabs(theta) + 1e-300);
 }
 
-/* Number of non-essential terms: the longest prefix (by ub) whose bound sum is below theta. */
-static size_t n_nonessential(const lk_bm25_ws *ws, size_t m, double theta)
+/* Number of non-essential terms: the longest suffix of the scoring order (smallest bounds)
+   whose bounds sum (ws->rest[j] = sum of bounds of terms j..m-1) stays below theta; returns
+   the index of the first non-essential term. */
+static size_t first_nonessential(const lk_bm25_ws *ws, size_t m, double theta)
 {
-    if (theta == -HUGE_VAL) return 0;
+    if (theta == -HUGE_VAL) return m;
     double lim = theta - margin(theta);
-    size_t j = 0;
-    while (j < m && ws->prefix[j] < lim) j++;
+    size_t j = m;
+    while (j > 0 && ws->rest[j - 1] < lim) j--;
     return j;
 }
 
-/* MaxScore (Turtle & Flood), document at a time. Terms sorted by bound; the essential ones
-   (bound suffix) drive candidate selection, the others are probed only while the candidate
-   can still enter the top k. Final scores are summed in canonical order. */
+/* MaxScore (Turtle & Flood) with windowed term-at-a-time accumulation of the essential
+   terms (the largest bounds): documents are processed in windows of WINDOW ids; the
+   essential lists are added into a window accumulator, then each touched document whose
+   bound (accumulated score + bounds of the non-essential terms) can still enter the top k
+   has the non-essential terms probed, largest bound first, each after a check of its
+   block's bound. Contributions are added in scoring order, as in the exhaustive path. */
 static lk_status search_maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p)
 {
     const lk_bm25_variant variant = p->variant;
     const double k1 = p->k1, delta = lk_bm25_delta(p), avgdl = ws->idx->avgdl;
     const double nscale = variant == LK_BM25_BM25L ? 1.0 : k1, b = p->b;
 #define NORM(dl) (nscale * (1.0 - b + (avgdl > 0.0 ? b * (double)(dl) / avgdl : 0.0)))
+    order_terms(ws, m);
     qterm *qt = ws->qt;
-    size_t *ord = ws->order;
-    for (size_t i = 0; i < m; i++) ord[i] = i;
-    for (size_t i = 1; i < m; i++) { /* insertion sort by ub, then index: m is small */
-        size_t v = ord[i], j = i;
-        while (j > 0 && (qt[ord[j - 1]].ub > qt[v].ub ||
-                         (qt[ord[j - 1]].ub == qt[v].ub && ord[j - 1] > v))) {
-            ord[j] = ord[j - 1];
-            j--;
-        }
-        ord[j] = v;
-    }
+    const size_t *ord = ws->order;
     double run = 0.0;
-    for (size_t i = 0; i < m; i++) ws->prefix[i] = (run += qt[ord[i]].ub);
-
+    ws->rest[m] = 0.0;
+    for (size_t i = m; i-- > 0;) ws->rest[i] = (run += qt[ord[i]].ub);
+    double *acc = ws->wacc;
+    uint64_t *bits = ws->wbits;
     double theta = threshold(ws);
-    size_t ne = n_nonessential(ws, m, theta);
+    size_t ne = first_nonessential(ws, m, theta); /* terms ord[0..ne) are essential */
     for (;;) {
-        if (ne >= m) break;
-        uint32_t d = LK_DOC_END;
-        for (size_t i = ne; i < m; i++)
-            if (qt[ord[i]].cur.doc < d) d = qt[ord[i]].cur.doc;
-        if (d == LK_DOC_END) break;
-        double nd = ws->norm[d];
-        double partial = 0.0;
-        for (size_t i = ne; i < m; i++) {
+        uint32_t d0 = LK_DOC_END;
+        for (size_t i = 0; i < ne; i++)
+            if (qt[ord[i]].cur.doc < d0) d0 = qt[ord[i]].cur.doc;
+        if (d0 == LK_DOC_END) break;
+        uint32_t base = d0 & ~(WINDOW - 1);
+        uint32_t end = base + WINDOW < base ? LK_DOC_END : base + WINDOW;
+        for (size_t i = 0; i < ne; i++) {
             qterm *q = &qt[ord[i]];
-            if (q->cur.doc == d) partial += q->weight * TFP(q->cur.tf, nd);
-        }
-        bool alive = true;
-        double lim = theta - margin(theta);
-        for (size_t i = ne; i-- > 0;) {
-            if (partial + ws->prefix[i] < lim) {
-                alive = false;
-                break;
+            const double w = q->weight;
+            for (; q->cur.doc < end; lk_postings_next(&q->cur)) {
+                uint32_t o = q->cur.doc - base;
+                bits[o >> 6] |= (uint64_t)1 << (o & 63);
+                acc[o] += w * TFP(q->cur.tf, ws->norm[q->cur.doc]);
             }
-            qterm *q = &qt[ord[i]];
-            if (q->cur.doc < d) { /* block bound first: maybe no need to decode */
-                uint32_t btf, bdl, blast;
-                double rest = i ? ws->prefix[i - 1] : 0.0;
-                double bb = lk_postings_block_at(&q->cur, d, &btf, &bdl, &blast)
-                                ? q->weight * TFP(btf, NORM(bdl))
-                                : 0.0;
-                if (partial + bb + rest < lim) {
-                    alive = false;
-                    break;
+        }
+        const double ne_bound = ws->rest[ne];
+        for (uint32_t wi = 0; wi < WINDOW / 64; wi++) {
+            uint64_t word = bits[wi];
+            bits[wi] = 0;
+            while (word) {
+                uint32_t o = (wi << 6) | (uint32_t)__builtin_ctzll(word);
+                word &= word - 1;
+                double sc = acc[o];
+                acc[o] = 0.0;
+                double lim = theta - margin(theta);
+                if (sc + ne_bound < lim) continue;
+                uint32_t d = base + o;
+                double nd = ws->norm[d];
+                bool alive = true;
+                for (size_t i = ne; i < m; i++) {
+                    if (sc + ws->rest[i] < lim) {
+                        alive = false;
+                        break;
+                    }
+                    qterm *q = &qt[ord[i]];
+                    if (q->cur.doc < d) { /* block bound first: maybe no need to decode */
+                        uint32_t btf, bdl, blast;
+                        double bb = lk_postings_block_at(&q->cur, d, &btf, &bdl, &blast)
+                                        ? q->weight * TFP(btf, NORM(bdl))
+                                        : 0.0;
+                        if (sc + bb + ws->rest[i + 1] < lim) {
+                            alive = false;
+                            break;
+                        }
+                        lk_postings_advance(&q->cur, d);
+                    }
+                    if (q->cur.doc == d) sc += q->weight * TFP(q->cur.tf, nd);
                 }
-            }
-            lk_postings_advance(&q->cur, d);
-            if (q->cur.doc == d) partial += q->weight * TFP(q->cur.tf, nd);
-        }
-        if (alive) {
-            double s = 0.0;
-            for (size_t i = 0; i < m; i++)
-                if (qt[i].cur.doc == d) s += qt[i].weight * TFP(qt[i].cur.tf, nd);
-            heap_offer(ws, d, s);
-            double t2 = threshold(ws);
-            if (t2 != theta) {
-                theta = t2;
-                ne = n_nonessential(ws, m, theta);
+                if (!alive) continue;
+                heap_offer(ws, d, sc);
+                theta = threshold(ws);
             }
         }
-        for (size_t i = 0; i < m; i++) {
-            qterm *q = &qt[ord[i]];
-            if (q->cur.doc == d) lk_postings_next(&q->cur);
-        }
+        ne = first_nonessential(ws, m, theta);
     }
+#undef NORM
     for (size_t i = 0; i < m; i++)
         if (qt[i].cur.bad) return LK_ERR_FORMAT;
     return LK_OK;
