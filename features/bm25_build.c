@@ -30,15 +30,32 @@ typedef struct {
     uint32_t term, doc, tf;
 } triple;
 
+/* Direct-mapped cache in front of the vocabulary for short terms: frequent words (most
+   tokens) are resolved without a hash-table walk. */
+#define TCACHE_BITS 13
+#define TCACHE_SLOTS ((size_t)1 << TCACHE_BITS)
+#define TCACHE_MAXLEN 22
+typedef struct {
+    uint32_t hash;
+    int32_t id;
+    uint8_t len;
+    char s[TCACHE_MAXLEN + 1];
+} tcache_slot;
+
+static inline uint32_t term_hash(const char *s, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001B3ull;
+    h ^= h >> 29;
+    return (uint32_t)h;
+}
+
 struct lk_bm25_builder {
     char *dir, *tmpdir;
     lk_bm25_build_config cfg;
     char *settings;
     lk_vocab *terms;         /* term -> id */
     lk_vocab *ids;           /* document id -> line of first use (as its count) */
-    uint32_t *last_doc;      /* per term id: doc + 1 of its last triple in this run */
-    size_t *slot;            /* per term id: index of that triple */
-    size_t term_cap;
     triple *tr;
     size_t n_tr, tr_cap, tr_limit;
     uint32_t *doclens;
@@ -48,9 +65,12 @@ struct lk_bm25_builder {
     uint32_t n_docs;
     uint64_t total_len;
     FILE *ids_fp;
-    const char **words;      /* scratch for lk_vocab_add_batch */
+    tcache_slot *tcache;     /* TCACHE_SLOTS */
+    const char **words;      /* scratch for lk_vocab_add_batch: the cache misses */
     size_t *lens;
-    int32_t *tids;
+    size_t *miss_at;         /* their positions in the document */
+    uint32_t *hashes;
+    int32_t *tids, *miss_ids;
     size_t words_cap;
     int *runs;               /* run file numbers, oldest documents first */
     size_t n_runs, runs_cap, n_spilled;
@@ -255,14 +275,16 @@ void lk_bm25_builder_free(lk_bm25_builder *b)
     free(b->dir);
     free(b->tmpdir);
     free(b->settings);
-    free(b->last_doc);
-    free(b->slot);
     free(b->tr);
     free(b->doclens);
     free(b->idoffs);
     free(b->runs);
     free(b->words);
     free(b->lens);
+    free(b->miss_at);
+    free(b->miss_ids);
+    free(b->hashes);
+    free(b->tcache);
     free(b->tids);
     free(b);
 }
@@ -435,20 +457,63 @@ static lk_status spill(lk_bm25_builder *b, lk_error *err)
 
 /* ---- adding documents --------------------------------------------------------------- */
 
-static lk_status grow_terms(lk_bm25_builder *b, size_t need)
+static int cmp_i32(const void *a, const void *b)
 {
-    if (need <= b->term_cap) return LK_OK;
-    size_t cap = b->term_cap ? b->term_cap : 1024;
-    while (cap < need) cap *= 2;
-    uint32_t *ld = realloc(b->last_doc, cap * sizeof *ld);
-    if (!ld) return LK_ERR_NOMEM;
-    b->last_doc = ld;
-    size_t *sl = realloc(b->slot, cap * sizeof *sl);
-    if (!sl) return LK_ERR_NOMEM;
-    b->slot = sl;
-    memset(b->last_doc + b->term_cap, 0, (cap - b->term_cap) * sizeof *ld);
-    b->term_cap = cap;
-    return LK_OK;
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* b->tids[i] = id of terms[i], through the cache, then the vocabulary in one batch. */
+static lk_status intern_terms(lk_bm25_builder *b, const lk_term *terms, size_t n)
+{
+    if (n > b->words_cap) {
+        size_t cap = n;
+        const char **w = realloc(b->words, cap * sizeof *w);
+        if (w) b->words = w;
+        size_t *l = realloc(b->lens, cap * sizeof *l);
+        if (l) b->lens = l;
+        size_t *at = realloc(b->miss_at, cap * sizeof *at);
+        if (at) b->miss_at = at;
+        uint32_t *h = realloc(b->hashes, cap * sizeof *h);
+        if (h) b->hashes = h;
+        int32_t *t = realloc(b->tids, cap * sizeof *t);
+        if (t) b->tids = t;
+        int32_t *mi = realloc(b->miss_ids, cap * sizeof *mi);
+        if (mi) b->miss_ids = mi;
+        if (!w || !l || !at || !h || !t || !mi) return LK_ERR_NOMEM;
+        b->words_cap = cap;
+    }
+    if (!b->tcache && !(b->tcache = calloc(TCACHE_SLOTS, sizeof *b->tcache))) return LK_ERR_NOMEM;
+    size_t n_miss = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = terms[i].s;
+        size_t len = terms[i].len;
+        uint32_t h = term_hash(s, len);
+        const tcache_slot *c = &b->tcache[h & (TCACHE_SLOTS - 1)];
+        if (c->len == len && c->hash == h && len && memcmp(c->s, s, len) == 0) {
+            b->tids[i] = c->id;
+            continue;
+        }
+        b->words[n_miss] = s;
+        b->lens[n_miss] = len;
+        b->hashes[n_miss] = h;
+        b->miss_at[n_miss++] = i;
+    }
+    if (n_miss == 0) return LK_OK;
+    int32_t *tmp = b->miss_ids;
+    lk_status st = lk_vocab_add_batch(b->terms, b->words, b->lens, n_miss, tmp, NULL);
+    if (st == LK_OK)
+        for (size_t j = 0; j < n_miss; j++) {
+            b->tids[b->miss_at[j]] = tmp[j];
+            size_t len = b->lens[j];
+            if (len == 0 || len > TCACHE_MAXLEN) continue;
+            tcache_slot *c = &b->tcache[b->hashes[j] & (TCACHE_SLOTS - 1)];
+            c->hash = b->hashes[j];
+            c->id = tmp[j];
+            c->len = (uint8_t)len;
+            memcpy(c->s, b->words[j], len);
+        }
+    return st;
 }
 
 static lk_status check_doc_id(lk_bm25_builder *b, const char *id, size_t id_len,
@@ -482,6 +547,11 @@ lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
     if ((st = check_doc_id(b, id, id_len, path, line, err)) != LK_OK) return st;
     if (b->n_tr > 0 && b->n_tr + n_terms > b->tr_limit && (st = spill(b, err)) != LK_OK)
         return st;
+    if (!b->tr && n_terms <= b->tr_limit) {
+        /* reserve the whole buffer once: pages are only committed when written, and the
+           buffer never has to be copied as it grows */
+        if ((b->tr = malloc(b->tr_limit * sizeof(triple))) != NULL) b->tr_cap = b->tr_limit;
+    }
     if (b->n_tr + n_terms > b->tr_cap) {
         void *p = b->tr;
         if ((st = lk_grow(&p, &b->tr_cap, b->n_tr + n_terms, sizeof(triple))) != LK_OK) return st;
@@ -498,37 +568,32 @@ lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
     if (fwrite(id, 1, id_len, b->ids_fp) != id_len)
         return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir, strerror(errno));
 
-    if (n_terms > b->words_cap) {
-        size_t cap = n_terms;
-        const char **w = realloc(b->words, cap * sizeof *w);
-        if (w) b->words = w;
-        size_t *l = realloc(b->lens, cap * sizeof *l);
-        if (l) b->lens = l;
-        int32_t *t = realloc(b->tids, cap * sizeof *t);
-        if (t) b->tids = t;
-        if (!w || !l || !t) return LK_ERR_NOMEM;
-        b->words_cap = cap;
-    }
-    for (size_t i = 0; i < n_terms; i++) {
-        b->words[i] = terms[i].s;
-        b->lens[i] = terms[i].len;
-    }
-    if ((st = lk_vocab_add_batch(b->terms, b->words, b->lens, n_terms, b->tids, NULL)) != LK_OK)
-        return st;
-    if ((st = grow_terms(b, (size_t)lk_vocab_size(b->terms))) != LK_OK) return st;
-    uint32_t doc = b->n_docs, mark = doc + 1;
-    for (size_t i = 0; i < n_terms; i++) {
-        int32_t tid = b->tids[i];
-        if (b->last_doc[tid] == mark) {
-            b->tr[b->slot[tid]].tf++;
-        } else {
-            b->last_doc[tid] = mark;
-            b->slot[tid] = b->n_tr;
-            b->tr[b->n_tr].term = (uint32_t)tid;
-            b->tr[b->n_tr].doc = doc;
-            b->tr[b->n_tr].tf = 1;
-            b->n_tr++;
+    if ((st = intern_terms(b, terms, n_terms)) != LK_OK) return st;
+    /* tf per distinct term: sort the document's term ids (cache-friendly, unlike per-term
+       arrays indexed by id) and count runs */
+    uint32_t doc = b->n_docs;
+    int32_t *t = b->tids;
+    if (n_terms <= 48) {
+        for (size_t i = 1; i < n_terms; i++) {
+            int32_t v = t[i];
+            size_t j = i;
+            while (j > 0 && t[j - 1] > v) {
+                t[j] = t[j - 1];
+                j--;
+            }
+            t[j] = v;
         }
+    } else {
+        qsort(t, n_terms, sizeof *t, cmp_i32);
+    }
+    for (size_t i = 0; i < n_terms;) {
+        size_t j = i + 1;
+        while (j < n_terms && t[j] == t[i]) j++;
+        b->tr[b->n_tr].term = (uint32_t)t[i];
+        b->tr[b->n_tr].doc = doc;
+        b->tr[b->n_tr].tf = (uint32_t)(j - i);
+        b->n_tr++;
+        i = j;
     }
     b->doclens[doc] = (uint32_t)n_terms;
     b->idoffs[doc + 1] = b->idoffs[doc] + id_len;

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#define N_SLOTS 4
-#define BATCH_DOCS 2048
-#define BATCH_TERM_BYTES ((size_t)4 << 20)
+#define N_SLOTS 8
+#define BATCH_DOCS 256
+#define BATCH_TERM_BYTES ((size_t)1 << 20)
 
 lk_bm25_index_config lk_bm25_index_config_default(void)
 {

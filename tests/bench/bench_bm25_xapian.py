@@ -61,7 +61,11 @@ def search(dbdir, queries, k, runfile, cjk, repeat):
             if not line:
                 continue
             qid, text = line.split("\t", 1)
-            qs.append((qid, qp.parse_query(text, flags)))
+            try:
+                q = qp.parse_query(text, flags)
+            except xapian.QueryParserError:  # e.g. unbalanced quotes: parse as plain terms
+                q = qp.parse_query(text, xapian.QueryParser.FLAG_CJK_NGRAM if cjk else 0)
+            qs.append((qid, q))
     times = []
     for r in range(repeat):
         t0 = time.perf_counter()
