@@ -4,7 +4,8 @@
 usage: bench_bm25_xapian.py index DOCS DBDIR [--cjk]
        bench_bm25_xapian.py search DBDIR QUERIES K RUNFILE [--cjk] [--repeat N]
 Indexing uses TermGenerator without positions and without stemming (title + text, like
-lexkit). Searching parses each query with QueryParser (OR of terms, no stemming) and ranks
+lexkit). Searching parses each query with QueryParser (OR of terms, no stemming; for Chinese
+an OR of the TermGenerator's CJK n-grams of the query, since QueryParser ANDs them) and ranks
 with BM25Weight(k1=1.2, k2=0, k3=1, b=0.75, min_normlen=0.5). Prints one line of JSON with
 timings to stdout.
 """
@@ -51,6 +52,9 @@ def search(dbdir, queries, k, runfile, cjk, repeat):
     flags = xapian.QueryParser.FLAG_DEFAULT
     if cjk:
         flags |= xapian.QueryParser.FLAG_CJK_NGRAM
+    tg = xapian.TermGenerator()
+    if cjk:
+        tg.set_flags(xapian.TermGenerator.FLAG_CJK_NGRAM)
     enq = xapian.Enquire(db)
     enq.set_weighting_scheme(xapian.BM25Weight(1.2, 0, 1, 0.75, 0.5))
     enq.set_docid_order(xapian.Enquire.ASCENDING)
@@ -62,9 +66,14 @@ def search(dbdir, queries, k, runfile, cjk, repeat):
                 continue
             qid, text = line.split("\t", 1)
             try:
+                if cjk:  # QueryParser ANDs a CJK run's n-grams; make it an OR like lexkit
+                    raise xapian.QueryParserError("cjk")
                 q = qp.parse_query(text, flags)
-            except xapian.QueryParserError:  # e.g. unbalanced quotes: parse as plain terms
-                q = qp.parse_query(text, xapian.QueryParser.FLAG_CJK_NGRAM if cjk else 0)
+            except xapian.QueryParserError:  # odd syntax: OR of the TermGenerator's terms
+                doc = xapian.Document()
+                tg.set_document(doc)
+                tg.index_text_without_positions(text)
+                q = xapian.Query(xapian.Query.OP_OR, [t.term for t in doc.termlist()])
             qs.append((qid, q))
     times = []
     for r in range(repeat):
