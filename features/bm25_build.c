@@ -71,6 +71,8 @@ struct lk_bm25_builder {
     size_t *miss_at;         /* their positions in the document */
     uint32_t *hashes;
     int32_t *tids, *miss_ids;
+    size_t *agg;             /* per-document tf aggregation table */
+    size_t agg_cap;
     size_t words_cap;
     int *runs;               /* run file numbers, oldest documents first */
     size_t n_runs, runs_cap, n_spilled;
@@ -283,6 +285,7 @@ void lk_bm25_builder_free(lk_bm25_builder *b)
     free(b->lens);
     free(b->miss_at);
     free(b->miss_ids);
+    free(b->agg);
     free(b->hashes);
     free(b->tcache);
     free(b->tids);
@@ -457,12 +460,6 @@ static lk_status spill(lk_bm25_builder *b, lk_error *err)
 
 /* ---- adding documents --------------------------------------------------------------- */
 
-static int cmp_i32(const void *a, const void *b)
-{
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* b->tids[i] = id of terms[i], through the cache, then the vocabulary in one batch. */
 static lk_status intern_terms(lk_bm25_builder *b, const lk_term *terms, size_t n)
 {
@@ -569,31 +566,31 @@ lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
         return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir, strerror(errno));
 
     if ((st = intern_terms(b, terms, n_terms)) != LK_OK) return st;
-    /* tf per distinct term: sort the document's term ids (cache-friendly, unlike per-term
-       arrays indexed by id) and count runs */
+    /* tf per distinct term: a small open-addressing table over the document's term ids
+       (cache-friendly, unlike per-term arrays indexed by id); triples in first-seen order */
     uint32_t doc = b->n_docs;
-    int32_t *t = b->tids;
-    if (n_terms <= 48) {
-        for (size_t i = 1; i < n_terms; i++) {
-            int32_t v = t[i];
-            size_t j = i;
-            while (j > 0 && t[j - 1] > v) {
-                t[j] = t[j - 1];
-                j--;
-            }
-            t[j] = v;
-        }
-    } else {
-        qsort(t, n_terms, sizeof *t, cmp_i32);
+    size_t cap = 16;
+    while (cap < 2 * n_terms) cap *= 2;
+    if (cap > b->agg_cap) {
+        size_t *slots = realloc(b->agg, cap * sizeof *slots);
+        if (!slots) return LK_ERR_NOMEM;
+        b->agg = slots;
+        b->agg_cap = cap;
     }
-    for (size_t i = 0; i < n_terms;) {
-        size_t j = i + 1;
-        while (j < n_terms && t[j] == t[i]) j++;
-        b->tr[b->n_tr].term = (uint32_t)t[i];
-        b->tr[b->n_tr].doc = doc;
-        b->tr[b->n_tr].tf = (uint32_t)(j - i);
-        b->n_tr++;
-        i = j;
+    size_t *agg = b->agg; /* triple index + 1, 0 = empty */
+    memset(agg, 0, cap * sizeof *agg);
+    for (size_t i = 0; i < n_terms; i++) {
+        uint32_t tid = (uint32_t)b->tids[i];
+        size_t h = (size_t)(tid * 0x9E3779B1u) & (cap - 1);
+        while (agg[h] && b->tr[agg[h] - 1].term != tid) h = (h + 1) & (cap - 1);
+        if (agg[h]) {
+            b->tr[agg[h] - 1].tf++;
+        } else {
+            b->tr[b->n_tr].term = tid;
+            b->tr[b->n_tr].doc = doc;
+            b->tr[b->n_tr].tf = 1;
+            agg[h] = ++b->n_tr;
+        }
     }
     b->doclens[doc] = (uint32_t)n_terms;
     b->idoffs[doc + 1] = b->idoffs[doc] + id_len;

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#define N_SLOTS 8
+#define N_SLOTS 3
 #define BATCH_DOCS 256
 #define BATCH_TERM_BYTES ((size_t)1 << 20)
 

@@ -3,6 +3,7 @@
    non-index directories, duplicate ids, spilled runs (tiny memory limit) giving the same
    file, atomic replacement, and pruned (MaxScore) == exhaustive top-k on a synthetic set. */
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -379,6 +380,65 @@ static void test_pruned_equals_exhaustive(void **state)
     free_synth(s);
 }
 
+typedef struct {
+    const lk_bm25_index *idx;
+    int seed;
+    int mismatches;
+} thread_arg;
+
+/* Search many queries; each result must equal a fresh single-threaded search. */
+static void *search_thread(void *p)
+{
+    thread_arg *a = p;
+    lk_bm25_ws *ws = NULL, *ref = NULL;
+    lk_error err;
+    if (lk_bm25_ws_create(a->idx, &ws) != LK_OK || lk_bm25_ws_create(a->idx, &ref) != LK_OK)
+        abort();
+    lk_bm25_hit mine[10];
+    for (int qi = 0; qi < 200; qi++) {
+        char q[64];
+        snprintf(q, sizeof q, "w%d w%d w%d", (qi * 7 + a->seed) % 50, qi % 13, (qi * 31) % 200);
+        lk_term t[4];
+        size_t nt = split(q, t), n1, n2;
+        lk_bm25_search_opts o = lk_bm25_search_opts_default();
+        o.params.variant = (lk_bm25_variant)(qi % LK_BM25_N_VARIANTS);
+        const lk_bm25_hit *h;
+        if (lk_bm25_search_terms(a->idx, ws, t, nt, &o, &h, &n1, &err) != LK_OK) abort();
+        memcpy(mine, h, n1 * sizeof *h);
+        o.exhaustive = true;
+        if (lk_bm25_search_terms(a->idx, ref, t, nt, &o, &h, &n2, &err) != LK_OK) abort();
+        if (n1 != n2 || memcmp(mine, h, n1 * sizeof *h) != 0) a->mismatches++;
+    }
+    lk_bm25_ws_free(ws);
+    lk_bm25_ws_free(ref);
+    return NULL;
+}
+
+static void test_threads_share_index(void **state)
+{
+    (void)state;
+    synth *s = make_synth(5);
+    char dir[512];
+    lk_test_tmp_path(dir, sizeof dir, "threads.idx");
+    size_t runs;
+    build_synth(dir, s, (size_t)64 << 20, &runs);
+    lk_bm25_index *idx = NULL;
+    lk_error err;
+    assert_int_equal(lk_bm25_index_open(dir, &idx, &err), LK_OK);
+    pthread_t th[4];
+    thread_arg args[4];
+    for (int i = 0; i < 4; i++) {
+        args[i] = (thread_arg){idx, i, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, search_thread, &args[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(args[i].mismatches, 0);
+    }
+    lk_bm25_index_free(idx);
+    free_synth(s);
+}
+
 static void test_replace_existing(void **state)
 {
     (void)state;
@@ -415,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_duplicate_and_bad_ids),
         cmocka_unit_test(test_runs_same_file),
         cmocka_unit_test(test_pruned_equals_exhaustive),
+        cmocka_unit_test(test_threads_share_index),
         cmocka_unit_test(test_replace_existing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,12 +7,13 @@
 # Env: LEXKIT, SHARED (set by `make bench`); BENCH_TMP (default /tmp/lk-bench-bm25) keeps the
 # generated en-wiki collection between runs; BM25_SKIP_WIKI=1 skips the large collection.
 set -eu
-L=${LEXKIT:?}
 S=${SHARED:?}
 PY=/usr/bin/python3
 HERE=$(cd "$(dirname "$0")" && pwd)
 W=${BENCH_TMP:-/tmp/lk-bench-bm25}
 mkdir -p "$W"
+cp "${LEXKIT:?}" "$W/lexkit"   # a rebuild during the run must not change the binary
+L=$W/lexkit
 R=$S/corpora/retrieval
 MIN_QUERIES=2000   # query files are repeated up to this many queries for timing
 
@@ -99,6 +100,13 @@ if [ "${BM25_SKIP_WIKI:-0}" != 1 ]; then
     $PY "$HERE/bench_bm25_data.py" "$S/corpora/embeddings/text/en-wiki.txt.xz" "$W/wiki.jsonl" "$W/wiki-q.tsv" 1000
   fi
   bench_collection en-wiki "$W/wiki.jsonl" "$W/wiki-q.tsv" "" en
+  # both cores: the same build with one thread (read+analyze+invert in turn) and two
+  for t in 1 2 1 2; do
+    /usr/bin/time -f "%e" -o "$W/time" "$L" index --input "$W/wiki.jsonl" --index "$W/wiki-t.idx" --threads $t --stats 2> "$W/stats"
+    echo "$t $(cat "$W/time") $(sed -n 's/.*analysis busy \([0-9.]*\) s, inversion busy \([0-9.]*\) s/\1 \2/p' "$W/stats")"
+  done > "$W/threads.txt"
+  THREADS=$(awk '{w[$1] = w[$1] " " $2; a[$1] = $3; v[$1] = $4}
+    END {printf "en-wiki build wall s, --threads 1:%s; --threads 2:%s (last run: analysis busy %s s, inversion busy %s s)", w[1], w[2], a[2], v[2]}' "$W/threads.txt")
 fi
 
 # independent reimplementation of every variant on cranfield (lexkit's tokenization)
@@ -123,4 +131,5 @@ printf '%s\n' "${EFF[@]}"
 echo
 echo "Speed, lexkit vs xapian (ratios lexkit/xapian; CPU ratio xapian/lexkit):"
 printf '%s\n' "${SPEED[@]}"
+[ -z "${THREADS:-}" ] || echo "$THREADS"
 exit $check_fail
