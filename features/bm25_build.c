@@ -357,7 +357,7 @@ static lk_status sort_run(const lk_bm25_builder *b, sorted_run *r)
             k++;
         }
     r->n_terms = k;
-    qsort(r->terms, k, sizeof *r->terms, cmp_term_ref);
+    if (k > 1) qsort(r->terms, k, sizeof *r->terms, cmp_term_ref);
     size_t off = 0;
     for (size_t i = 0; i < k; i++) {
         size_t c = pos[r->terms[i].tid];
@@ -821,6 +821,7 @@ typedef struct {
 
 static lk_status cw_put(crc_writer *w, const void *buf, size_t n, lk_error *err)
 {
+    if (n == 0) return LK_OK;
     w->crc = lk_crc32(w->crc, buf, n);
     return lk_fwrite_all(w->fp, buf, n, w->path, err);
 }

@@ -422,7 +422,7 @@ static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_te
         int64_t t = find_term(x, terms[i].s, terms[i].len);
         if (t >= 0) ws->tids[n++] = (uint64_t)t;
     }
-    qsort(ws->tids, n, sizeof *ws->tids, cmp_u64);
+    if (n > 1) qsort(ws->tids, n, sizeof *ws->tids, cmp_u64);
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (i == 0 || ws->tids[i] != ws->tids[i - 1]) m++;
@@ -646,6 +646,7 @@ lk_status lk_bm25_search_terms(const lk_bm25_index *idx, lk_bm25_ws *ws, const l
     }
     ws->heap_cap = k;
     ws->heap_n = 0;
+    *hits = ws->heap; /* valid (empty) even when nothing matches */
     size_t m = 0;
     st = prepare_terms(ws, terms, n_terms, &opts->params, &m);
     if (st == LK_ERR_FORMAT) return lk_error_set(err, st, "corrupt index (postings)");

@@ -172,7 +172,7 @@ static lk_status eval_query(const entry *q, size_t nq, const entry *r, size_t nr
     double *ideal = malloc((nq + 1) * sizeof *ideal);
     if (!ideal) return LK_ERR_NOMEM;
     for (size_t i = 0; i < nq; i++) ideal[i] = q[i].score > 0 ? q[i].score : 0;
-    qsort(ideal, nq, sizeof *ideal, cmp_desc);
+    if (nq > 1) qsort(ideal, nq, sizeof *ideal, cmp_desc);
     double idcg = 0, dcg = 0, ap = 0, rr = 0;
     for (size_t i = 0; i < nq && i < NDCG_CUT; i++) idcg += ideal[i] / log2((double)i + 2);
     free(ideal);
@@ -201,7 +201,7 @@ static lk_status eval_query(const entry *q, size_t nq, const entry *r, size_t nr
 /* A document listed twice for one query is an error (as in trec_eval). */
 static lk_status check_duplicates(entry *run, size_t n, const char *path, lk_error *err)
 {
-    qsort(run, n, sizeof *run, cmp_qid_doc);
+    if (n > 1) qsort(run, n, sizeof *run, cmp_qid_doc);
     for (size_t i = 1; i < n; i++)
         if (cmp_qid_doc(&run[i - 1], &run[i]) == 0) {
             const entry *a = &run[i - 1], *b = &run[i];
@@ -228,8 +228,8 @@ lk_status lk_ireval_files(const char *qrels_path, const char *run_path, lk_ireva
     if (st == LK_OK) st = read_table(run_path, true, &run, err);
     if (st == LK_OK) st = check_duplicates(run.e, run.n, run_path, err);
     if (st != LK_OK) goto done;
-    qsort(qr.e, qr.n, sizeof *qr.e, cmp_qid_doc);
-    qsort(run.e, run.n, sizeof *run.e, cmp_run);
+    if (qr.n > 1) qsort(qr.e, qr.n, sizeof *qr.e, cmp_qid_doc);
+    if (run.n > 1) qsort(run.e, run.n, sizeof *run.e, cmp_run);
     for (size_t i = 1; i < qr.n; i++)
         if (cmp_qid_doc(&qr.e[i - 1], &qr.e[i]) == 0) {
             st = lk_error_at(err, qrels_path, qr.e[i].line, 0,
