@@ -114,7 +114,7 @@ static int lk_cmd_search(int argc, char **argv)
     if (st != LK_OK) return lk_cli_usage_error(CMD, "%s", err.msg);
     lk_bm25_index *idx = NULL;
     lk_atomic_file *af = NULL;
-    lk_bm25_run_stats rs = {0, 0.0};
+    lk_bm25_run_stats rs = {0, 0.0, 0.0};
     st = lk_bm25_index_open(o.index, &idx, &err);
     bool to_stdout = !o.output || strcmp(o.output, "-") == 0;
     if (st == LK_OK && !to_stdout) st = lk_atomic_open(o.output, &af, &err);
@@ -131,8 +131,9 @@ static int lk_cmd_search(int argc, char **argv)
     lk_bm25_index_free(idx);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     if (o.timing)
-        fprintf(stderr, "searched %zu queries in %.6f s (%.1f queries/s)\n", rs.n_queries,
-                rs.seconds, rs.seconds > 0 ? (double)rs.n_queries / rs.seconds : 0.0);
+        fprintf(stderr, "searched %zu queries in %.6f s (%.1f queries/s; CPU %.6f s, %.1f queries/s)\n",
+                rs.n_queries, rs.seconds, rs.seconds > 0 ? (double)rs.n_queries / rs.seconds : 0.0,
+                rs.cpu_seconds, rs.cpu_seconds > 0 ? (double)rs.n_queries / rs.cpu_seconds : 0.0);
     return LK_EXIT_OK;
 }
 

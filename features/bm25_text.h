@@ -58,7 +58,8 @@ bool lk_bm25_format_parse(const char *name, lk_bm25_format *out);
 
 typedef struct {
     size_t n_queries;
-    double seconds; /* time spent analyzing and searching (output excluded) */
+    double seconds;     /* wall time spent analyzing and searching (output excluded) */
+    double cpu_seconds; /* process CPU time of the same */
 } lk_bm25_run_stats;
 
 /* Run one query (`query`, qid "q") or every `qid<TAB>text` line of `queries_path` and

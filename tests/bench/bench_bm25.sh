@@ -31,7 +31,7 @@ lk_build() { # docs index lang
   echo "$(echo $rates | tr ' ' '\n' | median) $(echo $cpus | tr ' ' '\n' | median)"
 }
 
-# lexkit queries/s: median of 3 runs of the (repeated) query file
+# lexkit queries/s: "wall cpu", medians of 3 runs of the (repeated) query file
 lk_qps() { # index queries k
   local q=$2 n
   n=$(grep -c . "$q")
@@ -42,13 +42,14 @@ lk_qps() { # index queries k
   fi
   for i in 1 2 3; do
     "$L" search --index "$1" --queries "$q" --k "$3" --timing 2>&1 > /dev/null |
-      sed -n 's/.*(\([0-9.]*\) queries\/s).*/\1/p'
-  done | median
+      sed -n 's/.*(\([0-9.]*\) queries\/s; CPU [0-9.]* s, \([0-9.]*\) queries\/s).*/\1 \2/p'
+  done > "$W/qps.txt"
+  echo "$(cut -d' ' -f1 "$W/qps.txt" | median) $(cut -d' ' -f2 "$W/qps.txt" | median)"
 }
 
-xap_qps() { # db queries k run cjk
+xap_qps() { # db queries k run cjk -> "wall cpu"
   $PY "$HERE/bench_bm25_xapian.py" search "$1" "$2" "$3" "$4" $5 --repeat 3 |
-    $PY -c 'import json,sys; print("%.1f" % json.load(sys.stdin)["qps"])'
+    $PY -c 'import json,sys; j = json.load(sys.stdin); print("%.1f %.1f" % (j["qps"], j["cpu_qps"]))'
 }
 
 evals() { # qrels run -> "MAP nDCG P10 R100 MRR"
@@ -76,17 +77,19 @@ bench_collection() { # name docs queries qrels lang
   "$L" search --index "$idx" --queries "$queries" --k 1000 > "$W/$name.lk.run"
   "$L" search --index "$idx" --queries "$queries" --k 1000 --exhaustive > "$W/$name.lk.ex.run"
   if cmp -s "$W/$name.lk.run" "$W/$name.lk.ex.run"; then same=yes; else same=NO; check_fail=1; fi
-  local q10 q1000 x10 x1000
-  q10=$(lk_qps "$idx" "$queries" 10); q1000=$(lk_qps "$idx" "$queries" 1000)
-  x10=$(xap_qps "$xap" "$queries" 10 "$W/$name.xap10.run" "$cjk")
-  x1000=$(xap_qps "$xap" "$queries" 1000 "$W/$name.xap.run" "$cjk")
+  local q10 q1000 x10 x1000 q10c q1000c x10c x1000c
+  read -r q10 q10c < <(lk_qps "$idx" "$queries" 10)
+  read -r x10 x10c < <(xap_qps "$xap" "$queries" 10 "$W/$name.xap10.run" "$cjk")
+  read -r q1000 q1000c < <(lk_qps "$idx" "$queries" 1000)
+  read -r x1000 x1000c < <(xap_qps "$xap" "$queries" 1000 "$W/$name.xap.run" "$cjk")
   if [ -n "$qrels" ]; then
     EFF+=("$(printf '%-12s lexkit %s| xapian %s' "$name" "$(evals "$qrels" "$W/$name.lk.run")" "$(evals "$qrels" "$W/$name.xap.run")")")
   fi
-  SPEED+=("$(printf '%-12s build MB/s %s vs %s (%s; CPU s %s vs %s: %s) | size MB %.1f vs %.1f | top-10 q/s %s vs %s (%s) | top-1000 q/s %s vs %s (%s) | pruned==exhaustive top-1000: %s' \
+  SPEED+=("$(printf '%-12s build MB/s %s vs %s (%s; CPU s %s vs %s: %s) | size MB %.1f vs %.1f | top-10 q/s %s vs %s (%s; CPU %s vs %s: %s) | top-1000 q/s %s vs %s (%s; CPU %s vs %s: %s) | pruned==exhaustive top-1000: %s' \
     "$name" "$lk_mbps" "$xap_mbps" "$(ratio "$lk_mbps" "$xap_mbps")" "$lk_cpu" "$xap_cpu" "$(ratio "$xap_cpu" "$lk_cpu")" \
     "$(awk -v b="$lk_bytes" 'BEGIN{print b/1e6}')" "$(awk -v b="$xap_bytes" 'BEGIN{print b/1e6}')" \
-    "$q10" "$x10" "$(ratio "$q10" "$x10")" "$q1000" "$x1000" "$(ratio "$q1000" "$x1000")" "$same")")
+    "$q10" "$x10" "$(ratio "$q10" "$x10")" "$q10c" "$x10c" "$(ratio "$q10c" "$x10c")" \
+    "$q1000" "$x1000" "$(ratio "$q1000" "$x1000")" "$q1000c" "$x1000c" "$(ratio "$q1000c" "$x1000c")" "$same")")
   echo "${SPEED[-1]}"
 }
 

@@ -1,0 +1,143 @@
+/* cmd_tokenize.c: `lexkit tokenize`: one input line -> one line of space-separated tokens. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apps/cli.h"
+#include "text/fileio.h"
+#include "text/tokenize.h"
+
+#define CMD "tokenize"
+
+static void help(FILE *out)
+{
+    fprintf(out,
+            "usage: lexkit tokenize [--input FILE] [--output FILE] [--lang auto|en|zh] [--lower]\n"
+            "                       [--tokenizer lexkit|sklearn|space] [--no-nfkc] [--model TAGGER]\n"
+            "Tokenize each input line into one output line of space-separated tokens.\n"
+            "  --input FILE      text to read (default: standard input)\n"
+            "  --output FILE     where to write, atomically (default: standard output)\n"
+            "  --lang L          auto, en or zh (Han characters are one token each without --model)\n"
+            "  --lower           case-fold the tokens\n"
+            "  --tokenizer T     lexkit (default), sklearn ((?u)\\b\\w\\w+\\b on lowercased text),\n"
+            "                    space (split on white space only)\n"
+            "  --no-nfkc         don't NFKC-normalize (full-width forms stay as they are)\n"
+            "  --model TAGGER    Chinese word segmentation model (not supported by this build yet)\n");
+}
+
+typedef struct {
+    const char *input, *output, *lang, *model;
+    lk_tokenizer_config tok;
+} opts;
+
+/* Parse argv into o; returns -1 to go on, else an exit status. */
+static int parse(int argc, char **argv, opts *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *val = NULL;
+        char name[32];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            help(stdout);
+            return LK_EXIT_OK;
+        }
+        if (strncmp(a, "--", 2) != 0) return lk_cli_usage_error(CMD, "unexpected argument '%s'", a);
+        const char *eq = strchr(a, '=');
+        size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+        if (nlen >= sizeof name) return lk_cli_usage_error(CMD, "unknown option '%s'", a);
+        memcpy(name, a, nlen);
+        name[nlen] = '\0';
+        bool flag = strcmp(name, "--lower") == 0 || strcmp(name, "--no-nfkc") == 0;
+        if (flag) {
+            if (eq) return lk_cli_usage_error(CMD, "%s takes no value", name);
+            if (name[2] == 'l') o->tok.lower = true;
+            else o->tok.nfkc = false;
+            continue;
+        }
+        if (strcmp(name, "--input") && strcmp(name, "--output") && strcmp(name, "--lang") &&
+            strcmp(name, "--tokenizer") && strcmp(name, "--model"))
+            return lk_cli_usage_error(CMD, "unknown option '%s'", name);
+        if (eq) val = eq + 1;
+        else if (i + 1 < argc) val = argv[++i];
+        else return lk_cli_usage_error(CMD, "%s needs a value", name);
+        if (strcmp(name, "--input") == 0) o->input = val;
+        else if (strcmp(name, "--output") == 0) o->output = val;
+        else if (strcmp(name, "--model") == 0) o->model = val;
+        else if (strcmp(name, "--lang") == 0) {
+            if (strcmp(val, "auto") && strcmp(val, "en") && strcmp(val, "zh"))
+                return lk_cli_usage_error(CMD, "--lang must be auto, en or zh, not '%s'", val);
+            o->lang = val;
+        } else if (strcmp(val, "lexkit") == 0) o->tok.mode = LK_TOKMODE_LEXKIT;
+        else if (strcmp(val, "sklearn") == 0) o->tok.mode = LK_TOKMODE_SKLEARN;
+        else if (strcmp(val, "space") == 0) o->tok.mode = LK_TOKMODE_SPACE;
+        else return lk_cli_usage_error(CMD, "--tokenizer must be lexkit, sklearn or space, not '%s'", val);
+    }
+    return -1;
+}
+
+/* Tokenize every line of r into fp; each output line is assembled in *buf (one fwrite). */
+static lk_status run_lines(lk_line_reader *r, lk_tokenizer *t, FILE *fp, char **buf,
+                           size_t *cap, lk_error *err)
+{
+    const char *line;
+    size_t len;
+    bool got;
+    lk_status st;
+    while ((st = lk_line_reader_next(r, &line, &len, &got, err)) == LK_OK && got) {
+        const lk_token *toks;
+        size_t n, out = 0;
+        st = lk_tokenize(t, line, len, &toks, &n, err);
+        if (st != LK_OK) {
+            lk_error_prefix(err, "%s:%lld:", lk_line_reader_path(r),
+                            (long long)lk_line_reader_lineno(r));
+            return st;
+        }
+        for (size_t k = 0; k < n; k++) {
+            if ((st = lk_grow((void **)buf, cap, out + toks[k].text_len + 2, 1)) != LK_OK)
+                return lk_error_set(err, st, "out of memory");
+            if (k) (*buf)[out++] = ' ';
+            memcpy(*buf + out, toks[k].text, toks[k].text_len);
+            out += toks[k].text_len;
+        }
+        if ((st = lk_grow((void **)buf, cap, out + 1, 1)) != LK_OK)
+            return lk_error_set(err, st, "out of memory");
+        (*buf)[out++] = '\n';
+        if ((st = lk_fwrite_all(fp, *buf, out, "output", err)) != LK_OK) return st;
+    }
+    return st;
+}
+
+static int lk_cmd_tokenize(int argc, char **argv)
+{
+    opts o = {NULL, NULL, "auto", NULL, lk_tokenizer_config_default()};
+    int rc = parse(argc, argv, &o);
+    if (rc >= 0) return rc;
+    lk_error err;
+    lk_error_clear(&err);
+    if (o.model) {
+        fprintf(stderr, "lexkit " CMD ": --model: tagger models are not supported by this build yet\n");
+        return LK_EXIT_FAIL;
+    }
+    lk_tokenizer *t = NULL;
+    lk_line_reader *r = NULL;
+    lk_atomic_file *af = NULL;
+    lk_status st = lk_tokenizer_create(&o.tok, &t);
+    if (st == LK_OK) st = lk_line_reader_open(o.input, &r, &err);
+    bool to_stdout = !o.output || strcmp(o.output, "-") == 0;
+    if (st == LK_OK && !to_stdout) st = lk_atomic_open(o.output, &af, &err);
+    char *buf = NULL;
+    size_t cap = 0;
+    if (st == LK_OK) st = run_lines(r, t, af ? lk_atomic_fp(af) : stdout, &buf, &cap, &err);
+    free(buf);
+    if (st == LK_OK && af) {
+        st = lk_atomic_commit(af, &err);
+        af = NULL;
+    }
+    if (st == LK_OK && to_stdout && fflush(stdout) != 0)
+        st = lk_error_set(&err, LK_ERR_IO, "standard output: write error");
+    lk_atomic_abort(af);
+    lk_line_reader_free(r);
+    lk_tokenizer_free(t);
+    return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(CMD, st, &err);
+}
+
+const lk_command lk_cmd_def_tokenize = {"tokenize", lk_cmd_tokenize, "split text lines into tokens"};
