@@ -258,6 +258,7 @@ lk_bm25_search_opts lk_bm25_search_opts_default(void)
 
 #define WINDOW_BITS 12
 #define WINDOW ((uint32_t)1 << WINDOW_BITS) /* documents per MaxScore accumulation window */
+#define WINDOW_MIN 128u                        /* the first window; sizes double up to WINDOW */
 
 typedef struct {
     uint64_t term;  /* dictionary index */
@@ -565,13 +566,15 @@ static lk_status search_maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params 
     uint64_t *bits = ws->wbits;
     double theta = threshold(ws);
     size_t ne = first_nonessential(ws, m, theta); /* terms ord[0..ne) are essential */
+    uint32_t wsize = WINDOW_MIN;
     for (;;) {
         uint32_t d0 = LK_DOC_END;
         for (size_t i = 0; i < ne; i++)
             if (qt[ord[i]].cur.doc < d0) d0 = qt[ord[i]].cur.doc;
         if (d0 == LK_DOC_END) break;
-        uint32_t base = d0 & ~(WINDOW - 1);
-        uint32_t end = base + WINDOW < base ? LK_DOC_END : base + WINDOW;
+        /* windows start small, so a k-th score (and non-essential terms) is found early */
+        uint32_t base = d0, end = base + wsize < base ? LK_DOC_END : base + wsize;
+        if (wsize < WINDOW) wsize *= 2;
         for (size_t i = 0; i < ne; i++) {
             qterm *q = &qt[ord[i]];
             const double w = q->weight;
@@ -582,7 +585,7 @@ static lk_status search_maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params 
             }
         }
         const double ne_bound = ws->rest[ne];
-        for (uint32_t wi = 0; wi < WINDOW / 64; wi++) {
+        for (uint32_t wi = 0; wi < WINDOW / 64 && wi * 64 < end - base; wi++) {
             uint64_t word = bits[wi];
             bits[wi] = 0;
             while (word) {
