@@ -14,9 +14,9 @@ static void help(FILE *out)
     fprintf(out,
             "usage: lexkit index --input DOCS --index DIR [--lang auto|en|zh] [--stem]\n"
             "                    [--stopwords FILE] [--format jsonl|text] [--mem-limit MB]\n"
-            "                    [--threads 1|2] [--progress] [--quiet] [--stats]\n"
+            "                    [--threads 1|2] [--add] [--progress] [--quiet] [--stats]\n"
             "Build an on-disk BM25 index (DIR/index.lkbx); an existing index in DIR is replaced\n"
-            "atomically, and only when the new one is complete.\n"
+            "atomically, and only when the new one is complete. --add appends DOCS to it.\n"
             "  --input DOCS      JSON Lines {\"id\", \"title\", \"text\"} (default: standard input)\n"
             "  --lang L          auto (default) or zh: Han unigrams + bigrams; en: unigrams only\n"
             "  --stem            Snowball English stemming\n"
@@ -29,14 +29,14 @@ static void help(FILE *out)
 
 typedef struct {
     const char *input, *index, *stopwords;
-    bool progress, quiet, stats;
+    bool progress, quiet, stats, lang_set;
     lk_bm25_index_config cfg;
 } opts;
 
 static bool is_flag(const char *n)
 {
     return !strcmp(n, "--stem") || !strcmp(n, "--progress") || !strcmp(n, "--quiet") ||
-           !strcmp(n, "--stats");
+           !strcmp(n, "--stats") || !strcmp(n, "--add");
 }
 
 static int set_opt(opts *o, const char *name, const char *val)
@@ -48,6 +48,7 @@ static int set_opt(opts *o, const char *name, const char *val)
     else if (!strcmp(name, "--lang")) {
         if (!lk_lang_parse(val, &o->cfg.analyzer.lang))
             return lk_cli_usage_error(CMD, "--lang must be auto, en or zh, not '%s'", val);
+        o->lang_set = true;
     } else if (!strcmp(name, "--format")) {
         if (!strcmp(val, "jsonl")) o->cfg.format = LK_DOCS_JSONL;
         else if (!strcmp(val, "text")) o->cfg.format = LK_DOCS_TEXT;
@@ -91,6 +92,7 @@ static int parse(int argc, char **argv, opts *o)
             if (!strcmp(name, "--stem")) o->cfg.analyzer.stem = true;
             else if (!strcmp(name, "--progress")) o->progress = true;
             else if (!strcmp(name, "--quiet")) o->quiet = true;
+            else if (!strcmp(name, "--add")) o->cfg.add = true;
             else o->stats = true;
             continue;
         }
@@ -101,6 +103,8 @@ static int parse(int argc, char **argv, opts *o)
         if (rc >= 0) return rc;
     }
     if (!o->index) return lk_cli_usage_error(CMD, "--index DIR is required");
+    if (o->cfg.add && (o->stopwords || o->cfg.analyzer.stem || o->lang_set))
+        return lk_cli_usage_error(CMD, "--add uses the index's analyzer: no --lang/--stem/--stopwords");
     return -1;
 }
 

@@ -172,6 +172,46 @@ fail:
     return st;
 }
 
+/* Keep the documents of base: ids (count 0 marks "already in the index"), lengths. */
+static lk_status keep_base_docs(lk_bm25_builder *b, lk_error *err)
+{
+    const lk_bm25_index *x = b->base;
+    uint32_t n = lk_bm25_index_n_docs(x);
+    lk_status st;
+    void *p = b->doclens;
+    if ((st = lk_grow(&p, &b->doclens_cap, (size_t)n + 1, sizeof *b->doclens)) != LK_OK) return st;
+    b->doclens = p;
+    p = b->idoffs;
+    if ((st = lk_grow(&p, &b->idoffs_cap, (size_t)n + 2, sizeof *b->idoffs)) != LK_OK) return st;
+    b->idoffs = p;
+    for (uint32_t d = 0; d < n; d++) {
+        size_t len;
+        const char *id = lk_bm25_index_doc_id(x, d, &len);
+        if ((st = lk_vocab_add_count(b->ids, id, len, 0, NULL)) != LK_OK) return st;
+        if (fwrite(id, 1, len, b->ids_fp) != len)
+            return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir, strerror(errno));
+        b->doclens[d] = lk_bm25_index_doc_len(x, d);
+        b->total_len += b->doclens[d];
+        b->idoffs[d + 1] = b->idoffs[d] + len;
+    }
+    b->n_docs = n;
+    return LK_OK;
+}
+
+lk_status lk_bm25_builder_create_add(const char *dir, const lk_bm25_index *base,
+                                     const lk_bm25_build_config *cfg, lk_bm25_builder **out,
+                                     lk_error *err)
+{
+    lk_status st = lk_bm25_builder_create(dir, cfg, out, err);
+    if (st != LK_OK) return st;
+    (*out)->base = base;
+    if ((st = keep_base_docs(*out, err)) != LK_OK) {
+        lk_bm25_builder_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
 void lk_bm25_builder_free(lk_bm25_builder *b)
 {
     if (!b) return;
@@ -263,6 +303,10 @@ static lk_status check_doc_id(lk_bm25_builder *b, const char *id, size_t id_len,
                                "document id \"%.*s\" contains whitespace or a control character",
                                (int)(id_len > 100 ? 100 : id_len), id);
     int32_t prev = lk_vocab_find(b->ids, id, id_len);
+    if (prev != LK_ID_NONE && lk_vocab_count(b->ids, prev) == 0)
+        return lk_error_at(err, where, line, 0,
+                           "duplicate document id \"%.*s\" (already in the index)",
+                           (int)(id_len > 100 ? 100 : id_len), id);
     if (prev != LK_ID_NONE)
         return lk_error_at(err, where, line, 0,
                            "duplicate document id \"%.*s\" (first used at line %lld)",

@@ -39,6 +39,7 @@ static inline uint32_t lk_bm25__term_hash(const char *s, size_t n)
 }
 
 struct lk_bm25_builder {
+    const lk_bm25_index *base; /* documents kept from an existing index (borrowed), or NULL */
     char *dir, *tmpdir;
     lk_bm25_build_config cfg;
     char *settings;

@@ -245,6 +245,15 @@ static void term_postings(const lk_bm25_index *x, uint64_t t, const unsigned cha
     *df = lk_get_u32(e + 16);
 }
 
+void lk_bm25__index_term(const lk_bm25_index *x, uint64_t t, const char **s, size_t *len,
+                         const unsigned char **post, size_t *post_len, uint32_t *df)
+{
+    const unsigned char *e = x->dict + t * DICT_ENTRY;
+    *s = (const char *)x->termblob + lk_get_u64(e);
+    *len = lk_get_u32(e + 20);
+    term_postings(x, t, post, post_len, df);
+}
+
 /* ---- searching ------------------------------------------------------------------------------ */
 
 lk_bm25_search_opts lk_bm25_search_opts_default(void)

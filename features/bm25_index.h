@@ -46,6 +46,14 @@ typedef struct lk_bm25_builder lk_bm25_builder;
 lk_status lk_bm25_builder_create(const char *dir, const lk_bm25_build_config *cfg,
                                  lk_bm25_builder **out, lk_error *err);
 
+/* As lk_bm25_builder_create, keeping the documents of `base` (the open index of `dir`; it
+   must stay open until finish/free): they come first, with their ids, lengths and postings,
+   and documents added after them are appended, so the result equals a build from all the
+   documents in that order. cfg->settings should be base's (lk_bm25_index_settings). */
+lk_status lk_bm25_builder_create_add(const char *dir, const lk_bm25_index *base,
+                                     const lk_bm25_build_config *cfg, lk_bm25_builder **out,
+                                     lk_error *err);
+
 /* Add one document: its id (unique; a duplicate gives LK_ERR_PARSE naming both lines when
    `line` > 0, where `path` is used in the message) and its analyzed terms in order (the
    document length is n_terms). */

@@ -33,4 +33,13 @@ enum {
 #define META_BYTES (META_N_FIELDS * 8u)
 #define DICT_ENTRY 24u
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include "features/bm25_index.h"
+
+/* Term t (< n_terms) of an open index: its bytes, postings bytes and df (borrowed). */
+void lk_bm25__index_term(const lk_bm25_index *x, uint64_t t, const char **s, size_t *len,
+                         const unsigned char **post, size_t *post_len, uint32_t *df);
+
 #endif

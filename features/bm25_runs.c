@@ -218,6 +218,8 @@ typedef struct {
     char *path;
     const sorted_run *mem;  /* memory source */
     size_t mem_i;
+    const lk_bm25_index *base; /* an existing index's terms and postings */
+    uint64_t base_i;
     bool done;
     char *term;             /* current term (file source buffer) */
     const char *cur;        /* current term bytes */
@@ -242,8 +244,43 @@ static bool get_varint(FILE *fp, uint64_t *v)
     return false;
 }
 
+/* Next term of a base-index source: decode its postings into the source's buffers. */
+static lk_status base_next(run_src *s, lk_error *err)
+{
+    if (s->base_i >= lk_bm25_index_n_terms(s->base)) {
+        s->done = true;
+        return LK_OK;
+    }
+    const unsigned char *post;
+    size_t plen;
+    uint32_t df;
+    lk_bm25__index_term(s->base, s->base_i++, &s->cur, &s->term_len, &post, &plen, &df);
+    if (df > s->cap) {
+        size_t cap = s->cap;
+        void *p = s->docs;
+        if (lk_grow(&p, &cap, df, sizeof *s->docs) != LK_OK) return LK_ERR_NOMEM;
+        s->docs = p;
+        p = s->tfs;
+        if (lk_grow(&p, &s->cap, df, sizeof *s->tfs) != LK_OK) return LK_ERR_NOMEM;
+        s->tfs = p;
+    }
+    lk_postings_cursor c;
+    size_t n = 0;
+    lk_postings_cursor_init(&c, post, plen, df, lk_bm25_index_n_docs(s->base));
+    for (; c.doc != LK_DOC_END && n < df; lk_postings_next(&c), n++) {
+        s->docs[n] = c.doc;
+        s->tfs[n] = c.tf;
+    }
+    if (c.bad || n != df) return lk_error_set(err, LK_ERR_FORMAT, "corrupt index (postings)");
+    s->cdocs = s->docs;
+    s->ctfs = s->tfs;
+    s->n = n;
+    return LK_OK;
+}
+
 static lk_status src_next(run_src *s, lk_error *err)
 {
+    if (s->base) return base_next(s, err);
     if (s->mem) {
         if (s->mem_i >= s->mem->n_terms) {
             s->done = true;
@@ -552,17 +589,17 @@ lk_status lk_bm25__write_index(lk_bm25_builder *b, const char *index_path, lk_er
     if (!post_path) return LK_ERR_NOMEM;
     if (b->n_runs > 0 && b->n_tr > 0 && (st = lk_bm25__spill(b, err)) != LK_OK) goto done;
     if ((st = reduce_runs(b, err)) != LK_OK) goto done;
-    if (!(src = calloc(b->n_runs + 1, sizeof *src))) {
+    if (!(src = calloc(b->n_runs + 2, sizeof *src))) {
         st = LK_ERR_NOMEM;
         goto done;
     }
+    if (b->base) src[n_src++].base = b->base; /* the oldest documents first */
     if (b->n_runs == 0) {
         if ((st = sort_run(b, &mem)) != LK_OK) goto done;
-        src[0].mem = &mem;
-        n_src = 1;
+        src[n_src++].mem = &mem;
     }
-    for (; n_src < b->n_runs; n_src++)
-        if ((st = open_run_src(b, b->runs[n_src], &src[n_src], err)) != LK_OK) goto done;
+    for (size_t r = 0; r < b->n_runs; r++, n_src++)
+        if ((st = open_run_src(b, b->runs[r], &src[n_src], err)) != LK_OK) goto done;
     if (!(k.post_fp = fopen(post_path, "w+b"))) {
         st = lk_error_set(err, LK_ERR_IO, "%s: %s", post_path, strerror(errno));
         goto done;

@@ -25,6 +25,7 @@ lk_bm25_index_config lk_bm25_index_config_default(void)
     c.build = lk_bm25_build_config_default();
     c.format = LK_DOCS_JSONL;
     c.threads = 2;
+    c.add = false;
     return c;
 }
 
@@ -285,18 +286,30 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
     pl.log = cfg->build.log;
     pl.log_user = cfg->build.log_user;
     lk_bm25_builder *bld = NULL;
-    lk_status st = lk_analyzer_create(&cfg->analyzer, &pl.an, err);
-    if (st != LK_OK) return st;
+    lk_bm25_index *base = NULL;
+    lk_status st;
+    if (cfg->add) { /* keep the index's documents and analyzer */
+        if ((st = lk_bm25_index_open(index_dir, &base, err)) != LK_OK) return st;
+        st = lk_bm25_index_analyzer(base, &pl.an, err);
+    } else {
+        st = lk_analyzer_create(&cfg->analyzer, &pl.an, err);
+    }
+    if (st != LK_OK) {
+        lk_bm25_index_free(base);
+        return st;
+    }
     if ((st = lk_docs_open(docs_path, cfg->format, &pl.docs, err)) != LK_OK) {
         lk_analyzer_free(pl.an);
+        lk_bm25_index_free(base);
         return st;
     }
     lk_bm25_build_config bc = cfg->build;
     bc.settings = lk_analyzer_settings(pl.an, &bc.settings_len);
     pthread_mutex_init(&pl.mu, NULL);
     pthread_cond_init(&pl.cv, NULL);
-    if ((st = lk_bm25_builder_create(index_dir, &bc, &bld, err)) == LK_OK)
-        st = run_pipeline(&pl, bld, cfg->threads, stats, err);
+    st = base ? lk_bm25_builder_create_add(index_dir, base, &bc, &bld, err)
+              : lk_bm25_builder_create(index_dir, &bc, &bld, err);
+    if (st == LK_OK) st = run_pipeline(&pl, bld, cfg->threads, stats, err);
     stats->bytes = lk_docs_offset(pl.docs);
     if (st == LK_OK) {
         st = lk_bm25_builder_finish(bld, err);
@@ -308,6 +321,7 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
     for (int i = 0; i < N_SLOTS; i++) batch_free(&pl.slots[i]);
     lk_docs_free(pl.docs);
     lk_analyzer_free(pl.an);
+    lk_bm25_index_free(base); /* after finish: the new index no longer needs it */
     stats->total_seconds = now_s() - t0;
     return st;
 }

@@ -19,6 +19,8 @@ typedef struct {
     lk_bm25_build_config build; /* build.settings is filled in from the analyzer */
     lk_docs_format format;      /* default JSONL */
     int threads;                /* 1: one thread; 2 (default): analysis and inversion overlap */
+    bool add;                   /* append to the existing index in index_dir (its analyzer
+                                   settings are used; `analyzer` is ignored) */
 } lk_bm25_index_config;
 
 lk_bm25_index_config lk_bm25_index_config_default(void);
@@ -32,7 +34,7 @@ typedef struct {
 } lk_bm25_build_stats;
 
 /* Index the documents of `docs_path` ("-" = stdin) into directory `index_dir` (replaced
-   atomically; see lk_bm25_builder_finish). Each document's title and text are indexed
+   atomically; see lk_bm25_builder_finish); with cfg->add, after the documents already in it. Each document's title and text are indexed
    together. Bad input (malformed JSON, missing id/text, invalid UTF-8, duplicate ids) gives
    LK_ERR_PARSE "path:line:col: ..." and leaves any previous index untouched. stats may be
    NULL. */

@@ -50,6 +50,14 @@ printf 'the\n# comment\nCAT\n' > "$T/stop.txt"
 # spilled runs (tiny memory limit) give the same index file
 "$L" index --input "$D/bm25_docs.jsonl" --index "$T/runs" --mem-limit 0.004 --threads 1 || fail "mem-limit"
 cmp -s "$T/runs/index.lkbx" "$T/idx/index.lkbx" || fail "runs differ"
+# --add: the first 3 documents, then the rest appended, give the same index file as one build
+head -3 "$D/bm25_docs.jsonl" > "$T/part1.jsonl"; tail -n +4 "$D/bm25_docs.jsonl" > "$T/part2.jsonl"
+"$L" index --input "$T/part1.jsonl" --index "$T/add" || fail "add: first part"
+"$L" index --input "$T/part2.jsonl" --index "$T/add" --add --mem-limit 0.004 || fail "add: second part"
+cmp -s "$T/add/index.lkbx" "$T/idx/index.lkbx" || fail "add: differs from one build"
+expect_fail 1 "part1.jsonl:1: duplicate document id \"d1\" (already in the index)" "$L" index --input "$T/part1.jsonl" --index "$T/add" --add
+cmp -s "$T/add/index.lkbx" "$T/idx/index.lkbx" || fail "add: a failed add changed the index"
+expect_fail 2 "--add uses the index's analyzer" "$L" index --input "$T/part2.jsonl" --index "$T/add" --add --stem
 # eval-ir on this run
 printf 'q 0 z1 1\nq 0 d1 2\nq 0 d3 0\n' > "$T/qrels"
 "$L" eval-ir --qrels "$T/qrels" --run "$T/lucene.trec" > "$T/eval" || fail "eval-ir"
