@@ -14,9 +14,10 @@ static void help(FILE *out)
     fprintf(out,
             "usage: lexkit index --input DOCS --index DIR [--lang auto|en|zh] [--stem]\n"
             "                    [--stopwords FILE] [--format jsonl|text] [--mem-limit MB]\n"
-            "                    [--threads 1|2] [--add] [--progress] [--quiet] [--stats]\n"
+            "                    [--threads 1|2] [--add] [--delete IDS] [--progress] [--quiet] [--stats]\n"
             "Build an on-disk BM25 index (DIR/index.lkbx); an existing index in DIR is replaced\n"
-            "atomically, and only when the new one is complete. --add appends DOCS to it.\n"
+            "atomically, and only when the new one is complete. --add appends DOCS to it;\n"
+            "--delete removes the documents whose ids IDS lists (one per line).\n"
             "  --input DOCS      JSON Lines {\"id\", \"title\", \"text\"} (default: standard input)\n"
             "  --lang L          auto (default) or zh: Han unigrams + bigrams; en: unigrams only\n"
             "  --stem            Snowball English stemming\n"
@@ -45,6 +46,7 @@ static int set_opt(opts *o, const char *name, const char *val)
     if (!strcmp(name, "--input")) o->input = val;
     else if (!strcmp(name, "--index")) o->index = val;
     else if (!strcmp(name, "--stopwords")) o->stopwords = val;
+    else if (!strcmp(name, "--delete")) o->cfg.delete_path = val;
     else if (!strcmp(name, "--lang")) {
         if (!lk_lang_parse(val, &o->cfg.analyzer.lang))
             return lk_cli_usage_error(CMD, "--lang must be auto, en or zh, not '%s'", val);
@@ -66,7 +68,8 @@ static int set_opt(opts *o, const char *name, const char *val)
 
 static bool known(const char *name)
 {
-    static const char *const names[] = {"--input", "--index", "--stopwords", "--lang", "--format", "--mem-limit", "--threads"};
+    static const char *const names[] = {"--input",     "--index",  "--stopwords", "--lang",
+                                        "--format",    "--delete", "--mem-limit", "--threads"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (!strcmp(name, names[i])) return true;
     return false;
@@ -103,7 +106,7 @@ static int parse(int argc, char **argv, opts *o)
         if (rc >= 0) return rc;
     }
     if (!o->index) return lk_cli_usage_error(CMD, "--index DIR is required");
-    if (o->cfg.add && (o->stopwords || o->cfg.analyzer.stem || o->lang_set))
+    if ((o->cfg.add || o->cfg.delete_path) && (o->stopwords || o->cfg.analyzer.stem || o->lang_set))
         return lk_cli_usage_error(CMD, "--add uses the index's analyzer: no --lang/--stem/--stopwords");
     return -1;
 }
@@ -128,7 +131,8 @@ static int lk_cmd_index(int argc, char **argv)
     o.cfg.analyzer.stopwords = stop;
     o.cfg.analyzer.stopwords_len = stop_len;
     lk_bm25_build_stats s;
-    if (st == LK_OK) st = lk_bm25_index_build(o.input ? o.input : "-", o.index, &o.cfg, &s, &err);
+    const char *input = o.input ? o.input : (o.cfg.delete_path ? NULL : "-");
+    if (st == LK_OK) st = lk_bm25_index_build(input, o.index, &o.cfg, &s, &err);
     free(stop);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     if (o.stats)

@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include "features/bm25_build_internal.h"
 
+#include "features/postings.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -172,12 +174,14 @@ fail:
     return st;
 }
 
-/* Keep the documents of base: ids (count 0 marks "already in the index"), lengths. */
+/* Keep the documents of base not deleted: ids (count 0 marks "already in the index"),
+   lengths, and the map from their old to their new numbers. */
 static lk_status keep_base_docs(lk_bm25_builder *b, lk_error *err)
 {
     const lk_bm25_index *x = b->base;
-    uint32_t n = lk_bm25_index_n_docs(x);
+    uint32_t n = lk_bm25_index_n_docs(x), nd = 0;
     lk_status st;
+    b->base_kept = true;
     void *p = b->doclens;
     if ((st = lk_grow(&p, &b->doclens_cap, (size_t)n + 1, sizeof *b->doclens)) != LK_OK) return st;
     b->doclens = p;
@@ -185,16 +189,19 @@ static lk_status keep_base_docs(lk_bm25_builder *b, lk_error *err)
     if ((st = lk_grow(&p, &b->idoffs_cap, (size_t)n + 2, sizeof *b->idoffs)) != LK_OK) return st;
     b->idoffs = p;
     for (uint32_t d = 0; d < n; d++) {
+        if (b->base_map[d] == LK_DOC_END) continue;
         size_t len;
         const char *id = lk_bm25_index_doc_id(x, d, &len);
         if ((st = lk_vocab_add_count(b->ids, id, len, 0, NULL)) != LK_OK) return st;
         if (fwrite(id, 1, len, b->ids_fp) != len)
             return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir, strerror(errno));
-        b->doclens[d] = lk_bm25_index_doc_len(x, d);
-        b->total_len += b->doclens[d];
-        b->idoffs[d + 1] = b->idoffs[d] + len;
+        b->base_map[d] = nd;
+        b->doclens[nd] = lk_bm25_index_doc_len(x, d);
+        b->total_len += b->doclens[nd];
+        b->idoffs[nd + 1] = b->idoffs[nd] + len;
+        nd++;
     }
-    b->n_docs = n;
+    b->n_docs = b->n_base_kept = nd;
     return LK_OK;
 }
 
@@ -204,12 +211,21 @@ lk_status lk_bm25_builder_create_add(const char *dir, const lk_bm25_index *base,
 {
     lk_status st = lk_bm25_builder_create(dir, cfg, out, err);
     if (st != LK_OK) return st;
-    (*out)->base = base;
-    if ((st = keep_base_docs(*out, err)) != LK_OK) {
-        lk_bm25_builder_free(*out);
+    lk_bm25_builder *b = *out;
+    b->base = base;
+    if (!(b->base_map = calloc((size_t)lk_bm25_index_n_docs(base) + 1, sizeof *b->base_map))) {
+        lk_bm25_builder_free(b);
         *out = NULL;
+        return LK_ERR_NOMEM;
     }
-    return st;
+    return LK_OK;
+}
+
+lk_status lk_bm25_builder_delete(lk_bm25_builder *b, uint32_t doc)
+{
+    if (!b->base || b->base_kept || doc >= lk_bm25_index_n_docs(b->base)) return LK_ERR_ARG;
+    b->base_map[doc] = LK_DOC_END;
+    return LK_OK;
 }
 
 void lk_bm25_builder_free(lk_bm25_builder *b)
@@ -231,6 +247,7 @@ void lk_bm25_builder_free(lk_bm25_builder *b)
     free(b->miss_at);
     free(b->miss_ids);
     free(b->agg);
+    free(b->base_map);
     free(b->hashes);
     free(b->tcache);
     free(b->tids);
@@ -320,6 +337,7 @@ lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
                               int64_t line, lk_error *err)
 {
     lk_status st;
+    if (b->base && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) return st;
     if (b->n_docs >= UINT32_MAX - 1)
         return lk_error_set(err, LK_ERR_RANGE, "too many documents (limit %u)", UINT32_MAX - 1);
     if (n_terms > UINT32_MAX)
@@ -439,6 +457,7 @@ lk_status lk_bm25_builder_finish(lk_bm25_builder *b, lk_error *err)
         st = LK_ERR_NOMEM;
         goto done;
     }
+    if (b->base && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) goto done;
     if ((st = lk_bm25__write_index(b, index_path, err)) != LK_OK) goto done;
     fclose(b->ids_fp);
     b->ids_fp = NULL;

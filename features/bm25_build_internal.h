@@ -3,6 +3,7 @@
 #ifndef LK_FEATURES_BM25_BUILD_INTERNAL_H
 #define LK_FEATURES_BM25_BUILD_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -40,6 +41,9 @@ static inline uint32_t lk_bm25__term_hash(const char *s, size_t n)
 
 struct lk_bm25_builder {
     const lk_bm25_index *base; /* documents kept from an existing index (borrowed), or NULL */
+    uint32_t *base_map;        /* base doc -> new doc, or LK_DOC_END when deleted */
+    uint32_t n_base_kept;
+    bool base_kept;            /* base documents copied in (no more deletions) */
     char *dir, *tmpdir;
     lk_bm25_build_config cfg;
     char *settings;

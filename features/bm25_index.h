@@ -54,6 +54,10 @@ lk_status lk_bm25_builder_create_add(const char *dir, const lk_bm25_index *base,
                                      const lk_bm25_build_config *cfg, lk_bm25_builder **out,
                                      lk_error *err);
 
+/* Mark document `doc` of the base index as deleted (before adding documents): it is left
+   out of the new index, whose statistics (N, df, avgdl) then exclude it. */
+lk_status lk_bm25_builder_delete(lk_bm25_builder *b, uint32_t doc);
+
 /* Add one document: its id (unique; a duplicate gives LK_ERR_PARSE naming both lines when
    `line` > 0, where `path` is used in the message) and its analyzed terms in order (the
    document length is n_terms). */

@@ -219,6 +219,7 @@ typedef struct {
     const sorted_run *mem;  /* memory source */
     size_t mem_i;
     const lk_bm25_index *base; /* an existing index's terms and postings */
+    const uint32_t *base_map;  /* its doc numbers in the new index (LK_DOC_END: deleted) */
     uint64_t base_i;
     bool done;
     char *term;             /* current term (file source buffer) */
@@ -265,13 +266,15 @@ static lk_status base_next(run_src *s, lk_error *err)
         s->tfs = p;
     }
     lk_postings_cursor c;
-    size_t n = 0;
+    size_t n = 0, seen = 0;
     lk_postings_cursor_init(&c, post, plen, df, lk_bm25_index_n_docs(s->base));
-    for (; c.doc != LK_DOC_END && n < df; lk_postings_next(&c), n++) {
-        s->docs[n] = c.doc;
-        s->tfs[n] = c.tf;
+    for (; c.doc != LK_DOC_END && seen < df; lk_postings_next(&c), seen++) {
+        uint32_t d = s->base_map[c.doc]; /* deleted documents are dropped */
+        if (d == LK_DOC_END) continue;
+        s->docs[n] = d;
+        s->tfs[n++] = c.tf;
     }
-    if (c.bad || n != df) return lk_error_set(err, LK_ERR_FORMAT, "corrupt index (postings)");
+    if (c.bad || seen != df) return lk_error_set(err, LK_ERR_FORMAT, "corrupt index (postings)");
     s->cdocs = s->docs;
     s->ctfs = s->tfs;
     s->n = n;
@@ -411,8 +414,9 @@ static lk_status merge(run_src *src, size_t n_src, sink *k, lk_error *err)
                 memcpy(tfs + at, src[i].ctfs, src[i].n * sizeof *tfs);
                 at += src[i].n;
             }
-        /* term points into a source buffer: emit before advancing the sources */
-        if ((st = sink_term(k, term, tlen, docs, tfs, total, err)) != LK_OK) break;
+        /* term points into a source buffer: emit before advancing the sources (a term
+           whose documents were all deleted is dropped) */
+        if (total && (st = sink_term(k, term, tlen, docs, tfs, total, err)) != LK_OK) break;
         for (size_t i = 0; i < n_src && st == LK_OK; i++)
             if (!src[i].done && src[i].cur != term &&
                 cmp_bytes(src[i].cur, src[i].term_len, term, tlen) == 0)
@@ -593,7 +597,10 @@ lk_status lk_bm25__write_index(lk_bm25_builder *b, const char *index_path, lk_er
         st = LK_ERR_NOMEM;
         goto done;
     }
-    if (b->base) src[n_src++].base = b->base; /* the oldest documents first */
+    if (b->base) { /* the oldest documents first */
+        src[n_src].base = b->base;
+        src[n_src++].base_map = b->base_map;
+    }
     if (b->n_runs == 0) {
         if ((st = sort_run(b, &mem)) != LK_OK) goto done;
         src[n_src++].mem = &mem;

@@ -6,6 +6,7 @@
 
 #include "text/fileio.h"
 #include "text/utf8.h"
+#include "text/vocab.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -26,6 +27,7 @@ lk_bm25_index_config lk_bm25_index_config_default(void)
     c.format = LK_DOCS_JSONL;
     c.threads = 2;
     c.add = false;
+    c.delete_path = NULL;
     return c;
 }
 
@@ -272,6 +274,44 @@ static lk_status run_pipeline(pipeline *pl, lk_bm25_builder *bld, int threads,
     return st;
 }
 
+/* Mark the documents whose ids are listed in `path` (one per line) as deleted; an id that is
+   not in the index is LK_ERR_PARSE "path:line: ...". */
+static lk_status mark_deletions(lk_bm25_builder *bld, const lk_bm25_index *base, const char *path,
+                                lk_error *err)
+{
+    lk_vocab *del = NULL;
+    lk_line_reader *r = NULL;
+    bool *found = NULL;
+    lk_status st = lk_vocab_create(&del);
+    if (st == LK_OK) st = lk_line_reader_open(path, &r, err);
+    const char *line;
+    size_t len;
+    bool got;
+    while (st == LK_OK && (st = lk_line_reader_next(r, &line, &len, &got, err)) == LK_OK && got) {
+        while (len && (line[len - 1] == ' ' || line[len - 1] == '\t')) len--;
+        if (len && lk_vocab_find(del, line, len) == LK_ID_NONE)
+            st = lk_vocab_add_count(del, line, len, lk_line_reader_lineno(r), NULL);
+    }
+    size_t n = st == LK_OK ? (size_t)lk_vocab_size(del) : 0;
+    if (st == LK_OK && !(found = calloc(n + 1, sizeof *found))) st = LK_ERR_NOMEM;
+    for (uint32_t d = 0; st == LK_OK && d < lk_bm25_index_n_docs(base); d++) {
+        size_t il;
+        const char *id = lk_bm25_index_doc_id(base, d, &il);
+        int32_t v = lk_vocab_find(del, id, il);
+        if (v == LK_ID_NONE) continue;
+        found[v] = true;
+        st = lk_bm25_builder_delete(bld, d);
+    }
+    for (size_t v = 0; st == LK_OK && v < n; v++)
+        if (!found[v])
+            st = lk_error_at(err, path, lk_vocab_count(del, (int32_t)v), 0,
+                             "document id \"%s\" is not in the index", lk_vocab_word(del, (int32_t)v));
+    free(found);
+    lk_line_reader_free(r);
+    lk_vocab_free(del);
+    return st;
+}
+
 lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
                               const lk_bm25_index_config *cfg, lk_bm25_build_stats *stats,
                               lk_error *err)
@@ -288,17 +328,17 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
     lk_bm25_builder *bld = NULL;
     lk_bm25_index *base = NULL;
     lk_status st;
-    if (cfg->add) { /* keep the index's documents and analyzer */
+    bool add = cfg->add || cfg->delete_path;
+    if (!docs_path && !cfg->delete_path)
+        return lk_error_set(err, LK_ERR_ARG, "no documents to index");
+    if (add) { /* keep the index's documents and analyzer */
         if ((st = lk_bm25_index_open(index_dir, &base, err)) != LK_OK) return st;
         st = lk_bm25_index_analyzer(base, &pl.an, err);
     } else {
         st = lk_analyzer_create(&cfg->analyzer, &pl.an, err);
     }
+    if (st == LK_OK && docs_path) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
     if (st != LK_OK) {
-        lk_bm25_index_free(base);
-        return st;
-    }
-    if ((st = lk_docs_open(docs_path, cfg->format, &pl.docs, err)) != LK_OK) {
         lk_analyzer_free(pl.an);
         lk_bm25_index_free(base);
         return st;
@@ -309,8 +349,9 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
     pthread_cond_init(&pl.cv, NULL);
     st = base ? lk_bm25_builder_create_add(index_dir, base, &bc, &bld, err)
               : lk_bm25_builder_create(index_dir, &bc, &bld, err);
-    if (st == LK_OK) st = run_pipeline(&pl, bld, cfg->threads, stats, err);
-    stats->bytes = lk_docs_offset(pl.docs);
+    if (st == LK_OK && cfg->delete_path) st = mark_deletions(bld, base, cfg->delete_path, err);
+    if (st == LK_OK && pl.docs) st = run_pipeline(&pl, bld, cfg->threads, stats, err);
+    stats->bytes = pl.docs ? lk_docs_offset(pl.docs) : 0;
     if (st == LK_OK) {
         st = lk_bm25_builder_finish(bld, err);
         bld = NULL;

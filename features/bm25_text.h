@@ -21,6 +21,8 @@ typedef struct {
     int threads;                /* 1: one thread; 2 (default): analysis and inversion overlap */
     bool add;                   /* append to the existing index in index_dir (its analyzer
                                    settings are used; `analyzer` is ignored) */
+    const char *delete_path;    /* ids (one per line) to delete from the existing index
+                                   (implies add); NULL = none */
 } lk_bm25_index_config;
 
 lk_bm25_index_config lk_bm25_index_config_default(void);
@@ -34,7 +36,8 @@ typedef struct {
 } lk_bm25_build_stats;
 
 /* Index the documents of `docs_path` ("-" = stdin) into directory `index_dir` (replaced
-   atomically; see lk_bm25_builder_finish); with cfg->add, after the documents already in it. Each document's title and text are indexed
+   atomically; see lk_bm25_builder_finish); with cfg->add, after the documents already in it,
+   less those listed in cfg->delete_path. docs_path may be NULL when only deleting. Each document's title and text are indexed
    together. Bad input (malformed JSON, missing id/text, invalid UTF-8, duplicate ids) gives
    LK_ERR_PARSE "path:line:col: ..." and leaves any previous index untouched. stats may be
    NULL. */

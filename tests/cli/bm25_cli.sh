@@ -58,6 +58,21 @@ cmp -s "$T/add/index.lkbx" "$T/idx/index.lkbx" || fail "add: differs from one bu
 expect_fail 1 "part1.jsonl:1: duplicate document id \"d1\" (already in the index)" "$L" index --input "$T/part1.jsonl" --index "$T/add" --add
 cmp -s "$T/add/index.lkbx" "$T/idx/index.lkbx" || fail "add: a failed add changed the index"
 expect_fail 2 "--add uses the index's analyzer" "$L" index --input "$T/part2.jsonl" --index "$T/add" --add --stem
+# --delete: removing d3 and z2 gives the same file as indexing without them; an unknown id
+# is an error; delete + add of the same id replaces the document
+grep -v '"id": "d3"' "$D/bm25_docs.jsonl" | grep -v '"id": "z2"' > "$T/kept.jsonl"
+"$L" index --input "$T/kept.jsonl" --index "$T/kept" || fail "kept"
+cp -r "$T/idx" "$T/del"
+printf 'z2\nd3\n' > "$T/del.txt"
+"$L" index --index "$T/del" --delete "$T/del.txt" || fail "delete"
+cmp -s "$T/del/index.lkbx" "$T/kept/index.lkbx" || fail "delete: differs from a build without them"
+printf 'd1\nnope\n' > "$T/del2.txt"
+expect_fail 1 "del2.txt:2: document id \"nope\" is not in the index" "$L" index --index "$T/del" --delete "$T/del2.txt"
+printf '{"id": "d1", "text": "zebra"}\n' > "$T/new.jsonl"
+printf 'd1\n' > "$T/del3.txt"
+"$L" index --index "$T/del" --delete "$T/del3.txt" --add --input "$T/new.jsonl" || fail "replace"
+[ "$("$L" search --index "$T/del" --query zebra | cut -d' ' -f3)" = "d1" ] || fail "replaced doc"
+[ "$("$L" search --index "$T/del" --query mat)" = "" ] || fail "old d1 still found"
 # eval-ir on this run
 printf 'q 0 z1 1\nq 0 d1 2\nq 0 d3 0\n' > "$T/qrels"
 "$L" eval-ir --qrels "$T/qrels" --run "$T/lucene.trec" > "$T/eval" || fail "eval-ir"
