@@ -380,6 +380,56 @@ static void test_pruned_equals_exhaustive(void **state)
     free_synth(s);
 }
 
+/* Base of 2000 docs, then delete every 7th and add docs 2000..2999 with a tiny memory
+   limit: the file equals one build from the kept and added documents. */
+static void test_add_delete_equals_rebuild(void **state)
+{
+    (void)state;
+    synth *s = make_synth(13);
+    char base_dir[512], ref_dir[512], fa[600], fb[600];
+    lk_test_tmp_path(base_dir, sizeof base_dir, "inc.idx");
+    lk_test_tmp_path(ref_dir, sizeof ref_dir, "inc-ref.idx");
+    lk_bm25_build_config cfg = lk_bm25_build_config_default();
+    lk_bm25_builder *b = NULL;
+    lk_error err;
+    lk_term *t = malloc(100 * sizeof *t);
+    assert_int_equal(lk_bm25_builder_create(ref_dir, &cfg, &b, &err), LK_OK);
+    for (int d = 0; d < SYN_DOCS; d++)
+        if (d >= 2000 || d % 7 != 3)
+            assert_int_equal(lk_bm25_builder_add(b, s->ids[d], strlen(s->ids[d]), t,
+                                                 split(s->text[d], t), NULL, d + 1, &err), LK_OK);
+    assert_int_equal(lk_bm25_builder_finish(b, &err), LK_OK);
+    assert_int_equal(lk_bm25_builder_create(base_dir, &cfg, &b, &err), LK_OK);
+    for (int d = 0; d < 2000; d++)
+        assert_int_equal(lk_bm25_builder_add(b, s->ids[d], strlen(s->ids[d]), t,
+                                             split(s->text[d], t), NULL, d + 1, &err), LK_OK);
+    assert_int_equal(lk_bm25_builder_finish(b, &err), LK_OK);
+    lk_bm25_index *base = NULL;
+    assert_int_equal(lk_bm25_index_open(base_dir, &base, &err), LK_OK);
+    cfg.mem_limit = 4096;
+    assert_int_equal(lk_bm25_builder_create_add(base_dir, base, &cfg, &b, &err), LK_OK);
+    for (uint32_t d = 3; d < 2000; d += 7) assert_int_equal(lk_bm25_builder_delete(b, d), LK_OK);
+    assert_int_equal(lk_bm25_builder_add(b, s->ids[5], strlen(s->ids[5]), t, 0, "x", 9, &err),
+                     LK_ERR_PARSE); /* still in the index */
+    assert_non_null(strstr(err.msg, "(already in the index)"));
+    for (int d = 2000; d < SYN_DOCS; d++)
+        assert_int_equal(lk_bm25_builder_add(b, s->ids[d], strlen(s->ids[d]), t,
+                                             split(s->text[d], t), NULL, d + 1, &err), LK_OK);
+    assert_int_equal(lk_bm25_builder_delete(b, 10), LK_ERR_ARG); /* too late */
+    assert_int_equal(lk_bm25_builder_finish(b, &err), LK_OK);
+    lk_bm25_index_free(base);
+    snprintf(fa, sizeof fa, "%s/%s", base_dir, LK_BM25_INDEX_FILE);
+    snprintf(fb, sizeof fb, "%s/%s", ref_dir, LK_BM25_INDEX_FILE);
+    size_t na, nb;
+    unsigned char *ia = slurp(fa, &na), *ib = slurp(fb, &nb);
+    assert_int_equal(na, nb);
+    assert_memory_equal(ia, ib, na);
+    free(ia);
+    free(ib);
+    free(t);
+    free_synth(s);
+}
+
 typedef struct {
     const lk_bm25_index *idx;
     int seed;
@@ -478,6 +528,7 @@ int main(void)
         cmocka_unit_test(test_runs_same_file),
         cmocka_unit_test(test_pruned_equals_exhaustive),
         cmocka_unit_test(test_threads_share_index),
+        cmocka_unit_test(test_add_delete_equals_rebuild),
         cmocka_unit_test(test_replace_existing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
