@@ -1,0 +1,302 @@
+/* analyzer.c: tokenizer + stop words + Snowball stemming + Han bigrams (see analyzer.h).
+   The only file that includes libstemmer. */
+#include "features/analyzer.h"
+
+#include <libstemmer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/tokenize.h"
+#include "text/vocab.h"
+
+#define SETTINGS_HEADER "lexkit-analyzer 1\n"
+#define STEMMER_NAME "english"
+#define STEMMER_ENC "UTF_8"
+
+struct lk_analyzer {
+    lk_lang lang;
+    bool lower, stem;
+    lk_tokenizer *tok;
+    struct sb_stemmer *stemmer;
+    lk_vocab *stop;       /* stop words (analyzed), or NULL */
+    char *settings;
+    size_t settings_len;
+    char *buf;            /* term bytes since reset */
+    size_t buf_len, buf_cap;
+    size_t *offs;         /* term start/len pairs into buf */
+    size_t n_terms, offs_cap;
+    lk_term *terms;
+    size_t terms_cap;
+};
+
+static const char *const lang_names[] = {"auto", "en", "zh"};
+
+lk_analyzer_config lk_analyzer_config_default(void)
+{
+    lk_analyzer_config c;
+    memset(&c, 0, sizeof c);
+    c.lang = LK_LANG_AUTO;
+    c.lower = true;
+    return c;
+}
+
+bool lk_lang_parse(const char *name, lk_lang *out)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, lang_names[i]) == 0) {
+            *out = (lk_lang)i;
+            return true;
+        }
+    return false;
+}
+
+void lk_analyzer_free(lk_analyzer *a)
+{
+    if (!a) return;
+    lk_tokenizer_free(a->tok);
+    if (a->stemmer) sb_stemmer_delete(a->stemmer);
+    lk_vocab_free(a->stop);
+    free(a->settings);
+    free(a->buf);
+    free(a->offs);
+    free(a->terms);
+    free(a);
+}
+
+void lk_analyzer_reset(lk_analyzer *a)
+{
+    a->buf_len = 0;
+    a->n_terms = 0;
+}
+
+static lk_status push_term(lk_analyzer *a, const char *s, size_t len)
+{
+    lk_status st;
+    if (a->buf_len + len > a->buf_cap) {
+        void *p = a->buf;
+        if ((st = lk_grow(&p, &a->buf_cap, a->buf_len + len, 1)) != LK_OK) return st;
+        a->buf = p;
+    }
+    if (2 * (a->n_terms + 1) > a->offs_cap) {
+        void *p = a->offs;
+        if ((st = lk_grow(&p, &a->offs_cap, 2 * (a->n_terms + 1), sizeof *a->offs)) != LK_OK)
+            return st;
+        a->offs = p;
+    }
+    if (a->n_terms + 1 > a->terms_cap) { /* so lk_analyzer_terms cannot fail */
+        void *p = a->terms;
+        if ((st = lk_grow(&p, &a->terms_cap, a->n_terms + 1, sizeof *a->terms)) != LK_OK)
+            return st;
+        a->terms = p;
+    }
+    memcpy(a->buf + a->buf_len, s, len);
+    a->offs[2 * a->n_terms] = a->buf_len;
+    a->offs[2 * a->n_terms + 1] = len;
+    a->buf_len += len;
+    a->n_terms++;
+    return LK_OK;
+}
+
+static bool is_stop(const lk_analyzer *a, const char *s, size_t len)
+{
+    return a->stop && lk_vocab_find(a->stop, s, len) != LK_ID_NONE;
+}
+
+/* Index terms of one token (stop words dropped, words stemmed). */
+static lk_status word_term(lk_analyzer *a, const lk_token *t)
+{
+    if (is_stop(a, t->text, t->text_len)) return LK_OK;
+    if (a->stem && t->kind == LK_TOK_WORD && t->text_len <= INT32_MAX) {
+        const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)t->text,
+                                             (int)t->text_len);
+        if (!s) return LK_ERR_NOMEM;
+        return push_term(a, (const char *)s, (size_t)sb_stemmer_length(a->stemmer));
+    }
+    return push_term(a, t->text, t->text_len);
+}
+
+lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error *err)
+{
+    const lk_token *toks;
+    size_t n;
+    lk_status st = lk_tokenize(a->tok, text, len, &toks, &n, err);
+    if (st != LK_OK) return st;
+    const lk_token *prev_han = NULL;
+    char pair[64];
+    for (size_t i = 0; i < n && st == LK_OK; i++) {
+        const lk_token *t = &toks[i];
+        switch (t->kind) {
+        case LK_TOK_WORD:
+        case LK_TOK_NUMBER: st = word_term(a, t); break;
+        case LK_TOK_HAN:
+            st = word_term(a, t);
+            if (st == LK_OK && a->lang != LK_LANG_EN && prev_han &&
+                prev_han->start + prev_han->len == t->start &&
+                prev_han->text_len + t->text_len <= sizeof pair) {
+                memcpy(pair, prev_han->text, prev_han->text_len);
+                memcpy(pair + prev_han->text_len, t->text, t->text_len);
+                if (!is_stop(a, pair, prev_han->text_len + t->text_len))
+                    st = push_term(a, pair, prev_han->text_len + t->text_len);
+            }
+            break;
+        default: break; /* punctuation, symbols, emoji: not indexed */
+        }
+        prev_han = t->kind == LK_TOK_HAN ? t : NULL;
+    }
+    return st;
+}
+
+const lk_term *lk_analyzer_terms(lk_analyzer *a, size_t *n)
+{
+    for (size_t i = 0; i < a->n_terms; i++) {
+        a->terms[i].s = a->buf + a->offs[2 * i];
+        a->terms[i].len = a->offs[2 * i + 1];
+    }
+    *n = a->n_terms;
+    return a->terms;
+}
+
+const char *lk_analyzer_settings(const lk_analyzer *a, size_t *len)
+{
+    *len = a->settings_len;
+    return a->settings;
+}
+
+/* Build the stop set by analyzing each line; the settings list the analyzed words. */
+static lk_status load_stopwords(lk_analyzer *a, const char *s, size_t len, lk_error *err)
+{
+    lk_status st = lk_vocab_create(&a->stop);
+    size_t i = 0;
+    while (st == LK_OK && i < len) {
+        size_t j = i;
+        while (j < len && s[j] != '\n') j++;
+        size_t e = j;
+        if (memchr(s + i, '#', e - i)) e = (size_t)((const char *)memchr(s + i, '#', e - i) - s);
+        const lk_token *toks;
+        size_t n;
+        if ((st = lk_tokenize(a->tok, s + i, e - i, &toks, &n, err)) != LK_OK) break;
+        for (size_t k = 0; k < n && st == LK_OK; k++)
+            if (toks[k].kind == LK_TOK_WORD || toks[k].kind == LK_TOK_NUMBER ||
+                toks[k].kind == LK_TOK_HAN)
+                st = lk_vocab_add(a->stop, toks[k].text, toks[k].text_len, NULL);
+        i = j + 1;
+    }
+    return st;
+}
+
+static lk_status make_settings(lk_analyzer *a)
+{
+    size_t n_stop = a->stop ? (size_t)lk_vocab_size(a->stop) : 0, need = 256;
+    for (size_t i = 0; i < n_stop; i++) need += lk_vocab_word_len(a->stop, (int32_t)i) + 1;
+    if (!(a->settings = malloc(need))) return LK_ERR_NOMEM;
+    int w = snprintf(a->settings, need, SETTINGS_HEADER "lang=%s\nlower=%d\nstem=%s\nstopwords=%zu\n",
+                     lang_names[a->lang], a->lower ? 1 : 0, a->stem ? STEMMER_NAME : "none",
+                     n_stop);
+    size_t at = (size_t)w;
+    for (size_t i = 0; i < n_stop; i++) {
+        size_t l = lk_vocab_word_len(a->stop, (int32_t)i);
+        memcpy(a->settings + at, lk_vocab_word(a->stop, (int32_t)i), l);
+        at += l;
+        a->settings[at++] = '\n';
+    }
+    a->settings[at] = '\0';
+    a->settings_len = at;
+    return LK_OK;
+}
+
+static lk_status init(lk_analyzer *a, lk_error *err)
+{
+    lk_tokenizer_config tc = lk_tokenizer_config_default();
+    tc.lower = a->lower;
+    lk_status st = lk_tokenizer_create(&tc, &a->tok);
+    if (st != LK_OK) return st;
+    if (a->stem && !(a->stemmer = sb_stemmer_new(STEMMER_NAME, STEMMER_ENC)))
+        return lk_error_set(err, LK_ERR_NOMEM, "cannot create the Snowball stemmer");
+    return LK_OK;
+}
+
+lk_status lk_analyzer_create(const lk_analyzer_config *c, lk_analyzer **out, lk_error *err)
+{
+    *out = NULL;
+    if ((unsigned)c->lang > LK_LANG_ZH) return lk_error_set(err, LK_ERR_ARG, "unknown language");
+    lk_analyzer *a = calloc(1, sizeof *a);
+    if (!a) return LK_ERR_NOMEM;
+    a->lang = c->lang;
+    a->lower = c->lower;
+    a->stem = c->stem;
+    lk_status st = init(a, err);
+    if (st == LK_OK && c->stopwords) st = load_stopwords(a, c->stopwords, c->stopwords_len, err);
+    if (st == LK_OK) st = make_settings(a);
+    if (st != LK_OK) {
+        lk_analyzer_free(a);
+        return st;
+    }
+    *out = a;
+    return LK_OK;
+}
+
+/* Value of "key=" on the line at *p (advancing *p), or NULL. */
+static const char *field(const char **p, const char *end, const char *key, size_t *vlen)
+{
+    size_t kl = strlen(key);
+    const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+    if (!nl || (size_t)(nl - *p) < kl + 1 || memcmp(*p, key, kl) != 0 || (*p)[kl] != '=')
+        return NULL;
+    const char *v = *p + kl + 1;
+    *vlen = (size_t)(nl - v);
+    *p = nl + 1;
+    return v;
+}
+
+static bool val_is(const char *v, size_t n, const char *s)
+{
+    return v && n == strlen(s) && memcmp(v, s, n) == 0;
+}
+
+lk_status lk_analyzer_from_settings(const char *s, size_t len, lk_analyzer **out, lk_error *err)
+{
+    *out = NULL;
+    const char *p = s, *end = s + len, *v;
+    size_t hl = strlen(SETTINGS_HEADER), vl;
+    if (len < hl || memcmp(s, SETTINGS_HEADER, hl) != 0)
+        return lk_error_set(err, LK_ERR_FORMAT, "unknown analyzer settings in the index");
+    p += hl;
+    lk_analyzer *a = calloc(1, sizeof *a);
+    if (!a) return LK_ERR_NOMEM;
+    lk_status st = LK_ERR_FORMAT;
+    unsigned long n_stop = 0;
+    if (!(v = field(&p, end, "lang", &vl))) goto bad;
+    if (val_is(v, vl, "auto")) a->lang = LK_LANG_AUTO;
+    else if (val_is(v, vl, "en")) a->lang = LK_LANG_EN;
+    else if (val_is(v, vl, "zh")) a->lang = LK_LANG_ZH;
+    else goto bad;
+    if (!(v = field(&p, end, "lower", &vl)) || !(val_is(v, vl, "0") || val_is(v, vl, "1")))
+        goto bad;
+    a->lower = v[0] == '1';
+    if (!(v = field(&p, end, "stem", &vl))) goto bad;
+    if (val_is(v, vl, STEMMER_NAME)) a->stem = true;
+    else if (!val_is(v, vl, "none")) goto bad;
+    if (!(v = field(&p, end, "stopwords", &vl)) || vl == 0 || vl > 9) goto bad;
+    for (size_t i = 0; i < vl; i++) {
+        if (v[i] < '0' || v[i] > '9') goto bad;
+        n_stop = n_stop * 10 + (unsigned long)(v[i] - '0');
+    }
+    if ((st = init(a, err)) != LK_OK) goto fail;
+    if (n_stop && (st = lk_vocab_create(&a->stop)) != LK_OK) goto fail;
+    for (unsigned long i = 0; i < n_stop; i++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) goto bad;
+        if ((st = lk_vocab_add(a->stop, p, (size_t)(nl - p), NULL)) != LK_OK) goto fail;
+        p = nl + 1;
+    }
+    if (p != end) goto bad;
+    if ((st = make_settings(a)) != LK_OK) goto fail;
+    *out = a;
+    return LK_OK;
+bad:
+    st = lk_error_set(err, LK_ERR_FORMAT, "malformed analyzer settings in the index");
+fail:
+    lk_analyzer_free(a);
+    return st;
+}

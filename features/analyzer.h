@@ -1,0 +1,54 @@
+/* analyzer.h: the BM25 text analyzer: lexkit tokenizer (NFKC, lowercasing), punctuation
+   and symbols dropped, optional stop words, optional Snowball English stemming, and for
+   Chinese (lang zh/auto) Han character unigrams plus bigrams of adjacent Han characters.
+   Its settings serialize to text so an index can store them and rebuild the analyzer for
+   queries. An analyzer holds scratch buffers (tokenizer, stemmer): one per thread. */
+#ifndef LK_FEATURES_ANALYZER_H
+#define LK_FEATURES_ANALYZER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "features/bm25_index.h"
+#include "text/error.h"
+
+typedef enum {
+    LK_LANG_AUTO = 0, /* Han runs give unigrams + bigrams, other text as en */
+    LK_LANG_EN,       /* words; Han characters as unigrams only */
+    LK_LANG_ZH,       /* as auto */
+} lk_lang;
+
+typedef struct {
+    lk_lang lang;
+    bool lower;            /* lowercase (default true) */
+    bool stem;             /* Snowball "english" stemming of word tokens (default false) */
+    const char *stopwords; /* stop words, one per line ('#' starts a comment); NULL = none.
+                              They go through the same tokenizer (so are lowercased) */
+    size_t stopwords_len;
+} lk_analyzer_config;
+
+lk_analyzer_config lk_analyzer_config_default(void);
+bool lk_lang_parse(const char *name, lk_lang *out);
+
+typedef struct lk_analyzer lk_analyzer;
+
+lk_status lk_analyzer_create(const lk_analyzer_config *c, lk_analyzer **out, lk_error *err);
+/* Rebuild an analyzer from lk_analyzer_settings output (e.g. read from an index);
+   LK_ERR_FORMAT if the settings are malformed or name an unknown stemmer. */
+lk_status lk_analyzer_from_settings(const char *s, size_t len, lk_analyzer **out,
+                                    lk_error *err);
+void lk_analyzer_free(lk_analyzer *a); /* NULL is a no-op */
+
+/* Serialized settings (borrowed, text). */
+const char *lk_analyzer_settings(const lk_analyzer *a, size_t *len);
+
+/* Start a new document or query. */
+void lk_analyzer_reset(lk_analyzer *a);
+/* Analyze text[0..len) (UTF-8), appending its terms. Invalid UTF-8 gives LK_ERR_PARSE
+   "COL: ..." (prefix it with "path:line:"). */
+lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error *err);
+/* Terms since the last reset, in order (borrowed until the next reset/add). */
+const lk_term *lk_analyzer_terms(lk_analyzer *a, size_t *n);
+
+#endif

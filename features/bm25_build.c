@@ -1,0 +1,474 @@
+/* bm25_build.c: building an LKBX index: documents in (interning, per-document tfs,
+   (term, doc, tf) triples), the temporary directory, and the atomic switch of the index
+   directory. Runs, merging and the index file itself are in bm25_runs.c. */
+#define _GNU_SOURCE
+#include "features/bm25_build_internal.h"
+
+#include "features/postings.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "text/fileio.h"
+#include "text/vocab.h"
+
+lk_bm25_build_config lk_bm25_build_config_default(void)
+{
+    lk_bm25_build_config c;
+    memset(&c, 0, sizeof c);
+    c.mem_limit = DEFAULT_MEM_LIMIT;
+    return c;
+}
+
+size_t lk_bm25_builder_n_runs(const lk_bm25_builder *b) { return b->n_spilled; }
+
+/* Remove a directory holding only regular files (our temp dirs and old indexes). */
+static void remove_flat_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        char *p = lk_bm25__path_join(dir, e->d_name);
+        if (p) unlink(p);
+        free(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+/* `dir` may be replaced: absent, an empty directory, or one holding a lexkit index. */
+static lk_status check_replaceable(const char *dir, lk_error *err)
+{
+    struct stat sb;
+    if (lstat(dir, &sb) != 0) {
+        if (errno == ENOENT) return LK_OK;
+        return lk_error_set(err, LK_ERR_IO, "%s: %s", dir, strerror(errno));
+    }
+    if (!S_ISDIR(sb.st_mode))
+        return lk_error_set(err, LK_ERR_IO, "%s: exists and is not a directory; not replacing it",
+                            dir);
+    DIR *d = opendir(dir);
+    if (!d) return lk_error_set(err, LK_ERR_IO, "%s: %s", dir, strerror(errno));
+    bool empty = true, has_index = false;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        empty = false;
+        if (strcmp(e->d_name, LK_BM25_INDEX_FILE) == 0) has_index = true;
+    }
+    closedir(d);
+    if (empty) return LK_OK;
+    if (has_index) {
+        char *p = lk_bm25__path_join(dir, LK_BM25_INDEX_FILE);
+        FILE *fp = p ? fopen(p, "rb") : NULL;
+        char magic[4] = {0};
+        bool ok = fp && fread(magic, 1, 4, fp) == 4 && memcmp(magic, LK_BM25_INDEX_MAGIC, 4) == 0;
+        if (fp) fclose(fp);
+        free(p);
+        if (ok) return LK_OK;
+    }
+    return lk_error_set(err, LK_ERR_IO,
+                        "%s: exists and is not a lexkit index; not replacing it", dir);
+}
+
+/* Remove "DIR.tmp-PID" directories left by builds that were killed. */
+static void clean_stale_tmp(const char *dir)
+{
+    char *parent = strdup(dir);
+    if (!parent) return;
+    char *slash = strrchr(parent, '/');
+    const char *base = slash ? slash + 1 : parent;
+    const char *pdir = ".";
+    if (slash) {
+        *slash = '\0';
+        pdir = slash == parent ? "/" : parent;
+    }
+    size_t blen = strlen(base);
+    DIR *d = opendir(pdir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".tmp-", 5) != 0)
+                continue;
+            char *end;
+            long pid = strtol(e->d_name + blen + 5, &end, 10);
+            if (*end || pid <= 0 || pid == (long)getpid()) continue;
+            if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* still running */
+            char *p = lk_bm25__path_join(pdir, e->d_name);
+            if (p) remove_flat_dir(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    free(parent);
+}
+
+lk_status lk_bm25_builder_create(const char *dir, const lk_bm25_build_config *cfg,
+                                 lk_bm25_builder **out, lk_error *err)
+{
+    lk_status st;
+    *out = NULL;
+    if (!dir || !*dir) return lk_error_set(err, LK_ERR_ARG, "empty index path");
+    lk_bm25_builder *b = calloc(1, sizeof *b);
+    if (!b) return LK_ERR_NOMEM;
+    b->cfg = *cfg;
+    if (b->cfg.mem_limit < MIN_MEM_LIMIT) b->cfg.mem_limit = MIN_MEM_LIMIT;
+    b->tr_limit = b->cfg.mem_limit / sizeof(triple);
+    size_t dlen = strlen(dir);
+    while (dlen > 1 && dir[dlen - 1] == '/') dlen--;
+    if (!(b->dir = malloc(dlen + 1)) || !(b->tmpdir = malloc(dlen + 32))) {
+        st = LK_ERR_NOMEM;
+        goto fail;
+    }
+    memcpy(b->dir, dir, dlen);
+    b->dir[dlen] = '\0';
+    snprintf(b->tmpdir, dlen + 32, "%s.tmp-%ld", b->dir, (long)getpid());
+    b->settings = malloc(cfg->settings_len + 1);
+    if (!b->settings) {
+        st = LK_ERR_NOMEM;
+        goto fail;
+    }
+    if (cfg->settings_len) memcpy(b->settings, cfg->settings, cfg->settings_len);
+    b->settings[cfg->settings_len] = '\0';
+    b->cfg.settings = b->settings;
+    if ((st = check_replaceable(b->dir, err)) != LK_OK) goto fail;
+    clean_stale_tmp(b->dir);
+    remove_flat_dir(b->tmpdir);
+    if (mkdir(b->tmpdir, 0777) != 0) {
+        st = lk_error_set(err, LK_ERR_IO, "%s: %s", b->tmpdir, strerror(errno));
+        free(b->tmpdir); /* not ours to remove */
+        b->tmpdir = NULL;
+        goto fail;
+    }
+    if ((st = lk_vocab_create(&b->terms)) != LK_OK || (st = lk_vocab_create(&b->ids)) != LK_OK)
+        goto fail;
+    char *ids_path = lk_bm25__path_join(b->tmpdir, "ids.tmp");
+    if (!ids_path) {
+        st = LK_ERR_NOMEM;
+        goto fail;
+    }
+    b->ids_fp = fopen(ids_path, "w+b");
+    if (!b->ids_fp) st = lk_error_set(err, LK_ERR_IO, "%s: %s", ids_path, strerror(errno));
+    free(ids_path);
+    if (st != LK_OK) goto fail;
+    if (!(b->idoffs = malloc(16 * sizeof *b->idoffs))) {
+        st = LK_ERR_NOMEM;
+        goto fail;
+    }
+    b->idoffs_cap = 16;
+    b->idoffs[0] = 0;
+    *out = b;
+    return LK_OK;
+fail:
+    lk_bm25_builder_free(b);
+    return st;
+}
+
+/* Keep the documents of base not deleted: ids (count 0 marks "already in the index"),
+   lengths, and the map from their old to their new numbers. */
+static lk_status keep_base_docs(lk_bm25_builder *b, lk_error *err)
+{
+    const lk_bm25_index *x = b->base;
+    uint32_t n = lk_bm25_index_n_docs(x), nd = 0;
+    lk_status st;
+    b->base_kept = true;
+    void *p = b->doclens;
+    if ((st = lk_grow(&p, &b->doclens_cap, (size_t)n + 1, sizeof *b->doclens)) != LK_OK) return st;
+    b->doclens = p;
+    p = b->idoffs;
+    if ((st = lk_grow(&p, &b->idoffs_cap, (size_t)n + 2, sizeof *b->idoffs)) != LK_OK) return st;
+    b->idoffs = p;
+    for (uint32_t d = 0; d < n; d++) {
+        if (b->base_map[d] == LK_DOC_END) continue;
+        size_t len;
+        const char *id = lk_bm25_index_doc_id(x, d, &len);
+        if ((st = lk_vocab_add_count(b->ids, id, len, 0, NULL)) != LK_OK) return st;
+        if (fwrite(id, 1, len, b->ids_fp) != len)
+            return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir, strerror(errno));
+        b->base_map[d] = nd;
+        b->doclens[nd] = lk_bm25_index_doc_len(x, d);
+        b->total_len += b->doclens[nd];
+        b->idoffs[nd + 1] = b->idoffs[nd] + len;
+        nd++;
+    }
+    b->n_docs = b->n_base_kept = nd;
+    return LK_OK;
+}
+
+lk_status lk_bm25_builder_create_add(const char *dir, const lk_bm25_index *base,
+                                     const lk_bm25_build_config *cfg, lk_bm25_builder **out,
+                                     lk_error *err)
+{
+    lk_status st = lk_bm25_builder_create(dir, cfg, out, err);
+    if (st != LK_OK) return st;
+    lk_bm25_builder *b = *out;
+    b->base = base;
+    if (!(b->base_map = calloc((size_t)lk_bm25_index_n_docs(base) + 1, sizeof *b->base_map))) {
+        lk_bm25_builder_free(b);
+        *out = NULL;
+        return LK_ERR_NOMEM;
+    }
+    return LK_OK;
+}
+
+lk_status lk_bm25_builder_delete(lk_bm25_builder *b, uint32_t doc)
+{
+    if (!b->base || b->base_kept || doc >= lk_bm25_index_n_docs(b->base)) return LK_ERR_ARG;
+    b->base_map[doc] = LK_DOC_END;
+    return LK_OK;
+}
+
+void lk_bm25_builder_free(lk_bm25_builder *b)
+{
+    if (!b) return;
+    if (b->ids_fp) fclose(b->ids_fp);
+    if (b->tmpdir) remove_flat_dir(b->tmpdir);
+    lk_vocab_free(b->terms);
+    lk_vocab_free(b->ids);
+    free(b->dir);
+    free(b->tmpdir);
+    free(b->settings);
+    free(b->tr);
+    free(b->doclens);
+    free(b->idoffs);
+    free(b->runs);
+    free(b->words);
+    free(b->lens);
+    free(b->miss_at);
+    free(b->miss_ids);
+    free(b->agg);
+    free(b->base_map);
+    free(b->hashes);
+    free(b->tcache);
+    free(b->tids);
+    free(b);
+}
+
+/* ---- adding documents --------------------------------------------------------------- */
+
+/* b->tids[i] = id of terms[i], through the cache, then the vocabulary in one batch. */
+static lk_status intern_terms(lk_bm25_builder *b, const lk_term *terms, size_t n)
+{
+    if (n > b->words_cap) {
+        size_t cap = n;
+        const char **w = realloc(b->words, cap * sizeof *w);
+        if (w) b->words = w;
+        size_t *l = realloc(b->lens, cap * sizeof *l);
+        if (l) b->lens = l;
+        size_t *at = realloc(b->miss_at, cap * sizeof *at);
+        if (at) b->miss_at = at;
+        uint32_t *h = realloc(b->hashes, cap * sizeof *h);
+        if (h) b->hashes = h;
+        int32_t *t = realloc(b->tids, cap * sizeof *t);
+        if (t) b->tids = t;
+        int32_t *mi = realloc(b->miss_ids, cap * sizeof *mi);
+        if (mi) b->miss_ids = mi;
+        if (!w || !l || !at || !h || !t || !mi) return LK_ERR_NOMEM;
+        b->words_cap = cap;
+    }
+    if (!b->tcache && !(b->tcache = calloc(TCACHE_SLOTS, sizeof *b->tcache))) return LK_ERR_NOMEM;
+    size_t n_miss = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = terms[i].s;
+        size_t len = terms[i].len;
+        uint32_t h = lk_bm25__term_hash(s, len);
+        const tcache_slot *c = &b->tcache[h & (TCACHE_SLOTS - 1)];
+        if (c->len == len && c->hash == h && len && memcmp(c->s, s, len) == 0) {
+            b->tids[i] = c->id;
+            continue;
+        }
+        b->words[n_miss] = s;
+        b->lens[n_miss] = len;
+        b->hashes[n_miss] = h;
+        b->miss_at[n_miss++] = i;
+    }
+    if (n_miss == 0) return LK_OK;
+    int32_t *tmp = b->miss_ids;
+    lk_status st = lk_vocab_add_batch(b->terms, b->words, b->lens, n_miss, tmp, NULL);
+    if (st == LK_OK)
+        for (size_t j = 0; j < n_miss; j++) {
+            b->tids[b->miss_at[j]] = tmp[j];
+            size_t len = b->lens[j];
+            if (len == 0 || len > TCACHE_MAXLEN) continue;
+            tcache_slot *c = &b->tcache[b->hashes[j] & (TCACHE_SLOTS - 1)];
+            c->hash = b->hashes[j];
+            c->id = tmp[j];
+            c->len = (uint8_t)len;
+            memcpy(c->s, b->words[j], len);
+        }
+    return st;
+}
+
+static lk_status check_doc_id(lk_bm25_builder *b, const char *id, size_t id_len,
+                              const char *path, int64_t line, lk_error *err)
+{
+    const char *where = path ? path : "<input>";
+    if (id_len == 0) return lk_error_at(err, where, line, 0, "empty document id");
+    for (size_t i = 0; i < id_len; i++)
+        if ((unsigned char)id[i] <= ' ')
+            return lk_error_at(err, where, line, 0,
+                               "document id \"%.*s\" contains whitespace or a control character",
+                               (int)(id_len > 100 ? 100 : id_len), id);
+    int32_t prev = lk_vocab_find(b->ids, id, id_len);
+    if (prev != LK_ID_NONE && lk_vocab_count(b->ids, prev) == 0)
+        return lk_error_at(err, where, line, 0,
+                           "duplicate document id \"%.*s\" (already in the index)",
+                           (int)(id_len > 100 ? 100 : id_len), id);
+    if (prev != LK_ID_NONE)
+        return lk_error_at(err, where, line, 0,
+                           "duplicate document id \"%.*s\" (first used at line %lld)",
+                           (int)(id_len > 100 ? 100 : id_len), id,
+                           (long long)lk_vocab_count(b->ids, prev));
+    return lk_vocab_add_count(b->ids, id, id_len, line > 0 ? line : (int64_t)b->n_docs + 1, NULL);
+}
+
+lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
+                              const lk_term *terms, size_t n_terms, const char *path,
+                              int64_t line, lk_error *err)
+{
+    lk_status st;
+    if (b->base && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) return st;
+    if (b->n_docs >= UINT32_MAX - 1)
+        return lk_error_set(err, LK_ERR_RANGE, "too many documents (limit %u)", UINT32_MAX - 1);
+    if (n_terms > UINT32_MAX)
+        return lk_error_at(err, path ? path : "<input>", line, 0, "document too long");
+    if ((st = check_doc_id(b, id, id_len, path, line, err)) != LK_OK) return st;
+    if (b->n_tr > 0 && b->n_tr + n_terms > b->tr_limit && (st = lk_bm25__spill(b, err)) != LK_OK)
+        return st;
+    if (!b->tr && n_terms <= b->tr_limit) {
+        /* reserve the whole buffer once: pages are only committed when written, and the
+           buffer never has to be copied as it grows */
+        if ((b->tr = malloc(b->tr_limit * sizeof(triple))) != NULL) b->tr_cap = b->tr_limit;
+    }
+    if (b->n_tr + n_terms > b->tr_cap) {
+        void *p = b->tr;
+        if ((st = lk_grow(&p, &b->tr_cap, b->n_tr + n_terms, sizeof(triple))) != LK_OK) return st;
+        b->tr = p;
+    }
+    void *p = b->doclens;
+    if ((st = lk_grow(&p, &b->doclens_cap, (size_t)b->n_docs + 1, sizeof *b->doclens)) != LK_OK)
+        return st;
+    b->doclens = p;
+    p = b->idoffs;
+    if ((st = lk_grow(&p, &b->idoffs_cap, (size_t)b->n_docs + 2, sizeof *b->idoffs)) != LK_OK)
+        return st;
+    b->idoffs = p;
+    if (fwrite(id, 1, id_len, b->ids_fp) != id_len)
+        return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir, strerror(errno));
+
+    if ((st = intern_terms(b, terms, n_terms)) != LK_OK) return st;
+    /* tf per distinct term: a small open-addressing table over the document's term ids
+       (cache-friendly, unlike per-term arrays indexed by id); triples in first-seen order */
+    uint32_t doc = b->n_docs;
+    size_t cap = 16;
+    while (cap < 2 * n_terms) cap *= 2;
+    if (cap > b->agg_cap) {
+        size_t *slots = realloc(b->agg, cap * sizeof *slots);
+        if (!slots) return LK_ERR_NOMEM;
+        b->agg = slots;
+        b->agg_cap = cap;
+    }
+    size_t *agg = b->agg; /* triple index + 1, 0 = empty */
+    memset(agg, 0, cap * sizeof *agg);
+    for (size_t i = 0; i < n_terms; i++) {
+        uint32_t tid = (uint32_t)b->tids[i];
+        size_t h = (size_t)(tid * 0x9E3779B1u) & (cap - 1);
+        while (agg[h] && b->tr[agg[h] - 1].term != tid) h = (h + 1) & (cap - 1);
+        if (agg[h]) {
+            b->tr[agg[h] - 1].tf++;
+        } else {
+            b->tr[b->n_tr].term = tid;
+            b->tr[b->n_tr].doc = doc;
+            b->tr[b->n_tr].tf = 1;
+            agg[h] = ++b->n_tr;
+        }
+    }
+    b->doclens[doc] = (uint32_t)n_terms;
+    b->idoffs[doc + 1] = b->idoffs[doc] + id_len;
+    b->total_len += n_terms;
+    b->n_docs++;
+    return LK_OK;
+}
+
+static lk_status fsync_dir(const char *dir, lk_error *err)
+{
+    char *p = lk_bm25__path_join(dir, ".");
+    if (!p) return LK_ERR_NOMEM;
+    lk_status st = lk_fsync_dir_of(p, err);
+    free(p);
+    return st;
+}
+
+/* Put tmpdir in place of dir: an atomic exchange where the kernel has it, else rename the
+   old index away first (a crash in between leaves no index, never a partial one). */
+static lk_status install(lk_bm25_builder *b, lk_error *err)
+{
+    lk_status st = check_replaceable(b->dir, err);
+    if (st != LK_OK) return st;
+    struct stat sb;
+    if (lstat(b->dir, &sb) != 0) {
+        if (rename(b->tmpdir, b->dir) != 0)
+            return lk_error_set(err, LK_ERR_IO, "rename %s -> %s: %s", b->tmpdir, b->dir,
+                                strerror(errno));
+        return lk_fsync_dir_of(b->dir, err);
+    }
+#ifdef RENAME_EXCHANGE
+    if (renameat2(AT_FDCWD, b->tmpdir, AT_FDCWD, b->dir, RENAME_EXCHANGE) == 0) {
+        st = lk_fsync_dir_of(b->dir, err);
+        remove_flat_dir(b->tmpdir); /* now the old index */
+        return st;
+    }
+#endif
+    size_t n = strlen(b->dir) + 32;
+    char *old = malloc(n);
+    if (!old) return LK_ERR_NOMEM;
+    snprintf(old, n, "%s.old-%ld", b->dir, (long)getpid());
+    remove_flat_dir(old);
+    if (rename(b->dir, old) != 0) {
+        st = lk_error_set(err, LK_ERR_IO, "rename %s -> %s: %s", b->dir, old, strerror(errno));
+    } else if (rename(b->tmpdir, b->dir) != 0) {
+        st = lk_error_set(err, LK_ERR_IO, "rename %s -> %s: %s", b->tmpdir, b->dir,
+                          strerror(errno));
+        rename(old, b->dir);
+    } else {
+        st = lk_fsync_dir_of(b->dir, err);
+        remove_flat_dir(old);
+    }
+    free(old);
+    return st;
+}
+
+lk_status lk_bm25_builder_finish(lk_bm25_builder *b, lk_error *err)
+{
+    lk_status st;
+    char *index_path = lk_bm25__path_join(b->tmpdir, LK_BM25_INDEX_FILE);
+    char *ids_path = lk_bm25__path_join(b->tmpdir, "ids.tmp");
+    if (!index_path || !ids_path) {
+        st = LK_ERR_NOMEM;
+        goto done;
+    }
+    if (b->base && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) goto done;
+    if ((st = lk_bm25__write_index(b, index_path, err)) != LK_OK) goto done;
+    fclose(b->ids_fp);
+    b->ids_fp = NULL;
+    unlink(ids_path);
+    if ((st = fsync_dir(b->tmpdir, err)) != LK_OK) goto done;
+    if ((st = install(b, err)) != LK_OK) goto done;
+    free(b->tmpdir); /* installed (or swapped out and removed): nothing left to clean */
+    b->tmpdir = NULL;
+done:
+    free(index_path);
+    free(ids_path);
+    lk_bm25_builder_free(b);
+    return st;
+}

@@ -1,0 +1,130 @@
+/* bm25_index.h: the on-disk BM25 index (one LKBX file, index.lkbx, in an index directory):
+   dictionary, block postings, document lengths and ids, analyzer settings and collection
+   statistics; building (sorted runs merged on disk, atomic directory replacement) and top-k
+   search with MaxScore pruning. An open index is read-only and may be shared by threads;
+   each thread searches with its own lk_bm25_ws. */
+#ifndef LK_FEATURES_BM25_INDEX_H
+#define LK_FEATURES_BM25_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "features/bm25.h"
+#include "text/error.h"
+
+#define LK_BM25_INDEX_MAGIC "LKBX"
+#define LK_BM25_INDEX_VERSION 1u
+#define LK_BM25_INDEX_FILE "index.lkbx"
+
+typedef struct lk_bm25_index lk_bm25_index;
+
+/* An analyzed term: bytes (not NUL-terminated). */
+typedef struct {
+    const char *s;
+    size_t len;
+} lk_term;
+
+/* ---- building ----------------------------------------------------------------------- */
+
+typedef struct {
+    size_t mem_limit;      /* bytes of postings buffered before a sorted run is spilled
+                              (default 256 MiB; minimum 4 KiB) */
+    const char *settings;  /* analyzer settings stored in the index (copied); may be NULL */
+    size_t settings_len;
+    lk_log_fn log;         /* progress/info messages; NULL = silent */
+    void *log_user;
+} lk_bm25_build_config;
+
+lk_bm25_build_config lk_bm25_build_config_default(void);
+
+typedef struct lk_bm25_builder lk_bm25_builder;
+
+/* Start building the index directory `dir`: work happens in a temporary directory beside
+   it ("DIR.tmp-PID"); `dir` itself is untouched until lk_bm25_builder_finish. An existing
+   `dir` that is not a lexkit index is refused (LK_ERR_IO) so user data is never replaced. */
+lk_status lk_bm25_builder_create(const char *dir, const lk_bm25_build_config *cfg,
+                                 lk_bm25_builder **out, lk_error *err);
+
+/* As lk_bm25_builder_create, keeping the documents of `base` (the open index of `dir`; it
+   must stay open until finish/free): they come first, with their ids, lengths and postings,
+   and documents added after them are appended, so the result equals a build from all the
+   documents in that order. cfg->settings should be base's (lk_bm25_index_settings). */
+lk_status lk_bm25_builder_create_add(const char *dir, const lk_bm25_index *base,
+                                     const lk_bm25_build_config *cfg, lk_bm25_builder **out,
+                                     lk_error *err);
+
+/* Mark document `doc` of the base index as deleted (before adding documents): it is left
+   out of the new index, whose statistics (N, df, avgdl) then exclude it. */
+lk_status lk_bm25_builder_delete(lk_bm25_builder *b, uint32_t doc);
+
+/* Add one document: its id (unique; a duplicate gives LK_ERR_PARSE naming both lines when
+   `line` > 0, where `path` is used in the message) and its analyzed terms in order (the
+   document length is n_terms). */
+lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
+                              const lk_term *terms, size_t n_terms, const char *path,
+                              int64_t line, lk_error *err);
+
+/* Merge, write index.lkbx (fsync'd) and switch `dir` to the new index atomically: at any
+   crash point `dir` is the old index, the new one, or absent; never a partial index.
+   Frees b in all cases. */
+lk_status lk_bm25_builder_finish(lk_bm25_builder *b, lk_error *err);
+
+/* Abandon the build and remove the temporary directory. NULL is a no-op. */
+void lk_bm25_builder_free(lk_bm25_builder *b);
+
+/* Number of sorted runs spilled to disk so far (for tests of the larger-than-RAM path). */
+size_t lk_bm25_builder_n_runs(const lk_bm25_builder *b);
+
+/* ---- opening -------------------------------------------------------------------------- */
+
+/* Open DIR/index.lkbx (or `path` itself if it is a file) read-only via mmap. Checks magic,
+   version, checksum and every section bound: corrupt, truncated or non-index inputs give
+   LK_ERR_FORMAT / LK_ERR_IO with a message naming the path. */
+lk_status lk_bm25_index_open(const char *path, lk_bm25_index **out, lk_error *err);
+
+/* Open an index image in memory; borrows buf (it must outlive the index). */
+lk_status lk_bm25_index_open_mem(const void *buf, size_t n, lk_bm25_index **out, lk_error *err);
+
+void lk_bm25_index_free(lk_bm25_index *idx); /* NULL is a no-op; unmaps the file */
+
+uint32_t lk_bm25_index_n_docs(const lk_bm25_index *idx);
+uint64_t lk_bm25_index_n_terms(const lk_bm25_index *idx);
+double lk_bm25_index_avgdl(const lk_bm25_index *idx);
+/* Id of document `doc` (borrowed, not NUL-terminated), length in *len. */
+const char *lk_bm25_index_doc_id(const lk_bm25_index *idx, uint32_t doc, size_t *len);
+uint32_t lk_bm25_index_doc_len(const lk_bm25_index *idx, uint32_t doc);
+/* Analyzer settings stored at build time (borrowed). */
+const char *lk_bm25_index_settings(const lk_bm25_index *idx, size_t *len);
+/* Document frequency of a term (0 if absent). */
+uint32_t lk_bm25_index_df(const lk_bm25_index *idx, const char *term, size_t len);
+
+/* ---- searching ------------------------------------------------------------------------ */
+
+typedef struct {
+    lk_bm25_params params;
+    size_t k;        /* results wanted (default 10) */
+    bool exhaustive; /* score every posting (reference path) instead of MaxScore */
+} lk_bm25_search_opts;
+
+lk_bm25_search_opts lk_bm25_search_opts_default(void);
+
+typedef struct {
+    uint32_t doc; /* internal doc number; id via lk_bm25_index_doc_id */
+    double score;
+} lk_bm25_hit;
+
+/* Per-thread search scratch for one index. */
+typedef struct lk_bm25_ws lk_bm25_ws;
+lk_status lk_bm25_ws_create(const lk_bm25_index *idx, lk_bm25_ws **out);
+void lk_bm25_ws_free(lk_bm25_ws *ws); /* NULL is a no-op */
+
+/* Top-k documents for the analyzed query terms (a repeated term counts each time): score
+   descending, ties by document id ascending bytewise; only documents matching at least one
+   term. *hits (n_hits entries) is borrowed from ws until its next search. Terms absent from
+   the index are ignored; no terms gives no hits. LK_ERR_FORMAT if a postings list is corrupt. */
+lk_status lk_bm25_search_terms(const lk_bm25_index *idx, lk_bm25_ws *ws, const lk_term *terms,
+                               size_t n_terms, const lk_bm25_search_opts *opts,
+                               const lk_bm25_hit **hits, size_t *n_hits, lk_error *err);
+
+#endif

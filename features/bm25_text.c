@@ -1,0 +1,516 @@
+/* bm25_text.c: the text-level BM25 pipeline. Building runs a producer thread (read JSONL,
+   analyze) and the inverter (lk_bm25_builder_add) in the calling thread, handing over
+   batches of analyzed documents through a small ring of buffers. */
+#define _POSIX_C_SOURCE 200809L
+#include "features/bm25_text.h"
+
+#include "text/fileio.h"
+#include "text/utf8.h"
+#include "text/vocab.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define N_SLOTS 3
+#define BATCH_DOCS 256
+#define BATCH_TERM_BYTES ((size_t)1 << 20)
+
+lk_bm25_index_config lk_bm25_index_config_default(void)
+{
+    lk_bm25_index_config c;
+    c.analyzer = lk_analyzer_config_default();
+    c.build = lk_bm25_build_config_default();
+    c.format = LK_DOCS_JSONL;
+    c.threads = 2;
+    c.add = false;
+    c.delete_path = NULL;
+    return c;
+}
+
+static double clock_s(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double now_s(void) { return clock_s(CLOCK_MONOTONIC); }
+
+/* A batch of analyzed documents. */
+typedef struct {
+    char *ids, *bytes;          /* concatenated ids / term bytes */
+    size_t ids_len, ids_cap, bytes_len, bytes_cap;
+    size_t *id_end;             /* per doc: end of its id in ids */
+    size_t *term_end;           /* per doc: end of its terms in toff/tlen */
+    int64_t *lines;
+    size_t n_docs;
+    size_t *toff, *tlen;        /* per term: offset/length in bytes */
+    size_t n_terms, terms_cap;
+    lk_term *terms;             /* built when sealed */
+    size_t lk_terms_cap;
+    bool last;                  /* no batches after this one */
+    lk_status st;               /* producer error (then last) */
+    lk_error err;
+} batch;
+
+static void batch_free(batch *b)
+{
+    free(b->ids);
+    free(b->bytes);
+    free(b->id_end);
+    free(b->term_end);
+    free(b->lines);
+    free(b->toff);
+    free(b->tlen);
+    free(b->terms);
+}
+
+static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n)
+{
+    lk_status st;
+    void *p;
+    size_t cap;
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; i++) bytes += t[i].len;
+    if (b->n_docs == 0 || (b->n_docs & (b->n_docs - 1)) == 0) { /* grow per-doc arrays */
+        size_t need = b->n_docs ? 2 * b->n_docs : 16;
+        size_t *ie = realloc(b->id_end, need * sizeof *ie);
+        if (ie) b->id_end = ie;
+        size_t *te = realloc(b->term_end, need * sizeof *te);
+        if (te) b->term_end = te;
+        int64_t *ln = realloc(b->lines, need * sizeof *ln);
+        if (ln) b->lines = ln;
+        if (!ie || !te || !ln) return LK_ERR_NOMEM;
+    }
+    p = b->ids;
+    if ((st = lk_grow(&p, &b->ids_cap, b->ids_len + d->id_len + 1, 1)) != LK_OK) return st;
+    b->ids = p;
+    p = b->bytes;
+    if ((st = lk_grow(&p, &b->bytes_cap, b->bytes_len + bytes + 1, 1)) != LK_OK) return st;
+    b->bytes = p;
+    if (b->n_terms + n > b->terms_cap) {
+        cap = b->terms_cap;
+        p = b->toff;
+        if ((st = lk_grow(&p, &cap, b->n_terms + n, sizeof *b->toff)) != LK_OK) return st;
+        b->toff = p;
+        p = b->tlen;
+        if ((st = lk_grow(&p, &b->terms_cap, b->n_terms + n, sizeof *b->tlen)) != LK_OK) return st;
+        b->tlen = p;
+    }
+    memcpy(b->ids + b->ids_len, d->id, d->id_len);
+    b->ids_len += d->id_len;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(b->bytes + b->bytes_len, t[i].s, t[i].len);
+        b->toff[b->n_terms] = b->bytes_len;
+        b->tlen[b->n_terms++] = t[i].len;
+        b->bytes_len += t[i].len;
+    }
+    b->id_end[b->n_docs] = b->ids_len;
+    b->term_end[b->n_docs] = b->n_terms;
+    b->lines[b->n_docs++] = d->line;
+    return LK_OK;
+}
+
+static lk_status batch_seal(batch *b)
+{
+    if (b->n_terms > b->lk_terms_cap) {
+        void *p = b->terms;
+        lk_status st = lk_grow(&p, &b->lk_terms_cap, b->n_terms, sizeof *b->terms);
+        if (st != LK_OK) return st;
+        b->terms = p;
+    }
+    for (size_t i = 0; i < b->n_terms; i++) {
+        b->terms[i].s = b->bytes + b->toff[i];
+        b->terms[i].len = b->tlen[i];
+    }
+    return LK_OK;
+}
+
+typedef struct {
+    const char *path;
+    lk_docs_reader *docs;
+    lk_analyzer *an;
+    batch slots[N_SLOTS];
+    bool ready[N_SLOTS];
+    size_t head, tail;          /* producer fills slots[head], consumer reads slots[tail] */
+    bool stop;                  /* consumer failed: producer should quit */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    double busy;                /* producer busy seconds */
+    double last_progress;
+    lk_log_fn log;
+    void *log_user;
+} pipeline;
+
+/* Fill one batch from the reader (producer side). */
+static void fill_batch(pipeline *pl, batch *b)
+{
+    b->n_docs = b->ids_len = b->bytes_len = b->n_terms = 0;
+    b->last = false;
+    b->st = LK_OK;
+    lk_error_clear(&b->err);
+    while (b->n_docs < BATCH_DOCS && b->bytes_len < BATCH_TERM_BYTES) {
+        lk_doc d;
+        bool got;
+        lk_status st = lk_docs_next(pl->docs, &d, &got, &b->err);
+        if (st == LK_OK && !got) {
+            b->last = true;
+            break;
+        }
+        lk_analyzer_reset(pl->an);
+        if (st == LK_OK && d.title_len) st = lk_analyzer_add(pl->an, d.title, d.title_len, &b->err);
+        if (st == LK_OK) st = lk_analyzer_add(pl->an, d.text, d.text_len, &b->err);
+        size_t n = 0;
+        const lk_term *t = st == LK_OK ? lk_analyzer_terms(pl->an, &n) : NULL;
+        if (st == LK_OK) st = batch_add(b, &d, t, n);
+        if (st == LK_OK) continue;
+        if (st == LK_ERR_PARSE && strncmp(b->err.msg, pl->path, strlen(pl->path)) != 0)
+            lk_error_prefix(&b->err, "%s:%lld:", pl->path, (long long)d.line);
+        b->st = st;
+        b->last = true;
+        break;
+    }
+    lk_status st = batch_seal(b); /* also when b->st is set: the docs before it are added */
+    if (b->st == LK_OK) b->st = st;
+}
+
+static void *producer(void *arg)
+{
+    pipeline *pl = arg;
+    for (;;) {
+        pthread_mutex_lock(&pl->mu);
+        while (pl->ready[pl->head] && !pl->stop) pthread_cond_wait(&pl->cv, &pl->mu);
+        bool stop = pl->stop;
+        pthread_mutex_unlock(&pl->mu);
+        if (stop) return NULL;
+        batch *b = &pl->slots[pl->head];
+        double t0 = now_s();
+        fill_batch(pl, b);
+        pl->busy += now_s() - t0;
+        bool last = b->last;
+        pthread_mutex_lock(&pl->mu);
+        pl->ready[pl->head] = true;
+        pl->head = (pl->head + 1) % N_SLOTS;
+        pthread_cond_broadcast(&pl->cv);
+        pthread_mutex_unlock(&pl->mu);
+        if (last) return NULL;
+    }
+}
+
+/* Add a batch's documents to the builder (consumer side). */
+static lk_status consume(pipeline *pl, lk_bm25_builder *bld, const batch *b, uint64_t *n_docs,
+                         lk_error *err)
+{
+    size_t id0 = 0, t0 = 0;
+    for (size_t i = 0; i < b->n_docs; i++) {
+        lk_status st = lk_bm25_builder_add(bld, b->ids + id0, b->id_end[i] - id0, b->terms + t0,
+                                           b->term_end[i] - t0, pl->path, b->lines[i], err);
+        if (st != LK_OK) return st;
+        id0 = b->id_end[i];
+        t0 = b->term_end[i];
+    }
+    *n_docs += b->n_docs;
+    if (b->st != LK_OK) {
+        if (err) *err = b->err;
+        return b->st;
+    }
+    return LK_OK;
+}
+
+static void progress(pipeline *pl, uint64_t n_docs)
+{
+    if (!pl->log) return;
+    double t = now_s();
+    if (t - pl->last_progress < 0.5) return;
+    pl->last_progress = t;
+    char msg[128];
+    uint64_t off = lk_docs_offset(pl->docs), size = lk_docs_size(pl->docs);
+    snprintf(msg, sizeof msg, "%llu docs, %.1f/%.1f MB", (unsigned long long)n_docs,
+             (double)off / 1e6, (double)size / 1e6);
+    pl->log(pl->log_user, LK_LOG_PROGRESS, msg);
+}
+
+static lk_status run_pipeline(pipeline *pl, lk_bm25_builder *bld, int threads,
+                              lk_bm25_build_stats *stats, lk_error *err)
+{
+    lk_status st = LK_OK;
+    pthread_t th;
+    bool started = false;
+    if (threads > 1) {
+        if (pthread_create(&th, NULL, producer, pl) != 0)
+            return lk_error_set(err, LK_ERR_NOMEM, "cannot start the analysis thread");
+        started = true;
+    }
+    for (;;) {
+        batch *b = &pl->slots[pl->tail];
+        if (started) {
+            pthread_mutex_lock(&pl->mu);
+            while (!pl->ready[pl->tail]) pthread_cond_wait(&pl->cv, &pl->mu);
+            pthread_mutex_unlock(&pl->mu);
+        } else {
+            double t0 = now_s();
+            fill_batch(pl, b);
+            pl->busy += now_s() - t0;
+        }
+        double t1 = now_s();
+        st = consume(pl, bld, b, &stats->n_docs, err);
+        stats->invert_seconds += now_s() - t1;
+        bool last = b->last;
+        progress(pl, stats->n_docs);
+        pthread_mutex_lock(&pl->mu);
+        pl->ready[pl->tail] = false;
+        pl->tail = (pl->tail + 1) % N_SLOTS;
+        if (st != LK_OK) pl->stop = true;
+        pthread_cond_broadcast(&pl->cv);
+        pthread_mutex_unlock(&pl->mu);
+        if (st != LK_OK || last) break;
+    }
+    if (started) pthread_join(th, NULL);
+    stats->analyze_seconds = pl->busy;
+    return st;
+}
+
+/* Mark the documents whose ids are listed in `path` (one per line) as deleted; an id that is
+   not in the index is LK_ERR_PARSE "path:line: ...". */
+static lk_status mark_deletions(lk_bm25_builder *bld, const lk_bm25_index *base, const char *path,
+                                lk_error *err)
+{
+    lk_vocab *del = NULL;
+    lk_line_reader *r = NULL;
+    bool *found = NULL;
+    lk_status st = lk_vocab_create(&del);
+    if (st == LK_OK) st = lk_line_reader_open(path, &r, err);
+    const char *line;
+    size_t len;
+    bool got;
+    while (st == LK_OK && (st = lk_line_reader_next(r, &line, &len, &got, err)) == LK_OK && got) {
+        while (len && (line[len - 1] == ' ' || line[len - 1] == '\t')) len--;
+        if (len && lk_vocab_find(del, line, len) == LK_ID_NONE)
+            st = lk_vocab_add_count(del, line, len, lk_line_reader_lineno(r), NULL);
+    }
+    size_t n = st == LK_OK ? (size_t)lk_vocab_size(del) : 0;
+    if (st == LK_OK && !(found = calloc(n + 1, sizeof *found))) st = LK_ERR_NOMEM;
+    for (uint32_t d = 0; st == LK_OK && d < lk_bm25_index_n_docs(base); d++) {
+        size_t il;
+        const char *id = lk_bm25_index_doc_id(base, d, &il);
+        int32_t v = lk_vocab_find(del, id, il);
+        if (v == LK_ID_NONE) continue;
+        found[v] = true;
+        st = lk_bm25_builder_delete(bld, d);
+    }
+    for (size_t v = 0; st == LK_OK && v < n; v++)
+        if (!found[v])
+            st = lk_error_at(err, path, lk_vocab_count(del, (int32_t)v), 0,
+                             "document id \"%s\" is not in the index", lk_vocab_word(del, (int32_t)v));
+    free(found);
+    lk_line_reader_free(r);
+    lk_vocab_free(del);
+    return st;
+}
+
+lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
+                              const lk_bm25_index_config *cfg, lk_bm25_build_stats *stats,
+                              lk_error *err)
+{
+    lk_bm25_build_stats local;
+    if (!stats) stats = &local;
+    memset(stats, 0, sizeof *stats);
+    double t0 = now_s();
+    pipeline pl;
+    memset(&pl, 0, sizeof pl);
+    pl.path = docs_path && strcmp(docs_path, "-") != 0 ? docs_path : "<stdin>";
+    pl.log = cfg->build.log;
+    pl.log_user = cfg->build.log_user;
+    lk_bm25_builder *bld = NULL;
+    lk_bm25_index *base = NULL;
+    lk_status st;
+    bool add = cfg->add || cfg->delete_path;
+    if (!docs_path && !cfg->delete_path)
+        return lk_error_set(err, LK_ERR_ARG, "no documents to index");
+    if (add) { /* keep the index's documents and analyzer */
+        if ((st = lk_bm25_index_open(index_dir, &base, err)) != LK_OK) return st;
+        st = lk_bm25_index_analyzer(base, &pl.an, err);
+    } else {
+        st = lk_analyzer_create(&cfg->analyzer, &pl.an, err);
+    }
+    if (st == LK_OK && docs_path) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
+    if (st != LK_OK) {
+        lk_analyzer_free(pl.an);
+        lk_bm25_index_free(base);
+        return st;
+    }
+    lk_bm25_build_config bc = cfg->build;
+    bc.settings = lk_analyzer_settings(pl.an, &bc.settings_len);
+    pthread_mutex_init(&pl.mu, NULL);
+    pthread_cond_init(&pl.cv, NULL);
+    st = base ? lk_bm25_builder_create_add(index_dir, base, &bc, &bld, err)
+              : lk_bm25_builder_create(index_dir, &bc, &bld, err);
+    if (st == LK_OK && cfg->delete_path) st = mark_deletions(bld, base, cfg->delete_path, err);
+    if (st == LK_OK && pl.docs) st = run_pipeline(&pl, bld, cfg->threads, stats, err);
+    stats->bytes = pl.docs ? lk_docs_offset(pl.docs) : 0;
+    if (st == LK_OK) {
+        st = lk_bm25_builder_finish(bld, err);
+        bld = NULL;
+    }
+    lk_bm25_builder_free(bld);
+    pthread_mutex_destroy(&pl.mu);
+    pthread_cond_destroy(&pl.cv);
+    for (int i = 0; i < N_SLOTS; i++) batch_free(&pl.slots[i]);
+    lk_docs_free(pl.docs);
+    lk_analyzer_free(pl.an);
+    lk_bm25_index_free(base); /* after finish: the new index no longer needs it */
+    stats->total_seconds = now_s() - t0;
+    return st;
+}
+
+lk_status lk_bm25_index_analyzer(const lk_bm25_index *idx, lk_analyzer **out, lk_error *err)
+{
+    size_t len;
+    const char *s = lk_bm25_index_settings(idx, &len);
+    return lk_analyzer_from_settings(s, len, out, err);
+}
+
+lk_status lk_bm25_search_text(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_analyzer *an,
+                              const char *query, size_t len, const lk_bm25_search_opts *opts,
+                              const lk_bm25_hit **hits, size_t *n_hits, lk_error *err)
+{
+    lk_analyzer_reset(an);
+    lk_status st = lk_analyzer_add(an, query, len, err);
+    if (st != LK_OK) return st;
+    size_t n;
+    const lk_term *t = lk_analyzer_terms(an, &n);
+    return lk_bm25_search_terms(idx, ws, t, n, opts, hits, n_hits, err);
+}
+
+/* ---- running query sets ------------------------------------------------------------- */
+
+bool lk_bm25_format_parse(const char *name, lk_bm25_format *out)
+{
+    static const char *const names[] = {"trec", "tsv", "json"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *out = (lk_bm25_format)i;
+            return true;
+        }
+    return false;
+}
+
+static void json_str(FILE *fp, const char *s, size_t n)
+{
+    putc('"', fp);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') fprintf(fp, "\\%c", c);
+        else if (c < 0x20) fprintf(fp, "\\u%04x", c);
+        else putc(c, fp);
+    }
+    putc('"', fp);
+}
+
+static lk_status write_hits(const lk_bm25_index *idx, const char *qid, size_t qid_len,
+                            const lk_bm25_hit *h, size_t n, lk_bm25_format fmt, FILE *fp,
+                            lk_error *err)
+{
+    if (fmt == LK_BM25_FMT_JSON) {
+        fputs("{\"qid\": ", fp);
+        json_str(fp, qid, qid_len);
+        fputs(", \"hits\": [", fp);
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t il;
+        const char *id = lk_bm25_index_doc_id(idx, h[i].doc, &il);
+        if (fmt == LK_BM25_FMT_TREC)
+            fprintf(fp, "%.*s Q0 %.*s %zu %.9g lexkit\n", (int)qid_len, qid, (int)il, id, i + 1,
+                    h[i].score);
+        else if (fmt == LK_BM25_FMT_TSV)
+            fprintf(fp, "%.*s\t%zu\t%.*s\t%.9g\n", (int)qid_len, qid, i + 1, (int)il, id,
+                    h[i].score);
+        else {
+            fputs(i ? ", {\"id\": " : "{\"id\": ", fp);
+            json_str(fp, id, il);
+            fprintf(fp, ", \"score\": %.9g}", h[i].score);
+        }
+    }
+    if (fmt == LK_BM25_FMT_JSON) fputs("]}\n", fp);
+    if (ferror(fp)) return lk_error_set(err, LK_ERR_IO, "write error");
+    return LK_OK;
+}
+
+typedef struct {
+    const lk_bm25_index *idx;
+    lk_bm25_ws *ws;
+    lk_analyzer *an;
+    const lk_bm25_search_opts *opts;
+    lk_bm25_format fmt;
+    FILE *fp;
+    lk_bm25_run_stats *stats;
+} query_ctx;
+
+static lk_status one_query(query_ctx *c, const char *qid, size_t qid_len, const char *text,
+                           size_t len, lk_error *err)
+{
+    const lk_bm25_hit *h;
+    size_t n;
+    double t0 = now_s(), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+    lk_status st = lk_bm25_search_text(c->idx, c->ws, c->an, text, len, c->opts, &h, &n, err);
+    c->stats->seconds += now_s() - t0;
+    c->stats->cpu_seconds += clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    c->stats->n_queries++;
+    if (st != LK_OK) return st;
+    return write_hits(c->idx, qid, qid_len, h, n, c->fmt, c->fp, err);
+}
+
+static lk_status query_file(query_ctx *c, const char *path, lk_error *err)
+{
+    lk_line_reader *r = NULL;
+    lk_status st = lk_line_reader_open(path, &r, err);
+    const char *line;
+    size_t len;
+    bool got;
+    while (st == LK_OK && (st = lk_line_reader_next(r, &line, &len, &got, err)) == LK_OK && got) {
+        int64_t ln = lk_line_reader_lineno(r);
+        if (len == 0) continue;
+        if ((st = lk_utf8_check_line(line, len, path, ln, err)) != LK_OK) break;
+        const char *tab = memchr(line, '\t', len);
+        size_t ql = tab ? (size_t)(tab - line) : len;
+        for (size_t i = 0; i < ql && st == LK_OK; i++)
+            if ((unsigned char)line[i] <= ' ')
+                st = lk_error_at(err, path, ln, lk_utf8_column(line, i),
+                                 "query id contains white space");
+        if (st != LK_OK) break;
+        if (!tab || ql == 0) {
+            st = lk_error_at(err, path, ln, lk_utf8_column(line, ql),
+                             "expected qid<TAB>query text");
+            break;
+        }
+        st = one_query(c, line, ql, tab + 1, len - ql - 1, err);
+    }
+    lk_line_reader_free(r);
+    return st;
+}
+
+lk_status lk_bm25_run_queries(const lk_bm25_index *idx, const lk_bm25_search_opts *opts,
+                              const char *query, const char *queries_path, lk_bm25_format fmt,
+                              FILE *fp, lk_bm25_run_stats *stats, lk_error *err)
+{
+    lk_bm25_run_stats local;
+    query_ctx c = {idx, NULL, NULL, opts, fmt, fp, stats ? stats : &local};
+    memset(c.stats, 0, sizeof *c.stats);
+    lk_status st = lk_bm25_ws_create(idx, &c.ws);
+    if (st == LK_OK) st = lk_bm25_index_analyzer(idx, &c.an, err);
+    if (st == LK_OK && query) {
+        size_t len = strlen(query);
+        if (!lk_utf8_valid(query, len, NULL))
+            st = lk_error_set(err, LK_ERR_PARSE, "--query: invalid UTF-8");
+        else st = one_query(&c, "q", 1, query, len, err);
+    } else if (st == LK_OK) {
+        st = query_file(&c, queries_path, err);
+    }
+    lk_analyzer_free(c.an);
+    lk_bm25_ws_free(c.ws);
+    return st;
+}

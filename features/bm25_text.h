@@ -1,0 +1,78 @@
+/* bm25_text.h: BM25 over text: build an index from a document collection (JSON Lines or
+   plain text) with the analyzer, using a reader/analyzer thread and an inverter thread,
+   and search with query text analyzed as the documents were. */
+#ifndef LK_FEATURES_BM25_TEXT_H
+#define LK_FEATURES_BM25_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+
+#include "features/analyzer.h"
+#include "features/bm25_index.h"
+#include "text/corpus.h"
+#include "text/error.h"
+
+typedef struct {
+    lk_analyzer_config analyzer;
+    lk_bm25_build_config build; /* build.settings is filled in from the analyzer */
+    lk_docs_format format;      /* default JSONL */
+    int threads;                /* 1: one thread; 2 (default): analysis and inversion overlap */
+    bool add;                   /* append to the existing index in index_dir (its analyzer
+                                   settings are used; `analyzer` is ignored) */
+    const char *delete_path;    /* ids (one per line) to delete from the existing index
+                                   (implies add); NULL = none */
+} lk_bm25_index_config;
+
+lk_bm25_index_config lk_bm25_index_config_default(void);
+
+typedef struct {
+    uint64_t n_docs;
+    uint64_t bytes;         /* input bytes read */
+    double analyze_seconds; /* busy time of the reading/analysis side */
+    double invert_seconds;  /* busy time of the inversion side */
+    double total_seconds;   /* whole build including merge and write */
+} lk_bm25_build_stats;
+
+/* Index the documents of `docs_path` ("-" = stdin) into directory `index_dir` (replaced
+   atomically; see lk_bm25_builder_finish); with cfg->add, after the documents already in it,
+   less those listed in cfg->delete_path. docs_path may be NULL when only deleting. Each document's title and text are indexed
+   together. Bad input (malformed JSON, missing id/text, invalid UTF-8, duplicate ids) gives
+   LK_ERR_PARSE "path:line:col: ..." and leaves any previous index untouched. stats may be
+   NULL. */
+lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
+                              const lk_bm25_index_config *cfg, lk_bm25_build_stats *stats,
+                              lk_error *err);
+
+/* Analyzer for queries of idx, from the settings stored in it (one per thread). */
+lk_status lk_bm25_index_analyzer(const lk_bm25_index *idx, lk_analyzer **out, lk_error *err);
+
+/* Analyze `query` with `an` and search (see lk_bm25_search_terms). */
+lk_status lk_bm25_search_text(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_analyzer *an,
+                              const char *query, size_t len, const lk_bm25_search_opts *opts,
+                              const lk_bm25_hit **hits, size_t *n_hits, lk_error *err);
+
+typedef enum {
+    LK_BM25_FMT_TREC = 0, /* qid Q0 docid rank score lexkit */
+    LK_BM25_FMT_TSV,      /* qid<TAB>rank<TAB>docid<TAB>score */
+    LK_BM25_FMT_JSON,     /* {"qid": ..., "hits": [{"id": ..., "score": ...}, ...]} per line */
+} lk_bm25_format;
+
+bool lk_bm25_format_parse(const char *name, lk_bm25_format *out);
+
+typedef struct {
+    size_t n_queries;
+    double seconds;     /* wall time spent analyzing and searching (output excluded) */
+    double cpu_seconds; /* process CPU time of the same */
+} lk_bm25_run_stats;
+
+/* Run one query (`query`, qid "q") or every `qid<TAB>text` line of `queries_path` and
+   write the results to fp, scores as %.9g. Empty queries (or only stop words) give no
+   result lines. A line without a TAB or with invalid UTF-8 is LK_ERR_PARSE
+   "path:line:col: ...". stats may be NULL. */
+lk_status lk_bm25_run_queries(const lk_bm25_index *idx, const lk_bm25_search_opts *opts,
+                              const char *query, const char *queries_path, lk_bm25_format fmt,
+                              FILE *fp, lk_bm25_run_stats *stats, lk_error *err);
+
+#endif

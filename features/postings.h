@@ -1,0 +1,88 @@
+/* postings.h: the postings codec of the BM25 index. A term's list is a score-bound summary
+   (the Pareto frontier of (tf, doc length) pairs: no other posting has a higher tf and a
+   shorter document), a skip table (last doc id, end offset, max tf and min document
+   length of each block of LK_POSTINGS_BLOCK postings) and the blocks: doc-id gaps and tfs as LEB128 varints.
+   Decoding is bounds-checked: corrupt bytes end the cursor with an error flag, never a crash. */
+#ifndef LK_FEATURES_POSTINGS_H
+#define LK_FEATURES_POSTINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "text/error.h"
+
+#define LK_POSTINGS_BLOCK 128u
+#define LK_POSTINGS_SKIP_ENTRY 16u /* u32 last doc id, u32 end offset, u32 max tf, u32 min dl */
+#define LK_POSTINGS_MAX_FRONTIER 16u
+#define LK_DOC_END UINT32_MAX
+
+/* A growable byte buffer. */
+typedef struct {
+    unsigned char *data;
+    size_t len, cap;
+} lk_bytes;
+
+void lk_bytes_free(lk_bytes *b); /* frees data and zeroes b */
+lk_status lk_bytes_reserve(lk_bytes *b, size_t extra);
+lk_status lk_bytes_append(lk_bytes *b, const void *src, size_t n);
+
+/* LEB128 varint: writes at most 10 bytes to p, returns the length. */
+size_t lk_varint_put(unsigned char *p, uint64_t v);
+/* Reads a varint from p[0..end); returns its length, or 0 if truncated or over 64 bits. */
+size_t lk_varint_get(const unsigned char *p, const unsigned char *end, uint64_t *v);
+
+/* Append the encoded list of n >= 1 postings (strictly increasing docs, tfs >= 1) to out.
+   doclens[doc] gives each document's length (for the bound summary). */
+lk_status lk_postings_encode(const uint32_t *docs, const uint32_t *tfs, size_t n,
+                             const uint32_t *doclens, lk_bytes *out);
+
+/* One (tf, doc length) pair of a term's bound summary. */
+typedef struct {
+    uint32_t tf, dl;
+} lk_tf_dl;
+
+/* Read a list's bound summary into pairs (room for LK_POSTINGS_MAX_FRONTIER); false if the
+   bytes are malformed. */
+bool lk_postings_frontier(const unsigned char *data, size_t len, lk_tf_dl *pairs, size_t *n);
+
+/* Forward cursor over one list. Fields are private except doc, tf, and bad. */
+typedef struct {
+    uint32_t doc;      /* current doc id, LK_DOC_END when exhausted */
+    uint32_t tf;       /* its term frequency */
+    bool bad;          /* set when malformed bytes were met (the cursor then ends) */
+    uint32_t n_docs_;  /* doc ids must be < n_docs_ */
+    uint32_t df_, n_blocks_, block_, pos_, cnt_, shallow_;
+    const unsigned char *skip_, *blocks_;
+    size_t blocks_len_;
+    uint32_t docs_[LK_POSTINGS_BLOCK], tfs_[LK_POSTINGS_BLOCK];
+} lk_postings_cursor;
+
+/* Position on the first posting of the list data[0..len) holding df postings of doc ids
+   below n_docs. False (and cur->bad) if the header is malformed. */
+bool lk_postings_cursor_init(lk_postings_cursor *cur, const unsigned char *data, size_t len,
+                             uint32_t df, uint32_t n_docs);
+/* Slow path of lk_postings_next (next block). */
+void lk_postings_next_block(lk_postings_cursor *cur);
+
+/* Move to the next posting. */
+static inline void lk_postings_next(lk_postings_cursor *cur)
+{
+    if (cur->pos_ + 1 < cur->cnt_) {
+        cur->pos_++;
+        cur->doc = cur->docs_[cur->pos_];
+        cur->tf = cur->tfs_[cur->pos_];
+    } else {
+        lk_postings_next_block(cur);
+    }
+}
+
+/* Without decoding: the block that may hold `target` (the first block whose last doc is
+   >= target, searching forward from the last such call), its max tf, min document length
+   and last doc. False if target is past the end of the list. Targets must not decrease. */
+bool lk_postings_block_at(lk_postings_cursor *cur, uint32_t target, uint32_t *max_tf,
+                          uint32_t *min_dl, uint32_t *last);
+/* Move to the first posting with doc >= target (no move if already there). */
+void lk_postings_advance(lk_postings_cursor *cur, uint32_t target);
+
+#endif

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Demo: BM25 search over corpora/sample-docs.jsonl (500 Chinese Wikipedia paragraphs from
+# CMRC 2018 + 300 English Wikipedia paragraphs): index, query in both languages, evaluate.
+set -eu
+"$LEXKIT" index --input corpora/sample-docs.jsonl --index "$OUT/search.idx" --lang auto --stats
+echo "-- English query, top 3 (TREC run format):"
+"$LEXKIT" search --index "$OUT/search.idx" --query "river headwaters lake" --k 3
+echo "-- Chinese query, top 3 (JSON):"
+"$LEXKIT" search --index "$OUT/search.idx" --query "战国无双3是由哪两个公司合作开发的？" --k 3 --format json
+echo "-- $(wc -l < corpora/sample-queries.tsv) CMRC questions -> their source paragraph:"
+"$LEXKIT" search --index "$OUT/search.idx" --queries corpora/sample-queries.tsv --k 100 > "$OUT/search.run"
+"$LEXKIT" eval-ir --qrels corpora/sample-qrels.txt --run "$OUT/search.run"

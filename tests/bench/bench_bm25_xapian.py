@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+"""Xapian side of bench_bm25.sh: index a docs.jsonl, run queries with BM25Weight, time it.
+
+usage: bench_bm25_xapian.py index DOCS DBDIR [--cjk]
+       bench_bm25_xapian.py search DBDIR QUERIES K RUNFILE [--cjk] [--repeat N]
+Indexing uses TermGenerator without positions and without stemming (title + text, like
+lexkit). Searching parses each query with QueryParser (OR of terms, no stemming; for Chinese
+an OR of the TermGenerator's CJK n-grams of the query, since QueryParser ANDs them) and ranks
+with BM25Weight(k1=1.2, k2=0, k3=1, b=0.75, min_normlen=0.5). Prints one line of JSON with
+timings to stdout.
+"""
+import json
+import os
+import sys
+import time
+
+import xapian
+
+
+def index(docs, dbdir, cjk):
+    t0 = time.perf_counter()
+    db = xapian.WritableDatabase(dbdir, xapian.DB_CREATE_OR_OVERWRITE)
+    tg = xapian.TermGenerator()
+    if cjk:
+        tg.set_flags(xapian.TermGenerator.FLAG_CJK_NGRAM)
+    n = 0
+    nbytes = os.path.getsize(docs)
+    with open(docs, encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            doc = xapian.Document()
+            tg.set_document(doc)
+            if d.get("title"):
+                tg.index_text_without_positions(d["title"])
+            tg.index_text_without_positions(d["text"])
+            doc.add_value(0, d["id"])
+            doc.add_boolean_term("Q" + d["id"])
+            db.add_document(doc)
+            n += 1
+    db.commit()
+    db.close()
+    dt = time.perf_counter() - t0
+    size = sum(os.path.getsize(os.path.join(dbdir, f)) for f in os.listdir(dbdir))
+    print(json.dumps({"docs": n, "seconds": dt, "mb_per_s": nbytes / 1e6 / dt, "bytes": size}))
+
+
+def search(dbdir, queries, k, runfile, cjk, repeat):
+    db = xapian.Database(dbdir)
+    qp = xapian.QueryParser()
+    qp.set_database(db)
+    qp.set_default_op(xapian.Query.OP_OR)
+    flags = xapian.QueryParser.FLAG_DEFAULT
+    if cjk:
+        flags |= xapian.QueryParser.FLAG_CJK_NGRAM
+    tg = xapian.TermGenerator()
+    if cjk:
+        tg.set_flags(xapian.TermGenerator.FLAG_CJK_NGRAM)
+    enq = xapian.Enquire(db)
+    enq.set_weighting_scheme(xapian.BM25Weight(1.2, 0, 1, 0.75, 0.5))
+    enq.set_docid_order(xapian.Enquire.ASCENDING)
+    qs = []
+    with open(queries, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line:
+                continue
+            qid, text = line.split("\t", 1)
+            try:
+                if cjk:  # QueryParser ANDs a CJK run's n-grams; make it an OR like lexkit
+                    raise xapian.QueryParserError("cjk")
+                q = qp.parse_query(text, flags)
+            except xapian.QueryParserError:  # odd syntax: OR of the TermGenerator's terms
+                doc = xapian.Document()
+                tg.set_document(doc)
+                tg.index_text_without_positions(text)
+                q = xapian.Query(xapian.Query.OP_OR, [t.term for t in doc.termlist()])
+            qs.append((qid, q))
+    times, cpus = [], []
+    for r in range(repeat):
+        t0, c0 = time.perf_counter(), time.process_time()
+        for qid, q in qs:
+            enq.set_query(q)
+            enq.get_mset(0, k)
+        times.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    out = []
+    for qid, q in qs:
+        enq.set_query(q)
+        for rank, it in enumerate(enq.get_mset(0, k), 1):
+            out.append("%s Q0 %s %d %.9g xapian\n" %
+                       (qid, it.document.get_value(0).decode(), rank, it.weight))
+    with open(runfile, "w") as f:
+        f.writelines(out)
+    times.sort()
+    cpus.sort()
+    med, cmed = times[len(times) // 2], cpus[len(cpus) // 2]
+    print(json.dumps({"queries": len(qs), "seconds": med, "qps": len(qs) / med,
+                      "cpu_qps": len(qs) / cmed}))
+
+
+def main():
+    a = sys.argv[1:]
+    cjk = "--cjk" in a
+    repeat = 1
+    if "--repeat" in a:
+        repeat = int(a[a.index("--repeat") + 1])
+    if a[0] == "index":
+        index(a[1], a[2], cjk)
+    else:
+        search(a[1], a[2], int(a[3]), a[4], cjk, repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# End-to-end tests of `lexkit index`, `lexkit search` and `lexkit eval-ir`: scores of every
+# variant against tests/data/bm25_expected_*.trec (made by bm25_make_expected.py, an
+# independent reimplementation), output formats, empty / stop-word / 100 KB queries,
+# spilled runs, corrupt and truncated indexes, non-index directories and bad input.
+set -u
+L=${LEXKIT:?}
+D=${LK_SRC:-.}/tests/data
+T=$(mktemp -d "${TMPDIR:-/tmp}/lk-bm25-cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+# expect_fail STATUS PATTERN cmd...: exit status and a message on stderr
+expect_fail() {
+  local want=$1 pat=$2
+  shift 2
+  "$@" > "$T/out" 2> "$T/err"
+  local rc=$?
+  [ "$rc" = "$want" ] || fail "exit $rc (want $want): $*: $(cat "$T/err")"
+  grep -q -- "$pat" "$T/err" || fail "message lacks '$pat': $*: $(cat "$T/err")"
+}
+
+"$L" index --input "$D/bm25_docs.jsonl" --index "$T/idx" || fail "index"
+for v in lucene robertson atire bm25l bm25plus; do
+  "$L" search --index "$T/idx" --query "Cat 中国" --variant "$v" --k 100 > "$T/$v.trec" || fail "search $v"
+  cmp -s "$T/$v.trec" "$D/bm25_expected_$v.trec" || fail "scores $v: $(diff "$T/$v.trec" "$D/bm25_expected_$v.trec")"
+  "$L" search --index "$T/idx" --query "Cat 中国" --variant "$v" --k 100 --exhaustive > "$T/$v.ex" || fail "exhaustive $v"
+  cmp -s "$T/$v.ex" "$T/$v.trec" || fail "exhaustive != pruned ($v)"
+done
+# ties by docid ascending (d0 before d4), k limits the list
+[ "$("$L" search --index "$T/idx" --query cat --k 2 | cut -d' ' -f3 | tr '\n' ' ')" = "d0 d4 " ] || fail "ties/k"
+# tsv and json
+[ "$("$L" search --index "$T/idx" --query cat --k 1 --format tsv)" = "$(printf 'q\t1\td0\t0.484014861')" ] || fail "tsv: $("$L" search --index "$T/idx" --query cat --k 1 --format tsv)"
+[ "$("$L" search --index "$T/idx" --query 'cat' --k 1 --format json)" = '{"qid": "q", "hits": [{"id": "d0", "score": 0.484014861}]}' ] || fail "json"
+# query files; empty queries give nothing (exit 0); a 100 KB query works
+printf 'a\tcat\nb\t\nc\t!!!\n' > "$T/q.tsv"
+"$L" search --index "$T/idx" --queries "$T/q.tsv" --k 3 > "$T/q.run" || fail "queries"
+[ "$(cut -d' ' -f1 "$T/q.run" | sort -u | tr -d '\n')" = "a" ] || fail "empty queries: $(cat "$T/q.run")"
+[ -z "$("$L" search --index "$T/idx" --query '')" ] || fail "empty --query"
+big=$(head -c 100000 /dev/zero | tr '\0' 'x'; echo ' cat')
+printf 'big\t%s dog\n' "$big" > "$T/big.tsv"
+[ "$("$L" search --index "$T/idx" --queries "$T/big.tsv" --k 1 | cut -d" " -f3)" = "d2" ] || fail "100 KB query"
+# stop words: a query of only stop words gives no result
+printf 'the\n# comment\nCAT\n' > "$T/stop.txt"
+"$L" index --input "$D/bm25_docs.jsonl" --index "$T/sidx" --stopwords "$T/stop.txt" || fail "index --stopwords"
+[ -z "$("$L" search --index "$T/sidx" --query 'The cat')" ] || fail "stop-word query"
+# stemming is stored in the index and applied to queries
+"$L" index --input "$D/bm25_docs.jsonl" --index "$T/stem" --stem --lang en || fail "index --stem"
+[ "$("$L" search --index "$T/stem" --query 'runner RUNNING' --k 1 | cut -d' ' -f3)" = "d3" ] || fail "stem"
+# spilled runs (tiny memory limit) give the same index file
+"$L" index --input "$D/bm25_docs.jsonl" --index "$T/runs" --mem-limit 0.004 --threads 1 || fail "mem-limit"
+cmp -s "$T/runs/index.lkbx" "$T/idx/index.lkbx" || fail "runs differ"
+# --add: the first 3 documents, then the rest appended, give the same index file as one build
+head -3 "$D/bm25_docs.jsonl" > "$T/part1.jsonl"; tail -n +4 "$D/bm25_docs.jsonl" > "$T/part2.jsonl"
+"$L" index --input "$T/part1.jsonl" --index "$T/add" || fail "add: first part"
+"$L" index --input "$T/part2.jsonl" --index "$T/add" --add --mem-limit 0.004 || fail "add: second part"
+cmp -s "$T/add/index.lkbx" "$T/idx/index.lkbx" || fail "add: differs from one build"
+expect_fail 1 "part1.jsonl:1: duplicate document id \"d1\" (already in the index)" "$L" index --input "$T/part1.jsonl" --index "$T/add" --add
+cmp -s "$T/add/index.lkbx" "$T/idx/index.lkbx" || fail "add: a failed add changed the index"
+expect_fail 2 "--add uses the index's analyzer" "$L" index --input "$T/part2.jsonl" --index "$T/add" --add --stem
+# --delete: removing d3 and z2 gives the same file as indexing without them; an unknown id
+# is an error; delete + add of the same id replaces the document
+grep -v '"id": "d3"' "$D/bm25_docs.jsonl" | grep -v '"id": "z2"' > "$T/kept.jsonl"
+"$L" index --input "$T/kept.jsonl" --index "$T/kept" || fail "kept"
+cp -r "$T/idx" "$T/del"
+printf 'z2\nd3\n' > "$T/del.txt"
+"$L" index --index "$T/del" --delete "$T/del.txt" || fail "delete"
+cmp -s "$T/del/index.lkbx" "$T/kept/index.lkbx" || fail "delete: differs from a build without them"
+printf 'd1\nnope\n' > "$T/del2.txt"
+expect_fail 1 "del2.txt:2: document id \"nope\" is not in the index" "$L" index --index "$T/del" --delete "$T/del2.txt"
+printf '{"id": "d1", "text": "zebra"}\n' > "$T/new.jsonl"
+printf 'd1\n' > "$T/del3.txt"
+"$L" index --index "$T/del" --delete "$T/del3.txt" --add --input "$T/new.jsonl" || fail "replace"
+[ "$("$L" search --index "$T/del" --query zebra | cut -d' ' -f3)" = "d1" ] || fail "replaced doc"
+[ "$("$L" search --index "$T/del" --query mat)" = "" ] || fail "old d1 still found"
+# eval-ir on this run
+printf 'q 0 z1 1\nq 0 d1 2\nq 0 d3 0\n' > "$T/qrels"
+"$L" eval-ir --qrels "$T/qrels" --run "$T/lucene.trec" > "$T/eval" || fail "eval-ir"
+# z1 at rank 1, d1 at rank 5: AP = (1/1 + 2/5)/2 = 0.7, RR = 1, P@10 = 0.2
+grep -q "^MAP	0.7000$" "$T/eval" && grep -q "^MRR	1.0000$" "$T/eval" && grep -q "^P@10	0.2000$" "$T/eval" || fail "eval-ir values: $(cat "$T/eval")"
+
+# corrupt, truncated, not an index
+cp -r "$T/idx" "$T/bad"
+printf '\x55' | dd of="$T/bad/index.lkbx" bs=1 seek=300 conv=notrunc status=none
+expect_fail 1 "checksum mismatch" "$L" search --index "$T/bad" --query cat
+head -c 500 "$T/idx/index.lkbx" > "$T/bad/index.lkbx"
+expect_fail 1 "truncated" "$L" search --index "$T/bad" --query cat
+mkdir -p "$T/plain"; echo hi > "$T/plain/notes.txt"
+expect_fail 1 "not a lexkit index" "$L" search --index "$T/plain" --query cat
+expect_fail 1 "not a lexkit index; not replacing it" "$L" index --input "$D/bm25_docs.jsonl" --index "$T/plain"
+[ -f "$T/plain/notes.txt" ] || fail "user directory was touched"
+expect_fail 1 "No such file" "$L" search --index "$T/none" --query cat
+
+# bad input: duplicate ids (both lines named), missing id / text, invalid UTF-8
+printf '{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n{"id": "a", "text": "z"}\n' > "$T/dup.jsonl"
+expect_fail 1 "dup.jsonl:3: duplicate document id \"a\" (first used at line 1)" "$L" index --input "$T/dup.jsonl" --index "$T/i2"
+printf '{"id": "a", "text": "x"}\n{"text": "y"}\n' > "$T/noid.jsonl"
+expect_fail 1 "noid.jsonl:2" "$L" index --input "$T/noid.jsonl" --index "$T/i2"
+printf '{"id": "a"}\n' > "$T/notext.jsonl"
+expect_fail 1 "notext.jsonl:1" "$L" index --input "$T/notext.jsonl" --index "$T/i2"
+printf '{"id": "a", "text": "ok \xff"}\n' > "$T/utf.jsonl"
+expect_fail 1 "utf.jsonl:1:" "$L" index --input "$T/utf.jsonl" --index "$T/i2"
+[ ! -e "$T/i2" ] || fail "failed builds left an index"
+printf 'q1 cat\n' > "$T/notab.tsv"
+expect_fail 1 "notab.tsv:1:" "$L" search --index "$T/idx" --queries "$T/notab.tsv"
+printf 'q1\tcat \xfe\n' > "$T/badq.tsv"
+expect_fail 1 "badq.tsv:1:8: invalid UTF-8" "$L" search --index "$T/idx" --queries "$T/badq.tsv"
+expect_fail 2 "unknown option" "$L" search --index "$T/idx" --query cat --bogus
+expect_fail 2 "--b" "$L" search --index "$T/idx" --query cat --b 2
+expect_fail 2 "--variant" "$L" search --index "$T/idx" --query cat --variant okapi
+# empty collection and empty run files work
+: > "$T/empty.jsonl"
+"$L" index --input "$T/empty.jsonl" --index "$T/eidx" || fail "empty collection"
+[ -z "$("$L" search --index "$T/eidx" --query cat)" ] || fail "search empty index"
+: > "$T/empty.run"
+"$L" eval-ir --qrels "$T/qrels" --run "$T/empty.run" | grep -q "^MAP	0.0000$" || fail "empty run"
+[ "$fails" = 0 ] || { echo "$fails failure(s)" >&2; exit 1; }
+echo "bm25 cli: ok"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# kill -9 during `lexkit index` at several moments: the index directory must afterwards
+# hold the previous index or the complete new one (or nothing), never an index that fails
+# to open. A later build cleans up the killed builds' temporary directories.
+set -u
+L=${LEXKIT:?}
+D=${LK_SRC:-.}/tests/data
+T=$(mktemp -d "${TMPDIR:-/tmp}/lk-bm25-kill.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+
+# ~8 MB synthetic collection (seeded awk), enough for a build of well over 0.5 s
+awk 'BEGIN { srand(7); for (d = 1; d <= 60000; d++) { s = "";
+       for (i = 0; i < 22; i++) { u = rand(); s = s " w" int(6000 * u * u * u) }
+       printf "{\"id\": \"s%d\", \"text\": \"%s\"}\n", d, s } }' > "$T/big.jsonl"
+"$L" index --input "$D/bm25_docs.jsonl" --index "$T/idx" || fail "first build"
+killed=0
+for delay in 0.05 0.2 0.4 0.7 1.0 1.5; do
+  "$L" index --input "$T/big.jsonl" --index "$T/idx" 2> /dev/null &
+  pid=$!
+  sleep "$delay"
+  kill -9 "$pid" 2> /dev/null && killed=$((killed + 1))
+  wait "$pid" 2> /dev/null
+  if [ -e "$T/idx" ]; then
+    out=$("$L" search --index "$T/idx" --query "cat w1" --k 1 2> "$T/err") ||
+      fail "after kill at ${delay}s the index does not open: $(cat "$T/err")"
+    case "$out" in
+      "q Q0 d"*|"q Q0 s"*) ;;
+      *) fail "after kill at ${delay}s: unexpected result '$out'" ;;
+    esac
+  fi
+done
+[ "$killed" -ge 2 ] || fail "only $killed build(s) were still running when killed"
+"$L" index --input "$T/big.jsonl" --index "$T/idx" || fail "final build"
+[ "$("$L" search --index "$T/idx" --query "w1" --k 1 | cut -c1-6)" = "q Q0 s" ] || fail "new index"
+left=$(ls -d "$T"/idx.tmp-* 2> /dev/null | wc -l)
+[ "$left" = 0 ] || fail "$left temporary directories left behind"
+[ "$fails" = 0 ] || { echo "$fails failure(s)" >&2; exit 1; }
+echo "bm25 kill: ok ($killed builds killed)"

@@ -1,0 +1,131 @@
+/* test_bm25_postings.c: the postings codec: varints, encode/decode round trips over block
+   boundaries, advance and block bounds, the (tf, dl) frontier, and corrupt bytes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "features/postings.h"
+#include "models/rng.h"
+
+static void test_varint(void **state)
+{
+    (void)state;
+    unsigned char buf[10];
+    static const uint64_t vals[] = {0, 1, 127, 128, 300, 16383, 16384, UINT32_MAX, UINT64_MAX};
+    for (size_t i = 0; i < sizeof vals / sizeof *vals; i++) {
+        size_t n = lk_varint_put(buf, vals[i]);
+        uint64_t v = 0;
+        assert_int_equal(lk_varint_get(buf, buf + n, &v), n);
+        assert_true(v == vals[i]);
+        assert_int_equal(lk_varint_get(buf, buf + n - 1, &v), 0); /* truncated */
+    }
+    assert_int_equal(lk_varint_put(buf, 300), 2);
+    assert_int_equal(buf[0], 0xAC);
+    assert_int_equal(buf[1], 0x02);
+}
+
+#define N 1000
+#define N_DOCS 5000
+
+static void make_list(uint32_t *docs, uint32_t *tfs, uint32_t *dls, uint64_t seed)
+{
+    lk_rng r;
+    lk_rng_seed(&r, seed);
+    uint32_t d = 0;
+    for (int i = 0; i < N; i++) {
+        d += 1 + (uint32_t)lk_rng_below(&r, 9);
+        docs[i] = d - 1;
+        tfs[i] = 1 + (uint32_t)lk_rng_below(&r, i % 50 == 0 ? 300 : 4);
+    }
+    for (int i = 0; i < N_DOCS; i++) dls[i] = 1 + (uint32_t)lk_rng_below(&r, 500);
+}
+
+static void test_roundtrip_advance(void **state)
+{
+    (void)state;
+    uint32_t *docs = malloc(N * 4), *tfs = malloc(N * 4), *dls = malloc(N_DOCS * 4);
+    make_list(docs, tfs, dls, 5);
+    lk_bytes out = {0};
+    assert_int_equal(lk_postings_encode(docs, tfs, N, dls, &out), LK_OK);
+    lk_postings_cursor c;
+    assert_true(lk_postings_cursor_init(&c, out.data, out.len, N, N_DOCS));
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(c.doc, docs[i]);
+        assert_int_equal(c.tf, tfs[i]);
+        lk_postings_next(&c);
+    }
+    assert_int_equal(c.doc, LK_DOC_END);
+    assert_false(c.bad);
+    /* advance to targets (present or not), across blocks; block bounds hold */
+    assert_true(lk_postings_cursor_init(&c, out.data, out.len, N, N_DOCS));
+    int j = 0;
+    for (uint32_t t = 0; t < docs[N - 1] + 5; t += 37) {
+        uint32_t btf, bdl, blast;
+        bool have = lk_postings_block_at(&c, t, &btf, &bdl, &blast);
+        lk_postings_advance(&c, t);
+        while (j < N && docs[j] < t) j++;
+        if (j == N) {
+            assert_int_equal(c.doc, LK_DOC_END);
+            assert_false(have);
+            continue;
+        }
+        assert_int_equal(c.doc, docs[j]);
+        assert_int_equal(c.tf, tfs[j]);
+        assert_true(have && blast >= c.doc && btf >= c.tf && bdl <= dls[c.doc]);
+    }
+    /* the frontier: every posting is dominated by a frontier pair */
+    lk_tf_dl f[LK_POSTINGS_MAX_FRONTIER];
+    size_t nf;
+    assert_true(lk_postings_frontier(out.data, out.len, f, &nf));
+    assert_true(nf >= 1 && nf <= LK_POSTINGS_MAX_FRONTIER);
+    for (int i = 0; i < N; i++) {
+        bool dom = false;
+        for (size_t k = 0; k < nf; k++) dom |= f[k].tf >= tfs[i] && f[k].dl <= dls[docs[i]];
+        assert_true(dom);
+    }
+    lk_bytes_free(&out);
+    free(docs);
+    free(tfs);
+    free(dls);
+}
+
+static void test_corrupt_bytes(void **state)
+{
+    (void)state;
+    uint32_t *docs = malloc(N * 4), *tfs = malloc(N * 4), *dls = malloc(N_DOCS * 4);
+    make_list(docs, tfs, dls, 9);
+    lk_bytes out = {0};
+    assert_int_equal(lk_postings_encode(docs, tfs, N, dls, &out), LK_OK);
+    int bad = 0;
+    for (size_t at = 0; at < out.len; at += 3) {
+        out.data[at] ^= 0xFF;
+        lk_postings_cursor c;
+        size_t n = 0;
+        if (lk_postings_cursor_init(&c, out.data, out.len, N, N_DOCS))
+            for (; c.doc != LK_DOC_END && n <= N; lk_postings_next(&c)) n++;
+        bad += c.bad;
+        assert_true(n <= N); /* never runs past the data */
+        out.data[at] ^= 0xFF;
+    }
+    assert_true(bad > 0);
+    lk_postings_cursor c; /* a list cut short */
+    assert_false(lk_postings_cursor_init(&c, out.data, 3, N, N_DOCS) && !c.bad);
+    lk_bytes_free(&out);
+    free(docs);
+    free(tfs);
+    free(dls);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_varint),
+        cmocka_unit_test(test_roundtrip_advance),
+        cmocka_unit_test(test_corrupt_bytes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
