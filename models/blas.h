@@ -1,0 +1,67 @@
+/* blas.h: row-major matrix views and the BLAS wrapper (the only user of cblas/OpenBLAS).
+   Scalars are `lk_real`: float32 in the library; test builds that include the models .c
+   files with LK_REAL_DOUBLE defined get a float64 variant for gradient checks. */
+#ifndef LK_MODELS_BLAS_H
+#define LK_MODELS_BLAS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef LK_REAL_DOUBLE
+typedef double lk_real;
+#else
+typedef float lk_real;
+#endif
+
+typedef struct {
+    lk_real *data;        /* row-major, contiguous: (r, c) is data[(size_t)r * cols + c] */
+    int32_t rows, cols;
+} lk_mat;                 /* a view; it does not own data */
+
+/* View of `data` as a (rows, cols) matrix. */
+static inline lk_mat lk_mat_view(lk_real *data, int32_t rows, int32_t cols)
+{
+    lk_mat m;
+    m.data = data;
+    m.rows = rows;
+    m.cols = cols;
+    return m;
+}
+
+/* C = alpha * op(A) @ op(B) + beta * C, row-major; op(X) = X^T when trans_x.
+   Shapes: op(A) (M, K), op(B) (K, N), C (M, N); asserted. beta == 0 ignores C's contents
+   (NaN in C does not propagate). Thread-safe (OpenBLAS threads per call). */
+void lk_gemm(bool trans_a, bool trans_b, lk_real alpha, const lk_mat *a, const lk_mat *b,
+             lk_real beta, lk_mat *c);
+
+/* Same contract as lk_gemm, plain triple loop with double accumulation: the reference
+   kernel for tests. */
+void lk_gemm_naive(bool trans_a, bool trans_b, lk_real alpha, const lk_mat *a, const lk_mat *b,
+                   lk_real beta, lk_mat *c);
+
+/* y = alpha * op(A) @ x + beta * y. A (M, N); x: (N) and y: (M) if !trans, else x: (M),
+   y: (N). beta == 0 ignores y's contents. */
+void lk_gemv(bool trans, lk_real alpha, const lk_mat *a, const lk_real *x, lk_real beta,
+             lk_real *y);
+
+/* y += alpha * x, both (n). */
+void lk_axpy(size_t n, lk_real alpha, const lk_real *x, lk_real *y);
+
+/* x *= alpha, (n). */
+void lk_scal(size_t n, lk_real alpha, lk_real *x);
+
+/* sum_i x[i] * y[i] accumulated in double. */
+double lk_dot(size_t n, const lk_real *x, const lk_real *y);
+
+/* sum_i x[i]^2 accumulated in double. */
+double lk_sumsq(size_t n, const lk_real *x);
+
+/* OpenBLAS thread count for the whole process (n >= 1). Only apps/ call this, once, before
+   any work; the library never changes it. */
+void lk_blas_set_threads(int n);
+
+/* Current OpenBLAS thread count. */
+int lk_blas_threads(void);
+
+#endif
