@@ -5,7 +5,7 @@
 
    Shapes (per call): B sequences, H hidden units, G = n_gates, S = state_mult.
      xw      (B, G*H)  input projection x W_x^T + b for this step
-     s, s_prev (B, S*H) state: RNN/GRU [h], LSTM [h | c] per row (h first, then c)
+     s, s_prev (S*B*H) state as S blocks of (B, H): RNN/GRU h; LSTM h block then c block
      cache   (B * cache_mult * H) saved activations, filled by forward, read by backward
      mask    (B) 1 = real step, 0 = padding: the state is carried over (s = s_prev) and no
              gradient flows into that step's gates; NULL = all 1
@@ -52,11 +52,11 @@ struct lk_cell_ops {
     int32_t n_gates;           /* G: 1 | 4 | 3 */
     int32_t state_mult;        /* S: 1 (h) or 2 (h | c) */
     int32_t cache_mult;        /* cache per step is (B * cache_mult * H) */
-    /* s = step(xw, s_prev); writes s (B, S*H) and cache. Uses p->w_h (and b_hn). */
+    /* s = step(xw, s_prev); writes s (S*B*H) and cache. Uses p->w_h (and b_hn). */
     void (*step_forward)(const lk_cell *p, int32_t B, const lk_real *xw, const lk_real *s_prev,
                          const uint8_t *mask, lk_real *s, lk_real *cache);
-    /* Given ds (B, S*H) = dLoss/ds (total, including the path from later steps):
-       WRITES dxw (B, G*H) = dLoss/dxw (zero on masked rows); ADDS into ds_prev (B, S*H),
+    /* Given ds (S*B*H) = dLoss/ds (total, including the path from later steps):
+       WRITES dxw (B, G*H) = dLoss/dxw (zero on masked rows); ADDS into ds_prev (S*B*H),
        grad->w_h and grad->b_hn. work: (B, G*H) scratch. grad->w_x and grad->b are not
        touched (the driver gets them from dxw with one gemm over all steps). */
     void (*step_backward)(const lk_cell *p, int32_t B, const lk_real *s_prev,

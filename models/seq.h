@@ -72,7 +72,8 @@ void lk_seq_ws_free(lk_seq_ws *ws); /* NULL is a no-op */
 
 /* Run all layers over x (T, B, I) and write out (T, B, D*H).
    lengths (B) with 0 <= lengths[b] <= T, or NULL (all T). s0: initial states
-   (layers*D, B, S*H) in [layer][dir] order, or NULL for zeros (S = 2 for LSTM [h | c]).
+   (layers*D, S*B*H) in [layer][dir] order, or NULL for zeros; each state is S blocks of
+   (B, H) (S = 2 for LSTM: h block then c block).
    train: keep every step's cache for lk_seq_backward (otherwise only what inference
    needs). Borrows x and lengths until lk_seq_backward returns (they must not change).
    LK_ERR_NOMEM if the workspace cannot grow (ws unchanged but unusable for backward),
@@ -87,7 +88,7 @@ lk_status lk_seq_forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws
 lk_status lk_seq_backward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws,
                           const lk_real *dout, lk_seq_weights *g, lk_real *dx);
 
-/* State (B, S*H) of cell (layer, dir) after it processed time step t (0 <= t < T) in the
+/* State (S*B*H, h block first) of cell (layer, dir) after it processed time step t (0 <= t < T) in the
    last forward; t = -1 (forward dir) or t = T (reverse dir) gives the initial state.
    Borrowed until the next forward. */
 const lk_real *lk_seq_ws_state(const lk_seq_ws *ws, int32_t layer, int32_t dir, int32_t t);

@@ -1,0 +1,130 @@
+#include "models/blas.h"
+
+#include <assert.h>
+#include <string.h>
+
+/* The float32 library build goes through OpenBLAS; the float64 test build (LK_REAL_DOUBLE,
+   tiny shapes) uses the naive kernels so it needs no cblas header. */
+#ifndef LK_REAL_DOUBLE
+#include <cblas.h>
+#define LK_USE_CBLAS 1
+#endif
+
+static void gemm_shapes(bool trans_a, bool trans_b, const lk_mat *a, const lk_mat *b,
+                        const lk_mat *c, int32_t *m, int32_t *n, int32_t *k)
+{
+    int32_t am = trans_a ? a->cols : a->rows, ak = trans_a ? a->rows : a->cols;
+    int32_t bk = trans_b ? b->cols : b->rows, bn = trans_b ? b->rows : b->cols;
+    assert(ak == bk);
+    assert(c->rows == am && c->cols == bn);
+    (void)bk;
+    (void)c;
+    *m = am;
+    *n = bn;
+    *k = ak;
+}
+
+void lk_gemm_naive(bool trans_a, bool trans_b, lk_real alpha, const lk_mat *a, const lk_mat *b,
+                   lk_real beta, lk_mat *c)
+{
+    int32_t m, n, k;
+    gemm_shapes(trans_a, trans_b, a, b, c, &m, &n, &k);
+    for (int32_t i = 0; i < m; i++) {
+        for (int32_t j = 0; j < n; j++) {
+            double acc = 0.0;
+            for (int32_t p = 0; p < k; p++) {
+                double av = trans_a ? a->data[(size_t)p * a->cols + i]
+                                    : a->data[(size_t)i * a->cols + p];
+                double bv = trans_b ? b->data[(size_t)j * b->cols + p]
+                                    : b->data[(size_t)p * b->cols + j];
+                acc += av * bv;
+            }
+            lk_real *cij = &c->data[(size_t)i * c->cols + j];
+            double prev = beta == 0 ? 0.0 : (double)beta * *cij;
+            *cij = (lk_real)((double)alpha * acc + prev);
+        }
+    }
+}
+
+void lk_gemm(bool trans_a, bool trans_b, lk_real alpha, const lk_mat *a, const lk_mat *b,
+             lk_real beta, lk_mat *c)
+{
+    int32_t m, n, k;
+    gemm_shapes(trans_a, trans_b, a, b, c, &m, &n, &k);
+    if (m == 0 || n == 0) return;
+#ifdef LK_USE_CBLAS
+    if (k == 0) {
+        if (beta == 0) memset(c->data, 0, (size_t)m * n * sizeof *c->data);
+        else cblas_sscal((blasint)m * n, beta, c->data, 1);
+        return;
+    }
+    if (beta == 0) memset(c->data, 0, (size_t)m * n * sizeof *c->data); /* no NaN leak */
+    cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+                trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a->data, a->cols, b->data,
+                b->cols, beta, c->data, c->cols);
+#else
+    lk_gemm_naive(trans_a, trans_b, alpha, a, b, beta, c);
+#endif
+}
+
+void lk_gemv(bool trans, lk_real alpha, const lk_mat *a, const lk_real *x, lk_real beta,
+             lk_real *y)
+{
+    int32_t ny = trans ? a->cols : a->rows;
+    if (ny == 0) return;
+    if (beta == 0) memset(y, 0, (size_t)ny * sizeof *y);
+#ifdef LK_USE_CBLAS
+    if (a->rows == 0 || a->cols == 0) {
+        if (beta != 0) cblas_sscal(ny, beta, y, 1);
+        return;
+    }
+    cblas_sgemv(CblasRowMajor, trans ? CblasTrans : CblasNoTrans, a->rows, a->cols, alpha,
+                a->data, a->cols, x, 1, beta, y, 1);
+#else
+    lk_mat xm = lk_mat_view((lk_real *)x, trans ? a->rows : a->cols, 1);
+    lk_mat ym = lk_mat_view(y, ny, 1);
+    lk_gemm_naive(trans, false, alpha, a, &xm, beta, &ym);
+#endif
+}
+
+void lk_axpy(size_t n, lk_real alpha, const lk_real *x, lk_real *y)
+{
+    for (size_t i = 0; i < n; i++) y[i] += alpha * x[i];
+}
+
+void lk_scal(size_t n, lk_real alpha, lk_real *x)
+{
+    for (size_t i = 0; i < n; i++) x[i] *= alpha;
+}
+
+double lk_dot(size_t n, const lk_real *x, const lk_real *y)
+{
+    double acc = 0.0;
+    for (size_t i = 0; i < n; i++) acc += (double)x[i] * y[i];
+    return acc;
+}
+
+double lk_sumsq(size_t n, const lk_real *x)
+{
+    double acc = 0.0;
+    for (size_t i = 0; i < n; i++) acc += (double)x[i] * x[i];
+    return acc;
+}
+
+void lk_blas_set_threads(int n)
+{
+#ifdef LK_USE_CBLAS
+    openblas_set_num_threads(n < 1 ? 1 : n);
+#else
+    (void)n;
+#endif
+}
+
+int lk_blas_threads(void)
+{
+#ifdef LK_USE_CBLAS
+    return openblas_get_num_threads();
+#else
+    return 1;
+#endif
+}

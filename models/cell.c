@@ -1,0 +1,304 @@
+#include "models/cell.h"
+
+#include <stdio.h>
+#include <string.h>
+#include "models/blas_internal.h"
+
+static lk_real sigmoid(lk_real x) { return (lk_real)1 / ((lk_real)1 + LK_EXP(-x)); }
+
+/* pre (B, G*H) = h_prev (B, H) @ W_h^T */
+static void recurrent_gemm(const lk_cell *p, int32_t B, const lk_real *h_prev, lk_real *pre)
+{
+    int32_t gh = p->w_h.rows;
+    lk_mat hm = lk_mat_view((lk_real *)h_prev, B, p->H);
+    lk_mat pm = lk_mat_view(pre, B, gh);
+    lk_gemm(false, true, 1, &hm, &p->w_h, 0, &pm);
+}
+
+/* grad->w_h += dpre^T h_prev;  ds_prev_h += dpre @ W_h.  dpre (B, G*H). */
+static void recurrent_backward(const lk_cell *p, int32_t B, const lk_real *h_prev,
+                               const lk_real *dpre, lk_cell *grad, lk_real *dh_prev)
+{
+    int32_t gh = p->w_h.rows;
+    lk_mat hm = lk_mat_view((lk_real *)h_prev, B, p->H);
+    lk_mat dm = lk_mat_view((lk_real *)dpre, B, gh);
+    lk_mat dhm = lk_mat_view(dh_prev, B, p->H);
+    lk_gemm(true, false, 1, &dm, &hm, 1, &grad->w_h);
+    lk_gemm(false, false, 1, &dm, &p->w_h, 1, &dhm);
+}
+
+static bool row_on(const uint8_t *mask, int32_t b) { return !mask || mask[b]; }
+
+/* ---- Elman RNN: cache = [a (B,H)], a = act(xw + W_h h_prev) ------------------------------ */
+
+static void rnn_forward(const lk_cell *p, int32_t B, const lk_real *xw, const lk_real *s_prev,
+                        const uint8_t *mask, lk_real *s, lk_real *cache, bool relu)
+{
+    int32_t H = p->H;
+    recurrent_gemm(p, B, s_prev, cache);
+    for (int32_t b = 0; b < B; b++) {
+        lk_real *a = cache + (size_t)b * H, *h = s + (size_t)b * H;
+        const lk_real *x = xw + (size_t)b * H, *hp = s_prev + (size_t)b * H;
+        for (int32_t j = 0; j < H; j++) {
+            lk_real v = a[j] + x[j];
+            a[j] = relu ? (v > 0 ? v : 0) : LK_TANH(v);
+        }
+        memcpy(h, row_on(mask, b) ? a : hp, (size_t)H * sizeof *h);
+    }
+}
+
+static void rnn_backward(const lk_cell *p, int32_t B, const lk_real *s_prev, const uint8_t *mask,
+                         const lk_real *cache, const lk_real *ds, lk_cell *grad, lk_real *dxw,
+                         lk_real *ds_prev, bool relu)
+{
+    int32_t H = p->H;
+    for (int32_t b = 0; b < B; b++) {
+        const lk_real *a = cache + (size_t)b * H, *dh = ds + (size_t)b * H;
+        lk_real *dx = dxw + (size_t)b * H;
+        if (!row_on(mask, b)) {
+            lk_axpy((size_t)H, 1, dh, ds_prev + (size_t)b * H);
+            memset(dx, 0, (size_t)H * sizeof *dx);
+            continue;
+        }
+        for (int32_t j = 0; j < H; j++)
+            dx[j] = relu ? (a[j] > 0 ? dh[j] : 0) : dh[j] * (1 - a[j] * a[j]);
+    }
+    recurrent_backward(p, B, s_prev, dxw, grad, ds_prev);
+}
+
+static void rnn_tanh_forward(const lk_cell *p, int32_t B, const lk_real *xw,
+                             const lk_real *s_prev, const uint8_t *mask, lk_real *s,
+                             lk_real *cache)
+{
+    rnn_forward(p, B, xw, s_prev, mask, s, cache, false);
+}
+
+static void rnn_relu_forward(const lk_cell *p, int32_t B, const lk_real *xw,
+                             const lk_real *s_prev, const uint8_t *mask, lk_real *s,
+                             lk_real *cache)
+{
+    rnn_forward(p, B, xw, s_prev, mask, s, cache, true);
+}
+
+static void rnn_tanh_backward(const lk_cell *p, int32_t B, const lk_real *s_prev,
+                              const uint8_t *mask, const lk_real *cache, const lk_real *ds,
+                              lk_cell *grad, lk_real *dxw, lk_real *ds_prev, lk_real *work)
+{
+    (void)work;
+    rnn_backward(p, B, s_prev, mask, cache, ds, grad, dxw, ds_prev, false);
+}
+
+static void rnn_relu_backward(const lk_cell *p, int32_t B, const lk_real *s_prev,
+                              const uint8_t *mask, const lk_real *cache, const lk_real *ds,
+                              lk_cell *grad, lk_real *dxw, lk_real *ds_prev, lk_real *work)
+{
+    (void)work;
+    rnn_backward(p, B, s_prev, mask, cache, ds, grad, dxw, ds_prev, true);
+}
+
+/* ---- LSTM: cache = [gates i,f,g,o activated (B,4H) | tanh(c) (B,H)] ----------------------- */
+
+static void lstm_step_forward(const lk_cell *p, int32_t B, const lk_real *xw,
+                              const lk_real *s_prev, const uint8_t *mask, lk_real *s,
+                              lk_real *cache)
+{
+    int32_t H = p->H;
+    size_t bh = (size_t)B * H;
+    const lk_real *c_prev = s_prev + bh;
+    lk_real *c_new = s + bh, *tcs = cache + 4 * bh;
+    recurrent_gemm(p, B, s_prev, cache);
+    for (int32_t b = 0; b < B; b++) {
+        lk_real *gt = cache + (size_t)b * 4 * H, *tc = tcs + (size_t)b * H;
+        const lk_real *x = xw + (size_t)b * 4 * H;
+        const lk_real *hp = s_prev + (size_t)b * H, *cp = c_prev + (size_t)b * H;
+        lk_real *h = s + (size_t)b * H, *c = c_new + (size_t)b * H;
+        for (int32_t j = 0; j < H; j++) {
+            lk_real gi = sigmoid(gt[j] + x[j]);
+            lk_real gf = sigmoid(gt[H + j] + x[H + j]);
+            lk_real gg = LK_TANH(gt[2 * H + j] + x[2 * H + j]);
+            lk_real go = sigmoid(gt[3 * H + j] + x[3 * H + j]);
+            lk_real cv = gf * cp[j] + gi * gg;
+            lk_real t = LK_TANH(cv);
+            gt[j] = gi;
+            gt[H + j] = gf;
+            gt[2 * H + j] = gg;
+            gt[3 * H + j] = go;
+            tc[j] = t;
+            if (row_on(mask, b)) {
+                c[j] = cv;
+                h[j] = go * t;
+            } else {
+                c[j] = cp[j];
+                h[j] = hp[j];
+            }
+        }
+    }
+}
+
+static void lstm_step_backward(const lk_cell *p, int32_t B, const lk_real *s_prev,
+                               const uint8_t *mask, const lk_real *cache, const lk_real *ds,
+                               lk_cell *grad, lk_real *dxw, lk_real *ds_prev, lk_real *work)
+{
+    int32_t H = p->H;
+    size_t bh = (size_t)B * H;
+    const lk_real *c_prev = s_prev + bh, *dcs = ds + bh, *tcs = cache + 4 * bh;
+    lk_real *dc_prev = ds_prev + bh;
+    (void)work;
+    for (int32_t b = 0; b < B; b++) {
+        const lk_real *dh = ds + (size_t)b * H, *dc = dcs + (size_t)b * H;
+        lk_real *dcp = dc_prev + (size_t)b * H, *dx = dxw + (size_t)b * 4 * H;
+        if (!row_on(mask, b)) {
+            lk_axpy((size_t)H, 1, dh, ds_prev + (size_t)b * H);
+            lk_axpy((size_t)H, 1, dc, dcp);
+            memset(dx, 0, (size_t)4 * H * sizeof *dx);
+            continue;
+        }
+        const lk_real *gt = cache + (size_t)b * 4 * H, *tc = tcs + (size_t)b * H;
+        const lk_real *cp = c_prev + (size_t)b * H;
+        for (int32_t j = 0; j < H; j++) {
+            lk_real gi = gt[j], gf = gt[H + j], gg = gt[2 * H + j], go = gt[3 * H + j];
+            lk_real t = tc[j];
+            lk_real dct = dc[j] + dh[j] * go * (1 - t * t);
+            dx[j] = dct * gg * gi * (1 - gi);
+            dx[H + j] = dct * cp[j] * gf * (1 - gf);
+            dx[2 * H + j] = dct * gi * (1 - gg * gg);
+            dx[3 * H + j] = dh[j] * t * go * (1 - go);
+            dcp[j] += dct * gf;
+        }
+    }
+    recurrent_backward(p, B, s_prev, dxw, grad, ds_prev);
+}
+
+/* ---- GRU: cache = [r, z, n activated (B,3H) | hn = W_hn h_prev + b_hn (B,H)] ------------- */
+
+static void gru_step_forward(const lk_cell *p, int32_t B, const lk_real *xw,
+                             const lk_real *s_prev, const uint8_t *mask, lk_real *s,
+                             lk_real *cache)
+{
+    int32_t H = p->H;
+    lk_real *hns = cache + (size_t)3 * B * H;
+    recurrent_gemm(p, B, s_prev, cache);
+    for (int32_t b = 0; b < B; b++) {
+        lk_real *gt = cache + (size_t)b * 3 * H, *hn = hns + (size_t)b * H;
+        const lk_real *x = xw + (size_t)b * 3 * H, *hp = s_prev + (size_t)b * H;
+        lk_real *h = s + (size_t)b * H;
+        bool on = row_on(mask, b);
+        for (int32_t j = 0; j < H; j++) {
+            lk_real r = sigmoid(gt[j] + x[j]);
+            lk_real z = sigmoid(gt[H + j] + x[H + j]);
+            lk_real hnv = gt[2 * H + j] + p->b_hn[j];
+            lk_real n = LK_TANH(x[2 * H + j] + r * hnv);
+            gt[j] = r;
+            gt[H + j] = z;
+            gt[2 * H + j] = n;
+            hn[j] = hnv;
+            h[j] = on ? (1 - z) * n + z * hp[j] : hp[j];
+        }
+    }
+}
+
+static void gru_step_backward(const lk_cell *p, int32_t B, const lk_real *s_prev,
+                              const uint8_t *mask, const lk_real *cache, const lk_real *ds,
+                              lk_cell *grad, lk_real *dxw, lk_real *ds_prev, lk_real *work)
+{
+    int32_t H = p->H;
+    const lk_real *hns = cache + (size_t)3 * B * H;
+    for (int32_t b = 0; b < B; b++) {
+        const lk_real *dh = ds + (size_t)b * H, *hp = s_prev + (size_t)b * H;
+        lk_real *dhp = ds_prev + (size_t)b * H;
+        lk_real *dx = dxw + (size_t)b * 3 * H, *dw = work + (size_t)b * 3 * H;
+        if (!row_on(mask, b)) {
+            lk_axpy((size_t)H, 1, dh, dhp);
+            memset(dx, 0, (size_t)3 * H * sizeof *dx);
+            memset(dw, 0, (size_t)3 * H * sizeof *dw);
+            continue;
+        }
+        const lk_real *gt = cache + (size_t)b * 3 * H, *hn = hns + (size_t)b * H;
+        for (int32_t j = 0; j < H; j++) {
+            lk_real r = gt[j], z = gt[H + j], n = gt[2 * H + j];
+            lk_real dn = dh[j] * (1 - z) * (1 - n * n);
+            lk_real dz = dh[j] * (hp[j] - n) * z * (1 - z);
+            lk_real dr = dn * hn[j] * r * (1 - r);
+            dhp[j] += dh[j] * z;
+            dx[j] = dr;
+            dx[H + j] = dz;
+            dx[2 * H + j] = dn;
+            dw[j] = dr;
+            dw[H + j] = dz;
+            dw[2 * H + j] = dn * r;
+            grad->b_hn[j] += dn * r;
+        }
+    }
+    recurrent_backward(p, B, s_prev, work, grad, ds_prev);
+}
+
+/* ---- table and parameters -------------------------------------------------------------- */
+
+static const lk_cell_ops OPS[] = {
+    {"rnn-tanh", 1, 1, 1, rnn_tanh_forward, rnn_tanh_backward},
+    {"rnn-relu", 1, 1, 1, rnn_relu_forward, rnn_relu_backward},
+    {"lstm", 4, 2, 5, lstm_step_forward, lstm_step_backward},
+    {"gru", 3, 1, 4, gru_step_forward, gru_step_backward},
+};
+
+const lk_cell_ops *lk_cell_ops_get(lk_cell_type type) { return &OPS[type]; }
+
+const char *lk_cell_type_name(lk_cell_type type) { return OPS[type].name; }
+
+lk_status lk_cell_type_parse(const char *name, lk_cell_type *out)
+{
+    if (strcmp(name, "rnn") == 0) {
+        *out = LK_CELL_RNN_TANH;
+        return LK_OK;
+    }
+    for (int i = 0; i < (int)(sizeof OPS / sizeof OPS[0]); i++)
+        if (strcmp(name, OPS[i].name) == 0) {
+            *out = (lk_cell_type)i;
+            return LK_OK;
+        }
+    return LK_ERR_ARG;
+}
+
+size_t lk_cell_param_count(lk_cell_type type, int32_t I, int32_t H)
+{
+    size_t gh = (size_t)OPS[type].n_gates * H;
+    return gh * I + gh * H + gh + (type == LK_CELL_GRU ? (size_t)H : 0);
+}
+
+lk_status lk_cell_add_params(lk_cell_type type, int32_t I, int32_t H, lk_params *p,
+                             const char *prefix, size_t *first_view_out)
+{
+    char name[LK_PARAM_NAME_MAX + 16];
+    int32_t G = OPS[type].n_gates;
+    lk_status st;
+    if (I <= 0 || H <= 0 || (int64_t)G * H > INT32_MAX) return LK_ERR_ARG;
+    snprintf(name, sizeof name, "%s.w_x", prefix);
+    if ((st = lk_params_add(p, name, G * H, I, H, LK_INIT_XAVIER, 1, first_view_out)) != LK_OK)
+        return st;
+    snprintf(name, sizeof name, "%s.w_h", prefix);
+    lk_init_kind rec = type == LK_CELL_RNN_RELU ? LK_INIT_IDENTITY : LK_INIT_ORTHO;
+    if ((st = lk_params_add(p, name, G * H, H, H, rec, 1, NULL)) != LK_OK) return st;
+    snprintf(name, sizeof name, "%s.b", prefix);
+    if (type == LK_CELL_LSTM) st = lk_params_add(p, name, 1, G * H, 0, LK_INIT_LSTM_BIAS, 1, NULL);
+    else st = lk_params_add(p, name, 1, G * H, 0, LK_INIT_ZERO, 0, NULL);
+    if (st != LK_OK || type != LK_CELL_GRU) return st;
+    snprintf(name, sizeof name, "%s.b_hn", prefix);
+    return lk_params_add(p, name, 1, H, 0, LK_INIT_ZERO, 0, NULL);
+}
+
+void lk_cell_bind(lk_cell_type type, int32_t I, int32_t H, lk_real *base, size_t offset,
+                  lk_cell *c)
+{
+    int32_t gh = OPS[type].n_gates * H;
+    lk_real *x = base + offset;
+    c->ops = &OPS[type];
+    c->I = I;
+    c->H = H;
+    c->w_x = lk_mat_view(x, gh, I);
+    x += (size_t)gh * I;
+    c->w_h = lk_mat_view(x, gh, H);
+    x += (size_t)gh * H;
+    c->b = x;
+    x += gh;
+    c->b_hn = type == LK_CELL_GRU ? x : NULL;
+}

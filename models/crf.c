@@ -1,0 +1,282 @@
+#include "models/crf.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lk_crf_ws {
+    double *alpha; /* (T, L) */
+    double *beta;  /* (T, L) */
+    int32_t *back; /* (T, L) Viterbi backpointers */
+    double *tmp;   /* (L) */
+    size_t cap_tl, cap_l;
+    int32_t T, L;  /* shape of the last alpha/beta run */
+    double log_z;  /* from the last lk_crf_alpha */
+};
+
+lk_status lk_crf_add_params(int32_t L, lk_params *p, const char *prefix, lk_crf_layout *out)
+{
+    char name[LK_PARAM_NAME_MAX + 16];
+    lk_status st;
+    size_t view;
+    if (L < 1) return LK_ERR_ARG;
+    snprintf(name, sizeof name, "%s.trans", prefix);
+    if ((st = lk_params_add(p, name, L, L, 0, LK_INIT_ZERO, 0, &view)) != LK_OK) return st;
+    snprintf(name, sizeof name, "%s.start", prefix);
+    if ((st = lk_params_add(p, name, 1, L, 0, LK_INIT_ZERO, 0, NULL)) != LK_OK) return st;
+    snprintf(name, sizeof name, "%s.end", prefix);
+    if ((st = lk_params_add(p, name, 1, L, 0, LK_INIT_ZERO, 0, NULL)) != LK_OK) return st;
+    out->L = L;
+    out->first_view = view;
+    out->offset = p->views[view].offset;
+    return LK_OK;
+}
+
+void lk_crf_bind(const lk_crf_layout *lay, lk_real *base, lk_crf *c)
+{
+    size_t L = (size_t)lay->L;
+    c->L = lay->L;
+    c->trans = base + lay->offset;
+    c->start = c->trans + L * L;
+    c->end = c->start + L;
+}
+
+lk_status lk_crf_ws_create(lk_crf_ws **out)
+{
+    *out = calloc(1, sizeof **out);
+    return *out ? LK_OK : LK_ERR_NOMEM;
+}
+
+void lk_crf_ws_free(lk_crf_ws *ws)
+{
+    if (!ws) return;
+    free(ws->alpha);
+    free(ws->beta);
+    free(ws->back);
+    free(ws->tmp);
+    free(ws);
+}
+
+lk_status lk_crf_ws_reserve(lk_crf_ws *ws, int32_t T, int32_t L)
+{
+    size_t tl;
+    if (T < 1 || L < 1) return LK_ERR_ARG;
+    if (lk_mul_size((size_t)T, (size_t)L, &tl) != LK_OK) return LK_ERR_RANGE;
+    if (tl > ws->cap_tl) {
+        size_t cap = ws->cap_tl;
+        /* grow all three together; lk_grow leaves a buffer unchanged on failure */
+        void *a = ws->alpha, *b = ws->beta, *k = ws->back;
+        size_t ca = cap, cb = cap, ck = cap;
+        lk_status st = lk_grow(&a, &ca, tl, sizeof(double));
+        ws->alpha = a;
+        if (st == LK_OK) st = lk_grow(&b, &cb, tl, sizeof(double));
+        ws->beta = b;
+        if (st == LK_OK) st = lk_grow(&k, &ck, tl, sizeof(int32_t));
+        ws->back = k;
+        if (st != LK_OK) return st;
+        ws->cap_tl = ca < cb ? (ca < ck ? ca : ck) : (cb < ck ? cb : ck);
+    }
+    if ((size_t)L > ws->cap_l) {
+        void *t = ws->tmp;
+        lk_status st = lk_grow(&t, &ws->cap_l, (size_t)L, sizeof(double));
+        ws->tmp = t;
+        if (st != LK_OK) return st;
+    }
+    return LK_OK;
+}
+
+/* log(sum exp(v[i])) over n values, stable. */
+static double logsumexp(const double *v, int32_t n)
+{
+    double mx = -INFINITY, s = 0.0;
+    for (int32_t i = 0; i < n; i++)
+        if (v[i] > mx) mx = v[i];
+    if (mx == -INFINITY) return mx;
+    for (int32_t i = 0; i < n; i++) s += exp(v[i] - mx);
+    return mx + log(s);
+}
+
+#define E(t, j) ((double)emit[(size_t)(t) * ld + (j)])
+#define TR(i, j) ((double)c->trans[(size_t)(i) * L + (j)])
+
+double lk_crf_alpha(const lk_crf *c, const lk_real *emit, int32_t ld, int32_t T, lk_crf_ws *ws)
+{
+    int32_t L = c->L;
+    if (lk_crf_ws_reserve(ws, T, L) != LK_OK) return NAN;
+    double *a = ws->alpha, *tmp = ws->tmp;
+    for (int32_t j = 0; j < L; j++) a[j] = (double)c->start[j] + E(0, j);
+    for (int32_t t = 1; t < T; t++) {
+        const double *prev = a + (size_t)(t - 1) * L;
+        double *cur = a + (size_t)t * L;
+        for (int32_t j = 0; j < L; j++) {
+            for (int32_t i = 0; i < L; i++) tmp[i] = prev[i] + TR(i, j);
+            cur[j] = logsumexp(tmp, L) + E(t, j);
+        }
+    }
+    const double *last = a + (size_t)(T - 1) * L;
+    for (int32_t j = 0; j < L; j++) tmp[j] = last[j] + (double)c->end[j];
+    ws->T = T;
+    ws->L = L;
+    ws->log_z = logsumexp(tmp, L);
+    return ws->log_z;
+}
+
+double lk_crf_beta(const lk_crf *c, const lk_real *emit, int32_t ld, int32_t T, lk_crf_ws *ws)
+{
+    int32_t L = c->L;
+    if (lk_crf_ws_reserve(ws, T, L) != LK_OK) return NAN;
+    double *bt = ws->beta, *tmp = ws->tmp;
+    double *last = bt + (size_t)(T - 1) * L;
+    for (int32_t i = 0; i < L; i++) last[i] = (double)c->end[i];
+    for (int32_t t = T - 2; t >= 0; t--) {
+        const double *next = bt + (size_t)(t + 1) * L;
+        double *cur = bt + (size_t)t * L;
+        for (int32_t i = 0; i < L; i++) {
+            for (int32_t j = 0; j < L; j++) tmp[j] = TR(i, j) + E(t + 1, j) + next[j];
+            cur[i] = logsumexp(tmp, L);
+        }
+    }
+    for (int32_t j = 0; j < L; j++) tmp[j] = (double)c->start[j] + E(0, j) + bt[j];
+    return logsumexp(tmp, L);
+}
+
+void lk_crf_marginals(const lk_crf_ws *ws, int32_t T, double *marg)
+{
+    size_t n = (size_t)T * ws->L;
+    for (size_t k = 0; k < n; k++) marg[k] = exp(ws->alpha[k] + ws->beta[k] - ws->log_z);
+}
+
+double lk_crf_score(const lk_crf *c, const lk_real *emit, int32_t ld, int32_t T,
+                    const int32_t *tags)
+{
+    int32_t L = c->L;
+    double s = (double)c->start[tags[0]] + (double)c->end[tags[T - 1]];
+    for (int32_t t = 0; t < T; t++) {
+        s += E(t, tags[t]);
+        if (t > 0) s += TR(tags[t - 1], tags[t]);
+    }
+    return s;
+}
+
+double lk_crf_viterbi(const lk_crf *c, const lk_real *emit, int32_t ld, int32_t T,
+                      lk_crf_ws *ws, int32_t *tags_out)
+{
+    int32_t L = c->L;
+    if (lk_crf_ws_reserve(ws, T, L) != LK_OK) return NAN;
+    double *d = ws->alpha; /* delta (T, L); alpha is recomputed by the next lk_crf_alpha */
+    int32_t *bp = ws->back;
+    for (int32_t j = 0; j < L; j++) d[j] = (double)c->start[j] + E(0, j);
+    for (int32_t t = 1; t < T; t++) {
+        const double *prev = d + (size_t)(t - 1) * L;
+        for (int32_t j = 0; j < L; j++) {
+            double best = -INFINITY;
+            int32_t arg = 0;
+            for (int32_t i = 0; i < L; i++) {
+                double v = prev[i] + TR(i, j);
+                if (v > best) {
+                    best = v;
+                    arg = i;
+                }
+            }
+            d[(size_t)t * L + j] = best + E(t, j);
+            bp[(size_t)t * L + j] = arg;
+        }
+    }
+    double best = -INFINITY;
+    int32_t arg = 0;
+    for (int32_t j = 0; j < L; j++) {
+        double v = d[(size_t)(T - 1) * L + j] + (double)c->end[j];
+        if (v > best) {
+            best = v;
+            arg = j;
+        }
+    }
+    ws->T = 0; /* alpha no longer valid */
+    tags_out[T - 1] = arg;
+    for (int32_t t = T - 1; t > 0; t--) tags_out[t - 1] = bp[(size_t)t * L + tags_out[t]];
+    return best;
+}
+
+double lk_crf_nll_forward(const lk_crf *c, const lk_real *emit, int32_t ld, int32_t T,
+                          const int32_t *tags, lk_crf_ws *ws)
+{
+    double log_z = lk_crf_alpha(c, emit, ld, T, ws);
+    if (isnan(log_z)) return log_z;
+    if (isnan(lk_crf_beta(c, emit, ld, T, ws))) return NAN;
+    return log_z - lk_crf_score(c, emit, ld, T, tags);
+}
+
+void lk_crf_nll_backward(const lk_crf *c, const lk_real *emit, int32_t ld, int32_t T,
+                         const int32_t *tags, const lk_crf_ws *ws, lk_real scale,
+                         lk_real *demit, lk_crf *g)
+{
+    int32_t L = c->L;
+    const double *a = ws->alpha, *bt = ws->beta;
+    double lz = ws->log_z, sc = (double)scale;
+    /* emissions, start, end: node marginals minus the gold indicator */
+    for (int32_t t = 0; t < T; t++)
+        for (int32_t j = 0; j < L; j++) {
+            double p = exp(a[(size_t)t * L + j] + bt[(size_t)t * L + j] - lz);
+            double gj = sc * (p - (tags[t] == j ? 1.0 : 0.0));
+            demit[(size_t)t * ld + j] += (lk_real)gj;
+            if (t == 0) g->start[j] += (lk_real)gj;
+            if (t == T - 1) g->end[j] += (lk_real)gj;
+        }
+    /* transitions: pair marginals minus gold transition counts */
+    for (int32_t t = 1; t < T; t++) {
+        const double *ap = a + (size_t)(t - 1) * L, *bc = bt + (size_t)t * L;
+        for (int32_t i = 0; i < L; i++)
+            for (int32_t j = 0; j < L; j++) {
+                double p = exp(ap[i] + TR(i, j) + E(t, j) + bc[j] - lz);
+                g->trans[(size_t)i * L + j] += (lk_real)(sc * p);
+            }
+        g->trans[(size_t)tags[t - 1] * L + tags[t]] -= (lk_real)sc;
+    }
+}
+
+#undef E
+#undef TR
+
+double lk_crf_batch_nll(const lk_crf *c, const lk_real *emit, int32_t T, int32_t B,
+                        const int32_t *lengths, const int32_t *tags, lk_crf_ws *ws,
+                        lk_real scale, lk_real *demit, lk_crf *g)
+{
+    int32_t L = c->L, ld = B * L;
+    double total = 0.0;
+    int32_t *gold = NULL;
+    if (lk_crf_ws_reserve(ws, T, L) != LK_OK) return NAN;
+    gold = malloc((size_t)T * sizeof *gold);
+    if (!gold) return NAN;
+    for (int32_t b = 0; b < B; b++) {
+        int32_t n = lengths ? lengths[b] : T;
+        if (n <= 0) continue;
+        for (int32_t t = 0; t < n; t++) gold[t] = tags[(size_t)t * B + b];
+        const lk_real *e = emit + (size_t)b * L;
+        double nll = lk_crf_nll_forward(c, e, ld, n, gold, ws);
+        total += nll;
+        if (demit) lk_crf_nll_backward(c, e, ld, n, gold, ws, scale, demit + (size_t)b * L, g);
+    }
+    free(gold);
+    return total;
+}
+
+lk_status lk_crf_batch_viterbi(const lk_crf *c, const lk_real *emit, int32_t T, int32_t B,
+                               const int32_t *lengths, lk_crf_ws *ws, int32_t *tags_out)
+{
+    int32_t L = c->L, ld = B * L;
+    int32_t *path = NULL;
+    lk_status st = lk_crf_ws_reserve(ws, T, L);
+    if (st != LK_OK) return st;
+    path = malloc((size_t)T * sizeof *path);
+    if (!path) return LK_ERR_NOMEM;
+    for (int32_t b = 0; b < B; b++) {
+        int32_t n = lengths ? lengths[b] : T;
+        for (int32_t t = 0; t < T; t++) tags_out[(size_t)t * B + b] = LK_ID_NONE;
+        if (n <= 0) continue;
+        lk_crf_viterbi(c, emit + (size_t)b * L, ld, n, ws, path);
+        for (int32_t t = 0; t < n; t++) tags_out[(size_t)t * B + b] = path[t];
+    }
+    free(path);
+    return LK_OK;
+}
