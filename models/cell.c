@@ -1,6 +1,5 @@
 #include "models/cell.h"
 
-#include <stdio.h>
 #include <string.h>
 #include "models/blas_internal.h"
 
@@ -268,21 +267,22 @@ size_t lk_cell_param_count(lk_cell_type type, int32_t I, int32_t H)
 lk_status lk_cell_add_params(lk_cell_type type, int32_t I, int32_t H, lk_params *p,
                              const char *prefix, size_t *first_view_out)
 {
-    char name[LK_PARAM_NAME_MAX + 16];
+    char name[LK_PARAM_NAME_MAX];
     int32_t G = OPS[type].n_gates;
     lk_status st;
     if (I <= 0 || H <= 0 || (int64_t)G * H > INT32_MAX) return LK_ERR_ARG;
-    snprintf(name, sizeof name, "%s.w_x", prefix);
-    if ((st = lk_params_add(p, name, G * H, I, H, LK_INIT_XAVIER, 1, first_view_out)) != LK_OK)
+    if ((st = lk_params_name(name, prefix, ".w_x")) != LK_OK ||
+        (st = lk_params_add(p, name, G * H, I, H, LK_INIT_XAVIER, 1, first_view_out)) != LK_OK)
         return st;
-    snprintf(name, sizeof name, "%s.w_h", prefix);
     lk_init_kind rec = type == LK_CELL_RNN_RELU ? LK_INIT_IDENTITY : LK_INIT_ORTHO;
-    if ((st = lk_params_add(p, name, G * H, H, H, rec, 1, NULL)) != LK_OK) return st;
-    snprintf(name, sizeof name, "%s.b", prefix);
+    if ((st = lk_params_name(name, prefix, ".w_h")) != LK_OK ||
+        (st = lk_params_add(p, name, G * H, H, H, rec, 1, NULL)) != LK_OK)
+        return st;
+    if ((st = lk_params_name(name, prefix, ".b")) != LK_OK) return st;
     if (type == LK_CELL_LSTM) st = lk_params_add(p, name, 1, G * H, 0, LK_INIT_LSTM_BIAS, 1, NULL);
     else st = lk_params_add(p, name, 1, G * H, 0, LK_INIT_ZERO, 0, NULL);
     if (st != LK_OK || type != LK_CELL_GRU) return st;
-    snprintf(name, sizeof name, "%s.b_hn", prefix);
+    if ((st = lk_params_name(name, prefix, ".b_hn")) != LK_OK) return st;
     return lk_params_add(p, name, 1, H, 0, LK_INIT_ZERO, 0, NULL);
 }
 

@@ -1,7 +1,6 @@
 #include "models/crf.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,16 +16,19 @@ struct lk_crf_ws {
 
 lk_status lk_crf_add_params(int32_t L, lk_params *p, const char *prefix, lk_crf_layout *out)
 {
-    char name[LK_PARAM_NAME_MAX + 16];
+    char name[LK_PARAM_NAME_MAX];
     lk_status st;
     size_t view;
     if (L < 1) return LK_ERR_ARG;
-    snprintf(name, sizeof name, "%s.trans", prefix);
-    if ((st = lk_params_add(p, name, L, L, 0, LK_INIT_ZERO, 0, &view)) != LK_OK) return st;
-    snprintf(name, sizeof name, "%s.start", prefix);
-    if ((st = lk_params_add(p, name, 1, L, 0, LK_INIT_ZERO, 0, NULL)) != LK_OK) return st;
-    snprintf(name, sizeof name, "%s.end", prefix);
-    if ((st = lk_params_add(p, name, 1, L, 0, LK_INIT_ZERO, 0, NULL)) != LK_OK) return st;
+    if ((st = lk_params_name(name, prefix, ".trans")) != LK_OK ||
+        (st = lk_params_add(p, name, L, L, 0, LK_INIT_ZERO, 0, &view)) != LK_OK)
+        return st;
+    if ((st = lk_params_name(name, prefix, ".start")) != LK_OK ||
+        (st = lk_params_add(p, name, 1, L, 0, LK_INIT_ZERO, 0, NULL)) != LK_OK)
+        return st;
+    if ((st = lk_params_name(name, prefix, ".end")) != LK_OK ||
+        (st = lk_params_add(p, name, 1, L, 0, LK_INIT_ZERO, 0, NULL)) != LK_OK)
+        return st;
     out->L = L;
     out->first_view = view;
     out->offset = p->views[view].offset;

@@ -34,6 +34,15 @@ lk_status lk_params_add(lk_params *p, const char *name, int32_t rows, int32_t co
     return LK_OK;
 }
 
+lk_status lk_params_name(char out[LK_PARAM_NAME_MAX], const char *prefix, const char *suffix)
+{
+    size_t a = strlen(prefix), b = strlen(suffix);
+    if (a + b >= LK_PARAM_NAME_MAX) return LK_ERR_RANGE;
+    memcpy(out, prefix, a);
+    memcpy(out + a, suffix, b + 1);
+    return LK_OK;
+}
+
 lk_status lk_params_alloc(lk_params *p)
 {
     if (p->data) return LK_ERR_ARG;

@@ -53,6 +53,10 @@ typedef struct {
 lk_status lk_params_add(lk_params *p, const char *name, int32_t rows, int32_t cols,
                         int32_t block, lk_init_kind init, float arg, size_t *view_out);
 
+/* out = prefix + suffix (e.g. "enc.l0.fwd" + ".w_x"); LK_ERR_RANGE if the result would not
+   fit a view name (< LK_PARAM_NAME_MAX bytes). */
+lk_status lk_params_name(char out[LK_PARAM_NAME_MAX], const char *prefix, const char *suffix);
+
 /* Allocate data and grad (both zeroed) for everything declared. LK_ERR_NOMEM. */
 lk_status lk_params_alloc(lk_params *p);
 

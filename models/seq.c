@@ -76,9 +76,12 @@ lk_status lk_seq_add_params(lk_seq *m, const lk_seq_config *c, lk_params *p,
     m->cfg = *c;
     for (int32_t l = 0; l < c->layers; l++)
         for (int32_t d = 0; d < n_dirs(c); d++) {
-            char name[LK_PARAM_NAME_MAX + 32];
+            char name[LK_PARAM_NAME_MAX], suffix[32];
             size_t view;
-            snprintf(name, sizeof name, "%s.l%d.%s", prefix, (int)l, d ? "bwd" : "fwd");
+            snprintf(suffix, sizeof suffix, ".l%d.%s", (int)l, d ? "bwd" : "fwd");
+            st = lk_params_name(name, prefix, suffix);
+            if (st != LK_OK)
+                return lk_error_set(err, st, "parameter prefix too long: %s", prefix);
             st = lk_cell_add_params(c->cell, layer_input(c, l), c->hidden, p, name, &view);
             if (st != LK_OK)
                 return lk_error_set(err, st, "cannot declare parameters of %s: %s", name,
