@@ -103,6 +103,7 @@ typedef struct {
     int32_t n_idx;
     float dropout, word_dropout;
     lk_real scale;
+    size_t n_emb;         /* elements of the embedding tables (the start of the buffer) */
     double loss;
     lk_status st;
 } worker;
@@ -112,7 +113,8 @@ static void *worker_run(void *arg)
     worker *w = arg;
     w->loss = 0;
     w->st = LK_OK;
-    memset(w->grad, 0, w->m->params.n * sizeof *w->grad);
+    /* the embedding rows are kept zero by the sparse update; clear the dense part */
+    memset(w->grad + w->n_emb, 0, (w->m->params.n - w->n_emb) * sizeof *w->grad);
     if (w->n_idx == 0) return NULL;
     w->st = lk_tg_forward(w->m, w->ws, w->d, w->idx, w->n_idx, true, w->dropout, w->word_dropout,
                           &w->rng);
@@ -120,9 +122,40 @@ static void *worker_run(void *arg)
     return NULL;
 }
 
+/* Embedding tables get row-sparse updates (only the rows a batch touched: lazy Adam, as
+   PyTorch's SparseAdam, or SGD with momentum); everything after them goes through the
+   dense lk_optim. Rows are numbered word rows first, then feature rows. */
+typedef struct {
+    size_t n_emb;          /* elements of both tables */
+    int32_t Vw, Vf, Dw, Df;
+    size_t off_w, off_f;
+    lk_real *m1, *m2;      /* (n_emb) Adam moments, or m1 = SGD velocity */
+    uint8_t *mark;         /* (Vw + Vf) row touched in this batch */
+    int32_t *rows;         /* touched rows */
+    size_t n_rows;
+} sparse_opt;
+
+static lk_real *row_ptr(const sparse_opt *so, lk_real *base, int32_t r, int32_t *dim)
+{
+    if (r < so->Vw) {
+        *dim = so->Dw;
+        return base + so->off_w + (size_t)r * (size_t)so->Dw;
+    }
+    *dim = so->Df;
+    return base + so->off_f + (size_t)(r - so->Vw) * (size_t)so->Df;
+}
+
+static void mark_row(sparse_opt *so, int32_t r)
+{
+    if (so->mark[r]) return;
+    so->mark[r] = 1;
+    so->rows[so->n_rows++] = r;
+}
+
 typedef struct {
     lk_tagger *m;
     lk_optim *opt;
+    sparse_opt so;
     worker *workers;
     int32_t n_workers;
     size_t *order, *batch_start; /* sentence order and batch boundaries of an epoch */
@@ -170,6 +203,38 @@ static lk_status plan_epoch(trainer *t, int32_t batch)
     return LK_OK;
 }
 
+/* Update the touched embedding rows from p->grad (times gscale), then zero them. */
+static void sparse_step(trainer *t, const lk_tagger_train_config *c, lk_real gscale)
+{
+    sparse_opt *so = &t->so;
+    lk_params *p = &t->m->params;
+    bool adam = c->optimizer == 1;
+    double lr = c->lr > 0 ? c->lr : (adam ? 2e-3 : 0.1);
+    double b1 = 0.9, b2 = 0.999, eps = 1e-8, mu = 0.9;
+    double step = (double)lk_optim_steps(t->opt);
+    double c1 = 1.0 - pow(b1, step), c2 = 1.0 - pow(b2, step);
+    for (size_t i = 0; i < so->n_rows; i++) {
+        int32_t dim, r = so->rows[i];
+        lk_real *g = row_ptr(so, p->grad, r, &dim);
+        size_t o = (size_t)(g - p->grad);
+        lk_real *x = p->data + o, *m1 = so->m1 + o, *m2 = so->m2 ? so->m2 + o : NULL;
+        for (int32_t j = 0; j < dim; j++) {
+            double gj = (double)g[j] * gscale;
+            if (adam) {
+                m1[j] = (lk_real)(b1 * m1[j] + (1 - b1) * gj);
+                m2[j] = (lk_real)(b2 * m2[j] + (1 - b2) * gj * gj);
+                x[j] -= (lk_real)(lr * (m1[j] / c1) / (sqrt(m2[j] / c2) + eps));
+            } else {
+                m1[j] = (lk_real)(mu * m1[j] + gj);
+                x[j] -= (lk_real)(lr * m1[j]);
+            }
+            g[j] = 0;
+        }
+        so->mark[r] = 0;
+    }
+    so->n_rows = 0;
+}
+
 /* One minibatch: split sentences round-robin over the workers, run them, sum gradients
    in worker order, clip and step. *loss is the mean loss per position (or sequence). */
 static lk_status train_batch(trainer *t, const lk_tagger_train_config *c, const size_t *sents,
@@ -200,18 +265,45 @@ static lk_status train_batch(trainer *t, const lk_tagger_train_config *c, const 
     }
     double total = 0;
     lk_params *p = &t->m->params;
+    sparse_opt *so = &t->so;
+    size_t ne = so->n_emb, nd = p->n - ne;
     for (int32_t k = 0; k < t->n_workers; k++) {
-        if (t->workers[k].st != LK_OK) return t->workers[k].st;
-        total += t->workers[k].loss;
-        if (k > 0) lk_axpy(p->n, 1, t->workers[k].grad, p->grad);
+        worker *w = &t->workers[k];
+        if (w->st != LK_OK) return w->st;
+        total += w->loss;
+        if (w->n_idx == 0) continue;
+        size_t N = (size_t)w->ws->T * (size_t)w->ws->B;
+        for (size_t i = 0; i < N; i++)
+            if (w->ws->main[i] >= 0) mark_row(so, w->ws->main[i]);
+        if (so->Df > 0)
+            for (int32_t i = 0; i < w->ws->foff[N]; i++) mark_row(so, so->Vw + w->ws->fids[i]);
+    }
+    for (int32_t k = 1; k < t->n_workers; k++) {
+        lk_axpy(nd, 1, t->workers[k].grad + ne, p->grad + ne);
+        for (size_t i = 0; i < so->n_rows; i++) {
+            int32_t dim;
+            lk_real *src = row_ptr(so, t->workers[k].grad, so->rows[i], &dim);
+            lk_real *dst = row_ptr(so, p->grad, so->rows[i], &dim);
+            lk_axpy((size_t)dim, 1, src, dst);
+            memset(src, 0, (size_t)dim * sizeof *src);
+        }
     }
     *loss = total * (double)scale;
-    double norm = lk_grad_clip(p->grad, p->n, c->clip);
+    double sq = lk_sumsq(nd, p->grad + ne);
+    for (size_t i = 0; i < so->n_rows; i++) {
+        int32_t dim;
+        const lk_real *g = row_ptr(so, p->grad, so->rows[i], &dim);
+        sq += lk_sumsq((size_t)dim, g);
+    }
+    double norm = sqrt(sq);
     if (!isfinite(total) || !isfinite(norm)) {
         *diverged = true;
         return LK_OK;
     }
-    lk_optim_step(t->opt, p->data, p->grad, 0);
+    lk_real gscale = (c->clip > 0 && norm > c->clip) ? (lk_real)(c->clip / norm) : 1;
+    if (gscale != 1) lk_scal(nd, gscale, p->grad + ne);
+    lk_optim_step(t->opt, p->data + ne, p->grad + ne, 0);
+    sparse_step(t, c, gscale);
     return LK_OK;
 }
 
@@ -225,6 +317,10 @@ static void trainer_free(trainer *t)
         }
     }
     free(t->workers);
+    free(t->so.m1);
+    free(t->so.m2);
+    free(t->so.mark);
+    free(t->so.rows);
     free(t->order);
     free(t->batch_start);
     lk_tg_data_free(&t->train);
@@ -252,6 +348,20 @@ static lk_status trainer_setup(trainer *t, const lk_tagger_train_config *c,
     t->workers = calloc((size_t)c->threads, sizeof *t->workers);
     if (!t->order || !t->batch_start || !t->workers) goto oom;
     if (lk_tagger_ws_create(&t->dev_ws) != LK_OK) goto oom;
+    lk_tagger *m = t->m;
+    sparse_opt *so = &t->so;
+    so->Vw = lk_vocab_size(m->words);
+    so->Dw = m->cfg.word_dim;
+    so->off_w = m->params.views[m->v_wemb].offset;
+    so->Vf = m->cfg.char_dim > 0 ? lk_vocab_size(m->feats) : 0;
+    so->Df = m->cfg.char_dim;
+    so->off_f = m->cfg.char_dim > 0 ? m->params.views[m->v_femb].offset : 0;
+    so->n_emb = m->params.views[m->seq.first_view].offset; /* the tables come first */
+    so->m1 = calloc(so->n_emb + 1, sizeof *so->m1);
+    so->m2 = c->optimizer == 1 ? calloc(so->n_emb + 1, sizeof *so->m2) : NULL;
+    so->mark = calloc((size_t)so->Vw + (size_t)so->Vf + 1, 1);
+    so->rows = malloc(((size_t)so->Vw + (size_t)so->Vf + 1) * sizeof *so->rows);
+    if (!so->m1 || (c->optimizer == 1 && !so->m2) || !so->mark || !so->rows) goto oom;
     for (int32_t k = 0; k < t->n_workers; k++) {
         worker *w = &t->workers[k];
         w->m = t->m;
@@ -260,7 +370,8 @@ static lk_status trainer_setup(trainer *t, const lk_tagger_train_config *c,
         w->word_dropout = c->word_dropout;
         lk_rng_seed(&w->rng, c->seed + 1000003u * (uint64_t)(k + 1));
         w->idx = malloc(((size_t)c->batch + 1) * sizeof *w->idx);
-        w->grad = k == 0 ? t->m->params.grad : malloc(t->m->params.n * sizeof *w->grad + 1);
+        w->n_emb = so->n_emb;
+        w->grad = k == 0 ? t->m->params.grad : calloc(t->m->params.n + 1, sizeof *w->grad);
         if (!w->idx || !w->grad || lk_tagger_ws_create(&w->ws) != LK_OK) goto oom;
     }
     lk_optim_config oc = lk_optim_config_default();
@@ -269,7 +380,7 @@ static lk_status trainer_setup(trainer *t, const lk_tagger_train_config *c,
     oc.momentum = c->optimizer == 1 ? 0.0f : 0.9f;
     oc.clip = c->clip;
     if ((st = lk_optim_config_check(&oc, err)) != LK_OK) return st;
-    if ((st = lk_optim_create(&oc, t->m->params.n, &t->opt)) != LK_OK) goto oom;
+    if ((st = lk_optim_create(&oc, t->m->params.n - so->n_emb, &t->opt)) != LK_OK) goto oom;
     return LK_OK;
 oom:
     return lk_error_set(err, LK_ERR_NOMEM, "out of memory setting up training");
@@ -291,25 +402,44 @@ static bool file_exists(const char *path)
     return stat(path, &sb) == 0;
 }
 
+/* Optimizer state for checkpoints: [dense lk_optim state | sparse m1 | sparse m2]. */
+static size_t state_size(trainer *t)
+{
+    size_t nd = 0;
+    lk_optim_state(t->opt, &nd);
+    return nd + t->so.n_emb * (t->so.m2 ? 2 : 1);
+}
+
 /* Save the checkpoint (model + optimizer + loop state). */
 static lk_status save_ckpt(trainer *t, const char *ckpt, lk_tg_train_state *ts, lk_error *err)
 {
-    size_t ns = 0;
-    ts->optim_state = lk_optim_state(t->opt, &ns);
-    ts->n_optim_state = ns;
+    size_t nd = 0, ne = t->so.n_emb;
+    const lk_real *dense = lk_optim_state(t->opt, &nd);
+    lk_real *all = malloc((state_size(t) + 1) * sizeof *all);
+    if (!all) return lk_error_set(err, LK_ERR_NOMEM, "out of memory writing the checkpoint");
+    memcpy(all, dense, nd * sizeof *all);
+    memcpy(all + nd, t->so.m1, ne * sizeof *all);
+    if (t->so.m2) memcpy(all + nd + ne, t->so.m2, ne * sizeof *all);
+    ts->optim_state = all;
+    ts->n_optim_state = state_size(t);
     ts->optim_steps = lk_optim_steps(t->opt);
     ts->rng_state = t->rng.s;
-    return lk_tg_save(t->m, ts, ckpt, err);
+    lk_status st = lk_tg_save(t->m, ts, ckpt, err);
+    free(all);
+    ts->optim_state = NULL;
+    return st;
 }
 
 static lk_status resume_from(trainer *t, const char *ckpt, lk_tg_train_state *ts, lk_error *err)
 {
-    size_t ns = 0;
-    lk_real *dst = lk_optim_state(t->opt, &ns);
-    if (ts->n_optim_state != ns)
+    size_t nd = 0, ne = t->so.n_emb;
+    lk_real *dense = lk_optim_state(t->opt, &nd);
+    if (ts->n_optim_state != state_size(t))
         return lk_error_set(err, LK_ERR_FORMAT, "%s: optimizer state does not match (different "
                             "--optimizer?)", ckpt);
-    memcpy(dst, ts->optim_state, ns * sizeof *dst);
+    memcpy(dense, ts->optim_state, nd * sizeof *dense);
+    memcpy(t->so.m1, ts->optim_state + nd, ne * sizeof *dense);
+    if (t->so.m2) memcpy(t->so.m2, ts->optim_state + nd + ne, ne * sizeof *dense);
     lk_optim_set_steps(t->opt, ts->optim_steps);
     t->rng.s = ts->rng_state;
     return LK_OK;
