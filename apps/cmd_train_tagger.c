@@ -23,7 +23,9 @@ static void help(void)
            "  --optimizer adam|sgd --lr X --clip X   (adam, 2e-3 | 0.1, 5)\n"
            "  --bptt N --dropout X --word-dropout X  (0 = full BPTT, 0.33, 0.25)\n"
            "  --threads N --seed N     worker threads (1), seed (1)\n"
+           "  --min-feature-count N    drop rarer affix/bigram features (2)\n"
            "  --resume                 continue from MODEL.ckpt\n"
+           "  --compact                write the model with 16-bit weights (half the size)\n"
            "  --progress | --quiet\n");
 }
 
@@ -47,6 +49,7 @@ static int parse_opt(int argc, char **argv, int *i, lk_tagger_train_config *c,
     else if (!strcmp(o, "--unidirectional")) m->bidirectional = false;
     else if (!strcmp(o, "--crf")) m->crf = true;
     else if (!strcmp(o, "--resume")) c->resume = true;
+    else if (!strcmp(o, "--compact")) c->compact = true;
     else if (!strcmp(o, "--progress")) *progress = true;
     else if (!strcmp(o, "--quiet")) *quiet = true;
     else if (!v) return lk_cli_usage_error(CMD, "unknown option or missing value: %s", o);
@@ -73,6 +76,7 @@ static int parse_opt(int argc, char **argv, int *i, lk_tagger_train_config *c,
         INTOPT("--epochs", 1, 100000, c->epochs)
         INTOPT("--batch", 1, 100000, c->batch)
         INTOPT("--patience", 0, 100000, c->patience)
+        INTOPT("--min-feature-count", 1, 1000000, m->min_feature_count)
         INTOPT("--bptt", 0, 1000000, c->bptt)
         INTOPT("--threads", 1, 64, c->threads)
         INTOPT("--seed", 0, 2147483647L, c->seed)

@@ -691,10 +691,49 @@ size_t lk_tagger_n_params(const lk_tagger *m) { return m->params.n; }
    payload: u32 unit, column, hidden, layers, bidirectional, crf, word_dim, char_dim,
    min_feature_count; u32 cell-name length + bytes; 4 vocabularies (words, feats, labels,
    tags; tags absent for word models) as u32 n_reserved, u32 n, then n x (u32 len, bytes,
-   u64 count); u64 n_params + n x f32; if flags & LK_TG_FLAG_STATE: u32 epoch, best_epoch,
+   u64 count); u64 n_params + n x f32 (f16 if flags & LK_TG_FLAG_F16); if flags & LK_TG_FLAG_STATE: u32 epoch, best_epoch,
    bad_epochs; f64 best_dev; u64 rng; u64 optim steps; u64 n_state + n x f32. */
 
 #define LK_TG_FLAG_STATE 1u
+#define LK_TG_FLAG_F16 2u
+
+/* IEEE 754 binary16 <-> float, round to nearest even; used for compact model files. */
+static uint16_t f32_to_f16(float f)
+{
+    uint32_t x;
+    memcpy(&x, &f, 4);
+    uint32_t sign = (x >> 16) & 0x8000u, e = (x >> 23) & 0xFFu, mant = x & 0x7FFFFFu;
+    if (e == 0xFFu) return (uint16_t)(sign | 0x7C00u | (mant ? 0x200u : 0)); /* inf/nan */
+    int32_t ne = (int32_t)e - 127 + 15;
+    if (ne >= 31) return (uint16_t)(sign | 0x7C00u);                         /* overflow */
+    if (ne <= 0) {                                                            /* subnormal */
+        if (ne < -10) return (uint16_t)sign;
+        mant |= 0x800000u;
+        uint32_t shift = (uint32_t)(14 - ne);
+        uint32_t h = mant >> shift, rem = mant & ((1u << shift) - 1), half = 1u << (shift - 1);
+        if (rem > half || (rem == half && (h & 1u))) h++;
+        return (uint16_t)(sign | h);
+    }
+    uint32_t h = ((uint32_t)ne << 10) | (mant >> 13), rem = mant & 0x1FFFu;
+    if (rem > 0x1000u || (rem == 0x1000u && (h & 1u))) h++; /* may carry into the exponent */
+    return (uint16_t)(sign | h);
+}
+
+static float f16_to_f32(uint16_t h)
+{
+    uint32_t sign = ((uint32_t)h & 0x8000u) << 16, e = (h >> 10) & 0x1Fu, mant = h & 0x3FFu, x;
+    if (e == 0) {
+        float v = (float)mant * (1.0f / 16777216.0f); /* mant * 2^-24 */
+        return sign ? -v : v;
+    }
+    if (e == 31)
+        x = sign | 0x7F800000u | (mant << 13);
+    else
+        x = sign | ((e - 15 + 127) << 23) | (mant << 13);
+    float f;
+    memcpy(&f, &x, 4);
+    return f;
+}
 #define LK_TG_N_HEADER 9
 
 typedef struct {
@@ -756,8 +795,22 @@ static lk_status write_fn(FILE *fp, void *ctx, lk_error *err)
                              c->w->len, err);
 }
 
+static void wb_f16s(wbuf *w, const lk_real *x, size_t n)
+{
+    if (w->st != LK_OK) return;
+    size_t bytes;
+    if ((w->st = lk_mul_size(n, 2, &bytes)) != LK_OK) return;
+    if ((w->st = lk_grow((void **)&w->buf, &w->cap, w->len + bytes, 1)) != LK_OK) return;
+    for (size_t i = 0; i < n; i++) {
+        uint16_t h = f32_to_f16((float)x[i]);
+        w->buf[w->len + 2 * i] = (unsigned char)h;
+        w->buf[w->len + 2 * i + 1] = (unsigned char)(h >> 8);
+    }
+    w->len += bytes;
+}
+
 lk_status lk_tg_save(const lk_tagger *m, const lk_tg_train_state *ts, const char *path,
-                     lk_error *err)
+                     bool half, lk_error *err)
 {
     wbuf w = {NULL, 0, 0, LK_OK};
     const lk_tagger_config *c = &m->cfg;
@@ -775,7 +828,10 @@ lk_status lk_tg_save(const lk_tagger *m, const lk_tg_train_state *ts, const char
     wb_vocab(&w, m->labels);
     if (c->unit == LK_TAGGER_CHAR) wb_vocab(&w, m->tags);
     wb_u64(&w, m->params.n);
-    wb_f32s(&w, m->params.data, m->params.n);
+    if (half && !ts)
+        wb_f16s(&w, m->params.data, m->params.n);
+    else
+        wb_f32s(&w, m->params.data, m->params.n);
     if (ts) {
         wb_u32(&w, (uint32_t)ts->epoch);
         wb_u32(&w, (uint32_t)ts->best_epoch);
@@ -790,7 +846,7 @@ lk_status lk_tg_save(const lk_tagger *m, const lk_tg_train_state *ts, const char
     }
     lk_status st = w.st;
     if (st == LK_OK) {
-        write_ctx ctx = {&w, ts ? LK_TG_FLAG_STATE : 0};
+        write_ctx ctx = {&w, ts ? LK_TG_FLAG_STATE : (half ? LK_TG_FLAG_F16 : 0)};
         st = lk_write_atomic(path, write_fn, &ctx, err);
     } else {
         lk_error_set(err, st, "%s: serializing the model: %s", path, lk_status_str(st));
@@ -801,7 +857,12 @@ lk_status lk_tg_save(const lk_tagger *m, const lk_tg_train_state *ts, const char
 
 lk_status lk_tagger_save(const lk_tagger *m, const char *path, lk_error *err)
 {
-    return lk_tg_save(m, NULL, path, err);
+    return lk_tg_save(m, NULL, path, false, err);
+}
+
+lk_status lk_tagger_save_compact(const lk_tagger *m, const char *path, lk_error *err)
+{
+    return lk_tg_save(m, NULL, path, true, err);
 }
 
 typedef struct {
@@ -896,7 +957,14 @@ static lk_status parse_model(const char *path, rbuf *r, uint32_t flags, lk_tagge
     if ((st = declare_params(m, err)) != LK_OK) goto fail;
     uint64_t n = rb_u64(r);
     if (r->bad || n != m->params.n) goto bad;
-    if (read_f32s(r, m->params.data, n) != LK_OK) goto bad;
+    if (flags & LK_TG_FLAG_F16) {
+        if (n > r->left / 2) goto bad;
+        const unsigned char *hb = rb_take(r, (size_t)n * 2);
+        for (size_t i = 0; i < (size_t)n; i++)
+            m->params.data[i] = (lk_real)f16_to_f32((uint16_t)(hb[2 * i] | (hb[2 * i + 1] << 8)));
+    } else if (read_f32s(r, m->params.data, n) != LK_OK) {
+        goto bad;
+    }
     if ((flags & LK_TG_FLAG_STATE) && ts) {
         ts->epoch = (int32_t)rb_u32(r);
         ts->best_epoch = (int32_t)rb_u32(r);

@@ -62,6 +62,9 @@ size_t lk_tagger_n_params(const lk_tagger *m);
 /* Save atomically as LKTG v1 (magic, version, flags, payload, crc32). */
 lk_status lk_tagger_save(const lk_tagger *m, const char *path, lk_error *err);
 
+/* Save with the weights rounded to 16-bit floats (half the size; for shipped models). */
+lk_status lk_tagger_save_compact(const lk_tagger *m, const char *path, lk_error *err);
+
 /* Load an LKTG file. A newer format version, a truncated file or a checksum mismatch is
    LK_ERR_FORMAT with a message naming the file. */
 lk_status lk_tagger_load(const char *path, lk_tagger **out, lk_error *err);
@@ -118,6 +121,7 @@ typedef struct {
     uint64_t seed;        /* (1) */
     const char *vectors;  /* word2vec text file, or NULL */
     bool resume;          /* continue from "<output>.ckpt" if present */
+    bool compact;         /* write the best model with 16-bit weights */
     lk_log_fn log;        /* progress and messages (NULL = silent) */
     void *log_user;
 } lk_tagger_train_config;

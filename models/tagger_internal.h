@@ -120,7 +120,8 @@ lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_dat
 lk_status lk_tg_evaluate_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tagged_corpus *test,
                               const lk_tg_data *d, lk_tagger_eval_result *res);
 
-/* Write a model (with an optional training state) to `path` atomically. */
+/* Write a model (with an optional training state, or else with 16-bit weights if half) to
+   `path` atomically. */
 typedef struct {
     int32_t epoch, best_epoch, bad_epochs;
     double best_dev;
@@ -131,7 +132,7 @@ typedef struct {
 } lk_tg_train_state;
 
 lk_status lk_tg_save(const lk_tagger *m, const lk_tg_train_state *st, const char *path,
-                     lk_error *err);
+                     bool half, lk_error *err);
 
 /* Load; if the file has a training state and st is not NULL, st->optim_state is a malloc'd
    copy (free with free()). */

@@ -288,7 +288,7 @@ static lk_status train_batch(trainer *t, const lk_tagger_train_config *c, const 
             memset(src, 0, (size_t)dim * sizeof *src);
         }
     }
-    *loss = total * (double)scale;
+    *loss = total / (double)(tokens ? tokens : 1); /* per position, softmax or CRF */
     double sq = lk_sumsq(nd, p->grad + ne);
     for (size_t i = 0; i < so->n_rows; i++) {
         int32_t dim;
@@ -424,7 +424,7 @@ static lk_status save_ckpt(trainer *t, const char *ckpt, lk_tg_train_state *ts, 
     ts->n_optim_state = state_size(t);
     ts->optim_steps = lk_optim_steps(t->opt);
     ts->rng_state = t->rng.s;
-    lk_status st = lk_tg_save(t->m, ts, ckpt, err);
+    lk_status st = lk_tg_save(t->m, ts, ckpt, false, err);
     free(all);
     ts->optim_state = NULL;
     return st;
@@ -566,7 +566,9 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
             ts.best_dev = score;
             ts.best_epoch = epoch;
             ts.bad_epochs = 0;
-            if ((st = lk_tagger_save(t.m, output, err)) != LK_OK) goto done;
+            st = c->compact ? lk_tagger_save_compact(t.m, output, err)
+                            : lk_tagger_save(t.m, output, err);
+            if (st != LK_OK) goto done;
         } else {
             ts.bad_epochs++;
         }

@@ -239,6 +239,25 @@ static void test_save_load_round_trip(void **state)
     lk_tagger_free(m2);
 }
 
+static void test_compact_round_trip(void **state)
+{
+    (void)state;
+    char path[512];
+    lk_error err;
+    lk_test_tmp_path(path, sizeof path, "half.lkt");
+    lk_tagger *m = untrained("data/tag_en_train.conllu"), *m2 = NULL;
+    assert_int_equal(lk_tagger_save_compact(m, path, &err), LK_OK);
+    assert_int_equal(lk_tagger_load(path, &m2, &err), LK_OK);
+    assert_int_equal(lk_tagger_n_params(m2), lk_tagger_n_params(m));
+    for (size_t i = 0; i < m->params.n; i++) {
+        double a = m->params.data[i], b = m2->params.data[i];
+        /* binary16 keeps 11 significant bits: relative error <= 2^-11 (normal range) */
+        assert_true(fabs(a - b) <= fabs(a) * (1.0 / 2048) + 1e-7);
+    }
+    lk_tagger_free(m);
+    lk_tagger_free(m2);
+}
+
 static void read_all(const char *path, char **buf, size_t *n)
 {
     lk_error err;
@@ -365,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_gradcheck_gru_crf),
         cmocka_unit_test(test_train_fits_tiny_corpus),
         cmocka_unit_test(test_save_load_round_trip),
+        cmocka_unit_test(test_compact_round_trip),
         cmocka_unit_test(test_corrupt_files),
         cmocka_unit_test(test_unknown_tag_counts_as_error),
         cmocka_unit_test(test_long_sentence),
