@@ -423,6 +423,7 @@ void lk_tagger_free(lk_tagger *m)
     lk_vocab_free(m->feats);
     lk_vocab_free(m->labels);
     if (m->tags != m->labels) lk_vocab_free(m->tags);
+    free(m->feat_group);
     free(m->label_pos);
     free(m->label_tag);
     lk_params_free(&m->params);
@@ -490,7 +491,18 @@ static lk_status declare_params(lk_tagger *m, lk_error *err)
     lk_params *p = &m->params;
     int32_t Vw = lk_vocab_size(m->words), Vf = lk_vocab_size(m->feats);
     int32_t L = lk_vocab_size(m->labels);
-    m->input_dim = c->word_dim + c->char_dim;
+    int32_t Vf_ = lk_vocab_size(m->feats);
+    m->n_groups = c->unit == LK_TAGGER_WORD ? LK_TAGGER_MAX_GROUPS : 1;
+    m->feat_group = calloc((size_t)Vf_ + 1, 1);
+    if (!m->feat_group) {
+        st = LK_ERR_NOMEM;
+        goto fail;
+    }
+    for (int32_t f = 0; f < Vf_ && c->unit == LK_TAGGER_WORD; f++) {
+        char k0 = lk_vocab_word(m->feats, f)[0];
+        m->feat_group[f] = k0 == 's' ? 1 : k0 == 'h' ? 2 : 0; /* "p:", "s:", "h:" */
+    }
+    m->input_dim = c->word_dim + m->n_groups * c->char_dim;
     if ((st = lk_params_add(p, "emb.word", Vw, c->word_dim, 0, LK_INIT_UNIFORM,
                             sqrtf(3.0f / (float)c->word_dim), &m->v_wemb)) != LK_OK)
         goto fail;

@@ -19,6 +19,7 @@
 #define LK_TAGGER_UNK 1   /* id of <unk> in the word vocabulary (0 is <pad>) */
 #define LK_TAGGER_MAX_FEATS 16 /* features per position */
 #define LK_TAGGER_KEY_MAX 256  /* bytes of a feature string */
+#define LK_TAGGER_MAX_GROUPS 3 /* feature groups, each its own bag: prefixes, suffixes, shape */
 
 struct lk_tagger {
     lk_tagger_config cfg;
@@ -32,7 +33,9 @@ struct lk_tagger {
     lk_seq seq;
     lk_crf_layout crf;
     size_t v_wemb, v_femb, v_out_w, v_out_b;
-    int32_t input_dim;  /* word_dim + char_dim */
+    int32_t n_groups;   /* feature bags per position: 3 (word unit), 1 (char unit) */
+    uint8_t *feat_group; /* (Vf) bag of each feature */
+    int32_t input_dim;  /* word_dim + n_groups * char_dim */
 };
 
 /* Featurized sentences: positions (words or characters) with a main id, features and gold
@@ -74,6 +77,7 @@ struct lk_tagger_ws {
     uint8_t *xmask, *omask;
     size_t cap_xmask, cap_omask;
     int32_t *lengths, *main, *gold, *pred, *fids, *foff, *labels;
+    size_t fstride;           /* fids entries per feature group */
     size_t cap_lengths, cap_main, cap_gold, cap_pred, cap_fids, cap_foff, cap_labels;
     size_t *order, *starts, *clens, *span_off;
     size_t cap_order, cap_starts, cap_clens, cap_span_off;

@@ -70,6 +70,17 @@ static lk_status need(void *bufp, size_t *cap, size_t n, size_t elem)
 
 static int32_t sent_len(const lk_tg_data *d, size_t s) { return (int32_t)(d->off[s + 1] - d->off[s]); }
 
+/* Views of the embedding parts of the input: word (N, Dw), then one (N, Df) per group. */
+static int32_t feature_parts(const lk_tagger *m, lk_tagger_ws *ws, size_t N, lk_mat *parts)
+{
+    int32_t Df = m->cfg.char_dim;
+    parts[0] = lk_mat_view(ws->ew, (int32_t)N, m->cfg.word_dim);
+    if (Df == 0) return 1;
+    for (int32_t g = 0; g < m->n_groups; g++)
+        parts[1 + g] = lk_mat_view(ws->ef + (size_t)g * N * (size_t)Df, (int32_t)N, Df);
+    return 1 + m->n_groups;
+}
+
 lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *d,
                         const size_t *idx, int32_t B, bool train, float dropout,
                         float word_dropout, lk_rng *rng)
@@ -88,24 +99,30 @@ lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *
     if (N > INT32_MAX) return LK_ERR_RANGE;
     if ((st = need(&ws->x, &ws->cap_x, N * (size_t)I, sizeof *ws->x)) != LK_OK) return st;
     if ((st = need(&ws->ew, &ws->cap_ew, N * (size_t)Dw, sizeof *ws->ew)) != LK_OK) return st;
-    if ((st = need(&ws->ef, &ws->cap_ef, N * (size_t)Df, sizeof *ws->ef)) != LK_OK) return st;
+    int32_t G = m->n_groups;
+    if ((st = need(&ws->ef, &ws->cap_ef, N * (size_t)Df * (size_t)G, sizeof *ws->ef)) != LK_OK)
+        return st;
     if ((st = need(&ws->out, &ws->cap_out, N * (size_t)DH, sizeof *ws->out)) != LK_OK) return st;
     if ((st = need(&ws->logits, &ws->cap_logits, N * (size_t)L, sizeof *ws->logits)) != LK_OK)
         return st;
     if ((st = need(&ws->main, &ws->cap_main, N, sizeof *ws->main)) != LK_OK) return st;
     if ((st = need(&ws->gold, &ws->cap_gold, N, sizeof *ws->gold)) != LK_OK) return st;
     if ((st = need(&ws->pred, &ws->cap_pred, N, sizeof *ws->pred)) != LK_OK) return st;
-    if ((st = need(&ws->foff, &ws->cap_foff, N + 1, sizeof *ws->foff)) != LK_OK) return st;
-    if ((st = need(&ws->fids, &ws->cap_fids, n_feats, sizeof *ws->fids)) != LK_OK) return st;
+    if ((st = need(&ws->foff, &ws->cap_foff, (N + 1) * (size_t)G, sizeof *ws->foff)) != LK_OK)
+        return st;
+    if ((st = need(&ws->fids, &ws->cap_fids, (n_feats + 1) * (size_t)G, sizeof *ws->fids)) != LK_OK)
+        return st;
+    ws->fstride = n_feats + 1;
     if ((st = need(&ws->lengths, &ws->cap_lengths, (size_t)B, sizeof *ws->lengths)) != LK_OK)
         return st;
     if (train) {
         if ((st = need(&ws->xmask, &ws->cap_xmask, N * (size_t)I, 1)) != LK_OK) return st;
         if ((st = need(&ws->omask, &ws->cap_omask, N * (size_t)DH, 1)) != LK_OK) return st;
     }
-    /* gather ids, time-major: row t * B + b */
-    int32_t nf = 0;
-    ws->foff[0] = 0;
+    /* gather ids, time-major: row t * B + b; features of group g go to the bag lists
+       fids + g * fstride with offsets foff + g * (N + 1) */
+    int32_t nf[LK_TAGGER_MAX_GROUPS] = {0};
+    for (int32_t g = 0; g < G; g++) ws->foff[(size_t)g * (N + 1)] = 0;
     for (int32_t t = 0; t < T; t++) {
         for (int32_t b = 0; b < B; b++) {
             size_t row = (size_t)t * B + b;
@@ -114,7 +131,7 @@ lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *
             if (t >= len) {
                 ws->main[row] = LK_ID_NONE;
                 ws->gold[row] = LK_ID_NONE;
-                ws->foff[row + 1] = nf;
+                for (int32_t g = 0; g < G; g++) ws->foff[(size_t)g * (N + 1) + row + 1] = nf[g];
                 continue;
             }
             size_t pos = d->off[idx[b]] + (size_t)t;
@@ -126,20 +143,26 @@ lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *
             }
             ws->main[row] = id;
             ws->gold[row] = d->gold[pos];
-            for (int32_t k = d->foff[pos]; k < d->foff[pos + 1]; k++) ws->fids[nf++] = d->feats[k];
-            ws->foff[row + 1] = nf;
+            for (int32_t k = d->foff[pos]; k < d->foff[pos + 1]; k++) {
+                int32_t f = d->feats[k], g = m->feat_group[f];
+                ws->fids[(size_t)g * ws->fstride + (size_t)nf[g]++] = f;
+            }
+            for (int32_t g = 0; g < G; g++) ws->foff[(size_t)g * (N + 1) + row + 1] = nf[g];
         }
     }
     lk_real *pd = m->params.data;
     lk_mat E = lk_params_mat(&m->params, m->v_wemb, pd);
     lk_embedding_forward(&E, ws->main, (int32_t)N, ws->ew);
-    lk_mat parts[2] = {lk_mat_view(ws->ew, (int32_t)N, Dw), lk_mat_view(ws->ef, (int32_t)N, Df)};
+    lk_mat parts[1 + LK_TAGGER_MAX_GROUPS];
+    int32_t n_parts = feature_parts(m, ws, N, parts);
     if (Df > 0) {
         lk_mat F = lk_params_mat(&m->params, m->v_femb, pd);
-        lk_embag_forward(&F, ws->fids, ws->foff, (int32_t)N, true, ws->ef);
+        for (int32_t g = 0; g < G; g++)
+            lk_embag_forward(&F, ws->fids + (size_t)g * ws->fstride, ws->foff + (size_t)g * (N + 1),
+                             (int32_t)N, true, parts[1 + g].data);
     }
     lk_mat xm = lk_mat_view(ws->x, (int32_t)N, I);
-    lk_concat_forward(parts, Df > 0 ? 2 : 1, &xm);
+    lk_concat_forward(parts, n_parts, &xm);
     if (train && dropout > 0) {
         lk_dropout_mask(N * (size_t)I, dropout, rng, ws->xmask);
         lk_dropout_forward(ws->x, N * (size_t)I, dropout, ws->xmask, ws->x);
@@ -217,15 +240,19 @@ lk_status lk_tg_loss_backward(const lk_tagger *m, lk_tagger_ws *ws, lk_real *gra
     if (ws->dropout > 0) lk_dropout_forward(ws->dx, N * (size_t)I, ws->dropout, ws->xmask, ws->dx);
     /* embeddings: reuse ew/ef as their gradients */
     memset(ws->ew, 0, N * (size_t)Dw * sizeof *ws->ew);
-    if (Df > 0) memset(ws->ef, 0, N * (size_t)Df * sizeof *ws->ef);
-    lk_mat parts[2] = {lk_mat_view(ws->ew, (int32_t)N, Dw), lk_mat_view(ws->ef, (int32_t)N, Df)};
+    int32_t G = m->n_groups;
+    if (Df > 0) memset(ws->ef, 0, N * (size_t)Df * (size_t)G * sizeof *ws->ef);
+    lk_mat parts[1 + LK_TAGGER_MAX_GROUPS];
+    int32_t n_parts = feature_parts(m, ws, N, parts);
     lk_mat dxm = lk_mat_view(ws->dx, (int32_t)N, I);
-    lk_concat_backward(parts, Df > 0 ? 2 : 1, &dxm);
+    lk_concat_backward(parts, n_parts, &dxm);
     lk_mat dE = lk_params_mat(&m->params, m->v_wemb, grad);
     lk_embedding_backward(&dE, ws->main, (int32_t)N, ws->ew);
     if (Df > 0) {
         lk_mat dF = lk_params_mat(&m->params, m->v_femb, grad);
-        lk_embag_backward(&dF, ws->fids, ws->foff, (int32_t)N, true, ws->ef);
+        for (int32_t g = 0; g < G; g++)
+            lk_embag_backward(&dF, ws->fids + (size_t)g * ws->fstride,
+                              ws->foff + (size_t)g * (N + 1), (int32_t)N, true, parts[1 + g].data);
     }
     ws->train = false; /* the caches are consumed */
     return LK_OK;

@@ -275,8 +275,11 @@ static lk_status train_batch(trainer *t, const lk_tagger_train_config *c, const 
         size_t N = (size_t)w->ws->T * (size_t)w->ws->B;
         for (size_t i = 0; i < N; i++)
             if (w->ws->main[i] >= 0) mark_row(so, w->ws->main[i]);
-        if (so->Df > 0)
-            for (int32_t i = 0; i < w->ws->foff[N]; i++) mark_row(so, so->Vw + w->ws->fids[i]);
+        for (int32_t g = 0; so->Df > 0 && g < w->m->n_groups; g++) {
+            const int32_t *ids = w->ws->fids + (size_t)g * w->ws->fstride;
+            for (int32_t i = 0; i < w->ws->foff[(size_t)g * (N + 1) + N]; i++)
+                mark_row(so, so->Vw + ids[i]);
+        }
     }
     for (int32_t k = 1; k < t->n_workers; k++) {
         lk_axpy(nd, 1, t->workers[k].grad + ne, p->grad + ne);
