@@ -59,6 +59,11 @@ void lk_gemm(bool trans_a, bool trans_b, lk_real alpha, const lk_mat *a, const l
         return;
     }
     if (beta == 0) memset(c->data, 0, (size_t)m * n * sizeof *c->data); /* no NaN leak */
+    if (m == 1) { /* one row (batch-1 inference): c = op(B)^T a as a gemv, no packing */
+        cblas_sgemv(CblasRowMajor, trans_b ? CblasNoTrans : CblasTrans, b->rows, b->cols, alpha,
+                    b->data, b->cols, a->data, trans_a ? a->cols : 1, beta, c->data, 1);
+        return;
+    }
     cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
                 trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a->data, a->cols, b->data,
                 b->cols, beta, c->data, c->cols);

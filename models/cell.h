@@ -1,14 +1,17 @@
 /* cell.h: recurrent cells (Elman RNN tanh/ReLU, LSTM, GRU) behind one interface; each is a
    batched step_forward/step_backward pair. The input projection x W_x^T + b is computed
    outside the step (by the sequence driver, one gemm for all timesteps); the step adds the
-   recurrent part h_prev W_h^T (one gemm across the batch) and applies the gates.
+   recurrent part h_prev W_h^T (one gemm across the batch) and applies the gates. The
+   recurrent weight gradient is also left to the caller (lk_cell_backward_w_h), so the
+   driver does it with one gemm over all timesteps.
 
-   Shapes (per call): B sequences, H hidden units, G = n_gates, S = state_mult.
-     xw      (B, G*H)  input projection x W_x^T + b for this step
-     s, s_prev (S*B*H) state as S blocks of (B, H): RNN/GRU h; LSTM h block then c block
-     cache   (B * cache_mult * H) saved activations, filled by forward, read by backward
-     mask    (B) 1 = real step, 0 = padding: the state is carried over (s = s_prev) and no
-             gradient flows into that step's gates; NULL = all 1
+   Shapes (per call): B sequences, H hidden units, G = n_gates.
+     xw           (B, G*H)  input projection x W_x^T + b for this step
+     h, h_prev    (B, H)    hidden state
+     c, c_prev    (B, H)    LSTM cell state (state_mult 2); NULL for the other cells
+     cache        (B * cache_mult * H) saved activations, filled by forward, read by backward
+     mask         (B) 1 = real step, 0 = padding: the state is carried over (h = h_prev,
+                  c = c_prev) and no gradient flows into that step's gates; NULL = all 1
 
    Equations (x-part xw already includes the bias b):
      RNN : h = act(xw + W_h h_prev)                       act = tanh or relu
@@ -24,6 +27,7 @@
 #ifndef LK_MODELS_CELL_H
 #define LK_MODELS_CELL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "models/blas.h"
@@ -50,19 +54,28 @@ typedef struct lk_cell {
 struct lk_cell_ops {
     const char *name;          /* "rnn-tanh" | "rnn-relu" | "lstm" | "gru" */
     int32_t n_gates;           /* G: 1 | 4 | 3 */
-    int32_t state_mult;        /* S: 1 (h) or 2 (h | c) */
+    int32_t state_mult;        /* 1 (h) or 2 (h and c) */
     int32_t cache_mult;        /* cache per step is (B * cache_mult * H) */
-    /* s = step(xw, s_prev); writes s (S*B*H) and cache. Uses p->w_h (and b_hn). */
-    void (*step_forward)(const lk_cell *p, int32_t B, const lk_real *xw, const lk_real *s_prev,
-                         const uint8_t *mask, lk_real *s, lk_real *cache);
-    /* Given ds (S*B*H) = dLoss/ds (total, including the path from later steps):
-       WRITES dxw (B, G*H) = dLoss/dxw (zero on masked rows); ADDS into ds_prev (S*B*H),
-       grad->w_h and grad->b_hn. work: (B, G*H) scratch. grad->w_x and grad->b are not
-       touched (the driver gets them from dxw with one gemm over all steps). */
-    void (*step_backward)(const lk_cell *p, int32_t B, const lk_real *s_prev,
-                          const uint8_t *mask, const lk_real *cache, const lk_real *ds,
-                          lk_cell *grad, lk_real *dxw, lk_real *ds_prev, lk_real *work);
+    bool dhw_differs;          /* true (GRU): dhw != dxw, so the caller needs a dhw buffer */
+    /* One step: writes h, c (LSTM) and cache. Uses p->w_h (and p->b_hn). */
+    void (*step_forward)(const lk_cell *p, int32_t B, const lk_real *xw, const lk_real *h_prev,
+                         const lk_real *c_prev, const uint8_t *mask, lk_real *h, lk_real *c,
+                         lk_real *cache);
+    /* Given dh (and dc) = dLoss/dh, dLoss/dc (total, including the path from later steps):
+       WRITES dxw (B, G*H) = dLoss/dxw and dhw (B, G*H) = dLoss/d(h_prev W_h^T), both zero
+       on masked rows (dhw may be the same pointer as dxw unless dhw_differs);
+       ADDS into dh_prev, dc_prev (LSTM) and grad->b_hn (GRU). Does not touch grad->w_h
+       (see lk_cell_backward_w_h), grad->w_x or grad->b (the driver gets those from dxw). */
+    void (*step_backward)(const lk_cell *p, int32_t B, const lk_real *h_prev,
+                          const lk_real *c_prev, const uint8_t *mask, const lk_real *cache,
+                          const lk_real *dh, const lk_real *dc, lk_cell *grad, lk_real *dxw,
+                          lk_real *dhw, lk_real *dh_prev, lk_real *dc_prev);
 };
+
+/* grad->w_h += dhw^T @ h_prev for n rows: dhw (n, G*H), h_prev (n, H). n = B for one step,
+   or T*B for all steps at once when the h_prev of consecutive steps are contiguous. */
+void lk_cell_backward_w_h(const lk_cell *p, int32_t n, const lk_real *h_prev,
+                          const lk_real *dhw, lk_cell *grad);
 
 /* Ops table of a cell type (static const; never NULL for a valid type). */
 const lk_cell_ops *lk_cell_ops_get(lk_cell_type type);

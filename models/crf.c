@@ -8,8 +8,12 @@ struct lk_crf_ws {
     double *alpha; /* (T, L) */
     double *beta;  /* (T, L) */
     int32_t *back; /* (T, L) Viterbi backpointers */
-    double *tmp;   /* (L) */
-    size_t cap_tl, cap_l;
+    double *tmp;   /* (2L) scratch */
+    double *expt;  /* (L, L) exp(trans - tmax) of the last alpha/beta call */
+    double tmax;   /* max of trans */
+    size_t cap_ll;
+    int32_t *path; /* (T) gold / best path of one sequence in the batch helpers */
+    size_t cap_tl, cap_l, cap_t;
     int32_t T, L;  /* shape of the last alpha/beta run */
     double log_z;  /* from the last lk_crf_alpha */
 };
@@ -57,6 +61,8 @@ void lk_crf_ws_free(lk_crf_ws *ws)
     free(ws->beta);
     free(ws->back);
     free(ws->tmp);
+    free(ws->expt);
+    free(ws->path);
     free(ws);
 }
 
@@ -79,10 +85,24 @@ lk_status lk_crf_ws_reserve(lk_crf_ws *ws, int32_t T, int32_t L)
         if (st != LK_OK) return st;
         ws->cap_tl = ca < cb ? (ca < ck ? ca : ck) : (cb < ck ? cb : ck);
     }
+    if ((size_t)T > ws->cap_t) {
+        void *pth = ws->path;
+        lk_status st = lk_grow(&pth, &ws->cap_t, (size_t)T, sizeof(int32_t));
+        ws->path = pth;
+        if (st != LK_OK) return st;
+    }
     if ((size_t)L > ws->cap_l) {
         void *t = ws->tmp;
-        lk_status st = lk_grow(&t, &ws->cap_l, (size_t)L, sizeof(double));
+        size_t cap = ws->cap_l * 2;
+        lk_status st = lk_grow(&t, &cap, (size_t)2 * L, sizeof(double));
         ws->tmp = t;
+        if (st != LK_OK) return st;
+        ws->cap_l = cap / 2;
+    }
+    if ((size_t)L * L > ws->cap_ll) {
+        void *e = ws->expt;
+        lk_status st = lk_grow(&e, &ws->cap_ll, (size_t)L * L, sizeof(double));
+        ws->expt = e;
         if (st != LK_OK) return st;
     }
     return LK_OK;
@@ -102,25 +122,51 @@ static double logsumexp(const double *v, int32_t n)
 #define E(t, j) ((double)emit[(size_t)(t) * ld + (j)])
 #define TR(i, j) ((double)c->trans[(size_t)(i) * L + (j)])
 
+/* ws->expt = exp(trans - tmax): the recursions below work in scaled exp space, so a step
+   costs L^2 multiply-adds and L logs instead of L^2 exps. */
+static void prepare_expt(const lk_crf *c, lk_crf_ws *ws)
+{
+    size_t n = (size_t)c->L * c->L;
+    double mx = -INFINITY;
+    for (size_t k = 0; k < n; k++)
+        if ((double)c->trans[k] > mx) mx = (double)c->trans[k];
+    for (size_t k = 0; k < n; k++) ws->expt[k] = exp((double)c->trans[k] - mx);
+    ws->tmax = mx;
+}
+
+/* v[k] = exp(src[k] - m) for m = max(src); returns m (-inf if all are -inf). */
+static double exp_shift(const double *src, int32_t n, double *v)
+{
+    double m = -INFINITY;
+    for (int32_t k = 0; k < n; k++)
+        if (src[k] > m) m = src[k];
+    for (int32_t k = 0; k < n; k++) v[k] = m == -INFINITY ? 0.0 : exp(src[k] - m);
+    return m;
+}
+
 double lk_crf_alpha(const lk_crf *c, const lk_real *emit, int32_t ld, int32_t T, lk_crf_ws *ws)
 {
     int32_t L = c->L;
     if (lk_crf_ws_reserve(ws, T, L) != LK_OK) return NAN;
-    double *a = ws->alpha, *tmp = ws->tmp;
+    double *a = ws->alpha, *v = ws->tmp, *acc = ws->tmp + L;
+    prepare_expt(c, ws);
     for (int32_t j = 0; j < L; j++) a[j] = (double)c->start[j] + E(0, j);
     for (int32_t t = 1; t < T; t++) {
-        const double *prev = a + (size_t)(t - 1) * L;
+        double m = exp_shift(a + (size_t)(t - 1) * L, L, v) + ws->tmax;
         double *cur = a + (size_t)t * L;
-        for (int32_t j = 0; j < L; j++) {
-            for (int32_t i = 0; i < L; i++) tmp[i] = prev[i] + TR(i, j);
-            cur[j] = logsumexp(tmp, L) + E(t, j);
+        for (int32_t j = 0; j < L; j++) acc[j] = 0.0;
+        for (int32_t i = 0; i < L; i++) { /* acc[j] = sum_i v[i] expt[i][j], row-wise */
+            const double *row = ws->expt + (size_t)i * L;
+            double vi = v[i];
+            for (int32_t j = 0; j < L; j++) acc[j] += vi * row[j];
         }
+        for (int32_t j = 0; j < L; j++) cur[j] = m + log(acc[j]) + E(t, j);
     }
     const double *last = a + (size_t)(T - 1) * L;
-    for (int32_t j = 0; j < L; j++) tmp[j] = last[j] + (double)c->end[j];
+    for (int32_t j = 0; j < L; j++) v[j] = last[j] + (double)c->end[j];
     ws->T = T;
     ws->L = L;
-    ws->log_z = logsumexp(tmp, L);
+    ws->log_z = logsumexp(v, L);
     return ws->log_z;
 }
 
@@ -128,19 +174,24 @@ double lk_crf_beta(const lk_crf *c, const lk_real *emit, int32_t ld, int32_t T, 
 {
     int32_t L = c->L;
     if (lk_crf_ws_reserve(ws, T, L) != LK_OK) return NAN;
-    double *bt = ws->beta, *tmp = ws->tmp;
+    double *bt = ws->beta, *v = ws->tmp, *u = ws->tmp + L;
+    prepare_expt(c, ws);
     double *last = bt + (size_t)(T - 1) * L;
     for (int32_t i = 0; i < L; i++) last[i] = (double)c->end[i];
     for (int32_t t = T - 2; t >= 0; t--) {
         const double *next = bt + (size_t)(t + 1) * L;
         double *cur = bt + (size_t)t * L;
+        for (int32_t j = 0; j < L; j++) u[j] = E(t + 1, j) + next[j];
+        double m = exp_shift(u, L, v) + ws->tmax;
         for (int32_t i = 0; i < L; i++) {
-            for (int32_t j = 0; j < L; j++) tmp[j] = TR(i, j) + E(t + 1, j) + next[j];
-            cur[i] = logsumexp(tmp, L);
+            const double *row = ws->expt + (size_t)i * L;
+            double acc = 0.0;
+            for (int32_t j = 0; j < L; j++) acc += row[j] * v[j];
+            cur[i] = m + log(acc);
         }
     }
-    for (int32_t j = 0; j < L; j++) tmp[j] = (double)c->start[j] + E(0, j) + bt[j];
-    return logsumexp(tmp, L);
+    for (int32_t j = 0; j < L; j++) v[j] = (double)c->start[j] + E(0, j) + bt[j];
+    return logsumexp(v, L);
 }
 
 void lk_crf_marginals(const lk_crf_ws *ws, int32_t T, double *marg)
@@ -210,7 +261,7 @@ double lk_crf_nll_forward(const lk_crf *c, const lk_real *emit, int32_t ld, int3
 }
 
 void lk_crf_nll_backward(const lk_crf *c, const lk_real *emit, int32_t ld, int32_t T,
-                         const int32_t *tags, const lk_crf_ws *ws, lk_real scale,
+                         const int32_t *tags, lk_crf_ws *ws, lk_real scale,
                          lk_real *demit, lk_crf *g)
 {
     int32_t L = c->L;
@@ -225,14 +276,26 @@ void lk_crf_nll_backward(const lk_crf *c, const lk_real *emit, int32_t ld, int32
             if (t == 0) g->start[j] += (lk_real)gj;
             if (t == T - 1) g->end[j] += (lk_real)gj;
         }
-    /* transitions: pair marginals minus gold transition counts */
+    /* transitions: pair marginals minus gold transition counts;
+       P(i, j at t) = exp(alpha[t-1][i] + trans[i][j] + e[t][j] + beta[t][j] - log Z),
+       computed as u[i] * expt[i][j] * v[j] * exp(ma + mb + tmax - log Z) */
+    double *u = ws->tmp, *v = ws->tmp + L;
     for (int32_t t = 1; t < T; t++) {
-        const double *ap = a + (size_t)(t - 1) * L, *bc = bt + (size_t)t * L;
-        for (int32_t i = 0; i < L; i++)
-            for (int32_t j = 0; j < L; j++) {
-                double p = exp(ap[i] + TR(i, j) + E(t, j) + bc[j] - lz);
-                g->trans[(size_t)i * L + j] += (lk_real)(sc * p);
-            }
+        double ma = exp_shift(a + (size_t)(t - 1) * L, L, u);
+        const double *bc = bt + (size_t)t * L;
+        double mb = -INFINITY;
+        for (int32_t j = 0; j < L; j++) {
+            v[j] = E(t, j) + bc[j];
+            if (v[j] > mb) mb = v[j];
+        }
+        for (int32_t j = 0; j < L; j++) v[j] = exp(v[j] - mb);
+        double scl = sc * exp(ma + mb + ws->tmax - lz);
+        for (int32_t i = 0; i < L; i++) {
+            const double *row = ws->expt + (size_t)i * L;
+            lk_real *gr = g->trans + (size_t)i * L;
+            double ui = u[i] * scl;
+            for (int32_t j = 0; j < L; j++) gr[j] += (lk_real)(ui * row[j] * v[j]);
+        }
         g->trans[(size_t)tags[t - 1] * L + tags[t]] -= (lk_real)sc;
     }
 }
@@ -246,20 +309,16 @@ double lk_crf_batch_nll(const lk_crf *c, const lk_real *emit, int32_t T, int32_t
 {
     int32_t L = c->L, ld = B * L;
     double total = 0.0;
-    int32_t *gold = NULL;
     if (lk_crf_ws_reserve(ws, T, L) != LK_OK) return NAN;
-    gold = malloc((size_t)T * sizeof *gold);
-    if (!gold) return NAN;
+    int32_t *gold = ws->path;
     for (int32_t b = 0; b < B; b++) {
         int32_t n = lengths ? lengths[b] : T;
         if (n <= 0) continue;
         for (int32_t t = 0; t < n; t++) gold[t] = tags[(size_t)t * B + b];
         const lk_real *e = emit + (size_t)b * L;
-        double nll = lk_crf_nll_forward(c, e, ld, n, gold, ws);
-        total += nll;
+        total += lk_crf_nll_forward(c, e, ld, n, gold, ws);
         if (demit) lk_crf_nll_backward(c, e, ld, n, gold, ws, scale, demit + (size_t)b * L, g);
     }
-    free(gold);
     return total;
 }
 
@@ -267,11 +326,9 @@ lk_status lk_crf_batch_viterbi(const lk_crf *c, const lk_real *emit, int32_t T, 
                                const int32_t *lengths, lk_crf_ws *ws, int32_t *tags_out)
 {
     int32_t L = c->L, ld = B * L;
-    int32_t *path = NULL;
     lk_status st = lk_crf_ws_reserve(ws, T, L);
     if (st != LK_OK) return st;
-    path = malloc((size_t)T * sizeof *path);
-    if (!path) return LK_ERR_NOMEM;
+    int32_t *path = ws->path;
     for (int32_t b = 0; b < B; b++) {
         int32_t n = lengths ? lengths[b] : T;
         for (int32_t t = 0; t < T; t++) tags_out[(size_t)t * B + b] = LK_ID_NONE;
@@ -279,6 +336,5 @@ lk_status lk_crf_batch_viterbi(const lk_crf *c, const lk_real *emit, int32_t T, 
         lk_crf_viterbi(c, emit + (size_t)b * L, ld, n, ws, path);
         for (int32_t t = 0; t < n; t++) tags_out[(size_t)t * B + b] = path[t];
     }
-    free(path);
     return LK_OK;
 }

@@ -75,11 +75,11 @@ double lk_crf_nll_forward(const lk_crf *c, const lk_real *emit, int32_t ld, int3
                           const int32_t *tags, lk_crf_ws *ws);
 
 /* Gradient of scale * NLL after lk_crf_nll_forward on the same input (alpha, beta and
-   log Z are read from ws): ADDS scale * (expected - empirical) counts into demit (T rows of
+   log Z are read from ws; ws scratch is reused): ADDS scale * (expected - empirical) counts into demit (T rows of
    stride ld) and into g's trans, start and end (the log-likelihood gradient is empirical
    minus expected). */
 void lk_crf_nll_backward(const lk_crf *c, const lk_real *emit, int32_t ld, int32_t T,
-                         const int32_t *tags, const lk_crf_ws *ws, lk_real scale,
+                         const int32_t *tags, lk_crf_ws *ws, lk_real scale,
                          lk_real *demit, lk_crf *g);
 
 /* Batch helpers over time-major emissions (T, B, L), tags (T, B) and lengths (B)

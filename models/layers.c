@@ -153,6 +153,8 @@ double lk_softmax_xent_forward(const lk_mat *logits, const int32_t *targets, lk_
         lk_real mx = z[0];
         for (int32_t j = 1; j < C; j++)
             if (z[j] > mx) mx = z[j];
+        assert(targets[r] < C);
+        double zt = targets[r] >= 0 ? (double)z[targets[r]] : 0.0; /* before p overwrites z */
         double sum = 0.0;
         for (int32_t j = 0; j < C; j++) {
             p[j] = LK_EXP(z[j] - mx);
@@ -161,9 +163,8 @@ double lk_softmax_xent_forward(const lk_mat *logits, const int32_t *targets, lk_
         lk_real inv = (lk_real)(1.0 / sum);
         for (int32_t j = 0; j < C; j++) p[j] *= inv;
         if (targets[r] >= 0) {
-            assert(targets[r] < C);
             /* -log p[target] computed from the logits: no log(0) for tiny probabilities */
-            loss += log(sum) - ((double)z[targets[r]] - (double)mx);
+            loss += log(sum) - (zt - (double)mx);
             counted++;
         }
     }

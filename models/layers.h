@@ -12,6 +12,7 @@
 
 #include "models/blas.h"
 #include "models/rng.h"
+#include "text/error.h"
 
 /* ---- embedding lookup ---------------------------------------------------------------- */
 

@@ -1,6 +1,7 @@
 #include "models/optim.h"
 
 #include "models/blas_internal.h"
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,13 @@ lk_status lk_params_name(char out[LK_PARAM_NAME_MAX], const char *prefix, const 
 lk_status lk_params_alloc(lk_params *p)
 {
     if (p->data) return LK_ERR_ARG;
+    for (size_t i = 0; i < p->n_views; i++) {
+        lk_param_view *v = &p->views[i];
+        if (!v->sparse || v->seen) continue;
+        v->seen = calloc((size_t)v->rows, 1);
+        v->touched = malloc((size_t)v->rows * sizeof *v->touched);
+        if (!v->seen || !v->touched) return LK_ERR_NOMEM; /* freed by lk_params_free */
+    }
     size_t n = p->n ? p->n : 1;
     p->data = calloc(n, sizeof *p->data);
     p->grad = calloc(n, sizeof *p->grad);
@@ -172,10 +180,132 @@ void lk_params_zero_grad(lk_params *p)
 void lk_params_free(lk_params *p)
 {
     if (!p) return;
+    for (size_t i = 0; i < p->n_views; i++) {
+        free(p->views[i].seen);
+        free(p->views[i].touched);
+    }
     free(p->data);
     free(p->grad);
     free(p->views);
     memset(p, 0, sizeof *p);
+}
+
+/* ---- active set ------------------------------------------------------------------------ */
+
+lk_status lk_params_set_sparse(lk_params *p, size_t view)
+{
+    if (p->data || view >= p->n_views) return LK_ERR_ARG;
+    p->views[view].sparse = true;
+    return LK_OK;
+}
+
+void lk_params_touch(lk_params *p, size_t view, const int32_t *ids, size_t n)
+{
+    lk_param_view *v = &p->views[view];
+    assert(v->sparse && v->seen);
+    for (size_t i = 0; i < n; i++) {
+        int32_t r = ids[i];
+        if (r < 0) continue;
+        assert(r < v->rows);
+        if (v->seen[r]) continue;
+        v->seen[r] = 1;
+        v->touched[v->n_touched++] = r;
+    }
+}
+
+void lk_params_untouch(lk_params *p)
+{
+    for (size_t i = 0; i < p->n_views; i++) {
+        lk_param_view *v = &p->views[i];
+        if (!v->sparse) continue;
+        for (size_t k = 0; k < v->n_touched; k++) v->seen[v->touched[k]] = 0;
+        v->n_touched = 0;
+    }
+}
+
+typedef void (*range_fn)(size_t begin, size_t end, void *ctx);
+
+/* Call fn on each maximal piece of the active set: runs of dense views, touched rows. */
+static void for_active(const lk_params *p, range_fn fn, void *ctx)
+{
+    size_t run0 = 0, run1 = 0; /* pending dense run [run0, run1) */
+    for (size_t i = 0; i < p->n_views; i++) {
+        const lk_param_view *v = &p->views[i];
+        size_t len = (size_t)v->rows * v->cols;
+        if (!v->sparse) {
+            if (run1 != v->offset) {
+                if (run1 > run0) fn(run0, run1, ctx);
+                run0 = v->offset;
+            }
+            run1 = v->offset + len;
+            continue;
+        }
+        for (size_t k = 0; k < v->n_touched; k++) {
+            size_t b = v->offset + (size_t)v->touched[k] * v->cols;
+            fn(b, b + (size_t)v->cols, ctx);
+        }
+    }
+    if (run1 > run0) fn(run0, run1, ctx);
+}
+
+typedef struct {
+    lk_real alpha;
+    const lk_real *src;
+    lk_real *dst;
+    double acc;
+} active_ctx;
+
+static void zero_range(size_t b, size_t e, void *ctx)
+{
+    active_ctx *c = ctx;
+    memset(c->dst + b, 0, (e - b) * sizeof *c->dst);
+}
+
+static void axpy_range(size_t b, size_t e, void *ctx)
+{
+    active_ctx *c = ctx;
+    lk_axpy(e - b, c->alpha, c->src + b, c->dst + b);
+}
+
+static void sumsq_range(size_t b, size_t e, void *ctx)
+{
+    active_ctx *c = ctx;
+    c->acc += lk_sumsq(e - b, c->src + b);
+}
+
+static void scal_range(size_t b, size_t e, void *ctx)
+{
+    active_ctx *c = ctx;
+    lk_scal(e - b, c->alpha, c->dst + b);
+}
+
+void lk_params_zero_active(const lk_params *p, lk_real *grad)
+{
+    active_ctx c = {0, NULL, grad, 0};
+    for_active(p, zero_range, &c);
+}
+
+void lk_params_axpy_active(const lk_params *p, lk_real alpha, const lk_real *src, lk_real *dst)
+{
+    active_ctx c = {alpha, src, dst, 0};
+    for_active(p, axpy_range, &c);
+}
+
+double lk_params_norm_active(const lk_params *p, const lk_real *grad)
+{
+    active_ctx c = {0, grad, NULL, 0};
+    for_active(p, sumsq_range, &c);
+    return sqrt(c.acc);
+}
+
+double lk_params_clip_active(const lk_params *p, lk_real *grad, double max_norm)
+{
+    double nrm = lk_params_norm_active(p, grad);
+    if (max_norm > 0 && isfinite(nrm) && nrm > max_norm) {
+        active_ctx c = {(lk_real)(max_norm / nrm), NULL, grad, 0};
+        for_active(p, scal_range, &c);
+    }
+    return nrm;
 }
 
 /* ---- clipping ---------------------------------------------------------------------------- */
@@ -257,28 +387,35 @@ void lk_optim_free(lk_optim *o)
     free(o);
 }
 
-static void sgd_step(lk_optim *o, lk_real *p, const lk_real *g, lk_real lr)
+/* Per-step constants shared by all ranges of one update. */
+typedef struct {
+    lk_optim *o;
+    lk_real *p;
+    const lk_real *g;
+    lk_real lr, step, eps_hat;
+} step_ctx;
+
+static void sgd_range(size_t b, size_t e, void *ctx)
 {
-    lk_real mu = (lk_real)o->cfg.momentum, wd = (lk_real)o->cfg.weight_decay;
-    lk_real *v = o->state;
-    for (size_t i = 0; i < o->n; i++) {
+    step_ctx *c = ctx;
+    lk_real mu = (lk_real)c->o->cfg.momentum, wd = (lk_real)c->o->cfg.weight_decay;
+    lk_real *v = c->o->state, *p = c->p;
+    const lk_real *g = c->g;
+    for (size_t i = b; i < e; i++) {
         lk_real gi = g[i] + wd * p[i];
         v[i] = mu * v[i] + gi;
-        p[i] -= lr * v[i];
+        p[i] -= c->lr * v[i];
     }
 }
 
-static void adam_step(lk_optim *o, lk_real *p, const lk_real *g, lk_real lr)
+static void adam_range(size_t b, size_t e, void *ctx)
 {
-    lk_real b1 = (lk_real)o->cfg.beta1, b2 = (lk_real)o->cfg.beta2;
-    lk_real eps = (lk_real)o->cfg.eps, wd = (lk_real)o->cfg.weight_decay;
-    lk_real *m = o->state, *v = o->state + o->n;
-    double t = (double)o->t;
-    /* bias corrections folded into the step size and epsilon */
-    double c1 = 1.0 - pow(o->cfg.beta1, t), c2 = 1.0 - pow(o->cfg.beta2, t);
-    lk_real step = (lk_real)(lr * sqrt(c2) / c1);
-    lk_real eps_hat = (lk_real)(eps * sqrt(c2));
-    for (size_t i = 0; i < o->n; i++) {
+    step_ctx *c = ctx;
+    lk_real b1 = (lk_real)c->o->cfg.beta1, b2 = (lk_real)c->o->cfg.beta2;
+    lk_real wd = (lk_real)c->o->cfg.weight_decay, step = c->step, eps_hat = c->eps_hat;
+    lk_real *m = c->o->state, *v = c->o->state + c->o->n, *p = c->p;
+    const lk_real *g = c->g;
+    for (size_t i = b; i < e; i++) {
         lk_real gi = g[i] + wd * p[i];
         m[i] = b1 * m[i] + (1 - b1) * gi;
         v[i] = b2 * v[i] + (1 - b2) * gi * gi;
@@ -286,12 +423,37 @@ static void adam_step(lk_optim *o, lk_real *p, const lk_real *g, lk_real lr)
     }
 }
 
+/* Advance t and compute the step constants (Adam's bias corrections folded into the step
+   size and epsilon). */
+static range_fn step_begin(lk_optim *o, lk_real *params, const lk_real *grad, float lr,
+                           step_ctx *c)
+{
+    o->t++;
+    c->o = o;
+    c->p = params;
+    c->g = grad;
+    c->lr = (lk_real)(lr > 0 ? lr : o->cfg.lr);
+    if (o->cfg.kind != LK_OPTIM_ADAM) return sgd_range;
+    double t = (double)o->t;
+    double c1 = 1.0 - pow(o->cfg.beta1, t), c2 = 1.0 - pow(o->cfg.beta2, t);
+    c->step = (lk_real)(c->lr * sqrt(c2) / c1);
+    c->eps_hat = (lk_real)(o->cfg.eps * sqrt(c2));
+    return adam_range;
+}
+
 void lk_optim_step(lk_optim *o, lk_real *params, const lk_real *grad, float lr)
 {
-    lk_real rate = (lk_real)(lr > 0 ? lr : o->cfg.lr);
-    o->t++;
-    if (o->cfg.kind == LK_OPTIM_ADAM) adam_step(o, params, grad, rate);
-    else sgd_step(o, params, grad, rate);
+    step_ctx c;
+    range_fn fn = step_begin(o, params, grad, lr, &c);
+    fn(0, o->n, &c);
+}
+
+void lk_optim_step_active(lk_optim *o, const lk_params *p, float lr)
+{
+    step_ctx c;
+    assert(o->n == p->n);
+    range_fn fn = step_begin(o, p->data, p->grad, lr, &c);
+    for_active(p, fn, &c);
 }
 
 int64_t lk_optim_steps(const lk_optim *o) { return o->t; }

@@ -36,6 +36,10 @@ typedef struct {
     int32_t block;                /* rows per block for XAVIER/ORTHO/IDENTITY (0 = rows) */
     lk_init_kind init;
     float arg;                    /* see lk_init_kind */
+    bool sparse;                  /* row-sparse (lk_params_set_sparse) */
+    uint8_t *seen;                /* (rows) touched flags, sparse views only */
+    int32_t *touched;             /* (n_touched) rows touched since lk_params_untouch */
+    size_t n_touched;
 } lk_param_view;
 
 typedef struct {
@@ -76,6 +80,44 @@ lk_mat lk_params_mat(const lk_params *p, size_t view, lk_real *base);
 /* grad = 0. */
 void lk_params_zero_grad(lk_params *p);
 
+/* ---- row-sparse views (embedding tables) ------------------------------------------------
+   A large embedding table gets gradients only on the rows a batch uses. Marking its view
+   sparse and touching those rows makes the per-step work (zeroing, reducing worker
+   gradients, the norm for clipping, the optimizer update) run over the ACTIVE SET only:
+   every dense view plus the touched rows of sparse views. Per step:
+       lk_params_touch(p, emb_view, ids, n);                 // once per batch, one thread
+       ... workers: forward/backward into their grad buffers (zeroed as below) ...
+       lk_params_axpy_active(p, 1, worker_grad, p->grad);    // reduce
+       norm = lk_params_clip_active(p, p->grad, clip);       // NaN/Inf = diverged
+       lk_optim_step_active(opt, p, 0);                       // lazy on sparse rows
+       lk_params_zero_active(p, p->grad); (and each worker_grad)
+       lk_params_untouch(p);
+   Invariant: outside the active set every gradient buffer is zero (true after alloc and
+   after zero_active + untouch). The optimizer is "lazy" on sparse rows (TF LazyAdam,
+   PyTorch SparseAdam): rows not touched in a step keep their values and moments. */
+
+/* Mark `view` row-sparse. Before lk_params_alloc; LK_ERR_ARG otherwise. */
+lk_status lk_params_set_sparse(lk_params *p, size_t view);
+
+/* Add rows ids[0..n) (ids < 0 skipped, duplicates ignored) of sparse view `view` to the
+   active set. ids must be < rows (asserted). Not thread-safe. */
+void lk_params_touch(lk_params *p, size_t view, const int32_t *ids, size_t n);
+
+/* Empty the touched sets (dense views stay active). */
+void lk_params_untouch(lk_params *p);
+
+/* grad = 0 on the active set of a buffer with p's layout. */
+void lk_params_zero_active(const lk_params *p, lk_real *grad);
+
+/* dst += alpha * src on the active set. */
+void lk_params_axpy_active(const lk_params *p, lk_real alpha, const lk_real *src, lk_real *dst);
+
+/* L2 norm of grad over the active set (double accumulation). */
+double lk_params_norm_active(const lk_params *p, const lk_real *grad);
+
+/* lk_grad_clip restricted to the active set; returns the norm before clipping. */
+double lk_params_clip_active(const lk_params *p, lk_real *grad, double max_norm);
+
 /* Free data, grad and views; p is left zeroed. NULL is a no-op. */
 void lk_params_free(lk_params *p);
 
@@ -115,6 +157,10 @@ void lk_optim_free(lk_optim *o); /* NULL is a no-op */
 /* One update of params (n) from grad (n); does not clear grad. lr overrides c->lr when > 0
    (learning-rate schedules). */
 void lk_optim_step(lk_optim *o, lk_real *params, const lk_real *grad, float lr);
+
+/* One update of p->data from p->grad on the active set only (see lk_params_touch): dense
+   views as lk_optim_step, touched rows of sparse views lazily. o was created for p->n. */
+void lk_optim_step_active(lk_optim *o, const lk_params *p, float lr);
 
 /* Number of steps taken (Adam's t). */
 int64_t lk_optim_steps(const lk_optim *o);

@@ -1,6 +1,8 @@
 /* gradcheck.h: central-difference gradient checks for the neural-core tests. The test files
    that use it define LK_REAL_DOUBLE and include the models .c files, so lk_real is double
-   here and the checks run in float64 (eps 1e-5). */
+   here and the checks run in float64 (eps 1e-5). Such a test must include EVERY models .c
+   file whose lk_real functions the code under test calls: a missing one would silently be
+   linked from the float32 library. */
 #ifndef LK_TESTS_GRADCHECK_H
 #define LK_TESTS_GRADCHECK_H
 

@@ -20,7 +20,7 @@ typedef struct {
     lk_cell cell, grad;
     const lk_cell_ops *ops;
     int32_t B;
-    lk_real *xw, *s_prev, *s, *cache, *r, *dxw, *ds_prev, *work;
+    lk_real *xw, *s_prev, *s, *cache, *r, *dxw, *ds_prev, *work; /* states: h block, c block */
     uint8_t mask[CB];
 } cell_fix;
 
@@ -65,10 +65,17 @@ static void fix_free(cell_fix *f)
     lk_params_free(&f->p);
 }
 
+/* c block of a state buffer (LSTM) or NULL */
+static lk_real *cpart(const cell_fix *f, lk_real *s)
+{
+    return f->ops->state_mult > 1 ? s + (size_t)f->B * CH : NULL;
+}
+
 static double cell_loss(void *ctx)
 {
     cell_fix *f = ctx;
-    f->ops->step_forward(&f->cell, f->B, f->xw, f->s_prev, f->mask, f->s, f->cache);
+    f->ops->step_forward(&f->cell, f->B, f->xw, f->s_prev, cpart(f, f->s_prev), f->mask, f->s,
+                         cpart(f, f->s), f->cache);
     return gc_dot(f->s, f->r, (size_t)f->ops->state_mult * f->B * CH);
 }
 
@@ -80,8 +87,10 @@ static void check_cell(lk_cell_type type, bool use_mask)
     size_t gh = (size_t)f.ops->n_gates * CH, sbh = (size_t)f.ops->state_mult * CB * CH;
     lk_params_zero_grad(&f.p);
     cell_loss(&f);
-    f.ops->step_backward(&f.cell, f.B, f.s_prev, f.mask, f.cache, f.r, &f.grad, f.dxw,
-                         f.ds_prev, f.work);
+    lk_real *dhw = f.ops->dhw_differs ? f.work : f.dxw;
+    f.ops->step_backward(&f.cell, f.B, f.s_prev, cpart(&f, f.s_prev), f.mask, f.cache, f.r,
+                         cpart(&f, f.r), &f.grad, f.dxw, dhw, f.ds_prev, cpart(&f, f.ds_prev));
+    lk_cell_backward_w_h(&f.cell, f.B, f.s_prev, dhw, &f.grad);
     double e1 = gc_check(cell_loss, &f, f.xw, f.dxw, CB * gh);
     double e2 = gc_check(cell_loss, &f, f.s_prev, f.ds_prev, sbh);
     double e3 = gc_check(cell_loss, &f, f.cell.w_h.data, f.grad.w_h.data, gh * CH);
@@ -124,11 +133,11 @@ static void test_rnn_values(void **state)
     lk_cell c;
     lk_real xw = -0.25, sp = 2.0, s = 0, cache = 0;
     lk_cell_bind(LK_CELL_RNN_TANH, 1, 1, w, 0, &c);
-    c.ops->step_forward(&c, 1, &xw, &sp, NULL, &s, &cache);
+    c.ops->step_forward(&c, 1, &xw, &sp, NULL, NULL, &s, NULL, &cache);
     gc_assert_near(s, tanh(0.75), 1e-12);
     lk_cell_bind(LK_CELL_RNN_RELU, 1, 1, w, 0, &c);
     xw = -1.5; /* relu(-1.5 + 1) = 0 */
-    c.ops->step_forward(&c, 1, &xw, &sp, NULL, &s, &cache);
+    c.ops->step_forward(&c, 1, &xw, &sp, NULL, NULL, &s, NULL, &cache);
     gc_assert_near(s, 0.0, 0);
 }
 
@@ -149,7 +158,7 @@ static void test_lstm_values_and_forget_bias(void **state)
     memset(c.w_h.data, 0, 12 * 3 * sizeof(lk_real));
     lk_real xw[12], sp[6] = {0, 0, 0, 0.5, 0.5, 0.5}, s[6], cache[15];
     memcpy(xw, c.b, sizeof xw);
-    c.ops->step_forward(&c, 1, xw, sp, NULL, s, cache);
+    c.ops->step_forward(&c, 1, xw, sp, sp + 3, NULL, s, s + 3, cache);
     double f = 1 / (1 + exp(-1.0)), i = 0.5, g = 0.0, o = 0.5;
     double cv = f * 0.5 + i * g;
     gc_assert_near(s[3], cv, 1e-12);

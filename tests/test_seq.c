@@ -4,6 +4,7 @@
 #define LK_REAL_DOUBLE 1
 #include "models/blas.c"
 #include "models/cell.c"
+#include "models/layers.c"
 #include "models/optim.c"
 #include "models/seq.c"
 
@@ -24,6 +25,7 @@ typedef struct {
     lk_seq_ws *ws;
     int32_t T, B;
     const int32_t *lengths;
+    bool train_loss; /* loss runs train-mode forwards (dropout) from a fixed rng seed */
     lk_real x[MAXT * MAXB * SI], dx[MAXT * MAXB * SI];
     lk_real out[MAXT * MAXB * 2 * SH], r[MAXT * MAXB * 2 * SH];
 } seq_fix;
@@ -66,8 +68,9 @@ static void fix_free(seq_fix *f)
 static double seq_loss(void *ctx)
 {
     seq_fix *f = ctx;
+    lk_seq_ws_seed(f->ws, 123); /* same dropout masks on every call */
     assert_int_equal(lk_seq_forward(&f->m, &f->w, f->ws, f->T, f->B, f->x, f->lengths, NULL,
-                                    false, f->out),
+                                    f->train_loss, f->out),
                      LK_OK);
     return gc_dot(f->out, f->r, (size_t)f->T * f->B * lk_seq_output_size(&f->m));
 }
@@ -77,6 +80,7 @@ static void seq_analytic(seq_fix *f)
 {
     lk_params_zero_grad(&f->p);
     memset(f->dx, 0, sizeof f->dx);
+    lk_seq_ws_seed(f->ws, 123);
     assert_int_equal(lk_seq_forward(&f->m, &f->w, f->ws, f->T, f->B, f->x, f->lengths, NULL,
                                     true, f->out),
                      LK_OK);
@@ -128,6 +132,48 @@ static void test_padding_grad(void **state)
     assert_true(check_seq("seq gru bi padded", LK_CELL_GRU, true, 1, 3, 3, lens) < GC_TOL);
 }
 
+/* Sorted lengths take the row-block path (padded rows skip the cell): same gradients. */
+static void test_padding_sorted_grad(void **state)
+{
+    (void)state;
+    static const int32_t desc[3] = {3, 2, 0}, asc[3] = {1, 2, 3}, short_t[3] = {2, 2, 1};
+    assert_true(check_seq("seq lstm bi 2 layers desc", LK_CELL_LSTM, true, 2, 3, 3, desc) <
+                GC_TOL);
+    assert_true(check_seq("seq gru bi asc", LK_CELL_GRU, true, 1, 3, 3, asc) < GC_TOL);
+    assert_true(check_seq("seq rnn-relu bi T > max len", LK_CELL_RNN_RELU, true, 2, 3, 3,
+                          short_t) < GC_TOL);
+}
+
+/* The three row plans (unsorted mask, descending block, ascending block) agree. */
+static void test_row_plans_agree(void **state)
+{
+    (void)state;
+    static const int32_t unsorted[3] = {2, 4, 1}, desc[3] = {4, 2, 1}, asc[3] = {1, 2, 4};
+    static const int perm_desc[3] = {1, 0, 2}, perm_asc[3] = {2, 0, 1}; /* row -> unsorted row */
+    seq_fix a, b;
+    fix_init(&a, LK_CELL_LSTM, true, 2, 0, 4, 3, unsorted, 17);
+    seq_analytic(&a);
+    for (int v = 0; v < 2; v++) {
+        const int *perm = v ? perm_asc : perm_desc;
+        fix_init(&b, LK_CELL_LSTM, true, 2, 0, 4, 3, v ? asc : desc, 17);
+        for (int t = 0; t < 4; t++)
+            for (int r = 0; r < 3; r++) {
+                memcpy(b.x + (t * 3 + r) * SI, a.x + (t * 3 + perm[r]) * SI, SI * sizeof(lk_real));
+                memcpy(b.r + (t * 3 + r) * 2 * SH, a.r + (t * 3 + perm[r]) * 2 * SH,
+                       2 * SH * sizeof(lk_real));
+            }
+        seq_analytic(&b);
+        for (int t = 0; t < 4; t++)
+            for (int r = 0; r < 3; r++)
+                for (int j = 0; j < 2 * SH; j++)
+                    gc_assert_near(b.out[(t * 3 + r) * 2 * SH + j],
+                                   a.out[(t * 3 + perm[r]) * 2 * SH + j], 1e-12);
+        for (size_t i = 0; i < a.p.n; i++) gc_assert_near(b.p.grad[i], a.p.grad[i], 1e-12);
+        fix_free(&b);
+    }
+    fix_free(&a);
+}
+
 /* A sequence padded inside a batch gives the same outputs as the sequence run alone, and
    zeros on its padded steps. */
 static void test_padding_equivalence(void **state)
@@ -150,6 +196,53 @@ static void test_padding_equivalence(void **state)
             else assert_true(v == 0);
         }
     lk_seq_ws_free(ws2);
+    fix_free(&f);
+}
+
+/* Inter-layer dropout: gradient check with fixed masks, seeds matter in train mode only. */
+static void test_layer_dropout(void **state)
+{
+    (void)state;
+    static const int32_t lens[2] = {3, 2};
+    seq_fix f;
+    lk_seq_config c = lk_seq_config_default();
+    c.input = SI;
+    c.hidden = SH;
+    c.layers = 2;
+    c.dropout = 0.4f;
+    memset(&f, 0, sizeof f);
+    assert_int_equal(lk_seq_add_params(&f.m, &c, &f.p, "enc", NULL), LK_OK);
+    assert_int_equal(lk_params_alloc(&f.p), LK_OK);
+    lk_rng rng;
+    lk_rng_seed(&rng, 8);
+    lk_params_init(&f.p, &rng);
+    lk_seq_bind(&f.m, f.p.data, &f.w);
+    lk_seq_bind(&f.m, f.p.grad, &f.g);
+    assert_int_equal(lk_seq_ws_create(&f.ws), LK_OK);
+    f.T = 3;
+    f.B = 2;
+    f.lengths = lens;
+    f.train_loss = true;
+    gc_fill(f.x, 3 * 2 * SI, 1.0, &rng);
+    gc_fill(f.r, 3 * 2 * 2 * SH, 1.0, &rng);
+    seq_analytic(&f);
+    double e = fmax(gc_check(seq_loss, &f, f.p.data, f.p.grad, f.p.n),
+                    gc_check(seq_loss, &f, f.x, f.dx, 3 * 2 * SI));
+    assert_true(gc_report("seq lstm bi 2 layers dropout 0.4", e) < GC_TOL);
+    /* train mode: another seed, other masks; inference: no dropout at all */
+    lk_real a[3 * 2 * 2 * SH], b[3 * 2 * 2 * SH], inf1[3 * 2 * 2 * SH], inf2[3 * 2 * 2 * SH];
+    lk_seq_ws_seed(f.ws, 1);
+    lk_seq_forward(&f.m, &f.w, f.ws, 3, 2, f.x, lens, NULL, true, a);
+    lk_seq_ws_seed(f.ws, 2);
+    lk_seq_forward(&f.m, &f.w, f.ws, 3, 2, f.x, lens, NULL, true, b);
+    assert_memory_not_equal(a, b, sizeof a);
+    lk_seq_forward(&f.m, &f.w, f.ws, 3, 2, f.x, lens, NULL, false, inf1);
+    f.m.cfg.dropout = 0;
+    lk_seq_forward(&f.m, &f.w, f.ws, 3, 2, f.x, lens, NULL, true, inf2);
+    assert_memory_equal(inf1, inf2, sizeof inf1);
+    c.dropout = 1.0f;
+    lk_error err;
+    assert_int_equal(lk_seq_config_check(&c, &err), LK_ERR_ARG);
     fix_free(&f);
 }
 
@@ -196,9 +289,8 @@ static void check_tbptt(lk_cell_type cell, bool bidir, int32_t layers, int32_t T
         for (int32_t l = 0; l < layers; l++)
             for (int32_t d = 0; d < D; d++) {
                 /* forward starts from the state after t0-1; reverse from the one after t1 */
-                const lk_real *s = d == 0 ? lk_seq_ws_state(f.ws, l, 0, t0 - 1)
-                                          : lk_seq_ws_state(f.ws, l, 1, t1);
-                memcpy(cf.s0[k] + ((size_t)l * D + d) * sbh, s, sbh * sizeof(lk_real));
+                lk_seq_ws_state(f.ws, l, d, d == 0 ? t0 - 1 : t1,
+                                cf.s0[k] + ((size_t)l * D + d) * sbh);
             }
     }
     lk_real full = 0; /* the chunked forward reproduces the full forward */
@@ -260,6 +352,10 @@ static void test_config_and_errors(void **state)
     fix_init(&f, LK_CELL_GRU, false, 1, 0, 3, 2, bad, 1);
     assert_int_equal(lk_seq_forward(&f.m, &f.w, f.ws, 3, 2, f.x, bad, NULL, true, f.out),
                      LK_ERR_ARG);
+    /* absurd sizes: LK_ERR_RANGE before anything is allocated or read */
+    assert_int_equal(lk_seq_forward(&f.m, &f.w, f.ws, 1 << 30, 1 << 30, NULL, NULL, NULL, true,
+                                    NULL),
+                     LK_ERR_RANGE);
     /* backward without a train-mode forward */
     assert_int_equal(lk_seq_backward(&f.m, &f.w, f.ws, f.r, &f.g, NULL), LK_ERR_ARG);
     fix_free(&f);
@@ -272,7 +368,10 @@ int main(void)
         cmocka_unit_test(test_bidirectional),
         cmocka_unit_test(test_two_layers),
         cmocka_unit_test(test_padding_grad),
+        cmocka_unit_test(test_padding_sorted_grad),
+        cmocka_unit_test(test_row_plans_agree),
         cmocka_unit_test(test_padding_equivalence),
+        cmocka_unit_test(test_layer_dropout),
         cmocka_unit_test(test_truncated_bptt),
         cmocka_unit_test(test_truncation_cuts_gradient),
         cmocka_unit_test(test_config_and_errors),
