@@ -376,6 +376,7 @@ static lk_status trainer_setup(trainer *t, const lk_tagger_train_config *c,
         w->n_emb = so->n_emb;
         w->grad = k == 0 ? t->m->params.grad : calloc(t->m->params.n + 1, sizeof *w->grad);
         if (!w->idx || !w->grad || lk_tagger_ws_create(&w->ws) != LK_OK) goto oom;
+        lk_seq_ws_seed(w->ws->seq, c->seed + (uint64_t)k);
     }
     lk_optim_config oc = lk_optim_config_default();
     oc.kind = c->optimizer == 1 ? LK_OPTIM_ADAM : LK_OPTIM_SGD;
@@ -528,6 +529,7 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
     if ((st = make_model(c, train, ckpt, &t.m, &ts, &resumed, err)) != LK_OK) goto done;
     loaded_state = (lk_real *)ts.optim_state;
     t.m->seq.cfg.bptt = c->bptt;
+    t.m->seq.cfg.dropout = c->dropout; /* between stacked layers (train mode only) */
     lk_rng_seed(&t.rng, c->seed);
     if ((st = trainer_setup(&t, c, train, dev, err)) != LK_OK) goto done;
     if (resumed) {
