@@ -53,6 +53,7 @@ void lk_tagger_ws_free(lk_tagger_ws *ws)
     free(ws->vwork);
     free(ws->vscores);
     free(ws->spans);
+    free(ws->words);
     free(ws->span_off);
     free(ws->starts);
     free(ws->clens);
