@@ -85,8 +85,8 @@ static bool allowed(const int32_t *label_pos, const int32_t *label_tag, int32_t 
 
 size_t lk_seg_viterbi_work_size(int32_t T, int32_t L)
 {
-    return (size_t)2 * (size_t)T * (size_t)L * sizeof(float) +
-           (size_t)T * (size_t)L * sizeof(int32_t);
+    return (size_t)T * (size_t)L * sizeof(float) + (size_t)T * (size_t)L * sizeof(int32_t) +
+           ((size_t)L * (size_t)L + (size_t)L) * sizeof(int32_t);
 }
 
 lk_status lk_seg_viterbi(const float *scores, int32_t T, int32_t L, const int32_t *label_pos,
@@ -97,7 +97,14 @@ lk_status lk_seg_viterbi(const float *scores, int32_t T, int32_t L, const int32_
     if (L <= 0) return LK_ERR_ARG;
     float *delta = work; /* (T, L) best score ending in label l at t */
     int32_t *back = (int32_t *)(delta + (size_t)T * L); /* (T, L) */
+    int32_t *n_pred = back + (size_t)T * L;             /* (L) allowed predecessors of b */
+    int32_t *pred = n_pred + L;                          /* (L, L) their ids, row b */
     const float neg = -FLT_MAX;
+    for (int32_t b = 0; b < L; b++) {
+        n_pred[b] = 0;
+        for (int32_t a = 0; a < L; a++)
+            if (allowed(label_pos, label_tag, a, b)) pred[(size_t)b * L + n_pred[b]++] = a;
+    }
     for (int32_t l = 0; l < L; l++) {
         bool start_ok = label_pos[l] == LK_SEG_B || label_pos[l] == LK_SEG_S;
         delta[l] = start_ok ? scores[l] : neg;
@@ -113,8 +120,9 @@ lk_status lk_seg_viterbi(const float *scores, int32_t T, int32_t L, const int32_
             int32_t arg = -1;
             bool cont = label_pos[b] == LK_SEG_M || label_pos[b] == LK_SEG_E;
             if (!(must_start && cont)) {
-                for (int32_t a = 0; a < L; a++) {
-                    if (prev[a] == neg || !allowed(label_pos, label_tag, a, b)) continue;
+                for (int32_t k = 0; k < n_pred[b]; k++) {
+                    int32_t a = pred[(size_t)b * L + k];
+                    if (prev[a] == neg) continue;
                     if (must_start && (label_pos[a] == LK_SEG_B || label_pos[a] == LK_SEG_M))
                         continue;
                     float v = prev[a] + (trans ? trans[(size_t)a * L + b] : 0.0f);

@@ -47,7 +47,7 @@ int32_t lk_seg_char_offsets(const char *s, size_t len, size_t *offs);
    probabilities or potentials); label_pos[L] and label_tag[L] give each label's position
    and tag id. trans: (L, L) extra transition scores or NULL. brk: T flags or NULL, brk[t]
    true forces a word to start at t. Writes the best valid label sequence to labels[T].
-   work must hold 2 * T * L floats + T * L int32 (see lk_seg_viterbi_work_size). */
+   work must hold lk_seg_viterbi_work_size(T, L) bytes. */
 size_t lk_seg_viterbi_work_size(int32_t T, int32_t L);
 lk_status lk_seg_viterbi(const float *scores, int32_t T, int32_t L, const int32_t *label_pos,
                          const int32_t *label_tag, const float *trans, const bool *brk,
