@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tagger benchmark: lexkit vs a same-size PyTorch BiLSTM (word embedding 100, hidden 128 per
-# direction, batch 32, Adam) and vs jieba on raw Chinese. Times are CPU seconds (user+sys,
-# the machine may be shared), except PyTorch's training rate (wall clock, 2 threads).
+# direction, batch 32, Adam) and vs jieba on raw Chinese. Rates are given per CPU second
+# (user+sys: the machine may be shared) and, for training, also per wall-clock second.
 # Env: LEXKIT, SHARED; BENCH_TORCH_BATCHES (100) limits PyTorch's training run;
 # BENCH_FULL=1 also trains the accuracy models (EWT, GSD word and char; long).
 set -eu
@@ -13,15 +13,20 @@ cpu() { /usr/bin/time -f "%U %S" -o "$W/time" "$@"; awk '{print $1 + $2}' "$W/ti
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 # 1. training throughput, same size as the PyTorch model, 2 threads, one epoch of EWT train
-"$LEXKIT" train-tagger --train "$TAG/en_ewt-ud-train.conllu" --output "$W/same.lkt" \
+lk_cpu=$(cpu "$LEXKIT" train-tagger --train "$TAG/en_ewt-ud-train.conllu" --output "$W/same.lkt" \
   --hidden 128 --word-dim 100 --char-dim 0 --batch 32 --optimizer adam --threads 2 \
-  --epochs 1 2> "$W/train.err"
+  --epochs 1 2> "$W/train.err")
 lk_train=$(sed -n 's/.* \([0-9][0-9]*\) tokens\/s.*/\1/p' "$W/train.err" | tail -1)
+n_train=$(awk -F'\t' '$1 ~ /^[0-9]+$/' "$TAG/en_ewt-ud-train.conllu" | wc -l)
+lk_train_cpu=$(awk -v n="$n_train" -v t="$lk_cpu" 'BEGIN { printf "%.0f", n / t }')
 torch=$($PY tests/bench/torch_bilstm.py "$TAG/en_ewt-ud-train.conllu" "$TAG/en_ewt-ud-dev.conllu" \
   "$TAG/en_ewt-ud-test.conllu" --threads 2 --max-batches "${BENCH_TORCH_BATCHES:-100}")
-torch_train=$(echo "$torch" | tr '\t' '\n' | sed -n 's/^train_tokens_per_s=//p')
-torch_tag=$(echo "$torch" | tr '\t' '\n' | sed -n 's/^tag_tokens_per_s=//p')
-echo "train tokens/s (2 threads): lexkit $lk_train  torch $torch_train  ratio $(ratio "$lk_train" "$torch_train")"
+field() { echo "$torch" | tr '\t' '\n' | sed -n "s/^$1=//p"; }
+torch_train=$(field train_tokens_per_s)
+torch_train_cpu=$(field train_tokens_per_cpu_s)
+torch_tag=$(field tag_tokens_per_cpu_s)
+echo "train tokens/s wall (2 threads): lexkit $lk_train  torch $torch_train  ratio $(ratio "$lk_train" "$torch_train")"
+echo "train tokens per CPU second (2 threads): lexkit $lk_train_cpu  torch $torch_train_cpu  ratio $(ratio "$lk_train_cpu" "$torch_train_cpu")"
 
 # 2. tagging speed, one core, EWT test (tokens input), same-size model
 awk -F'\t' '/^#/ {next} NF == 0 {if (s != "") print s; s = ""; next} $1 ~ /^[0-9]+$/ {s = (s == "" ? $2 : s " " $2)} END {if (s != "") print s}' \
@@ -30,7 +35,7 @@ n_tok=$(wc -w < "$W/test.tok")
 for i in 1 2 3; do cpu "$LEXKIT" tag --model "$W/same.lkt" --input "$W/test.tok" > /dev/null; done > "$W/tag.times"
 t=$(sort -n "$W/tag.times" | sed -n 2p)
 lk_tag=$(awk -v n="$n_tok" -v t="$t" 'BEGIN { printf "%.0f", n / t }')
-echo "tag tokens/s (1 core, incl. model load): lexkit $lk_tag  torch $torch_tag  ratio $(ratio "$lk_tag" "$torch_tag")"
+echo "tag tokens per CPU second (1 core; lexkit incl. model load): lexkit $lk_tag  torch $torch_tag  ratio $(ratio "$lk_tag" "$torch_tag")"
 
 # 3. raw Chinese: shipped char model vs jieba posseg on the GSD test sentences
 jb=$($PY tests/bench/jieba_seg.py "$TAG/zh_gsd-simp-test.conllu" "$W/zh.raw")
