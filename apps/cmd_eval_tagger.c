@@ -1,0 +1,66 @@
+/* cmd_eval_tagger.c: `lexkit eval-tagger`: accuracy (word models) or segmentation and joint
+   word+tag P/R/F1 (char models) on a gold CoNLL-U file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "apps/cli.h"
+#include "models/blas.h"
+#include "models/tagger.h"
+
+#define CMD "eval-tagger"
+
+static int run(int argc, char **argv)
+{
+    const char *model = NULL, *test = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            printf("usage: lexkit eval-tagger --model MODEL --test CONLLU\n"
+                   "Prints tab-separated figures; the last line is accuracy<TAB>X (word models)\n"
+                   "or joint_f1<TAB>X (char models: segmentation from the raw sentence text).\n");
+            return LK_EXIT_OK;
+        }
+        if (!v || (strcmp(o, "--model") && strcmp(o, "--test")))
+            return lk_cli_usage_error(CMD, "unknown option or missing value: %s", o);
+        *(strcmp(o, "--model") ? &test : &model) = v;
+        i++;
+    }
+    if (!model || !test) return lk_cli_usage_error(CMD, "--model and --test are required");
+    lk_blas_set_threads(1);
+    lk_error err;
+    lk_error_clear(&err);
+    lk_tagger *m = NULL;
+    lk_tagged_corpus gold;
+    memset(&gold, 0, sizeof gold);
+    lk_tagger_eval_result r;
+    lk_status st = lk_tagger_load(model, &m, &err);
+    if (st == LK_OK) st = lk_tagged_corpus_load(test, LK_TAGGED_CONLLU, &gold, &err);
+    if (st == LK_OK) st = lk_tagger_evaluate(m, &gold, &r, &err);
+    if (st != LK_OK) {
+        lk_tagged_corpus_free(&gold);
+        lk_tagger_free(m);
+        return lk_cli_fail(CMD, st, &err);
+    }
+    if (r.n_unknown_tags > 0)
+        fprintf(stderr, "lexkit %s: warning: %lld gold tokens have tags the model does not know "
+                "(counted as errors)\n", CMD, (long long)r.n_unknown_tags);
+    double rate = r.seconds > 0 ? (double)gold.n_tokens / r.seconds : 0;
+    if (lk_tagger_get_config(m)->unit == LK_TAGGER_WORD) {
+        printf("sentences\t%zu\ntokens\t%lld\ncorrect\t%lld\nunknown_tags\t%lld\n"
+               "tokens_per_s\t%.0f\naccuracy\t%.4f\n", gold.n_sents, (long long)r.tokens,
+               (long long)r.correct, (long long)r.n_unknown_tags, rate, r.accuracy);
+    } else {
+        printf("sentences\t%zu\ngold_words\t%lld\npred_words\t%lld\nunknown_tags\t%lld\n"
+               "words_per_s\t%.0f\nseg_precision\t%.4f\nseg_recall\t%.4f\nseg_f1\t%.4f\n"
+               "joint_precision\t%.4f\njoint_recall\t%.4f\njoint_f1\t%.4f\n",
+               gold.n_sents, (long long)r.seg.gold, (long long)r.seg.pred,
+               (long long)r.n_unknown_tags, rate, r.seg_prf.precision, r.seg_prf.recall,
+               r.seg_prf.f1, r.joint_prf.precision, r.joint_prf.recall, r.joint_prf.f1);
+    }
+    lk_tagged_corpus_free(&gold);
+    lk_tagger_free(m);
+    return LK_EXIT_OK;
+}
+
+const lk_command lk_cmd_def_eval_tagger = {"eval-tagger", run,
+                                           "evaluate a tagger on a gold CoNLL-U file"};

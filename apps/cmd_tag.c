@@ -1,0 +1,149 @@
+/* cmd_tag.c: `lexkit tag`: tag tokenized sentences (word models) or segment and tag raw
+   Chinese text (char models); output as CoNLL-U or word/TAG lines. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apps/cli.h"
+#include "models/blas.h"
+#include "models/tagger.h"
+#include "text/fileio.h"
+
+#define CMD "tag"
+#define LINES_PER_CHUNK 512
+
+typedef struct {
+    const lk_tagger *m;
+    lk_tagger_ws *ws;
+    bool conllu_out;
+} tag_ctx;
+
+static void print_word(const tag_ctx *t, size_t i, const char *w, size_t len, int32_t tag)
+{
+    const char *name = lk_tagger_tag_name(t->m, tag);
+    if (t->conllu_out)
+        printf("%zu\t%.*s\t_\t%s\t_\t_\t_\t_\t_\t_\n", i + 1, (int)len, w, name ? name : "_");
+    else
+        printf("%s%.*s/%s", i ? " " : "", (int)len, w, name ? name : "_");
+}
+
+/* Raw lines (char models): segment and tag in chunks of lines. */
+static lk_status tag_chunk(const tag_ctx *t, char **lines, size_t *lens, size_t n, lk_error *err)
+{
+    const lk_tagger_span *sp;
+    const size_t *off;
+    lk_status st = lk_tagger_segment_lines(t->m, t->ws, (const char *const *)lines, lens, n, &sp,
+                                           &off, err);
+    for (size_t i = 0; i < n && st == LK_OK; i++) {
+        for (size_t k = off[i]; k < off[i + 1]; k++)
+            print_word(t, k - off[i], lines[i] + sp[k].start, sp[k].len, sp[k].tag);
+        if (off[i + 1] > off[i] || !t->conllu_out) printf("\n");
+    }
+    return st;
+}
+
+static lk_status tag_raw(const tag_ctx *t, const char *input, lk_error *err)
+{
+    lk_line_reader *r = NULL;
+    char *lines[LINES_PER_CHUNK];
+    size_t lens[LINES_PER_CHUNK], n = 0;
+    lk_status st = lk_line_reader_open(input, &r, err);
+    const char *line;
+    size_t len;
+    bool got = true;
+    while (st == LK_OK && got) {
+        st = lk_line_reader_next(r, &line, &len, &got, err);
+        if (st == LK_OK && got) {
+            if ((lines[n] = malloc(len + 1)) == NULL) {
+                st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+                break;
+            }
+            memcpy(lines[n], line, len + 1);
+            lens[n++] = len;
+        }
+        if (st == LK_OK && n > 0 && (n == LINES_PER_CHUNK || !got)) {
+            st = tag_chunk(t, lines, lens, n, err);
+            while (n > 0) free(lines[--n]);
+        }
+    }
+    while (n > 0) free(lines[--n]);
+    lk_line_reader_free(r);
+    return st;
+}
+
+/* Tokenized sentences (word models). */
+static lk_status tag_tokens(const tag_ctx *t, const char *input, lk_tagged_format fmt,
+                            lk_error *err)
+{
+    lk_tagged_corpus c;
+    lk_status st = lk_tagged_corpus_load(input, fmt, &c, err);
+    if (st != LK_OK) return st;
+    int32_t *tags = malloc((c.n_tokens + 1) * sizeof *tags);
+    if (!tags) st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    if (st == LK_OK) st = lk_tagger_tag_sentences(t->m, t->ws, c.sents, c.n_sents, tags, err);
+    size_t k = 0;
+    for (size_t s = 0; s < c.n_sents && st == LK_OK; s++) {
+        for (size_t i = 0; i < c.sents[s].n; i++, k++)
+            print_word(t, i, c.sents[s].tokens[i].form, c.sents[s].tokens[i].form_len, tags[k]);
+        printf("\n");
+    }
+    free(tags);
+    lk_tagged_corpus_free(&c);
+    return st;
+}
+
+static int run(int argc, char **argv)
+{
+    const char *model = NULL, *input = "-", *in_fmt = NULL, *out_fmt = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            printf("usage: lexkit tag --model MODEL [--input FILE] [--input-format conllu|tokens|"
+                   "raw]\n                  [--output-format conllu|slash]\n"
+                   "Word models read tokens (default) or conllu; char models read raw text.\n");
+            return LK_EXIT_OK;
+        }
+        const char **dst = !strcmp(o, "--model") ? &model : !strcmp(o, "--input") ? &input
+                         : !strcmp(o, "--input-format") ? &in_fmt
+                         : !strcmp(o, "--output-format") ? &out_fmt : NULL;
+        if (!dst || !v) return lk_cli_usage_error(CMD, "unknown option or missing value: %s", o);
+        *dst = v;
+        i++;
+    }
+    if (!model) return lk_cli_usage_error(CMD, "--model is required");
+    if (in_fmt && strcmp(in_fmt, "conllu") && strcmp(in_fmt, "tokens") && strcmp(in_fmt, "raw"))
+        return lk_cli_usage_error(CMD, "--input-format must be conllu, tokens or raw");
+    if (out_fmt && strcmp(out_fmt, "conllu") && strcmp(out_fmt, "slash"))
+        return lk_cli_usage_error(CMD, "--output-format must be conllu or slash");
+    lk_blas_set_threads(1);
+    lk_error err;
+    lk_error_clear(&err);
+    lk_tagger *m = NULL;
+    lk_tagger_ws *ws = NULL;
+    lk_status st = lk_tagger_load(model, &m, &err);
+    if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
+    bool is_char = lk_tagger_get_config(m)->unit == LK_TAGGER_CHAR;
+    if (!in_fmt) in_fmt = is_char ? "raw" : "tokens";
+    tag_ctx t = {m, NULL, out_fmt ? !strcmp(out_fmt, "conllu") : !strcmp(in_fmt, "conllu")};
+    if (!is_char && !strcmp(in_fmt, "raw"))
+        st = lk_error_set(&err, LK_ERR_ARG, "%s is a word model: give tokenized input "
+                          "(--input-format tokens or conllu), or use a --unit char model", model);
+    else if (is_char && strcmp(in_fmt, "raw"))
+        st = lk_error_set(&err, LK_ERR_ARG, "%s is a character model: give raw text "
+                          "(--input-format raw)", model);
+    else if ((st = lk_tagger_ws_create(&ws)) != LK_OK)
+        lk_error_set(&err, st, "out of memory");
+    t.ws = ws;
+    static char outbuf[1 << 16];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    if (st == LK_OK && is_char) st = tag_raw(&t, input, &err);
+    else if (st == LK_OK)
+        st = tag_tokens(&t, input, !strcmp(in_fmt, "conllu") ? LK_TAGGED_CONLLU : LK_TAGGED_TOKENS,
+                        &err);
+    if (fflush(stdout) != 0 && st == LK_OK) st = lk_error_set(&err, LK_ERR_IO, "writing output");
+    lk_tagger_ws_free(ws);
+    lk_tagger_free(m);
+    return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(CMD, st, &err);
+}
+
+const lk_command lk_cmd_def_tag = {"tag", run, "tag sentences (or raw Chinese text) with a tagger"};

@@ -1,0 +1,147 @@
+/* tagger.h: the recurrent sequence tagger: vocabularies (words or characters, affix/bigram
+   features, tags), a (bi)RNN/LSTM/GRU encoder with a softmax or CRF output, training with
+   early stopping, decoding, and the LKTG model file. `--unit char` models label characters
+   with B/M/E/S x TAG and decode to words (joint Chinese segmentation and tagging).
+   A loaded tagger is read-only: threads share it, each with its own lk_tagger_ws. */
+#ifndef LK_MODELS_TAGGER_H
+#define LK_MODELS_TAGGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/segment.h"
+#include "text/corpus.h"
+#include "text/error.h"
+
+#define LK_TAGGER_MAGIC "LKTG"
+#define LK_TAGGER_VERSION 1u
+
+typedef enum { LK_TAGGER_WORD = 0, LK_TAGGER_CHAR = 1 } lk_tagger_unit;
+typedef enum { LK_TAGGER_UPOS = 0, LK_TAGGER_XPOS = 1 } lk_tagger_column;
+
+/* Network and feature settings, stored in the model file. */
+typedef struct {
+    lk_tagger_unit unit;     /* words (gold tokens) or characters (raw text) */
+    lk_tagger_column column; /* which CoNLL-U column is the tag */
+    char cell[16];           /* "lstm" | "gru" | "rnn" (= rnn-tanh) | "rnn-relu" */
+    int32_t hidden;          /* hidden units per direction (64) */
+    int32_t layers;          /* stacked layers (1) */
+    bool bidirectional;      /* (true) */
+    bool crf;                /* CRF output layer instead of softmax (false) */
+    int32_t word_dim;        /* word (or character) embedding size (100) */
+    int32_t char_dim;        /* affix / bigram feature embedding size, 0 = none (50) */
+    int32_t min_feature_count; /* features seen fewer times in training are dropped (2) */
+} lk_tagger_config;
+
+/* The defaults in the comments above (LSTM, word unit, UPOS). */
+lk_tagger_config lk_tagger_config_default(void);
+
+/* LK_ERR_ARG with a readable reason ("hidden must be > 0") for a bad config. */
+lk_status lk_tagger_config_check(const lk_tagger_config *c, lk_error *err);
+
+typedef struct lk_tagger lk_tagger;
+typedef struct lk_tagger_ws lk_tagger_ws; /* per-thread scratch for tagging */
+
+/* Build an untrained model from `train`: vocabularies, tag set and randomly initialised
+   parameters (seeded). `vectors` (NULL or a word2vec text file) adds its words to the word
+   vocabulary and initialises their embeddings; its dimension must equal word_dim.
+   An empty corpus or a token without a tag is an error. */
+lk_status lk_tagger_create(const lk_tagger_config *c, const lk_tagged_corpus *train,
+                           const char *vectors, uint64_t seed, lk_tagger **out, lk_error *err);
+
+void lk_tagger_free(lk_tagger *m); /* NULL is a no-op */
+
+/* Settings and sizes of a model. */
+const lk_tagger_config *lk_tagger_get_config(const lk_tagger *m);
+int32_t lk_tagger_n_tags(const lk_tagger *m);
+const char *lk_tagger_tag_name(const lk_tagger *m, int32_t tag); /* borrowed; NULL if bad */
+int32_t lk_tagger_tag_find(const lk_tagger *m, const char *tag, size_t len); /* or LK_ID_NONE */
+size_t lk_tagger_n_params(const lk_tagger *m);
+
+/* Save atomically as LKTG v1 (magic, version, flags, payload, crc32). */
+lk_status lk_tagger_save(const lk_tagger *m, const char *path, lk_error *err);
+
+/* Save with the weights rounded to 16-bit floats (half the size; for shipped models). */
+lk_status lk_tagger_save_compact(const lk_tagger *m, const char *path, lk_error *err);
+
+/* Load an LKTG file. A newer format version, a truncated file or a checksum mismatch is
+   LK_ERR_FORMAT with a message naming the file. */
+lk_status lk_tagger_load(const char *path, lk_tagger **out, lk_error *err);
+
+lk_status lk_tagger_ws_create(lk_tagger_ws **out);
+void lk_tagger_ws_free(lk_tagger_ws *ws); /* NULL is a no-op */
+
+/* Tag n sentences (word models) by their FORMs: tags gets one tag id per token, sentence
+   after sentence (sum of sents[i].n entries). Sentences of any length, including empty. */
+lk_status lk_tagger_tag_sentences(const lk_tagger *m, lk_tagger_ws *ws, const lk_sentence *sents,
+                                  size_t n, int32_t *tags, lk_error *err);
+
+/* A word found in raw text: bytes [start, start + len) of its line, with its tag. */
+typedef struct {
+    size_t start, len;
+    int32_t tag;
+} lk_tagger_span;
+
+/* Segment and tag n lines of raw text (char models). Whitespace separates words and is
+   not part of any word. The words of line i are (*spans)[(*span_off)[i] .. (*span_off)[i+1]);
+   both arrays are borrowed from ws until its next use. */
+lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const char *const *texts,
+                                  const size_t *lens, size_t n, const lk_tagger_span **spans,
+                                  const size_t **span_off, lk_error *err);
+
+/* Evaluation on a gold corpus. Word models: token accuracy; a gold tag unknown to the model
+   counts as an error and in n_unknown_tags. Char models: the sentence text is the
+   concatenation of the gold words; segmentation and joint word+tag matches by span. */
+typedef struct {
+    int64_t tokens, correct, n_unknown_tags;
+    double accuracy;
+    lk_seg_counts seg;
+    lk_prf seg_prf, joint_prf;
+    double seconds;
+} lk_tagger_eval_result;
+
+lk_status lk_tagger_evaluate(const lk_tagger *m, const lk_tagged_corpus *test,
+                             lk_tagger_eval_result *res, lk_error *err);
+
+/* ---- training ------------------------------------------------------------------------ */
+
+typedef struct {
+    lk_tagger_config model;
+    int32_t epochs;       /* max epochs (20) */
+    int32_t batch;        /* sentences per minibatch (32) */
+    int optimizer;        /* 0 = sgd (momentum 0.9), 1 = adam (1) */
+    float lr;             /* 0 = optimizer default: adam 2e-3, sgd 0.1 */
+    float clip;           /* max global gradient norm, 0 = off (5) */
+    int32_t bptt;         /* truncated BPTT length, 0 = full (0) */
+    float dropout;        /* on embeddings and encoder outputs (0.33) */
+    float word_dropout;   /* rare-word <unk> replacement alpha/(alpha+count) (0.25) */
+    int32_t patience;     /* stop after this many epochs without dev gain, 0 = never (5) */
+    int32_t threads;      /* worker threads for a minibatch (1) */
+    uint64_t seed;        /* (1) */
+    const char *vectors;  /* word2vec text file, or NULL */
+    bool resume;          /* continue from "<output>.ckpt" if present */
+    bool compact;         /* write the best model with 16-bit weights */
+    lk_log_fn log;        /* progress and messages (NULL = silent) */
+    void *log_user;
+} lk_tagger_train_config;
+
+lk_tagger_train_config lk_tagger_train_config_default(void);
+lk_status lk_tagger_train_config_check(const lk_tagger_train_config *c, lk_error *err);
+
+typedef struct {
+    int32_t epochs_run, best_epoch;
+    double best_dev;     /* dev accuracy (word) or joint F1 (char) of the saved model */
+    double train_tokens_per_s;
+    bool diverged;       /* stopped on a NaN/inf loss or gradient */
+} lk_tagger_train_result;
+
+/* Train on `train`, select by `dev` (may be NULL: the last epoch is kept) and write the best
+   model to `output` atomically after each improving epoch, plus "<output>.ckpt" (last
+   epoch + optimizer state) for resume. A NaN/inf loss stops training with LK_ERR_STATE;
+   the best model written so far stays in place. */
+lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpus *train,
+                          const lk_tagged_corpus *dev, const char *output,
+                          lk_tagger_train_result *res, lk_error *err);
+
+#endif

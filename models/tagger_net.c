@@ -1,0 +1,584 @@
+/* tagger_net.c: the tagger network (embeddings -> (bi)RNN -> linear -> softmax or CRF),
+   batched forward/backward and decoding; tagging, segmentation and evaluation. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "models/layers.h"
+#include "models/tagger.h"
+#include "models/tagger_internal.h"
+#include "text/utf8.h"
+
+#define LK_TAG_BATCH_SENTS 64     /* sentences per inference batch */
+#define LK_TAG_BATCH_TOKENS 4096  /* positions per inference batch (at least one sentence) */
+
+lk_status lk_tagger_ws_create(lk_tagger_ws **out)
+{
+    lk_tagger_ws *ws = calloc(1, sizeof *ws);
+    *out = NULL;
+    if (!ws) return LK_ERR_NOMEM;
+    if (lk_seq_ws_create(&ws->seq) != LK_OK || lk_crf_ws_create(&ws->crf) != LK_OK) {
+        lk_tagger_ws_free(ws);
+        return LK_ERR_NOMEM;
+    }
+    *out = ws;
+    return LK_OK;
+}
+
+void lk_tagger_ws_free(lk_tagger_ws *ws)
+{
+    if (!ws) return;
+    lk_seq_ws_free(ws->seq);
+    lk_crf_ws_free(ws->crf);
+    free(ws->x);
+    free(ws->ew);
+    free(ws->ef);
+    free(ws->out);
+    free(ws->logits);
+    free(ws->dlogits);
+    free(ws->probs);
+    free(ws->dout);
+    free(ws->dx);
+    free(ws->xmask);
+    free(ws->omask);
+    free(ws->lengths);
+    free(ws->main);
+    free(ws->gold);
+    free(ws->pred);
+    free(ws->fids);
+    free(ws->foff);
+    lk_tg_data_free(&ws->data);
+    free(ws->vwork);
+    free(ws->vscores);
+    free(ws->spans);
+    free(ws->words);
+    free(ws->span_off);
+    free(ws->starts);
+    free(ws->clens);
+    free(ws->brk);
+    free(ws->labels);
+    free(ws->order);
+    free(ws);
+}
+
+/* Grow a buffer of n elements of size elem. */
+static lk_status need(void *bufp, size_t *cap, size_t n, size_t elem)
+{
+    return lk_grow((void **)bufp, cap, n ? n : 1, elem);
+}
+
+static int32_t sent_len(const lk_tg_data *d, size_t s) { return (int32_t)(d->off[s + 1] - d->off[s]); }
+
+/* Views of the embedding parts of the input: word (N, Dw), then one (N, Df) per group. */
+static int32_t feature_parts(const lk_tagger *m, lk_tagger_ws *ws, size_t N, lk_mat *parts)
+{
+    int32_t Df = m->cfg.char_dim;
+    parts[0] = lk_mat_view(ws->ew, (int32_t)N, m->cfg.word_dim);
+    if (Df == 0) return 1;
+    for (int32_t g = 0; g < m->n_groups; g++)
+        parts[1 + g] = lk_mat_view(ws->ef + (size_t)g * N * (size_t)Df, (int32_t)N, Df);
+    return 1 + m->n_groups;
+}
+
+lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *d,
+                        const size_t *idx, int32_t B, bool train, float dropout,
+                        float word_dropout, lk_rng *rng)
+{
+    lk_status st;
+    int32_t T = 1;
+    size_t n_feats = 0;
+    for (int32_t b = 0; b < B; b++) {
+        int32_t n = sent_len(d, idx[b]);
+        if (n > T) T = n;
+        n_feats += (size_t)(d->foff[d->off[idx[b] + 1]] - d->foff[d->off[idx[b]]]);
+    }
+    size_t N = (size_t)T * (size_t)B;
+    int32_t I = m->input_dim, Dw = m->cfg.word_dim, Df = m->cfg.char_dim;
+    int32_t DH = lk_seq_output_size(&m->seq), L = lk_vocab_size(m->labels);
+    if (N > INT32_MAX) return LK_ERR_RANGE;
+    if ((st = need(&ws->x, &ws->cap_x, N * (size_t)I, sizeof *ws->x)) != LK_OK) return st;
+    if ((st = need(&ws->ew, &ws->cap_ew, N * (size_t)Dw, sizeof *ws->ew)) != LK_OK) return st;
+    int32_t G = m->n_groups;
+    if ((st = need(&ws->ef, &ws->cap_ef, N * (size_t)Df * (size_t)G, sizeof *ws->ef)) != LK_OK)
+        return st;
+    if ((st = need(&ws->out, &ws->cap_out, N * (size_t)DH, sizeof *ws->out)) != LK_OK) return st;
+    if ((st = need(&ws->logits, &ws->cap_logits, N * (size_t)L, sizeof *ws->logits)) != LK_OK)
+        return st;
+    if ((st = need(&ws->main, &ws->cap_main, N, sizeof *ws->main)) != LK_OK) return st;
+    if ((st = need(&ws->gold, &ws->cap_gold, N, sizeof *ws->gold)) != LK_OK) return st;
+    if ((st = need(&ws->pred, &ws->cap_pred, N, sizeof *ws->pred)) != LK_OK) return st;
+    if ((st = need(&ws->foff, &ws->cap_foff, (N + 1) * (size_t)G, sizeof *ws->foff)) != LK_OK)
+        return st;
+    if ((st = need(&ws->fids, &ws->cap_fids, (n_feats + 1) * (size_t)G, sizeof *ws->fids)) != LK_OK)
+        return st;
+    ws->fstride = n_feats + 1;
+    if ((st = need(&ws->lengths, &ws->cap_lengths, (size_t)B, sizeof *ws->lengths)) != LK_OK)
+        return st;
+    if (train) {
+        if ((st = need(&ws->xmask, &ws->cap_xmask, N * (size_t)I, 1)) != LK_OK) return st;
+        if ((st = need(&ws->omask, &ws->cap_omask, N * (size_t)DH, 1)) != LK_OK) return st;
+    }
+    /* gather ids, time-major: row t * B + b; features of group g go to the bag lists
+       fids + g * fstride with offsets foff + g * (N + 1) */
+    int32_t nf[LK_TAGGER_MAX_GROUPS] = {0};
+    for (int32_t g = 0; g < G; g++) ws->foff[(size_t)g * (N + 1)] = 0;
+    for (int32_t t = 0; t < T; t++) {
+        for (int32_t b = 0; b < B; b++) {
+            size_t row = (size_t)t * B + b;
+            int32_t len = sent_len(d, idx[b]);
+            if (t == 0) ws->lengths[b] = len;
+            if (t >= len) {
+                ws->main[row] = LK_ID_NONE;
+                ws->gold[row] = LK_ID_NONE;
+                for (int32_t g = 0; g < G; g++) ws->foff[(size_t)g * (N + 1) + row + 1] = nf[g];
+                continue;
+            }
+            size_t pos = d->off[idx[b]] + (size_t)t;
+            int32_t id = d->main[pos];
+            if (train && word_dropout > 0 && id >= 2) {
+                double cnt = (double)lk_vocab_count(m->words, id);
+                if (lk_rng_uniform_f64(rng) < word_dropout / (word_dropout + cnt))
+                    id = LK_TAGGER_UNK;
+            }
+            ws->main[row] = id;
+            ws->gold[row] = d->gold[pos];
+            for (int32_t k = d->foff[pos]; k < d->foff[pos + 1]; k++) {
+                int32_t f = d->feats[k], g = m->feat_group[f];
+                ws->fids[(size_t)g * ws->fstride + (size_t)nf[g]++] = f;
+            }
+            for (int32_t g = 0; g < G; g++) ws->foff[(size_t)g * (N + 1) + row + 1] = nf[g];
+        }
+    }
+    lk_real *pd = m->params.data;
+    lk_mat E = lk_params_mat(&m->params, m->v_wemb, pd);
+    lk_embedding_forward(&E, ws->main, (int32_t)N, ws->ew);
+    lk_mat parts[1 + LK_TAGGER_MAX_GROUPS];
+    int32_t n_parts = feature_parts(m, ws, N, parts);
+    if (Df > 0) {
+        lk_mat F = lk_params_mat(&m->params, m->v_femb, pd);
+        for (int32_t g = 0; g < G; g++)
+            lk_embag_forward(&F, ws->fids + (size_t)g * ws->fstride, ws->foff + (size_t)g * (N + 1),
+                             (int32_t)N, true, parts[1 + g].data);
+    }
+    lk_mat xm = lk_mat_view(ws->x, (int32_t)N, I);
+    lk_concat_forward(parts, n_parts, &xm);
+    if (train && dropout > 0) {
+        lk_dropout_mask(N * (size_t)I, dropout, rng, ws->xmask);
+        lk_dropout_forward(ws->x, N * (size_t)I, dropout, ws->xmask, ws->x);
+    }
+    lk_seq_weights w;
+    lk_seq_bind(&m->seq, pd, &w);
+    if ((st = lk_seq_forward(&m->seq, &w, ws->seq, T, B, ws->x, ws->lengths, NULL, train,
+                             ws->out)) != LK_OK)
+        return st;
+    if (train && dropout > 0) {
+        lk_dropout_mask(N * (size_t)DH, dropout, rng, ws->omask);
+        lk_dropout_forward(ws->out, N * (size_t)DH, dropout, ws->omask, ws->out);
+    }
+    lk_mat W = lk_params_mat(&m->params, m->v_out_w, pd);
+    lk_mat bias = lk_params_mat(&m->params, m->v_out_b, pd);
+    lk_mat om = lk_mat_view(ws->out, (int32_t)N, DH), lm = lk_mat_view(ws->logits, (int32_t)N, L);
+    lk_linear_forward(&W, bias.data, &om, &lm);
+    ws->T = T;
+    ws->B = B;
+    ws->dropout = train ? dropout : 0.0f;
+    ws->train = train;
+    ws->d = d;
+    ws->idx = idx;
+    return LK_OK;
+}
+
+lk_status lk_tg_loss_backward(const lk_tagger *m, lk_tagger_ws *ws, lk_real *grad, lk_real scale,
+                              double *loss)
+{
+    lk_status st;
+    int32_t T = ws->T, B = ws->B, L = lk_vocab_size(m->labels);
+    int32_t I = m->input_dim, Dw = m->cfg.word_dim, Df = m->cfg.char_dim;
+    int32_t DH = lk_seq_output_size(&m->seq);
+    size_t N = (size_t)T * (size_t)B;
+    lk_real *pd = m->params.data;
+    if (!ws->train) return LK_ERR_ARG;
+    if ((st = need(&ws->dlogits, &ws->cap_dlogits, N * (size_t)L, sizeof *ws->dlogits)) != LK_OK)
+        return st;
+    if (grad) memset(ws->dlogits, 0, N * (size_t)L * sizeof *ws->dlogits);
+    lk_mat lm = lk_mat_view(ws->logits, (int32_t)N, L);
+    lk_mat dlm = lk_mat_view(ws->dlogits, (int32_t)N, L);
+    if (m->cfg.crf) {
+        lk_crf crf, gcrf;
+        lk_crf_bind(&m->crf, pd, &crf);
+        if (grad) lk_crf_bind(&m->crf, grad, &gcrf);
+        *loss = lk_crf_batch_nll(&crf, ws->logits, T, B, ws->lengths, ws->gold, ws->crf, scale,
+                                 grad ? ws->dlogits : NULL, grad ? &gcrf : NULL);
+        if (isnan(*loss) && !grad) return LK_OK;
+    } else {
+        /* probs in their own buffer: the core's loss reads the logits after writing probs */
+        if ((st = need(&ws->probs, &ws->cap_probs, N * (size_t)L, sizeof *ws->probs)) != LK_OK)
+            return st;
+        lk_mat pm = lk_mat_view(ws->probs, (int32_t)N, L);
+        *loss = lk_softmax_xent_forward(&lm, ws->gold, &pm, NULL);
+        if (grad) lk_softmax_xent_backward(&pm, ws->gold, scale, &dlm);
+    }
+    if (!grad) return LK_OK;
+    /* linear */
+    if ((st = need(&ws->dout, &ws->cap_dout, N * (size_t)DH, sizeof *ws->dout)) != LK_OK) return st;
+    if ((st = need(&ws->dx, &ws->cap_dx, N * (size_t)I, sizeof *ws->dx)) != LK_OK) return st;
+    memset(ws->dout, 0, N * (size_t)DH * sizeof *ws->dout);
+    lk_mat W = lk_params_mat(&m->params, m->v_out_w, pd);
+    lk_mat dW = lk_params_mat(&m->params, m->v_out_w, grad);
+    lk_mat db = lk_params_mat(&m->params, m->v_out_b, grad);
+    lk_mat om = lk_mat_view(ws->out, (int32_t)N, DH), dom = lk_mat_view(ws->dout, (int32_t)N, DH);
+    lk_linear_backward(&W, &om, &dlm, &dW, db.data, &dom);
+    if (ws->dropout > 0)
+        lk_dropout_forward(ws->dout, N * (size_t)DH, ws->dropout, ws->omask, ws->dout);
+    /* encoder */
+    memset(ws->dx, 0, N * (size_t)I * sizeof *ws->dx);
+    lk_seq_weights w, gw;
+    lk_seq_bind(&m->seq, pd, &w);
+    lk_seq_bind(&m->seq, grad, &gw);
+    if ((st = lk_seq_backward(&m->seq, &w, ws->seq, ws->dout, &gw, ws->dx)) != LK_OK) return st;
+    if (ws->dropout > 0) lk_dropout_forward(ws->dx, N * (size_t)I, ws->dropout, ws->xmask, ws->dx);
+    /* embeddings: reuse ew/ef as their gradients */
+    memset(ws->ew, 0, N * (size_t)Dw * sizeof *ws->ew);
+    int32_t G = m->n_groups;
+    if (Df > 0) memset(ws->ef, 0, N * (size_t)Df * (size_t)G * sizeof *ws->ef);
+    lk_mat parts[1 + LK_TAGGER_MAX_GROUPS];
+    int32_t n_parts = feature_parts(m, ws, N, parts);
+    lk_mat dxm = lk_mat_view(ws->dx, (int32_t)N, I);
+    lk_concat_backward(parts, n_parts, &dxm);
+    lk_mat dE = lk_params_mat(&m->params, m->v_wemb, grad);
+    lk_embedding_backward(&dE, ws->main, (int32_t)N, ws->ew);
+    if (Df > 0) {
+        lk_mat dF = lk_params_mat(&m->params, m->v_femb, grad);
+        for (int32_t g = 0; g < G; g++)
+            lk_embag_backward(&dF, ws->fids + (size_t)g * ws->fstride,
+                              ws->foff + (size_t)g * (N + 1), (int32_t)N, true, parts[1 + g].data);
+    }
+    ws->train = false; /* the caches are consumed */
+    return LK_OK;
+}
+
+/* Constrained B/M/E/S decoding of sentence b of the last forward into ws->pred. */
+static lk_status decode_chars(const lk_tagger *m, lk_tagger_ws *ws, int32_t b, const bool *brk)
+{
+    lk_status st;
+    int32_t T = ws->lengths[b], B = ws->B, L = lk_vocab_size(m->labels);
+    if (T == 0) return LK_OK;
+    size_t TL = (size_t)T * (size_t)L;
+    size_t wsz = lk_seg_viterbi_work_size(T, L);
+    if ((st = need(&ws->vwork, &ws->cap_vwork, wsz, 1)) != LK_OK) return st;
+    if ((st = need(&ws->vscores, &ws->cap_vscores, TL + (size_t)L * L, sizeof(float))) != LK_OK)
+        return st;
+    if ((st = need(&ws->labels, &ws->cap_labels, (size_t)T, sizeof *ws->labels)) != LK_OK)
+        return st;
+    float *sc = ws->vscores, *trans = NULL;
+    for (int32_t t = 0; t < T; t++) {
+        const lk_real *row = ws->logits + ((size_t)t * B + b) * L;
+        float *o = sc + (size_t)t * L;
+        if (m->cfg.crf) {
+            for (int32_t l = 0; l < L; l++) o[l] = (float)row[l];
+            continue;
+        }
+        double mx = row[0], z = 0;
+        for (int32_t l = 1; l < L; l++) mx = row[l] > mx ? row[l] : mx;
+        for (int32_t l = 0; l < L; l++) z += exp(row[l] - mx);
+        double lz = mx + log(z);
+        for (int32_t l = 0; l < L; l++) o[l] = (float)(row[l] - lz);
+    }
+    if (m->cfg.crf) {
+        lk_crf crf;
+        lk_crf_bind(&m->crf, m->params.data, &crf);
+        trans = sc + TL;
+        for (size_t k = 0; k < (size_t)L * L; k++) trans[k] = (float)crf.trans[k];
+        for (int32_t l = 0; l < L; l++) {
+            sc[l] += (float)crf.start[l];
+            sc[(size_t)(T - 1) * L + l] += (float)crf.end[l];
+        }
+    }
+    if ((st = lk_seg_viterbi(sc, T, L, m->label_pos, m->label_tag, trans, brk, ws->vwork,
+                             ws->labels)) != LK_OK)
+        return st;
+    for (int32_t t = 0; t < T; t++) ws->pred[(size_t)t * B + b] = ws->labels[t];
+    return LK_OK;
+}
+
+lk_status lk_tg_decode(const lk_tagger *m, lk_tagger_ws *ws, const bool *brk)
+{
+    int32_t T = ws->T, B = ws->B, L = lk_vocab_size(m->labels);
+    size_t N = (size_t)T * (size_t)B;
+    if (m->cfg.unit == LK_TAGGER_CHAR) {
+        for (int32_t b = 0; b < B; b++) {
+            const bool *sb = brk ? brk + ws->d->off[ws->idx[b]] : NULL;
+            lk_status st = decode_chars(m, ws, b, sb);
+            if (st != LK_OK) return st;
+        }
+        return LK_OK;
+    }
+    if (m->cfg.crf) {
+        lk_crf crf;
+        lk_crf_bind(&m->crf, m->params.data, &crf);
+        return lk_crf_batch_viterbi(&crf, ws->logits, T, B, ws->lengths, ws->crf, ws->pred);
+    }
+    lk_mat lm = lk_mat_view(ws->logits, (int32_t)N, L);
+    lk_argmax_rows(&lm, ws->pred);
+    return LK_OK;
+}
+
+/* ---- batched inference ------------------------------------------------------------------ */
+
+static int cmp_len(const void *a, const void *b, void *ctx)
+{
+    const lk_tg_data *d = ctx;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int32_t lx = sent_len(d, x), ly = sent_len(d, y);
+    if (lx != ly) return lx < ly ? -1 : 1;
+    return x < y ? -1 : (x > y);
+}
+
+/* Insertion-free merge sort by (length, index): deterministic, no qsort_r portability. */
+static void sort_by_len(size_t *a, size_t *tmp, size_t n, const lk_tg_data *d)
+{
+    if (n < 2) return;
+    size_t h = n / 2;
+    sort_by_len(a, tmp, h, d);
+    sort_by_len(a + h, tmp, n - h, d);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n) tmp[k++] = cmp_len(&a[i], &a[j], (void *)d) <= 0 ? a[i++] : a[j++];
+    while (i < h) tmp[k++] = a[i++];
+    while (j < n) tmp[k++] = a[j++];
+    memcpy(a, tmp, n * sizeof *a);
+}
+
+lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *d,
+                           const bool *brk, int32_t *labels)
+{
+    lk_status st;
+    size_t n = d->n_sents;
+    if (n == 0) return LK_OK;
+    if ((st = need(&ws->order, &ws->cap_order, 2 * n, sizeof *ws->order)) != LK_OK) return st;
+    size_t *ord = ws->order;
+    for (size_t i = 0; i < n; i++) ord[i] = i;
+    sort_by_len(ord, ord + n, n, d);
+    size_t s = 0;
+    while (s < n) {
+        int32_t B = 0;
+        while (s + (size_t)B < n && B < LK_TAG_BATCH_SENTS) {
+            size_t len = (size_t)sent_len(d, ord[s + (size_t)B]);
+            /* sorted: the batch is B+1 rows of the longest length */
+            if (B > 0 && len * (size_t)(B + 1) > LK_TAG_BATCH_TOKENS) break;
+            B++;
+        }
+        if ((st = lk_tg_forward(m, ws, d, ord + s, B, false, 0, 0, NULL)) != LK_OK) return st;
+        if ((st = lk_tg_decode(m, ws, brk)) != LK_OK) return st;
+        for (int32_t b = 0; b < B; b++) {
+            size_t base = d->off[ord[s + (size_t)b]];
+            for (int32_t t = 0; t < ws->lengths[b]; t++)
+                labels[base + (size_t)t] = ws->pred[(size_t)t * ws->B + b];
+        }
+        s += (size_t)B;
+    }
+    return LK_OK;
+}
+
+lk_status lk_tagger_tag_sentences(const lk_tagger *m, lk_tagger_ws *ws, const lk_sentence *sents,
+                                  size_t n, int32_t *tags, lk_error *err)
+{
+    lk_status st = LK_OK;
+    if (m->cfg.unit != LK_TAGGER_WORD)
+        return lk_error_set(err, LK_ERR_ARG, "this is a character (--unit char) model: tag raw "
+                            "text (--input-format raw)");
+    lk_tg_data_reset(&ws->data);
+    for (size_t i = 0; i < n && st == LK_OK; i++)
+        st = lk_tg_data_add_tokens(m, &ws->data, sents[i].tokens, sents[i].n, NULL);
+    if (st == LK_OK) st = lk_tg_label_data(m, ws, &ws->data, NULL, tags);
+    if (st != LK_OK) return lk_error_set(err, st, "tagging: %s", lk_status_str(st));
+    return LK_OK;
+}
+
+static bool is_space(int32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
+           cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200B);
+}
+
+lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const char *const *texts,
+                                  const size_t *lens, size_t n, const lk_tagger_span **spans,
+                                  const size_t **span_off, lk_error *err)
+{
+    lk_status st = LK_OK;
+    if (m->cfg.unit != LK_TAGGER_CHAR)
+        return lk_error_set(err, LK_ERR_ARG, "this is a word model: it cannot segment raw text "
+                            "(train with --unit char)");
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) total += lens[i];
+    if ((st = need(&ws->starts, &ws->cap_starts, total, sizeof *ws->starts)) != LK_OK) goto fail;
+    if ((st = need(&ws->clens, &ws->cap_clens, total, sizeof *ws->clens)) != LK_OK) goto fail;
+    if ((st = need(&ws->brk, &ws->cap_brk, total, sizeof *ws->brk)) != LK_OK) goto fail;
+    if ((st = need(&ws->span_off, &ws->cap_span_off, n + 1, sizeof *ws->span_off)) != LK_OK)
+        goto fail;
+    lk_tg_data_reset(&ws->data);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t first = k;
+        bool space_before = false;
+        for (size_t j = 0; j < lens[i];) {
+            int32_t cp;
+            size_t cl = lk_utf8_decode(texts[i] + j, lens[i] - j, &cp);
+            if (cl == 0) {
+                cl = 1;
+                cp = 0xFFFD;
+            }
+            if (is_space(cp)) {
+                space_before = true;
+                j += cl;
+                continue;
+            }
+            ws->starts[k] = j;
+            ws->clens[k] = cl;
+            ws->brk[k] = space_before;
+            space_before = false;
+            k++;
+            j += cl;
+        }
+        if (k - first > INT32_MAX) {
+            st = LK_ERR_RANGE;
+            goto fail;
+        }
+        st = lk_tg_data_add_chars(m, &ws->data, texts[i], ws->starts + first, ws->clens + first,
+                                  (int32_t)(k - first));
+        if (st != LK_OK) goto fail;
+    }
+    int32_t *labels = NULL;
+    size_t cap_lab = 0;
+    if ((st = need(&labels, &cap_lab, k, sizeof *labels)) != LK_OK) goto fail;
+    st = lk_tg_label_data(m, ws, &ws->data, ws->brk, labels);
+    if (st == LK_OK) st = need(&ws->spans, &ws->cap_spans, k, sizeof *ws->spans);
+    if (st == LK_OK) st = need(&ws->words, &ws->cap_words, k, sizeof *ws->words);
+    if (st != LK_OK) {
+        free(labels);
+        goto fail;
+    }
+    size_t ns = 0;
+    ws->span_off[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t base = ws->data.off[i];
+        int32_t T = (int32_t)(ws->data.off[i + 1] - base), nw = 0;
+        lk_seg_decode(labels + base, T, m->label_pos, m->label_tag, ws->words, &nw);
+        for (int32_t w = 0; w < nw; w++) {
+            size_t a = base + (size_t)ws->words[w].start;
+            size_t z = a + (size_t)ws->words[w].len - 1;
+            ws->spans[ns].start = ws->starts[a];
+            ws->spans[ns].len = ws->starts[z] + ws->clens[z] - ws->starts[a];
+            ws->spans[ns].tag = ws->words[w].tag;
+            ns++;
+        }
+        ws->span_off[i + 1] = ns;
+    }
+    free(labels);
+    *spans = ws->spans;
+    *span_off = ws->span_off;
+    return LK_OK;
+fail:
+    return lk_error_set(err, st, "segmenting: %s", lk_status_str(st));
+}
+
+/* ---- evaluation ----------------------------------------------------------------------- */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Gold words of a sentence as character spans (tags from the model's tag set). */
+static void gold_words(const lk_tagger *m, const lk_sentence *s, lk_seg_word *out, int32_t *n)
+{
+    int32_t at = 0;
+    for (size_t w = 0; w < s->n; w++) {
+        const lk_tagged_token *t = &s->tokens[w];
+        const char *tag = m->cfg.column == LK_TAGGER_XPOS ? t->xpos : t->upos;
+        out[w].start = at;
+        out[w].len = lk_seg_count_chars(t->form, t->form_len);
+        out[w].tag = lk_vocab_find(m->tags, tag, strlen(tag));
+        at += out[w].len;
+    }
+    *n = (int32_t)s->n;
+}
+
+lk_status lk_tg_evaluate_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tagged_corpus *test,
+                              const lk_tg_data *d, lk_tagger_eval_result *res)
+{
+    lk_status st;
+    int32_t *labels = NULL;
+    lk_seg_word *gw = NULL, *pw = NULL;
+    size_t cap_l = 0;
+    if ((st = need(&labels, &cap_l, d->n_pos, sizeof *labels)) != LK_OK) return st;
+    if ((st = lk_tg_label_data(m, ws, d, NULL, labels)) != LK_OK) goto done;
+    res->tokens = 0;
+    res->correct = 0;
+    memset(&res->seg, 0, sizeof res->seg);
+    if (m->cfg.unit == LK_TAGGER_WORD) {
+        for (size_t p = 0; p < d->n_pos; p++) {
+            res->tokens++;
+            if (d->gold[p] != LK_ID_NONE && labels[p] == d->gold[p]) res->correct++;
+        }
+        res->accuracy = res->tokens ? (double)res->correct / (double)res->tokens : 0.0;
+        goto done;
+    }
+    size_t maxw = 1, maxc = 1;
+    for (size_t s = 0; s < test->n_sents; s++) {
+        if (test->sents[s].n > maxw) maxw = test->sents[s].n;
+        if (d->off[s + 1] - d->off[s] > maxc) maxc = d->off[s + 1] - d->off[s];
+    }
+    gw = malloc(maxw * sizeof *gw);
+    pw = malloc(maxc * sizeof *pw);
+    if (!gw || !pw) {
+        st = LK_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t s = 0; s < test->n_sents; s++) {
+        int32_t ng = 0, np = 0;
+        gold_words(m, &test->sents[s], gw, &ng);
+        lk_seg_decode(labels + d->off[s], (int32_t)(d->off[s + 1] - d->off[s]), m->label_pos,
+                      m->label_tag, pw, &np);
+        lk_seg_count(&res->seg, gw, ng, pw, np);
+        for (int32_t i = 0; i < ng; i++)
+            if (gw[i].tag == LK_ID_NONE) res->n_unknown_tags++;
+    }
+    res->seg_prf = lk_seg_prf(&res->seg, false);
+    res->joint_prf = lk_seg_prf(&res->seg, true);
+    res->tokens = res->seg.gold;
+    res->correct = res->seg.joint_match;
+    res->accuracy = res->joint_prf.f1;
+done:
+    free(labels);
+    free(gw);
+    free(pw);
+    return st;
+}
+
+lk_status lk_tagger_evaluate(const lk_tagger *m, const lk_tagged_corpus *test,
+                             lk_tagger_eval_result *res, lk_error *err)
+{
+    lk_status st;
+    lk_tagger_ws *ws = NULL;
+    lk_tg_data d;
+    memset(&d, 0, sizeof d);
+    memset(res, 0, sizeof *res);
+    double t0 = now_s();
+    if ((st = lk_tagger_ws_create(&ws)) != LK_OK) goto fail;
+    int64_t unknown = 0;
+    if ((st = lk_tg_data_from_corpus(m, test, &d, &unknown, err)) != LK_OK) goto out;
+    if ((st = lk_tg_evaluate_data(m, ws, test, &d, res)) != LK_OK) goto fail;
+    if (m->cfg.unit == LK_TAGGER_WORD) res->n_unknown_tags = unknown;
+    res->seconds = now_s() - t0;
+    goto out;
+fail:
+    lk_error_set(err, st, "evaluating: %s", lk_status_str(st));
+out:
+    lk_tg_data_free(&d);
+    lk_tagger_ws_free(ws);
+    return st;
+}

@@ -1,0 +1,600 @@
+/* tagger_train.c: the training loop: shuffled length-bucketed minibatches, data-parallel
+   workers (one per thread, fixed split and summation order, so a seed gives the same run for
+   a given thread count), clipping, Adam/SGD, dev-based early stopping with an atomically
+   written best model, a resumable checkpoint and NaN/inf detection. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "models/tagger.h"
+#include "models/tagger_internal.h"
+
+#define LK_TRAIN_BUCKET 50        /* batches per length-sorted bucket */
+#define LK_TRAIN_MAX_THREADS 64
+#define LK_TRAIN_LOG_EVERY 2.0    /* seconds between progress messages */
+#define LK_CKPT_SUFFIX ".ckpt"
+
+lk_tagger_train_config lk_tagger_train_config_default(void)
+{
+    lk_tagger_train_config c;
+    memset(&c, 0, sizeof c);
+    c.model = lk_tagger_config_default();
+    c.epochs = 20;
+    c.batch = 32;
+    c.optimizer = 1;
+    c.lr = 0;
+    c.clip = 5.0f;
+    c.bptt = 0;
+    c.dropout = 0.33f;
+    c.word_dropout = 0.25f;
+    c.patience = 5;
+    c.threads = 1;
+    c.seed = 1;
+    return c;
+}
+
+lk_status lk_tagger_train_config_check(const lk_tagger_train_config *c, lk_error *err)
+{
+    lk_status st = lk_tagger_config_check(&c->model, err);
+    if (st != LK_OK) return st;
+    if (c->epochs < 1) return lk_error_set(err, LK_ERR_ARG, "epochs must be >= 1");
+    if (c->batch < 1) return lk_error_set(err, LK_ERR_ARG, "batch must be >= 1");
+    if (c->optimizer != 0 && c->optimizer != 1)
+        return lk_error_set(err, LK_ERR_ARG, "optimizer must be adam or sgd");
+    if (!(c->lr >= 0) || !isfinite(c->lr)) return lk_error_set(err, LK_ERR_ARG, "lr must be >= 0");
+    if (!(c->clip >= 0)) return lk_error_set(err, LK_ERR_ARG, "clip must be >= 0");
+    if (c->bptt < 0) return lk_error_set(err, LK_ERR_ARG, "bptt must be >= 0");
+    if (!(c->dropout >= 0 && c->dropout < 1))
+        return lk_error_set(err, LK_ERR_ARG, "dropout must be in [0, 1)");
+    if (!(c->word_dropout >= 0)) return lk_error_set(err, LK_ERR_ARG, "word dropout must be >= 0");
+    if (c->patience < 0) return lk_error_set(err, LK_ERR_ARG, "patience must be >= 0");
+    if (c->threads < 1 || c->threads > LK_TRAIN_MAX_THREADS)
+        return lk_error_set(err, LK_ERR_ARG, "threads must be in 1..%d", LK_TRAIN_MAX_THREADS);
+    return LK_OK;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void logf_(const lk_tagger_train_config *c, int level, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static void logf_(const lk_tagger_train_config *c, int level, const char *fmt, ...)
+{
+    if (!c->log) return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    c->log(c->log_user, level, msg);
+}
+
+static void fmt_eta(double s, char *out, size_t cap)
+{
+    if (!(s >= 0) || s > 1e7) s = 0;
+    long t = (long)(s + 0.5);
+    if (t >= 3600)
+        snprintf(out, cap, "%ldh%02ldm", t / 3600, (t / 60) % 60);
+    else
+        snprintf(out, cap, "%ldm%02lds", t / 60, t % 60);
+}
+
+/* One worker: its share of a minibatch, its own scratch, rng and gradient buffer. */
+typedef struct {
+    const lk_tagger *m;
+    const lk_tg_data *d;
+    lk_tagger_ws *ws;
+    lk_rng rng;
+    lk_real *grad;
+    size_t *idx;          /* sentences of this worker's share */
+    int32_t n_idx;
+    float dropout, word_dropout;
+    lk_real scale;
+    size_t n_emb;         /* elements of the embedding tables (the start of the buffer) */
+    double loss;
+    lk_status st;
+} worker;
+
+static void *worker_run(void *arg)
+{
+    worker *w = arg;
+    w->loss = 0;
+    w->st = LK_OK;
+    /* the embedding rows are kept zero by the sparse update; clear the dense part */
+    memset(w->grad + w->n_emb, 0, (w->m->params.n - w->n_emb) * sizeof *w->grad);
+    if (w->n_idx == 0) return NULL;
+    w->st = lk_tg_forward(w->m, w->ws, w->d, w->idx, w->n_idx, true, w->dropout, w->word_dropout,
+                          &w->rng);
+    if (w->st == LK_OK) w->st = lk_tg_loss_backward(w->m, w->ws, w->grad, w->scale, &w->loss);
+    return NULL;
+}
+
+/* Embedding tables get row-sparse updates (only the rows a batch touched: lazy Adam, as
+   PyTorch's SparseAdam, or SGD with momentum); everything after them goes through the
+   dense lk_optim. Rows are numbered word rows first, then feature rows. */
+typedef struct {
+    size_t n_emb;          /* elements of both tables */
+    int32_t Vw, Vf, Dw, Df;
+    size_t off_w, off_f;
+    lk_real *m1, *m2;      /* (n_emb) Adam moments, or m1 = SGD velocity */
+    uint8_t *mark;         /* (Vw + Vf) row touched in this batch */
+    int32_t *rows;         /* touched rows */
+    size_t n_rows;
+} sparse_opt;
+
+static lk_real *row_ptr(const sparse_opt *so, lk_real *base, int32_t r, int32_t *dim)
+{
+    if (r < so->Vw) {
+        *dim = so->Dw;
+        return base + so->off_w + (size_t)r * (size_t)so->Dw;
+    }
+    *dim = so->Df;
+    return base + so->off_f + (size_t)(r - so->Vw) * (size_t)so->Df;
+}
+
+static void mark_row(sparse_opt *so, int32_t r)
+{
+    if (so->mark[r]) return;
+    so->mark[r] = 1;
+    so->rows[so->n_rows++] = r;
+}
+
+typedef struct {
+    lk_tagger *m;
+    lk_optim *opt;
+    sparse_opt so;
+    worker *workers;
+    int32_t n_workers;
+    size_t *order, *batch_start; /* sentence order and batch boundaries of an epoch */
+    size_t n_batches;
+    lk_rng rng;
+    lk_tg_data train, dev;
+    lk_tagger_ws *dev_ws;
+} trainer;
+
+static void shuffle(size_t *a, size_t n, lk_rng *rng)
+{
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)lk_rng_below(rng, i);
+        size_t t = a[i - 1];
+        a[i - 1] = a[j];
+        a[j] = t;
+    }
+}
+
+/* Shuffle sentences, sort each bucket of LK_TRAIN_BUCKET batches by length (less padding),
+   cut it into batches and shuffle the batch order. */
+static lk_status plan_epoch(trainer *t, int32_t batch)
+{
+    const lk_tg_data *d = &t->train;
+    size_t n = d->n_sents;
+    for (size_t i = 0; i < n; i++) t->order[i] = i;
+    shuffle(t->order, n, &t->rng);
+    size_t bucket = (size_t)batch * LK_TRAIN_BUCKET;
+    for (size_t b0 = 0; b0 < n; b0 += bucket) {
+        size_t bn = n - b0 < bucket ? n - b0 : bucket;
+        size_t *a = t->order + b0;
+        for (size_t i = 1; i < bn; i++) { /* insertion sort by length, stable */
+            size_t v = a[i], j = i;
+            size_t lv = d->off[v + 1] - d->off[v];
+            while (j > 0 && d->off[a[j - 1] + 1] - d->off[a[j - 1]] > lv) {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = v;
+        }
+    }
+    t->n_batches = (n + (size_t)batch - 1) / (size_t)batch;
+    for (size_t b = 0; b < t->n_batches; b++) t->batch_start[b] = b * (size_t)batch;
+    shuffle(t->batch_start, t->n_batches, &t->rng);
+    return LK_OK;
+}
+
+/* Update the touched embedding rows from p->grad (times gscale), then zero them. */
+static void sparse_step(trainer *t, const lk_tagger_train_config *c, lk_real gscale)
+{
+    sparse_opt *so = &t->so;
+    lk_params *p = &t->m->params;
+    bool adam = c->optimizer == 1;
+    double lr = c->lr > 0 ? c->lr : (adam ? 2e-3 : 0.1);
+    double b1 = 0.9, b2 = 0.999, eps = 1e-8, mu = 0.9;
+    double step = (double)lk_optim_steps(t->opt);
+    double c1 = 1.0 - pow(b1, step), c2 = 1.0 - pow(b2, step);
+    for (size_t i = 0; i < so->n_rows; i++) {
+        int32_t dim, r = so->rows[i];
+        lk_real *g = row_ptr(so, p->grad, r, &dim);
+        size_t o = (size_t)(g - p->grad);
+        lk_real *x = p->data + o, *m1 = so->m1 + o, *m2 = so->m2 ? so->m2 + o : NULL;
+        for (int32_t j = 0; j < dim; j++) {
+            double gj = (double)g[j] * gscale;
+            if (adam) {
+                m1[j] = (lk_real)(b1 * m1[j] + (1 - b1) * gj);
+                m2[j] = (lk_real)(b2 * m2[j] + (1 - b2) * gj * gj);
+                x[j] -= (lk_real)(lr * (m1[j] / c1) / (sqrt(m2[j] / c2) + eps));
+            } else {
+                m1[j] = (lk_real)(mu * m1[j] + gj);
+                x[j] -= (lk_real)(lr * m1[j]);
+            }
+            g[j] = 0;
+        }
+        so->mark[r] = 0;
+    }
+    so->n_rows = 0;
+}
+
+/* One minibatch: split sentences round-robin over the workers, run them, sum gradients
+   in worker order, clip and step. *loss is the mean loss per position (or sequence). */
+static lk_status train_batch(trainer *t, const lk_tagger_train_config *c, const size_t *sents,
+                             int32_t n, double *loss, size_t *n_pos, bool *diverged)
+{
+    size_t tokens = 0;
+    for (int32_t i = 0; i < n; i++) tokens += t->train.off[sents[i] + 1] - t->train.off[sents[i]];
+    *n_pos = tokens;
+    lk_real scale = c->model.crf ? (lk_real)(1.0 / n) : (lk_real)(1.0 / (tokens ? tokens : 1));
+    for (int32_t k = 0; k < t->n_workers; k++) {
+        t->workers[k].n_idx = 0;
+        t->workers[k].scale = scale;
+    }
+    for (int32_t i = 0; i < n; i++) {
+        worker *w = &t->workers[i % t->n_workers];
+        w->idx[w->n_idx++] = sents[i];
+    }
+    pthread_t th[LK_TRAIN_MAX_THREADS];
+    bool started[LK_TRAIN_MAX_THREADS] = {false};
+    for (int32_t k = 1; k < t->n_workers; k++)
+        started[k] = pthread_create(&th[k], NULL, worker_run, &t->workers[k]) == 0;
+    worker_run(&t->workers[0]);
+    for (int32_t k = 1; k < t->n_workers; k++) {
+        if (started[k])
+            pthread_join(th[k], NULL);
+        else
+            worker_run(&t->workers[k]);
+    }
+    double total = 0;
+    lk_params *p = &t->m->params;
+    sparse_opt *so = &t->so;
+    size_t ne = so->n_emb, nd = p->n - ne;
+    for (int32_t k = 0; k < t->n_workers; k++) {
+        worker *w = &t->workers[k];
+        if (w->st != LK_OK) return w->st;
+        total += w->loss;
+        if (w->n_idx == 0) continue;
+        size_t N = (size_t)w->ws->T * (size_t)w->ws->B;
+        for (size_t i = 0; i < N; i++)
+            if (w->ws->main[i] >= 0) mark_row(so, w->ws->main[i]);
+        for (int32_t g = 0; so->Df > 0 && g < w->m->n_groups; g++) {
+            const int32_t *ids = w->ws->fids + (size_t)g * w->ws->fstride;
+            for (int32_t i = 0; i < w->ws->foff[(size_t)g * (N + 1) + N]; i++)
+                mark_row(so, so->Vw + ids[i]);
+        }
+    }
+    for (int32_t k = 1; k < t->n_workers; k++) {
+        lk_axpy(nd, 1, t->workers[k].grad + ne, p->grad + ne);
+        for (size_t i = 0; i < so->n_rows; i++) {
+            int32_t dim;
+            lk_real *src = row_ptr(so, t->workers[k].grad, so->rows[i], &dim);
+            lk_real *dst = row_ptr(so, p->grad, so->rows[i], &dim);
+            lk_axpy((size_t)dim, 1, src, dst);
+            memset(src, 0, (size_t)dim * sizeof *src);
+        }
+    }
+    *loss = total / (double)(tokens ? tokens : 1); /* per position, softmax or CRF */
+    double sq = lk_sumsq(nd, p->grad + ne);
+    for (size_t i = 0; i < so->n_rows; i++) {
+        int32_t dim;
+        const lk_real *g = row_ptr(so, p->grad, so->rows[i], &dim);
+        sq += lk_sumsq((size_t)dim, g);
+    }
+    double norm = sqrt(sq);
+    if (!isfinite(total) || !isfinite(norm)) {
+        *diverged = true;
+        return LK_OK;
+    }
+    lk_real gscale = (c->clip > 0 && norm > c->clip) ? (lk_real)(c->clip / norm) : 1;
+    if (gscale != 1) lk_scal(nd, gscale, p->grad + ne);
+    lk_optim_step(t->opt, p->data + ne, p->grad + ne, 0);
+    sparse_step(t, c, gscale);
+    return LK_OK;
+}
+
+static void trainer_free(trainer *t)
+{
+    if (t->workers) {
+        for (int32_t k = 0; k < t->n_workers; k++) {
+            lk_tagger_ws_free(t->workers[k].ws);
+            free(t->workers[k].idx);
+            if (k > 0) free(t->workers[k].grad);
+        }
+    }
+    free(t->workers);
+    free(t->so.m1);
+    free(t->so.m2);
+    free(t->so.mark);
+    free(t->so.rows);
+    free(t->order);
+    free(t->batch_start);
+    lk_tg_data_free(&t->train);
+    lk_tg_data_free(&t->dev);
+    lk_tagger_ws_free(t->dev_ws);
+    lk_optim_free(t->opt);
+    lk_tagger_free(t->m);
+}
+
+static lk_status trainer_setup(trainer *t, const lk_tagger_train_config *c,
+                               const lk_tagged_corpus *train, const lk_tagged_corpus *dev,
+                               lk_error *err)
+{
+    lk_status st;
+    int64_t unknown = 0;
+    if ((st = lk_tg_data_from_corpus(t->m, train, &t->train, NULL, err)) != LK_OK) return st;
+    if (dev && (st = lk_tg_data_from_corpus(t->m, dev, &t->dev, &unknown, err)) != LK_OK) return st;
+    if (unknown > 0)
+        logf_(c, LK_LOG_WARN, "dev set: %lld tokens have tags not seen in training (counted as "
+              "errors)", (long long)unknown);
+    size_t n = t->train.n_sents;
+    t->order = malloc((n + 1) * sizeof *t->order);
+    t->batch_start = malloc((n + 1) * sizeof *t->batch_start);
+    t->n_workers = c->threads;
+    t->workers = calloc((size_t)c->threads, sizeof *t->workers);
+    if (!t->order || !t->batch_start || !t->workers) goto oom;
+    if (lk_tagger_ws_create(&t->dev_ws) != LK_OK) goto oom;
+    lk_tagger *m = t->m;
+    sparse_opt *so = &t->so;
+    so->Vw = lk_vocab_size(m->words);
+    so->Dw = m->cfg.word_dim;
+    so->off_w = m->params.views[m->v_wemb].offset;
+    so->Vf = m->cfg.char_dim > 0 ? lk_vocab_size(m->feats) : 0;
+    so->Df = m->cfg.char_dim;
+    so->off_f = m->cfg.char_dim > 0 ? m->params.views[m->v_femb].offset : 0;
+    so->n_emb = m->params.views[m->seq.first_view].offset; /* the tables come first */
+    so->m1 = calloc(so->n_emb + 1, sizeof *so->m1);
+    so->m2 = c->optimizer == 1 ? calloc(so->n_emb + 1, sizeof *so->m2) : NULL;
+    so->mark = calloc((size_t)so->Vw + (size_t)so->Vf + 1, 1);
+    so->rows = malloc(((size_t)so->Vw + (size_t)so->Vf + 1) * sizeof *so->rows);
+    if (!so->m1 || (c->optimizer == 1 && !so->m2) || !so->mark || !so->rows) goto oom;
+    for (int32_t k = 0; k < t->n_workers; k++) {
+        worker *w = &t->workers[k];
+        w->m = t->m;
+        w->d = &t->train;
+        w->dropout = c->dropout;
+        w->word_dropout = c->word_dropout;
+        lk_rng_seed(&w->rng, c->seed + 1000003u * (uint64_t)(k + 1));
+        w->idx = malloc(((size_t)c->batch + 1) * sizeof *w->idx);
+        w->n_emb = so->n_emb;
+        w->grad = k == 0 ? t->m->params.grad : calloc(t->m->params.n + 1, sizeof *w->grad);
+        if (!w->idx || !w->grad || lk_tagger_ws_create(&w->ws) != LK_OK) goto oom;
+        lk_seq_ws_seed(w->ws->seq, c->seed + (uint64_t)k);
+    }
+    lk_optim_config oc = lk_optim_config_default();
+    oc.kind = c->optimizer == 1 ? LK_OPTIM_ADAM : LK_OPTIM_SGD;
+    oc.lr = c->lr > 0 ? c->lr : (c->optimizer == 1 ? 2e-3f : 0.1f);
+    oc.momentum = c->optimizer == 1 ? 0.0f : 0.9f;
+    oc.clip = c->clip;
+    if ((st = lk_optim_config_check(&oc, err)) != LK_OK) return st;
+    if ((st = lk_optim_create(&oc, t->m->params.n - so->n_emb, &t->opt)) != LK_OK) goto oom;
+    return LK_OK;
+oom:
+    return lk_error_set(err, LK_ERR_NOMEM, "out of memory setting up training");
+}
+
+/* Dev score: accuracy (word) or joint F1 (char). */
+static lk_status dev_score(trainer *t, const lk_tagged_corpus *dev, double *score)
+{
+    lk_tagger_eval_result r;
+    memset(&r, 0, sizeof r);
+    lk_status st = lk_tg_evaluate_data(t->m, t->dev_ws, dev, &t->dev, &r);
+    *score = r.accuracy;
+    return st;
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+/* Optimizer state for checkpoints: [dense lk_optim state | sparse m1 | sparse m2]. */
+static size_t state_size(trainer *t)
+{
+    size_t nd = 0;
+    lk_optim_state(t->opt, &nd);
+    return nd + t->so.n_emb * (t->so.m2 ? 2 : 1);
+}
+
+/* Save the checkpoint (model + optimizer + loop state). */
+static lk_status save_ckpt(trainer *t, const char *ckpt, lk_tg_train_state *ts, lk_error *err)
+{
+    size_t nd = 0, ne = t->so.n_emb;
+    const lk_real *dense = lk_optim_state(t->opt, &nd);
+    lk_real *all = malloc((state_size(t) + 1) * sizeof *all);
+    if (!all) return lk_error_set(err, LK_ERR_NOMEM, "out of memory writing the checkpoint");
+    memcpy(all, dense, nd * sizeof *all);
+    memcpy(all + nd, t->so.m1, ne * sizeof *all);
+    if (t->so.m2) memcpy(all + nd + ne, t->so.m2, ne * sizeof *all);
+    ts->optim_state = all;
+    ts->n_optim_state = state_size(t);
+    ts->optim_steps = lk_optim_steps(t->opt);
+    ts->rng_state = t->rng.s;
+    lk_status st = lk_tg_save(t->m, ts, ckpt, false, err);
+    free(all);
+    ts->optim_state = NULL;
+    return st;
+}
+
+static lk_status resume_from(trainer *t, const char *ckpt, lk_tg_train_state *ts, lk_error *err)
+{
+    size_t nd = 0, ne = t->so.n_emb;
+    lk_real *dense = lk_optim_state(t->opt, &nd);
+    if (ts->n_optim_state != state_size(t))
+        return lk_error_set(err, LK_ERR_FORMAT, "%s: optimizer state does not match (different "
+                            "--optimizer?)", ckpt);
+    memcpy(dense, ts->optim_state, nd * sizeof *dense);
+    memcpy(t->so.m1, ts->optim_state + nd, ne * sizeof *dense);
+    if (t->so.m2) memcpy(t->so.m2, ts->optim_state + nd + ne, ne * sizeof *dense);
+    lk_optim_set_steps(t->opt, ts->optim_steps);
+    t->rng.s = ts->rng_state;
+    return LK_OK;
+}
+
+static lk_status make_model(const lk_tagger_train_config *c, const lk_tagged_corpus *train,
+                            const char *ckpt, lk_tagger **m, lk_tg_train_state *ts, bool *resumed,
+                            lk_error *err)
+{
+    *resumed = false;
+    memset(ts, 0, sizeof *ts);
+    if (c->resume && file_exists(ckpt)) {
+        lk_status st = lk_tg_load(ckpt, m, ts, err);
+        if (st != LK_OK) return st;
+        if (!ts->optim_state) {
+            lk_tagger_free(*m);
+            *m = NULL;
+            return lk_error_set(err, LK_ERR_FORMAT, "%s: not a training checkpoint", ckpt);
+        }
+        *resumed = true;
+        return LK_OK;
+    }
+    return lk_tagger_create(&c->model, train, c->vectors, c->seed, m, err);
+}
+
+/* One epoch of minibatches; progress messages every few seconds. */
+static lk_status run_epoch(trainer *t, const lk_tagger_train_config *c, int32_t epoch,
+                           double *mean_loss, double *tok_per_s, bool *diverged, lk_error *err)
+{
+    lk_status st;
+    double t0 = now_s(), last = t0, loss_sum = 0;
+    size_t tokens = 0;
+    plan_epoch(t, c->batch);
+    for (size_t b = 0; b < t->n_batches; b++) {
+        size_t s0 = t->batch_start[b], n = t->train.n_sents - s0;
+        if (n > (size_t)c->batch) n = (size_t)c->batch;
+        double loss;
+        size_t npos;
+        st = train_batch(t, c, t->order + s0, (int32_t)n, &loss, &npos, diverged);
+        if (st != LK_OK) return lk_error_set(err, st, "training step: %s", lk_status_str(st));
+        if (*diverged) {
+            lk_error_set(err, LK_ERR_STATE, "training diverged in epoch %d (loss or gradient "
+                         "is NaN/inf); try a lower --lr", epoch);
+            return LK_ERR_STATE;
+        }
+        loss_sum += loss * (double)npos;
+        tokens += npos;
+        double now = now_s();
+        if (c->log && now - last >= LK_TRAIN_LOG_EVERY) {
+            last = now;
+            double rate = (double)tokens / (now - t0);
+            char eta[32];
+            fmt_eta((double)(t->train.n_pos - tokens) / rate, eta, sizeof eta);
+            logf_(c, LK_LOG_PROGRESS, "epoch %d/%d %3.0f%%  loss %.4f  %.0f tokens/s  epoch ETA %s",
+                  epoch, c->epochs, 100.0 * (double)(b + 1) / (double)t->n_batches,
+                  loss_sum / (double)tokens, rate, eta);
+        }
+    }
+    double dt = now_s() - t0;
+    *mean_loss = tokens ? loss_sum / (double)tokens : 0;
+    *tok_per_s = dt > 0 ? (double)tokens / dt : 0;
+    return LK_OK;
+}
+
+lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpus *train,
+                          const lk_tagged_corpus *dev, const char *output,
+                          lk_tagger_train_result *res, lk_error *err)
+{
+    lk_status st;
+    trainer t;
+    lk_tg_train_state ts;
+    bool resumed = false;
+    lk_real *loaded_state = NULL; /* optimizer state read from the checkpoint */
+    char ckpt[4096];
+    memset(&t, 0, sizeof t);
+    memset(res, 0, sizeof *res);
+    memset(&ts, 0, sizeof ts);
+    if ((st = lk_tagger_train_config_check(c, err)) != LK_OK) return st;
+    if (!train || train->n_tokens == 0)
+        return lk_error_set(err, LK_ERR_ARG, "the training set is empty (no tokens)");
+    if ((size_t)snprintf(ckpt, sizeof ckpt, "%s%s", output, LK_CKPT_SUFFIX) >= sizeof ckpt)
+        return lk_error_set(err, LK_ERR_RANGE, "output path too long");
+    if ((st = make_model(c, train, ckpt, &t.m, &ts, &resumed, err)) != LK_OK) goto done;
+    loaded_state = (lk_real *)ts.optim_state;
+    t.m->seq.cfg.bptt = c->bptt;
+    t.m->seq.cfg.dropout = c->dropout; /* between stacked layers (train mode only) */
+    lk_rng_seed(&t.rng, c->seed);
+    if ((st = trainer_setup(&t, c, train, dev, err)) != LK_OK) goto done;
+    if (resumed) {
+        st = resume_from(&t, ckpt, &ts, err);
+        if (st != LK_OK) goto done;
+        logf_(c, LK_LOG_INFO, "resuming from %s after epoch %d (best dev %.4f at epoch %d)", ckpt,
+              ts.epoch, ts.best_dev, ts.best_epoch);
+    }
+    logf_(c, LK_LOG_INFO, "%zu sentences, %zu %s; %d labels; %zu parameters",
+          t.train.n_sents, t.train.n_pos, t.m->cfg.unit == LK_TAGGER_CHAR ? "characters" : "tokens",
+          lk_vocab_size(t.m->labels), t.m->params.n);
+    double t_start = now_s(), tps_sum = 0;
+    int32_t first = resumed ? ts.epoch + 1 : 1;
+    for (int32_t epoch = first; epoch <= c->epochs; epoch++) {
+        double loss = 0, tps = 0, score = 0;
+        bool diverged = false;
+        st = run_epoch(&t, c, epoch, &loss, &tps, &diverged, err);
+        if (diverged) {
+            res->diverged = true;
+            if (ts.best_epoch > 0)
+                lk_error_prefix(err, "kept the best model (epoch %d) in %s: ", ts.best_epoch,
+                                output);
+            else
+                lk_error_prefix(err, "no model written: ");
+            goto done;
+        }
+        if (st != LK_OK) goto done;
+        tps_sum += tps;
+        res->epochs_run = epoch;
+        bool best = !dev;
+        if (dev) {
+            if ((st = dev_score(&t, dev, &score)) != LK_OK) {
+                lk_error_set(err, st, "dev evaluation: %s", lk_status_str(st));
+                goto done;
+            }
+            best = ts.best_epoch == 0 || score > ts.best_dev;
+        }
+        if (best) {
+            ts.best_dev = score;
+            ts.best_epoch = epoch;
+            ts.bad_epochs = 0;
+            st = c->compact ? lk_tagger_save_compact(t.m, output, err)
+                            : lk_tagger_save(t.m, output, err);
+            if (st != LK_OK) goto done;
+        } else {
+            ts.bad_epochs++;
+        }
+        ts.epoch = epoch;
+        if ((st = save_ckpt(&t, ckpt, &ts, err)) != LK_OK) goto done;
+        char eta[32];
+        double per = (now_s() - t_start) / (double)(epoch - first + 1);
+        fmt_eta(per * (double)(c->epochs - epoch), eta, sizeof eta);
+        logf_(c, LK_LOG_INFO, "epoch %d/%d: loss %.4f, %.0f tokens/s, dev %s %.4f%s, ETA %s",
+              epoch, c->epochs, loss, tps, t.m->cfg.unit == LK_TAGGER_CHAR ? "joint F1" : "accuracy",
+              score, best ? " (best, saved)" : "", eta);
+        if (c->patience > 0 && ts.bad_epochs >= c->patience) {
+            logf_(c, LK_LOG_INFO, "no dev improvement for %d epochs: stopping", c->patience);
+            break;
+        }
+    }
+    res->best_epoch = ts.best_epoch;
+    res->best_dev = ts.best_dev;
+    if (res->epochs_run >= first) res->train_tokens_per_s = tps_sum / (res->epochs_run - first + 1);
+done:
+    free(loaded_state);
+    trainer_free(&t);
+    return st;
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Tagger demo: segment and tag raw Chinese sentences with the shipped character model
+# (corpora/models/zh-gsd-char.lkt, trained by lexkit on UD Chinese GSD), then train a tiny
+# English tagger on 40 sentences and tag a sentence with it.
+set -eu
+MODEL=corpora/models/zh-gsd-char.lkt
+printf '%s\n' '我们明天去北京看长城。' '他在大学学习计算机科学，毕业后想当工程师。' \
+  '这个城市有很多历史悠久的建筑。' > "$OUT/zh.txt"
+echo "\$ lexkit tag --model $MODEL --input zh.txt"
+"$LEXKIT" tag --model "$MODEL" --input "$OUT/zh.txt"
+echo
+echo "\$ lexkit train-tagger --train tests/data/tag_en_train.conllu ... --epochs 30"
+"$LEXKIT" train-tagger --train tests/data/tag_en_train.conllu --dev tests/data/tag_en_dev.conllu \
+  --output "$OUT/en.lkt" --epochs 30 --patience 0 --lr 0.01 --dropout 0.1 --hidden 32 --quiet 2>/dev/null
+echo 'The quick dog runs home .' | "$LEXKIT" tag --model "$OUT/en.lkt"
+"$LEXKIT" eval-tagger --model "$OUT/en.lkt" --test tests/data/tag_en_dev.conllu 2>/dev/null | tail -1

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# End-to-end: train-tagger / tag / eval-tagger on the tiny fixtures, and the bad inputs of
+# issue 6 (hidden 0, empty training set, future/truncated model, unknown tag, NaN lr,
+# 10,000-token sentence), resume.
+set -u
+D=tests/data
+T=$(mktemp -d /tmp/lk-tagger-cli.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_rc() { # expected-rc description command...
+  local want=$1 what=$2; shift 2
+  "$@" >"$T/out" 2>"$T/err"; local rc=$?
+  [ "$rc" -eq "$want" ] || { cat "$T/err" >&2; fail "$what: exit $rc, want $want"; }
+}
+SMALL=(--hidden 8 --word-dim 8 --char-dim 6 --batch 4 --seed 3 --quiet)
+
+# train (word model) and tag
+expect_rc 0 "train" "$LEXKIT" train-tagger --train $D/tag_en_train.conllu --dev $D/tag_en_dev.conllu \
+  --output "$T/en.lkt" --epochs 2 "${SMALL[@]}"
+[ -s "$T/en.lkt" ] || fail "no model written"
+[ -s "$T/en.lkt.ckpt" ] || fail "no checkpoint written"
+expect_rc 0 "tag conllu" "$LEXKIT" tag --model "$T/en.lkt" --input $D/tag_en_dev.conllu --input-format conllu
+[ "$(grep -c . "$T/out")" -eq "$(grep -c . $D/tag_en_dev.conllu)" ] || fail "tag: token count differs"
+[ "$(awk -F'\t' 'NF && NF != 10' "$T/out" | wc -l)" -eq 0 ] || fail "tag: bad CoNLL-U rows"
+printf 'The cat sat .\nHello\n' > "$T/tok.txt"
+expect_rc 0 "tag tokens" "$LEXKIT" tag --model "$T/en.lkt" --input "$T/tok.txt"
+[ "$(wc -l < "$T/out")" -eq 2 ] || fail "tag tokens: want 2 lines"
+grep -qE '^The/[A-Z]+ cat/[A-Z]+ sat/[A-Z]+ \./[A-Z]+$' "$T/out" || fail "slash output: $(head -1 "$T/out")"
+expect_rc 0 "eval" "$LEXKIT" eval-tagger --model "$T/en.lkt" --test $D/tag_en_dev.conllu
+tail -1 "$T/out" | grep -qE '^accuracy	(0|1)\.[0-9]{4}$' || fail "eval last line: $(tail -1 "$T/out")"
+
+# same seed, one thread: the same model bytes
+expect_rc 0 "train again" "$LEXKIT" train-tagger --train $D/tag_en_train.conllu --dev $D/tag_en_dev.conllu \
+  --output "$T/en2.lkt" --epochs 2 "${SMALL[@]}"
+cmp -s "$T/en.lkt" "$T/en2.lkt" || fail "same seed gave a different model"
+for i in 1 2; do
+  expect_rc 0 "train 2 threads" "$LEXKIT" train-tagger --train $D/tag_en_train.conllu \
+    --output "$T/th$i.lkt" --epochs 1 --threads 2 "${SMALL[@]}"
+done
+cmp -s "$T/th1.lkt" "$T/th2.lkt" || fail "same seed, 2 threads gave a different model"
+
+# resume: epoch 3 continues from the checkpoint
+expect_rc 0 "resume" "$LEXKIT" train-tagger --train $D/tag_en_train.conllu --dev $D/tag_en_dev.conllu \
+  --output "$T/en.lkt" --epochs 3 --resume --progress "${SMALL[@]:0:10}"
+grep -q "resuming from" "$T/err" || fail "resume: no resume message"
+grep -q "epoch 3/3" "$T/err" || fail "resume: epoch 3 not run"
+grep -q "epoch 1/3" "$T/err" && fail "resume: restarted from epoch 1"
+
+# bad input
+expect_rc 2 "hidden 0" "$LEXKIT" train-tagger --train $D/tag_en_train.conllu --output "$T/x.lkt" --hidden 0
+expect_rc 2 "unknown option" "$LEXKIT" tag --model "$T/en.lkt" --colour red
+: > "$T/empty.conllu"
+expect_rc 1 "empty train" "$LEXKIT" train-tagger --train "$T/empty.conllu" --output "$T/x.lkt" "${SMALL[@]}"
+grep -q "empty" "$T/err" || fail "empty train message: $(cat "$T/err")"
+head -c 300 "$T/en.lkt" > "$T/trunc.lkt"
+expect_rc 1 "truncated model" "$LEXKIT" tag --model "$T/trunc.lkt" --input "$T/tok.txt"
+grep -q "trunc.lkt" "$T/err" || fail "truncated: message does not name the file"
+python3 - "$T/en.lkt" "$T/future.lkt" <<'EOF'
+import struct, sys, zlib
+b = bytearray(open(sys.argv[1], 'rb').read())
+b[4:8] = struct.pack('<I', 99)
+b[-4:] = struct.pack('<I', zlib.crc32(bytes(b[:-4])) & 0xffffffff)
+open(sys.argv[2], 'wb').write(b)
+EOF
+expect_rc 1 "future model" "$LEXKIT" tag --model "$T/future.lkt" --input "$T/tok.txt"
+grep -q "newer" "$T/err" || fail "future version message: $(cat "$T/err")"
+sed 's/\tNOUN\t/\tNEWTAG\t/' $D/tag_en_dev.conllu > "$T/unk.conllu"
+expect_rc 0 "unknown tag" "$LEXKIT" eval-tagger --model "$T/en.lkt" --test "$T/unk.conllu"
+grep -q "tags the model does not know" "$T/err" || fail "unknown tag: no warning"
+python3 -c "print(' '.join(['the', 'cat', 'sat'] * 3334))" > "$T/long.txt"
+expect_rc 0 "long sentence" "$LEXKIT" tag --model "$T/en.lkt" --input "$T/long.txt"
+[ "$(tr ' ' '\n' < "$T/out" | grep -c /)" -eq 10002 ] || fail "long sentence: token count"
+
+# NaN-inducing learning rate: stops with a message, the existing best model is kept
+cp "$T/en.lkt" "$T/keep.lkt"
+expect_rc 1 "nan lr" "$LEXKIT" train-tagger --train $D/tag_en_train.conllu --dev $D/tag_en_dev.conllu \
+  --output "$T/keep.lkt" --epochs 3 --lr 1e30 --optimizer sgd "${SMALL[@]}"
+grep -q "diverged" "$T/err" || fail "nan lr message: $(cat "$T/err")"
+cmp -s "$T/en.lkt" "$T/keep.lkt" || fail "nan lr: the previous model was changed"
+
+# char model: raw Chinese
+expect_rc 0 "train char" "$LEXKIT" train-tagger --unit char --train $D/tag_zh_train.conllu \
+  --dev $D/tag_zh_dev.conllu --output "$T/zh.lkt" --epochs 2 "${SMALL[@]}"
+printf '该路临近静安寺。\n怀孕 期\n' > "$T/raw.txt"
+expect_rc 0 "tag raw" "$LEXKIT" tag --model "$T/zh.lkt" --input "$T/raw.txt"
+[ "$(wc -l < "$T/out")" -eq 2 ] || fail "tag raw: want 2 lines"
+[ "$(head -1 "$T/out" | sed 's#/[A-Z]*##g; s/ //g')" = "该路临近静安寺。" ] || fail "raw words do not tile the line"
+expect_rc 0 "eval char" "$LEXKIT" eval-tagger --model "$T/zh.lkt" --test $D/tag_zh_dev.conllu
+grep -qE '^seg_f1	' "$T/out" || fail "eval char: no seg_f1"
+tail -1 "$T/out" | grep -qE '^joint_f1	(0|1)\.[0-9]{4}$' || fail "eval char last line"
+expect_rc 1 "word model on raw" "$LEXKIT" tag --model "$T/en.lkt" --input "$T/raw.txt" --input-format raw
+echo "tagger CLI: ok"

@@ -1,0 +1,394 @@
+/* test_tagger.c: the tagger model: config checks, vocabularies, whole-network gradient
+   check, training on a tiny corpus, LKTG round trip / corruption / future version /
+   truncation, unknown tags, a 10,000-token sentence, raw-text segmentation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <math.h>
+
+#include "models/tagger.h"
+#include "models/tagger_internal.h"
+#include "tests/testutil.h"
+#include "text/fileio.h"
+
+static lk_tagged_corpus load(const char *path)
+{
+    lk_tagged_corpus c;
+    lk_error err;
+    assert_int_equal(lk_tagged_corpus_load(path, LK_TAGGED_CONLLU, &c, &err), LK_OK);
+    return c;
+}
+
+static lk_tagger_config small_config(void)
+{
+    lk_tagger_config c = lk_tagger_config_default();
+    c.hidden = 8;
+    c.word_dim = 8;
+    c.char_dim = 6;
+    c.min_feature_count = 1;
+    return c;
+}
+
+static void test_config_check(void **state)
+{
+    (void)state;
+    lk_error err;
+    lk_tagger_config c = lk_tagger_config_default();
+    assert_int_equal(lk_tagger_config_check(&c, &err), LK_OK);
+    c.hidden = 0;
+    assert_int_equal(lk_tagger_config_check(&c, &err), LK_ERR_ARG);
+    assert_non_null(strstr(err.msg, "hidden"));
+    c = lk_tagger_config_default();
+    snprintf(c.cell, sizeof c.cell, "tree");
+    assert_int_equal(lk_tagger_config_check(&c, &err), LK_ERR_ARG);
+    assert_non_null(strstr(err.msg, "cell"));
+}
+
+static void test_empty_training_set(void **state)
+{
+    (void)state;
+    lk_tagged_corpus empty;
+    memset(&empty, 0, sizeof empty);
+    lk_tagger_config c = small_config();
+    lk_tagger *m = (lk_tagger *)&m;
+    lk_error err;
+    assert_int_equal(lk_tagger_create(&c, &empty, NULL, 1, &m, &err), LK_ERR_ARG);
+    assert_null(m);
+    assert_non_null(strstr(err.msg, "empty"));
+}
+
+static void test_char_labels(void **state)
+{
+    (void)state;
+    lk_tagged_corpus tr = load("data/tag_zh_train.conllu");
+    lk_tagger_config c = small_config();
+    c.unit = LK_TAGGER_CHAR;
+    lk_tagger *m = NULL;
+    lk_error err;
+    assert_int_equal(lk_tagger_create(&c, &tr, NULL, 1, &m, &err), LK_OK);
+    /* the tag set is the UPOS tags; labels are B/M/E/S x tag, each with a position */
+    assert_true(lk_tagger_tag_find(m, "NOUN", 4) != LK_ID_NONE);
+    assert_true(lk_tagger_tag_find(m, "S-NOUN", 6) == LK_ID_NONE);
+    int32_t l = lk_vocab_find(m->labels, "B-NOUN", 6);
+    assert_true(l != LK_ID_NONE);
+    assert_int_equal(m->label_pos[l], LK_SEG_B);
+    assert_int_equal(m->label_tag[l], lk_tagger_tag_find(m, "NOUN", 4));
+    /* featurized: one position per character, gold labels from word boundaries:
+       first sentence 怀孕 期 ... -> B-VERB E-VERB S-PART */
+    lk_tg_data d;
+    memset(&d, 0, sizeof d);
+    assert_int_equal(lk_tg_data_from_corpus(m, &tr, &d, NULL, &err), LK_OK);
+    assert_int_equal(d.gold[0], lk_vocab_find(m->labels, "B-VERB", 6));
+    assert_int_equal(d.gold[1], lk_vocab_find(m->labels, "E-VERB", 6));
+    assert_int_equal(d.gold[2], lk_vocab_find(m->labels, "S-PART", 6));
+    lk_tg_data_free(&d);
+    lk_tagger_free(m);
+    lk_tagged_corpus_free(&tr);
+}
+
+/* Loss of a train-mode forward without dropout (deterministic). */
+static double net_loss(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *d,
+                       const size_t *idx, int32_t B, lk_real *grad)
+{
+    double loss = 0;
+    assert_int_equal(lk_tg_forward(m, ws, d, idx, B, true, 0, 0, NULL), LK_OK);
+    assert_int_equal(lk_tg_loss_backward(m, ws, grad, 1, &loss), LK_OK);
+    return loss;
+}
+
+/* Central differences on every 7th parameter that gets a gradient, for softmax and CRF
+   outputs, LSTM and GRU cells. */
+static void gradcheck(const char *cell, bool crf)
+{
+    lk_tagged_corpus tr = load("data/tag_en_train.conllu");
+    lk_tagger_config c = small_config();
+    c.crf = crf;
+    c.hidden = 4;
+    c.word_dim = 4;
+    c.char_dim = 3;
+    snprintf(c.cell, sizeof c.cell, "%s", cell);
+    lk_tagger *m = NULL;
+    lk_tagger_ws *ws = NULL;
+    lk_error err;
+    assert_int_equal(lk_tagger_create(&c, &tr, NULL, 7, &m, &err), LK_OK);
+    assert_int_equal(lk_tagger_ws_create(&ws), LK_OK);
+    lk_tg_data d;
+    memset(&d, 0, sizeof d);
+    assert_int_equal(lk_tg_data_from_corpus(m, &tr, &d, NULL, &err), LK_OK);
+    const size_t idx[2] = {0, 1}; /* B = 2 sentences of different lengths */
+    lk_params *p = &m->params;
+    lk_params_zero_grad(p);
+    net_loss(m, ws, &d, idx, 2, p->grad);
+    lk_real *an = malloc(p->n * sizeof *an);
+    memcpy(an, p->grad, p->n * sizeof *an);
+    int checked = 0;
+    double worst = 0;
+    for (size_t i = 0; i < p->n; i += 7) {
+        if (an[i] == 0) continue; /* rows of unused embeddings */
+        lk_real keep = p->data[i];
+        const double eps = 1e-2;
+        p->data[i] = (lk_real)(keep + eps);
+        double lp = net_loss(m, ws, &d, idx, 2, NULL);
+        p->data[i] = (lk_real)(keep - eps);
+        double lm = net_loss(m, ws, &d, idx, 2, NULL);
+        p->data[i] = keep;
+        double num = (lp - lm) / (2 * eps);
+        double rel = fabs(num - an[i]) / fmax(1e-2, fabs(num) + fabs(an[i]));
+        if (rel > worst) worst = rel;
+        checked++;
+    }
+    assert_true(checked > 50);
+    assert_true(worst < 1e-2);
+    free(an);
+    lk_tg_data_free(&d);
+    lk_tagger_ws_free(ws);
+    lk_tagger_free(m);
+    lk_tagged_corpus_free(&tr);
+}
+
+static void test_gradcheck_lstm_softmax(void **state) { (void)state; gradcheck("lstm", false); }
+static void test_gradcheck_gru_crf(void **state) { (void)state; gradcheck("gru", true); }
+
+/* Train a small model; returns it (caller frees). */
+static lk_tagger *train_small(const char *train, bool char_unit, int epochs, const char *out)
+{
+    lk_tagged_corpus tr = load(train);
+    lk_tagger_train_config tc = lk_tagger_train_config_default();
+    tc.model = small_config();
+    tc.model.hidden = 16;
+    tc.model.unit = char_unit ? LK_TAGGER_CHAR : LK_TAGGER_WORD;
+    tc.epochs = epochs;
+    tc.batch = 4;
+    tc.dropout = 0;
+    tc.word_dropout = 0;
+    tc.lr = 0.02f;
+    lk_tagger_train_result res;
+    lk_error err;
+    assert_int_equal(lk_tagger_train(&tc, &tr, NULL, out, &res, &err), LK_OK);
+    assert_int_equal(res.epochs_run, epochs);
+    lk_tagger *m = NULL;
+    assert_int_equal(lk_tagger_load(out, &m, &err), LK_OK);
+    lk_tagged_corpus_free(&tr);
+    return m;
+}
+
+static void test_train_fits_tiny_corpus(void **state)
+{
+    (void)state;
+    char path[512];
+    lk_test_tmp_path(path, sizeof path, "en.lkt");
+    lk_tagger *m = train_small("data/tag_en_train.conllu", false, 25, path);
+    lk_tagged_corpus tr = load("data/tag_en_train.conllu");
+    lk_tagger_eval_result r;
+    lk_error err;
+    assert_int_equal(lk_tagger_evaluate(m, &tr, &r, &err), LK_OK);
+    assert_int_equal(r.tokens, (int64_t)tr.n_tokens);
+    assert_true(r.accuracy > 0.95); /* memorised */
+    lk_tagger_free(m);
+    lk_tagged_corpus_free(&tr);
+}
+
+static lk_tagger *untrained(const char *train)
+{
+    lk_tagged_corpus tr = load(train);
+    lk_tagger_config c = small_config();
+    lk_tagger *m = NULL;
+    lk_error err;
+    assert_int_equal(lk_tagger_create(&c, &tr, NULL, 3, &m, &err), LK_OK);
+    lk_tagged_corpus_free(&tr);
+    return m;
+}
+
+static void tag_all(const lk_tagger *m, const lk_tagged_corpus *c, int32_t *tags)
+{
+    lk_tagger_ws *ws = NULL;
+    lk_error err;
+    assert_int_equal(lk_tagger_ws_create(&ws), LK_OK);
+    assert_int_equal(lk_tagger_tag_sentences(m, ws, c->sents, c->n_sents, tags, &err), LK_OK);
+    lk_tagger_ws_free(ws);
+}
+
+static void test_save_load_round_trip(void **state)
+{
+    (void)state;
+    char path[512];
+    lk_error err;
+    lk_test_tmp_path(path, sizeof path, "rt.lkt");
+    lk_tagger *m = untrained("data/tag_en_train.conllu"), *m2 = NULL;
+    assert_int_equal(lk_tagger_save(m, path, &err), LK_OK);
+    assert_int_equal(lk_tagger_load(path, &m2, &err), LK_OK);
+    assert_int_equal(lk_tagger_n_params(m2), lk_tagger_n_params(m));
+    assert_int_equal(lk_tagger_n_tags(m2), lk_tagger_n_tags(m));
+    assert_memory_equal(m->params.data, m2->params.data, m->params.n * sizeof(lk_real));
+    for (int32_t t = 0; t < lk_tagger_n_tags(m); t++)
+        assert_string_equal(lk_tagger_tag_name(m, t), lk_tagger_tag_name(m2, t));
+    lk_tagged_corpus dev = load("data/tag_en_dev.conllu");
+    int32_t *a = malloc(dev.n_tokens * sizeof *a), *b = malloc(dev.n_tokens * sizeof *b);
+    tag_all(m, &dev, a);
+    tag_all(m2, &dev, b);
+    assert_memory_equal(a, b, dev.n_tokens * sizeof *a);
+    free(a);
+    free(b);
+    lk_tagged_corpus_free(&dev);
+    lk_tagger_free(m);
+    lk_tagger_free(m2);
+}
+
+static void test_compact_round_trip(void **state)
+{
+    (void)state;
+    char path[512];
+    lk_error err;
+    lk_test_tmp_path(path, sizeof path, "half.lkt");
+    lk_tagger *m = untrained("data/tag_en_train.conllu"), *m2 = NULL;
+    assert_int_equal(lk_tagger_save_compact(m, path, &err), LK_OK);
+    assert_int_equal(lk_tagger_load(path, &m2, &err), LK_OK);
+    assert_int_equal(lk_tagger_n_params(m2), lk_tagger_n_params(m));
+    for (size_t i = 0; i < m->params.n; i++) {
+        double a = m->params.data[i], b = m2->params.data[i];
+        /* binary16 keeps 11 significant bits: relative error <= 2^-11 (normal range) */
+        assert_true(fabs(a - b) <= fabs(a) * (1.0 / 2048) + 1e-7);
+    }
+    lk_tagger_free(m);
+    lk_tagger_free(m2);
+}
+
+static void read_all(const char *path, char **buf, size_t *n)
+{
+    lk_error err;
+    assert_int_equal(lk_read_file(path, buf, n, &err), LK_OK);
+}
+
+static void test_corrupt_files(void **state)
+{
+    (void)state;
+    char path[512], bad[512];
+    lk_error err;
+    lk_test_tmp_path(path, sizeof path, "c.lkt");
+    lk_test_tmp_path(bad, sizeof bad, "bad.lkt");
+    lk_tagger *m = untrained("data/tag_en_train.conllu"), *m2 = (lk_tagger *)&m;
+    assert_int_equal(lk_tagger_save(m, path, &err), LK_OK);
+    char *buf;
+    size_t n;
+    read_all(path, &buf, &n);
+    /* a flipped byte in the payload: checksum mismatch */
+    buf[n / 2] ^= 0x10;
+    lk_test_write_file(bad, buf, n);
+    assert_int_equal(lk_tagger_load(bad, &m2, &err), LK_ERR_FORMAT);
+    assert_null(m2);
+    buf[n / 2] ^= 0x10;
+    /* truncated */
+    lk_test_write_file(bad, buf, n - 100);
+    assert_int_equal(lk_tagger_load(bad, &m2, &err), LK_ERR_FORMAT);
+    lk_test_write_file(bad, buf, 10);
+    assert_int_equal(lk_tagger_load(bad, &m2, &err), LK_ERR_FORMAT);
+    /* a future version (with a valid checksum) */
+    lk_put_u32((unsigned char *)buf + 4, LK_TAGGER_VERSION + 1);
+    lk_put_u32((unsigned char *)buf + n - 4, lk_crc32(0, buf, n - 4));
+    lk_test_write_file(bad, buf, n);
+    assert_int_equal(lk_tagger_load(bad, &m2, &err), LK_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, "newer"));
+    free(buf);
+    lk_tagger_free(m);
+}
+
+static void test_unknown_tag_counts_as_error(void **state)
+{
+    (void)state;
+    lk_tagger *m = untrained("data/tag_en_train.conllu");
+    char path[512];
+    lk_test_tmp_path(path, sizeof path, "unk.conllu");
+    const char *txt = "1\tHello\t_\tNOUN\t_\t_\t_\t_\t_\t_\n2\tworld\t_\tNEWTAG\t_\t_\t_\t_\t_\t_\n\n";
+    lk_test_write_file(path, txt, strlen(txt));
+    lk_tagged_corpus c = load(path);
+    lk_tagger_eval_result r;
+    lk_error err;
+    assert_int_equal(lk_tagger_evaluate(m, &c, &r, &err), LK_OK);
+    assert_int_equal(r.tokens, 2);
+    assert_int_equal(r.n_unknown_tags, 1);
+    assert_true(r.correct <= 1);
+    lk_tagged_corpus_free(&c);
+    lk_tagger_free(m);
+}
+
+static void test_long_sentence(void **state)
+{
+    (void)state;
+    lk_tagger *m = untrained("data/tag_en_train.conllu");
+    enum { N = 10000 };
+    lk_tagged_token *toks = calloc(N, sizeof *toks);
+    for (int i = 0; i < N; i++) {
+        toks[i].form = (i % 3) ? "word" : "the";
+        toks[i].form_len = strlen(toks[i].form);
+        toks[i].upos = toks[i].xpos = toks[i].lemma = "_";
+    }
+    lk_sentence s;
+    memset(&s, 0, sizeof s);
+    s.tokens = toks;
+    s.n = N;
+    int32_t *tags = malloc(N * sizeof *tags);
+    tag_all(m, &(lk_tagged_corpus){&s, 1, N, NULL}, tags);
+    for (int i = 0; i < N; i++) assert_true(tags[i] >= 0 && tags[i] < lk_tagger_n_tags(m));
+    free(tags);
+    free(toks);
+    lk_tagger_free(m);
+}
+
+static void test_segment_raw_lines(void **state)
+{
+    (void)state;
+    char path[512];
+    lk_test_tmp_path(path, sizeof path, "zh.lkt");
+    lk_tagger *m = train_small("data/tag_zh_train.conllu", true, 3, path);
+    lk_tagger_ws *ws = NULL;
+    assert_int_equal(lk_tagger_ws_create(&ws), LK_OK);
+    const char *lines[3] = {"该路临近静安寺。", "怀孕 期", ""};
+    size_t lens[3] = {strlen(lines[0]), strlen(lines[1]), 0};
+    const lk_tagger_span *sp;
+    const size_t *off;
+    lk_error err;
+    assert_int_equal(lk_tagger_segment_lines(m, ws, lines, lens, 3, &sp, &off, &err), LK_OK);
+    /* line 0: the words tile the line */
+    size_t at = 0;
+    for (size_t k = off[0]; k < off[1]; k++) {
+        assert_int_equal(sp[k].start, at);
+        assert_true(sp[k].len > 0);
+        at += sp[k].len;
+    }
+    assert_int_equal(at, lens[0]);
+    /* line 1: the space forces a boundary and belongs to no word */
+    assert_true(off[2] - off[1] >= 2);
+    for (size_t k = off[1]; k < off[2]; k++)
+        assert_null(memchr(lines[1] + sp[k].start, ' ', sp[k].len));
+    assert_int_equal(off[3], off[2]); /* empty line: no words */
+    /* a word model refuses raw text */
+    lk_tagger *wm = untrained("data/tag_en_train.conllu");
+    assert_int_equal(lk_tagger_segment_lines(wm, ws, lines, lens, 1, &sp, &off, &err), LK_ERR_ARG);
+    lk_tagger_free(wm);
+    lk_tagger_ws_free(ws);
+    lk_tagger_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_config_check),
+        cmocka_unit_test(test_empty_training_set),
+        cmocka_unit_test(test_char_labels),
+        cmocka_unit_test(test_gradcheck_lstm_softmax),
+        cmocka_unit_test(test_gradcheck_gru_crf),
+        cmocka_unit_test(test_train_fits_tiny_corpus),
+        cmocka_unit_test(test_save_load_round_trip),
+        cmocka_unit_test(test_compact_round_trip),
+        cmocka_unit_test(test_corrupt_files),
+        cmocka_unit_test(test_unknown_tag_counts_as_error),
+        cmocka_unit_test(test_long_sentence),
+        cmocka_unit_test(test_segment_raw_lines),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
