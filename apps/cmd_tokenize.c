@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "models/tagger.h"
 #include "text/fileio.h"
 #include "text/tokenize.h"
 
@@ -22,7 +23,7 @@ static void help(FILE *out)
             "  --tokenizer T     lexkit (default), sklearn ((?u)\\b\\w\\w+\\b on lowercased text),\n"
             "                    space (split on white space only)\n"
             "  --no-nfkc         don't NFKC-normalize (full-width forms stay as they are)\n"
-            "  --model TAGGER    Chinese word segmentation model (not supported by this build yet)\n");
+            "  --model TAGGER    segment Chinese with a `--unit char` tagger model (one word per token)\n");
 }
 
 typedef struct {
@@ -106,6 +107,41 @@ static lk_status run_lines(lk_line_reader *r, lk_tokenizer *t, FILE *fp, char **
     return st;
 }
 
+#define MODEL_CHUNK 256 /* lines per segmentation call */
+
+/* Segment chunks of lines with a char tagger model; words joined by spaces. */
+static lk_status run_model(lk_line_reader *r, const char *model, FILE *fp, lk_error *err)
+{
+    lk_tagger *m = NULL;
+    lk_tagger_ws *ws = NULL;
+    char *lines[MODEL_CHUNK];
+    size_t lens[MODEL_CHUNK], n = 0;
+    const char *line;
+    size_t len;
+    bool got = true;
+    lk_status st = lk_tagger_load(model, &m, err);
+    if (st == LK_OK && (st = lk_tagger_ws_create(&ws)) != LK_OK) lk_error_set(err, st, "out of memory");
+    while (st == LK_OK && got) {
+        if ((st = lk_line_reader_next(r, &line, &len, &got, err)) != LK_OK) break;
+        if (got && (lines[n] = malloc(len + 1)) == NULL) st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+        if (got && st == LK_OK) memcpy(lines[n], line, len + 1), lens[n++] = len;
+        if (st != LK_OK || n == 0 || (n < MODEL_CHUNK && got)) continue;
+        const lk_tagger_span *sp;
+        const size_t *off;
+        st = lk_tagger_segment_lines(m, ws, (const char *const *)lines, lens, n, &sp, &off, err);
+        for (size_t i = 0; i < n && st == LK_OK; i++) {
+            for (size_t k = off[i]; k < off[i + 1]; k++)
+                fprintf(fp, "%s%.*s", k > off[i] ? " " : "", (int)sp[k].len, lines[i] + sp[k].start);
+            fputc('\n', fp);
+        }
+        while (n > 0) free(lines[--n]);
+    }
+    while (n > 0) free(lines[--n]);
+    lk_tagger_ws_free(ws);
+    lk_tagger_free(m);
+    return st;
+}
+
 static int lk_cmd_tokenize(int argc, char **argv)
 {
     opts o = {NULL, NULL, "auto", NULL, lk_tokenizer_config_default()};
@@ -113,10 +149,6 @@ static int lk_cmd_tokenize(int argc, char **argv)
     if (rc >= 0) return rc;
     lk_error err;
     lk_error_clear(&err);
-    if (o.model) {
-        fprintf(stderr, "lexkit " CMD ": --model: tagger models are not supported by this build yet\n");
-        return LK_EXIT_FAIL;
-    }
     lk_tokenizer *t = NULL;
     lk_line_reader *r = NULL;
     lk_atomic_file *af = NULL;
@@ -126,7 +158,9 @@ static int lk_cmd_tokenize(int argc, char **argv)
     if (st == LK_OK && !to_stdout) st = lk_atomic_open(o.output, &af, &err);
     char *buf = NULL;
     size_t cap = 0;
-    if (st == LK_OK) st = run_lines(r, t, af ? lk_atomic_fp(af) : stdout, &buf, &cap, &err);
+    FILE *fp = af ? lk_atomic_fp(af) : stdout;
+    if (st == LK_OK && o.model) st = run_model(r, o.model, fp, &err);
+    else if (st == LK_OK) st = run_lines(r, t, fp, &buf, &cap, &err);
     free(buf);
     if (st == LK_OK && af) {
         st = lk_atomic_commit(af, &err);

@@ -62,7 +62,13 @@ expect_err bad-lang 2 "--lang must be" --lang fr
 expect_err missing-value 2 "--input needs a value" --input
 expect_err flag-value 2 "--lower takes no value" --lower=yes
 expect_err stray-arg 2 "unexpected argument" file.txt
-expect_err model 1 "--model: tagger models are not supported by this build yet" --model m.lkt
+expect_err model-missing 1 "$TMP/m.lkt" --model "$TMP/m.lkt"
+printf 'bad model\n' >"$TMP/bad.lkt"
+expect_err model-corrupt 1 "$TMP/bad.lkt" --model "$TMP/bad.lkt"
+# With the shipped Chinese char model, Chinese text is segmented into words.
+printf '他们在学校学习。\n' | "$LEXKIT" tokenize --model corpora/models/zh-gsd-char.lkt >"$TMP/seg" 2>"$TMP/err" \
+    || fail "model: exit $? ($(cat "$TMP/err"))"
+[ "$(cat "$TMP/seg")" = "他们 在 学校 学习 。" ] || fail "model: got '$(cat "$TMP/seg")'"
 expect_err missing-file 1 "$TMP/nope.txt" --input "$TMP/nope.txt"
 expect_err directory 1 "$TMP" --input "$TMP"
 
