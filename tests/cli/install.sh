@@ -17,13 +17,11 @@ pc=$(find "$PREFIX" -name lexkit.pc | head -n 1)
 PKG_CONFIG_PATH=$(dirname "$pc")
 export PKG_CONFIG_PATH
 PC="pkg-config"
-# A .pc that records the configure-time prefix (not relocatable with `cmake --install
-# --prefix`) is pointed at the temporary prefix, with a note.
+# lexkit.pc is relocatable: its includedir must be the install prefix's.
 incdir=$(pkg-config --variable=includedir lexkit)
 if [ "$(cd "$incdir" 2>/dev/null && pwd -P)" != "$(cd "$PREFIX/include" && pwd -P)" ]; then
-    echo "note: lexkit.pc has includedir=$incdir, not under the install prefix $PREFIX;" \
-        "using --define-variable=prefix"
-    PC="pkg-config --define-variable=prefix=$PREFIX"
+    echo "FAIL: lexkit.pc has includedir=$incdir, not under the install prefix $PREFIX"
+    exit 1
 fi
 libdir=$($PC --variable=libdir lexkit)
 [ -f "$libdir/liblexkit.a" ] || { echo "FAIL: libdir $libdir has no liblexkit.a"; exit 1; }
