@@ -298,6 +298,13 @@ void lk_embed_model_word_vector(const lk_embed_model *m, const char *w, size_t l
     free(ids);
 }
 
+bool lk_embed_oov_vector(void *model, const char *w, size_t len, float *out)
+{
+    bool found;
+    lk_embed_model_word_vector((const lk_embed_model *)model, w, len, out, &found);
+    return found;
+}
+
 lk_status lk_embed_model_vectors(const lk_embed_model *m, lk_vectors **out)
 {
     lk_vectors *v = NULL;

@@ -88,6 +88,10 @@ int32_t lk_embed_model_dim(const lk_embed_model *m);
 void lk_embed_model_word_vector(const lk_embed_model *m, const char *w, size_t len, float *out,
                                 bool *found);
 
+/* lk_vec_oov_fn over a model (ctx = const lk_embed_model *): an unseen word's vector
+   composed from its n-grams (false without subwords or known n-grams). */
+bool lk_embed_oov_vector(void *model, const char *w, size_t len, float *out);
+
 /* The vocabulary's vectors (count order) as a new table; free with lk_vectors_free. */
 lk_status lk_embed_model_vectors(const lk_embed_model *m, lk_vectors **out);
 

@@ -19,6 +19,22 @@ struct lk_embed_loss {
 
 /* ---- shared kernels ------------------------------------------------------------- */
 
+/* The hot kernels are compiled for AVX2+FMA and AVX-512 too, picked at run time (GCC
+   function multiversioning); the baseline build flags stay portable. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define LK_KERNEL_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define LK_KERNEL_CLONES
+#endif
+
+/* Ask for a cache line early (output rows and table slots are random reads). */
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+#define CACHE_LINE_FLOATS 16
+
 #define DOT_LANES 8
 
 static inline float dot_f(const float *a, const float *b, int32_t n)
@@ -37,9 +53,12 @@ static inline void axpy_f(float a, const float *restrict x, float *restrict y, i
     for (int32_t i = 0; i < n; i++) y[i] += a * x[i];
 }
 
-float lk_embed_dot(const float *a, const float *b, int32_t n) { return dot_f(a, b, n); }
+LK_KERNEL_CLONES float lk_embed_dot(const float *a, const float *b, int32_t n)
+{
+    return dot_f(a, b, n);
+}
 
-void lk_embed_axpy(float a, const float *x, float *y, int32_t n)
+LK_KERNEL_CLONES void lk_embed_axpy(float a, const float *x, float *y, int32_t n)
 {
     for (int32_t i = 0; i < n; i++) y[i] += a * x[i];
 }
@@ -123,8 +142,13 @@ static lk_status prepare_ns(const lk_embed_loss *l, const int32_t *targets, int3
     for (int32_t r = 0; r < R; r++)
         cols[r] = (r > 0 && targets[r] == targets[r - 1]) ? cols[r - 1] : column_of(b, targets[r]);
     int32_t n_pos = b->n_out;
-    for (int32_t k = 0; k < K; k++)
-        b->out_ids[n_pos + k] = l->table[draw_below(rng, (uint32_t)l->table_size)];
+    /* draw all slots first so their (likely missing) cache lines load in parallel */
+    for (int32_t k = 0; k < K; k++) {
+        int32_t slot = (int32_t)draw_below(rng, (uint32_t)l->table_size);
+        b->out_ids[n_pos + k] = slot;
+        PREFETCH(l->table + slot);
+    }
+    for (int32_t k = 0; k < K; k++) b->out_ids[n_pos + k] = l->table[b->out_ids[n_pos + k]];
     int32_t S = n_pos + K;
     b->n_out = S;
     for (int32_t r = 0; r < R; r++) {
@@ -183,12 +207,16 @@ lk_status lk_embed_loss_prepare(const lk_embed_loss *l, const int32_t *targets, 
     return l->kind == LK_LOSS_NS ? prepare_ns(l, targets, R, rng, b) : prepare_hs(l, targets, R, b);
 }
 
-double lk_embed_loss_step(const lk_loss_batch *b, const float *const *x, int32_t D, float *out,
-                          float alpha, const lk_sigmoid_table *t, float *dx, float *g)
+LK_KERNEL_CLONES double lk_embed_loss_step(const lk_loss_batch *b, const float *const *x, int32_t D,
+                                           float *out, float alpha, const lk_sigmoid_table *t, float *dx, float *g)
 {
     const int32_t R = b->n_rows, S = b->n_out;
     const float fmax = LK_SIGMOID_MAX;
     double loss = 0;
+    for (int32_t s = 0; s < S; s++) {
+        const float *ys = out + (size_t)b->out_ids[s] * D;
+        for (int32_t i = 0; i < D; i += CACHE_LINE_FLOATS) PREFETCH(ys + i);
+    }
     /* G = alpha * (label - sigmoid(X Y^T)) on the scored pairs */
     for (int32_t r = 0; r < R; r++) {
         const float *lab = b->label + (size_t)r * S;

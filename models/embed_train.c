@@ -19,6 +19,10 @@
 #define PROGRESS_SECONDS 0.5 /* minimum time between progress messages */
 #define DEFAULT_ALPHA_SG 0.025
 #define DEFAULT_ALPHA_CBOW 0.05
+/* After the first epoch, workers replay their chunk's word ids from memory instead of
+   re-reading and re-hashing the text, while all caches together stay under this size. */
+#define CACHE_MAX_BYTES ((size_t)1 << 30)
+#define CACHE_LINE_END LK_ID_NONE
 
 typedef struct {
     const lk_embed_config *cfg;
@@ -52,6 +56,9 @@ typedef struct {
     size_t cap_x;
     float *h, *dx, *g;       /* composed inputs (R, D), input steps (R, D), scratch (R, S) */
     size_t cap_h, cap_dx, cap_g;
+    int32_t *cache;          /* ids of the chunk, lines ended by CACHE_LINE_END */
+    size_t n_cache, cap_cache, max_cache;
+    bool caching, cached;    /* filling the cache (first epoch); cache complete */
     int64_t pending;         /* words not yet added to t->done */
     float alpha;
     double loss_sum, loss_recent;
@@ -258,12 +265,25 @@ static void sync_progress(worker *w)
     t->cfg->log(t->cfg->log_user, LK_LOG_PROGRESS, msg);
 }
 
-static lk_status add_word(void *p, const char *s, size_t len)
+/* Remember id for later epochs; on overflow the cache is dropped and epochs re-read. */
+static void cache_push(worker *w, int32_t id)
 {
-    worker *w = p;
+    if (!w->caching) return;
+    if (w->n_cache == w->max_cache ||
+        lk_grow((void **)&w->cache, &w->cap_cache, w->n_cache + 1, sizeof *w->cache) != LK_OK) {
+        free(w->cache);
+        w->cache = NULL;
+        w->n_cache = w->cap_cache = 0;
+        w->caching = false;
+        return;
+    }
+    w->cache[w->n_cache++] = id;
+}
+
+/* One in-vocabulary word of the current line: subsample, append, train full pieces. */
+static lk_status add_id(worker *w, int32_t id)
+{
     trainer *t = w->t;
-    int32_t id = lk_vocab_find(t->m->vocab, s, len);
-    if (id == LK_ID_NONE) return LK_OK;
     w->pending++;
     if (t->keep[id] < 1.0f && t->keep[id] < lk_rng_uniform(&w->rng)) return LK_OK;
     lk_status st = lk_grow((void **)&w->sent, &w->cap_sent, w->n_sent + 1, sizeof *w->sent);
@@ -272,6 +292,35 @@ static lk_status add_word(void *p, const char *s, size_t len)
     if (w->n_sent == LK_EMBED_MAX_SENTENCE) {
         st = train_sentence(w);
         w->n_sent = 0;
+    }
+    return st;
+}
+
+static lk_status add_word(void *p, const char *s, size_t len)
+{
+    worker *w = p;
+    int32_t id = lk_vocab_find(w->t->m->vocab, s, len);
+    if (id == LK_ID_NONE) return LK_OK;
+    cache_push(w, id);
+    return add_id(w, id);
+}
+
+/* A later epoch from the cache. */
+static lk_status replay_chunk(worker *w)
+{
+    lk_status st = LK_OK;
+    w->n_sent = 0;
+    for (size_t i = 0; i < w->n_cache && st == LK_OK; i++) {
+        if (w->cache[i] != CACHE_LINE_END) {
+            st = add_id(w, w->cache[i]);
+            continue;
+        }
+        st = train_sentence(w);
+        w->n_sent = 0;
+        if (w->pending >= SYNC_WORDS) {
+            sync_progress(w);
+            if (atomic_load(&w->t->stop)) break;
+        }
     }
     return st;
 }
@@ -316,6 +365,7 @@ static lk_status train_chunk(worker *w)
         if ((st = lk_line_reader_next(r, &line, &len, &got, &w->err)) != LK_OK || !got) break;
         w->n_sent = 0;
         st = lk_embed_each_token(w->tok, line, len, t->path, 0, add_word, w, &w->err);
+        cache_push(w, CACHE_LINE_END);
         if (st == LK_OK) st = train_sentence(w);
         if (w->pending >= SYNC_WORDS) sync_progress(w);
     }
@@ -330,8 +380,12 @@ static void *worker_main(void *p)
     trainer *t = w->t;
     w->alpha = t->alpha0;
     w->st = lk_embed_tokenizer_open(t->cfg, &w->tok);
-    for (int32_t e = 0; e < t->cfg->epochs && w->st == LK_OK && !atomic_load(&t->stop); e++)
-        w->st = train_chunk(w);
+    w->caching = t->cfg->epochs > 1;
+    for (int32_t e = 0; e < t->cfg->epochs && w->st == LK_OK && !atomic_load(&t->stop); e++) {
+        w->st = w->cached ? replay_chunk(w) : train_chunk(w);
+        w->cached = w->caching;
+        w->caching = false;
+    }
     sync_progress(w);
     w->loss_sum += w->loss_recent;
     w->loss_n += w->loss_recent_n;
@@ -344,6 +398,7 @@ static void worker_free(worker *w)
     lk_tokenizer_free(w->tok);
     lk_loss_batch_free(&w->batch);
     free(w->sent);
+    free(w->cache);
     free(w->targets);
     free(w->ctx);
     free(w->ctx_off);
@@ -438,6 +493,7 @@ static lk_status run_workers(trainer *t, uint64_t size, lk_embed_stats *stats, l
         w->end = size * (uint64_t)(i + 1) / (uint64_t)T;
         lk_rng_seed(&w->rng, t->cfg->seed + (uint64_t)i);
         w->last_log = t->start;
+        w->max_cache = CACHE_MAX_BYTES / sizeof(int32_t) / (size_t)T;
     }
     if (st == LK_OK && T == 1) {
         worker_main(&ws[0]);

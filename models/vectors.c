@@ -568,8 +568,18 @@ lk_status lk_vectors_analogy(const lk_vectors *v, const char *questions, int32_t
     return st;
 }
 
+/* Row of word w in v, else composed by oov into buf; NULL when neither has it. */
+static const float *lookup(const lk_vectors *v, const char *w, size_t len, lk_vec_oov_fn oov,
+                           void *ctx, float *buf)
+{
+    int32_t id = lk_vectors_find(v, w, len);
+    if (id != LK_ID_NONE) return lk_vectors_row(v, id);
+    return (oov && buf && oov(ctx, w, len, buf)) ? buf : NULL;
+}
+
 lk_status lk_vectors_similarity(const lk_vectors *v, const char *pairs, bool lower,
-                                lk_similarity_result *res, lk_error *err)
+                                lk_vec_oov_fn oov, void *oov_ctx, lk_similarity_result *res,
+                                lk_error *err)
 {
     memset(res, 0, sizeof *res);
     res->spearman = NAN;
@@ -577,7 +587,8 @@ lk_status lk_vectors_similarity(const lk_vectors *v, const char *pairs, bool low
     double *gold = NULL, *pred = NULL;
     size_t cap_g = 0, cap_p = 0, n = 0, buf_cap = 0;
     char *buf = NULL;
-    lk_status st = lk_line_reader_open(pairs, &r, err);
+    float *va = malloc((size_t)v->dim * sizeof *va), *vb = malloc((size_t)v->dim * sizeof *vb);
+    lk_status st = (va && vb) ? lk_line_reader_open(pairs, &r, err) : LK_ERR_NOMEM;
     while (st == LK_OK) {
         const char *line;
         size_t len;
@@ -601,12 +612,13 @@ lk_status lk_vectors_similarity(const lk_vectors *v, const char *pairs, bool low
             ascii_lower(f[0], fl[0]);
             ascii_lower(f[1], fl[1]);
         }
-        int32_t a = lk_vectors_find(v, f[0], fl[0]), b = lk_vectors_find(v, f[1], fl[1]);
-        if (a == LK_ID_NONE || b == LK_ID_NONE) continue;
+        const float *a = lookup(v, f[0], fl[0], oov, oov_ctx, va);
+        const float *b = lookup(v, f[1], fl[1], oov, oov_ctx, vb);
+        if (!a || !b) continue;
         if ((st = lk_grow((void **)&gold, &cap_g, n + 1, sizeof *gold)) != LK_OK) break;
         if ((st = lk_grow((void **)&pred, &cap_p, n + 1, sizeof *pred)) != LK_OK) break;
         gold[n] = score;
-        pred[n] = lk_cosine(lk_vectors_row(v, a), lk_vectors_row(v, b), v->dim);
+        pred[n] = lk_cosine(a, b, v->dim);
         n++;
     }
     if (st == LK_OK) {
@@ -614,6 +626,8 @@ lk_status lk_vectors_similarity(const lk_vectors *v, const char *pairs, bool low
         res->spearman = lk_spearman(gold, pred, n);
     }
     free(buf);
+    free(va);
+    free(vb);
     free(gold);
     free(pred);
     lk_line_reader_free(r);

@@ -73,10 +73,16 @@ typedef struct {
     int64_t found, total;
 } lk_similarity_result;
 
+/* Vector for a word missing from a table (e.g. composed from subwords): fill out (dim
+   floats) and return true, or return false. */
+typedef bool (*lk_vec_oov_fn)(void *ctx, const char *w, size_t len, float *out);
+
 /* Spearman correlation between the scores of a "w1<TAB>w2<TAB>score" file (spaces also
-   separate) and the cosine similarities of the covered pairs. */
+   separate) and the cosine similarities of the covered pairs. Words missing from v are
+   asked of `oov` (may be NULL). */
 lk_status lk_vectors_similarity(const lk_vectors *v, const char *pairs, bool lower,
-                                lk_similarity_result *res, lk_error *err);
+                                lk_vec_oov_fn oov, void *oov_ctx, lk_similarity_result *res,
+                                lk_error *err);
 
 /* Spearman rank correlation of x and y (n values each); ties get average ranks. NaN when
    n < 2 or a side is constant. */

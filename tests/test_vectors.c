@@ -208,7 +208,7 @@ static void test_similarity_on_handmade_vectors(void **state)
     lk_error err;
     lk_similarity_result r;
     assert_int_equal(lk_vectors_read("data/emb_analogy.vec", LK_VEC_AUTO, 0, &v, &err), LK_OK);
-    assert_int_equal(lk_vectors_similarity(v, "data/emb_pairs.tsv", true, &r, &err), LK_OK);
+    assert_int_equal(lk_vectors_similarity(v, "data/emb_pairs.tsv", true, NULL, NULL, &r, &err), LK_OK);
     assert_int_equal(r.found, 5);
     assert_int_equal(r.total, 6);
     assert_true(fabs(r.spearman - 9.0 / sqrt(85.5)) < 1e-6);

@@ -30,6 +30,12 @@ done
 "$LEXKIT" neighbors --vectors "$T/zh.lkem" --word 北京 --k 2 > "$T/zh"
 [ "$(wc -l < "$T/zh")" = 2 ] || fail "no neighbours for 北京"
 
+printf '北京\t上海\t5\n北京\t大学\t3\n中国\t城市\t2\n' > "$T/zh_pairs.tsv"
+"$LEXKIT" similarity --vectors "$T/zh.lkem" --pairs "$T/zh_pairs.tsv" | grep -qx "$(printf 'coverage\t1.0000\t3/3')" \
+  || fail "composed similarity coverage"
+"$LEXKIT" similarity --vectors "$T/zh.lkem" --pairs "$T/zh_pairs.tsv" --no-compose \
+  | grep -qx "$(printf 'coverage\t0.0000\t0/3')" || fail "--no-compose coverage"
+
 # a damaged model file is refused with a clear message
 head -c 100 "$T/zh.lkem" > "$T/cut.lkem"
 set +e; "$LEXKIT" neighbors --vectors "$T/cut.lkem" --word 北京 2> "$T/err"; rc=$?; set -e
