@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 #include "text/error.h"
 
 #include <stdio.h>
@@ -68,14 +69,19 @@ void lk_error_prefix(lk_error *err, const char *fmt, ...)
 {
     if (!err) return;
     char pre[LK_ERROR_MSG_MAX];
-    char old[LK_ERROR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(pre, sizeof pre, fmt, ap);
+    int n = vsnprintf(pre, sizeof pre, fmt, ap);
     va_end(ap);
-    memcpy(old, err->msg, sizeof old);
-    old[sizeof old - 1] = '\0';
-    snprintf(err->msg, sizeof err->msg, "%s%s", pre, old);
+    if (n <= 0) return;
+    size_t plen = (size_t)n < sizeof pre ? (size_t)n : sizeof pre - 1;
+    size_t cap = sizeof err->msg;
+    if (plen >= cap) plen = cap - 1;
+    size_t olen = strnlen(err->msg, cap - 1);
+    if (olen > cap - 1 - plen) olen = cap - 1 - plen;
+    memmove(err->msg + plen, err->msg, olen);
+    memcpy(err->msg, pre, plen);
+    err->msg[plen + olen] = '\0';
 }
 
 lk_status lk_mul_size(size_t a, size_t b, size_t *out)

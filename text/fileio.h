@@ -113,7 +113,7 @@ double lk_get_f64(const unsigned char *p);
 #define LK_ENVELOPE_HEADER 20u
 
 /* Check an in-memory file image: magic, version <= max_version, payload size against
-   the bytes present, and CRC. On success *payload/*payload_len/*version/*flags are set
+   the bytes present, and CRC. On success payload, payload_len, version and flags are set
    (payload points into buf). `path` is used in messages. */
 lk_status lk_envelope_check(const unsigned char *buf, size_t n, const char magic[4],
                             uint32_t max_version, const char *path, const unsigned char **payload,

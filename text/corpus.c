@@ -1,0 +1,141 @@
+/* corpus.c: the document reader (JSON Lines or plain text) and the UTF-8 check shared
+   by all corpus readers. The JSON parser is in jsonl.c, CoNLL-U and word/TAG in conllu.c. */
+#include "text/corpus.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/corpus_internal.h"
+#include "text/fileio.h"
+#include "text/utf8.h"
+
+#define ASCII_HIGHS 0x8080808080808080ull
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 (strict: no overlongs, no
+   surrogates, nothing above U+10FFFF). Temporary until text/utf8.c lands on main. */
+static size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80) return 0;
+        if (c == 0xE0 && s[1] < 0xA0) return 0; /* overlong */
+        if (c == 0xED && s[1] >= 0xA0) return 0; /* surrogate */
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xF0 && s[1] < 0x90) return 0; /* overlong */
+        if (c == 0xF4 && s[1] >= 0x90) return 0; /* > U+10FFFF */
+        return 4;
+    }
+    return 0;
+}
+
+static lk_status check_utf8_strict(const char *s, size_t len, const char *path, int64_t line,
+                                   lk_error *err)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        size_t k = utf8_seq_len(u + i, len - i);
+        if (k == 0)
+            return lk_error_at(err, path, line, lk_utf8_column(s, i),
+                               "invalid UTF-8 byte 0x%02X", u[i]);
+        i += k;
+    }
+    return LK_OK;
+}
+
+lk_status lk_corpus_check_utf8(const char *s, size_t len, const char *path, int64_t line,
+                               lk_error *err)
+{
+    size_t i = 0;
+    while (i + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & ASCII_HIGHS) break;
+        i += 8;
+    }
+    while (i < len && (unsigned char)s[i] < 0x80) i++;
+    if (i == len) return LK_OK;
+    return check_utf8_strict(s, len, path, line, err);
+}
+
+/* ---- documents ------------------------------------------------------------------- */
+
+#define DOC_ID_MAX 24 /* decimal int64 plus NUL */
+
+struct lk_docs_reader {
+    lk_line_reader *lines;
+    lk_docs_format fmt;
+    lk_jsonl_scratch *scratch;
+    char line_id[DOC_ID_MAX]; /* id of a plain-text document */
+};
+
+lk_status lk_docs_open(const char *path, lk_docs_format fmt, lk_docs_reader **out, lk_error *err)
+{
+    *out = NULL;
+    if (fmt != LK_DOCS_JSONL && fmt != LK_DOCS_TEXT)
+        return lk_error_set(err, LK_ERR_ARG, "unknown document format %d", (int)fmt);
+    lk_docs_reader *r = calloc(1, sizeof *r);
+    if (!r) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    r->fmt = fmt;
+    lk_status st = lk_line_reader_open(path, &r->lines, err);
+    if (st == LK_OK && fmt == LK_DOCS_JSONL) {
+        st = lk_jsonl_scratch_create(&r->scratch);
+        if (st != LK_OK) lk_error_set(err, st, "out of memory");
+    }
+    if (st != LK_OK) {
+        lk_docs_free(r);
+        return st;
+    }
+    *out = r;
+    return LK_OK;
+}
+
+lk_status lk_docs_next(lk_docs_reader *r, lk_doc *doc, bool *got, lk_error *err)
+{
+    *got = false;
+    const char *path = lk_line_reader_path(r->lines);
+    for (;;) {
+        const char *line;
+        size_t len;
+        bool have;
+        lk_status st = lk_line_reader_next(r->lines, &line, &len, &have, err);
+        if (st != LK_OK || !have) return st;
+        if (lk_corpus_is_blank(line, len)) continue;
+        int64_t lineno = lk_line_reader_lineno(r->lines);
+        if (r->fmt == LK_DOCS_JSONL) {
+            st = lk_jsonl_parse_doc(r->scratch, line, len, doc, path, lineno, err);
+            if (st != LK_OK) return st;
+        } else {
+            st = lk_corpus_check_utf8(line, len, path, lineno, err);
+            if (st != LK_OK) return st;
+            int n = snprintf(r->line_id, sizeof r->line_id, "%lld", (long long)lineno);
+            doc->id = r->line_id;
+            doc->id_len = (size_t)n;
+            doc->title = "";
+            doc->title_len = 0;
+            doc->text = line;
+            doc->text_len = len;
+            doc->line = lineno;
+        }
+        *got = true;
+        return LK_OK;
+    }
+}
+
+uint64_t lk_docs_offset(const lk_docs_reader *r) { return lk_line_reader_offset(r->lines); }
+uint64_t lk_docs_size(const lk_docs_reader *r) { return lk_line_reader_size(r->lines); }
+
+void lk_docs_free(lk_docs_reader *r)
+{
+    if (!r) return;
+    lk_line_reader_free(r->lines);
+    lk_jsonl_scratch_free(r->scratch);
+    free(r);
+}
