@@ -205,7 +205,8 @@ lk_status lk_embed_model_alloc(lk_embed_model *m)
     return build_subword_rows(m);
 }
 
-/* New model over `vocab` (taken over): inputs uniform in [-0.5, 0.5) / dim, outputs 0. */
+/* New model over `vocab` (taken over): inputs uniform in [-1, 1) / dim (as gensim and
+   fastText), outputs 0. */
 lk_status lk_embed_model_create(const lk_embed_config *c, lk_vocab *vocab, lk_embed_model **out)
 {
     *out = NULL;
@@ -240,7 +241,7 @@ lk_status lk_embed_model_create(const lk_embed_config *c, lk_vocab *vocab, lk_em
     lk_rng_seed(&rng, c->seed);
     size_t n = (size_t)m->n_in * (size_t)c->dim;
     float inv_dim = 1.0f / (float)c->dim;
-    for (size_t i = 0; i < n; i++) m->in[i] = (lk_rng_uniform(&rng) - 0.5f) * inv_dim;
+    for (size_t i = 0; i < n; i++) m->in[i] = (2.0f * lk_rng_uniform(&rng) - 1.0f) * inv_dim;
     *out = m;
     return LK_OK;
 }

@@ -175,8 +175,10 @@ static lk_status sg_subwords(worker *w, const int32_t *sent, int32_t n)
     return LK_OK;
 }
 
-/* CBOW: up to cbow_batch consecutive positions, each input the mean of its context rows
-   (words, or words and n-grams), predicting its word; negatives shared by the batch. */
+/* CBOW: each input is the mean of a position's context rows (words, or words and
+   n-grams), predicting its word. Up to cbow_batch positions 2 * window + 1 apart (so their
+   windows are disjoint and no input row is updated twice from stale values) form one
+   batch sharing its negatives. */
 static lk_status cbow(worker *w, const int32_t *sent, int32_t n)
 {
     const lk_embed_config *c = w->t->cfg;
@@ -184,35 +186,38 @@ static lk_status cbow(worker *w, const int32_t *sent, int32_t n)
     float *in = m->in;
     int32_t D = m->cfg.dim;
     /* HS paths differ per target: one position per batch keeps the union small */
-    int32_t B = w->t->m->cfg.loss == LK_LOSS_HS ? 1 : c->cbow_batch;
+    int32_t B = m->cfg.loss == LK_LOSS_HS ? 1 : c->cbow_batch;
+    int32_t stride = B > 1 ? 2 * c->window + 1 : 1;
     lk_status st = worker_reserve(w, (size_t)B);
     if (st != LK_OK) return st;
-    for (int32_t i0 = 0; i0 < n; i0 += B) {
-        int32_t R = 0;
-        size_t n_ctx = 0;
-        for (int32_t i = i0; i < n && i < i0 + B; i++) {
-            int32_t span = c->window - (int32_t)draw_below(&w->rng, (uint32_t)c->window);
-            int32_t lo = i - span < 0 ? 0 : i - span, hi = i + span >= n ? n - 1 : i + span;
-            size_t first = n_ctx;
-            for (int32_t j = lo; j <= hi; j++) {
-                if (j == i) continue;
-                for (int32_t k = m->sub_off[sent[j]]; k < m->sub_off[sent[j] + 1]; k++)
-                    if ((st = push_ctx(w, &n_ctx, m->sub_rows[k])) != LK_OK) return st;
+    for (int32_t base = 0; base < n; base += B * stride) {
+        for (int32_t o = 0; o < stride && base + o < n; o++) {
+            int32_t R = 0;
+            size_t n_ctx = 0;
+            for (int32_t i = base + o; i < n && i < base + B * stride; i += stride) {
+                int32_t span = c->window - (int32_t)draw_below(&w->rng, (uint32_t)c->window);
+                int32_t lo = i - span < 0 ? 0 : i - span, hi = i + span >= n ? n - 1 : i + span;
+                size_t first = n_ctx;
+                for (int32_t j = lo; j <= hi; j++) {
+                    if (j == i) continue;
+                    for (int32_t k = m->sub_off[sent[j]]; k < m->sub_off[sent[j] + 1]; k++)
+                        if ((st = push_ctx(w, &n_ctx, m->sub_rows[k])) != LK_OK) return st;
+                }
+                if (n_ctx == first) continue;
+                float *h = w->h + (size_t)R * D;
+                lk_embed_mean_rows(in, D, w->ctx + first, (int32_t)(n_ctx - first), h);
+                w->ctx_off[R] = (int32_t)first;
+                w->targets[R] = sent[i];
+                w->x[R] = h;
+                R++;
             }
-            if (n_ctx == first) continue;
-            float *h = w->h + (size_t)R * D;
-            lk_embed_mean_rows(in, D, w->ctx + first, (int32_t)(n_ctx - first), h);
-            w->ctx_off[R] = (int32_t)first;
-            w->targets[R] = sent[i];
-            w->x[R] = h;
-            R++;
+            if (R == 0) continue;
+            w->ctx_off[R] = (int32_t)n_ctx;
+            if ((st = run_batch(w, R)) != LK_OK) return st;
+            for (int32_t r = 0; r < R; r++)
+                for (int32_t k = w->ctx_off[r]; k < w->ctx_off[r + 1]; k++)
+                    lk_embed_axpy(1.0f, w->dx + (size_t)r * D, in + (size_t)w->ctx[k] * D, D);
         }
-        if (R == 0) continue;
-        w->ctx_off[R] = (int32_t)n_ctx;
-        if ((st = run_batch(w, R)) != LK_OK) return st;
-        for (int32_t r = 0; r < R; r++)
-            for (int32_t k = w->ctx_off[r]; k < w->ctx_off[r + 1]; k++)
-                lk_embed_axpy(1.0f, w->dx + (size_t)r * D, in + (size_t)w->ctx[k] * D, D);
     }
     return LK_OK;
 }
