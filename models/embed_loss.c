@@ -102,6 +102,7 @@ void lk_loss_batch_free(lk_loss_batch *b)
     free(b->out_ids);
     free(b->label);
     free(b->row_col);
+    free(b->col_of);
     memset(b, 0, sizeof *b);
 }
 
@@ -171,15 +172,23 @@ static lk_status prepare_hs(const lk_embed_loss *l, const int32_t *targets, int3
     }
     lk_status st = batch_reserve(b, R, total);
     if (st != LK_OK) return st;
+    size_t n_nodes = (size_t)l->V - 1, old = b->cap_col_of;
+    if (old < n_nodes) {
+        st = lk_grow((void **)&b->col_of, &b->cap_col_of, n_nodes, sizeof *b->col_of);
+        if (st != LK_OK) return st;
+        for (size_t i = old; i < b->cap_col_of; i++) b->col_of[i] = -1;
+    }
     b->n_rows = R;
     b->n_out = 0;
-    /* columns first (the union of the paths), then labels once S is known */
+    /* columns: the union of the paths (col_of maps a node to its column) */
     for (int32_t r = 0; r < R; r++) {
         if (r > 0 && targets[r] == targets[r - 1]) continue;
-        int32_t w = targets[r];
-        for (int32_t j = l->path_off[w]; j < l->path_off[w + 1]; j++) {
-            if (r == 0) b->out_ids[b->n_out++] = l->points[j]; /* a path has no repeats */
-            else column_of(b, l->points[j]);
+        for (int32_t j = l->path_off[targets[r]]; j < l->path_off[targets[r] + 1]; j++) {
+            int32_t node = l->points[j];
+            if (b->col_of[node] < 0) {
+                b->col_of[node] = b->n_out;
+                b->out_ids[b->n_out++] = node;
+            }
         }
     }
     int32_t S = b->n_out;
@@ -190,13 +199,10 @@ static lk_status prepare_hs(const lk_embed_loss *l, const int32_t *targets, int3
             continue;
         }
         for (int32_t s = 0; s < S; s++) row[s] = LK_LABEL_SKIP;
-        int32_t w = targets[r];
-        int32_t s = 0;
-        for (int32_t j = l->path_off[w]; j < l->path_off[w + 1]; j++) {
-            while (b->out_ids[s] != l->points[j]) s = (s + 1) % S; /* paths share a prefix */
-            row[s] = 1.0f - (float)l->code[j];
-        }
+        for (int32_t j = l->path_off[targets[r]]; j < l->path_off[targets[r] + 1]; j++)
+            row[b->col_of[l->points[j]]] = 1.0f - (float)l->code[j];
     }
+    for (int32_t s = 0; s < S; s++) b->col_of[b->out_ids[s]] = -1;
     return LK_OK;
 }
 

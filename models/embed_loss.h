@@ -39,7 +39,8 @@ typedef struct {
     int32_t *out_ids; /* (S) rows of the output matrix */
     float *label;     /* (R, S): 1 = positive, 0 = negative, LK_LABEL_SKIP = not scored */
     int32_t *row_col; /* (R) scratch: column of each row's target */
-    size_t cap_out, cap_label, cap_rows;
+    int32_t *col_of;  /* HS scratch: column of each inner node, -1 when absent */
+    size_t cap_out, cap_label, cap_rows, cap_col_of;
 } lk_loss_batch;
 
 void lk_loss_batch_free(lk_loss_batch *b); /* frees the buffers, not b */
