@@ -26,14 +26,17 @@ static void on_signal(int sig)
     g_cancel = 1;
 }
 
-int lk_cmd_embed(int argc, char **argv);
-int lk_cmd_embed(int argc, char **argv)
+typedef struct {
+    const char *in, *out, *fmt, *resume, *save;
+    bool progress, quiet;
+} embed_args;
+
+/* Parse argv into c and a; returns -1 to go on, else the exit code. */
+static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a)
 {
-    const char *cmd = "embed", *in = NULL, *out = NULL, *fmt = "text", *resume = NULL,
-               *save = NULL, *v;
-    bool progress = false, quiet = false;
-    lk_embed_config c = lk_embed_config_default();
-    long x, a, b;
+    const char *cmd = "embed", *v;
+    lk_embed_config c = *cfg;
+    long x, lo, hi;
     double d;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
@@ -43,13 +46,13 @@ int lk_cmd_embed(int argc, char **argv)
         }
         if (!strcmp(s, "--hs")) c.loss = LK_LOSS_HS;
         else if (!strcmp(s, "--tokenize")) c.tokenize = true;
-        else if (!strcmp(s, "--progress")) progress = true;
-        else if (!strcmp(s, "--quiet")) quiet = true;
-        else if (lk_embed_cli_opt(argc, argv, &i, "--input", &v)) in = v;
-        else if (lk_embed_cli_opt(argc, argv, &i, "--output", &v)) out = v;
-        else if (lk_embed_cli_opt(argc, argv, &i, "--format", &v)) fmt = v ? v : "";
-        else if (lk_embed_cli_opt(argc, argv, &i, "--resume", &v)) resume = v;
-        else if (lk_embed_cli_opt(argc, argv, &i, "--save-model", &v)) save = v;
+        else if (!strcmp(s, "--progress")) a->progress = true;
+        else if (!strcmp(s, "--quiet")) a->quiet = true;
+        else if (lk_embed_cli_opt(argc, argv, &i, "--input", &v)) a->in = v;
+        else if (lk_embed_cli_opt(argc, argv, &i, "--output", &v)) a->out = v;
+        else if (lk_embed_cli_opt(argc, argv, &i, "--format", &v)) a->fmt = v ? v : "";
+        else if (lk_embed_cli_opt(argc, argv, &i, "--resume", &v)) a->resume = v;
+        else if (lk_embed_cli_opt(argc, argv, &i, "--save-model", &v)) a->save = v;
         else if (lk_embed_cli_opt(argc, argv, &i, "--model", &v)) {
             if (v && !strcmp(v, "skipgram")) c.arch = LK_EMBED_SKIPGRAM;
             else if (v && !strcmp(v, "cbow")) c.arch = LK_EMBED_CBOW;
@@ -91,22 +94,35 @@ int lk_cmd_embed(int argc, char **argv)
             if (!lk_cli_double(cmd, "--alpha", v, 1e-9, 1, &d)) return LK_EXIT_USAGE;
             c.alpha = d;
         } else if (lk_embed_cli_opt(argc, argv, &i, "--subwords", &v)) {
-            if (!lk_cli_range(cmd, "--subwords", v, 1, 64, &a, &b)) return LK_EXIT_USAGE;
-            c.minn = (int32_t)a;
-            c.maxn = (int32_t)b;
+            if (!lk_cli_range(cmd, "--subwords", v, 1, 64, &lo, &hi)) return LK_EXIT_USAGE;
+            c.minn = (int32_t)lo;
+            c.maxn = (int32_t)hi;
         } else {
             return lk_cli_usage_error(cmd, "unknown option '%s'", s);
         }
     }
-    if (!in) return lk_cli_usage_error(cmd, "--input CORPUS is required");
-    if (!out && !save) return lk_cli_usage_error(cmd, "--output VECTORS is required");
-    if (strcmp(fmt, "text") && strcmp(fmt, "bin") && strcmp(fmt, "lkem"))
+    if (!a->in) return lk_cli_usage_error(cmd, "--input CORPUS is required");
+    if (!a->out && !a->save) return lk_cli_usage_error(cmd, "--output VECTORS is required");
+    if (strcmp(a->fmt, "text") && strcmp(a->fmt, "bin") && strcmp(a->fmt, "lkem"))
         return lk_cli_usage_error(cmd, "--format: expected text, bin or lkem");
     const char *why = lk_embed_config_check(&c);
     if (why) return lk_cli_usage_error(cmd, "%s", why);
+    *cfg = c;
+    return -1;
+}
+
+int lk_cmd_embed(int argc, char **argv);
+int lk_cmd_embed(int argc, char **argv)
+{
+    const char *cmd = "embed";
+    lk_embed_config c = lk_embed_config_default();
+    embed_args a = {NULL, NULL, "text", NULL, NULL, false, false};
+    int rc = parse_args(argc, argv, &c, &a);
+    if (rc >= 0) return rc;
+    const char *in = a.in, *out = a.out, *fmt = a.fmt, *resume = a.resume, *save = a.save;
 
     lk_progress p;
-    lk_progress_init(&p, "words", progress, quiet);
+    lk_progress_init(&p, "words", a.progress, a.quiet);
     c.log = lk_cli_log;
     c.log_user = &p;
     c.cancel = &g_cancel;
