@@ -35,6 +35,12 @@ set -- "$T"/det_5.*
 cmp -s "$1" "$2" || fail "two runs with --seed 5 differ"
 ! cmp -s "$1" "$T"/det_6.* || fail "different seeds gave the same vectors"
 
+# a corpus line longer than 1 MB (300,000 tokens) is read whole and cut into sentences
+awk 'BEGIN { for (i = 0; i < 300000; i++) printf "w%d ", (i * 7) % 40; print "" }' > "$T/long.txt"
+[ "$(wc -c < "$T/long.txt")" -gt 1048576 ] || fail "long line too short"
+"$LEXKIT" embed --input "$T/long.txt" --output "$T/long.vec" --dim 4 --epochs 1 --quiet
+[ "$(head -1 "$T/long.vec")" = "40 4" ] || fail "long line vocabulary"
+
 # hierarchical softmax and multi-threaded training run
 "$LEXKIT" embed --input $D/emb_corpus.txt --output "$T/hs.txt" --hs --dim 8 --min-count 2 \
   --epochs 2 --threads 2 --quiet
