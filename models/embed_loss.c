@@ -223,32 +223,36 @@ LK_KERNEL_CLONES double lk_embed_loss_step(const lk_loss_batch *b, const float *
         const float *ys = out + (size_t)b->out_ids[s] * D;
         for (int32_t i = 0; i < D; i += CACHE_LINE_FLOATS) PREFETCH(ys + i);
     }
-    /* G = alpha * (label - sigmoid(X Y^T)) on the scored pairs */
+    /* scores X Y^T on the scored pairs; a row that repeats the previous input (same
+       pointer) reuses its scores */
     for (int32_t r = 0; r < R; r++) {
         const float *lab = b->label + (size_t)r * S;
         float *gr = g + (size_t)r * S;
+        bool same = r > 0 && x[r] == x[r - 1];
         for (int32_t s = 0; s < S; s++) {
-            if (lab[s] == LK_LABEL_SKIP) {
-                gr[s] = 0.0f;
-                continue;
-            }
-            float f = dot_f(x[r], out + (size_t)b->out_ids[s] * D, D);
-            float sig, logp;
-            if (f >= fmax) {
-                sig = 1.0f;
-                logp = lab[s] > 0.5f ? 0.0f : -f;
-            } else if (f <= -fmax) {
-                sig = 0.0f;
-                logp = lab[s] > 0.5f ? f : 0.0f;
-            } else {
-                int32_t i = (int32_t)((f + fmax) * t->scale);
-                int32_t mirror = t->size - 1 - i; /* log sigmoid(-f) */
-                sig = t->sig[i];
-                logp = lab[s] > 0.5f ? t->logsig[i] : t->logsig[mirror < 0 ? 0 : mirror];
-            }
-            gr[s] = (lab[s] - sig) * alpha;
-            loss -= logp;
+            if (lab[s] == LK_LABEL_SKIP) gr[s] = 0.0f;
+            else if (same && lab[s - S] != LK_LABEL_SKIP) gr[s] = gr[s - S];
+            else gr[s] = dot_f(x[r], out + (size_t)b->out_ids[s] * D, D);
         }
+    }
+    /* G = alpha * (label - sigmoid(scores)) */
+    for (size_t i = 0; i < (size_t)R * (size_t)S; i++) {
+        float lab = b->label[i], f = g[i], sig, logp;
+        if (lab == LK_LABEL_SKIP) continue;
+        if (f >= fmax) {
+            sig = 1.0f;
+            logp = lab > 0.5f ? 0.0f : -f;
+        } else if (f <= -fmax) {
+            sig = 0.0f;
+            logp = lab > 0.5f ? f : 0.0f;
+        } else {
+            int32_t k = (int32_t)((f + fmax) * t->scale);
+            int32_t mirror = t->size - 1 - k; /* log sigmoid(-f) */
+            sig = t->sig[k];
+            logp = lab > 0.5f ? t->logsig[k] : t->logsig[mirror < 0 ? 0 : mirror];
+        }
+        g[i] = (lab - sig) * alpha;
+        loss -= logp;
     }
     /* dX = G Y, with Y as it was */
     for (int32_t r = 0; r < R; r++) {
@@ -258,12 +262,15 @@ LK_KERNEL_CLONES double lk_embed_loss_step(const lk_loss_batch *b, const float *
         for (int32_t s = 0; s < S; s++)
             if (gr[s] != 0.0f) axpy_f(gr[s], out + (size_t)b->out_ids[s] * D, dxr, D);
     }
-    /* Y += G^T X */
+    /* Y += G^T X; runs of the same input row are summed first */
     for (int32_t s = 0; s < S; s++) {
         float *ys = out + (size_t)b->out_ids[s] * D;
+        float acc = 0.0f;
         for (int32_t r = 0; r < R; r++) {
-            float gs = g[(size_t)r * S + s];
-            if (gs != 0.0f) axpy_f(gs, x[r], ys, D);
+            acc += g[(size_t)r * S + s];
+            if (r + 1 < R && x[r + 1] == x[r]) continue;
+            if (acc != 0.0f) axpy_f(acc, x[r], ys, D);
+            acc = 0.0f;
         }
     }
     return loss;

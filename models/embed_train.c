@@ -75,6 +75,23 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+#define CACHE_LINE_FLOATS 16
+
+/* Start loading the input rows of word w (random rows of a large matrix). */
+static void prefetch_rows(const lk_embed_model *m, int32_t w)
+{
+    int32_t D = m->cfg.dim;
+    for (int32_t k = m->sub_off[w]; k < m->sub_off[w + 1]; k++) {
+        const float *row = m->in + (size_t)m->sub_rows[k] * D;
+        for (int32_t i = 0; i < D; i += CACHE_LINE_FLOATS) PREFETCH(row + i);
+    }
+}
+
 static inline uint32_t draw_below(lk_rng *rng, uint32_t n)
 {
     return (uint32_t)(((uint64_t)lk_rng_u32(rng) * n) >> 32);
@@ -157,6 +174,7 @@ static lk_status sg_subwords(worker *w, const int32_t *sent, int32_t n)
     for (int32_t i = 0; i < n; i++) {
         int32_t span = c->window - (int32_t)draw_below(&w->rng, (uint32_t)c->window);
         int32_t lo = i - span < 0 ? 0 : i - span, hi = i + span >= n ? n - 1 : i + span;
+        if (i + 1 < n) prefetch_rows(m, sent[i + 1]);
         const int32_t *rows = m->sub_rows + m->sub_off[sent[i]];
         int32_t n_rows = m->sub_off[sent[i] + 1] - m->sub_off[sent[i]];
         lk_embed_mean_rows(in, D, rows, n_rows, w->h);

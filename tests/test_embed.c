@@ -164,9 +164,10 @@ static double batch_loss(const lk_loss_batch *b, double x[GR][GD], const double 
     return loss;
 }
 
-static void test_sgns_step_matches_finite_differences(void **state)
+/* same_input: both rows point at one input vector (skip-gram with subwords), with
+   different targets; else two inputs with one target (skip-gram). */
+static void check_step_gradient(bool same_input)
 {
-    (void)state;
     const int64_t counts[5] = {5, 4, 3, 2, 1};
     lk_embed_loss *l = NULL;
     lk_loss_batch b = {0};
@@ -175,30 +176,35 @@ static void test_sgns_step_matches_finite_differences(void **state)
     lk_rng_seed(&rng, 3);
     assert_int_equal(lk_embed_loss_create_ns(counts, 5, 3, LK_UNIGRAM_POWER, 1000, &l), LK_OK);
     assert_int_equal(lk_sigmoid_table_init(&t, 1000000), LK_OK); /* fine table: ~exact */
-    const int32_t targets[GR] = {1, 1};
+    const int32_t targets[GR] = {1, same_input ? 3 : 1};
     assert_int_equal(lk_embed_loss_prepare(l, targets, GR, &rng, &b), LK_OK);
-    assert_int_equal(b.n_out, 4); /* the target and 3 shared negatives */
+    assert_int_equal(b.n_out, same_input ? 5 : 4); /* the targets and 3 shared negatives */
     float xf[GR][GD], out[5 * GD], out0[5 * GD], dx[GR * GD], g[GR * 8];
     double x[GR][GD], outd[5 * GD];
     for (int r = 0; r < GR; r++)
         for (int d = 0; d < GD; d++) xf[r][d] = (float)(lk_rng_uniform(&rng) - 0.5f);
     for (int i = 0; i < 5 * GD; i++) out[i] = out0[i] = (float)(lk_rng_uniform(&rng) - 0.5f);
-    const float *xp[GR] = {xf[0], xf[1]};
+    if (same_input) memcpy(xf[1], xf[0], sizeof xf[0]);
+    const float *xp[GR] = {xf[0], same_input ? xf[0] : xf[1]};
     /* with alpha = 1 the step is minus the gradient */
     lk_embed_loss_step(&b, xp, GD, out, 1.0f, &t, dx, g);
     const double h = 1e-5;
     double max_err = 0;
-    for (int r = 0; r < GR; r++)
+    /* a shared input moves in both rows; its step is the sum of the rows' steps */
+    for (int r = 0; r < (same_input ? 1 : GR); r++)
         for (int d = 0; d < GD; d++) {
             for (int rr = 0; rr < GR; rr++)
                 for (int dd = 0; dd < GD; dd++) x[rr][dd] = xf[rr][dd];
             for (int i = 0; i < 5 * GD; i++) outd[i] = out0[i];
-            x[r][d] += h;
+            for (int rr = 0; rr < GR; rr++)
+                if (rr == r || same_input) x[rr][d] += h;
             double up = batch_loss(&b, x, outd);
-            x[r][d] -= 2 * h;
+            for (int rr = 0; rr < GR; rr++)
+                if (rr == r || same_input) x[rr][d] -= 2 * h;
             double down = batch_loss(&b, x, outd);
             double num = -(up - down) / (2 * h);
-            double err = fabs(num - dx[r * GD + d]) / fmax(1e-3, fabs(num));
+            double got = same_input ? dx[d] + dx[GD + d] : dx[r * GD + d];
+            double err = fabs(num - got) / fmax(1e-3, fabs(num));
             if (err > max_err) max_err = err;
         }
     for (int i = 0; i < 5 * GD; i++) {
@@ -218,6 +224,13 @@ static void test_sgns_step_matches_finite_differences(void **state)
     lk_sigmoid_table_free(&t);
     lk_loss_batch_free(&b);
     lk_embed_loss_free(l);
+}
+
+static void test_sgns_step_matches_finite_differences(void **state)
+{
+    (void)state;
+    check_step_gradient(false);
+    check_step_gradient(true);
 }
 
 /* ---- training ------------------------------------------------------------------------- */
