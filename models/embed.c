@@ -34,7 +34,7 @@ lk_embed_config lk_embed_config_default(void)
     c.minn = 3;
     c.maxn = 0;
     c.buckets = LK_EMBED_DEFAULT_BUCKETS;
-    c.cbow_batch = 8;
+    c.cbow_batch = 1;
     c.seed = 1;
     return c;
 }

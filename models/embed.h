@@ -38,7 +38,7 @@ typedef struct {
     int32_t max_vocab;  /* 0 = no limit */
     int32_t minn, maxn; /* subword n-gram lengths in characters; maxn 0 = no subwords */
     int32_t buckets;    /* hashed n-gram rows, LK_EMBED_DEFAULT_BUCKETS */
-    int32_t cbow_batch; /* CBOW positions updated together with shared negatives (8) */
+    int32_t cbow_batch; /* CBOW positions updated together with shared negatives (1) */
     uint64_t seed;      /* 1; thread t draws from seed + t */
     bool tokenize;      /* run the lexkit tokenizer (lowercase; words, numbers, Han) */
     lk_log_fn log;      /* progress (LK_LOG_PROGRESS) and notes; NULL = silent */

@@ -7,6 +7,7 @@
 # all computed by the same evaluator (lexkit analogy/similarity; its analogy figures equal
 # gensim's evaluate_word_analogies on the same vectors).
 # Env: EMB_EPOCHS=5 EMB_THREADS=2 EMB_RUNS=1 (median of runs for speed) EMB_PARTS="en ft zh"
+#      EMB_ARCHS="sg cbow"
 #      EMB_WORK=/tmp/lexkit-bench-embed (tokenized corpora are cached there).
 set -eu
 : "${LEXKIT:?}" "${SHARED:?}"
@@ -64,7 +65,7 @@ gensim_train() { # gensim_train sg|cbow ALPHA OUT -> "WORDS_PER_SEC CPU_SECONDS"
 
 # ---- English: SGNS and CBOW vs gensim -------------------------------------------------------
 case " $PARTS " in *" en "*)
-for arch in sg cbow; do
+for arch in ${EMB_ARCHS:-sg cbow}; do
   model=skipgram; alpha=0.025
   [ $arch = cbow ] && { model=cbow; alpha=0.05; }
   : > "$W/lk_rates"; : > "$W/g_rates"; : > "$W/lk_cpu"; : > "$W/g_cpu"
