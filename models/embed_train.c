@@ -162,7 +162,9 @@ static lk_status sg_words(worker *w, const int32_t *sent, int32_t n)
 }
 
 /* Skip-gram with subwords, fastText orientation: the position's word (mean of its word
-   and n-gram rows) is the input, predicting each context word; negatives shared. */
+   and n-gram rows) is the input, predicting each context word with its own negatives (as
+   fastText; sharing them cost 8 analogy points here). The n-gram rows get the summed step
+   once per position, so the mean is composed and scattered once, not once per context. */
 static lk_status sg_subwords(worker *w, const int32_t *sent, int32_t n)
 {
     const lk_embed_config *c = w->t->cfg;
@@ -171,24 +173,26 @@ static lk_status sg_subwords(worker *w, const int32_t *sent, int32_t n)
     int32_t D = m->cfg.dim;
     lk_status st = worker_reserve(w, 2 * (size_t)c->window);
     if (st != LK_OK) return st;
+    float *h = w->h, *acc = w->h + D;
     for (int32_t i = 0; i < n; i++) {
         int32_t span = c->window - (int32_t)draw_below(&w->rng, (uint32_t)c->window);
         int32_t lo = i - span < 0 ? 0 : i - span, hi = i + span >= n ? n - 1 : i + span;
         if (i + 1 < n) prefetch_rows(m, sent[i + 1]);
         const int32_t *rows = m->sub_rows + m->sub_off[sent[i]];
         int32_t n_rows = m->sub_off[sent[i] + 1] - m->sub_off[sent[i]];
-        lk_embed_mean_rows(in, D, rows, n_rows, w->h);
-        int32_t R = 0;
+        lk_embed_mean_rows(in, D, rows, n_rows, h);
+        memset(acc, 0, (size_t)D * sizeof *acc);
+        bool any = false;
         for (int32_t j = lo; j <= hi; j++) {
             if (j == i) continue;
-            w->targets[R] = sent[j];
-            w->x[R] = w->h;
-            R++;
+            w->targets[0] = sent[j];
+            w->x[0] = h;
+            if ((st = run_batch(w, 1)) != LK_OK) return st;
+            lk_embed_axpy(1.0f, w->dx, acc, D);
+            any = true;
         }
-        if (R == 0) continue;
-        if ((st = run_batch(w, R)) != LK_OK) return st;
-        for (int32_t r = 1; r < R; r++) lk_embed_axpy(1.0f, w->dx + (size_t)r * D, w->dx, D);
-        for (int32_t k = 0; k < n_rows; k++) lk_embed_axpy(1.0f, w->dx, in + (size_t)rows[k] * D, D);
+        if (!any) continue;
+        for (int32_t k = 0; k < n_rows; k++) lk_embed_axpy(1.0f, acc, in + (size_t)rows[k] * D, D);
     }
     return LK_OK;
 }
