@@ -1,0 +1,326 @@
+/* embed.c: configuration, vocabulary building and the model (create, query, export);
+   training is in embed_train.c, LKEM files in embed_io.c. */
+#include "models/embed.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/embed_internal.h"
+#include "models/rng.h"
+#include "models/subword.h"
+#include "text/fileio.h"
+
+#define MAX_DIM 100000
+#define MAX_THREADS 1024
+
+
+/* ---- config ------------------------------------------------------------------------ */
+
+lk_embed_config lk_embed_config_default(void)
+{
+    lk_embed_config c;
+    memset(&c, 0, sizeof c);
+    c.arch = LK_EMBED_SKIPGRAM;
+    c.loss = LK_LOSS_NS;
+    c.dim = 100;
+    c.window = 5;
+    c.negative = 5;
+    c.epochs = 5;
+    c.threads = 1;
+    c.sample = 1e-3;
+    c.alpha = 0;
+    c.min_count = 5;
+    c.minn = 3;
+    c.maxn = 0;
+    c.buckets = LK_EMBED_DEFAULT_BUCKETS;
+    c.cbow_batch = 1;
+    c.seed = 1;
+    return c;
+}
+
+const char *lk_embed_config_check(const lk_embed_config *c)
+{
+    if (c->arch != LK_EMBED_SKIPGRAM && c->arch != LK_EMBED_CBOW) return "model: unknown architecture";
+    if (c->loss != LK_LOSS_NS && c->loss != LK_LOSS_HS) return "loss: unknown kind";
+    if (c->dim < 1 || c->dim > MAX_DIM) return "dim must be in [1, 100000]";
+    if (c->window < 1) return "window must be at least 1";
+    if (c->loss == LK_LOSS_NS && c->negative < 1) return "negative must be at least 1";
+    if (c->epochs < 1) return "epochs must be at least 1";
+    if (c->threads < 1 || c->threads > MAX_THREADS) return "threads must be in [1, 1024]";
+    if (!(c->sample >= 0 && c->sample < 1)) return "sample must be in [0, 1)";
+    if (!(c->alpha >= 0 && c->alpha <= 1)) return "alpha must be in [0, 1]";
+    if (c->min_count < 1) return "min-count must be at least 1";
+    if (c->max_vocab < 0) return "max-vocab must be >= 0";
+    if (c->maxn > 0 && (c->minn < 1 || c->minn > c->maxn)) return "subwords: need 1 <= min <= max";
+    if (c->maxn > 0 && c->buckets < 1) return "buckets must be at least 1";
+    if (c->cbow_batch < 1 || c->cbow_batch > 1024) return "cbow batch must be in [1, 1024]";
+    return NULL;
+}
+
+double lk_embed_keep_prob(int64_t count, int64_t total, double sample)
+{
+    if (!(sample > 0) || count <= 0 || total <= 0) return 1.0;
+    double threshold = sample * (double)total;
+    double p = (sqrt((double)count / threshold) + 1.0) * threshold / (double)count;
+    return p < 1.0 ? p : 1.0;
+}
+
+/* ---- token streams ------------------------------------------------------------------ */
+
+static bool is_sep(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f';
+}
+
+lk_status lk_embed_tokenizer_open(const lk_embed_config *c, lk_tokenizer **out)
+{
+    *out = NULL;
+    if (!c->tokenize) return LK_OK;
+    lk_tokenizer_config tc = lk_tokenizer_config_default();
+    tc.lower = true;
+    tc.keep_punct = false;
+    tc.keep_symbols = false;
+    return lk_tokenizer_create(&tc, out);
+}
+
+/* Call fn on each token of a line: space-separated, or from the lexkit tokenizer. */
+lk_status lk_embed_each_token(lk_tokenizer *tok, const char *line, size_t len, const char *path,
+                            int64_t lineno, lk_embed_token_fn fn, void *ctx, lk_error *err)
+{
+    lk_status st = LK_OK;
+    if (!tok) {
+        size_t i = 0;
+        while (i < len && st == LK_OK) {
+            while (i < len && is_sep(line[i])) i++;
+            size_t s = i;
+            while (i < len && !is_sep(line[i])) i++;
+            if (i > s) st = fn(ctx, line + s, i - s);
+        }
+        return st;
+    }
+    const lk_token *toks;
+    size_t n;
+    st = lk_tokenize(tok, line, len, &toks, &n, err);
+    if (st != LK_OK) {
+        lk_error_prefix(err, "%s:%lld:", path, (long long)lineno);
+        return st;
+    }
+    for (size_t i = 0; i < n && st == LK_OK; i++)
+        if (toks[i].kind == LK_TOK_WORD || toks[i].kind == LK_TOK_NUMBER ||
+            toks[i].kind == LK_TOK_HAN)
+            st = fn(ctx, toks[i].text, toks[i].text_len);
+    return st;
+}
+
+static lk_status count_token(void *ctx, const char *w, size_t len)
+{
+    return lk_vocab_add((lk_vocab *)ctx, w, len, NULL);
+}
+
+/* First pass: count every token, then keep words with count >= min_count (at most
+   max_vocab), sorted by count. */
+lk_status lk_embed_build_vocab(const lk_embed_config *c, const char *path, lk_vocab **out,
+                             lk_error *err)
+{
+    *out = NULL;
+    lk_line_reader *r = NULL;
+    lk_tokenizer *tok = NULL;
+    lk_vocab *v = NULL;
+    lk_status st = lk_vocab_create(&v);
+    if (st == LK_OK) st = lk_embed_tokenizer_open(c, &tok);
+    if (st == LK_OK) st = lk_line_reader_open(path, &r, err);
+    while (st == LK_OK) {
+        const char *line;
+        size_t len;
+        bool got;
+        if ((st = lk_line_reader_next(r, &line, &len, &got, err)) != LK_OK || !got) break;
+        st = lk_embed_each_token(tok, line, len, path, lk_line_reader_lineno(r), count_token, v, err);
+    }
+    if (st == LK_OK) {
+        int32_t distinct = lk_vocab_size(v);
+        if (distinct == 0) {
+            st = lk_error_set(err, LK_ERR_PARSE, "%s: the corpus has no words", path);
+        } else if ((st = lk_vocab_prune(v, c->min_count, c->max_vocab)) == LK_OK) {
+            int32_t need = c->loss == LK_LOSS_HS ? 2 : 1;
+            if (lk_vocab_size(v) < need)
+                st = lk_error_set(err, LK_ERR_PARSE,
+                                  "%s: %d word%s occur%s at least %lld times (--min-count); "
+                                  "training needs %d (the corpus has %d distinct words)",
+                                  path, (int)lk_vocab_size(v), lk_vocab_size(v) == 1 ? "" : "s",
+                                  lk_vocab_size(v) == 1 ? "s" : "", (long long)c->min_count,
+                                  (int)need, (int)distinct);
+        }
+    }
+    lk_line_reader_free(r);
+    lk_tokenizer_free(tok);
+    if (st != LK_OK) {
+        lk_vocab_free(v);
+        v = NULL;
+    }
+    *out = v;
+    return st;
+}
+
+/* ---- model ---------------------------------------------------------------------------- */
+
+/* Input rows of every word: itself, then its n-gram buckets. */
+static lk_status build_subword_rows(lk_embed_model *m)
+{
+    const lk_embed_config *c = &m->cfg;
+    size_t n = 0, cap = 0;
+    lk_status st = LK_OK;
+    m->sub_off = malloc(((size_t)m->V + 1) * sizeof *m->sub_off);
+    if (!m->sub_off) return LK_ERR_NOMEM;
+    for (int32_t w = 0; w < m->V && st == LK_OK; w++) {
+        m->sub_off[w] = (int32_t)n;
+        size_t first = n;
+        st = lk_grow((void **)&m->sub_rows, &cap, n + 1, sizeof *m->sub_rows);
+        if (st != LK_OK) break;
+        m->sub_rows[n++] = w;
+        if (lk_embed_has_subwords(c)) {
+            st = lk_subword_buckets(lk_vocab_word(m->vocab, w), lk_vocab_word_len(m->vocab, w),
+                                    c->minn, c->maxn, c->buckets, &m->sub_rows, &n, &cap);
+            for (size_t i = first + 1; i < n; i++) m->sub_rows[i] += m->V;
+        }
+        if (n > INT32_MAX) st = LK_ERR_RANGE;
+    }
+    if (st == LK_OK) m->sub_off[m->V] = (int32_t)n;
+    if (st == LK_OK && !m->sub_rows) st = LK_ERR_NOMEM;
+    return st;
+}
+
+lk_status lk_embed_model_alloc(lk_embed_model *m)
+{
+    size_t n_in_f, n_out_f;
+    lk_status st = lk_mul_size((size_t)m->n_in, (size_t)m->cfg.dim, &n_in_f);
+    if (st == LK_OK) st = lk_mul_size((size_t)m->n_out, (size_t)m->cfg.dim, &n_out_f);
+    if (st == LK_OK) st = lk_mul_size(n_in_f, sizeof(float), &n_in_f);
+    if (st == LK_OK) st = lk_mul_size(n_out_f, sizeof(float), &n_out_f);
+    if (st != LK_OK) return st;
+    m->in = malloc(n_in_f);
+    m->out = calloc(1, n_out_f);
+    m->counts = malloc((size_t)m->V * sizeof *m->counts);
+    if (!m->in || !m->out || !m->counts) return LK_ERR_NOMEM;
+    return build_subword_rows(m);
+}
+
+/* New model over `vocab` (taken over): inputs uniform in [-1, 1) / dim (as gensim and
+   fastText), outputs 0. */
+lk_status lk_embed_model_create(const lk_embed_config *c, lk_vocab *vocab, lk_embed_model **out)
+{
+    *out = NULL;
+    lk_embed_model *m = calloc(1, sizeof *m);
+    if (!m) {
+        lk_vocab_free(vocab);
+        return LK_ERR_NOMEM;
+    }
+    m->cfg = *c;
+    m->cfg.log = NULL;
+    m->cfg.log_user = NULL;
+    m->cfg.cancel = NULL;
+    m->vocab = vocab;
+    m->V = lk_vocab_size(vocab);
+    int64_t rows = (int64_t)m->V + (lk_embed_has_subwords(c) ? c->buckets : 0);
+    if (rows > INT32_MAX) {
+        lk_embed_model_free(m);
+        return LK_ERR_RANGE;
+    }
+    m->n_in = (int32_t)rows;
+    m->n_out = c->loss == LK_LOSS_NS ? m->V : m->V - 1;
+    lk_status st = lk_embed_model_alloc(m);
+    if (st != LK_OK) {
+        lk_embed_model_free(m);
+        return st;
+    }
+    for (int32_t w = 0; w < m->V; w++) {
+        m->counts[w] = lk_vocab_count(vocab, w);
+        m->total += m->counts[w];
+    }
+    lk_rng rng;
+    lk_rng_seed(&rng, c->seed);
+    size_t n = (size_t)m->n_in * (size_t)c->dim;
+    float inv_dim = 1.0f / (float)c->dim;
+    for (size_t i = 0; i < n; i++) m->in[i] = (2.0f * lk_rng_uniform(&rng) - 1.0f) * inv_dim;
+    *out = m;
+    return LK_OK;
+}
+
+void lk_embed_model_free(lk_embed_model *m)
+{
+    if (!m) return;
+    lk_vocab_free(m->vocab);
+    free(m->counts);
+    free(m->in);
+    free(m->out);
+    free(m->sub_off);
+    free(m->sub_rows);
+    free(m);
+}
+
+const lk_embed_config *lk_embed_model_config(const lk_embed_model *m) { return &m->cfg; }
+const lk_vocab *lk_embed_model_vocab(const lk_embed_model *m) { return m->vocab; }
+int32_t lk_embed_model_dim(const lk_embed_model *m) { return m->cfg.dim; }
+
+/* out = mean of the input rows rows[0..n). */
+void lk_embed_mean_rows(const float *in, int32_t D, const int32_t *rows, int32_t n, float *out)
+{
+    memset(out, 0, (size_t)D * sizeof *out);
+    for (int32_t i = 0; i < n; i++) lk_embed_axpy(1.0f, in + (size_t)rows[i] * D, out, D);
+    if (n > 1) {
+        float s = 1.0f / (float)n;
+        for (int32_t d = 0; d < D; d++) out[d] *= s;
+    }
+}
+
+void lk_embed_model_word_vector(const lk_embed_model *m, const char *w, size_t len, float *out,
+                                bool *found)
+{
+    int32_t D = m->cfg.dim;
+    int32_t id = lk_vocab_find(m->vocab, w, len);
+    *found = false;
+    if (id != LK_ID_NONE) {
+        lk_embed_mean_rows(m->in, D, m->sub_rows + m->sub_off[id], m->sub_off[id + 1] - m->sub_off[id],
+                  out);
+        *found = true;
+        return;
+    }
+    memset(out, 0, (size_t)D * sizeof *out);
+    if (!lk_embed_has_subwords(&m->cfg)) return;
+    int32_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    if (lk_subword_buckets(w, len, m->cfg.minn, m->cfg.maxn, m->cfg.buckets, &ids, &n, &cap) ==
+            LK_OK &&
+        n > 0) {
+        for (size_t i = 0; i < n; i++) ids[i] += m->V;
+        lk_embed_mean_rows(m->in, D, ids, (int32_t)n, out);
+        *found = true;
+    }
+    free(ids);
+}
+
+bool lk_embed_oov_vector(void *model, const char *w, size_t len, float *out)
+{
+    bool found;
+    lk_embed_model_word_vector((const lk_embed_model *)model, w, len, out, &found);
+    return found;
+}
+
+lk_status lk_embed_model_vectors(const lk_embed_model *m, lk_vectors **out)
+{
+    lk_vectors *v = NULL;
+    float *row = malloc((size_t)m->cfg.dim * sizeof *row);
+    lk_status st = row ? lk_vectors_create(m->cfg.dim, &v) : LK_ERR_NOMEM;
+    for (int32_t w = 0; w < m->V && st == LK_OK; w++) {
+        lk_embed_mean_rows(m->in, m->cfg.dim, m->sub_rows + m->sub_off[w],
+                  m->sub_off[w + 1] - m->sub_off[w], row);
+        st = lk_vectors_add(v, lk_vocab_word(m->vocab, w), lk_vocab_word_len(m->vocab, w), row);
+    }
+    free(row);
+    if (st != LK_OK) {
+        lk_vectors_free(v);
+        v = NULL;
+    }
+    *out = v;
+    return st;
+}

@@ -1,0 +1,48 @@
+/* embed_internal.h: the model layout and helpers shared by embed.c (config, vocabulary,
+   model), embed_train.c (the trainer) and embed_io.c (LKEM files). Not installed. */
+#ifndef LK_MODELS_EMBED_INTERNAL_H
+#define LK_MODELS_EMBED_INTERNAL_H
+
+#include "models/embed.h"
+#include "text/tokenize.h"
+
+struct lk_embed_model {
+    lk_embed_config cfg; /* structural fields (arch, loss, dim, minn, maxn, buckets) rule */
+    lk_vocab *vocab;     /* ids in count order; id = row of `in` and (NS) of `out` */
+    int32_t V;
+    int64_t *counts;     /* (V) */
+    int64_t total;       /* sum of counts */
+    int32_t n_in, n_out; /* rows: V (+ buckets) inputs; V (NS) or V - 1 (HS) outputs */
+    float *in;           /* (n_in, dim) word rows, then n-gram bucket rows */
+    float *out;          /* (n_out, dim) */
+    int32_t *sub_off;    /* (V + 1): input rows of word w are sub_rows[sub_off[w]..sub_off[w+1]) */
+    int32_t *sub_rows;   /* the word's own row first, then its n-gram rows */
+    int64_t epochs_done;
+};
+
+static inline bool lk_embed_has_subwords(const lk_embed_config *c) { return c->maxn > 0; }
+
+/* Callback for each token of a line. */
+typedef lk_status (*lk_embed_token_fn)(void *ctx, const char *w, size_t len);
+
+/* The tokenizer c->tokenize asks for (NULL when tokens are space-separated). */
+lk_status lk_embed_tokenizer_open(const lk_embed_config *c, lk_tokenizer **out);
+
+/* Call fn on each token of a line (lineno is used in tokenizer errors). */
+lk_status lk_embed_each_token(lk_tokenizer *tok, const char *line, size_t len, const char *path,
+                              int64_t lineno, lk_embed_token_fn fn, void *ctx, lk_error *err);
+
+/* Count the corpus and prune to min_count / max_vocab, sorted by count. */
+lk_status lk_embed_build_vocab(const lk_embed_config *c, const char *path, lk_vocab **out,
+                               lk_error *err);
+
+/* New randomly initialised model over vocab (taken over, also on failure). */
+lk_status lk_embed_model_create(const lk_embed_config *c, lk_vocab *vocab, lk_embed_model **out);
+
+/* Allocate in/out/counts for m->V, n_in, n_out, cfg.dim and build the subword rows. */
+lk_status lk_embed_model_alloc(lk_embed_model *m);
+
+/* out = mean of the input rows rows[0..n) of in (rows of D floats). */
+void lk_embed_mean_rows(const float *in, int32_t D, const int32_t *rows, int32_t n, float *out);
+
+#endif

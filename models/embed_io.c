@@ -1,0 +1,264 @@
+/* embed_io.c: the LKEM model file (STYLE 2.9 envelope) and opening any vectors file.
+   Payload v1, little-endian:
+     u32 arch | u32 loss | u32 dim | u32 window | u32 negative | u32 minn | u32 maxn |
+     u32 buckets | u32 cbow_batch | u32 flags (bit 0: tokenize) | u64 epochs_done |
+     u64 min_count | u64 seed | f64 sample | f64 alpha | u32 V | u32 n_in | u32 n_out |
+     V x (u32 len | bytes | u64 count) | n_in x dim f32 | n_out x dim f32 */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/embed_internal.h"
+#include "text/fileio.h"
+
+#define FIXED_BYTES (10 * 4 + 3 * 8 + 2 * 8 + 3 * 4)
+#define FLAG_TOKENIZE 1u
+
+typedef struct {
+    unsigned char *p; /* write cursor */
+} put_buf;
+
+static void put32(put_buf *b, uint32_t v)
+{
+    lk_put_u32(b->p, v);
+    b->p += 4;
+}
+static void put64(put_buf *b, uint64_t v)
+{
+    lk_put_u64(b->p, v);
+    b->p += 8;
+}
+static void putf64(put_buf *b, double v)
+{
+    lk_put_f64(b->p, v);
+    b->p += 8;
+}
+static void put_floats(put_buf *b, const float *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++, b->p += 4) lk_put_f32(b->p, x[i]);
+}
+
+static lk_status payload_size(const lk_embed_model *m, size_t *out)
+{
+    size_t n = FIXED_BYTES, f;
+    for (int32_t w = 0; w < m->V; w++) n += 4 + lk_vocab_word_len(m->vocab, w) + 8;
+    lk_status st = lk_add_size((size_t)m->n_in, (size_t)m->n_out, &f);
+    if (st == LK_OK) st = lk_mul_size(f, (size_t)m->cfg.dim * 4, &f);
+    if (st == LK_OK) st = lk_add_size(n, f, out);
+    return st;
+}
+
+typedef struct {
+    const lk_embed_model *m;
+} save_ctx;
+
+static lk_status write_model(FILE *fp, void *p, lk_error *err)
+{
+    const lk_embed_model *m = ((save_ctx *)p)->m;
+    const lk_embed_config *c = &m->cfg;
+    size_t n;
+    lk_status st = payload_size(m, &n);
+    if (st != LK_OK) return lk_error_set(err, st, "model too large to save");
+    unsigned char *buf = malloc(n);
+    if (!buf) return lk_error_set(err, LK_ERR_NOMEM, "out of memory saving the model");
+    put_buf b = {buf};
+    put32(&b, (uint32_t)c->arch);
+    put32(&b, (uint32_t)c->loss);
+    put32(&b, (uint32_t)c->dim);
+    put32(&b, (uint32_t)c->window);
+    put32(&b, (uint32_t)c->negative);
+    put32(&b, (uint32_t)c->minn);
+    put32(&b, (uint32_t)c->maxn);
+    put32(&b, (uint32_t)c->buckets);
+    put32(&b, (uint32_t)c->cbow_batch);
+    put32(&b, c->tokenize ? FLAG_TOKENIZE : 0);
+    put64(&b, (uint64_t)m->epochs_done);
+    put64(&b, (uint64_t)c->min_count);
+    put64(&b, c->seed);
+    putf64(&b, c->sample);
+    putf64(&b, c->alpha);
+    put32(&b, (uint32_t)m->V);
+    put32(&b, (uint32_t)m->n_in);
+    put32(&b, (uint32_t)m->n_out);
+    for (int32_t w = 0; w < m->V; w++) {
+        size_t len = lk_vocab_word_len(m->vocab, w);
+        put32(&b, (uint32_t)len);
+        memcpy(b.p, lk_vocab_word(m->vocab, w), len);
+        b.p += len;
+        put64(&b, (uint64_t)m->counts[w]);
+    }
+    put_floats(&b, m->in, (size_t)m->n_in * (size_t)c->dim);
+    put_floats(&b, m->out, (size_t)m->n_out * (size_t)c->dim);
+    st = lk_envelope_write(fp, LK_EMBED_MAGIC, LK_EMBED_VERSION, 0, buf, n, err);
+    free(buf);
+    return st;
+}
+
+lk_status lk_embed_model_save(const lk_embed_model *m, const char *path, lk_error *err)
+{
+    save_ctx c = {m};
+    return lk_write_atomic(path, write_model, &c, err);
+}
+
+typedef struct {
+    const unsigned char *p, *end;
+} get_buf;
+
+static bool have(const get_buf *b, uint64_t n) { return (uint64_t)(b->end - b->p) >= n; }
+static uint32_t get32(get_buf *b)
+{
+    uint32_t v = lk_get_u32(b->p);
+    b->p += 4;
+    return v;
+}
+static uint64_t get64(get_buf *b)
+{
+    uint64_t v = lk_get_u64(b->p);
+    b->p += 8;
+    return v;
+}
+static double getf64(get_buf *b)
+{
+    double v = lk_get_f64(b->p);
+    b->p += 8;
+    return v;
+}
+
+/* Header fields into m->cfg and sizes; every value range-checked. */
+static lk_status parse_fixed(get_buf *b, lk_embed_model *m, const char *path, lk_error *err)
+{
+    lk_embed_config *c = &m->cfg;
+    *c = lk_embed_config_default();
+    if (!have(b, FIXED_BYTES)) goto bad;
+    uint32_t arch = get32(b), loss = get32(b), dim = get32(b), window = get32(b),
+             negative = get32(b), minn = get32(b), maxn = get32(b), buckets = get32(b),
+             cbow_batch = get32(b), flags = get32(b);
+    uint64_t epochs = get64(b), min_count = get64(b), seed = get64(b);
+    double sample = getf64(b), alpha = getf64(b);
+    uint32_t V = get32(b), n_in = get32(b), n_out = get32(b);
+    if (arch > 1 || loss > 1 || dim < 1 || dim > INT32_MAX || window > INT32_MAX ||
+        negative > INT32_MAX || minn > INT32_MAX || maxn > INT32_MAX || buckets > INT32_MAX ||
+        cbow_batch > INT32_MAX || min_count > INT64_MAX || epochs > INT64_MAX || V < 1 ||
+        V > INT32_MAX || n_in > INT32_MAX || n_out > INT32_MAX)
+        goto bad;
+    c->arch = (lk_embed_arch)arch;
+    c->loss = (lk_loss_kind)loss;
+    c->dim = (int32_t)dim;
+    c->window = (int32_t)window;
+    c->negative = (int32_t)negative;
+    c->minn = (int32_t)minn;
+    c->maxn = (int32_t)maxn;
+    c->buckets = (int32_t)buckets;
+    c->cbow_batch = (int32_t)cbow_batch;
+    c->tokenize = (flags & FLAG_TOKENIZE) != 0;
+    c->min_count = (int64_t)min_count;
+    c->seed = seed;
+    c->sample = sample;
+    c->alpha = alpha;
+    m->epochs_done = (int64_t)epochs;
+    m->V = (int32_t)V;
+    m->n_in = (int32_t)n_in;
+    m->n_out = (int32_t)n_out;
+    uint64_t want_in = (uint64_t)V + (maxn > 0 ? buckets : 0);
+    uint64_t want_out = loss == LK_LOSS_NS ? V : (uint64_t)V - 1;
+    if (lk_embed_config_check(c) || n_in != want_in || n_out != want_out) goto bad;
+    return LK_OK;
+bad:
+    return lk_error_set(err, LK_ERR_FORMAT, "%s: malformed LKEM header", path);
+}
+
+static lk_status parse_payload(get_buf *b, lk_embed_model *m, const char *path, lk_error *err)
+{
+    lk_status st = parse_fixed(b, m, path, err);
+    if (st != LK_OK) return st;
+    /* every vocabulary entry takes at least 12 bytes: check before allocating */
+    if (!have(b, (uint64_t)m->V * 12))
+        return lk_error_set(err, LK_ERR_FORMAT, "%s: vocabulary larger than the file", path);
+    if ((st = lk_vocab_create(&m->vocab)) != LK_OK) return st;
+    for (int32_t w = 0; w < m->V; w++) {
+        uint32_t len = have(b, 4) ? get32(b) : UINT32_MAX;
+        if (len == 0 || len == UINT32_MAX || !have(b, (uint64_t)len + 8))
+            return lk_error_set(err, LK_ERR_FORMAT, "%s: malformed vocabulary entry %d", path,
+                                (int)w + 1);
+        const char *word = (const char *)b->p;
+        b->p += len;
+        int64_t count = (int64_t)get64(b);
+        int32_t id;
+        if ((st = lk_vocab_add_count(m->vocab, word, len, count < 0 ? 0 : count, &id)) != LK_OK)
+            return st;
+        if (id != w)
+            return lk_error_set(err, LK_ERR_FORMAT, "%s: duplicate vocabulary word %d", path,
+                                (int)w + 1);
+    }
+    uint64_t floats = ((uint64_t)m->n_in + (uint64_t)m->n_out) * (uint64_t)m->cfg.dim;
+    if ((uint64_t)(b->end - b->p) != floats * 4)
+        return lk_error_set(err, LK_ERR_FORMAT, "%s: matrix size disagrees with the header",
+                            path);
+    if ((st = lk_embed_model_alloc(m)) != LK_OK) return st;
+    for (int32_t w = 0; w < m->V; w++) {
+        m->counts[w] = lk_vocab_count(m->vocab, w);
+        m->total += m->counts[w];
+    }
+    size_t n_in = (size_t)m->n_in * (size_t)m->cfg.dim;
+    for (size_t i = 0; i < n_in; i++, b->p += 4) m->in[i] = lk_get_f32(b->p);
+    size_t n_out = (size_t)m->n_out * (size_t)m->cfg.dim;
+    for (size_t i = 0; i < n_out; i++, b->p += 4) m->out[i] = lk_get_f32(b->p);
+    return LK_OK;
+}
+
+lk_status lk_embed_model_load(const char *path, lk_embed_model **out, lk_error *err)
+{
+    *out = NULL;
+    char *buf = NULL;
+    size_t n = 0;
+    lk_status st = lk_read_file(path, &buf, &n, err);
+    if (st != LK_OK) return st;
+    const unsigned char *payload;
+    uint64_t plen;
+    st = lk_envelope_check((const unsigned char *)buf, n, LK_EMBED_MAGIC, LK_EMBED_VERSION, path,
+                           &payload, &plen, NULL, NULL, err);
+    lk_embed_model *m = NULL;
+    if (st == LK_OK && !(m = calloc(1, sizeof *m))) st = LK_ERR_NOMEM;
+    if (st == LK_OK) {
+        get_buf b = {payload, payload + plen};
+        st = parse_payload(&b, m, path, err);
+    }
+    free(buf);
+    if (st != LK_OK) {
+        lk_embed_model_free(m);
+        return st;
+    }
+    *out = m;
+    return LK_OK;
+}
+
+static bool is_lkem(const char *path)
+{
+    if (!path || strcmp(path, "-") == 0) return false;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return false;
+    char magic[4];
+    bool yes = fread(magic, 1, 4, fp) == 4 && memcmp(magic, LK_EMBED_MAGIC, 4) == 0;
+    fclose(fp);
+    return yes;
+}
+
+lk_status lk_embed_open_vectors(const char *path, int32_t max_words, lk_vectors **vec,
+                                lk_embed_model **model, lk_error *err)
+{
+    *vec = NULL;
+    *model = NULL;
+    if (!is_lkem(path)) return lk_vectors_read(path, LK_VEC_AUTO, max_words, vec, err);
+    lk_embed_model *m = NULL;
+    lk_status st = lk_embed_model_load(path, &m, err);
+    if (st != LK_OK) return st;
+    if ((st = lk_embed_model_vectors(m, vec)) != LK_OK) {
+        lk_embed_model_free(m);
+        return st;
+    }
+    (void)max_words; /* all of the model's words are kept; callers restrict by rank */
+    *model = m;
+    return LK_OK;
+}
