@@ -27,6 +27,37 @@ int lk_cli_fail(const char *cmd, lk_status st, const lk_error *err)
     return LK_EXIT_FAIL;
 }
 
+int lk_cli_split(const char *cmd, const char *arg, char *name, size_t cap, const char **eq_val)
+{
+    if (strncmp(arg, "--", 2) != 0) return lk_cli_usage_error(cmd, "unexpected argument '%s'", arg);
+    const char *eq = strchr(arg, '=');
+    size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
+    if (nlen >= cap) return lk_cli_usage_error(cmd, "unknown option '%s'", arg);
+    memcpy(name, arg, nlen);
+    name[nlen] = '\0';
+    *eq_val = eq ? eq + 1 : NULL;
+    return -1;
+}
+
+const char *lk_cli_value(int argc, char **argv, int *i, const char *eq_val)
+{
+    if (eq_val) return eq_val;
+    return *i + 1 < argc ? argv[++*i] : NULL;
+}
+
+bool lk_cli_opt(int argc, char **argv, int *i, const char *name, const char **val)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0) return false;
+    if (argv[*i][n] == '=') {
+        *val = argv[*i] + n + 1;
+        return true;
+    }
+    if (argv[*i][n] != '\0') return false;
+    *val = *i + 1 < argc ? argv[++*i] : NULL;
+    return true;
+}
+
 bool lk_cli_long(const char *cmd, const char *opt, const char *val, long min, long max, long *out)
 {
     char *end;

@@ -28,6 +28,19 @@ int lk_cli_usage_error(const char *cmd, const char *fmt, ...)
    "lexkit CMD: message" to stderr and return LK_EXIT_FAIL. */
 int lk_cli_fail(const char *cmd, lk_status st, const lk_error *err);
 
+/* Split an argument "--name" or "--name=value": copies "--name" into name (cap bytes) and
+   sets *eq_val to the text after '=' (NULL without '='). Returns -1 to go on, or prints a
+   usage error and returns LK_EXIT_USAGE for a non-option or an over-long name. */
+int lk_cli_split(const char *cmd, const char *arg, char *name, size_t cap, const char **eq_val);
+
+/* The value of an option split by lk_cli_split: eq_val if set, else the next argument
+   (advancing *i); NULL when missing. */
+const char *lk_cli_value(int argc, char **argv, int *i, const char *eq_val);
+
+/* True when argv[*i] is option `name` ("--name VALUE" or "--name=VALUE"); *val is its value
+   (NULL when missing; *i advances past a separate value). */
+bool lk_cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
+
 /* Parse numbers with end-pointer and range checks; on failure print a usage error
    naming `opt` and return false. */
 bool lk_cli_long(const char *cmd, const char *opt, const char *val, long min, long max, long *out);

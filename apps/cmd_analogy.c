@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "apps/cli.h"
-#include "apps/embed_cli.h"
 #include "models/embed.h"
 
 static const char *USAGE =
@@ -25,9 +24,9 @@ int lk_cmd_analogy(int argc, char **argv)
             return LK_EXIT_OK;
         }
         if (!strcmp(argv[i], "--no-lower")) lower = false;
-        else if (lk_embed_cli_opt(argc, argv, &i, "--vectors", &v)) path = v;
-        else if (lk_embed_cli_opt(argc, argv, &i, "--questions", &v)) questions = v;
-        else if (lk_embed_cli_opt(argc, argv, &i, "--restrict", &v)) {
+        else if (lk_cli_opt(argc, argv, &i, "--vectors", &v)) path = v;
+        else if (lk_cli_opt(argc, argv, &i, "--questions", &v)) questions = v;
+        else if (lk_cli_opt(argc, argv, &i, "--restrict", &v)) {
             if (!lk_cli_long(cmd, "--restrict", v, 0, 2147483647L, &limit)) return LK_EXIT_USAGE;
         } else {
             return lk_cli_usage_error(cmd, "unknown option '%s'", argv[i]);

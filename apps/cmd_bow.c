@@ -128,14 +128,11 @@ static int parse(int argc, char **argv, opts *o)
             help(o);
             return LK_EXIT_OK;
         }
-        if (strncmp(a, "--", 2) != 0) return lk_cli_usage_error(o->cmd, "unexpected argument '%s'", a);
-        const char *eq = strchr(a, '=');
-        size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
-        if (nlen >= sizeof name) return lk_cli_usage_error(o->cmd, "unknown option '%s'", a);
-        memcpy(name, a, nlen);
-        name[nlen] = '\0';
+        const char *eq;
+        int split = lk_cli_split(o->cmd, a, name, sizeof name, &eq);
+        if (split >= 0) return split;
         if (!eq && flag(o, name)) continue;
-        const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        const char *val = lk_cli_value(argc, argv, &i, eq);
         if (!is_valued(o, name)) return lk_cli_usage_error(o->cmd, "unknown option '%s'", name);
         if (!val) return lk_cli_usage_error(o->cmd, "%s needs a value", name);
         if (!valued(o, name, val)) return LK_EXIT_USAGE;

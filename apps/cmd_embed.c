@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "apps/cli.h"
-#include "apps/embed_cli.h"
 #include "models/embed.h"
 
 static const char *USAGE =
@@ -48,52 +47,52 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
         else if (!strcmp(s, "--tokenize")) c.tokenize = true;
         else if (!strcmp(s, "--progress")) a->progress = true;
         else if (!strcmp(s, "--quiet")) a->quiet = true;
-        else if (lk_embed_cli_opt(argc, argv, &i, "--input", &v)) a->in = v;
-        else if (lk_embed_cli_opt(argc, argv, &i, "--output", &v)) a->out = v;
-        else if (lk_embed_cli_opt(argc, argv, &i, "--format", &v)) a->fmt = v ? v : "";
-        else if (lk_embed_cli_opt(argc, argv, &i, "--resume", &v)) a->resume = v;
-        else if (lk_embed_cli_opt(argc, argv, &i, "--save-model", &v)) a->save = v;
-        else if (lk_embed_cli_opt(argc, argv, &i, "--model", &v)) {
+        else if (lk_cli_opt(argc, argv, &i, "--input", &v)) a->in = v;
+        else if (lk_cli_opt(argc, argv, &i, "--output", &v)) a->out = v;
+        else if (lk_cli_opt(argc, argv, &i, "--format", &v)) a->fmt = v ? v : "";
+        else if (lk_cli_opt(argc, argv, &i, "--resume", &v)) a->resume = v;
+        else if (lk_cli_opt(argc, argv, &i, "--save-model", &v)) a->save = v;
+        else if (lk_cli_opt(argc, argv, &i, "--model", &v)) {
             if (v && !strcmp(v, "skipgram")) c.arch = LK_EMBED_SKIPGRAM;
             else if (v && !strcmp(v, "cbow")) c.arch = LK_EMBED_CBOW;
             else return lk_cli_usage_error(cmd, "--model: expected skipgram or cbow");
-        } else if (lk_embed_cli_opt(argc, argv, &i, "--dim", &v)) {
+        } else if (lk_cli_opt(argc, argv, &i, "--dim", &v)) {
             if (!lk_cli_long(cmd, "--dim", v, 1, 100000, &x)) return LK_EXIT_USAGE;
             c.dim = (int32_t)x;
-        } else if (lk_embed_cli_opt(argc, argv, &i, "--window", &v)) {
+        } else if (lk_cli_opt(argc, argv, &i, "--window", &v)) {
             if (!lk_cli_long(cmd, "--window", v, 1, 1000, &x)) return LK_EXIT_USAGE;
             c.window = (int32_t)x;
-        } else if (lk_embed_cli_opt(argc, argv, &i, "--negative", &v)) {
+        } else if (lk_cli_opt(argc, argv, &i, "--negative", &v)) {
             if (!lk_cli_long(cmd, "--negative", v, 1, 1000, &x)) return LK_EXIT_USAGE;
             c.negative = (int32_t)x;
-        } else if (lk_embed_cli_opt(argc, argv, &i, "--epochs", &v)) {
+        } else if (lk_cli_opt(argc, argv, &i, "--epochs", &v)) {
             if (!lk_cli_long(cmd, "--epochs", v, 1, 100000, &x)) return LK_EXIT_USAGE;
             c.epochs = (int32_t)x;
-        } else if (lk_embed_cli_opt(argc, argv, &i, "--threads", &v)) {
+        } else if (lk_cli_opt(argc, argv, &i, "--threads", &v)) {
             if (!lk_cli_long(cmd, "--threads", v, 1, 1024, &x)) return LK_EXIT_USAGE;
             c.threads = (int32_t)x;
-        } else if (lk_embed_cli_opt(argc, argv, &i, "--min-count", &v)) {
+        } else if (lk_cli_opt(argc, argv, &i, "--min-count", &v)) {
             if (!lk_cli_long(cmd, "--min-count", v, 1, 1000000000L, &x)) return LK_EXIT_USAGE;
             c.min_count = x;
-        } else if (lk_embed_cli_opt(argc, argv, &i, "--max-vocab", &v)) {
+        } else if (lk_cli_opt(argc, argv, &i, "--max-vocab", &v)) {
             if (!lk_cli_long(cmd, "--max-vocab", v, 0, 2147483647L, &x)) return LK_EXIT_USAGE;
             c.max_vocab = (int32_t)x;
-        } else if (lk_embed_cli_opt(argc, argv, &i, "--buckets", &v)) {
+        } else if (lk_cli_opt(argc, argv, &i, "--buckets", &v)) {
             if (!lk_cli_long(cmd, "--buckets", v, 1, 100000000L, &x)) return LK_EXIT_USAGE;
             c.buckets = (int32_t)x;
-        } else if (lk_embed_cli_opt(argc, argv, &i, "--cbow-batch", &v)) {
+        } else if (lk_cli_opt(argc, argv, &i, "--cbow-batch", &v)) {
             if (!lk_cli_long(cmd, "--cbow-batch", v, 1, 1024, &x)) return LK_EXIT_USAGE;
             c.cbow_batch = (int32_t)x;
-        } else if (lk_embed_cli_opt(argc, argv, &i, "--seed", &v)) {
+        } else if (lk_cli_opt(argc, argv, &i, "--seed", &v)) {
             if (!lk_cli_long(cmd, "--seed", v, 0, 2147483647L, &x)) return LK_EXIT_USAGE;
             c.seed = (uint64_t)x;
-        } else if (lk_embed_cli_opt(argc, argv, &i, "--sample", &v)) {
+        } else if (lk_cli_opt(argc, argv, &i, "--sample", &v)) {
             if (!lk_cli_double(cmd, "--sample", v, 0, 0.999, &d)) return LK_EXIT_USAGE;
             c.sample = d;
-        } else if (lk_embed_cli_opt(argc, argv, &i, "--alpha", &v)) {
+        } else if (lk_cli_opt(argc, argv, &i, "--alpha", &v)) {
             if (!lk_cli_double(cmd, "--alpha", v, 1e-9, 1, &d)) return LK_EXIT_USAGE;
             c.alpha = d;
-        } else if (lk_embed_cli_opt(argc, argv, &i, "--subwords", &v)) {
+        } else if (lk_cli_opt(argc, argv, &i, "--subwords", &v)) {
             if (!lk_cli_range(cmd, "--subwords", v, 1, 64, &lo, &hi)) return LK_EXIT_USAGE;
             c.minn = (int32_t)lo;
             c.maxn = (int32_t)hi;

@@ -24,14 +24,11 @@ static int lk_cmd_eval_ir(int argc, char **argv)
             help(stdout);
             return LK_EXIT_OK;
         }
-        const char *eq = strchr(a, '=');
-        size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
-        const char **dst = NULL;
-        if (nlen == 7 && !strncmp(a, "--qrels", 7)) dst = &qrels;
-        else if (nlen == 5 && !strncmp(a, "--run", 5)) dst = &run;
+        const char *val = NULL;
+        if (lk_cli_opt(argc, argv, &i, "--qrels", &val)) qrels = val;
+        else if (lk_cli_opt(argc, argv, &i, "--run", &val)) run = val;
         else return lk_cli_usage_error(CMD, "unknown option '%s'", a);
-        *dst = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-        if (!*dst) return lk_cli_usage_error(CMD, "%.*s needs a value", (int)nlen, a);
+        if (!val) return lk_cli_usage_error(CMD, "%s needs a value", a);
     }
     if (!qrels || !run) return lk_cli_usage_error(CMD, "--qrels and --run are required");
     lk_ireval_result r;

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "apps/cli.h"
-#include "apps/embed_cli.h"
 #include "models/embed.h"
 
 static const char *USAGE =
@@ -22,11 +21,11 @@ int lk_cmd_neighbors(int argc, char **argv)
             fputs(USAGE, stdout);
             return LK_EXIT_OK;
         }
-        if (lk_embed_cli_opt(argc, argv, &i, "--vectors", &v)) path = v;
-        else if (lk_embed_cli_opt(argc, argv, &i, "--word", &v)) word = v;
-        else if (lk_embed_cli_opt(argc, argv, &i, "--k", &v)) {
+        if (lk_cli_opt(argc, argv, &i, "--vectors", &v)) path = v;
+        else if (lk_cli_opt(argc, argv, &i, "--word", &v)) word = v;
+        else if (lk_cli_opt(argc, argv, &i, "--k", &v)) {
             if (!lk_cli_long(cmd, "--k", v, 1, 100000, &k)) return LK_EXIT_USAGE;
-        } else if (lk_embed_cli_opt(argc, argv, &i, "--restrict", &v)) {
+        } else if (lk_cli_opt(argc, argv, &i, "--restrict", &v)) {
             if (!lk_cli_long(cmd, "--restrict", v, 0, 2147483647L, &limit)) return LK_EXIT_USAGE;
         } else {
             return lk_cli_usage_error(cmd, "unknown option '%s'", argv[i]);

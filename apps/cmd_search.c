@@ -76,12 +76,9 @@ static int parse(int argc, char **argv, opts *o)
             help(stdout);
             return LK_EXIT_OK;
         }
-        if (strncmp(a, "--", 2) != 0) return lk_cli_usage_error(CMD, "unexpected argument '%s'", a);
-        const char *eq = strchr(a, '=');
-        size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
-        if (nlen >= sizeof name) return lk_cli_usage_error(CMD, "unknown option '%s'", a);
-        memcpy(name, a, nlen);
-        name[nlen] = '\0';
+        const char *eq;
+        int split = lk_cli_split(CMD, a, name, sizeof name, &eq);
+        if (split >= 0) return split;
         if (!strcmp(name, "--exhaustive") || !strcmp(name, "--timing")) {
             if (eq) return lk_cli_usage_error(CMD, "%s takes no value", name);
             if (name[2] == 'e') o->so.exhaustive = true;
@@ -89,7 +86,7 @@ static int parse(int argc, char **argv, opts *o)
             continue;
         }
         if (!known(name)) return lk_cli_usage_error(CMD, "unknown option '%s'", name);
-        const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        const char *val = lk_cli_value(argc, argv, &i, eq);
         if (!val) return lk_cli_usage_error(CMD, "%s needs a value", name);
         int rc = set_opt(o, name, val);
         if (rc >= 0) return rc;

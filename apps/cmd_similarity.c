@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "apps/cli.h"
-#include "apps/embed_cli.h"
 #include "models/embed.h"
 
 static const char *USAGE =
@@ -26,8 +25,8 @@ int lk_cmd_similarity(int argc, char **argv)
         }
         if (!strcmp(argv[i], "--no-lower")) lower = false;
         else if (!strcmp(argv[i], "--no-compose")) compose = false;
-        else if (lk_embed_cli_opt(argc, argv, &i, "--vectors", &v)) path = v;
-        else if (lk_embed_cli_opt(argc, argv, &i, "--pairs", &v)) pairs = v;
+        else if (lk_cli_opt(argc, argv, &i, "--vectors", &v)) path = v;
+        else if (lk_cli_opt(argc, argv, &i, "--pairs", &v)) pairs = v;
         else return lk_cli_usage_error(cmd, "unknown option '%s'", argv[i]);
     }
     if (!path || !pairs) return lk_cli_usage_error(cmd, "--vectors and --pairs are required");

@@ -41,12 +41,9 @@ static int parse(int argc, char **argv, opts *o)
             help(stdout);
             return LK_EXIT_OK;
         }
-        if (strncmp(a, "--", 2) != 0) return lk_cli_usage_error(CMD, "unexpected argument '%s'", a);
-        const char *eq = strchr(a, '=');
-        size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
-        if (nlen >= sizeof name) return lk_cli_usage_error(CMD, "unknown option '%s'", a);
-        memcpy(name, a, nlen);
-        name[nlen] = '\0';
+        const char *eq;
+        int split = lk_cli_split(CMD, a, name, sizeof name, &eq);
+        if (split >= 0) return split;
         bool flag = strcmp(name, "--lower") == 0 || strcmp(name, "--no-nfkc") == 0;
         if (flag) {
             if (eq) return lk_cli_usage_error(CMD, "%s takes no value", name);
@@ -57,9 +54,8 @@ static int parse(int argc, char **argv, opts *o)
         if (strcmp(name, "--input") && strcmp(name, "--output") && strcmp(name, "--lang") &&
             strcmp(name, "--tokenizer") && strcmp(name, "--model"))
             return lk_cli_usage_error(CMD, "unknown option '%s'", name);
-        if (eq) val = eq + 1;
-        else if (i + 1 < argc) val = argv[++i];
-        else return lk_cli_usage_error(CMD, "%s needs a value", name);
+        if (!(val = lk_cli_value(argc, argv, &i, eq)))
+            return lk_cli_usage_error(CMD, "%s needs a value", name);
         if (strcmp(name, "--input") == 0) o->input = val;
         else if (strcmp(name, "--output") == 0) o->output = val;
         else if (strcmp(name, "--model") == 0) o->model = val;
