@@ -420,8 +420,10 @@ static void src_close(run_src *s)
 typedef struct {
     run_writer *run;        /* intermediate merge */
     lk_bm25_builder *b;     /* final: */
-    FILE *post_fp;
+    FILE *post_fp;          /* postings past the memory limit go to this file */
+    const char *post_path;
     lk_bytes dict, termblob, enc;
+    lk_bytes post_mem;      /* the postings while they fit in the memory limit */
     uint64_t post_len, n_terms;
 } sink;
 
@@ -438,6 +440,22 @@ static lk_status sink_term(sink *k, const char *s, size_t len, const uint32_t *d
     lk_put_u32(e + 20, (uint32_t)len);
     if ((st = lk_bytes_append(&k->dict, e, sizeof e)) != LK_OK) return st;
     if ((st = lk_bytes_append(&k->termblob, s, len)) != LK_OK) return st;
+    if (!k->post_fp) { /* encoded in place while small (no temp file to write and copy) */
+        size_t before = k->post_mem.len;
+        if ((st = lk_postings_encode(docs, tfs, n, k->b->doclens, &k->post_mem)) != LK_OK)
+            return st;
+        k->post_len += k->post_mem.len - before;
+        if (k->post_mem.len > k->b->cfg.mem_limit) { /* too big: move to the temp file */
+            if (!(k->post_fp = fopen(k->post_path, "w+b")))
+                return lk_error_set(err, LK_ERR_IO, "%s: %s", k->post_path, strerror(errno));
+            setvbuf(k->post_fp, NULL, _IOFBF, COPY_CHUNK);
+            st = lk_fwrite_all(k->post_fp, k->post_mem.data, k->post_mem.len, "postings", err);
+            lk_bytes_free(&k->post_mem);
+            if (st != LK_OK) return st;
+        }
+        k->n_terms++;
+        return LK_OK;
+    }
     k->enc.len = 0;
     if ((st = lk_postings_encode(docs, tfs, n, k->b->doclens, &k->enc)) != LK_OK) return st;
     if ((st = lk_fwrite_all(k->post_fp, k->enc.data, k->enc.len, "postings", err)) != LK_OK)
@@ -638,11 +656,15 @@ static lk_status write_index_file(lk_bm25_builder *b, sink *k, const char *path,
     if ((st = cw_copy(&w, b->ids_fp, idblob_len, buf, err)) != LK_OK) goto done;
     if ((st = cw_put(&w, k->dict.data, k->dict.len, err)) != LK_OK) goto done;
     if ((st = cw_put(&w, k->termblob.data, k->termblob.len, err)) != LK_OK) goto done;
-    if (fflush(k->post_fp) != 0) {
-        st = lk_error_set(err, LK_ERR_IO, "%s: writing postings: %s", path, strerror(errno));
-        goto done;
+    if (!k->post_fp) {
+        if ((st = cw_put(&w, k->post_mem.data, k->post_mem.len, err)) != LK_OK) goto done;
+    } else {
+        if (fflush(k->post_fp) != 0) {
+            st = lk_error_set(err, LK_ERR_IO, "%s: writing postings: %s", path, strerror(errno));
+            goto done;
+        }
+        if ((st = cw_copy(&w, k->post_fp, k->post_len, buf, err)) != LK_OK) goto done;
     }
-    if ((st = cw_copy(&w, k->post_fp, k->post_len, buf, err)) != LK_OK) goto done;
     unsigned char tail[4];
     lk_put_u32(tail, w.crc);
     if ((st = lk_fwrite_all(w.fp, tail, 4, path, err)) != LK_OK) goto done;
@@ -683,11 +705,7 @@ lk_status lk_bm25__write_index(lk_bm25_builder *b, const char *index_path, lk_er
     }
     for (size_t r = 0; r < b->n_runs; r++, n_src++)
         if ((st = open_run_src(b, b->runs[r], &src[n_src], err)) != LK_OK) goto done;
-    if (!(k.post_fp = fopen(post_path, "w+b"))) {
-        st = lk_error_set(err, LK_ERR_IO, "%s: %s", post_path, strerror(errno));
-        goto done;
-    }
-    setvbuf(k.post_fp, NULL, _IOFBF, COPY_CHUNK);
+    k.post_path = post_path;
     st = merge(src, n_src, &k, err);
     for (size_t i = 0; i < n_src; i++) src_close(&src[i]); /* deletes the run files */
     n_src = 0;
@@ -705,5 +723,6 @@ done:
     lk_bytes_free(&k.dict);
     lk_bytes_free(&k.termblob);
     lk_bytes_free(&k.enc);
+    lk_bytes_free(&k.post_mem);
     return st;
 }
