@@ -65,6 +65,70 @@ static int cmp_term_ref(const void *x, const void *y)
     return cmp_bytes(a->s, a->len, b->s, b->len);
 }
 
+/* The first 8 bytes of a term, zero-padded, big-endian: a < b bytewise implies
+   key(a) <= key(b), so sorting by key and then each run of equal keys bytewise sorts the
+   terms (Chinese bigrams, 6 bytes, and most words fit in the key entirely). */
+typedef struct {
+    uint64_t key;
+    term_ref t;
+} keyed_ref;
+
+static uint64_t term_key(const char *s, size_t len)
+{
+    uint64_t k = 0;
+    size_t n = len < 8 ? len : 8;
+    for (size_t i = 0; i < n; i++) k |= (uint64_t)(unsigned char)s[i] << (56 - 8 * i);
+    return k;
+}
+
+/* Sort terms bytewise: LSD radix sort of the keys (8-bit digits; digits equal in every key
+   are skipped), then the rare runs of equal keys with the full comparison. */
+static lk_status sort_terms(term_ref *terms, size_t n)
+{
+    if (n < 64) {
+        if (n > 1) qsort(terms, n, sizeof *terms, cmp_term_ref);
+        return LK_OK;
+    }
+    keyed_ref *a = malloc(n * sizeof *a), *tmp = malloc(n * sizeof *tmp);
+    size_t (*cnt)[256] = calloc(8, sizeof *cnt);
+    if (!a || !tmp || !cnt) {
+        free(a);
+        free(tmp);
+        free(cnt);
+        return LK_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        a[i].key = term_key(terms[i].s, terms[i].len);
+        a[i].t = terms[i];
+        for (int d = 0; d < 8; d++) cnt[d][(a[i].key >> (8 * d)) & 0xFF]++;
+    }
+    for (int d = 0; d < 8; d++) {
+        size_t *c = cnt[d];
+        if (c[(a[0].key >> (8 * d)) & 0xFF] == n) continue; /* one value: order unchanged */
+        size_t off = 0;
+        for (int v = 0; v < 256; v++) {
+            size_t m = c[v];
+            c[v] = off;
+            off += m;
+        }
+        for (size_t i = 0; i < n; i++) tmp[c[(a[i].key >> (8 * d)) & 0xFF]++] = a[i];
+        keyed_ref *sw = a;
+        a = tmp;
+        tmp = sw;
+    }
+    for (size_t i = 0; i < n; i++) terms[i] = a[i].t;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && a[j].key == a[i].key) j++;
+        if (j - i > 1) qsort(terms + i, j - i, sizeof *terms, cmp_term_ref);
+        i = j;
+    }
+    free(a);
+    free(tmp);
+    free(cnt);
+    return LK_OK;
+}
+
 /* The current triples grouped by term (bytewise order), docs ascending within a term. */
 typedef struct {
     term_ref *terms;
@@ -109,7 +173,12 @@ static lk_status sort_run(const lk_bm25_builder *b, sorted_run *r)
             k++;
         }
     r->n_terms = k;
-    if (k > 1) qsort(r->terms, k, sizeof *r->terms, cmp_term_ref);
+    lk_status st = sort_terms(r->terms, k);
+    if (st != LK_OK) {
+        free(pos);
+        sorted_run_free(r);
+        return st;
+    }
     size_t off = 0;
     for (size_t i = 0; i < k; i++) {
         size_t c = pos[r->terms[i].tid];
@@ -351,8 +420,10 @@ static void src_close(run_src *s)
 typedef struct {
     run_writer *run;        /* intermediate merge */
     lk_bm25_builder *b;     /* final: */
-    FILE *post_fp;
+    FILE *post_fp;          /* postings past the memory limit go to this file */
+    const char *post_path;
     lk_bytes dict, termblob, enc;
+    lk_bytes post_mem;      /* the postings while they fit in the memory limit */
     uint64_t post_len, n_terms;
 } sink;
 
@@ -369,6 +440,22 @@ static lk_status sink_term(sink *k, const char *s, size_t len, const uint32_t *d
     lk_put_u32(e + 20, (uint32_t)len);
     if ((st = lk_bytes_append(&k->dict, e, sizeof e)) != LK_OK) return st;
     if ((st = lk_bytes_append(&k->termblob, s, len)) != LK_OK) return st;
+    if (!k->post_fp) { /* encoded in place while small (no temp file to write and copy) */
+        size_t before = k->post_mem.len;
+        if ((st = lk_postings_encode(docs, tfs, n, k->b->doclens, &k->post_mem)) != LK_OK)
+            return st;
+        k->post_len += k->post_mem.len - before;
+        if (k->post_mem.len > k->b->cfg.mem_limit) { /* too big: move to the temp file */
+            if (!(k->post_fp = fopen(k->post_path, "w+b")))
+                return lk_error_set(err, LK_ERR_IO, "%s: %s", k->post_path, strerror(errno));
+            setvbuf(k->post_fp, NULL, _IOFBF, COPY_CHUNK);
+            st = lk_fwrite_all(k->post_fp, k->post_mem.data, k->post_mem.len, "postings", err);
+            lk_bytes_free(&k->post_mem);
+            if (st != LK_OK) return st;
+        }
+        k->n_terms++;
+        return LK_OK;
+    }
     k->enc.len = 0;
     if ((st = lk_postings_encode(docs, tfs, n, k->b->doclens, &k->enc)) != LK_OK) return st;
     if ((st = lk_fwrite_all(k->post_fp, k->enc.data, k->enc.len, "postings", err)) != LK_OK)
@@ -384,6 +471,13 @@ static lk_status merge(run_src *src, size_t n_src, sink *k, lk_error *err)
     lk_status st = LK_OK;
     uint32_t *docs = NULL, *tfs = NULL;
     size_t cap = 0;
+    if (n_src == 1) { /* one source (a small collection): its postings pass straight through */
+        for (st = src_next(src, err); st == LK_OK && !src->done; st = src_next(src, err))
+            if (src->n && (st = sink_term(k, src->cur, src->term_len, src->cdocs, src->ctfs,
+                                          src->n, err)) != LK_OK)
+                break;
+        return st;
+    }
     for (size_t i = 0; i < n_src && st == LK_OK; i++) st = src_next(&src[i], err);
     while (st == LK_OK) {
         run_src *best = NULL;
@@ -562,11 +656,15 @@ static lk_status write_index_file(lk_bm25_builder *b, sink *k, const char *path,
     if ((st = cw_copy(&w, b->ids_fp, idblob_len, buf, err)) != LK_OK) goto done;
     if ((st = cw_put(&w, k->dict.data, k->dict.len, err)) != LK_OK) goto done;
     if ((st = cw_put(&w, k->termblob.data, k->termblob.len, err)) != LK_OK) goto done;
-    if (fflush(k->post_fp) != 0) {
-        st = lk_error_set(err, LK_ERR_IO, "%s: writing postings: %s", path, strerror(errno));
-        goto done;
+    if (!k->post_fp) {
+        if ((st = cw_put(&w, k->post_mem.data, k->post_mem.len, err)) != LK_OK) goto done;
+    } else {
+        if (fflush(k->post_fp) != 0) {
+            st = lk_error_set(err, LK_ERR_IO, "%s: writing postings: %s", path, strerror(errno));
+            goto done;
+        }
+        if ((st = cw_copy(&w, k->post_fp, k->post_len, buf, err)) != LK_OK) goto done;
     }
-    if ((st = cw_copy(&w, k->post_fp, k->post_len, buf, err)) != LK_OK) goto done;
     unsigned char tail[4];
     lk_put_u32(tail, w.crc);
     if ((st = lk_fwrite_all(w.fp, tail, 4, path, err)) != LK_OK) goto done;
@@ -607,11 +705,7 @@ lk_status lk_bm25__write_index(lk_bm25_builder *b, const char *index_path, lk_er
     }
     for (size_t r = 0; r < b->n_runs; r++, n_src++)
         if ((st = open_run_src(b, b->runs[r], &src[n_src], err)) != LK_OK) goto done;
-    if (!(k.post_fp = fopen(post_path, "w+b"))) {
-        st = lk_error_set(err, LK_ERR_IO, "%s: %s", post_path, strerror(errno));
-        goto done;
-    }
-    setvbuf(k.post_fp, NULL, _IOFBF, COPY_CHUNK);
+    k.post_path = post_path;
     st = merge(src, n_src, &k, err);
     for (size_t i = 0; i < n_src; i++) src_close(&src[i]); /* deletes the run files */
     n_src = 0;
@@ -629,5 +723,6 @@ done:
     lk_bytes_free(&k.dict);
     lk_bytes_free(&k.termblob);
     lk_bytes_free(&k.enc);
+    lk_bytes_free(&k.post_mem);
     return st;
 }

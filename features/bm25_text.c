@@ -16,7 +16,7 @@
 #include <time.h>
 
 #define N_SLOTS 3
-#define BATCH_DOCS 256
+#define BATCH_DOCS 64
 #define BATCH_TERM_BYTES ((size_t)1 << 20)
 
 lk_bm25_index_config lk_bm25_index_config_default(void)
