@@ -972,8 +972,14 @@ static lk_status parse_model(const char *path, rbuf *r, uint32_t flags, lk_tagge
     if (flags & LK_TG_FLAG_F16) {
         if (n > r->left / 2) goto bad;
         const unsigned char *hb = rb_take(r, (size_t)n * 2);
-        for (size_t i = 0; i < (size_t)n; i++)
-            m->params.data[i] = (lk_real)f16_to_f32((uint16_t)(hb[2 * i] | (hb[2 * i + 1] << 8)));
+        /* big models: convert through a table of all 65536 halves (same values) */
+        float *tab = n > 4 * 65536 ? malloc(65536 * sizeof *tab) : NULL;
+        for (uint32_t v = 0; tab && v < 65536; v++) tab[v] = f16_to_f32((uint16_t)v);
+        for (size_t i = 0; i < (size_t)n; i++) {
+            uint16_t v = (uint16_t)(hb[2 * i] | (hb[2 * i + 1] << 8));
+            m->params.data[i] = (lk_real)(tab ? tab[v] : f16_to_f32(v));
+        }
+        free(tab);
     } else if (read_f32s(r, m->params.data, n) != LK_OK) {
         goto bad;
     }
