@@ -1,11 +1,16 @@
 /* tagger.c: tagger config, vocabularies and features, model construction, LKTG save/load. */
+#define _POSIX_C_SOURCE 200809L
 #include "models/tagger.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "models/tagger_internal.h"
 #include "text/fileio.h"
@@ -1026,15 +1031,28 @@ lk_status lk_tg_load(const char *path, lk_tagger **out, lk_tg_train_state *ts, l
     uint32_t version, flags;
     *out = NULL;
     if (ts) memset(ts, 0, sizeof *ts);
-    lk_status st = lk_read_file(path, &buf, &n, err);
-    if (st != LK_OK) return st;
+    /* map regular files (no copy of the weights through read()); else read the whole file */
+    void *map = NULL;
+    int fd = open(path, O_RDONLY);
+    struct stat sb;
+    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+        (uintmax_t)sb.st_size <= SIZE_MAX) {
+        n = (size_t)sb.st_size;
+        map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED) map = NULL;
+    }
+    if (fd >= 0) close(fd);
+    lk_status st = LK_OK;
+    if (map) buf = map;
+    else if ((st = lk_read_file(path, &buf, &n, err)) != LK_OK) return st;
     st = lk_envelope_check((const unsigned char *)buf, n, LK_TAGGER_MAGIC, LK_TAGGER_VERSION, path,
                            &payload, &plen, &version, &flags, err);
     if (st == LK_OK) {
         rbuf r = {payload, (size_t)plen, false};
         st = parse_model(path, &r, flags, out, ts, err);
     }
-    free(buf);
+    if (map) munmap(map, n);
+    else free(buf);
     return st;
 }
 
