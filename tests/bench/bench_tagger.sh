@@ -9,7 +9,7 @@ TAG=$SHARED/corpora/tagging
 PY=/usr/bin/python3
 W=$(mktemp -d /tmp/lk-bench-tagger.XXXXXX)
 trap 'rm -rf "$W"' EXIT
-cpu() { /usr/bin/time -f "%U %S" -o "$W/time" "$@"; awk '{print $1 + $2}' "$W/time"; }
+cpu() { /usr/bin/time -f "%U %S" -o "$W/time" "$@" > /dev/null; awk '{print $1 + $2}' "$W/time"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 # 1. training throughput, same size as the PyTorch model, 2 threads, one epoch of EWT train
@@ -32,7 +32,7 @@ echo "train tokens per CPU second (2 threads): lexkit $lk_train_cpu  torch $torc
 awk -F'\t' '/^#/ {next} NF == 0 {if (s != "") print s; s = ""; next} $1 ~ /^[0-9]+$/ {s = (s == "" ? $2 : s " " $2)} END {if (s != "") print s}' \
   "$TAG/en_ewt-ud-test.conllu" > "$W/test.tok"
 n_tok=$(wc -w < "$W/test.tok")
-for i in 1 2 3; do cpu "$LEXKIT" tag --model "$W/same.lkt" --input "$W/test.tok" > /dev/null; done > "$W/tag.times"
+for i in 1 2 3; do cpu "$LEXKIT" tag --model "$W/same.lkt" --input "$W/test.tok"; done > "$W/tag.times"
 t=$(sort -n "$W/tag.times" | sed -n 2p)
 lk_tag=$(awk -v n="$n_tok" -v t="$t" 'BEGIN { printf "%.0f", n / t }')
 echo "tag tokens per CPU second (1 core; lexkit incl. model load): lexkit $lk_tag  torch $torch_tag  ratio $(ratio "$lk_tag" "$torch_tag")"
@@ -47,12 +47,12 @@ done
 jb_f1=$(echo "$jb" | tr '\t' '\n' | sed -n 's/^seg_f1=//p')
 jb_s=$(echo $jb_times | tr ' ' '\n' | sort -n | sed -n 3p)
 for i in 1 2 3 4 5; do
-  cpu env OPENBLAS_NUM_THREADS=1 "$LEXKIT" tag --model corpora/models/zh-gsd-char.lkt --input "$W/zh.raw" > /dev/null
+  cpu env OPENBLAS_NUM_THREADS=1 "$LEXKIT" tag --model corpora/models/zh-gsd-char.lkt --input "$W/zh.raw"
 done > "$W/zh.times"
 lk_s=$(sort -n "$W/zh.times" | sed -n 3p)
 : > "$W/empty"
 for i in 1 2 3 4 5; do
-  cpu env OPENBLAS_NUM_THREADS=1 "$LEXKIT" tag --model corpora/models/zh-gsd-char.lkt --input "$W/empty" --input-format raw > /dev/null
+  cpu env OPENBLAS_NUM_THREADS=1 "$LEXKIT" tag --model corpora/models/zh-gsd-char.lkt --input "$W/empty" --input-format raw
 done > "$W/load.times"
 lk_load=$(sort -n "$W/load.times" | sed -n 3p)
 "$LEXKIT" eval-tagger --model corpora/models/zh-gsd-char.lkt --test "$TAG/zh_gsd-simp-test.conllu" > "$W/zh.eval"
