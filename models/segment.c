@@ -86,7 +86,8 @@ static bool allowed(const int32_t *label_pos, const int32_t *label_tag, int32_t 
 size_t lk_seg_viterbi_work_size(int32_t T, int32_t L)
 {
     return (size_t)T * (size_t)L * sizeof(float) + (size_t)T * (size_t)L * sizeof(int32_t) +
-           ((size_t)L * (size_t)L + (size_t)L) * sizeof(int32_t);
+           ((size_t)L * (size_t)L + (size_t)L) * sizeof(int32_t) +
+           (size_t)L * (sizeof(float) + 2 * sizeof(int32_t));
 }
 
 lk_status lk_seg_viterbi(const float *scores, int32_t T, int32_t L, const int32_t *label_pos,
@@ -99,11 +100,29 @@ lk_status lk_seg_viterbi(const float *scores, int32_t T, int32_t L, const int32_
     int32_t *back = (int32_t *)(delta + (size_t)T * L); /* (T, L) */
     int32_t *n_pred = back + (size_t)T * L;             /* (L) allowed predecessors of b */
     int32_t *pred = n_pred + L;                          /* (L, L) their ids, row b */
+    int32_t *same = pred + (size_t)L * L; /* (L) first label with b's predecessors, or b */
+    int32_t *barg = same + L;             /* (L) best predecessor of b at this step */
+    float *bbest = (float *)(barg + L);   /* (L) its score */
     const float neg = -FLT_MAX;
     for (int32_t b = 0; b < L; b++) {
         n_pred[b] = 0;
         for (int32_t a = 0; a < L; a++)
             if (allowed(label_pos, label_tag, a, b)) pred[(size_t)b * L + n_pred[b]++] = a;
+    }
+    /* Without transition scores the best predecessor depends only on the predecessor list
+       (and on whether b continues a word): labels sharing both (all B-X and S-X) share it. */
+    for (int32_t b = 0; b < L; b++) {
+        same[b] = b;
+        bool cb = label_pos[b] == LK_SEG_M || label_pos[b] == LK_SEG_E;
+        for (int32_t e = 0; !trans && e < b; e++) {
+            bool ce = label_pos[e] == LK_SEG_M || label_pos[e] == LK_SEG_E;
+            if (same[e] == e && ce == cb && n_pred[e] == n_pred[b] &&
+                memcmp(pred + (size_t)e * L, pred + (size_t)b * L,
+                       (size_t)n_pred[b] * sizeof *pred) == 0) {
+                same[b] = e;
+                break;
+            }
+        }
     }
     for (int32_t l = 0; l < L; l++) {
         bool start_ok = label_pos[l] == LK_SEG_B || label_pos[l] == LK_SEG_S;
@@ -119,7 +138,10 @@ lk_status lk_seg_viterbi(const float *scores, int32_t T, int32_t L, const int32_
             float best = neg;
             int32_t arg = -1;
             bool cont = label_pos[b] == LK_SEG_M || label_pos[b] == LK_SEG_E;
-            if (!(must_start && cont)) {
+            if (same[b] != b) {
+                best = bbest[same[b]];
+                arg = barg[same[b]];
+            } else if (!(must_start && cont)) {
                 for (int32_t k = 0; k < n_pred[b]; k++) {
                     int32_t a = pred[(size_t)b * L + k];
                     if (prev[a] == neg) continue;
@@ -132,6 +154,8 @@ lk_status lk_seg_viterbi(const float *scores, int32_t T, int32_t L, const int32_
                     }
                 }
             }
+            bbest[b] = best;
+            barg[b] = arg;
             cur[b] = arg < 0 ? neg : best + scores[(size_t)t * L + b];
             bk[b] = arg;
         }

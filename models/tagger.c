@@ -1,11 +1,16 @@
 /* tagger.c: tagger config, vocabularies and features, model construction, LKTG save/load. */
+#define _POSIX_C_SOURCE 200809L
 #include "models/tagger.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "models/tagger_internal.h"
 #include "text/fileio.h"
@@ -972,8 +977,14 @@ static lk_status parse_model(const char *path, rbuf *r, uint32_t flags, lk_tagge
     if (flags & LK_TG_FLAG_F16) {
         if (n > r->left / 2) goto bad;
         const unsigned char *hb = rb_take(r, (size_t)n * 2);
-        for (size_t i = 0; i < (size_t)n; i++)
-            m->params.data[i] = (lk_real)f16_to_f32((uint16_t)(hb[2 * i] | (hb[2 * i + 1] << 8)));
+        /* big models: convert through a table of all 65536 halves (same values) */
+        float *tab = n > 4 * 65536 ? malloc(65536 * sizeof *tab) : NULL;
+        for (uint32_t v = 0; tab && v < 65536; v++) tab[v] = f16_to_f32((uint16_t)v);
+        for (size_t i = 0; i < (size_t)n; i++) {
+            uint16_t v = (uint16_t)(hb[2 * i] | (hb[2 * i + 1] << 8));
+            m->params.data[i] = (lk_real)(tab ? tab[v] : f16_to_f32(v));
+        }
+        free(tab);
     } else if (read_f32s(r, m->params.data, n) != LK_OK) {
         goto bad;
     }
@@ -1020,15 +1031,28 @@ lk_status lk_tg_load(const char *path, lk_tagger **out, lk_tg_train_state *ts, l
     uint32_t version, flags;
     *out = NULL;
     if (ts) memset(ts, 0, sizeof *ts);
-    lk_status st = lk_read_file(path, &buf, &n, err);
-    if (st != LK_OK) return st;
+    /* map regular files (no copy of the weights through read()); else read the whole file */
+    void *map = NULL;
+    int fd = open(path, O_RDONLY);
+    struct stat sb;
+    if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+        (uintmax_t)sb.st_size <= SIZE_MAX) {
+        n = (size_t)sb.st_size;
+        map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED) map = NULL;
+    }
+    if (fd >= 0) close(fd);
+    lk_status st = LK_OK;
+    if (map) buf = map;
+    else if ((st = lk_read_file(path, &buf, &n, err)) != LK_OK) return st;
     st = lk_envelope_check((const unsigned char *)buf, n, LK_TAGGER_MAGIC, LK_TAGGER_VERSION, path,
                            &payload, &plen, &version, &flags, err);
     if (st == LK_OK) {
         rbuf r = {payload, (size_t)plen, false};
         st = parse_model(path, &r, flags, out, ts, err);
     }
-    free(buf);
+    if (map) munmap(map, n);
+    else free(buf);
     return st;
 }
 

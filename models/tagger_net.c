@@ -11,8 +11,8 @@
 #include "models/tagger_internal.h"
 #include "text/utf8.h"
 
-#define LK_TAG_BATCH_SENTS 64     /* sentences per inference batch */
-#define LK_TAG_BATCH_TOKENS 4096  /* positions per inference batch (at least one sentence) */
+#define LK_TAG_BATCH_SENTS 128    /* sentences per inference batch */
+#define LK_TAG_BATCH_TOKENS 1024  /* positions per inference batch (at least one sentence) */
 
 lk_status lk_tagger_ws_create(lk_tagger_ws **out)
 {
@@ -360,8 +360,13 @@ lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_dat
     size_t *ord = ws->order;
     for (size_t i = 0; i < n; i++) ord[i] = i;
     sort_by_len(ord, ord + n, n, d);
-    size_t s = 0;
-    while (s < n) {
+    /* cut the batches first (greedy over the sorted order), then run them longest first:
+       the workspaces reach their final size on the first batch instead of growing (and
+       being copied and faulted in again) batch after batch. Results do not depend on the
+       order since every batch is independent. */
+    size_t *cut = ord + n, nb = 0;
+    for (size_t s = 0; s < n; nb++) {
+        cut[nb] = s;
         int32_t B = 0;
         while (s + (size_t)B < n && B < LK_TAG_BATCH_SENTS) {
             size_t len = (size_t)sent_len(d, ord[s + (size_t)B]);
@@ -369,6 +374,11 @@ lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_dat
             if (B > 0 && len * (size_t)(B + 1) > LK_TAG_BATCH_TOKENS) break;
             B++;
         }
+        s += (size_t)B;
+    }
+    for (size_t k = nb; k-- > 0;) {
+        size_t s = cut[k];
+        int32_t B = (int32_t)((k + 1 < nb ? cut[k + 1] : n) - s);
         if ((st = lk_tg_forward(m, ws, d, ord + s, B, false, 0, 0, NULL)) != LK_OK) return st;
         if ((st = lk_tg_decode(m, ws, brk)) != LK_OK) return st;
         for (int32_t b = 0; b < B; b++) {
@@ -376,7 +386,6 @@ lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_dat
             for (int32_t t = 0; t < ws->lengths[b]; t++)
                 labels[base + (size_t)t] = ws->pred[(size_t)t * ws->B + b];
         }
-        s += (size_t)B;
     }
     return LK_OK;
 }

@@ -433,10 +433,34 @@ static const uint32_t crc_table[256] = {
     0xb40bbe37u, 0xc30c8ea1u, 0x5a05df1bu, 0x2d02ef8du,
 };
 
+/* Large buffers (model files) go 8 bytes at a time ("slicing-by-8"): t[k][b] is the CRC of
+   byte b followed by k zero bytes. The 8 KB of tables are derived on the stack per call
+   (cheap next to the buffer, and thread-safe); the result is the same as byte by byte. */
+static uint32_t crc32_slice8(uint32_t crc, const unsigned char *p, size_t n)
+{
+    uint32_t t[8][256];
+    for (int b = 0; b < 256; b++) t[0][b] = crc_table[b];
+    for (int k = 1; k < 8; k++)
+        for (int b = 0; b < 256; b++)
+            t[k][b] = (t[k - 1][b] >> 8) ^ crc_table[t[k - 1][b] & 0xFFu];
+    for (; n >= 8; n -= 8, p += 8) {
+        uint32_t lo = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                             (uint32_t)p[3] << 24);
+        uint32_t hi = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 |
+                      (uint32_t)p[7] << 24;
+        crc = t[7][lo & 0xFFu] ^ t[6][(lo >> 8) & 0xFFu] ^ t[5][(lo >> 16) & 0xFFu] ^
+              t[4][lo >> 24] ^ t[3][hi & 0xFFu] ^ t[2][(hi >> 8) & 0xFFu] ^
+              t[1][(hi >> 16) & 0xFFu] ^ t[0][hi >> 24];
+    }
+    for (; n > 0; n--, p++) crc = crc_table[(crc ^ *p) & 0xFFu] ^ (crc >> 8);
+    return crc;
+}
+
 uint32_t lk_crc32(uint32_t crc, const void *buf, size_t n)
 {
     const unsigned char *p = buf;
     crc = ~crc;
+    if (n >= 65536) return ~crc32_slice8(crc, p, n);
     for (size_t i = 0; i < n; i++) crc = crc_table[(crc ^ p[i]) & 0xFFu] ^ (crc >> 8);
     return ~crc;
 }
