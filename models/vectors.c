@@ -470,6 +470,22 @@ static int split_fields(char *line, size_t len, char **f, size_t *flen, int max)
     return n;
 }
 
+/* Read the next line of r into *buf (grown as needed) and split it into at most `max`
+   whitespace-separated fields; *nf is the number of fields found (may exceed max).
+   *got is false at end of input. */
+static lk_status next_fields(lk_line_reader *r, char **buf, size_t *buf_cap, char **f,
+                             size_t *flen, int max, int *nf, bool *got, lk_error *err)
+{
+    const char *line;
+    size_t len;
+    lk_status st = lk_line_reader_next(r, &line, &len, got, err);
+    if (st != LK_OK || !*got) return st;
+    if ((st = lk_grow((void **)buf, buf_cap, len + 1, 1)) != LK_OK) return st;
+    memcpy(*buf, line, len + 1);
+    *nf = split_fields(*buf, len, f, flen, max);
+    return LK_OK;
+}
+
 void lk_analogy_result_free(lk_analogy_result *r)
 {
     if (!r) return;
@@ -522,15 +538,11 @@ lk_status lk_vectors_analogy(const lk_vectors *v, const char *questions, int32_t
     int32_t n = (restrict_n > 0 && restrict_n < v->n) ? restrict_n : v->n;
     lk_status st = query ? lk_line_reader_open(questions, &r, err) : LK_ERR_NOMEM;
     while (st == LK_OK) {
-        const char *line;
-        size_t len;
-        bool got;
-        if ((st = lk_line_reader_next(r, &line, &len, &got, err)) != LK_OK || !got) break;
-        if ((st = lk_grow((void **)&buf, &buf_cap, len + 1, 1)) != LK_OK) break;
-        memcpy(buf, line, len + 1);
         char *f[5];
         size_t fl[5];
-        int nf = split_fields(buf, len, f, fl, 5);
+        int nf = 0;
+        bool got;
+        if ((st = next_fields(r, &buf, &buf_cap, f, fl, 5, &nf, &got, err)) != LK_OK || !got) break;
         if (nf == 0) continue;
         if (f[0][0] == ':') {
             const char *name = nf > 1 ? f[1] : f[0] + 1;
@@ -590,15 +602,11 @@ lk_status lk_vectors_similarity(const lk_vectors *v, const char *pairs, bool low
     float *va = malloc((size_t)v->dim * sizeof *va), *vb = malloc((size_t)v->dim * sizeof *vb);
     lk_status st = (va && vb) ? lk_line_reader_open(pairs, &r, err) : LK_ERR_NOMEM;
     while (st == LK_OK) {
-        const char *line;
-        size_t len;
-        bool got;
-        if ((st = lk_line_reader_next(r, &line, &len, &got, err)) != LK_OK || !got) break;
-        if ((st = lk_grow((void **)&buf, &buf_cap, len + 1, 1)) != LK_OK) break;
-        memcpy(buf, line, len + 1);
         char *f[4];
         size_t fl[4];
-        int nf = split_fields(buf, len, f, fl, 4);
+        int nf = 0;
+        bool got;
+        if ((st = next_fields(r, &buf, &buf_cap, f, fl, 4, &nf, &got, err)) != LK_OK || !got) break;
         if (nf == 0) continue;
         char *end;
         double score = nf == 3 ? strtod(f[2], &end) : 0;
