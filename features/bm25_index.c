@@ -99,9 +99,15 @@ static lk_status open_image(const unsigned char *buf, size_t n, const char *path
 {
     const unsigned char *payload;
     uint64_t plen;
+    uint32_t version;
     lk_status st = lk_envelope_check(buf, n, LK_BM25_INDEX_MAGIC, LK_BM25_INDEX_VERSION, path,
-                                     &payload, &plen, NULL, NULL, err);
+                                     &payload, &plen, &version, NULL, err);
     if (st != LK_OK) return st;
+    if (version < LK_BM25_INDEX_VERSION) /* v1: varint postings */
+        return lk_error_set(err, LK_ERR_FORMAT,
+                            "%s: index format v%u is no longer read (this build reads v%u): "
+                            "rebuild the index",
+                            path, version, LK_BM25_INDEX_VERSION);
     x->base = payload;
     return parse_payload(x, payload, plen, path, err);
 }

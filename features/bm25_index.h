@@ -14,7 +14,7 @@
 #include "text/error.h"
 
 #define LK_BM25_INDEX_MAGIC "LKBX"
-#define LK_BM25_INDEX_VERSION 1u
+#define LK_BM25_INDEX_VERSION 2u
 #define LK_BM25_INDEX_FILE "index.lkbx"
 
 typedef struct lk_bm25_index lk_bm25_index;

@@ -1,4 +1,4 @@
-/* postings.c: varint block codec with skip table and (tf, dl) bound frontier. */
+/* postings.c: bit-packed block codec with skip table and (tf, dl) bound frontier. */
 #include "features/postings.h"
 
 #include <stdlib.h>
@@ -97,6 +97,31 @@ static void frontier_add(lk_tf_dl *f, size_t *n, uint32_t tf, uint32_t dl)
     *n = m;
 }
 
+/* Bits needed for v (0 for 0). */
+static unsigned bit_width(uint32_t v)
+{
+    return v ? 32u - (unsigned)__builtin_clz(v) : 0u;
+}
+
+/* Pack v[i] - sub (i < n) in w bits each, LSB first, into q; returns the end. */
+static unsigned char *pack(unsigned char *q, const uint32_t *v, size_t n, uint32_t sub, unsigned w)
+{
+    uint64_t acc = 0;
+    unsigned nbits = 0;
+    if (w == 0) return q;
+    for (size_t i = 0; i < n; i++) {
+        acc |= (uint64_t)(v[i] - sub) << nbits;
+        nbits += w;
+        while (nbits >= 8) {
+            *q++ = (unsigned char)acc;
+            acc >>= 8;
+            nbits -= 8;
+        }
+    }
+    if (nbits) *q++ = (unsigned char)acc;
+    return q;
+}
+
 lk_status lk_postings_encode(const uint32_t *docs, const uint32_t *tfs, size_t n,
                              const uint32_t *doclens, lk_bytes *out)
 {
@@ -106,8 +131,8 @@ lk_status lk_postings_encode(const uint32_t *docs, const uint32_t *tfs, size_t n
 
     size_t n_blocks = (n + LK_POSTINGS_BLOCK - 1) / LK_POSTINGS_BLOCK;
     size_t worst;
-    if (lk_mul_size(n, 20, &worst) != LK_OK) return LK_ERR_RANGE;
-    worst += 10 + nf * 20 + n_blocks * LK_POSTINGS_SKIP_ENTRY;
+    if (lk_mul_size(n, 8, &worst) != LK_OK) return LK_ERR_RANGE;
+    worst += 10 + nf * 20 + n_blocks * (LK_POSTINGS_SKIP_ENTRY + 2);
     lk_status st = lk_bytes_reserve(out, worst);
     if (st != LK_OK) return st;
 
@@ -120,20 +145,20 @@ lk_status lk_postings_encode(const uint32_t *docs, const uint32_t *tfs, size_t n
     unsigned char *skip = p;
     unsigned char *blocks = skip + n_blocks * LK_POSTINGS_SKIP_ENTRY;
     unsigned char *q = blocks;
-    uint32_t prev = 0;
     for (size_t b = 0; b < n_blocks; b++) {
         size_t lo = b * LK_POSTINGS_BLOCK, hi = lo + LK_POSTINGS_BLOCK;
         if (hi > n) hi = n;
-        for (size_t i = lo; i < hi; i++) {
-            q += lk_varint_put(q, docs[i] - prev);
-            q += lk_varint_put(q, tfs[i]);
-            prev = docs[i];
-        }
+        uint32_t base = b ? docs[lo - 1] + 1 : 0;
         uint32_t max_tf = 0, min_dl = UINT32_MAX;
         for (size_t i = lo; i < hi; i++) {
             if (tfs[i] > max_tf) max_tf = tfs[i];
             if (doclens[docs[i]] < min_dl) min_dl = doclens[docs[i]];
         }
+        unsigned wd = bit_width(docs[hi - 1] - base), wt = bit_width(max_tf - 1);
+        *q++ = (unsigned char)wd;
+        *q++ = (unsigned char)wt;
+        q = pack(q, docs + lo, hi - lo, base, wd);
+        q = pack(q, tfs + lo, hi - lo, 1, wt);
         unsigned char *e = skip + b * LK_POSTINGS_SKIP_ENTRY;
         lk_put_u32(e, docs[hi - 1]);
         lk_put_u32(e + 4, (uint32_t)(q - blocks));
@@ -173,62 +198,149 @@ bool lk_postings_frontier(const unsigned char *data, size_t len, lk_tf_dl *pairs
 
 /* ---- cursor ----------------------------------------------------------------------- */
 
+/* 8 little-endian bytes at p (all readable). */
+static inline uint64_t load64(const unsigned char *p)
+{
+    uint64_t v;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&v, p, 8);
+#else
+    v = lk_get_u64(p);
+#endif
+    return v;
+}
+
+/* Up to 8 little-endian bytes at p, of which only `avail` (< 8) are readable; zero-filled. */
+static uint64_t load_tail(const unsigned char *p, size_t avail)
+{
+    unsigned char b[8] = {0};
+    memcpy(b, p, avail < 8 ? avail : 8);
+    return lk_get_u64(b);
+}
+
+/* Value i of width w (1..32) packed at p; 8 bytes must be readable at its byte. */
+static inline uint32_t packed_at(const unsigned char *p, uint32_t i, unsigned w)
+{
+    size_t bit = (size_t)i * w;
+    return (uint32_t)((load64(p + (bit >> 3)) >> (bit & 7)) & (((uint64_t)1 << w) - 1));
+}
+
+/* out[i] = (value i of width w packed at p) + add, i < n; p[0..avail) is readable. */
+static void unpack(const unsigned char *p, size_t avail, unsigned w, uint32_t n, uint32_t add,
+                   uint32_t *out)
+{
+    uint32_t i = 0;
+    if (w == 0) {
+        for (; i < n; i++) out[i] = add;
+        return;
+    }
+    const uint64_t mask = ((uint64_t)1 << w) - 1;
+    uint32_t nfast = 0; /* values whose 8-byte load stays inside p[0..avail) */
+    if (avail >= 8) {
+        size_t f = ((avail - 8) * 8 + 7) / w + 1;
+        nfast = f < n ? (uint32_t)f : n;
+    }
+    size_t bit = 0;
+    for (; i < nfast; i++, bit += w)
+        out[i] = (uint32_t)((load64(p + (bit >> 3)) >> (bit & 7)) & mask) + add;
+    for (; i < n; i++, bit += w)
+        out[i] = (uint32_t)((load_tail(p + (bit >> 3), avail - (bit >> 3)) >> (bit & 7)) & mask) +
+                 add;
+}
+
 static void cursor_fail(lk_postings_cursor *c)
 {
-    c->cnt_ = 0;
+    c->cnt_ = c->ndec_ = 0;
     c->bad = true;
     c->doc = LK_DOC_END;
     c->block_ = c->n_blocks_;
 }
 
-/* Decode block c->block_ into docs_/tfs_ and position on its first posting. */
-static void load_block(lk_postings_cursor *c)
+static void cursor_end(lk_postings_cursor *c)
 {
-    uint32_t b = c->block_;
-    if (b >= c->n_blocks_) {
-        c->doc = LK_DOC_END;
-        c->cnt_ = 0;
-        return;
+    c->cnt_ = c->ndec_ = 0;
+    c->doc = LK_DOC_END;
+    c->block_ = c->n_blocks_;
+}
+
+static inline uint32_t skip_last(const lk_postings_cursor *c, uint32_t b)
+{
+    return lk_get_u32(c->skip_ + (size_t)b * LK_POSTINGS_SKIP_ENTRY);
+}
+
+/* Decode the current block into docs_/tfs_ and check it: doc ids strictly increasing from
+   base_ to last_, tfs >= 1. */
+static bool decode_block(lk_postings_cursor *c)
+{
+    uint32_t cnt = c->cnt_;
+    unpack(c->pd_, (size_t)(c->blocks_end_ - c->pd_), c->wd_, cnt, c->base_, c->docs_);
+    unpack(c->pt_, (size_t)(c->blocks_end_ - c->pt_), c->wt_, cnt, 1, c->tfs_);
+    uint32_t bad = (c->docs_[0] < c->base_) | (c->docs_[cnt - 1] != c->last_);
+    for (uint32_t i = 1; i < cnt; i++) bad |= c->docs_[i] <= c->docs_[i - 1];
+    for (uint32_t i = 0; i < cnt; i++) bad |= c->tfs_[i] == 0;
+    if (bad) {
+        cursor_fail(c);
+        return false;
     }
+    c->ndec_ = cnt;
+    return true;
+}
+
+/* Make block b current without decoding it (unless its end is too close to the end of the
+   list for 8-byte loads: then it is decoded); position on nothing yet. False on corrupt
+   bytes (the cursor then fails). */
+static bool open_block(lk_postings_cursor *c, uint32_t b)
+{
     size_t start = b ? lk_get_u32(c->skip_ + (size_t)(b - 1) * LK_POSTINGS_SKIP_ENTRY + 4) : 0;
     size_t stop = lk_get_u32(c->skip_ + (size_t)b * LK_POSTINGS_SKIP_ENTRY + 4);
-    uint32_t last = lk_get_u32(c->skip_ + (size_t)b * LK_POSTINGS_SKIP_ENTRY);
-    uint32_t prev = b ? lk_get_u32(c->skip_ + (size_t)(b - 1) * LK_POSTINGS_SKIP_ENTRY) : 0;
-    if (start > stop || stop > c->blocks_len_) {
+    size_t len = (size_t)(c->blocks_end_ - c->blocks_);
+    uint32_t last = skip_last(c, b), prev = b ? skip_last(c, b - 1) : 0;
+    uint32_t cnt = c->df_ - b * LK_POSTINGS_BLOCK;
+    if (cnt > LK_POSTINGS_BLOCK) cnt = LK_POSTINGS_BLOCK;
+    if (start > stop || stop > len || stop - start < 2 || last >= c->n_docs_ ||
+        (b > 0 && last <= prev))
+        goto bad;
+    const unsigned char *p = c->blocks_ + start;
+    unsigned wd = p[0], wt = p[1];
+    if (wd > 32 || wt > 32 || last - (b ? prev + 1 : 0) < cnt - 1) goto bad;
+    size_t nd = ((size_t)cnt * wd + 7) / 8, nt = ((size_t)cnt * wt + 7) / 8;
+    if (2 + nd + nt != stop - start) goto bad;
+    c->block_ = b;
+    c->cnt_ = cnt;
+    c->ndec_ = 0;
+    c->pos_ = 0;
+    c->base_ = b ? prev + 1 : 0;
+    c->last_ = last;
+    c->wd_ = wd;
+    c->wt_ = wt;
+    c->pd_ = p + 2;
+    c->pt_ = p + 2 + nd;
+    if (stop + 8 > len) return decode_block(c);
+    /* in place: the last offset must be the block's last doc (binary searches rely on it) */
+    if ((wd ? packed_at(c->pd_, cnt - 1, wd) : 0) != last - c->base_) goto bad;
+    return true;
+bad:
+    cursor_fail(c);
+    return false;
+}
+
+/* Set doc and tf from position pos_ of the current block. */
+static inline void set_current(lk_postings_cursor *c)
+{
+    uint32_t i = c->pos_;
+    if (c->ndec_) {
+        c->doc = c->docs_[i];
+        c->tf = c->tfs_[i];
+        return;
+    }
+    uint32_t off = c->wd_ ? packed_at(c->pd_, i, c->wd_) : 0;
+    uint32_t tf = (c->wt_ ? packed_at(c->pt_, i, c->wt_) : 0) + 1;
+    if (off > c->last_ - c->base_ || tf == 0) {
         cursor_fail(c);
         return;
     }
-    uint32_t cnt = c->df_ - b * LK_POSTINGS_BLOCK;
-    if (cnt > LK_POSTINGS_BLOCK) cnt = LK_POSTINGS_BLOCK;
-    const unsigned char *p = c->blocks_ + start, *end = c->blocks_ + stop;
-    uint64_t doc = prev;
-    for (uint32_t i = 0; i < cnt; i++) {
-        uint64_t gap, tf;
-        size_t k;
-        if (p + 2 <= end && p[0] < 0x80u && p[1] < 0x80u) { /* the common case */
-            gap = p[0];
-            tf = p[1];
-            p += 2;
-        } else {
-            if (!(k = lk_varint_get(p, end, &gap))) goto bad;
-            p += k;
-            if (!(k = lk_varint_get(p, end, &tf))) goto bad;
-            p += k;
-        }
-        if ((gap == 0 && (b > 0 || i > 0)) || tf == 0 || tf > UINT32_MAX) goto bad;
-        doc += gap;
-        if (doc >= c->n_docs_) goto bad;
-        c->docs_[i] = (uint32_t)doc;
-        c->tfs_[i] = (uint32_t)tf;
-    }
-    if (p != end || doc != last) goto bad;
-    c->cnt_ = cnt;
-    c->pos_ = 0;
-    c->doc = c->docs_[0];
-    c->tf = c->tfs_[0];
-    return;
-bad:
-    cursor_fail(c);
+    c->doc = c->base_ + off;
+    c->tf = tf;
 }
 
 bool lk_postings_cursor_init(lk_postings_cursor *cur, const unsigned char *data, size_t len,
@@ -246,25 +358,36 @@ bool lk_postings_cursor_init(lk_postings_cursor *cur, const unsigned char *data,
     cur->n_blocks_ = n_blocks;
     cur->skip_ = data + off;
     cur->blocks_ = cur->skip_ + (size_t)n_blocks * LK_POSTINGS_SKIP_ENTRY;
-    cur->blocks_len_ = len - off - (size_t)n_blocks * LK_POSTINGS_SKIP_ENTRY;
-    cur->block_ = 0;
-    load_block(cur);
+    cur->blocks_end_ = data + len;
+    if (!open_block(cur, 0)) return false;
+    set_current(cur);
     return !cur->bad;
 }
 
 void lk_postings_next_block(lk_postings_cursor *cur)
 {
     if (cur->doc == LK_DOC_END) return;
-    cur->block_++;
-    load_block(cur);
+    if (cur->pos_ + 1 < cur->cnt_) { /* read in place so far: decode the rest of the block */
+        if (!decode_block(cur)) return;
+    } else {
+        if (cur->block_ + 1 >= cur->n_blocks_) {
+            cursor_end(cur);
+            return;
+        }
+        if (!open_block(cur, cur->block_ + 1)) return;
+        if (!cur->ndec_ && !decode_block(cur)) return;
+        cur->pos_ = (uint32_t)-1;
+    }
+    cur->pos_++;
+    cur->doc = cur->docs_[cur->pos_];
+    cur->tf = cur->tfs_[cur->pos_];
 }
 
 bool lk_postings_block_at(lk_postings_cursor *cur, uint32_t target, uint32_t *max_tf,
                           uint32_t *min_dl, uint32_t *last)
 {
     uint32_t b = cur->shallow_ > cur->block_ ? cur->shallow_ : cur->block_;
-    while (b < cur->n_blocks_ && lk_get_u32(cur->skip_ + (size_t)b * LK_POSTINGS_SKIP_ENTRY) < target)
-        b++;
+    while (b < cur->n_blocks_ && skip_last(cur, b) < target) b++;
     cur->shallow_ = b;
     if (b >= cur->n_blocks_) return false;
     const unsigned char *e = cur->skip_ + (size_t)b * LK_POSTINGS_SKIP_ENTRY;
@@ -277,18 +400,34 @@ bool lk_postings_block_at(lk_postings_cursor *cur, uint32_t target, uint32_t *ma
 void lk_postings_advance(lk_postings_cursor *cur, uint32_t target)
 {
     if (cur->doc >= target) return;
-    uint32_t b = cur->block_;
-    uint32_t last = lk_get_u32(cur->skip_ + (size_t)b * LK_POSTINGS_SKIP_ENTRY);
-    if (last < target) {
+    uint32_t pos = cur->pos_ + 1; /* the current doc is below target */
+    if (cur->last_ < target) {
+        uint32_t b = cur->block_;
         do {
             b++;
-        } while (b < cur->n_blocks_ &&
-                 lk_get_u32(cur->skip_ + (size_t)b * LK_POSTINGS_SKIP_ENTRY) < target);
-        cur->block_ = b;
-        load_block(cur);
-        if (cur->doc == LK_DOC_END) return;
+        } while (b < cur->n_blocks_ && skip_last(cur, b) < target);
+        if (b >= cur->n_blocks_) {
+            cursor_end(cur);
+            return;
+        }
+        if (!open_block(cur, b)) return;
+        pos = 0;
     }
-    while (cur->docs_[cur->pos_] < target) cur->pos_++;
-    cur->doc = cur->docs_[cur->pos_];
-    cur->tf = cur->tfs_[cur->pos_];
+    /* the block's last doc is >= target: the search stops inside it */
+    if (cur->ndec_) {
+        while (cur->docs_[pos] < target) pos++;
+    } else {
+        uint32_t t = target - cur->base_, hi = cur->cnt_ - 1;
+        if (cur->wd_) {
+            while (pos < hi) {
+                uint32_t mid = pos + (hi - pos) / 2;
+                if (packed_at(cur->pd_, mid, cur->wd_) < t) pos = mid + 1;
+                else hi = mid;
+            }
+        } else {
+            pos = hi; /* one posting (offset 0) */
+        }
+    }
+    cur->pos_ = pos;
+    set_current(cur);
 }

@@ -1,8 +1,12 @@
 /* postings.h: the postings codec of the BM25 index. A term's list is a score-bound summary
    (the Pareto frontier of (tf, doc length) pairs: no other posting has a higher tf and a
    shorter document), a skip table (last doc id, end offset, max tf and min document
-   length of each block of LK_POSTINGS_BLOCK postings) and the blocks: doc-id gaps and tfs as LEB128 varints.
-   Decoding is bounds-checked: corrupt bytes end the cursor with an error flag, never a crash. */
+   length of each block of LK_POSTINGS_BLOCK postings) and the blocks, bit-packed (frame of
+   reference): a byte wd, a byte wt, then each posting's doc id minus the block's base (the
+   previous block's last doc + 1; 0 for the first block) in wd bits, then each tf - 1 in wt
+   bits (LSB first). Doc ids in a block are sorted, so a cursor can binary-search a block
+   without decoding it. Decoding is bounds-checked: corrupt bytes end the cursor with an error
+   flag, never a crash. */
 #ifndef LK_FEATURES_POSTINGS_H
 #define LK_FEATURES_POSTINGS_H
 
@@ -46,15 +50,19 @@ typedef struct {
    bytes are malformed. */
 bool lk_postings_frontier(const unsigned char *data, size_t len, lk_tf_dl *pairs, size_t *n);
 
-/* Forward cursor over one list. Fields are private except doc, tf, and bad. */
+/* Forward cursor over one list. Fields are private except doc, tf, and bad. The current
+   block is either decoded into docs_/tfs_ (ndec_ = cnt_: sequential reading) or read in
+   place (ndec_ = 0: lk_postings_advance binary-searches the packed doc offsets). */
 typedef struct {
     uint32_t doc;      /* current doc id, LK_DOC_END when exhausted */
     uint32_t tf;       /* its term frequency */
     bool bad;          /* set when malformed bytes were met (the cursor then ends) */
     uint32_t n_docs_;  /* doc ids must be < n_docs_ */
-    uint32_t df_, n_blocks_, block_, pos_, cnt_, shallow_;
-    const unsigned char *skip_, *blocks_;
-    size_t blocks_len_;
+    uint32_t df_, n_blocks_, block_, pos_, cnt_, ndec_, shallow_;
+    uint32_t base_, last_;           /* current block: doc id base and last doc id */
+    unsigned wd_, wt_;               /* its bit widths of doc offsets and of tf - 1 */
+    const unsigned char *pd_, *pt_;  /* its packed doc offsets and tfs */
+    const unsigned char *skip_, *blocks_, *blocks_end_;
     uint32_t docs_[LK_POSTINGS_BLOCK], tfs_[LK_POSTINGS_BLOCK];
 } lk_postings_cursor;
 
@@ -62,13 +70,13 @@ typedef struct {
    below n_docs. False (and cur->bad) if the header is malformed. */
 bool lk_postings_cursor_init(lk_postings_cursor *cur, const unsigned char *data, size_t len,
                              uint32_t df, uint32_t n_docs);
-/* Slow path of lk_postings_next (next block). */
+/* Slow path of lk_postings_next (decode the block, or move to the next one). */
 void lk_postings_next_block(lk_postings_cursor *cur);
 
 /* Move to the next posting. */
 static inline void lk_postings_next(lk_postings_cursor *cur)
 {
-    if (cur->pos_ + 1 < cur->cnt_) {
+    if (cur->pos_ + 1 < cur->ndec_) {
         cur->pos_++;
         cur->doc = cur->docs_[cur->pos_];
         cur->tf = cur->tfs_[cur->pos_];

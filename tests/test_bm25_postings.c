@@ -1,5 +1,6 @@
-/* test_bm25_postings.c: the postings codec: varints, encode/decode round trips over block
-   boundaries, advance and block bounds, the (tf, dl) frontier, and corrupt bytes. */
+/* test_bm25_postings.c: the postings codec: varints, the exact bytes of a bit-packed block,
+   encode/decode round trips over block boundaries (widths 0 to 32), advance (in place) mixed
+   with next (decoded), block bounds, the (tf, dl) frontier, and corrupt bytes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -93,6 +94,88 @@ static void test_roundtrip_advance(void **state)
     free(dls);
 }
 
+/* docs {3, 5, 6}, tfs {1, 2, 1}: one block, doc offsets from base 0 in 3 bits (3, 5, 6 ->
+   bits 011 101 110 LSB first: 0xAB 0x01), tf - 1 in 1 bit (0, 1, 0 -> 0x02). */
+static void test_block_bytes(void **state)
+{
+    (void)state;
+    const uint32_t docs[] = {3, 5, 6}, tfs[] = {1, 2, 1}, dls[] = {9, 9, 9, 4, 9, 7, 2};
+    lk_bytes out = {0};
+    assert_int_equal(lk_postings_encode(docs, tfs, 3, dls, &out), LK_OK);
+    /* frontier: (1, 2) and (2, 7) -> 2, 1, 2, 2, 7 */
+    static const unsigned char want_front[] = {2, 1, 2, 2, 7};
+    assert_true(out.len == sizeof want_front + LK_POSTINGS_SKIP_ENTRY + 5);
+    assert_memory_equal(out.data, want_front, sizeof want_front);
+    const unsigned char *skip = out.data + sizeof want_front;
+    static const unsigned char want_skip[] = {6, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0};
+    assert_memory_equal(skip, want_skip, sizeof want_skip);
+    static const unsigned char want_block[] = {3, 1, 0xAB, 0x01, 0x02};
+    assert_memory_equal(skip + LK_POSTINGS_SKIP_ENTRY, want_block, sizeof want_block);
+    lk_postings_cursor c;
+    assert_true(lk_postings_cursor_init(&c, out.data, out.len, 3, 7));
+    for (int i = 0; i < 3; i++, lk_postings_next(&c)) {
+        assert_int_equal(c.doc, docs[i]);
+        assert_int_equal(c.tf, tfs[i]);
+    }
+    assert_int_equal(c.doc, LK_DOC_END);
+    assert_false(c.bad);
+    lk_bytes_free(&out);
+}
+
+/* Lists with tfs of every width (tf - 1 in 0 to 32 bits) and doc offsets of widths 0 to 22,
+   read with a random mix of next and advance (which reads blocks in place), compared with
+   the source arrays. */
+static void test_widths_mixed(void **state)
+{
+    (void)state;
+    enum { M = 700 };
+    uint32_t *docs = malloc(M * 4), *tfs = malloc(M * 4);
+    lk_rng r;
+    lk_rng_seed(&r, 11);
+    for (unsigned w = 0; w <= 32; w++) {
+        unsigned wdoc = w < 22 ? w : 22;
+        size_t n = w == 0 ? 1 : M; /* width 0: a single posting at the base */
+        uint64_t span = wdoc ? ((uint64_t)1 << (wdoc - 1)) / LK_POSTINGS_BLOCK : 0;
+        uint32_t d = 0;
+        for (size_t i = 0; i < n; i++) {
+            d += 1 + (uint32_t)(span ? lk_rng_below(&r, span + 1) : 0);
+            docs[i] = d - 1;
+            uint64_t tf1 = w == 0 ? 0 : lk_rng_below(&r, (uint64_t)1 << w);
+            if (i % 97 == 5) tf1 = w == 0 ? 0 : ((uint64_t)1 << w) - 1; /* the widest value */
+            tfs[i] = (uint32_t)(tf1 + 1 == (uint64_t)1 << 32 ? tf1 : tf1 + 1);
+        }
+        uint32_t n_docs = docs[n - 1] + 1;
+        uint32_t *dls = calloc(n_docs, 4);
+        assert_non_null(dls);
+        lk_bytes out = {0};
+        assert_int_equal(lk_postings_encode(docs, tfs, n, dls, &out), LK_OK);
+        free(dls);
+        for (int round = 0; round < 20; round++) {
+            lk_postings_cursor c;
+            assert_true(lk_postings_cursor_init(&c, out.data, out.len, (uint32_t)n, n_docs));
+            size_t j = 0;
+            while (j < n) {
+                assert_int_equal(c.doc, docs[j]);
+                assert_int_equal(c.tf, tfs[j]);
+                if (lk_rng_below(&r, 3) == 0) {
+                    lk_postings_next(&c);
+                    j++;
+                } else {
+                    size_t to = j + lk_rng_below(&r, 300);
+                    uint32_t t = to < n ? docs[to] - (uint32_t)lk_rng_below(&r, 2) : n_docs;
+                    lk_postings_advance(&c, t);
+                    while (j < n && docs[j] < t) j++;
+                }
+            }
+            assert_int_equal(c.doc, LK_DOC_END);
+            assert_false(c.bad);
+        }
+        lk_bytes_free(&out);
+    }
+    free(docs);
+    free(tfs);
+}
+
 static void test_corrupt_bytes(void **state)
 {
     (void)state;
@@ -109,6 +192,16 @@ static void test_corrupt_bytes(void **state)
             for (; c.doc != LK_DOC_END && n <= N; lk_postings_next(&c)) n++;
         bad += c.bad;
         assert_true(n <= N); /* never runs past the data */
+        /* the same with advance (blocks read in place, then decoded by next) */
+        uint32_t prev = 0;
+        if (lk_postings_cursor_init(&c, out.data, out.len, N, N_DOCS))
+            for (uint32_t t = 1; c.doc != LK_DOC_END; t += 23) {
+                lk_postings_advance(&c, t);
+                lk_postings_next(&c);
+                assert_true(c.doc == LK_DOC_END || (c.doc < N_DOCS && c.doc > prev));
+                prev = c.doc;
+                if (t < c.doc) t = c.doc;
+            }
         out.data[at] ^= 0xFF;
     }
     assert_true(bad > 0);
@@ -124,6 +217,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_varint),
+        cmocka_unit_test(test_block_bytes),
+        cmocka_unit_test(test_widths_mixed),
         cmocka_unit_test(test_roundtrip_advance),
         cmocka_unit_test(test_corrupt_bytes),
     };
