@@ -225,6 +225,20 @@ static inline uint32_t packed_at(const unsigned char *p, uint32_t i, unsigned w)
     return (uint32_t)((load64(p + (bit >> 3)) >> (bit & 7)) & (((uint64_t)1 << w) - 1));
 }
 
+/* The fast part of unpack for a constant width w: every 8-byte load is readable. */
+static inline __attribute__((always_inline)) void unpack_fixed(const unsigned char *p, uint32_t n,
+                                                               unsigned w, uint32_t add,
+                                                               uint32_t *out)
+{
+    const uint64_t mask = ((uint64_t)1 << w) - 1;
+    uint32_t i = 0;
+    for (; i + 8 <= n; i += 8, p += w) /* 8 values fill w bytes */
+        for (unsigned j = 0; j < 8; j++)
+            out[i + j] = (uint32_t)((load64(p + (j * w >> 3)) >> (j * w & 7)) & mask) + add;
+    for (unsigned j = 0; i < n; i++, j++)
+        out[i] = (uint32_t)((load64(p + (j * w >> 3)) >> (j * w & 7)) & mask) + add;
+}
+
 /* out[i] = (value i of width w packed at p) + add, i < n; p[0..avail) is readable. */
 static void unpack(const unsigned char *p, size_t avail, unsigned w, uint32_t n, uint32_t add,
                    uint32_t *out)
@@ -240,9 +254,15 @@ static void unpack(const unsigned char *p, size_t avail, unsigned w, uint32_t n,
         size_t f = ((avail - 8) * 8 + 7) / w + 1;
         nfast = f < n ? (uint32_t)f : n;
     }
-    size_t bit = 0;
-    for (; i < nfast; i++, bit += w)
-        out[i] = (uint32_t)((load64(p + (bit >> 3)) >> (bit & 7)) & mask) + add;
+    switch (w) { /* a loop per width: constant shifts and masks */
+#define W(k) case k: unpack_fixed(p, nfast, k, add, out); break;
+        W(1) W(2) W(3) W(4) W(5) W(6) W(7) W(8) W(9) W(10) W(11) W(12) W(13) W(14) W(15) W(16)
+        W(17) W(18) W(19) W(20) W(21) W(22) W(23) W(24) W(25) W(26) W(27) W(28) W(29) W(30)
+        W(31) W(32)
+#undef W
+    }
+    i = nfast;
+    size_t bit = (size_t)nfast * w;
     for (; i < n; i++, bit += w)
         out[i] = (uint32_t)((load_tail(p + (bit >> 3), avail - (bit >> 3)) >> (bit & 7)) & mask) +
                  add;
@@ -277,7 +297,8 @@ static bool decode_block(lk_postings_cursor *c)
     unpack(c->pt_, (size_t)(c->blocks_end_ - c->pt_), c->wt_, cnt, 1, c->tfs_);
     uint32_t bad = (c->docs_[0] < c->base_) | (c->docs_[cnt - 1] != c->last_);
     for (uint32_t i = 1; i < cnt; i++) bad |= c->docs_[i] <= c->docs_[i - 1];
-    for (uint32_t i = 0; i < cnt; i++) bad |= c->tfs_[i] == 0;
+    if (c->wt_ == 32)
+        for (uint32_t i = 0; i < cnt; i++) bad |= c->tfs_[i] == 0;
     if (bad) {
         cursor_fail(c);
         return false;
@@ -419,6 +440,15 @@ void lk_postings_advance(lk_postings_cursor *cur, uint32_t target)
     } else {
         uint32_t t = target - cur->base_, hi = cur->cnt_ - 1;
         if (cur->wd_) {
+            /* gallop from pos (probes move forward in small steps), then binary search */
+            for (uint32_t step = 1; pos < hi; step *= 2) {
+                uint32_t at = pos + step - 1 < hi ? pos + step - 1 : hi;
+                if (packed_at(cur->pd_, at, cur->wd_) >= t) {
+                    hi = at;
+                    break;
+                }
+                pos = at + 1;
+            }
             while (pos < hi) {
                 uint32_t mid = pos + (hi - pos) / 2;
                 if (packed_at(cur->pd_, mid, cur->wd_) < t) pos = mid + 1;
