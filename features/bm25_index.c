@@ -351,7 +351,7 @@ static void ensure_norms(lk_bm25_ws *ws, const lk_bm25_params *p)
 }
 
 /* a ranks below b: lower score, or equal score and larger id (bytewise). */
-static bool worse(const lk_bm25_index *x, const lk_bm25_hit *a, const lk_bm25_hit *b)
+static inline bool worse(const lk_bm25_index *x, const lk_bm25_hit *a, const lk_bm25_hit *b)
 {
     if (a->score != b->score) return a->score < b->score;
     size_t la, lb;
@@ -360,18 +360,19 @@ static bool worse(const lk_bm25_index *x, const lk_bm25_hit *a, const lk_bm25_hi
     return cmp_bytes(ia, la, ib, lb) > 0;
 }
 
+/* Restore the heap below i (a hole moves down; no swaps). */
 static void sift_down(const lk_bm25_index *x, lk_bm25_hit *h, size_t n, size_t i)
 {
+    lk_bm25_hit v = h[i];
     for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < n && worse(x, &h[l], &h[m])) m = l;
-        if (r < n && worse(x, &h[r], &h[m])) m = r;
-        if (m == i) return;
-        lk_bm25_hit t = h[i];
-        h[i] = h[m];
-        h[m] = t;
-        i = m;
+        size_t c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && worse(x, &h[c + 1], &h[c])) c++;
+        if (!worse(x, &h[c], &v)) break;
+        h[i] = h[c];
+        i = c;
     }
+    h[i] = v;
 }
 
 /* Offer a scored document to the top-k heap (k = heap_cap). */
@@ -565,9 +566,9 @@ static size_t first_nonessential(const lk_bm25_ws *ws, size_t m, double theta)
    bound (accumulated score + bounds of the non-essential terms) can still enter the top k
    has the non-essential terms probed, largest bound first, each after a check of its
    block's bound. Contributions are added in scoring order, as in the exhaustive path. */
-static lk_status search_maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p)
+static inline __attribute__((always_inline)) lk_status
+maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p, const lk_bm25_variant variant)
 {
-    const lk_bm25_variant variant = p->variant;
     const double k1 = p->k1, delta = lk_bm25_delta(p), avgdl = ws->idx->avgdl;
     const double nscale = variant == LK_BM25_BM25L ? 1.0 : k1, b = p->b;
 #define NORM(dl) (nscale * (1.0 - b + (avgdl > 0.0 ? b * (double)(dl) / avgdl : 0.0)))
@@ -643,6 +644,20 @@ static lk_status search_maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params 
     for (size_t i = 0; i < m; i++)
         if (qt[i].cur.bad) return LK_ERR_FORMAT;
     return LK_OK;
+}
+
+/* MaxScore with the variant a constant in the inner loops (lucene and robertson share the
+   tf part and the length normalization). */
+static lk_status search_maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p)
+{
+    switch (p->variant) {
+    case LK_BM25_LUCENE:
+    case LK_BM25_ROBERTSON: return maxscore(ws, m, p, LK_BM25_LUCENE);
+    case LK_BM25_ATIRE: return maxscore(ws, m, p, LK_BM25_ATIRE);
+    case LK_BM25_BM25L: return maxscore(ws, m, p, LK_BM25_BM25L);
+    case LK_BM25_BM25PLUS: return maxscore(ws, m, p, LK_BM25_BM25PLUS);
+    }
+    return maxscore(ws, m, p, p->variant);
 }
 
 lk_status lk_bm25_search_terms(const lk_bm25_index *idx, lk_bm25_ws *ws, const lk_term *terms,
