@@ -581,6 +581,7 @@ maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p, const lk_bm25_varian
     double *acc = ws->wacc;
     uint64_t *bits = ws->wbits;
     double theta = threshold(ws);
+    double lim = theta - margin(theta);
     size_t ne = first_nonessential(ws, m, theta); /* terms ord[0..ne) are essential */
     uint32_t wsize = WINDOW_MIN;
     for (;;) {
@@ -609,7 +610,6 @@ maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p, const lk_bm25_varian
                 word &= word - 1;
                 double sc = acc[o];
                 acc[o] = 0.0;
-                double lim = theta - margin(theta);
                 if (sc + ne_bound < lim) continue;
                 uint32_t d = base + o;
                 double nd = ws->norm[d];
@@ -636,6 +636,7 @@ maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p, const lk_bm25_varian
                 if (!alive) continue;
                 heap_offer(ws, d, sc);
                 theta = threshold(ws);
+                lim = theta - margin(theta);
             }
         }
         ne = first_nonessential(ws, m, theta);
