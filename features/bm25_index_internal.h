@@ -1,4 +1,4 @@
-/* bm25_index_internal.h: the LKBX v1 payload layout shared by bm25_index.c (reader) and
+/* bm25_index_internal.h: the LKBX v2 payload layout shared by bm25_index.c (reader) and
    bm25_build.c (writer). All values little-endian; offsets are relative to the payload.
    meta: u64 fields in the order of the META_* indexes below, then the sections:
      settings   settings_len bytes (analyzer settings, text)

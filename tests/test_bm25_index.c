@@ -1,7 +1,8 @@
 /* test_bm25_index.c: building, opening and searching LKBX indexes from in-memory term
    lists: exact scores, ties, round trip through file and memory, corruption and truncation,
    non-index directories, duplicate ids, spilled runs (tiny memory limit) giving the same
-   file, atomic replacement, and pruned (MaxScore) == exhaustive top-k on a synthetic set. */
+   file, atomic replacement, pruned (MaxScore) == exhaustive top-k on a synthetic set, v1
+   indexes refused, and flipped postings bytes (valid checksum) failing cleanly. */
 #include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include "features/bm25_index.h"
+#include "features/bm25_index_internal.h"
 #include "models/rng.h"
 #include "tests/testutil.h"
 #include "text/fileio.h"
@@ -380,6 +382,91 @@ static void test_pruned_equals_exhaustive(void **state)
     free_synth(s);
 }
 
+/* Recompute an index image's checksum (after a deliberate edit). */
+static void reseal(unsigned char *img, size_t n)
+{
+    lk_put_u32(img + n - 4, lk_crc32(0, img, n - 4));
+}
+
+/* A v1 index (varint postings) is refused with a message saying to rebuild it. */
+static void test_v1_refused(void **state)
+{
+    (void)state;
+    char dir[512], file[600];
+    lk_test_tmp_path(dir, sizeof dir, "v1.idx");
+    build(dir, ids3, docs3, 3, 0);
+    snprintf(file, sizeof file, "%s/%s", dir, LK_BM25_INDEX_FILE);
+    size_t n;
+    unsigned char *img = slurp(file, &n);
+    assert_int_equal(lk_get_u32(img + 4), 2);
+    lk_put_u32(img + 4, 1);
+    reseal(img, n);
+    lk_bm25_index *idx = NULL;
+    lk_error err;
+    assert_int_equal(lk_bm25_index_open_mem(img, n, &idx, &err), LK_ERR_FORMAT);
+    assert_null(idx);
+    assert_non_null(strstr(err.msg, "format v1"));
+    assert_non_null(strstr(err.msg, "rebuild"));
+    free(img);
+}
+
+/* Flipped bytes in the postings of a valid-checksum image: every search ends with LK_OK or
+   LK_ERR_FORMAT ("corrupt index (postings)"), never a crash (run under ASan too), and some
+   flips are detected. */
+static void test_corrupt_postings_search(void **state)
+{
+    (void)state;
+    synth *s = make_synth(5);
+    char dir[512], file[600];
+    lk_test_tmp_path(dir, sizeof dir, "cp.idx");
+    size_t runs;
+    build_synth(dir, s, (size_t)64 << 20, &runs);
+    snprintf(file, sizeof file, "%s/%s", dir, LK_BM25_INDEX_FILE);
+    size_t n;
+    unsigned char *img = slurp(file, &n);
+    const unsigned char *pl = img + LK_ENVELOPE_HEADER;
+    uint64_t post_off = lk_get_u64(pl + 8u * META_POST_OFF);
+    uint64_t post_len = lk_get_u64(pl + 8u * META_POST_LEN);
+    assert_true(post_len > 1000);
+    static const char *queries[] = {"w0 w1 w2 w3", "w1 w5 w40 w90", "w2", "w0 w7 w150 w300"};
+    int detected = 0;
+    for (uint64_t at = 0; at < post_len; at += post_len / 97 + 1) {
+        for (int flip = 0; flip < 2; flip++) {
+            unsigned char mask = flip ? 0x01 : 0xFF;
+            img[LK_ENVELOPE_HEADER + post_off + at] ^= mask;
+            reseal(img, n);
+            lk_bm25_index *idx = NULL;
+            lk_error err;
+            assert_int_equal(lk_bm25_index_open_mem(img, n, &idx, &err), LK_OK);
+            lk_bm25_ws *ws = NULL;
+            assert_int_equal(lk_bm25_ws_create(idx, &ws), LK_OK);
+            for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++)
+                for (int ex = 0; ex < 2; ex++) {
+                    lk_bm25_search_opts o = lk_bm25_search_opts_default();
+                    o.exhaustive = ex;
+                    lk_term t[8];
+                    const lk_bm25_hit *h;
+                    size_t nh;
+                    lk_status st =
+                        lk_bm25_search_terms(idx, ws, t, split(queries[qi], t), &o, &h, &nh, &err);
+                    assert_true(st == LK_OK || st == LK_ERR_FORMAT);
+                    if (st == LK_ERR_FORMAT) {
+                        assert_non_null(strstr(err.msg, "corrupt index (postings)"));
+                        detected++;
+                    }
+                    assert_true(nh <= o.k);
+                    for (size_t i = 0; i < nh; i++) assert_true(h[i].doc < SYN_DOCS);
+                }
+            lk_bm25_ws_free(ws);
+            lk_bm25_index_free(idx);
+            img[LK_ENVELOPE_HEADER + post_off + at] ^= mask;
+        }
+    }
+    assert_true(detected > 20);
+    free(img);
+    free_synth(s);
+}
+
 /* Base of 2000 docs, then delete every 7th and add docs 2000..2999 with a tiny memory
    limit: the file equals one build from the kept and added documents. */
 static void test_add_delete_equals_rebuild(void **state)
@@ -523,6 +610,8 @@ int main(void)
         cmocka_unit_test(test_small_exact_scores),
         cmocka_unit_test(test_ties_by_id),
         cmocka_unit_test(test_roundtrip_corrupt_truncated),
+        cmocka_unit_test(test_v1_refused),
+        cmocka_unit_test(test_corrupt_postings_search),
         cmocka_unit_test(test_not_an_index),
         cmocka_unit_test(test_duplicate_and_bad_ids),
         cmocka_unit_test(test_runs_same_file),
