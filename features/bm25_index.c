@@ -360,17 +360,25 @@ static inline bool worse(const lk_bm25_index *x, const lk_bm25_hit *a, const lk_
     return cmp_bytes(ia, la, ib, lb) > 0;
 }
 
-/* Restore the heap below i (a hole moves down; no swaps). */
+/* Restore the heap below i, bottom-up (Floyd): the hole goes down to a leaf along the worse
+   children (one comparison a level), then h[i]'s old value climbs back up to its place, which
+   for a replaced root is usually near the bottom. */
 static void sift_down(const lk_bm25_index *x, lk_bm25_hit *h, size_t n, size_t i)
 {
     lk_bm25_hit v = h[i];
+    size_t top = i;
     for (;;) {
         size_t c = 2 * i + 1;
         if (c >= n) break;
         if (c + 1 < n && worse(x, &h[c + 1], &h[c])) c++;
-        if (!worse(x, &h[c], &v)) break;
         h[i] = h[c];
         i = c;
+    }
+    while (i > top) {
+        size_t p = (i - 1) / 2;
+        if (!worse(x, &v, &h[p])) break;
+        h[i] = h[p];
+        i = p;
     }
     h[i] = v;
 }

@@ -423,10 +423,10 @@ void lk_postings_advance(lk_postings_cursor *cur, uint32_t target)
     if (cur->doc >= target) return;
     uint32_t pos = cur->pos_ + 1; /* the current doc is below target */
     if (cur->last_ < target) {
-        uint32_t b = cur->block_;
-        do {
-            b++;
-        } while (b < cur->n_blocks_ && skip_last(cur, b) < target);
+        uint32_t b = cur->block_ + 1;
+        /* lk_postings_block_at may have found the block already */
+        if (cur->shallow_ > b && skip_last(cur, cur->shallow_ - 1) < target) b = cur->shallow_;
+        while (b < cur->n_blocks_ && skip_last(cur, b) < target) b++;
         if (b >= cur->n_blocks_) {
             cursor_end(cur);
             return;
