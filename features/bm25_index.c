@@ -280,6 +280,8 @@ typedef struct {
     uint32_t qtf;   /* times the term occurs in the query */
     double weight;  /* qtf * idf */
     double ub;      /* upper bound of the term's contribution */
+    uint32_t bb_last; /* MaxScore: last doc of the block whose bound is bb (0: none yet) */
+    double bb;
     lk_postings_cursor cur;
 } qterm;
 
@@ -588,6 +590,10 @@ maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p, const lk_bm25_varian
     for (size_t i = m; i-- > 0;) ws->rest[i] = (run += qt[ord[i]].ub);
     double *acc = ws->wacc;
     uint64_t *bits = ws->wbits;
+    for (size_t i = 0; i < m; i++) { /* no block bound cached: the list's bound holds for doc 0 */
+        qt[i].bb_last = 0;
+        qt[i].bb = qt[i].ub;
+    }
     double theta = threshold(ws);
     double lim = theta - margin(theta);
     size_t ne = first_nonessential(ws, m, theta); /* terms ord[0..ne) are essential */
@@ -629,11 +635,17 @@ maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p, const lk_bm25_varian
                     }
                     qterm *q = &qt[ord[i]];
                     if (q->cur.doc < d) { /* block bound first: maybe no need to decode */
-                        uint32_t btf, bdl, blast;
-                        double bb = lk_postings_block_at(&q->cur, d, &btf, &bdl, &blast)
-                                        ? q->weight * TFP(btf, NORM(bdl))
-                                        : 0.0;
-                        if (sc + bb + ws->rest[i + 1] < lim) {
+                        if (d > q->bb_last) { /* past the block of the cached bound */
+                            uint32_t btf, bdl, blast;
+                            if (lk_postings_block_at(&q->cur, d, &btf, &bdl, &blast)) {
+                                q->bb = q->weight * TFP(btf, NORM(bdl));
+                                q->bb_last = blast;
+                            } else {
+                                q->bb = 0.0;
+                                q->bb_last = LK_DOC_END;
+                            }
+                        }
+                        if (sc + q->bb + ws->rest[i + 1] < lim) {
                             alive = false;
                             break;
                         }
