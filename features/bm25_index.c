@@ -218,6 +218,16 @@ static int cmp_bytes(const char *a, size_t na, const char *b, size_t nb)
     return na < nb ? -1 : na > nb;
 }
 
+/* cmp_bytes for dictionary lookups, inline: terms are short and the binary search mostly
+   compares terms that differ in their first bytes. */
+static inline int cmp_term(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t n = na < nb ? na : nb;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return (unsigned char)a[i] < (unsigned char)b[i] ? -1 : 1;
+    return na < nb ? -1 : na > nb;
+}
+
 /* Dictionary index of term, or -1. */
 static int64_t find_term(const lk_bm25_index *x, const char *s, size_t len)
 {
@@ -225,7 +235,7 @@ static int64_t find_term(const lk_bm25_index *x, const char *s, size_t len)
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
         const unsigned char *e = x->dict + mid * DICT_ENTRY;
-        int c = cmp_bytes((const char *)x->termblob + lk_get_u64(e), lk_get_u32(e + 20), s, len);
+        int c = cmp_term((const char *)x->termblob + lk_get_u64(e), lk_get_u32(e + 20), s, len);
         if (c == 0) return (int64_t)mid;
         if (c < 0) lo = mid + 1;
         else hi = mid;
@@ -609,10 +619,16 @@ maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p, const lk_bm25_varian
         for (size_t i = 0; i < ne; i++) {
             qterm *q = &qt[ord[i]];
             const double w = q->weight;
-            for (; q->cur.doc < end; lk_postings_next(&q->cur)) {
-                uint32_t o = q->cur.doc - base;
-                bits[o >> 6] |= (uint64_t)1 << (o & 63);
-                acc[o] += w * TFP(q->cur.tf, ws->norm[q->cur.doc]);
+            while (q->cur.doc < end) { /* a decoded block at a time */
+                const uint32_t *dd, *tt;
+                uint32_t n = lk_postings_bulk(&q->cur, &dd, &tt), j = 0;
+                for (; j < n && dd[j] < end; j++) {
+                    uint32_t o = dd[j] - base;
+                    bits[o >> 6] |= (uint64_t)1 << (o & 63);
+                    acc[o] += w * TFP(tt[j], ws->norm[dd[j]]);
+                }
+                lk_postings_bulk_skip(&q->cur, j);
+                if (j < n || !n) break;
             }
         }
         const double ne_bound = ws->rest[ne];

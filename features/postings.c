@@ -169,18 +169,28 @@ lk_status lk_postings_encode(const uint32_t *docs, const uint32_t *tfs, size_t n
     return LK_OK;
 }
 
+/* lk_varint_get with the one-byte case inline. */
+static inline size_t varint_get(const unsigned char *p, const unsigned char *end, uint64_t *v)
+{
+    if (p < end && p[0] < 0x80u) {
+        *v = p[0];
+        return 1;
+    }
+    return lk_varint_get(p, end, v);
+}
+
 /* Parse the frontier; returns the byte offset after it, 0 on error. */
 static size_t read_frontier(const unsigned char *data, size_t len, lk_tf_dl *pairs, size_t *n)
 {
     const unsigned char *p = data, *end = data + len;
     uint64_t nf, a, b;
-    size_t k = lk_varint_get(p, end, &nf);
+    size_t k = varint_get(p, end, &nf);
     if (!k || nf > LK_POSTINGS_MAX_FRONTIER) return 0;
     p += k;
     for (uint64_t i = 0; i < nf; i++) {
-        if (!(k = lk_varint_get(p, end, &a)) || a > UINT32_MAX) return 0;
+        if (!(k = varint_get(p, end, &a)) || a > UINT32_MAX) return 0;
         p += k;
-        if (!(k = lk_varint_get(p, end, &b)) || b > UINT32_MAX) return 0;
+        if (!(k = varint_get(p, end, &b)) || b > UINT32_MAX) return 0;
         p += k;
         if (pairs) {
             pairs[i].tf = (uint32_t)a;
@@ -402,6 +412,15 @@ void lk_postings_next_block(lk_postings_cursor *cur)
     cur->pos_++;
     cur->doc = cur->docs_[cur->pos_];
     cur->tf = cur->tfs_[cur->pos_];
+}
+
+uint32_t lk_postings_bulk(lk_postings_cursor *cur, const uint32_t **docs, const uint32_t **tfs)
+{
+    if (cur->doc == LK_DOC_END) return 0;
+    if (!cur->ndec_ && !decode_block(cur)) return 0;
+    *docs = cur->docs_ + cur->pos_;
+    *tfs = cur->tfs_ + cur->pos_;
+    return cur->cnt_ - cur->pos_;
 }
 
 bool lk_postings_block_at(lk_postings_cursor *cur, uint32_t target, uint32_t *max_tf,

@@ -85,6 +85,24 @@ static inline void lk_postings_next(lk_postings_cursor *cur)
     }
 }
 
+/* Bulk sequential reading: decode the current block if needed and point docs/tfs at the
+   current posting; returns how many postings from it on the block holds (0 at the end). */
+uint32_t lk_postings_bulk(lk_postings_cursor *cur, const uint32_t **docs, const uint32_t **tfs);
+
+/* Move ahead by n postings, n <= the count lk_postings_bulk returned (at the count: on to
+   the next block). */
+static inline void lk_postings_bulk_skip(lk_postings_cursor *cur, uint32_t n)
+{
+    if (cur->pos_ + n < cur->ndec_) {
+        cur->pos_ += n;
+        cur->doc = cur->docs_[cur->pos_];
+        cur->tf = cur->tfs_[cur->pos_];
+    } else if (n) {
+        cur->pos_ = cur->ndec_ - 1;
+        lk_postings_next_block(cur);
+    }
+}
+
 /* Without decoding: the block that may hold `target` (the first block whose last doc is
    >= target, searching forward from the last such call), its max tf, min document length
    and last doc. False if target is past the end of the list. Targets must not decrease. */
