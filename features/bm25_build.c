@@ -150,7 +150,8 @@ lk_status lk_bm25_builder_create(const char *dir, const lk_bm25_build_config *cf
         b->tmpdir = NULL;
         goto fail;
     }
-    if ((st = lk_vocab_create(&b->terms)) != LK_OK || (st = lk_vocab_create(&b->ids)) != LK_OK)
+    if ((st = lk_termtab_init(&b->terms, false, 0)) != LK_OK ||
+        (st = lk_vocab_create(&b->ids)) != LK_OK)
         goto fail;
     char *ids_path = lk_bm25__path_join(b->tmpdir, "ids.tmp");
     if (!ids_path) {
@@ -233,7 +234,7 @@ void lk_bm25_builder_free(lk_bm25_builder *b)
     if (!b) return;
     if (b->ids_fp) fclose(b->ids_fp);
     if (b->tmpdir) remove_flat_dir(b->tmpdir);
-    lk_vocab_free(b->terms);
+    lk_termtab_free(&b->terms);
     lk_vocab_free(b->ids);
     free(b->dir);
     free(b->tmpdir);
@@ -242,71 +243,45 @@ void lk_bm25_builder_free(lk_bm25_builder *b)
     free(b->doclens);
     free(b->idoffs);
     free(b->runs);
-    free(b->words);
-    free(b->lens);
-    free(b->miss_at);
-    free(b->miss_ids);
     free(b->agg);
     free(b->base_map);
     free(b->hashes);
-    free(b->tcache);
     free(b->tids);
     free(b);
 }
 
 /* ---- adding documents --------------------------------------------------------------- */
 
-/* b->tids[i] = id of terms[i], through the cache, then the vocabulary in one batch. */
+#define INTERN_AHEAD 8 /* the slot of term i + 2*AHEAD and the entry of term i + AHEAD are
+                           prefetched while term i is looked up */
+
+/* b->tids[i] = id of terms[i] (new terms are added): the hashes first, then the lookups,
+   prefetching ahead (the table is mostly cache misses on a large vocabulary). */
 static lk_status intern_terms(lk_bm25_builder *b, const lk_term *terms, size_t n)
 {
     if (n > b->words_cap) {
-        size_t cap = n;
-        const char **w = realloc(b->words, cap * sizeof *w);
-        if (w) b->words = w;
-        size_t *l = realloc(b->lens, cap * sizeof *l);
-        if (l) b->lens = l;
-        size_t *at = realloc(b->miss_at, cap * sizeof *at);
-        if (at) b->miss_at = at;
-        uint32_t *h = realloc(b->hashes, cap * sizeof *h);
+        uint32_t *h = realloc(b->hashes, n * sizeof *h);
         if (h) b->hashes = h;
-        int32_t *t = realloc(b->tids, cap * sizeof *t);
+        uint32_t *t = realloc(b->tids, n * sizeof *t);
         if (t) b->tids = t;
-        int32_t *mi = realloc(b->miss_ids, cap * sizeof *mi);
-        if (mi) b->miss_ids = mi;
-        if (!w || !l || !at || !h || !t || !mi) return LK_ERR_NOMEM;
-        b->words_cap = cap;
+        if (!h || !t) return LK_ERR_NOMEM;
+        b->words_cap = n;
     }
-    if (!b->tcache && !(b->tcache = calloc(TCACHE_SLOTS, sizeof *b->tcache))) return LK_ERR_NOMEM;
-    size_t n_miss = 0;
+    lk_termtab *tab = &b->terms;
+    uint32_t *hs = b->hashes;
     for (size_t i = 0; i < n; i++) {
-        const char *s = terms[i].s;
-        size_t len = terms[i].len;
-        uint32_t h = lk_bm25__term_hash(s, len);
-        const tcache_slot *c = &b->tcache[h & (TCACHE_SLOTS - 1)];
-        if (c->len == len && c->hash == h && len && memcmp(c->s, s, len) == 0) {
-            b->tids[i] = c->id;
-            continue;
-        }
-        b->words[n_miss] = s;
-        b->lens[n_miss] = len;
-        b->hashes[n_miss] = h;
-        b->miss_at[n_miss++] = i;
+        if (terms[i].len == 0) return LK_ERR_ARG;
+        hs[i] = lk_termtab_unit_hash(terms[i].s, terms[i].len);
     }
-    if (n_miss == 0) return LK_OK;
-    int32_t *tmp = b->miss_ids;
-    lk_status st = lk_vocab_add_batch(b->terms, b->words, b->lens, n_miss, tmp, NULL);
-    if (st == LK_OK)
-        for (size_t j = 0; j < n_miss; j++) {
-            b->tids[b->miss_at[j]] = tmp[j];
-            size_t len = b->lens[j];
-            if (len == 0 || len > TCACHE_MAXLEN) continue;
-            tcache_slot *c = &b->tcache[b->hashes[j] & (TCACHE_SLOTS - 1)];
-            c->hash = b->hashes[j];
-            c->id = tmp[j];
-            c->len = (uint8_t)len;
-            memcpy(c->s, b->words[j], len);
-        }
-    return st;
+    for (size_t i = 0; i < n && i < 2 * INTERN_AHEAD; i++) lk_termtab_prefetch_slot(tab, hs[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (i + 2 * INTERN_AHEAD < n) lk_termtab_prefetch_slot(tab, hs[i + 2 * INTERN_AHEAD]);
+        if (i + INTERN_AHEAD < n) lk_termtab_prefetch_entry(tab, hs[i + INTERN_AHEAD]);
+        lk_status st = lk_termtab_unit_hashed(tab, terms[i].s, terms[i].len, hs[i], true,
+                                              &b->tids[i]);
+        if (st != LK_OK) return st;
+    }
+    return LK_OK;
 }
 
 static lk_status check_doc_id(lk_bm25_builder *b, const char *id, size_t id_len,
@@ -381,7 +356,7 @@ lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
     size_t *agg = b->agg; /* triple index + 1, 0 = empty */
     memset(agg, 0, cap * sizeof *agg);
     for (size_t i = 0; i < n_terms; i++) {
-        uint32_t tid = (uint32_t)b->tids[i];
+        uint32_t tid = b->tids[i];
         size_t h = (size_t)(tid * 0x9E3779B1u) & (cap - 1);
         while (agg[h] && b->tr[agg[h] - 1].term != tid) h = (h + 1) & (cap - 1);
         if (agg[h]) {

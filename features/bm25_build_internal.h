@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "features/bm25_index.h"
+#include "features/features_internal.h"
 #include "text/vocab.h"
 
 #define DEFAULT_MEM_LIMIT ((size_t)256 << 20)
@@ -19,26 +20,6 @@ typedef struct {
     uint32_t term, doc, tf;
 } triple;
 
-/* Direct-mapped cache in front of the vocabulary for short terms: frequent words (most
-   tokens) are resolved without a hash-table walk. */
-#define TCACHE_BITS 13
-#define TCACHE_SLOTS ((size_t)1 << TCACHE_BITS)
-#define TCACHE_MAXLEN 22
-typedef struct {
-    uint32_t hash;
-    int32_t id;
-    uint8_t len;
-    char s[TCACHE_MAXLEN + 1];
-} tcache_slot;
-
-static inline uint32_t lk_bm25__term_hash(const char *s, size_t n)
-{
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001B3ull;
-    h ^= h >> 29;
-    return (uint32_t)h;
-}
-
 struct lk_bm25_builder {
     const lk_bm25_index *base; /* documents kept from an existing index (borrowed), or NULL */
     uint32_t *base_map;        /* base doc -> new doc, or LK_DOC_END when deleted */
@@ -47,7 +28,7 @@ struct lk_bm25_builder {
     char *dir, *tmpdir;
     lk_bm25_build_config cfg;
     char *settings;
-    lk_vocab *terms;         /* term -> id */
+    lk_termtab terms;        /* term -> id (ids in first-seen order) */
     lk_vocab *ids;           /* document id -> line of first use (as its count) */
     triple *tr;
     size_t n_tr, tr_cap, tr_limit;
@@ -58,12 +39,8 @@ struct lk_bm25_builder {
     uint32_t n_docs;
     uint64_t total_len;
     FILE *ids_fp;
-    tcache_slot *tcache;     /* TCACHE_SLOTS */
-    const char **words;      /* scratch for lk_vocab_add_batch: the cache misses */
-    size_t *lens;
-    size_t *miss_at;         /* their positions in the document */
-    uint32_t *hashes;
-    int32_t *tids, *miss_ids;
+    uint32_t *hashes;        /* scratch, per term of the document being added */
+    uint32_t *tids;
     size_t *agg;             /* per-document tf aggregation table */
     size_t agg_cap;
     size_t words_cap;

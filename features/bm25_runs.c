@@ -70,26 +70,30 @@ static int cmp_term_ref(const void *x, const void *y)
    terms (Chinese bigrams, 6 bytes, and most words fit in the key entirely). */
 typedef struct {
     uint64_t key;
-    term_ref t;
-} keyed_ref;
+    uint32_t tid;
+} keyed_id;
 
-static uint64_t term_key(const char *s, size_t len)
+/* The key from the table's copy of the first 8 bytes (no access to the string itself). */
+static uint64_t term_key(const lk_termtab *tab, uint32_t tid)
 {
+    uint64_t h = tab->str[tid].head; /* the bytes as they lie in memory */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return __builtin_bswap64(h);
+#else
+    unsigned char b[8];
+    memcpy(b, &h, 8);
     uint64_t k = 0;
-    size_t n = len < 8 ? len : 8;
-    for (size_t i = 0; i < n; i++) k |= (uint64_t)(unsigned char)s[i] << (56 - 8 * i);
+    for (int i = 0; i < 8; i++) k = k << 8 | b[i];
     return k;
+#endif
 }
 
-/* Sort terms bytewise: LSD radix sort of the keys (8-bit digits; digits equal in every key
-   are skipped), then the rare runs of equal keys with the full comparison. */
-static lk_status sort_terms(term_ref *terms, size_t n)
+/* Sort the terms of ids[0..n) bytewise into terms[0..n): LSD radix sort of the keys (8-bit
+   digits; digits equal in every key are skipped), then the rare runs of equal keys (terms
+   longer than 8 bytes sharing their first 8) with the full comparison. */
+static lk_status sort_terms(const lk_termtab *tab, const uint32_t *ids, size_t n, term_ref *terms)
 {
-    if (n < 64) {
-        if (n > 1) qsort(terms, n, sizeof *terms, cmp_term_ref);
-        return LK_OK;
-    }
-    keyed_ref *a = malloc(n * sizeof *a), *tmp = malloc(n * sizeof *tmp);
+    keyed_id *a = malloc((n + 1) * sizeof *a), *tmp = malloc((n + 1) * sizeof *tmp);
     size_t (*cnt)[256] = calloc(8, sizeof *cnt);
     if (!a || !tmp || !cnt) {
         free(a);
@@ -98,11 +102,12 @@ static lk_status sort_terms(term_ref *terms, size_t n)
         return LK_ERR_NOMEM;
     }
     for (size_t i = 0; i < n; i++) {
-        a[i].key = term_key(terms[i].s, terms[i].len);
-        a[i].t = terms[i];
-        for (int d = 0; d < 8; d++) cnt[d][(a[i].key >> (8 * d)) & 0xFF]++;
+        uint64_t k = term_key(tab, ids[i]);
+        a[i].key = k;
+        a[i].tid = ids[i];
+        for (int d = 0; d < 8; d++) cnt[d][(k >> (8 * d)) & 0xFF]++;
     }
-    for (int d = 0; d < 8; d++) {
+    for (int d = 0; d < 8 && n > 1; d++) {
         size_t *c = cnt[d];
         if (c[(a[0].key >> (8 * d)) & 0xFF] == n) continue; /* one value: order unchanged */
         size_t off = 0;
@@ -112,11 +117,14 @@ static lk_status sort_terms(term_ref *terms, size_t n)
             off += m;
         }
         for (size_t i = 0; i < n; i++) tmp[c[(a[i].key >> (8 * d)) & 0xFF]++] = a[i];
-        keyed_ref *sw = a;
+        keyed_id *sw = a;
         a = tmp;
         tmp = sw;
     }
-    for (size_t i = 0; i < n; i++) terms[i] = a[i].t;
+    for (size_t i = 0; i < n; i++) {
+        terms[i].tid = a[i].tid;
+        terms[i].s = lk_termtab_str(tab, a[i].tid, &terms[i].len);
+    }
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         while (j < n && a[j].key == a[i].key) j++;
@@ -149,31 +157,29 @@ static void sorted_run_free(sorted_run *r)
 static lk_status sort_run(const lk_bm25_builder *b, sorted_run *r)
 {
     memset(r, 0, sizeof *r);
-    size_t V = (size_t)lk_vocab_size(b->terms);
+    size_t V = b->terms.n;
     size_t *pos = calloc(V + 1, sizeof *pos); /* count, then write position, per term id */
     if (!pos) return LK_ERR_NOMEM;
     size_t n_present = 0;
     for (size_t i = 0; i < b->n_tr; i++)
         if (pos[b->tr[i].term]++ == 0) n_present++;
+    uint32_t *ids = malloc((n_present + 1) * sizeof *ids);
     r->terms = malloc((n_present + 1) * sizeof *r->terms);
     r->start = malloc((n_present + 1) * sizeof *r->start);
     r->docs = malloc((b->n_tr + 1) * sizeof *r->docs);
     r->tfs = malloc((b->n_tr + 1) * sizeof *r->tfs);
-    if (!r->terms || !r->start || !r->docs || !r->tfs) {
+    if (!ids || !r->terms || !r->start || !r->docs || !r->tfs) {
+        free(ids);
         free(pos);
         sorted_run_free(r);
         return LK_ERR_NOMEM;
     }
     size_t k = 0;
     for (size_t t = 0; t < V; t++)
-        if (pos[t]) {
-            r->terms[k].tid = (uint32_t)t;
-            r->terms[k].s = lk_vocab_word(b->terms, (int32_t)t);
-            r->terms[k].len = lk_vocab_word_len(b->terms, (int32_t)t);
-            k++;
-        }
+        if (pos[t]) ids[k++] = (uint32_t)t;
     r->n_terms = k;
-    lk_status st = sort_terms(r->terms, k);
+    lk_status st = sort_terms(&b->terms, ids, k, r->terms);
+    free(ids);
     if (st != LK_OK) {
         free(pos);
         sorted_run_free(r);
@@ -465,6 +471,22 @@ static lk_status sink_term(sink *k, const char *s, size_t len, const uint32_t *d
     return LK_OK;
 }
 
+/* Room for the dictionary, the terms and (an estimate of) the postings of the in-memory run
+   up front: they are not copied as they grow, and pages left unused are never touched. */
+static lk_status reserve_sink(sink *k, const sorted_run *r)
+{
+    size_t tbytes = 0, dict, post;
+    for (size_t i = 0; i < r->n_terms; i++) tbytes += r->terms[i].len;
+    if (lk_mul_size(r->n_terms, DICT_ENTRY, &dict) != LK_OK) return LK_ERR_RANGE;
+    /* per term: frontier, skip entries, and ~3 bytes a posting (a gap and a tf) */
+    post = 4 * r->start[r->n_terms] + 40 * r->n_terms + 4096;
+    if (post > k->b->cfg.mem_limit) post = k->b->cfg.mem_limit;
+    lk_status st = lk_bytes_reserve(&k->dict, dict);
+    if (st == LK_OK) st = lk_bytes_reserve(&k->termblob, tbytes);
+    if (st == LK_OK) st = lk_bytes_reserve(&k->post_mem, post);
+    return st;
+}
+
 /* Merge sources (oldest documents first) into the sink, term by term. */
 static lk_status merge(run_src *src, size_t n_src, sink *k, lk_error *err)
 {
@@ -702,6 +724,7 @@ lk_status lk_bm25__write_index(lk_bm25_builder *b, const char *index_path, lk_er
     if (b->n_runs == 0) {
         if ((st = sort_run(b, &mem)) != LK_OK) goto done;
         src[n_src++].mem = &mem;
+        if ((st = reserve_sink(&k, &mem)) != LK_OK) goto done;
     }
     for (size_t r = 0; r < b->n_runs; r++, n_src++)
         if ((st = open_run_src(b, b->runs[r], &src[n_src], err)) != LK_OK) goto done;
