@@ -20,11 +20,14 @@
 #include "text/fileio.h"
 #include "text/vocab.h"
 
+#define TERMS_RESERVE ((size_t)1 << 20)
+
 lk_bm25_build_config lk_bm25_build_config_default(void)
 {
     lk_bm25_build_config c;
     memset(&c, 0, sizeof c);
     c.mem_limit = DEFAULT_MEM_LIMIT;
+    c.threads = 1;
     return c;
 }
 
@@ -150,7 +153,10 @@ lk_status lk_bm25_builder_create(const char *dir, const lk_bm25_build_config *cf
         b->tmpdir = NULL;
         goto fail;
     }
+    /* room for many terms at once (pages are committed as they are used): the arrays are not
+       copied as the vocabulary grows */
     if ((st = lk_termtab_init(&b->terms, false, 0)) != LK_OK ||
+        (st = lk_termtab_reserve(&b->terms, TERMS_RESERVE, TERMS_RESERVE * 8)) != LK_OK ||
         (st = lk_vocab_create(&b->ids)) != LK_OK)
         goto fail;
     char *ids_path = lk_bm25__path_join(b->tmpdir, "ids.tmp");
@@ -323,7 +329,7 @@ lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
     if (!b->tr && n_terms <= b->tr_limit) {
         /* reserve the whole buffer once: pages are only committed when written, and the
            buffer never has to be copied as it grows */
-        if ((b->tr = malloc(b->tr_limit * sizeof(triple))) != NULL) b->tr_cap = b->tr_limit;
+        if ((b->tr = lk_huge_alloc(b->tr_limit * sizeof(triple))) != NULL) b->tr_cap = b->tr_limit;
     }
     if (b->n_tr + n_terms > b->tr_cap) {
         void *p = b->tr;

@@ -34,6 +34,8 @@ typedef struct {
     size_t settings_len;
     lk_log_fn log;         /* progress/info messages; NULL = silent */
     void *log_user;
+    int threads;           /* 2: the final sort and encoding use a second thread (default 1);
+                              the index file is the same either way */
 } lk_bm25_build_config;
 
 lk_bm25_build_config lk_bm25_build_config_default(void);

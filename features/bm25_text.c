@@ -345,6 +345,7 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
     }
     lk_bm25_build_config bc = cfg->build;
     bc.settings = lk_analyzer_settings(pl.an, &bc.settings_len);
+    bc.threads = cfg->threads;
     pthread_mutex_init(&pl.mu, NULL);
     pthread_cond_init(&pl.cv, NULL);
     st = base ? lk_bm25_builder_create_add(index_dir, base, &bc, &bld, err)
