@@ -28,6 +28,7 @@ struct lk_analyzer {
     size_t n_terms, offs_cap;
     lk_term *terms;
     size_t terms_cap;
+    bool input_valid;     /* lk_analyzer_set_input_valid: skip the tokenizer's UTF-8 check */
 };
 
 static const char *const lang_names[] = {"auto", "en", "zh"};
@@ -120,7 +121,8 @@ lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error
 {
     const lk_token *toks;
     size_t n;
-    lk_status st = lk_tokenize(a->tok, text, len, &toks, &n, err);
+    lk_status st = a->input_valid ? lk_tokenize_valid(a->tok, text, len, &toks, &n, err)
+                                  : lk_tokenize(a->tok, text, len, &toks, &n, err);
     if (st != LK_OK) return st;
     const lk_token *prev_han = NULL;
     char pair[64];
@@ -156,6 +158,8 @@ const lk_term *lk_analyzer_terms(lk_analyzer *a, size_t *n)
     *n = a->n_terms;
     return a->terms;
 }
+
+void lk_analyzer_set_input_valid(lk_analyzer *a, bool valid) { a->input_valid = valid; }
 
 const char *lk_analyzer_settings(const lk_analyzer *a, size_t *len)
 {

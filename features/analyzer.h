@@ -48,6 +48,10 @@ void lk_analyzer_reset(lk_analyzer *a);
 /* Analyze text[0..len) (UTF-8), appending its terms. Invalid UTF-8 gives LK_ERR_PARSE
    "COL: ..." (prefix it with "path:line:"). */
 lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error *err);
+/* `valid`: every text given to lk_analyzer_add from now on is known to be valid UTF-8 (a
+   corpus reader checked it, as lk_docs_next does), so the check is skipped. Default false;
+   never set it for user input such as queries. */
+void lk_analyzer_set_input_valid(lk_analyzer *a, bool valid);
 /* Terms since the last reset, in order (borrowed until the next reset/add). */
 const lk_term *lk_analyzer_terms(lk_analyzer *a, size_t *n);
 

@@ -338,6 +338,7 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
         st = lk_analyzer_create(&cfg->analyzer, &pl.an, err);
     }
     if (st == LK_OK && docs_path) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
+    if (st == LK_OK) lk_analyzer_set_input_valid(pl.an, true); /* lk_docs_next checked it */
     if (st != LK_OK) {
         lk_analyzer_free(pl.an);
         lk_bm25_index_free(base);
