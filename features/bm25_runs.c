@@ -47,6 +47,36 @@ static char *run_path(const lk_bm25_builder *b, int run)
 
 /* ---- runs ----------------------------------------------------------------------------- */
 
+#define BIG_MIN ((size_t)256 << 10)
+#define HUGE_PAGE_BYTES ((size_t)2 << 20)
+
+/* Blocks of BIG_MIN bytes or more in whole 2 MB huge pages (lk_huge_alloc): each buffer of
+   the final phase is written once, and with 4 KB pages its first touches (a page fault per
+   4 KB, several microseconds each in a VM) cost as much as the work itself. Untouched huge
+   pages cost nothing. Free with free(). */
+static void *big_alloc(size_t bytes)
+{
+    if (bytes >= BIG_MIN && bytes < HUGE_PAGE_BYTES) bytes = HUGE_PAGE_BYTES;
+    return lk_huge_alloc(bytes);
+}
+
+/* Carve n blocks of sizes[i] bytes (64-byte aligned) out of one big_alloc block. */
+static void *carve(size_t n, const size_t *sizes, void **out)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (sizes[i] > SIZE_MAX / 2 || total > SIZE_MAX / 2) return NULL;
+        total += (sizes[i] + 63) & ~(size_t)63;
+    }
+    unsigned char *p = big_alloc(total ? total : 1);
+    if (!p) return NULL;
+    for (size_t i = 0, at = 0; i < n; i++) {
+        out[i] = p + at;
+        at += (sizes[i] + 63) & ~(size_t)63;
+    }
+    return p;
+}
+
 typedef struct {
     const char *s;
     size_t len;
@@ -94,14 +124,15 @@ static uint64_t term_key(const lk_termtab *tab, uint32_t tid)
    longer than 8 bytes sharing their first 8) with the full comparison. */
 static lk_status sort_terms(const lk_termtab *tab, const uint32_t *ids, size_t n, term_ref *terms)
 {
-    keyed_id *a = lk_huge_alloc((n + 1) * sizeof *a), *tmp = lk_huge_alloc((n + 1) * sizeof *tmp);
     size_t (*cnt)[256] = calloc(8, sizeof *cnt);
-    if (!a || !tmp || !cnt) {
-        free(a);
-        free(tmp);
+    void *part[2];
+    size_t sizes[2] = {(n + 1) * sizeof(keyed_id), (n + 1) * sizeof(keyed_id)};
+    void *block = cnt ? carve(2, sizes, part) : NULL;
+    if (!block) {
         free(cnt);
         return LK_ERR_NOMEM;
     }
+    keyed_id *a = part[0], *tmp = part[1];
     for (size_t i = 0; i < n; i++) {
         uint32_t id = ids ? ids[i] : (uint32_t)i;
         uint64_t k = term_key(tab, id);
@@ -133,8 +164,7 @@ static lk_status sort_terms(const lk_termtab *tab, const uint32_t *ids, size_t n
         if (j - i > 1) qsort(terms + i, j - i, sizeof *terms, cmp_term_ref);
         i = j;
     }
-    free(a);
-    free(tmp);
+    free(block);
     free(cnt);
     return LK_OK;
 }
@@ -147,15 +177,12 @@ typedef struct {
     size_t *end;        /* per term id */
     uint32_t *cnt;      /* per term id (a term's postings are at most one per document) */
     uint32_t *docs, *tfs;
+    void *block;        /* all of the above */
 } sorted_run;
 
 static void sorted_run_free(sorted_run *r)
 {
-    free(r->terms);
-    free(r->end);
-    free(r->cnt);
-    free(r->docs);
-    free(r->tfs);
+    free(r->block);
     memset(r, 0, sizeof *r);
 }
 
@@ -191,17 +218,16 @@ static lk_status sort_run(const lk_bm25_builder *b, bool all_present, sorted_run
 {
     memset(r, 0, sizeof *r);
     size_t V = b->terms.n;
-    /* large blocks as huge pages: each is written once, and first touches (page faults)
-       would cost as much as the sort itself */
-    r->end = lk_huge_alloc((V + 1) * sizeof *r->end);
-    r->cnt = lk_huge_alloc((V + 1) * sizeof *r->cnt);
-    r->terms = lk_huge_alloc((V + 1) * sizeof *r->terms);
-    r->docs = lk_huge_alloc((b->n_tr + 1) * sizeof *r->docs);
-    r->tfs = lk_huge_alloc((b->n_tr + 1) * sizeof *r->tfs);
-    if (!r->end || !r->cnt || !r->terms || !r->docs || !r->tfs) {
-        sorted_run_free(r);
-        return LK_ERR_NOMEM;
-    }
+    void *part[5];
+    size_t sizes[5] = {(V + 1) * sizeof *r->end, (V + 1) * sizeof *r->cnt,
+                       (V + 1) * sizeof *r->terms, (b->n_tr + 1) * sizeof *r->docs,
+                       (b->n_tr + 1) * sizeof *r->tfs};
+    if (!(r->block = carve(5, sizes, part))) return LK_ERR_NOMEM;
+    r->end = part[0];
+    r->cnt = part[1];
+    r->terms = part[2];
+    r->docs = part[3];
+    r->tfs = part[4];
     memset(r->cnt, 0, (V + 1) * sizeof *r->cnt);
     sort_job job = {&b->terms, V, r->terms, LK_OK};
     pthread_t th;
@@ -524,7 +550,7 @@ static lk_status sink_term(sink *k, const char *s, size_t len, const uint32_t *d
 static lk_status bytes_reserve_huge(lk_bytes *b, size_t cap)
 {
     if (b->data || cap == 0) return lk_bytes_reserve(b, cap);
-    if (!(b->data = lk_huge_alloc(cap))) return LK_ERR_NOMEM;
+    if (!(b->data = big_alloc(cap))) return LK_ERR_NOMEM;
     b->cap = cap;
     return LK_OK;
 }
