@@ -169,13 +169,12 @@ static lk_status sort_terms(const lk_termtab *tab, const uint32_t *ids, size_t n
     return LK_OK;
 }
 
-/* The current triples grouped by term: terms in bytewise order; the postings of term id t
-   are docs/tfs[end[t] - cnt[t] .. end[t]), docs ascending (laid out in id order). */
+/* The current triples grouped by term: terms in bytewise order, the postings of terms[i]
+   at docs/tfs[start[i] .. start[i + 1]), docs ascending. */
 typedef struct {
     term_ref *terms;
     size_t n_terms;
-    size_t *end;        /* per term id */
-    uint32_t *cnt;      /* per term id (a term's postings are at most one per document) */
+    size_t *start;      /* n_terms + 1 */
     uint32_t *docs, *tfs;
     void *block;        /* all of the above */
 } sorted_run;
@@ -189,11 +188,9 @@ static void sorted_run_free(sorted_run *r)
 static size_t run_postings(const sorted_run *r, size_t i, const uint32_t **docs,
                            const uint32_t **tfs)
 {
-    uint32_t t = r->terms[i].tid;
-    size_t n = r->cnt[t], at = r->end[t] - n;
-    *docs = r->docs + at;
-    *tfs = r->tfs + at;
-    return n;
+    *docs = r->docs + r->start[i];
+    *tfs = r->tfs + r->start[i];
+    return r->start[i + 1] - r->start[i];
 }
 
 /* Sorting every term of the table (all present) on a second thread. */
@@ -213,40 +210,29 @@ static void *sort_job_run(void *arg)
 
 /* Group the buffered triples by term. With `all_present` (no run spilled yet: every term of
    the table has postings) and two threads, the terms are sorted while the postings are
-   placed; otherwise the terms with postings are sorted afterwards. */
+   counted; otherwise the terms with postings are sorted afterwards. */
 static lk_status sort_run(const lk_bm25_builder *b, bool all_present, sorted_run *r)
 {
     memset(r, 0, sizeof *r);
     size_t V = b->terms.n;
-    void *part[5];
-    size_t sizes[5] = {(V + 1) * sizeof *r->end, (V + 1) * sizeof *r->cnt,
-                       (V + 1) * sizeof *r->terms, (b->n_tr + 1) * sizeof *r->docs,
-                       (b->n_tr + 1) * sizeof *r->tfs};
-    if (!(r->block = carve(5, sizes, part))) return LK_ERR_NOMEM;
-    r->end = part[0];
-    r->cnt = part[1];
+    void *part[6];
+    size_t sizes[6] = {(V + 1) * sizeof(size_t), (V + 1) * sizeof(uint32_t),
+                       (V + 1) * sizeof *r->terms, (V + 1) * sizeof *r->start,
+                       (b->n_tr + 1) * sizeof *r->docs, (b->n_tr + 1) * sizeof *r->tfs};
+    if (!(r->block = carve(6, sizes, part))) return LK_ERR_NOMEM;
+    size_t *pos = part[0];   /* per term id: write position */
+    uint32_t *cnt = part[1]; /* per term id: postings (at most one per document) */
     r->terms = part[2];
-    r->docs = part[3];
-    r->tfs = part[4];
-    memset(r->cnt, 0, (V + 1) * sizeof *r->cnt);
+    r->start = part[3];
+    r->docs = part[4];
+    r->tfs = part[5];
+    memset(cnt, 0, (V + 1) * sizeof *cnt);
     sort_job job = {&b->terms, V, r->terms, LK_OK};
     pthread_t th;
     bool started = all_present && b->cfg.threads > 1 && V >= 4096 &&
                    pthread_create(&th, NULL, sort_job_run, &job) == 0;
     const triple *tr = b->tr;
-    uint32_t *cnt = r->cnt;
-    size_t *end = r->end;
     for (size_t i = 0; i < b->n_tr; i++) cnt[tr[i].term]++;
-    size_t off = 0;
-    for (size_t t = 0; t < V; t++) {
-        end[t] = off;
-        off += cnt[t];
-    }
-    for (size_t i = 0; i < b->n_tr; i++) {
-        size_t p = end[tr[i].term]++;
-        r->docs[p] = tr[i].doc;
-        r->tfs[p] = tr[i].tf;
-    }
     lk_status st = LK_OK;
     if (started) {
         pthread_join(th, NULL);
@@ -254,23 +240,33 @@ static lk_status sort_run(const lk_bm25_builder *b, bool all_present, sorted_run
     } else if (all_present) {
         st = sort_terms(&b->terms, NULL, V, r->terms);
     } else {
-        uint32_t *ids = malloc((V + 1) * sizeof *ids);
+        uint32_t *ids = (uint32_t *)pos; /* free until the offsets below */
         size_t k = 0;
-        if (!ids) st = LK_ERR_NOMEM;
-        for (size_t t = 0; ids && t < V; t++)
+        for (size_t t = 0; t < V; t++)
             if (cnt[t]) ids[k++] = (uint32_t)t;
-        if (st == LK_OK) st = sort_terms(&b->terms, ids, k, r->terms);
-        free(ids);
+        st = sort_terms(&b->terms, ids, k, r->terms);
         V = k;
     }
     if (st != LK_OK) {
         sorted_run_free(r);
         return st;
     }
-    size_t k = 0; /* drop terms without postings (none when all_present holds) */
-    for (size_t i = 0; i < V; i++)
-        if (cnt[r->terms[i].tid]) r->terms[k++] = r->terms[i];
+    size_t k = 0, off = 0; /* terms without postings are dropped (none when all_present) */
+    for (size_t i = 0; i < V; i++) {
+        uint32_t t = r->terms[i].tid;
+        if (!cnt[t]) continue;
+        r->terms[k] = r->terms[i];
+        r->start[k++] = off;
+        pos[t] = off;
+        off += cnt[t];
+    }
+    r->start[k] = off;
     r->n_terms = k;
+    for (size_t i = 0; i < b->n_tr; i++) {
+        size_t p = pos[tr[i].term]++;
+        r->docs[p] = tr[i].doc;
+        r->tfs[p] = tr[i].tf;
+    }
     return LK_OK;
 }
 
@@ -560,11 +556,8 @@ static lk_status bytes_reserve_huge(lk_bytes *b, size_t cap)
    are never touched. */
 static lk_status reserve_sink(sink *k, const sorted_run *r, size_t from, size_t to)
 {
-    size_t tbytes = 0, n_post = 0, dict, post;
-    for (size_t i = from; i < to; i++) {
-        tbytes += r->terms[i].len;
-        n_post += r->cnt[r->terms[i].tid];
-    }
+    size_t tbytes = 0, n_post = r->start[to] - r->start[from], dict, post;
+    for (size_t i = from; i < to; i++) tbytes += r->terms[i].len;
     if (lk_mul_size(to - from, DICT_ENTRY, &dict) != LK_OK) return LK_ERR_RANGE;
     /* per term: frontier and skip entries; ~3 bytes a posting (a gap and a tf) */
     post = 4 * n_post + 40 * (to - from) + 4096;
@@ -836,9 +829,8 @@ done:
    before, the second half into its own sink (offsets rebased when the file is written). */
 static lk_status merge_mem_split(const sorted_run *mem, sink *k, lk_error *err)
 {
-    size_t total = 0, half = 0, cut = 0;
-    for (size_t i = 0; i < mem->n_terms; i++) total += mem->cnt[mem->terms[i].tid];
-    while (cut < mem->n_terms && 2 * half < total) half += mem->cnt[mem->terms[cut++].tid];
+    size_t total = mem->start[mem->n_terms], cut = 0;
+    while (cut < mem->n_terms && 2 * mem->start[cut] < total) cut++;
     run_src src[2];
     memset(src, 0, sizeof src);
     src[0].mem = src[1].mem = mem;
