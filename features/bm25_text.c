@@ -4,8 +4,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "features/bm25_text.h"
 
-#include "features/hugemem_internal.h"
-
 #include "text/fileio.h"
 #include "text/utf8.h"
 #include "text/vocab.h"
@@ -20,7 +18,6 @@
 #define N_SLOTS 3
 #define BATCH_DOCS 64
 #define BATCH_TERM_BYTES ((size_t)1 << 20)
-#define BATCH_TERMS_INIT ((size_t)1 << 18) /* room reserved at once: 2 MB huge pages */
 
 lk_bm25_index_config lk_bm25_index_config_default(void)
 {
@@ -72,29 +69,6 @@ static void batch_free(batch *b)
     free(b->terms);
 }
 
-/* The term arrays of a batch in huge pages, reserved once: filled again and again, they are
-   never copied as they grow, and their first touches cost one page fault per 2 MB. */
-static lk_status batch_reserve(batch *b)
-{
-    void *p = b->toff;
-    size_t cap = b->terms_cap;
-    lk_status st = lk_huge_grow(&p, &cap, BATCH_TERMS_INIT, sizeof *b->toff);
-    if (st != LK_OK) return st;
-    b->toff = p;
-    p = b->tlen;
-    if ((st = lk_huge_grow(&p, &b->terms_cap, BATCH_TERMS_INIT, sizeof *b->tlen)) != LK_OK)
-        return st;
-    b->tlen = p;
-    p = b->terms;
-    if ((st = lk_huge_grow(&p, &b->lk_terms_cap, BATCH_TERMS_INIT, sizeof *b->terms)) != LK_OK)
-        return st;
-    b->terms = p;
-    p = b->bytes;
-    if ((st = lk_huge_grow(&p, &b->bytes_cap, 2 * BATCH_TERM_BYTES, 1)) != LK_OK) return st;
-    b->bytes = p;
-    return LK_OK;
-}
-
 static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n)
 {
     lk_status st;
@@ -115,18 +89,16 @@ static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n
     p = b->ids;
     if ((st = lk_grow(&p, &b->ids_cap, b->ids_len + d->id_len + 1, 1)) != LK_OK) return st;
     b->ids = p;
-    if (b->terms_cap == 0 && (st = batch_reserve(b)) != LK_OK) return st;
     p = b->bytes;
-    if ((st = lk_huge_grow(&p, &b->bytes_cap, b->bytes_len + bytes + 1, 1)) != LK_OK) return st;
+    if ((st = lk_grow(&p, &b->bytes_cap, b->bytes_len + bytes + 1, 1)) != LK_OK) return st;
     b->bytes = p;
     if (b->n_terms + n > b->terms_cap) {
         cap = b->terms_cap;
         p = b->toff;
-        if ((st = lk_huge_grow(&p, &cap, b->n_terms + n, sizeof *b->toff)) != LK_OK) return st;
+        if ((st = lk_grow(&p, &cap, b->n_terms + n, sizeof *b->toff)) != LK_OK) return st;
         b->toff = p;
         p = b->tlen;
-        if ((st = lk_huge_grow(&p, &b->terms_cap, b->n_terms + n, sizeof *b->tlen)) != LK_OK)
-            return st;
+        if ((st = lk_grow(&p, &b->terms_cap, b->n_terms + n, sizeof *b->tlen)) != LK_OK) return st;
         b->tlen = p;
     }
     memcpy(b->ids + b->ids_len, d->id, d->id_len);
@@ -147,7 +119,7 @@ static lk_status batch_seal(batch *b)
 {
     if (b->n_terms > b->lk_terms_cap) {
         void *p = b->terms;
-        lk_status st = lk_huge_grow(&p, &b->lk_terms_cap, b->n_terms, sizeof *b->terms);
+        lk_status st = lk_grow(&p, &b->lk_terms_cap, b->n_terms, sizeof *b->terms);
         if (st != LK_OK) return st;
         b->terms = p;
     }
