@@ -208,6 +208,8 @@ static void *sort_job_run(void *arg)
     return NULL;
 }
 
+#define SORT_THREAD_MIN_TERMS 256 /* fewer terms are sorted by the calling thread */
+
 /* Group the buffered triples by term. With `all_present` (no run spilled yet: every term of
    the table has postings) and two threads, the terms are sorted while the postings are
    counted; otherwise the terms with postings are sorted afterwards. */
@@ -229,7 +231,7 @@ static lk_status sort_run(const lk_bm25_builder *b, bool all_present, sorted_run
     memset(cnt, 0, (V + 1) * sizeof *cnt);
     sort_job job = {&b->terms, V, r->terms, LK_OK};
     pthread_t th;
-    bool started = all_present && b->cfg.threads > 1 && V >= 4096 &&
+    bool started = all_present && b->cfg.threads > 1 && V >= SORT_THREAD_MIN_TERMS &&
                    pthread_create(&th, NULL, sort_job_run, &job) == 0;
     const triple *tr = b->tr;
     for (size_t i = 0; i < b->n_tr; i++) cnt[tr[i].term]++;
@@ -823,7 +825,7 @@ done:
     return st;
 }
 
-#define SPLIT_MIN_POSTINGS ((size_t)1 << 16) /* below this one thread encodes everything */
+#define SPLIT_MIN_POSTINGS ((size_t)1 << 14) /* below this one thread encodes everything */
 
 /* Encode the in-memory run with two threads: the terms split where half the postings are
    before, the second half into its own sink (offsets rebased when the file is written). */
