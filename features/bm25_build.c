@@ -300,17 +300,19 @@ static lk_status check_doc_id(lk_bm25_builder *b, const char *id, size_t id_len,
             return lk_error_at(err, where, line, 0,
                                "document id \"%.*s\" contains whitespace or a control character",
                                (int)(id_len > 100 ? 100 : id_len), id);
-    int32_t prev = lk_vocab_find(b->ids, id, id_len);
-    if (prev != LK_ID_NONE && lk_vocab_count(b->ids, prev) == 0)
+    int32_t prev;
+    bool added;
+    lk_status st = lk_vocab_find_or_add(b->ids, id, id_len,
+                                        line > 0 ? line : (int64_t)b->n_docs + 1, &prev, &added);
+    if (st != LK_OK || added) return st;
+    if (lk_vocab_count(b->ids, prev) == 0)
         return lk_error_at(err, where, line, 0,
                            "duplicate document id \"%.*s\" (already in the index)",
                            (int)(id_len > 100 ? 100 : id_len), id);
-    if (prev != LK_ID_NONE)
-        return lk_error_at(err, where, line, 0,
-                           "duplicate document id \"%.*s\" (first used at line %lld)",
-                           (int)(id_len > 100 ? 100 : id_len), id,
-                           (long long)lk_vocab_count(b->ids, prev));
-    return lk_vocab_add_count(b->ids, id, id_len, line > 0 ? line : (int64_t)b->n_docs + 1, NULL);
+    return lk_error_at(err, where, line, 0,
+                       "duplicate document id \"%.*s\" (first used at line %lld)",
+                       (int)(id_len > 100 ? 100 : id_len), id,
+                       (long long)lk_vocab_count(b->ids, prev));
 }
 
 lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
