@@ -20,6 +20,28 @@ typedef struct {
     uint32_t term, doc, tf;
 } triple;
 
+/* Direct-mapped cache in front of the term table for short terms: frequent words (most
+   tokens) are resolved without a table probe. */
+#define TCACHE_BITS 13
+#define TCACHE_SLOTS ((size_t)1 << TCACHE_BITS)
+#define TCACHE_MAXLEN 22
+typedef struct {
+    uint32_t hash;
+    uint32_t id;
+    uint8_t len;
+    char s[TCACHE_MAXLEN + 1];
+} tcache_slot;
+
+/* The hash of a term for the cache and the term table (any hash works for the table as long
+   as every lookup uses the same one). */
+static inline uint32_t lk_bm25__term_hash(const char *s, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001B3ull;
+    h ^= h >> 29;
+    return (uint32_t)h;
+}
+
 struct lk_bm25_builder {
     const lk_bm25_index *base; /* documents kept from an existing index (borrowed), or NULL */
     uint32_t *base_map;        /* base doc -> new doc, or LK_DOC_END when deleted */
@@ -39,8 +61,10 @@ struct lk_bm25_builder {
     uint32_t n_docs;
     uint64_t total_len;
     FILE *ids_fp;
-    uint32_t *hashes;        /* scratch, per term of the document being added */
+    tcache_slot *tcache;     /* TCACHE_SLOTS */
+    uint32_t *hashes;        /* scratch, per term of the document being added: */
     uint32_t *tids;
+    size_t *miss_at;         /* the terms not in the cache */
     size_t *agg;             /* per-document tf aggregation table */
     size_t agg_cap;
     size_t words_cap;
