@@ -149,6 +149,12 @@ lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error
     return st;
 }
 
+size_t lk_analyzer_n_terms(const lk_analyzer *a, size_t *bytes)
+{
+    if (bytes) *bytes = a->buf_len;
+    return a->n_terms;
+}
+
 const lk_term *lk_analyzer_terms(lk_analyzer *a, size_t *n)
 {
     for (size_t i = 0; i < a->n_terms; i++) {

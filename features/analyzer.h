@@ -54,5 +54,9 @@ lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error
 void lk_analyzer_set_input_valid(lk_analyzer *a, bool valid);
 /* Terms since the last reset, in order (borrowed until the next reset/add). */
 const lk_term *lk_analyzer_terms(lk_analyzer *a, size_t *n);
+/* Number of terms since the last reset, and their total bytes in *bytes (may be NULL),
+   without building the array of lk_analyzer_terms: one analyzer can collect the terms of
+   many documents, each document's terms being those added since the previous count. */
+size_t lk_analyzer_n_terms(const lk_analyzer *a, size_t *bytes);
 
 #endif

@@ -40,18 +40,17 @@ static double clock_s(clockid_t id)
 
 static double now_s(void) { return clock_s(CLOCK_MONOTONIC); }
 
-/* A batch of analyzed documents. */
+/* A batch of analyzed documents. Their terms stay in the batch's own analyzer (reset when
+   the batch is refilled), so term bytes are not copied. */
 typedef struct {
-    char *ids, *bytes;          /* concatenated ids / term bytes */
-    size_t ids_len, ids_cap, bytes_len, bytes_cap;
+    lk_analyzer *an;            /* collects the terms of all the batch's documents */
+    char *ids;                  /* concatenated ids */
+    size_t ids_len, ids_cap;
     size_t *id_end;             /* per doc: end of its id in ids */
-    size_t *term_end;           /* per doc: end of its terms in toff/tlen */
+    size_t *term_end;           /* per doc: end of its terms in terms */
     int64_t *lines;
     size_t n_docs;
-    size_t *toff, *tlen;        /* per term: offset/length in bytes */
-    size_t n_terms, terms_cap;
-    lk_term *terms;             /* built when sealed */
-    size_t lk_terms_cap;
+    const lk_term *terms;       /* from the analyzer, when sealed */
     bool last;                  /* no batches after this one */
     lk_status st;               /* producer error (then last) */
     lk_error err;
@@ -59,23 +58,16 @@ typedef struct {
 
 static void batch_free(batch *b)
 {
+    lk_analyzer_free(b->an);
     free(b->ids);
-    free(b->bytes);
     free(b->id_end);
     free(b->term_end);
     free(b->lines);
-    free(b->toff);
-    free(b->tlen);
-    free(b->terms);
 }
 
-static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n)
+/* Record document d, whose terms end at the analyzer's term n_terms. */
+static lk_status batch_add(batch *b, const lk_doc *d, size_t n_terms)
 {
-    lk_status st;
-    void *p;
-    size_t cap;
-    size_t bytes = 0;
-    for (size_t i = 0; i < n; i++) bytes += t[i].len;
     if (b->n_docs == 0 || (b->n_docs & (b->n_docs - 1)) == 0) { /* grow per-doc arrays */
         size_t need = b->n_docs ? 2 * b->n_docs : 16;
         size_t *ie = realloc(b->id_end, need * sizeof *ie);
@@ -86,54 +78,22 @@ static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n
         if (ln) b->lines = ln;
         if (!ie || !te || !ln) return LK_ERR_NOMEM;
     }
-    p = b->ids;
-    if ((st = lk_grow(&p, &b->ids_cap, b->ids_len + d->id_len + 1, 1)) != LK_OK) return st;
+    void *p = b->ids;
+    lk_status st = lk_grow(&p, &b->ids_cap, b->ids_len + d->id_len + 1, 1);
+    if (st != LK_OK) return st;
     b->ids = p;
-    p = b->bytes;
-    if ((st = lk_grow(&p, &b->bytes_cap, b->bytes_len + bytes + 1, 1)) != LK_OK) return st;
-    b->bytes = p;
-    if (b->n_terms + n > b->terms_cap) {
-        cap = b->terms_cap;
-        p = b->toff;
-        if ((st = lk_grow(&p, &cap, b->n_terms + n, sizeof *b->toff)) != LK_OK) return st;
-        b->toff = p;
-        p = b->tlen;
-        if ((st = lk_grow(&p, &b->terms_cap, b->n_terms + n, sizeof *b->tlen)) != LK_OK) return st;
-        b->tlen = p;
-    }
     memcpy(b->ids + b->ids_len, d->id, d->id_len);
     b->ids_len += d->id_len;
-    for (size_t i = 0; i < n; i++) {
-        memcpy(b->bytes + b->bytes_len, t[i].s, t[i].len);
-        b->toff[b->n_terms] = b->bytes_len;
-        b->tlen[b->n_terms++] = t[i].len;
-        b->bytes_len += t[i].len;
-    }
     b->id_end[b->n_docs] = b->ids_len;
-    b->term_end[b->n_docs] = b->n_terms;
+    b->term_end[b->n_docs] = n_terms;
     b->lines[b->n_docs++] = d->line;
-    return LK_OK;
-}
-
-static lk_status batch_seal(batch *b)
-{
-    if (b->n_terms > b->lk_terms_cap) {
-        void *p = b->terms;
-        lk_status st = lk_grow(&p, &b->lk_terms_cap, b->n_terms, sizeof *b->terms);
-        if (st != LK_OK) return st;
-        b->terms = p;
-    }
-    for (size_t i = 0; i < b->n_terms; i++) {
-        b->terms[i].s = b->bytes + b->toff[i];
-        b->terms[i].len = b->tlen[i];
-    }
     return LK_OK;
 }
 
 typedef struct {
     const char *path;
     lk_docs_reader *docs;
-    lk_analyzer *an;
+    lk_analyzer *an;            /* the settings (each batch analyzes with its own copy) */
     batch slots[N_SLOTS];
     bool ready[N_SLOTS];
     size_t head, tail;          /* producer fills slots[head], consumer reads slots[tail] */
@@ -149,11 +109,13 @@ typedef struct {
 /* Fill one batch from the reader (producer side). */
 static void fill_batch(pipeline *pl, batch *b)
 {
-    b->n_docs = b->ids_len = b->bytes_len = b->n_terms = 0;
+    b->n_docs = b->ids_len = 0;
     b->last = false;
     b->st = LK_OK;
     lk_error_clear(&b->err);
-    while (b->n_docs < BATCH_DOCS && b->bytes_len < BATCH_TERM_BYTES) {
+    lk_analyzer_reset(b->an);
+    size_t bytes = 0;
+    while (b->n_docs < BATCH_DOCS && bytes < BATCH_TERM_BYTES) {
         lk_doc d;
         bool got;
         lk_status st = lk_docs_next(pl->docs, &d, &got, &b->err);
@@ -161,12 +123,9 @@ static void fill_batch(pipeline *pl, batch *b)
             b->last = true;
             break;
         }
-        lk_analyzer_reset(pl->an);
-        if (st == LK_OK && d.title_len) st = lk_analyzer_add(pl->an, d.title, d.title_len, &b->err);
-        if (st == LK_OK) st = lk_analyzer_add(pl->an, d.text, d.text_len, &b->err);
-        size_t n = 0;
-        const lk_term *t = st == LK_OK ? lk_analyzer_terms(pl->an, &n) : NULL;
-        if (st == LK_OK) st = batch_add(b, &d, t, n);
+        if (st == LK_OK && d.title_len) st = lk_analyzer_add(b->an, d.title, d.title_len, &b->err);
+        if (st == LK_OK) st = lk_analyzer_add(b->an, d.text, d.text_len, &b->err);
+        if (st == LK_OK) st = batch_add(b, &d, lk_analyzer_n_terms(b->an, &bytes));
         if (st == LK_OK) continue;
         if (st == LK_ERR_PARSE && strncmp(b->err.msg, pl->path, strlen(pl->path)) != 0)
             lk_error_prefix(&b->err, "%s:%lld:", pl->path, (long long)d.line);
@@ -174,8 +133,8 @@ static void fill_batch(pipeline *pl, batch *b)
         b->last = true;
         break;
     }
-    lk_status st = batch_seal(b); /* also when b->st is set: the docs before it are added */
-    if (b->st == LK_OK) b->st = st;
+    size_t n; /* the docs before an error are added (the failed one's terms are not used) */
+    b->terms = lk_analyzer_terms(b->an, &n);
 }
 
 static void *producer(void *arg)
@@ -338,7 +297,6 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
         st = lk_analyzer_create(&cfg->analyzer, &pl.an, err);
     }
     if (st == LK_OK && docs_path) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
-    if (st == LK_OK) lk_analyzer_set_input_valid(pl.an, true); /* lk_docs_next checked it */
     if (st != LK_OK) {
         lk_analyzer_free(pl.an);
         lk_bm25_index_free(base);
@@ -346,11 +304,16 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
     }
     lk_bm25_build_config bc = cfg->build;
     bc.settings = lk_analyzer_settings(pl.an, &bc.settings_len);
+    for (int i = 0; i < N_SLOTS && st == LK_OK; i++) /* one analyzer per batch */
+        if ((st = lk_analyzer_from_settings(bc.settings, bc.settings_len, &pl.slots[i].an, err)) ==
+            LK_OK)
+            lk_analyzer_set_input_valid(pl.slots[i].an, true); /* lk_docs_next checked it */
     bc.threads = cfg->threads;
     pthread_mutex_init(&pl.mu, NULL);
     pthread_cond_init(&pl.cv, NULL);
-    st = base ? lk_bm25_builder_create_add(index_dir, base, &bc, &bld, err)
-              : lk_bm25_builder_create(index_dir, &bc, &bld, err);
+    if (st == LK_OK)
+        st = base ? lk_bm25_builder_create_add(index_dir, base, &bc, &bld, err)
+                  : lk_bm25_builder_create(index_dir, &bc, &bld, err);
     if (st == LK_OK && cfg->delete_path) st = mark_deletions(bld, base, cfg->delete_path, err);
     if (st == LK_OK && pl.docs) st = run_pipeline(&pl, bld, cfg->threads, stats, err);
     stats->bytes = pl.docs ? lk_docs_offset(pl.docs) : 0;
