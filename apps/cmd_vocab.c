@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/cli_opts.h"
 #include "text/corpus.h"
 #include "text/fileio.h"
 #include "text/tokenize.h"
@@ -122,58 +123,40 @@ static lk_status count_conllu(vocab_run *r, const char *path)
     return st;
 }
 
-static bool take(int argc, char **argv, int *i, const char *name, const char **val)
+static void help(void *user)
 {
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0) return false;
-    if (argv[*i][n] == '=') *val = argv[*i] + n + 1;
-    else if (argv[*i][n] == '\0') *val = *i + 1 < argc ? argv[++*i] : NULL;
-    else return false;
-    return true;
+    (void)user;
+    fputs(USAGE, stdout);
 }
 
-/* Parse the options into o: LK_EXIT_OK, or LK_EXIT_USAGE after printing why (-1 for --help). */
+/* Parse the options into o: -1 to go on, else an exit status (after --help or an error). */
 static int parse_opts(int argc, char **argv, vocab_opts *o)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) return -1;
-        if (!strcmp(a, "--lower")) o->tok.lower = true;
-        else if (!strcmp(a, "--progress")) o->progress = true;
-        else if (!strcmp(a, "--quiet")) o->quiet = true;
-        else if (take(argc, argv, &i, "--input", &v) || take(argc, argv, &i, "--output", &v)) {
-            if (!v || !*v) return lk_cli_usage_error(CMD, "%s: missing value", a);
-            *(a[2] == 'i' ? &o->input : &o->output) = v;
-        } else if (take(argc, argv, &i, "--min-count", &v)) {
-            if (!lk_cli_long(CMD, "--min-count", v, 0, LONG_MAX, &o->min_count))
-                return LK_EXIT_USAGE;
-        } else if (take(argc, argv, &i, "--max-size", &v)) {
-            if (!lk_cli_long(CMD, "--max-size", v, 0, INT32_MAX, &o->max_size))
-                return LK_EXIT_USAGE;
-        } else if (take(argc, argv, &i, "--format", &v)) {
-            if (v && !strcmp(v, "text")) o->format = FMT_TEXT;
-            else if (v && !strcmp(v, "jsonl")) o->format = FMT_JSONL;
-            else if (v && !strcmp(v, "conllu")) o->format = FMT_CONLLU;
-            else return lk_cli_usage_error(CMD, "--format: expected text, jsonl or conllu");
-        } else if (take(argc, argv, &i, "--tokenizer", &v)) {
-            if (v && !strcmp(v, "lexkit")) o->tok.mode = LK_TOKMODE_LEXKIT;
-            else if (v && !strcmp(v, "sklearn")) o->tok.mode = LK_TOKMODE_SKLEARN;
-            else if (v && !strcmp(v, "space")) o->tok.mode = LK_TOKMODE_SPACE;
-            else return lk_cli_usage_error(CMD, "--tokenizer: expected lexkit, sklearn or space");
-        } else {
-            return lk_cli_usage_error(CMD, "%s '%s'", a[0] == '-' ? "unknown option"
-                                                                 : "unexpected argument", a);
-        }
-    }
-    return LK_EXIT_OK;
+    static const char *const formats[] = {"text", "jsonl", "conllu", NULL};
+    static const char *const modes[] = {"lexkit", "sklearn", "space", NULL};
+    int format = (int)o->format, mode = (int)o->tok.mode;
+    const lk_cli_option opts[] = {
+        LKO_STR("--input", &o->input),
+        LKO_STR("--output", &o->output),
+        LKO_CHOICE("--format", &format, formats),
+        LKO_CHOICE("--tokenizer", &mode, modes),
+        LKO_FLAG("--lower", &o->tok.lower),
+        LKO_LONG("--min-count", &o->min_count, 0, LONG_MAX),
+        LKO_LONG("--max-size", &o->max_size, 0, INT32_MAX),
+        LKO_FLAG("--progress", &o->progress),
+        LKO_FLAG("--quiet", &o->quiet),
+    };
+    int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
+    o->format = (input_format)format;
+    o->tok.mode = (lk_tok_mode)mode; /* choices in enum order */
+    return rc;
 }
 
 static int run_vocab(int argc, char **argv)
 {
     vocab_opts o = {"-", "-", FMT_TEXT, lk_tokenizer_config_default(), 1, 0, false, false};
     int rc = parse_opts(argc, argv, &o);
-    if (rc < 0) return fputs(USAGE, stdout) == EOF ? LK_EXIT_FAIL : LK_EXIT_OK;
-    if (rc != LK_EXIT_OK) return rc;
+    if (rc >= 0) return rc;
     vocab_run r = {.lower = o.tok.lower};
     lk_error_clear(&r.err);
     lk_progress_init(&r.prog, o.format == FMT_CONLLU ? "sentences" : "MB", o.progress, o.quiet);
