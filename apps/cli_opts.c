@@ -38,6 +38,10 @@ static bool set_value(const char *cmd, const lk_cli_option *o, const char *val, 
         return true;
     case LK_OPT_LONG:
         return lk_cli_long(cmd, o->name, val, o->lmin, o->lmax, (long *)o->dst);
+    case LK_OPT_I32:
+        if (!lk_cli_long(cmd, o->name, val, o->lmin, o->lmax, &a)) return false;
+        *(int32_t *)o->dst = (int32_t)a;
+        return true;
     case LK_OPT_DOUBLE:
         return lk_cli_double(cmd, o->name, val, o->dmin, o->dmax, (double *)o->dst);
     case LK_OPT_RANGE:

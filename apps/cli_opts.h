@@ -7,11 +7,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum {
     LK_OPT_FLAG,   /* no value: *(bool *)dst = !negate */
     LK_OPT_STR,    /* *(const char **)dst = value (non-empty) */
     LK_OPT_LONG,   /* *(long *)dst, min <= v <= max */
+    LK_OPT_I32,    /* *(int32_t *)dst, min <= v <= max (bounds within int32_t) */
     LK_OPT_DOUBLE, /* *(double *)dst, min <= v <= max */
     LK_OPT_RANGE,  /* "A:B" or "A": ((long *)dst)[0..1], min <= A <= B <= max */
     LK_OPT_CHOICE, /* *(int *)dst = index of the value in choices (NULL-terminated) */
@@ -35,6 +37,7 @@ typedef struct {
 #define LKO_NOFLAG(n, d) {.name = (n), .kind = LK_OPT_FLAG, .dst = (d), .negate = true}
 #define LKO_STR(n, d) {.name = (n), .kind = LK_OPT_STR, .dst = (d)}
 #define LKO_LONG(n, d, lo, hi) {.name = (n), .kind = LK_OPT_LONG, .dst = (d), .lmin = (lo), .lmax = (hi)}
+#define LKO_I32(n, d, lo, hi) {.name = (n), .kind = LK_OPT_I32, .dst = (d), .lmin = (lo), .lmax = (hi)}
 #define LKO_DOUBLE(n, d, lo, hi) \
     {.name = (n), .kind = LK_OPT_DOUBLE, .dst = (d), .dmin = (lo), .dmax = (hi)}
 #define LKO_RANGE(n, d, lo, hi) {.name = (n), .kind = LK_OPT_RANGE, .dst = (d), .lmin = (lo), .lmax = (hi)}

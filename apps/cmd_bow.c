@@ -76,7 +76,7 @@ static int parse(int argc, char **argv, opts *o)
         idf = (int)j->tf.idf;
     long ngram[2] = {j->bow.ngram_min, j->bow.ngram_max}, max_features = j->bow.max_features;
     bool sublinear = false, no_smooth = false, idf_seen = false;
-    lk_cli_option table[] = {
+    const lk_cli_option table[] = {
         LKO_STR("--input", &j->input),           LKO_STR("--output", &j->output),
         LKO_STR("--vocab-out", &j->vocab_out),   LKO_STR("--vocab-in", &j->vocab_in),
         LKO_CHOICE("--format", &fmt, fmts),      LKO_CHOICE("--input-format", &in, ins),
@@ -87,10 +87,9 @@ static int parse(int argc, char **argv, opts *o)
         LKO_NOFLAG("--no-lower", &j->bow.lower), LKO_FLAG("--one-based", &j->write.one_based),
         LKO_FLAG("--progress", &o->progress),    LKO_FLAG("--quiet", &o->quiet),
         /* tfidf only: */
-        LKO_CHOICE("--norm", &norm, norms),      LKO_CHOICE("--idf", &idf, idfs),
+        LKO_CHOICE("--norm", &norm, norms),      {.name = "--idf", .kind = LK_OPT_CHOICE, .dst = &idf, .choices = idfs, .seen = &idf_seen},
         LKO_FLAG("--sublinear-tf", &sublinear),  LKO_FLAG("--no-smooth-idf", &no_smooth),
     };
-    table[LK_OPTS_N(table) - 3].seen = &idf_seen;
     size_t n = LK_OPTS_N(table) - (j->tfidf ? 0 : 4);
     int rc = lk_cli_parse(o->cmd, argc, argv, table, n, help_cb, o);
     if (rc >= 0) return rc;
