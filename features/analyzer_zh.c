@@ -266,10 +266,9 @@ lk_status lk_zh__from_settings(const char **p, const char *end, const char *dir,
         goto bad;
     memcpy(crc_hex, v + name_len + 7, 8);
     crc_hex[8] = '\0';
-    char *hex_end;
-    unsigned long crc = strtoul(crc_hex, &hex_end, 16);
-    if (hex_end != crc_hex + 8 || crc_hex[0] == '-' || crc_hex[0] == '+' || crc > 0xFFFFFFFFul)
-        goto bad;
+    for (int i = 0; i < 8; i++)
+        if (!strchr("0123456789abcdef", crc_hex[i]) || crc_hex[i] == '\0') goto bad;
+    unsigned long crc = strtoul(crc_hex, NULL, 16);
     if (!dir)
         return lk_error_set(err, LK_ERR_ARG, "the analyzer needs its Chinese model file (%.*s), "
                             "but the index has no directory", (int)name_len, v);

@@ -152,6 +152,11 @@ static void test_settings_round_trip(void **state)
     assert_int_equal(lk_analyzer_from_settings_dir(bad, len, dir, &b, &err), LK_ERR_FORMAT);
     assert_non_null(strstr(err.msg, copy));
     assert_non_null(strstr(err.msg, "CRC-32"));
+    /* a CRC that is not 8 lowercase hex digits is malformed */
+    memcpy(bad, s, len + 1);
+    strstr(bad, "crc32=")[6] = ' ';
+    assert_int_equal(lk_analyzer_from_settings_dir(bad, len, dir, &b, &err), LK_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, "malformed"));
     /* a path instead of a file name is malformed */
     memcpy(bad, s, len + 1);
     memcpy(strstr(bad, "zh-model.lkt"), "../model.lk", 11);
