@@ -188,7 +188,8 @@ static lk_status load_stopwords(lk_analyzer *a, const char *s, size_t len, lk_er
         const lk_token *toks;
         size_t n;
         if ((st = lk_tokenize(a->tok, s + i, e - i, &toks, &n, err)) != LK_OK) break;
-        for (size_t k = 0; k < n && st == LK_OK; k++)
+        if (a->zh) st = lk_zh__stopwords(a->zh, toks, n, a->stop); /* Han runs whole */
+        for (size_t k = 0; k < n && st == LK_OK && !a->zh; k++)
             if (toks[k].kind == LK_TOK_WORD || toks[k].kind == LK_TOK_NUMBER ||
                 toks[k].kind == LK_TOK_HAN)
                 st = lk_vocab_add(a->stop, toks[k].text, toks[k].text_len, NULL);

@@ -8,6 +8,7 @@
 
 #include "features/analyzer.h"
 #include "text/tokenize.h"
+#include "text/vocab.h"
 
 typedef struct lk_zh lk_zh;
 
@@ -20,6 +21,10 @@ void lk_zh__free(lk_zh *z); /* NULL is a no-op */
 /* Terms of the tokens toks[0..n) of one text into a: Han runs as words (with characters or
    bigrams by z's mode), other words and numbers through lk_analyzer__term. */
 lk_status lk_zh__add(lk_zh *z, lk_analyzer *a, const lk_token *toks, size_t n, lk_error *err);
+
+/* Stop words of one line of a stop-word list: words and numbers, and each run of adjacent
+   Han characters as one word (a list of Chinese words, not characters). */
+lk_status lk_zh__stopwords(lk_zh *z, const lk_token *toks, size_t n, lk_vocab *stop);
 
 #define LK_ZH_SETTINGS_MAX 128 /* bytes of the settings lines, NUL included */
 

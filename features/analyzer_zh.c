@@ -215,6 +215,18 @@ lk_status lk_zh__add(lk_zh *z, lk_analyzer *a, const lk_token *toks, size_t n, l
     return st;
 }
 
+lk_status lk_zh__stopwords(lk_zh *z, const lk_token *toks, size_t n, lk_vocab *stop)
+{
+    size_t n_runs = 0;
+    lk_status st = collect_runs(z, toks, n, &n_runs);
+    for (size_t r = 0; r < n_runs && st == LK_OK; r++)
+        st = lk_vocab_add(stop, z->buf + z->runs[r].off, z->runs[r].len, NULL);
+    for (size_t i = 0; i < n && st == LK_OK; i++)
+        if (toks[i].kind == LK_TOK_WORD || toks[i].kind == LK_TOK_NUMBER)
+            st = lk_vocab_add(stop, toks[i].text, toks[i].text_len, NULL);
+    return st;
+}
+
 /* ---- settings and the model file ------------------------------------------------------ */
 
 size_t lk_zh__settings(const lk_zh *z, char *out, size_t cap)

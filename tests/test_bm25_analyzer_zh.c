@@ -78,16 +78,23 @@ static void test_modes(void **state)
     assert_string_equal(out, "研究|生命|的|起源|究生|命的|的起");
     lk_analyzer_free(a);
 
-    /* stop words apply to words */
+    /* stop words apply to words; a stop-word line of Han characters is one word (我们, not
+       我 and 们), so 我 and 们 stay terms elsewhere */
     lk_analyzer_config c = lk_analyzer_config_default();
     c.zh_model = MODEL;
     c.zh_terms = LK_ZH_WORDS;
-    c.stopwords = "的\n了\n";
+    c.stopwords = "的\n了\n我们 # comment\n";
     c.stopwords_len = strlen(c.stopwords);
     lk_error err;
     assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
     analyze(a, "市长今天访问了学校的", out, sizeof out);
     assert_string_equal(out, "市长|今天|访问|学校");
+    analyze(a, "我们的学校", out, sizeof out);
+    assert_string_equal(out, "学校");
+    analyze(a, "我 们", out, sizeof out);
+    assert_string_equal(out, "我|们");
+    size_t len;
+    assert_non_null(strstr(lk_analyzer_settings(a, &len), "stopwords=3\n的\n了\n我们\nzh_terms=words\n"));
     lk_analyzer_free(a);
 
     lk_zh_terms t;
