@@ -13,7 +13,8 @@ static void help(FILE *out)
 {
     fprintf(out,
             "usage: lexkit index --input DOCS --index DIR [--lang auto|en|zh] [--stem]\n"
-            "                    [--stopwords FILE] [--format jsonl|text] [--mem-limit MB]\n"
+            "                    [--stopwords FILE] [--zh-model MODEL [--zh-terms T]]\n"
+            "                    [--format jsonl|text] [--mem-limit MB]\n"
             "                    [--threads 1|2] [--add] [--delete IDS] [--progress] [--quiet] [--stats]\n"
             "Build an on-disk BM25 index (DIR/index.lkbx); an existing index in DIR is replaced\n"
             "atomically, and only when the new one is complete. --add appends DOCS to it;\n"
@@ -22,6 +23,9 @@ static void help(FILE *out)
             "  --lang L          auto (default) or zh: Han unigrams + bigrams; en: unigrams only\n"
             "  --stem            Snowball English stemming\n"
             "  --stopwords FILE  stop words, one per line ('#' comments)\n"
+            "  --zh-model MODEL  segment Han text into words with a `--unit char` tagger model\n"
+            "                    (e.g. corpora/models/zh-gsd-char.lkt; copied into DIR)\n"
+            "  --zh-terms T      words, words+chars or words+bigrams (default)\n"
             "  --format F        jsonl (default) or text (one document per line, id = line number)\n"
             "  --mem-limit MB    postings buffered before a sorted run is spilled (default 256)\n"
             "  --threads N       2 (default): analysis and inversion in parallel; 1: one thread\n"
@@ -30,7 +34,7 @@ static void help(FILE *out)
 
 typedef struct {
     const char *input, *index, *stopwords;
-    bool progress, quiet, stats, lang_set;
+    bool progress, quiet, stats, lang_set, zh_terms_set;
     lk_bm25_index_config cfg;
 } opts;
 
@@ -47,6 +51,13 @@ static int set_opt(opts *o, const char *name, const char *val)
     else if (!strcmp(name, "--index")) o->index = val;
     else if (!strcmp(name, "--stopwords")) o->stopwords = val;
     else if (!strcmp(name, "--delete")) o->cfg.delete_path = val;
+    else if (!strcmp(name, "--zh-model")) o->cfg.analyzer.zh_model = val;
+    else if (!strcmp(name, "--zh-terms")) {
+        if (!lk_zh_terms_parse(val, &o->cfg.analyzer.zh_terms))
+            return lk_cli_usage_error(CMD, "--zh-terms must be words, words+chars or "
+                                           "words+bigrams, not '%s'", val);
+        o->zh_terms_set = true;
+    }
     else if (!strcmp(name, "--lang")) {
         if (!lk_lang_parse(val, &o->cfg.analyzer.lang))
             return lk_cli_usage_error(CMD, "--lang must be auto, en or zh, not '%s'", val);
@@ -69,7 +80,8 @@ static int set_opt(opts *o, const char *name, const char *val)
 static bool known(const char *name)
 {
     static const char *const names[] = {"--input",     "--index",  "--stopwords", "--lang",
-                                        "--format",    "--delete", "--mem-limit", "--threads"};
+                                        "--format",    "--delete", "--mem-limit", "--threads",
+                                        "--zh-model",  "--zh-terms"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (!strcmp(name, names[i])) return true;
     return false;
@@ -103,8 +115,14 @@ static int parse(int argc, char **argv, opts *o)
         if (rc >= 0) return rc;
     }
     if (!o->index) return lk_cli_usage_error(CMD, "--index DIR is required");
-    if ((o->cfg.add || o->cfg.delete_path) && (o->stopwords || o->cfg.analyzer.stem || o->lang_set))
-        return lk_cli_usage_error(CMD, "--add uses the index's analyzer: no --lang/--stem/--stopwords");
+    if ((o->cfg.add || o->cfg.delete_path) && (o->stopwords || o->cfg.analyzer.stem || o->lang_set ||
+                                               o->cfg.analyzer.zh_model || o->zh_terms_set))
+        return lk_cli_usage_error(CMD, "--add uses the index's analyzer: no --lang/--stem/"
+                                       "--stopwords/--zh-model");
+    if (o->zh_terms_set && !o->cfg.analyzer.zh_model)
+        return lk_cli_usage_error(CMD, "--zh-terms needs --zh-model");
+    if (o->cfg.analyzer.zh_model && o->cfg.analyzer.lang == LK_LANG_EN)
+        return lk_cli_usage_error(CMD, "--zh-model needs --lang zh or auto");
     return -1;
 }
 

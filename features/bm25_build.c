@@ -448,6 +448,8 @@ static lk_status install(lk_bm25_builder *b, lk_error *err)
     return st;
 }
 
+const char *lk_bm25_builder_dir(const lk_bm25_builder *b) { return b->tmpdir; }
+
 lk_status lk_bm25_builder_finish(lk_bm25_builder *b, lk_error *err)
 {
     lk_status st;

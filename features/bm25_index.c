@@ -25,6 +25,7 @@ struct lk_bm25_index {
     double avgdl;
     const unsigned char *settings, *doclens, *idoffs, *idblob, *dict, *termblob, *post;
     uint64_t settings_len, idblob_len, termblob_len, post_len;
+    char *dir;                 /* directory holding the file, or NULL for open_mem */
 };
 
 /* ---- opening ---------------------------------------------------------------------------- */
@@ -164,6 +165,14 @@ lk_status lk_bm25_index_open(const char *path, lk_bm25_index **out, lk_error *er
         goto fail;
     }
     if ((st = open_image(x->map, x->map_len, file, x, err)) != LK_OK) goto fail;
+    const char *slash = strrchr(file, '/');
+    size_t dlen = slash ? (size_t)(slash - file) + (slash == file) : 1;
+    if (!(x->dir = malloc(dlen + 1))) {
+        st = LK_ERR_NOMEM;
+        goto fail;
+    }
+    memcpy(x->dir, slash ? file : ".", dlen);
+    x->dir[dlen] = '\0';
     close(fd);
     free(file);
     *out = x;
@@ -179,6 +188,7 @@ void lk_bm25_index_free(lk_bm25_index *idx)
 {
     if (!idx) return;
     if (idx->map) munmap(idx->map, idx->map_len);
+    free(idx->dir);
     free(idx);
 }
 
@@ -204,6 +214,8 @@ const char *lk_bm25_index_settings(const lk_bm25_index *idx, size_t *len)
     *len = (size_t)idx->settings_len;
     return (const char *)idx->settings;
 }
+
+const char *lk_bm25_index_dir(const lk_bm25_index *idx) { return idx->dir; }
 
 static int cmp_bytes(const char *a, size_t na, const char *b, size_t nb)
 {

@@ -70,6 +70,10 @@ lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
    Frees b in all cases. */
 lk_status lk_bm25_builder_finish(lk_bm25_builder *b, lk_error *err);
 
+/* The temporary directory the new index is assembled in: files written there (e.g. the
+   analyzer's model) are installed with the index by lk_bm25_builder_finish. */
+const char *lk_bm25_builder_dir(const lk_bm25_builder *b);
+
 /* Abandon the build and remove the temporary directory. NULL is a no-op. */
 void lk_bm25_builder_free(lk_bm25_builder *b);
 
@@ -96,6 +100,9 @@ const char *lk_bm25_index_doc_id(const lk_bm25_index *idx, uint32_t doc, size_t 
 uint32_t lk_bm25_index_doc_len(const lk_bm25_index *idx, uint32_t doc);
 /* Analyzer settings stored at build time (borrowed). */
 const char *lk_bm25_index_settings(const lk_bm25_index *idx, size_t *len);
+/* Directory of the index file (borrowed; it may hold the analyzer's model), or NULL for an
+   index opened with lk_bm25_index_open_mem. */
+const char *lk_bm25_index_dir(const lk_bm25_index *idx);
 /* Document frequency of a term (0 if absent). */
 uint32_t lk_bm25_index_df(const lk_bm25_index *idx, const char *term, size_t len);
 

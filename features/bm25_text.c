@@ -349,6 +349,7 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
     pthread_cond_init(&pl.cv, NULL);
     st = base ? lk_bm25_builder_create_add(index_dir, base, &bc, &bld, err)
               : lk_bm25_builder_create(index_dir, &bc, &bld, err);
+    if (st == LK_OK) st = lk_analyzer_save_files(pl.an, lk_bm25_builder_dir(bld), err);
     if (st == LK_OK && cfg->delete_path) st = mark_deletions(bld, base, cfg->delete_path, err);
     if (st == LK_OK && pl.docs) st = run_pipeline(&pl, bld, cfg->threads, stats, err);
     stats->bytes = pl.docs ? lk_docs_offset(pl.docs) : 0;
@@ -371,7 +372,7 @@ lk_status lk_bm25_index_analyzer(const lk_bm25_index *idx, lk_analyzer **out, lk
 {
     size_t len;
     const char *s = lk_bm25_index_settings(idx, &len);
-    return lk_analyzer_from_settings(s, len, out, err);
+    return lk_analyzer_from_settings_dir(s, len, lk_bm25_index_dir(idx), out, err);
 }
 
 lk_status lk_bm25_search_text(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_analyzer *an,

@@ -45,7 +45,8 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
                               const lk_bm25_index_config *cfg, lk_bm25_build_stats *stats,
                               lk_error *err);
 
-/* Analyzer for queries of idx, from the settings stored in it (one per thread). */
+/* Analyzer for queries of idx, from the settings stored in it (one per thread); a Chinese
+   model the settings name is loaded from the index's directory and checked by CRC-32. */
 lk_status lk_bm25_index_analyzer(const lk_bm25_index *idx, lk_analyzer **out, lk_error *err);
 
 /* Analyze `query` with `an` and search (see lk_bm25_search_terms). */
