@@ -14,10 +14,13 @@ static void help(FILE *out)
     fprintf(out,
             "usage: lexkit index --input DOCS --index DIR [--lang auto|en|zh] [--stem]\n"
             "                    [--stopwords FILE] [--format jsonl|text] [--mem-limit MB]\n"
-            "                    [--threads 1|2] [--add] [--delete IDS] [--progress] [--quiet] [--stats]\n"
+            "                    [--threads 1|2] [--add] [--delete IDS] [--merge]\n"
+            "                    [--max-segments N] [--progress] [--quiet] [--stats]\n"
             "Build an on-disk BM25 index (DIR/index.lkbx); an existing index in DIR is replaced\n"
-            "atomically, and only when the new one is complete. --add appends DOCS to it;\n"
-            "--delete removes the documents whose ids IDS lists (one per line).\n"
+            "atomically, and only when the new one is complete. --add writes DOCS as a new\n"
+            "segment of the index in DIR; --delete removes the documents whose ids IDS lists (one\n"
+            "per line); both change DIR in place, atomically. --merge rewrites all segments into\n"
+            "one (alone: only that).\n"
             "  --input DOCS      JSON Lines {\"id\", \"title\", \"text\"} (default: standard input)\n"
             "  --lang L          auto (default) or zh: Han unigrams + bigrams; en: unigrams only\n"
             "  --stem            Snowball English stemming\n"
@@ -25,6 +28,7 @@ static void help(FILE *out)
             "  --format F        jsonl (default) or text (one document per line, id = line number)\n"
             "  --mem-limit MB    postings buffered before a sorted run is spilled (default 256)\n"
             "  --threads N       2 (default): analysis and inversion in parallel; 1: one thread\n"
+            "  --max-segments N  --add merges the newest segments beyond N (default 8)\n"
             "  --stats           print documents, MB/s and time split to standard error\n");
 }
 
@@ -37,7 +41,7 @@ typedef struct {
 static bool is_flag(const char *n)
 {
     return !strcmp(n, "--stem") || !strcmp(n, "--progress") || !strcmp(n, "--quiet") ||
-           !strcmp(n, "--stats") || !strcmp(n, "--add");
+           !strcmp(n, "--stats") || !strcmp(n, "--add") || !strcmp(n, "--merge");
 }
 
 static int set_opt(opts *o, const char *name, const char *val)
@@ -59,6 +63,9 @@ static int set_opt(opts *o, const char *name, const char *val)
         double mb;
         if (!lk_cli_double(CMD, name, val, 0.004, 1e6, &mb)) return LK_EXIT_USAGE;
         o->cfg.build.mem_limit = (size_t)(mb * 1048576.0);
+    } else if (!strcmp(name, "--max-segments")) {
+        if (!lk_cli_long(CMD, name, val, 1, 1000, &v)) return LK_EXIT_USAGE;
+        o->cfg.max_segments = (size_t)v;
     } else if (!strcmp(name, "--threads")) {
         if (!lk_cli_long(CMD, name, val, 1, 2, &v)) return LK_EXIT_USAGE;
         o->cfg.threads = (int)v;
@@ -68,8 +75,9 @@ static int set_opt(opts *o, const char *name, const char *val)
 
 static bool known(const char *name)
 {
-    static const char *const names[] = {"--input",     "--index",  "--stopwords", "--lang",
-                                        "--format",    "--delete", "--mem-limit", "--threads"};
+    static const char *const names[] = {"--input",     "--index",   "--stopwords",
+                                        "--lang",      "--format",  "--delete",
+                                        "--mem-limit", "--threads", "--max-segments"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (!strcmp(name, names[i])) return true;
     return false;
@@ -93,6 +101,7 @@ static int parse(int argc, char **argv, opts *o)
             else if (!strcmp(name, "--progress")) o->progress = true;
             else if (!strcmp(name, "--quiet")) o->quiet = true;
             else if (!strcmp(name, "--add")) o->cfg.add = true;
+            else if (!strcmp(name, "--merge")) o->cfg.merge = true;
             else o->stats = true;
             continue;
         }
@@ -103,7 +112,8 @@ static int parse(int argc, char **argv, opts *o)
         if (rc >= 0) return rc;
     }
     if (!o->index) return lk_cli_usage_error(CMD, "--index DIR is required");
-    if ((o->cfg.add || o->cfg.delete_path) && (o->stopwords || o->cfg.analyzer.stem || o->lang_set))
+    if ((o->cfg.add || o->cfg.delete_path || o->cfg.merge) &&
+        (o->stopwords || o->cfg.analyzer.stem || o->lang_set))
         return lk_cli_usage_error(CMD, "--add uses the index's analyzer: no --lang/--stem/--stopwords");
     return -1;
 }
@@ -128,7 +138,8 @@ static int lk_cmd_index(int argc, char **argv)
     o.cfg.analyzer.stopwords = stop;
     o.cfg.analyzer.stopwords_len = stop_len;
     lk_bm25_build_stats s;
-    const char *input = o.input ? o.input : (o.cfg.delete_path ? NULL : "-");
+    const char *input =
+        o.input ? o.input : (o.cfg.delete_path || (o.cfg.merge && !o.cfg.add) ? NULL : "-");
     if (st == LK_OK) st = lk_bm25_index_build(input, o.index, &o.cfg, &s, &err);
     free(stop);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
