@@ -325,9 +325,10 @@ lk_bm25_search_opts lk_bm25_search_opts_default(void)
 typedef struct {
     uint64_t term;  /* dictionary index */
     uint32_t qtf;   /* times the term occurs in the query */
-    uint32_t cdf;   /* its df in the whole collection (segmented index) */
+    size_t at;      /* its first position in the query */
     double weight;  /* qtf * idf */
     double ub;      /* upper bound of the term's contribution */
+    double okey;    /* scoring-order key: ub, or the collection's ub for a segment */
     lk_postings_cursor cur;
 } qterm;
 
@@ -493,11 +494,31 @@ static int cmp_term_ref(const void *a, const void *b)
     return x->at < y->at ? -1 : x->at > y->at;
 }
 
-/* Resolve query terms into ws->qt (unique, canonical order) with weights and bounds. gdf:
-   the collection df of each query term (a segmented index), or NULL: this index's. */
-static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_terms,
-                               const lk_bm25_params *p, const uint32_t *gdf, size_t *n_qt)
+bool lk_bm25__term_best(const lk_bm25_index *x, uint64_t t, const lk_bm25_params *p,
+                        double avgdl, double *best)
 {
+    const unsigned char *data;
+    size_t len;
+    uint32_t df;
+    term_postings(x, t, &data, &len, &df);
+    lk_tf_dl pairs[LK_POSTINGS_MAX_FRONTIER];
+    size_t np = 0;
+    if (!lk_postings_frontier(data, len, pairs, &np)) return false;
+    double b = 0.0;
+    for (size_t j = 0; j < np; j++) {
+        double v = lk_bm25_tf_part(p, pairs[j].tf, lk_bm25_norm(p, pairs[j].dl, avgdl));
+        if (v > b) b = v;
+    }
+    *best = b;
+    return true;
+}
+
+/* Resolve query terms into ws->qt (unique, canonical order) with weights and bounds. g: the
+   collection's statistics for a segment of a segmented index, or NULL. */
+static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_terms,
+                               const lk_bm25_params *p, const lk_bm25__global *g, size_t *n_qt)
+{
+    const uint32_t *gdf = g ? g->df : NULL;
     const lk_bm25_index *x = ws->idx;
     size_t n = 0;
     lk_status st;
@@ -533,7 +554,7 @@ static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_te
         }
         ws->qt[m].term = ws->tids[i].term;
         ws->qt[m].qtf = 1;
-        ws->qt[m].cdf = gdf ? gdf[ws->tids[i].at] : 0;
+        ws->qt[m].at = ws->tids[i].at;
         m++;
     }
     for (size_t i = 0; i < m; i++) {
@@ -542,24 +563,22 @@ static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_te
         size_t len;
         uint32_t df;
         term_postings(x, q->term, &data, &len, &df);
-        q->weight = q->qtf * lk_bm25_idf(p->variant, ws->n_docs, (double)(gdf ? q->cdf : df));
-        lk_tf_dl pairs[LK_POSTINGS_MAX_FRONTIER];
-        size_t np = 0;
-        if (!lk_postings_frontier(data, len, pairs, &np)) return LK_ERR_FORMAT;
-        double best = 0.0;
-        for (size_t j = 0; j < np; j++) {
-            double v = lk_bm25_tf_part(p, pairs[j].tf, lk_bm25_norm(p, pairs[j].dl, ws->avgdl));
-            if (v > best) best = v;
-        }
+        q->weight = q->qtf * lk_bm25_idf(p->variant, ws->n_docs, (double)(gdf ? gdf[q->at] : df));
+        double best;
+        if (!lk_bm25__term_best(x, q->term, p, ws->avgdl, &best)) return LK_ERR_FORMAT;
         q->ub = q->weight * best;
+        /* segments order terms by the collection's bound, as a one-file index would */
+        q->okey = g ? q->weight * g->best[q->at] : q->ub;
         if (!lk_postings_cursor_init(&q->cur, data, len, df, x->n_docs)) return LK_ERR_FORMAT;
     }
     *n_qt = m;
     return LK_OK;
 }
 
-/* Terms in scoring order: by upper bound descending (then dictionary order). Every path adds
-   a document's contributions in this order, so all paths give bitwise-equal scores. */
+/* Terms in scoring order: by upper bound descending (then dictionary order; for a segment
+   of a segmented index, the collection's bound, so that every segment and a one-file index
+   of the same documents use the same order). Every path adds a document's contributions in
+   this order, so all paths give bitwise-equal scores. */
 static void order_terms(lk_bm25_ws *ws, size_t m)
 {
     qterm *qt = ws->qt;
@@ -567,8 +586,8 @@ static void order_terms(lk_bm25_ws *ws, size_t m)
     for (size_t i = 0; i < m; i++) ord[i] = i;
     for (size_t i = 1; i < m; i++) { /* insertion sort: m is small */
         size_t v = ord[i], j = i;
-        while (j > 0 && (qt[ord[j - 1]].ub < qt[v].ub ||
-                         (qt[ord[j - 1]].ub == qt[v].ub && ord[j - 1] > v))) {
+        while (j > 0 && (qt[ord[j - 1]].okey < qt[v].okey ||
+                         (qt[ord[j - 1]].okey == qt[v].okey && ord[j - 1] > v))) {
             ord[j] = ord[j - 1];
             j--;
         }
@@ -754,7 +773,7 @@ lk_status lk_bm25__search_segment(const lk_bm25_index *idx, lk_bm25_ws *ws, cons
     ws->heap_n = 0;
     *hits = ws->heap; /* valid (empty) even when nothing matches */
     size_t m = 0;
-    st = prepare_terms(ws, terms, n_terms, &opts->params, g ? g->df : NULL, &m);
+    st = prepare_terms(ws, terms, n_terms, &opts->params, g, &m);
     if (st == LK_ERR_FORMAT) return lk_error_set(err, st, "corrupt index (postings)");
     if (st != LK_OK) return st;
     if (m == 0 || k == 0) return LK_OK;

@@ -33,6 +33,7 @@ enum {
 #define META_BYTES (META_N_FIELDS * 8u)
 #define DICT_ENTRY 24u
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,11 +53,18 @@ struct lk_bm25__segset;
 /* The segments of an index opened from a manifest, or NULL for a one-file index. */
 const struct lk_bm25__segset *lk_bm25__index_segs(const lk_bm25_index *idx);
 
+/* Largest tf_part (params p, mean length avgdl) over the bound summary of term t of a
+   one-file index; false if its postings are corrupt. */
+bool lk_bm25__term_best(const lk_bm25_index *x, uint64_t t, const lk_bm25_params *p,
+                        double avgdl, double *best);
+
 /* Collection statistics for searching one segment of a segmented index. */
 typedef struct {
     double n_docs;           /* live documents of the whole collection (N) */
     double avgdl;            /* their mean length */
     const uint32_t *df;      /* live df in the collection of each query term (as terms[]) */
+    const double *best;      /* largest tf_part of each query term over the collection's
+                                bound summaries (max over segments): the scoring order */
     const uint64_t *deleted; /* the segment's deleted documents (bitmap), or NULL */
 } lk_bm25__global;
 

@@ -504,6 +504,7 @@ struct lk_bm25__segws {
     const lk_bm25_hit **h;     /* each segment's hits */
     size_t *nh, *at;
     uint32_t *gdf;             /* live df of each query term */
+    double *best;              /* its largest tf_part over all segments */
     size_t gdf_cap;
     lk_bm25_hit *out;          /* merged hits (global doc numbers) */
     size_t out_cap;
@@ -518,6 +519,7 @@ void lk_bm25__segws_free(lk_bm25__segws *w)
     free(w->nh);
     free(w->at);
     free(w->gdf);
+    free(w->best);
     free(w->out);
     free(w);
 }
@@ -555,6 +557,27 @@ static bool ranks_before(const lk_bm25__segset *s, size_t sa, const lk_bm25_hit 
     return c < 0 || (c == 0 && la < lb);
 }
 
+/* Live df and largest tf_part over all segments of each query term. */
+static lk_status query_stats(const lk_bm25__segset *s, const lk_term *terms, size_t n_terms,
+                             const lk_bm25_params *p, lk_bm25__segws *w)
+{
+    for (size_t i = 0; i < n_terms; i++) {
+        uint64_t sum = 0;
+        double best = 0.0;
+        for (size_t j = 0; j < s->m.n; j++) {
+            int64_t t = lk_bm25__index_find(s->seg[j], terms[i].s, terms[i].len);
+            if (t < 0) continue;
+            double b;
+            sum += term_df(s->seg[j], (uint64_t)t) - corr_of(&s->m.segs[j], (uint64_t)t);
+            if (!lk_bm25__term_best(s->seg[j], (uint64_t)t, p, s->avgdl, &b)) return LK_ERR_FORMAT;
+            if (b > best) best = b;
+        }
+        w->gdf[i] = (uint32_t)sum;
+        w->best[i] = best;
+    }
+    return LK_OK;
+}
+
 lk_status lk_bm25__segs_search(const lk_bm25__segset *s, lk_bm25__segws *w, const lk_term *terms,
                                size_t n_terms, const lk_bm25_search_opts *opts,
                                const lk_bm25_hit **hits, size_t *n_hits, lk_error *err)
@@ -562,7 +585,11 @@ lk_status lk_bm25__segs_search(const lk_bm25__segset *s, lk_bm25__segws *w, cons
     lk_status st;
     size_t n = s->m.n, k = opts->k < s->n_live ? opts->k : s->n_live;
     if (n_terms > w->gdf_cap) {
-        void *p = w->gdf;
+        size_t cap = w->gdf_cap;
+        void *p = w->best;
+        if ((st = lk_grow(&p, &cap, n_terms, sizeof *w->best)) != LK_OK) return st;
+        w->best = p;
+        p = w->gdf;
         if ((st = lk_grow(&p, &w->gdf_cap, n_terms, sizeof *w->gdf)) != LK_OK) return st;
         w->gdf = p;
     }
@@ -573,9 +600,11 @@ lk_status lk_bm25__segs_search(const lk_bm25__segset *s, lk_bm25__segws *w, cons
         w->out_cap = k;
     }
     *hits = w->out;
-    for (size_t i = 0; i < n_terms; i++) w->gdf[i] = lk_bm25__segs_df(s, terms[i].s, terms[i].len);
+    if ((st = lk_bm25_params_check(&opts->params, err)) != LK_OK) return st;
+    if ((st = query_stats(s, terms, n_terms, &opts->params, w)) != LK_OK)
+        return lk_error_set(err, st, "corrupt index (postings)");
     for (size_t i = 0; i < n; i++) {
-        lk_bm25__global g = {(double)s->n_live, s->avgdl, w->gdf, s->deleted[i]};
+        lk_bm25__global g = {(double)s->n_live, s->avgdl, w->gdf, w->best, s->deleted[i]};
         st = lk_bm25__search_segment(s->seg[i], w->ws[i], terms, n_terms, opts, &g, &w->h[i],
                                      &w->nh[i], err);
         if (st != LK_OK) return st;
