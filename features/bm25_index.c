@@ -343,6 +343,8 @@ struct lk_bm25_ws {
     lk_bm25__segws *segws;      /* a segmented index's per-segment workspaces (else NULL) */
     double n_docs, avgdl;       /* collection statistics of the current search */
     const uint64_t *deleted;    /* deleted-document bitmap of the current search, or NULL */
+    double floor;               /* scores below it cannot enter the top k (other segments
+                                   already hold k better documents); -inf for one file */
     double *norm;               /* per-document length factor for the cached params */
     lk_bm25_params norm_params;
     double norm_avgdl;
@@ -444,10 +446,11 @@ static void sift_down(const lk_bm25_index *x, lk_bm25_hit *h, size_t n, size_t i
     }
 }
 
-/* Offer a scored document to the top-k heap (k = heap_cap); deleted documents are refused. */
+/* Offer a scored document to the top-k heap (k = heap_cap); deleted documents and scores below
+   the floor are refused. */
 static void heap_offer(lk_bm25_ws *ws, uint32_t doc, double score)
 {
-    if (ws->deleted && (ws->deleted[doc >> 6] >> (doc & 63)) & 1) return;
+    if (score < ws->floor || (ws->deleted && (ws->deleted[doc >> 6] >> (doc & 63)) & 1)) return;
     lk_bm25_hit hit = {doc, score};
     lk_bm25_hit *h = ws->heap;
     if (ws->heap_n < ws->heap_cap) {
@@ -468,10 +471,12 @@ static void heap_offer(lk_bm25_ws *ws, uint32_t doc, double score)
     sift_down(ws->idx, h, ws->heap_n, 0);
 }
 
-/* Score needed to enter the heap (-inf while it is not full). */
+/* Score needed to enter the heap (the floor, -inf for a one-file index, while it is not
+   full). */
 static double threshold(const lk_bm25_ws *ws)
 {
-    return ws->heap_n < ws->heap_cap ? -HUGE_VAL : ws->heap[0].score;
+    if (ws->heap_n < ws->heap_cap) return ws->floor;
+    return ws->heap[0].score > ws->floor ? ws->heap[0].score : ws->floor;
 }
 
 /* Sort the heap into the result order (best first). */
@@ -762,6 +767,7 @@ lk_status lk_bm25__search_segment(const lk_bm25_index *idx, lk_bm25_ws *ws, cons
     ws->n_docs = g ? g->n_docs : (double)idx->n_docs;
     ws->avgdl = g ? g->avgdl : idx->avgdl;
     ws->deleted = g ? g->deleted : NULL;
+    ws->floor = g ? g->floor : -HUGE_VAL;
     size_t k = opts->k;
     if (k > idx->n_docs) k = idx->n_docs;
     if (k > ws->heap_cap || !ws->heap) {

@@ -66,10 +66,12 @@ typedef struct {
     const double *best;      /* largest tf_part of each query term over the collection's
                                 bound summaries (max over segments): the scoring order */
     const uint64_t *deleted; /* the segment's deleted documents (bitmap), or NULL */
+    double floor;            /* k documents of other segments score at least this: lower
+                                scores cannot enter the top k (-HUGE_VAL: none) */
 } lk_bm25__global;
 
 /* lk_bm25_search_terms on one one-file index (segment), with the statistics of g (NULL:
-   the segment's own) and g's deleted documents never returned. */
+   the segment's own); g's deleted documents and scores below g->floor are never returned. */
 lk_status lk_bm25__search_segment(const lk_bm25_index *idx, lk_bm25_ws *ws, const lk_term *terms,
                                   size_t n_terms, const lk_bm25_search_opts *opts,
                                   const lk_bm25__global *g, const lk_bm25_hit **hits,

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +233,7 @@ struct lk_bm25__segset {
     lk_bm25_index **seg;
     uint32_t *base;     /* n + 1: first doc number of each segment */
     uint64_t **deleted; /* per segment: deleted-document bitmap, or NULL */
+    size_t *order;      /* segments by live documents, descending: the search order */
     uint32_t n_live;
     uint64_t n_terms;
     double avgdl;
@@ -247,6 +249,7 @@ void lk_bm25__segs_free(lk_bm25__segset *s)
     free(s->seg);
     free(s->deleted);
     free(s->base);
+    free(s->order);
     manifest_free(&s->m);
     free(s);
 }
@@ -371,7 +374,8 @@ static lk_status try_open(const char *dir, lk_bm25__segset *s, bool *missing, lk
     s->seg = calloc(n, sizeof *s->seg);
     s->deleted = calloc(n, sizeof *s->deleted);
     s->base = calloc(n + 1, sizeof *s->base);
-    if (!s->seg || !s->deleted || !s->base) return LK_ERR_NOMEM;
+    s->order = calloc(n, sizeof *s->order);
+    if (!s->seg || !s->deleted || !s->base || !s->order) return LK_ERR_NOMEM;
     uint64_t end = 0, live_len = 0, live = 0;
     for (size_t i = 0; i < n && st == LK_OK; i++) {
         const seg_info *g = &s->m.segs[i];
@@ -395,6 +399,16 @@ static lk_status try_open(const char *dir, lk_bm25__segset *s, bool *missing, lk
     if (st != LK_OK) return st;
     s->base[n] = (uint32_t)end;
     s->n_live = (uint32_t)live;
+    for (size_t i = 0; i < n; i++) { /* insertion sort by live documents, descending */
+        size_t j = i;
+        uint32_t li = s->m.segs[i].n_docs - s->m.segs[i].n_deleted;
+        for (; j > 0; j--) {
+            const seg_info *p = &s->m.segs[s->order[j - 1]];
+            if (p->n_docs - p->n_deleted >= li) break;
+            s->order[j] = s->order[j - 1];
+        }
+        s->order[j] = i;
+    }
     s->avgdl = live ? (double)live_len / (double)live : 0.0;
     return count_terms(s);
 }
@@ -506,7 +520,9 @@ struct lk_bm25__segws {
     uint32_t *gdf;             /* live df of each query term */
     double *best;              /* its largest tf_part over all segments */
     size_t gdf_cap;
-    lk_bm25_hit *out;          /* merged hits (global doc numbers) */
+    lk_bm25_hit *out, *tmp;    /* merged hits (global doc numbers), merge scratch */
+    size_t *seg_of;            /* the segment of each merged hit (and of tmp's) */
+    size_t *tmp_seg;
     size_t out_cap;
 };
 
@@ -521,6 +537,9 @@ void lk_bm25__segws_free(lk_bm25__segws *w)
     free(w->gdf);
     free(w->best);
     free(w->out);
+    free(w->tmp);
+    free(w->seg_of);
+    free(w->tmp_seg);
     free(w);
 }
 
@@ -578,12 +597,58 @@ static lk_status query_stats(const lk_bm25__segset *s, const lk_term *terms, siz
     return LK_OK;
 }
 
+/* w->out[0..*m) (best first) merged with segment i's hits, at most k kept. */
+static void merge_hits(const lk_bm25__segset *s, lk_bm25__segws *w, size_t i, size_t k, size_t *m)
+{
+    size_t a = 0, b = 0, n = 0, nb = w->nh[i];
+    const lk_bm25_hit *h = w->h[i];
+    while (n < k && (a < *m || b < nb)) {
+        bool take_b = a >= *m;
+        if (!take_b && b < nb) {
+            lk_bm25_hit local = {w->out[a].doc - s->base[w->seg_of[a]], w->out[a].score};
+            take_b = ranks_before(s, i, &h[b], w->seg_of[a], &local);
+        }
+        if (take_b) {
+            w->tmp[n].doc = s->base[i] + h[b].doc;
+            w->tmp[n].score = h[b++].score;
+            w->tmp_seg[n++] = i;
+        } else {
+            w->tmp[n] = w->out[a];
+            w->tmp_seg[n++] = w->seg_of[a++];
+        }
+    }
+    lk_bm25_hit *t = w->out;
+    w->out = w->tmp;
+    w->tmp = t;
+    size_t *ts = w->seg_of;
+    w->seg_of = w->tmp_seg;
+    w->tmp_seg = ts;
+    *m = n;
+}
+
+static lk_status grow_out(lk_bm25__segws *w, size_t k)
+{
+    if (k <= w->out_cap && w->out) return LK_OK;
+    size_t cap = k ? k : 1;
+    lk_bm25_hit *o = realloc(w->out, cap * sizeof *o), *t = NULL;
+    if (o) w->out = o;
+    if (o && (t = realloc(w->tmp, cap * sizeof *t)) != NULL) w->tmp = t;
+    size_t *a = o && t ? realloc(w->seg_of, cap * sizeof *a) : NULL, *b = NULL;
+    if (a) w->seg_of = a;
+    if (a && (b = realloc(w->tmp_seg, cap * sizeof *b)) != NULL) w->tmp_seg = b;
+    if (!b) return LK_ERR_NOMEM;
+    w->out_cap = cap;
+    return LK_OK;
+}
+
+/* Segments are searched largest first; once k hits are merged, the k-th score is a floor
+   for the next segments (their documents below it cannot enter the top k). */
 lk_status lk_bm25__segs_search(const lk_bm25__segset *s, lk_bm25__segws *w, const lk_term *terms,
                                size_t n_terms, const lk_bm25_search_opts *opts,
                                const lk_bm25_hit **hits, size_t *n_hits, lk_error *err)
 {
     lk_status st;
-    size_t n = s->m.n, k = opts->k < s->n_live ? opts->k : s->n_live;
+    size_t k = opts->k < s->n_live ? opts->k : s->n_live, m = 0;
     if (n_terms > w->gdf_cap) {
         size_t cap = w->gdf_cap;
         void *p = w->best;
@@ -593,36 +658,22 @@ lk_status lk_bm25__segs_search(const lk_bm25__segset *s, lk_bm25__segws *w, cons
         if ((st = lk_grow(&p, &w->gdf_cap, n_terms, sizeof *w->gdf)) != LK_OK) return st;
         w->gdf = p;
     }
-    if (k > w->out_cap || !w->out) {
-        lk_bm25_hit *o = realloc(w->out, (k ? k : 1) * sizeof *o);
-        if (!o) return LK_ERR_NOMEM;
-        w->out = o;
-        w->out_cap = k;
-    }
+    if ((st = grow_out(w, k)) != LK_OK) return st;
     *hits = w->out;
+    *n_hits = 0;
     if ((st = lk_bm25_params_check(&opts->params, err)) != LK_OK) return st;
     if ((st = query_stats(s, terms, n_terms, &opts->params, w)) != LK_OK)
         return lk_error_set(err, st, "corrupt index (postings)");
-    for (size_t i = 0; i < n; i++) {
-        lk_bm25__global g = {(double)s->n_live, s->avgdl, w->gdf, w->best, s->deleted[i]};
+    for (size_t j = 0; j < s->m.n && k > 0; j++) {
+        size_t i = s->order[j];
+        lk_bm25__global g = {(double)s->n_live, s->avgdl, w->gdf, w->best, s->deleted[i],
+                             m == k ? w->out[k - 1].score : -HUGE_VAL};
         st = lk_bm25__search_segment(s->seg[i], w->ws[i], terms, n_terms, opts, &g, &w->h[i],
                                      &w->nh[i], err);
         if (st != LK_OK) return st;
-        w->at[i] = 0;
+        merge_hits(s, w, i, k, &m);
     }
-    size_t m = 0;
-    while (m < k) {
-        size_t best = n;
-        for (size_t i = 0; i < n; i++)
-            if (w->at[i] < w->nh[i] &&
-                (best == n || ranks_before(s, i, &w->h[i][w->at[i]], best,
-                                           &w->h[best][w->at[best]])))
-                best = i;
-        if (best == n) break;
-        const lk_bm25_hit *h = &w->h[best][w->at[best]++];
-        w->out[m].doc = s->base[best] + h->doc;
-        w->out[m++].score = h->score;
-    }
+    *hits = w->out;
     *n_hits = m;
     return LK_OK;
 }
