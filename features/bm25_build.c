@@ -282,9 +282,10 @@ lk_status lk_bm25_builder_delete(lk_bm25_builder *b, uint32_t doc)
     return LK_ERR_ARG;
 }
 
-lk_status lk_bm25__builder_reserve_id(lk_bm25_builder *b, const char *id, size_t len)
+int64_t lk_bm25__builder_id_line(const lk_bm25_builder *b, const char *id, size_t len)
 {
-    return lk_vocab_add_count(b->ids, id, len, 0, NULL);
+    int32_t v = lk_vocab_find(b->ids, id, len);
+    return v == LK_ID_NONE ? -1 : lk_vocab_count(b->ids, v);
 }
 
 void lk_bm25_builder_free(lk_bm25_builder *b)

@@ -92,8 +92,8 @@ lk_status lk_bm25__builder_create_bases(const char *dir, const lk_bm25_index *co
                                         const lk_bm25_build_config *cfg, lk_bm25_builder **out,
                                         lk_error *err);
 
-/* Make `id` count as already in the index (adding it is then an error). */
-lk_status lk_bm25__builder_reserve_id(lk_bm25_builder *b, const char *id, size_t len);
+/* Line (as given to lk_bm25_builder_add) of the added document with this id, or -1. */
+int64_t lk_bm25__builder_id_line(const lk_bm25_builder *b, const char *id, size_t len);
 
 /* Write the index into the temporary directory, fsync it and rename it to `dest` (a new
    segment file in the index directory), fsync that directory; *n_docs: its documents.

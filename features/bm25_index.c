@@ -132,18 +132,20 @@ lk_status lk_bm25_index_open(const char *path, lk_bm25_index **out, lk_error *er
     *out = NULL;
     if (stat(path, &sb) != 0)
         return lk_error_set(err, LK_ERR_IO, "%s: %s", path, strerror(errno));
+    if (S_ISDIR(sb.st_mode) && lk_bm25__segs_present(path)) {
+        if (!(x = calloc(1, sizeof *x))) return LK_ERR_NOMEM;
+        st = lk_bm25__segs_open(path, &x->segs, err);
+        if (st == LK_OK) {
+            *out = x;
+            return LK_OK;
+        }
+        free(x);
+        x = NULL;
+        /* a full rebuild may have switched the directory meanwhile: then open it as that */
+        if (lk_bm25__segs_present(path)) return st;
+    }
     size_t plen = strlen(path);
     if (!(file = malloc(plen + sizeof LK_BM25_INDEX_FILE + 1))) return LK_ERR_NOMEM;
-    if (S_ISDIR(sb.st_mode) && lk_bm25__segs_present(path)) {
-        free(file);
-        if (!(x = calloc(1, sizeof *x))) return LK_ERR_NOMEM;
-        if ((st = lk_bm25__segs_open(path, &x->segs, err)) != LK_OK) {
-            free(x);
-            return st;
-        }
-        *out = x;
-        return LK_OK;
-    }
     if (S_ISDIR(sb.st_mode)) {
         memcpy(file, path, plen);
         file[plen] = '/';

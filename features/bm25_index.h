@@ -93,8 +93,9 @@ lk_status lk_bm25_index_open_mem(const void *buf, size_t n, lk_bm25_index **out,
 
 void lk_bm25_index_free(lk_bm25_index *idx); /* NULL is a no-op; unmaps the file */
 
-/* Collection statistics, over the live (not deleted) documents: N, distinct terms, mean
-   document length. */
+/* Collection statistics, over the live (not deleted) documents: N, distinct terms (for a
+   segmented index computed on each call, a pass over the dictionaries), mean document
+   length. */
 uint32_t lk_bm25_index_n_docs(const lk_bm25_index *idx);
 uint64_t lk_bm25_index_n_terms(const lk_bm25_index *idx);
 double lk_bm25_index_avgdl(const lk_bm25_index *idx);

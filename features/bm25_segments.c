@@ -235,7 +235,6 @@ struct lk_bm25__segset {
     uint64_t **deleted; /* per segment: deleted-document bitmap, or NULL */
     size_t *order;      /* segments by live documents, descending: the search order */
     uint32_t n_live;
-    uint64_t n_terms;
     double avgdl;
 };
 
@@ -318,12 +317,13 @@ static lk_status check_segment(lk_bm25__segset *s, size_t i, const char *path, l
     return LK_OK;
 }
 
-/* Distinct terms with at least one live document: a merge of the segments' dictionaries. */
-static lk_status count_terms(lk_bm25__segset *s)
+/* Distinct terms with at least one live document: a merge of the segments' dictionaries
+   (UINT64_MAX if out of memory). */
+static uint64_t count_terms(const lk_bm25__segset *s)
 {
     size_t n = s->m.n;
     uint64_t *at = calloc(n, sizeof *at);
-    if (!at) return LK_ERR_NOMEM;
+    if (!at) return UINT64_MAX;
     uint64_t count = 0;
     for (;;) {
         const char *best = NULL;
@@ -358,8 +358,7 @@ static lk_status count_terms(lk_bm25__segset *s)
         if (live) count++;
     }
     free(at);
-    s->n_terms = count;
-    return LK_OK;
+    return count;
 }
 
 /* Open every segment of the manifest; *missing when a listed file does not exist. */
@@ -410,7 +409,7 @@ static lk_status try_open(const char *dir, lk_bm25__segset *s, bool *missing, lk
         s->order[j] = i;
     }
     s->avgdl = live ? (double)live_len / (double)live : 0.0;
-    return count_terms(s);
+    return LK_OK;
 }
 
 lk_status lk_bm25__segs_open(const char *dir, lk_bm25__segset **out, lk_error *err)
@@ -434,7 +433,7 @@ lk_status lk_bm25__segs_open(const char *dir, lk_bm25__segset **out, lk_error *e
 }
 
 uint32_t lk_bm25__segs_n_live(const lk_bm25__segset *s) { return s->n_live; }
-uint64_t lk_bm25__segs_n_terms(const lk_bm25__segset *s) { return s->n_terms; }
+uint64_t lk_bm25__segs_n_terms(const lk_bm25__segset *s) { return count_terms(s); }
 double lk_bm25__segs_avgdl(const lk_bm25__segset *s) { return s->avgdl; }
 uint32_t lk_bm25__segs_doc_end(const lk_bm25__segset *s) { return s->base[s->m.n]; }
 size_t lk_bm25__segs_count(const lk_bm25__segset *s) { return s->m.n; }
@@ -1051,28 +1050,27 @@ lk_status lk_bm25__apply_policy(const char *dir, size_t max_segments,
                                 const lk_bm25_build_config *cfg, lk_error *err)
 {
     lk_bm25_index *idx = NULL;
+    manifest m;
     if (max_segments < 1) max_segments = 1;
     if (!lk_bm25__segs_present(dir)) return LK_OK;
-    lk_status st = lk_bm25_index_open(dir, &idx, err);
+    char *mpath = lk_bm25__path_join(dir, LK_BM25_MANIFEST_FILE);
+    lk_status st = mpath ? manifest_read(mpath, &m, err) : LK_ERR_NOMEM;
+    free(mpath);
     if (st != LK_OK) return st;
-    const lk_bm25__segset *s = lk_bm25__index_segs(idx);
-    size_t n = s->m.n, j = n - 1;
-    if (n < 2) {
-        lk_bm25_index_free(idx);
-        return LK_OK;
-    }
-    uint64_t sum = s->m.segs[j].n_docs - s->m.segs[j].n_deleted;
+    size_t n = m.n, j = n - 1;
+    uint64_t sum = m.segs[j].n_docs - m.segs[j].n_deleted;
     while (j >= 1) {
-        const seg_info *prev = &s->m.segs[j - 1];
+        const seg_info *prev = &m.segs[j - 1];
         if (sum < (uint64_t)(prev->n_docs - prev->n_deleted) && j + 1 <= max_segments) break;
         j--;
         sum += prev->n_docs - prev->n_deleted;
     }
-    if (j == 0) {
-        lk_bm25_index_free(idx);
-        return lk_bm25__merge_all(dir, cfg, err);
-    }
-    if (j < n - 1) st = merge_tail(dir, idx, j, cfg, err);
+    manifest_free(&m);
+    if (n < 2 || j == n - 1) return LK_OK;
+    if (j == 0) return lk_bm25__merge_all(dir, cfg, err);
+    if ((st = lk_bm25_index_open(dir, &idx, err)) != LK_OK) return st;
+    /* the manifest read above is the one opened (the caller holds the lock) */
+    st = merge_tail(dir, idx, j, cfg, err);
     lk_bm25_index_free(idx);
     return st;
 }

@@ -36,7 +36,7 @@ lk_status lk_bm25__segs_open(const char *dir, lk_bm25__segset **out, lk_error *e
 void lk_bm25__segs_free(lk_bm25__segset *s); /* NULL is a no-op */
 
 uint32_t lk_bm25__segs_n_live(const lk_bm25__segset *s);
-uint64_t lk_bm25__segs_n_terms(const lk_bm25__segset *s);
+uint64_t lk_bm25__segs_n_terms(const lk_bm25__segset *s); /* computed: O(terms) per call */
 double lk_bm25__segs_avgdl(const lk_bm25__segset *s);
 uint32_t lk_bm25__segs_doc_end(const lk_bm25__segset *s);
 bool lk_bm25__segs_doc_live(const lk_bm25__segset *s, uint32_t doc);

@@ -372,8 +372,37 @@ static lk_status build_full(const char *docs_path, const char *index_dir,
     return st;
 }
 
-/* Index the documents of pl into a new segment file of the index being updated by u;
-   live ids of idx (except the documents del[0..n_del) being deleted) are taken. */
+/* An added id equal to a live id of idx (except the documents del[0..n_del) being deleted):
+   LK_ERR_PARSE naming the first such line. One lookup per document of idx in the (small)
+   table of added ids. */
+static lk_status check_new_ids(const lk_bm25_builder *bld, const lk_bm25_index *idx,
+                               const uint32_t *del, size_t n_del, const char *path,
+                               lk_error *err)
+{
+    int64_t first = -1;
+    uint32_t dup = 0;
+    size_t at = 0;
+    for (uint32_t d = 0; d < lk_bm25_index_doc_end(idx); d++) {
+        if (at < n_del && del[at] == d) {
+            at++;
+            continue;
+        }
+        size_t len;
+        const char *id = lk_bm25_index_doc_id(idx, d, &len);
+        int64_t line = lk_bm25__builder_id_line(bld, id, len);
+        if (line >= 0 && (first < 0 || line < first) && lk_bm25_index_doc_live(idx, d)) {
+            first = line;
+            dup = d;
+        }
+    }
+    if (first < 0) return LK_OK;
+    size_t len;
+    const char *id = lk_bm25_index_doc_id(idx, dup, &len);
+    return lk_error_at(err, path, first, 0, "duplicate document id \"%.*s\" (already in the index)",
+                       (int)(len > 100 ? 100 : len), id);
+}
+
+/* Index the documents of pl into a new segment file of the index being updated by u. */
 static lk_status add_segment(pipeline *pl, const char *index_dir, const lk_bm25_index *idx,
                              const uint32_t *del, size_t n_del, lk_bm25__update *u,
                              const lk_bm25_index_config *cfg, lk_bm25_build_stats *stats,
@@ -383,18 +412,8 @@ static lk_status add_segment(pipeline *pl, const char *index_dir, const lk_bm25_
     lk_bm25_build_config bc = cfg->build;
     bc.settings = lk_analyzer_settings(pl->an, &bc.settings_len);
     lk_status st = lk_bm25_builder_create(index_dir, &bc, &bld, err);
-    size_t at = 0;
-    for (uint32_t d = 0; st == LK_OK && d < lk_bm25_index_doc_end(idx); d++) {
-        if (at < n_del && del[at] == d) {
-            at++;
-            continue;
-        }
-        if (!lk_bm25_index_doc_live(idx, d)) continue;
-        size_t len;
-        const char *id = lk_bm25_index_doc_id(idx, d, &len);
-        st = lk_bm25__builder_reserve_id(bld, id, len);
-    }
     if (st == LK_OK) st = run_pipeline(pl, bld, cfg->threads, stats, err);
+    if (st == LK_OK) st = check_new_ids(bld, idx, del, n_del, pl->path, err);
     stats->bytes = lk_docs_offset(pl->docs);
     if (st != LK_OK || stats->n_docs == 0) {
         lk_bm25_builder_free(bld);
