@@ -315,7 +315,8 @@ static lk_status find_deletions(const lk_bm25_index *idx, const char *path, uint
     for (size_t v = 0; st == LK_OK && v < n; v++)
         if (!found[v])
             st = lk_error_at(err, path, lk_vocab_count(del, (int32_t)v), 0,
-                             "document id \"%s\" is not in the index", lk_vocab_word(del, (int32_t)v));
+                             "document id \"%s\" is not in the index",
+                             lk_vocab_word(del, (int32_t)v));
     if (st != LK_OK) {
         free(*docs);
         *docs = NULL;
@@ -444,7 +445,8 @@ static lk_status update_index(const char *docs_path, const char *index_dir,
     if (st == LK_OK) st = lk_bm25_index_analyzer(idx, &pl.an, err);
     if (st == LK_OK && docs_path) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
     if (st == LK_OK) st = lk_bm25__update_begin(index_dir, idx, &u, err);
-    if (st == LK_OK && cfg->delete_path) st = find_deletions(idx, cfg->delete_path, &del, &n_del, err);
+    if (st == LK_OK && cfg->delete_path)
+        st = find_deletions(idx, cfg->delete_path, &del, &n_del, err);
     if (st == LK_OK && n_del) st = lk_bm25__update_delete(u, del, n_del, err);
     if (st == LK_OK && pl.docs)
         st = add_segment(&pl, index_dir, idx, del, n_del, u, cfg, stats, err);

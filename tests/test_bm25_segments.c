@@ -144,7 +144,8 @@ static void check_stats(const lk_bm25_index *seg, const lk_bm25_index *ref)
         assert_int_equal(lk_bm25_index_df(seg, t, (size_t)n), lk_bm25_index_df(ref, t, (size_t)n));
     }
     size_t live = 0;
-    for (uint32_t d = 0; d < lk_bm25_index_doc_end(seg); d++) live += lk_bm25_index_doc_live(seg, d);
+    for (uint32_t d = 0; d < lk_bm25_index_doc_end(seg); d++)
+        live += lk_bm25_index_doc_live(seg, d);
     assert_int_equal(live, lk_bm25_index_n_docs(seg));
 }
 
@@ -342,7 +343,8 @@ static void test_duplicates_and_missing(void **state)
     fclose(fp);
     assert_int_equal(run_build(docs, dir, true, NULL, false, 0, &err), LK_ERR_PARSE);
     char want[256];
-    snprintf(want, sizeof want, "ddocs.jsonl:2: duplicate document id \"%s\" (already in the index)",
+    snprintf(want, sizeof want,
+             "ddocs.jsonl:2: duplicate document id \"%s\" (already in the index)",
              s->ids[350]);
     assert_non_null(strstr(err.msg, want));
     fp = fopen(docs, "w");
