@@ -104,8 +104,9 @@ lk_status lk_bm25__apply_policy(const char *dir, size_t max_segments,
                                 const lk_bm25_build_config *cfg, lk_error *err);
 
 /* Rewrite every segment of `dir` into one index.lkbx without the deleted documents,
-   switching the directory atomically (as a full build). No-op for an index without
-   a manifest. The caller holds the lock. */
+   switching the directory atomically (as a full build); other files of dir (not the index,
+   its segments, manifest or lock: e.g. an analyzer model) are copied along. No-op for an
+   index without a manifest. The caller holds the lock. */
 lk_status lk_bm25__merge_all(const char *dir, const lk_bm25_build_config *cfg, lk_error *err);
 
 #endif

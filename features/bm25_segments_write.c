@@ -383,6 +383,54 @@ lk_status lk_bm25__update_commit(lk_bm25__update *u, lk_error *err)
 
 /* ---- merging ------------------------------------------------------------------------------ */
 
+/* A file of an index directory that is not the index itself: kept across a full merge
+   (e.g. a model the analyzer settings refer to). */
+static bool is_aux_file(const char *name)
+{
+    size_t pl = strlen(LK_BM25_SEG_PREFIX), ml = strlen(LK_BM25_MANIFEST_FILE);
+    return name[0] != '.' && strcmp(name, LK_BM25_INDEX_FILE) != 0 &&
+           strcmp(name, LK_BM25_LOCK_FILE) != 0 && strncmp(name, LK_BM25_SEG_PREFIX, pl) != 0 &&
+           strncmp(name, LK_BM25_MANIFEST_FILE, ml) != 0;
+}
+
+/* Copy src to dst (fsync'd). */
+static lk_status copy_file(const char *src, const char *dst, lk_error *err)
+{
+    char buf[1 << 16];
+    lk_status st = LK_OK;
+    FILE *in = fopen(src, "rb"), *out = in ? fopen(dst, "wb") : NULL;
+    if (!in || !out) st = lk_error_set(err, LK_ERR_IO, "%s: %s", in ? dst : src, strerror(errno));
+    size_t n;
+    while (st == LK_OK && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        st = lk_fwrite_all(out, buf, n, dst, err);
+    if (st == LK_OK && (ferror(in) || fflush(out) != 0 || fsync(fileno(out)) != 0))
+        st = lk_error_set(err, LK_ERR_IO, "%s: %s", dst, strerror(errno));
+    if (out && fclose(out) != 0 && st == LK_OK)
+        st = lk_error_set(err, LK_ERR_IO, "%s: %s", dst, strerror(errno));
+    if (in) fclose(in);
+    return st;
+}
+
+/* Copy the regular files of dir that are not the index into the builder's directory. */
+static lk_status copy_aux_files(const char *dir, const char *to, lk_error *err)
+{
+    DIR *d = opendir(dir);
+    if (!d) return lk_error_set(err, LK_ERR_IO, "%s: %s", dir, strerror(errno));
+    lk_status st = LK_OK;
+    struct dirent *e;
+    while (st == LK_OK && (e = readdir(d)) != NULL) {
+        if (!is_aux_file(e->d_name)) continue;
+        char *src = lk_bm25__path_join(dir, e->d_name), *dst = lk_bm25__path_join(to, e->d_name);
+        struct stat sb;
+        if (!src || !dst) st = LK_ERR_NOMEM;
+        else if (lstat(src, &sb) == 0 && S_ISREG(sb.st_mode)) st = copy_file(src, dst, err);
+        free(src);
+        free(dst);
+    }
+    closedir(d);
+    return st;
+}
+
 lk_status lk_bm25__merge_all(const char *dir, const lk_bm25_build_config *cfg, lk_error *err)
 {
     lk_bm25_index *idx = NULL;
@@ -394,7 +442,9 @@ lk_status lk_bm25__merge_all(const char *dir, const lk_bm25_build_config *cfg, l
         bc.settings = lk_bm25_index_settings(idx, &bc.settings_len);
         st = lk_bm25_builder_create_add(dir, idx, &bc, &b, err);
     }
-    if (st == LK_OK) st = lk_bm25_builder_finish(b, err); /* frees b */
+    if (st == LK_OK && (st = copy_aux_files(dir, b->tmpdir, err)) != LK_OK)
+        lk_bm25_builder_free(b);
+    else if (st == LK_OK) st = lk_bm25_builder_finish(b, err); /* frees b */
     lk_bm25_index_free(idx);
     return st;
 }

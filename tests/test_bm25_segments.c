@@ -278,10 +278,20 @@ static void test_adds_deletes_equal_fresh(void **state)
     write_deletions(del, s, 1, 1870, 5);
     build_ok(NULL, dir, false, del, 0);
     compare_with_fresh(dir, s, "ref3.idx", 3);
-    /* --merge: one file, the same as the fresh build's (documents in the same order) */
+    /* --merge: one file, the same as the fresh build's (documents in the same order); other
+       files of the directory (e.g. an analyzer model) are kept */
+    char aux[600];
+    snprintf(aux, sizeof aux, "%s/model.lkt", dir);
+    lk_test_write_file(aux, "model bytes", 11);
     assert_int_equal(run_build(NULL, dir, false, NULL, true, 0, &err), LK_OK);
     assert_int_equal(n_segments(dir), 1);
     assert_int_equal(lk_test_count_prefix(dir, "seg"), 0);
+    char *kept;
+    size_t kept_len;
+    assert_int_equal(lk_read_file(aux, &kept, &kept_len, &err), LK_OK);
+    assert_int_equal(kept_len, 11);
+    assert_memory_equal(kept, "model bytes", 11);
+    free(kept);
     compare_with_fresh(dir, s, "ref4.idx", 4);
     free_synth(s);
 }
