@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "features/bm25_build_internal.h"
 
+#include "features/bm25_segments.h"
 #include "features/postings.h"
 
 #include <dirent.h>
@@ -49,7 +50,20 @@ static void remove_flat_dir(const char *dir)
     rmdir(dir);
 }
 
-/* `dir` may be replaced: absent, an empty directory, or one holding a lexkit index. */
+/* dir/name exists and starts with `magic`. */
+static bool file_has_magic(const char *dir, const char *name, const char *magic)
+{
+    char *p = lk_bm25__path_join(dir, name);
+    FILE *fp = p ? fopen(p, "rb") : NULL;
+    char m[4] = {0};
+    bool ok = fp && fread(m, 1, 4, fp) == 4 && memcmp(m, magic, 4) == 0;
+    if (fp) fclose(fp);
+    free(p);
+    return ok;
+}
+
+/* `dir` may be replaced: absent, an empty directory, or one holding a lexkit index (one
+   file, or segments with their manifest). */
 static lk_status check_replaceable(const char *dir, lk_error *err)
 {
     struct stat sb;
@@ -62,24 +76,16 @@ static lk_status check_replaceable(const char *dir, lk_error *err)
                             dir);
     DIR *d = opendir(dir);
     if (!d) return lk_error_set(err, LK_ERR_IO, "%s: %s", dir, strerror(errno));
-    bool empty = true, has_index = false;
+    bool empty = true;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
         empty = false;
-        if (strcmp(e->d_name, LK_BM25_INDEX_FILE) == 0) has_index = true;
     }
     closedir(d);
-    if (empty) return LK_OK;
-    if (has_index) {
-        char *p = lk_bm25__path_join(dir, LK_BM25_INDEX_FILE);
-        FILE *fp = p ? fopen(p, "rb") : NULL;
-        char magic[4] = {0};
-        bool ok = fp && fread(magic, 1, 4, fp) == 4 && memcmp(magic, LK_BM25_INDEX_MAGIC, 4) == 0;
-        if (fp) fclose(fp);
-        free(p);
-        if (ok) return LK_OK;
-    }
+    if (empty || file_has_magic(dir, LK_BM25_INDEX_FILE, LK_BM25_INDEX_MAGIC) ||
+        file_has_magic(dir, LK_BM25_MANIFEST_FILE, LK_BM25_MANIFEST_MAGIC))
+        return LK_OK;
     return lk_error_set(err, LK_ERR_IO,
                         "%s: exists and is not a lexkit index; not replacing it", dir);
 }
@@ -181,58 +187,112 @@ fail:
     return st;
 }
 
-/* Keep the documents of base not deleted: ids (count 0 marks "already in the index"),
-   lengths, and the map from their old to their new numbers. */
+/* Keep the documents of the bases not deleted: ids (count 0 marks "already in the index"),
+   lengths, and the maps from their old to their new numbers. */
 static lk_status keep_base_docs(lk_bm25_builder *b, lk_error *err)
 {
-    const lk_bm25_index *x = b->base;
-    uint32_t n = lk_bm25_index_n_docs(x), nd = 0;
+    uint64_t total = 0;
+    uint32_t nd = 0;
     lk_status st;
     b->base_kept = true;
+    for (size_t i = 0; i < b->n_bases; i++) total += lk_bm25_index_n_docs(b->bases[i]);
+    if (total >= UINT32_MAX - 1)
+        return lk_error_set(err, LK_ERR_RANGE, "too many documents (limit %u)", UINT32_MAX - 1);
     void *p = b->doclens;
-    if ((st = lk_grow(&p, &b->doclens_cap, (size_t)n + 1, sizeof *b->doclens)) != LK_OK) return st;
+    if ((st = lk_grow(&p, &b->doclens_cap, (size_t)total + 1, sizeof *b->doclens)) != LK_OK)
+        return st;
     b->doclens = p;
     p = b->idoffs;
-    if ((st = lk_grow(&p, &b->idoffs_cap, (size_t)n + 2, sizeof *b->idoffs)) != LK_OK) return st;
+    if ((st = lk_grow(&p, &b->idoffs_cap, (size_t)total + 2, sizeof *b->idoffs)) != LK_OK)
+        return st;
     b->idoffs = p;
-    for (uint32_t d = 0; d < n; d++) {
-        if (b->base_map[d] == LK_DOC_END) continue;
-        size_t len;
-        const char *id = lk_bm25_index_doc_id(x, d, &len);
-        if ((st = lk_vocab_add_count(b->ids, id, len, 0, NULL)) != LK_OK) return st;
-        if (fwrite(id, 1, len, b->ids_fp) != len)
-            return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir, strerror(errno));
-        b->base_map[d] = nd;
-        b->doclens[nd] = lk_bm25_index_doc_len(x, d);
-        b->total_len += b->doclens[nd];
-        b->idoffs[nd + 1] = b->idoffs[nd] + len;
-        nd++;
+    for (size_t i = 0; i < b->n_bases; i++) {
+        const lk_bm25_index *x = b->bases[i];
+        uint32_t *map = b->base_maps[i];
+        for (uint32_t d = 0; d < lk_bm25_index_n_docs(x); d++) {
+            if (map[d] == LK_DOC_END) continue;
+            size_t len;
+            const char *id = lk_bm25_index_doc_id(x, d, &len);
+            if ((st = lk_vocab_add_count(b->ids, id, len, 0, NULL)) != LK_OK) return st;
+            if (fwrite(id, 1, len, b->ids_fp) != len)
+                return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir,
+                                    strerror(errno));
+            map[d] = nd;
+            b->doclens[nd] = lk_bm25_index_doc_len(x, d);
+            b->total_len += b->doclens[nd];
+            b->idoffs[nd + 1] = b->idoffs[nd] + len;
+            nd++;
+        }
     }
     b->n_docs = b->n_base_kept = nd;
     return LK_OK;
+}
+
+lk_status lk_bm25__builder_create_bases(const char *dir, const lk_bm25_index *const *bases,
+                                        const uint64_t *const *deleted, size_t n,
+                                        const lk_bm25_build_config *cfg, lk_bm25_builder **out,
+                                        lk_error *err)
+{
+    lk_status st = lk_bm25_builder_create(dir, cfg, out, err);
+    if (st != LK_OK) return st;
+    lk_bm25_builder *b = *out;
+    b->bases = calloc(n + 1, sizeof *b->bases);
+    b->base_maps = calloc(n + 1, sizeof *b->base_maps);
+    b->base_start = calloc(n + 1, sizeof *b->base_start);
+    st = b->bases && b->base_maps && b->base_start ? LK_OK : LK_ERR_NOMEM;
+    uint64_t start = 0;
+    for (size_t i = 0; i < n && st == LK_OK; i++, b->n_bases++) {
+        uint32_t nd = lk_bm25_index_n_docs(bases[i]);
+        b->bases[i] = bases[i];
+        b->base_start[i] = (uint32_t)start;
+        start += nd;
+        if (!(b->base_maps[i] = calloc((size_t)nd + 1, sizeof *b->base_maps[i]))) {
+            st = LK_ERR_NOMEM;
+            break;
+        }
+        for (uint32_t d = 0; deleted && deleted[i] && d < nd; d++)
+            if ((deleted[i][d >> 6] >> (d & 63)) & 1) b->base_maps[i][d] = LK_DOC_END;
+    }
+    if (st != LK_OK) {
+        lk_bm25_builder_free(b);
+        *out = NULL;
+    }
+    return st;
 }
 
 lk_status lk_bm25_builder_create_add(const char *dir, const lk_bm25_index *base,
                                      const lk_bm25_build_config *cfg, lk_bm25_builder **out,
                                      lk_error *err)
 {
-    lk_status st = lk_bm25_builder_create(dir, cfg, out, err);
-    if (st != LK_OK) return st;
-    lk_bm25_builder *b = *out;
-    b->base = base;
-    if (!(b->base_map = calloc((size_t)lk_bm25_index_n_docs(base) + 1, sizeof *b->base_map))) {
-        lk_bm25_builder_free(b);
-        *out = NULL;
-        return LK_ERR_NOMEM;
-    }
-    return LK_OK;
+    size_t n = lk_bm25__index_n_segs(base);
+    const lk_bm25_index **segs = malloc(n * sizeof *segs);
+    const uint64_t **dels = malloc(n * sizeof *dels);
+    lk_status st = segs && dels ? LK_OK : LK_ERR_NOMEM;
+    *out = NULL;
+    for (size_t i = 0; i < n && st == LK_OK; i++)
+        segs[i] = lk_bm25__index_seg(base, i, NULL, &dels[i]);
+    if (st == LK_OK) st = lk_bm25__builder_create_bases(dir, segs, dels, n, cfg, out, err);
+    free(segs);
+    free(dels);
+    return st;
 }
 
 lk_status lk_bm25_builder_delete(lk_bm25_builder *b, uint32_t doc)
 {
-    if (!b->base || b->base_kept || doc >= lk_bm25_index_n_docs(b->base)) return LK_ERR_ARG;
-    b->base_map[doc] = LK_DOC_END;
-    return LK_OK;
+    if (b->base_kept) return LK_ERR_ARG;
+    for (size_t i = b->n_bases; i-- > 0;) {
+        if (doc < b->base_start[i]) continue;
+        if (doc - b->base_start[i] >= lk_bm25_index_n_docs(b->bases[i])) return LK_ERR_ARG;
+        b->base_maps[i][doc - b->base_start[i]] = LK_DOC_END;
+        return LK_OK;
+    }
+    return LK_ERR_ARG;
+}
+
+int64_t lk_bm25__builder_id_line(const lk_bm25_builder *b, const char *id, size_t len)
+{
+    int32_t v = lk_vocab_find(b->ids, id, len);
+    return v == LK_ID_NONE ? -1 : lk_vocab_count(b->ids, v);
 }
 
 void lk_bm25_builder_free(lk_bm25_builder *b)
@@ -250,7 +310,10 @@ void lk_bm25_builder_free(lk_bm25_builder *b)
     free(b->idoffs);
     free(b->runs);
     free(b->agg);
-    free(b->base_map);
+    for (size_t i = 0; i < b->n_bases; i++) free(b->base_maps[i]);
+    free(b->bases);
+    free(b->base_maps);
+    free(b->base_start);
     free(b->hashes);
     free(b->tids);
     free(b->miss_at);
@@ -344,7 +407,7 @@ lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
                               int64_t line, lk_error *err)
 {
     lk_status st;
-    if (b->base && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) return st;
+    if (b->n_bases && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) return st;
     if (b->n_docs >= UINT32_MAX - 1)
         return lk_error_set(err, LK_ERR_RANGE, "too many documents (limit %u)", UINT32_MAX - 1);
     if (n_terms > UINT32_MAX)
@@ -455,6 +518,8 @@ static lk_status install(lk_bm25_builder *b, lk_error *err)
     return st;
 }
 
+const char *lk_bm25_builder_dir(const lk_bm25_builder *b) { return b->tmpdir; }
+
 lk_status lk_bm25_builder_finish(lk_bm25_builder *b, lk_error *err)
 {
     lk_status st;
@@ -464,7 +529,7 @@ lk_status lk_bm25_builder_finish(lk_bm25_builder *b, lk_error *err)
         st = LK_ERR_NOMEM;
         goto done;
     }
-    if (b->base && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) goto done;
+    if (b->n_bases && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) goto done;
     if ((st = lk_bm25__write_index(b, index_path, err)) != LK_OK) goto done;
     fclose(b->ids_fp);
     b->ids_fp = NULL;
@@ -473,6 +538,32 @@ lk_status lk_bm25_builder_finish(lk_bm25_builder *b, lk_error *err)
     if ((st = install(b, err)) != LK_OK) goto done;
     free(b->tmpdir); /* installed (or swapped out and removed): nothing left to clean */
     b->tmpdir = NULL;
+done:
+    free(index_path);
+    free(ids_path);
+    lk_bm25_builder_free(b);
+    return st;
+}
+
+lk_status lk_bm25__builder_finish_segment(lk_bm25_builder *b, const char *dest, uint32_t *n_docs,
+                                          lk_error *err)
+{
+    lk_status st;
+    char *index_path = lk_bm25__path_join(b->tmpdir, LK_BM25_INDEX_FILE);
+    char *ids_path = lk_bm25__path_join(b->tmpdir, "ids.tmp");
+    if (!index_path || !ids_path) {
+        st = LK_ERR_NOMEM;
+        goto done;
+    }
+    if (b->n_bases && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) goto done;
+    *n_docs = b->n_docs;
+    if ((st = lk_bm25__write_index(b, index_path, err)) != LK_OK) goto done;
+    if (rename(index_path, dest) != 0) {
+        st = lk_error_set(err, LK_ERR_IO, "rename %s -> %s: %s", index_path, dest,
+                          strerror(errno));
+        goto done;
+    }
+    st = lk_fsync_dir_of(dest, err);
 done:
     free(index_path);
     free(ids_path);

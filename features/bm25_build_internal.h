@@ -43,8 +43,11 @@ static inline uint32_t lk_bm25__term_hash(const char *s, size_t n)
 }
 
 struct lk_bm25_builder {
-    const lk_bm25_index *base; /* documents kept from an existing index (borrowed), or NULL */
-    uint32_t *base_map;        /* base doc -> new doc, or LK_DOC_END when deleted */
+    const lk_bm25_index **bases; /* one-file indexes (segments) whose documents are kept,
+                                    in this order (borrowed); n_bases may be 0 */
+    uint32_t **base_maps;      /* per base: its doc -> new doc, or LK_DOC_END when deleted */
+    uint32_t *base_start;      /* per base: its first doc number in the base index */
+    size_t n_bases;
     uint32_t n_base_kept;
     bool base_kept;            /* base documents copied in (no more deletions) */
     char *dir, *tmpdir;
@@ -82,6 +85,22 @@ void lk_bm25__log(const lk_bm25_builder *b, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* A builder keeping the documents of the one-file indexes bases[0..n) (borrowed) except those
+   marked in deleted[i] (bitmaps, NULL = none), as lk_bm25_builder_create_add. */
+lk_status lk_bm25__builder_create_bases(const char *dir, const lk_bm25_index *const *bases,
+                                        const uint64_t *const *deleted, size_t n,
+                                        const lk_bm25_build_config *cfg, lk_bm25_builder **out,
+                                        lk_error *err);
+
+/* Line (as given to lk_bm25_builder_add) of the added document with this id, or -1. */
+int64_t lk_bm25__builder_id_line(const lk_bm25_builder *b, const char *id, size_t len);
+
+/* Write the index into the temporary directory, fsync it and rename it to `dest` (a new
+   segment file in the index directory), fsync that directory; *n_docs: its documents.
+   Frees b in all cases. */
+lk_status lk_bm25__builder_finish_segment(lk_bm25_builder *b, const char *dest, uint32_t *n_docs,
+                                          lk_error *err);
 
 /* Sort the buffered triples into a run file; b->n_tr is 0 afterwards. */
 lk_status lk_bm25__spill(lk_bm25_builder *b, lk_error *err);

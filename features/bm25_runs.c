@@ -876,13 +876,13 @@ lk_status lk_bm25__write_index(lk_bm25_builder *b, const char *index_path, lk_er
     }
     if (b->n_runs > 0 && b->n_tr > 0 && (st = lk_bm25__spill(b, err)) != LK_OK) goto done;
     if ((st = reduce_runs(b, err)) != LK_OK) goto done;
-    if (!(src = calloc(b->n_runs + 2, sizeof *src))) {
+    if (!(src = calloc(b->n_runs + b->n_bases + 1, sizeof *src))) {
         st = LK_ERR_NOMEM;
         goto done;
     }
-    if (b->base) { /* the oldest documents first */
-        src[n_src].base = b->base;
-        src[n_src++].base_map = b->base_map;
+    for (size_t i = 0; i < b->n_bases; i++) { /* the oldest documents first */
+        src[n_src].base = b->bases[i];
+        src[n_src++].base_map = b->base_maps[i];
     }
     if (b->n_runs == 0) { /* no run spilled: every term of the table has postings here */
         if ((st = sort_run(b, true, &mem)) != LK_OK) goto done;

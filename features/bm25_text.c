@@ -4,6 +4,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "features/bm25_text.h"
 
+#include "features/bm25_build_internal.h"
+#include "features/bm25_segments.h"
+
 #include "text/fileio.h"
 #include "text/utf8.h"
 #include "text/vocab.h"
@@ -28,6 +31,8 @@ lk_bm25_index_config lk_bm25_index_config_default(void)
     c.threads = 2;
     c.add = false;
     c.delete_path = NULL;
+    c.merge = false;
+    c.max_segments = LK_BM25_DEFAULT_MAX_SEGMENTS;
     return c;
 }
 
@@ -40,17 +45,18 @@ static double clock_s(clockid_t id)
 
 static double now_s(void) { return clock_s(CLOCK_MONOTONIC); }
 
-/* A batch of analyzed documents. Their terms stay in the batch's own analyzer (reset when
-   the batch is refilled), so term bytes are not copied. */
+/* A batch of analyzed documents. */
 typedef struct {
-    lk_analyzer *an;            /* collects the terms of all the batch's documents */
-    char *ids;                  /* concatenated ids */
-    size_t ids_len, ids_cap;
+    char *ids, *bytes;          /* concatenated ids / term bytes */
+    size_t ids_len, ids_cap, bytes_len, bytes_cap;
     size_t *id_end;             /* per doc: end of its id in ids */
-    size_t *term_end;           /* per doc: end of its terms in terms */
+    size_t *term_end;           /* per doc: end of its terms in toff/tlen */
     int64_t *lines;
     size_t n_docs;
-    const lk_term *terms;       /* from the analyzer, when sealed */
+    size_t *toff, *tlen;        /* per term: offset/length in bytes */
+    size_t n_terms, terms_cap;
+    lk_term *terms;             /* built when sealed */
+    size_t lk_terms_cap;
     bool last;                  /* no batches after this one */
     lk_status st;               /* producer error (then last) */
     lk_error err;
@@ -58,16 +64,23 @@ typedef struct {
 
 static void batch_free(batch *b)
 {
-    lk_analyzer_free(b->an);
     free(b->ids);
+    free(b->bytes);
     free(b->id_end);
     free(b->term_end);
     free(b->lines);
+    free(b->toff);
+    free(b->tlen);
+    free(b->terms);
 }
 
-/* Record document d, whose terms end at the analyzer's term n_terms. */
-static lk_status batch_add(batch *b, const lk_doc *d, size_t n_terms)
+static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n)
 {
+    lk_status st;
+    void *p;
+    size_t cap;
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; i++) bytes += t[i].len;
     if (b->n_docs == 0 || (b->n_docs & (b->n_docs - 1)) == 0) { /* grow per-doc arrays */
         size_t need = b->n_docs ? 2 * b->n_docs : 16;
         size_t *ie = realloc(b->id_end, need * sizeof *ie);
@@ -78,22 +91,54 @@ static lk_status batch_add(batch *b, const lk_doc *d, size_t n_terms)
         if (ln) b->lines = ln;
         if (!ie || !te || !ln) return LK_ERR_NOMEM;
     }
-    void *p = b->ids;
-    lk_status st = lk_grow(&p, &b->ids_cap, b->ids_len + d->id_len + 1, 1);
-    if (st != LK_OK) return st;
+    p = b->ids;
+    if ((st = lk_grow(&p, &b->ids_cap, b->ids_len + d->id_len + 1, 1)) != LK_OK) return st;
     b->ids = p;
+    p = b->bytes;
+    if ((st = lk_grow(&p, &b->bytes_cap, b->bytes_len + bytes + 1, 1)) != LK_OK) return st;
+    b->bytes = p;
+    if (b->n_terms + n > b->terms_cap) {
+        cap = b->terms_cap;
+        p = b->toff;
+        if ((st = lk_grow(&p, &cap, b->n_terms + n, sizeof *b->toff)) != LK_OK) return st;
+        b->toff = p;
+        p = b->tlen;
+        if ((st = lk_grow(&p, &b->terms_cap, b->n_terms + n, sizeof *b->tlen)) != LK_OK) return st;
+        b->tlen = p;
+    }
     memcpy(b->ids + b->ids_len, d->id, d->id_len);
     b->ids_len += d->id_len;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(b->bytes + b->bytes_len, t[i].s, t[i].len);
+        b->toff[b->n_terms] = b->bytes_len;
+        b->tlen[b->n_terms++] = t[i].len;
+        b->bytes_len += t[i].len;
+    }
     b->id_end[b->n_docs] = b->ids_len;
-    b->term_end[b->n_docs] = n_terms;
+    b->term_end[b->n_docs] = b->n_terms;
     b->lines[b->n_docs++] = d->line;
+    return LK_OK;
+}
+
+static lk_status batch_seal(batch *b)
+{
+    if (b->n_terms > b->lk_terms_cap) {
+        void *p = b->terms;
+        lk_status st = lk_grow(&p, &b->lk_terms_cap, b->n_terms, sizeof *b->terms);
+        if (st != LK_OK) return st;
+        b->terms = p;
+    }
+    for (size_t i = 0; i < b->n_terms; i++) {
+        b->terms[i].s = b->bytes + b->toff[i];
+        b->terms[i].len = b->tlen[i];
+    }
     return LK_OK;
 }
 
 typedef struct {
     const char *path;
     lk_docs_reader *docs;
-    lk_analyzer *an;            /* the settings (each batch analyzes with its own copy) */
+    lk_analyzer *an;
     batch slots[N_SLOTS];
     bool ready[N_SLOTS];
     size_t head, tail;          /* producer fills slots[head], consumer reads slots[tail] */
@@ -109,13 +154,11 @@ typedef struct {
 /* Fill one batch from the reader (producer side). */
 static void fill_batch(pipeline *pl, batch *b)
 {
-    b->n_docs = b->ids_len = 0;
+    b->n_docs = b->ids_len = b->bytes_len = b->n_terms = 0;
     b->last = false;
     b->st = LK_OK;
     lk_error_clear(&b->err);
-    lk_analyzer_reset(b->an);
-    size_t bytes = 0;
-    while (b->n_docs < BATCH_DOCS && bytes < BATCH_TERM_BYTES) {
+    while (b->n_docs < BATCH_DOCS && b->bytes_len < BATCH_TERM_BYTES) {
         lk_doc d;
         bool got;
         lk_status st = lk_docs_next(pl->docs, &d, &got, &b->err);
@@ -123,9 +166,12 @@ static void fill_batch(pipeline *pl, batch *b)
             b->last = true;
             break;
         }
-        if (st == LK_OK && d.title_len) st = lk_analyzer_add(b->an, d.title, d.title_len, &b->err);
-        if (st == LK_OK) st = lk_analyzer_add(b->an, d.text, d.text_len, &b->err);
-        if (st == LK_OK) st = batch_add(b, &d, lk_analyzer_n_terms(b->an, &bytes));
+        lk_analyzer_reset(pl->an);
+        if (st == LK_OK && d.title_len) st = lk_analyzer_add(pl->an, d.title, d.title_len, &b->err);
+        if (st == LK_OK) st = lk_analyzer_add(pl->an, d.text, d.text_len, &b->err);
+        size_t n = 0;
+        const lk_term *t = st == LK_OK ? lk_analyzer_terms(pl->an, &n) : NULL;
+        if (st == LK_OK) st = batch_add(b, &d, t, n);
         if (st == LK_OK) continue;
         if (st == LK_ERR_PARSE && strncmp(b->err.msg, pl->path, strlen(pl->path)) != 0)
             lk_error_prefix(&b->err, "%s:%lld:", pl->path, (long long)d.line);
@@ -133,8 +179,8 @@ static void fill_batch(pipeline *pl, batch *b)
         b->last = true;
         break;
     }
-    size_t n; /* the docs before an error are added (the failed one's terms are not used) */
-    b->terms = lk_analyzer_terms(b->an, &n);
+    lk_status st = batch_seal(b); /* also when b->st is set: the docs before it are added */
+    if (b->st == LK_OK) b->st = st;
 }
 
 static void *producer(void *arg)
@@ -233,14 +279,16 @@ static lk_status run_pipeline(pipeline *pl, lk_bm25_builder *bld, int threads,
     return st;
 }
 
-/* Mark the documents whose ids are listed in `path` (one per line) as deleted; an id that is
-   not in the index is LK_ERR_PARSE "path:line: ...". */
-static lk_status mark_deletions(lk_bm25_builder *bld, const lk_bm25_index *base, const char *path,
-                                lk_error *err)
+/* The live documents of idx whose ids are listed in `path` (one per line), ascending doc
+   numbers (malloc'd); an id that is not in the index is LK_ERR_PARSE "path:line: ...". */
+static lk_status find_deletions(const lk_bm25_index *idx, const char *path, uint32_t **docs,
+                                size_t *n_docs, lk_error *err)
 {
     lk_vocab *del = NULL;
     lk_line_reader *r = NULL;
     bool *found = NULL;
+    *docs = NULL;
+    *n_docs = 0;
     lk_status st = lk_vocab_create(&del);
     if (st == LK_OK) st = lk_line_reader_open(path, &r, err);
     const char *line;
@@ -252,22 +300,168 @@ static lk_status mark_deletions(lk_bm25_builder *bld, const lk_bm25_index *base,
             st = lk_vocab_add_count(del, line, len, lk_line_reader_lineno(r), NULL);
     }
     size_t n = st == LK_OK ? (size_t)lk_vocab_size(del) : 0;
-    if (st == LK_OK && !(found = calloc(n + 1, sizeof *found))) st = LK_ERR_NOMEM;
-    for (uint32_t d = 0; st == LK_OK && d < lk_bm25_index_n_docs(base); d++) {
+    if (st == LK_OK && (!(found = calloc(n + 1, sizeof *found)) ||
+                        !(*docs = malloc((n + 1) * sizeof **docs))))
+        st = LK_ERR_NOMEM;
+    for (uint32_t d = 0; st == LK_OK && d < lk_bm25_index_doc_end(idx); d++) {
+        if (!lk_bm25_index_doc_live(idx, d)) continue;
         size_t il;
-        const char *id = lk_bm25_index_doc_id(base, d, &il);
+        const char *id = lk_bm25_index_doc_id(idx, d, &il);
         int32_t v = lk_vocab_find(del, id, il);
         if (v == LK_ID_NONE) continue;
         found[v] = true;
-        st = lk_bm25_builder_delete(bld, d);
+        (*docs)[(*n_docs)++] = d;
     }
     for (size_t v = 0; st == LK_OK && v < n; v++)
         if (!found[v])
             st = lk_error_at(err, path, lk_vocab_count(del, (int32_t)v), 0,
-                             "document id \"%s\" is not in the index", lk_vocab_word(del, (int32_t)v));
+                             "document id \"%s\" is not in the index",
+                             lk_vocab_word(del, (int32_t)v));
+    if (st != LK_OK) {
+        free(*docs);
+        *docs = NULL;
+        *n_docs = 0;
+    }
     free(found);
     lk_line_reader_free(r);
     lk_vocab_free(del);
+    return st;
+}
+
+static void pipeline_init(pipeline *pl, const char *docs_path, const lk_bm25_index_config *cfg)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->path = docs_path && strcmp(docs_path, "-") != 0 ? docs_path : "<stdin>";
+    pl->log = cfg->build.log;
+    pl->log_user = cfg->build.log_user;
+    pthread_mutex_init(&pl->mu, NULL);
+    pthread_cond_init(&pl->cv, NULL);
+}
+
+static void pipeline_done(pipeline *pl)
+{
+    pthread_mutex_destroy(&pl->mu);
+    pthread_cond_destroy(&pl->cv);
+    for (int i = 0; i < N_SLOTS; i++) batch_free(&pl->slots[i]);
+    lk_docs_free(pl->docs);
+    lk_analyzer_free(pl->an);
+}
+
+/* A full build of index_dir (replaced atomically). */
+static lk_status build_full(const char *docs_path, const char *index_dir,
+                            const lk_bm25_index_config *cfg, lk_bm25_build_stats *stats,
+                            lk_error *err)
+{
+    pipeline pl;
+    pipeline_init(&pl, docs_path, cfg);
+    lk_bm25_builder *bld = NULL;
+    lk_status st = lk_analyzer_create(&cfg->analyzer, &pl.an, err);
+    if (st == LK_OK) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
+    if (st == LK_OK) lk_analyzer_set_input_valid(pl.an, true); /* lk_docs_next checked it */
+    lk_bm25_build_config bc = cfg->build;
+    bc.threads = cfg->threads;
+    if (st == LK_OK) {
+        bc.settings = lk_analyzer_settings(pl.an, &bc.settings_len);
+        st = lk_bm25_builder_create(index_dir, &bc, &bld, err);
+    }
+    if (st == LK_OK) st = lk_analyzer_save_files(pl.an, lk_bm25_builder_dir(bld), err);
+    if (st == LK_OK) st = run_pipeline(&pl, bld, cfg->threads, stats, err);
+    stats->bytes = pl.docs ? lk_docs_offset(pl.docs) : 0;
+    if (st == LK_OK) {
+        st = lk_bm25_builder_finish(bld, err);
+        bld = NULL;
+    }
+    lk_bm25_builder_free(bld);
+    pipeline_done(&pl);
+    return st;
+}
+
+/* An added id equal to a live id of idx (except the documents del[0..n_del) being deleted):
+   LK_ERR_PARSE naming the first such line. One lookup per document of idx in the (small)
+   table of added ids. */
+static lk_status check_new_ids(const lk_bm25_builder *bld, const lk_bm25_index *idx,
+                               const uint32_t *del, size_t n_del, const char *path,
+                               lk_error *err)
+{
+    int64_t first = -1;
+    uint32_t dup = 0;
+    size_t at = 0;
+    for (uint32_t d = 0; d < lk_bm25_index_doc_end(idx); d++) {
+        if (at < n_del && del[at] == d) {
+            at++;
+            continue;
+        }
+        size_t len;
+        const char *id = lk_bm25_index_doc_id(idx, d, &len);
+        int64_t line = lk_bm25__builder_id_line(bld, id, len);
+        if (line >= 0 && (first < 0 || line < first) && lk_bm25_index_doc_live(idx, d)) {
+            first = line;
+            dup = d;
+        }
+    }
+    if (first < 0) return LK_OK;
+    size_t len;
+    const char *id = lk_bm25_index_doc_id(idx, dup, &len);
+    return lk_error_at(err, path, first, 0, "duplicate document id \"%.*s\" (already in the index)",
+                       (int)(len > 100 ? 100 : len), id);
+}
+
+/* Index the documents of pl into a new segment file of the index being updated by u. */
+static lk_status add_segment(pipeline *pl, const char *index_dir, const lk_bm25_index *idx,
+                             const uint32_t *del, size_t n_del, lk_bm25__update *u,
+                             const lk_bm25_index_config *cfg, lk_bm25_build_stats *stats,
+                             lk_error *err)
+{
+    lk_bm25_builder *bld = NULL;
+    lk_bm25_build_config bc = cfg->build;
+    bc.threads = cfg->threads;
+    bc.settings = lk_analyzer_settings(pl->an, &bc.settings_len);
+    lk_status st = lk_bm25_builder_create(index_dir, &bc, &bld, err);
+    if (st == LK_OK) st = run_pipeline(pl, bld, cfg->threads, stats, err);
+    if (st == LK_OK) st = check_new_ids(bld, idx, del, n_del, pl->path, err);
+    stats->bytes = lk_docs_offset(pl->docs);
+    if (st != LK_OK || stats->n_docs == 0) {
+        lk_bm25_builder_free(bld);
+        return st;
+    }
+    char *dest = lk_bm25__path_join(index_dir, lk_bm25__update_next_name(u));
+    uint32_t n_docs = 0;
+    st = dest ? lk_bm25__builder_finish_segment(bld, dest, &n_docs, err) : LK_ERR_NOMEM;
+    if (!dest) lk_bm25_builder_free(bld);
+    free(dest);
+    if (st == LK_OK) st = lk_bm25__update_add_segment(u, n_docs, err);
+    return st;
+}
+
+/* --add / --delete: deletions become tombstones, added documents a new segment, committed
+   together by one manifest write; then the merge policy. The caller holds the lock. */
+static lk_status update_index(const char *docs_path, const char *index_dir,
+                              const lk_bm25_index_config *cfg, lk_bm25_build_stats *stats,
+                              lk_error *err)
+{
+    pipeline pl;
+    pipeline_init(&pl, docs_path, cfg);
+    lk_bm25_index *idx = NULL;
+    lk_bm25__update *u = NULL;
+    uint32_t *del = NULL;
+    size_t n_del = 0;
+    lk_status st = lk_bm25_index_open(index_dir, &idx, err);
+    if (st == LK_OK) st = lk_bm25_index_analyzer(idx, &pl.an, err);
+    if (st == LK_OK && docs_path) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
+    if (st == LK_OK && pl.docs) lk_analyzer_set_input_valid(pl.an, true); /* checked by the reader */
+    if (st == LK_OK) st = lk_bm25__update_begin(index_dir, idx, &u, err);
+    if (st == LK_OK && cfg->delete_path)
+        st = find_deletions(idx, cfg->delete_path, &del, &n_del, err);
+    if (st == LK_OK && n_del) st = lk_bm25__update_delete(u, del, n_del, err);
+    if (st == LK_OK && pl.docs)
+        st = add_segment(&pl, index_dir, idx, del, n_del, u, cfg, stats, err);
+    if (st == LK_OK) st = lk_bm25__update_commit(u, err);
+    lk_bm25__update_free(u);
+    lk_bm25_index_free(idx);
+    free(del);
+    pipeline_done(&pl);
+    if (st == LK_OK && stats->n_docs > 0)
+        st = lk_bm25__apply_policy(index_dir, cfg->max_segments, &cfg->build, err);
     return st;
 }
 
@@ -279,55 +473,18 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
     if (!stats) stats = &local;
     memset(stats, 0, sizeof *stats);
     double t0 = now_s();
-    pipeline pl;
-    memset(&pl, 0, sizeof pl);
-    pl.path = docs_path && strcmp(docs_path, "-") != 0 ? docs_path : "<stdin>";
-    pl.log = cfg->build.log;
-    pl.log_user = cfg->build.log_user;
-    lk_bm25_builder *bld = NULL;
-    lk_bm25_index *base = NULL;
-    lk_status st;
     bool add = cfg->add || cfg->delete_path;
-    if (!docs_path && !cfg->delete_path)
+    if (!docs_path && !cfg->delete_path && !cfg->merge)
         return lk_error_set(err, LK_ERR_ARG, "no documents to index");
-    if (add) { /* keep the index's documents and analyzer */
-        if ((st = lk_bm25_index_open(index_dir, &base, err)) != LK_OK) return st;
-        st = lk_bm25_index_analyzer(base, &pl.an, err);
-    } else {
-        st = lk_analyzer_create(&cfg->analyzer, &pl.an, err);
-    }
-    if (st == LK_OK && docs_path) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
-    if (st != LK_OK) {
-        lk_analyzer_free(pl.an);
-        lk_bm25_index_free(base);
-        return st;
-    }
-    lk_bm25_build_config bc = cfg->build;
-    bc.settings = lk_analyzer_settings(pl.an, &bc.settings_len);
-    for (int i = 0; i < N_SLOTS && st == LK_OK; i++) /* one analyzer per batch */
-        if ((st = lk_analyzer_from_settings(bc.settings, bc.settings_len, &pl.slots[i].an, err)) ==
-            LK_OK)
-            lk_analyzer_set_input_valid(pl.slots[i].an, true); /* lk_docs_next checked it */
-    bc.threads = cfg->threads;
-    pthread_mutex_init(&pl.mu, NULL);
-    pthread_cond_init(&pl.cv, NULL);
-    if (st == LK_OK)
-        st = base ? lk_bm25_builder_create_add(index_dir, base, &bc, &bld, err)
-                  : lk_bm25_builder_create(index_dir, &bc, &bld, err);
-    if (st == LK_OK && cfg->delete_path) st = mark_deletions(bld, base, cfg->delete_path, err);
-    if (st == LK_OK && pl.docs) st = run_pipeline(&pl, bld, cfg->threads, stats, err);
-    stats->bytes = pl.docs ? lk_docs_offset(pl.docs) : 0;
-    if (st == LK_OK) {
-        st = lk_bm25_builder_finish(bld, err);
-        bld = NULL;
-    }
-    lk_bm25_builder_free(bld);
-    pthread_mutex_destroy(&pl.mu);
-    pthread_cond_destroy(&pl.cv);
-    for (int i = 0; i < N_SLOTS; i++) batch_free(&pl.slots[i]);
-    lk_docs_free(pl.docs);
-    lk_analyzer_free(pl.an);
-    lk_bm25_index_free(base); /* after finish: the new index no longer needs it */
+    int lock = -1;
+    lk_status st = lk_bm25__lock(index_dir, &lock, err);
+    if (st != LK_OK) return st;
+    if (cfg->merge && !add && !docs_path) st = lk_bm25__merge_all(index_dir, &cfg->build, err);
+    else if (add) st = update_index(docs_path, index_dir, cfg, stats, err);
+    else st = build_full(docs_path, index_dir, cfg, stats, err);
+    if (st == LK_OK && cfg->merge && (add || docs_path))
+        st = lk_bm25__merge_all(index_dir, &cfg->build, err);
+    lk_bm25__unlock(lock);
     stats->total_seconds = now_s() - t0;
     return st;
 }
@@ -336,7 +493,7 @@ lk_status lk_bm25_index_analyzer(const lk_bm25_index *idx, lk_analyzer **out, lk
 {
     size_t len;
     const char *s = lk_bm25_index_settings(idx, &len);
-    return lk_analyzer_from_settings(s, len, out, err);
+    return lk_analyzer_from_settings_dir(s, len, lk_bm25_index_dir(idx), out, err);
 }
 
 lk_status lk_bm25_search_text(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_analyzer *an,
