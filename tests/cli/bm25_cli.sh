@@ -4,21 +4,7 @@
 # independent reimplementation), output formats, empty / stop-word / 100 KB queries,
 # spilled runs, corrupt and truncated indexes, non-index directories and bad input.
 set -u
-L=${LEXKIT:?}
-D=${LK_SRC:-.}/tests/data
-T=$(mktemp -d "${TMPDIR:-/tmp}/lk-bm25-cli.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-# expect_fail STATUS PATTERN cmd...: exit status and a message on stderr
-expect_fail() {
-  local want=$1 pat=$2
-  shift 2
-  "$@" > "$T/out" 2> "$T/err"
-  local rc=$?
-  [ "$rc" = "$want" ] || fail "exit $rc (want $want): $*: $(cat "$T/err")"
-  grep -q -- "$pat" "$T/err" || fail "message lacks '$pat': $*: $(cat "$T/err")"
-}
+. "${LK_SRC:-.}/tests/cli_lib.sh" bm25_cli
 
 "$L" index --input "$D/bm25_docs.jsonl" --index "$T/idx" || fail "index"
 for v in lucene robertson atire bm25l bm25plus; do

@@ -3,12 +3,7 @@
 # hold the previous index or the complete new one (or nothing), never an index that fails
 # to open. A later build cleans up the killed builds' temporary directories.
 set -u
-L=${LEXKIT:?}
-D=${LK_SRC:-.}/tests/data
-T=$(mktemp -d "${TMPDIR:-/tmp}/lk-bm25-kill.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "${LK_SRC:-.}/tests/cli_lib.sh" bm25_kill
 
 # ~8 MB synthetic collection (seeded awk), enough for a build of well over 0.5 s
 awk 'BEGIN { srand(7); for (d = 1; d <= 60000; d++) { s = "";

@@ -6,20 +6,7 @@
 # writer removes what the killed run left; corrupt / truncated manifest and segment files are
 # named; a duplicate id across segments and a held writer lock are clear errors.
 set -u
-L=${LEXKIT:?}
-D=${LK_SRC:-.}/tests/data
-T=$(mktemp -d "${TMPDIR:-/tmp}/lk-bm25-seg.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-expect_fail() {
-  local want=$1 pat=$2
-  shift 2
-  "$@" > "$T/out" 2> "$T/err"
-  local rc=$?
-  [ "$rc" = "$want" ] || fail "exit $rc (want $want): $*: $(cat "$T/err")"
-  grep -q -- "$pat" "$T/err" || fail "message lacks '$pat': $*: $(cat "$T/err")"
-}
+. "${LK_SRC:-.}/tests/cli_lib.sh" bm25_segments
 # gen FIRST LAST SEED: synthetic documents s<FIRST>..s<LAST> (seeded awk, skewed vocabulary)
 gen() {
   awk -v a="$1" -v z="$2" -v seed="$3" 'BEGIN { srand(seed); for (d = a; d <= z; d++) { s = "";

@@ -4,21 +4,8 @@
 # 市|长 of 南京市长江大桥), the model copied into the index and used by `search` without
 # being passed again, --add keeping it, and clear errors when the copy is missing or changed.
 set -u
-L=${LEXKIT:?}
 M=${LK_SRC:-.}/corpora/models/zh-gsd-char.lkt
-T=$(mktemp -d "${TMPDIR:-/tmp}/lk-bm25-zh.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-# expect_fail STATUS PATTERN cmd...: exit status and a message on stderr
-expect_fail() {
-  local want=$1 pat=$2
-  shift 2
-  "$@" > "$T/out" 2> "$T/err"
-  local rc=$?
-  [ "$rc" = "$want" ] || fail "exit $rc (want $want): $*: $(cat "$T/err")"
-  grep -q -- "$pat" "$T/err" || fail "message lacks '$pat': $*: $(cat "$T/err")"
-}
+. "${LK_SRC:-.}/tests/cli_lib.sh" bm25_zh
 top() { "$L" search --index "$1" --query "$2" --k 10 | cut -d' ' -f3 | tr '\n' ' '; }
 # tops INDEX QUERY... : "docs of query 1 / docs of query 2 / ..." from one search run
 tops() {
