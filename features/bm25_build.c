@@ -520,27 +520,36 @@ static lk_status install(lk_bm25_builder *b, lk_error *err)
 
 const char *lk_bm25_builder_dir(const lk_bm25_builder *b) { return b->tmpdir; }
 
+/* Copy in the kept base documents, merge and write the index file in the temporary
+   directory (*index_path, malloc'd), dropping the ids scratch file. */
+static lk_status write_tmp_index(lk_bm25_builder *b, char **index_path, lk_error *err)
+{
+    lk_status st = LK_OK;
+    char *ids_path = lk_bm25__path_join(b->tmpdir, "ids.tmp");
+    *index_path = lk_bm25__path_join(b->tmpdir, LK_BM25_INDEX_FILE);
+    if (!*index_path || !ids_path) st = LK_ERR_NOMEM;
+    if (st == LK_OK && b->n_bases && !b->base_kept) st = keep_base_docs(b, err);
+    if (st == LK_OK) st = lk_bm25__write_index(b, *index_path, err);
+    if (st == LK_OK) {
+        fclose(b->ids_fp);
+        b->ids_fp = NULL;
+        unlink(ids_path);
+    }
+    free(ids_path);
+    return st;
+}
+
 lk_status lk_bm25_builder_finish(lk_bm25_builder *b, lk_error *err)
 {
-    lk_status st;
-    char *index_path = lk_bm25__path_join(b->tmpdir, LK_BM25_INDEX_FILE);
-    char *ids_path = lk_bm25__path_join(b->tmpdir, "ids.tmp");
-    if (!index_path || !ids_path) {
-        st = LK_ERR_NOMEM;
-        goto done;
+    char *index_path = NULL;
+    lk_status st = write_tmp_index(b, &index_path, err);
+    if (st == LK_OK) st = fsync_dir(b->tmpdir, err);
+    if (st == LK_OK) st = install(b, err);
+    if (st == LK_OK) {
+        free(b->tmpdir); /* installed (or swapped out and removed): nothing left to clean */
+        b->tmpdir = NULL;
     }
-    if (b->n_bases && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) goto done;
-    if ((st = lk_bm25__write_index(b, index_path, err)) != LK_OK) goto done;
-    fclose(b->ids_fp);
-    b->ids_fp = NULL;
-    unlink(ids_path);
-    if ((st = fsync_dir(b->tmpdir, err)) != LK_OK) goto done;
-    if ((st = install(b, err)) != LK_OK) goto done;
-    free(b->tmpdir); /* installed (or swapped out and removed): nothing left to clean */
-    b->tmpdir = NULL;
-done:
     free(index_path);
-    free(ids_path);
     lk_bm25_builder_free(b);
     return st;
 }
@@ -548,16 +557,10 @@ done:
 lk_status lk_bm25__builder_finish_segment(lk_bm25_builder *b, const char *dest, uint32_t *n_docs,
                                           lk_error *err)
 {
-    lk_status st;
-    char *index_path = lk_bm25__path_join(b->tmpdir, LK_BM25_INDEX_FILE);
-    char *ids_path = lk_bm25__path_join(b->tmpdir, "ids.tmp");
-    if (!index_path || !ids_path) {
-        st = LK_ERR_NOMEM;
-        goto done;
-    }
-    if (b->n_bases && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) goto done;
+    char *index_path = NULL;
+    lk_status st = write_tmp_index(b, &index_path, err);
+    if (st != LK_OK) goto done;
     *n_docs = b->n_docs;
-    if ((st = lk_bm25__write_index(b, index_path, err)) != LK_OK) goto done;
     if (rename(index_path, dest) != 0) {
         st = lk_error_set(err, LK_ERR_IO, "rename %s -> %s: %s", index_path, dest,
                           strerror(errno));
@@ -566,7 +569,6 @@ lk_status lk_bm25__builder_finish_segment(lk_bm25_builder *b, const char *dest, 
     st = lk_fsync_dir_of(dest, err);
 done:
     free(index_path);
-    free(ids_path);
     lk_bm25_builder_free(b);
     return st;
 }
