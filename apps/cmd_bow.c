@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/cli_opts.h"
 #include "apps/features_opts.h"
 #include "features/vectorize.h"
 
@@ -39,106 +40,71 @@ static void help(const opts *o)
     printf("  --progress | --quiet    progress on stderr (default: when it is a terminal)\n");
 }
 
-/* Index of val in names (NULL-terminated), or -1 after a usage error. */
-static int choice(const opts *o, const char *opt, const char *val, const char *const *names)
-{
-    for (int i = 0; names[i]; i++)
-        if (strcmp(val, names[i]) == 0) return i;
-    lk_cli_usage_error(o->cmd, "%s: unknown value '%s'", opt, val);
-    return -1;
-}
-
 /* "2" is a document count, "0.5" (or "1e-3") a proportion: sklearn's int and float. */
-static bool parse_df(const opts *o, const char *opt, const char *val, lk_df_bound *d)
+static bool parse_df(const char *cmd, const char *opt, const char *val, lk_df_bound *d)
 {
     long v;
     d->is_count = strpbrk(val, ".eE") == NULL;
-    if (!d->is_count) return lk_cli_double(o->cmd, opt, val, 0, 1, &d->value);
-    if (!lk_cli_long(o->cmd, opt, val, 0, INT32_MAX, &v)) return false;
+    if (!d->is_count) return lk_cli_double(cmd, opt, val, 0, 1, &d->value);
+    if (!lk_cli_long(cmd, opt, val, 0, INT32_MAX, &v)) return false;
     d->value = (double)v;
     return true;
 }
 
-static bool flag(opts *o, const char *name)
+static bool min_df(void *u, const char *cmd, const char *name, const char *val)
 {
-    lk_vectorize_job *j = &o->job;
-    if (strcmp(name, "--binary") == 0) j->bow.binary = true;
-    else if (strcmp(name, "--lower") == 0) j->bow.lower = true;
-    else if (strcmp(name, "--no-lower") == 0) j->bow.lower = false;
-    else if (strcmp(name, "--one-based") == 0) j->write.one_based = true;
-    else if (strcmp(name, "--progress") == 0) o->progress = true;
-    else if (strcmp(name, "--quiet") == 0) o->quiet = true;
-    else if (j->tfidf && strcmp(name, "--sublinear-tf") == 0) j->tf.sublinear_tf = true;
-    else if (j->tfidf && strcmp(name, "--no-smooth-idf") == 0) j->tf.idf = LK_IDF_PLAIN;
-    else return false;
-    return true;
+    return parse_df(cmd, name, val, &((opts *)u)->job.bow.min_df);
 }
 
-static bool valued(opts *o, const char *name, const char *val)
+static bool max_df(void *u, const char *cmd, const char *name, const char *val)
 {
-    static const char *const fmts[] = {"svmlight", "mm", NULL}, *const ins[] = {"jsonl", "text", NULL},
-                              *const ans[] = {"word", "char", "char_wb", NULL},
-                              *const toks[] = {"lexkit", "sklearn", NULL},
-                              *const norms[] = {"l2", "l1", "none", NULL},
-                              *const idfs[] = {"smooth", "plain", "textbook", "none", NULL};
-    lk_vectorize_job *j = &o->job;
-    int k = 0;
-    long a, b;
-    if (strcmp(name, "--input") == 0) j->input = val;
-    else if (strcmp(name, "--output") == 0) j->output = val;
-    else if (strcmp(name, "--vocab-out") == 0) j->vocab_out = val;
-    else if (strcmp(name, "--vocab-in") == 0) j->vocab_in = val;
-    else if (strcmp(name, "--format") == 0) j->matrix_market = (k = choice(o, name, val, fmts)) == 1;
-    else if (strcmp(name, "--input-format") == 0)
-        j->input_format = (k = choice(o, name, val, ins)) == 1 ? LK_DOCS_TEXT : LK_DOCS_JSONL;
-    else if (strcmp(name, "--analyzer") == 0) j->bow.analyzer = (lk_analyzer)(k = choice(o, name, val, ans));
-    else if (strcmp(name, "--tokenizer") == 0)
-        j->bow.tokenizer = (k = choice(o, name, val, toks)) == 1 ? LK_TOKMODE_SKLEARN : LK_TOKMODE_LEXKIT;
-    else if (strcmp(name, "--ngram") == 0) {
-        if (!lk_cli_range(o->cmd, name, val, 1, 64, &a, &b)) return false;
-        j->bow.ngram_min = (int32_t)a;
-        j->bow.ngram_max = (int32_t)b;
-    } else if (strcmp(name, "--min-df") == 0) return parse_df(o, name, val, &j->bow.min_df);
-    else if (strcmp(name, "--max-df") == 0) return parse_df(o, name, val, &j->bow.max_df);
-    else if (strcmp(name, "--max-features") == 0) {
-        if (!lk_cli_long(o->cmd, name, val, 1, INT32_MAX, &a)) return false;
-        j->bow.max_features = (int32_t)a;
-    } else if (j->tfidf && strcmp(name, "--norm") == 0) j->tf.norm = (lk_row_norm)(k = choice(o, name, val, norms));
-    else j->tf.idf = (lk_idf_kind)(k = choice(o, name, val, idfs)); /* --idf (is_valued) */
-    return k >= 0;
+    return parse_df(cmd, name, val, &((opts *)u)->job.bow.max_df);
 }
 
-static bool is_valued(const opts *o, const char *name)
-{
-    static const char *const names[] = {"--input", "--output", "--vocab-out", "--vocab-in",
-                                        "--format", "--input-format", "--analyzer", "--tokenizer",
-                                        "--ngram", "--min-df", "--max-df", "--max-features", NULL};
-    for (int i = 0; names[i]; i++)
-        if (strcmp(name, names[i]) == 0) return true;
-    return o->job.tfidf && (strcmp(name, "--norm") == 0 || strcmp(name, "--idf") == 0);
-}
+static void help_cb(void *u) { help(u); }
 
 /* Parse argv into o; returns -1 to go on, else an exit status. */
 static int parse(int argc, char **argv, opts *o)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        char name[32];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            help(o);
-            return LK_EXIT_OK;
-        }
-        const char *eq;
-        int split = lk_cli_split(o->cmd, a, name, sizeof name, &eq);
-        if (split >= 0) return split;
-        if (!eq && flag(o, name)) continue;
-        const char *val = lk_cli_value(argc, argv, &i, eq);
-        if (!is_valued(o, name)) return lk_cli_usage_error(o->cmd, "unknown option '%s'", name);
-        if (!val) return lk_cli_usage_error(o->cmd, "%s needs a value", name);
-        if (!valued(o, name, val)) return LK_EXIT_USAGE;
-    }
+    static const char *const fmts[] = {"svmlight", "mm", NULL}, *const ins[] = {"jsonl", "text", NULL},
+                              *const ans[] = {"word", "char", "char_wb", NULL}, /* enum order */
+                              *const toks[] = {"lexkit", "sklearn", NULL},
+                              *const norms[] = {"l2", "l1", "none", NULL},         /* enum order */
+                              *const idfs[] = {"smooth", "plain", "textbook", "none", NULL};
+    lk_vectorize_job *j = &o->job;
+    int fmt = 0, in = 0, an = (int)j->bow.analyzer, tok = 0, norm = (int)j->tf.norm,
+        idf = (int)j->tf.idf;
+    long ngram[2] = {j->bow.ngram_min, j->bow.ngram_max}, max_features = j->bow.max_features;
+    bool sublinear = false, no_smooth = false, idf_seen = false;
+    const lk_cli_option table[] = {
+        LKO_STR("--input", &j->input),           LKO_STR("--output", &j->output),
+        LKO_STR("--vocab-out", &j->vocab_out),   LKO_STR("--vocab-in", &j->vocab_in),
+        LKO_CHOICE("--format", &fmt, fmts),      LKO_CHOICE("--input-format", &in, ins),
+        LKO_CHOICE("--analyzer", &an, ans),      LKO_CHOICE("--tokenizer", &tok, toks),
+        LKO_RANGE("--ngram", ngram, 1, 64),      LKO_CUSTOM("--min-df", min_df),
+        LKO_CUSTOM("--max-df", max_df),          LKO_LONG("--max-features", &max_features, 1, INT32_MAX),
+        LKO_FLAG("--binary", &j->bow.binary),    LKO_FLAG("--lower", &j->bow.lower),
+        LKO_NOFLAG("--no-lower", &j->bow.lower), LKO_FLAG("--one-based", &j->write.one_based),
+        LKO_FLAG("--progress", &o->progress),    LKO_FLAG("--quiet", &o->quiet),
+        /* tfidf only: */
+        LKO_CHOICE("--norm", &norm, norms),      {.name = "--idf", .kind = LK_OPT_CHOICE, .dst = &idf, .choices = idfs, .seen = &idf_seen},
+        LKO_FLAG("--sublinear-tf", &sublinear),  LKO_FLAG("--no-smooth-idf", &no_smooth),
+    };
+    size_t n = LK_OPTS_N(table) - (j->tfidf ? 0 : 4);
+    int rc = lk_cli_parse(o->cmd, argc, argv, table, n, help_cb, o);
+    if (rc >= 0) return rc;
+    j->matrix_market = fmt == 1;
+    j->input_format = in == 1 ? LK_DOCS_TEXT : LK_DOCS_JSONL;
+    j->bow.analyzer = (lk_bow_analyzer)an;
+    j->bow.tokenizer = tok == 1 ? LK_TOKMODE_SKLEARN : LK_TOKMODE_LEXKIT;
+    j->bow.ngram_min = (int32_t)ngram[0];
+    j->bow.ngram_max = (int32_t)ngram[1];
+    j->bow.max_features = (int32_t)max_features;
+    j->tf.norm = (lk_row_norm)norm;
+    j->tf.sublinear_tf = j->tf.sublinear_tf || sublinear;
+    j->tf.idf = no_smooth && !idf_seen ? LK_IDF_PLAIN : (lk_idf_kind)idf;
     lk_error err;
-    if (lk_bow_config_check(&o->job.bow, &err) != LK_OK) return lk_cli_usage_error(o->cmd, "%s", err.msg);
+    if (lk_bow_config_check(&j->bow, &err) != LK_OK) return lk_cli_usage_error(o->cmd, "%s", err.msg);
     return -1;
 }
 

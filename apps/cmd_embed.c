@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/cli_opts.h"
 #include "models/embed.h"
 
 static const char *USAGE =
@@ -30,80 +31,58 @@ typedef struct {
     bool progress, quiet;
 } embed_args;
 
+static void help(void *user)
+{
+    (void)user;
+    fputs(USAGE, stdout);
+}
+
 /* Parse argv into c and a; returns -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a)
 {
-    const char *cmd = "embed", *v;
+    static const char *const archs[] = {"skipgram", "cbow", NULL};
+    const char *cmd = "embed";
     lk_embed_config c = *cfg;
-    long x, lo, hi;
-    double d;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
-            fputs(USAGE, stdout);
-            return LK_EXIT_OK;
-        }
-        if (!strcmp(s, "--hs")) c.loss = LK_LOSS_HS;
-        else if (!strcmp(s, "--tokenize")) c.tokenize = true;
-        else if (!strcmp(s, "--progress")) a->progress = true;
-        else if (!strcmp(s, "--quiet")) a->quiet = true;
-        else if (lk_cli_opt(argc, argv, &i, "--input", &v)) a->in = v;
-        else if (lk_cli_opt(argc, argv, &i, "--output", &v)) a->out = v;
-        else if (lk_cli_opt(argc, argv, &i, "--format", &v)) a->fmt = v ? v : "";
-        else if (lk_cli_opt(argc, argv, &i, "--resume", &v)) a->resume = v;
-        else if (lk_cli_opt(argc, argv, &i, "--save-model", &v)) a->save = v;
-        else if (lk_cli_opt(argc, argv, &i, "--model", &v)) {
-            if (v && !strcmp(v, "skipgram")) c.arch = LK_EMBED_SKIPGRAM;
-            else if (v && !strcmp(v, "cbow")) c.arch = LK_EMBED_CBOW;
-            else return lk_cli_usage_error(cmd, "--model: expected skipgram or cbow");
-        } else if (lk_cli_opt(argc, argv, &i, "--dim", &v)) {
-            if (!lk_cli_long(cmd, "--dim", v, 1, 100000, &x)) return LK_EXIT_USAGE;
-            c.dim = (int32_t)x;
-        } else if (lk_cli_opt(argc, argv, &i, "--window", &v)) {
-            if (!lk_cli_long(cmd, "--window", v, 1, 1000, &x)) return LK_EXIT_USAGE;
-            c.window = (int32_t)x;
-        } else if (lk_cli_opt(argc, argv, &i, "--negative", &v)) {
-            if (!lk_cli_long(cmd, "--negative", v, 1, 1000, &x)) return LK_EXIT_USAGE;
-            c.negative = (int32_t)x;
-        } else if (lk_cli_opt(argc, argv, &i, "--epochs", &v)) {
-            if (!lk_cli_long(cmd, "--epochs", v, 1, 100000, &x)) return LK_EXIT_USAGE;
-            c.epochs = (int32_t)x;
-        } else if (lk_cli_opt(argc, argv, &i, "--threads", &v)) {
-            if (!lk_cli_long(cmd, "--threads", v, 1, 1024, &x)) return LK_EXIT_USAGE;
-            c.threads = (int32_t)x;
-        } else if (lk_cli_opt(argc, argv, &i, "--min-count", &v)) {
-            if (!lk_cli_long(cmd, "--min-count", v, 1, 1000000000L, &x)) return LK_EXIT_USAGE;
-            c.min_count = x;
-        } else if (lk_cli_opt(argc, argv, &i, "--max-vocab", &v)) {
-            if (!lk_cli_long(cmd, "--max-vocab", v, 0, 2147483647L, &x)) return LK_EXIT_USAGE;
-            c.max_vocab = (int32_t)x;
-        } else if (lk_cli_opt(argc, argv, &i, "--buckets", &v)) {
-            if (!lk_cli_long(cmd, "--buckets", v, 1, 100000000L, &x)) return LK_EXIT_USAGE;
-            c.buckets = (int32_t)x;
-        } else if (lk_cli_opt(argc, argv, &i, "--cbow-batch", &v)) {
-            if (!lk_cli_long(cmd, "--cbow-batch", v, 1, 1024, &x)) return LK_EXIT_USAGE;
-            c.cbow_batch = (int32_t)x;
-        } else if (lk_cli_opt(argc, argv, &i, "--seed", &v)) {
-            if (!lk_cli_long(cmd, "--seed", v, 0, 2147483647L, &x)) return LK_EXIT_USAGE;
-            c.seed = (uint64_t)x;
-        } else if (lk_cli_opt(argc, argv, &i, "--sample", &v)) {
-            if (!lk_cli_double(cmd, "--sample", v, 0, 0.999, &d)) return LK_EXIT_USAGE;
-            c.sample = d;
-        } else if (lk_cli_opt(argc, argv, &i, "--alpha", &v)) {
-            if (!lk_cli_double(cmd, "--alpha", v, 1e-9, 1, &d)) return LK_EXIT_USAGE;
-            c.alpha = d;
-        } else if (lk_cli_opt(argc, argv, &i, "--subwords", &v)) {
-            if (!lk_cli_range(cmd, "--subwords", v, 1, 64, &lo, &hi)) return LK_EXIT_USAGE;
-            c.minn = (int32_t)lo;
-            c.maxn = (int32_t)hi;
-        } else {
-            return lk_cli_usage_error(cmd, "unknown option '%s'", s);
-        }
-    }
+    int arch = c.arch == LK_EMBED_CBOW;
+    long min_count = c.min_count, seed = (long)c.seed, sub[2] = {c.minn, c.maxn};
+    bool hs = false;
+    const lk_cli_option opts[] = {
+        LKO_STR("--input", &a->in),
+        LKO_STR("--output", &a->out),
+        LKO_STR("--format", &a->fmt),
+        LKO_STR("--resume", &a->resume),
+        LKO_STR("--save-model", &a->save),
+        LKO_CHOICE("--model", &arch, archs),
+        LKO_I32("--dim", &c.dim, 1, 100000),
+        LKO_I32("--window", &c.window, 1, 1000),
+        LKO_I32("--negative", &c.negative, 1, 1000),
+        LKO_I32("--epochs", &c.epochs, 1, 100000),
+        LKO_I32("--threads", &c.threads, 1, 1024),
+        LKO_LONG("--min-count", &min_count, 1, 1000000000L),
+        LKO_I32("--max-vocab", &c.max_vocab, 0, INT32_MAX),
+        LKO_I32("--buckets", &c.buckets, 1, 100000000L),
+        LKO_I32("--cbow-batch", &c.cbow_batch, 1, 1024),
+        LKO_LONG("--seed", &seed, 0, INT32_MAX),
+        LKO_DOUBLE("--sample", &c.sample, 0, 0.999),
+        LKO_DOUBLE("--alpha", &c.alpha, 1e-9, 1),
+        LKO_RANGE("--subwords", sub, 1, 64),
+        LKO_FLAG("--hs", &hs),
+        LKO_FLAG("--tokenize", &c.tokenize),
+        LKO_FLAG("--progress", &a->progress),
+        LKO_FLAG("--quiet", &a->quiet),
+    };
+    int rc = lk_cli_parse(cmd, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
+    if (rc >= 0) return rc;
+    c.arch = arch ? LK_EMBED_CBOW : LK_EMBED_SKIPGRAM;
+    if (hs) c.loss = LK_LOSS_HS;
+    c.min_count = min_count;
+    c.seed = (uint64_t)seed;
+    c.minn = (int32_t)sub[0];
+    c.maxn = (int32_t)sub[1];
     if (!a->in) return lk_cli_usage_error(cmd, "--input CORPUS is required");
     if (!a->out && !a->save) return lk_cli_usage_error(cmd, "--output VECTORS is required");
     if (strcmp(a->fmt, "text") && strcmp(a->fmt, "bin") && strcmp(a->fmt, "lkem"))
-        return lk_cli_usage_error(cmd, "--format: expected text, bin or lkem");
+        return lk_cli_usage_error(cmd, "--format must be text, bin or lkem, not '%s'", a->fmt);
     const char *why = lk_embed_config_check(&c);
     if (why) return lk_cli_usage_error(cmd, "%s", why);
     *cfg = c;

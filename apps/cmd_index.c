@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/cli_opts.h"
 #include "features/bm25_text.h"
 #include "text/fileio.h"
 
@@ -13,98 +14,88 @@ static void help(FILE *out)
 {
     fprintf(out,
             "usage: lexkit index --input DOCS --index DIR [--lang auto|en|zh] [--stem]\n"
-            "                    [--stopwords FILE] [--format jsonl|text] [--mem-limit MB]\n"
-            "                    [--threads 1|2] [--add] [--delete IDS] [--progress] [--quiet] [--stats]\n"
+            "                    [--stopwords FILE] [--zh-model MODEL [--zh-terms T]]\n"
+            "                    [--format jsonl|text] [--mem-limit MB] [--threads 1|2]\n"
+            "                    [--add] [--delete IDS] [--merge] [--max-segments N]\n"
+            "                    [--progress] [--quiet] [--stats]\n"
             "Build an on-disk BM25 index (DIR/index.lkbx); an existing index in DIR is replaced\n"
-            "atomically, and only when the new one is complete. --add appends DOCS to it;\n"
-            "--delete removes the documents whose ids IDS lists (one per line).\n"
+            "atomically, and only when the new one is complete. --add writes DOCS as a new\n"
+            "segment of the index in DIR; --delete removes the documents whose ids IDS lists (one\n"
+            "per line); both change DIR in place, atomically. --merge rewrites all segments into\n"
+            "one (alone: only that).\n"
             "  --input DOCS      JSON Lines {\"id\", \"title\", \"text\"} (default: standard input)\n"
             "  --lang L          auto (default) or zh: Han unigrams + bigrams; en: unigrams only\n"
             "  --stem            Snowball English stemming\n"
             "  --stopwords FILE  stop words, one per line ('#' comments)\n"
+            "  --zh-model MODEL  segment Han text into words with a `--unit char` tagger model\n"
+            "                    (e.g. corpora/models/zh-gsd-char.lkt; copied into DIR)\n"
+            "  --zh-terms T      words, words+chars or words+bigrams (default)\n"
             "  --format F        jsonl (default) or text (one document per line, id = line number)\n"
             "  --mem-limit MB    postings buffered before a sorted run is spilled (default 256)\n"
             "  --threads N       2 (default): analysis and inversion in parallel; 1: one thread\n"
+            "  --max-segments N  --add merges the newest segments beyond N (default 8)\n"
             "  --stats           print documents, MB/s and time split to standard error\n");
 }
 
 typedef struct {
     const char *input, *index, *stopwords;
-    bool progress, quiet, stats, lang_set;
+    bool progress, quiet, stats;
     lk_bm25_index_config cfg;
 } opts;
 
-static bool is_flag(const char *n)
+static void help_cb(void *u)
 {
-    return !strcmp(n, "--stem") || !strcmp(n, "--progress") || !strcmp(n, "--quiet") ||
-           !strcmp(n, "--stats") || !strcmp(n, "--add");
-}
-
-static int set_opt(opts *o, const char *name, const char *val)
-{
-    long v;
-    if (!strcmp(name, "--input")) o->input = val;
-    else if (!strcmp(name, "--index")) o->index = val;
-    else if (!strcmp(name, "--stopwords")) o->stopwords = val;
-    else if (!strcmp(name, "--delete")) o->cfg.delete_path = val;
-    else if (!strcmp(name, "--lang")) {
-        if (!lk_lang_parse(val, &o->cfg.analyzer.lang))
-            return lk_cli_usage_error(CMD, "--lang must be auto, en or zh, not '%s'", val);
-        o->lang_set = true;
-    } else if (!strcmp(name, "--format")) {
-        if (!strcmp(val, "jsonl")) o->cfg.format = LK_DOCS_JSONL;
-        else if (!strcmp(val, "text")) o->cfg.format = LK_DOCS_TEXT;
-        else return lk_cli_usage_error(CMD, "--format must be jsonl or text, not '%s'", val);
-    } else if (!strcmp(name, "--mem-limit")) {
-        double mb;
-        if (!lk_cli_double(CMD, name, val, 0.004, 1e6, &mb)) return LK_EXIT_USAGE;
-        o->cfg.build.mem_limit = (size_t)(mb * 1048576.0);
-    } else if (!strcmp(name, "--threads")) {
-        if (!lk_cli_long(CMD, name, val, 1, 2, &v)) return LK_EXIT_USAGE;
-        o->cfg.threads = (int)v;
-    } else return lk_cli_usage_error(CMD, "unknown option '%s'", name);
-    return -1;
-}
-
-static bool known(const char *name)
-{
-    static const char *const names[] = {"--input",     "--index",  "--stopwords", "--lang",
-                                        "--format",    "--delete", "--mem-limit", "--threads"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (!strcmp(name, names[i])) return true;
-    return false;
+    (void)u;
+    help(stdout);
 }
 
 static int parse(int argc, char **argv, opts *o)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        char name[32];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            help(stdout);
-            return LK_EXIT_OK;
-        }
-        const char *eq;
-        int split = lk_cli_split(CMD, a, name, sizeof name, &eq);
-        if (split >= 0) return split;
-        if (is_flag(name)) {
-            if (eq) return lk_cli_usage_error(CMD, "%s takes no value", name);
-            if (!strcmp(name, "--stem")) o->cfg.analyzer.stem = true;
-            else if (!strcmp(name, "--progress")) o->progress = true;
-            else if (!strcmp(name, "--quiet")) o->quiet = true;
-            else if (!strcmp(name, "--add")) o->cfg.add = true;
-            else o->stats = true;
-            continue;
-        }
-        if (!known(name)) return lk_cli_usage_error(CMD, "unknown option '%s'", name);
-        const char *val = lk_cli_value(argc, argv, &i, eq);
-        if (!val) return lk_cli_usage_error(CMD, "%s needs a value", name);
-        int rc = set_opt(o, name, val);
-        if (rc >= 0) return rc;
-    }
+    static const char *const langs[] = {"auto", "en", "zh", NULL};                  /* lk_lang */
+    static const char *const formats[] = {"jsonl", "text", NULL};
+    static const char *const terms[] = {"words", "words+chars", "words+bigrams", NULL}; /* enum */
+    lk_analyzer_config *an = &o->cfg.analyzer;
+    int lang = (int)an->lang, format = 0, zh_terms = (int)an->zh_terms;
+    double mem_mb = (double)o->cfg.build.mem_limit / 1048576.0;
+    long max_segments = (long)o->cfg.max_segments, threads = o->cfg.threads;
+    bool lang_set = false, terms_set = false;
+    const lk_cli_option table[] = {
+        LKO_STR("--input", &o->input),
+        LKO_STR("--index", &o->index),
+        {.name = "--lang", .kind = LK_OPT_CHOICE, .dst = &lang, .choices = langs, .seen = &lang_set},
+        LKO_FLAG("--stem", &an->stem),
+        LKO_STR("--stopwords", &o->stopwords),
+        LKO_STR("--zh-model", &an->zh_model),
+        {.name = "--zh-terms", .kind = LK_OPT_CHOICE, .dst = &zh_terms, .choices = terms,
+         .seen = &terms_set},
+        LKO_CHOICE("--format", &format, formats),
+        LKO_DOUBLE("--mem-limit", &mem_mb, 0.004, 1e6),
+        LKO_LONG("--threads", &threads, 1, 2),
+        LKO_FLAG("--add", &o->cfg.add),
+        LKO_STR("--delete", &o->cfg.delete_path),
+        LKO_FLAG("--merge", &o->cfg.merge),
+        LKO_LONG("--max-segments", &max_segments, 1, 1000),
+        LKO_FLAG("--progress", &o->progress),
+        LKO_FLAG("--quiet", &o->quiet),
+        LKO_FLAG("--stats", &o->stats),
+    };
+    int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_cb, NULL);
+    if (rc >= 0) return rc;
+    an->lang = (lk_lang)lang;
+    an->zh_terms = (lk_zh_terms)zh_terms;
+    o->cfg.format = format == 1 ? LK_DOCS_TEXT : LK_DOCS_JSONL;
+    o->cfg.build.mem_limit = (size_t)(mem_mb * 1048576.0);
+    o->cfg.max_segments = (size_t)max_segments;
+    o->cfg.threads = (int)threads;
     if (!o->index) return lk_cli_usage_error(CMD, "--index DIR is required");
-    if ((o->cfg.add || o->cfg.delete_path) && (o->stopwords || o->cfg.analyzer.stem || o->lang_set))
-        return lk_cli_usage_error(CMD, "--add uses the index's analyzer: no --lang/--stem/--stopwords");
+    if ((o->cfg.add || o->cfg.delete_path || o->cfg.merge) &&
+        (o->stopwords || an->stem || lang_set || an->zh_model || terms_set))
+        return lk_cli_usage_error(CMD, "%s uses the index's analyzer: no --lang/--stem/"
+                                       "--stopwords/--zh-model",
+                                  o->cfg.add ? "--add" : o->cfg.delete_path ? "--delete" : "--merge");
+    if (terms_set && !an->zh_model) return lk_cli_usage_error(CMD, "--zh-terms needs --zh-model");
+    if (an->zh_model && an->lang == LK_LANG_EN)
+        return lk_cli_usage_error(CMD, "--zh-model needs --lang zh or auto");
     return -1;
 }
 
@@ -128,7 +119,8 @@ static int lk_cmd_index(int argc, char **argv)
     o.cfg.analyzer.stopwords = stop;
     o.cfg.analyzer.stopwords_len = stop_len;
     lk_bm25_build_stats s;
-    const char *input = o.input ? o.input : (o.cfg.delete_path ? NULL : "-");
+    const char *input =
+        o.input ? o.input : (o.cfg.delete_path || (o.cfg.merge && !o.cfg.add) ? NULL : "-");
     if (st == LK_OK) st = lk_bm25_index_build(input, o.index, &o.cfg, &s, &err);
     free(stop);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/cli_opts.h"
 #include "models/blas.h"
 #include "models/tagger.h"
 #include "text/fileio.h"
@@ -92,29 +93,28 @@ static lk_status tag_tokens(const tag_ctx *t, const char *input, lk_tagged_forma
     return st;
 }
 
+static void help(void *u)
+{
+    (void)u;
+    printf("usage: lexkit tag --model MODEL [--input FILE] [--input-format conllu|tokens|raw]\n"
+           "                  [--output-format conllu|slash]\n"
+           "Word models read tokens (default) or conllu; char models read raw text.\n");
+}
+
 static int run(int argc, char **argv)
 {
-    const char *model = NULL, *input = "-", *in_fmt = NULL, *out_fmt = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            printf("usage: lexkit tag --model MODEL [--input FILE] [--input-format conllu|tokens|"
-                   "raw]\n                  [--output-format conllu|slash]\n"
-                   "Word models read tokens (default) or conllu; char models read raw text.\n");
-            return LK_EXIT_OK;
-        }
-        const char **dst = !strcmp(o, "--model") ? &model : !strcmp(o, "--input") ? &input
-                         : !strcmp(o, "--input-format") ? &in_fmt
-                         : !strcmp(o, "--output-format") ? &out_fmt : NULL;
-        if (!dst || !v) return lk_cli_usage_error(CMD, "unknown option or missing value: %s", o);
-        *dst = v;
-        i++;
-    }
+    static const char *const ins[] = {"conllu", "tokens", "raw", NULL},
+                              *const outs[] = {"conllu", "slash", NULL};
+    const char *model = NULL, *input = "-", *in_fmt = NULL;
+    int in = -1, out = -1; /* -1: not given */
+    const lk_cli_option opts[] = {
+        LKO_STR("--model", &model), LKO_STR("--input", &input),
+        LKO_CHOICE("--input-format", &in, ins), LKO_CHOICE("--output-format", &out, outs),
+    };
+    int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
+    if (rc >= 0) return rc;
     if (!model) return lk_cli_usage_error(CMD, "--model is required");
-    if (in_fmt && strcmp(in_fmt, "conllu") && strcmp(in_fmt, "tokens") && strcmp(in_fmt, "raw"))
-        return lk_cli_usage_error(CMD, "--input-format must be conllu, tokens or raw");
-    if (out_fmt && strcmp(out_fmt, "conllu") && strcmp(out_fmt, "slash"))
-        return lk_cli_usage_error(CMD, "--output-format must be conllu or slash");
+    if (in >= 0) in_fmt = ins[in];
     lk_blas_set_threads(1);
     lk_error err;
     lk_error_clear(&err);
@@ -124,7 +124,7 @@ static int run(int argc, char **argv)
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     bool is_char = lk_tagger_get_config(m)->unit == LK_TAGGER_CHAR;
     if (!in_fmt) in_fmt = is_char ? "raw" : "tokens";
-    tag_ctx t = {m, NULL, out_fmt ? !strcmp(out_fmt, "conllu") : !strcmp(in_fmt, "conllu")};
+    tag_ctx t = {m, NULL, out >= 0 ? out == 0 : !strcmp(in_fmt, "conllu")};
     if (!is_char && !strcmp(in_fmt, "raw"))
         st = lk_error_set(&err, LK_ERR_ARG, "%s is a word model: give tokenized input "
                           "(--input-format tokens or conllu), or use a --unit char model", model);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/cli_opts.h"
 #include "models/tagger.h"
 #include "text/fileio.h"
 #include "text/tokenize.h"
@@ -31,44 +32,30 @@ typedef struct {
     lk_tokenizer_config tok;
 } opts;
 
+static void help_stdout(void *user)
+{
+    (void)user;
+    help(stdout);
+}
+
 /* Parse argv into o; returns -1 to go on, else an exit status. */
 static int parse(int argc, char **argv, opts *o)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *val = NULL;
-        char name[32];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            help(stdout);
-            return LK_EXIT_OK;
-        }
-        const char *eq;
-        int split = lk_cli_split(CMD, a, name, sizeof name, &eq);
-        if (split >= 0) return split;
-        bool flag = strcmp(name, "--lower") == 0 || strcmp(name, "--no-nfkc") == 0;
-        if (flag) {
-            if (eq) return lk_cli_usage_error(CMD, "%s takes no value", name);
-            if (name[2] == 'l') o->tok.lower = true;
-            else o->tok.nfkc = false;
-            continue;
-        }
-        if (strcmp(name, "--input") && strcmp(name, "--output") && strcmp(name, "--lang") &&
-            strcmp(name, "--tokenizer") && strcmp(name, "--model"))
-            return lk_cli_usage_error(CMD, "unknown option '%s'", name);
-        if (!(val = lk_cli_value(argc, argv, &i, eq)))
-            return lk_cli_usage_error(CMD, "%s needs a value", name);
-        if (strcmp(name, "--input") == 0) o->input = val;
-        else if (strcmp(name, "--output") == 0) o->output = val;
-        else if (strcmp(name, "--model") == 0) o->model = val;
-        else if (strcmp(name, "--lang") == 0) {
-            if (strcmp(val, "auto") && strcmp(val, "en") && strcmp(val, "zh"))
-                return lk_cli_usage_error(CMD, "--lang must be auto, en or zh, not '%s'", val);
-            o->lang = val;
-        } else if (strcmp(val, "lexkit") == 0) o->tok.mode = LK_TOKMODE_LEXKIT;
-        else if (strcmp(val, "sklearn") == 0) o->tok.mode = LK_TOKMODE_SKLEARN;
-        else if (strcmp(val, "space") == 0) o->tok.mode = LK_TOKMODE_SPACE;
-        else return lk_cli_usage_error(CMD, "--tokenizer must be lexkit, sklearn or space, not '%s'", val);
-    }
-    return -1;
+    static const char *const langs[] = {"auto", "en", "zh", NULL};
+    static const char *const modes[] = {"lexkit", "sklearn", "space", NULL}; /* enum order */
+    int lang = 0, mode = (int)o->tok.mode;
+    bool no_nfkc = false;
+    const lk_cli_option table[] = {
+        LKO_STR("--input", &o->input),         LKO_STR("--output", &o->output),
+        LKO_CHOICE("--lang", &lang, langs),    LKO_CHOICE("--tokenizer", &mode, modes),
+        LKO_STR("--model", &o->model),         LKO_FLAG("--lower", &o->tok.lower),
+        LKO_FLAG("--no-nfkc", &no_nfkc),
+    };
+    int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_stdout, NULL);
+    o->lang = langs[lang];
+    o->tok.mode = (lk_tok_mode)mode;
+    if (no_nfkc) o->tok.nfkc = false;
+    return rc;
 }
 
 /* Tokenize every line of r into fp; each output line is assembled in *buf (one fwrite). */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/cli_opts.h"
 #include "models/blas.h"
 #include "models/tagger.h"
 
@@ -29,79 +30,63 @@ static void help(void)
            "  --progress | --quiet\n");
 }
 
-/* Parse one option at argv[*i]; returns 0 ok, else an exit code. */
-static int parse_opt(int argc, char **argv, int *i, lk_tagger_train_config *c,
-                     const char **paths, bool *progress, bool *quiet)
+static void help_cb(void *u)
 {
-    const char *o = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
-    long n;
-    double x;
-    static const char *const path_opts[] = {"--train", "--dev", "--output", "--embeddings"};
-    for (int k = 0; k < 4; k++) {
-        if (strcmp(o, path_opts[k]) != 0) continue;
-        if (!v) return lk_cli_usage_error(CMD, "%s: missing value", o);
-        paths[k] = v;
-        (*i)++;
-        return 0;
+    (void)u;
+    help();
+}
+
+static bool cell_opt(void *u, const char *cmd, const char *name, const char *val)
+{
+    lk_tagger_config *m = u;
+    if (strlen(val) >= sizeof m->cell) {
+        lk_cli_usage_error(cmd, "%s: unknown cell '%s'", name, val);
+        return false;
     }
-    lk_tagger_config *m = &c->model;
-    if (!strcmp(o, "--bidirectional")) m->bidirectional = true;
-    else if (!strcmp(o, "--unidirectional")) m->bidirectional = false;
-    else if (!strcmp(o, "--crf")) m->crf = true;
-    else if (!strcmp(o, "--resume")) c->resume = true;
-    else if (!strcmp(o, "--compact")) c->compact = true;
-    else if (!strcmp(o, "--progress")) *progress = true;
-    else if (!strcmp(o, "--quiet")) *quiet = true;
-    else if (!v) return lk_cli_usage_error(CMD, "unknown option or missing value: %s", o);
-    else {
-        (*i)++;
-        if (!strcmp(o, "--column") && (!strcmp(v, "upos") || !strcmp(v, "xpos")))
-            m->column = !strcmp(v, "xpos") ? LK_TAGGER_XPOS : LK_TAGGER_UPOS;
-        else if (!strcmp(o, "--unit") && (!strcmp(v, "word") || !strcmp(v, "char")))
-            m->unit = !strcmp(v, "char") ? LK_TAGGER_CHAR : LK_TAGGER_WORD;
-        else if (!strcmp(o, "--optimizer") && (!strcmp(v, "adam") || !strcmp(v, "sgd")))
-            c->optimizer = !strcmp(v, "adam");
-        else if (!strcmp(o, "--cell")) {
-            if (strlen(v) >= sizeof m->cell) return lk_cli_usage_error(CMD, "--cell: bad value");
-            snprintf(m->cell, sizeof m->cell, "%s", v);
-        }
-#define INTOPT(name, lo, hi, dst) \
-    else if (!strcmp(o, name)) { if (!lk_cli_long(CMD, name, v, lo, hi, &n)) return 2; dst = n; }
-#define DBLOPT(name, lo, hi, dst) \
-    else if (!strcmp(o, name)) { if (!lk_cli_double(CMD, name, v, lo, hi, &x)) return 2; dst = x; }
-        INTOPT("--hidden", 1, 4096, m->hidden)
-        INTOPT("--layers", 1, 8, m->layers)
-        INTOPT("--word-dim", 1, 4096, m->word_dim)
-        INTOPT("--char-dim", 0, 4096, m->char_dim)
-        INTOPT("--epochs", 1, 100000, c->epochs)
-        INTOPT("--batch", 1, 100000, c->batch)
-        INTOPT("--patience", 0, 100000, c->patience)
-        INTOPT("--min-feature-count", 1, 1000000, m->min_feature_count)
-        INTOPT("--bptt", 0, 1000000, c->bptt)
-        INTOPT("--threads", 1, 64, c->threads)
-        INTOPT("--seed", 0, 2147483647L, c->seed)
-        DBLOPT("--lr", 1e-30, 1e30, c->lr)
-        DBLOPT("--clip", 0, 1e30, c->clip)
-        DBLOPT("--dropout", 0, 0.99, c->dropout)
-        DBLOPT("--word-dropout", 0, 1e6, c->word_dropout)
-        else return lk_cli_usage_error(CMD, "unknown option or bad value: %s %s", o, v);
-    }
-    return 0;
+    snprintf(m->cell, sizeof m->cell, "%s", val); /* checked by lk_tagger_train_config_check */
+    return true;
 }
 
 static int run(int argc, char **argv)
 {
+    static const char *const columns[] = {"upos", "xpos", NULL}, *const units[] = {"word", "char", NULL},
+                              *const optimizers[] = {"sgd", "adam", NULL}; /* enum/flag order */
     lk_tagger_train_config c = lk_tagger_train_config_default();
+    lk_tagger_config *m = &c.model;
     const char *paths[4] = {NULL, NULL, NULL, NULL}; /* train, dev, output, embeddings */
     bool progress = false, quiet = false;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            help();
-            return LK_EXIT_OK;
-        }
-        int rc = parse_opt(argc, argv, &i, &c, paths, &progress, &quiet);
-        if (rc) return rc;
-    }
+    int column = (int)m->column, unit = (int)m->unit;
+    long seed = (long)c.seed;
+    double lr = c.lr, clip = c.clip, dropout = c.dropout, word_dropout = c.word_dropout;
+    const lk_cli_option opts[] = {
+        LKO_STR("--train", &paths[0]),          LKO_STR("--dev", &paths[1]),
+        LKO_STR("--output", &paths[2]),         LKO_STR("--embeddings", &paths[3]),
+        LKO_CHOICE("--column", &column, columns), LKO_CHOICE("--unit", &unit, units),
+        LKO_CHOICE("--optimizer", &c.optimizer, optimizers),
+        {.name = "--cell", .kind = LK_OPT_CUSTOM, .parse = cell_opt},
+        LKO_FLAG("--bidirectional", &m->bidirectional), LKO_NOFLAG("--unidirectional", &m->bidirectional),
+        LKO_FLAG("--crf", &m->crf),             LKO_FLAG("--resume", &c.resume),
+        LKO_FLAG("--compact", &c.compact),      LKO_FLAG("--progress", &progress),
+        LKO_FLAG("--quiet", &quiet),
+        LKO_I32("--hidden", &m->hidden, 1, 4096), LKO_I32("--layers", &m->layers, 1, 8),
+        LKO_I32("--word-dim", &m->word_dim, 1, 4096), LKO_I32("--char-dim", &m->char_dim, 0, 4096),
+        LKO_I32("--epochs", &c.epochs, 1, 100000), LKO_I32("--batch", &c.batch, 1, 100000),
+        LKO_I32("--patience", &c.patience, 0, 100000),
+        LKO_I32("--min-feature-count", &m->min_feature_count, 1, 1000000),
+        LKO_I32("--bptt", &c.bptt, 0, 1000000), LKO_I32("--threads", &c.threads, 1, 64),
+        LKO_LONG("--seed", &seed, 0, INT32_MAX),
+        LKO_DOUBLE("--lr", &lr, 1e-30, 1e30),   LKO_DOUBLE("--clip", &clip, 0, 1e30),
+        LKO_DOUBLE("--dropout", &dropout, 0, 0.99), LKO_DOUBLE("--word-dropout", &word_dropout, 0, 1e6),
+    };
+    int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help_cb, m);
+    if (rc >= 0) return rc;
+    m->column = (lk_tagger_column)column;
+    m->unit = (lk_tagger_unit)unit;
+    c.seed = (uint64_t)seed;
+    c.lr = (float)lr;
+    c.clip = (float)clip;
+    c.dropout = (float)dropout;
+    c.word_dropout = (float)word_dropout;
     if (!paths[0] || !paths[2]) return lk_cli_usage_error(CMD, "--train and --output are required");
     c.vectors = paths[3];
     lk_error err;

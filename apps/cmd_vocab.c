@@ -1,203 +1,89 @@
 /* cmd_vocab.c: `lexkit vocab`: count the tokens of a corpus into `token<TAB>count` lines,
-   count descending, then token bytewise. */
+   count descending, then token bytewise (text/vocab_count.h does the counting). */
 #include <inttypes.h>
 #include <limits.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stdio.h>
 
 #include "apps/cli.h"
-#include "text/corpus.h"
-#include "text/fileio.h"
-#include "text/tokenize.h"
-#include "text/utf8.h"
-#include "text/vocab.h"
+#include "apps/cli_opts.h"
+#include "text/vocab_count.h"
 
 #define CMD "vocab"
-#define PROGRESS_EVERY 1024 /* records between progress updates */
-
-typedef enum { FMT_TEXT, FMT_JSONL, FMT_CONLLU } input_format;
 
 typedef struct {
     const char *input, *output;
-    input_format format;
-    lk_tokenizer_config tok;
+    lk_vocab_count_config count;
     long min_count, max_size;
     bool progress, quiet;
 } vocab_opts;
 
-typedef struct {
-    lk_vocab *vocab;
-    lk_tokenizer *tok;
-    bool lower;
-    lk_progress prog;
-    double done; /* progress units: MB read, or sentences for CoNLL-U */
-    const char **words; /* the tokens of one text, for lk_vocab_add_batch */
-    size_t *lens, cap_words, cap_lens;
-    lk_error err;
-} vocab_run;
-
-static const char USAGE[] =
-    "usage: lexkit vocab [--input FILE] [--format text|jsonl|conllu] [--lower]\n"
-    "                    [--min-count N] [--max-size N] [--tokenizer lexkit|sklearn|space]\n"
-    "                    [--output vocab.tsv] [--progress|--quiet]\n"
-    "Counts tokens (text: each line through the tokenizer; jsonl: title and text of each\n"
-    "document; conllu: the FORM column) and writes `token<TAB>count` lines, count\n"
-    "descending, then token bytewise. Input/output default to stdin/stdout.\n";
-
-/* Progress after record number n (done/total in the progress unit). */
-static void tick(vocab_run *r, int64_t n, double done, double total)
+static void help(void *user)
 {
-    r->done = done;
-    if (n % PROGRESS_EVERY == 0) lk_progress_update(&r->prog, done, total, NULL);
+    (void)user;
+    fputs("usage: lexkit vocab [--input FILE] [--format text|jsonl|conllu] [--lower]\n"
+          "                    [--min-count N] [--max-size N] [--tokenizer lexkit|sklearn|space]\n"
+          "                    [--output vocab.tsv] [--progress|--quiet]\n"
+          "Counts tokens (text: each line through the tokenizer; jsonl: title and text of each\n"
+          "document; conllu: the FORM column) and writes `token<TAB>count` lines, count\n"
+          "descending, then token bytewise. Input/output default to stdin/stdout.\n",
+          stdout);
 }
 
-/* Tokenize text[0..len) and count its tokens; path:line position tokenizer errors. */
-static lk_status add_text(vocab_run *r, const char *text, size_t len, const char *path,
-                          int64_t line)
-{
-    const lk_token *toks;
-    size_t n;
-    lk_status st = lk_tokenize(r->tok, text, len, &toks, &n, &r->err);
-    if (st == LK_ERR_PARSE) lk_error_prefix(&r->err, "%s:%" PRId64 ":", path, line);
-    if (st == LK_OK) st = lk_grow((void **)&r->words, &r->cap_words, n, sizeof *r->words);
-    if (st == LK_OK) st = lk_grow((void **)&r->lens, &r->cap_lens, n, sizeof *r->lens);
-    for (size_t i = 0; st == LK_OK && i < n; i++) {
-        r->words[i] = toks[i].text;
-        r->lens[i] = toks[i].text_len;
-    }
-    return st == LK_OK ? lk_vocab_add_batch(r->vocab, r->words, r->lens, n, NULL, NULL) : st;
-}
-
-static lk_status count_text(vocab_run *r, const char *path)
-{
-    lk_line_reader *lr = NULL;
-    lk_status st = lk_line_reader_open(path, &lr, &r->err);
-    const char *line;
-    size_t len;
-    bool got = true;
-    while (st == LK_OK && (st = lk_line_reader_next(lr, &line, &len, &got, &r->err)) == LK_OK &&
-           got) {
-        int64_t lineno = lk_line_reader_lineno(lr);
-        st = add_text(r, line, len, lk_line_reader_path(lr), lineno);
-        tick(r, lineno, lk_line_reader_offset(lr) / 1e6, lk_line_reader_size(lr) / 1e6);
-    }
-    lk_line_reader_free(lr);
-    return st;
-}
-
-static lk_status count_jsonl(vocab_run *r, const char *path)
-{
-    lk_docs_reader *dr = NULL;
-    lk_status st = lk_docs_open(path, LK_DOCS_JSONL, &dr, &r->err);
-    lk_doc doc;
-    bool got = true;
-    for (int64_t n = 1; st == LK_OK && (st = lk_docs_next(dr, &doc, &got, &r->err)) == LK_OK &&
-                        got; n++) {
-        st = add_text(r, doc.title, doc.title_len, path, doc.line);
-        if (st == LK_OK) st = add_text(r, doc.text, doc.text_len, path, doc.line);
-        tick(r, n, lk_docs_offset(dr) / 1e6, lk_docs_size(dr) / 1e6);
-    }
-    lk_docs_free(dr);
-    return st;
-}
-
-static lk_status count_conllu(vocab_run *r, const char *path)
-{
-    lk_sentence_reader *sr = NULL;
-    lk_status st = lk_sentence_reader_open(path, LK_TAGGED_CONLLU, &sr, &r->err);
-    lk_sentence s;
-    bool got = true;
-    while (st == LK_OK && (st = lk_sentence_next(sr, &s, &got, &r->err)) == LK_OK && got) {
-        for (size_t i = 0; st == LK_OK && i < s.n; i++) {
-            char *low = NULL;
-            size_t len = s.tokens[i].form_len;
-            if (r->lower)
-                st = lk_normalize(s.tokens[i].form, len, LK_NORM_CASEFOLD, &low, &len, &r->err);
-            if (st == LK_OK) st = lk_vocab_add(r->vocab, low ? low : s.tokens[i].form, len, NULL);
-            free(low);
-        }
-        tick(r, (int64_t)r->done + 1, r->done + 1, 0);
-    }
-    lk_sentence_reader_free(sr);
-    return st;
-}
-
-static bool take(int argc, char **argv, int *i, const char *name, const char **val)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0) return false;
-    if (argv[*i][n] == '=') *val = argv[*i] + n + 1;
-    else if (argv[*i][n] == '\0') *val = *i + 1 < argc ? argv[++*i] : NULL;
-    else return false;
-    return true;
-}
-
-/* Parse the options into o: LK_EXIT_OK, or LK_EXIT_USAGE after printing why (-1 for --help). */
+/* Parse the options into o: -1 to go on, else an exit status (after --help or an error). */
 static int parse_opts(int argc, char **argv, vocab_opts *o)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) return -1;
-        if (!strcmp(a, "--lower")) o->tok.lower = true;
-        else if (!strcmp(a, "--progress")) o->progress = true;
-        else if (!strcmp(a, "--quiet")) o->quiet = true;
-        else if (take(argc, argv, &i, "--input", &v) || take(argc, argv, &i, "--output", &v)) {
-            if (!v || !*v) return lk_cli_usage_error(CMD, "%s: missing value", a);
-            *(a[2] == 'i' ? &o->input : &o->output) = v;
-        } else if (take(argc, argv, &i, "--min-count", &v)) {
-            if (!lk_cli_long(CMD, "--min-count", v, 0, LONG_MAX, &o->min_count))
-                return LK_EXIT_USAGE;
-        } else if (take(argc, argv, &i, "--max-size", &v)) {
-            if (!lk_cli_long(CMD, "--max-size", v, 0, INT32_MAX, &o->max_size))
-                return LK_EXIT_USAGE;
-        } else if (take(argc, argv, &i, "--format", &v)) {
-            if (v && !strcmp(v, "text")) o->format = FMT_TEXT;
-            else if (v && !strcmp(v, "jsonl")) o->format = FMT_JSONL;
-            else if (v && !strcmp(v, "conllu")) o->format = FMT_CONLLU;
-            else return lk_cli_usage_error(CMD, "--format: expected text, jsonl or conllu");
-        } else if (take(argc, argv, &i, "--tokenizer", &v)) {
-            if (v && !strcmp(v, "lexkit")) o->tok.mode = LK_TOKMODE_LEXKIT;
-            else if (v && !strcmp(v, "sklearn")) o->tok.mode = LK_TOKMODE_SKLEARN;
-            else if (v && !strcmp(v, "space")) o->tok.mode = LK_TOKMODE_SPACE;
-            else return lk_cli_usage_error(CMD, "--tokenizer: expected lexkit, sklearn or space");
-        } else {
-            return lk_cli_usage_error(CMD, "%s '%s'", a[0] == '-' ? "unknown option"
-                                                                 : "unexpected argument", a);
-        }
-    }
-    return LK_EXIT_OK;
+    static const char *const formats[] = {"text", "jsonl", "conllu", NULL}; /* enum order */
+    static const char *const modes[] = {"lexkit", "sklearn", "space", NULL}; /* enum order */
+    int format = (int)o->count.format, mode = (int)o->count.tok.mode;
+    const lk_cli_option opts[] = {
+        LKO_STR("--input", &o->input),
+        LKO_STR("--output", &o->output),
+        LKO_CHOICE("--format", &format, formats),
+        LKO_CHOICE("--tokenizer", &mode, modes),
+        LKO_FLAG("--lower", &o->count.tok.lower),
+        LKO_LONG("--min-count", &o->min_count, 0, LONG_MAX),
+        LKO_LONG("--max-size", &o->max_size, 0, INT32_MAX),
+        LKO_FLAG("--progress", &o->progress),
+        LKO_FLAG("--quiet", &o->quiet),
+    };
+    int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
+    o->count.format = (lk_count_format)format;
+    o->count.tok.mode = (lk_tok_mode)mode;
+    return rc;
+}
+
+static void on_progress(void *user, double done, double total)
+{
+    lk_progress_update(user, done, total, NULL);
 }
 
 static int run_vocab(int argc, char **argv)
 {
-    vocab_opts o = {"-", "-", FMT_TEXT, lk_tokenizer_config_default(), 1, 0, false, false};
+    vocab_opts o = {"-", "-", lk_vocab_count_config_default(), 1, 0, false, false};
     int rc = parse_opts(argc, argv, &o);
-    if (rc < 0) return fputs(USAGE, stdout) == EOF ? LK_EXIT_FAIL : LK_EXIT_OK;
-    if (rc != LK_EXIT_OK) return rc;
-    vocab_run r = {.lower = o.tok.lower};
-    lk_error_clear(&r.err);
-    lk_progress_init(&r.prog, o.format == FMT_CONLLU ? "sentences" : "MB", o.progress, o.quiet);
-    lk_status st = lk_vocab_create(&r.vocab);
-    if (st == LK_OK && o.format != FMT_CONLLU) st = lk_tokenizer_create(&o.tok, &r.tok);
-    if (st == LK_OK) {
-        if (o.format == FMT_TEXT) st = count_text(&r, o.input);
-        else if (o.format == FMT_JSONL) st = count_jsonl(&r, o.input);
-        else st = count_conllu(&r, o.input);
-    }
-    if (st == LK_OK && lk_vocab_size(r.vocab) == 0)
-        st = lk_error_set(&r.err, LK_ERR_PARSE, "%s: empty input (no tokens)", o.input);
-    if (st == LK_OK) st = lk_vocab_prune(r.vocab, o.min_count, (int32_t)o.max_size);
-    if (st == LK_OK) st = lk_vocab_save_tsv(r.vocab, o.output, &r.err);
+    if (rc >= 0) return rc;
+    lk_error err;
+    lk_error_clear(&err);
+    lk_progress prog;
+    lk_progress_init(&prog, o.count.format == LK_COUNT_CONLLU ? "sentences" : "MB", o.progress,
+                     o.quiet);
+    o.count.progress = on_progress;
+    o.count.user = &prog;
+    lk_vocab *v = NULL;
+    double done = 0;
+    lk_status st = lk_vocab_create(&v);
+    if (st == LK_OK) st = lk_vocab_count_file(v, o.input, &o.count, &done, &err);
+    if (st == LK_OK && lk_vocab_size(v) == 0)
+        st = lk_error_set(&err, LK_ERR_PARSE, "%s: empty input (no tokens)", o.input);
+    if (st == LK_OK) st = lk_vocab_prune(v, o.min_count, (int32_t)o.max_size);
+    if (st == LK_OK) st = lk_vocab_save_tsv(v, o.output, &err);
     if (st == LK_OK) {
         char extra[96];
-        snprintf(extra, sizeof extra, "%" PRId32 " words written", lk_vocab_size(r.vocab));
-        lk_progress_finish(&r.prog, r.done, extra);
+        snprintf(extra, sizeof extra, "%" PRId32 " words written", lk_vocab_size(v));
+        lk_progress_finish(&prog, done, extra);
     }
-    lk_tokenizer_free(r.tok);
-    lk_vocab_free(r.vocab);
-    free(r.words);
-    free(r.lens);
-    return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(CMD, st, &r.err);
+    lk_vocab_free(v);
+    return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(CMD, st, &err);
 }
 
 const lk_command lk_cmd_def_vocab = {"vocab", run_vocab, "count tokens into a vocabulary TSV"};

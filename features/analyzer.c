@@ -1,6 +1,7 @@
 /* analyzer.c: tokenizer + stop words + Snowball stemming + Han bigrams (see analyzer.h).
    The only file that includes libstemmer. */
 #include "features/analyzer.h"
+#include "features/analyzer_internal.h"
 
 #include <libstemmer.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@ struct lk_analyzer {
     lk_tokenizer *tok;
     struct sb_stemmer *stemmer;
     lk_vocab *stop;       /* stop words (analyzed), or NULL */
+    lk_zh *zh;            /* Chinese word segmentation (analyzer_zh.c), or NULL */
     char *settings;
     size_t settings_len;
     char *buf;            /* term bytes since reset */
@@ -28,6 +30,7 @@ struct lk_analyzer {
     size_t n_terms, offs_cap;
     lk_term *terms;
     size_t terms_cap;
+    bool input_valid;     /* lk_analyzer_set_input_valid: skip the tokenizer's UTF-8 check */
 };
 
 static const char *const lang_names[] = {"auto", "en", "zh"};
@@ -38,6 +41,7 @@ lk_analyzer_config lk_analyzer_config_default(void)
     memset(&c, 0, sizeof c);
     c.lang = LK_LANG_AUTO;
     c.lower = true;
+    c.zh_terms = LK_ZH_WORDS_BIGRAMS;
     return c;
 }
 
@@ -57,6 +61,7 @@ void lk_analyzer_free(lk_analyzer *a)
     lk_tokenizer_free(a->tok);
     if (a->stemmer) sb_stemmer_delete(a->stemmer);
     lk_vocab_free(a->stop);
+    lk_zh__free(a->zh);
     free(a->settings);
     free(a->buf);
     free(a->offs);
@@ -116,12 +121,21 @@ static lk_status word_term(lk_analyzer *a, const lk_token *t)
     return push_term(a, t->text, t->text_len);
 }
 
+lk_status lk_analyzer__term(lk_analyzer *a, const lk_token *t) { return word_term(a, t); }
+
+lk_status lk_analyzer__push(lk_analyzer *a, const char *s, size_t len)
+{
+    return is_stop(a, s, len) ? LK_OK : push_term(a, s, len);
+}
+
 lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error *err)
 {
     const lk_token *toks;
     size_t n;
-    lk_status st = lk_tokenize(a->tok, text, len, &toks, &n, err);
+    lk_status st = a->input_valid ? lk_tokenize_valid(a->tok, text, len, &toks, &n, err)
+                                  : lk_tokenize(a->tok, text, len, &toks, &n, err);
     if (st != LK_OK) return st;
+    if (a->zh) return lk_zh__add(a->zh, a, toks, n, err);
     const lk_token *prev_han = NULL;
     char pair[64];
     for (size_t i = 0; i < n && st == LK_OK; i++) {
@@ -147,6 +161,12 @@ lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error
     return st;
 }
 
+size_t lk_analyzer_n_terms(const lk_analyzer *a, size_t *bytes)
+{
+    if (bytes) *bytes = a->buf_len;
+    return a->n_terms;
+}
+
 const lk_term *lk_analyzer_terms(lk_analyzer *a, size_t *n)
 {
     for (size_t i = 0; i < a->n_terms; i++) {
@@ -156,6 +176,8 @@ const lk_term *lk_analyzer_terms(lk_analyzer *a, size_t *n)
     *n = a->n_terms;
     return a->terms;
 }
+
+void lk_analyzer_set_input_valid(lk_analyzer *a, bool valid) { a->input_valid = valid; }
 
 const char *lk_analyzer_settings(const lk_analyzer *a, size_t *len)
 {
@@ -176,7 +198,8 @@ static lk_status load_stopwords(lk_analyzer *a, const char *s, size_t len, lk_er
         const lk_token *toks;
         size_t n;
         if ((st = lk_tokenize(a->tok, s + i, e - i, &toks, &n, err)) != LK_OK) break;
-        for (size_t k = 0; k < n && st == LK_OK; k++)
+        if (a->zh) st = lk_zh__stopwords(a->zh, toks, n, a->stop); /* Han runs whole */
+        for (size_t k = 0; k < n && st == LK_OK && !a->zh; k++)
             if (toks[k].kind == LK_TOK_WORD || toks[k].kind == LK_TOK_NUMBER ||
                 toks[k].kind == LK_TOK_HAN)
                 st = lk_vocab_add(a->stop, toks[k].text, toks[k].text_len, NULL);
@@ -187,7 +210,7 @@ static lk_status load_stopwords(lk_analyzer *a, const char *s, size_t len, lk_er
 
 static lk_status make_settings(lk_analyzer *a)
 {
-    size_t n_stop = a->stop ? (size_t)lk_vocab_size(a->stop) : 0, need = 256;
+    size_t n_stop = a->stop ? (size_t)lk_vocab_size(a->stop) : 0, need = 256 + LK_ZH_SETTINGS_MAX;
     for (size_t i = 0; i < n_stop; i++) need += lk_vocab_word_len(a->stop, (int32_t)i) + 1;
     if (!(a->settings = malloc(need))) return LK_ERR_NOMEM;
     int w = snprintf(a->settings, need, SETTINGS_HEADER "lang=%s\nlower=%d\nstem=%s\nstopwords=%zu\n",
@@ -200,6 +223,7 @@ static lk_status make_settings(lk_analyzer *a)
         at += l;
         a->settings[at++] = '\n';
     }
+    if (a->zh) at += lk_zh__settings(a->zh, a->settings + at, need - at);
     a->settings[at] = '\0';
     a->settings_len = at;
     return LK_OK;
@@ -226,6 +250,10 @@ lk_status lk_analyzer_create(const lk_analyzer_config *c, lk_analyzer **out, lk_
     a->lower = c->lower;
     a->stem = c->stem;
     lk_status st = init(a, err);
+    if (st == LK_OK && c->zh_model && c->lang == LK_LANG_EN)
+        st = lk_error_set(err, LK_ERR_ARG, "a Chinese model needs lang zh or auto, not en");
+    else if (st == LK_OK && c->zh_model)
+        st = lk_zh__open(c->zh_model, c->zh_terms, NULL, &a->zh, err);
     if (st == LK_OK && c->stopwords) st = load_stopwords(a, c->stopwords, c->stopwords_len, err);
     if (st == LK_OK) st = make_settings(a);
     if (st != LK_OK) {
@@ -255,6 +283,17 @@ static bool val_is(const char *v, size_t n, const char *s)
 }
 
 lk_status lk_analyzer_from_settings(const char *s, size_t len, lk_analyzer **out, lk_error *err)
+{
+    return lk_analyzer_from_settings_dir(s, len, NULL, out, err);
+}
+
+lk_status lk_analyzer_save_files(const lk_analyzer *a, const char *dir, lk_error *err)
+{
+    return a->zh ? lk_zh__save(a->zh, dir, err) : LK_OK;
+}
+
+lk_status lk_analyzer_from_settings_dir(const char *s, size_t len, const char *dir,
+                                        lk_analyzer **out, lk_error *err)
 {
     *out = NULL;
     const char *p = s, *end = s + len, *v;
@@ -290,6 +329,7 @@ lk_status lk_analyzer_from_settings(const char *s, size_t len, lk_analyzer **out
         if ((st = lk_vocab_add(a->stop, p, (size_t)(nl - p), NULL)) != LK_OK) goto fail;
         p = nl + 1;
     }
+    if (p != end && (st = lk_zh__from_settings(&p, end, dir, &a->zh, err)) != LK_OK) goto fail;
     if (p != end) goto bad;
     if ((st = make_settings(a)) != LK_OK) goto fail;
     *out = a;

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "features/bm25_build_internal.h"
 
+#include "features/bm25_segments.h"
 #include "features/postings.h"
 
 #include <dirent.h>
@@ -20,11 +21,14 @@
 #include "text/fileio.h"
 #include "text/vocab.h"
 
+#define TERMS_RESERVE ((size_t)1 << 20)
+
 lk_bm25_build_config lk_bm25_build_config_default(void)
 {
     lk_bm25_build_config c;
     memset(&c, 0, sizeof c);
     c.mem_limit = DEFAULT_MEM_LIMIT;
+    c.threads = 1;
     return c;
 }
 
@@ -46,7 +50,20 @@ static void remove_flat_dir(const char *dir)
     rmdir(dir);
 }
 
-/* `dir` may be replaced: absent, an empty directory, or one holding a lexkit index. */
+/* dir/name exists and starts with `magic`. */
+static bool file_has_magic(const char *dir, const char *name, const char *magic)
+{
+    char *p = lk_bm25__path_join(dir, name);
+    FILE *fp = p ? fopen(p, "rb") : NULL;
+    char m[4] = {0};
+    bool ok = fp && fread(m, 1, 4, fp) == 4 && memcmp(m, magic, 4) == 0;
+    if (fp) fclose(fp);
+    free(p);
+    return ok;
+}
+
+/* `dir` may be replaced: absent, an empty directory, or one holding a lexkit index (one
+   file, or segments with their manifest). */
 static lk_status check_replaceable(const char *dir, lk_error *err)
 {
     struct stat sb;
@@ -59,24 +76,16 @@ static lk_status check_replaceable(const char *dir, lk_error *err)
                             dir);
     DIR *d = opendir(dir);
     if (!d) return lk_error_set(err, LK_ERR_IO, "%s: %s", dir, strerror(errno));
-    bool empty = true, has_index = false;
+    bool empty = true;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
         empty = false;
-        if (strcmp(e->d_name, LK_BM25_INDEX_FILE) == 0) has_index = true;
     }
     closedir(d);
-    if (empty) return LK_OK;
-    if (has_index) {
-        char *p = lk_bm25__path_join(dir, LK_BM25_INDEX_FILE);
-        FILE *fp = p ? fopen(p, "rb") : NULL;
-        char magic[4] = {0};
-        bool ok = fp && fread(magic, 1, 4, fp) == 4 && memcmp(magic, LK_BM25_INDEX_MAGIC, 4) == 0;
-        if (fp) fclose(fp);
-        free(p);
-        if (ok) return LK_OK;
-    }
+    if (empty || file_has_magic(dir, LK_BM25_INDEX_FILE, LK_BM25_INDEX_MAGIC) ||
+        file_has_magic(dir, LK_BM25_MANIFEST_FILE, LK_BM25_MANIFEST_MAGIC))
+        return LK_OK;
     return lk_error_set(err, LK_ERR_IO,
                         "%s: exists and is not a lexkit index; not replacing it", dir);
 }
@@ -150,7 +159,11 @@ lk_status lk_bm25_builder_create(const char *dir, const lk_bm25_build_config *cf
         b->tmpdir = NULL;
         goto fail;
     }
-    if ((st = lk_vocab_create(&b->terms)) != LK_OK || (st = lk_vocab_create(&b->ids)) != LK_OK)
+    /* room for many terms at once (pages are committed as they are used): the arrays are not
+       copied as the vocabulary grows */
+    if ((st = lk_termtab_init(&b->terms, false, 0)) != LK_OK ||
+        (st = lk_termtab_reserve(&b->terms, TERMS_RESERVE, TERMS_RESERVE * 8)) != LK_OK ||
+        (st = lk_vocab_create(&b->ids)) != LK_OK)
         goto fail;
     char *ids_path = lk_bm25__path_join(b->tmpdir, "ids.tmp");
     if (!ids_path) {
@@ -174,58 +187,112 @@ fail:
     return st;
 }
 
-/* Keep the documents of base not deleted: ids (count 0 marks "already in the index"),
-   lengths, and the map from their old to their new numbers. */
+/* Keep the documents of the bases not deleted: ids (count 0 marks "already in the index"),
+   lengths, and the maps from their old to their new numbers. */
 static lk_status keep_base_docs(lk_bm25_builder *b, lk_error *err)
 {
-    const lk_bm25_index *x = b->base;
-    uint32_t n = lk_bm25_index_n_docs(x), nd = 0;
+    uint64_t total = 0;
+    uint32_t nd = 0;
     lk_status st;
     b->base_kept = true;
+    for (size_t i = 0; i < b->n_bases; i++) total += lk_bm25_index_n_docs(b->bases[i]);
+    if (total >= UINT32_MAX - 1)
+        return lk_error_set(err, LK_ERR_RANGE, "too many documents (limit %u)", UINT32_MAX - 1);
     void *p = b->doclens;
-    if ((st = lk_grow(&p, &b->doclens_cap, (size_t)n + 1, sizeof *b->doclens)) != LK_OK) return st;
+    if ((st = lk_grow(&p, &b->doclens_cap, (size_t)total + 1, sizeof *b->doclens)) != LK_OK)
+        return st;
     b->doclens = p;
     p = b->idoffs;
-    if ((st = lk_grow(&p, &b->idoffs_cap, (size_t)n + 2, sizeof *b->idoffs)) != LK_OK) return st;
+    if ((st = lk_grow(&p, &b->idoffs_cap, (size_t)total + 2, sizeof *b->idoffs)) != LK_OK)
+        return st;
     b->idoffs = p;
-    for (uint32_t d = 0; d < n; d++) {
-        if (b->base_map[d] == LK_DOC_END) continue;
-        size_t len;
-        const char *id = lk_bm25_index_doc_id(x, d, &len);
-        if ((st = lk_vocab_add_count(b->ids, id, len, 0, NULL)) != LK_OK) return st;
-        if (fwrite(id, 1, len, b->ids_fp) != len)
-            return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir, strerror(errno));
-        b->base_map[d] = nd;
-        b->doclens[nd] = lk_bm25_index_doc_len(x, d);
-        b->total_len += b->doclens[nd];
-        b->idoffs[nd + 1] = b->idoffs[nd] + len;
-        nd++;
+    for (size_t i = 0; i < b->n_bases; i++) {
+        const lk_bm25_index *x = b->bases[i];
+        uint32_t *map = b->base_maps[i];
+        for (uint32_t d = 0; d < lk_bm25_index_n_docs(x); d++) {
+            if (map[d] == LK_DOC_END) continue;
+            size_t len;
+            const char *id = lk_bm25_index_doc_id(x, d, &len);
+            if ((st = lk_vocab_add_count(b->ids, id, len, 0, NULL)) != LK_OK) return st;
+            if (fwrite(id, 1, len, b->ids_fp) != len)
+                return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir,
+                                    strerror(errno));
+            map[d] = nd;
+            b->doclens[nd] = lk_bm25_index_doc_len(x, d);
+            b->total_len += b->doclens[nd];
+            b->idoffs[nd + 1] = b->idoffs[nd] + len;
+            nd++;
+        }
     }
     b->n_docs = b->n_base_kept = nd;
     return LK_OK;
+}
+
+lk_status lk_bm25__builder_create_bases(const char *dir, const lk_bm25_index *const *bases,
+                                        const uint64_t *const *deleted, size_t n,
+                                        const lk_bm25_build_config *cfg, lk_bm25_builder **out,
+                                        lk_error *err)
+{
+    lk_status st = lk_bm25_builder_create(dir, cfg, out, err);
+    if (st != LK_OK) return st;
+    lk_bm25_builder *b = *out;
+    b->bases = calloc(n + 1, sizeof *b->bases);
+    b->base_maps = calloc(n + 1, sizeof *b->base_maps);
+    b->base_start = calloc(n + 1, sizeof *b->base_start);
+    st = b->bases && b->base_maps && b->base_start ? LK_OK : LK_ERR_NOMEM;
+    uint64_t start = 0;
+    for (size_t i = 0; i < n && st == LK_OK; i++, b->n_bases++) {
+        uint32_t nd = lk_bm25_index_n_docs(bases[i]);
+        b->bases[i] = bases[i];
+        b->base_start[i] = (uint32_t)start;
+        start += nd;
+        if (!(b->base_maps[i] = calloc((size_t)nd + 1, sizeof *b->base_maps[i]))) {
+            st = LK_ERR_NOMEM;
+            break;
+        }
+        for (uint32_t d = 0; deleted && deleted[i] && d < nd; d++)
+            if ((deleted[i][d >> 6] >> (d & 63)) & 1) b->base_maps[i][d] = LK_DOC_END;
+    }
+    if (st != LK_OK) {
+        lk_bm25_builder_free(b);
+        *out = NULL;
+    }
+    return st;
 }
 
 lk_status lk_bm25_builder_create_add(const char *dir, const lk_bm25_index *base,
                                      const lk_bm25_build_config *cfg, lk_bm25_builder **out,
                                      lk_error *err)
 {
-    lk_status st = lk_bm25_builder_create(dir, cfg, out, err);
-    if (st != LK_OK) return st;
-    lk_bm25_builder *b = *out;
-    b->base = base;
-    if (!(b->base_map = calloc((size_t)lk_bm25_index_n_docs(base) + 1, sizeof *b->base_map))) {
-        lk_bm25_builder_free(b);
-        *out = NULL;
-        return LK_ERR_NOMEM;
-    }
-    return LK_OK;
+    size_t n = lk_bm25__index_n_segs(base);
+    const lk_bm25_index **segs = malloc(n * sizeof *segs);
+    const uint64_t **dels = malloc(n * sizeof *dels);
+    lk_status st = segs && dels ? LK_OK : LK_ERR_NOMEM;
+    *out = NULL;
+    for (size_t i = 0; i < n && st == LK_OK; i++)
+        segs[i] = lk_bm25__index_seg(base, i, NULL, &dels[i]);
+    if (st == LK_OK) st = lk_bm25__builder_create_bases(dir, segs, dels, n, cfg, out, err);
+    free(segs);
+    free(dels);
+    return st;
 }
 
 lk_status lk_bm25_builder_delete(lk_bm25_builder *b, uint32_t doc)
 {
-    if (!b->base || b->base_kept || doc >= lk_bm25_index_n_docs(b->base)) return LK_ERR_ARG;
-    b->base_map[doc] = LK_DOC_END;
-    return LK_OK;
+    if (b->base_kept) return LK_ERR_ARG;
+    for (size_t i = b->n_bases; i-- > 0;) {
+        if (doc < b->base_start[i]) continue;
+        if (doc - b->base_start[i] >= lk_bm25_index_n_docs(b->bases[i])) return LK_ERR_ARG;
+        b->base_maps[i][doc - b->base_start[i]] = LK_DOC_END;
+        return LK_OK;
+    }
+    return LK_ERR_ARG;
+}
+
+int64_t lk_bm25__builder_id_line(const lk_bm25_builder *b, const char *id, size_t len)
+{
+    int32_t v = lk_vocab_find(b->ids, id, len);
+    return v == LK_ID_NONE ? -1 : lk_vocab_count(b->ids, v);
 }
 
 void lk_bm25_builder_free(lk_bm25_builder *b)
@@ -233,7 +300,7 @@ void lk_bm25_builder_free(lk_bm25_builder *b)
     if (!b) return;
     if (b->ids_fp) fclose(b->ids_fp);
     if (b->tmpdir) remove_flat_dir(b->tmpdir);
-    lk_vocab_free(b->terms);
+    lk_termtab_free(&b->terms);
     lk_vocab_free(b->ids);
     free(b->dir);
     free(b->tmpdir);
@@ -242,71 +309,72 @@ void lk_bm25_builder_free(lk_bm25_builder *b)
     free(b->doclens);
     free(b->idoffs);
     free(b->runs);
-    free(b->words);
-    free(b->lens);
-    free(b->miss_at);
-    free(b->miss_ids);
     free(b->agg);
-    free(b->base_map);
+    for (size_t i = 0; i < b->n_bases; i++) free(b->base_maps[i]);
+    free(b->bases);
+    free(b->base_maps);
+    free(b->base_start);
     free(b->hashes);
-    free(b->tcache);
     free(b->tids);
+    free(b->miss_at);
+    free(b->tcache);
     free(b);
 }
 
 /* ---- adding documents --------------------------------------------------------------- */
 
-/* b->tids[i] = id of terms[i], through the cache, then the vocabulary in one batch. */
+#define INTERN_AHEAD 8 /* the slot of term i + 2*AHEAD and the entry of term i + AHEAD are
+                           prefetched while term i is looked up */
+
+/* b->tids[i] = id of terms[i] (new terms are added): frequent terms from the cache, the
+   others from the term table, their slots and entries prefetched ahead (on a large
+   vocabulary, such as Chinese bigrams, most of those probes miss the CPU cache). */
 static lk_status intern_terms(lk_bm25_builder *b, const lk_term *terms, size_t n)
 {
     if (n > b->words_cap) {
-        size_t cap = n;
-        const char **w = realloc(b->words, cap * sizeof *w);
-        if (w) b->words = w;
-        size_t *l = realloc(b->lens, cap * sizeof *l);
-        if (l) b->lens = l;
-        size_t *at = realloc(b->miss_at, cap * sizeof *at);
-        if (at) b->miss_at = at;
-        uint32_t *h = realloc(b->hashes, cap * sizeof *h);
+        uint32_t *h = realloc(b->hashes, n * sizeof *h);
         if (h) b->hashes = h;
-        int32_t *t = realloc(b->tids, cap * sizeof *t);
+        uint32_t *t = realloc(b->tids, n * sizeof *t);
         if (t) b->tids = t;
-        int32_t *mi = realloc(b->miss_ids, cap * sizeof *mi);
-        if (mi) b->miss_ids = mi;
-        if (!w || !l || !at || !h || !t || !mi) return LK_ERR_NOMEM;
-        b->words_cap = cap;
+        size_t *m = realloc(b->miss_at, n * sizeof *m);
+        if (m) b->miss_at = m;
+        if (!h || !t || !m) return LK_ERR_NOMEM;
+        b->words_cap = n;
     }
     if (!b->tcache && !(b->tcache = calloc(TCACHE_SLOTS, sizeof *b->tcache))) return LK_ERR_NOMEM;
+    lk_termtab *tab = &b->terms;
+    uint32_t *hs = b->hashes;
     size_t n_miss = 0;
     for (size_t i = 0; i < n; i++) {
         const char *s = terms[i].s;
         size_t len = terms[i].len;
+        if (len == 0) return LK_ERR_ARG;
         uint32_t h = lk_bm25__term_hash(s, len);
         const tcache_slot *c = &b->tcache[h & (TCACHE_SLOTS - 1)];
-        if (c->len == len && c->hash == h && len && memcmp(c->s, s, len) == 0) {
+        if (c->len == len && c->hash == h && memcmp(c->s, s, len) == 0) {
             b->tids[i] = c->id;
             continue;
         }
-        b->words[n_miss] = s;
-        b->lens[n_miss] = len;
-        b->hashes[n_miss] = h;
+        hs[n_miss] = h;
         b->miss_at[n_miss++] = i;
     }
-    if (n_miss == 0) return LK_OK;
-    int32_t *tmp = b->miss_ids;
-    lk_status st = lk_vocab_add_batch(b->terms, b->words, b->lens, n_miss, tmp, NULL);
-    if (st == LK_OK)
-        for (size_t j = 0; j < n_miss; j++) {
-            b->tids[b->miss_at[j]] = tmp[j];
-            size_t len = b->lens[j];
-            if (len == 0 || len > TCACHE_MAXLEN) continue;
-            tcache_slot *c = &b->tcache[b->hashes[j] & (TCACHE_SLOTS - 1)];
-            c->hash = b->hashes[j];
-            c->id = tmp[j];
-            c->len = (uint8_t)len;
-            memcpy(c->s, b->words[j], len);
-        }
-    return st;
+    for (size_t j = 0; j < n_miss && j < 2 * INTERN_AHEAD; j++) lk_termtab_prefetch_slot(tab, hs[j]);
+    for (size_t j = 0; j < n_miss; j++) {
+        if (j + 2 * INTERN_AHEAD < n_miss) lk_termtab_prefetch_slot(tab, hs[j + 2 * INTERN_AHEAD]);
+        if (j + INTERN_AHEAD < n_miss) lk_termtab_prefetch_entry(tab, hs[j + INTERN_AHEAD]);
+        const lk_term *t = &terms[b->miss_at[j]];
+        uint32_t id;
+        lk_status st = lk_termtab_unit_hashed(tab, t->s, t->len, hs[j], true, &id);
+        if (st != LK_OK) return st;
+        b->tids[b->miss_at[j]] = id;
+        if (t->len > TCACHE_MAXLEN) continue;
+        tcache_slot *c = &b->tcache[hs[j] & (TCACHE_SLOTS - 1)];
+        c->hash = hs[j];
+        c->id = id;
+        c->len = (uint8_t)t->len;
+        memcpy(c->s, t->s, t->len);
+    }
+    return LK_OK;
 }
 
 static lk_status check_doc_id(lk_bm25_builder *b, const char *id, size_t id_len,
@@ -319,17 +387,19 @@ static lk_status check_doc_id(lk_bm25_builder *b, const char *id, size_t id_len,
             return lk_error_at(err, where, line, 0,
                                "document id \"%.*s\" contains whitespace or a control character",
                                (int)(id_len > 100 ? 100 : id_len), id);
-    int32_t prev = lk_vocab_find(b->ids, id, id_len);
-    if (prev != LK_ID_NONE && lk_vocab_count(b->ids, prev) == 0)
+    int32_t prev;
+    bool added;
+    lk_status st = lk_vocab_find_or_add(b->ids, id, id_len,
+                                        line > 0 ? line : (int64_t)b->n_docs + 1, &prev, &added);
+    if (st != LK_OK || added) return st;
+    if (lk_vocab_count(b->ids, prev) == 0)
         return lk_error_at(err, where, line, 0,
                            "duplicate document id \"%.*s\" (already in the index)",
                            (int)(id_len > 100 ? 100 : id_len), id);
-    if (prev != LK_ID_NONE)
-        return lk_error_at(err, where, line, 0,
-                           "duplicate document id \"%.*s\" (first used at line %lld)",
-                           (int)(id_len > 100 ? 100 : id_len), id,
-                           (long long)lk_vocab_count(b->ids, prev));
-    return lk_vocab_add_count(b->ids, id, id_len, line > 0 ? line : (int64_t)b->n_docs + 1, NULL);
+    return lk_error_at(err, where, line, 0,
+                       "duplicate document id \"%.*s\" (first used at line %lld)",
+                       (int)(id_len > 100 ? 100 : id_len), id,
+                       (long long)lk_vocab_count(b->ids, prev));
 }
 
 lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
@@ -337,7 +407,7 @@ lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
                               int64_t line, lk_error *err)
 {
     lk_status st;
-    if (b->base && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) return st;
+    if (b->n_bases && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) return st;
     if (b->n_docs >= UINT32_MAX - 1)
         return lk_error_set(err, LK_ERR_RANGE, "too many documents (limit %u)", UINT32_MAX - 1);
     if (n_terms > UINT32_MAX)
@@ -348,7 +418,7 @@ lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
     if (!b->tr && n_terms <= b->tr_limit) {
         /* reserve the whole buffer once: pages are only committed when written, and the
            buffer never has to be copied as it grows */
-        if ((b->tr = malloc(b->tr_limit * sizeof(triple))) != NULL) b->tr_cap = b->tr_limit;
+        if ((b->tr = lk_huge_alloc(b->tr_limit * sizeof(triple))) != NULL) b->tr_cap = b->tr_limit;
     }
     if (b->n_tr + n_terms > b->tr_cap) {
         void *p = b->tr;
@@ -381,7 +451,7 @@ lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
     size_t *agg = b->agg; /* triple index + 1, 0 = empty */
     memset(agg, 0, cap * sizeof *agg);
     for (size_t i = 0; i < n_terms; i++) {
-        uint32_t tid = (uint32_t)b->tids[i];
+        uint32_t tid = b->tids[i];
         size_t h = (size_t)(tid * 0x9E3779B1u) & (cap - 1);
         while (agg[h] && b->tr[agg[h] - 1].term != tid) h = (h + 1) & (cap - 1);
         if (agg[h]) {
@@ -448,27 +518,57 @@ static lk_status install(lk_bm25_builder *b, lk_error *err)
     return st;
 }
 
+const char *lk_bm25_builder_dir(const lk_bm25_builder *b) { return b->tmpdir; }
+
+/* Copy in the kept base documents, merge and write the index file in the temporary
+   directory (*index_path, malloc'd), dropping the ids scratch file. */
+static lk_status write_tmp_index(lk_bm25_builder *b, char **index_path, lk_error *err)
+{
+    lk_status st = LK_OK;
+    char *ids_path = lk_bm25__path_join(b->tmpdir, "ids.tmp");
+    *index_path = lk_bm25__path_join(b->tmpdir, LK_BM25_INDEX_FILE);
+    if (!*index_path || !ids_path) st = LK_ERR_NOMEM;
+    if (st == LK_OK && b->n_bases && !b->base_kept) st = keep_base_docs(b, err);
+    if (st == LK_OK) st = lk_bm25__write_index(b, *index_path, err);
+    if (st == LK_OK) {
+        fclose(b->ids_fp);
+        b->ids_fp = NULL;
+        unlink(ids_path);
+    }
+    free(ids_path);
+    return st;
+}
+
 lk_status lk_bm25_builder_finish(lk_bm25_builder *b, lk_error *err)
 {
-    lk_status st;
-    char *index_path = lk_bm25__path_join(b->tmpdir, LK_BM25_INDEX_FILE);
-    char *ids_path = lk_bm25__path_join(b->tmpdir, "ids.tmp");
-    if (!index_path || !ids_path) {
-        st = LK_ERR_NOMEM;
+    char *index_path = NULL;
+    lk_status st = write_tmp_index(b, &index_path, err);
+    if (st == LK_OK) st = fsync_dir(b->tmpdir, err);
+    if (st == LK_OK) st = install(b, err);
+    if (st == LK_OK) {
+        free(b->tmpdir); /* installed (or swapped out and removed): nothing left to clean */
+        b->tmpdir = NULL;
+    }
+    free(index_path);
+    lk_bm25_builder_free(b);
+    return st;
+}
+
+lk_status lk_bm25__builder_finish_segment(lk_bm25_builder *b, const char *dest, uint32_t *n_docs,
+                                          lk_error *err)
+{
+    char *index_path = NULL;
+    lk_status st = write_tmp_index(b, &index_path, err);
+    if (st != LK_OK) goto done;
+    *n_docs = b->n_docs;
+    if (rename(index_path, dest) != 0) {
+        st = lk_error_set(err, LK_ERR_IO, "rename %s -> %s: %s", index_path, dest,
+                          strerror(errno));
         goto done;
     }
-    if (b->base && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) goto done;
-    if ((st = lk_bm25__write_index(b, index_path, err)) != LK_OK) goto done;
-    fclose(b->ids_fp);
-    b->ids_fp = NULL;
-    unlink(ids_path);
-    if ((st = fsync_dir(b->tmpdir, err)) != LK_OK) goto done;
-    if ((st = install(b, err)) != LK_OK) goto done;
-    free(b->tmpdir); /* installed (or swapped out and removed): nothing left to clean */
-    b->tmpdir = NULL;
+    st = lk_fsync_dir_of(dest, err);
 done:
     free(index_path);
-    free(ids_path);
     lk_bm25_builder_free(b);
     return st;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "features/bm25_index.h"
+#include "features/features_internal.h"
 #include "text/vocab.h"
 
 #define DEFAULT_MEM_LIMIT ((size_t)256 << 20)
@@ -19,18 +20,20 @@ typedef struct {
     uint32_t term, doc, tf;
 } triple;
 
-/* Direct-mapped cache in front of the vocabulary for short terms: frequent words (most
-   tokens) are resolved without a hash-table walk. */
+/* Direct-mapped cache in front of the term table for short terms: frequent words (most
+   tokens) are resolved without a table probe. */
 #define TCACHE_BITS 13
 #define TCACHE_SLOTS ((size_t)1 << TCACHE_BITS)
 #define TCACHE_MAXLEN 22
 typedef struct {
     uint32_t hash;
-    int32_t id;
+    uint32_t id;
     uint8_t len;
     char s[TCACHE_MAXLEN + 1];
 } tcache_slot;
 
+/* The hash of a term for the cache and the term table (any hash works for the table as long
+   as every lookup uses the same one). */
 static inline uint32_t lk_bm25__term_hash(const char *s, size_t n)
 {
     uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
@@ -40,14 +43,17 @@ static inline uint32_t lk_bm25__term_hash(const char *s, size_t n)
 }
 
 struct lk_bm25_builder {
-    const lk_bm25_index *base; /* documents kept from an existing index (borrowed), or NULL */
-    uint32_t *base_map;        /* base doc -> new doc, or LK_DOC_END when deleted */
+    const lk_bm25_index **bases; /* one-file indexes (segments) whose documents are kept,
+                                    in this order (borrowed); n_bases may be 0 */
+    uint32_t **base_maps;      /* per base: its doc -> new doc, or LK_DOC_END when deleted */
+    uint32_t *base_start;      /* per base: its first doc number in the base index */
+    size_t n_bases;
     uint32_t n_base_kept;
     bool base_kept;            /* base documents copied in (no more deletions) */
     char *dir, *tmpdir;
     lk_bm25_build_config cfg;
     char *settings;
-    lk_vocab *terms;         /* term -> id */
+    lk_termtab terms;        /* term -> id (ids in first-seen order) */
     lk_vocab *ids;           /* document id -> line of first use (as its count) */
     triple *tr;
     size_t n_tr, tr_cap, tr_limit;
@@ -59,11 +65,9 @@ struct lk_bm25_builder {
     uint64_t total_len;
     FILE *ids_fp;
     tcache_slot *tcache;     /* TCACHE_SLOTS */
-    const char **words;      /* scratch for lk_vocab_add_batch: the cache misses */
-    size_t *lens;
-    size_t *miss_at;         /* their positions in the document */
-    uint32_t *hashes;
-    int32_t *tids, *miss_ids;
+    uint32_t *hashes;        /* scratch, per term of the document being added: */
+    uint32_t *tids;
+    size_t *miss_at;         /* the terms not in the cache */
     size_t *agg;             /* per-document tf aggregation table */
     size_t agg_cap;
     size_t words_cap;
@@ -81,6 +85,22 @@ void lk_bm25__log(const lk_bm25_builder *b, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* A builder keeping the documents of the one-file indexes bases[0..n) (borrowed) except those
+   marked in deleted[i] (bitmaps, NULL = none), as lk_bm25_builder_create_add. */
+lk_status lk_bm25__builder_create_bases(const char *dir, const lk_bm25_index *const *bases,
+                                        const uint64_t *const *deleted, size_t n,
+                                        const lk_bm25_build_config *cfg, lk_bm25_builder **out,
+                                        lk_error *err);
+
+/* Line (as given to lk_bm25_builder_add) of the added document with this id, or -1. */
+int64_t lk_bm25__builder_id_line(const lk_bm25_builder *b, const char *id, size_t len);
+
+/* Write the index into the temporary directory, fsync it and rename it to `dest` (a new
+   segment file in the index directory), fsync that directory; *n_docs: its documents.
+   Frees b in all cases. */
+lk_status lk_bm25__builder_finish_segment(lk_bm25_builder *b, const char *dest, uint32_t *n_docs,
+                                          lk_error *err);
 
 /* Sort the buffered triples into a run file; b->n_tr is 0 afterwards. */
 lk_status lk_bm25__spill(lk_bm25_builder *b, lk_error *err);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "features/bm25_index_internal.h"
+#include "features/bm25_segments.h"
 #include "features/postings.h"
 #include "text/fileio.h"
 
@@ -25,6 +26,8 @@ struct lk_bm25_index {
     double avgdl;
     const unsigned char *settings, *doclens, *idoffs, *idblob, *dict, *termblob, *post;
     uint64_t settings_len, idblob_len, termblob_len, post_len;
+    char *dir;                 /* directory holding the file, or NULL for open_mem */
+    lk_bm25__segset *segs; /* a segmented index (bm25_segments.c): the fields above unused */
 };
 
 /* ---- opening ---------------------------------------------------------------------------- */
@@ -136,6 +139,19 @@ lk_status lk_bm25_index_open(const char *path, lk_bm25_index **out, lk_error *er
     *out = NULL;
     if (stat(path, &sb) != 0)
         return lk_error_set(err, LK_ERR_IO, "%s: %s", path, strerror(errno));
+    if (S_ISDIR(sb.st_mode) && lk_bm25__segs_present(path)) {
+        if (!(x = calloc(1, sizeof *x))) return LK_ERR_NOMEM;
+        st = lk_bm25__segs_open(path, &x->segs, err);
+        if (st == LK_OK && !(x->dir = strdup(path))) st = LK_ERR_NOMEM;
+        if (st == LK_OK) {
+            *out = x;
+            return LK_OK;
+        }
+        lk_bm25_index_free(x);
+        x = NULL;
+        /* a full rebuild may have switched the directory meanwhile: then open it as that */
+        if (lk_bm25__segs_present(path)) return st;
+    }
     size_t plen = strlen(path);
     if (!(file = malloc(plen + sizeof LK_BM25_INDEX_FILE + 1))) return LK_ERR_NOMEM;
     if (S_ISDIR(sb.st_mode)) {
@@ -170,6 +186,14 @@ lk_status lk_bm25_index_open(const char *path, lk_bm25_index **out, lk_error *er
         goto fail;
     }
     if ((st = open_image(x->map, x->map_len, file, x, err)) != LK_OK) goto fail;
+    const char *slash = strrchr(file, '/');
+    size_t dlen = slash ? (size_t)(slash - file) + (slash == file) : 1;
+    if (!(x->dir = malloc(dlen + 1))) {
+        st = LK_ERR_NOMEM;
+        goto fail;
+    }
+    memcpy(x->dir, slash ? file : ".", dlen);
+    x->dir[dlen] = '\0';
     close(fd);
     free(file);
     *out = x;
@@ -184,16 +208,48 @@ fail:
 void lk_bm25_index_free(lk_bm25_index *idx)
 {
     if (!idx) return;
+    lk_bm25__segs_free(idx->segs);
     if (idx->map) munmap(idx->map, idx->map_len);
+    free(idx->dir);
     free(idx);
 }
 
-uint32_t lk_bm25_index_n_docs(const lk_bm25_index *idx) { return idx->n_docs; }
-uint64_t lk_bm25_index_n_terms(const lk_bm25_index *idx) { return idx->n_terms; }
-double lk_bm25_index_avgdl(const lk_bm25_index *idx) { return idx->avgdl; }
+const struct lk_bm25__segset *lk_bm25__index_segs(const lk_bm25_index *idx) { return idx->segs; }
+
+uint32_t lk_bm25_index_n_docs(const lk_bm25_index *idx)
+{
+    return idx->segs ? lk_bm25__segs_n_live(idx->segs) : idx->n_docs;
+}
+
+uint64_t lk_bm25_index_n_terms(const lk_bm25_index *idx)
+{
+    return idx->segs ? lk_bm25__segs_n_terms(idx->segs) : idx->n_terms;
+}
+
+double lk_bm25_index_avgdl(const lk_bm25_index *idx)
+{
+    return idx->segs ? lk_bm25__segs_avgdl(idx->segs) : idx->avgdl;
+}
+
+uint32_t lk_bm25_index_doc_end(const lk_bm25_index *idx)
+{
+    return idx->segs ? lk_bm25__segs_doc_end(idx->segs) : idx->n_docs;
+}
+
+bool lk_bm25_index_doc_live(const lk_bm25_index *idx, uint32_t doc)
+{
+    if (idx->segs) return lk_bm25__segs_doc_live(idx->segs, doc);
+    return doc < idx->n_docs;
+}
+
+size_t lk_bm25_index_n_segments(const lk_bm25_index *idx)
+{
+    return idx->segs ? lk_bm25__segs_count(idx->segs) : 1;
+}
 
 const char *lk_bm25_index_doc_id(const lk_bm25_index *idx, uint32_t doc, size_t *len)
 {
+    if (idx->segs) return lk_bm25__segs_doc_id(idx->segs, doc, len);
     uint64_t a = lk_get_u64(idx->idoffs + 8u * (uint64_t)doc);
     uint64_t b = lk_get_u64(idx->idoffs + 8u * ((uint64_t)doc + 1));
     *len = (size_t)(b - a);
@@ -202,14 +258,18 @@ const char *lk_bm25_index_doc_id(const lk_bm25_index *idx, uint32_t doc, size_t 
 
 uint32_t lk_bm25_index_doc_len(const lk_bm25_index *idx, uint32_t doc)
 {
+    if (idx->segs) return lk_bm25__segs_doc_len(idx->segs, doc);
     return lk_get_u32(idx->doclens + 4u * (uint64_t)doc);
 }
 
 const char *lk_bm25_index_settings(const lk_bm25_index *idx, size_t *len)
 {
+    if (idx->segs) return lk_bm25__segs_settings(idx->segs, len);
     *len = (size_t)idx->settings_len;
     return (const char *)idx->settings;
 }
+
+const char *lk_bm25_index_dir(const lk_bm25_index *idx) { return idx->dir; }
 
 static int cmp_bytes(const char *a, size_t na, const char *b, size_t nb)
 {
@@ -243,8 +303,16 @@ static int64_t find_term(const lk_bm25_index *x, const char *s, size_t len)
     return -1;
 }
 
+uint64_t lk_bm25__index_total_len(const lk_bm25_index *x) { return x->total_len; }
+
+int64_t lk_bm25__index_find(const lk_bm25_index *idx, const char *term, size_t len)
+{
+    return find_term(idx, term, len);
+}
+
 uint32_t lk_bm25_index_df(const lk_bm25_index *idx, const char *term, size_t len)
 {
+    if (idx->segs) return lk_bm25__segs_df(idx->segs, term, len);
     int64_t t = find_term(idx, term, len);
     return t < 0 ? 0 : lk_get_u32(idx->dict + (uint64_t)t * DICT_ENTRY + 16);
 }
@@ -288,17 +356,31 @@ lk_bm25_search_opts lk_bm25_search_opts_default(void)
 typedef struct {
     uint64_t term;  /* dictionary index */
     uint32_t qtf;   /* times the term occurs in the query */
+    size_t at;      /* its first position in the query */
     double weight;  /* qtf * idf */
     double ub;      /* upper bound of the term's contribution */
+    double okey;    /* scoring-order key: ub, or the collection's ub for a segment */
     uint32_t bb_last; /* MaxScore: last doc of the block whose bound is bb (0: none yet) */
     double bb;
     lk_postings_cursor cur;
 } qterm;
 
+/* A resolved query term: dictionary index and position in the query. */
+typedef struct {
+    uint64_t term;
+    size_t at;
+} term_ref;
+
 struct lk_bm25_ws {
     const lk_bm25_index *idx;
+    lk_bm25__segws *segws;      /* a segmented index's per-segment workspaces (else NULL) */
+    double n_docs, avgdl;       /* collection statistics of the current search */
+    const uint64_t *deleted;    /* deleted-document bitmap of the current search, or NULL */
+    double floor;               /* scores below it cannot enter the top k (other segments
+                                   already hold k better documents); -inf for one file */
     double *norm;               /* per-document length factor for the cached params */
     lk_bm25_params norm_params;
+    double norm_avgdl;
     bool norm_valid;
     double *acc;                /* exhaustive accumulators (lazy) */
     uint8_t *seen;              /* doc already in touched[] */
@@ -306,7 +388,7 @@ struct lk_bm25_ws {
     size_t n_touched;
     qterm *qt;                  /* unique query terms, canonical order (by dictionary index) */
     size_t qt_cap;
-    uint64_t *tids;
+    term_ref *tids;
     size_t tids_cap;
     size_t *order;              /* qt indexes in scoring order (ub descending) */
     double *rest;               /* rest[i]: sum of ub of order[i..m) */
@@ -322,6 +404,15 @@ lk_status lk_bm25_ws_create(const lk_bm25_index *idx, lk_bm25_ws **out)
     lk_bm25_ws *ws = calloc(1, sizeof *ws);
     if (!ws) return LK_ERR_NOMEM;
     ws->idx = idx;
+    if (idx->segs) {
+        lk_status st = lk_bm25__segws_create(idx->segs, &ws->segws);
+        if (st != LK_OK) {
+            free(ws);
+            return st;
+        }
+        *out = ws;
+        return LK_OK;
+    }
     ws->norm = malloc(((size_t)idx->n_docs + 1) * sizeof *ws->norm);
     ws->wacc = calloc(WINDOW, sizeof *ws->wacc);
     ws->wbits = calloc(WINDOW / 64, sizeof *ws->wbits);
@@ -336,6 +427,7 @@ lk_status lk_bm25_ws_create(const lk_bm25_index *idx, lk_bm25_ws **out)
 void lk_bm25_ws_free(lk_bm25_ws *ws)
 {
     if (!ws) return;
+    lk_bm25__segws_free(ws->segws);
     free(ws->norm);
     free(ws->acc);
     free(ws->seen);
@@ -353,12 +445,13 @@ void lk_bm25_ws_free(lk_bm25_ws *ws)
 static void ensure_norms(lk_bm25_ws *ws, const lk_bm25_params *p)
 {
     if (ws->norm_valid && ws->norm_params.variant == p->variant && ws->norm_params.k1 == p->k1 &&
-        ws->norm_params.b == p->b)
+        ws->norm_params.b == p->b && ws->norm_avgdl == ws->avgdl)
         return;
     const lk_bm25_index *x = ws->idx;
     for (uint32_t d = 0; d < x->n_docs; d++)
-        ws->norm[d] = lk_bm25_norm(p, lk_get_u32(x->doclens + 4u * (uint64_t)d), x->avgdl);
+        ws->norm[d] = lk_bm25_norm(p, lk_get_u32(x->doclens + 4u * (uint64_t)d), ws->avgdl);
     ws->norm_params = *p;
+    ws->norm_avgdl = ws->avgdl;
     ws->norm_valid = true;
 }
 
@@ -395,9 +488,11 @@ static void sift_down(const lk_bm25_index *x, lk_bm25_hit *h, size_t n, size_t i
     h[i] = v;
 }
 
-/* Offer a scored document to the top-k heap (k = heap_cap). */
+/* Offer a scored document to the top-k heap (k = heap_cap); deleted documents and scores below
+   the floor are refused. */
 static void heap_offer(lk_bm25_ws *ws, uint32_t doc, double score)
 {
+    if (score < ws->floor || (ws->deleted && (ws->deleted[doc >> 6] >> (doc & 63)) & 1)) return;
     lk_bm25_hit hit = {doc, score};
     lk_bm25_hit *h = ws->heap;
     if (ws->heap_n < ws->heap_cap) {
@@ -418,10 +513,12 @@ static void heap_offer(lk_bm25_ws *ws, uint32_t doc, double score)
     sift_down(ws->idx, h, ws->heap_n, 0);
 }
 
-/* Score needed to enter the heap (-inf while it is not full). */
+/* Score needed to enter the heap (the floor, -inf for a one-file index, while it is not
+   full). */
 static double threshold(const lk_bm25_ws *ws)
 {
-    return ws->heap_n < ws->heap_cap ? -HUGE_VAL : ws->heap[0].score;
+    if (ws->heap_n < ws->heap_cap) return ws->floor;
+    return ws->heap[0].score > ws->floor ? ws->heap[0].score : ws->floor;
 }
 
 /* Sort the heap into the result order (best first). */
@@ -437,16 +534,38 @@ static void heap_finish(lk_bm25_ws *ws)
     }
 }
 
-static int cmp_u64(const void *a, const void *b)
+static int cmp_term_ref(const void *a, const void *b)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    const term_ref *x = a, *y = b;
+    if (x->term != y->term) return x->term < y->term ? -1 : 1;
+    return x->at < y->at ? -1 : x->at > y->at;
 }
 
-/* Resolve query terms into ws->qt (unique, canonical order) with weights and bounds. */
-static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_terms,
-                               const lk_bm25_params *p, size_t *n_qt)
+bool lk_bm25__term_best(const lk_bm25_index *x, uint64_t t, const lk_bm25_params *p,
+                        double avgdl, double *best)
 {
+    const unsigned char *data;
+    size_t len;
+    uint32_t df;
+    term_postings(x, t, &data, &len, &df);
+    lk_tf_dl pairs[LK_POSTINGS_MAX_FRONTIER];
+    size_t np = 0;
+    if (!lk_postings_frontier(data, len, pairs, &np)) return false;
+    double b = 0.0;
+    for (size_t j = 0; j < np; j++) {
+        double v = lk_bm25_tf_part(p, pairs[j].tf, lk_bm25_norm(p, pairs[j].dl, avgdl));
+        if (v > b) b = v;
+    }
+    *best = b;
+    return true;
+}
+
+/* Resolve query terms into ws->qt (unique, canonical order) with weights and bounds. g: the
+   collection's statistics for a segment of a segmented index, or NULL. */
+static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_terms,
+                               const lk_bm25_params *p, const lk_bm25__global *g, size_t *n_qt)
+{
+    const uint32_t *gdf = g ? g->df : NULL;
     const lk_bm25_index *x = ws->idx;
     size_t n = 0;
     lk_status st;
@@ -457,12 +576,12 @@ static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_te
     }
     for (size_t i = 0; i < n_terms; i++) {
         int64_t t = find_term(x, terms[i].s, terms[i].len);
-        if (t >= 0) ws->tids[n++] = (uint64_t)t;
+        if (t >= 0 && (!gdf || gdf[i] > 0)) ws->tids[n++] = (term_ref){(uint64_t)t, i};
     }
-    if (n > 1) qsort(ws->tids, n, sizeof *ws->tids, cmp_u64);
+    if (n > 1) qsort(ws->tids, n, sizeof *ws->tids, cmp_term_ref);
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (i == 0 || ws->tids[i] != ws->tids[i - 1]) m++;
+        if (i == 0 || ws->tids[i].term != ws->tids[i - 1].term) m++;
     if (m > ws->qt_cap) {
         size_t cap = m;
         qterm *q = realloc(ws->qt, cap * sizeof *q);
@@ -476,12 +595,13 @@ static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_te
     }
     m = 0;
     for (size_t i = 0; i < n; i++) {
-        if (i > 0 && ws->tids[i] == ws->tids[i - 1]) {
+        if (i > 0 && ws->tids[i].term == ws->tids[i - 1].term) {
             ws->qt[m - 1].qtf++;
             continue;
         }
-        ws->qt[m].term = ws->tids[i];
+        ws->qt[m].term = ws->tids[i].term;
         ws->qt[m].qtf = 1;
+        ws->qt[m].at = ws->tids[i].at;
         m++;
     }
     for (size_t i = 0; i < m; i++) {
@@ -490,24 +610,22 @@ static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_te
         size_t len;
         uint32_t df;
         term_postings(x, q->term, &data, &len, &df);
-        q->weight = q->qtf * lk_bm25_idf(p->variant, (double)x->n_docs, (double)df);
-        lk_tf_dl pairs[LK_POSTINGS_MAX_FRONTIER];
-        size_t np = 0;
-        if (!lk_postings_frontier(data, len, pairs, &np)) return LK_ERR_FORMAT;
-        double best = 0.0;
-        for (size_t j = 0; j < np; j++) {
-            double v = lk_bm25_tf_part(p, pairs[j].tf, lk_bm25_norm(p, pairs[j].dl, x->avgdl));
-            if (v > best) best = v;
-        }
+        q->weight = q->qtf * lk_bm25_idf(p->variant, ws->n_docs, (double)(gdf ? gdf[q->at] : df));
+        double best;
+        if (!lk_bm25__term_best(x, q->term, p, ws->avgdl, &best)) return LK_ERR_FORMAT;
         q->ub = q->weight * best;
+        /* segments order terms by the collection's bound, as a one-file index would */
+        q->okey = g ? q->weight * g->best[q->at] : q->ub;
         if (!lk_postings_cursor_init(&q->cur, data, len, df, x->n_docs)) return LK_ERR_FORMAT;
     }
     *n_qt = m;
     return LK_OK;
 }
 
-/* Terms in scoring order: by upper bound descending (then dictionary order). Every path adds
-   a document's contributions in this order, so all paths give bitwise-equal scores. */
+/* Terms in scoring order: by upper bound descending (then dictionary order; for a segment
+   of a segmented index, the collection's bound, so that every segment and a one-file index
+   of the same documents use the same order). Every path adds a document's contributions in
+   this order, so all paths give bitwise-equal scores. */
 static void order_terms(lk_bm25_ws *ws, size_t m)
 {
     qterm *qt = ws->qt;
@@ -515,8 +633,8 @@ static void order_terms(lk_bm25_ws *ws, size_t m)
     for (size_t i = 0; i < m; i++) ord[i] = i;
     for (size_t i = 1; i < m; i++) { /* insertion sort: m is small */
         size_t v = ord[i], j = i;
-        while (j > 0 && (qt[ord[j - 1]].ub < qt[v].ub ||
-                         (qt[ord[j - 1]].ub == qt[v].ub && ord[j - 1] > v))) {
+        while (j > 0 && (qt[ord[j - 1]].okey < qt[v].okey ||
+                         (qt[ord[j - 1]].okey == qt[v].okey && ord[j - 1] > v))) {
             ord[j] = ord[j - 1];
             j--;
         }
@@ -589,7 +707,7 @@ static size_t first_nonessential(const lk_bm25_ws *ws, size_t m, double theta)
 static inline __attribute__((always_inline)) lk_status
 maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p, const lk_bm25_variant variant)
 {
-    const double k1 = p->k1, delta = lk_bm25_delta(p), avgdl = ws->idx->avgdl;
+    const double k1 = p->k1, delta = lk_bm25_delta(p), avgdl = ws->avgdl;
     const double nscale = variant == LK_BM25_BM25L ? 1.0 : k1, b = p->b;
 #define NORM(dl) (nscale * (1.0 - b + (avgdl > 0.0 ? b * (double)(dl) / avgdl : 0.0)))
     order_terms(ws, m);
@@ -701,12 +819,28 @@ lk_status lk_bm25_search_terms(const lk_bm25_index *idx, lk_bm25_ws *ws, const l
                                size_t n_terms, const lk_bm25_search_opts *opts,
                                const lk_bm25_hit **hits, size_t *n_hits, lk_error *err)
 {
-    lk_status st;
     *hits = NULL;
     *n_hits = 0;
     if (ws->idx != idx)
         return lk_error_set(err, LK_ERR_ARG, "workspace was created for another index");
+    if (idx->segs)
+        return lk_bm25__segs_search(idx->segs, ws->segws, terms, n_terms, opts, hits, n_hits, err);
+    return lk_bm25__search_segment(idx, ws, terms, n_terms, opts, NULL, hits, n_hits, err);
+}
+
+lk_status lk_bm25__search_segment(const lk_bm25_index *idx, lk_bm25_ws *ws, const lk_term *terms,
+                                  size_t n_terms, const lk_bm25_search_opts *opts,
+                                  const lk_bm25__global *g, const lk_bm25_hit **hits,
+                                  size_t *n_hits, lk_error *err)
+{
+    lk_status st;
+    *hits = NULL;
+    *n_hits = 0;
     if ((st = lk_bm25_params_check(&opts->params, err)) != LK_OK) return st;
+    ws->n_docs = g ? g->n_docs : (double)idx->n_docs;
+    ws->avgdl = g ? g->avgdl : idx->avgdl;
+    ws->deleted = g ? g->deleted : NULL;
+    ws->floor = g ? g->floor : -HUGE_VAL;
     size_t k = opts->k;
     if (k > idx->n_docs) k = idx->n_docs;
     if (k > ws->heap_cap || !ws->heap) {
@@ -718,7 +852,7 @@ lk_status lk_bm25_search_terms(const lk_bm25_index *idx, lk_bm25_ws *ws, const l
     ws->heap_n = 0;
     *hits = ws->heap; /* valid (empty) even when nothing matches */
     size_t m = 0;
-    st = prepare_terms(ws, terms, n_terms, &opts->params, &m);
+    st = prepare_terms(ws, terms, n_terms, &opts->params, g, &m);
     if (st == LK_ERR_FORMAT) return lk_error_set(err, st, "corrupt index (postings)");
     if (st != LK_OK) return st;
     if (m == 0 || k == 0) return LK_OK;

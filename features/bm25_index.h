@@ -1,8 +1,9 @@
-/* bm25_index.h: the on-disk BM25 index (one LKBX file, index.lkbx, in an index directory):
-   dictionary, block postings, document lengths and ids, analyzer settings and collection
-   statistics; building (sorted runs merged on disk, atomic directory replacement) and top-k
-   search with MaxScore pruning. An open index is read-only and may be shared by threads;
-   each thread searches with its own lk_bm25_ws. */
+/* bm25_index.h: the on-disk BM25 index (an index directory: index.lkbx, an LKBX file, plus
+   after --add/--delete more segment files and a manifest, see bm25_segments.h): dictionary,
+   block postings, document lengths and ids, analyzer settings and collection statistics;
+   building (sorted runs merged on disk, atomic directory replacement) and top-k search with
+   MaxScore pruning. An open index is read-only and may be shared by threads; each thread
+   searches with its own lk_bm25_ws. */
 #ifndef LK_FEATURES_BM25_INDEX_H
 #define LK_FEATURES_BM25_INDEX_H
 
@@ -34,6 +35,8 @@ typedef struct {
     size_t settings_len;
     lk_log_fn log;         /* progress/info messages; NULL = silent */
     void *log_user;
+    int threads;           /* 2: the final sort and encoding use a second thread (default 1);
+                              the index file is the same either way */
 } lk_bm25_build_config;
 
 lk_bm25_build_config lk_bm25_build_config_default(void);
@@ -46,16 +49,19 @@ typedef struct lk_bm25_builder lk_bm25_builder;
 lk_status lk_bm25_builder_create(const char *dir, const lk_bm25_build_config *cfg,
                                  lk_bm25_builder **out, lk_error *err);
 
-/* As lk_bm25_builder_create, keeping the documents of `base` (the open index of `dir`; it
-   must stay open until finish/free): they come first, with their ids, lengths and postings,
-   and documents added after them are appended, so the result equals a build from all the
-   documents in that order. cfg->settings should be base's (lk_bm25_index_settings). */
+/* As lk_bm25_builder_create, keeping the live documents of `base` (the open index of `dir`,
+   one file or segmented; it must stay open until finish/free): they come first (segment by
+   segment), with their ids, lengths and postings, and documents added after them are
+   appended, so the result equals a build from all the documents in that order (a full
+   rewrite; lexkit index --add writes a new segment instead). cfg->settings should be base's
+   (lk_bm25_index_settings). */
 lk_status lk_bm25_builder_create_add(const char *dir, const lk_bm25_index *base,
                                      const lk_bm25_build_config *cfg, lk_bm25_builder **out,
                                      lk_error *err);
 
-/* Mark document `doc` of the base index as deleted (before adding documents): it is left
-   out of the new index, whose statistics (N, df, avgdl) then exclude it. */
+/* Mark document `doc` (a doc number of the base index) as deleted (before adding
+   documents): it is left out of the new index, whose statistics (N, df, avgdl) then
+   exclude it. */
 lk_status lk_bm25_builder_delete(lk_bm25_builder *b, uint32_t doc);
 
 /* Add one document: its id (unique; a duplicate gives LK_ERR_PARSE naming both lines when
@@ -70,6 +76,10 @@ lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
    Frees b in all cases. */
 lk_status lk_bm25_builder_finish(lk_bm25_builder *b, lk_error *err);
 
+/* The temporary directory the new index is assembled in: files written there (e.g. the
+   analyzer's model) are installed with the index by lk_bm25_builder_finish. */
+const char *lk_bm25_builder_dir(const lk_bm25_builder *b);
+
 /* Abandon the build and remove the temporary directory. NULL is a no-op. */
 void lk_bm25_builder_free(lk_bm25_builder *b);
 
@@ -78,9 +88,10 @@ size_t lk_bm25_builder_n_runs(const lk_bm25_builder *b);
 
 /* ---- opening -------------------------------------------------------------------------- */
 
-/* Open DIR/index.lkbx (or `path` itself if it is a file) read-only via mmap. Checks magic,
-   version, checksum and every section bound: corrupt, truncated or non-index inputs give
-   LK_ERR_FORMAT / LK_ERR_IO with a message naming the path. */
+/* Open the index in directory `path` (DIR/index.lkbx, or every segment listed in
+   DIR/segments.lkbm), or `path` itself if it is an LKBX file, read-only via mmap. Checks
+   magic, version, checksum and every section bound: corrupt, truncated or non-index inputs
+   give LK_ERR_FORMAT / LK_ERR_IO with a message naming the file. */
 lk_status lk_bm25_index_open(const char *path, lk_bm25_index **out, lk_error *err);
 
 /* Open an index image in memory; borrows buf (it must outlive the index). */
@@ -88,15 +99,29 @@ lk_status lk_bm25_index_open_mem(const void *buf, size_t n, lk_bm25_index **out,
 
 void lk_bm25_index_free(lk_bm25_index *idx); /* NULL is a no-op; unmaps the file */
 
+/* Collection statistics, over the live (not deleted) documents: N, distinct terms (for a
+   segmented index computed on each call, a pass over the dictionaries), mean document
+   length. */
 uint32_t lk_bm25_index_n_docs(const lk_bm25_index *idx);
 uint64_t lk_bm25_index_n_terms(const lk_bm25_index *idx);
 double lk_bm25_index_avgdl(const lk_bm25_index *idx);
+/* Document numbers: a one-file index numbers its documents 0..n_docs-1; a segmented index
+   numbers the documents of its segments one after the other (segment i's document j is
+   the sum of the earlier segments' document counts + j, deleted documents included), so
+   numbers are < lk_bm25_index_doc_end and some are deleted (never returned by searches).
+   They are stable while the index is open, not across changes: use ids outside. */
+uint32_t lk_bm25_index_doc_end(const lk_bm25_index *idx);
+bool lk_bm25_index_doc_live(const lk_bm25_index *idx, uint32_t doc);
+size_t lk_bm25_index_n_segments(const lk_bm25_index *idx);
 /* Id of document `doc` (borrowed, not NUL-terminated), length in *len. */
 const char *lk_bm25_index_doc_id(const lk_bm25_index *idx, uint32_t doc, size_t *len);
 uint32_t lk_bm25_index_doc_len(const lk_bm25_index *idx, uint32_t doc);
 /* Analyzer settings stored at build time (borrowed). */
 const char *lk_bm25_index_settings(const lk_bm25_index *idx, size_t *len);
-/* Document frequency of a term (0 if absent). */
+/* Directory of the index file (borrowed; it may hold the analyzer's model), or NULL for an
+   index opened with lk_bm25_index_open_mem. */
+const char *lk_bm25_index_dir(const lk_bm25_index *idx);
+/* Document frequency of a term among the live documents (0 if absent). */
 uint32_t lk_bm25_index_df(const lk_bm25_index *idx, const char *term, size_t len);
 
 /* ---- searching ------------------------------------------------------------------------ */

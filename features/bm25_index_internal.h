@@ -33,13 +33,48 @@ enum {
 #define META_BYTES (META_N_FIELDS * 8u)
 #define DICT_ENTRY 24u
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "features/bm25_index.h"
 
-/* Term t (< n_terms) of an open index: its bytes, postings bytes and df (borrowed). */
+/* Term t (< n_terms) of an open one-file index: its bytes, postings bytes and df (borrowed). */
 void lk_bm25__index_term(const lk_bm25_index *x, uint64_t t, const char **s, size_t *len,
                          const unsigned char **post, size_t *post_len, uint32_t *df);
+
+/* Sum of the document lengths of a one-file index. */
+uint64_t lk_bm25__index_total_len(const lk_bm25_index *x);
+
+/* Dictionary index of a term in a one-file index, or -1. */
+int64_t lk_bm25__index_find(const lk_bm25_index *x, const char *term, size_t len);
+
+struct lk_bm25__segset;
+/* The segments of an index opened from a manifest, or NULL for a one-file index. */
+const struct lk_bm25__segset *lk_bm25__index_segs(const lk_bm25_index *idx);
+
+/* Largest tf_part (params p, mean length avgdl) over the bound summary of term t of a
+   one-file index; false if its postings are corrupt. */
+bool lk_bm25__term_best(const lk_bm25_index *x, uint64_t t, const lk_bm25_params *p,
+                        double avgdl, double *best);
+
+/* Collection statistics for searching one segment of a segmented index. */
+typedef struct {
+    double n_docs;           /* live documents of the whole collection (N) */
+    double avgdl;            /* their mean length */
+    const uint32_t *df;      /* live df in the collection of each query term (as terms[]) */
+    const double *best;      /* largest tf_part of each query term over the collection's
+                                bound summaries (max over segments): the scoring order */
+    const uint64_t *deleted; /* the segment's deleted documents (bitmap), or NULL */
+    double floor;            /* k documents of other segments score at least this: lower
+                                scores cannot enter the top k (-HUGE_VAL: none) */
+} lk_bm25__global;
+
+/* lk_bm25_search_terms on one one-file index (segment), with the statistics of g (NULL:
+   the segment's own); g's deleted documents and scores below g->floor are never returned. */
+lk_status lk_bm25__search_segment(const lk_bm25_index *idx, lk_bm25_ws *ws, const lk_term *terms,
+                                  size_t n_terms, const lk_bm25_search_opts *opts,
+                                  const lk_bm25__global *g, const lk_bm25_hit **hits,
+                                  size_t *n_hits, lk_error *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include "features/bm25_build_internal.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -46,6 +47,36 @@ static char *run_path(const lk_bm25_builder *b, int run)
 
 /* ---- runs ----------------------------------------------------------------------------- */
 
+#define BIG_MIN ((size_t)256 << 10)
+#define HUGE_PAGE_BYTES ((size_t)2 << 20)
+
+/* Blocks of BIG_MIN bytes or more in whole 2 MB huge pages (lk_huge_alloc): each buffer of
+   the final phase is written once, and with 4 KB pages its first touches (a page fault per
+   4 KB, several microseconds each in a VM) cost as much as the work itself. Untouched huge
+   pages cost nothing. Free with free(). */
+static void *big_alloc(size_t bytes)
+{
+    if (bytes >= BIG_MIN && bytes < HUGE_PAGE_BYTES) bytes = HUGE_PAGE_BYTES;
+    return lk_huge_alloc(bytes);
+}
+
+/* Carve n blocks of sizes[i] bytes (64-byte aligned) out of one big_alloc block. */
+static void *carve(size_t n, const size_t *sizes, void **out)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (sizes[i] > SIZE_MAX / 2 || total > SIZE_MAX / 2) return NULL;
+        total += (sizes[i] + 63) & ~(size_t)63;
+    }
+    unsigned char *p = big_alloc(total ? total : 1);
+    if (!p) return NULL;
+    for (size_t i = 0, at = 0; i < n; i++) {
+        out[i] = p + at;
+        at += (sizes[i] + 63) & ~(size_t)63;
+    }
+    return p;
+}
+
 typedef struct {
     const char *s;
     size_t len;
@@ -70,39 +101,46 @@ static int cmp_term_ref(const void *x, const void *y)
    terms (Chinese bigrams, 6 bytes, and most words fit in the key entirely). */
 typedef struct {
     uint64_t key;
-    term_ref t;
-} keyed_ref;
+    uint32_t tid;
+} keyed_id;
 
-static uint64_t term_key(const char *s, size_t len)
+/* The key from the table's copy of the first 8 bytes (no access to the string itself). */
+static uint64_t term_key(const lk_termtab *tab, uint32_t tid)
 {
+    uint64_t h = tab->str[tid].head; /* the bytes as they lie in memory */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return __builtin_bswap64(h);
+#else
+    unsigned char b[8];
+    memcpy(b, &h, 8);
     uint64_t k = 0;
-    size_t n = len < 8 ? len : 8;
-    for (size_t i = 0; i < n; i++) k |= (uint64_t)(unsigned char)s[i] << (56 - 8 * i);
+    for (int i = 0; i < 8; i++) k = k << 8 | b[i];
     return k;
+#endif
 }
 
-/* Sort terms bytewise: LSD radix sort of the keys (8-bit digits; digits equal in every key
-   are skipped), then the rare runs of equal keys with the full comparison. */
-static lk_status sort_terms(term_ref *terms, size_t n)
+/* Sort the terms of ids[0..n) (ids NULL: 0..n-1) bytewise into terms[0..n): LSD radix sort of the keys (8-bit
+   digits; digits equal in every key are skipped), then the rare runs of equal keys (terms
+   longer than 8 bytes sharing their first 8) with the full comparison. */
+static lk_status sort_terms(const lk_termtab *tab, const uint32_t *ids, size_t n, term_ref *terms)
 {
-    if (n < 64) {
-        if (n > 1) qsort(terms, n, sizeof *terms, cmp_term_ref);
-        return LK_OK;
-    }
-    keyed_ref *a = malloc(n * sizeof *a), *tmp = malloc(n * sizeof *tmp);
     size_t (*cnt)[256] = calloc(8, sizeof *cnt);
-    if (!a || !tmp || !cnt) {
-        free(a);
-        free(tmp);
+    void *part[2];
+    size_t sizes[2] = {(n + 1) * sizeof(keyed_id), (n + 1) * sizeof(keyed_id)};
+    void *block = cnt ? carve(2, sizes, part) : NULL;
+    if (!block) {
         free(cnt);
         return LK_ERR_NOMEM;
     }
+    keyed_id *a = part[0], *tmp = part[1];
     for (size_t i = 0; i < n; i++) {
-        a[i].key = term_key(terms[i].s, terms[i].len);
-        a[i].t = terms[i];
-        for (int d = 0; d < 8; d++) cnt[d][(a[i].key >> (8 * d)) & 0xFF]++;
+        uint32_t id = ids ? ids[i] : (uint32_t)i;
+        uint64_t k = term_key(tab, id);
+        a[i].key = k;
+        a[i].tid = id;
+        for (int d = 0; d < 8; d++) cnt[d][(k >> (8 * d)) & 0xFF]++;
     }
-    for (int d = 0; d < 8; d++) {
+    for (int d = 0; d < 8 && n > 1; d++) {
         size_t *c = cnt[d];
         if (c[(a[0].key >> (8 * d)) & 0xFF] == n) continue; /* one value: order unchanged */
         size_t off = 0;
@@ -112,87 +150,125 @@ static lk_status sort_terms(term_ref *terms, size_t n)
             off += m;
         }
         for (size_t i = 0; i < n; i++) tmp[c[(a[i].key >> (8 * d)) & 0xFF]++] = a[i];
-        keyed_ref *sw = a;
+        keyed_id *sw = a;
         a = tmp;
         tmp = sw;
     }
-    for (size_t i = 0; i < n; i++) terms[i] = a[i].t;
+    for (size_t i = 0; i < n; i++) {
+        terms[i].tid = a[i].tid;
+        terms[i].s = lk_termtab_str(tab, a[i].tid, &terms[i].len);
+    }
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         while (j < n && a[j].key == a[i].key) j++;
         if (j - i > 1) qsort(terms + i, j - i, sizeof *terms, cmp_term_ref);
         i = j;
     }
-    free(a);
-    free(tmp);
+    free(block);
     free(cnt);
     return LK_OK;
 }
 
-/* The current triples grouped by term (bytewise order), docs ascending within a term. */
+/* The current triples grouped by term: terms in bytewise order, the postings of terms[i]
+   at docs/tfs[start[i] .. start[i + 1]), docs ascending. */
 typedef struct {
     term_ref *terms;
     size_t n_terms;
-    size_t *start;      /* n_terms + 1 offsets into docs/tfs */
+    size_t *start;      /* n_terms + 1 */
     uint32_t *docs, *tfs;
+    void *block;        /* all of the above */
 } sorted_run;
 
 static void sorted_run_free(sorted_run *r)
 {
-    free(r->terms);
-    free(r->start);
-    free(r->docs);
-    free(r->tfs);
+    free(r->block);
     memset(r, 0, sizeof *r);
 }
 
-static lk_status sort_run(const lk_bm25_builder *b, sorted_run *r)
+static size_t run_postings(const sorted_run *r, size_t i, const uint32_t **docs,
+                           const uint32_t **tfs)
+{
+    *docs = r->docs + r->start[i];
+    *tfs = r->tfs + r->start[i];
+    return r->start[i + 1] - r->start[i];
+}
+
+/* Sorting every term of the table (all present) on a second thread. */
+typedef struct {
+    const lk_termtab *tab;
+    size_t n;
+    term_ref *terms;
+    lk_status st;
+} sort_job;
+
+static void *sort_job_run(void *arg)
+{
+    sort_job *j = arg;
+    j->st = sort_terms(j->tab, NULL, j->n, j->terms);
+    return NULL;
+}
+
+#define SORT_THREAD_MIN_TERMS 256 /* fewer terms are sorted by the calling thread */
+
+/* Group the buffered triples by term. With `all_present` (no run spilled yet: every term of
+   the table has postings) and two threads, the terms are sorted while the postings are
+   counted; otherwise the terms with postings are sorted afterwards. */
+static lk_status sort_run(const lk_bm25_builder *b, bool all_present, sorted_run *r)
 {
     memset(r, 0, sizeof *r);
-    size_t V = (size_t)lk_vocab_size(b->terms);
-    size_t *pos = calloc(V + 1, sizeof *pos); /* count, then write position, per term id */
-    if (!pos) return LK_ERR_NOMEM;
-    size_t n_present = 0;
-    for (size_t i = 0; i < b->n_tr; i++)
-        if (pos[b->tr[i].term]++ == 0) n_present++;
-    r->terms = malloc((n_present + 1) * sizeof *r->terms);
-    r->start = malloc((n_present + 1) * sizeof *r->start);
-    r->docs = malloc((b->n_tr + 1) * sizeof *r->docs);
-    r->tfs = malloc((b->n_tr + 1) * sizeof *r->tfs);
-    if (!r->terms || !r->start || !r->docs || !r->tfs) {
-        free(pos);
-        sorted_run_free(r);
-        return LK_ERR_NOMEM;
+    size_t V = b->terms.n;
+    void *part[6];
+    size_t sizes[6] = {(V + 1) * sizeof(size_t), (V + 1) * sizeof(uint32_t),
+                       (V + 1) * sizeof *r->terms, (V + 1) * sizeof *r->start,
+                       (b->n_tr + 1) * sizeof *r->docs, (b->n_tr + 1) * sizeof *r->tfs};
+    if (!(r->block = carve(6, sizes, part))) return LK_ERR_NOMEM;
+    size_t *pos = part[0];   /* per term id: write position */
+    uint32_t *cnt = part[1]; /* per term id: postings (at most one per document) */
+    r->terms = part[2];
+    r->start = part[3];
+    r->docs = part[4];
+    r->tfs = part[5];
+    memset(cnt, 0, (V + 1) * sizeof *cnt);
+    sort_job job = {&b->terms, V, r->terms, LK_OK};
+    pthread_t th;
+    bool started = all_present && b->cfg.threads > 1 && V >= SORT_THREAD_MIN_TERMS &&
+                   pthread_create(&th, NULL, sort_job_run, &job) == 0;
+    const triple *tr = b->tr;
+    for (size_t i = 0; i < b->n_tr; i++) cnt[tr[i].term]++;
+    lk_status st = LK_OK;
+    if (started) {
+        pthread_join(th, NULL);
+        st = job.st;
+    } else if (all_present) {
+        st = sort_terms(&b->terms, NULL, V, r->terms);
+    } else {
+        uint32_t *ids = (uint32_t *)pos; /* free until the offsets below */
+        size_t k = 0;
+        for (size_t t = 0; t < V; t++)
+            if (cnt[t]) ids[k++] = (uint32_t)t;
+        st = sort_terms(&b->terms, ids, k, r->terms);
+        V = k;
     }
-    size_t k = 0;
-    for (size_t t = 0; t < V; t++)
-        if (pos[t]) {
-            r->terms[k].tid = (uint32_t)t;
-            r->terms[k].s = lk_vocab_word(b->terms, (int32_t)t);
-            r->terms[k].len = lk_vocab_word_len(b->terms, (int32_t)t);
-            k++;
-        }
-    r->n_terms = k;
-    lk_status st = sort_terms(r->terms, k);
     if (st != LK_OK) {
-        free(pos);
         sorted_run_free(r);
         return st;
     }
-    size_t off = 0;
-    for (size_t i = 0; i < k; i++) {
-        size_t c = pos[r->terms[i].tid];
-        r->start[i] = off;
-        pos[r->terms[i].tid] = off;
-        off += c;
+    size_t k = 0, off = 0; /* terms without postings are dropped (none when all_present) */
+    for (size_t i = 0; i < V; i++) {
+        uint32_t t = r->terms[i].tid;
+        if (!cnt[t]) continue;
+        r->terms[k] = r->terms[i];
+        r->start[k++] = off;
+        pos[t] = off;
+        off += cnt[t];
     }
     r->start[k] = off;
+    r->n_terms = k;
     for (size_t i = 0; i < b->n_tr; i++) {
-        size_t p = pos[b->tr[i].term]++;
-        r->docs[p] = b->tr[i].doc;
-        r->tfs[p] = b->tr[i].tf;
+        size_t p = pos[tr[i].term]++;
+        r->docs[p] = tr[i].doc;
+        r->tfs[p] = tr[i].tf;
     }
-    free(pos);
     return LK_OK;
 }
 
@@ -261,12 +337,14 @@ lk_status lk_bm25__spill(lk_bm25_builder *b, lk_error *err)
     sorted_run r;
     run_writer w = {0};
     int run_no;
-    lk_status st = sort_run(b, &r);
+    lk_status st = sort_run(b, false, &r);
     if (st != LK_OK) return st;
     if ((st = new_run(b, &w, &run_no, err)) == LK_OK)
-        for (size_t i = 0; i < r.n_terms && st == LK_OK; i++)
-            st = run_write_term(&w, r.terms[i].s, r.terms[i].len, r.docs + r.start[i],
-                                r.tfs + r.start[i], r.start[i + 1] - r.start[i], err);
+        for (size_t i = 0; i < r.n_terms && st == LK_OK; i++) {
+            const uint32_t *docs, *tfs;
+            size_t n = run_postings(&r, i, &docs, &tfs);
+            st = run_write_term(&w, r.terms[i].s, r.terms[i].len, docs, tfs, n, err);
+        }
     st = close_run(&w, st, err);
     if (st == LK_OK) st = push_run(b, run_no);
     if (st == LK_OK) {
@@ -286,7 +364,7 @@ typedef struct {
     FILE *fp;               /* file source */
     char *path;
     const sorted_run *mem;  /* memory source */
-    size_t mem_i;
+    size_t mem_i, mem_end;  /* its terms [mem_i, mem_end) */
     const lk_bm25_index *base; /* an existing index's terms and postings */
     const uint32_t *base_map;  /* its doc numbers in the new index (LK_DOC_END: deleted) */
     uint64_t base_i;
@@ -354,16 +432,14 @@ static lk_status src_next(run_src *s, lk_error *err)
 {
     if (s->base) return base_next(s, err);
     if (s->mem) {
-        if (s->mem_i >= s->mem->n_terms) {
+        if (s->mem_i >= s->mem_end) {
             s->done = true;
             return LK_OK;
         }
         size_t i = s->mem_i++;
         s->cur = s->mem->terms[i].s;
         s->term_len = s->mem->terms[i].len;
-        s->cdocs = s->mem->docs + s->mem->start[i];
-        s->ctfs = s->mem->tfs + s->mem->start[i];
-        s->n = s->mem->start[i + 1] - s->mem->start[i];
+        s->n = run_postings(s->mem, i, &s->cdocs, &s->ctfs);
         return LK_OK;
     }
     uint64_t len, n, gap, tf;
@@ -423,8 +499,11 @@ typedef struct {
     FILE *post_fp;          /* postings past the memory limit go to this file */
     const char *post_path;
     lk_bytes dict, termblob, enc;
-    lk_bytes post_mem;      /* the postings while they fit in the memory limit */
+    lk_bytes post_mem;      /* the postings while they fit in post_limit */
+    size_t post_limit;
     uint64_t post_len, n_terms;
+    lk_status st;           /* of a merge on a second thread */
+    lk_error err;
 } sink;
 
 static lk_status sink_term(sink *k, const char *s, size_t len, const uint32_t *docs,
@@ -445,7 +524,7 @@ static lk_status sink_term(sink *k, const char *s, size_t len, const uint32_t *d
         if ((st = lk_postings_encode(docs, tfs, n, k->b->doclens, &k->post_mem)) != LK_OK)
             return st;
         k->post_len += k->post_mem.len - before;
-        if (k->post_mem.len > k->b->cfg.mem_limit) { /* too big: move to the temp file */
+        if (k->post_mem.len > k->post_limit) { /* too big: move to the temp file */
             if (!(k->post_fp = fopen(k->post_path, "w+b")))
                 return lk_error_set(err, LK_ERR_IO, "%s: %s", k->post_path, strerror(errno));
             setvbuf(k->post_fp, NULL, _IOFBF, COPY_CHUNK);
@@ -463,6 +542,32 @@ static lk_status sink_term(sink *k, const char *s, size_t len, const uint32_t *d
     k->post_len += k->enc.len;
     k->n_terms++;
     return LK_OK;
+}
+
+/* An empty buffer with room for cap bytes, in huge pages when large. */
+static lk_status bytes_reserve_huge(lk_bytes *b, size_t cap)
+{
+    if (b->data || cap == 0) return lk_bytes_reserve(b, cap);
+    if (!(b->data = big_alloc(cap))) return LK_ERR_NOMEM;
+    b->cap = cap;
+    return LK_OK;
+}
+
+/* Room for the dictionary, the terms and (an estimate of) the postings of the in-memory
+   run's terms [from, to) up front: they are not copied as they grow, and pages left unused
+   are never touched. */
+static lk_status reserve_sink(sink *k, const sorted_run *r, size_t from, size_t to)
+{
+    size_t tbytes = 0, n_post = r->start[to] - r->start[from], dict, post;
+    for (size_t i = from; i < to; i++) tbytes += r->terms[i].len;
+    if (lk_mul_size(to - from, DICT_ENTRY, &dict) != LK_OK) return LK_ERR_RANGE;
+    /* per term: frontier and skip entries; ~3 bytes a posting (a gap and a tf) */
+    post = 4 * n_post + 40 * (to - from) + 4096;
+    if (post > k->post_limit) post = k->post_limit;
+    lk_status st = bytes_reserve_huge(&k->dict, dict);
+    if (st == LK_OK) st = bytes_reserve_huge(&k->termblob, tbytes);
+    if (st == LK_OK) st = bytes_reserve_huge(&k->post_mem, post);
+    return st;
 }
 
 /* Merge sources (oldest documents first) into the sink, term by term. */
@@ -520,6 +625,18 @@ static lk_status merge(run_src *src, size_t n_src, sink *k, lk_error *err)
     free(docs);
     free(tfs);
     return st;
+}
+
+typedef struct {
+    run_src *src;
+    sink *k;
+} merge_job;
+
+static void *merge_job_run(void *arg)
+{
+    merge_job *j = arg;
+    j->k->st = merge(j->src, 1, j->k, &j->k->err);
+    return NULL;
 }
 
 static lk_status open_run_src(lk_bm25_builder *b, int run_no, run_src *s, lk_error *err)
@@ -605,7 +722,35 @@ static lk_status cw_put_array(crc_writer *w, const void *arr, size_t n, size_t w
     return LK_OK;
 }
 
-static lk_status write_index_file(lk_bm25_builder *b, sink *k, const char *path, lk_error *err)
+/* Sinks after the first encoded their terms with offsets from 0: shift them past the
+   terms and postings of the sinks before. */
+static void rebase_sinks(sink *k, size_t n_k)
+{
+    uint64_t tb = 0, post = 0;
+    for (size_t j = 0; j < n_k; j++) {
+        if (j > 0)
+            for (size_t i = 0; i < k[j].dict.len; i += DICT_ENTRY) {
+                unsigned char *e = k[j].dict.data + i;
+                lk_put_u64(e, lk_get_u64(e) + tb);
+                lk_put_u64(e + 8, lk_get_u64(e + 8) + post);
+            }
+        tb += k[j].termblob.len;
+        post += k[j].post_len;
+    }
+}
+
+/* The postings of a sink: from memory, or copied from its temp file. */
+static lk_status put_postings(crc_writer *w, sink *k, unsigned char *buf, lk_error *err)
+{
+    if (!k->post_fp) return cw_put(w, k->post_mem.data, k->post_mem.len, err);
+    if (fflush(k->post_fp) != 0)
+        return lk_error_set(err, LK_ERR_IO, "%s: writing postings: %s", w->path, strerror(errno));
+    return cw_copy(w, k->post_fp, k->post_len, buf, err);
+}
+
+/* The index file from the sinks' terms, in order. */
+static lk_status write_index_file(lk_bm25_builder *b, sink *k, size_t n_k, const char *path,
+                                  lk_error *err)
 {
     lk_status st;
     unsigned char *buf = malloc(COPY_CHUNK);
@@ -614,10 +759,18 @@ static lk_status write_index_file(lk_bm25_builder *b, sink *k, const char *path,
         st = buf ? lk_error_set(err, LK_ERR_IO, "%s: %s", path, strerror(errno)) : LK_ERR_NOMEM;
         goto done;
     }
+    rebase_sinks(k, n_k);
+    uint64_t n_terms = 0, dict_len = 0, termblob_len = 0, post_len = 0;
+    for (size_t j = 0; j < n_k; j++) {
+        n_terms += k[j].n_terms;
+        dict_len += k[j].dict.len;
+        termblob_len += k[j].termblob.len;
+        post_len += k[j].post_len;
+    }
     uint64_t n_docs = b->n_docs, idblob_len = b->idoffs[b->n_docs];
     uint64_t m[META_N_FIELDS], off = META_BYTES;
     m[META_N_DOCS] = n_docs;
-    m[META_N_TERMS] = k->n_terms;
+    m[META_N_TERMS] = n_terms;
     m[META_TOTAL_LEN] = b->total_len;
     m[META_SETTINGS_OFF] = off;
     m[META_SETTINGS_LEN] = b->cfg.settings_len;
@@ -630,13 +783,13 @@ static lk_status write_index_file(lk_bm25_builder *b, sink *k, const char *path,
     m[META_IDBLOB_LEN] = idblob_len;
     off += idblob_len;
     m[META_DICT_OFF] = off;
-    off += k->dict.len;
+    off += dict_len;
     m[META_TERMBLOB_OFF] = off;
-    m[META_TERMBLOB_LEN] = k->termblob.len;
-    off += k->termblob.len;
+    m[META_TERMBLOB_LEN] = termblob_len;
+    off += termblob_len;
     m[META_POST_OFF] = off;
-    m[META_POST_LEN] = k->post_len;
-    off += k->post_len;
+    m[META_POST_LEN] = post_len;
+    off += post_len;
 
     unsigned char hdr[LK_ENVELOPE_HEADER + META_BYTES];
     memcpy(hdr, LK_BM25_INDEX_MAGIC, 4);
@@ -654,17 +807,12 @@ static lk_status write_index_file(lk_bm25_builder *b, sink *k, const char *path,
         goto done;
     }
     if ((st = cw_copy(&w, b->ids_fp, idblob_len, buf, err)) != LK_OK) goto done;
-    if ((st = cw_put(&w, k->dict.data, k->dict.len, err)) != LK_OK) goto done;
-    if ((st = cw_put(&w, k->termblob.data, k->termblob.len, err)) != LK_OK) goto done;
-    if (!k->post_fp) {
-        if ((st = cw_put(&w, k->post_mem.data, k->post_mem.len, err)) != LK_OK) goto done;
-    } else {
-        if (fflush(k->post_fp) != 0) {
-            st = lk_error_set(err, LK_ERR_IO, "%s: writing postings: %s", path, strerror(errno));
-            goto done;
-        }
-        if ((st = cw_copy(&w, k->post_fp, k->post_len, buf, err)) != LK_OK) goto done;
-    }
+    for (size_t j = 0; j < n_k; j++)
+        if ((st = cw_put(&w, k[j].dict.data, k[j].dict.len, err)) != LK_OK) goto done;
+    for (size_t j = 0; j < n_k; j++)
+        if ((st = cw_put(&w, k[j].termblob.data, k[j].termblob.len, err)) != LK_OK) goto done;
+    for (size_t j = 0; j < n_k; j++)
+        if ((st = put_postings(&w, &k[j], buf, err)) != LK_OK) goto done;
     unsigned char tail[4];
     lk_put_u32(tail, w.crc);
     if ((st = lk_fwrite_all(w.fp, tail, 4, path, err)) != LK_OK) goto done;
@@ -677,52 +825,100 @@ done:
     return st;
 }
 
+#define SPLIT_MIN_POSTINGS ((size_t)1 << 14) /* below this one thread encodes everything */
+
+/* Encode the in-memory run with two threads: the terms split where half the postings are
+   before, the second half into its own sink (offsets rebased when the file is written). */
+static lk_status merge_mem_split(const sorted_run *mem, sink *k, lk_error *err)
+{
+    size_t total = mem->start[mem->n_terms], cut = 0;
+    while (cut < mem->n_terms && 2 * mem->start[cut] < total) cut++;
+    run_src src[2];
+    memset(src, 0, sizeof src);
+    src[0].mem = src[1].mem = mem;
+    src[0].mem_end = src[1].mem_i = cut;
+    src[1].mem_end = mem->n_terms;
+    lk_status st = reserve_sink(&k[0], mem, 0, cut);
+    if (st == LK_OK) st = reserve_sink(&k[1], mem, cut, mem->n_terms);
+    if (st != LK_OK) return st;
+    merge_job job = {&src[1], &k[1]};
+    pthread_t th;
+    bool started = pthread_create(&th, NULL, merge_job_run, &job) == 0;
+    st = merge(&src[0], 1, &k[0], err);
+    if (!started) merge_job_run(&job);
+    else pthread_join(th, NULL);
+    if (st == LK_OK && k[1].st != LK_OK) {
+        st = k[1].st;
+        if (err) *err = k[1].err;
+    }
+    return st;
+}
+
 lk_status lk_bm25__write_index(lk_bm25_builder *b, const char *index_path, lk_error *err)
 {
     lk_status st = LK_OK;
     sorted_run mem;
     memset(&mem, 0, sizeof mem);
     run_src *src = NULL;
-    size_t n_src = 0;
-    sink k;
-    memset(&k, 0, sizeof k);
-    k.b = b;
-    char *post_path = lk_bm25__path_join(b->tmpdir, "postings.tmp");
-    if (!post_path) return LK_ERR_NOMEM;
-    if (b->n_runs > 0 && b->n_tr > 0 && (st = lk_bm25__spill(b, err)) != LK_OK) goto done;
-    if ((st = reduce_runs(b, err)) != LK_OK) goto done;
-    if (!(src = calloc(b->n_runs + 2, sizeof *src))) {
+    size_t n_src = 0, n_k = 1;
+    sink k[2];
+    memset(k, 0, sizeof k);
+    char *post_path[2] = {lk_bm25__path_join(b->tmpdir, "postings.tmp"),
+                          lk_bm25__path_join(b->tmpdir, "postings2.tmp")};
+    for (int j = 0; j < 2; j++) {
+        k[j].b = b;
+        k[j].post_path = post_path[j];
+        k[j].post_limit = b->cfg.mem_limit;
+    }
+    if (!post_path[0] || !post_path[1]) {
         st = LK_ERR_NOMEM;
         goto done;
     }
-    if (b->base) { /* the oldest documents first */
-        src[n_src].base = b->base;
-        src[n_src++].base_map = b->base_map;
+    if (b->n_runs > 0 && b->n_tr > 0 && (st = lk_bm25__spill(b, err)) != LK_OK) goto done;
+    if ((st = reduce_runs(b, err)) != LK_OK) goto done;
+    if (!(src = calloc(b->n_runs + b->n_bases + 1, sizeof *src))) {
+        st = LK_ERR_NOMEM;
+        goto done;
     }
-    if (b->n_runs == 0) {
-        if ((st = sort_run(b, &mem)) != LK_OK) goto done;
-        src[n_src++].mem = &mem;
+    for (size_t i = 0; i < b->n_bases; i++) { /* the oldest documents first */
+        src[n_src].base = b->bases[i];
+        src[n_src++].base_map = b->base_maps[i];
+    }
+    if (b->n_runs == 0) { /* no run spilled: every term of the table has postings here */
+        if ((st = sort_run(b, true, &mem)) != LK_OK) goto done;
+        src[n_src].mem = &mem;
+        src[n_src++].mem_end = mem.n_terms;
     }
     for (size_t r = 0; r < b->n_runs; r++, n_src++)
         if ((st = open_run_src(b, b->runs[r], &src[n_src], err)) != LK_OK) goto done;
-    k.post_path = post_path;
-    st = merge(src, n_src, &k, err);
+    if (n_src == 1 && src[0].mem && b->cfg.threads > 1 && b->n_tr >= SPLIT_MIN_POSTINGS) {
+        n_k = 2;
+        k[0].post_limit = k[1].post_limit = b->cfg.mem_limit / 2;
+        st = merge_mem_split(&mem, k, err);
+    } else {
+        if (n_src == 1 && src[0].mem && (st = reserve_sink(&k[0], &mem, 0, mem.n_terms)) != LK_OK)
+            goto done;
+        st = merge(src, n_src, &k[0], err);
+    }
     for (size_t i = 0; i < n_src; i++) src_close(&src[i]); /* deletes the run files */
     n_src = 0;
     if (st != LK_OK) goto done;
     lk_bm25__log(b, LK_LOG_INFO, "%u documents, %llu terms, %llu postings bytes", b->n_docs,
-                 (unsigned long long)k.n_terms, (unsigned long long)k.post_len);
-    st = write_index_file(b, &k, index_path, err);
+                 (unsigned long long)(k[0].n_terms + k[1].n_terms),
+                 (unsigned long long)(k[0].post_len + k[1].post_len));
+    st = write_index_file(b, k, n_k, index_path, err);
 done:
     for (size_t i = 0; i < n_src; i++) src_close(&src[i]);
     free(src);
     sorted_run_free(&mem);
-    if (k.post_fp) fclose(k.post_fp);
-    unlink(post_path);
-    free(post_path);
-    lk_bytes_free(&k.dict);
-    lk_bytes_free(&k.termblob);
-    lk_bytes_free(&k.enc);
-    lk_bytes_free(&k.post_mem);
+    for (int j = 0; j < 2; j++) {
+        if (k[j].post_fp) fclose(k[j].post_fp);
+        if (post_path[j]) unlink(post_path[j]);
+        free(post_path[j]);
+        lk_bytes_free(&k[j].dict);
+        lk_bytes_free(&k[j].termblob);
+        lk_bytes_free(&k[j].enc);
+        lk_bytes_free(&k[j].post_mem);
+    }
     return st;
 }

@@ -4,6 +4,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "features/bm25_text.h"
 
+#include "features/bm25_build_internal.h"
+#include "features/bm25_segments.h"
+
 #include "text/fileio.h"
 #include "text/utf8.h"
 #include "text/vocab.h"
@@ -28,6 +31,8 @@ lk_bm25_index_config lk_bm25_index_config_default(void)
     c.threads = 2;
     c.add = false;
     c.delete_path = NULL;
+    c.merge = false;
+    c.max_segments = LK_BM25_DEFAULT_MAX_SEGMENTS;
     return c;
 }
 
@@ -274,14 +279,16 @@ static lk_status run_pipeline(pipeline *pl, lk_bm25_builder *bld, int threads,
     return st;
 }
 
-/* Mark the documents whose ids are listed in `path` (one per line) as deleted; an id that is
-   not in the index is LK_ERR_PARSE "path:line: ...". */
-static lk_status mark_deletions(lk_bm25_builder *bld, const lk_bm25_index *base, const char *path,
-                                lk_error *err)
+/* The live documents of idx whose ids are listed in `path` (one per line), ascending doc
+   numbers (malloc'd); an id that is not in the index is LK_ERR_PARSE "path:line: ...". */
+static lk_status find_deletions(const lk_bm25_index *idx, const char *path, uint32_t **docs,
+                                size_t *n_docs, lk_error *err)
 {
     lk_vocab *del = NULL;
     lk_line_reader *r = NULL;
     bool *found = NULL;
+    *docs = NULL;
+    *n_docs = 0;
     lk_status st = lk_vocab_create(&del);
     if (st == LK_OK) st = lk_line_reader_open(path, &r, err);
     const char *line;
@@ -293,22 +300,168 @@ static lk_status mark_deletions(lk_bm25_builder *bld, const lk_bm25_index *base,
             st = lk_vocab_add_count(del, line, len, lk_line_reader_lineno(r), NULL);
     }
     size_t n = st == LK_OK ? (size_t)lk_vocab_size(del) : 0;
-    if (st == LK_OK && !(found = calloc(n + 1, sizeof *found))) st = LK_ERR_NOMEM;
-    for (uint32_t d = 0; st == LK_OK && d < lk_bm25_index_n_docs(base); d++) {
+    if (st == LK_OK && (!(found = calloc(n + 1, sizeof *found)) ||
+                        !(*docs = malloc((n + 1) * sizeof **docs))))
+        st = LK_ERR_NOMEM;
+    for (uint32_t d = 0; st == LK_OK && d < lk_bm25_index_doc_end(idx); d++) {
+        if (!lk_bm25_index_doc_live(idx, d)) continue;
         size_t il;
-        const char *id = lk_bm25_index_doc_id(base, d, &il);
+        const char *id = lk_bm25_index_doc_id(idx, d, &il);
         int32_t v = lk_vocab_find(del, id, il);
         if (v == LK_ID_NONE) continue;
         found[v] = true;
-        st = lk_bm25_builder_delete(bld, d);
+        (*docs)[(*n_docs)++] = d;
     }
     for (size_t v = 0; st == LK_OK && v < n; v++)
         if (!found[v])
             st = lk_error_at(err, path, lk_vocab_count(del, (int32_t)v), 0,
-                             "document id \"%s\" is not in the index", lk_vocab_word(del, (int32_t)v));
+                             "document id \"%s\" is not in the index",
+                             lk_vocab_word(del, (int32_t)v));
+    if (st != LK_OK) {
+        free(*docs);
+        *docs = NULL;
+        *n_docs = 0;
+    }
     free(found);
     lk_line_reader_free(r);
     lk_vocab_free(del);
+    return st;
+}
+
+static void pipeline_init(pipeline *pl, const char *docs_path, const lk_bm25_index_config *cfg)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->path = docs_path && strcmp(docs_path, "-") != 0 ? docs_path : "<stdin>";
+    pl->log = cfg->build.log;
+    pl->log_user = cfg->build.log_user;
+    pthread_mutex_init(&pl->mu, NULL);
+    pthread_cond_init(&pl->cv, NULL);
+}
+
+static void pipeline_done(pipeline *pl)
+{
+    pthread_mutex_destroy(&pl->mu);
+    pthread_cond_destroy(&pl->cv);
+    for (int i = 0; i < N_SLOTS; i++) batch_free(&pl->slots[i]);
+    lk_docs_free(pl->docs);
+    lk_analyzer_free(pl->an);
+}
+
+/* A full build of index_dir (replaced atomically). */
+static lk_status build_full(const char *docs_path, const char *index_dir,
+                            const lk_bm25_index_config *cfg, lk_bm25_build_stats *stats,
+                            lk_error *err)
+{
+    pipeline pl;
+    pipeline_init(&pl, docs_path, cfg);
+    lk_bm25_builder *bld = NULL;
+    lk_status st = lk_analyzer_create(&cfg->analyzer, &pl.an, err);
+    if (st == LK_OK) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
+    if (st == LK_OK) lk_analyzer_set_input_valid(pl.an, true); /* lk_docs_next checked it */
+    lk_bm25_build_config bc = cfg->build;
+    bc.threads = cfg->threads;
+    if (st == LK_OK) {
+        bc.settings = lk_analyzer_settings(pl.an, &bc.settings_len);
+        st = lk_bm25_builder_create(index_dir, &bc, &bld, err);
+    }
+    if (st == LK_OK) st = lk_analyzer_save_files(pl.an, lk_bm25_builder_dir(bld), err);
+    if (st == LK_OK) st = run_pipeline(&pl, bld, cfg->threads, stats, err);
+    stats->bytes = pl.docs ? lk_docs_offset(pl.docs) : 0;
+    if (st == LK_OK) {
+        st = lk_bm25_builder_finish(bld, err);
+        bld = NULL;
+    }
+    lk_bm25_builder_free(bld);
+    pipeline_done(&pl);
+    return st;
+}
+
+/* An added id equal to a live id of idx (except the documents del[0..n_del) being deleted):
+   LK_ERR_PARSE naming the first such line. One lookup per document of idx in the (small)
+   table of added ids. */
+static lk_status check_new_ids(const lk_bm25_builder *bld, const lk_bm25_index *idx,
+                               const uint32_t *del, size_t n_del, const char *path,
+                               lk_error *err)
+{
+    int64_t first = -1;
+    uint32_t dup = 0;
+    size_t at = 0;
+    for (uint32_t d = 0; d < lk_bm25_index_doc_end(idx); d++) {
+        if (at < n_del && del[at] == d) {
+            at++;
+            continue;
+        }
+        size_t len;
+        const char *id = lk_bm25_index_doc_id(idx, d, &len);
+        int64_t line = lk_bm25__builder_id_line(bld, id, len);
+        if (line >= 0 && (first < 0 || line < first) && lk_bm25_index_doc_live(idx, d)) {
+            first = line;
+            dup = d;
+        }
+    }
+    if (first < 0) return LK_OK;
+    size_t len;
+    const char *id = lk_bm25_index_doc_id(idx, dup, &len);
+    return lk_error_at(err, path, first, 0, "duplicate document id \"%.*s\" (already in the index)",
+                       (int)(len > 100 ? 100 : len), id);
+}
+
+/* Index the documents of pl into a new segment file of the index being updated by u. */
+static lk_status add_segment(pipeline *pl, const char *index_dir, const lk_bm25_index *idx,
+                             const uint32_t *del, size_t n_del, lk_bm25__update *u,
+                             const lk_bm25_index_config *cfg, lk_bm25_build_stats *stats,
+                             lk_error *err)
+{
+    lk_bm25_builder *bld = NULL;
+    lk_bm25_build_config bc = cfg->build;
+    bc.threads = cfg->threads;
+    bc.settings = lk_analyzer_settings(pl->an, &bc.settings_len);
+    lk_status st = lk_bm25_builder_create(index_dir, &bc, &bld, err);
+    if (st == LK_OK) st = run_pipeline(pl, bld, cfg->threads, stats, err);
+    if (st == LK_OK) st = check_new_ids(bld, idx, del, n_del, pl->path, err);
+    stats->bytes = lk_docs_offset(pl->docs);
+    if (st != LK_OK || stats->n_docs == 0) {
+        lk_bm25_builder_free(bld);
+        return st;
+    }
+    char *dest = lk_bm25__path_join(index_dir, lk_bm25__update_next_name(u));
+    uint32_t n_docs = 0;
+    st = dest ? lk_bm25__builder_finish_segment(bld, dest, &n_docs, err) : LK_ERR_NOMEM;
+    if (!dest) lk_bm25_builder_free(bld);
+    free(dest);
+    if (st == LK_OK) st = lk_bm25__update_add_segment(u, n_docs, err);
+    return st;
+}
+
+/* --add / --delete: deletions become tombstones, added documents a new segment, committed
+   together by one manifest write; then the merge policy. The caller holds the lock. */
+static lk_status update_index(const char *docs_path, const char *index_dir,
+                              const lk_bm25_index_config *cfg, lk_bm25_build_stats *stats,
+                              lk_error *err)
+{
+    pipeline pl;
+    pipeline_init(&pl, docs_path, cfg);
+    lk_bm25_index *idx = NULL;
+    lk_bm25__update *u = NULL;
+    uint32_t *del = NULL;
+    size_t n_del = 0;
+    lk_status st = lk_bm25_index_open(index_dir, &idx, err);
+    if (st == LK_OK) st = lk_bm25_index_analyzer(idx, &pl.an, err);
+    if (st == LK_OK && docs_path) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
+    if (st == LK_OK && pl.docs) lk_analyzer_set_input_valid(pl.an, true); /* checked by the reader */
+    if (st == LK_OK) st = lk_bm25__update_begin(index_dir, idx, &u, err);
+    if (st == LK_OK && cfg->delete_path)
+        st = find_deletions(idx, cfg->delete_path, &del, &n_del, err);
+    if (st == LK_OK && n_del) st = lk_bm25__update_delete(u, del, n_del, err);
+    if (st == LK_OK && pl.docs)
+        st = add_segment(&pl, index_dir, idx, del, n_del, u, cfg, stats, err);
+    if (st == LK_OK) st = lk_bm25__update_commit(u, err);
+    lk_bm25__update_free(u);
+    lk_bm25_index_free(idx);
+    free(del);
+    pipeline_done(&pl);
+    if (st == LK_OK && stats->n_docs > 0)
+        st = lk_bm25__apply_policy(index_dir, cfg->max_segments, &cfg->build, err);
     return st;
 }
 
@@ -320,49 +473,18 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
     if (!stats) stats = &local;
     memset(stats, 0, sizeof *stats);
     double t0 = now_s();
-    pipeline pl;
-    memset(&pl, 0, sizeof pl);
-    pl.path = docs_path && strcmp(docs_path, "-") != 0 ? docs_path : "<stdin>";
-    pl.log = cfg->build.log;
-    pl.log_user = cfg->build.log_user;
-    lk_bm25_builder *bld = NULL;
-    lk_bm25_index *base = NULL;
-    lk_status st;
     bool add = cfg->add || cfg->delete_path;
-    if (!docs_path && !cfg->delete_path)
+    if (!docs_path && !cfg->delete_path && !cfg->merge)
         return lk_error_set(err, LK_ERR_ARG, "no documents to index");
-    if (add) { /* keep the index's documents and analyzer */
-        if ((st = lk_bm25_index_open(index_dir, &base, err)) != LK_OK) return st;
-        st = lk_bm25_index_analyzer(base, &pl.an, err);
-    } else {
-        st = lk_analyzer_create(&cfg->analyzer, &pl.an, err);
-    }
-    if (st == LK_OK && docs_path) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
-    if (st != LK_OK) {
-        lk_analyzer_free(pl.an);
-        lk_bm25_index_free(base);
-        return st;
-    }
-    lk_bm25_build_config bc = cfg->build;
-    bc.settings = lk_analyzer_settings(pl.an, &bc.settings_len);
-    pthread_mutex_init(&pl.mu, NULL);
-    pthread_cond_init(&pl.cv, NULL);
-    st = base ? lk_bm25_builder_create_add(index_dir, base, &bc, &bld, err)
-              : lk_bm25_builder_create(index_dir, &bc, &bld, err);
-    if (st == LK_OK && cfg->delete_path) st = mark_deletions(bld, base, cfg->delete_path, err);
-    if (st == LK_OK && pl.docs) st = run_pipeline(&pl, bld, cfg->threads, stats, err);
-    stats->bytes = pl.docs ? lk_docs_offset(pl.docs) : 0;
-    if (st == LK_OK) {
-        st = lk_bm25_builder_finish(bld, err);
-        bld = NULL;
-    }
-    lk_bm25_builder_free(bld);
-    pthread_mutex_destroy(&pl.mu);
-    pthread_cond_destroy(&pl.cv);
-    for (int i = 0; i < N_SLOTS; i++) batch_free(&pl.slots[i]);
-    lk_docs_free(pl.docs);
-    lk_analyzer_free(pl.an);
-    lk_bm25_index_free(base); /* after finish: the new index no longer needs it */
+    int lock = -1;
+    lk_status st = lk_bm25__lock(index_dir, &lock, err);
+    if (st != LK_OK) return st;
+    if (cfg->merge && !add && !docs_path) st = lk_bm25__merge_all(index_dir, &cfg->build, err);
+    else if (add) st = update_index(docs_path, index_dir, cfg, stats, err);
+    else st = build_full(docs_path, index_dir, cfg, stats, err);
+    if (st == LK_OK && cfg->merge && (add || docs_path))
+        st = lk_bm25__merge_all(index_dir, &cfg->build, err);
+    lk_bm25__unlock(lock);
     stats->total_seconds = now_s() - t0;
     return st;
 }
@@ -371,7 +493,7 @@ lk_status lk_bm25_index_analyzer(const lk_bm25_index *idx, lk_analyzer **out, lk
 {
     size_t len;
     const char *s = lk_bm25_index_settings(idx, &len);
-    return lk_analyzer_from_settings(s, len, out, err);
+    return lk_analyzer_from_settings_dir(s, len, lk_bm25_index_dir(idx), out, err);
 }
 
 lk_status lk_bm25_search_text(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_analyzer *an,

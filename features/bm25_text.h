@@ -23,6 +23,8 @@ typedef struct {
                                    settings are used; `analyzer` is ignored) */
     const char *delete_path;    /* ids (one per line) to delete from the existing index
                                    (implies add); NULL = none */
+    bool merge;                 /* rewrite the index's segments into one (after the rest) */
+    size_t max_segments;        /* --add merges segments beyond this many (default 8) */
 } lk_bm25_index_config;
 
 lk_bm25_index_config lk_bm25_index_config_default(void);
@@ -36,16 +38,22 @@ typedef struct {
 } lk_bm25_build_stats;
 
 /* Index the documents of `docs_path` ("-" = stdin) into directory `index_dir` (replaced
-   atomically; see lk_bm25_builder_finish); with cfg->add, after the documents already in it,
-   less those listed in cfg->delete_path. docs_path may be NULL when only deleting. Each document's title and text are indexed
-   together. Bad input (malformed JSON, missing id/text, invalid UTF-8, duplicate ids) gives
-   LK_ERR_PARSE "path:line:col: ..." and leaves any previous index untouched. stats may be
-   NULL. */
+   atomically; see lk_bm25_builder_finish). With cfg->add / cfg->delete_path the index is
+   changed in place instead: the documents listed in delete_path are tombstoned and those of
+   docs_path written as a new segment, both committed by one atomic manifest write, then
+   segments are merged per the policy (bm25_segments.h); a crash leaves the old or the new
+   index. cfg->merge rewrites all segments into one (docs_path NULL: only that). docs_path
+   may be NULL when only deleting or merging. Each document's title and text are indexed
+   together. Bad input (malformed JSON, missing id/text, invalid UTF-8, duplicate ids, an id
+   already in the index) gives LK_ERR_PARSE "path:line:col: ..." and leaves any previous
+   index untouched. Writers take DIR/write.lock: a concurrent writer gets LK_ERR_IO.
+   stats may be NULL. */
 lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
                               const lk_bm25_index_config *cfg, lk_bm25_build_stats *stats,
                               lk_error *err);
 
-/* Analyzer for queries of idx, from the settings stored in it (one per thread). */
+/* Analyzer for queries of idx, from the settings stored in it (one per thread); a Chinese
+   model the settings name is loaded from the index's directory and checked by CRC-32. */
 lk_status lk_bm25_index_analyzer(const lk_bm25_index *idx, lk_analyzer **out, lk_error *err);
 
 /* Analyze `query` with `an` and search (see lk_bm25_search_terms). */

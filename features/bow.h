@@ -31,7 +31,7 @@ typedef enum {
     LK_ANALYZER_WORD = 0, /* tokens from the tokenizer, n-grams joined by one space */
     LK_ANALYZER_CHAR,     /* code point n-grams over the text, whitespace runs -> ' ' */
     LK_ANALYZER_CHAR_WB,  /* code point n-grams inside words padded with ' ' each side */
-} lk_analyzer;
+} lk_bow_analyzer;
 
 /* A document-frequency bound as sklearn takes it: a document count (is_count, value a
    whole number >= 0) or a proportion of the documents (value in [0, 1]). */
@@ -41,7 +41,7 @@ typedef struct {
 } lk_df_bound;
 
 typedef struct {
-    lk_analyzer analyzer;
+    lk_bow_analyzer analyzer;
     int32_t ngram_min, ngram_max; /* 1 <= min <= max (default 1:1) */
     bool lower;                   /* lowercase before analysis (default true, Python rules) */
     lk_tok_mode tokenizer;        /* word analyzer: LK_TOKMODE_LEXKIT (default) or _SKLEARN */

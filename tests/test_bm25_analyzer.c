@@ -77,11 +77,43 @@ static void test_chinese(void **state)
     lk_analyzer_free(a);
 }
 
+/* Several documents without a reset: lk_analyzer_n_terms marks where each one ends, and
+   no bigram spans two of them. */
+static void test_many_documents(void **state)
+{
+    (void)state;
+    lk_analyzer_config c = lk_analyzer_config_default();
+    c.lang = LK_LANG_ZH;
+    lk_analyzer *a = NULL;
+    lk_error err;
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    size_t bytes = 99;
+    assert_int_equal(lk_analyzer_n_terms(a, &bytes), 0);
+    assert_int_equal(bytes, 0);
+    assert_int_equal(lk_analyzer_add(a, "Big 北京", strlen("Big 北京"), &err), LK_OK);
+    assert_int_equal(lk_analyzer_n_terms(a, &bytes), 4); /* big 北 京 北京 */
+    assert_int_equal(bytes, 3 + 3 + 3 + 6);
+    assert_int_equal(lk_analyzer_add(a, "大学", strlen("大学"), &err), LK_OK);
+    assert_int_equal(lk_analyzer_n_terms(a, NULL), 7); /* 大 学 大学: no 京大 */
+    size_t n;
+    const lk_term *t = lk_analyzer_terms(a, &n);
+    assert_int_equal(n, 7);
+    assert_int_equal(t[4].len, 3);
+    assert_memory_equal(t[4].s, "大", 3);
+    assert_int_equal(t[6].len, 6);
+    assert_memory_equal(t[6].s, "大学", 6);
+    lk_analyzer_reset(a);
+    assert_int_equal(lk_analyzer_n_terms(a, &bytes), 0);
+    assert_int_equal(bytes, 0);
+    lk_analyzer_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_english),
         cmocka_unit_test(test_chinese),
+        cmocka_unit_test(test_many_documents),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

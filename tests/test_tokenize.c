@@ -297,6 +297,34 @@ static void test_invalid_utf8(void **state)
     }
 }
 
+/* lk_tokenize_valid gives lk_tokenize's tokens on valid text (ASCII, Han, full width, mixed),
+   and lk_tokenize still rejects what lk_tokenize_valid would not check. */
+static void test_tokenize_valid_same(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"Hello, World! don't stop", "\xE4\xB8\xAD\xE6\x96\x87" "abc 12.5",
+                                        "\xEF\xBC\xA1\xEF\xBC\xA2 caf\xC3\xA9", ""};
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    c.lower = true;
+    lk_tokenizer *t = NULL;
+    lk_error err;
+    assert_int_equal(lk_tokenizer_create(&c, &t), LK_OK);
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+        lk_token *ref;
+        size_t n_ref = tokens_of(&c, texts[k], &ref), n;
+        const lk_token *toks;
+        assert_int_equal(lk_tokenize_valid(t, texts[k], strlen(texts[k]), &toks, &n, &err), LK_OK);
+        assert_int_equal(n, n_ref);
+        for (size_t i = 0; i < n; i++)
+            check_span(&toks[i], ref[i].start, ref[i].len, ref[i].text, ref[i].kind);
+        free_tokens(ref, n_ref);
+    }
+    const lk_token *toks;
+    size_t n;
+    assert_int_equal(lk_tokenize(t, "ab\xC3(", 4, &toks, &n, &err), LK_ERR_PARSE);
+    lk_tokenizer_free(t);
+}
+
 static void test_empty_input(void **state)
 {
     (void)state;
@@ -478,6 +506,7 @@ int main(void)
         cmocka_unit_test(test_greek_cyrillic),
         cmocka_unit_test(test_lower_offsets_ascii),
         cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_tokenize_valid_same),
         cmocka_unit_test(test_empty_input),
         cmocka_unit_test(test_space_mode),
         cmocka_unit_test(test_sklearn_offsets),

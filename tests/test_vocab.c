@@ -240,6 +240,33 @@ static void test_vocab_reserved_survive_sort_prune(void **state)
     lk_vocab_free(v);
 }
 
+static void test_vocab_find_or_add(void **state)
+{
+    (void)state;
+    lk_vocab *v = NULL;
+    assert_int_equal(lk_vocab_create(&v), LK_OK);
+    int32_t id = -1;
+    bool added = false;
+    assert_int_equal(lk_vocab_find_or_add(v, "doc1", 4, 7, &id, &added), LK_OK);
+    assert_true(added);
+    assert_int_equal(id, 0);
+    assert_int_equal(lk_vocab_find_or_add(v, "doc2x", 4, 9, &id, &added), LK_OK); /* "doc2" */
+    assert_true(added);
+    assert_int_equal(id, 1);
+    assert_int_equal(lk_vocab_find_or_add(v, "doc1", 4, 100, &id, &added), LK_OK);
+    assert_false(added); /* found: count unchanged */
+    assert_int_equal(id, 0);
+    assert_int_equal(lk_vocab_count(v, 0), 7);
+    assert_int_equal(lk_vocab_count(v, 1), 9);
+    assert_int_equal(lk_vocab_size(v), 2);
+    assert_int_equal(lk_vocab_total(v), 16);
+    assert_int_equal(lk_vocab_find(v, "doc2", 4), 1);
+    assert_int_equal(lk_vocab_find_or_add(v, "", 0, 1, &id, &added), LK_ERR_ARG);
+    assert_int_equal(lk_vocab_find_or_add(v, "a", 1, -1, &id, &added), LK_ERR_ARG);
+    assert_int_equal(lk_vocab_size(v), 2);
+    lk_vocab_free(v);
+}
+
 static void test_vocab_find_or_unk(void **state)
 {
     (void)state;
@@ -410,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_vocab_sort_order_ties),
         cmocka_unit_test(test_vocab_prune),
         cmocka_unit_test(test_vocab_reserved_survive_sort_prune),
+        cmocka_unit_test(test_vocab_find_or_add),
         cmocka_unit_test(test_vocab_find_or_unk),
         cmocka_unit_test(test_vocab_save_load_round_trip),
         cmocka_unit_test(test_vocab_save_refuses_tab),

@@ -521,8 +521,8 @@ static size_t first_non_ascii(const char *s, size_t n)
     return i;
 }
 
-lk_status lk_tokenize(lk_tokenizer *t, const char *text, size_t len, const lk_token **toks,
-                      size_t *n, lk_error *err)
+static lk_status tokenize(lk_tokenizer *t, const char *text, size_t len, bool check,
+                         const lk_token **toks, size_t *n, lk_error *err)
 {
     lk_status st;
     *toks = NULL;
@@ -531,7 +531,7 @@ lk_status lk_tokenize(lk_tokenizer *t, const char *text, size_t len, const lk_to
     if (!text && len) return lk_error_set(err, LK_ERR_ARG, "lk_tokenize: NULL text");
     size_t hi = first_non_ascii(text, len), bad = 0;
     bool ascii = hi == len;
-    if (!ascii && !lk_utf8_valid(text + hi, len - hi, &bad)) {
+    if (!ascii && check && !lk_utf8_valid(text + hi, len - hi, &bad)) {
         bad += hi;
         int64_t col = 1;
         for (size_t k = 0; k < bad; k++)
@@ -563,4 +563,16 @@ lk_status lk_tokenize(lk_tokenizer *t, const char *text, size_t len, const lk_to
     *toks = t->toks;
     *n = t->n_toks;
     return LK_OK;
+}
+
+lk_status lk_tokenize(lk_tokenizer *t, const char *text, size_t len, const lk_token **toks,
+                      size_t *n, lk_error *err)
+{
+    return tokenize(t, text, len, true, toks, n, err);
+}
+
+lk_status lk_tokenize_valid(lk_tokenizer *t, const char *text, size_t len, const lk_token **toks,
+                            size_t *n, lk_error *err)
+{
+    return tokenize(t, text, len, false, toks, n, err);
 }

@@ -63,4 +63,10 @@ void lk_tokenizer_free(lk_tokenizer *t); /* NULL is a no-op */
 lk_status lk_tokenize(lk_tokenizer *t, const char *text, size_t len, const lk_token **toks,
                       size_t *n, lk_error *err);
 
+/* lk_tokenize without the UTF-8 check, for text a corpus reader has already validated
+   (lk_docs_next): the caller guarantees text[0..len) is valid UTF-8. User input (queries,
+   files read otherwise) goes through lk_tokenize. */
+lk_status lk_tokenize_valid(lk_tokenizer *t, const char *text, size_t len, const lk_token **toks,
+                            size_t *n, lk_error *err);
+
 #endif

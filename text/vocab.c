@@ -257,6 +257,24 @@ lk_status lk_vocab_add_count(lk_vocab *v, const char *w, size_t len, int64_t cou
     return LK_OK;
 }
 
+lk_status lk_vocab_find_or_add(lk_vocab *v, const char *w, size_t len, int64_t count,
+                               int32_t *id_out, bool *added)
+{
+    if (!v || !w || len == 0 || count < 0 || !id_out || !added) return LK_ERR_ARG;
+    if (len > UINT_MAX) return LK_ERR_RANGE;
+    unsigned hashv = vocab_hash(w, len);
+    entry *e = find_entry(v, w, len, hashv);
+    *added = e == NULL;
+    if (!e) {
+        if (count > INT64_MAX - v->total) return LK_ERR_RANGE;
+        lk_status st = insert_entry(v, w, len, hashv, count, &e);
+        if (st != LK_OK) return st;
+        v->total += count;
+    }
+    *id_out = e->id;
+    return LK_OK;
+}
+
 lk_status lk_vocab_add(lk_vocab *v, const char *w, size_t len, int32_t *id_out)
 {
     return lk_vocab_add_count(v, w, len, 1, id_out);

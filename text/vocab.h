@@ -28,6 +28,12 @@ lk_status lk_vocab_add(lk_vocab *v, const char *w, size_t len, int32_t *id_out);
 lk_status lk_vocab_add_count(lk_vocab *v, const char *w, size_t len, int64_t count,
                              int32_t *id_out);
 
+/* Id of w in *id_out; when absent, w is first added with `count` (>= 0) and *added is true,
+   else v is unchanged and *added false. One hash and one probe, where lk_vocab_find followed
+   by lk_vocab_add_count take two of each. Errors as lk_vocab_add_count. */
+lk_status lk_vocab_find_or_add(lk_vocab *v, const char *w, size_t len, int64_t count,
+                               int32_t *id_out, bool *added);
+
 /* Add one occurrence of each of words[0..n) (lens[i] bytes each), as n calls to lk_vocab_add
    but faster on long runs (lookups are overlapped). ids_out (may be NULL) gets n ids. On
    failure *n_done (may be NULL) words were added; the rest were not. */

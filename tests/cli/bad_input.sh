@@ -89,9 +89,9 @@ usage "unknown option" "unknown option '--bogus'" --input "$TMP/ok.txt" --bogus
 usage "bad number" "--min-count: 'abc' is not an integer" --input "$TMP/ok.txt" --min-count abc
 usage "negative number" "--min-count: '-1'" --input "$TMP/ok.txt" --min-count -1
 usage "number too large" "--max-size: '99999999999'" --input "$TMP/ok.txt" --max-size 99999999999
-usage "missing value" "--max-size: missing value" --input "$TMP/ok.txt" --max-size
-usage "bad format" "--format: expected text, jsonl or conllu" --input "$TMP/ok.txt" --format xml
-usage "bad tokenizer" "--tokenizer: expected" --input "$TMP/ok.txt" --tokenizer=nltk
+usage "missing value" "--max-size needs a value" --input "$TMP/ok.txt" --max-size
+usage "bad format" "--format must be text, jsonl or conllu, not 'xml'" --input "$TMP/ok.txt" --format xml
+usage "bad tokenizer" "--tokenizer must be lexkit, sklearn or space" --input "$TMP/ok.txt" --tokenizer=nltk
 usage "stray argument" "unexpected argument 'extra'" --input "$TMP/ok.txt" extra
 
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }

@@ -4,21 +4,7 @@
 # independent reimplementation), output formats, empty / stop-word / 100 KB queries,
 # spilled runs, corrupt and truncated indexes, non-index directories and bad input.
 set -u
-L=${LEXKIT:?}
-D=${LK_SRC:-.}/tests/data
-T=$(mktemp -d "${TMPDIR:-/tmp}/lk-bm25-cli.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-# expect_fail STATUS PATTERN cmd...: exit status and a message on stderr
-expect_fail() {
-  local want=$1 pat=$2
-  shift 2
-  "$@" > "$T/out" 2> "$T/err"
-  local rc=$?
-  [ "$rc" = "$want" ] || fail "exit $rc (want $want): $*: $(cat "$T/err")"
-  grep -q -- "$pat" "$T/err" || fail "message lacks '$pat': $*: $(cat "$T/err")"
-}
+. "${LK_SRC:-.}/tests/cli_lib.sh" bm25_cli
 
 "$L" index --input "$D/bm25_docs.jsonl" --index "$T/idx" || fail "index"
 for v in lucene robertson atire bm25l bm25plus; do
@@ -50,7 +36,8 @@ printf 'the\n# comment\nCAT\n' > "$T/stop.txt"
 # spilled runs (tiny memory limit) give the same index file
 "$L" index --input "$D/bm25_docs.jsonl" --index "$T/runs" --mem-limit 0.004 --threads 1 || fail "mem-limit"
 cmp -s "$T/runs/index.lkbx" "$T/idx/index.lkbx" || fail "runs differ"
-# --add: the first 3 documents, then the rest appended, give the same index file as one build
+# --add: the first 3 documents, then the rest appended (a new segment, merged with the
+# first by the policy since it is as large), give the same index file as one build
 head -3 "$D/bm25_docs.jsonl" > "$T/part1.jsonl"; tail -n +4 "$D/bm25_docs.jsonl" > "$T/part2.jsonl"
 "$L" index --input "$T/part1.jsonl" --index "$T/add" || fail "add: first part"
 "$L" index --input "$T/part2.jsonl" --index "$T/add" --add --mem-limit 0.004 || fail "add: second part"
@@ -58,14 +45,20 @@ cmp -s "$T/add/index.lkbx" "$T/idx/index.lkbx" || fail "add: differs from one bu
 expect_fail 1 "part1.jsonl:1: duplicate document id \"d1\" (already in the index)" "$L" index --input "$T/part1.jsonl" --index "$T/add" --add
 cmp -s "$T/add/index.lkbx" "$T/idx/index.lkbx" || fail "add: a failed add changed the index"
 expect_fail 2 "--add uses the index's analyzer" "$L" index --input "$T/part2.jsonl" --index "$T/add" --add --stem
-# --delete: removing d3 and z2 gives the same file as indexing without them; an unknown id
-# is an error; delete + add of the same id replaces the document
+# --delete: removing d3 and z2 (tombstones in a manifest) ranks as indexing without them and
+# --merge then gives the same file; an unknown id is an error; delete + add of the same id
+# replaces the document
 grep -v '"id": "d3"' "$D/bm25_docs.jsonl" | grep -v '"id": "z2"' > "$T/kept.jsonl"
 "$L" index --input "$T/kept.jsonl" --index "$T/kept" || fail "kept"
 cp -r "$T/idx" "$T/del"
 printf 'z2\nd3\n' > "$T/del.txt"
 "$L" index --index "$T/del" --delete "$T/del.txt" || fail "delete"
-cmp -s "$T/del/index.lkbx" "$T/kept/index.lkbx" || fail "delete: differs from a build without them"
+"$L" search --index "$T/del" --query "Cat 中国 dog" --k 100 > "$T/del.run" || fail "search after delete"
+"$L" search --index "$T/kept" --query "Cat 中国 dog" --k 100 > "$T/kept.run"
+cmp -s "$T/del.run" "$T/kept.run" || fail "delete: ranks differ from a build without them"
+cp -r "$T/del" "$T/delm"
+"$L" index --index "$T/delm" --merge || fail "merge"
+cmp -s "$T/delm/index.lkbx" "$T/kept/index.lkbx" || fail "delete + merge: differs from a build without them"
 printf 'd1\nnope\n' > "$T/del2.txt"
 expect_fail 1 "del2.txt:2: document id \"nope\" is not in the index" "$L" index --index "$T/del" --delete "$T/del2.txt"
 printf '{"id": "d1", "text": "zebra"}\n' > "$T/new.jsonl"

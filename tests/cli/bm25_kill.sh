@@ -3,20 +3,21 @@
 # hold the previous index or the complete new one (or nothing), never an index that fails
 # to open. A later build cleans up the killed builds' temporary directories.
 set -u
-L=${LEXKIT:?}
-D=${LK_SRC:-.}/tests/data
-T=$(mktemp -d "${TMPDIR:-/tmp}/lk-bm25-kill.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fails=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+. "${LK_SRC:-.}/tests/cli_lib.sh" bm25_kill
 
 # ~8 MB synthetic collection (seeded awk), enough for a build of well over 0.5 s
 awk 'BEGIN { srand(7); for (d = 1; d <= 60000; d++) { s = "";
        for (i = 0; i < 22; i++) { u = rand(); s = s " w" int(6000 * u * u * u) }
        printf "{\"id\": \"s%d\", \"text\": \"%s\"}\n", d, s } }' > "$T/big.jsonl"
 "$L" index --input "$D/bm25_docs.jsonl" --index "$T/idx" || fail "first build"
+# kill delays are fractions of how long the build takes here (fast or slow machines,
+# sanitizer builds), so that most kills land while it runs
+t0=$(date +%s.%N)
+"$L" index --input "$T/big.jsonl" --index "$T/ref" || fail "reference build"
+build_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
 killed=0
-for delay in 0.05 0.2 0.4 0.7 1.0 1.5; do
+for f in 0.05 0.2 0.35 0.5 0.65 0.8; do
+  delay=$(awk -v s="$build_s" -v f="$f" 'BEGIN { printf "%.3f", s * f }')
   "$L" index --input "$T/big.jsonl" --index "$T/idx" 2> /dev/null &
   pid=$!
   sleep "$delay"

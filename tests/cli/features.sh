@@ -103,7 +103,14 @@ expect 1 "no documents" "$LEXKIT" bow --input "$T/empty.jsonl" --output "$T/keep
 expect 1 "dup.tsv:3:1: duplicate term 'alpha'" "$LEXKIT" bow --input "$D/feat_docs.jsonl" --vocab-in "$T/dup.tsv" --output "$T/keep.svm"
 expect 2 "unknown option" "$LEXKIT" bow --input "$D/feat_docs.jsonl" --bogus
 expect 2 "--max-df" "$LEXKIT" bow --input "$D/feat_docs.jsonl" --max-df 1.5
-expect 2 "unknown value" "$LEXKIT" tfidf --input "$D/feat_docs.jsonl" --norm l3
+expect 2 "--norm must be l2, l1 or none, not 'l3'" "$LEXKIT" tfidf --input "$D/feat_docs.jsonl" --norm l3
+expect 2 "unknown option '--norm'" "$LEXKIT" bow --input "$D/feat_docs.jsonl" --norm l1
+expect 2 "--binary takes no value" "$LEXKIT" bow --input "$D/feat_docs.jsonl" --binary=1
+"$LEXKIT" tfidf --input "$D/feat_docs.jsonl" --no-smooth-idf --output "$T/ns1.svm"
+"$LEXKIT" tfidf --input="$D/feat_docs.jsonl" --idf=plain --output "$T/ns2.svm"
+"$LEXKIT" tfidf --input "$D/feat_docs.jsonl" --output "$T/ns3.svm"
+cmp -s "$T/ns1.svm" "$T/ns2.svm" || fail "--no-smooth-idf differs from --idf plain"
+! cmp -s "$T/ns1.svm" "$T/ns3.svm" || fail "--no-smooth-idf had no effect"
 [ "$(cat "$T/keep.svm")" = keep ] || fail "a failed run replaced the output"
 
 [ "$fails" -eq 0 ] && echo "features: all passed"

@@ -94,6 +94,26 @@ if [ "${LK_SANITIZE:-OFF}" != ON ]; then
     fi
 fi
 
+# Every installed header compiles on its own and together with all the others (no clashing
+# names between modules, each header includes what it uses).
+: > "$TMP/all.c"
+for h in $(cd "$PREFIX/include" && find lexkit -name '*.h' | sort); do
+    printf '#include <%s>\n' "$h" > "$TMP/one.c"
+    echo "int lk_header_check(void);" >> "$TMP/one.c"
+    # shellcheck disable=SC2086
+    if ! $CC -std=c11 -Wall -Wextra -Wpedantic -Werror $cflags -c "$TMP/one.c" -o "$TMP/one.o" 2> "$TMP/one.err"; then
+        echo "FAIL header $h alone:"; cat "$TMP/one.err"; fails=$((fails + 1))
+    fi
+    printf '#include <%s>\n' "$h" >> "$TMP/all.c"
+done
+echo "int lk_header_check(void);" >> "$TMP/all.c"
+# shellcheck disable=SC2086
+if $CC -std=c11 -Wall -Wextra -Wpedantic -Werror $cflags -c "$TMP/all.c" -o "$TMP/all.o" 2> "$TMP/all.err"; then
+    echo "ok   $(grep -c include "$TMP/all.c") installed headers compile alone and together"
+else
+    echo "FAIL installed headers together:"; cat "$TMP/all.err"; fails=$((fails + 1))
+fi
+
 # The installed CLI runs.
 got=$(printf 'b a b\n' | "$PREFIX/bin/lexkit" vocab)
 if [ "$got" = "b	2

@@ -1,0 +1,329 @@
+/* analyzer_zh.c: Chinese words for the BM25 analyzer: the Han runs of a text (adjacent Han
+   tokens) are segmented together by a `--unit char` tagger model, one batch per text, and
+   become word terms (plus characters or bigrams by mode). The model file is identified by
+   its CRC-32, recorded in the settings and checked whenever it is loaded or copied. */
+#include "features/analyzer_internal.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/tagger.h"
+#include "text/fileio.h"
+
+#define NAME_MAX_LEN 64 /* longest model file name accepted from settings */
+
+static const char *const mode_names[] = {"words", "words+chars", "words+bigrams"};
+#define N_MODES (sizeof mode_names / sizeof *mode_names)
+
+/* A run of adjacent Han tokens: toks[first .. first + n_toks), bytes [off, off + len) of
+   the run buffer. */
+typedef struct {
+    size_t first, n_toks, off, len;
+} han_run;
+
+struct lk_zh {
+    lk_tagger *model;
+    lk_tagger_ws *ws;
+    lk_zh_terms terms;
+    char *path;           /* the model file it was loaded from */
+    uint32_t crc;         /* CRC-32 of that file */
+    char *buf;            /* the text's Han runs, concatenated */
+    size_t buf_cap;
+    size_t *toff;         /* per token: offset of its text in buf (Han tokens only) */
+    size_t toff_cap;
+    han_run *runs;
+    size_t runs_cap;
+    const char **lines;   /* per run: its text, for the tagger */
+    size_t *lens;
+    size_t lines_cap, lens_cap;
+    size_t *wend;         /* per token of a run: end (run bytes) of the word starting there */
+    size_t wend_cap;
+};
+
+bool lk_zh_terms_parse(const char *name, lk_zh_terms *out)
+{
+    for (size_t i = 0; i < N_MODES; i++)
+        if (strcmp(name, mode_names[i]) == 0) {
+            *out = (lk_zh_terms)i;
+            return true;
+        }
+    return false;
+}
+
+void lk_zh__free(lk_zh *z)
+{
+    if (!z) return;
+    lk_tagger_free(z->model);
+    lk_tagger_ws_free(z->ws);
+    free(z->path);
+    free(z->buf);
+    free(z->toff);
+    free(z->runs);
+    free(z->lines);
+    free(z->lens);
+    free(z->wend);
+    free(z);
+}
+
+/* Read `path` and its CRC-32; with `expect`, a different CRC is LK_ERR_FORMAT. */
+static lk_status read_model(const char *path, const uint32_t *expect, char **bytes, size_t *len,
+                            uint32_t *crc, lk_error *err)
+{
+    *bytes = NULL;
+    lk_status st = lk_read_file(path, bytes, len, err);
+    if (st != LK_OK) {
+        if (expect) lk_error_prefix(err, "the index's Chinese model: ");
+        return st;
+    }
+    *crc = lk_crc32(0, *bytes, *len);
+    if (expect && *crc != *expect) {
+        free(*bytes);
+        *bytes = NULL;
+        return lk_error_set(err, LK_ERR_FORMAT,
+                            "%s: Chinese model changed (CRC-32 %08x, the index was built with "
+                            "%08x); rebuild the index",
+                            path, (unsigned)*crc, (unsigned)*expect);
+    }
+    return LK_OK;
+}
+
+lk_status lk_zh__open(const char *path, lk_zh_terms terms, const uint32_t *crc, lk_zh **out,
+                      lk_error *err)
+{
+    *out = NULL;
+    if ((unsigned)terms >= N_MODES) return lk_error_set(err, LK_ERR_ARG, "unknown Chinese terms mode");
+    lk_zh *z = calloc(1, sizeof *z);
+    if (!z) return LK_ERR_NOMEM;
+    z->terms = terms;
+    char *bytes = NULL;
+    size_t len;
+    lk_status st = read_model(path, crc, &bytes, &len, &z->crc, err);
+    free(bytes);
+    size_t pl = strlen(path) + 1;
+    if (st == LK_OK && !(z->path = malloc(pl))) st = LK_ERR_NOMEM;
+    if (st == LK_OK) memcpy(z->path, path, pl);
+    if (st == LK_OK) st = lk_tagger_load(path, &z->model, err);
+    if (st == LK_OK && lk_tagger_get_config(z->model)->unit != LK_TAGGER_CHAR)
+        st = lk_error_set(err, LK_ERR_ARG,
+                          "%s: a word tagger; Chinese segmentation needs a `--unit char` model",
+                          path);
+    if (st == LK_OK) st = lk_tagger_ws_create(&z->ws);
+    if (st != LK_OK) {
+        lk_zh__free(z);
+        return st;
+    }
+    *out = z;
+    return LK_OK;
+}
+
+/* ---- analysis ------------------------------------------------------------------------ */
+
+/* Grow the array *pp (any pointer type) to hold n elements. */
+static lk_status need(void *pp, size_t *cap, size_t n, size_t elem)
+{
+    if (n <= *cap) return LK_OK;
+    void *p;
+    memcpy(&p, pp, sizeof p);
+    lk_status st = lk_grow(&p, cap, n, elem);
+    memcpy(pp, &p, sizeof p);
+    return st;
+}
+
+/* Collect the Han runs of toks into z->buf / z->runs; *n_runs gets their number. */
+static lk_status collect_runs(lk_zh *z, const lk_token *toks, size_t n, size_t *n_runs)
+{
+    lk_status st;
+    size_t nr = 0, at = 0;
+    if ((st = need(&z->toff, &z->toff_cap, n, sizeof *z->toff)) != LK_OK) return st;
+    for (size_t i = 0; i < n; i++) {
+        const lk_token *t = &toks[i];
+        if (t->kind != LK_TOK_HAN) continue;
+        bool cont = nr > 0 && toks[i - 1].kind == LK_TOK_HAN &&
+                    toks[i - 1].start + toks[i - 1].len == t->start;
+        if (!cont) {
+            if ((st = need(&z->runs, &z->runs_cap, nr + 1, sizeof *z->runs)) != LK_OK) return st;
+            z->runs[nr++] = (han_run){i, 0, at, 0};
+        }
+        if ((st = need(&z->buf, &z->buf_cap, at + t->text_len, 1)) != LK_OK) return st;
+        memcpy(z->buf + at, t->text, t->text_len);
+        z->toff[i] = at;
+        at += t->text_len;
+        z->runs[nr - 1].n_toks++;
+        z->runs[nr - 1].len += t->text_len;
+    }
+    *n_runs = nr;
+    return LK_OK;
+}
+
+/* Terms of one segmented run: its words, then characters / bigrams that are not words. */
+static lk_status run_terms(lk_zh *z, lk_analyzer *a, const lk_token *toks, const han_run *r,
+                           const lk_tagger_span *sp, size_t n_sp)
+{
+    const char *text = z->buf + r->off;
+    lk_status st = LK_OK;
+    for (size_t s = 0; s < n_sp && st == LK_OK; s++)
+        st = lk_analyzer__push(a, text + sp[s].start, sp[s].len);
+    if (st != LK_OK || z->terms == LK_ZH_WORDS) return st;
+    if ((st = need(&z->wend, &z->wend_cap, r->n_toks, sizeof *z->wend)) != LK_OK) return st;
+    for (size_t k = 0, s = 0; k < r->n_toks; k++) {
+        size_t b = z->toff[r->first + k] - r->off;
+        while (s < n_sp && sp[s].start < b) s++;
+        z->wend[k] = s < n_sp && sp[s].start == b ? b + sp[s].len : 0;
+    }
+    for (size_t k = 0; k < r->n_toks && st == LK_OK; k++) {
+        size_t b = z->toff[r->first + k] - r->off, e = b + toks[r->first + k].text_len;
+        if (z->terms == LK_ZH_WORDS_CHARS) {
+            if (z->wend[k] != e) st = lk_analyzer__push(a, text + b, e - b);
+        } else if (k + 1 < r->n_toks) {
+            size_t e2 = e + toks[r->first + k + 1].text_len;
+            if (z->wend[k] != e2) st = lk_analyzer__push(a, text + b, e2 - b);
+        }
+    }
+    return st;
+}
+
+lk_status lk_zh__add(lk_zh *z, lk_analyzer *a, const lk_token *toks, size_t n, lk_error *err)
+{
+    size_t n_runs = 0;
+    lk_status st = collect_runs(z, toks, n, &n_runs);
+    const lk_tagger_span *sp = NULL;
+    const size_t *sp_off = NULL;
+    if (st == LK_OK && n_runs > 0) {
+        if ((st = need(&z->lines, &z->lines_cap, n_runs, sizeof *z->lines)) != LK_OK ||
+            (st = need(&z->lens, &z->lens_cap, n_runs, sizeof *z->lens)) != LK_OK)
+            return st;
+        for (size_t r = 0; r < n_runs; r++) {
+            z->lines[r] = z->buf + z->runs[r].off;
+            z->lens[r] = z->runs[r].len;
+        }
+        st = lk_tagger_segment_lines(z->model, z->ws, z->lines, z->lens, n_runs, &sp, &sp_off,
+                                     err);
+    }
+    size_t r = 0;
+    for (size_t i = 0; i < n && st == LK_OK; i++) {
+        const lk_token *t = &toks[i];
+        if (t->kind == LK_TOK_WORD || t->kind == LK_TOK_NUMBER) {
+            st = lk_analyzer__term(a, t);
+        } else if (r < n_runs && z->runs[r].first == i) {
+            st = run_terms(z, a, toks, &z->runs[r], sp + sp_off[r], sp_off[r + 1] - sp_off[r]);
+            i += z->runs[r].n_toks - 1;
+            r++;
+        }
+    }
+    return st;
+}
+
+lk_status lk_zh__stopwords(lk_zh *z, const lk_token *toks, size_t n, lk_vocab *stop)
+{
+    size_t n_runs = 0;
+    lk_status st = collect_runs(z, toks, n, &n_runs);
+    for (size_t r = 0; r < n_runs && st == LK_OK; r++)
+        st = lk_vocab_add(stop, z->buf + z->runs[r].off, z->runs[r].len, NULL);
+    for (size_t i = 0; i < n && st == LK_OK; i++)
+        if (toks[i].kind == LK_TOK_WORD || toks[i].kind == LK_TOK_NUMBER)
+            st = lk_vocab_add(stop, toks[i].text, toks[i].text_len, NULL);
+    return st;
+}
+
+/* ---- settings and the model file ------------------------------------------------------ */
+
+size_t lk_zh__settings(const lk_zh *z, char *out, size_t cap)
+{
+    int w = snprintf(out, cap, "zh_terms=%s\nzh_model=%s crc32=%08x\n", mode_names[z->terms],
+                     LK_ANALYZER_ZH_MODEL_FILE, (unsigned)z->crc);
+    return w > 0 && (size_t)w < cap ? (size_t)w : 0;
+}
+
+/* The line at *p (advancing past it) if it starts with `key`; its value in *v, *vlen. */
+static bool line_value(const char **p, const char *end, const char *key, const char **v,
+                       size_t *vlen)
+{
+    size_t kl = strlen(key);
+    const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+    if (!nl || (size_t)(nl - *p) < kl || memcmp(*p, key, kl) != 0) return false;
+    *v = *p + kl;
+    *vlen = (size_t)(nl - *v);
+    *p = nl + 1;
+    return true;
+}
+
+/* A plain file name (no directories, not hidden). */
+static bool safe_name(const char *s, size_t n)
+{
+    if (n == 0 || n > NAME_MAX_LEN || s[0] == '.') return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
+            return false;
+    return true;
+}
+
+lk_status lk_zh__from_settings(const char **p, const char *end, const char *dir, lk_zh **out,
+                               lk_error *err)
+{
+    const char *v;
+    size_t vl, name_len = 0;
+    char mode[32], crc_hex[9];
+    *out = NULL;
+    if (!line_value(p, end, "zh_terms=", &v, &vl) || vl >= sizeof mode) goto bad;
+    memcpy(mode, v, vl);
+    mode[vl] = '\0';
+    lk_zh_terms terms;
+    if (!lk_zh_terms_parse(mode, &terms)) goto bad;
+    if (!line_value(p, end, "zh_model=", &v, &vl)) goto bad;
+    while (name_len < vl && v[name_len] != ' ') name_len++;
+    if (!safe_name(v, name_len) || vl != name_len + 15 || memcmp(v + name_len, " crc32=", 7) != 0)
+        goto bad;
+    memcpy(crc_hex, v + name_len + 7, 8);
+    crc_hex[8] = '\0';
+    for (int i = 0; i < 8; i++)
+        if (!strchr("0123456789abcdef", crc_hex[i]) || crc_hex[i] == '\0') goto bad;
+    unsigned long crc = strtoul(crc_hex, NULL, 16);
+    if (!dir)
+        return lk_error_set(err, LK_ERR_ARG, "the analyzer needs its Chinese model file (%.*s), "
+                            "but the index has no directory", (int)name_len, v);
+    size_t dl = strlen(dir);
+    char *path = malloc(dl + name_len + 2);
+    if (!path) return LK_ERR_NOMEM;
+    snprintf(path, dl + name_len + 2, "%s/%.*s", dir, (int)name_len, v);
+    uint32_t want = (uint32_t)crc;
+    lk_status st = lk_zh__open(path, terms, &want, out, err);
+    free(path);
+    return st;
+bad:
+    return lk_error_set(err, LK_ERR_FORMAT, "malformed analyzer settings in the index (zh_*)");
+}
+
+typedef struct {
+    const char *bytes;
+    size_t len;
+} blob;
+
+static lk_status write_blob(FILE *fp, void *ctx, lk_error *err)
+{
+    const blob *b = ctx;
+    return lk_fwrite_all(fp, b->bytes, b->len, LK_ANALYZER_ZH_MODEL_FILE, err);
+}
+
+lk_status lk_zh__save(const lk_zh *z, const char *dir, lk_error *err)
+{
+    char *bytes = NULL;
+    size_t len;
+    uint32_t crc;
+    lk_status st = read_model(z->path, &z->crc, &bytes, &len, &crc, err);
+    if (st != LK_OK) return st;
+    size_t dl = strlen(dir), n = dl + sizeof LK_ANALYZER_ZH_MODEL_FILE + 1;
+    char *path = malloc(n);
+    if (!path) {
+        free(bytes);
+        return LK_ERR_NOMEM;
+    }
+    snprintf(path, n, "%s/%s", dir, LK_ANALYZER_ZH_MODEL_FILE);
+    blob b = {bytes, len};
+    st = lk_write_atomic(path, write_blob, &b, err);
+    free(path);
+    free(bytes);
+    return st;
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# End-to-end tests of Chinese word terms in `lexkit index --zh-model`: a query that only
+# ranks the right document first when the text is segmented into words (市长 "mayor" vs the
+# 市|长 of 南京市长江大桥), the model copied into the index and used by `search` without
+# being passed again, --add keeping it, and clear errors when the copy is missing or changed.
+set -u
+M=${LK_SRC:-.}/corpora/models/zh-gsd-char.lkt
+. "${LK_SRC:-.}/tests/cli_lib.sh" bm25_zh
+top() { "$L" search --index "$1" --query "$2" --k 10 | cut -d' ' -f3 | tr '\n' ' '; }
+# tops INDEX QUERY... : "docs of query 1 / docs of query 2 / ..." from one search run
+tops() {
+  local idx=$1 i=0
+  shift
+  for q in "$@"; do i=$((i + 1)); printf 'q%d\t%s\n' "$i" "$q"; done > "$T/q.tsv"
+  "$L" search --index "$idx" --queries "$T/q.tsv" --k 10 > "$T/q.run"
+  for j in $(seq 1 "$i"); do
+    awk -v q="q$j" '$1 == q {printf "%s ", $3}' "$T/q.run"
+    [ "$j" = "$i" ] || printf '/ '
+  done
+}
+
+cat > "$T/docs.jsonl" <<'EOF'
+{"id": "bridge", "text": "南京市长江大桥很长。"}
+{"id": "mayor", "text": "市长今天访问了学校，学生们很高兴。"}
+{"id": "wall", "text": "我们明天去北京看长城。"}
+EOF
+# character bigrams: the bridge (市长 across 南京市|长江, and two 长) comes first
+"$L" index --input "$T/docs.jsonl" --index "$T/bi" --lang zh || fail "index bigrams"
+[ "$(top "$T/bi" 市长)" = "bridge mayor wall " ] || fail "bigrams: $(top "$T/bi" 市长)"
+# words: only the mayor's document has the word 市长
+"$L" index --input "$T/docs.jsonl" --index "$T/w" --lang zh --zh-model "$M" --zh-terms words ||
+  fail "index words"
+[ -f "$T/w/zh-model.lkt" ] && cmp -s "$M" "$T/w/zh-model.lkt" || fail "model not copied"
+got=$(tops "$T/w" 市长 长江)
+[ "$got" = "mayor / bridge " ] || fail "words: $got"
+[ "$(top "$T/w/index.lkbx" 市长)" = "mayor " ] || fail "index file path: model beside it"
+# words+bigrams (the default terms with a model): words and the bigrams that are not words
+"$L" index --input "$T/docs.jsonl" --index "$T/wb" --lang zh --zh-model "$M" || fail "index w+b"
+got=$(tops "$T/wb" 访问学校 江大)
+[ "$got" = "mayor / bridge " ] || fail "words+bigrams: $got"
+# --add keeps the analyzer and its model
+echo '{"id": "mayor2", "text": "新市长说话了"}' > "$T/more.jsonl"
+"$L" index --add --input "$T/more.jsonl" --index "$T/w" || fail "add"
+[ -f "$T/w/zh-model.lkt" ] || fail "model lost by --add"
+[ "$(top "$T/w" 市长)" = "mayor2 mayor " ] || fail "after add: $(top "$T/w" 市长)"
+# usage errors
+expect_fail 2 "needs --zh-model" "$L" index --input "$T/docs.jsonl" --index "$T/x" --zh-terms words
+expect_fail 2 "zh-terms must be" "$L" index --input "$T/docs.jsonl" --index "$T/x" --zh-model "$M" --zh-terms chars
+expect_fail 2 "needs --lang zh" "$L" index --input "$T/docs.jsonl" --index "$T/x" --lang en --zh-model "$M"
+expect_fail 2 "analyzer" "$L" index --add --input "$T/more.jsonl" --index "$T/w" --zh-model "$M"
+expect_fail 1 "nope.lkt" "$L" index --input "$T/docs.jsonl" --index "$T/x" --zh-model "$T/nope.lkt"
+[ -e "$T/x" ] && fail "failed build left $T/x"
+# the copy in the index moved away, or changed: a clear error naming it, no results
+mv "$T/w/zh-model.lkt" "$T/moved.lkt"
+expect_fail 1 "w/zh-model.lkt" "$L" search --index "$T/w" --query 市长
+[ -s "$T/out" ] && fail "results without the model"
+expect_fail 1 "w/zh-model.lkt" "$L" index --add --input "$T/more.jsonl" --index "$T/w"
+cp "$T/moved.lkt" "$T/w/zh-model.lkt"
+printf 'X' | dd of="$T/w/zh-model.lkt" bs=1 seek=1000 conv=notrunc 2> /dev/null
+expect_fail 1 "zh-model.lkt: Chinese model changed (CRC-32" "$L" search --index "$T/w" --query 市长
+cp "$T/moved.lkt" "$T/w/zh-model.lkt"
+[ "$(top "$T/w" 市长)" = "mayor2 mayor " ] || fail "restored model"
+
+[ "$fails" = 0 ] && echo "bm25_zh: all passed"
+exit $((fails > 0))

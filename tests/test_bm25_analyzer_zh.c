@@ -1,0 +1,217 @@
+/* test_bm25_analyzer_zh.c: the BM25 analyzer with Chinese word segmentation (the shipped
+   char model corpora/models/zh-gsd-char.lkt): word terms of known sentences (checked against
+   GSD-style gold segmentations), the three term modes, the settings round trip through an
+   index directory, and the errors for a missing, changed or unusable model. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "features/analyzer.h"
+#include "testutil.h"
+#include "text/fileio.h"
+
+#define MODEL "../corpora/models/zh-gsd-char.lkt"
+
+/* Terms of text joined with '|'. */
+static void analyze(lk_analyzer *a, const char *text, char *out, size_t cap)
+{
+    lk_error err;
+    lk_analyzer_reset(a);
+    assert_int_equal(lk_analyzer_add(a, text, strlen(text), &err), LK_OK);
+    size_t n, at = 0;
+    const lk_term *t = lk_analyzer_terms(a, &n);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        at += (size_t)snprintf(out + at, cap - at, "%s%.*s", i ? "|" : "", (int)t[i].len, t[i].s);
+}
+
+static lk_analyzer *make(lk_zh_terms terms)
+{
+    lk_analyzer_config c = lk_analyzer_config_default();
+    c.lang = LK_LANG_ZH;
+    c.zh_model = MODEL;
+    c.zh_terms = terms;
+    lk_analyzer *a = NULL;
+    lk_error err;
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    return a;
+}
+
+static void test_words(void **state)
+{
+    (void)state;
+    lk_analyzer *a = make(LK_ZH_WORDS);
+    char out[512];
+    /* GSD gold: 研究 生命 的 起源 (not 研究生 命); 南京 市 长江 大桥 (not 市长 江大桥) */
+    analyze(a, "研究生命的起源。", out, sizeof out);
+    assert_string_equal(out, "研究|生命|的|起源");
+    analyze(a, "南京市长江大桥", out, sizeof out);
+    assert_string_equal(out, "南京|市|长江|大桥");
+    analyze(a, "市长今天访问了学校", out, sizeof out);
+    assert_string_equal(out, "市长|今天|访问|了|学校");
+    /* Latin and digits stay lexkit tokens (lowercased, NFKC: full-width ２０１８ -> 2018);
+       punctuation splits the Han runs, which are segmented in one batch */
+    analyze(a, "iPhone手机，２０１８年发布", out, sizeof out);
+    assert_string_equal(out, "iphone|手机|2018|年|发布");
+    analyze(a, "", out, sizeof out);
+    assert_string_equal(out, "");
+    lk_analyzer_free(a);
+}
+
+static void test_modes(void **state)
+{
+    (void)state;
+    char out[512];
+    /* words, then the characters of the multi-character words (的 is already a word) */
+    lk_analyzer *a = make(LK_ZH_WORDS_CHARS);
+    analyze(a, "研究生命的起源", out, sizeof out);
+    assert_string_equal(out, "研究|生命|的|起源|研|究|生|命|起|源");
+    lk_analyzer_free(a);
+    /* words, then the bigrams that are not words: 究生 命的 的起 */
+    a = make(LK_ZH_WORDS_BIGRAMS);
+    analyze(a, "研究生命的起源", out, sizeof out);
+    assert_string_equal(out, "研究|生命|的|起源|究生|命的|的起");
+    lk_analyzer_free(a);
+
+    /* stop words apply to words; a stop-word line of Han characters is one word (我们, not
+       我 and 们), so 我 and 们 stay terms elsewhere */
+    lk_analyzer_config c = lk_analyzer_config_default();
+    c.zh_model = MODEL;
+    c.zh_terms = LK_ZH_WORDS;
+    c.stopwords = "的\n了\n我们 # comment\n";
+    c.stopwords_len = strlen(c.stopwords);
+    lk_error err;
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    analyze(a, "市长今天访问了学校的", out, sizeof out);
+    assert_string_equal(out, "市长|今天|访问|学校");
+    analyze(a, "我们的学校", out, sizeof out);
+    assert_string_equal(out, "学校");
+    analyze(a, "我 们", out, sizeof out);
+    assert_string_equal(out, "我|们");
+    size_t len;
+    assert_non_null(strstr(lk_analyzer_settings(a, &len), "stopwords=3\n的\n了\n我们\nzh_terms=words\n"));
+    lk_analyzer_free(a);
+
+    lk_zh_terms t;
+    assert_true(lk_zh_terms_parse("words+chars", &t));
+    assert_int_equal(t, LK_ZH_WORDS_CHARS);
+    assert_false(lk_zh_terms_parse("bigrams", &t));
+}
+
+/* CRC-32 of the shipped model file, as 8 hex digits. */
+static void model_crc(char *hex)
+{
+    char *bytes;
+    size_t len;
+    lk_error err;
+    assert_int_equal(lk_read_file(MODEL, &bytes, &len, &err), LK_OK);
+    snprintf(hex, 9, "%08x", (unsigned)lk_crc32(0, bytes, len));
+    free(bytes);
+}
+
+static void test_settings_round_trip(void **state)
+{
+    (void)state;
+    lk_analyzer *a = make(LK_ZH_WORDS_BIGRAMS), *b = NULL;
+    lk_error err;
+    char out[512], out2[512], want[256], hex[9], dir[512], copy[600];
+    model_crc(hex);
+    size_t len;
+    const char *s = lk_analyzer_settings(a, &len);
+    snprintf(want, sizeof want,
+             "lexkit-analyzer 1\nlang=zh\nlower=1\nstem=none\nstopwords=0\n"
+             "zh_terms=words+bigrams\nzh_model=zh-model.lkt crc32=%s\n", hex);
+    assert_string_equal(s, want);
+
+    lk_test_tmp_path(dir, sizeof dir, "zh-index");
+    mkdir(dir, 0777);
+    assert_int_equal(lk_analyzer_from_settings_dir(s, len, dir, &b, &err), LK_ERR_IO);
+    assert_non_null(strstr(err.msg, "zh-model.lkt")); /* missing: names the file */
+    assert_null(b);
+    assert_int_equal(lk_analyzer_save_files(a, dir, &err), LK_OK);
+    snprintf(copy, sizeof copy, "%s/%s", dir, LK_ANALYZER_ZH_MODEL_FILE);
+    assert_int_equal(lk_analyzer_from_settings_dir(s, len, dir, &b, &err), LK_OK);
+    size_t len2;
+    const char *s2 = lk_analyzer_settings(b, &len2);
+    assert_int_equal(len2, len);
+    assert_memory_equal(s2, s, len);
+    analyze(a, "南京市长江大桥，市长", out, sizeof out);
+    analyze(b, "南京市长江大桥，市长", out2, sizeof out2);
+    assert_string_equal(out, "南京|市|长江|大桥|京市|市长|江大|市长");
+    assert_string_equal(out2, out);
+    lk_analyzer_free(b);
+    b = NULL;
+
+    /* no directory to load the model from */
+    assert_int_not_equal(lk_analyzer_from_settings(s, len, &b, &err), LK_OK);
+    assert_null(b);
+    /* a different CRC in the settings: the copy is not the model the index was built with */
+    char *bad = malloc(len + 1);
+    assert_non_null(bad);
+    memcpy(bad, s, len + 1);
+    char *c = strstr(bad, "crc32=") + 6;
+    c[0] = c[0] == '0' ? '1' : '0';
+    assert_int_equal(lk_analyzer_from_settings_dir(bad, len, dir, &b, &err), LK_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, copy));
+    assert_non_null(strstr(err.msg, "CRC-32"));
+    /* a CRC that is not 8 lowercase hex digits is malformed */
+    memcpy(bad, s, len + 1);
+    strstr(bad, "crc32=")[6] = ' ';
+    assert_int_equal(lk_analyzer_from_settings_dir(bad, len, dir, &b, &err), LK_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, "malformed"));
+    /* a path instead of a file name is malformed */
+    memcpy(bad, s, len + 1);
+    memcpy(strstr(bad, "zh-model.lkt"), "../model.lk", 11);
+    assert_int_equal(lk_analyzer_from_settings_dir(bad, len, dir, &b, &err), LK_ERR_FORMAT);
+    free(bad);
+    /* the copy corrupted on disk: one flipped byte changes its CRC-32 */
+    char *bytes;
+    size_t n;
+    assert_int_equal(lk_read_file(copy, &bytes, &n, &err), LK_OK);
+    bytes[n / 2] ^= 0x40;
+    lk_test_write_file(copy, bytes, n);
+    free(bytes);
+    assert_int_equal(lk_analyzer_from_settings_dir(s, len, dir, &b, &err), LK_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, "CRC-32"));
+    assert_null(b);
+    unlink(copy);
+    rmdir(dir);
+    lk_analyzer_free(a);
+}
+
+static void test_bad_models(void **state)
+{
+    (void)state;
+    lk_analyzer_config c = lk_analyzer_config_default();
+    lk_analyzer *a = NULL;
+    lk_error err;
+    c.zh_model = "no-such-model.lkt";
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_ERR_IO);
+    assert_non_null(strstr(err.msg, "no-such-model.lkt"));
+    assert_null(a);
+    c.zh_model = MODEL;
+    c.lang = LK_LANG_EN; /* en indexes Han characters as unigrams: no segmentation */
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_ERR_ARG);
+    assert_null(a);
+    c.lang = LK_LANG_ZH;
+    c.zh_model = "data/bm25_docs.jsonl"; /* not a tagger model */
+    assert_int_not_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    assert_non_null(strstr(err.msg, "bm25_docs.jsonl"));
+    assert_null(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_words),
+        cmocka_unit_test(test_modes),
+        cmocka_unit_test(test_settings_round_trip),
+        cmocka_unit_test(test_bad_models),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
