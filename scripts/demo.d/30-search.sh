@@ -10,3 +10,12 @@ echo "-- Chinese query, top 3 (JSON):"
 echo "-- $(wc -l < corpora/sample-queries.tsv) CMRC questions -> their source paragraph:"
 "$LEXKIT" search --index "$OUT/search.idx" --queries corpora/sample-queries.tsv --k 100 > "$OUT/search.run"
 "$LEXKIT" eval-ir --qrels corpora/sample-qrels.txt --run "$OUT/search.run"
+echo "-- add two documents as a new segment, delete one by id, search, then merge:"
+printf '%s\n' '{"id": "new-1", "title": "Lake Baikal", "text": "The deepest lake is fed by many a river."}' \
+  '{"id": "new-2", "text": "A second added document about headwaters."}' > "$OUT/new-docs.jsonl"
+"$LEXKIT" index --input "$OUT/new-docs.jsonl" --index "$OUT/search.idx" --add
+echo new-2 > "$OUT/delete-ids.txt"
+"$LEXKIT" index --index "$OUT/search.idx" --delete "$OUT/delete-ids.txt"
+"$LEXKIT" search --index "$OUT/search.idx" --query "river headwaters lake" --k 3
+"$LEXKIT" index --index "$OUT/search.idx" --merge
+ls "$OUT/search.idx"
