@@ -72,11 +72,9 @@ static void build(const char *dir, const collection *c, int threads, size_t mem_
 
 static unsigned char *slurp_index(const char *dir, size_t *n)
 {
-    char path[600], *buf;
-    lk_error err;
+    char path[600];
     snprintf(path, sizeof path, "%s/%s", dir, LK_BM25_INDEX_FILE);
-    assert_int_equal(lk_read_file(path, &buf, n, &err), LK_OK);
-    return (unsigned char *)buf;
+    return lk_test_slurp(path, n);
 }
 
 static void test_threads_same_file(void **state)

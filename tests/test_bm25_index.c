@@ -142,14 +142,6 @@ static void test_ties_by_id(void **state)
     lk_bm25_index_free(idx);
 }
 
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    char *buf;
-    lk_error err;
-    assert_int_equal(lk_read_file(path, &buf, n, &err), LK_OK);
-    return (unsigned char *)buf;
-}
-
 static void test_roundtrip_corrupt_truncated(void **state)
 {
     (void)state;
@@ -158,7 +150,7 @@ static void test_roundtrip_corrupt_truncated(void **state)
     build(dir, ids3, docs3, 3, 0);
     snprintf(file, sizeof file, "%s/%s", dir, LK_BM25_INDEX_FILE);
     size_t n;
-    unsigned char *img = slurp(file, &n);
+    unsigned char *img = lk_test_slurp(file, &n);
     lk_bm25_index *idx = NULL;
     lk_error err;
     lk_bm25_hit h[8];
@@ -298,7 +290,7 @@ static void test_runs_same_file(void **state)
     snprintf(fa, sizeof fa, "%s/%s", a, LK_BM25_INDEX_FILE);
     snprintf(fb, sizeof fb, "%s/%s", b, LK_BM25_INDEX_FILE);
     size_t na, nb;
-    unsigned char *ia = slurp(fa, &na), *ib = slurp(fb, &nb);
+    unsigned char *ia = lk_test_slurp(fa, &na), *ib = lk_test_slurp(fb, &nb);
     assert_int_equal(na, nb);
     assert_memory_equal(ia, ib, na);
     free(ia);
@@ -397,7 +389,7 @@ static void test_v1_refused(void **state)
     build(dir, ids3, docs3, 3, 0);
     snprintf(file, sizeof file, "%s/%s", dir, LK_BM25_INDEX_FILE);
     size_t n;
-    unsigned char *img = slurp(file, &n);
+    unsigned char *img = lk_test_slurp(file, &n);
     assert_int_equal(lk_get_u32(img + 4), 2);
     lk_put_u32(img + 4, 1);
     reseal(img, n);
@@ -423,7 +415,7 @@ static void test_corrupt_postings_search(void **state)
     build_synth(dir, s, (size_t)64 << 20, &runs);
     snprintf(file, sizeof file, "%s/%s", dir, LK_BM25_INDEX_FILE);
     size_t n;
-    unsigned char *img = slurp(file, &n);
+    unsigned char *img = lk_test_slurp(file, &n);
     const unsigned char *pl = img + LK_ENVELOPE_HEADER;
     uint64_t post_off = lk_get_u64(pl + 8u * META_POST_OFF);
     uint64_t post_len = lk_get_u64(pl + 8u * META_POST_LEN);
@@ -508,7 +500,7 @@ static void test_add_delete_equals_rebuild(void **state)
     snprintf(fa, sizeof fa, "%s/%s", base_dir, LK_BM25_INDEX_FILE);
     snprintf(fb, sizeof fb, "%s/%s", ref_dir, LK_BM25_INDEX_FILE);
     size_t na, nb;
-    unsigned char *ia = slurp(fa, &na), *ib = slurp(fb, &nb);
+    unsigned char *ia = lk_test_slurp(fa, &na), *ib = lk_test_slurp(fb, &nb);
     assert_int_equal(na, nb);
     assert_memory_equal(ia, ib, na);
     free(ia);

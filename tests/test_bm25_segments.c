@@ -385,14 +385,6 @@ static void test_duplicates_and_missing(void **state)
     free_synth(s);
 }
 
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    char *buf;
-    lk_error err;
-    assert_int_equal(lk_read_file(path, &buf, n, &err), LK_OK);
-    return (unsigned char *)buf;
-}
-
 static void expect_open_error(const char *dir, lk_status want, const char *m1, const char *m2)
 {
     lk_bm25_index *idx = NULL;
@@ -424,7 +416,7 @@ static void test_corrupt_files(void **state)
     snprintf(seg, sizeof seg, "%s/seg-000002.lkbx", dir);
     snprintf(other, sizeof other, "%s/%s", dir, LK_BM25_INDEX_FILE);
     size_t nm, ns, no;
-    unsigned char *m = slurp(man, &nm), *sg = slurp(seg, &ns), *ot = slurp(other, &no);
+    unsigned char *m = lk_test_slurp(man, &nm), *sg = lk_test_slurp(seg, &ns), *ot = lk_test_slurp(other, &no);
     for (size_t at = 0; at < nm; at += 3) { /* any flipped manifest byte is caught */
         m[at] ^= 0x10;
         lk_test_write_file(man, (const char *)m, nm);

@@ -29,6 +29,21 @@ static inline void lk_test_write_file(const char *path, const char *data, size_t
     fclose(fp);
 }
 
+/* The whole file (malloc'd, NUL-terminated; length in *n); aborts when it cannot be read. */
+static inline unsigned char *lk_test_slurp(const char *path, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp || fseek(fp, 0, SEEK_END) != 0) abort();
+    long len = ftell(fp);
+    unsigned char *buf = len < 0 ? NULL : malloc((size_t)len + 1);
+    if (!buf || fseek(fp, 0, SEEK_SET) != 0 || fread(buf, 1, (size_t)len, fp) != (size_t)len)
+        abort();
+    fclose(fp);
+    buf[len] = 0;
+    *n = (size_t)len;
+    return buf;
+}
+
 /* Number of entries in dir whose name starts with prefix. */
 static inline int lk_test_count_prefix(const char *dir, const char *prefix)
 {
