@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/cli_opts.h"
 #include "features/bm25_text.h"
 #include "text/fileio.h"
 
@@ -32,65 +33,47 @@ typedef struct {
     lk_bm25_search_opts so;
 } opts;
 
-static int set_opt(opts *o, const char *name, const char *val)
+static void help_cb(void *u)
 {
-    long v;
-    if (!strcmp(name, "--index")) o->index = val;
-    else if (!strcmp(name, "--query")) o->query = val;
-    else if (!strcmp(name, "--queries")) o->queries = val;
-    else if (!strcmp(name, "--output")) o->output = val;
-    else if (!strcmp(name, "--k")) {
-        if (!lk_cli_long(CMD, name, val, 0, 100000000, &v)) return LK_EXIT_USAGE;
-        o->so.k = (size_t)v;
-    } else if (!strcmp(name, "--k1")) {
-        if (!lk_cli_double(CMD, name, val, 0, 1e6, &o->so.params.k1)) return LK_EXIT_USAGE;
-    } else if (!strcmp(name, "--b")) {
-        if (!lk_cli_double(CMD, name, val, 0, 1, &o->so.params.b)) return LK_EXIT_USAGE;
-    } else if (!strcmp(name, "--delta")) {
-        if (!lk_cli_double(CMD, name, val, 0, 1e6, &o->so.params.delta)) return LK_EXIT_USAGE;
-    } else if (!strcmp(name, "--variant")) {
-        if (!lk_bm25_variant_parse(val, &o->so.params.variant))
-            return lk_cli_usage_error(
-                CMD, "--variant must be lucene, robertson, atire, bm25l or bm25plus, not '%s'", val);
-    } else if (!strcmp(name, "--format")) {
-        if (!lk_bm25_format_parse(val, &o->format))
-            return lk_cli_usage_error(CMD, "--format must be trec, tsv or json, not '%s'", val);
-    } else return lk_cli_usage_error(CMD, "unknown option '%s'", name);
-    return -1;
+    (void)u;
+    help(stdout);
 }
 
-static bool known(const char *name)
+static bool variant_opt(void *u, const char *cmd, const char *name, const char *val)
 {
-    static const char *const names[] = {"--index", "--query", "--queries", "--output", "--k", "--k1", "--b", "--delta", "--variant", "--format"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (!strcmp(name, names[i])) return true;
+    if (lk_bm25_variant_parse(val, &((opts *)u)->so.params.variant)) return true;
+    lk_cli_usage_error(cmd, "%s must be lucene, robertson, atire, bm25l or bm25plus, not '%s'",
+                       name, val);
+    return false;
+}
+
+static bool format_opt(void *u, const char *cmd, const char *name, const char *val)
+{
+    if (lk_bm25_format_parse(val, &((opts *)u)->format)) return true;
+    lk_cli_usage_error(cmd, "%s must be trec, tsv or json, not '%s'", name, val);
     return false;
 }
 
 static int parse(int argc, char **argv, opts *o)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        char name[32];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            help(stdout);
-            return LK_EXIT_OK;
-        }
-        const char *eq;
-        int split = lk_cli_split(CMD, a, name, sizeof name, &eq);
-        if (split >= 0) return split;
-        if (!strcmp(name, "--exhaustive") || !strcmp(name, "--timing")) {
-            if (eq) return lk_cli_usage_error(CMD, "%s takes no value", name);
-            if (name[2] == 'e') o->so.exhaustive = true;
-            else o->timing = true;
-            continue;
-        }
-        if (!known(name)) return lk_cli_usage_error(CMD, "unknown option '%s'", name);
-        const char *val = lk_cli_value(argc, argv, &i, eq);
-        if (!val) return lk_cli_usage_error(CMD, "%s needs a value", name);
-        int rc = set_opt(o, name, val);
-        if (rc >= 0) return rc;
-    }
+    long k = (long)o->so.k;
+    const lk_cli_option table[] = {
+        LKO_STR("--index", &o->index),
+        LKO_STR("--query", &o->query),
+        LKO_STR("--queries", &o->queries),
+        LKO_STR("--output", &o->output),
+        LKO_LONG("--k", &k, 0, 100000000),
+        LKO_DOUBLE("--k1", &o->so.params.k1, 0, 1e6),
+        LKO_DOUBLE("--b", &o->so.params.b, 0, 1),
+        LKO_DOUBLE("--delta", &o->so.params.delta, 0, 1e6),
+        LKO_CUSTOM("--variant", variant_opt),
+        LKO_CUSTOM("--format", format_opt),
+        LKO_FLAG("--exhaustive", &o->so.exhaustive),
+        LKO_FLAG("--timing", &o->timing),
+    };
+    int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_cb, o);
+    if (rc >= 0) return rc;
+    o->so.k = (size_t)k;
     if (!o->index) return lk_cli_usage_error(CMD, "--index DIR is required");
     if (!o->query == !o->queries)
         return lk_cli_usage_error(CMD, "give exactly one of --query TEXT and --queries FILE");
