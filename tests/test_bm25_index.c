@@ -4,7 +4,6 @@
    file, atomic replacement, pruned (MaxScore) == exhaustive top-k on a synthetic set, v1
    indexes refused, and flipped postings bytes (valid checksum) failing cleanly. */
 #include <math.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +13,7 @@
 #include "features/bm25_index.h"
 #include "features/bm25_index_internal.h"
 #include "models/rng.h"
+#include "tests/bm25_testutil.h"
 #include "tests/testutil.h"
 #include "text/fileio.h"
 
@@ -509,42 +509,6 @@ static void test_add_delete_equals_rebuild(void **state)
     free_synth(s);
 }
 
-typedef struct {
-    const lk_bm25_index *idx;
-    int seed;
-    int mismatches;
-} thread_arg;
-
-/* Search many queries; each result must equal a fresh single-threaded search. */
-static void *search_thread(void *p)
-{
-    thread_arg *a = p;
-    lk_bm25_ws *ws = NULL, *ref = NULL;
-    lk_error err;
-    if (lk_bm25_ws_create(a->idx, &ws) != LK_OK || lk_bm25_ws_create(a->idx, &ref) != LK_OK)
-        abort();
-    lk_bm25_hit mine[10];
-    for (int qi = 0; qi < 200; qi++) {
-        char q[64];
-        snprintf(q, sizeof q, "w%d w%d w%d", (qi * 7 + a->seed) % 50, qi % 13, (qi * 31) % 200);
-        lk_term t[4];
-        size_t nt = split(q, t), n1, n2;
-        lk_bm25_search_opts o = lk_bm25_search_opts_default();
-        o.params.variant = (lk_bm25_variant)(qi % LK_BM25_N_VARIANTS);
-        const lk_bm25_hit *h;
-        if (lk_bm25_search_terms(a->idx, ws, t, nt, &o, &h, &n1, &err) != LK_OK) abort();
-        if (n1) memcpy(mine, h, n1 * sizeof *h);
-        o.exhaustive = true;
-        if (lk_bm25_search_terms(a->idx, ref, t, nt, &o, &h, &n2, &err) != LK_OK) abort();
-        if (n1 != n2) a->mismatches++;
-        for (size_t z = 0; z < n1 && z < n2; z++) /* fields, not memcmp: the struct has padding */
-            if (mine[z].doc != h[z].doc || mine[z].score != h[z].score) a->mismatches++;
-    }
-    lk_bm25_ws_free(ws);
-    lk_bm25_ws_free(ref);
-    return NULL;
-}
-
 static void test_threads_share_index(void **state)
 {
     (void)state;
@@ -556,16 +520,7 @@ static void test_threads_share_index(void **state)
     lk_bm25_index *idx = NULL;
     lk_error err;
     assert_int_equal(lk_bm25_index_open(dir, &idx, &err), LK_OK);
-    pthread_t th[4];
-    thread_arg args[4];
-    for (int i = 0; i < 4; i++) {
-        args[i] = (thread_arg){idx, i, 0};
-        assert_int_equal(pthread_create(&th[i], NULL, search_thread, &args[i]), 0);
-    }
-    for (int i = 0; i < 4; i++) {
-        pthread_join(th[i], NULL);
-        assert_int_equal(args[i].mismatches, 0);
-    }
+    assert_int_equal(lk_test_bm25_threads(idx, 4, 200), 0);
     lk_bm25_index_free(idx);
     free_synth(s);
 }

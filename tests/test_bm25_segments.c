@@ -6,7 +6,6 @@
    manifest and segment files; the writer lock; orphan files; full rebuild of a segmented
    directory; searches from several threads sharing a segmented index. */
 #include <math.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +15,7 @@
 #include "features/bm25_segments.h"
 #include "features/bm25_text.h"
 #include "models/rng.h"
+#include "tests/bm25_testutil.h"
 #include "tests/testutil.h"
 #include "text/fileio.h"
 
@@ -489,42 +489,6 @@ static void test_lock_orphans_rebuild(void **state)
     free_synth(s);
 }
 
-typedef struct {
-    const lk_bm25_index *idx;
-    int seed, mismatches;
-} thread_arg;
-
-/* Searches from several threads sharing a segmented index equal single-threaded ones. */
-static void *search_thread(void *p)
-{
-    thread_arg *a = p;
-    lk_bm25_ws *ws = NULL, *ref = NULL;
-    lk_error err;
-    if (lk_bm25_ws_create(a->idx, &ws) != LK_OK || lk_bm25_ws_create(a->idx, &ref) != LK_OK)
-        abort();
-    lk_bm25_hit mine[10];
-    for (int qi = 0; qi < 150; qi++) {
-        char q1[16], q2[16];
-        int n1 = snprintf(q1, sizeof q1, "w%d", (qi * 7 + a->seed) % 40);
-        int n2 = snprintf(q2, sizeof q2, "w%d", (qi * 31) % 200);
-        lk_term t[2] = {{q1, (size_t)n1}, {q2, (size_t)n2}};
-        size_t h1, h2;
-        lk_bm25_search_opts o = lk_bm25_search_opts_default();
-        o.params.variant = (lk_bm25_variant)(qi % LK_BM25_N_VARIANTS);
-        const lk_bm25_hit *h;
-        if (lk_bm25_search_terms(a->idx, ws, t, 2, &o, &h, &h1, &err) != LK_OK) abort();
-        if (h1) memcpy(mine, h, h1 * sizeof *h);
-        o.exhaustive = true;
-        if (lk_bm25_search_terms(a->idx, ref, t, 2, &o, &h, &h2, &err) != LK_OK) abort();
-        if (h1 != h2) a->mismatches++;
-        for (size_t z = 0; z < h1 && z < h2; z++)
-            if (mine[z].doc != h[z].doc || mine[z].score != h[z].score) a->mismatches++;
-    }
-    lk_bm25_ws_free(ws);
-    lk_bm25_ws_free(ref);
-    return NULL;
-}
-
 static void test_threads_share_segmented(void **state)
 {
     (void)state;
@@ -541,16 +505,7 @@ static void test_threads_share_segmented(void **state)
     build_ok(NULL, dir, false, del, 0);
     lk_bm25_index *idx = open_ok(dir);
     assert_int_equal(lk_bm25_index_n_segments(idx), 2);
-    pthread_t th[4];
-    thread_arg args[4];
-    for (int i = 0; i < 4; i++) {
-        args[i] = (thread_arg){idx, i, 0};
-        assert_int_equal(pthread_create(&th[i], NULL, search_thread, &args[i]), 0);
-    }
-    for (int i = 0; i < 4; i++) {
-        pthread_join(th[i], NULL);
-        assert_int_equal(args[i].mismatches, 0);
-    }
+    assert_int_equal(lk_test_bm25_threads(idx, 4, 200), 0);
     lk_bm25_index_free(idx);
     free_synth(s);
 }
