@@ -377,10 +377,17 @@ static inline void set_current(lk_postings_cursor *c)
 bool lk_postings_cursor_init(lk_postings_cursor *cur, const unsigned char *data, size_t len,
                              uint32_t df, uint32_t n_docs)
 {
+    return lk_postings_cursor_init_frontier(cur, data, len, df, n_docs, NULL, NULL);
+}
+
+bool lk_postings_cursor_init_frontier(lk_postings_cursor *cur, const unsigned char *data,
+                                      size_t len, uint32_t df, uint32_t n_docs, lk_tf_dl *pairs,
+                                      size_t *n)
+{
     memset(cur, 0, offsetof(lk_postings_cursor, docs_));
     cur->n_docs_ = n_docs;
     cur->df_ = df;
-    size_t off = read_frontier(data, len, NULL, NULL);
+    size_t off = read_frontier(data, len, pairs, n);
     uint32_t n_blocks = (uint32_t)((df + (uint64_t)LK_POSTINGS_BLOCK - 1) / LK_POSTINGS_BLOCK);
     if (!off || df == 0 || (len - off) / LK_POSTINGS_SKIP_ENTRY < n_blocks) {
         cursor_fail(cur);

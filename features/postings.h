@@ -70,6 +70,11 @@ typedef struct {
    below n_docs. False (and cur->bad) if the header is malformed. */
 bool lk_postings_cursor_init(lk_postings_cursor *cur, const unsigned char *data, size_t len,
                              uint32_t df, uint32_t n_docs);
+/* lk_postings_cursor_init that also reads the list's bound summary, as lk_postings_frontier
+   does (pairs and n may be NULL): the list's head is parsed once. */
+bool lk_postings_cursor_init_frontier(lk_postings_cursor *cur, const unsigned char *data,
+                                      size_t len, uint32_t df, uint32_t n_docs, lk_tf_dl *pairs,
+                                      size_t *n);
 /* Slow path of lk_postings_next (decode the block, or move to the next one). */
 void lk_postings_next_block(lk_postings_cursor *cur);
 
