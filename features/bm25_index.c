@@ -678,7 +678,9 @@ static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_te
         q->weight = q->qtf * lk_bm25_idf(p->variant, ws->n_docs, (double)(gdf ? gdf[q->at] : df));
         lk_tf_dl pairs[LK_POSTINGS_MAX_FRONTIER];
         size_t np = 0;
-        if (!lk_postings_cursor_init_frontier(&q->cur, data, len, df, x->n_docs, pairs, &np))
+        size_t slack = (size_t)(x->post + x->post_len - (data + len)); /* the next lists */
+        if (!lk_postings_cursor_init_frontier(&q->cur, data, len, slack, df, x->n_docs, pairs,
+                                              &np))
             return LK_ERR_FORMAT;
         q->ub = q->weight * frontier_best(pairs, np, p, ws->avgdl);
         /* segments order terms by the collection's bound, as a one-file index would */

@@ -596,7 +596,7 @@ static void test_dictionary_lookup(void **state)
         for (int i = 0; i < DICT_N; i++)
             if (d == 0 || (d == 1 && i % 2 == 0) || (d == 2 && i % 3 == 0))
                 t[n++] = (lk_term){names[i], strlen(names[i])};
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "d%d", d);
         assert_int_equal(lk_bm25_builder_add(b, id, strlen(id), t, n, "x", d + 1, &err), LK_OK);
     }
