@@ -26,11 +26,26 @@ struct lk_bm25_index {
     double avgdl;
     const unsigned char *settings, *doclens, *idoffs, *idblob, *dict, *termblob, *post;
     uint64_t settings_len, idblob_len, termblob_len, post_len;
+    uint64_t *skey;            /* first-level dictionary index: the key (term_key) of every
+                                  DICT_SAMPLE-th term, n_skey of them */
+    uint64_t n_skey;
     char *dir;                 /* directory holding the file, or NULL for open_mem */
     lk_bm25__segset *segs; /* a segmented index (bm25_segments.c): the fields above unused */
 };
 
 /* ---- opening ---------------------------------------------------------------------------- */
+
+#define DICT_SAMPLE_BITS 6
+#define DICT_SAMPLE ((uint64_t)1 << DICT_SAMPLE_BITS)
+
+/* A term's first 8 bytes, big-endian, zero-padded: keys order as their terms do (a term
+   before another has a key below or equal to the other's). */
+static inline uint64_t term_key(const unsigned char *s, size_t len)
+{
+    uint64_t k = 0;
+    for (size_t i = 0; i < 8; i++) k = k << 8 | (i < len ? s[i] : 0u);
+    return k;
+}
 
 static lk_status bad(lk_error *err, const char *path, const char *what)
 {
@@ -84,6 +99,9 @@ static lk_status parse_payload(lk_bm25_index *x, const unsigned char *p, uint64_
         prev = o;
     }
     uint64_t prev_post = 0;
+    x->n_skey = (n_terms + DICT_SAMPLE - 1) >> DICT_SAMPLE_BITS;
+    if (x->n_skey && !(x->skey = malloc((size_t)x->n_skey * sizeof *x->skey)))
+        return LK_ERR_NOMEM;
     for (uint64_t t = 0; t < n_terms; t++) {
         const unsigned char *e = x->dict + t * DICT_ENTRY;
         uint64_t toff = lk_get_u64(e), poff = lk_get_u64(e + 8);
@@ -92,6 +110,8 @@ static lk_status parse_payload(lk_bm25_index *x, const unsigned char *p, uint64_
             poff < prev_post || poff >= x->post_len || (t == 0 && poff != 0))
             return bad(err, path, "dictionary");
         prev_post = poff;
+        if (!(t & (DICT_SAMPLE - 1)))
+            x->skey[t >> DICT_SAMPLE_BITS] = term_key(x->termblob + toff, tlen);
     }
     x->avgdl = n_docs ? (double)x->total_len / (double)n_docs : 0.0;
     return LK_OK;
@@ -122,7 +142,7 @@ lk_status lk_bm25_index_open_mem(const void *buf, size_t n, lk_bm25_index **out,
     if (!x) return LK_ERR_NOMEM;
     lk_status st = open_image(buf, n, "<memory>", x, err);
     if (st != LK_OK) {
-        free(x);
+        lk_bm25_index_free(x);
         return st;
     }
     *out = x;
@@ -210,6 +230,7 @@ void lk_bm25_index_free(lk_bm25_index *idx)
     if (!idx) return;
     lk_bm25__segs_free(idx->segs);
     if (idx->map) munmap(idx->map, idx->map_len);
+    free(idx->skey);
     free(idx->dir);
     free(idx);
 }
@@ -288,10 +309,33 @@ static inline int cmp_term(const char *a, size_t na, const char *b, size_t nb)
     return na < nb ? -1 : na > nb;
 }
 
-/* Dictionary index of term, or -1. */
+/* Dictionary index of term, or -1. The first-level index (x->skey, in cache) narrows the
+   search to the terms between two samples, usually one block of DICT_SAMPLE terms, before
+   the binary search touches the mapped dictionary. */
 static int64_t find_term(const lk_bm25_index *x, const char *s, size_t len)
 {
-    uint64_t lo = 0, hi = x->n_terms;
+    const uint64_t *sk = x->skey, ks = term_key((const unsigned char *)s, len);
+    size_t a = 0, b = (size_t)x->n_skey;
+    while (a < b) { /* b: the first sample whose key is above ks (its term is above s) */
+        size_t mid = a + (b - a) / 2;
+        if (sk[mid] <= ks) a = mid + 1;
+        else b = mid;
+    }
+    uint64_t hi = (uint64_t)b << DICT_SAMPLE_BITS;
+    if (hi > x->n_terms) hi = x->n_terms;
+    if (b > 0 && sk[b - 1] == ks) { /* a: the first sample whose key is ks */
+        a = 0;
+        size_t e = b;
+        while (a < e) {
+            size_t mid = a + (e - a) / 2;
+            if (sk[mid] < ks) a = mid + 1;
+            else e = mid;
+        }
+    } else {
+        a = b;
+    }
+    /* samples before a have keys below ks, so terms below s: s is after sample a - 1 */
+    uint64_t lo = a ? ((uint64_t)(a - 1) << DICT_SAMPLE_BITS) + 1 : 0;
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
         const unsigned char *e = x->dict + mid * DICT_ENTRY;
@@ -534,11 +578,37 @@ static void heap_finish(lk_bm25_ws *ws)
     }
 }
 
-static int cmp_term_ref(const void *a, const void *b)
+/* Sort by dictionary index, then position. Insertion sort (queries are short), Shell gaps
+   first for long ones; (term, at) pairs are distinct, so the order is unique. */
+static void sort_term_refs(term_ref *r, size_t n)
 {
-    const term_ref *x = a, *y = b;
-    if (x->term != y->term) return x->term < y->term ? -1 : 1;
-    return x->at < y->at ? -1 : x->at > y->at;
+    static const size_t gaps[] = {57, 23, 10, 4, 1};
+    for (size_t g = 0; g < sizeof gaps / sizeof gaps[0]; g++) {
+        size_t h = gaps[g];
+        if (h > 1 && n < 4 * h) continue;
+        for (size_t i = h; i < n; i++) {
+            term_ref v = r[i];
+            size_t j = i;
+            while (j >= h && (r[j - h].term > v.term ||
+                              (r[j - h].term == v.term && r[j - h].at > v.at))) {
+                r[j] = r[j - h];
+                j -= h;
+            }
+            r[j] = v;
+        }
+    }
+}
+
+/* The largest tf part over a term's bound summary. */
+static double frontier_best(const lk_tf_dl *pairs, size_t np, const lk_bm25_params *p,
+                            double avgdl)
+{
+    double b = 0.0;
+    for (size_t j = 0; j < np; j++) {
+        double v = lk_bm25_tf_part(p, pairs[j].tf, lk_bm25_norm(p, pairs[j].dl, avgdl));
+        if (v > b) b = v;
+    }
+    return b;
 }
 
 bool lk_bm25__term_best(const lk_bm25_index *x, uint64_t t, const lk_bm25_params *p,
@@ -551,12 +621,7 @@ bool lk_bm25__term_best(const lk_bm25_index *x, uint64_t t, const lk_bm25_params
     lk_tf_dl pairs[LK_POSTINGS_MAX_FRONTIER];
     size_t np = 0;
     if (!lk_postings_frontier(data, len, pairs, &np)) return false;
-    double b = 0.0;
-    for (size_t j = 0; j < np; j++) {
-        double v = lk_bm25_tf_part(p, pairs[j].tf, lk_bm25_norm(p, pairs[j].dl, avgdl));
-        if (v > b) b = v;
-    }
-    *best = b;
+    *best = frontier_best(pairs, np, p, avgdl);
     return true;
 }
 
@@ -578,7 +643,7 @@ static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_te
         int64_t t = find_term(x, terms[i].s, terms[i].len);
         if (t >= 0 && (!gdf || gdf[i] > 0)) ws->tids[n++] = (term_ref){(uint64_t)t, i};
     }
-    if (n > 1) qsort(ws->tids, n, sizeof *ws->tids, cmp_term_ref);
+    sort_term_refs(ws->tids, n);
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (i == 0 || ws->tids[i].term != ws->tids[i - 1].term) m++;
@@ -611,12 +676,15 @@ static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_te
         uint32_t df;
         term_postings(x, q->term, &data, &len, &df);
         q->weight = q->qtf * lk_bm25_idf(p->variant, ws->n_docs, (double)(gdf ? gdf[q->at] : df));
-        double best;
-        if (!lk_bm25__term_best(x, q->term, p, ws->avgdl, &best)) return LK_ERR_FORMAT;
-        q->ub = q->weight * best;
+        lk_tf_dl pairs[LK_POSTINGS_MAX_FRONTIER];
+        size_t np = 0;
+        size_t slack = (size_t)(x->post + x->post_len - (data + len)); /* the next lists */
+        if (!lk_postings_cursor_init_frontier(&q->cur, data, len, slack, df, x->n_docs, pairs,
+                                              &np))
+            return LK_ERR_FORMAT;
+        q->ub = q->weight * frontier_best(pairs, np, p, ws->avgdl);
         /* segments order terms by the collection's bound, as a one-file index would */
         q->okey = g ? q->weight * g->best[q->at] : q->ub;
-        if (!lk_postings_cursor_init(&q->cur, data, len, df, x->n_docs)) return LK_ERR_FORMAT;
     }
     *n_qt = m;
     return LK_OK;

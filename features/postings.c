@@ -346,7 +346,7 @@ static bool open_block(lk_postings_cursor *c, uint32_t b)
     c->wt_ = wt;
     c->pd_ = p + 2;
     c->pt_ = p + 2 + nd;
-    if (stop + 8 > len) return decode_block(c);
+    if (c->blocks_ + stop + 8 > c->read_end_) return decode_block(c);
     /* in place: the last offset must be the block's last doc (binary searches rely on it) */
     if ((wd ? packed_at(c->pd_, cnt - 1, wd) : 0) != last - c->base_) goto bad;
     return true;
@@ -377,10 +377,17 @@ static inline void set_current(lk_postings_cursor *c)
 bool lk_postings_cursor_init(lk_postings_cursor *cur, const unsigned char *data, size_t len,
                              uint32_t df, uint32_t n_docs)
 {
+    return lk_postings_cursor_init_frontier(cur, data, len, 0, df, n_docs, NULL, NULL);
+}
+
+bool lk_postings_cursor_init_frontier(lk_postings_cursor *cur, const unsigned char *data,
+                                      size_t len, size_t slack, uint32_t df, uint32_t n_docs,
+                                      lk_tf_dl *pairs, size_t *n)
+{
     memset(cur, 0, offsetof(lk_postings_cursor, docs_));
     cur->n_docs_ = n_docs;
     cur->df_ = df;
-    size_t off = read_frontier(data, len, NULL, NULL);
+    size_t off = read_frontier(data, len, pairs, n);
     uint32_t n_blocks = (uint32_t)((df + (uint64_t)LK_POSTINGS_BLOCK - 1) / LK_POSTINGS_BLOCK);
     if (!off || df == 0 || (len - off) / LK_POSTINGS_SKIP_ENTRY < n_blocks) {
         cursor_fail(cur);
@@ -390,6 +397,7 @@ bool lk_postings_cursor_init(lk_postings_cursor *cur, const unsigned char *data,
     cur->skip_ = data + off;
     cur->blocks_ = cur->skip_ + (size_t)n_blocks * LK_POSTINGS_SKIP_ENTRY;
     cur->blocks_end_ = data + len;
+    cur->read_end_ = cur->blocks_end_ + slack;
     if (!open_block(cur, 0)) return false;
     set_current(cur);
     return !cur->bad;

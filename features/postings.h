@@ -63,6 +63,7 @@ typedef struct {
     unsigned wd_, wt_;               /* its bit widths of doc offsets and of tf - 1 */
     const unsigned char *pd_, *pt_;  /* its packed doc offsets and tfs */
     const unsigned char *skip_, *blocks_, *blocks_end_;
+    const unsigned char *read_end_;  /* 8-byte loads may reach up to here (>= blocks_end_) */
     uint32_t docs_[LK_POSTINGS_BLOCK], tfs_[LK_POSTINGS_BLOCK];
 } lk_postings_cursor;
 
@@ -70,6 +71,13 @@ typedef struct {
    below n_docs. False (and cur->bad) if the header is malformed. */
 bool lk_postings_cursor_init(lk_postings_cursor *cur, const unsigned char *data, size_t len,
                              uint32_t df, uint32_t n_docs);
+/* lk_postings_cursor_init that also reads the list's bound summary, as lk_postings_frontier
+   does (pairs and n may be NULL): the list's head is parsed once. slack: how many bytes
+   after data[len) are readable (the next lists of an index); with 8 or more, a list's last
+   block is read in place (not decoded at once) like the others. */
+bool lk_postings_cursor_init_frontier(lk_postings_cursor *cur, const unsigned char *data,
+                                      size_t len, size_t slack, uint32_t df, uint32_t n_docs,
+                                      lk_tf_dl *pairs, size_t *n);
 /* Slow path of lk_postings_next (decode the block, or move to the next one). */
 void lk_postings_next_block(lk_postings_cursor *cur);
 

@@ -2,7 +2,8 @@
    lists: exact scores, ties, round trip through file and memory, corruption and truncation,
    non-index directories, duplicate ids, spilled runs (tiny memory limit) giving the same
    file, atomic replacement, pruned (MaxScore) == exhaustive top-k on a synthetic set, v1
-   indexes refused, and flipped postings bytes (valid checksum) failing cleanly. */
+   indexes refused, flipped postings bytes (valid checksum) failing cleanly, and dictionary
+   lookups through the first-level index. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -525,6 +526,68 @@ static void test_threads_share_index(void **state)
     free_synth(s);
 }
 
+/* Dictionary lookups through the first-level index (a key of every 64th term): 700 terms,
+   300 of them sharing their first 8 bytes (equal sampled keys), short ones, and absent terms
+   next to present ones. Term i is in doc 0, in doc 1 if i is even, in doc 2 if i % 3 == 0. */
+#define DICT_N 700
+static void test_dictionary_lookup(void **state)
+{
+    (void)state;
+    char dir[512];
+    lk_test_tmp_path(dir, sizeof dir, "dict.idx");
+    static char names[DICT_N][24];
+    static lk_term t[DICT_N];
+    for (int i = 0; i < DICT_N; i++) {
+        if (i < 300) snprintf(names[i], sizeof names[i], "commonpr%03d", i); /* shared 8 bytes */
+        else if (i < 326) snprintf(names[i], sizeof names[i], "%c", 'a' + (i - 300));
+        else snprintf(names[i], sizeof names[i], "w%dx", i * 7919 % 100003);
+    }
+    lk_bm25_build_config cfg = lk_bm25_build_config_default();
+    lk_bm25_builder *b = NULL;
+    lk_error err;
+    assert_int_equal(lk_bm25_builder_create(dir, &cfg, &b, &err), LK_OK);
+    for (int d = 0; d < 3; d++) {
+        size_t n = 0;
+        for (int i = 0; i < DICT_N; i++)
+            if (d == 0 || (d == 1 && i % 2 == 0) || (d == 2 && i % 3 == 0))
+                t[n++] = (lk_term){names[i], strlen(names[i])};
+        char id[16];
+        snprintf(id, sizeof id, "d%d", d);
+        assert_int_equal(lk_bm25_builder_add(b, id, strlen(id), t, n, "x", d + 1, &err), LK_OK);
+    }
+    assert_int_equal(lk_bm25_builder_finish(b, &err), LK_OK);
+    lk_bm25_index *idx = NULL;
+    assert_int_equal(lk_bm25_index_open(dir, &idx, &err), LK_OK);
+    assert_int_equal(lk_bm25_index_n_terms(idx), DICT_N);
+    for (int i = 0; i < DICT_N; i++) {
+        size_t len = strlen(names[i]);
+        assert_int_equal(lk_bm25_index_df(idx, names[i], len), 1 + (i % 2 == 0) + (i % 3 == 0));
+        /* the dictionary index found is the term's own */
+        int64_t k = lk_bm25__index_find(idx, names[i], len);
+        assert_true(k >= 0);
+        const char *s;
+        size_t sl, pl;
+        const unsigned char *post;
+        uint32_t df;
+        lk_bm25__index_term(idx, (uint64_t)k, &s, &sl, &post, &pl, &df);
+        assert_int_equal(sl, len);
+        assert_memory_equal(s, names[i], len);
+        /* absent: one byte more, one byte less, the last byte changed */
+        char other[32];
+        snprintf(other, sizeof other, "%s~", names[i]);
+        assert_int_equal(lk_bm25_index_df(idx, other, len + 1), 0);
+        if (len > 1) assert_int_equal(lk_bm25_index_df(idx, names[i], len - 1), 0);
+        memcpy(other, names[i], len);
+        other[len - 1] = '!';
+        assert_int_equal(lk_bm25_index_df(idx, other, len), 0);
+    }
+    assert_int_equal(lk_bm25_index_df(idx, "", 0), 0);
+    assert_int_equal(lk_bm25_index_df(idx, "commonpr", 8), 0);
+    assert_int_equal(lk_bm25_index_df(idx, "commonpr300", 11), 0);
+    assert_int_equal(lk_bm25_index_df(idx, "\xff\xff\xff\xff\xff\xff\xff\xff\xff", 9), 0);
+    lk_bm25_index_free(idx);
+}
+
 static void test_replace_existing(void **state)
 {
     (void)state;
@@ -566,6 +629,7 @@ int main(void)
         cmocka_unit_test(test_threads_share_index),
         cmocka_unit_test(test_add_delete_equals_rebuild),
         cmocka_unit_test(test_replace_existing),
+        cmocka_unit_test(test_dictionary_lookup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

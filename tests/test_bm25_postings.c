@@ -1,6 +1,7 @@
 /* test_bm25_postings.c: the postings codec: varints, the exact bytes of a bit-packed block,
    encode/decode round trips over block boundaries (widths 0 to 32), advance (in place) mixed
-   with next (decoded), block bounds, the (tf, dl) frontier, and corrupt bytes. */
+   with next (decoded), last blocks read in place given slack after the list, block bounds,
+   the (tf, dl) frontier, and corrupt bytes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -150,9 +151,26 @@ static void test_widths_mixed(void **state)
         lk_bytes out = {0};
         assert_int_equal(lk_postings_encode(docs, tfs, n, dls, &out), LK_OK);
         free(dls);
+        /* the list followed by 8 more readable bytes (as in an index): with that slack, odd
+           rounds read even the last block in place */
+        unsigned char *padded = malloc(out.len + 8);
+        assert_non_null(padded);
+        memcpy(padded, out.data, out.len);
+        memset(padded + out.len, 0xFF, 8);
+        lk_tf_dl want[LK_POSTINGS_MAX_FRONTIER], got[LK_POSTINGS_MAX_FRONTIER];
+        size_t n_want = 0, n_got = 0;
+        assert_true(lk_postings_frontier(out.data, out.len, want, &n_want));
         for (int round = 0; round < 20; round++) {
             lk_postings_cursor c;
-            assert_true(lk_postings_cursor_init(&c, out.data, out.len, (uint32_t)n, n_docs));
+            if (round % 2) {
+                assert_true(lk_postings_cursor_init_frontier(&c, padded, out.len, 8, (uint32_t)n,
+                                                             n_docs, got, &n_got));
+                assert_int_equal(c.ndec_, 0); /* in place, not decoded */
+                assert_int_equal(n_got, n_want);
+                assert_memory_equal(got, want, n_want * sizeof *want);
+            } else {
+                assert_true(lk_postings_cursor_init(&c, out.data, out.len, (uint32_t)n, n_docs));
+            }
             size_t j = 0;
             while (j < n) {
                 assert_int_equal(c.doc, docs[j]);
@@ -170,6 +188,7 @@ static void test_widths_mixed(void **state)
             assert_int_equal(c.doc, LK_DOC_END);
             assert_false(c.bad);
         }
+        free(padded);
         lk_bytes_free(&out);
     }
     free(docs);
