@@ -123,6 +123,28 @@ static lk_status word_term(lk_analyzer *a, const lk_token *t)
 
 lk_status lk_analyzer__term(lk_analyzer *a, const lk_token *t) { return word_term(a, t); }
 
+bool lk_analyzer__has_zh(const lk_analyzer *a) { return a->zh != NULL; }
+
+size_t lk_analyzer__zh_prepared_left(const lk_analyzer *a)
+{
+    return a->zh ? lk_zh__prepared_left(a->zh) : 0;
+}
+
+void lk_analyzer__zh_prepare(lk_analyzer *a, const char *const *texts, const size_t *lens,
+                             size_t n)
+{
+    if (!a->zh) return;
+    lk_status st = lk_zh__prepare_begin(a->zh);
+    for (size_t i = 0; i < n && st == LK_OK; i++) {
+        const lk_token *toks;
+        size_t nt;
+        st = a->input_valid ? lk_tokenize_valid(a->tok, texts[i], lens[i], &toks, &nt, NULL)
+                            : lk_tokenize(a->tok, texts[i], lens[i], &toks, &nt, NULL);
+        if (st == LK_OK) st = lk_zh__prepare_add(a->zh, toks, nt);
+    }
+    lk_zh__prepare_run(a->zh, st);
+}
+
 lk_status lk_analyzer__push(lk_analyzer *a, const char *s, size_t len)
 {
     return is_stop(a, s, len) ? LK_OK : push_term(a, s, len);

@@ -1,5 +1,6 @@
 /* analyzer_zh.c: Chinese words for the BM25 analyzer: the Han runs of a text (adjacent Han
-   tokens) are segmented together by a `--unit char` tagger model, one batch per text, and
+   tokens) are segmented together by a `--unit char` tagger model, one batch per text (or
+   per batch of texts, prepared ahead by the index builder), and
    become word terms (plus characters or bigrams by mode). The model file is identified by
    its CRC-32, recorded in the settings and checked whenever it is loaded or copied. */
 #include "features/analyzer_internal.h"
@@ -40,6 +41,17 @@ struct lk_zh {
     size_t lines_cap, lens_cap;
     size_t *wend;         /* per token of a run: end (run bytes) of the word starting there */
     size_t wend_cap;
+    /* runs segmented ahead (lk_zh__prepare_*): line i is pbuf[poff[i] .. poff[i + 1]),
+       its words psp[psp_off[i] .. psp_off[i + 1]); lk_zh__add takes them from pnext on */
+    char *pbuf;
+    size_t pbuf_len, pbuf_cap;
+    size_t *poff, poff_cap;
+    const char **plines;
+    size_t *plens, plines_cap, plens_cap;
+    size_t n_plines, pnext, n_ready; /* n_ready: lines segmented (0 = none) */
+    lk_tagger_span *psp;
+    size_t psp_cap;
+    size_t *psp_off, psp_off_cap;
 };
 
 bool lk_zh_terms_parse(const char *name, lk_zh_terms *out)
@@ -64,6 +76,12 @@ void lk_zh__free(lk_zh *z)
     free(z->lines);
     free(z->lens);
     free(z->wend);
+    free(z->pbuf);
+    free(z->poff);
+    free(z->plines);
+    free(z->plens);
+    free(z->psp);
+    free(z->psp_off);
     free(z);
 }
 
@@ -184,13 +202,84 @@ static lk_status run_terms(lk_zh *z, lk_analyzer *a, const lk_token *toks, const
     return st;
 }
 
+/* ---- segmenting ahead ----------------------------------------------------------------- */
+
+lk_status lk_zh__prepare_begin(lk_zh *z)
+{
+    z->n_plines = z->pnext = z->n_ready = 0;
+    z->pbuf_len = 0;
+    return need(&z->poff, &z->poff_cap, 1, sizeof *z->poff);
+}
+
+lk_status lk_zh__prepare_add(lk_zh *z, const lk_token *toks, size_t n)
+{
+    size_t n_runs = 0;
+    lk_status st = collect_runs(z, toks, n, &n_runs);
+    if (st != LK_OK || n_runs == 0) return st;
+    const han_run *last = &z->runs[n_runs - 1];
+    size_t bytes = last->off + last->len;
+    if ((st = need(&z->pbuf, &z->pbuf_cap, z->pbuf_len + bytes, 1)) != LK_OK ||
+        (st = need(&z->poff, &z->poff_cap, z->n_plines + n_runs + 1, sizeof *z->poff)) != LK_OK)
+        return st;
+    memcpy(z->pbuf + z->pbuf_len, z->buf, bytes);
+    z->poff[0] = 0;
+    for (size_t r = 0; r < n_runs; r++)
+        z->poff[z->n_plines + r + 1] = z->pbuf_len + z->runs[r].off + z->runs[r].len;
+    z->pbuf_len += bytes;
+    z->n_plines += n_runs;
+    return LK_OK;
+}
+
+void lk_zh__prepare_run(lk_zh *z, lk_status st)
+{
+    z->n_ready = 0;
+    size_t n = z->n_plines;
+    if (st != LK_OK || n == 0) return;
+    if (need(&z->plines, &z->plines_cap, n, sizeof *z->plines) != LK_OK ||
+        need(&z->plens, &z->plens_cap, n, sizeof *z->plens) != LK_OK ||
+        need(&z->psp_off, &z->psp_off_cap, n + 1, sizeof *z->psp_off) != LK_OK)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        z->plines[i] = z->pbuf + z->poff[i];
+        z->plens[i] = z->poff[i + 1] - z->poff[i];
+    }
+    const lk_tagger_span *sp;
+    const size_t *sp_off;
+    if (lk_tagger_segment_lines(z->model, z->ws, z->plines, z->plens, n, &sp, &sp_off, NULL) !=
+            LK_OK ||
+        need(&z->psp, &z->psp_cap, sp_off[n] ? sp_off[n] : 1, sizeof *z->psp) != LK_OK)
+        return;
+    memcpy(z->psp, sp, sp_off[n] * sizeof *sp);
+    memcpy(z->psp_off, sp_off, (n + 1) * sizeof *sp_off);
+    z->n_ready = n;
+}
+
+size_t lk_zh__prepared_left(const lk_zh *z) { return z->n_ready - z->pnext; }
+
+/* Whether the n_runs runs just collected are the next prepared lines. */
+static bool runs_prepared(const lk_zh *z, size_t n_runs)
+{
+    if (z->pnext + n_runs > z->n_ready) return false;
+    for (size_t r = 0; r < n_runs; r++) {
+        size_t i = z->pnext + r, len = z->poff[i + 1] - z->poff[i];
+        if (len != z->runs[r].len || memcmp(z->pbuf + z->poff[i], z->buf + z->runs[r].off, len))
+            return false;
+    }
+    return true;
+}
+
 lk_status lk_zh__add(lk_zh *z, lk_analyzer *a, const lk_token *toks, size_t n, lk_error *err)
 {
     size_t n_runs = 0;
     lk_status st = collect_runs(z, toks, n, &n_runs);
     const lk_tagger_span *sp = NULL;
     const size_t *sp_off = NULL;
-    if (st == LK_OK && n_runs > 0) {
+    if (st == LK_OK && n_runs > 0 && runs_prepared(z, n_runs)) {
+        sp = z->psp;
+        sp_off = z->psp_off + z->pnext;
+        z->pnext += n_runs;
+    } else if (st == LK_OK && n_runs > 0) {
+        z->n_ready = z->pnext = 0; /* out of step: the prepared runs are not used */
         if ((st = need(&z->lines, &z->lines_cap, n_runs, sizeof *z->lines)) != LK_OK ||
             (st = need(&z->lens, &z->lens_cap, n_runs, sizeof *z->lens)) != LK_OK)
             return st;

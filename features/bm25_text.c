@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "features/bm25_text.h"
 
+#include "features/analyzer_internal.h"
 #include "features/bm25_build_internal.h"
 #include "features/bm25_segments.h"
 
@@ -135,10 +136,29 @@ static lk_status batch_seal(batch *b)
     return LK_OK;
 }
 
+/* Copies of the documents of one batch (fill_batch2): their bytes in buf, fields as
+   offsets. */
+typedef struct {
+    size_t id, id_len, title, title_len, text, text_len;
+    int64_t line;
+} doc_copy;
+
+typedef struct {
+    doc_copy *docs;
+    size_t n, docs_cap;
+    char *buf;
+    size_t len, cap;
+    const char **texts;         /* titles and texts, for lk_analyzer__zh_prepare */
+    size_t *lens;
+    size_t texts_cap, lens_cap;
+} pipeline_docs;
+
 typedef struct {
     const char *path;
     lk_docs_reader *docs;
     lk_analyzer *an;
+    bool zh;                    /* the analyzer has a Chinese model: fill_batch_zh */
+    pipeline_docs pd;
     batch slots[N_SLOTS];
     bool ready[N_SLOTS];
     size_t head, tail;          /* producer fills slots[head], consumer reads slots[tail] */
@@ -150,6 +170,22 @@ typedef struct {
     lk_log_fn log;
     void *log_user;
 } pipeline;
+
+/* Analyze one document into b; an error is prefixed with path:line unless it names path. */
+static lk_status analyze_doc(lk_analyzer *an, const lk_doc *d, batch *b, const char *path,
+                             lk_error *err)
+{
+    lk_analyzer_reset(an);
+    lk_status st = LK_OK;
+    if (d->title_len) st = lk_analyzer_add(an, d->title, d->title_len, err);
+    if (st == LK_OK) st = lk_analyzer_add(an, d->text, d->text_len, err);
+    size_t n = 0;
+    const lk_term *t = st == LK_OK ? lk_analyzer_terms(an, &n) : NULL;
+    if (st == LK_OK) st = batch_add(b, d, t, n);
+    if (st == LK_ERR_PARSE && strncmp(err->msg, path, strlen(path)) != 0)
+        lk_error_prefix(err, "%s:%lld:", path, (long long)d->line);
+    return st;
+}
 
 /* Fill one batch from the reader (producer side). */
 static void fill_batch(pipeline *pl, batch *b)
@@ -166,12 +202,7 @@ static void fill_batch(pipeline *pl, batch *b)
             b->last = true;
             break;
         }
-        lk_analyzer_reset(pl->an);
-        if (st == LK_OK && d.title_len) st = lk_analyzer_add(pl->an, d.title, d.title_len, &b->err);
-        if (st == LK_OK) st = lk_analyzer_add(pl->an, d.text, d.text_len, &b->err);
-        size_t n = 0;
-        const lk_term *t = st == LK_OK ? lk_analyzer_terms(pl->an, &n) : NULL;
-        if (st == LK_OK) st = batch_add(b, &d, t, n);
+        if (st == LK_OK) st = analyze_doc(pl->an, &d, b, pl->path, &b->err);
         if (st == LK_OK) continue;
         if (st == LK_ERR_PARSE && strncmp(b->err.msg, pl->path, strlen(pl->path)) != 0)
             lk_error_prefix(&b->err, "%s:%lld:", pl->path, (long long)d.line);
@@ -181,6 +212,115 @@ static void fill_batch(pipeline *pl, batch *b)
     }
     lk_status st = batch_seal(b); /* also when b->st is set: the docs before it are added */
     if (b->st == LK_OK) b->st = st;
+}
+
+/* ---- two analyzers (Chinese word segmentation is the slow part of a build) ------------ */
+
+static lk_doc doc_at(const pipeline_docs *pd, size_t i)
+{
+    const doc_copy *c = &pd->docs[i];
+    lk_doc d = {pd->buf + c->id, c->id_len, pd->buf + c->title, c->title_len,
+                pd->buf + c->text, c->text_len, c->line};
+    return d;
+}
+
+static lk_status copy_doc(pipeline_docs *pd, const lk_doc *d)
+{
+    lk_status st;
+    void *p = pd->docs;
+    if ((st = lk_grow(&p, &pd->docs_cap, pd->n + 1, sizeof *pd->docs)) != LK_OK) return st;
+    pd->docs = p;
+    size_t need = pd->len + d->id_len + d->title_len + d->text_len + 3;
+    p = pd->buf;
+    if ((st = lk_grow(&p, &pd->cap, need, 1)) != LK_OK) return st;
+    pd->buf = p;
+    doc_copy *c = &pd->docs[pd->n++];
+    const char *src[3] = {d->id, d->title, d->text};
+    size_t len[3] = {d->id_len, d->title_len, d->text_len}, off[3];
+    for (int k = 0; k < 3; k++) {
+        off[k] = pd->len;
+        memcpy(pd->buf + pd->len, src[k], len[k]);
+        pd->len += len[k];
+        pd->buf[pd->len++] = '\0';
+    }
+    *c = (doc_copy){off[0], len[0], off[1], len[1], off[2], len[2], d->line};
+    return LK_OK;
+}
+
+static lk_status grow_texts(pipeline_docs *pd, size_t n)
+{
+    void *p = pd->texts;
+    lk_status st = lk_grow(&p, &pd->texts_cap, n, sizeof *pd->texts);
+    pd->texts = p;
+    p = pd->lens;
+    if (st == LK_OK) st = lk_grow(&p, &pd->lens_cap, n, sizeof *pd->lens);
+    pd->lens = p;
+    return st;
+}
+
+/* fill_batch for Chinese models: read the batch's documents first, have the analyzer
+   segment all their Han runs in one tagger call (fuller inference batches), then analyze
+   them one by one as fill_batch does. The terms are the same. */
+static void fill_batch_zh(pipeline *pl, batch *b)
+{
+    pipeline_docs *pd = &pl->pd;
+    b->n_docs = b->ids_len = b->bytes_len = b->n_terms = 0;
+    b->last = false;
+    b->st = LK_OK;
+    lk_error_clear(&b->err);
+    pd->n = pd->len = 0;
+    lk_status rst = LK_OK; /* reading error, reported after the documents before it */
+    lk_error rerr;
+    lk_error_clear(&rerr);
+    while (pd->n < BATCH_DOCS && pd->len < BATCH_TERM_BYTES) {
+        lk_doc d;
+        bool got;
+        rst = lk_docs_next(pl->docs, &d, &got, &rerr);
+        if (rst == LK_OK && !got) {
+            b->last = true;
+            break;
+        }
+        if (rst == LK_OK) rst = copy_doc(pd, &d);
+        if (rst == LK_OK) continue;
+        if (rst == LK_ERR_PARSE && strncmp(rerr.msg, pl->path, strlen(pl->path)) != 0)
+            lk_error_prefix(&rerr, "%s:%lld:", pl->path, (long long)d.line);
+        b->last = true;
+        break;
+    }
+    lk_status st = LK_OK;
+    size_t nt = 0;
+    if (pd->n && (st = grow_texts(pd, 2 * pd->n)) == LK_OK) {
+        for (size_t i = 0; i < pd->n; i++) {
+            lk_doc d = doc_at(pd, i);
+            if (d.title_len) {
+                pd->texts[nt] = d.title;
+                pd->lens[nt++] = d.title_len;
+            }
+            pd->texts[nt] = d.text;
+            pd->lens[nt++] = d.text_len;
+        }
+        lk_analyzer__zh_prepare(pl->an, pd->texts, pd->lens, nt);
+    }
+    for (size_t i = 0; i < pd->n && st == LK_OK; i++) {
+        lk_doc d = doc_at(pd, i);
+        st = analyze_doc(pl->an, &d, b, pl->path, &b->err);
+    }
+    if (st == LK_OK && rst != LK_OK) {
+        st = rst;
+        b->err = rerr;
+    }
+    if (st != LK_OK) {
+        b->st = st;
+        b->last = true;
+    }
+    st = batch_seal(b); /* also when b->st is set: the docs before it are added */
+    if (b->st == LK_OK) b->st = st;
+}
+
+static void fill(pipeline *pl, batch *b)
+{
+    if (pl->zh) fill_batch_zh(pl, b);
+    else fill_batch(pl, b);
 }
 
 static void *producer(void *arg)
@@ -194,7 +334,7 @@ static void *producer(void *arg)
         if (stop) return NULL;
         batch *b = &pl->slots[pl->head];
         double t0 = now_s();
-        fill_batch(pl, b);
+        fill(pl, b);
         pl->busy += now_s() - t0;
         bool last = b->last;
         pthread_mutex_lock(&pl->mu);
@@ -258,7 +398,7 @@ static lk_status run_pipeline(pipeline *pl, lk_bm25_builder *bld, int threads,
             pthread_mutex_unlock(&pl->mu);
         } else {
             double t0 = now_s();
-            fill_batch(pl, b);
+            fill(pl, b);
             pl->busy += now_s() - t0;
         }
         double t1 = now_s();
@@ -343,6 +483,10 @@ static void pipeline_done(pipeline *pl)
     pthread_mutex_destroy(&pl->mu);
     pthread_cond_destroy(&pl->cv);
     for (int i = 0; i < N_SLOTS; i++) batch_free(&pl->slots[i]);
+    free(pl->pd.docs);
+    free(pl->pd.buf);
+    free(pl->pd.texts);
+    free(pl->pd.lens);
     lk_docs_free(pl->docs);
     lk_analyzer_free(pl->an);
 }
@@ -358,6 +502,7 @@ static lk_status build_full(const char *docs_path, const char *index_dir,
     lk_status st = lk_analyzer_create(&cfg->analyzer, &pl.an, err);
     if (st == LK_OK) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
     if (st == LK_OK) lk_analyzer_set_input_valid(pl.an, true); /* lk_docs_next checked it */
+    pl.zh = pl.an && lk_analyzer__has_zh(pl.an);
     lk_bm25_build_config bc = cfg->build;
     bc.threads = cfg->threads;
     if (st == LK_OK) {
@@ -449,6 +594,7 @@ static lk_status update_index(const char *docs_path, const char *index_dir,
     if (st == LK_OK) st = lk_bm25_index_analyzer(idx, &pl.an, err);
     if (st == LK_OK && docs_path) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
     if (st == LK_OK && pl.docs) lk_analyzer_set_input_valid(pl.an, true); /* checked by the reader */
+    pl.zh = pl.an && lk_analyzer__has_zh(pl.an);
     if (st == LK_OK) st = lk_bm25__update_begin(index_dir, idx, &u, err);
     if (st == LK_OK && cfg->delete_path)
         st = find_deletions(idx, cfg->delete_path, &del, &n_del, err);

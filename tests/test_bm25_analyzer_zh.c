@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "features/analyzer.h"
+#include "features/analyzer_internal.h"
 #include "testutil.h"
 #include "text/fileio.h"
 
@@ -104,6 +105,51 @@ static void test_modes(void **state)
 }
 
 /* CRC-32 of the shipped model file, as 8 hex digits. */
+/* Han runs segmented ahead for a batch of texts (lk_analyzer__zh_prepare, as the index
+   builder does) give the terms of one text at a time, in every mode; a text out of step
+   drops the prepared runs and is segmented on its own. */
+static void test_prepare(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"研究生命的起源。", "iPhone手机，２０１８年发布",
+                                        "no han here", "", "南京市长江大桥；市长今天访问了学校"};
+    enum { N = sizeof texts / sizeof *texts };
+    /* Han runs: 1 + 2 + 0 + 0 + 2 */
+    static const size_t left_after[N] = {4, 2, 2, 2, 0};
+    size_t lens[N];
+    for (size_t i = 0; i < N; i++) lens[i] = strlen(texts[i]);
+    for (int m = LK_ZH_WORDS; m <= LK_ZH_WORDS_BIGRAMS; m++) {
+        lk_analyzer *one = make((lk_zh_terms)m), *ahead = make((lk_zh_terms)m);
+        char want[512], got[512];
+        lk_analyzer__zh_prepare(ahead, texts, lens, N);
+        assert_int_equal(lk_analyzer__zh_prepared_left(ahead), 5);
+        for (size_t i = 0; i < N; i++) {
+            analyze(one, texts[i], want, sizeof want);
+            analyze(ahead, texts[i], got, sizeof got);
+            assert_string_equal(got, want);
+            assert_int_equal(lk_analyzer__zh_prepared_left(ahead), left_after[i]);
+        }
+        lk_analyzer__zh_prepare(ahead, texts, lens, N);
+        analyze(one, "市长今天访问了学校", want, sizeof want);
+        analyze(ahead, "市长今天访问了学校", got, sizeof got); /* out of step */
+        assert_string_equal(got, want);
+        if (m == LK_ZH_WORDS) assert_string_equal(got, "市长|今天|访问|了|学校");
+        assert_int_equal(lk_analyzer__zh_prepared_left(ahead), 0);
+        analyze(one, texts[0], want, sizeof want);
+        analyze(ahead, texts[0], got, sizeof got);
+        assert_string_equal(got, want);
+        lk_analyzer_free(one);
+        lk_analyzer_free(ahead);
+    }
+    lk_analyzer *plain = NULL;
+    lk_analyzer_config c = lk_analyzer_config_default();
+    lk_error err;
+    assert_int_equal(lk_analyzer_create(&c, &plain, &err), LK_OK);
+    lk_analyzer__zh_prepare(plain, texts, lens, N); /* no model: nothing to do */
+    assert_int_equal(lk_analyzer__zh_prepared_left(plain), 0);
+    lk_analyzer_free(plain);
+}
+
 static void model_crc(char *hex)
 {
     char *bytes;
@@ -210,6 +256,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_words),
         cmocka_unit_test(test_modes),
+        cmocka_unit_test(test_prepare),
         cmocka_unit_test(test_settings_round_trip),
         cmocka_unit_test(test_bad_models),
     };

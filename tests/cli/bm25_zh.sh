@@ -61,5 +61,27 @@ expect_fail 1 "zh-model.lkt: Chinese model changed (CRC-32" "$L" search --index 
 cp "$T/moved.lkt" "$T/w/zh-model.lkt"
 [ "$(top "$T/w" 市长)" = "mayor2 mayor " ] || fail "restored model"
 
+# several batches (64 documents each) segmented ahead: the bridge and the mayor deep in the
+# second and third batch, with titles, are found as in a one-document index; --threads 1
+# writes the same file; a bad line in the third batch is named, its batch not indexed
+for i in $(seq 1 150); do
+  case $i in
+    100) echo '{"id": "bridge", "title": "大桥", "text": "南京市长江大桥很长。"}' ;;
+    140) echo '{"id": "mayor", "title": "新闻", "text": "市长今天访问了学校，学生们很高兴。"}' ;;
+    *) echo "{\"id\": \"d$i\", \"text\": \"我们明天去北京看长城，第$i天。\"}" ;;
+  esac
+done > "$T/many.jsonl"
+"$L" index --input "$T/many.jsonl" --index "$T/m2" --lang zh --zh-model "$M" --zh-terms words ||
+  fail "index many"
+"$L" index --input "$T/many.jsonl" --index "$T/m1" --lang zh --zh-model "$M" --zh-terms words \
+  --threads 1 || fail "index many, one thread"
+cmp -s "$T/m1/index.lkbx" "$T/m2/index.lkbx" || fail "threads 1 and 2 differ"
+[ "$(tops "$T/m2" 市长 长江 大桥)" = "mayor / bridge / bridge " ] ||
+  fail "many: $(tops "$T/m2" 市长 长江 大桥)"
+sed '130s/.*/{"id": "bad", "text": 7}/' "$T/many.jsonl" > "$T/bad.jsonl"
+expect_fail 1 "bad.jsonl:130:" "$L" index --input "$T/bad.jsonl" --index "$T/mb" --lang zh \
+  --zh-model "$M"
+[ ! -e "$T/mb/index.lkbx" ] || fail "bad input left an index"
+
 [ "$fails" = 0 ] && echo "bm25_zh: all passed"
 exit $((fails > 0))
