@@ -7,7 +7,32 @@
    tiny shapes) uses the naive kernels so it needs no cblas header. */
 #ifndef LK_REAL_DOUBLE
 #include <cblas.h>
+#include <pthread.h>
 #define LK_USE_CBLAS 1
+
+/* A single-threaded OpenBLAS built without USE_LOCKING (Debian's openblas-serial, which lexkit
+   links) is not safe for concurrent calls: its gemm/gemv work buffers are shared, and two
+   training workers calling sgemm at once gave different models from run to run. Such a build
+   reports openblas_get_parallel() == 0; its level-2/3 calls are then serialized by this one
+   process-wide lock (the only global in lexkit: it guards a non-reentrant dependency). A
+   threaded OpenBLAS locks internally and is called without it. */
+static pthread_mutex_t blas_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+static bool blas_serial;
+
+static void blas_probe(void) { blas_serial = openblas_get_parallel() == 0; }
+
+static bool blas_lock(void)
+{
+    pthread_once(&blas_once, blas_probe);
+    if (blas_serial) pthread_mutex_lock(&blas_mu);
+    return blas_serial;
+}
+
+static void blas_unlock(bool locked)
+{
+    if (locked) pthread_mutex_unlock(&blas_mu);
+}
 #endif
 
 static void gemm_shapes(bool trans_a, bool trans_b, const lk_mat *a, const lk_mat *b,
@@ -60,13 +85,17 @@ void lk_gemm(bool trans_a, bool trans_b, lk_real alpha, const lk_mat *a, const l
     }
     if (beta == 0) memset(c->data, 0, (size_t)m * n * sizeof *c->data); /* no NaN leak */
     if (m == 1) { /* one row (batch-1 inference): c = op(B)^T a as a gemv, no packing */
+        bool locked = blas_lock();
         cblas_sgemv(CblasRowMajor, trans_b ? CblasNoTrans : CblasTrans, b->rows, b->cols, alpha,
                     b->data, b->cols, a->data, trans_a ? a->cols : 1, beta, c->data, 1);
+        blas_unlock(locked);
         return;
     }
+    bool locked = blas_lock();
     cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
                 trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a->data, a->cols, b->data,
                 b->cols, beta, c->data, c->cols);
+    blas_unlock(locked);
 #else
     lk_gemm_naive(trans_a, trans_b, alpha, a, b, beta, c);
 #endif
@@ -83,8 +112,10 @@ void lk_gemv(bool trans, lk_real alpha, const lk_mat *a, const lk_real *x, lk_re
         if (beta != 0) cblas_sscal(ny, beta, y, 1);
         return;
     }
+    bool locked = blas_lock();
     cblas_sgemv(CblasRowMajor, trans ? CblasTrans : CblasNoTrans, a->rows, a->cols, alpha,
                 a->data, a->cols, x, 1, beta, y, 1);
+    blas_unlock(locked);
 #else
     lk_mat xm = lk_mat_view((lk_real *)x, trans ? a->rows : a->cols, 1);
     lk_mat ym = lk_mat_view(y, ny, 1);
