@@ -1,5 +1,6 @@
-/* bm25_testutil.h: shared by the BM25 unit tests: searches from several threads sharing one
-   open index (plain or segmented), each result checked against the exhaustive path. */
+/* bm25_testutil.h: shared by the BM25 unit tests (include after <cmocka.h>): the terms of a
+   text joined with '|', and searches from several threads sharing one open index (plain or
+   segmented), each result checked against the exhaustive path. */
 #ifndef LK_TESTS_BM25_TESTUTIL_H
 #define LK_TESTS_BM25_TESTUTIL_H
 
@@ -8,7 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "features/analyzer.h"
 #include "features/bm25_index.h"
+
+/* Terms of text (analyzed by a, after a reset) joined with '|' into out. */
+static inline void lk_test_analyze(lk_analyzer *a, const char *text, char *out, size_t cap)
+{
+    lk_error err;
+    lk_analyzer_reset(a);
+    assert_int_equal(lk_analyzer_add(a, text, strlen(text), &err), LK_OK);
+    size_t n, at = 0;
+    const lk_term *t = lk_analyzer_terms(a, &n);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        at += (size_t)snprintf(out + at, cap - at, "%s%.*s", i ? "|" : "", (int)t[i].len, t[i].s);
+}
 
 typedef struct {
     const lk_bm25_index *idx;

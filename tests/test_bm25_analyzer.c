@@ -9,19 +9,7 @@
 #include <cmocka.h>
 
 #include "features/analyzer.h"
-
-/* Terms of text joined with '|'. */
-static void analyze(lk_analyzer *a, const char *text, char *out, size_t cap)
-{
-    lk_error err;
-    lk_analyzer_reset(a);
-    assert_int_equal(lk_analyzer_add(a, text, strlen(text), &err), LK_OK);
-    size_t n, at = 0;
-    const lk_term *t = lk_analyzer_terms(a, &n);
-    out[0] = '\0';
-    for (size_t i = 0; i < n; i++)
-        at += (size_t)snprintf(out + at, cap - at, "%s%.*s", i ? "|" : "", (int)t[i].len, t[i].s);
-}
+#include "tests/bm25_testutil.h"
 
 static void test_english(void **state)
 {
@@ -32,9 +20,9 @@ static void test_english(void **state)
     lk_error err;
     char out[256];
     assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
-    analyze(a, "The Cats, running; 3.5 km!", out, sizeof out);
+    lk_test_analyze(a, "The Cats, running; 3.5 km!", out, sizeof out);
     assert_string_equal(out, "the|cats|running|3.5|km");
-    analyze(a, "北京大学", out, sizeof out); /* en: Han unigrams only */
+    lk_test_analyze(a, "北京大学", out, sizeof out); /* en: Han unigrams only */
     assert_string_equal(out, "北|京|大|学");
     lk_analyzer_free(a);
 
@@ -42,14 +30,14 @@ static void test_english(void **state)
     c.stopwords = "the\n# comment\nAND\n";
     c.stopwords_len = strlen(c.stopwords);
     assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
-    analyze(a, "The cats and running ponies", out, sizeof out);
+    lk_test_analyze(a, "The cats and running ponies", out, sizeof out);
     assert_string_equal(out, "cat|run|poni");
     size_t len;
     const char *s = lk_analyzer_settings(a, &len);
     assert_string_equal(s, "lexkit-analyzer 1\nlang=en\nlower=1\nstem=english\nstopwords=2\nthe\nand\n");
     lk_analyzer *b = NULL;
     assert_int_equal(lk_analyzer_from_settings(s, len, &b, &err), LK_OK);
-    analyze(b, "THE Ponies AND", out, sizeof out);
+    lk_test_analyze(b, "THE Ponies AND", out, sizeof out);
     assert_string_equal(out, "poni");
     lk_analyzer_free(b);
     lk_analyzer_free(a);
@@ -67,10 +55,10 @@ static void test_chinese(void **state)
     lk_error err;
     char out[256];
     assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
-    analyze(a, "北京大学，在 中国", out, sizeof out);
+    lk_test_analyze(a, "北京大学，在 中国", out, sizeof out);
     /* bigrams only between adjacent Han characters (not across the comma or the space) */
     assert_string_equal(out, "北|京|北京|大|京大|学|大学|在|中|国|中国");
-    analyze(a, "iPhone手机", out, sizeof out);
+    lk_test_analyze(a, "iPhone手机", out, sizeof out);
     assert_string_equal(out, "iphone|手|机|手机");
     lk_analyzer_reset(a);
     assert_int_equal(lk_analyzer_add(a, "ok \xff", 4, &err), LK_ERR_PARSE);

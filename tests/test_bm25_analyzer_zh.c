@@ -12,24 +12,12 @@
 #include <cmocka.h>
 
 #include "features/analyzer.h"
+#include "tests/bm25_testutil.h"
 #include "features/analyzer_internal.h"
 #include "testutil.h"
 #include "text/fileio.h"
 
 #define MODEL "../corpora/models/zh-gsd-char.lkt"
-
-/* Terms of text joined with '|'. */
-static void analyze(lk_analyzer *a, const char *text, char *out, size_t cap)
-{
-    lk_error err;
-    lk_analyzer_reset(a);
-    assert_int_equal(lk_analyzer_add(a, text, strlen(text), &err), LK_OK);
-    size_t n, at = 0;
-    const lk_term *t = lk_analyzer_terms(a, &n);
-    out[0] = '\0';
-    for (size_t i = 0; i < n; i++)
-        at += (size_t)snprintf(out + at, cap - at, "%s%.*s", i ? "|" : "", (int)t[i].len, t[i].s);
-}
 
 static lk_analyzer *make(lk_zh_terms terms)
 {
@@ -49,17 +37,17 @@ static void test_words(void **state)
     lk_analyzer *a = make(LK_ZH_WORDS);
     char out[512];
     /* GSD gold: 研究 生命 的 起源 (not 研究生 命); 南京 市 长江 大桥 (not 市长 江大桥) */
-    analyze(a, "研究生命的起源。", out, sizeof out);
+    lk_test_analyze(a, "研究生命的起源。", out, sizeof out);
     assert_string_equal(out, "研究|生命|的|起源");
-    analyze(a, "南京市长江大桥", out, sizeof out);
+    lk_test_analyze(a, "南京市长江大桥", out, sizeof out);
     assert_string_equal(out, "南京|市|长江|大桥");
-    analyze(a, "市长今天访问了学校", out, sizeof out);
+    lk_test_analyze(a, "市长今天访问了学校", out, sizeof out);
     assert_string_equal(out, "市长|今天|访问|了|学校");
     /* Latin and digits stay lexkit tokens (lowercased, NFKC: full-width ２０１８ -> 2018);
        punctuation splits the Han runs, which are segmented in one batch */
-    analyze(a, "iPhone手机，２０１８年发布", out, sizeof out);
+    lk_test_analyze(a, "iPhone手机，２０１８年发布", out, sizeof out);
     assert_string_equal(out, "iphone|手机|2018|年|发布");
-    analyze(a, "", out, sizeof out);
+    lk_test_analyze(a, "", out, sizeof out);
     assert_string_equal(out, "");
     lk_analyzer_free(a);
 }
@@ -70,12 +58,12 @@ static void test_modes(void **state)
     char out[512];
     /* words, then the characters of the multi-character words (的 is already a word) */
     lk_analyzer *a = make(LK_ZH_WORDS_CHARS);
-    analyze(a, "研究生命的起源", out, sizeof out);
+    lk_test_analyze(a, "研究生命的起源", out, sizeof out);
     assert_string_equal(out, "研究|生命|的|起源|研|究|生|命|起|源");
     lk_analyzer_free(a);
     /* words, then the bigrams that are not words: 究生 命的 的起 */
     a = make(LK_ZH_WORDS_BIGRAMS);
-    analyze(a, "研究生命的起源", out, sizeof out);
+    lk_test_analyze(a, "研究生命的起源", out, sizeof out);
     assert_string_equal(out, "研究|生命|的|起源|究生|命的|的起");
     lk_analyzer_free(a);
 
@@ -88,11 +76,11 @@ static void test_modes(void **state)
     c.stopwords_len = strlen(c.stopwords);
     lk_error err;
     assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
-    analyze(a, "市长今天访问了学校的", out, sizeof out);
+    lk_test_analyze(a, "市长今天访问了学校的", out, sizeof out);
     assert_string_equal(out, "市长|今天|访问|学校");
-    analyze(a, "我们的学校", out, sizeof out);
+    lk_test_analyze(a, "我们的学校", out, sizeof out);
     assert_string_equal(out, "学校");
-    analyze(a, "我 们", out, sizeof out);
+    lk_test_analyze(a, "我 们", out, sizeof out);
     assert_string_equal(out, "我|们");
     size_t len;
     assert_non_null(strstr(lk_analyzer_settings(a, &len), "stopwords=3\n的\n了\n我们\nzh_terms=words\n"));
@@ -124,19 +112,19 @@ static void test_prepare(void **state)
         lk_analyzer__zh_prepare(ahead, texts, lens, N);
         assert_int_equal(lk_analyzer__zh_prepared_left(ahead), 5);
         for (size_t i = 0; i < N; i++) {
-            analyze(one, texts[i], want, sizeof want);
-            analyze(ahead, texts[i], got, sizeof got);
+            lk_test_analyze(one, texts[i], want, sizeof want);
+            lk_test_analyze(ahead, texts[i], got, sizeof got);
             assert_string_equal(got, want);
             assert_int_equal(lk_analyzer__zh_prepared_left(ahead), left_after[i]);
         }
         lk_analyzer__zh_prepare(ahead, texts, lens, N);
-        analyze(one, "市长今天访问了学校", want, sizeof want);
-        analyze(ahead, "市长今天访问了学校", got, sizeof got); /* out of step */
+        lk_test_analyze(one, "市长今天访问了学校", want, sizeof want);
+        lk_test_analyze(ahead, "市长今天访问了学校", got, sizeof got); /* out of step */
         assert_string_equal(got, want);
         if (m == LK_ZH_WORDS) assert_string_equal(got, "市长|今天|访问|了|学校");
         assert_int_equal(lk_analyzer__zh_prepared_left(ahead), 0);
-        analyze(one, texts[0], want, sizeof want);
-        analyze(ahead, texts[0], got, sizeof got);
+        lk_test_analyze(one, texts[0], want, sizeof want);
+        lk_test_analyze(ahead, texts[0], got, sizeof got);
         assert_string_equal(got, want);
         lk_analyzer_free(one);
         lk_analyzer_free(ahead);
@@ -186,8 +174,8 @@ static void test_settings_round_trip(void **state)
     const char *s2 = lk_analyzer_settings(b, &len2);
     assert_int_equal(len2, len);
     assert_memory_equal(s2, s, len);
-    analyze(a, "南京市长江大桥，市长", out, sizeof out);
-    analyze(b, "南京市长江大桥，市长", out2, sizeof out2);
+    lk_test_analyze(a, "南京市长江大桥，市长", out, sizeof out);
+    lk_test_analyze(b, "南京市长江大桥，市长", out2, sizeof out2);
     assert_string_equal(out, "南京|市|长江|大桥|京市|市长|江大|市长");
     assert_string_equal(out2, out);
     lk_analyzer_free(b);

@@ -318,17 +318,26 @@ static double ref_score(const synth *s, const lk_bm25_index *idx, const lk_bm25_
     return sum;
 }
 
-static void test_pruned_equals_exhaustive(void **state)
+/* The synthetic collection of `seed` built (in memory) into a fresh index `name`, opened. */
+static lk_bm25_index *open_synth(uint64_t seed, const char *name, synth **out)
 {
-    (void)state;
-    synth *s = make_synth(11);
     char dir[512];
-    lk_test_tmp_path(dir, sizeof dir, "syn.idx");
+    lk_test_tmp_path(dir, sizeof dir, name);
     size_t runs;
-    build_synth(dir, s, (size_t)64 << 20, &runs);
+    *out = make_synth(seed);
+    build_synth(dir, *out, (size_t)64 << 20, &runs);
     lk_bm25_index *idx = NULL;
     lk_error err;
     assert_int_equal(lk_bm25_index_open(dir, &idx, &err), LK_OK);
+    return idx;
+}
+
+static void test_pruned_equals_exhaustive(void **state)
+{
+    (void)state;
+    synth *s;
+    lk_bm25_index *idx = open_synth(11, "syn.idx", &s);
+    lk_error err;
     lk_bm25_ws *ws = NULL;
     assert_int_equal(lk_bm25_ws_create(idx, &ws), LK_OK);
     lk_bm25_hit *ex = malloc(1000 * sizeof *ex);
@@ -513,14 +522,8 @@ static void test_add_delete_equals_rebuild(void **state)
 static void test_threads_share_index(void **state)
 {
     (void)state;
-    synth *s = make_synth(5);
-    char dir[512];
-    lk_test_tmp_path(dir, sizeof dir, "threads.idx");
-    size_t runs;
-    build_synth(dir, s, (size_t)64 << 20, &runs);
-    lk_bm25_index *idx = NULL;
-    lk_error err;
-    assert_int_equal(lk_bm25_index_open(dir, &idx, &err), LK_OK);
+    synth *s;
+    lk_bm25_index *idx = open_synth(5, "threads.idx", &s);
     assert_int_equal(lk_test_bm25_threads(idx, 4, 200), 0);
     lk_bm25_index_free(idx);
     free_synth(s);
