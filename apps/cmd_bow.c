@@ -16,28 +16,11 @@ typedef struct {
 
 static void help(const opts *o)
 {
-    printf("usage: lexkit %s --input DOCS --output MATRIX [options]\n"
-           "  --input DOCS            collection: JSONL id/title/text (doc = title + ' ' + text)\n"
-           "  --input-format F        jsonl (default) or text (one document per line)\n"
-           "  --output MATRIX         written atomically (default: standard output)\n"
-           "  --format F              svmlight (default: `0 col:val ...`, 0-based) or mm\n"
-           "  --one-based             svmlight columns from 1 (libsvm/liblinear)\n"
-           "  --vocab-out FILE        `term<TAB>column<TAB>df` lines after `#n_docs<TAB>N`\n"
-           "  --vocab-in FILE         fixed vocabulary (a --vocab-out file): transform only\n"
-           "  --analyzer A            word (default), char or char_wb\n"
-           "  --ngram A:B             n-gram lengths (default 1:1)\n"
-           "  --tokenizer T           lexkit (default) or sklearn ((?u)\\b\\w\\w+\\b)\n"
-           "  --lower | --no-lower    lowercase first (default --lower)\n"
-           "  --min-df X, --max-df X  df bounds: integer = document count, with '.' = proportion\n"
-           "  --max-features N        keep the N terms most frequent in the collection\n"
-           "  --binary                counts become 1\n",
+    printf("usage: lexkit %s [--input DOCS] [--output MATRIX] [options]\n"
+           "Document-term matrix of a collection (JSONL id/title/text, doc = title + ' ' + text,\n"
+           "or one document per line) as svmlight rows `0 col:val ...` or Matrix Market;\n"
+           "columns are the vocabulary sorted bytewise, as scikit-learn.\n",
            o->cmd);
-    if (o->job.tfidf)
-        printf("  --norm N                l2 (default), l1 or none\n"
-               "  --sublinear-tf          tf = 1 + ln(tf)\n"
-               "  --no-smooth-idf         idf = ln(N/df) + 1 (default ln((1+N)/(1+df)) + 1)\n"
-               "  --idf K                 smooth, plain, textbook (ln(N/(1+df))) or none\n");
-    printf("  --progress | --quiet    progress on stderr (default: when it is a terminal)\n");
 }
 
 /* "2" is a document count, "0.5" (or "1e-3") a proportion: sklearn's int and float. */
@@ -68,7 +51,7 @@ static int parse(int argc, char **argv, opts *o)
 {
     static const char *const fmts[] = {"svmlight", "mm", NULL}, *const ins[] = {"jsonl", "text", NULL},
                               *const ans[] = {"word", "char", "char_wb", NULL}, /* enum order */
-                              *const toks[] = {"lexkit", "sklearn", NULL},
+                              *const toks[] = {"lexkit", "sklearn", "space", NULL}, /* enum order */
                               *const norms[] = {"l2", "l1", "none", NULL},         /* enum order */
                               *const idfs[] = {"smooth", "plain", "textbook", "none", NULL};
     lk_vectorize_job *j = &o->job;
@@ -77,18 +60,37 @@ static int parse(int argc, char **argv, opts *o)
     long ngram[2] = {j->bow.ngram_min, j->bow.ngram_max}, max_features = j->bow.max_features;
     bool sublinear = false, no_smooth = false, idf_seen = false;
     const lk_cli_option table[] = {
-        LKO_STR("--input", &j->input),           LKO_STR("--output", &j->output),
-        LKO_STR("--vocab-out", &j->vocab_out),   LKO_STR("--vocab-in", &j->vocab_in),
-        LKO_CHOICE("--format", &fmt, fmts),      LKO_CHOICE("--input-format", &in, ins),
-        LKO_CHOICE("--analyzer", &an, ans),      LKO_CHOICE("--tokenizer", &tok, toks),
-        LKO_RANGE("--ngram", ngram, 1, 64),      LKO_CUSTOM("--min-df", min_df),
-        LKO_CUSTOM("--max-df", max_df),          LKO_LONG("--max-features", &max_features, 1, INT32_MAX),
-        LKO_FLAG("--binary", &j->bow.binary),    LKO_FLAG("--lower", &j->bow.lower),
-        LKO_NOFLAG("--no-lower", &j->bow.lower), LKO_FLAG("--one-based", &j->write.one_based),
-        LKO_FLAG("--progress", &o->progress),    LKO_FLAG("--quiet", &o->quiet),
+        LKO_INPUT("--input", &j->input, "DOCS", "collection to read (default: standard input)"),
+        LKO_CHOICE("--input-format", &in, ins, "jsonl: {\"id\", \"title\", \"text\"} lines; "
+                   "text: one document per line"),
+        LKO_STR("--output", &j->output, "MATRIX", "written atomically (default: standard output)"),
+        LKO_CHOICE("--output-format", &fmt, fmts, "svmlight (0-based columns) or Matrix Market"),
+        LKO_FLAG("--one-based", &j->write.one_based, "svmlight columns from 1 (libsvm/liblinear)"),
+        LKO_STR("--vocab-out", &j->vocab_out, "FILE", "write the vocabulary: `#n_docs<TAB>N`, "
+                "then `term<TAB>column<TAB>df` lines"),
+        LKO_STR("--vocab-in", &j->vocab_in, "FILE", "fixed vocabulary (a --vocab-out file): "
+                "transform only"),
+        LKO_CHOICE("--analyzer", &an, ans, "word, character or word-bounded character n-grams"),
+        LKO_RANGE("--ngram", ngram, 1, 64, "n-gram lengths"),
+        LKO_CHOICE("--tokenizer", &tok, toks, "word analyzer: lexkit rules, sklearn's "
+                   "(?u)\\b\\w\\w+\\b, or space (pre-tokenized text)"),
+        LKO_FLAG("--lower", &j->bow.lower, "lowercase before analysis"),
+        LKO_NOFLAG("--no-lower", &j->bow.lower, "keep the case"),
+        LKO_CUSTOM("--min-df", min_df, "X", "keep terms in >= X documents (integer: count, "
+                   "with '.': proportion; default 1)"),
+        LKO_CUSTOM("--max-df", max_df, "X", "keep terms in <= X documents (default 1.0)"),
+        LKO_LONG("--max-features", &max_features, 1, INT32_MAX, "keep the N terms most frequent "
+                 "in the collection (default: all)"),
+        LKO_FLAG("--binary", &j->bow.binary, "counts become 1"),
+        LKO_FLAG("--progress", &o->progress, "progress on stderr even when it is not a terminal"),
+        LKO_FLAG("--quiet", &o->quiet, "no progress"),
+        LKO_ALIAS("--format", "--output-format"),
         /* tfidf only: */
-        LKO_CHOICE("--norm", &norm, norms),      {.name = "--idf", .kind = LK_OPT_CHOICE, .dst = &idf, .choices = idfs, .seen = &idf_seen},
-        LKO_FLAG("--sublinear-tf", &sublinear),  LKO_FLAG("--no-smooth-idf", &no_smooth),
+        LKO_CHOICE("--norm", &norm, norms, "row normalization"),
+        {.name = "--idf", .kind = LK_OPT_CHOICE, .dst = &idf, .choices = idfs, .seen = &idf_seen,
+         .help = "smooth ln((1+N)/(1+df))+1, plain ln(N/df)+1, textbook ln(N/(1+df)), none"},
+        LKO_FLAG("--sublinear-tf", &sublinear, "tf = 1 + ln(tf)"),
+        LKO_FLAG("--no-smooth-idf", &no_smooth, "same as --idf plain"),
     };
     size_t n = LK_OPTS_N(table) - (j->tfidf ? 0 : 4);
     int rc = lk_cli_parse(o->cmd, argc, argv, table, n, help_cb, o);
@@ -96,7 +98,7 @@ static int parse(int argc, char **argv, opts *o)
     j->matrix_market = fmt == 1;
     j->input_format = in == 1 ? LK_DOCS_TEXT : LK_DOCS_JSONL;
     j->bow.analyzer = (lk_bow_analyzer)an;
-    j->bow.tokenizer = tok == 1 ? LK_TOKMODE_SKLEARN : LK_TOKMODE_LEXKIT;
+    j->bow.tokenizer = (lk_tok_mode)tok;
     j->bow.ngram_min = (int32_t)ngram[0];
     j->bow.ngram_max = (int32_t)ngram[1];
     j->bow.max_features = (int32_t)max_features;

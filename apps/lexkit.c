@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/cli_opts.h"
 #include "commands.inc"
 
 static void usage(FILE *out)
@@ -30,7 +31,8 @@ int main(int argc, char **argv)
         return LK_EXIT_OK;
     }
     for (size_t i = 0; lk_commands[i]; i++)
-        if (strcmp(lk_commands[i]->name, cmd) == 0) return lk_commands[i]->run(argc - 1, argv + 1);
+        if (strcmp(lk_commands[i]->name, cmd) == 0)
+            return lk_cli_stdout_finish(cmd, lk_commands[i]->run(argc - 1, argv + 1));
     fprintf(stderr, "lexkit: unknown command '%s'\n", cmd);
     usage(stderr);
     return LK_EXIT_USAGE;
