@@ -108,8 +108,14 @@ static int run(int argc, char **argv)
     const char *model = NULL, *input = "-", *in_fmt = NULL;
     int in = -1, out = -1; /* -1: not given */
     const lk_cli_option opts[] = {
-        LKO_STR("--model", &model), LKO_STR("--input", &input),
-        LKO_CHOICE("--input-format", &in, ins), LKO_CHOICE("--output-format", &out, outs),
+        LKO_STR("--model", &model, "MODEL", "tagger model (required)"),
+        LKO_INPUT("--input", &input, "FILE", "sentences to tag (default: standard input)"),
+        LKO_CHOICE("--input-format", &in, ins, "conllu, tokens (one sentence per line, words "
+                   "separated by spaces) or raw text (default: tokens for word models, raw for "
+                   "char models)"),
+        LKO_CHOICE("--output-format", &out, outs, "CoNLL-U or word/TAG lines (default: conllu "
+                   "for conllu input, else slash)"),
+        LKO_STDOUT("--output"),
     };
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;

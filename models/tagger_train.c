@@ -455,7 +455,10 @@ static lk_status make_model(const lk_tagger_train_config *c, const lk_tagged_cor
 {
     *resumed = false;
     memset(ts, 0, sizeof *ts);
-    if (c->resume && file_exists(ckpt)) {
+    if (c->resume && !file_exists(ckpt))
+        return lk_error_set(err, LK_ERR_IO, "%s: no checkpoint to resume from (--resume continues "
+                            "an interrupted run with the same --output)", ckpt);
+    if (c->resume) {
         lk_status st = lk_tg_load(ckpt, m, ts, err);
         if (st != LK_OK) return st;
         if (!ts->optim_state) {
@@ -582,9 +585,14 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
         char eta[32];
         double per = (now_s() - t_start) / (double)(epoch - first + 1);
         fmt_eta(per * (double)(c->epochs - epoch), eta, sizeof eta);
-        logf_(c, LK_LOG_INFO, "epoch %d/%d: loss %.4f, %.0f tokens/s, dev %s %.4f%s, ETA %s",
-              epoch, c->epochs, loss, tps, t.m->cfg.unit == LK_TAGGER_CHAR ? "joint F1" : "accuracy",
-              score, best ? " (best, saved)" : "", eta);
+        if (dev)
+            logf_(c, LK_LOG_INFO, "epoch %d/%d: loss %.4f, %.0f tokens/s, dev %s %.4f%s, ETA %s",
+                  epoch, c->epochs, loss, tps,
+                  t.m->cfg.unit == LK_TAGGER_CHAR ? "joint F1" : "accuracy", score,
+                  best ? " (best, saved)" : "", eta);
+        else
+            logf_(c, LK_LOG_INFO, "epoch %d/%d: loss %.4f, %.0f tokens/s, saved (no dev set), ETA %s",
+                  epoch, c->epochs, loss, tps, eta);
         if (c->patience > 0 && ts.bad_epochs >= c->patience) {
             logf_(c, LK_LOG_INFO, "no dev improvement for %d epochs: stopping", c->patience);
             break;
