@@ -209,11 +209,12 @@ static void kind_arg(const lk_cli_option *o, char *buf, size_t cap)
 static void current_value(const lk_cli_option *o, char *buf, size_t cap)
 {
     buf[0] = '\0';
+    if (o->kind == LK_OPT_CUSTOM) snprintf(buf, cap, "none");
     if (!o->dst) return;
     switch (o->kind) {
     case LK_OPT_FLAG: snprintf(buf, cap, "%s", *(bool *)o->dst != o->negate ? "on" : "off"); break;
     case LK_OPT_STR:
-        if (*(const char **)o->dst) snprintf(buf, cap, "%s", *(const char **)o->dst);
+        snprintf(buf, cap, "%s", *(const char **)o->dst ? *(const char **)o->dst : "none");
         break;
     case LK_OPT_LONG: snprintf(buf, cap, "%ld", *(long *)o->dst); break;
     case LK_OPT_I32: snprintf(buf, cap, "%ld", (long)*(int32_t *)o->dst); break;
