@@ -4,13 +4,14 @@
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
+#include "models/blas.h"
 #include "commands.inc"
 
 static void usage(FILE *out)
 {
     fprintf(out, "usage: lexkit <command> [options]\n"
                  "       lexkit <command> --help\n"
-                 "       lexkit --version\n\ncommands:\n");
+                 "       lexkit --version | --build-info\n\ncommands:\n");
     for (size_t i = 0; lk_commands[i]; i++)
         fprintf(out, "  %-14s %s\n", lk_commands[i]->name, lk_commands[i]->summary);
 }
@@ -28,6 +29,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         printf("lexkit %s\n", lk_version());
+        return LK_EXIT_OK;
+    }
+    if (strcmp(cmd, "--build-info") == 0) { /* for bug reports and CI logs */
+        printf("lexkit %s\nBLAS: %s\n", lk_version(), lk_blas_info());
         return LK_EXIT_OK;
     }
     for (size_t i = 0; lk_commands[i]; i++)

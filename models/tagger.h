@@ -133,13 +133,16 @@ typedef struct {
     int32_t epochs_run, best_epoch;
     double best_dev;     /* dev accuracy (word) or joint F1 (char) of the saved model */
     double train_tokens_per_s;
-    bool diverged;       /* stopped on a NaN/inf loss or gradient */
+    bool diverged;       /* stopped by the divergence rule (see lk_tagger_train) */
 } lk_tagger_train_result;
 
 /* Train on `train`, select by `dev` (may be NULL: the last epoch is kept) and write the best
    model to `output` atomically after each improving epoch, plus "<output>.ckpt" (last
-   epoch + optimizer state) for resume. A NaN/inf loss stops training with LK_ERR_STATE;
-   the best model written so far stays in place. */
+   epoch + optimizer state) for resume. A diverged step stops training with LK_ERR_STATE
+   and res->diverged; the best model written so far (if any) stays in place, untouched.
+   A step has diverged when its loss or gradient norm is NaN/inf, when its loss exceeds
+   100 x max(first step loss, ln(number of labels)), or when the update leaves a NaN/inf
+   parameter. The rule does not depend on how the BLAS kernel rounds huge values. */
 lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpus *train,
                           const lk_tagged_corpus *dev, const char *output,
                           lk_tagger_train_result *res, lk_error *err);

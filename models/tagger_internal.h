@@ -135,6 +135,21 @@ typedef struct {
     size_t n_optim_state;
 } lk_tg_train_state;
 
+/* The divergence rule of training (one place, unit-tested). A step has diverged when
+   - its loss or gradient norm is NaN or infinite, or
+   - its loss (mean per position) exceeds LK_TG_DIVERGE_FACTOR times the larger of the run's
+     first finite step loss (ref_loss; < 0 when not known yet) and ln(n_labels), the loss of a
+     uniform guess: the model then gives the right label a probability below n_labels^-100
+     on average, which no converging run does.
+   Returns a short reason (static string) or NULL. Whether huge weights become inf/NaN
+   depends on the BLAS kernel; the loss-explosion test and the parameter check after each
+   update (lk_tg_all_finite) do not. */
+#define LK_TG_DIVERGE_FACTOR 100.0
+const char *lk_tg_diverged(double loss, double grad_norm, double ref_loss, int32_t n_labels);
+
+/* True when every x[0..n) is finite. */
+bool lk_tg_all_finite(const lk_real *x, size_t n);
+
 lk_status lk_tg_save(const lk_tagger *m, const lk_tg_train_state *st, const char *path,
                      bool half, lk_error *err);
 

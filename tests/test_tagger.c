@@ -154,6 +154,64 @@ static void gradcheck(const char *cell, bool crf)
 static void test_gradcheck_lstm_softmax(void **state) { (void)state; gradcheck("lstm", false); }
 static void test_gradcheck_gru_crf(void **state) { (void)state; gradcheck("gru", true); }
 
+/* The divergence rule: each clause, and nothing else, trips it. */
+static void test_divergence_rule(void **state)
+{
+    (void)state;
+    double l68 = log(68.0);
+    assert_null(lk_tg_diverged(4.2, 3.0, -1, 68));         /* first step */
+    assert_null(lk_tg_diverged(0.05, 0.5, 4.2, 68));       /* a converging run */
+    assert_null(lk_tg_diverged(99.0 * l68, 1e6, 0.01, 68)); /* bad but not absurd */
+    assert_non_null(lk_tg_diverged(NAN, 1, 4.2, 68));
+    assert_non_null(lk_tg_diverged(INFINITY, 1, 4.2, 68));
+    assert_non_null(lk_tg_diverged(1.0, NAN, 4.2, 68));
+    assert_non_null(lk_tg_diverged(1.0, INFINITY, 4.2, 68));
+    assert_non_null(lk_tg_diverged(101.0 * l68, 1, 0.01, 68)); /* floor: ln(labels) */
+    assert_non_null(lk_tg_diverged(1e31, 1, 4.2, 68));           /* huge but finite */
+    assert_null(lk_tg_diverged(900.0, 1, 10.0, 68));             /* ref above the floor */
+    assert_non_null(lk_tg_diverged(1001.0, 1, 10.0, 68));
+    lk_real x[11] = {0, 1, -2, 3e38f, -3e38f, 1e-40f, 0, 0, 0, 0, 5};
+    assert_true(lk_tg_all_finite(x, 11));
+    assert_true(lk_tg_all_finite(x, 0));
+    for (int i = 0; i < 11; i++) {
+        lk_real keep = x[i];
+        x[i] = (i % 2) ? (lk_real)INFINITY : (lk_real)NAN;
+        assert_false(lk_tg_all_finite(x, 11));
+        x[i] = (lk_real)-INFINITY;
+        assert_false(lk_tg_all_finite(x, 11));
+        x[i] = keep;
+    }
+}
+
+/* An SGD learning rate of 1e30 without clipping: whatever the BLAS kernel makes of the
+   huge weights (inf/NaN or huge finite values), the run stops as diverged in epoch 1
+   and writes no model. */
+static void test_divergence_stops_training(void **state)
+{
+    (void)state;
+    lk_tagged_corpus tr = load("data/tag_en_train.conllu");
+    lk_tagger_train_config tc = lk_tagger_train_config_default();
+    tc.model = small_config();
+    tc.epochs = 3;
+    tc.batch = 4;
+    tc.optimizer = 0;
+    tc.lr = 1e30f;
+    tc.clip = 0;
+    char out[4096];
+    lk_test_tmp_path(out, sizeof out, "diverge.lkt");
+    remove(out);
+    lk_tagger_train_result res;
+    lk_error err;
+    assert_int_equal(lk_tagger_train(&tc, &tr, NULL, out, &res, &err), LK_ERR_STATE);
+    assert_true(res.diverged);
+    assert_int_equal(res.epochs_run, 0);
+    assert_non_null(strstr(err.msg, "diverged in epoch 1"));
+    FILE *f = fopen(out, "rb");
+    assert_null(f);
+    if (f) fclose(f);
+    lk_tagged_corpus_free(&tr);
+}
+
 /* Train a small model; returns it (caller frees). */
 static lk_tagger *train_small(const char *train, bool char_unit, int epochs, const char *out)
 {
@@ -388,6 +446,8 @@ int main(void)
         cmocka_unit_test(test_corrupt_files),
         cmocka_unit_test(test_unknown_tag_counts_as_error),
         cmocka_unit_test(test_long_sentence),
+        cmocka_unit_test(test_divergence_rule),
+        cmocka_unit_test(test_divergence_stops_training),
         cmocka_unit_test(test_segment_raw_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
