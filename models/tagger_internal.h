@@ -83,6 +83,10 @@ struct lk_tagger_ws {
     size_t cap_order, cap_starts, cap_clens, cap_span_off;
     bool *brk;
     size_t cap_brk;
+    uint8_t *cls;             /* (chars) cut class of each character of the lines */
+    int32_t *pieces;          /* lengths of the pieces the lines are decoded in */
+    size_t *piece_off;        /* (lines + 1) line i is pieces [piece_off[i], piece_off[i+1]) */
+    size_t cap_cls, cap_pieces, cap_piece_off;
     lk_tagger_span *spans;
     size_t cap_spans;
     lk_seg_word *words;

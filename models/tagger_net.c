@@ -13,6 +13,7 @@
 
 #define LK_TAG_BATCH_SENTS 128    /* sentences per inference batch */
 #define LK_TAG_BATCH_TOKENS 1024  /* positions per inference batch (at least one sentence) */
+#define LK_TAG_PIECE_MAX 256      /* characters: longer raw lines are decoded in pieces */
 
 lk_status lk_tagger_ws_create(lk_tagger_ws **out)
 {
@@ -58,6 +59,9 @@ void lk_tagger_ws_free(lk_tagger_ws *ws)
     free(ws->starts);
     free(ws->clens);
     free(ws->brk);
+    free(ws->cls);
+    free(ws->pieces);
+    free(ws->piece_off);
     free(ws->labels);
     free(ws->order);
     free(ws);
@@ -411,6 +415,102 @@ static bool is_space(int32_t cp)
            cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200B);
 }
 
+/* ---- long lines: decoded in pieces cut at punctuation ------------------------------------ */
+
+enum { CUT_NONE = 0, CUT_CLOSER, CUT_CLAUSE, CUT_SENTENCE };
+
+/* What a piece may end after: sentence punctuation (。！？；… full-width, half-width and
+   ASCII), clause punctuation (，、), or a closing quote/bracket (kept with what it closes). */
+static uint8_t cut_class(int32_t cp)
+{
+    switch (cp) {
+    case 0x3002: case 0xFF61: case 0xFF01: case 0xFF1F: case 0xFF1B: case '!': case '?':
+    case ';': case 0x2026: case 0x203C: case 0x2047: case 0x2048: case 0x2049:
+        return CUT_SENTENCE;
+    case 0xFF0C: case ',': case 0x3001: case 0xFF64:
+        return CUT_CLAUSE;
+    case 0x201D: case 0x2019: case 0x300D: case 0x300F: case 0xFF09: case ')': case '"':
+    case '\'': case 0x300B: case 0x3009: case 0x3011: case 0xFF63:
+        return CUT_CLOSER;
+    default:
+        return CUT_NONE;
+    }
+}
+
+/* End (exclusive) of a cut after position i: past the closers that follow it. */
+static int32_t cut_end(const uint8_t *cls, int32_t i, int32_t n)
+{
+    int32_t e = i + 1;
+    while (e < n && cls[e] == CUT_CLOSER) e++;
+    return e;
+}
+
+/* Pieces of [a, b) (no sentence ends inside, or treated as such), greedily packed up to
+   LK_TAG_PIECE_MAX characters: each ends after the last clause mark that fits, else at
+   the window edge. Lengths appended at pieces[*np]. */
+static void pack_clauses(const uint8_t *cls, int32_t a, int32_t b, int32_t *pieces, size_t *np)
+{
+    while (b - a > LK_TAG_PIECE_MAX) {
+        int32_t best = 0;
+        for (int32_t i = a; i < a + LK_TAG_PIECE_MAX; i++) {
+            if (cls[i] != CUT_CLAUSE && cls[i] != CUT_SENTENCE) continue;
+            int32_t e = cut_end(cls, i, b);
+            if (e - a <= LK_TAG_PIECE_MAX) best = e;
+        }
+        if (best == 0) best = a + LK_TAG_PIECE_MAX;
+        pieces[(*np)++] = best - a;
+        a = best;
+    }
+    if (b > a) pieces[(*np)++] = b - a;
+}
+
+/* Cut a line of n characters (cut classes cls) into pieces decoded independently: a line
+   of at most LK_TAG_PIECE_MAX characters is one piece (decoded exactly as before); a
+   longer one is cut after each sentence end, and a sentence that is still too long after
+   clause marks (packed greedily), or else into windows. pieces needs room for n lengths. */
+static void split_line(const uint8_t *cls, int32_t n, int32_t *pieces, size_t *np)
+{
+    if (n <= LK_TAG_PIECE_MAX) {
+        if (n > 0) pieces[(*np)++] = n;
+        return;
+    }
+    int32_t a = 0;
+    for (int32_t i = 0; i < n; i++) {
+        if (cls[i] != CUT_SENTENCE) continue;
+        int32_t e = cut_end(cls, i, n);
+        pack_clauses(cls, a, e, pieces, np);
+        a = e;
+        i = e - 1;
+    }
+    pack_clauses(cls, a, n, pieces, np);
+}
+
+/* Characters of line text[0..len) into ws->starts/clens/brk/cls from index *k on. */
+static void line_chars(lk_tagger_ws *ws, const char *text, size_t len, size_t *k)
+{
+    bool space_before = false;
+    for (size_t j = 0; j < len;) {
+        int32_t cp;
+        size_t cl = lk_utf8_decode(text + j, len - j, &cp);
+        if (cl == 0) {
+            cl = 1;
+            cp = 0xFFFD;
+        }
+        if (is_space(cp)) {
+            space_before = true;
+            j += cl;
+            continue;
+        }
+        ws->starts[*k] = j;
+        ws->clens[*k] = cl;
+        ws->brk[*k] = space_before;
+        ws->cls[*k] = cut_class(cp);
+        space_before = false;
+        (*k)++;
+        j += cl;
+    }
+}
+
 lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const char *const *texts,
                                   const size_t *lens, size_t n, const lk_tagger_span **spans,
                                   const size_t **span_off, lk_error *err)
@@ -424,39 +524,28 @@ lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const ch
     if ((st = need(&ws->starts, &ws->cap_starts, total, sizeof *ws->starts)) != LK_OK) goto fail;
     if ((st = need(&ws->clens, &ws->cap_clens, total, sizeof *ws->clens)) != LK_OK) goto fail;
     if ((st = need(&ws->brk, &ws->cap_brk, total, sizeof *ws->brk)) != LK_OK) goto fail;
+    if ((st = need(&ws->cls, &ws->cap_cls, total, sizeof *ws->cls)) != LK_OK) goto fail;
+    if ((st = need(&ws->pieces, &ws->cap_pieces, total, sizeof *ws->pieces)) != LK_OK) goto fail;
     if ((st = need(&ws->span_off, &ws->cap_span_off, n + 1, sizeof *ws->span_off)) != LK_OK)
         goto fail;
+    if ((st = need(&ws->piece_off, &ws->cap_piece_off, n + 1, sizeof *ws->piece_off)) != LK_OK)
+        goto fail;
     lk_tg_data_reset(&ws->data);
-    size_t k = 0;
+    size_t k = 0, np = 0;
+    ws->piece_off[0] = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t first = k;
-        bool space_before = false;
-        for (size_t j = 0; j < lens[i];) {
-            int32_t cp;
-            size_t cl = lk_utf8_decode(texts[i] + j, lens[i] - j, &cp);
-            if (cl == 0) {
-                cl = 1;
-                cp = 0xFFFD;
-            }
-            if (is_space(cp)) {
-                space_before = true;
-                j += cl;
-                continue;
-            }
-            ws->starts[k] = j;
-            ws->clens[k] = cl;
-            ws->brk[k] = space_before;
-            space_before = false;
-            k++;
-            j += cl;
-        }
+        size_t first = k, p0 = np;
+        line_chars(ws, texts[i], lens[i], &k);
         if (k - first > INT32_MAX) {
             st = LK_ERR_RANGE;
             goto fail;
         }
-        st = lk_tg_data_add_chars(m, &ws->data, texts[i], ws->starts + first, ws->clens + first,
-                                  (int32_t)(k - first));
+        split_line(ws->cls + first, (int32_t)(k - first), ws->pieces, &np);
+        for (size_t p = p0, at = first; p < np && st == LK_OK; at += (size_t)ws->pieces[p++])
+            st = lk_tg_data_add_chars(m, &ws->data, texts[i], ws->starts + at, ws->clens + at,
+                                      ws->pieces[p]);
         if (st != LK_OK) goto fail;
+        ws->piece_off[i + 1] = np;
     }
     int32_t *labels = NULL;
     size_t cap_lab = 0;
@@ -471,16 +560,18 @@ lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const ch
     size_t ns = 0;
     ws->span_off[0] = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t base = ws->data.off[i];
-        int32_t T = (int32_t)(ws->data.off[i + 1] - base), nw = 0;
-        lk_seg_decode(labels + base, T, m->label_pos, m->label_tag, ws->words, &nw);
-        for (int32_t w = 0; w < nw; w++) {
-            size_t a = base + (size_t)ws->words[w].start;
-            size_t z = a + (size_t)ws->words[w].len - 1;
-            ws->spans[ns].start = ws->starts[a];
-            ws->spans[ns].len = ws->starts[z] + ws->clens[z] - ws->starts[a];
-            ws->spans[ns].tag = ws->words[w].tag;
-            ns++;
+        for (size_t p = ws->piece_off[i]; p < ws->piece_off[i + 1]; p++) {
+            size_t base = ws->data.off[p];
+            int32_t T = (int32_t)(ws->data.off[p + 1] - base), nw = 0;
+            lk_seg_decode(labels + base, T, m->label_pos, m->label_tag, ws->words, &nw);
+            for (int32_t w = 0; w < nw; w++) {
+                size_t a = base + (size_t)ws->words[w].start;
+                size_t z = a + (size_t)ws->words[w].len - 1;
+                ws->spans[ns].start = ws->starts[a];
+                ws->spans[ns].len = ws->starts[z] + ws->clens[z] - ws->starts[a];
+                ws->spans[ns].tag = ws->words[w].tag;
+                ns++;
+            }
         }
         ws->span_off[i + 1] = ns;
     }
