@@ -72,6 +72,13 @@ lk_status lk_tagger_load(const char *path, lk_tagger **out, lk_error *err);
 lk_status lk_tagger_ws_create(lk_tagger_ws **out);
 void lk_tagger_ws_free(lk_tagger_ws *ws); /* NULL is a no-op */
 
+#define LK_TAGGER_MAX_THREADS 64
+
+/* Tag and segment with n threads (1..LK_TAGGER_MAX_THREADS; 1, the default, uses only the
+   calling thread). The labels do not depend on n. LK_ERR_ARG or LK_ERR_NOMEM (then the
+   thread count is somewhere between the old and the new one). */
+lk_status lk_tagger_ws_set_threads(lk_tagger_ws *ws, int32_t n);
+
 /* Tag n sentences (word models) by their FORMs: tags gets one tag id per token, sentence
    after sentence (sum of sents[i].n entries). Sentences of any length, including empty. */
 lk_status lk_tagger_tag_sentences(const lk_tagger *m, lk_tagger_ws *ws, const lk_sentence *sents,
