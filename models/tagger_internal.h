@@ -36,7 +36,14 @@ struct lk_tagger {
     int32_t n_groups;   /* feature bags per position: 3 (word unit), 1 (char unit) */
     uint8_t *feat_group; /* (Vf) bag of each feature */
     int32_t input_dim;  /* word_dim + n_groups * char_dim */
+    lk_vocab *lex;      /* char unit, CF_LEXICON: lexicon words and their proper prefixes, keyed
+                           like characters; count = LK_LEX_WORD | LK_LEX_PREFIX | (tag + 1) << 2 */
+    lk_vocab *lex_tags; /* tags of lexicon words */
+    int32_t lex_words;  /* entries with LK_LEX_WORD */
 };
+
+#define LK_LEX_WORD 1
+#define LK_LEX_PREFIX 2
 
 /* Featurized sentences: positions (words or characters) with a main id, features and gold
    label (LK_ID_NONE when unknown). Sentence s covers positions [off[s], off[s + 1]). */
