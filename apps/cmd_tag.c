@@ -6,9 +6,11 @@
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
+#include "apps/cli_zh.h"
 #include "models/blas.h"
 #include "models/tagger.h"
 #include "text/fileio.h"
+#include "text/utf8.h"
 
 #define CMD "tag"
 #define LINES_PER_CHUNK 1024
@@ -17,6 +19,7 @@
 typedef struct {
     const lk_tagger *m;
     lk_tagger_ws *ws;
+    lk_zhseg *zh;
     bool conllu_out;
 } tag_ctx;
 
@@ -34,8 +37,8 @@ static lk_status tag_chunk(const tag_ctx *t, char **lines, size_t *lens, size_t 
 {
     const lk_tagger_span *sp;
     const size_t *off;
-    lk_status st = lk_tagger_segment_lines(t->m, t->ws, (const char *const *)lines, lens, n, &sp,
-                                           &off, err);
+    lk_status st = lk_zhseg_lines(t->zh, t->ws, (const char *const *)lines, lens, n, &sp, &off,
+                                  err);
     for (size_t i = 0; i < n && st == LK_OK; i++) {
         for (size_t k = off[i]; k < off[i + 1]; k++)
             print_word(t, k - off[i], lines[i] + sp[k].start, sp[k].len, sp[k].tag);
@@ -55,6 +58,9 @@ static lk_status tag_raw(const tag_ctx *t, const char *input, lk_error *err)
     bool got = true;
     while (st == LK_OK && got) {
         st = lk_line_reader_next(r, &line, &len, &got, err);
+        if (st == LK_OK && got)
+            st = lk_utf8_check_line(line, len, lk_line_reader_path(r), lk_line_reader_lineno(r),
+                                    err);
         if (st == LK_OK && got) {
             if ((lines[n] = malloc(len + 1)) == NULL) {
                 st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
@@ -109,6 +115,7 @@ static int run(int argc, char **argv)
     const char *model = NULL, *input = "-", *in_fmt = NULL;
     int in = -1, out = -1; /* -1: not given */
     int32_t threads = lk_cli_default_threads(DEFAULT_THREADS_MAX);
+    lk_cli_zh_opts zo = {NULL, 0, false};
     const lk_cli_option opts[] = {
         LKO_STR("--model", &model, "MODEL", "tagger model (required)"),
         LKO_INPUT("--input", &input, "FILE", "sentences to tag (default: standard input)"),
@@ -119,6 +126,7 @@ static int run(int argc, char **argv)
                    "for conllu input, else slash)"),
         LKO_STDOUT("--output"),
         LKO_I32("--threads", &threads, 1, LK_TAGGER_MAX_THREADS, "tagging threads (default: the online cores, at most 4; output does not depend on it)"),
+        LK_CLI_ZH_OPTIONS(&zo),
     };
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
@@ -129,11 +137,13 @@ static int run(int argc, char **argv)
     lk_error_clear(&err);
     lk_tagger *m = NULL;
     lk_tagger_ws *ws = NULL;
+    lk_userdict *dict = NULL;
+    lk_zhseg *zh = NULL;
     lk_status st = lk_tagger_load(model, &m, &err);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     bool is_char = lk_tagger_get_config(m)->unit == LK_TAGGER_CHAR;
     if (!in_fmt) in_fmt = is_char ? "raw" : "tokens";
-    tag_ctx t = {m, NULL, out >= 0 ? out == 0 : !strcmp(in_fmt, "conllu")};
+    tag_ctx t = {m, NULL, NULL, out >= 0 ? out == 0 : !strcmp(in_fmt, "conllu")};
     if (!is_char && !strcmp(in_fmt, "raw"))
         st = lk_error_set(&err, LK_ERR_ARG, "%s is a word model: give tokenized input "
                           "(--input-format tokens or conllu), or use a --unit char model", model);
@@ -143,7 +153,10 @@ static int run(int argc, char **argv)
     else if ((st = lk_tagger_ws_create(&ws)) != LK_OK ||
              (st = lk_tagger_ws_set_threads(ws, threads)) != LK_OK)
         lk_error_set(&err, st, "out of memory");
+    else if (is_char)
+        st = lk_cli_zh_open(&zo, m, &dict, &zh, &err);
     t.ws = ws;
+    t.zh = zh;
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     if (st == LK_OK && is_char) st = tag_raw(&t, input, &err);
@@ -151,6 +164,8 @@ static int run(int argc, char **argv)
         st = tag_tokens(&t, input, !strcmp(in_fmt, "conllu") ? LK_TAGGED_CONLLU : LK_TAGGED_TOKENS,
                         &err);
     if (fflush(stdout) != 0 && st == LK_OK) st = lk_error_set(&err, LK_ERR_IO, "writing output");
+    lk_zhseg_free(zh);
+    lk_userdict_free(dict);
     lk_tagger_ws_free(ws);
     lk_tagger_free(m);
     return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(CMD, st, &err);

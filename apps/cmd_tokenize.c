@@ -5,9 +5,11 @@
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
+#include "apps/cli_zh.h"
 #include "models/tagger.h"
 #include "text/fileio.h"
 #include "text/tokenize.h"
+#include "text/utf8.h"
 
 #define CMD "tokenize"
 #define DEFAULT_THREADS_MAX 4 /* --threads default: the cores, at most this many */
@@ -17,7 +19,8 @@ static void help(FILE *out)
     fprintf(out,
             "usage: lexkit tokenize [--input FILE] [--output FILE] [--lang auto|en|zh] [--lower]\n"
             "                       [--tokenizer lexkit|sklearn|space] [--no-nfkc] [--model TAGGER]\n"
-            "                       [--threads N]\n"
+            "                       [--threads N] [--user-dict FILE] [--script auto|simplified|traditional]\n"
+            "                       [--no-pretok]\n"
             "Tokenize each input line into one output line of space-separated tokens.\n"
             "  --input FILE      text to read (default: standard input)\n"
             "  --output FILE     where to write, atomically (default: standard output)\n"
@@ -28,13 +31,20 @@ static void help(FILE *out)
             "  --no-nfkc         don't NFKC-normalize (full-width forms stay as they are)\n"
             "  --model TAGGER    segment Chinese with a `--unit char` tagger model (one word per token)\n"
             "  --threads N       threads for --model (default: the cores, at most %d); the output\n"
-            "                    does not depend on N\n", DEFAULT_THREADS_MAX);
+            "                    does not depend on N\n"
+            "  --user-dict FILE  with --model: lines `word [TAG]`; each listed word is kept whole\n"
+            "  --script S        with --model: auto (default; detect per line), simplified or\n"
+            "                    traditional: traditional lines are converted to simplified for\n"
+            "                    the model (OpenCC t2s); the output keeps the input's characters\n"
+            "  --no-pretok       with --model: let the model segment non-Han text and punctuation\n",
+            DEFAULT_THREADS_MAX);
 }
 
 typedef struct {
     const char *input, *output, *lang, *model;
     int32_t threads;
     lk_tokenizer_config tok;
+    lk_cli_zh_opts zh;
 } opts;
 
 static void help_stdout(void *user)
@@ -62,6 +72,7 @@ static int parse(int argc, char **argv, opts *o)
         LKO_NOFLAG("--no-lower", &o->tok.lower, "keep the case"),
         LKO_FLAG("--no-nfkc", &no_nfkc, "don't NFKC-normalize (full-width forms stay)"),
         LKO_I32("--threads", &o->threads, 1, LK_TAGGER_MAX_THREADS, "segmentation threads with --model (default: the online cores, at most 4)"),
+        LK_CLI_ZH_OPTIONS(&o->zh),
     };
     int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_stdout, NULL);
     o->lang = langs[lang];
@@ -105,11 +116,13 @@ static lk_status run_lines(lk_line_reader *r, lk_tokenizer *t, FILE *fp, char **
 #define MODEL_CHUNK 1024 /* lines per segmentation call */
 
 /* Segment chunks of lines with a char tagger model; words joined by spaces. */
-static lk_status run_model(lk_line_reader *r, const char *model, int32_t threads, FILE *fp,
-                           lk_error *err)
+static lk_status run_model(lk_line_reader *r, const char *model, int32_t threads,
+                           const lk_cli_zh_opts *zo, FILE *fp, lk_error *err)
 {
     lk_tagger *m = NULL;
     lk_tagger_ws *ws = NULL;
+    lk_userdict *dict = NULL;
+    lk_zhseg *zh = NULL;
     char *lines[MODEL_CHUNK];
     size_t lens[MODEL_CHUNK], n = 0;
     const char *line;
@@ -119,14 +132,18 @@ static lk_status run_model(lk_line_reader *r, const char *model, int32_t threads
     if (st == LK_OK && ((st = lk_tagger_ws_create(&ws)) != LK_OK ||
                         (st = lk_tagger_ws_set_threads(ws, threads)) != LK_OK))
         lk_error_set(err, st, "out of memory");
+    if (st == LK_OK) st = lk_cli_zh_open(zo, m, &dict, &zh, err);
     while (st == LK_OK && got) {
         if ((st = lk_line_reader_next(r, &line, &len, &got, err)) != LK_OK) break;
+        if (got && (st = lk_utf8_check_line(line, len, lk_line_reader_path(r),
+                                            lk_line_reader_lineno(r), err)) != LK_OK)
+            break;
         if (got && (lines[n] = malloc(len + 1)) == NULL) st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
         if (got && st == LK_OK) memcpy(lines[n], line, len + 1), lens[n++] = len;
         if (st != LK_OK || n == 0 || (n < MODEL_CHUNK && got)) continue;
         const lk_tagger_span *sp;
         const size_t *off;
-        st = lk_tagger_segment_lines(m, ws, (const char *const *)lines, lens, n, &sp, &off, err);
+        st = lk_zhseg_lines(zh, ws, (const char *const *)lines, lens, n, &sp, &off, err);
         for (size_t i = 0; i < n && st == LK_OK; i++) {
             for (size_t k = off[i]; k < off[i + 1]; k++)
                 fprintf(fp, "%s%.*s", k > off[i] ? " " : "", (int)sp[k].len, lines[i] + sp[k].start);
@@ -135,6 +152,8 @@ static lk_status run_model(lk_line_reader *r, const char *model, int32_t threads
         while (n > 0) free(lines[--n]);
     }
     while (n > 0) free(lines[--n]);
+    lk_zhseg_free(zh);
+    lk_userdict_free(dict);
     lk_tagger_ws_free(ws);
     lk_tagger_free(m);
     return st;
@@ -143,7 +162,7 @@ static lk_status run_model(lk_line_reader *r, const char *model, int32_t threads
 static int lk_cmd_tokenize(int argc, char **argv)
 {
     opts o = {NULL, NULL, "auto", NULL, lk_cli_default_threads(DEFAULT_THREADS_MAX),
-              lk_tokenizer_config_default()};
+              lk_tokenizer_config_default(), {NULL, 0, false}};
     int rc = parse(argc, argv, &o);
     if (rc >= 0) return rc;
     lk_error err;
@@ -158,7 +177,7 @@ static int lk_cmd_tokenize(int argc, char **argv)
     char *buf = NULL;
     size_t cap = 0;
     FILE *fp = af ? lk_atomic_fp(af) : stdout;
-    if (st == LK_OK && o.model) st = run_model(r, o.model, o.threads, fp, &err);
+    if (st == LK_OK && o.model) st = run_model(r, o.model, o.threads, &o.zh, fp, &err);
     else if (st == LK_OK) st = run_lines(r, t, fp, &buf, &cap, &err);
     free(buf);
     if (st == LK_OK && af) {

@@ -2,6 +2,7 @@
 #include "models/segment.h"
 
 #include <float.h>
+#include <stdlib.h>
 #include <string.h>
 
 
@@ -90,9 +91,22 @@ size_t lk_seg_viterbi_work_size(int32_t T, int32_t L)
            (size_t)L * (sizeof(float) + 2 * sizeof(int32_t));
 }
 
-lk_status lk_seg_viterbi(const float *scores, int32_t T, int32_t L, const int32_t *label_pos,
-                         const int32_t *label_tag, const float *trans, const bool *brk,
-                         void *work, int32_t *labels)
+/* May label l stand at character t under the constraints (flags, tags)? */
+static bool label_ok(const int32_t *label_pos, const int32_t *label_tag, int32_t l,
+                     uint8_t flags, uint64_t tags)
+{
+    bool cont = label_pos[l] == LK_SEG_M || label_pos[l] == LK_SEG_E;
+    if ((flags & LK_SEG_C_START) && cont) return false;
+    if ((flags & LK_SEG_C_JOIN) && !cont) return false;
+    if (tags == 0) return true;
+    int32_t tag = label_tag[l];
+    return tag >= 0 && tag < LK_SEG_TAG_BITS && ((tags >> tag) & 1u);
+}
+
+/* The Viterbi pass; flags/tags NULL or (T). LK_ERR_ARG if no label sequence is valid. */
+static lk_status viterbi(const float *scores, int32_t T, int32_t L, const int32_t *label_pos,
+                         const int32_t *label_tag, const float *trans, const uint8_t *flags,
+                         const uint64_t *tags, void *work, int32_t *labels)
 {
     if (T <= 0) return LK_OK;
     if (L <= 0) return LK_ERR_ARG;
@@ -126,6 +140,8 @@ lk_status lk_seg_viterbi(const float *scores, int32_t T, int32_t L, const int32_
     }
     for (int32_t l = 0; l < L; l++) {
         bool start_ok = label_pos[l] == LK_SEG_B || label_pos[l] == LK_SEG_S;
+        if (start_ok && (flags || tags))
+            start_ok = label_ok(label_pos, label_tag, l, flags ? flags[0] : 0, tags ? tags[0] : 0);
         delta[l] = start_ok ? scores[l] : neg;
         back[l] = -1;
     }
@@ -133,20 +149,19 @@ lk_status lk_seg_viterbi(const float *scores, int32_t T, int32_t L, const int32_
         const float *prev = delta + (size_t)(t - 1) * L;
         float *cur = delta + (size_t)t * L;
         int32_t *bk = back + (size_t)t * L;
-        bool must_start = brk && brk[t];
+        uint8_t ft = flags ? flags[t] : 0;
+        uint64_t tt = tags ? tags[t] : 0;
+        bool any = ft == 0 && tt == 0;
         for (int32_t b = 0; b < L; b++) {
             float best = neg;
             int32_t arg = -1;
-            bool cont = label_pos[b] == LK_SEG_M || label_pos[b] == LK_SEG_E;
             if (same[b] != b) {
                 best = bbest[same[b]];
                 arg = barg[same[b]];
-            } else if (!(must_start && cont)) {
+            } else {
                 for (int32_t k = 0; k < n_pred[b]; k++) {
                     int32_t a = pred[(size_t)b * L + k];
                     if (prev[a] == neg) continue;
-                    if (must_start && (label_pos[a] == LK_SEG_B || label_pos[a] == LK_SEG_M))
-                        continue;
                     float v = prev[a] + (trans ? trans[(size_t)a * L + b] : 0.0f);
                     if (arg < 0 || v > best) {
                         best = v;
@@ -156,6 +171,7 @@ lk_status lk_seg_viterbi(const float *scores, int32_t T, int32_t L, const int32_
             }
             bbest[b] = best;
             barg[b] = arg;
+            if (!any && !label_ok(label_pos, label_tag, b, ft, tt)) arg = -1;
             cur[b] = arg < 0 ? neg : best + scores[(size_t)t * L + b];
             bk[b] = arg;
         }
@@ -168,12 +184,47 @@ lk_status lk_seg_viterbi(const float *scores, int32_t T, int32_t L, const int32_
         if (last[l] == neg) continue;
         if (arg < 0 || last[l] > last[arg]) arg = l;
     }
-    if (arg < 0) return LK_ERR_ARG; /* no valid sequence: the label set lacks S or E labels */
+    if (arg < 0) return LK_ERR_ARG; /* no valid sequence */
     for (int32_t t = T - 1; t >= 0; t--) {
         labels[t] = arg;
         arg = back[(size_t)t * L + arg];
     }
     return LK_OK;
+}
+
+lk_status lk_seg_viterbi(const float *scores, int32_t T, int32_t L, const int32_t *label_pos,
+                         const int32_t *label_tag, const float *trans, const bool *brk,
+                         void *work, int32_t *labels)
+{
+    if (!brk || T <= 0)
+        return viterbi(scores, T, L, label_pos, label_tag, trans, NULL, NULL, work, labels);
+    uint8_t *fl = malloc((size_t)T); /* brk as START flags */
+    if (!fl) return LK_ERR_NOMEM;
+    for (int32_t t = 0; t < T; t++) fl[t] = brk[t] ? LK_SEG_C_START : 0;
+    lk_status st = viterbi(scores, T, L, label_pos, label_tag, trans, fl, NULL, work, labels);
+    free(fl);
+    return st;
+}
+
+lk_status lk_seg_viterbi_cons(const float *scores, int32_t T, int32_t L, const int32_t *label_pos,
+                              const int32_t *label_tag, const float *trans, const lk_seg_cons *c,
+                              void *work, int32_t *labels)
+{
+    const uint8_t *flags = c ? c->flags : NULL;
+    const uint64_t *tags = c ? c->tags : NULL;
+    lk_status st = viterbi(scores, T, L, label_pos, label_tag, trans, flags, tags, work, labels);
+    if (st != LK_ERR_ARG || !(flags || tags)) return st;
+    if (tags) { /* the tag restrictions cannot all be met: keep the word boundaries */
+        st = viterbi(scores, T, L, label_pos, label_tag, trans, flags, NULL, work, labels);
+        if (st != LK_ERR_ARG || !flags) return st;
+    }
+    uint8_t *starts = malloc((size_t)T);
+    if (!starts) return LK_ERR_NOMEM;
+    for (int32_t t = 0; t < T; t++) starts[t] = flags[t] & LK_SEG_C_START;
+    st = viterbi(scores, T, L, label_pos, label_tag, trans, starts, NULL, work, labels);
+    free(starts);
+    if (st != LK_ERR_ARG) return st;
+    return viterbi(scores, T, L, label_pos, label_tag, trans, NULL, NULL, work, labels);
 }
 
 void lk_seg_decode(const int32_t *labels, int32_t T, const int32_t *label_pos,

@@ -53,6 +53,27 @@ lk_status lk_seg_viterbi(const float *scores, int32_t T, int32_t L, const int32_
                          const int32_t *label_tag, const float *trans, const bool *brk,
                          void *work, int32_t *labels);
 
+/* Decoding constraints of a character (bits of lk_seg_cons.flags). */
+#define LK_SEG_C_START 1u /* a word starts at this character */
+#define LK_SEG_C_JOIN 2u  /* no word boundary before this character (it continues a word) */
+#define LK_SEG_TAG_BITS 64 /* tag ids below this can be restricted */
+
+/* Constraints over T characters; either array may be NULL (no constraint of that kind).
+   flags[t]: LK_SEG_C_* bits. tags[t]: bit k set = tag id k allowed; 0 = any tag. */
+typedef struct {
+    const uint8_t *flags;
+    const uint64_t *tags;
+} lk_seg_cons;
+
+/* lk_seg_viterbi under constraints c (NULL = none): the best label sequence whose words
+   start at every START character, continue through every JOIN character and carry an
+   allowed tag at every character. If no sequence satisfies them all, the tag restrictions
+   are dropped, then the JOIN flags, then the START flags, in that order (labels sets
+   without the needed B/M/E/S x TAG labels). Same work size as lk_seg_viterbi. */
+lk_status lk_seg_viterbi_cons(const float *scores, int32_t T, int32_t L, const int32_t *label_pos,
+                              const int32_t *label_tag, const float *trans, const lk_seg_cons *c,
+                              void *work, int32_t *labels);
+
 /* Words of a label sequence, repairing invalid ones: a B or S closes an open word, an M or E
    with no open word starts one, an open word at the end is closed; a word's tag is that of
    its first character. words must hold T entries; *n_words gets the count. */

@@ -122,6 +122,18 @@ lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const ch
                                   const size_t *lens, size_t n, const lk_tagger_span **spans,
                                   const size_t **span_off, lk_error *err);
 
+/* lk_tagger_segment_lines under decoding constraints: cons[i] (cons may be NULL) holds
+   arrays of lens[i] entries indexed by BYTE offset in line i, read at the first byte of
+   each character (see lk_seg_cons): a word starts at START characters, runs on through
+   JOIN characters, and takes an allowed tag. Whitespace still separates words (a JOIN
+   after whitespace is ignored). Long lines are never cut into decoding pieces before a
+   JOIN character unless a joined span exceeds the piece size. */
+lk_status lk_tagger_segment_lines_cons(const lk_tagger *m, lk_tagger_ws *ws,
+                                       const char *const *texts, const size_t *lens,
+                                       const lk_seg_cons *cons, size_t n,
+                                       const lk_tagger_span **spans, const size_t **span_off,
+                                       lk_error *err);
+
 /* Evaluation on a gold corpus. Word models: token accuracy; a gold tag unknown to the model
    counts as an error and in n_unknown_tags. Char models: the sentence text is the
    concatenation of the gold words; segmentation and joint word+tag matches by span. */

@@ -88,8 +88,9 @@ struct lk_tagger_ws {
     size_t cap_lengths, cap_main, cap_gold, cap_pred, cap_fids, cap_foff, cap_labels;
     size_t *order, *starts, *clens, *span_off;
     size_t cap_order, cap_starts, cap_clens, cap_span_off;
-    bool *brk;
-    size_t cap_brk;
+    uint8_t *cflags;          /* (chars) decoding constraints of the lines (LK_SEG_C_*) */
+    uint64_t *ctags;          /* (chars) allowed tags, 0 = any */
+    size_t cap_cflags, cap_ctags;
     uint8_t *cls;             /* (chars) cut class of each character of the lines */
     int32_t *pieces;          /* lengths of the pieces the lines are decoded in */
     size_t *piece_off;        /* (lines + 1) line i is pieces [piece_off[i], piece_off[i+1]) */
@@ -132,13 +133,13 @@ lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *
 lk_status lk_tg_loss_backward(const lk_tagger *m, lk_tagger_ws *ws, lk_real *grad, lk_real scale,
                               double *loss);
 
-/* Decode the last forward into ws->pred (T, B) label ids; brk (char models, indexed by
-   data position, or NULL) forces word starts. */
-lk_status lk_tg_decode(const lk_tagger *m, lk_tagger_ws *ws, const bool *brk);
+/* Decode the last forward into ws->pred (T, B) label ids; cons (char models, arrays indexed
+   by data position, or NULL) constrains the words and tags. */
+lk_status lk_tg_decode(const lk_tagger *m, lk_tagger_ws *ws, const lk_seg_cons *cons);
 
 /* Labels of every position of d (n_pos entries), batched by length. */
 lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *d,
-                           const bool *brk, int32_t *labels);
+                           const lk_seg_cons *cons, int32_t *labels);
 
 /* Evaluate featurized data d of corpus test (accuracy or segmentation counts). */
 lk_status lk_tg_evaluate_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tagged_corpus *test,

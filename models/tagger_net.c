@@ -60,7 +60,8 @@ void lk_tagger_ws_free(lk_tagger_ws *ws)
     free(ws->span_off);
     free(ws->starts);
     free(ws->clens);
-    free(ws->brk);
+    free(ws->cflags);
+    free(ws->ctags);
     free(ws->cls);
     free(ws->pieces);
     free(ws->piece_off);
@@ -275,7 +276,8 @@ lk_status lk_tg_loss_backward(const lk_tagger *m, lk_tagger_ws *ws, lk_real *gra
 }
 
 /* Constrained B/M/E/S decoding of sentence b of the last forward into ws->pred. */
-static lk_status decode_chars(const lk_tagger *m, lk_tagger_ws *ws, int32_t b, const bool *brk)
+static lk_status decode_chars(const lk_tagger *m, lk_tagger_ws *ws, int32_t b,
+                              const lk_seg_cons *cons)
 {
     lk_status st;
     int32_t T = ws->lengths[b], B = ws->B, L = lk_vocab_size(m->labels);
@@ -311,21 +313,23 @@ static lk_status decode_chars(const lk_tagger *m, lk_tagger_ws *ws, int32_t b, c
             sc[(size_t)(T - 1) * L + l] += (float)crf.end[l];
         }
     }
-    if ((st = lk_seg_viterbi(sc, T, L, m->label_pos, m->label_tag, trans, brk, ws->vwork,
-                             ws->labels)) != LK_OK)
+    if ((st = lk_seg_viterbi_cons(sc, T, L, m->label_pos, m->label_tag, trans, cons, ws->vwork,
+                                  ws->labels)) != LK_OK)
         return st;
     for (int32_t t = 0; t < T; t++) ws->pred[(size_t)t * B + b] = ws->labels[t];
     return LK_OK;
 }
 
-lk_status lk_tg_decode(const lk_tagger *m, lk_tagger_ws *ws, const bool *brk)
+lk_status lk_tg_decode(const lk_tagger *m, lk_tagger_ws *ws, const lk_seg_cons *cons)
 {
     int32_t T = ws->T, B = ws->B, L = lk_vocab_size(m->labels);
     size_t N = (size_t)T * (size_t)B;
     if (m->cfg.unit == LK_TAGGER_CHAR) {
         for (int32_t b = 0; b < B; b++) {
-            const bool *sb = brk ? brk + ws->d->off[ws->idx[b]] : NULL;
-            lk_status st = decode_chars(m, ws, b, sb);
+            size_t at = ws->d->off[ws->idx[b]];
+            lk_seg_cons sc = {cons && cons->flags ? cons->flags + at : NULL,
+                              cons && cons->tags ? cons->tags + at : NULL};
+            lk_status st = decode_chars(m, ws, b, cons ? &sc : NULL);
             if (st != LK_OK) return st;
         }
         return LK_OK;
@@ -409,7 +413,7 @@ static void sort_by_len(size_t *a, size_t *tmp, size_t n, const lk_tg_data *d)
 typedef struct {
     const lk_tagger *m;
     const lk_tg_data *d;
-    const bool *brk;
+    const lk_seg_cons *cons;
     int32_t *labels;
     const size_t *ord, *cut;
     size_t nb, n;
@@ -436,7 +440,7 @@ static void *label_run(void *arg)
         size_t k = j->nb - 1 - i, s = j->cut[k];
         int32_t B = (int32_t)((k + 1 < j->nb ? j->cut[k + 1] : j->n) - s);
         if ((w->st = lk_tg_forward(j->m, ws, d, j->ord + s, B, false, 0, 0, NULL)) != LK_OK ||
-            (w->st = lk_tg_decode(j->m, ws, j->brk)) != LK_OK) {
+            (w->st = lk_tg_decode(j->m, ws, j->cons)) != LK_OK) {
             atomic_store(&j->next, j->nb); /* the others stop too */
             break;
         }
@@ -450,7 +454,7 @@ static void *label_run(void *arg)
 }
 
 lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *d,
-                           const bool *brk, int32_t *labels)
+                           const lk_seg_cons *cons, int32_t *labels)
 {
     lk_status st;
     size_t n = d->n_sents;
@@ -476,7 +480,7 @@ lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_dat
         }
         s += (size_t)B;
     }
-    label_job job = {m, d, brk, labels, ord, cut, nb, n, 0};
+    label_job job = {m, d, cons, labels, ord, cut, nb, n, 0};
     int32_t n_helpers = ws->n_helpers;
     if ((size_t)n_helpers + 1 > nb) n_helpers = (int32_t)nb - 1;
     label_worker wk[LK_TAGGER_MAX_THREADS];
@@ -558,12 +562,17 @@ static uint8_t cut_class(int32_t cp)
     }
 }
 
-/* End (exclusive) of a cut after position i: past the closers that follow it. */
+/* A character that must continue the word before it (a JOIN constraint) gets this bit in
+   its cut class: no piece starts at it. */
+#define CUT_NO_START 0x80u
+
+/* End (exclusive) of a cut after position i: past the closers that follow it; 0 if the
+   character there may not start a piece. */
 static int32_t cut_end(const uint8_t *cls, int32_t i, int32_t n)
 {
     int32_t e = i + 1;
     while (e < n && cls[e] == CUT_CLOSER) e++;
-    return e;
+    return e < n && (cls[e] & CUT_NO_START) ? 0 : e;
 }
 
 /* Pieces of [a, b) (no sentence ends inside, or treated as such), greedily packed up to
@@ -576,9 +585,13 @@ static void pack_clauses(const uint8_t *cls, int32_t a, int32_t b, int32_t *piec
         for (int32_t i = a; i < a + LK_TAG_PIECE_MAX; i++) {
             if (cls[i] != CUT_CLAUSE && cls[i] != CUT_SENTENCE) continue;
             int32_t e = cut_end(cls, i, b);
-            if (e - a <= LK_TAG_PIECE_MAX) best = e;
+            if (e > 0 && e - a <= LK_TAG_PIECE_MAX) best = e;
         }
-        if (best == 0) best = a + LK_TAG_PIECE_MAX;
+        if (best == 0) { /* at the window edge, or before it outside a joined span */
+            best = a + LK_TAG_PIECE_MAX;
+            while (best > a + 1 && (cls[best] & CUT_NO_START)) best--;
+            if (best == a + 1) best = a + LK_TAG_PIECE_MAX;
+        }
         pieces[(*np)++] = best - a;
         a = best;
     }
@@ -599,6 +612,7 @@ static void split_line(const uint8_t *cls, int32_t n, int32_t *pieces, size_t *n
     for (int32_t i = 0; i < n; i++) {
         if (cls[i] != CUT_SENTENCE) continue;
         int32_t e = cut_end(cls, i, n);
+        if (e == 0) continue;
         pack_clauses(cls, a, e, pieces, np);
         a = e;
         i = e - 1;
@@ -606,8 +620,10 @@ static void split_line(const uint8_t *cls, int32_t n, int32_t *pieces, size_t *n
     pack_clauses(cls, a, n, pieces, np);
 }
 
-/* Characters of line text[0..len) into ws->starts/clens/brk/cls from index *k on. */
-static void line_chars(lk_tagger_ws *ws, const char *text, size_t len, size_t *k)
+/* Characters of line text[0..len) into ws->starts/clens/cflags/ctags/cls from index *k on;
+   cons: per-byte constraints of the line (read at each character's first byte) or NULL. */
+static void line_chars(lk_tagger_ws *ws, const char *text, size_t len, const lk_seg_cons *cons,
+                       size_t *k)
 {
     bool space_before = false;
     for (size_t j = 0; j < len;) {
@@ -624,8 +640,11 @@ static void line_chars(lk_tagger_ws *ws, const char *text, size_t len, size_t *k
         }
         ws->starts[*k] = j;
         ws->clens[*k] = cl;
-        ws->brk[*k] = space_before;
-        ws->cls[*k] = cut_class(cp);
+        uint8_t f = cons && cons->flags ? cons->flags[j] : 0;
+        f = space_before ? (uint8_t)((f | LK_SEG_C_START) & ~LK_SEG_C_JOIN) : f;
+        ws->cflags[*k] = f;
+        ws->ctags[*k] = cons && cons->tags ? cons->tags[j] : 0;
+        ws->cls[*k] = (uint8_t)(cut_class(cp) | (f & LK_SEG_C_JOIN ? CUT_NO_START : 0));
         space_before = false;
         (*k)++;
         j += cl;
@@ -636,6 +655,15 @@ lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const ch
                                   const size_t *lens, size_t n, const lk_tagger_span **spans,
                                   const size_t **span_off, lk_error *err)
 {
+    return lk_tagger_segment_lines_cons(m, ws, texts, lens, NULL, n, spans, span_off, err);
+}
+
+lk_status lk_tagger_segment_lines_cons(const lk_tagger *m, lk_tagger_ws *ws,
+                                       const char *const *texts, const size_t *lens,
+                                       const lk_seg_cons *cons, size_t n,
+                                       const lk_tagger_span **spans, const size_t **span_off,
+                                       lk_error *err)
+{
     lk_status st = LK_OK;
     if (m->cfg.unit != LK_TAGGER_CHAR)
         return lk_error_set(err, LK_ERR_ARG, "this is a word model: it cannot segment raw text "
@@ -644,7 +672,8 @@ lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const ch
     for (size_t i = 0; i < n; i++) total += lens[i];
     if ((st = need(&ws->starts, &ws->cap_starts, total, sizeof *ws->starts)) != LK_OK) goto fail;
     if ((st = need(&ws->clens, &ws->cap_clens, total, sizeof *ws->clens)) != LK_OK) goto fail;
-    if ((st = need(&ws->brk, &ws->cap_brk, total, sizeof *ws->brk)) != LK_OK) goto fail;
+    if ((st = need(&ws->cflags, &ws->cap_cflags, total, sizeof *ws->cflags)) != LK_OK) goto fail;
+    if ((st = need(&ws->ctags, &ws->cap_ctags, total, sizeof *ws->ctags)) != LK_OK) goto fail;
     if ((st = need(&ws->cls, &ws->cap_cls, total, sizeof *ws->cls)) != LK_OK) goto fail;
     if ((st = need(&ws->pieces, &ws->cap_pieces, total, sizeof *ws->pieces)) != LK_OK) goto fail;
     if ((st = need(&ws->span_off, &ws->cap_span_off, n + 1, sizeof *ws->span_off)) != LK_OK)
@@ -656,7 +685,7 @@ lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const ch
     ws->piece_off[0] = 0;
     for (size_t i = 0; i < n; i++) {
         size_t first = k, p0 = np;
-        line_chars(ws, texts[i], lens[i], &k);
+        line_chars(ws, texts[i], lens[i], cons ? &cons[i] : NULL, &k);
         if (k - first > INT32_MAX) {
             st = LK_ERR_RANGE;
             goto fail;
@@ -671,7 +700,8 @@ lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const ch
     int32_t *labels = NULL;
     size_t cap_lab = 0;
     if ((st = need(&labels, &cap_lab, k, sizeof *labels)) != LK_OK) goto fail;
-    st = lk_tg_label_data(m, ws, &ws->data, ws->brk, labels);
+    lk_seg_cons all = {ws->cflags, ws->ctags};
+    st = lk_tg_label_data(m, ws, &ws->data, &all, labels);
     if (st == LK_OK) st = need(&ws->spans, &ws->cap_spans, k, sizeof *ws->spans);
     if (st == LK_OK) st = need(&ws->words, &ws->cap_words, k, sizeof *ws->words);
     if (st != LK_OK) {

@@ -108,6 +108,89 @@ static void test_viterbi_constrained(void **state)
     assert_int_equal(out[2], LBL(2, 1));
 }
 
+/* Scores where every character prefers S-N (0) and the rest cost -1 (B/M/E any tag) or
+   -3 (S-V); the unconstrained best is S-N S-N S-N S-N. */
+static void fill_s_n(float *scores, int32_t T)
+{
+    for (int32_t t = 0; t < T; t++)
+        for (int32_t l = 0; l < N_LABELS; l++)
+            scores[t * N_LABELS + l] = l == LBL(3, 0) ? 0.0f : l == LBL(3, 1) ? -3.0f : -1.0f;
+}
+
+static void test_viterbi_join_and_tags(void **state)
+{
+    (void)state;
+    float scores[4 * N_LABELS];
+    unsigned char work[2048];
+    int32_t out[4];
+    fill_s_n(scores, 4);
+    assert_true(lk_seg_viterbi_work_size(4, N_LABELS) <= sizeof work);
+    assert_int_equal(lk_seg_viterbi_cons(scores, 4, N_LABELS, LPOS, LTAG, NULL, NULL, work, out),
+                     LK_OK);
+    for (int t = 0; t < 4; t++) assert_int_equal(out[t], LBL(3, 0));
+    /* JOIN at 1 and 2: chars 0..2 are one word (B M E, -3 whichever tag), then S-N. */
+    const uint8_t join[4] = {0, LK_SEG_C_JOIN, LK_SEG_C_JOIN, 0};
+    lk_seg_cons c = {join, NULL};
+    assert_int_equal(lk_seg_viterbi_cons(scores, 4, N_LABELS, LPOS, LTAG, NULL, &c, work, out),
+                     LK_OK);
+    assert_int_equal(LPOS[out[0]], LK_SEG_B);
+    assert_int_equal(LPOS[out[1]], LK_SEG_M);
+    assert_int_equal(LPOS[out[2]], LK_SEG_E);
+    assert_int_equal(LTAG[out[0]], LTAG[out[2]]);
+    assert_int_equal(out[3], LBL(3, 0));
+    /* char 3 may only be V: without a START there it extends the word (B-V M-V M-V E-V,
+       -4, beats B M E + S-V, -6); with a START it is S-V */
+    const uint64_t tags[4] = {0, 0, 0, 1u << 1};
+    c.tags = tags;
+    assert_int_equal(lk_seg_viterbi_cons(scores, 4, N_LABELS, LPOS, LTAG, NULL, &c, work, out),
+                     LK_OK);
+    assert_int_equal(out[0], LBL(0, 1));
+    assert_int_equal(out[3], LBL(2, 1));
+    const uint8_t join_start[4] = {0, LK_SEG_C_JOIN, LK_SEG_C_JOIN, LK_SEG_C_START};
+    c.flags = join_start;
+    assert_int_equal(lk_seg_viterbi_cons(scores, 4, N_LABELS, LPOS, LTAG, NULL, &c, work, out),
+                     LK_OK);
+    assert_int_equal(out[3], LBL(3, 1));
+    /* forcing V on the joined word too: B-V M-V E-V */
+    const uint64_t tags_v[4] = {1u << 1, 1u << 1, 1u << 1, 0};
+    c.flags = join;
+    c.tags = tags_v;
+    assert_int_equal(lk_seg_viterbi_cons(scores, 4, N_LABELS, LPOS, LTAG, NULL, &c, work, out),
+                     LK_OK);
+    assert_int_equal(out[0], LBL(0, 1));
+    assert_int_equal(out[1], LBL(1, 1));
+    assert_int_equal(out[2], LBL(2, 1));
+    assert_int_equal(out[3], LBL(3, 0));
+    /* START + JOIN with a two-char word: START at 2 ends the word 0..1 */
+    const uint8_t fl[4] = {0, LK_SEG_C_JOIN, LK_SEG_C_START, LK_SEG_C_JOIN};
+    c.flags = fl;
+    c.tags = NULL;
+    assert_int_equal(lk_seg_viterbi_cons(scores, 4, N_LABELS, LPOS, LTAG, NULL, &c, work, out),
+                     LK_OK);
+    assert_int_equal(LPOS[out[0]], LK_SEG_B);
+    assert_int_equal(LPOS[out[1]], LK_SEG_E);
+    assert_int_equal(LPOS[out[2]], LK_SEG_B);
+    assert_int_equal(LPOS[out[3]], LK_SEG_E);
+}
+
+static void test_viterbi_unsatisfiable_falls_back(void **state)
+{
+    (void)state;
+    /* A label set without M labels cannot make a 3-character word: the JOIN flags are
+       dropped (START kept), never an error. Labels: B-N E-N S-N S-V. */
+    static const int32_t pos[4] = {0, 2, 3, 3}, tag[4] = {0, 0, 0, 1};
+    float scores[3 * 4] = {-1, -1, 0, -3, -1, -1, 0, -3, -1, -1, 0, -3};
+    unsigned char work[1024];
+    int32_t out[3];
+    const uint8_t fl[3] = {0, LK_SEG_C_JOIN, LK_SEG_C_JOIN};
+    const uint64_t tags[3] = {1u << 1, 1u << 1, 1u << 1}; /* and no B-V/E-V either */
+    lk_seg_cons c = {fl, tags};
+    assert_int_equal(lk_seg_viterbi_cons(scores, 3, 4, pos, tag, NULL, &c, work, out), LK_OK);
+    for (int t = 0; t < 3; t++) assert_int_equal(pos[out[t]], LK_SEG_S);
+    /* tags are dropped first, then the JOINs: the plain best, S-N everywhere */
+    assert_int_equal(out[0], 2);
+}
+
 static void test_span_f1(void **state)
 {
     (void)state;
@@ -138,6 +221,8 @@ int main(void)
         cmocka_unit_test(test_label_round_trip),   cmocka_unit_test(test_pos_in_word),
         cmocka_unit_test(test_char_offsets),       cmocka_unit_test(test_decode_repairs),
         cmocka_unit_test(test_viterbi_constrained), cmocka_unit_test(test_span_f1),
+        cmocka_unit_test(test_viterbi_join_and_tags),
+        cmocka_unit_test(test_viterbi_unsatisfiable_falls_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

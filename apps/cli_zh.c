@@ -1,0 +1,24 @@
+/* cli_zh.c: see cli_zh.h. */
+#include "apps/cli_zh.h"
+
+#include <stddef.h>
+
+const char *const lk_cli_zh_scripts[] = {"auto", "simplified", "traditional", NULL};
+
+lk_status lk_cli_zh_open(const lk_cli_zh_opts *o, const lk_tagger *m, lk_userdict **dict,
+                         lk_zhseg **z, lk_error *err)
+{
+    *dict = NULL;
+    *z = NULL;
+    lk_status st = LK_OK;
+    if (o->user_dict && (st = lk_userdict_load(o->user_dict, dict, err)) != LK_OK) return st;
+    lk_zhseg_config c = lk_zhseg_config_default();
+    c.pretok = !o->no_pretok;
+    c.script = (lk_zh_script)o->script;
+    c.dict = *dict;
+    if ((st = lk_zhseg_create(m, &c, z, err)) != LK_OK) {
+        lk_userdict_free(*dict);
+        *dict = NULL;
+    }
+    return st;
+}

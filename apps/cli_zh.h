@@ -1,0 +1,34 @@
+/* cli_zh.h: the raw Chinese text options shared by `tag` and `tokenize --model`
+   (--user-dict, --script, --no-pretok) and the segmenter they configure. */
+#ifndef LK_APPS_CLI_ZH_H
+#define LK_APPS_CLI_ZH_H
+
+#include <stdbool.h>
+
+#include "apps/cli_opts.h"
+#include "models/zhseg.h"
+
+typedef struct {
+    const char *user_dict; /* NULL = none */
+    int script;            /* index into lk_cli_zh_scripts (lk_zh_script order) */
+    bool no_pretok;
+} lk_cli_zh_opts;
+
+extern const char *const lk_cli_zh_scripts[]; /* "auto", "simplified", "traditional", NULL */
+
+#define LK_CLI_ZH_OPTIONS(o)                                                                   \
+    LKO_STR("--user-dict", &(o)->user_dict, "FILE",                                            \
+            "user dictionary: lines `word [TAG]`; each listed word is kept whole (default: "   \
+            "none)"),                                                                          \
+    LKO_CHOICE("--script", &(o)->script, lk_cli_zh_scripts,                                    \
+               "auto (detect per line), simplified (no conversion) or traditional: "           \
+               "traditional lines are converted to simplified for the model (OpenCC t2s); "    \
+               "the output keeps the input's characters"),                                     \
+    LKO_FLAG("--no-pretok", &(o)->no_pretok,                                                   \
+             "let the model segment non-Han text and punctuation too (no pre-tokenization)")
+
+/* Load the dictionary (if any) and create the segmenter over m; on failure both are NULL. */
+lk_status lk_cli_zh_open(const lk_cli_zh_opts *o, const lk_tagger *m, lk_userdict **dict,
+                         lk_zhseg **z, lk_error *err);
+
+#endif

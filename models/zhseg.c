@@ -1,0 +1,351 @@
+/* zhseg.c: constraints from pre-tokens and user words, script conversion, and the mapping
+   of the model's words back to the user's bytes (character i of the converted text is
+   character i of the original). */
+#include "models/zhseg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/fileio.h"
+#include "text/pretok.h"
+#include "text/utf8.h"
+
+/* A unit of a line in characters [c0, c1) and bytes [b0, b1) of the original text. */
+typedef struct {
+    size_t c0, c1, b0, b1;
+    lk_pretok_kind kind;
+} unit;
+
+struct lk_zhseg {
+    const lk_tagger *m;
+    lk_zhseg_config cfg;
+    lk_pretok *pre;
+    lk_t2s *t2s;           /* NULL when script = simplified */
+    uint64_t punct_mask;   /* PUNCT | SYM tag bits, 0 if the model has neither */
+    uint64_t *dict_mask;   /* per dictionary entry: its tag's bit, 0 = any */
+    /* the chunk being segmented (all grown on demand): */
+    char *cbuf;            /* model texts back to back */
+    size_t cbuf_cap, *coff, coff_cap;
+    uint8_t *fbuf;         /* per byte of cbuf: LK_SEG_C_* */
+    uint64_t *tbuf;        /* per byte of cbuf: allowed tags */
+    size_t fbuf_cap, tbuf_cap;
+    bool *conv;
+    size_t conv_cap;
+    size_t *ooffs, *moffs; /* per line, chars + 1 offsets: original, model text */
+    size_t *choff;         /* (n + 1) start of line i in ooffs/moffs */
+    size_t ooffs_cap, moffs_cap, choff_cap;
+    uint8_t *cf;           /* per character of the current line */
+    uint64_t *ct;
+    size_t cf_cap, ct_cap;
+    unit *units;
+    size_t units_cap;
+    size_t *ends;
+    size_t ends_cap;
+    char *tmp;
+    size_t tmp_cap;
+    const char **mtexts;
+    size_t *mlens, mtexts_cap, mlens_cap;
+    lk_seg_cons *cons;
+    size_t cons_cap;
+    lk_tagger_span *spans;
+    size_t spans_cap, *span_off, span_off_cap;
+};
+
+lk_zhseg_config lk_zhseg_config_default(void)
+{
+    lk_zhseg_config c = {true, true, LK_ZH_SCRIPT_AUTO, NULL};
+    return c;
+}
+
+void lk_zhseg_free(lk_zhseg *z)
+{
+    if (!z) return;
+    lk_pretok_free(z->pre);
+    lk_t2s_free(z->t2s);
+    free(z->dict_mask);
+    free(z->cbuf);
+    free(z->coff);
+    free(z->fbuf);
+    free(z->tbuf);
+    free(z->conv);
+    free(z->ooffs);
+    free(z->moffs);
+    free(z->choff);
+    free(z->cf);
+    free(z->ct);
+    free(z->units);
+    free(z->ends);
+    free(z->tmp);
+    free(z->mtexts);
+    free(z->mlens);
+    free(z->cons);
+    free(z->spans);
+    free(z->span_off);
+    free(z);
+}
+
+static uint64_t tag_bit(const lk_tagger *m, const char *tag)
+{
+    int32_t id = lk_tagger_tag_find(m, tag, strlen(tag));
+    return id >= 0 && id < LK_SEG_TAG_BITS ? (uint64_t)1 << id : 0;
+}
+
+/* Each dictionary tag as a bit of the model's tag set; a tag the model lacks is an error
+   naming its place in the file. */
+static lk_status dict_tags(lk_zhseg *z, lk_error *err)
+{
+    const lk_userdict *d = z->cfg.dict;
+    int32_t n = lk_userdict_size(d);
+    if (!(z->dict_mask = calloc((size_t)n + 1, sizeof *z->dict_mask)))
+        return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    for (int32_t i = 0; i < n; i++) {
+        int64_t line, col;
+        const char *tag = lk_userdict_tag(d, i, &line, &col);
+        if (!tag) continue;
+        if (lk_tagger_tag_find(z->m, tag, strlen(tag)) == LK_ID_NONE) {
+            char tags[256];
+            size_t o = 0;
+            for (int32_t t = 0; t < lk_tagger_n_tags(z->m) && o + 40 < sizeof tags; t++)
+                o += (size_t)snprintf(tags + o, sizeof tags - o, "%s%s", t ? " " : "",
+                                      lk_tagger_tag_name(z->m, t));
+            return lk_error_at(err, lk_userdict_path(d), line, col,
+                               "tag %s is not in the model's tag set (%s)", tag, tags);
+        }
+        z->dict_mask[i] = tag_bit(z->m, tag);
+    }
+    return LK_OK;
+}
+
+lk_status lk_zhseg_create(const lk_tagger *m, const lk_zhseg_config *c, lk_zhseg **out,
+                          lk_error *err)
+{
+    *out = NULL;
+    if (lk_tagger_get_config(m)->unit != LK_TAGGER_CHAR)
+        return lk_error_set(err, LK_ERR_ARG, "a word model cannot segment raw text (train with "
+                            "--unit char)");
+    lk_zhseg *z = calloc(1, sizeof *z);
+    if (!z) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    z->m = m;
+    z->cfg = *c;
+    lk_status st = lk_pretok_create(&z->pre);
+    if (st != LK_OK) lk_error_set(err, st, "out of memory");
+    if (st == LK_OK && c->script != LK_ZH_SCRIPT_SIMPLIFIED) st = lk_t2s_create(&z->t2s, err);
+    if (st == LK_OK && c->punct_tags) z->punct_mask = tag_bit(m, "PUNCT") | tag_bit(m, "SYM");
+    if (st == LK_OK && c->dict) st = dict_tags(z, err);
+    if (st != LK_OK) {
+        lk_zhseg_free(z);
+        return st;
+    }
+    *out = z;
+    return LK_OK;
+}
+
+bool lk_zhseg_converted(const lk_zhseg *z, size_t i) { return z->conv[i]; }
+
+/* Grow the array *pp (any pointer type) to hold n elements. */
+static lk_status need(void *pp, size_t *cap, size_t n, size_t elem)
+{
+    if (n <= *cap) return LK_OK;
+    void *p;
+    memcpy(&p, pp, sizeof p);
+    lk_status st = lk_grow(&p, cap, n, elem);
+    memcpy(pp, &p, sizeof p);
+    return st;
+}
+
+static bool is_space_at(const char *s, size_t len)
+{
+    int32_t cp;
+    if (lk_utf8_decode(s, len, &cp) == 0) return false;
+    return lk_char_class_of(cp) == LK_CC_SPACE || cp == 0x200B || cp == 0xFEFF;
+}
+
+/* Units of line s (nch characters at offsets offs) into z->units: the pre-tokenizer's, or
+   every non-space character when pre-tokenization is off. */
+static lk_status line_units(lk_zhseg *z, const char *s, size_t len, const size_t *offs,
+                            size_t nch, size_t *n_units, lk_error *err)
+{
+    lk_status st;
+    size_t nu = 0;
+    if (!z->cfg.pretok) {
+        if ((st = need(&z->units, &z->units_cap, nch + 1, sizeof *z->units)) != LK_OK) return st;
+        for (size_t c = 0; c < nch; c++)
+            if (!is_space_at(s + offs[c], offs[c + 1] - offs[c]))
+                z->units[nu++] = (unit){c, c + 1, offs[c], offs[c + 1], LK_PRETOK_HAN};
+        *n_units = nu;
+        return LK_OK;
+    }
+    const lk_pretok_unit *pu;
+    size_t n;
+    if ((st = lk_pretok_text(z->pre, s, len, &pu, &n, err)) != LK_OK) return st;
+    if ((st = need(&z->units, &z->units_cap, n + 1, sizeof *z->units)) != LK_OK) return st;
+    size_t c = 0;
+    for (size_t k = 0; k < n; k++) {
+        while (offs[c] < pu[k].start) c++;
+        size_t c1 = c;
+        while (offs[c1] < pu[k].start + pu[k].len) c1++;
+        z->units[nu++] = (unit){c, c1, pu[k].start, pu[k].start + pu[k].len, pu[k].kind};
+        c = c1;
+    }
+    *n_units = nu;
+    return LK_OK;
+}
+
+/* Mark characters [c0, c1) as one word with allowed tags `tags`. */
+static void force_word(lk_zhseg *z, size_t c0, size_t c1, size_t nch, uint64_t tags)
+{
+    for (size_t c = c0; c < c1; c++) {
+        z->cf[c] = c == c0 ? LK_SEG_C_START : LK_SEG_C_JOIN;
+        z->ct[c] = tags;
+    }
+    if (c1 < nch) z->cf[c1] = (uint8_t)((z->cf[c1] | LK_SEG_C_START) & ~LK_SEG_C_JOIN);
+}
+
+/* Dictionary words over the units, leftmost-longest: at each unit (left to right) the
+   longest word made of whole adjacent units wins and matching resumes after it. */
+static lk_status dict_words(lk_zhseg *z, const char *s, size_t nu, size_t nch)
+{
+    lk_status st;
+    const unit *u = z->units;
+    for (size_t a = 0; a < nu;) {
+        size_t k = 0;
+        for (size_t b = a; b < nu; b++) {
+            if (b > a && u[b].b0 != u[b - 1].b1) break; /* whitespace between */
+            if (u[b].b1 - u[a].b0 > LK_USERDICT_WORD_MAX) break;
+            if ((st = need(&z->ends, &z->ends_cap, k + 1, sizeof *z->ends)) != LK_OK) return st;
+            z->ends[k++] = u[b].b1 - u[a].b0;
+        }
+        int32_t id = -1;
+        int32_t best = lk_userdict_longest(z->cfg.dict, s + u[a].b0, z->ends, k, &id);
+        if (best < 0) {
+            a++;
+            continue;
+        }
+        size_t b = a + (size_t)best;
+        force_word(z, u[a].c0, u[b].c1, nch, z->dict_mask[id]);
+        a = b + 1;
+    }
+    return LK_OK;
+}
+
+/* Constraints of one line (original s, nch characters at offs) into z->cf / z->ct. */
+static lk_status line_constraints(lk_zhseg *z, const char *s, size_t len, const size_t *offs,
+                                  size_t nch, lk_error *err)
+{
+    lk_status st;
+    if ((st = need(&z->cf, &z->cf_cap, nch + 1, sizeof *z->cf)) != LK_OK ||
+        (st = need(&z->ct, &z->ct_cap, nch + 1, sizeof *z->ct)) != LK_OK)
+        return st;
+    memset(z->cf, 0, (nch + 1) * sizeof *z->cf);
+    memset(z->ct, 0, (nch + 1) * sizeof *z->ct);
+    size_t nu = 0;
+    if ((st = line_units(z, s, len, offs, nch, &nu, err)) != LK_OK) return st;
+    for (size_t k = 0; k < nu; k++) {
+        const unit *u = &z->units[k];
+        if (u->kind != LK_PRETOK_HAN)
+            force_word(z, u->c0, u->c1, nch, u->kind == LK_PRETOK_PUNCT ? z->punct_mask : 0);
+    }
+    if (z->cfg.dict && lk_userdict_size(z->cfg.dict) > 0) st = dict_words(z, s, nu, nch);
+    return st;
+}
+
+/* Append line i (converted if its script calls for it) and its byte constraints. */
+static lk_status add_line(lk_zhseg *z, size_t i, const char *s, size_t len, size_t *at,
+                          size_t *chars, lk_error *err)
+{
+    lk_status st;
+    const char *mt = s;
+    size_t ml = len;
+    bool conv = z->t2s && (z->cfg.script == LK_ZH_SCRIPT_TRADITIONAL ||
+                           lk_t2s_is_traditional(z->t2s, s, len));
+    if (conv) {
+        if ((st = lk_t2s_convert(z->t2s, s, len, &z->tmp, &z->tmp_cap, &ml)) != LK_OK) return st;
+        mt = z->tmp;
+    }
+    z->conv[i] = conv;
+    if ((st = need(&z->cbuf, &z->cbuf_cap, *at + ml + 1, 1)) != LK_OK ||
+        (st = need(&z->fbuf, &z->fbuf_cap, *at + ml + 1, 1)) != LK_OK ||
+        (st = need(&z->tbuf, &z->tbuf_cap, *at + ml + 1, sizeof *z->tbuf)) != LK_OK ||
+        (st = need(&z->ooffs, &z->ooffs_cap, *chars + len + 1, sizeof *z->ooffs)) != LK_OK ||
+        (st = need(&z->moffs, &z->moffs_cap, *chars + ml + 1, sizeof *z->moffs)) != LK_OK)
+        return st;
+    memcpy(z->cbuf + *at, mt, ml);
+    size_t *oo = z->ooffs + *chars, *mo = z->moffs + *chars;
+    size_t nch = (size_t)lk_seg_char_offsets(s, len, oo);
+    size_t mch = (size_t)lk_seg_char_offsets(mt, ml, mo);
+    if (mch != nch) return LK_ERR_RANGE; /* the conversion keeps code points: cannot happen */
+    if ((st = line_constraints(z, s, len, oo, nch, err)) != LK_OK) return st;
+    memset(z->fbuf + *at, 0, ml);
+    memset(z->tbuf + *at, 0, ml * sizeof *z->tbuf);
+    for (size_t c = 0; c < nch; c++) {
+        z->fbuf[*at + mo[c]] = z->cf[c];
+        z->tbuf[*at + mo[c]] = z->ct[c];
+    }
+    z->coff[i + 1] = *at + ml;
+    *at += ml;
+    *chars += nch + 1;
+    z->choff[i + 1] = *chars;
+    return LK_OK;
+}
+
+/* Index of the character of offsets offs[0..n] that starts at byte b (binary search). */
+static size_t char_at(const size_t *offs, size_t n, size_t b)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (offs[mid] < b) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+lk_status lk_zhseg_lines(lk_zhseg *z, lk_tagger_ws *ws, const char *const *texts,
+                         const size_t *lens, size_t n, const lk_tagger_span **spans,
+                         const size_t **span_off, lk_error *err)
+{
+    lk_status st;
+    if ((st = need(&z->coff, &z->coff_cap, n + 1, sizeof *z->coff)) != LK_OK ||
+        (st = need(&z->choff, &z->choff_cap, n + 1, sizeof *z->choff)) != LK_OK ||
+        (st = need(&z->conv, &z->conv_cap, n + 1, sizeof *z->conv)) != LK_OK ||
+        (st = need(&z->mtexts, &z->mtexts_cap, n + 1, sizeof *z->mtexts)) != LK_OK ||
+        (st = need(&z->mlens, &z->mlens_cap, n + 1, sizeof *z->mlens)) != LK_OK ||
+        (st = need(&z->cons, &z->cons_cap, n + 1, sizeof *z->cons)) != LK_OK ||
+        (st = need(&z->span_off, &z->span_off_cap, n + 1, sizeof *z->span_off)) != LK_OK)
+        goto oom;
+    size_t at = 0, chars = 0;
+    z->coff[0] = z->choff[0] = 0;
+    for (size_t i = 0; i < n; i++)
+        if ((st = add_line(z, i, texts[i], lens[i], &at, &chars, err)) != LK_OK) {
+            if (st == LK_ERR_PARSE) return st;
+            goto oom;
+        }
+    for (size_t i = 0; i < n; i++) {
+        z->mtexts[i] = z->cbuf + z->coff[i];
+        z->mlens[i] = z->coff[i + 1] - z->coff[i];
+        z->cons[i] = (lk_seg_cons){z->fbuf + z->coff[i], z->tbuf + z->coff[i]};
+    }
+    const lk_tagger_span *sp;
+    const size_t *so;
+    st = lk_tagger_segment_lines_cons(z->m, ws, z->mtexts, z->mlens, z->cons, n, &sp, &so, err);
+    if (st != LK_OK) return st;
+    if ((st = need(&z->spans, &z->spans_cap, so[n] + 1, sizeof *z->spans)) != LK_OK) goto oom;
+    for (size_t i = 0; i < n; i++) {
+        const size_t *oo = z->ooffs + z->choff[i], *mo = z->moffs + z->choff[i];
+        size_t nch = z->choff[i + 1] - z->choff[i] - 1;
+        for (size_t k = so[i]; k < so[i + 1]; k++) {
+            z->spans[k] = sp[k];
+            if (!z->conv[i]) continue;
+            size_t a = char_at(mo, nch, sp[k].start), b = char_at(mo, nch, sp[k].start + sp[k].len);
+            z->spans[k].start = oo[a];
+            z->spans[k].len = oo[b] - oo[a];
+        }
+        z->span_off[i] = so[i];
+    }
+    z->span_off[n] = so[n];
+    *spans = z->spans;
+    *span_off = z->span_off;
+    return LK_OK;
+oom:
+    return lk_error_set(err, st, "segmenting: %s", lk_status_str(st));
+}

@@ -1,0 +1,47 @@
+/* zhseg.h: raw Chinese text to words with a `--unit char` tagger, as users have it: non-Han
+   runs and punctuation kept as the pre-tokenizer's units (text/pretok.h), user dictionary
+   words kept whole (text/userdict.h), traditional characters converted to simplified for
+   the model (text/zhscript.h) while the words keep the user's bytes. All of it is applied
+   as decoding constraints (models/segment.h); the model chooses the rest. One lk_zhseg
+   per thread; it borrows the model and the dictionary. */
+#ifndef LK_MODELS_ZHSEG_H
+#define LK_MODELS_ZHSEG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "models/tagger.h"
+#include "text/error.h"
+#include "text/userdict.h"
+#include "text/zhscript.h"
+
+typedef struct {
+    bool pretok;             /* pre-tokenizer units as constraints (true) */
+    bool punct_tags;         /* punctuation/symbol units tagged PUNCT or SYM, if the model
+                                has those tags (true) */
+    lk_zh_script script;     /* (LK_ZH_SCRIPT_AUTO) */
+    const lk_userdict *dict; /* borrowed; NULL = none */
+} lk_zhseg_config;
+
+lk_zhseg_config lk_zhseg_config_default(void);
+
+typedef struct lk_zhseg lk_zhseg;
+
+/* A segmenter over model m (a char model; borrowed, as is c->dict). A dictionary tag the
+   model does not have is LK_ERR_PARSE "dict:line:col: ..."; OpenCC failures LK_ERR_IO. */
+lk_status lk_zhseg_create(const lk_tagger *m, const lk_zhseg_config *c, lk_zhseg **out,
+                          lk_error *err);
+void lk_zhseg_free(lk_zhseg *z); /* NULL is a no-op */
+
+/* Segment and tag n lines of valid UTF-8 (invalid bytes: LK_ERR_PARSE "COL: ..." naming
+   the first bad line's column; callers validate lines to name the line). The words of
+   line i are (*spans)[(*span_off)[i] .. (*span_off)[i+1]), byte spans of texts[i]; both
+   borrowed from z until its next call. User words: leftmost-longest, see docs/tagger.md. */
+lk_status lk_zhseg_lines(lk_zhseg *z, lk_tagger_ws *ws, const char *const *texts,
+                         const size_t *lens, size_t n, const lk_tagger_span **spans,
+                         const size_t **span_off, lk_error *err);
+
+/* Whether line i of the last lk_zhseg_lines call was converted from traditional. */
+bool lk_zhseg_converted(const lk_zhseg *z, size_t i);
+
+#endif

@@ -1,0 +1,85 @@
+/* test_pretok.c: pre-tokenizer units (URLs, e-mail, numbers, punctuation runs, Han). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "text/pretok.h"
+
+/* Units of s rendered as "kind:text|kind:text|..." (H = Han, W = word, P = punct). */
+static void render(lk_pretok *p, const char *s, char *out, size_t cap)
+{
+    const lk_pretok_unit *u;
+    size_t n, o = 0;
+    lk_error err;
+    assert_int_equal(lk_pretok_text(p, s, strlen(s), &u, &n, &err), LK_OK);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        char k = u[i].kind == LK_PRETOK_HAN ? 'H' : u[i].kind == LK_PRETOK_WORD ? 'W' : 'P';
+        o += (size_t)snprintf(out + o, cap - o, "%s%c:%.*s", i ? "|" : "", k, (int)u[i].len,
+                              s + u[i].start);
+    }
+}
+
+static void test_units(void **state)
+{
+    (void)state;
+    lk_pretok *p = NULL;
+    char buf[1024];
+    assert_int_equal(lk_pretok_create(&p), LK_OK);
+    render(p, "GDP增长5.2%，iPhone 15售价5,999元。", buf, sizeof buf);
+    assert_string_equal(buf, "W:GDP|H:增|H:长|W:5.2%|P:，|W:iPhone|W:15|H:售|H:价|W:5,999|H:元|P:。");
+    render(p, "（北京）“你好”：他说；", buf, sizeof buf);
+    assert_string_equal(buf, "P:（|H:北|H:京|P:）|P:“|H:你|H:好|P:”|P:：|H:他|H:说|P:；");
+    render(p, "见https://example.com/zh-cn/index?a=1。", buf, sizeof buf);
+    assert_string_equal(buf, "H:见|W:https://example.com/zh-cn/index?a=1|P:。");
+    render(p, "(see www.example.org/a_(b)), 9:00", buf, sizeof buf);
+    assert_string_equal(buf, "P:(|W:see|W:www.example.org/a_(b)|P:)|P:,|W:9:00");
+    render(p, "发到zhang.san@mail.example.cn。", buf, sizeof buf);
+    assert_string_equal(buf, "H:发|H:到|W:zhang.san@mail.example.cn|P:。");
+    render(p, "他说……真的——吗...ＡＢＣ１２３😀", buf, sizeof buf);
+    assert_string_equal(buf, "H:他|H:说|P:……|H:真|H:的|P:——|H:吗|P:...|W:ＡＢＣ１２３|P:😀");
+    render(p, "！？、", buf, sizeof buf);
+    assert_string_equal(buf, "P:！|P:？|P:、");
+    render(p, "", buf, sizeof buf);
+    assert_string_equal(buf, "");
+    lk_pretok_free(p);
+}
+
+static void test_url_email_edges(void **state)
+{
+    (void)state;
+    assert_int_equal(lk_pretok_url_len("http://a.b/c.", 13), 12);   /* final . is the sentence's */
+    assert_int_equal(lk_pretok_url_len("http://", 7), 0);
+    assert_int_equal(lk_pretok_url_len("wwwx.com", 8), 0);
+    assert_int_equal(lk_pretok_email_len("a@b", 3), 0);             /* no dot in the domain */
+    assert_int_equal(lk_pretok_email_len("a.b@c.d.", 8), 7);
+    assert_int_equal(lk_pretok_email_len("@c.d", 4), 0);
+}
+
+static void test_invalid_utf8(void **state)
+{
+    (void)state;
+    lk_pretok *p = NULL;
+    const lk_pretok_unit *u;
+    size_t n;
+    lk_error err;
+    assert_int_equal(lk_pretok_create(&p), LK_OK);
+    assert_int_equal(lk_pretok_text(p, "好\xff", 4, &u, &n, &err), LK_ERR_PARSE);
+    assert_non_null(strstr(err.msg, "2: invalid UTF-8 byte 0xFF"));
+    lk_pretok_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_units),
+        cmocka_unit_test(test_url_email_edges),
+        cmocka_unit_test(test_invalid_utf8),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,224 @@
+/* pretok.c: units for a segmenter from the lexkit tokenizer's tokens, URLs and e-mail
+   addresses found first (the tokenizer would split them at . / : @). */
+#include "text/pretok.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "text/fileio.h"
+#include "text/tokenize.h"
+#include "text/utf8.h"
+
+struct lk_pretok {
+    lk_tokenizer *tok;
+    lk_pretok_unit *units;
+    size_t n, cap;
+};
+
+lk_status lk_pretok_create(lk_pretok **out)
+{
+    *out = NULL;
+    lk_pretok *p = calloc(1, sizeof *p);
+    if (!p) return LK_ERR_NOMEM;
+    lk_tokenizer_config c = lk_tokenizer_config_default(); /* NFKC: full-width forms fold */
+    lk_status st = lk_tokenizer_create(&c, &p->tok);
+    if (st != LK_OK) {
+        lk_pretok_free(p);
+        return st;
+    }
+    *out = p;
+    return LK_OK;
+}
+
+void lk_pretok_free(lk_pretok *p)
+{
+    if (!p) return;
+    lk_tokenizer_free(p->tok);
+    free(p->units);
+    free(p);
+}
+
+/* ---- URLs and e-mail addresses ---------------------------------------------------------- */
+
+static bool ascii_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* RFC 3986 characters that may appear in a URL (unreserved, reserved, '%'). */
+static bool url_char(unsigned char c)
+{
+    return ascii_alnum(c) || (c != 0 && strchr("-._~:/?#[]@!$&'()*+,;=%", c) != NULL);
+}
+
+/* Drop trailing characters that end the sentence rather than the URL. */
+static size_t trim_tail(const char *s, size_t n)
+{
+    while (n > 0) {
+        char c = s[n - 1];
+        if (strchr(".,;:!?'\"", c)) {
+            n--;
+            continue;
+        }
+        if (c == ')' || c == ']') { /* keep it only if it closes a bracket in the URL */
+            char o = c == ')' ? '(' : '[';
+            int depth = 0;
+            for (size_t i = 0; i < n; i++) depth += s[i] == o ? 1 : s[i] == c ? -1 : 0;
+            if (depth < 0) {
+                n--;
+                continue;
+            }
+        }
+        break;
+    }
+    return n;
+}
+
+size_t lk_pretok_url_len(const char *s, size_t len)
+{
+    static const char *const prefixes[] = {"https://", "http://", "ftp://", "www."};
+    size_t i = 0;
+    for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++) {
+        size_t pl = strlen(prefixes[k]);
+        if (len > pl && strncasecmp(s, prefixes[k], pl) == 0 && ascii_alnum((unsigned char)s[pl])) {
+            i = pl;
+            break;
+        }
+    }
+    if (i == 0) return 0;
+    while (i < len && url_char((unsigned char)s[i])) i++;
+    return trim_tail(s, i);
+}
+
+static bool local_char(unsigned char c)
+{
+    return ascii_alnum(c) || (c != 0 && strchr("._%+-", c) != NULL);
+}
+
+size_t lk_pretok_email_len(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && local_char((unsigned char)s[i])) i++;
+    if (i == 0 || i >= len || s[i] != '@' || !ascii_alnum((unsigned char)s[0])) return 0;
+    size_t at = ++i, dots = 0;
+    while (i < len && (ascii_alnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '.')) {
+        if (s[i] == '.') dots++;
+        i++;
+    }
+    while (i > at && (s[i - 1] == '.' || s[i - 1] == '-')) {
+        if (s[i - 1] == '.') dots--;
+        i--;
+    }
+    if (dots == 0 || i == at || !ascii_alnum((unsigned char)s[at])) return 0;
+    return i;
+}
+
+/* ---- units -------------------------------------------------------------------------------- */
+
+static lk_status push(lk_pretok *p, size_t start, size_t len, lk_pretok_kind kind)
+{
+    lk_status st = lk_grow((void **)&p->units, &p->cap, p->n + 1, sizeof *p->units);
+    if (st != LK_OK) return st;
+    p->units[p->n++] = (lk_pretok_unit){start, len, kind};
+    return LK_OK;
+}
+
+/* A mark that repeats as one token in Chinese text (…… —— ... --). */
+static bool run_mark(const char *t, size_t n)
+{
+    static const char *const marks[] = {"\xE2\x80\xA6", "\xE2\x80\x94", ".", "-", "~",
+                                        "\xEF\xBD\x9E", "\xC2\xB7"}; /* … — . - ~ ～ · */
+    for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
+        if (strlen(marks[k]) == n && memcmp(marks[k], t, n) == 0) return true;
+    return false;
+}
+
+static bool percent_sign(const char *t, size_t n)
+{
+    return (n == 1 && t[0] == '%') || (n == 3 && (memcmp(t, "\xE2\x80\xB0", 3) == 0 ||
+                                                  memcmp(t, "\xEF\xBC\x85", 3) == 0)); /* ‰ ％ */
+}
+
+/* Units of the tokens of s[0..len) (at byte offset base of the whole text). */
+static lk_status add_tokens(lk_pretok *p, const char *s, size_t len, size_t base, lk_error *err)
+{
+    const lk_token *toks;
+    size_t n;
+    lk_status st = lk_tokenize(p->tok, s, len, &toks, &n, err);
+    size_t done = 0; /* end of the last unit: NFKC may give several tokens one span (…) */
+    for (size_t i = 0; i < n && st == LK_OK; i++) {
+        const lk_token *t = &toks[i];
+        size_t start = t->start, end = t->start + t->len;
+        if (start < done) continue;
+        lk_pretok_kind kind = LK_PRETOK_WORD;
+        if (t->kind == LK_TOK_HAN) {
+            kind = LK_PRETOK_HAN;
+        } else if (t->kind == LK_TOK_PUNCT || t->kind == LK_TOK_SYMBOL) {
+            kind = LK_PRETOK_PUNCT;
+            if (run_mark(s + start, end - start)) { /* …… —— ... as one mark */
+                size_t cl = end - start;
+                while (end + cl <= len && memcmp(s + end, s + start, cl) == 0) end += cl;
+                while (i + 1 < n && toks[i + 1].start < end) i++;
+            }
+        } else if (t->kind == LK_TOK_NUMBER) {
+            /* 9:00 and 5.2% are one number */
+            while (i + 2 < n && toks[i + 1].start == end && toks[i + 1].len == 1 &&
+                   s[end] == ':' && toks[i + 2].kind == LK_TOK_NUMBER &&
+                   toks[i + 2].start == toks[i + 1].start + toks[i + 1].len) {
+                end = toks[i + 2].start + toks[i + 2].len;
+                i += 2;
+            }
+            if (i + 1 < n && toks[i + 1].start == end &&
+                percent_sign(s + end, toks[i + 1].len)) {
+                i++;
+                end = toks[i].start + toks[i].len;
+            }
+        }
+        done = end;
+        st = push(p, base + start, end - start, kind);
+    }
+    return st;
+}
+
+/* Code points of the valid UTF-8 s[0..n). */
+static size_t code_points(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+lk_status lk_pretok_text(lk_pretok *p, const char *s, size_t len, const lk_pretok_unit **units,
+                         size_t *n, lk_error *err)
+{
+    size_t bad;
+    p->n = 0;
+    if (!lk_utf8_valid(s, len, &bad))
+        return lk_error_set(err, LK_ERR_PARSE, "%zu: invalid UTF-8 byte 0x%02X",
+                            code_points(s, bad) + 1, (unsigned char)s[bad]);
+    lk_status st = LK_OK;
+    size_t gap = 0; /* start of the text not yet tokenized */
+    for (size_t i = 0; i < len && st == LK_OK;) {
+        unsigned char c = (unsigned char)s[i];
+        bool boundary = i == 0 || !(ascii_alnum((unsigned char)s[i - 1]) ||
+                                    local_char((unsigned char)s[i - 1]) || s[i - 1] == '/');
+        size_t m = 0;
+        if (boundary && ascii_alnum(c)) {
+            m = lk_pretok_url_len(s + i, len - i);
+            if (m == 0) m = lk_pretok_email_len(s + i, len - i);
+        }
+        if (m == 0) {
+            i++;
+            continue;
+        }
+        if (i > gap) st = add_tokens(p, s + gap, i - gap, gap, err);
+        if (st == LK_OK) st = push(p, i, m, LK_PRETOK_WORD);
+        i += m;
+        gap = i;
+    }
+    if (st == LK_OK && len > gap) st = add_tokens(p, s + gap, len - gap, gap, err);
+    *units = p->units;
+    *n = st == LK_OK ? p->n : 0;
+    return st;
+}

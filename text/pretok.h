@@ -1,0 +1,43 @@
+/* pretok.h: pre-tokenization of raw (Chinese) text for a segmenter: the lexkit tokenizer's
+   tokens regrouped into units the segmenter must keep: a URL or e-mail address, a Latin
+   word, a number (5.2, 5,999, 9:00, 5.2%) or an emoji is one unit; every punctuation mark
+   or symbol is a unit of its own (a run of one repeated dash or ellipsis mark, as …… ——
+   ... --, is one unit); each Han character is a free unit the segmenter groups into words.
+   Whitespace is in no unit. One lk_pretok per thread (it holds scratch buffers). */
+#ifndef LK_TEXT_PRETOK_H
+#define LK_TEXT_PRETOK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "text/error.h"
+
+typedef enum {
+    LK_PRETOK_HAN = 0, /* one Han character: the segmenter decides its word */
+    LK_PRETOK_WORD,    /* exactly one word: Latin word, number, URL, e-mail, other script */
+    LK_PRETOK_PUNCT,   /* exactly one word: a punctuation mark, symbol or emoji */
+} lk_pretok_kind;
+
+/* Bytes [start, start + len) of the text, in order, never overlapping. */
+typedef struct {
+    size_t start, len;
+    lk_pretok_kind kind;
+} lk_pretok_unit;
+
+typedef struct lk_pretok lk_pretok;
+
+lk_status lk_pretok_create(lk_pretok **out); /* LK_ERR_NOMEM */
+void lk_pretok_free(lk_pretok *p);           /* NULL is a no-op */
+
+/* Units of the valid UTF-8 text s[0..len); *units (n entries) is borrowed from p until its
+   next call. Invalid UTF-8 gives LK_ERR_PARSE ("COL: invalid UTF-8 byte 0xXX"). */
+lk_status lk_pretok_text(lk_pretok *p, const char *s, size_t len, const lk_pretok_unit **units,
+                         size_t *n, lk_error *err);
+
+/* Length in bytes of a URL (scheme:// or www.) or e-mail address starting at s[0..len), or
+   0; trailing sentence punctuation (. , ; : ! ? ' ") and unbalanced ) ] are not part of it. */
+size_t lk_pretok_url_len(const char *s, size_t len);
+size_t lk_pretok_email_len(const char *s, size_t len);
+
+#endif

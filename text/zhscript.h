@@ -1,0 +1,42 @@
+/* zhscript.h: traditional -> simplified Chinese conversion (OpenCC t2s) that keeps every
+   character in place: the output has exactly as many code points as the input, so that
+   character i of the output stands for character i of the input. Also detection of
+   traditional-script text. The only user of OpenCC. One converter per thread. */
+#ifndef LK_TEXT_ZHSCRIPT_H
+#define LK_TEXT_ZHSCRIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "text/error.h"
+
+typedef enum {
+    LK_ZH_SCRIPT_AUTO = 0,    /* detect per line (lk_t2s_is_traditional) */
+    LK_ZH_SCRIPT_SIMPLIFIED,  /* no conversion */
+    LK_ZH_SCRIPT_TRADITIONAL, /* always convert */
+} lk_zh_script;
+
+/* "auto" | "simplified" | "traditional"; false if unknown. */
+bool lk_zh_script_parse(const char *name, lk_zh_script *out);
+const char *lk_zh_script_name(lk_zh_script s);
+
+typedef struct lk_t2s lk_t2s;
+
+/* Open OpenCC's t2s and s2t configurations (from OpenCC's data directory) and build the
+   per-character tables; LK_ERR_IO naming the configuration if OpenCC cannot open it. */
+lk_status lk_t2s_create(lk_t2s **out, lk_error *err);
+void lk_t2s_free(lk_t2s *c); /* NULL is a no-op */
+
+/* Detection: the text is traditional when more of its characters are changed by t2s than
+   by s2t, each character converted alone (長 橋 們 count for traditional; 长 桥 们 for
+   simplified; a character both change, or neither, counts for neither). */
+bool lk_t2s_is_traditional(const lk_t2s *c, const char *s, size_t len);
+
+/* Convert valid UTF-8 s[0..len) to simplified into *buf (grown as needed, capacity *cap;
+   free with free()); *out_len = bytes written. OpenCC's phrase conversion is used when it
+   keeps the number of code points; otherwise each character is converted alone (a
+   character that would not map to exactly one is kept). LK_ERR_NOMEM. */
+lk_status lk_t2s_convert(lk_t2s *c, const char *s, size_t len, char **buf, size_t *cap,
+                         size_t *out_len);
+
+#endif
