@@ -39,7 +39,10 @@ static int parse(int argc, char **argv, opts *o)
     static const char *const formats[] = {"jsonl", "text", NULL};
     static const char *const terms[] = {"words", "words+chars", "words+bigrams", NULL}; /* enum */
     lk_analyzer_config *an = &o->cfg.analyzer;
-    int lang = (int)an->lang, format = 0, zh_terms = (int)an->zh_terms;
+    int lang = (int)an->lang, format = 0, zh_terms = (int)an->zh_terms,
+        zh_script = (int)an->zh_script;
+    bool script_set = false;
+    static const char *const scripts[] = {"auto", "simplified", "traditional", NULL};
     double mem_mb = (double)o->cfg.build.mem_limit / 1048576.0;
     long max_segments = (long)o->cfg.max_segments, threads = o->cfg.threads;
     bool lang_set = false, terms_set = false;
@@ -57,6 +60,10 @@ static int parse(int argc, char **argv, opts *o)
                 "`--unit char` tagger model, copied into DIR (default: none)"),
         {.name = "--zh-terms", .kind = LK_OPT_CHOICE, .dst = &zh_terms, .choices = terms,
          .seen = &terms_set, .help = "terms of segmented Han text"},
+        {.name = "--zh-script", .kind = LK_OPT_CHOICE, .dst = &zh_script, .choices = scripts,
+         .seen = &script_set, .help = "with --zh-model: map traditional Han text to simplified "
+         "(OpenCC t2s, per character) in documents and queries, so that 長江大橋 finds 长江大桥; "
+         "auto decides per text, simplified never maps"},
         LKO_DOUBLE("--mem-limit", &mem_mb, 0.004, 1e6, "MB of postings buffered before a sorted "
                    "run is spilled"),
         LKO_LONG("--threads", &threads, 1, 2, "2: analysis and inversion in parallel"),
@@ -75,17 +82,20 @@ static int parse(int argc, char **argv, opts *o)
     if (rc >= 0) return rc;
     an->lang = (lk_lang)lang;
     an->zh_terms = (lk_zh_terms)zh_terms;
+    an->zh_script = (lk_zh_script)zh_script;
     o->cfg.format = format == 1 ? LK_DOCS_TEXT : LK_DOCS_JSONL;
     o->cfg.build.mem_limit = (size_t)(mem_mb * 1048576.0);
     o->cfg.max_segments = (size_t)max_segments;
     o->cfg.threads = (int)threads;
     if (!o->index) return lk_cli_usage_error(CMD, "--index DIR is required");
     if ((o->cfg.add || o->cfg.delete_path || o->cfg.merge) &&
-        (o->stopwords || an->stem || lang_set || an->zh_model || terms_set))
+        (o->stopwords || an->stem || lang_set || an->zh_model || terms_set || script_set))
         return lk_cli_usage_error(CMD, "%s uses the index's analyzer: no --lang/--stem/"
                                        "--stopwords/--zh-model",
                                   o->cfg.add ? "--add" : o->cfg.delete_path ? "--delete" : "--merge");
     if (terms_set && !an->zh_model) return lk_cli_usage_error(CMD, "--zh-terms needs --zh-model");
+    if (script_set && !an->zh_model)
+        return lk_cli_usage_error(CMD, "--zh-script needs --zh-model");
     if (an->zh_model && an->lang == LK_LANG_EN)
         return lk_cli_usage_error(CMD, "--zh-model needs --lang zh or auto");
     return -1;

@@ -42,6 +42,7 @@ lk_analyzer_config lk_analyzer_config_default(void)
     c.lang = LK_LANG_AUTO;
     c.lower = true;
     c.zh_terms = LK_ZH_WORDS_BIGRAMS;
+    c.zh_script = LK_ZH_SCRIPT_AUTO;
     return c;
 }
 
@@ -275,7 +276,7 @@ lk_status lk_analyzer_create(const lk_analyzer_config *c, lk_analyzer **out, lk_
     if (st == LK_OK && c->zh_model && c->lang == LK_LANG_EN)
         st = lk_error_set(err, LK_ERR_ARG, "a Chinese model needs lang zh or auto, not en");
     else if (st == LK_OK && c->zh_model)
-        st = lk_zh__open(c->zh_model, c->zh_terms, NULL, &a->zh, err);
+        st = lk_zh__open(c->zh_model, c->zh_terms, c->zh_script, NULL, &a->zh, err);
     if (st == LK_OK && c->stopwords) st = load_stopwords(a, c->stopwords, c->stopwords_len, err);
     if (st == LK_OK) st = make_settings(a);
     if (st != LK_OK) {

@@ -14,6 +14,7 @@
 
 #include "features/bm25_index.h"
 #include "text/error.h"
+#include "text/zhscript.h"
 
 typedef enum {
     LK_LANG_AUTO = 0, /* Han runs give unigrams + bigrams, other text as en */
@@ -41,6 +42,10 @@ typedef struct {
     const char *zh_model;  /* `--unit char` tagger model (LKTG) segmenting Han runs into
                               words (lang zh/auto); NULL = character unigrams + bigrams */
     lk_zh_terms zh_terms;  /* terms of a segmented Han run (default LK_ZH_WORDS_BIGRAMS) */
+    lk_zh_script zh_script; /* with zh_model: traditional Han text is mapped character by
+                               character to simplified (OpenCC t2s) before segmentation, so
+                               長江大橋 and 长江大桥 give the same terms; auto decides per text
+                               (default LK_ZH_SCRIPT_AUTO; indexes from before: simplified) */
 } lk_analyzer_config;
 
 lk_analyzer_config lk_analyzer_config_default(void);

@@ -15,7 +15,8 @@ typedef struct lk_zh lk_zh;
 
 /* Load the model `path` (a `--unit char` LKTG file). With crc non-NULL the file's CRC-32
    must equal *crc (LK_ERR_FORMAT naming the file otherwise); else it is computed. */
-lk_status lk_zh__open(const char *path, lk_zh_terms terms, const uint32_t *crc, lk_zh **out,
+lk_status lk_zh__open(const char *path, lk_zh_terms terms, lk_zh_script script,
+                      const uint32_t *crc, lk_zh **out,
                       lk_error *err);
 void lk_zh__free(lk_zh *z); /* NULL is a no-op */
 
@@ -39,7 +40,8 @@ lk_status lk_zh__stopwords(lk_zh *z, const lk_token *toks, size_t n, lk_vocab *s
 
 #define LK_ZH_SETTINGS_MAX 128 /* bytes of the settings lines, NUL included */
 
-/* z's settings lines ("zh_terms=MODE\nzh_model=NAME crc32=HEX\n") into out (cap bytes,
+/* z's settings lines ("zh_terms=MODE\nzh_model=NAME crc32=HEX\n", then "zh_script=S\n"
+   unless S is simplified, as in indexes from before the option) into out (cap bytes,
    >= LK_ZH_SETTINGS_MAX); returns their length. */
 size_t lk_zh__settings(const lk_zh *z, char *out, size_t cap);
 

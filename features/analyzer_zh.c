@@ -12,6 +12,7 @@
 
 #include "models/tagger.h"
 #include "text/fileio.h"
+#include "text/utf8.h"
 
 #define NAME_MAX_LEN 64 /* longest model file name accepted from settings */
 
@@ -28,6 +29,8 @@ struct lk_zh {
     lk_tagger *model;
     lk_tagger_ws *ws;
     lk_zh_terms terms;
+    lk_zh_script script;
+    lk_t2s *t2s;          /* NULL for simplified */
     char *path;           /* the model file it was loaded from */
     uint32_t crc;         /* CRC-32 of that file */
     char *buf;            /* the text's Han runs, concatenated */
@@ -69,6 +72,7 @@ void lk_zh__free(lk_zh *z)
     if (!z) return;
     lk_tagger_free(z->model);
     lk_tagger_ws_free(z->ws);
+    lk_t2s_free(z->t2s);
     free(z->path);
     free(z->buf);
     free(z->toff);
@@ -107,14 +111,17 @@ static lk_status read_model(const char *path, const uint32_t *expect, char **byt
     return LK_OK;
 }
 
-lk_status lk_zh__open(const char *path, lk_zh_terms terms, const uint32_t *crc, lk_zh **out,
-                      lk_error *err)
+lk_status lk_zh__open(const char *path, lk_zh_terms terms, lk_zh_script script,
+                      const uint32_t *crc, lk_zh **out, lk_error *err)
 {
     *out = NULL;
     if ((unsigned)terms >= N_MODES) return lk_error_set(err, LK_ERR_ARG, "unknown Chinese terms mode");
+    if ((unsigned)script > LK_ZH_SCRIPT_TRADITIONAL)
+        return lk_error_set(err, LK_ERR_ARG, "unknown Chinese script mode");
     lk_zh *z = calloc(1, sizeof *z);
     if (!z) return LK_ERR_NOMEM;
     z->terms = terms;
+    z->script = script;
     char *bytes = NULL;
     size_t len;
     lk_status st = read_model(path, crc, &bytes, &len, &z->crc, err);
@@ -128,6 +135,7 @@ lk_status lk_zh__open(const char *path, lk_zh_terms terms, const uint32_t *crc, 
                           "%s: a word tagger; Chinese segmentation needs a `--unit char` model",
                           path);
     if (st == LK_OK) st = lk_tagger_ws_create(&z->ws);
+    if (st == LK_OK && script != LK_ZH_SCRIPT_SIMPLIFIED) st = lk_t2s_create(&z->t2s, err);
     if (st != LK_OK) {
         lk_zh__free(z);
         return st;
@@ -149,11 +157,46 @@ static lk_status need(void *pp, size_t *cap, size_t n, size_t elem)
     return st;
 }
 
+/* Whether the Han tokens of toks are to be mapped to simplified characters. */
+static bool convert_text(const lk_zh *z, const lk_token *toks, size_t n)
+{
+    if (!z->t2s) return false;
+    if (z->script == LK_ZH_SCRIPT_TRADITIONAL) return true;
+    size_t trad = 0, simp = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (toks[i].kind != LK_TOK_HAN) continue;
+        size_t t, s;
+        lk_t2s_count(z->t2s, toks[i].text, toks[i].text_len, &t, &s);
+        trad += t;
+        simp += s;
+    }
+    return trad > simp;
+}
+
+/* Token text t (Han characters) into out, each character mapped by t2s; returns the bytes
+   written (out holds 2 * len: a 3-byte character maps to at most 4 bytes). */
+static size_t simplify(const lk_t2s *c, const char *t, size_t len, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        size_t k = lk_utf8_decode(t + i, len - i, &cp);
+        if (k == 0) { /* cannot happen: token texts are valid UTF-8 */
+            out[o++] = t[i++];
+            continue;
+        }
+        o += lk_utf8_encode(lk_t2s_char(c, cp), out + o);
+        i += k;
+    }
+    return o;
+}
+
 /* Collect the Han runs of toks into z->buf / z->runs; *n_runs gets their number. */
 static lk_status collect_runs(lk_zh *z, const lk_token *toks, size_t n, size_t *n_runs)
 {
     lk_status st;
     size_t nr = 0, at = 0;
+    bool conv = convert_text(z, toks, n);
     if ((st = need(&z->toff, &z->toff_cap, n, sizeof *z->toff)) != LK_OK) return st;
     for (size_t i = 0; i < n; i++) {
         const lk_token *t = &toks[i];
@@ -164,15 +207,23 @@ static lk_status collect_runs(lk_zh *z, const lk_token *toks, size_t n, size_t *
             if ((st = need(&z->runs, &z->runs_cap, nr + 1, sizeof *z->runs)) != LK_OK) return st;
             z->runs[nr++] = (han_run){i, 0, at, 0};
         }
-        if ((st = need(&z->buf, &z->buf_cap, at + t->text_len, 1)) != LK_OK) return st;
-        memcpy(z->buf + at, t->text, t->text_len);
+        if ((st = need(&z->buf, &z->buf_cap, at + 2 * t->text_len, 1)) != LK_OK) return st;
+        size_t tl = t->text_len;
+        if (conv) tl = simplify(z->t2s, t->text, t->text_len, z->buf + at);
+        else memcpy(z->buf + at, t->text, t->text_len);
         z->toff[i] = at;
-        at += t->text_len;
+        at += tl;
         z->runs[nr - 1].n_toks++;
-        z->runs[nr - 1].len += t->text_len;
+        z->runs[nr - 1].len += tl;
     }
     *n_runs = nr;
     return LK_OK;
+}
+
+/* End (run bytes) of token k of run r in z->buf. */
+static size_t tok_end(const lk_zh *z, const han_run *r, size_t k)
+{
+    return k + 1 < r->n_toks ? z->toff[r->first + k + 1] - r->off : r->len;
 }
 
 /* Terms of one segmented run: its words, then characters / bigrams that are not words. */
@@ -190,12 +241,13 @@ static lk_status run_terms(lk_zh *z, lk_analyzer *a, const lk_token *toks, const
         while (s < n_sp && sp[s].start < b) s++;
         z->wend[k] = s < n_sp && sp[s].start == b ? b + sp[s].len : 0;
     }
+    (void)toks; /* token ends are taken from buf: a converted token may change length */
     for (size_t k = 0; k < r->n_toks && st == LK_OK; k++) {
-        size_t b = z->toff[r->first + k] - r->off, e = b + toks[r->first + k].text_len;
+        size_t b = z->toff[r->first + k] - r->off, e = tok_end(z, r, k);
         if (z->terms == LK_ZH_WORDS_CHARS) {
             if (z->wend[k] != e) st = lk_analyzer__push(a, text + b, e - b);
         } else if (k + 1 < r->n_toks) {
-            size_t e2 = e + toks[r->first + k + 1].text_len;
+            size_t e2 = tok_end(z, r, k + 1);
             if (z->wend[k] != e2) st = lk_analyzer__push(a, text + b, e2 - b);
         }
     }
@@ -320,8 +372,11 @@ lk_status lk_zh__stopwords(lk_zh *z, const lk_token *toks, size_t n, lk_vocab *s
 
 size_t lk_zh__settings(const lk_zh *z, char *out, size_t cap)
 {
-    int w = snprintf(out, cap, "zh_terms=%s\nzh_model=%s crc32=%08x\n", mode_names[z->terms],
-                     LK_ANALYZER_ZH_MODEL_FILE, (unsigned)z->crc);
+    int w = snprintf(out, cap, "zh_terms=%s\nzh_model=%s crc32=%08x\n%s%s%s", mode_names[z->terms],
+                     LK_ANALYZER_ZH_MODEL_FILE, (unsigned)z->crc,
+                     z->script == LK_ZH_SCRIPT_SIMPLIFIED ? "" : "zh_script=",
+                     z->script == LK_ZH_SCRIPT_SIMPLIFIED ? "" : lk_zh_script_name(z->script),
+                     z->script == LK_ZH_SCRIPT_SIMPLIFIED ? "" : "\n");
     return w > 0 && (size_t)w < cap ? (size_t)w : 0;
 }
 
@@ -370,6 +425,16 @@ lk_status lk_zh__from_settings(const char **p, const char *end, const char *dir,
     for (int i = 0; i < 8; i++)
         if (!strchr("0123456789abcdef", crc_hex[i]) || crc_hex[i] == '\0') goto bad;
     unsigned long crc = strtoul(crc_hex, NULL, 16);
+    lk_zh_script script = LK_ZH_SCRIPT_SIMPLIFIED; /* indexes from before the option */
+    const char *sv;
+    size_t svl;
+    if (line_value(p, end, "zh_script=", &sv, &svl)) {
+        char sname[16];
+        if (svl >= sizeof sname) goto bad;
+        memcpy(sname, sv, svl);
+        sname[svl] = '\0';
+        if (!lk_zh_script_parse(sname, &script)) goto bad;
+    }
     if (!dir)
         return lk_error_set(err, LK_ERR_ARG, "the analyzer needs its Chinese model file (%.*s), "
                             "but the index has no directory", (int)name_len, v);
@@ -378,7 +443,7 @@ lk_status lk_zh__from_settings(const char **p, const char *end, const char *dir,
     if (!path) return LK_ERR_NOMEM;
     snprintf(path, dl + name_len + 2, "%s/%.*s", dir, (int)name_len, v);
     uint32_t want = (uint32_t)crc;
-    lk_status st = lk_zh__open(path, terms, &want, out, err);
+    lk_status st = lk_zh__open(path, terms, script, &want, out, err);
     free(path);
     return st;
 bad:

@@ -159,7 +159,7 @@ static void test_settings_round_trip(void **state)
     const char *s = lk_analyzer_settings(a, &len);
     snprintf(want, sizeof want,
              "lexkit-analyzer 1\nlang=zh\nlower=1\nstem=none\nstopwords=0\n"
-             "zh_terms=words+bigrams\nzh_model=zh-model.lkt crc32=%s\n", hex);
+             "zh_terms=words+bigrams\nzh_model=zh-model.lkt crc32=%s\nzh_script=auto\n", hex);
     assert_string_equal(s, want);
 
     lk_test_tmp_path(dir, sizeof dir, "zh-index");
@@ -178,6 +178,19 @@ static void test_settings_round_trip(void **state)
     lk_test_analyze(b, "南京市长江大桥，市长", out2, sizeof out2);
     assert_string_equal(out, "南京|市|长江|大桥|京市|市长|江大|市长");
     assert_string_equal(out2, out);
+    lk_analyzer_free(b);
+    b = NULL;
+    /* traditional text gives the simplified terms (auto: 長 橋 are traditional-only) */
+    lk_test_analyze(a, "南京市長江大橋，市長", out2, sizeof out2);
+    assert_string_equal(out2, out);
+    /* an index from before zh_script: no line, no conversion, same settings back */
+    size_t old_len = len - strlen("zh_script=auto\n");
+    assert_int_equal(lk_analyzer_from_settings_dir(s, old_len, dir, &b, &err), LK_OK);
+    s2 = lk_analyzer_settings(b, &len2);
+    assert_int_equal(len2, old_len);
+    assert_memory_equal(s2, s, old_len);
+    lk_test_analyze(b, "長江大橋", out2, sizeof out2);
+    assert_null(strstr(out2, "长江"));
     lk_analyzer_free(b);
     b = NULL;
 

@@ -116,7 +116,19 @@ void lk_t2s_free(lk_t2s *c)
     free(c);
 }
 
+int32_t lk_t2s_char(const lk_t2s *c, int32_t cp)
+{
+    return in_table(cp) ? c->simp[cp - TAB_LO] : cp;
+}
+
 bool lk_t2s_is_traditional(const lk_t2s *c, const char *s, size_t len)
+{
+    size_t trad, simp;
+    lk_t2s_count(c, s, len, &trad, &simp);
+    return trad > simp;
+}
+
+void lk_t2s_count(const lk_t2s *c, const char *s, size_t len, size_t *trad_out, size_t *simp_out)
 {
     size_t trad = 0, simp = 0;
     for (size_t i = 0; i < len;) {
@@ -128,7 +140,8 @@ bool lk_t2s_is_traditional(const lk_t2s *c, const char *s, size_t len)
         trad += ch == 1u;
         simp += ch == 2u;
     }
-    return trad > simp;
+    *trad_out = trad;
+    *simp_out = simp;
 }
 
 static size_t code_points(const char *s, size_t n)

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "text/error.h"
 
@@ -31,6 +32,13 @@ void lk_t2s_free(lk_t2s *c); /* NULL is a no-op */
    by s2t, each character converted alone (長 橋 們 count for traditional; 长 桥 们 for
    simplified; a character both change, or neither, counts for neither). */
 bool lk_t2s_is_traditional(const lk_t2s *c, const char *s, size_t len);
+
+/* Characters of valid UTF-8 s[0..len) changed by t2s only (*trad) and by s2t only (*simp),
+   each taken alone: lk_t2s_is_traditional is *trad > *simp. */
+void lk_t2s_count(const lk_t2s *c, const char *s, size_t len, size_t *trad, size_t *simp);
+
+/* t2s of code point cp taken alone (cp itself when unchanged or not one code point). */
+int32_t lk_t2s_char(const lk_t2s *c, int32_t cp);
 
 /* Convert valid UTF-8 s[0..len) to simplified into *buf (grown as needed, capacity *cap;
    free with free()); *out_len = bytes written. OpenCC's phrase conversion is used when it

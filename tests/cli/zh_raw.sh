@@ -113,6 +113,18 @@ done
 cmp -s "$T/trad.raw" "$T/trad.out" && fail "--script simplified converted the text"
 expect_fail 2 "script" "$L" tokenize --model "$M" --script klingon --input "$T/trad.txt"
 
+# ---- search: traditional queries find simplified documents (index --zh-script) --------
+printf '{"id":"d1","text":"长江大桥是一座桥。"}\n{"id":"d2","text":"北京的天气很好。"}\n{"id":"d3","text":"黃河大橋很長。"}\n' > "$T/docs.jsonl"
+"$L" index --input "$T/docs.jsonl" --index "$T/ix" --zh-model "$M" --quiet || fail "index --zh-model"
+"$L" search --index "$T/ix" --query '長江大橋' --output-format tsv > "$T/hits" || fail "search"
+[ "$(head -1 "$T/hits" | cut -f3)" = d1 ] || fail "長江大橋 does not find 长江大桥 first: $(cat "$T/hits")"
+"$L" search --index "$T/ix" --query '黄河大桥' --output-format tsv > "$T/hits" || fail "search"
+[ "$(head -1 "$T/hits" | cut -f3)" = d3 ] || fail "黄河大桥 does not find 黃河大橋 first: $(cat "$T/hits")"
+"$L" index --input "$T/docs.jsonl" --index "$T/ix2" --zh-model "$M" --zh-script simplified --quiet || fail "index simplified"
+"$L" search --index "$T/ix2" --query '長江大橋' --output-format tsv > "$T/hits" || fail "search"
+[ "$(head -1 "$T/hits" | cut -f3)" = d3 ] || fail "--zh-script simplified converted: $(cat "$T/hits")"
+expect_fail 2 "needs --zh-model" "$L" index --input "$T/docs.jsonl" --index "$T/ix3" --zh-script auto
+
 # ---- bad input -------------------------------------------------------------------------
 printf '你好。\n他说\xff好\n' > "$T/bad.txt"
 expect_fail 1 "bad.txt:2:3: invalid UTF-8" "$L" tag --model "$M" --input "$T/bad.txt"
