@@ -16,6 +16,7 @@
 #define LK_TAG_BATCH_SENTS 128    /* sentences per inference batch */
 #define LK_TAG_BATCH_TOKENS 1024  /* positions per inference batch (at least one sentence) */
 #define LK_TAG_PIECE_MAX 256      /* characters: longer raw lines are decoded in pieces */
+#define LK_TAG_PTAB_MAX_BYTES ((size_t)64 << 20) /* cap of the per-id input projection table */
 
 lk_status lk_tagger_ws_create(lk_tagger_ws **out)
 {
@@ -67,6 +68,10 @@ void lk_tagger_ws_free(lk_tagger_ws *ws)
     free(ws->labels);
     free(ws->order);
     free(ws->wt);
+    free(ws->ptab_buf);
+    free(ws->pids);
+    free(ws->xw0);
+    free(ws->pslot_buf);
     for (int32_t i = 0; i < ws->n_helpers; i++) lk_tagger_ws_free(ws->helpers[i]);
     free(ws);
 }
@@ -88,6 +93,33 @@ static int32_t feature_parts(const lk_tagger *m, lk_tagger_ws *ws, size_t N, lk_
     for (int32_t g = 0; g < m->n_groups; g++)
         parts[1 + g] = lk_mat_view(ws->ef + (size_t)g * N * (size_t)Df, (int32_t)N, Df);
     return 1 + m->n_groups;
+}
+
+/* First-layer input projections of the N rows of the current batch into ws->xw0, one
+   (N, G*H) block per direction: the row of the main id from ws->ptab (its embedding times
+   the word columns of W_x, plus the bias) plus each feature bag times its columns. The
+   same products summed in the same order as x W_x^T + b over the whole input, so the
+   same bits; padded rows get the bias alone. */
+static lk_status project_inputs(const lk_tagger *m, lk_tagger_ws *ws, size_t N,
+                                const lk_mat *parts)
+{
+    int32_t D = m->seq.cfg.bidirectional ? 2 : 1, GH = ws->gh, Dw = m->cfg.word_dim;
+    lk_status st = need(&ws->xw0, &ws->cap_xw0, N * (size_t)D * (size_t)GH, sizeof *ws->xw0);
+    if (st != LK_OK) return st;
+    for (int32_t d = 0; d < D; d++) {
+        const lk_cell *c = &ws->fast.cell[0][d];
+        lk_real *xw = ws->xw0 + (size_t)d * N * (size_t)GH;
+        for (size_t r = 0; r < N; r++) {
+            int32_t id = ws->main[r];
+            const lk_real *src = id >= 0 ? ws->ptab + ((size_t)ws->pslot[id] * D + (size_t)d) * GH
+                                         : c->b;
+            memcpy(xw + r * (size_t)GH, src, (size_t)GH * sizeof *xw);
+        }
+        for (int32_t g = 0; g < m->n_groups && m->cfg.char_dim > 0; g++)
+            lk_gemm_kn((int32_t)N, GH, m->cfg.char_dim, parts[1 + g].data,
+                       c->w_x_t + ((size_t)Dw + (size_t)g * m->cfg.char_dim) * GH, xw);
+    }
+    return LK_OK;
 }
 
 lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *d,
@@ -160,8 +192,6 @@ lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *
         }
     }
     lk_real *pd = m->params.data;
-    lk_mat E = lk_params_mat(&m->params, m->v_wemb, pd);
-    lk_embedding_forward(&E, ws->main, (int32_t)N, ws->ew);
     lk_mat parts[1 + LK_TAGGER_MAX_GROUPS];
     int32_t n_parts = feature_parts(m, ws, N, parts);
     if (Df > 0) {
@@ -170,18 +200,27 @@ lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *
             lk_embag_forward(&F, ws->fids + (size_t)g * ws->fstride, ws->foff + (size_t)g * (N + 1),
                              (int32_t)N, true, parts[1 + g].data);
     }
-    lk_mat xm = lk_mat_view(ws->x, (int32_t)N, I);
-    lk_concat_forward(parts, n_parts, &xm);
-    if (train && dropout > 0) {
-        lk_dropout_mask(N * (size_t)I, dropout, rng, ws->xmask);
-        lk_dropout_forward(ws->x, N * (size_t)I, dropout, ws->xmask, ws->x);
+    if (!train && ws->ptab) { /* inference from the per-id table: no x, no word part product */
+        if ((st = project_inputs(m, ws, N, parts)) != LK_OK) return st;
+        const lk_real *xw0[2] = {ws->xw0, ws->xw0 + N * (size_t)ws->gh};
+        st = lk_seq_forward_xw(&m->seq, &ws->fast, ws->seq, T, B, xw0, ws->lengths, ws->out);
+        if (st != LK_OK) return st;
+    } else {
+        lk_mat E = lk_params_mat(&m->params, m->v_wemb, pd);
+        lk_embedding_forward(&E, ws->main, (int32_t)N, ws->ew);
+        lk_mat xm = lk_mat_view(ws->x, (int32_t)N, I);
+        lk_concat_forward(parts, n_parts, &xm);
+        if (train && dropout > 0) {
+            lk_dropout_mask(N * (size_t)I, dropout, rng, ws->xmask);
+            lk_dropout_forward(ws->x, N * (size_t)I, dropout, ws->xmask, ws->x);
+        }
+        lk_seq_weights w;
+        if (!train && ws->use_fast) w = ws->fast;
+        else lk_seq_bind(&m->seq, pd, &w);
+        if ((st = lk_seq_forward(&m->seq, &w, ws->seq, T, B, ws->x, ws->lengths, NULL, train,
+                                 ws->out)) != LK_OK)
+            return st;
     }
-    lk_seq_weights w;
-    if (!train && ws->use_fast) w = ws->fast;
-    else lk_seq_bind(&m->seq, pd, &w);
-    if ((st = lk_seq_forward(&m->seq, &w, ws->seq, T, B, ws->x, ws->lengths, NULL, train,
-                             ws->out)) != LK_OK)
-        return st;
     if (train && dropout > 0) {
         lk_dropout_mask(N * (size_t)DH, dropout, rng, ws->omask);
         lk_dropout_forward(ws->out, N * (size_t)DH, dropout, ws->omask, ws->out);
@@ -405,6 +444,51 @@ static void sort_by_len(size_t *a, size_t *tmp, size_t n, const lk_tg_data *d)
     memcpy(a, tmp, n * sizeof *a);
 }
 
+/* ws->ptab for the ids of d: row slot*D + d = E[id] W_x[:, :Dw]^T + b of direction d (layer
+   0), each id computed once (slots in ws->pslot, -1 = absent). Costs at most what the word
+   columns of the product cost over d's positions, and far less as soon as ids repeat (a
+   character model on running text). Skipped (ws->ptab NULL: the plain product) when the
+   table for the whole vocabulary could exceed LK_TAG_PTAB_MAX_BYTES. */
+static lk_status build_ptab(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *d)
+{
+    lk_status st;
+    int32_t D = m->seq.cfg.bidirectional ? 2 : 1, GH = ws->fast.cell[0][0].w_x.rows;
+    int32_t Dw = m->cfg.word_dim;
+    size_t V = (size_t)lk_vocab_size(m->words), row = (size_t)D * (size_t)GH;
+    ws->ptab = NULL;
+    ws->gh = GH;
+    if (V * row * sizeof(lk_real) > LK_TAG_PTAB_MAX_BYTES) return LK_OK;
+    if ((st = need(&ws->pslot_buf, &ws->cap_pslot, V, sizeof *ws->pslot_buf)) != LK_OK) return st;
+    if ((st = need(&ws->pids, &ws->cap_pids, V, sizeof *ws->pids)) != LK_OK) return st;
+    int32_t *slot = ws->pslot_buf;
+    for (size_t v = 0; v < V; v++) slot[v] = -1;
+    size_t n = 0;
+    for (size_t p = 0; p < d->n_pos; p++) {
+        int32_t id = d->main[p];
+        if (id >= 0 && slot[id] < 0) {
+            slot[id] = (int32_t)n;
+            ws->pids[n++] = id;
+        }
+    }
+    if ((st = need(&ws->ptab_buf, &ws->cap_ptab, n * row, sizeof *ws->ptab_buf)) != LK_OK ||
+        (st = need(&ws->ew, &ws->cap_ew, n * (size_t)Dw, sizeof *ws->ew)) != LK_OK ||
+        (st = need(&ws->xw0, &ws->cap_xw0, n * (size_t)GH, sizeof *ws->xw0)) != LK_OK)
+        return st;
+    lk_mat E = lk_params_mat(&m->params, m->v_wemb, m->params.data);
+    lk_embedding_forward(&E, ws->pids, (int32_t)n, ws->ew);
+    for (int32_t dir = 0; dir < D; dir++) {
+        const lk_cell *c = &ws->fast.cell[0][dir];
+        for (size_t i = 0; i < n; i++) memcpy(ws->xw0 + i * GH, c->b, (size_t)GH * sizeof *ws->xw0);
+        lk_gemm_kn((int32_t)n, GH, Dw, ws->ew, c->w_x_t, ws->xw0);
+        for (size_t i = 0; i < n; i++)
+            memcpy(ws->ptab_buf + i * row + (size_t)dir * GH, ws->xw0 + i * GH,
+                   (size_t)GH * sizeof *ws->xw0);
+    }
+    ws->ptab = ws->ptab_buf;
+    ws->pslot = slot;
+    return LK_OK;
+}
+
 /* Batches shared by the threads of one lk_tg_label_data call. */
 typedef struct {
     const lk_tagger *m;
@@ -460,6 +544,7 @@ lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_dat
     for (size_t i = 0; i < n; i++) ord[i] = i;
     sort_by_len(ord, ord + n, n, d);
     if ((st = prepare_fast(m, ws)) != LK_OK) return st;
+    if ((st = build_ptab(m, ws, d)) != LK_OK) return st;
     /* cut the batches first (greedy over the sorted order), then run them longest first:
        the workspaces reach their final size on the first batch instead of growing (and
        being copied and faulted in again) batch after batch. Results do not depend on the
@@ -490,6 +575,9 @@ lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_dat
             wk[i].ws->fast = ws->fast;
             wk[i].ws->out_wt = ws->out_wt;
             wk[i].ws->use_fast = true;
+            wk[i].ws->ptab = ws->ptab; /* and its table (read-only) */
+            wk[i].ws->pslot = ws->pslot;
+            wk[i].ws->gh = ws->gh;
         }
     }
     for (int32_t i = 1; i <= n_helpers; i++)
