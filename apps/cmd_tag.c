@@ -98,10 +98,8 @@ static void help(void *u)
 {
     (void)u;
     printf("usage: lexkit tag --model MODEL [--input FILE] [--input-format conllu|tokens|raw]\n"
-           "                  [--output-format conllu|slash] [--threads N]\n"
-           "Word models read tokens (default) or conllu; char models read raw text.\n"
-           "--threads N: tagging threads (default: the cores, at most %d); the output does not\n"
-           "depend on N.\n", DEFAULT_THREADS_MAX);
+           "                  [--output-format conllu|slash] [--output FILE] [--threads N]\n"
+           "Word models read tokens (default) or conllu; char models read raw text.\n");
 }
 
 static int run(int argc, char **argv)
@@ -112,9 +110,15 @@ static int run(int argc, char **argv)
     int in = -1, out = -1; /* -1: not given */
     int32_t threads = lk_cli_default_threads(DEFAULT_THREADS_MAX);
     const lk_cli_option opts[] = {
-        LKO_STR("--model", &model), LKO_STR("--input", &input),
-        LKO_CHOICE("--input-format", &in, ins), LKO_CHOICE("--output-format", &out, outs),
-        LKO_I32("--threads", &threads, 1, LK_TAGGER_MAX_THREADS),
+        LKO_STR("--model", &model, "MODEL", "tagger model (required)"),
+        LKO_INPUT("--input", &input, "FILE", "sentences to tag (default: standard input)"),
+        LKO_CHOICE("--input-format", &in, ins, "conllu, tokens (one sentence per line, words "
+                   "separated by spaces) or raw text (default: tokens for word models, raw for "
+                   "char models)"),
+        LKO_CHOICE("--output-format", &out, outs, "CoNLL-U or word/TAG lines (default: conllu "
+                   "for conllu input, else slash)"),
+        LKO_STDOUT("--output"),
+        LKO_I32("--threads", &threads, 1, LK_TAGGER_MAX_THREADS, "tagging threads (default: the online cores, at most 4; output does not depend on it)"),
     };
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;

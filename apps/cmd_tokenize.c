@@ -51,10 +51,17 @@ static int parse(int argc, char **argv, opts *o)
     int lang = 0, mode = (int)o->tok.mode;
     bool no_nfkc = false;
     const lk_cli_option table[] = {
-        LKO_STR("--input", &o->input),         LKO_STR("--output", &o->output),
-        LKO_CHOICE("--lang", &lang, langs),    LKO_CHOICE("--tokenizer", &mode, modes),
-        LKO_STR("--model", &o->model),         LKO_FLAG("--lower", &o->tok.lower),
-        LKO_FLAG("--no-nfkc", &no_nfkc),       LKO_I32("--threads", &o->threads, 1, LK_TAGGER_MAX_THREADS),
+        LKO_INPUT("--input", &o->input, "FILE", "text to read (default: standard input)"),
+        LKO_STR("--output", &o->output, "FILE", "written atomically (default: standard output)"),
+        LKO_CHOICE("--lang", &lang, langs, "Han characters are one token each without --model"),
+        LKO_CHOICE("--tokenizer", &mode, modes, "lexkit rules, sklearn's (?u)\\b\\w\\w+\\b on "
+                   "lowercased text, or space (split on white space only)"),
+        LKO_STR("--model", &o->model, "TAGGER", "segment Chinese with a `--unit char` tagger "
+                "model (one word per token; default: none)"),
+        LKO_FLAG("--lower", &o->tok.lower, "case-fold the tokens"),
+        LKO_NOFLAG("--no-lower", &o->tok.lower, "keep the case"),
+        LKO_FLAG("--no-nfkc", &no_nfkc, "don't NFKC-normalize (full-width forms stay)"),
+        LKO_I32("--threads", &o->threads, 1, LK_TAGGER_MAX_THREADS, "segmentation threads with --model (default: the online cores, at most 4)"),
     };
     int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_stdout, NULL);
     o->lang = langs[lang];

@@ -1,6 +1,7 @@
 #include "models/blas.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "models/fastmath.h"
@@ -226,5 +227,28 @@ int lk_blas_threads(void)
     return openblas_get_num_threads();
 #else
     return 1;
+#endif
+}
+
+#ifdef LK_USE_CBLAS
+static char blas_desc[256];
+static pthread_once_t blas_desc_once = PTHREAD_ONCE_INIT;
+
+static void blas_describe(void)
+{
+    pthread_once(&blas_once, blas_probe);
+    const char *cfg = openblas_get_config(), *core = openblas_get_corename();
+    snprintf(blas_desc, sizeof blas_desc, "%s, kernel %s, %s", cfg ? cfg : "OpenBLAS",
+             core ? core : "?", blas_serial ? "serial (calls serialized)" : "threaded");
+}
+#endif
+
+const char *lk_blas_info(void)
+{
+#ifdef LK_USE_CBLAS
+    pthread_once(&blas_desc_once, blas_describe);
+    return blas_desc;
+#else
+    return "naive kernels (float64 test build)";
 #endif
 }

@@ -72,4 +72,9 @@ void lk_blas_set_threads(int n);
 /* Current OpenBLAS thread count. */
 int lk_blas_threads(void);
 
+/* A one-line description of the BLAS in use, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ...,
+   kernel Haswell, serial (calls serialized)": the kernel decides how huge or tiny values
+   round, so bug reports and CI logs name it. Static storage; thread-safe. */
+const char *lk_blas_info(void);
+
 #endif

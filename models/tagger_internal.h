@@ -36,7 +36,14 @@ struct lk_tagger {
     int32_t n_groups;   /* feature bags per position: 3 (word unit), 1 (char unit) */
     uint8_t *feat_group; /* (Vf) bag of each feature */
     int32_t input_dim;  /* word_dim + n_groups * char_dim */
+    lk_vocab *lex;      /* char unit, CF_LEXICON: lexicon words and their proper prefixes, keyed
+                           like characters; count = LK_LEX_WORD | LK_LEX_PREFIX | (tag + 1) << 2 */
+    lk_vocab *lex_tags; /* tags of lexicon words */
+    int32_t lex_words;  /* entries with LK_LEX_WORD */
 };
+
+#define LK_LEX_WORD 1
+#define LK_LEX_PREFIX 2
 
 /* Featurized sentences: positions (words or characters) with a main id, features and gold
    label (LK_ID_NONE when unknown). Sentence s covers positions [off[s], off[s + 1]). */
@@ -155,6 +162,21 @@ typedef struct {
     const lk_real *optim_state;
     size_t n_optim_state;
 } lk_tg_train_state;
+
+/* The divergence rule of training (one place, unit-tested). A step has diverged when
+   - its loss or gradient norm is NaN or infinite, or
+   - its loss (mean per position) exceeds LK_TG_DIVERGE_FACTOR times the larger of the run's
+     first finite step loss (ref_loss; < 0 when not known yet) and ln(n_labels), the loss of a
+     uniform guess: the model then gives the right label a probability below n_labels^-100
+     on average, which no converging run does.
+   Returns a short reason (static string) or NULL. Whether huge weights become inf/NaN
+   depends on the BLAS kernel; the loss-explosion test and the parameter check after each
+   update (lk_tg_all_finite) do not. */
+#define LK_TG_DIVERGE_FACTOR 100.0
+const char *lk_tg_diverged(double loss, double grad_norm, double ref_loss, int32_t n_labels);
+
+/* True when every x[0..n) is finite. */
+bool lk_tg_all_finite(const lk_real *x, size_t n);
 
 lk_status lk_tg_save(const lk_tagger *m, const lk_tg_train_state *st, const char *path,
                      bool half, lk_error *err);
