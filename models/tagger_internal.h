@@ -93,7 +93,8 @@ struct lk_tagger_ws {
     uint8_t *cls;             /* (chars) cut class of each character of the lines */
     int32_t *pieces;          /* lengths of the pieces the lines are decoded in */
     size_t *piece_off;        /* (lines + 1) line i is pieces [piece_off[i], piece_off[i+1]) */
-    size_t cap_cls, cap_pieces, cap_piece_off;
+    size_t *pline, *pstart;   /* piece p: its line, and its first character ((pieces + 1)) */
+    size_t cap_cls, cap_pieces, cap_piece_off, cap_pline, cap_pstart;
     lk_tagger_span *spans;
     size_t cap_spans;
     lk_seg_word *words;
