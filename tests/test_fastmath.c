@@ -41,6 +41,8 @@ static void test_exp_relative_error(void **state)
     /* outside the range: clamped, finite, never inf or NaN */
     assert_true(lk_fast_expf(-1000.0f) > 0 && lk_fast_expf(-1000.0f) < 1e-37f);
     assert_true(isfinite(lk_fast_expf(1000.0f)) && lk_fast_expf(1000.0f) > 1e38f);
+    assert_true(isnan(lk_fast_expf(NAN))); /* NaN passes through (no integer overflow) */
+    assert_true(isnan(lk_fast_sigmoidf(NAN)) && isnan(lk_fast_tanhf(NAN)));
 }
 
 static void test_sigmoid_tanh_absolute_error(void **state)
