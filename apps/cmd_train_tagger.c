@@ -62,13 +62,38 @@ static bool cell_opt(void *u, const char *cmd, const char *name, const char *val
     return true;
 }
 
+/* --char-features nfkc,class | none: sets m->char_feats (the lexicon bit comes from --lexicon). */
+static bool char_feats_opt(void *u, const char *cmd, const char *name, const char *val)
+{
+    lk_tagger_config *m = u;
+    uint32_t bits = 0;
+    const char *p = val;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        if (n == 4 && strncmp(p, "nfkc", 4) == 0)
+            bits |= LK_TAGGER_CF_NFKC;
+        else if (n == 5 && strncmp(p, "class", 5) == 0)
+            bits |= LK_TAGGER_CF_CLASS;
+        else if (!(n == 4 && strncmp(p, "none", 4) == 0)) {
+            lk_cli_usage_error(cmd, "%s: unknown feature '%.*s' (use nfkc, class or none)", name,
+                               (int)n, p);
+            return false;
+        }
+        p += n;
+        if (*p == ',') p++;
+    }
+    m->char_feats = bits;
+    return true;
+}
+
 static int run(int argc, char **argv)
 {
     static const char *const columns[] = {"upos", "xpos", NULL}, *const units[] = {"word", "char", NULL},
                               *const optimizers[] = {"sgd", "adam", NULL}; /* enum/flag order */
     lk_tagger_train_config c = lk_tagger_train_config_default();
     lk_tagger_config *m = &c.model;
-    const char *paths[5] = {NULL, NULL, NULL, NULL, NULL}; /* train, dev, output, embeddings, plot */
+    const char *paths[6] = {NULL, NULL, NULL, NULL, NULL, NULL}; /* train, dev, output,
+                                                                   embeddings, lexicon, plot */
     bool progress = false, quiet = false;
     int column = (int)m->column, unit = (int)m->unit;
     long seed = (long)c.seed;
@@ -109,10 +134,14 @@ static int run(int argc, char **argv)
         LKO_LONG("--seed", &seed, 0, INT32_MAX, "random seed"),
         LKO_FLAG("--resume", &c.resume, "continue from MODEL.ckpt (an error when there is none)"),
         LKO_FLAG("--compact", &c.compact, "write the model with 16-bit weights (half the size)"),
-        LKO_STR("--plot", &paths[4], "FILE.svg", "draw the training loss and dev score per epoch "
+        LKO_STR("--plot", &paths[5], "FILE.svg", "draw the training loss and dev score per epoch "
                 "(default: none)"),
         LKO_FLAG("--progress", &progress, "progress on stderr even when it is not a terminal"),
         LKO_FLAG("--quiet", &quiet, "no progress or summary"),
+        LKO_STR("--lexicon", &paths[4], "FILE", "char models: word list (\"word [tag]\" lines) for "
+                "dictionary-match features, stored in the model (default: none)"),
+        {.name = "--char-features", .kind = LK_OPT_CUSTOM, .parse = char_feats_opt,
+         .arg = "LIST", .help = "char models: nfkc,class (default), a subset, or none"},
     };
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help_cb, m);
     if (rc >= 0) return rc;
@@ -125,6 +154,9 @@ static int run(int argc, char **argv)
     c.word_dropout = (float)word_dropout;
     if (!paths[0] || !paths[2]) return lk_cli_usage_error(CMD, "--train and --output are required");
     c.vectors = paths[3];
+    c.lexicon = paths[4];
+    if (c.lexicon && m->unit != LK_TAGGER_CHAR)
+        return lk_cli_usage_error(CMD, "--lexicon needs --unit char");
     lk_error err;
     lk_error_clear(&err);
     lk_status st = lk_tagger_train_config_check(&c, &err);
@@ -134,7 +166,7 @@ static int run(int argc, char **argv)
     c.log = lk_cli_log;
     c.log_user = &prog;
     curves cv = {&prog, NULL, NULL, c.epochs, 0};
-    if (paths[4]) {
+    if (paths[5]) {
         cv.loss = malloc((size_t)c.epochs * sizeof *cv.loss);
         cv.dev = malloc((size_t)c.epochs * sizeof *cv.dev);
         if (!cv.loss || !cv.dev) {
@@ -156,10 +188,10 @@ static int run(int argc, char **argv)
     if (st == LK_OK) st = lk_tagger_train(&c, &train, paths[1] ? &dev : NULL, paths[2], &res, &err);
     lk_tagged_corpus_free(&train);
     lk_tagged_corpus_free(&dev);
-    if (st == LK_OK && paths[4] && cv.last > 0) {
+    if (st == LK_OK && paths[5] && cv.last > 0) {
         lk_svg_series series[2] = {{"train loss", cv.loss, 0},
                                    {m->unit == LK_TAGGER_CHAR ? "dev joint F1" : "dev accuracy", cv.dev, 1}};
-        st = lk_svg_lines(paths[4], "lexkit train-tagger", "epoch", series, paths[1] ? 2 : 1,
+        st = lk_svg_lines(paths[5], "lexkit train-tagger", "epoch", series, paths[1] ? 2 : 1,
                           (size_t)cv.last, &err);
     }
     free(cv.loss);

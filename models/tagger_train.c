@@ -508,7 +508,7 @@ static lk_status make_model(const lk_tagger_train_config *c, const lk_tagged_cor
         *resumed = true;
         return LK_OK;
     }
-    return lk_tagger_create(&c->model, train, c->vectors, c->seed, m, err);
+    return lk_tagger_create_lex(&c->model, train, c->vectors, c->lexicon, c->seed, m, err);
 }
 
 /* One epoch of minibatches; progress messages every few seconds. */
