@@ -5,6 +5,7 @@
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
+#include "features/bm25_store.h"
 #include "features/bm25_text.h"
 #include "text/fileio.h"
 
@@ -16,7 +17,8 @@ static void help(FILE *out)
             "usage: lexkit index --input DOCS --index DIR [--lang auto|en|zh] [--stem]\n"
             "                    [--stopwords FILE] [--zh-model MODEL [--zh-terms T]]\n"
             "                    [--format jsonl|text] [--mem-limit MB] [--threads 1|2]\n"
-            "                    [--add] [--delete IDS] [--merge] [--max-segments N]\n"
+            "                    [--store all|none|FIELDS] [--add] [--delete IDS] [--merge]\n"
+            "                    [--max-segments N]\n"
             "                    [--progress] [--quiet] [--stats]\n"
             "Build an on-disk BM25 index (DIR/index.lkbx); an existing index in DIR is replaced\n"
             "atomically, and only when the new one is complete. --add writes DOCS as a new\n"
@@ -31,6 +33,9 @@ static void help(FILE *out)
             "                    (e.g. corpora/models/zh-gsd-char.lkt; copied into DIR)\n"
             "  --zh-terms T      words, words+chars or words+bigrams (default)\n"
             "  --format F        jsonl (default) or text (one document per line, id = line number)\n"
+            "  --store S         documents' fields kept in the index for search --fields and\n"
+            "                    --snippet: all (default: title, text and every other string or\n"
+            "                    number member), none, or names (title,text,url)\n"
             "  --mem-limit MB    postings buffered before a sorted run is spilled (default 256)\n"
             "  --threads N       2 (default): analysis and inversion in parallel; 1: one thread\n"
             "  --max-segments N  --add merges the newest segments beyond N (default 8)\n"
@@ -59,7 +64,9 @@ static int parse(int argc, char **argv, opts *o)
     double mem_mb = (double)o->cfg.build.mem_limit / 1048576.0;
     long max_segments = (long)o->cfg.max_segments, threads = o->cfg.threads;
     bool lang_set = false, terms_set = false;
+    bool store_set = false;
     const lk_cli_option table[] = {
+        {.name = "--store", .kind = LK_OPT_STR, .dst = &o->cfg.build.store, .seen = &store_set},
         LKO_STR("--input", &o->input),
         LKO_STR("--index", &o->index),
         {.name = "--lang", .kind = LK_OPT_CHOICE, .dst = &lang, .choices = langs, .seen = &lang_set},
@@ -89,10 +96,12 @@ static int parse(int argc, char **argv, opts *o)
     o->cfg.threads = (int)threads;
     if (!o->index) return lk_cli_usage_error(CMD, "--index DIR is required");
     if ((o->cfg.add || o->cfg.delete_path || o->cfg.merge) &&
-        (o->stopwords || an->stem || lang_set || an->zh_model || terms_set))
-        return lk_cli_usage_error(CMD, "%s uses the index's analyzer: no --lang/--stem/"
-                                       "--stopwords/--zh-model",
+        (o->stopwords || an->stem || lang_set || an->zh_model || terms_set || store_set))
+        return lk_cli_usage_error(CMD, "%s uses the index's analyzer and stored fields: no "
+                                       "--lang/--stem/--stopwords/--zh-model/--store",
                                   o->cfg.add ? "--add" : o->cfg.delete_path ? "--delete" : "--merge");
+    const char *why = lk_bm25_store_spec_check(o->cfg.build.store);
+    if (why) return lk_cli_usage_error(CMD, "--store: %s", why);
     if (terms_set && !an->zh_model) return lk_cli_usage_error(CMD, "--zh-terms needs --zh-model");
     if (an->zh_model && an->lang == LK_LANG_EN)
         return lk_cli_usage_error(CMD, "--zh-model needs --lang zh or auto");

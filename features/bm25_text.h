@@ -65,6 +65,7 @@ typedef enum {
     LK_BM25_FMT_TREC = 0, /* qid Q0 docid rank score lexkit */
     LK_BM25_FMT_TSV,      /* qid<TAB>rank<TAB>docid<TAB>score */
     LK_BM25_FMT_JSON,     /* {"qid": ..., "hits": [{"id": ..., "score": ...}, ...]} per line */
+    LK_BM25_FMT_TEXT,     /* for people: rank, score, id, title, snippet (lk_bm25_output) */
 } lk_bm25_format;
 
 bool lk_bm25_format_parse(const char *name, lk_bm25_format *out);
@@ -74,6 +75,30 @@ typedef struct {
     double seconds;     /* wall time spent analyzing and searching (output excluded) */
     double cpu_seconds; /* process CPU time of the same */
 } lk_bm25_run_stats;
+
+/* What to print per hit beyond id and score. */
+typedef struct {
+    lk_bm25_format fmt;
+    const char *fields;        /* comma-separated stored fields to print, NULL = none (text
+                                  format: the title); not with trec */
+    bool snippet;              /* the best passage of snippet_field, query terms marked (text
+                                  format: on when the index stores that field) */
+    const char *snippet_field; /* default "text" */
+    size_t snippet_chars;      /* passage length in code points (LK_SNIPPET_DEFAULT_CHARS) */
+    bool ansi;                 /* text format: mark with ANSI bold, not [ ] */
+} lk_bm25_output;
+
+lk_bm25_output lk_bm25_output_default(void); /* trec, nothing more */
+
+/* NULL if `out` is usable, else the reason (fields or snippets with the trec format). */
+const char *lk_bm25_output_check(const lk_bm25_output *out);
+
+/* lk_bm25_run_queries with an output description: stored fields and snippets (an index
+   without a store prints none: JSON null, empty TSV columns). */
+lk_status lk_bm25_run_queries_out(const lk_bm25_index *idx, const lk_bm25_search_opts *opts,
+                                  const char *query, const char *queries_path,
+                                  const lk_bm25_output *out, FILE *fp, lk_bm25_run_stats *stats,
+                                  lk_error *err);
 
 /* Run one query (`query`, qid "q") or every `qid<TAB>text` line of `queries_path` and
    write the results to fp, scores as %.9g. Empty queries (or only stop words) give no
