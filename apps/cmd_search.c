@@ -20,7 +20,7 @@ static void help(FILE *out)
             "                     [--variant lucene|robertson|atire|bm25l|bm25plus]\n"
             "                     [--format trec|tsv|json|text] [--output FILE]\n"
             "                     [--fields F1,F2] [--snippet] [--snippet-field F]\n"
-            "                     [--snippet-chars N]\n"
+            "                     [--snippet-chars N] [--syntax auto|on|off]\n"
             "  --query TEXT    one query (qid q)     --queries FILE  qid<TAB>text lines\n"
             "  --k N           results per query (default 10)\n"
             "  --delta D       bm25l / bm25plus delta (defaults 0.5 / 1.0)\n"
@@ -34,7 +34,10 @@ static void help(FILE *out)
             "  --snippet       the best passage of the snippet field, query terms marked\n"
             "                  ([term]; ANSI bold on a terminal; json: code-point offsets)\n"
             "  --snippet-field F  stored field for snippets (default text)\n"
-            "  --snippet-chars N  passage length in characters (default 160)\n");
+            "  --snippet-chars N  passage length in characters (default 160)\n"
+            "  --syntax S      auto (default: on for --query, off for --queries), on or off:\n"
+            "                  +required -excluded \"a phrase\" field:term (phrases and\n"
+            "                  field: are checked on the stored fields)\n");
 }
 
 typedef struct {
@@ -69,6 +72,8 @@ static bool format_opt(void *u, const char *cmd, const char *name, const char *v
 
 static int parse(int argc, char **argv, opts *o)
 {
+    static const char *const syntaxes[] = {"auto", "on", "off", NULL};
+    int syntax = 0;
     long k = (long)o->so.k, chars = (long)o->out.snippet_chars;
     const lk_cli_option table[] = {
         LKO_STR("--index", &o->index),
@@ -87,11 +92,13 @@ static int parse(int argc, char **argv, opts *o)
         LKO_FLAG("--snippet", &o->out.snippet),
         LKO_STR("--snippet-field", &o->out.snippet_field),
         LKO_LONG("--snippet-chars", &chars, 1, 100000),
+        LKO_CHOICE("--syntax", &syntax, syntaxes),
     };
     int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_cb, o);
     if (rc >= 0) return rc;
     o->so.k = (size_t)k;
     o->out.snippet_chars = (size_t)chars;
+    o->out.syntax = syntax == 1 || (syntax == 0 && o->query);
     if (!o->index) return lk_cli_usage_error(CMD, "--index DIR is required");
     if (!o->query == !o->queries)
         return lk_cli_usage_error(CMD, "give exactly one of --query TEXT and --queries FILE");

@@ -6,6 +6,7 @@
 
 #include "features/analyzer_internal.h"
 #include "features/bm25_build_internal.h"
+#include "features/bm25_query.h"
 #include "features/bm25_results_internal.h"
 #include "features/bm25_segments.h"
 #include "features/bm25_store.h"
@@ -759,6 +760,7 @@ typedef struct {
     FILE *fp;
     lk_bm25_run_stats *stats;
     lk_bm25__printer *pr; /* fields, snippets or the text format; NULL: write_hits */
+    lk_query_ws *qw;      /* query syntax on, or NULL */
 } query_ctx;
 
 static lk_status one_query(query_ctx *c, const char *qid, size_t qid_len, const char *text,
@@ -767,7 +769,10 @@ static lk_status one_query(query_ctx *c, const char *qid, size_t qid_len, const 
     const lk_bm25_hit *h;
     size_t n;
     double t0 = now_s(), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
-    lk_status st = lk_bm25_search_text(c->idx, c->ws, c->an, text, len, c->opts, &h, &n, err);
+    lk_status st = c->qw ? lk_bm25_search_query(c->idx, c->ws, c->an, c->qw, text, len, c->opts,
+                                                &h, &n, err)
+                         : lk_bm25_search_text(c->idx, c->ws, c->an, text, len, c->opts, &h, &n,
+                                               err);
     c->stats->seconds += now_s() - t0;
     c->stats->cpu_seconds += clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
     c->stats->n_queries++;
@@ -802,6 +807,7 @@ static lk_status query_file(query_ctx *c, const char *path, lk_error *err)
             break;
         }
         st = one_query(c, line, ql, tab + 1, len - ql - 1, err);
+        if (st == LK_ERR_PARSE && c->qw) lk_error_prefix(err, "%s:%lld: ", path, (long long)ln);
     }
     lk_line_reader_free(r);
     return st;
@@ -822,7 +828,7 @@ lk_status lk_bm25_run_queries_out(const lk_bm25_index *idx, const lk_bm25_search
                                   lk_error *err)
 {
     lk_bm25_run_stats local;
-    query_ctx c = {idx, NULL, NULL, opts, out->fmt, fp, stats ? stats : &local, NULL};
+    query_ctx c = {idx, NULL, NULL, opts, out->fmt, fp, stats ? stats : &local, NULL, NULL};
     memset(c.stats, 0, sizeof *c.stats);
     const char *why = lk_bm25_output_check(out);
     if (why) return lk_error_set(err, LK_ERR_ARG, "%s", why);
@@ -830,15 +836,18 @@ lk_status lk_bm25_run_queries_out(const lk_bm25_index *idx, const lk_bm25_search
     if (st == LK_OK) st = lk_bm25_index_analyzer(idx, &c.an, err);
     if (st == LK_OK && (out->fmt == LK_BM25_FMT_TEXT || out->fields || out->snippet))
         st = lk_bm25__printer_create(idx, out, &c.pr, err);
+    if (st == LK_OK && out->syntax) st = lk_query_ws_create(idx, &c.qw, err);
     if (st == LK_OK && query) {
         size_t len = strlen(query);
         if (!lk_utf8_valid(query, len, NULL))
             st = lk_error_set(err, LK_ERR_PARSE, "--query: invalid UTF-8");
         else st = one_query(&c, "q", 1, query, len, err);
+        if (st == LK_ERR_PARSE && c.qw) lk_error_prefix(err, "--query: ");
     } else if (st == LK_OK) {
         st = query_file(&c, queries_path, err);
     }
     lk_bm25__printer_free(c.pr);
+    lk_query_ws_free(c.qw);
     lk_analyzer_free(c.an);
     lk_bm25_ws_free(c.ws);
     return st;

@@ -86,6 +86,8 @@ typedef struct {
     const char *snippet_field; /* default "text" */
     size_t snippet_chars;      /* passage length in code points (LK_SNIPPET_DEFAULT_CHARS) */
     bool ansi;                 /* text format: mark with ANSI bold, not [ ] */
+    bool syntax;               /* queries use the syntax of bm25_query.h (+, -, "...",
+                                  field:); off: every word is a plain term (default) */
 } lk_bm25_output;
 
 lk_bm25_output lk_bm25_output_default(void); /* trec, nothing more */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "features/bm25_query.h"
 #include "features/bm25_snippet.h"
 #include "features/bm25_store.h"
 #include "features/bm25_text.h"
@@ -380,6 +381,48 @@ static void test_snippets(void **state)
     lk_bm25_index_free(idx);
 }
 
+static void test_query_parse(void **state)
+{
+    (void)state;
+    lk_query_clause *c = NULL;
+    size_t n;
+    bool ops;
+    lk_error err;
+    const char *q = "coffee -espresso +\"hot water\" title:bread x:\"a b\" 12:30 é-x";
+    assert_int_equal(lk_query_parse(q, strlen(q), &c, &n, &ops, &err), LK_OK);
+    assert_true(ops);
+    assert_int_equal(n, 7);
+    assert_int_equal(c[0].occur, LK_QUERY_SHOULD);
+    assert_int_equal(c[1].occur, LK_QUERY_NOT);
+    assert_int_equal(c[1].len, 8);
+    assert_int_equal(c[2].occur, LK_QUERY_MUST);
+    assert_true(c[2].phrase);
+    assert_memory_equal(c[2].text, "hot water", 9);
+    assert_int_equal(c[3].occur, LK_QUERY_MUST);
+    assert_memory_equal(c[3].field, "title", 5);
+    assert_memory_equal(c[3].text, "bread", 5);
+    assert_true(c[4].phrase && c[4].field_len == 1);
+    assert_null(c[5].field); /* 12:30 is a plain term */
+    assert_int_equal(c[6].col, 57); /* code points, é is 2 bytes */
+    free(c);
+    assert_int_equal(lk_query_parse("a-b c's", 7, &c, &n, &ops, &err), LK_OK);
+    assert_false(ops);
+    free(c);
+    static const struct { const char *q, *msg; } bad[] = {
+        {"a \"b c", "query column 3: unbalanced quote"},
+        {"a - b", "query column 3: '-' without a term"},
+        {"a +", "query column 3: '+' without a term"},
+        {"é \"\"", "query column 3: empty phrase"},
+        {"ab\"c d\"", "query column 3: a quote inside a term"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(lk_query_parse(bad[i].q, strlen(bad[i].q), &c, &n, &ops, &err),
+                         LK_ERR_PARSE);
+        assert_null(c);
+        assert_non_null(strstr(err.msg, bad[i].msg));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_corrupt_store),
         cmocka_unit_test(test_segments_keep_fields),
         cmocka_unit_test(test_snippets),
+        cmocka_unit_test(test_query_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

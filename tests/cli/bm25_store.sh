@@ -94,6 +94,26 @@ cmp -s "$T/idx/index.lkbx" "$T/ref/index.lkbx" || fail "merged index with fields
 [ "$("$L" search --index "$T/none" --query oven --format tsv --fields title | cut -f3,5)" = "$(printf 'sourdough\t')" ] || fail "no store: tsv"
 [ "$("$L" search --index "$T/none" --query oven --format text)" = "1. sourdough  $("$L" search --index "$T/none" --query oven | cut -d' ' -f5 | xargs printf '%.4f')" ] || fail "no store: text"
 
+# query syntax: +required, -excluded, "phrases", title: against the Python reference
+# (tests/data/bm25_make_expected.py); plain queries keep their runs; malformed queries
+"$L" index --input "$D/bm25_docs.jsonl" --index "$T/ops" 2> /dev/null || fail "index ops"
+"$L" search --index "$T/ops" --queries "$D/bm25_ops_queries.tsv" --syntax on --k 100 > "$T/ops.trec" || fail "ops search"
+cmp -s "$T/ops.trec" "$D/bm25_expected_ops.trec" || fail "ops: $(diff "$T/ops.trec" "$D/bm25_expected_ops.trec")"
+"$L" search --index "$T/ops" --queries "$D/bm25_ops_queries.tsv" --syntax on --k 100 --exhaustive > "$T/ops.ex" || fail "ops exhaustive"
+cmp -s "$T/ops.trec" "$T/ops.ex" || fail "ops: exhaustive differs"
+"$L" search --index "$T/ops" --query "Cat 中国" --k 100 > "$T/plain.trec" || fail "plain with syntax"
+cmp -s "$T/plain.trec" "$D/bm25_expected_lucene.trec" || fail "a plain query changed under --syntax auto"
+[ "$("$L" search --index "$T/ops" --query "cat -dogs" --syntax off --k 100 | wc -l)" = 5 ] || fail "--syntax off: -dogs is a plain term"
+expect_fail 1 "query column 5: unbalanced quote" "$L" search --index "$T/ops" --query 'cat "the cat'
+expect_fail 1 "query column 5: '-' without a term" "$L" search --index "$T/ops" --query 'cat - dogs'
+printf 'a\tcat\nb\t+\n' > "$T/q.tsv"
+expect_fail 1 "q.tsv:2: query column 1: '+' without" "$L" search --index "$T/ops" --queries "$T/q.tsv" --syntax on
+"$L" index --input "$D/bm25_docs.jsonl" --index "$T/ops-tt" --store title,text 2> /dev/null || fail "index title,text"
+expect_fail 1 'unknown field "url" (the index stores title,text)' "$L" search --index "$T/ops-tt" --query 'url:x' 
+"$L" index --input "$D/bm25_docs.jsonl" --index "$T/ops-none" --store none 2> /dev/null || fail "index ops none"
+expect_fail 1 "phrases need the documents' fields stored" "$L" search --index "$T/ops-none" --query '"the cat"'
+[ "$("$L" search --index "$T/ops-none" --query "cat -dogs" --k 100 | cut -d' ' -f3 | tr '\n' ' ')" = "d0 d4 d1 " ] || fail "-term without a store"
+
 # usage errors
 expect_fail 2 "need --format text, tsv or json" "$L" search --index "$T/idx" --query x --format trec --fields title
 expect_fail 2 "need --format text, tsv or json" "$L" search --index "$T/idx" --query x --snippet
