@@ -245,6 +245,7 @@ void lk_bm25_index_free(lk_bm25_index *idx)
     free(idx->skey);
     free(idx->dir);
     free(idx->file);
+    if (idx->has_store) lk_bm25__store_free(&idx->store);
     free(idx);
 }
 

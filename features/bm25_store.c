@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <zstd.h>
+#define ZDICT_STATIC_LINKING_ONLY
+#include <zdict.h>
 
 #include "features/bm25_build_internal.h"
 #include "features/bm25_index_internal.h"
@@ -94,44 +96,47 @@ lk_status lk_bm25__store_parse(const unsigned char *p, uint64_t len, uint32_t n_
                                lk_bm25__store *s, const char *path, lk_error *err)
 {
     memset(s, 0, sizeof *s);
+    uint64_t at = 0;
     if (len < 8) return corrupt(err, path);
-    uint64_t spec_len = lk_get_u32(p), at = 4;
+    uint64_t spec_len = lk_get_u32(p);
+    at = 4;
     if (spec_len > LK_BM25_STORE_MAX_SPEC || spec_len > len - at - 4) return corrupt(err, path);
     s->spec = p + at;
     s->spec_len = (size_t)spec_len;
     at += spec_len;
-    s->n_blocks = lk_get_u32(p + at);
+    uint64_t dict_len = lk_get_u32(p + at);
     at += 4;
-    if ((uint64_t)s->n_blocks > (len - at) / STORE_ENTRY || len - at - (uint64_t)s->n_blocks *
-                                                                     STORE_ENTRY < 8)
-        return corrupt(err, path);
-    s->table = p + at;
-    at += (uint64_t)s->n_blocks * STORE_ENTRY;
-    s->blob_len = lk_get_u64(p + at);
-    at += 8;
-    if (s->blob_len != len - at) return corrupt(err, path);
+    if (dict_len > len - at) return corrupt(err, path);
+    s->dict = p + at;
+    s->dict_len = (size_t)dict_len;
+    at += dict_len;
+    if (((uint64_t)n_docs + 1) > (len - at) / 8) return corrupt(err, path);
+    s->offs = p + at;
+    at += ((uint64_t)n_docs + 1) * 8;
     s->blob = p + at;
+    s->blob_len = len - at;
     s->n_docs = n_docs;
-    if ((s->n_blocks == 0) != (n_docs == 0)) return corrupt(err, path);
-    uint64_t prev_off = 0;
-    for (uint32_t i = 0; i < s->n_blocks; i++) {
-        const unsigned char *e = s->table + (size_t)i * STORE_ENTRY;
-        uint64_t off = lk_get_u64(e);
-        uint32_t first = lk_get_u32(e + 8), raw = lk_get_u32(e + 12);
-        uint32_t prev_first = i ? lk_get_u32(e + 8 - STORE_ENTRY) : 0;
-        if (off < prev_off || off > s->blob_len || (i == 0 && (off != 0 || first != 0)) ||
-            (i > 0 && first <= prev_first) || first >= n_docs || raw == 0)
+    uint64_t prev = 0;
+    for (uint64_t d = 0; d <= n_docs; d++) {
+        uint64_t o = lk_get_u64(s->offs + 8 * d);
+        if (o < prev || o > s->blob_len || (d == 0 && o != 0) || (d == n_docs && o != s->blob_len))
             return corrupt(err, path);
-        prev_off = off;
+        prev = o;
     }
+    if (dict_len && !(s->ddict = ZSTD_createDDict(s->dict, s->dict_len)))
+        return corrupt(err, path);
     return LK_OK;
+}
+
+void lk_bm25__store_free(lk_bm25__store *s)
+{
+    if (s && s->ddict) ZSTD_freeDDict(s->ddict);
+    if (s) s->ddict = NULL;
 }
 
 struct lk_bm25_store_ws {
     ZSTD_DCtx *dctx;
     lk_bytes raw;
-    const lk_bm25_index *cached; /* the segment and block held in raw */
-    uint32_t cached_block;
     lk_doc_field *fields;
     size_t fields_cap;
 };
@@ -159,52 +164,29 @@ void lk_bm25_store_ws_free(lk_bm25_store_ws *ws)
 
 static const char *index_name(const lk_bm25_index *x) { return lk_bm25__index_file(x); }
 
-/* Decompress block `b` of x's store into ws->raw (unless it is there already). */
-static lk_status load_block(const lk_bm25_index *x, const lk_bm25__store *s, lk_bm25_store_ws *ws,
-                            uint32_t b, lk_error *err)
-{
-    if (ws->cached == x && ws->cached_block == b) return LK_OK;
-    const unsigned char *e = s->table + (size_t)b * STORE_ENTRY;
-    uint64_t off = lk_get_u64(e);
-    uint64_t end = b + 1 < s->n_blocks ? lk_get_u64(e + STORE_ENTRY) : s->blob_len;
-    uint32_t raw = lk_get_u32(e + 12);
-    ws->cached = NULL;
-    ws->raw.len = 0;
-    if (lk_bytes_reserve(&ws->raw, raw) != LK_OK) return LK_ERR_NOMEM;
-    size_t got = ZSTD_decompressDCtx(ws->dctx, ws->raw.data, raw, s->blob + off, (size_t)(end - off));
-    if (ZSTD_isError(got) || got != raw) return corrupt(err, index_name(x));
-    ws->raw.len = raw;
-    ws->cached = x;
-    ws->cached_block = b;
-    return LK_OK;
-}
-
 lk_status lk_bm25__store_record(const lk_bm25_index *x, lk_bm25_store_ws *ws, uint32_t doc,
                                 const unsigned char **rec, size_t *len, lk_error *err)
 {
     const lk_bm25__store *s = lk_bm25__index_store(x);
     if (!s || doc >= s->n_docs) return LK_ERR_ARG;
-    uint32_t lo = 0, hi = s->n_blocks; /* last block with first doc <= doc */
-    while (hi - lo > 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (lk_get_u32(s->table + (size_t)mid * STORE_ENTRY + 8) <= doc) lo = mid;
-        else hi = mid;
-    }
-    lk_status st = load_block(x, s, ws, lo, err);
-    if (st != LK_OK) return st;
-    uint32_t skip = doc - lk_get_u32(s->table + (size_t)lo * STORE_ENTRY + 8);
-    const unsigned char *p = ws->raw.data, *end = p + ws->raw.len;
-    for (uint32_t i = 0;; i++) {
-        uint64_t n;
-        size_t k = lk_varint_get(p, end, &n);
-        if (!k || n > (uint64_t)(end - p - k)) return corrupt(err, index_name(x));
-        if (i == skip) {
-            *rec = p + k;
-            *len = (size_t)n;
-            return LK_OK;
-        }
-        p += k + n;
-    }
+    uint64_t a = lk_get_u64(s->offs + 8 * (size_t)doc), b = lk_get_u64(s->offs + 8 * (size_t)doc + 8);
+    *rec = ws->raw.data;
+    *len = 0;
+    if (a == b) return LK_OK; /* nothing stored */
+    unsigned long long raw = ZSTD_getFrameContentSize(s->blob + a, (size_t)(b - a));
+    if (raw == ZSTD_CONTENTSIZE_UNKNOWN || raw == ZSTD_CONTENTSIZE_ERROR || raw > STORE_MAX_RAW)
+        return corrupt(err, index_name(x));
+    ws->raw.len = 0;
+    if (lk_bytes_reserve(&ws->raw, (size_t)raw + 1) != LK_OK) return LK_ERR_NOMEM;
+    size_t got = s->ddict ? ZSTD_decompress_usingDDict(ws->dctx, ws->raw.data, (size_t)raw,
+                                                       s->blob + a, (size_t)(b - a), s->ddict)
+                          : ZSTD_decompressDCtx(ws->dctx, ws->raw.data, (size_t)raw, s->blob + a,
+                                                (size_t)(b - a));
+    if (ZSTD_isError(got) || got != raw) return corrupt(err, index_name(x));
+    ws->raw.len = got;
+    *rec = ws->raw.data;
+    *len = got;
+    return LK_OK;
 }
 
 /* Split a record into ws->fields. */
@@ -270,6 +252,10 @@ const char *lk_bm25_index_store_spec(const lk_bm25_index *idx, size_t *len)
 
 /* ---- writing ---------------------------------------------------------------------------- */
 
+#define MIN_TRAIN_DOCS 16
+#define MIN_TRAIN_BYTES ((size_t)16 << 10)
+#define TRAIN_DICT_DIV 16u /* dictionary at most 1/16 of the samples */
+
 lk_status lk_bm25__store_writer_init(lk_bm25__store_writer *w, const char *tmpdir,
                                      const char *spec, size_t spec_len, lk_error *err)
 {
@@ -284,49 +270,114 @@ lk_status lk_bm25__store_writer_init(lk_bm25__store_writer *w, const char *tmpdi
     memcpy(w->spec, spec, spec_len);
     w->spec[spec_len] = '\0';
     w->spec_len = spec_len;
+    /* no dictionary id in the frames (4 bytes each): the index knows its dictionary */
     if (ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel,
-                                            LK_BM25_STORE_LEVEL)))
-        return lk_error_set(err, LK_ERR_ARG, "zstd: cannot set the compression level");
+                                            LK_BM25_STORE_LEVEL)) ||
+        ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_dictIDFlag, 0)))
+        return lk_error_set(err, LK_ERR_ARG, "zstd: cannot set the compression parameters");
+    unsigned char zero[8] = {0};
+    if (lk_bytes_append(&w->offs, zero, 8) != LK_OK) return LK_ERR_NOMEM;
     if (!(w->fp = fopen(w->path, "w+b")))
         return lk_error_set(err, LK_ERR_IO, "%s: %s", w->path, strerror(errno));
     return LK_OK;
 }
 
-static lk_status close_block(lk_bm25__store_writer *w, lk_error *err)
+/* One document's frame (nothing for an empty record) and its end offset. */
+static lk_status put_frame(lk_bm25__store_writer *w, const unsigned char *rec, size_t len,
+                           lk_error *err)
 {
-    if (w->raw.len == 0 && w->n_docs == w->block_first) return LK_OK;
-    if (w->raw.len > STORE_MAX_RAW)
+    lk_status st;
+    if (len > STORE_MAX_RAW)
         return lk_error_set(err, LK_ERR_RANGE, "stored fields: a document is too large to store");
-    size_t bound = ZSTD_compressBound(w->raw.len);
-    w->cbuf.len = 0;
-    if (lk_bytes_reserve(&w->cbuf, bound) != LK_OK) return LK_ERR_NOMEM;
-    size_t n = ZSTD_compress2(w->cctx, w->cbuf.data, bound, w->raw.data, w->raw.len);
-    if (ZSTD_isError(n))
-        return lk_error_set(err, LK_ERR_IO, "zstd: %s", ZSTD_getErrorName(n));
-    unsigned char e[STORE_ENTRY];
-    lk_put_u64(e, w->blob_len);
-    lk_put_u32(e + 8, w->block_first);
-    lk_put_u32(e + 12, (uint32_t)w->raw.len);
-    lk_status st = lk_bytes_append(&w->table, e, sizeof e);
-    if (st != LK_OK) return st;
-    if ((st = lk_fwrite_all(w->fp, w->cbuf.data, n, w->path, err)) != LK_OK) return st;
-    w->blob_len += n;
-    w->n_blocks++;
-    w->block_first = w->n_docs;
-    w->raw.len = 0;
+    if (len) {
+        size_t bound = ZSTD_compressBound(len);
+        w->cbuf.len = 0;
+        if (lk_bytes_reserve(&w->cbuf, bound) != LK_OK) return LK_ERR_NOMEM;
+        size_t n = ZSTD_compress2(w->cctx, w->cbuf.data, bound, rec, len);
+        if (ZSTD_isError(n)) return lk_error_set(err, LK_ERR_IO, "zstd: %s", ZSTD_getErrorName(n));
+        if ((st = lk_fwrite_all(w->fp, w->cbuf.data, n, w->path, err)) != LK_OK) return st;
+        w->blob_len += n;
+    }
+    unsigned char o[8];
+    lk_put_u64(o, w->blob_len);
+    if ((st = lk_bytes_append(&w->offs, o, 8)) != LK_OK) return st;
+    w->n_docs++;
     return LK_OK;
+}
+
+/* Train the dictionary on the pending records (when there are enough), then write them. */
+static lk_status train_and_flush(lk_bm25__store_writer *w, lk_error *err)
+{
+    lk_status st = LK_OK;
+    size_t *sizes = malloc((w->n_pending + 1) * sizeof *sizes);
+    unsigned char *samples = malloc(w->pending.len + 1);
+    if (!sizes || !samples) {
+        st = LK_ERR_NOMEM;
+        goto done;
+    }
+    size_t total = 0, n = 0;
+    const unsigned char *p = w->pending.data, *end = p + w->pending.len;
+    while (p < end) {
+        uint64_t len;
+        size_t k = lk_varint_get(p, end, &len);
+        memcpy(samples + total, p + k, (size_t)len);
+        total += (size_t)len;
+        if (len) sizes[n++] = (size_t)len;
+        p += k + len;
+    }
+    w->trained = true;
+    if (n >= MIN_TRAIN_DOCS && total >= MIN_TRAIN_BYTES) {
+        size_t cap = total / TRAIN_DICT_DIV < LK_BM25_STORE_DICT ? total / TRAIN_DICT_DIV
+                                                                 : LK_BM25_STORE_DICT;
+        if (lk_bytes_reserve(&w->dict, cap) != LK_OK) {
+            st = LK_ERR_NOMEM;
+            goto done;
+        }
+        ZDICT_fastCover_params_t fp;
+        memset(&fp, 0, sizeof fp);
+        fp.k = 200;
+        fp.d = 8;
+        fp.f = 18;
+        fp.accel = 1;
+        fp.nbThreads = 1;
+        fp.zParams.compressionLevel = LK_BM25_STORE_LEVEL;
+        size_t dl = ZDICT_trainFromBuffer_fastCover(w->dict.data, cap, samples, sizes,
+                                                    (unsigned)n, fp);
+        if (!ZDICT_isError(dl)) {
+            w->dict.len = dl;
+            if (!(w->cdict = ZSTD_createCDict(w->dict.data, dl, LK_BM25_STORE_LEVEL)) ||
+                ZSTD_isError(ZSTD_CCtx_refCDict(w->cctx, w->cdict))) {
+                st = LK_ERR_NOMEM;
+                goto done;
+            }
+        }
+    }
+    p = w->pending.data;
+    while (p < end && st == LK_OK) {
+        uint64_t len;
+        size_t k = lk_varint_get(p, end, &len);
+        st = put_frame(w, p + k, (size_t)len, err);
+        p += k + len;
+    }
+    lk_bytes_free(&w->pending);
+    w->n_pending = 0;
+done:
+    free(sizes);
+    free(samples);
+    return st;
 }
 
 lk_status lk_bm25__store_writer_add(lk_bm25__store_writer *w, const void *rec, size_t len,
                                     lk_error *err)
 {
     if (!w->on) return LK_OK;
-    if (w->n_docs == UINT32_MAX) return LK_ERR_RANGE;
-    lk_status st = put_varint(&w->raw, len);
-    if (st == LK_OK) st = lk_bytes_append(&w->raw, rec, len);
+    if (w->n_docs + w->n_pending >= UINT32_MAX - 1) return LK_ERR_RANGE;
+    if (w->trained) return put_frame(w, rec, len, err);
+    lk_status st = put_varint(&w->pending, len);
+    if (st == LK_OK) st = lk_bytes_append(&w->pending, rec, len);
     if (st != LK_OK) return st;
-    w->n_docs++;
-    return w->raw.len >= LK_BM25_STORE_BLOCK ? close_block(w, err) : LK_OK;
+    w->n_pending++;
+    return w->pending.len >= LK_BM25_STORE_TRAIN ? train_and_flush(w, err) : LK_OK;
 }
 
 lk_status lk_bm25__store_writer_copy(lk_bm25__store_writer *w, const lk_bm25_index *x,
@@ -343,17 +394,16 @@ lk_status lk_bm25__store_writer_copy(lk_bm25__store_writer *w, const lk_bm25_ind
 
 lk_status lk_bm25__store_writer_finish(lk_bm25__store_writer *w, lk_bytes *head, lk_error *err)
 {
-    lk_status st = close_block(w, err);
+    lk_status st = w->trained ? LK_OK : train_and_flush(w, err);
     if (st != LK_OK) return st;
     unsigned char u[8];
     lk_put_u32(u, (uint32_t)w->spec_len);
     if ((st = lk_bytes_append(head, u, 4)) != LK_OK) return st;
     if ((st = lk_bytes_append(head, w->spec, w->spec_len)) != LK_OK) return st;
-    lk_put_u32(u, w->n_blocks);
+    lk_put_u32(u, (uint32_t)w->dict.len);
     if ((st = lk_bytes_append(head, u, 4)) != LK_OK) return st;
-    if ((st = lk_bytes_append(head, w->table.data, w->table.len)) != LK_OK) return st;
-    lk_put_u64(u, w->blob_len);
-    if ((st = lk_bytes_append(head, u, 8)) != LK_OK) return st;
+    if ((st = lk_bytes_append(head, w->dict.data, w->dict.len)) != LK_OK) return st;
+    if ((st = lk_bytes_append(head, w->offs.data, w->offs.len)) != LK_OK) return st;
     if (fflush(w->fp) != 0)
         return lk_error_set(err, LK_ERR_IO, "%s: %s", w->path, strerror(errno));
     return LK_OK;
@@ -366,8 +416,10 @@ void lk_bm25__store_writer_free(lk_bm25__store_writer *w)
     free(w->path);
     free(w->spec);
     ZSTD_freeCCtx(w->cctx);
-    lk_bytes_free(&w->raw);
-    lk_bytes_free(&w->table);
+    ZSTD_freeCDict(w->cdict);
+    lk_bytes_free(&w->pending);
+    lk_bytes_free(&w->dict);
+    lk_bytes_free(&w->offs);
     lk_bytes_free(&w->cbuf);
     lk_bm25_store_ws_free(w->rws);
     memset(w, 0, sizeof *w);

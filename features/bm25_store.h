@@ -1,7 +1,7 @@
 /* bm25_store.h: stored document fields of a BM25 index: each document's title, text and
-   other JSON string/number members (as selected by the index's store spec), zstd-compressed
-   in blocks of consecutive documents inside the index file (LKBX v3, covered by its CRC),
-   read back for display (search --fields, snippets). */
+   other JSON string/number members (as selected by the index's store spec), one zstd frame
+   per document with a dictionary trained on the first documents, inside the index file
+   (LKBX v3, covered by its CRC); read back for display (search --fields, snippets). */
 #ifndef LK_FEATURES_BM25_STORE_H
 #define LK_FEATURES_BM25_STORE_H
 
@@ -14,8 +14,9 @@
 #include "text/corpus.h"
 #include "text/error.h"
 
-#define LK_BM25_STORE_BLOCK 16384u /* raw bytes of records per compressed block (target) */
-#define LK_BM25_STORE_LEVEL 3      /* zstd compression level */
+#define LK_BM25_STORE_LEVEL 3               /* zstd compression level */
+#define LK_BM25_STORE_TRAIN ((size_t)2 << 20) /* records buffered to train the dictionary */
+#define LK_BM25_STORE_DICT 65536u           /* dictionary size limit */
 #define LK_BM25_STORE_MAX_SPEC 4096u
 
 /* Check a store spec: "all", "none" or comma-separated field names (title, text or any

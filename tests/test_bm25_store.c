@@ -19,7 +19,7 @@
 #include "testutil.h"
 #include "text/fileio.h"
 
-#define N_MANY 600
+#define N_MANY 12000 /* ~2.3 MB of records: past LK_BM25_STORE_TRAIN */
 
 /* A JSONL collection of n docs: d<i> with a title (odd i), text of ~100 bytes, and
    members url (string), year (number), tags (array: not stored). */
