@@ -17,14 +17,15 @@ static void help(FILE *out)
             "usage: lexkit index --input DOCS --index DIR [--lang auto|en|zh] [--stem]\n"
             "                    [--stopwords FILE] [--zh-model MODEL [--zh-terms T]]\n"
             "                    [--format jsonl|text] [--mem-limit MB] [--threads 1|2]\n"
-            "                    [--store all|none|FIELDS] [--add] [--delete IDS] [--merge]\n"
-            "                    [--max-segments N]\n"
+            "                    [--store all|none|FIELDS] [--add [--upsert]] [--merge]\n"
+            "                    [--delete-file IDS] [--delete-id ID]... [--max-segments N]\n"
             "                    [--progress] [--quiet] [--stats]\n"
             "Build an on-disk BM25 index (DIR/index.lkbx); an existing index in DIR is replaced\n"
             "atomically, and only when the new one is complete. --add writes DOCS as a new\n"
-            "segment of the index in DIR; --delete removes the documents whose ids IDS lists (one\n"
-            "per line); both change DIR in place, atomically. --merge rewrites all segments into\n"
-            "one (alone: only that).\n"
+            "segment of the index in DIR; --delete-file (or --delete) removes the documents whose\n"
+            "ids IDS lists (one per line), --delete-id ID (repeatable) the document ID; all change\n"
+            "DIR in place, atomically. --upsert: an added id already in the index replaces that\n"
+            "document. --merge rewrites all segments into one (alone: only that).\n"
             "  --input DOCS      JSON Lines {\"id\", \"title\", \"text\"} (default: standard input)\n"
             "  --lang L          auto (default) or zh: Han unigrams + bigrams; en: unigrams only\n"
             "  --stem            Snowball English stemming\n"
@@ -43,6 +44,8 @@ static void help(FILE *out)
 }
 
 typedef struct {
+    const char **ids; /* --delete-id values */
+    size_t n_ids;
     const char *input, *index, *stopwords;
     bool progress, quiet, stats;
     lk_bm25_index_config cfg;
@@ -52,6 +55,19 @@ static void help_cb(void *u)
 {
     (void)u;
     help(stdout);
+}
+
+static bool delete_id_opt(void *u, const char *cmd, const char *name, const char *val)
+{
+    opts *o = u;
+    const char **p = realloc(o->ids, (o->n_ids + 1) * sizeof *p);
+    if (!p) {
+        lk_cli_usage_error(cmd, "%s: out of memory", name);
+        return false;
+    }
+    o->ids = p;
+    o->ids[o->n_ids++] = val;
+    return true;
 }
 
 static int parse(int argc, char **argv, opts *o)
@@ -80,14 +96,20 @@ static int parse(int argc, char **argv, opts *o)
         LKO_LONG("--threads", &threads, 1, 2),
         LKO_FLAG("--add", &o->cfg.add),
         LKO_STR("--delete", &o->cfg.delete_path),
+        LKO_STR("--delete-file", &o->cfg.delete_path),
+        LKO_CUSTOM("--delete-id", delete_id_opt),
+        LKO_FLAG("--upsert", &o->cfg.upsert),
         LKO_FLAG("--merge", &o->cfg.merge),
         LKO_LONG("--max-segments", &max_segments, 1, 1000),
         LKO_FLAG("--progress", &o->progress),
         LKO_FLAG("--quiet", &o->quiet),
         LKO_FLAG("--stats", &o->stats),
     };
-    int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_cb, NULL);
+    int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_cb, o);
     if (rc >= 0) return rc;
+    o->cfg.delete_ids = o->ids;
+    o->cfg.n_delete_ids = o->n_ids;
+    if (o->cfg.upsert && !o->cfg.add) return lk_cli_usage_error(CMD, "--upsert needs --add");
     an->lang = (lk_lang)lang;
     an->zh_terms = (lk_zh_terms)zh_terms;
     o->cfg.format = format == 1 ? LK_DOCS_TEXT : LK_DOCS_JSONL;
@@ -95,11 +117,13 @@ static int parse(int argc, char **argv, opts *o)
     o->cfg.max_segments = (size_t)max_segments;
     o->cfg.threads = (int)threads;
     if (!o->index) return lk_cli_usage_error(CMD, "--index DIR is required");
-    if ((o->cfg.add || o->cfg.delete_path || o->cfg.merge) &&
+    if ((o->cfg.add || o->cfg.delete_path || o->n_ids || o->cfg.merge) &&
         (o->stopwords || an->stem || lang_set || an->zh_model || terms_set || store_set))
         return lk_cli_usage_error(CMD, "%s uses the index's analyzer and stored fields: no "
                                        "--lang/--stem/--stopwords/--zh-model/--store",
-                                  o->cfg.add ? "--add" : o->cfg.delete_path ? "--delete" : "--merge");
+                                  o->cfg.add ? "--add"
+                                  : o->cfg.delete_path || o->n_ids ? "--delete"
+                                                                   : "--merge");
     const char *why = lk_bm25_store_spec_check(o->cfg.build.store);
     if (why) return lk_cli_usage_error(CMD, "--store: %s", why);
     if (terms_set && !an->zh_model) return lk_cli_usage_error(CMD, "--zh-terms needs --zh-model");
@@ -114,7 +138,10 @@ static int lk_cmd_index(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.cfg = lk_bm25_index_config_default();
     int rc = parse(argc, argv, &o);
-    if (rc >= 0) return rc;
+    if (rc >= 0) {
+        free(o.ids);
+        return rc;
+    }
     lk_error err;
     lk_error_clear(&err);
     lk_progress prog;
@@ -129,9 +156,11 @@ static int lk_cmd_index(int argc, char **argv)
     o.cfg.analyzer.stopwords_len = stop_len;
     lk_bm25_build_stats s;
     const char *input =
-        o.input ? o.input : (o.cfg.delete_path || (o.cfg.merge && !o.cfg.add) ? NULL : "-");
+        o.input ? o.input
+                : (o.cfg.delete_path || o.n_ids || (o.cfg.merge && !o.cfg.add) ? NULL : "-");
     if (st == LK_OK) st = lk_bm25_index_build(input, o.index, &o.cfg, &s, &err);
     free(stop);
+    free(o.ids);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     if (o.stats)
         fprintf(stderr,

@@ -36,6 +36,9 @@ lk_bm25_index_config lk_bm25_index_config_default(void)
     c.threads = 2;
     c.add = false;
     c.delete_path = NULL;
+    c.delete_ids = NULL;
+    c.n_delete_ids = 0;
+    c.upsert = false;
     c.merge = false;
     c.max_segments = LK_BM25_DEFAULT_MAX_SEGMENTS;
     return c;
@@ -450,7 +453,8 @@ static lk_status run_pipeline(pipeline *pl, lk_bm25_builder *bld, int threads,
 
 /* The live documents of idx whose ids are listed in `path` (one per line), ascending doc
    numbers (malloc'd); an id that is not in the index is LK_ERR_PARSE "path:line: ...". */
-static lk_status find_deletions(const lk_bm25_index *idx, const char *path, uint32_t **docs,
+static lk_status find_deletions(const lk_bm25_index *idx, const char *path,
+                                const char *const *ids, size_t n_ids, uint32_t **docs,
                                 size_t *n_docs, lk_error *err)
 {
     lk_vocab *del = NULL;
@@ -459,11 +463,15 @@ static lk_status find_deletions(const lk_bm25_index *idx, const char *path, uint
     *docs = NULL;
     *n_docs = 0;
     lk_status st = lk_vocab_create(&del);
-    if (st == LK_OK) st = lk_line_reader_open(path, &r, err);
+    for (size_t i = 0; i < n_ids && st == LK_OK; i++) /* count 0: given as --delete-id */
+        if (lk_vocab_find(del, ids[i], strlen(ids[i])) == LK_ID_NONE)
+            st = lk_vocab_add_count(del, ids[i], strlen(ids[i]), 0, NULL);
+    if (st == LK_OK && path) st = lk_line_reader_open(path, &r, err);
     const char *line;
     size_t len;
     bool got;
-    while (st == LK_OK && (st = lk_line_reader_next(r, &line, &len, &got, err)) == LK_OK && got) {
+    while (st == LK_OK && r && (st = lk_line_reader_next(r, &line, &len, &got, err)) == LK_OK &&
+           got) {
         while (len && (line[len - 1] == ' ' || line[len - 1] == '\t')) len--;
         if (len && lk_vocab_find(del, line, len) == LK_ID_NONE)
             st = lk_vocab_add_count(del, line, len, lk_line_reader_lineno(r), NULL);
@@ -481,11 +489,16 @@ static lk_status find_deletions(const lk_bm25_index *idx, const char *path, uint
         found[v] = true;
         (*docs)[(*n_docs)++] = d;
     }
-    for (size_t v = 0; st == LK_OK && v < n; v++)
-        if (!found[v])
+    for (size_t v = 0; st == LK_OK && v < n; v++) {
+        if (found[v]) continue;
+        if (lk_vocab_count(del, (int32_t)v) == 0)
+            st = lk_error_set(err, LK_ERR_PARSE, "--delete-id: document id \"%s\" is not in the index",
+                              lk_vocab_word(del, (int32_t)v));
+        else
             st = lk_error_at(err, path, lk_vocab_count(del, (int32_t)v), 0,
                              "document id \"%s\" is not in the index",
                              lk_vocab_word(del, (int32_t)v));
+    }
     if (st != LK_OK) {
         free(*docs);
         *docs = NULL;
@@ -586,9 +599,45 @@ static lk_status check_new_ids(const lk_bm25_builder *bld, const lk_bm25_index *
                        (int)(len > 100 ? 100 : len), id);
 }
 
-/* Index the documents of pl into a new segment file of the index being updated by u. */
+/* Live documents of idx whose ids the builder holds (ascending, not in del) appended to
+   *del (upsert: they are replaced). */
+static lk_status upsert_deletions(const lk_bm25_builder *bld, const lk_bm25_index *idx,
+                                  uint32_t **del, size_t *n_del)
+{
+    size_t n0 = *n_del, n;
+    uint32_t end = lk_bm25_index_doc_end(idx);
+    unsigned char *mark = calloc((size_t)end + 1, 1);
+    if (!mark) return LK_ERR_NOMEM;
+    for (size_t i = 0; i < n0; i++) mark[(*del)[i]] = 1;
+    n = n0;
+    for (uint32_t d = 0; d < end; d++) {
+        if (mark[d] || !lk_bm25_index_doc_live(idx, d)) continue;
+        size_t len;
+        const char *id = lk_bm25_index_doc_id(idx, d, &len);
+        if (lk_bm25__builder_id_line(bld, id, len) < 0) continue;
+        mark[d] = 1;
+        n++;
+    }
+    uint32_t *list = malloc((n + 1) * sizeof *list);
+    if (!list) {
+        free(mark);
+        return LK_ERR_NOMEM;
+    }
+    size_t k = 0;
+    for (uint32_t d = 0; d < end; d++)
+        if (mark[d]) list[k++] = d;
+    free(mark);
+    free(*del);
+    *del = list;
+    *n_del = k;
+    return LK_OK;
+}
+
+/* Index the documents of pl into a new segment file of the index being updated by u; the
+   deletions (those of *del, plus with cfg->upsert the documents replaced) are applied to u
+   first. */
 static lk_status add_segment(pipeline *pl, const char *index_dir, const lk_bm25_index *idx,
-                             const uint32_t *del, size_t n_del, lk_bm25__update *u,
+                             uint32_t **del, size_t *n_del, lk_bm25__update *u,
                              const lk_bm25_index_config *cfg, lk_bm25_build_stats *stats,
                              lk_error *err)
 {
@@ -604,7 +653,9 @@ static lk_status add_segment(pipeline *pl, const char *index_dir, const lk_bm25_
     pl->store_len = spec_len;
     lk_status st = lk_bm25_builder_create(index_dir, &bc, &bld, err);
     if (st == LK_OK) st = run_pipeline(pl, bld, cfg->threads, stats, err);
-    if (st == LK_OK) st = check_new_ids(bld, idx, del, n_del, pl->path, err);
+    if (st == LK_OK && cfg->upsert) st = upsert_deletions(bld, idx, del, n_del);
+    else if (st == LK_OK) st = check_new_ids(bld, idx, *del, *n_del, pl->path, err);
+    if (st == LK_OK && *n_del) st = lk_bm25__update_delete(u, *del, *n_del, err);
     stats->bytes = lk_docs_offset(pl->docs);
     if (st != LK_OK || stats->n_docs == 0) {
         lk_bm25_builder_free(bld);
@@ -639,11 +690,13 @@ static lk_status update_index(const char *docs_path, const char *index_dir,
     if (st == LK_OK && pl.docs) lk_analyzer_set_input_valid(pl.an, true); /* checked by the reader */
     pl.zh = pl.an && lk_analyzer__has_zh(pl.an);
     if (st == LK_OK) st = lk_bm25__update_begin(index_dir, idx, &u, err);
-    if (st == LK_OK && cfg->delete_path)
-        st = find_deletions(idx, cfg->delete_path, &del, &n_del, err);
-    if (st == LK_OK && n_del) st = lk_bm25__update_delete(u, del, n_del, err);
+    if (st == LK_OK && (cfg->delete_path || cfg->n_delete_ids))
+        st = find_deletions(idx, cfg->delete_path, cfg->delete_ids, cfg->n_delete_ids, &del,
+                            &n_del, err);
     if (st == LK_OK && pl.docs)
-        st = add_segment(&pl, index_dir, idx, del, n_del, u, cfg, stats, err);
+        st = add_segment(&pl, index_dir, idx, &del, &n_del, u, cfg, stats, err);
+    else if (st == LK_OK && n_del)
+        st = lk_bm25__update_delete(u, del, n_del, err);
     if (st == LK_OK) st = lk_bm25__update_commit(u, err);
     lk_bm25__update_free(u);
     lk_bm25_index_free(idx);
@@ -662,8 +715,8 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
     if (!stats) stats = &local;
     memset(stats, 0, sizeof *stats);
     double t0 = now_s();
-    bool add = cfg->add || cfg->delete_path;
-    if (!docs_path && !cfg->delete_path && !cfg->merge)
+    bool add = cfg->add || cfg->delete_path || cfg->n_delete_ids;
+    if (!docs_path && !cfg->delete_path && !cfg->n_delete_ids && !cfg->merge)
         return lk_error_set(err, LK_ERR_ARG, "no documents to index");
     int lock = -1;
     lk_status st = lk_bm25__lock(index_dir, &lock, err);

@@ -23,6 +23,12 @@ typedef struct {
                                    settings are used; `analyzer` is ignored) */
     const char *delete_path;    /* ids (one per line) to delete from the existing index
                                    (implies add); NULL = none */
+    const char *const *delete_ids; /* ids to delete, given directly (n_delete_ids of them;
+                                      implies add): an id not in the index is an error */
+    size_t n_delete_ids;
+    bool upsert;                /* with add: an added id already in the index replaces that
+                                   document (deleted in the same commit) instead of being an
+                                   error */
     bool merge;                 /* rewrite the index's segments into one (after the rest) */
     size_t max_segments;        /* --add merges segments beyond this many (default 8) */
 } lk_bm25_index_config;

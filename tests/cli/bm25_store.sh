@@ -114,6 +114,24 @@ expect_fail 1 'unknown field "url" (the index stores title,text)' "$L" search --
 expect_fail 1 "phrases need the documents' fields stored" "$L" search --index "$T/ops-none" --query '"the cat"'
 [ "$("$L" search --index "$T/ops-none" --query "cat -dogs" --k 100 | cut -d' ' -f3 | tr '\n' ' ')" = "d0 d4 d1 " ] || fail "-term without a store"
 
+# --upsert replaces documents by id (one commit); --delete-id ID (repeatable) beside
+# --delete-file FILE (and the old --delete FILE); the merged result = a fresh build
+printf '%s\n' '{"id": "a", "title": "Old A", "text": "apple pie"}' '{"id": "b", "text": "banana bread"}' \
+  '{"id": "c", "text": "cherry tart"}' '{"id": "e", "text": "elder wine"}' > "$T/u1.jsonl"
+printf '%s\n' '{"id": "a", "title": "New A", "text": "apple crumble"}' '{"id": "d", "text": "date cake"}' > "$T/u2.jsonl"
+"$L" index --input "$T/u1.jsonl" --index "$T/up" 2> /dev/null || fail "upsert: index"
+expect_fail 1 'u2.jsonl:1: duplicate document id "a" (already in the index)' "$L" index --input "$T/u2.jsonl" --index "$T/up" --add
+"$L" index --input "$T/u2.jsonl" --index "$T/up" --add --upsert 2> /dev/null || fail "upsert"
+[ "$("$L" search --index "$T/up" --query apple --format tsv --fields title | cut -f3,5)" = "$(printf 'a\tNew A')" ] || fail "upsert: not replaced"
+"$L" index --index "$T/up" --delete-id b --delete-id c 2> /dev/null || fail "--delete-id"
+echo e > "$T/del-e.txt"
+"$L" index --index "$T/up" --delete-file "$T/del-e.txt" --merge 2> /dev/null || fail "--delete-file"
+printf '%s\n' '{"id": "a", "title": "New A", "text": "apple crumble"}' '{"id": "d", "text": "date cake"}' > "$T/u3.jsonl"
+"$L" index --input "$T/u3.jsonl" --index "$T/up-ref" 2> /dev/null || fail "upsert: ref"
+cmp -s "$T/up/index.lkbx" "$T/up-ref/index.lkbx" || fail "upsert + deletes + merge differ from a fresh build"
+expect_fail 1 '--delete-id: document id "zz" is not in the index' "$L" index --index "$T/up" --delete-id zz
+expect_fail 2 "--upsert needs --add" "$L" index --input "$T/u2.jsonl" --index "$T/up" --upsert
+
 # usage errors
 expect_fail 2 "need --format text, tsv or json" "$L" search --index "$T/idx" --query x --format trec --fields title
 expect_fail 2 "need --format text, tsv or json" "$L" search --index "$T/idx" --query x --snippet
