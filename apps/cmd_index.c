@@ -5,6 +5,7 @@
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
+#include "features/bm25_info.h"
 #include "features/bm25_store.h"
 #include "features/bm25_text.h"
 #include "text/fileio.h"
@@ -20,6 +21,7 @@ static void help(FILE *out)
             "                    [--store all|none|FIELDS] [--add [--upsert]] [--merge]\n"
             "                    [--delete-file IDS] [--delete-id ID]... [--max-segments N]\n"
             "                    [--progress] [--quiet] [--stats]\n"
+            "       lexkit index --info --index DIR [--doc ID] [--term TERM]\n"
             "Build an on-disk BM25 index (DIR/index.lkbx); an existing index in DIR is replaced\n"
             "atomically, and only when the new one is complete. --add writes DOCS as a new\n"
             "segment of the index in DIR; --delete-file (or --delete) removes the documents whose\n"
@@ -40,14 +42,17 @@ static void help(FILE *out)
             "  --mem-limit MB    postings buffered before a sorted run is spilled (default 256)\n"
             "  --threads N       2 (default): analysis and inversion in parallel; 1: one thread\n"
             "  --max-segments N  --add merges the newest segments beyond N (default 8)\n"
-            "  --stats           print documents, MB/s and time split to standard error\n");
+            "  --stats           print documents, MB/s and time split to standard error\n"
+            "  --info            describe the index in DIR (documents, segments, terms, analyzer,\n"
+            "                    stored fields); --doc ID: that document as JSON; --term TERM:\n"
+            "                    its document frequency (TERM as indexed: lowercased, stemmed)\n");
 }
 
 typedef struct {
     const char **ids; /* --delete-id values */
     size_t n_ids;
-    const char *input, *index, *stopwords;
-    bool progress, quiet, stats;
+    const char *input, *index, *stopwords, *doc, *term;
+    bool progress, quiet, stats, info;
     lk_bm25_index_config cfg;
 } opts;
 
@@ -104,6 +109,9 @@ static int parse(int argc, char **argv, opts *o)
         LKO_FLAG("--progress", &o->progress),
         LKO_FLAG("--quiet", &o->quiet),
         LKO_FLAG("--stats", &o->stats),
+        LKO_FLAG("--info", &o->info),
+        LKO_STR("--doc", &o->doc),
+        LKO_STR("--term", &o->term),
     };
     int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_cb, o);
     if (rc >= 0) return rc;
@@ -117,6 +125,10 @@ static int parse(int argc, char **argv, opts *o)
     o->cfg.max_segments = (size_t)max_segments;
     o->cfg.threads = (int)threads;
     if (!o->index) return lk_cli_usage_error(CMD, "--index DIR is required");
+    if ((o->doc || o->term) && !o->info) return lk_cli_usage_error(CMD, "--doc/--term need --info");
+    if (o->info && (o->input || o->cfg.add || o->cfg.delete_path || o->n_ids || o->cfg.merge))
+        return lk_cli_usage_error(CMD, "--info only reads the index: no --input/--add/--delete/"
+                                       "--merge");
     if ((o->cfg.add || o->cfg.delete_path || o->n_ids || o->cfg.merge) &&
         (o->stopwords || an->stem || lang_set || an->zh_model || terms_set || store_set))
         return lk_cli_usage_error(CMD, "%s uses the index's analyzer and stored fields: no "
@@ -132,15 +144,32 @@ static int parse(int argc, char **argv, opts *o)
     return -1;
 }
 
+/* --info: describe the index (or one document / term) on standard output. */
+static int info(const opts *o)
+{
+    lk_error err;
+    lk_error_clear(&err);
+    lk_bm25_index *idx = NULL;
+    lk_status st = lk_bm25_index_open(o->index, &idx, &err);
+    if (st == LK_OK && o->doc) st = lk_bm25_index_print_doc(idx, o->doc, stdout, &err);
+    if (st == LK_OK && o->term) st = lk_bm25_index_print_term(idx, o->term, stdout, &err);
+    if (st == LK_OK && !o->doc && !o->term)
+        st = lk_bm25_index_describe(idx, o->index, stdout, &err);
+    lk_bm25_index_free(idx);
+    if (st == LK_OK && fflush(stdout) != 0)
+        st = lk_error_set(&err, LK_ERR_IO, "standard output: write error");
+    return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(CMD, st, &err);
+}
+
 static int lk_cmd_index(int argc, char **argv)
 {
     opts o;
     memset(&o, 0, sizeof o);
     o.cfg = lk_bm25_index_config_default();
     int rc = parse(argc, argv, &o);
-    if (rc >= 0) {
+    if (rc >= 0 || o.info) {
         free(o.ids);
-        return rc;
+        return rc >= 0 ? rc : info(&o);
     }
     lk_error err;
     lk_error_clear(&err);

@@ -132,6 +132,18 @@ cmp -s "$T/up/index.lkbx" "$T/up-ref/index.lkbx" || fail "upsert + deletes + mer
 expect_fail 1 '--delete-id: document id "zz" is not in the index' "$L" index --index "$T/up" --delete-id zz
 expect_fail 2 "--upsert needs --add" "$L" index --input "$T/u2.jsonl" --index "$T/up" --upsert
 
+# index --info: summary, one stored document, one term
+"$L" index --info --index "$T/up" > "$T/info.txt" || fail "--info"
+grep -qx "documents: 2 live, 0 deleted" "$T/info.txt" || fail "--info documents: $(cat "$T/info.txt")"
+grep -qx "stored fields: all" "$T/info.txt" || fail "--info store"
+grep -qx "  index.lkbx: 2 documents (0 deleted), $(du -b "$T/up/index.lkbx" | cut -f1) bytes" "$T/info.txt" || fail "--info segments"
+grep -qx "  lang=auto" "$T/info.txt" || fail "--info analyzer"
+[ "$("$L" index --info --index "$T/up" --doc a)" = '{"id": "a", "title": "New A", "text": "apple crumble"}' ] || fail "--info --doc"
+[ "$("$L" index --info --index "$T/idx" --doc espresso)" = '{"id": "espresso", "title": "Espresso", "text": "Espresso is coffee brewed by forcing hot water through finely ground coffee beans.", "year": 2020}' ] || fail "--info --doc number"
+[ "$("$L" index --info --index "$T/idx" --term coffee)" = "$(printf 'coffee\t2')" ] || fail "--info --term"
+expect_fail 1 'no document with id "zz"' "$L" index --info --index "$T/up" --doc zz
+expect_fail 2 "--info only reads" "$L" index --info --index "$T/up" --input "$T/u1.jsonl"
+
 # usage errors
 expect_fail 2 "need --format text, tsv or json" "$L" search --index "$T/idx" --query x --format trec --fields title
 expect_fail 2 "need --format text, tsv or json" "$L" search --index "$T/idx" --query x --snippet
