@@ -9,14 +9,12 @@
 #include "models/embed.h"
 
 static const char *USAGE =
-    "usage: lexkit embed --input CORPUS --output VECTORS [--model skipgram|cbow] [--dim 100]\n"
-    "         [--window 5] [--negative 5] [--hs] [--sample 1e-3] [--min-count 5]\n"
-    "         [--max-vocab N] [--epochs 5] [--alpha A] [--threads N] [--subwords 3:6]\n"
-    "         [--buckets 2000000] [--format text|bin|lkem] [--save-model MODEL.lkem]\n"
-    "         [--resume MODEL.lkem] [--tokenize] [--seed N] [--progress] [--quiet]\n"
-    "CORPUS: one sentence or paragraph per line, tokens separated by spaces (--tokenize:\n"
-    "raw text through the lexkit tokenizer, lowercased). VECTORS: word2vec text or binary,\n"
-    "or an LKEM model (--format lkem) that can resume training and compose unseen words.\n";
+    "usage: lexkit embed --input CORPUS --output VECTORS [options]\n"
+    "Train word vectors (skip-gram or CBOW, negative sampling or hierarchical softmax,\n"
+    "optional fastText subwords). CORPUS: one sentence or paragraph per line, tokens\n"
+    "separated by spaces (--tokenize: raw text through the lexkit tokenizer, lowercased).\n"
+    "VECTORS: word2vec text or binary, an LKEM model (resumable; composes unseen words\n"
+    "from subwords) or a fastText .bin model.\n";
 
 static volatile sig_atomic_t g_cancel;
 
@@ -26,8 +24,12 @@ static void on_signal(int sig)
     g_cancel = 1;
 }
 
+static const char *const FORMATS[] = {"text", "bin", "lkem", "fasttext", NULL};
+enum { FMT_TEXT, FMT_BIN, FMT_LKEM, FMT_FASTTEXT };
+
 typedef struct {
-    const char *in, *out, *fmt, *resume, *save;
+    const char *in, *out, *resume, *save;
+    int fmt;
     bool progress, quiet;
 } embed_args;
 
@@ -47,29 +49,36 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     long min_count = c.min_count, seed = (long)c.seed, sub[2] = {c.minn, c.maxn};
     bool hs = false;
     const lk_cli_option opts[] = {
-        LKO_STR("--input", &a->in),
-        LKO_STR("--output", &a->out),
-        LKO_STR("--format", &a->fmt),
-        LKO_STR("--resume", &a->resume),
-        LKO_STR("--save-model", &a->save),
-        LKO_CHOICE("--model", &arch, archs),
-        LKO_I32("--dim", &c.dim, 1, 100000),
-        LKO_I32("--window", &c.window, 1, 1000),
-        LKO_I32("--negative", &c.negative, 1, 1000),
-        LKO_I32("--epochs", &c.epochs, 1, 100000),
-        LKO_I32("--threads", &c.threads, 1, 1024),
-        LKO_LONG("--min-count", &min_count, 1, 1000000000L),
-        LKO_I32("--max-vocab", &c.max_vocab, 0, INT32_MAX),
-        LKO_I32("--buckets", &c.buckets, 1, 100000000L),
-        LKO_I32("--cbow-batch", &c.cbow_batch, 1, 1024),
-        LKO_LONG("--seed", &seed, 0, INT32_MAX),
-        LKO_DOUBLE("--sample", &c.sample, 0, 0.999),
-        LKO_DOUBLE("--alpha", &c.alpha, 1e-9, 1),
-        LKO_RANGE("--subwords", sub, 1, 64),
-        LKO_FLAG("--hs", &hs),
-        LKO_FLAG("--tokenize", &c.tokenize),
-        LKO_FLAG("--progress", &a->progress),
-        LKO_FLAG("--quiet", &a->quiet),
+        LKO_STR("--input", &a->in, "CORPUS", "training text (required)"),
+        LKO_STR("--output", &a->out, "VECTORS", "vectors or model file, written atomically "
+                "(required unless --save-model)"),
+        LKO_CHOICE("--output-format", &a->fmt, FORMATS, "word2vec text or binary, LKEM model, "
+                   "fastText .bin model"),
+        LKO_STR("--save-model", &a->save, "MODEL.lkem", "also save the LKEM model there"),
+        LKO_STR("--resume", &a->resume, "MODEL", "continue training an LKEM or fastText .bin model"),
+        LKO_CHOICE("--model", &arch, archs, "architecture"),
+        LKO_I32("--dim", &c.dim, 1, 100000, "vector size"),
+        LKO_I32("--window", &c.window, 1, 1000, "maximal context window"),
+        LKO_I32("--negative", &c.negative, 1, 1000, "negative samples"),
+        LKO_FLAG("--hs", &hs, "hierarchical softmax instead of negative sampling"),
+        LKO_DOUBLE("--sample", &c.sample, 0, 0.999, "subsampling threshold of frequent words"),
+        LKO_LONG("--min-count", &min_count, 1, 1000000000L, "drop rarer words"),
+        LKO_I32("--max-vocab", &c.max_vocab, 0, INT32_MAX, "keep the N most frequent words (0 = all)"),
+        LKO_I32("--epochs", &c.epochs, 1, 100000, "passes over the corpus"),
+        LKO_DOUBLE("--alpha", &c.alpha, 1e-9, 1, "starting learning rate (default 0.025 "
+                   "skip-gram, 0.05 CBOW)"),
+        LKO_RANGE("--subwords", sub, 1, 64, "character n-gram lengths of fastText subwords "
+                  "(default: none)"),
+        LKO_I32("--buckets", &c.buckets, 1, 100000000L, "hashed n-gram rows (default: 2000000, "
+                "fewer for a small vocabulary)"),
+        LKO_I32("--cbow-batch", &c.cbow_batch, 1, 1024, "CBOW positions updated together with "
+                "shared negatives"),
+        LKO_FLAG("--tokenize", &c.tokenize, "raw text: lexkit tokenizer, lowercased"),
+        LKO_I32("--threads", &c.threads, 1, 1024, "training threads"),
+        LKO_LONG("--seed", &seed, 0, INT32_MAX, "random seed (thread t uses seed + t)"),
+        LKO_FLAG("--progress", &a->progress, "progress on stderr even when it is not a terminal"),
+        LKO_FLAG("--quiet", &a->quiet, "no progress or summary"),
+        LKO_ALIAS("--format", "--output-format"),
     };
     int rc = lk_cli_parse(cmd, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
@@ -81,8 +90,6 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     c.maxn = (int32_t)sub[1];
     if (!a->in) return lk_cli_usage_error(cmd, "--input CORPUS is required");
     if (!a->out && !a->save) return lk_cli_usage_error(cmd, "--output VECTORS is required");
-    if (strcmp(a->fmt, "text") && strcmp(a->fmt, "bin") && strcmp(a->fmt, "lkem"))
-        return lk_cli_usage_error(cmd, "--format must be text, bin or lkem, not '%s'", a->fmt);
     const char *why = lk_embed_config_check(&c);
     if (why) return lk_cli_usage_error(cmd, "%s", why);
     *cfg = c;
@@ -94,10 +101,10 @@ int lk_cmd_embed(int argc, char **argv)
 {
     const char *cmd = "embed";
     lk_embed_config c = lk_embed_config_default();
-    embed_args a = {NULL, NULL, "text", NULL, NULL, false, false};
+    embed_args a = {NULL, NULL, NULL, NULL, FMT_TEXT, false, false};
     int rc = parse_args(argc, argv, &c, &a);
     if (rc >= 0) return rc;
-    const char *in = a.in, *out = a.out, *fmt = a.fmt, *resume = a.resume, *save = a.save;
+    const char *in = a.in, *out = a.out, *resume = a.resume, *save = a.save;
 
     lk_progress p;
     lk_progress_init(&p, "words", a.progress, a.quiet);
@@ -122,12 +129,14 @@ int lk_cmd_embed(int argc, char **argv)
     }
     if (st == LK_OK && save) st = lk_embed_model_save(m, save, &err);
     if (st == LK_OK && out) {
-        if (!strcmp(fmt, "lkem")) {
+        if (a.fmt == FMT_LKEM) {
             st = lk_embed_model_save(m, out, &err);
+        } else if (a.fmt == FMT_FASTTEXT) {
+            st = lk_embed_model_save_fasttext(m, out, &err);
         } else {
             st = lk_embed_model_vectors(m, &vec);
             if (st == LK_OK)
-                st = lk_vectors_write(vec, out, !strcmp(fmt, "bin") ? LK_VEC_BIN : LK_VEC_TEXT,
+                st = lk_vectors_write(vec, out, a.fmt == FMT_BIN ? LK_VEC_BIN : LK_VEC_TEXT,
                                       &err);
         }
     }

@@ -15,37 +15,14 @@
 static void help(FILE *out)
 {
     fprintf(out,
-            "usage: lexkit index --input DOCS --index DIR [--lang auto|en|zh] [--stem]\n"
-            "                    [--stopwords FILE] [--zh-model MODEL [--zh-terms T]]\n"
-            "                    [--format jsonl|text] [--mem-limit MB] [--threads 1|2]\n"
-            "                    [--store all|none|FIELDS] [--add [--upsert]] [--merge]\n"
-            "                    [--delete-file IDS] [--delete-id ID]... [--max-segments N]\n"
-            "                    [--progress] [--quiet] [--stats]\n"
+            "usage: lexkit index [--input DOCS] --index DIR [options]\n"
             "       lexkit index --info --index DIR [--doc ID] [--term TERM]\n"
             "Build an on-disk BM25 index (DIR/index.lkbx); an existing index in DIR is replaced\n"
             "atomically, and only when the new one is complete. --add writes DOCS as a new\n"
-            "segment of the index in DIR; --delete-file (or --delete) removes the documents whose\n"
-            "ids IDS lists (one per line), --delete-id ID (repeatable) the document ID; all change\n"
-            "DIR in place, atomically. --upsert: an added id already in the index replaces that\n"
-            "document. --merge rewrites all segments into one (alone: only that).\n"
-            "  --input DOCS      JSON Lines {\"id\", \"title\", \"text\"} (default: standard input)\n"
-            "  --lang L          auto (default) or zh: Han unigrams + bigrams; en: unigrams only\n"
-            "  --stem            Snowball English stemming\n"
-            "  --stopwords FILE  stop words, one per line ('#' comments)\n"
-            "  --zh-model MODEL  segment Han text into words with a `--unit char` tagger model\n"
-            "                    (e.g. corpora/models/zh-gsd-char.lkt; copied into DIR)\n"
-            "  --zh-terms T      words, words+chars or words+bigrams (default)\n"
-            "  --format F        jsonl (default) or text (one document per line, id = line number)\n"
-            "  --store S         documents' fields kept in the index for search --fields and\n"
-            "                    --snippet: all (default: title, text and every other string or\n"
-            "                    number member), none, or names (title,text,url)\n"
-            "  --mem-limit MB    postings buffered before a sorted run is spilled (default 256)\n"
-            "  --threads N       2 (default): analysis and inversion in parallel; 1: one thread\n"
-            "  --max-segments N  --add merges the newest segments beyond N (default 8)\n"
-            "  --stats           print documents, MB/s and time split to standard error\n"
-            "  --info            describe the index in DIR (documents, segments, terms, analyzer,\n"
-            "                    stored fields); --doc ID: that document as JSON; --term TERM:\n"
-            "                    its document frequency (TERM as indexed: lowercased, stemmed)\n");
+            "segment of the index in DIR (--upsert: an id already there replaces that document);\n"
+            "--delete-file (or --delete) removes the documents whose ids IDS lists (one per line),\n"
+            "--delete-id ID (repeatable) the document ID; all change DIR in place, atomically.\n"
+            "--merge rewrites all segments into one (alone: only that). --info describes DIR.\n");
 }
 
 typedef struct {
@@ -84,34 +61,46 @@ static int parse(int argc, char **argv, opts *o)
     int lang = (int)an->lang, format = 0, zh_terms = (int)an->zh_terms;
     double mem_mb = (double)o->cfg.build.mem_limit / 1048576.0;
     long max_segments = (long)o->cfg.max_segments, threads = o->cfg.threads;
-    bool lang_set = false, terms_set = false;
-    bool store_set = false;
+    bool lang_set = false, terms_set = false, store_set = false;
     const lk_cli_option table[] = {
-        {.name = "--store", .kind = LK_OPT_STR, .dst = &o->cfg.build.store, .seen = &store_set},
-        LKO_STR("--input", &o->input),
-        LKO_STR("--index", &o->index),
-        {.name = "--lang", .kind = LK_OPT_CHOICE, .dst = &lang, .choices = langs, .seen = &lang_set},
-        LKO_FLAG("--stem", &an->stem),
-        LKO_STR("--stopwords", &o->stopwords),
-        LKO_STR("--zh-model", &an->zh_model),
+        LKO_INPUT("--input", &o->input, "DOCS", "documents to index (default: standard input)"),
+        LKO_CHOICE("--input-format", &format, formats, "jsonl {\"id\", \"title\", \"text\"} or "
+                   "text (one document per line, id = line number)"),
+        LKO_STR("--index", &o->index, "DIR", "index directory (required)"),
+        {.name = "--lang", .kind = LK_OPT_CHOICE, .dst = &lang, .choices = langs, .seen = &lang_set,
+         .help = "auto and zh: Han unigrams + bigrams; en: unigrams only"},
+        LKO_FLAG("--stem", &an->stem, "Snowball English stemming"),
+        LKO_STR("--stopwords", &o->stopwords, "FILE", "stop words, one per line, '#' comments "
+                "(default: none)"),
+        LKO_STR("--zh-model", &an->zh_model, "MODEL", "segment Han text into words with a "
+                "`--unit char` tagger model, copied into DIR (default: none)"),
         {.name = "--zh-terms", .kind = LK_OPT_CHOICE, .dst = &zh_terms, .choices = terms,
-         .seen = &terms_set},
-        LKO_CHOICE("--format", &format, formats),
-        LKO_DOUBLE("--mem-limit", &mem_mb, 0.004, 1e6),
-        LKO_LONG("--threads", &threads, 1, 2),
-        LKO_FLAG("--add", &o->cfg.add),
-        LKO_STR("--delete", &o->cfg.delete_path),
-        LKO_STR("--delete-file", &o->cfg.delete_path),
-        LKO_CUSTOM("--delete-id", delete_id_opt),
-        LKO_FLAG("--upsert", &o->cfg.upsert),
-        LKO_FLAG("--merge", &o->cfg.merge),
-        LKO_LONG("--max-segments", &max_segments, 1, 1000),
-        LKO_FLAG("--progress", &o->progress),
-        LKO_FLAG("--quiet", &o->quiet),
-        LKO_FLAG("--stats", &o->stats),
-        LKO_FLAG("--info", &o->info),
-        LKO_STR("--doc", &o->doc),
-        LKO_STR("--term", &o->term),
+         .seen = &terms_set, .help = "terms of segmented Han text"},
+        LKO_DOUBLE("--mem-limit", &mem_mb, 0.004, 1e6, "MB of postings buffered before a sorted "
+                   "run is spilled"),
+        LKO_LONG("--threads", &threads, 1, 2, "2: analysis and inversion in parallel"),
+        LKO_FLAG("--add", &o->cfg.add, "add DOCS to the index as a new segment"),
+        LKO_STR("--delete", &o->cfg.delete_path, "IDS", "remove the documents listed (one id per "
+                "line; default: none)"),
+        LKO_STR("--delete-file", &o->cfg.delete_path, "IDS", "the same as --delete"),
+        {.name = "--delete-id", .kind = LK_OPT_CUSTOM, .parse = delete_id_opt, .arg = "ID",
+         .help = "remove the document ID (repeatable; default: none)"},
+        LKO_FLAG("--upsert", &o->cfg.upsert, "with --add: an id already in the index replaces "
+                 "that document"),
+        {.name = "--store", .kind = LK_OPT_STR, .dst = &o->cfg.build.store, .seen = &store_set,
+         .arg = "all|none|F1,F2", .help = "fields kept for search --fields/--snippet: all "
+         "(title, text, every string/number member; default), none, or names"},
+        LKO_FLAG("--merge", &o->cfg.merge, "rewrite all segments into one"),
+        LKO_LONG("--max-segments", &max_segments, 1, 1000, "--add merges the newest segments "
+                 "beyond N"),
+        LKO_FLAG("--progress", &o->progress, "progress on stderr even when it is not a terminal"),
+        LKO_FLAG("--quiet", &o->quiet, "no progress"),
+        LKO_FLAG("--stats", &o->stats, "print documents, MB/s and time split to standard error"),
+        LKO_FLAG("--info", &o->info, "describe the index in DIR (documents, segments, terms, "
+                 "analyzer, stored fields)"),
+        LKO_STR("--doc", &o->doc, "ID", "with --info: that document's stored fields as JSON"),
+        LKO_STR("--term", &o->term, "TERM", "with --info: its document frequency (as indexed)"),
+        LKO_ALIAS("--format", "--input-format"),
     };
     int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_cb, o);
     if (rc >= 0) return rc;

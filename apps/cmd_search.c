@@ -1,4 +1,4 @@
-/* cmd_search.c: `lexkit search`: top-k BM25 search of an index, TREC/TSV/JSON output. */
+/* cmd_search.c: `lexkit search`: top-k BM25 search of an index, TREC/TSV/JSON/text output. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,29 +15,12 @@
 static void help(FILE *out)
 {
     fprintf(out,
-            "usage: lexkit search --index DIR (--query TEXT | --queries FILE) [--k 10]\n"
-            "                     [--k1 1.2] [--b 0.75] [--delta D] [--exhaustive] [--timing]\n"
-            "                     [--variant lucene|robertson|atire|bm25l|bm25plus]\n"
-            "                     [--format trec|tsv|json|text] [--output FILE]\n"
-            "                     [--fields F1,F2] [--snippet] [--snippet-field F]\n"
-            "                     [--snippet-chars N] [--syntax auto|on|off]\n"
-            "  --query TEXT    one query (qid q)     --queries FILE  qid<TAB>text lines\n"
-            "  --k N           results per query (default 10)\n"
-            "  --delta D       bm25l / bm25plus delta (defaults 0.5 / 1.0)\n"
-            "  --exhaustive    score every posting (reference path) instead of MaxScore\n"
-            "  --timing        print queries/s of the search loop to standard error\n"
-            "  --format F      trec (qid Q0 docid rank score lexkit), tsv (qid rank docid\n"
-            "                  score), json (one object per query per line) or text (for\n"
-            "                  people: rank, id, score, title, snippet). Default: text on a\n"
-            "                  terminal, trec otherwise (pipes and files)\n"
-            "  --fields F      stored fields to print (tsv: extra columns, json: \"fields\")\n"
-            "  --snippet       the best passage of the snippet field, query terms marked\n"
-            "                  ([term]; ANSI bold on a terminal; json: code-point offsets)\n"
-            "  --snippet-field F  stored field for snippets (default text)\n"
-            "  --snippet-chars N  passage length in characters (default 160)\n"
-            "  --syntax S      auto (default: on for --query, off for --queries), on or off:\n"
-            "                  +required -excluded \"a phrase\" field:term (phrases and\n"
-            "                  field: are checked on the stored fields)\n");
+            "usage: lexkit search --index DIR (--query TEXT | --queries FILE) [options]\n"
+            "Top-k BM25 search. Output: a TREC run `qid Q0 docid rank score lexkit` (qid q for\n"
+            "--query; the default when standard output is not a terminal), tsv `qid rank docid\n"
+            "score`, json one object per query, or text for people (rank, id, score, title,\n"
+            "snippet; the default on a terminal). Query syntax (--syntax): +required -excluded\n"
+            "\"a phrase\" field:term; phrases and field: are checked on the stored fields.\n");
 }
 
 typedef struct {
@@ -76,23 +59,32 @@ static int parse(int argc, char **argv, opts *o)
     int syntax = 0;
     long k = (long)o->so.k, chars = (long)o->out.snippet_chars;
     const lk_cli_option table[] = {
-        LKO_STR("--index", &o->index),
-        LKO_STR("--query", &o->query),
-        LKO_STR("--queries", &o->queries),
-        LKO_STR("--output", &o->output),
-        LKO_LONG("--k", &k, 0, 100000000),
-        LKO_DOUBLE("--k1", &o->so.params.k1, 0, 1e6),
-        LKO_DOUBLE("--b", &o->so.params.b, 0, 1),
-        LKO_DOUBLE("--delta", &o->so.params.delta, 0, 1e6),
-        LKO_CUSTOM("--variant", variant_opt),
-        LKO_CUSTOM("--format", format_opt),
-        LKO_FLAG("--exhaustive", &o->so.exhaustive),
-        LKO_FLAG("--timing", &o->timing),
-        LKO_STR("--fields", &o->out.fields),
-        LKO_FLAG("--snippet", &o->out.snippet),
-        LKO_STR("--snippet-field", &o->out.snippet_field),
-        LKO_LONG("--snippet-chars", &chars, 1, 100000),
-        LKO_CHOICE("--syntax", &syntax, syntaxes),
+        LKO_STR("--index", &o->index, "DIR", "index directory (required)"),
+        LKO_STR("--query", &o->query, "TEXT", "one query, qid q"),
+        LKO_STR("--queries", &o->queries, "FILE", "qid<TAB>text lines"),
+        LKO_STR("--output", &o->output, "FILE", "written atomically (default: standard output)"),
+        LKO_CUSTOM("--output-format", format_opt, "trec|tsv|json|text",
+                   "result format (default: text on a terminal, else trec)"),
+        LKO_LONG("--k", &k, 0, 100000000, "results per query"),
+        LKO_DOUBLE("--k1", &o->so.params.k1, 0, 1e6, "BM25 term-frequency saturation"),
+        LKO_DOUBLE("--b", &o->so.params.b, 0, 1, "BM25 length normalization"),
+        LKO_CUSTOM("--variant", variant_opt, "lucene|robertson|atire|bm25l|bm25plus",
+                   "BM25 formula (default: lucene)"),
+        LKO_DOUBLE("--delta", &o->so.params.delta, 0, 1e6, "bm25l / bm25plus delta (default: 0.5 / "
+                   "1.0)"),
+        LKO_FLAG("--exhaustive", &o->so.exhaustive, "score every posting (reference path) instead "
+                 "of MaxScore"),
+        LKO_FLAG("--timing", &o->timing, "print queries/s of the search loop to standard error"),
+        LKO_STR("--fields", &o->out.fields, "F1,F2",
+                "stored fields to print (tsv: columns, json: \"fields\", text: lines)"),
+        LKO_FLAG("--snippet", &o->out.snippet, "the best passage of the snippet field, query "
+                 "terms marked ([ ], ANSI bold on a terminal; json: code-point offsets)"),
+        LKO_STR("--snippet-field", &o->out.snippet_field, "F", "stored field of the snippets "
+                "(default: text)"),
+        LKO_LONG("--snippet-chars", &chars, 1, 100000, "snippet length in characters"),
+        LKO_CHOICE("--syntax", &syntax, syntaxes, "query syntax: auto (default: on for --query, "
+                   "off for --queries), on or off"),
+        LKO_ALIAS("--format", "--output-format"),
     };
     int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_cb, o);
     if (rc >= 0) return rc;
