@@ -19,8 +19,10 @@ echo "-- add two documents as a new segment, delete one by id, search, then merg
 printf '%s\n' '{"id": "new-1", "title": "Lake Baikal", "text": "The deepest lake is fed by many a river."}' \
   '{"id": "new-2", "text": "A second added document about headwaters."}' > "$OUT/new-docs.jsonl"
 "$LEXKIT" index --input "$OUT/new-docs.jsonl" --index "$OUT/search.idx" --add
-echo new-2 > "$OUT/delete-ids.txt"
-"$LEXKIT" index --index "$OUT/search.idx" --delete "$OUT/delete-ids.txt"
+"$LEXKIT" index --index "$OUT/search.idx" --delete-id new-2
 "$LEXKIT" search --index "$OUT/search.idx" --query "river headwaters lake" --k 3
 "$LEXKIT" index --index "$OUT/search.idx" --merge
 ls "$OUT/search.idx"
+echo "-- what the index holds, and one stored document:"
+"$LEXKIT" index --info --index "$OUT/search.idx"
+"$LEXKIT" index --info --index "$OUT/search.idx" --doc new-1
