@@ -2,7 +2,8 @@
    (libm's expf is a call per element). Bounds, checked over a grid by tests/test_fastmath.c
    (measured worst case in brackets): lk_fast_expf relative error < 1.5e-7 [8.3e-8] on
    [-87, 88], clamped outside (exp(-87) ~ 1.6e-38, exp(88) ~ 1.7e38); lk_fast_sigmoidf
-   absolute error < 1.5e-7 [8.9e-8] and lk_fast_tanhf < 3e-7 [1.8e-7] everywhere. */
+   absolute error < 1.5e-7 [8.9e-8] and lk_fast_tanhf < 3e-7 [1.8e-7] everywhere. NaN in,
+   NaN out (a diverging training run must still see it); +-inf give the limits. */
 #ifndef LK_MODELS_FASTMATH_H
 #define LK_MODELS_FASTMATH_H
 
@@ -44,7 +45,11 @@ LK_FAST_INLINE float lk_fast_expf(float x)
     p = p * f + 1.6666665459e-1f;
     p = p * f + 5.0000001201e-1f;
     p = p * f * f + f + 1.0f;
-    int32_t bits = ((int32_t)n + 127) * (1 << 23);
+    /* NaN stays NaN (through p); n is clamped apart, NaN-safe (a NaN compare is false),
+       so that the int conversion and the shift are always defined */
+    float nc = n >= -126.0f ? n : -126.0f;
+    nc = nc <= 127.0f ? nc : 127.0f;
+    uint32_t bits = (uint32_t)((int32_t)nc + 127) << 23;
     float scale;
     memcpy(&scale, &bits, sizeof scale);
     return p * scale;
