@@ -2,7 +2,7 @@
 # Install the Debian 12 packages lexkit needs (as root), or print the apt-get line to run.
 # Usage: deps.sh build|test|bench   (each level includes the ones before it)
 set -eu
-build_pkgs="gcc make cmake pkg-config libutf8proc-dev uthash-dev libopenblas-dev libopenblas0-serial libstemmer-dev xz-utils"
+build_pkgs="gcc make cmake pkg-config libutf8proc-dev uthash-dev libopenblas-dev libopenblas0-serial libstemmer-dev libzstd-dev xz-utils"
 # Tests: cmocka, and the peers that read lexkit's output formats (round trips; fasttext
 # reads and writes the .bin models of tests/cli/embed_fasttext.sh).
 test_pkgs="libcmocka-dev python3 python3-numpy python3-scipy python3-gensim fasttext"
