@@ -3,7 +3,7 @@
 # Usage: deps.sh build|test|bench   (each level includes the ones before it)
 #        deps.sh browser              (test + chromium, for the search page test of serve.sh)
 set -eu
-build_pkgs="gcc make cmake pkg-config libutf8proc-dev uthash-dev libopenblas-dev libopenblas0-serial libstemmer-dev libmicrohttpd-dev xz-utils"
+build_pkgs="gcc make cmake pkg-config libutf8proc-dev uthash-dev libopenblas-dev libopenblas0-serial libstemmer-dev libzstd-dev libmicrohttpd-dev xz-utils"
 # Tests: cmocka, and the peers that read lexkit's output formats (round trips; fasttext
 # reads and writes the .bin models of tests/cli/embed_fasttext.sh).
 test_pkgs="libcmocka-dev curl python3 python3-numpy python3-scipy python3-gensim fasttext"
