@@ -16,7 +16,10 @@
 #include <unistd.h>
 
 #include "features/analyzer.h"
+#include "features/bm25_query.h"
 #include "features/bm25_segments.h"
+#include "features/bm25_snippet.h"
+#include "features/bm25_store.h"
 #include "features/bm25_text.h"
 #include "text/corpus.h"
 #include "text/vocab.h"
@@ -113,7 +116,19 @@ typedef struct {
 typedef struct {
     lk_bm25_ws *ws;
     lk_analyzer *an;
+    lk_query_ws *qw;
+    lk_bm25_store_ws *store; /* created when a request first asks for fields or snippets */
+    lk_snippeter *snip;
 } slot;
+
+static void slot_free(slot *sl)
+{
+    lk_bm25_ws_free(sl->ws);
+    lk_analyzer_free(sl->an);
+    lk_query_ws_free(sl->qw);
+    lk_bm25_store_ws_free(sl->store);
+    lk_snippeter_free(sl->snip);
+}
 
 typedef struct snap {
     lk_bm25_index *idx;
@@ -163,10 +178,7 @@ static bool stamp_eq(const dir_stamp *a, const dir_stamp *b)
 static void snap_free(snap *s)
 {
     if (!s) return;
-    for (size_t i = 0; i < s->n_free; i++) {
-        lk_bm25_ws_free(s->free_slots[i].ws);
-        lk_analyzer_free(s->free_slots[i].an);
-    }
+    for (size_t i = 0; i < s->n_free; i++) slot_free(&s->free_slots[i]);
     free(s->free_slots);
     lk_bm25_index_free(s->idx);
     free(s);
@@ -241,9 +253,9 @@ static lk_status acquire(lk_serve_index *x, snap **out, slot *sl, lk_error *err)
         memset(sl, 0, sizeof *sl);
         st = lk_bm25_ws_create(s->idx, &sl->ws);
         if (st == LK_OK) st = lk_bm25_index_analyzer(s->idx, &sl->an, err);
+        if (st == LK_OK) st = lk_query_ws_create(s->idx, &sl->qw, err);
         if (st != LK_OK) {
-            lk_bm25_ws_free(sl->ws);
-            lk_analyzer_free(sl->an);
+            slot_free(sl);
             pthread_mutex_lock(&x->mu);
             snap_unref_locked(s);
             pthread_mutex_unlock(&x->mu);
@@ -268,8 +280,7 @@ static void release(lk_serve_index *x, snap *s, slot *sl)
     if (s->n_free < s->cap_free) {
         s->free_slots[s->n_free++] = *sl;
     } else {
-        lk_bm25_ws_free(sl->ws);
-        lk_analyzer_free(sl->an);
+        slot_free(sl);
     }
     snap_unref_locked(s);
     pthread_mutex_unlock(&x->mu);
@@ -321,22 +332,89 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* The requested stored fields and snippet of one hit. This build's indexes store no
-   fields, so each is null; the stored-fields reader plugs in here. */
-static void hit_extras(const lk_serve_query *q, lk_sbuf *out)
+/* Code points in t[a..b). */
+static size_t n_cp(const char *t, size_t a, size_t b)
 {
-    const char *f = q->fields;
-    while (f && *f) {
-        const char *comma = strchr(f, ',');
-        size_t n = comma ? (size_t)(comma - f) : strlen(f);
-        if (n && !(n == 2 && memcmp(f, "id", 2) == 0) && !(n == 5 && memcmp(f, "score", 5) == 0)) {
-            lk_sbuf_puts(out, ", ");
-            lk_sbuf_json_str(out, f, n);
-            lk_sbuf_puts(out, ": null");
+    size_t n = 0;
+    for (size_t i = a; i < b; i++) n += ((unsigned char)t[i] & 0xC0) != 0x80;
+    return n;
+}
+
+static const lk_doc_field *find_field(const lk_doc_field *f, size_t n, const char *name,
+                                      size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (f[i].name_len == len && memcmp(f[i].name, name, len) == 0) return &f[i];
+    return NULL;
+}
+
+/* The requested stored fields and snippet of hit `doc`, as `lexkit search --format json
+   --fields F --snippet` prints them: "fields": {name: value or null}, "snippet": {"field",
+   "text", "start", "highlights": [[a, b], ...]} (code points) or null. */
+static lk_status hit_extras(const snap *s, slot *sl, const lk_serve_query *q, uint32_t doc,
+                            lk_sbuf *out, lk_error *err)
+{
+    const lk_doc_field *f = NULL;
+    size_t nf = 0;
+    lk_status st = lk_bm25_doc_fields(s->idx, sl->store, doc, &f, &nf, err);
+    if (st != LK_OK) return st;
+    if (q->fields) {
+        lk_sbuf_puts(out, ", \"fields\": {");
+        bool any = false;
+        for (const char *at = q->fields; *at;) {
+            const char *comma = strchr(at, ',');
+            size_t len = comma ? (size_t)(comma - at) : strlen(at);
+            if (len) {
+                const lk_doc_field *v = find_field(f, nf, at, len);
+                lk_sbuf_puts(out, any ? ", " : "");
+                lk_sbuf_json_str(out, at, len);
+                lk_sbuf_puts(out, ": ");
+                if (!v) lk_sbuf_puts(out, "null");
+                else if (v->number) lk_sbuf_put(out, v->value, v->value_len);
+                else lk_sbuf_json_str(out, v->value, v->value_len);
+                any = true;
+            }
+            at = comma ? comma + 1 : at + len;
         }
-        f = comma ? comma + 1 : NULL;
+        lk_sbuf_puts(out, "}");
     }
-    if (q->snippet) lk_sbuf_puts(out, ", \"snippet\": null");
+    if (q->snippet) {
+        const lk_doc_field *src = find_field(f, nf, "text", 4);
+        lk_snippet sn;
+        if (src) st = lk_snippeter_run(sl->snip, src->value, src->value_len,
+                                       LK_SNIPPET_DEFAULT_CHARS, &sn, err);
+        lk_sbuf_puts(out, ", \"snippet\": ");
+        if (st != LK_OK || !src) {
+            lk_sbuf_puts(out, "null");
+            return st;
+        }
+        const char *t = src->value;
+        lk_sbuf_puts(out, "{\"field\": \"text\", \"text\": ");
+        lk_sbuf_json_str(out, t + sn.start, sn.end - sn.start);
+        lk_sbuf_printf(out, ", \"start\": %zu, \"highlights\": [", n_cp(t, 0, sn.start));
+        for (size_t k = 0; k < sn.n_marks; k++) {
+            size_t a = n_cp(t, sn.start, sn.marks[k].start);
+            lk_sbuf_printf(out, "%s[%zu, %zu]", k ? ", " : "", a,
+                           a + n_cp(t, sn.marks[k].start, sn.marks[k].end));
+        }
+        lk_sbuf_puts(out, "]}");
+    }
+    return LK_OK;
+}
+
+/* Scratch for fields and snippets, made on first use; the snippeter gets the query's terms. */
+static lk_status extras_ready(const snap *s, slot *sl, const lk_serve_query *q, lk_error *err)
+{
+    lk_status st = LK_OK;
+    if (!q->fields && !q->snippet) return LK_OK;
+    if (!sl->store) st = lk_bm25_store_ws_create(&sl->store);
+    if (st == LK_OK && q->snippet && !sl->snip) st = lk_snippeter_create(s->idx, &sl->snip, err);
+    if (st == LK_OK && q->snippet) {
+        size_t n;
+        const lk_term *t = lk_analyzer_terms(sl->an, &n);
+        st = lk_snippeter_query(sl->snip, t, n);
+    }
+    return st;
 }
 
 lk_status lk_serve_search(lk_serve_index *x, const lk_serve_query *q, lk_sbuf *out,
@@ -349,16 +427,17 @@ lk_status lk_serve_search(lk_serve_index *x, const lk_serve_query *q, lk_sbuf *o
     if (st != LK_OK) return st;
     const lk_bm25_hit *h = NULL;
     size_t n = 0;
-    st = lk_bm25_search_text(s->idx, sl.ws, sl.an, q->q, q->q_len, &q->so, &h, &n, err);
+    st = lk_bm25_search_query(s->idx, sl.ws, sl.an, sl.qw, q->q, q->q_len, &q->so, &h, &n, err);
+    if (st == LK_OK) st = extras_ready(s, &sl, q, err);
     if (st == LK_OK) {
         lk_sbuf_puts(out, "{\"hits\": [");
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n && st == LK_OK; i++) {
             size_t il;
             const char *id = lk_bm25_index_doc_id(s->idx, h[i].doc, &il);
             lk_sbuf_puts(out, i ? ", {\"id\": " : "{\"id\": ");
             lk_sbuf_json_str(out, id, il);
             lk_sbuf_printf(out, ", \"score\": %.9g", h[i].score);
-            hit_extras(q, out);
+            if (q->fields || q->snippet) st = hit_extras(s, &sl, q, h[i].doc, out, err);
             lk_sbuf_puts(out, "}");
         }
         lk_sbuf_puts(out, "], \"query\": ");
@@ -366,7 +445,7 @@ lk_status lk_serve_search(lk_serve_index *x, const lk_serve_query *q, lk_sbuf *o
         lk_sbuf_puts(out, ", \"index\": ");
         lk_sbuf_json_str(out, x->name, strlen(x->name));
         lk_sbuf_printf(out, ", \"took_ms\": %.3f}", now_ms() - t0);
-        if (out->oom) st = LK_ERR_NOMEM;
+        if (st == LK_OK && out->oom) st = LK_ERR_NOMEM;
     }
     release(x, s, &sl);
     return st;

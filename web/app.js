@@ -14,32 +14,20 @@ function setStatus(text, isError) {
   statusLine.className = isError ? "error" : "";
 }
 
-// A snippet is either a string with [marked] terms or {"text", "marks": [[start, end], ...]}
-// with code-point offsets; both become text nodes and <mark> elements.
+// A snippet is {"text", "start", "highlights": [[a, b], ...]} with code-point offsets into
+// its text (as `lexkit search --format json --snippet` prints it): text nodes and <mark>s.
 function renderSnippet(el, snippet) {
-  if (typeof snippet === "string") {
-    const parts = snippet.split(/(\[[^\]]*\])/);
-    for (const p of parts) {
-      if (p.length > 2 && p[0] === "[" && p[p.length - 1] === "]") {
-        const m = document.createElement("mark");
-        m.textContent = p.slice(1, -1);
-        el.appendChild(m);
-      } else if (p) {
-        el.appendChild(document.createTextNode(p));
-      }
-    }
-    return;
-  }
   const cps = Array.from(snippet.text || "");
   let at = 0;
-  for (const [s, e] of snippet.marks || []) {
+  if (snippet.start > 0) el.appendChild(document.createTextNode("… "));
+  for (const [s, e] of snippet.highlights || []) {
     if (s > at) el.appendChild(document.createTextNode(cps.slice(at, s).join("")));
     const m = document.createElement("mark");
     m.textContent = cps.slice(s, e).join("");
     el.appendChild(m);
     at = e;
   }
-  if (at < cps.length) el.appendChild(document.createTextNode(cps.slice(at).join("")));
+  if (at < cps.length) el.appendChild(document.createTextNode(cps.slice(at).join("") + " …"));
 }
 
 function renderHits(data) {
@@ -49,7 +37,7 @@ function renderHits(data) {
     li.className = "hit";
     const title = document.createElement("h2");
     title.className = "title";
-    title.textContent = hit.title || hit.id;
+    title.textContent = (hit.fields && hit.fields.title) || hit.id;
     li.appendChild(title);
     const meta = document.createElement("div");
     meta.className = "meta";

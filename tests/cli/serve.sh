@@ -100,9 +100,14 @@ hits "$T/w.json" > "$T/want"
 cmp -s "$T/got" "$T/want" || fail "bm25plus differs from lexkit search"
 grep -q '"query": "search engine"' "$T/body" || fail "no query echo: $(cat "$T/body")"
 grep -q '"took_ms": [0-9]' "$T/body" || fail "no took_ms: $(cat "$T/body")"
-[ "$(code GET "/search?q=engine&k=2&fields=title,text&snippet=1")" = 200 ] || fail "fields"
-"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); h=d["hits"][0]; assert len(d["hits"])==2 and "title" in h and "text" in h and "snippet" in h, d' "$T/body" ||
-  fail "fields/snippet keys missing: $(cat "$T/body")"
+# stored fields and highlighted snippets: the same JSON as lexkit search --fields --snippet
+for q in "search engine" "战国无双"; do
+  [ "$(code GET "/search?q=$(urlq "$q")&k=3&fields=title,text,nothing&snippet=1")" = 200 ] || fail "fields: $(cat "$T/body")"
+  "$L" search --index "$T/idx" --query "$q" --k 3 --format json --fields title,text,nothing --snippet > "$T/w.json"
+  "$PY" -c 'import json,sys; a=json.load(open(sys.argv[1]))["hits"]; b=json.loads(open(sys.argv[2]).read())["hits"]
+assert a == b and len(a) == 3 and a[0]["snippet"]["highlights"] and a[0]["fields"]["nothing"] is None, (a, b)' \
+    "$T/body" "$T/w.json" || fail "fields/snippet of '$q' differ from lexkit search"
+done
 [ "$(code GET /info)" = 200 ] || fail "info"
 "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); i=d["indexes"][0]; assert i["documents"]==800 and i["name"]=="idx", d' "$T/body" ||
   fail "info: $(cat "$T/body")"
@@ -288,9 +293,14 @@ if command -v chromium > /dev/null; then
   chrome --dump-dom "http://127.0.0.1:$P/?q=$zq" > "$T/domzh.html" || fail "chromium (zh) failed"
   grep -q 'results for “战国无双”' "$T/domzh.html" || fail "Chinese query not rendered"
   grep -q 'id DEV_0' "$T/domzh.html" || fail "Chinese top hit DEV_0 missing"
+  grep -q '<h2 class="title">战国无双3</h2>' "$T/domzh.html" || fail "Chinese title missing"
+  grep -q '<mark>战国</mark>' "$T/domzh.html" || fail "Chinese highlight missing"
+  grep -q '<mark>search</mark>' "$T/dom.html" || fail "English highlight missing"
   chrome --screenshot="$ART/serve_page.png" --window-size=1000,800 "$url" > /dev/null ||
     fail "screenshot failed"
-  [ -s "$ART/serve_page.png" ] || fail "no screenshot"
+  chrome --screenshot="$ART/serve_page_zh.png" --window-size=1000,800 "http://127.0.0.1:$P/?q=$zq" > /dev/null ||
+    fail "screenshot (zh) failed"
+  [ -s "$ART/serve_page.png" ] && [ -s "$ART/serve_page_zh.png" ] || fail "no screenshot"
   echo "serve: page screenshot in $ART/serve_page.png"
 else
   echo "serve: SKIPPED the search page test: chromium is not installed (scripts/deps.sh browser installs it)"
