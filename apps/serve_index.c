@@ -503,13 +503,16 @@ static void relabel(lk_error *err, const char *path, const char *label)
     memmove(p + ll, p + pl, strlen(p + pl) + 1);
 }
 
-/* Run lk_bm25_index_build on x's directory (x->write_mu held), then reopen. */
-static lk_status build(lk_serve_index *x, const char *docs, const char *ids, bool merge,
-                       lk_error *err)
+/* Run lk_bm25_index_build on x's directory (x->write_mu held): add `docs` (upsert: known
+   ids replaced), delete ids, or merge; then reopen. */
+static lk_status build(lk_serve_index *x, const char *docs, const char *const *del_ids,
+                       size_t n_del, bool merge, lk_error *err)
 {
     lk_bm25_index_config cfg = lk_bm25_index_config_default();
     cfg.add = docs != NULL;
-    cfg.delete_path = ids;
+    cfg.upsert = docs != NULL;
+    cfg.delete_ids = del_ids;
+    cfg.n_delete_ids = n_del;
     cfg.merge = merge;
     cfg.threads = 1;
     lk_status st = lk_bm25_index_build(docs, x->dir, &cfg, NULL, err);
@@ -571,7 +574,7 @@ lk_status lk_serve_add(lk_serve_index *x, const char *body, size_t len, size_t *
 {
     lk_vocab *ids = NULL;
     lk_sbuf del = {0};
-    char docs_path[4200] = "", ids_path[4200] = "";
+    char docs_path[4200] = "";
     *n_added = *n_replaced = 0;
     pthread_mutex_lock(&x->write_mu);
     lk_status st = lk_vocab_create(&ids);
@@ -580,15 +583,12 @@ lk_status lk_serve_add(lk_serve_index *x, const char *body, size_t len, size_t *
         st = lk_error_set(err, LK_ERR_PARSE, "body: no documents");
     if (st == LK_OK) st = present_ids(x, ids, &del, n_replaced, err);
     if (st == LK_OK) st = write_tmp(x, "docs", body, len, docs_path, sizeof docs_path, err);
-    if (st == LK_OK && *n_replaced)
-        st = write_tmp(x, "ids", del.data, del.len, ids_path, sizeof ids_path, err);
     if (st == LK_OK) {
-        st = build(x, docs_path, *n_replaced ? ids_path : NULL, false, err);
+        st = build(x, docs_path, NULL, 0, false, err);
         if (st != LK_OK) relabel(err, docs_path, "body");
     }
     if (st == LK_OK) *n_added = (size_t)lk_vocab_size(ids) - *n_replaced;
     if (*docs_path) unlink(docs_path);
-    if (*ids_path) unlink(ids_path);
     pthread_mutex_unlock(&x->write_mu);
     lk_sbuf_free(&del);
     lk_vocab_free(ids);
@@ -600,20 +600,18 @@ lk_status lk_serve_delete(lk_serve_index *x, const char *id, size_t len, bool *f
 {
     lk_vocab *ids = NULL;
     lk_sbuf del = {0};
-    char ids_path[4200] = "";
     size_t n = 0;
     *found = false;
-    if (len == 0 || memchr(id, '\n', len) || memchr(id, '\r', len)) return LK_OK;
+    if (len == 0) return LK_OK;
     pthread_mutex_lock(&x->write_mu);
     lk_status st = lk_vocab_create(&ids);
     if (st == LK_OK) st = lk_vocab_add_count(ids, id, len, 1, NULL);
     if (st == LK_OK) st = present_ids(x, ids, &del, &n, err);
     if (st == LK_OK && n) {
+        const char *one[1] = {id};
         *found = true;
-        st = write_tmp(x, "ids", del.data, del.len, ids_path, sizeof ids_path, err);
-        if (st == LK_OK) st = build(x, NULL, ids_path, false, err);
+        st = build(x, NULL, one, 1, false, err);
     }
-    if (*ids_path) unlink(ids_path);
     pthread_mutex_unlock(&x->write_mu);
     lk_sbuf_free(&del);
     lk_vocab_free(ids);
@@ -623,7 +621,7 @@ lk_status lk_serve_delete(lk_serve_index *x, const char *id, size_t len, bool *f
 lk_status lk_serve_merge(lk_serve_index *x, lk_error *err)
 {
     pthread_mutex_lock(&x->write_mu);
-    lk_status st = build(x, NULL, NULL, true, err);
+    lk_status st = build(x, NULL, NULL, 0, true, err);
     pthread_mutex_unlock(&x->write_mu);
     return st;
 }

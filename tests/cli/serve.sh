@@ -83,7 +83,6 @@ same_as_cli() {
 start_server --index "$T/idx" --write-token-file "$T/wtok" --max-body 2000000 --max-query 300 \
   --max-k 50 --timeout 5 || { finish serve; exit 1; }
 
-echo "serve: $(date +%T) at" >&2
 # ---- reads: results equal lexkit search (English, Chinese, variants) ----
 n=0
 while IFS=$'\t' read -r qid text; do
@@ -115,7 +114,6 @@ done
 [ "$(code GET /app.js)" = 200 ] && grep -q 'fetch("/search' "$T/body" || fail "app.js"
 [ "$(code GET /style.css)" = 200 ] || fail "style.css"
 
-echo "serve: $(date +%T) at" >&2
 # ---- errors and limits (messages as the CLI's) ----
 [ "$(code GET /search)" = 400 ] && grep -q 'q is required' "$T/body" || fail "no q: $(cat "$T/body")"
 [ "$(code GET "/search?q=a&k=51")" = 400 ] && grep -q 'k must be an integer from 0 to 50' "$T/body" || fail "k limit: $(cat "$T/body")"
@@ -152,7 +150,6 @@ want=$(sed -n "s|^lexkit index: $T/bad.jsonl||p" "$T/clierr")
 [ -n "$want" ] && [ "$(cat "$T/msg")" = "body$want" ] || fail "message '$(cat "$T/msg")' vs CLI '$(cat "$T/clierr")'"
 [ "$(code GET "/search?q=fine")" = 200 ] && ! grep -q '"ok-1"' "$T/body" || fail "half of a bad body was added"
 
-echo "serve: $(date +%T) at" >&2
 # ---- live writes: visible without a restart, same results as lexkit search ----
 [ "$(code GET "/search?q=quokka")" = 200 ] && grep -q '"hits": \[\]' "$T/body" || fail "quokka before add: $(cat "$T/body")"
 [ "$(code POST /documents "${auth[@]}" --data-binary @"$T/one.jsonl")" = 200 ] &&
@@ -180,7 +177,6 @@ printf '{"id": "ext-1", "text": "wombat burrow"}\n' > "$T/ext.jsonl"
   fail "after merge: $(cat "$T/body")"
 same_as_cli "quokka wombat search engine" 20
 
-echo "serve: $(date +%T) at" >&2
 # ---- searches while documents come and go: every answer complete and consistent ----
 awk 'BEGIN { for (d = 1; d <= 40; d++) printf "{\"id\": \"c%d\", \"text\": \"churn token%d\"}\n", d, d }' > "$T/churn.jsonl"
 (
@@ -202,7 +198,6 @@ done
 wait "$reader"
 [ -e "$T/churn_bad" ] && fail "inconsistent search during writes: $(cat "$T/churn_bad")"
 
-echo "serve: $(date +%T) at" >&2
 # ---- slow clients do not starve others ----
 slow=()
 for i in 1 2 3 4 5 6; do
@@ -215,7 +210,6 @@ t0=$(date +%s.%N)
 awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { exit !(b - a < 3) }' || fail "search next to slow clients took over 3 s"
 for fd in "${slow[@]}"; do exec {fd}>&-; done
 
-echo "serve: $(date +%T) at" >&2
 # ---- SIGTERM during a write: the write finishes and is acknowledged, then the server exits ----
 awk 'BEGIN { srand(3); for (d = 1; d <= 3000; d++) { s = "";
        for (i = 0; i < 30; i++) s = s " w" int(5000 * rand() * rand())
@@ -232,7 +226,6 @@ grep -q 'stopped' "$SLOG" || fail "no stop message: $(cat "$SLOG")"
 "$L" search --index "$T/idx" --query bulk --k 1000 --format tsv > "$T/out" || fail "index after SIGTERM"
 [ "$(wc -l < "$T/out")" = 1000 ] || fail "acknowledged bulk write lost after SIGTERM"
 
-echo "serve: $(date +%T) at" >&2
 # ---- kill -9 during a write: the index opens, acknowledged writes are there ----
 start_server --index "$T/idx" --write-token-file "$T/wtok" || { finish serve; exit 1; }
 printf '{"id": "acked-1", "text": "platypus"}\n' > "$T/acked.jsonl"
@@ -251,7 +244,6 @@ more=$("$L" search --index "$T/idx" --query zzmore --k 10000 --format tsv | wc -
 [ "$more" = 0 ] || [ "$more" = 3000 ] || fail "kill -9 left a partial write: $more documents"
 rm -rf "$T"/stmp/lexkit-serve-*
 
-echo "serve: $(date +%T) at" >&2
 # ---- read token, writes disabled, several indexes ----
 "$L" index --input "$D/bm25_docs.jsonl" --index "$T/small" 2> /dev/null || fail "small index"
 start_server --index "$T/idx" --index "$T/small" --read-token-file "$T/rtok" || { finish serve; exit 1; }
@@ -265,7 +257,6 @@ cmp -s "$T/got" "$T/want" || fail "second index differs from lexkit search"
 [ "$(code POST /documents "${auth[@]}" --data-binary @"$T/one.jsonl")" = 403 ] || fail "writes not disabled"
 [ "$(code GET /health)" = 200 ] || fail "health needs no token"
 
-echo "serve: $(date +%T) at" >&2
 # ---- the search page in a real browser ----
 if command -v chromium > /dev/null; then
   ART=${LK_BUILD:-$T}/test-artifacts
