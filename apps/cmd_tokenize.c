@@ -21,23 +21,7 @@ static void help(FILE *out)
             "                       [--tokenizer lexkit|sklearn|space] [--no-nfkc] [--model TAGGER]\n"
             "                       [--threads N] [--user-dict FILE] [--script auto|simplified|traditional]\n"
             "                       [--no-pretok]\n"
-            "Tokenize each input line into one output line of space-separated tokens.\n"
-            "  --input FILE      text to read (default: standard input)\n"
-            "  --output FILE     where to write, atomically (default: standard output)\n"
-            "  --lang L          auto, en or zh (Han characters are one token each without --model)\n"
-            "  --lower           case-fold the tokens\n"
-            "  --tokenizer T     lexkit (default), sklearn ((?u)\\b\\w\\w+\\b on lowercased text),\n"
-            "                    space (split on white space only)\n"
-            "  --no-nfkc         don't NFKC-normalize (full-width forms stay as they are)\n"
-            "  --model TAGGER    segment Chinese with a `--unit char` tagger model (one word per token)\n"
-            "  --threads N       threads for --model (default: the cores, at most %d); the output\n"
-            "                    does not depend on N\n"
-            "  --user-dict FILE  with --model: lines `word [TAG]`; each listed word is kept whole\n"
-            "  --script S        with --model: auto (default; detect per line), simplified or\n"
-            "                    traditional: traditional lines are converted to simplified for\n"
-            "                    the model (OpenCC t2s); the output keeps the input's characters\n"
-            "  --no-pretok       with --model: let the model segment non-Han text and punctuation\n",
-            DEFAULT_THREADS_MAX);
+            "Tokenize each input line into one output line of space-separated tokens.\n");
 }
 
 typedef struct {
