@@ -71,6 +71,6 @@ lk_status lk_serve_delete(lk_serve_index *x, const char *id, size_t len, bool *f
 lk_status lk_serve_merge(lk_serve_index *x, lk_error *err);
 
 /* Snapshots opened since start (1 + reopenings), for tests via /info. */
-uint64_t lk_serve_index_generation(const lk_serve_index *x);
+uint64_t lk_serve_index_generation(lk_serve_index *x);
 
 #endif

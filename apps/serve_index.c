@@ -321,7 +321,13 @@ void lk_serve_index_free(lk_serve_index *x)
 
 const char *lk_serve_index_name(const lk_serve_index *x) { return x->name; }
 
-uint64_t lk_serve_index_generation(const lk_serve_index *x) { return x->generation; }
+uint64_t lk_serve_index_generation(lk_serve_index *x)
+{
+    pthread_mutex_lock(&x->mu);
+    uint64_t g = x->generation;
+    pthread_mutex_unlock(&x->mu);
+    return g;
+}
 
 /* ---- search -------------------------------------------------------------------------- */
 
@@ -467,7 +473,8 @@ lk_status lk_serve_info(lk_serve_index *x, lk_sbuf *out, lk_error *err)
                         "\"avgdl\": %.9g, \"generation\": %llu, \"settings\": ",
                    lk_bm25_index_n_docs(s->idx), lk_bm25_index_n_segments(s->idx),
                    (unsigned long long)lk_bm25_index_n_terms(s->idx),
-                   lk_bm25_index_avgdl(s->idx), (unsigned long long)x->generation);
+                   lk_bm25_index_avgdl(s->idx),
+                   (unsigned long long)lk_serve_index_generation(x));
     lk_sbuf_json_str(out, settings ? settings : "", settings ? slen : 0);
     lk_sbuf_puts(out, "}");
     release(x, s, &sl);

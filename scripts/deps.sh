@@ -9,8 +9,9 @@ build_pkgs="gcc make cmake pkg-config libutf8proc-dev uthash-dev libopenblas-dev
 test_pkgs="libcmocka-dev curl python3 python3-numpy python3-scipy python3-gensim fasttext"
 bench_pkgs="python3-sklearn python3-xapian python3-jieba python3-torch hyperfine time wrk"
 # The search page of `lexkit serve` is tested in headless Chromium (a large package: its
-# own level, which CI installs; tests/cli/serve.sh skips the page test without it).
-browser_pkgs="chromium"
+# own level, which CI installs; tests/cli/serve.sh skips the page test without it), and a
+# Chinese font for its screenshot.
+browser_pkgs="chromium fonts-wqy-zenhei"
 case "${1:-build}" in
   build) want="$build_pkgs" ;;
   test)  want="$build_pkgs $test_pkgs" ;;
