@@ -2,7 +2,8 @@
 """Convert UD Chinese GSD v1.4 CoNLL-U (UD v1 labels, ASCII punctuation) to the UD v2
 conventions of UD_Chinese-GSDSimp, and check the conversion against a v2 file.
 
-  zh_gsd_v2.py convert IN.conllu OUT.conllu [--ascii-punct-rate R] [--seed S]
+  zh_gsd_v2.py convert IN.conllu OUT.conllu [--ascii-punct-rate R] [--drop-final-punct-rate R]
+                       [--seed S]
   zh_gsd_v2.py check   V1.conllu V2.conllu     # convert V1, compare token by token with V2
 
 The rules use only the v1 FORM, UPOS, XPOS and DEPREL columns (derived by comparing
@@ -13,7 +14,9 @@ zh_gsd-simp-dev with zh_gsdsimp-ud-dev, which hold the same 500 sentences):
   BB + auxpass (被/为) -> AUX;  BB + aux:caus (将/把) -> ADP;  UH + discourse -> PART;
   a one-character JJ + case -> ADP;  SYM '/' -> PUNCT;  帐户 -> 账户, 义大利 -> 意大利.
 --ascii-punct-rate R keeps the ASCII punctuation of a random share R of the sentences
-(augmentation: real text mixes both forms). Only columns 2 and 4 change; the rest is kept.
+(augmentation: real text mixes both forms); --drop-final-punct-rate R drops the final
+punctuation token of a random share R (search queries and titles have none). Only columns 2 and
+4 change (and dropped final tokens); the rest is kept.
 """
 import random
 import sys
@@ -137,11 +140,13 @@ def main(argv):
         return
     if len(argv) < 4 or argv[1] != "convert":
         sys.exit(__doc__)
-    rate, seed = 0.0, 1
+    rate, drop, seed = 0.0, 0.0, 1
     rest = argv[4:]
     while rest:
         if rest[0] == "--ascii-punct-rate" and len(rest) > 1:
             rate = float(rest[1])
+        elif rest[0] == "--drop-final-punct-rate" and len(rest) > 1:
+            drop = float(rest[1])
         elif rest[0] == "--seed" and len(rest) > 1:
             seed = int(rest[1])
         else:
@@ -149,7 +154,14 @@ def main(argv):
         rest = rest[2:]
     rng = random.Random(seed)
     sents = read_conllu(argv[2])
-    write_conllu([convert_sentence(s, rng.random() < rate) for s in sents], argv[3])
+    out = []
+    for s in sents:
+        c = convert_sentence(s, rng.random() < rate)
+        toks = tokens(c)
+        if rng.random() < drop and len(toks) > 1 and toks[-1][3] == "PUNCT":
+            c = [t for t in c if t is not toks[-1]]
+        out.append(c)
+    write_conllu(out, argv[3])
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@
 # English tagger on 40 sentences and tag a sentence with it.
 set -eu
 MODEL=corpora/models/zh-gsd-char.lkt
-printf '%s\n' '我们明天去北京看长城。' '他在大学学习计算机科学，毕业后想当工程师。' \
-  '这个城市有很多历史悠久的建筑。' > "$OUT/zh.txt"
+printf '%s\n' '我们明天去北京看长城。' '周末我和朋友去超市买了很多水果。' \
+  '中国人民银行决定下调存款准备金率0.5个百分点。' '我們明天去北京看長城。' > "$OUT/zh.txt"
 echo "\$ lexkit tag --model $MODEL --input zh.txt"
 "$LEXKIT" tag --model "$MODEL" --input "$OUT/zh.txt"
 echo

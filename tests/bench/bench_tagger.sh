@@ -37,11 +37,11 @@ t=$(sort -n "$W/tag.times" | sed -n 2p)
 lk_tag=$(awk -v n="$n_tok" -v t="$t" 'BEGIN { printf "%.0f", n / t }')
 echo "tag tokens per CPU second (1 core; lexkit incl. model load): lexkit $lk_tag  torch $torch_tag  ratio $(ratio "$lk_tag" "$torch_tag")"
 
-# 3. raw Chinese: shipped char model vs jieba posseg on the GSD test sentences, one core,
+# 3. raw Chinese: shipped char model vs jieba posseg on the GSDSimp v2 test sentences, one core,
 #    medians of 5 runs (lexkit: whole process incl. model load; jieba: posseg.cut only)
 jb_times=""
 for i in 1 2 3 4 5; do
-  jb=$($PY tests/bench/jieba_seg.py "$TAG/zh_gsd-simp-test.conllu" "$W/zh.raw")
+  jb=$($PY tests/bench/jieba_seg.py "$TAG/zh_gsdsimp-ud-test.conllu" "$W/zh.raw")
   jb_times="$jb_times $(echo "$jb" | tr '\t' '\n' | sed -n 's/^posseg_seconds=//p')"
 done
 jb_f1=$(echo "$jb" | tr '\t' '\n' | sed -n 's/^seg_f1=//p')
@@ -55,7 +55,7 @@ for i in 1 2 3 4 5; do
   cpu env OPENBLAS_NUM_THREADS=1 "$LEXKIT" tag --model corpora/models/zh-gsd-char.lkt --input "$W/empty" --input-format raw
 done > "$W/load.times"
 lk_load=$(sort -n "$W/load.times" | sed -n 3p)
-"$LEXKIT" eval-tagger --model corpora/models/zh-gsd-char.lkt --test "$TAG/zh_gsd-simp-test.conllu" > "$W/zh.eval"
+"$LEXKIT" eval-tagger --model corpora/models/zh-gsd-char.lkt --test "$TAG/zh_gsdsimp-ud-test.conllu" > "$W/zh.eval"
 lk_f1=$(sed -n 's/^seg_f1\t//p' "$W/zh.eval")
 lk_joint=$(sed -n 's/^joint_f1\t//p' "$W/zh.eval")
 echo "raw Chinese seg F1: lexkit $lk_f1 (joint word+UPOS $lk_joint)  jieba $jb_f1"

@@ -133,4 +133,20 @@ printf '苹果 n\n北\377京\n' > "$T/badlex.txt"
 expect_rc 1 "bad lexicon" "$LEXKIT" train-tagger "${ZH[@]}" --output "$T/x.lkt" --lexicon "$T/badlex.txt"
 grep -q "badlex.txt:2:2: " "$T/err" || fail "bad lexicon message: $(cat "$T/err")"
 
+# the shipped model on everyday sentences (UD v2 tags), simplified and traditional
+M=corpora/models/zh-gsd-char.lkt
+zh_tag() { printf '%s\n' "$1" | "$LEXKIT" tag --model $M; }
+want_tag() { [ "$(zh_tag "$1")" = "$2" ] || fail "shipped model: '$1' -> '$(zh_tag "$1")', want '$2'"; }
+want_tag '我吃苹果。' '我/PRON 吃/VERB 苹果/NOUN 。/PUNCT'
+# 长城 (the Great Wall) is PROPN (UD: a name); GSD has it once as NOUN, once as PROPN
+want_tag '我们明天去北京看长城。' '我们/PRON 明天/NOUN 去/VERB 北京/PROPN 看/VERB 长城/PROPN 。/PUNCT'
+want_tag '我們明天去北京看長城。' '我們/PRON 明天/NOUN 去/VERB 北京/PROPN 看/VERB 長城/PROPN 。/PUNCT'
+want_tag 'GDP增长5.2%，iPhone 15售价5999元。' 'GDP/X 增长/VERB 5.2%/NUM ，/PUNCT iPhone/X 15/NUM 售价/NOUN 5999/NUM 元/NOUN 。/PUNCT'
+# East Asian and ASCII punctuation, full-width Latin and digits: never glued to words
+out=$(zh_tag '（北京）“你好”：他说；')
+for p in '（' '）' '“' '”' '：' '；'; do
+  case " $out " in *" $p/PUNCT "*) ;; *) fail "shipped model: '$p' not a PUNCT word in '$out'" ;; esac
+done
+case " $out " in *" 北京/PROPN "*) ;; *) fail "shipped model: 北京 in '$out'" ;; esac
+want_tag '我吃苹果.' '我/PRON 吃/VERB 苹果/NOUN ./PUNCT'
 echo "tagger CLI: ok"

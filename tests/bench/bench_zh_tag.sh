@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Chinese segmentation + UPOS tagging from raw text: the shipped char model vs jieba (jieba.cut
+# for segmentation, jieba.posseg with its tags mapped to UD v2 UPOS) on the same sentences, the
+# raw text being the concatenated gold words of each sentence. Sets: GSDSimp v2 test (the split
+# published figures use), CFL test (learner essays, out of domain), GSD v1.4 traditional test
+# (relabelled to UD v2 by scripts/zh_gsd_v2.py). Then the everyday sentences of
+# tests/bench/zh_everyday.txt (simplified, then the same in traditional characters) as tagged.
+# Env: LEXKIT, SHARED; MODEL (default corpora/models/zh-gsd-char.lkt).
+set -eu
+TAG=$SHARED/corpora/tagging
+PY=/usr/bin/python3
+MODEL=${MODEL:-corpora/models/zh-gsd-char.lkt}
+W=$(mktemp -d /tmp/lk-bench-zh-tag.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+$PY scripts/zh_gsd_v2.py convert "$TAG/zh_gsd-trad-test.conllu" "$W/trad-test.conllu"
+field() { sed -n "s/^$1\t//p" "$2"; }
+jfield() { tr '\t' '\n' < "$2" | sed -n "s/^$1=//p"; }
+diff3() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.2f", 100 * (a - b) }'; }
+printf '%-22s %9s %9s | %9s %9s %9s | %8s %8s\n' set lk_seg lk_joint jb_cut jb_pseg jb_joint \
+  seg-cut joint-j
+for set in "GSDSimp-v2-test:$TAG/zh_gsdsimp-ud-test.conllu" "CFL-test:$TAG/zh_cfl-ud-test.conllu" \
+           "GSD-trad-test:$W/trad-test.conllu"; do
+  name=${set%%:*} gold=${set#*:}
+  "$LEXKIT" eval-tagger --model "$MODEL" --test "$gold" > "$W/lk" 2> /dev/null
+  $PY tests/bench/jieba_zh_tag.py "$gold" > "$W/jb"
+  s=$(field seg_f1 "$W/lk") j=$(field joint_f1 "$W/lk")
+  c=$(jfield cut_seg_f1 "$W/jb") ps=$(jfield posseg_seg_f1 "$W/jb") pj=$(jfield posseg_joint_f1 "$W/jb")
+  printf '%-22s %9s %9s | %9s %9s %9s | %8s %8s\n' "$name" "$s" "$j" "$c" "$ps" "$pj" \
+    "$(diff3 "$s" "$c")" "$(diff3 "$j" "$pj")"
+done
+echo "(F1 from raw text; seg-cut and joint-j: lexkit minus jieba, in points)"
+echo "everyday sentences (tests/bench/zh_everyday.txt), lexkit:"
+"$LEXKIT" tag --model "$MODEL" --input tests/bench/zh_everyday.txt | sed 's/^/  /'
+echo "jieba.cut on the same:"
+$PY -c 'import sys, jieba; jieba.setLogLevel(60)
+for l in open(sys.argv[1], encoding="utf-8"): print("  " + " ".join(jieba.cut(l.strip())))' \
+  tests/bench/zh_everyday.txt
