@@ -7,6 +7,8 @@
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
 #include "models/embed.h"
+#include "models/vectors.h"
+#include "text/fileio.h"
 
 static const char *USAGE =
     "usage: lexkit embed --input CORPUS --output VECTORS [--model skipgram|cbow] [--dim 100]\n"
@@ -89,6 +91,23 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     return -1;
 }
 
+typedef struct {
+    const lk_embed_model *m;
+    const lk_vectors *vec;
+    lk_vec_format fmt;
+} out_ctx;
+
+static lk_status write_model_job(FILE *fp, void *ctx, lk_error *err)
+{
+    return lk_embed_model_write_fp(((const out_ctx *)ctx)->m, fp, err);
+}
+
+static lk_status write_vectors_job(FILE *fp, void *ctx, lk_error *err)
+{
+    const out_ctx *c = ctx;
+    return lk_vectors_write_fp(c->vec, fp, c->fmt, err);
+}
+
 int lk_cmd_embed(int argc, char **argv);
 int lk_cmd_embed(int argc, char **argv)
 {
@@ -111,7 +130,10 @@ int lk_cmd_embed(int argc, char **argv)
     lk_embed_model *m = NULL;
     lk_vectors *vec = NULL;
     lk_embed_stats stats;
-    lk_status st = resume ? lk_embed_model_load(resume, &m, &err) : LK_OK;
+    lk_status st = LK_OK;
+    if (out) st = lk_output_check(out, &err); /* before training, not after */
+    if (st == LK_OK && save) st = lk_output_check(save, &err);
+    if (st == LK_OK && resume) st = lk_embed_model_load(resume, &m, &err);
     if (st == LK_OK) st = lk_embed_train(&c, in, &m, &stats, &err);
     if (st == LK_OK && g_cancel) st = lk_error_set(&err, LK_ERR_STATE, "training interrupted");
     if (st == LK_OK) {
@@ -120,17 +142,19 @@ int lk_cmd_embed(int argc, char **argv)
                  (long long)stats.words, stats.seconds, stats.words_per_sec, stats.loss);
         lk_cli_log(&p, LK_LOG_INFO, msg);
     }
-    if (st == LK_OK && save) st = lk_embed_model_save(m, save, &err);
-    if (st == LK_OK && out) {
-        if (!strcmp(fmt, "lkem")) {
-            st = lk_embed_model_save(m, out, &err);
-        } else {
-            st = lk_embed_model_vectors(m, &vec);
-            if (st == LK_OK)
-                st = lk_vectors_write(vec, out, !strcmp(fmt, "bin") ? LK_VEC_BIN : LK_VEC_TEXT,
-                                      &err);
-        }
+    /* --save-model and --output are committed together: both or neither. */
+    out_ctx oc = {m, NULL, !strcmp(fmt, "bin") ? LK_VEC_BIN : LK_VEC_TEXT};
+    lk_write_job jobs[2];
+    size_t n_jobs = 0;
+    if (save) jobs[n_jobs++] = (lk_write_job){save, write_model_job, &oc};
+    if (out && !strcmp(fmt, "lkem")) jobs[n_jobs++] = (lk_write_job){out, write_model_job, &oc};
+    else if (out) jobs[n_jobs++] = (lk_write_job){out, write_vectors_job, &oc};
+    if (st == LK_OK && out && strcmp(fmt, "lkem") != 0) {
+        st = lk_embed_model_vectors(m, &vec);
+        if (st != LK_OK) lk_error_set(&err, st, "out of memory");
+        oc.vec = vec;
     }
+    if (st == LK_OK) st = lk_write_atomic_all(jobs, n_jobs, &err);
     lk_vectors_free(vec);
     lk_embed_model_free(m);
     return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(cmd, st, &err);

@@ -288,6 +288,14 @@ fail:
     return lk_error_set(err, LK_ERR_IO, "vocabulary: write error: %s", strerror(errno));
 }
 
+lk_status lk_bow_write_vocab(const lk_bow *b, FILE *fp, lk_error *err)
+{
+    if (!b || b->n_terms == 0)
+        return lk_error_set(err, LK_ERR_ARG, "no vocabulary to save (finish first)");
+    vocab_writer w = {b};
+    return write_vocab(fp, &w, err);
+}
+
 lk_status lk_bow_save_vocab(const lk_bow *b, const char *path, lk_error *err)
 {
     if (!b || !path || b->n_terms == 0)

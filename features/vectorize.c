@@ -27,6 +27,11 @@ static lk_status write_matrix(FILE *fp, void *ctx, lk_error *err)
                                  : lk_csr_write_svmlight(fp, w->m, &w->opts, err);
 }
 
+static lk_status write_vocab_job(FILE *fp, void *ctx, lk_error *err)
+{
+    return lk_bow_write_vocab(ctx, fp, err);
+}
+
 /* TF-IDF weights with the fitting collection's df. */
 static lk_status weight(const lk_vectorize_job *job, const lk_bow *b, lk_csr *m)
 {
@@ -45,7 +50,11 @@ lk_status lk_vectorize(const lk_vectorize_job *job, int64_t *n_docs, int32_t *n_
 {
     lk_bow *b = NULL;
     lk_csr m = {0};
+    const char *out_path = job->output ? job->output : "-";
     lk_status st = lk_bow_config_check(&job->bow, err);
+    /* Both outputs are checked before any work and committed together (all or none). */
+    if (st == LK_OK) st = lk_output_check(out_path, err);
+    if (st == LK_OK && job->vocab_out) st = lk_output_check(job->vocab_out, err);
     if (st == LK_OK && (st = lk_bow_create(&job->bow, &b)) != LK_OK)
         lk_error_set(err, st, "%s", lk_status_str(st));
     if (st == LK_OK && job->vocab_in) st = lk_bow_load_vocab(b, job->vocab_in, err);
@@ -60,8 +69,8 @@ lk_status lk_vectorize(const lk_vectorize_job *job, int64_t *n_docs, int32_t *n_
     /* unnormalized weights can be large: keep 1e-6 absolute precision up to ~1e5 */
     if (job->tfidf && job->tf.norm == LK_ROWNORM_NONE && w.opts.precision < NONORM_PRECISION)
         w.opts.precision = NONORM_PRECISION;
-    if (st == LK_OK) st = lk_write_atomic(job->output ? job->output : "-", write_matrix, &w, err);
-    if (st == LK_OK && job->vocab_out) st = lk_bow_save_vocab(b, job->vocab_out, err);
+    lk_write_job jobs[2] = {{out_path, write_matrix, &w}, {job->vocab_out, write_vocab_job, b}};
+    if (st == LK_OK) st = lk_write_atomic_all(jobs, job->vocab_out ? 2 : 1, err);
     if (st == LK_OK) {
         if (n_docs) *n_docs = m.n_rows;
         if (n_terms) *n_terms = m.n_cols;

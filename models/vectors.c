@@ -394,6 +394,12 @@ werr:
     return lk_error_set(err, LK_ERR_IO, "write error: %s", strerror(errno));
 }
 
+lk_status lk_vectors_write_fp(const lk_vectors *v, FILE *fp, lk_vec_format fmt, lk_error *err)
+{
+    write_ctx c = {v, fmt == LK_VEC_BIN ? LK_VEC_BIN : LK_VEC_TEXT};
+    return write_vectors(fp, &c, err);
+}
+
 lk_status lk_vectors_write(const lk_vectors *v, const char *path, lk_vec_format fmt,
                            lk_error *err)
 {
