@@ -512,6 +512,9 @@ static lk_status build_full(const char *docs_path, const char *index_dir,
     if (st == LK_OK) st = lk_analyzer_save_files(pl.an, lk_bm25_builder_dir(bld), err);
     if (st == LK_OK) st = run_pipeline(&pl, bld, cfg->threads, stats, err);
     stats->bytes = pl.docs ? lk_docs_offset(pl.docs) : 0;
+    if (st == LK_OK && stats->n_docs == 0) /* as bow/tfidf/vocab: an empty index is an error */
+        st = lk_error_set(err, LK_ERR_PARSE, "%s: no documents (empty input)",
+                          docs_path ? docs_path : "-");
     if (st == LK_OK) {
         st = lk_bm25_builder_finish(bld, err);
         bld = NULL;

@@ -25,6 +25,10 @@ static lk_status term_id(lk_bow *b, const char *s, size_t len, uint32_t *id, lk_
         for (;;) {
             const char *sp = memchr(s + i, PY_SPACE, len - i);
             size_t e = sp ? (size_t)(sp - s) : len;
+            if (e == i) /* a leading, trailing or doubled space: no token is empty */
+                return lk_error_set(err, LK_ERR_PARSE, "term '%.*s' has a stray space (word "
+                                    "n-grams are tokens joined by one space)",
+                                    (int)(len < 80 ? len : 80), s);
             if ((st = lk_termtab_unit(t, s + i, e - i, true, &u)) != LK_OK) return st;
             if (cur == LK_TERM_NONE) cur = u;
             else if ((st = lk_termtab_pair(t, cur, u, true, &cur)) != LK_OK) return st;
