@@ -1,12 +1,16 @@
 # lexkit: this Makefile only wraps CMake. Quick start: `make demo`, `make test`.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
+# The tests that run threads (index build with 2 threads, shared index searches, embedding
+# and tagger training workers, the output-path and input tests' training runs).
+TSAN_TESTS ?= bm25_build_threads|bm25_index|bm25_segments|unit_embed|unit_tagger|cli_bm25|cli_embed_basic|cli_tagger
 TYPE       ?= Release
 PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build demo test test-asan install bench eval clean
+.PHONY: all deps build demo test test-asan test-tsan install bench eval clean
 
 all: build
 
@@ -34,6 +38,16 @@ test-asan: deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 
+# ThreadSanitizer over the threaded tests; OpenBLAS is not instrumented, so reports inside
+# libopenblas only are suppressed (tests/tsan.supp says why).
+test-tsan: deps
+	@bash scripts/deps.sh test
+	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLEXKIT_TSAN=ON -DLEXKIT_WERROR=OFF \
+	  -DCMAKE_C_FLAGS="-O1" $(CMAKE_ARGS)
+	cmake --build $(TSAN_BUILD) -j $(JOBS)
+	cd $(TSAN_BUILD) && TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 \
+	  suppressions=$(CURDIR)/tests/tsan.supp" ctest --output-on-failure -j $(JOBS) -R '$(TSAN_TESTS)'
+
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
@@ -45,4 +59,4 @@ bench: build
 eval: bench
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)

@@ -61,6 +61,8 @@ typedef struct {
     bool last;                  /* no batches after this one */
     lk_status st;               /* producer error (then last) */
     lk_error err;
+    uint64_t offset; /* input bytes read when the batch was sealed (for progress): the
+                        producer writes it before publishing the batch under pl->mu */
 } batch;
 
 static void batch_free(batch *b)
@@ -321,6 +323,7 @@ static void fill(pipeline *pl, batch *b)
 {
     if (pl->zh) fill_batch_zh(pl, b);
     else fill_batch(pl, b);
+    b->offset = lk_docs_offset(pl->docs);
 }
 
 static void *producer(void *arg)
@@ -366,14 +369,14 @@ static lk_status consume(pipeline *pl, lk_bm25_builder *bld, const batch *b, uin
     return LK_OK;
 }
 
-static void progress(pipeline *pl, uint64_t n_docs)
+static void progress(pipeline *pl, uint64_t n_docs, uint64_t off)
 {
     if (!pl->log) return;
     double t = now_s();
     if (t - pl->last_progress < 0.5) return;
     pl->last_progress = t;
     char msg[128];
-    uint64_t off = lk_docs_offset(pl->docs), size = lk_docs_size(pl->docs);
+    uint64_t size = lk_docs_size(pl->docs); /* set at open, read-only since */
     snprintf(msg, sizeof msg, "%llu docs, %.1f/%.1f MB", (unsigned long long)n_docs,
              (double)off / 1e6, (double)size / 1e6);
     pl->log(pl->log_user, LK_LOG_PROGRESS, msg);
@@ -405,7 +408,7 @@ static lk_status run_pipeline(pipeline *pl, lk_bm25_builder *bld, int threads,
         st = consume(pl, bld, b, &stats->n_docs, err);
         stats->invert_seconds += now_s() - t1;
         bool last = b->last;
-        progress(pl, stats->n_docs);
+        progress(pl, stats->n_docs, b->offset); /* not lk_docs_offset: the producer moves it */
         pthread_mutex_lock(&pl->mu);
         pl->ready[pl->tail] = false;
         pl->tail = (pl->tail + 1) % N_SLOTS;

@@ -54,7 +54,7 @@ static lk_status term_id(lk_bow *b, const char *s, size_t len, uint32_t *id, lk_
 static lk_status add_term(lk_bow *b, const char *s, size_t len, int32_t col, lk_error *err)
 {
     if (len == 0) return lk_error_set(err, LK_ERR_ARG, "empty term");
-    uint32_t id;
+    uint32_t id = 0;
     lk_status st = term_id(b, s, len, &id, err);
     if (st != LK_OK) return (err && err->code != LK_OK) ? st : lk_error_set(err, st, "%s", lk_status_str(st));
     if (b->tab.col[id] >= 0)
