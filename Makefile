@@ -10,7 +10,7 @@ PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build demo test test-asan test-tsan install bench eval clean
+.PHONY: all deps build demo test test-kernels test-asan test-tsan install bench eval clean
 
 all: build
 
@@ -26,14 +26,26 @@ build: deps $(BUILD)/CMakeCache.txt
 demo: build
 	@bash scripts/demo.sh $(BUILD)/lexkit
 
-test: build
+# The test packages (cmocka among them) are installed before CMake configures, and CMake is
+# told to require cmocka: a build dir configured earlier without it (say by `make demo`)
+# is re-configured instead of silently leaving the unit tests out.
+test: deps
 	@bash scripts/deps.sh test
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(TYPE) -DCMAKE_INSTALL_PREFIX=$(PREFIX) \
+	  -DLEXKIT_REQUIRE_TESTS=ON $(CMAKE_ARGS)
+	cmake --build $(BUILD) -j $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The suite again under each OpenBLAS kernel in KERNELS (those the CPU can run): how huge or
+# tiny values round depends on the kernel, and no test may depend on it.
+KERNELS ?= SkylakeX Haswell
+test-kernels: test
+	@bash scripts/test_kernels.sh $(BUILD) $(KERNELS)
 
 test-asan: deps
 	@bash scripts/deps.sh test
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLEXKIT_SANITIZE=ON -DLEXKIT_WERROR=ON \
-	  -DCMAKE_C_FLAGS="-O1" $(CMAKE_ARGS)
+	  -DLEXKIT_REQUIRE_TESTS=ON -DCMAKE_C_FLAGS="-O1" $(CMAKE_ARGS)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)

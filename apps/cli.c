@@ -20,6 +20,13 @@ int lk_cli_usage_error(const char *cmd, const char *fmt, ...)
     return LK_EXIT_USAGE;
 }
 
+int32_t lk_cli_default_threads(int32_t cap)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) n = 1;
+    return n < cap ? (int32_t)n : cap;
+}
+
 int lk_cli_fail(const char *cmd, lk_status st, const lk_error *err)
 {
     const char *msg = (err && err->msg[0]) ? err->msg : lk_status_str(st);

@@ -28,6 +28,9 @@ int lk_cli_usage_error(const char *cmd, const char *fmt, ...)
    "lexkit CMD: message" to stderr and return LK_EXIT_FAIL. */
 int lk_cli_fail(const char *cmd, lk_status st, const lk_error *err);
 
+/* Online CPU cores, at least 1 and at most cap: the default of a --threads option. */
+int32_t lk_cli_default_threads(int32_t cap);
+
 /* Split an argument "--name" or "--name=value": copies "--name" into name (cap bytes) and
    sets *eq_val to the text after '=' (NULL without '='). Returns -1 to go on, or prints a
    usage error and returns LK_EXIT_USAGE for a non-option or an over-long name. */

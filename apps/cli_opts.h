@@ -1,13 +1,15 @@
 /* cli_opts.h: declarative option tables for the subcommands. A command lists its options
-   once (name, kind, destination, bounds) and lk_cli_parse does the loop every command used to
-   write by hand: "--name VALUE" and "--name=VALUE", flags refusing a value, range-checked
-   numbers, closed sets of words, and one wording for every usage error. */
+   once (name, kind, destination, bounds, help line) and lk_cli_parse does the loop every
+   command used to write by hand: "--name VALUE" and "--name=VALUE", flags refusing a value,
+   range-checked numbers, closed sets of words, one wording for every usage error, old
+   spellings kept as aliases, and `--help` generated from the table with each default. */
 #ifndef LK_APPS_CLI_OPTS_H
 #define LK_APPS_CLI_OPTS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef enum {
     LK_OPT_FLAG,   /* no value: *(bool *)dst = !negate */
@@ -18,6 +20,9 @@ typedef enum {
     LK_OPT_RANGE,  /* "A:B" or "A": ((long *)dst)[0..1], min <= A <= B <= max */
     LK_OPT_CHOICE, /* *(int *)dst = index of the value in choices (NULL-terminated) */
     LK_OPT_CUSTOM, /* parse(user, cmd, name, value): true if accepted (it prints the error) */
+    LK_OPT_STDOUT, /* --output FILE for a command that prints to standard output: after a
+                      successful parse stdout goes to FILE, replaced atomically at exit when
+                      the command succeeds (lk_cli_stdout_finish) */
 } lk_opt_kind;
 
 typedef struct {
@@ -30,24 +35,73 @@ typedef struct {
     bool negate;                   /* FLAG: store false ("--no-lower") */
     bool (*parse)(void *user, const char *cmd, const char *name, const char *val); /* CUSTOM */
     bool *seen;                    /* set when the option is given (may be NULL) */
+    const char *arg;      /* value name in --help ("FILE"); NULL: from the kind */
+    const char *help;     /* one line for --help; "(default: X)" is appended from *dst unless
+                             the line says "default" or "required" itself */
+    bool stdin_hint;      /* STR "--input": hint on a terminal when none or "-" is given */
+    const char *alias_of; /* this name is an old spelling of that option: accepted and listed
+                             as an alias in --help */
+    bool deprecated;      /* alias only: a note on stderr when used (not with --quiet); not
+                             for spellings the CLI contract keeps (docs/CLI.md) */
 } lk_cli_option;
 
-/* Table entries. */
-#define LKO_FLAG(n, d) {.name = (n), .kind = LK_OPT_FLAG, .dst = (d)}
-#define LKO_NOFLAG(n, d) {.name = (n), .kind = LK_OPT_FLAG, .dst = (d), .negate = true}
-#define LKO_STR(n, d) {.name = (n), .kind = LK_OPT_STR, .dst = (d)}
-#define LKO_LONG(n, d, lo, hi) {.name = (n), .kind = LK_OPT_LONG, .dst = (d), .lmin = (lo), .lmax = (hi)}
-#define LKO_I32(n, d, lo, hi) {.name = (n), .kind = LK_OPT_I32, .dst = (d), .lmin = (lo), .lmax = (hi)}
-#define LKO_DOUBLE(n, d, lo, hi) \
-    {.name = (n), .kind = LK_OPT_DOUBLE, .dst = (d), .dmin = (lo), .dmax = (hi)}
-#define LKO_RANGE(n, d, lo, hi) {.name = (n), .kind = LK_OPT_RANGE, .dst = (d), .lmin = (lo), .lmax = (hi)}
-#define LKO_CHOICE(n, d, c) {.name = (n), .kind = LK_OPT_CHOICE, .dst = (d), .choices = (c)}
-#define LKO_CUSTOM(n, f) {.name = (n), .kind = LK_OPT_CUSTOM, .parse = (f)}
+/* Table entries. The trailing help arguments are optional: LKO_STR(n, d) or
+   LKO_STR(n, d, "FILE", "what it is"); the numeric kinds take only the help line. */
+#define LKO_STR(...) LKO_STR_(__VA_ARGS__, NULL, NULL, NULL)
+#define LKO_STR_(n, d, a, h, ...) {.name = (n), .kind = LK_OPT_STR, .dst = (d), .arg = (a), .help = (h)}
+#define LKO_FLAG(...) LKO_FLAG_(__VA_ARGS__, NULL, NULL)
+#define LKO_FLAG_(n, d, h, ...) {.name = (n), .kind = LK_OPT_FLAG, .dst = (d), .help = (h)}
+#define LKO_NOFLAG(...) LKO_NOFLAG_(__VA_ARGS__, NULL, NULL)
+#define LKO_NOFLAG_(n, d, h, ...) \
+    {.name = (n), .kind = LK_OPT_FLAG, .dst = (d), .negate = true, .help = (h)}
+#define LKO_LONG(...) LKO_LONG_(__VA_ARGS__, NULL, NULL)
+#define LKO_LONG_(n, d, lo, hi, h, ...) \
+    {.name = (n), .kind = LK_OPT_LONG, .dst = (d), .lmin = (lo), .lmax = (hi), .help = (h)}
+#define LKO_I32(...) LKO_I32_(__VA_ARGS__, NULL, NULL)
+#define LKO_I32_(n, d, lo, hi, h, ...) \
+    {.name = (n), .kind = LK_OPT_I32, .dst = (d), .lmin = (lo), .lmax = (hi), .help = (h)}
+#define LKO_DOUBLE(...) LKO_DOUBLE_(__VA_ARGS__, NULL, NULL)
+#define LKO_DOUBLE_(n, d, lo, hi, h, ...) \
+    {.name = (n), .kind = LK_OPT_DOUBLE, .dst = (d), .dmin = (lo), .dmax = (hi), .help = (h)}
+#define LKO_RANGE(...) LKO_RANGE_(__VA_ARGS__, NULL, NULL)
+#define LKO_RANGE_(n, d, lo, hi, h, ...) \
+    {.name = (n), .kind = LK_OPT_RANGE, .dst = (d), .lmin = (lo), .lmax = (hi), .help = (h)}
+#define LKO_CHOICE(...) LKO_CHOICE_(__VA_ARGS__, NULL, NULL)
+#define LKO_CHOICE_(n, d, c, h, ...) \
+    {.name = (n), .kind = LK_OPT_CHOICE, .dst = (d), .choices = (c), .help = (h)}
+#define LKO_CUSTOM(...) LKO_CUSTOM_(__VA_ARGS__, NULL, NULL, NULL)
+#define LKO_CUSTOM_(n, f, a, h, ...) {.name = (n), .kind = LK_OPT_CUSTOM, .parse = (f), .arg = (a), .help = (h)}
+/* An input file option defaulting to standard input: LKO_STR plus the terminal hint. */
+#define LKO_INPUT(...) LKO_INPUT_(__VA_ARGS__, NULL, NULL, NULL)
+#define LKO_INPUT_(n, d, a, h, ...) \
+    {.name = (n), .kind = LK_OPT_STR, .dst = (d), .arg = (a), .help = (h), .stdin_hint = true}
+/* --output FILE for commands that print (see LK_OPT_STDOUT). */
+#define LKO_STDOUT(n) \
+    {.name = (n), .kind = LK_OPT_STDOUT, .arg = "FILE", \
+     .help = "write the output there, atomically (default: standard output)"}
+/* `old` is an old spelling of the option `now` (parsed as `now`). LKO_ALIAS: kept by the
+   contract, silent; LKO_DEPRECATED: a note on stderr when used. */
+#define LKO_ALIAS(old, now) {.name = (old), .alias_of = (now)}
+#define LKO_DEPRECATED(old, now) {.name = (old), .alias_of = (now), .deprecated = true}
 
-/* Parse argv[1..argc) against opts[0..n). "--help"/"-h" calls help(user) and returns
-   LK_EXIT_OK; a usage error is printed and returns LK_EXIT_USAGE; -1 means go on. */
+/* Parse argv[1..argc) against opts[0..n). "--help"/"-h" calls help(user) (synopsis and
+   description), lists the options from the table and returns LK_EXIT_OK; a usage error is
+   printed and returns LK_EXIT_USAGE; -1 means go on. After a successful parse, an
+   LKO_INPUT option left unset (or "-") gets lk_cli_stdin_hint. */
 int lk_cli_parse(const char *cmd, int argc, char **argv, const lk_cli_option *opts, size_t n,
                  void (*help)(void *user), void *user);
+
+/* When path is NULL or "-" and standard input is a terminal, tell on stderr that the
+   command waits for standard input (a command started without --input seems to hang). */
+void lk_cli_stdin_hint(const char *cmd, const char *path);
+
+/* The option lines of --help: "  --name ARG   help (default: X)", aliases last. */
+void lk_cli_print_options(FILE *out, const lk_cli_option *opts, size_t n);
+
+/* Called by main() with the command's exit status: commit (rc 0) or drop the file that an
+   LK_OPT_STDOUT option redirected standard output to. Returns the final status (1 when the
+   commit fails). A no-op when nothing was redirected. */
+int lk_cli_stdout_finish(const char *cmd, int rc);
 
 #define LK_OPTS_N(a) (sizeof(a) / sizeof *(a))
 

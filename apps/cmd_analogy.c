@@ -3,37 +3,38 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/cli_opts.h"
 #include "models/embed.h"
 
-static const char *USAGE =
-    "usage: lexkit analogy --vectors FILE --questions FILE [--restrict 30000] [--no-lower]\n"
-    "Questions 'a b c d' under ': section' lines; d is predicted as the nearest word to\n"
-    "b - a + c among the first N words (0 = all), excluding a, b, c. Questions with a word\n"
-    "outside those N are skipped. Words are lowercased (ASCII) unless --no-lower.\n"
-    "Prints section<TAB>accuracy<TAB>seen/all; the last line is the total.\n";
+#define CMD "analogy"
 
-int lk_cmd_analogy(int argc, char **argv);
-int lk_cmd_analogy(int argc, char **argv)
+static void help(void *u)
 {
-    const char *cmd = "analogy", *path = NULL, *questions = NULL, *v;
+    (void)u;
+    fputs("usage: lexkit analogy --vectors FILE --questions FILE [options]\n"
+          "Questions 'a b c d' under ': section' lines; d is predicted as the nearest word to\n"
+          "b - a + c among the first N words (0 = all), excluding a, b, c. Questions with a word\n"
+          "outside those N are skipped. Prints section<TAB>accuracy<TAB>seen/all; the last line\n"
+          "is the total.\n",
+          stdout);
+}
+
+static int lk_cmd_analogy(int argc, char **argv)
+{
+    const char *path = NULL, *questions = NULL;
     long limit = 30000;
     bool lower = true;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(USAGE, stdout);
-            return LK_EXIT_OK;
-        }
-        if (!strcmp(argv[i], "--no-lower")) lower = false;
-        else if (lk_cli_opt(argc, argv, &i, "--vectors", &v)) path = v;
-        else if (lk_cli_opt(argc, argv, &i, "--questions", &v)) questions = v;
-        else if (lk_cli_opt(argc, argv, &i, "--restrict", &v)) {
-            if (!lk_cli_long(cmd, "--restrict", v, 0, 2147483647L, &limit)) return LK_EXIT_USAGE;
-        } else {
-            return lk_cli_usage_error(cmd, "unknown option '%s'", argv[i]);
-        }
-    }
-    if (!path || !questions)
-        return lk_cli_usage_error(cmd, "--vectors and --questions are required");
+    const lk_cli_option opts[] = {
+        LKO_STR("--vectors", &path, "FILE", "word2vec text/binary, LKEM or fastText .bin (required)"),
+        LKO_STR("--questions", &questions, "FILE", "analogy questions (required)"),
+        LKO_LONG("--restrict", &limit, 0, 2147483647L, "only the N most frequent words (0 = all)"),
+        LKO_FLAG("--lower", &lower, "lowercase the questions (ASCII), as word2vec's compute-accuracy"),
+        LKO_NOFLAG("--no-lower", &lower, "use the questions as written"),
+        LKO_STDOUT("--output"),
+    };
+    int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
+    if (rc >= 0) return rc;
+    if (!path || !questions) return lk_cli_usage_error(CMD, "--vectors and --questions are required");
     lk_error err = {0};
     lk_vectors *vec = NULL;
     lk_embed_model *m = NULL;
@@ -46,7 +47,7 @@ int lk_cmd_analogy(int argc, char **argv)
         lk_analogy_result_free(&r);
         st = lk_error_set(&err, LK_ERR_PARSE, "%s: no questions (empty file)", questions);
     }
-    if (st != LK_OK) return lk_cli_fail(cmd, st, &err);
+    if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     for (size_t i = 0; i < r.n_sections; i++) {
         const lk_analogy_section *s = &r.sections[i];
         printf("%s\t%.4f\t%lld/%lld\n", s->name[0] ? s->name : "-",
@@ -56,7 +57,7 @@ int lk_cmd_analogy(int argc, char **argv)
     printf("total\t%.4f\t%lld/%lld\n", r.seen ? (double)r.correct / (double)r.seen : 0.0,
            (long long)r.seen, (long long)r.total);
     lk_analogy_result_free(&r);
-    return fflush(stdout) == 0 ? LK_EXIT_OK : lk_cli_fail(cmd, LK_ERR_IO, NULL);
+    return fflush(stdout) == 0 ? LK_EXIT_OK : lk_cli_fail(CMD, LK_ERR_IO, NULL);
 }
 
 const lk_command lk_cmd_def_analogy = {"analogy", lk_cmd_analogy,

@@ -11,14 +11,12 @@
 #include "text/fileio.h"
 
 static const char *USAGE =
-    "usage: lexkit embed --input CORPUS --output VECTORS [--model skipgram|cbow] [--dim 100]\n"
-    "         [--window 5] [--negative 5] [--hs] [--sample 1e-3] [--min-count 5]\n"
-    "         [--max-vocab N] [--epochs 5] [--alpha A] [--threads N] [--subwords 3:6]\n"
-    "         [--buckets 2000000] [--format text|bin|lkem] [--save-model MODEL.lkem]\n"
-    "         [--resume MODEL.lkem] [--tokenize] [--seed N] [--progress] [--quiet]\n"
-    "CORPUS: one sentence or paragraph per line, tokens separated by spaces (--tokenize:\n"
-    "raw text through the lexkit tokenizer, lowercased). VECTORS: word2vec text or binary,\n"
-    "or an LKEM model (--format lkem) that can resume training and compose unseen words.\n";
+    "usage: lexkit embed --input CORPUS --output VECTORS [options]\n"
+    "Train word vectors (skip-gram or CBOW, negative sampling or hierarchical softmax,\n"
+    "optional fastText subwords). CORPUS: one sentence or paragraph per line, tokens\n"
+    "separated by spaces (--tokenize: raw text through the lexkit tokenizer, lowercased).\n"
+    "VECTORS: word2vec text or binary, an LKEM model (resumable; composes unseen words\n"
+    "from subwords) or a fastText .bin model.\n";
 
 static volatile sig_atomic_t g_cancel;
 
@@ -28,8 +26,12 @@ static void on_signal(int sig)
     g_cancel = 1;
 }
 
+static const char *const FORMATS[] = {"text", "bin", "lkem", "fasttext", NULL};
+enum { FMT_TEXT, FMT_BIN, FMT_LKEM, FMT_FASTTEXT };
+
 typedef struct {
-    const char *in, *out, *fmt, *resume, *save;
+    const char *in, *out, *resume, *save;
+    int fmt;
     bool progress, quiet;
 } embed_args;
 
@@ -49,29 +51,36 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     long min_count = c.min_count, seed = (long)c.seed, sub[2] = {c.minn, c.maxn};
     bool hs = false;
     const lk_cli_option opts[] = {
-        LKO_STR("--input", &a->in),
-        LKO_STR("--output", &a->out),
-        LKO_STR("--format", &a->fmt),
-        LKO_STR("--resume", &a->resume),
-        LKO_STR("--save-model", &a->save),
-        LKO_CHOICE("--model", &arch, archs),
-        LKO_I32("--dim", &c.dim, 1, 100000),
-        LKO_I32("--window", &c.window, 1, 1000),
-        LKO_I32("--negative", &c.negative, 1, 1000),
-        LKO_I32("--epochs", &c.epochs, 1, 100000),
-        LKO_I32("--threads", &c.threads, 1, 1024),
-        LKO_LONG("--min-count", &min_count, 1, 1000000000L),
-        LKO_I32("--max-vocab", &c.max_vocab, 0, INT32_MAX),
-        LKO_I32("--buckets", &c.buckets, 1, 100000000L),
-        LKO_I32("--cbow-batch", &c.cbow_batch, 1, 1024),
-        LKO_LONG("--seed", &seed, 0, INT32_MAX),
-        LKO_DOUBLE("--sample", &c.sample, 0, 0.999),
-        LKO_DOUBLE("--alpha", &c.alpha, 1e-9, 1),
-        LKO_RANGE("--subwords", sub, 1, 64),
-        LKO_FLAG("--hs", &hs),
-        LKO_FLAG("--tokenize", &c.tokenize),
-        LKO_FLAG("--progress", &a->progress),
-        LKO_FLAG("--quiet", &a->quiet),
+        LKO_STR("--input", &a->in, "CORPUS", "training text (required)"),
+        LKO_STR("--output", &a->out, "VECTORS", "vectors or model file, written atomically "
+                "(required unless --save-model)"),
+        LKO_CHOICE("--output-format", &a->fmt, FORMATS, "word2vec text or binary, LKEM model, "
+                   "fastText .bin model"),
+        LKO_STR("--save-model", &a->save, "MODEL.lkem", "also save the LKEM model there"),
+        LKO_STR("--resume", &a->resume, "MODEL", "continue training an LKEM or fastText .bin model"),
+        LKO_CHOICE("--model", &arch, archs, "architecture"),
+        LKO_I32("--dim", &c.dim, 1, 100000, "vector size"),
+        LKO_I32("--window", &c.window, 1, 1000, "maximal context window"),
+        LKO_I32("--negative", &c.negative, 1, 1000, "negative samples"),
+        LKO_FLAG("--hs", &hs, "hierarchical softmax instead of negative sampling"),
+        LKO_DOUBLE("--sample", &c.sample, 0, 0.999, "subsampling threshold of frequent words"),
+        LKO_LONG("--min-count", &min_count, 1, 1000000000L, "drop rarer words"),
+        LKO_I32("--max-vocab", &c.max_vocab, 0, INT32_MAX, "keep the N most frequent words (0 = all)"),
+        LKO_I32("--epochs", &c.epochs, 1, 100000, "passes over the corpus"),
+        LKO_DOUBLE("--alpha", &c.alpha, 1e-9, 1, "starting learning rate (default 0.025 "
+                   "skip-gram, 0.05 CBOW)"),
+        LKO_RANGE("--subwords", sub, 1, 64, "character n-gram lengths of fastText subwords "
+                  "(default: none)"),
+        LKO_I32("--buckets", &c.buckets, 1, 100000000L, "hashed n-gram rows (default: 2000000, "
+                "fewer for a small vocabulary)"),
+        LKO_I32("--cbow-batch", &c.cbow_batch, 1, 1024, "CBOW positions updated together with "
+                "shared negatives"),
+        LKO_FLAG("--tokenize", &c.tokenize, "raw text: lexkit tokenizer, lowercased"),
+        LKO_I32("--threads", &c.threads, 1, 1024, "training threads"),
+        LKO_LONG("--seed", &seed, 0, INT32_MAX, "random seed (thread t uses seed + t)"),
+        LKO_FLAG("--progress", &a->progress, "progress on stderr even when it is not a terminal"),
+        LKO_FLAG("--quiet", &a->quiet, "no progress or summary"),
+        LKO_ALIAS("--format", "--output-format"),
     };
     int rc = lk_cli_parse(cmd, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
@@ -83,29 +92,10 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     c.maxn = (int32_t)sub[1];
     if (!a->in) return lk_cli_usage_error(cmd, "--input CORPUS is required");
     if (!a->out && !a->save) return lk_cli_usage_error(cmd, "--output VECTORS is required");
-    if (strcmp(a->fmt, "text") && strcmp(a->fmt, "bin") && strcmp(a->fmt, "lkem"))
-        return lk_cli_usage_error(cmd, "--format must be text, bin or lkem, not '%s'", a->fmt);
     const char *why = lk_embed_config_check(&c);
     if (why) return lk_cli_usage_error(cmd, "%s", why);
     *cfg = c;
     return -1;
-}
-
-typedef struct {
-    const lk_embed_model *m;
-    const lk_vectors *vec;
-    lk_vec_format fmt;
-} out_ctx;
-
-static lk_status write_model_job(FILE *fp, void *ctx, lk_error *err)
-{
-    return lk_embed_model_write_fp(((const out_ctx *)ctx)->m, fp, err);
-}
-
-static lk_status write_vectors_job(FILE *fp, void *ctx, lk_error *err)
-{
-    const out_ctx *c = ctx;
-    return lk_vectors_write_fp(c->vec, fp, c->fmt, err);
 }
 
 int lk_cmd_embed(int argc, char **argv);
@@ -113,10 +103,10 @@ int lk_cmd_embed(int argc, char **argv)
 {
     const char *cmd = "embed";
     lk_embed_config c = lk_embed_config_default();
-    embed_args a = {NULL, NULL, "text", NULL, NULL, false, false};
+    embed_args a = {NULL, NULL, NULL, NULL, FMT_TEXT, false, false};
     int rc = parse_args(argc, argv, &c, &a);
     if (rc >= 0) return rc;
-    const char *in = a.in, *out = a.out, *fmt = a.fmt, *resume = a.resume, *save = a.save;
+    const char *in = a.in, *out = a.out, *resume = a.resume, *save = a.save;
 
     lk_progress p;
     lk_progress_init(&p, "words", a.progress, a.quiet);
@@ -142,19 +132,19 @@ int lk_cmd_embed(int argc, char **argv)
                  (long long)stats.words, stats.seconds, stats.words_per_sec, stats.loss);
         lk_cli_log(&p, LK_LOG_INFO, msg);
     }
-    /* --save-model and --output are committed together: both or neither. */
-    out_ctx oc = {m, NULL, !strcmp(fmt, "bin") ? LK_VEC_BIN : LK_VEC_TEXT};
-    lk_write_job jobs[2];
-    size_t n_jobs = 0;
-    if (save) jobs[n_jobs++] = (lk_write_job){save, write_model_job, &oc};
-    if (out && !strcmp(fmt, "lkem")) jobs[n_jobs++] = (lk_write_job){out, write_model_job, &oc};
-    else if (out) jobs[n_jobs++] = (lk_write_job){out, write_vectors_job, &oc};
-    if (st == LK_OK && out && strcmp(fmt, "lkem") != 0) {
-        st = lk_embed_model_vectors(m, &vec);
-        if (st != LK_OK) lk_error_set(&err, st, "out of memory");
-        oc.vec = vec;
+    if (st == LK_OK && save) st = lk_embed_model_save(m, save, &err);
+    if (st == LK_OK && out) {
+        if (a.fmt == FMT_LKEM) {
+            st = lk_embed_model_save(m, out, &err);
+        } else if (a.fmt == FMT_FASTTEXT) {
+            st = lk_embed_model_save_fasttext(m, out, &err);
+        } else {
+            st = lk_embed_model_vectors(m, &vec);
+            if (st == LK_OK)
+                st = lk_vectors_write(vec, out, a.fmt == FMT_BIN ? LK_VEC_BIN : LK_VEC_TEXT,
+                                      &err);
+        }
     }
-    if (st == LK_OK) st = lk_write_atomic_all(jobs, n_jobs, &err);
     lk_vectors_free(vec);
     lk_embed_model_free(m);
     return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(cmd, st, &err);

@@ -3,33 +3,30 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/cli_opts.h"
 #include "features/ireval.h"
 
 #define CMD "eval-ir"
 
-static void help(FILE *out)
+static void help(void *u)
 {
-    fprintf(out, "usage: lexkit eval-ir --qrels QRELS --run RUN\n"
-                 "Print MAP, nDCG@10, P@10, R@100 and MRR (trec_eval conventions: queries\n"
-                 "without relevant documents are skipped, queries missing from the run count\n"
-                 "as 0, ties in the run are ordered by docid descending) as name<TAB>value.\n");
+    (void)u;
+    printf("usage: lexkit eval-ir --qrels QRELS --run RUN [--output FILE]\n"
+           "Print MAP, nDCG@10, P@10, R@100 and MRR (trec_eval conventions: queries\n"
+           "without relevant documents are skipped, queries missing from the run count\n"
+           "as 0, ties in the run are ordered by docid descending) as name<TAB>value.\n");
 }
 
 static int lk_cmd_eval_ir(int argc, char **argv)
 {
     const char *qrels = NULL, *run = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            help(stdout);
-            return LK_EXIT_OK;
-        }
-        const char *val = NULL;
-        if (lk_cli_opt(argc, argv, &i, "--qrels", &val)) qrels = val;
-        else if (lk_cli_opt(argc, argv, &i, "--run", &val)) run = val;
-        else return lk_cli_usage_error(CMD, "unknown option '%s'", a);
-        if (!val) return lk_cli_usage_error(CMD, "%s needs a value", a);
-    }
+    const lk_cli_option opts[] = {
+        LKO_STR("--qrels", &qrels, "QRELS", "relevance judgements, TREC qrels (required)"),
+        LKO_STR("--run", &run, "RUN", "TREC run to evaluate (required)"),
+        LKO_STDOUT("--output"),
+    };
+    int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
+    if (rc >= 0) return rc;
     if (!qrels || !run) return lk_cli_usage_error(CMD, "--qrels and --run are required");
     lk_ireval_result r;
     lk_error err;

@@ -5,27 +5,30 @@
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/cli_opts.h"
 #include "models/blas.h"
 #include "models/tagger.h"
 
 #define CMD "eval-tagger"
 
+static void help(void *u)
+{
+    (void)u;
+    printf("usage: lexkit eval-tagger --model MODEL --test CONLLU [--output FILE]\n"
+           "Prints tab-separated figures; the last line is accuracy<TAB>X (word models)\n"
+           "or joint_f1<TAB>X (char models: segmentation from the raw sentence text).\n");
+}
+
 static int run(int argc, char **argv)
 {
     const char *model = NULL, *test = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            printf("usage: lexkit eval-tagger --model MODEL --test CONLLU\n"
-                   "Prints tab-separated figures; the last line is accuracy<TAB>X (word models)\n"
-                   "or joint_f1<TAB>X (char models: segmentation from the raw sentence text).\n");
-            return LK_EXIT_OK;
-        }
-        if (!v || (strcmp(o, "--model") && strcmp(o, "--test")))
-            return lk_cli_usage_error(CMD, "unknown option or missing value: %s", o);
-        *(strcmp(o, "--model") ? &test : &model) = v;
-        i++;
-    }
+    const lk_cli_option opts[] = {
+        LKO_STR("--model", &model, "MODEL", "tagger model (required)"),
+        LKO_STR("--test", &test, "CONLLU", "gold CoNLL-U file (required)"),
+        LKO_STDOUT("--output"),
+    };
+    int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
+    if (rc >= 0) return rc;
     if (!model || !test) return lk_cli_usage_error(CMD, "--model and --test are required");
     lk_blas_set_threads(1);
     lk_error err;

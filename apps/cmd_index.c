@@ -13,28 +13,12 @@
 static void help(FILE *out)
 {
     fprintf(out,
-            "usage: lexkit index --input DOCS --index DIR [--lang auto|en|zh] [--stem]\n"
-            "                    [--stopwords FILE] [--zh-model MODEL [--zh-terms T]]\n"
-            "                    [--format jsonl|text] [--mem-limit MB] [--threads 1|2]\n"
-            "                    [--add] [--delete IDS] [--merge] [--max-segments N]\n"
-            "                    [--progress] [--quiet] [--stats]\n"
+            "usage: lexkit index [--input DOCS] --index DIR [options]\n"
             "Build an on-disk BM25 index (DIR/index.lkbx); an existing index in DIR is replaced\n"
             "atomically, and only when the new one is complete. --add writes DOCS as a new\n"
             "segment of the index in DIR; --delete removes the documents whose ids IDS lists (one\n"
             "per line); both change DIR in place, atomically. --merge rewrites all segments into\n"
-            "one (alone: only that).\n"
-            "  --input DOCS      JSON Lines {\"id\", \"title\", \"text\"} (default: standard input)\n"
-            "  --lang L          auto (default) or zh: Han unigrams + bigrams; en: unigrams only\n"
-            "  --stem            Snowball English stemming\n"
-            "  --stopwords FILE  stop words, one per line ('#' comments)\n"
-            "  --zh-model MODEL  segment Han text into words with a `--unit char` tagger model\n"
-            "                    (e.g. corpora/models/zh-gsd-char.lkt; copied into DIR)\n"
-            "  --zh-terms T      words, words+chars or words+bigrams (default)\n"
-            "  --format F        jsonl (default) or text (one document per line, id = line number)\n"
-            "  --mem-limit MB    postings buffered before a sorted run is spilled (default 256)\n"
-            "  --threads N       2 (default): analysis and inversion in parallel; 1: one thread\n"
-            "  --max-segments N  --add merges the newest segments beyond N (default 8)\n"
-            "  --stats           print documents, MB/s and time split to standard error\n");
+            "one (alone: only that).\n");
 }
 
 typedef struct {
@@ -60,24 +44,32 @@ static int parse(int argc, char **argv, opts *o)
     long max_segments = (long)o->cfg.max_segments, threads = o->cfg.threads;
     bool lang_set = false, terms_set = false;
     const lk_cli_option table[] = {
-        LKO_STR("--input", &o->input),
-        LKO_STR("--index", &o->index),
-        {.name = "--lang", .kind = LK_OPT_CHOICE, .dst = &lang, .choices = langs, .seen = &lang_set},
-        LKO_FLAG("--stem", &an->stem),
-        LKO_STR("--stopwords", &o->stopwords),
-        LKO_STR("--zh-model", &an->zh_model),
+        LKO_INPUT("--input", &o->input, "DOCS", "documents to index (default: standard input)"),
+        LKO_CHOICE("--input-format", &format, formats, "jsonl {\"id\", \"title\", \"text\"} or "
+                   "text (one document per line, id = line number)"),
+        LKO_STR("--index", &o->index, "DIR", "index directory (required)"),
+        {.name = "--lang", .kind = LK_OPT_CHOICE, .dst = &lang, .choices = langs, .seen = &lang_set,
+         .help = "auto and zh: Han unigrams + bigrams; en: unigrams only"},
+        LKO_FLAG("--stem", &an->stem, "Snowball English stemming"),
+        LKO_STR("--stopwords", &o->stopwords, "FILE", "stop words, one per line, '#' comments "
+                "(default: none)"),
+        LKO_STR("--zh-model", &an->zh_model, "MODEL", "segment Han text into words with a "
+                "`--unit char` tagger model, copied into DIR (default: none)"),
         {.name = "--zh-terms", .kind = LK_OPT_CHOICE, .dst = &zh_terms, .choices = terms,
-         .seen = &terms_set},
-        LKO_CHOICE("--format", &format, formats),
-        LKO_DOUBLE("--mem-limit", &mem_mb, 0.004, 1e6),
-        LKO_LONG("--threads", &threads, 1, 2),
-        LKO_FLAG("--add", &o->cfg.add),
-        LKO_STR("--delete", &o->cfg.delete_path),
-        LKO_FLAG("--merge", &o->cfg.merge),
-        LKO_LONG("--max-segments", &max_segments, 1, 1000),
-        LKO_FLAG("--progress", &o->progress),
-        LKO_FLAG("--quiet", &o->quiet),
-        LKO_FLAG("--stats", &o->stats),
+         .seen = &terms_set, .help = "terms of segmented Han text"},
+        LKO_DOUBLE("--mem-limit", &mem_mb, 0.004, 1e6, "MB of postings buffered before a sorted "
+                   "run is spilled"),
+        LKO_LONG("--threads", &threads, 1, 2, "2: analysis and inversion in parallel"),
+        LKO_FLAG("--add", &o->cfg.add, "add DOCS to the index as a new segment"),
+        LKO_STR("--delete", &o->cfg.delete_path, "IDS", "remove the documents listed (one id per "
+                "line; default: none)"),
+        LKO_FLAG("--merge", &o->cfg.merge, "rewrite all segments into one"),
+        LKO_LONG("--max-segments", &max_segments, 1, 1000, "--add merges the newest segments "
+                 "beyond N"),
+        LKO_FLAG("--progress", &o->progress, "progress on stderr even when it is not a terminal"),
+        LKO_FLAG("--quiet", &o->quiet, "no progress"),
+        LKO_FLAG("--stats", &o->stats, "print documents, MB/s and time split to standard error"),
+        LKO_ALIAS("--format", "--input-format"),
     };
     int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_cb, NULL);
     if (rc >= 0) return rc;

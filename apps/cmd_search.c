@@ -13,17 +13,9 @@
 static void help(FILE *out)
 {
     fprintf(out,
-            "usage: lexkit search --index DIR (--query TEXT | --queries FILE) [--k 10]\n"
-            "                     [--k1 1.2] [--b 0.75] [--delta D] [--exhaustive] [--timing]\n"
-            "                     [--variant lucene|robertson|atire|bm25l|bm25plus]\n"
-            "                     [--format trec|tsv|json] [--output FILE]\n"
-            "  --query TEXT    one query (qid q)     --queries FILE  qid<TAB>text lines\n"
-            "  --k N           results per query (default 10)\n"
-            "  --delta D       bm25l / bm25plus delta (defaults 0.5 / 1.0)\n"
-            "  --exhaustive    score every posting (reference path) instead of MaxScore\n"
-            "  --timing        print queries/s of the search loop to standard error\n"
-            "  --format F      trec (qid Q0 docid rank score lexkit; default), tsv\n"
-            "                  (qid rank docid score) or json (one object per query per line)\n");
+            "usage: lexkit search --index DIR (--query TEXT | --queries FILE) [options]\n"
+            "Top-k BM25 search; the default output is a TREC run `qid Q0 docid rank score lexkit`\n"
+            "(qid q for --query); tsv is `qid rank docid score`, json one object per query.\n");
 }
 
 typedef struct {
@@ -58,18 +50,22 @@ static int parse(int argc, char **argv, opts *o)
 {
     long k = (long)o->so.k;
     const lk_cli_option table[] = {
-        LKO_STR("--index", &o->index),
-        LKO_STR("--query", &o->query),
-        LKO_STR("--queries", &o->queries),
-        LKO_STR("--output", &o->output),
-        LKO_LONG("--k", &k, 0, 100000000),
-        LKO_DOUBLE("--k1", &o->so.params.k1, 0, 1e6),
-        LKO_DOUBLE("--b", &o->so.params.b, 0, 1),
-        LKO_DOUBLE("--delta", &o->so.params.delta, 0, 1e6),
-        LKO_CUSTOM("--variant", variant_opt),
-        LKO_CUSTOM("--format", format_opt),
-        LKO_FLAG("--exhaustive", &o->so.exhaustive),
-        LKO_FLAG("--timing", &o->timing),
+        LKO_STR("--index", &o->index, "DIR", "index directory (required)"),
+        LKO_STR("--query", &o->query, "TEXT", "one query, qid q"),
+        LKO_STR("--queries", &o->queries, "FILE", "qid<TAB>text lines"),
+        LKO_STR("--output", &o->output, "FILE", "written atomically (default: standard output)"),
+        LKO_CUSTOM("--output-format", format_opt, "trec|tsv|json", "result format (default: trec)"),
+        LKO_LONG("--k", &k, 0, 100000000, "results per query"),
+        LKO_DOUBLE("--k1", &o->so.params.k1, 0, 1e6, "BM25 term-frequency saturation"),
+        LKO_DOUBLE("--b", &o->so.params.b, 0, 1, "BM25 length normalization"),
+        LKO_CUSTOM("--variant", variant_opt, "lucene|robertson|atire|bm25l|bm25plus",
+                   "BM25 formula (default: lucene)"),
+        LKO_DOUBLE("--delta", &o->so.params.delta, 0, 1e6, "bm25l / bm25plus delta (default: 0.5 / "
+                   "1.0)"),
+        LKO_FLAG("--exhaustive", &o->so.exhaustive, "score every posting (reference path) instead "
+                 "of MaxScore"),
+        LKO_FLAG("--timing", &o->timing, "print queries/s of the search loop to standard error"),
+        LKO_ALIAS("--format", "--output-format"),
     };
     int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_cb, o);
     if (rc >= 0) return rc;

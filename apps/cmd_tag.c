@@ -11,7 +11,8 @@
 #include "text/fileio.h"
 
 #define CMD "tag"
-#define LINES_PER_CHUNK 512
+#define LINES_PER_CHUNK 1024
+#define DEFAULT_THREADS_MAX 4 /* --threads default: the cores, at most this many */
 
 typedef struct {
     const lk_tagger *m;
@@ -97,7 +98,7 @@ static void help(void *u)
 {
     (void)u;
     printf("usage: lexkit tag --model MODEL [--input FILE] [--input-format conllu|tokens|raw]\n"
-           "                  [--output-format conllu|slash]\n"
+           "                  [--output-format conllu|slash] [--output FILE] [--threads N]\n"
            "Word models read tokens (default) or conllu; char models read raw text.\n");
 }
 
@@ -107,9 +108,17 @@ static int run(int argc, char **argv)
                               *const outs[] = {"conllu", "slash", NULL};
     const char *model = NULL, *input = "-", *in_fmt = NULL;
     int in = -1, out = -1; /* -1: not given */
+    int32_t threads = lk_cli_default_threads(DEFAULT_THREADS_MAX);
     const lk_cli_option opts[] = {
-        LKO_STR("--model", &model), LKO_STR("--input", &input),
-        LKO_CHOICE("--input-format", &in, ins), LKO_CHOICE("--output-format", &out, outs),
+        LKO_STR("--model", &model, "MODEL", "tagger model (required)"),
+        LKO_INPUT("--input", &input, "FILE", "sentences to tag (default: standard input)"),
+        LKO_CHOICE("--input-format", &in, ins, "conllu, tokens (one sentence per line, words "
+                   "separated by spaces) or raw text (default: tokens for word models, raw for "
+                   "char models)"),
+        LKO_CHOICE("--output-format", &out, outs, "CoNLL-U or word/TAG lines (default: conllu "
+                   "for conllu input, else slash)"),
+        LKO_STDOUT("--output"),
+        LKO_I32("--threads", &threads, 1, LK_TAGGER_MAX_THREADS, "tagging threads (default: the online cores, at most 4; output does not depend on it)"),
     };
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
@@ -131,7 +140,8 @@ static int run(int argc, char **argv)
     else if (is_char && strcmp(in_fmt, "raw"))
         st = lk_error_set(&err, LK_ERR_ARG, "%s is a character model: give raw text "
                           "(--input-format raw)", model);
-    else if ((st = lk_tagger_ws_create(&ws)) != LK_OK)
+    else if ((st = lk_tagger_ws_create(&ws)) != LK_OK ||
+             (st = lk_tagger_ws_set_threads(ws, threads)) != LK_OK)
         lk_error_set(&err, st, "out of memory");
     t.ws = ws;
     static char outbuf[1 << 16];

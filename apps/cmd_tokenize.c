@@ -10,12 +10,14 @@
 #include "text/tokenize.h"
 
 #define CMD "tokenize"
+#define DEFAULT_THREADS_MAX 4 /* --threads default: the cores, at most this many */
 
 static void help(FILE *out)
 {
     fprintf(out,
             "usage: lexkit tokenize [--input FILE] [--output FILE] [--lang auto|en|zh] [--lower]\n"
             "                       [--tokenizer lexkit|sklearn|space] [--no-nfkc] [--model TAGGER]\n"
+            "                       [--threads N]\n"
             "Tokenize each input line into one output line of space-separated tokens.\n"
             "  --input FILE      text to read (default: standard input)\n"
             "  --output FILE     where to write, atomically (default: standard output)\n"
@@ -24,11 +26,14 @@ static void help(FILE *out)
             "  --tokenizer T     lexkit (default), sklearn ((?u)\\b\\w\\w+\\b on lowercased text),\n"
             "                    space (split on white space only)\n"
             "  --no-nfkc         don't NFKC-normalize (full-width forms stay as they are)\n"
-            "  --model TAGGER    segment Chinese with a `--unit char` tagger model (one word per token)\n");
+            "  --model TAGGER    segment Chinese with a `--unit char` tagger model (one word per token)\n"
+            "  --threads N       threads for --model (default: the cores, at most %d); the output\n"
+            "                    does not depend on N\n", DEFAULT_THREADS_MAX);
 }
 
 typedef struct {
     const char *input, *output, *lang, *model;
+    int32_t threads;
     lk_tokenizer_config tok;
 } opts;
 
@@ -46,10 +51,17 @@ static int parse(int argc, char **argv, opts *o)
     int lang = 0, mode = (int)o->tok.mode;
     bool no_nfkc = false;
     const lk_cli_option table[] = {
-        LKO_STR("--input", &o->input),         LKO_STR("--output", &o->output),
-        LKO_CHOICE("--lang", &lang, langs),    LKO_CHOICE("--tokenizer", &mode, modes),
-        LKO_STR("--model", &o->model),         LKO_FLAG("--lower", &o->tok.lower),
-        LKO_FLAG("--no-nfkc", &no_nfkc),
+        LKO_INPUT("--input", &o->input, "FILE", "text to read (default: standard input)"),
+        LKO_STR("--output", &o->output, "FILE", "written atomically (default: standard output)"),
+        LKO_CHOICE("--lang", &lang, langs, "Han characters are one token each without --model"),
+        LKO_CHOICE("--tokenizer", &mode, modes, "lexkit rules, sklearn's (?u)\\b\\w\\w+\\b on "
+                   "lowercased text, or space (split on white space only)"),
+        LKO_STR("--model", &o->model, "TAGGER", "segment Chinese with a `--unit char` tagger "
+                "model (one word per token; default: none)"),
+        LKO_FLAG("--lower", &o->tok.lower, "case-fold the tokens"),
+        LKO_NOFLAG("--no-lower", &o->tok.lower, "keep the case"),
+        LKO_FLAG("--no-nfkc", &no_nfkc, "don't NFKC-normalize (full-width forms stay)"),
+        LKO_I32("--threads", &o->threads, 1, LK_TAGGER_MAX_THREADS, "segmentation threads with --model (default: the online cores, at most 4)"),
     };
     int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_stdout, NULL);
     o->lang = langs[lang];
@@ -90,10 +102,11 @@ static lk_status run_lines(lk_line_reader *r, lk_tokenizer *t, FILE *fp, char **
     return st;
 }
 
-#define MODEL_CHUNK 256 /* lines per segmentation call */
+#define MODEL_CHUNK 1024 /* lines per segmentation call */
 
 /* Segment chunks of lines with a char tagger model; words joined by spaces. */
-static lk_status run_model(lk_line_reader *r, const char *model, FILE *fp, lk_error *err)
+static lk_status run_model(lk_line_reader *r, const char *model, int32_t threads, FILE *fp,
+                           lk_error *err)
 {
     lk_tagger *m = NULL;
     lk_tagger_ws *ws = NULL;
@@ -103,7 +116,9 @@ static lk_status run_model(lk_line_reader *r, const char *model, FILE *fp, lk_er
     size_t len;
     bool got = true;
     lk_status st = lk_tagger_load(model, &m, err);
-    if (st == LK_OK && (st = lk_tagger_ws_create(&ws)) != LK_OK) lk_error_set(err, st, "out of memory");
+    if (st == LK_OK && ((st = lk_tagger_ws_create(&ws)) != LK_OK ||
+                        (st = lk_tagger_ws_set_threads(ws, threads)) != LK_OK))
+        lk_error_set(err, st, "out of memory");
     while (st == LK_OK && got) {
         if ((st = lk_line_reader_next(r, &line, &len, &got, err)) != LK_OK) break;
         if (got && (lines[n] = malloc(len + 1)) == NULL) st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
@@ -127,7 +142,8 @@ static lk_status run_model(lk_line_reader *r, const char *model, FILE *fp, lk_er
 
 static int lk_cmd_tokenize(int argc, char **argv)
 {
-    opts o = {NULL, NULL, "auto", NULL, lk_tokenizer_config_default()};
+    opts o = {NULL, NULL, "auto", NULL, lk_cli_default_threads(DEFAULT_THREADS_MAX),
+              lk_tokenizer_config_default()};
     int rc = parse(argc, argv, &o);
     if (rc >= 0) return rc;
     lk_error err;
@@ -142,7 +158,7 @@ static int lk_cmd_tokenize(int argc, char **argv)
     char *buf = NULL;
     size_t cap = 0;
     FILE *fp = af ? lk_atomic_fp(af) : stdout;
-    if (st == LK_OK && o.model) st = run_model(r, o.model, fp, &err);
+    if (st == LK_OK && o.model) st = run_model(r, o.model, o.threads, fp, &err);
     else if (st == LK_OK) st = run_lines(r, t, fp, &buf, &cap, &err);
     free(buf);
     if (st == LK_OK && af) {

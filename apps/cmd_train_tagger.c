@@ -11,23 +11,11 @@
 
 static void help(void)
 {
-    printf("usage: lexkit train-tagger --train CONLLU --dev CONLLU --output MODEL [options]\n"
-           "  --column upos|xpos       tag column (upos)\n"
-           "  --unit word|char         word tagger, or joint Chinese segmentation+tagging (word)\n"
-           "  --cell lstm|gru|rnn|rnn-relu   recurrent cell (lstm)\n"
-           "  --hidden N --layers N    units per direction (64), stacked layers (1)\n"
-           "  --bidirectional | --unidirectional   (bidirectional)\n"
-           "  --crf                    CRF output layer (softmax by default)\n"
-           "  --embeddings VECTORS     initialise word embeddings from a word2vec text file\n"
-           "  --word-dim N --char-dim N   word and affix/bigram feature sizes (100, 50)\n"
-           "  --epochs N --batch N --patience N   (20, 32, 5; patience 0 = never stop early)\n"
-           "  --optimizer adam|sgd --lr X --clip X   (adam, 2e-3 | 0.1, 5)\n"
-           "  --bptt N --dropout X --word-dropout X  (0 = full BPTT, 0.33, 0.25)\n"
-           "  --threads N --seed N     worker threads (1), seed (1)\n"
-           "  --min-feature-count N    drop rarer affix/bigram features (2)\n"
-           "  --resume                 continue from MODEL.ckpt\n"
-           "  --compact                write the model with 16-bit weights (half the size)\n"
-           "  --progress | --quiet\n");
+    printf("usage: lexkit train-tagger --train CONLLU [--dev CONLLU] --output MODEL [options]\n"
+           "Train an RNN/LSTM/GRU tagger (optionally with a CRF layer) on CoNLL-U; --unit char\n"
+           "trains joint Chinese word segmentation + tagging on characters. With --dev, the\n"
+           "model of the best dev epoch is kept (early stopping after --patience epochs);\n"
+           "without it, the last epoch's.\n");
 }
 
 static void help_cb(void *u)
@@ -47,36 +35,84 @@ static bool cell_opt(void *u, const char *cmd, const char *name, const char *val
     return true;
 }
 
+/* --char-features nfkc,class | none: sets m->char_feats (the lexicon bit comes from --lexicon). */
+static bool char_feats_opt(void *u, const char *cmd, const char *name, const char *val)
+{
+    lk_tagger_config *m = u;
+    uint32_t bits = 0;
+    const char *p = val;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        if (n == 4 && strncmp(p, "nfkc", 4) == 0)
+            bits |= LK_TAGGER_CF_NFKC;
+        else if (n == 5 && strncmp(p, "class", 5) == 0)
+            bits |= LK_TAGGER_CF_CLASS;
+        else if (!(n == 4 && strncmp(p, "none", 4) == 0)) {
+            lk_cli_usage_error(cmd, "%s: unknown feature '%.*s' (use nfkc, class or none)", name,
+                               (int)n, p);
+            return false;
+        }
+        p += n;
+        if (*p == ',') p++;
+    }
+    m->char_feats = bits;
+    return true;
+}
+
 static int run(int argc, char **argv)
 {
     static const char *const columns[] = {"upos", "xpos", NULL}, *const units[] = {"word", "char", NULL},
                               *const optimizers[] = {"sgd", "adam", NULL}; /* enum/flag order */
     lk_tagger_train_config c = lk_tagger_train_config_default();
     lk_tagger_config *m = &c.model;
-    const char *paths[4] = {NULL, NULL, NULL, NULL}; /* train, dev, output, embeddings */
+    const char *paths[5] = {NULL, NULL, NULL, NULL, NULL}; /* train, dev, output, embeddings,
+                                                              lexicon */
     bool progress = false, quiet = false;
     int column = (int)m->column, unit = (int)m->unit;
     long seed = (long)c.seed;
     double lr = c.lr, clip = c.clip, dropout = c.dropout, word_dropout = c.word_dropout;
     const lk_cli_option opts[] = {
-        LKO_STR("--train", &paths[0]),          LKO_STR("--dev", &paths[1]),
-        LKO_STR("--output", &paths[2]),         LKO_STR("--embeddings", &paths[3]),
-        LKO_CHOICE("--column", &column, columns), LKO_CHOICE("--unit", &unit, units),
-        LKO_CHOICE("--optimizer", &c.optimizer, optimizers),
-        {.name = "--cell", .kind = LK_OPT_CUSTOM, .parse = cell_opt},
-        LKO_FLAG("--bidirectional", &m->bidirectional), LKO_NOFLAG("--unidirectional", &m->bidirectional),
-        LKO_FLAG("--crf", &m->crf),             LKO_FLAG("--resume", &c.resume),
-        LKO_FLAG("--compact", &c.compact),      LKO_FLAG("--progress", &progress),
-        LKO_FLAG("--quiet", &quiet),
-        LKO_I32("--hidden", &m->hidden, 1, 4096), LKO_I32("--layers", &m->layers, 1, 8),
-        LKO_I32("--word-dim", &m->word_dim, 1, 4096), LKO_I32("--char-dim", &m->char_dim, 0, 4096),
-        LKO_I32("--epochs", &c.epochs, 1, 100000), LKO_I32("--batch", &c.batch, 1, 100000),
-        LKO_I32("--patience", &c.patience, 0, 100000),
-        LKO_I32("--min-feature-count", &m->min_feature_count, 1, 1000000),
-        LKO_I32("--bptt", &c.bptt, 0, 1000000), LKO_I32("--threads", &c.threads, 1, 64),
-        LKO_LONG("--seed", &seed, 0, INT32_MAX),
-        LKO_DOUBLE("--lr", &lr, 1e-30, 1e30),   LKO_DOUBLE("--clip", &clip, 0, 1e30),
-        LKO_DOUBLE("--dropout", &dropout, 0, 0.99), LKO_DOUBLE("--word-dropout", &word_dropout, 0, 1e6),
+        LKO_STR("--train", &paths[0], "CONLLU", "training sentences (required)"),
+        LKO_STR("--dev", &paths[1], "CONLLU", "dev sentences: best-epoch selection and early "
+                "stopping (default: none, the last epoch is kept)"),
+        LKO_STR("--output", &paths[2], "MODEL", "model file, written atomically (required)"),
+        LKO_CHOICE("--column", &column, columns, "tag column"),
+        LKO_CHOICE("--unit", &unit, units, "word tagger, or char: joint Chinese segmentation + "
+                   "tagging"),
+        {.name = "--cell", .kind = LK_OPT_CUSTOM, .parse = cell_opt, .arg = "lstm|gru|rnn|rnn-relu",
+         .help = "recurrent cell (default: lstm)"},
+        LKO_I32("--hidden", &m->hidden, 1, 4096, "units per direction"),
+        LKO_I32("--layers", &m->layers, 1, 8, "stacked recurrent layers"),
+        LKO_FLAG("--bidirectional", &m->bidirectional, "read sentences both ways"),
+        LKO_NOFLAG("--unidirectional", &m->bidirectional, "left to right only"),
+        LKO_FLAG("--crf", &m->crf, "CRF output layer (softmax otherwise)"),
+        LKO_STR("--embeddings", &paths[3], "VECTORS", "initialise word embeddings from a "
+                "word2vec text file (default: random)"),
+        LKO_I32("--word-dim", &m->word_dim, 1, 4096, "word embedding size"),
+        LKO_I32("--char-dim", &m->char_dim, 0, 4096, "affix/bigram feature embedding size"),
+        LKO_I32("--min-feature-count", &m->min_feature_count, 1, 1000000, "drop rarer "
+                "affix/bigram features"),
+        LKO_I32("--epochs", &c.epochs, 1, 100000, "training epochs"),
+        LKO_I32("--batch", &c.batch, 1, 100000, "sentences per update"),
+        LKO_I32("--patience", &c.patience, 0, 100000, "stop after N epochs without dev "
+                "improvement (0 = never)"),
+        LKO_CHOICE("--optimizer", &c.optimizer, optimizers, "update rule"),
+        LKO_DOUBLE("--lr", &lr, 1e-30, 1e30, "learning rate (default: 2e-3 adam, 0.1 sgd)"),
+        LKO_DOUBLE("--clip", &clip, 0, 1e30, "gradient norm clipping"),
+        LKO_I32("--bptt", &c.bptt, 0, 1000000, "truncated backpropagation length (0 = full)"),
+        LKO_DOUBLE("--dropout", &dropout, 0, 0.99, "dropout on recurrent inputs/outputs"),
+        LKO_DOUBLE("--word-dropout", &word_dropout, 0, 1e6, "unknown-word replacement rate "
+                   "alpha/(alpha + count)"),
+        LKO_I32("--threads", &c.threads, 1, 64, "training workers"),
+        LKO_LONG("--seed", &seed, 0, INT32_MAX, "random seed"),
+        LKO_FLAG("--resume", &c.resume, "continue from MODEL.ckpt (an error when there is none)"),
+        LKO_FLAG("--compact", &c.compact, "write the model with 16-bit weights (half the size)"),
+        LKO_FLAG("--progress", &progress, "progress on stderr even when it is not a terminal"),
+        LKO_FLAG("--quiet", &quiet, "no progress or summary"),
+        LKO_STR("--lexicon", &paths[4], "FILE", "char models: word list (\"word [tag]\" lines) for "
+                "dictionary-match features, stored in the model (default: none)"),
+        {.name = "--char-features", .kind = LK_OPT_CUSTOM, .parse = char_feats_opt,
+         .arg = "LIST", .help = "char models: nfkc,class (default), a subset, or none"},
     };
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help_cb, m);
     if (rc >= 0) return rc;
@@ -89,6 +125,9 @@ static int run(int argc, char **argv)
     c.word_dropout = (float)word_dropout;
     if (!paths[0] || !paths[2]) return lk_cli_usage_error(CMD, "--train and --output are required");
     c.vectors = paths[3];
+    c.lexicon = paths[4];
+    if (c.lexicon && m->unit != LK_TAGGER_CHAR)
+        return lk_cli_usage_error(CMD, "--lexicon needs --unit char");
     lk_error err;
     lk_error_clear(&err);
     lk_status st = lk_tagger_train_config_check(&c, &err);
@@ -110,9 +149,12 @@ static int run(int argc, char **argv)
     lk_tagged_corpus_free(&train);
     lk_tagged_corpus_free(&dev);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
-    if (!quiet)
+    if (!quiet && paths[1])
         fprintf(stderr, "lexkit %s: best epoch %d, dev %.4f, %.0f tokens/s; model in %s\n", CMD,
                 res.best_epoch, res.best_dev, res.train_tokens_per_s, paths[2]);
+    else if (!quiet)
+        fprintf(stderr, "lexkit %s: %d epochs (no dev set: the last is kept), %.0f tokens/s; "
+                "model in %s\n", CMD, res.epochs_run, res.train_tokens_per_s, paths[2]);
     return LK_EXIT_OK;
 }
 

@@ -20,12 +20,11 @@ typedef struct {
 static void help(void *user)
 {
     (void)user;
-    fputs("usage: lexkit vocab [--input FILE] [--format text|jsonl|conllu] [--lower]\n"
-          "                    [--min-count N] [--max-size N] [--tokenizer lexkit|sklearn|space]\n"
-          "                    [--output vocab.tsv] [--progress|--quiet]\n"
+    fputs("usage: lexkit vocab [--input FILE] [--input-format text|jsonl|conllu] [--output FILE]\n"
+          "                    [options]\n"
           "Counts tokens (text: each line through the tokenizer; jsonl: title and text of each\n"
           "document; conllu: the FORM column) and writes `token<TAB>count` lines, count\n"
-          "descending, then token bytewise. Input/output default to stdin/stdout.\n",
+          "descending, then token bytewise.\n",
           stdout);
 }
 
@@ -36,15 +35,18 @@ static int parse_opts(int argc, char **argv, vocab_opts *o)
     static const char *const modes[] = {"lexkit", "sklearn", "space", NULL}; /* enum order */
     int format = (int)o->count.format, mode = (int)o->count.tok.mode;
     const lk_cli_option opts[] = {
-        LKO_STR("--input", &o->input),
-        LKO_STR("--output", &o->output),
-        LKO_CHOICE("--format", &format, formats),
-        LKO_CHOICE("--tokenizer", &mode, modes),
-        LKO_FLAG("--lower", &o->count.tok.lower),
-        LKO_LONG("--min-count", &o->min_count, 0, LONG_MAX),
-        LKO_LONG("--max-size", &o->max_size, 0, INT32_MAX),
-        LKO_FLAG("--progress", &o->progress),
-        LKO_FLAG("--quiet", &o->quiet),
+        LKO_INPUT("--input", &o->input, "FILE", "text to read (default: standard input)"),
+        LKO_CHOICE("--input-format", &format, formats, "what --input holds"),
+        LKO_STR("--output", &o->output, "FILE", "vocabulary TSV, written atomically (default: "
+                "standard output)"),
+        LKO_CHOICE("--tokenizer", &mode, modes, "how text and jsonl are split into tokens"),
+        LKO_FLAG("--lower", &o->count.tok.lower, "case-fold the tokens"),
+        LKO_NOFLAG("--no-lower", &o->count.tok.lower, "keep the case"),
+        LKO_LONG("--min-count", &o->min_count, 0, LONG_MAX, "drop tokens seen fewer times"),
+        LKO_LONG("--max-size", &o->max_size, 0, INT32_MAX, "keep the N most frequent (0 = all)"),
+        LKO_FLAG("--progress", &o->progress, "progress on stderr even when it is not a terminal"),
+        LKO_FLAG("--quiet", &o->quiet, "no progress"),
+        LKO_ALIAS("--format", "--input-format"),
     };
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     o->count.format = (lk_count_format)format;

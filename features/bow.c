@@ -4,6 +4,7 @@
 #include "features/bow.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,25 @@ static lk_status check_bound(const lk_df_bound *b, const char *name, lk_error *e
         return lk_error_set(err, LK_ERR_ARG, "%s: a proportion must be in [0, 1]", name);
     }
     return LK_OK;
+}
+
+void lk_bow_config_describe(const lk_bow_config *c, char *buf, size_t cap)
+{
+    static const char *const analyzers[] = {"word", "char", "char_wb"};
+    static const char *const tokenizers[] = {"lexkit", "sklearn", "space"};
+    char stop[48] = "none";
+    if (c->stop_words && c->n_stop_words) {
+        uint32_t crc = 0;
+        for (size_t i = 0; i < c->n_stop_words; i++)
+            crc = lk_crc32(crc, c->stop_words[i], strlen(c->stop_words[i]) + 1);
+        snprintf(stop, sizeof stop, "%zu:%08x", c->n_stop_words, (unsigned)crc);
+    }
+    bool word = c->analyzer == LK_ANALYZER_WORD;
+    snprintf(buf, cap, "analyzer=%s ngram=%d:%d lower=%d tokenizer=%s stop_words=%s",
+             (unsigned)c->analyzer < 3 ? analyzers[c->analyzer] : "?", (int)c->ngram_min,
+             (int)c->ngram_max, c->lower ? 1 : 0,
+             !word ? "-" : (unsigned)c->tokenizer < 3 ? tokenizers[c->tokenizer] : "?",
+             word ? stop : "-");
 }
 
 lk_status lk_bow_config_check(const lk_bow_config *c, lk_error *err)
@@ -84,6 +104,8 @@ void lk_bow_free(lk_bow *b)
     if (!b) return;
     lk_termtab_free(&b->tab);
     lk_tokenizer_free(b->tok);
+    lk_vocab_free(b->stop);
+    free(b->kept);
     free(b->indptr);
     free(b->indices);
     free(b->data);
@@ -243,7 +265,12 @@ static lk_status make_tokenizer(lk_bow *b)
     tc.lower = b->cfg.lower;
     tc.keep_case = tc.mode == LK_TOKMODE_SKLEARN && !b->cfg.lower; /* sklearn lowercase=False */
     if (tc.mode != LK_TOKMODE_SKLEARN) tc.keep_punct = false; /* punctuation is no feature */
-    return lk_tokenizer_create(&tc, &b->tok);
+    lk_status st = lk_tokenizer_create(&tc, &b->tok);
+    for (size_t i = 0; st == LK_OK && i < b->cfg.n_stop_words && b->cfg.stop_words; i++) {
+        if (!b->stop && (st = lk_vocab_create(&b->stop)) != LK_OK) break;
+        st = lk_vocab_add(b->stop, b->cfg.stop_words[i], strlen(b->cfg.stop_words[i]), NULL);
+    }
+    return st;
 }
 
 #define PREFETCH_AHEAD 8 /* tokens between an entry's prefetch and its lookup */
@@ -274,6 +301,20 @@ static lk_status token_units(lk_bow *b, const char *const *toks, size_t tok_stri
     return LK_OK;
 }
 
+/* The tokens that are not stop words, copied into b->kept; *toks points there. */
+static lk_status drop_stop_words(lk_bow *b, const lk_token **toks, size_t *n)
+{
+    lk_status st = lk_grow((void **)&b->kept, &b->kept_cap, *n, sizeof *b->kept);
+    if (st != LK_OK) return st;
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (lk_vocab_find(b->stop, (*toks)[i].text, (*toks)[i].text_len) == LK_ID_NONE)
+            b->kept[k++] = (*toks)[i];
+    *toks = b->kept;
+    *n = k;
+    return LK_OK;
+}
+
 static lk_status add_words(lk_bow *b, const char *text, size_t len, lk_error *err)
 {
     lk_status st;
@@ -281,6 +322,8 @@ static lk_status add_words(lk_bow *b, const char *text, size_t len, lk_error *er
     const lk_token *toks;
     size_t n;
     if ((st = lk_tokenize(b->tok, text, len, &toks, &n, err)) != LK_OK) return st;
+    if (n && b->stop && (st = drop_stop_words(b, &toks, &n)) != LK_OK)
+        return lk_error_set(err, st, "out of memory");
     if (n && (st = token_units(b, &toks[0].text, sizeof *toks, &toks[0].text_len, sizeof *toks, n)) != LK_OK)
         return lk_error_set(err, st, "%s", lk_status_str(st));
     if (!n) b->units.n = 0;

@@ -50,7 +50,20 @@ typedef struct {
     lk_df_bound max_df;           /* keep terms in <= max_df documents (default 1.0) */
     int32_t max_features;         /* keep the N most frequent terms; 0 = all (default) */
     bool binary;                  /* counts become 1 (before max_features, as sklearn) */
+    const char *const *stop_words; /* word analyzer: tokens equal to one of these are dropped
+                                      before n-grams are formed (sklearn's stop_words); borrowed,
+                                      must outlive the vectorizer; NULL = none */
+    size_t n_stop_words;
 } lk_bow_config;
+
+/* scikit-learn's English stop words (318); a static table. */
+const char *const *lk_stop_words_english(size_t *n);
+
+/* What decides a document's terms (analyzer, n-gram range, lowercasing, tokenizer, stop
+   words: count and CRC-32), as one line of text: "analyzer=word ngram=1:2 lower=1
+   tokenizer=lexkit stop_words=none". A vocabulary file records it, and a fixed vocabulary
+   must come from a vectorizer with the same line. */
+void lk_bow_config_describe(const lk_bow_config *c, char *buf, size_t cap);
 
 lk_bow_config lk_bow_config_default(void);
 
@@ -79,6 +92,8 @@ lk_status lk_bow_set_vocab(lk_bow *b, const char *const *terms, const size_t *le
                            const int64_t *df, int64_t fit_n_docs, lk_error *err);
 
 /* Read a vocabulary TSV (as lk_bow_save_vocab writes: optional `#n_docs<TAB>N` first line,
+   optional `#analyzer<TAB>DESCRIPTION` second line, which must equal the vectorizer's
+   lk_bow_config_describe, else LK_ERR_ARG naming both;
    then `term<TAB>column<TAB>df` lines with columns 0, 1, 2, ... in order; a file of one
    term per line is accepted too; \t \n \r \\ escapes in terms) and switch to transform
    mode as lk_bow_set_vocab. Duplicate terms, bad columns, invalid UTF-8 and malformed lines
@@ -94,6 +109,22 @@ lk_status lk_bow_add_text(lk_bow *b, const char *text, size_t len, lk_error *err
    (LK_ERR_ARG). Only for the word analyzer. */
 lk_status lk_bow_add_tokens(lk_bow *b, const char *const *toks, const size_t *lens, size_t n,
                             lk_error *err);
+
+/* How lk_bow_add_file_opts reads a collection. */
+typedef struct {
+    lk_log_fn log;      /* LK_LOG_PROGRESS messages, may be NULL */
+    void *log_user;
+    bool blank_rows;    /* text format: a blank line is an empty document (an all-zero row with
+                           the line number as id), so row i is line i + 1; JSONL blank lines
+                           have no id and are never documents */
+    char **ids;         /* if non-NULL: each row's document id, one per line (\t \n \r \\
+                           escaped), appended to *ids (grown with lk_grow; free with free()) */
+    size_t *ids_len, *ids_cap;
+} lk_bow_file_opts;
+
+/* lk_bow_add_file with options (see lk_bow_file_opts). */
+lk_status lk_bow_add_file_opts(lk_bow *b, const char *path, lk_docs_format fmt,
+                               const lk_bow_file_opts *o, lk_error *err);
 
 /* Add every document of a collection file ("-" = stdin) as lk_docs_open reads it (blank
    lines skipped). A JSONL document's text is its title and text joined by one space when
@@ -123,7 +154,7 @@ int64_t lk_bow_n_docs(const lk_bow *b);
 int64_t lk_bow_fit_df(const lk_bow *b, int32_t col);
 int64_t lk_bow_fit_n_docs(const lk_bow *b);
 
-/* Write the vocabulary as TSV: `#n_docs<TAB>N`, then `term<TAB>column<TAB>df` per column
+/* Write the vocabulary as TSV: `#n_docs<TAB>N`, `#analyzer<TAB>DESCRIPTION`, then `term<TAB>column<TAB>df` per column
    (df and N of the fitting collection), atomically. A tab, newline, carriage return or
    backslash inside a term (possible with char n-grams) is written as \t \n \r \\. */
 lk_status lk_bow_save_vocab(const lk_bow *b, const char *path, lk_error *err);

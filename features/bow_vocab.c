@@ -12,6 +12,8 @@
 #include "text/utf8.h"
 
 #define VOCAB_HEADER "#n_docs"
+#define ANALYZER_HEADER "#analyzer"
+#define DESCRIBE_CAP 160
 
 /* Id chain of one vocabulary term: its units (words split at ' ', or code points), then
    one pair per further unit. */
@@ -196,6 +198,17 @@ static lk_status vocab_line(vocab_reader *v, char *line, size_t len, lk_error *e
         v->have_header = true;
         return LK_OK;
     }
+    if (v->lineno == 2 && v->have_header && nf == 2 && fl[0] == strlen(ANALYZER_HEADER) &&
+        memcmp(f[0], ANALYZER_HEADER, fl[0]) == 0) {
+        char mine[DESCRIBE_CAP];
+        lk_bow_config_describe(&v->b->cfg, mine, sizeof mine);
+        if (fl[1] != strlen(mine) || memcmp(f[1], mine, fl[1]) != 0)
+            return lk_error_set(err, LK_ERR_ARG,
+                                "%s:2: the vocabulary was made with %.*s; this run uses %s (give "
+                                "the same --analyzer, --ngram, --lower, --tokenizer, --stop-words)",
+                                v->path, (int)(fl[1] < 200 ? fl[1] : 200), f[1], mine);
+        return LK_OK;
+    }
     if (nf != 1 && nf != 3)
         return lk_error_at(err, v->path, v->lineno, 1,
                            "expected `term` or `term<TAB>column<TAB>df`, got %zu fields", nf);
@@ -280,7 +293,11 @@ static lk_status write_escaped(FILE *fp, const char *s, size_t len)
 static lk_status write_vocab(FILE *fp, void *ctx, lk_error *err)
 {
     const lk_bow *b = ((vocab_writer *)ctx)->b;
-    if (fprintf(fp, "%s\t%" PRId64 "\n", VOCAB_HEADER, lk_bow_fit_n_docs(b)) < 0) goto fail;
+    char desc[DESCRIBE_CAP];
+    lk_bow_config_describe(&b->cfg, desc, sizeof desc);
+    if (fprintf(fp, "%s\t%" PRId64 "\n%s\t%s\n", VOCAB_HEADER, lk_bow_fit_n_docs(b),
+                ANALYZER_HEADER, desc) < 0)
+        goto fail;
     for (int32_t c = 0; c < b->n_terms; c++) {
         size_t len;
         const char *s = lk_bow_term(b, c, &len);

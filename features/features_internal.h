@@ -15,6 +15,7 @@
 
 #include "features/bow.h"
 #include "text/error.h"
+#include "text/vocab.h"
 
 #define LK_TERM_NONE UINT32_MAX
 
@@ -144,6 +145,9 @@ struct lk_bow {
     bool fixed;    /* transform mode: the vocabulary is given */
     bool finished;
     lk_tokenizer *tok;
+    lk_vocab *stop;      /* stop words (word analyzer), or NULL */
+    lk_token *kept;      /* scratch: the tokens of a document that are not stop words */
+    size_t kept_cap;
     /* the count matrix being built: columns are term ids until lk_bow_finish */
     int64_t *indptr;
     size_t indptr_cap;

@@ -51,3 +51,23 @@ lk_status lk_tfidf_apply(const lk_tfidf_config *c, const double *idf, lk_csr *m)
         normalize_row(m->data + m->indptr[r], m->indptr[r + 1] - m->indptr[r], c->norm);
     return LK_OK;
 }
+
+lk_status lk_bm25_weight_apply(const lk_bm25_params *p, const double *idf, lk_row_norm norm,
+                               lk_csr *m)
+{
+    if (!p || !idf || !m || (lk_csr_nnz(m) && (!m->indices || !m->data))) return LK_ERR_ARG;
+    double total = 0;
+    for (int64_t k = 0; k < lk_csr_nnz(m); k++) total += m->data[k];
+    double avgdl = m->n_rows > 0 ? total / (double)m->n_rows : 0;
+    double delta = lk_bm25_delta(p);
+    for (int32_t r = 0; r < m->n_rows; r++) {
+        double dl = 0;
+        for (int64_t k = m->indptr[r]; k < m->indptr[r + 1]; k++) dl += m->data[k];
+        double dnorm = lk_bm25_norm(p, dl, avgdl);
+        for (int64_t k = m->indptr[r]; k < m->indptr[r + 1]; k++)
+            m->data[k] = idf[m->indices[k]] * lk_bm25_tf_part_d(p->variant, p->k1, delta, m->data[k], dnorm);
+        if (norm != LK_ROWNORM_NONE)
+            normalize_row(m->data + m->indptr[r], m->indptr[r + 1] - m->indptr[r], norm);
+    }
+    return LK_OK;
+}

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "features/bm25.h"
 #include "features/sparse.h"
 #include "text/error.h"
 
@@ -39,5 +40,12 @@ double lk_idf(lk_idf_kind kind, int64_t df, int64_t n_docs);
 /* Weight m in place: m->data[k] = tf(m->data[k]) * idf[col], then normalize each row
    (rows of zero norm are left as they are). idf has m->n_cols entries (NULL = all 1). */
 lk_status lk_tfidf_apply(const lk_tfidf_config *c, const double *idf, lk_csr *m);
+
+/* BM25 weights (a BM25 document-term matrix): m->data[k] = idf[col] * tf_part(tf, |d|) of
+   variant p (features/bm25.h; the same formulas as `lexkit search`), |d| = the row's sum of
+   counts, avgdl = the mean |d| over the rows of m; then each row normalized as `norm`.
+   idf has m->n_cols entries (lk_bm25_idf of the fitting collection). */
+lk_status lk_bm25_weight_apply(const lk_bm25_params *p, const double *idf, lk_row_norm norm,
+                               lk_csr *m);
 
 #endif

@@ -23,6 +23,10 @@ typedef struct {
     lk_bow_config bow;
     bool tfidf;               /* weight with `tf` (else raw counts) */
     lk_tfidf_config tf;
+    bool bm25;                /* with tfidf: BM25 weights (bm25 params, tf.norm) instead */
+    lk_bm25_params bm25_params;
+    bool blank_rows;          /* text input: blank lines are empty rows (lk_bow_file_opts) */
+    const char *ids_out;      /* file of the rows' document ids, one per line, or NULL */
     lk_log_fn log;            /* progress (LK_LOG_PROGRESS), may be NULL */
     void *log_user;
 } lk_vectorize_job;

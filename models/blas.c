@@ -1,7 +1,10 @@
 #include "models/blas.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "models/fastmath.h"
 
 /* The float32 library build goes through OpenBLAS; the float64 test build (LK_REAL_DOUBLE,
    tiny shapes) uses the naive kernels so it needs no cblas header. */
@@ -101,6 +104,68 @@ void lk_gemm(bool trans_a, bool trans_b, lk_real alpha, const lk_mat *a, const l
 #endif
 }
 
+/* c[.., j0..j1) (N columns per row) += a (K) @ bt[.., j0..j1) for one row. */
+static inline void gemm_kn_row(int32_t N, int32_t K, int32_t j0, const lk_real *restrict a,
+                               const lk_real *restrict bt, lk_real *restrict c)
+{
+    for (int32_t k = 0; k < K; k++) {
+        lk_real ak = a[k];
+        const lk_real *restrict bk = bt + (size_t)k * N;
+        for (int32_t j = j0; j < N; j++) c[j] += ak * bk[j];
+    }
+}
+
+#if defined(__GNUC__) && !defined(LK_REAL_DOUBLE)
+#define KN_ROWS 4  /* register tile: 4 rows x 16 columns, 8 accumulators of 8 floats */
+#define KN_COLS 16
+typedef float kn_v8 __attribute__((vector_size(32)));
+
+/* c (4 rows, 16 columns at stride N) += a (4 rows of K) @ bt (K, 16 columns at stride N).
+   Every element still sums over k in order, as gemm_kn_row does. */
+static inline void gemm_kn_tile(int32_t N, int32_t K, const float *restrict a,
+                                const float *restrict bt, float *restrict c)
+{
+    size_t n = (size_t)N, kk = (size_t)K;
+    kn_v8 acc[KN_ROWS][2];
+    for (int r = 0; r < KN_ROWS; r++) {
+        memcpy(&acc[r][0], c + r * n, sizeof(kn_v8));
+        memcpy(&acc[r][1], c + r * n + 8, sizeof(kn_v8));
+    }
+    for (int32_t k = 0; k < K; k++) {
+        kn_v8 b0, b1;
+        memcpy(&b0, bt + (size_t)k * n, sizeof b0);
+        memcpy(&b1, bt + (size_t)k * n + 8, sizeof b1);
+        for (int r = 0; r < KN_ROWS; r++) {
+            float x = a[r * kk + (size_t)k];
+            acc[r][0] += x * b0;
+            acc[r][1] += x * b1;
+        }
+    }
+    for (int r = 0; r < KN_ROWS; r++) {
+        memcpy(c + r * n, &acc[r][0], sizeof(kn_v8));
+        memcpy(c + r * n + 8, &acc[r][1], sizeof(kn_v8));
+    }
+}
+#endif
+
+LK_CLONES void lk_gemm_kn(int32_t M, int32_t N, int32_t K, const lk_real *a, const lk_real *bt,
+                          lk_real *c)
+{
+    int32_t i = 0;
+#ifdef KN_ROWS
+    int32_t jt = N - N % KN_COLS; /* columns [0, jt) in tiles, the rest row by row */
+    for (; i + KN_ROWS <= M; i += KN_ROWS) {
+        const float *ai = a + (size_t)i * K;
+        float *ci = c + (size_t)i * N;
+        for (int32_t j = 0; j < jt; j += KN_COLS) gemm_kn_tile(N, K, ai, bt + j, ci + j);
+        if (jt < N)
+            for (int r = 0; r < KN_ROWS; r++)
+                gemm_kn_row(N, K, jt, ai + (size_t)r * K, bt, ci + (size_t)r * N);
+    }
+#endif
+    for (; i < M; i++) gemm_kn_row(N, K, 0, a + (size_t)i * K, bt, c + (size_t)i * N);
+}
+
 void lk_gemv(bool trans, lk_real alpha, const lk_mat *a, const lk_real *x, lk_real beta,
              lk_real *y)
 {
@@ -162,5 +227,28 @@ int lk_blas_threads(void)
     return openblas_get_num_threads();
 #else
     return 1;
+#endif
+}
+
+#ifdef LK_USE_CBLAS
+static char blas_desc[256];
+static pthread_once_t blas_desc_once = PTHREAD_ONCE_INIT;
+
+static void blas_describe(void)
+{
+    pthread_once(&blas_once, blas_probe);
+    const char *cfg = openblas_get_config(), *core = openblas_get_corename();
+    snprintf(blas_desc, sizeof blas_desc, "%s, kernel %s, %s", cfg ? cfg : "OpenBLAS",
+             core ? core : "?", blas_serial ? "serial (calls serialized)" : "threaded");
+}
+#endif
+
+const char *lk_blas_info(void)
+{
+#ifdef LK_USE_CBLAS
+    pthread_once(&blas_desc_once, blas_describe);
+    return blas_desc;
+#else
+    return "naive kernels (float64 test build)";
 #endif
 }

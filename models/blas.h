@@ -40,6 +40,14 @@ void lk_gemm(bool trans_a, bool trans_b, lk_real alpha, const lk_mat *a, const l
 void lk_gemm_naive(bool trans_a, bool trans_b, lk_real alpha, const lk_mat *a, const lk_mat *b,
                    lk_real beta, lk_mat *c);
 
+/* C (M, N) += A (M, K) @ Bt (K, N), row-major, with Bt the transposed weights (a copy made
+   by the caller). Computed here without BLAS: thread-safe with no lock, and each element
+   sums over k in order, so a row's result does not depend on M or on the other rows
+   (batching never changes it). Meant for inference's small matrices (N, K up to a few
+   hundred); gemm is faster for large M. */
+void lk_gemm_kn(int32_t M, int32_t N, int32_t K, const lk_real *a, const lk_real *bt,
+                lk_real *c);
+
 /* y = alpha * op(A) @ x + beta * y. A (M, N); x: (N) and y: (M) if !trans, else x: (M),
    y: (N). beta == 0 ignores y's contents. */
 void lk_gemv(bool trans, lk_real alpha, const lk_mat *a, const lk_real *x, lk_real beta,
@@ -63,5 +71,10 @@ void lk_blas_set_threads(int n);
 
 /* Current OpenBLAS thread count. */
 int lk_blas_threads(void);
+
+/* A one-line description of the BLAS in use, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH ...,
+   kernel Haswell, serial (calls serialized)": the kernel decides how huge or tiny values
+   round, so bug reports and CI logs name it. Static storage; thread-safe. */
+const char *lk_blas_info(void);
 
 #endif

@@ -49,6 +49,10 @@ typedef struct lk_cell {
     lk_mat w_h;       /* (G*H, H) recurrent weights */
     lk_real *b;       /* (G*H) bias, added in the input projection */
     lk_real *b_hn;    /* (H) GRU only: recurrent bias of n inside r*(...); NULL otherwise */
+    /* Optional transposed copies for inference (NULL from lk_cell_bind): when set, forward
+       steps and the driver's projection use lk_gemm_kn (no BLAS, no lock) with them. */
+    const lk_real *w_h_t; /* (H, G*H) = w_h^T */
+    const lk_real *w_x_t; /* (I, G*H) = w_x^T */
 } lk_cell;
 
 struct lk_cell_ops {

@@ -3,6 +3,7 @@
 #include "models/embed.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +35,7 @@ lk_embed_config lk_embed_config_default(void)
     c.min_count = 5;
     c.minn = 3;
     c.maxn = 0;
-    c.buckets = LK_EMBED_DEFAULT_BUCKETS;
+    c.buckets = 0; /* auto */
     c.cbow_batch = 1;
     c.seed = 1;
     return c;
@@ -54,7 +55,7 @@ const char *lk_embed_config_check(const lk_embed_config *c)
     if (c->min_count < 1) return "min-count must be at least 1";
     if (c->max_vocab < 0) return "max-vocab must be >= 0";
     if (c->maxn > 0 && (c->minn < 1 || c->minn > c->maxn)) return "subwords: need 1 <= min <= max";
-    if (c->maxn > 0 && c->buckets < 1) return "buckets must be at least 1";
+    if (c->buckets < 0) return "buckets must be >= 0 (0 = scaled to the vocabulary)";
     if (c->cbow_batch < 1 || c->cbow_batch > 1024) return "cbow batch must be in [1, 1024]";
     return NULL;
 }
@@ -208,7 +209,9 @@ static lk_status build_subword_rows(lk_embed_model *m)
         st = lk_grow((void **)&m->sub_rows, &cap, n + 1, sizeof *m->sub_rows);
         if (st != LK_OK) break;
         m->sub_rows[n++] = w;
-        if (lk_embed_has_subwords(c)) {
+        size_t wl = lk_vocab_word_len(m->vocab, w);
+        bool eos = wl == strlen(LK_EMBED_EOS) && memcmp(lk_vocab_word(m->vocab, w), LK_EMBED_EOS, wl) == 0;
+        if (lk_embed_has_subwords(c) && !eos) {
             st = lk_subword_buckets(lk_vocab_word(m->vocab, w), lk_vocab_word_len(m->vocab, w),
                                     c->minn, c->maxn, c->buckets, &m->sub_rows, &n, &cap);
             for (size_t i = first + 1; i < n; i++) m->sub_rows[i] += m->V;
@@ -235,6 +238,46 @@ lk_status lk_embed_model_alloc(lk_embed_model *m)
     return build_subword_rows(m);
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void add_hash(void *ctx, const char *gram, size_t len)
+{
+    lk_hash_list *l = ctx;
+    if (l->st != LK_OK) return;
+    l->st = lk_grow((void **)&l->h, &l->cap, l->n + 1, sizeof *l->h);
+    if (l->st == LK_OK) l->h[l->n++] = lk_subword_hash(gram, len);
+}
+
+lk_status lk_embed_auto_buckets(const lk_vocab *vocab, int32_t minn, int32_t maxn, int32_t *buckets,
+                                int64_t *distinct)
+{
+    lk_hash_list l = {NULL, 0, 0, LK_OK};
+    for (int32_t w = 0; w < lk_vocab_size(vocab) && l.st == LK_OK; w++) {
+        lk_status st = lk_subword_each(lk_vocab_word(vocab, w), lk_vocab_word_len(vocab, w), minn,
+                                       maxn, add_hash, &l);
+        if (st != LK_OK) l.st = st;
+    }
+    if (l.st != LK_OK) {
+        free(l.h);
+        return l.st;
+    }
+    if (l.n > 1) qsort(l.h, l.n, sizeof *l.h, cmp_u32);
+    int64_t d = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (i == 0 || l.h[i] != l.h[i - 1]) d++;
+    free(l.h);
+    int64_t b = d * LK_EMBED_AUTO_BUCKETS_PER_NGRAM;
+    if (b < LK_EMBED_MIN_AUTO_BUCKETS) b = LK_EMBED_MIN_AUTO_BUCKETS;
+    if (b > LK_EMBED_DEFAULT_BUCKETS) b = LK_EMBED_DEFAULT_BUCKETS;
+    *buckets = (int32_t)b;
+    *distinct = d;
+    return LK_OK;
+}
+
 /* New model over `vocab` (taken over): inputs uniform in [-1, 1) / dim (as gensim and
    fastText), outputs 0. */
 lk_status lk_embed_model_create(const lk_embed_config *c, lk_vocab *vocab, lk_embed_model **out)
@@ -251,6 +294,21 @@ lk_status lk_embed_model_create(const lk_embed_config *c, lk_vocab *vocab, lk_em
     m->cfg.cancel = NULL;
     m->vocab = vocab;
     m->V = lk_vocab_size(vocab);
+    if (lk_embed_has_subwords(c) && c->buckets == 0) {
+        int64_t distinct = 0;
+        lk_status bst = lk_embed_auto_buckets(vocab, c->minn, c->maxn, &m->cfg.buckets, &distinct);
+        if (bst != LK_OK) {
+            lk_embed_model_free(m);
+            return bst;
+        }
+        if (c->log) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "subwords: %d buckets for %lld distinct n-grams of %d words "
+                     "(--buckets N to choose)", (int)m->cfg.buckets, (long long)distinct, (int)m->V);
+            c->log(c->log_user, LK_LOG_INFO, msg);
+        }
+    }
+    c = &m->cfg;
     int64_t rows = (int64_t)m->V + (lk_embed_has_subwords(c) ? c->buckets : 0);
     if (rows > INT32_MAX) {
         lk_embed_model_free(m);

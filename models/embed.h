@@ -38,7 +38,8 @@ typedef struct {
     int64_t min_count;  /* 5 */
     int32_t max_vocab;  /* 0 = no limit */
     int32_t minn, maxn; /* subword n-gram lengths in characters; maxn 0 = no subwords */
-    int32_t buckets;    /* hashed n-gram rows, LK_EMBED_DEFAULT_BUCKETS */
+    int32_t buckets;    /* hashed n-gram rows; 0 (default) = 4 x the distinct n-grams of the
+                           vocabulary, at most LK_EMBED_DEFAULT_BUCKETS (fastText's 2M) */
     int32_t cbow_batch; /* CBOW positions updated together with shared negatives (1) */
     uint64_t seed;      /* 1; thread t draws from seed + t */
     bool tokenize;      /* run the lexkit tokenizer (lowercase; words, numbers, Han) */
@@ -79,7 +80,18 @@ lk_status lk_embed_model_save(const lk_embed_model *m, const char *path, lk_erro
 /* The same LKEM bytes to an open stream (for lk_write_atomic_all with other outputs). */
 lk_status lk_embed_model_write_fp(const lk_embed_model *m, FILE *fp, lk_error *err);
 
-/* Load an LKEM file; bad magic, newer version, checksum or size mismatch: LK_ERR_FORMAT. */
+/* Save in fastText's .bin format (v12: args, dictionary, input and output matrices) so that
+   `fasttext print-word-vectors` and gensim's load_facebook_model read it; atomically. */
+lk_status lk_embed_model_save_fasttext(const lk_embed_model *m, const char *path, lk_error *err);
+
+/* Load a fastText .bin model (skipgram/cbow, ns/hs, not quantized or supervised; those are
+   LK_ERR_FORMAT with the reason). Vectors of words and n-grams equal fastText's. */
+lk_status lk_embed_model_load_fasttext(const char *path, lk_embed_model **out, lk_error *err);
+
+/* True when p[0..n) starts with fastText's model magic. */
+bool lk_embed_is_fasttext_magic(const unsigned char *p, size_t n);
+
+/* Load an LKEM file (or a fastText .bin, by its magic); bad magic, newer version, checksum or size mismatch: LK_ERR_FORMAT. */
 lk_status lk_embed_model_load(const char *path, lk_embed_model **out, lk_error *err);
 
 const lk_embed_config *lk_embed_model_config(const lk_embed_model *m); /* borrowed */
@@ -99,7 +111,8 @@ bool lk_embed_oov_vector(void *model, const char *w, size_t len, float *out);
 /* The vocabulary's vectors (count order) as a new table; free with lk_vectors_free. */
 lk_status lk_embed_model_vectors(const lk_embed_model *m, lk_vectors **out);
 
-/* Open a vectors file of any kind: LKEM (then *model is set too, for unseen words) or
+/* Open a vectors file of any kind: LKEM or fastText .bin (then *model is set too, for
+   unseen words) or
    word2vec text/binary (*model = NULL). `max_words` > 0 keeps only the first words. */
 lk_status lk_embed_open_vectors(const char *path, int32_t max_words, lk_vectors **vec,
                                 lk_embed_model **model, lk_error *err);

@@ -20,6 +20,22 @@ struct lk_embed_model {
     int64_t epochs_done;
 };
 
+typedef struct {
+    uint32_t *h;
+    size_t n, cap;
+    lk_status st;
+} lk_hash_list;
+
+/* fastText's end-of-line word: it gets no n-grams (fastText's initNgrams). */
+#define LK_EMBED_EOS "</s>"
+#define LK_EMBED_AUTO_BUCKETS_PER_NGRAM 4 /* auto buckets: 4 x distinct n-grams ... */
+#define LK_EMBED_MIN_AUTO_BUCKETS 1024    /* ... at least this, at most the default 2M */
+
+/* Buckets for --buckets 0: LK_EMBED_AUTO_BUCKETS_PER_NGRAM x the distinct n-gram hashes of
+   the vocabulary's words, within [LK_EMBED_MIN_AUTO_BUCKETS, LK_EMBED_DEFAULT_BUCKETS]. */
+lk_status lk_embed_auto_buckets(const lk_vocab *vocab, int32_t minn, int32_t maxn, int32_t *buckets,
+                                int64_t *distinct);
+
 static inline bool lk_embed_has_subwords(const lk_embed_config *c) { return c->maxn > 0; }
 
 /* Callback for each token of a line. */

@@ -214,9 +214,21 @@ static lk_status parse_payload(get_buf *b, lk_embed_model *m, const char *path, 
     return LK_OK;
 }
 
+static bool starts_with_fasttext(const char *path)
+{
+    if (!path || strcmp(path, "-") == 0) return false;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return false;
+    unsigned char magic[4];
+    bool yes = fread(magic, 1, 4, fp) == 4 && lk_embed_is_fasttext_magic(magic, 4);
+    fclose(fp);
+    return yes;
+}
+
 lk_status lk_embed_model_load(const char *path, lk_embed_model **out, lk_error *err)
 {
     *out = NULL;
+    if (starts_with_fasttext(path)) return lk_embed_model_load_fasttext(path, out, err);
     char *buf = NULL;
     size_t n = 0;
     lk_status st = lk_read_file(path, &buf, &n, err);
@@ -256,7 +268,7 @@ lk_status lk_embed_open_vectors(const char *path, int32_t max_words, lk_vectors 
 {
     *vec = NULL;
     *model = NULL;
-    if (!is_lkem(path)) return lk_vectors_read(path, LK_VEC_AUTO, max_words, vec, err);
+    if (!is_lkem(path) && !starts_with_fasttext(path)) return lk_vectors_read(path, LK_VEC_AUTO, max_words, vec, err);
     lk_embed_model *m = NULL;
     lk_status st = lk_embed_model_load(path, &m, err);
     if (st != LK_OK) return st;

@@ -226,6 +226,10 @@ static void input_projection(const lk_cell *p, int32_t TB, const lk_real *x, lk_
 {
     int32_t gh = p->w_x.rows;
     for (int32_t r = 0; r < TB; r++) memcpy(xw + (size_t)r * gh, p->b, (size_t)gh * sizeof *xw);
+    if (p->w_x_t) {
+        lk_gemm_kn(TB, gh, p->I, x, p->w_x_t, xw);
+        return;
+    }
     lk_mat xm = lk_mat_view((lk_real *)x, TB, p->I);
     lk_mat ym = lk_mat_view(xw, TB, gh);
     lk_gemm(false, true, 1, &xm, &p->w_x, 1, &ym);

@@ -30,6 +30,7 @@ lk_tagger_config lk_tagger_config_default(void)
     c.word_dim = 100;
     c.char_dim = 50;
     c.min_feature_count = 2;
+    c.char_feats = LK_TAGGER_CF_DEFAULT;
     return c;
 }
 
@@ -55,14 +56,33 @@ lk_status lk_tagger_config_check(const lk_tagger_config *c, lk_error *err)
         return lk_error_set(err, LK_ERR_ARG, "char feature size must be in 0..%d",
                             LK_TAGGER_DIM_MAX);
     if (c->min_feature_count < 1) return lk_error_set(err, LK_ERR_ARG, "min feature count must be >= 1");
+    if (c->char_feats & ~(LK_TAGGER_CF_NFKC | LK_TAGGER_CF_CLASS | LK_TAGGER_CF_LEXICON))
+        return lk_error_set(err, LK_ERR_ARG, "unknown char feature bits 0x%x", c->char_feats);
     return LK_OK;
 }
 
 /* ---- keys and features ------------------------------------------------------------------ */
 
-/* Lookup key of a word or character: lowercased, ASCII digits mapped to '0'. Returns the key
-   length, or 0 if it does not fit in cap (such words are looked up as <unk>). */
-static size_t unit_key(const char *w, size_t len, char *out, size_t cap)
+/* Width/compatibility folding of one code point for feature keys (NFKC when it gives one
+   code point: ＡＢＣ１２３ -> ABC123, ， -> ',', U+3000 -> ' '); other code points unchanged. */
+static int32_t fold_cp(int32_t cp)
+{
+    if (cp < 0x80) return cp;
+    if (lk_is_han(cp) && !(cp >= 0xF900 && cp <= 0xFAFF) && !(cp >= 0x2F800 && cp <= 0x2FA1F))
+        return cp; /* unified ideographs are NFKC-stable; compatibility ones are not */
+    char src[4], dst[32];
+    size_t n = lk_utf8_encode(cp, src), dl = 0;
+    int32_t out;
+    if (n == 0 || lk_normalize_into(src, n, LK_NORM_NFKC, dst, sizeof dst, &dl, NULL) != LK_OK ||
+        dl == 0 || lk_utf8_decode(dst, dl, &out) != dl)
+        return cp;
+    return out;
+}
+
+/* Lookup key of a word or character: (NFKC-folded if nfkc,) lowercased, ASCII digits mapped
+   to '0'. Returns the key length, or 0 if it does not fit in cap (such words are looked up as
+   <unk>). */
+static size_t unit_key(const char *w, size_t len, bool nfkc, char *out, size_t cap)
 {
     size_t o = 0, i = 0;
     while (i < len) {
@@ -73,6 +93,7 @@ static size_t unit_key(const char *w, size_t len, char *out, size_t cap)
             k = 1;
         }
         i += k;
+        if (nfkc) cp = fold_cp(cp);
         if (cp >= '0' && cp <= '9')
             cp = '0';
         else
@@ -143,11 +164,58 @@ static void word_features(const char *w, size_t wlen, const char *k, size_t klen
     fk_add(f, "h:", shape, sl);
 }
 
-/* Char-unit features of character i of the keyed characters (keys/lens, n): left and right
-   bigrams, the trigram centred on i, and the character class. */
-static void char_features(const char *const *keys, const size_t *lens, int32_t n, int32_t i,
-                          feat_keys *f)
+/* Category letter of a code point (char models with LK_TAGGER_CF_CLASS): H Han, L Latin
+   letter, A other letter (kana, hangul, Cyrillic ...), D number, P punctuation, S symbol,
+   Z space, M combining mark, O other. */
+static char category_letter(int32_t cp)
 {
+    switch (lk_char_class_of(cp)) {
+    case LK_CC_HAN: return 'H';
+    case LK_CC_LETTER: return cp < 0x2B0 ? 'L' : 'A';
+    case LK_CC_NUMBER: return 'D';
+    case LK_CC_PUNCT: return 'P';
+    case LK_CC_SPACE: return 'Z';
+    case LK_CC_SYMBOL: return 'S';
+    case LK_CC_MARK: return 'M';
+    default: return 'O';
+    }
+}
+
+/* Characters of a sentence: keys (lowercased) and, per char, the position/tag label and the
+   lexicon matches covering it. */
+typedef struct {
+    char *buf;            /* keys back to back, NUL-separated */
+    size_t cap_buf, used;
+    const char **keys;
+    size_t *lens;
+    int32_t *gold;
+    uint32_t *lexm;       /* LEXM_* bits of the matches covering each char */
+    size_t cap;
+    int32_t n;
+} char_seq;
+
+/* lexm bits: (B, M, E) x (2, 3, 4+ chars) in bits 0..8; of the longest match covering the
+   char (the first one on ties): its length in bits 8..11, the char's place in it (1 B, 2 M,
+   3 E) in bits 12..13, its tag + 1 (0 = none) from bit 16. */
+#define LEXM_LONG_SHIFT 12
+#define LEXM_TAG_SHIFT 16
+
+static char cs_category(const char_seq *cs, int32_t i)
+{
+    int32_t cp = 0;
+    if (i < 0 || i >= cs->n) return i < 0 ? '^' : '$';
+    if (lk_utf8_decode(cs->keys[i], cs->lens[i], &cp) == 0) cp = 0xFFFD;
+    return category_letter(cp);
+}
+
+/* Char-unit features of character i of cs: left and right bigrams, the trigram centred on i;
+   then either the shape class (v1 models) or the category of i and of i-1..i+1; and the
+   lexicon matches (LK_TAGGER_CF_LEXICON). */
+static void char_features(const lk_tagger *m, const char_seq *cs, int32_t i, feat_keys *f)
+{
+    const char *const *keys = cs->keys;
+    const size_t *lens = cs->lens;
+    int32_t n = cs->n;
     char tmp[3 * LK_TAGGER_KEY_MAX];
     f->n = 0;
     f->off[0] = 0;
@@ -164,10 +232,75 @@ static void char_features(const char *const *keys, const size_t *lens, int32_t n
     memcpy(tmp + a, next, next_len);
     fk_add(f, "C:", tmp, a + next_len);
     fk_add(f, "R:", tmp + prev_len, lens[i] + next_len);
-    int32_t cp = 0;
-    if (lk_utf8_decode(keys[i], lens[i], &cp) == 0) cp = 0xFFFD;
-    char cls = shape_class(cp);
-    fk_add(f, "t:", &cls, 1);
+    uint32_t cf = m->cfg.char_feats;
+    if (!(cf & LK_TAGGER_CF_CLASS)) {
+        int32_t cp = 0;
+        if (lk_utf8_decode(keys[i], lens[i], &cp) == 0) cp = 0xFFFD;
+        char cls = shape_class(cp);
+        fk_add(f, "t:", &cls, 1);
+    } else {
+        char k3[3] = {cs_category(cs, i - 1), cs_category(cs, i), cs_category(cs, i + 1)};
+        fk_add(f, "k:", k3 + 1, 1);
+        fk_add(f, "K:", k3, 3);
+    }
+    if (!(cf & LK_TAGGER_CF_LEXICON)) return;
+    static const char names[9][3] = {"B2", "M2", "E2", "B3", "M3", "E3", "B4", "M4", "E4"};
+    uint32_t lm = cs->lexm[i];
+    if ((lm & 0x1FF) == 0) fk_add(f, "x:", "-", 1);
+    for (int b = 0; b < 9; b++)
+        if (lm & (1u << b)) fk_add(f, "x:", names[b], 2);
+    uint32_t tag = lm >> LEXM_TAG_SHIFT, place = (lm >> LEXM_LONG_SHIFT) & 3;
+    if (place) {
+        const char *tn = tag ? lk_vocab_word(m->lex_tags, (int32_t)tag - 1) : "";
+        size_t tl = tag ? lk_vocab_word_len(m->lex_tags, (int32_t)tag - 1) : 0;
+        if (tl > 16) tl = 16;
+        tmp[0] = "?BME"[place];
+        memcpy(tmp + 1, tn, tl);
+        fk_add(f, "y:", tmp, tl + 1);
+    }
+}
+
+/* Fill cs->lexm from m's lexicon: every lexicon word found in the keys marks its chars. */
+static void lex_marks(const lk_tagger *m, char_seq *cs)
+{
+    for (int32_t i = 0; i < cs->n; i++) cs->lexm[i] = 0;
+    if (!(m->cfg.char_feats & LK_TAGGER_CF_LEXICON) || !m->lex) return;
+    char tmp[LK_TAGGER_LEX_MAX_CHARS * 4 + 4];
+    for (int32_t s = 0; s < cs->n; s++) {
+        size_t tl = 0;
+        for (int32_t l = 1; l <= LK_TAGGER_LEX_MAX_CHARS && s + l <= cs->n; l++) {
+            size_t kl = cs->lens[s + l - 1];
+            if (tl + kl > sizeof tmp) break;
+            memcpy(tmp + tl, cs->keys[s + l - 1], kl);
+            tl += kl;
+            if (l == 1) continue;
+            int32_t id = lk_vocab_find(m->lex, tmp, tl);
+            if (id == LK_ID_NONE) break;
+            int64_t cnt = lk_vocab_count(m->lex, id);
+            if (cnt & LK_LEX_WORD) {
+                int bucket = l >= 4 ? 2 : l - 2;
+                uint32_t tag = (uint32_t)(cnt >> 2);
+                for (int32_t k = 0; k < l; k++) {
+                    int place = k == 0 ? 0 : k == l - 1 ? 2 : 1;
+                    uint32_t *lm = &cs->lexm[s + k];
+                    *lm |= 1u << (bucket * 3 + place);
+                    /* longest match: replace when longer (or none yet) */
+                    uint32_t old_len = (*lm >> 8) & 0xF;
+                    if ((uint32_t)l > old_len) {
+                        *lm = (*lm & 0x1FF) | ((uint32_t)l << 8) |
+                              ((uint32_t)(place + 1) << LEXM_LONG_SHIFT) | (tag << LEXM_TAG_SHIFT);
+                    }
+                }
+            }
+            if (!(cnt & LK_LEX_PREFIX)) break;
+        }
+    }
+}
+
+/* True if m keys characters NFKC-folded. */
+static bool char_nfkc(const lk_tagger *m)
+{
+    return m->cfg.unit == LK_TAGGER_CHAR && (m->cfg.char_feats & LK_TAGGER_CF_NFKC);
 }
 
 static const char *token_tag(const lk_tagger_config *c, const lk_tagged_token *t)
@@ -251,7 +384,7 @@ static lk_status tg_add_words(const lk_tagger *m, lk_tg_data *d, const lk_tagged
     feat_keys f;
     char key[LK_TAGGER_KEY_MAX];
     for (size_t i = 0; i < n; i++) {
-        size_t kl = unit_key(toks[i].form, toks[i].form_len, key, sizeof key);
+        size_t kl = unit_key(toks[i].form, toks[i].form_len, false, key, sizeof key);
         int32_t id = kl ? lk_vocab_find_or_unk(m->words, key, kl) : LK_TAGGER_UNK;
         word_features(toks[i].form, toks[i].form_len, key, kl, &f);
         int32_t gold = LK_ID_NONE;
@@ -265,27 +398,17 @@ static lk_status tg_add_words(const lk_tagger *m, lk_tg_data *d, const lk_tagged
     return tg_data_end_sentence(d);
 }
 
-/* Characters of a sentence: keys (lowercased) and, per char, the position/tag label. */
-typedef struct {
-    char *buf;            /* keys back to back, NUL-separated */
-    size_t cap_buf, used;
-    const char **keys;
-    size_t *lens;
-    int32_t *gold;
-    size_t cap;
-    int32_t n;
-} char_seq;
-
 static void char_seq_free(char_seq *s)
 {
     free(s->buf);
     free(s->keys);
     free(s->lens);
     free(s->gold);
+    free(s->lexm);
 }
 
 /* Append the characters of text[0..len) to s, keyed, with gold LK_ID_NONE. */
-static lk_status char_seq_add(char_seq *s, const char *text, size_t len)
+static lk_status char_seq_add(char_seq *s, const char *text, size_t len, bool nfkc)
 {
     lk_status st;
     size_t need_buf = 0;
@@ -298,11 +421,12 @@ static lk_status char_seq_add(char_seq *s, const char *text, size_t len)
     char *old = s->buf;
     if ((st = lk_grow((void **)&s->buf, &s->cap_buf, s->used + need_buf + 1, 1)) != LK_OK)
         return st;
-    size_t need = (size_t)s->n + len + 1, c1 = s->cap, c2 = s->cap, c3 = s->cap;
+    size_t need = (size_t)s->n + len + 1, c1 = s->cap, c2 = s->cap, c3 = s->cap, c4 = s->cap;
     if (need > s->cap) {
         if ((st = lk_grow((void **)&s->keys, &c1, need, sizeof *s->keys)) != LK_OK) return st;
         if ((st = lk_grow((void **)&s->lens, &c2, need, sizeof *s->lens)) != LK_OK) return st;
         if ((st = lk_grow((void **)&s->gold, &c3, need, sizeof *s->gold)) != LK_OK) return st;
+        if ((st = lk_grow((void **)&s->lexm, &c4, need, sizeof *s->lexm)) != LK_OK) return st;
         s->cap = c1;
     }
     if (s->buf != old) { /* keys point into buf, which moved: rebuild them */
@@ -317,7 +441,7 @@ static lk_status char_seq_add(char_seq *s, const char *text, size_t len)
         int32_t cp;
         size_t k = lk_utf8_decode(text + i, len - i, &cp);
         if (k == 0) k = 1;
-        size_t kl = unit_key(text + i, k, s->buf + at, 6);
+        size_t kl = unit_key(text + i, k, nfkc, s->buf + at, 6);
         if (kl == 0) {
             memcpy(s->buf + at, "?", 2);
             kl = 1;
@@ -333,13 +457,14 @@ static lk_status char_seq_add(char_seq *s, const char *text, size_t len)
     return LK_OK;
 }
 
-static lk_status tg_add_chars(const lk_tagger *m, lk_tg_data *d, const char_seq *cs)
+static lk_status tg_add_chars(const lk_tagger *m, lk_tg_data *d, char_seq *cs)
 {
     lk_status st;
     feat_keys f;
+    lex_marks(m, cs);
     for (int32_t i = 0; i < cs->n; i++) {
         int32_t id = lk_vocab_find_or_unk(m->words, cs->keys[i], cs->lens[i]);
-        char_features(cs->keys, cs->lens, cs->n, i, &f);
+        char_features(m, cs, i, &f);
         if ((st = tg_data_push(d, m, id, &f, cs->gold[i])) != LK_OK) return st;
     }
     return tg_data_end_sentence(d);
@@ -355,7 +480,7 @@ static lk_status sentence_chars(const lk_tagger *m, const lk_sentence *sent, cha
     for (size_t w = 0; w < sent->n; w++) {
         const lk_tagged_token *t = &sent->tokens[w];
         int32_t first = cs->n;
-        if ((st = char_seq_add(cs, t->form, t->form_len)) != LK_OK) return st;
+        if ((st = char_seq_add(cs, t->form, t->form_len, char_nfkc(m))) != LK_OK) return st;
         int32_t nc = cs->n - first;
         const char *tag = token_tag(&m->cfg, t);
         bool unknown = false;
@@ -389,7 +514,7 @@ lk_status lk_tg_data_add_chars(const lk_tagger *m, lk_tg_data *d, const char *te
     lk_status st = LK_OK;
     char_seq cs;
     memset(&cs, 0, sizeof cs);
-    for (int32_t i = 0; i < n && st == LK_OK; i++) st = char_seq_add(&cs, text + starts[i], lens[i]);
+    for (int32_t i = 0; i < n && st == LK_OK; i++) st = char_seq_add(&cs, text + starts[i], lens[i], char_nfkc(m));
     if (st == LK_OK) st = tg_add_chars(m, d, &cs);
     char_seq_free(&cs);
     return st;
@@ -429,6 +554,8 @@ void lk_tagger_free(lk_tagger *m)
     lk_vocab_free(m->labels);
     if (m->tags != m->labels) lk_vocab_free(m->tags);
     free(m->feat_group);
+    lk_vocab_free(m->lex);
+    lk_vocab_free(m->lex_tags);
     free(m->label_pos);
     free(m->label_tag);
     lk_params_free(&m->params);
@@ -497,15 +624,29 @@ static lk_status declare_params(lk_tagger *m, lk_error *err)
     int32_t Vw = lk_vocab_size(m->words), Vf = lk_vocab_size(m->feats);
     int32_t L = lk_vocab_size(m->labels);
     int32_t Vf_ = lk_vocab_size(m->feats);
-    m->n_groups = c->unit == LK_TAGGER_WORD ? LK_TAGGER_MAX_GROUPS : 1;
+    /* char models: n-grams; then the category bag and the lexicon bag if enabled */
+    int32_t g_class = 0, g_lex = 0;
+    if (c->unit == LK_TAGGER_WORD) {
+        m->n_groups = LK_TAGGER_MAX_GROUPS;
+    } else {
+        m->n_groups = 1;
+        if (c->char_feats & LK_TAGGER_CF_CLASS) g_class = m->n_groups++;
+        if (c->char_feats & LK_TAGGER_CF_LEXICON) g_lex = m->n_groups++;
+    }
     m->feat_group = calloc((size_t)Vf_ + 1, 1);
     if (!m->feat_group) {
         st = LK_ERR_NOMEM;
         goto fail;
     }
-    for (int32_t f = 0; f < Vf_ && c->unit == LK_TAGGER_WORD; f++) {
+    for (int32_t f = 0; f < Vf_; f++) {
         char k0 = lk_vocab_word(m->feats, f)[0];
-        m->feat_group[f] = k0 == 's' ? 1 : k0 == 'h' ? 2 : 0; /* "p:", "s:", "h:" */
+        if (lk_vocab_word(m->feats, f)[1] != ':') continue; /* <pad>, <unk> */
+        if (c->unit == LK_TAGGER_WORD)
+            m->feat_group[f] = k0 == 's' ? 1 : k0 == 'h' ? 2 : 0; /* "p:", "s:", "h:" */
+        else if (g_class && (k0 == 'k' || k0 == 'K'))
+            m->feat_group[f] = (uint8_t)g_class;
+        else if (g_lex && (k0 == 'x' || k0 == 'y'))
+            m->feat_group[f] = (uint8_t)g_lex;
     }
     m->input_dim = c->word_dim + m->n_groups * c->char_dim;
     if ((st = lk_params_add(p, "emb.word", Vw, c->word_dim, 0, LK_INIT_UNIFORM,
@@ -554,7 +695,7 @@ static lk_status count_corpus(lk_tagger *m, const lk_tagged_corpus *train, lk_er
                 break;
             }
             if (m->cfg.unit == LK_TAGGER_WORD) {
-                size_t kl = unit_key(t->form, t->form_len, key, sizeof key);
+                size_t kl = unit_key(t->form, t->form_len, false, key, sizeof key);
                 if (kl) st = lk_vocab_add(m->words, key, kl, NULL);
                 word_features(t->form, t->form_len, key, kl, &f);
                 for (int32_t i = 0; i < f.n && st == LK_OK; i++)
@@ -580,10 +721,11 @@ static lk_status count_corpus(lk_tagger *m, const lk_tagged_corpus *train, lk_er
         cs.n = 0;
         cs.used = 0;
         for (size_t w = 0; w < sent->n && st == LK_OK; w++)
-            st = char_seq_add(&cs, sent->tokens[w].form, sent->tokens[w].form_len);
+            st = char_seq_add(&cs, sent->tokens[w].form, sent->tokens[w].form_len, char_nfkc(m));
+        if (st == LK_OK) lex_marks(m, &cs);
         for (int32_t i = 0; i < cs.n && st == LK_OK; i++) {
             st = lk_vocab_add(m->words, cs.keys[i], cs.lens[i], NULL);
-            char_features(cs.keys, cs.lens, cs.n, i, &f);
+            char_features(m, &cs, i, &f);
             for (int32_t k = 0; k < f.n && st == LK_OK; k++)
                 st = lk_vocab_add(m->feats, f.buf + f.off[k], f.off[k + 1] - f.off[k], NULL);
         }
@@ -631,7 +773,7 @@ static lk_status read_vectors(lk_tagger *m, const char *path, lk_real *emb, lk_e
                 continue;
             }
         }
-        size_t kl = unit_key(line, (size_t)(sp - line), key, sizeof key);
+        size_t kl = unit_key(line, (size_t)(sp - line), char_nfkc(m), key, sizeof key);
         if (kl == 0) continue;
         if (!emb) {
             if ((st = lk_vocab_add_count(m->words, key, kl, 0, NULL)) != LK_OK) break;
@@ -661,21 +803,139 @@ static lk_status read_vectors(lk_tagger *m, const char *path, lk_real *emb, lk_e
     return st;
 }
 
+/* ---- lexicon ------------------------------------------------------------------------- */
+
+/* Add word key k (klen bytes, nc chars) with tag (tl bytes, may be empty) to m's lexicon;
+   a repeated word keeps its first tag. */
+static lk_status lex_add_word(lk_tagger *m, const char *k, size_t klen, const char *tag,
+                              size_t tl)
+{
+    lk_status st;
+    int64_t tag_code = 0;
+    if (tl > 0) {
+        int32_t tid;
+        bool added;
+        if ((st = lk_vocab_find_or_add(m->lex_tags, tag, tl, 0, &tid, &added)) != LK_OK) return st;
+        if (tid >= 255) return LK_ERR_RANGE; /* stored as one byte */
+        tag_code = tid + 1;
+    }
+    int32_t id;
+    bool added;
+    if ((st = lk_vocab_find_or_add(m->lex, k, klen, LK_LEX_WORD | (tag_code << 2), &id,
+                                   &added)) != LK_OK)
+        return st;
+    if (!added) {
+        int64_t cnt = lk_vocab_count(m->lex, id);
+        if (cnt & LK_LEX_WORD) return LK_OK;
+        /* a prefix entry becomes a word too */
+        if ((st = lk_vocab_add_count(m->lex, k, klen, LK_LEX_WORD | (tag_code << 2), NULL)) != LK_OK)
+            return st;
+    } else {
+        m->lex_words++;
+    }
+    if (!added) m->lex_words++;
+    /* proper prefixes of 2.. chars */
+    size_t offs[LK_TAGGER_LEX_MAX_CHARS * 4 + 9];
+    int32_t nc = lk_seg_char_offsets(k, klen, offs);
+    for (int32_t p = 2; p < nc; p++) {
+        int32_t pid;
+        if ((st = lk_vocab_find_or_add(m->lex, k, offs[p], LK_LEX_PREFIX, &pid, &added)) != LK_OK)
+            return st;
+        if (!added && !(lk_vocab_count(m->lex, pid) & LK_LEX_PREFIX) &&
+            (st = lk_vocab_add_count(m->lex, k, offs[p], LK_LEX_PREFIX, NULL)) != LK_OK)
+            return st;
+    }
+    return LK_OK;
+}
+
+static lk_status lex_create(lk_tagger *m)
+{
+    lk_status st = lk_vocab_create(&m->lex);
+    if (st == LK_OK) st = lk_vocab_create(&m->lex_tags);
+    m->lex_words = 0;
+    return st;
+}
+
+static bool is_blank(char ch) { return ch == ' ' || ch == '\t' || ch == '\r'; }
+
+/* Read a word list ("word [tag]" per line) into m's lexicon, keyed like characters. */
+static lk_status lex_read(lk_tagger *m, const char *path, lk_error *err)
+{
+    lk_line_reader *r = NULL;
+    lk_status st = lk_line_reader_open(path, &r, err);
+    if (st != LK_OK) return st;
+    const char *line;
+    size_t len;
+    bool got;
+    char key[LK_TAGGER_LEX_MAX_CHARS * 4 + 8];
+    while ((st = lk_line_reader_next(r, &line, &len, &got, err)) == LK_OK && got) {
+        int64_t ln = lk_line_reader_lineno(r);
+        if ((st = lk_utf8_check_line(line, len, path, ln, err)) != LK_OK) break;
+        size_t i = 0;
+        while (i < len && is_blank(line[i])) i++;
+        size_t w0 = i;
+        while (i < len && !is_blank(line[i])) i++;
+        size_t w1 = i;
+        while (i < len && is_blank(line[i])) i++;
+        size_t t0 = i;
+        while (i < len && !is_blank(line[i])) i++;
+        if (w1 == w0) continue; /* blank line */
+        int32_t nc = lk_seg_count_chars(line + w0, w1 - w0);
+        if (nc < 2 || nc > LK_TAGGER_LEX_MAX_CHARS) continue;
+        size_t kl = unit_key(line + w0, w1 - w0, char_nfkc(m), key, sizeof key);
+        if (kl == 0) continue;
+        if (i - t0 > 32) {
+            st = lk_error_at(err, path, ln, lk_utf8_column(line, t0) + 1,
+                             "tag longer than 32 bytes");
+            break;
+        }
+        if ((st = lex_add_word(m, key, kl, line + t0, i - t0)) != LK_OK) {
+            if (st == LK_ERR_RANGE)
+                lk_error_at(err, path, ln, lk_utf8_column(line, t0) + 1,
+                            "more than 254 distinct tags");
+            else
+                lk_error_set(err, st, "%s: %s", path, lk_status_str(st));
+            break;
+        }
+    }
+    lk_line_reader_free(r);
+    return st;
+}
+
+int32_t lk_tagger_lexicon_size(const lk_tagger *m) { return m->lex ? m->lex_words : 0; }
+
 lk_status lk_tagger_create(const lk_tagger_config *c, const lk_tagged_corpus *train,
                            const char *vectors, uint64_t seed, lk_tagger **out, lk_error *err)
 {
+    return lk_tagger_create_lex(c, train, vectors, NULL, seed, out, err);
+}
+
+lk_status lk_tagger_create_lex(const lk_tagger_config *c, const lk_tagged_corpus *train,
+                               const char *vectors, const char *lexicon, uint64_t seed,
+                               lk_tagger **out, lk_error *err)
+{
     lk_status st;
     lk_tagger *m = NULL;
+    lk_tagger_config cfg = *c;
     *out = NULL;
-    if ((st = lk_tagger_config_check(c, err)) != LK_OK) return st;
+    if (cfg.unit == LK_TAGGER_CHAR && lexicon)
+        cfg.char_feats |= LK_TAGGER_CF_LEXICON;
+    else
+        cfg.char_feats &= ~LK_TAGGER_CF_LEXICON;
+    if (cfg.unit == LK_TAGGER_WORD) cfg.char_feats = 0;
+    if ((st = lk_tagger_config_check(&cfg, err)) != LK_OK) return st;
     if (!train || train->n_tokens == 0)
         return lk_error_set(err, LK_ERR_ARG, "the training set is empty (no tokens)");
-    if ((st = tagger_alloc(c, &m, err)) != LK_OK) return st;
+    if ((st = tagger_alloc(&cfg, &m, err)) != LK_OK) return st;
     if ((st = lk_vocab_reserve_specials(m->words)) != LK_OK) goto oom;
     if ((st = lk_vocab_reserve_specials(m->feats)) != LK_OK) goto oom;
+    if (cfg.char_feats & LK_TAGGER_CF_LEXICON) {
+        if ((st = lex_create(m)) != LK_OK) goto oom;
+        if ((st = lex_read(m, lexicon, err)) != LK_OK) goto fail;
+    }
     if ((st = count_corpus(m, train, err)) != LK_OK) goto fail;
     if ((st = lk_vocab_sort(m->words)) != LK_OK) goto oom;
-    if ((st = lk_vocab_prune(m->feats, c->min_feature_count, 0)) != LK_OK) goto oom;
+    if ((st = lk_vocab_prune(m->feats, cfg.min_feature_count, 0)) != LK_OK) goto oom;
     if ((st = lk_vocab_sort(m->labels)) != LK_OK) goto oom;
     if (m->tags != m->labels && (st = lk_vocab_sort(m->tags)) != LK_OK) goto oom;
     if (vectors && (st = read_vectors(m, vectors, NULL, err)) != LK_OK) goto fail;
@@ -697,6 +957,38 @@ fail:
     return st;
 }
 
+lk_status lk_tagger_char_features(const lk_tagger *m, const char *text, size_t len, char **out)
+{
+    lk_status st;
+    char_seq cs;
+    feat_keys f;
+    char *buf = NULL;
+    size_t cap = 0, used = 0;
+    *out = NULL;
+    memset(&cs, 0, sizeof cs);
+    if ((st = char_seq_add(&cs, text, len, char_nfkc(m))) != LK_OK) goto done;
+    lex_marks(m, &cs);
+    for (int32_t i = 0; i < cs.n; i++) {
+        char_features(m, &cs, i, &f);
+        size_t need = used + f.off[f.n] + (size_t)f.n + 2;
+        if ((st = lk_grow((void **)&buf, &cap, need, 1)) != LK_OK) goto done;
+        for (int32_t k = 0; k < f.n; k++) {
+            if (k) buf[used++] = ' ';
+            memcpy(buf + used, f.buf + f.off[k], f.off[k + 1] - f.off[k]);
+            used += f.off[k + 1] - f.off[k];
+        }
+        buf[used++] = '\n';
+    }
+    if ((st = lk_grow((void **)&buf, &cap, used + 1, 1)) != LK_OK) goto done;
+    buf[used] = '\0';
+    *out = buf;
+    buf = NULL;
+done:
+    free(buf);
+    char_seq_free(&cs);
+    return st;
+}
+
 const lk_tagger_config *lk_tagger_get_config(const lk_tagger *m) { return &m->cfg; }
 int32_t lk_tagger_n_tags(const lk_tagger *m) { return lk_vocab_size(m->tags); }
 const char *lk_tagger_tag_name(const lk_tagger *m, int32_t tag)
@@ -711,9 +1003,11 @@ size_t lk_tagger_n_params(const lk_tagger *m) { return m->params.n; }
 
 /* ---- LKTG file --------------------------------------------------------------------------
    payload: u32 unit, column, hidden, layers, bidirectional, crf, word_dim, char_dim,
-   min_feature_count; u32 cell-name length + bytes; 4 vocabularies (words, feats, labels,
-   tags; tags absent for word models) as u32 n_reserved, u32 n, then n x (u32 len, bytes,
-   u64 count); u64 n_params + n x f32 (f16 if flags & LK_TG_FLAG_F16); if flags & LK_TG_FLAG_STATE: u32 epoch, best_epoch,
+   min_feature_count, char_feats (v2; v1 files lack it: 0); u32 cell-name length + bytes;
+   4 vocabularies (words, feats, labels, tags; tags absent for word models) as u32 n_reserved,
+   u32 n, then n x (u32 len, bytes, u64 count); v2 with char_feats & CF_LEXICON: the lexicon
+   tags (a vocabulary as above), u32 n_words, u64 bytes, then n_words x (u8 key length, key,
+   u8 tag + 1); u64 n_params + n x f32 (f16 if flags & LK_TG_FLAG_F16); if flags & LK_TG_FLAG_STATE: u32 epoch, best_epoch,
    bad_epochs; f64 best_dev; u64 rng; u64 optim steps; u64 n_state + n x f32. */
 
 #define LK_TG_FLAG_STATE 1u
@@ -756,7 +1050,7 @@ static float f16_to_f32(uint16_t h)
     memcpy(&f, &x, 4);
     return f;
 }
-#define LK_TG_N_HEADER 9
+#define LK_TG_N_HEADER 10 /* v1: 9 (no char_feats) */
 
 typedef struct {
     unsigned char *buf;
@@ -831,6 +1125,26 @@ static void wb_f16s(wbuf *w, const lk_real *x, size_t n)
     w->len += bytes;
 }
 
+/* The lexicon words (not the prefix entries) in id order, with their tags. */
+static void wb_lexicon(wbuf *w, const lk_tagger *m)
+{
+    wb_vocab(w, m->lex_tags);
+    int32_t n = lk_vocab_size(m->lex);
+    uint64_t bytes = 0;
+    for (int32_t i = 0; i < n; i++)
+        if (lk_vocab_count(m->lex, i) & LK_LEX_WORD) bytes += 2 + lk_vocab_word_len(m->lex, i);
+    wb_u32(w, (uint32_t)m->lex_words);
+    wb_u64(w, bytes);
+    for (int32_t i = 0; i < n; i++) {
+        int64_t cnt = lk_vocab_count(m->lex, i);
+        if (!(cnt & LK_LEX_WORD)) continue;
+        unsigned char kl = (unsigned char)lk_vocab_word_len(m->lex, i), tag = (unsigned char)(cnt >> 2);
+        wb_put(w, &kl, 1);
+        wb_put(w, lk_vocab_word(m->lex, i), kl);
+        wb_put(w, &tag, 1);
+    }
+}
+
 lk_status lk_tg_save(const lk_tagger *m, const lk_tg_train_state *ts, const char *path,
                      bool half, lk_error *err)
 {
@@ -840,7 +1154,7 @@ lk_status lk_tg_save(const lk_tagger *m, const lk_tg_train_state *ts, const char
                                     (uint32_t)c->hidden,   (uint32_t)c->layers,
                                     c->bidirectional,      c->crf,
                                     (uint32_t)c->word_dim, (uint32_t)c->char_dim,
-                                    (uint32_t)c->min_feature_count};
+                                    (uint32_t)c->min_feature_count, c->char_feats};
     for (int i = 0; i < LK_TG_N_HEADER; i++) wb_u32(&w, hdr[i]);
     size_t cl = strlen(c->cell);
     wb_u32(&w, (uint32_t)cl);
@@ -849,6 +1163,7 @@ lk_status lk_tg_save(const lk_tagger *m, const lk_tg_train_state *ts, const char
     wb_vocab(&w, m->feats);
     wb_vocab(&w, m->labels);
     if (c->unit == LK_TAGGER_CHAR) wb_vocab(&w, m->tags);
+    if (c->char_feats & LK_TAGGER_CF_LEXICON) wb_lexicon(&w, m);
     wb_u64(&w, m->params.n);
     if (half && !ts)
         wb_f16s(&w, m->params.data, m->params.n);
@@ -945,14 +1260,42 @@ static lk_status read_f32s(rbuf *r, lk_real *dst, uint64_t n)
     return LK_OK;
 }
 
-static lk_status parse_model(const char *path, rbuf *r, uint32_t flags, lk_tagger **out,
-                             lk_tg_train_state *ts, lk_error *err)
+/* Read the lexicon block (see the payload comment) into m. */
+static lk_status rb_lexicon(rbuf *r, lk_tagger *m)
+{
+    lk_status st;
+    if ((st = lex_create(m)) != LK_OK) return st;
+    if ((st = rb_vocab(r, m->lex_tags)) != LK_OK) return st;
+    int32_t n_tags = lk_vocab_size(m->lex_tags);
+    uint32_t n = rb_u32(r);
+    uint64_t bytes = rb_u64(r);
+    if (r->bad || bytes > r->left || n > bytes / 3 || n_tags > 254) return LK_ERR_FORMAT;
+    const unsigned char *p = rb_take(r, (size_t)bytes), *end = p + bytes;
+    for (uint32_t i = 0; i < n; i++) {
+        if (end - p < 2 || p[0] == 0 || (size_t)(end - p) < (size_t)p[0] + 2) return LK_ERR_FORMAT;
+        size_t kl = p[0];
+        const char *k = (const char *)p + 1;
+        int tag = p[1 + kl];
+        int32_t nc = lk_seg_count_chars(k, kl);
+        if (tag > n_tags || !lk_utf8_valid(k, kl, NULL) || nc < 2 || nc > LK_TAGGER_LEX_MAX_CHARS)
+            return LK_ERR_FORMAT;
+        const char *tn = tag ? lk_vocab_word(m->lex_tags, tag - 1) : "";
+        size_t tl = tag ? lk_vocab_word_len(m->lex_tags, tag - 1) : 0;
+        if ((st = lex_add_word(m, k, kl, tn, tl)) != LK_OK) return st;
+        p += kl + 2;
+    }
+    return p == end && (uint32_t)m->lex_words == n ? LK_OK : LK_ERR_FORMAT;
+}
+
+static lk_status parse_model(const char *path, rbuf *r, uint32_t version, uint32_t flags,
+                             lk_tagger **out, lk_tg_train_state *ts, lk_error *err)
 {
     lk_status st;
     lk_tagger *m = NULL;
     lk_tagger_config c = lk_tagger_config_default();
-    uint32_t h[LK_TG_N_HEADER];
-    for (int i = 0; i < LK_TG_N_HEADER; i++) h[i] = rb_u32(r);
+    uint32_t h[LK_TG_N_HEADER] = {0};
+    int n_header = version >= 2 ? LK_TG_N_HEADER : LK_TG_N_HEADER - 1; /* v1: no char_feats */
+    for (int i = 0; i < n_header; i++) h[i] = rb_u32(r);
     uint32_t cl = rb_u32(r);
     const unsigned char *cn = rb_take(r, cl);
     if (r->bad || cl >= sizeof c.cell) goto bad;
@@ -965,6 +1308,7 @@ static lk_status parse_model(const char *path, rbuf *r, uint32_t flags, lk_tagge
     c.word_dim = (int32_t)h[6];
     c.char_dim = (int32_t)h[7];
     c.min_feature_count = (int32_t)h[8];
+    c.char_feats = h[9];
     memcpy(c.cell, cn, cl);
     c.cell[cl] = '\0';
     if (h[2] > INT32_MAX || h[6] > INT32_MAX || h[7] > INT32_MAX || h[8] > INT32_MAX) goto bad;
@@ -974,6 +1318,7 @@ static lk_status parse_model(const char *path, rbuf *r, uint32_t flags, lk_tagge
     if ((st = rb_vocab(r, m->feats)) != LK_OK) goto vfail;
     if ((st = rb_vocab(r, m->labels)) != LK_OK) goto vfail;
     if (c.unit == LK_TAGGER_CHAR && (st = rb_vocab(r, m->tags)) != LK_OK) goto vfail;
+    if ((c.char_feats & LK_TAGGER_CF_LEXICON) && (st = rb_lexicon(r, m)) != LK_OK) goto vfail;
     if (lk_vocab_size(m->words) < 2 || lk_vocab_size(m->labels) < 1) goto bad;
     if ((st = label_table(m, err)) != LK_OK) goto fail;
     if ((st = declare_params(m, err)) != LK_OK) goto fail;
@@ -1054,7 +1399,7 @@ lk_status lk_tg_load(const char *path, lk_tagger **out, lk_tg_train_state *ts, l
                            &payload, &plen, &version, &flags, err);
     if (st == LK_OK) {
         rbuf r = {payload, (size_t)plen, false};
-        st = parse_model(path, &r, flags, out, ts, err);
+        st = parse_model(path, &r, version, flags, out, ts, err);
     }
     if (map) munmap(map, n);
     else free(buf);

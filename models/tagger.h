@@ -15,7 +15,15 @@
 #include "text/error.h"
 
 #define LK_TAGGER_MAGIC "LKTG"
-#define LK_TAGGER_VERSION 1u
+#define LK_TAGGER_VERSION 2u /* v2 adds char_feats and the lexicon; v1 files still load */
+
+/* Input features of char models (lk_tagger_config.char_feats bits). */
+#define LK_TAGGER_CF_NFKC 1u    /* keys NFKC/width-folded (ＡＢＣ１２３ and ，keyed as ABC000 ,) */
+#define LK_TAGGER_CF_CLASS 2u   /* Unicode category of the char and its neighbours, own bag */
+#define LK_TAGGER_CF_LEXICON 4u /* dictionary matches (begin/inside/end of a 2/3/4+ char word,
+                                   tag of the longest match), own bag; needs a lexicon */
+#define LK_TAGGER_CF_DEFAULT (LK_TAGGER_CF_NFKC | LK_TAGGER_CF_CLASS)
+#define LK_TAGGER_LEX_MAX_CHARS 8 /* longest lexicon word used, in characters */
 
 typedef enum { LK_TAGGER_WORD = 0, LK_TAGGER_CHAR = 1 } lk_tagger_unit;
 typedef enum { LK_TAGGER_UPOS = 0, LK_TAGGER_XPOS = 1 } lk_tagger_column;
@@ -32,6 +40,7 @@ typedef struct {
     int32_t word_dim;        /* word (or character) embedding size (100) */
     int32_t char_dim;        /* affix / bigram feature embedding size, 0 = none (50) */
     int32_t min_feature_count; /* features seen fewer times in training are dropped (2) */
+    uint32_t char_feats;     /* char unit: LK_TAGGER_CF_* (LK_TAGGER_CF_DEFAULT; v1 files: 0) */
 } lk_tagger_config;
 
 /* The defaults in the comments above (LSTM, word unit, UPOS). */
@@ -50,6 +59,22 @@ typedef struct lk_tagger_ws lk_tagger_ws; /* per-thread scratch for tagging */
 lk_status lk_tagger_create(const lk_tagger_config *c, const lk_tagged_corpus *train,
                            const char *vectors, uint64_t seed, lk_tagger **out, lk_error *err);
 
+/* As lk_tagger_create; `lexicon` (NULL = none; char models with LK_TAGGER_CF_LEXICON) is a
+   word list, one entry per line: the word, then optionally whitespace and a tag. Words of
+   2..LK_TAGGER_LEX_MAX_CHARS characters are kept (others ignored) and stored in the model.
+   Invalid UTF-8 is LK_ERR_PARSE naming file:line:col. */
+lk_status lk_tagger_create_lex(const lk_tagger_config *c, const lk_tagged_corpus *train,
+                               const char *vectors, const char *lexicon, uint64_t seed,
+                               lk_tagger **out, lk_error *err);
+
+/* Number of words in the model's lexicon (0 without one). */
+int32_t lk_tagger_lexicon_size(const lk_tagger *m);
+
+/* Feature strings of the characters of `text` (len bytes, valid UTF-8) as the model computes
+   them, for tests and inspection: one line per character, features separated by spaces, in
+   a malloc'd NUL-terminated string (free with free()). */
+lk_status lk_tagger_char_features(const lk_tagger *m, const char *text, size_t len, char **out);
+
 void lk_tagger_free(lk_tagger *m); /* NULL is a no-op */
 
 /* Settings and sizes of a model. */
@@ -59,7 +84,7 @@ const char *lk_tagger_tag_name(const lk_tagger *m, int32_t tag); /* borrowed; NU
 int32_t lk_tagger_tag_find(const lk_tagger *m, const char *tag, size_t len); /* or LK_ID_NONE */
 size_t lk_tagger_n_params(const lk_tagger *m);
 
-/* Save atomically as LKTG v1 (magic, version, flags, payload, crc32). */
+/* Save atomically as LKTG v2 (magic, version, flags, payload, crc32). */
 lk_status lk_tagger_save(const lk_tagger *m, const char *path, lk_error *err);
 
 /* Save with the weights rounded to 16-bit floats (half the size; for shipped models). */
@@ -71,6 +96,13 @@ lk_status lk_tagger_load(const char *path, lk_tagger **out, lk_error *err);
 
 lk_status lk_tagger_ws_create(lk_tagger_ws **out);
 void lk_tagger_ws_free(lk_tagger_ws *ws); /* NULL is a no-op */
+
+#define LK_TAGGER_MAX_THREADS 64
+
+/* Tag and segment with n threads (1..LK_TAGGER_MAX_THREADS; 1, the default, uses only the
+   calling thread). The labels do not depend on n. LK_ERR_ARG or LK_ERR_NOMEM (then the
+   thread count is somewhere between the old and the new one). */
+lk_status lk_tagger_ws_set_threads(lk_tagger_ws *ws, int32_t n);
 
 /* Tag n sentences (word models) by their FORMs: tags gets one tag id per token, sentence
    after sentence (sum of sents[i].n entries). Sentences of any length, including empty. */
@@ -120,6 +152,7 @@ typedef struct {
     int32_t threads;      /* worker threads for a minibatch (1) */
     uint64_t seed;        /* (1) */
     const char *vectors;  /* word2vec text file, or NULL */
+    const char *lexicon;  /* char models: word list for dictionary features, or NULL */
     bool resume;          /* continue from "<output>.ckpt" if present */
     bool compact;         /* write the best model with 16-bit weights */
     lk_log_fn log;        /* progress and messages (NULL = silent) */
@@ -133,13 +166,16 @@ typedef struct {
     int32_t epochs_run, best_epoch;
     double best_dev;     /* dev accuracy (word) or joint F1 (char) of the saved model */
     double train_tokens_per_s;
-    bool diverged;       /* stopped on a NaN/inf loss or gradient */
+    bool diverged;       /* stopped by the divergence rule (see lk_tagger_train) */
 } lk_tagger_train_result;
 
 /* Train on `train`, select by `dev` (may be NULL: the last epoch is kept) and write the best
    model to `output` atomically after each improving epoch, plus "<output>.ckpt" (last
-   epoch + optimizer state) for resume. A NaN/inf loss stops training with LK_ERR_STATE;
-   the best model written so far stays in place. */
+   epoch + optimizer state) for resume. A diverged step stops training with LK_ERR_STATE
+   and res->diverged; the best model written so far (if any) stays in place, untouched.
+   A step has diverged when its loss or gradient norm is NaN/inf, when its loss exceeds
+   100 x max(first step loss, ln(number of labels)), or when the update leaves a NaN/inf
+   parameter. The rule does not depend on how the BLAS kernel rounds huge values. */
 lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpus *train,
                           const lk_tagged_corpus *dev, const char *output,
                           lk_tagger_train_result *res, lk_error *err);

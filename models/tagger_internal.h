@@ -36,7 +36,14 @@ struct lk_tagger {
     int32_t n_groups;   /* feature bags per position: 3 (word unit), 1 (char unit) */
     uint8_t *feat_group; /* (Vf) bag of each feature */
     int32_t input_dim;  /* word_dim + n_groups * char_dim */
+    lk_vocab *lex;      /* char unit, CF_LEXICON: lexicon words and their proper prefixes, keyed
+                           like characters; count = LK_LEX_WORD | LK_LEX_PREFIX | (tag + 1) << 2 */
+    lk_vocab *lex_tags; /* tags of lexicon words */
+    int32_t lex_words;  /* entries with LK_LEX_WORD */
 };
+
+#define LK_LEX_WORD 1
+#define LK_LEX_PREFIX 2
 
 /* Featurized sentences: positions (words or characters) with a main id, features and gold
    label (LK_ID_NONE when unknown). Sentence s covers positions [off[s], off[s + 1]). */
@@ -83,6 +90,10 @@ struct lk_tagger_ws {
     size_t cap_order, cap_starts, cap_clens, cap_span_off;
     bool *brk;
     size_t cap_brk;
+    uint8_t *cls;             /* (chars) cut class of each character of the lines */
+    int32_t *pieces;          /* lengths of the pieces the lines are decoded in */
+    size_t *piece_off;        /* (lines + 1) line i is pieces [piece_off[i], piece_off[i+1]) */
+    size_t cap_cls, cap_pieces, cap_piece_off;
     lk_tagger_span *spans;
     size_t cap_spans;
     lk_seg_word *words;
@@ -92,6 +103,15 @@ struct lk_tagger_ws {
     float *vscores;
     size_t cap_vscores;
     lk_tg_data data;          /* featurized input being tagged */
+    /* inference weights (lk_tg_label_data): the encoder with transposed copies for
+       lk_gemm_kn, and the output layer transposed (DH, L); rebuilt on every call */
+    lk_real *wt;
+    size_t cap_wt;
+    lk_seq_weights fast;
+    const lk_real *out_wt;
+    bool use_fast;
+    lk_tagger_ws *helpers[LK_TAGGER_MAX_THREADS - 1]; /* workspaces of the extra threads */
+    int32_t n_helpers;
     /* the last forward: */
     int32_t T, B;
     float dropout;
@@ -134,6 +154,21 @@ typedef struct {
     const lk_real *optim_state;
     size_t n_optim_state;
 } lk_tg_train_state;
+
+/* The divergence rule of training (one place, unit-tested). A step has diverged when
+   - its loss or gradient norm is NaN or infinite, or
+   - its loss (mean per position) exceeds LK_TG_DIVERGE_FACTOR times the larger of the run's
+     first finite step loss (ref_loss; < 0 when not known yet) and ln(n_labels), the loss of a
+     uniform guess: the model then gives the right label a probability below n_labels^-100
+     on average, which no converging run does.
+   Returns a short reason (static string) or NULL. Whether huge weights become inf/NaN
+   depends on the BLAS kernel; the loss-explosion test and the parameter check after each
+   update (lk_tg_all_finite) do not. */
+#define LK_TG_DIVERGE_FACTOR 100.0
+const char *lk_tg_diverged(double loss, double grad_norm, double ref_loss, int32_t n_labels);
+
+/* True when every x[0..n) is finite. */
+bool lk_tg_all_finite(const lk_real *x, size_t n);
 
 lk_status lk_tg_save(const lk_tagger *m, const lk_tg_train_state *st, const char *path,
                      bool half, lk_error *err);

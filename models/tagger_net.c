@@ -2,6 +2,8 @@
    batched forward/backward and decoding; tagging, segmentation and evaluation. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,6 +15,7 @@
 
 #define LK_TAG_BATCH_SENTS 128    /* sentences per inference batch */
 #define LK_TAG_BATCH_TOKENS 1024  /* positions per inference batch (at least one sentence) */
+#define LK_TAG_PIECE_MAX 256      /* characters: longer raw lines are decoded in pieces */
 
 lk_status lk_tagger_ws_create(lk_tagger_ws **out)
 {
@@ -58,8 +61,13 @@ void lk_tagger_ws_free(lk_tagger_ws *ws)
     free(ws->starts);
     free(ws->clens);
     free(ws->brk);
+    free(ws->cls);
+    free(ws->pieces);
+    free(ws->piece_off);
     free(ws->labels);
     free(ws->order);
+    free(ws->wt);
+    for (int32_t i = 0; i < ws->n_helpers; i++) lk_tagger_ws_free(ws->helpers[i]);
     free(ws);
 }
 
@@ -169,7 +177,8 @@ lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *
         lk_dropout_forward(ws->x, N * (size_t)I, dropout, ws->xmask, ws->x);
     }
     lk_seq_weights w;
-    lk_seq_bind(&m->seq, pd, &w);
+    if (!train && ws->use_fast) w = ws->fast;
+    else lk_seq_bind(&m->seq, pd, &w);
     if ((st = lk_seq_forward(&m->seq, &w, ws->seq, T, B, ws->x, ws->lengths, NULL, train,
                              ws->out)) != LK_OK)
         return st;
@@ -180,7 +189,13 @@ lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *
     lk_mat W = lk_params_mat(&m->params, m->v_out_w, pd);
     lk_mat bias = lk_params_mat(&m->params, m->v_out_b, pd);
     lk_mat om = lk_mat_view(ws->out, (int32_t)N, DH), lm = lk_mat_view(ws->logits, (int32_t)N, L);
-    lk_linear_forward(&W, bias.data, &om, &lm);
+    if (!train && ws->use_fast) { /* logits = out @ W^T + bias, without BLAS */
+        for (size_t r = 0; r < N; r++)
+            memcpy(ws->logits + r * (size_t)L, bias.data, (size_t)L * sizeof *ws->logits);
+        lk_gemm_kn((int32_t)N, L, DH, ws->out, ws->out_wt, ws->logits);
+    } else {
+        lk_linear_forward(&W, bias.data, &om, &lm);
+    }
     ws->T = T;
     ws->B = B;
     ws->dropout = train ? dropout : 0.0f;
@@ -327,6 +342,46 @@ lk_status lk_tg_decode(const lk_tagger *m, lk_tagger_ws *ws, const bool *brk)
 
 /* ---- batched inference ------------------------------------------------------------------ */
 
+/* dst (cols, rows) = src (rows, cols)^T */
+static void transpose(const lk_real *src, int32_t rows, int32_t cols, lk_real *dst)
+{
+    for (int32_t r = 0; r < rows; r++)
+        for (int32_t c = 0; c < cols; c++) dst[(size_t)c * rows + r] = src[(size_t)r * cols + c];
+}
+
+/* ws->fast and ws->out_wt from m's current weights (the model may be training): every
+   matrix product of inference then runs in lk_gemm_kn, so no BLAS call (and no BLAS lock)
+   is left on the tagging path, and a sentence's labels do not depend on its batch. */
+static lk_status prepare_fast(const lk_tagger *m, lk_tagger_ws *ws)
+{
+    lk_status st;
+    lk_seq_bind(&m->seq, m->params.data, &ws->fast);
+    int32_t layers = m->seq.cfg.layers, D = m->seq.cfg.bidirectional ? 2 : 1;
+    lk_mat W = lk_params_mat(&m->params, m->v_out_w, m->params.data);
+    size_t n = (size_t)W.rows * (size_t)W.cols;
+    for (int32_t l = 0; l < layers; l++)
+        for (int32_t d = 0; d < D; d++) {
+            const lk_cell *c = &ws->fast.cell[l][d];
+            n += (size_t)c->w_x.rows * (size_t)c->w_x.cols + (size_t)c->w_h.rows * (size_t)c->w_h.cols;
+        }
+    if ((st = need(&ws->wt, &ws->cap_wt, n, sizeof *ws->wt)) != LK_OK) return st;
+    lk_real *at = ws->wt;
+    for (int32_t l = 0; l < layers; l++)
+        for (int32_t d = 0; d < D; d++) {
+            lk_cell *c = &ws->fast.cell[l][d];
+            transpose(c->w_x.data, c->w_x.rows, c->w_x.cols, at);
+            c->w_x_t = at;
+            at += (size_t)c->w_x.rows * (size_t)c->w_x.cols;
+            transpose(c->w_h.data, c->w_h.rows, c->w_h.cols, at);
+            c->w_h_t = at;
+            at += (size_t)c->w_h.rows * (size_t)c->w_h.cols;
+        }
+    transpose(W.data, W.rows, W.cols, at);
+    ws->out_wt = at;
+    ws->use_fast = true;
+    return LK_OK;
+}
+
 static int cmp_len(const void *a, const void *b, void *ctx)
 {
     const lk_tg_data *d = ctx;
@@ -350,6 +405,50 @@ static void sort_by_len(size_t *a, size_t *tmp, size_t n, const lk_tg_data *d)
     memcpy(a, tmp, n * sizeof *a);
 }
 
+/* Batches shared by the threads of one lk_tg_label_data call. */
+typedef struct {
+    const lk_tagger *m;
+    const lk_tg_data *d;
+    const bool *brk;
+    int32_t *labels;
+    const size_t *ord, *cut;
+    size_t nb, n;
+    atomic_size_t next; /* batches handed out so far (the longest first) */
+} label_job;
+
+typedef struct {
+    label_job *job;
+    lk_tagger_ws *ws;
+    lk_status st;
+} label_worker;
+
+/* Take batches until none is left (or one fails); labels of distinct batches go to
+   distinct positions, so the workers never write the same memory. */
+static void *label_run(void *arg)
+{
+    label_worker *w = arg;
+    label_job *j = w->job;
+    const lk_tg_data *d = j->d;
+    lk_tagger_ws *ws = w->ws;
+    for (;;) {
+        size_t i = atomic_fetch_add(&j->next, 1);
+        if (i >= j->nb) break;
+        size_t k = j->nb - 1 - i, s = j->cut[k];
+        int32_t B = (int32_t)((k + 1 < j->nb ? j->cut[k + 1] : j->n) - s);
+        if ((w->st = lk_tg_forward(j->m, ws, d, j->ord + s, B, false, 0, 0, NULL)) != LK_OK ||
+            (w->st = lk_tg_decode(j->m, ws, j->brk)) != LK_OK) {
+            atomic_store(&j->next, j->nb); /* the others stop too */
+            break;
+        }
+        for (int32_t b = 0; b < B; b++) {
+            size_t base = d->off[j->ord[s + (size_t)b]];
+            for (int32_t t = 0; t < ws->lengths[b]; t++)
+                j->labels[base + (size_t)t] = ws->pred[(size_t)t * ws->B + b];
+        }
+    }
+    return NULL;
+}
+
 lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *d,
                            const bool *brk, int32_t *labels)
 {
@@ -360,10 +459,11 @@ lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_dat
     size_t *ord = ws->order;
     for (size_t i = 0; i < n; i++) ord[i] = i;
     sort_by_len(ord, ord + n, n, d);
+    if ((st = prepare_fast(m, ws)) != LK_OK) return st;
     /* cut the batches first (greedy over the sorted order), then run them longest first:
        the workspaces reach their final size on the first batch instead of growing (and
        being copied and faulted in again) batch after batch. Results do not depend on the
-       order since every batch is independent. */
+       order, nor on the thread that runs a batch, since every batch is independent. */
     size_t *cut = ord + n, nb = 0;
     for (size_t s = 0; s < n; nb++) {
         cut[nb] = s;
@@ -376,16 +476,41 @@ lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_dat
         }
         s += (size_t)B;
     }
-    for (size_t k = nb; k-- > 0;) {
-        size_t s = cut[k];
-        int32_t B = (int32_t)((k + 1 < nb ? cut[k + 1] : n) - s);
-        if ((st = lk_tg_forward(m, ws, d, ord + s, B, false, 0, 0, NULL)) != LK_OK) return st;
-        if ((st = lk_tg_decode(m, ws, brk)) != LK_OK) return st;
-        for (int32_t b = 0; b < B; b++) {
-            size_t base = d->off[ord[s + (size_t)b]];
-            for (int32_t t = 0; t < ws->lengths[b]; t++)
-                labels[base + (size_t)t] = ws->pred[(size_t)t * ws->B + b];
+    label_job job = {m, d, brk, labels, ord, cut, nb, n, 0};
+    int32_t n_helpers = ws->n_helpers;
+    if ((size_t)n_helpers + 1 > nb) n_helpers = (int32_t)nb - 1;
+    label_worker wk[LK_TAGGER_MAX_THREADS];
+    pthread_t th[LK_TAGGER_MAX_THREADS];
+    bool started[LK_TAGGER_MAX_THREADS] = {false};
+    for (int32_t i = 0; i <= n_helpers; i++) {
+        wk[i].job = &job;
+        wk[i].ws = i == 0 ? ws : ws->helpers[i - 1];
+        wk[i].st = LK_OK;
+        if (i > 0) { /* helpers share the caller's inference weights (read-only) */
+            wk[i].ws->fast = ws->fast;
+            wk[i].ws->out_wt = ws->out_wt;
+            wk[i].ws->use_fast = true;
         }
+    }
+    for (int32_t i = 1; i <= n_helpers; i++)
+        started[i] = pthread_create(&th[i], NULL, label_run, &wk[i]) == 0;
+    label_run(&wk[0]); /* a helper that failed to start leaves its share to the others */
+    st = LK_OK;
+    for (int32_t i = 0; i <= n_helpers; i++) {
+        if (i > 0 && started[i]) pthread_join(th[i], NULL);
+        if (st == LK_OK) st = wk[i].st;
+    }
+    return st;
+}
+
+lk_status lk_tagger_ws_set_threads(lk_tagger_ws *ws, int32_t n)
+{
+    if (n < 1 || n > LK_TAGGER_MAX_THREADS) return LK_ERR_ARG;
+    while (ws->n_helpers > n - 1) lk_tagger_ws_free(ws->helpers[--ws->n_helpers]);
+    while (ws->n_helpers < n - 1) {
+        lk_status st = lk_tagger_ws_create(&ws->helpers[ws->n_helpers]);
+        if (st != LK_OK) return st;
+        ws->n_helpers++;
     }
     return LK_OK;
 }
@@ -411,6 +536,102 @@ static bool is_space(int32_t cp)
            cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200B);
 }
 
+/* ---- long lines: decoded in pieces cut at punctuation ------------------------------------ */
+
+enum { CUT_NONE = 0, CUT_CLOSER, CUT_CLAUSE, CUT_SENTENCE };
+
+/* What a piece may end after: sentence punctuation (。！？；… full-width, half-width and
+   ASCII), clause punctuation (，、), or a closing quote/bracket (kept with what it closes). */
+static uint8_t cut_class(int32_t cp)
+{
+    switch (cp) {
+    case 0x3002: case 0xFF61: case 0xFF01: case 0xFF1F: case 0xFF1B: case '!': case '?':
+    case ';': case 0x2026: case 0x203C: case 0x2047: case 0x2048: case 0x2049:
+        return CUT_SENTENCE;
+    case 0xFF0C: case ',': case 0x3001: case 0xFF64:
+        return CUT_CLAUSE;
+    case 0x201D: case 0x2019: case 0x300D: case 0x300F: case 0xFF09: case ')': case '"':
+    case '\'': case 0x300B: case 0x3009: case 0x3011: case 0xFF63:
+        return CUT_CLOSER;
+    default:
+        return CUT_NONE;
+    }
+}
+
+/* End (exclusive) of a cut after position i: past the closers that follow it. */
+static int32_t cut_end(const uint8_t *cls, int32_t i, int32_t n)
+{
+    int32_t e = i + 1;
+    while (e < n && cls[e] == CUT_CLOSER) e++;
+    return e;
+}
+
+/* Pieces of [a, b) (no sentence ends inside, or treated as such), greedily packed up to
+   LK_TAG_PIECE_MAX characters: each ends after the last clause mark that fits, else at
+   the window edge. Lengths appended at pieces[*np]. */
+static void pack_clauses(const uint8_t *cls, int32_t a, int32_t b, int32_t *pieces, size_t *np)
+{
+    while (b - a > LK_TAG_PIECE_MAX) {
+        int32_t best = 0;
+        for (int32_t i = a; i < a + LK_TAG_PIECE_MAX; i++) {
+            if (cls[i] != CUT_CLAUSE && cls[i] != CUT_SENTENCE) continue;
+            int32_t e = cut_end(cls, i, b);
+            if (e - a <= LK_TAG_PIECE_MAX) best = e;
+        }
+        if (best == 0) best = a + LK_TAG_PIECE_MAX;
+        pieces[(*np)++] = best - a;
+        a = best;
+    }
+    if (b > a) pieces[(*np)++] = b - a;
+}
+
+/* Cut a line of n characters (cut classes cls) into pieces decoded independently: a line
+   of at most LK_TAG_PIECE_MAX characters is one piece (decoded exactly as before); a
+   longer one is cut after each sentence end, and a sentence that is still too long after
+   clause marks (packed greedily), or else into windows. pieces needs room for n lengths. */
+static void split_line(const uint8_t *cls, int32_t n, int32_t *pieces, size_t *np)
+{
+    if (n <= LK_TAG_PIECE_MAX) {
+        if (n > 0) pieces[(*np)++] = n;
+        return;
+    }
+    int32_t a = 0;
+    for (int32_t i = 0; i < n; i++) {
+        if (cls[i] != CUT_SENTENCE) continue;
+        int32_t e = cut_end(cls, i, n);
+        pack_clauses(cls, a, e, pieces, np);
+        a = e;
+        i = e - 1;
+    }
+    pack_clauses(cls, a, n, pieces, np);
+}
+
+/* Characters of line text[0..len) into ws->starts/clens/brk/cls from index *k on. */
+static void line_chars(lk_tagger_ws *ws, const char *text, size_t len, size_t *k)
+{
+    bool space_before = false;
+    for (size_t j = 0; j < len;) {
+        int32_t cp;
+        size_t cl = lk_utf8_decode(text + j, len - j, &cp);
+        if (cl == 0) {
+            cl = 1;
+            cp = 0xFFFD;
+        }
+        if (is_space(cp)) {
+            space_before = true;
+            j += cl;
+            continue;
+        }
+        ws->starts[*k] = j;
+        ws->clens[*k] = cl;
+        ws->brk[*k] = space_before;
+        ws->cls[*k] = cut_class(cp);
+        space_before = false;
+        (*k)++;
+        j += cl;
+    }
+}
+
 lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const char *const *texts,
                                   const size_t *lens, size_t n, const lk_tagger_span **spans,
                                   const size_t **span_off, lk_error *err)
@@ -424,39 +645,28 @@ lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const ch
     if ((st = need(&ws->starts, &ws->cap_starts, total, sizeof *ws->starts)) != LK_OK) goto fail;
     if ((st = need(&ws->clens, &ws->cap_clens, total, sizeof *ws->clens)) != LK_OK) goto fail;
     if ((st = need(&ws->brk, &ws->cap_brk, total, sizeof *ws->brk)) != LK_OK) goto fail;
+    if ((st = need(&ws->cls, &ws->cap_cls, total, sizeof *ws->cls)) != LK_OK) goto fail;
+    if ((st = need(&ws->pieces, &ws->cap_pieces, total, sizeof *ws->pieces)) != LK_OK) goto fail;
     if ((st = need(&ws->span_off, &ws->cap_span_off, n + 1, sizeof *ws->span_off)) != LK_OK)
         goto fail;
+    if ((st = need(&ws->piece_off, &ws->cap_piece_off, n + 1, sizeof *ws->piece_off)) != LK_OK)
+        goto fail;
     lk_tg_data_reset(&ws->data);
-    size_t k = 0;
+    size_t k = 0, np = 0;
+    ws->piece_off[0] = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t first = k;
-        bool space_before = false;
-        for (size_t j = 0; j < lens[i];) {
-            int32_t cp;
-            size_t cl = lk_utf8_decode(texts[i] + j, lens[i] - j, &cp);
-            if (cl == 0) {
-                cl = 1;
-                cp = 0xFFFD;
-            }
-            if (is_space(cp)) {
-                space_before = true;
-                j += cl;
-                continue;
-            }
-            ws->starts[k] = j;
-            ws->clens[k] = cl;
-            ws->brk[k] = space_before;
-            space_before = false;
-            k++;
-            j += cl;
-        }
+        size_t first = k, p0 = np;
+        line_chars(ws, texts[i], lens[i], &k);
         if (k - first > INT32_MAX) {
             st = LK_ERR_RANGE;
             goto fail;
         }
-        st = lk_tg_data_add_chars(m, &ws->data, texts[i], ws->starts + first, ws->clens + first,
-                                  (int32_t)(k - first));
+        split_line(ws->cls + first, (int32_t)(k - first), ws->pieces, &np);
+        for (size_t p = p0, at = first; p < np && st == LK_OK; at += (size_t)ws->pieces[p++])
+            st = lk_tg_data_add_chars(m, &ws->data, texts[i], ws->starts + at, ws->clens + at,
+                                      ws->pieces[p]);
         if (st != LK_OK) goto fail;
+        ws->piece_off[i + 1] = np;
     }
     int32_t *labels = NULL;
     size_t cap_lab = 0;
@@ -471,16 +681,18 @@ lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const ch
     size_t ns = 0;
     ws->span_off[0] = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t base = ws->data.off[i];
-        int32_t T = (int32_t)(ws->data.off[i + 1] - base), nw = 0;
-        lk_seg_decode(labels + base, T, m->label_pos, m->label_tag, ws->words, &nw);
-        for (int32_t w = 0; w < nw; w++) {
-            size_t a = base + (size_t)ws->words[w].start;
-            size_t z = a + (size_t)ws->words[w].len - 1;
-            ws->spans[ns].start = ws->starts[a];
-            ws->spans[ns].len = ws->starts[z] + ws->clens[z] - ws->starts[a];
-            ws->spans[ns].tag = ws->words[w].tag;
-            ns++;
+        for (size_t p = ws->piece_off[i]; p < ws->piece_off[i + 1]; p++) {
+            size_t base = ws->data.off[p];
+            int32_t T = (int32_t)(ws->data.off[p + 1] - base), nw = 0;
+            lk_seg_decode(labels + base, T, m->label_pos, m->label_tag, ws->words, &nw);
+            for (int32_t w = 0; w < nw; w++) {
+                size_t a = base + (size_t)ws->words[w].start;
+                size_t z = a + (size_t)ws->words[w].len - 1;
+                ws->spans[ns].start = ws->starts[a];
+                ws->spans[ns].len = ws->starts[z] + ws->clens[z] - ws->starts[a];
+                ws->spans[ns].tag = ws->words[w].tag;
+                ns++;
+            }
         }
         ws->span_off[i + 1] = ns;
     }

@@ -166,7 +166,35 @@ typedef struct {
     lk_rng rng;
     lk_tg_data train, dev;
     lk_tagger_ws *dev_ws;
+    double ref_loss;     /* the run's first finite step loss, -1 before it */
+    const char *diverge; /* why the last step diverged (lk_tg_diverged), or NULL */
 } trainer;
+
+const char *lk_tg_diverged(double loss, double grad_norm, double ref_loss, int32_t n_labels)
+{
+    if (!isfinite(loss)) return "the loss is NaN/inf";
+    if (!isfinite(grad_norm)) return "the gradient norm is NaN/inf";
+    double base = n_labels > 1 ? log((double)n_labels) : 1.0;
+    if (ref_loss > base) base = ref_loss;
+    if (loss > LK_TG_DIVERGE_FACTOR * base) return "the loss exploded";
+    return NULL;
+}
+
+bool lk_tg_all_finite(const lk_real *x, size_t n)
+{
+    /* x * 0 is 0 for finite x and NaN for inf/NaN: one NaN makes the sum NaN. Four
+       accumulators keep the loop short; no branch per element. */
+    lk_real a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        a0 += x[i] * 0;
+        a1 += x[i + 1] * 0;
+        a2 += x[i + 2] * 0;
+        a3 += x[i + 3] * 0;
+    }
+    for (; i < n; i++) a0 += x[i] * 0;
+    return (a0 + a1 + a2 + a3) == 0;
+}
 
 static void shuffle(size_t *a, size_t n, lk_rng *rng)
 {
@@ -207,8 +235,10 @@ static lk_status plan_epoch(trainer *t, int32_t batch)
 }
 
 /* Update the touched embedding rows from p->grad (times gscale), then zero them. */
-static void sparse_step(trainer *t, const lk_tagger_train_config *c, lk_real gscale)
+/* Returns false when an updated row is no longer finite. */
+static bool sparse_step(trainer *t, const lk_tagger_train_config *c, lk_real gscale)
 {
+    bool finite = true;
     sparse_opt *so = &t->so;
     lk_params *p = &t->m->params;
     bool adam = c->optimizer == 1;
@@ -233,9 +263,11 @@ static void sparse_step(trainer *t, const lk_tagger_train_config *c, lk_real gsc
             }
             g[j] = 0;
         }
+        if (finite) finite = lk_tg_all_finite(x, (size_t)dim);
         so->mark[r] = 0;
     }
     so->n_rows = 0;
+    return finite;
 }
 
 /* One minibatch: split sentences round-robin over the workers, run them, sum gradients
@@ -302,14 +334,21 @@ static lk_status train_batch(trainer *t, const lk_tagger_train_config *c, const 
         sq += lk_sumsq((size_t)dim, g);
     }
     double norm = sqrt(sq);
-    if (!isfinite(total) || !isfinite(norm)) {
+    t->diverge = lk_tg_diverged(*loss, norm, t->ref_loss, lk_vocab_size(t->m->labels));
+    if (t->diverge) {
         *diverged = true;
         return LK_OK;
     }
+    if (t->ref_loss < 0) t->ref_loss = *loss;
     lk_real gscale = (c->clip > 0 && norm > c->clip) ? (lk_real)(c->clip / norm) : 1;
     if (gscale != 1) lk_scal(nd, gscale, p->grad + ne);
     lk_optim_step(t->opt, p->data + ne, p->grad + ne, 0);
-    sparse_step(t, c, gscale);
+    bool finite = lk_tg_all_finite(p->data + ne, nd);
+    if (!sparse_step(t, c, gscale)) finite = false;
+    if (!finite) {
+        t->diverge = "an update made the parameters NaN/inf";
+        *diverged = true;
+    }
     return LK_OK;
 }
 
@@ -483,7 +522,10 @@ static lk_status make_model(const lk_tagger_train_config *c, const lk_tagged_cor
 {
     *resumed = false;
     memset(ts, 0, sizeof *ts);
-    if (c->resume && ckpt && file_exists(ckpt)) {
+    if (c->resume && (!ckpt || !file_exists(ckpt)))
+        return lk_error_set(err, LK_ERR_IO, "%s: no checkpoint to resume from (--resume continues "
+                            "an interrupted run with the same --output)", ckpt ? ckpt : "--output");
+    if (c->resume) {
         lk_status st = lk_tg_load(ckpt, m, ts, err);
         if (st != LK_OK) return st;
         if (!ts->optim_state) {
@@ -494,7 +536,7 @@ static lk_status make_model(const lk_tagger_train_config *c, const lk_tagged_cor
         *resumed = true;
         return LK_OK;
     }
-    return lk_tagger_create(&c->model, train, c->vectors, c->seed, m, err);
+    return lk_tagger_create_lex(&c->model, train, c->vectors, c->lexicon, c->seed, m, err);
 }
 
 /* One epoch of minibatches; progress messages every few seconds. */
@@ -513,8 +555,10 @@ static lk_status run_epoch(trainer *t, const lk_tagger_train_config *c, int32_t 
         st = train_batch(t, c, t->order + s0, (int32_t)n, &loss, &npos, diverged);
         if (st != LK_OK) return lk_error_set(err, st, "training step: %s", lk_status_str(st));
         if (*diverged) {
-            lk_error_set(err, LK_ERR_STATE, "training diverged in epoch %d (loss or gradient "
-                         "is NaN/inf); try a lower --lr", epoch);
+            lk_error_set(err, LK_ERR_STATE,
+                         "training diverged in epoch %d, step %zu (%s: loss %.4g, first step "
+                         "%.4g); try a lower --lr", epoch, b + 1, t->diverge, loss,
+                         t->ref_loss < 0 ? loss : t->ref_loss);
             return LK_ERR_STATE;
         }
         loss_sum += loss * (double)npos;
@@ -549,6 +593,7 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
     const char *ckpt = ckpt_buf;
     lk_real *best_params = NULL; /* the best epoch's weights; written to `output` at the end */
     memset(&t, 0, sizeof t);
+    t.ref_loss = -1;
     memset(res, 0, sizeof *res);
     memset(&ts, 0, sizeof ts);
     if ((st = lk_tagger_train_config_check(c, err)) != LK_OK) return st;
@@ -627,9 +672,14 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
         char eta[32];
         double per = (now_s() - t_start) / (double)(epoch - first + 1);
         fmt_eta(per * (double)(c->epochs - epoch), eta, sizeof eta);
-        logf_(c, LK_LOG_INFO, "epoch %d/%d: loss %.4f, %.0f tokens/s, dev %s %.4f%s, ETA %s",
-              epoch, c->epochs, loss, tps, t.m->cfg.unit == LK_TAGGER_CHAR ? "joint F1" : "accuracy",
-              score, best ? " (best, saved)" : "", eta);
+        if (dev)
+            logf_(c, LK_LOG_INFO, "epoch %d/%d: loss %.4f, %.0f tokens/s, dev %s %.4f%s, ETA %s",
+                  epoch, c->epochs, loss, tps,
+                  t.m->cfg.unit == LK_TAGGER_CHAR ? "joint F1" : "accuracy", score,
+                  best ? " (best, saved)" : "", eta);
+        else
+            logf_(c, LK_LOG_INFO, "epoch %d/%d: loss %.4f, %.0f tokens/s, saved (no dev set), ETA %s",
+                  epoch, c->epochs, loss, tps, eta);
         if (c->patience > 0 && ts.bad_epochs >= c->patience) {
             logf_(c, LK_LOG_INFO, "no dev improvement for %d epochs: stopping", c->patience);
             break;

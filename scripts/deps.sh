@@ -3,9 +3,10 @@
 # Usage: deps.sh build|test|bench   (each level includes the ones before it)
 set -eu
 build_pkgs="gcc make cmake pkg-config libutf8proc-dev uthash-dev libopenblas-dev libopenblas0-serial libstemmer-dev xz-utils"
-# Tests: cmocka, and the peers that read lexkit's output formats (round trips).
-test_pkgs="libcmocka-dev python3 python3-numpy python3-scipy python3-gensim"
-bench_pkgs="python3-sklearn python3-xapian fasttext python3-jieba python3-torch hyperfine time"
+# Tests: cmocka, and the peers that read lexkit's output formats (round trips; fasttext
+# reads and writes the .bin models of tests/cli/embed_fasttext.sh).
+test_pkgs="libcmocka-dev python3 python3-numpy python3-scipy python3-gensim fasttext"
+bench_pkgs="python3-sklearn python3-xapian python3-jieba python3-torch hyperfine time"
 case "${1:-build}" in
   build) want="$build_pkgs" ;;
   test)  want="$build_pkgs $test_pkgs" ;;

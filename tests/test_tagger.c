@@ -154,6 +154,64 @@ static void gradcheck(const char *cell, bool crf)
 static void test_gradcheck_lstm_softmax(void **state) { (void)state; gradcheck("lstm", false); }
 static void test_gradcheck_gru_crf(void **state) { (void)state; gradcheck("gru", true); }
 
+/* The divergence rule: each clause, and nothing else, trips it. */
+static void test_divergence_rule(void **state)
+{
+    (void)state;
+    double l68 = log(68.0);
+    assert_null(lk_tg_diverged(4.2, 3.0, -1, 68));         /* first step */
+    assert_null(lk_tg_diverged(0.05, 0.5, 4.2, 68));       /* a converging run */
+    assert_null(lk_tg_diverged(99.0 * l68, 1e6, 0.01, 68)); /* bad but not absurd */
+    assert_non_null(lk_tg_diverged(NAN, 1, 4.2, 68));
+    assert_non_null(lk_tg_diverged(INFINITY, 1, 4.2, 68));
+    assert_non_null(lk_tg_diverged(1.0, NAN, 4.2, 68));
+    assert_non_null(lk_tg_diverged(1.0, INFINITY, 4.2, 68));
+    assert_non_null(lk_tg_diverged(101.0 * l68, 1, 0.01, 68)); /* floor: ln(labels) */
+    assert_non_null(lk_tg_diverged(1e31, 1, 4.2, 68));           /* huge but finite */
+    assert_null(lk_tg_diverged(900.0, 1, 10.0, 68));             /* ref above the floor */
+    assert_non_null(lk_tg_diverged(1001.0, 1, 10.0, 68));
+    lk_real x[11] = {0, 1, -2, 3e38f, -3e38f, 1e-40f, 0, 0, 0, 0, 5};
+    assert_true(lk_tg_all_finite(x, 11));
+    assert_true(lk_tg_all_finite(x, 0));
+    for (int i = 0; i < 11; i++) {
+        lk_real keep = x[i];
+        x[i] = (i % 2) ? (lk_real)INFINITY : (lk_real)NAN;
+        assert_false(lk_tg_all_finite(x, 11));
+        x[i] = (lk_real)-INFINITY;
+        assert_false(lk_tg_all_finite(x, 11));
+        x[i] = keep;
+    }
+}
+
+/* An SGD learning rate of 1e30 without clipping: whatever the BLAS kernel makes of the
+   huge weights (inf/NaN or huge finite values), the run stops as diverged in epoch 1
+   and writes no model. */
+static void test_divergence_stops_training(void **state)
+{
+    (void)state;
+    lk_tagged_corpus tr = load("data/tag_en_train.conllu");
+    lk_tagger_train_config tc = lk_tagger_train_config_default();
+    tc.model = small_config();
+    tc.epochs = 3;
+    tc.batch = 4;
+    tc.optimizer = 0;
+    tc.lr = 1e30f;
+    tc.clip = 0;
+    char out[4096];
+    lk_test_tmp_path(out, sizeof out, "diverge.lkt");
+    remove(out);
+    lk_tagger_train_result res;
+    lk_error err;
+    assert_int_equal(lk_tagger_train(&tc, &tr, NULL, out, &res, &err), LK_ERR_STATE);
+    assert_true(res.diverged);
+    assert_int_equal(res.epochs_run, 0);
+    assert_non_null(strstr(err.msg, "diverged in epoch 1"));
+    FILE *f = fopen(out, "rb");
+    assert_null(f);
+    if (f) fclose(f);
+    lk_tagged_corpus_free(&tr);
+}
+
 /* Train a small model; returns it (caller frees). */
 static lk_tagger *train_small(const char *train, bool char_unit, int epochs, const char *out)
 {
@@ -374,6 +432,179 @@ static void test_segment_raw_lines(void **state)
     lk_tagger_free(m);
 }
 
+/* Line `line` (0-based) of a lk_tagger_char_features dump, in buf (NUL-terminated). */
+static void feature_line(const char *dump, int line, char *buf, size_t cap)
+{
+    const char *p = dump;
+    for (int i = 0; i < line; i++) {
+        p = strchr(p, '\n');
+        assert_non_null(p);
+        p++;
+    }
+    size_t n = strcspn(p, "\n");
+    assert_true(n < cap);
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+}
+
+/* True if the space-separated feature list has exactly `feat`. */
+static bool has_feature(const char *list, const char *feat)
+{
+    size_t fl = strlen(feat);
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, " ");
+        if (n == fl && memcmp(p, feat, n) == 0) return true;
+        p += n;
+        if (*p == ' ') p++;
+    }
+    return false;
+}
+
+static lk_tagger *char_model(const char *lexicon)
+{
+    lk_tagged_corpus tr = load("data/tag_zh_train.conllu");
+    lk_tagger_config c = small_config();
+    c.unit = LK_TAGGER_CHAR;
+    lk_tagger *m = NULL;
+    lk_error err;
+    assert_int_equal(lk_tagger_create_lex(&c, &tr, NULL, lexicon, 3, &m, &err), LK_OK);
+    lk_tagged_corpus_free(&tr);
+    return m;
+}
+
+/* Keys are width-folded (Ａ -> a, １ -> 0, ， -> ','); every char gets its Unicode category
+   (k:) and that of its neighbours (K:). */
+static void test_char_features_category_nfkc(void **state)
+{
+    (void)state;
+    lk_tagger *m = char_model(NULL);
+    assert_int_equal(lk_tagger_lexicon_size(m), 0);
+    const char *text = "苹果，ＡＢ１ ™";
+    char *dump = NULL, line[1024];
+    assert_int_equal(lk_tagger_char_features(m, text, strlen(text), &dump), LK_OK);
+    feature_line(dump, 0, line, sizeof line);
+    assert_true(has_feature(line, "k:H") && has_feature(line, "K:^HH"));
+    assert_true(has_feature(line, "L:^苹") && has_feature(line, "C:^苹果"));
+    feature_line(dump, 2, line, sizeof line); /* ， */
+    assert_true(has_feature(line, "k:P") && has_feature(line, "K:HPL"));
+    assert_true(has_feature(line, "C:果,a") && has_feature(line, "R:,a"));
+    feature_line(dump, 4, line, sizeof line); /* Ｂ */
+    assert_true(has_feature(line, "k:L") && has_feature(line, "R:b0"));
+    feature_line(dump, 5, line, sizeof line); /* １ */
+    assert_true(has_feature(line, "k:D") && has_feature(line, "K:LDZ"));
+    feature_line(dump, 6, line, sizeof line); /* space */
+    assert_true(has_feature(line, "k:Z"));
+    feature_line(dump, 7, line, sizeof line); /* ™ folds to "TM": not one char, kept */
+    assert_true(has_feature(line, "k:S") && has_feature(line, "K:ZS$"));
+    assert_false(has_feature(line, "x:-")); /* no lexicon, no lexicon features */
+    free(dump);
+    lk_tagger_free(m);
+}
+
+/* Lexicon features: begin/inside/end of 2, 3 and 4+ char words, the longest match's tag. */
+static void test_char_features_lexicon(void **state)
+{
+    (void)state;
+    lk_tagger *m = char_model("data/zh_lexicon_small.txt");
+    assert_int_equal(lk_tagger_lexicon_size(m), 6); /* 长 (one char) is not kept */
+    const char *text = "中华人民共和国北京长城吃";
+    char *dump = NULL, line[1024];
+    assert_int_equal(lk_tagger_char_features(m, text, strlen(text), &dump), LK_OK);
+    feature_line(dump, 2, line, sizeof line); /* 人: inside 中华人民共和国, begins 人民 */
+    assert_true(has_feature(line, "x:M4") && has_feature(line, "x:B2"));
+    assert_true(has_feature(line, "y:Mns"));
+    assert_false(has_feature(line, "x:E2") || has_feature(line, "x:-"));
+    feature_line(dump, 6, line, sizeof line); /* 国 */
+    assert_true(has_feature(line, "x:E4") && has_feature(line, "y:Ens"));
+    feature_line(dump, 9, line, sizeof line); /* 长 (one-char entries are ignored) */
+    assert_true(has_feature(line, "x:B2") && has_feature(line, "y:Bns"));
+    feature_line(dump, 11, line, sizeof line); /* 吃 */
+    assert_true(has_feature(line, "x:-"));
+    free(dump);
+    /* the lexicon is stored in the model: same features after a compact save/load */
+    char path[512], *dump2 = NULL;
+    lk_error err;
+    lk_tagger *m2 = NULL;
+    lk_test_tmp_path(path, sizeof path, "lex.lkt");
+    assert_int_equal(lk_tagger_save_compact(m, path, &err), LK_OK);
+    assert_int_equal(lk_tagger_load(path, &m2, &err), LK_OK);
+    assert_int_equal(lk_tagger_lexicon_size(m2), 6);
+    assert_int_equal(lk_tagger_get_config(m2)->char_feats,
+                     LK_TAGGER_CF_NFKC | LK_TAGGER_CF_CLASS | LK_TAGGER_CF_LEXICON);
+    assert_int_equal(lk_tagger_char_features(m, text, strlen(text), &dump), LK_OK);
+    assert_int_equal(lk_tagger_char_features(m2, text, strlen(text), &dump2), LK_OK);
+    assert_string_equal(dump, dump2);
+    free(dump);
+    free(dump2);
+    lk_tagger_free(m2);
+    /* a flipped byte in the lexicon block is refused (checksum) */
+    char *buf;
+    size_t n;
+    read_all(path, &buf, &n);
+    lk_tagger_free(m);
+    m = NULL;
+    assert_true(n > 200);
+    buf[n - 4 - 3] ^= 0x40;
+    lk_test_write_file(path, buf, n);
+    assert_int_equal(lk_tagger_load(path, &m, &err), LK_ERR_FORMAT);
+    free(buf);
+    /* a lexicon with invalid UTF-8: file:line:col */
+    lk_test_tmp_path(path, sizeof path, "badlex.txt");
+    lk_test_write_file(path, "苹果 n\n北\xff京\n", strlen("苹果 n\n北\xff京\n"));
+    lk_tagged_corpus tr = load("data/tag_zh_train.conllu");
+    lk_tagger_config c = small_config();
+    c.unit = LK_TAGGER_CHAR;
+    assert_int_equal(lk_tagger_create_lex(&c, &tr, NULL, path, 3, &m, &err), LK_ERR_PARSE);
+    assert_non_null(strstr(err.msg, "badlex.txt:2:2: "));
+    assert_null(m);
+    lk_tagged_corpus_free(&tr);
+}
+
+/* Files written by the previous format (LKTG v1: no char_feats field, char models with one
+   feature bag) still load and tag as before. */
+static void test_v1_file_loads(void **state)
+{
+    (void)state;
+    char path[512], old[512];
+    lk_error err;
+    lk_test_tmp_path(path, sizeof path, "v2.lkt");
+    lk_test_tmp_path(old, sizeof old, "v1.lkt");
+    lk_tagged_corpus tr = load("data/tag_zh_train.conllu");
+    lk_tagger_config c = small_config();
+    c.unit = LK_TAGGER_CHAR;
+    c.char_feats = 0; /* the v1 features */
+    lk_tagger *m = NULL, *m1 = NULL;
+    assert_int_equal(lk_tagger_create(&c, &tr, NULL, 3, &m, &err), LK_OK);
+    assert_int_equal(lk_tagger_save(m, path, &err), LK_OK);
+    char *buf;
+    size_t n;
+    read_all(path, &buf, &n);
+    /* v1 = the v2 bytes without the 10th header word (envelope 20 bytes + 9 x u32) */
+    enum { ENV = 20, AT = ENV + 9 * 4 };
+    assert_int_equal(lk_get_u32((unsigned char *)buf + AT), 0);
+    memmove(buf + AT, buf + AT + 4, n - AT - 4);
+    n -= 4;
+    lk_put_u32((unsigned char *)buf + 4, 1);
+    lk_put_u64((unsigned char *)buf + 12, n - ENV - 4);
+    lk_put_u32((unsigned char *)buf + n - 4, lk_crc32(0, buf, n - 4));
+    lk_test_write_file(old, buf, n);
+    free(buf);
+    assert_int_equal(lk_tagger_load(old, &m1, &err), LK_OK);
+    assert_int_equal(lk_tagger_get_config(m1)->char_feats, 0);
+    assert_int_equal(lk_tagger_n_params(m1), lk_tagger_n_params(m));
+    char *d0 = NULL, *d1 = NULL;
+    const char *text = "该路临近静安寺。";
+    assert_int_equal(lk_tagger_char_features(m, text, strlen(text), &d0), LK_OK);
+    assert_int_equal(lk_tagger_char_features(m1, text, strlen(text), &d1), LK_OK);
+    assert_string_equal(d0, d1);
+    assert_non_null(strstr(d1, "t:h")); /* the v1 class feature */
+    free(d0);
+    free(d1);
+    lk_tagger_free(m);
+    lk_tagger_free(m1);
+    lk_tagged_corpus_free(&tr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,7 +619,12 @@ int main(void)
         cmocka_unit_test(test_corrupt_files),
         cmocka_unit_test(test_unknown_tag_counts_as_error),
         cmocka_unit_test(test_long_sentence),
+        cmocka_unit_test(test_divergence_rule),
+        cmocka_unit_test(test_divergence_stops_training),
         cmocka_unit_test(test_segment_raw_lines),
+        cmocka_unit_test(test_char_features_category_nfkc),
+        cmocka_unit_test(test_char_features_lexicon),
+        cmocka_unit_test(test_v1_file_loads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

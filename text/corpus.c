@@ -97,6 +97,8 @@ lk_status lk_docs_next(lk_docs_reader *r, lk_doc *doc, bool *got, lk_error *err)
 uint64_t lk_docs_offset(const lk_docs_reader *r) { return lk_line_reader_offset(r->lines); }
 uint64_t lk_docs_size(const lk_docs_reader *r) { return lk_line_reader_size(r->lines); }
 
+int64_t lk_docs_lines(const lk_docs_reader *r) { return lk_line_reader_lineno(r->lines); }
+
 void lk_docs_free(lk_docs_reader *r)
 {
     if (!r) return;

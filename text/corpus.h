@@ -43,6 +43,9 @@ lk_status lk_docs_next(lk_docs_reader *r, lk_doc *doc, bool *got, lk_error *err)
 uint64_t lk_docs_offset(const lk_docs_reader *r);
 uint64_t lk_docs_size(const lk_docs_reader *r);
 
+/* Lines read so far, blank ones included (at the end: the file's line count). */
+int64_t lk_docs_lines(const lk_docs_reader *r);
+
 void lk_docs_free(lk_docs_reader *r); /* NULL is a no-op */
 
 /* Parse one JSON Lines object (no newline) into doc (strings point into scratch owned by

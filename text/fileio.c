@@ -103,11 +103,9 @@ static lk_status fill(lk_line_reader *r, lk_error *err)
         r->cap = ncap;
     }
     size_t got = fread(r->buf + r->end, 1, r->cap - r->end, r->fp);
-    if (got == 0) {
-        if (ferror(r->fp))
-            return lk_error_set(err, LK_ERR_IO, "%s: read error: %s", r->path, strerror(errno));
-        r->eof = true;
-    }
+    if (got == 0 && ferror(r->fp))
+        return lk_error_set(err, LK_ERR_IO, "%s: read error: %s", r->path, strerror(errno));
+    if (got == 0 || feof(r->fp)) r->eof = true; /* a terminal's Ctrl-D is seen once: don't read again */
     r->end += got;
     return LK_OK;
 }

@@ -93,6 +93,15 @@ def escape(t):
     return t.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+def describe(kw):
+    """lexkit's analyzer line (lk_bow_config_describe) for these sklearn settings."""
+    an = kw.get("analyzer", "word")
+    lo, hi = kw.get("ngram_range", (1, 1))
+    word = an == "word"
+    return "analyzer=%s ngram=%d:%d lower=1 tokenizer=%s stop_words=%s" % (
+        an, lo, hi, "sklearn" if word else "-", "none" if word else "-")
+
+
 def run_sklearn(argv):
     o = parse_args(argv)
     docs = read_docs(o["input"], o["input_format"])
@@ -112,6 +121,7 @@ def run_sklearn(argv):
         df = np.bincount(X.indices, minlength=X.shape[1])
         with open(o["vocab_out"], "w", encoding="utf-8", newline="\n") as f:
             f.write("#n_docs\t%d\n" % X.shape[0])
+            f.write("#analyzer\t%s\n" % describe(o["kw"]))
             for c, t in enumerate(terms):
                 f.write("%s\t%d\t%d\n" % (escape(t), c, df[c]))
 
@@ -124,7 +134,7 @@ def read_vocab(path):
 def compare(a_svm, a_voc, b_svm, b_voc):
     va, vb = read_vocab(a_voc), read_vocab(b_voc)
     same_vocab = va == vb
-    n = len(va) - 1
+    n = sum(1 for i, l in enumerate(va) if not (i < 2 and l.startswith(("#n_docs\t", "#analyzer\t"))))
     A = load_svmlight_file(a_svm, n_features=n, zero_based=True)[0]
     B = load_svmlight_file(b_svm, n_features=n, zero_based=True)[0]
     if A.shape != B.shape:

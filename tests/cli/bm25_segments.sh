@@ -78,11 +78,13 @@ expect_fail 1 "seg-000002.lkbx: not the segment listed in segments.lkbm" "$L" se
 rm "$T/bad/seg-000002.lkbx"
 expect_fail 1 "seg-000002.lkbx: No such file" "$L" search --index "$T/bad" --query w1
 # a held writer lock: a clear error, the index untouched
-flock "$T/good/write.lock" sleep 3 &
+# (the holder signals once it has the lock, so no sleep guesses how fast the machine is)
+( exec 9> "$T/good/write.lock"; flock 9; : > "$T/held"; exec sleep 60 ) &
 lockpid=$!
-sleep 0.3
+for _ in $(seq 600); do [ -e "$T/held" ] && break; sleep 0.05; done
+[ -e "$T/held" ] || fail "the lock holder never got the lock"
 expect_fail 1 "another lexkit process is updating this index" "$L" index --input "$T/re.jsonl" --index "$T/good" --add
-wait "$lockpid"
+kill "$lockpid"; wait "$lockpid" 2> /dev/null
 cmp -s "$T/good/segments.lkbm" "$T/bad/segments.lkbm" || fail "locked add changed the manifest"
 
 # ---- kill -9 during --add, --delete and --merge -----------------------------------------

@@ -77,7 +77,13 @@ for i in $(seq 60); do cat $D/emb_corpus.txt; done > "$T/big.txt"
 "$LEXKIT" embed --input "$T/big.txt" --output "$T/int/v.txt" --epochs 500 --min-count 1 --quiet \
   2> "$T/int.err" &
 pid=$!
-sleep 0.5
+# wait until lexkit has installed its SIGINT handler (bit 2 of SigCgt), however slow the
+# machine: a SIGINT before that would kill it without the message this checks
+sigint_caught() { local m; m=$(awk '/^SigCgt:/ { print $2 }' "/proc/$pid/status" 2> /dev/null) &&
+  [ -n "$m" ] && [ $(( 0x$m & 2 )) -ne 0 ]; }
+for _ in $(seq 600); do sigint_caught && break; sleep 0.05; done
+sigint_caught || fail "embed never installed its SIGINT handler"
+sleep 0.2
 kill -INT $pid
 set +e; wait $pid; rc=$?; set -e
 [ "$rc" != 0 ] || fail "interrupted training exited 0"

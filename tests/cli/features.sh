@@ -56,7 +56,7 @@ cmp -s "$T/b0p1" "$T/b1s" || fail "--one-based"
 "$LEXKIT" tfidf --input "$D/feat_docs.jsonl" --tokenizer sklearn --format mm --output "$T/m.mtx" --quiet
 [ "$(head -1 "$T/m.mtx")" = "%%MatrixMarket matrix coordinate real general" ] || fail "mm header"
 nnz=$(awk '{ n += NF - 1 } END { print n }' "$D/feat_unigrams.svm")
-[ "$(sed -n 2p "$T/m.mtx")" = "26 $(($(wc -l <"$D/feat_unigrams.tsv") - 1)) $nnz" ] || fail "mm size line: $(sed -n 2p "$T/m.mtx")"
+[ "$(sed -n 2p "$T/m.mtx")" = "26 $(($(wc -l <"$D/feat_unigrams.tsv") - 2)) $nnz" ] || fail "mm size line: $(sed -n 2p "$T/m.mtx")"
 
 # --vocab-in: transforming the fitting collection with its own vocabulary gives the same matrix.
 "$LEXKIT" tfidf --input "$D/feat_docs.jsonl" --tokenizer sklearn --ngram 1:2 \
@@ -71,12 +71,15 @@ cmp -s "$T/vo.tsv" "$D/feat_ngram_1_2.tsv" || fail "--vocab-in must keep vocabul
 # Text input: one document per line.
 printf 'the cat\n\nthe dog\n' >"$T/d.txt"
 "$LEXKIT" bow --input "$T/d.txt" --input-format text --output "$T/t.svm" --vocab-out "$T/t.tsv" --quiet
-[ "$(cat "$T/t.svm")" = "$(printf '0 0:1 2:1\n0 1:1 2:1')" ] || fail "text input: $(cat "$T/t.svm")"
+# a blank line is an empty document: row i is line i+1 (issue 14: rows were silently dropped)
+[ "$(cat "$T/t.svm")" = "$(printf '0 0:1 2:1\n0\n0 1:1 2:1')" ] || fail "text input: $(cat "$T/t.svm")"
+"$LEXKIT" bow --input "$T/d.txt" --input-format text --blank-lines skip --output "$T/t2.svm" --quiet
+[ "$(cat "$T/t2.svm")" = "$(printf '0 0:1 2:1\n0 1:1 2:1')" ] || fail "--blank-lines skip: $(cat "$T/t2.svm")"
 
 # The default lexkit tokenizer: Han characters one by one, case folded, no punctuation.
 printf '\xe5\x8c\x97\xe4\xba\xac\xe5\xa4\xa7\xe5\xad\xa6 is big.\nThe cat, the CAT!\n' >"$T/zh.txt"
 "$LEXKIT" bow --input "$T/zh.txt" --input-format text --output "$T/zh.svm" --vocab-out "$T/zh.tsv" --quiet
-[ "$(cut -f1 "$T/zh.tsv" | tail -n +2 | tr '\n' ' ')" = "big cat is the 京 北 大 学 " ] || fail "lexkit tokenizer vocabulary: $(cut -f1 "$T/zh.tsv" | tr '\n' ' ')"
+[ "$(cut -f1 "$T/zh.tsv" | tail -n +3 | tr '\n' ' ')" = "big cat is the 京 北 大 学 " ] || fail "lexkit tokenizer vocabulary: $(cut -f1 "$T/zh.tsv" | tr '\n' ' ')"
 [ "$(sed -n 2p "$T/zh.svm")" = "0 1:2 3:2" ] || fail "lexkit tokenizer counts: $(sed -n 2p "$T/zh.svm")"
 
 # Bad input: one-line message, exit 1 (data) or 2 (usage), no output file replaced.

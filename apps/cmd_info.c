@@ -1,0 +1,180 @@
+/* cmd_info.c: `lexkit info FILE`: what a lexkit file is and how it was made, as
+   key<TAB>value lines: tagger models (LKTG), embedding models (LKEM, fastText .bin), word
+   vectors (word2vec text/binary), BM25 indexes (a directory or index.lkbx) and bow/tfidf
+   vocabularies. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "apps/cli.h"
+#include "apps/cli_opts.h"
+#include "features/bm25_index.h"
+#include "models/embed.h"
+#include "models/tagger.h"
+
+#define CMD "info"
+
+static void help(void *u)
+{
+    (void)u;
+    printf("usage: lexkit info FILE... [--output FILE]\n"
+           "Print what each lexkit file is and its settings as key<TAB>value lines: tagger\n"
+           "models, LKEM and fastText .bin embedding models, word2vec vectors, BM25 index\n"
+           "directories and bow/tfidf vocabularies. Several files are separated by a blank line.\n");
+}
+
+static int info_tagger(const char *path, lk_error *err)
+{
+    lk_tagger *m = NULL;
+    lk_status st = lk_tagger_load(path, &m, err);
+    if (st != LK_OK) return lk_cli_fail(CMD, st, err);
+    const lk_tagger_config *c = lk_tagger_get_config(m);
+    printf("kind\ttagger model (LKTG)\nunit\t%s\ncolumn\t%s\ncell\t%s\nhidden\t%d\nlayers\t%d\n"
+           "bidirectional\t%s\noutput\t%s\nword_dim\t%d\nchar_dim\t%d\nmin_feature_count\t%d\n"
+           "parameters\t%zu\ntags\t%d\ntag_set\t",
+           c->unit == LK_TAGGER_CHAR ? "char (joint segmentation + tagging)" : "word",
+           c->column == LK_TAGGER_XPOS ? "xpos" : "upos", c->cell, (int)c->hidden, (int)c->layers,
+           c->bidirectional ? "yes" : "no", c->crf ? "crf" : "softmax", (int)c->word_dim,
+           (int)c->char_dim, (int)c->min_feature_count, lk_tagger_n_params(m),
+           (int)lk_tagger_n_tags(m));
+    for (int32_t t = 0; t < lk_tagger_n_tags(m); t++)
+        printf("%s%s", t ? " " : "", lk_tagger_tag_name(m, t));
+    printf("\n");
+    lk_tagger_free(m);
+    return LK_EXIT_OK;
+}
+
+static int info_embed(const char *path, bool fasttext, lk_error *err)
+{
+    lk_embed_model *m = NULL;
+    lk_status st = lk_embed_model_load(path, &m, err);
+    if (st != LK_OK) return lk_cli_fail(CMD, st, err);
+    const lk_embed_config *c = lk_embed_model_config(m);
+    bool sub = c->maxn > 0;
+    printf("kind\t%s\nwords\t%d\ndim\t%d\nmodel\t%s\nloss\t%s\nwindow\t%d\n",
+           fasttext ? "fastText model (.bin)" : "embedding model (LKEM)",
+           (int)lk_vocab_size(lk_embed_model_vocab(m)), (int)c->dim,
+           c->arch == LK_EMBED_CBOW ? "cbow" : "skipgram", c->loss == LK_LOSS_HS ? "hs" : "ns",
+           (int)c->window);
+    if (c->loss == LK_LOSS_NS) printf("negative\t%d\n", (int)c->negative);
+    printf("min_count\t%lld\nsample\t%g\nsubwords\t", (long long)c->min_count, c->sample);
+    if (sub) printf("%d:%d\nbuckets\t%d\n", (int)c->minn, (int)c->maxn, (int)c->buckets);
+    else printf("none\n");
+    if (!fasttext) printf("tokenize\t%s\n", c->tokenize ? "yes (lowercased)" : "no");
+    lk_embed_model_free(m);
+    return LK_EXIT_OK;
+}
+
+static int info_vectors(const char *path, lk_error *err)
+{
+    lk_vectors *v = NULL;
+    lk_status st = lk_vectors_read(path, LK_VEC_AUTO, 0, &v, err);
+    if (st != LK_OK) return lk_cli_fail(CMD, st, err);
+    printf("kind\tword vectors (word2vec)\nwords\t%d\ndim\t%d\n", (int)lk_vectors_size(v),
+           (int)lk_vectors_dim(v));
+    lk_vectors_free(v);
+    return LK_EXIT_OK;
+}
+
+/* The BM25 index part: a thin call, extended with the search work. */
+static int info_index(const char *path, lk_error *err)
+{
+    lk_bm25_index *idx = NULL;
+    lk_status st = lk_bm25_index_open(path, &idx, err);
+    if (st != LK_OK) return lk_cli_fail(CMD, st, err);
+    size_t len = 0;
+    const char *settings = lk_bm25_index_settings(idx, &len);
+    printf("kind\tBM25 index (LKBX)\ndocuments\t%u\nterms\t%llu\navgdl\t%.4f\nsegments\t%zu\n"
+           "analyzer\t%.*s\n",
+           (unsigned)lk_bm25_index_n_docs(idx), (unsigned long long)lk_bm25_index_n_terms(idx),
+           lk_bm25_index_avgdl(idx), lk_bm25_index_n_segments(idx), (int)len,
+           settings ? settings : "");
+    lk_bm25_index_free(idx);
+    return LK_EXIT_OK;
+}
+
+/* A bow/tfidf --vocab-out file: "#n_docs\tN", optional "#analyzer\tDESC", then terms. */
+static int info_bow_vocab(const char *path, FILE *fp)
+{
+    char line[512];
+    long long n_docs = 0, terms = 0;
+    char analyzer[256] = "not recorded (written before 2026-12)";
+    while (fgets(line, sizeof line, fp)) {
+        size_t l = strlen(line);
+        bool whole = l > 0 && line[l - 1] == '\n';
+        if (terms == 0 && sscanf(line, "#n_docs\t%lld", &n_docs) == 1) continue;
+        if (terms == 0 && strncmp(line, "#analyzer\t", 10) == 0) {
+            snprintf(analyzer, sizeof analyzer, "%.*s", (int)(l - 10 - (whole ? 1 : 0)), line + 10);
+            continue;
+        }
+        if (whole) terms++;
+    }
+    (void)path;
+    printf("kind\tbow/tfidf vocabulary\nterms\t%lld\nfit_documents\t%lld\nanalyzer\t%s\n", terms,
+           n_docs, analyzer);
+    return LK_EXIT_OK;
+}
+
+static int info_one(const char *path)
+{
+    lk_error err;
+    lk_error_clear(&err);
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_IO, "%s: %s", path, strerror(errno)), &err);
+    if (S_ISDIR(sb.st_mode)) return info_index(path, &err);
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_IO, "%s: cannot open", path), &err);
+    unsigned char head[8] = {0};
+    size_t n = fread(head, 1, sizeof head, fp);
+    printf("file\t%s\nbytes\t%lld\n", path, (long long)sb.st_size);
+    int rc;
+    if (n >= 4 && memcmp(head, "LKTG", 4) == 0) rc = info_tagger(path, &err);
+    else if (n >= 4 && memcmp(head, "LKEM", 4) == 0) rc = info_embed(path, false, &err);
+    else if (lk_embed_is_fasttext_magic(head, n)) rc = info_embed(path, true, &err);
+    else if (n >= 4 && memcmp(head, "LKBX", 4) == 0) rc = info_index(path, &err);
+    else if (n >= 7 && memcmp(head, "#n_docs", 7) == 0) {
+        rewind(fp);
+        rc = info_bow_vocab(path, fp);
+    } else rc = info_vectors(path, &err);
+    fclose(fp);
+    return rc;
+}
+
+static int run(int argc, char **argv)
+{
+    const char *files[256];
+    int n = 0;
+    /* FILE arguments are positional: collect them, pass the options to the parser */
+    char *opt_argv[8];
+    int opt_argc = 0;
+    opt_argv[opt_argc++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "-", 1) != 0 || strcmp(argv[i], "-") == 0) {
+            if (n == (int)(sizeof files / sizeof *files)) return lk_cli_usage_error(CMD, "too many files");
+            files[n++] = argv[i];
+        } else if (opt_argc < (int)(sizeof opt_argv / sizeof *opt_argv)) {
+            opt_argv[opt_argc++] = argv[i];
+            if (strcmp(argv[i], "--output") == 0 && i + 1 < argc) opt_argv[opt_argc++] = argv[++i];
+        } else {
+            return lk_cli_usage_error(CMD, "too many options");
+        }
+    }
+    const lk_cli_option opts[] = {LKO_STDOUT("--output")};
+    int rc = lk_cli_parse(CMD, opt_argc, opt_argv, opts, LK_OPTS_N(opts), help, NULL);
+    if (rc >= 0) return rc;
+    if (n == 0) return lk_cli_usage_error(CMD, "give one or more FILEs");
+    rc = LK_EXIT_OK;
+    for (int i = 0; i < n; i++) {
+        if (i) printf("\n");
+        int r = info_one(files[i]);
+        if (r != LK_EXIT_OK) rc = r;
+    }
+    if (fflush(stdout) != 0 && rc == LK_EXIT_OK) rc = lk_cli_fail(CMD, LK_ERR_IO, NULL);
+    return rc;
+}
+
+const lk_command lk_cmd_def_info = {"info", run, "what a lexkit file is and how it was made"};

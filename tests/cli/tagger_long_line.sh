@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# A 200 KB single line of Chinese is tagged with bounded memory (decoded in pieces cut at
+# sentence punctuation) and gives the words of the same text split into lines by hand;
+# `--threads` never changes the output. Uses the shipped char model.
+set -u
+LEXKIT=${LEXKIT:?set LEXKIT to the lexkit binary}
+M=corpora/models/zh-gsd-char.lkt
+T=$(mktemp -d /tmp/lk-longline.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+MAX_RSS_KB=153600 # 150 MB: generous (about 40 MB measured); an unsplit line took > 1 GB
+
+SENT='我们明天去北京看长城。他说：“你好！”今天的天气很好，我们一起去公园散步吧？'
+: > "$T/bylines.txt"
+for i in $(seq 1800); do printf '%s\n' "$SENT" >> "$T/bylines.txt"; done
+tr -d '\n' < "$T/bylines.txt" > "$T/line.txt"
+printf '\n' >> "$T/line.txt"
+[ "$(wc -c < "$T/line.txt")" -gt 200000 ] || fail "test line shorter than 200 KB"
+
+if [ -x /usr/bin/time ] && [ "${LK_SANITIZE:-OFF}" != "ON" ]; then
+  /usr/bin/time -f '%M' -o "$T/rss" "$LEXKIT" tag --model $M --input "$T/line.txt" > "$T/line.tag" ||
+    fail "tag long line: exit $?"
+  rss=$(tail -1 "$T/rss")
+  [ "$rss" -lt $MAX_RSS_KB ] || fail "long line: peak RSS ${rss} KB >= ${MAX_RSS_KB} KB"
+else
+  "$LEXKIT" tag --model $M --input "$T/line.txt" > "$T/line.tag" || fail "tag long line: exit $?"
+fi
+[ "$(wc -l < "$T/line.tag")" -eq 1 ] || fail "long line: want one output line"
+
+# the same words as the sentences tagged one per line (the hand split: after 。！？)
+sed 's/\([。！？]”*\)/\1\n/g' "$T/bylines.txt" | grep -v '^$' > "$T/hand.txt"
+"$LEXKIT" tag --model $M --input "$T/hand.txt" --threads 1 | tr '\n' ' ' | sed 's/ $//' > "$T/hand.tag"
+printf '\n' >> "$T/hand.tag"
+cmp -s "$T/line.tag" "$T/hand.tag" || {
+  diff <(tr ' ' '\n' < "$T/line.tag") <(tr ' ' '\n' < "$T/hand.tag") | head -5 >&2
+  fail "long line: words differ from the hand-split text"
+}
+nw=$(wc -w < "$T/line.tag")
+[ "$nw" -gt 18000 ] || fail "long line: only $nw words for 1800 x 39 characters"
+
+# threads: same bytes for tag and tokenize --model
+for n in 1 2 3; do
+  "$LEXKIT" tag --model $M --input "$T/hand.txt" --threads $n > "$T/tag$n" || fail "tag --threads $n"
+  "$LEXKIT" tokenize --model $M --input "$T/hand.txt" --threads $n > "$T/tok$n" ||
+    fail "tokenize --threads $n"
+done
+cmp -s "$T/tag1" "$T/tag2" && cmp -s "$T/tag1" "$T/tag3" || fail "tag: output depends on --threads"
+cmp -s "$T/tok1" "$T/tok2" && cmp -s "$T/tok1" "$T/tok3" || fail "tokenize: output depends on --threads"
+"$LEXKIT" tag --model $M --input "$T/hand.txt" --threads 0 > /dev/null 2>&1
+[ $? -eq 2 ] || fail "--threads 0: want usage error (2)"
+exit 0
