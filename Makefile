@@ -65,6 +65,7 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= vectors tagger_model embed_model vocab_in docs_jsonl conllu slash tokenize
 fuzz:
+	@bash scripts/deps.sh fuzz
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLEXKIT_FUZZ=ON \
 	  -DLEXKIT_SANITIZE=ON -DCMAKE_C_FLAGS="-O1 -g" $(CMAKE_ARGS)
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) $(addprefix --target fuzz_,$(FUZZ_TARGETS))
