@@ -1,12 +1,16 @@
 # lexkit: this Makefile only wraps CMake. Quick start: `make demo`, `make test`.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
+# The tests that run threads (index build with 2 threads, shared index searches, embedding
+# and tagger training workers, the output-path and input tests' training runs).
+TSAN_TESTS ?= bm25_build_threads|bm25_index|bm25_segments|unit_embed|unit_tagger|cli_bm25|cli_embed_basic|cli_tagger
 TYPE       ?= Release
 PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build demo test test-kernels test-asan install bench eval clean
+.PHONY: all deps build demo test test-kernels test-asan test-tsan fuzz install bench eval clean
 
 all: build
 
@@ -46,6 +50,32 @@ test-asan: deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 
+# ThreadSanitizer over the threaded tests; OpenBLAS is not instrumented, so reports inside
+# libopenblas only are suppressed (tests/tsan.supp says why).
+test-tsan: deps
+	@bash scripts/deps.sh test
+	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLEXKIT_TSAN=ON -DLEXKIT_WERROR=OFF \
+	  -DCMAKE_C_FLAGS="-O1" $(CMAKE_ARGS)
+	cmake --build $(TSAN_BUILD) -j $(JOBS)
+	cd $(TSAN_BUILD) && TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 \
+	  suppressions=$(CURDIR)/tests/tsan.supp" ctest --output-on-failure -j $(JOBS) -R '$(TSAN_TESTS)'
+
+# libFuzzer targets (tests/fuzz/README.md): each runs FUZZ_SECONDS from its seed corpus.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= vectors tagger_model embed_model vocab_in docs_jsonl conllu slash tokenize
+fuzz:
+	@bash scripts/deps.sh fuzz
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLEXKIT_FUZZ=ON \
+	  -DLEXKIT_SANITIZE=ON -DCMAKE_C_FLAGS="-O1 -g" $(CMAKE_ARGS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) $(addprefix --target fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do mkdir -p $(FUZZ_BUILD)/corpus/$$t tests/fuzz/crashes/$$t; \
+	  echo "== fuzz_$$t ($(FUZZ_SECONDS) s)"; \
+	  TMPDIR=/tmp ASAN_OPTIONS=detect_leaks=1 $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	    -rss_limit_mb=2048 -timeout=10 -artifact_prefix=tests/fuzz/crashes/$$t/ \
+	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t 2>&1 | grep -E "^#[0-9]+ +DONE|ERROR|SUMMARY" || exit 1; \
+	done
+
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
@@ -57,4 +87,4 @@ bench: build
 eval: bench
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)

@@ -43,6 +43,10 @@ static int lk_cmd_analogy(int argc, char **argv)
     if (st == LK_OK) st = lk_vectors_analogy(vec, questions, (int32_t)limit, lower, &r, &err);
     lk_vectors_free(vec);
     lk_embed_model_free(m);
+    if (st == LK_OK && r.total == 0) {
+        lk_analogy_result_free(&r);
+        st = lk_error_set(&err, LK_ERR_PARSE, "%s: no questions (empty file)", questions);
+    }
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     for (size_t i = 0; i < r.n_sections; i++) {
         const lk_analogy_section *s = &r.sections[i];

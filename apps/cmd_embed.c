@@ -7,6 +7,8 @@
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
 #include "models/embed.h"
+#include "models/vectors.h"
+#include "text/fileio.h"
 
 static const char *USAGE =
     "usage: lexkit embed --input CORPUS --output VECTORS [options]\n"
@@ -128,7 +130,10 @@ int lk_cmd_embed(int argc, char **argv)
     lk_embed_model *m = NULL;
     lk_vectors *vec = NULL;
     lk_embed_stats stats;
-    lk_status st = resume ? lk_embed_model_load(resume, &m, &err) : LK_OK;
+    lk_status st = LK_OK;
+    if (out) st = lk_output_check(out, &err); /* before training, not after */
+    if (st == LK_OK && save) st = lk_output_check(save, &err);
+    if (st == LK_OK && resume) st = lk_embed_model_load(resume, &m, &err);
     if (st == LK_OK) st = lk_embed_train(&c, in, &m, &stats, &err);
     if (st == LK_OK && g_cancel) st = lk_error_set(&err, LK_ERR_STATE, "training interrupted");
     if (st == LK_OK) {

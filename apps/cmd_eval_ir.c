@@ -32,6 +32,9 @@ static int lk_cmd_eval_ir(int argc, char **argv)
     lk_error err;
     lk_error_clear(&err);
     lk_status st = lk_ireval_files(qrels, run, &r, &err);
+    if (st == LK_OK && r.n_queries == 0)
+        st = lk_error_set(&err, LK_ERR_PARSE, "%s: no query has a relevant document (empty "
+                          "qrels?); nothing to evaluate", qrels);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     printf("MAP\t%.4f\nnDCG@10\t%.4f\nP@10\t%.4f\nR@100\t%.4f\nMRR\t%.4f\nqueries\t%zu\n", r.map,
            r.ndcg10, r.p10, r.r100, r.mrr, r.n_queries);

@@ -1,5 +1,6 @@
 /* cmd_eval_tagger.c: `lexkit eval-tagger`: accuracy (word models) or segmentation and joint
    word+tag P/R/F1 (char models) on a gold CoNLL-U file. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +39,8 @@ static int run(int argc, char **argv)
     lk_tagger_eval_result r;
     lk_status st = lk_tagger_load(model, &m, &err);
     if (st == LK_OK) st = lk_tagged_corpus_load(test, LK_TAGGED_CONLLU, &gold, &err);
+    if (st == LK_OK && gold.n_tokens == 0)
+        st = lk_error_set(&err, LK_ERR_PARSE, "%s: no sentences (empty test set)", test);
     if (st == LK_OK) st = lk_tagger_evaluate(m, &gold, &r, &err);
     if (st != LK_OK) {
         lk_tagged_corpus_free(&gold);
@@ -62,6 +65,10 @@ static int run(int argc, char **argv)
     }
     lk_tagged_corpus_free(&gold);
     lk_tagger_free(m);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        lk_error_set(&err, LK_ERR_IO, "standard output: write error: %s", strerror(errno));
+        return lk_cli_fail(CMD, LK_ERR_IO, &err);
+    }
     return LK_EXIT_OK;
 }
 

@@ -183,6 +183,7 @@ static int lk_cmd_index(int argc, char **argv)
     if (o.stopwords) st = lk_read_file(o.stopwords, &stop, &stop_len, &err);
     o.cfg.analyzer.stopwords = stop;
     o.cfg.analyzer.stopwords_len = stop_len;
+    o.cfg.analyzer.stopwords_path = o.stopwords;
     lk_bm25_build_stats s;
     const char *input =
         o.input ? o.input

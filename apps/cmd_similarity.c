@@ -45,6 +45,8 @@ static int lk_cmd_similarity(int argc, char **argv)
                                    m, &r, &err);
     lk_vectors_free(vec);
     lk_embed_model_free(m);
+    if (st == LK_OK && r.total == 0)
+        st = lk_error_set(&err, LK_ERR_PARSE, "%s: no word pairs (empty file)", pairs);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     if (isnan(r.spearman)) printf("spearman\tnan\n");
     else printf("spearman\t%.4f\n", r.spearman);

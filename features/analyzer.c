@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "text/tokenize.h"
+#include "text/utf8.h"
 #include "text/vocab.h"
 
 #define SETTINGS_HEADER "lexkit-analyzer 1\n"
@@ -237,10 +238,13 @@ const char *lk_analyzer_settings(const lk_analyzer *a, size_t *len)
 }
 
 /* Build the stop set by analyzing each line; the settings list the analyzed words. */
-static lk_status load_stopwords(lk_analyzer *a, const char *s, size_t len, lk_error *err)
+static lk_status load_stopwords(lk_analyzer *a, const char *s, size_t len, const char *name,
+                                lk_error *err)
 {
     lk_status st = lk_vocab_create(&a->stop);
     size_t i = 0;
+    int64_t lineno = 0;
+    if (!name) name = "stopwords";
     while (st == LK_OK && i < len) {
         size_t j = i;
         while (j < len && s[j] != '\n') j++;
@@ -248,7 +252,12 @@ static lk_status load_stopwords(lk_analyzer *a, const char *s, size_t len, lk_er
         if (memchr(s + i, '#', e - i)) e = (size_t)((const char *)memchr(s + i, '#', e - i) - s);
         const lk_token *toks;
         size_t n;
-        if ((st = lk_tokenize(a->tok, s + i, e - i, &toks, &n, err)) != LK_OK) break;
+        lineno++;
+        if ((st = lk_utf8_check_line(s + i, j - i, name, lineno, err)) != LK_OK) break;
+        if ((st = lk_tokenize(a->tok, s + i, e - i, &toks, &n, err)) != LK_OK) {
+            lk_error_prefix(err, "%s:%lld: ", name, (long long)lineno);
+            break;
+        }
         if (a->zh) st = lk_zh__stopwords(a->zh, toks, n, a->stop); /* Han runs whole */
         for (size_t k = 0; k < n && st == LK_OK && !a->zh; k++)
             if (toks[k].kind == LK_TOK_WORD || toks[k].kind == LK_TOK_NUMBER ||
@@ -305,7 +314,7 @@ lk_status lk_analyzer_create(const lk_analyzer_config *c, lk_analyzer **out, lk_
         st = lk_error_set(err, LK_ERR_ARG, "a Chinese model needs lang zh or auto, not en");
     else if (st == LK_OK && c->zh_model)
         st = lk_zh__open(c->zh_model, c->zh_terms, c->zh_script, NULL, &a->zh, err);
-    if (st == LK_OK && c->stopwords) st = load_stopwords(a, c->stopwords, c->stopwords_len, err);
+    if (st == LK_OK && c->stopwords) st = load_stopwords(a, c->stopwords, c->stopwords_len, c->stopwords_path, err);
     if (st == LK_OK) st = make_settings(a);
     if (st != LK_OK) {
         lk_analyzer_free(a);

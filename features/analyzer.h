@@ -39,6 +39,7 @@ typedef struct {
     const char *stopwords; /* stop words, one per line ('#' starts a comment); NULL = none.
                               They go through the same tokenizer (so are lowercased) */
     size_t stopwords_len;
+    const char *stopwords_path; /* the stop-word file's name, for messages (NULL: "stopwords") */
     const char *zh_model;  /* `--unit char` tagger model (LKTG) segmenting Han runs into
                               words (lang zh/auto); NULL = character unigrams + bigrams */
     lk_zh_terms zh_terms;  /* terms of a segmented Han run (default LK_ZH_WORDS_BIGRAMS) */

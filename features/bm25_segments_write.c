@@ -435,8 +435,11 @@ lk_status lk_bm25__merge_all(const char *dir, const lk_bm25_build_config *cfg, l
 {
     lk_bm25_index *idx = NULL;
     lk_bm25_builder *b = NULL;
-    if (!lk_bm25__segs_present(dir)) return LK_OK; /* one segment: nothing to merge */
-    lk_status st = lk_bm25_index_open(dir, &idx, err);
+    lk_status st = lk_bm25_index_open(dir, &idx, err); /* a missing index is an error */
+    if (st == LK_OK && !lk_bm25__segs_present(dir)) { /* one segment: nothing to merge */
+        lk_bm25_index_free(idx);
+        return LK_OK;
+    }
     lk_bm25_build_config bc = *cfg;
     if (st == LK_OK) {
         bc.settings = lk_bm25_index_settings(idx, &bc.settings_len);

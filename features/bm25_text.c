@@ -70,6 +70,8 @@ typedef struct {
     bool last;                  /* no batches after this one */
     lk_status st;               /* producer error (then last) */
     lk_error err;
+    uint64_t offset; /* input bytes read when the batch was sealed (for progress): the
+                        producer writes it before publishing the batch under pl->mu */
 } batch;
 
 static void batch_free(batch *b)
@@ -350,6 +352,7 @@ static void fill(pipeline *pl, batch *b)
 {
     if (pl->zh) fill_batch_zh(pl, b);
     else fill_batch(pl, b);
+    b->offset = lk_docs_offset(pl->docs);
 }
 
 static void *producer(void *arg)
@@ -398,14 +401,14 @@ static lk_status consume(pipeline *pl, lk_bm25_builder *bld, const batch *b, uin
     return LK_OK;
 }
 
-static void progress(pipeline *pl, uint64_t n_docs)
+static void progress(pipeline *pl, uint64_t n_docs, uint64_t off)
 {
     if (!pl->log) return;
     double t = now_s();
     if (t - pl->last_progress < 0.5) return;
     pl->last_progress = t;
     char msg[128];
-    uint64_t off = lk_docs_offset(pl->docs), size = lk_docs_size(pl->docs);
+    uint64_t size = lk_docs_size(pl->docs); /* set at open, read-only since */
     snprintf(msg, sizeof msg, "%llu docs, %.1f/%.1f MB", (unsigned long long)n_docs,
              (double)off / 1e6, (double)size / 1e6);
     pl->log(pl->log_user, LK_LOG_PROGRESS, msg);
@@ -437,7 +440,7 @@ static lk_status run_pipeline(pipeline *pl, lk_bm25_builder *bld, int threads,
         st = consume(pl, bld, b, &stats->n_docs, err);
         stats->invert_seconds += now_s() - t1;
         bool last = b->last;
-        progress(pl, stats->n_docs);
+        progress(pl, stats->n_docs, b->offset); /* not lk_docs_offset: the producer moves it */
         pthread_mutex_lock(&pl->mu);
         pl->ready[pl->tail] = false;
         pl->tail = (pl->tail + 1) % N_SLOTS;
@@ -560,6 +563,9 @@ static lk_status build_full(const char *docs_path, const char *index_dir,
     if (st == LK_OK) st = lk_analyzer_save_files(pl.an, lk_bm25_builder_dir(bld), err);
     if (st == LK_OK) st = run_pipeline(&pl, bld, cfg->threads, stats, err);
     stats->bytes = pl.docs ? lk_docs_offset(pl.docs) : 0;
+    if (st == LK_OK && stats->n_docs == 0) /* as bow/tfidf/vocab: an empty index is an error */
+        st = lk_error_set(err, LK_ERR_PARSE, "%s: no documents (empty input)",
+                          docs_path ? docs_path : "-");
     if (st == LK_OK) {
         st = lk_bm25_builder_finish(bld, err);
         bld = NULL;

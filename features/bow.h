@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "features/sparse.h"
 #include "text/corpus.h"
@@ -157,5 +158,8 @@ int64_t lk_bow_fit_n_docs(const lk_bow *b);
    (df and N of the fitting collection), atomically. A tab, newline, carriage return or
    backslash inside a term (possible with char n-grams) is written as \t \n \r \\. */
 lk_status lk_bow_save_vocab(const lk_bow *b, const char *path, lk_error *err);
+
+/* The same TSV to an open stream (for lk_write_atomic_all with other outputs). */
+lk_status lk_bow_write_vocab(const lk_bow *b, FILE *fp, lk_error *err);
 
 #endif

@@ -27,6 +27,10 @@ static lk_status term_id(lk_bow *b, const char *s, size_t len, uint32_t *id, lk_
         for (;;) {
             const char *sp = memchr(s + i, PY_SPACE, len - i);
             size_t e = sp ? (size_t)(sp - s) : len;
+            if (e == i) /* a leading, trailing or doubled space: no token is empty */
+                return lk_error_set(err, LK_ERR_PARSE, "term '%.*s' has a stray space (word "
+                                    "n-grams are tokens joined by one space)",
+                                    (int)(len < 80 ? len : 80), s);
             if ((st = lk_termtab_unit(t, s + i, e - i, true, &u)) != LK_OK) return st;
             if (cur == LK_TERM_NONE) cur = u;
             else if ((st = lk_termtab_pair(t, cur, u, true, &cur)) != LK_OK) return st;
@@ -52,7 +56,7 @@ static lk_status term_id(lk_bow *b, const char *s, size_t len, uint32_t *id, lk_
 static lk_status add_term(lk_bow *b, const char *s, size_t len, int32_t col, lk_error *err)
 {
     if (len == 0) return lk_error_set(err, LK_ERR_ARG, "empty term");
-    uint32_t id;
+    uint32_t id = 0;
     lk_status st = term_id(b, s, len, &id, err);
     if (st != LK_OK) return (err && err->code != LK_OK) ? st : lk_error_set(err, st, "%s", lk_status_str(st));
     if (b->tab.col[id] >= 0)
@@ -303,6 +307,14 @@ static lk_status write_vocab(FILE *fp, void *ctx, lk_error *err)
     return LK_OK;
 fail:
     return lk_error_set(err, LK_ERR_IO, "vocabulary: write error: %s", strerror(errno));
+}
+
+lk_status lk_bow_write_vocab(const lk_bow *b, FILE *fp, lk_error *err)
+{
+    if (!b || b->n_terms == 0)
+        return lk_error_set(err, LK_ERR_ARG, "no vocabulary to save (finish first)");
+    vocab_writer w = {b};
+    return write_vocab(fp, &w, err);
 }
 
 lk_status lk_bow_save_vocab(const lk_bow *b, const char *path, lk_error *err)

@@ -217,7 +217,7 @@ lk_status lk_termtab_unit_hashed(lk_termtab *t, const char *s, size_t len, uint3
     if (st == LK_OK) st = arena_reserve(t, len);
     if (st != LK_OK) return st;
     uint64_t off = t->arena_len;
-    memcpy(t->arena + off, s, len);
+    if (len) memcpy(t->arena + off, s, len); /* s may be NULL when len is 0 */
     t->arena_len += len;
     uint32_t c = new_id(t, off, len, h);
     t->uslots[j] = ((uint64_t)h << 32) | (c + 1);

@@ -29,6 +29,11 @@ static lk_status write_matrix(FILE *fp, void *ctx, lk_error *err)
                                  : lk_csr_write_svmlight(fp, w->m, &w->opts, err);
 }
 
+static lk_status write_vocab_job(FILE *fp, void *ctx, lk_error *err)
+{
+    return lk_bow_write_vocab(ctx, fp, err);
+}
+
 typedef struct {
     const char *s;
     size_t n;
@@ -61,7 +66,12 @@ lk_status lk_vectorize(const lk_vectorize_job *job, int64_t *n_docs, int32_t *n_
 {
     lk_bow *b = NULL;
     lk_csr m = {0};
+    const char *out_path = job->output ? job->output : "-";
     lk_status st = lk_bow_config_check(&job->bow, err);
+    /* Both outputs are checked before any work and committed together (all or none). */
+    if (st == LK_OK) st = lk_output_check(out_path, err);
+    if (st == LK_OK && job->vocab_out) st = lk_output_check(job->vocab_out, err);
+    if (st == LK_OK && job->ids_out) st = lk_output_check(job->ids_out, err);
     if (st == LK_OK && (st = lk_bow_create(&job->bow, &b)) != LK_OK)
         lk_error_set(err, st, "%s", lk_status_str(st));
     if (st == LK_OK && job->vocab_in) st = lk_bow_load_vocab(b, job->vocab_in, err);
@@ -78,12 +88,12 @@ lk_status lk_vectorize(const lk_vectorize_job *job, int64_t *n_docs, int32_t *n_
     /* unnormalized weights can be large: keep 1e-6 absolute precision up to ~1e5 */
     if (job->tfidf && job->tf.norm == LK_ROWNORM_NONE && w.opts.precision < NONORM_PRECISION)
         w.opts.precision = NONORM_PRECISION;
-    if (st == LK_OK) st = lk_write_atomic(job->output ? job->output : "-", write_matrix, &w, err);
-    if (st == LK_OK && job->vocab_out) st = lk_bow_save_vocab(b, job->vocab_out, err);
-    if (st == LK_OK && job->ids_out) {
-        text_out t = {ids, ids_len};
-        st = lk_write_atomic(job->ids_out, write_text, &t, err);
-    }
+    text_out t = {ids, ids_len};
+    lk_write_job jobs[3] = {{out_path, write_matrix, &w}};
+    size_t n_jobs = 1;
+    if (job->vocab_out) jobs[n_jobs++] = (lk_write_job){job->vocab_out, write_vocab_job, b};
+    if (job->ids_out) jobs[n_jobs++] = (lk_write_job){job->ids_out, write_text, &t};
+    if (st == LK_OK) st = lk_write_atomic_all(jobs, n_jobs, err);
     free(ids);
     if (st == LK_OK) {
         if (n_docs) *n_docs = m.n_rows;

@@ -11,6 +11,7 @@
 #include "models/rng.h"
 #include "models/subword.h"
 #include "text/fileio.h"
+#include "text/utf8.h"
 
 #define MAX_DIM 100000
 #define MAX_THREADS 1024
@@ -114,6 +115,33 @@ lk_status lk_embed_each_token(lk_tokenizer *tok, const char *line, size_t len, c
     return st;
 }
 
+/* A CoNLL-U token line: 10 tab-separated columns, the first an id ("3", "3-4", "3.1"). */
+static bool is_conllu_row(const char *line, size_t len)
+{
+    size_t tabs = 0;
+    for (size_t i = 0; i < len; i++) tabs += line[i] == '\t';
+    return tabs == 9 && len > 0 && line[0] >= '0' && line[0] <= '9';
+}
+
+/* The corpus must be UTF-8 text without NUL bytes (the vectors file must load again, in
+   lexkit and in gensim), and not a CoNLL-U file (whose columns would become words). */
+static lk_status check_corpus_line(const char *line, size_t len, const char *path, int64_t ln,
+                                   lk_error *err)
+{
+    const char *nul = memchr(line, '\0', len);
+    if (nul)
+        return lk_error_at(err, path, ln, lk_utf8_column(line, (size_t)(nul - line)),
+                           "NUL byte in the corpus (expected UTF-8 text)");
+    lk_status st = lk_utf8_check_line(line, len, path, ln, err);
+    if (st == LK_OK && is_conllu_row(line, len))
+        st = lk_error_at(err, path, ln, 1,
+                         "this looks like CoNLL-U (10 tab-separated columns); embed reads "
+                         "tokenized text, one sentence per line (take the FORM column, e.g. "
+                         "awk -F'\\t' 'NF==10 && $1 ~ /^[0-9]+$/ {printf \"%%s \", $2} "
+                         "NF==0 {print \"\"}')");
+    return st;
+}
+
 static lk_status count_token(void *ctx, const char *w, size_t len)
 {
     return lk_vocab_add((lk_vocab *)ctx, w, len, NULL);
@@ -136,7 +164,9 @@ lk_status lk_embed_build_vocab(const lk_embed_config *c, const char *path, lk_vo
         size_t len;
         bool got;
         if ((st = lk_line_reader_next(r, &line, &len, &got, err)) != LK_OK || !got) break;
-        st = lk_embed_each_token(tok, line, len, path, lk_line_reader_lineno(r), count_token, v, err);
+        int64_t ln = lk_line_reader_lineno(r);
+        if ((st = check_corpus_line(line, len, path, ln, err)) != LK_OK) break;
+        st = lk_embed_each_token(tok, line, len, path, ln, count_token, v, err);
     }
     if (st == LK_OK) {
         int32_t distinct = lk_vocab_size(v);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "models/embed_loss.h"
 #include "models/vectors.h"
@@ -76,6 +77,9 @@ void lk_embed_model_free(lk_embed_model *m); /* NULL is a no-op */
 
 /* Save as LKEM (vocabulary with counts, config, input and output matrices), atomically. */
 lk_status lk_embed_model_save(const lk_embed_model *m, const char *path, lk_error *err);
+
+/* The same LKEM bytes to an open stream (for lk_write_atomic_all with other outputs). */
+lk_status lk_embed_model_write_fp(const lk_embed_model *m, FILE *fp, lk_error *err);
 
 /* Save in fastText's .bin format (v12: args, dictionary, input and output matrices) so that
    `fasttext print-word-vectors` and gensim's load_facebook_model read it; atomically. */

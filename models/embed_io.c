@@ -97,6 +97,12 @@ static lk_status write_model(FILE *fp, void *p, lk_error *err)
     return st;
 }
 
+lk_status lk_embed_model_write_fp(const lk_embed_model *m, FILE *fp, lk_error *err)
+{
+    save_ctx c = {m};
+    return write_model(fp, &c, err);
+}
+
 lk_status lk_embed_model_save(const lk_embed_model *m, const char *path, lk_error *err)
 {
     save_ctx c = {m};

@@ -21,7 +21,10 @@ struct lk_embed_loss {
 
 /* The hot kernels are compiled for AVX2+FMA and AVX-512 too, picked at run time (GCC
    function multiversioning); the baseline build flags stay portable. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+/* Not under ThreadSanitizer: the instrumented ifunc resolvers run before TSan's runtime is
+   set up and crash at load time. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(__SANITIZE_THREAD__)
 #define LK_KERNEL_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define LK_KERNEL_CLONES

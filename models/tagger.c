@@ -750,8 +750,10 @@ static lk_status read_vectors(lk_tagger *m, const char *path, lk_real *emb, lk_e
     bool got;
     int32_t dim = m->cfg.word_dim;
     char key[LK_TAGGER_KEY_MAX];
+    int64_t n_rows = 0;
     while ((st = lk_line_reader_next(r, &line, &len, &got, err)) == LK_OK && got) {
         int64_t ln = lk_line_reader_lineno(r);
+        n_rows++;
         const char *sp = memchr(line, ' ', len);
         if (!sp) {
             st = lk_error_at(err, path, ln, 1, "expected 'word v1 ... v%d'", dim);
@@ -767,6 +769,7 @@ static lk_status read_vectors(lk_tagger *m, const char *path, lk_real *emb, lk_e
                                      "vectors)", d, dim);
                     break;
                 }
+                n_rows--; /* the header */
                 continue;
             }
         }
@@ -794,6 +797,8 @@ static lk_status read_vectors(lk_tagger *m, const char *path, lk_real *emb, lk_e
         }
         if (st != LK_OK) break;
     }
+    if (st == LK_OK && n_rows == 0)
+        st = lk_error_set(err, LK_ERR_PARSE, "%s: no vectors (empty file)", path);
     lk_line_reader_free(r);
     return st;
 }

@@ -11,14 +11,17 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "models/tagger.h"
 #include "models/tagger_internal.h"
+#include "text/fileio.h"
 
 #define LK_TRAIN_BUCKET 50        /* batches per length-sorted bucket */
 #define LK_TRAIN_MAX_THREADS 64
 #define LK_TRAIN_LOG_EVERY 2.0    /* seconds between progress messages */
 #define LK_CKPT_SUFFIX ".ckpt"
+#define LK_BEST_SUFFIX ".best" /* MODEL.ckpt.best: the best weights of a resumable run */
 
 lk_tagger_train_config lk_tagger_train_config_default(void)
 {
@@ -488,15 +491,40 @@ static lk_status resume_from(trainer *t, const char *ckpt, lk_tg_train_state *ts
     return LK_OK;
 }
 
+/* Write the best epoch's weights to `output` (the only write of `output` in a run). */
+static lk_status save_best(const lk_tagger_train_config *c, trainer *t, const lk_real *best,
+                           const char *output, lk_error *err)
+{
+    memcpy(t->m->params.data, best, t->m->params.n * sizeof *best);
+    return c->compact ? lk_tagger_save_compact(t->m, output, err)
+                      : lk_tagger_save(t->m, output, err);
+}
+
+/* On resume, the best weights so far come from `path`: MODEL.ckpt.best after a killed run,
+   MODEL itself after a finished one. */
+static lk_status load_best(const char *path, trainer *t, const lk_tg_train_state *ts,
+                           lk_real *best, lk_error *err)
+{
+    memcpy(best, t->m->params.data, t->m->params.n * sizeof *best);
+    if (ts->best_epoch == 0 || !file_exists(path)) return LK_OK;
+    lk_tagger *bm = NULL;
+    lk_status st = lk_tg_load(path, &bm, NULL, err);
+    if (st == LK_OK && bm->params.n != t->m->params.n)
+        st = lk_error_set(err, LK_ERR_FORMAT, "%s: does not match the checkpoint", path);
+    if (st == LK_OK) memcpy(best, bm->params.data, bm->params.n * sizeof *best);
+    lk_tagger_free(bm);
+    return st;
+}
+
 static lk_status make_model(const lk_tagger_train_config *c, const lk_tagged_corpus *train,
                             const char *ckpt, lk_tagger **m, lk_tg_train_state *ts, bool *resumed,
                             lk_error *err)
 {
     *resumed = false;
     memset(ts, 0, sizeof *ts);
-    if (c->resume && !file_exists(ckpt))
+    if (c->resume && (!ckpt || !file_exists(ckpt)))
         return lk_error_set(err, LK_ERR_IO, "%s: no checkpoint to resume from (--resume continues "
-                            "an interrupted run with the same --output)", ckpt);
+                            "an interrupted run with the same --output)", ckpt ? ckpt : "--output");
     if (c->resume) {
         lk_status st = lk_tg_load(ckpt, m, ts, err);
         if (st != LK_OK) return st;
@@ -561,7 +589,9 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
     lk_tg_train_state ts;
     bool resumed = false;
     lk_real *loaded_state = NULL; /* optimizer state read from the checkpoint */
-    char ckpt[4096];
+    char ckpt_buf[4096], best_path[4096 + 8];
+    const char *ckpt = ckpt_buf;
+    lk_real *best_params = NULL; /* the best epoch's weights; written to `output` at the end */
     memset(&t, 0, sizeof t);
     t.ref_loss = -1;
     memset(res, 0, sizeof *res);
@@ -569,9 +599,21 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
     if ((st = lk_tagger_train_config_check(c, err)) != LK_OK) return st;
     if (!train || train->n_tokens == 0)
         return lk_error_set(err, LK_ERR_ARG, "the training set is empty (no tokens)");
-    if ((size_t)snprintf(ckpt, sizeof ckpt, "%s%s", output, LK_CKPT_SUFFIX) >= sizeof ckpt)
+    if ((size_t)snprintf(ckpt_buf, sizeof ckpt_buf, "%s%s", output, LK_CKPT_SUFFIX) >= sizeof ckpt_buf)
         return lk_error_set(err, LK_ERR_RANGE, "output path too long");
+    snprintf(best_path, sizeof best_path, "%s%s", ckpt_buf, LK_BEST_SUFFIX);
+    /* Check the output before training; an output written directly (standard output, a
+       device, a FIFO) gets no checkpoint beside it. */
+    if ((st = lk_output_check(output, err)) != LK_OK) return st;
+    if (!lk_output_replaces(output)) ckpt = NULL;
     if ((st = make_model(c, train, ckpt, &t.m, &ts, &resumed, err)) != LK_OK) goto done;
+    if ((best_params = malloc((t.m->params.n + 1) * sizeof *best_params)) == NULL) {
+        st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if (resumed && (st = load_best(file_exists(best_path) ? best_path : output, &t, &ts,
+                                   best_params, err)) != LK_OK)
+        goto done;
     loaded_state = (lk_real *)ts.optim_state;
     t.m->seq.cfg.bptt = c->bptt;
     t.m->seq.cfg.dropout = c->dropout; /* between stacked layers (train mode only) */
@@ -594,9 +636,11 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
         st = run_epoch(&t, c, epoch, &loss, &tps, &diverged, err);
         if (diverged) {
             res->diverged = true;
-            if (ts.best_epoch > 0)
+            if (ts.best_epoch > 0 && save_best(c, &t, best_params, output, err) == LK_OK)
                 lk_error_prefix(err, "kept the best model (epoch %d) in %s: ", ts.best_epoch,
                                 output);
+            else if (ts.best_epoch > 0)
+                st = LK_ERR_IO;
             else
                 lk_error_prefix(err, "no model written: ");
             goto done;
@@ -616,14 +660,15 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
             ts.best_dev = score;
             ts.best_epoch = epoch;
             ts.bad_epochs = 0;
-            st = c->compact ? lk_tagger_save_compact(t.m, output, err)
-                            : lk_tagger_save(t.m, output, err);
-            if (st != LK_OK) goto done;
+            memcpy(best_params, t.m->params.data, t.m->params.n * sizeof *best_params);
+            /* The previous `output` stays until the run ends; a resumable copy of the best
+               weights goes beside the checkpoint. */
+            if (ckpt && (st = lk_tagger_save(t.m, best_path, err)) != LK_OK) goto done;
         } else {
             ts.bad_epochs++;
         }
         ts.epoch = epoch;
-        if ((st = save_ckpt(&t, ckpt, &ts, err)) != LK_OK) goto done;
+        if (ckpt && (st = save_ckpt(&t, ckpt, &ts, err)) != LK_OK) goto done;
         char eta[32];
         double per = (now_s() - t_start) / (double)(epoch - first + 1);
         fmt_eta(per * (double)(c->epochs - epoch), eta, sizeof eta);
@@ -640,10 +685,15 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
             break;
         }
     }
+    if ((st = save_best(c, &t, best_params, output, err)) != LK_OK) goto done;
+    /* MODEL.ckpt stays so that `--resume --epochs N` can extend a finished run; the best
+       weights are now in `output` itself. */
+    if (ckpt) unlink(best_path);
     res->best_epoch = ts.best_epoch;
     res->best_dev = ts.best_dev;
     if (res->epochs_run >= first) res->train_tokens_per_s = tps_sum / (res->epochs_run - first + 1);
 done:
+    free(best_params);
     free(loaded_state);
     trainer_free(&t);
     return st;

@@ -140,6 +140,9 @@ static lk_status parse_text_row(lk_vectors *v, const char *line, size_t len, flo
         if (end == line + i || (end < line + len && !is_space_byte(*end)) || errno == ERANGE)
             return lk_error_at(err, path, lineno, lk_utf8_column(line, i), "bad number '%.20s'",
                                line + i);
+        if (!isfinite(x))
+            return lk_error_at(err, path, lineno, lk_utf8_column(line, i),
+                               "'%.*s' is not a finite number", (int)(end - (line + i)), line + i);
         row[k++] = x;
         i = (size_t)(end - line);
     }
@@ -152,6 +155,31 @@ static lk_status parse_text_row(lk_vectors *v, const char *line, size_t len, flo
         return lk_error_at(err, path, lineno, 1, "duplicate word '%.*s'", (int)(wl > 60 ? 60 : wl),
                            line + ws);
     return st;
+}
+
+/* The header's V words of dim D need at least `per_row` bytes each: check the file size
+   before allocating (a 13-byte file saying dim 2000000000 is a parse error, not OOM).
+   `size` is 0 when unknown (standard input). */
+static lk_status check_size(uint64_t size, uint64_t offset, int64_t want, int64_t D,
+                            uint64_t per_value, const char *path, lk_error *err)
+{
+    if (size == 0 || want == 0) return LK_OK;
+    /* one row is enough to catch an absurd dimension; a shorter file than all rows need
+       gets the reader's own "truncated" message with its line */
+    double need = (double)D * (double)per_value + 1.0;
+    double have = size > offset ? (double)(size - offset) : 0.0;
+    if (need > have + 1.0)
+        return lk_error_at(err, path, 1, 1,
+                           "the header says dim %lld, which needs at least %.0f bytes per word; "
+                           "the file has %.0f after the header (truncated or not a vectors file)",
+                           (long long)D, need, have);
+    return LK_OK;
+}
+
+static uint64_t file_size(FILE *fp)
+{
+    struct stat sb;
+    return fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
 }
 
 static lk_status read_text(FILE *fp, const char *path, int32_t max_words, lk_vectors **out,
@@ -173,6 +201,10 @@ static lk_status read_text(FILE *fp, const char *path, int32_t max_words, lk_vec
         goto done;
     }
     if ((st = parse_header(line, len, path, &V, &D, err)) != LK_OK) goto done;
+    if ((st = check_size(file_size(fp), lk_line_reader_offset(r),
+                         (max_words > 0 && max_words < V) ? max_words : V, D, 2, path, err)) !=
+        LK_OK)
+        goto done;
     if ((st = lk_vectors_create((int32_t)D, &v)) != LK_OK) goto done;
     row = malloc((size_t)D * sizeof *row);
     if (!row) {
@@ -221,7 +253,10 @@ static lk_status read_binary(FILE *fp, const char *path, int64_t V, int64_t D, i
     float *row = NULL;
     char *word = NULL;
     size_t wcap = 0;
-    lk_status st = lk_vectors_create((int32_t)D, &v);
+    long pos = ftell(fp);
+    lk_status st = check_size(file_size(fp), pos > 0 ? (uint64_t)pos : 0,
+                              (max_words > 0 && max_words < V) ? max_words : V, D, 4, path, err);
+    if (st == LK_OK) st = lk_vectors_create((int32_t)D, &v);
     if (st != LK_OK) return st;
     raw = malloc((size_t)D * 4);
     row = malloc((size_t)D * sizeof *row);
@@ -247,7 +282,15 @@ static lk_status read_binary(FILE *fp, const char *path, int64_t V, int64_t D, i
                               path, (int)v->n + 1, (long long)V, (long long)V, (long long)D);
             goto done;
         }
-        for (int64_t i = 0; i < D; i++) row[i] = lk_get_f32(raw + 4 * i);
+        for (int64_t i = 0; i < D; i++) {
+            row[i] = lk_get_f32(raw + 4 * i);
+            if (!isfinite(row[i])) {
+                st = lk_error_set(err, LK_ERR_PARSE, "%s: word %d ('%.*s'): value %lld is not a "
+                                  "finite number", path, (int)v->n + 1, (int)(wl > 60 ? 60 : wl),
+                                  word, (long long)i + 1);
+                goto done;
+            }
+        }
         st = lk_vectors_add(v, word, wl, row);
         if (st == LK_ERR_ARG) {
             st = lk_error_set(err, LK_ERR_PARSE, "%s: word %d: %s '%.*s'", path, (int)v->n + 1,
@@ -321,6 +364,28 @@ static bool looks_like_text(FILE *fp, int64_t D)
     return false;
 }
 
+/* A lexkit binary file (LKTG tagger, LKEM embedding model, ...) given as vectors: say what
+   it is rather than "expected a header". Leaves the stream at its start. */
+static lk_status check_not_lexkit_binary(FILE *fp, const char *path, lk_error *err)
+{
+    static const struct { const char magic[5], *kind, *hint; } kinds[] = {
+        {"LKTG", "a lexkit tagger model (LKTG)", "use it with tag / eval-tagger"},
+        {"LKEM", "a lexkit embedding model (LKEM)",
+         "embed writes vectors with --output FILE --format text|bin"},
+    };
+    unsigned char m[4];
+    size_t got = fread(m, 1, 4, fp);
+    lk_status st = LK_OK;
+    for (size_t k = 0; got == 4 && k < sizeof kinds / sizeof kinds[0]; k++)
+        if (memcmp(m, kinds[k].magic, 4) == 0)
+            st = lk_error_set(err, LK_ERR_FORMAT,
+                              "%s: this is %s, not a word2vec vectors file (text or binary); %s",
+                              path, kinds[k].kind, kinds[k].hint);
+    if (st == LK_OK && fseek(fp, 0, SEEK_SET) != 0)
+        st = lk_error_set(err, LK_ERR_IO, "%s: %s", path, strerror(errno));
+    return st;
+}
+
 lk_status lk_vectors_read(const char *path, lk_vec_format fmt, int32_t max_words,
                           lk_vectors **out, lk_error *err)
 {
@@ -334,8 +399,8 @@ lk_status lk_vectors_read(const char *path, lk_vec_format fmt, int32_t max_words
         fclose(fp);
         return lk_error_set(err, LK_ERR_IO, "%s: is a directory", name);
     }
-    lk_status st = LK_OK;
-    if (fmt == LK_VEC_AUTO) {
+    lk_status st = is_stdin ? LK_OK : check_not_lexkit_binary(fp, name, err);
+    if (st == LK_OK && fmt == LK_VEC_AUTO) {
         if (is_stdin) {
             fmt = LK_VEC_TEXT;
         } else {
@@ -392,6 +457,12 @@ static lk_status write_vectors(FILE *fp, void *p, lk_error *err)
 werr:
     free(raw);
     return lk_error_set(err, LK_ERR_IO, "write error: %s", strerror(errno));
+}
+
+lk_status lk_vectors_write_fp(const lk_vectors *v, FILE *fp, lk_vec_format fmt, lk_error *err)
+{
+    write_ctx c = {v, fmt == LK_VEC_BIN ? LK_VEC_BIN : LK_VEC_TEXT};
+    return write_vectors(fp, &c, err);
 }
 
 lk_status lk_vectors_write(const lk_vectors *v, const char *path, lk_vec_format fmt,

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "text/error.h"
 
@@ -41,6 +42,9 @@ lk_status lk_vectors_read(const char *path, lk_vec_format fmt, int32_t max_words
 /* Write as text or binary, atomically ("-" = stdout). */
 lk_status lk_vectors_write(const lk_vectors *v, const char *path, lk_vec_format fmt,
                            lk_error *err);
+
+/* The same to an open stream (for lk_write_atomic_all with other outputs). */
+lk_status lk_vectors_write_fp(const lk_vectors *v, FILE *fp, lk_vec_format fmt, lk_error *err);
 
 /* The k words most cosine-similar to query (dim floats) among the first `limit` words
    (0 = all), best first, skipping the ids in exclude[0..n_exclude). *n_found <= k. */

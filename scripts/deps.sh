@@ -2,6 +2,7 @@
 # Install the Debian 12 packages lexkit needs (as root), or print the apt-get line to run.
 # Usage: deps.sh build|test|bench   (each level includes the ones before it)
 #        deps.sh browser              (test + chromium, for the search page test of serve.sh)
+#        deps.sh fuzz                 (test + clang, for `make fuzz`)
 set -eu
 build_pkgs="gcc make cmake pkg-config libutf8proc-dev uthash-dev libopenblas-dev libopenblas0-serial libstemmer-dev libzstd-dev libmicrohttpd-dev libopencc-dev xz-utils"
 # Tests: cmocka, and the peers that read lexkit's output formats (round trips; fasttext
@@ -12,12 +13,14 @@ bench_pkgs="python3-sklearn python3-xapian python3-jieba python3-torch hyperfine
 # own level, which CI installs; tests/cli/serve.sh skips the page test without it), and a
 # Chinese font for its screenshot.
 browser_pkgs="chromium fonts-wqy-zenhei"
+fuzz_pkgs="clang" # libFuzzer: `make fuzz` only
 case "${1:-build}" in
   build) want="$build_pkgs" ;;
   test)  want="$build_pkgs $test_pkgs" ;;
   bench) want="$build_pkgs $test_pkgs $bench_pkgs" ;;
   browser) want="$build_pkgs $test_pkgs $browser_pkgs" ;;
-  *) echo "usage: deps.sh build|test|bench|browser" >&2; exit 2 ;;
+  fuzz)  want="$build_pkgs $test_pkgs $fuzz_pkgs" ;;
+  *) echo "usage: deps.sh build|test|bench|browser|fuzz" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do

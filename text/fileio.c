@@ -1,8 +1,11 @@
+#define _DEFAULT_SOURCE /* realpath, fchown, kill */
 #define _POSIX_C_SOURCE 200809L
 #include "text/fileio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -230,12 +233,23 @@ int64_t lk_utf8_column(const char *s, size_t off)
 
 /* ---- atomic write ---------------------------------------------------------------- */
 
+/* How an output path is written (see docs/CLI.md, "Output files"). */
+typedef enum {
+    OUT_REPLACE, /* regular file (or a symlink to one, or a new file): temp + rename */
+    OUT_STDOUT,  /* "-", /dev/stdout, /dev/fd/1: the process's stdout FILE */
+    OUT_DIRECT,  /* device, FIFO, socket, /dev/fd/N: opened and written in place */
+} out_kind;
+
 struct lk_atomic_file {
     FILE *fp;
-    char *path;
-    char *tmp;
-    bool is_stdout;
+    char *path;   /* the user's path: every message names it */
+    char *target; /* OUT_REPLACE: the resolved file that the rename replaces */
+    char *tmp;    /* OUT_REPLACE: the temp file beside target */
+    out_kind kind;
 };
+
+#define TMP_TAG ".tmp."   /* temp files are TARGET.tmp.PID.N */
+#define MAX_LINK_HOPS 40
 
 lk_status lk_fsync_dir_of(const char *path, lk_error *err)
 {
@@ -259,54 +273,247 @@ lk_status lk_fsync_dir_of(const char *path, lk_error *err)
     return st;
 }
 
+/* The descriptor named by /dev/stdout, /dev/stderr, /dev/fd/N or /proc/self/fd/N, or -1. */
+static int fd_of_path(const char *path)
+{
+    if (strcmp(path, "/dev/stdout") == 0) return 1;
+    if (strcmp(path, "/dev/stderr") == 0) return 2;
+    const char *num = NULL;
+    if (strncmp(path, "/dev/fd/", 8) == 0) num = path + 8;
+    else if (strncmp(path, "/proc/self/fd/", 14) == 0) num = path + 14;
+    if (!num || *num < '0' || *num > '9') return -1;
+    long v = 0;
+    for (; *num; num++) {
+        if (*num < '0' || *num > '9' || v > 1000000) return -1;
+        v = v * 10 + (*num - '0');
+    }
+    return (int)v;
+}
+
+/* Directory part of `path` ("." or "/" when it has none), malloc'd. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return dup_str(".");
+    if (slash == path) return dup_str("/");
+    size_t n = (size_t)(slash - path);
+    char *d = malloc(n + 1);
+    if (d) memcpy(d, path, n), d[n] = '\0';
+    return d;
+}
+
+/* Follow a chain of symlinks whose last target does not exist yet; malloc'd result. */
+static char *follow_dangling(const char *path)
+{
+    char *cur = dup_str(path);
+    for (int hop = 0; cur && hop < MAX_LINK_HOPS; hop++) {
+        struct stat sb;
+        if (lstat(cur, &sb) != 0 || !S_ISLNK(sb.st_mode)) return cur;
+        char link[4096];
+        ssize_t n = readlink(cur, link, sizeof link - 1);
+        if (n < 0) return cur;
+        link[n] = '\0';
+        char *next;
+        if (link[0] == '/') {
+            next = dup_str(link);
+        } else {
+            char *d = dir_of(cur);
+            size_t dl = d ? strlen(d) : 0;
+            next = d ? malloc(dl + 2 + (size_t)n) : NULL;
+            if (next) snprintf(next, dl + 2 + (size_t)n, "%s/%s", d, link);
+            free(d);
+        }
+        free(cur);
+        cur = next;
+    }
+    return cur;
+}
+
+/* Classify `path` and find the file a replace would rename over. *target is malloc'd for
+   OUT_REPLACE; *sb_out gets the existing target's stat (st_mode 0 for a new file). */
+static lk_status classify(const char *path, out_kind *kind, char **target, struct stat *sb_out,
+                          lk_error *err)
+{
+    *target = NULL;
+    memset(sb_out, 0, sizeof *sb_out);
+    if (!path || strcmp(path, "-") == 0) {
+        *kind = OUT_STDOUT;
+        return LK_OK;
+    }
+    int fd = fd_of_path(path);
+    if (fd < 0) { /* a link of ours to /dev/stdout or /proc/self/fd/N counts the same */
+        char link[64];
+        ssize_t n = readlink(path, link, sizeof link - 1);
+        if (n > 0) link[n] = '\0', fd = fd_of_path(link);
+    }
+    if (fd >= 0) {
+        *kind = fd == 1 ? OUT_STDOUT : OUT_DIRECT;
+        if (fcntl(fd, F_GETFD) < 0)
+            return lk_error_set(err, LK_ERR_IO, "%s: %s", path, strerror(errno));
+        return LK_OK;
+    }
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode)) return lk_error_set(err, LK_ERR_IO, "%s: is a directory", path);
+        if (!S_ISREG(sb.st_mode)) {
+            *kind = OUT_DIRECT;
+            return LK_OK;
+        }
+        *kind = OUT_REPLACE;
+        *sb_out = sb;
+        *target = realpath(path, NULL);
+        if (!*target) return lk_error_set(err, LK_ERR_IO, "%s: %s", path, strerror(errno));
+        return LK_OK;
+    }
+    if (errno != ENOENT) return lk_error_set(err, LK_ERR_IO, "%s: %s", path, strerror(errno));
+    *kind = OUT_REPLACE;
+    *target = follow_dangling(path);
+    if (!*target) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    char *dir = dir_of(*target);
+    if (!dir) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    struct stat db;
+    lk_status st = LK_OK;
+    if (stat(dir, &db) != 0)
+        st = lk_error_set(err, LK_ERR_IO, "%s: cannot create: directory %s: %s", path, dir,
+                          strerror(errno));
+    else if (!S_ISDIR(db.st_mode))
+        st = lk_error_set(err, LK_ERR_IO, "%s: cannot create: %s is not a directory", path, dir);
+    else if (access(dir, W_OK | X_OK) != 0)
+        st = lk_error_set(err, LK_ERR_IO, "%s: cannot create: directory %s: %s", path, dir,
+                          strerror(errno));
+    free(dir);
+    if (st != LK_OK) {
+        free(*target);
+        *target = NULL;
+    }
+    return st;
+}
+
+lk_status lk_output_check(const char *path, lk_error *err)
+{
+    out_kind kind;
+    char *target;
+    struct stat sb;
+    lk_status st = classify(path, &kind, &target, &sb, err);
+    if (st == LK_OK && kind == OUT_REPLACE) {
+        char *dir = dir_of(target);
+        if (!dir) st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+        else if (access(dir, W_OK | X_OK) != 0)
+            st = lk_error_set(err, LK_ERR_IO, "%s: cannot replace: directory %s: %s", path, dir,
+                              strerror(errno));
+        free(dir);
+    }
+    free(target);
+    return st;
+}
+
+bool lk_output_replaces(const char *path)
+{
+    out_kind kind;
+    char *target;
+    struct stat sb;
+    lk_status st = classify(path, &kind, &target, &sb, NULL);
+    free(target);
+    return st != LK_OK || kind == OUT_REPLACE;
+}
+
+/* Remove TARGET.tmp.PID.N files left in target's directory by killed writers (PID gone). */
+static void remove_stale_temps(const char *target)
+{
+    char *dir = dir_of(target);
+    const char *slash = strrchr(target, '/');
+    const char *base = slash ? slash + 1 : target;
+    size_t blen = strlen(base), tlen = strlen(TMP_TAG);
+    DIR *dp = dir ? opendir(dir) : NULL;
+    struct dirent *e;
+    while (dp && (e = readdir(dp)) != NULL) {
+        const char *nm = e->d_name;
+        if (strncmp(nm, base, blen) != 0 || strncmp(nm + blen, TMP_TAG, tlen) != 0) continue;
+        char *end;
+        long pid = strtol(nm + blen + tlen, &end, 10);
+        if (pid <= 0 || *end != '.' || pid == (long)getpid()) continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue;
+        size_t dl = strlen(dir), nl = strlen(nm);
+        char *full = malloc(dl + nl + 2);
+        if (full) {
+            snprintf(full, dl + nl + 2, "%s/%s", dir, nm);
+            unlink(full);
+        }
+        free(full);
+    }
+    if (dp) closedir(dp);
+    free(dir);
+}
+
+static void atomic_free(lk_atomic_file *f)
+{
+    free(f->path);
+    free(f->target);
+    free(f->tmp);
+    free(f);
+}
+
+/* Create f->tmp beside f->target with the target's mode (and owner when root). */
+static lk_status open_temp(lk_atomic_file *f, const struct stat *old, lk_error *err)
+{
+    size_t n = strlen(f->target), cap = n + strlen(TMP_TAG) + 48;
+    f->tmp = malloc(cap);
+    if (!f->tmp) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    remove_stale_temps(f->target);
+    bool existing = S_ISREG(old->st_mode);
+    int fd = -1;
+    for (unsigned i = 0; fd < 0 && i < 1000; i++) {
+        snprintf(f->tmp, cap, "%s%s%ld.%lx", f->target, TMP_TAG, (long)getpid(),
+                 (unsigned long)((uintptr_t)f >> 4) + i);
+        /* A new file gets 0666 minus the umask, as the shell would create it. */
+        fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, existing ? 0600 : 0666);
+        if (fd < 0 && errno != EEXIST) break;
+    }
+    if (fd < 0)
+        return lk_error_set(err, LK_ERR_IO, "%s: cannot create file: %s", f->path, strerror(errno));
+    if (existing) {
+        if (geteuid() == 0 && (old->st_uid != geteuid() || old->st_gid != getegid()))
+            (void)fchown(fd, old->st_uid, old->st_gid);
+        (void)fchmod(fd, old->st_mode & 07777);
+    }
+    f->fp = fdopen(fd, "wb");
+    if (!f->fp) {
+        lk_status st = lk_error_set(err, LK_ERR_IO, "%s: %s", f->path, strerror(errno));
+        close(fd);
+        unlink(f->tmp);
+        return st;
+    }
+    return LK_OK;
+}
+
+static lk_status open_direct(lk_atomic_file *f, lk_error *err)
+{
+    int fd = fd_of_path(f->path);
+    if (fd >= 0) {
+        int d = dup(fd);
+        f->fp = d >= 0 ? fdopen(d, "wb") : NULL;
+        if (!f->fp && d >= 0) close(d);
+    } else {
+        f->fp = fopen(f->path, "wb");
+    }
+    if (!f->fp) return lk_error_set(err, LK_ERR_IO, "%s: %s", f->path, strerror(errno));
+    return LK_OK;
+}
+
 lk_status lk_atomic_open(const char *path, lk_atomic_file **out, lk_error *err)
 {
     *out = NULL;
     lk_atomic_file *f = calloc(1, sizeof *f);
     if (!f) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
-    if (!path || strcmp(path, "-") == 0) {
-        f->fp = stdout;
-        f->is_stdout = true;
-        *out = f;
-        return LK_OK;
-    }
-    struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        free(f);
-        return lk_error_set(err, LK_ERR_IO, "%s: is a directory", path);
-    }
-    size_t n = strlen(path);
-    f->path = dup_str(path);
-    f->tmp = malloc(n + 16);
-    if (!f->path || !f->tmp) {
-        free(f->path);
-        free(f->tmp);
-        free(f);
-        return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
-    }
-    memcpy(f->tmp, path, n);
-    memcpy(f->tmp + n, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(f->tmp);
-    if (fd < 0) {
-        lk_status st = lk_error_set(err, LK_ERR_IO, "%s: cannot create temporary file: %s", path,
-                                    strerror(errno));
-        free(f->path);
-        free(f->tmp);
-        free(f);
-        return st;
-    }
-    /* mkstemp creates 0600; give the file the usual permissions (subject to umask). */
-    mode_t um = umask(0);
-    umask(um);
-    (void)fchmod(fd, 0666 & ~um);
-    f->fp = fdopen(fd, "wb");
-    if (!f->fp) {
-        lk_status st = lk_error_set(err, LK_ERR_IO, "%s: %s", f->tmp, strerror(errno));
-        close(fd);
-        unlink(f->tmp);
-        free(f->path);
-        free(f->tmp);
-        free(f);
+    struct stat old;
+    lk_status st = classify(path, &f->kind, &f->target, &old, err);
+    if (st == LK_OK && !(f->path = dup_str(path ? path : "-")))
+        st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    if (st == LK_OK && f->kind == OUT_STDOUT) f->fp = stdout;
+    else if (st == LK_OK && f->kind == OUT_DIRECT) st = open_direct(f, err);
+    else if (st == LK_OK) st = open_temp(f, &old, err);
+    if (st != LK_OK) {
+        atomic_free(f);
         return st;
     }
     *out = f;
@@ -318,60 +525,92 @@ FILE *lk_atomic_fp(lk_atomic_file *f) { return f->fp; }
 void lk_atomic_abort(lk_atomic_file *f)
 {
     if (!f) return;
-    if (f->is_stdout) {
+    if (f->kind == OUT_STDOUT) {
         fflush(stdout);
     } else {
         if (f->fp) fclose(f->fp);
-        if (f->tmp) unlink(f->tmp);
+        if (f->tmp && f->kind == OUT_REPLACE) unlink(f->tmp);
     }
-    free(f->path);
-    free(f->tmp);
-    free(f);
+    atomic_free(f);
+}
+
+/* Flush (and for a replace: fsync and close) f, leaving the rename. */
+static lk_status atomic_finish_write(lk_atomic_file *f, lk_error *err)
+{
+    const char *what = f->kind == OUT_STDOUT && strcmp(f->path, "-") == 0 ? "standard output"
+                                                                          : f->path;
+    FILE *fp = f->fp;
+    if (fflush(fp) != 0 || ferror(fp))
+        return lk_error_set(err, LK_ERR_IO, "%s: write error: %s", what, strerror(errno));
+    if (f->kind == OUT_STDOUT) return LK_OK;
+    if (f->kind == OUT_REPLACE && fsync(fileno(fp)) != 0)
+        return lk_error_set(err, LK_ERR_IO, "%s: fsync failed: %s", what, strerror(errno));
+    f->fp = NULL;
+    if (fclose(fp) != 0)
+        return lk_error_set(err, LK_ERR_IO, "%s: write error: %s", what, strerror(errno));
+    return LK_OK;
+}
+
+lk_status lk_atomic_commit_all(lk_atomic_file **fs, size_t n, lk_error *err)
+{
+    lk_status st = LK_OK;
+    for (size_t i = 0; i < n && st == LK_OK; i++) st = atomic_finish_write(fs[i], err);
+    for (size_t i = 0; i < n && st == LK_OK; i++) {
+        lk_atomic_file *f = fs[i];
+        if (f->kind != OUT_REPLACE) continue;
+        if (rename(f->tmp, f->target) != 0) {
+            st = lk_error_set(err, LK_ERR_IO, "%s: rename failed: %s", f->path, strerror(errno));
+            break;
+        }
+        free(f->tmp);
+        f->tmp = NULL; /* committed: nothing left to remove */
+        st = lk_fsync_dir_of(f->target, err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        lk_atomic_abort(fs[i]);
+        fs[i] = NULL;
+    }
+    return st;
 }
 
 lk_status lk_atomic_commit(lk_atomic_file *f, lk_error *err)
 {
-    lk_status st = LK_OK;
-    if (f->is_stdout) {
-        if (fflush(stdout) != 0 || ferror(stdout))
-            st = lk_error_set(err, LK_ERR_IO, "standard output: write error: %s", strerror(errno));
-        free(f);
-        return st;
+    return lk_atomic_commit_all(&f, 1, err);
+}
+
+/* A writer's I/O error names what it was writing; make sure it names the user's path. */
+static lk_status name_path(lk_status st, const lk_atomic_file *f, lk_error *err)
+{
+    if (st == LK_ERR_IO && err && f->fp && ferror(f->fp) &&
+        strncmp(err->msg, f->path, strlen(f->path)) != 0) {
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        lk_error_set(err, LK_ERR_IO, "%s: %s", f->path, msg);
     }
-    const char *step = "write";
-    if (fflush(f->fp) != 0 || ferror(f->fp)) goto werr;
-    step = "fsync";
-    if (fsync(fileno(f->fp)) != 0) goto werr;
-    step = "close";
-    {
-        FILE *fp = f->fp;
-        f->fp = NULL;
-        if (fclose(fp) != 0) goto werr;
-    }
-    step = "rename";
-    if (rename(f->tmp, f->path) != 0) goto werr;
-    st = lk_fsync_dir_of(f->path, err);
-    free(f->path);
-    free(f->tmp);
-    free(f);
     return st;
-werr:
-    st = lk_error_set(err, LK_ERR_IO, "%s: %s failed: %s", f->path, step, strerror(errno));
-    lk_atomic_abort(f);
+}
+
+lk_status lk_write_atomic_all(const lk_write_job *jobs, size_t n, lk_error *err)
+{
+    lk_atomic_file **fs = calloc(n ? n : 1, sizeof *fs);
+    if (!fs) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    lk_status st = LK_OK;
+    for (size_t i = 0; i < n && st == LK_OK; i++) st = lk_atomic_open(jobs[i].path, &fs[i], err);
+    for (size_t i = 0; i < n && st == LK_OK; i++)
+        st = name_path(jobs[i].fn(fs[i]->fp, jobs[i].ctx, err), fs[i], err);
+    if (st == LK_OK) {
+        st = lk_atomic_commit_all(fs, n, err);
+    } else {
+        for (size_t i = 0; i < n; i++) lk_atomic_abort(fs[i]);
+    }
+    free(fs);
     return st;
 }
 
 lk_status lk_write_atomic(const char *path, lk_write_fn fn, void *ctx, lk_error *err)
 {
-    lk_atomic_file *f;
-    lk_status st = lk_atomic_open(path, &f, err);
-    if (st != LK_OK) return st;
-    st = fn(f->fp, ctx, err);
-    if (st != LK_OK) {
-        lk_atomic_abort(f);
-        return st;
-    }
-    return lk_atomic_commit(f, err);
+    lk_write_job job = {path, fn, ctx};
+    return lk_write_atomic_all(&job, 1, err);
 }
 
 lk_status lk_fwrite_all(FILE *fp, const void *buf, size_t n, const char *what, lk_error *err)

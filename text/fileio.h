@@ -58,18 +58,45 @@ int64_t lk_utf8_column(const char *s, size_t off);
 /* Writer callback: write the whole content to `fp`; return LK_OK or an error (with err). */
 typedef lk_status (*lk_write_fn)(FILE *fp, void *ctx, lk_error *err);
 
-/* Write `path` atomically: temp file beside it, fflush+fsync, rename, fsync dir.
-   On any failure the old file is untouched and the temp file is removed.
-   path "-" writes to standard output directly (no atomicity possible). */
+/* Write `path` by the one output rule (docs/CLI.md, "Output files"):
+   - a regular file, a symlink to one (the link is kept, its target replaced) or a new file
+     is replaced atomically: temp file TARGET.tmp.PID.N beside the target, fflush+fsync,
+     rename, fsync dir; the target's mode (and owner, when root) is kept; temp files of
+     killed writers (PID gone) are removed; on any failure the old file is untouched;
+   - NULL, "-", /dev/stdout, /dev/fd/N, /proc/self/fd/N, devices, FIFOs and sockets are
+     written directly: no temp file, no rename, never replaced.
+   Messages name `path`, never the temp file. */
 lk_status lk_write_atomic(const char *path, lk_write_fn fn, void *ctx, lk_error *err);
 
+/* Several outputs of one command, committed all or none: every path is opened (validated)
+   before any writer runs, every file is written and synced before any rename. Only a
+   rename failing midway (the directory changing under us) can leave some replaced. */
+typedef struct {
+    const char *path;
+    lk_write_fn fn;
+    void *ctx;
+} lk_write_job;
+lk_status lk_write_atomic_all(const lk_write_job *jobs, size_t n, lk_error *err);
+
+/* Check early (before a long job) that `path` can be written by the rule above, creating
+   nothing: LK_ERR_IO naming `path` for a directory, a missing or unwritable parent
+   directory, or a closed /dev/fd/N. */
+lk_status lk_output_check(const char *path, lk_error *err);
+
+/* True when writing `path` replaces a file (temp + rename), false when it is written
+   directly (standard output, a device, a FIFO, /dev/fd/N). */
+bool lk_output_replaces(const char *path);
+
 /* The same protocol for writers that keep the FILE open across many calls:
-   lk_atomic_open gives a temp FILE beside `path`, lk_atomic_commit flushes, fsyncs and
-   renames it over `path`, lk_atomic_abort removes it. Both free `f`. */
+   lk_atomic_open gives a FILE for `path` (a temp beside it, or the path itself when it is
+   written directly), lk_atomic_commit flushes, fsyncs and renames it over `path`,
+   lk_atomic_abort removes the temp. Both free `f`. lk_atomic_commit_all commits several
+   all or none (as lk_write_atomic_all) and frees them all. */
 typedef struct lk_atomic_file lk_atomic_file;
 lk_status lk_atomic_open(const char *path, lk_atomic_file **out, lk_error *err);
 FILE *lk_atomic_fp(lk_atomic_file *f);
 lk_status lk_atomic_commit(lk_atomic_file *f, lk_error *err); /* frees f */
+lk_status lk_atomic_commit_all(lk_atomic_file **fs, size_t n, lk_error *err);
 void lk_atomic_abort(lk_atomic_file *f);                       /* frees f; NULL is a no-op */
 
 /* fsync the directory containing `path` (after a rename). */

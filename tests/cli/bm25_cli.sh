@@ -101,10 +101,11 @@ expect_fail 1 "badq.tsv:1:8: invalid UTF-8" "$L" search --index "$T/idx" --queri
 expect_fail 2 "unknown option" "$L" search --index "$T/idx" --query cat --bogus
 expect_fail 2 "--b" "$L" search --index "$T/idx" --query cat --b 2
 expect_fail 2 "--variant" "$L" search --index "$T/idx" --query cat --variant okapi
-# empty collection and empty run files work
+# an empty collection is refused like bow/tfidf/vocab do (issue 15; it used to give an
+# empty index); empty run files work
 : > "$T/empty.jsonl"
-"$L" index --input "$T/empty.jsonl" --index "$T/eidx" || fail "empty collection"
-[ -z "$("$L" search --index "$T/eidx" --query cat)" ] || fail "search empty index"
+expect_fail 1 "empty.jsonl: no documents" "$L" index --input "$T/empty.jsonl" --index "$T/eidx"
+[ -e "$T/eidx" ] && fail "empty collection: an index directory was left"
 : > "$T/empty.run"
 "$L" eval-ir --qrels "$T/qrels" --run "$T/empty.run" | grep -q "^MAP	0.0000$" || fail "empty run"
 [ "$fails" = 0 ] || { echo "$fails failure(s)" >&2; exit 1; }
