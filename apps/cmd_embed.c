@@ -47,7 +47,7 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     lk_embed_config c = *cfg;
     int arch = c.arch == LK_EMBED_CBOW;
     long min_count = c.min_count, seed = (long)c.seed, sub[2] = {c.minn, c.maxn};
-    bool hs = false;
+    bool hs = false, lower = !c.keep_case, lower_seen = false;
     const lk_cli_option opts[] = {
         LKO_STR("--input", &a->in, "CORPUS", "training text (required)"),
         LKO_STR("--output", &a->out, "VECTORS", "vectors or model file, written atomically "
@@ -73,7 +73,13 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
                 "fewer for a small vocabulary)"),
         LKO_I32("--cbow-batch", &c.cbow_batch, 1, 1024, "CBOW positions updated together with "
                 "shared negatives"),
-        LKO_FLAG("--tokenize", &c.tokenize, "raw text: lexkit tokenizer, lowercased"),
+        LKO_FLAG("--tokenize", &c.tokenize, "raw text: lexkit tokenizer, lowercased unless "
+                 "--no-lower"),
+        {.name = "--lower", .kind = LK_OPT_FLAG, .dst = &lower, .seen = &lower_seen,
+         .help = "with --tokenize: lowercase (default: on with --tokenize; a pre-tokenized "
+                 "corpus is used as it is)"},
+        {.name = "--no-lower", .kind = LK_OPT_FLAG, .dst = &lower, .negate = true,
+         .seen = &lower_seen, .help = "with --tokenize: keep the case"},
         LKO_I32("--threads", &c.threads, 1, 1024, "training threads"),
         LKO_LONG("--seed", &seed, 0, INT32_MAX, "random seed (thread t uses seed + t)"),
         LKO_FLAG("--progress", &a->progress, "progress on stderr even when it is not a terminal"),
@@ -82,6 +88,10 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     };
     int rc = lk_cli_parse(cmd, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
+    if (lower_seen && !c.tokenize)
+        return lk_cli_usage_error(cmd, "--lower/--no-lower apply to --tokenize (a pre-tokenized "
+                                       "corpus is used as it is; `lexkit tokenize --lower` folds it)");
+    c.keep_case = !lower;
     c.arch = arch ? LK_EMBED_CBOW : LK_EMBED_SKIPGRAM;
     if (hs) c.loss = LK_LOSS_HS;
     c.min_count = min_count;

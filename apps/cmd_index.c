@@ -5,6 +5,8 @@
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
+#include "features/bm25_info.h"
+#include "features/bm25_store.h"
 #include "features/bm25_text.h"
 #include "text/fileio.h"
 
@@ -14,16 +16,20 @@ static void help(FILE *out)
 {
     fprintf(out,
             "usage: lexkit index [--input DOCS] --index DIR [options]\n"
+            "       lexkit index --info --index DIR [--doc ID] [--term TERM]\n"
             "Build an on-disk BM25 index (DIR/index.lkbx); an existing index in DIR is replaced\n"
             "atomically, and only when the new one is complete. --add writes DOCS as a new\n"
-            "segment of the index in DIR; --delete removes the documents whose ids IDS lists (one\n"
-            "per line); both change DIR in place, atomically. --merge rewrites all segments into\n"
-            "one (alone: only that).\n");
+            "segment of the index in DIR (--upsert: an id already there replaces that document);\n"
+            "--delete-file (or --delete) removes the documents whose ids IDS lists (one per line),\n"
+            "--delete-id ID (repeatable) the document ID; all change DIR in place, atomically.\n"
+            "--merge rewrites all segments into one (alone: only that). --info describes DIR.\n");
 }
 
 typedef struct {
-    const char *input, *index, *stopwords;
-    bool progress, quiet, stats;
+    const char **ids; /* --delete-id values */
+    size_t n_ids;
+    const char *input, *index, *stopwords, *doc, *term;
+    bool progress, quiet, stats, info;
     lk_bm25_index_config cfg;
 } opts;
 
@@ -31,6 +37,19 @@ static void help_cb(void *u)
 {
     (void)u;
     help(stdout);
+}
+
+static bool delete_id_opt(void *u, const char *cmd, const char *name, const char *val)
+{
+    opts *o = u;
+    const char **p = realloc(o->ids, (o->n_ids + 1) * sizeof *p);
+    if (!p) {
+        lk_cli_usage_error(cmd, "%s: out of memory", name);
+        return false;
+    }
+    o->ids = p;
+    o->ids[o->n_ids++] = val;
+    return true;
 }
 
 static int parse(int argc, char **argv, opts *o)
@@ -42,7 +61,7 @@ static int parse(int argc, char **argv, opts *o)
     int lang = (int)an->lang, format = 0, zh_terms = (int)an->zh_terms;
     double mem_mb = (double)o->cfg.build.mem_limit / 1048576.0;
     long max_segments = (long)o->cfg.max_segments, threads = o->cfg.threads;
-    bool lang_set = false, terms_set = false;
+    bool lang_set = false, terms_set = false, store_set = false;
     const lk_cli_option table[] = {
         LKO_INPUT("--input", &o->input, "DOCS", "documents to index (default: standard input)"),
         LKO_CHOICE("--input-format", &format, formats, "jsonl {\"id\", \"title\", \"text\"} or "
@@ -63,16 +82,31 @@ static int parse(int argc, char **argv, opts *o)
         LKO_FLAG("--add", &o->cfg.add, "add DOCS to the index as a new segment"),
         LKO_STR("--delete", &o->cfg.delete_path, "IDS", "remove the documents listed (one id per "
                 "line; default: none)"),
+        LKO_STR("--delete-file", &o->cfg.delete_path, "IDS", "the same as --delete"),
+        {.name = "--delete-id", .kind = LK_OPT_CUSTOM, .parse = delete_id_opt, .arg = "ID",
+         .help = "remove the document ID (repeatable; default: none)"},
+        LKO_FLAG("--upsert", &o->cfg.upsert, "with --add: an id already in the index replaces "
+                 "that document"),
+        {.name = "--store", .kind = LK_OPT_STR, .dst = &o->cfg.build.store, .seen = &store_set,
+         .arg = "all|none|F1,F2", .help = "fields kept for search --fields/--snippet: all "
+         "(title, text, every string/number member; default), none, or names"},
         LKO_FLAG("--merge", &o->cfg.merge, "rewrite all segments into one"),
         LKO_LONG("--max-segments", &max_segments, 1, 1000, "--add merges the newest segments "
                  "beyond N"),
         LKO_FLAG("--progress", &o->progress, "progress on stderr even when it is not a terminal"),
         LKO_FLAG("--quiet", &o->quiet, "no progress"),
         LKO_FLAG("--stats", &o->stats, "print documents, MB/s and time split to standard error"),
+        LKO_FLAG("--info", &o->info, "describe the index in DIR (documents, segments, terms, "
+                 "analyzer, stored fields)"),
+        LKO_STR("--doc", &o->doc, "ID", "with --info: that document's stored fields as JSON"),
+        LKO_STR("--term", &o->term, "TERM", "with --info: its document frequency (as indexed)"),
         LKO_ALIAS("--format", "--input-format"),
     };
-    int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_cb, NULL);
+    int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_cb, o);
     if (rc >= 0) return rc;
+    o->cfg.delete_ids = o->ids;
+    o->cfg.n_delete_ids = o->n_ids;
+    if (o->cfg.upsert && !o->cfg.add) return lk_cli_usage_error(CMD, "--upsert needs --add");
     an->lang = (lk_lang)lang;
     an->zh_terms = (lk_zh_terms)zh_terms;
     o->cfg.format = format == 1 ? LK_DOCS_TEXT : LK_DOCS_JSONL;
@@ -80,15 +114,40 @@ static int parse(int argc, char **argv, opts *o)
     o->cfg.max_segments = (size_t)max_segments;
     o->cfg.threads = (int)threads;
     if (!o->index) return lk_cli_usage_error(CMD, "--index DIR is required");
-    if ((o->cfg.add || o->cfg.delete_path || o->cfg.merge) &&
-        (o->stopwords || an->stem || lang_set || an->zh_model || terms_set))
-        return lk_cli_usage_error(CMD, "%s uses the index's analyzer: no --lang/--stem/"
-                                       "--stopwords/--zh-model",
-                                  o->cfg.add ? "--add" : o->cfg.delete_path ? "--delete" : "--merge");
+    if ((o->doc || o->term) && !o->info) return lk_cli_usage_error(CMD, "--doc/--term need --info");
+    if (o->info && (o->input || o->cfg.add || o->cfg.delete_path || o->n_ids || o->cfg.merge))
+        return lk_cli_usage_error(CMD, "--info only reads the index: no --input/--add/--delete/"
+                                       "--merge");
+    if ((o->cfg.add || o->cfg.delete_path || o->n_ids || o->cfg.merge) &&
+        (o->stopwords || an->stem || lang_set || an->zh_model || terms_set || store_set))
+        return lk_cli_usage_error(CMD, "%s uses the index's analyzer and stored fields: no "
+                                       "--lang/--stem/--stopwords/--zh-model/--store",
+                                  o->cfg.add ? "--add"
+                                  : o->cfg.delete_path || o->n_ids ? "--delete"
+                                                                   : "--merge");
+    const char *why = lk_bm25_store_spec_check(o->cfg.build.store);
+    if (why) return lk_cli_usage_error(CMD, "--store: %s", why);
     if (terms_set && !an->zh_model) return lk_cli_usage_error(CMD, "--zh-terms needs --zh-model");
     if (an->zh_model && an->lang == LK_LANG_EN)
         return lk_cli_usage_error(CMD, "--zh-model needs --lang zh or auto");
     return -1;
+}
+
+/* --info: describe the index (or one document / term) on standard output. */
+static int info(const opts *o)
+{
+    lk_error err;
+    lk_error_clear(&err);
+    lk_bm25_index *idx = NULL;
+    lk_status st = lk_bm25_index_open(o->index, &idx, &err);
+    if (st == LK_OK && o->doc) st = lk_bm25_index_print_doc(idx, o->doc, stdout, &err);
+    if (st == LK_OK && o->term) st = lk_bm25_index_print_term(idx, o->term, stdout, &err);
+    if (st == LK_OK && !o->doc && !o->term)
+        st = lk_bm25_index_describe(idx, o->index, stdout, &err);
+    lk_bm25_index_free(idx);
+    if (st == LK_OK && fflush(stdout) != 0)
+        st = lk_error_set(&err, LK_ERR_IO, "standard output: write error");
+    return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(CMD, st, &err);
 }
 
 static int lk_cmd_index(int argc, char **argv)
@@ -97,7 +156,10 @@ static int lk_cmd_index(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.cfg = lk_bm25_index_config_default();
     int rc = parse(argc, argv, &o);
-    if (rc >= 0) return rc;
+    if (rc >= 0 || o.info) {
+        free(o.ids);
+        return rc >= 0 ? rc : info(&o);
+    }
     lk_error err;
     lk_error_clear(&err);
     lk_progress prog;
@@ -112,9 +174,11 @@ static int lk_cmd_index(int argc, char **argv)
     o.cfg.analyzer.stopwords_len = stop_len;
     lk_bm25_build_stats s;
     const char *input =
-        o.input ? o.input : (o.cfg.delete_path || (o.cfg.merge && !o.cfg.add) ? NULL : "-");
+        o.input ? o.input
+                : (o.cfg.delete_path || o.n_ids || (o.cfg.merge && !o.cfg.add) ? NULL : "-");
     if (st == LK_OK) st = lk_bm25_index_build(input, o.index, &o.cfg, &s, &err);
     free(stop);
+    free(o.ids);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     if (o.stats)
         fprintf(stderr,

@@ -63,7 +63,8 @@ static int info_embed(const char *path, bool fasttext, lk_error *err)
     printf("min_count\t%lld\nsample\t%g\nsubwords\t", (long long)c->min_count, c->sample);
     if (sub) printf("%d:%d\nbuckets\t%d\n", (int)c->minn, (int)c->maxn, (int)c->buckets);
     else printf("none\n");
-    if (!fasttext) printf("tokenize\t%s\n", c->tokenize ? "yes (lowercased)" : "no");
+    if (!fasttext)
+        printf("tokenize\t%s\n", !c->tokenize ? "no" : c->keep_case ? "yes (case kept)" : "yes (lowercased)");
     lk_embed_model_free(m);
     return LK_EXIT_OK;
 }

@@ -8,6 +8,7 @@
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
+#include "apps/svg.h"
 #include "models/embed.h"
 #include "text/fileio.h"
 #include "text/utf8.h"
@@ -172,7 +173,37 @@ static int print_vectors(const lookup *l, const word_lists *w, const char *input
 typedef struct {
     int32_t *ids, *exclude;
     float *scores, *q, *t;
+    const char *plot; /* SVG path or NULL */
 } buffers;
+
+/* The 2-D PCA map of the query (its vector q, label `query`) and its n neighbours. */
+static int plot_neighbourhood(const lookup *l, const char *query, const buffers *b, int32_t n)
+{
+    int32_t D = lk_vectors_dim(l->vec), m = n + 1;
+    float *rows = malloc((size_t)m * (size_t)D * sizeof *rows);
+    double *x = malloc((size_t)m * sizeof *x), *y = malloc((size_t)m * sizeof *y);
+    const char **labels = malloc((size_t)m * sizeof *labels);
+    lk_error err;
+    lk_error_clear(&err);
+    lk_status st = rows && x && y && labels ? LK_OK : LK_ERR_NOMEM;
+    if (st == LK_OK) {
+        memcpy(rows, b->q, (size_t)D * sizeof *rows);
+        labels[0] = query;
+        for (int32_t i = 0; i < n; i++) {
+            memcpy(rows + (size_t)(i + 1) * D, lk_vectors_row(l->vec, b->ids[i]), (size_t)D * sizeof *rows);
+            labels[i + 1] = lk_vectors_word(l->vec, b->ids[i]);
+        }
+        st = lk_vectors_pca2(rows, m, D, x, y);
+    }
+    char title[256];
+    snprintf(title, sizeof title, "nearest words to %s (2-D PCA of unit vectors)", query);
+    if (st == LK_OK) st = lk_svg_scatter(b->plot, title, labels, x, y, (size_t)m, &err);
+    free(rows);
+    free(x);
+    free(y);
+    free(labels);
+    return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(CMD, st, &err);
+}
 
 /* Neighbours of the sum of unit positive vectors minus unit negative ones. */
 static int print_combination(const lookup *l, const word_lists *w, const char *path, long k,
@@ -189,7 +220,7 @@ static int print_combination(const lookup *l, const word_lists *w, const char *p
     }
     lk_vectors_nearest(l->vec, b->q, (int32_t)k, (int32_t)limit, b->exclude, n_ex, b->ids, b->scores, &n);
     for (int32_t i = 0; i < n; i++) printf("%s\t%.6f\n", lk_vectors_word(l->vec, b->ids[i]), b->scores[i]);
-    return LK_EXIT_OK;
+    return b->plot ? plot_neighbourhood(l, "query", b, n) : LK_EXIT_OK;
 }
 
 static int print_neighbors(const lookup *l, const word_lists *w, const char *path, long k,
@@ -203,13 +234,14 @@ static int print_neighbors(const lookup *l, const word_lists *w, const char *pat
         for (int32_t j = 0; j < n; j++)
             printf("%s%s%s\t%.6f\n", w->n > 1 ? w->words[i] : "", w->n > 1 ? "\t" : "",
                    lk_vectors_word(l->vec, b->ids[j]), b->scores[j]);
+        if (b->plot) return plot_neighbourhood(l, w->words[i], b, n); /* one --word (checked) */
     }
     return LK_EXIT_OK;
 }
 
 static int lk_cmd_neighbors(int argc, char **argv)
 {
-    const char *path = NULL, *input = "-";
+    const char *path = NULL, *input = "-", *plot = NULL;
     long k = 10, limit = 0;
     bool lower = false, no_lower = false, print = false;
     int casing = CASE_AUTO;
@@ -228,6 +260,8 @@ static int lk_cmd_neighbors(int argc, char **argv)
         LKO_FLAG("--print-vectors", &print, "print each word's vector instead of neighbours"),
         LKO_STR("--input", &input, "FILE", "words for --print-vectors when no --word "
                 "(default: standard input)"),
+        LKO_STR("--plot", &plot, "FILE.svg", "also draw the query and its neighbours as a 2-D "
+                "PCA map (one query)"),
         LKO_STDOUT("--output"),
     };
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, w);
@@ -237,6 +271,8 @@ static int lk_cmd_neighbors(int argc, char **argv)
     if (rc < 0 && w->n > 0 && (w->n_pos || w->n_neg))
         rc = lk_cli_usage_error(CMD, "--word and --positive/--negative are separate queries");
     if (rc < 0 && w->n_neg && !w->n_pos) rc = lk_cli_usage_error(CMD, "--negative needs --positive");
+    if (rc < 0 && plot && (print || w->n > 1))
+        rc = lk_cli_usage_error(CMD, "--plot draws one query: one --word or --positive/--negative");
     if (rc < 0 && lower && no_lower) rc = lk_cli_usage_error(CMD, "--lower or --no-lower, not both");
     if (rc >= 0) goto out;
     casing = lower ? CASE_LOWER : no_lower ? CASE_AS_GIVEN : CASE_AUTO;
@@ -252,7 +288,7 @@ static int lk_cmd_neighbors(int argc, char **argv)
     int32_t D = lk_vectors_dim(vec);
     buffers b = {malloc((size_t)k * sizeof(int32_t)), malloc(2 * MAX_WORDS * sizeof(int32_t)),
                  malloc((size_t)k * sizeof(float)), malloc((size_t)D * sizeof(float)),
-                 malloc((size_t)D * sizeof(float))};
+                 malloc((size_t)D * sizeof(float)), plot};
     lookup l = {vec, m, casing};
     if (!b.ids || !b.exclude || !b.scores || !b.q || !b.t) rc = lk_cli_fail(CMD, LK_ERR_NOMEM, NULL);
     else if (print) rc = print_vectors(&l, w, input, b.q);

@@ -1,10 +1,12 @@
-/* cmd_search.c: `lexkit search`: top-k BM25 search of an index, TREC/TSV/JSON output. */
+/* cmd_search.c: `lexkit search`: top-k BM25 search of an index, TREC/TSV/JSON/text output. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
+#include "features/bm25_snippet.h"
 #include "features/bm25_text.h"
 #include "text/fileio.h"
 
@@ -14,14 +16,18 @@ static void help(FILE *out)
 {
     fprintf(out,
             "usage: lexkit search --index DIR (--query TEXT | --queries FILE) [options]\n"
-            "Top-k BM25 search; the default output is a TREC run `qid Q0 docid rank score lexkit`\n"
-            "(qid q for --query); tsv is `qid rank docid score`, json one object per query.\n");
+            "Top-k BM25 search. Output: a TREC run `qid Q0 docid rank score lexkit` (qid q for\n"
+            "--query; the default when standard output is not a terminal), tsv `qid rank docid\n"
+            "score`, json one object per query, or text for people (rank, id, score, title,\n"
+            "snippet; the default on a terminal). Query syntax (--syntax): +required -excluded\n"
+            "\"a phrase\" field:term; phrases and field: are checked on the stored fields.\n");
 }
 
 typedef struct {
     const char *index, *query, *queries, *output;
     bool timing;
-    lk_bm25_format format;
+    bool format_set;
+    lk_bm25_output out;
     lk_bm25_search_opts so;
 } opts;
 
@@ -41,20 +47,24 @@ static bool variant_opt(void *u, const char *cmd, const char *name, const char *
 
 static bool format_opt(void *u, const char *cmd, const char *name, const char *val)
 {
-    if (lk_bm25_format_parse(val, &((opts *)u)->format)) return true;
-    lk_cli_usage_error(cmd, "%s must be trec, tsv or json, not '%s'", name, val);
+    ((opts *)u)->format_set = true;
+    if (lk_bm25_format_parse(val, &((opts *)u)->out.fmt)) return true;
+    lk_cli_usage_error(cmd, "%s must be trec, tsv, json or text, not '%s'", name, val);
     return false;
 }
 
 static int parse(int argc, char **argv, opts *o)
 {
-    long k = (long)o->so.k;
+    static const char *const syntaxes[] = {"auto", "on", "off", NULL};
+    int syntax = 0;
+    long k = (long)o->so.k, chars = (long)o->out.snippet_chars;
     const lk_cli_option table[] = {
         LKO_STR("--index", &o->index, "DIR", "index directory (required)"),
         LKO_STR("--query", &o->query, "TEXT", "one query, qid q"),
         LKO_STR("--queries", &o->queries, "FILE", "qid<TAB>text lines"),
         LKO_STR("--output", &o->output, "FILE", "written atomically (default: standard output)"),
-        LKO_CUSTOM("--output-format", format_opt, "trec|tsv|json", "result format (default: trec)"),
+        LKO_CUSTOM("--output-format", format_opt, "trec|tsv|json|text",
+                   "result format (default: text on a terminal, else trec)"),
         LKO_LONG("--k", &k, 0, 100000000, "results per query"),
         LKO_DOUBLE("--k1", &o->so.params.k1, 0, 1e6, "BM25 term-frequency saturation"),
         LKO_DOUBLE("--b", &o->so.params.b, 0, 1, "BM25 length normalization"),
@@ -65,14 +75,30 @@ static int parse(int argc, char **argv, opts *o)
         LKO_FLAG("--exhaustive", &o->so.exhaustive, "score every posting (reference path) instead "
                  "of MaxScore"),
         LKO_FLAG("--timing", &o->timing, "print queries/s of the search loop to standard error"),
+        LKO_STR("--fields", &o->out.fields, "F1,F2",
+                "stored fields to print (tsv: columns, json: \"fields\", text: lines)"),
+        LKO_FLAG("--snippet", &o->out.snippet, "the best passage of the snippet field, query "
+                 "terms marked ([ ], ANSI bold on a terminal; json: code-point offsets)"),
+        LKO_STR("--snippet-field", &o->out.snippet_field, "F", "stored field of the snippets "
+                "(default: text)"),
+        LKO_LONG("--snippet-chars", &chars, 1, 100000, "snippet length in characters"),
+        LKO_CHOICE("--syntax", &syntax, syntaxes, "query syntax: auto (default: on for --query, "
+                   "off for --queries), on or off"),
         LKO_ALIAS("--format", "--output-format"),
     };
     int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_cb, o);
     if (rc >= 0) return rc;
     o->so.k = (size_t)k;
+    o->out.snippet_chars = (size_t)chars;
+    o->out.syntax = syntax == 1 || (syntax == 0 && o->query);
     if (!o->index) return lk_cli_usage_error(CMD, "--index DIR is required");
     if (!o->query == !o->queries)
         return lk_cli_usage_error(CMD, "give exactly one of --query TEXT and --queries FILE");
+    bool to_tty = (!o->output || strcmp(o->output, "-") == 0) && isatty(STDOUT_FILENO);
+    if (!o->format_set && to_tty) o->out.fmt = LK_BM25_FMT_TEXT; /* pipes keep TREC runs */
+    o->out.ansi = to_tty && o->out.fmt == LK_BM25_FMT_TEXT && !getenv("NO_COLOR");
+    const char *why = lk_bm25_output_check(&o->out);
+    if (why) return lk_cli_usage_error(CMD, "%s", why);
     return -1;
 }
 
@@ -81,7 +107,7 @@ static int lk_cmd_search(int argc, char **argv)
     opts o;
     memset(&o, 0, sizeof o);
     o.so = lk_bm25_search_opts_default();
-    o.format = LK_BM25_FMT_TREC;
+    o.out = lk_bm25_output_default();
     int rc = parse(argc, argv, &o);
     if (rc >= 0) return rc;
     lk_error err;
@@ -96,7 +122,7 @@ static int lk_cmd_search(int argc, char **argv)
     if (st == LK_OK && !to_stdout) st = lk_atomic_open(o.output, &af, &err);
     FILE *fp = af ? lk_atomic_fp(af) : stdout;
     if (st == LK_OK)
-        st = lk_bm25_run_queries(idx, &o.so, o.query, o.queries, o.format, fp, &rs, &err);
+        st = lk_bm25_run_queries_out(idx, &o.so, o.query, o.queries, &o.out, fp, &rs, &err);
     if (st == LK_OK && af) {
         st = lk_atomic_commit(af, &err);
         af = NULL;

@@ -18,17 +18,7 @@ static void help(FILE *out)
             "usage: lexkit tokenize [--input FILE] [--output FILE] [--lang auto|en|zh] [--lower]\n"
             "                       [--tokenizer lexkit|sklearn|space] [--no-nfkc] [--model TAGGER]\n"
             "                       [--threads N]\n"
-            "Tokenize each input line into one output line of space-separated tokens.\n"
-            "  --input FILE      text to read (default: standard input)\n"
-            "  --output FILE     where to write, atomically (default: standard output)\n"
-            "  --lang L          auto, en or zh (Han characters are one token each without --model)\n"
-            "  --lower           case-fold the tokens\n"
-            "  --tokenizer T     lexkit (default), sklearn ((?u)\\b\\w\\w+\\b on lowercased text),\n"
-            "                    space (split on white space only)\n"
-            "  --no-nfkc         don't NFKC-normalize (full-width forms stay as they are)\n"
-            "  --model TAGGER    segment Chinese with a `--unit char` tagger model (one word per token)\n"
-            "  --threads N       threads for --model (default: the cores, at most %d); the output\n"
-            "                    does not depend on N\n", DEFAULT_THREADS_MAX);
+            "Tokenize each input line into one output line of space-separated tokens.\n");
 }
 
 typedef struct {

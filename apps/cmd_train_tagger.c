@@ -1,9 +1,12 @@
 /* cmd_train_tagger.c: `lexkit train-tagger`: train an RNN/LSTM/GRU tagger on CoNLL-U. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
+#include "apps/svg.h"
 #include "models/blas.h"
 #include "models/tagger.h"
 
@@ -16,6 +19,30 @@ static void help(void)
            "trains joint Chinese word segmentation + tagging on characters. With --dev, the\n"
            "model of the best dev epoch is kept (early stopping after --patience epochs);\n"
            "without it, the last epoch's.\n");
+}
+
+/* Per-epoch figures for --plot, read from the trainer's "epoch E/N: loss L, ..., dev ... S"
+   log lines (the log is the trainer's only report per epoch); other messages pass through. */
+typedef struct {
+    lk_progress *prog;
+    double *loss, *dev; /* (epochs), NaN until seen */
+    int32_t epochs, last;
+} curves;
+
+static void curve_log(void *user, int level, const char *msg)
+{
+    curves *c = user;
+    int e, total;
+    double loss, tps, score;
+    if (level == LK_LOG_INFO && sscanf(msg, "epoch %d/%d: loss %lf, %lf tokens/s", &e, &total, &loss, &tps) == 4 &&
+        e >= 1 && e <= c->epochs) {
+        c->loss[e - 1] = loss;
+        const char *d = strstr(msg, ", dev ");
+        const char *num = d ? strpbrk(d + 6, "0123456789") : NULL;
+        if (num && sscanf(num, "%lf", &score) == 1) c->dev[e - 1] = score;
+        if (e > c->last) c->last = e;
+    }
+    lk_cli_log(c->prog, level, msg);
 }
 
 static void help_cb(void *u)
@@ -65,8 +92,8 @@ static int run(int argc, char **argv)
                               *const optimizers[] = {"sgd", "adam", NULL}; /* enum/flag order */
     lk_tagger_train_config c = lk_tagger_train_config_default();
     lk_tagger_config *m = &c.model;
-    const char *paths[5] = {NULL, NULL, NULL, NULL, NULL}; /* train, dev, output, embeddings,
-                                                              lexicon */
+    const char *paths[6] = {NULL, NULL, NULL, NULL, NULL, NULL}; /* train, dev, output,
+                                                                   embeddings, lexicon, plot */
     bool progress = false, quiet = false;
     int column = (int)m->column, unit = (int)m->unit;
     long seed = (long)c.seed;
@@ -107,6 +134,8 @@ static int run(int argc, char **argv)
         LKO_LONG("--seed", &seed, 0, INT32_MAX, "random seed"),
         LKO_FLAG("--resume", &c.resume, "continue from MODEL.ckpt (an error when there is none)"),
         LKO_FLAG("--compact", &c.compact, "write the model with 16-bit weights (half the size)"),
+        LKO_STR("--plot", &paths[5], "FILE.svg", "draw the training loss and dev score per epoch "
+                "(default: none)"),
         LKO_FLAG("--progress", &progress, "progress on stderr even when it is not a terminal"),
         LKO_FLAG("--quiet", &quiet, "no progress or summary"),
         LKO_STR("--lexicon", &paths[4], "FILE", "char models: word list (\"word [tag]\" lines) for "
@@ -136,6 +165,19 @@ static int run(int argc, char **argv)
     lk_progress_init(&prog, "tokens", progress, quiet);
     c.log = lk_cli_log;
     c.log_user = &prog;
+    curves cv = {&prog, NULL, NULL, c.epochs, 0};
+    if (paths[5]) {
+        cv.loss = malloc((size_t)c.epochs * sizeof *cv.loss);
+        cv.dev = malloc((size_t)c.epochs * sizeof *cv.dev);
+        if (!cv.loss || !cv.dev) {
+            free(cv.loss);
+            free(cv.dev);
+            return lk_cli_fail(CMD, LK_ERR_NOMEM, NULL);
+        }
+        for (int32_t i = 0; i < c.epochs; i++) cv.loss[i] = cv.dev[i] = NAN;
+        c.log = curve_log;
+        c.log_user = &cv;
+    }
     lk_blas_set_threads(1); /* parallelism comes from the training workers */
     lk_tagged_corpus train, dev;
     memset(&train, 0, sizeof train);
@@ -146,6 +188,14 @@ static int run(int argc, char **argv)
     if (st == LK_OK) st = lk_tagger_train(&c, &train, paths[1] ? &dev : NULL, paths[2], &res, &err);
     lk_tagged_corpus_free(&train);
     lk_tagged_corpus_free(&dev);
+    if (st == LK_OK && paths[5] && cv.last > 0) {
+        lk_svg_series series[2] = {{"train loss", cv.loss, 0},
+                                   {m->unit == LK_TAGGER_CHAR ? "dev joint F1" : "dev accuracy", cv.dev, 1}};
+        st = lk_svg_lines(paths[5], "lexkit train-tagger", "epoch", series, paths[1] ? 2 : 1,
+                          (size_t)cv.last, &err);
+    }
+    free(cv.loss);
+    free(cv.dev);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     if (!quiet && paths[1])
         fprintf(stderr, "lexkit %s: best epoch %d, dev %.4f, %.0f tokens/s; model in %s\n", CMD,

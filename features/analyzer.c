@@ -31,6 +31,10 @@ struct lk_analyzer {
     lk_term *terms;
     size_t terms_cap;
     bool input_valid;     /* lk_analyzer_set_input_valid: skip the tokenizer's UTF-8 check */
+    bool want_spans;      /* lk_analyzer_set_spans: record each term's source span */
+    size_t *spans;        /* term start/end byte pairs in the text of its lk_analyzer_add */
+    size_t spans_cap;
+    size_t cur_start, cur_end; /* span of the token being analyzed (SIZE_MAX: unknown) */
 };
 
 static const char *const lang_names[] = {"auto", "en", "zh"};
@@ -66,6 +70,7 @@ void lk_analyzer_free(lk_analyzer *a)
     free(a->buf);
     free(a->offs);
     free(a->terms);
+    free(a->spans);
     free(a);
 }
 
@@ -95,6 +100,16 @@ static lk_status push_term(lk_analyzer *a, const char *s, size_t len)
             return st;
         a->terms = p;
     }
+    if (a->want_spans) {
+        if (2 * (a->n_terms + 1) > a->spans_cap) {
+            void *p = a->spans;
+            if ((st = lk_grow(&p, &a->spans_cap, 2 * (a->n_terms + 1), sizeof *a->spans)) != LK_OK)
+                return st;
+            a->spans = p;
+        }
+        a->spans[2 * a->n_terms] = a->cur_start;
+        a->spans[2 * a->n_terms + 1] = a->cur_end;
+    }
     memcpy(a->buf + a->buf_len, s, len);
     a->offs[2 * a->n_terms] = a->buf_len;
     a->offs[2 * a->n_terms + 1] = len;
@@ -121,7 +136,12 @@ static lk_status word_term(lk_analyzer *a, const lk_token *t)
     return push_term(a, t->text, t->text_len);
 }
 
-lk_status lk_analyzer__term(lk_analyzer *a, const lk_token *t) { return word_term(a, t); }
+lk_status lk_analyzer__term(lk_analyzer *a, const lk_token *t)
+{
+    a->cur_start = t->start;
+    a->cur_end = t->start + t->len;
+    return word_term(a, t);
+}
 
 bool lk_analyzer__has_zh(const lk_analyzer *a) { return a->zh != NULL; }
 
@@ -147,6 +167,7 @@ void lk_analyzer__zh_prepare(lk_analyzer *a, const char *const *texts, const siz
 
 lk_status lk_analyzer__push(lk_analyzer *a, const char *s, size_t len)
 {
+    a->cur_start = a->cur_end = SIZE_MAX; /* a Chinese word: no span recorded */
     return is_stop(a, s, len) ? LK_OK : push_term(a, s, len);
 }
 
@@ -162,6 +183,8 @@ lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error
     char pair[64];
     for (size_t i = 0; i < n && st == LK_OK; i++) {
         const lk_token *t = &toks[i];
+        a->cur_start = t->start;
+        a->cur_end = t->start + t->len;
         switch (t->kind) {
         case LK_TOK_WORD:
         case LK_TOK_NUMBER: st = word_term(a, t); break;
@@ -170,6 +193,7 @@ lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error
             if (st == LK_OK && a->lang != LK_LANG_EN && prev_han &&
                 prev_han->start + prev_han->len == t->start &&
                 prev_han->text_len + t->text_len <= sizeof pair) {
+                a->cur_start = prev_han->start;
                 memcpy(pair, prev_han->text, prev_han->text_len);
                 memcpy(pair + prev_han->text_len, t->text, t->text_len);
                 if (!is_stop(a, pair, prev_han->text_len + t->text_len))
@@ -200,6 +224,10 @@ const lk_term *lk_analyzer_terms(lk_analyzer *a, size_t *n)
 }
 
 void lk_analyzer_set_input_valid(lk_analyzer *a, bool valid) { a->input_valid = valid; }
+
+void lk_analyzer_set_spans(lk_analyzer *a, bool on) { a->want_spans = on; }
+
+const size_t *lk_analyzer_spans(const lk_analyzer *a) { return a->want_spans ? a->spans : NULL; }
 
 const char *lk_analyzer_settings(const lk_analyzer *a, size_t *len)
 {

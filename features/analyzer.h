@@ -77,6 +77,13 @@ lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error
    corpus reader checked it, as lk_docs_next does), so the check is skipped. Default false;
    never set it for user input such as queries. */
 void lk_analyzer_set_input_valid(lk_analyzer *a, bool valid);
+/* `on`: record the source span of every term from now on (for highlighting; default off). */
+void lk_analyzer_set_spans(lk_analyzer *a, bool on);
+/* With spans on: per term since the last reset, its (start, end) byte offsets in the text
+   given to the lk_analyzer_add call that produced it (2 x n_terms values; a Han bigram spans
+   both characters; words of a Chinese model have SIZE_MAX, SIZE_MAX). Borrowed until the
+   next add/reset; NULL with spans off. */
+const size_t *lk_analyzer_spans(const lk_analyzer *a);
 /* Terms since the last reset, in order (borrowed until the next reset/add). */
 const lk_term *lk_analyzer_terms(lk_analyzer *a, size_t *n);
 /* Number of terms since the last reset, and their total bytes in *bytes (may be NULL),

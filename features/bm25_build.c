@@ -180,6 +180,9 @@ lk_status lk_bm25_builder_create(const char *dir, const lk_bm25_build_config *cf
     }
     b->idoffs_cap = 16;
     b->idoffs[0] = 0;
+    if ((st = lk_bm25__store_writer_init(&b->store, b->tmpdir, cfg->store,
+                                         cfg->store ? strlen(cfg->store) : 0, err)) != LK_OK)
+        goto fail;
     *out = b;
     return LK_OK;
 fail:
@@ -217,6 +220,7 @@ static lk_status keep_base_docs(lk_bm25_builder *b, lk_error *err)
             if (fwrite(id, 1, len, b->ids_fp) != len)
                 return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir,
                                     strerror(errno));
+            if ((st = lk_bm25__store_writer_copy(&b->store, x, d, err)) != LK_OK) return st;
             map[d] = nd;
             b->doclens[nd] = lk_bm25_index_doc_len(x, d);
             b->total_len += b->doclens[nd];
@@ -236,6 +240,17 @@ lk_status lk_bm25__builder_create_bases(const char *dir, const lk_bm25_index *co
     lk_status st = lk_bm25_builder_create(dir, cfg, out, err);
     if (st != LK_OK) return st;
     lk_bm25_builder *b = *out;
+    if (n > 0) { /* the store of the documents kept: the first base's spec */
+        size_t spec_len = 0;
+        const char *spec = lk_bm25_index_store_spec(bases[0], &spec_len);
+        lk_bm25__store_writer_free(&b->store);
+        st = lk_bm25__store_writer_init(&b->store, b->tmpdir, spec, spec_len, err);
+        if (st != LK_OK) {
+            lk_bm25_builder_free(b);
+            *out = NULL;
+            return st;
+        }
+    }
     b->bases = calloc(n + 1, sizeof *b->bases);
     b->base_maps = calloc(n + 1, sizeof *b->base_maps);
     b->base_start = calloc(n + 1, sizeof *b->base_start);
@@ -299,6 +314,7 @@ void lk_bm25_builder_free(lk_bm25_builder *b)
 {
     if (!b) return;
     if (b->ids_fp) fclose(b->ids_fp);
+    lk_bm25__store_writer_free(&b->store);
     if (b->tmpdir) remove_flat_dir(b->tmpdir);
     lk_termtab_free(&b->terms);
     lk_vocab_free(b->ids);
@@ -406,6 +422,14 @@ lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
                               const lk_term *terms, size_t n_terms, const char *path,
                               int64_t line, lk_error *err)
 {
+    return lk_bm25_builder_add_stored(b, id, id_len, terms, n_terms, NULL, 0, path, line, err);
+}
+
+lk_status lk_bm25_builder_add_stored(lk_bm25_builder *b, const char *id, size_t id_len,
+                                     const lk_term *terms, size_t n_terms, const void *rec,
+                                     size_t rec_len, const char *path, int64_t line,
+                                     lk_error *err)
+{
     lk_status st;
     if (b->n_bases && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) return st;
     if (b->n_docs >= UINT32_MAX - 1)
@@ -433,10 +457,11 @@ lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
     if ((st = lk_grow(&p, &b->idoffs_cap, (size_t)b->n_docs + 2, sizeof *b->idoffs)) != LK_OK)
         return st;
     b->idoffs = p;
+    if ((st = intern_terms(b, terms, n_terms)) != LK_OK) return st;
+    if ((st = lk_bm25__store_writer_add(&b->store, rec, rec_len, err)) != LK_OK) return st;
     if (fwrite(id, 1, id_len, b->ids_fp) != id_len)
         return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir, strerror(errno));
 
-    if ((st = intern_terms(b, terms, n_terms)) != LK_OK) return st;
     /* tf per distinct term: a small open-addressing table over the document's term ids
        (cache-friendly, unlike per-term arrays indexed by id); triples in first-seen order */
     uint32_t doc = b->n_docs;
@@ -534,6 +559,7 @@ static lk_status write_tmp_index(lk_bm25_builder *b, char **index_path, lk_error
         fclose(b->ids_fp);
         b->ids_fp = NULL;
         unlink(ids_path);
+        lk_bm25__store_writer_free(&b->store); /* removes its temp file */
     }
     free(ids_path);
     return st;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "features/bm25_index.h"
+#include "features/bm25_store_internal.h"
 #include "features/features_internal.h"
 #include "text/vocab.h"
 
@@ -74,6 +75,7 @@ struct lk_bm25_builder {
     int *runs;               /* run file numbers, oldest documents first */
     size_t n_runs, runs_cap, n_spilled;
     int run_seq;
+    lk_bm25__store_writer store; /* stored fields (off unless the config or base asks) */
 };
 
 /* dir + "/" + name, malloc'd (NULL on OOM). */

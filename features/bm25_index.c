@@ -14,6 +14,7 @@
 
 #include "features/bm25_index_internal.h"
 #include "features/bm25_segments.h"
+#include "features/bm25_store_internal.h"
 #include "features/postings.h"
 #include "text/fileio.h"
 
@@ -30,6 +31,9 @@ struct lk_bm25_index {
                                   DICT_SAMPLE-th term, n_skey of them */
     uint64_t n_skey;
     char *dir;                 /* directory holding the file, or NULL for open_mem */
+    char *file;                /* the file, or NULL for open_mem */
+    lk_bm25__store store;      /* stored fields (v3), valid when has_store */
+    bool has_store;
     lk_bm25__segset *segs; /* a segmented index (bm25_segments.c): the fields above unused */
 };
 
@@ -59,11 +63,12 @@ static bool in_payload(uint64_t off, uint64_t len, uint64_t plen)
 }
 
 static lk_status parse_payload(lk_bm25_index *x, const unsigned char *p, uint64_t plen,
-                               const char *path, lk_error *err)
+                               uint32_t version, const char *path, lk_error *err)
 {
-    if (plen < META_BYTES) return bad(err, path, "header too short");
-    uint64_t m[META_N_FIELDS];
-    for (int i = 0; i < META_N_FIELDS; i++) m[i] = lk_get_u64(p + 8u * (unsigned)i);
+    int n_meta = version >= 3 ? META_N_FIELDS : META_N_FIELDS_V2;
+    if (plen < 8u * (unsigned)n_meta) return bad(err, path, "header too short");
+    uint64_t m[META_N_FIELDS] = {0};
+    for (int i = 0; i < n_meta; i++) m[i] = lk_get_u64(p + 8u * (unsigned)i);
     uint64_t n_docs = m[META_N_DOCS], n_terms = m[META_N_TERMS];
     if (n_docs >= UINT32_MAX) return bad(err, path, "document count");
     if (n_terms > plen / DICT_ENTRY) return bad(err, path, "term count");
@@ -73,8 +78,15 @@ static lk_status parse_payload(lk_bm25_index *x, const unsigned char *p, uint64_
         !in_payload(m[META_IDBLOB_OFF], m[META_IDBLOB_LEN], plen) ||
         !in_payload(m[META_DICT_OFF], n_terms * DICT_ENTRY, plen) ||
         !in_payload(m[META_TERMBLOB_OFF], m[META_TERMBLOB_LEN], plen) ||
-        !in_payload(m[META_POST_OFF], m[META_POST_LEN], plen))
+        !in_payload(m[META_POST_OFF], m[META_POST_LEN], plen) ||
+        !in_payload(m[META_STORE_OFF], m[META_STORE_LEN], plen))
         return bad(err, path, "section out of bounds");
+    if (version >= 3) {
+        lk_status st = lk_bm25__store_parse(p + m[META_STORE_OFF], m[META_STORE_LEN],
+                                            (uint32_t)n_docs, &x->store, path, err);
+        if (st != LK_OK) return st;
+        x->has_store = true;
+    }
     x->n_docs = (uint32_t)n_docs;
     x->n_terms = n_terms;
     x->total_len = m[META_TOTAL_LEN];
@@ -126,13 +138,13 @@ static lk_status open_image(const unsigned char *buf, size_t n, const char *path
     lk_status st = lk_envelope_check(buf, n, LK_BM25_INDEX_MAGIC, LK_BM25_INDEX_VERSION, path,
                                      &payload, &plen, &version, NULL, err);
     if (st != LK_OK) return st;
-    if (version < LK_BM25_INDEX_VERSION) /* v1: varint postings */
+    if (version < LK_BM25_INDEX_VERSION_PLAIN) /* v1: varint postings */
         return lk_error_set(err, LK_ERR_FORMAT,
-                            "%s: index format v%u is no longer read (this build reads v%u): "
+                            "%s: index format v%u is no longer read (this build reads v%u-v%u): "
                             "rebuild the index",
-                            path, version, LK_BM25_INDEX_VERSION);
+                            path, version, LK_BM25_INDEX_VERSION_PLAIN, LK_BM25_INDEX_VERSION);
     x->base = payload;
-    return parse_payload(x, payload, plen, path, err);
+    return parse_payload(x, payload, plen, version, path, err);
 }
 
 lk_status lk_bm25_index_open_mem(const void *buf, size_t n, lk_bm25_index **out, lk_error *err)
@@ -215,7 +227,7 @@ lk_status lk_bm25_index_open(const char *path, lk_bm25_index **out, lk_error *er
     memcpy(x->dir, slash ? file : ".", dlen);
     x->dir[dlen] = '\0';
     close(fd);
-    free(file);
+    x->file = file;
     *out = x;
     return LK_OK;
 fail:
@@ -232,7 +244,16 @@ void lk_bm25_index_free(lk_bm25_index *idx)
     if (idx->map) munmap(idx->map, idx->map_len);
     free(idx->skey);
     free(idx->dir);
+    free(idx->file);
+    if (idx->has_store) lk_bm25__store_free(&idx->store);
     free(idx);
+}
+
+const char *lk_bm25__index_file(const lk_bm25_index *x) { return x->file ? x->file : "<memory>"; }
+
+const lk_bm25__store *lk_bm25__index_store(const lk_bm25_index *x)
+{
+    return x->has_store ? &x->store : NULL;
 }
 
 const struct lk_bm25__segset *lk_bm25__index_segs(const lk_bm25_index *idx) { return idx->segs; }

@@ -15,7 +15,8 @@
 #include "text/error.h"
 
 #define LK_BM25_INDEX_MAGIC "LKBX"
-#define LK_BM25_INDEX_VERSION 2u
+#define LK_BM25_INDEX_VERSION 3u /* v3 = v2 + stored fields; v2 still read and written
+                                     when nothing is stored */
 #define LK_BM25_INDEX_FILE "index.lkbx"
 
 typedef struct lk_bm25_index lk_bm25_index;
@@ -37,6 +38,10 @@ typedef struct {
     void *log_user;
     int threads;           /* 2: the final sort and encoding use a second thread (default 1);
                               the index file is the same either way */
+    const char *store;     /* stored fields: NULL or "none" (default: nothing stored, the v2
+                              file layout), "all" or field names "title,text,..." (records
+                              given to lk_bm25_builder_add_stored). A builder keeping the
+                              documents of an index uses that index's spec instead. */
 } lk_bm25_build_config;
 
 lk_bm25_build_config lk_bm25_build_config_default(void);
@@ -70,6 +75,13 @@ lk_status lk_bm25_builder_delete(lk_bm25_builder *b, uint32_t doc);
 lk_status lk_bm25_builder_add(lk_bm25_builder *b, const char *id, size_t id_len,
                               const lk_term *terms, size_t n_terms, const char *path,
                               int64_t line, lk_error *err);
+
+/* lk_bm25_builder_add with the document's stored record (lk_bm25_store_encode; ignored
+   when the builder stores nothing). */
+lk_status lk_bm25_builder_add_stored(lk_bm25_builder *b, const char *id, size_t id_len,
+                                     const lk_term *terms, size_t n_terms, const void *rec,
+                                     size_t rec_len, const char *path, int64_t line,
+                                     lk_error *err);
 
 /* Merge, write index.lkbx (fsync'd) and switch `dir` to the new index atomically: at any
    crash point `dir` is the old index, the new one, or absent; never a partial index.

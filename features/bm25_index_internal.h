@@ -1,4 +1,4 @@
-/* bm25_index_internal.h: the LKBX v2 payload layout shared by bm25_index.c (reader) and
+/* bm25_index_internal.h: the LKBX v2/v3 payload layout shared by bm25_index.c (reader) and
    bm25_build.c (writer). All values little-endian; offsets are relative to the payload.
    meta: u64 fields in the order of the META_* indexes below, then the sections:
      settings   settings_len bytes (analyzer settings, text)
@@ -8,7 +8,9 @@
      dict       n_terms x DICT_ENTRY: u64 term_off, u64 post_off, u32 df, u32 term_len
                 (terms sorted bytewise; postings of term i end where term i+1's begin)
      termblob   term strings, concatenated
-     postings   postings lists (postings.h) */
+     postings   postings lists (postings.h)
+     store      v3: stored fields (bm25_store_internal.h); v2 has neither the section nor
+                its two meta fields (the v2 layout is written when nothing is stored) */
 #ifndef LK_FEATURES_BM25_INDEX_INTERNAL_H
 #define LK_FEATURES_BM25_INDEX_INTERNAL_H
 
@@ -27,10 +29,15 @@ enum {
     META_TERMBLOB_LEN,
     META_POST_OFF,
     META_POST_LEN,
+    META_STORE_OFF, /* v3 only: the stored-fields section (bm25_store_internal.h) */
+    META_STORE_LEN,
     META_N_FIELDS
 };
 
+#define META_N_FIELDS_V2 (META_STORE_OFF)
+#define META_BYTES_V2 (META_N_FIELDS_V2 * 8u)
 #define META_BYTES (META_N_FIELDS * 8u)
+#define LK_BM25_INDEX_VERSION_PLAIN 2u /* written when nothing is stored: the v2 layout */
 #define DICT_ENTRY 24u
 
 #include <stdbool.h>
@@ -48,6 +55,9 @@ uint64_t lk_bm25__index_total_len(const lk_bm25_index *x);
 
 /* Dictionary index of a term in a one-file index, or -1. */
 int64_t lk_bm25__index_find(const lk_bm25_index *x, const char *term, size_t len);
+
+/* The file an index was opened from ("<memory>" for open_mem); borrowed. */
+const char *lk_bm25__index_file(const lk_bm25_index *x);
 
 struct lk_bm25__segset;
 /* The segments of an index opened from a manifest, or NULL for a one-file index. */

@@ -753,6 +753,7 @@ static lk_status write_index_file(lk_bm25_builder *b, sink *k, size_t n_k, const
                                   lk_error *err)
 {
     lk_status st;
+    lk_bytes store_head = {NULL, 0, 0};
     unsigned char *buf = malloc(COPY_CHUNK);
     crc_writer w = {fopen(path, "wb"), path, 0};
     if (!buf || !w.fp) {
@@ -768,7 +769,11 @@ static lk_status write_index_file(lk_bm25_builder *b, sink *k, size_t n_k, const
         post_len += k[j].post_len;
     }
     uint64_t n_docs = b->n_docs, idblob_len = b->idoffs[b->n_docs];
-    uint64_t m[META_N_FIELDS], off = META_BYTES;
+    bool stored = b->store.on;
+    if (stored && (st = lk_bm25__store_writer_finish(&b->store, &store_head, err)) != LK_OK)
+        goto done;
+    int n_meta = stored ? META_N_FIELDS : META_N_FIELDS_V2;
+    uint64_t m[META_N_FIELDS], off = 8u * (unsigned)n_meta;
     m[META_N_DOCS] = n_docs;
     m[META_N_TERMS] = n_terms;
     m[META_TOTAL_LEN] = b->total_len;
@@ -790,15 +795,19 @@ static lk_status write_index_file(lk_bm25_builder *b, sink *k, size_t n_k, const
     m[META_POST_OFF] = off;
     m[META_POST_LEN] = post_len;
     off += post_len;
+    m[META_STORE_OFF] = off;
+    m[META_STORE_LEN] = stored ? store_head.len + b->store.blob_len : 0;
+    off += m[META_STORE_LEN];
 
     unsigned char hdr[LK_ENVELOPE_HEADER + META_BYTES];
     memcpy(hdr, LK_BM25_INDEX_MAGIC, 4);
-    lk_put_u32(hdr + 4, LK_BM25_INDEX_VERSION);
+    lk_put_u32(hdr + 4, stored ? LK_BM25_INDEX_VERSION : LK_BM25_INDEX_VERSION_PLAIN);
     lk_put_u32(hdr + 8, 0);
     lk_put_u64(hdr + 12, off);
-    for (int i = 0; i < META_N_FIELDS; i++) lk_put_u64(hdr + LK_ENVELOPE_HEADER + 8 * i, m[i]);
+    for (int i = 0; i < n_meta; i++) lk_put_u64(hdr + LK_ENVELOPE_HEADER + 8 * i, m[i]);
     setvbuf(w.fp, NULL, _IOFBF, (size_t)1 << 16);
-    if ((st = cw_put(&w, hdr, sizeof hdr, err)) != LK_OK) goto done;
+    if ((st = cw_put(&w, hdr, LK_ENVELOPE_HEADER + 8u * (unsigned)n_meta, err)) != LK_OK)
+        goto done;
     if ((st = cw_put(&w, b->settings, b->cfg.settings_len, err)) != LK_OK) goto done;
     if ((st = cw_put_array(&w, b->doclens, b->n_docs, 4, buf, err)) != LK_OK) goto done;
     if ((st = cw_put_array(&w, b->idoffs, (size_t)n_docs + 1, 8, buf, err)) != LK_OK) goto done;
@@ -813,6 +822,9 @@ static lk_status write_index_file(lk_bm25_builder *b, sink *k, size_t n_k, const
         if ((st = cw_put(&w, k[j].termblob.data, k[j].termblob.len, err)) != LK_OK) goto done;
     for (size_t j = 0; j < n_k; j++)
         if ((st = put_postings(&w, &k[j], buf, err)) != LK_OK) goto done;
+    if (stored && ((st = cw_put(&w, store_head.data, store_head.len, err)) != LK_OK ||
+                   (st = cw_copy(&w, b->store.fp, b->store.blob_len, buf, err)) != LK_OK))
+        goto done;
     unsigned char tail[4];
     lk_put_u32(tail, w.crc);
     if ((st = lk_fwrite_all(w.fp, tail, 4, path, err)) != LK_OK) goto done;
@@ -821,6 +833,7 @@ static lk_status write_index_file(lk_bm25_builder *b, sink *k, size_t n_k, const
 done:
     if (w.fp && fclose(w.fp) != 0 && st == LK_OK)
         st = lk_error_set(err, LK_ERR_IO, "%s: %s", path, strerror(errno));
+    lk_bytes_free(&store_head);
     free(buf);
     return st;
 }

@@ -6,7 +6,10 @@
 
 #include "features/analyzer_internal.h"
 #include "features/bm25_build_internal.h"
+#include "features/bm25_query.h"
+#include "features/bm25_results_internal.h"
 #include "features/bm25_segments.h"
+#include "features/bm25_store.h"
 
 #include "text/fileio.h"
 #include "text/utf8.h"
@@ -28,10 +31,14 @@ lk_bm25_index_config lk_bm25_index_config_default(void)
     lk_bm25_index_config c;
     c.analyzer = lk_analyzer_config_default();
     c.build = lk_bm25_build_config_default();
+    c.build.store = "all";
     c.format = LK_DOCS_JSONL;
     c.threads = 2;
     c.add = false;
     c.delete_path = NULL;
+    c.delete_ids = NULL;
+    c.n_delete_ids = 0;
+    c.upsert = false;
     c.merge = false;
     c.max_segments = LK_BM25_DEFAULT_MAX_SEGMENTS;
     return c;
@@ -53,6 +60,8 @@ typedef struct {
     size_t *id_end;             /* per doc: end of its id in ids */
     size_t *term_end;           /* per doc: end of its terms in toff/tlen */
     int64_t *lines;
+    lk_bytes recs;              /* concatenated stored records */
+    size_t *rec_end;            /* per doc: end of its record in recs */
     size_t n_docs;
     size_t *toff, *tlen;        /* per term: offset/length in bytes */
     size_t n_terms, terms_cap;
@@ -70,12 +79,15 @@ static void batch_free(batch *b)
     free(b->id_end);
     free(b->term_end);
     free(b->lines);
+    lk_bytes_free(&b->recs);
+    free(b->rec_end);
     free(b->toff);
     free(b->tlen);
     free(b->terms);
 }
 
-static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n)
+static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n,
+                           const void *rec, size_t rec_len)
 {
     lk_status st;
     void *p;
@@ -90,7 +102,9 @@ static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n
         if (te) b->term_end = te;
         int64_t *ln = realloc(b->lines, need * sizeof *ln);
         if (ln) b->lines = ln;
-        if (!ie || !te || !ln) return LK_ERR_NOMEM;
+        size_t *re = realloc(b->rec_end, need * sizeof *re);
+        if (re) b->rec_end = re;
+        if (!ie || !te || !ln || !re) return LK_ERR_NOMEM;
     }
     p = b->ids;
     if ((st = lk_grow(&p, &b->ids_cap, b->ids_len + d->id_len + 1, 1)) != LK_OK) return st;
@@ -115,6 +129,8 @@ static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n
         b->tlen[b->n_terms++] = t[i].len;
         b->bytes_len += t[i].len;
     }
+    if ((st = lk_bytes_append(&b->recs, rec, rec_len)) != LK_OK) return st;
+    b->rec_end[b->n_docs] = b->recs.len;
     b->id_end[b->n_docs] = b->ids_len;
     b->term_end[b->n_docs] = b->n_terms;
     b->lines[b->n_docs++] = d->line;
@@ -141,6 +157,7 @@ static lk_status batch_seal(batch *b)
 typedef struct {
     size_t id, id_len, title, title_len, text, text_len;
     int64_t line;
+    size_t rec, rec_len;        /* its stored record in pipeline_docs.recs */
 } doc_copy;
 
 typedef struct {
@@ -148,6 +165,7 @@ typedef struct {
     size_t n, docs_cap;
     char *buf;
     size_t len, cap;
+    lk_bytes recs;              /* stored records of the documents */
     const char **texts;         /* titles and texts, for lk_analyzer__zh_prepare */
     size_t *lens;
     size_t texts_cap, lens_cap;
@@ -158,6 +176,9 @@ typedef struct {
     lk_docs_reader *docs;
     lk_analyzer *an;
     bool zh;                    /* the analyzer has a Chinese model: fill_batch_zh */
+    const char *store;          /* store spec (NULL: nothing stored) */
+    size_t store_len;
+    lk_bytes rec;               /* scratch: the stored record of one document */
     pipeline_docs pd;
     batch slots[N_SLOTS];
     bool ready[N_SLOTS];
@@ -171,9 +192,10 @@ typedef struct {
     void *log_user;
 } pipeline;
 
-/* Analyze one document into b; an error is prefixed with path:line unless it names path. */
-static lk_status analyze_doc(lk_analyzer *an, const lk_doc *d, batch *b, const char *path,
-                             lk_error *err)
+/* Analyze one document into b with its stored record; an error is prefixed with path:line
+   unless it names path. */
+static lk_status analyze_doc(lk_analyzer *an, const lk_doc *d, const void *rec, size_t rec_len,
+                             batch *b, const char *path, lk_error *err)
 {
     lk_analyzer_reset(an);
     lk_status st = LK_OK;
@@ -181,7 +203,7 @@ static lk_status analyze_doc(lk_analyzer *an, const lk_doc *d, batch *b, const c
     if (st == LK_OK) st = lk_analyzer_add(an, d->text, d->text_len, err);
     size_t n = 0;
     const lk_term *t = st == LK_OK ? lk_analyzer_terms(an, &n) : NULL;
-    if (st == LK_OK) st = batch_add(b, d, t, n);
+    if (st == LK_OK) st = batch_add(b, d, t, n, rec, rec_len);
     if (st == LK_ERR_PARSE && strncmp(err->msg, path, strlen(path)) != 0)
         lk_error_prefix(err, "%s:%lld:", path, (long long)d->line);
     return st;
@@ -190,7 +212,7 @@ static lk_status analyze_doc(lk_analyzer *an, const lk_doc *d, batch *b, const c
 /* Fill one batch from the reader (producer side). */
 static void fill_batch(pipeline *pl, batch *b)
 {
-    b->n_docs = b->ids_len = b->bytes_len = b->n_terms = 0;
+    b->n_docs = b->ids_len = b->bytes_len = b->n_terms = b->recs.len = 0;
     b->last = false;
     b->st = LK_OK;
     lk_error_clear(&b->err);
@@ -202,7 +224,11 @@ static void fill_batch(pipeline *pl, batch *b)
             b->last = true;
             break;
         }
-        if (st == LK_OK) st = analyze_doc(pl->an, &d, b, pl->path, &b->err);
+        pl->rec.len = 0;
+        if (st == LK_OK && pl->store)
+            st = lk_bm25_store_encode(&d, pl->store, pl->store_len, &pl->rec);
+        if (st == LK_OK)
+            st = analyze_doc(pl->an, &d, pl->rec.data, pl->rec.len, b, pl->path, &b->err);
         if (st == LK_OK) continue;
         if (st == LK_ERR_PARSE && strncmp(b->err.msg, pl->path, strlen(pl->path)) != 0)
             lk_error_prefix(&b->err, "%s:%lld:", pl->path, (long long)d.line);
@@ -220,11 +246,11 @@ static lk_doc doc_at(const pipeline_docs *pd, size_t i)
 {
     const doc_copy *c = &pd->docs[i];
     lk_doc d = {pd->buf + c->id, c->id_len, pd->buf + c->title, c->title_len,
-                pd->buf + c->text, c->text_len, c->line};
+                pd->buf + c->text, c->text_len, c->line, NULL, 0};
     return d;
 }
 
-static lk_status copy_doc(pipeline_docs *pd, const lk_doc *d)
+static lk_status copy_doc(pipeline_docs *pd, const lk_doc *d, const char *store, size_t store_len)
 {
     lk_status st;
     void *p = pd->docs;
@@ -243,7 +269,9 @@ static lk_status copy_doc(pipeline_docs *pd, const lk_doc *d)
         pd->len += len[k];
         pd->buf[pd->len++] = '\0';
     }
-    *c = (doc_copy){off[0], len[0], off[1], len[1], off[2], len[2], d->line};
+    *c = (doc_copy){off[0], len[0], off[1], len[1], off[2], len[2], d->line, pd->recs.len, 0};
+    if (store && (st = lk_bm25_store_encode(d, store, store_len, &pd->recs)) != LK_OK) return st;
+    c->rec_len = pd->recs.len - c->rec;
     return LK_OK;
 }
 
@@ -264,11 +292,11 @@ static lk_status grow_texts(pipeline_docs *pd, size_t n)
 static void fill_batch_zh(pipeline *pl, batch *b)
 {
     pipeline_docs *pd = &pl->pd;
-    b->n_docs = b->ids_len = b->bytes_len = b->n_terms = 0;
+    b->n_docs = b->ids_len = b->bytes_len = b->n_terms = b->recs.len = 0;
     b->last = false;
     b->st = LK_OK;
     lk_error_clear(&b->err);
-    pd->n = pd->len = 0;
+    pd->n = pd->len = pd->recs.len = 0;
     lk_status rst = LK_OK; /* reading error, reported after the documents before it */
     lk_error rerr;
     lk_error_clear(&rerr);
@@ -280,7 +308,7 @@ static void fill_batch_zh(pipeline *pl, batch *b)
             b->last = true;
             break;
         }
-        if (rst == LK_OK) rst = copy_doc(pd, &d);
+        if (rst == LK_OK) rst = copy_doc(pd, &d, pl->store, pl->store_len);
         if (rst == LK_OK) continue;
         if (rst == LK_ERR_PARSE && strncmp(rerr.msg, pl->path, strlen(pl->path)) != 0)
             lk_error_prefix(&rerr, "%s:%lld:", pl->path, (long long)d.line);
@@ -303,7 +331,8 @@ static void fill_batch_zh(pipeline *pl, batch *b)
     }
     for (size_t i = 0; i < pd->n && st == LK_OK; i++) {
         lk_doc d = doc_at(pd, i);
-        st = analyze_doc(pl->an, &d, b, pl->path, &b->err);
+        st = analyze_doc(pl->an, &d, pd->recs.data + pd->docs[i].rec, pd->docs[i].rec_len, b,
+                         pl->path, &b->err);
     }
     if (st == LK_OK && rst != LK_OK) {
         st = rst;
@@ -350,13 +379,16 @@ static void *producer(void *arg)
 static lk_status consume(pipeline *pl, lk_bm25_builder *bld, const batch *b, uint64_t *n_docs,
                          lk_error *err)
 {
-    size_t id0 = 0, t0 = 0;
+    size_t id0 = 0, t0 = 0, r0 = 0;
     for (size_t i = 0; i < b->n_docs; i++) {
-        lk_status st = lk_bm25_builder_add(bld, b->ids + id0, b->id_end[i] - id0, b->terms + t0,
-                                           b->term_end[i] - t0, pl->path, b->lines[i], err);
+        lk_status st = lk_bm25_builder_add_stored(bld, b->ids + id0, b->id_end[i] - id0,
+                                                  b->terms + t0, b->term_end[i] - t0,
+                                                  b->recs.data + r0, b->rec_end[i] - r0,
+                                                  pl->path, b->lines[i], err);
         if (st != LK_OK) return st;
         id0 = b->id_end[i];
         t0 = b->term_end[i];
+        r0 = b->rec_end[i];
     }
     *n_docs += b->n_docs;
     if (b->st != LK_OK) {
@@ -421,7 +453,8 @@ static lk_status run_pipeline(pipeline *pl, lk_bm25_builder *bld, int threads,
 
 /* The live documents of idx whose ids are listed in `path` (one per line), ascending doc
    numbers (malloc'd); an id that is not in the index is LK_ERR_PARSE "path:line: ...". */
-static lk_status find_deletions(const lk_bm25_index *idx, const char *path, uint32_t **docs,
+static lk_status find_deletions(const lk_bm25_index *idx, const char *path,
+                                const char *const *ids, size_t n_ids, uint32_t **docs,
                                 size_t *n_docs, lk_error *err)
 {
     lk_vocab *del = NULL;
@@ -430,11 +463,15 @@ static lk_status find_deletions(const lk_bm25_index *idx, const char *path, uint
     *docs = NULL;
     *n_docs = 0;
     lk_status st = lk_vocab_create(&del);
-    if (st == LK_OK) st = lk_line_reader_open(path, &r, err);
+    for (size_t i = 0; i < n_ids && st == LK_OK; i++) /* count 0: given as --delete-id */
+        if (lk_vocab_find(del, ids[i], strlen(ids[i])) == LK_ID_NONE)
+            st = lk_vocab_add_count(del, ids[i], strlen(ids[i]), 0, NULL);
+    if (st == LK_OK && path) st = lk_line_reader_open(path, &r, err);
     const char *line;
     size_t len;
     bool got;
-    while (st == LK_OK && (st = lk_line_reader_next(r, &line, &len, &got, err)) == LK_OK && got) {
+    while (st == LK_OK && r && (st = lk_line_reader_next(r, &line, &len, &got, err)) == LK_OK &&
+           got) {
         while (len && (line[len - 1] == ' ' || line[len - 1] == '\t')) len--;
         if (len && lk_vocab_find(del, line, len) == LK_ID_NONE)
             st = lk_vocab_add_count(del, line, len, lk_line_reader_lineno(r), NULL);
@@ -452,11 +489,16 @@ static lk_status find_deletions(const lk_bm25_index *idx, const char *path, uint
         found[v] = true;
         (*docs)[(*n_docs)++] = d;
     }
-    for (size_t v = 0; st == LK_OK && v < n; v++)
-        if (!found[v])
+    for (size_t v = 0; st == LK_OK && v < n; v++) {
+        if (found[v]) continue;
+        if (lk_vocab_count(del, (int32_t)v) == 0)
+            st = lk_error_set(err, LK_ERR_PARSE, "--delete-id: document id \"%s\" is not in the index",
+                              lk_vocab_word(del, (int32_t)v));
+        else
             st = lk_error_at(err, path, lk_vocab_count(del, (int32_t)v), 0,
                              "document id \"%s\" is not in the index",
                              lk_vocab_word(del, (int32_t)v));
+    }
     if (st != LK_OK) {
         free(*docs);
         *docs = NULL;
@@ -487,6 +529,8 @@ static void pipeline_done(pipeline *pl)
     free(pl->pd.buf);
     free(pl->pd.texts);
     free(pl->pd.lens);
+    lk_bytes_free(&pl->pd.recs);
+    lk_bytes_free(&pl->rec);
     lk_docs_free(pl->docs);
     lk_analyzer_free(pl->an);
 }
@@ -505,6 +549,10 @@ static lk_status build_full(const char *docs_path, const char *index_dir,
     pl.zh = pl.an && lk_analyzer__has_zh(pl.an);
     lk_bm25_build_config bc = cfg->build;
     bc.threads = cfg->threads;
+    if (bc.store && strcmp(bc.store, "none") != 0) {
+        pl.store = bc.store;
+        pl.store_len = strlen(bc.store);
+    }
     if (st == LK_OK) {
         bc.settings = lk_analyzer_settings(pl.an, &bc.settings_len);
         st = lk_bm25_builder_create(index_dir, &bc, &bld, err);
@@ -551,9 +599,45 @@ static lk_status check_new_ids(const lk_bm25_builder *bld, const lk_bm25_index *
                        (int)(len > 100 ? 100 : len), id);
 }
 
-/* Index the documents of pl into a new segment file of the index being updated by u. */
+/* Live documents of idx whose ids the builder holds (ascending, not in del) appended to
+   *del (upsert: they are replaced). */
+static lk_status upsert_deletions(const lk_bm25_builder *bld, const lk_bm25_index *idx,
+                                  uint32_t **del, size_t *n_del)
+{
+    size_t n0 = *n_del, n;
+    uint32_t end = lk_bm25_index_doc_end(idx);
+    unsigned char *mark = calloc((size_t)end + 1, 1);
+    if (!mark) return LK_ERR_NOMEM;
+    for (size_t i = 0; i < n0; i++) mark[(*del)[i]] = 1;
+    n = n0;
+    for (uint32_t d = 0; d < end; d++) {
+        if (mark[d] || !lk_bm25_index_doc_live(idx, d)) continue;
+        size_t len;
+        const char *id = lk_bm25_index_doc_id(idx, d, &len);
+        if (lk_bm25__builder_id_line(bld, id, len) < 0) continue;
+        mark[d] = 1;
+        n++;
+    }
+    uint32_t *list = malloc((n + 1) * sizeof *list);
+    if (!list) {
+        free(mark);
+        return LK_ERR_NOMEM;
+    }
+    size_t k = 0;
+    for (uint32_t d = 0; d < end; d++)
+        if (mark[d]) list[k++] = d;
+    free(mark);
+    free(*del);
+    *del = list;
+    *n_del = k;
+    return LK_OK;
+}
+
+/* Index the documents of pl into a new segment file of the index being updated by u; the
+   deletions (those of *del, plus with cfg->upsert the documents replaced) are applied to u
+   first. */
 static lk_status add_segment(pipeline *pl, const char *index_dir, const lk_bm25_index *idx,
-                             const uint32_t *del, size_t n_del, lk_bm25__update *u,
+                             uint32_t **del, size_t *n_del, lk_bm25__update *u,
                              const lk_bm25_index_config *cfg, lk_bm25_build_stats *stats,
                              lk_error *err)
 {
@@ -561,12 +645,21 @@ static lk_status add_segment(pipeline *pl, const char *index_dir, const lk_bm25_
     lk_bm25_build_config bc = cfg->build;
     bc.threads = cfg->threads;
     bc.settings = lk_analyzer_settings(pl->an, &bc.settings_len);
+    size_t spec_len = 0; /* the index's store spec, not the config's */
+    const char *spec = lk_bm25_index_store_spec(idx, &spec_len);
+    char *spec_z = spec ? strndup(spec, spec_len) : NULL;
+    if (spec && !spec_z) return LK_ERR_NOMEM;
+    bc.store = pl->store = spec_z;
+    pl->store_len = spec_len;
     lk_status st = lk_bm25_builder_create(index_dir, &bc, &bld, err);
     if (st == LK_OK) st = run_pipeline(pl, bld, cfg->threads, stats, err);
-    if (st == LK_OK) st = check_new_ids(bld, idx, del, n_del, pl->path, err);
+    if (st == LK_OK && cfg->upsert) st = upsert_deletions(bld, idx, del, n_del);
+    else if (st == LK_OK) st = check_new_ids(bld, idx, *del, *n_del, pl->path, err);
+    if (st == LK_OK && *n_del) st = lk_bm25__update_delete(u, *del, *n_del, err);
     stats->bytes = lk_docs_offset(pl->docs);
     if (st != LK_OK || stats->n_docs == 0) {
         lk_bm25_builder_free(bld);
+        free(spec_z);
         return st;
     }
     char *dest = lk_bm25__path_join(index_dir, lk_bm25__update_next_name(u));
@@ -575,6 +668,7 @@ static lk_status add_segment(pipeline *pl, const char *index_dir, const lk_bm25_
     if (!dest) lk_bm25_builder_free(bld);
     free(dest);
     if (st == LK_OK) st = lk_bm25__update_add_segment(u, n_docs, err);
+    free(spec_z);
     return st;
 }
 
@@ -596,11 +690,13 @@ static lk_status update_index(const char *docs_path, const char *index_dir,
     if (st == LK_OK && pl.docs) lk_analyzer_set_input_valid(pl.an, true); /* checked by the reader */
     pl.zh = pl.an && lk_analyzer__has_zh(pl.an);
     if (st == LK_OK) st = lk_bm25__update_begin(index_dir, idx, &u, err);
-    if (st == LK_OK && cfg->delete_path)
-        st = find_deletions(idx, cfg->delete_path, &del, &n_del, err);
-    if (st == LK_OK && n_del) st = lk_bm25__update_delete(u, del, n_del, err);
+    if (st == LK_OK && (cfg->delete_path || cfg->n_delete_ids))
+        st = find_deletions(idx, cfg->delete_path, cfg->delete_ids, cfg->n_delete_ids, &del,
+                            &n_del, err);
     if (st == LK_OK && pl.docs)
-        st = add_segment(&pl, index_dir, idx, del, n_del, u, cfg, stats, err);
+        st = add_segment(&pl, index_dir, idx, &del, &n_del, u, cfg, stats, err);
+    else if (st == LK_OK && n_del)
+        st = lk_bm25__update_delete(u, del, n_del, err);
     if (st == LK_OK) st = lk_bm25__update_commit(u, err);
     lk_bm25__update_free(u);
     lk_bm25_index_free(idx);
@@ -619,8 +715,8 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
     if (!stats) stats = &local;
     memset(stats, 0, sizeof *stats);
     double t0 = now_s();
-    bool add = cfg->add || cfg->delete_path;
-    if (!docs_path && !cfg->delete_path && !cfg->merge)
+    bool add = cfg->add || cfg->delete_path || cfg->n_delete_ids;
+    if (!docs_path && !cfg->delete_path && !cfg->n_delete_ids && !cfg->merge)
         return lk_error_set(err, LK_ERR_ARG, "no documents to index");
     int lock = -1;
     lk_status st = lk_bm25__lock(index_dir, &lock, err);
@@ -658,8 +754,8 @@ lk_status lk_bm25_search_text(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_analy
 
 bool lk_bm25_format_parse(const char *name, lk_bm25_format *out)
 {
-    static const char *const names[] = {"trec", "tsv", "json"};
-    for (int i = 0; i < 3; i++)
+    static const char *const names[] = {"trec", "tsv", "json", "text"};
+    for (int i = 0; i < 4; i++)
         if (strcmp(name, names[i]) == 0) {
             *out = (lk_bm25_format)i;
             return true;
@@ -716,6 +812,8 @@ typedef struct {
     lk_bm25_format fmt;
     FILE *fp;
     lk_bm25_run_stats *stats;
+    lk_bm25__printer *pr; /* fields, snippets or the text format; NULL: write_hits */
+    lk_query_ws *qw;      /* query syntax on, or NULL */
 } query_ctx;
 
 static lk_status one_query(query_ctx *c, const char *qid, size_t qid_len, const char *text,
@@ -724,12 +822,18 @@ static lk_status one_query(query_ctx *c, const char *qid, size_t qid_len, const 
     const lk_bm25_hit *h;
     size_t n;
     double t0 = now_s(), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
-    lk_status st = lk_bm25_search_text(c->idx, c->ws, c->an, text, len, c->opts, &h, &n, err);
+    lk_status st = c->qw ? lk_bm25_search_query(c->idx, c->ws, c->an, c->qw, text, len, c->opts,
+                                                &h, &n, err)
+                         : lk_bm25_search_text(c->idx, c->ws, c->an, text, len, c->opts, &h, &n,
+                                               err);
     c->stats->seconds += now_s() - t0;
     c->stats->cpu_seconds += clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
     c->stats->n_queries++;
     if (st != LK_OK) return st;
-    return write_hits(c->idx, qid, qid_len, h, n, c->fmt, c->fp, err);
+    if (!c->pr) return write_hits(c->idx, qid, qid_len, h, n, c->fmt, c->fp, err);
+    size_t nq;
+    const lk_term *q = lk_analyzer_terms(c->an, &nq);
+    return lk_bm25__print_hits(c->pr, qid, qid_len, q, nq, h, n, c->fp, err);
 }
 
 static lk_status query_file(query_ctx *c, const char *path, lk_error *err)
@@ -756,6 +860,7 @@ static lk_status query_file(query_ctx *c, const char *path, lk_error *err)
             break;
         }
         st = one_query(c, line, ql, tab + 1, len - ql - 1, err);
+        if (st == LK_ERR_PARSE && c->qw) lk_error_prefix(err, "%s:%lld: ", path, (long long)ln);
     }
     lk_line_reader_free(r);
     return st;
@@ -765,19 +870,37 @@ lk_status lk_bm25_run_queries(const lk_bm25_index *idx, const lk_bm25_search_opt
                               const char *query, const char *queries_path, lk_bm25_format fmt,
                               FILE *fp, lk_bm25_run_stats *stats, lk_error *err)
 {
+    lk_bm25_output out = lk_bm25_output_default();
+    out.fmt = fmt;
+    return lk_bm25_run_queries_out(idx, opts, query, queries_path, &out, fp, stats, err);
+}
+
+lk_status lk_bm25_run_queries_out(const lk_bm25_index *idx, const lk_bm25_search_opts *opts,
+                                  const char *query, const char *queries_path,
+                                  const lk_bm25_output *out, FILE *fp, lk_bm25_run_stats *stats,
+                                  lk_error *err)
+{
     lk_bm25_run_stats local;
-    query_ctx c = {idx, NULL, NULL, opts, fmt, fp, stats ? stats : &local};
+    query_ctx c = {idx, NULL, NULL, opts, out->fmt, fp, stats ? stats : &local, NULL, NULL};
     memset(c.stats, 0, sizeof *c.stats);
+    const char *why = lk_bm25_output_check(out);
+    if (why) return lk_error_set(err, LK_ERR_ARG, "%s", why);
     lk_status st = lk_bm25_ws_create(idx, &c.ws);
     if (st == LK_OK) st = lk_bm25_index_analyzer(idx, &c.an, err);
+    if (st == LK_OK && (out->fmt == LK_BM25_FMT_TEXT || out->fields || out->snippet))
+        st = lk_bm25__printer_create(idx, out, &c.pr, err);
+    if (st == LK_OK && out->syntax) st = lk_query_ws_create(idx, &c.qw, err);
     if (st == LK_OK && query) {
         size_t len = strlen(query);
         if (!lk_utf8_valid(query, len, NULL))
             st = lk_error_set(err, LK_ERR_PARSE, "--query: invalid UTF-8");
         else st = one_query(&c, "q", 1, query, len, err);
+        if (st == LK_ERR_PARSE && c.qw) lk_error_prefix(err, "--query: ");
     } else if (st == LK_OK) {
         st = query_file(&c, queries_path, err);
     }
+    lk_bm25__printer_free(c.pr);
+    lk_query_ws_free(c.qw);
     lk_analyzer_free(c.an);
     lk_bm25_ws_free(c.ws);
     return st;

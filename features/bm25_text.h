@@ -23,6 +23,12 @@ typedef struct {
                                    settings are used; `analyzer` is ignored) */
     const char *delete_path;    /* ids (one per line) to delete from the existing index
                                    (implies add); NULL = none */
+    const char *const *delete_ids; /* ids to delete, given directly (n_delete_ids of them;
+                                      implies add): an id not in the index is an error */
+    size_t n_delete_ids;
+    bool upsert;                /* with add: an added id already in the index replaces that
+                                   document (deleted in the same commit) instead of being an
+                                   error */
     bool merge;                 /* rewrite the index's segments into one (after the rest) */
     size_t max_segments;        /* --add merges segments beyond this many (default 8) */
 } lk_bm25_index_config;
@@ -65,6 +71,7 @@ typedef enum {
     LK_BM25_FMT_TREC = 0, /* qid Q0 docid rank score lexkit */
     LK_BM25_FMT_TSV,      /* qid<TAB>rank<TAB>docid<TAB>score */
     LK_BM25_FMT_JSON,     /* {"qid": ..., "hits": [{"id": ..., "score": ...}, ...]} per line */
+    LK_BM25_FMT_TEXT,     /* for people: rank, score, id, title, snippet (lk_bm25_output) */
 } lk_bm25_format;
 
 bool lk_bm25_format_parse(const char *name, lk_bm25_format *out);
@@ -74,6 +81,32 @@ typedef struct {
     double seconds;     /* wall time spent analyzing and searching (output excluded) */
     double cpu_seconds; /* process CPU time of the same */
 } lk_bm25_run_stats;
+
+/* What to print per hit beyond id and score. */
+typedef struct {
+    lk_bm25_format fmt;
+    const char *fields;        /* comma-separated stored fields to print, NULL = none (text
+                                  format: the title); not with trec */
+    bool snippet;              /* the best passage of snippet_field, query terms marked (text
+                                  format: on when the index stores that field) */
+    const char *snippet_field; /* default "text" */
+    size_t snippet_chars;      /* passage length in code points (LK_SNIPPET_DEFAULT_CHARS) */
+    bool ansi;                 /* text format: mark with ANSI bold, not [ ] */
+    bool syntax;               /* queries use the syntax of bm25_query.h (+, -, "...",
+                                  field:); off: every word is a plain term (default) */
+} lk_bm25_output;
+
+lk_bm25_output lk_bm25_output_default(void); /* trec, nothing more */
+
+/* NULL if `out` is usable, else the reason (fields or snippets with the trec format). */
+const char *lk_bm25_output_check(const lk_bm25_output *out);
+
+/* lk_bm25_run_queries with an output description: stored fields and snippets (an index
+   without a store prints none: JSON null, empty TSV columns). */
+lk_status lk_bm25_run_queries_out(const lk_bm25_index *idx, const lk_bm25_search_opts *opts,
+                                  const char *query, const char *queries_path,
+                                  const lk_bm25_output *out, FILE *fp, lk_bm25_run_stats *stats,
+                                  lk_error *err);
 
 /* Run one query (`query`, qid "q") or every `qid<TAB>text` line of `queries_path` and
    write the results to fp, scores as %.9g. Empty queries (or only stop words) give no

@@ -79,7 +79,7 @@ lk_status lk_embed_tokenizer_open(const lk_embed_config *c, lk_tokenizer **out)
     *out = NULL;
     if (!c->tokenize) return LK_OK;
     lk_tokenizer_config tc = lk_tokenizer_config_default();
-    tc.lower = true;
+    tc.lower = !c->keep_case;
     tc.keep_punct = false;
     tc.keep_symbols = false;
     return lk_tokenizer_create(&tc, out);

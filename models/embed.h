@@ -42,6 +42,7 @@ typedef struct {
     int32_t cbow_batch; /* CBOW positions updated together with shared negatives (1) */
     uint64_t seed;      /* 1; thread t draws from seed + t */
     bool tokenize;      /* run the lexkit tokenizer (lowercase; words, numbers, Han) */
+    bool keep_case;     /* with tokenize: don't lowercase (default false) */
     lk_log_fn log;      /* progress (LK_LOG_PROGRESS) and notes; NULL = silent */
     void *log_user;
     const volatile sig_atomic_t *cancel; /* set and nonzero: training stops (LK_ERR_STATE) */

@@ -1,7 +1,7 @@
 /* embed_io.c: the LKEM model file (STYLE 2.9 envelope) and opening any vectors file.
    Payload v1, little-endian:
      u32 arch | u32 loss | u32 dim | u32 window | u32 negative | u32 minn | u32 maxn |
-     u32 buckets | u32 cbow_batch | u32 flags (bit 0: tokenize) | u64 epochs_done |
+     u32 buckets | u32 cbow_batch | u32 flags (bit 0: tokenize, bit 1: keep case) | u64 epochs_done |
      u64 min_count | u64 seed | f64 sample | f64 alpha | u32 V | u32 n_in | u32 n_out |
      V x (u32 len | bytes | u64 count) | n_in x dim f32 | n_out x dim f32 */
 #define _POSIX_C_SOURCE 200809L
@@ -15,6 +15,7 @@
 
 #define FIXED_BYTES (10 * 4 + 3 * 8 + 2 * 8 + 3 * 4)
 #define FLAG_TOKENIZE 1u
+#define FLAG_KEEP_CASE 2u /* with tokenize: not lowercased (files without it were) */
 
 typedef struct {
     unsigned char *p; /* write cursor */
@@ -73,7 +74,7 @@ static lk_status write_model(FILE *fp, void *p, lk_error *err)
     put32(&b, (uint32_t)c->maxn);
     put32(&b, (uint32_t)c->buckets);
     put32(&b, (uint32_t)c->cbow_batch);
-    put32(&b, c->tokenize ? FLAG_TOKENIZE : 0);
+    put32(&b, (c->tokenize ? FLAG_TOKENIZE : 0) | (c->keep_case ? FLAG_KEEP_CASE : 0));
     put64(&b, (uint64_t)m->epochs_done);
     put64(&b, (uint64_t)c->min_count);
     put64(&b, c->seed);
@@ -153,6 +154,7 @@ static lk_status parse_fixed(get_buf *b, lk_embed_model *m, const char *path, lk
     c->buckets = (int32_t)buckets;
     c->cbow_batch = (int32_t)cbow_batch;
     c->tokenize = (flags & FLAG_TOKENIZE) != 0;
+    c->keep_case = (flags & FLAG_KEEP_CASE) != 0;
     c->min_count = (int64_t)min_count;
     c->seed = seed;
     c->sample = sample;

@@ -2,7 +2,8 @@
    (libm's expf is a call per element). Bounds, checked over a grid by tests/test_fastmath.c
    (measured worst case in brackets): lk_fast_expf relative error < 1.5e-7 [8.3e-8] on
    [-87, 88], clamped outside (exp(-87) ~ 1.6e-38, exp(88) ~ 1.7e38); lk_fast_sigmoidf
-   absolute error < 1.5e-7 [8.9e-8] and lk_fast_tanhf < 3e-7 [1.8e-7] everywhere. */
+   absolute error < 1.5e-7 [8.9e-8] and lk_fast_tanhf < 3e-7 [1.8e-7] everywhere. NaN in,
+   NaN out (a diverging training run must still see its NaNs). */
 #ifndef LK_MODELS_FASTMATH_H
 #define LK_MODELS_FASTMATH_H
 
@@ -31,11 +32,11 @@
    minimax polynomial of Cephes' expf, 2^n built in the exponent bits. */
 LK_FAST_INLINE float lk_fast_expf(float x)
 {
-    x = x < LK_FAST_EXP_MIN ? LK_FAST_EXP_MIN : x;
-    x = x > LK_FAST_EXP_MAX ? LK_FAST_EXP_MAX : x;
+    float xc = x > LK_FAST_EXP_MIN ? x : LK_FAST_EXP_MIN; /* NaN -> MIN here ... */
+    xc = xc < LK_FAST_EXP_MAX ? xc : LK_FAST_EXP_MAX;
     const float round_magic = 12582912.0f; /* 1.5 * 2^23: adding it rounds to an integer */
-    float n = (x * 1.44269504088896341f + round_magic) - round_magic;
-    float f = x - n * 0.693359375f;
+    float n = (xc * 1.44269504088896341f + round_magic) - round_magic;
+    float f = xc - n * 0.693359375f;
     f = f - n * -2.12194440e-4f;
     float p = 1.9875691500e-4f;
     p = p * f + 1.3981999507e-3f;
@@ -44,10 +45,10 @@ LK_FAST_INLINE float lk_fast_expf(float x)
     p = p * f + 1.6666665459e-1f;
     p = p * f + 5.0000001201e-1f;
     p = p * f * f + f + 1.0f;
-    int32_t bits = ((int32_t)n + 127) * (1 << 23);
+    int32_t bits = ((int32_t)n + 127) * (1 << 23); /* n in [-126, 127] */
     float scale;
     memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
+    return x == x ? p * scale : x; /* ... and NaN is passed through, as expf does */
 }
 
 /* 1 / (1 + e^-x) */

@@ -296,9 +296,10 @@ static void run_cell_forward(const lk_cell *p, const cell_bufs *cb, const lk_seq
     }
 }
 
-lk_status lk_seq_forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws, int32_t T,
-                         int32_t B, const lk_real *x, const int32_t *lengths, const lk_real *s0,
-                         bool train, lk_real *out)
+/* lk_seq_forward, or with xw0 != NULL the inference forward of lk_seq_forward_xw. */
+static lk_status forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws, int32_t T,
+                         int32_t B, const lk_real *x, const lk_real *const *xw0,
+                         const int32_t *lengths, const lk_real *s0, bool train, lk_real *out)
 {
     const lk_seq_config *c = &m->cfg;
     const lk_cell_ops *ops = lk_cell_ops_get(c->cell);
@@ -320,9 +321,15 @@ lk_status lk_seq_forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws
         lk_real *lo = l + 1 < c->layers ? ws->layer_out[l] : out;
         for (int32_t d = 0; d < D; d++) {
             const lk_cell *p = &w->cell[l][d];
+            cell_bufs given = ws->cell[(size_t)l * D + d];
             const cell_bufs *cb = &ws->cell[(size_t)l * D + d];
             size_t init = (d == 0 ? 0 : (size_t)T) * bh;
-            input_projection(p, T * B, in, cb->xw);
+            if (l == 0 && xw0) { /* the caller's projections stand in for xw */
+                given.xw = (lk_real *)xw0[d];
+                cb = &given;
+            } else {
+                input_projection(p, T * B, in, cb->xw);
+            }
             if (s0) {
                 const lk_real *s = s0 + ((size_t)l * D + d) * S * bh;
                 memcpy(cb->h + init, s, bh * sizeof(lk_real));
@@ -350,6 +357,20 @@ lk_status lk_seq_forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws
     ws->x = x;
     ws->train = train;
     return LK_OK;
+}
+
+lk_status lk_seq_forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws, int32_t T,
+                         int32_t B, const lk_real *x, const int32_t *lengths, const lk_real *s0,
+                         bool train, lk_real *out)
+{
+    return forward(m, w, ws, T, B, x, NULL, lengths, s0, train, out);
+}
+
+lk_status lk_seq_forward_xw(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws, int32_t T,
+                            int32_t B, const lk_real *const *xw0, const int32_t *lengths,
+                            lk_real *out)
+{
+    return forward(m, w, ws, T, B, NULL, xw0, lengths, NULL, false, out);
 }
 
 /* ---- backward ----------------------------------------------------------------------------- */

@@ -92,6 +92,13 @@ lk_status lk_seq_forward(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws
                          int32_t B, const lk_real *x, const int32_t *lengths, const lk_real *s0,
                          bool train, lk_real *out);
 
+/* Inference forward (no caches) whose first-layer input projections are given:
+   xw0[d] (T, B, G*H) = x W_x^T + b of direction d, for instance summed from per-id tables;
+   padded rows are not read when lengths are sorted. Borrows xw0 until the next forward. */
+lk_status lk_seq_forward_xw(const lk_seq *m, const lk_seq_weights *w, lk_seq_ws *ws, int32_t T,
+                            int32_t B, const lk_real *const *xw0, const int32_t *lengths,
+                            lk_real *out);
+
 /* Backpropagate dout (T, B, D*H) through the last train-mode forward: ADDS into g's
    tensors and into dx (T, B, I) if not NULL. Gradients on padded steps of dout are ignored.
    LK_ERR_ARG if the last forward was not in train mode (or already backpropagated: the

@@ -93,7 +93,8 @@ struct lk_tagger_ws {
     uint8_t *cls;             /* (chars) cut class of each character of the lines */
     int32_t *pieces;          /* lengths of the pieces the lines are decoded in */
     size_t *piece_off;        /* (lines + 1) line i is pieces [piece_off[i], piece_off[i+1]) */
-    size_t cap_cls, cap_pieces, cap_piece_off;
+    size_t *pline, *pstart;   /* piece p: its line, and its first character ((pieces + 1)) */
+    size_t cap_cls, cap_pieces, cap_piece_off, cap_pline, cap_pstart;
     lk_tagger_span *spans;
     size_t cap_spans;
     lk_seg_word *words;
@@ -110,6 +111,14 @@ struct lk_tagger_ws {
     lk_seq_weights fast;
     const lk_real *out_wt;
     bool use_fast;
+    /* per-id first-layer projections of the ids being tagged (build_ptab): ptab/pslot view
+       ptab_buf/pslot_buf, or in a helper its caller's (read-only); ptab NULL = not used */
+    const lk_real *ptab;
+    const int32_t *pslot;
+    lk_real *ptab_buf, *xw0;
+    int32_t *pslot_buf, *pids;
+    int32_t gh;
+    size_t cap_ptab, cap_xw0, cap_pslot, cap_pids;
     lk_tagger_ws *helpers[LK_TAGGER_MAX_THREADS - 1]; /* workspaces of the extra threads */
     int32_t n_helpers;
     /* the last forward: */

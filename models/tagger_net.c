@@ -16,6 +16,7 @@
 #define LK_TAG_BATCH_SENTS 128    /* sentences per inference batch */
 #define LK_TAG_BATCH_TOKENS 1024  /* positions per inference batch (at least one sentence) */
 #define LK_TAG_PIECE_MAX 256      /* characters: longer raw lines are decoded in pieces */
+#define LK_TAG_PTAB_MAX_BYTES ((size_t)64 << 20) /* cap of the per-id input projection table */
 
 lk_status lk_tagger_ws_create(lk_tagger_ws **out)
 {
@@ -64,9 +65,15 @@ void lk_tagger_ws_free(lk_tagger_ws *ws)
     free(ws->cls);
     free(ws->pieces);
     free(ws->piece_off);
+    free(ws->pline);
+    free(ws->pstart);
     free(ws->labels);
     free(ws->order);
     free(ws->wt);
+    free(ws->ptab_buf);
+    free(ws->pids);
+    free(ws->xw0);
+    free(ws->pslot_buf);
     for (int32_t i = 0; i < ws->n_helpers; i++) lk_tagger_ws_free(ws->helpers[i]);
     free(ws);
 }
@@ -88,6 +95,33 @@ static int32_t feature_parts(const lk_tagger *m, lk_tagger_ws *ws, size_t N, lk_
     for (int32_t g = 0; g < m->n_groups; g++)
         parts[1 + g] = lk_mat_view(ws->ef + (size_t)g * N * (size_t)Df, (int32_t)N, Df);
     return 1 + m->n_groups;
+}
+
+/* First-layer input projections of the N rows of the current batch into ws->xw0, one
+   (N, G*H) block per direction: the row of the main id from ws->ptab (its embedding times
+   the word columns of W_x, plus the bias) plus each feature bag times its columns. The
+   same products summed in the same order as x W_x^T + b over the whole input, so the
+   same bits; padded rows get the bias alone. */
+static lk_status project_inputs(const lk_tagger *m, lk_tagger_ws *ws, size_t N,
+                                const lk_mat *parts)
+{
+    int32_t D = m->seq.cfg.bidirectional ? 2 : 1, GH = ws->gh, Dw = m->cfg.word_dim;
+    lk_status st = need(&ws->xw0, &ws->cap_xw0, N * (size_t)D * (size_t)GH, sizeof *ws->xw0);
+    if (st != LK_OK) return st;
+    for (int32_t d = 0; d < D; d++) {
+        const lk_cell *c = &ws->fast.cell[0][d];
+        lk_real *xw = ws->xw0 + (size_t)d * N * (size_t)GH;
+        for (size_t r = 0; r < N; r++) {
+            int32_t id = ws->main[r];
+            const lk_real *src = id >= 0 ? ws->ptab + ((size_t)ws->pslot[id] * D + (size_t)d) * GH
+                                         : c->b;
+            memcpy(xw + r * (size_t)GH, src, (size_t)GH * sizeof *xw);
+        }
+        for (int32_t g = 0; g < m->n_groups && m->cfg.char_dim > 0; g++)
+            lk_gemm_kn((int32_t)N, GH, m->cfg.char_dim, parts[1 + g].data,
+                       c->w_x_t + ((size_t)Dw + (size_t)g * m->cfg.char_dim) * GH, xw);
+    }
+    return LK_OK;
 }
 
 lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *d,
@@ -160,8 +194,6 @@ lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *
         }
     }
     lk_real *pd = m->params.data;
-    lk_mat E = lk_params_mat(&m->params, m->v_wemb, pd);
-    lk_embedding_forward(&E, ws->main, (int32_t)N, ws->ew);
     lk_mat parts[1 + LK_TAGGER_MAX_GROUPS];
     int32_t n_parts = feature_parts(m, ws, N, parts);
     if (Df > 0) {
@@ -170,18 +202,27 @@ lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *
             lk_embag_forward(&F, ws->fids + (size_t)g * ws->fstride, ws->foff + (size_t)g * (N + 1),
                              (int32_t)N, true, parts[1 + g].data);
     }
-    lk_mat xm = lk_mat_view(ws->x, (int32_t)N, I);
-    lk_concat_forward(parts, n_parts, &xm);
-    if (train && dropout > 0) {
-        lk_dropout_mask(N * (size_t)I, dropout, rng, ws->xmask);
-        lk_dropout_forward(ws->x, N * (size_t)I, dropout, ws->xmask, ws->x);
+    if (!train && ws->ptab) { /* inference from the per-id table: no x, no word part product */
+        if ((st = project_inputs(m, ws, N, parts)) != LK_OK) return st;
+        const lk_real *xw0[2] = {ws->xw0, ws->xw0 + N * (size_t)ws->gh};
+        st = lk_seq_forward_xw(&m->seq, &ws->fast, ws->seq, T, B, xw0, ws->lengths, ws->out);
+        if (st != LK_OK) return st;
+    } else {
+        lk_mat E = lk_params_mat(&m->params, m->v_wemb, pd);
+        lk_embedding_forward(&E, ws->main, (int32_t)N, ws->ew);
+        lk_mat xm = lk_mat_view(ws->x, (int32_t)N, I);
+        lk_concat_forward(parts, n_parts, &xm);
+        if (train && dropout > 0) {
+            lk_dropout_mask(N * (size_t)I, dropout, rng, ws->xmask);
+            lk_dropout_forward(ws->x, N * (size_t)I, dropout, ws->xmask, ws->x);
+        }
+        lk_seq_weights w;
+        if (!train && ws->use_fast) w = ws->fast;
+        else lk_seq_bind(&m->seq, pd, &w);
+        if ((st = lk_seq_forward(&m->seq, &w, ws->seq, T, B, ws->x, ws->lengths, NULL, train,
+                                 ws->out)) != LK_OK)
+            return st;
     }
-    lk_seq_weights w;
-    if (!train && ws->use_fast) w = ws->fast;
-    else lk_seq_bind(&m->seq, pd, &w);
-    if ((st = lk_seq_forward(&m->seq, &w, ws->seq, T, B, ws->x, ws->lengths, NULL, train,
-                             ws->out)) != LK_OK)
-        return st;
     if (train && dropout > 0) {
         lk_dropout_mask(N * (size_t)DH, dropout, rng, ws->omask);
         lk_dropout_forward(ws->out, N * (size_t)DH, dropout, ws->omask, ws->out);
@@ -405,6 +446,64 @@ static void sort_by_len(size_t *a, size_t *tmp, size_t n, const lk_tg_data *d)
     memcpy(a, tmp, n * sizeof *a);
 }
 
+/* ws->ptab for the ids of the datas ds[0..n_ds): row slot*D + d = E[id] W_x[:, :Dw]^T + b of direction d (layer
+   0), each id computed once (slots in ws->pslot, -1 = absent). Costs at most what the word
+   columns of the product cost over d's positions, and far less as soon as ids repeat (a
+   character model on running text). Skipped (ws->ptab NULL: the plain product) when the
+   table for the whole vocabulary could exceed LK_TAG_PTAB_MAX_BYTES. */
+static lk_status build_ptab(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *const *ds,
+                            int32_t n_ds)
+{
+    lk_status st;
+    int32_t D = m->seq.cfg.bidirectional ? 2 : 1, GH = ws->fast.cell[0][0].w_x.rows;
+    int32_t Dw = m->cfg.word_dim;
+    size_t V = (size_t)lk_vocab_size(m->words), row = (size_t)D * (size_t)GH;
+    ws->ptab = NULL;
+    ws->gh = GH;
+    if (V * row * sizeof(lk_real) > LK_TAG_PTAB_MAX_BYTES) return LK_OK;
+    if ((st = need(&ws->pslot_buf, &ws->cap_pslot, V, sizeof *ws->pslot_buf)) != LK_OK) return st;
+    if ((st = need(&ws->pids, &ws->cap_pids, V, sizeof *ws->pids)) != LK_OK) return st;
+    int32_t *slot = ws->pslot_buf;
+    for (size_t v = 0; v < V; v++) slot[v] = -1;
+    size_t n = 0;
+    for (int32_t i = 0; i < n_ds; i++)
+        for (size_t p = 0; p < ds[i]->n_pos; p++) {
+            int32_t id = ds[i]->main[p];
+            if (id >= 0 && slot[id] < 0) {
+                slot[id] = (int32_t)n;
+                ws->pids[n++] = id;
+            }
+        }
+    if ((st = need(&ws->ptab_buf, &ws->cap_ptab, n * row, sizeof *ws->ptab_buf)) != LK_OK ||
+        (st = need(&ws->ew, &ws->cap_ew, n * (size_t)Dw, sizeof *ws->ew)) != LK_OK ||
+        (st = need(&ws->xw0, &ws->cap_xw0, n * (size_t)GH, sizeof *ws->xw0)) != LK_OK)
+        return st;
+    lk_mat E = lk_params_mat(&m->params, m->v_wemb, m->params.data);
+    lk_embedding_forward(&E, ws->pids, (int32_t)n, ws->ew);
+    for (int32_t dir = 0; dir < D; dir++) {
+        const lk_cell *c = &ws->fast.cell[0][dir];
+        for (size_t i = 0; i < n; i++) memcpy(ws->xw0 + i * GH, c->b, (size_t)GH * sizeof *ws->xw0);
+        lk_gemm_kn((int32_t)n, GH, Dw, ws->ew, c->w_x_t, ws->xw0);
+        for (size_t i = 0; i < n; i++)
+            memcpy(ws->ptab_buf + i * row + (size_t)dir * GH, ws->xw0 + i * GH,
+                   (size_t)GH * sizeof *ws->xw0);
+    }
+    ws->ptab = ws->ptab_buf;
+    ws->pslot = slot;
+    return LK_OK;
+}
+
+/* A helper borrows its caller's inference weights and table (read-only). */
+static void share_fast(const lk_tagger_ws *ws, lk_tagger_ws *helper)
+{
+    helper->fast = ws->fast;
+    helper->out_wt = ws->out_wt;
+    helper->use_fast = ws->use_fast;
+    helper->ptab = ws->ptab;
+    helper->pslot = ws->pslot;
+    helper->gh = ws->gh;
+}
+
 /* Batches shared by the threads of one lk_tg_label_data call. */
 typedef struct {
     const lk_tagger *m;
@@ -449,8 +548,10 @@ static void *label_run(void *arg)
     return NULL;
 }
 
-lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *d,
-                           const bool *brk, int32_t *labels)
+/* lk_tg_label_data on at most n_threads threads (the caller's and n_threads - 1 helpers);
+   ready: ws's inference weights and table are already set (by label_pieces). */
+static lk_status label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *d,
+                            const bool *brk, int32_t *labels, int32_t n_threads, bool ready)
 {
     lk_status st;
     size_t n = d->n_sents;
@@ -459,7 +560,8 @@ lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_dat
     size_t *ord = ws->order;
     for (size_t i = 0; i < n; i++) ord[i] = i;
     sort_by_len(ord, ord + n, n, d);
-    if ((st = prepare_fast(m, ws)) != LK_OK) return st;
+    if (!ready && ((st = prepare_fast(m, ws)) != LK_OK || (st = build_ptab(m, ws, &d, 1)) != LK_OK))
+        return st;
     /* cut the batches first (greedy over the sorted order), then run them longest first:
        the workspaces reach their final size on the first batch instead of growing (and
        being copied and faulted in again) batch after batch. Results do not depend on the
@@ -477,7 +579,7 @@ lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_dat
         s += (size_t)B;
     }
     label_job job = {m, d, brk, labels, ord, cut, nb, n, 0};
-    int32_t n_helpers = ws->n_helpers;
+    int32_t n_helpers = n_threads - 1 < ws->n_helpers ? n_threads - 1 : ws->n_helpers;
     if ((size_t)n_helpers + 1 > nb) n_helpers = (int32_t)nb - 1;
     label_worker wk[LK_TAGGER_MAX_THREADS];
     pthread_t th[LK_TAGGER_MAX_THREADS];
@@ -486,11 +588,7 @@ lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_dat
         wk[i].job = &job;
         wk[i].ws = i == 0 ? ws : ws->helpers[i - 1];
         wk[i].st = LK_OK;
-        if (i > 0) { /* helpers share the caller's inference weights (read-only) */
-            wk[i].ws->fast = ws->fast;
-            wk[i].ws->out_wt = ws->out_wt;
-            wk[i].ws->use_fast = true;
-        }
+        if (i > 0) share_fast(ws, wk[i].ws);
     }
     for (int32_t i = 1; i <= n_helpers; i++)
         started[i] = pthread_create(&th[i], NULL, label_run, &wk[i]) == 0;
@@ -501,6 +599,12 @@ lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_dat
         if (st == LK_OK) st = wk[i].st;
     }
     return st;
+}
+
+lk_status lk_tg_label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *d,
+                           const bool *brk, int32_t *labels)
+{
+    return label_data(m, ws, d, brk, labels, ws->n_helpers + 1, false);
 }
 
 lk_status lk_tagger_ws_set_threads(lk_tagger_ws *ws, int32_t n)
@@ -632,6 +736,88 @@ static void line_chars(lk_tagger_ws *ws, const char *text, size_t len, size_t *k
     }
 }
 
+/* One share of the pieces of lk_tagger_segment_lines: pieces [p0, p1), featurized into the
+   worker's own data and labelled on its thread alone (labels and brk at global positions). */
+typedef struct {
+    const lk_tagger *m;
+    lk_tagger_ws *ws, *src; /* the worker's workspace; the caller's (chars and pieces) */
+    const char *const *texts;
+    size_t p0, p1;
+    int32_t *labels;
+    lk_status st;
+} seg_worker;
+
+/* Phase 1: featurize the worker's pieces into its own data. */
+static void *seg_featurize(void *arg)
+{
+    seg_worker *w = arg;
+    const lk_tagger_ws *src = w->src;
+    lk_tg_data_reset(&w->ws->data);
+    w->st = LK_OK;
+    for (size_t p = w->p0; p < w->p1 && w->st == LK_OK; p++) {
+        size_t at = src->pstart[p];
+        w->st = lk_tg_data_add_chars(w->m, &w->ws->data, w->texts[src->pline[p]], src->starts + at,
+                                     src->clens + at, src->pieces[p]);
+    }
+    return NULL;
+}
+
+/* Phase 2: label them on this thread alone, with the caller's weights and table. */
+static void *seg_label(void *arg)
+{
+    seg_worker *w = arg;
+    if (w->st == LK_OK && w->p1 > w->p0) {
+        size_t at = w->src->pstart[w->p0];
+        w->st = label_data(w->m, w->ws, &w->ws->data, w->src->brk + at, w->labels + at, 1, true);
+    }
+    return NULL;
+}
+
+/* Run fn on every worker: workers 1.. on their own threads, worker 0 (and any whose thread
+   could not start) on the calling thread. Returns the first failure. */
+static lk_status run_workers(seg_worker *wk, int32_t n, void *(*fn)(void *))
+{
+    pthread_t th[LK_TAGGER_MAX_THREADS];
+    bool started[LK_TAGGER_MAX_THREADS] = {false};
+    for (int32_t i = 1; i < n; i++) started[i] = pthread_create(&th[i], NULL, fn, &wk[i]) == 0;
+    fn(&wk[0]);
+    lk_status st = wk[0].st;
+    for (int32_t i = 1; i < n; i++) {
+        if (started[i]) pthread_join(th[i], NULL);
+        else fn(&wk[i]);
+        if (st == LK_OK) st = wk[i].st;
+    }
+    return st;
+}
+
+/* Label all np pieces: with helpers, contiguous shares of about equal characters, each
+   featurized and labelled on its own thread, with one input table for all (everything but
+   reading the characters runs in parallel); the labels do not depend on the split. */
+static lk_status label_pieces(const lk_tagger *m, lk_tagger_ws *ws, const char *const *texts,
+                              size_t np, int32_t *labels)
+{
+    size_t k = ws->pstart[np];
+    int32_t n_workers = ws->n_helpers + 1;
+    if ((size_t)n_workers > np) n_workers = (int32_t)(np ? np : 1);
+    seg_worker wk[LK_TAGGER_MAX_THREADS];
+    const lk_tg_data *ds[LK_TAGGER_MAX_THREADS];
+    size_t p = 0;
+    for (int32_t i = 0; i < n_workers; i++) {
+        size_t target = k / (size_t)n_workers * (size_t)(i + 1), p0 = p;
+        if (i + 1 == n_workers) p = np;
+        else
+            while (p < np && ws->pstart[p + 1] <= target) p++;
+        wk[i] = (seg_worker){m, i == 0 ? ws : ws->helpers[i - 1], ws, texts, p0, p, labels, LK_OK};
+        ds[i] = &wk[i].ws->data;
+    }
+    lk_status st = run_workers(wk, n_workers, seg_featurize);
+    if (st == LK_OK && (st = prepare_fast(m, ws)) == LK_OK)
+        st = build_ptab(m, ws, ds, n_workers);
+    if (st != LK_OK) return st;
+    for (int32_t i = 1; i < n_workers; i++) share_fast(ws, wk[i].ws);
+    return run_workers(wk, n_workers, seg_label);
+}
+
 lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const char *const *texts,
                                   const size_t *lens, size_t n, const lk_tagger_span **spans,
                                   const size_t **span_off, lk_error *err)
@@ -647,13 +833,16 @@ lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const ch
     if ((st = need(&ws->brk, &ws->cap_brk, total, sizeof *ws->brk)) != LK_OK) goto fail;
     if ((st = need(&ws->cls, &ws->cap_cls, total, sizeof *ws->cls)) != LK_OK) goto fail;
     if ((st = need(&ws->pieces, &ws->cap_pieces, total, sizeof *ws->pieces)) != LK_OK) goto fail;
+    if ((st = need(&ws->pline, &ws->cap_pline, total, sizeof *ws->pline)) != LK_OK) goto fail;
+    if ((st = need(&ws->pstart, &ws->cap_pstart, total + 1, sizeof *ws->pstart)) != LK_OK)
+        goto fail;
     if ((st = need(&ws->span_off, &ws->cap_span_off, n + 1, sizeof *ws->span_off)) != LK_OK)
         goto fail;
     if ((st = need(&ws->piece_off, &ws->cap_piece_off, n + 1, sizeof *ws->piece_off)) != LK_OK)
         goto fail;
-    lk_tg_data_reset(&ws->data);
     size_t k = 0, np = 0;
     ws->piece_off[0] = 0;
+    ws->pstart[0] = 0;
     for (size_t i = 0; i < n; i++) {
         size_t first = k, p0 = np;
         line_chars(ws, texts[i], lens[i], &k);
@@ -662,16 +851,16 @@ lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const ch
             goto fail;
         }
         split_line(ws->cls + first, (int32_t)(k - first), ws->pieces, &np);
-        for (size_t p = p0, at = first; p < np && st == LK_OK; at += (size_t)ws->pieces[p++])
-            st = lk_tg_data_add_chars(m, &ws->data, texts[i], ws->starts + at, ws->clens + at,
-                                      ws->pieces[p]);
-        if (st != LK_OK) goto fail;
+        for (size_t p = p0; p < np; p++) {
+            ws->pline[p] = i;
+            ws->pstart[p + 1] = ws->pstart[p] + (size_t)ws->pieces[p];
+        }
         ws->piece_off[i + 1] = np;
     }
     int32_t *labels = NULL;
     size_t cap_lab = 0;
     if ((st = need(&labels, &cap_lab, k, sizeof *labels)) != LK_OK) goto fail;
-    st = lk_tg_label_data(m, ws, &ws->data, ws->brk, labels);
+    st = label_pieces(m, ws, texts, np, labels);
     if (st == LK_OK) st = need(&ws->spans, &ws->cap_spans, k, sizeof *ws->spans);
     if (st == LK_OK) st = need(&ws->words, &ws->cap_words, k, sizeof *ws->words);
     if (st != LK_OK) {
@@ -682,9 +871,10 @@ lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const ch
     ws->span_off[0] = 0;
     for (size_t i = 0; i < n; i++) {
         for (size_t p = ws->piece_off[i]; p < ws->piece_off[i + 1]; p++) {
-            size_t base = ws->data.off[p];
-            int32_t T = (int32_t)(ws->data.off[p + 1] - base), nw = 0;
-            lk_seg_decode(labels + base, T, m->label_pos, m->label_tag, ws->words, &nw);
+            size_t base = ws->pstart[p];
+            int32_t nw = 0;
+            lk_seg_decode(labels + base, ws->pieces[p], m->label_pos, m->label_tag, ws->words,
+                          &nw);
             for (int32_t w = 0; w < nw; w++) {
                 size_t a = base + (size_t)ws->words[w].start;
                 size_t z = a + (size_t)ws->words[w].len - 1;

@@ -700,3 +700,96 @@ double lk_spearman(const double *x, const double *y, size_t n)
     free(ry);
     return rho;
 }
+
+#define PCA_MAX_ROWS 512
+#define JACOBI_SWEEPS 100
+
+/* Eigen-decomposition of the symmetric n x n matrix a (destroyed) by cyclic Jacobi
+   rotations: eigenvalues on a's diagonal, eigenvectors in the columns of v. */
+static void jacobi(double *a, double *v, int32_t n)
+{
+    for (int32_t i = 0; i < n; i++)
+        for (int32_t j = 0; j < n; j++) v[(size_t)i * n + j] = i == j;
+    for (int sweep = 0; sweep < JACOBI_SWEEPS; sweep++) {
+        double off = 0;
+        for (int32_t p = 0; p < n; p++)
+            for (int32_t q = p + 1; q < n; q++) off += a[(size_t)p * n + q] * a[(size_t)p * n + q];
+        if (off < 1e-30) break;
+        for (int32_t p = 0; p < n; p++)
+            for (int32_t q = p + 1; q < n; q++) {
+                double apq = a[(size_t)p * n + q];
+                if (fabs(apq) < 1e-300) continue;
+                double theta = (a[(size_t)q * n + q] - a[(size_t)p * n + p]) / (2 * apq);
+                double t = (theta >= 0 ? 1 : -1) / (fabs(theta) + sqrt(theta * theta + 1));
+                double c = 1 / sqrt(t * t + 1), s = t * c;
+                for (int32_t k = 0; k < n; k++) { /* columns p, q */
+                    double akp = a[(size_t)k * n + p], akq = a[(size_t)k * n + q];
+                    a[(size_t)k * n + p] = c * akp - s * akq;
+                    a[(size_t)k * n + q] = s * akp + c * akq;
+                }
+                for (int32_t k = 0; k < n; k++) { /* rows p, q */
+                    double apk = a[(size_t)p * n + k], aqk = a[(size_t)q * n + k];
+                    a[(size_t)p * n + k] = c * apk - s * aqk;
+                    a[(size_t)q * n + k] = s * apk + c * aqk;
+                }
+                for (int32_t k = 0; k < n; k++) {
+                    double vkp = v[(size_t)k * n + p], vkq = v[(size_t)k * n + q];
+                    v[(size_t)k * n + p] = c * vkp - s * vkq;
+                    v[(size_t)k * n + q] = s * vkp + c * vkq;
+                }
+            }
+    }
+}
+
+lk_status lk_vectors_pca2(const float *rows, int32_t n, int32_t dim, double *x, double *y)
+{
+    if (n < 1 || dim < 1) return LK_ERR_ARG;
+    if (n > PCA_MAX_ROWS) return LK_ERR_RANGE;
+    size_t nn = (size_t)n * (size_t)n;
+    double *u = malloc((size_t)n * (size_t)dim * sizeof *u), *g = malloc(nn * sizeof *g),
+           *v = malloc(nn * sizeof *v);
+    if (!u || !g || !v) {
+        free(u), free(g), free(v);
+        return LK_ERR_NOMEM;
+    }
+    for (int32_t i = 0; i < n; i++) { /* unit rows */
+        double s = 0;
+        for (int32_t d = 0; d < dim; d++) s += (double)rows[(size_t)i * dim + d] * rows[(size_t)i * dim + d];
+        s = s > 0 ? 1 / sqrt(s) : 0;
+        for (int32_t d = 0; d < dim; d++) u[(size_t)i * dim + d] = rows[(size_t)i * dim + d] * s;
+    }
+    for (int32_t d = 0; d < dim; d++) { /* centre */
+        double m = 0;
+        for (int32_t i = 0; i < n; i++) m += u[(size_t)i * dim + d];
+        m /= n;
+        for (int32_t i = 0; i < n; i++) u[(size_t)i * dim + d] -= m;
+    }
+    for (int32_t i = 0; i < n; i++) /* Gram matrix: its eigenvectors scaled give the projections */
+        for (int32_t j = 0; j < n; j++) {
+            double s = 0;
+            for (int32_t d = 0; d < dim; d++) s += u[(size_t)i * dim + d] * u[(size_t)j * dim + d];
+            g[(size_t)i * n + j] = s;
+        }
+    jacobi(g, v, n);
+    int32_t first = -1, second = -1;
+    for (int32_t k = 0; k < n; k++) {
+        double e = g[(size_t)k * n + k];
+        if (first < 0 || e > g[(size_t)first * n + first]) second = first, first = k;
+        else if (second < 0 || e > g[(size_t)second * n + second]) second = k;
+    }
+    for (int axis = 0; axis < 2; axis++) {
+        int32_t k = axis == 0 ? first : second;
+        double *out = axis == 0 ? x : y, e = k >= 0 ? g[(size_t)k * n + k] : 0, big = 0;
+        double root = e > 0 ? sqrt(e) : 0;
+        for (int32_t i = 0; i < n; i++) {
+            out[i] = k >= 0 ? v[(size_t)i * n + k] * root : 0;
+            if (fabs(out[i]) > fabs(big)) big = out[i];
+        }
+        if (big < 0)
+            for (int32_t i = 0; i < n; i++) out[i] = -out[i];
+    }
+    free(u);
+    free(g);
+    free(v);
+    return LK_OK;
+}

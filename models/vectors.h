@@ -91,4 +91,9 @@ double lk_spearman(const double *x, const double *y, size_t n);
 /* Cosine similarity of two dim-vectors (0 if either is zero). */
 float lk_cosine(const float *a, const float *b, int32_t dim);
 
+/* 2-D PCA of n rows (each dim floats, rows[i * dim ..]) after scaling each row to unit
+   length: x[i], y[i] are row i's coordinates on the first two principal axes (each axis'
+   sign fixed so its largest coordinate is positive). n <= 512, else LK_ERR_RANGE. */
+lk_status lk_vectors_pca2(const float *rows, int32_t n, int32_t dim, double *x, double *y);
+
 #endif

@@ -12,6 +12,20 @@
 
 #define GRID_STEP 1e-3 /* 200,001 points per function on [-100, 100] */
 
+/* NaN propagates (no undefined int conversion on the way: UBSan checks it); infinities give
+   the limits. */
+static void test_non_finite(void **state)
+{
+    (void)state;
+    assert_true(isnan(lk_fast_expf(NAN)));
+    assert_true(isnan(lk_fast_sigmoidf(NAN)));
+    assert_true(isnan(lk_fast_tanhf(NAN)));
+    assert_true(lk_fast_expf(-INFINITY) >= 0 && lk_fast_expf(-INFINITY) < 1e-37f);
+    assert_true(lk_fast_expf(INFINITY) > 1e38f && isfinite(lk_fast_expf(INFINITY)));
+    assert_true(fabsf(lk_fast_sigmoidf(INFINITY) - 1) < 1e-7f && lk_fast_sigmoidf(-INFINITY) < 1e-37f);
+    assert_true(fabsf(lk_fast_tanhf(INFINITY) - 1) < 1e-7f && fabsf(lk_fast_tanhf(-INFINITY) + 1) < 1e-7f);
+}
+
 static void test_exp_relative_error(void **state)
 {
     (void)state;
@@ -27,6 +41,8 @@ static void test_exp_relative_error(void **state)
     /* outside the range: clamped, finite, never inf or NaN */
     assert_true(lk_fast_expf(-1000.0f) > 0 && lk_fast_expf(-1000.0f) < 1e-37f);
     assert_true(isfinite(lk_fast_expf(1000.0f)) && lk_fast_expf(1000.0f) > 1e38f);
+    assert_true(isnan(lk_fast_expf(NAN))); /* NaN passes through (no integer overflow) */
+    assert_true(isnan(lk_fast_sigmoidf(NAN)) && isnan(lk_fast_tanhf(NAN)));
 }
 
 static void test_sigmoid_tanh_absolute_error(void **state)
@@ -53,6 +69,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exp_relative_error),
         cmocka_unit_test(test_sigmoid_tanh_absolute_error),
+        cmocka_unit_test(test_non_finite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -88,6 +88,8 @@ lk_status lk_docs_next(lk_docs_reader *r, lk_doc *doc, bool *got, lk_error *err)
             doc->text = line;
             doc->text_len = len;
             doc->line = lineno;
+            doc->fields = NULL;
+            doc->n_fields = 0;
         }
         *got = true;
         return LK_OK;

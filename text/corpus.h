@@ -18,6 +18,17 @@ typedef enum {
     LK_DOCS_TEXT,      /* one document per line, id = line number (1-based) as a string */
 } lk_docs_format;
 
+/* A top-level JSONL member other than id/title/text whose value is a string or a number
+   (other value types are skipped): name and value are NUL-terminated, unescaped UTF-8; a
+   number is kept as written. */
+typedef struct {
+    const char *name;
+    size_t name_len;
+    const char *value;
+    size_t value_len;
+    bool number;
+} lk_doc_field;
+
 typedef struct {
     const char *id;    /* NUL-terminated, unescaped UTF-8 */
     size_t id_len;
@@ -26,6 +37,8 @@ typedef struct {
     const char *text;
     size_t text_len;
     int64_t line;      /* line number of the document in its file */
+    const lk_doc_field *fields; /* JSONL: the other string/number members, in input order */
+    size_t n_fields;
 } lk_doc;
 
 typedef struct lk_docs_reader lk_docs_reader;

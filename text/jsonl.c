@@ -27,6 +27,11 @@ struct lk_jsonl_scratch {
                          KEYS_LINEAR_MAX keys; power-of-two size */
     size_t slots_cap;
     bool hashed;      /* slots holds the current line's keys */
+    size_t *others;   /* per kept other member: key index, value offset, value length,
+                         is-number (4 size_t each) */
+    size_t others_cap, n_others;
+    lk_doc_field *fields; /* built from `others` at the end of a line */
+    size_t fields_cap;
 };
 
 typedef struct {
@@ -52,6 +57,8 @@ void lk_jsonl_scratch_free(lk_jsonl_scratch *s)
     free(s->buf);
     free(s->keys);
     free(s->slots);
+    free(s->others);
+    free(s->fields);
     free(s);
 }
 
@@ -449,6 +456,36 @@ static lk_status parse_known(jparser *p, int kind, jfield *f)
     return jerr(p, at, "\"text\" must be a string");
 }
 
+/* Value of another key: strings and numbers are kept (lk_doc.fields), the rest skipped. */
+static lk_status parse_other(jparser *p)
+{
+    lk_jsonl_scratch *sc = p->sc;
+    size_t at = p->pos, off, n;
+    char c = at < p->len ? p->s[at] : '\0';
+    bool number = c == '-' || is_digit(c);
+    if (c != '"' && !number) return skip_value(p, 1);
+    lk_status st = lk_grow((void **)&sc->others, &sc->others_cap, 4 * sc->n_others + 4,
+                           sizeof(size_t));
+    if (st != LK_OK) return lk_error_set(p->err, st, "%s: out of memory", p->path);
+    if (number) {
+        if ((st = parse_number(p)) != LK_OK) return st;
+        n = p->pos - at;
+        if ((st = reserve(p, n + 1)) != LK_OK) return st;
+        off = sc->len;
+        memcpy(sc->buf + off, p->s + at, n);
+        sc->buf[off + n] = '\0';
+        sc->len += n + 1;
+    } else if ((st = parse_string(p, true, &off, &n)) != LK_OK) {
+        return st;
+    }
+    size_t *o = sc->others + 4 * sc->n_others++;
+    o[0] = sc->n_keys - 1;
+    o[1] = off;
+    o[2] = n;
+    o[3] = number;
+    return LK_OK;
+}
+
 /* The members of the top-level object after its '{'. */
 static lk_status parse_members(jparser *p, jfield fields[4])
 {
@@ -466,7 +503,7 @@ static lk_status parse_members(jparser *p, jfield fields[4])
         if (p->pos >= p->len || p->s[p->pos] != ':') return unexpected(p, "':'");
         p->pos++;
         skip_ws(p);
-        st = kind == KEY_OTHER ? skip_value(p, 1) : parse_known(p, kind, &fields[kind]);
+        st = kind == KEY_OTHER ? parse_other(p) : parse_known(p, kind, &fields[kind]);
         if (st != LK_OK) return st;
         skip_ws(p);
         if (p->pos < p->len && p->s[p->pos] == ',') {
@@ -494,6 +531,7 @@ lk_status lk_jsonl_parse_doc(lk_jsonl_scratch *s, const char *line, size_t len, 
     s->len = 0;
     s->n_keys = 0;
     s->hashed = false;
+    s->n_others = 0;
     skip_ws(&p);
     if (p.pos >= p.len || p.s[p.pos] != '{') return unexpected(&p, "'{' (a JSON object)");
     p.pos++;
@@ -515,5 +553,19 @@ lk_status lk_jsonl_parse_doc(lk_jsonl_scratch *s, const char *line, size_t len, 
         doc->title_len = 0;
     }
     doc->line = lineno;
+    st = lk_grow((void **)&s->fields, &s->fields_cap, s->n_others ? s->n_others : 1,
+                 sizeof *s->fields);
+    if (st != LK_OK) return lk_error_set(err, st, "%s: out of memory", path);
+    for (size_t i = 0; i < s->n_others; i++) {
+        const size_t *o = s->others + 4 * i;
+        lk_doc_field *f = &s->fields[i];
+        f->name = s->buf + s->keys[2 * o[0]];
+        f->name_len = s->keys[2 * o[0] + 1];
+        f->value = s->buf + o[1];
+        f->value_len = o[2];
+        f->number = o[3] != 0;
+    }
+    doc->fields = s->fields;
+    doc->n_fields = s->n_others;
     return LK_OK;
 }

@@ -5,6 +5,11 @@ set -eu
 "$LEXKIT" index --input corpora/sample-docs.jsonl --index "$OUT/search.idx" --lang auto --stats
 echo "-- English query, top 3 (TREC run format):"
 "$LEXKIT" search --index "$OUT/search.idx" --query "river headwaters lake" --k 3
+echo "-- the same query for people (--format text, the default when stdout is a terminal):"
+"$LEXKIT" search --index "$OUT/search.idx" --query "river headwaters lake" --k 3 --format text --snippet-chars 100
+echo "-- query syntax: a phrase, an excluded word; the title and a snippet as JSON:"
+"$LEXKIT" search --index "$OUT/search.idx" --query '"the river" -lake' --k 2 --format text --snippet-chars 80
+"$LEXKIT" search --index "$OUT/search.idx" --query "战国无双3" --k 1 --format json --fields title --snippet --snippet-chars 30
 echo "-- Chinese query, top 3 (JSON):"
 "$LEXKIT" search --index "$OUT/search.idx" --query "战国无双3是由哪两个公司合作开发的？" --k 3 --format json
 echo "-- $(wc -l < corpora/sample-queries.tsv) CMRC questions -> their source paragraph:"
@@ -14,8 +19,10 @@ echo "-- add two documents as a new segment, delete one by id, search, then merg
 printf '%s\n' '{"id": "new-1", "title": "Lake Baikal", "text": "The deepest lake is fed by many a river."}' \
   '{"id": "new-2", "text": "A second added document about headwaters."}' > "$OUT/new-docs.jsonl"
 "$LEXKIT" index --input "$OUT/new-docs.jsonl" --index "$OUT/search.idx" --add
-echo new-2 > "$OUT/delete-ids.txt"
-"$LEXKIT" index --index "$OUT/search.idx" --delete "$OUT/delete-ids.txt"
+"$LEXKIT" index --index "$OUT/search.idx" --delete-id new-2
 "$LEXKIT" search --index "$OUT/search.idx" --query "river headwaters lake" --k 3
 "$LEXKIT" index --index "$OUT/search.idx" --merge
 ls "$OUT/search.idx"
+echo "-- what the index holds, and one stored document:"
+"$LEXKIT" index --info --index "$OUT/search.idx"
+"$LEXKIT" index --info --index "$OUT/search.idx" --doc new-1

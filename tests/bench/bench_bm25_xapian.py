@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Xapian side of bench_bm25.sh: index a docs.jsonl, run queries with BM25Weight, time it.
 
-usage: bench_bm25_xapian.py index DOCS DBDIR [--cjk]
-       bench_bm25_xapian.py search DBDIR QUERIES K RUNFILE [--cjk] [--repeat N]
+usage: bench_bm25_xapian.py index DOCS DBDIR [--cjk] [--data]
+       bench_bm25_xapian.py search DBDIR QUERIES K RUNFILE [--cjk] [--repeat N] [--snippet]
+--data stores each document's title and text as its document data (JSON); --snippet
+reads the data of every hit and makes a snippet of its text (MSet.snippet, 160 bytes).
 Indexing uses TermGenerator without positions and without stemming (title + text, like
 lexkit). Searching parses each query with QueryParser (OR of terms, no stemming; for Chinese
 an OR of the TermGenerator's CJK n-grams of the query, since QueryParser ANDs them) and ranks
@@ -17,7 +19,7 @@ import time
 import xapian
 
 
-def index(docs, dbdir, cjk):
+def index(docs, dbdir, cjk, data=False):
     t0 = time.perf_counter()
     db = xapian.WritableDatabase(dbdir, xapian.DB_CREATE_OR_OVERWRITE)
     tg = xapian.TermGenerator()
@@ -34,6 +36,9 @@ def index(docs, dbdir, cjk):
                 tg.index_text_without_positions(d["title"])
             tg.index_text_without_positions(d["text"])
             doc.add_value(0, d["id"])
+            if data:
+                doc.set_data(json.dumps({"title": d.get("title") or "", "text": d["text"]},
+                                        ensure_ascii=False))
             doc.add_boolean_term("Q" + d["id"])
             db.add_document(doc)
             n += 1
@@ -44,7 +49,7 @@ def index(docs, dbdir, cjk):
     print(json.dumps({"docs": n, "seconds": dt, "mb_per_s": nbytes / 1e6 / dt, "bytes": size}))
 
 
-def search(dbdir, queries, k, runfile, cjk, repeat):
+def search(dbdir, queries, k, runfile, cjk, repeat, snippet=False):
     db = xapian.Database(dbdir)
     qp = xapian.QueryParser()
     qp.set_database(db)
@@ -80,7 +85,12 @@ def search(dbdir, queries, k, runfile, cjk, repeat):
         t0, c0 = time.perf_counter(), time.process_time()
         for qid, q in qs:
             enq.set_query(q)
-            enq.get_mset(0, k)
+            ms = enq.get_mset(0, k)
+            if snippet:
+                for it in ms:
+                    text = json.loads(it.document.get_data())["text"]
+                    ms.snippet(text, 160, xapian.Stem("none"),
+                               xapian.MSet.SNIPPET_BACKGROUND_MODEL, "[", "]", "...")
         times.append(time.perf_counter() - t0)
         cpus.append(time.process_time() - c0)
     out = []
@@ -105,9 +115,9 @@ def main():
     if "--repeat" in a:
         repeat = int(a[a.index("--repeat") + 1])
     if a[0] == "index":
-        index(a[1], a[2], cjk)
+        index(a[1], a[2], cjk, "--data" in a)
     else:
-        search(a[1], a[2], int(a[3]), a[4], cjk, repeat)
+        search(a[1], a[2], int(a[3]), a[4], cjk, repeat, "--snippet" in a)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # kill -9 during `lexkit index` at several moments: the index directory must afterwards
 # hold the previous index or the complete new one (or nothing), never an index that fails
-# to open. A later build cleans up the killed builds' temporary directories.
+# to open, and the stored fields of a hit are its document's. A later build cleans up the
+# killed builds' temporary directories.
 set -u
 . "${LK_SRC:-.}/tests/cli_lib.sh" bm25_kill
 
@@ -30,6 +31,20 @@ for f in 0.05 0.2 0.35 0.5 0.65 0.8; do
       "q Q0 d"*|"q Q0 s"*) ;;
       *) fail "after kill at ${delay}s: unexpected result '$out'" ;;
     esac
+    # the stored text of the hit is its document's (old or new index alike)
+    "$L" search --index "$T/idx" --query "cat w1" --k 1 --format tsv --fields text > "$T/hit.tsv" 2> "$T/err" ||
+      fail "after kill at ${delay}s: --fields fails: $(cat "$T/err")"
+    /usr/bin/python3 - "$T/hit.tsv" "$D/bm25_docs.jsonl" "$T/big.jsonl" <<'PY' || fail "after kill at ${delay}s: stored text differs"
+import json, sys
+qid, rank, doc, score, text = open(sys.argv[1]).read().rstrip("\n").split("\t")
+for path in sys.argv[2:]:
+    for line in open(path):
+        d = json.loads(line)
+        if d["id"] == doc:
+            want = " ".join(d["text"].replace("\t", " ").split("\n"))
+            sys.exit(0 if want == text else 1)
+sys.exit(1)
+PY
   fi
 done
 [ "$killed" -ge 2 ] || fail "only $killed build(s) were still running when killed"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One option vocabulary across commands (issue 14), one check per inconsistency it listed:
 # --input-format/--output-format everywhere with the old per-command --format kept (silent),
-# --output on every command that prints, --lower/--no-lower, `neighbors --word France` on a
+# --output on every command that prints, --lower/--no-lower (embed --tokenize --no-lower), `neighbors --word Paris` on a
 # lowercased model, the "reading from standard input" hint on a terminal, train-tagger
 # without --dev (no fake dev accuracy) and --resume without a checkpoint, and `lexkit info`.
 . "${LK_SRC:-.}/tests/cli_lib.sh" cli-consistency
@@ -34,6 +34,15 @@ $L neighbors --vectors "$T/lc.lkem" --word Paris --k 2 > "$T/nf" || fail "neighb
 $L neighbors --vectors "$T/lc.lkem" --word paris --k 2 > "$T/nf2"
 cmp -s "$T/nf" "$T/nf2" || fail "Paris and paris differ"
 expect_fail 1 "'Paris' is not in" $L neighbors --vectors "$T/e.bin" --word Paris --no-lower
+
+# embed --tokenize lowercases unless --no-lower (was: always); the model records it
+printf 'Paris is in France . Berlin is in Germany .\n' > "$T/cased1"
+for i in 1 2 3 4 5 6 7 8; do cat "$T/cased1"; done > "$T/cased.txt"
+$L embed --input "$T/cased.txt" --tokenize --no-lower --output "$T/cased.lkem" --output-format lkem --dim 4 \
+  --min-count 1 --epochs 1 --quiet || fail "embed --no-lower"
+$L info "$T/cased.lkem" | grep -qx "$(printf 'tokenize\tyes (case kept)')" || fail "info: case kept"
+$L neighbors --vectors "$T/cased.lkem" --word Paris --k 8 | grep -q "^France	" || fail "cased model lost France"
+expect_fail 2 "apply to --tokenize" $L embed --input "$T/cased.txt" --lower --output "$T/x.txt"
 
 # --output on every command that prints: written atomically, an earlier file kept on failure
 $L neighbors --vectors "$T/e.bin" --word king --k 2 --output "$T/o_nb" && [ "$(wc -l < "$T/o_nb")" = 2 ] || fail "neighbors --output"

@@ -62,3 +62,45 @@ for v in ["lucene", "robertson", "atire", "bm25l", "bm25plus"]:
     with open("bm25_expected_%s.trec" % v, "w") as f:
         for r, (d, s) in enumerate(ranked, 1):
             f.write("q Q0 %s %d %.9g lexkit\n" % (d, r, s))
+
+# Query syntax (lexkit search --syntax on): the scores are lucene BM25 of the terms of the
+# required and optional clauses; +clause keeps documents holding all its terms, -clause
+# drops them, a phrase keeps documents whose title or text holds its words consecutively,
+# title:w keeps documents whose title holds w. Writes bm25_ops_queries.tsv and
+# bm25_expected_ops.trec (k = all).
+TITLES = {"d1": ["cats"], "d3": ["running"], "z1": ["北", "京", "北京"]}
+TEXTS = {d: toks[len(TITLES.get(d, [])):] for d, toks in DOCS.items()}
+
+
+def has_seq(toks, seq):
+    return any(toks[i:i + len(seq)] == seq for i in range(len(toks) - len(seq) + 1))
+
+
+OPS = [  # qid, query, scoring terms, filter(doc) -> bool
+    ("o1", "cat -dogs", ["cat"], lambda d: "dogs" not in DOCS[d]),
+    ("o2", "+cat dog", ["cat", "dog"], lambda d: "cat" in DOCS[d]),
+    ("o3", "+中国 cat", ["中", "国", "中国", "cat"],
+     lambda d: all(t in DOCS[d] for t in ["中", "国", "中国"])),
+    ("o4", '"the cat" mat', ["the", "cat", "mat"],
+     lambda d: has_seq(TITLES.get(d, []), ["the", "cat"]) or has_seq(TEXTS[d], ["the", "cat"])),
+    ("o5", 'cat -"cat cat"', ["cat"], lambda d: not has_seq(TEXTS[d], ["cat", "cat"])),
+    ("o6", "title:cats cat", ["cats", "cat"], lambda d: "cats" in TITLES.get(d, [])),
+    ("o7", "-cat dogs", ["dogs"], lambda d: "cat" not in DOCS[d]),
+]
+with open("bm25_ops_queries.tsv", "w") as qf, open("bm25_expected_ops.trec", "w") as f:
+    for qid, text, terms, keep in OPS:
+        qf.write("%s\t%s\n" % (qid, text))
+        scores = {}
+        for d, toks in DOCS.items():
+            s, hit = 0.0, False
+            for q in terms:
+                tf = toks.count(q)
+                if tf:
+                    df = sum(1 for t in DOCS.values() if q in t)
+                    s += idf("lucene", df) * tfpart("lucene", tf, len(toks))
+                    hit = True
+            if hit and keep(d):
+                scores[d] = s
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        for r, (d, s) in enumerate(ranked, 1):
+            f.write("%s Q0 %s %d %.9g lexkit\n" % (qid, d, r, s))

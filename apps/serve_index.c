@@ -1,0 +1,634 @@
+/* serve_index.c: served indexes for `lexkit serve`: reference-counted snapshots reopened
+   when the directory's manifest or index file changes, a pool of search workspaces per
+   snapshot (one per concurrent request: each worker thread searches with its own), and
+   writes through lk_bm25_index_build (--add/--delete/--merge), serialized per index. */
+#define _POSIX_C_SOURCE 200809L
+#include "apps/serve.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "features/analyzer.h"
+#include "features/bm25_query.h"
+#include "features/bm25_segments.h"
+#include "features/bm25_snippet.h"
+#include "features/bm25_store.h"
+#include "features/bm25_text.h"
+#include "text/corpus.h"
+#include "text/vocab.h"
+
+#define REOPEN_TRIES 3 /* a reopen racing a writer's cleanup retries with a fresh stat */
+
+/* ---- byte buffer ---------------------------------------------------------------------- */
+
+static bool sbuf_reserve(lk_sbuf *b, size_t more)
+{
+    if (b->oom) return false;
+    if (b->len + more + 1 <= b->cap) return true;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + more + 1) {
+        if (cap > SIZE_MAX / 2) {
+            b->oom = true;
+            return false;
+        }
+        cap *= 2;
+    }
+    char *p = realloc(b->data, cap);
+    if (!p) {
+        b->oom = true;
+        return false;
+    }
+    b->data = p;
+    b->cap = cap;
+    return true;
+}
+
+void lk_sbuf_put(lk_sbuf *b, const char *s, size_t n)
+{
+    if (!sbuf_reserve(b, n)) return;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void lk_sbuf_puts(lk_sbuf *b, const char *s) { lk_sbuf_put(b, s, strlen(s)); }
+
+void lk_sbuf_printf(lk_sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !sbuf_reserve(b, (size_t)n)) return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void lk_sbuf_json_str(lk_sbuf *b, const char *s, size_t n)
+{
+    lk_sbuf_put(b, "\"", 1);
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c != '"' && c != '\\' && c >= 0x20) continue;
+        lk_sbuf_put(b, s + run, i - run);
+        run = i + 1;
+        if (c == '"' || c == '\\') {
+            char esc[2] = {'\\', (char)c};
+            lk_sbuf_put(b, esc, 2);
+        } else {
+            lk_sbuf_printf(b, "\\u%04x", c);
+        }
+    }
+    lk_sbuf_put(b, s + run, n - run);
+    lk_sbuf_put(b, "\"", 1);
+}
+
+void lk_sbuf_free(lk_sbuf *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+/* ---- snapshots ---------------------------------------------------------------------- */
+
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    long long mtime_ns;
+    bool present;
+} file_stamp;
+
+typedef struct {
+    file_stamp manifest, index;
+} dir_stamp;
+
+typedef struct {
+    lk_bm25_ws *ws;
+    lk_analyzer *an;
+    lk_query_ws *qw;
+    lk_bm25_store_ws *store; /* created when a request first asks for fields or snippets */
+    lk_snippeter *snip;
+} slot;
+
+static void slot_free(slot *sl)
+{
+    lk_bm25_ws_free(sl->ws);
+    lk_analyzer_free(sl->an);
+    lk_query_ws_free(sl->qw);
+    lk_bm25_store_ws_free(sl->store);
+    lk_snippeter_free(sl->snip);
+}
+
+typedef struct snap {
+    lk_bm25_index *idx;
+    int refs;       /* 1 while current + 1 per request using it (guarded by the index's mu) */
+    dir_stamp stamp;
+    slot *free_slots;
+    size_t n_free, cap_free;
+} snap;
+
+struct lk_serve_index {
+    char *name, *dir;
+    const char *tmpdir;
+    pthread_mutex_t mu;        /* cur, refs, slot pools */
+    pthread_mutex_t reopen_mu; /* one reopen at a time */
+    pthread_mutex_t write_mu;  /* one write at a time (other processes: DIR/write.lock) */
+    snap *cur;
+    uint64_t generation;
+    unsigned tmp_seq;
+};
+
+static void stamp_file(const char *dir, const char *name, file_stamp *fs)
+{
+    char path[4096];
+    struct stat st;
+    memset(fs, 0, sizeof *fs);
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path) return;
+    if (stat(path, &st) != 0) return;
+    fs->present = true;
+    fs->dev = st.st_dev;
+    fs->ino = st.st_ino;
+    fs->size = st.st_size;
+    fs->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+}
+
+static void stamp_dir(const char *dir, dir_stamp *ds)
+{
+    stamp_file(dir, LK_BM25_MANIFEST_FILE, &ds->manifest);
+    stamp_file(dir, LK_BM25_INDEX_FILE, &ds->index);
+}
+
+static bool stamp_eq(const dir_stamp *a, const dir_stamp *b)
+{
+    return memcmp(&a->manifest, &b->manifest, sizeof a->manifest) == 0 &&
+           memcmp(&a->index, &b->index, sizeof a->index) == 0;
+}
+
+static void snap_free(snap *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->n_free; i++) slot_free(&s->free_slots[i]);
+    free(s->free_slots);
+    lk_bm25_index_free(s->idx);
+    free(s);
+}
+
+static lk_status snap_open(const char *dir, snap **out, lk_error *err)
+{
+    snap *s = calloc(1, sizeof *s);
+    *out = NULL;
+    if (!s) return LK_ERR_NOMEM;
+    stamp_dir(dir, &s->stamp); /* before opening: a change after it makes the stamp stale */
+    lk_status st = lk_bm25_index_open(dir, &s->idx, err);
+    if (st != LK_OK) {
+        free(s);
+        return st;
+    }
+    s->refs = 1;
+    *out = s;
+    return LK_OK;
+}
+
+/* Drop one reference (x->mu held); the last one frees the snapshot. */
+static void snap_unref_locked(snap *s)
+{
+    if (--s->refs == 0) snap_free(s);
+}
+
+/* Reopen x's directory if it changed since the current snapshot (force: always). A failed
+   reopen keeps the current snapshot when there is one (a writer may be between steps). */
+static lk_status refresh(lk_serve_index *x, bool force, lk_error *err)
+{
+    lk_status st = LK_OK;
+    pthread_mutex_lock(&x->reopen_mu);
+    for (int attempt = 0; attempt < REOPEN_TRIES; attempt++) {
+        dir_stamp now;
+        stamp_dir(x->dir, &now);
+        pthread_mutex_lock(&x->mu);
+        bool same = x->cur && stamp_eq(&x->cur->stamp, &now);
+        pthread_mutex_unlock(&x->mu);
+        if (same && !force) break;
+        snap *s = NULL;
+        st = snap_open(x->dir, &s, err);
+        if (st != LK_OK) continue;
+        pthread_mutex_lock(&x->mu);
+        snap *old = x->cur;
+        x->cur = s;
+        x->generation++;
+        if (old) snap_unref_locked(old);
+        pthread_mutex_unlock(&x->mu);
+        break;
+    }
+    if (st != LK_OK && x->cur) {
+        st = LK_OK; /* serve the previous snapshot */
+        lk_error_clear(err);
+    }
+    pthread_mutex_unlock(&x->reopen_mu);
+    return st;
+}
+
+/* The current snapshot with a reference taken, and a workspace slot of it. */
+static lk_status acquire(lk_serve_index *x, snap **out, slot *sl, lk_error *err)
+{
+    lk_status st = refresh(x, false, err);
+    if (st != LK_OK) return st;
+    pthread_mutex_lock(&x->mu);
+    snap *s = x->cur;
+    s->refs++;
+    bool have = s->n_free > 0;
+    if (have) *sl = s->free_slots[--s->n_free];
+    pthread_mutex_unlock(&x->mu);
+    if (!have) {
+        memset(sl, 0, sizeof *sl);
+        st = lk_bm25_ws_create(s->idx, &sl->ws);
+        if (st == LK_OK) st = lk_bm25_index_analyzer(s->idx, &sl->an, err);
+        if (st == LK_OK) st = lk_query_ws_create(s->idx, &sl->qw, err);
+        if (st != LK_OK) {
+            slot_free(sl);
+            pthread_mutex_lock(&x->mu);
+            snap_unref_locked(s);
+            pthread_mutex_unlock(&x->mu);
+            return st;
+        }
+    }
+    *out = s;
+    return LK_OK;
+}
+
+static void release(lk_serve_index *x, snap *s, slot *sl)
+{
+    pthread_mutex_lock(&x->mu);
+    if (s->n_free == s->cap_free) {
+        size_t cap = s->cap_free ? 2 * s->cap_free : 4;
+        slot *p = realloc(s->free_slots, cap * sizeof *p);
+        if (p) {
+            s->free_slots = p;
+            s->cap_free = cap;
+        }
+    }
+    if (s->n_free < s->cap_free) {
+        s->free_slots[s->n_free++] = *sl;
+    } else {
+        slot_free(sl);
+    }
+    snap_unref_locked(s);
+    pthread_mutex_unlock(&x->mu);
+}
+
+lk_status lk_serve_index_open(const char *dir, const char *name, const char *tmpdir,
+                              lk_serve_index **out, lk_error *err)
+{
+    lk_serve_index *x = calloc(1, sizeof *x);
+    *out = NULL;
+    if (!x) return LK_ERR_NOMEM;
+    x->dir = strdup(dir);
+    x->name = strdup(name);
+    x->tmpdir = tmpdir;
+    pthread_mutex_init(&x->mu, NULL);
+    pthread_mutex_init(&x->reopen_mu, NULL);
+    pthread_mutex_init(&x->write_mu, NULL);
+    lk_status st = x->dir && x->name ? refresh(x, true, err) : LK_ERR_NOMEM;
+    if (st != LK_OK) {
+        lk_serve_index_free(x);
+        return st;
+    }
+    *out = x;
+    return LK_OK;
+}
+
+void lk_serve_index_free(lk_serve_index *x)
+{
+    if (!x) return;
+    if (x->cur) snap_unref_locked(x->cur);
+    pthread_mutex_destroy(&x->mu);
+    pthread_mutex_destroy(&x->reopen_mu);
+    pthread_mutex_destroy(&x->write_mu);
+    free(x->dir);
+    free(x->name);
+    free(x);
+}
+
+const char *lk_serve_index_name(const lk_serve_index *x) { return x->name; }
+
+uint64_t lk_serve_index_generation(lk_serve_index *x)
+{
+    pthread_mutex_lock(&x->mu);
+    uint64_t g = x->generation;
+    pthread_mutex_unlock(&x->mu);
+    return g;
+}
+
+/* ---- search -------------------------------------------------------------------------- */
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Code points in t[a..b). */
+static size_t n_cp(const char *t, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b; i++) n += ((unsigned char)t[i] & 0xC0) != 0x80;
+    return n;
+}
+
+static const lk_doc_field *find_field(const lk_doc_field *f, size_t n, const char *name,
+                                      size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (f[i].name_len == len && memcmp(f[i].name, name, len) == 0) return &f[i];
+    return NULL;
+}
+
+/* The requested stored fields and snippet of hit `doc`, as `lexkit search --format json
+   --fields F --snippet` prints them: "fields": {name: value or null}, "snippet": {"field",
+   "text", "start", "highlights": [[a, b], ...]} (code points) or null. */
+static lk_status hit_extras(const snap *s, slot *sl, const lk_serve_query *q, uint32_t doc,
+                            lk_sbuf *out, lk_error *err)
+{
+    const lk_doc_field *f = NULL;
+    size_t nf = 0;
+    lk_status st = lk_bm25_doc_fields(s->idx, sl->store, doc, &f, &nf, err);
+    if (st != LK_OK) return st;
+    if (q->fields) {
+        lk_sbuf_puts(out, ", \"fields\": {");
+        bool any = false;
+        for (const char *at = q->fields; *at;) {
+            const char *comma = strchr(at, ',');
+            size_t len = comma ? (size_t)(comma - at) : strlen(at);
+            if (len) {
+                const lk_doc_field *v = find_field(f, nf, at, len);
+                lk_sbuf_puts(out, any ? ", " : "");
+                lk_sbuf_json_str(out, at, len);
+                lk_sbuf_puts(out, ": ");
+                if (!v) lk_sbuf_puts(out, "null");
+                else if (v->number) lk_sbuf_put(out, v->value, v->value_len);
+                else lk_sbuf_json_str(out, v->value, v->value_len);
+                any = true;
+            }
+            at = comma ? comma + 1 : at + len;
+        }
+        lk_sbuf_puts(out, "}");
+    }
+    if (q->snippet) {
+        const lk_doc_field *src = find_field(f, nf, "text", 4);
+        lk_snippet sn;
+        if (src) st = lk_snippeter_run(sl->snip, src->value, src->value_len,
+                                       LK_SNIPPET_DEFAULT_CHARS, &sn, err);
+        lk_sbuf_puts(out, ", \"snippet\": ");
+        if (st != LK_OK || !src) {
+            lk_sbuf_puts(out, "null");
+            return st;
+        }
+        const char *t = src->value;
+        lk_sbuf_puts(out, "{\"field\": \"text\", \"text\": ");
+        lk_sbuf_json_str(out, t + sn.start, sn.end - sn.start);
+        lk_sbuf_printf(out, ", \"start\": %zu, \"highlights\": [", n_cp(t, 0, sn.start));
+        for (size_t k = 0; k < sn.n_marks; k++) {
+            size_t a = n_cp(t, sn.start, sn.marks[k].start);
+            lk_sbuf_printf(out, "%s[%zu, %zu]", k ? ", " : "", a,
+                           a + n_cp(t, sn.marks[k].start, sn.marks[k].end));
+        }
+        lk_sbuf_puts(out, "]}");
+    }
+    return LK_OK;
+}
+
+/* Scratch for fields and snippets, made on first use; the snippeter gets the query's terms. */
+static lk_status extras_ready(const snap *s, slot *sl, const lk_serve_query *q, lk_error *err)
+{
+    lk_status st = LK_OK;
+    if (!q->fields && !q->snippet) return LK_OK;
+    if (!sl->store) st = lk_bm25_store_ws_create(&sl->store);
+    if (st == LK_OK && q->snippet && !sl->snip) st = lk_snippeter_create(s->idx, &sl->snip, err);
+    if (st == LK_OK && q->snippet) {
+        size_t n;
+        const lk_term *t = lk_analyzer_terms(sl->an, &n);
+        st = lk_snippeter_query(sl->snip, t, n);
+    }
+    return st;
+}
+
+lk_status lk_serve_search(lk_serve_index *x, const lk_serve_query *q, lk_sbuf *out,
+                          lk_error *err)
+{
+    double t0 = now_ms();
+    snap *s;
+    slot sl;
+    lk_status st = acquire(x, &s, &sl, err);
+    if (st != LK_OK) return st;
+    const lk_bm25_hit *h = NULL;
+    size_t n = 0;
+    st = lk_bm25_search_query(s->idx, sl.ws, sl.an, sl.qw, q->q, q->q_len, &q->so, &h, &n, err);
+    if (st == LK_OK) st = extras_ready(s, &sl, q, err);
+    if (st == LK_OK) {
+        lk_sbuf_puts(out, "{\"hits\": [");
+        for (size_t i = 0; i < n && st == LK_OK; i++) {
+            size_t il;
+            const char *id = lk_bm25_index_doc_id(s->idx, h[i].doc, &il);
+            lk_sbuf_puts(out, i ? ", {\"id\": " : "{\"id\": ");
+            lk_sbuf_json_str(out, id, il);
+            lk_sbuf_printf(out, ", \"score\": %.9g", h[i].score);
+            if (q->fields || q->snippet) st = hit_extras(s, &sl, q, h[i].doc, out, err);
+            lk_sbuf_puts(out, "}");
+        }
+        lk_sbuf_puts(out, "], \"query\": ");
+        lk_sbuf_json_str(out, q->q, q->q_len);
+        lk_sbuf_puts(out, ", \"index\": ");
+        lk_sbuf_json_str(out, x->name, strlen(x->name));
+        lk_sbuf_printf(out, ", \"took_ms\": %.3f}", now_ms() - t0);
+        if (st == LK_OK && out->oom) st = LK_ERR_NOMEM;
+    }
+    release(x, s, &sl);
+    return st;
+}
+
+lk_status lk_serve_info(lk_serve_index *x, lk_sbuf *out, lk_error *err)
+{
+    snap *s;
+    slot sl;
+    lk_status st = acquire(x, &s, &sl, err);
+    if (st != LK_OK) return st;
+    size_t slen;
+    const char *settings = lk_bm25_index_settings(s->idx, &slen);
+    lk_sbuf_puts(out, "{\"name\": ");
+    lk_sbuf_json_str(out, x->name, strlen(x->name));
+    lk_sbuf_puts(out, ", \"dir\": ");
+    lk_sbuf_json_str(out, x->dir, strlen(x->dir));
+    lk_sbuf_printf(out, ", \"documents\": %u, \"segments\": %zu, \"terms\": %llu, "
+                        "\"avgdl\": %.9g, \"generation\": %llu, \"settings\": ",
+                   lk_bm25_index_n_docs(s->idx), lk_bm25_index_n_segments(s->idx),
+                   (unsigned long long)lk_bm25_index_n_terms(s->idx),
+                   lk_bm25_index_avgdl(s->idx),
+                   (unsigned long long)lk_serve_index_generation(x));
+    lk_sbuf_json_str(out, settings ? settings : "", settings ? slen : 0);
+    lk_sbuf_puts(out, "}");
+    release(x, s, &sl);
+    return out->oom ? LK_ERR_NOMEM : LK_OK;
+}
+
+/* ---- writes -------------------------------------------------------------------------- */
+
+/* Write data[0..n) to a new file in x->tmpdir; its path in path (cap bytes). */
+static lk_status write_tmp(lk_serve_index *x, const char *what, const char *data, size_t n,
+                           char *path, size_t cap, lk_error *err)
+{
+    if ((size_t)snprintf(path, cap, "%s/%s-%u", x->tmpdir, what, x->tmp_seq++) >= cap)
+        return lk_error_set(err, LK_ERR_RANGE, "temporary path too long");
+    FILE *fp = fopen(path, "wb");
+    if (!fp) return lk_error_set(err, LK_ERR_IO, "%s: %s", path, strerror(errno));
+    bool ok = fwrite(data, 1, n, fp) == n;
+    if (fclose(fp) != 0) ok = false;
+    if (!ok) {
+        unlink(path);
+        return lk_error_set(err, LK_ERR_IO, "%s: write error", path);
+    }
+    return LK_OK;
+}
+
+/* Replace a temporary path in err->msg by `label`, so messages name what the client sent. */
+static void relabel(lk_error *err, const char *path, const char *label)
+{
+    size_t pl = strlen(path), ll = strlen(label);
+    char *p = strstr(err->msg, path);
+    if (!p || ll > pl) return;
+    memcpy(p, label, ll);
+    memmove(p + ll, p + pl, strlen(p + pl) + 1);
+}
+
+/* Run lk_bm25_index_build on x's directory (x->write_mu held): add `docs` (upsert: known
+   ids replaced), delete ids, or merge; then reopen. */
+static lk_status build(lk_serve_index *x, const char *docs, const char *const *del_ids,
+                       size_t n_del, bool merge, lk_error *err)
+{
+    lk_bm25_index_config cfg = lk_bm25_index_config_default();
+    cfg.add = docs != NULL;
+    cfg.upsert = docs != NULL;
+    cfg.delete_ids = del_ids;
+    cfg.n_delete_ids = n_del;
+    cfg.merge = merge;
+    cfg.threads = 1;
+    lk_status st = lk_bm25_index_build(docs, x->dir, &cfg, NULL, err);
+    if (st != LK_OK) return st;
+    return refresh(x, true, err);
+}
+
+/* Ids of the body's documents, checked as `lexkit index` reads JSON Lines. */
+static lk_status body_ids(const char *body, size_t len, lk_vocab *ids, lk_error *err)
+{
+    lk_jsonl_scratch *sc = NULL;
+    lk_status st = lk_jsonl_scratch_create(&sc);
+    int64_t lineno = 0;
+    for (size_t pos = 0; st == LK_OK && pos < len;) {
+        const char *nl = memchr(body + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - body) : len, n = end - pos;
+        lineno++;
+        if (n && body[pos + n - 1] == '\r') n--;
+        bool blank = true;
+        for (size_t i = 0; i < n && blank; i++)
+            blank = body[pos + i] == ' ' || body[pos + i] == '\t';
+        if (!blank) {
+            lk_doc d;
+            st = lk_jsonl_parse_doc(sc, body + pos, n, &d, "body", lineno, err);
+            if (st == LK_OK && strpbrk(d.id, "\r\n"))
+                st = lk_error_at(err, "body", lineno, 1, "document id contains a line break");
+            if (st == LK_OK) st = lk_vocab_add_count(ids, d.id, d.id_len, lineno, NULL);
+        }
+        pos = end + 1;
+    }
+    lk_jsonl_scratch_free(sc);
+    return st;
+}
+
+/* The ids of `ids` that are live documents of x's current snapshot, one per line. */
+static lk_status present_ids(lk_serve_index *x, const lk_vocab *ids, lk_sbuf *out,
+                             size_t *n_present, lk_error *err)
+{
+    snap *s;
+    slot sl;
+    lk_status st = acquire(x, &s, &sl, err);
+    if (st != LK_OK) return st;
+    *n_present = 0;
+    for (uint32_t d = 0; d < lk_bm25_index_doc_end(s->idx); d++) {
+        if (!lk_bm25_index_doc_live(s->idx, d)) continue;
+        size_t il;
+        const char *id = lk_bm25_index_doc_id(s->idx, d, &il);
+        if (lk_vocab_find(ids, id, il) == LK_ID_NONE) continue;
+        lk_sbuf_put(out, id, il);
+        lk_sbuf_put(out, "\n", 1);
+        ++*n_present;
+    }
+    release(x, s, &sl);
+    return out->oom ? LK_ERR_NOMEM : LK_OK;
+}
+
+lk_status lk_serve_add(lk_serve_index *x, const char *body, size_t len, size_t *n_added,
+                       size_t *n_replaced, lk_error *err)
+{
+    lk_vocab *ids = NULL;
+    lk_sbuf del = {0};
+    char docs_path[4200] = "";
+    *n_added = *n_replaced = 0;
+    pthread_mutex_lock(&x->write_mu);
+    lk_status st = lk_vocab_create(&ids);
+    if (st == LK_OK) st = body_ids(body, len, ids, err);
+    if (st == LK_OK && lk_vocab_size(ids) == 0)
+        st = lk_error_set(err, LK_ERR_PARSE, "body: no documents");
+    if (st == LK_OK) st = present_ids(x, ids, &del, n_replaced, err);
+    if (st == LK_OK) st = write_tmp(x, "docs", body, len, docs_path, sizeof docs_path, err);
+    if (st == LK_OK) {
+        st = build(x, docs_path, NULL, 0, false, err);
+        if (st != LK_OK) relabel(err, docs_path, "body");
+    }
+    if (st == LK_OK) *n_added = (size_t)lk_vocab_size(ids) - *n_replaced;
+    if (*docs_path) unlink(docs_path);
+    pthread_mutex_unlock(&x->write_mu);
+    lk_sbuf_free(&del);
+    lk_vocab_free(ids);
+    return st;
+}
+
+lk_status lk_serve_delete(lk_serve_index *x, const char *id, size_t len, bool *found,
+                          lk_error *err)
+{
+    lk_vocab *ids = NULL;
+    lk_sbuf del = {0};
+    size_t n = 0;
+    *found = false;
+    if (len == 0) return LK_OK;
+    pthread_mutex_lock(&x->write_mu);
+    lk_status st = lk_vocab_create(&ids);
+    if (st == LK_OK) st = lk_vocab_add_count(ids, id, len, 1, NULL);
+    if (st == LK_OK) st = present_ids(x, ids, &del, &n, err);
+    if (st == LK_OK && n) {
+        const char *one[1] = {id};
+        *found = true;
+        st = build(x, NULL, one, 1, false, err);
+    }
+    pthread_mutex_unlock(&x->write_mu);
+    lk_sbuf_free(&del);
+    lk_vocab_free(ids);
+    return st;
+}
+
+lk_status lk_serve_merge(lk_serve_index *x, lk_error *err)
+{
+    pthread_mutex_lock(&x->write_mu);
+    lk_status st = build(x, NULL, NULL, 0, true, err);
+    pthread_mutex_unlock(&x->write_mu);
+    return st;
+}

@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# lexkit serve: every endpoint over loopback with curl (results equal `lexkit search`), tokens,
+# limits, path traversal, slow clients, live adds/deletes (also by another process), kill -9
+# during a write, SIGTERM during a write; the search page in headless Chromium when present.
+# The server listens on port 0 (the kernel picks a free port, printed at start); readiness is
+# polled, and kills happen at observed events (a write's body on disk), never after a sleep.
+set -u
+. "${LK_SRC:-.}/tests/cli_lib.sh" serve
+command -v curl > /dev/null || { echo "serve: curl missing (scripts/deps.sh test installs it)" >&2; exit 1; }
+DOCS=${LK_SRC:-.}/corpora/sample-docs.jsonl
+QUERIES=${LK_SRC:-.}/corpora/sample-queries.tsv
+PY=/usr/bin/python3
+TOKEN=s3cret-token
+echo "$TOKEN" > "$T/wtok"
+echo "reader" > "$T/rtok"
+SP=""
+cleanup() { [ -n "$SP" ] && kill -9 "$SP" 2> /dev/null; rm -rf "$T"; }
+trap cleanup EXIT
+
+C() { curl -s --noproxy '*' --max-time 60 "$@"; }
+# code METHOD PATH [curl args...]: prints the HTTP status, body in $T/body
+code() {
+  local m=$1 p=$2
+  shift 2
+  C -X "$m" -o "${BODY:-$T/body}" -w '%{http_code}' "$@" "http://127.0.0.1:$P$p"
+}
+auth=(-H "Authorization: Bearer $TOKEN")
+
+# start_server ARGS...: SP = pid, P = port, SLOG = its stderr
+start_server() {
+  SLOG=$T/serve.$$.$RANDOM.log
+  mkdir -p "$T/stmp"
+  TMPDIR=$T/stmp "$L" serve --listen 127.0.0.1:0 --threads 2 "$@" 2> "$SLOG" &
+  SP=$!
+  P=""
+  for _ in $(seq 1200); do
+    P=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$SLOG")
+    [ -n "$P" ] && break
+    kill -0 "$SP" 2> /dev/null || break
+    sleep 0.05
+  done
+  [ -n "$P" ] || { fail "server did not start: $(cat "$SLOG")"; return 1; }
+  for _ in $(seq 1200); do
+    [ "$(code GET /health)" = 200 ] && return 0
+    sleep 0.05
+  done
+  fail "no /health answer"
+  return 1
+}
+stop_server() {
+  kill -TERM "$SP"
+  wait "$SP"
+  local rc=$?
+  SP=""
+  [ "$rc" = 0 ] || fail "server exit $rc after SIGTERM: $(cat "$SLOG")"
+}
+
+# hits FILE: "id score" lines of a /search answer or a `search --format json` line
+cat > "$T/hits.py" << 'EOF'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    if line.strip():
+        d = json.loads(line)
+        if "hits" not in d:
+            sys.exit("not a search answer: " + line)
+        for h in d["hits"]:
+            print(h["id"], repr(h["score"]))
+EOF
+hits() { "$PY" "$T/hits.py" "$1"; }
+urlq() { "$PY" -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
+
+# same_as_cli QUERY [K]: /search equals `lexkit search` on the served index
+same_as_cli() {
+  local q=$1 k=${2:-10}
+  [ "$(code GET "/search?k=$k&q=$(urlq "$q")")" = 200 ] || { fail "search '$q': $(cat "$T/body")"; return; }
+  hits "$T/body" > "$T/got"
+  "$L" search --index "$T/idx" --query "$q" --k "$k" --format json > "$T/want.json" 2>&1
+  hits "$T/want.json" > "$T/want"
+  cmp -s "$T/got" "$T/want" || fail "search '$q' differs from lexkit search: $(diff "$T/got" "$T/want" | head -5)"
+}
+
+"$L" index --input "$DOCS" --index "$T/idx" 2> "$T/err" || fail "index: $(cat "$T/err")"
+start_server --index "$T/idx" --write-token-file "$T/wtok" --max-body 2000000 --max-query 300 \
+  --max-k 50 --timeout 5 || { finish serve; exit 1; }
+
+# ---- reads: results equal lexkit search (English, Chinese, variants) ----
+n=0
+while IFS=$'\t' read -r qid text; do
+  n=$((n + 1))
+  [ $((n % 30)) = 1 ] || continue
+  same_as_cli "$text"
+done < "$QUERIES"
+same_as_cli "search engine algorithm" 50
+same_as_cli "战国无双" 5
+[ "$(code GET "/search?q=$(urlq "search engine")&variant=bm25plus&k=3")" = 200 ] || fail "variant"
+hits "$T/body" > "$T/got"
+"$L" search --index "$T/idx" --query "search engine" --variant bm25plus --k 3 --format json > "$T/w.json"
+hits "$T/w.json" > "$T/want"
+cmp -s "$T/got" "$T/want" || fail "bm25plus differs from lexkit search"
+grep -q '"query": "search engine"' "$T/body" || fail "no query echo: $(cat "$T/body")"
+grep -q '"took_ms": [0-9]' "$T/body" || fail "no took_ms: $(cat "$T/body")"
+# stored fields and highlighted snippets: the same JSON as lexkit search --fields --snippet
+for q in "search engine" "战国无双"; do
+  [ "$(code GET "/search?q=$(urlq "$q")&k=3&fields=title,text,nothing&snippet=1")" = 200 ] || fail "fields: $(cat "$T/body")"
+  "$L" search --index "$T/idx" --query "$q" --k 3 --format json --fields title,text,nothing --snippet > "$T/w.json"
+  "$PY" -c 'import json,sys; a=json.load(open(sys.argv[1]))["hits"]; b=json.loads(open(sys.argv[2]).read())["hits"]
+assert a == b and len(a) == 3 and a[0]["snippet"]["highlights"] and a[0]["fields"]["nothing"] is None, (a, b)' \
+    "$T/body" "$T/w.json" || fail "fields/snippet of '$q' differ from lexkit search"
+done
+[ "$(code GET /info)" = 200 ] || fail "info"
+"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); i=d["indexes"][0]; assert i["documents"]==800 and i["name"]=="idx", d' "$T/body" ||
+  fail "info: $(cat "$T/body")"
+[ "$(code GET /)" = 200 ] && grep -q '<title>lexkit search</title>' "$T/body" || fail "page /"
+[ "$(code GET /app.js)" = 200 ] && grep -q 'fetch("/search' "$T/body" || fail "app.js"
+[ "$(code GET /style.css)" = 200 ] || fail "style.css"
+
+# ---- errors and limits (messages as the CLI's) ----
+[ "$(code GET /search)" = 400 ] && grep -q 'q is required' "$T/body" || fail "no q: $(cat "$T/body")"
+[ "$(code GET "/search?q=a&k=51")" = 400 ] && grep -q 'k must be an integer from 0 to 50' "$T/body" || fail "k limit: $(cat "$T/body")"
+[ "$(code GET "/search?q=a&k=x")" = 400 ] || fail "k=x"
+[ "$(code GET "/search?q=$(printf 'a%.0s' $(seq 301))")" = 400 ] && grep -q 'longer than 300 bytes' "$T/body" || fail "query length: $(cat "$T/body")"
+[ "$(code GET "/search?q=a&variant=okapi")" = 400 ] && grep -q 'variant must be lucene' "$T/body" || fail "variant check"
+[ "$(code GET "/search?q=a&index=nope")" = 404 ] && grep -q "no index named 'nope'" "$T/body" || fail "unknown index"
+[ "$(code GET "/search?q=%ff")" = 400 ] && grep -q 'invalid UTF-8' "$T/body" || fail "bad UTF-8: $(cat "$T/body")"
+[ "$(code GET /nothing)" = 404 ] || fail "404"
+[ "$(code PUT /search)" = 405 ] || fail "405"
+for p in /../../../etc/passwd /%2e%2e/%2e%2e/etc/passwd /app.js/../../../etc/passwd /web/index.html \
+         /index.html /..%2fCMakeLists.txt "/$T/idx/index.lkbx"; do
+  c=$(code GET "$p" --path-as-is)
+  [ "$c" = 404 ] || fail "path $p answered $c"
+  grep -q 'root:' "$T/body" && fail "path $p served a file"
+done
+head -c 2500000 /dev/zero > "$T/big"
+[ "$(code POST /documents "${auth[@]}" --data-binary @"$T/big")" = 413 ] || fail "oversized body: $(cat "$T/body")"
+[ "$(code POST /documents "${auth[@]}" -H 'Transfer-Encoding: chunked' --data-binary @"$T/big")" = 413 ] ||
+  fail "oversized chunked body: $(cat "$T/body")"
+printf '{"id": "new-1", "text": "zebra quokka"}\n' > "$T/one.jsonl"
+[ "$(code POST /documents --data-binary @"$T/one.jsonl")" = 401 ] || fail "write without token"
+[ "$(code POST /documents -H "Authorization: Bearer wrong" --data-binary @"$T/one.jsonl")" = 401 ] || fail "wrong token"
+[ "$(code POST /documents -H "Authorization: Bearer ${TOKEN}x" --data-binary @"$T/one.jsonl")" = 401 ] || fail "longer token"
+[ "$(code DELETE /documents/enwiki-1)" = 401 ] || fail "delete without token"
+[ "$(code POST /merge)" = 401 ] || fail "merge without token"
+# a bad body: the message of `lexkit index --add` for the same lines, the body named "body"
+printf '{"id": "ok-1", "text": "fine"}\n{"id": "bad", "text": 5}\n' > "$T/bad.jsonl"
+[ "$(code POST /documents "${auth[@]}" --data-binary @"$T/bad.jsonl")" = 400 ] || fail "bad body accepted"
+cp -r "$T/idx" "$T/idxcopy"
+"$L" index --add --input "$T/bad.jsonl" --index "$T/idxcopy" 2> "$T/clierr" && fail "cli accepted bad docs"
+want=$(sed -n "s|^lexkit index: $T/bad.jsonl||p" "$T/clierr")
+"$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"])' "$T/body" > "$T/msg"
+[ -n "$want" ] && [ "$(cat "$T/msg")" = "body$want" ] || fail "message '$(cat "$T/msg")' vs CLI '$(cat "$T/clierr")'"
+[ "$(code GET "/search?q=fine")" = 200 ] && ! grep -q '"ok-1"' "$T/body" || fail "half of a bad body was added"
+
+# ---- live writes: visible without a restart, same results as lexkit search ----
+[ "$(code GET "/search?q=quokka")" = 200 ] && grep -q '"hits": \[\]' "$T/body" || fail "quokka before add: $(cat "$T/body")"
+[ "$(code POST /documents "${auth[@]}" --data-binary @"$T/one.jsonl")" = 200 ] &&
+  grep -q '"added": 1, "replaced": 0' "$T/body" || fail "add: $(cat "$T/body")"
+[ "$(code GET "/search?q=quokka")" = 200 ] && grep -q '"id": "new-1"' "$T/body" || fail "added doc not found: $(cat "$T/body")"
+printf '{"id": "new-1", "text": "zebra only"}\n{"id": "enwiki-322", "title": "Quokka", "text": "quokka island"}\n' > "$T/up.jsonl"
+[ "$(code POST /documents "${auth[@]}" --data-binary @"$T/up.jsonl")" = 200 ] &&
+  grep -q '"added": 0, "replaced": 2' "$T/body" || fail "upsert: $(cat "$T/body")"
+[ "$(code GET "/search?q=quokka")" = 200 ] || fail "search after upsert"
+hits "$T/body" | awk '{print $1}' > "$T/got"
+[ "$(cat "$T/got")" = "enwiki-322" ] || fail "upsert not visible: $(cat "$T/got")"
+same_as_cli "quokka zebra island"
+same_as_cli "search engine algorithm" 20
+[ "$(code DELETE /documents/new-1 "${auth[@]}")" = 200 ] || fail "delete: $(cat "$T/body")"
+[ "$(code DELETE /documents/new-1 "${auth[@]}")" = 404 ] && grep -qF 'document id \"new-1\" is not in the index' "$T/body" ||
+  fail "second delete: $(cat "$T/body")"
+[ "$(code GET "/search?q=zebra")" = 200 ] && ! grep -q '"new-1"' "$T/body" || fail "deleted doc still found"
+[ "$(code DELETE "/documents/$(urlq "id with space/é")" "${auth[@]}")" = 404 ] || fail "delete unknown id"
+# another process changes the index: the server reopens it
+printf '{"id": "ext-1", "text": "wombat burrow"}\n' > "$T/ext.jsonl"
+"$L" index --add --input "$T/ext.jsonl" --index "$T/idx" 2> "$T/err" || fail "cli add: $(cat "$T/err")"
+[ "$(code GET "/search?q=wombat")" = 200 ] && grep -q '"ext-1"' "$T/body" || fail "external add not visible: $(cat "$T/body")"
+[ "$(code POST /merge "${auth[@]}")" = 200 ] || fail "merge: $(cat "$T/body")"
+[ "$(code GET /info)" = 200 ] && grep -q '"segments": 1' "$T/body" && grep -q '"documents": 801' "$T/body" ||
+  fail "after merge: $(cat "$T/body")"
+same_as_cli "quokka wombat search engine" 20
+
+# ---- searches while documents come and go: every answer complete and consistent ----
+awk 'BEGIN { for (d = 1; d <= 40; d++) printf "{\"id\": \"c%d\", \"text\": \"churn token%d\"}\n", d, d }' > "$T/churn.jsonl"
+(
+  BODY=$T/churn_body
+  for i in $(seq 40); do
+    c=$(code GET "/search?q=churn&k=50")
+    [ "$c" = 200 ] || { echo "status $c" > "$T/churn_bad"; break; }
+    # a snapshot has either all 40 churn documents or none
+    nh=$(grep -o '"id": "c[0-9]*"' "$BODY" | wc -l)
+    [ "$nh" = 0 ] || [ "$nh" = 40 ] || { echo "hits $nh" > "$T/churn_bad"; break; }
+  done
+) &
+reader=$!
+for i in 1 2 3; do
+  [ "$(code POST /documents "${auth[@]}" --data-binary @"$T/churn.jsonl")" = 200 ] || fail "churn add $i: $(cat "$T/body")"
+  for d in $(seq 40); do echo "c$d"; done > "$T/churn.ids"
+  "$L" index --delete "$T/churn.ids" --index "$T/idx" 2> "$T/err" || fail "churn delete $i: $(cat "$T/err")"
+done
+wait "$reader"
+[ -e "$T/churn_bad" ] && fail "inconsistent search during writes: $(cat "$T/churn_bad")"
+
+# ---- slow clients do not starve others ----
+slow=()
+for i in 1 2 3 4 5 6; do
+  exec {fd}<> "/dev/tcp/127.0.0.1/$P"
+  printf 'GET /search?q=a HTTP/1.1\r\nHost: x\r\n' >&"$fd"
+  slow+=("$fd")
+done
+t0=$(date +%s.%N)
+[ "$(code GET "/search?q=engine")" = 200 ] || fail "search next to slow clients"
+awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { exit !(b - a < 3) }' || fail "search next to slow clients took over 3 s"
+for fd in "${slow[@]}"; do exec {fd}>&-; done
+
+# ---- SIGTERM during a write: the write finishes and is acknowledged, then the server exits ----
+awk 'BEGIN { srand(3); for (d = 1; d <= 3000; d++) { s = "";
+       for (i = 0; i < 30; i++) s = s " w" int(5000 * rand() * rand())
+       printf "{\"id\": \"bulk%d\", \"text\": \"bulk%s\"}\n", d, s } }' > "$T/bulk.jsonl"
+C -X POST "${auth[@]}" --data-binary @"$T/bulk.jsonl" -o "$T/bulk_out" -w '%{http_code}' \
+  "http://127.0.0.1:$P/documents" > "$T/bulk_code" &
+cpid=$!
+for _ in $(seq 2000); do ls "$T"/stmp/lexkit-serve-*/docs-* > /dev/null 2>&1 && break; sleep 0.01; done
+stop_server
+wait "$cpid"
+[ "$(cat "$T/bulk_code")" = 200 ] && grep -q '"added": 3000' "$T/bulk_out" ||
+  fail "write in flight at SIGTERM: $(cat "$T/bulk_code") $(cat "$T/bulk_out")"
+grep -q 'stopped' "$SLOG" || fail "no stop message: $(cat "$SLOG")"
+"$L" search --index "$T/idx" --query bulk --k 1000 --format tsv > "$T/out" || fail "index after SIGTERM"
+[ "$(wc -l < "$T/out")" = 1000 ] || fail "acknowledged bulk write lost after SIGTERM"
+
+# ---- kill -9 during a write: the index opens, acknowledged writes are there ----
+start_server --index "$T/idx" --write-token-file "$T/wtok" || { finish serve; exit 1; }
+printf '{"id": "acked-1", "text": "platypus"}\n' > "$T/acked.jsonl"
+[ "$(code POST /documents "${auth[@]}" --data-binary @"$T/acked.jsonl")" = 200 ] || fail "acked add"
+sed 's/bulk/zzmore/g' "$T/bulk.jsonl" > "$T/more.jsonl"
+C -X POST "${auth[@]}" --data-binary @"$T/more.jsonl" -o /dev/null "http://127.0.0.1:$P/documents" &
+cpid=$!
+for _ in $(seq 2000); do ls "$T"/stmp/lexkit-serve-*/docs-* > /dev/null 2>&1 && break; sleep 0.01; done
+kill -9 "$SP"
+wait "$SP" 2> /dev/null
+SP=""
+wait "$cpid"
+"$L" search --index "$T/idx" --query platypus --format tsv > "$T/out" 2> "$T/err" || fail "index after kill -9: $(cat "$T/err")"
+grep -q 'acked-1' "$T/out" || fail "acknowledged write lost after kill -9"
+more=$("$L" search --index "$T/idx" --query zzmore --k 10000 --format tsv | wc -l)
+[ "$more" = 0 ] || [ "$more" = 3000 ] || fail "kill -9 left a partial write: $more documents"
+rm -rf "$T"/stmp/lexkit-serve-*
+
+# ---- read token, writes disabled, several indexes ----
+"$L" index --input "$D/bm25_docs.jsonl" --index "$T/small" 2> /dev/null || fail "small index"
+start_server --index "$T/idx" --index "$T/small" --read-token-file "$T/rtok" || { finish serve; exit 1; }
+[ "$(code GET "/search?q=cat")" = 401 ] || fail "read token not required"
+[ "$(code GET /info)" = 401 ] || fail "info without read token"
+[ "$(code GET "/search?q=cat&index=small" -H "Authorization: Bearer reader")" = 200 ] || fail "read with token"
+hits "$T/body" > "$T/got"
+"$L" search --index "$T/small" --query cat --format json > "$T/w.json"
+hits "$T/w.json" > "$T/want"
+cmp -s "$T/got" "$T/want" || fail "second index differs from lexkit search"
+[ "$(code POST /documents "${auth[@]}" --data-binary @"$T/one.jsonl")" = 403 ] || fail "writes not disabled"
+[ "$(code GET /health)" = 200 ] || fail "health needs no token"
+
+# ---- the search page in a real browser ----
+if command -v chromium > /dev/null; then
+  ART=${LK_BUILD:-$T}/test-artifacts
+  mkdir -p "$ART"
+  stop_server
+  start_server --index "$T/idx" || { finish serve; exit 1; }
+  chrome() {
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+      --disable-background-networking --disable-component-update --disable-sync \
+      --no-proxy-server --user-data-dir="$(mktemp -d "$T/chrome.XXXXXX")" \
+      --virtual-time-budget=10000 "$@" 2> /dev/null
+  }
+  url="http://127.0.0.1:$P/?q=$(urlq "search engine")"
+  chrome --dump-dom "$url" > "$T/dom.html" || fail "chromium --dump-dom failed"
+  first=$(hits <(C "http://127.0.0.1:$P/search?q=$(urlq "search engine")") | head -1 | awk '{print $1}')
+  grep -q 'class="hit"' "$T/dom.html" || fail "page rendered no results: $(head -c 600 "$T/dom.html")"
+  grep -q "id $first" "$T/dom.html" || fail "page lacks the top hit $first"
+  C "http://127.0.0.1:$P/search?q=$(urlq "search engine")" > "$T/api.json"
+  napi=$(hits "$T/api.json" | wc -l)
+  [ "$napi" -gt 1 ] || fail "too few API hits for the page test: $napi"
+  [ "$(grep -o 'class="hit"' "$T/dom.html" | wc -l)" = "$napi" ] || fail "page shows other than $napi hits"
+  grep -q "$napi results for “search engine”" "$T/dom.html" ||
+    fail "page status line missing: $(grep -o "id=.status.[^<]*" "$T/dom.html")"
+  zq=$(urlq "战国无双")
+  chrome --dump-dom "http://127.0.0.1:$P/?q=$zq" > "$T/domzh.html" || fail "chromium (zh) failed"
+  grep -q 'results for “战国无双”' "$T/domzh.html" || fail "Chinese query not rendered"
+  grep -q 'id DEV_0' "$T/domzh.html" || fail "Chinese top hit DEV_0 missing"
+  grep -q '<h2 class="title">战国无双3</h2>' "$T/domzh.html" || fail "Chinese title missing"
+  grep -q '<mark>战国</mark>' "$T/domzh.html" || fail "Chinese highlight missing"
+  grep -q '<mark>search</mark>' "$T/dom.html" || fail "English highlight missing"
+  chrome --screenshot="$ART/serve_page.png" --window-size=1000,800 "$url" > /dev/null ||
+    fail "screenshot failed"
+  chrome --screenshot="$ART/serve_page_zh.png" --window-size=1000,800 "http://127.0.0.1:$P/?q=$zq" > /dev/null ||
+    fail "screenshot (zh) failed"
+  [ -s "$ART/serve_page.png" ] && [ -s "$ART/serve_page_zh.png" ] || fail "no screenshot"
+  echo "serve: page screenshot in $ART/serve_page.png"
+else
+  echo "serve: SKIPPED the search page test: chromium is not installed (scripts/deps.sh browser installs it)"
+fi
+stop_server
+finish serve

@@ -1,0 +1,110 @@
+// lexkit search page: plain JavaScript, no framework. Reads ?q= (and ?index=, ?k=) from
+// the address, asks GET /search and renders titles and highlighted snippets. Text from the
+// index is inserted as text nodes only (never as HTML).
+"use strict";
+
+const form = document.getElementById("search");
+const qBox = document.getElementById("q");
+const indexBox = document.getElementById("index");
+const statusLine = document.getElementById("status");
+const list = document.getElementById("results");
+
+function setStatus(text, isError) {
+  statusLine.textContent = text;
+  statusLine.className = isError ? "error" : "";
+}
+
+// A snippet is {"text", "start", "highlights": [[a, b], ...]} with code-point offsets into
+// its text (as `lexkit search --format json --snippet` prints it): text nodes and <mark>s.
+function renderSnippet(el, snippet) {
+  const cps = Array.from(snippet.text || "");
+  let at = 0;
+  if (snippet.start > 0) el.appendChild(document.createTextNode("… "));
+  for (const [s, e] of snippet.highlights || []) {
+    if (s > at) el.appendChild(document.createTextNode(cps.slice(at, s).join("")));
+    const m = document.createElement("mark");
+    m.textContent = cps.slice(s, e).join("");
+    el.appendChild(m);
+    at = e;
+  }
+  if (at < cps.length) el.appendChild(document.createTextNode(cps.slice(at).join("") + " …"));
+}
+
+function renderHits(data) {
+  list.replaceChildren();
+  for (const hit of data.hits) {
+    const li = document.createElement("li");
+    li.className = "hit";
+    const title = document.createElement("h2");
+    title.className = "title";
+    title.textContent = (hit.fields && hit.fields.title) || hit.id;
+    li.appendChild(title);
+    const meta = document.createElement("div");
+    meta.className = "meta";
+    meta.textContent = "id " + hit.id + " · score " + Number(hit.score).toFixed(4);
+    li.appendChild(meta);
+    if (hit.snippet) {
+      const p = document.createElement("p");
+      p.className = "snippet";
+      renderSnippet(p, hit.snippet);
+      li.appendChild(p);
+    }
+    list.appendChild(li);
+  }
+  const n = data.hits.length;
+  setStatus(n + (n === 1 ? " result" : " results") + " for “" + data.query + "” in " +
+            data.took_ms.toFixed(1) + " ms");
+}
+
+async function search(q, index, k) {
+  if (!q) { list.replaceChildren(); setStatus(""); return; }
+  const params = new URLSearchParams({ q: q, k: k || "10", fields: "title", snippet: "1" });
+  if (index) params.set("index", index);
+  setStatus("Searching…");
+  try {
+    const res = await fetch("/search?" + params.toString());
+    const data = await res.json();
+    if (!res.ok) { list.replaceChildren(); setStatus(data.error || res.statusText, true); return; }
+    renderHits(data);
+  } catch (e) {
+    setStatus("Search failed: " + e.message, true);
+  }
+}
+
+async function loadIndexes(selected) {
+  try {
+    const res = await fetch("/info");
+    if (!res.ok) { indexBox.hidden = true; return; }
+    const info = await res.json();
+    for (const ix of info.indexes) {
+      const opt = document.createElement("option");
+      opt.value = ix.name;
+      opt.textContent = ix.name + " (" + ix.documents + ")";
+      indexBox.appendChild(opt);
+    }
+    if (selected) indexBox.value = selected;
+    indexBox.hidden = info.indexes.length < 2;
+  } catch (e) {
+    indexBox.hidden = true;
+  }
+}
+
+function fromAddress() {
+  const p = new URLSearchParams(window.location.search);
+  const q = p.get("q") || "";
+  qBox.value = q;
+  return search(q, p.get("index") || "", p.get("k"));
+}
+
+form.addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const p = new URLSearchParams({ q: qBox.value.trim() });
+  if (indexBox.value && !indexBox.hidden) p.set("index", indexBox.value);
+  history.pushState(null, "", "/?" + p.toString());
+  fromAddress();
+});
+window.addEventListener("popstate", fromAddress);
+
+const initial = new URLSearchParams(window.location.search);
+loadIndexes(initial.get("index"));
+fromAddress();
