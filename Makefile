@@ -10,7 +10,7 @@ PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build demo test test-kernels test-asan test-tsan fuzz install bench eval clean
+.PHONY: all deps build demo test test-kernels test-asan test-tsan fuzz install bench eval clean python install-python
 
 all: build
 
@@ -78,6 +78,19 @@ fuzz:
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# The Python package: build/python/lexkit (import it with PYTHONPATH=build/python), and
+# install-python copies it into Debian python3's site directory for this user (or into
+# PYTHON_SITE=DIR). Needs python3-dev (scripts/deps.sh test installs it); no network.
+PYTHON_SITE ?= $(shell /usr/bin/python3 -c 'import site; print(site.getusersitepackages())')
+python: build
+	@bash scripts/deps.sh test
+	cmake --build $(BUILD) -j $(JOBS) --target lexkit_python
+
+install-python: python
+	mkdir -p $(PYTHON_SITE)
+	rm -rf $(PYTHON_SITE)/lexkit
+	cp -r $(BUILD)/python/lexkit $(PYTHON_SITE)/lexkit
 
 # Benchmarks and evaluations against the peers on ../shared data (not part of `make test`).
 bench: build

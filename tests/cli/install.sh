@@ -30,29 +30,27 @@ cat >"$TMP/prog.c" <<'EOF'
 #include <stdio.h>
 #include <string.h>
 
-#include <lexkit/text/tokenize.h>
-#include <lexkit/text/vocab.h>
+#include <lexkit/lexkit.h>
 
 int main(void)
 {
     const char *text = "The cat saw the other CAT.";
-    lk_tokenizer_config c = lk_tokenizer_config_default();
-    c.lower = true;
-    lk_tokenizer *t = NULL;
-    lk_vocab *v = NULL;
-    const lk_token *toks;
+    lexkit_tokenizer *t = NULL;
+    lexkit_vocab *v = NULL;
+    const lexkit_token *toks;
     size_t n;
-    lk_error err;
-    if (lk_tokenizer_create(&c, &t) != LK_OK || lk_vocab_create(&v) != LK_OK) return 1;
-    if (lk_tokenize(t, text, strlen(text), &toks, &n, &err) != LK_OK) return 1;
+    lexkit_error err;
+    if (lexkit_tokenizer_create(LEXKIT_TOKENIZER_LEXKIT, 1, &t) != LEXKIT_OK ||
+        lexkit_vocab_create(&v) != LEXKIT_OK) return 1;
+    if (lexkit_tokenize(t, text, strlen(text), &toks, &n, &err) != LEXKIT_OK) return 1;
     for (size_t i = 0; i < n; i++)
-        if (lk_vocab_add(v, toks[i].text, toks[i].text_len, NULL) != LK_OK) return 1;
-    if (lk_vocab_sort(v) != LK_OK) return 1;
-    printf("lexkit %s: %zu tokens\n", lk_version(), n);
-    for (int32_t id = 0; id < lk_vocab_size(v); id++)
-        printf("%s %lld\n", lk_vocab_word(v, id), (long long)lk_vocab_count(v, id));
-    lk_tokenizer_free(t);
-    lk_vocab_free(v);
+        if (lexkit_vocab_add(v, toks[i].text, toks[i].text_len, NULL) != LEXKIT_OK) return 1;
+    if (lexkit_vocab_sort(v, 1, 0) != LEXKIT_OK) return 1;
+    printf("lexkit %s: %zu tokens\n", lexkit_version(), n);
+    for (int32_t id = 0; id < lexkit_vocab_size(v); id++)
+        printf("%s %lld\n", lexkit_vocab_word(v, id), (long long)lexkit_vocab_count(v, id));
+    lexkit_tokenizer_free(t);
+    lexkit_vocab_free(v);
     return 0;
 }
 EOF
@@ -94,8 +92,14 @@ if [ "${LK_SANITIZE:-OFF}" != ON ]; then
     fi
 fi
 
+# Only the public headers are installed: include/lexkit/*.h, no internal folders.
+if [ -n "$(cd "$PREFIX/include" && find lexkit -mindepth 1 -type d)" ]; then
+    echo "FAIL internal header folders installed: $(cd "$PREFIX/include" && find lexkit -mindepth 1 -type d)"
+    fails=$((fails + 1))
+fi
 # Every installed header compiles on its own and together with all the others (no clashing
-# names between modules, each header includes what it uses).
+# names between modules, each header includes what it uses), as C and as C++ when a C++
+# compiler is present (the extern "C" guards).
 : > "$TMP/all.c"
 for h in $(cd "$PREFIX/include" && find lexkit -name '*.h' | sort); do
     printf '#include <%s>\n' "$h" > "$TMP/one.c"
@@ -112,6 +116,16 @@ if $CC -std=c11 -Wall -Wextra -Wpedantic -Werror $cflags -c "$TMP/all.c" -o "$TM
     echo "ok   $(grep -c include "$TMP/all.c") installed headers compile alone and together"
 else
     echo "FAIL installed headers together:"; cat "$TMP/all.err"; fails=$((fails + 1))
+fi
+
+if command -v "${CXX:-c++}" >/dev/null 2>&1; then
+    printf '#include <lexkit/lexkit.h>\nint main() { return lexkit_status_str(LEXKIT_OK) ? 0 : 1; }\n' > "$TMP/cxx.cc"
+    # shellcheck disable=SC2086
+    if "${CXX:-c++}" -Wall -Wextra -Werror $cflags "$TMP/cxx.cc" -o "$TMP/cxx" $static_libs -lstdc++ 2> "$TMP/cxx.err" && "$TMP/cxx"; then
+        echo "ok   lexkit.h compiles and links as C++ (extern \"C\")"
+    else
+        echo "FAIL lexkit.h as C++:"; cat "$TMP/cxx.err"; fails=$((fails + 1))
+    fi
 fi
 
 # The installed CLI runs.

@@ -1,0 +1,32 @@
+/* common.c: status names, error messages and the version of the public API. */
+#include "include/lexkit/status.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "api/api_internal.h"
+
+_Static_assert((int)LEXKIT_ERR_STATE == (int)LK_ERR_STATE, "public and internal codes agree");
+_Static_assert(LEXKIT_ERROR_MSG_MAX == LK_ERROR_MSG_MAX, "message sizes agree");
+
+LK_API const char *lexkit_status_str(lexkit_status s) { return lk_status_str((lk_status)s); }
+
+LK_API const char *lexkit_error_message(const lexkit_error *e)
+{
+    if (!e) return "no error";
+    return e->msg[0] ? e->msg : lk_status_str((lk_status)e->code);
+}
+
+LK_API const char *lexkit_version(void) { return lk_version(); }
+
+lexkit_status lk_api_set(lexkit_error *out, lexkit_status st, const char *fmt, ...)
+{
+    if (out) {
+        va_list ap;
+        va_start(ap, fmt);
+        out->code = st;
+        vsnprintf(out->msg, sizeof out->msg, fmt, ap);
+        va_end(ap);
+    }
+    return st;
+}

@@ -1,0 +1,298 @@
+/* features.c: the public vectorizer (include/lexkit/features.h) over features/bow and
+   features/tfidf. The fitted vocabulary (terms, df, document count) is kept here, so a
+   vectorizer fitted from documents and one given a saved vocabulary transform alike. */
+#include "include/lexkit/features.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_internal.h"
+#include "features/bow.h"
+#include "features/sparse.h"
+#include "features/tfidf.h"
+
+struct lexkit_vectorizer {
+    lexkit_vectorizer_config pub;
+    lk_bow_config bow;
+    lk_tfidf_config tfidf;
+    int32_t n_terms;        /* 0 = not fitted */
+    char *blob;             /* the terms, back to back */
+    size_t *off;            /* n_terms + 1 offsets into blob */
+    const char **term_ptr;  /* n_terms pointers into blob (for lk_bow_set_vocab) */
+    size_t *term_len;
+    int64_t *df;
+    int64_t n_docs;
+    double *idf;            /* NULL without idf */
+};
+
+LK_API lexkit_vectorizer_config lexkit_vectorizer_config_default(void)
+{
+    lexkit_vectorizer_config c;
+    memset(&c, 0, sizeof c);
+    c.analyzer = LEXKIT_WORD;
+    c.ngram_min = c.ngram_max = 1;
+    c.lowercase = 1;
+    c.min_df.value = 1;
+    c.min_df.is_count = 1;
+    c.max_df.value = 1.0;
+    c.use_idf = c.smooth_idf = 1;
+    c.norm = LEXKIT_NORM_L2;
+    return c;
+}
+
+static void unfit(lexkit_vectorizer *v)
+{
+    free(v->blob);
+    free(v->off);
+    free(v->term_ptr);
+    free(v->term_len);
+    free(v->df);
+    free(v->idf);
+    v->blob = NULL;
+    v->off = NULL;
+    v->term_ptr = NULL;
+    v->term_len = NULL;
+    v->df = NULL;
+    v->idf = NULL;
+    v->n_terms = 0;
+    v->n_docs = 0;
+}
+
+LK_API lexkit_status lexkit_vectorizer_create(const lexkit_vectorizer_config *c,
+                                              lexkit_vectorizer **out, lexkit_error *err)
+{
+    if (!c || !out) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    *out = NULL;
+    if (c->analyzer < LEXKIT_WORD || c->analyzer > LEXKIT_CHAR_WB)
+        return lk_api_set(err, LEXKIT_ERR_ARG, "analyzer: unknown value %d", (int)c->analyzer);
+    if (c->norm < LEXKIT_NORM_L2 || c->norm > LEXKIT_NORM_NONE)
+        return lk_api_set(err, LEXKIT_ERR_ARG, "norm: unknown value %d", (int)c->norm);
+    if (c->max_features < 0)
+        return lk_api_set(err, LEXKIT_ERR_ARG, "max_features: must be >= 0, got %d",
+                          (int)c->max_features);
+    lk_bow_config b = lk_bow_config_default();
+    b.analyzer = (lk_bow_analyzer)c->analyzer;
+    b.ngram_min = c->ngram_min;
+    b.ngram_max = c->ngram_max;
+    b.lower = c->lowercase != 0;
+    b.tokenizer = LK_TOKMODE_SKLEARN;
+    b.min_df.value = c->min_df.value;
+    b.min_df.is_count = c->min_df.is_count != 0;
+    b.max_df.value = c->max_df.value;
+    b.max_df.is_count = c->max_df.is_count != 0;
+    b.max_features = c->max_features;
+    b.binary = c->binary != 0;
+    if (c->stop_words_english) b.stop_words = lk_stop_words_english(&b.n_stop_words);
+    lk_error e;
+    lk_error_clear(&e);
+    lk_status st = lk_bow_config_check(&b, &e);
+    if (st != LK_OK) return lk_api_err(err, st, &e);
+    lexkit_vectorizer *v = calloc(1, sizeof *v);
+    if (!v) return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
+    v->pub = *c;
+    v->bow = b;
+    v->tfidf = lk_tfidf_config_default();
+    v->tfidf.idf = !c->use_idf ? LK_IDF_NONE : c->smooth_idf ? LK_IDF_SMOOTH : LK_IDF_PLAIN;
+    v->tfidf.sublinear_tf = c->sublinear_tf != 0;
+    v->tfidf.norm = (lk_row_norm)c->norm;
+    *out = v;
+    return LEXKIT_OK;
+}
+
+LK_API void lexkit_vectorizer_free(lexkit_vectorizer *v)
+{
+    if (!v) return;
+    unfit(v);
+    free(v);
+}
+
+/* Keep the vocabulary terms[0..n) with df among n_docs documents; v is unfitted first. */
+static lk_status keep_vocab(lexkit_vectorizer *v, const char *const *terms, const size_t *lens,
+                            size_t n, const int64_t *df, int64_t n_docs)
+{
+    size_t bytes = 0;
+    unfit(v);
+    if (n > (size_t)INT32_MAX) return LK_ERR_RANGE;
+    for (size_t i = 0; i < n; i++) bytes += lens[i];
+    v->blob = malloc(bytes ? bytes : 1);
+    v->off = malloc((n + 1) * sizeof *v->off);
+    v->term_ptr = malloc((n ? n : 1) * sizeof *v->term_ptr);
+    v->term_len = malloc((n ? n : 1) * sizeof *v->term_len);
+    v->df = malloc((n ? n : 1) * sizeof *v->df);
+    if (!v->blob || !v->off || !v->term_ptr || !v->term_len || !v->df) {
+        unfit(v);
+        return LK_ERR_NOMEM;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        v->off[i] = at;
+        if (lens[i]) memcpy(v->blob + at, terms[i], lens[i]);
+        at += lens[i];
+        v->df[i] = df ? df[i] : 1;
+    }
+    v->off[n] = at;
+    for (size_t i = 0; i < n; i++) {
+        v->term_ptr[i] = v->blob + v->off[i];
+        v->term_len[i] = lens[i];
+    }
+    v->n_docs = n_docs;
+    if (v->pub.tfidf && v->pub.use_idf) {
+        v->idf = malloc((n ? n : 1) * sizeof *v->idf);
+        if (!v->idf) {
+            unfit(v);
+            return LK_ERR_NOMEM;
+        }
+        for (size_t i = 0; i < n; i++) v->idf[i] = lk_idf(v->tfidf.idf, v->df[i], n_docs);
+    }
+    v->n_terms = (int32_t)n;
+    return LK_OK;
+}
+
+/* Move an internal matrix into a public one. */
+static void give_csr(lk_csr *m, lexkit_csr *out)
+{
+    out->n_rows = m->n_rows;
+    out->n_cols = m->n_cols;
+    out->indptr = m->indptr;
+    out->indices = m->indices;
+    out->data = m->data;
+    memset(m, 0, sizeof *m);
+}
+
+static lk_status add_docs(lk_bow *b, const char *const *docs, const size_t *lens, size_t n,
+                          lk_error *e)
+{
+    for (size_t i = 0; i < n; i++) {
+        lk_status st = lk_bow_add_text(b, docs[i] ? docs[i] : "", docs[i] ? lens[i] : 0, e);
+        if (st != LK_OK) {
+            lk_error_prefix(e, "document %zu: ", i);
+            return st;
+        }
+    }
+    return LK_OK;
+}
+
+static lk_status weight(const lexkit_vectorizer *v, lk_csr *m)
+{
+    if (!v->pub.tfidf) return LK_OK;
+    return lk_tfidf_apply(&v->tfidf, v->idf, m);
+}
+
+LK_API lexkit_status lexkit_vectorizer_fit_transform(lexkit_vectorizer *v,
+                                                     const char *const *docs,
+                                                     const size_t *lens, size_t n,
+                                                     lexkit_csr *out, lexkit_error *err)
+{
+    if (!v || !out || (n && (!docs || !lens))) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    memset(out, 0, sizeof *out);
+    lk_error e;
+    lk_error_clear(&e);
+    lk_bow *b = NULL;
+    lk_csr m;
+    memset(&m, 0, sizeof m);
+    const char **terms = NULL;
+    size_t *tlens = NULL;
+    int64_t *df = NULL;
+    unfit(v);
+    lk_status st = lk_bow_create(&v->bow, &b);
+    if (st == LK_OK) st = add_docs(b, docs, lens, n, &e);
+    if (st == LK_OK) st = lk_bow_finish(b, &m, &e);
+    if (st == LK_OK) {
+        size_t nt = (size_t)lk_bow_n_terms(b);
+        terms = malloc((nt ? nt : 1) * sizeof *terms);
+        tlens = malloc((nt ? nt : 1) * sizeof *tlens);
+        df = malloc((nt ? nt : 1) * sizeof *df);
+        if (!terms || !tlens || !df) st = LK_ERR_NOMEM;
+        for (size_t i = 0; st == LK_OK && i < nt; i++) {
+            terms[i] = lk_bow_term(b, (int32_t)i, &tlens[i]);
+            df[i] = lk_bow_df(b, (int32_t)i);
+        }
+        if (st == LK_OK) st = keep_vocab(v, terms, tlens, nt, df, lk_bow_n_docs(b));
+    }
+    if (st == LK_OK) st = weight(v, &m);
+    free(terms);
+    free(tlens);
+    free(df);
+    lk_bow_free(b);
+    if (st != LK_OK) {
+        lk_csr_free(&m);
+        unfit(v);
+        return lk_api_err(err, st, &e);
+    }
+    give_csr(&m, out);
+    return LEXKIT_OK;
+}
+
+LK_API lexkit_status lexkit_vectorizer_transform(const lexkit_vectorizer *v,
+                                                 const char *const *docs, const size_t *lens,
+                                                 size_t n, lexkit_csr *out, lexkit_error *err)
+{
+    if (!v || !out || (n && (!docs || !lens))) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    memset(out, 0, sizeof *out);
+    if (!v->off) return lk_api_set(err, LEXKIT_ERR_STATE, "the vectorizer is not fitted");
+    lk_error e;
+    lk_error_clear(&e);
+    lk_bow *b = NULL;
+    lk_csr m;
+    memset(&m, 0, sizeof m);
+    lk_status st = lk_bow_create(&v->bow, &b);
+    if (st == LK_OK)
+        st = lk_bow_set_vocab(b, v->term_ptr, v->term_len, (size_t)v->n_terms, v->df, v->n_docs,
+                              &e);
+    if (st == LK_OK) st = add_docs(b, docs, lens, n, &e);
+    if (st == LK_OK) st = lk_bow_finish(b, &m, &e);
+    if (st == LK_OK) st = weight(v, &m);
+    lk_bow_free(b);
+    if (st != LK_OK) {
+        lk_csr_free(&m);
+        return lk_api_err(err, st, &e);
+    }
+    give_csr(&m, out);
+    return LEXKIT_OK;
+}
+
+LK_API lexkit_status lexkit_vectorizer_set_vocabulary(lexkit_vectorizer *v,
+                                                      const char *const *terms,
+                                                      const size_t *lens, size_t n,
+                                                      const int64_t *df, int64_t n_docs,
+                                                      lexkit_error *err)
+{
+    if (!v || (n && (!terms || !lens))) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    if (n_docs < 0) return lk_api_set(err, LEXKIT_ERR_ARG, "n_docs: must be >= 0");
+    /* Check the terms (duplicates) with the internal vectorizer first. */
+    lk_error e;
+    lk_error_clear(&e);
+    lk_bow *b = NULL;
+    lk_status st = lk_bow_create(&v->bow, &b);
+    if (st == LK_OK) st = lk_bow_set_vocab(b, terms, lens, n, df, n_docs, &e);
+    lk_bow_free(b);
+    if (st == LK_OK) st = keep_vocab(v, terms, lens, n, df, n_docs);
+    return lk_api_err(err, st, &e);
+}
+
+LK_API int32_t lexkit_vectorizer_n_features(const lexkit_vectorizer *v) { return v ? v->n_terms : 0; }
+
+LK_API const char *lexkit_vectorizer_feature(const lexkit_vectorizer *v, int32_t col, size_t *len)
+{
+    if (!v || col < 0 || col >= v->n_terms) return NULL;
+    if (len) *len = v->term_len[col];
+    return v->term_ptr[col];
+}
+
+LK_API int64_t lexkit_vectorizer_df(const lexkit_vectorizer *v, int32_t col)
+{
+    return v && col >= 0 && col < v->n_terms ? v->df[col] : 0;
+}
+
+LK_API int64_t lexkit_vectorizer_n_docs(const lexkit_vectorizer *v) { return v ? v->n_docs : 0; }
+
+LK_API const double *lexkit_vectorizer_idf(const lexkit_vectorizer *v) { return v ? v->idf : NULL; }
+
+LK_API void lexkit_csr_free(lexkit_csr *m)
+{
+    if (!m) return;
+    free(m->indptr);
+    free(m->indices);
+    free(m->data);
+    memset(m, 0, sizeof *m);
+}

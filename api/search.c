@@ -1,0 +1,369 @@
+/* search.c: the public BM25 index (include/lexkit/search.h) over features/bm25_text and
+   features/bm25_index. Added documents go through a JSON Lines file beside the index, so an
+   add is exactly `lexkit index --add` (one new segment, committed atomically). */
+#define _POSIX_C_SOURCE 200809L
+#include "include/lexkit/search.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/api_internal.h"
+#include "features/analyzer.h"
+#include "features/bm25_index.h"
+#include "features/bm25_text.h"
+
+struct lexkit_searcher {
+    const lk_bm25_index *idx;
+    lk_bm25_ws *ws;
+    lk_analyzer *an;
+    lk_bm25_search_opts opts;
+};
+
+struct lexkit_index {
+    char *dir;
+    lk_analyzer_config analyzer; /* for the first build of a created index */
+    char *zh_model;              /* owned copy of analyzer.zh_model */
+    lk_bm25_index *idx;          /* NULL until the first add of a created index */
+    pthread_mutex_t lock;        /* serializes lexkit_index_search on `shared` */
+    lexkit_searcher *shared;
+};
+
+LK_API lexkit_index_config lexkit_index_config_default(void)
+{
+    lexkit_index_config c;
+    c.lang = LEXKIT_LANG_AUTO;
+    c.lower = 1;
+    c.stem = 0;
+    c.zh_model = NULL;
+    return c;
+}
+
+static lexkit_status new_handle(const char *dir, lexkit_index **out, lexkit_error *err)
+{
+    lexkit_index *x = calloc(1, sizeof *x);
+    if (x) x->dir = strdup(dir);
+    if (!x || !x->dir || pthread_mutex_init(&x->lock, NULL) != 0) {
+        if (x) free(x->dir);
+        free(x);
+        return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
+    }
+    x->analyzer = lk_analyzer_config_default();
+    *out = x;
+    return LEXKIT_OK;
+}
+
+LK_API lexkit_status lexkit_index_create(const char *dir, const lexkit_index_config *c,
+                                         lexkit_index **out, lexkit_error *err)
+{
+    if (!dir || !out) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    *out = NULL;
+    lexkit_index_config d = lexkit_index_config_default();
+    if (!c) c = &d;
+    if (c->lang < LEXKIT_LANG_AUTO || c->lang > LEXKIT_LANG_ZH)
+        return lk_api_set(err, LEXKIT_ERR_ARG, "lang: unknown value %d", (int)c->lang);
+    lexkit_index *x = NULL;
+    lexkit_status st = new_handle(dir, &x, err);
+    if (st != LEXKIT_OK) return st;
+    x->analyzer.lang = c->lang == LEXKIT_LANG_EN ? LK_LANG_EN
+                       : c->lang == LEXKIT_LANG_ZH ? LK_LANG_ZH : LK_LANG_AUTO;
+    x->analyzer.lower = c->lower != 0;
+    x->analyzer.stem = c->stem != 0;
+    if (c->zh_model) {
+        x->zh_model = strdup(c->zh_model);
+        if (!x->zh_model) {
+            lexkit_index_free(x);
+            return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
+        }
+        x->analyzer.zh_model = x->zh_model;
+    }
+    *out = x;
+    return LEXKIT_OK;
+}
+
+LK_API lexkit_status lexkit_index_open(const char *dir, lexkit_index **out, lexkit_error *err)
+{
+    if (!dir || !out) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    *out = NULL;
+    lexkit_index *x = NULL;
+    lexkit_status st = new_handle(dir, &x, err);
+    if (st != LEXKIT_OK) return st;
+    lk_error e;
+    lk_error_clear(&e);
+    lk_status ls = lk_bm25_index_open(dir, &x->idx, &e);
+    if (ls != LK_OK) {
+        lexkit_index_free(x);
+        return lk_api_err(err, ls, &e);
+    }
+    *out = x;
+    return LEXKIT_OK;
+}
+
+LK_API void lexkit_index_free(lexkit_index *x)
+{
+    if (!x) return;
+    lexkit_searcher_free(x->shared);
+    lk_bm25_index_free(x->idx);
+    pthread_mutex_destroy(&x->lock);
+    free(x->zh_model);
+    free(x->dir);
+    free(x);
+}
+
+LK_API uint32_t lexkit_index_n_docs(const lexkit_index *x)
+{
+    return x && x->idx ? lk_bm25_index_n_docs(x->idx) : 0;
+}
+
+/* Write s[0..n) as a JSON string. */
+static int put_json(FILE *fp, const char *s, size_t n)
+{
+    putc('"', fp);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\') {
+            putc('\\', fp);
+            putc(ch, fp);
+        } else if (ch < 0x20) {
+            fprintf(fp, "\\u%04x", ch);
+        } else {
+            putc(ch, fp);
+        }
+    }
+    return putc('"', fp) == EOF ? -1 : 0;
+}
+
+/* A temporary file beside the index; *path is malloc'd. */
+static lexkit_status temp_file(const char *dir, const char *what, char **path, FILE **fp,
+                               lexkit_error *err)
+{
+    size_t n = strlen(dir) + strlen(what) + 16;
+    char *p = malloc(n);
+    if (!p) return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
+    snprintf(p, n, "%s.%sXXXXXX", dir, what);
+    int fd = mkstemp(p);
+    if (fd < 0 || !(*fp = fdopen(fd, "w"))) {
+        lexkit_status st = lk_api_set(err, LEXKIT_ERR_IO, "%s: cannot create a temporary file", p);
+        if (fd >= 0) {
+            close(fd);
+            unlink(p);
+        }
+        free(p);
+        return st;
+    }
+    *path = p;
+    return LEXKIT_OK;
+}
+
+/* Run a build (docs and/or deletions) on x->dir and reopen the index. */
+static lexkit_status rebuild(lexkit_index *x, const char *docs_path, const char *delete_path,
+                             lexkit_error *err)
+{
+    lk_bm25_index_config cfg = lk_bm25_index_config_default();
+    cfg.analyzer = x->analyzer;
+    cfg.add = x->idx != NULL;
+    cfg.delete_path = delete_path;
+    lk_error e;
+    lk_error_clear(&e);
+    lk_status st = lk_bm25_index_build(docs_path, x->dir, &cfg, NULL, &e);
+    if (st != LK_OK) return lk_api_err(err, st, &e);
+    lexkit_searcher_free(x->shared);
+    x->shared = NULL;
+    lk_bm25_index_free(x->idx);
+    x->idx = NULL;
+    st = lk_bm25_index_open(x->dir, &x->idx, &e);
+    return lk_api_err(err, st, &e);
+}
+
+LK_API lexkit_status lexkit_index_add(lexkit_index *x, const char *const *ids,
+                                      const size_t *id_lens, const char *const *texts,
+                                      const size_t *text_lens, size_t n, lexkit_error *err)
+{
+    if (!x || (n && (!ids || !id_lens || !texts || !text_lens)))
+        return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    if (n == 0) return LEXKIT_OK;
+    char *path = NULL;
+    FILE *fp = NULL;
+    lexkit_status st = temp_file(x->dir, "add", &path, &fp, err);
+    if (st != LEXKIT_OK) return st;
+    for (size_t i = 0; i < n; i++) {
+        if (!ids[i] || !texts[i] || id_lens[i] == 0) {
+            fclose(fp);
+            unlink(path);
+            free(path);
+            return lk_api_set(err, LEXKIT_ERR_ARG, "document %zu: missing or empty id or text", i);
+        }
+        fputs("{\"id\":", fp);
+        put_json(fp, ids[i], id_lens[i]);
+        fputs(",\"text\":", fp);
+        put_json(fp, texts[i], text_lens[i]);
+        fputs("}\n", fp);
+    }
+    if (fclose(fp) != 0) st = lk_api_set(err, LEXKIT_ERR_IO, "%s: write failed", path);
+    if (st == LEXKIT_OK) st = rebuild(x, path, NULL, err);
+    unlink(path);
+    free(path);
+    return st;
+}
+
+LK_API lexkit_status lexkit_index_delete(lexkit_index *x, const char *const *ids,
+                                         const size_t *id_lens, size_t n, lexkit_error *err)
+{
+    if (!x || (n && (!ids || !id_lens))) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    if (!x->idx) return lk_api_set(err, LEXKIT_ERR_STATE, "%s: the index has no documents yet", x->dir);
+    if (n == 0) return LEXKIT_OK;
+    char *path = NULL;
+    FILE *fp = NULL;
+    lexkit_status st = temp_file(x->dir, "del", &path, &fp, err);
+    if (st != LEXKIT_OK) return st;
+    for (size_t i = 0; i < n; i++) {
+        if (!ids[i] || memchr(ids[i], '\n', id_lens[i])) {
+            st = lk_api_set(err, LEXKIT_ERR_ARG, "id %zu: missing or contains a newline", i);
+            break;
+        }
+        fwrite(ids[i], 1, id_lens[i], fp);
+        putc('\n', fp);
+    }
+    if (fclose(fp) != 0 && st == LEXKIT_OK) st = lk_api_set(err, LEXKIT_ERR_IO, "%s: write failed", path);
+    if (st == LEXKIT_OK) st = rebuild(x, NULL, path, err);
+    unlink(path);
+    free(path);
+    return st;
+}
+
+LK_API lexkit_status lexkit_searcher_create(const lexkit_index *x, lexkit_searcher **out,
+                                            lexkit_error *err)
+{
+    if (!x || !out) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    *out = NULL;
+    if (!x->idx) return lk_api_set(err, LEXKIT_ERR_STATE, "%s: the index has no documents yet", x->dir);
+    lexkit_searcher *s = calloc(1, sizeof *s);
+    if (!s) return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
+    s->idx = x->idx;
+    s->opts = lk_bm25_search_opts_default();
+    lk_error e;
+    lk_error_clear(&e);
+    lk_status st = lk_bm25_ws_create(x->idx, &s->ws);
+    if (st == LK_OK) st = lk_bm25_index_analyzer(x->idx, &s->an, &e);
+    if (st != LK_OK) {
+        lexkit_searcher_free(s);
+        return lk_api_err(err, st, &e);
+    }
+    *out = s;
+    return LEXKIT_OK;
+}
+
+LK_API void lexkit_searcher_free(lexkit_searcher *s)
+{
+    if (!s) return;
+    lk_bm25_ws_free(s->ws);
+    lk_analyzer_free(s->an);
+    free(s);
+}
+
+LK_API lexkit_status lexkit_searcher_search(lexkit_searcher *s, const char *query, size_t len,
+                                            size_t k, lexkit_hit *hits, size_t *n_hits,
+                                            lexkit_error *err)
+{
+    if (!s || (!query && len) || !n_hits || (k && !hits))
+        return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    *n_hits = 0;
+    if (k == 0) return LEXKIT_OK;
+    const lk_bm25_hit *h = NULL;
+    size_t nh = 0;
+    lk_error e;
+    lk_error_clear(&e);
+    s->opts.k = k;
+    lk_status st = lk_bm25_search_text(s->idx, s->ws, s->an, query ? query : "", len, &s->opts,
+                                       &h, &nh, &e);
+    if (st != LK_OK) return lk_api_err(err, st, &e);
+    for (size_t i = 0; i < nh && i < k; i++) {
+        hits[i].id = lk_bm25_index_doc_id(s->idx, h[i].doc, &hits[i].id_len);
+        hits[i].score = h[i].score;
+    }
+    *n_hits = nh < k ? nh : k;
+    return LEXKIT_OK;
+}
+
+LK_API lexkit_status lexkit_index_search(lexkit_index *x, const char *query, size_t len,
+                                         size_t k, lexkit_hit *hits, size_t *n_hits,
+                                         lexkit_error *err)
+{
+    if (!x) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    pthread_mutex_lock(&x->lock);
+    lexkit_status st = LEXKIT_OK;
+    if (!x->shared) st = lexkit_searcher_create(x, &x->shared, err);
+    if (st == LEXKIT_OK) st = lexkit_searcher_search(x->shared, query, len, k, hits, n_hits, err);
+    pthread_mutex_unlock(&x->lock);
+    return st;
+}
+
+typedef struct {
+    const lexkit_index *x;
+    const char *const *queries;
+    const size_t *lens;
+    size_t n, k, first, step;
+    lexkit_hit *hits;
+    size_t *n_hits;
+    lexkit_status st;
+    lexkit_error err;
+} many_job;
+
+static void *many_worker(void *arg)
+{
+    many_job *j = arg;
+    lexkit_searcher *s = NULL;
+    j->st = lexkit_searcher_create(j->x, &s, &j->err);
+    for (size_t q = j->first; j->st == LEXKIT_OK && q < j->n; q += j->step) {
+        j->st = lexkit_searcher_search(s, j->queries[q], j->queries[q] ? j->lens[q] : 0, j->k,
+                                       j->hits + q * j->k, &j->n_hits[q], &j->err);
+        if (j->st != LEXKIT_OK) {
+            char msg[LEXKIT_ERROR_MSG_MAX];
+            snprintf(msg, sizeof msg, "query %zu: %s", q, lexkit_error_message(&j->err));
+            memcpy(j->err.msg, msg, sizeof msg);
+        }
+    }
+    lexkit_searcher_free(s);
+    return NULL;
+}
+
+LK_API lexkit_status lexkit_index_search_many(const lexkit_index *x,
+                                              const char *const *queries, const size_t *lens,
+                                              size_t n, size_t k, int threads,
+                                              lexkit_hit *hits, size_t *n_hits,
+                                              lexkit_error *err)
+{
+    enum { MAX_THREADS = 64 };
+    if (!x || (n && (!queries || !lens || !n_hits || (k && !hits))))
+        return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    if (threads < 1 || threads > MAX_THREADS)
+        return lk_api_set(err, LEXKIT_ERR_ARG, "threads: must be in 1..%d, got %d", MAX_THREADS, threads);
+    if ((size_t)threads > n) threads = n ? (int)n : 1;
+    many_job jobs[MAX_THREADS];
+    pthread_t tids[MAX_THREADS];
+    int started = 0;
+    for (int t = 0; t < threads; t++) {
+        jobs[t] = (many_job){x, queries, lens, n, k, (size_t)t, (size_t)threads, hits, n_hits,
+                             LEXKIT_OK, {LEXKIT_OK, ""}};
+    }
+    for (int t = 1; t < threads; t++) {
+        if (pthread_create(&tids[t], NULL, many_worker, &jobs[t]) != 0) break;
+        started = t;
+    }
+    /* If a thread failed to start, the calling thread answers every query itself. */
+    if (started + 1 < threads) {
+        for (int t = 1; t <= started; t++) pthread_join(tids[t], NULL);
+        jobs[0].step = 1;
+        started = 0;
+    }
+    many_worker(&jobs[0]);
+    for (int t = 1; t <= started; t++) pthread_join(tids[t], NULL);
+    for (int t = 0; t < threads; t++)
+        if (jobs[t].st != LEXKIT_OK) {
+            if (err) *err = jobs[t].err;
+            return jobs[t].st;
+        }
+    return LEXKIT_OK;
+}

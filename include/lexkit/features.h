@@ -1,0 +1,87 @@
+/* features.h: bag-of-words and TF-IDF sparse matrices, as scikit-learn's CountVectorizer and
+   TfidfVectorizer (same vocabulary order and values, word tokens by sklearn's pattern).
+   Fitting writes the vectorizer: one thread. A fitted vectorizer is read-only:
+   lexkit_vectorizer_transform may run on it from several threads at once. */
+#ifndef LEXKIT_FEATURES_H
+#define LEXKIT_FEATURES_H
+
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { LEXKIT_WORD = 0, LEXKIT_CHAR, LEXKIT_CHAR_WB } lexkit_analyzer;
+typedef enum { LEXKIT_NORM_L2 = 0, LEXKIT_NORM_L1, LEXKIT_NORM_NONE } lexkit_norm;
+
+/* A document-frequency bound: a count of documents (is_count) or a proportion in [0, 1]. */
+typedef struct {
+    double value;
+    int is_count;
+} lexkit_df;
+
+/* Defaults (lexkit_vectorizer_config_default) are scikit-learn's. */
+typedef struct {
+    lexkit_analyzer analyzer;     /* LEXKIT_WORD */
+    int32_t ngram_min, ngram_max; /* 1, 1 */
+    int lowercase;                /* 1 */
+    int stop_words_english;       /* 0; 1 = sklearn's stop_words='english' */
+    lexkit_df min_df, max_df;     /* count 1, proportion 1.0 */
+    int32_t max_features;         /* 0 = all */
+    int binary;                   /* 0 */
+    int tfidf;                    /* 0 = counts (CountVectorizer); 1 = TF-IDF below */
+    int use_idf, smooth_idf, sublinear_tf; /* 1, 1, 0 */
+    lexkit_norm norm;             /* LEXKIT_NORM_L2 */
+} lexkit_vectorizer_config;
+
+/* A CSR matrix as scipy's: row r is entries indptr[r] .. indptr[r+1]-1, columns increasing.
+   Owned by the caller: lexkit_csr_free releases the arrays. */
+typedef struct {
+    int32_t n_rows, n_cols;
+    int64_t *indptr;  /* n_rows + 1 */
+    int32_t *indices; /* nnz = indptr[n_rows] */
+    double *data;     /* nnz */
+} lexkit_csr;
+
+typedef struct lexkit_vectorizer lexkit_vectorizer;
+
+LK_API lexkit_vectorizer_config lexkit_vectorizer_config_default(void);
+/* A new unfitted vectorizer; a bad config is LEXKIT_ERR_ARG naming the field. */
+LK_API lexkit_status lexkit_vectorizer_create(const lexkit_vectorizer_config *c,
+                                              lexkit_vectorizer **out, lexkit_error *err);
+/* NULL is a no-op. */
+LK_API void lexkit_vectorizer_free(lexkit_vectorizer *v);
+/* Learn the vocabulary (and idf) of docs[0..n) (UTF-8, lens[i] bytes) and fill *out with
+   their matrix. Refitting replaces the vocabulary. Errors as sklearn's ("empty vocabulary",
+   ...) or invalid UTF-8 naming the document; on failure v is unfitted. */
+LK_API lexkit_status lexkit_vectorizer_fit_transform(lexkit_vectorizer *v,
+                                                     const char *const *docs,
+                                                     const size_t *lens, size_t n,
+                                                     lexkit_csr *out, lexkit_error *err);
+/* The matrix of docs with the fitted vocabulary (unknown terms ignored); LEXKIT_ERR_STATE
+   before a fit. Thread-safe on a fitted vectorizer. */
+LK_API lexkit_status lexkit_vectorizer_transform(const lexkit_vectorizer *v,
+                                                 const char *const *docs, const size_t *lens,
+                                                 size_t n, lexkit_csr *out, lexkit_error *err);
+/* Fit from a saved vocabulary: column i = terms[i] with document frequency df[i] among
+   n_docs documents (df may be NULL without idf). A duplicate term is LEXKIT_ERR_ARG. */
+LK_API lexkit_status lexkit_vectorizer_set_vocabulary(lexkit_vectorizer *v,
+                                                      const char *const *terms,
+                                                      const size_t *lens, size_t n,
+                                                      const int64_t *df, int64_t n_docs,
+                                                      lexkit_error *err);
+/* After a fit: number of columns (0 before), term of a column (borrowed, *len bytes, not
+   NUL-terminated; NULL out of range), its document frequency, and the documents fitted. */
+LK_API int32_t lexkit_vectorizer_n_features(const lexkit_vectorizer *v);
+LK_API const char *lexkit_vectorizer_feature(const lexkit_vectorizer *v, int32_t col, size_t *len);
+LK_API int64_t lexkit_vectorizer_df(const lexkit_vectorizer *v, int32_t col);
+LK_API int64_t lexkit_vectorizer_n_docs(const lexkit_vectorizer *v);
+/* idf of every column (n_features values, borrowed), or NULL without tfidf/use_idf. */
+LK_API const double *lexkit_vectorizer_idf(const lexkit_vectorizer *v);
+/* Free the arrays of m and zero it. NULL is a no-op. */
+LK_API void lexkit_csr_free(lexkit_csr *m);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,77 @@
+/* search.h: an on-disk BM25 index (a directory): create, add documents, delete by id,
+   top-k search. Writes (add, delete) need exclusive use of the handle; searches may run
+   from several threads at once (lexkit_index_search serializes on an internal lock; for
+   parallel queries use lexkit_index_search_many or one lexkit_searcher per thread). */
+#ifndef LEXKIT_SEARCH_H
+#define LEXKIT_SEARCH_H
+
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { LEXKIT_LANG_AUTO = 0, LEXKIT_LANG_EN, LEXKIT_LANG_ZH } lexkit_lang;
+
+typedef struct {
+    lexkit_lang lang;     /* LEXKIT_LANG_AUTO: Han text as character unigrams + bigrams */
+    int lower;            /* 1 */
+    int stem;             /* 0; 1 = Snowball English stemming */
+    const char *zh_model; /* a Chinese tagger model segmenting Han text, or NULL */
+} lexkit_index_config;
+
+/* One result: the document's id (borrowed from the index, valid until it is modified or
+   freed; not NUL-terminated) and its BM25 score. */
+typedef struct {
+    const char *id;
+    size_t id_len;
+    double score;
+} lexkit_hit;
+
+typedef struct lexkit_index lexkit_index;
+typedef struct lexkit_searcher lexkit_searcher;
+
+LK_API lexkit_index_config lexkit_index_config_default(void);
+/* A handle on a new index in directory `dir` (created by the first lexkit_index_add; an
+   existing lexkit index there is replaced then). */
+LK_API lexkit_status lexkit_index_create(const char *dir, const lexkit_index_config *c,
+                                         lexkit_index **out, lexkit_error *err);
+/* Open the index in `dir`; a directory that is not an index is LEXKIT_ERR_IO/FORMAT. */
+LK_API lexkit_status lexkit_index_open(const char *dir, lexkit_index **out, lexkit_error *err);
+/* Close; NULL is a no-op. No searcher of idx may be in use. */
+LK_API void lexkit_index_free(lexkit_index *idx);
+/* Add n documents (ids unique, UTF-8 texts) as one atomic change: all or none. A duplicate
+   id (in the batch or the index) is LEXKIT_ERR_PARSE naming it. Invalidates hit ids. */
+LK_API lexkit_status lexkit_index_add(lexkit_index *idx, const char *const *ids,
+                                      const size_t *id_lens, const char *const *texts,
+                                      const size_t *text_lens, size_t n, lexkit_error *err);
+/* Delete the documents with these ids (unknown ids are ignored), atomically. */
+LK_API lexkit_status lexkit_index_delete(lexkit_index *idx, const char *const *ids,
+                                         const size_t *id_lens, size_t n, lexkit_error *err);
+/* Live documents (0 for a created index before its first add). */
+LK_API uint32_t lexkit_index_n_docs(const lexkit_index *idx);
+/* Top-k documents for `query` (analyzed as the documents were) into hits[0..k), best
+   first, ties by id; *n_hits <= k. Thread-safe (serialized). */
+LK_API lexkit_status lexkit_index_search(lexkit_index *idx, const char *query, size_t len,
+                                         size_t k, lexkit_hit *hits, size_t *n_hits,
+                                         lexkit_error *err);
+/* n queries on `threads` threads (>= 1): query q's hits are hits[q*k .. q*k + n_hits[q]).
+   Results do not depend on the thread count. */
+LK_API lexkit_status lexkit_index_search_many(const lexkit_index *idx,
+                                              const char *const *queries, const size_t *lens,
+                                              size_t n, size_t k, int threads,
+                                              lexkit_hit *hits, size_t *n_hits,
+                                              lexkit_error *err);
+/* Per-thread search state over idx (which must outlive it and not be modified meanwhile). */
+LK_API lexkit_status lexkit_searcher_create(const lexkit_index *idx, lexkit_searcher **out,
+                                            lexkit_error *err);
+LK_API void lexkit_searcher_free(lexkit_searcher *s); /* NULL is a no-op */
+/* As lexkit_index_search, without a lock: one thread per searcher. */
+LK_API lexkit_status lexkit_searcher_search(lexkit_searcher *s, const char *query, size_t len,
+                                            size_t k, lexkit_hit *hits, size_t *n_hits,
+                                            lexkit_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

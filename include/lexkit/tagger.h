@@ -1,0 +1,43 @@
+/* tagger.h: part-of-speech tagging with a trained lexkit model (.lkt): word models tag
+   tokens; character models (e.g. the shipped Chinese model) segment raw text into words
+   and tag them. A loaded tagger is read-only: calls may run from several threads. */
+#ifndef LEXKIT_TAGGER_H
+#define LEXKIT_TAGGER_H
+
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lexkit_tagger lexkit_tagger;
+
+/* A word of raw text: bytes [start, start + len) with its tag id. */
+typedef struct {
+    size_t start, len;
+    int32_t tag;
+} lexkit_span;
+
+/* Load a tagger model; another kind of file is LEXKIT_ERR_FORMAT. */
+LK_API lexkit_status lexkit_tagger_load(const char *path, lexkit_tagger **out, lexkit_error *err);
+LK_API void lexkit_tagger_free(lexkit_tagger *t); /* NULL is a no-op */
+/* 1 for a character model (segments raw text), 0 for a word model. */
+LK_API int lexkit_tagger_segments(const lexkit_tagger *t);
+/* Number of tags; name of a tag id (borrowed) or NULL. */
+LK_API int32_t lexkit_tagger_n_tags(const lexkit_tagger *t);
+LK_API const char *lexkit_tagger_tag_name(const lexkit_tagger *t, int32_t tag);
+/* Tag the n tokens of one sentence: tags[i] for tokens[i]. Word models only (a character
+   model is LEXKIT_ERR_ARG). */
+LK_API lexkit_status lexkit_tagger_tag(const lexkit_tagger *t, const char *const *tokens,
+                                       const size_t *lens, size_t n, int32_t *tags,
+                                       lexkit_error *err);
+/* Words and tags of raw text[0..len): *spans (n entries) is allocated; free it with
+   free(). A character model segments; a word model tags lexkit's tokens. */
+LK_API lexkit_status lexkit_tagger_tag_text(const lexkit_tagger *t, const char *text,
+                                            size_t len, lexkit_span **spans, size_t *n,
+                                            lexkit_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

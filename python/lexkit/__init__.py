@@ -1,0 +1,349 @@
+"""lexkit for Python: TF-IDF features, BM25 search, word vectors and Chinese tagging.
+
+A thin layer over lexkit's C API (include/lexkit/): the work runs in C with the GIL
+released, arrays are handed to numpy without copies, and lexkit's errors arrive as
+exceptions (ValueError for bad arguments, OSError for I/O, LexkitError otherwise)
+carrying lexkit's message.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Iterable, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from . import _lexkit
+from ._lexkit import LexkitError
+
+__all__ = ["CountVectorizer", "TfidfVectorizer", "Index", "Tagger", "Vectors",
+           "train_embeddings", "LexkitError", "__version__"]
+__version__ = _lexkit.version
+
+try:  # scikit-learn's estimator API when available (Pipeline, clone, GridSearchCV)
+    from sklearn.base import BaseEstimator as _Base
+    from sklearn.base import TransformerMixin as _Mixin
+except ImportError:  # a small equivalent
+    import inspect
+
+    class _Base:  # type: ignore[no-redef]
+        @classmethod
+        def _get_param_names(cls):
+            sig = inspect.signature(cls.__init__)
+            return sorted(p for p in sig.parameters if p != "self")
+
+        def get_params(self, deep=True):
+            return {k: getattr(self, k) for k in self._get_param_names()}
+
+        def set_params(self, **params):
+            for k, v in params.items():
+                if k not in self._get_param_names():
+                    raise ValueError(f"invalid parameter {k!r} for {type(self).__name__}")
+                setattr(self, k, v)
+            return self
+
+    class _Mixin:  # type: ignore[no-redef]
+        pass
+
+
+def _docs(raw_documents) -> list:
+    if isinstance(raw_documents, (str, bytes)):
+        raise ValueError("Iterable over raw text documents expected, string object received.")
+    return raw_documents if isinstance(raw_documents, list) else list(raw_documents)
+
+
+def _df(v, name):
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name}: expected int or float, got {type(v).__name__}")
+    return int(v) if isinstance(v, (int, np.integer)) else float(v)
+
+
+class CountVectorizer(_Base, _Mixin):
+    """Token counts as scipy.sparse.csr_matrix, as scikit-learn's CountVectorizer
+    (token_pattern (?u)\\b\\w\\w+\\b; analyzer 'word', 'char' or 'char_wb')."""
+
+    _tfidf = False
+
+    def __init__(self, *, lowercase=True, stop_words=None, ngram_range=(1, 1), analyzer="word",
+                 max_df=1.0, min_df=1, max_features=None, binary=False, dtype=np.int64):
+        self.lowercase = lowercase
+        self.stop_words = stop_words
+        self.ngram_range = ngram_range
+        self.analyzer = analyzer
+        self.max_df = max_df
+        self.min_df = min_df
+        self.max_features = max_features
+        self.binary = binary
+        self.dtype = dtype
+
+    def _config(self) -> dict:
+        if self.stop_words not in (None, "english"):
+            raise ValueError("stop_words: only None or 'english' are supported")
+        if not isinstance(self.analyzer, str):
+            raise ValueError("analyzer: callables are not supported; use 'word', 'char' or 'char_wb'")
+        lo, hi = self.ngram_range
+        c = dict(analyzer=self.analyzer, ngram_min=int(lo), ngram_max=int(hi),
+                 lowercase=bool(self.lowercase), stop_words_english=self.stop_words == "english",
+                 min_df=_df(self.min_df, "min_df"), max_df=_df(self.max_df, "max_df"),
+                 max_features=0 if self.max_features is None else int(self.max_features),
+                 binary=bool(self.binary), tfidf=self._tfidf)
+        return c
+
+    def _matrix(self, parts):
+        import scipy.sparse as sp
+        indptr, indices, data, n_cols = parts
+        indptr = np.frombuffer(indptr, dtype=np.int64)
+        m = sp.csr_matrix((np.frombuffer(data, dtype=np.float64),
+                           np.frombuffer(indices, dtype=np.int32), indptr),
+                          shape=(len(indptr) - 1, n_cols), copy=False)
+        if m.dtype != np.dtype(self.dtype):
+            m = m.astype(self.dtype)
+        return m
+
+    def fit_transform(self, raw_documents, y=None):
+        """Learn the vocabulary and return the document-term matrix."""
+        self._v = _lexkit.Vectorizer(**self._config())
+        m = self._matrix(self._v.fit_transform(_docs(raw_documents)))
+        self._after_fit()
+        return m
+
+    def fit(self, raw_documents, y=None):
+        """Learn the vocabulary of raw_documents."""
+        self.fit_transform(raw_documents)
+        return self
+
+    def transform(self, raw_documents):
+        """Document-term matrix with the fitted vocabulary."""
+        if getattr(self, "_v", None) is None:
+            from sklearn.exceptions import NotFittedError  # noqa: F401  (type name only)
+            raise ValueError("this vectorizer is not fitted yet: call fit or fit_transform")
+        return self._matrix(self._v.transform(_docs(raw_documents)))
+
+    def _after_fit(self):
+        terms, _, _ = self._v.vocabulary()
+        self.vocabulary_ = {t: i for i, t in enumerate(terms)}
+
+    def get_feature_names_out(self, input_features=None):
+        """The terms of the columns, as an object array."""
+        if getattr(self, "_v", None) is None:
+            raise ValueError("this vectorizer is not fitted yet")
+        return np.asarray(self._v.vocabulary()[0], dtype=object)
+
+    def __getstate__(self):
+        state = {k: v for k, v in self.__dict__.items() if k != "_v"}
+        if getattr(self, "_v", None) is not None:
+            state["_fitted"] = self._v.vocabulary()
+        return state
+
+    def __setstate__(self, state):
+        fitted = state.pop("_fitted", None)
+        self.__dict__.update(state)
+        self._v = None
+        if fitted is not None:
+            self._v = _lexkit.Vectorizer(**self._config())
+            self._v.set_vocabulary(*fitted)
+
+
+class TfidfVectorizer(CountVectorizer):
+    """TF-IDF matrix as scikit-learn's TfidfVectorizer (same parameters and values)."""
+
+    _tfidf = True
+
+    def __init__(self, *, lowercase=True, stop_words=None, ngram_range=(1, 1), analyzer="word",
+                 max_df=1.0, min_df=1, max_features=None, binary=False, dtype=np.float64,
+                 norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=False):
+        super().__init__(lowercase=lowercase, stop_words=stop_words, ngram_range=ngram_range,
+                         analyzer=analyzer, max_df=max_df, min_df=min_df,
+                         max_features=max_features, binary=binary, dtype=dtype)
+        self.norm = norm
+        self.use_idf = use_idf
+        self.smooth_idf = smooth_idf
+        self.sublinear_tf = sublinear_tf
+
+    def _config(self) -> dict:
+        c = super()._config()
+        c.update(norm="none" if self.norm is None else self.norm, use_idf=bool(self.use_idf),
+                 smooth_idf=bool(self.smooth_idf), sublinear_tf=bool(self.sublinear_tf))
+        return c
+
+    @property
+    def idf_(self):
+        """idf of each column (float64)."""
+        b = self._v.idf() if getattr(self, "_v", None) is not None else None
+        if b is None:
+            raise AttributeError("idf_ needs a fitted vectorizer with use_idf=True")
+        return np.frombuffer(b, dtype=np.float64)
+
+
+Hit = Tuple[str, float]
+
+
+class Index:
+    """An on-disk BM25 index (a directory). Index(path) opens one; Index.create(path)
+    makes a new one that the first add() writes. Searches may run from several threads."""
+
+    def __init__(self, path, *, _create=False, **config):
+        self._ix = _lexkit.Index(os.fspath(path), _create, **config)
+        self.path = os.fspath(path)
+
+    @classmethod
+    def create(cls, path, *, lang: str = "auto", stem: bool = False, lower: bool = True,
+               zh_model: Optional[str] = None) -> "Index":
+        """A new index in directory path (analyzer: lang 'auto'/'en'/'zh', Snowball stemming,
+        lowercasing, a Chinese tagger model segmenting Han text)."""
+        return cls(path, _create=True, lang=lang, stem=stem, lower=lower, zh_model=zh_model)
+
+    @classmethod
+    def open(cls, path) -> "Index":
+        """Open an existing index directory."""
+        return cls(path)
+
+    def add(self, documents: Iterable[dict]) -> None:
+        """Add dicts with 'id' and 'text' (and optional 'title'), atomically."""
+        docs = documents if isinstance(documents, list) else list(documents)
+        self._ix.add(docs)
+
+    def delete(self, ids: Iterable[str]) -> None:
+        """Delete documents by id (unknown ids are ignored), atomically."""
+        self._ix.delete(list(ids))
+
+    def search(self, query: str, k: int = 10) -> List[Hit]:
+        """Top-k (id, score) pairs, best first."""
+        return self._ix.search(query, k)
+
+    def search_many(self, queries: Sequence[str], k: int = 10, threads: int = 1) -> List[List[Hit]]:
+        """search() for each query, on `threads` threads; results do not depend on threads."""
+        return self._ix.search_many(list(queries), k, threads)
+
+    def __len__(self) -> int:
+        return self._ix.n_docs()
+
+    def close(self) -> None:
+        """Release the index; later calls raise ValueError."""
+        self._ix.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+_SHIPPED = {"zh": "zh-gsd-char.lkt"}
+
+
+def _shipped_model(name: str) -> Optional[str]:
+    here = os.path.dirname(os.path.abspath(__file__))
+    for d in (os.path.join(here, "models"), os.environ.get("LEXKIT_MODELS", ""),
+              os.path.join(here, "..", "..", "corpora", "models")):
+        p = os.path.join(d, _SHIPPED[name])
+        if d and os.path.exists(p):
+            return p
+    return None
+
+
+class Tagger:
+    """A lexkit part-of-speech tagger (.lkt). Tagger.load("zh") loads the shipped Chinese
+    model (segmentation + UPOS); thread-safe."""
+
+    def __init__(self, t):
+        self._t = t
+
+    @classmethod
+    def load(cls, path) -> "Tagger":
+        """Load a model file, or a shipped model by name ("zh")."""
+        if isinstance(path, str) and path in _SHIPPED:
+            p = _shipped_model(path)
+            if p is None:
+                raise FileNotFoundError(f"the shipped model {path!r} ({_SHIPPED[path]}) is not installed")
+            path = p
+        return cls(_lexkit.Tagger(os.fspath(path)))
+
+    def tag(self, tokens: Sequence[str]) -> List[str]:
+        """Tags of one sentence's tokens (word models)."""
+        return self._t.tag(list(tokens))
+
+    def tag_text(self, text: str) -> List[Tuple[str, str]]:
+        """(word, tag) pairs of raw text: character models segment it."""
+        return self._t.tag_text(text)
+
+    def segment(self, text: str) -> List[str]:
+        """The words of raw text."""
+        return [w for w, _ in self._t.tag_text(text)]
+
+
+class Vectors:
+    """Word vectors (word2vec text/binary files, lexkit and fastText models)."""
+
+    def __init__(self, v):
+        self._v = v
+
+    @classmethod
+    def load(cls, path, format: str = "auto") -> "Vectors":
+        """Read word2vec text or binary ('auto' detects), or a .lkem / fastText .bin model."""
+        return cls(_lexkit.vectors_load(os.fspath(path), format))
+
+    @classmethod
+    def from_arrays(cls, words: Sequence[str], vectors) -> "Vectors":
+        """A table from words and a (len(words), dim) array."""
+        a = np.ascontiguousarray(vectors, dtype=np.float32)
+        if a.ndim != 2 or a.shape[0] != len(words):
+            raise ValueError("vectors: expected shape (len(words), dim)")
+        return cls(_lexkit.vectors_from_arrays(list(words), a.tobytes(), a.shape[1]))
+
+    def save(self, path, format: str = "text") -> None:
+        """Write word2vec 'text' or 'binary', atomically."""
+        self._v.save(os.fspath(path), format)
+
+    @property
+    def words(self) -> List[str]:
+        return self._v.words()
+
+    @property
+    def vectors(self) -> np.ndarray:
+        """(n_words, dim) float32 view of lexkit's memory (read-only, no copy)."""
+        dim = self._v.dim()
+        return np.frombuffer(self._v, dtype=np.float32).reshape(-1, dim)
+
+    def __len__(self) -> int:
+        return len(self._v.words())
+
+    def most_similar(self, positive: Sequence[str] = (), negative: Sequence[str] = (),
+                     topn: int = 10) -> List[Tuple[str, float]]:
+        """gensim's most_similar: cosine to the mean of unit vectors (positive minus negative)."""
+        if isinstance(positive, str):
+            positive = [positive]
+        if isinstance(negative, str):
+            negative = [negative]
+        return self._v.most_similar(list(positive), list(negative), topn)
+
+    def to_gensim(self):
+        """A gensim KeyedVectors with the same words and vectors."""
+        from gensim.models import KeyedVectors
+        kv = KeyedVectors(vector_size=self._v.dim())
+        kv.add_vectors(self.words, np.array(self.vectors))
+        return kv
+
+
+def train_embeddings(sentences=None, *, corpus_file=None, sg: bool = True, hs: bool = False,
+                     vector_size: int = 100, window: int = 5, negative: int = 5, epochs: int = 5,
+                     workers: int = 1, min_count: int = 5, sample: float = 1e-3,
+                     alpha: float = 0.0, seed: int = 1, tokenize: bool = False) -> Vectors:
+    """Train word2vec (skip-gram by default) on corpus_file (one sentence per line) or an
+    iterable of sentences (each a str or a list of tokens); gensim's parameter names."""
+    if (sentences is None) == (corpus_file is None):
+        raise ValueError("give exactly one of sentences or corpus_file")
+    kw = dict(sg=sg, hs=hs, vector_size=vector_size, window=window, negative=negative,
+              epochs=epochs, workers=workers, min_count=min_count, sample=sample, alpha=alpha,
+              seed=seed, tokenize=tokenize)
+    if corpus_file is not None:
+        return Vectors(_lexkit.train_file(os.fspath(corpus_file), **kw))
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as f:
+        for s in sentences:
+            line = s if isinstance(s, str) else " ".join(s)
+            f.write(line.replace("\n", " ") + "\n")
+        tmp = f.name
+    try:
+        return Vectors(_lexkit.train_file(tmp, **kw))
+    finally:
+        os.unlink(tmp)

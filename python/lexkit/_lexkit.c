@@ -1,0 +1,1108 @@
+/* _lexkit.c: the CPython extension behind `import lexkit`, written against lexkit's public C
+   API (include/lexkit/) only. Arrays cross into Python without copies: the C buffers are
+   owned by a small Buffer object (buffer protocol) that numpy.frombuffer wraps. Every call
+   into lexkit releases the GIL; each handle has a lock so concurrent use from threads is
+   serialized instead of racing, and a closed handle raises ValueError. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "include/lexkit/lexkit.h"
+
+static PyObject *LexkitError; /* lexkit.LexkitError (module state would be cleaner) */
+
+/* Raise the exception matching err's status, carrying lexkit's message. */
+static PyObject *raise_err(lexkit_status st, const lexkit_error *err)
+{
+    PyObject *type = LexkitError;
+    if (st == LEXKIT_ERR_NOMEM) return PyErr_NoMemory();
+    if (st == LEXKIT_ERR_ARG || st == LEXKIT_ERR_RANGE) type = PyExc_ValueError;
+    if (st == LEXKIT_ERR_IO) type = PyExc_OSError;
+    PyErr_SetString(type, err && err->code == st ? lexkit_error_message(err) : lexkit_status_str(st));
+    return NULL;
+}
+
+/* ---- Buffer: malloc'd memory exposed through the buffer protocol ---------------------- */
+typedef struct {
+    PyObject_HEAD
+    void *data;
+    Py_ssize_t len;
+    char format[4];
+    Py_ssize_t itemsize;
+} BufferObject;
+
+static void Buffer_dealloc(BufferObject *b)
+{
+    free(b->data);
+    Py_TYPE(b)->tp_free((PyObject *)b);
+}
+
+static int Buffer_getbuffer(BufferObject *b, Py_buffer *view, int flags)
+{
+    int rc = PyBuffer_FillInfo(view, (PyObject *)b, b->data ? b->data : (void *)"", b->len, 1, flags);
+    if (rc == 0 && (flags & PyBUF_FORMAT)) {
+        view->format = b->format;
+        view->itemsize = b->itemsize;
+        view->ndim = 1;
+    }
+    return rc;
+}
+
+static PyBufferProcs Buffer_as_buffer = {(getbufferproc)Buffer_getbuffer, NULL};
+
+static PyTypeObject BufferType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "lexkit._lexkit.Buffer",
+    .tp_basicsize = sizeof(BufferObject),
+    .tp_dealloc = (destructor)Buffer_dealloc,
+    .tp_as_buffer = &Buffer_as_buffer,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Read-only memory owned by lexkit (wrap with numpy.frombuffer).",
+};
+
+/* A Buffer taking ownership of data (freed even on failure). */
+static PyObject *buffer_new(void *data, Py_ssize_t n_items, Py_ssize_t itemsize, const char *fmt)
+{
+    BufferObject *b = PyObject_New(BufferObject, &BufferType);
+    if (!b) {
+        free(data);
+        return NULL;
+    }
+    b->data = data;
+    b->len = n_items * itemsize;
+    b->itemsize = itemsize;
+    snprintf(b->format, sizeof b->format, "%s", fmt);
+    return (PyObject *)b;
+}
+
+/* ---- string sequences ----------------------------------------------------------------- */
+typedef struct {
+    PyObject *seq; /* PySequence_Fast of str (keeps the UTF-8 alive) */
+    const char **s;
+    size_t *len;
+    size_t n;
+} strs;
+
+static void strs_free(strs *x)
+{
+    Py_XDECREF(x->seq);
+    free(x->s);
+    free(x->len);
+    memset(x, 0, sizeof *x);
+}
+
+/* UTF-8 views of an iterable of str; TypeError naming the item otherwise. */
+static int strs_get(PyObject *obj, const char *what, strs *x)
+{
+    memset(x, 0, sizeof *x);
+    if (PyUnicode_Check(obj) || PyBytes_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected an iterable of str, got a single %s", what,
+                     Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    x->seq = PySequence_Fast(obj, "expected an iterable of str");
+    if (!x->seq) return -1;
+    x->n = (size_t)PySequence_Fast_GET_SIZE(x->seq);
+    x->s = malloc((x->n ? x->n : 1) * sizeof *x->s);
+    x->len = malloc((x->n ? x->n : 1) * sizeof *x->len);
+    if (!x->s || !x->len) {
+        strs_free(x);
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyObject **items = PySequence_Fast_ITEMS(x->seq);
+    for (size_t i = 0; i < x->n; i++) {
+        Py_ssize_t n;
+        if (!PyUnicode_Check(items[i])) {
+            PyErr_Format(PyExc_TypeError, "%s[%zu]: expected str, got %s", what, i,
+                         Py_TYPE(items[i])->tp_name);
+            strs_free(x);
+            return -1;
+        }
+        x->s[i] = PyUnicode_AsUTF8AndSize(items[i], &n);
+        if (!x->s[i]) {
+            strs_free(x);
+            return -1;
+        }
+        x->len[i] = (size_t)n;
+    }
+    return 0;
+}
+
+/* Take a handle's lock with the GIL released. */
+static void lock_take(PyThread_type_lock l)
+{
+    if (!PyThread_acquire_lock(l, NOWAIT_LOCK)) {
+        Py_BEGIN_ALLOW_THREADS
+        PyThread_acquire_lock(l, WAIT_LOCK);
+        Py_END_ALLOW_THREADS
+    }
+}
+
+/* ---- Vectorizer ----------------------------------------------------------------------- */
+typedef struct {
+    PyObject_HEAD
+    lexkit_vectorizer *v;
+    PyThread_type_lock lock;
+} VectorizerObject;
+
+static int df_arg(PyObject *o, lexkit_df *d, const char *name)
+{
+    if (PyFloat_Check(o)) {
+        d->value = PyFloat_AsDouble(o);
+        d->is_count = 0;
+        if (d->value < 0 || d->value > 1) {
+            PyErr_Format(PyExc_ValueError, "%s: a float must be in [0.0, 1.0]", name);
+            return -1;
+        }
+        return 0;
+    }
+    if (PyLong_Check(o) && !PyBool_Check(o)) {
+        long long v = PyLong_AsLongLong(o);
+        if (v < 0) {
+            PyErr_Format(PyExc_ValueError, "%s: an int must be >= 0", name);
+            return -1;
+        }
+        d->value = (double)v;
+        d->is_count = 1;
+        return 0;
+    }
+    PyErr_Format(PyExc_TypeError, "%s: expected int or float, got %s", name, Py_TYPE(o)->tp_name);
+    return -1;
+}
+
+static int Vectorizer_init(VectorizerObject *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"analyzer", "ngram_min", "ngram_max", "lowercase", "stop_words_english",
+                            "min_df", "max_df", "max_features", "binary", "tfidf", "use_idf",
+                            "smooth_idf", "sublinear_tf", "norm", NULL};
+    lexkit_vectorizer_config c = lexkit_vectorizer_config_default();
+    const char *analyzer = "word", *norm = "l2";
+    PyObject *min_df = NULL, *max_df = NULL;
+    int ng_min = 1, ng_max = 1;
+    int max_features = 0;
+    c.lowercase = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|siippOOippppps", names, &analyzer, &ng_min,
+                                     &ng_max, &c.lowercase, &c.stop_words_english, &min_df,
+                                     &max_df, &max_features, &c.binary, &c.tfidf, &c.use_idf,
+                                     &c.smooth_idf, &c.sublinear_tf, &norm))
+        return -1;
+    if (!strcmp(analyzer, "word")) c.analyzer = LEXKIT_WORD;
+    else if (!strcmp(analyzer, "char")) c.analyzer = LEXKIT_CHAR;
+    else if (!strcmp(analyzer, "char_wb")) c.analyzer = LEXKIT_CHAR_WB;
+    else {
+        PyErr_Format(PyExc_ValueError, "analyzer: expected 'word', 'char' or 'char_wb', got '%s'", analyzer);
+        return -1;
+    }
+    if (!strcmp(norm, "l2")) c.norm = LEXKIT_NORM_L2;
+    else if (!strcmp(norm, "l1")) c.norm = LEXKIT_NORM_L1;
+    else if (!strcmp(norm, "none")) c.norm = LEXKIT_NORM_NONE;
+    else {
+        PyErr_Format(PyExc_ValueError, "norm: expected 'l1', 'l2' or None, got '%s'", norm);
+        return -1;
+    }
+    c.ngram_min = ng_min;
+    c.ngram_max = ng_max;
+    c.max_features = max_features;
+    if (min_df && df_arg(min_df, &c.min_df, "min_df") < 0) return -1;
+    if (max_df && df_arg(max_df, &c.max_df, "max_df") < 0) return -1;
+    lexkit_error err;
+    lexkit_vectorizer *v = NULL;
+    lexkit_status st = lexkit_vectorizer_create(&c, &v, &err);
+    if (st != LEXKIT_OK) {
+        raise_err(st, &err);
+        return -1;
+    }
+    lexkit_vectorizer_free(self->v);
+    self->v = v;
+    if (!self->lock && !(self->lock = PyThread_allocate_lock())) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static void Vectorizer_dealloc(VectorizerObject *self)
+{
+    lexkit_vectorizer_free(self->v);
+    if (self->lock) PyThread_free_lock(self->lock);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* (indptr, indices, data, n_cols) of m as Buffers; m's arrays are handed over. */
+static PyObject *csr_tuple(lexkit_csr *m)
+{
+    int64_t nnz = m->indptr ? m->indptr[m->n_rows] : 0;
+    PyObject *ip = buffer_new(m->indptr, m->n_rows + 1, sizeof(int64_t), "q");
+    PyObject *ix = buffer_new(m->indices, nnz, sizeof(int32_t), "i");
+    PyObject *dt = buffer_new(m->data, nnz, sizeof(double), "d");
+    int32_t cols = m->n_cols;
+    memset(m, 0, sizeof *m);
+    if (!ip || !ix || !dt) {
+        Py_XDECREF(ip);
+        Py_XDECREF(ix);
+        Py_XDECREF(dt);
+        return NULL;
+    }
+    return Py_BuildValue("(NNNi)", ip, ix, dt, (int)cols);
+}
+
+static PyObject *vectorize(VectorizerObject *self, PyObject *docs, int fit)
+{
+    if (!self->v) return PyErr_Format(PyExc_ValueError, "the vectorizer is not initialized");
+    strs d;
+    if (strs_get(docs, "raw_documents", &d) < 0) return NULL;
+    lexkit_csr m;
+    lexkit_error err;
+    lexkit_status st;
+    lock_take(self->lock);
+    Py_BEGIN_ALLOW_THREADS
+    st = fit ? lexkit_vectorizer_fit_transform(self->v, d.s, d.len, d.n, &m, &err)
+             : lexkit_vectorizer_transform(self->v, d.s, d.len, d.n, &m, &err);
+    Py_END_ALLOW_THREADS
+    PyThread_release_lock(self->lock);
+    strs_free(&d);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    return csr_tuple(&m);
+}
+
+static PyObject *Vectorizer_fit_transform(VectorizerObject *self, PyObject *docs)
+{
+    return vectorize(self, docs, 1);
+}
+
+static PyObject *Vectorizer_transform(VectorizerObject *self, PyObject *docs)
+{
+    return vectorize(self, docs, 0);
+}
+
+/* The vocabulary as (terms, df, n_docs). */
+static PyObject *Vectorizer_vocabulary(VectorizerObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (!self->v) return PyErr_Format(PyExc_ValueError, "the vectorizer is not initialized");
+    lock_take(self->lock);
+    int32_t n = lexkit_vectorizer_n_features(self->v);
+    PyObject *terms = PyList_New(n);
+    PyObject *df = PyList_New(n);
+    for (int32_t i = 0; terms && df && i < n; i++) {
+        size_t len;
+        const char *t = lexkit_vectorizer_feature(self->v, i, &len);
+        PyObject *s = PyUnicode_DecodeUTF8(t, (Py_ssize_t)len, "strict");
+        PyObject *f = PyLong_FromLongLong(lexkit_vectorizer_df(self->v, i));
+        if (!s || !f) {
+            Py_XDECREF(s);
+            Py_XDECREF(f);
+            Py_CLEAR(terms);
+            break;
+        }
+        PyList_SET_ITEM(terms, i, s);
+        PyList_SET_ITEM(df, i, f);
+    }
+    long long nd = (long long)lexkit_vectorizer_n_docs(self->v);
+    PyThread_release_lock(self->lock);
+    if (!terms || !df) {
+        Py_XDECREF(terms);
+        Py_XDECREF(df);
+        return NULL;
+    }
+    return Py_BuildValue("(NNL)", terms, df, nd);
+}
+
+static PyObject *Vectorizer_set_vocabulary(VectorizerObject *self, PyObject *args)
+{
+    PyObject *terms, *dfs;
+    long long n_docs;
+    if (!PyArg_ParseTuple(args, "OOL", &terms, &dfs, &n_docs)) return NULL;
+    strs t;
+    if (strs_get(terms, "terms", &t) < 0) return NULL;
+    PyObject *dseq = PySequence_Fast(dfs, "df: expected a sequence of int");
+    int64_t *df = dseq ? malloc((t.n ? t.n : 1) * sizeof *df) : NULL;
+    if (dseq && (size_t)PySequence_Fast_GET_SIZE(dseq) != t.n) {
+        PyErr_SetString(PyExc_ValueError, "df: one value per term expected");
+        free(df);
+        df = NULL;
+    }
+    for (size_t i = 0; df && i < t.n; i++) {
+        df[i] = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(dseq, i));
+        if (df[i] == -1 && PyErr_Occurred()) {
+            free(df);
+            df = NULL;
+        }
+    }
+    Py_XDECREF(dseq);
+    if (!df) {
+        strs_free(&t);
+        return PyErr_Occurred() ? NULL : PyErr_NoMemory();
+    }
+    lexkit_error err;
+    lexkit_status st;
+    lock_take(self->lock);
+    st = lexkit_vectorizer_set_vocabulary(self->v, t.s, t.len, t.n, df, n_docs, &err);
+    PyThread_release_lock(self->lock);
+    free(df);
+    strs_free(&t);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    Py_RETURN_NONE;
+}
+
+static PyObject *Vectorizer_idf(VectorizerObject *self, PyObject *unused)
+{
+    (void)unused;
+    lock_take(self->lock);
+    const double *idf = lexkit_vectorizer_idf(self->v);
+    int32_t n = lexkit_vectorizer_n_features(self->v);
+    double *copy = idf ? malloc((n ? (size_t)n : 1) * sizeof *copy) : NULL;
+    if (copy) memcpy(copy, idf, (size_t)n * sizeof *copy);
+    PyThread_release_lock(self->lock);
+    if (!idf) Py_RETURN_NONE;
+    if (!copy) return PyErr_NoMemory();
+    return buffer_new(copy, n, sizeof(double), "d");
+}
+
+static PyMethodDef Vectorizer_methods[] = {
+    {"fit_transform", (PyCFunction)Vectorizer_fit_transform, METH_O,
+     "fit_transform(docs) -> (indptr, indices, data, n_cols): learn the vocabulary and return the CSR arrays."},
+    {"transform", (PyCFunction)Vectorizer_transform, METH_O,
+     "transform(docs) -> (indptr, indices, data, n_cols) with the fitted vocabulary."},
+    {"vocabulary", (PyCFunction)Vectorizer_vocabulary, METH_NOARGS,
+     "vocabulary() -> (terms, df, n_docs) of the fit."},
+    {"set_vocabulary", (PyCFunction)Vectorizer_set_vocabulary, METH_VARARGS,
+     "set_vocabulary(terms, df, n_docs): restore a fitted state."},
+    {"idf", (PyCFunction)Vectorizer_idf, METH_NOARGS, "idf() -> Buffer of float64 or None."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject VectorizerType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "lexkit._lexkit.Vectorizer",
+    .tp_basicsize = sizeof(VectorizerObject),
+    .tp_dealloc = (destructor)Vectorizer_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Low-level vectorizer (use lexkit.CountVectorizer / TfidfVectorizer).",
+    .tp_methods = Vectorizer_methods,
+    .tp_init = (initproc)Vectorizer_init,
+    .tp_new = PyType_GenericNew,
+};
+
+/* ---- Index ---------------------------------------------------------------------------- */
+typedef struct {
+    PyObject_HEAD
+    lexkit_index *idx;
+    PyThread_type_lock lock;
+} IndexObject;
+
+static int index_ready(IndexObject *self)
+{
+    if (!self->idx) {
+        PyErr_SetString(PyExc_ValueError, "the index is closed");
+        return 0;
+    }
+    return 1;
+}
+
+static void Index_dealloc(IndexObject *self)
+{
+    lexkit_index_free(self->idx);
+    if (self->lock) PyThread_free_lock(self->lock);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* Index(path, create=False, lang="auto", stem=False, lower=True, zh_model=None) */
+static int Index_init(IndexObject *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"path", "create", "lang", "stem", "lower", "zh_model", NULL};
+    PyObject *path_obj = NULL;
+    int create = 0, stem = 0, lower = 1;
+    const char *lang = "auto", *zh_model = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|psppz", names, PyUnicode_FSConverter, &path_obj,
+                                     &create, &lang, &stem, &lower, &zh_model))
+        return -1;
+    lexkit_index_config c = lexkit_index_config_default();
+    if (!strcmp(lang, "en")) c.lang = LEXKIT_LANG_EN;
+    else if (!strcmp(lang, "zh")) c.lang = LEXKIT_LANG_ZH;
+    else if (strcmp(lang, "auto")) {
+        Py_DECREF(path_obj);
+        PyErr_Format(PyExc_ValueError, "lang: expected 'auto', 'en' or 'zh', got '%s'", lang);
+        return -1;
+    }
+    c.stem = stem;
+    c.lower = lower;
+    c.zh_model = zh_model;
+    lexkit_error err;
+    lexkit_status st;
+    lexkit_index *idx = NULL;
+    const char *path = PyBytes_AS_STRING(path_obj);
+    Py_BEGIN_ALLOW_THREADS
+    st = create ? lexkit_index_create(path, &c, &idx, &err) : lexkit_index_open(path, &idx, &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path_obj);
+    if (st != LEXKIT_OK) {
+        raise_err(st, &err);
+        return -1;
+    }
+    lexkit_index_free(self->idx);
+    self->idx = idx;
+    if (!self->lock && !(self->lock = PyThread_allocate_lock())) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *Index_add(IndexObject *self, PyObject *docs)
+{
+    if (!index_ready(self)) return NULL;
+    PyObject *seq = PySequence_Fast(docs, "add: expected an iterable of dicts");
+    if (!seq) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    const char **ids = malloc((n ? n : 1) * sizeof *ids), **texts = malloc((n ? n : 1) * sizeof *texts);
+    size_t *il = malloc((n ? n : 1) * sizeof *il), *tl = malloc((n ? n : 1) * sizeof *tl);
+    PyObject *keep = PyList_New(0); /* str objects whose UTF-8 we point into */
+    int ok = ids && texts && il && tl && keep;
+    if (!ok && !PyErr_Occurred()) PyErr_NoMemory();
+    for (Py_ssize_t i = 0; ok && i < n; i++) {
+        PyObject *d = PySequence_Fast_GET_ITEM(seq, i);
+        if (!PyDict_Check(d)) {
+            PyErr_Format(PyExc_TypeError, "documents[%zd]: expected dict, got %s", i, Py_TYPE(d)->tp_name);
+            ok = 0;
+            break;
+        }
+        PyObject *id = PyDict_GetItemString(d, "id");
+        PyObject *text = PyDict_GetItemString(d, "text");
+        PyObject *title = PyDict_GetItemString(d, "title");
+        if (!id || !text) {
+            PyErr_Format(PyExc_KeyError, "documents[%zd]: 'id' and 'text' are required", i);
+            ok = 0;
+            break;
+        }
+        PyObject *ids_str = PyUnicode_Check(id) ? (Py_INCREF(id), id) : PyObject_Str(id);
+        PyObject *txt = NULL;
+        if (!PyUnicode_Check(text) || (title && title != Py_None && !PyUnicode_Check(title))) {
+            PyErr_Format(PyExc_TypeError, "documents[%zd]: 'text' and 'title' must be str", i);
+            Py_XDECREF(ids_str);
+            ok = 0;
+            break;
+        }
+        if (title && title != Py_None && PyUnicode_GET_LENGTH(title) > 0)
+            txt = PyUnicode_FromFormat("%U %U", title, text);
+        else
+            txt = (Py_INCREF(text), text);
+        if (!ids_str || !txt || PyList_Append(keep, ids_str) < 0 || PyList_Append(keep, txt) < 0) {
+            Py_XDECREF(ids_str);
+            Py_XDECREF(txt);
+            ok = 0;
+            break;
+        }
+        Py_DECREF(ids_str);
+        Py_DECREF(txt);
+        Py_ssize_t a, b;
+        ids[i] = PyUnicode_AsUTF8AndSize(ids_str, &a);
+        texts[i] = PyUnicode_AsUTF8AndSize(txt, &b);
+        if (!ids[i] || !texts[i]) {
+            ok = 0;
+            break;
+        }
+        il[i] = (size_t)a;
+        tl[i] = (size_t)b;
+    }
+    PyObject *ret = NULL;
+    if (ok) {
+        lexkit_error err;
+        lexkit_status st;
+        lock_take(self->lock);
+        if (!self->idx) {
+            st = LEXKIT_ERR_STATE;
+            snprintf(err.msg, sizeof err.msg, "the index is closed");
+            err.code = st;
+        } else {
+            Py_BEGIN_ALLOW_THREADS
+            st = lexkit_index_add(self->idx, ids, il, texts, tl, (size_t)n, &err);
+            Py_END_ALLOW_THREADS
+        }
+        PyThread_release_lock(self->lock);
+        if (st == LEXKIT_OK) ret = Py_NewRef(Py_None);
+        else raise_err(st, &err);
+    }
+    free(ids);
+    free(texts);
+    free(il);
+    free(tl);
+    Py_XDECREF(keep);
+    Py_DECREF(seq);
+    return ret;
+}
+
+static PyObject *Index_delete(IndexObject *self, PyObject *ids_obj)
+{
+    if (!index_ready(self)) return NULL;
+    strs ids;
+    if (strs_get(ids_obj, "ids", &ids) < 0) return NULL;
+    lexkit_error err;
+    lexkit_status st;
+    lock_take(self->lock);
+    if (!self->idx) {
+        st = LEXKIT_ERR_STATE;
+        err.code = st;
+        snprintf(err.msg, sizeof err.msg, "the index is closed");
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        st = lexkit_index_delete(self->idx, ids.s, ids.len, ids.n, &err);
+        Py_END_ALLOW_THREADS
+    }
+    PyThread_release_lock(self->lock);
+    strs_free(&ids);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    Py_RETURN_NONE;
+}
+
+static PyObject *hits_list(const lexkit_hit *h, size_t n)
+{
+    PyObject *l = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; l && i < n; i++) {
+        PyObject *t = Py_BuildValue("(s#d)", h[i].id, (Py_ssize_t)h[i].id_len, h[i].score);
+        if (!t) {
+            Py_CLEAR(l);
+            break;
+        }
+        PyList_SET_ITEM(l, (Py_ssize_t)i, t);
+    }
+    return l;
+}
+
+static PyObject *Index_search(IndexObject *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"query", "k", NULL};
+    const char *q;
+    Py_ssize_t qlen, k = 10;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "s#|n", names, &q, &qlen, &k)) return NULL;
+    if (k < 0) return PyErr_Format(PyExc_ValueError, "k: must be >= 0");
+    if (!index_ready(self)) return NULL;
+    lexkit_hit *hits = malloc((k ? (size_t)k : 1) * sizeof *hits);
+    if (!hits) return PyErr_NoMemory();
+    size_t n = 0;
+    lexkit_error err;
+    lexkit_status st;
+    lock_take(self->lock);
+    if (!self->idx) {
+        st = LEXKIT_ERR_STATE;
+        err.code = st;
+        snprintf(err.msg, sizeof err.msg, "the index is closed");
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        st = lexkit_index_search(self->idx, q, (size_t)qlen, (size_t)k, hits, &n, &err);
+        Py_END_ALLOW_THREADS
+    }
+    PyObject *ret = st == LEXKIT_OK ? hits_list(hits, n) : raise_err(st, &err);
+    PyThread_release_lock(self->lock);
+    free(hits);
+    return ret;
+}
+
+static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"queries", "k", "threads", NULL};
+    PyObject *qobj;
+    Py_ssize_t k = 10;
+    int threads = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|ni", names, &qobj, &k, &threads)) return NULL;
+    if (k < 0) return PyErr_Format(PyExc_ValueError, "k: must be >= 0");
+    if (!index_ready(self)) return NULL;
+    strs q;
+    if (strs_get(qobj, "queries", &q) < 0) return NULL;
+    size_t total;
+    if (__builtin_mul_overflow(q.n ? q.n : 1, k ? (size_t)k : 1, &total)) {
+        strs_free(&q);
+        return PyErr_NoMemory();
+    }
+    lexkit_hit *hits = malloc(total * sizeof *hits);
+    size_t *nh = calloc(q.n ? q.n : 1, sizeof *nh);
+    if (!hits || !nh) {
+        free(hits);
+        free(nh);
+        strs_free(&q);
+        return PyErr_NoMemory();
+    }
+    lexkit_error err;
+    lexkit_status st;
+    lock_take(self->lock);
+    if (!self->idx) {
+        st = LEXKIT_ERR_STATE;
+        err.code = st;
+        snprintf(err.msg, sizeof err.msg, "the index is closed");
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        st = lexkit_index_search_many(self->idx, q.s, q.len, q.n, (size_t)k, threads, hits, nh, &err);
+        Py_END_ALLOW_THREADS
+    }
+    PyObject *ret = NULL;
+    if (st == LEXKIT_OK) {
+        ret = PyList_New((Py_ssize_t)q.n);
+        for (size_t i = 0; ret && i < q.n; i++) {
+            PyObject *l = hits_list(hits + i * (size_t)k, nh[i]);
+            if (!l) {
+                Py_CLEAR(ret);
+                break;
+            }
+            PyList_SET_ITEM(ret, (Py_ssize_t)i, l);
+        }
+    } else {
+        raise_err(st, &err);
+    }
+    PyThread_release_lock(self->lock);
+    free(hits);
+    free(nh);
+    strs_free(&q);
+    return ret;
+}
+
+static PyObject *Index_close(IndexObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (self->lock) lock_take(self->lock);
+    lexkit_index_free(self->idx);
+    self->idx = NULL;
+    if (self->lock) PyThread_release_lock(self->lock);
+    Py_RETURN_NONE;
+}
+
+static PyObject *Index_len(IndexObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (!index_ready(self)) return NULL;
+    return PyLong_FromUnsignedLong(lexkit_index_n_docs(self->idx));
+}
+
+static PyMethodDef Index_methods[] = {
+    {"add", (PyCFunction)Index_add, METH_O, "add(docs): add dicts with 'id', 'text' (and 'title') atomically."},
+    {"delete", (PyCFunction)Index_delete, METH_O, "delete(ids): remove documents by id atomically."},
+    {"search", (PyCFunction)(void (*)(void))Index_search, METH_VARARGS | METH_KEYWORDS,
+     "search(query, k=10) -> [(id, score), ...] best first."},
+    {"search_many", (PyCFunction)(void (*)(void))Index_search_many, METH_VARARGS | METH_KEYWORDS,
+     "search_many(queries, k=10, threads=1) -> one hit list per query."},
+    {"close", (PyCFunction)Index_close, METH_NOARGS, "close(): release the index; later calls raise ValueError."},
+    {"n_docs", (PyCFunction)Index_len, METH_NOARGS, "n_docs() -> live documents."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject IndexType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "lexkit._lexkit.Index",
+    .tp_basicsize = sizeof(IndexObject),
+    .tp_dealloc = (destructor)Index_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_doc = "Low-level BM25 index (use lexkit.Index).",
+    .tp_methods = Index_methods,
+    .tp_init = (initproc)Index_init,
+    .tp_new = PyType_GenericNew,
+};
+
+/* ---- Tagger --------------------------------------------------------------------------- */
+typedef struct {
+    PyObject_HEAD
+    lexkit_tagger *t;
+} TaggerObject;
+
+static void Tagger_dealloc(TaggerObject *self)
+{
+    lexkit_tagger_free(self->t);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int Tagger_init(TaggerObject *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"path", NULL};
+    PyObject *path_obj = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&", names, PyUnicode_FSConverter, &path_obj)) return -1;
+    lexkit_error err;
+    lexkit_status st;
+    lexkit_tagger *t = NULL;
+    const char *path = PyBytes_AS_STRING(path_obj);
+    Py_BEGIN_ALLOW_THREADS
+    st = lexkit_tagger_load(path, &t, &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path_obj);
+    if (st != LEXKIT_OK) {
+        raise_err(st, &err);
+        return -1;
+    }
+    lexkit_tagger_free(self->t);
+    self->t = t;
+    return 0;
+}
+
+static PyObject *Tagger_tag(TaggerObject *self, PyObject *tokens)
+{
+    if (!self->t) return PyErr_Format(PyExc_ValueError, "the tagger is not loaded");
+    strs s;
+    if (strs_get(tokens, "tokens", &s) < 0) return NULL;
+    int32_t *tags = malloc((s.n ? s.n : 1) * sizeof *tags);
+    if (!tags) {
+        strs_free(&s);
+        return PyErr_NoMemory();
+    }
+    lexkit_error err;
+    lexkit_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = lexkit_tagger_tag(self->t, s.s, s.len, s.n, tags, &err);
+    Py_END_ALLOW_THREADS
+    PyObject *ret = NULL;
+    if (st == LEXKIT_OK) {
+        ret = PyList_New((Py_ssize_t)s.n);
+        for (size_t i = 0; ret && i < s.n; i++) {
+            PyObject *name = PyUnicode_FromString(lexkit_tagger_tag_name(self->t, tags[i]));
+            if (!name) {
+                Py_CLEAR(ret);
+                break;
+            }
+            PyList_SET_ITEM(ret, (Py_ssize_t)i, name);
+        }
+    } else {
+        raise_err(st, &err);
+    }
+    free(tags);
+    strs_free(&s);
+    return ret;
+}
+
+/* [(word, tag), ...] of raw text. */
+static PyObject *Tagger_tag_text(TaggerObject *self, PyObject *arg)
+{
+    if (!self->t) return PyErr_Format(PyExc_ValueError, "the tagger is not loaded");
+    if (!PyUnicode_Check(arg)) return PyErr_Format(PyExc_TypeError, "text: expected str, got %s", Py_TYPE(arg)->tp_name);
+    Py_ssize_t len;
+    const char *text = PyUnicode_AsUTF8AndSize(arg, &len);
+    if (!text) return NULL;
+    lexkit_span *spans = NULL;
+    size_t n = 0;
+    lexkit_error err;
+    lexkit_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = lexkit_tagger_tag_text(self->t, text, (size_t)len, &spans, &n, &err);
+    Py_END_ALLOW_THREADS
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    PyObject *ret = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; ret && i < n; i++) {
+        PyObject *t = Py_BuildValue("(s#s)", text + spans[i].start, (Py_ssize_t)spans[i].len,
+                                    lexkit_tagger_tag_name(self->t, spans[i].tag));
+        if (!t) {
+            Py_CLEAR(ret);
+            break;
+        }
+        PyList_SET_ITEM(ret, (Py_ssize_t)i, t);
+    }
+    free(spans);
+    return ret;
+}
+
+static PyObject *Tagger_segments(TaggerObject *self, PyObject *unused)
+{
+    (void)unused;
+    return PyBool_FromLong(self->t && lexkit_tagger_segments(self->t));
+}
+
+static PyMethodDef Tagger_methods[] = {
+    {"tag", (PyCFunction)Tagger_tag, METH_O, "tag(tokens) -> tags (word models)."},
+    {"tag_text", (PyCFunction)Tagger_tag_text, METH_O, "tag_text(text) -> [(word, tag), ...]."},
+    {"segments", (PyCFunction)Tagger_segments, METH_NOARGS, "True for a character (segmenting) model."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject TaggerType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "lexkit._lexkit.Tagger",
+    .tp_basicsize = sizeof(TaggerObject),
+    .tp_dealloc = (destructor)Tagger_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_doc = "Low-level tagger (use lexkit.Tagger).",
+    .tp_methods = Tagger_methods,
+    .tp_init = (initproc)Tagger_init,
+    .tp_new = PyType_GenericNew,
+};
+
+/* ---- Vectors -------------------------------------------------------------------------- */
+typedef struct {
+    PyObject_HEAD
+    lexkit_vectors *v;
+} VectorsObject;
+
+static PyTypeObject VectorsType;
+
+static void Vectors_dealloc(VectorsObject *self)
+{
+    lexkit_vectors_free(self->v);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *vectors_wrap(lexkit_vectors *v)
+{
+    VectorsObject *o = PyObject_New(VectorsObject, &VectorsType);
+    if (!o) {
+        lexkit_vectors_free(v);
+        return NULL;
+    }
+    o->v = v;
+    return (PyObject *)o;
+}
+
+static int fmt_arg(const char *s, lexkit_vec_format *f)
+{
+    if (!s || !strcmp(s, "auto")) *f = LEXKIT_VEC_AUTO;
+    else if (!strcmp(s, "text")) *f = LEXKIT_VEC_TEXT;
+    else if (!strcmp(s, "binary")) *f = LEXKIT_VEC_BINARY;
+    else {
+        PyErr_Format(PyExc_ValueError, "format: expected 'auto', 'text' or 'binary', got '%s'", s);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *vectors_load(PyObject *mod, PyObject *args, PyObject *kw)
+{
+    (void)mod;
+    static char *names[] = {"path", "format", NULL};
+    PyObject *path_obj = NULL;
+    const char *fs = "auto";
+    lexkit_vec_format f;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|s", names, PyUnicode_FSConverter, &path_obj, &fs)) return NULL;
+    if (fmt_arg(fs, &f) < 0) {
+        Py_DECREF(path_obj);
+        return NULL;
+    }
+    lexkit_vectors *v = NULL;
+    lexkit_error err;
+    lexkit_status st;
+    const char *path = PyBytes_AS_STRING(path_obj);
+    Py_BEGIN_ALLOW_THREADS
+    st = lexkit_vectors_load(path, f, &v, &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path_obj);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    return vectors_wrap(v);
+}
+
+/* from_arrays(words, matrix_bytes, dim) */
+static PyObject *vectors_from_arrays(PyObject *mod, PyObject *args)
+{
+    (void)mod;
+    PyObject *words;
+    Py_buffer buf;
+    int dim;
+    if (!PyArg_ParseTuple(args, "Oy*i", &words, &buf, &dim)) return NULL;
+    strs w;
+    if (dim <= 0 || strs_get(words, "words", &w) < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "dim: must be > 0");
+        PyBuffer_Release(&buf);
+        return NULL;
+    }
+    if ((size_t)buf.len != w.n * (size_t)dim * sizeof(float)) {
+        PyBuffer_Release(&buf);
+        strs_free(&w);
+        return PyErr_Format(PyExc_ValueError, "vectors: expected %zu x %d float32 values", w.n, dim);
+    }
+    lexkit_vectors *v = NULL;
+    lexkit_status st = lexkit_vectors_create(dim, &v);
+    for (size_t i = 0; st == LEXKIT_OK && i < w.n; i++) {
+        st = lexkit_vectors_add(v, w.s[i], w.len[i], (const float *)buf.buf + i * (size_t)dim);
+        if (st != LEXKIT_OK) PyErr_Format(PyExc_ValueError, "words[%zu]: duplicate, empty or contains whitespace", i);
+    }
+    PyBuffer_Release(&buf);
+    strs_free(&w);
+    if (st != LEXKIT_OK) {
+        lexkit_vectors_free(v);
+        return PyErr_Occurred() ? NULL : raise_err(st, NULL);
+    }
+    return vectors_wrap(v);
+}
+
+static PyObject *Vectors_save(VectorsObject *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"path", "format", NULL};
+    PyObject *path_obj = NULL;
+    const char *fs = "text";
+    lexkit_vec_format f;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|s", names, PyUnicode_FSConverter, &path_obj, &fs)) return NULL;
+    if (fmt_arg(fs, &f) < 0) {
+        Py_DECREF(path_obj);
+        return NULL;
+    }
+    lexkit_error err;
+    lexkit_status st;
+    const char *path = PyBytes_AS_STRING(path_obj);
+    Py_BEGIN_ALLOW_THREADS
+    st = lexkit_vectors_save(self->v, path, f, &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path_obj);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    Py_RETURN_NONE;
+}
+
+static PyObject *Vectors_words(VectorsObject *self, PyObject *unused)
+{
+    (void)unused;
+    int32_t n = lexkit_vectors_size(self->v);
+    PyObject *l = PyList_New(n);
+    for (int32_t i = 0; l && i < n; i++) {
+        PyObject *s = PyUnicode_DecodeUTF8(lexkit_vectors_word(self->v, i),
+                                           (Py_ssize_t)strlen(lexkit_vectors_word(self->v, i)), "replace");
+        if (!s) {
+            Py_CLEAR(l);
+            break;
+        }
+        PyList_SET_ITEM(l, i, s);
+    }
+    return l;
+}
+
+/* A read-only memoryview over the vectors (no copy); keeps self alive. */
+static int Vectors_getbuffer(VectorsObject *self, Py_buffer *view, int flags)
+{
+    const float *d = lexkit_vectors_data(self->v);
+    Py_ssize_t n = (Py_ssize_t)lexkit_vectors_size(self->v) * lexkit_vectors_dim(self->v);
+    int rc = PyBuffer_FillInfo(view, (PyObject *)self, d ? (void *)d : (void *)"", n * (Py_ssize_t)sizeof(float), 1, flags);
+    if (rc == 0 && (flags & PyBUF_FORMAT)) {
+        view->format = "f";
+        view->itemsize = sizeof(float);
+    }
+    return rc;
+}
+
+static PyBufferProcs Vectors_as_buffer = {(getbufferproc)Vectors_getbuffer, NULL};
+
+static PyObject *Vectors_most_similar(VectorsObject *self, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"positive", "negative", "topn", NULL};
+    PyObject *pos = NULL, *neg = NULL;
+    int topn = 10;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|OOi", names, &pos, &neg, &topn)) return NULL;
+    if (topn < 0) return PyErr_Format(PyExc_ValueError, "topn: must be >= 0");
+    strs p = {0}, n = {0};
+    PyObject *empty = PyList_New(0);
+    if (!empty) return NULL;
+    if (strs_get(pos && pos != Py_None ? pos : empty, "positive", &p) < 0 ||
+        strs_get(neg && neg != Py_None ? neg : empty, "negative", &n) < 0) {
+        Py_DECREF(empty);
+        strs_free(&p);
+        return NULL;
+    }
+    Py_DECREF(empty);
+    int32_t *ids = malloc((topn ? (size_t)topn : 1) * sizeof *ids);
+    float *scores = malloc((topn ? (size_t)topn : 1) * sizeof *scores);
+    /* lexkit_vectors_most_similar takes NUL-terminated words: Python's UTF-8 is. */
+    int32_t found = 0;
+    lexkit_error err;
+    lexkit_status st = ids && scores ? LEXKIT_OK : LEXKIT_ERR_NOMEM;
+    if (st == LEXKIT_OK) {
+        Py_BEGIN_ALLOW_THREADS
+        st = lexkit_vectors_most_similar(self->v, p.s, p.n, n.s, n.n, topn, ids, scores, &found, &err);
+        Py_END_ALLOW_THREADS
+    }
+    PyObject *ret = NULL;
+    if (st == LEXKIT_OK) {
+        ret = PyList_New(found);
+        for (int32_t i = 0; ret && i < found; i++) {
+            PyObject *t = Py_BuildValue("(sd)", lexkit_vectors_word(self->v, ids[i]), (double)scores[i]);
+            if (!t) {
+                Py_CLEAR(ret);
+                break;
+            }
+            PyList_SET_ITEM(ret, i, t);
+        }
+    } else {
+        raise_err(st, &err);
+    }
+    free(ids);
+    free(scores);
+    strs_free(&p);
+    strs_free(&n);
+    return ret;
+}
+
+static PyObject *Vectors_dim(VectorsObject *self, PyObject *unused)
+{
+    (void)unused;
+    return PyLong_FromLong(lexkit_vectors_dim(self->v));
+}
+
+static PyMethodDef Vectors_methods[] = {
+    {"save", (PyCFunction)(void (*)(void))Vectors_save, METH_VARARGS | METH_KEYWORDS, "save(path, format='text')."},
+    {"words", (PyCFunction)Vectors_words, METH_NOARGS, "words() -> list of words in row order."},
+    {"dim", (PyCFunction)Vectors_dim, METH_NOARGS, "dim() -> vector size."},
+    {"most_similar", (PyCFunction)(void (*)(void))Vectors_most_similar, METH_VARARGS | METH_KEYWORDS,
+     "most_similar(positive=(), negative=(), topn=10) -> [(word, cosine), ...]."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject VectorsType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "lexkit._lexkit.Vectors",
+    .tp_basicsize = sizeof(VectorsObject),
+    .tp_dealloc = (destructor)Vectors_dealloc,
+    .tp_as_buffer = &Vectors_as_buffer,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Low-level word vectors (use lexkit.Vectors).",
+    .tp_methods = Vectors_methods,
+};
+
+static PyObject *train_file(PyObject *mod, PyObject *args, PyObject *kw)
+{
+    (void)mod;
+    static char *names[] = {"path", "sg", "hs", "vector_size", "window", "negative", "epochs",
+                            "workers", "min_count", "sample", "alpha", "seed", "tokenize", NULL};
+    PyObject *path_obj = NULL;
+    lexkit_embed_config c = lexkit_embed_config_default();
+    int sg = 1;
+    long long min_count = c.min_count;
+    unsigned long long seed = c.seed;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|ppiiiiiLddKp", names, PyUnicode_FSConverter,
+                                     &path_obj, &sg, &c.hs, &c.dim, &c.window, &c.negative,
+                                     &c.epochs, &c.threads, &min_count, &c.sample, &c.alpha,
+                                     &seed, &c.tokenize))
+        return NULL;
+    c.cbow = !sg;
+    c.min_count = min_count;
+    c.seed = seed;
+    lexkit_vectors *v = NULL;
+    lexkit_error err;
+    lexkit_status st;
+    const char *path = PyBytes_AS_STRING(path_obj);
+    Py_BEGIN_ALLOW_THREADS
+    st = lexkit_vectors_train(path, &c, &v, &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path_obj);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    return vectors_wrap(v);
+}
+
+static PyMethodDef module_methods[] = {
+    {"vectors_load", (PyCFunction)(void (*)(void))vectors_load, METH_VARARGS | METH_KEYWORDS,
+     "vectors_load(path, format='auto') -> Vectors."},
+    {"vectors_from_arrays", (PyCFunction)vectors_from_arrays, METH_VARARGS,
+     "vectors_from_arrays(words, float32_bytes, dim) -> Vectors."},
+    {"train_file", (PyCFunction)(void (*)(void))train_file, METH_VARARGS | METH_KEYWORDS,
+     "train_file(path, ...) -> Vectors (word2vec)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "lexkit._lexkit", "lexkit's C API for Python (see the lexkit package).", -1,
+    module_methods, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__lexkit(void)
+{
+    PyTypeObject *types[] = {&BufferType, &VectorizerType, &IndexType, &TaggerType, &VectorsType};
+    const char *tnames[] = {"Buffer", "Vectorizer", "Index", "Tagger", "Vectors"};
+    for (size_t i = 0; i < 5; i++)
+        if (PyType_Ready(types[i]) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module_def);
+    if (!m) return NULL;
+    LexkitError = PyErr_NewExceptionWithDoc("lexkit.LexkitError",
+                                            "An error reported by lexkit (bad input, format, state).",
+                                            PyExc_RuntimeError, NULL);
+    if (!LexkitError || PyModule_AddObjectRef(m, "LexkitError", LexkitError) < 0) goto fail;
+    for (size_t i = 0; i < 5; i++)
+        if (PyModule_AddObjectRef(m, tnames[i], (PyObject *)types[i]) < 0) goto fail;
+    if (PyModule_AddStringConstant(m, "version", lexkit_version()) < 0) goto fail;
+    return m;
+fail:
+    Py_DECREF(m);
+    return NULL;
+}

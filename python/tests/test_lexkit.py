@@ -1,0 +1,295 @@
+"""pytest suite of the lexkit Python package (run by `make test` through CTest)."""
+import json
+import os
+import pickle
+import subprocess
+import threading
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import lexkit
+
+SRC = os.environ.get("LK_SRC", os.path.join(os.path.dirname(__file__), "..", ".."))
+CLI = os.environ.get("LEXKIT")
+ZH_MODEL = os.path.join(SRC, "corpora", "models", "zh-gsd-char.lkt")
+
+
+def _jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def docs():
+    feat = [d["text"] for d in _jsonl(os.path.join(SRC, "tests", "data", "feat_docs.jsonl"))]
+    sample = [d["text"] for d in _jsonl(os.path.join(SRC, "corpora", "sample-docs.jsonl"))]
+    return feat + sample[:150]
+
+
+# ---- vectorizers ---------------------------------------------------------------------------
+SETTINGS = [
+    {},
+    {"ngram_range": (1, 2)},
+    {"analyzer": "char", "ngram_range": (1, 3)},
+    {"analyzer": "char_wb", "ngram_range": (2, 4)},
+    {"min_df": 2, "max_df": 0.5},
+    {"max_features": 50},
+    {"norm": "l1"},
+    {"norm": None, "use_idf": False},
+    {"smooth_idf": False, "sublinear_tf": True},
+    {"binary": True},
+    {"stop_words": "english"},
+    {"lowercase": False},
+]
+
+
+@pytest.mark.parametrize("params", SETTINGS, ids=[str(s) for s in SETTINGS])
+def test_tfidf_equals_sklearn(docs, params):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    ours = lexkit.TfidfVectorizer(**params)
+    theirs = TfidfVectorizer(**params)
+    a = ours.fit_transform(docs)
+    b = theirs.fit_transform(docs)
+    assert isinstance(a, sp.csr_matrix)
+    assert list(ours.get_feature_names_out()) == list(theirs.get_feature_names_out())
+    assert a.shape == b.shape
+    assert abs(a - b).max() <= 1e-9
+    # transform of other documents with the fitted vocabulary
+    c = ours.transform(docs[:5] + ["unseen words only zzz"])
+    d = theirs.transform(docs[:5] + ["unseen words only zzz"])
+    assert abs(c - d).max() <= 1e-9
+    if params.get("use_idf", True):
+        assert np.max(np.abs(ours.idf_ - theirs.idf_)) <= 1e-12
+
+
+def test_count_vectorizer_equals_sklearn(docs):
+    from sklearn.feature_extraction.text import CountVectorizer
+    a = lexkit.CountVectorizer(ngram_range=(1, 2), min_df=2).fit_transform(docs)
+    b = CountVectorizer(ngram_range=(1, 2), min_df=2).fit_transform(docs)
+    assert a.dtype == np.int64 and a.shape == b.shape
+    assert (a != b).nnz == 0
+
+
+def test_dtype_float32(docs):
+    a = lexkit.TfidfVectorizer(dtype=np.float32).fit_transform(docs)
+    assert a.dtype == np.float32
+
+
+def test_params_and_pipeline(docs):
+    from sklearn.base import clone
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    v = lexkit.TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    p = v.get_params()
+    assert p["ngram_range"] == (1, 2) and p["sublinear_tf"] is True and p["norm"] == "l2"
+    v.set_params(min_df=2)
+    assert clone(v).get_params()["min_df"] == 2
+    # label: does the document mention "data"
+    y = np.array(["data" in d for d in docs])
+    pipe = Pipeline([("tfidf", lexkit.TfidfVectorizer()), ("lr", LogisticRegression(C=10, max_iter=1000))])
+    pipe.fit(docs, y)
+    ref = Pipeline([("tfidf", TfidfVectorizer()), ("lr", LogisticRegression(C=10, max_iter=1000))])
+    ref.fit(docs, y)
+    assert pipe.score(docs, y) >= 0.95
+    assert np.array_equal(pipe.predict(docs), ref.predict(docs))
+    assert np.max(np.abs(pipe.predict_proba(docs) - ref.predict_proba(docs))) <= 1e-6
+
+
+def test_pickle_round_trip(docs):
+    v = lexkit.TfidfVectorizer(ngram_range=(1, 2), min_df=2)
+    a = v.fit_transform(docs)
+    w = pickle.loads(pickle.dumps(v))
+    assert list(w.get_feature_names_out()) == list(v.get_feature_names_out())
+    assert abs(w.transform(docs) - a).max() <= 1e-12
+    u = pickle.loads(pickle.dumps(lexkit.CountVectorizer()))  # unfitted
+    with pytest.raises(ValueError):
+        u.transform(["x"])
+
+
+def test_vectorizer_bad_input():
+    with pytest.raises(ValueError, match="string object received"):
+        lexkit.TfidfVectorizer().fit_transform("a single string")
+    with pytest.raises(TypeError, match=r"raw_documents\[1\]: expected str, got int"):
+        lexkit.TfidfVectorizer().fit_transform(["ok", 3])
+    with pytest.raises(ValueError, match="analyzer"):
+        lexkit.TfidfVectorizer(analyzer="chars").fit_transform(["a b"])
+    with pytest.raises(ValueError, match="empty vocabulary"):  # as sklearn
+        lexkit.TfidfVectorizer().fit_transform(["a", "b"])  # no token of 2+ characters
+    with pytest.raises(ValueError):
+        lexkit.TfidfVectorizer().transform(["not fitted"])
+    with pytest.raises(TypeError):
+        lexkit.TfidfVectorizer(min_df="2").fit_transform(["aa bb"])
+
+
+def test_vectorizer_threads(docs):
+    v = lexkit.TfidfVectorizer().fit(docs)
+    want = v.transform(docs)
+    errors = []
+
+    def work():
+        try:
+            for _ in range(5):
+                assert abs(v.transform(docs) - want).max() == 0
+                lexkit.TfidfVectorizer().fit_transform(docs[:50])
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    ts = [threading.Thread(target=work) for _ in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert not errors
+
+
+# ---- Index ---------------------------------------------------------------------------------
+def _cli_search(index_dir, queries_file):
+    out = subprocess.run([CLI, "search", "--index", index_dir, "--queries", queries_file, "--k", "10",
+                          "--output-format", "tsv"], check=True, capture_output=True, text=True).stdout
+    runs = {}
+    for line in out.splitlines():
+        qid, _rank, doc, score = line.split("\t")
+        runs.setdefault(qid, []).append((doc, float(score)))
+    return runs
+
+
+@pytest.mark.skipif(not CLI, reason="LEXKIT (the CLI) not set")
+def test_index_round_trip_equals_cli(tmp_path):
+    docs = _jsonl(os.path.join(SRC, "corpora", "sample-docs.jsonl"))
+    qfile = os.path.join(SRC, "corpora", "sample-queries.tsv")
+    queries = [line.rstrip("\n").split("\t", 1) for line in open(qfile, encoding="utf-8")][:60]
+    subprocess.run([CLI, "index", "--input", os.path.join(SRC, "corpora", "sample-docs.jsonl"),
+                    "--index", str(tmp_path / "cli")], check=True, capture_output=True)
+    want = _cli_search(str(tmp_path / "cli"), qfile)
+    ix = lexkit.Index.create(tmp_path / "py")
+    ix.add(docs[:500])
+    ix.add(iter(docs[500:]))  # a second segment
+    assert len(ix) == len(docs)
+    got = ix.search_many([q for _, q in queries], k=10, threads=2)
+    for (qid, q), hits in zip(queries, got):
+        w = want.get(qid, [])
+        assert [h[0] for h in hits] == [d for d, _ in w], qid
+        assert all(abs(h[1] - s) <= 1e-6 * max(1.0, abs(s)) for h, (_, s) in zip(hits, w))
+        assert ix.search(q, 10) == hits
+    assert ix.search_many([q for _, q in queries], 10, 1) == got
+    # open again, delete, the deleted documents are gone
+    ix.close()
+    ix = lexkit.Index.open(tmp_path / "py")
+    top = ix.search(queries[0][1], 3)
+    ix.delete([top[0][0]])
+    assert len(ix) == len(docs) - 1
+    assert top[0][0] not in [h[0] for h in ix.search(queries[0][1], 10)]
+    ix.close()
+
+
+def test_index_bad_input(tmp_path):
+    ix = lexkit.Index.create(tmp_path / "i", lang="en")
+    with pytest.raises(TypeError, match=r"documents\[0\]: expected dict"):
+        ix.add(["not a dict"])
+    with pytest.raises(KeyError):
+        ix.add([{"id": "1"}])
+    ix.add([{"id": "a", "text": "cats and dogs"}, {"id": "b", "text": "dogs"}])
+    with pytest.raises(lexkit.LexkitError, match="a"):
+        ix.add([{"id": "a", "text": "duplicate id"}])
+    assert len(ix) == 2
+    with pytest.raises(TypeError):
+        ix.search(3)
+    with pytest.raises(ValueError, match="threads"):
+        ix.search_many(["dogs"], 10, threads=0)
+    assert [h[0] for h in ix.search("dogs")] == ["b", "a"]
+    ix.close()
+    with pytest.raises(ValueError, match="closed"):
+        ix.search("dogs")
+    with pytest.raises(ValueError, match="closed"):
+        ix.add([{"id": "c", "text": "x"}])
+    with pytest.raises((OSError, lexkit.LexkitError)):
+        lexkit.Index.open(tmp_path / "missing")
+
+
+def test_index_concurrent_threads(tmp_path):
+    ix = lexkit.Index.create(tmp_path / "i", lang="en")
+    ix.add([{"id": str(i), "text": f"word{i % 7} common text {i}"} for i in range(300)])
+    want = ix.search("word3 common", 5)
+    errors = []
+
+    def reader():
+        try:
+            for _ in range(50):
+                assert ix.search("word3 common", 5) == want
+        except ValueError:  # closed under our feet: an exception, not a crash
+            pass
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    ts = [threading.Thread(target=reader) for _ in range(4)]
+    for t in ts:
+        t.start()
+    ix.search_many(["word1"] * 50, 5, threads=2)
+    for t in ts:
+        t.join()
+    ix.close()
+    assert not errors
+
+
+# ---- Tagger --------------------------------------------------------------------------------
+def test_tagger_shipped_zh():
+    t = lexkit.Tagger.load("zh")
+    assert t.tag_text("他们在学校学习。") == [("他们", "PRON"), ("在", "VERB"), ("学校", "NOUN"),
+                                             ("学习", "VERB"), ("。", "PUNCT")]
+    assert t.segment("他们在学校学习。") == ["他们", "在", "学校", "学习", "。"]
+    t2 = lexkit.Tagger.load(ZH_MODEL)
+    assert t2.segment("我爱北京。") == t.segment("我爱北京。")
+    with pytest.raises(ValueError, match="character model"):
+        t.tag(["他们", "在"])
+    with pytest.raises(TypeError):
+        t.tag_text(b"bytes")
+
+
+def test_tagger_wrong_kind(tmp_path):
+    p = tmp_path / "v.vec"
+    p.write_text("1 2\nx 1 2\n")
+    with pytest.raises(lexkit.LexkitError):
+        lexkit.Tagger.load(p)
+    with pytest.raises(OSError):
+        lexkit.Tagger.load(tmp_path / "missing.lkt")
+
+
+# ---- Vectors -------------------------------------------------------------------------------
+def test_vectors_round_trip_gensim(tmp_path):
+    from gensim.models import KeyedVectors
+    rng = np.random.default_rng(1)
+    words = [f"w{i}" for i in range(30)]
+    m = rng.standard_normal((30, 8)).astype(np.float32)
+    v = lexkit.Vectors.from_arrays(words, m)
+    assert np.array_equal(v.vectors, m)
+    for fmt, binary in (("text", False), ("binary", True)):
+        path = tmp_path / f"v.{fmt}"
+        v.save(path, fmt)
+        kv = KeyedVectors.load_word2vec_format(str(path), binary=binary)
+        assert kv.index_to_key == words
+        assert np.max(np.abs(kv.vectors - m)) <= 1e-6
+        back = lexkit.Vectors.load(path)
+        assert back.words == words and np.max(np.abs(back.vectors - m)) <= 1e-6
+    kv = v.to_gensim()
+    ours = v.most_similar(positive=["w1", "w2"], negative=["w3"], topn=5)
+    theirs = kv.most_similar(positive=["w1", "w2"], negative=["w3"], topn=5)
+    assert [w for w, _ in ours] == [w for w, _ in theirs]
+    assert max(abs(a - b) for (_, a), (_, b) in zip(ours, theirs)) <= 1e-5
+    with pytest.raises(ValueError, match="not in vocabulary"):
+        v.most_similar(["nope"])
+
+
+def test_train_embeddings(tmp_path):
+    corpus = os.path.join(SRC, "tests", "data", "emb_corpus.txt")
+    v = lexkit.train_embeddings(corpus_file=corpus, vector_size=16, epochs=2, min_count=1)
+    assert v.vectors.shape[1] == 16 and len(v) > 10
+    sents = [line.split() for line in open(corpus, encoding="utf-8")]
+    w = lexkit.train_embeddings(sents, vector_size=16, epochs=2, min_count=1)
+    assert w.words == v.words  # same vocabulary (count order)
+    with pytest.raises(ValueError, match="dim|vector_size|window"):
+        lexkit.train_embeddings(corpus_file=corpus, vector_size=0)
+    with pytest.raises(ValueError):
+        lexkit.train_embeddings()

@@ -1,0 +1,64 @@
+"""bench_python.py MODE ...: one measurement per process (peak RSS is per process).
+  tfidf lexkit|sklearn FILE       fit_transform of the lines (or JSONL texts) of FILE
+  search INDEX QUERIES            Index.search_many 1 vs 2 threads, per-call overhead
+Prints one line of key=value figures."""
+import json
+import resource
+import sys
+import time
+
+
+def read_docs(path):
+    with open(path, encoding="utf-8") as f:
+        if path.endswith(".jsonl"):
+            return [(json.loads(l).get("title", "") + " " + json.loads(l)["text"]).strip() for l in f if l.strip()]
+        return [l.rstrip("\n") for l in f]
+
+
+def peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def tfidf(which, path):
+    # Both sides import the same modules before the baseline, so peak RSS beyond it is the
+    # documents' vectorization only.
+    import scipy.sparse  # noqa: F401
+    import lexkit
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    docs = read_docs(path)
+    base = peak_mb()
+    v = lexkit.TfidfVectorizer() if which == "lexkit" else TfidfVectorizer()
+    t0, c0 = time.perf_counter(), time.process_time()
+    X = v.fit_transform(docs)
+    t1, c1 = time.perf_counter(), time.process_time()
+    print(f"wall={t1 - t0:.3f} cpu={c1 - c0:.3f} peak_mb={peak_mb():.0f} docs_mb={base:.0f} "
+          f"extra_mb={peak_mb() - base:.0f} shape={X.shape[0]}x{X.shape[1]} nnz={X.nnz}")
+
+
+def search(index, queries_path):
+    import lexkit
+    qs = [l.rstrip("\n").split("\t", 1)[1] for l in open(queries_path, encoding="utf-8") if "\t" in l]
+    while len(qs) < 2000:
+        qs = qs + qs
+    ix = lexkit.Index.open(index)
+    ix.search_many(qs[:50], 10, 1)  # warm the page cache
+    res = {}
+    for th in (1, 2):
+        t0 = time.perf_counter()
+        ix.search_many(qs, 10, th)
+        res[th] = len(qs) / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    for q in qs:
+        ix.search(q, 10)
+    loop = len(qs) / (time.perf_counter() - t0)
+    # per-call overhead: Python loop over search() vs the same queries in one search_many call
+    over_us = (1 / loop - 1 / res[1]) * 1e6
+    print(f"queries={len(qs)} qps_1={res[1]:.0f} qps_2={res[2]:.0f} speedup={res[2] / res[1]:.2f} "
+          f"qps_loop={loop:.0f} overhead_us={over_us:.1f}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "tfidf":
+        tfidf(sys.argv[2], sys.argv[3])
+    else:
+        search(sys.argv[2], sys.argv[3])

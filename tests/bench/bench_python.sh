@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The Python package against its peers, one run: lexkit.TfidfVectorizer().fit_transform vs
+# scikit-learn's on npl and en-wiki (wall/CPU seconds, peak RSS; targets >= 10x, 3x less
+# memory), Index.search_many on 2 threads vs 1 and vs `lexkit search`'s in-process rate
+# (its "queries/s" line), Python overhead per search() call.
+# Env: LEXKIT (built binary), SHARED (../shared); PY_BENCH_QUICK=1 skips en-wiki.
+set -eu
+: "${LEXKIT:?set LEXKIT}" "${SHARED:?set SHARED}"
+PY=/usr/bin/python3
+HERE=$(cd "$(dirname "$0")" && pwd)
+BUILD=$(dirname "$LEXKIT")
+cmake --build "$BUILD" --target lexkit_python >/dev/null
+export PYTHONPATH="$BUILD/python"
+TMP=$(mktemp -d /tmp/lk-bench-python.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+NPL=$SHARED/corpora/retrieval/npl
+WIKI=
+if [ "${PY_BENCH_QUICK:-0}" != 1 ] && [ -f "$SHARED/corpora/embeddings/text/en-wiki.txt.xz" ]; then
+    xz -dc "$SHARED/corpora/embeddings/text/en-wiki.txt.xz" > "$TMP/en-wiki.txt"
+    WIKI=$TMP/en-wiki.txt
+fi
+run() { nice -n 10 $PY "$HERE/bench_python.py" "$@"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
+get() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+for data in "$NPL/docs.jsonl" $WIKI; do
+    l=$(run tfidf lexkit "$data"); s=$(run tfidf sklearn "$data")
+    echo "tfidf $(basename "$data"): lexkit $l"
+    echo "tfidf $(basename "$data"): sklearn $s"
+    echo "tfidf $(basename "$data"): speed (wall) $(ratio "$(get "$s" wall)" "$(get "$l" wall)")x," \
+         "CPU $(ratio "$(get "$s" cpu)" "$(get "$l" cpu)")x, peak RSS $(ratio "$(get "$s" peak_mb)" "$(get "$l" peak_mb)")x lower," \
+         "memory beyond the documents $(ratio "$(get "$s" extra_mb)" "$(get "$l" extra_mb)")x lower"
+done
+"$LEXKIT" index --input "$NPL/docs.jsonl" --index "$TMP/npl" >/dev/null 2>&1
+p=$(run search "$TMP/npl" "$NPL/queries.tsv")
+echo "search npl: $p"
+# The CLI's in-process rate on the same queries (repeated to the same count).
+q=$TMP/q.tsv
+for _ in $(seq 1 30); do cat "$NPL/queries.tsv"; done | head -n "$(get "$p" queries)" | awk -F'\t' '{print NR "\t" $2}' > "$q"
+cli=$(nice -n 10 "$LEXKIT" search --index "$TMP/npl" --queries "$q" --k 10 --timing 2>&1 >/dev/null | grep -o '[0-9.]* queries/s' | head -n 1 || true)
+echo "search npl: lexkit search (CLI, in process): ${cli:-n/a}"
+if [ -n "$cli" ]; then
+    echo "search npl: Python 1-thread rate / CLI = $(ratio "$(get "$p" qps_1)" "${cli%% *}")"
+fi
