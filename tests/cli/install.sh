@@ -121,7 +121,7 @@ fi
 if command -v "${CXX:-c++}" >/dev/null 2>&1; then
     printf '#include <lexkit/lexkit.h>\nint main() { return lexkit_status_str(LEXKIT_OK) ? 0 : 1; }\n' > "$TMP/cxx.cc"
     # shellcheck disable=SC2086
-    if "${CXX:-c++}" -Wall -Wextra -Werror $cflags "$TMP/cxx.cc" -o "$TMP/cxx" $static_libs -lstdc++ 2> "$TMP/cxx.err" && "$TMP/cxx"; then
+    if "${CXX:-c++}" -Wall -Wextra -Werror $san $cflags "$TMP/cxx.cc" -o "$TMP/cxx" $static_libs -lstdc++ 2> "$TMP/cxx.err" && "$TMP/cxx"; then
         echo "ok   lexkit.h compiles and links as C++ (extern \"C\")"
     else
         echo "FAIL lexkit.h as C++:"; cat "$TMP/cxx.err"; fails=$((fails + 1))
