@@ -108,9 +108,11 @@ done
 "$L" tag --model "$M" --input "$T/trad.txt" --output-format conllu > "$T/trad.conllu" || fail "tag trad"
 [ "$(awk -F'\t' 'NF == 10 {printf "%s", $2} NF == 0 {print ""}' "$T/trad.conllu")" = "$(cat "$T/trad.txt")" ] ||
   fail "tag --script auto: FORMs are not the input characters"
-# --script simplified leaves the model on the raw characters (a different segmentation)
+# --script simplified leaves the model on the raw characters: the output is still the
+# user's text (the shipped model, trained on traditional copies too, may segment it alike,
+# so that no conversion happened is checked through the index below, where it shows)
 "$L" tokenize --model "$M" --script simplified --input "$T/trad.txt" > "$T/trad.raw" || fail "simplified"
-cmp -s "$T/trad.raw" "$T/trad.out" && fail "--script simplified converted the text"
+[ "$(tr -d ' ' < "$T/trad.raw")" = "$(tr -d ' ' < "$T/trad.txt")" ] || fail "--script simplified changed the characters"
 expect_fail 2 "script" "$L" tokenize --model "$M" --script klingon --input "$T/trad.txt"
 
 # ---- search: traditional queries find simplified documents (index --zh-script) --------
