@@ -19,7 +19,10 @@
 
 /* Hot loops get an AVX2+FMA clone picked at load time on x86-64 (the build itself targets
    plain x86-64); results differ between clones only by FMA rounding. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(LK_REAL_DOUBLE)
+/* Not under ThreadSanitizer: the instrumented ifunc resolvers run before TSan's runtime is
+   set up and crash at load time. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(LK_REAL_DOUBLE) && \
+    !defined(__SANITIZE_THREAD__)
 #define LK_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define LK_CLONES
