@@ -9,21 +9,9 @@
 #include "features/bm25_index_internal.h"
 #include "features/bm25_segments.h"
 #include "features/bm25_store.h"
+#include "text/corpus.h"
 #include "text/fileio.h"
 
-static void json_str(FILE *fp, const char *s, size_t n)
-{
-    putc('"', fp);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') fprintf(fp, "\\%c", c);
-        else if (c == '\n') fputs("\\n", fp);
-        else if (c == '\t') fputs("\\t", fp);
-        else if (c < 0x20 || c == 0x7F) fprintf(fp, "\\u%04x", c);
-        else putc(c, fp);
-    }
-    putc('"', fp);
-}
 
 lk_status lk_bm25_index_describe(const lk_bm25_index *idx, const char *path, FILE *fp,
                                  lk_error *err)
@@ -78,13 +66,13 @@ lk_status lk_bm25_index_print_doc(const lk_bm25_index *idx, const char *id, FILE
         if (st == LK_OK) st = lk_bm25_doc_fields(idx, ws, d, &f, &nf, err);
         if (st == LK_OK) {
             fputs("{\"id\": ", fp);
-            json_str(fp, s, il);
+            lk_json_write_str(fp, s, il);
             for (size_t i = 0; i < nf; i++) {
                 fputs(", ", fp);
-                json_str(fp, f[i].name, f[i].name_len);
+                lk_json_write_str(fp, f[i].name, f[i].name_len);
                 fputs(": ", fp);
                 if (f[i].number) fwrite(f[i].value, 1, f[i].value_len, fp);
-                else json_str(fp, f[i].value, f[i].value_len);
+                else lk_json_write_str(fp, f[i].value, f[i].value_len);
             }
             fputs("}\n", fp);
         }

@@ -7,6 +7,7 @@
 
 #include "features/bm25_snippet.h"
 #include "features/bm25_store.h"
+#include "text/corpus.h"
 
 #define ANSI_ON "\033[1m"
 #define ANSI_OFF "\033[0m"
@@ -85,19 +86,6 @@ static const lk_doc_field *find_field(const lk_bm25__printer *p, const char *nam
     return NULL;
 }
 
-static void json_str(FILE *fp, const char *s, size_t n)
-{
-    putc('"', fp);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') fprintf(fp, "\\%c", c);
-        else if (c == '\n') fputs("\\n", fp);
-        else if (c == '\t') fputs("\\t", fp);
-        else if (c < 0x20 || c == 0x7F) fprintf(fp, "\\u%04x", c);
-        else putc(c, fp);
-    }
-    putc('"', fp);
-}
 
 /* Text on one line: tabs, newlines and other control characters become spaces (TSV and
    text output); TSV also turns a backslash into "\\". */
@@ -219,7 +207,7 @@ static lk_status print_json_hit(lk_bm25__printer *p, const lk_bm25_hit *h, bool 
     size_t il;
     const char *id = lk_bm25_index_doc_id(p->idx, h->doc, &il);
     fputs(first ? "{\"id\": " : ", {\"id\": ", fp);
-    json_str(fp, id, il);
+    lk_json_write_str(fp, id, il);
     fprintf(fp, ", \"score\": %.9g", h->score);
     if (p->out->fields) {
         fputs(", \"fields\": {", fp);
@@ -228,11 +216,11 @@ static lk_status print_json_hit(lk_bm25__printer *p, const lk_bm25_hit *h, bool 
         for (bool any = false; next_name(&at, &name, &len); any = true) {
             const lk_doc_field *f = find_field(p, name, len);
             if (any) fputs(", ", fp);
-            json_str(fp, name, len);
+            lk_json_write_str(fp, name, len);
             fputs(": ", fp);
             if (!f) fputs("null", fp);
             else if (f->number) fwrite(f->value, 1, f->value_len, fp);
-            else json_str(fp, f->value, f->value_len);
+            else lk_json_write_str(fp, f->value, f->value_len);
         }
         putc('}', fp);
     }
@@ -247,9 +235,9 @@ static lk_status print_json_hit(lk_bm25__printer *p, const lk_bm25_hit *h, bool 
         } else {
             const char *t = src->value;
             fputs("{\"field\": ", fp);
-            json_str(fp, src->name, src->name_len);
+            lk_json_write_str(fp, src->name, src->name_len);
             fputs(", \"text\": ", fp);
-            json_str(fp, t + sn.start, sn.end - sn.start);
+            lk_json_write_str(fp, t + sn.start, sn.end - sn.start);
             fprintf(fp, ", \"start\": %zu, \"highlights\": [", n_cp(t, 0, sn.start));
             for (size_t k = 0; k < sn.n_marks; k++) {
                 size_t a = n_cp(t, sn.start, sn.marks[k].start);
@@ -270,7 +258,7 @@ lk_status lk_bm25__print_hits(lk_bm25__printer *p, const char *qid, size_t qid_l
     lk_status st = p->snip ? lk_snippeter_query(p->snip, qterms, nq) : LK_OK;
     if (p->out->fmt == LK_BM25_FMT_JSON) {
         fputs("{\"qid\": ", fp);
-        json_str(fp, qid, qid_len);
+        lk_json_write_str(fp, qid, qid_len);
         fputs(", \"hits\": [", fp);
     } else if (p->out->fmt == LK_BM25_FMT_TEXT && !(qid_len == 1 && qid[0] == 'q')) {
         fprintf(fp, "query %.*s\n", (int)qid_len, qid);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "text/error.h"
 
@@ -67,6 +68,10 @@ void lk_docs_free(lk_docs_reader *r); /* NULL is a no-op */
 typedef struct lk_jsonl_scratch lk_jsonl_scratch;
 lk_status lk_jsonl_scratch_create(lk_jsonl_scratch **out);
 void lk_jsonl_scratch_free(lk_jsonl_scratch *s);
+
+/* Write s[0..n) to fp as a JSON string literal: quotes, backslash, \n and \t escaped,
+   other control characters and DEL as \u00XX, UTF-8 bytes as they are. */
+void lk_json_write_str(FILE *fp, const char *s, size_t n);
 lk_status lk_jsonl_parse_doc(lk_jsonl_scratch *s, const char *line, size_t len, lk_doc *doc,
                              const char *path, int64_t lineno, lk_error *err);
 

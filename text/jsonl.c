@@ -569,3 +569,17 @@ lk_status lk_jsonl_parse_doc(lk_jsonl_scratch *s, const char *line, size_t len, 
     doc->n_fields = s->n_others;
     return LK_OK;
 }
+
+void lk_json_write_str(FILE *fp, const char *s, size_t n)
+{
+    putc('"', fp);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') fprintf(fp, "\\%c", c);
+        else if (c == '\n') fputs("\\n", fp);
+        else if (c == '\t') fputs("\\t", fp);
+        else if (c < 0x20 || c == 0x7F) fprintf(fp, "\\u%04x", c);
+        else putc(c, fp);
+    }
+    putc('"', fp);
+}
