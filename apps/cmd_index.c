@@ -56,15 +56,16 @@ static int parse(int argc, char **argv, opts *o)
 {
     static const char *const langs[] = {"auto", "en", "zh", NULL};                  /* lk_lang */
     static const char *const formats[] = {"jsonl", "text", NULL};
+    static const char *const kinds[] = {"plain", "english", NULL}; /* lk_analyzer_kind */
     static const char *const terms[] = {"words", "words+chars", "words+bigrams", NULL}; /* enum */
     lk_analyzer_config *an = &o->cfg.analyzer;
-    int lang = (int)an->lang, format = 0, zh_terms = (int)an->zh_terms,
+    int lang = (int)an->lang, format = 0, kind = (int)an->kind, zh_terms = (int)an->zh_terms,
         zh_script = (int)an->zh_script;
     bool script_set = false;
     static const char *const scripts[] = {"auto", "simplified", "traditional", NULL};
     double mem_mb = (double)o->cfg.build.mem_limit / 1048576.0;
     long max_segments = (long)o->cfg.max_segments, threads = o->cfg.threads;
-    bool lang_set = false, terms_set = false, store_set = false;
+    bool lang_set = false, terms_set = false, store_set = false, kind_set = false;
     const lk_cli_option table[] = {
         LKO_INPUT("--input", &o->input, "DOCS", "documents to index (default: standard input)"),
         LKO_CHOICE("--input-format", &format, formats, "jsonl {\"id\", \"title\", \"text\"} or "
@@ -72,6 +73,10 @@ static int parse(int argc, char **argv, opts *o)
         LKO_STR("--index", &o->index, "DIR", "index directory (required)"),
         {.name = "--lang", .kind = LK_OPT_CHOICE, .dst = &lang, .choices = langs, .seen = &lang_set,
          .help = "auto and zh: Han unigrams + bigrams; en: unigrams only"},
+        {.name = "--analyzer", .kind = LK_OPT_CHOICE, .dst = &kind, .choices = kinds,
+         .seen = &kind_set, .help = "english: as Lucene's EnglishAnalyzer (hyphens split, Latin "
+         "accents folded, possessive 's dropped, Lucene's stop list unless --stopwords, Snowball "
+         "stemming); plain: only what --stem/--stopwords ask"},
         LKO_FLAG("--stem", &an->stem, "Snowball English stemming"),
         LKO_STR("--stopwords", &o->stopwords, "FILE", "stop words, one per line, '#' comments "
                 "(default: none)"),
@@ -115,6 +120,7 @@ static int parse(int argc, char **argv, opts *o)
     o->cfg.n_delete_ids = o->n_ids;
     if (o->cfg.upsert && !o->cfg.add) return lk_cli_usage_error(CMD, "--upsert needs --add");
     an->lang = (lk_lang)lang;
+    an->kind = (lk_analyzer_kind)kind;
     an->zh_terms = (lk_zh_terms)zh_terms;
     an->zh_script = (lk_zh_script)zh_script;
     o->cfg.format = format == 1 ? LK_DOCS_TEXT : LK_DOCS_JSONL;
@@ -128,9 +134,9 @@ static int parse(int argc, char **argv, opts *o)
                                        "--merge");
     if ((o->cfg.add || o->cfg.delete_path || o->n_ids || o->cfg.merge) &&
         (o->stopwords || an->stem || lang_set || an->zh_model || terms_set || store_set ||
-         script_set))
+         script_set || kind_set))
         return lk_cli_usage_error(CMD, "%s uses the index's analyzer and stored fields: no "
-                                       "--lang/--stem/--stopwords/--zh-model/--store",
+                                       "--analyzer/--lang/--stem/--stopwords/--zh-model/--store",
                                   o->cfg.add ? "--add"
                                   : o->cfg.delete_path || o->n_ids ? "--delete"
                                                                    : "--merge");

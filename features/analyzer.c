@@ -12,13 +12,17 @@
 #include "text/utf8.h"
 #include "text/vocab.h"
 
-#define SETTINGS_HEADER "lexkit-analyzer 1\n"
+#define SETTINGS_HEADER "lexkit-analyzer 1\n"   /* the plain analyzer: as before v2 */
+#define SETTINGS_HEADER_2 "lexkit-analyzer 2\n" /* then "analyzer=NAME\n" */
 #define STEMMER_NAME "english"
 #define STEMMER_ENC "UTF_8"
 
 struct lk_analyzer {
     lk_lang lang;
     bool lower, stem;
+    bool english;         /* LK_ANALYZER_ENGLISH: hyphens split, folding, possessives */
+    char *fold_buf;       /* a word with its Latin accents folded */
+    size_t fold_cap;
     lk_tokenizer *tok;
     struct sb_stemmer *stemmer;
     lk_vocab *stop;       /* stop words (analyzed), or NULL */
@@ -39,6 +43,29 @@ struct lk_analyzer {
 };
 
 static const char *const lang_names[] = {"auto", "en", "zh"};
+static const char *const kind_names[] = {"plain", "english"};
+
+/* org.apache.lucene.analysis.en.EnglishAnalyzer.ENGLISH_STOP_WORDS_SET */
+static const char english_stop[] =
+    "a\nan\nand\nare\nas\nat\nbe\nbut\nby\nfor\nif\nin\ninto\nis\nit\nno\nnot\nof\n"
+    "on\nor\nsuch\nthat\nthe\ntheir\nthen\nthere\nthese\nthey\nthis\nto\nwas\nwill\n"
+    "with\n";
+
+const char *lk_analyzer_english_stopwords(size_t *len)
+{
+    *len = sizeof english_stop - 1;
+    return english_stop;
+}
+
+bool lk_analyzer_kind_parse(const char *name, lk_analyzer_kind *out)
+{
+    for (int i = 0; i < 2; i++)
+        if (strcmp(name, kind_names[i]) == 0) {
+            *out = (lk_analyzer_kind)i;
+            return true;
+        }
+    return false;
+}
 
 lk_analyzer_config lk_analyzer_config_default(void)
 {
@@ -69,6 +96,7 @@ void lk_analyzer_free(lk_analyzer *a)
     lk_vocab_free(a->stop);
     lk_zh__free(a->zh);
     free(a->settings);
+    free(a->fold_buf);
     free(a->buf);
     free(a->offs);
     free(a->terms);
@@ -125,17 +153,67 @@ static bool is_stop(const lk_analyzer *a, const char *s, size_t len)
     return a->stop && lk_vocab_find(a->stop, s, len) != LK_ID_NONE;
 }
 
-/* Index terms of one token (stop words dropped, words stemmed). */
+/* *s (*len bytes, valid UTF-8) with its Latin letters folded (lk_fold_latin): unchanged
+   when all ASCII, else pointing to a->fold_buf (never longer: every folded character had
+   at least as many bytes as its 1-2 ASCII ones). */
+static lk_status fold_word(lk_analyzer *a, const char **s, size_t *len)
+{
+    const char *w = *s;
+    size_t n = *len, i = 0, o = 0;
+    while (i < n && (unsigned char)w[i] < 0x80) i++;
+    if (i == n) return LK_OK;
+    if (n > a->fold_cap) {
+        void *p = a->fold_buf;
+        lk_status st = lk_grow(&p, &a->fold_cap, n, 1);
+        if (st != LK_OK) return st;
+        a->fold_buf = p;
+    }
+    memcpy(a->fold_buf, w, i);
+    o = i;
+    while (i < n) {
+        int32_t cp;
+        size_t cl = lk_utf8_decode(w + i, n - i, &cp), fl;
+        if (cl == 0) cl = 1; /* not reached: the text is valid */
+        if ((fl = lk_fold_latin(cp, a->fold_buf + o)) == 0) {
+            memcpy(a->fold_buf + o, w + i, cl);
+            fl = cl;
+        }
+        o += fl;
+        i += cl;
+    }
+    *s = a->fold_buf;
+    *len = o;
+    return LK_OK;
+}
+
+/* len without a trailing possessive 's (or ’s), as Lucene's EnglishPossessiveFilter. */
+static size_t strip_possessive(const char *s, size_t len)
+{
+    if (len >= 3 && (s[len - 1] == 's' || s[len - 1] == 'S') && s[len - 2] == '\'') return len - 2;
+    if (len >= 5 && (s[len - 1] == 's' || s[len - 1] == 'S') &&
+        memcmp(s + len - 4, "\xe2\x80\x99", 3) == 0) /* U+2019 */
+        return len - 4;
+    return len;
+}
+
+/* Index terms of one token (english: folded, possessive dropped; stop words dropped, words
+   stemmed). */
 static lk_status word_term(lk_analyzer *a, const lk_token *t)
 {
-    if (is_stop(a, t->text, t->text_len)) return LK_OK;
-    if (a->stem && t->kind == LK_TOK_WORD && t->text_len <= INT32_MAX) {
-        const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)t->text,
-                                             (int)t->text_len);
+    const char *w = t->text;
+    size_t len = t->text_len;
+    if (a->english && t->kind == LK_TOK_WORD) {
+        lk_status st = fold_word(a, &w, &len);
+        if (st != LK_OK) return st;
+        len = strip_possessive(w, len);
+    }
+    if (is_stop(a, w, len)) return LK_OK;
+    if (a->stem && t->kind == LK_TOK_WORD && len <= INT32_MAX) {
+        const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)w, (int)len);
         if (!s) return LK_ERR_NOMEM;
         return push_term(a, (const char *)s, (size_t)sb_stemmer_length(a->stemmer));
     }
-    return push_term(a, t->text, t->text_len);
+    return push_term(a, w, len);
 }
 
 lk_status lk_analyzer__term(lk_analyzer *a, const lk_token *t)
@@ -261,8 +339,12 @@ static lk_status load_stopwords(lk_analyzer *a, const char *s, size_t len, const
         if (a->zh) st = lk_zh__stopwords(a->zh, toks, n, a->stop); /* Han runs whole */
         for (size_t k = 0; k < n && st == LK_OK && !a->zh; k++)
             if (toks[k].kind == LK_TOK_WORD || toks[k].kind == LK_TOK_NUMBER ||
-                toks[k].kind == LK_TOK_HAN)
-                st = lk_vocab_add(a->stop, toks[k].text, toks[k].text_len, NULL);
+                toks[k].kind == LK_TOK_HAN) {
+                const char *w = toks[k].text;
+                size_t wl = toks[k].text_len;
+                if (a->english && toks[k].kind == LK_TOK_WORD) st = fold_word(a, &w, &wl);
+                if (st == LK_OK) st = lk_vocab_add(a->stop, w, wl, NULL);
+            }
         i = j + 1;
     }
     return st;
@@ -273,7 +355,8 @@ static lk_status make_settings(lk_analyzer *a)
     size_t n_stop = a->stop ? (size_t)lk_vocab_size(a->stop) : 0, need = 256 + LK_ZH_SETTINGS_MAX;
     for (size_t i = 0; i < n_stop; i++) need += lk_vocab_word_len(a->stop, (int32_t)i) + 1;
     if (!(a->settings = malloc(need))) return LK_ERR_NOMEM;
-    int w = snprintf(a->settings, need, SETTINGS_HEADER "lang=%s\nlower=%d\nstem=%s\nstopwords=%zu\n",
+    int w = snprintf(a->settings, need, "%slang=%s\nlower=%d\nstem=%s\nstopwords=%zu\n",
+                     a->english ? SETTINGS_HEADER_2 "analyzer=english\n" : SETTINGS_HEADER,
                      lang_names[a->lang], a->lower ? 1 : 0, a->stem ? STEMMER_NAME : "none",
                      n_stop);
     size_t at = (size_t)w;
@@ -293,6 +376,7 @@ static lk_status init(lk_analyzer *a, lk_error *err)
 {
     lk_tokenizer_config tc = lk_tokenizer_config_default();
     tc.lower = a->lower;
+    tc.inner_hyphen = !a->english; /* english: state-of-the-art is four words */
     lk_status st = lk_tokenizer_create(&tc, &a->tok);
     if (st != LK_OK) return st;
     if (a->stem && !(a->stemmer = sb_stemmer_new(STEMMER_NAME, STEMMER_ENC)))
@@ -304,17 +388,26 @@ lk_status lk_analyzer_create(const lk_analyzer_config *c, lk_analyzer **out, lk_
 {
     *out = NULL;
     if ((unsigned)c->lang > LK_LANG_ZH) return lk_error_set(err, LK_ERR_ARG, "unknown language");
+    if ((unsigned)c->kind > LK_ANALYZER_ENGLISH)
+        return lk_error_set(err, LK_ERR_ARG, "unknown analyzer");
     lk_analyzer *a = calloc(1, sizeof *a);
     if (!a) return LK_ERR_NOMEM;
     a->lang = c->lang;
     a->lower = c->lower;
-    a->stem = c->stem;
+    a->english = c->kind == LK_ANALYZER_ENGLISH;
+    a->stem = c->stem || a->english;
+    const char *stop = c->stopwords, *stop_path = c->stopwords_path;
+    size_t stop_len = c->stopwords_len;
+    if (a->english && !stop) {
+        stop = lk_analyzer_english_stopwords(&stop_len);
+        stop_path = "the built-in English stop list";
+    }
     lk_status st = init(a, err);
     if (st == LK_OK && c->zh_model && c->lang == LK_LANG_EN)
         st = lk_error_set(err, LK_ERR_ARG, "a Chinese model needs lang zh or auto, not en");
     else if (st == LK_OK && c->zh_model)
         st = lk_zh__open(c->zh_model, c->zh_terms, c->zh_script, NULL, &a->zh, err);
-    if (st == LK_OK && c->stopwords) st = load_stopwords(a, c->stopwords, c->stopwords_len, c->stopwords_path, err);
+    if (st == LK_OK && stop) st = load_stopwords(a, stop, stop_len, stop_path, err);
     if (st == LK_OK) st = make_settings(a);
     if (st != LK_OK) {
         lk_analyzer_free(a);
@@ -358,13 +451,23 @@ lk_status lk_analyzer_from_settings_dir(const char *s, size_t len, const char *d
     *out = NULL;
     const char *p = s, *end = s + len, *v;
     size_t hl = strlen(SETTINGS_HEADER), vl;
-    if (len < hl || memcmp(s, SETTINGS_HEADER, hl) != 0)
+    bool v2 = len >= hl && memcmp(s, SETTINGS_HEADER_2, hl) == 0;
+    if (len < hl || (!v2 && memcmp(s, SETTINGS_HEADER, hl) != 0))
         return lk_error_set(err, LK_ERR_FORMAT, "unknown analyzer settings in the index");
     p += hl;
     lk_analyzer *a = calloc(1, sizeof *a);
     if (!a) return LK_ERR_NOMEM;
     lk_status st = LK_ERR_FORMAT;
     unsigned long n_stop = 0;
+    if (v2) {
+        if (!(v = field(&p, end, "analyzer", &vl))) goto bad;
+        if (!val_is(v, vl, "english")) {
+            st = lk_error_set(err, LK_ERR_FORMAT, "unknown analyzer \"%.*s\" in the index "
+                              "(written by a newer lexkit?)", (int)(vl > 64 ? 64 : vl), v);
+            goto fail;
+        }
+        a->english = true;
+    }
     if (!(v = field(&p, end, "lang", &vl))) goto bad;
     if (val_is(v, vl, "auto")) a->lang = LK_LANG_AUTO;
     else if (val_is(v, vl, "en")) a->lang = LK_LANG_EN;
@@ -375,7 +478,7 @@ lk_status lk_analyzer_from_settings_dir(const char *s, size_t len, const char *d
     a->lower = v[0] == '1';
     if (!(v = field(&p, end, "stem", &vl))) goto bad;
     if (val_is(v, vl, STEMMER_NAME)) a->stem = true;
-    else if (!val_is(v, vl, "none")) goto bad;
+    else if (!val_is(v, vl, "none") || a->english) goto bad;
     if (!(v = field(&p, end, "stopwords", &vl)) || vl == 0 || vl > 9) goto bad;
     for (size_t i = 0; i < vl; i++) {
         if (v[i] < '0' || v[i] > '9') goto bad;

@@ -1,5 +1,6 @@
 /* analyzer.h: the BM25 text analyzer: lexkit tokenizer (NFKC, lowercasing), punctuation
-   and symbols dropped, optional stop words, optional Snowball English stemming, and for
+   and symbols dropped, optional stop words, optional Snowball English stemming (the
+   `english` analyzer adds Lucene's stop list, possessives, hyphens and accent folding), and for
    Chinese (lang zh/auto) Han character unigrams plus bigrams of adjacent Han characters.
    Its settings serialize to text so an index can store them and rebuild the analyzer for
    queries. An analyzer holds scratch buffers (tokenizer, stemmer): one per thread.
@@ -32,7 +33,17 @@ typedef enum {
 /* File name of the model inside an index directory. */
 #define LK_ANALYZER_ZH_MODEL_FILE "zh-model.lkt"
 
+/* The analyzer chain for words. */
+typedef enum {
+    LK_ANALYZER_PLAIN = 0, /* lowercased tokens, with --stem / --stopwords as asked */
+    LK_ANALYZER_ENGLISH,   /* as Lucene's EnglishAnalyzer: words split at hyphens, Latin
+                              accents folded (é -> e, ß -> ss), possessive 's dropped,
+                              Lucene's English stop list (unless stopwords are given),
+                              Snowball English stemming */
+} lk_analyzer_kind;
+
 typedef struct {
+    lk_analyzer_kind kind; /* default LK_ANALYZER_PLAIN */
     lk_lang lang;
     bool lower;            /* lowercase (default true) */
     bool stem;             /* Snowball "english" stemming of word tokens (default false) */
@@ -51,6 +62,11 @@ typedef struct {
 
 lk_analyzer_config lk_analyzer_config_default(void);
 bool lk_lang_parse(const char *name, lk_lang *out);
+/* "plain" or "english". */
+bool lk_analyzer_kind_parse(const char *name, lk_analyzer_kind *out);
+/* Lucene's English stop list (EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, 33 words), one per
+   line: the stop words of the english analyzer when no others are given. */
+const char *lk_analyzer_english_stopwords(size_t *len);
 /* "words", "words+chars" or "words+bigrams". */
 bool lk_zh_terms_parse(const char *name, lk_zh_terms *out);
 

@@ -46,6 +46,54 @@ static void test_english(void **state)
     assert_null(b);
 }
 
+/* --analyzer english: hyphens split, Latin accents folded, possessives dropped, Lucene's
+   stop list, Snowball stemming; its settings (v2) round trip. */
+static void test_english_analyzer(void **state)
+{
+    (void)state;
+    lk_analyzer_config c = lk_analyzer_config_default();
+    c.kind = LK_ANALYZER_ENGLISH;
+    lk_analyzer *a = NULL, *b = NULL;
+    lk_error err;
+    char out[512];
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    lk_test_analyze(a, "The Café's state-of-the-art naïve dog\xe2\x80\x99s it's Ærøskøbing "
+                       "Łódź straße, running ponies", out, sizeof out);
+    /* the, of, it: stop words (it's -> it); café's -> cafe; ’s as 's */
+    assert_string_equal(out, "cafe|state|art|naiv|dog|aeroskob|lodz|strass|run|poni");
+    lk_test_analyze(a, "Eyjafjallaj\xc3\xb6kull EYJAFJALLAJOKULL", out, sizeof out);
+    assert_string_equal(out, "eyjafjallajokul|eyjafjallajokul");
+    lk_test_analyze(a, "北京大学 3.5", out, sizeof out); /* Han and numbers as before */
+    assert_string_equal(out, "北|京|北京|大|京大|学|大学|3.5");
+    size_t len;
+    const char *s = lk_analyzer_settings(a, &len);
+    assert_non_null(strstr(s, "lexkit-analyzer 2\nanalyzer=english\nlang=auto\nlower=1\n"
+                              "stem=english\nstopwords=33\na\nan\nand\n"));
+    assert_int_equal(lk_analyzer_from_settings(s, len, &b, &err), LK_OK);
+    lk_test_analyze(b, "The Café's state-of-the-art", out, sizeof out);
+    assert_string_equal(out, "cafe|state|art");
+    lk_analyzer_free(b);
+    lk_analyzer_free(a);
+
+    /* --stopwords replaces Lucene's list; the stop words are folded like the text */
+    c.stopwords = "Café\n";
+    c.stopwords_len = strlen(c.stopwords);
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    lk_test_analyze(a, "the cafe's CAFÉ", out, sizeof out);
+    assert_string_equal(out, "the");
+    lk_analyzer_free(a);
+
+    /* an unknown analyzer name (a newer lexkit) is refused clearly */
+    const char *bad = "lexkit-analyzer 2\nanalyzer=french\nlang=en\n";
+    assert_int_equal(lk_analyzer_from_settings(bad, strlen(bad), &b, &err), LK_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, "unknown analyzer \"french\""));
+    assert_null(b);
+    lk_analyzer_kind k;
+    assert_true(lk_analyzer_kind_parse("english", &k) && k == LK_ANALYZER_ENGLISH);
+    assert_true(lk_analyzer_kind_parse("plain", &k) && k == LK_ANALYZER_PLAIN);
+    assert_false(lk_analyzer_kind_parse("English", &k));
+}
+
 static void test_chinese(void **state)
 {
     (void)state;
@@ -100,6 +148,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_english),
+        cmocka_unit_test(test_english_analyzer),
         cmocka_unit_test(test_chinese),
         cmocka_unit_test(test_many_documents),
     };

@@ -198,3 +198,45 @@ lk_status lk_normalize_into(const char *src, size_t len, unsigned flags, char *d
     free(tmp);
     return LK_OK;
 }
+
+/* Latin letters that have no canonical decomposition, folded as Lucene's
+   ASCIIFoldingFilter folds them. */
+static const struct {
+    int32_t cp;
+    char to[3];
+} latin_special[] = {
+    {0x00C6, "AE"}, {0x00D0, "D"},  {0x00D8, "O"},  {0x00DE, "TH"}, {0x00DF, "ss"},
+    {0x00E6, "ae"}, {0x00F0, "d"},  {0x00F8, "o"},  {0x00FE, "th"}, {0x0110, "D"},
+    {0x0111, "d"},  {0x0126, "H"},  {0x0127, "h"},  {0x0131, "i"},  {0x0132, "IJ"},
+    {0x0133, "ij"}, {0x0138, "q"},  {0x013F, "L"},  {0x0140, "l"},  {0x0141, "L"},
+    {0x0142, "l"},  {0x0149, "n"},  {0x014A, "N"},  {0x014B, "n"},  {0x0152, "OE"},
+    {0x0153, "oe"}, {0x0166, "T"},  {0x0167, "t"},  {0x017F, "s"},  {0x0180, "b"},
+    {0x0189, "D"},  {0x018A, "D"},  {0x0197, "I"},  {0x019A, "l"},  {0x01E4, "G"},
+    {0x01E5, "g"},  {0x1E9E, "SS"},
+};
+
+size_t lk_fold_latin(int32_t cp, char out[2])
+{
+    /* Latin-1 Supplement .. Latin Extended-B, and Latin Extended Additional */
+    if (!((cp >= 0xC0 && cp <= 0x24F) || (cp >= 0x1E00 && cp <= 0x1EFF))) return 0;
+    size_t lo = 0, hi = sizeof latin_special / sizeof latin_special[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (latin_special[mid].cp < cp) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < sizeof latin_special / sizeof latin_special[0] && latin_special[lo].cp == cp) {
+        size_t n = strlen(latin_special[lo].to);
+        memcpy(out, latin_special[lo].to, n);
+        return n;
+    }
+    utf8proc_int32_t dst[MAX_DECOMP_CPS];
+    int last_bc = -1;
+    utf8proc_ssize_t n = utf8proc_decompose_char(cp, dst, MAX_DECOMP_CPS,
+                                                 (utf8proc_option_t)(UTF8PROC_DECOMPOSE), &last_bc);
+    if (n < 2 || dst[0] >= 0x80 || !((dst[0] | 0x20) >= 'a' && (dst[0] | 0x20) <= 'z')) return 0;
+    for (utf8proc_ssize_t i = 1; i < n; i++)
+        if (utf8proc_category(dst[i]) != UTF8PROC_CATEGORY_MN) return 0;
+    out[0] = (char)dst[0];
+    return 1;
+}

@@ -43,6 +43,11 @@ lk_char_class lk_char_class_of(int32_t cp);
 /* True for Han ideographs (the unit of Chinese per-character tokens). */
 bool lk_is_han(int32_t cp);
 
+/* Latin accent folding, as Lucene's ASCIIFoldingFilter does for Latin letters: the ASCII
+   form of cp (é -> e, Å -> A, ß -> ss, æ -> ae, ø -> o, ł -> l, þ -> th) in out, and its
+   length (1 or 2); 0 when cp is not a foldable Latin letter (ASCII, Greek, marks, ...). */
+size_t lk_fold_latin(int32_t cp, char out[2]);
+
 /* Normalization flags for lk_normalize. */
 enum {
     LK_NORM_NFKC = 1u << 0,     /* compatibility composition: full-width -> ASCII, etc. */

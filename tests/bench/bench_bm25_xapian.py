@@ -1,8 +1,14 @@
 #!/usr/bin/python3
 """Xapian side of bench_bm25.sh: index a docs.jsonl, run queries with BM25Weight, time it.
 
-usage: bench_bm25_xapian.py index DOCS DBDIR [--cjk] [--data]
+usage: bench_bm25_xapian.py index DOCS DBDIR [--cjk] [--data] [--english STOPFILE]
        bench_bm25_xapian.py search DBDIR QUERIES K RUNFILE [--cjk] [--repeat N] [--snippet]
+                                [--english STOPFILE]
+--english sets Xapian up for English on both sides: Stem("english") (Snowball, the stemmer
+lexkit's --analyzer english uses) with Xapian's default strategy STEM_SOME (the TermGenerator
+indexes each word and its Z-prefixed stem; QueryParser stems words not starting with a
+capital), and a SimpleStopper with the words of STOPFILE (stop words are not indexed:
+STOP_ALL; QueryParser drops them from queries).
 --data stores each document's title and text as its document data (JSON); --snippet
 reads the data of every hit and makes a snippet of its text (MSet.snippet, 160 bytes).
 Indexing uses TermGenerator without positions and without stemming (title + text, like
@@ -19,10 +25,25 @@ import time
 import xapian
 
 
-def index(docs, dbdir, cjk, data=False):
+def english_setup(obj, stopfile):
+    """Stemmer and stopper of --english on a TermGenerator or QueryParser (returns the
+    stopper, which must outlive obj)."""
+    stopper = xapian.SimpleStopper()
+    with open(stopfile, encoding="utf-8") as f:
+        for w in f.read().split():
+            stopper.add(w)
+    obj.set_stemmer(xapian.Stem("english"))
+    obj.set_stopper(stopper)
+    if isinstance(obj, xapian.TermGenerator):
+        obj.set_stopper_strategy(xapian.TermGenerator.STOP_ALL)
+    return stopper
+
+
+def index(docs, dbdir, cjk, data=False, english=None):
     t0 = time.perf_counter()
     db = xapian.WritableDatabase(dbdir, xapian.DB_CREATE_OR_OVERWRITE)
     tg = xapian.TermGenerator()
+    keep = english_setup(tg, english) if english else None
     if cjk:
         tg.set_flags(xapian.TermGenerator.FLAG_CJK_NGRAM)
     n = 0
@@ -46,13 +67,15 @@ def index(docs, dbdir, cjk, data=False):
     db.close()
     dt = time.perf_counter() - t0
     size = sum(os.path.getsize(os.path.join(dbdir, f)) for f in os.listdir(dbdir))
+    del keep
     print(json.dumps({"docs": n, "seconds": dt, "mb_per_s": nbytes / 1e6 / dt, "bytes": size}))
 
 
-def search(dbdir, queries, k, runfile, cjk, repeat, snippet=False):
+def search(dbdir, queries, k, runfile, cjk, repeat, snippet=False, english=None):
     db = xapian.Database(dbdir)
     qp = xapian.QueryParser()
     qp.set_database(db)
+    keep = [english_setup(qp, english)] if english else []
     qp.set_default_op(xapian.Query.OP_OR)
     flags = xapian.QueryParser.FLAG_DEFAULT
     if cjk:
@@ -60,6 +83,8 @@ def search(dbdir, queries, k, runfile, cjk, repeat, snippet=False):
     tg = xapian.TermGenerator()
     if cjk:
         tg.set_flags(xapian.TermGenerator.FLAG_CJK_NGRAM)
+    if english:
+        keep.append(english_setup(tg, english))
     enq = xapian.Enquire(db)
     enq.set_weighting_scheme(xapian.BM25Weight(1.2, 0, 1, 0.75, 0.5))
     enq.set_docid_order(xapian.Enquire.ASCENDING)
@@ -114,10 +139,11 @@ def main():
     repeat = 1
     if "--repeat" in a:
         repeat = int(a[a.index("--repeat") + 1])
+    english = a[a.index("--english") + 1] if "--english" in a else None
     if a[0] == "index":
-        index(a[1], a[2], cjk, "--data" in a)
+        index(a[1], a[2], cjk, "--data" in a, english)
     else:
-        search(a[1], a[2], int(a[3]), a[4], cjk, repeat, "--snippet" in a)
+        search(a[1], a[2], int(a[3]), a[4], cjk, repeat, "--snippet" in a, english)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# End-to-end tests of `index --analyzer`: english (Lucene's EnglishAnalyzer chain: hyphens,
+# accent folding, possessives, stop list, Snowball) finds what plain does not; plain (the
+# default) builds the same bytes as before the option; the analyzer is recorded in the index
+# and reused by search and --add; --analyzer with --add is a usage error.
+set -u
+. "${LK_SRC:-.}/tests/cli_lib.sh" bm25_analyzer
+
+cat > "$T/docs.jsonl" <<'JSON'
+{"id": "volcano", "title": "Eyjafjallajökull", "text": "The eruptions of the volcano's ash cloud closed European airspace."}
+{"id": "cafe", "title": "Café culture", "text": "A state-of-the-art espresso machine in every café."}
+{"id": "runner", "title": "Running", "text": "She runs; they ran. The runner's shoes."}
+JSON
+"$L" index --input "$T/docs.jsonl" --index "$T/plain" --quiet || fail "index plain"
+"$L" index --input "$T/docs.jsonl" --index "$T/plain2" --analyzer plain --quiet || fail "index --analyzer plain"
+cmp -s "$T/plain/index.lkbx" "$T/plain2/index.lkbx" || fail "--analyzer plain is not the default"
+"$L" index --input "$T/docs.jsonl" --index "$T/en" --analyzer english --quiet || fail "index english"
+
+top() { "$L" search --index "$1" --query "$2" --k 1 --format tsv | cut -f3; }
+# accent folding: the query without the accent finds the title with it (plain: nothing)
+[ "$(top "$T/en" Eyjafjallajokull)" = volcano ] || fail "english: Eyjafjallajokull"
+[ -z "$(top "$T/plain" Eyjafjallajokull)" ] || fail "plain folded accents"
+# stemming and possessives: "volcanoes" -> volcano, "runner's" -> runner
+[ "$(top "$T/en" volcanoes)" = volcano ] || fail "english: volcanoes"
+[ -z "$(top "$T/plain" volcanoes)" ] || fail "plain stemmed"
+[ "$(top "$T/en" "running shoe")" = runner ] || fail "english: running shoe"
+# hyphens: "art" is a word of state-of-the-art
+[ "$(top "$T/en" art)" = cafe ] || fail "english: art"
+[ -z "$(top "$T/plain" art)" ] || fail "plain split hyphens"
+# stop words: a query of Lucene's stop words only gives nothing
+[ -z "$("$L" search --index "$T/en" --query "the of it" --k 3)" ] || fail "english: stop words scored"
+[ -n "$("$L" search --index "$T/plain" --query "the of it" --k 3)" ] || fail "plain: stop words dropped"
+
+# the analyzer is recorded; --info shows it; --term takes the indexed form
+"$L" index --info --index "$T/en" > "$T/info" || fail "info"
+grep -q '^  analyzer=english$' "$T/info" || fail "info lacks analyzer=english: $(cat "$T/info")"
+grep -q '^  stopwords=33$' "$T/info" || fail "info lacks the stop list"
+[ "$("$L" index --info --index "$T/en" --term cafe)" = "cafe	1" ] || fail "--term cafe"
+"$L" index --info --index "$T/plain" | grep -q 'lexkit-analyzer 1' || fail "plain settings changed"
+
+# --add reuses the recorded analyzer; --analyzer there is a usage error
+printf '%s\n' '{"id": "naive", "text": "A naïve approach"}' > "$T/new.jsonl"
+"$L" index --add --input "$T/new.jsonl" --index "$T/en" --quiet || fail "add english"
+[ "$(top "$T/en" naive)" = naive ] || fail "added doc not folded"
+expect_fail 2 "no --analyzer" "$L" index --add --input "$T/new.jsonl" --index "$T/plain" --analyzer english
+expect_fail 2 "must be plain or english" "$L" index --input "$T/docs.jsonl" --index "$T/x" --analyzer french
+
+# --stopwords replaces the built-in list
+printf 'espresso\n' > "$T/stop.txt"
+"$L" index --input "$T/docs.jsonl" --index "$T/en2" --analyzer english --stopwords "$T/stop.txt" --quiet || fail "english --stopwords"
+[ -z "$(top "$T/en2" espresso)" ] || fail "--stopwords ignored"
+[ -n "$(top "$T/en2" "the")" ] || fail "--stopwords did not replace Lucene's list"
+finish bm25_analyzer
