@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Xapian side of bench_bm25.sh: index a docs.jsonl, run queries with BM25Weight, time it.
 
-usage: bench_bm25_xapian.py index DOCS DBDIR [--cjk] [--data] [--english STOPFILE]
+usage: bench_bm25_xapian.py index DOCS DBDIR [--cjk] [--data] [--english STOPFILE [--stem-all]]
        bench_bm25_xapian.py search DBDIR QUERIES K RUNFILE [--cjk] [--repeat N] [--snippet]
-                                [--english STOPFILE]
+                                [--english STOPFILE [--stem-all]]
 --english sets Xapian up for English on both sides: Stem("english") (Snowball, the stemmer
 lexkit's --analyzer english uses) with Xapian's default strategy STEM_SOME (the TermGenerator
 indexes each word and its Z-prefixed stem; QueryParser stems words not starting with a
-capital), and a SimpleStopper with the words of STOPFILE (stop words are not indexed:
+capital; --stem-all: STEM_ALL_Z, only stems are indexed and every query word is stemmed),
+and a SimpleStopper with the words of STOPFILE (stop words are not indexed:
 STOP_ALL; QueryParser drops them from queries).
 --data stores each document's title and text as its document data (JSON); --snippet
 reads the data of every hit and makes a snippet of its text (MSet.snippet, 160 bytes).
@@ -25,6 +26,9 @@ import time
 import xapian
 
 
+STEM_ALL = "--stem-all" in sys.argv
+
+
 def english_setup(obj, stopfile):
     """Stemmer and stopper of --english on a TermGenerator or QueryParser (returns the
     stopper, which must outlive obj)."""
@@ -34,6 +38,8 @@ def english_setup(obj, stopfile):
             stopper.add(w)
     obj.set_stemmer(xapian.Stem("english"))
     obj.set_stopper(stopper)
+    if STEM_ALL:
+        obj.set_stemming_strategy(obj.STEM_ALL_Z)
     if isinstance(obj, xapian.TermGenerator):
         obj.set_stopper_strategy(xapian.TermGenerator.STOP_ALL)
     return stopper

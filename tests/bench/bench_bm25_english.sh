@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# English analyzer benchmark: MAP and nDCG@10 of `lexkit index --analyzer english` (Lucene's
+# EnglishAnalyzer chain: hyphens split, Latin accents folded, possessives dropped, Lucene's
+# 33 stop words, Snowball english) against Xapian set up for English in the same run
+# (python3-xapian: Stem("english") + a SimpleStopper with the same 33 words, STOP_ALL;
+# Xapian's default stemming strategy STEM_SOME, and STEM_ALL_Z), on cranfield, cacm and
+# npl; lexkit plain (the default analyzer) alongside, whose runs must stay as before.
+# Same BM25 parameters on both sides (lucene k1=1.2 b=0.75; Xapian BM25Weight(1.2, 0, 1,
+# 0.75, 0.5)), top 1000. Also the build CPU time and top-10 queries/s (CPU) of plain vs
+# english (one run each: noisy under load). Prints "at least Xapian: yes|NO" per
+# collection and Xapian setup (MAP and nDCG@10 both >= Xapian's).
+# Env: LEXKIT, SHARED (set by `make bench`); BENCH_TMP (default /tmp/lk-bench-english).
+set -eu
+S=${SHARED:?}
+PY=/usr/bin/python3
+HERE=$(cd "$(dirname "$0")" && pwd)
+W=${BENCH_TMP:-/tmp/lk-bench-english}
+mkdir -p "$W"
+cp "${LEXKIT:?}" "$W/lexkit"
+L=$W/lexkit
+R=$S/corpora/retrieval
+printf '%s\n' a an and are as at be but by for if in into is it no not of on or such that \
+  the their then there these they this to was will with > "$W/lucene.stop"
+
+evals() { # qrels run -> "MAP nDCG@10"
+  "$L" eval-ir --qrels "$1" --run "$2" | awk -F'\t' '$1 == "MAP" || $1 == "nDCG@10" {printf "%s ", $2}'
+}
+cpu_of() { awk '{printf "%.2f", $1 + $2}' "$W/time"; }
+qps() { # index queries -> top-10 CPU queries/s (queries repeated to >= 2000)
+  local n; n=$(grep -c . "$2"); : > "$W/rep.tsv"
+  for _ in $(seq 1 $(( (2000 + n - 1) / n ))); do cat "$2" >> "$W/rep.tsv"; done
+  "$L" search --index "$1" --queries "$W/rep.tsv" --k 10 --timing 2>&1 > /dev/null |
+    sed -n 's/.*CPU [0-9.]* s, \([0-9.]*\) queries\/s).*/\1/p'
+}
+
+echo "load: $(uptime | sed 's/.*load average: //')"
+printf '%-10s %-22s %-8s %-8s\n' collection system MAP nDCG@10
+for c in cranfield cacm npl; do
+  d=$R/$c/docs.jsonl q=$R/$c/queries.tsv r=$R/$c/qrels.txt
+  declare -A m=() build_cpu=() qps_cpu=()
+  for a in plain english; do
+    /usr/bin/time -f "%U %S" -o "$W/time" "$L" index --input "$d" --index "$W/$c.$a" --analyzer $a --store none --quiet
+    build_cpu[$a]=$(cpu_of)
+    "$L" search --index "$W/$c.$a" --queries "$q" --k 1000 > "$W/$c.$a.run"
+    m[$a]=$(evals "$r" "$W/$c.$a.run")
+    qps_cpu[$a]=$(qps "$W/$c.$a" "$q")
+  done
+  for x in some all; do
+    flag=""; [ $x = all ] && flag=--stem-all
+    $PY "$HERE/bench_bm25_xapian.py" index "$d" "$W/$c.x$x" --english "$W/lucene.stop" $flag > /dev/null
+    $PY "$HERE/bench_bm25_xapian.py" search "$W/$c.x$x" "$q" 1000 "$W/$c.x$x.run" --english "$W/lucene.stop" $flag > /dev/null
+    m[x$x]=$(evals "$r" "$W/$c.x$x.run")
+  done
+  printf '%-10s %-22s %s\n' "$c" "lexkit plain" "${m[plain]}"
+  printf '%-10s %-22s %s\n' "$c" "lexkit english" "${m[english]}"
+  printf '%-10s %-22s %s\n' "$c" "Xapian STEM_SOME" "${m[xsome]}"
+  printf '%-10s %-22s %s\n' "$c" "Xapian STEM_ALL_Z" "${m[xall]}"
+  read -r em en <<< "${m[english]}"
+  for x in some all; do
+    read -r xm xn <<< "${m[x$x]}"
+    printf '%-10s english vs Xapian %-8s MAP %+.4f nDCG@10 %+.4f: at least Xapian: %s\n' "$c" "$x" \
+      "$(awk -v a="$em" -v b="$xm" 'BEGIN{print a-b}')" "$(awk -v a="$en" -v b="$xn" 'BEGIN{print a-b}')" \
+      "$(awk -v a="$em" -v b="$xm" -v c="$en" -v d="$xn" 'BEGIN{print (a>=b && c>=d) ? "yes" : "NO"}')"
+  done
+  printf '%-10s build CPU s plain %s english %s; top-10 CPU q/s plain %s english %s\n' "$c" \
+    "${build_cpu[plain]}" "${build_cpu[english]}" "${qps_cpu[plain]}" "${qps_cpu[english]}"
+done
