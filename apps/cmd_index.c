@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
@@ -28,7 +29,7 @@ static void help(FILE *out)
 typedef struct {
     const char **ids; /* --delete-id values */
     size_t n_ids;
-    const char *input, *index, *stopwords, *doc, *term;
+    const char *input, *index, *stopwords, *doc, *term, *id_prefix;
     bool progress, quiet, stats, info;
     lk_bm25_index_config cfg;
 } opts;
@@ -67,7 +68,10 @@ static int parse(int argc, char **argv, opts *o)
     long max_segments = (long)o->cfg.max_segments, threads = o->cfg.threads;
     bool lang_set = false, terms_set = false, store_set = false, kind_set = false;
     const lk_cli_option table[] = {
-        LKO_INPUT("--input", &o->input, "DOCS", "documents to index (default: standard input)"),
+        LKO_INPUT("--input", &o->input, "DOCS", "documents to index, or a directory: one document "
+                  "per .txt/.md/.html file (default: standard input)"),
+        LKO_STR("--id-prefix", &o->id_prefix, "PREFIX", "prepended to generated ids (line "
+                "numbers of --input-format text, paths of a directory; default: none)"),
         LKO_CHOICE("--input-format", &format, formats, "jsonl {\"id\", \"title\", \"text\"} or "
                    "text (one document per line, id = line number)"),
         LKO_STR("--index", &o->index, "DIR", "index directory (required)"),
@@ -124,6 +128,13 @@ static int parse(int argc, char **argv, opts *o)
     an->zh_terms = (lk_zh_terms)zh_terms;
     an->zh_script = (lk_zh_script)zh_script;
     o->cfg.format = format == 1 ? LK_DOCS_TEXT : LK_DOCS_JSONL;
+    struct stat sb;
+    if (o->input && strcmp(o->input, "-") != 0 && stat(o->input, &sb) == 0 && S_ISDIR(sb.st_mode))
+        o->cfg.format = LK_DOCS_DIR;
+    if (o->id_prefix && o->cfg.format == LK_DOCS_JSONL)
+        return lk_cli_usage_error(CMD, "--id-prefix is for generated ids: --input-format text "
+                                       "or a directory (JSON Lines give their ids)");
+    o->cfg.id_prefix = o->id_prefix;
     o->cfg.build.mem_limit = (size_t)(mem_mb * 1048576.0);
     o->cfg.max_segments = (size_t)max_segments;
     o->cfg.threads = (int)threads;
@@ -167,6 +178,27 @@ static int info(const opts *o)
     return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(CMD, st, &err);
 }
 
+/* A directory's files that were not indexed: one line on standard error. */
+static void report_skips(const char *dir, const lk_docs_skipped *k)
+{
+    uint64_t n = k->binary + k->bad_utf8 + k->unreadable + k->loops;
+    if (!n) return;
+    fprintf(stderr, "%s: %s: skipped %llu file(s):", CMD, dir, (unsigned long long)n);
+    const char *sep = "";
+    if (k->binary)
+        fprintf(stderr, "%s %llu binary (%s)", sep, (unsigned long long)k->binary, k->first_binary), sep = ";";
+    if (k->bad_utf8)
+        fprintf(stderr, "%s %llu invalid UTF-8 in name or text (%s)", sep,
+                (unsigned long long)k->bad_utf8, k->first_bad_utf8), sep = ";";
+    if (k->unreadable)
+        fprintf(stderr, "%s %llu unreadable (%s)", sep, (unsigned long long)k->unreadable,
+                k->first_unreadable), sep = ";";
+    if (k->loops)
+        fprintf(stderr, "%s %llu symbolic link loop(s) not followed (%s)", sep,
+                (unsigned long long)k->loops, k->first_loop);
+    fputc('\n', stderr);
+}
+
 static int lk_cmd_index(int argc, char **argv)
 {
     opts o;
@@ -197,6 +229,7 @@ static int lk_cmd_index(int argc, char **argv)
     if (st == LK_OK) st = lk_bm25_index_build(input, o.index, &o.cfg, &s, &err);
     free(stop);
     free(o.ids);
+    report_skips(o.input, &s.skipped);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     if (o.stats)
         fprintf(stderr,

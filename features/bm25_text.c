@@ -548,6 +548,9 @@ static lk_status build_full(const char *docs_path, const char *index_dir,
     lk_bm25_builder *bld = NULL;
     lk_status st = lk_analyzer_create(&cfg->analyzer, &pl.an, err);
     if (st == LK_OK) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
+    if (st == LK_OK && cfg->id_prefix && lk_docs_set_id_prefix(pl.docs, cfg->id_prefix) != LK_OK)
+        st = lk_error_set(err, LK_ERR_ARG, "an id prefix is for generated ids (text or a "
+                                           "directory), not JSON Lines");
     if (st == LK_OK) lk_analyzer_set_input_valid(pl.an, true); /* lk_docs_next checked it */
     pl.zh = pl.an && lk_analyzer__has_zh(pl.an);
     lk_bm25_build_config bc = cfg->build;
@@ -563,9 +566,11 @@ static lk_status build_full(const char *docs_path, const char *index_dir,
     if (st == LK_OK) st = lk_analyzer_save_files(pl.an, lk_bm25_builder_dir(bld), err);
     if (st == LK_OK) st = run_pipeline(&pl, bld, cfg->threads, stats, err);
     stats->bytes = pl.docs ? lk_docs_offset(pl.docs) : 0;
+    if (pl.docs) stats->skipped = *lk_docs_skips(pl.docs);
     if (st == LK_OK && stats->n_docs == 0) /* as bow/tfidf/vocab: an empty index is an error */
-        st = lk_error_set(err, LK_ERR_PARSE, "%s: no documents (empty input)",
-                          docs_path ? docs_path : "-");
+        st = lk_error_set(err, LK_ERR_PARSE, "%s: no documents (%s)", docs_path ? docs_path : "-",
+                          cfg->format == LK_DOCS_DIR ? "no readable .txt, .md or .html file"
+                                                     : "empty input");
     if (st == LK_OK) {
         st = lk_bm25_builder_finish(bld, err);
         bld = NULL;
@@ -663,6 +668,7 @@ static lk_status add_segment(pipeline *pl, const char *index_dir, const lk_bm25_
     else if (st == LK_OK) st = check_new_ids(bld, idx, *del, *n_del, pl->path, err);
     if (st == LK_OK && *n_del) st = lk_bm25__update_delete(u, *del, *n_del, err);
     stats->bytes = lk_docs_offset(pl->docs);
+    stats->skipped = *lk_docs_skips(pl->docs);
     if (st != LK_OK || stats->n_docs == 0) {
         lk_bm25_builder_free(bld);
         free(spec_z);
@@ -693,6 +699,10 @@ static lk_status update_index(const char *docs_path, const char *index_dir,
     lk_status st = lk_bm25_index_open(index_dir, &idx, err);
     if (st == LK_OK) st = lk_bm25_index_analyzer(idx, &pl.an, err);
     if (st == LK_OK && docs_path) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
+    if (st == LK_OK && pl.docs && cfg->id_prefix &&
+        lk_docs_set_id_prefix(pl.docs, cfg->id_prefix) != LK_OK)
+        st = lk_error_set(err, LK_ERR_ARG, "an id prefix is for generated ids (text or a "
+                                           "directory), not JSON Lines");
     if (st == LK_OK && pl.docs) lk_analyzer_set_input_valid(pl.an, true); /* checked by the reader */
     pl.zh = pl.an && lk_analyzer__has_zh(pl.an);
     if (st == LK_OK) st = lk_bm25__update_begin(index_dir, idx, &u, err);

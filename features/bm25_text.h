@@ -17,7 +17,9 @@
 typedef struct {
     lk_analyzer_config analyzer;
     lk_bm25_build_config build; /* build.settings is filled in from the analyzer */
-    lk_docs_format format;      /* default JSONL */
+    lk_docs_format format;      /* default JSONL; LK_DOCS_DIR: docs_path is a directory,
+                                   one document per file */
+    const char *id_prefix;      /* prefix of generated ids (text, dir formats); NULL = none */
     int threads;                /* 1: one thread; 2 (default): analysis and inversion overlap */
     bool add;                   /* append to the existing index in index_dir (its analyzer
                                    settings are used; `analyzer` is ignored) */
@@ -41,6 +43,7 @@ typedef struct {
     double analyze_seconds; /* busy time of the reading/analysis side */
     double invert_seconds;  /* busy time of the inversion side */
     double total_seconds;   /* whole build including merge and write */
+    lk_docs_skipped skipped; /* LK_DOCS_DIR: files not indexed, by cause */
 } lk_bm25_build_stats;
 
 /* Index the documents of `docs_path` ("-" = stdin) into directory `index_dir` (replaced

@@ -4,7 +4,7 @@
 #        deps.sh browser              (test + chromium, for the search page test of serve.sh)
 #        deps.sh fuzz                 (test + clang, for `make fuzz`)
 set -eu
-build_pkgs="gcc make cmake pkg-config libutf8proc-dev uthash-dev libopenblas-dev libopenblas0-serial libstemmer-dev libzstd-dev libmicrohttpd-dev libopencc-dev xz-utils"
+build_pkgs="gcc make cmake pkg-config libutf8proc-dev uthash-dev libopenblas-dev libopenblas0-serial libstemmer-dev libzstd-dev libmicrohttpd-dev libopencc-dev libxml2-dev xz-utils"
 # Tests: cmocka, and the peers that read lexkit's output formats (round trips; fasttext
 # reads and writes the .bin models of tests/cli/embed_fasttext.sh); the Python package
 # (python3-dev builds the extension, python3-pytest runs python/tests, python3-sklearn for

@@ -17,7 +17,20 @@
 typedef enum {
     LK_DOCS_JSONL = 0, /* {"id": "...", "title": "...", "text": "..."}; other keys ignored */
     LK_DOCS_TEXT,      /* one document per line, id = line number (1-based) as a string */
+    LK_DOCS_DIR,       /* a directory: one document per .txt/.md/.html file, id = its path
+                          relative to the directory (text/docdir.h) */
 } lk_docs_format;
+
+/* Files of a directory (LK_DOCS_DIR) that were not read as documents, by cause, with the
+   first path of each (relative to the directory; "" if none). */
+typedef struct {
+    uint64_t other;      /* not .txt/.md/.html/.htm (ignored: not counted as skipped) */
+    uint64_t binary;     /* a NUL byte: not text */
+    uint64_t bad_utf8;   /* a .txt/.md body, or a name, that is not valid UTF-8 */
+    uint64_t unreadable; /* open or read failed (permissions, dangling link, vanished) */
+    uint64_t loops;      /* directories reached again through a symbolic link loop */
+    char first_binary[256], first_bad_utf8[256], first_unreadable[256], first_loop[256];
+} lk_docs_skipped;
 
 /* A top-level JSONL member other than id/title/text whose value is a string or a number
    (other value types are skipped): name and value are NUL-terminated, unescaped UTF-8; a
@@ -52,6 +65,13 @@ lk_status lk_docs_open(const char *path, lk_docs_format fmt, lk_docs_reader **ou
 /* Next document; *got is false at the end. Its id, title and text are valid UTF-8 (each
    line is checked; JSON escapes are checked as they are decoded). */
 lk_status lk_docs_next(lk_docs_reader *r, lk_doc *doc, bool *got, lk_error *err);
+
+/* Prefix every generated id (LK_DOCS_TEXT line numbers, LK_DOCS_DIR paths) with `prefix`
+   (borrowed; NULL = none); LK_ERR_ARG for JSONL, whose ids are given. */
+lk_status lk_docs_set_id_prefix(lk_docs_reader *r, const char *prefix);
+
+/* The files skipped so far (LK_DOCS_DIR; all zero otherwise). */
+const lk_docs_skipped *lk_docs_skips(const lk_docs_reader *r);
 
 /* Bytes read so far and total size (0 if unknown), for progress. */
 uint64_t lk_docs_offset(const lk_docs_reader *r);

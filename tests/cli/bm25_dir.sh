@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# End-to-end tests of `index --input DIR` (one document per .txt/.md/.html file; id = the
+# relative path, title = first line / Markdown heading / HTML <title>; HTML through
+# libxml2's parser) and --id-prefix: skipped files are counted and named (binary, invalid
+# UTF-8 in a name or a body, unreadable, symlink loops), an empty folder is an error.
+set -u
+. "${LK_SRC:-.}/tests/cli_lib.sh" bm25_dir
+
+F=$T/docs
+mkdir -p "$F/sub" "$F/.git" "$F/empty"
+printf '# Sourdough bread\n\nMix flour and water; bake the loaf.\n' > "$F/bread.md"
+printf -- '---\ntitle: ignored\n---\nRye loaf\n========\nDense dark bread.\n' > "$F/rye.md"
+printf 'Espresso notes\nEspresso is coffee brewed by forcing hot water.\n' > "$F/my notes.txt"
+cat > "$F/sub/page.html" <<'HTML'
+<!DOCTYPE html><html><head><title>Caffè   latte</title><style>p {color: red}</style>
+<script>var hidden = "scriptword";</script></head>
+<body><h1>Latte</h1><p>A latte is an <b>esp</b>resso with steamed milk.</p><p>Milk&amp;foam</p></body></html>
+HTML
+# Latin-1 bytes, declared: read through the declared charset (é = 0xe9)
+printf '<html><head><meta charset="iso-8859-1"><title>Caf\xe9</title></head><body>cr\xe8me br\xfbl\xe9e</body></html>' > "$F/sub/latin1.htm"
+printf 'bin\0ary' > "$F/bin.txt"
+printf 'bad \xff body' > "$F/bad.txt"
+printf 'ok\n' > "$F/$(printf 'n\xffame.txt')"
+echo "hidden" > "$F/.git/config.txt"
+echo "a,b" > "$F/data.csv"
+ln -s nowhere "$F/dangling.txt"
+ln -s .. "$F/sub/up"
+
+"$L" index --input "$F" --index "$T/idx" 2> "$T/err" || fail "index DIR: $(cat "$T/err")"
+grep -q "skipped 5 file(s): 1 binary (bin.txt); 2 invalid UTF-8 in name or text" "$T/err" ||
+  fail "skip report: $(cat "$T/err")"
+grep -q "1 unreadable (dangling.txt); 1 symbolic link loop(s) not followed (sub/up)" "$T/err" ||
+  fail "skip report (unreadable, loop): $(cat "$T/err")"
+"$L" index --info --index "$T/idx" | grep -q '^documents: 5 live' || fail "5 documents"
+
+doc() { "$L" index --info --index "$T/idx" --doc "$1"; }
+[ "$(doc bread.md)" = '{"id": "bread.md", "title": "Sourdough bread", "text": "\nMix flour and water; bake the loaf.\n"}' ] ||
+  fail "md: $(doc bread.md)"
+[ "$(doc rye.md)" = '{"id": "rye.md", "title": "Rye loaf", "text": "Dense dark bread.\n"}' ] ||
+  fail "md setext + front matter: $(doc rye.md)"
+[ "$(doc my%20notes.txt)" = '{"id": "my%20notes.txt", "title": "Espresso notes", "text": "Espresso is coffee brewed by forcing hot water.\n"}' ] ||
+  fail "txt (id percent-encoded): $(doc my%20notes.txt)"
+[ "$(doc sub/page.html)" = '{"id": "sub/page.html", "title": "Caffè latte", "text": "Latte\nA latte is an espresso with steamed milk.\nMilk&foam"}' ] ||
+  fail "html: $(doc sub/page.html)"
+[ "$(doc sub/latin1.htm)" = '{"id": "sub/latin1.htm", "title": "Café", "text": "crème brûlée"}' ] ||
+  fail "html latin-1: $(doc sub/latin1.htm)"
+# script and style text is not indexed; inline elements do not split words
+[ -z "$("$L" search --index "$T/idx" --query scriptword)" ] || fail "script text indexed"
+[ "$("$L" search --index "$T/idx" --query espresso --k 5 --format tsv | cut -f3 | sort | tr '\n' ' ')" = "my%20notes.txt sub/page.html " ] ||
+  fail "espresso: $("$L" search --index "$T/idx" --query espresso --format tsv)"
+
+# --add of another folder with --id-prefix; --id-prefix for text lines
+mkdir "$T/more"; printf 'Baguette\nA long thin loaf.\n' > "$T/more/baguette.txt"
+"$L" index --add --input "$T/more" --index "$T/idx" --id-prefix more/ --quiet || fail "add DIR"
+[ "$("$L" search --index "$T/idx" --query baguette --format tsv | cut -f3)" = more/baguette.txt ] || fail "add DIR id"
+printf 'first line\nsecond line\n' > "$T/lines.txt"
+"$L" index --input "$T/lines.txt" --input-format text --id-prefix notes- --index "$T/tidx" --quiet || fail "text --id-prefix"
+[ "$("$L" search --index "$T/tidx" --query second --format tsv | cut -f3)" = notes-2 ] || fail "text --id-prefix id"
+expect_fail 2 "id-prefix is for generated ids" "$L" index --input "$D/../../corpora/sample-docs.jsonl" --index "$T/j" --id-prefix x
+# an empty folder (or one without documents) is an error naming it; nothing is left
+expect_fail 1 "empty: no documents (no readable .txt, .md or .html file)" "$L" index --input "$F/empty" --index "$T/e"
+[ -e "$T/e" ] && fail "empty folder left an index"
+finish bm25_dir
