@@ -33,6 +33,7 @@ lk_bm25_index_config lk_bm25_index_config_default(void)
     c.build = lk_bm25_build_config_default();
     c.build.store = "all";
     c.format = LK_DOCS_JSONL;
+    c.id_prefix = NULL;
     c.threads = 2;
     c.add = false;
     c.delete_path = NULL;
