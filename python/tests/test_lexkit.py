@@ -300,3 +300,12 @@ def test_train_embeddings(tmp_path):
         lexkit.train_embeddings(corpus_file=corpus, vector_size=0)
     with pytest.raises(ValueError):
         lexkit.train_embeddings()
+
+
+@pytest.mark.skipif(os.environ.get("LK_SANITIZE") != "ON", reason="only in the ASan build")
+def test_runs_under_asan():
+    # make test-asan: the extension is instrumented and the ASan runtime is in the process
+    with open("/proc/self/maps") as f:
+        maps = f.read()
+    assert "libasan" in maps
+    assert "__asan_init" in open(lexkit._lexkit.__file__, "rb").read().decode("latin-1")
