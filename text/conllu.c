@@ -9,6 +9,7 @@
 
 #include "text/corpus_internal.h"
 #include "text/fileio.h"
+#include "text/util.h"
 
 #define CONLLU_COLUMNS 10
 #define ARENA_BLOCK (4u << 20) /* minimum arena block size in bytes */
@@ -385,8 +386,7 @@ static char *arena_str(arena *a, const char *s, size_t n)
 
 static size_t tag_slot(const arena *a, const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    uint64_t h = lk_fnv1a64(s, n);
     size_t mask = a->tags_cap - 1;
     for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
         const char *t = a->tags[i];
