@@ -125,9 +125,6 @@ lk_status lk_ngram_all(lk_termtab *t, bool insert, int32_t nmin, int32_t nmax,
 lk_status lk_ngram_wb(lk_termtab *t, bool insert, int32_t nmin, int32_t nmax,
                       const uint32_t *units, size_t n, lk_idbuf *out);
 
-/* Python's str.isspace (the \s of Python's re on str). */
-bool lk_py_isspace(int32_t cp);
-
 /* Decode UTF-8 text into code points, lowercased as Python's str.lower when `lower`, with
    every run of 2+ whitespace characters replaced by one ' ' (sklearn's _white_spaces).
    Invalid UTF-8 is LK_ERR_PARSE "COL: invalid UTF-8 byte 0xXX". */
