@@ -640,12 +640,6 @@ lk_status lk_tagger_tag_sentences(const lk_tagger *m, lk_tagger_ws *ws, const lk
     return LK_OK;
 }
 
-static bool is_space(int32_t cp)
-{
-    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
-           cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200B);
-}
-
 /* ---- long lines: decoded in pieces cut at punctuation ------------------------------------ */
 
 enum { CUT_NONE = 0, CUT_CLOSER, CUT_CLAUSE, CUT_SENTENCE };
@@ -739,7 +733,7 @@ static void line_chars(lk_tagger_ws *ws, const char *text, size_t len, const lk_
             cl = 1;
             cp = 0xFFFD;
         }
-        if (is_space(cp)) {
+        if (lk_is_space(cp)) {
             space_before = true;
             j += cl;
             continue;
