@@ -15,6 +15,7 @@
 
 #include "features/bow.h"
 #include "text/error.h"
+#include "text/util.h" /* lk_huge_alloc, lk_huge_grow */
 #include "text/vocab.h"
 
 #define LK_TERM_NONE UINT32_MAX
@@ -92,13 +93,6 @@ static inline const char *lk_termtab_str(const lk_termtab *t, uint32_t id, size_
     *len = t->str[id].len;
     return t->arena + t->str[id].off;
 }
-
-/* malloc for large arrays: >= 2 MB blocks are 2 MB-aligned and advised as huge pages.
-   Free with free(). */
-void *lk_huge_alloc(size_t bytes);
-
-/* lk_grow's contract (doubling, *buf unchanged on failure) with lk_huge_alloc blocks. */
-lk_status lk_huge_grow(void **buf, size_t *cap, size_t need, size_t elem);
 
 
 /* ---- analyzers (ngram.c) ------------------------------------------------------------ */

@@ -1,11 +1,9 @@
 /* conllu.c: tagged-sentence readers (CoNLL-U, word/TAG lines, plain token lines) and the
    in-memory tagged corpus built on them. */
-#define _DEFAULT_SOURCE /* posix_memalign, madvise */
 #include "text/corpus.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "text/corpus_internal.h"
 #include "text/fileio.h"
@@ -358,12 +356,8 @@ static void *arena_alloc(arena *a, size_t n, size_t align)
     if (!b || at > b->cap || b->cap - at < n) {
         size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
         if (cap > SIZE_MAX - sizeof *b - ARENA_ALIGN) return NULL;
-        void *mem = NULL;
-        if (posix_memalign(&mem, ARENA_ALIGN, sizeof *b + cap) != 0) return NULL;
-#ifdef MADV_HUGEPAGE
-        (void)madvise(mem, sizeof *b + cap, MADV_HUGEPAGE); /* advice only */
-#endif
-        b = mem;
+        b = lk_huge_alloc(sizeof *b + cap); /* >= ARENA_BLOCK: huge-page aligned */
+        if (!b) return NULL;
         b->next = a->head;
         b->used = 0;
         b->cap = cap;
