@@ -14,6 +14,7 @@
 #include "features/analyzer.h"
 #include "features/bm25_index.h"
 #include "features/bm25_text.h"
+#include "text/corpus.h"
 
 struct lexkit_searcher {
     const lk_bm25_index *idx;
@@ -117,24 +118,6 @@ LK_API uint32_t lexkit_index_n_docs(const lexkit_index *x)
     return x && x->idx ? lk_bm25_index_n_docs(x->idx) : 0;
 }
 
-/* Write s[0..n) as a JSON string. */
-static int put_json(FILE *fp, const char *s, size_t n)
-{
-    putc('"', fp);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '"' || ch == '\\') {
-            putc('\\', fp);
-            putc(ch, fp);
-        } else if (ch < 0x20) {
-            fprintf(fp, "\\u%04x", ch);
-        } else {
-            putc(ch, fp);
-        }
-    }
-    return putc('"', fp) == EOF ? -1 : 0;
-}
-
 /* A temporary file beside the index; *path is malloc'd. */
 static lexkit_status temp_file(const char *dir, const char *what, char **path, FILE **fp,
                                lexkit_error *err)
@@ -196,9 +179,9 @@ LK_API lexkit_status lexkit_index_add(lexkit_index *x, const char *const *ids,
             return lk_api_set(err, LEXKIT_ERR_ARG, "document %zu: missing or empty id or text", i);
         }
         fputs("{\"id\":", fp);
-        put_json(fp, ids[i], id_lens[i]);
+        lk_json_write_str(fp, ids[i], id_lens[i]);
         fputs(",\"text\":", fp);
-        put_json(fp, texts[i], text_lens[i]);
+        lk_json_write_str(fp, texts[i], text_lens[i]);
         fputs("}\n", fp);
     }
     if (fclose(fp) != 0) st = lk_api_set(err, LEXKIT_ERR_IO, "%s: write failed", path);

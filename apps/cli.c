@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "apps/cli.h"
+#include "text/util.h"
 
 #include <errno.h>
 #include <math.h>
@@ -130,18 +131,11 @@ bad:
     return false;
 }
 
-double lk_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 void lk_progress_init(lk_progress *p, const char *what, bool force, bool quiet)
 {
     p->tty = isatty(STDERR_FILENO) != 0;
     p->enabled = !quiet && (force || p->tty);
-    p->start = lk_now();
+    p->start = lk_clock_s();
     p->last = 0;
     p->what = what;
 }
@@ -160,7 +154,7 @@ static void fmt_eta(double s, char *buf, size_t n)
 void lk_progress_update(lk_progress *p, double done, double total, const char *extra)
 {
     if (!p || !p->enabled) return;
-    double now = lk_now();
+    double now = lk_clock_s();
     if (now - p->last < 0.25) return;
     p->last = now;
     double el = now - p->start;
@@ -180,7 +174,7 @@ void lk_progress_update(lk_progress *p, double done, double total, const char *e
 void lk_progress_finish(lk_progress *p, double done, const char *extra)
 {
     if (!p || !p->enabled) return;
-    double el = lk_now() - p->start;
+    double el = lk_clock_s() - p->start;
     fprintf(stderr, "%sdone: %.0f %s in %.1fs (%.0f %s/s)%s%s\n", p->tty ? "\r\033[K" : "", done,
             p->what, el, el > 0 ? done / el : 0, p->what, extra ? "  " : "", extra ? extra : "");
 }

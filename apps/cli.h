@@ -71,6 +71,5 @@ void lk_progress_finish(lk_progress *p, double done, const char *extra);
    and other levels as "lexkit: message" on stderr unless quiet. */
 void lk_cli_log(void *user, int level, const char *msg);
 
-double lk_now(void); /* monotonic seconds */
 
 #endif

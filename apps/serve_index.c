@@ -23,6 +23,7 @@
 #include "features/bm25_text.h"
 #include "text/corpus.h"
 #include "text/vocab.h"
+#include "text/util.h"
 
 #define REOPEN_TRIES 3 /* a reopen racing a writer's cleanup retries with a fresh stat */
 
@@ -331,13 +332,6 @@ uint64_t lk_serve_index_generation(lk_serve_index *x)
 
 /* ---- search -------------------------------------------------------------------------- */
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* Code points in t[a..b). */
 static size_t n_cp(const char *t, size_t a, size_t b)
 {
@@ -426,7 +420,7 @@ static lk_status extras_ready(const snap *s, slot *sl, const lk_serve_query *q, 
 lk_status lk_serve_search(lk_serve_index *x, const lk_serve_query *q, lk_sbuf *out,
                           lk_error *err)
 {
-    double t0 = now_ms();
+    double t0 = 1e3 * lk_clock_s();
     snap *s;
     slot sl;
     lk_status st = acquire(x, &s, &sl, err);
@@ -450,7 +444,7 @@ lk_status lk_serve_search(lk_serve_index *x, const lk_serve_query *q, lk_sbuf *o
         lk_sbuf_json_str(out, q->q, q->q_len);
         lk_sbuf_puts(out, ", \"index\": ");
         lk_sbuf_json_str(out, x->name, strlen(x->name));
-        lk_sbuf_printf(out, ", \"took_ms\": %.3f}", now_ms() - t0);
+        lk_sbuf_printf(out, ", \"took_ms\": %.3f}", 1e3 * lk_clock_s() - t0);
         if (st == LK_OK && out->oom) st = LK_ERR_NOMEM;
     }
     release(x, s, &sl);

@@ -14,6 +14,7 @@
 #include "text/fileio.h"
 #include "text/utf8.h"
 #include "text/vocab.h"
+#include "text/util.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -44,15 +45,6 @@ lk_bm25_index_config lk_bm25_index_config_default(void)
     c.max_segments = LK_BM25_DEFAULT_MAX_SEGMENTS;
     return c;
 }
-
-static double clock_s(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double now_s(void) { return clock_s(CLOCK_MONOTONIC); }
 
 /* A batch of analyzed documents. */
 typedef struct {
@@ -366,9 +358,9 @@ static void *producer(void *arg)
         pthread_mutex_unlock(&pl->mu);
         if (stop) return NULL;
         batch *b = &pl->slots[pl->head];
-        double t0 = now_s();
+        double t0 = lk_clock_s();
         fill(pl, b);
-        pl->busy += now_s() - t0;
+        pl->busy += lk_clock_s() - t0;
         bool last = b->last;
         pthread_mutex_lock(&pl->mu);
         pl->ready[pl->head] = true;
@@ -405,7 +397,7 @@ static lk_status consume(pipeline *pl, lk_bm25_builder *bld, const batch *b, uin
 static void progress(pipeline *pl, uint64_t n_docs, uint64_t off)
 {
     if (!pl->log) return;
-    double t = now_s();
+    double t = lk_clock_s();
     if (t - pl->last_progress < 0.5) return;
     pl->last_progress = t;
     char msg[128];
@@ -433,13 +425,13 @@ static lk_status run_pipeline(pipeline *pl, lk_bm25_builder *bld, int threads,
             while (!pl->ready[pl->tail]) pthread_cond_wait(&pl->cv, &pl->mu);
             pthread_mutex_unlock(&pl->mu);
         } else {
-            double t0 = now_s();
+            double t0 = lk_clock_s();
             fill(pl, b);
-            pl->busy += now_s() - t0;
+            pl->busy += lk_clock_s() - t0;
         }
-        double t1 = now_s();
+        double t1 = lk_clock_s();
         st = consume(pl, bld, b, &stats->n_docs, err);
-        stats->invert_seconds += now_s() - t1;
+        stats->invert_seconds += lk_clock_s() - t1;
         bool last = b->last;
         progress(pl, stats->n_docs, b->offset); /* not lk_docs_offset: the producer moves it */
         pthread_mutex_lock(&pl->mu);
@@ -731,7 +723,7 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
     lk_bm25_build_stats local;
     if (!stats) stats = &local;
     memset(stats, 0, sizeof *stats);
-    double t0 = now_s();
+    double t0 = lk_clock_s();
     bool add = cfg->add || cfg->delete_path || cfg->n_delete_ids;
     if (!docs_path && !cfg->delete_path && !cfg->n_delete_ids && !cfg->merge)
         return lk_error_set(err, LK_ERR_ARG, "no documents to index");
@@ -744,7 +736,7 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
     if (st == LK_OK && cfg->merge && (add || docs_path))
         st = lk_bm25__merge_all(index_dir, &cfg->build, err);
     lk_bm25__unlock(lock);
-    stats->total_seconds = now_s() - t0;
+    stats->total_seconds = lk_clock_s() - t0;
     return st;
 }
 
@@ -838,13 +830,13 @@ static lk_status one_query(query_ctx *c, const char *qid, size_t qid_len, const 
 {
     const lk_bm25_hit *h;
     size_t n;
-    double t0 = now_s(), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+    double t0 = lk_clock_s(), c0 = lk_cpu_clock_s();
     lk_status st = c->qw ? lk_bm25_search_query(c->idx, c->ws, c->an, c->qw, text, len, c->opts,
                                                 &h, &n, err)
                          : lk_bm25_search_text(c->idx, c->ws, c->an, text, len, c->opts, &h, &n,
                                                err);
-    c->stats->seconds += now_s() - t0;
-    c->stats->cpu_seconds += clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+    c->stats->seconds += lk_clock_s() - t0;
+    c->stats->cpu_seconds += lk_cpu_clock_s() - c0;
     c->stats->n_queries++;
     if (st != LK_OK) return st;
     if (!c->pr) return write_hits(c->idx, qid, qid_len, h, n, c->fmt, c->fp, err);

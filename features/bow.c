@@ -240,13 +240,13 @@ static lk_status add_chars(lk_bow *b, const char *text, size_t len, lk_error *er
     uint32_t pad;
     if ((st = char_unit(b, PY_SPACE, &pad)) != LK_OK) return st;
     for (size_t i = 0; i < n;) {
-        if (lk_py_isspace(cp[i])) {
+        if (lk_is_space(cp[i])) {
             i++;
             continue;
         }
         b->units.n = 0;
         if ((st = push_unit(&b->units, pad)) != LK_OK) return st;
-        for (; i < n && !lk_py_isspace(cp[i]); i++) {
+        for (; i < n && !lk_is_space(cp[i]); i++) {
             uint32_t id;
             if ((st = char_unit(b, cp[i], &id)) != LK_OK || (st = push_unit(&b->units, id)))
                 return st;

@@ -15,6 +15,7 @@
 
 #include "features/bow.h"
 #include "text/error.h"
+#include "text/util.h" /* lk_huge_alloc, lk_huge_grow */
 #include "text/vocab.h"
 
 #define LK_TERM_NONE UINT32_MAX
@@ -93,13 +94,6 @@ static inline const char *lk_termtab_str(const lk_termtab *t, uint32_t id, size_
     return t->arena + t->str[id].off;
 }
 
-/* malloc for large arrays: >= 2 MB blocks are 2 MB-aligned and advised as huge pages.
-   Free with free(). */
-void *lk_huge_alloc(size_t bytes);
-
-/* lk_grow's contract (doubling, *buf unchanged on failure) with lk_huge_alloc blocks. */
-lk_status lk_huge_grow(void **buf, size_t *cap, size_t need, size_t elem);
-
 
 /* ---- analyzers (ngram.c) ------------------------------------------------------------ */
 
@@ -124,9 +118,6 @@ lk_status lk_ngram_all(lk_termtab *t, bool insert, int32_t nmin, int32_t nmax,
    word not longer than nmax is emitted whole, once, even when shorter than nmin. */
 lk_status lk_ngram_wb(lk_termtab *t, bool insert, int32_t nmin, int32_t nmax,
                       const uint32_t *units, size_t n, lk_idbuf *out);
-
-/* Python's str.isspace (the \s of Python's re on str). */
-bool lk_py_isspace(int32_t cp);
 
 /* Decode UTF-8 text into code points, lowercased as Python's str.lower when `lower`, with
    every run of 2+ whitespace characters replaced by one ' ' (sklearn's _white_spaces).

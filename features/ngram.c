@@ -82,18 +82,6 @@ lk_status lk_ngram_wb(lk_termtab *t, bool insert, int32_t nmin, int32_t nmax,
     return LK_OK;
 }
 
-bool lk_py_isspace(int32_t cp)
-{
-    if (cp < 0x80) return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20);
-    switch (cp) {
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F:
-    case 0x3000:
-        return true;
-    default:
-        return cp >= 0x2000 && cp <= 0x200A;
-    }
-}
-
 /* Class of cp for Python's final-sigma rule (generated table, binary search). */
 static int case_class(int32_t cp)
 {
@@ -216,12 +204,12 @@ static void collapse_spaces(lk_cpbuf *b)
 {
     size_t o = 0, n = b->n;
     for (size_t i = 0; i < n;) {
-        if (!lk_py_isspace(b->v[i])) {
+        if (!lk_is_space(b->v[i])) {
             b->v[o++] = b->v[i++];
             continue;
         }
         size_t j = i + 1;
-        while (j < n && lk_py_isspace(b->v[j])) j++;
+        while (j < n && lk_is_space(b->v[j])) j++;
         b->v[o++] = (j - i >= 2) ? ' ' : b->v[i];
         i = j;
     }

@@ -14,6 +14,7 @@
 
 #include "models/embed_internal.h"
 #include "text/fileio.h"
+#include "text/util.h"
 
 #define SYNC_WORDS 10000     /* words between updates of the shared progress counter */
 #define PROGRESS_SECONDS 0.5 /* minimum time between progress messages */
@@ -67,13 +68,6 @@ typedef struct {
     lk_status st;
     lk_error err;
 } worker;
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 #if defined(__GNUC__)
 #define PREFETCH(p) __builtin_prefetch(p)
@@ -276,7 +270,7 @@ static void sync_progress(worker *w)
     w->alpha = alpha < floor ? floor : alpha;
     if (t->cfg->cancel && *t->cfg->cancel) atomic_store(&t->stop, 1);
     if (w->id != 0 || !t->cfg->log) return;
-    double now = now_seconds();
+    double now = lk_clock_s();
     if (now - w->last_log < PROGRESS_SECONDS) return;
     w->last_log = now;
     double el = now - t->start, rate = el > 0 ? (double)done / el : 0;
@@ -511,7 +505,7 @@ static lk_status run_workers(trainer *t, uint64_t size, lk_embed_stats *stats, l
     pthread_t *th = calloc((size_t)T, sizeof *th);
     bool *started = calloc((size_t)T, sizeof *started);
     lk_status st = (ws && th && started) ? LK_OK : LK_ERR_NOMEM;
-    t->start = now_seconds();
+    t->start = lk_clock_s();
     for (int32_t i = 0; i < T && st == LK_OK; i++) {
         worker *w = &ws[i];
         w->t = t;
@@ -552,7 +546,7 @@ static lk_status run_workers(trainer *t, uint64_t size, lk_embed_stats *stats, l
     if (stats) {
         stats->words = atomic_load(&t->done);
         stats->corpus_words = t->corpus_words;
-        stats->seconds = now_seconds() - t->start;
+        stats->seconds = lk_clock_s() - t->start;
         stats->words_per_sec = stats->seconds > 0 ? (double)stats->words / stats->seconds : 0;
         stats->loss = loss_n ? loss / (double)loss_n : 0;
     }

@@ -12,6 +12,7 @@
 #include "models/tagger.h"
 #include "models/tagger_internal.h"
 #include "text/utf8.h"
+#include "text/util.h"
 
 #define LK_TAG_BATCH_SENTS 128    /* sentences per inference batch */
 #define LK_TAG_BATCH_TOKENS 1024  /* positions per inference batch (at least one sentence) */
@@ -639,12 +640,6 @@ lk_status lk_tagger_tag_sentences(const lk_tagger *m, lk_tagger_ws *ws, const lk
     return LK_OK;
 }
 
-static bool is_space(int32_t cp)
-{
-    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
-           cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200B);
-}
-
 /* ---- long lines: decoded in pieces cut at punctuation ------------------------------------ */
 
 enum { CUT_NONE = 0, CUT_CLOSER, CUT_CLAUSE, CUT_SENTENCE };
@@ -738,7 +733,7 @@ static void line_chars(lk_tagger_ws *ws, const char *text, size_t len, const lk_
             cl = 1;
             cp = 0xFFFD;
         }
-        if (is_space(cp)) {
+        if (lk_is_space(cp)) {
             space_before = true;
             j += cl;
             continue;
@@ -927,13 +922,6 @@ fail:
 
 /* ---- evaluation ----------------------------------------------------------------------- */
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* Gold words of a sentence as character spans (tags from the model's tag set). */
 static void gold_words(const lk_tagger *m, const lk_sentence *s, lk_seg_word *out, int32_t *n)
 {
@@ -1009,13 +997,13 @@ lk_status lk_tagger_evaluate(const lk_tagger *m, const lk_tagged_corpus *test,
     lk_tg_data d;
     memset(&d, 0, sizeof d);
     memset(res, 0, sizeof *res);
-    double t0 = now_s();
+    double t0 = lk_clock_s();
     if ((st = lk_tagger_ws_create(&ws)) != LK_OK) goto fail;
     int64_t unknown = 0;
     if ((st = lk_tg_data_from_corpus(m, test, &d, &unknown, err)) != LK_OK) goto out;
     if ((st = lk_tg_evaluate_data(m, ws, test, &d, res)) != LK_OK) goto fail;
     if (m->cfg.unit == LK_TAGGER_WORD) res->n_unknown_tags = unknown;
-    res->seconds = now_s() - t0;
+    res->seconds = lk_clock_s() - t0;
     goto out;
 fail:
     lk_error_set(err, st, "evaluating: %s", lk_status_str(st));

@@ -16,6 +16,7 @@
 #include "models/tagger.h"
 #include "models/tagger_internal.h"
 #include "text/fileio.h"
+#include "text/util.h"
 
 #define LK_TRAIN_BUCKET 50        /* batches per length-sorted bucket */
 #define LK_TRAIN_MAX_THREADS 64
@@ -60,13 +61,6 @@ lk_status lk_tagger_train_config_check(const lk_tagger_train_config *c, lk_error
     if (c->threads < 1 || c->threads > LK_TRAIN_MAX_THREADS)
         return lk_error_set(err, LK_ERR_ARG, "threads must be in 1..%d", LK_TRAIN_MAX_THREADS);
     return LK_OK;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static void logf_(const lk_tagger_train_config *c, int level, const char *fmt, ...)
@@ -544,7 +538,7 @@ static lk_status run_epoch(trainer *t, const lk_tagger_train_config *c, int32_t 
                            double *mean_loss, double *tok_per_s, bool *diverged, lk_error *err)
 {
     lk_status st;
-    double t0 = now_s(), last = t0, loss_sum = 0;
+    double t0 = lk_clock_s(), last = t0, loss_sum = 0;
     size_t tokens = 0;
     plan_epoch(t, c->batch);
     for (size_t b = 0; b < t->n_batches; b++) {
@@ -563,7 +557,7 @@ static lk_status run_epoch(trainer *t, const lk_tagger_train_config *c, int32_t 
         }
         loss_sum += loss * (double)npos;
         tokens += npos;
-        double now = now_s();
+        double now = lk_clock_s();
         if (c->log && now - last >= LK_TRAIN_LOG_EVERY) {
             last = now;
             double rate = (double)tokens / (now - t0);
@@ -574,7 +568,7 @@ static lk_status run_epoch(trainer *t, const lk_tagger_train_config *c, int32_t 
                   loss_sum / (double)tokens, rate, eta);
         }
     }
-    double dt = now_s() - t0;
+    double dt = lk_clock_s() - t0;
     *mean_loss = tokens ? loss_sum / (double)tokens : 0;
     *tok_per_s = dt > 0 ? (double)tokens / dt : 0;
     return LK_OK;
@@ -628,7 +622,7 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
     logf_(c, LK_LOG_INFO, "%zu sentences, %zu %s; %d labels; %zu parameters",
           t.train.n_sents, t.train.n_pos, t.m->cfg.unit == LK_TAGGER_CHAR ? "characters" : "tokens",
           lk_vocab_size(t.m->labels), t.m->params.n);
-    double t_start = now_s(), tps_sum = 0;
+    double t_start = lk_clock_s(), tps_sum = 0;
     int32_t first = resumed ? ts.epoch + 1 : 1;
     for (int32_t epoch = first; epoch <= c->epochs; epoch++) {
         double loss = 0, tps = 0, score = 0;
@@ -670,7 +664,7 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
         ts.epoch = epoch;
         if (ckpt && (st = save_ckpt(&t, ckpt, &ts, err)) != LK_OK) goto done;
         char eta[32];
-        double per = (now_s() - t_start) / (double)(epoch - first + 1);
+        double per = (lk_clock_s() - t_start) / (double)(epoch - first + 1);
         fmt_eta(per * (double)(c->epochs - epoch), eta, sizeof eta);
         if (dev)
             logf_(c, LK_LOG_INFO, "epoch %d/%d: loss %.4f, %.0f tokens/s, dev %s %.4f%s, ETA %s",

@@ -193,10 +193,27 @@ static void test_normalize_errors(void **state)
     assert_int_equal(need, 6);
 }
 
+/* One white-space definition: lk_is_space agrees with the class table on every code point,
+   and with Python's str.isspace on the listed ones. */
+static void test_is_space_one_definition(void **state)
+{
+    (void)state;
+    for (int32_t cp = 0; cp <= 0x10FFFF; cp++)
+        if ((cp < 0xD800 || cp > 0xDFFF) && lk_is_space(cp) != (lk_char_class_of(cp) == LK_CC_SPACE))
+            fail_msg("U+%04X: lk_is_space %d, class %d", (unsigned)cp, (int)lk_is_space(cp),
+                     (int)lk_char_class_of(cp));
+    static const int32_t spaces[] = {' ', '\t', '\n', 0x0B, 0x0C, '\r', 0x1C, 0x1F, 0x85, 0xA0,
+                                     0x1680, 0x2000, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
+    static const int32_t others[] = {'a', 0x08, 0x0E, 0x7F, 0x180E, 0x200B, 0x200C, 0x2060, 0xFEFF};
+    for (size_t i = 0; i < sizeof spaces / sizeof *spaces; i++) assert_true(lk_is_space(spaces[i]));
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++) assert_false(lk_is_space(others[i]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decode_valid),
+        cmocka_unit_test(test_is_space_one_definition),
         cmocka_unit_test(test_decode_rejects),
         cmocka_unit_test(test_encode_round_trip),
         cmocka_unit_test(test_valid_and_check_line),

@@ -1,14 +1,13 @@
 /* conllu.c: tagged-sentence readers (CoNLL-U, word/TAG lines, plain token lines) and the
    in-memory tagged corpus built on them. */
-#define _DEFAULT_SOURCE /* posix_memalign, madvise */
 #include "text/corpus.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "text/corpus_internal.h"
 #include "text/fileio.h"
+#include "text/util.h"
 
 #define CONLLU_COLUMNS 10
 #define ARENA_BLOCK (4u << 20) /* minimum arena block size in bytes */
@@ -357,12 +356,8 @@ static void *arena_alloc(arena *a, size_t n, size_t align)
     if (!b || at > b->cap || b->cap - at < n) {
         size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
         if (cap > SIZE_MAX - sizeof *b - ARENA_ALIGN) return NULL;
-        void *mem = NULL;
-        if (posix_memalign(&mem, ARENA_ALIGN, sizeof *b + cap) != 0) return NULL;
-#ifdef MADV_HUGEPAGE
-        (void)madvise(mem, sizeof *b + cap, MADV_HUGEPAGE); /* advice only */
-#endif
-        b = mem;
+        b = lk_huge_alloc(sizeof *b + cap); /* >= ARENA_BLOCK: huge-page aligned */
+        if (!b) return NULL;
         b->next = a->head;
         b->used = 0;
         b->cap = cap;
@@ -385,8 +380,7 @@ static char *arena_str(arena *a, const char *s, size_t n)
 
 static size_t tag_slot(const arena *a, const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    uint64_t h = lk_fnv1a64(s, n);
     size_t mask = a->tags_cap - 1;
     for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
         const char *t = a->tags[i];

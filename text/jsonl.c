@@ -10,6 +10,7 @@
 
 #include "text/corpus_internal.h"
 #include "text/fileio.h"
+#include "text/util.h"
 
 #define JSON_MAX_DEPTH 256 /* nesting limit for skipped values */
 #define KEYS_LINEAR_MAX 16 /* up to this many keys, duplicates are found by a linear scan */
@@ -344,13 +345,6 @@ static int key_kind(const char *k, size_t n)
     return KEY_OTHER;
 }
 
-static uint64_t key_hash(const char *k, size_t n)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)k[i]) * 1099511628211ull;
-    return h;
-}
-
 static bool key_equal(const lk_jsonl_scratch *sc, size_t idx, const char *k, size_t n)
 {
     return sc->keys[2 * idx + 1] == n && memcmp(sc->buf + sc->keys[2 * idx], k, n) == 0;
@@ -361,7 +355,7 @@ static bool slots_insert(lk_jsonl_scratch *sc, size_t idx)
 {
     const char *k = sc->buf + sc->keys[2 * idx];
     size_t n = sc->keys[2 * idx + 1], mask = sc->slots_cap - 1;
-    for (size_t i = (size_t)key_hash(k, n) & mask;; i = (i + 1) & mask) {
+    for (size_t i = (size_t)lk_fnv1a64(k, n) & mask;; i = (i + 1) & mask) {
         if (sc->slots[i] == 0) {
             sc->slots[i] = idx + 1;
             return false;

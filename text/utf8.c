@@ -134,6 +134,18 @@ bool lk_is_han(int32_t cp)
     return false;
 }
 
+bool lk_is_space(int32_t cp)
+{
+    if (cp < 0x80) return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20);
+    switch (cp) {
+    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F:
+    case 0x3000:
+        return true;
+    default:
+        return cp >= 0x2000 && cp <= 0x200A;
+    }
+}
+
 lk_char_class lk_char_class_of(int32_t cp)
 {
     if (cp < 0x80) {

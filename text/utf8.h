@@ -40,6 +40,11 @@ lk_status lk_utf8_check_line(const char *s, size_t len, const char *path, int64_
 /* Class of a code point. */
 lk_char_class lk_char_class_of(int32_t cp);
 
+/* White space, one definition for lexkit: Unicode Z* plus the control white space \t \n \v
+   \f \r, U+001C..U+001F and U+0085; the same set as Python's str.isspace (and the \s of
+   Python's re on str). U+200B ZERO WIDTH SPACE is not white space (category Cf). */
+bool lk_is_space(int32_t cp);
+
 /* True for Han ideographs (the unit of Chinese per-character tokens). */
 bool lk_is_han(int32_t cp);
 

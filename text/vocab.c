@@ -1,6 +1,5 @@
 /* vocab.c: the vocabulary: a uthash table (the only user of uthash) over entries whose
    words live in an arena, plus a dense id -> entry array. */
-#define _DEFAULT_SOURCE /* posix_memalign, madvise */
 #include "text/vocab.h"
 
 #include <errno.h>
@@ -9,9 +8,9 @@
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "text/fileio.h"
+#include "text/util.h"
 
 /* ---- hashing -------------------------------------------------------------------- */
 
@@ -85,19 +84,8 @@ static inline int key_differs(const void *a, const void *b, size_t n)
 
 #define HUGE_PAGE ((size_t)2 << 20)
 
-/* malloc, but allocations of 2 MB or more are aligned to 2 MB and advised to use transparent
-   huge pages: counting a big corpus probes tens of MB at random, and with 4 KB pages most
-   probes also miss the TLB. Free with free(). */
-static void *big_alloc(size_t size)
-{
-    if (size < HUGE_PAGE) return malloc(size);
-    void *mem = NULL;
-    if (posix_memalign(&mem, HUGE_PAGE, size) != 0) return NULL;
-#ifdef MADV_HUGEPAGE
-    (void)madvise(mem, size, MADV_HUGEPAGE); /* advice only */
-#endif
-    return mem;
-}
+/* Tables and arena blocks come from lk_huge_alloc (text/util.h): counting a big corpus probes
+   tens of MB at random, and with 4 KB pages most probes also miss the TLB. */
 
 /* ---- uthash configuration --------------------------------------------------------- */
 
@@ -106,7 +94,7 @@ static void *big_alloc(size_t size)
 #define uthash_nonfatal_oom(elt) ((elt)->oom = true)
 #define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = vocab_hash((keyptr), (keylen)))
 #define HASH_KEYCMP(a, b, n) key_differs((a), (b), (n))
-#define uthash_malloc(sz) big_alloc(sz)
+#define uthash_malloc(sz) lk_huge_alloc(sz)
 #define uthash_free(ptr, sz) free(ptr)
 #include <uthash.h>
 
@@ -145,7 +133,7 @@ static void *arena_alloc(block **head, size_t size, size_t align)
     if (cap > SIZE_MAX - sizeof(block)) return NULL;
     if (cap >= HUGE_PAGE) cap -= sizeof(block); /* the block then fills whole huge pages */
     if (cap < size) cap = size;
-    block *nb = big_alloc(sizeof(block) + cap);
+    block *nb = lk_huge_alloc(sizeof(block) + cap);
     if (!nb) return NULL;
     nb->next = b;
     nb->cap = cap;

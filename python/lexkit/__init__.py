@@ -120,8 +120,19 @@ class CountVectorizer(_Base, _Mixin):
         return self._matrix(self._v.transform(_docs(raw_documents)))
 
     def _after_fit(self):
-        terms, _, _ = self._v.vocabulary()
-        self.vocabulary_ = {t: i for i, t in enumerate(terms)}
+        self._vocabulary = None  # built on first use: most pipelines never read it
+
+    @property
+    def vocabulary_(self) -> dict:
+        """A mapping of terms to column indices (as scikit-learn's)."""
+        if getattr(self, "_v", None) is None:
+            raise AttributeError("vocabulary_: the vectorizer is not fitted yet")
+        if getattr(self, "_vocabulary", None) is None:
+            self._vocabulary = {t: i for i, t in enumerate(self._v.vocabulary()[0])}
+        return self._vocabulary
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return getattr(self, "_v", None) is not None
 
     def get_feature_names_out(self, input_features=None):
         """The terms of the columns, as an object array."""
@@ -130,7 +141,7 @@ class CountVectorizer(_Base, _Mixin):
         return np.asarray(self._v.vocabulary()[0], dtype=object)
 
     def __getstate__(self):
-        state = {k: v for k, v in self.__dict__.items() if k != "_v"}
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_v", "_vocabulary")}
         if getattr(self, "_v", None) is not None:
             state["_fitted"] = self._v.vocabulary()
         return state

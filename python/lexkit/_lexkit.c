@@ -401,6 +401,14 @@ static int index_ready(IndexObject *self)
     return 1;
 }
 
+/* The error of a call on an index closed by another thread after index_ready. */
+static lexkit_status closed_err(lexkit_error *err)
+{
+    err->code = LEXKIT_ERR_STATE;
+    snprintf(err->msg, sizeof err->msg, "the index is closed");
+    return LEXKIT_ERR_STATE;
+}
+
 static void Index_dealloc(IndexObject *self)
 {
     lexkit_index_free(self->idx);
@@ -512,9 +520,7 @@ static PyObject *Index_add(IndexObject *self, PyObject *docs)
         lexkit_status st;
         lock_take(self->lock);
         if (!self->idx) {
-            st = LEXKIT_ERR_STATE;
-            snprintf(err.msg, sizeof err.msg, "the index is closed");
-            err.code = st;
+            st = closed_err(&err);
         } else {
             Py_BEGIN_ALLOW_THREADS
             st = lexkit_index_add(self->idx, ids, il, texts, tl, (size_t)n, &err);
@@ -542,9 +548,7 @@ static PyObject *Index_delete(IndexObject *self, PyObject *ids_obj)
     lexkit_status st;
     lock_take(self->lock);
     if (!self->idx) {
-        st = LEXKIT_ERR_STATE;
-        err.code = st;
-        snprintf(err.msg, sizeof err.msg, "the index is closed");
+        st = closed_err(&err);
     } else {
         Py_BEGIN_ALLOW_THREADS
         st = lexkit_index_delete(self->idx, ids.s, ids.len, ids.n, &err);
@@ -560,11 +564,19 @@ static PyObject *hits_list(const lexkit_hit *h, size_t n)
 {
     PyObject *l = PyList_New((Py_ssize_t)n);
     for (size_t i = 0; l && i < n; i++) {
-        PyObject *t = Py_BuildValue("(s#d)", h[i].id, (Py_ssize_t)h[i].id_len, h[i].score);
-        if (!t) {
+        /* built directly, without Py_BuildValue's format parsing: this loop runs with the
+           GIL held after the threads of search_many are done */
+        PyObject *t = PyTuple_New(2);
+        PyObject *id = t ? PyUnicode_DecodeUTF8(h[i].id, (Py_ssize_t)h[i].id_len, "strict") : NULL;
+        PyObject *sc = id ? PyFloat_FromDouble(h[i].score) : NULL;
+        if (!sc) {
+            Py_XDECREF(id);
+            Py_XDECREF(t);
             Py_CLEAR(l);
             break;
         }
+        PyTuple_SET_ITEM(t, 0, id);
+        PyTuple_SET_ITEM(t, 1, sc);
         PyList_SET_ITEM(l, (Py_ssize_t)i, t);
     }
     return l;
@@ -585,9 +597,7 @@ static PyObject *Index_search(IndexObject *self, PyObject *args, PyObject *kw)
     lexkit_status st;
     lock_take(self->lock);
     if (!self->idx) {
-        st = LEXKIT_ERR_STATE;
-        err.code = st;
-        snprintf(err.msg, sizeof err.msg, "the index is closed");
+        st = closed_err(&err);
     } else {
         Py_BEGIN_ALLOW_THREADS
         st = lexkit_index_search(self->idx, q, (size_t)qlen, (size_t)k, hits, &n, &err);
@@ -627,9 +637,7 @@ static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *
     lexkit_status st;
     lock_take(self->lock);
     if (!self->idx) {
-        st = LEXKIT_ERR_STATE;
-        err.code = st;
-        snprintf(err.msg, sizeof err.msg, "the index is closed");
+        st = closed_err(&err);
     } else {
         Py_BEGIN_ALLOW_THREADS
         st = lexkit_index_search_many(self->idx, q.s, q.len, q.n, (size_t)k, threads, hits, nh, &err);

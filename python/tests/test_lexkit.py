@@ -54,6 +54,7 @@ def test_tfidf_equals_sklearn(docs, params):
     b = theirs.fit_transform(docs)
     assert isinstance(a, sp.csr_matrix)
     assert list(ours.get_feature_names_out()) == list(theirs.get_feature_names_out())
+    assert ours.vocabulary_ == theirs.vocabulary_
     assert a.shape == b.shape
     assert abs(a - b).max() <= 1e-9
     # transform of other documents with the fitted vocabulary
@@ -104,7 +105,13 @@ def test_pickle_round_trip(docs):
     w = pickle.loads(pickle.dumps(v))
     assert list(w.get_feature_names_out()) == list(v.get_feature_names_out())
     assert abs(w.transform(docs) - a).max() <= 1e-12
+    assert w.vocabulary_ == v.vocabulary_
     u = pickle.loads(pickle.dumps(lexkit.CountVectorizer()))  # unfitted
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+    check_is_fitted(w)
+    with pytest.raises(NotFittedError):
+        check_is_fitted(u)
     with pytest.raises(ValueError):
         u.transform(["x"])
 
@@ -293,3 +300,12 @@ def test_train_embeddings(tmp_path):
         lexkit.train_embeddings(corpus_file=corpus, vector_size=0)
     with pytest.raises(ValueError):
         lexkit.train_embeddings()
+
+
+@pytest.mark.skipif(os.environ.get("LK_SANITIZE") != "ON", reason="only in the ASan build")
+def test_runs_under_asan():
+    # make test-asan: the extension is instrumented and the ASan runtime is in the process
+    with open("/proc/self/maps") as f:
+        maps = f.read()
+    assert "libasan" in maps
+    assert "__asan_init" in open(lexkit._lexkit.__file__, "rb").read().decode("latin-1")

@@ -1,4 +1,5 @@
-"""bench_python.py MODE ...: one measurement per process (peak RSS is per process).
+"""bench_python.py MODE ...: one process per measurement (peak RSS is per process); each
+figure is the median of REPEAT runs in that process.
   tfidf lexkit|sklearn FILE       fit_transform of the lines (or JSONL texts) of FILE
   search INDEX QUERIES            Index.search_many 1 vs 2 threads, per-call overhead
 Prints one line of key=value figures."""
@@ -19,20 +20,38 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+REPEAT = 3  # runs per figure; medians are quoted (the machine may be loaded)
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2]
+
+
 def tfidf(which, path):
     # Both sides import the same modules before the baseline, so peak RSS beyond it is the
-    # documents' vectorization only.
+    # documents' vectorization only (taken after the first run: peak RSS is per process).
     import scipy.sparse  # noqa: F401
     import lexkit
     from sklearn.feature_extraction.text import TfidfVectorizer
     docs = read_docs(path)
     base = peak_mb()
-    v = lexkit.TfidfVectorizer() if which == "lexkit" else TfidfVectorizer()
-    t0, c0 = time.perf_counter(), time.process_time()
-    X = v.fit_transform(docs)
-    t1, c1 = time.perf_counter(), time.process_time()
-    print(f"wall={t1 - t0:.3f} cpu={c1 - c0:.3f} peak_mb={peak_mb():.0f} docs_mb={base:.0f} "
-          f"extra_mb={peak_mb() - base:.0f} shape={X.shape[0]}x{X.shape[1]} nnz={X.nnz}")
+    walls, cpus = [], []
+    for r in range(REPEAT):
+        v = lexkit.TfidfVectorizer() if which == "lexkit" else TfidfVectorizer()
+        t0, c0 = time.perf_counter(), time.process_time()
+        X = v.fit_transform(docs)
+        t1, c1 = time.perf_counter(), time.process_time()
+        walls.append(t1 - t0)
+        cpus.append(c1 - c0)
+        if r == 0:
+            peak = peak_mb()
+        del v
+        if r + 1 < REPEAT:
+            del X
+    print(f"wall={median(walls):.3f} cpu={median(cpus):.3f} first_wall={walls[0]:.3f} "
+          f"first_cpu={cpus[0]:.3f} peak_mb={peak:.0f} docs_mb={base:.0f} "
+          f"extra_mb={peak - base:.0f} shape={X.shape[0]}x{X.shape[1]} nnz={X.nnz}")
 
 
 def search(index, queries_path):
@@ -42,18 +61,26 @@ def search(index, queries_path):
         qs = qs + qs
     ix = lexkit.Index.open(index)
     ix.search_many(qs[:50], 10, 1)  # warm the page cache
-    res = {}
-    for th in (1, 2):
+    rates = {1: [], 2: []}
+    cpu = {1: [], 2: []}
+    for _ in range(REPEAT):  # interleaved, so both see the same load
+        for th in (1, 2):
+            t0, c0 = time.perf_counter(), time.process_time()
+            ix.search_many(qs, 10, th)
+            rates[th].append(len(qs) / (time.perf_counter() - t0))
+            cpu[th].append(time.process_time() - c0)
+    res = {th: median(r) for th, r in rates.items()}
+    loops = []
+    for _ in range(REPEAT):
         t0 = time.perf_counter()
-        ix.search_many(qs, 10, th)
-        res[th] = len(qs) / (time.perf_counter() - t0)
-    t0 = time.perf_counter()
-    for q in qs:
-        ix.search(q, 10)
-    loop = len(qs) / (time.perf_counter() - t0)
+        for q in qs:
+            ix.search(q, 10)
+        loops.append(len(qs) / (time.perf_counter() - t0))
+    loop = median(loops)
     # per-call overhead: Python loop over search() vs the same queries in one search_many call
     over_us = (1 / loop - 1 / res[1]) * 1e6
     print(f"queries={len(qs)} qps_1={res[1]:.0f} qps_2={res[2]:.0f} speedup={res[2] / res[1]:.2f} "
+          f"cpu_s_1={median(cpu[1]):.3f} cpu_s_2={median(cpu[2]):.3f} "
           f"qps_loop={loop:.0f} overhead_us={over_us:.1f}")
 
 

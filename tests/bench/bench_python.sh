@@ -22,6 +22,7 @@ fi
 run() { nice -n 10 $PY "$HERE/bench_python.py" "$@"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
 get() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+echo "load before: $(uptime | sed 's/.*load average/load average/')"
 for data in "$NPL/docs.jsonl" $WIKI; do
     l=$(run tfidf lexkit "$data"); s=$(run tfidf sklearn "$data")
     echo "tfidf $(basename "$data"): lexkit $l"
@@ -36,8 +37,17 @@ echo "search npl: $p"
 # The CLI's in-process rate on the same queries (repeated to the same count).
 q=$TMP/q.tsv
 for _ in $(seq 1 30); do cat "$NPL/queries.tsv"; done | head -n "$(get "$p" queries)" | awk -F'\t' '{print NR "\t" $2}' > "$q"
-cli=$(nice -n 10 "$LEXKIT" search --index "$TMP/npl" --queries "$q" --k 10 --timing 2>&1 >/dev/null | grep -o '[0-9.]* queries/s' | head -n 1 || true)
-echo "search npl: lexkit search (CLI, in process): ${cli:-n/a}"
+timing=$(nice -n 10 "$LEXKIT" search --index "$TMP/npl" --queries "$q" --k 10 --timing 2>&1 >/dev/null | grep 'queries/s' | head -n 1 || true)
+cli=$(echo "$timing" | grep -o '[0-9.]* queries/s' | sed -n 1p)
+cli_cpu=$(echo "$timing" | grep -o '[0-9.]* queries/s' | sed -n 2p)
+echo "search npl: lexkit search (CLI, in process): ${timing:-n/a}"
 if [ -n "$cli" ]; then
-    echo "search npl: Python 1-thread rate / CLI = $(ratio "$(get "$p" qps_1)" "${cli%% *}")"
+    echo "search npl: Python 1-thread rate / CLI = $(ratio "$(get "$p" qps_1)" "${cli%% *}") (wall)"
 fi
+if [ -n "$cli_cpu" ]; then
+    # CPU rates: queries per CPU-second, less sensitive to a loaded machine than wall rates
+    py_cpu=$(awk -v n="$(get "$p" queries)" -v c="$(get "$p" cpu_s_1)" 'BEGIN { printf "%.0f", (c > 0 ? n / c : 0) }')
+    echo "search npl: Python 1-thread CPU rate $py_cpu queries/CPU-s / CLI ${cli_cpu%% *} = $(ratio "$py_cpu" "${cli_cpu%% *}")"
+    echo "search npl: CPU seconds 2 threads / 1 thread = $(awk -v a="$(get "$p" cpu_s_2)" -v b="$(get "$p" cpu_s_1)" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') (1.00 = no work added by threading)"
+fi
+echo "load after: $(uptime | sed 's/.*load average/load average/')"

@@ -1,8 +1,8 @@
-/* hugemem.c: allocation of the large growing arrays of features/ (hash tables, per-term
-   arrays, the count matrix) in 2 MB-aligned blocks advised as transparent huge pages:
+/* hugemem.c: lk_huge_alloc/lk_huge_grow (text/util.h): large arrays (hash tables, per-term
+   arrays, count matrices, arenas) in 2 MB-aligned blocks advised as transparent huge pages:
    their first touch costs one page fault per 2 MB instead of per 4 KB. */
 #define _DEFAULT_SOURCE /* posix_memalign, madvise */
-#include "features/features_internal.h"
+#include "text/util.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 void *lk_huge_alloc(size_t bytes)
 {
     if (bytes < HUGE_PAGE) return malloc(bytes ? bytes : 1);
+    if (bytes > SIZE_MAX - HUGE_PAGE) return NULL; /* the rounding below would wrap */
     size_t rounded = (bytes + HUGE_PAGE - 1) & ~((size_t)HUGE_PAGE - 1);
     void *p = NULL;
     if (posix_memalign(&p, HUGE_PAGE, rounded) != 0) return NULL;
