@@ -89,7 +89,7 @@ static int parse(int argc, char **argv, opts *o)
 {
     static const char *const fmts[] = {"svmlight", "mm", NULL}, *const ins[] = {"jsonl", "text", NULL},
                               *const ans[] = {"word", "char", "char_wb", NULL}, /* enum order */
-                              *const toks[] = {"lexkit", "sklearn", "space", NULL}, /* enum order */
+                              *const toks[] = {"lexkit", "sklearn", "space", "ud-en", NULL}, /* enum order */
                               *const norms[] = {"l2", "l1", "none", NULL},         /* enum order */
                               *const idfs[] = {"smooth", "plain", "textbook", "none", NULL},
                               *const blanks[] = {"empty", "skip", NULL},

@@ -31,6 +31,7 @@ lk_tagger_config lk_tagger_config_default(void)
     c.char_dim = 50;
     c.min_feature_count = 2;
     c.char_feats = LK_TAGGER_CF_DEFAULT;
+    c.min_word_count = 1;
     return c;
 }
 
@@ -56,6 +57,7 @@ lk_status lk_tagger_config_check(const lk_tagger_config *c, lk_error *err)
         return lk_error_set(err, LK_ERR_ARG, "char feature size must be in 0..%d",
                             LK_TAGGER_DIM_MAX);
     if (c->min_feature_count < 1) return lk_error_set(err, LK_ERR_ARG, "min feature count must be >= 1");
+    if (c->min_word_count < 1) return lk_error_set(err, LK_ERR_ARG, "min word count must be >= 1");
     if (c->char_feats & ~(LK_TAGGER_CF_NFKC | LK_TAGGER_CF_CLASS | LK_TAGGER_CF_LEXICON))
         return lk_error_set(err, LK_ERR_ARG, "unknown char feature bits 0x%x", c->char_feats);
     return LK_OK;
@@ -935,6 +937,9 @@ lk_status lk_tagger_create_lex(const lk_tagger_config *c, const lk_tagged_corpus
     }
     if ((st = count_corpus(m, train, err)) != LK_OK) goto fail;
     if ((st = lk_vocab_sort(m->words)) != LK_OK) goto oom;
+    if (cfg.unit == LK_TAGGER_WORD && cfg.min_word_count > 1 &&
+        (st = lk_vocab_prune(m->words, cfg.min_word_count, 0)) != LK_OK)
+        goto oom;
     if ((st = lk_vocab_prune(m->feats, cfg.min_feature_count, 0)) != LK_OK) goto oom;
     if ((st = lk_vocab_sort(m->labels)) != LK_OK) goto oom;
     if (m->tags != m->labels && (st = lk_vocab_sort(m->tags)) != LK_OK) goto oom;

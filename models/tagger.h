@@ -41,6 +41,8 @@ typedef struct {
     int32_t char_dim;        /* affix / bigram feature embedding size, 0 = none (50) */
     int32_t min_feature_count; /* features seen fewer times in training are dropped (2) */
     uint32_t char_feats;     /* char unit: LK_TAGGER_CF_* (LK_TAGGER_CF_DEFAULT; v1 files: 0) */
+    int32_t min_word_count;  /* word unit, training only (not stored): training words seen
+                                fewer times get no embedding of their own (<unk>) (1) */
 } lk_tagger_config;
 
 /* The defaults in the comments above (LSTM, word unit, UPOS). */

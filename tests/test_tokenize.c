@@ -364,6 +364,37 @@ static void test_space_mode(void **state)
     free_tokens(toks, n);
 }
 
+/* UD English (EWT) conventions: each case was checked against EWT's gold tokens. */
+static void test_ud_en_mode(void **state)
+{
+    (void)state;
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    c.mode = LK_TOKMODE_UD_EN;
+    static const char *const cases[][2] = {
+        {"I don't think it's raining, is it?", "I|do|n't|think|it|'s|raining|,|is|it|?"},
+        {"I'm sure we're fine; they've gone, you'll see, I'd go", "I|'m|sure|we|'re|fine|;|they|'ve|gone|,|you|'ll|see|,|I|'d|go"},
+        {"I can't, won't, cannot: gonna wanna dont", "I|ca|n't|,|wo|n't|,|can|not|:|gon|na|wan|na|do|nt"},
+        {"DON'T Bush's parents' car it\xE2\x80\x99s", "DO|N'T|Bush|'s|parents|'|car|it|\xE2\x80\x99s"},
+        {"Dr. Smith of the U.S. at 3:30 p.m., e.g. Mr. Jones Inc.", "Dr.|Smith|of|the|U.S.|at|3:30|p.m.|,|e.g.|Mr.|Jones|Inc."},
+        {"$1,000 or 3.5% of 1,200,000 (713-853-3989) 1969-1970", "$|1,000|or|3.5|%|of|1,200,000|(|713-853-3989|)|1969|-|1970"},
+        {"see http://www.x.com/a.html, mail john.doe@enron.com.", "see|http://www.x.com/a.html|,|mail|john.doe@enron.com|."},
+        {"long-term non-stop e-mail and/or b/c", "long|-|term|non-stop|e-mail|and|/|or|b/c"},
+        {"Wow!!! Really...? (yes) -- ok :-)", "Wow|!!!|Really|...|?|(|yes|)|--|ok|:-)"},
+        {"file.doc small.circles 81K 1st 80's", "file.doc|small|.|circles|81|K|1st|80's"},
+        {"O'Neil rock'n'roll ma'am", "O'Neil|rock'n'roll|ma'am"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+        assert_string_equal(join_cfg(&c, cases[k][0]), cases[k][1]);
+    lk_token *toks;
+    size_t n = tokens_of(&c, " don't", &toks);
+    assert_int_equal(n, 2);
+    check_span(&toks[0], 1, 2, "do", LK_TOK_WORD);
+    check_span(&toks[1], 3, 3, "n't", LK_TOK_WORD);
+    free_tokens(toks, n);
+    c.lower = true;
+    assert_string_equal(join_cfg(&c, "It's OK"), "it|'s|ok");
+}
+
 static void test_sklearn_offsets(void **state)
 {
     (void)state;
@@ -510,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_empty_input),
         cmocka_unit_test(test_space_mode),
         cmocka_unit_test(test_sklearn_offsets),
+        cmocka_unit_test(test_ud_en_mode),
         cmocka_unit_test(test_sklearn_matches_fixture),
         cmocka_unit_test(test_offsets_round_trip),
         cmocka_unit_test(test_random_input),
