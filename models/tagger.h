@@ -86,6 +86,14 @@ const char *lk_tagger_tag_name(const lk_tagger *m, int32_t tag); /* borrowed; NU
 int32_t lk_tagger_tag_find(const lk_tagger *m, const char *tag, size_t len); /* or LK_ID_NONE */
 size_t lk_tagger_n_params(const lk_tagger *m);
 
+/* How the model was trained: "key=value" lines (epochs, optimizer, lr, dropout, data sizes,
+   best dev score, ...) as written by lk_tagger_train, or NULL for models saved without them
+   (older files). Borrowed. */
+const char *lk_tagger_train_info(const lk_tagger *m);
+
+/* Replace the training record saved with the model (NULL clears it). LK_ERR_NOMEM. */
+lk_status lk_tagger_set_train_info(lk_tagger *m, const char *text);
+
 /* Save atomically as LKTG v2 (magic, version, flags, payload, crc32). */
 lk_status lk_tagger_save(const lk_tagger *m, const char *path, lk_error *err);
 
