@@ -14,7 +14,7 @@ IN=$D/ewt_roundtrip.conllu # 11 UD English EWT test sentences, all columns, with
 cmp -s <(cut -f1-3,5- "$IN") <(cut -f1-3,5- "$T/out.conllu") || fail "a column other than UPOS changed"
 cmp -s <(grep -v $'^[0-9]*\t' "$IN") <(grep -v $'^[0-9]*\t' "$T/out.conllu") || fail "comments, MWT or empty-node lines changed"
 # the UPOS column holds the model's tags: most agree with gold, and gold was really replaced
-paste <(cut -f1,4 "$IN") <(cut -f4 "$T/out.conllu") | awk -F'\t' '$1 ~ /^[0-9]+$/ {n++; if ($2 == $3) ok++} END {exit !(n > 200 && ok / n > 0.9)}' \
+paste <(cut -f1,4 "$IN") <(cut -f4 "$T/out.conllu") | awk -F'\t' '$1 ~ /^[0-9]+$/ {n++; if ($2 == $3) ok++} END {exit !(n == 194 && ok / n > 0.9)}' \
   || fail "UPOS of the output is not the model's tagging"
 # tags come from the model: blank out gold UPOS, tag, and get the same output
 awk -F'\t' 'BEGIN {OFS="\t"} $1 ~ /^[0-9]+$/ {$4 = "_"} {print}' "$IN" > "$T/blank.conllu"
