@@ -114,7 +114,8 @@ static int parse(int argc, char **argv, opts *o)
         LKO_CHOICE("--analyzer", &an, ans, "word, character or word-bounded character n-grams"),
         LKO_RANGE("--ngram", ngram, 1, 64, "n-gram lengths"),
         LKO_CHOICE("--tokenizer", &tok, toks, "word analyzer: lexkit rules, sklearn's "
-                   "(?u)\\b\\w\\w+\\b, or space (pre-tokenized text)"),
+                   "(?u)\\b\\w\\w+\\b, space (pre-tokenized text) or ud-en "
+                   "(English split as UD EWT: do n't, it 's)"),
         LKO_FLAG("--lower", &j->bow.lower, "lowercase before analysis"),
         LKO_NOFLAG("--no-lower", &j->bow.lower, "keep the case"),
         LKO_CUSTOM("--min-df", min_df, "X", "keep terms in >= X documents (integer: count, "

@@ -483,15 +483,19 @@ static void test_random_input(void **state)
         "\xC2\xBD", "\xE1\x84\x80", "\xE1\x85\xA1", "\xEA\xB0\x80", "\xE1\x86\xA8", "\xC3\x9F",
         "\xE2\x80\x8B", "\xEF\xBB\xBF", "\x01", "\xFF", "\xC3", "\xED\xA0\x80", "\xE0\xA5\x8D",
         "\xE3\x83\xBC", "\xEE\x80\x80", "\xCD\x85", "\xE2\x84\xAB",
+        /* for the UD English mode */
+        "@", "/", ":", "http://", "n't", "'s", "www.", "...", "%", "$", "#", "\xE2\x80\x99", "com",
+        "cannot", "U.S.", "Dr.", "&", "_", ":-)",
     };
     const size_t n_parts = sizeof parts / sizeof parts[0];
     lk_rng rng;
     lk_rng_seed(&rng, 20261123);
-    lk_tokenizer *ts[6] = {NULL};
-    for (int k = 0; k < 6; k++) {
+    enum { N_TOK = 8 }; /* 6: UD English, 7: UD English lowercased */
+    lk_tokenizer *ts[N_TOK] = {NULL};
+    for (int k = 0; k < N_TOK; k++) {
         lk_tokenizer_config c = lk_tokenizer_config_default();
-        c.mode = (lk_tok_mode)(k % 3);
-        c.lower = k >= 3;
+        c.mode = k >= 6 ? LK_TOKMODE_UD_EN : (lk_tok_mode)(k % 3);
+        c.lower = k >= 3 && k != 6;
         c.nfkc = k != 4;
         c.han_chars = k != 5;
         assert_int_equal(lk_tokenizer_create(&c, &ts[k]), LK_OK);
@@ -506,7 +510,7 @@ static void test_random_input(void **state)
             len += pl;
         }
         bool valid = lk_utf8_valid(buf, len, NULL);
-        for (int k = 0; k < 6; k++) {
+        for (int k = 0; k < N_TOK; k++) {
             const lk_token *toks;
             size_t n;
             lk_error err;
@@ -517,10 +521,15 @@ static void test_random_input(void **state)
                 assert_true(toks[i].text_len > 0);
                 assert_true(lk_utf8_valid(toks[i].text, toks[i].text_len, NULL));
                 if (i) assert_true(toks[i].start >= toks[i - 1].start);
+                if (k == 6) { /* UD English: the input's bytes, disjoint, in order */
+                    assert_int_equal(toks[i].text_len, toks[i].len);
+                    assert_memory_equal(toks[i].text, buf + toks[i].start, toks[i].len);
+                    if (i) assert_true(toks[i].start >= toks[i - 1].start + toks[i - 1].len);
+                }
             }
         }
     }
-    for (int k = 0; k < 6; k++) lk_tokenizer_free(ts[k]);
+    for (int k = 0; k < N_TOK; k++) lk_tokenizer_free(ts[k]);
 }
 
 int main(void)
