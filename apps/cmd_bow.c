@@ -89,7 +89,7 @@ static int parse(int argc, char **argv, opts *o)
 {
     static const char *const fmts[] = {"svmlight", "mm", NULL}, *const ins[] = {"jsonl", "text", NULL},
                               *const ans[] = {"word", "char", "char_wb", NULL}, /* enum order */
-                              *const toks[] = {"lexkit", "sklearn", "space", NULL}, /* enum order */
+                              *const toks[] = {"lexkit", "sklearn", "space", "ud-en", NULL}, /* enum order */
                               *const norms[] = {"l2", "l1", "none", NULL},         /* enum order */
                               *const idfs[] = {"smooth", "plain", "textbook", "none", NULL},
                               *const blanks[] = {"empty", "skip", NULL},
@@ -114,7 +114,8 @@ static int parse(int argc, char **argv, opts *o)
         LKO_CHOICE("--analyzer", &an, ans, "word, character or word-bounded character n-grams"),
         LKO_RANGE("--ngram", ngram, 1, 64, "n-gram lengths"),
         LKO_CHOICE("--tokenizer", &tok, toks, "word analyzer: lexkit rules, sklearn's "
-                   "(?u)\\b\\w\\w+\\b, or space (pre-tokenized text)"),
+                   "(?u)\\b\\w\\w+\\b, space (pre-tokenized text) or ud-en "
+                   "(English split as UD EWT: do n't, it 's)"),
         LKO_FLAG("--lower", &j->bow.lower, "lowercase before analysis"),
         LKO_NOFLAG("--no-lower", &j->bow.lower, "keep the case"),
         LKO_CUSTOM("--min-df", min_df, "X", "keep terms in >= X documents (integer: count, "

@@ -1,10 +1,12 @@
 /* cmd_embed.c: `lexkit embed`: train word vectors (models/embed.h) and write them. */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "apps/cli.h"
+#include "apps/svg.h"
 #include "apps/cli_opts.h"
 #include "models/embed.h"
 #include "models/vectors.h"
@@ -30,10 +32,31 @@ static const char *const FORMATS[] = {"text", "bin", "lkem", "fasttext", NULL};
 enum { FMT_TEXT, FMT_BIN, FMT_LKEM, FMT_FASTTEXT };
 
 typedef struct {
-    const char *in, *out, *resume, *save;
+    const char *in, *out, *resume, *save, *plot;
     int fmt;
     bool progress, quiet;
 } embed_args;
+
+/* --plot: the training loss the trainer reports in its progress messages ("embed:  23.1%
+   ... loss L ..."), the last value seen in each PLOT_BINS-th of the run; messages still go
+   to the progress line. */
+#define PLOT_BINS 20
+typedef struct {
+    lk_progress *prog;
+    double loss[PLOT_BINS];
+} loss_curve;
+
+static void curve_log(void *user, int level, const char *msg)
+{
+    loss_curve *c = user;
+    double pct, rate, loss;
+    if (level == LK_LOG_PROGRESS &&
+        sscanf(msg, "embed: %lf%% %lf words/s loss %lf", &pct, &rate, &loss) == 3 && pct >= 0) {
+        int b = (int)(pct / (100.0 / PLOT_BINS));
+        c->loss[b >= PLOT_BINS ? PLOT_BINS - 1 : b] = loss;
+    }
+    lk_cli_log(c->prog, level, msg);
+}
 
 static void help(void *user)
 {
@@ -84,6 +107,8 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
          .seen = &lower_seen, .help = "with --tokenize: keep the case"},
         LKO_I32("--threads", &c.threads, 1, 1024, "training threads"),
         LKO_LONG("--seed", &seed, 0, INT32_MAX, "random seed (thread t uses seed + t)"),
+        LKO_STR("--plot", &a->plot, "FILE.svg", "draw the training loss over the run (20 points, "
+                "each the loss last reported in its 5% of the words; default: none)"),
         LKO_FLAG("--progress", &a->progress, "progress on stderr even when it is not a terminal"),
         LKO_FLAG("--quiet", &a->quiet, "no progress or summary"),
         LKO_ALIAS("--format", "--output-format"),
@@ -113,15 +138,18 @@ int lk_cmd_embed(int argc, char **argv)
 {
     const char *cmd = "embed";
     lk_embed_config c = lk_embed_config_default();
-    embed_args a = {NULL, NULL, NULL, NULL, FMT_TEXT, false, false};
+    embed_args a = {NULL, NULL, NULL, NULL, NULL, FMT_TEXT, false, false};
     int rc = parse_args(argc, argv, &c, &a);
     if (rc >= 0) return rc;
     const char *in = a.in, *out = a.out, *resume = a.resume, *save = a.save;
 
     lk_progress p;
     lk_progress_init(&p, "words", a.progress, a.quiet);
-    c.log = lk_cli_log;
-    c.log_user = &p;
+    loss_curve curve;
+    curve.prog = &p;
+    for (int b = 0; b < PLOT_BINS; b++) curve.loss[b] = NAN;
+    c.log = curve_log;
+    c.log_user = &curve;
     c.cancel = &g_cancel;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
@@ -133,6 +161,7 @@ int lk_cmd_embed(int argc, char **argv)
     lk_status st = LK_OK;
     if (out) st = lk_output_check(out, &err); /* before training, not after */
     if (st == LK_OK && save) st = lk_output_check(save, &err);
+    if (st == LK_OK && a.plot) st = lk_output_check(a.plot, &err);
     if (st == LK_OK && resume) st = lk_embed_model_load(resume, &m, &err);
     if (st == LK_OK) st = lk_embed_train(&c, in, &m, &stats, &err);
     if (st == LK_OK && g_cancel) st = lk_error_set(&err, LK_ERR_STATE, "training interrupted");
@@ -141,6 +170,13 @@ int lk_cmd_embed(int argc, char **argv)
         snprintf(msg, sizeof msg, "embed: %lld words in %.2fs (%.0f words/s), loss %.4f",
                  (long long)stats.words, stats.seconds, stats.words_per_sec, stats.loss);
         lk_cli_log(&p, LK_LOG_INFO, msg);
+    }
+    if (st == LK_OK && a.plot) {
+        if (isnan(curve.loss[PLOT_BINS - 1]))
+            curve.loss[PLOT_BINS - 1] = stats.loss; /* none reported: the run's mean loss */
+        lk_svg_series ser = {"training loss", curve.loss, 0};
+        st = lk_svg_lines(a.plot, "lexkit embed", "5% of the training words", &ser, 1, PLOT_BINS,
+                          &err);
     }
     if (st == LK_OK && save) st = lk_embed_model_save(m, save, &err);
     if (st == LK_OK && out) {

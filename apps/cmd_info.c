@@ -43,6 +43,13 @@ static int info_tagger(const char *path, lk_error *err)
     for (int32_t t = 0; t < lk_tagger_n_tags(m); t++)
         printf("%s%s", t ? " " : "", lk_tagger_tag_name(m, t));
     printf("\n");
+    /* the training record (models trained by lexkit since 2026-12): key<TAB>value */
+    for (const char *p = lk_tagger_train_info(m); p && *p;) {
+        const char *e = strchr(p, '\n'), *eq = memchr(p, '=', e ? (size_t)(e - p) : strlen(p));
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (eq) printf("%.*s\t%.*s\n", (int)(eq - p), p, (int)(len - (size_t)(eq - p) - 1), eq + 1);
+        p += len + (e ? 1 : 0);
+    }
     lk_tagger_free(m);
     return LK_EXIT_OK;
 }

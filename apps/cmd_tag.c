@@ -1,4 +1,5 @@
-/* cmd_tag.c: `lexkit tag`: tag tokenized sentences (word models) or segment and tag raw
+/* cmd_tag.c: `lexkit tag`: tag tokenized sentences, raw English text (UD English
+   tokenizer) or CoNLL-U (every other column kept) with word models, or segment and tag raw
    Chinese text (char models); output as CoNLL-U or word/TAG lines. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
 #include "apps/cli_zh.h"
+#include "apps/tag_io.h"
 #include "models/blas.h"
 #include "models/tagger.h"
 #include "text/fileio.h"
@@ -21,15 +23,12 @@ typedef struct {
     lk_tagger_ws *ws;
     lk_zhseg *zh;
     bool conllu_out;
+    lk_tag_io_opts *io;
 } tag_ctx;
 
 static void print_word(const tag_ctx *t, size_t i, const char *w, size_t len, int32_t tag)
 {
-    const char *name = lk_tagger_tag_name(t->m, tag);
-    if (t->conllu_out)
-        printf("%zu\t%.*s\t_\t%s\t_\t_\t_\t_\t_\t_\n", i + 1, (int)len, w, name ? name : "_");
-    else
-        printf("%s%.*s/%s", i ? " " : "", (int)len, w, name ? name : "_");
+    lk_tag_print_word(stdout, t->m, t->conllu_out, i, w, len, tag);
 }
 
 /* Raw lines (char models): segment and tag in chunks of lines. */
@@ -72,6 +71,9 @@ static lk_status tag_raw(const tag_ctx *t, const char *input, lk_error *err)
         if (st == LK_OK && n > 0 && (n == LINES_PER_CHUNK || !got)) {
             st = tag_chunk(t, lines, lens, n, err);
             while (n > 0) free(lines[--n]);
+            t->io->done = (double)lk_line_reader_offset(r);
+            lk_progress_update(t->io->progress, t->io->done, (double)lk_line_reader_size(r),
+                               NULL);
         }
     }
     while (n > 0) free(lines[--n]);
@@ -105,7 +107,10 @@ static void help(void *u)
     (void)u;
     printf("usage: lexkit tag --model MODEL [--input FILE] [--input-format conllu|tokens|raw]\n"
            "                  [--output-format conllu|slash] [--output FILE] [--threads N]\n"
-           "Word models read tokens (default) or conllu; char models read raw text.\n");
+           "                  [--progress|--quiet]\n"
+           "Word models read tokens (default), raw English text (split as UD English EWT\n"
+           "does: do n't, it 's) or conllu (copied, with only the tag column replaced);\n"
+           "char models read raw text.\n");
 }
 
 static int run(int argc, char **argv)
@@ -116,16 +121,21 @@ static int run(int argc, char **argv)
     int in = -1, out = -1; /* -1: not given */
     int32_t threads = lk_cli_default_threads(DEFAULT_THREADS_MAX);
     lk_cli_zh_opts zo = {NULL, 0, false};
+    bool progress = false, quiet = false;
     const lk_cli_option opts[] = {
         LKO_STR("--model", &model, "MODEL", "tagger model (required)"),
         LKO_INPUT("--input", &input, "FILE", "sentences to tag (default: standard input)"),
         LKO_CHOICE("--input-format", &in, ins, "conllu, tokens (one sentence per line, words "
-                   "separated by spaces) or raw text (default: tokens for word models, raw for "
-                   "char models)"),
+                   "separated by spaces) or raw text, one sentence per line (word models: "
+                   "tokenized as UD English EWT; default: tokens for word models, raw for char "
+                   "models)"),
         LKO_CHOICE("--output-format", &out, outs, "CoNLL-U or word/TAG lines (default: conllu "
-                   "for conllu input, else slash)"),
+                   "for conllu input, else slash); conllu input to conllu output keeps every "
+                   "line and column but the tag"),
         LKO_STDOUT("--output"),
         LKO_I32("--threads", &threads, 1, LK_TAGGER_MAX_THREADS, "tagging threads (default: the online cores, at most 4; output does not depend on it)"),
+        LKO_FLAG("--progress", &progress, "progress on stderr even when it is not a terminal"),
+        LKO_FLAG("--quiet", &quiet, "no progress"),
         LK_CLI_ZH_OPTIONS(&zo),
     };
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
@@ -143,11 +153,11 @@ static int run(int argc, char **argv)
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     bool is_char = lk_tagger_get_config(m)->unit == LK_TAGGER_CHAR;
     if (!in_fmt) in_fmt = is_char ? "raw" : "tokens";
-    tag_ctx t = {m, NULL, NULL, out >= 0 ? out == 0 : !strcmp(in_fmt, "conllu")};
-    if (!is_char && !strcmp(in_fmt, "raw"))
-        st = lk_error_set(&err, LK_ERR_ARG, "%s is a word model: give tokenized input "
-                          "(--input-format tokens or conllu), or use a --unit char model", model);
-    else if (is_char && strcmp(in_fmt, "raw"))
+    lk_progress prog;
+    lk_progress_init(&prog, "bytes", progress, quiet);
+    lk_tag_io_opts io = {&prog, 0};
+    tag_ctx t = {m, NULL, NULL, out >= 0 ? out == 0 : !strcmp(in_fmt, "conllu"), &io};
+    if (is_char && strcmp(in_fmt, "raw"))
         st = lk_error_set(&err, LK_ERR_ARG, "%s is a character model: give raw text "
                           "(--input-format raw)", model);
     else if ((st = lk_tagger_ws_create(&ws)) != LK_OK ||
@@ -160,10 +170,15 @@ static int run(int argc, char **argv)
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     if (st == LK_OK && is_char) st = tag_raw(&t, input, &err);
+    else if (st == LK_OK && !strcmp(in_fmt, "raw"))
+        st = lk_tag_raw_words(m, ws, input, t.conllu_out, &io, &err);
+    else if (st == LK_OK && !strcmp(in_fmt, "conllu") && t.conllu_out)
+        st = lk_tag_conllu_passthrough(m, ws, input, &io, &err);
     else if (st == LK_OK)
         st = tag_tokens(&t, input, !strcmp(in_fmt, "conllu") ? LK_TAGGED_CONLLU : LK_TAGGED_TOKENS,
                         &err);
     if (fflush(stdout) != 0 && st == LK_OK) st = lk_error_set(&err, LK_ERR_IO, "writing output");
+    if (st == LK_OK && io.done > 0) lk_progress_finish(&prog, io.done, NULL);
     lk_zhseg_free(zh);
     lk_userdict_free(dict);
     lk_tagger_ws_free(ws);

@@ -18,9 +18,9 @@ static void help(FILE *out)
 {
     fprintf(out,
             "usage: lexkit tokenize [--input FILE] [--output FILE] [--lang auto|en|zh] [--lower]\n"
-            "                       [--tokenizer lexkit|sklearn|space] [--no-nfkc] [--model TAGGER]\n"
-            "                       [--threads N] [--user-dict FILE] [--script auto|simplified|traditional]\n"
-            "                       [--no-pretok]\n"
+            "                       [--tokenizer lexkit|sklearn|space|ud-en] [--no-nfkc]\n"
+            "                       [--model TAGGER] [--threads N] [--user-dict FILE]\n"
+            "                       [--script auto|simplified|traditional] [--no-pretok]\n"
             "Tokenize each input line into one output line of space-separated tokens.\n");
 }
 
@@ -41,7 +41,7 @@ static void help_stdout(void *user)
 static int parse(int argc, char **argv, opts *o)
 {
     static const char *const langs[] = {"auto", "en", "zh", NULL};
-    static const char *const modes[] = {"lexkit", "sklearn", "space", NULL}; /* enum order */
+    static const char *const modes[] = {"lexkit", "sklearn", "space", "ud-en", NULL}; /* enum order */
     int lang = 0, mode = (int)o->tok.mode;
     bool no_nfkc = false;
     const lk_cli_option table[] = {
@@ -49,7 +49,8 @@ static int parse(int argc, char **argv, opts *o)
         LKO_STR("--output", &o->output, "FILE", "written atomically (default: standard output)"),
         LKO_CHOICE("--lang", &lang, langs, "Han characters are one token each without --model"),
         LKO_CHOICE("--tokenizer", &mode, modes, "lexkit rules, sklearn's (?u)\\b\\w\\w+\\b on "
-                   "lowercased text, or space (split on white space only)"),
+                   "lowercased text, space (split on white space only) or ud-en (English as UD EWT "
+                   "tokenizes it: do n't, it 's, can not; punctuation split)"),
         LKO_STR("--model", &o->model, "TAGGER", "segment Chinese with a `--unit char` tagger "
                 "model (one word per token; default: none)"),
         LKO_FLAG("--lower", &o->tok.lower, "case-fold the tokens"),

@@ -119,6 +119,9 @@ static int run(int argc, char **argv)
         LKO_I32("--char-dim", &m->char_dim, 0, 4096, "affix/bigram feature embedding size"),
         LKO_I32("--min-feature-count", &m->min_feature_count, 1, 1000000, "drop rarer "
                 "affix/bigram features"),
+        LKO_I32("--min-word-count", &m->min_word_count, 1, 1000000, "word models: training "
+                "words seen fewer times share the <unk> embedding (a smaller model; words in "
+                "--embeddings are kept)"),
         LKO_I32("--epochs", &c.epochs, 1, 100000, "training epochs"),
         LKO_I32("--batch", &c.batch, 1, 100000, "sentences per update"),
         LKO_I32("--patience", &c.patience, 0, 100000, "stop after N epochs without dev "

@@ -32,7 +32,7 @@ static void help(void *user)
 static int parse_opts(int argc, char **argv, vocab_opts *o)
 {
     static const char *const formats[] = {"text", "jsonl", "conllu", NULL}; /* enum order */
-    static const char *const modes[] = {"lexkit", "sklearn", "space", NULL}; /* enum order */
+    static const char *const modes[] = {"lexkit", "sklearn", "space", "ud-en", NULL}; /* enum order */
     int format = (int)o->count.format, mode = (int)o->count.tok.mode;
     const lk_cli_option opts[] = {
         LKO_INPUT("--input", &o->input, "FILE", "text to read (default: standard input)"),

@@ -41,7 +41,7 @@ static lk_status check_bound(const lk_df_bound *b, const char *name, lk_error *e
 void lk_bow_config_describe(const lk_bow_config *c, char *buf, size_t cap)
 {
     static const char *const analyzers[] = {"word", "char", "char_wb"};
-    static const char *const tokenizers[] = {"lexkit", "sklearn", "space"};
+    static const char *const tokenizers[] = {"lexkit", "sklearn", "space", "ud-en"};
     char stop[48] = "none";
     if (c->stop_words && c->n_stop_words) {
         uint32_t crc = 0;
@@ -53,7 +53,7 @@ void lk_bow_config_describe(const lk_bow_config *c, char *buf, size_t cap)
     snprintf(buf, cap, "analyzer=%s ngram=%d:%d lower=%d tokenizer=%s stop_words=%s",
              (unsigned)c->analyzer < 3 ? analyzers[c->analyzer] : "?", (int)c->ngram_min,
              (int)c->ngram_max, c->lower ? 1 : 0,
-             !word ? "-" : (unsigned)c->tokenizer < 3 ? tokenizers[c->tokenizer] : "?",
+             !word ? "-" : (unsigned)c->tokenizer < 4 ? tokenizers[c->tokenizer] : "?",
              word ? stop : "-");
 }
 

@@ -31,6 +31,7 @@ lk_tagger_config lk_tagger_config_default(void)
     c.char_dim = 50;
     c.min_feature_count = 2;
     c.char_feats = LK_TAGGER_CF_DEFAULT;
+    c.min_word_count = 1;
     return c;
 }
 
@@ -56,6 +57,7 @@ lk_status lk_tagger_config_check(const lk_tagger_config *c, lk_error *err)
         return lk_error_set(err, LK_ERR_ARG, "char feature size must be in 0..%d",
                             LK_TAGGER_DIM_MAX);
     if (c->min_feature_count < 1) return lk_error_set(err, LK_ERR_ARG, "min feature count must be >= 1");
+    if (c->min_word_count < 1) return lk_error_set(err, LK_ERR_ARG, "min word count must be >= 1");
     if (c->char_feats & ~(LK_TAGGER_CF_NFKC | LK_TAGGER_CF_CLASS | LK_TAGGER_CF_LEXICON))
         return lk_error_set(err, LK_ERR_ARG, "unknown char feature bits 0x%x", c->char_feats);
     return LK_OK;
@@ -556,6 +558,7 @@ void lk_tagger_free(lk_tagger *m)
     free(m->feat_group);
     lk_vocab_free(m->lex);
     lk_vocab_free(m->lex_tags);
+    free(m->train_info);
     free(m->label_pos);
     free(m->label_tag);
     lk_params_free(&m->params);
@@ -935,6 +938,9 @@ lk_status lk_tagger_create_lex(const lk_tagger_config *c, const lk_tagged_corpus
     }
     if ((st = count_corpus(m, train, err)) != LK_OK) goto fail;
     if ((st = lk_vocab_sort(m->words)) != LK_OK) goto oom;
+    if (cfg.unit == LK_TAGGER_WORD && cfg.min_word_count > 1 &&
+        (st = lk_vocab_prune(m->words, cfg.min_word_count, 0)) != LK_OK)
+        goto oom;
     if ((st = lk_vocab_prune(m->feats, cfg.min_feature_count, 0)) != LK_OK) goto oom;
     if ((st = lk_vocab_sort(m->labels)) != LK_OK) goto oom;
     if (m->tags != m->labels && (st = lk_vocab_sort(m->tags)) != LK_OK) goto oom;
@@ -1001,6 +1007,21 @@ int32_t lk_tagger_tag_find(const lk_tagger *m, const char *tag, size_t len)
 }
 size_t lk_tagger_n_params(const lk_tagger *m) { return m->params.n; }
 
+const char *lk_tagger_train_info(const lk_tagger *m) { return m->train_info; }
+
+lk_status lk_tagger_set_train_info(lk_tagger *m, const char *text)
+{
+    char *copy = NULL;
+    if (text) {
+        size_t n = strlen(text);
+        if ((copy = malloc(n + 1)) == NULL) return LK_ERR_NOMEM;
+        memcpy(copy, text, n + 1);
+    }
+    free(m->train_info);
+    m->train_info = copy;
+    return LK_OK;
+}
+
 /* ---- LKTG file --------------------------------------------------------------------------
    payload: u32 unit, column, hidden, layers, bidirectional, crf, word_dim, char_dim,
    min_feature_count, char_feats (v2; v1 files lack it: 0); u32 cell-name length + bytes;
@@ -1008,10 +1029,13 @@ size_t lk_tagger_n_params(const lk_tagger *m) { return m->params.n; }
    u32 n, then n x (u32 len, bytes, u64 count); v2 with char_feats & CF_LEXICON: the lexicon
    tags (a vocabulary as above), u32 n_words, u64 bytes, then n_words x (u8 key length, key,
    u8 tag + 1); u64 n_params + n x f32 (f16 if flags & LK_TG_FLAG_F16); if flags & LK_TG_FLAG_STATE: u32 epoch, best_epoch,
-   bad_epochs; f64 best_dev; u64 rng; u64 optim steps; u64 n_state + n x f32. */
+   bad_epochs; f64 best_dev; u64 rng; u64 optim steps; u64 n_state + n x f32;
+   else if flags & LK_TG_FLAG_INFO: u32 length + the training record (text; files without the
+   flag, from earlier lexkit, have none). */
 
 #define LK_TG_FLAG_STATE 1u
 #define LK_TG_FLAG_F16 2u
+#define LK_TG_FLAG_INFO 4u
 
 /* IEEE 754 binary16 <-> float, round to nearest even; used for compact model files. */
 static uint16_t f32_to_f16(float f)
@@ -1181,9 +1205,16 @@ lk_status lk_tg_save(const lk_tagger *m, const lk_tg_train_state *ts, const char
         wb_u64(&w, ts->n_optim_state);
         wb_f32s(&w, ts->optim_state, ts->n_optim_state);
     }
+    bool info = !ts && m->train_info;
+    if (info) {
+        size_t il = strlen(m->train_info);
+        wb_u32(&w, (uint32_t)il);
+        wb_put(&w, m->train_info, il);
+    }
     lk_status st = w.st;
     if (st == LK_OK) {
-        write_ctx ctx = {&w, ts ? LK_TG_FLAG_STATE : (half ? LK_TG_FLAG_F16 : 0)};
+        write_ctx ctx = {&w, ts ? LK_TG_FLAG_STATE
+                                : (half ? LK_TG_FLAG_F16 : 0) | (info ? LK_TG_FLAG_INFO : 0)};
         st = lk_write_atomic(path, write_fn, &ctx, err);
     } else {
         lk_error_set(err, st, "%s: serializing the model: %s", path, lk_status_str(st));
@@ -1356,6 +1387,17 @@ static lk_status parse_model(const char *path, rbuf *r, uint32_t version, uint32
         read_f32s(r, state, ns);
         ts->optim_state = state;
         ts->n_optim_state = (size_t)ns;
+    }
+    if ((flags & LK_TG_FLAG_INFO) && !(flags & LK_TG_FLAG_STATE)) {
+        uint32_t il = rb_u32(r);
+        const unsigned char *ib = r->bad || il > r->left ? NULL : rb_take(r, il);
+        if (!ib) goto bad;
+        if ((m->train_info = malloc((size_t)il + 1)) == NULL) {
+            st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        memcpy(m->train_info, ib, il);
+        m->train_info[il] = '\0';
     }
     *out = m;
     return LK_OK;

@@ -41,6 +41,8 @@ typedef struct {
     int32_t char_dim;        /* affix / bigram feature embedding size, 0 = none (50) */
     int32_t min_feature_count; /* features seen fewer times in training are dropped (2) */
     uint32_t char_feats;     /* char unit: LK_TAGGER_CF_* (LK_TAGGER_CF_DEFAULT; v1 files: 0) */
+    int32_t min_word_count;  /* word unit, training only (not stored): training words seen
+                                fewer times get no embedding of their own (<unk>) (1) */
 } lk_tagger_config;
 
 /* The defaults in the comments above (LSTM, word unit, UPOS). */
@@ -83,6 +85,14 @@ int32_t lk_tagger_n_tags(const lk_tagger *m);
 const char *lk_tagger_tag_name(const lk_tagger *m, int32_t tag); /* borrowed; NULL if bad */
 int32_t lk_tagger_tag_find(const lk_tagger *m, const char *tag, size_t len); /* or LK_ID_NONE */
 size_t lk_tagger_n_params(const lk_tagger *m);
+
+/* How the model was trained: "key=value" lines (epochs, optimizer, lr, dropout, data sizes,
+   best dev score, ...) as written by lk_tagger_train, or NULL for models saved without them
+   (older files). Borrowed. */
+const char *lk_tagger_train_info(const lk_tagger *m);
+
+/* Replace the training record saved with the model (NULL clears it). LK_ERR_NOMEM. */
+lk_status lk_tagger_set_train_info(lk_tagger *m, const char *text);
 
 /* Save atomically as LKTG v2 (magic, version, flags, payload, crc32). */
 lk_status lk_tagger_save(const lk_tagger *m, const char *path, lk_error *err);

@@ -40,6 +40,8 @@ struct lk_tagger {
                            like characters; count = LK_LEX_WORD | LK_LEX_PREFIX | (tag + 1) << 2 */
     lk_vocab *lex_tags; /* tags of lexicon words */
     int32_t lex_words;  /* entries with LK_LEX_WORD */
+    char *train_info;   /* "key=value" lines on how the model was trained, or NULL (optional
+                           trailer of the file, flag LK_TG_FLAG_INFO) */
 };
 
 #define LK_LEX_WORD 1

@@ -485,6 +485,32 @@ static lk_status resume_from(trainer *t, const char *ckpt, lk_tg_train_state *ts
     return LK_OK;
 }
 
+/* The training record saved with the model (lk_tagger_train_info). */
+static lk_status set_train_info(const lk_tagger_train_config *c, trainer *t,
+                                const lk_tg_train_state *ts, int32_t epochs_run,
+                                const lk_tagged_corpus *train, const lk_tagged_corpus *dev)
+{
+    char buf[1024], best[32] = "none";
+    const char *vec = c->vectors ? strrchr(c->vectors, '/') : NULL;
+    vec = vec ? vec + 1 : c->vectors;
+    double lr = c->lr > 0 ? c->lr : (c->optimizer == 1 ? 2e-3 : 0.1);
+    if (dev) snprintf(best, sizeof best, "%.4f", ts->best_dev);
+    int n = snprintf(buf, sizeof buf,
+                     "epochs_run=%d\nepochs_max=%d\nbest_epoch=%d\nbest_dev=%s\noptimizer=%s\n"
+                     "lr=%g\nbatch=%d\ndropout=%g\nword_dropout=%g\nclip=%g\nbptt=%d\n"
+                     "patience=%d\nseed=%llu\nthreads=%d\nmin_word_count=%d\n"
+                     "train_sentences=%zu\ntrain_tokens=%zu\ndev_sentences=%zu\ndev_tokens=%zu\n"
+                     "embeddings=%s\n",
+                     (int)epochs_run, (int)c->epochs, (int)ts->best_epoch, best,
+                     c->optimizer == 1 ? "adam" : "sgd", lr, (int)c->batch, (double)c->dropout,
+                     (double)c->word_dropout, (double)c->clip, (int)c->bptt, (int)c->patience,
+                     (unsigned long long)c->seed, (int)c->threads, (int)c->model.min_word_count,
+                     train->n_sents, train->n_tokens, dev ? dev->n_sents : 0,
+                     dev ? dev->n_tokens : 0, vec ? vec : "none");
+    if (n < 0 || (size_t)n >= sizeof buf) return lk_tagger_set_train_info(t->m, NULL);
+    return lk_tagger_set_train_info(t->m, buf);
+}
+
 /* Write the best epoch's weights to `output` (the only write of `output` in a run). */
 static lk_status save_best(const lk_tagger_train_config *c, trainer *t, const lk_real *best,
                            const char *output, lk_error *err)
@@ -630,7 +656,8 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
         st = run_epoch(&t, c, epoch, &loss, &tps, &diverged, err);
         if (diverged) {
             res->diverged = true;
-            if (ts.best_epoch > 0 && save_best(c, &t, best_params, output, err) == LK_OK)
+            if (ts.best_epoch > 0 && set_train_info(c, &t, &ts, epoch - 1, train, dev) == LK_OK &&
+                save_best(c, &t, best_params, output, err) == LK_OK)
                 lk_error_prefix(err, "kept the best model (epoch %d) in %s: ", ts.best_epoch,
                                 output);
             else if (ts.best_epoch > 0)
@@ -678,6 +705,10 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
             logf_(c, LK_LOG_INFO, "no dev improvement for %d epochs: stopping", c->patience);
             break;
         }
+    }
+    if ((st = set_train_info(c, &t, &ts, res->epochs_run, train, dev)) != LK_OK) {
+        lk_error_set(err, st, "out of memory");
+        goto done;
     }
     if ((st = save_best(c, &t, best_params, output, err)) != LK_OK) goto done;
     /* MODEL.ckpt stays so that `--resume --epochs N` can extend a finished run; the best

@@ -316,6 +316,41 @@ static void test_compact_round_trip(void **state)
     lk_tagger_free(m2);
 }
 
+/* The training record is an optional trailer: saved, loaded, absent when not set. */
+static void test_train_info_round_trip(void **state)
+{
+    (void)state;
+    char path[512];
+    lk_error err;
+    lk_test_tmp_path(path, sizeof path, "info.lkt");
+    lk_tagger *m = untrained("data/tag_en_train.conllu"), *m2 = NULL;
+    assert_int_equal(lk_tagger_save(m, path, &err), LK_OK);
+    assert_int_equal(lk_tagger_load(path, &m2, &err), LK_OK);
+    assert_null(lk_tagger_train_info(m2));
+    lk_tagger_free(m2);
+    assert_int_equal(lk_tagger_set_train_info(m, "epochs_run=3\nbest_dev=0.9500\n"), LK_OK);
+    for (int half = 0; half < 2; half++) {
+        assert_int_equal(half ? lk_tagger_save_compact(m, path, &err) : lk_tagger_save(m, path, &err),
+                         LK_OK);
+        assert_int_equal(lk_tagger_load(path, &m2, &err), LK_OK);
+        assert_string_equal(lk_tagger_train_info(m2), "epochs_run=3\nbest_dev=0.9500\n");
+        assert_int_equal(lk_tagger_n_params(m2), lk_tagger_n_params(m));
+        lk_tagger_free(m2);
+    }
+    /* cut inside the record: an error, no crash */
+    char *buf;
+    size_t n;
+    assert_int_equal(lk_read_file(path, &buf, &n, &err), LK_OK);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(buf, 1, n - 10, fp), n - 10);
+    fclose(fp);
+    assert_int_not_equal(lk_tagger_load(path, &m2, &err), LK_OK);
+    assert_null(m2);
+    free(buf);
+    lk_tagger_free(m);
+}
+
 static void read_all(const char *path, char **buf, size_t *n)
 {
     lk_error err;
@@ -616,6 +651,7 @@ int main(void)
         cmocka_unit_test(test_train_fits_tiny_corpus),
         cmocka_unit_test(test_save_load_round_trip),
         cmocka_unit_test(test_compact_round_trip),
+        cmocka_unit_test(test_train_info_round_trip),
         cmocka_unit_test(test_corrupt_files),
         cmocka_unit_test(test_unknown_tag_counts_as_error),
         cmocka_unit_test(test_long_sentence),

@@ -364,6 +364,37 @@ static void test_space_mode(void **state)
     free_tokens(toks, n);
 }
 
+/* UD English (EWT) conventions: each case was checked against EWT's gold tokens. */
+static void test_ud_en_mode(void **state)
+{
+    (void)state;
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    c.mode = LK_TOKMODE_UD_EN;
+    static const char *const cases[][2] = {
+        {"I don't think it's raining, is it?", "I|do|n't|think|it|'s|raining|,|is|it|?"},
+        {"I'm sure we're fine; they've gone, you'll see, I'd go", "I|'m|sure|we|'re|fine|;|they|'ve|gone|,|you|'ll|see|,|I|'d|go"},
+        {"I can't, won't, cannot: gonna wanna dont", "I|ca|n't|,|wo|n't|,|can|not|:|gon|na|wan|na|do|nt"},
+        {"DON'T Bush's parents' car it\xE2\x80\x99s", "DO|N'T|Bush|'s|parents|'|car|it|\xE2\x80\x99s"},
+        {"Dr. Smith of the U.S. at 3:30 p.m., e.g. Mr. Jones Inc.", "Dr.|Smith|of|the|U.S.|at|3:30|p.m.|,|e.g.|Mr.|Jones|Inc."},
+        {"$1,000 or 3.5% of 1,200,000 (713-853-3989) 1969-1970", "$|1,000|or|3.5|%|of|1,200,000|(|713-853-3989|)|1969|-|1970"},
+        {"see http://www.x.com/a.html, mail john.doe@enron.com.", "see|http://www.x.com/a.html|,|mail|john.doe@enron.com|."},
+        {"long-term non-stop e-mail and/or b/c", "long|-|term|non-stop|e-mail|and|/|or|b/c"},
+        {"Wow!!! Really...? (yes) -- ok :-)", "Wow|!!!|Really|...|?|(|yes|)|--|ok|:-)"},
+        {"file.doc small.circles 81K 1st 80's", "file.doc|small|.|circles|81|K|1st|80's"},
+        {"O'Neil rock'n'roll ma'am", "O'Neil|rock'n'roll|ma'am"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+        assert_string_equal(join_cfg(&c, cases[k][0]), cases[k][1]);
+    lk_token *toks;
+    size_t n = tokens_of(&c, " don't", &toks);
+    assert_int_equal(n, 2);
+    check_span(&toks[0], 1, 2, "do", LK_TOK_WORD);
+    check_span(&toks[1], 3, 3, "n't", LK_TOK_WORD);
+    free_tokens(toks, n);
+    c.lower = true;
+    assert_string_equal(join_cfg(&c, "It's OK"), "it|'s|ok");
+}
+
 static void test_sklearn_offsets(void **state)
 {
     (void)state;
@@ -452,15 +483,19 @@ static void test_random_input(void **state)
         "\xC2\xBD", "\xE1\x84\x80", "\xE1\x85\xA1", "\xEA\xB0\x80", "\xE1\x86\xA8", "\xC3\x9F",
         "\xE2\x80\x8B", "\xEF\xBB\xBF", "\x01", "\xFF", "\xC3", "\xED\xA0\x80", "\xE0\xA5\x8D",
         "\xE3\x83\xBC", "\xEE\x80\x80", "\xCD\x85", "\xE2\x84\xAB",
+        /* for the UD English mode */
+        "@", "/", ":", "http://", "n't", "'s", "www.", "...", "%", "$", "#", "\xE2\x80\x99", "com",
+        "cannot", "U.S.", "Dr.", "&", "_", ":-)",
     };
     const size_t n_parts = sizeof parts / sizeof parts[0];
     lk_rng rng;
     lk_rng_seed(&rng, 20261123);
-    lk_tokenizer *ts[6] = {NULL};
-    for (int k = 0; k < 6; k++) {
+    enum { N_TOK = 8 }; /* 6: UD English, 7: UD English lowercased */
+    lk_tokenizer *ts[N_TOK] = {NULL};
+    for (int k = 0; k < N_TOK; k++) {
         lk_tokenizer_config c = lk_tokenizer_config_default();
-        c.mode = (lk_tok_mode)(k % 3);
-        c.lower = k >= 3;
+        c.mode = k >= 6 ? LK_TOKMODE_UD_EN : (lk_tok_mode)(k % 3);
+        c.lower = k >= 3 && k != 6;
         c.nfkc = k != 4;
         c.han_chars = k != 5;
         assert_int_equal(lk_tokenizer_create(&c, &ts[k]), LK_OK);
@@ -475,7 +510,7 @@ static void test_random_input(void **state)
             len += pl;
         }
         bool valid = lk_utf8_valid(buf, len, NULL);
-        for (int k = 0; k < 6; k++) {
+        for (int k = 0; k < N_TOK; k++) {
             const lk_token *toks;
             size_t n;
             lk_error err;
@@ -486,10 +521,15 @@ static void test_random_input(void **state)
                 assert_true(toks[i].text_len > 0);
                 assert_true(lk_utf8_valid(toks[i].text, toks[i].text_len, NULL));
                 if (i) assert_true(toks[i].start >= toks[i - 1].start);
+                if (k == 6) { /* UD English: the input's bytes, disjoint, in order */
+                    assert_int_equal(toks[i].text_len, toks[i].len);
+                    assert_memory_equal(toks[i].text, buf + toks[i].start, toks[i].len);
+                    if (i) assert_true(toks[i].start >= toks[i - 1].start + toks[i - 1].len);
+                }
             }
         }
     }
-    for (int k = 0; k < 6; k++) lk_tokenizer_free(ts[k]);
+    for (int k = 0; k < N_TOK; k++) lk_tokenizer_free(ts[k]);
 }
 
 int main(void)
@@ -510,6 +550,7 @@ int main(void)
         cmocka_unit_test(test_empty_input),
         cmocka_unit_test(test_space_mode),
         cmocka_unit_test(test_sklearn_offsets),
+        cmocka_unit_test(test_ud_en_mode),
         cmocka_unit_test(test_sklearn_matches_fixture),
         cmocka_unit_test(test_offsets_round_trip),
         cmocka_unit_test(test_random_input),

@@ -101,7 +101,7 @@ lk_status lk_tokenizer_create(const lk_tokenizer_config *c, lk_tokenizer **out)
 {
     *out = NULL;
     if (!c || (c->mode != LK_TOKMODE_LEXKIT && c->mode != LK_TOKMODE_SKLEARN &&
-               c->mode != LK_TOKMODE_SPACE))
+               c->mode != LK_TOKMODE_SPACE && c->mode != LK_TOKMODE_UD_EN))
         return LK_ERR_ARG;
     lk_tokenizer *t = calloc(1, sizeof *t);
     if (!t) return LK_ERR_NOMEM;
@@ -129,6 +129,7 @@ void lk_tokenizer_free(lk_tokenizer *t)
     free(t->norm_buf);
     free(t->segs);
     free(t->u32);
+    free(t->ud_off);
     free(t);
 }
 
@@ -544,6 +545,10 @@ static lk_status tokenize(lk_tokenizer *t, const char *text, size_t len, bool ch
         if ((st = reserve_arena(t, 2 * len + 2)) != LK_OK)
             return lk_error_set(err, st, "out of memory");
         st = lk_tok_scan_sklearn(t, text, len);
+    } else if (t->cfg.mode == LK_TOKMODE_UD_EN) {
+        if ((st = reserve_arena(t, 2 * len + 2)) != LK_OK)
+            return lk_error_set(err, st, "out of memory");
+        st = lk_tok_scan_ud_en(t, text, len);
     } else {
         unsigned flags = t->norm_flags;
         t->lower_on_copy = false;

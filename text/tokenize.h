@@ -1,7 +1,8 @@
 /* tokenize.h: the lexkit tokenizer: words (with optional inner apostrophes/hyphens),
    numbers, punctuation, one token per Han character, emoji and symbols; optional NFKC and
    lowercasing; byte offsets of every token into the input. Also a scikit-learn compatible
-   mode ((?u)\b\w\w+\b on lowercased text) and a whitespace mode for pre-segmented text.
+   mode ((?u)\b\w\w+\b on lowercased text), a whitespace mode for pre-segmented text and
+   a UD English (EWT) mode, the unit of the English tagger.
    A tokenizer holds scratch buffers: one per thread. */
 #ifndef LK_TEXT_TOKENIZE_H
 #define LK_TEXT_TOKENIZE_H
@@ -25,6 +26,8 @@ typedef enum {
     LK_TOKMODE_LEXKIT = 0, /* the rules above */
     LK_TOKMODE_SKLEARN,    /* scikit-learn default analyzer: lowercase, (?u)\b\w\w+\b */
     LK_TOKMODE_SPACE,      /* pre-segmented: split on whitespace only */
+    LK_TOKMODE_UD_EN,      /* English as UD EWT tokenizes it: do n't, it 's, can not, gon na;
+                              punctuation split; URLs, e-mails, numbers, U.S. whole; no NFKC */
 } lk_tok_mode;
 
 typedef struct {

@@ -91,7 +91,7 @@ usage "negative number" "--min-count: '-1'" --input "$TMP/ok.txt" --min-count -1
 usage "number too large" "--max-size: '99999999999'" --input "$TMP/ok.txt" --max-size 99999999999
 usage "missing value" "--max-size needs a value" --input "$TMP/ok.txt" --max-size
 usage "bad format" "--format must be text, jsonl or conllu, not 'xml'" --input "$TMP/ok.txt" --format xml
-usage "bad tokenizer" "--tokenizer must be lexkit, sklearn or space" --input "$TMP/ok.txt" --tokenizer=nltk
+usage "bad tokenizer" "--tokenizer must be lexkit, sklearn, space or ud-en" --input "$TMP/ok.txt" --tokenizer=nltk
 usage "stray argument" "unexpected argument 'extra'" --input "$TMP/ok.txt" extra
 
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }

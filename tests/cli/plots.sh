@@ -9,7 +9,8 @@ $L train-tagger --train "$D/tag_en_train.conllu" --dev "$D/tag_en_dev.conllu" --
   --hidden 8 --word-dim 8 --char-dim 6 --batch 4 --seed 3 --progress --plot "$T/curves.svg" 2> "$T/log" \
   || fail "train-tagger --plot: $(cat "$T/log")"
 grep '^lexkit: epoch' "$T/log" > "$T/epochs" || fail "no epoch lines"
-$L embed --input "$D/emb_corpus.txt" --output "$T/v.txt" --dim 10 --min-count 2 --epochs 2 --seed 1 --quiet
+$L embed --input "$D/emb_corpus.txt" --output "$T/v.txt" --dim 10 --min-count 2 --epochs 2 --seed 1 --quiet \
+  --plot "$T/embed.svg" --threads 1 || fail "embed --plot"
 $L neighbors --vectors "$T/v.txt" --word king --k 6 --plot "$T/nb.svg" > "$T/nb" || fail "neighbors --plot"
 expect_fail 2 "--plot draws one query" $L neighbors --vectors "$T/v.txt" --word king --word queen --plot "$T/x.svg"
 $PY - "$T" <<'PY' || fail "SVG content"
@@ -31,6 +32,13 @@ for g in root.iter(NS + "g"):
     if g.get("class") == "series":
         pts = g.find(NS + "polyline").get("points").split()
         assert len(pts) == 3, pts
+# embed --plot: one loss series of 20 points (NaN where no loss was reported), the last set
+root = ET.parse(f"{t}/embed.svg").getroot()
+ser = [g for g in root.iter(NS + "g") if g.get("class") == "series"]
+assert len(ser) == 1 and ser[0].get("data-name") == "training loss", ser
+vals = [float(v) for v in ser[0].get("data-values").split()]
+assert len(vals) == 20 and vals[-1] == vals[-1] and 0 < vals[-1] < 20, vals
+assert all(v != v or 0 < v < 20 for v in vals), vals
 # neighbourhood map
 root = ET.parse(f"{t}/nb.svg").getroot()
 pts = [g for g in root.iter(NS + "g") if g.get("class") == "point"]

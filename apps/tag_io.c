@@ -1,0 +1,311 @@
+/* tag_io.c: raw English text and CoNLL-U pass-through for `lexkit tag` (word models).
+   Input is read in chunks of sentences: each chunk's lines are kept in one buffer, its
+   words tagged in one call, and the chunk printed before the next is read. */
+#include "apps/tag_io.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/fileio.h"
+#include "text/tokenize.h"
+#include "text/utf8.h"
+
+#define SENTS_PER_CHUNK 1024
+
+typedef struct {
+    size_t line, start, len; /* the word is bytes [start, start+len) of buf */
+} word_ref;
+
+typedef struct {
+    char *buf; /* the chunk's lines, each followed by a NUL */
+    size_t buf_len, buf_cap;
+    size_t *line_off; /* start of line i in buf; line_off[n_lines] = buf_len */
+    size_t n_lines, cap_lines;
+    bool *is_token; /* CoNLL-U: line i is a token row whose tag column is replaced */
+    size_t cap_is_token;
+    word_ref *words;
+    size_t n_words, cap_words;
+    size_t *sent_off; /* words of sentence s: [sent_off[s], sent_off[s+1]) */
+    size_t *sent_line; /* raw text: the line of sentence s */
+    size_t n_sents, cap_sents, cap_sent_line;
+    lk_tagged_token *toks;
+    size_t cap_toks;
+    lk_sentence *sents;
+    size_t cap_sents_arr;
+    int32_t *tags;
+    size_t cap_tags;
+} chunk;
+
+static void chunk_free(chunk *c)
+{
+    free(c->buf);
+    free(c->line_off);
+    free(c->is_token);
+    free(c->words);
+    free(c->sent_off);
+    free(c->sent_line);
+    free(c->toks);
+    free(c->sents);
+    free(c->tags);
+}
+
+static void chunk_reset(chunk *c)
+{
+    c->buf_len = c->n_lines = c->n_words = c->n_sents = 0;
+    if (c->sent_off) c->sent_off[0] = 0;
+}
+
+/* Append a line; its index is c->n_lines - 1 afterwards. */
+static lk_status add_line(chunk *c, const char *s, size_t len, bool is_token)
+{
+    lk_status st;
+    if ((st = lk_grow((void **)&c->buf, &c->buf_cap, c->buf_len + len + 1, 1)) != LK_OK ||
+        (st = lk_grow((void **)&c->line_off, &c->cap_lines, c->n_lines + 2, sizeof(size_t))) !=
+            LK_OK ||
+        (st = lk_grow((void **)&c->is_token, &c->cap_is_token, c->n_lines + 1, sizeof(bool))) !=
+            LK_OK)
+        return st;
+    c->line_off[c->n_lines] = c->buf_len;
+    c->is_token[c->n_lines] = is_token;
+    memcpy(c->buf + c->buf_len, s, len);
+    c->buf_len += len;
+    c->buf[c->buf_len++] = '\0';
+    c->line_off[++c->n_lines] = c->buf_len;
+    return LK_OK;
+}
+
+static lk_status add_word(chunk *c, size_t line, size_t start, size_t len)
+{
+    lk_status st = lk_grow((void **)&c->words, &c->cap_words, c->n_words + 1, sizeof(word_ref));
+    if (st != LK_OK) return st;
+    c->words[c->n_words++] = (word_ref){line, start, len};
+    return LK_OK;
+}
+
+/* Close the current sentence (its words are those added since the last one). */
+static lk_status end_sentence(chunk *c, size_t line)
+{
+    lk_status st;
+    if ((st = lk_grow((void **)&c->sent_off, &c->cap_sents, c->n_sents + 2, sizeof(size_t))) !=
+            LK_OK ||
+        (st = lk_grow((void **)&c->sent_line, &c->cap_sent_line, c->n_sents + 1,
+                      sizeof(size_t))) != LK_OK)
+        return st;
+    if (c->n_sents == 0) c->sent_off[0] = 0;
+    c->sent_line[c->n_sents] = line;
+    c->sent_off[++c->n_sents] = c->n_words;
+    return LK_OK;
+}
+
+/* Tag every sentence of the chunk into c->tags (one per word). */
+static lk_status tag_chunk(chunk *c, const lk_tagger *m, lk_tagger_ws *ws, lk_error *err)
+{
+    lk_status st;
+    if ((st = lk_grow((void **)&c->toks, &c->cap_toks, c->n_words + 1, sizeof *c->toks)) !=
+            LK_OK ||
+        (st = lk_grow((void **)&c->tags, &c->cap_tags, c->n_words + 1, sizeof *c->tags)) !=
+            LK_OK ||
+        (st = lk_grow((void **)&c->sents, &c->cap_sents_arr, c->n_sents + 1, sizeof *c->sents)) !=
+            LK_OK)
+        return lk_error_set(err, st, "out of memory");
+    for (size_t k = 0; k < c->n_words; k++) {
+        const word_ref *w = &c->words[k];
+        c->toks[k] = (lk_tagged_token){c->buf + w->start, w->len, "_", "_", "_"};
+    }
+    for (size_t s = 0; s < c->n_sents; s++) {
+        memset(&c->sents[s], 0, sizeof c->sents[s]);
+        c->sents[s].tokens = c->toks + c->sent_off[s];
+        c->sents[s].n = c->sent_off[s + 1] - c->sent_off[s];
+    }
+    return lk_tagger_tag_sentences(m, ws, c->sents, c->n_sents, c->tags, err);
+}
+
+void lk_tag_print_word(FILE *out, const lk_tagger *m, bool conllu, size_t i, const char *w,
+                       size_t len, int32_t tag)
+{
+    const char *name = lk_tagger_tag_name(m, tag);
+    if (!name) name = "_";
+    bool xpos = lk_tagger_get_config(m)->column == LK_TAGGER_XPOS;
+    if (conllu)
+        fprintf(out, "%zu\t%.*s\t_\t%s\t%s\t_\t_\t_\t_\t_\n", i + 1, (int)len, w,
+                xpos ? "_" : name, xpos ? name : "_");
+    else
+        fprintf(out, "%s%.*s/%s", i ? " " : "", (int)len, w, name);
+}
+
+static void print_raw_chunk(const chunk *c, const lk_tagger *m, bool conllu)
+{
+    for (size_t s = 0; s < c->n_sents; s++) {
+        size_t a = c->sent_off[s], b = c->sent_off[s + 1];
+        for (size_t k = a; k < b; k++)
+            lk_tag_print_word(stdout, m, conllu, k - a, c->buf + c->words[k].start,
+                              c->words[k].len, c->tags[k]);
+        if (b > a || !conllu) putchar('\n');
+    }
+}
+
+static void report(lk_tag_io_opts *o, lk_line_reader *r, size_t words)
+{
+    if (!o) return;
+    o->done = (double)lk_line_reader_offset(r);
+    if (!o->progress) return;
+    char extra[64];
+    snprintf(extra, sizeof extra, "%zu words", words);
+    lk_progress_update(o->progress, o->done,
+                       (double)lk_line_reader_size(r), extra);
+}
+
+lk_status lk_tag_raw_words(const lk_tagger *m, lk_tagger_ws *ws, const char *input, bool conllu,
+                           lk_tag_io_opts *o, lk_error *err)
+{
+    chunk c = {0};
+    lk_tokenizer *tk = NULL;
+    lk_line_reader *r = NULL;
+    lk_tokenizer_config tc = lk_tokenizer_config_default();
+    tc.mode = LK_TOKMODE_UD_EN;
+    size_t total = 0;
+    lk_status st = lk_tokenizer_create(&tc, &tk);
+    if (st != LK_OK) return lk_error_set(err, st, "out of memory");
+    if ((st = lk_line_reader_open(input, &r, err)) != LK_OK) goto done;
+    const char *line;
+    size_t len;
+    bool got = true;
+    while (st == LK_OK && got) {
+        if ((st = lk_line_reader_next(r, &line, &len, &got, err)) != LK_OK) break;
+        if (got) {
+            const lk_token *toks;
+            size_t n;
+            const char *path = lk_line_reader_path(r);
+            int64_t lineno = lk_line_reader_lineno(r);
+            if ((st = lk_utf8_check_line(line, len, path, lineno, err)) != LK_OK) break;
+            if ((st = lk_tokenize_valid(tk, line, len, &toks, &n, err)) != LK_OK) break;
+            size_t base = c.buf_len;
+            if ((st = add_line(&c, line, len, false)) != LK_OK) goto oom;
+            for (size_t k = 0; k < n && st == LK_OK; k++)
+                st = add_word(&c, c.n_lines - 1, base + toks[k].start, toks[k].len);
+            if (st == LK_OK) st = end_sentence(&c, c.n_lines - 1);
+            if (st != LK_OK) goto oom;
+        }
+        if (c.n_sents > 0 && (c.n_sents == SENTS_PER_CHUNK || !got)) {
+            if ((st = tag_chunk(&c, m, ws, err)) != LK_OK) break;
+            print_raw_chunk(&c, m, conllu);
+            total += c.n_words;
+            report(o, r, total);
+            chunk_reset(&c);
+        }
+    }
+    goto done;
+oom:
+    lk_error_set(err, st, "out of memory");
+done:
+    lk_line_reader_free(r);
+    lk_tokenizer_free(tk);
+    chunk_free(&c);
+    return st;
+}
+
+/* Byte range of tab-separated column `col` (1-based) of s[0..len): [*a, *b). False if the
+   line has fewer columns. */
+static bool column(const char *s, size_t len, int col, size_t *a, size_t *b)
+{
+    size_t i = 0;
+    for (int k = 1; k < col; k++) {
+        const char *t = memchr(s + i, '\t', len - i);
+        if (!t) return false;
+        i = (size_t)(t - s) + 1;
+    }
+    const char *t = memchr(s + i, '\t', len - i);
+    *a = i;
+    *b = t ? (size_t)(t - s) : len;
+    return true;
+}
+
+static size_t count_tabs(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) n += s[i] == '\t';
+    return n;
+}
+
+static void print_conllu_chunk(const chunk *c, int tag_col, const lk_tagger *m)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < c->n_lines; i++) {
+        const char *s = c->buf + c->line_off[i];
+        size_t len = c->line_off[i + 1] - c->line_off[i] - 1, a, b;
+        if (c->is_token[i] && column(s, len, tag_col, &a, &b)) {
+            const char *name = lk_tagger_tag_name(m, c->tags[w++]);
+            fwrite(s, 1, a, stdout);
+            fputs(name ? name : "_", stdout);
+            fwrite(s + b, 1, len - b, stdout);
+        } else {
+            fwrite(s, 1, len, stdout);
+        }
+        putchar('\n');
+    }
+}
+
+/* Is s[0..len) a token row (an integer ID in column 1)? */
+static bool integer_id(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && s[i] >= '0' && s[i] <= '9') i++;
+    return i > 0 && (i == len || s[i] == '\t');
+}
+
+lk_status lk_tag_conllu_passthrough(const lk_tagger *m, lk_tagger_ws *ws, const char *input,
+                                    lk_tag_io_opts *o, lk_error *err)
+{
+    enum { CONLLU_COLUMNS = 10 };
+    chunk c = {0};
+    lk_line_reader *r = NULL;
+    int tag_col = lk_tagger_get_config(m)->column == LK_TAGGER_XPOS ? 5 : 4;
+    size_t total = 0;
+    bool in_sent = false;
+    lk_status st = lk_line_reader_open(input, &r, err);
+    const char *line;
+    size_t len;
+    bool got = true;
+    while (st == LK_OK && got) {
+        if ((st = lk_line_reader_next(r, &line, &len, &got, err)) != LK_OK) break;
+        const char *path = lk_line_reader_path(r);
+        int64_t lineno = lk_line_reader_lineno(r);
+        bool blank = !got || len == 0;
+        if (got) {
+            if ((st = lk_utf8_check_line(line, len, path, lineno, err)) != LK_OK) break;
+            bool tok = len > 0 && line[0] != '#' && integer_id(line, len);
+            size_t a, b;
+            if (tok && count_tabs(line, len) < CONLLU_COLUMNS - 1) {
+                int64_t col = 1;
+                for (size_t k = 0; k < len; k++) col += ((unsigned char)line[k] & 0xC0) != 0x80;
+                st = lk_error_at(err, path, lineno, col, "expected %d tab-separated columns, "
+                                 "got %zu", CONLLU_COLUMNS, count_tabs(line, len) + 1);
+                break;
+            }
+            if ((st = add_line(&c, line, len, tok)) != LK_OK) goto oom;
+            if (tok && column(line, len, 2, &a, &b)) {
+                size_t base = c.line_off[c.n_lines - 1];
+                if ((st = add_word(&c, c.n_lines - 1, base + a, b - a)) != LK_OK) goto oom;
+            }
+            if (!blank) in_sent = true;
+        }
+        if (blank && in_sent) {
+            if ((st = end_sentence(&c, c.n_lines - 1)) != LK_OK) goto oom;
+            in_sent = false;
+        }
+        if ((blank && c.n_sents >= SENTS_PER_CHUNK) || (!got && c.n_lines > 0)) {
+            if ((st = tag_chunk(&c, m, ws, err)) != LK_OK) break;
+            print_conllu_chunk(&c, tag_col, m);
+            total += c.n_words;
+            report(o, r, total);
+            chunk_reset(&c);
+        }
+    }
+    goto done;
+oom:
+    lk_error_set(err, st, "out of memory");
+done:
+    lk_line_reader_free(r);
+    chunk_free(&c);
+    return st;
+}

@@ -1,0 +1,37 @@
+/* tag_io.h: `lexkit tag` input/output paths for word models: raw English text through the
+   UD English tokenizer, and CoNLL-U in -> CoNLL-U out with only the tag column replaced. */
+#ifndef LK_APPS_TAG_IO_H
+#define LK_APPS_TAG_IO_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "apps/cli.h"
+#include "models/tagger.h"
+#include "text/error.h"
+
+/* Progress of a tagging run, reported to `progress` (NULL = none) as lines are read. */
+typedef struct {
+    lk_progress *progress;
+    double done; /* bytes read so far (set by the functions below) */
+} lk_tag_io_opts;
+
+/* Print one tagged word: a CoNLL-U row (ID i+1, FORM, tag in UPOS or XPOS column) or
+   " word/TAG" (no leading space for i == 0). */
+void lk_tag_print_word(FILE *out, const lk_tagger *m, bool conllu, size_t i, const char *w,
+                       size_t len, int32_t tag);
+
+/* Raw text, one sentence per line, tokenized as UD English (EWT) does; one output line (or
+   CoNLL-U sentence) per input line. */
+lk_status lk_tag_raw_words(const lk_tagger *m, lk_tagger_ws *ws, const char *input, bool conllu,
+                           lk_tag_io_opts *o, lk_error *err);
+
+/* CoNLL-U in, CoNLL-U out: every line is copied as read (comments, multiword-token and
+   empty-node lines, every column) except the model's tag column (UPOS, or XPOS for an
+   --column xpos model) of the integer-ID rows, which gets the predicted tag. Lines end in
+   "\n" (a "\r\n" input is written with "\n"). A token row with fewer than 10
+   tab-separated columns is an error naming path:line:col. */
+lk_status lk_tag_conllu_passthrough(const lk_tagger *m, lk_tagger_ws *ws, const char *input,
+                                    lk_tag_io_opts *o, lk_error *err);
+
+#endif
