@@ -63,7 +63,8 @@ test-tsan: deps
 # libFuzzer targets (tests/fuzz/README.md): each runs FUZZ_SECONDS from its seed corpus.
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= vectors tagger_model embed_model vocab_in docs_jsonl conllu slash tokenize
+FUZZ_TARGETS ?= vectors tagger_model embed_model vocab_in docs_jsonl conllu slash tokenize \
+                analogy similarity userdict bm25_dir query
 fuzz:
 	@bash scripts/deps.sh fuzz
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLEXKIT_FUZZ=ON \

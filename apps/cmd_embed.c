@@ -133,6 +133,29 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     return -1;
 }
 
+/* The outputs' writers, for lk_write_atomic_all. */
+typedef struct {
+    const lk_embed_model *m;
+    const lk_vectors *vec; /* the vectors of m, for --format text|bin */
+    int fmt;
+} out_ctx;
+
+static lk_status write_lkem(FILE *fp, void *ctx, lk_error *err)
+{
+    return lk_embed_model_write_fp(((const out_ctx *)ctx)->m, fp, err);
+}
+
+static lk_status write_fasttext(FILE *fp, void *ctx, lk_error *err)
+{
+    return lk_embed_model_write_fasttext_fp(((const out_ctx *)ctx)->m, fp, err);
+}
+
+static lk_status write_vec(FILE *fp, void *ctx, lk_error *err)
+{
+    const out_ctx *c = ctx;
+    return lk_vectors_write_fp(c->vec, fp, c->fmt == FMT_BIN ? LK_VEC_BIN : LK_VEC_TEXT, err);
+}
+
 int lk_cmd_embed(int argc, char **argv);
 int lk_cmd_embed(int argc, char **argv)
 {
@@ -178,19 +201,18 @@ int lk_cmd_embed(int argc, char **argv)
         st = lk_svg_lines(a.plot, "lexkit embed", "5% of the training words", &ser, 1, PLOT_BINS,
                           &err);
     }
-    if (st == LK_OK && save) st = lk_embed_model_save(m, save, &err);
-    if (st == LK_OK && out) {
-        if (a.fmt == FMT_LKEM) {
-            st = lk_embed_model_save(m, out, &err);
-        } else if (a.fmt == FMT_FASTTEXT) {
-            st = lk_embed_model_save_fasttext(m, out, &err);
-        } else {
-            st = lk_embed_model_vectors(m, &vec);
-            if (st == LK_OK)
-                st = lk_vectors_write(vec, out, a.fmt == FMT_BIN ? LK_VEC_BIN : LK_VEC_TEXT,
-                                      &err);
-        }
-    }
+    /* --save-model and --output are committed together: all or none */
+    out_ctx oc = {m, NULL, a.fmt};
+    lk_write_job jobs[2];
+    size_t n_jobs = 0;
+    if (save) jobs[n_jobs++] = (lk_write_job){save, write_lkem, &oc};
+    if (out && a.fmt == FMT_LKEM) jobs[n_jobs++] = (lk_write_job){out, write_lkem, &oc};
+    else if (out && a.fmt == FMT_FASTTEXT) jobs[n_jobs++] = (lk_write_job){out, write_fasttext, &oc};
+    else if (out) jobs[n_jobs++] = (lk_write_job){out, write_vec, &oc};
+    if (st == LK_OK && out && a.fmt != FMT_LKEM && a.fmt != FMT_FASTTEXT)
+        st = lk_embed_model_vectors(m, &vec);
+    oc.vec = vec;
+    if (st == LK_OK) st = lk_write_atomic_all(jobs, n_jobs, &err);
     lk_vectors_free(vec);
     lk_embed_model_free(m);
     return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(cmd, st, &err);

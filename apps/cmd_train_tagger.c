@@ -187,6 +187,8 @@ static int run(int argc, char **argv)
     memset(&dev, 0, sizeof dev);
     lk_tagger_train_result res;
     st = lk_tagged_corpus_load(paths[0], LK_TAGGED_CONLLU, &train, &err);
+    if (st == LK_OK && train.n_tokens == 0)
+        st = lk_error_set(&err, LK_ERR_PARSE, "%s: the training set is empty (no tokens)", paths[0]);
     if (st == LK_OK && paths[1]) st = lk_tagged_corpus_load(paths[1], LK_TAGGED_CONLLU, &dev, &err);
     if (st == LK_OK && paths[1] && dev.n_tokens == 0)
         st = lk_error_set(&err, LK_ERR_PARSE, "%s: the dev set is empty (no tokens)", paths[1]);

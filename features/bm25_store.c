@@ -193,6 +193,8 @@ lk_status lk_bm25__store_record(const lk_bm25_index *x, lk_bm25_store_ws *ws, ui
 static lk_status decode_record(lk_bm25_store_ws *ws, const unsigned char *p, size_t len,
                                const lk_bm25_index *x, size_t *n_fields, lk_error *err)
 {
+    *n_fields = 0;
+    if (len == 0) return LK_OK; /* nothing stored for the document: p may be NULL */
     const unsigned char *end = p + len;
     size_t n = 0;
     while (p < end) {

@@ -80,6 +80,9 @@ lk_status lk_vectorize(const lk_vectorize_job *job, int64_t *n_docs, int32_t *n_
     lk_bow_file_opts fo = {job->log, job->log_user, job->blank_rows,
                            job->ids_out ? &ids : NULL, &ids_len, &ids_cap};
     if (st == LK_OK) st = lk_bow_add_file_opts(b, job->input ? job->input : "-", job->input_format, &fo, err);
+    if (st == LK_OK && lk_bow_n_docs(b) == 0) /* name the input, like the readers */
+        st = lk_error_set(err, LK_ERR_PARSE, "%s: empty collection: no documents",
+                          job->input ? job->input : "standard input");
     if (st == LK_OK) st = lk_bow_finish(b, &m, err);
     if (st == LK_OK && job->tfidf && (st = weight(job, b, &m)) != LK_OK)
         lk_error_set(err, st, "out of memory");

@@ -84,6 +84,8 @@ lk_status lk_embed_model_write_fp(const lk_embed_model *m, FILE *fp, lk_error *e
 /* Save in fastText's .bin format (v12: args, dictionary, input and output matrices) so that
    `fasttext print-word-vectors` and gensim's load_facebook_model read it; atomically. */
 lk_status lk_embed_model_save_fasttext(const lk_embed_model *m, const char *path, lk_error *err);
+/* The same fastText .bin bytes to an open stream (for lk_write_atomic_all). */
+lk_status lk_embed_model_write_fasttext_fp(const lk_embed_model *m, FILE *fp, lk_error *err);
 
 /* Load a fastText .bin model (skipgram/cbow, ns/hs, not quantized or supervised; those are
    LK_ERR_FORMAT with the reason). Vectors of words and n-grams equal fastText's. */

@@ -115,6 +115,11 @@ lk_status lk_embed_model_save_fasttext(const lk_embed_model *m, const char *path
     return lk_write_atomic(path, write_ft, (void *)m, err);
 }
 
+lk_status lk_embed_model_write_fasttext_fp(const lk_embed_model *m, FILE *fp, lk_error *err)
+{
+    return write_ft(fp, (void *)m, err);
+}
+
 /* ---- read --------------------------------------------------------------------------- */
 
 typedef struct {

@@ -107,7 +107,7 @@ static lk_status parse_header(const char *line, size_t len, const char *path, in
     char *p = end;
     long long b = strtoll(p, &end, 10);
     while (*end == ' ' || *end == '\t' || *end == '\r') end++;
-    if (errno || p == buf || end == p || *end || a < 0 || b <= 0 || a > INT32_MAX ||
+    if (errno || p == buf || end == p || *end || a <= 0 || b <= 0 || a > INT32_MAX ||
         b > INT32_MAX)
         return lk_error_at(err, path, 1, 1,
                            "expected a header 'WORDS DIM' (two positive integers), got '%.40s'",
