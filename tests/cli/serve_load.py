@@ -70,9 +70,13 @@ def main():
                 params["fields"] = "title,text,nothing" if i % 3 else "title"
                 params["snippet"] = "1"
             method, path = "GET", "/search?" + urllib.parse.urlencode(params)
-        conn.request(method, path, body=body, headers=headers)
-        r = conn.getresponse()
-        data = r.read()
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            r = conn.getresponse()
+            data = r.read()
+        except (OSError, http.client.HTTPException) as e:
+            print("request %d %s %s: %r" % (i, method, path, e), file=sys.stderr)
+            return 1
         if r.status != want or (want == 200 and method == "GET" and b'"hits": [' not in data):
             print("request %d %s %s: status %d: %s" % (i, method, path, r.status, data[:300]),
                   file=sys.stderr)
