@@ -6,6 +6,9 @@
 #include "apps/serve.h"
 
 #include <errno.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -517,8 +520,13 @@ static lk_status build(lk_serve_index *x, const char *docs, const char *const *d
     cfg.merge = merge;
     cfg.threads = 1;
     lk_status st = lk_bm25_index_build(docs, x->dir, &cfg, NULL, err);
-    if (st != LK_OK) return st;
-    return refresh(x, true, err);
+    if (st == LK_OK) st = refresh(x, true, err);
+#if defined(__GLIBC__)
+    /* A build's large buffers, once freed, stay in glibc's heaps (its mmap threshold grows
+       with each large free); hand them back so RSS stays flat over many writes. */
+    malloc_trim(0);
+#endif
+    return st;
 }
 
 /* Ids of the body's documents, checked as `lexkit index` reads JSON Lines. */

@@ -608,7 +608,8 @@ static lk_status merge(run_src *src, size_t n_src, sink *k, lk_error *err)
         }
         size_t at = 0;
         for (size_t i = 0; i < n_src; i++)
-            if (!src[i].done && cmp_bytes(src[i].cur, src[i].term_len, term, tlen) == 0) {
+            if (!src[i].done && src[i].n && cmp_bytes(src[i].cur, src[i].term_len, term, tlen) == 0) {
+                /* (n == 0: every document of the term deleted; docs may still be NULL) */
                 memcpy(docs + at, src[i].cdocs, src[i].n * sizeof *docs);
                 memcpy(tfs + at, src[i].ctfs, src[i].n * sizeof *tfs);
                 at += src[i].n;

@@ -4,12 +4,25 @@
 # latency percentiles, next to in-process `lexkit search --timing` queries/s in the same
 # run, and the server's resident memory before and after. Collections: the shipped sample
 # (corpora/) and npl from ../shared. Bounded: each wrk run stops after DURATION seconds.
-# Env: LEXKIT, SHARED (set by `make bench`); SERVE_BENCH_SECONDS (default 5).
+# en-wiki (~171k paragraphs of ../shared/corpora/embeddings/text/en-wiki.txt.xz, 1000 word-window
+# queries, made by bench_bm25_data.py as for bench_bm25.sh): wrk with 1 and 2 client threads
+# (one connection each), next to one `lexkit search` process per query and Xapian in-process
+# (python3-xapian, BM25, top-10) on the same queries, qps and p50/p99 with ratios.
+# Flat memory: MEM_REQUESTS (default 100000) requests by tests/cli/serve_load.py (searches
+# with fields and snippets, bad requests, adds/replaces and deletes), the server's RSS every
+# n/20 requests; after a warm-up (the first 20%), the largest RSS of the second half must stay within
+# 10% + 2 MB of the first half's (and so for its anonymous part), else the bench fails.
+# Env: LEXKIT, SHARED (set by `make bench`); SERVE_BENCH_SECONDS (default 5); BENCH_TMP
+# (default /tmp/lk-bench-bm25) keeps the en-wiki collection between runs (shared with
+# bench_bm25.sh); SERVE_BENCH_PARTS (default "sample npl wiki memory") picks the parts.
 set -eu
 L=${LEXKIT:?}
 S=${SHARED:?}
 DURATION=${SERVE_BENCH_SECONDS:-5}
+PARTS=${SERVE_BENCH_PARTS:-sample npl wiki memory}
 command -v wrk > /dev/null || { echo "bench_serve: wrk missing (scripts/deps.sh bench)" >&2; exit 1; }
+HERE=$(cd "$(dirname "$0")" && pwd)
+PY=/usr/bin/python3
 W=$(mktemp -d "${TMPDIR:-/tmp}/lk-bench-serve.XXXXXX")
 SP=""
 trap '[ -n "$SP" ] && kill "$SP" 2> /dev/null; rm -rf "$W"' EXIT
@@ -67,5 +80,107 @@ EOF
   SP=""
 }
 
-bench_one sample corpora/sample-docs.jsonl corpora/sample-queries.tsv
-bench_one npl "$S/corpora/retrieval/npl/docs.jsonl" "$S/corpora/retrieval/npl/queries.tsv"
+start_server() { # ARGS...: SP, port
+  "$L" serve --listen 127.0.0.1:0 --threads 2 "$@" 2> "$W/log" &
+  SP=$!
+  port=""
+  for _ in $(seq 1200); do
+    port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$W/log")
+    [ -n "$port" ] && break
+    sleep 0.05
+  done
+  [ -n "$port" ] || { echo "bench_serve: server did not start: $(cat "$W/log")" >&2; exit 1; }
+}
+stop_server() { kill -TERM "$SP"; wait "$SP"; SP=""; }
+
+# en-wiki: HTTP with 1 and 2 client threads vs a process per query vs Xapian in-process
+bench_wiki() {
+  local B=${BENCH_TMP:-/tmp/lk-bench-bm25}
+  mkdir -p "$B"
+  if [ ! -s "$B/wiki.jsonl" ]; then
+    $PY "$HERE/bench_bm25_data.py" "$S/corpora/embeddings/text/en-wiki.txt.xz" "$B/wiki.jsonl" "$B/wiki-q.tsv" 1000
+  fi
+  local q=$B/wiki-q.tsv
+  "$L" index --input "$B/wiki.jsonl" --index "$W/wiki" 2> /dev/null
+  if [ ! -d "$B/wiki.xapian" ]; then # built aside, then renamed: a half-built one is never reused
+    rm -rf "$B/wiki.xapian.tmp"
+    $PY "$HERE/bench_serve_peers.py" xapian-index "$B/wiki.jsonl" "$B/wiki.xapian.tmp"
+    mv "$B/wiki.xapian.tmp" "$B/wiki.xapian"
+  fi
+  /usr/bin/python3 - "$q" > "$W/paths.lua" << 'EOF'
+import sys, urllib.parse
+paths = ["/search?k=10&q=" + urllib.parse.quote(l.rstrip("\n").split("\t", 1)[1])
+         for l in open(sys.argv[1], encoding="utf-8") if "\t" in l]
+print("paths = {" + ",".join('"%s"' % p for p in paths) + "}")
+print("i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(nil, paths[i])\nend")
+EOF
+  echo "en-wiki  load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  local inproc
+  : > "$W/rep.tsv"
+  while [ "$(wc -l < "$W/rep.tsv")" -lt 2000 ]; do cat "$q" >> "$W/rep.tsv"; done
+  "$L" search --index "$W/wiki" --queries "$W/rep.tsv" --k 10 --timing > /dev/null 2> "$W/timing"
+  inproc=$(sed -n 's/.*s (\([0-9.]*\) queries\/s;.*/\1/p' "$W/timing")
+  local inproc_cpu xq xp50 xp99 xn xcpu pq pp50 pp99 pn pcpu
+  inproc_cpu=$(sed -n 's/.*CPU [0-9.]* s, \([0-9.]*\) queries\/s).*/\1/p' "$W/timing")
+  $PY "$HERE/bench_serve_peers.py" xapian "$B/wiki.xapian" "$q" 2 > "$W/xap"
+  $PY "$HERE/bench_serve_peers.py" process "$L" "$W/wiki" "$q" 200 > "$W/proc"
+  read -r _ xn _ xq _ xp50 _ xp99 _ xcpu < "$W/xap"
+  read -r _ pn _ pq _ pp50 _ pp99 _ pcpu < "$W/proc"
+  start_server --index "$W/wiki"
+  # the server's CPU seconds (utime + stime of /proc/PID/stat) over each wrk run: CPU-second
+  # rates are less noisy than wall time on a loaded machine
+  cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$SP/stat"; }
+  for t in 1 2; do
+    local c0 c1
+    c0=$(cpu_s)
+    wrk -t$t -c$t -d"${DURATION}s" --latency -s "$W/paths.lua" "http://127.0.0.1:$port" > "$W/wrk" 2>&1
+    c1=$(cpu_s)
+    grep -q 'Non-2xx' "$W/wrk" && echo "bench_serve: non-2xx answers: $(grep Non-2xx "$W/wrk")" >&2
+    awk -v t=$t -v ip="$inproc" -v xq="$xq" -v pq="$pq" -v cpu="$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')" \
+        -v ipc="$inproc_cpu" -v xc="$xn / $xcpu" -v pc="$pn / $pcpu" '
+      function ms(v) { return v ~ /us$/ ? v / 1000 : v ~ /ms$/ ? v + 0 : v * 1000 }
+      function div(s) { split(s, a, " / "); return a[1] / a[2] }
+      /requests in/ { n = $1 } /^Requests\/sec/ { r = $2 } $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
+      END { printf "en-wiki  HTTP %d client thread(s): %8.1f queries/s  p50 %.3f ms  p99 %.3f ms  (%.2fx in-process lexkit, %.2fx Xapian in-process, %.1fx process per query)\n",
+                   t, r, p50, p99, r / ip, r / xq, r / pq
+            c = n / cpu
+            printf "en-wiki  HTTP %d client thread(s), per server CPU second: %8.1f queries (%.2fx in-process lexkit, %.2fx Xapian, %.1fx process per query, per CPU second each)\n",
+                   t, c, c / ipc, c / div(xc), c / div(pc) }' "$W/wrk"
+  done
+  stop_server
+  printf 'en-wiki  in-process lexkit search --timing: %s queries/s, %s per CPU second (top-10, %s queries)\n' "$inproc" "$inproc_cpu" "$(wc -l < "$W/rep.tsv")"
+  printf 'en-wiki  Xapian in-process (python3-xapian): %s queries/s  p50 %s ms  p99 %s ms, %s per CPU second\n' "$xq" "$xp50" "$xp99" "$(awk -v a="$xn" -v b="$xcpu" 'BEGIN { printf "%.1f", a / b }')"
+  printf 'en-wiki  one lexkit search process per query: %s queries/s  p50 %s ms  p99 %s ms, %s per CPU second (200 queries)\n' "$pq" "$pp50" "$pp99" "$(awk -v a="$pn" -v b="$pcpu" 'BEGIN { printf "%.2f", a / b }')"
+}
+
+# flat memory over MEM_REQUESTS requests (searches, errors, writes) on the sample index
+bench_memory() {
+  local n=${MEM_REQUESTS:-100000}
+  "$L" index --input corpora/sample-docs.jsonl --index "$W/mem" 2> /dev/null
+  echo tok > "$W/tok"
+  start_server --index "$W/mem" --write-token-file "$W/tok"
+  $PY "$HERE/../cli/serve_load.py" "$port" "$SP" corpora/sample-queries.tsv "$n" $((n / 20 > 0 ? n / 20 : 1)) tok 500 > "$W/mem.txt"
+  stop_server
+  echo "memory   RSS KB (anonymous KB) after N requests: $(awk '/^rss/ { printf "%s %s (%s); ", $2, $3, $4 }' "$W/mem.txt")"
+  awk -v n="$n" '/^rss/ && $2 >= n / 5 { i++; at[i] = $2; r[i] = $3; a[i] = $4 }   # after a 20% warm-up
+    /^done/ { took = $5 }
+    END { h = int(i / 2); er = ea = lr = la = 0
+          for (j = 1; j <= i; j++) {
+            if (j <= h) { if (r[j] > er) er = r[j]; if (a[j] > ea) ea = a[j] }
+            else { if (r[j] > lr) lr = r[j]; if (a[j] > la) la = a[j] } }
+          printf "memory   %d requests in %s s: max RSS %d KB (anonymous %d) in requests %d-%d, %d KB (%d) in %d-%d\n",
+                 n, took, er, ea, at[1], at[h], lr, la, at[h + 1], at[i]
+          ok = i >= 4 && lr <= er * 1.1 + 2048 && la <= ea * 1.1 + 2048
+          printf "memory   %s\n", ok ? "flat after warm-up" : "GROWS after warm-up"
+          exit !ok }' "$W/mem.txt"
+}
+
+for part in $PARTS; do
+  case $part in
+    sample) bench_one sample corpora/sample-docs.jsonl corpora/sample-queries.tsv ;;
+    npl) bench_one npl "$S/corpora/retrieval/npl/docs.jsonl" "$S/corpora/retrieval/npl/queries.tsv" ;;
+    wiki) bench_wiki ;;
+    memory) bench_memory ;;
+    *) echo "bench_serve: unknown part '$part' in SERVE_BENCH_PARTS" >&2; exit 2 ;;
+  esac
+done

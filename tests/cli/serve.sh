@@ -292,9 +292,39 @@ if command -v chromium > /dev/null; then
   chrome --screenshot="$ART/serve_page_zh.png" --window-size=1000,800 "http://127.0.0.1:$P/?q=$zq" > /dev/null ||
     fail "screenshot (zh) failed"
   [ -s "$ART/serve_page.png" ] && [ -s "$ART/serve_page_zh.png" ] || fail "no screenshot"
-  echo "serve: page screenshot in $ART/serve_page.png"
+  # typed queries: tests/cli/serve_browser.py drives Chromium over the DevTools protocol, clicks
+  # the box, types with key events (the Chinese one as an input method's commit), presses Enter;
+  # the rendered hits must be the API's, in order, with the query's terms marked.
+  cat > "$T/typed_check.py" << 'EOF'
+import json, sys
+page, api, q = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+ids = [h["id"] for h in api["hits"]]
+assert len(ids) > 1, api
+assert page["value"] == q, page["value"]
+assert page["keys"] == sum(c.isascii() for c in q) + 1, ("key events", page["keys"])
+assert page["status"].startswith("%d results for “%s”" % (len(ids), q)), page["status"]
+assert [h["id"] for h in page["hits"]] == ids, ([h["id"] for h in page["hits"]], ids)
+terms = q.split()
+assert any(any(m in t or t in m for t in terms) for m in page["hits"][0]["marks"]), page["hits"][0]
+assert "q=" in page["address"], page["address"]
+assert open(sys.argv[4], "rb").read(8) == b"\x89PNG\r\n\x1a\n", "screenshot is not a PNG"
+EOF
+  typed() { # NAME QUERY: $T/typed_NAME.json = what the page rendered, screenshot in $ART
+    timeout 180 "$PY" "${LK_SRC:-.}/tests/cli/serve_browser.py" "http://127.0.0.1:$P/" "$2" \
+      "$ART/serve_typed_$1.png" > "$T/typed_$1.json" 2> "$T/typed_$1.err" ||
+      { fail "typing '$2' in the page: $(cat "$T/typed_$1.err")"; return 1; }
+    C "http://127.0.0.1:$P/search?q=$(urlq "$2")&k=10" > "$T/typed_api_$1.json"
+    "$PY" "$T/typed_check.py" "$T/typed_$1.json" "$T/typed_api_$1.json" "$2" "$ART/serve_typed_$1.png" ||
+      { fail "typed '$2': the page shows other results: $(cat "$T/typed_$1.json")"; return 1; }
+  }
+  typed en "search engine"
+  typed zh "战国无双" &&
+    "$PY" -c 'import json,sys; h=json.load(open(sys.argv[1]))["hits"][0]
+assert h["id"] == "DEV_0" and h["title"] == "战国无双3" and "战国无双" in h["marks"], h' "$T/typed_zh.json" ||
+    fail "typed Chinese query: top hit $(head -c 300 "$T/typed_zh.json")"
+  echo "serve: page screenshots in $ART/serve_page.png, serve_typed_en.png, serve_typed_zh.png"
 else
-  echo "serve: SKIPPED the search page test: chromium is not installed (scripts/deps.sh browser installs it)"
+  echo "serve: skip: the search page test: chromium is not installed (scripts/deps.sh browser installs it)"
 fi
 stop_server
 finish serve
