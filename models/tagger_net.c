@@ -15,7 +15,6 @@
 
 #define LK_TAG_BATCH_SENTS 128    /* sentences per inference batch */
 #define LK_TAG_BATCH_TOKENS 1024  /* positions per inference batch (at least one sentence) */
-#define LK_TAG_PIECE_MAX 256      /* characters: longer raw lines are decoded in pieces */
 #define LK_TAG_PTAB_MAX_BYTES ((size_t)64 << 20) /* cap of the per-id input projection table */
 
 lk_status lk_tagger_ws_create(lk_tagger_ws **out)
@@ -114,8 +113,8 @@ static lk_status project_inputs(const lk_tagger *m, lk_tagger_ws *ws, size_t N,
         lk_real *xw = ws->xw0 + (size_t)d * N * (size_t)GH;
         for (size_t r = 0; r < N; r++) {
             int32_t id = ws->main[r];
-            const lk_real *src = id >= 0 ? ws->ptab + ((size_t)ws->pslot[id] * D + (size_t)d) * GH
-                                         : c->b;
+            const lk_real *src =
+                id >= 0 ? ws->ptab + ((size_t)d * ws->ptab_n + (size_t)ws->pslot[id]) * GH : c->b;
             memcpy(xw + r * (size_t)GH, src, (size_t)GH * sizeof *xw);
         }
         for (int32_t g = 0; g < m->n_groups && m->cfg.char_dim > 0; g++)
@@ -450,8 +449,8 @@ static void sort_by_len(size_t *a, size_t *tmp, size_t n, const lk_tg_data *d)
     memcpy(a, tmp, n * sizeof *a);
 }
 
-/* ws->ptab for the ids of the datas ds[0..n_ds): row slot*D + d = E[id] W_x[:, :Dw]^T + b of direction d (layer
-   0), each id computed once (slots in ws->pslot, -1 = absent). Costs at most what the word
+/* ws->ptab for the ids of the datas ds[0..n_ds): row d * n + slot = E[id] W_x[:, :Dw]^T + b
+   of direction d (layer 0, n = ws->ptab_n ids), each id computed once (slots in ws->pslot, -1 = absent). Costs at most what the word
    columns of the product cost over d's positions, and far less as soon as ids repeat (a
    character model on running text). Skipped (ws->ptab NULL: the plain product) when the
    table for the whole vocabulary could exceed LK_TAG_PTAB_MAX_BYTES. */
@@ -479,19 +478,17 @@ static lk_status build_ptab(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_da
             }
         }
     if ((st = need(&ws->ptab_buf, &ws->cap_ptab, n * row, sizeof *ws->ptab_buf)) != LK_OK ||
-        (st = need(&ws->ew, &ws->cap_ew, n * (size_t)Dw, sizeof *ws->ew)) != LK_OK ||
-        (st = need(&ws->xw0, &ws->cap_xw0, n * (size_t)GH, sizeof *ws->xw0)) != LK_OK)
+        (st = need(&ws->ew, &ws->cap_ew, n * (size_t)Dw, sizeof *ws->ew)) != LK_OK)
         return st;
     lk_mat E = lk_params_mat(&m->params, m->v_wemb, m->params.data);
     lk_embedding_forward(&E, ws->pids, (int32_t)n, ws->ew);
     for (int32_t dir = 0; dir < D; dir++) {
         const lk_cell *c = &ws->fast.cell[0][dir];
-        for (size_t i = 0; i < n; i++) memcpy(ws->xw0 + i * GH, c->b, (size_t)GH * sizeof *ws->xw0);
-        lk_gemm_kn((int32_t)n, GH, Dw, ws->ew, c->w_x_t, ws->xw0);
-        for (size_t i = 0; i < n; i++)
-            memcpy(ws->ptab_buf + i * row + (size_t)dir * GH, ws->xw0 + i * GH,
-                   (size_t)GH * sizeof *ws->xw0);
+        lk_real *tab = ws->ptab_buf + (size_t)dir * n * GH;
+        for (size_t i = 0; i < n; i++) memcpy(tab + i * GH, c->b, (size_t)GH * sizeof *tab);
+        lk_gemm_kn((int32_t)n, GH, Dw, ws->ew, c->w_x_t, tab);
     }
+    ws->ptab_n = n;
     ws->ptab = ws->ptab_buf;
     ws->pslot = slot;
     return LK_OK;
@@ -505,6 +502,7 @@ static void share_fast(const lk_tagger_ws *ws, lk_tagger_ws *helper)
     helper->use_fast = ws->use_fast;
     helper->ptab = ws->ptab;
     helper->pslot = ws->pslot;
+    helper->ptab_n = ws->ptab_n;
     helper->gh = ws->gh;
 }
 
@@ -681,21 +679,21 @@ static int32_t cut_end(const uint8_t *cls, int32_t i, int32_t n)
 }
 
 /* Pieces of [a, b) (no sentence ends inside, or treated as such), greedily packed up to
-   LK_TAG_PIECE_MAX characters: each ends after the last clause mark that fits, else at
+   LK_TAGGER_PIECE_MAX characters: each ends after the last clause mark that fits, else at
    the window edge. Lengths appended at pieces[*np]. */
 static void pack_clauses(const uint8_t *cls, int32_t a, int32_t b, int32_t *pieces, size_t *np)
 {
-    while (b - a > LK_TAG_PIECE_MAX) {
+    while (b - a > LK_TAGGER_PIECE_MAX) {
         int32_t best = 0;
-        for (int32_t i = a; i < a + LK_TAG_PIECE_MAX; i++) {
+        for (int32_t i = a; i < a + LK_TAGGER_PIECE_MAX; i++) {
             if (cls[i] != CUT_CLAUSE && cls[i] != CUT_SENTENCE) continue;
             int32_t e = cut_end(cls, i, b);
-            if (e > 0 && e - a <= LK_TAG_PIECE_MAX) best = e;
+            if (e > 0 && e - a <= LK_TAGGER_PIECE_MAX) best = e;
         }
         if (best == 0) { /* at the window edge, or before it outside a joined span */
-            best = a + LK_TAG_PIECE_MAX;
+            best = a + LK_TAGGER_PIECE_MAX;
             while (best > a + 1 && (cls[best] & CUT_NO_START)) best--;
-            if (best == a + 1) best = a + LK_TAG_PIECE_MAX;
+            if (best == a + 1) best = a + LK_TAGGER_PIECE_MAX;
         }
         pieces[(*np)++] = best - a;
         a = best;
@@ -704,12 +702,12 @@ static void pack_clauses(const uint8_t *cls, int32_t a, int32_t b, int32_t *piec
 }
 
 /* Cut a line of n characters (cut classes cls) into pieces decoded independently: a line
-   of at most LK_TAG_PIECE_MAX characters is one piece (decoded exactly as before); a
+   of at most LK_TAGGER_PIECE_MAX characters is one piece (decoded exactly as before); a
    longer one is cut after each sentence end, and a sentence that is still too long after
    clause marks (packed greedily), or else into windows. pieces needs room for n lengths. */
 static void split_line(const uint8_t *cls, int32_t n, int32_t *pieces, size_t *np)
 {
-    if (n <= LK_TAG_PIECE_MAX) {
+    if (n <= LK_TAGGER_PIECE_MAX) {
         if (n > 0) pieces[(*np)++] = n;
         return;
     }
