@@ -119,6 +119,17 @@ struct lk_tagger_ws {
     int32_t *pslot_buf, *pids;
     int32_t gh;
     size_t ptab_n;            /* ids in ptab: rows (d * ptab_n + slot) */
+    /* char models: first-layer projections of each feature of the small bags (category,
+       lexicon): row (d * btab_n + bslot[f]) = F[f] W_x[:, bag columns]^T of direction d; a
+       bag's projection is then the mean of its features' rows (no product per position).
+       btab_on[g]: bag g uses it. Borrowed by helpers like ptab. */
+    const lk_real *btab;
+    const int32_t *bslot;
+    size_t btab_n;
+    bool btab_on[LK_TAGGER_MAX_GROUPS];
+    lk_real *btab_buf, *bacc;
+    int32_t *bslot_buf;
+    size_t cap_btab, cap_bslot, cap_bacc;
     size_t cap_ptab, cap_xw0, cap_pslot, cap_pids;
     lk_tagger_ws *helpers[LK_TAGGER_MAX_THREADS - 1]; /* workspaces of the extra threads */
     int32_t n_helpers;

@@ -16,6 +16,8 @@
 #define LK_TAG_BATCH_SENTS 128    /* sentences per inference batch */
 #define LK_TAG_BATCH_TOKENS 1024  /* positions per inference batch (at least one sentence) */
 #define LK_TAG_PTAB_MAX_BYTES ((size_t)64 << 20) /* cap of the per-id input projection table */
+#define LK_TAG_BTAB_MAX_FEATS 1024 /* char models: bags of at most this many features are
+                                      projected by table (build_btab) */
 
 lk_status lk_tagger_ws_create(lk_tagger_ws **out)
 {
@@ -74,6 +76,9 @@ void lk_tagger_ws_free(lk_tagger_ws *ws)
     free(ws->pids);
     free(ws->xw0);
     free(ws->pslot_buf);
+    free(ws->btab_buf);
+    free(ws->bslot_buf);
+    free(ws->bacc);
     for (int32_t i = 0; i < ws->n_helpers; i++) lk_tagger_ws_free(ws->helpers[i]);
     free(ws);
 }
@@ -97,6 +102,33 @@ static int32_t feature_parts(const lk_tagger *m, lk_tagger_ws *ws, size_t N, lk_
     return 1 + m->n_groups;
 }
 
+/* xw (N, GH) += the projections of bag g (direction d) from ws->btab: per row, the mean of
+   its features' rows. */
+static void project_bag_tab(lk_tagger_ws *ws, size_t N, int32_t g, int32_t d, lk_real *xw)
+{
+    size_t GH = (size_t)ws->gh;
+    const int32_t *fo = ws->foff + (size_t)g * (N + 1), *fi = ws->fids + (size_t)g * ws->fstride;
+    const lk_real *tab = ws->btab + (size_t)d * ws->btab_n * GH;
+    lk_real *restrict acc = ws->bacc;
+    for (size_t r = 0; r < N; r++) {
+        int32_t k0 = fo[r], k1 = fo[r + 1];
+        if (k1 <= k0) continue;
+        lk_real *restrict o = xw + r * GH;
+        const lk_real *restrict t = tab + (size_t)ws->bslot[fi[k0]] * GH;
+        if (k1 - k0 == 1) {
+            for (size_t j = 0; j < GH; j++) o[j] += t[j];
+            continue;
+        }
+        memcpy(acc, t, GH * sizeof *acc);
+        for (int32_t k = k0 + 1; k < k1; k++) {
+            t = tab + (size_t)ws->bslot[fi[k]] * GH;
+            for (size_t j = 0; j < GH; j++) acc[j] += t[j];
+        }
+        lk_real sc = (lk_real)1 / (lk_real)(k1 - k0);
+        for (size_t j = 0; j < GH; j++) o[j] += sc * acc[j];
+    }
+}
+
 /* First-layer input projections of the N rows of the current batch into ws->xw0, one
    (N, G*H) block per direction: the row of the main id from ws->ptab (its embedding times
    the word columns of W_x, plus the bias) plus each feature bag times its columns. The
@@ -108,6 +140,7 @@ static lk_status project_inputs(const lk_tagger *m, lk_tagger_ws *ws, size_t N,
     int32_t D = m->seq.cfg.bidirectional ? 2 : 1, GH = ws->gh, Dw = m->cfg.word_dim;
     lk_status st = need(&ws->xw0, &ws->cap_xw0, N * (size_t)D * (size_t)GH, sizeof *ws->xw0);
     if (st != LK_OK) return st;
+    if ((st = need(&ws->bacc, &ws->cap_bacc, (size_t)GH, sizeof *ws->bacc)) != LK_OK) return st;
     for (int32_t d = 0; d < D; d++) {
         const lk_cell *c = &ws->fast.cell[0][d];
         lk_real *xw = ws->xw0 + (size_t)d * N * (size_t)GH;
@@ -117,9 +150,14 @@ static lk_status project_inputs(const lk_tagger *m, lk_tagger_ws *ws, size_t N,
                 id >= 0 ? ws->ptab + ((size_t)d * ws->ptab_n + (size_t)ws->pslot[id]) * GH : c->b;
             memcpy(xw + r * (size_t)GH, src, (size_t)GH * sizeof *xw);
         }
-        for (int32_t g = 0; g < m->n_groups && m->cfg.char_dim > 0; g++)
+        for (int32_t g = 0; g < m->n_groups && m->cfg.char_dim > 0; g++) {
+            if (ws->btab && ws->btab_on[g]) {
+                project_bag_tab(ws, N, g, d, xw);
+                continue;
+            }
             lk_gemm_kn((int32_t)N, GH, m->cfg.char_dim, parts[1 + g].data,
                        c->w_x_t + ((size_t)Dw + (size_t)g * m->cfg.char_dim) * GH, xw);
+        }
     }
     return LK_OK;
 }
@@ -198,9 +236,11 @@ lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *
     int32_t n_parts = feature_parts(m, ws, N, parts);
     if (Df > 0) {
         lk_mat F = lk_params_mat(&m->params, m->v_femb, pd);
-        for (int32_t g = 0; g < G; g++)
+        for (int32_t g = 0; g < G; g++) {
+            if (!train && ws->ptab && ws->btab && ws->btab_on[g]) continue; /* by table */
             lk_embag_forward(&F, ws->fids + (size_t)g * ws->fstride, ws->foff + (size_t)g * (N + 1),
                              (int32_t)N, true, parts[1 + g].data);
+        }
     }
     if (!train && ws->ptab) { /* inference from the per-id table: no x, no word part product */
         if ((st = project_inputs(m, ws, N, parts)) != LK_OK) return st;
@@ -494,6 +534,49 @@ static lk_status build_ptab(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_da
     return LK_OK;
 }
 
+/* ws->btab for the small bags of a char model (at most LK_TAG_BTAB_MAX_FEATS features:
+   the category and lexicon bags): each feature's embedding times its bag's columns of
+   W_x, per direction. Needs prepare_fast. */
+static lk_status build_btab(const lk_tagger *m, lk_tagger_ws *ws)
+{
+    lk_status st;
+    int32_t D = m->seq.cfg.bidirectional ? 2 : 1, GH = ws->fast.cell[0][0].w_x.rows;
+    int32_t Df = m->cfg.char_dim, Dw = m->cfg.word_dim, G = m->n_groups;
+    int32_t Vf = lk_vocab_size(m->feats);
+    size_t count[LK_TAGGER_MAX_GROUPS] = {0}, n = 0;
+    ws->btab = NULL;
+    if (m->cfg.unit != LK_TAGGER_CHAR || Df == 0) return LK_OK;
+    for (int32_t f = 0; f < Vf; f++) count[m->feat_group[f]]++;
+    for (int32_t g = 0; g < G; g++) {
+        ws->btab_on[g] = g > 0 && count[g] <= LK_TAG_BTAB_MAX_FEATS;
+        if (ws->btab_on[g]) n += count[g];
+    }
+    if (n == 0) return LK_OK;
+    if ((st = need(&ws->bslot_buf, &ws->cap_bslot, (size_t)Vf, sizeof *ws->bslot_buf)) != LK_OK ||
+        (st = need(&ws->btab_buf, &ws->cap_btab, n * (size_t)D * GH, sizeof *ws->btab_buf)) !=
+            LK_OK)
+        return st;
+    lk_mat F = lk_params_mat(&m->params, m->v_femb, m->params.data);
+    size_t k = 0;
+    for (int32_t f = 0; f < Vf; f++) {
+        int32_t g = m->feat_group[f];
+        ws->bslot_buf[f] = ws->btab_on[g] ? (int32_t)k : -1;
+        if (!ws->btab_on[g]) continue;
+        for (int32_t dir = 0; dir < D; dir++) {
+            const lk_cell *c = &ws->fast.cell[0][dir];
+            lk_real *row = ws->btab_buf + ((size_t)dir * n + k) * GH;
+            memset(row, 0, (size_t)GH * sizeof *row);
+            lk_gemm_kn(1, GH, Df, F.data + (size_t)f * Df,
+                       c->w_x_t + ((size_t)Dw + (size_t)g * Df) * GH, row);
+        }
+        k++;
+    }
+    ws->btab = ws->btab_buf;
+    ws->bslot = ws->bslot_buf;
+    ws->btab_n = n;
+    return LK_OK;
+}
+
 /* A helper borrows its caller's inference weights and table (read-only). */
 static void share_fast(const lk_tagger_ws *ws, lk_tagger_ws *helper)
 {
@@ -503,6 +586,10 @@ static void share_fast(const lk_tagger_ws *ws, lk_tagger_ws *helper)
     helper->ptab = ws->ptab;
     helper->pslot = ws->pslot;
     helper->ptab_n = ws->ptab_n;
+    helper->btab = ws->btab;
+    helper->bslot = ws->bslot;
+    helper->btab_n = ws->btab_n;
+    memcpy(helper->btab_on, ws->btab_on, sizeof helper->btab_on);
     helper->gh = ws->gh;
 }
 
@@ -563,7 +650,8 @@ static lk_status label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_da
     size_t *ord = ws->order;
     for (size_t i = 0; i < n; i++) ord[i] = i;
     sort_by_len(ord, ord + n, n, d);
-    if (!ready && ((st = prepare_fast(m, ws)) != LK_OK || (st = build_ptab(m, ws, &d, 1)) != LK_OK))
+    if (!ready && ((st = prepare_fast(m, ws)) != LK_OK || (st = build_ptab(m, ws, &d, 1)) != LK_OK ||
+                   (st = build_btab(m, ws)) != LK_OK))
         return st;
     /* cut the batches first (greedy over the sorted order), then run them longest first:
        the workspaces reach their final size on the first batch instead of growing (and
@@ -830,8 +918,9 @@ static lk_status label_pieces(const lk_tagger *m, lk_tagger_ws *ws, const char *
         ds[i] = &wk[i].ws->data;
     }
     lk_status st = run_workers(wk, n_workers, seg_featurize);
-    if (st == LK_OK && (st = prepare_fast(m, ws)) == LK_OK)
-        st = build_ptab(m, ws, ds, n_workers);
+    if (st == LK_OK && (st = prepare_fast(m, ws)) == LK_OK &&
+        (st = build_ptab(m, ws, ds, n_workers)) == LK_OK)
+        st = build_btab(m, ws);
     if (st != LK_OK) return st;
     for (int32_t i = 1; i < n_workers; i++) share_fast(ws, wk[i].ws);
     return run_workers(wk, n_workers, seg_label);
