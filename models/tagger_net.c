@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "models/fastmath.h"
 #include "models/layers.h"
 #include "models/tagger.h"
 #include "models/tagger_internal.h"
@@ -102,30 +103,57 @@ static int32_t feature_parts(const lk_tagger *m, lk_tagger_ws *ws, size_t N, lk_
     return 1 + m->n_groups;
 }
 
-/* xw (N, GH) += the projections of bag g (direction d) from ws->btab: per row, the mean of
-   its features' rows. */
-static void project_bag_tab(lk_tagger_ws *ws, size_t N, int32_t g, int32_t d, lk_real *xw)
+/* Sum of the rows of bag g's features for row r into acc (GH); returns their count. */
+static inline int32_t bag_rows(const lk_tagger_ws *ws, size_t N, int32_t g, const lk_real *tab, size_t r,
+                        lk_real *restrict acc)
 {
     size_t GH = (size_t)ws->gh;
     const int32_t *fo = ws->foff + (size_t)g * (N + 1), *fi = ws->fids + (size_t)g * ws->fstride;
+    int32_t k0 = fo[r], k1 = fo[r + 1];
+    if (k1 <= k0) return 0;
+    memcpy(acc, tab + (size_t)ws->bslot[fi[k0]] * GH, GH * sizeof *acc);
+    for (int32_t k = k0 + 1; k < k1; k++) {
+        const lk_real *restrict t = tab + (size_t)ws->bslot[fi[k]] * GH;
+        for (size_t j = 0; j < GH; j++) acc[j] += t[j];
+    }
+    return k1 - k0;
+}
+
+/* Row r of xw (GH) = src + the mean rows of the tabulated bags, added bag after bag in
+   order (the same sums as adding each bag to the row in turn). */
+LK_CLONES static void project_row_tab(const lk_tagger *m, lk_tagger_ws *ws, size_t N,
+                                      int32_t d, size_t r, const lk_real *restrict src,
+                                      lk_real *restrict o)
+{
+    size_t GH = (size_t)ws->gh;
     const lk_real *tab = ws->btab + (size_t)d * ws->btab_n * GH;
-    lk_real *restrict acc = ws->bacc;
-    for (size_t r = 0; r < N; r++) {
-        int32_t k0 = fo[r], k1 = fo[r + 1];
-        if (k1 <= k0) continue;
-        lk_real *restrict o = xw + r * GH;
-        const lk_real *restrict t = tab + (size_t)ws->bslot[fi[k0]] * GH;
-        if (k1 - k0 == 1) {
-            for (size_t j = 0; j < GH; j++) o[j] += t[j];
-            continue;
+    lk_real sc[LK_TAGGER_MAX_GROUPS];
+    const lk_real *acc[LK_TAGGER_MAX_GROUPS];
+    int32_t na = 0;
+    for (int32_t g = 0; g < m->n_groups; g++) {
+        if (!ws->btab_on[g]) continue;
+        lk_real *a = ws->bacc + (size_t)na * GH;
+        int32_t n = bag_rows(ws, N, g, tab, r, a);
+        if (n == 0) continue;
+        sc[na] = (lk_real)1 / (lk_real)n;
+        acc[na++] = a;
+    }
+    if (na == 0) {
+        memcpy(o, src, GH * sizeof *o);
+    } else if (na == 1) {
+        const lk_real *restrict a0 = acc[0];
+        lk_real s0 = sc[0];
+        for (size_t j = 0; j < GH; j++) o[j] = src[j] + s0 * a0[j];
+    } else if (na == 2) {
+        const lk_real *restrict a0 = acc[0], *restrict a1 = acc[1];
+        lk_real s0 = sc[0], s1 = sc[1];
+        for (size_t j = 0; j < GH; j++) o[j] = (src[j] + s0 * a0[j]) + s1 * a1[j];
+    } else {
+        for (size_t j = 0; j < GH; j++) {
+            lk_real v = src[j];
+            for (int32_t q = 0; q < na; q++) v += sc[q] * acc[q][j];
+            o[j] = v;
         }
-        memcpy(acc, t, GH * sizeof *acc);
-        for (int32_t k = k0 + 1; k < k1; k++) {
-            t = tab + (size_t)ws->bslot[fi[k]] * GH;
-            for (size_t j = 0; j < GH; j++) acc[j] += t[j];
-        }
-        lk_real sc = (lk_real)1 / (lk_real)(k1 - k0);
-        for (size_t j = 0; j < GH; j++) o[j] += sc * acc[j];
     }
 }
 
@@ -140,7 +168,9 @@ static lk_status project_inputs(const lk_tagger *m, lk_tagger_ws *ws, size_t N,
     int32_t D = m->seq.cfg.bidirectional ? 2 : 1, GH = ws->gh, Dw = m->cfg.word_dim;
     lk_status st = need(&ws->xw0, &ws->cap_xw0, N * (size_t)D * (size_t)GH, sizeof *ws->xw0);
     if (st != LK_OK) return st;
-    if ((st = need(&ws->bacc, &ws->cap_bacc, (size_t)GH, sizeof *ws->bacc)) != LK_OK) return st;
+    if ((st = need(&ws->bacc, &ws->cap_bacc, (size_t)GH * LK_TAGGER_MAX_GROUPS,
+                   sizeof *ws->bacc)) != LK_OK)
+        return st;
     for (int32_t d = 0; d < D; d++) {
         const lk_cell *c = &ws->fast.cell[0][d];
         lk_real *xw = ws->xw0 + (size_t)d * N * (size_t)GH;
@@ -148,13 +178,11 @@ static lk_status project_inputs(const lk_tagger *m, lk_tagger_ws *ws, size_t N,
             int32_t id = ws->main[r];
             const lk_real *src =
                 id >= 0 ? ws->ptab + ((size_t)d * ws->ptab_n + (size_t)ws->pslot[id]) * GH : c->b;
-            memcpy(xw + r * (size_t)GH, src, (size_t)GH * sizeof *xw);
+            if (ws->btab) project_row_tab(m, ws, N, d, r, src, xw + r * (size_t)GH);
+            else memcpy(xw + r * (size_t)GH, src, (size_t)GH * sizeof *xw);
         }
         for (int32_t g = 0; g < m->n_groups && m->cfg.char_dim > 0; g++) {
-            if (ws->btab && ws->btab_on[g]) {
-                project_bag_tab(ws, N, g, d, xw);
-                continue;
-            }
+            if (ws->btab && ws->btab_on[g]) continue; /* added above */
             lk_gemm_kn((int32_t)N, GH, m->cfg.char_dim, parts[1 + g].data,
                        c->w_x_t + ((size_t)Dw + (size_t)g * m->cfg.char_dim) * GH, xw);
         }
