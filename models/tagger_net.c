@@ -517,13 +517,36 @@ static void sort_by_len(size_t *a, size_t *tmp, size_t n, const lk_tg_data *d)
     memcpy(a, tmp, n * sizeof *a);
 }
 
+/* Rows [r0, r1) of the n-id table of build_ptab, both directions. */
+typedef struct {
+    const lk_tagger *m;
+    lk_tagger_ws *ws;
+    size_t n, r0, r1;
+} ptab_share;
+
+static void *ptab_rows(void *arg)
+{
+    const ptab_share *s = arg;
+    lk_tagger_ws *ws = s->ws;
+    int32_t D = s->m->seq.cfg.bidirectional ? 2 : 1, GH = ws->gh, Dw = s->m->cfg.word_dim;
+    for (int32_t dir = 0; dir < D && s->r1 > s->r0; dir++) {
+        const lk_cell *c = &ws->fast.cell[0][dir];
+        lk_real *tab = ws->ptab_buf + ((size_t)dir * s->n + s->r0) * GH;
+        for (size_t i = 0; i < s->r1 - s->r0; i++)
+            memcpy(tab + i * GH, c->b, (size_t)GH * sizeof *tab);
+        lk_gemm_kn((int32_t)(s->r1 - s->r0), GH, Dw, ws->ew + s->r0 * (size_t)Dw, c->w_x_t, tab);
+    }
+    return NULL;
+}
+
 /* ws->ptab for the ids of the datas ds[0..n_ds): row d * n + slot = E[id] W_x[:, :Dw]^T + b
    of direction d (layer 0, n = ws->ptab_n ids), each id computed once (slots in ws->pslot, -1 = absent). Costs at most what the word
    columns of the product cost over d's positions, and far less as soon as ids repeat (a
-   character model on running text). Skipped (ws->ptab NULL: the plain product) when the
+   character model on running text); the product runs on n_threads threads. Skipped
+   (ws->ptab NULL: the plain product) when the
    table for the whole vocabulary could exceed LK_TAG_PTAB_MAX_BYTES. */
 static lk_status build_ptab(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *const *ds,
-                            int32_t n_ds)
+                            int32_t n_ds, int32_t n_threads)
 {
     lk_status st;
     int32_t D = m->seq.cfg.bidirectional ? 2 : 1, GH = ws->fast.cell[0][0].w_x.rows;
@@ -550,11 +573,24 @@ static lk_status build_ptab(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_da
         return st;
     lk_mat E = lk_params_mat(&m->params, m->v_wemb, m->params.data);
     lk_embedding_forward(&E, ws->pids, (int32_t)n, ws->ew);
-    for (int32_t dir = 0; dir < D; dir++) {
-        const lk_cell *c = &ws->fast.cell[0][dir];
-        lk_real *tab = ws->ptab_buf + (size_t)dir * n * GH;
-        for (size_t i = 0; i < n; i++) memcpy(tab + i * GH, c->b, (size_t)GH * sizeof *tab);
-        lk_gemm_kn((int32_t)n, GH, Dw, ws->ew, c->w_x_t, tab);
+    /* the rows in shares of multiples of 4 (the kernel's tile: the same bits), one per thread */
+    int32_t shares = n_threads < 1 ? 1 : n_threads;
+    if ((size_t)shares > n / 64 + 1) shares = (int32_t)(n / 64 + 1);
+    ptab_share sh[LK_TAGGER_MAX_THREADS];
+    pthread_t th[LK_TAGGER_MAX_THREADS];
+    bool started[LK_TAGGER_MAX_THREADS] = {false};
+    size_t per = (n / (size_t)shares + 3) / 4 * 4;
+    for (int32_t i = 0; i < shares; i++) {
+        size_t r0 = (size_t)i * per < n ? (size_t)i * per : n;
+        size_t r1 = i + 1 == shares || r0 + per > n ? n : r0 + per;
+        sh[i] = (ptab_share){m, ws, n, r0, r1};
+    }
+    for (int32_t i = 1; i < shares; i++)
+        started[i] = pthread_create(&th[i], NULL, ptab_rows, &sh[i]) == 0;
+    ptab_rows(&sh[0]);
+    for (int32_t i = 1; i < shares; i++) {
+        if (started[i]) pthread_join(th[i], NULL);
+        else ptab_rows(&sh[i]);
     }
     ws->ptab_n = n;
     ws->ptab = ws->ptab_buf;
@@ -678,7 +714,7 @@ static lk_status label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_da
     size_t *ord = ws->order;
     for (size_t i = 0; i < n; i++) ord[i] = i;
     sort_by_len(ord, ord + n, n, d);
-    if (!ready && ((st = prepare_fast(m, ws)) != LK_OK || (st = build_ptab(m, ws, &d, 1)) != LK_OK ||
+    if (!ready && ((st = prepare_fast(m, ws)) != LK_OK || (st = build_ptab(m, ws, &d, 1, 1)) != LK_OK ||
                    (st = build_btab(m, ws)) != LK_OK))
         return st;
     /* cut the batches first (greedy over the sorted order), then run them longest first:
@@ -947,7 +983,7 @@ static lk_status label_pieces(const lk_tagger *m, lk_tagger_ws *ws, const char *
     }
     lk_status st = run_workers(wk, n_workers, seg_featurize);
     if (st == LK_OK && (st = prepare_fast(m, ws)) == LK_OK &&
-        (st = build_ptab(m, ws, ds, n_workers)) == LK_OK)
+        (st = build_ptab(m, ws, ds, n_workers, n_workers)) == LK_OK)
         st = build_btab(m, ws);
     if (st != LK_OK) return st;
     for (int32_t i = 1; i < n_workers; i++) share_fast(ws, wk[i].ws);
