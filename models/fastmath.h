@@ -23,7 +23,7 @@
    set up and crash at load time. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(LK_REAL_DOUBLE) && \
     !defined(__SANITIZE_THREAD__)
-#define LK_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define LK_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define LK_CLONES
 #endif

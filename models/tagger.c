@@ -276,12 +276,12 @@ static void lex_marks(const lk_tagger *m, char_seq *cs)
             memcpy(tmp + tl, cs->keys[s + l - 1], kl);
             tl += kl;
             if (l == 1) continue;
-            int32_t id = lk_vocab_find(m->lex, tmp, tl);
-            if (id == LK_ID_NONE) break;
-            int64_t cnt = lk_vocab_count(m->lex, id);
-            if (cnt & LK_LEX_WORD) {
+            uint8_t code = 0;
+            uint32_t fl = lk_lexicon_find(m->lex, tmp, tl, &code);
+            if (fl == 0) break;
+            if (fl & LK_LEXICON_WORD) {
                 int bucket = l >= 4 ? 2 : l - 2;
-                uint32_t tag = (uint32_t)(cnt >> 2);
+                uint32_t tag = code;
                 for (int32_t k = 0; k < l; k++) {
                     int place = k == 0 ? 0 : k == l - 1 ? 2 : 1;
                     uint32_t *lm = &cs->lexm[s + k];
@@ -294,7 +294,7 @@ static void lex_marks(const lk_tagger *m, char_seq *cs)
                     }
                 }
             }
-            if (!(cnt & LK_LEX_PREFIX)) break;
+            if (!(fl & LK_LEXICON_PREFIX)) break;
         }
     }
 }
@@ -556,7 +556,7 @@ void lk_tagger_free(lk_tagger *m)
     lk_vocab_free(m->labels);
     if (m->tags != m->labels) lk_vocab_free(m->tags);
     free(m->feat_group);
-    lk_vocab_free(m->lex);
+    lk_lexicon_free(m->lex);
     lk_vocab_free(m->lex_tags);
     free(m->train_info);
     free(m->label_pos);
@@ -814,46 +814,31 @@ static lk_status lex_add_word(lk_tagger *m, const char *k, size_t klen, const ch
                               size_t tl)
 {
     lk_status st;
-    int64_t tag_code = 0;
+    uint8_t tag_code = 0;
     if (tl > 0) {
         int32_t tid;
         bool added;
         if ((st = lk_vocab_find_or_add(m->lex_tags, tag, tl, 0, &tid, &added)) != LK_OK) return st;
         if (tid >= 255) return LK_ERR_RANGE; /* stored as one byte */
-        tag_code = tid + 1;
+        tag_code = (uint8_t)(tid + 1);
     }
-    int32_t id;
-    bool added;
-    if ((st = lk_vocab_find_or_add(m->lex, k, klen, LK_LEX_WORD | (tag_code << 2), &id,
-                                   &added)) != LK_OK)
+    int was_word;
+    if ((st = lk_lexicon_add(m->lex, k, klen, LK_LEXICON_WORD, tag_code, &was_word)) != LK_OK)
         return st;
-    if (!added) {
-        int64_t cnt = lk_vocab_count(m->lex, id);
-        if (cnt & LK_LEX_WORD) return LK_OK;
-        /* a prefix entry becomes a word too */
-        if ((st = lk_vocab_add_count(m->lex, k, klen, LK_LEX_WORD | (tag_code << 2), NULL)) != LK_OK)
-            return st;
-    } else {
-        m->lex_words++;
-    }
-    if (!added) m->lex_words++;
+    if (was_word) return LK_OK;
+    m->lex_words++;
     /* proper prefixes of 2.. chars */
     size_t offs[LK_TAGGER_LEX_MAX_CHARS * 4 + 9];
     int32_t nc = lk_seg_char_offsets(k, klen, offs);
-    for (int32_t p = 2; p < nc; p++) {
-        int32_t pid;
-        if ((st = lk_vocab_find_or_add(m->lex, k, offs[p], LK_LEX_PREFIX, &pid, &added)) != LK_OK)
+    for (int32_t p = 2; p < nc; p++)
+        if ((st = lk_lexicon_add(m->lex, k, offs[p], LK_LEXICON_PREFIX, 0, NULL)) != LK_OK)
             return st;
-        if (!added && !(lk_vocab_count(m->lex, pid) & LK_LEX_PREFIX) &&
-            (st = lk_vocab_add_count(m->lex, k, offs[p], LK_LEX_PREFIX, NULL)) != LK_OK)
-            return st;
-    }
     return LK_OK;
 }
 
 static lk_status lex_create(lk_tagger *m)
 {
-    lk_status st = lk_vocab_create(&m->lex);
+    lk_status st = lk_lexicon_create(&m->lex);
     if (st == LK_OK) st = lk_vocab_create(&m->lex_tags);
     m->lex_words = 0;
     return st;
@@ -1153,18 +1138,21 @@ static void wb_f16s(wbuf *w, const lk_real *x, size_t n)
 static void wb_lexicon(wbuf *w, const lk_tagger *m)
 {
     wb_vocab(w, m->lex_tags);
-    int32_t n = lk_vocab_size(m->lex);
     uint64_t bytes = 0;
-    for (int32_t i = 0; i < n; i++)
-        if (lk_vocab_count(m->lex, i) & LK_LEX_WORD) bytes += 2 + lk_vocab_word_len(m->lex, i);
+    const char *k;
+    size_t kl, pos = 0;
+    uint8_t tag;
+    uint32_t fl;
+    while ((fl = lk_lexicon_next(m->lex, &pos, &k, &kl, &tag)) != 0)
+        if (fl & LK_LEXICON_WORD) bytes += 2 + kl;
     wb_u32(w, (uint32_t)m->lex_words);
     wb_u64(w, bytes);
-    for (int32_t i = 0; i < n; i++) {
-        int64_t cnt = lk_vocab_count(m->lex, i);
-        if (!(cnt & LK_LEX_WORD)) continue;
-        unsigned char kl = (unsigned char)lk_vocab_word_len(m->lex, i), tag = (unsigned char)(cnt >> 2);
-        wb_put(w, &kl, 1);
-        wb_put(w, lk_vocab_word(m->lex, i), kl);
+    pos = 0;
+    while ((fl = lk_lexicon_next(m->lex, &pos, &k, &kl, &tag)) != 0) {
+        if (!(fl & LK_LEXICON_WORD)) continue;
+        unsigned char kb = (unsigned char)kl;
+        wb_put(w, &kb, 1);
+        wb_put(w, k, kl);
         wb_put(w, &tag, 1);
     }
 }
@@ -1302,6 +1290,9 @@ static lk_status rb_lexicon(rbuf *r, lk_tagger *m)
     uint64_t bytes = rb_u64(r);
     if (r->bad || bytes > r->left || n > bytes / 3 || n_tags > 254) return LK_ERR_FORMAT;
     const unsigned char *p = rb_take(r, (size_t)bytes), *end = p + bytes;
+    /* words and their prefixes: about 1.3 entries per word (jieba's list), keys the same */
+    if ((st = lk_lexicon_reserve(m->lex, (size_t)n * 4 / 3, (size_t)bytes * 4 / 3)) != LK_OK)
+        return st;
     for (uint32_t i = 0; i < n; i++) {
         if (end - p < 2 || p[0] == 0 || (size_t)(end - p) < (size_t)p[0] + 2) return LK_ERR_FORMAT;
         size_t kl = p[0];

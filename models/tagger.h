@@ -23,6 +23,8 @@
 #define LK_TAGGER_CF_LEXICON 4u /* dictionary matches (begin/inside/end of a 2/3/4+ char word,
                                    tag of the longest match), own bag; needs a lexicon */
 #define LK_TAGGER_CF_DEFAULT (LK_TAGGER_CF_NFKC | LK_TAGGER_CF_CLASS)
+#define LK_TAGGER_PIECE_MAX 256 /* characters: longer raw lines are decoded in pieces cut
+                                   after sentence marks (docs/tagger.md) */
 #define LK_TAGGER_LEX_MAX_CHARS 8 /* longest lexicon word used, in characters */
 
 typedef enum { LK_TAGGER_WORD = 0, LK_TAGGER_CHAR = 1 } lk_tagger_unit;

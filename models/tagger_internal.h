@@ -10,6 +10,7 @@
 #include "models/blas.h"
 #include "models/cell.h"
 #include "models/crf.h"
+#include "models/lexicon.h"
 #include "models/optim.h"
 #include "models/rng.h"
 #include "models/seq.h"
@@ -36,16 +37,14 @@ struct lk_tagger {
     int32_t n_groups;   /* feature bags per position: 3 (word unit), 1 (char unit) */
     uint8_t *feat_group; /* (Vf) bag of each feature */
     int32_t input_dim;  /* word_dim + n_groups * char_dim */
-    lk_vocab *lex;      /* char unit, CF_LEXICON: lexicon words and their proper prefixes, keyed
-                           like characters; count = LK_LEX_WORD | LK_LEX_PREFIX | (tag + 1) << 2 */
+    lk_lexicon *lex;    /* char unit, CF_LEXICON: lexicon words and their proper prefixes, keyed
+                           like characters, with tag + 1 (0 = none) */
     lk_vocab *lex_tags; /* tags of lexicon words */
     int32_t lex_words;  /* entries with LK_LEX_WORD */
     char *train_info;   /* "key=value" lines on how the model was trained, or NULL (optional
                            trailer of the file, flag LK_TG_FLAG_INFO) */
 };
 
-#define LK_LEX_WORD 1
-#define LK_LEX_PREFIX 2
 
 /* Featurized sentences: positions (words or characters) with a main id, features and gold
    label (LK_ID_NONE when unknown). Sentence s covers positions [off[s], off[s + 1]). */
@@ -121,6 +120,18 @@ struct lk_tagger_ws {
     lk_real *ptab_buf, *xw0;
     int32_t *pslot_buf, *pids;
     int32_t gh;
+    size_t ptab_n;            /* ids in ptab: rows (d * ptab_n + slot) */
+    /* char models: first-layer projections of each feature of the small bags (category,
+       lexicon): row (d * btab_n + bslot[f]) = F[f] W_x[:, bag columns]^T of direction d; a
+       bag's projection is then the mean of its features' rows (no product per position).
+       btab_on[g]: bag g uses it. Borrowed by helpers like ptab. */
+    const lk_real *btab;
+    const int32_t *bslot;
+    size_t btab_n;
+    bool btab_on[LK_TAGGER_MAX_GROUPS];
+    lk_real *btab_buf, *bacc;
+    int32_t *bslot_buf;
+    size_t cap_btab, cap_bslot, cap_bacc;
     size_t cap_ptab, cap_xw0, cap_pslot, cap_pids;
     lk_tagger_ws *helpers[LK_TAGGER_MAX_THREADS - 1]; /* workspaces of the extra threads */
     int32_t n_helpers;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "models/fastmath.h"
 #include "models/layers.h"
 #include "models/tagger.h"
 #include "models/tagger_internal.h"
@@ -16,8 +17,9 @@
 
 #define LK_TAG_BATCH_SENTS 128    /* sentences per inference batch */
 #define LK_TAG_BATCH_TOKENS 1024  /* positions per inference batch (at least one sentence) */
-#define LK_TAG_PIECE_MAX 256      /* characters: longer raw lines are decoded in pieces */
 #define LK_TAG_PTAB_MAX_BYTES ((size_t)64 << 20) /* cap of the per-id input projection table */
+#define LK_TAG_BTAB_MAX_FEATS 1024 /* char models: bags of at most this many features are
+                                      projected by table (build_btab) */
 
 lk_status lk_tagger_ws_create(lk_tagger_ws **out)
 {
@@ -76,6 +78,9 @@ void lk_tagger_ws_free(lk_tagger_ws *ws)
     free(ws->pids);
     free(ws->xw0);
     free(ws->pslot_buf);
+    free(ws->btab_buf);
+    free(ws->bslot_buf);
+    free(ws->bacc);
     for (int32_t i = 0; i < ws->n_helpers; i++) lk_tagger_ws_free(ws->helpers[i]);
     free(ws);
 }
@@ -99,6 +104,60 @@ static int32_t feature_parts(const lk_tagger *m, lk_tagger_ws *ws, size_t N, lk_
     return 1 + m->n_groups;
 }
 
+/* Sum of the rows of bag g's features for row r into acc (GH); returns their count. */
+static inline int32_t bag_rows(const lk_tagger_ws *ws, size_t N, int32_t g, const lk_real *tab, size_t r,
+                        lk_real *restrict acc)
+{
+    size_t GH = (size_t)ws->gh;
+    const int32_t *fo = ws->foff + (size_t)g * (N + 1), *fi = ws->fids + (size_t)g * ws->fstride;
+    int32_t k0 = fo[r], k1 = fo[r + 1];
+    if (k1 <= k0) return 0;
+    memcpy(acc, tab + (size_t)ws->bslot[fi[k0]] * GH, GH * sizeof *acc);
+    for (int32_t k = k0 + 1; k < k1; k++) {
+        const lk_real *restrict t = tab + (size_t)ws->bslot[fi[k]] * GH;
+        for (size_t j = 0; j < GH; j++) acc[j] += t[j];
+    }
+    return k1 - k0;
+}
+
+/* Row r of xw (GH) = src + the mean rows of the tabulated bags, added bag after bag in
+   order (the same sums as adding each bag to the row in turn). */
+LK_CLONES static void project_row_tab(const lk_tagger *m, lk_tagger_ws *ws, size_t N,
+                                      int32_t d, size_t r, const lk_real *restrict src,
+                                      lk_real *restrict o)
+{
+    size_t GH = (size_t)ws->gh;
+    const lk_real *tab = ws->btab + (size_t)d * ws->btab_n * GH;
+    lk_real sc[LK_TAGGER_MAX_GROUPS];
+    const lk_real *acc[LK_TAGGER_MAX_GROUPS];
+    int32_t na = 0;
+    for (int32_t g = 0; g < m->n_groups; g++) {
+        if (!ws->btab_on[g]) continue;
+        lk_real *a = ws->bacc + (size_t)na * GH;
+        int32_t n = bag_rows(ws, N, g, tab, r, a);
+        if (n == 0) continue;
+        sc[na] = (lk_real)1 / (lk_real)n;
+        acc[na++] = a;
+    }
+    if (na == 0) {
+        memcpy(o, src, GH * sizeof *o);
+    } else if (na == 1) {
+        const lk_real *restrict a0 = acc[0];
+        lk_real s0 = sc[0];
+        for (size_t j = 0; j < GH; j++) o[j] = src[j] + s0 * a0[j];
+    } else if (na == 2) {
+        const lk_real *restrict a0 = acc[0], *restrict a1 = acc[1];
+        lk_real s0 = sc[0], s1 = sc[1];
+        for (size_t j = 0; j < GH; j++) o[j] = (src[j] + s0 * a0[j]) + s1 * a1[j];
+    } else {
+        for (size_t j = 0; j < GH; j++) {
+            lk_real v = src[j];
+            for (int32_t q = 0; q < na; q++) v += sc[q] * acc[q][j];
+            o[j] = v;
+        }
+    }
+}
+
 /* First-layer input projections of the N rows of the current batch into ws->xw0, one
    (N, G*H) block per direction: the row of the main id from ws->ptab (its embedding times
    the word columns of W_x, plus the bias) plus each feature bag times its columns. The
@@ -110,18 +169,24 @@ static lk_status project_inputs(const lk_tagger *m, lk_tagger_ws *ws, size_t N,
     int32_t D = m->seq.cfg.bidirectional ? 2 : 1, GH = ws->gh, Dw = m->cfg.word_dim;
     lk_status st = need(&ws->xw0, &ws->cap_xw0, N * (size_t)D * (size_t)GH, sizeof *ws->xw0);
     if (st != LK_OK) return st;
+    if ((st = need(&ws->bacc, &ws->cap_bacc, (size_t)GH * LK_TAGGER_MAX_GROUPS,
+                   sizeof *ws->bacc)) != LK_OK)
+        return st;
     for (int32_t d = 0; d < D; d++) {
         const lk_cell *c = &ws->fast.cell[0][d];
         lk_real *xw = ws->xw0 + (size_t)d * N * (size_t)GH;
         for (size_t r = 0; r < N; r++) {
             int32_t id = ws->main[r];
-            const lk_real *src = id >= 0 ? ws->ptab + ((size_t)ws->pslot[id] * D + (size_t)d) * GH
-                                         : c->b;
-            memcpy(xw + r * (size_t)GH, src, (size_t)GH * sizeof *xw);
+            const lk_real *src =
+                id >= 0 ? ws->ptab + ((size_t)d * ws->ptab_n + (size_t)ws->pslot[id]) * GH : c->b;
+            if (ws->btab) project_row_tab(m, ws, N, d, r, src, xw + r * (size_t)GH);
+            else memcpy(xw + r * (size_t)GH, src, (size_t)GH * sizeof *xw);
         }
-        for (int32_t g = 0; g < m->n_groups && m->cfg.char_dim > 0; g++)
+        for (int32_t g = 0; g < m->n_groups && m->cfg.char_dim > 0; g++) {
+            if (ws->btab && ws->btab_on[g]) continue; /* added above */
             lk_gemm_kn((int32_t)N, GH, m->cfg.char_dim, parts[1 + g].data,
                        c->w_x_t + ((size_t)Dw + (size_t)g * m->cfg.char_dim) * GH, xw);
+        }
     }
     return LK_OK;
 }
@@ -200,9 +265,11 @@ lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *
     int32_t n_parts = feature_parts(m, ws, N, parts);
     if (Df > 0) {
         lk_mat F = lk_params_mat(&m->params, m->v_femb, pd);
-        for (int32_t g = 0; g < G; g++)
+        for (int32_t g = 0; g < G; g++) {
+            if (!train && ws->ptab && ws->btab && ws->btab_on[g]) continue; /* by table */
             lk_embag_forward(&F, ws->fids + (size_t)g * ws->fstride, ws->foff + (size_t)g * (N + 1),
                              (int32_t)N, true, parts[1 + g].data);
+        }
     }
     if (!train && ws->ptab) { /* inference from the per-id table: no x, no word part product */
         if ((st = project_inputs(m, ws, N, parts)) != LK_OK) return st;
@@ -451,13 +518,36 @@ static void sort_by_len(size_t *a, size_t *tmp, size_t n, const lk_tg_data *d)
     memcpy(a, tmp, n * sizeof *a);
 }
 
-/* ws->ptab for the ids of the datas ds[0..n_ds): row slot*D + d = E[id] W_x[:, :Dw]^T + b of direction d (layer
-   0), each id computed once (slots in ws->pslot, -1 = absent). Costs at most what the word
+/* Rows [r0, r1) of the n-id table of build_ptab, both directions. */
+typedef struct {
+    const lk_tagger *m;
+    lk_tagger_ws *ws;
+    size_t n, r0, r1;
+} ptab_share;
+
+static void *ptab_rows(void *arg)
+{
+    const ptab_share *s = arg;
+    lk_tagger_ws *ws = s->ws;
+    int32_t D = s->m->seq.cfg.bidirectional ? 2 : 1, GH = ws->gh, Dw = s->m->cfg.word_dim;
+    for (int32_t dir = 0; dir < D && s->r1 > s->r0; dir++) {
+        const lk_cell *c = &ws->fast.cell[0][dir];
+        lk_real *tab = ws->ptab_buf + ((size_t)dir * s->n + s->r0) * GH;
+        for (size_t i = 0; i < s->r1 - s->r0; i++)
+            memcpy(tab + i * GH, c->b, (size_t)GH * sizeof *tab);
+        lk_gemm_kn((int32_t)(s->r1 - s->r0), GH, Dw, ws->ew + s->r0 * (size_t)Dw, c->w_x_t, tab);
+    }
+    return NULL;
+}
+
+/* ws->ptab for the ids of the datas ds[0..n_ds): row d * n + slot = E[id] W_x[:, :Dw]^T + b
+   of direction d (layer 0, n = ws->ptab_n ids), each id computed once (slots in ws->pslot, -1 = absent). Costs at most what the word
    columns of the product cost over d's positions, and far less as soon as ids repeat (a
-   character model on running text). Skipped (ws->ptab NULL: the plain product) when the
+   character model on running text); the product runs on n_threads threads. Skipped
+   (ws->ptab NULL: the plain product) when the
    table for the whole vocabulary could exceed LK_TAG_PTAB_MAX_BYTES. */
 static lk_status build_ptab(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *const *ds,
-                            int32_t n_ds)
+                            int32_t n_ds, int32_t n_threads)
 {
     lk_status st;
     int32_t D = m->seq.cfg.bidirectional ? 2 : 1, GH = ws->fast.cell[0][0].w_x.rows;
@@ -480,21 +570,75 @@ static lk_status build_ptab(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_da
             }
         }
     if ((st = need(&ws->ptab_buf, &ws->cap_ptab, n * row, sizeof *ws->ptab_buf)) != LK_OK ||
-        (st = need(&ws->ew, &ws->cap_ew, n * (size_t)Dw, sizeof *ws->ew)) != LK_OK ||
-        (st = need(&ws->xw0, &ws->cap_xw0, n * (size_t)GH, sizeof *ws->xw0)) != LK_OK)
+        (st = need(&ws->ew, &ws->cap_ew, n * (size_t)Dw, sizeof *ws->ew)) != LK_OK)
         return st;
     lk_mat E = lk_params_mat(&m->params, m->v_wemb, m->params.data);
     lk_embedding_forward(&E, ws->pids, (int32_t)n, ws->ew);
-    for (int32_t dir = 0; dir < D; dir++) {
-        const lk_cell *c = &ws->fast.cell[0][dir];
-        for (size_t i = 0; i < n; i++) memcpy(ws->xw0 + i * GH, c->b, (size_t)GH * sizeof *ws->xw0);
-        lk_gemm_kn((int32_t)n, GH, Dw, ws->ew, c->w_x_t, ws->xw0);
-        for (size_t i = 0; i < n; i++)
-            memcpy(ws->ptab_buf + i * row + (size_t)dir * GH, ws->xw0 + i * GH,
-                   (size_t)GH * sizeof *ws->xw0);
+    /* the rows in shares of multiples of 4 (the kernel's tile: the same bits), one per thread */
+    int32_t shares = n_threads < 1 ? 1 : n_threads;
+    if ((size_t)shares > n / 64 + 1) shares = (int32_t)(n / 64 + 1);
+    ptab_share sh[LK_TAGGER_MAX_THREADS];
+    pthread_t th[LK_TAGGER_MAX_THREADS];
+    bool started[LK_TAGGER_MAX_THREADS] = {false};
+    size_t per = (n / (size_t)shares + 3) / 4 * 4;
+    for (int32_t i = 0; i < shares; i++) {
+        size_t r0 = (size_t)i * per < n ? (size_t)i * per : n;
+        size_t r1 = i + 1 == shares || r0 + per > n ? n : r0 + per;
+        sh[i] = (ptab_share){m, ws, n, r0, r1};
     }
+    for (int32_t i = 1; i < shares; i++)
+        started[i] = pthread_create(&th[i], NULL, ptab_rows, &sh[i]) == 0;
+    ptab_rows(&sh[0]);
+    for (int32_t i = 1; i < shares; i++) {
+        if (started[i]) pthread_join(th[i], NULL);
+        else ptab_rows(&sh[i]);
+    }
+    ws->ptab_n = n;
     ws->ptab = ws->ptab_buf;
     ws->pslot = slot;
+    return LK_OK;
+}
+
+/* ws->btab for the small bags of a char model (at most LK_TAG_BTAB_MAX_FEATS features:
+   the category and lexicon bags): each feature's embedding times its bag's columns of
+   W_x, per direction. Needs prepare_fast. */
+static lk_status build_btab(const lk_tagger *m, lk_tagger_ws *ws)
+{
+    lk_status st;
+    int32_t D = m->seq.cfg.bidirectional ? 2 : 1, GH = ws->fast.cell[0][0].w_x.rows;
+    int32_t Df = m->cfg.char_dim, Dw = m->cfg.word_dim, G = m->n_groups;
+    int32_t Vf = lk_vocab_size(m->feats);
+    size_t count[LK_TAGGER_MAX_GROUPS] = {0}, n = 0;
+    ws->btab = NULL;
+    if (m->cfg.unit != LK_TAGGER_CHAR || Df == 0) return LK_OK;
+    for (int32_t f = 0; f < Vf; f++) count[m->feat_group[f]]++;
+    for (int32_t g = 0; g < G; g++) {
+        ws->btab_on[g] = g > 0 && count[g] <= LK_TAG_BTAB_MAX_FEATS;
+        if (ws->btab_on[g]) n += count[g];
+    }
+    if (n == 0) return LK_OK;
+    if ((st = need(&ws->bslot_buf, &ws->cap_bslot, (size_t)Vf, sizeof *ws->bslot_buf)) != LK_OK ||
+        (st = need(&ws->btab_buf, &ws->cap_btab, n * (size_t)D * GH, sizeof *ws->btab_buf)) !=
+            LK_OK)
+        return st;
+    lk_mat F = lk_params_mat(&m->params, m->v_femb, m->params.data);
+    size_t k = 0;
+    for (int32_t f = 0; f < Vf; f++) {
+        int32_t g = m->feat_group[f];
+        ws->bslot_buf[f] = ws->btab_on[g] ? (int32_t)k : -1;
+        if (!ws->btab_on[g]) continue;
+        for (int32_t dir = 0; dir < D; dir++) {
+            const lk_cell *c = &ws->fast.cell[0][dir];
+            lk_real *row = ws->btab_buf + ((size_t)dir * n + k) * GH;
+            memset(row, 0, (size_t)GH * sizeof *row);
+            lk_gemm_kn(1, GH, Df, F.data + (size_t)f * Df,
+                       c->w_x_t + ((size_t)Dw + (size_t)g * Df) * GH, row);
+        }
+        k++;
+    }
+    ws->btab = ws->btab_buf;
+    ws->bslot = ws->bslot_buf;
+    ws->btab_n = n;
     return LK_OK;
 }
 
@@ -506,6 +650,11 @@ static void share_fast(const lk_tagger_ws *ws, lk_tagger_ws *helper)
     helper->use_fast = ws->use_fast;
     helper->ptab = ws->ptab;
     helper->pslot = ws->pslot;
+    helper->ptab_n = ws->ptab_n;
+    helper->btab = ws->btab;
+    helper->bslot = ws->bslot;
+    helper->btab_n = ws->btab_n;
+    memcpy(helper->btab_on, ws->btab_on, sizeof helper->btab_on);
     helper->gh = ws->gh;
 }
 
@@ -566,7 +715,8 @@ static lk_status label_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_da
     size_t *ord = ws->order;
     for (size_t i = 0; i < n; i++) ord[i] = i;
     sort_by_len(ord, ord + n, n, d);
-    if (!ready && ((st = prepare_fast(m, ws)) != LK_OK || (st = build_ptab(m, ws, &d, 1)) != LK_OK))
+    if (!ready && ((st = prepare_fast(m, ws)) != LK_OK || (st = build_ptab(m, ws, &d, 1, 1)) != LK_OK ||
+                   (st = build_btab(m, ws)) != LK_OK))
         return st;
     /* cut the batches first (greedy over the sorted order), then run them longest first:
        the workspaces reach their final size on the first batch instead of growing (and
@@ -676,21 +826,21 @@ static int32_t cut_end(const uint8_t *cls, int32_t i, int32_t n)
 }
 
 /* Pieces of [a, b) (no sentence ends inside, or treated as such), greedily packed up to
-   LK_TAG_PIECE_MAX characters: each ends after the last clause mark that fits, else at
+   LK_TAGGER_PIECE_MAX characters: each ends after the last clause mark that fits, else at
    the window edge. Lengths appended at pieces[*np]. */
 static void pack_clauses(const uint8_t *cls, int32_t a, int32_t b, int32_t *pieces, size_t *np)
 {
-    while (b - a > LK_TAG_PIECE_MAX) {
+    while (b - a > LK_TAGGER_PIECE_MAX) {
         int32_t best = 0;
-        for (int32_t i = a; i < a + LK_TAG_PIECE_MAX; i++) {
+        for (int32_t i = a; i < a + LK_TAGGER_PIECE_MAX; i++) {
             if (cls[i] != CUT_CLAUSE && cls[i] != CUT_SENTENCE) continue;
             int32_t e = cut_end(cls, i, b);
-            if (e > 0 && e - a <= LK_TAG_PIECE_MAX) best = e;
+            if (e > 0 && e - a <= LK_TAGGER_PIECE_MAX) best = e;
         }
         if (best == 0) { /* at the window edge, or before it outside a joined span */
-            best = a + LK_TAG_PIECE_MAX;
+            best = a + LK_TAGGER_PIECE_MAX;
             while (best > a + 1 && (cls[best] & CUT_NO_START)) best--;
-            if (best == a + 1) best = a + LK_TAG_PIECE_MAX;
+            if (best == a + 1) best = a + LK_TAGGER_PIECE_MAX;
         }
         pieces[(*np)++] = best - a;
         a = best;
@@ -699,12 +849,12 @@ static void pack_clauses(const uint8_t *cls, int32_t a, int32_t b, int32_t *piec
 }
 
 /* Cut a line of n characters (cut classes cls) into pieces decoded independently: a line
-   of at most LK_TAG_PIECE_MAX characters is one piece (decoded exactly as before); a
+   of at most LK_TAGGER_PIECE_MAX characters is one piece (decoded exactly as before); a
    longer one is cut after each sentence end, and a sentence that is still too long after
    clause marks (packed greedily), or else into windows. pieces needs room for n lengths. */
 static void split_line(const uint8_t *cls, int32_t n, int32_t *pieces, size_t *np)
 {
-    if (n <= LK_TAG_PIECE_MAX) {
+    if (n <= LK_TAGGER_PIECE_MAX) {
         if (n > 0) pieces[(*np)++] = n;
         return;
     }
@@ -827,8 +977,9 @@ static lk_status label_pieces(const lk_tagger *m, lk_tagger_ws *ws, const char *
         ds[i] = &wk[i].ws->data;
     }
     lk_status st = run_workers(wk, n_workers, seg_featurize);
-    if (st == LK_OK && (st = prepare_fast(m, ws)) == LK_OK)
-        st = build_ptab(m, ws, ds, n_workers);
+    if (st == LK_OK && (st = prepare_fast(m, ws)) == LK_OK &&
+        (st = build_ptab(m, ws, ds, n_workers, n_workers)) == LK_OK)
+        st = build_btab(m, ws);
     if (st != LK_OK) return st;
     for (int32_t i = 1; i < n_workers; i++) share_fast(ws, wk[i].ws);
     return run_workers(wk, n_workers, seg_label);

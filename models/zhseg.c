@@ -16,6 +16,24 @@ typedef struct {
     lk_pretok_kind kind;
 } unit;
 
+/* Window of a line handed to the model: bytes [off, off + len) of line `line`. */
+typedef struct {
+    size_t line, off, len;
+} zh_window;
+
+/* Long lines are segmented window by window so that memory does not grow with the line: a
+   line longer than ZH_WINDOW_BYTES is cut after a 。 that is followed by a Han character,
+   with more than ZH_WINDOW_MIN_HAN Han characters on both sides of every cut. The model
+   cuts long lines after every sentence mark anyway (pieces of LK_TAGGER_PIECE_MAX
+   characters at most, decoded independently, docs/tagger.md), and such a cut is one of
+   its cuts, never inside a pre-tokenizer unit, so the words are those of the whole line
+   (a user dictionary with a word containing 。 turns the windows off). Lines are handed
+   to the model in groups of at most ZH_GROUP_BYTES (one line at least). */
+#define ZH_WINDOW_BYTES ((size_t)16384)
+#define ZH_WINDOW_MIN_HAN ((size_t)2 * LK_TAGGER_PIECE_MAX)
+#define ZH_GROUP_BYTES ((size_t)65536)
+#define ZH_FULL_STOP "\xE3\x80\x82" /* 。 */
+
 struct lk_zhseg {
     const lk_tagger *m;
     lk_zhseg_config cfg;
@@ -49,6 +67,9 @@ struct lk_zhseg {
     size_t cons_cap;
     lk_tagger_span *spans;
     size_t spans_cap, *span_off, span_off_cap;
+    bool can_cut;          /* long lines may be cut into windows (no user word has a 。) */
+    zh_window *wins;       /* the windows of the lines of the current call */
+    size_t wins_cap;
 };
 
 lk_zhseg_config lk_zhseg_config_default(void)
@@ -81,6 +102,7 @@ void lk_zhseg_free(lk_zhseg *z)
     free(z->cons);
     free(z->spans);
     free(z->span_off);
+    free(z->wins);
     free(z);
 }
 
@@ -132,6 +154,13 @@ lk_status lk_zhseg_create(const lk_tagger *m, const lk_zhseg_config *c, lk_zhseg
     if (st == LK_OK && c->script != LK_ZH_SCRIPT_SIMPLIFIED) st = lk_t2s_create(&z->t2s, err);
     if (st == LK_OK && c->punct_tags) z->punct_mask = tag_bit(m, "PUNCT") | tag_bit(m, "SYM");
     if (st == LK_OK && c->dict) st = dict_tags(z, err);
+    z->can_cut = true;
+    for (int32_t i = 0; c->dict && i < lk_userdict_size(c->dict); i++) {
+        size_t wl;
+        const char *w = lk_userdict_word(c->dict, i, &wl);
+        for (size_t k = 0; k + 3 <= wl; k++)
+            if (memcmp(w + k, ZH_FULL_STOP, 3) == 0) z->can_cut = false;
+    }
     if (st != LK_OK) {
         lk_zhseg_free(z);
         return st;
@@ -249,20 +278,18 @@ static lk_status line_constraints(lk_zhseg *z, const char *s, size_t len, const 
     return st;
 }
 
-/* Append line i (converted if its script calls for it) and its byte constraints. */
-static lk_status add_line(lk_zhseg *z, size_t i, const char *s, size_t len, size_t *at,
-                          size_t *chars, lk_error *err)
+/* Append window i of the group (text s[0..len), converted if conv) and its byte
+   constraints. */
+static lk_status add_line(lk_zhseg *z, size_t i, const char *s, size_t len, bool conv,
+                          size_t *at, size_t *chars, lk_error *err)
 {
     lk_status st;
     const char *mt = s;
     size_t ml = len;
-    bool conv = z->t2s && (z->cfg.script == LK_ZH_SCRIPT_TRADITIONAL ||
-                           lk_t2s_is_traditional(z->t2s, s, len));
     if (conv) {
         if ((st = lk_t2s_convert(z->t2s, s, len, &z->tmp, &z->tmp_cap, &ml)) != LK_OK) return st;
         mt = z->tmp;
     }
-    z->conv[i] = conv;
     if ((st = need(&z->cbuf, &z->cbuf_cap, *at + ml + 1, 1)) != LK_OK ||
         (st = need(&z->fbuf, &z->fbuf_cap, *at + ml + 1, 1)) != LK_OK ||
         (st = need(&z->tbuf, &z->tbuf_cap, *at + ml + 1, sizeof *z->tbuf)) != LK_OK ||
@@ -300,26 +327,62 @@ static size_t char_at(const size_t *offs, size_t n, size_t b)
     return lo;
 }
 
-lk_status lk_zhseg_lines(lk_zhseg *z, lk_tagger_ws *ws, const char *const *texts,
-                         const size_t *lens, size_t n, const lk_tagger_span **spans,
-                         const size_t **span_off, lk_error *err)
+/* Windows of line `line` (s[0..len)) appended at z->wins[*nw]: the whole line, or the line
+   cut as described at ZH_WINDOW_BYTES. */
+static lk_status line_windows(lk_zhseg *z, size_t line, const char *s, size_t len, size_t *nw)
 {
     lk_status st;
+    size_t han_total = 0, han = 0, start = 0;
+    bool cut = z->can_cut && len > ZH_WINDOW_BYTES;
+    for (size_t j = 0; cut && j < len;) {
+        int32_t cp;
+        size_t cl = lk_utf8_decode(s + j, len - j, &cp);
+        if (cl == 0) cut = false; /* invalid UTF-8: one window, the error names its column */
+        han_total += lk_char_class_of(cp) == LK_CC_HAN;
+        j += cl ? cl : 1;
+    }
+    for (size_t j = 0; cut && j < len;) {
+        int32_t cp;
+        size_t cl = lk_utf8_decode(s + j, len - j, &cp);
+        if (cl == 0) break;
+        j += cl;
+        han += lk_char_class_of(cp) == LK_CC_HAN;
+        if (cp != 0x3002 || j - start < ZH_WINDOW_BYTES || han <= ZH_WINDOW_MIN_HAN ||
+            han_total - han <= ZH_WINDOW_MIN_HAN || lk_utf8_decode(s + j, len - j, &cp) == 0 ||
+            lk_char_class_of(cp) != LK_CC_HAN)
+            continue;
+        if ((st = need(&z->wins, &z->wins_cap, *nw + 1, sizeof *z->wins)) != LK_OK) return st;
+        z->wins[(*nw)++] = (zh_window){line, start, j - start};
+        han_total -= han;
+        han = 0;
+        start = j;
+    }
+    if ((st = need(&z->wins, &z->wins_cap, *nw + 1, sizeof *z->wins)) != LK_OK) return st;
+    z->wins[(*nw)++] = (zh_window){line, start, len - start};
+    return LK_OK;
+}
+
+/* Segment windows [w0, w1) in one call of the model; their words are appended to z->spans
+   from *ns on (byte offsets in their lines), and span_off is set for every line that ends
+   in the group. */
+static lk_status segment_group(lk_zhseg *z, lk_tagger_ws *ws, const char *const *texts,
+                               size_t w0, size_t w1, size_t *ns, lk_error *err)
+{
+    lk_status st;
+    size_t n = w1 - w0, at = 0, chars = 0;
     if ((st = need(&z->coff, &z->coff_cap, n + 1, sizeof *z->coff)) != LK_OK ||
         (st = need(&z->choff, &z->choff_cap, n + 1, sizeof *z->choff)) != LK_OK ||
-        (st = need(&z->conv, &z->conv_cap, n + 1, sizeof *z->conv)) != LK_OK ||
         (st = need(&z->mtexts, &z->mtexts_cap, n + 1, sizeof *z->mtexts)) != LK_OK ||
         (st = need(&z->mlens, &z->mlens_cap, n + 1, sizeof *z->mlens)) != LK_OK ||
-        (st = need(&z->cons, &z->cons_cap, n + 1, sizeof *z->cons)) != LK_OK ||
-        (st = need(&z->span_off, &z->span_off_cap, n + 1, sizeof *z->span_off)) != LK_OK)
-        goto oom;
-    size_t at = 0, chars = 0;
+        (st = need(&z->cons, &z->cons_cap, n + 1, sizeof *z->cons)) != LK_OK)
+        return st;
     z->coff[0] = z->choff[0] = 0;
-    for (size_t i = 0; i < n; i++)
-        if ((st = add_line(z, i, texts[i], lens[i], &at, &chars, err)) != LK_OK) {
-            if (st == LK_ERR_PARSE) return st;
-            goto oom;
-        }
+    for (size_t i = 0; i < n; i++) {
+        const zh_window *w = &z->wins[w0 + i];
+        if ((st = add_line(z, i, texts[w->line] + w->off, w->len, z->conv[w->line], &at, &chars,
+                           err)) != LK_OK)
+            return st;
+    }
     for (size_t i = 0; i < n; i++) {
         z->mtexts[i] = z->cbuf + z->coff[i];
         z->mlens[i] = z->coff[i + 1] - z->coff[i];
@@ -329,20 +392,52 @@ lk_status lk_zhseg_lines(lk_zhseg *z, lk_tagger_ws *ws, const char *const *texts
     const size_t *so;
     st = lk_tagger_segment_lines_cons(z->m, ws, z->mtexts, z->mlens, z->cons, n, &sp, &so, err);
     if (st != LK_OK) return st;
-    if ((st = need(&z->spans, &z->spans_cap, so[n] + 1, sizeof *z->spans)) != LK_OK) goto oom;
+    if ((st = need(&z->spans, &z->spans_cap, *ns + so[n] + 1, sizeof *z->spans)) != LK_OK)
+        return st;
     for (size_t i = 0; i < n; i++) {
+        const zh_window *w = &z->wins[w0 + i];
         const size_t *oo = z->ooffs + z->choff[i], *mo = z->moffs + z->choff[i];
         size_t nch = z->choff[i + 1] - z->choff[i] - 1;
         for (size_t k = so[i]; k < so[i + 1]; k++) {
-            z->spans[k] = sp[k];
-            if (!z->conv[i]) continue;
-            size_t a = char_at(mo, nch, sp[k].start), b = char_at(mo, nch, sp[k].start + sp[k].len);
-            z->spans[k].start = oo[a];
-            z->spans[k].len = oo[b] - oo[a];
+            lk_tagger_span t = sp[k];
+            if (z->conv[w->line]) {
+                size_t a = char_at(mo, nch, t.start), b = char_at(mo, nch, t.start + t.len);
+                t.start = oo[a];
+                t.len = oo[b] - oo[a];
+            }
+            t.start += w->off;
+            z->spans[(*ns)++] = t;
         }
-        z->span_off[i] = so[i];
+        if (w0 + i + 1 == w1 || z->wins[w0 + i + 1].line != w->line)
+            z->span_off[w->line + 1] = *ns;
     }
-    z->span_off[n] = so[n];
+    return LK_OK;
+}
+
+lk_status lk_zhseg_lines(lk_zhseg *z, lk_tagger_ws *ws, const char *const *texts,
+                         const size_t *lens, size_t n, const lk_tagger_span **spans,
+                         const size_t **span_off, lk_error *err)
+{
+    lk_status st;
+    if ((st = need(&z->conv, &z->conv_cap, n + 1, sizeof *z->conv)) != LK_OK ||
+        (st = need(&z->span_off, &z->span_off_cap, n + 1, sizeof *z->span_off)) != LK_OK)
+        goto oom;
+    size_t nw = 0, ns = 0;
+    for (size_t i = 0; i < n; i++) {
+        z->conv[i] = z->t2s && (z->cfg.script == LK_ZH_SCRIPT_TRADITIONAL ||
+                                lk_t2s_is_traditional(z->t2s, texts[i], lens[i]));
+        if ((st = line_windows(z, i, texts[i], lens[i], &nw)) != LK_OK) goto oom;
+    }
+    z->span_off[0] = 0;
+    for (size_t w0 = 0, w1; w0 < nw; w0 = w1) {
+        size_t bytes = z->wins[w0].len;
+        for (w1 = w0 + 1; w1 < nw && bytes + z->wins[w1].len <= ZH_GROUP_BYTES; w1++)
+            bytes += z->wins[w1].len;
+        if ((st = segment_group(z, ws, texts, w0, w1, &ns, err)) != LK_OK) {
+            if (st == LK_ERR_PARSE || (err && err->code != LK_OK)) return st;
+            goto oom;
+        }
+    }
     *spans = z->spans;
     *span_off = z->span_off;
     return LK_OK;
