@@ -6,13 +6,13 @@
 # dev and test, and the GSD trad test (relabelled to v2; a simplified-only model is weak there).
 # Variants: lexicon A = jieba words (the shipped recipe), B = A minus the words GSD train splits
 # (zh_lexicon.py --drop-split), C = B with frequency buckets in the tags (--freq-tags).
-# Usage: scripts/zh_model_variants.sh path/to/lexkit [WORKDIR] [SEED]
+# Usage: scripts/zh_model_variants.sh path/to/lexkit [WORKDIR] [SEED]   (EPOCHS=12 by default)
 # Needs ../shared/corpora (or SHARED=...), /usr/bin/python3, python3-jieba. CPU-heavy: runs
 # under nice, one thread per variant, the three variants in parallel.
 set -eu
 LEXKIT=$(realpath "$1")
 W=${2:-$(mktemp -d /tmp/lk-zh-variants.XXXXXX)}
-SEED=${3:-1}
+SEED=${3:-1} EPOCHS=${EPOCHS:-12}
 SHARED=${SHARED:-$(cd "$(dirname "$0")/../.." && pwd)/shared}
 TAG=$SHARED/corpora/tagging TXT=$SHARED/corpora/embeddings/text
 S=$(cd "$(dirname "$0")" && pwd)
@@ -42,7 +42,7 @@ fi
 for v in A B C; do
   nice -n 10 "$LEXKIT" train-tagger --unit char --train "$W/train.conllu" \
     --dev "$TAG/zh_gsdsimp-ud-dev.conllu" --output "$W/m$v-s$SEED.lkt" --hidden 128 --dropout 0.5 \
-    --char-dim 32 --epochs 12 --patience 4 --compact --min-feature-count 3 --threads 1 \
+    --char-dim 32 --epochs "$EPOCHS" --patience 4 --compact --min-feature-count 3 --threads 1 \
     --seed "$SEED" --lexicon "$W/lex$v.txt" --embeddings "$W/chars.vec" --quiet &
 done
 wait
