@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "text/fileio.h"
+#include "text/util.h"
 
 #define LEX_HDR 3 /* bytes before the key: length, flags, tag */
 #define LEX_MIN_SLOTS 1024u
@@ -22,11 +23,10 @@ struct lk_lexicon {
     size_t used, cap;
 };
 
-/* FNV-1a, then a final mix: short keys of a few CJK characters. */
+/* FNV-1a (text/util), then a final mix: short keys of a few CJK characters. */
 static uint32_t lex_hash(const char *k, size_t n)
 {
-    uint64_t h = 0xCBF29CE484222325ull;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)k[i]) * 0x100000001B3ull;
+    uint64_t h = lk_fnv1a64(k, n);
     h ^= h >> 29;
     h *= 0xBF58476D1CE4E5B9ull;
     h ^= h >> 32;
