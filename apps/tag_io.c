@@ -144,66 +144,6 @@ static void print_raw_chunk(const chunk *c, const lk_tagger *m, bool conllu)
     }
 }
 
-static void report(lk_tag_io_opts *o, lk_line_reader *r, size_t words)
-{
-    if (!o) return;
-    o->done = (double)lk_line_reader_offset(r);
-    if (!o->progress) return;
-    char extra[64];
-    snprintf(extra, sizeof extra, "%zu words", words);
-    lk_progress_update(o->progress, o->done,
-                       (double)lk_line_reader_size(r), extra);
-}
-
-lk_status lk_tag_raw_words(const lk_tagger *m, lk_tagger_ws *ws, const char *input, bool conllu,
-                           lk_tag_io_opts *o, lk_error *err)
-{
-    chunk c = {0};
-    lk_tokenizer *tk = NULL;
-    lk_line_reader *r = NULL;
-    lk_tokenizer_config tc = lk_tokenizer_config_default();
-    tc.mode = LK_TOKMODE_UD_EN;
-    size_t total = 0;
-    lk_status st = lk_tokenizer_create(&tc, &tk);
-    if (st != LK_OK) return lk_error_set(err, st, "out of memory");
-    if ((st = lk_line_reader_open(input, &r, err)) != LK_OK) goto done;
-    const char *line;
-    size_t len;
-    bool got = true;
-    while (st == LK_OK && got) {
-        if ((st = lk_line_reader_next(r, &line, &len, &got, err)) != LK_OK) break;
-        if (got) {
-            const lk_token *toks;
-            size_t n;
-            const char *path = lk_line_reader_path(r);
-            int64_t lineno = lk_line_reader_lineno(r);
-            if ((st = lk_utf8_check_line(line, len, path, lineno, err)) != LK_OK) break;
-            if ((st = lk_tokenize_valid(tk, line, len, &toks, &n, err)) != LK_OK) break;
-            size_t base = c.buf_len;
-            if ((st = add_line(&c, line, len, false)) != LK_OK) goto oom;
-            for (size_t k = 0; k < n && st == LK_OK; k++)
-                st = add_word(&c, c.n_lines - 1, base + toks[k].start, toks[k].len);
-            if (st == LK_OK) st = end_sentence(&c, c.n_lines - 1);
-            if (st != LK_OK) goto oom;
-        }
-        if (c.n_sents > 0 && (c.n_sents == SENTS_PER_CHUNK || !got)) {
-            if ((st = tag_chunk(&c, m, ws, err)) != LK_OK) break;
-            print_raw_chunk(&c, m, conllu);
-            total += c.n_words;
-            report(o, r, total);
-            chunk_reset(&c);
-        }
-    }
-    goto done;
-oom:
-    lk_error_set(err, st, "out of memory");
-done:
-    lk_line_reader_free(r);
-    lk_tokenizer_free(tk);
-    chunk_free(&c);
-    return st;
-}
-
 /* Byte range of tab-separated column `col` (1-based) of s[0..len): [*a, *b). False if the
    line has fewer columns. */
 static bool column(const char *s, size_t len, int col, size_t *a, size_t *b)
@@ -245,6 +185,82 @@ static void print_conllu_chunk(const chunk *c, int tag_col, const lk_tagger *m)
     }
 }
 
+static void report(lk_tag_io_opts *o, lk_line_reader *r, size_t words)
+{
+    if (!o) return;
+    o->done = (double)lk_line_reader_offset(r);
+    if (!o->progress) return;
+    char extra[64];
+    snprintf(extra, sizeof extra, "%zu words", words);
+    lk_progress_update(o->progress, o->done,
+                       (double)lk_line_reader_size(r), extra);
+}
+
+typedef enum { OUT_SLASH, OUT_CONLLU, OUT_PASSTHROUGH } out_kind;
+
+/* Tag the chunk, print it (raw text as word/TAG or CoNLL-U rows, or the CoNLL-U input with
+   its tag column replaced), report progress and empty the chunk for the next one. */
+static lk_status flush_chunk(chunk *c, const lk_tagger *m, lk_tagger_ws *ws, out_kind kind,
+                             lk_tag_io_opts *o, lk_line_reader *r, size_t *total, lk_error *err)
+{
+    lk_status st = tag_chunk(c, m, ws, err);
+    if (st != LK_OK) return st;
+    if (kind == OUT_PASSTHROUGH)
+        print_conllu_chunk(c, lk_tagger_get_config(m)->column == LK_TAGGER_XPOS ? 5 : 4, m);
+    else
+        print_raw_chunk(c, m, kind == OUT_CONLLU);
+    *total += c->n_words;
+    report(o, r, *total);
+    chunk_reset(c);
+    return LK_OK;
+}
+
+lk_status lk_tag_raw_words(const lk_tagger *m, lk_tagger_ws *ws, const char *input, bool conllu,
+                           lk_tag_io_opts *o, lk_error *err)
+{
+    chunk c = {0};
+    lk_tokenizer *tk = NULL;
+    lk_line_reader *r = NULL;
+    lk_tokenizer_config tc = lk_tokenizer_config_default();
+    tc.mode = LK_TOKMODE_UD_EN;
+    size_t total = 0;
+    lk_status st = lk_tokenizer_create(&tc, &tk);
+    if (st != LK_OK) return lk_error_set(err, st, "out of memory");
+    if ((st = lk_line_reader_open(input, &r, err)) != LK_OK) goto done;
+    const char *line;
+    size_t len;
+    bool got = true;
+    while (st == LK_OK && got) {
+        if ((st = lk_line_reader_next(r, &line, &len, &got, err)) != LK_OK) break;
+        if (got) {
+            const lk_token *toks;
+            size_t n;
+            const char *path = lk_line_reader_path(r);
+            int64_t lineno = lk_line_reader_lineno(r);
+            if ((st = lk_utf8_check_line(line, len, path, lineno, err)) != LK_OK) break;
+            if ((st = lk_tokenize_valid(tk, line, len, &toks, &n, err)) != LK_OK) break;
+            size_t base = c.buf_len;
+            if ((st = add_line(&c, line, len, false)) != LK_OK) goto oom;
+            for (size_t k = 0; k < n && st == LK_OK; k++)
+                st = add_word(&c, c.n_lines - 1, base + toks[k].start, toks[k].len);
+            if (st == LK_OK) st = end_sentence(&c, c.n_lines - 1);
+            if (st != LK_OK) goto oom;
+        }
+        if (c.n_sents > 0 && (c.n_sents == SENTS_PER_CHUNK || !got) &&
+            (st = flush_chunk(&c, m, ws, conllu ? OUT_CONLLU : OUT_SLASH, o, r, &total, err)) !=
+                LK_OK)
+            break;
+    }
+    goto done;
+oom:
+    lk_error_set(err, st, "out of memory");
+done:
+    lk_line_reader_free(r);
+    lk_tokenizer_free(tk);
+    chunk_free(&c);
+    return st;
+}
+
 /* Is s[0..len) a token row (an integer ID in column 1)? */
 static bool integer_id(const char *s, size_t len)
 {
@@ -259,7 +275,6 @@ lk_status lk_tag_conllu_passthrough(const lk_tagger *m, lk_tagger_ws *ws, const 
     enum { CONLLU_COLUMNS = 10 };
     chunk c = {0};
     lk_line_reader *r = NULL;
-    int tag_col = lk_tagger_get_config(m)->column == LK_TAGGER_XPOS ? 5 : 4;
     size_t total = 0;
     bool in_sent = false;
     lk_status st = lk_line_reader_open(input, &r, err);
@@ -293,13 +308,9 @@ lk_status lk_tag_conllu_passthrough(const lk_tagger *m, lk_tagger_ws *ws, const 
             if ((st = end_sentence(&c, c.n_lines - 1)) != LK_OK) goto oom;
             in_sent = false;
         }
-        if ((blank && c.n_sents >= SENTS_PER_CHUNK) || (!got && c.n_lines > 0)) {
-            if ((st = tag_chunk(&c, m, ws, err)) != LK_OK) break;
-            print_conllu_chunk(&c, tag_col, m);
-            total += c.n_words;
-            report(o, r, total);
-            chunk_reset(&c);
-        }
+        if (((blank && c.n_sents >= SENTS_PER_CHUNK) || (!got && c.n_lines > 0)) &&
+            (st = flush_chunk(&c, m, ws, OUT_PASSTHROUGH, o, r, &total, err)) != LK_OK)
+            break;
     }
     goto done;
 oom:
