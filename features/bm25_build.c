@@ -42,7 +42,7 @@ static void remove_flat_dir(const char *dir)
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-        char *p = lk_bm25__path_join(dir, e->d_name);
+        char *p = lk_path_join(dir, e->d_name);
         if (p) unlink(p);
         free(p);
     }
@@ -53,7 +53,7 @@ static void remove_flat_dir(const char *dir)
 /* dir/name exists and starts with `magic`. */
 static bool file_has_magic(const char *dir, const char *name, const char *magic)
 {
-    char *p = lk_bm25__path_join(dir, name);
+    char *p = lk_path_join(dir, name);
     FILE *fp = p ? fopen(p, "rb") : NULL;
     char m[4] = {0};
     bool ok = fp && fread(m, 1, 4, fp) == 4 && memcmp(m, magic, 4) == 0;
@@ -113,7 +113,7 @@ static void clean_stale_tmp(const char *dir)
             long pid = strtol(e->d_name + blen + 5, &end, 10);
             if (*end || pid <= 0 || pid == (long)getpid()) continue;
             if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* still running */
-            char *p = lk_bm25__path_join(pdir, e->d_name);
+            char *p = lk_path_join(pdir, e->d_name);
             if (p) remove_flat_dir(p);
             free(p);
         }
@@ -165,7 +165,7 @@ lk_status lk_bm25_builder_create(const char *dir, const lk_bm25_build_config *cf
         (st = lk_termtab_reserve(&b->terms, TERMS_RESERVE, TERMS_RESERVE * 8)) != LK_OK ||
         (st = lk_vocab_create(&b->ids)) != LK_OK)
         goto fail;
-    char *ids_path = lk_bm25__path_join(b->tmpdir, "ids.tmp");
+    char *ids_path = lk_path_join(b->tmpdir, "ids.tmp");
     if (!ids_path) {
         st = LK_ERR_NOMEM;
         goto fail;
@@ -497,7 +497,7 @@ lk_status lk_bm25_builder_add_stored(lk_bm25_builder *b, const char *id, size_t 
 
 static lk_status fsync_dir(const char *dir, lk_error *err)
 {
-    char *p = lk_bm25__path_join(dir, ".");
+    char *p = lk_path_join(dir, ".");
     if (!p) return LK_ERR_NOMEM;
     lk_status st = lk_fsync_dir_of(p, err);
     free(p);
@@ -550,8 +550,8 @@ const char *lk_bm25_builder_dir(const lk_bm25_builder *b) { return b->tmpdir; }
 static lk_status write_tmp_index(lk_bm25_builder *b, char **index_path, lk_error *err)
 {
     lk_status st = LK_OK;
-    char *ids_path = lk_bm25__path_join(b->tmpdir, "ids.tmp");
-    *index_path = lk_bm25__path_join(b->tmpdir, LK_BM25_INDEX_FILE);
+    char *ids_path = lk_path_join(b->tmpdir, "ids.tmp");
+    *index_path = lk_path_join(b->tmpdir, LK_BM25_INDEX_FILE);
     if (!*index_path || !ids_path) st = LK_ERR_NOMEM;
     if (st == LK_OK && b->n_bases && !b->base_kept) st = keep_base_docs(b, err);
     if (st == LK_OK) st = lk_bm25__write_index(b, *index_path, err);

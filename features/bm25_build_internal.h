@@ -78,9 +78,6 @@ struct lk_bm25_builder {
     lk_bm25__store_writer store; /* stored fields (off unless the config or base asks) */
 };
 
-/* dir + "/" + name, malloc'd (NULL on OOM). */
-char *lk_bm25__path_join(const char *dir, const char *name);
-
 /* Log through the build config's callback (printf-style). */
 void lk_bm25__log(const lk_bm25_builder *b, int level, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -16,17 +16,6 @@
 #include "features/postings.h"
 #include "text/fileio.h"
 
-char *lk_bm25__path_join(const char *dir, const char *name)
-{
-    size_t a = strlen(dir), n = strlen(name);
-    char *p = malloc(a + n + 2);
-    if (!p) return NULL;
-    memcpy(p, dir, a);
-    p[a] = '/';
-    memcpy(p + a + 1, name, n + 1);
-    return p;
-}
-
 void lk_bm25__log(const lk_bm25_builder *b, int level, const char *fmt, ...)
 {
     if (!b->cfg.log) return;
@@ -42,7 +31,7 @@ static char *run_path(const lk_bm25_builder *b, int run)
 {
     char name[32];
     snprintf(name, sizeof name, "run-%06d", run);
-    return lk_bm25__path_join(b->tmpdir, name);
+    return lk_path_join(b->tmpdir, name);
 }
 
 /* ---- runs ----------------------------------------------------------------------------- */
@@ -877,8 +866,8 @@ lk_status lk_bm25__write_index(lk_bm25_builder *b, const char *index_path, lk_er
     size_t n_src = 0, n_k = 1;
     sink k[2];
     memset(k, 0, sizeof k);
-    char *post_path[2] = {lk_bm25__path_join(b->tmpdir, "postings.tmp"),
-                          lk_bm25__path_join(b->tmpdir, "postings2.tmp")};
+    char *post_path[2] = {lk_path_join(b->tmpdir, "postings.tmp"),
+                          lk_path_join(b->tmpdir, "postings2.tmp")};
     for (int j = 0; j < 2; j++) {
         k[j].b = b;
         k[j].post_path = post_path[j];

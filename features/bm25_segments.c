@@ -188,7 +188,7 @@ void lk_bm25__segs_free(lk_bm25__segset *s)
 
 bool lk_bm25__segs_present(const char *dir)
 {
-    char *p = lk_bm25__path_join(dir, LK_BM25_MANIFEST_FILE);
+    char *p = lk_path_join(dir, LK_BM25_MANIFEST_FILE);
     bool yes = p && access(p, F_OK) == 0;
     free(p);
     return yes;
@@ -297,7 +297,7 @@ static uint64_t count_terms(const lk_bm25__segset *s)
 /* Open every segment of the lk_bm25__manifest; *missing when a listed file does not exist. */
 static lk_status try_open(const char *dir, lk_bm25__segset *s, bool *missing, lk_error *err)
 {
-    char *mpath = lk_bm25__path_join(dir, LK_BM25_MANIFEST_FILE);
+    char *mpath = lk_path_join(dir, LK_BM25_MANIFEST_FILE);
     if (!mpath) return LK_ERR_NOMEM;
     lk_status st = lk_bm25__manifest_read(mpath, &s->m, err);
     free(mpath);
@@ -311,7 +311,7 @@ static lk_status try_open(const char *dir, lk_bm25__segset *s, bool *missing, lk
     uint64_t end = 0, live_len = 0, live = 0;
     for (size_t i = 0; i < n && st == LK_OK; i++) {
         const lk_bm25__seg_info *g = &s->m.segs[i];
-        char *path = lk_bm25__path_join(dir, g->name);
+        char *path = lk_path_join(dir, g->name);
         if (!path) return LK_ERR_NOMEM;
         if (access(path, F_OK) != 0 && errno == ENOENT) *missing = true;
         st = lk_bm25_index_open(path, &s->seg[i], err);

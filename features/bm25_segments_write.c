@@ -68,7 +68,7 @@ static lk_status write_manifest_fn(FILE *fp, void *ctx, lk_error *err)
 
 static bool has_index(const char *dir)
 {
-    char *p = lk_bm25__path_join(dir, LK_BM25_INDEX_FILE);
+    char *p = lk_path_join(dir, LK_BM25_INDEX_FILE);
     bool yes = p && access(p, F_OK) == 0;
     free(p);
     return yes || lk_bm25__segs_present(dir);
@@ -78,7 +78,7 @@ lk_status lk_bm25__lock(const char *dir, int *fd, lk_error *err)
 {
     *fd = -1;
     if (!has_index(dir)) return LK_OK;
-    char *path = lk_bm25__path_join(dir, LK_BM25_LOCK_FILE);
+    char *path = lk_path_join(dir, LK_BM25_LOCK_FILE);
     if (!path) return LK_ERR_NOMEM;
     lk_status st = LK_OK;
     for (int attempt = 0; attempt < LK_BM25_OPEN_ATTEMPTS; attempt++) {
@@ -160,7 +160,7 @@ static lk_status seg_info_new(const char *dir, const char *name, uint32_t n_docs
                               lk_bm25__seg_info *g, lk_error *err)
 {
     memset(g, 0, sizeof *g);
-    char *path = lk_bm25__path_join(dir, name);
+    char *path = lk_path_join(dir, name);
     if (!path || !(g->name = strdup(name))) {
         free(path);
         return LK_ERR_NOMEM;
@@ -362,7 +362,7 @@ static void remove_orphans(const char *dir, const lk_bm25__manifest *m)
                    strcmp(nm + n - 5, ".lkbx") == 0 && !listed(m, nm);
         bool tmp = strncmp(nm, LK_BM25_MANIFEST_FILE, ml) == 0 && strncmp(nm + ml, ".tmp.", 5) == 0;
         if (!seg && !tmp) continue;
-        char *p = lk_bm25__path_join(dir, nm);
+        char *p = lk_path_join(dir, nm);
         if (p) unlink(p);
         free(p);
     }
@@ -372,7 +372,7 @@ static void remove_orphans(const char *dir, const lk_bm25__manifest *m)
 lk_status lk_bm25__update_commit(lk_bm25__update *u, lk_error *err)
 {
     lk_bytes b = {0};
-    char *path = lk_bm25__path_join(u->dir, LK_BM25_MANIFEST_FILE);
+    char *path = lk_path_join(u->dir, LK_BM25_MANIFEST_FILE);
     lk_status st = path ? manifest_encode(&u->m, &b) : LK_ERR_NOMEM;
     if (st == LK_OK) st = lk_write_atomic(path, write_manifest_fn, &b, err);
     if (st == LK_OK) remove_orphans(u->dir, &u->m);
@@ -420,7 +420,7 @@ static lk_status copy_aux_files(const char *dir, const char *to, lk_error *err)
     struct dirent *e;
     while (st == LK_OK && (e = readdir(d)) != NULL) {
         if (!is_aux_file(e->d_name)) continue;
-        char *src = lk_bm25__path_join(dir, e->d_name), *dst = lk_bm25__path_join(to, e->d_name);
+        char *src = lk_path_join(dir, e->d_name), *dst = lk_path_join(to, e->d_name);
         struct stat sb;
         if (!src || !dst) st = LK_ERR_NOMEM;
         else if (lstat(src, &sb) == 0 && S_ISREG(sb.st_mode)) st = copy_file(src, dst, err);
@@ -470,7 +470,7 @@ static lk_status merge_tail(const char *dir, const lk_bm25_index *idx, size_t fi
     if (st == LK_OK) st = lk_bm25__update_begin(dir, idx, &u, err);
     if (st == LK_OK) st = lk_bm25__builder_create_bases(dir, bases, dels, n - first, &bc, &b, err);
     if (st == LK_OK) {
-        char *dest = lk_bm25__path_join(dir, lk_bm25__update_next_name(u));
+        char *dest = lk_path_join(dir, lk_bm25__update_next_name(u));
         st = dest ? lk_bm25__builder_finish_segment(b, dest, &n_docs, err) : LK_ERR_NOMEM;
         if (!dest) lk_bm25_builder_free(b);
         free(dest);
@@ -494,7 +494,7 @@ lk_status lk_bm25__apply_policy(const char *dir, size_t max_segments,
     lk_bm25__manifest m;
     if (max_segments < 1) max_segments = 1;
     if (!lk_bm25__segs_present(dir)) return LK_OK;
-    char *mpath = lk_bm25__path_join(dir, LK_BM25_MANIFEST_FILE);
+    char *mpath = lk_path_join(dir, LK_BM25_MANIFEST_FILE);
     lk_status st = mpath ? lk_bm25__manifest_read(mpath, &m, err) : LK_ERR_NOMEM;
     free(mpath);
     if (st != LK_OK) return st;

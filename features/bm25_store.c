@@ -266,7 +266,7 @@ lk_status lk_bm25__store_writer_init(lk_bm25__store_writer *w, const char *tmpdi
     if (spec_len > LK_BM25_STORE_MAX_SPEC)
         return lk_error_set(err, LK_ERR_ARG, "store spec too long");
     w->on = true;
-    if (!(w->spec = malloc(spec_len + 1)) || !(w->path = lk_bm25__path_join(tmpdir, "store.tmp")) ||
+    if (!(w->spec = malloc(spec_len + 1)) || !(w->path = lk_path_join(tmpdir, "store.tmp")) ||
         !(w->cctx = ZSTD_createCCtx()))
         return LK_ERR_NOMEM;
     memcpy(w->spec, spec, spec_len);

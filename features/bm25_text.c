@@ -667,7 +667,7 @@ static lk_status add_segment(pipeline *pl, const char *index_dir, const lk_bm25_
         free(spec_z);
         return st;
     }
-    char *dest = lk_bm25__path_join(index_dir, lk_bm25__update_next_name(u));
+    char *dest = lk_path_join(index_dir, lk_bm25__update_next_name(u));
     uint32_t n_docs = 0;
     st = dest ? lk_bm25__builder_finish_segment(bld, dest, &n_docs, err) : LK_ERR_NOMEM;
     if (!dest) lk_bm25_builder_free(bld);

@@ -217,6 +217,22 @@ static void test_envelope_roundtrip_flip_truncate(void **state)
     free(buf);
 }
 
+static void test_path_join(void **state)
+{
+    (void)state;
+    const char *cases[][3] = {{"idx", "run-000001", "idx/run-000001"},
+                              {"idx/", "a.txt", "idx/a.txt"},
+                              {"", "a.txt", "a.txt"},
+                              {"/", "tmp", "/tmp"},
+                              {"a/b", "", "a/b/"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *p = lk_path_join(cases[i][0], cases[i][1]);
+        assert_non_null(p);
+        assert_string_equal(p, cases[i][2]);
+        free(p);
+    }
+}
+
 static void test_error_at_and_sizes(void **state)
 {
     (void)state;
@@ -246,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_atomic_write_keeps_old_on_failure),
         cmocka_unit_test(test_envelope_roundtrip_flip_truncate),
         cmocka_unit_test(test_error_at_and_sizes),
+        cmocka_unit_test(test_path_join),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

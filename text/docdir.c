@@ -50,18 +50,6 @@ static void note(char *first, size_t cap, uint64_t *count, const char *rel)
     if ((*count)++ == 0) snprintf(first, cap, "%s", rel);
 }
 
-static char *join(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    char *p = malloc(la + lb + 2);
-    if (!p) return NULL;
-    memcpy(p, a, la);
-    size_t at = la;
-    if (la && lb && a[la - 1] != '/') p[at++] = '/';
-    memcpy(p + at, b, lb + 1);
-    return p;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -110,7 +98,7 @@ static lk_status read_names(const char *full, char ***names, size_t *n, int *err
 
 static lk_status walk(lk_docdir *d, const char *rel, dir_key *anc, size_t depth, lk_error *err)
 {
-    char *full = rel[0] ? join(d->root, rel) : strdup(d->root);
+    char *full = rel[0] ? lk_path_join(d->root, rel) : strdup(d->root);
     if (!full) return LK_ERR_NOMEM;
     char **names;
     size_t n;
@@ -123,8 +111,8 @@ static lk_status walk(lk_docdir *d, const char *rel, dir_key *anc, size_t depth,
                   &d->skips.unreadable, rel);
     }
     for (size_t i = 0; i < n && st == LK_OK; i++) {
-        char *r = rel[0] ? join(rel, names[i]) : strdup(names[i]);
-        char *f = r ? join(d->root, r) : NULL;
+        char *r = rel[0] ? lk_path_join(rel, names[i]) : strdup(names[i]);
+        char *f = r ? lk_path_join(d->root, r) : NULL;
         struct stat sb;
         if (!f) {
             st = LK_ERR_NOMEM;
@@ -283,7 +271,7 @@ lk_status lk_docdir_next(lk_docdir *d, lk_doc *doc, bool *got, lk_error *err)
     *got = false;
     while (d->next < d->n) {
         const char *rel = d->files[d->next++];
-        char *full = join(d->root, rel);
+        char *full = lk_path_join(d->root, rel);
         if (!full) return LK_ERR_NOMEM;
         free(d->buf);
         d->buf = NULL;

@@ -177,6 +177,17 @@ void lk_line_reader_free(lk_line_reader *r)
     free(r);
 }
 
+char *lk_path_join(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), n = strlen(name);
+    char *p = malloc(a + n + 2);
+    if (!p) return NULL;
+    memcpy(p, dir, a);
+    if (a && dir[a - 1] != '/') p[a++] = '/';
+    memcpy(p + a, name, n + 1);
+    return p;
+}
+
 lk_status lk_read_file(const char *path, char **buf, size_t *len, lk_error *err)
 {
     *buf = NULL;

@@ -50,6 +50,10 @@ void lk_line_reader_free(lk_line_reader *r); /* NULL is a no-op; closes the file
    NUL). Free with free(). */
 lk_status lk_read_file(const char *path, char **buf, size_t *len, lk_error *err);
 
+/* malloc'd "dir/name" (no second '/' when dir ends with one; name alone when dir is empty);
+   NULL when out of memory. */
+char *lk_path_join(const char *dir, const char *name);
+
 /* Column (1-based, in code points) of byte offset `off` within line `s`. */
 int64_t lk_utf8_column(const char *s, size_t off);
 
