@@ -382,6 +382,8 @@ static void test_ud_en_mode(void **state)
         {"Wow!!! Really...? (yes) -- ok :-)", "Wow|!!!|Really|...|?|(|yes|)|--|ok|:-)"},
         {"file.doc small.circles 81K 1st 80's", "file.doc|small|.|circles|81|K|1st|80's"},
         {"O'Neil rock'n'roll ma'am", "O'Neil|rock'n'roll|ma'am"},
+        /* the lexkit tokenizer's separators: ZWSP, controls, NEL, ideographic space */
+        {"a\xE2\x80\x8B" "b\x01" "c\xC2\x85" "d\xE3\x80\x80" "e\x7F" "f", "a|b|c|d|e|f"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
         assert_string_equal(join_cfg(&c, cases[k][0]), cases[k][1]);

@@ -64,6 +64,12 @@ static tclass uni_class(int32_t cp)
     }
 }
 
+bool lk_tok_is_separator(int32_t cp)
+{
+    if (cp < 0x80) return cp <= 0x20 || cp == 0x7F; /* Cc and the space: uni_class's T_SPACE */
+    return uni_class(cp) == T_SPACE;
+}
+
 /* Class of the code point at s[i] (valid UTF-8); sets *cp and *clen. */
 static inline tclass class_at(const lk_tokenizer *t, const char *s, size_t n, size_t i,
                               int32_t *cp, size_t *clen)

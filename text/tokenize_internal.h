@@ -50,6 +50,10 @@ struct lk_tokenizer {
 lk_status lk_tok_push(lk_tokenizer *t, lk_token_kind kind, size_t start, size_t len,
                       const char *text, size_t text_len);
 
+/* Does cp separate tokens in the lexkit tokenizer (white space Z*, controls Cc, NEL, ZWSP,
+   BOM)? The one separator rule of the lexkit and UD English modes. */
+bool lk_tok_is_separator(int32_t cp);
+
 /* Python's \w: str.isalnum() (categories L*, N*) or '_'. */
 bool lk_tok_py_word(int32_t cp);
 

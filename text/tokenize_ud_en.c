@@ -32,12 +32,6 @@ static bool is_digit(int32_t c)
 
 static bool is_alnum(int32_t c) { return is_alpha(c) || is_digit(c); }
 
-static bool is_space(int32_t c)
-{
-    if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1C && c <= 0x1F);
-    return c == 0x85 || c == 0x200B || c == 0xFEFF || lk_char_class_of(c) == LK_CC_SPACE;
-}
-
 static bool is_apos(int32_t c) { return c == '\'' || c == 0x2019 || c == '`'; }
 
 static int32_t ascii_lower(int32_t c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; }
@@ -361,9 +355,9 @@ lk_status lk_tok_scan_ud_en(lk_tokenizer *t, const char *s, size_t n)
     t->norm_len = n;
     cps l = {t->u32, t->ud_off, m};
     for (size_t i = 0; i < m;) {
-        while (i < m && is_space(l.cp[i])) i++;
+        while (i < m && lk_tok_is_separator(l.cp[i])) i++;
         size_t j = i;
-        while (j < m && !is_space(l.cp[j])) j++;
+        while (j < m && !lk_tok_is_separator(l.cp[j])) j++;
         if (j > i && (st = scan_chunk(t, &l, i, j)) != LK_OK) return st;
         i = j;
     }
