@@ -194,17 +194,15 @@ int lk_cmd_embed(int argc, char **argv)
                  (long long)stats.words, stats.seconds, stats.words_per_sec, stats.loss);
         lk_cli_log(&p, LK_LOG_INFO, msg);
     }
-    if (st == LK_OK && a.plot) {
-        if (isnan(curve.loss[PLOT_BINS - 1]))
-            curve.loss[PLOT_BINS - 1] = stats.loss; /* none reported: the run's mean loss */
-        lk_svg_series ser = {"training loss", curve.loss, 0};
-        st = lk_svg_lines(a.plot, "lexkit embed", "5% of the training words", &ser, 1, PLOT_BINS,
-                          &err);
-    }
-    /* --save-model and --output are committed together: all or none */
+    if (isnan(curve.loss[PLOT_BINS - 1]))
+        curve.loss[PLOT_BINS - 1] = stats.loss; /* none reported: the run's mean loss */
+    lk_svg_series ser = {"training loss", curve.loss, 0};
+    lk_svg_lines_plot plot = {"lexkit embed", "5% of the training words", &ser, 1, PLOT_BINS};
+    /* --save-model, --output and --plot are committed together: all or none */
     out_ctx oc = {m, NULL, a.fmt};
-    lk_write_job jobs[2];
+    lk_write_job jobs[3];
     size_t n_jobs = 0;
+    if (a.plot) jobs[n_jobs++] = (lk_write_job){a.plot, lk_svg_write_lines, &plot};
     if (save) jobs[n_jobs++] = (lk_write_job){save, write_lkem, &oc};
     if (out && a.fmt == FMT_LKEM) jobs[n_jobs++] = (lk_write_job){out, write_lkem, &oc};
     else if (out && a.fmt == FMT_FASTTEXT) jobs[n_jobs++] = (lk_write_job){out, write_fasttext, &oc};

@@ -41,11 +41,7 @@ static void header(FILE *fp, const char *title)
     fprintf(fp, "</text>\n");
 }
 
-typedef struct {
-    const char *title, *x_label;
-    const lk_svg_series *series;
-    size_t n_series, n;
-} lines_ctx;
+typedef lk_svg_lines_plot lines_ctx;
 
 /* min/max over the series on one axis; false when there is no finite value. */
 static int axis_range(const lines_ctx *c, int right, double *lo, double *hi)
@@ -65,7 +61,7 @@ static int axis_range(const lines_ctx *c, int right, double *lo, double *hi)
     return any;
 }
 
-static lk_status write_lines(FILE *fp, void *p, lk_error *err)
+lk_status lk_svg_write_lines(FILE *fp, void *p, lk_error *err)
 {
     const lines_ctx *c = p;
     double lo[2] = {0, 0}, hi[2] = {1, 1};
@@ -117,7 +113,7 @@ lk_status lk_svg_lines(const char *path, const char *title, const char *x_label,
                        const lk_svg_series *series, size_t n_series, size_t n, lk_error *err)
 {
     lines_ctx c = {title, x_label, series, n_series, n};
-    return lk_write_atomic(path, write_lines, &c, err);
+    return lk_write_atomic(path, lk_svg_write_lines, &c, err);
 }
 
 typedef struct {

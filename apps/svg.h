@@ -5,6 +5,7 @@
 #define LK_APPS_SVG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "text/error.h"
 
@@ -15,6 +16,17 @@ typedef struct {
 } lk_svg_series;
 
 /* A line chart over x = 1..n (epochs): each series a polyline with its points. */
+typedef struct {
+    const char *title, *x_label;
+    const lk_svg_series *series;
+    size_t n_series, n;
+} lk_svg_lines_plot;
+
+/* Writes the chart `plot` (an lk_svg_lines_plot) to fp: an lk_write_fn, for a command that
+   commits a plot together with its other outputs (lk_write_atomic_all). */
+lk_status lk_svg_write_lines(FILE *fp, void *plot, lk_error *err);
+
+/* The chart written atomically to path. */
 lk_status lk_svg_lines(const char *path, const char *title, const char *x_label,
                        const lk_svg_series *series, size_t n_series, size_t n, lk_error *err);
 
