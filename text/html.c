@@ -9,6 +9,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#include "text/error.h"
 #include "text/utf8.h"
 
 typedef struct {
@@ -22,17 +23,12 @@ typedef struct {
 static void sink_put(sink *k, const char *p, size_t n)
 {
     if (k->nomem) return;
-    if (k->len + n + 1 > k->cap) {
-        size_t cap = k->cap ? k->cap : 256;
-        while (cap < k->len + n + 1) cap *= 2;
-        char *s = realloc(k->s, cap);
-        if (!s) {
-            k->nomem = true;
-            return;
-        }
-        k->s = s;
-        k->cap = cap;
+    void *s = k->s;
+    if (lk_grow(&s, &k->cap, k->len + n + 1, 1) != LK_OK) {
+        k->nomem = true;
+        return;
     }
+    k->s = s;
     memcpy(k->s + k->len, p, n);
     k->len += n;
 }
