@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "api/api_internal.h"
-#include "features/bow.h"
-#include "features/sparse.h"
-#include "features/tfidf.h"
+#include "features/sparse/bow.h"
+#include "features/sparse/sparse.h"
+#include "features/sparse/tfidf.h"
 
 struct lexkit_vectorizer {
     lexkit_vectorizer_config pub;

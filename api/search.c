@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "api/api_internal.h"
-#include "features/analyzer.h"
-#include "features/bm25_index.h"
-#include "features/bm25_text.h"
+#include "features/search/analyzer.h"
+#include "features/search/bm25_index.h"
+#include "features/search/bm25_text.h"
 #include "text/corpus.h"
 
 struct lexkit_searcher {

@@ -7,7 +7,7 @@
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
 #include "apps/features_opts.h"
-#include "features/vectorize.h"
+#include "features/sparse/vectorize.h"
 #include "text/fileio.h"
 
 typedef struct {

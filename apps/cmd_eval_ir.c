@@ -4,7 +4,7 @@
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
-#include "features/ireval.h"
+#include "features/search/ireval.h"
 
 #define CMD "eval-ir"
 

@@ -6,9 +6,9 @@
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
-#include "features/bm25_info.h"
-#include "features/bm25_store.h"
-#include "features/bm25_text.h"
+#include "features/search/bm25_info.h"
+#include "features/search/bm25_store.h"
+#include "features/search/bm25_text.h"
 #include "text/fileio.h"
 
 #define CMD "index"

@@ -11,7 +11,7 @@
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
-#include "features/bm25_index.h"
+#include "features/search/bm25_index.h"
 #include "models/embed.h"
 #include "models/tagger.h"
 

@@ -6,8 +6,8 @@
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
-#include "features/bm25_snippet.h"
-#include "features/bm25_text.h"
+#include "features/search/bm25_snippet.h"
+#include "features/search/bm25_text.h"
 #include "text/fileio.h"
 
 #define CMD "search"

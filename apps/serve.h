@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "features/bm25_index.h"
+#include "features/search/bm25_index.h"
 #include "text/error.h"
 
 /* A growable byte buffer (NUL-terminated when non-empty); OOM sets `oom` and drops bytes. */

@@ -18,12 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "features/analyzer.h"
-#include "features/bm25_query.h"
-#include "features/bm25_segments.h"
-#include "features/bm25_snippet.h"
-#include "features/bm25_store.h"
-#include "features/bm25_text.h"
+#include "features/search/analyzer.h"
+#include "features/search/bm25_query.h"
+#include "features/search/bm25_segments.h"
+#include "features/search/bm25_snippet.h"
+#include "features/search/bm25_store.h"
+#include "features/search/bm25_text.h"
 #include "text/corpus.h"
 #include "text/vocab.h"
 #include "text/util.h"

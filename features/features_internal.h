@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "features/bow.h"
+#include "features/sparse/bow.h"
 #include "text/error.h"
 #include "text/util.h" /* lk_huge_alloc, lk_huge_grow */
 #include "text/vocab.h"

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "features/analyzer.h"
-#include "features/bm25_index.h"
+#include "features/search/analyzer.h"
+#include "features/search/bm25_index.h"
 
 /* Terms of text (analyzed by a, after a reset) joined with '|' into out. */
 static inline void lk_test_analyze(lk_analyzer *a, const char *text, char *out, size_t cap)

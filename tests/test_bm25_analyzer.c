@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "features/analyzer.h"
+#include "features/search/analyzer.h"
 #include "tests/bm25_testutil.h"
 
 static void test_english(void **state)

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "features/analyzer.h"
+#include "features/search/analyzer.h"
 #include "tests/bm25_testutil.h"
-#include "features/analyzer_internal.h"
+#include "features/search/analyzer_internal.h"
 #include "testutil.h"
 #include "text/fileio.h"
 

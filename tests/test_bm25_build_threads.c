@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "features/bm25_index.h"
+#include "features/search/bm25_index.h"
 #include "models/rng.h"
 #include "tests/testutil.h"
 #include "text/fileio.h"

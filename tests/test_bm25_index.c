@@ -11,8 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "features/bm25_index.h"
-#include "features/bm25_index_internal.h"
+#include "features/search/bm25_index.h"
+#include "features/search/bm25_index_internal.h"
 #include "models/rng.h"
 #include "tests/bm25_testutil.h"
 #include "tests/testutil.h"

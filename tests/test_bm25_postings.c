@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "features/postings.h"
+#include "features/search/postings.h"
 #include "models/rng.h"
 
 static void test_varint(void **state)

@@ -12,8 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "features/bm25_segments.h"
-#include "features/bm25_text.h"
+#include "features/search/bm25_segments.h"
+#include "features/search/bm25_text.h"
 #include "models/rng.h"
 #include "tests/bm25_testutil.h"
 #include "tests/testutil.h"

@@ -1,7 +1,7 @@
-/* test_bm25_store.c: stored fields of a BM25 index (features/bm25_store.c): exact values back
+/* test_bm25_store.c: stored fields of a BM25 index (features/search/bm25_store.c): exact values back
    (strings, numbers, Unicode, many blocks), the store spec, --store none = the v2 file,
    corruption (checksum, a damaged zstd block with a valid CRC), and fields across --add,
-   --delete and --merge; snippets (features/bm25_snippet.c) in English and Chinese. */
+   --delete and --merge; snippets (features/search/bm25_snippet.c) in English and Chinese. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "features/bm25_query.h"
-#include "features/bm25_snippet.h"
-#include "features/bm25_store.h"
-#include "features/bm25_text.h"
+#include "features/search/bm25_query.h"
+#include "features/search/bm25_snippet.h"
+#include "features/search/bm25_store.h"
+#include "features/search/bm25_text.h"
 #include "testutil.h"
 #include "text/fileio.h"
 

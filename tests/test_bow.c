@@ -1,4 +1,4 @@
-/* Tests for features/bow.c, ngram.c, argsort.c, bow_vocab.c: expected values come from
+/* Tests for features/sparse/bow.c, ngram.c, argsort.c, bow_vocab.c: expected values come from
    scikit-learn 1.2 (CountVectorizer) run on the same inputs; the Python lines are quoted. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "features/bow.h"
+#include "features/sparse/bow.h"
 #include "features/features_internal.h"
 #include "tests/testutil.h"
 

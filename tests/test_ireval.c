@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "features/ireval.h"
+#include "features/search/ireval.h"
 #include "tests/testutil.h"
 
 /* q1: d1 rel 2, d2 rel 1, d3 rel 0, d4 rel 1 (3 relevant). q2: only a non-relevant

@@ -1,4 +1,4 @@
-/* Tests for features/sparse.c: CSR building, row sorting, svmlight and Matrix Market. */
+/* Tests for features/sparse/sparse.c: CSR building, row sorting, svmlight and Matrix Market. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "features/sparse.h"
+#include "features/sparse/sparse.h"
 #include "tests/testutil.h"
 
 /* The 2 x 4 matrix [[0 2.5 0 1], [0 0 0 0]] plus a third row [[3 0 0.1 0]]. */

@@ -1,4 +1,4 @@
-/* Tests for features/tfidf.c: TF-IDF values worked out by hand on a 3-document corpus. */
+/* Tests for features/sparse/tfidf.c: TF-IDF values worked out by hand on a 3-document corpus. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,8 +8,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "features/bow.h"
-#include "features/tfidf.h"
+#include "features/sparse/bow.h"
+#include "features/sparse/tfidf.h"
 
 #define TOL 1e-9 /* the hand values below are given to 12+ digits */
 

@@ -11,7 +11,7 @@ expected matrix (sorted rows, %.17g) and vocabulary (lexkit's TSV) are written b
 tests/bench/bench_features.py, which maps the lexkit options to the vectorizer's.
 tests/cli/features.sh runs lexkit with the same options and compares (1e-6).
 
-  /usr/bin/python3 tests/data/gen_feat_fixtures.py --case-table > features/pycase_table.h
+  /usr/bin/python3 tests/data/gen_feat_fixtures.py --case-table > features/sparse/pycase_table.h
 
 writes the table of the final-sigma rule of Python's str.lower (which code points count as
 cased or case-ignorable), measured on this Python (3.11, Unicode 14).

@@ -10,11 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "features/bm25_index.h"
-#include "features/bm25_query.h"
-#include "features/bm25_store.h"
-#include "features/bm25_text.h"
-#include "features/bow.h"
+#include "features/search/bm25_index.h"
+#include "features/search/bm25_query.h"
+#include "features/search/bm25_store.h"
+#include "features/search/bm25_text.h"
+#include "features/sparse/bow.h"
 #include "models/embed.h"
 #include "models/tagger.h"
 #include "models/vectors.h"

@@ -1,0 +1,505 @@
+/* analyzer.c: tokenizer + stop words + Snowball stemming + Han bigrams (see analyzer.h).
+   The only file that includes libstemmer. */
+#include "features/search/analyzer.h"
+#include "features/search/analyzer_internal.h"
+
+#include <libstemmer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/tokenize.h"
+#include "text/utf8.h"
+#include "text/vocab.h"
+
+#define SETTINGS_HEADER "lexkit-analyzer 1\n"   /* the plain analyzer: as before v2 */
+#define SETTINGS_HEADER_2 "lexkit-analyzer 2\n" /* then "analyzer=NAME\n" */
+#define STEMMER_NAME "english"
+#define STEMMER_ENC "UTF_8"
+
+struct lk_analyzer {
+    lk_lang lang;
+    bool lower, stem;
+    bool english;         /* LK_ANALYZER_ENGLISH: hyphens split, folding, possessives */
+    char *fold_buf;       /* a word with its Latin accents folded */
+    size_t fold_cap;
+    lk_tokenizer *tok;
+    struct sb_stemmer *stemmer;
+    lk_vocab *stop;       /* stop words (analyzed), or NULL */
+    lk_zh *zh;            /* Chinese word segmentation (analyzer_zh.c), or NULL */
+    char *settings;
+    size_t settings_len;
+    char *buf;            /* term bytes since reset */
+    size_t buf_len, buf_cap;
+    size_t *offs;         /* term start/len pairs into buf */
+    size_t n_terms, offs_cap;
+    lk_term *terms;
+    size_t terms_cap;
+    bool input_valid;     /* lk_analyzer_set_input_valid: skip the tokenizer's UTF-8 check */
+    bool want_spans;      /* lk_analyzer_set_spans: record each term's source span */
+    size_t *spans;        /* term start/end byte pairs in the text of its lk_analyzer_add */
+    size_t spans_cap;
+    size_t cur_start, cur_end; /* span of the token being analyzed (SIZE_MAX: unknown) */
+};
+
+static const char *const lang_names[] = {"auto", "en", "zh"};
+static const char *const kind_names[] = {"plain", "english"};
+
+/* org.apache.lucene.analysis.en.EnglishAnalyzer.ENGLISH_STOP_WORDS_SET */
+static const char english_stop[] =
+    "a\nan\nand\nare\nas\nat\nbe\nbut\nby\nfor\nif\nin\ninto\nis\nit\nno\nnot\nof\n"
+    "on\nor\nsuch\nthat\nthe\ntheir\nthen\nthere\nthese\nthey\nthis\nto\nwas\nwill\n"
+    "with\n";
+
+const char *lk_analyzer_english_stopwords(size_t *len)
+{
+    *len = sizeof english_stop - 1;
+    return english_stop;
+}
+
+bool lk_analyzer_kind_parse(const char *name, lk_analyzer_kind *out)
+{
+    for (int i = 0; i < 2; i++)
+        if (strcmp(name, kind_names[i]) == 0) {
+            *out = (lk_analyzer_kind)i;
+            return true;
+        }
+    return false;
+}
+
+lk_analyzer_config lk_analyzer_config_default(void)
+{
+    lk_analyzer_config c;
+    memset(&c, 0, sizeof c);
+    c.lang = LK_LANG_AUTO;
+    c.lower = true;
+    c.zh_terms = LK_ZH_WORDS_BIGRAMS;
+    c.zh_script = LK_ZH_SCRIPT_AUTO;
+    return c;
+}
+
+bool lk_lang_parse(const char *name, lk_lang *out)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, lang_names[i]) == 0) {
+            *out = (lk_lang)i;
+            return true;
+        }
+    return false;
+}
+
+void lk_analyzer_free(lk_analyzer *a)
+{
+    if (!a) return;
+    lk_tokenizer_free(a->tok);
+    if (a->stemmer) sb_stemmer_delete(a->stemmer);
+    lk_vocab_free(a->stop);
+    lk_zh__free(a->zh);
+    free(a->settings);
+    free(a->fold_buf);
+    free(a->buf);
+    free(a->offs);
+    free(a->terms);
+    free(a->spans);
+    free(a);
+}
+
+void lk_analyzer_reset(lk_analyzer *a)
+{
+    a->buf_len = 0;
+    a->n_terms = 0;
+}
+
+static lk_status push_term(lk_analyzer *a, const char *s, size_t len)
+{
+    lk_status st;
+    if (a->buf_len + len > a->buf_cap) {
+        void *p = a->buf;
+        if ((st = lk_grow(&p, &a->buf_cap, a->buf_len + len, 1)) != LK_OK) return st;
+        a->buf = p;
+    }
+    if (2 * (a->n_terms + 1) > a->offs_cap) {
+        void *p = a->offs;
+        if ((st = lk_grow(&p, &a->offs_cap, 2 * (a->n_terms + 1), sizeof *a->offs)) != LK_OK)
+            return st;
+        a->offs = p;
+    }
+    if (a->n_terms + 1 > a->terms_cap) { /* so lk_analyzer_terms cannot fail */
+        void *p = a->terms;
+        if ((st = lk_grow(&p, &a->terms_cap, a->n_terms + 1, sizeof *a->terms)) != LK_OK)
+            return st;
+        a->terms = p;
+    }
+    if (a->want_spans) {
+        if (2 * (a->n_terms + 1) > a->spans_cap) {
+            void *p = a->spans;
+            if ((st = lk_grow(&p, &a->spans_cap, 2 * (a->n_terms + 1), sizeof *a->spans)) != LK_OK)
+                return st;
+            a->spans = p;
+        }
+        a->spans[2 * a->n_terms] = a->cur_start;
+        a->spans[2 * a->n_terms + 1] = a->cur_end;
+    }
+    memcpy(a->buf + a->buf_len, s, len);
+    a->offs[2 * a->n_terms] = a->buf_len;
+    a->offs[2 * a->n_terms + 1] = len;
+    a->buf_len += len;
+    a->n_terms++;
+    return LK_OK;
+}
+
+static bool is_stop(const lk_analyzer *a, const char *s, size_t len)
+{
+    return a->stop && lk_vocab_find(a->stop, s, len) != LK_ID_NONE;
+}
+
+/* *s (*len bytes, valid UTF-8) with its Latin letters folded (lk_fold_latin): unchanged
+   when all ASCII, else pointing to a->fold_buf (never longer: every folded character had
+   at least as many bytes as its 1-2 ASCII ones). */
+static lk_status fold_word(lk_analyzer *a, const char **s, size_t *len)
+{
+    const char *w = *s;
+    size_t n = *len, i = 0, o = 0;
+    while (i < n && (unsigned char)w[i] < 0x80) i++;
+    if (i == n) return LK_OK;
+    if (n > a->fold_cap) {
+        void *p = a->fold_buf;
+        lk_status st = lk_grow(&p, &a->fold_cap, n, 1);
+        if (st != LK_OK) return st;
+        a->fold_buf = p;
+    }
+    memcpy(a->fold_buf, w, i);
+    o = i;
+    while (i < n) {
+        int32_t cp;
+        size_t cl = lk_utf8_decode(w + i, n - i, &cp), fl;
+        if (cl == 0) cl = 1; /* not reached: the text is valid */
+        if ((fl = lk_fold_latin(cp, a->fold_buf + o)) == 0) {
+            memcpy(a->fold_buf + o, w + i, cl);
+            fl = cl;
+        }
+        o += fl;
+        i += cl;
+    }
+    *s = a->fold_buf;
+    *len = o;
+    return LK_OK;
+}
+
+/* len without a trailing possessive 's (or ’s), as Lucene's EnglishPossessiveFilter. */
+static size_t strip_possessive(const char *s, size_t len)
+{
+    if (len >= 3 && (s[len - 1] == 's' || s[len - 1] == 'S') && s[len - 2] == '\'') return len - 2;
+    if (len >= 5 && (s[len - 1] == 's' || s[len - 1] == 'S') &&
+        memcmp(s + len - 4, "\xe2\x80\x99", 3) == 0) /* U+2019 */
+        return len - 4;
+    return len;
+}
+
+/* Index terms of one token (english: folded, possessive dropped; stop words dropped, words
+   stemmed). */
+static lk_status word_term(lk_analyzer *a, const lk_token *t)
+{
+    const char *w = t->text;
+    size_t len = t->text_len;
+    if (a->english && t->kind == LK_TOK_WORD) {
+        lk_status st = fold_word(a, &w, &len);
+        if (st != LK_OK) return st;
+        len = strip_possessive(w, len);
+    }
+    if (is_stop(a, w, len)) return LK_OK;
+    if (a->stem && t->kind == LK_TOK_WORD && len <= INT32_MAX) {
+        const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)w, (int)len);
+        if (!s) return LK_ERR_NOMEM;
+        return push_term(a, (const char *)s, (size_t)sb_stemmer_length(a->stemmer));
+    }
+    return push_term(a, w, len);
+}
+
+lk_status lk_analyzer__term(lk_analyzer *a, const lk_token *t)
+{
+    a->cur_start = t->start;
+    a->cur_end = t->start + t->len;
+    return word_term(a, t);
+}
+
+bool lk_analyzer__has_zh(const lk_analyzer *a) { return a->zh != NULL; }
+
+size_t lk_analyzer__zh_prepared_left(const lk_analyzer *a)
+{
+    return a->zh ? lk_zh__prepared_left(a->zh) : 0;
+}
+
+void lk_analyzer__zh_prepare(lk_analyzer *a, const char *const *texts, const size_t *lens,
+                             size_t n)
+{
+    if (!a->zh) return;
+    lk_status st = lk_zh__prepare_begin(a->zh);
+    for (size_t i = 0; i < n && st == LK_OK; i++) {
+        const lk_token *toks;
+        size_t nt;
+        st = a->input_valid ? lk_tokenize_valid(a->tok, texts[i], lens[i], &toks, &nt, NULL)
+                            : lk_tokenize(a->tok, texts[i], lens[i], &toks, &nt, NULL);
+        if (st == LK_OK) st = lk_zh__prepare_add(a->zh, toks, nt);
+    }
+    lk_zh__prepare_run(a->zh, st);
+}
+
+lk_status lk_analyzer__push(lk_analyzer *a, const char *s, size_t len)
+{
+    a->cur_start = a->cur_end = SIZE_MAX; /* a Chinese word: no span recorded */
+    return is_stop(a, s, len) ? LK_OK : push_term(a, s, len);
+}
+
+lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error *err)
+{
+    const lk_token *toks;
+    size_t n;
+    lk_status st = a->input_valid ? lk_tokenize_valid(a->tok, text, len, &toks, &n, err)
+                                  : lk_tokenize(a->tok, text, len, &toks, &n, err);
+    if (st != LK_OK) return st;
+    if (a->zh) return lk_zh__add(a->zh, a, toks, n, err);
+    const lk_token *prev_han = NULL;
+    char pair[64];
+    for (size_t i = 0; i < n && st == LK_OK; i++) {
+        const lk_token *t = &toks[i];
+        a->cur_start = t->start;
+        a->cur_end = t->start + t->len;
+        switch (t->kind) {
+        case LK_TOK_WORD:
+        case LK_TOK_NUMBER: st = word_term(a, t); break;
+        case LK_TOK_HAN:
+            st = word_term(a, t);
+            if (st == LK_OK && a->lang != LK_LANG_EN && prev_han &&
+                prev_han->start + prev_han->len == t->start &&
+                prev_han->text_len + t->text_len <= sizeof pair) {
+                a->cur_start = prev_han->start;
+                memcpy(pair, prev_han->text, prev_han->text_len);
+                memcpy(pair + prev_han->text_len, t->text, t->text_len);
+                if (!is_stop(a, pair, prev_han->text_len + t->text_len))
+                    st = push_term(a, pair, prev_han->text_len + t->text_len);
+            }
+            break;
+        default: break; /* punctuation, symbols, emoji: not indexed */
+        }
+        prev_han = t->kind == LK_TOK_HAN ? t : NULL;
+    }
+    return st;
+}
+
+size_t lk_analyzer_n_terms(const lk_analyzer *a, size_t *bytes)
+{
+    if (bytes) *bytes = a->buf_len;
+    return a->n_terms;
+}
+
+const lk_term *lk_analyzer_terms(lk_analyzer *a, size_t *n)
+{
+    for (size_t i = 0; i < a->n_terms; i++) {
+        a->terms[i].s = a->buf + a->offs[2 * i];
+        a->terms[i].len = a->offs[2 * i + 1];
+    }
+    *n = a->n_terms;
+    return a->terms;
+}
+
+void lk_analyzer_set_input_valid(lk_analyzer *a, bool valid) { a->input_valid = valid; }
+
+void lk_analyzer_set_spans(lk_analyzer *a, bool on) { a->want_spans = on; }
+
+const size_t *lk_analyzer_spans(const lk_analyzer *a) { return a->want_spans ? a->spans : NULL; }
+
+const char *lk_analyzer_settings(const lk_analyzer *a, size_t *len)
+{
+    *len = a->settings_len;
+    return a->settings;
+}
+
+/* Build the stop set by analyzing each line; the settings list the analyzed words. */
+static lk_status load_stopwords(lk_analyzer *a, const char *s, size_t len, const char *name,
+                                lk_error *err)
+{
+    lk_status st = lk_vocab_create(&a->stop);
+    size_t i = 0;
+    int64_t lineno = 0;
+    if (!name) name = "stopwords";
+    while (st == LK_OK && i < len) {
+        size_t j = i;
+        while (j < len && s[j] != '\n') j++;
+        size_t e = j;
+        if (memchr(s + i, '#', e - i)) e = (size_t)((const char *)memchr(s + i, '#', e - i) - s);
+        const lk_token *toks;
+        size_t n;
+        lineno++;
+        if ((st = lk_utf8_check_line(s + i, j - i, name, lineno, err)) != LK_OK) break;
+        if ((st = lk_tokenize(a->tok, s + i, e - i, &toks, &n, err)) != LK_OK) {
+            lk_error_prefix(err, "%s:%lld: ", name, (long long)lineno);
+            break;
+        }
+        if (a->zh) st = lk_zh__stopwords(a->zh, toks, n, a->stop); /* Han runs whole */
+        for (size_t k = 0; k < n && st == LK_OK && !a->zh; k++)
+            if (toks[k].kind == LK_TOK_WORD || toks[k].kind == LK_TOK_NUMBER ||
+                toks[k].kind == LK_TOK_HAN) {
+                const char *w = toks[k].text;
+                size_t wl = toks[k].text_len;
+                if (a->english && toks[k].kind == LK_TOK_WORD) st = fold_word(a, &w, &wl);
+                if (st == LK_OK) st = lk_vocab_add(a->stop, w, wl, NULL);
+            }
+        i = j + 1;
+    }
+    return st;
+}
+
+static lk_status make_settings(lk_analyzer *a)
+{
+    size_t n_stop = a->stop ? (size_t)lk_vocab_size(a->stop) : 0, need = 256 + LK_ZH_SETTINGS_MAX;
+    for (size_t i = 0; i < n_stop; i++) need += lk_vocab_word_len(a->stop, (int32_t)i) + 1;
+    if (!(a->settings = malloc(need))) return LK_ERR_NOMEM;
+    int w = snprintf(a->settings, need, "%slang=%s\nlower=%d\nstem=%s\nstopwords=%zu\n",
+                     a->english ? SETTINGS_HEADER_2 "analyzer=english\n" : SETTINGS_HEADER,
+                     lang_names[a->lang], a->lower ? 1 : 0, a->stem ? STEMMER_NAME : "none",
+                     n_stop);
+    size_t at = (size_t)w;
+    for (size_t i = 0; i < n_stop; i++) {
+        size_t l = lk_vocab_word_len(a->stop, (int32_t)i);
+        memcpy(a->settings + at, lk_vocab_word(a->stop, (int32_t)i), l);
+        at += l;
+        a->settings[at++] = '\n';
+    }
+    if (a->zh) at += lk_zh__settings(a->zh, a->settings + at, need - at);
+    a->settings[at] = '\0';
+    a->settings_len = at;
+    return LK_OK;
+}
+
+static lk_status init(lk_analyzer *a, lk_error *err)
+{
+    lk_tokenizer_config tc = lk_tokenizer_config_default();
+    tc.lower = a->lower;
+    tc.inner_hyphen = !a->english; /* english: state-of-the-art is four words */
+    lk_status st = lk_tokenizer_create(&tc, &a->tok);
+    if (st != LK_OK) return st;
+    if (a->stem && !(a->stemmer = sb_stemmer_new(STEMMER_NAME, STEMMER_ENC)))
+        return lk_error_set(err, LK_ERR_NOMEM, "cannot create the Snowball stemmer");
+    return LK_OK;
+}
+
+lk_status lk_analyzer_create(const lk_analyzer_config *c, lk_analyzer **out, lk_error *err)
+{
+    *out = NULL;
+    if ((unsigned)c->lang > LK_LANG_ZH) return lk_error_set(err, LK_ERR_ARG, "unknown language");
+    if ((unsigned)c->kind > LK_ANALYZER_ENGLISH)
+        return lk_error_set(err, LK_ERR_ARG, "unknown analyzer");
+    lk_analyzer *a = calloc(1, sizeof *a);
+    if (!a) return LK_ERR_NOMEM;
+    a->lang = c->lang;
+    a->lower = c->lower;
+    a->english = c->kind == LK_ANALYZER_ENGLISH;
+    a->stem = c->stem || a->english;
+    const char *stop = c->stopwords, *stop_path = c->stopwords_path;
+    size_t stop_len = c->stopwords_len;
+    if (a->english && !stop) {
+        stop = lk_analyzer_english_stopwords(&stop_len);
+        stop_path = "the built-in English stop list";
+    }
+    lk_status st = init(a, err);
+    if (st == LK_OK && c->zh_model && c->lang == LK_LANG_EN)
+        st = lk_error_set(err, LK_ERR_ARG, "a Chinese model needs lang zh or auto, not en");
+    else if (st == LK_OK && c->zh_model)
+        st = lk_zh__open(c->zh_model, c->zh_terms, c->zh_script, NULL, &a->zh, err);
+    if (st == LK_OK && stop) st = load_stopwords(a, stop, stop_len, stop_path, err);
+    if (st == LK_OK) st = make_settings(a);
+    if (st != LK_OK) {
+        lk_analyzer_free(a);
+        return st;
+    }
+    *out = a;
+    return LK_OK;
+}
+
+/* Value of "key=" on the line at *p (advancing *p), or NULL. */
+static const char *field(const char **p, const char *end, const char *key, size_t *vlen)
+{
+    size_t kl = strlen(key);
+    const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+    if (!nl || (size_t)(nl - *p) < kl + 1 || memcmp(*p, key, kl) != 0 || (*p)[kl] != '=')
+        return NULL;
+    const char *v = *p + kl + 1;
+    *vlen = (size_t)(nl - v);
+    *p = nl + 1;
+    return v;
+}
+
+static bool val_is(const char *v, size_t n, const char *s)
+{
+    return v && n == strlen(s) && memcmp(v, s, n) == 0;
+}
+
+lk_status lk_analyzer_from_settings(const char *s, size_t len, lk_analyzer **out, lk_error *err)
+{
+    return lk_analyzer_from_settings_dir(s, len, NULL, out, err);
+}
+
+lk_status lk_analyzer_save_files(const lk_analyzer *a, const char *dir, lk_error *err)
+{
+    return a->zh ? lk_zh__save(a->zh, dir, err) : LK_OK;
+}
+
+lk_status lk_analyzer_from_settings_dir(const char *s, size_t len, const char *dir,
+                                        lk_analyzer **out, lk_error *err)
+{
+    *out = NULL;
+    const char *p = s, *end = s + len, *v;
+    size_t hl = strlen(SETTINGS_HEADER), vl;
+    bool v2 = len >= hl && memcmp(s, SETTINGS_HEADER_2, hl) == 0;
+    if (len < hl || (!v2 && memcmp(s, SETTINGS_HEADER, hl) != 0))
+        return lk_error_set(err, LK_ERR_FORMAT, "unknown analyzer settings in the index");
+    p += hl;
+    lk_analyzer *a = calloc(1, sizeof *a);
+    if (!a) return LK_ERR_NOMEM;
+    lk_status st = LK_ERR_FORMAT;
+    unsigned long n_stop = 0;
+    if (v2) {
+        if (!(v = field(&p, end, "analyzer", &vl))) goto bad;
+        if (!val_is(v, vl, "english")) {
+            st = lk_error_set(err, LK_ERR_FORMAT, "unknown analyzer \"%.*s\" in the index "
+                              "(written by a newer lexkit?)", (int)(vl > 64 ? 64 : vl), v);
+            goto fail;
+        }
+        a->english = true;
+    }
+    if (!(v = field(&p, end, "lang", &vl))) goto bad;
+    if (val_is(v, vl, "auto")) a->lang = LK_LANG_AUTO;
+    else if (val_is(v, vl, "en")) a->lang = LK_LANG_EN;
+    else if (val_is(v, vl, "zh")) a->lang = LK_LANG_ZH;
+    else goto bad;
+    if (!(v = field(&p, end, "lower", &vl)) || !(val_is(v, vl, "0") || val_is(v, vl, "1")))
+        goto bad;
+    a->lower = v[0] == '1';
+    if (!(v = field(&p, end, "stem", &vl))) goto bad;
+    if (val_is(v, vl, STEMMER_NAME)) a->stem = true;
+    else if (!val_is(v, vl, "none") || a->english) goto bad;
+    if (!(v = field(&p, end, "stopwords", &vl)) || vl == 0 || vl > 9) goto bad;
+    for (size_t i = 0; i < vl; i++) {
+        if (v[i] < '0' || v[i] > '9') goto bad;
+        n_stop = n_stop * 10 + (unsigned long)(v[i] - '0');
+    }
+    if ((st = init(a, err)) != LK_OK) goto fail;
+    if (n_stop && (st = lk_vocab_create(&a->stop)) != LK_OK) goto fail;
+    for (unsigned long i = 0; i < n_stop; i++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) goto bad;
+        if ((st = lk_vocab_add(a->stop, p, (size_t)(nl - p), NULL)) != LK_OK) goto fail;
+        p = nl + 1;
+    }
+    if (p != end && (st = lk_zh__from_settings(&p, end, dir, &a->zh, err)) != LK_OK) goto fail;
+    if (p != end) goto bad;
+    if ((st = make_settings(a)) != LK_OK) goto fail;
+    *out = a;
+    return LK_OK;
+bad:
+    st = lk_error_set(err, LK_ERR_FORMAT, "malformed analyzer settings in the index");
+fail:
+    lk_analyzer_free(a);
+    return st;
+}

@@ -1,0 +1,116 @@
+/* analyzer.h: the BM25 text analyzer: lexkit tokenizer (NFKC, lowercasing), punctuation
+   and symbols dropped, optional stop words, optional Snowball English stemming (the
+   `english` analyzer adds Lucene's stop list, possessives, hyphens and accent folding), and for
+   Chinese (lang zh/auto) Han character unigrams plus bigrams of adjacent Han characters.
+   Its settings serialize to text so an index can store them and rebuild the analyzer for
+   queries. An analyzer holds scratch buffers (tokenizer, stemmer): one per thread.
+   With a Chinese tagger model (zh_model), Han runs are segmented into words instead
+   (analyzer_zh.c); the model is copied into the index directory and checked by CRC-32. */
+#ifndef LK_FEATURES_ANALYZER_H
+#define LK_FEATURES_ANALYZER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "features/search/bm25_index.h"
+#include "text/error.h"
+#include "text/zhscript.h"
+
+typedef enum {
+    LK_LANG_AUTO = 0, /* Han runs give unigrams + bigrams, other text as en */
+    LK_LANG_EN,       /* words; Han characters as unigrams only */
+    LK_LANG_ZH,       /* as auto */
+} lk_lang;
+
+/* Chinese terms of a Han run when a segmentation model is used. */
+typedef enum {
+    LK_ZH_WORDS = 0,     /* the words of the segmentation */
+    LK_ZH_WORDS_CHARS,   /* words + the characters of words longer than one character */
+    LK_ZH_WORDS_BIGRAMS, /* words + character bigrams (a bigram that is itself a word once) */
+} lk_zh_terms;
+
+/* File name of the model inside an index directory. */
+#define LK_ANALYZER_ZH_MODEL_FILE "zh-model.lkt"
+
+/* The analyzer chain for words. */
+typedef enum {
+    LK_ANALYZER_PLAIN = 0, /* lowercased tokens, with --stem / --stopwords as asked */
+    LK_ANALYZER_ENGLISH,   /* as Lucene's EnglishAnalyzer: words split at hyphens, Latin
+                              accents folded (é -> e, ß -> ss), possessive 's dropped,
+                              Lucene's English stop list (unless stopwords are given),
+                              Snowball English stemming */
+} lk_analyzer_kind;
+
+typedef struct {
+    lk_analyzer_kind kind; /* default LK_ANALYZER_PLAIN */
+    lk_lang lang;
+    bool lower;            /* lowercase (default true) */
+    bool stem;             /* Snowball "english" stemming of word tokens (default false) */
+    const char *stopwords; /* stop words, one per line ('#' starts a comment); NULL = none.
+                              They go through the same tokenizer (so are lowercased) */
+    size_t stopwords_len;
+    const char *stopwords_path; /* the stop-word file's name, for messages (NULL: "stopwords") */
+    const char *zh_model;  /* `--unit char` tagger model (LKTG) segmenting Han runs into
+                              words (lang zh/auto); NULL = character unigrams + bigrams */
+    lk_zh_terms zh_terms;  /* terms of a segmented Han run (default LK_ZH_WORDS_BIGRAMS) */
+    lk_zh_script zh_script; /* with zh_model: traditional Han text is mapped character by
+                               character to simplified (OpenCC t2s) before segmentation, so
+                               長江大橋 and 长江大桥 give the same terms; auto decides per text
+                               (default LK_ZH_SCRIPT_AUTO; indexes from before: simplified) */
+} lk_analyzer_config;
+
+lk_analyzer_config lk_analyzer_config_default(void);
+bool lk_lang_parse(const char *name, lk_lang *out);
+/* "plain" or "english". */
+bool lk_analyzer_kind_parse(const char *name, lk_analyzer_kind *out);
+/* Lucene's English stop list (EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, 33 words), one per
+   line: the stop words of the english analyzer when no others are given. */
+const char *lk_analyzer_english_stopwords(size_t *len);
+/* "words", "words+chars" or "words+bigrams". */
+bool lk_zh_terms_parse(const char *name, lk_zh_terms *out);
+
+typedef struct lk_analyzer lk_analyzer;
+
+lk_status lk_analyzer_create(const lk_analyzer_config *c, lk_analyzer **out, lk_error *err);
+/* Rebuild an analyzer from lk_analyzer_settings output (e.g. read from an index);
+   LK_ERR_FORMAT if the settings are malformed or name an unknown stemmer. */
+lk_status lk_analyzer_from_settings(const char *s, size_t len, lk_analyzer **out,
+                                    lk_error *err);
+/* As lk_analyzer_from_settings, loading the files the settings name (the Chinese model)
+   from directory `dir` (NULL = none available). A missing model file, or one whose CRC-32
+   differs from the settings', is an error naming the file. */
+lk_status lk_analyzer_from_settings_dir(const char *s, size_t len, const char *dir,
+                                        lk_analyzer **out, lk_error *err);
+/* Write the files the settings name (a copy of the Chinese model, checked against its
+   CRC-32) into directory `dir`, e.g. the index being built; nothing for other analyzers. */
+lk_status lk_analyzer_save_files(const lk_analyzer *a, const char *dir, lk_error *err);
+void lk_analyzer_free(lk_analyzer *a); /* NULL is a no-op */
+
+/* Serialized settings (borrowed, text). */
+const char *lk_analyzer_settings(const lk_analyzer *a, size_t *len);
+
+/* Start a new document or query. */
+void lk_analyzer_reset(lk_analyzer *a);
+/* Analyze text[0..len) (UTF-8), appending its terms. Invalid UTF-8 gives LK_ERR_PARSE
+   "COL: ..." (prefix it with "path:line:"). */
+lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error *err);
+/* `valid`: every text given to lk_analyzer_add from now on is known to be valid UTF-8 (a
+   corpus reader checked it, as lk_docs_next does), so the check is skipped. Default false;
+   never set it for user input such as queries. */
+void lk_analyzer_set_input_valid(lk_analyzer *a, bool valid);
+/* `on`: record the source span of every term from now on (for highlighting; default off). */
+void lk_analyzer_set_spans(lk_analyzer *a, bool on);
+/* With spans on: per term since the last reset, its (start, end) byte offsets in the text
+   given to the lk_analyzer_add call that produced it (2 x n_terms values; a Han bigram spans
+   both characters; words of a Chinese model have SIZE_MAX, SIZE_MAX). Borrowed until the
+   next add/reset; NULL with spans off. */
+const size_t *lk_analyzer_spans(const lk_analyzer *a);
+/* Terms since the last reset, in order (borrowed until the next reset/add). */
+const lk_term *lk_analyzer_terms(lk_analyzer *a, size_t *n);
+/* Number of terms since the last reset, and their total bytes in *bytes (may be NULL),
+   without building the array of lk_analyzer_terms: one analyzer can collect the terms of
+   many documents, each document's terms being those added since the previous count. */
+size_t lk_analyzer_n_terms(const lk_analyzer *a, size_t *bytes);
+
+#endif

@@ -1,0 +1,71 @@
+/* analyzer_internal.h: shared by analyzer.c and analyzer_zh.c (not installed): the Chinese
+   word segmentation of Han runs with a char tagger model, and the term sink it feeds. */
+#ifndef LK_FEATURES_ANALYZER_INTERNAL_H
+#define LK_FEATURES_ANALYZER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "features/search/analyzer.h"
+#include "text/tokenize.h"
+#include "text/vocab.h"
+
+typedef struct lk_zh lk_zh;
+
+/* Load the model `path` (a `--unit char` LKTG file). With crc non-NULL the file's CRC-32
+   must equal *crc (LK_ERR_FORMAT naming the file otherwise); else it is computed. */
+lk_status lk_zh__open(const char *path, lk_zh_terms terms, lk_zh_script script,
+                      const uint32_t *crc, lk_zh **out,
+                      lk_error *err);
+void lk_zh__free(lk_zh *z); /* NULL is a no-op */
+
+/* Terms of the tokens toks[0..n) of one text into a: Han runs as words (with characters or
+   bigrams by z's mode), other words and numbers through lk_analyzer__term. */
+lk_status lk_zh__add(lk_zh *z, lk_analyzer *a, const lk_token *toks, size_t n, lk_error *err);
+
+/* Segment ahead: prepare_begin drops what an earlier batch left, prepare_add appends the
+   Han runs of one text, prepare_run (st: the status so far) segments them all in one tagger
+   call. lk_zh__add then takes the words of runs equal to the next prepared ones from there
+   (same words: every run is tagged on its own) and calls the tagger for any other. An
+   error only drops the prepared runs. */
+lk_status lk_zh__prepare_begin(lk_zh *z);
+lk_status lk_zh__prepare_add(lk_zh *z, const lk_token *toks, size_t n);
+void lk_zh__prepare_run(lk_zh *z, lk_status st);
+size_t lk_zh__prepared_left(const lk_zh *z); /* runs segmented ahead, not yet taken */
+
+/* Stop words of one line of a stop-word list: words and numbers, and each run of adjacent
+   Han characters as one word (a list of Chinese words, not characters). */
+lk_status lk_zh__stopwords(lk_zh *z, const lk_token *toks, size_t n, lk_vocab *stop);
+
+#define LK_ZH_SETTINGS_MAX 128 /* bytes of the settings lines, NUL included */
+
+/* z's settings lines ("zh_terms=MODE\nzh_model=NAME crc32=HEX\n", then "zh_script=S\n"
+   unless S is simplified, as in indexes from before the option) into out (cap bytes,
+   >= LK_ZH_SETTINGS_MAX); returns their length. */
+size_t lk_zh__settings(const lk_zh *z, char *out, size_t cap);
+
+/* Parse the settings lines at *p (advanced past them) and load the model they name from
+   `dir`. Malformed lines are LK_ERR_FORMAT; a missing or changed model names the file. */
+lk_status lk_zh__from_settings(const char **p, const char *end, const char *dir, lk_zh **out,
+                               lk_error *err);
+
+/* Copy z's model into dir/LK_ANALYZER_ZH_MODEL_FILE (atomically), checking its CRC-32. */
+lk_status lk_zh__save(const lk_zh *z, const char *dir, lk_error *err);
+
+/* ---- analyzer.c, for analyzer_zh.c ---- */
+
+/* Index term(s) of one word/number token: stop words dropped, words stemmed. */
+lk_status lk_analyzer__term(lk_analyzer *a, const lk_token *t);
+/* Whether a segments Han runs with a Chinese model (bm25_text.c then prepares batches). */
+bool lk_analyzer__has_zh(const lk_analyzer *a);
+/* With a Chinese model: tokenize texts[0..n) and lk_zh__prepare_* their Han runs, for the
+   lk_analyzer_add calls on the same texts that follow (errors there, not here). */
+void lk_analyzer__zh_prepare(lk_analyzer *a, const char *const *texts, const size_t *lens,
+                             size_t n);
+/* lk_zh__prepared_left of a's model (0 without one). */
+size_t lk_analyzer__zh_prepared_left(const lk_analyzer *a);
+/* Append term s[0..len) unless it is a stop word. */
+lk_status lk_analyzer__push(lk_analyzer *a, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,92 @@
+/* bm25_info.c: lexkit index --info (bm25_info.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "features/search/bm25_info.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "features/search/bm25_index_internal.h"
+#include "features/search/bm25_segments.h"
+#include "features/search/bm25_store.h"
+#include "text/corpus.h"
+#include "text/fileio.h"
+
+
+lk_status lk_bm25_index_describe(const lk_bm25_index *idx, const char *path, FILE *fp,
+                                 lk_error *err)
+{
+    uint32_t end = lk_bm25_index_doc_end(idx), live = lk_bm25_index_n_docs(idx);
+    size_t ns = lk_bm25__index_n_segs(idx), sl;
+    const char *spec = lk_bm25_index_store_spec(idx, &sl);
+    fprintf(fp, "index: %s\n", path);
+    fprintf(fp, "documents: %u live, %u deleted\n", live, end - live);
+    fprintf(fp, "terms: %llu distinct\n", (unsigned long long)lk_bm25_index_n_terms(idx));
+    fprintf(fp, "mean document length: %.2f terms\n", lk_bm25_index_avgdl(idx));
+    if (spec) fprintf(fp, "stored fields: %.*s\n", (int)sl, spec);
+    else fputs("stored fields: none\n", fp);
+    fprintf(fp, "segments: %zu\n", ns);
+    for (size_t i = 0; i < ns; i++) {
+        uint32_t base;
+        const uint64_t *del = NULL;
+        const lk_bm25_index *x = lk_bm25__index_seg(idx, i, &base, &del);
+        uint32_t n = lk_bm25_index_doc_end(x), nd = 0;
+        for (uint32_t d = 0; del && d < n; d++) nd += (del[d >> 6] >> (d & 63)) & 1;
+        const char *file = lk_bm25__index_file(x), *slash = strrchr(file, '/');
+        struct stat sb;
+        long long bytes = stat(file, &sb) == 0 ? (long long)sb.st_size : -1;
+        fprintf(fp, "  %s: %u documents (%u deleted), %lld bytes\n", slash ? slash + 1 : file, n,
+                nd, bytes);
+    }
+    size_t len;
+    const char *s = lk_bm25_index_settings(idx, &len);
+    fputs("analyzer:\n", fp);
+    for (size_t i = 0; i < len;) {
+        size_t j = i;
+        while (j < len && s[j] != '\n') j++;
+        fprintf(fp, "  %.*s\n", (int)(j - i), s + i);
+        i = j + 1;
+    }
+    if (ferror(fp)) return lk_error_set(err, LK_ERR_IO, "write error");
+    return LK_OK;
+}
+
+lk_status lk_bm25_index_print_doc(const lk_bm25_index *idx, const char *id, FILE *fp,
+                                  lk_error *err)
+{
+    size_t want = strlen(id);
+    for (uint32_t d = 0; d < lk_bm25_index_doc_end(idx); d++) {
+        size_t il;
+        const char *s = lk_bm25_index_doc_id(idx, d, &il);
+        if (il != want || memcmp(s, id, il) != 0 || !lk_bm25_index_doc_live(idx, d)) continue;
+        lk_bm25_store_ws *ws = NULL;
+        const lk_doc_field *f = NULL;
+        size_t nf = 0;
+        lk_status st = lk_bm25_store_ws_create(&ws);
+        if (st == LK_OK) st = lk_bm25_doc_fields(idx, ws, d, &f, &nf, err);
+        if (st == LK_OK) {
+            fputs("{\"id\": ", fp);
+            lk_json_write_str(fp, s, il);
+            for (size_t i = 0; i < nf; i++) {
+                fputs(", ", fp);
+                lk_json_write_str(fp, f[i].name, f[i].name_len);
+                fputs(": ", fp);
+                if (f[i].number) fwrite(f[i].value, 1, f[i].value_len, fp);
+                else lk_json_write_str(fp, f[i].value, f[i].value_len);
+            }
+            fputs("}\n", fp);
+        }
+        lk_bm25_store_ws_free(ws);
+        if (st == LK_OK && ferror(fp)) st = lk_error_set(err, LK_ERR_IO, "write error");
+        return st;
+    }
+    return lk_error_set(err, LK_ERR_PARSE, "--doc: no document with id \"%s\" in the index", id);
+}
+
+lk_status lk_bm25_index_print_term(const lk_bm25_index *idx, const char *term, FILE *fp,
+                                   lk_error *err)
+{
+    fprintf(fp, "%s\t%u\n", term, lk_bm25_index_df(idx, term, strlen(term)));
+    if (ferror(fp)) return lk_error_set(err, LK_ERR_IO, "write error");
+    return LK_OK;
+}

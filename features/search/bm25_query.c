@@ -1,0 +1,452 @@
+/* bm25_query.c: query syntax (bm25_query.h): parsing, term filters through the index,
+   phrase and field checks on the stored fields. */
+#include "features/search/bm25_query.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "features/search/bm25_store.h"
+#include "features/search/bm25_text.h"
+#include "text/fileio.h"
+
+/* ---- parsing ---------------------------------------------------------------------------- */
+
+static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+static bool name_char(char c, bool first)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+           (!first && ((c >= '0' && c <= '9') || c == '-' || c == '.'));
+}
+
+static lk_status perr(lk_error *err, const char *q, size_t off, const char *what)
+{
+    return lk_error_set(err, LK_ERR_PARSE, "query column %lld: %s",
+                        (long long)lk_utf8_column(q, off), what);
+}
+
+/* Length of a field name "name:" at q[i..) followed by a term or quote, or 0. */
+static size_t field_prefix(const char *q, size_t len, size_t i)
+{
+    size_t j = i;
+    if (j >= len || !name_char(q[j], true)) return 0;
+    while (j < len && name_char(q[j], false)) j++;
+    if (j >= len || q[j] != ':' || j + 1 >= len || is_ws(q[j + 1]) || q[j + 1] == ':') return 0;
+    return j - i;
+}
+
+lk_status lk_query_parse(const char *q, size_t len, lk_query_clause **out, size_t *n,
+                         bool *has_ops, lk_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    *has_ops = false;
+    size_t cap = 0, i = 0;
+    lk_query_clause *c = NULL;
+    lk_status st = LK_OK;
+    while (st == LK_OK) {
+        while (i < len && is_ws(q[i])) i++;
+        if (i >= len) break;
+        lk_query_clause cl;
+        memset(&cl, 0, sizeof cl);
+        size_t at = i;
+        cl.col = (size_t)lk_utf8_column(q, at);
+        if (q[i] == '+' || q[i] == '-') {
+            cl.occur = q[i] == '+' ? LK_QUERY_MUST : LK_QUERY_NOT;
+            i++;
+            if (i >= len || is_ws(q[i])) {
+                st = perr(err, q, at, q[at] == '+' ? "'+' without a term after it"
+                                                   : "'-' without a term after it");
+                break;
+            }
+            *has_ops = true;
+        }
+        size_t fl = field_prefix(q, len, i);
+        if (fl) {
+            cl.field = q + i;
+            cl.field_len = fl;
+            if (cl.occur == LK_QUERY_SHOULD) cl.occur = LK_QUERY_MUST;
+            i += fl + 1;
+            *has_ops = true;
+        }
+        if (q[i] == '"') {
+            size_t open = i++;
+            const char *close = memchr(q + i, '"', len - i);
+            if (!close) {
+                st = perr(err, q, open, "unbalanced quote (no closing '\"')");
+                break;
+            }
+            cl.text = q + i;
+            cl.len = (size_t)(close - (q + i));
+            i = (size_t)(close - q) + 1;
+            size_t k = 0;
+            while (k < cl.len && is_ws(cl.text[k])) k++;
+            if (k == cl.len) {
+                st = perr(err, q, open, "empty phrase \"\"");
+                break;
+            }
+            cl.phrase = true;
+            if (cl.occur == LK_QUERY_SHOULD) cl.occur = LK_QUERY_MUST;
+            *has_ops = true;
+        } else {
+            cl.text = q + i;
+            while (i < len && !is_ws(q[i]) && q[i] != '"') i++;
+            cl.len = (size_t)(q + i - cl.text);
+            if (i < len && q[i] == '"' && (cl.occur != LK_QUERY_SHOULD || cl.field)) {
+                st = perr(err, q, i, "a quote inside a term");
+                break;
+            }
+            if (i < len && q[i] == '"') {
+                st = perr(err, q, i, "a quote inside a term (put a space before a phrase)");
+                break;
+            }
+        }
+        if (lk_grow((void **)&c, &cap, *n + 1, sizeof *c) != LK_OK) {
+            st = LK_ERR_NOMEM;
+            break;
+        }
+        c[(*n)++] = cl;
+    }
+    if (st != LK_OK) {
+        free(c);
+        *n = 0;
+        return st;
+    }
+    *out = c;
+    return LK_OK;
+}
+
+/* ---- searching -------------------------------------------------------------------------- */
+
+typedef struct {
+    char *buf;       /* term bytes */
+    size_t *off, *len, n, cap, buf_len, buf_cap;
+} termlist;
+
+struct lk_query_ws {
+    lk_bm25_ws *ws;          /* searches for the filters (term membership) */
+    lk_analyzer *an;         /* analyzer with spans (phrases in stored text) */
+    lk_bm25_store_ws *store;
+    lk_bm25_hit *cand;       /* candidates of the scoring search */
+    size_t cand_cap;
+    uint64_t *must, *tmp;    /* bitmaps over doc numbers */
+    size_t words;
+    termlist pos, clause, seq;
+    lk_term *terms;
+    size_t terms_cap;
+};
+
+static void termlist_free(termlist *t)
+{
+    free(t->buf);
+    free(t->off);
+    free(t->len);
+}
+
+static lk_status termlist_add(termlist *t, const char *s, size_t len)
+{
+    void *p = t->buf;
+    if (lk_grow(&p, &t->buf_cap, t->buf_len + len + 1, 1) != LK_OK) return LK_ERR_NOMEM;
+    t->buf = p;
+    if (t->n + 1 > t->cap) {
+        size_t cap = t->cap;
+        p = t->off;
+        if (lk_grow(&p, &cap, t->n + 1, sizeof *t->off) != LK_OK) return LK_ERR_NOMEM;
+        t->off = p;
+        p = t->len;
+        if (lk_grow(&p, &t->cap, t->n + 1, sizeof *t->len) != LK_OK) return LK_ERR_NOMEM;
+        t->len = p;
+    }
+    memcpy(t->buf + t->buf_len, s, len);
+    t->off[t->n] = t->buf_len;
+    t->len[t->n++] = len;
+    t->buf_len += len;
+    return LK_OK;
+}
+
+lk_status lk_query_ws_create(const lk_bm25_index *idx, lk_query_ws **out, lk_error *err)
+{
+    lk_query_ws *q = calloc(1, sizeof *q);
+    *out = NULL;
+    if (!q) return LK_ERR_NOMEM;
+    lk_status st = lk_bm25_ws_create(idx, &q->ws);
+    if (st == LK_OK) st = lk_bm25_index_analyzer(idx, &q->an, err);
+    if (st == LK_OK) st = lk_bm25_store_ws_create(&q->store);
+    if (st != LK_OK) {
+        lk_query_ws_free(q);
+        return st;
+    }
+    lk_analyzer_set_spans(q->an, true);
+    *out = q;
+    return LK_OK;
+}
+
+void lk_query_ws_free(lk_query_ws *q)
+{
+    if (!q) return;
+    lk_bm25_ws_free(q->ws);
+    lk_analyzer_free(q->an);
+    lk_bm25_store_ws_free(q->store);
+    free(q->cand);
+    free(q->must);
+    free(q->tmp);
+    termlist_free(&q->pos);
+    termlist_free(&q->clause);
+    termlist_free(&q->seq);
+    free(q->terms);
+    free(q);
+}
+
+static const lk_term *as_terms(lk_query_ws *q, const termlist *t)
+{
+    void *p = q->terms;
+    if (lk_grow(&p, &q->terms_cap, t->n + 1, sizeof *q->terms) != LK_OK) return NULL;
+    q->terms = p;
+    for (size_t i = 0; i < t->n; i++) q->terms[i] = (lk_term){t->buf + t->off[i], t->len[i]};
+    return q->terms;
+}
+
+/* The clause's terms into q->clause; for phrases only the terms that do not overlap the one
+   before (a Han bigram overlaps its first character): the sequence to find. */
+static lk_status clause_terms(lk_query_ws *q, lk_analyzer *an, const char *s, size_t len,
+                              bool sequence, termlist *out, lk_error *err)
+{
+    out->n = out->buf_len = 0;
+    lk_analyzer_reset(an);
+    lk_status st = lk_analyzer_add(an, s, len, err);
+    if (st != LK_OK) return st;
+    size_t n;
+    const lk_term *t = lk_analyzer_terms(an, &n);
+    const size_t *sp = sequence ? lk_analyzer_spans(an) : NULL;
+    size_t last_end = 0;
+    for (size_t i = 0; i < n && st == LK_OK; i++) {
+        if (sp && sp[2 * i] != SIZE_MAX) {
+            if (i && sp[2 * i] < last_end) continue;
+            last_end = sp[2 * i + 1];
+        }
+        st = termlist_add(out, t[i].s, t[i].len);
+    }
+    (void)q;
+    return st;
+}
+
+/* Mark in `bits` the documents containing every term of list (all if the list is empty:
+   *any false). */
+static lk_status docs_with_all(const lk_bm25_index *idx, lk_query_ws *q, const termlist *list,
+                               uint64_t *bits, bool *any, lk_error *err)
+{
+    *any = false;
+    lk_bm25_search_opts o = lk_bm25_search_opts_default();
+    o.k = lk_bm25_index_doc_end(idx);
+    o.exhaustive = true;
+    for (size_t i = 0; i < list->n; i++) {
+        lk_term t = {list->buf + list->off[i], list->len[i]};
+        const lk_bm25_hit *h;
+        size_t nh;
+        lk_status st = lk_bm25_search_terms(idx, q->ws, &t, 1, &o, &h, &nh, err);
+        if (st != LK_OK) return st;
+        memset(q->tmp, 0, q->words * sizeof *q->tmp);
+        for (size_t j = 0; j < nh; j++) q->tmp[h[j].doc >> 6] |= 1ull << (h[j].doc & 63);
+        if (!*any) memcpy(bits, q->tmp, q->words * sizeof *bits);
+        else
+            for (size_t w = 0; w < q->words; w++) bits[w] &= q->tmp[w];
+        *any = true;
+    }
+    return LK_OK;
+}
+
+/* Does the sequence q->seq occur as consecutive (non-overlapping) terms of s? */
+static lk_status has_sequence(lk_query_ws *q, const char *s, size_t len, bool *found,
+                              lk_error *err)
+{
+    *found = false;
+    lk_analyzer_reset(q->an);
+    lk_status st = lk_analyzer_add(q->an, s, len, err);
+    if (st != LK_OK) return st;
+    size_t n, m = q->seq.n, k = 0;
+    const lk_term *t = lk_analyzer_terms(q->an, &n);
+    const size_t *sp = lk_analyzer_spans(q->an);
+    size_t last_end = 0;
+    /* walk the filtered stream, matching the sequence with restarts (the sequences are
+       short: a naive search is fine) */
+    size_t *idx = malloc((n + 1) * sizeof *idx), kept = 0;
+    if (!idx) return LK_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (sp && sp[2 * i] != SIZE_MAX) {
+            if (i && sp[2 * i] < last_end) continue;
+            last_end = sp[2 * i + 1];
+        }
+        idx[kept++] = i;
+    }
+    for (size_t a = 0; a + m <= kept && !*found; a++) {
+        for (k = 0; k < m; k++) {
+            const lk_term *x = &t[idx[a + k]];
+            if (x->len != q->seq.len[k] || memcmp(x->s, q->seq.buf + q->seq.off[k], x->len) != 0)
+                break;
+        }
+        if (k == m) *found = true;
+    }
+    free(idx);
+    return LK_OK;
+}
+
+static const lk_doc_field *field_named(const lk_doc_field *f, size_t n, const char *name,
+                                       size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (f[i].name_len == len && memcmp(f[i].name, name, len) == 0) return &f[i];
+    return NULL;
+}
+
+/* Whether document `doc` satisfies the phrase/field clause c (its terms in q->seq). */
+static lk_status check_clause(const lk_bm25_index *idx, lk_query_ws *q, const lk_query_clause *c,
+                              uint32_t doc, bool *ok, lk_error *err)
+{
+    const lk_doc_field *f;
+    size_t nf;
+    *ok = false;
+    lk_status st = lk_bm25_doc_fields(idx, q->store, doc, &f, &nf, err);
+    if (st != LK_OK) return st;
+    static const char *const indexed[] = {"title", "text"};
+    for (int i = 0; i < 2 && !*ok && st == LK_OK; i++) {
+        const char *name = c->field ? c->field : indexed[i];
+        size_t nl = c->field ? c->field_len : strlen(indexed[i]);
+        const lk_doc_field *x = field_named(f, nf, name, nl);
+        if (x) st = has_sequence(q, x->value, x->value_len, ok, err);
+        if (c->field) break;
+    }
+    return st;
+}
+
+static bool needs_store(const lk_query_clause *c) { return c->phrase || c->field; }
+
+/* Phrase/field clauses need the fields stored. */
+static lk_status check_store(const lk_bm25_index *idx, const lk_query_clause *c, size_t n,
+                             lk_error *err)
+{
+    size_t sl;
+    const char *spec = lk_bm25_index_store_spec(idx, &sl);
+    for (size_t i = 0; i < n; i++) {
+        if (!needs_store(&c[i])) continue;
+        if (!spec)
+            return lk_error_set(err, LK_ERR_ARG, "query column %zu: %s need the documents' "
+                                "fields stored in the index (it was built with --store none)",
+                                c[i].col, c[i].phrase ? "phrases" : "field: terms");
+        if (c[i].field && !lk_bm25_store_spec_wants(spec, sl, c[i].field, c[i].field_len))
+            return lk_error_set(err, LK_ERR_ARG, "query column %zu: unknown field \"%.*s\" (the "
+                                "index stores %.*s)", c[i].col, (int)c[i].field_len,
+                                c[i].field, (int)sl, spec);
+        if (!c[i].field && (!lk_bm25_store_spec_wants(spec, sl, "text", 4) ||
+                            !lk_bm25_store_spec_wants(spec, sl, "title", 5)))
+            return lk_error_set(err, LK_ERR_ARG, "query column %zu: phrases need title and text "
+                                "stored (the index stores %.*s)", c[i].col, (int)sl, spec);
+    }
+    return LK_OK;
+}
+
+/* Filters of the term clauses (and the terms of phrase/field clauses) into q->must:
+   documents allowed. */
+static lk_status term_filters(const lk_bm25_index *idx, lk_query_ws *q, lk_analyzer *an,
+                              const lk_query_clause *c, size_t n, lk_error *err)
+{
+    for (size_t w = 0; w < q->words; w++) q->must[w] = ~0ull;
+    uint64_t *bits = malloc((q->words + 1) * sizeof *bits);
+    if (!bits) return LK_ERR_NOMEM;
+    lk_status st = LK_OK;
+    for (size_t i = 0; i < n && st == LK_OK; i++) {
+        if (c[i].occur == LK_QUERY_SHOULD) continue;
+        if (c[i].occur == LK_QUERY_NOT && needs_store(&c[i])) continue; /* checked on docs */
+        bool any;
+        st = clause_terms(q, an, c[i].text, c[i].len, false, &q->clause, err);
+        if (st == LK_OK) st = docs_with_all(idx, q, &q->clause, bits, &any, err);
+        if (st != LK_OK || !any) continue; /* only stop words: no filter */
+        for (size_t w = 0; w < q->words; w++)
+            q->must[w] &= c[i].occur == LK_QUERY_NOT ? ~bits[w] : bits[w];
+    }
+    free(bits);
+    return st;
+}
+
+lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_analyzer *an,
+                               lk_query_ws *qw, const char *query, size_t len,
+                               const lk_bm25_search_opts *opts, const lk_bm25_hit **hits,
+                               size_t *n_hits, lk_error *err)
+{
+    lk_query_clause *c = NULL;
+    size_t nc = 0;
+    bool ops = false;
+    *hits = NULL;
+    *n_hits = 0;
+    lk_status st = lk_query_parse(query, len, &c, &nc, &ops, err);
+    if (st != LK_OK) return st;
+    if (!ops) {
+        free(c);
+        return lk_bm25_search_text(idx, ws, an, query, len, opts, hits, n_hits, err);
+    }
+    if ((st = check_store(idx, c, nc, err)) != LK_OK) goto done;
+    uint32_t end = lk_bm25_index_doc_end(idx);
+    size_t words = ((size_t)end + 64) / 64;
+    if (words > qw->words) {
+        free(qw->must);
+        free(qw->tmp);
+        qw->must = malloc(words * sizeof *qw->must);
+        qw->tmp = malloc(words * sizeof *qw->tmp);
+        if (!qw->must || !qw->tmp) {
+            qw->words = 0;
+            st = LK_ERR_NOMEM;
+            goto done;
+        }
+    }
+    qw->words = words;
+    if ((st = term_filters(idx, qw, an, c, nc, err)) != LK_OK) goto done;
+    /* the scoring terms: every clause but the excluded ones, in query order */
+    qw->pos.n = qw->pos.buf_len = 0;
+    for (size_t i = 0; i < nc && st == LK_OK; i++) {
+        if (c[i].occur == LK_QUERY_NOT) continue;
+        st = clause_terms(qw, an, c[i].text, c[i].len, false, &qw->clause, err);
+        for (size_t j = 0; j < qw->clause.n && st == LK_OK; j++)
+            st = termlist_add(&qw->pos, qw->clause.buf + qw->clause.off[j], qw->clause.len[j]);
+    }
+    if (st != LK_OK) goto done;
+    const lk_term *terms = as_terms(qw, &qw->pos);
+    if (!terms) {
+        st = LK_ERR_NOMEM;
+        goto done;
+    }
+    lk_bm25_search_opts all = *opts;
+    all.k = end;
+    const lk_bm25_hit *h;
+    size_t nh;
+    if ((st = lk_bm25_search_terms(idx, ws, terms, qw->pos.n, &all, &h, &nh, err)) != LK_OK)
+        goto done;
+    if (lk_grow((void **)&qw->cand, &qw->cand_cap, nh + 1, sizeof *qw->cand) != LK_OK) {
+        st = LK_ERR_NOMEM;
+        goto done;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < nh && kept < opts->k && st == LK_OK; i++) {
+        uint32_t d = h[i].doc;
+        if (!((qw->must[d >> 6] >> (d & 63)) & 1)) continue;
+        bool ok = true;
+        for (size_t j = 0; j < nc && ok && st == LK_OK; j++) {
+            if (!needs_store(&c[j])) continue;
+            st = clause_terms(qw, qw->an, c[j].text, c[j].len, true, &qw->seq, err);
+            if (st != LK_OK || qw->seq.n == 0) continue;
+            bool found = false;
+            st = check_clause(idx, qw, &c[j], d, &found, err);
+            ok = c[j].occur == LK_QUERY_NOT ? !found : found;
+        }
+        if (ok && st == LK_OK) qw->cand[kept++] = h[i];
+    }
+    if (st != LK_OK) goto done;
+    /* leave the scoring terms in `an` for the caller (snippets) */
+    lk_analyzer_reset(an);
+    for (size_t i = 0; i < nc && st == LK_OK; i++)
+        if (c[i].occur != LK_QUERY_NOT) st = lk_analyzer_add(an, c[i].text, c[i].len, err);
+    *hits = qw->cand;
+    *n_hits = kept;
+done:
+    free(c);
+    return st;
+}

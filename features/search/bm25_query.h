@@ -1,0 +1,53 @@
+/* bm25_query.h: the query syntax of `lexkit search`: `+term` (required), `-term` (excluded),
+   `"a phrase"` (required, terms adjacent), `+"..."`/`-"..."`, `field:term` and
+   `field:"a phrase"` (required in that stored field). Scores are plain BM25 over the
+   terms of the required and optional clauses (a phrase's terms count as terms); the
+   operators only filter. Phrase and field clauses are checked on the stored fields (title
+   and text for phrases), so they need an index with a store. A query without operators is
+   searched exactly as lk_bm25_search_text does. */
+#ifndef LK_FEATURES_BM25_QUERY_H
+#define LK_FEATURES_BM25_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "features/search/analyzer.h"
+#include "features/search/bm25_index.h"
+#include "text/error.h"
+
+typedef enum { LK_QUERY_SHOULD = 0, LK_QUERY_MUST, LK_QUERY_NOT } lk_query_occur;
+
+typedef struct {
+    lk_query_occur occur;
+    bool phrase;            /* quoted */
+    const char *field;      /* field:..., or NULL */
+    size_t field_len;
+    const char *text;       /* the clause's text (without quotes), borrowed from the query */
+    size_t len;
+    size_t col;             /* 1-based code-point column of the clause in the query */
+} lk_query_clause;
+
+/* Split query[0..len) into clauses (*clauses malloc'd, free() it). A malformed query is
+   LK_ERR_PARSE with a message "column N: ..." (an unbalanced quote, a lone + or -, an
+   empty phrase or field). *has_ops is false when no clause uses an operator. */
+lk_status lk_query_parse(const char *query, size_t len, lk_query_clause **clauses, size_t *n,
+                         bool *has_ops, lk_error *err);
+
+typedef struct lk_query_ws lk_query_ws;
+
+/* Scratch for queries with operators on idx (an analyzer with spans, a store reader). */
+lk_status lk_query_ws_create(const lk_bm25_index *idx, lk_query_ws **out, lk_error *err);
+void lk_query_ws_free(lk_query_ws *q); /* NULL is a no-op */
+
+/* Search a query with the syntax above: the top opts->k documents (score descending, ties
+   by id) among those matching every required clause and no excluded one. Without
+   operators this is lk_bm25_search_text. After the call `an` holds the scoring terms
+   (lk_analyzer_terms: for snippets). *hits is borrowed from qw until its next search. A
+   phrase or field clause on an index without the fields stored is LK_ERR_ARG with a
+   message saying so; parse errors as lk_query_parse. */
+lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_analyzer *an,
+                               lk_query_ws *qw, const char *query, size_t len,
+                               const lk_bm25_search_opts *opts, const lk_bm25_hit **hits,
+                               size_t *n_hits, lk_error *err);
+
+#endif

@@ -1,0 +1,275 @@
+/* bm25_snippet.c: choosing and marking the best passage of a stored text (bm25_snippet.h). */
+#include "features/search/bm25_snippet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "features/search/bm25_text.h"
+#include "text/utf8.h"
+
+#define MAX_MATCHES 4096u    /* matches considered per text (the first ones) */
+#define SNAP_CHARS 15u       /* a cut moves to white space at most this many code points away */
+#define CONTEXT_DIV 4u       /* up to 1/CONTEXT_DIV of the spare room goes before the matches */
+
+typedef struct {
+    size_t start, end;  /* bytes */
+    size_t cstart, cend; /* code points */
+    uint32_t q;          /* query term */
+} match;
+
+struct lk_snippeter {
+    lk_analyzer *an;
+    char *qbuf;
+    size_t *qoff, *qlen, nq;
+    match *m;
+    size_t m_cap;
+    lk_span *marks;
+    size_t marks_cap;
+    uint32_t *stamp;     /* per query term: the window that last counted it */
+    bool *han1;          /* per query term: one Han character */
+    bool han_pairs;      /* the query has terms of several Han characters (bigrams, words):
+                            single-character matches are then not marked or counted */
+};
+
+lk_status lk_snippeter_create(const lk_bm25_index *idx, lk_snippeter **out, lk_error *err)
+{
+    *out = calloc(1, sizeof **out);
+    if (!*out) return LK_ERR_NOMEM;
+    lk_status st = lk_bm25_index_analyzer(idx, &(*out)->an, err);
+    if (st != LK_OK) {
+        lk_snippeter_free(*out);
+        *out = NULL;
+        return st;
+    }
+    lk_analyzer_set_spans((*out)->an, true);
+    return LK_OK;
+}
+
+void lk_snippeter_free(lk_snippeter *s)
+{
+    if (!s) return;
+    lk_analyzer_free(s->an);
+    free(s->qbuf);
+    free(s->qoff);
+    free(s->qlen);
+    free(s->m);
+    free(s->marks);
+    free(s->stamp);
+    free(s->han1);
+    free(s);
+}
+
+lk_status lk_snippeter_query(lk_snippeter *s, const lk_term *terms, size_t n)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; i++) bytes += terms[i].len;
+    free(s->qbuf);
+    free(s->qoff);
+    free(s->qlen);
+    free(s->stamp);
+    free(s->han1);
+    s->han1 = calloc(n + 1, sizeof *s->han1);
+    s->han_pairs = false;
+    s->qbuf = malloc(bytes + 1);
+    s->qoff = malloc((n + 1) * sizeof *s->qoff);
+    s->qlen = malloc((n + 1) * sizeof *s->qlen);
+    s->stamp = calloc(n + 1, sizeof *s->stamp);
+    s->nq = 0;
+    if (!s->qbuf || !s->qoff || !s->qlen || !s->stamp || !s->han1) return LK_ERR_NOMEM;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < s->nq && !dup; j++)
+            dup = s->qlen[j] == terms[i].len && memcmp(s->qbuf + s->qoff[j], terms[i].s,
+                                                       terms[i].len) == 0;
+        if (dup) continue;
+        int32_t cp = 0;
+        size_t k = lk_utf8_decode(terms[i].s, terms[i].len, &cp);
+        bool han = k > 0 && lk_is_han(cp);
+        s->han1[s->nq] = han && k == terms[i].len;
+        if (han && k < terms[i].len) s->han_pairs = true;
+        memcpy(s->qbuf + at, terms[i].s, terms[i].len);
+        s->qoff[s->nq] = at;
+        s->qlen[s->nq++] = terms[i].len;
+        at += terms[i].len;
+    }
+    return LK_OK;
+}
+
+static int cmp_match(const void *a, const void *b)
+{
+    const match *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return x->end < y->end ? -1 : x->end > y->end;
+}
+
+static bool is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+static size_t count_cp(const char *t, size_t from, size_t to)
+{
+    size_t n = 0;
+    for (size_t i = from; i < to; i++) n += !is_cont((unsigned char)t[i]);
+    return n;
+}
+
+/* Byte offset n code points after / before `off` (clamped to the text). */
+static size_t fwd_cp(const char *t, size_t len, size_t off, size_t n)
+{
+    while (n > 0 && off < len) {
+        off++;
+        while (off < len && is_cont((unsigned char)t[off])) off++;
+        n--;
+    }
+    return off;
+}
+
+static size_t back_cp(const char *t, size_t off, size_t n)
+{
+    while (n > 0 && off > 0) {
+        off--;
+        while (off > 0 && is_cont((unsigned char)t[off])) off--;
+        n--;
+    }
+    return off;
+}
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* The matches of the text: terms equal to a query term, with a known span, sorted. */
+static lk_status find_matches(lk_snippeter *s, const char *text, size_t *n_out)
+{
+    size_t n_terms;
+    const lk_term *t = lk_analyzer_terms(s->an, &n_terms);
+    const size_t *sp = lk_analyzer_spans(s->an);
+    size_t n = 0;
+    for (size_t i = 0; i < n_terms && n < MAX_MATCHES; i++) {
+        if (!sp || sp[2 * i] == SIZE_MAX) continue;
+        for (size_t q = 0; q < s->nq; q++) {
+            if (s->qlen[q] != t[i].len || memcmp(s->qbuf + s->qoff[q], t[i].s, t[i].len) != 0)
+                continue;
+            if (s->han_pairs && s->han1[q]) break;
+            void *p = s->m;
+            if (lk_grow(&p, &s->m_cap, n + 1, sizeof *s->m) != LK_OK) return LK_ERR_NOMEM;
+            s->m = p;
+            s->m[n++] = (match){sp[2 * i], sp[2 * i + 1], 0, 0, (uint32_t)q};
+            break;
+        }
+    }
+    qsort(s->m, n, sizeof *s->m, cmp_match);
+    size_t at = 0, cp = 0; /* code-point positions in one pass over the sorted starts */
+    for (size_t i = 0; i < n; i++) {
+        cp += count_cp(text, at, s->m[i].start);
+        at = s->m[i].start;
+        s->m[i].cstart = cp;
+        s->m[i].cend = cp + count_cp(text, s->m[i].start, s->m[i].end);
+    }
+    *n_out = n;
+    return LK_OK;
+}
+
+/* The window of matches [*lo, *hi] spanning at most max code points with the most distinct
+   terms, then matches, then the earliest; returns its distinct terms. */
+static size_t best_window(lk_snippeter *s, size_t n, size_t max, size_t *lo, size_t *hi)
+{
+    size_t best_d = 0, best_c = 0;
+    uint32_t w = 0;
+    memset(s->stamp, 0, s->nq * sizeof *s->stamp);
+    for (size_t i = 0; i < n; i++) {
+        w++;
+        size_t d = 0, c = 0, end = s->m[i].cend;
+        for (size_t j = i; j < n; j++) {
+            size_t e = s->m[j].cend > end ? s->m[j].cend : end;
+            if (e - s->m[i].cstart > max && j > i) break;
+            end = e;
+            c++;
+            if (s->stamp[s->m[j].q] != w) {
+                s->stamp[s->m[j].q] = w;
+                d++;
+            }
+            if (d > best_d || (d == best_d && c > best_c)) {
+                best_d = d;
+                best_c = c;
+                *lo = i;
+                *hi = j;
+            }
+        }
+    }
+    return best_d;
+}
+
+/* Passage [*a, *b) of at most max code points around bytes [core_a, core_b). */
+static void place(const char *t, size_t len, size_t core_a, size_t core_b, size_t max,
+                  size_t *a, size_t *b)
+{
+    size_t core = count_cp(t, core_a, core_b), total = count_cp(t, 0, len);
+    if (total <= max) {
+        *a = 0;
+        *b = len;
+        return;
+    }
+    size_t spare = core < max ? max - core : 0, before = spare / CONTEXT_DIV;
+    size_t start = back_cp(t, core_a, before);
+    size_t end = fwd_cp(t, len, start, max);
+    if (end == len) start = back_cp(t, len, max); /* room left at the end: use it before */
+    if (start > 0) { /* start after white space if there is some just after the cut */
+        size_t p = start;
+        for (size_t k = 0; k < SNAP_CHARS && p < core_a; k++, p = fwd_cp(t, len, p, 1))
+            if (is_space(t[p])) {
+                start = p + 1;
+                break;
+            }
+    }
+    if (end < len) {
+        size_t p = end;
+        for (size_t k = 0; k < SNAP_CHARS && p > core_b; k++) {
+            p = back_cp(t, p, 1);
+            if (is_space(t[p])) {
+                end = p;
+                break;
+            }
+        }
+    }
+    if (end < start) end = start;
+    *a = start;
+    *b = end;
+}
+
+lk_status lk_snippeter_run(lk_snippeter *s, const char *text, size_t len, size_t max_chars,
+                           lk_snippet *out, lk_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (max_chars == 0) max_chars = 1;
+    lk_analyzer_reset(s->an);
+    lk_status st = lk_analyzer_add(s->an, text, len, err);
+    if (st != LK_OK) return st;
+    size_t n = 0, lo = 0, hi = 0;
+    if ((st = find_matches(s, text, &n)) != LK_OK) return st;
+    size_t core_a = 0, core_b = 0;
+    if (n > 0) {
+        out->n_terms = best_window(s, n, max_chars, &lo, &hi);
+        core_a = s->m[lo].start;
+        for (size_t j = lo; j <= hi; j++)
+            if (s->m[j].end > core_b) core_b = s->m[j].end;
+    }
+    place(text, len, core_a, core_b, max_chars, &out->start, &out->end);
+    while (out->end > out->start && is_space(text[out->end - 1])) out->end--;
+    while (out->start < out->end && is_space(text[out->start])) out->start++;
+    out->cut_before = out->start > 0;
+    out->cut_after = out->end < len;
+    size_t nm = 0;
+    for (size_t j = 0; j < n; j++) {
+        const match *m = &s->m[j];
+        if (m->start < out->start || m->end > out->end) continue;
+        if (nm && m->start <= s->marks[nm - 1].end) {
+            if (m->end > s->marks[nm - 1].end) s->marks[nm - 1].end = m->end;
+            continue;
+        }
+        void *p = s->marks;
+        if (lk_grow(&p, &s->marks_cap, nm + 1, sizeof *s->marks) != LK_OK) return LK_ERR_NOMEM;
+        s->marks = p;
+        s->marks[nm++] = (lk_span){m->start, m->end};
+    }
+    out->marks = s->marks;
+    out->n_marks = nm;
+    return LK_OK;
+}

@@ -1,0 +1,48 @@
+/* bm25_snippet.h: the best-matching passage of a stored text for a query (search
+   --snippet): the text is analyzed as the index analyzes documents, each term equal to a
+   query term is a match, and the window of at most max_chars code points holding the most
+   distinct query terms (then the most matches, then the earliest) is chosen. Cuts fall on
+   code-point boundaries, at white space when one is near (English), never inside a
+   character (Chinese). */
+#ifndef LK_FEATURES_BM25_SNIPPET_H
+#define LK_FEATURES_BM25_SNIPPET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "features/search/analyzer.h"
+#include "features/search/bm25_index.h"
+#include "text/error.h"
+
+#define LK_SNIPPET_DEFAULT_CHARS 160u
+
+typedef struct {
+    size_t start, end; /* byte offsets in the text */
+} lk_span;
+
+typedef struct {
+    size_t start, end;    /* the passage: text[start..end) */
+    bool cut_before;      /* the passage starts after the text's start / ends before its end */
+    bool cut_after;
+    const lk_span *marks; /* the matched spans inside the passage, ascending, disjoint
+                             (overlapping matches merged); borrowed from the snippeter */
+    size_t n_marks;
+    size_t n_terms;       /* distinct query terms matched in the passage */
+} lk_snippet;
+
+typedef struct lk_snippeter lk_snippeter;
+
+/* A snippeter for queries of one index (its own analyzer, spans on; one per thread). */
+lk_status lk_snippeter_create(const lk_bm25_index *idx, lk_snippeter **out, lk_error *err);
+void lk_snippeter_free(lk_snippeter *s); /* NULL is a no-op */
+
+/* Set the query: its analyzed terms (copied). */
+lk_status lk_snippeter_query(lk_snippeter *s, const lk_term *terms, size_t n);
+
+/* The best passage of text[0..len) (valid UTF-8) of at most max_chars code points. With no
+   match, the text's beginning. LK_ERR_PARSE on invalid UTF-8. */
+lk_status lk_snippeter_run(lk_snippeter *s, const char *text, size_t len, size_t max_chars,
+                           lk_snippet *out, lk_error *err);
+
+#endif

@@ -1,0 +1,279 @@
+/* bow_finish.c: lk_bow_finish (df filtering, max_features with numpy's tie order, bytewise
+   sorting of the vocabulary, column remapping) and the accessors of the finished vectorizer. */
+#include "features/sparse/bow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "features/features_internal.h"
+
+/* ---- finishing: df filtering, max_features, sorting, column remap ------------------ */
+
+#define SORT_PREFIX 16 /* bytes compared as two integers before the arena */
+
+typedef struct {
+    uint64_t prefix[2]; /* first 16 bytes, big-endian, zero-padded */
+    uint64_t id;
+} sort_key;
+
+static int sort_key_cmp(const lk_termtab *t, const sort_key *a, const sort_key *b)
+{
+    if (a->prefix[0] != b->prefix[0]) return a->prefix[0] < b->prefix[0] ? -1 : 1;
+    if (a->prefix[1] != b->prefix[1]) return a->prefix[1] < b->prefix[1] ? -1 : 1;
+    size_t la, lb;
+    const char *sa = lk_termtab_str(t, (uint32_t)a->id, &la);
+    const char *sb = lk_termtab_str(t, (uint32_t)b->id, &lb);
+    size_t m = la < lb ? la : lb;
+    int c = m > SORT_PREFIX ? memcmp(sa + SORT_PREFIX, sb + SORT_PREFIX, m - SORT_PREFIX) : 0;
+    if (c) return c;
+    return (la > lb) - (la < lb);
+}
+
+/* Bottom-up merge sort of keys[0..n) (tmp: n scratch entries); the result may end in tmp:
+   returns the array that holds it. */
+static sort_key *merge_sort(const lk_termtab *t, sort_key *keys, sort_key *tmp, size_t n)
+{
+    sort_key *src = keys, *dst = tmp;
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi)
+                dst[o++] = sort_key_cmp(t, &src[j], &src[i]) < 0 ? src[j++] : src[i++];
+            while (i < mid) dst[o++] = src[i++];
+            while (j < hi) dst[o++] = src[j++];
+        }
+        sort_key *x = src;
+        src = dst;
+        dst = x;
+    }
+    return src;
+}
+
+#define BUCKET_BITS 16 /* first pass: counting sort on the first two bytes */
+#define N_BUCKETS ((size_t)1 << BUCKET_BITS)
+
+/* Sort term ids[0..n) bytewise by their strings: a counting sort on the first two bytes,
+   then a merge sort inside each bucket. */
+static lk_status sort_ids_by_string(const lk_termtab *t, uint32_t *ids, size_t n)
+{
+    sort_key *keys = lk_huge_alloc((n ? n : 1) * sizeof *keys);
+    sort_key *tmp = lk_huge_alloc((n ? n : 1) * sizeof *tmp);
+    size_t *start = calloc(N_BUCKETS + 1, sizeof *start);
+    if (!keys || !tmp || !start) {
+        free(keys);
+        free(tmp);
+        free(start);
+        return LK_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        const unsigned char *s = (const unsigned char *)lk_termtab_str(t, ids[i], &len);
+        uint64_t p[2] = {0, 0};
+        for (size_t k = 0; k < SORT_PREFIX; k++) p[k / 8] = (p[k / 8] << 8) | (k < len ? s[k] : 0);
+        tmp[i] = (sort_key){{p[0], p[1]}, ids[i]};
+        start[(p[0] >> (64 - BUCKET_BITS)) + 1]++;
+    }
+    for (size_t b = 0; b < N_BUCKETS; b++) start[b + 1] += start[b];
+    for (size_t i = 0; i < n; i++) keys[start[tmp[i].prefix[0] >> (64 - BUCKET_BITS)]++] = tmp[i];
+    /* start[b] is now the end of bucket b */
+    for (size_t b = 0, lo = 0; b < N_BUCKETS; lo = start[b++]) {
+        size_t m = start[b] - lo;
+        if (m < 2) continue;
+        const sort_key *sorted = merge_sort(t, keys + lo, tmp + lo, m);
+        if (sorted != keys + lo) memcpy(keys + lo, sorted, m * sizeof *keys);
+    }
+    for (size_t i = 0; i < n; i++) ids[i] = (uint32_t)keys[i].id;
+    free(keys);
+    free(tmp);
+    free(start);
+    return LK_OK;
+}
+
+/* Keep at most `limit` of the terms order[0..n) that have keep[j], by corpus frequency
+   (sum of the column's values), ties as numpy's argsort of -tfs breaks them. */
+static lk_status limit_features(const lk_bow *b, const uint32_t *order, size_t n, bool *keep,
+                                size_t limit)
+{
+    size_t n_ids = b->tab.n, m = 0;
+    int64_t *tf_id = calloc(n_ids ? n_ids : 1, sizeof *tf_id);
+    int64_t *neg = malloc((n ? n : 1) * sizeof *neg);
+    int64_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    size_t *where = malloc((n ? n : 1) * sizeof *where);
+    lk_status st = LK_ERR_NOMEM;
+    if (!tf_id || !neg || !idx || !where) goto done;
+    for (size_t k = 0; k < b->nnz; k++) tf_id[b->indices[k]] += (int64_t)b->data[k];
+    for (size_t j = 0; j < n; j++) {
+        if (!keep[j]) continue;
+        neg[m] = -tf_id[order[j]];
+        where[m++] = j;
+    }
+    st = lk_argsort_numpy_i64(neg, m, idx);
+    if (st != LK_OK) goto done;
+    memset(keep, 0, n * sizeof *keep);
+    for (size_t r = 0; r < limit && r < m; r++) keep[where[idx[r]]] = true;
+done:
+    free(tf_id);
+    free(neg);
+    free(idx);
+    free(where);
+    return st;
+}
+
+/* Rewrite the matrix in place: id columns -> map[id] (dropping -1), rows sorted. */
+static lk_status remap_columns(lk_bow *b, const int32_t *map, lk_csr *out)
+{
+    size_t o = 0;
+    for (int64_t r = 0; r < b->n_docs; r++) {
+        size_t s = (size_t)b->indptr[r], e = (size_t)b->indptr[r + 1];
+        b->indptr[r] = (int64_t)o;
+        for (size_t k = s; k < e; k++) {
+            int32_t c = map[b->indices[k]];
+            if (c < 0) continue;
+            b->indices[o] = c;
+            b->data[o++] = b->data[k];
+        }
+    }
+    b->indptr[b->n_docs] = (int64_t)o;
+    b->nnz = o;
+    out->n_rows = (int32_t)b->n_docs;
+    out->n_cols = b->n_terms;
+    out->indptr = b->indptr;
+    out->indices = b->indices;
+    out->data = b->data;
+    out->cap = b->nnz_cap;
+    b->indptr = NULL;
+    b->indices = NULL;
+    b->data = NULL;
+    b->nnz_cap = b->indptr_cap = 0;
+    lk_status st = lk_csr_sort_rows(out);
+    if (st != LK_OK) lk_csr_free(out);
+    return st;
+}
+
+/* Document frequency of every id. */
+static lk_status count_df(const lk_bow *b, int64_t **df_out)
+{
+    int64_t *df = calloc(b->tab.n ? b->tab.n : 1, sizeof *df);
+    if (!df) return LK_ERR_NOMEM;
+    for (size_t k = 0; k < b->nnz; k++) df[b->indices[k]]++;
+    *df_out = df;
+    return LK_OK;
+}
+
+static double doc_count(const lk_df_bound *d, int64_t n_docs)
+{
+    return d->is_count ? d->value : d->value * (double)n_docs;
+}
+
+/* Choose the columns (fit mode): fills b->col_id, b->df, b->n_terms and map[id]. */
+static lk_status select_terms(lk_bow *b, const int64_t *df_id, int32_t *map, lk_error *err)
+{
+    size_t n = 0;
+    for (size_t id = 0; id < b->tab.n; id++) n += df_id[id] > 0;
+    if (n == 0)
+        return lk_error_set(err, LK_ERR_ARG,
+                            "empty vocabulary; perhaps the documents only contain stop words");
+    double hi = doc_count(&b->cfg.max_df, b->n_docs), lo = doc_count(&b->cfg.min_df, b->n_docs);
+    if (hi < lo) return lk_error_set(err, LK_ERR_ARG, "max_df corresponds to < documents than min_df");
+    uint32_t *order = malloc(n * sizeof *order);
+    bool *keep = malloc(n * sizeof *keep);
+    lk_status st = LK_ERR_NOMEM;
+    if (!order || !keep) goto done;
+    n = 0;
+    for (size_t id = 0; id < b->tab.n; id++)
+        if (df_id[id] > 0) order[n++] = (uint32_t)id;
+    if ((st = sort_ids_by_string(&b->tab, order, n)) != LK_OK) goto done;
+    size_t kept = 0;
+    for (size_t j = 0; j < n; j++) {
+        double d = (double)df_id[order[j]];
+        keep[j] = d <= hi && d >= lo;
+        kept += keep[j];
+    }
+    size_t limit = (size_t)b->cfg.max_features;
+    if (limit && kept > limit) {
+        if ((st = limit_features(b, order, n, keep, limit)) != LK_OK) goto done;
+        kept = limit;
+    }
+    if (kept == 0) {
+        st = lk_error_set(err, LK_ERR_ARG,
+                          "After pruning, no terms remain. Try a lower min_df or a higher max_df.");
+        goto done;
+    }
+    b->col_id = malloc(kept * sizeof *b->col_id);
+    b->df = malloc(kept * sizeof *b->df);
+    if (!b->col_id || !b->df) {
+        st = LK_ERR_NOMEM;
+        goto done;
+    }
+    int32_t c = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (!keep[j]) continue;
+        b->col_id[c] = order[j];
+        b->df[c] = df_id[order[j]];
+        map[order[j]] = c++;
+    }
+    b->n_terms = c;
+    st = LK_OK;
+done:
+    free(order);
+    free(keep);
+    return st;
+}
+
+lk_status lk_bow_finish(lk_bow *b, lk_csr *counts, lk_error *err)
+{
+    memset(counts, 0, sizeof *counts);
+    if (!b) return lk_error_set(err, LK_ERR_ARG, "bad arguments");
+    if (b->finished) return lk_error_set(err, LK_ERR_STATE, "vectorizer already finished");
+    if (b->n_docs == 0) return lk_error_set(err, LK_ERR_ARG, "empty collection: no documents");
+    b->finished = true;
+    if (b->cfg.binary)
+        for (size_t k = 0; k < b->nnz; k++) b->data[k] = 1;
+    int64_t *df_id = NULL;
+    int32_t *map = malloc((b->tab.n ? b->tab.n : 1) * sizeof *map);
+    lk_status st = map ? count_df(b, &df_id) : LK_ERR_NOMEM;
+    if (st != LK_OK) goto done;
+    if (b->fixed) {
+        for (size_t id = 0; id < b->tab.n; id++) map[id] = b->tab.col[id];
+        for (int32_t c = 0; c < b->n_terms; c++) b->df[c] = df_id[b->col_id[c]];
+    } else {
+        for (size_t id = 0; id < b->tab.n; id++) map[id] = -1;
+        if ((st = select_terms(b, df_id, map, err)) != LK_OK) goto done;
+    }
+    st = remap_columns(b, map, counts);
+done:
+    free(map);
+    free(df_id);
+    /* the per-document scratch is no longer needed */
+    free(b->tab.doc);
+    b->tab.doc = NULL;
+    if (st != LK_OK && err && err->code == LK_OK) lk_error_set(err, st, "%s", lk_status_str(st));
+    return st;
+}
+
+int32_t lk_bow_n_terms(const lk_bow *b) { return b->n_terms; }
+
+const char *lk_bow_term(const lk_bow *b, int32_t col, size_t *len)
+{
+    if (col < 0 || col >= b->n_terms) return NULL;
+    size_t l;
+    const char *s = lk_termtab_str(&b->tab, b->col_id[col], &l);
+    if (len) *len = l;
+    return s;
+}
+
+int64_t lk_bow_df(const lk_bow *b, int32_t col)
+{
+    return (col >= 0 && col < b->n_terms && b->df) ? b->df[col] : 0;
+}
+
+int64_t lk_bow_n_docs(const lk_bow *b) { return b->n_docs; }
+
+int64_t lk_bow_fit_df(const lk_bow *b, int32_t col)
+{
+    if (b->fit_df && col >= 0 && col < b->n_terms) return b->fit_df[col];
+    return lk_bow_df(b, col);
+}
+
+int64_t lk_bow_fit_n_docs(const lk_bow *b) { return b->fit_df ? b->fit_n_docs : b->n_docs; }
