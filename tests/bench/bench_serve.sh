@@ -58,21 +58,29 @@ EOF
     sleep 0.05
   done
   [ -n "$port" ] || { echo "bench_serve: server did not start: $(cat "$W/log")" >&2; exit 1; }
-  local rss0 total=0
+  local rss0 total=0 inproc_cpu
+  inproc_cpu=$(sed -n 's/.*CPU [0-9.]* s, \([0-9.]*\) queries\/s).*/\1/p' "$W/timing")
   rss0=$(rss_kb "$SP")
-  printf '%-8s in-process search --timing: %s queries/s (top-10)\n' "$name" "$inproc"
+  printf '%-8s load average: %s\n' "$name" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  printf '%-8s in-process search --timing: %s queries/s, %s per CPU second (top-10)\n' "$name" "$inproc" "$inproc_cpu"
   for c in 1 8 64; do
+    local c0 c1
+    c0=$(awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$SP/stat")
     wrk -t1 -c"$c" -d"${DURATION}s" --latency -s "$W/paths.lua" "http://127.0.0.1:$port" > "$W/wrk" 2>&1
-    local rps p50 p99 n ratio
+    c1=$(awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$SP/stat")
+    local rps p50 p99 n ratio percpu
     rps=$(awk '/^Requests\/sec/ {print $2}' "$W/wrk")
     p50=$(awk '$1 == "50%" {print $2}' "$W/wrk")
     p99=$(awk '$1 == "99%" {print $2}' "$W/wrk")
     n=$(awk '/requests in/ {print $1}' "$W/wrk")
     total=$((total + n))
     ratio=$(awk -v a="$rps" -v b="$inproc" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')
+    # per server CPU second (utime + stime): less noisy than wall time on a loaded machine
+    percpu=$(awk -v n="$n" -v a="$c0" -v b="$c1" -v ip="$inproc_cpu" \
+      'BEGIN { c = (b > a) ? n / (b - a) : 0; printf "%.1f per server CPU second (%.2fx in-process per CPU second)", c, (ip > 0) ? c / ip : 0 }')
     grep -q 'Non-2xx' "$W/wrk" && echo "bench_serve: non-2xx answers: $(grep Non-2xx "$W/wrk")" >&2
-    printf '%-8s HTTP %2d connections: %8.1f requests/s (%.2fx in-process)  p50 %s  p99 %s\n' \
-      "$name" "$c" "$rps" "$ratio" "$p50" "$p99"
+    printf '%-8s HTTP %2d connections: %8.1f requests/s (%.2fx in-process)  p50 %s  p99 %s; %s\n' \
+      "$name" "$c" "$rps" "$ratio" "$p50" "$p99" "$percpu"
   done
   printf '%-8s server RSS %d KB before, %d KB after %d requests\n' "$name" "$rss0" "$(rss_kb "$SP")" "$total"
   kill -TERM "$SP"
