@@ -25,6 +25,7 @@ for c in embed tagger tfidf vocab; do
   run_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
   old_$c "$T/$c.out" 2> "$T/err" || fail "$c: old output: $(cat "$T/err")"
   cp "$T/$c.out" "$T/$c.old"
+  killed=0
   for f in 0.1 0.4 0.7 0.95; do
     delay=$(awk -v s="$run_s" -v f="$f" 'BEGIN { printf "%.3f", s * f }')
     run_$c "$T/$c.out" 2> /dev/null &
@@ -32,6 +33,7 @@ for c in embed tagger tfidf vocab; do
     sleep "$delay"
     kill -9 "$pid" 2> /dev/null
     wait "$pid" 2> /dev/null
+    [ $? = 137 ] && killed=$((killed + 1)) # died of the SIGKILL (not finished before it)
     if ! cmp -s "$T/$c.out" "$T/$c.old"; then
       # finished before the kill: then it is the complete new output (embed and the tagger
       # are deterministic with one thread and a seed)
@@ -39,6 +41,8 @@ for c in embed tagger tfidf vocab; do
       cp "$T/$c.out" "$T/$c.old"
     fi
   done
+  # the kills must land while it runs (else the test proves nothing)
+  [ "$killed" -ge 2 ] || fail "$c: only $killed of 4 runs were still running when killed"
   run_$c "$T/$c.out" 2> "$T/err" || fail "$c: run after the kills: $(cat "$T/err")"
   cmp -s "$T/$c.out" "$T/$c.new" || fail "$c: run after the kills differs from the reference"
   ls "$T" | grep -q "^$c\.out\.tmp\." && fail "$c: temp files of killed runs left: $(ls "$T" | grep tmp)"
