@@ -172,6 +172,8 @@ typedef struct {
     int32_t bptt;         /* truncated BPTT length, 0 = full (0) */
     float dropout;        /* on embeddings and encoder outputs (0.33) */
     float word_dropout;   /* rare-word <unk> replacement alpha/(alpha+count) (0.25) */
+    float feat_dropout;   /* probability of emptying a position's first feature bag (char
+                             models: the n-grams; word models: the prefixes) (0) */
     int32_t patience;     /* stop after this many epochs without dev gain, 0 = never (5) */
     int32_t threads;      /* worker threads for a minibatch (1) */
     uint64_t seed;        /* (1) */
@@ -179,6 +181,8 @@ typedef struct {
     const char *lexicon;  /* char models: word list for dictionary features, or NULL */
     bool resume;          /* continue from "<output>.ckpt" if present */
     bool compact;         /* write the best model with 16-bit weights */
+    int32_t average;      /* > 1: also score the mean of the last N epochs' weights on dev and
+                             keep it when it is the best (0) */
     lk_log_fn log;        /* progress and messages (NULL = silent) */
     void *log_user;
 } lk_tagger_train_config;
