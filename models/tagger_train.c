@@ -720,6 +720,8 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
                 if (avg_score > score && (ts.best_epoch == 0 || avg_score > ts.best_dev)) {
                     score = avg_score;
                     best = averaged = true;
+                } else {
+                    memcpy(t.m->params.data, cur, n * sizeof *cur);
                 }
             }
         }
@@ -734,7 +736,7 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
         } else {
             ts.bad_epochs++;
         }
-        if (ring && n_ring > 1) /* training goes on from the epoch's own weights */
+        if (averaged) /* training goes on from the epoch's own weights */
             memcpy(t.m->params.data, cur, t.m->params.n * sizeof *cur);
         ts.epoch = epoch;
         if (ckpt && (st = save_ckpt(&t, ckpt, &ts, err)) != LK_OK) goto done;

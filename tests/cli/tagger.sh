@@ -148,6 +148,9 @@ avg_dev=$(awk -F'\t' '$1 == "best_dev" { print $2 }' "$T/out")
 plain_dev=$(awk -F'\t' '$1 == "best_dev" { print $2 }' "$T/info0")
 awk -v a="$avg_dev" -v b="$plain_dev" 'BEGIN { exit !(a != "" && a >= b) }' ||
   fail "--average: best dev $avg_dev below the plain run's $plain_dev"
+expect_rc 0 "eval char average" "$LEXKIT" eval-tagger --model "$T/zhavg.lkt" --test $D/tag_zh_v2_dev.conllu
+awk -F'\t' -v b="$avg_dev" '$1 == "joint_f1" { exit !($2 == b) }' "$T/out" ||
+  fail "--average: the saved model scores $(tail -1 "$T/out") on dev, its best_dev is $avg_dev"
 expect_rc 2 "feature dropout 1" "$LEXKIT" train-tagger "${ZH[@]}" --output "$T/x.lkt" \
   --feature-dropout 1
 expect_rc 2 "average 65" "$LEXKIT" train-tagger "${ZH[@]}" --output "$T/x.lkt" --average 65
