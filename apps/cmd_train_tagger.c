@@ -114,7 +114,8 @@ static int run(int argc, char **argv)
     bool progress = false, quiet = false;
     int column = (int)m->column, unit = (int)m->unit;
     long seed = (long)c.seed;
-    double lr = c.lr, clip = c.clip, dropout = c.dropout, word_dropout = c.word_dropout;
+    double lr = c.lr, clip = c.clip, dropout = c.dropout, word_dropout = c.word_dropout,
+           feat_dropout = c.feat_dropout;
     const lk_cli_option opts[] = {
         LKO_STR("--train", &paths[0], "CONLLU", "training sentences (required)"),
         LKO_STR("--dev", &paths[1], "CONLLU", "dev sentences: best-epoch selection and early "
@@ -150,9 +151,13 @@ static int run(int argc, char **argv)
         LKO_DOUBLE("--dropout", &dropout, 0, 0.99, "dropout on recurrent inputs/outputs"),
         LKO_DOUBLE("--word-dropout", &word_dropout, 0, 1e6, "unknown-word replacement rate "
                    "alpha/(alpha + count)"),
+        LKO_DOUBLE("--feature-dropout", &feat_dropout, 0, 0.99, "probability of leaving out a "
+                   "position's first feature bag (char models: the n-grams; 0 = off)"),
         LKO_I32("--threads", &c.threads, 1, 64, "training workers"),
         LKO_LONG("--seed", &seed, 0, INT32_MAX, "random seed"),
         LKO_FLAG("--resume", &c.resume, "continue from MODEL.ckpt (an error when there is none)"),
+        LKO_I32("--average", &c.average, 0, 64, "also score the mean of the last N epochs' "
+                "weights on dev and keep it when best (0 = off)"),
         LKO_FLAG("--compact", &c.compact, "write the model with 16-bit weights (half the size)"),
         LKO_STR("--plot", &paths[5], "FILE.svg", "draw the training loss and dev score per epoch "
                 "(default: none)"),
@@ -172,6 +177,7 @@ static int run(int argc, char **argv)
     c.clip = (float)clip;
     c.dropout = (float)dropout;
     c.word_dropout = (float)word_dropout;
+    c.feat_dropout = (float)feat_dropout;
     if (!paths[0] || !paths[2]) return lk_cli_usage_error(CMD, "--train and --output are required");
     c.vectors = paths[3];
     c.lexicon = paths[4];

@@ -173,6 +173,8 @@ typedef struct {
     int32_t bptt;         /* truncated BPTT length, 0 = full (0) */
     float dropout;        /* on embeddings and encoder outputs (0.33) */
     float word_dropout;   /* rare-word <unk> replacement alpha/(alpha+count) (0.25) */
+    float feat_dropout;   /* probability of emptying a position's first feature bag (char
+                             models: the n-grams; word models: the prefixes) (0) */
     int32_t patience;     /* stop after this many epochs without dev gain, 0 = never (5) */
     int32_t threads;      /* worker threads for a minibatch (1) */
     uint64_t seed;        /* (1) */
@@ -183,6 +185,8 @@ typedef struct {
     const lk_write_job *with_model; /* other outputs (e.g. the CLI's --plot) committed together */
     size_t n_with_model;            /* with the model, all or none; their writers run then */
                                     /* (at most LK_TAGGER_MAX_WITH_MODEL) */
+    int32_t average;      /* > 1: also score the mean of the last N epochs' weights on dev and
+                             keep it when it is the best (0) */
     lk_log_fn log;        /* progress and messages (NULL = silent) */
     void *log_user;
 } lk_tagger_train_config;

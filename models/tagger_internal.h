@@ -86,6 +86,7 @@ struct lk_tagger_ws {
     size_t cap_xmask, cap_omask;
     int32_t *lengths, *main, *gold, *pred, *fids, *foff, *labels;
     size_t fstride;           /* fids entries per feature group */
+    float feat_dropout;       /* training: probability of leaving out a position's bag 0 (0) */
     size_t cap_lengths, cap_main, cap_gold, cap_pred, cap_fids, cap_foff, cap_labels;
     size_t *order, *starts, *clens, *span_off;
     size_t cap_order, cap_starts, cap_clens, cap_span_off;
