@@ -6,7 +6,8 @@
 # (corpora/) and npl from ../shared. Bounded: each wrk run stops after DURATION seconds.
 # en-wiki (~171k paragraphs of ../shared/corpora/embeddings/text/en-wiki.txt.xz, 1000 word-window
 # queries, made by bench_bm25_data.py as for bench_bm25.sh): wrk with 1 and 2 client threads
-# (one connection each), next to one `lexkit search` process per query and Xapian in-process
+# (one connection each) and with 8 and 64 connections, next to one `lexkit search` process per
+# query and Xapian in-process
 # (python3-xapian, BM25, top-10) on the same queries, qps and p50/p99 with ratios.
 # Flat memory: MEM_REQUESTS (default 100000) requests by tests/cli/serve_load.py (searches
 # with fields and snippets, bad requests, adds/replaces and deletes), the server's RSS every
@@ -49,6 +50,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
 print("paths = {" + ",".join('"%s"' % p for p in paths) + "}")
 print("i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(nil, paths[i])\nend")
 EOF
+  rm -f "$W/log" # (else the previous server's port may be read before this one's redirect)
   "$L" serve --index "$W/$name" --listen 127.0.0.1:0 --threads 2 2> "$W/log" &
   SP=$!
   local port=""
@@ -89,6 +91,7 @@ EOF
 }
 
 start_server() { # ARGS...: SP, port
+  rm -f "$W/log" # (else the previous server's port may be read before this one's redirect)
   "$L" serve --listen 127.0.0.1:0 --threads 2 "$@" 2> "$W/log" &
   SP=$!
   port=""
@@ -138,22 +141,23 @@ EOF
   # the server's CPU seconds (utime + stime of /proc/PID/stat) over each wrk run: CPU-second
   # rates are less noisy than wall time on a loaded machine
   cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$SP/stat"; }
-  for t in 1 2; do
-    local c0 c1
+  # client threads:connections (1, 8 and 64 connections, and 2 threads with one each)
+  for tc in 1:1 2:2 1:8 2:64; do
+    local c0 c1 t=${tc%:*} nc=${tc#*:}
     c0=$(cpu_s)
-    wrk -t$t -c$t -d"${DURATION}s" --latency -s "$W/paths.lua" "http://127.0.0.1:$port" > "$W/wrk" 2>&1
+    wrk -t$t -c$nc -d"${DURATION}s" --latency -s "$W/paths.lua" "http://127.0.0.1:$port" > "$W/wrk" 2>&1
     c1=$(cpu_s)
     grep -q 'Non-2xx' "$W/wrk" && echo "bench_serve: non-2xx answers: $(grep Non-2xx "$W/wrk")" >&2
-    awk -v t=$t -v ip="$inproc" -v xq="$xq" -v pq="$pq" -v cpu="$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')" \
+    awk -v t=$t -v nc=$nc -v ip="$inproc" -v xq="$xq" -v pq="$pq" -v cpu="$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')" \
         -v ipc="$inproc_cpu" -v xc="$xn / $xcpu" -v pc="$pn / $pcpu" '
       function ms(v) { return v ~ /us$/ ? v / 1000 : v ~ /ms$/ ? v + 0 : v * 1000 }
       function div(s) { split(s, a, " / "); return a[1] / a[2] }
       /requests in/ { n = $1 } /^Requests\/sec/ { r = $2 } $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
-      END { printf "en-wiki  HTTP %d client thread(s): %8.1f queries/s  p50 %.3f ms  p99 %.3f ms  (%.2fx in-process lexkit, %.2fx Xapian in-process, %.1fx process per query)\n",
-                   t, r, p50, p99, r / ip, r / xq, r / pq
+      END { printf "en-wiki  HTTP %d client thread(s), %2d connections: %8.1f queries/s  p50 %.3f ms  p99 %.3f ms  (%.2fx in-process lexkit, %.2fx Xapian in-process, %.1fx process per query)\n",
+                   t, nc, r, p50, p99, r / ip, r / xq, r / pq
             c = n / cpu
-            printf "en-wiki  HTTP %d client thread(s), per server CPU second: %8.1f queries (%.2fx in-process lexkit, %.2fx Xapian, %.1fx process per query, per CPU second each)\n",
-                   t, c, c / ipc, c / div(xc), c / div(pc) }' "$W/wrk"
+            printf "en-wiki  HTTP %d client thread(s), %2d connections, per server CPU second: %8.1f queries (%.2fx in-process lexkit, %.2fx Xapian, %.1fx process per query, per CPU second each)\n",
+                   t, nc, c, c / ipc, c / div(xc), c / div(pc) }' "$W/wrk"
   done
   stop_server
   printf 'en-wiki  in-process lexkit search --timing: %s queries/s, %s per CPU second (top-10, %s queries)\n' "$inproc" "$inproc_cpu" "$(wc -l < "$W/rep.tsv")"
