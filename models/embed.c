@@ -176,7 +176,7 @@ lk_status lk_embed_build_vocab(const lk_embed_config *c, const char *path, lk_vo
             int32_t need = c->loss == LK_LOSS_HS ? 2 : 1;
             if (lk_vocab_size(v) < need)
                 st = lk_error_set(err, LK_ERR_PARSE,
-                                  "%s: %d word%s occur%s at least %lld times (--min-count); "
+                                  "%s: %d word%s occur%s at least %lld times (min_count); "
                                   "training needs %d (the corpus has %d distinct words)",
                                   path, (int)lk_vocab_size(v), lk_vocab_size(v) == 1 ? "" : "s",
                                   lk_vocab_size(v) == 1 ? "s" : "", (long long)c->min_count,
@@ -304,7 +304,7 @@ lk_status lk_embed_model_create(const lk_embed_config *c, lk_vocab *vocab, lk_em
         if (c->log) {
             char msg[160];
             snprintf(msg, sizeof msg, "subwords: %d buckets for %lld distinct n-grams of %d words "
-                     "(--buckets N to choose)", (int)m->cfg.buckets, (long long)distinct, (int)m->V);
+                     "(buckets to choose)", (int)m->cfg.buckets, (long long)distinct, (int)m->V);
             c->log(c->log_user, LK_LOG_INFO, msg);
         }
     }

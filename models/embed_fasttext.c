@@ -122,42 +122,23 @@ lk_status lk_embed_model_write_fasttext_fp(const lk_embed_model *m, FILE *fp, lk
 
 /* ---- read --------------------------------------------------------------------------- */
 
-typedef struct {
-    const unsigned char *p, *end;
-} ft_in;
-
-static bool have(const ft_in *b, uint64_t n) { return (uint64_t)(b->end - b->p) >= n; }
-static int32_t in32(ft_in *b)
-{
-    int32_t v = (int32_t)lk_get_u32(b->p);
-    b->p += 4;
-    return v;
-}
-static int64_t in64(ft_in *b)
-{
-    int64_t v = (int64_t)lk_get_u64(b->p);
-    b->p += 8;
-    return v;
-}
-
 static lk_status bad(lk_error *err, const char *path, const char *what)
 {
     return lk_error_set(err, LK_ERR_FORMAT, "%s: fastText model: %s", path, what);
 }
 
 /* Magic, version and args into m->cfg. */
-static lk_status read_args(ft_in *b, lk_embed_model *m, const char *path, lk_error *err)
+static lk_status read_args(lk_rd *b, lk_embed_model *m, const char *path, lk_error *err)
 {
-    if (!have(b, 8 + FT_ARGS_BYTES)) return bad(err, path, "truncated header");
-    if (in32(b) != FT_MAGIC) return bad(err, path, "bad magic");
-    int32_t version = in32(b);
+    if (!lk_rd_have(b, 8 + FT_ARGS_BYTES)) return bad(err, path, "truncated header");
+    if ((int32_t)lk_rd_u32(b) != FT_MAGIC) return bad(err, path, "bad magic");
+    int32_t version = (int32_t)lk_rd_u32(b);
     if (version != FT_VERSION)
         return lk_error_set(err, LK_ERR_FORMAT, "%s: fastText model format v%d (lexkit reads v%d)",
                             path, (int)version, FT_VERSION);
     int32_t a[12];
-    for (int i = 0; i < 12; i++) a[i] = in32(b);
-    double t = lk_get_f64(b->p);
-    b->p += 8;
+    for (int i = 0; i < 12; i++) a[i] = (int32_t)lk_rd_u32(b);
+    double t = lk_rd_f64(b);
     lk_embed_config *c = &m->cfg;
     *c = lk_embed_config_default();
     if (a[7] == FT_MODEL_SUP) return bad(err, path, "supervised (classifier) models are not word vectors");
@@ -185,16 +166,17 @@ static lk_status read_args(ft_in *b, lk_embed_model *m, const char *path, lk_err
     return LK_OK;
 }
 
-static lk_status read_dict(ft_in *b, lk_embed_model *m, const char *path, lk_error *err)
+static lk_status read_dict(lk_rd *b, lk_embed_model *m, const char *path, lk_error *err)
 {
-    if (!have(b, FT_DICT_HEAD_BYTES)) return bad(err, path, "truncated dictionary");
-    int32_t size = in32(b), nwords = in32(b), nlabels = in32(b);
-    (void)in64(b); /* ntokens */
-    int64_t pruned = in64(b);
+    if (!lk_rd_have(b, FT_DICT_HEAD_BYTES)) return bad(err, path, "truncated dictionary");
+    int32_t size = (int32_t)lk_rd_u32(b), nwords = (int32_t)lk_rd_u32(b),
+            nlabels = (int32_t)lk_rd_u32(b);
+    (void)lk_rd_u64(b); /* ntokens */
+    int64_t pruned = (int64_t)lk_rd_u64(b);
     if (nlabels != 0) return bad(err, path, "the dictionary has labels (a classifier)");
     if (pruned > 0) return bad(err, path, "pruned (quantized) models are not supported");
     if (size < 1 || nwords != size) return bad(err, path, "malformed dictionary sizes");
-    if (!have(b, (uint64_t)size * 10)) return bad(err, path, "truncated dictionary");
+    if (!lk_rd_have(b, (uint64_t)size * 10)) return bad(err, path, "truncated dictionary");
     lk_status st = lk_vocab_create(&m->vocab);
     if (st != LK_OK) return st;
     for (int32_t w = 0; w < size; w++) {
@@ -206,7 +188,7 @@ static lk_status read_dict(ft_in *b, lk_embed_model *m, const char *path, lk_err
         const char *word = (const char *)b->p;
         size_t len = (size_t)(z - b->p);
         b->p = z + 1;
-        int64_t count = in64(b);
+        int64_t count = (int64_t)lk_rd_u64(b);
         b->p++; /* type: word (labels were refused above) */
         int32_t id;
         if ((st = lk_vocab_add_count(m->vocab, word, len, count < 0 ? 0 : count, &id)) != LK_OK)
@@ -221,24 +203,24 @@ static lk_status read_dict(ft_in *b, lk_embed_model *m, const char *path, lk_err
 }
 
 /* One matrix header: rows must be `rows`, cols dim, data present; *data points at it. */
-static lk_status read_matrix(ft_in *b, int64_t rows, int32_t dim, const unsigned char **data,
+static lk_status read_matrix(lk_rd *b, int64_t rows, int32_t dim, const unsigned char **data,
                              const char *path, const char *which, lk_error *err)
 {
-    if (!have(b, 1 + 16)) return bad(err, path, "truncated matrix");
+    if (!lk_rd_have(b, 1 + 16)) return bad(err, path, "truncated matrix");
     if (*b->p++ != 0) return bad(err, path, "quantized models (.ftz) are not supported");
-    int64_t r = in64(b), c = in64(b);
+    int64_t r = (int64_t)lk_rd_u64(b), c = (int64_t)lk_rd_u64(b);
     if (r != rows || c != dim)
         return lk_error_set(err, LK_ERR_FORMAT, "%s: fastText model: %s matrix is %lldx%lld, "
                             "expected %lldx%d", path, which, (long long)r, (long long)c,
                             (long long)rows, (int)dim);
     uint64_t bytes = (uint64_t)rows * (uint64_t)dim * 4;
-    if (!have(b, bytes)) return bad(err, path, "truncated matrix data");
+    if (!lk_rd_have(b, bytes)) return bad(err, path, "truncated matrix data");
     *data = b->p;
     b->p += bytes;
     return LK_OK;
 }
 
-static lk_status parse_ft(ft_in *b, lk_embed_model *m, const char *path, lk_error *err)
+static lk_status parse_ft(lk_rd *b, lk_embed_model *m, const char *path, lk_error *err)
 {
     lk_status st = read_args(b, m, path, err);
     if (st == LK_OK) st = read_dict(b, m, path, err);
@@ -278,7 +260,7 @@ lk_status lk_embed_model_load_fasttext(const char *path, lk_embed_model **out, l
     lk_embed_model *m = calloc(1, sizeof *m);
     if (!m) st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
     if (st == LK_OK) {
-        ft_in b = {(const unsigned char *)buf, (const unsigned char *)buf + n};
+        lk_rd b = {(const unsigned char *)buf, (const unsigned char *)buf + n};
         st = parse_ft(&b, m, path, err);
     }
     free(buf);

@@ -17,28 +17,9 @@
 #define FLAG_TOKENIZE 1u
 #define FLAG_KEEP_CASE 2u /* with tokenize: not lowercased (files without it were) */
 
-typedef struct {
-    unsigned char *p; /* write cursor */
-} put_buf;
-
-static void put32(put_buf *b, uint32_t v)
+static void put_floats(lk_wr *b, const float *x, size_t n)
 {
-    lk_put_u32(b->p, v);
-    b->p += 4;
-}
-static void put64(put_buf *b, uint64_t v)
-{
-    lk_put_u64(b->p, v);
-    b->p += 8;
-}
-static void putf64(put_buf *b, double v)
-{
-    lk_put_f64(b->p, v);
-    b->p += 8;
-}
-static void put_floats(put_buf *b, const float *x, size_t n)
-{
-    for (size_t i = 0; i < n; i++, b->p += 4) lk_put_f32(b->p, x[i]);
+    for (size_t i = 0; i < n; i++) lk_wr_f32(b, x[i]);
 }
 
 static lk_status payload_size(const lk_embed_model *m, size_t *out)
@@ -64,31 +45,31 @@ static lk_status write_model(FILE *fp, void *p, lk_error *err)
     if (st != LK_OK) return lk_error_set(err, st, "model too large to save");
     unsigned char *buf = malloc(n);
     if (!buf) return lk_error_set(err, LK_ERR_NOMEM, "out of memory saving the model");
-    put_buf b = {buf};
-    put32(&b, (uint32_t)c->arch);
-    put32(&b, (uint32_t)c->loss);
-    put32(&b, (uint32_t)c->dim);
-    put32(&b, (uint32_t)c->window);
-    put32(&b, (uint32_t)c->negative);
-    put32(&b, (uint32_t)c->minn);
-    put32(&b, (uint32_t)c->maxn);
-    put32(&b, (uint32_t)c->buckets);
-    put32(&b, (uint32_t)c->cbow_batch);
-    put32(&b, (c->tokenize ? FLAG_TOKENIZE : 0) | (c->keep_case ? FLAG_KEEP_CASE : 0));
-    put64(&b, (uint64_t)m->epochs_done);
-    put64(&b, (uint64_t)c->min_count);
-    put64(&b, c->seed);
-    putf64(&b, c->sample);
-    putf64(&b, c->alpha);
-    put32(&b, (uint32_t)m->V);
-    put32(&b, (uint32_t)m->n_in);
-    put32(&b, (uint32_t)m->n_out);
+    lk_wr b = {buf};
+    lk_wr_u32(&b, (uint32_t)c->arch);
+    lk_wr_u32(&b, (uint32_t)c->loss);
+    lk_wr_u32(&b, (uint32_t)c->dim);
+    lk_wr_u32(&b, (uint32_t)c->window);
+    lk_wr_u32(&b, (uint32_t)c->negative);
+    lk_wr_u32(&b, (uint32_t)c->minn);
+    lk_wr_u32(&b, (uint32_t)c->maxn);
+    lk_wr_u32(&b, (uint32_t)c->buckets);
+    lk_wr_u32(&b, (uint32_t)c->cbow_batch);
+    lk_wr_u32(&b, (c->tokenize ? FLAG_TOKENIZE : 0) | (c->keep_case ? FLAG_KEEP_CASE : 0));
+    lk_wr_u64(&b, (uint64_t)m->epochs_done);
+    lk_wr_u64(&b, (uint64_t)c->min_count);
+    lk_wr_u64(&b, c->seed);
+    lk_wr_f64(&b, c->sample);
+    lk_wr_f64(&b, c->alpha);
+    lk_wr_u32(&b, (uint32_t)m->V);
+    lk_wr_u32(&b, (uint32_t)m->n_in);
+    lk_wr_u32(&b, (uint32_t)m->n_out);
     for (int32_t w = 0; w < m->V; w++) {
         size_t len = lk_vocab_word_len(m->vocab, w);
-        put32(&b, (uint32_t)len);
+        lk_wr_u32(&b, (uint32_t)len);
         memcpy(b.p, lk_vocab_word(m->vocab, w), len);
         b.p += len;
-        put64(&b, (uint64_t)m->counts[w]);
+        lk_wr_u64(&b, (uint64_t)m->counts[w]);
     }
     put_floats(&b, m->in, (size_t)m->n_in * (size_t)c->dim);
     put_floats(&b, m->out, (size_t)m->n_out * (size_t)c->dim);
@@ -109,42 +90,19 @@ lk_status lk_embed_model_save(const lk_embed_model *m, const char *path, lk_erro
     return lk_write_atomic(path, write_model, &c, err);
 }
 
-typedef struct {
-    const unsigned char *p, *end;
-} get_buf;
-
-static bool have(const get_buf *b, uint64_t n) { return (uint64_t)(b->end - b->p) >= n; }
-static uint32_t get32(get_buf *b)
-{
-    uint32_t v = lk_get_u32(b->p);
-    b->p += 4;
-    return v;
-}
-static uint64_t get64(get_buf *b)
-{
-    uint64_t v = lk_get_u64(b->p);
-    b->p += 8;
-    return v;
-}
-static double getf64(get_buf *b)
-{
-    double v = lk_get_f64(b->p);
-    b->p += 8;
-    return v;
-}
-
 /* Header fields into m->cfg and sizes; every value range-checked. */
-static lk_status parse_fixed(get_buf *b, lk_embed_model *m, const char *path, lk_error *err)
+static lk_status parse_fixed(lk_rd *b, lk_embed_model *m, const char *path, lk_error *err)
 {
     lk_embed_config *c = &m->cfg;
     *c = lk_embed_config_default();
-    if (!have(b, FIXED_BYTES)) goto bad;
-    uint32_t arch = get32(b), loss = get32(b), dim = get32(b), window = get32(b),
-             negative = get32(b), minn = get32(b), maxn = get32(b), buckets = get32(b),
-             cbow_batch = get32(b), flags = get32(b);
-    uint64_t epochs = get64(b), min_count = get64(b), seed = get64(b);
-    double sample = getf64(b), alpha = getf64(b);
-    uint32_t V = get32(b), n_in = get32(b), n_out = get32(b);
+    if (!lk_rd_have(b, FIXED_BYTES)) goto bad;
+    uint32_t arch = lk_rd_u32(b), loss = lk_rd_u32(b), dim = lk_rd_u32(b),
+             window = lk_rd_u32(b), negative = lk_rd_u32(b), minn = lk_rd_u32(b),
+             maxn = lk_rd_u32(b), buckets = lk_rd_u32(b), cbow_batch = lk_rd_u32(b),
+             flags = lk_rd_u32(b);
+    uint64_t epochs = lk_rd_u64(b), min_count = lk_rd_u64(b), seed = lk_rd_u64(b);
+    double sample = lk_rd_f64(b), alpha = lk_rd_f64(b);
+    uint32_t V = lk_rd_u32(b), n_in = lk_rd_u32(b), n_out = lk_rd_u32(b);
     if (arch > 1 || loss > 1 || dim < 1 || dim > INT32_MAX || window > INT32_MAX ||
         negative > INT32_MAX || minn > INT32_MAX || maxn > INT32_MAX || buckets > INT32_MAX ||
         cbow_batch > INT32_MAX || min_count > INT64_MAX || epochs > INT64_MAX || V < 1 ||
@@ -177,22 +135,22 @@ bad:
     return lk_error_set(err, LK_ERR_FORMAT, "%s: malformed LKEM header", path);
 }
 
-static lk_status parse_payload(get_buf *b, lk_embed_model *m, const char *path, lk_error *err)
+static lk_status parse_payload(lk_rd *b, lk_embed_model *m, const char *path, lk_error *err)
 {
     lk_status st = parse_fixed(b, m, path, err);
     if (st != LK_OK) return st;
     /* every vocabulary entry takes at least 12 bytes: check before allocating */
-    if (!have(b, (uint64_t)m->V * 12))
+    if (!lk_rd_have(b, (uint64_t)m->V * 12))
         return lk_error_set(err, LK_ERR_FORMAT, "%s: vocabulary larger than the file", path);
     if ((st = lk_vocab_create(&m->vocab)) != LK_OK) return st;
     for (int32_t w = 0; w < m->V; w++) {
-        uint32_t len = have(b, 4) ? get32(b) : UINT32_MAX;
-        if (len == 0 || len == UINT32_MAX || !have(b, (uint64_t)len + 8))
+        uint32_t len = lk_rd_have(b, 4) ? lk_rd_u32(b) : UINT32_MAX;
+        if (len == 0 || len == UINT32_MAX || !lk_rd_have(b, (uint64_t)len + 8))
             return lk_error_set(err, LK_ERR_FORMAT, "%s: malformed vocabulary entry %d", path,
                                 (int)w + 1);
         const char *word = (const char *)b->p;
         b->p += len;
-        int64_t count = (int64_t)get64(b);
+        int64_t count = (int64_t)lk_rd_u64(b);
         int32_t id;
         if ((st = lk_vocab_add_count(m->vocab, word, len, count < 0 ? 0 : count, &id)) != LK_OK)
             return st;
@@ -242,7 +200,7 @@ lk_status lk_embed_model_load(const char *path, lk_embed_model **out, lk_error *
     lk_embed_model *m = NULL;
     if (st == LK_OK && !(m = calloc(1, sizeof *m))) st = LK_ERR_NOMEM;
     if (st == LK_OK) {
-        get_buf b = {payload, payload + plen};
+        lk_rd b = {payload, payload + plen};
         st = parse_payload(&b, m, path, err);
     }
     free(buf);

@@ -768,7 +768,7 @@ static lk_status read_vectors(lk_tagger *m, const char *path, lk_real *emb, lk_e
             if (sscanf(line, "%ld %ld %c", &cnt, &d, &extra) == 2) {
                 if (d != dim) {
                     st = lk_error_at(err, path, 1, 1, "vectors have dimension %ld, the model's "
-                                     "word embedding size is %d (set --word-dim or use other "
+                                     "word embedding size is %d (word_dim; or use other "
                                      "vectors)", d, dim);
                     break;
                 }

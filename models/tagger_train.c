@@ -556,8 +556,9 @@ static lk_status make_model(const lk_tagger_train_config *c, const lk_tagged_cor
     *resumed = false;
     memset(ts, 0, sizeof *ts);
     if (c->resume && (!ckpt || !file_exists(ckpt)))
-        return lk_error_set(err, LK_ERR_IO, "%s: no checkpoint to resume from (--resume continues "
-                            "an interrupted run with the same --output)", ckpt ? ckpt : "--output");
+        return lk_error_set(err, LK_ERR_IO, "%s: no checkpoint to resume from (resume continues "
+                            "an interrupted run with the same output path)",
+                            ckpt ? ckpt : "(no output path)");
     if (c->resume) {
         lk_status st = lk_tg_load(ckpt, m, ts, err);
         if (st != LK_OK) return st;

@@ -230,12 +230,12 @@ static lk_status conllu_token(lk_sentence_reader *r, const char *line, size_t le
 
 static lk_status next_conllu(lk_sentence_reader *r, lk_sentence *s, bool *got, lk_error *err)
 {
-    const char *path = lk_line_reader_path(r->lines);
     for (;;) {
         const char *line;
         size_t len;
+        int64_t lineno;
         bool have;
-        lk_status st = lk_line_reader_next(r->lines, &line, &len, &have, err);
+        lk_status st = lk_corpus_next_line(r->lines, false, true, &line, &len, &lineno, &have, err);
         if (st != LK_OK) return st;
         if (!have || lk_corpus_is_blank(line, len)) {
             if (r->n > 0) {
@@ -246,9 +246,6 @@ static lk_status next_conllu(lk_sentence_reader *r, lk_sentence *s, bool *got, l
             if (!have) return LK_OK;
             continue;
         }
-        int64_t lineno = lk_line_reader_lineno(r->lines);
-        st = lk_corpus_check_utf8(line, len, path, lineno, err);
-        if (st != LK_OK) return st;
         st = line[0] == '#' ? conllu_comment(r, line, len, err)
                             : conllu_token(r, line, len, lineno, err);
         if (st != LK_OK) return st;
@@ -284,17 +281,13 @@ static lk_status slash_item(lk_sentence_reader *r, const char *line, size_t from
 static lk_status next_line_sentence(lk_sentence_reader *r, lk_sentence *s, bool *got,
                                     lk_error *err)
 {
-    const char *path = lk_line_reader_path(r->lines);
     for (;;) {
         const char *line;
         size_t len;
+        int64_t lineno;
         bool have;
-        lk_status st = lk_line_reader_next(r->lines, &line, &len, &have, err);
+        lk_status st = lk_corpus_next_line(r->lines, true, true, &line, &len, &lineno, &have, err);
         if (st != LK_OK || !have) return st;
-        if (lk_corpus_is_blank(line, len)) continue;
-        int64_t lineno = lk_line_reader_lineno(r->lines);
-        st = lk_corpus_check_utf8(line, len, path, lineno, err);
-        if (st != LK_OK) return st;
         size_t i = 0;
         while (i < len) {
             while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;

@@ -13,9 +13,6 @@
 
 #define ASCII_HIGHS 0x8080808080808080ull
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 (strict: no overlongs, no
-   surrogates, nothing above U+10FFFF). Temporary until text/utf8.c lands on main. */
-
 lk_status lk_corpus_check_utf8(const char *s, size_t len, const char *path, int64_t line,
                                lk_error *err)
 {
@@ -29,6 +26,20 @@ lk_status lk_corpus_check_utf8(const char *s, size_t len, const char *path, int6
     while (i < len && (unsigned char)s[i] < 0x80) i++;
     if (i == len) return LK_OK;
     return lk_utf8_check_line(s, len, path, line, err);
+}
+
+lk_status lk_corpus_next_line(lk_line_reader *r, bool skip_blank, bool check_utf8,
+                              const char **line, size_t *len, int64_t *lineno, bool *got,
+                              lk_error *err)
+{
+    for (;;) {
+        lk_status st = lk_line_reader_next(r, line, len, got, err);
+        if (st != LK_OK || !*got) return st;
+        if (skip_blank && lk_corpus_is_blank(*line, *len)) continue;
+        *lineno = lk_line_reader_lineno(r);
+        return check_utf8 ? lk_corpus_check_utf8(*line, *len, lk_line_reader_path(r), *lineno, err)
+                          : LK_OK;
+    }
 }
 
 /* ---- documents ------------------------------------------------------------------- */
@@ -109,36 +120,34 @@ lk_status lk_docs_next(lk_docs_reader *r, lk_doc *doc, bool *got, lk_error *err)
 
 static lk_status next_doc(lk_docs_reader *r, lk_doc *doc, bool *got, lk_error *err)
 {
-    *got = false;
-    const char *path = lk_line_reader_path(r->lines);
-    for (;;) {
-        const char *line;
-        size_t len;
-        bool have;
-        lk_status st = lk_line_reader_next(r->lines, &line, &len, &have, err);
-        if (st != LK_OK || !have) return st;
-        if (lk_corpus_is_blank(line, len)) continue;
-        int64_t lineno = lk_line_reader_lineno(r->lines);
-        if (r->fmt == LK_DOCS_JSONL) {
-            st = lk_jsonl_parse_doc(r->scratch, line, len, doc, path, lineno, err);
-            if (st != LK_OK) return st;
-        } else {
-            st = lk_corpus_check_utf8(line, len, path, lineno, err);
-            if (st != LK_OK) return st;
-            int n = snprintf(r->line_id, sizeof r->line_id, "%lld", (long long)lineno);
-            doc->id = r->line_id;
-            doc->id_len = (size_t)n;
-            doc->title = "";
-            doc->title_len = 0;
-            doc->text = line;
-            doc->text_len = len;
-            doc->line = lineno;
-            doc->fields = NULL;
-            doc->n_fields = 0;
+    const char *line;
+    size_t len;
+    int64_t lineno;
+    lk_status st = lk_corpus_next_line(r->lines, true, r->fmt != LK_DOCS_JSONL, &line, &len,
+                                       &lineno, got, err);
+    if (st != LK_OK || !*got) {
+        *got = false;
+        return st;
+    }
+    if (r->fmt == LK_DOCS_JSONL) {
+        st = lk_jsonl_parse_doc(r->scratch, line, len, doc, lk_line_reader_path(r->lines), lineno, err);
+        if (st != LK_OK) {
+            *got = false;
+            return st;
         }
-        *got = true;
         return LK_OK;
     }
+    int n = snprintf(r->line_id, sizeof r->line_id, "%lld", (long long)lineno);
+    doc->id = r->line_id;
+    doc->id_len = (size_t)n;
+    doc->title = "";
+    doc->title_len = 0;
+    doc->text = line;
+    doc->text_len = len;
+    doc->line = lineno;
+    doc->fields = NULL;
+    doc->n_fields = 0;
+    return LK_OK;
 }
 
 uint64_t lk_docs_offset(const lk_docs_reader *r)

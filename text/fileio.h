@@ -138,6 +138,71 @@ float lk_get_f32(const unsigned char *p);
 void lk_put_f64(unsigned char *p, double v);
 double lk_get_f64(const unsigned char *p);
 
+/* A read cursor over a byte buffer of little-endian fields. lk_rd_have(r, n) checks that n
+   bytes remain; lk_rd_u32/u64/f64 then take a field without a check (call lk_rd_have for the
+   whole group first); lk_rd_get_u32/u64 check and take in one call (false when short). */
+typedef struct {
+    const unsigned char *p, *end;
+} lk_rd;
+
+static inline bool lk_rd_have(const lk_rd *r, uint64_t n) { return (uint64_t)(r->end - r->p) >= n; }
+static inline uint32_t lk_rd_u32(lk_rd *r)
+{
+    uint32_t v = lk_get_u32(r->p);
+    r->p += 4;
+    return v;
+}
+static inline uint64_t lk_rd_u64(lk_rd *r)
+{
+    uint64_t v = lk_get_u64(r->p);
+    r->p += 8;
+    return v;
+}
+static inline double lk_rd_f64(lk_rd *r)
+{
+    double v = lk_get_f64(r->p);
+    r->p += 8;
+    return v;
+}
+static inline bool lk_rd_get_u32(lk_rd *r, uint32_t *v)
+{
+    if (!lk_rd_have(r, 4)) return false;
+    *v = lk_rd_u32(r);
+    return true;
+}
+static inline bool lk_rd_get_u64(lk_rd *r, uint64_t *v)
+{
+    if (!lk_rd_have(r, 8)) return false;
+    *v = lk_rd_u64(r);
+    return true;
+}
+
+/* A write cursor into a buffer sized beforehand (the caller computed the total). */
+typedef struct {
+    unsigned char *p;
+} lk_wr;
+
+static inline void lk_wr_u32(lk_wr *w, uint32_t v)
+{
+    lk_put_u32(w->p, v);
+    w->p += 4;
+}
+static inline void lk_wr_u64(lk_wr *w, uint64_t v)
+{
+    lk_put_u64(w->p, v);
+    w->p += 8;
+}
+static inline void lk_wr_f32(lk_wr *w, float v)
+{
+    lk_put_f32(w->p, v);
+    w->p += 4;
+}
+static inline void lk_wr_f64(lk_wr *w, double v)
+{
+    lk_put_f64(w->p, v);
+    w->p += 8;
+}
+
 /* ---- the common binary envelope (STYLE 2.9) --------------------------------------
    magic[4] | u32 version | u32 flags | u64 payload_bytes | payload | u32 crc32(all before) */
 

@@ -20,24 +20,11 @@
 #define VOCAB_HASH_M1 0xBF58476D1CE4E5B9ull
 #define VOCAB_HASH_M2 0x94D049BB133111EBull
 
-static inline uint64_t load_le64(const unsigned char *p)
-{
-    return (uint64_t)p[0] | ((uint64_t)p[1] << 8) | ((uint64_t)p[2] << 16) |
-           ((uint64_t)p[3] << 24) | ((uint64_t)p[4] << 32) | ((uint64_t)p[5] << 40) |
-           ((uint64_t)p[6] << 48) | ((uint64_t)p[7] << 56);
-}
-
-static inline uint64_t load_le32(const unsigned char *p)
-{
-    return (uint64_t)p[0] | ((uint64_t)p[1] << 8) | ((uint64_t)p[2] << 16) |
-           ((uint64_t)p[3] << 24);
-}
-
 /* The last len (< 8) bytes as one integer, without a byte loop: two overlapping 4-byte loads,
    or 3 single bytes (unique for a given len, which the hash mixes in separately). */
 static inline uint64_t load_tail(const unsigned char *p, size_t len)
 {
-    if (len >= 4) return load_le32(p) | (load_le32(p + len - 4) << 32);
+    if (len >= 4) return (uint64_t)lk_get_u32(p) | ((uint64_t)lk_get_u32(p + len - 4) << 32);
     if (len > 0) return ((uint64_t)p[0] << 16) | ((uint64_t)p[len >> 1] << 8) | p[len - 1];
     return 0;
 }
@@ -57,7 +44,7 @@ static inline unsigned vocab_hash(const void *key, size_t len)
     const unsigned char *p = key;
     uint64_t h = VOCAB_HASH_SEED ^ ((uint64_t)len * VOCAB_HASH_M2);
     while (len >= 8) {
-        h = mix64(h ^ load_le64(p));
+        h = mix64(h ^ lk_get_u64(p));
         p += 8;
         len -= 8;
     }
@@ -70,7 +57,7 @@ static inline int key_differs(const void *a, const void *b, size_t n)
 {
     const unsigned char *x = a, *y = b;
     while (n >= 8) {
-        if (load_le64(x) != load_le64(y)) return 1;
+        if (lk_get_u64(x) != lk_get_u64(y)) return 1;
         x += 8;
         y += 8;
         n -= 8;

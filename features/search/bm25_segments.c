@@ -48,26 +48,6 @@ lk_status lk_bm25__manifest_push(lk_bm25__manifest *m, lk_bm25__seg_info *g)
     return LK_OK;
 }
 
-typedef struct {
-    const unsigned char *p, *end;
-} rd;
-
-static bool rd_u32(rd *r, uint32_t *v)
-{
-    if (r->end - r->p < 4) return false;
-    *v = lk_get_u32(r->p);
-    r->p += 4;
-    return true;
-}
-
-static bool rd_u64(rd *r, uint64_t *v)
-{
-    if (r->end - r->p < 8) return false;
-    *v = lk_get_u64(r->p);
-    r->p += 8;
-    return true;
-}
-
 /* A segment file name: "index.lkbx" or "seg-NNNNNN.lkbx" (no path separators). */
 static bool valid_name(const char *s, size_t n)
 {
@@ -77,33 +57,35 @@ static bool valid_name(const char *s, size_t n)
     return n > 5 && memcmp(s + n - 5, ".lkbx", 5) == 0 && s[0] != '.';
 }
 
-static bool parse_seg(rd *r, lk_bm25__seg_info *g)
+static bool parse_seg(lk_rd *r, lk_bm25__seg_info *g)
 {
     uint32_t nl;
-    if (!rd_u32(r, &nl) || (size_t)(r->end - r->p) < nl || !valid_name((const char *)r->p, nl))
+    if (!lk_rd_get_u32(r, &nl) || !lk_rd_have(r, nl) || !valid_name((const char *)r->p, nl))
         return false;
     if (!(g->name = malloc(nl + 1))) return false;
     memcpy(g->name, r->p, nl);
     g->name[nl] = '\0';
     r->p += nl;
-    if (!rd_u64(r, &g->size) || !rd_u32(r, &g->crc) || !rd_u32(r, &g->n_docs) ||
-        !rd_u32(r, &g->n_deleted) || !rd_u32(r, &g->n_corr))
+    if (!lk_rd_get_u64(r, &g->size) || !lk_rd_get_u32(r, &g->crc) ||
+        !lk_rd_get_u32(r, &g->n_docs) || !lk_rd_get_u32(r, &g->n_deleted) ||
+        !lk_rd_get_u32(r, &g->n_corr))
         return false;
-    if (g->n_deleted > g->n_docs || (uint64_t)g->n_deleted * 4 > (uint64_t)(r->end - r->p) ||
-        (uint64_t)g->n_corr * 12 > (uint64_t)(r->end - r->p))
+    if (g->n_deleted > g->n_docs || !lk_rd_have(r, (uint64_t)g->n_deleted * 4) ||
+        !lk_rd_have(r, (uint64_t)g->n_corr * 12))
         return false;
     g->deleted = malloc(((size_t)g->n_deleted + 1) * sizeof *g->deleted);
     g->corr_term = malloc(((size_t)g->n_corr + 1) * sizeof *g->corr_term);
     g->corr_n = malloc(((size_t)g->n_corr + 1) * sizeof *g->corr_n);
     if (!g->deleted || !g->corr_term || !g->corr_n) return false;
     for (uint32_t i = 0; i < g->n_deleted; i++) {
-        if (!rd_u32(r, &g->deleted[i]) || g->deleted[i] >= g->n_docs ||
+        if (!lk_rd_get_u32(r, &g->deleted[i]) || g->deleted[i] >= g->n_docs ||
             (i && g->deleted[i] <= g->deleted[i - 1]))
             return false;
     }
     for (uint32_t i = 0; i < g->n_corr; i++) {
-        if (!rd_u64(r, &g->corr_term[i]) || !rd_u32(r, &g->corr_n[i]) || g->corr_n[i] == 0 ||
-            g->corr_n[i] > g->n_deleted || (i && g->corr_term[i] <= g->corr_term[i - 1]))
+        if (!lk_rd_get_u64(r, &g->corr_term[i]) || !lk_rd_get_u32(r, &g->corr_n[i]) ||
+            g->corr_n[i] == 0 || g->corr_n[i] > g->n_deleted ||
+            (i && g->corr_term[i] <= g->corr_term[i - 1]))
             return false;
     }
     return true;
@@ -124,9 +106,9 @@ lk_status lk_bm25__manifest_read(const char *path, lk_bm25__manifest *m, lk_erro
         free(buf);
         return st;
     }
-    rd r = {payload, payload + plen};
+    lk_rd r = {payload, payload + plen};
     uint32_t n_segs;
-    bool ok = rd_u32(&r, &m->next_seq) && rd_u32(&r, &n_segs) && n_segs >= 1 &&
+    bool ok = lk_rd_get_u32(&r, &m->next_seq) && lk_rd_get_u32(&r, &n_segs) && n_segs >= 1 &&
               n_segs <= plen / 32;
     for (uint32_t i = 0; ok && i < n_segs; i++) {
         lk_bm25__seg_info g;

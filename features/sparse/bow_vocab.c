@@ -204,8 +204,8 @@ static lk_status vocab_line(vocab_reader *v, char *line, size_t len, lk_error *e
         lk_bow_config_describe(&v->b->cfg, mine, sizeof mine);
         if (fl[1] != strlen(mine) || memcmp(f[1], mine, fl[1]) != 0)
             return lk_error_set(err, LK_ERR_ARG,
-                                "%s:2: the vocabulary was made with %.*s; this run uses %s (give "
-                                "the same --analyzer, --ngram, --lower, --tokenizer, --stop-words)",
+                                "%s:2: the vocabulary was made with %.*s; this run uses %s (the "
+                                "same analyzer, ngram_min/max, lower, tokenizer, stop_words)",
                                 v->path, (int)(fl[1] < 200 ? fl[1] : 200), f[1], mine);
         return LK_OK;
     }

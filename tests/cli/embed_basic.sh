@@ -60,7 +60,7 @@ expect_exit 2 "--dim" "$LEXKIT" embed --input $D/emb_corpus.txt --output "$T/x" 
 expect_exit 2 "unknown option" "$LEXKIT" embed --input $D/emb_corpus.txt --output "$T/x" --frob
 printf '\n\n' > "$T/empty.txt"
 expect_exit 1 "empty.txt: the corpus has no words" "$LEXKIT" embed --input "$T/empty.txt" --output "$T/x"
-expect_exit 1 "at least 1000 times (--min-count)" "$LEXKIT" embed --input $D/emb_corpus.txt \
+expect_exit 1 "at least 1000 times (min_count)" "$LEXKIT" embed --input $D/emb_corpus.txt \
   --output "$T/x" --min-count 1000
 printf '3 2\na 1 2\nb 3 4\n' > "$T/trunc.vec"
 expect_exit 1 "trunc.vec:3: truncated: the header says 3 words, the file has 2" \
