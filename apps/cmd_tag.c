@@ -57,9 +57,13 @@ static lk_status tag_raw(const tag_ctx *t, const char *input, lk_error *err)
     bool got = true;
     while (st == LK_OK && got) {
         st = lk_line_reader_next(r, &line, &len, &got, err);
-        if (st == LK_OK && got)
-            st = lk_utf8_check_line(line, len, lk_line_reader_path(r), lk_line_reader_lineno(r),
-                                    err);
+        if (st == LK_OK && got &&
+            (st = lk_utf8_check_line(line, len, lk_line_reader_path(r),
+                                     lk_line_reader_lineno(r), err)) != LK_OK && n > 0) {
+            lk_error ignored; /* print the lines before the bad one, then report it */
+            lk_error_clear(&ignored);
+            (void)tag_chunk(t, lines, lens, n, &ignored);
+        }
         if (st == LK_OK && got) {
             if ((lines[n] = malloc(len + 1)) == NULL) {
                 st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
@@ -81,13 +85,33 @@ static lk_status tag_raw(const tag_ctx *t, const char *input, lk_error *err)
     return st;
 }
 
-/* Tokenized sentences (word models). */
+/* Does a token look like running text read as tokens ("raining," "it?"): a letter followed
+   by final punctuation? */
+static bool looks_untokenized(const lk_tagged_corpus *c)
+{
+    for (size_t s = 0; s < c->n_sents; s++)
+        for (size_t i = 0; i < c->sents[s].n; i++) {
+            const char *w = c->sents[s].tokens[i].form;
+            size_t n = c->sents[s].tokens[i].form_len;
+            if (n >= 2 && strchr(",?!;:", w[n - 1]) &&
+                ((w[n - 2] | 0x20) >= 'a' && (w[n - 2] | 0x20) <= 'z'))
+                return true;
+        }
+    return false;
+}
+
+/* Tokenized sentences (word models). hint: the tokens format is the default, not asked for:
+   note on stderr when the input looks like running text. */
 static lk_status tag_tokens(const tag_ctx *t, const char *input, lk_tagged_format fmt,
-                            lk_error *err)
+                            bool hint, lk_error *err)
 {
     lk_tagged_corpus c;
     lk_status st = lk_tagged_corpus_load(input, fmt, &c, err);
     if (st != LK_OK) return st;
+    if (hint && looks_untokenized(&c))
+        fprintf(stderr, "lexkit %s: note: the input is read as space-separated words (the "
+                "default for word models), so 'word,' is one word; give --input-format raw "
+                "for running text\n", CMD);
     int32_t *tags = malloc((c.n_tokens + 1) * sizeof *tags);
     if (!tags) st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
     if (st == LK_OK) st = lk_tagger_tag_sentences(t->m, t->ws, c.sents, c.n_sents, tags, err);
@@ -110,7 +134,8 @@ static void help(void *u)
            "                  [--progress|--quiet]\n"
            "Word models read tokens (default), raw English text (split as UD English EWT\n"
            "does: do n't, it 's) or conllu (copied, with only the tag column replaced);\n"
-           "char models read raw text.\n");
+           "char models read raw text. Running text read as tokens by default gets a note\n"
+           "on stderr (--input-format raw splits it).\n");
 }
 
 static int run(int argc, char **argv)
@@ -176,7 +201,7 @@ static int run(int argc, char **argv)
         st = lk_tag_conllu_passthrough(m, ws, input, &io, &err);
     else if (st == LK_OK)
         st = tag_tokens(&t, input, !strcmp(in_fmt, "conllu") ? LK_TAGGED_CONLLU : LK_TAGGED_TOKENS,
-                        &err);
+                        in < 0 && !quiet, &err);
     if (fflush(stdout) != 0 && st == LK_OK) st = lk_error_set(&err, LK_ERR_IO, "writing output");
     if (st == LK_OK && io.done > 0) lk_progress_finish(&prog, io.done, NULL);
     lk_zhseg_free(zh);

@@ -215,6 +215,16 @@ static lk_status flush_chunk(chunk *c, const lk_tagger *m, lk_tagger_ws *ws, out
     return LK_OK;
 }
 
+/* Bad input on a later line: print the complete sentences read before it (output goes out
+   per chunk, so a late error keeps what came before; the caller then reports the error). */
+static void flush_before_error(chunk *c, const lk_tagger *m, lk_tagger_ws *ws, out_kind kind,
+                               lk_tag_io_opts *o, lk_line_reader *r, size_t *total)
+{
+    lk_error ignored;
+    lk_error_clear(&ignored);
+    if (c->n_sents > 0) (void)flush_chunk(c, m, ws, kind, o, r, total, &ignored);
+}
+
 lk_status lk_tag_raw_words(const lk_tagger *m, lk_tagger_ws *ws, const char *input, bool conllu,
                            lk_tag_io_opts *o, lk_error *err)
 {
@@ -237,7 +247,10 @@ lk_status lk_tag_raw_words(const lk_tagger *m, lk_tagger_ws *ws, const char *inp
             size_t n;
             const char *path = lk_line_reader_path(r);
             int64_t lineno = lk_line_reader_lineno(r);
-            if ((st = lk_utf8_check_line(line, len, path, lineno, err)) != LK_OK) break;
+            if ((st = lk_utf8_check_line(line, len, path, lineno, err)) != LK_OK) {
+                flush_before_error(&c, m, ws, conllu ? OUT_CONLLU : OUT_SLASH, o, r, &total);
+                break;
+            }
             if ((st = lk_tokenize_valid(tk, line, len, &toks, &n, err)) != LK_OK) break;
             size_t base = c.buf_len;
             if ((st = add_line(&c, line, len, false)) != LK_OK) goto oom;
@@ -287,7 +300,15 @@ lk_status lk_tag_conllu_passthrough(const lk_tagger *m, lk_tagger_ws *ws, const 
         int64_t lineno = lk_line_reader_lineno(r);
         bool blank = !got || len == 0;
         if (got) {
-            if ((st = lk_utf8_check_line(line, len, path, lineno, err)) != LK_OK) break;
+            if ((st = lk_utf8_check_line(line, len, path, lineno, err)) != LK_OK) {
+                if (in_sent && c.n_sents > 0) { /* drop the unfinished sentence's lines */
+                    c.n_lines = c.sent_line[c.n_sents - 1] + 1;
+                    c.buf_len = c.line_off[c.n_lines];
+                    c.n_words = c.sent_off[c.n_sents];
+                }
+                flush_before_error(&c, m, ws, OUT_PASSTHROUGH, o, r, &total);
+                break;
+            }
             bool tok = len > 0 && line[0] != '#' && integer_id(line, len);
             size_t a, b;
             if (tok && count_tabs(line, len) < CONLLU_COLUMNS - 1) {
