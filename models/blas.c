@@ -187,10 +187,60 @@ KN_AVX512_TARGET static void gemm_kn_tile512(int32_t N, int32_t K, int32_t W,
         for (int h = 0; h < W; h++) memcpy(c + r * n + 16 * h, &acc[r][h], sizeof(kn_v16));
 }
 
+/* c (R rows, 32 columns at stride N) += a (R rows of K) @ bt (K, 32 columns at stride N),
+   R = 8 or 12: 2R accumulators, so each pair of bt vectors loaded serves 2 or 3 times the
+   rows of the 4-row tile (the recurrent product of a batched LSTM step is bound by reading
+   W_h^T). Same sums, in the same order, as gemm_kn_tile512. */
+#define KN_ROWS_BIG 12
+__attribute__((always_inline)) KN_AVX512_TARGET static inline void
+gemm_kn_tile512_rows(int32_t N, int32_t K, int R, const float *restrict a,
+                     const float *restrict bt, float *restrict c)
+{
+    size_t n = (size_t)N, kk = (size_t)K;
+    kn_v16 acc[KN_ROWS_BIG][2];
+    for (int r = 0; r < R; r++)
+        for (int h = 0; h < 2; h++) memcpy(&acc[r][h], c + r * n + 16 * h, sizeof(kn_v16));
+    for (int32_t k = 0; k < K; k++) {
+        kn_v16 b0, b1;
+        memcpy(&b0, bt + (size_t)k * n, sizeof b0);
+        memcpy(&b1, bt + (size_t)k * n + 16, sizeof b1);
+        for (int r = 0; r < R; r++) {
+            float x = a[r * kk + (size_t)k];
+            acc[r][0] += x * b0;
+            acc[r][1] += x * b1;
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int h = 0; h < 2; h++) memcpy(c + r * n + 16 * h, &acc[r][h], sizeof(kn_v16));
+}
+
+KN_AVX512_TARGET static void gemm_kn_tile512_r12(int32_t N, int32_t K, const float *restrict a,
+                                                 const float *restrict bt, float *restrict c)
+{
+    gemm_kn_tile512_rows(N, K, KN_ROWS_BIG, a, bt, c);
+}
+
+KN_AVX512_TARGET static void gemm_kn_tile512_r8(int32_t N, int32_t K, const float *restrict a,
+                                                const float *restrict bt, float *restrict c)
+{
+    gemm_kn_tile512_rows(N, K, 2 * KN_ROWS, a, bt, c);
+}
+
 KN_AVX512_TARGET static void gemm_kn_avx512(int32_t M, int32_t N, int32_t K, const float *a,
                                             const float *bt, float *c)
 {
     int32_t i = 0, j32 = N - N % 32, j16 = N - N % 16;
+    /* the first rows 12 then 8 at a time over the 32-column blocks (m8 of them); their other
+       columns, and the rows after m8, below */
+    int32_t m12 = j32 > 0 ? M - M % KN_ROWS_BIG : 0, m8 = m12;
+    for (int32_t i0 = 0; i0 < m12; i0 += KN_ROWS_BIG)
+        for (int32_t j = 0; j < j32; j += 32)
+            gemm_kn_tile512_r12(N, K, a + (size_t)i0 * K, bt + j, c + (size_t)i0 * N + j);
+    if (j32 > 0 && M - m12 >= 2 * KN_ROWS) {
+        for (int32_t j = 0; j < j32; j += 32)
+            gemm_kn_tile512_r8(N, K, a + (size_t)m12 * K, bt + j, c + (size_t)m12 * N + j);
+        m8 += 2 * KN_ROWS;
+    }
     float pad[KN_PAD_K * 16]; /* bt's last N - j16 columns, zero-padded to 16 */
     if (j16 < N && K <= KN_PAD_K && M >= KN_ROWS)
         for (int32_t k = 0; k < K; k++) {
@@ -200,7 +250,8 @@ KN_AVX512_TARGET static void gemm_kn_avx512(int32_t M, int32_t N, int32_t K, con
     for (; i + KN_ROWS <= M; i += KN_ROWS) {
         const float *ai = a + (size_t)i * K;
         float *ci = c + (size_t)i * N;
-        for (int32_t j = 0; j < j32; j += 32) gemm_kn_tile512(N, K, 2, ai, bt + j, ci + j);
+        if (i >= m8)
+            for (int32_t j = 0; j < j32; j += 32) gemm_kn_tile512(N, K, 2, ai, bt + j, ci + j);
         if (j32 < j16) gemm_kn_tile512(N, K, 1, ai, bt + j32, ci + j32);
         if (j16 < N && K <= KN_PAD_K) { /* the last columns through a zero-padded tile */
             float cp[KN_ROWS * 16];

@@ -122,6 +122,49 @@ static void test_larger_gemm(void **state)
     free(c2);
 }
 
+/* lk_gemm_kn (c += a @ bt, bt stored K x N) against a float64 sum, for row counts that
+   exercise every tile (12, 8 and 4 rows of the AVX-512 path, 4 of the AVX2 path, single
+   rows) and column counts with and without a remainder; the 4 x 512 x 128 shape is an LSTM
+   step's recurrent product. Each row must also not depend on the rows batched with it. */
+static void test_gemm_kn_tiles(void **state)
+{
+    (void)state;
+    lk_rng rng;
+    lk_rng_seed(&rng, 3);
+    const int32_t Ms[] = {1, 3, 4, 7, 8, 12, 13, 20, 27, 33};
+    const int32_t Ns[] = {512, 48, 17};
+    const int32_t Ks[] = {128, 5};
+    for (size_t mi = 0; mi < sizeof Ms / sizeof *Ms; mi++)
+        for (size_t ni = 0; ni < sizeof Ns / sizeof *Ns; ni++)
+            for (size_t ki = 0; ki < sizeof Ks / sizeof *Ks; ki++) {
+                int32_t M = Ms[mi], N = Ns[ni], K = Ks[ki];
+                float *a = malloc(sizeof(float) * (size_t)M * K);
+                float *bt = malloc(sizeof(float) * (size_t)K * N);
+                float *c = malloc(sizeof(float) * (size_t)M * N);
+                float *c1 = malloc(sizeof(float) * (size_t)N);
+                assert_non_null(a), assert_non_null(bt), assert_non_null(c), assert_non_null(c1);
+                fill(a, (size_t)M * K, &rng);
+                fill(bt, (size_t)K * N, &rng);
+                fill(c, (size_t)M * N, &rng);
+                float *c0 = malloc(sizeof(float) * (size_t)M * N);
+                assert_non_null(c0);
+                memcpy(c0, c, sizeof(float) * (size_t)M * N);
+                lk_gemm_kn(M, N, K, a, bt, c);
+                for (int32_t i = 0; i < M; i++) {
+                    memcpy(c1, c0 + (size_t)i * N, sizeof(float) * (size_t)N);
+                    lk_gemm_kn(1, N, K, a + (size_t)i * K, bt, c1);
+                    for (int32_t j = 0; j < N; j++) {
+                        double ref = c0[(size_t)i * N + j];
+                        for (int32_t k = 0; k < K; k++)
+                            ref += (double)a[(size_t)i * K + k] * bt[(size_t)k * N + j];
+                        assert_true(fabs(c[(size_t)i * N + j] - ref) < 1e-4);
+                        assert_true(fabsf(c[(size_t)i * N + j] - c1[j]) < 1e-4f);
+                    }
+                }
+                free(a), free(bt), free(c), free(c0), free(c1);
+            }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -130,6 +173,7 @@ int main(void)
         cmocka_unit_test(test_vector_helpers),
         cmocka_unit_test(test_gemm_one_row),
         cmocka_unit_test(test_larger_gemm),
+        cmocka_unit_test(test_gemm_kn_tiles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
