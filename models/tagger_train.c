@@ -48,6 +48,9 @@ lk_status lk_tagger_train_config_check(const lk_tagger_train_config *c, lk_error
     lk_status st = lk_tagger_config_check(&c->model, err);
     if (st != LK_OK) return st;
     if (c->epochs < 1) return lk_error_set(err, LK_ERR_ARG, "epochs must be >= 1");
+    if (c->n_with_model > LK_TAGGER_MAX_WITH_MODEL || (c->n_with_model && !c->with_model))
+        return lk_error_set(err, LK_ERR_ARG, "at most %d outputs besides the model",
+                            LK_TAGGER_MAX_WITH_MODEL);
     if (c->batch < 1) return lk_error_set(err, LK_ERR_ARG, "batch must be >= 1");
     if (c->optimizer != 0 && c->optimizer != 1)
         return lk_error_set(err, LK_ERR_ARG, "optimizer must be adam or sgd");
@@ -521,13 +524,13 @@ static lk_status set_train_info(const lk_tagger_train_config *c, trainer *t,
     return lk_tagger_set_train_info(t->m, buf);
 }
 
-/* Write the best epoch's weights to `output` (the only write of `output` in a run). */
+/* Write the best epoch's weights to `output` (the only write of `output` in a run), with the
+   other outputs c->with_model, all or none. */
 static lk_status save_best(const lk_tagger_train_config *c, trainer *t, const lk_real *best,
                            const char *output, lk_error *err)
 {
     memcpy(t->m->params.data, best, t->m->params.n * sizeof *best);
-    return c->compact ? lk_tagger_save_compact(t->m, output, err)
-                      : lk_tagger_save(t->m, output, err);
+    return lk_tg_save_with(t->m, NULL, output, c->compact, c->with_model, c->n_with_model, err);
 }
 
 /* On resume, the best weights so far come from `path`: MODEL.ckpt.best after a killed run,
