@@ -45,6 +45,23 @@ static void curve_log(void *user, int level, const char *msg)
     lk_cli_log(c->prog, level, msg);
 }
 
+/* --plot's writer, run when the model is written (lk_tagger_train_config.with_model): the
+   epochs seen so far, committed together with the model, all or none. */
+typedef struct {
+    const curves *cv;
+    bool dev, char_unit;
+} plot_ctx;
+
+static lk_status write_plot(FILE *fp, void *ctx, lk_error *err)
+{
+    const plot_ctx *p = ctx;
+    lk_svg_series series[2] = {{"train loss", p->cv->loss, 0},
+                               {p->char_unit ? "dev joint F1" : "dev accuracy", p->cv->dev, 1}};
+    lk_svg_lines_plot plot = {"lexkit train-tagger", "epoch", series, p->dev ? 2 : 1,
+                              (size_t)p->cv->last};
+    return lk_svg_write_lines(fp, &plot, err);
+}
+
 static void help_cb(void *u)
 {
     (void)u;
@@ -97,7 +114,8 @@ static int run(int argc, char **argv)
     bool progress = false, quiet = false;
     int column = (int)m->column, unit = (int)m->unit;
     long seed = (long)c.seed;
-    double lr = c.lr, clip = c.clip, dropout = c.dropout, word_dropout = c.word_dropout;
+    double lr = c.lr, clip = c.clip, dropout = c.dropout, word_dropout = c.word_dropout,
+           feat_dropout = c.feat_dropout;
     const lk_cli_option opts[] = {
         LKO_STR("--train", &paths[0], "CONLLU", "training sentences (required)"),
         LKO_STR("--dev", &paths[1], "CONLLU", "dev sentences: best-epoch selection and early "
@@ -133,9 +151,13 @@ static int run(int argc, char **argv)
         LKO_DOUBLE("--dropout", &dropout, 0, 0.99, "dropout on recurrent inputs/outputs"),
         LKO_DOUBLE("--word-dropout", &word_dropout, 0, 1e6, "unknown-word replacement rate "
                    "alpha/(alpha + count)"),
+        LKO_DOUBLE("--feature-dropout", &feat_dropout, 0, 0.99, "probability of leaving out a "
+                   "position's first feature bag (char models: the n-grams; 0 = off)"),
         LKO_I32("--threads", &c.threads, 1, 64, "training workers"),
         LKO_LONG("--seed", &seed, 0, INT32_MAX, "random seed"),
         LKO_FLAG("--resume", &c.resume, "continue from MODEL.ckpt (an error when there is none)"),
+        LKO_I32("--average", &c.average, 0, 64, "also score the mean of the last N epochs' "
+                "weights on dev and keep it when best (0 = off)"),
         LKO_FLAG("--compact", &c.compact, "write the model with 16-bit weights (half the size)"),
         LKO_STR("--plot", &paths[5], "FILE.svg", "draw the training loss and dev score per epoch "
                 "(default: none)"),
@@ -155,6 +177,7 @@ static int run(int argc, char **argv)
     c.clip = (float)clip;
     c.dropout = (float)dropout;
     c.word_dropout = (float)word_dropout;
+    c.feat_dropout = (float)feat_dropout;
     if (!paths[0] || !paths[2]) return lk_cli_usage_error(CMD, "--train and --output are required");
     c.vectors = paths[3];
     c.lexicon = paths[4];
@@ -164,6 +187,8 @@ static int run(int argc, char **argv)
     lk_error_clear(&err);
     lk_status st = lk_tagger_train_config_check(&c, &err);
     if (st != LK_OK) return lk_cli_usage_error(CMD, "%s", err.msg);
+    if (paths[5] && (st = lk_output_check(paths[5], &err)) != LK_OK) /* before training */
+        return lk_cli_fail(CMD, st, &err);
     lk_progress prog;
     lk_progress_init(&prog, "tokens", progress, quiet);
     c.log = lk_cli_log;
@@ -181,6 +206,12 @@ static int run(int argc, char **argv)
         c.log = curve_log;
         c.log_user = &cv;
     }
+    plot_ctx pc = {&cv, paths[1] != NULL, m->unit == LK_TAGGER_CHAR};
+    lk_write_job plot_job = {paths[5], write_plot, &pc};
+    if (paths[5]) {
+        c.with_model = &plot_job;
+        c.n_with_model = 1;
+    }
     lk_blas_set_threads(1); /* parallelism comes from the training workers */
     lk_tagged_corpus train, dev;
     memset(&train, 0, sizeof train);
@@ -195,12 +226,6 @@ static int run(int argc, char **argv)
     if (st == LK_OK) st = lk_tagger_train(&c, &train, paths[1] ? &dev : NULL, paths[2], &res, &err);
     lk_tagged_corpus_free(&train);
     lk_tagged_corpus_free(&dev);
-    if (st == LK_OK && paths[5] && cv.last > 0) {
-        lk_svg_series series[2] = {{"train loss", cv.loss, 0},
-                                   {m->unit == LK_TAGGER_CHAR ? "dev joint F1" : "dev accuracy", cv.dev, 1}};
-        st = lk_svg_lines(paths[5], "lexkit train-tagger", "epoch", series, paths[1] ? 2 : 1,
-                          (size_t)cv.last, &err);
-    }
     free(cv.loss);
     free(cv.dev);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);

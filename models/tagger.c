@@ -1160,6 +1160,12 @@ static void wb_lexicon(wbuf *w, const lk_tagger *m)
 lk_status lk_tg_save(const lk_tagger *m, const lk_tg_train_state *ts, const char *path,
                      bool half, lk_error *err)
 {
+    return lk_tg_save_with(m, ts, path, half, NULL, 0, err);
+}
+
+lk_status lk_tg_save_with(const lk_tagger *m, const lk_tg_train_state *ts, const char *path,
+                          bool half, const lk_write_job *extra, size_t n_extra, lk_error *err)
+{
     wbuf w = {NULL, 0, 0, LK_OK};
     const lk_tagger_config *c = &m->cfg;
     uint32_t hdr[LK_TG_N_HEADER] = {(uint32_t)c->unit,     (uint32_t)c->column,
@@ -1203,7 +1209,11 @@ lk_status lk_tg_save(const lk_tagger *m, const lk_tg_train_state *ts, const char
     if (st == LK_OK) {
         write_ctx ctx = {&w, ts ? LK_TG_FLAG_STATE
                                 : (half ? LK_TG_FLAG_F16 : 0) | (info ? LK_TG_FLAG_INFO : 0)};
-        st = lk_write_atomic(path, write_fn, &ctx, err);
+        lk_write_job jobs[1 + LK_TAGGER_MAX_WITH_MODEL];
+        jobs[0] = (lk_write_job){path, write_fn, &ctx};
+        if (n_extra > LK_TAGGER_MAX_WITH_MODEL) n_extra = LK_TAGGER_MAX_WITH_MODEL; /* checked */
+        for (size_t i = 0; i < n_extra; i++) jobs[1 + i] = extra[i];
+        st = lk_write_atomic_all(jobs, 1 + n_extra, err);
     } else {
         lk_error_set(err, st, "%s: serializing the model: %s", path, lk_status_str(st));
     }

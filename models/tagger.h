@@ -13,6 +13,7 @@
 #include "models/segment.h"
 #include "text/corpus.h"
 #include "text/error.h"
+#include "text/fileio.h"
 
 #define LK_TAGGER_MAGIC "LKTG"
 #define LK_TAGGER_VERSION 2u /* v2 adds char_feats and the lexicon; v1 files still load */
@@ -172,6 +173,8 @@ typedef struct {
     int32_t bptt;         /* truncated BPTT length, 0 = full (0) */
     float dropout;        /* on embeddings and encoder outputs (0.33) */
     float word_dropout;   /* rare-word <unk> replacement alpha/(alpha+count) (0.25) */
+    float feat_dropout;   /* probability of emptying a position's first feature bag (char
+                             models: the n-grams; word models: the prefixes) (0) */
     int32_t patience;     /* stop after this many epochs without dev gain, 0 = never (5) */
     int32_t threads;      /* worker threads for a minibatch (1) */
     uint64_t seed;        /* (1) */
@@ -179,9 +182,16 @@ typedef struct {
     const char *lexicon;  /* char models: word list for dictionary features, or NULL */
     bool resume;          /* continue from "<output>.ckpt" if present */
     bool compact;         /* write the best model with 16-bit weights */
+    const lk_write_job *with_model; /* other outputs (e.g. the CLI's --plot) committed together */
+    size_t n_with_model;            /* with the model, all or none; their writers run then */
+                                    /* (at most LK_TAGGER_MAX_WITH_MODEL) */
+    int32_t average;      /* > 1: also score the mean of the last N epochs' weights on dev and
+                             keep it when it is the best (0) */
     lk_log_fn log;        /* progress and messages (NULL = silent) */
     void *log_user;
 } lk_tagger_train_config;
+
+#define LK_TAGGER_MAX_WITH_MODEL 4
 
 lk_tagger_train_config lk_tagger_train_config_default(void);
 lk_status lk_tagger_train_config_check(const lk_tagger_train_config *c, lk_error *err);
@@ -194,8 +204,9 @@ typedef struct {
 } lk_tagger_train_result;
 
 /* Train on `train`, select by `dev` (may be NULL: the last epoch is kept) and write the best
-   model to `output` atomically after each improving epoch, plus "<output>.ckpt" (last
-   epoch + optimizer state) for resume. A diverged step stops training with LK_ERR_STATE
+   model to `output` atomically once, when the run ends (together with c->with_model, all or
+   none); "<output>.ckpt" (last epoch + optimizer state) and "<output>.ckpt.best" are written
+   after each epoch for resume, so an interrupted run leaves `output` as it was. A diverged step stops training with LK_ERR_STATE
    and res->diverged; the best model written so far (if any) stays in place, untouched.
    A step has diverged when its loss or gradient norm is NaN/inf, when its loss exceeds
    100 x max(first step loss, ln(number of labels)), or when the update leaves a NaN/inf

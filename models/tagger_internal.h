@@ -86,6 +86,7 @@ struct lk_tagger_ws {
     size_t cap_xmask, cap_omask;
     int32_t *lengths, *main, *gold, *pred, *fids, *foff, *labels;
     size_t fstride;           /* fids entries per feature group */
+    float feat_dropout;       /* training: probability of leaving out a position's bag 0 (0) */
     size_t cap_lengths, cap_main, cap_gold, cap_pred, cap_fids, cap_foff, cap_labels;
     size_t *order, *starts, *clens, *span_off;
     size_t cap_order, cap_starts, cap_clens, cap_span_off;
@@ -195,6 +196,9 @@ bool lk_tg_all_finite(const lk_real *x, size_t n);
 
 lk_status lk_tg_save(const lk_tagger *m, const lk_tg_train_state *st, const char *path,
                      bool half, lk_error *err);
+/* The same, committed together with `extra` other outputs, all or none. */
+lk_status lk_tg_save_with(const lk_tagger *m, const lk_tg_train_state *st, const char *path,
+                          bool half, const lk_write_job *extra, size_t n_extra, lk_error *err);
 
 /* Load; if the file has a training state and st is not NULL, st->optim_state is a malloc'd
    copy (free with free()). */

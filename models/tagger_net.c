@@ -253,8 +253,13 @@ lk_status lk_tg_forward(const lk_tagger *m, lk_tagger_ws *ws, const lk_tg_data *
             }
             ws->main[row] = id;
             ws->gold[row] = d->gold[pos];
+            /* feature dropout (training): the position's first bag (char models: the character
+               n-grams) is left empty, so the model learns to do without it */
+            bool drop0 = train && ws->feat_dropout > 0 &&
+                         lk_rng_uniform_f64(rng) < (double)ws->feat_dropout;
             for (int32_t k = d->foff[pos]; k < d->foff[pos + 1]; k++) {
                 int32_t f = d->feats[k], g = m->feat_group[f];
+                if (drop0 && g == 0) continue;
                 ws->fids[(size_t)g * ws->fstride + (size_t)nf[g]++] = f;
             }
             for (int32_t g = 0; g < G; g++) ws->foff[(size_t)g * (N + 1) + row + 1] = nf[g];

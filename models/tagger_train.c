@@ -48,6 +48,9 @@ lk_status lk_tagger_train_config_check(const lk_tagger_train_config *c, lk_error
     lk_status st = lk_tagger_config_check(&c->model, err);
     if (st != LK_OK) return st;
     if (c->epochs < 1) return lk_error_set(err, LK_ERR_ARG, "epochs must be >= 1");
+    if (c->n_with_model > LK_TAGGER_MAX_WITH_MODEL || (c->n_with_model && !c->with_model))
+        return lk_error_set(err, LK_ERR_ARG, "at most %d outputs besides the model",
+                            LK_TAGGER_MAX_WITH_MODEL);
     if (c->batch < 1) return lk_error_set(err, LK_ERR_ARG, "batch must be >= 1");
     if (c->optimizer != 0 && c->optimizer != 1)
         return lk_error_set(err, LK_ERR_ARG, "optimizer must be adam or sgd");
@@ -57,7 +60,11 @@ lk_status lk_tagger_train_config_check(const lk_tagger_train_config *c, lk_error
     if (!(c->dropout >= 0 && c->dropout < 1))
         return lk_error_set(err, LK_ERR_ARG, "dropout must be in [0, 1)");
     if (!(c->word_dropout >= 0)) return lk_error_set(err, LK_ERR_ARG, "word dropout must be >= 0");
+    if (!(c->feat_dropout >= 0 && c->feat_dropout < 1))
+        return lk_error_set(err, LK_ERR_ARG, "feature dropout must be in [0, 1)");
     if (c->patience < 0) return lk_error_set(err, LK_ERR_ARG, "patience must be >= 0");
+    if (c->average < 0 || c->average > 64)
+        return lk_error_set(err, LK_ERR_ARG, "average must be in 0..64");
     if (c->threads < 1 || c->threads > LK_TRAIN_MAX_THREADS)
         return lk_error_set(err, LK_ERR_ARG, "threads must be in 1..%d", LK_TRAIN_MAX_THREADS);
     return LK_OK;
@@ -412,6 +419,7 @@ static lk_status trainer_setup(trainer *t, const lk_tagger_train_config *c,
         w->n_emb = so->n_emb;
         w->grad = k == 0 ? t->m->params.grad : calloc(t->m->params.n + 1, sizeof *w->grad);
         if (!w->idx || !w->grad || lk_tagger_ws_create(&w->ws) != LK_OK) goto oom;
+        w->ws->feat_dropout = c->feat_dropout;
         lk_seq_ws_seed(w->ws->seq, c->seed + (uint64_t)k);
     }
     lk_optim_config oc = lk_optim_config_default();
@@ -507,17 +515,22 @@ static lk_status set_train_info(const lk_tagger_train_config *c, trainer *t,
                      (unsigned long long)c->seed, (int)c->threads, (int)c->model.min_word_count,
                      train->n_sents, train->n_tokens, dev ? dev->n_sents : 0,
                      dev ? dev->n_tokens : 0, vec ? vec : "none");
+    if (n >= 0 && (size_t)n < sizeof buf && c->feat_dropout > 0)
+        n += snprintf(buf + n, sizeof buf - (size_t)n, "feature_dropout=%g\n",
+                      (double)c->feat_dropout);
+    if (n >= 0 && (size_t)n < sizeof buf && c->average > 1)
+        n += snprintf(buf + n, sizeof buf - (size_t)n, "average=%d\n", (int)c->average);
     if (n < 0 || (size_t)n >= sizeof buf) return lk_tagger_set_train_info(t->m, NULL);
     return lk_tagger_set_train_info(t->m, buf);
 }
 
-/* Write the best epoch's weights to `output` (the only write of `output` in a run). */
+/* Write the best epoch's weights to `output` (the only write of `output` in a run), with the
+   other outputs c->with_model, all or none. */
 static lk_status save_best(const lk_tagger_train_config *c, trainer *t, const lk_real *best,
                            const char *output, lk_error *err)
 {
     memcpy(t->m->params.data, best, t->m->params.n * sizeof *best);
-    return c->compact ? lk_tagger_save_compact(t->m, output, err)
-                      : lk_tagger_save(t->m, output, err);
+    return lk_tg_save_with(t->m, NULL, output, c->compact, c->with_model, c->n_with_model, err);
 }
 
 /* On resume, the best weights so far come from `path`: MODEL.ckpt.best after a killed run,
@@ -612,6 +625,8 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
     char ckpt_buf[4096], best_path[4096 + 8];
     const char *ckpt = ckpt_buf;
     lk_real *best_params = NULL; /* the best epoch's weights; written to `output` at the end */
+    lk_real *ring = NULL, *cur = NULL; /* --average: the last epochs' weights; the current ones */
+    int32_t n_ring = 0;
     memset(&t, 0, sizeof t);
     t.ref_loss = -1;
     memset(res, 0, sizeof *res);
@@ -630,6 +645,14 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
     if ((best_params = malloc((t.m->params.n + 1) * sizeof *best_params)) == NULL) {
         st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
         goto done;
+    }
+    if (c->average > 1 && dev) {
+        ring = malloc(((size_t)c->average * t.m->params.n + 1) * sizeof *ring);
+        cur = malloc((t.m->params.n + 1) * sizeof *cur);
+        if (!ring || !cur) {
+            st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+            goto done;
+        }
     }
     if (resumed && (st = load_best(file_exists(best_path) ? best_path : output, &t, &ts,
                                    best_params, err)) != LK_OK)
@@ -677,6 +700,34 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
             }
             best = ts.best_epoch == 0 || score > ts.best_dev;
         }
+        bool averaged = false;
+        if (ring) { /* the mean of the last `average` epochs' weights (a resumed run restarts it) */
+            size_t n = t.m->params.n;
+            memcpy(ring + (size_t)(n_ring % c->average) * n, t.m->params.data, n * sizeof *ring);
+            n_ring++;
+            int32_t k = n_ring < c->average ? n_ring : c->average;
+            if (k > 1) {
+                memcpy(cur, t.m->params.data, n * sizeof *cur);
+                for (size_t i = 0; i < n; i++) {
+                    double s = 0;
+                    for (int32_t j = 0; j < k; j++) s += ring[(size_t)j * n + i];
+                    t.m->params.data[i] = (lk_real)(s / k);
+                }
+                double avg_score = 0;
+                if ((st = dev_score(&t, dev, &avg_score)) != LK_OK) {
+                    lk_error_set(err, st, "dev evaluation: %s", lk_status_str(st));
+                    goto done;
+                }
+                logf_(c, LK_LOG_INFO, "epoch %d: mean of the last %d epochs' weights: dev %.4f",
+                      epoch, k, avg_score);
+                if (avg_score > score && (ts.best_epoch == 0 || avg_score > ts.best_dev)) {
+                    score = avg_score;
+                    best = averaged = true;
+                } else {
+                    memcpy(t.m->params.data, cur, n * sizeof *cur);
+                }
+            }
+        }
         if (best) {
             ts.best_dev = score;
             ts.best_epoch = epoch;
@@ -688,6 +739,8 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
         } else {
             ts.bad_epochs++;
         }
+        if (averaged) /* training goes on from the epoch's own weights */
+            memcpy(t.m->params.data, cur, t.m->params.n * sizeof *cur);
         ts.epoch = epoch;
         if (ckpt && (st = save_ckpt(&t, ckpt, &ts, err)) != LK_OK) goto done;
         char eta[32];
@@ -697,7 +750,7 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
             logf_(c, LK_LOG_INFO, "epoch %d/%d: loss %.4f, %.0f tokens/s, dev %s %.4f%s, ETA %s",
                   epoch, c->epochs, loss, tps,
                   t.m->cfg.unit == LK_TAGGER_CHAR ? "joint F1" : "accuracy", score,
-                  best ? " (best, saved)" : "", eta);
+                  best ? (averaged ? " (best: the mean, saved)" : " (best, saved)") : "", eta);
         else
             logf_(c, LK_LOG_INFO, "epoch %d/%d: loss %.4f, %.0f tokens/s, saved (no dev set), ETA %s",
                   epoch, c->epochs, loss, tps, eta);
@@ -718,6 +771,8 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
     res->best_dev = ts.best_dev;
     if (res->epochs_run >= first) res->train_tokens_per_s = tps_sum / (res->epochs_run - first + 1);
 done:
+    free(ring);
+    free(cur);
     free(best_params);
     free(loaded_state);
     trainer_free(&t);

@@ -3,19 +3,63 @@
 #define LK_TESTS_TESTUTIL_H
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* path = $LK_TEST_TMP/<pid>/name (directory created on first use). */
+/* Remove path and, for a directory, everything below it. remove() unlinks a symlink itself
+   (never its target); a directory that remove() cannot delete is opened and emptied first
+   (made writable for tests that chmod a directory read-only). */
+static inline void lk_test_rm_tree(const char *path)
+{
+    if (remove(path) == 0 || errno == ENOENT) return;
+    chmod(path, 0700);
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+            char child[4096];
+            if ((size_t)snprintf(child, sizeof child, "%s/%s", path, e->d_name) < sizeof child)
+                lk_test_rm_tree(child);
+        }
+        closedir(d);
+    }
+    remove(path);
+}
+
+/* The test process's temp directory, removed when it exits (LK_TEST_KEEP=1 keeps it). */
+static inline char *lk_test__dir(long *owner)
+{
+    static char dir[400];
+    static long pid;
+    if (owner) *owner = pid;
+    if (!dir[0]) pid = (long)getpid();
+    return dir;
+}
+
+static inline void lk_test__cleanup(void)
+{
+    long owner;
+    char *dir = lk_test__dir(&owner);
+    const char *keep = getenv("LK_TEST_KEEP");
+    if (dir[0] && owner == (long)getpid() && !(keep && *keep && strcmp(keep, "0") != 0))
+        lk_test_rm_tree(dir);
+}
+
+/* path = $LK_TEST_TMP/lk-<pid>/name (directory created on first use, removed at exit). */
 static inline void lk_test_tmp_path(char *out, size_t cap, const char *name)
 {
     const char *base = getenv("LK_TEST_TMP");
     if (!base || !*base) base = "/tmp";
-    char dir[400];
-    snprintf(dir, sizeof dir, "%s/lk-%ld", base, (long)getpid());
+    char *dir = lk_test__dir(NULL);
+    if (!dir[0]) {
+        snprintf(dir, 400, "%s/lk-%ld", base, (long)getpid());
+        atexit(lk_test__cleanup);
+    }
     mkdir(base, 0777);
     mkdir(dir, 0777);
     snprintf(out, cap, "%s/%s", dir, name);

@@ -141,15 +141,23 @@ echo junk > "$T/v2.tsv.tmp.2147483646.1a2b"
 run_vocab "$T/v2.tsv" 2> "$T/err" || fail "vocab: $(cat "$T/err")"
 [ -e "$T/v2.tsv.tmp.2147483646.1a2b" ] && fail "stale temp file of a dead writer not removed"
 
-# a full disk (a 64 KB tmpfs, root only): exit 1, old file intact, no temp file left
-if [ "$(id -u)" = 0 ] && mkdir -p "$T/full" && mount -t tmpfs -o size=64k tmpfs "$T/full" 2> /dev/null; then
-  echo old > "$T/full/big.svm"
-  cat /dev/zero > "$T/full/pad" 2> /dev/null # fill the disk, then free 8 KB
-  truncate -s -8192 "$T/full/pad"
-  expect_fail 1 "$T/full/big.svm" "$L" tfidf --input "$D/feat_docs.jsonl" --output "$T/full/big.svm"
+# a full disk (a 64 KB tmpfs, mounted by root; the unprivileged pass gets its own, mounted by
+# the root pass, in LK_OUTPUT_PATHS_FULL): exit 1, old file intact, no temp file left
+full_disk() {
+  echo old > "$1/big.svm"
+  cat /dev/zero > "$1/pad" 2> /dev/null # fill the disk, then free 8 KB
+  truncate -s -8192 "$1/pad"
+  expect_fail 1 "$1/big.svm" "$L" tfidf --input "$D/feat_docs.jsonl" --output "$1/big.svm"
   grep -q '\.tmp' "$T/err" && fail "full disk: message names a temp file: $(cat "$T/err")"
-  grep -qx old "$T/full/big.svm" || fail "full disk: old file damaged"
-  temps_left "$T/full" && fail "full disk: temp file left"
+  grep -qx old "$1/big.svm" || fail "full disk: old file damaged"
+  temps_left "$1" && fail "full disk: temp file left"
+  rm -f "$1/pad" "$1/big.svm"
+  echo "full-disk case run ($who)" >&2
+}
+if [ -n "${LK_OUTPUT_PATHS_FULL:-}" ]; then
+  full_disk "$LK_OUTPUT_PATHS_FULL"
+elif [ "$(id -u)" = 0 ] && mkdir -p "$T/full" && mount -t tmpfs -o size=64k tmpfs "$T/full" 2> /dev/null; then
+  full_disk "$T/full"
   umount "$T/full"
 else
   echo "notice: full-disk case skipped (needs root and a mountable tmpfs)" >&2
@@ -159,9 +167,13 @@ fi
 if [ "$(id -u)" = 0 ] && [ -z "${LK_OUTPUT_PATHS_INNER:-}" ]; then
   if command -v setpriv > /dev/null && id nobody > /dev/null 2>&1; then
     inner=$(mktemp -d /tmp/lk-nobody.XXXXXX); chmod 777 "$inner"
-    LK_OUTPUT_PATHS_INNER=1 TMPDIR=$inner setpriv --reuid=nobody --regid="$(id -g nobody)" \
-      --clear-groups bash "$0" 2>&1 | sed 's/^/[nobody] /' >&2
+    full=""
+    mkdir -p "$T/full2" && mount -t tmpfs -o size=64k,mode=1777 tmpfs "$T/full2" 2> /dev/null &&
+      full=$T/full2
+    LK_OUTPUT_PATHS_INNER=1 LK_OUTPUT_PATHS_FULL=$full TMPDIR=$inner setpriv --reuid=nobody \
+      --regid="$(id -g nobody)" --clear-groups bash "$0" 2>&1 | sed 's/^/[nobody] /' >&2
     [ "${PIPESTATUS[0]}" = 0 ] || fail "unprivileged pass failed"
+    [ -n "$full" ] && umount "$full"
     rm -rf "$inner"
   else
     echo "notice: unprivileged pass skipped (no setpriv or no user nobody)" >&2

@@ -36,6 +36,9 @@ class Browser:
              "--user-data-dir=" + profile, "--remote-debugging-pipe",
              "--window-size=1000,800", "about:blank"],
             preexec_fn=fds, pass_fds=(3, 4),
+            # its org.chromium.Chromium.* singleton directory goes into the profile, which is
+            # removed at the end (in /tmp, every run left one behind)
+            env=dict(os.environ, TMPDIR=profile),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(to_chrome_r)
         os.close(from_chrome_w)

@@ -33,6 +33,29 @@ done
 [ -n "$P" ] || { fail "server did not start: $(cat "$T/log")"; finish serve_memory; }
 "$PY" "${LK_SRC:-.}/tests/cli/serve_load.py" "$P" "$SP" "${LK_SRC:-.}/corpora/sample-queries.tsv" "$N" 50 tok 250 \
   > "$T/rss" 2> "$T/loaderr" || fail "load: $(cat "$T/loaderr")"
+# Phase 2, a leak detector: N2 more requests without writes (searches with fields and
+# snippets in every variant, error answers), on the warm server of phase 1, the heap
+# (RssAnon) sampled every 1000. Searches reuse pooled workspaces, so the heap must not grow:
+# the least-squares slope over the samples from the 2000th request on must stay under
+# 100 bytes per request. A leak of 300 bytes per request gives ~300 KB per 1000 (a malloc'd
+# and touched 300-byte block per search fails with ~290 bytes/request); page-granular noise is
+# a few KB over the phase. (With a 300-byte malloc leaked per search, phase 2 measured 622
+# bytes per request and failed, while the phase-1 bound above still passed: 5440 -> 8268 KB.)
+N2=12000
+if [ "$SAN" = OFF ]; then
+  "$PY" "${LK_SRC:-.}/tests/cli/serve_load.py" "$P" "$SP" "${LK_SRC:-.}/corpora/sample-queries.tsv" "$N2" 1000 \
+    > "$T/rss2" 2> "$T/loaderr" || fail "load (phase 2): $(cat "$T/loaderr")"
+  awk '/^rss/ && $2 >= 2000 { n++; x[n] = $2; y[n] = $4 * 1024 }
+    END { if (n < 5) { print "too few samples"; exit 1 }
+          for (i = 1; i <= n; i++) { sx += x[i]; sy += y[i] }
+          mx = sx / n; my = sy / n
+          for (i = 1; i <= n; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) ^ 2 }
+          slope = sxy / sxx
+          printf "serve_memory: phase 2 heap (RssAnon KB) %d .. %d over requests %d-%d: %.1f bytes per request\n",
+                 y[1] / 1024, y[n] / 1024, x[1], x[n], slope
+          exit !(slope < 100) }' "$T/rss2" ||
+    fail "server heap grows per search request: $(tr '\n' ' ' < "$T/rss2")"
+fi
 kill -TERM "$SP"
 wait "$SP"
 rc=$?

@@ -128,6 +128,32 @@ expect_rc 0 "eval char no lexicon" "$LEXKIT" eval-tagger --model "$T/zhnolex.lkt
 nolex_joint=$(awk -F'\t' '$1 == "joint_f1" { print $2 }' "$T/out")
 awk -v a="$lex_joint" -v b="$nolex_joint" 'BEGIN { exit !(a >= b + 0.03) }' ||
   fail "lexicon features do not help: joint $lex_joint with, $nolex_joint without"
+# --feature-dropout: 0 is the default, byte for byte; 0.5 trains a different model, recorded
+# in its training info. --average 3: the same training run, with the mean of the last epochs'
+# weights as a further candidate, so its best dev score is at least the plain run's.
+expect_rc 0 "train char fd0" "$LEXKIT" train-tagger "${ZH[@]}" --output "$T/zhfd0.lkt" \
+  --feature-dropout 0
+cmp -s "$T/zhfd0.lkt" "$T/zhnolex.lkt" || fail "--feature-dropout 0 changed the model"
+expect_rc 0 "train char fd0.5" "$LEXKIT" train-tagger "${ZH[@]}" --output "$T/zhfd5.lkt" \
+  --feature-dropout 0.5
+cmp -s "$T/zhfd5.lkt" "$T/zhnolex.lkt" && fail "--feature-dropout 0.5 left the model unchanged"
+expect_rc 0 "info fd0.5" "$LEXKIT" info "$T/zhfd5.lkt"
+grep -q "^feature_dropout	0.5$" "$T/out" || fail "info: no feature_dropout 0.5"
+expect_rc 0 "train char average" "$LEXKIT" train-tagger "${ZH[@]}" --output "$T/zhavg.lkt" \
+  --average 3
+expect_rc 0 "info average" "$LEXKIT" info "$T/zhavg.lkt"
+grep -q "^average	3$" "$T/out" || fail "info: no average 3"
+avg_dev=$(awk -F'\t' '$1 == "best_dev" { print $2 }' "$T/out")
+"$LEXKIT" info "$T/zhnolex.lkt" > "$T/info0" || fail "info"
+plain_dev=$(awk -F'\t' '$1 == "best_dev" { print $2 }' "$T/info0")
+awk -v a="$avg_dev" -v b="$plain_dev" 'BEGIN { exit !(a != "" && a >= b) }' ||
+  fail "--average: best dev $avg_dev below the plain run's $plain_dev"
+expect_rc 0 "eval char average" "$LEXKIT" eval-tagger --model "$T/zhavg.lkt" --test $D/tag_zh_v2_dev.conllu
+awk -F'\t' -v b="$avg_dev" '$1 == "joint_f1" { exit !($2 == b) }' "$T/out" ||
+  fail "--average: the saved model scores $(tail -1 "$T/out") on dev, its best_dev is $avg_dev"
+expect_rc 2 "feature dropout 1" "$LEXKIT" train-tagger "${ZH[@]}" --output "$T/x.lkt" \
+  --feature-dropout 1
+expect_rc 2 "average 65" "$LEXKIT" train-tagger "${ZH[@]}" --output "$T/x.lkt" --average 65
 expect_rc 2 "lexicon on a word model" "$LEXKIT" train-tagger --train $D/tag_en_train.conllu \
   --output "$T/x.lkt" --lexicon $D/zh_lexicon_fixture.txt
 expect_rc 2 "unknown char feature" "$LEXKIT" train-tagger "${ZH[@]}" --output "$T/x.lkt" \
