@@ -319,6 +319,13 @@ static lk_status check_clause(const lk_bm25_index *idx, lk_query_ws *q, const lk
     return st;
 }
 
+/* The fields whose terms the index holds (title then text): the only ones a field clause
+   may name, since its terms are looked up and scored through the index. */
+static bool is_indexed_field(const char *f, size_t len)
+{
+    return (len == 5 && memcmp(f, "title", 5) == 0) || (len == 4 && memcmp(f, "text", 4) == 0);
+}
+
 static bool needs_store(const lk_query_clause *c) { return c->phrase || c->field; }
 
 /* Phrase/field clauses need the fields stored. */
@@ -333,6 +340,10 @@ static lk_status check_store(const lk_bm25_index *idx, const lk_query_clause *c,
             return lk_error_set(err, LK_ERR_ARG, "query column %zu: %s need the documents' "
                                 "fields stored in the index (it was built with --store none)",
                                 c[i].col, c[i].phrase ? "phrases" : "field: terms");
+        if (c[i].field && !is_indexed_field(c[i].field, c[i].field_len))
+            return lk_error_set(err, LK_ERR_ARG, "query column %zu: unknown field \"%.*s\" (the "
+                                "fields that can be queried are title and text)", c[i].col,
+                                (int)c[i].field_len, c[i].field);
         if (c[i].field && !lk_bm25_store_spec_wants(spec, sl, c[i].field, c[i].field_len))
             return lk_error_set(err, LK_ERR_ARG, "query column %zu: unknown field \"%.*s\" (the "
                                 "index stores %.*s)", c[i].col, (int)c[i].field_len,
