@@ -7,7 +7,8 @@ set -u
 C=${LK_SRC:-.}/corpora
 for i in $(seq 1 30); do cat "$D/emb_corpus.txt"; done > "$T/corpus.txt"
 for i in $(seq 1 40); do cat "$C/sample-en.txt"; done > "$T/en.txt"
-for i in $(seq 1 20); do cat "$D/feat_docs.jsonl"; done > "$T/docs.jsonl"
+# tfidf is fast (20 copies took 0.04 s, too short to be killed while it runs): ~7 MB
+for i in $(seq 1 1000); do cat "$D/feat_docs.jsonl"; done > "$T/docs.jsonl"
 for i in $(seq 1 4); do cat "$D/tag_en_train.conllu"; done > "$T/train.conllu"
 
 run_embed() { "$L" embed --input "$T/corpus.txt" --output "$1" --dim 16 --min-count 1 --epochs 3 --threads 1 --seed 1 --quiet; }
@@ -25,8 +26,13 @@ for c in embed tagger tfidf vocab; do
   run_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
   old_$c "$T/$c.out" 2> "$T/err" || fail "$c: old output: $(cat "$T/err")"
   cp "$T/$c.out" "$T/$c.old"
-  killed=0
-  for f in 0.1 0.4 0.7 0.95; do
+  killed=0 n=0
+  # the kills must land while it runs (else the test proves nothing): at least 2 of the 4;
+  # a run can be faster than the measured one (a warm cache, an idle core), so up to two
+  # more rounds at earlier points before that counts as a failure
+  for f in 0.1 0.4 0.7 0.95 0.05 0.2 0.3 0.5 0.03 0.1 0.15 0.25; do
+    [ "$n" -ge 4 ] && [ "$killed" -ge 2 ] && break
+    n=$((n + 1))
     delay=$(awk -v s="$run_s" -v f="$f" 'BEGIN { printf "%.3f", s * f }')
     run_$c "$T/$c.out" 2> /dev/null &
     pid=$!
@@ -41,8 +47,7 @@ for c in embed tagger tfidf vocab; do
       cp "$T/$c.out" "$T/$c.old"
     fi
   done
-  # the kills must land while it runs (else the test proves nothing)
-  [ "$killed" -ge 2 ] || fail "$c: only $killed of 4 runs were still running when killed"
+  [ "$killed" -ge 2 ] || fail "$c: only $killed of $n runs were still running when killed"
   run_$c "$T/$c.out" 2> "$T/err" || fail "$c: run after the kills: $(cat "$T/err")"
   cmp -s "$T/$c.out" "$T/$c.new" || fail "$c: run after the kills differs from the reference"
   ls "$T" | grep -q "^$c\.out\.tmp\." && fail "$c: temp files of killed runs left: $(ls "$T" | grep tmp)"
