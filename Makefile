@@ -74,7 +74,7 @@ fuzz:
 	  echo "== fuzz_$$t ($(FUZZ_SECONDS) s)"; \
 	  TMPDIR=/tmp ASAN_OPTIONS=detect_leaks=1 $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
 	    -rss_limit_mb=2048 -timeout=10 -artifact_prefix=tests/fuzz/crashes/$$t/ \
-	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t 2>&1 | grep -E "^#[0-9]+ +DONE|ERROR|SUMMARY" || exit 1; \
+	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t 2>&1 | grep -aE "^#[0-9]+[[:space:]]+DONE|ERROR|SUMMARY" || exit 1; \
 	done
 
 install: build
