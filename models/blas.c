@@ -157,40 +157,10 @@ static inline void gemm_kn_tile(int32_t N, int32_t K, const float *restrict a,
 typedef float kn_v16 __attribute__((vector_size(64)));
 #define KN_PAD_K 512 /* inner sizes up to this use a padded tile for the last columns */
 
-KN_AVX512_TARGET static void gemm_kn_tile512(int32_t N, int32_t K, int32_t W,
-                                             const float *restrict a, const float *restrict bt,
-                                             float *restrict c)
-{
-    size_t n = (size_t)N, kk = (size_t)K;
-    kn_v16 acc[KN_ROWS][2];
-    for (int r = 0; r < KN_ROWS; r++)
-        for (int h = 0; h < W; h++) memcpy(&acc[r][h], c + r * n + 16 * h, sizeof(kn_v16));
-    if (W == 2) {
-        for (int32_t k = 0; k < K; k++) {
-            kn_v16 b0, b1;
-            memcpy(&b0, bt + (size_t)k * n, sizeof b0);
-            memcpy(&b1, bt + (size_t)k * n + 16, sizeof b1);
-            for (int r = 0; r < KN_ROWS; r++) {
-                float x = a[r * kk + (size_t)k];
-                acc[r][0] += x * b0;
-                acc[r][1] += x * b1;
-            }
-        }
-    } else {
-        for (int32_t k = 0; k < K; k++) {
-            kn_v16 b0;
-            memcpy(&b0, bt + (size_t)k * n, sizeof b0);
-            for (int r = 0; r < KN_ROWS; r++) acc[r][0] += a[r * kk + (size_t)k] * b0;
-        }
-    }
-    for (int r = 0; r < KN_ROWS; r++)
-        for (int h = 0; h < W; h++) memcpy(c + r * n + 16 * h, &acc[r][h], sizeof(kn_v16));
-}
-
 /* c (R rows, 32 columns at stride N) += a (R rows of K) @ bt (K, 32 columns at stride N),
    R = 8 or 12: 2R accumulators, so each pair of bt vectors loaded serves 2 or 3 times the
    rows of the 4-row tile (the recurrent product of a batched LSTM step is bound by reading
-   W_h^T). Same sums, in the same order, as gemm_kn_tile512. */
+   W_h^T). The 4-row tile is this with R = KN_ROWS. */
 #define KN_ROWS_BIG 12
 __attribute__((always_inline)) KN_AVX512_TARGET static inline void
 gemm_kn_tile512_rows(int32_t N, int32_t K, int R, const float *restrict a,
@@ -212,6 +182,25 @@ gemm_kn_tile512_rows(int32_t N, int32_t K, int R, const float *restrict a,
     }
     for (int r = 0; r < R; r++)
         for (int h = 0; h < 2; h++) memcpy(c + r * n + 16 * h, &acc[r][h], sizeof(kn_v16));
+}
+
+KN_AVX512_TARGET static void gemm_kn_tile512(int32_t N, int32_t K, int32_t W,
+                                             const float *restrict a, const float *restrict bt,
+                                             float *restrict c)
+{
+    if (W == 2) {
+        gemm_kn_tile512_rows(N, K, KN_ROWS, a, bt, c);
+        return;
+    }
+    size_t n = (size_t)N, kk = (size_t)K;
+    kn_v16 acc[KN_ROWS];
+    for (int r = 0; r < KN_ROWS; r++) memcpy(&acc[r], c + r * n, sizeof(kn_v16));
+    for (int32_t k = 0; k < K; k++) {
+        kn_v16 b0;
+        memcpy(&b0, bt + (size_t)k * n, sizeof b0);
+        for (int r = 0; r < KN_ROWS; r++) acc[r] += a[r * kk + (size_t)k] * b0;
+    }
+    for (int r = 0; r < KN_ROWS; r++) memcpy(c + r * n, &acc[r], sizeof(kn_v16));
 }
 
 KN_AVX512_TARGET static void gemm_kn_tile512_r12(int32_t N, int32_t K, const float *restrict a,
