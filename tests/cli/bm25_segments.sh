@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Segmented indexes end to end: after a sequence of `index --add` and `--delete`, searches
 # (every variant, k = 1, 10, 1000, pruned and --exhaustive) print what a fresh build from the
-# live documents prints; --merge gives the fresh build's file; kill -9 during --add, --delete
-# and --merge leaves the old or the new index (never one that fails to open) and the next
+# live documents prints; --merge gives the fresh build's file; kill -9 during --add, --delete, --merge
+# and --delete --merge leaves the old or the new index (never one that fails to open) and the next
 # writer removes what the killed run left; corrupt / truncated manifest and segment files are
 # named; a duplicate id across segments and a held writer lock are clear errors.
 set -u
@@ -127,26 +127,38 @@ cmp -s "$T/k.run" "$T/new.run" || fail "add after kills: not the new index"
 [ "$(ls -d "$T"/k.tmp-* 2> /dev/null | wc -l)" = 0 ] || fail "temporary directories left"
 [ "$(ls "$T/k" | grep -v -x -e index.lkbx -e seg-000002.lkbx -e segments.lkbm -e write.lock | wc -l)" = 0 ] ||
   fail "files left behind: $(ls "$T/k")"
-# --delete and --merge: old = the segmented index, new = after deleting and merging
+# --delete, --merge and both in one command: old = the segmented index, new = after the change
 awk -F'"' 'NR % 3 == 0 { print $4 }' "$T/big.jsonl" > "$T/kdel.txt"
-cp "$T/k.run" "$T/old.run"
-cp -r "$T/k" "$T/k2"
-t0=$(now)
-"$L" index --index "$T/k2" --delete "$T/kdel.txt" --merge || fail "kill: reference delete + merge"
-merge_s=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { print b - a }')
-"$L" search --index "$T/k2" --queries "$T/q.tsv" --k 5 > "$T/new.run"
-killed=0
-for f in 0.1 0.3 0.5 0.7; do
-  delay=$(awk -v s="$merge_s" -v f="$f" 'BEGIN { printf "%.3f", s * f }')
-  cp -r "$T/k" "$T/kbak"
-  "$L" index --index "$T/k" --delete "$T/kdel.txt" --merge 2> /dev/null &
-  pid=$!
-  sleep "$delay"
-  kill -9 "$pid" 2> /dev/null && killed=$((killed + 1))
-  wait "$pid" 2> /dev/null
-  check_kill "delete + merge killed at ${delay}s"
-  rm -rf "$T/k"; mv "$T/kbak" "$T/k"
-done
-[ "$killed" -ge 1 ] || fail "no delete + merge was still running when killed"
+cp "$T/k.run" "$T/seg.run"
+# kill_change NAME MIN ARGS...: kill -9 at fractions of the change's measured time; the index
+# must answer as before or after it; at least MIN kills must land (a --delete alone writes one
+# small file and may finish before any kill)
+kill_change() {
+  local name=$1 min=$2; shift 2
+  cp "$T/seg.run" "$T/old.run"
+  rm -rf "$T/k2"; cp -r "$T/k" "$T/k2"
+  local t0; t0=$(now)
+  "$L" index --index "$T/k2" "$@" || fail "kill: reference $name"
+  local run_s; run_s=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { print b - a }')
+  "$L" search --index "$T/k2" --queries "$T/q.tsv" --k 5 > "$T/new.run"
+  local killed=0 f delay pid
+  for f in 0.1 0.3 0.5 0.7; do
+    delay=$(awk -v s="$run_s" -v f="$f" 'BEGIN { printf "%.3f", s * f }')
+    rm -rf "$T/kbak"; cp -r "$T/k" "$T/kbak"
+    "$L" index --index "$T/k" "$@" 2> /dev/null &
+    pid=$!
+    sleep "$delay"
+    kill -9 "$pid" 2> /dev/null
+    wait "$pid" 2> /dev/null
+    [ $? = 137 ] && killed=$((killed + 1)) # died of the SIGKILL
+    check_kill "$name killed at ${delay}s"
+    "$L" index --index "$T/k" --info > /dev/null 2> "$T/err" || fail "$name killed at ${delay}s: --info: $(cat "$T/err")"
+    rm -rf "$T/k"; mv "$T/kbak" "$T/k"
+  done
+  [ "$killed" -ge "$min" ] || fail "only $killed $name run(s) were still running when killed"
+}
+kill_change "delete" 0 --delete "$T/kdel.txt"
+kill_change "merge" 1 --merge
+kill_change "delete + merge" 1 --delete "$T/kdel.txt" --merge
 [ "$fails" = 0 ] || { echo "$fails failure(s)" >&2; exit 1; }
 echo "bm25 segments: ok"
