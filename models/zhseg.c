@@ -171,17 +171,6 @@ lk_status lk_zhseg_create(const lk_tagger *m, const lk_zhseg_config *c, lk_zhseg
 
 bool lk_zhseg_converted(const lk_zhseg *z, size_t i) { return z->conv[i]; }
 
-/* Grow the array *pp (any pointer type) to hold n elements. */
-static lk_status need(void *pp, size_t *cap, size_t n, size_t elem)
-{
-    if (n <= *cap) return LK_OK;
-    void *p;
-    memcpy(&p, pp, sizeof p);
-    lk_status st = lk_grow(&p, cap, n, elem);
-    memcpy(pp, &p, sizeof p);
-    return st;
-}
-
 static bool is_space_at(const char *s, size_t len)
 {
     int32_t cp;
@@ -197,7 +186,7 @@ static lk_status line_units(lk_zhseg *z, const char *s, size_t len, const size_t
     lk_status st;
     size_t nu = 0;
     if (!z->cfg.pretok) {
-        if ((st = need(&z->units, &z->units_cap, nch + 1, sizeof *z->units)) != LK_OK) return st;
+        if ((st = lk_grow_ptr(&z->units, &z->units_cap, nch + 1, sizeof *z->units)) != LK_OK) return st;
         for (size_t c = 0; c < nch; c++)
             if (!is_space_at(s + offs[c], offs[c + 1] - offs[c]))
                 z->units[nu++] = (unit){c, c + 1, offs[c], offs[c + 1], LK_PRETOK_HAN};
@@ -207,7 +196,7 @@ static lk_status line_units(lk_zhseg *z, const char *s, size_t len, const size_t
     const lk_pretok_unit *pu;
     size_t n;
     if ((st = lk_pretok_text(z->pre, s, len, &pu, &n, err)) != LK_OK) return st;
-    if ((st = need(&z->units, &z->units_cap, n + 1, sizeof *z->units)) != LK_OK) return st;
+    if ((st = lk_grow_ptr(&z->units, &z->units_cap, n + 1, sizeof *z->units)) != LK_OK) return st;
     size_t c = 0;
     for (size_t k = 0; k < n; k++) {
         while (offs[c] < pu[k].start) c++;
@@ -241,7 +230,7 @@ static lk_status dict_words(lk_zhseg *z, const char *s, size_t nu, size_t nch)
         for (size_t b = a; b < nu; b++) {
             if (b > a && u[b].b0 != u[b - 1].b1) break; /* whitespace between */
             if (u[b].b1 - u[a].b0 > LK_USERDICT_WORD_MAX) break;
-            if ((st = need(&z->ends, &z->ends_cap, k + 1, sizeof *z->ends)) != LK_OK) return st;
+            if ((st = lk_grow_ptr(&z->ends, &z->ends_cap, k + 1, sizeof *z->ends)) != LK_OK) return st;
             z->ends[k++] = u[b].b1 - u[a].b0;
         }
         int32_t id = -1;
@@ -262,8 +251,8 @@ static lk_status line_constraints(lk_zhseg *z, const char *s, size_t len, const 
                                   size_t nch, lk_error *err)
 {
     lk_status st;
-    if ((st = need(&z->cf, &z->cf_cap, nch + 1, sizeof *z->cf)) != LK_OK ||
-        (st = need(&z->ct, &z->ct_cap, nch + 1, sizeof *z->ct)) != LK_OK)
+    if ((st = lk_grow_ptr(&z->cf, &z->cf_cap, nch + 1, sizeof *z->cf)) != LK_OK ||
+        (st = lk_grow_ptr(&z->ct, &z->ct_cap, nch + 1, sizeof *z->ct)) != LK_OK)
         return st;
     memset(z->cf, 0, (nch + 1) * sizeof *z->cf);
     memset(z->ct, 0, (nch + 1) * sizeof *z->ct);
@@ -290,11 +279,11 @@ static lk_status add_line(lk_zhseg *z, size_t i, const char *s, size_t len, bool
         if ((st = lk_t2s_convert(z->t2s, s, len, &z->tmp, &z->tmp_cap, &ml)) != LK_OK) return st;
         mt = z->tmp;
     }
-    if ((st = need(&z->cbuf, &z->cbuf_cap, *at + ml + 1, 1)) != LK_OK ||
-        (st = need(&z->fbuf, &z->fbuf_cap, *at + ml + 1, 1)) != LK_OK ||
-        (st = need(&z->tbuf, &z->tbuf_cap, *at + ml + 1, sizeof *z->tbuf)) != LK_OK ||
-        (st = need(&z->ooffs, &z->ooffs_cap, *chars + len + 1, sizeof *z->ooffs)) != LK_OK ||
-        (st = need(&z->moffs, &z->moffs_cap, *chars + ml + 1, sizeof *z->moffs)) != LK_OK)
+    if ((st = lk_grow_ptr(&z->cbuf, &z->cbuf_cap, *at + ml + 1, 1)) != LK_OK ||
+        (st = lk_grow_ptr(&z->fbuf, &z->fbuf_cap, *at + ml + 1, 1)) != LK_OK ||
+        (st = lk_grow_ptr(&z->tbuf, &z->tbuf_cap, *at + ml + 1, sizeof *z->tbuf)) != LK_OK ||
+        (st = lk_grow_ptr(&z->ooffs, &z->ooffs_cap, *chars + len + 1, sizeof *z->ooffs)) != LK_OK ||
+        (st = lk_grow_ptr(&z->moffs, &z->moffs_cap, *chars + ml + 1, sizeof *z->moffs)) != LK_OK)
         return st;
     memcpy(z->cbuf + *at, mt, ml);
     size_t *oo = z->ooffs + *chars, *mo = z->moffs + *chars;
@@ -351,13 +340,13 @@ static lk_status line_windows(lk_zhseg *z, size_t line, const char *s, size_t le
             han_total - han <= ZH_WINDOW_MIN_HAN || lk_utf8_decode(s + j, len - j, &cp) == 0 ||
             lk_char_class_of(cp) != LK_CC_HAN)
             continue;
-        if ((st = need(&z->wins, &z->wins_cap, *nw + 1, sizeof *z->wins)) != LK_OK) return st;
+        if ((st = lk_grow_ptr(&z->wins, &z->wins_cap, *nw + 1, sizeof *z->wins)) != LK_OK) return st;
         z->wins[(*nw)++] = (zh_window){line, start, j - start};
         han_total -= han;
         han = 0;
         start = j;
     }
-    if ((st = need(&z->wins, &z->wins_cap, *nw + 1, sizeof *z->wins)) != LK_OK) return st;
+    if ((st = lk_grow_ptr(&z->wins, &z->wins_cap, *nw + 1, sizeof *z->wins)) != LK_OK) return st;
     z->wins[(*nw)++] = (zh_window){line, start, len - start};
     return LK_OK;
 }
@@ -370,11 +359,11 @@ static lk_status segment_group(lk_zhseg *z, lk_tagger_ws *ws, const char *const 
 {
     lk_status st;
     size_t n = w1 - w0, at = 0, chars = 0;
-    if ((st = need(&z->coff, &z->coff_cap, n + 1, sizeof *z->coff)) != LK_OK ||
-        (st = need(&z->choff, &z->choff_cap, n + 1, sizeof *z->choff)) != LK_OK ||
-        (st = need(&z->mtexts, &z->mtexts_cap, n + 1, sizeof *z->mtexts)) != LK_OK ||
-        (st = need(&z->mlens, &z->mlens_cap, n + 1, sizeof *z->mlens)) != LK_OK ||
-        (st = need(&z->cons, &z->cons_cap, n + 1, sizeof *z->cons)) != LK_OK)
+    if ((st = lk_grow_ptr(&z->coff, &z->coff_cap, n + 1, sizeof *z->coff)) != LK_OK ||
+        (st = lk_grow_ptr(&z->choff, &z->choff_cap, n + 1, sizeof *z->choff)) != LK_OK ||
+        (st = lk_grow_ptr(&z->mtexts, &z->mtexts_cap, n + 1, sizeof *z->mtexts)) != LK_OK ||
+        (st = lk_grow_ptr(&z->mlens, &z->mlens_cap, n + 1, sizeof *z->mlens)) != LK_OK ||
+        (st = lk_grow_ptr(&z->cons, &z->cons_cap, n + 1, sizeof *z->cons)) != LK_OK)
         return st;
     z->coff[0] = z->choff[0] = 0;
     for (size_t i = 0; i < n; i++) {
@@ -392,7 +381,7 @@ static lk_status segment_group(lk_zhseg *z, lk_tagger_ws *ws, const char *const 
     const size_t *so;
     st = lk_tagger_segment_lines_cons(z->m, ws, z->mtexts, z->mlens, z->cons, n, &sp, &so, err);
     if (st != LK_OK) return st;
-    if ((st = need(&z->spans, &z->spans_cap, *ns + so[n] + 1, sizeof *z->spans)) != LK_OK)
+    if ((st = lk_grow_ptr(&z->spans, &z->spans_cap, *ns + so[n] + 1, sizeof *z->spans)) != LK_OK)
         return st;
     for (size_t i = 0; i < n; i++) {
         const zh_window *w = &z->wins[w0 + i];
@@ -419,8 +408,8 @@ lk_status lk_zhseg_lines(lk_zhseg *z, lk_tagger_ws *ws, const char *const *texts
                          const size_t **span_off, lk_error *err)
 {
     lk_status st;
-    if ((st = need(&z->conv, &z->conv_cap, n + 1, sizeof *z->conv)) != LK_OK ||
-        (st = need(&z->span_off, &z->span_off_cap, n + 1, sizeof *z->span_off)) != LK_OK)
+    if ((st = lk_grow_ptr(&z->conv, &z->conv_cap, n + 1, sizeof *z->conv)) != LK_OK ||
+        (st = lk_grow_ptr(&z->span_off, &z->span_off_cap, n + 1, sizeof *z->span_off)) != LK_OK)
         goto oom;
     size_t nw = 0, ns = 0;
     for (size_t i = 0; i < n; i++) {

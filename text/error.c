@@ -114,3 +114,13 @@ lk_status lk_grow(void **buf, size_t *cap, size_t need, size_t elem)
     *cap = ncap;
     return LK_OK;
 }
+
+lk_status lk_grow_ptr(void *pp, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return LK_OK;
+    void *p;
+    memcpy(&p, pp, sizeof p);
+    lk_status st = lk_grow(&p, cap, need, elem);
+    memcpy(pp, &p, sizeof p);
+    return st;
+}

@@ -73,6 +73,10 @@ lk_status lk_add_size(size_t a, size_t b, size_t *out);
    Amortised doubling; LK_ERR_NOMEM / LK_ERR_RANGE on failure with *buf unchanged. */
 lk_status lk_grow(void **buf, size_t *cap, size_t need, size_t elem);
 
+/* lk_grow for a typed array: pp is the address of any object pointer (int32_t **, char **,
+   ...), so callers need no cast through void **. */
+lk_status lk_grow_ptr(void *pp, size_t *cap, size_t need, size_t elem);
+
 /* Version string of the library, e.g. "0.1.0". */
 const char *lk_version(void);
 

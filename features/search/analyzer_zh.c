@@ -146,17 +146,6 @@ lk_status lk_zh__open(const char *path, lk_zh_terms terms, lk_zh_script script,
 
 /* ---- analysis ------------------------------------------------------------------------ */
 
-/* Grow the array *pp (any pointer type) to hold n elements. */
-static lk_status need(void *pp, size_t *cap, size_t n, size_t elem)
-{
-    if (n <= *cap) return LK_OK;
-    void *p;
-    memcpy(&p, pp, sizeof p);
-    lk_status st = lk_grow(&p, cap, n, elem);
-    memcpy(pp, &p, sizeof p);
-    return st;
-}
-
 /* Whether the Han tokens of toks are to be mapped to simplified characters. */
 static bool convert_text(const lk_zh *z, const lk_token *toks, size_t n)
 {
@@ -197,17 +186,17 @@ static lk_status collect_runs(lk_zh *z, const lk_token *toks, size_t n, size_t *
     lk_status st;
     size_t nr = 0, at = 0;
     bool conv = convert_text(z, toks, n);
-    if ((st = need(&z->toff, &z->toff_cap, n, sizeof *z->toff)) != LK_OK) return st;
+    if ((st = lk_grow_ptr(&z->toff, &z->toff_cap, n, sizeof *z->toff)) != LK_OK) return st;
     for (size_t i = 0; i < n; i++) {
         const lk_token *t = &toks[i];
         if (t->kind != LK_TOK_HAN) continue;
         bool cont = nr > 0 && toks[i - 1].kind == LK_TOK_HAN &&
                     toks[i - 1].start + toks[i - 1].len == t->start;
         if (!cont) {
-            if ((st = need(&z->runs, &z->runs_cap, nr + 1, sizeof *z->runs)) != LK_OK) return st;
+            if ((st = lk_grow_ptr(&z->runs, &z->runs_cap, nr + 1, sizeof *z->runs)) != LK_OK) return st;
             z->runs[nr++] = (han_run){i, 0, at, 0};
         }
-        if ((st = need(&z->buf, &z->buf_cap, at + 2 * t->text_len, 1)) != LK_OK) return st;
+        if ((st = lk_grow_ptr(&z->buf, &z->buf_cap, at + 2 * t->text_len, 1)) != LK_OK) return st;
         size_t tl = t->text_len;
         if (conv) tl = simplify(z->t2s, t->text, t->text_len, z->buf + at);
         else memcpy(z->buf + at, t->text, t->text_len);
@@ -235,7 +224,7 @@ static lk_status run_terms(lk_zh *z, lk_analyzer *a, const lk_token *toks, const
     for (size_t s = 0; s < n_sp && st == LK_OK; s++)
         st = lk_analyzer__push(a, text + sp[s].start, sp[s].len);
     if (st != LK_OK || z->terms == LK_ZH_WORDS) return st;
-    if ((st = need(&z->wend, &z->wend_cap, r->n_toks, sizeof *z->wend)) != LK_OK) return st;
+    if ((st = lk_grow_ptr(&z->wend, &z->wend_cap, r->n_toks, sizeof *z->wend)) != LK_OK) return st;
     for (size_t k = 0, s = 0; k < r->n_toks; k++) {
         size_t b = z->toff[r->first + k] - r->off;
         while (s < n_sp && sp[s].start < b) s++;
@@ -260,7 +249,7 @@ lk_status lk_zh__prepare_begin(lk_zh *z)
 {
     z->n_plines = z->pnext = z->n_ready = 0;
     z->pbuf_len = 0;
-    return need(&z->poff, &z->poff_cap, 1, sizeof *z->poff);
+    return lk_grow_ptr(&z->poff, &z->poff_cap, 1, sizeof *z->poff);
 }
 
 lk_status lk_zh__prepare_add(lk_zh *z, const lk_token *toks, size_t n)
@@ -270,8 +259,8 @@ lk_status lk_zh__prepare_add(lk_zh *z, const lk_token *toks, size_t n)
     if (st != LK_OK || n_runs == 0) return st;
     const han_run *last = &z->runs[n_runs - 1];
     size_t bytes = last->off + last->len;
-    if ((st = need(&z->pbuf, &z->pbuf_cap, z->pbuf_len + bytes, 1)) != LK_OK ||
-        (st = need(&z->poff, &z->poff_cap, z->n_plines + n_runs + 1, sizeof *z->poff)) != LK_OK)
+    if ((st = lk_grow_ptr(&z->pbuf, &z->pbuf_cap, z->pbuf_len + bytes, 1)) != LK_OK ||
+        (st = lk_grow_ptr(&z->poff, &z->poff_cap, z->n_plines + n_runs + 1, sizeof *z->poff)) != LK_OK)
         return st;
     memcpy(z->pbuf + z->pbuf_len, z->buf, bytes);
     z->poff[0] = 0;
@@ -287,9 +276,9 @@ void lk_zh__prepare_run(lk_zh *z, lk_status st)
     z->n_ready = 0;
     size_t n = z->n_plines;
     if (st != LK_OK || n == 0) return;
-    if (need(&z->plines, &z->plines_cap, n, sizeof *z->plines) != LK_OK ||
-        need(&z->plens, &z->plens_cap, n, sizeof *z->plens) != LK_OK ||
-        need(&z->psp_off, &z->psp_off_cap, n + 1, sizeof *z->psp_off) != LK_OK)
+    if (lk_grow_ptr(&z->plines, &z->plines_cap, n, sizeof *z->plines) != LK_OK ||
+        lk_grow_ptr(&z->plens, &z->plens_cap, n, sizeof *z->plens) != LK_OK ||
+        lk_grow_ptr(&z->psp_off, &z->psp_off_cap, n + 1, sizeof *z->psp_off) != LK_OK)
         return;
     for (size_t i = 0; i < n; i++) {
         z->plines[i] = z->pbuf + z->poff[i];
@@ -299,7 +288,7 @@ void lk_zh__prepare_run(lk_zh *z, lk_status st)
     const size_t *sp_off;
     if (lk_tagger_segment_lines(z->model, z->ws, z->plines, z->plens, n, &sp, &sp_off, NULL) !=
             LK_OK ||
-        need(&z->psp, &z->psp_cap, sp_off[n] ? sp_off[n] : 1, sizeof *z->psp) != LK_OK)
+        lk_grow_ptr(&z->psp, &z->psp_cap, sp_off[n] ? sp_off[n] : 1, sizeof *z->psp) != LK_OK)
         return;
     memcpy(z->psp, sp, sp_off[n] * sizeof *sp);
     memcpy(z->psp_off, sp_off, (n + 1) * sizeof *sp_off);
@@ -332,8 +321,8 @@ lk_status lk_zh__add(lk_zh *z, lk_analyzer *a, const lk_token *toks, size_t n, l
         z->pnext += n_runs;
     } else if (st == LK_OK && n_runs > 0) {
         z->n_ready = z->pnext = 0; /* out of step: the prepared runs are not used */
-        if ((st = need(&z->lines, &z->lines_cap, n_runs, sizeof *z->lines)) != LK_OK ||
-            (st = need(&z->lens, &z->lens_cap, n_runs, sizeof *z->lens)) != LK_OK)
+        if ((st = lk_grow_ptr(&z->lines, &z->lines_cap, n_runs, sizeof *z->lines)) != LK_OK ||
+            (st = lk_grow_ptr(&z->lens, &z->lens_cap, n_runs, sizeof *z->lens)) != LK_OK)
             return st;
         for (size_t r = 0; r < n_runs; r++) {
             z->lines[r] = z->buf + z->runs[r].off;
