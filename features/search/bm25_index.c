@@ -434,6 +434,8 @@ lk_bm25_search_opts lk_bm25_search_opts_default(void)
     o.params = lk_bm25_params_default();
     o.k = 10;
     o.exhaustive = false;
+    o.accept = NULL;
+    o.accept_user = NULL;
     return o;
 }
 
@@ -466,6 +468,9 @@ struct lk_bm25_ws {
     const uint64_t *deleted;    /* deleted-document bitmap of the current search, or NULL */
     double floor;               /* scores below it cannot enter the top k (other segments
                                    already hold k better documents); -inf for one file */
+    bool (*accept)(void *, uint32_t); /* the search's filter (opts), or NULL */
+    void *accept_user;
+    uint32_t doc_base;          /* added to doc numbers given to accept */
     double *norm;               /* per-document length factor for the cached params */
     lk_bm25_params norm_params;
     double norm_avgdl;
@@ -584,6 +589,7 @@ static void heap_offer(lk_bm25_ws *ws, uint32_t doc, double score)
     lk_bm25_hit hit = {doc, score};
     lk_bm25_hit *h = ws->heap;
     if (ws->heap_n < ws->heap_cap) {
+        if (ws->accept && !ws->accept(ws->accept_user, ws->doc_base + doc)) return;
         size_t i = ws->heap_n++;
         h[i] = hit;
         while (i > 0) {
@@ -597,6 +603,7 @@ static void heap_offer(lk_bm25_ws *ws, uint32_t doc, double score)
         return;
     }
     if (ws->heap_cap == 0 || score < h[0].score || !worse(ws->idx, &h[0], &hit)) return;
+    if (ws->accept && !ws->accept(ws->accept_user, ws->doc_base + doc)) return;
     h[0] = hit;
     sift_down(ws->idx, h, ws->heap_n, 0);
 }
@@ -953,6 +960,9 @@ lk_status lk_bm25__search_segment(const lk_bm25_index *idx, lk_bm25_ws *ws, cons
     ws->avgdl = g ? g->avgdl : idx->avgdl;
     ws->deleted = g ? g->deleted : NULL;
     ws->floor = g ? g->floor : -HUGE_VAL;
+    ws->doc_base = g ? g->doc_base : 0;
+    ws->accept = opts->accept;
+    ws->accept_user = opts->accept_user;
     size_t k = opts->k;
     if (k > idx->n_docs) k = idx->n_docs;
     if (k > ws->heap_cap || !ws->heap) {

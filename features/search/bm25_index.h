@@ -161,6 +161,12 @@ typedef struct {
     lk_bm25_params params;
     size_t k;        /* results wanted (default 10) */
     bool exhaustive; /* score every posting (reference path) instead of MaxScore */
+    /* A filter (NULL: none): only documents for which accept(accept_user, doc) is true are
+       returned, doc as in lk_bm25_hit. It is asked only about a document whose score would
+       enter the current top k, at most once per search, so an expensive check (a phrase)
+       runs on few documents; the top k of the accepted documents is exact. */
+    bool (*accept)(void *user, uint32_t doc);
+    void *accept_user;
 } lk_bm25_search_opts;
 
 lk_bm25_search_opts lk_bm25_search_opts_default(void);

@@ -83,6 +83,7 @@ typedef struct {
     const double *best;      /* largest tf_part of each query term over the collection's
                                 bound summaries (max over segments): the scoring order */
     const uint64_t *deleted; /* the segment's deleted documents (bitmap), or NULL */
+    uint32_t doc_base;       /* the segment's first document number in the index */
     double floor;            /* k documents of other segments score at least this: lower
                                 scores cannot enter the top k (-HUGE_VAL: none) */
 } lk_bm25__global;

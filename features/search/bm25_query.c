@@ -473,6 +473,35 @@ static lk_status term_filters(const lk_bm25_index *idx, lk_query_ws *q, lk_analy
     return st;
 }
 
+/* The filter of a query's search (lk_bm25_search_opts.accept): the required and excluded
+   term clauses (qw->must), then the phrase and field clauses. The first error stops the
+   filter (st, err). */
+typedef struct {
+    const lk_bm25_index *idx;
+    lk_query_ws *qw;
+    const lk_query_clause *c;
+    size_t nc;
+    bool positions;
+    lk_status st;
+    lk_error *err;
+} query_filter;
+
+static bool accept_doc(void *user, uint32_t d)
+{
+    query_filter *f = user;
+    lk_query_ws *qw = f->qw;
+    if (f->st != LK_OK || !((qw->must[d >> 6] >> (d & 63)) & 1)) return false;
+    for (size_t j = 0; j < f->nc; j++) {
+        const lk_query_clause *c = &f->c[j];
+        if (!needs_store(c) || qw->seqs[j].n == 0) continue;
+        bool found = false;
+        f->st = f->positions ? check_clause_pos(f->idx, qw, c, &qw->seqs[j], d, &found, f->err)
+                             : check_clause(f->idx, qw, c, &qw->seqs[j], d, &found, f->err);
+        if (f->st != LK_OK || found == (c->occur == LK_QUERY_NOT)) return false;
+    }
+    return true;
+}
+
 lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_analyzer *an,
                                lk_query_ws *qw, const char *query, size_t len,
                                const lk_bm25_search_opts *opts, const lk_bm25_hit **hits,
@@ -520,16 +549,6 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
         st = LK_ERR_NOMEM;
         goto done;
     }
-    lk_bm25_search_opts all = *opts;
-    all.k = end;
-    const lk_bm25_hit *h;
-    size_t nh;
-    if ((st = lk_bm25_search_terms(idx, ws, terms, qw->pos.n, &all, &h, &nh, err)) != LK_OK)
-        goto done;
-    if (lk_grow((void **)&qw->cand, &qw->cand_cap, nh + 1, sizeof *qw->cand) != LK_OK) {
-        st = LK_ERR_NOMEM;
-        goto done;
-    }
     if (nc > qw->seqs_cap) { /* the phrase sequences, analyzed once */
         termlist *t = realloc(qw->seqs, nc * sizeof *t);
         if (!t) {
@@ -546,20 +565,23 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
             st = clause_terms(qw, qw->an, c[j].text, c[j].len, true, &qw->seqs[j], err);
     }
     if (st != LK_OK) goto done;
-    size_t kept = 0;
-    for (size_t i = 0; i < nh && kept < opts->k && st == LK_OK; i++) {
-        uint32_t d = h[i].doc;
-        if (!((qw->must[d >> 6] >> (d & 63)) & 1)) continue;
-        bool ok = true;
-        for (size_t j = 0; j < nc && ok && st == LK_OK; j++) {
-            if (!needs_store(&c[j]) || qw->seqs[j].n == 0) continue;
-            bool found = false;
-            st = positions ? check_clause_pos(idx, qw, &c[j], &qw->seqs[j], d, &found, err)
-                           : check_clause(idx, qw, &c[j], &qw->seqs[j], d, &found, err);
-            ok = c[j].occur == LK_QUERY_NOT ? !found : found;
-        }
-        if (ok && st == LK_OK) qw->cand[kept++] = h[i];
+    /* the top k of the documents passing every clause: the search asks the filter only about
+       documents that would enter its top k */
+    query_filter f = {idx, qw, c, nc, positions, LK_OK, err};
+    lk_bm25_search_opts o = *opts;
+    o.accept = accept_doc;
+    o.accept_user = &f;
+    const lk_bm25_hit *h;
+    size_t nh;
+    if ((st = lk_bm25_search_terms(idx, ws, terms, qw->pos.n, &o, &h, &nh, err)) != LK_OK)
+        goto done;
+    if ((st = f.st) != LK_OK) goto done;
+    if (lk_grow((void **)&qw->cand, &qw->cand_cap, nh + 1, sizeof *qw->cand) != LK_OK) {
+        st = LK_ERR_NOMEM;
+        goto done;
     }
+    memcpy(qw->cand, h, nh * sizeof *h);
+    size_t kept = nh;
     if (st != LK_OK) goto done;
     /* leave the scoring terms in `an` for the caller (snippets) */
     lk_analyzer_reset(an);
