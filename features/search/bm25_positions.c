@@ -63,9 +63,15 @@ bool lk_bm25__pos_doc(const lk_bm25__pos *p, uint32_t doc, uint32_t **seq, size_
         *seq = q;
     }
     uint32_t *s = *seq;
+    const uint64_t nt = p->n_terms;
     while (a < e) {
-        if (!(k = lk_varint_get(a, e, &v)) || v >= p->n_terms) return false;
-        a += k;
+        if (*a < 0x80) { /* one byte: the frequent terms */
+            v = *a++;
+        } else {
+            if (!(k = lk_varint_get(a, e, &v))) return false;
+            a += k;
+        }
+        if (v >= nt) return false;
         s[m++] = (uint32_t)v;
     }
     if (title > m) return false;

@@ -1,5 +1,5 @@
-/* bm25_query.c: query syntax (bm25_query.h): parsing, term filters through the index,
-   phrase and field checks on the stored fields. */
+/* bm25_query.c: query syntax (bm25_query.h): parsing, term filters through the postings,
+   phrase and field checks on the positions or the stored fields. */
 #include "features/search/bm25_query.h"
 
 #include <stdint.h>

@@ -8,7 +8,8 @@
 #   of 1,000 two-word phrase queries taken from the documents ("w1 w2") and of required-term
 #   queries (+w1 w2): on a positions index, on a stored-text index (phrases re-analyse the
 #   stored title/text), and with LEXKIT_OLD (a build from before --positions, e.g. main's)
-#   on the same indexes, runs alternating old/new; Xapian's phrase queries (QueryParser,
+#   on the same indexes, runs alternating old/new (the old binary's phrase and required
+#   queries: the first 200, they take ~50 ms each on en-wiki); Xapian's phrase queries (QueryParser,
 #   OP_PHRASE) on its positions database.
 # Env: LEXKIT, SHARED (make bench); LEXKIT_OLD (optional); BENCH_TMP (default
 # /tmp/lk-bench-bm25, shared with bench_bm25.sh: the generated en-wiki collection is reused);
@@ -36,8 +37,8 @@ cpu_build() { # bin docs idx args... -> CPU s
   /usr/bin/time -f "%U %S" -o "$W/time" "$bin" index --input "$docs" --index "$idx" --quiet "$@"
   awk '{print $1 + $2}' "$W/time"
 }
-repeat_to() { # queries -> file with at least MIN_QUERIES lines
-  local q=$1 n out=$1.rep
+repeat_to() { # queries -> file in $W with at least MIN_QUERIES lines
+  local q=$1 n out=$W/$(basename "$1" .tsv)-$2.rep
   n=$(grep -c . "$q")
   : > "$out"
   for _ in $(seq 1 $(( (MIN_QUERIES + n - 1) / n ))); do cat "$q" >> "$out"; done
@@ -50,13 +51,14 @@ qps1() { # bin idx queries args... -> CPU queries/s of one run
     sed -n 's/.*CPU [0-9.]* s, \([0-9.]*\) queries\/s).*/\1/p'
 }
 # ab IDX QUERIES ARGS...: "new old" CPU q/s, medians of 3 runs alternating new/old (old: - if
-# no LEXKIT_OLD)
+# no LEXKIT_OLD); $OLDQ: the old binary's query file when set (its slow paths get fewer
+# queries: the rate is per query either way)
 ab() {
   local idx=$1 q=$2 i n="" o=""
   shift 2
   for i in 1 2 3; do
     n="$n $(qps1 "$L" "$idx" "$q" "$@")"
-    [ -n "$OLD" ] && o="$o $(qps1 "$OLD" "$idx" "$q" "$@")"
+    [ -n "$OLD" ] && o="$o $(qps1 "$OLD" "$idx" "${OLDQ:-$q}" "$@")"
   done
   echo "$(echo $n | tr ' ' '\n' | median) $([ -n "$OLD" ] && echo $o | tr ' ' '\n' | median || echo -)"
 }
@@ -84,7 +86,8 @@ open(sys.argv[2], "w").writelines(ph)
 open(sys.argv[3], "w").writelines(mu)
 PY
   local pq mq plq
-  pq=$(repeat_to "$W/$name-phrase.tsv"); mq=$(repeat_to "$W/$name-must.tsv"); plq=$(repeat_to "$plain")
+  pq=$(repeat_to "$W/$name-phrase.tsv" "$name"); mq=$(repeat_to "$W/$name-must.tsv" "$name")
+  plq=$(repeat_to "$plain" "$name")
   local b0="" b1=""
   for i in 1 2; do
     b0="$b0 $(cpu_build "$L" "$docs" "$W/$name-none.idx" --store none)"
@@ -109,9 +112,11 @@ PY
   read -r pn po <<< "$(ab "$W/$name-none.idx" "$plq")"
   read -r pos _ <<< "$(ab "$W/$name-pos.idx" "$plq")"
   read -r ph_pos _ <<< "$(ab "$W/$name-pos.idx" "$pq" --syntax on)"
-  read -r ph_all ph_old <<< "$(ab "$W/$name-all.idx" "$pq" --syntax on)"
+  head -200 "$W/$name-phrase.tsv" > "$W/$name-phrase200.tsv"
+  head -200 "$W/$name-must.tsv" > "$W/$name-must200.tsv"
+  read -r ph_all ph_old <<< "$(OLDQ=$W/$name-phrase200.tsv ab "$W/$name-all.idx" "$pq" --syntax on)"
   read -r mu_pos _ <<< "$(ab "$W/$name-pos.idx" "$mq" --syntax on)"
-  read -r mu_all mu_old <<< "$(ab "$W/$name-all.idx" "$mq" --syntax on)"
+  read -r mu_all mu_old <<< "$(OLDQ=$W/$name-must200.tsv ab "$W/$name-all.idx" "$mq" --syntax on)"
   xp=$(xap_phrase_qps "$W/$name-x1.db" "$W/$name-phrase.tsv")
   xpl=$(xap_phrase_qps "$W/$name-x1.db" "$plain")
   "$L" search --index "$W/$name-pos.idx" --queries "$W/$name-phrase.tsv" --syntax on --k 10 > "$W/$name-pos.run"
@@ -126,7 +131,7 @@ PY
   echo "  phrase results, positions == stored text (top 10): $same"
 }
 
-bench npl "$R/npl/docs.jsonl" "$R/npl/queries.tsv"
+[ "${BM25_SKIP_NPL:-0}" = 1 ] || bench npl "$R/npl/docs.jsonl" "$R/npl/queries.tsv"
 if [ "${BM25_SKIP_WIKI:-0}" != 1 ]; then
   if [ ! -s "$W/wiki.jsonl" ]; then
     $PY "$HERE/bench_bm25_data.py" "$S/corpora/embeddings/text/en-wiki.txt.xz" "$W/wiki.jsonl" "$W/wiki-q.tsv" 1000
