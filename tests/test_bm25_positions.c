@@ -201,9 +201,30 @@ static void test_segments(void **state)
     remove(del);
 }
 
+/* A phrase matches only at code boundaries: the last byte of a two-byte code (0x85 0x03 =
+   389) is not the one-byte code 3. */
+static void test_find_boundaries(void **state)
+{
+    (void)state;
+    const unsigned char pat[] = {0x03, 0x04};
+    const unsigned char inside[] = {0x85, 0x03, 0x04};            /* 389, 4 */
+    const unsigned char after[] = {0x85, 0x03, 0x03, 0x04};       /* 389, 3, 4 */
+    const unsigned char both[] = {0x85, 0x03, 0x04, 0x03, 0x04};  /* 389, 4, 3, 4 */
+    const unsigned char first[] = {0x03, 0x04, 0x85, 0x03};       /* 3, 4, 389 */
+    assert_false(lk_bm25__pos_find(inside, sizeof inside, pat, sizeof pat));
+    assert_true(lk_bm25__pos_find(after, sizeof after, pat, sizeof pat));
+    assert_true(lk_bm25__pos_find(both, sizeof both, pat, sizeof pat));
+    assert_true(lk_bm25__pos_find(first, sizeof first, pat, sizeof pat));
+    assert_false(lk_bm25__pos_find(first, 1, pat, sizeof pat));
+    const unsigned char two[] = {0x85, 0x03}; /* the pattern 389 */
+    assert_true(lk_bm25__pos_find(after, sizeof after, two, sizeof two));
+    assert_false(lk_bm25__pos_find(pat, sizeof pat, two, sizeof two));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_find_boundaries),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_segments),
     };

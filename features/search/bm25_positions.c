@@ -1,7 +1,7 @@
 /* bm25_positions.c: the positions section of LKBX v4 (bm25_positions_internal.h): reading
    (validation, one document's sequence) and writing (sequences buffered in a temp file,
    remapped to the final dictionary when the index is written). */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* memmem */
 #include "features/search/bm25_positions_internal.h"
 
 #include <errno.h>
@@ -78,6 +78,41 @@ bool lk_bm25__pos_doc(const lk_bm25__pos *p, uint32_t doc, uint32_t **seq, size_
     *n = m;
     *n_title = (size_t)title;
     return true;
+}
+
+bool lk_bm25__pos_doc_bytes(const lk_bm25__pos *p, uint32_t doc, const unsigned char **seq,
+                            size_t *len, size_t *title_len)
+{
+    if (doc >= p->n_docs) return false;
+    const unsigned char *a = p->blob + lk_get_u64(p->offs + 8u * doc);
+    const unsigned char *e = p->blob + lk_get_u64(p->offs + 8u * ((uint64_t)doc + 1));
+    uint64_t title;
+    size_t k = lk_varint_get(a, e, &title);
+    if (!k) return false;
+    a += k;
+    if (a < e && e[-1] >= 0x80) return false; /* a truncated last code */
+    const unsigned char *t = a;
+    for (uint64_t n = 0; n < title; t++) {
+        if (t >= e) return false;
+        if (*t < 0x80) n++;
+    }
+    *seq = a;
+    *len = (size_t)(e - a);
+    *title_len = (size_t)(t - a);
+    return true;
+}
+
+bool lk_bm25__pos_find(const unsigned char *seq, size_t len, const unsigned char *pat, size_t n)
+{
+    if (n == 0 || n > len) return false;
+    const unsigned char *s = seq, *end = seq + len;
+    while ((size_t)(end - s) >= n) {
+        const unsigned char *hit = memmem(s, (size_t)(end - s), pat, n);
+        if (!hit) return false;
+        if (hit == seq || hit[-1] < 0x80) return true;
+        s = hit + 1;
+    }
+    return false;
 }
 
 /* ---- writing ---------------------------------------------------------------------------- */

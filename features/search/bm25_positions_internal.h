@@ -56,6 +56,16 @@ static inline uint32_t lk_bm25__pos_code(const lk_bm25__pos *p, uint64_t t)
 bool lk_bm25__pos_doc(const lk_bm25__pos *p, uint32_t doc, uint32_t **seq, size_t *cap,
                       size_t *n, size_t *n_title);
 
+/* Document doc's sequence as bytes, without decoding it: *seq (*len bytes, after the
+   title count) holds the title's codes in its first *title_len bytes, then the text's.
+   False if its bytes are corrupt (a truncated varint, fewer codes than the title count). */
+bool lk_bm25__pos_doc_bytes(const lk_bm25__pos *p, uint32_t doc, const unsigned char **seq,
+                            size_t *len, size_t *title_len);
+
+/* Does the run of varint codes pat[0..n) occur at a code boundary of seq[0..len) (codes as
+   stored: a byte below 0x80 ends a code, so a match must follow one)? */
+bool lk_bm25__pos_find(const unsigned char *seq, size_t len, const unsigned char *pat, size_t n);
+
 /* ---- writing ---------------------------------------------------------------------------- */
 
 /* Sequences of the documents added, in a temp file (tmpdir/positions.tmp): per document a

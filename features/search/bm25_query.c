@@ -140,9 +140,7 @@ struct lk_query_ws {
     size_t terms_cap;
     termlist *seqs;          /* per clause: its phrase sequence (phrase/field clauses) */
     size_t seqs_cap;
-    uint32_t *dseq;          /* a document's positions (term codes) */
-    size_t dseq_cap;
-    uint32_t *codes;         /* a sequence's term codes in one segment */
+    unsigned char *codes;    /* a phrase's codes as varint bytes (5 per code at most) */
     size_t codes_cap;
 };
 
@@ -204,7 +202,6 @@ void lk_query_ws_free(lk_query_ws *q)
     termlist_free(&q->clause);
     for (size_t i = 0; i < q->seqs_cap; i++) termlist_free(&q->seqs[i]);
     free(q->seqs);
-    free(q->dseq);
     free(q->codes);
     free(q->terms);
     free(q);
@@ -291,17 +288,6 @@ static lk_status docs_with_all(const lk_bm25_index *idx, lk_query_ws *q, const t
     return LK_OK;
 }
 
-/* Does seq occur as consecutive codes in d[0..n)? */
-static bool seq_in(const uint32_t *d, size_t n, const uint32_t *seq, size_t m)
-{
-    for (size_t a = 0; a + m <= n; a++) {
-        size_t k = 0;
-        while (k < m && d[a + k] == seq[k]) k++;
-        if (k == m) return true;
-    }
-    return false;
-}
-
 /* check_clause through the positions of idx (every segment has them): the clause's sequence
    (seq) in the document's title and/or text positions. */
 static lk_status check_clause_pos(const lk_bm25_index *idx, lk_query_ws *q,
@@ -323,21 +309,25 @@ static lk_status check_clause_pos(const lk_bm25_index *idx, lk_query_ws *q,
     }
     const lk_bm25__pos *p = x ? lk_bm25__index_pos(x) : NULL;
     if (!p) return lk_error_set(err, LK_ERR_ARG, "document %u: no positions", doc);
+    /* the phrase as its stored bytes: varint codes, matched on the document's bytes */
     void *v = q->codes;
-    if (lk_grow(&v, &q->codes_cap, seq->n + 1, sizeof *q->codes) != LK_OK) return LK_ERR_NOMEM;
+    if (lk_grow(&v, &q->codes_cap, 5 * seq->n + 1, 1) != LK_OK) return LK_ERR_NOMEM;
     q->codes = v;
+    unsigned char *pat = q->codes;
+    size_t pn = 0;
     for (size_t k = 0; k < seq->n; k++) {
         int64_t t = lk_bm25__index_find(x, seq->buf + seq->off[k], seq->len[k]);
         if (t < 0) return LK_OK; /* a term this segment lacks */
-        q->codes[k] = lk_bm25__pos_code(p, (uint64_t)t);
+        pn += lk_varint_put(pat + pn, lk_bm25__pos_code(p, (uint64_t)t));
     }
+    const unsigned char *ds;
     size_t n, nt;
-    if (!lk_bm25__pos_doc(p, doc - base, &q->dseq, &q->dseq_cap, &n, &nt))
+    if (!lk_bm25__pos_doc_bytes(p, doc - base, &ds, &n, &nt))
         return lk_error_set(err, LK_ERR_FORMAT, "%s: corrupt index (positions of document %u)",
                             lk_bm25__index_file(x), doc - base);
     bool title = !c->field || c->field_len == 5, text = !c->field || c->field_len == 4;
-    *ok = (title && seq_in(q->dseq, nt, q->codes, seq->n)) ||
-          (text && seq_in(q->dseq + nt, n - nt, q->codes, seq->n));
+    *ok = (title && lk_bm25__pos_find(ds, nt, pat, pn)) ||
+          (text && lk_bm25__pos_find(ds + nt, n - nt, pat, pn));
     return LK_OK;
 }
 
