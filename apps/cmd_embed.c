@@ -127,8 +127,9 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     c.maxn = (int32_t)sub[1];
     if (!a->in) return lk_cli_usage_error(cmd, "--input CORPUS is required");
     if (!a->out && !a->save) return lk_cli_usage_error(cmd, "--output VECTORS is required");
-    const char *why = lk_embed_config_check(&c);
-    if (why) return lk_cli_usage_error(cmd, "%s", why);
+    lk_error err;
+    lk_error_clear(&err);
+    if (lk_embed_config_check(&c, &err) != LK_OK) return lk_cli_usage_error(cmd, "%s", err.msg);
     *cfg = c;
     return -1;
 }

@@ -59,8 +59,9 @@ typedef struct {
 
 lk_embed_config lk_embed_config_default(void);
 
-/* NULL if the config is usable, else a one-line reason naming the option. */
-const char *lk_embed_config_check(const lk_embed_config *c);
+/* LK_OK if the config is usable, else LK_ERR_ARG with a message naming the field
+   ("dim must be in [1, 100000] (got 0)"). err may be NULL. */
+lk_status lk_embed_config_check(const lk_embed_config *c, lk_error *err);
 
 typedef struct lk_embed_model lk_embed_model;
 

@@ -560,8 +560,8 @@ lk_status lk_embed_train(const lk_embed_config *c, const char *corpus, lk_embed_
                          lk_embed_stats *stats, lk_error *err)
 {
     if (stats) memset(stats, 0, sizeof *stats);
-    const char *why = lk_embed_config_check(c);
-    if (why) return lk_error_set(err, LK_ERR_ARG, "%s", why);
+    lk_status cst = lk_embed_config_check(c, err);
+    if (cst != LK_OK) return cst;
     struct stat sb;
     if (!corpus || strcmp(corpus, "-") == 0)
         return lk_error_set(err, LK_ERR_ARG,
