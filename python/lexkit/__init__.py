@@ -2,7 +2,8 @@
 
 A thin layer over lexkit's C API (include/lexkit/): the work runs in C with the GIL
 released, arrays are handed to numpy without copies, and lexkit's errors arrive as
-exceptions (ValueError for bad arguments, OSError for I/O, LexkitError otherwise)
+exceptions (ValueError for bad arguments, OSError for I/O, BlockingIOError when another
+process holds an index's write lock, LexkitError otherwise)
 carrying lexkit's message.
 """
 from __future__ import annotations

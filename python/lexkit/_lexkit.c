@@ -20,6 +20,7 @@ static PyObject *raise_err(lexkit_status st, const lexkit_error *err)
     if (st == LEXKIT_ERR_NOMEM) return PyErr_NoMemory();
     if (st == LEXKIT_ERR_ARG || st == LEXKIT_ERR_RANGE) type = PyExc_ValueError;
     if (st == LEXKIT_ERR_IO) type = PyExc_OSError;
+    if (st == LEXKIT_ERR_BUSY) type = PyExc_BlockingIOError; /* an OSError: another writer */
     PyErr_SetString(type, err && err->code == st ? lexkit_error_message(err) : lexkit_status_str(st));
     return NULL;
 }

@@ -216,6 +216,21 @@ def test_index_bad_input(tmp_path):
         lexkit.Index.open(tmp_path / "missing")
 
 
+def test_index_locked_by_another_writer(tmp_path):
+    """Another process holding the index's write lock: BlockingIOError (an OSError), no change."""
+    import fcntl
+    ix = lexkit.Index.create(tmp_path / "i", lang="en")
+    ix.add([{"id": "a", "text": "cats and dogs"}])
+    with open(tmp_path / "i" / "write.lock", "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        with pytest.raises(BlockingIOError, match="another lexkit process is updating this index"):
+            ix.add([{"id": "b", "text": "dogs"}])
+        fcntl.flock(f, fcntl.LOCK_UN)
+    assert len(ix) == 1
+    ix.add([{"id": "b", "text": "dogs"}])
+    assert len(ix) == 2
+
+
 def test_index_concurrent_threads(tmp_path):
     ix = lexkit.Index.create(tmp_path / "i", lang="en")
     ix.add([{"id": str(i), "text": f"word{i % 7} common text {i}"} for i in range(300)])
