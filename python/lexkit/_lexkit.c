@@ -177,18 +177,20 @@ static int Vectorizer_init(VectorizerObject *self, PyObject *args, PyObject *kw)
 {
     static char *names[] = {"analyzer", "ngram_min", "ngram_max", "lowercase", "stop_words_english",
                             "min_df", "max_df", "max_features", "binary", "tfidf", "use_idf",
-                            "smooth_idf", "sublinear_tf", "norm", NULL};
+                            "smooth_idf", "sublinear_tf", "norm", "threads", NULL};
     lexkit_vectorizer_config c = lexkit_vectorizer_config_default();
     const char *analyzer = "word", *norm = "l2";
     PyObject *min_df = NULL, *max_df = NULL;
     int ng_min = 1, ng_max = 1;
     int max_features = 0;
     c.lowercase = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|siippOOippppps", names, &analyzer, &ng_min,
+    int threads = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|siippOOippppps$i", names, &analyzer, &ng_min,
                                      &ng_max, &c.lowercase, &c.stop_words_english, &min_df,
                                      &max_df, &max_features, &c.binary, &c.tfidf, &c.use_idf,
-                                     &c.smooth_idf, &c.sublinear_tf, &norm))
+                                     &c.smooth_idf, &c.sublinear_tf, &norm, &threads))
         return -1;
+    c.threads = threads;
     if (!strcmp(analyzer, "word")) c.analyzer = LEXKIT_WORD;
     else if (!strcmp(analyzer, "char")) c.analyzer = LEXKIT_CHAR;
     else if (!strcmp(analyzer, "char_wb")) c.analyzer = LEXKIT_CHAR_WB;
@@ -271,6 +273,51 @@ static PyObject *vectorize(VectorizerObject *self, PyObject *docs, int fit)
 static PyObject *Vectorizer_fit_transform(VectorizerObject *self, PyObject *docs)
 {
     return vectorize(self, docs, 1);
+}
+
+static PyObject *Vectorizer_fit_begin(VectorizerObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (!self->v) return PyErr_Format(PyExc_ValueError, "the vectorizer is not initialized");
+    lexkit_error err;
+    lock_take(self->lock);
+    lexkit_status st = lexkit_vectorizer_fit_begin(self->v, &err);
+    PyThread_release_lock(self->lock);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    Py_RETURN_NONE;
+}
+
+static PyObject *Vectorizer_fit_add(VectorizerObject *self, PyObject *docs)
+{
+    if (!self->v) return PyErr_Format(PyExc_ValueError, "the vectorizer is not initialized");
+    strs d;
+    if (strs_get(docs, "raw_documents", &d) < 0) return NULL;
+    lexkit_error err;
+    lexkit_status st;
+    lock_take(self->lock);
+    Py_BEGIN_ALLOW_THREADS
+    st = lexkit_vectorizer_fit_add(self->v, d.s, d.len, d.n, &err);
+    Py_END_ALLOW_THREADS
+    PyThread_release_lock(self->lock);
+    strs_free(&d);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    Py_RETURN_NONE;
+}
+
+static PyObject *Vectorizer_fit_end(VectorizerObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (!self->v) return PyErr_Format(PyExc_ValueError, "the vectorizer is not initialized");
+    lexkit_csr m;
+    lexkit_error err;
+    lexkit_status st;
+    lock_take(self->lock);
+    Py_BEGIN_ALLOW_THREADS
+    st = lexkit_vectorizer_fit_end(self->v, &m, &err);
+    Py_END_ALLOW_THREADS
+    PyThread_release_lock(self->lock);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    return csr_tuple(&m);
 }
 
 static PyObject *Vectorizer_transform(VectorizerObject *self, PyObject *docs)
@@ -365,6 +412,12 @@ static PyObject *Vectorizer_idf(VectorizerObject *self, PyObject *unused)
 static PyMethodDef Vectorizer_methods[] = {
     {"fit_transform", (PyCFunction)Vectorizer_fit_transform, METH_O,
      "fit_transform(docs) -> (indptr, indices, data, n_cols): learn the vocabulary and return the CSR arrays."},
+    {"fit_begin", (PyCFunction)Vectorizer_fit_begin, METH_NOARGS,
+     "fit_begin(): start a fit whose documents come in batches (fit_add), unfitting."},
+    {"fit_add", (PyCFunction)Vectorizer_fit_add, METH_O,
+     "fit_add(docs): count the next batch of documents (a sequence of str)."},
+    {"fit_end", (PyCFunction)Vectorizer_fit_end, METH_NOARGS,
+     "fit_end() -> (indptr, indices, data, n_cols): the matrix of all the batches."},
     {"transform", (PyCFunction)Vectorizer_transform, METH_O,
      "transform(docs) -> (indptr, indices, data, n_cols) with the fitted vocabulary."},
     {"vocabulary", (PyCFunction)Vectorizer_vocabulary, METH_NOARGS,
