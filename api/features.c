@@ -97,6 +97,7 @@ LK_API lexkit_status lexkit_vectorizer_create(const lexkit_vectorizer_config *c,
     b.max_df.is_count = c->max_df.is_count != 0;
     b.max_features = c->max_features;
     b.binary = c->binary != 0;
+    b.threads = c->threads == 2 ? 2 : 1;
     if (c->stop_words_english) b.stop_words = lk_stop_words_english(&b.n_stop_words);
     lk_error e;
     lk_error_clear(&e);

@@ -354,6 +354,8 @@ def test_tfidf_two_threads_and_batches_bit_identical(big_docs, params, monkeypat
     a = one.fit_transform(big_docs)
     b = two.fit_transform(big_docs)
     _same(a, b)
+    # the arrays lexkit filled are the matrix's: numpy views of them, no copy
+    assert not b.data.flags.owndata and not b.indices.flags.owndata
     assert list(one.get_feature_names_out()) == list(two.get_feature_names_out())
     monkeypatch.setattr(lexkit, "_BATCH", 60)
     it = lexkit.TfidfVectorizer(n_jobs=2, **params)
