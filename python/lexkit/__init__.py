@@ -129,17 +129,18 @@ class CountVectorizer(_Base, _Mixin):
             _docs(raw_documents)  # raises
         self._v = None
         v = _lexkit.Vectorizer(**self._config())
+        v.fit_begin()
         if isinstance(raw_documents, (list, tuple)):
-            parts = v.fit_transform(raw_documents)
+            for i in range(0, len(raw_documents), _BATCH):  # a batch's UTF-8 at a time
+                v.fit_add(raw_documents[i:i + _BATCH])
         else:
-            v.fit_begin()
             it = iter(raw_documents)
             while True:
                 batch = [d for _, d in zip(range(_BATCH), it)]
                 if not batch:
                     break
                 v.fit_add(batch)
-            parts = v.fit_end()
+        parts = v.fit_end()
         self._v = v
         m = self._matrix(parts)
         self._after_fit()

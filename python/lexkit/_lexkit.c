@@ -83,10 +83,14 @@ typedef struct {
     const char **s;
     size_t *len;
     size_t n;
+    PyObject **enc; /* bytes of the non-ASCII items (n_enc of them), released with x */
+    size_t n_enc;
 } strs;
 
 static void strs_free(strs *x)
 {
+    for (size_t i = 0; i < x->n_enc; i++) Py_DECREF(x->enc[i]);
+    free(x->enc);
     Py_XDECREF(x->seq);
     free(x->s);
     free(x->len);
@@ -107,7 +111,8 @@ static int strs_get(PyObject *obj, const char *what, strs *x)
     x->n = (size_t)PySequence_Fast_GET_SIZE(x->seq);
     x->s = malloc((x->n ? x->n : 1) * sizeof *x->s);
     x->len = malloc((x->n ? x->n : 1) * sizeof *x->len);
-    if (!x->s || !x->len) {
+    x->enc = malloc((x->n ? x->n : 1) * sizeof *x->enc);
+    if (!x->s || !x->len || !x->enc) {
         strs_free(x);
         PyErr_NoMemory();
         return -1;
@@ -121,7 +126,20 @@ static int strs_get(PyObject *obj, const char *what, strs *x)
             strs_free(x);
             return -1;
         }
-        x->s[i] = PyUnicode_AsUTF8AndSize(items[i], &n);
+        if (PyUnicode_IS_READY(items[i]) && PyUnicode_IS_COMPACT_ASCII(items[i])) {
+            x->s[i] = PyUnicode_AsUTF8AndSize(items[i], &n); /* the str's own bytes */
+        } else {
+            /* a temporary encoding, not the str's cached UTF-8 (which would stay with the
+               str as long as it lives: for a list of documents, a second copy of them) */
+            PyObject *b = PyUnicode_AsUTF8String(items[i]);
+            if (!b) {
+                strs_free(x);
+                return -1;
+            }
+            x->enc[x->n_enc++] = b;
+            x->s[i] = PyBytes_AS_STRING(b);
+            n = PyBytes_GET_SIZE(b);
+        }
         if (!x->s[i]) {
             strs_free(x);
             return -1;
