@@ -43,6 +43,7 @@ lk_bm25_index_config lk_bm25_index_config_default(void)
     c.upsert = false;
     c.merge = false;
     c.max_segments = LK_BM25_DEFAULT_MAX_SEGMENTS;
+    c.docs_name = NULL;
     return c;
 }
 
@@ -230,8 +231,8 @@ static lk_status keep_flags(pipeline *pl, const size_t *sp, size_t n, size_t n_t
     return LK_OK;
 }
 
-/* Analyze one document into b with its stored record; an error is prefixed with path:line
-   unless it names path. */
+/* Analyze one document into b with its stored record; an error without an input location
+   gets path:line (lk_error_locate). */
 static lk_status analyze_doc(pipeline *pl, const lk_doc *d, const void *rec, size_t rec_len,
                              batch *b, const char *path, lk_error *err)
 {
@@ -246,8 +247,7 @@ static lk_status analyze_doc(pipeline *pl, const lk_doc *d, const void *rec, siz
     if (st == LK_OK && pl->pos) st = keep_flags(pl, lk_analyzer_spans(an), n, n_title);
     if (st == LK_OK)
         st = batch_add(b, d, t, n, pl->pos ? pl->keep : NULL, n_title, rec, rec_len);
-    if (st == LK_ERR_PARSE && strncmp(err->msg, path, strlen(path)) != 0)
-        lk_error_prefix(err, "%s:%lld:", path, (long long)d->line);
+    if (st != LK_OK) lk_error_locate(err, path, d->line);
     return st;
 }
 
@@ -272,8 +272,7 @@ static void fill_batch(pipeline *pl, batch *b)
         if (st == LK_OK)
             st = analyze_doc(pl, &d, pl->rec.data, pl->rec.len, b, pl->path, &b->err);
         if (st == LK_OK) continue;
-        if (st == LK_ERR_PARSE && strncmp(b->err.msg, pl->path, strlen(pl->path)) != 0)
-            lk_error_prefix(&b->err, "%s:%lld:", pl->path, (long long)d.line);
+        lk_error_locate(&b->err, pl->path, d.line);
         b->st = st;
         b->last = true;
         break;
@@ -352,8 +351,7 @@ static void fill_batch_zh(pipeline *pl, batch *b)
         }
         if (rst == LK_OK) rst = copy_doc(pd, &d, pl->store, pl->store_len);
         if (rst == LK_OK) continue;
-        if (rst == LK_ERR_PARSE && strncmp(rerr.msg, pl->path, strlen(pl->path)) != 0)
-            lk_error_prefix(&rerr, "%s:%lld:", pl->path, (long long)d.line);
+        lk_error_locate(&rerr, pl->path, d.line);
         b->last = true;
         break;
     }
@@ -557,7 +555,9 @@ static lk_status find_deletions(const lk_bm25_index *idx, const char *path,
 static void pipeline_init(pipeline *pl, const char *docs_path, const lk_bm25_index_config *cfg)
 {
     memset(pl, 0, sizeof *pl);
-    pl->path = docs_path && strcmp(docs_path, "-") != 0 ? docs_path : "<stdin>";
+    pl->path = cfg->docs_name                                  ? cfg->docs_name
+               : docs_path && strcmp(docs_path, "-") != 0 ? docs_path
+                                                          : "<stdin>";
     pl->log = cfg->build.log;
     pl->log_user = cfg->build.log_user;
     pthread_mutex_init(&pl->mu, NULL);
@@ -589,7 +589,7 @@ static lk_status build_full(const char *docs_path, const char *index_dir,
     pipeline_init(&pl, docs_path, cfg);
     lk_bm25_builder *bld = NULL;
     lk_status st = lk_analyzer_create(&cfg->analyzer, &pl.an, err);
-    if (st == LK_OK) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
+    if (st == LK_OK) st = lk_docs_open_as(docs_path, cfg->docs_name, cfg->format, &pl.docs, err);
     if (st == LK_OK && cfg->id_prefix && lk_docs_set_id_prefix(pl.docs, cfg->id_prefix) != LK_OK)
         st = lk_error_set(err, LK_ERR_ARG, "an id prefix is for generated ids (text or a "
                                            "directory), not JSON Lines");
@@ -611,7 +611,7 @@ static lk_status build_full(const char *docs_path, const char *index_dir,
     stats->bytes = pl.docs ? lk_docs_offset(pl.docs) : 0;
     if (pl.docs) stats->skipped = *lk_docs_skips(pl.docs);
     if (st == LK_OK && stats->n_docs == 0) /* as bow/tfidf/vocab: an empty index is an error */
-        st = lk_error_set(err, LK_ERR_PARSE, "%s: no documents (%s)", docs_path ? docs_path : "-",
+        st = lk_error_set(err, LK_ERR_PARSE, "%s: no documents (%s)", cfg->docs_name ? cfg->docs_name : docs_path ? docs_path : "-",
                           cfg->format == LK_DOCS_DIR ? "no readable .txt, .md or .html file"
                                                      : "empty input");
     if (st == LK_OK) {
@@ -743,7 +743,7 @@ static lk_status update_index(const char *docs_path, const char *index_dir,
     size_t n_del = 0;
     lk_status st = lk_bm25_index_open(index_dir, &idx, err);
     if (st == LK_OK) st = lk_bm25_index_analyzer(idx, &pl.an, err);
-    if (st == LK_OK && docs_path) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
+    if (st == LK_OK && docs_path) st = lk_docs_open_as(docs_path, cfg->docs_name, cfg->format, &pl.docs, err);
     if (st == LK_OK && pl.docs && cfg->id_prefix &&
         lk_docs_set_id_prefix(pl.docs, cfg->id_prefix) != LK_OK)
         st = lk_error_set(err, LK_ERR_ARG, "an id prefix is for generated ids (text or a "
