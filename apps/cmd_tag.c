@@ -1,9 +1,12 @@
 /* cmd_tag.c: `lexkit tag`: tag tokenized sentences, raw English text (UD English
    tokenizer) or CoNLL-U (every other column kept) with word models, or segment and tag raw
    Chinese text (char models); output as CoNLL-U or word/TAG lines. */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
@@ -126,16 +129,40 @@ static lk_status tag_tokens(const tag_ctx *t, const char *input, lk_tagged_forma
     return st;
 }
 
+#define MODEL_NAME "en-ewt.lkt"
+#define MODEL_INSTALLED "/../share/lexkit/models/" MODEL_NAME /* beside bin/ (make install) */
+
+/* No --model: the English model installed beside the executable's bin/ (as serve finds its
+   web files), else the source tree's corpora/models/. NULL, with both places in err, when
+   neither exists. */
+static const char *default_model(char *buf, size_t cap, lk_error *err)
+{
+    struct stat sb;
+    ssize_t n = readlink("/proc/self/exe", buf, cap - sizeof MODEL_INSTALLED - 1);
+    char *slash = n > 0 ? (buf[n] = '\0', strrchr(buf, '/')) : NULL;
+    if (slash) {
+        strcpy(slash, MODEL_INSTALLED);
+        if (stat(buf, &sb) == 0 && S_ISREG(sb.st_mode)) return buf;
+    }
+    const char *src = LK_MODELS_SOURCE_DIR "/" MODEL_NAME;
+    if (stat(src, &sb) == 0 && S_ISREG(sb.st_mode)) return src;
+    lk_error_set(err, LK_ERR_IO, "no --model given and no English model found: looked "
+                 "for %s and %s", slash ? buf : "share/lexkit/models/" MODEL_NAME, src);
+    return NULL;
+}
+
 static void help(void *u)
 {
     (void)u;
-    printf("usage: lexkit tag --model MODEL [--input FILE] [--input-format conllu|tokens|raw]\n"
+    printf("usage: lexkit tag [--model MODEL] [--input FILE] [--input-format conllu|tokens|raw]\n"
            "                  [--output-format conllu|slash] [--output FILE] [--threads N]\n"
            "                  [--progress|--quiet]\n"
            "Word models read tokens (default), raw English text (split as UD English EWT\n"
            "does: do n't, it 's) or conllu (copied, with only the tag column replaced);\n"
            "char models read raw text. Running text read as tokens by default gets a note\n"
-           "on stderr (--input-format raw splits it).\n");
+           "on stderr (--input-format raw splits it). Without --model: the shipped English\n"
+           "model (share/lexkit/models/en-ewt.lkt beside bin/, else the source tree's\n"
+           "corpora/models/), reading raw text unless --input-format is given.\n");
 }
 
 static int run(int argc, char **argv)
@@ -148,7 +175,8 @@ static int run(int argc, char **argv)
     lk_cli_zh_opts zo = {NULL, 0, false};
     bool progress = false, quiet = false;
     const lk_cli_option opts[] = {
-        LKO_STR("--model", &model, "MODEL", "tagger model (required)"),
+        LKO_STR("--model", &model, "MODEL", "tagger model (default: the shipped English model, "
+                "reading raw text unless --input-format is given)"),
         LKO_INPUT("--input", &input, "FILE", "sentences to tag (default: standard input)"),
         LKO_CHOICE("--input-format", &in, ins, "conllu, tokens (one sentence per line, words "
                    "separated by spaces) or raw text, one sentence per line (word models: "
@@ -165,11 +193,16 @@ static int run(int argc, char **argv)
     };
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
-    if (!model) return lk_cli_usage_error(CMD, "--model is required");
-    if (in >= 0) in_fmt = ins[in];
-    lk_blas_set_threads(1);
     lk_error err;
     lk_error_clear(&err);
+    if (in >= 0) in_fmt = ins[in];
+    char model_buf[4096];
+    if (!model) {
+        if (!(model = default_model(model_buf, sizeof model_buf, &err)))
+            return lk_cli_fail(CMD, LK_ERR_IO, &err);
+        if (!in_fmt) in_fmt = "raw";
+    }
+    lk_blas_set_threads(1);
     lk_tagger *m = NULL;
     lk_tagger_ws *ws = NULL;
     lk_userdict *dict = NULL;

@@ -283,6 +283,19 @@ static bool runs(int32_t c) { return c < 0x80 && c && strchr(".!?-=*_~#$<>/\\+^|
 
 static bool ends_sent(int32_t c) { return c == '.' || c == '!' || c == '?'; }
 
+/* Length of a lone clitic ('s 'm 're 've 'll 'd with any apostrophe) starting at cp[i] and
+   ending the chunk or followed by punctuation other than a quote: already-split EWT text
+   (it 's, we 're) tokenizes to itself. 0 when there is none. */
+static size_t lone_clitic(const cps *l, size_t i, size_t end)
+{
+    if (!is_apos(l->cp[i]) || (i > 0 && is_alnum(l->cp[i - 1]))) return 0;
+    size_t r = run_after(l, i + 1, end, false);
+    if (r == 0 || !in_list_ci(l, i + 1, i + 1 + r, clitics)) return 0;
+    size_t k = i + 1 + r;
+    if (k < end && (is_apos(l->cp[k]) || l->cp[k] == '"' || !closing(l->cp[k]))) return 0;
+    return r + 1;
+}
+
 static const char *const emoticons[] = {":-)", ":-(", ";-)", ":-D", ":-P", ":)", ":(",
                                         ";)", "=)", "<3", ":D", ";D", ":P", NULL};
 
@@ -304,6 +317,12 @@ static lk_status scan_chunk(lk_tokenizer *t, const cps *l, size_t i, size_t end)
             size_t j = scan_word(l, i, end);
             st = emit_word(t, l, i, j);
             i = j;
+            continue;
+        }
+        size_t lc = lone_clitic(l, i, end);
+        if (lc) {
+            st = push(t, l, i, i + lc, LK_TOK_WORD);
+            i += lc;
             continue;
         }
         if (c == '#' && i + 1 < end && is_alpha(l->cp[i + 1])) { /* #hashtag */
