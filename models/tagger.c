@@ -1443,6 +1443,12 @@ lk_status lk_tg_load(const char *path, lk_tagger **out, lk_tg_train_state *ts, l
     if (st == LK_OK) {
         rbuf r = {payload, (size_t)plen, false};
         st = parse_model(path, &r, version, flags, out, ts, err);
+        /* the public loader's model is never trained: its weights are fixed (a CRC of 0
+           is read as 1, so that 0 keeps meaning "not fixed") */
+        if (st == LK_OK && !ts) {
+            uint32_t crc = lk_get_u32((const unsigned char *)buf + LK_ENVELOPE_HEADER + plen);
+            (*out)->fixed_crc = crc ? crc : 1;
+        }
     }
     if (map) munmap(map, n);
     else free(buf);
