@@ -7,6 +7,7 @@
 #include "api/api_internal.h"
 
 _Static_assert((int)LEXKIT_ERR_STATE == (int)LK_ERR_STATE, "public and internal codes agree");
+_Static_assert((int)LEXKIT_ERR_BUSY == (int)LK_ERR_BUSY, "public and internal codes agree");
 _Static_assert(LEXKIT_ERROR_MSG_MAX == LK_ERROR_MSG_MAX, "message sizes agree");
 
 LK_API const char *lexkit_status_str(lexkit_status s) { return lk_status_str((lk_status)s); }

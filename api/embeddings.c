@@ -57,10 +57,9 @@ LK_API lexkit_status lexkit_vectors_train(const char *corpus, const lexkit_embed
     ec.maxn = c->maxn;
     ec.seed = c->seed;
     ec.tokenize = c->tokenize != 0;
-    const char *why = lk_embed_config_check(&ec);
-    if (why) return lk_api_set(err, LEXKIT_ERR_ARG, "%s", why);
     lk_error e;
     lk_error_clear(&e);
+    if (lk_embed_config_check(&ec, &e) != LK_OK) return lk_api_err(err, LK_ERR_ARG, &e);
     lk_embed_model *m = NULL;
     lk_vectors *v = NULL;
     lk_status st = lk_embed_train(&ec, corpus, &m, NULL, &e);

@@ -37,25 +37,19 @@ typedef struct {
     bool progress, quiet;
 } embed_args;
 
-/* --plot: the training loss the trainer reports in its progress messages ("embed:  23.1%
-   ... loss L ..."), the last value seen in each PLOT_BINS-th of the run; messages still go
-   to the progress line. */
+/* --plot: the training loss of the trainer's progress reports (lk_embed_progress), the last
+   value seen in each PLOT_BINS-th of the run. */
 #define PLOT_BINS 20
 typedef struct {
-    lk_progress *prog;
     double loss[PLOT_BINS];
 } loss_curve;
 
-static void curve_log(void *user, int level, const char *msg)
+static void curve_progress(void *user, const lk_embed_progress *p)
 {
     loss_curve *c = user;
-    double pct, rate, loss;
-    if (level == LK_LOG_PROGRESS &&
-        sscanf(msg, "embed: %lf%% %lf words/s loss %lf", &pct, &rate, &loss) == 3 && pct >= 0) {
-        int b = (int)(pct / (100.0 / PLOT_BINS));
-        c->loss[b >= PLOT_BINS ? PLOT_BINS - 1 : b] = loss;
-    }
-    lk_cli_log(c->prog, level, msg);
+    if (!(p->fraction >= 0)) return;
+    int b = (int)(p->fraction * PLOT_BINS);
+    c->loss[b >= PLOT_BINS ? PLOT_BINS - 1 : b] = p->loss;
 }
 
 static void help(void *user)
@@ -127,8 +121,9 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     c.maxn = (int32_t)sub[1];
     if (!a->in) return lk_cli_usage_error(cmd, "--input CORPUS is required");
     if (!a->out && !a->save) return lk_cli_usage_error(cmd, "--output VECTORS is required");
-    const char *why = lk_embed_config_check(&c);
-    if (why) return lk_cli_usage_error(cmd, "%s", why);
+    lk_error err;
+    lk_error_clear(&err);
+    if (lk_embed_config_check(&c, &err) != LK_OK) return lk_cli_usage_error(cmd, "%s", err.msg);
     *cfg = c;
     return -1;
 }
@@ -169,10 +164,11 @@ int lk_cmd_embed(int argc, char **argv)
     lk_progress p;
     lk_progress_init(&p, "words", a.progress, a.quiet);
     loss_curve curve;
-    curve.prog = &p;
     for (int b = 0; b < PLOT_BINS; b++) curve.loss[b] = NAN;
-    c.log = curve_log;
-    c.log_user = &curve;
+    c.log = lk_cli_log;
+    c.log_user = &p;
+    c.progress = curve_progress;
+    c.progress_user = &curve;
     c.cancel = &g_cancel;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);

@@ -66,7 +66,7 @@ static int parse(int argc, char **argv, opts *o)
     static const char *const scripts[] = {"auto", "simplified", "traditional", NULL};
     double mem_mb = (double)o->cfg.build.mem_limit / 1048576.0;
     long max_segments = (long)o->cfg.max_segments, threads = o->cfg.threads;
-    bool lang_set = false, terms_set = false, store_set = false, kind_set = false;
+    bool lang_set = false, terms_set = false, store_set = false, kind_set = false, pos_set = false;
     const lk_cli_option table[] = {
         LKO_INPUT("--input", &o->input, "DOCS", "documents to index, or a directory: one document "
                   "per .txt/.md/.html file (default: standard input)"),
@@ -106,6 +106,9 @@ static int parse(int argc, char **argv, opts *o)
         {.name = "--store", .kind = LK_OPT_STR, .dst = &o->cfg.build.store, .seen = &store_set,
          .arg = "all|none|F1,F2", .help = "fields kept for search --fields/--snippet: all "
          "(title, text, every string/number member; default), none, or names"},
+        {.name = "--positions", .kind = LK_OPT_FLAG, .dst = &o->cfg.build.positions,
+         .seen = &pos_set, .help = "store term positions: phrase and title:/text: queries "
+         "without re-reading stored text (a bigger index; see docs/search.md)"},
         LKO_FLAG("--merge", &o->cfg.merge, "rewrite all segments into one"),
         LKO_LONG("--max-segments", &max_segments, 1, 1000, "--add merges the newest segments "
                  "beyond N"),
@@ -145,9 +148,10 @@ static int parse(int argc, char **argv, opts *o)
                                        "--merge");
     if ((o->cfg.add || o->cfg.delete_path || o->n_ids || o->cfg.merge) &&
         (o->stopwords || an->stem || lang_set || an->zh_model || terms_set || store_set ||
-         script_set || kind_set))
-        return lk_cli_usage_error(CMD, "%s uses the index's analyzer and stored fields: no "
-                                       "--analyzer/--lang/--stem/--stopwords/--zh-model/--store",
+         script_set || kind_set || pos_set))
+        return lk_cli_usage_error(CMD, "%s uses the index's analyzer, stored fields and positions: "
+                                       "no --analyzer/--lang/--stem/--stopwords/--zh-model/--store/"
+                                       "--positions",
                                   o->cfg.add ? "--add"
                                   : o->cfg.delete_path || o->n_ids ? "--delete"
                                                                    : "--merge");

@@ -21,28 +21,19 @@ static void help(void)
            "without it, the last epoch's.\n");
 }
 
-/* Per-epoch figures for --plot, read from the trainer's "epoch E/N: loss L, ..., dev ... S"
-   log lines (the log is the trainer's only report per epoch); other messages pass through. */
+/* Per-epoch figures for --plot, from the trainer's lk_tagger_epoch reports. */
 typedef struct {
-    lk_progress *prog;
     double *loss, *dev; /* (epochs), NaN until seen */
     int32_t epochs, last;
 } curves;
 
-static void curve_log(void *user, int level, const char *msg)
+static void curve_epoch(void *user, const lk_tagger_epoch *ep)
 {
     curves *c = user;
-    int e, total;
-    double loss, tps, score;
-    if (level == LK_LOG_INFO && sscanf(msg, "epoch %d/%d: loss %lf, %lf tokens/s", &e, &total, &loss, &tps) == 4 &&
-        e >= 1 && e <= c->epochs) {
-        c->loss[e - 1] = loss;
-        const char *d = strstr(msg, ", dev ");
-        const char *num = d ? strpbrk(d + 6, "0123456789") : NULL;
-        if (num && sscanf(num, "%lf", &score) == 1) c->dev[e - 1] = score;
-        if (e > c->last) c->last = e;
-    }
-    lk_cli_log(c->prog, level, msg);
+    if (ep->epoch < 1 || ep->epoch > c->epochs) return;
+    c->loss[ep->epoch - 1] = ep->loss;
+    c->dev[ep->epoch - 1] = ep->dev;
+    if (ep->epoch > c->last) c->last = ep->epoch;
 }
 
 /* --plot's writer, run when the model is written (lk_tagger_train_config.with_model): the
@@ -193,7 +184,7 @@ static int run(int argc, char **argv)
     lk_progress_init(&prog, "tokens", progress, quiet);
     c.log = lk_cli_log;
     c.log_user = &prog;
-    curves cv = {&prog, NULL, NULL, c.epochs, 0};
+    curves cv = {NULL, NULL, c.epochs, 0};
     if (paths[5]) {
         cv.loss = malloc((size_t)c.epochs * sizeof *cv.loss);
         cv.dev = malloc((size_t)c.epochs * sizeof *cv.dev);
@@ -203,8 +194,8 @@ static int run(int argc, char **argv)
             return lk_cli_fail(CMD, LK_ERR_NOMEM, NULL);
         }
         for (int32_t i = 0; i < c.epochs; i++) cv.loss[i] = cv.dev[i] = NAN;
-        c.log = curve_log;
-        c.log_user = &cv;
+        c.on_epoch = curve_epoch;
+        c.epoch_user = &cv;
     }
     plot_ctx pc = {&cv, paths[1] != NULL, m->unit == LK_TAGGER_CHAR};
     lk_write_job plot_job = {paths[5], write_plot, &pc};

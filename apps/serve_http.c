@@ -92,7 +92,7 @@ static enum MHD_Result reply_status(struct MHD_Connection *c, lk_status st, cons
 {
     unsigned code = MHD_HTTP_INTERNAL_SERVER_ERROR;
     if (st == LK_ERR_PARSE || st == LK_ERR_ARG || st == LK_ERR_RANGE) code = MHD_HTTP_BAD_REQUEST;
-    if (st == LK_ERR_IO && strstr(err->msg, "another lexkit process")) code = MHD_HTTP_CONFLICT;
+    if (st == LK_ERR_BUSY) code = MHD_HTTP_CONFLICT;
     return reply_error(c, code, err->msg[0] ? err->msg : lk_status_str(st));
 }
 

@@ -497,16 +497,6 @@ static lk_status write_tmp(lk_serve_index *x, const char *what, const char *data
     return LK_OK;
 }
 
-/* Replace a temporary path in err->msg by `label`, so messages name what the client sent. */
-static void relabel(lk_error *err, const char *path, const char *label)
-{
-    size_t pl = strlen(path), ll = strlen(label);
-    char *p = strstr(err->msg, path);
-    if (!p || ll > pl) return;
-    memcpy(p, label, ll);
-    memmove(p + ll, p + pl, strlen(p + pl) + 1);
-}
-
 /* Run lk_bm25_index_build on x's directory (x->write_mu held): add `docs` (upsert: known
    ids replaced), delete ids, or merge; then reopen. */
 static lk_status build(lk_serve_index *x, const char *docs, const char *const *del_ids,
@@ -519,6 +509,7 @@ static lk_status build(lk_serve_index *x, const char *docs, const char *const *d
     cfg.n_delete_ids = n_del;
     cfg.merge = merge;
     cfg.threads = 1;
+    cfg.docs_name = "body"; /* messages name what the client sent, not the temporary file */
     lk_status st = lk_bm25_index_build(docs, x->dir, &cfg, NULL, err);
     if (st == LK_OK) st = refresh(x, true, err);
 #if defined(__GLIBC__)
@@ -592,10 +583,7 @@ lk_status lk_serve_add(lk_serve_index *x, const char *body, size_t len, size_t *
         st = lk_error_set(err, LK_ERR_PARSE, "body: no documents");
     if (st == LK_OK) st = present_ids(x, ids, &del, n_replaced, err);
     if (st == LK_OK) st = write_tmp(x, "docs", body, len, docs_path, sizeof docs_path, err);
-    if (st == LK_OK) {
-        st = build(x, docs_path, NULL, 0, false, err);
-        if (st != LK_OK) relabel(err, docs_path, "body");
-    }
+    if (st == LK_OK) st = build(x, docs_path, NULL, 0, false, err);
     if (st == LK_OK) *n_added = (size_t)lk_vocab_size(ids) - *n_replaced;
     if (*docs_path) unlink(docs_path);
     pthread_mutex_unlock(&x->write_mu);

@@ -146,6 +146,8 @@ struct lk_bow {
     double *data;
     size_t nnz, nnz_cap;
     int64_t n_docs;
+    int64_t drained;     /* rows before this one were moved out by lk_bow_drain_into: the
+                            matrix holds rows drained+1 .. n_docs (indptr[drained] == 0) */
     /* scratch */
     lk_idbuf grams;
     lk_idbuf units;
@@ -164,6 +166,21 @@ struct lk_bow {
 /* Make room for n stored entries of the count matrix in one block (its untouched pages
    cost no memory), so that it need not be copied while it grows. */
 lk_status lk_bow_reserve_nnz(lk_bow *b, size_t n);
+
+/* Term ids of one lk_bow mapped into another's table (lk_bow_drain_into keeps it). */
+typedef struct {
+    uint32_t *id; /* b's id -> a's id, for b's ids [0, n) */
+    size_t n, cap;
+} lk_bow_idmap;
+
+void lk_bow_idmap_free(lk_bow_idmap *m);
+
+/* Move the rows that b counted since its last drain to the end of a (same config and mode;
+   neither finished), mapping b's term ids into a's table (inserting them; *m caches the
+   mapping across calls, zero it before the first). b goes on counting into an empty matrix;
+   only a is finished. Used to split a fit over threads: a.finish equals a one-thread fit of
+   a's documents followed by b's. */
+lk_status lk_bow_drain_into(lk_bow *a, lk_bow *b, lk_bow_idmap *m);
 
 /* numpy 1.24's default argsort (introsort, not stable) of v[0..n) into idx, so that
    max_features breaks ties in corpus frequency exactly as sklearn does. */

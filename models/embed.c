@@ -41,23 +41,42 @@ lk_embed_config lk_embed_config_default(void)
     return c;
 }
 
-const char *lk_embed_config_check(const lk_embed_config *c)
+lk_status lk_embed_config_check(const lk_embed_config *c, lk_error *err)
 {
-    if (c->arch != LK_EMBED_SKIPGRAM && c->arch != LK_EMBED_CBOW) return "model: unknown architecture";
-    if (c->loss != LK_LOSS_NS && c->loss != LK_LOSS_HS) return "loss: unknown kind";
-    if (c->dim < 1 || c->dim > MAX_DIM) return "dim must be in [1, 100000]";
-    if (c->window < 1) return "window must be at least 1";
-    if (c->loss == LK_LOSS_NS && c->negative < 1) return "negative must be at least 1";
-    if (c->epochs < 1) return "epochs must be at least 1";
-    if (c->threads < 1 || c->threads > MAX_THREADS) return "threads must be in [1, 1024]";
-    if (!(c->sample >= 0 && c->sample < 1)) return "sample must be in [0, 1)";
-    if (!(c->alpha >= 0 && c->alpha <= 1)) return "alpha must be in [0, 1]";
-    if (c->min_count < 1) return "min-count must be at least 1";
-    if (c->max_vocab < 0) return "max-vocab must be >= 0";
-    if (c->maxn > 0 && (c->minn < 1 || c->minn > c->maxn)) return "subwords: need 1 <= min <= max";
-    if (c->buckets < 0) return "buckets must be >= 0 (0 = scaled to the vocabulary)";
-    if (c->cbow_batch < 1 || c->cbow_batch > 1024) return "cbow batch must be in [1, 1024]";
-    return NULL;
+    if (!c) return lk_error_set(err, LK_ERR_ARG, "no config");
+    if (c->arch != LK_EMBED_SKIPGRAM && c->arch != LK_EMBED_CBOW)
+        return lk_error_set(err, LK_ERR_ARG, "arch: unknown architecture %d", (int)c->arch);
+    if (c->loss != LK_LOSS_NS && c->loss != LK_LOSS_HS)
+        return lk_error_set(err, LK_ERR_ARG, "loss: unknown kind %d", (int)c->loss);
+    if (c->dim < 1 || c->dim > MAX_DIM)
+        return lk_error_set(err, LK_ERR_ARG, "dim must be in [1, %d] (got %d)", MAX_DIM, (int)c->dim);
+    if (c->window < 1)
+        return lk_error_set(err, LK_ERR_ARG, "window must be >= 1 (got %d)", (int)c->window);
+    if (c->loss == LK_LOSS_NS && c->negative < 1)
+        return lk_error_set(err, LK_ERR_ARG, "negative must be >= 1 (got %d)", (int)c->negative);
+    if (c->epochs < 1)
+        return lk_error_set(err, LK_ERR_ARG, "epochs must be >= 1 (got %d)", (int)c->epochs);
+    if (c->threads < 1 || c->threads > MAX_THREADS)
+        return lk_error_set(err, LK_ERR_ARG, "threads must be in [1, %d] (got %d)", MAX_THREADS,
+                            (int)c->threads);
+    if (!(c->sample >= 0 && c->sample < 1))
+        return lk_error_set(err, LK_ERR_ARG, "sample must be in [0, 1) (got %g)", c->sample);
+    if (!(c->alpha >= 0 && c->alpha <= 1))
+        return lk_error_set(err, LK_ERR_ARG, "alpha must be in [0, 1] (got %g)", c->alpha);
+    if (c->min_count < 1)
+        return lk_error_set(err, LK_ERR_ARG, "min_count must be >= 1 (got %lld)",
+                            (long long)c->min_count);
+    if (c->max_vocab < 0)
+        return lk_error_set(err, LK_ERR_ARG, "max_vocab must be >= 0 (got %d)", (int)c->max_vocab);
+    if (c->maxn > 0 && (c->minn < 1 || c->minn > c->maxn))
+        return lk_error_set(err, LK_ERR_ARG, "minn, maxn: need 1 <= minn <= maxn (got %d, %d)",
+                            (int)c->minn, (int)c->maxn);
+    if (c->buckets < 0)
+        return lk_error_set(err, LK_ERR_ARG, "buckets must be >= 0 (0 = scaled to the vocabulary)");
+    if (c->cbow_batch < 1 || c->cbow_batch > 1024)
+        return lk_error_set(err, LK_ERR_ARG, "cbow_batch must be in [1, 1024] (got %d)",
+                            (int)c->cbow_batch);
+    return LK_OK;
 }
 
 double lk_embed_keep_prob(int64_t count, int64_t total, double sample)

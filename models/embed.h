@@ -25,6 +25,18 @@
 
 typedef enum { LK_EMBED_SKIPGRAM = 0, LK_EMBED_CBOW = 1 } lk_embed_arch;
 
+/* Training progress, passed to lk_embed_config.progress at each progress report (about
+   once a second, from the first worker thread). */
+typedef struct {
+    double fraction;      /* of the planned words done, in [0, 1] */
+    double words_per_sec; /* since training started */
+    double loss;          /* mean loss per scored pair since the last report */
+    double alpha;         /* the current learning rate */
+    double eta_seconds;   /* estimated time left; < 0 when unknown */
+} lk_embed_progress;
+
+typedef void (*lk_embed_progress_fn)(void *user, const lk_embed_progress *p);
+
 typedef struct {
     lk_embed_arch arch;
     lk_loss_kind loss;  /* LK_LOSS_NS (default) or LK_LOSS_HS */
@@ -46,6 +58,8 @@ typedef struct {
     bool keep_case;     /* with tokenize: don't lowercase (default false) */
     lk_log_fn log;      /* progress (LK_LOG_PROGRESS) and notes; NULL = silent */
     void *log_user;
+    lk_embed_progress_fn progress; /* the progress figures, typed; NULL = none */
+    void *progress_user;
     const volatile sig_atomic_t *cancel; /* set and nonzero: training stops (LK_ERR_STATE) */
 } lk_embed_config;
 
@@ -59,8 +73,9 @@ typedef struct {
 
 lk_embed_config lk_embed_config_default(void);
 
-/* NULL if the config is usable, else a one-line reason naming the option. */
-const char *lk_embed_config_check(const lk_embed_config *c);
+/* LK_OK if the config is usable, else LK_ERR_ARG with a message naming the field
+   ("dim must be in [1, 100000] (got 0)"). err may be NULL. */
+lk_status lk_embed_config_check(const lk_embed_config *c, lk_error *err);
 
 typedef struct lk_embed_model lk_embed_model;
 

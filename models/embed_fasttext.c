@@ -161,7 +161,7 @@ static lk_status read_args(lk_rd *b, lk_embed_model *m, const char *path, lk_err
         c->minn = 3;
     }
     if (c->buckets < 0) return bad(err, path, "negative bucket count");
-    if (lk_embed_config_check(c) || (c->maxn > 0 && c->buckets < 1))
+    if (lk_embed_config_check(c, NULL) != LK_OK || (c->maxn > 0 && c->buckets < 1))
         return bad(err, path, "settings out of range");
     return LK_OK;
 }

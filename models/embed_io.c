@@ -129,7 +129,7 @@ static lk_status parse_fixed(lk_rd *b, lk_embed_model *m, const char *path, lk_e
     m->n_out = (int32_t)n_out;
     uint64_t want_in = (uint64_t)V + (maxn > 0 ? buckets : 0);
     uint64_t want_out = loss == LK_LOSS_NS ? V : (uint64_t)V - 1;
-    if (lk_embed_config_check(c) || n_in != want_in || n_out != want_out) goto bad;
+    if (lk_embed_config_check(c, NULL) != LK_OK || n_in != want_in || n_out != want_out) goto bad;
     return LK_OK;
 bad:
     return lk_error_set(err, LK_ERR_FORMAT, "%s: malformed LKEM header", path);

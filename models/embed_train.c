@@ -269,18 +269,24 @@ static void sync_progress(worker *w)
     float floor = t->alpha0 * (float)LK_EMBED_MIN_ALPHA_RATIO;
     w->alpha = alpha < floor ? floor : alpha;
     if (t->cfg->cancel && *t->cfg->cancel) atomic_store(&t->stop, 1);
-    if (w->id != 0 || !t->cfg->log) return;
+    if (w->id != 0 || (!t->cfg->log && !t->cfg->progress)) return;
     double now = lk_clock_s();
     if (now - w->last_log < PROGRESS_SECONDS) return;
     w->last_log = now;
     double el = now - t->start, rate = el > 0 ? (double)done / el : 0;
     char eta[32], msg[160];
-    format_eta(rate > 0 ? ((double)t->planned_words - (double)done) / rate : -1, eta, sizeof eta);
+    double left = rate > 0 ? ((double)t->planned_words - (double)done) / rate : -1;
+    format_eta(left, eta, sizeof eta);
     double loss = w->loss_recent_n ? w->loss_recent / (double)w->loss_recent_n : 0;
     w->loss_sum += w->loss_recent;
     w->loss_n += w->loss_recent_n;
     w->loss_recent = 0;
     w->loss_recent_n = 0;
+    if (t->cfg->progress) {
+        lk_embed_progress p = {frac > 1 ? 1 : frac, rate, loss, (double)w->alpha, left};
+        t->cfg->progress(t->cfg->progress_user, &p);
+    }
+    if (!t->cfg->log) return;
     snprintf(msg, sizeof msg, "embed: %5.1f%%  %.0f words/s  loss %.4f  alpha %.5f  ETA %s",
              100.0 * (frac > 1 ? 1 : frac), rate, loss, (double)w->alpha, eta);
     t->cfg->log(t->cfg->log_user, LK_LOG_PROGRESS, msg);
@@ -560,8 +566,8 @@ lk_status lk_embed_train(const lk_embed_config *c, const char *corpus, lk_embed_
                          lk_embed_stats *stats, lk_error *err)
 {
     if (stats) memset(stats, 0, sizeof *stats);
-    const char *why = lk_embed_config_check(c);
-    if (why) return lk_error_set(err, LK_ERR_ARG, "%s", why);
+    lk_status cst = lk_embed_config_check(c, err);
+    if (cst != LK_OK) return cst;
     struct stat sb;
     if (!corpus || strcmp(corpus, "-") == 0)
         return lk_error_set(err, LK_ERR_ARG,

@@ -346,19 +346,19 @@ lk_optim_config lk_optim_config_default(void)
 lk_status lk_optim_config_check(const lk_optim_config *c, lk_error *err)
 {
     if (c->kind != LK_OPTIM_SGD && c->kind != LK_OPTIM_ADAM)
-        return lk_error_set(err, LK_ERR_ARG, "unknown optimizer");
+        return lk_error_set(err, LK_ERR_ARG, "kind: unknown optimizer %d", (int)c->kind);
     if (!(c->lr > 0) || !isfinite(c->lr))
-        return lk_error_set(err, LK_ERR_ARG, "learning rate must be > 0 (got %g)", c->lr);
+        return lk_error_set(err, LK_ERR_ARG, "lr must be > 0 (got %g)", c->lr);
     if (!(c->momentum >= 0 && c->momentum < 1))
         return lk_error_set(err, LK_ERR_ARG, "momentum must be in [0, 1) (got %g)", c->momentum);
     if (c->kind == LK_OPTIM_ADAM && !(c->beta1 >= 0 && c->beta1 < 1 && c->beta2 >= 0 && c->beta2 < 1))
-        return lk_error_set(err, LK_ERR_ARG, "Adam betas must be in [0, 1)");
+        return lk_error_set(err, LK_ERR_ARG, "beta1, beta2 must be in [0, 1) (got %g, %g)", c->beta1, c->beta2);
     if (c->kind == LK_OPTIM_ADAM && !(c->eps > 0))
-        return lk_error_set(err, LK_ERR_ARG, "Adam epsilon must be > 0");
+        return lk_error_set(err, LK_ERR_ARG, "eps must be > 0 (got %g)", c->eps);
     if (!(c->weight_decay >= 0))
-        return lk_error_set(err, LK_ERR_ARG, "weight decay must be >= 0");
+        return lk_error_set(err, LK_ERR_ARG, "weight_decay must be >= 0 (got %g)", c->weight_decay);
     if (!(c->clip >= 0))
-        return lk_error_set(err, LK_ERR_ARG, "clip norm must be >= 0 (0 = off)");
+        return lk_error_set(err, LK_ERR_ARG, "clip must be >= 0 (0 = off; got %g)", c->clip);
     return LK_OK;
 }
 

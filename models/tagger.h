@@ -163,6 +163,20 @@ lk_status lk_tagger_evaluate(const lk_tagger *m, const lk_tagged_corpus *test,
 
 /* ---- training ------------------------------------------------------------------------ */
 
+/* The figures of one finished training epoch, passed to lk_tagger_train_config.on_epoch
+   (after the epoch's model or checkpoint is written). */
+typedef struct {
+    int32_t epoch, epochs; /* 1-based epoch; the planned number */
+    double loss;           /* mean training loss per position */
+    double tokens_per_sec;
+    double dev;            /* dev score kept for the epoch (accuracy; joint F1 for char models;
+                              the mean of the last epochs' weights when that scored higher);
+                              NaN without a dev set */
+    bool best;             /* the epoch's weights (or their mean) are the best so far (saved) */
+} lk_tagger_epoch;
+
+typedef void (*lk_tagger_epoch_fn)(void *user, const lk_tagger_epoch *e);
+
 typedef struct {
     lk_tagger_config model;
     int32_t epochs;       /* max epochs (20) */
@@ -189,6 +203,8 @@ typedef struct {
                              keep it when it is the best (0) */
     lk_log_fn log;        /* progress and messages (NULL = silent) */
     void *log_user;
+    lk_tagger_epoch_fn on_epoch; /* each finished epoch's figures, typed (NULL = none) */
+    void *epoch_user;
 } lk_tagger_train_config;
 
 #define LK_TAGGER_MAX_WITH_MODEL 4

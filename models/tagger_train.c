@@ -744,6 +744,10 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
             memcpy(t.m->params.data, cur, t.m->params.n * sizeof *cur);
         ts.epoch = epoch;
         if (ckpt && (st = save_ckpt(&t, ckpt, &ts, err)) != LK_OK) goto done;
+        if (c->on_epoch) {
+            lk_tagger_epoch ep = {epoch, c->epochs, loss, tps, dev ? score : NAN, best};
+            c->on_epoch(c->epoch_user, &ep);
+        }
         char eta[32];
         double per = (lk_clock_s() - t_start) / (double)(epoch - first + 1);
         fmt_eta(per * (double)(c->epochs - epoch), eta, sizeof eta);

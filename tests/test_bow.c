@@ -387,9 +387,93 @@ static void test_errors(void **state)
     assert_non_null(strstr(err.msg, "max_df corresponds to < documents than min_df"));
 }
 
+/* A deterministic text of words from a small alphabet (shared words and rare ones). */
+static void gen_doc(char *buf, size_t cap, uint32_t *seed, int words)
+{
+    static const char *const parts[] = {"ka", "lo", "mi", "nu", "pe", "ra", "su", "ti", "é", "ω"};
+    size_t at = 0;
+    for (int w = 0; w < words && at + 16 < cap; w++) {
+        int syl = 1 + (int)((*seed = *seed * 1103515245u + 12345u) >> 16) % 3;
+        for (int k = 0; k < syl; k++) {
+            const char *p = parts[((*seed = *seed * 1103515245u + 12345u) >> 16) % 10];
+            size_t l = strlen(p);
+            memcpy(buf + at, p, l);
+            at += l;
+        }
+        buf[at++] = ' ';
+    }
+    buf[at] = '\0';
+}
+
+/* lk_bow_drain_into (several rounds, the id map reused) and a two-thread finish give the
+   one-thread matrix bit for bit, for word n-grams, char_wb n-grams and pruning. */
+static void test_drain_and_two_thread_finish_equal_one_thread(void **state)
+{
+    (void)state;
+    enum { N = 400, ROUND = 50 };
+    static char docs[N][400];
+    uint32_t seed = 7;
+    for (int i = 0; i < N; i++) gen_doc(docs[i], sizeof docs[i], &seed, 5 + i % 40);
+    lk_bow_config cfgs[3];
+    cfgs[0] = lk_bow_config_default();
+    cfgs[0].ngram_max = 2;
+    cfgs[1] = lk_bow_config_default();
+    cfgs[1].analyzer = LK_ANALYZER_CHAR_WB;
+    cfgs[1].ngram_min = 2;
+    cfgs[1].ngram_max = 4;
+    cfgs[2] = lk_bow_config_default();
+    cfgs[2].min_df = (lk_df_bound){2, true};
+    cfgs[2].max_df = (lk_df_bound){0.5, false};
+    cfgs[2].max_features = 40;
+    for (int c = 0; c < 3; c++) {
+        lk_error err;
+        lk_bow *one, *a, *b;
+        lk_csr x, y;
+        assert_int_equal(lk_bow_create(&cfgs[c], &one), LK_OK);
+        for (int i = 0; i < N; i++)
+            assert_int_equal(lk_bow_add_text(one, docs[i], strlen(docs[i]), &err), LK_OK);
+        assert_int_equal(lk_bow_finish(one, &x, &err), LK_OK);
+        lk_bow_config two = cfgs[c];
+        two.threads = 2;
+        assert_int_equal(lk_bow_create(&two, &a), LK_OK);
+        assert_int_equal(lk_bow_create(&two, &b), LK_OK);
+        lk_bow_idmap map = {0};
+        for (int r = 0; r < N; r += ROUND) { /* first half of each round in a, second in b */
+            for (int i = r; i < r + ROUND / 2; i++)
+                assert_int_equal(lk_bow_add_text(a, docs[i], strlen(docs[i]), &err), LK_OK);
+            for (int i = r + ROUND / 2; i < r + ROUND; i++)
+                assert_int_equal(lk_bow_add_text(b, docs[i], strlen(docs[i]), &err), LK_OK);
+            assert_int_equal(lk_bow_drain_into(a, b, &map), LK_OK);
+        }
+        assert_int_equal(lk_bow_drain_into(a, b, &map), LK_OK); /* nothing new: no-op */
+        assert_int_equal(lk_bow_finish(a, &y, &err), LK_OK);
+        assert_int_equal(x.n_rows, y.n_rows);
+        assert_int_equal(x.n_cols, y.n_cols);
+        assert_true(x.n_cols > 10);
+        assert_memory_equal(x.indptr, y.indptr, (size_t)(x.n_rows + 1) * sizeof *x.indptr);
+        size_t nnz = (size_t)x.indptr[x.n_rows];
+        assert_memory_equal(x.indices, y.indices, nnz * sizeof *x.indices);
+        assert_memory_equal(x.data, y.data, nnz * sizeof *x.data);
+        for (int32_t col = 0; col < x.n_cols; col++) {
+            size_t l1, l2;
+            const char *s1 = lk_bow_term(one, col, &l1), *s2 = lk_bow_term(a, col, &l2);
+            assert_int_equal(l1, l2);
+            assert_memory_equal(s1, s2, l1);
+            assert_int_equal(lk_bow_df(one, col), lk_bow_df(a, col));
+        }
+        lk_bow_idmap_free(&map);
+        lk_csr_free(&x);
+        lk_csr_free(&y);
+        lk_bow_free(one);
+        lk_bow_free(a);
+        lk_bow_free(b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_drain_and_two_thread_finish_equal_one_thread),
         cmocka_unit_test(test_unigrams_sorted_counts),
         cmocka_unit_test(test_word_bigrams_and_df_bounds),
         cmocka_unit_test(test_max_features_ties_as_numpy),

@@ -590,9 +590,34 @@ static void test_tokens_format(void **state)
     lk_tagged_corpus_free(&c);
 }
 
+/* lk_docs_open_as: messages name the given name (a server's "body"), not the file's path. */
+static void test_docs_open_as_names_the_input(void **state)
+{
+    (void)state;
+    char path[512];
+    lk_test_tmp_path(path, sizeof path, "spool-123.jsonl");
+    const char *text = "{\"id\": \"a\", \"text\": \"fine\"}\n{\"id\": \"b\", \"text\": 5}\n";
+    lk_test_write_file(path, text, strlen(text));
+    lk_docs_reader *r = NULL;
+    lk_error err;
+    lk_error_clear(&err);
+    assert_int_equal(lk_docs_open_as(path, "body", LK_DOCS_JSONL, &r, &err), LK_OK);
+    lk_doc d;
+    bool got = false;
+    assert_int_equal(lk_docs_next(r, &d, &got, &err), LK_OK);
+    assert_true(got);
+    assert_int_equal(lk_docs_next(r, &d, &got, &err), LK_ERR_PARSE);
+    assert_int_equal(strncmp(err.msg, "body:2:", 7), 0);
+    assert_int_equal(err.line, 2);
+    assert_null(strstr(err.msg, "spool-123"));
+    lk_docs_free(r);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_docs_open_as_names_the_input),
         cmocka_unit_test(test_jsonl_reader_good),
         cmocka_unit_test(test_jsonl_reader_errors),
         cmocka_unit_test(test_jsonl_escapes),

@@ -384,9 +384,46 @@ static void test_bad_corpora(void **state)
     assert_null(m);
 }
 
+/* lk_embed_config_check: lk_status + an lk_error naming the field, like the other configs. */
+static void test_config_check_names_fields(void **state)
+{
+    (void)state;
+    lk_error err;
+    lk_error_clear(&err);
+    lk_embed_config ok = lk_embed_config_default();
+    assert_int_equal(lk_embed_config_check(&ok, &err), LK_OK);
+    assert_int_equal(lk_embed_config_check(&ok, NULL), LK_OK);
+    assert_int_equal(lk_embed_config_check(NULL, &err), LK_ERR_ARG);
+    struct {
+        lk_embed_config c;
+        const char *want;
+    } bad[12];
+    for (size_t i = 0; i < 12; i++) bad[i].c = ok;
+    bad[0].c.dim = 0, bad[0].want = "dim must be in [1, 100000] (got 0)";
+    bad[1].c.window = 0, bad[1].want = "window must be >= 1 (got 0)";
+    bad[2].c.negative = 0, bad[2].want = "negative must be >= 1 (got 0)";
+    bad[3].c.epochs = -2, bad[3].want = "epochs must be >= 1 (got -2)";
+    bad[4].c.threads = 2000, bad[4].want = "threads must be in [1, 1024] (got 2000)";
+    bad[5].c.sample = 1, bad[5].want = "sample must be in [0, 1) (got 1)";
+    bad[6].c.alpha = 2, bad[6].want = "alpha must be in [0, 1] (got 2)";
+    bad[7].c.min_count = 0, bad[7].want = "min_count must be >= 1 (got 0)";
+    bad[8].c.max_vocab = -1, bad[8].want = "max_vocab must be >= 0 (got -1)";
+    bad[9].c.maxn = 3, bad[9].c.minn = 5, bad[9].want = "minn, maxn: need 1 <= minn <= maxn (got 5, 3)";
+    bad[10].c.cbow_batch = 0, bad[10].want = "cbow_batch must be in [1, 1024] (got 0)";
+    bad[11].c.arch = (lk_embed_arch)7, bad[11].want = "arch: unknown architecture 7";
+    for (size_t i = 0; i < 12; i++) {
+        lk_error_clear(&err);
+        assert_int_equal(lk_embed_config_check(&bad[i].c, &err), LK_ERR_ARG);
+        assert_int_equal(err.code, LK_ERR_ARG);
+        assert_string_equal(err.msg, bad[i].want);
+        assert_int_equal(lk_embed_config_check(&bad[i].c, NULL), LK_ERR_ARG);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_config_check_names_fields),
         cmocka_unit_test(test_huffman_codes_by_hand),
         cmocka_unit_test(test_unigram_table_proportions),
         cmocka_unit_test(test_subsampling_formula),

@@ -242,6 +242,23 @@ static void test_error_at_and_sizes(void **state)
     lk_error_set(&err, LK_ERR_PARSE, "7: bad byte");
     lk_error_prefix(&err, "%s:%d:", "f.txt", 2);
     assert_string_equal(err.msg, "f.txt:2:7: bad byte");
+    /* the location is data (err.line), not read back from the text */
+    assert_int_equal(lk_error_at(&err, "a.jsonl", 4, 2, "bad"), LK_ERR_PARSE);
+    assert_int_equal(err.line, 4);
+    lk_error_locate(&err, "other", 9); /* already located: unchanged */
+    assert_string_equal(err.msg, "a.jsonl:4:2: bad");
+    lk_error_set(&err, LK_ERR_PARSE, "7: bad byte");
+    assert_int_equal(err.line, 0);
+    lk_error_locate(&err, "body", 2);
+    assert_string_equal(err.msg, "body:2:7: bad byte");
+    assert_int_equal(err.line, 2);
+    lk_error_set(&err, LK_ERR_IO, "x: gone");
+    lk_error_locate(&err, "body", 2); /* not a parse error: unchanged */
+    assert_string_equal(err.msg, "x: gone");
+    lk_error_clear(&err);
+    assert_int_equal(err.line, 0);
+    assert_string_equal(lk_status_str(LK_ERR_BUSY), "resource busy");
+    lk_error_locate(NULL, "p", 1);
     size_t out = 0;
     assert_int_equal(lk_mul_size(SIZE_MAX / 2, 3, &out), LK_ERR_RANGE);
     assert_int_equal(lk_mul_size(1000, 1000, &out), LK_OK);

@@ -167,7 +167,7 @@ static void test_config_check(void **state)
     assert_int_equal(lk_optim_config_check(&c, &err), LK_OK);
     c.lr = NAN;
     assert_int_equal(lk_optim_config_check(&c, &err), LK_ERR_ARG);
-    assert_non_null(strstr(err.msg, "learning rate"));
+    assert_non_null(strstr(err.msg, "lr must be > 0 (got "));
     assert_int_equal(lk_optim_create(&c, 3, &o), LK_ERR_ARG);
     assert_null(o);
 }

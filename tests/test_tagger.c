@@ -212,10 +212,24 @@ static void test_divergence_stops_training(void **state)
     lk_tagged_corpus_free(&tr);
 }
 
-/* Train a small model; returns it (caller frees). */
+/* The lk_tagger_epoch reports of a run. */
+typedef struct {
+    int32_t n;
+    lk_tagger_epoch e[64];
+} epochs_seen;
+
+static void on_epoch(void *user, const lk_tagger_epoch *e)
+{
+    epochs_seen *s = user;
+    if (s->n < 64) s->e[s->n] = *e;
+    s->n++;
+}
+
+/* Train a small model; returns it (caller frees). Each epoch's typed report is checked. */
 static lk_tagger *train_small(const char *train, bool char_unit, int epochs, const char *out)
 {
     lk_tagged_corpus tr = load(train);
+    epochs_seen seen = {0};
     lk_tagger_train_config tc = lk_tagger_train_config_default();
     tc.model = small_config();
     tc.model.hidden = 16;
@@ -225,10 +239,22 @@ static lk_tagger *train_small(const char *train, bool char_unit, int epochs, con
     tc.dropout = 0;
     tc.word_dropout = 0;
     tc.lr = 0.02f;
+    tc.on_epoch = on_epoch;
+    tc.epoch_user = &seen;
     lk_tagger_train_result res;
     lk_error err;
     assert_int_equal(lk_tagger_train(&tc, &tr, NULL, out, &res, &err), LK_OK);
     assert_int_equal(res.epochs_run, epochs);
+    assert_int_equal(seen.n, epochs);
+    for (int32_t i = 0; i < seen.n && i < 64; i++) {
+        assert_int_equal(seen.e[i].epoch, i + 1);
+        assert_int_equal(seen.e[i].epochs, epochs);
+        assert_true(isfinite(seen.e[i].loss) && seen.e[i].loss > 0);
+        assert_true(seen.e[i].tokens_per_sec > 0);
+        assert_true(isnan(seen.e[i].dev)); /* no dev set */
+        assert_true(seen.e[i].best);       /* without a dev set every epoch is kept */
+    }
+    if (epochs >= 10) assert_true(seen.e[epochs - 1].loss < seen.e[0].loss);
     lk_tagger *m = NULL;
     assert_int_equal(lk_tagger_load(out, &m, &err), LK_OK);
     lk_tagged_corpus_free(&tr);

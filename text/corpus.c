@@ -60,6 +60,12 @@ struct lk_docs_reader {
 
 lk_status lk_docs_open(const char *path, lk_docs_format fmt, lk_docs_reader **out, lk_error *err)
 {
+    return lk_docs_open_as(path, NULL, fmt, out, err);
+}
+
+lk_status lk_docs_open_as(const char *path, const char *name, lk_docs_format fmt,
+                          lk_docs_reader **out, lk_error *err)
+{
     *out = NULL;
     if (fmt != LK_DOCS_JSONL && fmt != LK_DOCS_TEXT && fmt != LK_DOCS_DIR)
         return lk_error_set(err, LK_ERR_ARG, "unknown document format %d", (int)fmt);
@@ -67,7 +73,7 @@ lk_status lk_docs_open(const char *path, lk_docs_format fmt, lk_docs_reader **ou
     if (!r) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
     r->fmt = fmt;
     lk_status st = fmt == LK_DOCS_DIR ? lk_docdir_open(path, &r->dir, err)
-                                      : lk_line_reader_open(path, &r->lines, err);
+                                      : lk_line_reader_open_as(path, name, &r->lines, err);
     if (st == LK_OK && fmt == LK_DOCS_JSONL) {
         st = lk_jsonl_scratch_create(&r->scratch);
         if (st != LK_OK) lk_error_set(err, st, "out of memory");

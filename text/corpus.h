@@ -62,6 +62,11 @@ typedef struct lk_docs_reader lk_docs_reader;
    type are skipped. Blank lines are skipped. */
 lk_status lk_docs_open(const char *path, lk_docs_format fmt, lk_docs_reader **out, lk_error *err);
 
+/* lk_docs_open with messages about the documents naming `name` ("name:line:col: ...")
+   instead of the path; NULL = the path. Not for LK_DOCS_DIR (its files name themselves). */
+lk_status lk_docs_open_as(const char *path, const char *name, lk_docs_format fmt,
+                          lk_docs_reader **out, lk_error *err);
+
 /* Next document; *got is false at the end. Its id, title and text are valid UTF-8 (each
    line is checked; JSON escapes are checked as they are decoded). */
 lk_status lk_docs_next(lk_docs_reader *r, lk_doc *doc, bool *got, lk_error *err);

@@ -22,6 +22,7 @@ const char *lk_status_str(lk_status s)
     case LK_ERR_FORMAT: return "bad file format";
     case LK_ERR_RANGE: return "value out of range";
     case LK_ERR_STATE: return "invalid state";
+    case LK_ERR_BUSY: return "resource busy";
     }
     return "unknown error";
 }
@@ -31,12 +32,14 @@ void lk_error_clear(lk_error *err)
     if (!err) return;
     err->code = LK_OK;
     err->msg[0] = '\0';
+    err->line = 0;
 }
 
 lk_status lk_error_set(lk_error *err, lk_status code, const char *fmt, ...)
 {
     if (!err) return code;
     err->code = code;
+    err->line = 0;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
@@ -49,6 +52,7 @@ lk_status lk_error_at(lk_error *err, const char *path, int64_t line, int64_t col
 {
     if (!err) return LK_ERR_PARSE;
     err->code = LK_ERR_PARSE;
+    err->line = line > 0 ? line : 1;
     int n;
     if (col > 0)
         n = snprintf(err->msg, sizeof err->msg, "%s:%lld:%lld: ", path ? path : "-",
@@ -63,6 +67,13 @@ lk_status lk_error_at(lk_error *err, const char *path, int64_t line, int64_t col
         va_end(ap);
     }
     return LK_ERR_PARSE;
+}
+
+void lk_error_locate(lk_error *err, const char *path, int64_t line)
+{
+    if (!err || err->code != LK_ERR_PARSE || err->line > 0) return;
+    lk_error_prefix(err, "%s:%lld:", path ? path : "-", (long long)line);
+    err->line = line > 0 ? line : 1;
 }
 
 void lk_error_prefix(lk_error *err, const char *fmt, ...)

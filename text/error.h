@@ -17,6 +17,7 @@ typedef enum {
     LK_ERR_FORMAT, /* bad magic, unsupported version, checksum mismatch */
     LK_ERR_RANGE,  /* id or size out of range, overflow, buffer too small */
     LK_ERR_STATE,  /* the operation is not valid now (e.g. training diverged) */
+    LK_ERR_BUSY,   /* another process holds the resource (an index's write lock); retry later */
 } lk_status;
 
 #define LK_ERROR_MSG_MAX 512
@@ -24,6 +25,8 @@ typedef enum {
 typedef struct {
     lk_status code;
     char msg[LK_ERROR_MSG_MAX];
+    int64_t line; /* > 0: msg starts with "path:line:" (set by lk_error_at / lk_error_locate);
+                     0: the message carries no input location */
 } lk_error;
 
 #define LK_ID_NONE ((int32_t)-1)
@@ -55,6 +58,11 @@ lk_status lk_error_at(lk_error *err, const char *path, int64_t line, int64_t col
     __attribute__((format(printf, 5, 6)))
 #endif
     ;
+
+/* Give a located-less LK_ERR_PARSE error its input location: prefix "path:line:" (a message
+   starting with a column, "col: ...", becomes "path:line:col: ...") and set err->line. An
+   error that already has a location, or another code, is left alone. err may be NULL. */
+void lk_error_locate(lk_error *err, const char *path, int64_t line);
 
 /* Prepend "prefix" to an existing message (e.g. a path); keeps the code. */
 void lk_error_prefix(lk_error *err, const char *fmt, ...)

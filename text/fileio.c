@@ -71,12 +71,19 @@ lk_status lk_line_reader_from_file(FILE *fp, const char *name, lk_line_reader **
 
 lk_status lk_line_reader_open(const char *path, lk_line_reader **out, lk_error *err)
 {
+    return lk_line_reader_open_as(path, NULL, out, err);
+}
+
+lk_status lk_line_reader_open_as(const char *path, const char *name, lk_line_reader **out,
+                                 lk_error *err)
+{
     *out = NULL;
-    if (!path || strcmp(path, "-") == 0) return lk_line_reader_from_file(stdin, "-", out, err);
+    if (!path || strcmp(path, "-") == 0)
+        return lk_line_reader_from_file(stdin, name ? name : "-", out, err);
     FILE *fp;
     lk_status st = open_check(path, &fp, err);
     if (st != LK_OK) return st;
-    st = lk_line_reader_from_file(fp, path, out, err);
+    st = lk_line_reader_from_file(fp, name ? name : path, out, err);
     if (st != LK_OK) {
         fclose(fp);
         return st;

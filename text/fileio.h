@@ -19,6 +19,12 @@ typedef struct lk_line_reader lk_line_reader;
    or unreadable file gives LK_ERR_IO with "path: reason". */
 lk_status lk_line_reader_open(const char *path, lk_line_reader **out, lk_error *err);
 
+/* lk_line_reader_open, with messages about the lines naming `name` instead of the path
+   (e.g. "body" for a request body spooled to a temporary file); NULL = the path. A failure
+   to open still names the path. */
+lk_status lk_line_reader_open_as(const char *path, const char *name, lk_line_reader **out,
+                                 lk_error *err);
+
 /* Read lines from an already open stream (not closed by lk_line_reader_free). `name` is
    used in messages and is copied. */
 lk_status lk_line_reader_from_file(FILE *fp, const char *name, lk_line_reader **out,

@@ -183,11 +183,42 @@ lk_status lk_bm25_builder_create(const char *dir, const lk_bm25_build_config *cf
     if ((st = lk_bm25__store_writer_init(&b->store, b->tmpdir, cfg->store,
                                          cfg->store ? strlen(cfg->store) : 0, err)) != LK_OK)
         goto fail;
+    if ((st = lk_bm25__pos_writer_init(&b->pos, b->tmpdir, cfg->positions, err)) != LK_OK)
+        goto fail;
     *out = b;
     return LK_OK;
 fail:
     lk_bm25_builder_free(b);
     return st;
+}
+
+/* The inverse of the positions' term codes of one-file index x (x has positions). */
+static lk_status base_code2term(const lk_bm25_index *x, uint32_t **out, lk_error *err)
+{
+    const lk_bm25__pos *p = lk_bm25__index_pos(x);
+    uint64_t n = lk_bm25_index_n_terms(x);
+    uint32_t *c = malloc((size_t)(n + 1) * sizeof *c);
+    if (!c) return LK_ERR_NOMEM;
+    unsigned char *seen = calloc((size_t)n + 1, 1);
+    if (!seen) {
+        free(c);
+        return LK_ERR_NOMEM;
+    }
+    bool ok = p != NULL;
+    for (uint64_t t = 0; ok && t < n; t++) {
+        uint32_t k = lk_bm25__pos_code(p, t);
+        ok = !seen[k];
+        seen[k] = 1;
+        c[k] = (uint32_t)t;
+    }
+    free(seen);
+    if (!ok) {
+        free(c);
+        return lk_error_set(err, LK_ERR_FORMAT, "%s: corrupt index (positions: term codes)",
+                            lk_bm25__index_file(x));
+    }
+    *out = c;
+    return LK_OK;
 }
 
 /* Keep the documents of the bases not deleted: ids (count 0 marks "already in the index"),
@@ -209,9 +240,14 @@ static lk_status keep_base_docs(lk_bm25_builder *b, lk_error *err)
     if ((st = lk_grow(&p, &b->idoffs_cap, (size_t)total + 2, sizeof *b->idoffs)) != LK_OK)
         return st;
     b->idoffs = p;
+    if (!(b->base_kept_end = calloc(b->n_bases + 1, sizeof *b->base_kept_end))) return LK_ERR_NOMEM;
+    uint32_t *code2term = NULL;
     for (size_t i = 0; i < b->n_bases; i++) {
         const lk_bm25_index *x = b->bases[i];
         uint32_t *map = b->base_maps[i];
+        free(code2term);
+        code2term = NULL;
+        if (b->pos.on && (st = base_code2term(x, &code2term, err)) != LK_OK) return st;
         for (uint32_t d = 0; d < lk_bm25_index_n_docs(x); d++) {
             if (map[d] == LK_DOC_END) continue;
             size_t len;
@@ -220,14 +256,20 @@ static lk_status keep_base_docs(lk_bm25_builder *b, lk_error *err)
             if (fwrite(id, 1, len, b->ids_fp) != len)
                 return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir,
                                     strerror(errno));
-            if ((st = lk_bm25__store_writer_copy(&b->store, x, d, err)) != LK_OK) return st;
+            if ((st = lk_bm25__store_writer_copy(&b->store, x, d, err)) != LK_OK ||
+                (st = lk_bm25__pos_writer_copy(&b->pos, x, d, code2term, err)) != LK_OK) {
+                free(code2term);
+                return st;
+            }
             map[d] = nd;
             b->doclens[nd] = lk_bm25_index_doc_len(x, d);
             b->total_len += b->doclens[nd];
             b->idoffs[nd + 1] = b->idoffs[nd] + len;
             nd++;
         }
+        b->base_kept_end[i] = nd;
     }
+    free(code2term);
     b->n_docs = b->n_base_kept = nd;
     return LK_OK;
 }
@@ -245,6 +287,11 @@ lk_status lk_bm25__builder_create_bases(const char *dir, const lk_bm25_index *co
         const char *spec = lk_bm25_index_store_spec(bases[0], &spec_len);
         lk_bm25__store_writer_free(&b->store);
         st = lk_bm25__store_writer_init(&b->store, b->tmpdir, spec, spec_len, err);
+        bool pos = true; /* positions if every base has them */
+        for (size_t i = 0; i < n; i++) pos = pos && lk_bm25__index_pos(bases[i]) != NULL;
+        b->cfg.positions = pos;
+        lk_bm25__pos_writer_free(&b->pos);
+        if (st == LK_OK) st = lk_bm25__pos_writer_init(&b->pos, b->tmpdir, pos, err);
         if (st != LK_OK) {
             lk_bm25_builder_free(b);
             *out = NULL;
@@ -315,6 +362,8 @@ void lk_bm25_builder_free(lk_bm25_builder *b)
     if (!b) return;
     if (b->ids_fp) fclose(b->ids_fp);
     lk_bm25__store_writer_free(&b->store);
+    lk_bm25__pos_writer_free(&b->pos);
+    free(b->base_kept_end);
     if (b->tmpdir) remove_flat_dir(b->tmpdir);
     lk_termtab_free(&b->terms);
     lk_vocab_free(b->ids);
@@ -430,6 +479,17 @@ lk_status lk_bm25_builder_add_stored(lk_bm25_builder *b, const char *id, size_t 
                                      size_t rec_len, const char *path, int64_t line,
                                      lk_error *err)
 {
+    return lk_bm25_builder_add_doc(b, id, id_len, terms, n_terms, NULL, 0, rec, rec_len, path,
+                                   line, err);
+}
+
+bool lk_bm25_builder_positions(const lk_bm25_builder *b) { return b->pos.on; }
+
+lk_status lk_bm25_builder_add_doc(lk_bm25_builder *b, const char *id, size_t id_len,
+                                  const lk_term *terms, size_t n_terms,
+                                  const unsigned char *keep, size_t n_title, const void *rec,
+                                  size_t rec_len, const char *path, int64_t line, lk_error *err)
+{
     lk_status st;
     if (b->n_bases && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) return st;
     if (b->n_docs >= UINT32_MAX - 1)
@@ -459,6 +519,9 @@ lk_status lk_bm25_builder_add_stored(lk_bm25_builder *b, const char *id, size_t 
     b->idoffs = p;
     if ((st = intern_terms(b, terms, n_terms)) != LK_OK) return st;
     if ((st = lk_bm25__store_writer_add(&b->store, rec, rec_len, err)) != LK_OK) return st;
+    if (n_title > n_terms) n_title = n_terms;
+    if ((st = lk_bm25__pos_writer_add(&b->pos, b->tids, keep, n_terms, n_title, err)) != LK_OK)
+        return st;
     if (fwrite(id, 1, id_len, b->ids_fp) != id_len)
         return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir, strerror(errno));
 
@@ -560,6 +623,7 @@ static lk_status write_tmp_index(lk_bm25_builder *b, char **index_path, lk_error
         b->ids_fp = NULL;
         unlink(ids_path);
         lk_bm25__store_writer_free(&b->store); /* removes its temp file */
+        lk_bm25__pos_writer_free(&b->pos);     /* the same */
     }
     free(ids_path);
     return st;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "features/search/bm25_index.h"
+#include "features/search/bm25_positions_internal.h"
 #include "features/search/bm25_store_internal.h"
 #include "features/features_internal.h"
 #include "text/vocab.h"
@@ -76,6 +77,8 @@ struct lk_bm25_builder {
     size_t n_runs, runs_cap, n_spilled;
     int run_seq;
     lk_bm25__store_writer store; /* stored fields (off unless the config or base asks) */
+    lk_bm25__pos_writer pos;     /* positions (off unless the config or the bases have them) */
+    uint32_t *base_kept_end;     /* per base: new doc numbers of its kept documents end here */
 };
 
 /* Log through the build config's callback (printf-style). */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "features/search/bm25_index_internal.h"
+#include "features/search/bm25_positions_internal.h"
 #include "features/search/bm25_segments.h"
 #include "features/search/bm25_store_internal.h"
 #include "features/search/postings.h"
@@ -34,6 +35,8 @@ struct lk_bm25_index {
     char *file;                /* the file, or NULL for open_mem */
     lk_bm25__store store;      /* stored fields (v3), valid when has_store */
     bool has_store;
+    lk_bm25__pos pos;          /* term positions (v4), valid when has_pos */
+    bool has_pos;
     lk_bm25__segset *segs; /* a segmented index (bm25_segments.c): the fields above unused */
 };
 
@@ -65,7 +68,7 @@ static bool in_payload(uint64_t off, uint64_t len, uint64_t plen)
 static lk_status parse_payload(lk_bm25_index *x, const unsigned char *p, uint64_t plen,
                                uint32_t version, const char *path, lk_error *err)
 {
-    int n_meta = version >= 3 ? META_N_FIELDS : META_N_FIELDS_V2;
+    int n_meta = version >= 4 ? META_N_FIELDS : version == 3 ? META_N_FIELDS_V3 : META_N_FIELDS_V2;
     if (plen < 8u * (unsigned)n_meta) return bad(err, path, "header too short");
     uint64_t m[META_N_FIELDS] = {0};
     for (int i = 0; i < n_meta; i++) m[i] = lk_get_u64(p + 8u * (unsigned)i);
@@ -79,13 +82,20 @@ static lk_status parse_payload(lk_bm25_index *x, const unsigned char *p, uint64_
         !in_payload(m[META_DICT_OFF], n_terms * DICT_ENTRY, plen) ||
         !in_payload(m[META_TERMBLOB_OFF], m[META_TERMBLOB_LEN], plen) ||
         !in_payload(m[META_POST_OFF], m[META_POST_LEN], plen) ||
-        !in_payload(m[META_STORE_OFF], m[META_STORE_LEN], plen))
+        !in_payload(m[META_STORE_OFF], m[META_STORE_LEN], plen) ||
+        !in_payload(m[META_POS_OFF], m[META_POS_LEN], plen))
         return bad(err, path, "section out of bounds");
-    if (version >= 3) {
+    if (version == 3 || (version >= 4 && m[META_STORE_LEN] > 0)) {
         lk_status st = lk_bm25__store_parse(p + m[META_STORE_OFF], m[META_STORE_LEN],
                                             (uint32_t)n_docs, &x->store, path, err);
         if (st != LK_OK) return st;
         x->has_store = true;
+    }
+    if (version >= 4) {
+        lk_status st = lk_bm25__pos_parse(p + m[META_POS_OFF], m[META_POS_LEN], (uint32_t)n_docs,
+                                          n_terms, &x->pos, path, err);
+        if (st != LK_OK) return st;
+        x->has_pos = true;
     }
     x->n_docs = (uint32_t)n_docs;
     x->n_terms = n_terms;
@@ -256,6 +266,19 @@ const lk_bm25__store *lk_bm25__index_store(const lk_bm25_index *x)
     return x->has_store ? &x->store : NULL;
 }
 
+const lk_bm25__pos *lk_bm25__index_pos(const lk_bm25_index *x)
+{
+    return x->has_pos ? &x->pos : NULL;
+}
+
+bool lk_bm25_index_has_positions(const lk_bm25_index *idx)
+{
+    size_t n = lk_bm25__index_n_segs(idx);
+    for (size_t i = 0; i < n; i++)
+        if (!lk_bm25__index_pos(lk_bm25__index_seg(idx, i, NULL, NULL))) return false;
+    return true;
+}
+
 const struct lk_bm25__segset *lk_bm25__index_segs(const lk_bm25_index *idx) { return idx->segs; }
 
 uint32_t lk_bm25_index_n_docs(const lk_bm25_index *idx)
@@ -411,6 +434,8 @@ lk_bm25_search_opts lk_bm25_search_opts_default(void)
     o.params = lk_bm25_params_default();
     o.k = 10;
     o.exhaustive = false;
+    o.accept = NULL;
+    o.accept_user = NULL;
     return o;
 }
 
@@ -443,6 +468,9 @@ struct lk_bm25_ws {
     const uint64_t *deleted;    /* deleted-document bitmap of the current search, or NULL */
     double floor;               /* scores below it cannot enter the top k (other segments
                                    already hold k better documents); -inf for one file */
+    bool (*accept)(void *, uint32_t); /* the search's filter (opts), or NULL */
+    void *accept_user;
+    uint32_t doc_base;          /* added to doc numbers given to accept */
     double *norm;               /* per-document length factor for the cached params */
     lk_bm25_params norm_params;
     double norm_avgdl;
@@ -561,6 +589,7 @@ static void heap_offer(lk_bm25_ws *ws, uint32_t doc, double score)
     lk_bm25_hit hit = {doc, score};
     lk_bm25_hit *h = ws->heap;
     if (ws->heap_n < ws->heap_cap) {
+        if (ws->accept && !ws->accept(ws->accept_user, ws->doc_base + doc)) return;
         size_t i = ws->heap_n++;
         h[i] = hit;
         while (i > 0) {
@@ -574,6 +603,7 @@ static void heap_offer(lk_bm25_ws *ws, uint32_t doc, double score)
         return;
     }
     if (ws->heap_cap == 0 || score < h[0].score || !worse(ws->idx, &h[0], &hit)) return;
+    if (ws->accept && !ws->accept(ws->accept_user, ws->doc_base + doc)) return;
     h[0] = hit;
     sift_down(ws->idx, h, ws->heap_n, 0);
 }
@@ -930,6 +960,9 @@ lk_status lk_bm25__search_segment(const lk_bm25_index *idx, lk_bm25_ws *ws, cons
     ws->avgdl = g ? g->avgdl : idx->avgdl;
     ws->deleted = g ? g->deleted : NULL;
     ws->floor = g ? g->floor : -HUGE_VAL;
+    ws->doc_base = g ? g->doc_base : 0;
+    ws->accept = opts->accept;
+    ws->accept_user = opts->accept_user;
     size_t k = opts->k;
     if (k > idx->n_docs) k = idx->n_docs;
     if (k > ws->heap_cap || !ws->heap) {

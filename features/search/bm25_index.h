@@ -15,8 +15,9 @@
 #include "text/error.h"
 
 #define LK_BM25_INDEX_MAGIC "LKBX"
-#define LK_BM25_INDEX_VERSION 3u /* v3 = v2 + stored fields; v2 still read and written
-                                     when nothing is stored */
+#define LK_BM25_INDEX_VERSION 4u /* v4 = v3 + term positions (written with positions);
+                                     v3 = v2 + stored fields (written when fields are stored
+                                     and no positions); v2 (nothing stored); all still read */
 #define LK_BM25_INDEX_FILE "index.lkbx"
 
 typedef struct lk_bm25_index lk_bm25_index;
@@ -42,6 +43,9 @@ typedef struct {
                               file layout), "all" or field names "title,text,..." (records
                               given to lk_bm25_builder_add_stored). A builder keeping the
                               documents of an index uses that index's spec instead. */
+    bool positions;        /* store term positions (phrase and field: queries without the
+                              stored text; the v4 file layout). A builder keeping the
+                              documents of an index follows that index instead. */
 } lk_bm25_build_config;
 
 lk_bm25_build_config lk_bm25_build_config_default(void);
@@ -82,6 +86,19 @@ lk_status lk_bm25_builder_add_stored(lk_bm25_builder *b, const char *id, size_t 
                                      const lk_term *terms, size_t n_terms, const void *rec,
                                      size_t rec_len, const char *path, int64_t line,
                                      lk_error *err);
+
+/* lk_bm25_builder_add_stored with positions (used when the builder stores them): keep[i]
+   false for a term that takes no position of its own (a Han bigram overlapping the term
+   before it, as lk_analyzer_spans shows; keep NULL: every term does), n_title: how many of
+   terms[] come from the title (positions never run from the title into the text). */
+lk_status lk_bm25_builder_add_doc(lk_bm25_builder *b, const char *id, size_t id_len,
+                                  const lk_term *terms, size_t n_terms,
+                                  const unsigned char *keep, size_t n_title, const void *rec,
+                                  size_t rec_len, const char *path, int64_t line,
+                                  lk_error *err);
+
+/* Whether the builder stores positions. */
+bool lk_bm25_builder_positions(const lk_bm25_builder *b);
 
 /* Merge, write index.lkbx (fsync'd) and switch `dir` to the new index atomically: at any
    crash point `dir` is the old index, the new one, or absent; never a partial index.
@@ -133,6 +150,8 @@ const char *lk_bm25_index_settings(const lk_bm25_index *idx, size_t *len);
 /* Directory of the index file (borrowed; it may hold the analyzer's model), or NULL for an
    index opened with lk_bm25_index_open_mem. */
 const char *lk_bm25_index_dir(const lk_bm25_index *idx);
+/* Whether the index stores term positions (every segment: built with positions). */
+bool lk_bm25_index_has_positions(const lk_bm25_index *idx);
 /* Document frequency of a term among the live documents (0 if absent). */
 uint32_t lk_bm25_index_df(const lk_bm25_index *idx, const char *term, size_t len);
 
@@ -142,6 +161,12 @@ typedef struct {
     lk_bm25_params params;
     size_t k;        /* results wanted (default 10) */
     bool exhaustive; /* score every posting (reference path) instead of MaxScore */
+    /* A filter (NULL: none): only documents for which accept(accept_user, doc) is true are
+       returned, doc as in lk_bm25_hit. It is asked only about a document whose score would
+       enter the current top k, at most once per search, so an expensive check (a phrase)
+       runs on few documents; the top k of the accepted documents is exact. */
+    bool (*accept)(void *user, uint32_t doc);
+    void *accept_user;
 } lk_bm25_search_opts;
 
 lk_bm25_search_opts lk_bm25_search_opts_default(void);

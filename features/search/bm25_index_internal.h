@@ -10,7 +10,10 @@
      termblob   term strings, concatenated
      postings   postings lists (postings.h)
      store      v3: stored fields (bm25_store_internal.h); v2 has neither the section nor
-                its two meta fields (the v2 layout is written when nothing is stored) */
+                its two meta fields (the v2 layout is written when nothing is stored)
+     positions  v4: term positions (bm25_positions_internal.h), written with --positions
+                (v4 = v3 + this section and its two meta fields; its store section may be
+                empty: nothing stored) */
 #ifndef LK_FEATURES_BM25_INDEX_INTERNAL_H
 #define LK_FEATURES_BM25_INDEX_INTERNAL_H
 
@@ -31,13 +34,17 @@ enum {
     META_POST_LEN,
     META_STORE_OFF, /* v3 only: the stored-fields section (bm25_store_internal.h) */
     META_STORE_LEN,
+    META_POS_OFF, /* v4 only: the positions section (bm25_positions_internal.h) */
+    META_POS_LEN,
     META_N_FIELDS
 };
 
 #define META_N_FIELDS_V2 (META_STORE_OFF)
 #define META_BYTES_V2 (META_N_FIELDS_V2 * 8u)
+#define META_N_FIELDS_V3 (META_POS_OFF)
 #define META_BYTES (META_N_FIELDS * 8u)
 #define LK_BM25_INDEX_VERSION_PLAIN 2u /* written when nothing is stored: the v2 layout */
+#define LK_BM25_INDEX_VERSION_STORE 3u /* stored fields, no positions: the v3 layout */
 #define DICT_ENTRY 24u
 
 #include <stdbool.h>
@@ -76,6 +83,7 @@ typedef struct {
     const double *best;      /* largest tf_part of each query term over the collection's
                                 bound summaries (max over segments): the scoring order */
     const uint64_t *deleted; /* the segment's deleted documents (bitmap), or NULL */
+    uint32_t doc_base;       /* the segment's first document number in the index */
     double floor;            /* k documents of other segments score at least this: lower
                                 scores cannot enter the top k (-HUGE_VAL: none) */
 } lk_bm25__global;

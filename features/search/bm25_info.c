@@ -25,6 +25,7 @@ lk_status lk_bm25_index_describe(const lk_bm25_index *idx, const char *path, FIL
     fprintf(fp, "mean document length: %.2f terms\n", lk_bm25_index_avgdl(idx));
     if (spec) fprintf(fp, "stored fields: %.*s\n", (int)sl, spec);
     else fputs("stored fields: none\n", fp);
+    fputs(lk_bm25_index_has_positions(idx) ? "positions: stored\n" : "positions: none\n", fp);
     fprintf(fp, "segments: %zu\n", ns);
     for (size_t i = 0; i < ns; i++) {
         uint32_t base;

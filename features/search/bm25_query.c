@@ -1,11 +1,14 @@
-/* bm25_query.c: query syntax (bm25_query.h): parsing, term filters through the index,
-   phrase and field checks on the stored fields. */
+/* bm25_query.c: query syntax (bm25_query.h): parsing, term filters through the postings,
+   phrase and field checks on the positions or the stored fields. */
 #include "features/search/bm25_query.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "features/search/bm25_index_internal.h"
+#include "features/search/bm25_positions_internal.h"
+#include "features/search/bm25_segments.h"
 #include "features/search/bm25_store.h"
 #include "features/search/bm25_text.h"
 #include "text/fileio.h"
@@ -132,9 +135,13 @@ struct lk_query_ws {
     size_t cand_cap;
     uint64_t *must, *tmp;    /* bitmaps over doc numbers */
     size_t words;
-    termlist pos, clause, seq;
+    termlist pos, clause;
     lk_term *terms;
     size_t terms_cap;
+    termlist *seqs;          /* per clause: its phrase sequence (phrase/field clauses) */
+    size_t seqs_cap;
+    unsigned char *codes;    /* a phrase's codes as varint bytes (5 per code at most) */
+    size_t codes_cap;
 };
 
 static void termlist_free(termlist *t)
@@ -193,7 +200,9 @@ void lk_query_ws_free(lk_query_ws *q)
     free(q->tmp);
     termlist_free(&q->pos);
     termlist_free(&q->clause);
-    termlist_free(&q->seq);
+    for (size_t i = 0; i < q->seqs_cap; i++) termlist_free(&q->seqs[i]);
+    free(q->seqs);
+    free(q->codes);
     free(q->terms);
     free(q);
 }
@@ -231,23 +240,46 @@ static lk_status clause_terms(lk_query_ws *q, lk_analyzer *an, const char *s, si
     return st;
 }
 
+/* Set in bits the documents (numbers of idx) whose postings hold term s: a walk over the
+   term's postings in each segment (deleted documents included: callers only test live
+   ones). */
+static lk_status mark_term_docs(const lk_bm25_index *idx, const char *s, size_t len,
+                                uint64_t *bits, lk_error *err)
+{
+    size_t ns = lk_bm25__index_n_segs(idx);
+    for (size_t i = 0; i < ns; i++) {
+        uint32_t base = 0;
+        const lk_bm25_index *x = lk_bm25__index_seg(idx, i, &base, NULL);
+        int64_t t = lk_bm25__index_find(x, s, len);
+        if (t < 0) continue;
+        const char *ts;
+        size_t tl, plen;
+        const unsigned char *post;
+        uint32_t df;
+        lk_bm25__index_term(x, (uint64_t)t, &ts, &tl, &post, &plen, &df);
+        lk_postings_cursor c;
+        lk_postings_cursor_init(&c, post, plen, df, lk_bm25_index_doc_end(x));
+        for (; c.doc != LK_DOC_END; lk_postings_next(&c)) {
+            uint32_t d = base + c.doc;
+            bits[d >> 6] |= 1ull << (d & 63);
+        }
+        if (c.bad)
+            return lk_error_set(err, LK_ERR_FORMAT, "%s: corrupt index (postings)",
+                                lk_bm25__index_file(x));
+    }
+    return LK_OK;
+}
+
 /* Mark in `bits` the documents containing every term of list (all if the list is empty:
    *any false). */
 static lk_status docs_with_all(const lk_bm25_index *idx, lk_query_ws *q, const termlist *list,
                                uint64_t *bits, bool *any, lk_error *err)
 {
     *any = false;
-    lk_bm25_search_opts o = lk_bm25_search_opts_default();
-    o.k = lk_bm25_index_doc_end(idx);
-    o.exhaustive = true;
     for (size_t i = 0; i < list->n; i++) {
-        lk_term t = {list->buf + list->off[i], list->len[i]};
-        const lk_bm25_hit *h;
-        size_t nh;
-        lk_status st = lk_bm25_search_terms(idx, q->ws, &t, 1, &o, &h, &nh, err);
-        if (st != LK_OK) return st;
         memset(q->tmp, 0, q->words * sizeof *q->tmp);
-        for (size_t j = 0; j < nh; j++) q->tmp[h[j].doc >> 6] |= 1ull << (h[j].doc & 63);
+        lk_status st = mark_term_docs(idx, list->buf + list->off[i], list->len[i], q->tmp, err);
+        if (st != LK_OK) return st;
         if (!*any) memcpy(bits, q->tmp, q->words * sizeof *bits);
         else
             for (size_t w = 0; w < q->words; w++) bits[w] &= q->tmp[w];
@@ -256,15 +288,58 @@ static lk_status docs_with_all(const lk_bm25_index *idx, lk_query_ws *q, const t
     return LK_OK;
 }
 
-/* Does the sequence q->seq occur as consecutive (non-overlapping) terms of s? */
-static lk_status has_sequence(lk_query_ws *q, const char *s, size_t len, bool *found,
-                              lk_error *err)
+/* check_clause through the positions of idx (every segment has them): the clause's sequence
+   (seq) in the document's title and/or text positions. */
+static lk_status check_clause_pos(const lk_bm25_index *idx, lk_query_ws *q,
+                                  const lk_query_clause *c, const termlist *seq, uint32_t doc,
+                                  bool *ok, lk_error *err)
+{
+    *ok = false;
+    size_t ns = lk_bm25__index_n_segs(idx);
+    const lk_bm25_index *x = NULL;
+    uint32_t base = 0;
+    for (size_t i = 0; i < ns; i++) {
+        uint32_t b;
+        const lk_bm25_index *s = lk_bm25__index_seg(idx, i, &b, NULL);
+        if (doc >= b && doc - b < lk_bm25_index_doc_end(s)) {
+            x = s;
+            base = b;
+            break;
+        }
+    }
+    const lk_bm25__pos *p = x ? lk_bm25__index_pos(x) : NULL;
+    if (!p) return lk_error_set(err, LK_ERR_ARG, "document %u: no positions", doc);
+    /* the phrase as its stored bytes: varint codes, matched on the document's bytes */
+    void *v = q->codes;
+    if (lk_grow(&v, &q->codes_cap, 5 * seq->n + 1, 1) != LK_OK) return LK_ERR_NOMEM;
+    q->codes = v;
+    unsigned char *pat = q->codes;
+    size_t pn = 0;
+    for (size_t k = 0; k < seq->n; k++) {
+        int64_t t = lk_bm25__index_find(x, seq->buf + seq->off[k], seq->len[k]);
+        if (t < 0) return LK_OK; /* a term this segment lacks */
+        pn += lk_varint_put(pat + pn, lk_bm25__pos_code(p, (uint64_t)t));
+    }
+    const unsigned char *ds;
+    size_t n, nt;
+    if (!lk_bm25__pos_doc_bytes(p, doc - base, &ds, &n, &nt))
+        return lk_error_set(err, LK_ERR_FORMAT, "%s: corrupt index (positions of document %u)",
+                            lk_bm25__index_file(x), doc - base);
+    bool title = !c->field || c->field_len == 5, text = !c->field || c->field_len == 4;
+    *ok = (title && lk_bm25__pos_find(ds, nt, pat, pn)) ||
+          (text && lk_bm25__pos_find(ds + nt, n - nt, pat, pn));
+    return LK_OK;
+}
+
+/* Does the sequence seq occur as consecutive (non-overlapping) terms of s? */
+static lk_status has_sequence(lk_query_ws *q, const termlist *seq, const char *s, size_t len,
+                              bool *found, lk_error *err)
 {
     *found = false;
     lk_analyzer_reset(q->an);
     lk_status st = lk_analyzer_add(q->an, s, len, err);
     if (st != LK_OK) return st;
-    size_t n, m = q->seq.n, k = 0;
+    size_t n, m = seq->n, k = 0;
     const lk_term *t = lk_analyzer_terms(q->an, &n);
     const size_t *sp = lk_analyzer_spans(q->an);
     size_t last_end = 0;
@@ -282,7 +357,7 @@ static lk_status has_sequence(lk_query_ws *q, const char *s, size_t len, bool *f
     for (size_t a = 0; a + m <= kept && !*found; a++) {
         for (k = 0; k < m; k++) {
             const lk_term *x = &t[idx[a + k]];
-            if (x->len != q->seq.len[k] || memcmp(x->s, q->seq.buf + q->seq.off[k], x->len) != 0)
+            if (x->len != seq->len[k] || memcmp(x->s, seq->buf + seq->off[k], x->len) != 0)
                 break;
         }
         if (k == m) *found = true;
@@ -299,9 +374,10 @@ static const lk_doc_field *field_named(const lk_doc_field *f, size_t n, const ch
     return NULL;
 }
 
-/* Whether document `doc` satisfies the phrase/field clause c (its terms in q->seq). */
+/* Whether document `doc` satisfies the phrase/field clause c (its sequence seq), read from
+   its stored fields. */
 static lk_status check_clause(const lk_bm25_index *idx, lk_query_ws *q, const lk_query_clause *c,
-                              uint32_t doc, bool *ok, lk_error *err)
+                              const termlist *seq, uint32_t doc, bool *ok, lk_error *err)
 {
     const lk_doc_field *f;
     size_t nf;
@@ -313,7 +389,7 @@ static lk_status check_clause(const lk_bm25_index *idx, lk_query_ws *q, const lk
         const char *name = c->field ? c->field : indexed[i];
         size_t nl = c->field ? c->field_len : strlen(indexed[i]);
         const lk_doc_field *x = field_named(f, nf, name, nl);
-        if (x) st = has_sequence(q, x->value, x->value_len, ok, err);
+        if (x) st = has_sequence(q, seq, x->value, x->value_len, ok, err);
         if (c->field) break;
     }
     return st;
@@ -328,17 +404,25 @@ static bool is_indexed_field(const char *f, size_t len)
 
 static bool needs_store(const lk_query_clause *c) { return c->phrase || c->field; }
 
-/* Phrase/field clauses need the fields stored. */
+/* Phrase/field clauses need positions or the fields stored. */
 static lk_status check_store(const lk_bm25_index *idx, const lk_query_clause *c, size_t n,
-                             lk_error *err)
+                             bool positions, lk_error *err)
 {
     size_t sl;
     const char *spec = lk_bm25_index_store_spec(idx, &sl);
     for (size_t i = 0; i < n; i++) {
         if (!needs_store(&c[i])) continue;
+        if (positions) {
+            if (c[i].field && !is_indexed_field(c[i].field, c[i].field_len))
+                return lk_error_set(err, LK_ERR_ARG, "query column %zu: unknown field \"%.*s\" "
+                                    "(the fields that can be queried are title and text)",
+                                    c[i].col, (int)c[i].field_len, c[i].field);
+            continue;
+        }
         if (!spec)
-            return lk_error_set(err, LK_ERR_ARG, "query column %zu: %s need the documents' "
-                                "fields stored in the index (it was built with --store none)",
+            return lk_error_set(err, LK_ERR_ARG, "query column %zu: %s need positions or the "
+                                "documents' fields stored in the index (it was built with "
+                                "--store none and without --positions)",
                                 c[i].col, c[i].phrase ? "phrases" : "field: terms");
         if (c[i].field && !is_indexed_field(c[i].field, c[i].field_len))
             return lk_error_set(err, LK_ERR_ARG, "query column %zu: unknown field \"%.*s\" (the "
@@ -379,6 +463,35 @@ static lk_status term_filters(const lk_bm25_index *idx, lk_query_ws *q, lk_analy
     return st;
 }
 
+/* The filter of a query's search (lk_bm25_search_opts.accept): the required and excluded
+   term clauses (qw->must), then the phrase and field clauses. The first error stops the
+   filter (st, err). */
+typedef struct {
+    const lk_bm25_index *idx;
+    lk_query_ws *qw;
+    const lk_query_clause *c;
+    size_t nc;
+    bool positions;
+    lk_status st;
+    lk_error *err;
+} query_filter;
+
+static bool accept_doc(void *user, uint32_t d)
+{
+    query_filter *f = user;
+    lk_query_ws *qw = f->qw;
+    if (f->st != LK_OK || !((qw->must[d >> 6] >> (d & 63)) & 1)) return false;
+    for (size_t j = 0; j < f->nc; j++) {
+        const lk_query_clause *c = &f->c[j];
+        if (!needs_store(c) || qw->seqs[j].n == 0) continue;
+        bool found = false;
+        f->st = f->positions ? check_clause_pos(f->idx, qw, c, &qw->seqs[j], d, &found, f->err)
+                             : check_clause(f->idx, qw, c, &qw->seqs[j], d, &found, f->err);
+        if (f->st != LK_OK || found == (c->occur == LK_QUERY_NOT)) return false;
+    }
+    return true;
+}
+
 lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_analyzer *an,
                                lk_query_ws *qw, const char *query, size_t len,
                                const lk_bm25_search_opts *opts, const lk_bm25_hit **hits,
@@ -395,7 +508,8 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
         free(c);
         return lk_bm25_search_text(idx, ws, an, query, len, opts, hits, n_hits, err);
     }
-    if ((st = check_store(idx, c, nc, err)) != LK_OK) goto done;
+    bool positions = lk_bm25_index_has_positions(idx);
+    if ((st = check_store(idx, c, nc, positions, err)) != LK_OK) goto done;
     uint32_t end = lk_bm25_index_doc_end(idx);
     size_t words = ((size_t)end + 64) / 64;
     if (words > qw->words) {
@@ -425,31 +539,39 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
         st = LK_ERR_NOMEM;
         goto done;
     }
-    lk_bm25_search_opts all = *opts;
-    all.k = end;
+    if (nc > qw->seqs_cap) { /* the phrase sequences, analyzed once */
+        termlist *t = realloc(qw->seqs, nc * sizeof *t);
+        if (!t) {
+            st = LK_ERR_NOMEM;
+            goto done;
+        }
+        memset(t + qw->seqs_cap, 0, (nc - qw->seqs_cap) * sizeof *t);
+        qw->seqs = t;
+        qw->seqs_cap = nc;
+    }
+    for (size_t j = 0; j < nc && st == LK_OK; j++) {
+        qw->seqs[j].n = qw->seqs[j].buf_len = 0;
+        if (needs_store(&c[j]))
+            st = clause_terms(qw, qw->an, c[j].text, c[j].len, true, &qw->seqs[j], err);
+    }
+    if (st != LK_OK) goto done;
+    /* the top k of the documents passing every clause: the search asks the filter only about
+       documents that would enter its top k */
+    query_filter f = {idx, qw, c, nc, positions, LK_OK, err};
+    lk_bm25_search_opts o = *opts;
+    o.accept = accept_doc;
+    o.accept_user = &f;
     const lk_bm25_hit *h;
     size_t nh;
-    if ((st = lk_bm25_search_terms(idx, ws, terms, qw->pos.n, &all, &h, &nh, err)) != LK_OK)
+    if ((st = lk_bm25_search_terms(idx, ws, terms, qw->pos.n, &o, &h, &nh, err)) != LK_OK)
         goto done;
+    if ((st = f.st) != LK_OK) goto done;
     if (lk_grow((void **)&qw->cand, &qw->cand_cap, nh + 1, sizeof *qw->cand) != LK_OK) {
         st = LK_ERR_NOMEM;
         goto done;
     }
-    size_t kept = 0;
-    for (size_t i = 0; i < nh && kept < opts->k && st == LK_OK; i++) {
-        uint32_t d = h[i].doc;
-        if (!((qw->must[d >> 6] >> (d & 63)) & 1)) continue;
-        bool ok = true;
-        for (size_t j = 0; j < nc && ok && st == LK_OK; j++) {
-            if (!needs_store(&c[j])) continue;
-            st = clause_terms(qw, qw->an, c[j].text, c[j].len, true, &qw->seq, err);
-            if (st != LK_OK || qw->seq.n == 0) continue;
-            bool found = false;
-            st = check_clause(idx, qw, &c[j], d, &found, err);
-            ok = c[j].occur == LK_QUERY_NOT ? !found : found;
-        }
-        if (ok && st == LK_OK) qw->cand[kept++] = h[i];
-    }
+    memcpy(qw->cand, h, nh * sizeof *h);
+    size_t kept = nh;
     if (st != LK_OK) goto done;
     /* leave the scoring terms in `an` for the caller (snippets) */
     lk_analyzer_reset(an);

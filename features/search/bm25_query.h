@@ -2,8 +2,11 @@
    `"a phrase"` (required, terms adjacent), `+"..."`/`-"..."`, `field:term` and
    `field:"a phrase"` (required in that stored field). Scores are plain BM25 over the
    terms of the required and optional clauses (a phrase's terms count as terms); the
-   operators only filter. Phrase and field clauses are checked on the stored fields (title
-   and text for phrases), so they need an index with a store. A query without operators is
+   operators only filter: the search is lk_bm25_search_terms's top k with a filter
+   (lk_bm25_search_opts.accept) asked only about documents that would enter the top k.
+   Required/excluded terms are read from the postings; phrase and field clauses from the
+   positions when the index has them (index --positions), else from the stored title and
+   text (re-analysed), so they need one or the other. A query without operators is
    searched exactly as lk_bm25_search_text does. */
 #ifndef LK_FEATURES_BM25_QUERY_H
 #define LK_FEATURES_BM25_QUERY_H
@@ -43,8 +46,9 @@ void lk_query_ws_free(lk_query_ws *q); /* NULL is a no-op */
    by id) among those matching every required clause and no excluded one. Without
    operators this is lk_bm25_search_text. After the call `an` holds the scoring terms
    (lk_analyzer_terms: for snippets). *hits is borrowed from qw until its next search. A
-   phrase or field clause on an index without the fields stored is LK_ERR_ARG with a
-   message saying so; parse errors as lk_query_parse. */
+   phrase or field clause on an index with neither positions nor the fields stored is
+   LK_ERR_ARG with a message saying so; corrupt positions LK_ERR_FORMAT naming the file;
+   parse errors as lk_query_parse. */
 lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_analyzer *an,
                                lk_query_ws *qw, const char *query, size_t len,
                                const lk_bm25_search_opts *opts, const lk_bm25_hit **hits,

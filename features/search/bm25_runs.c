@@ -738,18 +738,104 @@ static lk_status put_postings(crc_writer *w, sink *k, unsigned char *buf, lk_err
     return cw_copy(w, k->post_fp, k->post_len, buf, err);
 }
 
+/* Mapping the positions' values to final dictionary indexes (lk_bm25__pos_writer_finish). */
+typedef struct {
+    const lk_bm25_builder *b;
+    uint32_t *tid_term;   /* builder term id -> final term */
+    uint32_t **base_term; /* per base: its term -> final term */
+    size_t base;          /* base of the last document asked */
+} pos_map;
+
+static uint32_t pos_value_term(void *user, uint32_t doc, uint32_t v)
+{
+    pos_map *m = user;
+    const lk_bm25_builder *b = m->b;
+    if (doc >= b->n_base_kept) return v < b->terms.n ? m->tid_term[v] : LK_TERM_NONE;
+    while (m->base < b->n_bases && doc >= b->base_kept_end[m->base]) m->base++;
+    if (m->base >= b->n_bases || v >= lk_bm25_index_n_terms(b->bases[m->base]))
+        return LK_TERM_NONE;
+    return m->base_term[m->base][v];
+}
+
+/* The positions section (b->pos on): the final terms are those of the sinks, in order (their
+   dictionaries not yet rebased). */
+static lk_status finish_positions(lk_bm25_builder *b, sink *k, size_t n_k, lk_bytes *head,
+                                  FILE **blob_fp, uint64_t *blob_len, lk_error *err)
+{
+    lk_status st = LK_OK;
+    uint64_t n_terms = 0;
+    for (size_t j = 0; j < n_k; j++) n_terms += k[j].n_terms;
+    pos_map m = {b, NULL, NULL, 0};
+    uint32_t *dfs = malloc((size_t)(n_terms + 1) * sizeof *dfs);
+    lk_term *fin = malloc((size_t)(n_terms + 1) * sizeof *fin);
+    m.tid_term = malloc((b->terms.n + 1) * sizeof *m.tid_term);
+    m.base_term = calloc(b->n_bases + 1, sizeof *m.base_term);
+    if (!dfs || !fin || !m.tid_term || !m.base_term) {
+        st = LK_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t t = 0; t < b->terms.n; t++) m.tid_term[t] = LK_TERM_NONE;
+    uint64_t o = 0;
+    for (size_t j = 0; j < n_k; j++)
+        for (size_t i = 0; i < k[j].dict.len; i += DICT_ENTRY, o++) {
+            const unsigned char *e = k[j].dict.data + i;
+            fin[o].s = (const char *)k[j].termblob.data + lk_get_u64(e);
+            fin[o].len = lk_get_u32(e + 20);
+            dfs[o] = lk_get_u32(e + 16);
+            uint32_t tid;
+            st = lk_termtab_unit_hashed(&b->terms, fin[o].s, fin[o].len,
+                                        lk_bm25__term_hash(fin[o].s, fin[o].len), false, &tid);
+            if (st != LK_OK) goto done;
+            if (tid != LK_TERM_NONE) m.tid_term[tid] = (uint32_t)o;
+        }
+    for (size_t i = 0; i < b->n_bases; i++) { /* both dictionaries sorted: one merge walk */
+        const lk_bm25_index *x = b->bases[i];
+        uint64_t nt = lk_bm25_index_n_terms(x), f = 0;
+        if (!(m.base_term[i] = malloc((size_t)(nt + 1) * sizeof **m.base_term))) {
+            st = LK_ERR_NOMEM;
+            goto done;
+        }
+        for (uint64_t t = 0; t < nt; t++) {
+            const char *s;
+            size_t len, plen;
+            const unsigned char *post;
+            uint32_t df;
+            lk_bm25__index_term(x, t, &s, &len, &post, &plen, &df);
+            while (f < n_terms && cmp_bytes(fin[f].s, fin[f].len, s, len) < 0) f++;
+            m.base_term[i][t] = f < n_terms && cmp_bytes(fin[f].s, fin[f].len, s, len) == 0
+                                    ? (uint32_t)f
+                                    : LK_TERM_NONE;
+        }
+    }
+    st = lk_bm25__pos_writer_finish(&b->pos, dfs, n_terms, pos_value_term, &m, head, blob_fp,
+                                    blob_len, err);
+done:
+    free(dfs);
+    free(fin);
+    free(m.tid_term);
+    for (size_t i = 0; m.base_term && i < b->n_bases; i++) free(m.base_term[i]);
+    free(m.base_term);
+    return st;
+}
+
 /* The index file from the sinks' terms, in order. */
 static lk_status write_index_file(lk_bm25_builder *b, sink *k, size_t n_k, const char *path,
                                   lk_error *err)
 {
     lk_status st;
-    lk_bytes store_head = {NULL, 0, 0};
+    lk_bytes store_head = {NULL, 0, 0}, pos_head = {NULL, 0, 0};
+    FILE *pos_fp = NULL;
+    uint64_t pos_blob = 0;
     unsigned char *buf = malloc(COPY_CHUNK);
     crc_writer w = {fopen(path, "wb"), path, 0};
     if (!buf || !w.fp) {
         st = buf ? lk_error_set(err, LK_ERR_IO, "%s: %s", path, strerror(errno)) : LK_ERR_NOMEM;
         goto done;
     }
+    bool positions = b->pos.on;
+    if (positions &&
+        (st = finish_positions(b, k, n_k, &pos_head, &pos_fp, &pos_blob, err)) != LK_OK)
+        goto done;
     rebase_sinks(k, n_k);
     uint64_t n_terms = 0, dict_len = 0, termblob_len = 0, post_len = 0;
     for (size_t j = 0; j < n_k; j++) {
@@ -762,7 +848,7 @@ static lk_status write_index_file(lk_bm25_builder *b, sink *k, size_t n_k, const
     bool stored = b->store.on;
     if (stored && (st = lk_bm25__store_writer_finish(&b->store, &store_head, err)) != LK_OK)
         goto done;
-    int n_meta = stored ? META_N_FIELDS : META_N_FIELDS_V2;
+    int n_meta = positions ? META_N_FIELDS : stored ? META_N_FIELDS_V3 : META_N_FIELDS_V2;
     uint64_t m[META_N_FIELDS], off = 8u * (unsigned)n_meta;
     m[META_N_DOCS] = n_docs;
     m[META_N_TERMS] = n_terms;
@@ -788,10 +874,15 @@ static lk_status write_index_file(lk_bm25_builder *b, sink *k, size_t n_k, const
     m[META_STORE_OFF] = off;
     m[META_STORE_LEN] = stored ? store_head.len + b->store.blob_len : 0;
     off += m[META_STORE_LEN];
+    m[META_POS_OFF] = off;
+    m[META_POS_LEN] = positions ? pos_head.len + pos_blob : 0;
+    off += m[META_POS_LEN];
 
     unsigned char hdr[LK_ENVELOPE_HEADER + META_BYTES];
     memcpy(hdr, LK_BM25_INDEX_MAGIC, 4);
-    lk_put_u32(hdr + 4, stored ? LK_BM25_INDEX_VERSION : LK_BM25_INDEX_VERSION_PLAIN);
+    lk_put_u32(hdr + 4, positions ? LK_BM25_INDEX_VERSION
+                        : stored  ? LK_BM25_INDEX_VERSION_STORE
+                                  : LK_BM25_INDEX_VERSION_PLAIN);
     lk_put_u32(hdr + 8, 0);
     lk_put_u64(hdr + 12, off);
     for (int i = 0; i < n_meta; i++) lk_put_u64(hdr + LK_ENVELOPE_HEADER + 8 * i, m[i]);
@@ -815,6 +906,9 @@ static lk_status write_index_file(lk_bm25_builder *b, sink *k, size_t n_k, const
     if (stored && ((st = cw_put(&w, store_head.data, store_head.len, err)) != LK_OK ||
                    (st = cw_copy(&w, b->store.fp, b->store.blob_len, buf, err)) != LK_OK))
         goto done;
+    if (positions && ((st = cw_put(&w, pos_head.data, pos_head.len, err)) != LK_OK ||
+                      (st = cw_copy(&w, pos_fp, pos_blob, buf, err)) != LK_OK))
+        goto done;
     unsigned char tail[4];
     lk_put_u32(tail, w.crc);
     if ((st = lk_fwrite_all(w.fp, tail, 4, path, err)) != LK_OK) goto done;
@@ -824,6 +918,8 @@ done:
     if (w.fp && fclose(w.fp) != 0 && st == LK_OK)
         st = lk_error_set(err, LK_ERR_IO, "%s: %s", path, strerror(errno));
     lk_bytes_free(&store_head);
+    lk_bytes_free(&pos_head);
+    if (pos_fp) fclose(pos_fp);
     free(buf);
     return st;
 }

@@ -581,7 +581,7 @@ lk_status lk_bm25__segs_search(const lk_bm25__segset *s, lk_bm25__segws *w, cons
     for (size_t j = 0; j < s->m.n && k > 0; j++) {
         size_t i = s->order[j];
         lk_bm25__global g = {(double)s->n_live, s->avgdl, w->gdf, w->best, s->deleted[i],
-                             m == k ? w->out[k - 1].score : -HUGE_VAL};
+                             s->base[i], m == k ? w->out[k - 1].score : -HUGE_VAL};
         st = lk_bm25__search_segment(s->seg[i], w->ws[i], terms, n_terms, opts, &g, &w->h[i],
                                      &w->nh[i], err);
         if (st != LK_OK) return st;

@@ -89,7 +89,7 @@ lk_status lk_bm25__lock(const char *dir, int *fd, lk_error *err)
         }
         if (flock(f, LOCK_EX | LOCK_NB) != 0) {
             st = errno == EWOULDBLOCK
-                     ? lk_error_set(err, LK_ERR_IO,
+                     ? lk_error_set(err, LK_ERR_BUSY,
                                     "%s: another lexkit process is updating this index (%s "
                                     "is locked); try again when it is done",
                                     dir, LK_BM25_LOCK_FILE)

@@ -43,6 +43,7 @@ lk_bm25_index_config lk_bm25_index_config_default(void)
     c.upsert = false;
     c.merge = false;
     c.max_segments = LK_BM25_DEFAULT_MAX_SEGMENTS;
+    c.docs_name = NULL;
     return c;
 }
 
@@ -55,6 +56,9 @@ typedef struct {
     int64_t *lines;
     lk_bytes recs;              /* concatenated stored records */
     size_t *rec_end;            /* per doc: end of its record in recs */
+    size_t *title_n;            /* per doc: how many of its terms come from the title */
+    unsigned char *keep;        /* per term, with positions: it takes a position */
+    size_t keep_cap;
     size_t n_docs;
     size_t *toff, *tlen;        /* per term: offset/length in bytes */
     size_t n_terms, terms_cap;
@@ -76,13 +80,16 @@ static void batch_free(batch *b)
     free(b->lines);
     lk_bytes_free(&b->recs);
     free(b->rec_end);
+    free(b->title_n);
+    free(b->keep);
     free(b->toff);
     free(b->tlen);
     free(b->terms);
 }
 
 static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n,
-                           const void *rec, size_t rec_len)
+                           const unsigned char *keep, size_t n_title, const void *rec,
+                           size_t rec_len)
 {
     lk_status st;
     void *p;
@@ -99,7 +106,9 @@ static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n
         if (ln) b->lines = ln;
         size_t *re = realloc(b->rec_end, need * sizeof *re);
         if (re) b->rec_end = re;
-        if (!ie || !te || !ln || !re) return LK_ERR_NOMEM;
+        size_t *tn = realloc(b->title_n, need * sizeof *tn);
+        if (tn) b->title_n = tn;
+        if (!ie || !te || !ln || !re || !tn) return LK_ERR_NOMEM;
     }
     p = b->ids;
     if ((st = lk_grow(&p, &b->ids_cap, b->ids_len + d->id_len + 1, 1)) != LK_OK) return st;
@@ -116,6 +125,12 @@ static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n
         if ((st = lk_grow(&p, &b->terms_cap, b->n_terms + n, sizeof *b->tlen)) != LK_OK) return st;
         b->tlen = p;
     }
+    if (keep) {
+        p = b->keep;
+        if ((st = lk_grow(&p, &b->keep_cap, b->n_terms + n + 1, 1)) != LK_OK) return st;
+        b->keep = p;
+        memcpy(b->keep + b->n_terms, keep, n);
+    }
     memcpy(b->ids + b->ids_len, d->id, d->id_len);
     b->ids_len += d->id_len;
     for (size_t i = 0; i < n; i++) {
@@ -128,6 +143,7 @@ static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n
     b->rec_end[b->n_docs] = b->recs.len;
     b->id_end[b->n_docs] = b->ids_len;
     b->term_end[b->n_docs] = b->n_terms;
+    b->title_n[b->n_docs] = n_title;
     b->lines[b->n_docs++] = d->line;
     return LK_OK;
 }
@@ -174,6 +190,9 @@ typedef struct {
     const char *store;          /* store spec (NULL: nothing stored) */
     size_t store_len;
     lk_bytes rec;               /* scratch: the stored record of one document */
+    bool pos;                   /* positions: the analyzer records spans, terms get keep flags */
+    unsigned char *keep;        /* scratch: keep flags of one document's terms */
+    size_t keep_cap;
     pipeline_docs pd;
     batch slots[N_SLOTS];
     bool ready[N_SLOTS];
@@ -187,20 +206,48 @@ typedef struct {
     void *log_user;
 } pipeline;
 
-/* Analyze one document into b with its stored record; an error is prefixed with path:line
-   unless it names path. */
-static lk_status analyze_doc(lk_analyzer *an, const lk_doc *d, const void *rec, size_t rec_len,
+/* Keep flags of the terms of a document analyzed as title (terms [0, n_title)) then text,
+   from their spans: a term starting before the end of the previous kept term of its field
+   (a Han bigram overlapping its first character) takes no position; as the query side
+   reads a phrase (bm25_query.c). */
+static lk_status keep_flags(pipeline *pl, const size_t *sp, size_t n, size_t n_title)
+{
+    void *p = pl->keep;
+    lk_status st = lk_grow(&p, &pl->keep_cap, n + 1, 1);
+    if (st != LK_OK) return st;
+    pl->keep = p;
+    size_t last_end = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t first = i < n_title ? 0 : n_title; /* the field's first term */
+        if (i == first) last_end = 0;
+        pl->keep[i] = 1;
+        if (!sp || sp[2 * i] == SIZE_MAX) continue;
+        if (i > first && sp[2 * i] < last_end) {
+            pl->keep[i] = 0;
+            continue;
+        }
+        last_end = sp[2 * i + 1];
+    }
+    return LK_OK;
+}
+
+/* Analyze one document into b with its stored record; an error without an input location
+   gets path:line (lk_error_locate). */
+static lk_status analyze_doc(pipeline *pl, const lk_doc *d, const void *rec, size_t rec_len,
                              batch *b, const char *path, lk_error *err)
 {
+    lk_analyzer *an = pl->an;
     lk_analyzer_reset(an);
     lk_status st = LK_OK;
     if (d->title_len) st = lk_analyzer_add(an, d->title, d->title_len, err);
+    size_t n_title = lk_analyzer_n_terms(an, NULL);
     if (st == LK_OK) st = lk_analyzer_add(an, d->text, d->text_len, err);
     size_t n = 0;
     const lk_term *t = st == LK_OK ? lk_analyzer_terms(an, &n) : NULL;
-    if (st == LK_OK) st = batch_add(b, d, t, n, rec, rec_len);
-    if (st == LK_ERR_PARSE && strncmp(err->msg, path, strlen(path)) != 0)
-        lk_error_prefix(err, "%s:%lld:", path, (long long)d->line);
+    if (st == LK_OK && pl->pos) st = keep_flags(pl, lk_analyzer_spans(an), n, n_title);
+    if (st == LK_OK)
+        st = batch_add(b, d, t, n, pl->pos ? pl->keep : NULL, n_title, rec, rec_len);
+    if (st != LK_OK) lk_error_locate(err, path, d->line);
     return st;
 }
 
@@ -223,10 +270,9 @@ static void fill_batch(pipeline *pl, batch *b)
         if (st == LK_OK && pl->store)
             st = lk_bm25_store_encode(&d, pl->store, pl->store_len, &pl->rec);
         if (st == LK_OK)
-            st = analyze_doc(pl->an, &d, pl->rec.data, pl->rec.len, b, pl->path, &b->err);
+            st = analyze_doc(pl, &d, pl->rec.data, pl->rec.len, b, pl->path, &b->err);
         if (st == LK_OK) continue;
-        if (st == LK_ERR_PARSE && strncmp(b->err.msg, pl->path, strlen(pl->path)) != 0)
-            lk_error_prefix(&b->err, "%s:%lld:", pl->path, (long long)d.line);
+        lk_error_locate(&b->err, pl->path, d.line);
         b->st = st;
         b->last = true;
         break;
@@ -305,8 +351,7 @@ static void fill_batch_zh(pipeline *pl, batch *b)
         }
         if (rst == LK_OK) rst = copy_doc(pd, &d, pl->store, pl->store_len);
         if (rst == LK_OK) continue;
-        if (rst == LK_ERR_PARSE && strncmp(rerr.msg, pl->path, strlen(pl->path)) != 0)
-            lk_error_prefix(&rerr, "%s:%lld:", pl->path, (long long)d.line);
+        lk_error_locate(&rerr, pl->path, d.line);
         b->last = true;
         break;
     }
@@ -326,7 +371,7 @@ static void fill_batch_zh(pipeline *pl, batch *b)
     }
     for (size_t i = 0; i < pd->n && st == LK_OK; i++) {
         lk_doc d = doc_at(pd, i);
-        st = analyze_doc(pl->an, &d, pd->recs.data + pd->docs[i].rec, pd->docs[i].rec_len, b,
+        st = analyze_doc(pl, &d, pd->recs.data + pd->docs[i].rec, pd->docs[i].rec_len, b,
                          pl->path, &b->err);
     }
     if (st == LK_OK && rst != LK_OK) {
@@ -377,10 +422,11 @@ static lk_status consume(pipeline *pl, lk_bm25_builder *bld, const batch *b, uin
 {
     size_t id0 = 0, t0 = 0, r0 = 0;
     for (size_t i = 0; i < b->n_docs; i++) {
-        lk_status st = lk_bm25_builder_add_stored(bld, b->ids + id0, b->id_end[i] - id0,
-                                                  b->terms + t0, b->term_end[i] - t0,
-                                                  b->recs.data + r0, b->rec_end[i] - r0,
-                                                  pl->path, b->lines[i], err);
+        lk_status st = lk_bm25_builder_add_doc(bld, b->ids + id0, b->id_end[i] - id0,
+                                               b->terms + t0, b->term_end[i] - t0,
+                                               pl->pos ? b->keep + t0 : NULL, b->title_n[i],
+                                               b->recs.data + r0, b->rec_end[i] - r0,
+                                               pl->path, b->lines[i], err);
         if (st != LK_OK) return st;
         id0 = b->id_end[i];
         t0 = b->term_end[i];
@@ -509,7 +555,9 @@ static lk_status find_deletions(const lk_bm25_index *idx, const char *path,
 static void pipeline_init(pipeline *pl, const char *docs_path, const lk_bm25_index_config *cfg)
 {
     memset(pl, 0, sizeof *pl);
-    pl->path = docs_path && strcmp(docs_path, "-") != 0 ? docs_path : "<stdin>";
+    pl->path = cfg->docs_name                                  ? cfg->docs_name
+               : docs_path && strcmp(docs_path, "-") != 0 ? docs_path
+                                                          : "<stdin>";
     pl->log = cfg->build.log;
     pl->log_user = cfg->build.log_user;
     pthread_mutex_init(&pl->mu, NULL);
@@ -527,6 +575,7 @@ static void pipeline_done(pipeline *pl)
     free(pl->pd.lens);
     lk_bytes_free(&pl->pd.recs);
     lk_bytes_free(&pl->rec);
+    free(pl->keep);
     lk_docs_free(pl->docs);
     lk_analyzer_free(pl->an);
 }
@@ -540,7 +589,7 @@ static lk_status build_full(const char *docs_path, const char *index_dir,
     pipeline_init(&pl, docs_path, cfg);
     lk_bm25_builder *bld = NULL;
     lk_status st = lk_analyzer_create(&cfg->analyzer, &pl.an, err);
-    if (st == LK_OK) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
+    if (st == LK_OK) st = lk_docs_open_as(docs_path, cfg->docs_name, cfg->format, &pl.docs, err);
     if (st == LK_OK && cfg->id_prefix && lk_docs_set_id_prefix(pl.docs, cfg->id_prefix) != LK_OK)
         st = lk_error_set(err, LK_ERR_ARG, "an id prefix is for generated ids (text or a "
                                            "directory), not JSON Lines");
@@ -556,12 +605,13 @@ static lk_status build_full(const char *docs_path, const char *index_dir,
         bc.settings = lk_analyzer_settings(pl.an, &bc.settings_len);
         st = lk_bm25_builder_create(index_dir, &bc, &bld, err);
     }
+    if (st == LK_OK && (pl.pos = lk_bm25_builder_positions(bld))) lk_analyzer_set_spans(pl.an, true);
     if (st == LK_OK) st = lk_analyzer_save_files(pl.an, lk_bm25_builder_dir(bld), err);
     if (st == LK_OK) st = run_pipeline(&pl, bld, cfg->threads, stats, err);
     stats->bytes = pl.docs ? lk_docs_offset(pl.docs) : 0;
     if (pl.docs) stats->skipped = *lk_docs_skips(pl.docs);
     if (st == LK_OK && stats->n_docs == 0) /* as bow/tfidf/vocab: an empty index is an error */
-        st = lk_error_set(err, LK_ERR_PARSE, "%s: no documents (%s)", docs_path ? docs_path : "-",
+        st = lk_error_set(err, LK_ERR_PARSE, "%s: no documents (%s)", cfg->docs_name ? cfg->docs_name : docs_path ? docs_path : "-",
                           cfg->format == LK_DOCS_DIR ? "no readable .txt, .md or .html file"
                                                      : "empty input");
     if (st == LK_OK) {
@@ -655,7 +705,9 @@ static lk_status add_segment(pipeline *pl, const char *index_dir, const lk_bm25_
     if (spec && !spec_z) return LK_ERR_NOMEM;
     bc.store = pl->store = spec_z;
     pl->store_len = spec_len;
+    bc.positions = lk_bm25_index_has_positions(idx); /* the index's choice, not the config's */
     lk_status st = lk_bm25_builder_create(index_dir, &bc, &bld, err);
+    if (st == LK_OK && (pl->pos = lk_bm25_builder_positions(bld))) lk_analyzer_set_spans(pl->an, true);
     if (st == LK_OK) st = run_pipeline(pl, bld, cfg->threads, stats, err);
     if (st == LK_OK && cfg->upsert) st = upsert_deletions(bld, idx, del, n_del);
     else if (st == LK_OK) st = check_new_ids(bld, idx, *del, *n_del, pl->path, err);
@@ -691,7 +743,7 @@ static lk_status update_index(const char *docs_path, const char *index_dir,
     size_t n_del = 0;
     lk_status st = lk_bm25_index_open(index_dir, &idx, err);
     if (st == LK_OK) st = lk_bm25_index_analyzer(idx, &pl.an, err);
-    if (st == LK_OK && docs_path) st = lk_docs_open(docs_path, cfg->format, &pl.docs, err);
+    if (st == LK_OK && docs_path) st = lk_docs_open_as(docs_path, cfg->docs_name, cfg->format, &pl.docs, err);
     if (st == LK_OK && pl.docs && cfg->id_prefix &&
         lk_docs_set_id_prefix(pl.docs, cfg->id_prefix) != LK_OK)
         st = lk_error_set(err, LK_ERR_ARG, "an id prefix is for generated ids (text or a "

@@ -33,6 +33,9 @@ typedef struct {
                                    error */
     bool merge;                 /* rewrite the index's segments into one (after the rest) */
     size_t max_segments;        /* --add merges segments beyond this many (default 8) */
+    const char *docs_name;      /* name of the documents in messages ("name:line:col: ...");
+                                   NULL = docs_path (a server passes "body" for a request body
+                                   it spooled to a temporary file) */
 } lk_bm25_index_config;
 
 lk_bm25_index_config lk_bm25_index_config_default(void);

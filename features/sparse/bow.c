@@ -23,7 +23,8 @@ lk_bow_config lk_bow_config_default(void)
                            .min_df = {1, true},
                            .max_df = {1.0, false},
                            .max_features = 0,
-                           .binary = false};
+                           .binary = false,
+                           .threads = 1};
 }
 
 static lk_status check_bound(const lk_df_bound *b, const char *name, lk_error *err)
@@ -72,6 +73,8 @@ lk_status lk_bow_config_check(const lk_bow_config *c, lk_error *err)
     if (c->min_df.is_count && c->max_df.is_count && c->max_df.value < c->min_df.value)
         return lk_error_set(err, LK_ERR_ARG, "max_df corresponds to < documents than min_df");
     if (c->max_features < 0) return lk_error_set(err, LK_ERR_ARG, "max_features must be >= 0");
+    if (c->threads < 0 || c->threads > 2)
+        return lk_error_set(err, LK_ERR_ARG, "threads must be 1 or 2 (0 = 1)");
     return LK_OK;
 }
 

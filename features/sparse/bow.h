@@ -54,6 +54,8 @@ typedef struct {
                                       before n-grams are formed (sklearn's stop_words); borrowed,
                                       must outlive the vectorizer; NULL = none */
     size_t n_stop_words;
+    int32_t threads;              /* 2: lk_bow_finish remaps and sorts the rows on two threads
+                                     (the same result); 1 (default) */
 } lk_bow_config;
 
 /* scikit-learn's English stop words (318); a static table. */

@@ -2,6 +2,8 @@
    sorting of the vocabulary, column remapping) and the accessors of the finished vectorizer. */
 #include "features/sparse/bow.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,23 +122,52 @@ done:
     return st;
 }
 
-/* Rewrite the matrix in place: id columns -> map[id] (dropping -1), rows sorted. */
+/* Remap n rows of the count matrix in place: id columns -> map[id] (dropping -1). Row r
+   spans [start, in[1]) for r = 0, else [in[r], in[r+1]); entries are compacted from start
+   and out[r+1] gets row r's new end (out may be in: each in[r+1] is read before it is
+   written; in[0] and out[0] are never touched). Returns the entries kept. */
+static size_t remap_rows(int32_t *indices, double *data, const int32_t *map, const int64_t *in,
+                         int64_t start, int64_t *out, int64_t n)
+{
+    size_t s = (size_t)start, o = s;
+    for (int64_t r = 0; r < n; r++) {
+        size_t e = (size_t)in[r + 1];
+        for (size_t k = s; k < e; k++) {
+            int32_t c = map[indices[k]];
+            if (c < 0) continue;
+            indices[o] = c;
+            data[o++] = data[k];
+        }
+        out[r + 1] = (int64_t)o;
+        s = e;
+    }
+    return o - (size_t)start;
+}
+
+typedef struct {
+    lk_csr view; /* the rows of the job, with their own indptr */
+    const int32_t *map;
+    const int64_t *in;
+    size_t kept;
+    lk_status st;
+} remap_job;
+
+static void *remap_thread(void *arg)
+{
+    remap_job *j = arg;
+    j->kept = remap_rows(j->view.indices, j->view.data, j->map, j->in, j->view.indptr[0],
+                         j->view.indptr, j->view.n_rows);
+    j->st = lk_csr_sort_rows(&j->view);
+    return NULL;
+}
+
+/* Rewrite the matrix in place: id columns -> map[id] (dropping -1), rows sorted. With
+   b->cfg.threads == 2 the second half of the rows is done on a second thread (with its own
+   row offsets), then moved down to follow the first half. */
 static lk_status remap_columns(lk_bow *b, const int32_t *map, lk_csr *out)
 {
-    size_t o = 0;
-    for (int64_t r = 0; r < b->n_docs; r++) {
-        size_t s = (size_t)b->indptr[r], e = (size_t)b->indptr[r + 1];
-        b->indptr[r] = (int64_t)o;
-        for (size_t k = s; k < e; k++) {
-            int32_t c = map[b->indices[k]];
-            if (c < 0) continue;
-            b->indices[o] = c;
-            b->data[o++] = b->data[k];
-        }
-    }
-    b->indptr[b->n_docs] = (int64_t)o;
-    b->nnz = o;
-    out->n_rows = (int32_t)b->n_docs;
+    int64_t n = b->n_docs, mid = n / 2;
+    out->n_rows = (int32_t)n;
     out->n_cols = b->n_terms;
     out->indptr = b->indptr;
     out->indices = b->indices;
@@ -146,7 +177,47 @@ static lk_status remap_columns(lk_bow *b, const int32_t *map, lk_csr *out)
     b->indices = NULL;
     b->data = NULL;
     b->nnz_cap = b->indptr_cap = 0;
-    lk_status st = lk_csr_sort_rows(out);
+    int64_t *ip = out->indptr;
+    lk_status st = LK_OK;
+    size_t nnz;
+    pthread_t th;
+    remap_job hi;
+    memset(&hi, 0, sizeof hi);
+    bool two = b->cfg.threads == 2 && mid >= 1 && ip[n] >= 4096;
+    if (two) {
+        hi.view = *out;
+        hi.view.n_rows = (int32_t)(n - mid);
+        hi.view.indptr = malloc((size_t)(n - mid + 1) * sizeof *hi.view.indptr);
+        hi.map = map;
+        hi.in = ip + mid;
+        two = hi.view.indptr != NULL;
+        if (two) {
+            hi.view.indptr[0] = ip[mid];
+            two = pthread_create(&th, NULL, remap_thread, &hi) == 0;
+        }
+        if (!two) free(hi.view.indptr);
+    }
+    if (two) {
+        int64_t hi_start = hi.view.indptr[0];
+        size_t lo_kept = remap_rows(out->indices, out->data, map, ip, ip[0], ip, mid);
+        lk_csr lo = *out;
+        lo.n_rows = (int32_t)mid;
+        lk_status lo_st = lk_csr_sort_rows(&lo);
+        pthread_join(th, NULL);
+        size_t gap = (size_t)hi_start - lo_kept;
+        if (gap) {
+            memmove(out->indices + lo_kept, out->indices + hi_start, hi.kept * sizeof *out->indices);
+            memmove(out->data + lo_kept, out->data + hi_start, hi.kept * sizeof *out->data);
+        }
+        for (int64_t r = 1; r <= n - mid; r++) ip[mid + r] = hi.view.indptr[r] - (int64_t)gap;
+        free(hi.view.indptr);
+        nnz = lo_kept + hi.kept;
+        st = lo_st != LK_OK ? lo_st : hi.st;
+    } else {
+        nnz = remap_rows(out->indices, out->data, map, ip, ip[0], ip, n);
+        st = lk_csr_sort_rows(out);
+    }
+    b->nnz = nnz;
     if (st != LK_OK) lk_csr_free(out);
     return st;
 }

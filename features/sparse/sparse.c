@@ -131,9 +131,15 @@ static void insertion_sort_row(int32_t *cols, double *vals, size_t n)
 lk_status lk_csr_sort_rows(lk_csr *m)
 {
     if (!m) return LK_ERR_ARG;
+    return lk_csr_sort_rows_range(m, 0, m->n_rows);
+}
+
+lk_status lk_csr_sort_rows_range(lk_csr *m, int32_t r0, int32_t r1)
+{
+    if (!m || r0 < 0 || r1 > m->n_rows) return LK_ERR_ARG;
     entry *tmp = NULL;
     size_t tmp_cap = 0;
-    for (int32_t r = 0; r < m->n_rows; r++) {
+    for (int32_t r = r0; r < r1; r++) {
         size_t b = (size_t)m->indptr[r], n = (size_t)m->indptr[r + 1] - b;
         int32_t *cols = m->indices + b;
         double *vals = m->data + b;

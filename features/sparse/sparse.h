@@ -37,6 +37,8 @@ lk_status lk_csr_append_row(lk_csr *m, const int32_t *cols, const double *vals, 
 
 /* Sort each row's entries by column (stable for distinct columns). */
 lk_status lk_csr_sort_rows(lk_csr *m);
+/* The same for rows r0 .. r1-1 only (ranges of rows can be sorted on different threads). */
+lk_status lk_csr_sort_rows_range(lk_csr *m, int32_t r0, int32_t r1);
 
 /* Output options of the writers. */
 typedef struct {

@@ -32,6 +32,10 @@ typedef struct {
     int tfidf;                    /* 0 = counts (CountVectorizer); 1 = TF-IDF below */
     int use_idf, smooth_idf, sublinear_tf; /* 1, 1, 0 */
     lexkit_norm norm;             /* LEXKIT_NORM_L2 */
+    int32_t threads;              /* 1; 2: a fit counts the documents on two threads (each
+                                     round of documents split in two, the second half's
+                                     terms merged into the first's); the result is the same
+                                     bit for bit. 0 = 1 */
 } lexkit_vectorizer_config;
 
 /* A CSR matrix as scipy's: row r is entries indptr[r] .. indptr[r+1]-1, columns increasing.
@@ -58,6 +62,16 @@ LK_API lexkit_status lexkit_vectorizer_fit_transform(lexkit_vectorizer *v,
                                                      const char *const *docs,
                                                      const size_t *lens, size_t n,
                                                      lexkit_csr *out, lexkit_error *err);
+/* The same fit with the documents given in batches, so that they need not all be in memory
+   at once: fit_begin (unfits v), fit_add for each batch in order, fit_end for the matrix of
+   all of them (as lexkit_vectorizer_fit_transform of the concatenated batches). After a
+   failed fit_add, fit_end fails too; fit_begin starts over. */
+LK_API lexkit_status lexkit_vectorizer_fit_begin(lexkit_vectorizer *v, lexkit_error *err);
+LK_API lexkit_status lexkit_vectorizer_fit_add(lexkit_vectorizer *v, const char *const *docs,
+                                               const size_t *lens, size_t n,
+                                               lexkit_error *err);
+LK_API lexkit_status lexkit_vectorizer_fit_end(lexkit_vectorizer *v, lexkit_csr *out,
+                                               lexkit_error *err);
 /* The matrix of docs with the fitted vocabulary (unknown terms ignored); LEXKIT_ERR_STATE
    before a fit. Thread-safe on a fitted vectorizer. */
 LK_API lexkit_status lexkit_vectorizer_transform(const lexkit_vectorizer *v,

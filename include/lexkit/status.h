@@ -28,6 +28,7 @@ typedef enum {
     LEXKIT_ERR_FORMAT, /* not a lexkit file of this kind, bad version or checksum */
     LEXKIT_ERR_RANGE,  /* id or size out of range, buffer too small */
     LEXKIT_ERR_STATE,  /* not valid now (e.g. transform before fit) */
+    LEXKIT_ERR_BUSY,   /* another process holds the resource (an index's write lock); retry */
 } lexkit_status;
 
 #define LEXKIT_ERROR_MSG_MAX 512

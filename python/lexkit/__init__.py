@@ -2,7 +2,8 @@
 
 A thin layer over lexkit's C API (include/lexkit/): the work runs in C with the GIL
 released, arrays are handed to numpy without copies, and lexkit's errors arrive as
-exceptions (ValueError for bad arguments, OSError for I/O, LexkitError otherwise)
+exceptions (ValueError for bad arguments, OSError for I/O, BlockingIOError when another
+process holds an index's write lock, LexkitError otherwise)
 carrying lexkit's message.
 """
 from __future__ import annotations
@@ -52,6 +53,23 @@ def _docs(raw_documents) -> list:
     return raw_documents if isinstance(raw_documents, list) else list(raw_documents)
 
 
+_BATCH = 8192  # documents of an iterator handed to C at a time (fit without a full list)
+
+
+def _threads(n_jobs) -> int:
+    """The C vectorizer's thread count for n_jobs (None: 2 when there are 2 cores)."""
+    if n_jobs is None:
+        return 2 if (os.cpu_count() or 1) >= 2 else 1
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)):
+        raise TypeError(f"n_jobs: expected int or None, got {type(n_jobs).__name__}")
+    n = int(n_jobs)
+    if n == -1 or n >= 2:
+        return 2
+    if n == 1:
+        return 1
+    raise ValueError(f"n_jobs: expected None, -1 or a positive int, got {n}")
+
+
 def _df(v, name):
     if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name}: expected int or float, got {type(v).__name__}")
@@ -65,7 +83,9 @@ class CountVectorizer(_Base, _Mixin):
     _tfidf = False
 
     def __init__(self, *, lowercase=True, stop_words=None, ngram_range=(1, 1), analyzer="word",
-                 max_df=1.0, min_df=1, max_features=None, binary=False, dtype=np.int64):
+                 max_df=1.0, min_df=1, max_features=None, binary=False, dtype=np.int64,
+                 n_jobs=None):
+        self.n_jobs = n_jobs
         self.lowercase = lowercase
         self.stop_words = stop_words
         self.ngram_range = ngram_range
@@ -86,7 +106,7 @@ class CountVectorizer(_Base, _Mixin):
                  lowercase=bool(self.lowercase), stop_words_english=self.stop_words == "english",
                  min_df=_df(self.min_df, "min_df"), max_df=_df(self.max_df, "max_df"),
                  max_features=0 if self.max_features is None else int(self.max_features),
-                 binary=bool(self.binary), tfidf=self._tfidf)
+                 binary=bool(self.binary), tfidf=self._tfidf, threads=_threads(self.n_jobs))
         return c
 
     def _matrix(self, parts):
@@ -101,9 +121,28 @@ class CountVectorizer(_Base, _Mixin):
         return m
 
     def fit_transform(self, raw_documents, y=None):
-        """Learn the vocabulary and return the document-term matrix."""
-        self._v = _lexkit.Vectorizer(**self._config())
-        m = self._matrix(self._v.fit_transform(_docs(raw_documents)))
+        """Learn the vocabulary and return the document-term matrix.
+
+        raw_documents: a list of str, or any iterable of str (a file object, a generator):
+        an iterable that is not a list is read in batches, never held whole in memory."""
+        if isinstance(raw_documents, (str, bytes)):
+            _docs(raw_documents)  # raises
+        self._v = None
+        v = _lexkit.Vectorizer(**self._config())
+        v.fit_begin()
+        if isinstance(raw_documents, (list, tuple)):
+            for i in range(0, len(raw_documents), _BATCH):  # a batch's UTF-8 at a time
+                v.fit_add(raw_documents[i:i + _BATCH])
+        else:
+            it = iter(raw_documents)
+            while True:
+                batch = [d for _, d in zip(range(_BATCH), it)]
+                if not batch:
+                    break
+                v.fit_add(batch)
+        parts = v.fit_end()
+        self._v = v
+        m = self._matrix(parts)
         self._after_fit()
         return m
 
@@ -162,10 +201,10 @@ class TfidfVectorizer(CountVectorizer):
 
     def __init__(self, *, lowercase=True, stop_words=None, ngram_range=(1, 1), analyzer="word",
                  max_df=1.0, min_df=1, max_features=None, binary=False, dtype=np.float64,
-                 norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=False):
+                 norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=False, n_jobs=None):
         super().__init__(lowercase=lowercase, stop_words=stop_words, ngram_range=ngram_range,
                          analyzer=analyzer, max_df=max_df, min_df=min_df,
-                         max_features=max_features, binary=binary, dtype=dtype)
+                         max_features=max_features, binary=binary, dtype=dtype, n_jobs=n_jobs)
         self.norm = norm
         self.use_idf = use_idf
         self.smooth_idf = smooth_idf

@@ -20,6 +20,7 @@ static PyObject *raise_err(lexkit_status st, const lexkit_error *err)
     if (st == LEXKIT_ERR_NOMEM) return PyErr_NoMemory();
     if (st == LEXKIT_ERR_ARG || st == LEXKIT_ERR_RANGE) type = PyExc_ValueError;
     if (st == LEXKIT_ERR_IO) type = PyExc_OSError;
+    if (st == LEXKIT_ERR_BUSY) type = PyExc_BlockingIOError; /* an OSError: another writer */
     PyErr_SetString(type, err && err->code == st ? lexkit_error_message(err) : lexkit_status_str(st));
     return NULL;
 }
@@ -82,10 +83,14 @@ typedef struct {
     const char **s;
     size_t *len;
     size_t n;
+    PyObject **enc; /* bytes of the non-ASCII items (n_enc of them), released with x */
+    size_t n_enc;
 } strs;
 
 static void strs_free(strs *x)
 {
+    for (size_t i = 0; i < x->n_enc; i++) Py_DECREF(x->enc[i]);
+    free(x->enc);
     Py_XDECREF(x->seq);
     free(x->s);
     free(x->len);
@@ -106,7 +111,8 @@ static int strs_get(PyObject *obj, const char *what, strs *x)
     x->n = (size_t)PySequence_Fast_GET_SIZE(x->seq);
     x->s = malloc((x->n ? x->n : 1) * sizeof *x->s);
     x->len = malloc((x->n ? x->n : 1) * sizeof *x->len);
-    if (!x->s || !x->len) {
+    x->enc = malloc((x->n ? x->n : 1) * sizeof *x->enc);
+    if (!x->s || !x->len || !x->enc) {
         strs_free(x);
         PyErr_NoMemory();
         return -1;
@@ -120,7 +126,20 @@ static int strs_get(PyObject *obj, const char *what, strs *x)
             strs_free(x);
             return -1;
         }
-        x->s[i] = PyUnicode_AsUTF8AndSize(items[i], &n);
+        if (PyUnicode_IS_READY(items[i]) && PyUnicode_IS_COMPACT_ASCII(items[i])) {
+            x->s[i] = PyUnicode_AsUTF8AndSize(items[i], &n); /* the str's own bytes */
+        } else {
+            /* a temporary encoding, not the str's cached UTF-8 (which would stay with the
+               str as long as it lives: for a list of documents, a second copy of them) */
+            PyObject *b = PyUnicode_AsUTF8String(items[i]);
+            if (!b) {
+                strs_free(x);
+                return -1;
+            }
+            x->enc[x->n_enc++] = b;
+            x->s[i] = PyBytes_AS_STRING(b);
+            n = PyBytes_GET_SIZE(b);
+        }
         if (!x->s[i]) {
             strs_free(x);
             return -1;
@@ -176,18 +195,20 @@ static int Vectorizer_init(VectorizerObject *self, PyObject *args, PyObject *kw)
 {
     static char *names[] = {"analyzer", "ngram_min", "ngram_max", "lowercase", "stop_words_english",
                             "min_df", "max_df", "max_features", "binary", "tfidf", "use_idf",
-                            "smooth_idf", "sublinear_tf", "norm", NULL};
+                            "smooth_idf", "sublinear_tf", "norm", "threads", NULL};
     lexkit_vectorizer_config c = lexkit_vectorizer_config_default();
     const char *analyzer = "word", *norm = "l2";
     PyObject *min_df = NULL, *max_df = NULL;
     int ng_min = 1, ng_max = 1;
     int max_features = 0;
     c.lowercase = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|siippOOippppps", names, &analyzer, &ng_min,
+    int threads = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|siippOOippppps$i", names, &analyzer, &ng_min,
                                      &ng_max, &c.lowercase, &c.stop_words_english, &min_df,
                                      &max_df, &max_features, &c.binary, &c.tfidf, &c.use_idf,
-                                     &c.smooth_idf, &c.sublinear_tf, &norm))
+                                     &c.smooth_idf, &c.sublinear_tf, &norm, &threads))
         return -1;
+    c.threads = threads;
     if (!strcmp(analyzer, "word")) c.analyzer = LEXKIT_WORD;
     else if (!strcmp(analyzer, "char")) c.analyzer = LEXKIT_CHAR;
     else if (!strcmp(analyzer, "char_wb")) c.analyzer = LEXKIT_CHAR_WB;
@@ -270,6 +291,51 @@ static PyObject *vectorize(VectorizerObject *self, PyObject *docs, int fit)
 static PyObject *Vectorizer_fit_transform(VectorizerObject *self, PyObject *docs)
 {
     return vectorize(self, docs, 1);
+}
+
+static PyObject *Vectorizer_fit_begin(VectorizerObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (!self->v) return PyErr_Format(PyExc_ValueError, "the vectorizer is not initialized");
+    lexkit_error err;
+    lock_take(self->lock);
+    lexkit_status st = lexkit_vectorizer_fit_begin(self->v, &err);
+    PyThread_release_lock(self->lock);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    Py_RETURN_NONE;
+}
+
+static PyObject *Vectorizer_fit_add(VectorizerObject *self, PyObject *docs)
+{
+    if (!self->v) return PyErr_Format(PyExc_ValueError, "the vectorizer is not initialized");
+    strs d;
+    if (strs_get(docs, "raw_documents", &d) < 0) return NULL;
+    lexkit_error err;
+    lexkit_status st;
+    lock_take(self->lock);
+    Py_BEGIN_ALLOW_THREADS
+    st = lexkit_vectorizer_fit_add(self->v, d.s, d.len, d.n, &err);
+    Py_END_ALLOW_THREADS
+    PyThread_release_lock(self->lock);
+    strs_free(&d);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    Py_RETURN_NONE;
+}
+
+static PyObject *Vectorizer_fit_end(VectorizerObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (!self->v) return PyErr_Format(PyExc_ValueError, "the vectorizer is not initialized");
+    lexkit_csr m;
+    lexkit_error err;
+    lexkit_status st;
+    lock_take(self->lock);
+    Py_BEGIN_ALLOW_THREADS
+    st = lexkit_vectorizer_fit_end(self->v, &m, &err);
+    Py_END_ALLOW_THREADS
+    PyThread_release_lock(self->lock);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    return csr_tuple(&m);
 }
 
 static PyObject *Vectorizer_transform(VectorizerObject *self, PyObject *docs)
@@ -364,6 +430,12 @@ static PyObject *Vectorizer_idf(VectorizerObject *self, PyObject *unused)
 static PyMethodDef Vectorizer_methods[] = {
     {"fit_transform", (PyCFunction)Vectorizer_fit_transform, METH_O,
      "fit_transform(docs) -> (indptr, indices, data, n_cols): learn the vocabulary and return the CSR arrays."},
+    {"fit_begin", (PyCFunction)Vectorizer_fit_begin, METH_NOARGS,
+     "fit_begin(): start a fit whose documents come in batches (fit_add), unfitting."},
+    {"fit_add", (PyCFunction)Vectorizer_fit_add, METH_O,
+     "fit_add(docs): count the next batch of documents (a sequence of str)."},
+    {"fit_end", (PyCFunction)Vectorizer_fit_end, METH_NOARGS,
+     "fit_end() -> (indptr, indices, data, n_cols): the matrix of all the batches."},
     {"transform", (PyCFunction)Vectorizer_transform, METH_O,
      "transform(docs) -> (indptr, indices, data, n_cols) with the fitted vocabulary."},
     {"vocabulary", (PyCFunction)Vectorizer_vocabulary, METH_NOARGS,

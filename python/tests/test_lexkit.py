@@ -216,6 +216,21 @@ def test_index_bad_input(tmp_path):
         lexkit.Index.open(tmp_path / "missing")
 
 
+def test_index_locked_by_another_writer(tmp_path):
+    """Another process holding the index's write lock: BlockingIOError (an OSError), no change."""
+    import fcntl
+    ix = lexkit.Index.create(tmp_path / "i", lang="en")
+    ix.add([{"id": "a", "text": "cats and dogs"}])
+    with open(tmp_path / "i" / "write.lock", "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        with pytest.raises(BlockingIOError, match="another lexkit process is updating this index"):
+            ix.add([{"id": "b", "text": "dogs"}])
+        fcntl.flock(f, fcntl.LOCK_UN)
+    assert len(ix) == 1
+    ix.add([{"id": "b", "text": "dogs"}])
+    assert len(ix) == 2
+
+
 def test_index_concurrent_threads(tmp_path):
     ix = lexkit.Index.create(tmp_path / "i", lang="en")
     ix.add([{"id": str(i), "text": f"word{i % 7} common text {i}"} for i in range(300)])
@@ -309,3 +324,70 @@ def test_runs_under_asan():
         maps = f.read()
     assert "libasan" in maps
     assert "__asan_init" in open(lexkit._lexkit.__file__, "rb").read().decode("latin-1")
+
+
+# ---- two threads and batches: the same matrix bit for bit ------------------------------------
+@pytest.fixture(scope="module")
+def big_docs():
+    return [d["text"] for d in _jsonl(os.path.join(SRC, "corpora", "sample-docs.jsonl"))]
+
+
+THREAD_SETTINGS = [{}, {"ngram_range": (1, 2)}, {"analyzer": "char_wb", "ngram_range": (2, 4)},
+                   {"analyzer": "char", "ngram_range": (1, 3), "max_features": 500},
+                   {"min_df": 2, "max_df": 0.5, "stop_words": "english"}]
+
+
+def _same(a, b):
+    assert a.shape == b.shape
+    assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
+    assert np.array_equal(a.data, b.data)  # bit-identical, not within a tolerance
+
+
+@pytest.mark.parametrize("params", THREAD_SETTINGS, ids=[str(s) for s in THREAD_SETTINGS])
+def test_tfidf_two_threads_and_batches_bit_identical(big_docs, params, monkeypatch):
+    """n_jobs=2 splits each round of documents over two threads and merges the second
+    thread's term table into the first; an iterator is fed in batches (here 60 documents,
+    about 60 KB, so that many batches are split and merged, the term-id map reused)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    one = lexkit.TfidfVectorizer(n_jobs=1, **params)
+    two = lexkit.TfidfVectorizer(n_jobs=2, **params)
+    a = one.fit_transform(big_docs)
+    b = two.fit_transform(big_docs)
+    _same(a, b)
+    # the arrays lexkit filled are the matrix's: numpy views of them, no copy
+    assert not b.data.flags.owndata and not b.indices.flags.owndata
+    assert list(one.get_feature_names_out()) == list(two.get_feature_names_out())
+    monkeypatch.setattr(lexkit, "_BATCH", 60)
+    it = lexkit.TfidfVectorizer(n_jobs=2, **params)
+    c = it.fit_transform(d for d in big_docs)
+    _same(a, c)
+    assert list(it.get_feature_names_out()) == list(one.get_feature_names_out())
+    assert np.array_equal(it.idf_, one.idf_)
+    ref = TfidfVectorizer(**params).fit_transform(big_docs)
+    assert abs(c - ref).max() <= 1e-9
+
+
+def test_fit_batches_errors(big_docs):
+    v = lexkit.TfidfVectorizer(n_jobs=2)
+    with pytest.raises(TypeError, match=r"raw_documents\[1\]: expected str"):
+        v.fit_transform(iter(["fine", 3]))
+    with pytest.raises(ValueError, match="n_jobs"):
+        lexkit.TfidfVectorizer(n_jobs=0).fit_transform(big_docs[:3])
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        lexkit.TfidfVectorizer().fit_transform(iter(["a", "b"]))
+    with pytest.raises(ValueError, match="Iterable over raw text documents expected"):
+        lexkit.TfidfVectorizer().fit_transform("one string")
+    raw = lexkit._lexkit.Vectorizer(tfidf=True, threads=2)
+    with pytest.raises(lexkit.LexkitError, match="fit_begin"):
+        raw.fit_add(["x y"])
+    with pytest.raises(lexkit.LexkitError, match="fit_begin"):
+        raw.fit_end()
+    raw.fit_begin()
+    raw.fit_add(big_docs[:500])
+    with pytest.raises(UnicodeEncodeError):
+        raw.fit_add(["ok words", "\udcff bad"])  # refused before C sees the batch
+    raw.fit_add(big_docs[500:])
+    indptr, indices, data, n_cols = raw.fit_end()
+    assert len(np.frombuffer(indptr, dtype=np.int64)) == len(big_docs) + 1
+    with pytest.raises(lexkit.LexkitError, match="fit_begin"):
+        raw.fit_end()  # the fit is over

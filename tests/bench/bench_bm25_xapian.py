@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Xapian side of bench_bm25.sh: index a docs.jsonl, run queries with BM25Weight, time it.
 
-usage: bench_bm25_xapian.py index DOCS DBDIR [--cjk] [--data] [--english STOPFILE [--stem-all]]
+usage: bench_bm25_xapian.py index DOCS DBDIR [--cjk] [--data] [--positions]
+                                [--english STOPFILE [--stem-all]]
        bench_bm25_xapian.py search DBDIR QUERIES K RUNFILE [--cjk] [--repeat N] [--snippet]
                                 [--english STOPFILE [--stem-all]]
 --english sets Xapian up for English on both sides: Stem("english") (Snowball, the stemmer
@@ -12,7 +13,8 @@ and a SimpleStopper with the words of STOPFILE (stop words are not indexed:
 STOP_ALL; QueryParser drops them from queries).
 --data stores each document's title and text as its document data (JSON); --snippet
 reads the data of every hit and makes a snippet of its text (MSet.snippet, 160 bytes).
-Indexing uses TermGenerator without positions and without stemming (title + text, like
+--positions indexes with positions (TermGenerator.index_text, Xapian's default; phrase
+queries need them). Indexing uses TermGenerator without positions and without stemming (title + text, like
 lexkit). Searching parses each query with QueryParser (OR of terms, no stemming; for Chinese
 an OR of the TermGenerator's CJK n-grams of the query, since QueryParser ANDs them) and ranks
 with BM25Weight(k1=1.2, k2=0, k3=1, b=0.75, min_normlen=0.5). Prints one line of JSON with
@@ -45,7 +47,7 @@ def english_setup(obj, stopfile):
     return stopper
 
 
-def index(docs, dbdir, cjk, data=False, english=None):
+def index(docs, dbdir, cjk, data=False, english=None, positions=False):
     t0 = time.perf_counter()
     db = xapian.WritableDatabase(dbdir, xapian.DB_CREATE_OR_OVERWRITE)
     tg = xapian.TermGenerator()
@@ -59,9 +61,12 @@ def index(docs, dbdir, cjk, data=False, english=None):
             d = json.loads(line)
             doc = xapian.Document()
             tg.set_document(doc)
+            add = tg.index_text if positions else tg.index_text_without_positions
             if d.get("title"):
-                tg.index_text_without_positions(d["title"])
-            tg.index_text_without_positions(d["text"])
+                add(d["title"])
+                if positions:
+                    tg.increase_termpos()  # no phrase across title and text
+            add(d["text"])
             doc.add_value(0, d["id"])
             if data:
                 doc.set_data(json.dumps({"title": d.get("title") or "", "text": d["text"]},
@@ -147,7 +152,7 @@ def main():
         repeat = int(a[a.index("--repeat") + 1])
     english = a[a.index("--english") + 1] if "--english" in a else None
     if a[0] == "index":
-        index(a[1], a[2], cjk, "--data" in a, english)
+        index(a[1], a[2], cjk, "--data" in a, english, "--positions" in a)
     else:
         search(a[1], a[2], int(a[3]), a[4], cjk, repeat, "--snippet" in a, english)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Python package against its peers, one run: lexkit.TfidfVectorizer().fit_transform vs
 # scikit-learn's on npl and en-wiki (wall/CPU seconds, peak RSS; targets >= 10x, 3x less
-# memory), Index.search_many on 2 threads vs 1 and vs `lexkit search`'s in-process rate
+# memory), from a list and streamed from the file (tfidf-stream), Index.search_many on 2 threads vs 1 and vs `lexkit search`'s in-process rate
 # (its "queries/s" line), Python overhead per search() call.
 # Env: LEXKIT (built binary), SHARED (../shared); PY_BENCH_QUICK=1 skips en-wiki.
 set -eu
@@ -24,16 +24,31 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'
 get() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 echo "load before: $(uptime | sed 's/.*load average/load average/')"
 for data in "$NPL/docs.jsonl" $WIKI; do
-    l=$(run tfidf lexkit "$data"); s=$(run tfidf sklearn "$data")
+    l1=$(run tfidf lexkit1 "$data"); l=$(run tfidf lexkit "$data"); s=$(run tfidf sklearn "$data")
+    echo "tfidf $(basename "$data"): lexkit n_jobs=1 $l1"
     echo "tfidf $(basename "$data"): lexkit $l"
+    echo "tfidf $(basename "$data"): lexkit 2 threads vs 1: wall $(ratio "$(get "$l1" wall)" "$(get "$l" wall)")x," \
+         "CPU $(ratio "$(get "$l1" cpu)" "$(get "$l" cpu)")x (1.0 = no work added by the split)"
     echo "tfidf $(basename "$data"): sklearn $s"
     echo "tfidf $(basename "$data"): speed (wall) $(ratio "$(get "$s" wall)" "$(get "$l" wall)")x," \
          "CPU $(ratio "$(get "$s" cpu)" "$(get "$l" cpu)")x, peak RSS $(ratio "$(get "$s" peak_mb)" "$(get "$l" peak_mb)")x lower," \
          "memory beyond the documents $(ratio "$(get "$s" extra_mb)" "$(get "$l" extra_mb)")x lower"
+    # documents streamed from the file by a generator (both vectorizers take any iterable):
+    # the whole process's peak RSS, imports included (lexkit imports sklearn.base, so both
+    # start from the same modules); lexkit counts on 2 threads (n_jobs=None) in both modes
+    l=$(run tfidf-stream lexkit "$data"); s=$(run tfidf-stream sklearn "$data")
+    echo "tfidf-stream $(basename "$data"): lexkit $l"
+    echo "tfidf-stream $(basename "$data"): sklearn $s"
+    echo "tfidf-stream $(basename "$data"): speed (wall) $(ratio "$(get "$s" wall)" "$(get "$l" wall)")x," \
+         "CPU $(ratio "$(get "$s" cpu)" "$(get "$l" cpu)")x, peak RSS $(ratio "$(get "$s" peak_mb)" "$(get "$l" peak_mb)")x lower," \
+         "memory beyond the imports $(ratio "$(get "$s" extra_mb)" "$(get "$l" extra_mb)")x lower"
 done
 "$LEXKIT" index --input "$NPL/docs.jsonl" --index "$TMP/npl" >/dev/null 2>&1
 p=$(run search "$TMP/npl" "$NPL/queries.tsv")
 echo "search npl: $p"
+echo "search npl: Python overhead per search() call: at most $(get "$p" overhead_us) µs" \
+     "(a whole search() call on a query matching no term; through search_many on 1 thread $(get "$p" many_us) µs a query;" \
+     "a real npl query costs $(awk -v q="$(get "$p" qps_1)" 'BEGIN { printf "%.1f", (q > 0 ? 1e6 / q : 0) }') µs)"
 # The CLI's in-process rate on the same queries (repeated to the same count).
 q=$TMP/q.tsv
 for _ in $(seq 1 30); do cat "$NPL/queries.tsv"; done | head -n "$(get "$p" queries)" | awk -F'\t' '{print NR "\t" $2}' > "$q"

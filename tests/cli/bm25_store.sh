@@ -111,7 +111,7 @@ expect_fail 1 "q.tsv:2: query column 1: '+' without" "$L" search --index "$T/ops
 "$L" index --input "$D/bm25_docs.jsonl" --index "$T/ops-tt" --store title,text 2> /dev/null || fail "index title,text"
 expect_fail 1 'query column 1: unknown field "url" (the fields that can be queried are title and text)' "$L" search --index "$T/ops-tt" --query 'url:x' 
 "$L" index --input "$D/bm25_docs.jsonl" --index "$T/ops-none" --store none 2> /dev/null || fail "index ops none"
-expect_fail 1 "phrases need the documents' fields stored" "$L" search --index "$T/ops-none" --query '"the cat"'
+expect_fail 1 "phrases need positions or the documents' fields stored" "$L" search --index "$T/ops-none" --query '"the cat"'
 [ "$("$L" search --index "$T/ops-none" --query "cat -dogs" --k 100 | cut -d' ' -f3 | tr '\n' ' ')" = "d0 d4 d1 " ] || fail "-term without a store"
 
 # --upsert replaces documents by id (one commit); --delete-id ID (repeatable) beside

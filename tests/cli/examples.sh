@@ -52,6 +52,9 @@ run tfidf "0 and idf=1.693147
 row 0: 1:0.619805 3:0.619805 4:0.481334
 row 1: 2:0.619805 3:0.619805 4:0.481334
 row 2: 0:0.530587 1:0.403525 2:0.403525 4:0.626747"
+# scikit-learn 1.2: TfidfVectorizer().fit_transform(lines) has shape (635, 6854) and nnz 23694.
+run tfidf_file "635 rows, 6854 terms, 23694 entries
+same as one call on one thread: yes" "$LK_SRC/corpora/sample-en.txt"
 # The scores are those of `lexkit index --lang en` + `lexkit search` on the same documents.
 printf '{"id":"d1","text":"cats chase mice"}\n{"id":"d2","text":"dogs chase cats and cats run"}\n{"id":"d3","text":"mice eat cheese"}\n' > "$TMP/docs.jsonl"
 "$PREFIX/bin/lexkit" index --input "$TMP/docs.jsonl" --index "$TMP/cli-idx" --lang en >/dev/null 2>&1

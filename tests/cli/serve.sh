@@ -149,6 +149,14 @@ want=$(sed -n "s|^lexkit index: $T/bad.jsonl||p" "$T/clierr")
 "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"])' "$T/body" > "$T/msg"
 [ -n "$want" ] && [ "$(cat "$T/msg")" = "body$want" ] || fail "message '$(cat "$T/msg")' vs CLI '$(cat "$T/clierr")'"
 [ "$(code GET "/search?q=fine")" = 200 ] && ! grep -q '"ok-1"' "$T/body" || fail "half of a bad body was added"
+# another process holds the index's write lock: 409 (LK_ERR_BUSY), the lock's message; no change
+exec 9>> "$T/idx/write.lock"
+flock -x 9 || fail "flock"
+[ "$(code POST /documents "${auth[@]}" --data-binary @"$T/one.jsonl")" = 409 ] &&
+  grep -q 'another lexkit process is updating this index' "$T/body" || fail "locked add: $(cat "$T/body")"
+[ "$(code DELETE /documents/enwiki-322 "${auth[@]}")" = 409 ] || fail "locked delete: $(cat "$T/body")"
+flock -u 9
+exec 9>&-
 
 # ---- live writes: visible without a restart, same results as lexkit search ----
 [ "$(code GET "/search?q=quokka")" = 200 ] && grep -q '"hits": \[\]' "$T/body" || fail "quokka before add: $(cat "$T/body")"

@@ -1,0 +1,85 @@
+/* bow_merge.c: lk_bow_drain_into, the merge step of a fit split over threads: each thread
+   counts its documents with its own lk_bow (own term table), and the rows of the second are
+   moved to the end of the first, their term ids mapped into its table. The finished matrix
+   equals a one-thread fit's bit for bit: columns are chosen and sorted by the terms' strings
+   and document frequencies, never by term ids. */
+#include "features/sparse/bow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "features/features_internal.h"
+
+void lk_bow_idmap_free(lk_bow_idmap *m)
+{
+    if (!m) return;
+    free(m->id);
+    memset(m, 0, sizeof *m);
+}
+
+/* Map b's ids from m->n on into a's table (inserting them): a unit by its bytes, an n-gram
+   by its mapped (prefix, last) pair; both parts of an n-gram have smaller ids than it. */
+static lk_status map_new_ids(lk_bow *a, const lk_bow *b, lk_bow_idmap *m)
+{
+    const lk_termtab *bt = &b->tab;
+    size_t n0 = m->n, n1 = bt->n;
+    if (n1 <= n0) return LK_OK;
+    lk_status st = lk_grow_ptr(&m->id, &m->cap, n1, sizeof *m->id);
+    if (st != LK_OK) return st;
+    uint64_t *pair = malloc((n1 - n0) * sizeof *pair);
+    if (!pair) return LK_ERR_NOMEM;
+    for (size_t i = 0; i < n1 - n0; i++) pair[i] = UINT64_MAX;
+    for (size_t j = 0; j <= bt->pmask; j++) {
+        const lk_pair_slot *s = &bt->pslots[j];
+        if (s->key != UINT64_MAX && s->id >= n0 && s->id < n1) pair[s->id - n0] = s->key;
+    }
+    for (size_t id = n0; id < n1 && st == LK_OK; id++) {
+        uint64_t k = pair[id - n0];
+        if (k != UINT64_MAX) {
+            st = lk_termtab_pair(&a->tab, m->id[k >> 32], m->id[(uint32_t)k], true, &m->id[id]);
+        } else {
+            size_t len;
+            const char *s = lk_termtab_str(bt, (uint32_t)id, &len);
+            st = lk_termtab_unit_hashed(&a->tab, s, len, bt->str[id].hash, true, &m->id[id]);
+        }
+    }
+    free(pair);
+    if (st == LK_OK) m->n = n1;
+    return st;
+}
+
+lk_status lk_bow_drain_into(lk_bow *a, lk_bow *b, lk_bow_idmap *m)
+{
+    if (!a || !b || a->fixed != b->fixed || a->finished || b->finished) return LK_ERR_ARG;
+    lk_status st = map_new_ids(a, b, m);
+    if (st != LK_OK) return st;
+    int64_t rows = b->n_docs - b->drained;
+    size_t nnz = b->nnz, need;
+    if (rows <= 0) return LK_OK;
+    if (a->n_docs > INT32_MAX - rows) return LK_ERR_RANGE;
+    if (lk_add_size(a->nnz, nnz, &need) != LK_OK) return LK_ERR_RANGE;
+    if (need > a->nnz_cap) {
+        size_t ci = a->nnz_cap, cd = a->nnz_cap;
+        st = lk_huge_grow((void **)&a->indices, &ci, need, sizeof *a->indices);
+        if (st == LK_OK) st = lk_huge_grow((void **)&a->data, &cd, need, sizeof *a->data);
+        if (st != LK_OK) return st;
+        a->nnz_cap = ci < cd ? ci : cd;
+    }
+    size_t rows_need = (size_t)(a->n_docs + rows) + 1;
+    if (rows_need > a->indptr_cap &&
+        (st = lk_grow_ptr(&a->indptr, &a->indptr_cap, rows_need, sizeof *a->indptr)) != LK_OK)
+        return st;
+    for (size_t k = 0; k < nnz; k++) {
+        a->indices[a->nnz + k] = (int32_t)m->id[b->indices[k]];
+        a->data[a->nnz + k] = b->data[k];
+    }
+    const int64_t *ip = b->indptr + b->drained; /* ip[0] == 0 */
+    for (int64_t r = 1; r <= rows; r++) a->indptr[a->n_docs + r] = (int64_t)a->nnz + ip[r];
+    a->n_docs += rows;
+    a->nnz += nnz;
+    /* b keeps counting documents (its per-id stamps stay unique), into an empty matrix */
+    b->drained = b->n_docs;
+    b->indptr[b->n_docs] = 0;
+    b->nnz = 0;
+    return LK_OK;
+}
