@@ -192,21 +192,6 @@ lk_status lk_bm25__pos_writer_copy(lk_bm25__pos_writer *w, const lk_bm25_index *
     return put_seq(w, w->scratch, n, n_title, err);
 }
 
-static bool get_varint(FILE *fp, uint64_t *v)
-{
-    uint64_t r = 0;
-    for (int i = 0; i < 10; i++) {
-        int c = getc_unlocked(fp);
-        if (c == EOF) return false;
-        r |= (uint64_t)(c & 0x7F) << (7 * i);
-        if (!(c & 0x80)) {
-            *v = r;
-            return true;
-        }
-    }
-    return false;
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -275,12 +260,12 @@ lk_status lk_bm25__pos_writer_finish(lk_bm25__pos_writer *w, const uint32_t *dfs
     for (uint32_t d = 0; d < w->n_docs; d++) {
         lk_put_u64(offs + 8u * d, pos);
         uint64_t title, n, v;
-        if (!get_varint(w->fp, &title) || !get_varint(w->fp, &n)) goto bad;
+        if (!lk_varint_fget(w->fp, &title) || !lk_varint_fget(w->fp, &n)) goto bad;
         size_t k = lk_varint_put(vb, title);
         if ((st = lk_fwrite_all(out, vb, k, out_path, err)) != LK_OK) goto done;
         pos += k;
         for (uint64_t i = 0; i < n; i++) {
-            if (!get_varint(w->fp, &v) || v > UINT32_MAX) goto bad;
+            if (!lk_varint_fget(w->fp, &v) || v > UINT32_MAX) goto bad;
             uint32_t t = value_term(user, d, (uint32_t)v);
             if (t == LK_TERM_NONE || t >= n_terms) goto bad;
             k = lk_varint_put(vb, codes[t]);

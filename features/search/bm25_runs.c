@@ -366,21 +366,6 @@ typedef struct {
     size_t n, cap;
 } run_src;
 
-static bool get_varint(FILE *fp, uint64_t *v)
-{
-    uint64_t r = 0;
-    for (int i = 0; i < 10; i++) {
-        int c = getc_unlocked(fp);
-        if (c == EOF) return false;
-        r |= (uint64_t)(c & 0x7F) << (7 * i);
-        if (!(c & 0x80)) {
-            *v = r;
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Next term of a base-index source: decode its postings into the source's buffers. */
 static lk_status base_next(run_src *s, lk_error *err)
 {
@@ -438,12 +423,12 @@ static lk_status src_next(run_src *s, lk_error *err)
         return ferror(s->fp) ? lk_error_set(err, LK_ERR_IO, "%s: read error", s->path) : LK_OK;
     }
     ungetc(c, s->fp);
-    if (!get_varint(s->fp, &len) || len > ((uint64_t)1 << 30)) goto bad;
+    if (!lk_varint_fget(s->fp, &len) || len > ((uint64_t)1 << 30)) goto bad;
     void *p = s->term;
     if (lk_grow(&p, &s->term_cap, (size_t)len + 1, 1) != LK_OK) return LK_ERR_NOMEM;
     s->term = p;
     if (fread(s->term, 1, (size_t)len, s->fp) != len) goto bad;
-    if (!get_varint(s->fp, &n) || n == 0 || n > UINT32_MAX) goto bad;
+    if (!lk_varint_fget(s->fp, &n) || n == 0 || n > UINT32_MAX) goto bad;
     if (n > s->cap) {
         size_t cap = s->cap;
         p = s->docs;
@@ -455,7 +440,7 @@ static lk_status src_next(run_src *s, lk_error *err)
     }
     uint64_t doc = 0;
     for (uint64_t i = 0; i < n; i++) {
-        if (!get_varint(s->fp, &gap) || !get_varint(s->fp, &tf)) goto bad;
+        if (!lk_varint_fget(s->fp, &gap) || !lk_varint_fget(s->fp, &tf)) goto bad;
         doc += gap;
         s->docs[i] = (uint32_t)doc;
         s->tfs[i] = (uint32_t)tf;

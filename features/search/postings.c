@@ -1,4 +1,5 @@
 /* postings.c: bit-packed block codec with skip table and (tf, dl) bound frontier. */
+#define _DEFAULT_SOURCE /* getc_unlocked */
 #include "features/search/postings.h"
 
 #include <stdlib.h>
@@ -57,6 +58,21 @@ size_t lk_varint_get(const unsigned char *p, const unsigned char *end, uint64_t 
         }
     }
     return 0;
+}
+
+bool lk_varint_fget(FILE *fp, uint64_t *v)
+{
+    uint64_t r = 0;
+    for (int i = 0; i < 10; i++) {
+        int c = getc_unlocked(fp);
+        if (c == EOF || (i == 9 && c > 1)) return false;
+        r |= (uint64_t)(c & 0x7F) << (7 * i);
+        if (!(c & 0x80)) {
+            *v = r;
+            return true;
+        }
+    }
+    return false;
 }
 
 /* ---- bound frontier --------------------------------------------------------------- */

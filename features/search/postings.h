@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "text/error.h"
 
@@ -35,6 +36,9 @@ lk_status lk_bytes_append(lk_bytes *b, const void *src, size_t n);
 size_t lk_varint_put(unsigned char *p, uint64_t v);
 /* Reads a varint from p[0..end); returns its length, or 0 if truncated or over 64 bits. */
 size_t lk_varint_get(const unsigned char *p, const unsigned char *end, uint64_t *v);
+/* The same from a stream (getc_unlocked: the caller owns fp); false at EOF or on a code
+   over 64 bits. */
+bool lk_varint_fget(FILE *fp, uint64_t *v);
 
 /* Append the encoded list of n >= 1 postings (strictly increasing docs, tfs >= 1) to out.
    doclens[doc] gives each document's length (for the bound summary). */
