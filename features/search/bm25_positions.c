@@ -44,18 +44,27 @@ lk_status lk_bm25__pos_parse(const unsigned char *p, uint64_t len, uint32_t n_do
     return LK_OK;
 }
 
+/* Document doc's record: [*a, *e) after its leading title count. */
+static bool doc_record(const lk_bm25__pos *p, uint32_t doc, const unsigned char **a,
+                       const unsigned char **e, uint64_t *title)
+{
+    if (doc >= p->n_docs) return false;
+    *a = p->blob + lk_get_u64(p->offs + 8u * doc);
+    *e = p->blob + lk_get_u64(p->offs + 8u * ((uint64_t)doc + 1));
+    size_t k = lk_varint_get(*a, *e, title);
+    if (!k) return false;
+    *a += k;
+    return true;
+}
+
 bool lk_bm25__pos_doc(const lk_bm25__pos *p, uint32_t doc, uint32_t **seq, size_t *cap,
                       size_t *n, size_t *n_title)
 {
     *n = *n_title = 0;
-    if (doc >= p->n_docs) return false;
-    const unsigned char *a = p->blob + lk_get_u64(p->offs + 8u * doc);
-    const unsigned char *e = p->blob + lk_get_u64(p->offs + 8u * ((uint64_t)doc + 1));
-    uint64_t v;
-    size_t k = lk_varint_get(a, e, &v);
-    if (!k) return false;
-    a += k;
-    uint64_t title = v;
+    const unsigned char *a, *e;
+    uint64_t v, title;
+    size_t k;
+    if (!doc_record(p, doc, &a, &e, &title)) return false;
     size_t most = (size_t)(e - a), m = 0; /* at most one code per byte */
     if (most > *cap) {
         void *q = *seq;
@@ -83,13 +92,9 @@ bool lk_bm25__pos_doc(const lk_bm25__pos *p, uint32_t doc, uint32_t **seq, size_
 bool lk_bm25__pos_doc_bytes(const lk_bm25__pos *p, uint32_t doc, const unsigned char **seq,
                             size_t *len, size_t *title_len)
 {
-    if (doc >= p->n_docs) return false;
-    const unsigned char *a = p->blob + lk_get_u64(p->offs + 8u * doc);
-    const unsigned char *e = p->blob + lk_get_u64(p->offs + 8u * ((uint64_t)doc + 1));
+    const unsigned char *a, *e;
     uint64_t title;
-    size_t k = lk_varint_get(a, e, &title);
-    if (!k) return false;
-    a += k;
+    if (!doc_record(p, doc, &a, &e, &title)) return false;
     if (a < e && e[-1] >= 0x80) return false; /* a truncated last code */
     const unsigned char *t = a;
     for (uint64_t n = 0; n < title; t++) {
