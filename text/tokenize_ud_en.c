@@ -286,6 +286,23 @@ static bool ends_sent(int32_t c) { return c == '.' || c == '!' || c == '?'; }
 static const char *const emoticons[] = {":-)", ":-(", ";-)", ":-D", ":-P", ":)", ":(",
                                         ";)", "=)", "<3", ":D", ";D", ":P", NULL};
 
+/* A clitic written on its own, as in text already split the EWT way ('s 'm 're 've 'll 'd
+   n't come after a space): the end of the clitic at cp[i] (an apostrophe) when the word
+   ends there, else i. n't itself is a word and stays whole in scan_word. */
+static size_t lone_clitic(const cps *l, size_t i, size_t end)
+{
+    if (i > 0 && is_alnum(l->cp[i - 1])) return i;
+    for (size_t c = 0; clitics[c]; c++) {
+        size_t e = i + 1 + strlen(clitics[c]);
+        if (e <= end && eq_ci(l, i + 1, e, clitics[c]) && (e == end || !is_alnum(l->cp[e])))
+            return e;
+    }
+    return i;
+}
+
+/* Quotation marks written as two characters ('' `` ’’ ‘’) are one token. */
+static bool is_quote(int32_t c) { return c == '\'' || c == '`' || c == 0x2018 || c == 0x2019; }
+
 static lk_status scan_chunk(lk_tokenizer *t, const cps *l, size_t i, size_t end)
 {
     lk_status st = LK_OK;
@@ -313,6 +330,13 @@ static lk_status scan_chunk(lk_tokenizer *t, const cps *l, size_t i, size_t end)
             continue;
         }
         size_t j = i + 1;
+        if (is_apos(c) && (j = lone_clitic(l, i, end)) > i) { /* already split: it 's */
+            st = push(t, l, i, j, LK_TOK_WORD);
+            i = j;
+            continue;
+        }
+        j = i + 1;
+        if (is_quote(c) && j < end && is_quote(l->cp[j])) j++; /* '' ’’ `` ‘’ */
         for (size_t k = 0; emoticons[k]; k++) {
             size_t el = strlen(emoticons[k]);
             if (starts_ci(l, i, end, emoticons[k]) && (i + el == end || !is_alnum(l->cp[i + el]))) {
