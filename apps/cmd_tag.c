@@ -1,6 +1,8 @@
 /* cmd_tag.c: `lexkit tag`: tag tokenized sentences, raw English text (UD English
    tokenizer) or CoNLL-U (every other column kept) with word models, or segment and tag raw
    Chinese text (char models); output as CoNLL-U or word/TAG lines. */
+#define _POSIX_C_SOURCE 200809L
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "text/utf8.h"
 
 #define CMD "tag"
+#define EN_MODEL "models/en-ewt.lkt" /* under share/lexkit */
 #define LINES_PER_CHUNK 1024
 #define DEFAULT_THREADS_MAX 4 /* --threads default: the cores, at most this many */
 
@@ -129,13 +132,14 @@ static lk_status tag_tokens(const tag_ctx *t, const char *input, lk_tagged_forma
 static void help(void *u)
 {
     (void)u;
-    printf("usage: lexkit tag --model MODEL [--input FILE] [--input-format conllu|tokens|raw]\n"
+    printf("usage: lexkit tag [--model MODEL] [--input FILE] [--input-format conllu|tokens|raw]\n"
            "                  [--output-format conllu|slash] [--output FILE] [--threads N]\n"
            "                  [--progress|--quiet]\n"
            "Word models read tokens (default), raw English text (split as UD English EWT\n"
            "does: do n't, it 's) or conllu (copied, with only the tag column replaced);\n"
            "char models read raw text. Running text read as tokens by default gets a note\n"
-           "on stderr (--input-format raw splits it).\n");
+           "on stderr (--input-format raw splits it). Without --model, the shipped English\n"
+           "model tags raw text: echo \"I don't know.\" | lexkit tag\n");
 }
 
 static int run(int argc, char **argv)
@@ -148,7 +152,8 @@ static int run(int argc, char **argv)
     lk_cli_zh_opts zo = {NULL, 0, false};
     bool progress = false, quiet = false;
     const lk_cli_option opts[] = {
-        LKO_STR("--model", &model, "MODEL", "tagger model (required)"),
+        LKO_STR("--model", &model, "MODEL", "tagger model (default: the English UD EWT UPOS "
+                "model shipped with lexkit, share/lexkit/" EN_MODEL ", reading raw text)"),
         LKO_INPUT("--input", &input, "FILE", "sentences to tag (default: standard input)"),
         LKO_CHOICE("--input-format", &in, ins, "conllu, tokens (one sentence per line, words "
                    "separated by spaces) or raw text, one sentence per line (word models: "
@@ -165,8 +170,20 @@ static int run(int argc, char **argv)
     };
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
-    if (!model) return lk_cli_usage_error(CMD, "--model is required");
+    char found[PATH_MAX];
     if (in >= 0) in_fmt = ins[in];
+    if (!model) { /* the shipped English model, reading raw text unless told otherwise */
+        model = lk_cli_find_data(EN_MODEL, LK_EN_MODEL_SOURCE, NULL, found, sizeof found);
+        if (!model) {
+            char inst[PATH_MAX];
+            lk_cli_data_installed(EN_MODEL, inst, sizeof inst);
+            fprintf(stderr, "lexkit %s: no --model given and the English model was not found "
+                    "(looked in %s%s%s); give --model MODEL\n", CMD, inst,
+                    inst[0] ? " and " : "", LK_EN_MODEL_SOURCE);
+            return LK_EXIT_FAIL;
+        }
+        if (!in_fmt) in_fmt = "raw";
+    }
     lk_blas_set_threads(1);
     lk_error err;
     lk_error_clear(&err);
