@@ -1,6 +1,9 @@
 /* cmd_serve.c: `lexkit serve`: BM25 search over HTTP (JSON API and a search page). */
 #define _POSIX_C_SOURCE 200809L
 #include <limits.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -154,6 +157,14 @@ static int run(opts *o, sigset_t *sigs)
     lk_status st = have_tmp ? LK_OK : lk_error_set(&err, LK_ERR_IO, "%s: cannot create", tmpdir);
     if (st == LK_OK && o->write_token_file) st = read_token(o->write_token_file, &wtok, &err);
     if (st == LK_OK && o->read_token_file) st = read_token(o->read_token_file, &rtok, &err);
+#if defined(__GLIBC__)
+    /* A fixed mmap threshold: blocks of 1 MB and more (index builds' tables, vocabularies'
+       huge-page blocks, workspaces of a new snapshot) are mapped and unmapped on their own.
+       With glibc's default the threshold rises to the largest block freed, after which such
+       blocks come from the heaps and stay resident: on the sample index with a write every
+       250 requests, RssAnon went between 1 and 32 MB over 15,000 requests; with this, 1-2 MB. */
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
     if (st == LK_OK) st = open_indexes(o, tmpdir, xs, &err);
     if (st == LK_OK) {
         o->cfg.indexes = xs;

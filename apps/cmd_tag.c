@@ -2,7 +2,6 @@
    tokenizer) or CoNLL-U (every other column kept) with word models, or segment and tag raw
    Chinese text (char models); output as CoNLL-U or word/TAG lines. */
 #define _POSIX_C_SOURCE 200809L
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +16,6 @@
 #include "text/utf8.h"
 
 #define CMD "tag"
-#define EN_MODEL "models/en-ewt.lkt" /* under share/lexkit */
 #define LINES_PER_CHUNK 1024
 #define DEFAULT_THREADS_MAX 4 /* --threads default: the cores, at most this many */
 
@@ -129,6 +127,22 @@ static lk_status tag_tokens(const tag_ctx *t, const char *input, lk_tagged_forma
     return st;
 }
 
+#define MODEL_NAME "en-ewt.lkt"
+
+/* No --model: the English model installed beside the executable's bin/, else the source
+   tree's corpora/models/ (lk_cli_find_data, as serve finds its web files). NULL, with both
+   places in err, when neither exists. */
+static const char *default_model(char *buf, size_t cap, lk_error *err)
+{
+    const char *src = LK_MODELS_SOURCE_DIR "/" MODEL_NAME;
+    const char *found = lk_cli_find_data("models/" MODEL_NAME, src, NULL, buf, cap);
+    if (found) return found;
+    const char *inst = lk_cli_data_installed("models/" MODEL_NAME, buf, cap);
+    lk_error_set(err, LK_ERR_IO, "no --model given and no English model found: looked "
+                 "for %s and %s", inst ? inst : "share/lexkit/models/" MODEL_NAME, src);
+    return NULL;
+}
+
 static void help(void *u)
 {
     (void)u;
@@ -138,8 +152,9 @@ static void help(void *u)
            "Word models read tokens (default), raw English text (split as UD English EWT\n"
            "does: do n't, it 's) or conllu (copied, with only the tag column replaced);\n"
            "char models read raw text. Running text read as tokens by default gets a note\n"
-           "on stderr (--input-format raw splits it). Without --model, the shipped English\n"
-           "model tags raw text: echo \"I don't know.\" | lexkit tag\n");
+           "on stderr (--input-format raw splits it). Without --model: the shipped English\n"
+           "model (share/lexkit/models/en-ewt.lkt beside bin/, else the source tree's\n"
+           "corpora/models/), reading raw text unless --input-format is given.\n");
 }
 
 static int run(int argc, char **argv)
@@ -152,8 +167,8 @@ static int run(int argc, char **argv)
     lk_cli_zh_opts zo = {NULL, 0, false};
     bool progress = false, quiet = false;
     const lk_cli_option opts[] = {
-        LKO_STR("--model", &model, "MODEL", "tagger model (default: the English UD EWT UPOS "
-                "model shipped with lexkit, share/lexkit/" EN_MODEL ", reading raw text)"),
+        LKO_STR("--model", &model, "MODEL", "tagger model (default: the shipped English model, "
+                "reading raw text unless --input-format is given)"),
         LKO_INPUT("--input", &input, "FILE", "sentences to tag (default: standard input)"),
         LKO_CHOICE("--input-format", &in, ins, "conllu, tokens (one sentence per line, words "
                    "separated by spaces) or raw text, one sentence per line (word models: "
@@ -170,23 +185,16 @@ static int run(int argc, char **argv)
     };
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
-    char found[PATH_MAX];
+    lk_error err;
+    lk_error_clear(&err);
     if (in >= 0) in_fmt = ins[in];
-    if (!model) { /* the shipped English model, reading raw text unless told otherwise */
-        model = lk_cli_find_data(EN_MODEL, LK_EN_MODEL_SOURCE, NULL, found, sizeof found);
-        if (!model) {
-            char inst[PATH_MAX];
-            lk_cli_data_installed(EN_MODEL, inst, sizeof inst);
-            fprintf(stderr, "lexkit %s: no --model given and the English model was not found "
-                    "(looked in %s%s%s); give --model MODEL\n", CMD, inst,
-                    inst[0] ? " and " : "", LK_EN_MODEL_SOURCE);
-            return LK_EXIT_FAIL;
-        }
+    char model_buf[4096];
+    if (!model) {
+        if (!(model = default_model(model_buf, sizeof model_buf, &err)))
+            return lk_cli_fail(CMD, LK_ERR_IO, &err);
         if (!in_fmt) in_fmt = "raw";
     }
     lk_blas_set_threads(1);
-    lk_error err;
-    lk_error_clear(&err);
     lk_tagger *m = NULL;
     lk_tagger_ws *ws = NULL;
     lk_userdict *dict = NULL;

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -808,6 +810,8 @@ static lk_status read_vectors(lk_tagger *m, const char *path, lk_real *emb, lk_e
 
 /* ---- lexicon ------------------------------------------------------------------------- */
 
+static lk_status lex_add_coded(lk_tagger *m, const char *k, size_t klen, uint8_t tag_code);
+
 /* Add word key k (klen bytes, nc chars) with tag (tl bytes, may be empty) to m's lexicon;
    a repeated word keeps its first tag. */
 static lk_status lex_add_word(lk_tagger *m, const char *k, size_t klen, const char *tag,
@@ -822,6 +826,13 @@ static lk_status lex_add_word(lk_tagger *m, const char *k, size_t klen, const ch
         if (tid >= 255) return LK_ERR_RANGE; /* stored as one byte */
         tag_code = (uint8_t)(tid + 1);
     }
+    return lex_add_coded(m, k, klen, tag_code);
+}
+
+/* lex_add_word with the tag's code (0: none, else lex_tags id + 1). */
+static lk_status lex_add_coded(lk_tagger *m, const char *k, size_t klen, uint8_t tag_code)
+{
+    lk_status st;
     int was_word;
     if ((st = lk_lexicon_add(m->lex, k, klen, LK_LEXICON_WORD, tag_code, &was_word)) != LK_OK)
         return st;
@@ -1289,8 +1300,65 @@ static lk_status read_f32s(rbuf *r, lk_real *dst, uint64_t n)
     return LK_OK;
 }
 
-/* Read the lexicon block (see the payload comment) into m. */
-static lk_status rb_lexicon(rbuf *r, lk_tagger *m)
+/* Skip a vocabulary block (rb_vocab's layout) without building it. */
+static void rb_skip_vocab(rbuf *r)
+{
+    uint32_t n_res = rb_u32(r), n = rb_u32(r);
+    (void)n_res;
+    if (r->bad || n > r->left / 12) {
+        r->bad = true;
+        return;
+    }
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        uint32_t l = rb_u32(r);
+        rb_take(r, l);
+        rb_u64(r);
+    }
+}
+
+/* The word entries of a lexicon block, added to m's lexicon by lex_block_run (on a thread of
+   its own while parse_model reads the vocabularies and weights, or inline). */
+typedef struct {
+    lk_tagger *m;
+    const unsigned char *p, *end;
+    uint32_t n;
+    int32_t n_tags;
+    lk_status st;
+    pthread_t th;
+    bool started;
+} lex_block;
+
+static void *lex_block_run(void *arg)
+{
+    lex_block *b = arg;
+    lk_tagger *m = b->m;
+    const unsigned char *p = b->p, *end = b->end;
+    b->st = LK_OK;
+    for (uint32_t i = 0; i < b->n; i++) {
+        if (end - p < 2 || p[0] == 0 || (size_t)(end - p) < (size_t)p[0] + 2) {
+            b->st = LK_ERR_FORMAT;
+            return NULL;
+        }
+        size_t kl = p[0];
+        const char *k = (const char *)p + 1;
+        int tag = p[1 + kl];
+        int32_t nc = lk_seg_count_chars(k, kl);
+        if (tag > b->n_tags || !lk_utf8_valid(k, kl, NULL) || nc < 2 ||
+            nc > LK_TAGGER_LEX_MAX_CHARS) {
+            b->st = LK_ERR_FORMAT;
+            return NULL;
+        }
+        /* the stored tag is the lex_tags id + 1, the code lex_add_word would look up */
+        if ((b->st = lex_add_coded(m, k, kl, (uint8_t)tag)) != LK_OK) return NULL;
+        p += kl + 2;
+    }
+    if (p != end || (uint32_t)m->lex_words != b->n) b->st = LK_ERR_FORMAT;
+    return NULL;
+}
+
+/* Read the lexicon block's header (see the payload comment) into m and start adding its
+   words (lex_block_run) on another thread; lex_block_join waits for them. */
+static lk_status lex_block_start(rbuf *r, lk_tagger *m, lex_block *b)
 {
     lk_status st;
     if ((st = lex_create(m)) != LK_OK) return st;
@@ -1299,24 +1367,21 @@ static lk_status rb_lexicon(rbuf *r, lk_tagger *m)
     uint32_t n = rb_u32(r);
     uint64_t bytes = rb_u64(r);
     if (r->bad || bytes > r->left || n > bytes / 3 || n_tags > 254) return LK_ERR_FORMAT;
-    const unsigned char *p = rb_take(r, (size_t)bytes), *end = p + bytes;
+    const unsigned char *p = rb_take(r, (size_t)bytes);
     /* words and their prefixes: about 1.3 entries per word (jieba's list), keys the same */
     if ((st = lk_lexicon_reserve(m->lex, (size_t)n * 4 / 3, (size_t)bytes * 4 / 3)) != LK_OK)
         return st;
-    for (uint32_t i = 0; i < n; i++) {
-        if (end - p < 2 || p[0] == 0 || (size_t)(end - p) < (size_t)p[0] + 2) return LK_ERR_FORMAT;
-        size_t kl = p[0];
-        const char *k = (const char *)p + 1;
-        int tag = p[1 + kl];
-        int32_t nc = lk_seg_count_chars(k, kl);
-        if (tag > n_tags || !lk_utf8_valid(k, kl, NULL) || nc < 2 || nc > LK_TAGGER_LEX_MAX_CHARS)
-            return LK_ERR_FORMAT;
-        const char *tn = tag ? lk_vocab_word(m->lex_tags, tag - 1) : "";
-        size_t tl = tag ? lk_vocab_word_len(m->lex_tags, tag - 1) : 0;
-        if ((st = lex_add_word(m, k, kl, tn, tl)) != LK_OK) return st;
-        p += kl + 2;
-    }
-    return p == end && (uint32_t)m->lex_words == n ? LK_OK : LK_ERR_FORMAT;
+    *b = (lex_block){.m = m, .p = p, .end = p + bytes, .n = n, .n_tags = n_tags, .st = LK_OK};
+    b->started = pthread_create(&b->th, NULL, lex_block_run, b) == 0;
+    if (!b->started) lex_block_run(b);
+    return LK_OK;
+}
+
+static lk_status lex_block_join(lex_block *b)
+{
+    if (b->started) pthread_join(b->th, NULL);
+    b->started = false;
+    return b->st;
 }
 
 static lk_status parse_model(const char *path, rbuf *r, uint32_t version, uint32_t flags,
@@ -1324,6 +1389,7 @@ static lk_status parse_model(const char *path, rbuf *r, uint32_t version, uint32
 {
     lk_status st;
     lk_tagger *m = NULL;
+    lex_block lex = {0};
     lk_tagger_config c = lk_tagger_config_default();
     uint32_t h[LK_TG_N_HEADER] = {0};
     int n_header = version >= 2 ? LK_TG_N_HEADER : LK_TG_N_HEADER - 1; /* v1: no char_feats */
@@ -1346,11 +1412,25 @@ static lk_status parse_model(const char *path, rbuf *r, uint32_t version, uint32
     if (h[2] > INT32_MAX || h[6] > INT32_MAX || h[7] > INT32_MAX || h[8] > INT32_MAX) goto bad;
     if (lk_tagger_config_check(&c, err) != LK_OK) goto bad;
     if ((st = tagger_alloc(&c, &m, err)) != LK_OK) return st;
+    /* the lexicon block follows the vocabularies: found by skipping them, its words are
+       added on another thread while this one builds the vocabularies and reads the weights */
+    rbuf q = *r;
+    const unsigned char *lex_at = NULL;
+    if (c.char_feats & LK_TAGGER_CF_LEXICON) {
+        int n_vocabs = c.unit == LK_TAGGER_CHAR ? 4 : 3;
+        for (int i = 0; i < n_vocabs; i++) rb_skip_vocab(&q);
+        if (q.bad) goto bad;
+        lex_at = q.p;
+        if ((st = lex_block_start(&q, m, &lex)) != LK_OK) goto vfail;
+    }
     if ((st = rb_vocab(r, m->words)) != LK_OK) goto vfail;
     if ((st = rb_vocab(r, m->feats)) != LK_OK) goto vfail;
     if ((st = rb_vocab(r, m->labels)) != LK_OK) goto vfail;
     if (c.unit == LK_TAGGER_CHAR && (st = rb_vocab(r, m->tags)) != LK_OK) goto vfail;
-    if ((c.char_feats & LK_TAGGER_CF_LEXICON) && (st = rb_lexicon(r, m)) != LK_OK) goto vfail;
+    if (lex_at) {
+        if (r->p != lex_at) goto bad; /* cannot happen: the skip read the same bytes */
+        *r = q;
+    }
     if (lk_vocab_size(m->words) < 2 || lk_vocab_size(m->labels) < 1) goto bad;
     if ((st = label_table(m, err)) != LK_OK) goto fail;
     if ((st = declare_params(m, err)) != LK_OK) goto fail;
@@ -1400,9 +1480,11 @@ static lk_status parse_model(const char *path, rbuf *r, uint32_t version, uint32
         memcpy(m->train_info, ib, il);
         m->train_info[il] = '\0';
     }
+    if ((st = lex_block_join(&lex)) != LK_OK) goto vfail;
     *out = m;
     return LK_OK;
 vfail:
+    (void)lex_block_join(&lex);
     if (st != LK_ERR_FORMAT) {
         lk_error_set(err, st, "%s: %s", path, lk_status_str(st));
         goto fail;
@@ -1411,6 +1493,7 @@ bad:
     st = lk_error_set(err, LK_ERR_FORMAT, "%s: corrupt tagger model (inconsistent contents)",
                       path);
 fail:
+    (void)lex_block_join(&lex);
     lk_tagger_free(m);
     return st;
 }
@@ -1443,6 +1526,12 @@ lk_status lk_tg_load(const char *path, lk_tagger **out, lk_tg_train_state *ts, l
     if (st == LK_OK) {
         rbuf r = {payload, (size_t)plen, false};
         st = parse_model(path, &r, version, flags, out, ts, err);
+        /* the public loader's model is never trained: its weights are fixed (a CRC of 0
+           is read as 1, so that 0 keeps meaning "not fixed") */
+        if (st == LK_OK && !ts) {
+            uint32_t crc = lk_get_u32((const unsigned char *)buf + LK_ENVELOPE_HEADER + plen);
+            (*out)->fixed_crc = crc ? crc : 1;
+        }
     }
     if (map) munmap(map, n);
     else free(buf);

@@ -31,6 +31,10 @@ struct lk_tagger {
     lk_vocab *tags;    /* the tag set (char unit; for word models the same as labels) */
     int32_t *label_pos, *label_tag; /* (L) char unit: B/M/E/S and tag of each label */
     lk_params params;
+    /* lk_tagger_load: the weights never change after loading, and this is the model file's
+       CRC (0: not loaded that way, e.g. in training); workspaces key their inference tables
+       (transposed weights, bag table) on it and build them once instead of on every call */
+    uint32_t fixed_crc;
     lk_seq seq;
     lk_crf_layout crf;
     size_t v_wemb, v_femb, v_out_w, v_out_b;
@@ -108,7 +112,8 @@ struct lk_tagger_ws {
     size_t cap_vscores;
     lk_tg_data data;          /* featurized input being tagged */
     /* inference weights (lk_tg_label_data): the encoder with transposed copies for
-       lk_gemm_kn, and the output layer transposed (DH, L); rebuilt on every call */
+       lk_gemm_kn, and the output layer transposed (DH, L); rebuilt on every call, except for
+       a loaded model (fixed_crc): then once per workspace (wt_crc) */
     lk_real *wt;
     size_t cap_wt;
     lk_seq_weights fast;
@@ -130,6 +135,7 @@ struct lk_tagger_ws {
     const int32_t *bslot;
     size_t btab_n;
     bool btab_on[LK_TAGGER_MAX_GROUPS];
+    uint32_t wt_crc, btab_crc; /* fixed_crc of the model wt / btab_buf were built for (0: none) */
     lk_real *btab_buf, *bacc;
     int32_t *bslot_buf;
     size_t cap_btab, cap_bslot, cap_bacc;

@@ -482,21 +482,27 @@ static lk_status prepare_fast(const lk_tagger *m, lk_tagger_ws *ws)
             const lk_cell *c = &ws->fast.cell[l][d];
             n += (size_t)c->w_x.rows * (size_t)c->w_x.cols + (size_t)c->w_h.rows * (size_t)c->w_h.cols;
         }
-    if ((st = need(&ws->wt, &ws->cap_wt, n, sizeof *ws->wt)) != LK_OK) return st;
+    /* a loaded model's weights are fixed: the copies made for it last time are still right */
+    bool keep = m->fixed_crc != 0 && ws->wt_crc == m->fixed_crc && ws->cap_wt >= n;
+    if (!keep) {
+        ws->wt_crc = 0;
+        if ((st = need(&ws->wt, &ws->cap_wt, n, sizeof *ws->wt)) != LK_OK) return st;
+    }
     lk_real *at = ws->wt;
     for (int32_t l = 0; l < layers; l++)
         for (int32_t d = 0; d < D; d++) {
             lk_cell *c = &ws->fast.cell[l][d];
-            transpose(c->w_x.data, c->w_x.rows, c->w_x.cols, at);
+            if (!keep) transpose(c->w_x.data, c->w_x.rows, c->w_x.cols, at);
             c->w_x_t = at;
             at += (size_t)c->w_x.rows * (size_t)c->w_x.cols;
-            transpose(c->w_h.data, c->w_h.rows, c->w_h.cols, at);
+            if (!keep) transpose(c->w_h.data, c->w_h.rows, c->w_h.cols, at);
             c->w_h_t = at;
             at += (size_t)c->w_h.rows * (size_t)c->w_h.cols;
         }
-    transpose(W.data, W.rows, W.cols, at);
+    if (!keep) transpose(W.data, W.rows, W.cols, at);
     ws->out_wt = at;
     ws->use_fast = true;
+    ws->wt_crc = m->fixed_crc;
     return LK_OK;
 }
 
@@ -614,6 +620,10 @@ static lk_status build_btab(const lk_tagger *m, lk_tagger_ws *ws)
     int32_t Df = m->cfg.char_dim, Dw = m->cfg.word_dim, G = m->n_groups;
     int32_t Vf = lk_vocab_size(m->feats);
     size_t count[LK_TAGGER_MAX_GROUPS] = {0}, n = 0;
+    /* a loaded model's weights are fixed: the table built for it last time is still right
+       (btab, bslot, btab_n and btab_on kept from then) */
+    if (m->fixed_crc != 0 && ws->btab_crc == m->fixed_crc) return LK_OK;
+    ws->btab_crc = 0;
     ws->btab = NULL;
     if (m->cfg.unit != LK_TAGGER_CHAR || Df == 0) return LK_OK;
     for (int32_t f = 0; f < Vf; f++) count[m->feat_group[f]]++;
@@ -621,7 +631,10 @@ static lk_status build_btab(const lk_tagger *m, lk_tagger_ws *ws)
         ws->btab_on[g] = g > 0 && count[g] <= LK_TAG_BTAB_MAX_FEATS;
         if (ws->btab_on[g]) n += count[g];
     }
-    if (n == 0) return LK_OK;
+    if (n == 0) {
+        ws->btab_crc = m->fixed_crc;
+        return LK_OK;
+    }
     if ((st = need(&ws->bslot_buf, &ws->cap_bslot, (size_t)Vf, sizeof *ws->bslot_buf)) != LK_OK ||
         (st = need(&ws->btab_buf, &ws->cap_btab, n * (size_t)D * GH, sizeof *ws->btab_buf)) !=
             LK_OK)
@@ -644,6 +657,7 @@ static lk_status build_btab(const lk_tagger *m, lk_tagger_ws *ws)
     ws->btab = ws->btab_buf;
     ws->bslot = ws->bslot_buf;
     ws->btab_n = n;
+    ws->btab_crc = m->fixed_crc;
     return LK_OK;
 }
 

@@ -602,6 +602,29 @@ static void test_char_features_lexicon(void **state)
     char *buf;
     size_t n;
     read_all(path, &buf, &n);
+    /* a bad word entry under a valid checksum (added on the loader's second thread): a
+       format error, nothing leaked (ASan), for a key that is not UTF-8 and a zero length */
+    const char *pat = "\x06\xe5\x8c\x97\xe4\xba\xac"; /* u8 length 6, 北京 */
+    char *at = NULL;
+    for (size_t i = 0; i + 7 <= n && !at; i++)
+        if (memcmp(buf + i, pat, 7) == 0) at = buf + i;
+    assert_non_null(at);
+    for (int k = 0; k < 2; k++) {
+        char saved[2] = {at[0], at[1]};
+        if (k == 0) at[1] = (char)0xff;
+        else at[0] = 0;
+        lk_put_u32((unsigned char *)buf + n - 4, lk_crc32(0, buf, n - 4));
+        lk_test_write_file(path, buf, n);
+        assert_int_equal(lk_tagger_load(path, &m2, &err), LK_ERR_FORMAT);
+        assert_null(m2);
+        at[0] = saved[0];
+        at[1] = saved[1];
+    }
+    lk_put_u32((unsigned char *)buf + n - 4, lk_crc32(0, buf, n - 4));
+    lk_test_write_file(path, buf, n);
+    assert_int_equal(lk_tagger_load(path, &m2, &err), LK_OK); /* restored: loads again */
+    assert_int_equal(lk_tagger_lexicon_size(m2), 6);
+    lk_tagger_free(m2);
     lk_tagger_free(m);
     m = NULL;
     assert_true(n > 200);

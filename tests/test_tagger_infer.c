@@ -1,17 +1,22 @@
 /* test_tagger_infer.c: batched and threaded tagging give the labels of one-sentence-at-a-time
    decoding; long raw lines are decoded in pieces cut at sentence punctuation, then clause
    marks, then 256-character windows, exactly as if the user had split them by hand.
+   A workspace reused across calls and models gives what a fresh one gives (its inference
+   tables are kept between calls for a loaded model, keyed on the model file's CRC).
    Uses the shipped char model (corpora/models) on the tests/data fixtures. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "models/tagger.h"
+#include "models/tagger_internal.h"
 #include "text/corpus.h"
 
 #define MODEL "../corpora/models/zh-gsd-char.lkt"
@@ -208,6 +213,76 @@ static void test_long_line_clauses_and_windows(void **state)
     lk_tagger_free(m);
 }
 
+/* Words of lines[0..n) on workspace ws (kept by the caller, 2 threads). */
+static void segment_on(const lk_tagger *m, lk_tagger_ws *ws, const char **lines,
+                       const size_t *lens, size_t n, words *out)
+{
+    const lk_tagger_span *sp;
+    const size_t *off;
+    lk_error err;
+    assert_int_equal(lk_tagger_segment_lines(m, ws, lines, lens, n, &sp, &off, &err), LK_OK);
+    for (size_t i = 0; i < n; i++) {
+        out[i].n = off[i + 1] - off[i];
+        out[i].sp = malloc((out[i].n + 1) * sizeof *out[i].sp);
+        assert_non_null(out[i].sp);
+        memcpy(out[i].sp, sp + off[i], out[i].n * sizeof *sp);
+    }
+}
+
+static bool same_words(const words *a, const words *b)
+{
+    if (a->n != b->n) return false;
+    for (size_t k = 0; k < a->n; k++)
+        if (a->sp[k].start != b->sp[k].start || a->sp[k].len != b->sp[k].len ||
+            a->sp[k].tag != b->sp[k].tag)
+            return false;
+    return true;
+}
+
+/* One workspace used for the shipped model, then for a second model file of the same shape
+   with other weights (all of them scaled by -0.5: its recurrent and output weights differ),
+   then the first again: each call gives what a fresh workspace gives, so the transposed
+   weights and bag table kept between calls are never the other model's. */
+static void test_ws_reused_across_models(void **state)
+{
+    (void)state;
+    const char *path = "tagger_infer_other.lkt";
+    lk_error err;
+    lk_tagger *a = load_model(), *b0 = load_model(), *b = NULL;
+    for (size_t i = 0; i < b0->params.n; i++) b0->params.data[i] *= (lk_real)-0.5;
+    assert_int_equal(lk_tagger_save(b0, path, &err), LK_OK);
+    lk_tagger_free(b0);
+    assert_int_equal(lk_tagger_load(path, &b, &err), LK_OK);
+    remove(path);
+    assert_int_not_equal(a->fixed_crc, 0);
+    assert_int_not_equal(b->fixed_crc, 0);
+    assert_int_not_equal(a->fixed_crc, b->fixed_crc);
+    char *lines[MAX_LINES];
+    size_t lens[MAX_LINES];
+    size_t n = fixture_lines(lines, lens);
+    words fa[MAX_LINES], fb[MAX_LINES], r[MAX_LINES];
+    segment(a, 2, (const char **)lines, lens, n, fa);
+    segment(b, 2, (const char **)lines, lens, n, fb);
+    size_t differ = 0;
+    for (size_t i = 0; i < n; i++) differ += !same_words(&fa[i], &fb[i]);
+    assert_true(differ > n / 2); /* the two models do disagree */
+    lk_tagger_ws *ws = NULL;
+    assert_int_equal(lk_tagger_ws_create(&ws), LK_OK);
+    assert_int_equal(lk_tagger_ws_set_threads(ws, 2), LK_OK);
+    const lk_tagger *order[4] = {a, b, b, a};
+    for (int k = 0; k < 4; k++) {
+        segment_on(order[k], ws, (const char **)lines, lens, n, r);
+        for (size_t i = 0; i < n; i++) assert_same_words(order[k] == a ? &fa[i] : &fb[i], &r[i]);
+        words_free(r, n);
+    }
+    lk_tagger_ws_free(ws);
+    words_free(fa, n);
+    words_free(fb, n);
+    for (size_t i = 0; i < n; i++) free(lines[i]);
+    lk_tagger_free(a);
+    lk_tagger_free(b);
+}
+
 static void test_set_threads_bounds(void **state)
 {
     (void)state;
@@ -227,6 +302,7 @@ int main(void)
         cmocka_unit_test(test_long_line_sentences),
         cmocka_unit_test(test_long_line_clauses_and_windows),
         cmocka_unit_test(test_set_threads_bounds),
+        cmocka_unit_test(test_ws_reused_across_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

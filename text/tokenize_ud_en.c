@@ -283,22 +283,21 @@ static bool runs(int32_t c) { return c < 0x80 && c && strchr(".!?-=*_~#$<>/\\+^|
 
 static bool ends_sent(int32_t c) { return c == '.' || c == '!' || c == '?'; }
 
-static const char *const emoticons[] = {":-)", ":-(", ";-)", ":-D", ":-P", ":)", ":(",
-                                        ";)", "=)", "<3", ":D", ";D", ":P", NULL};
-
-/* A clitic written on its own, as in text already split the EWT way ('s 'm 're 've 'll 'd
-   n't come after a space): the end of the clitic at cp[i] (an apostrophe) when the word
-   ends there, else i. n't itself is a word and stays whole in scan_word. */
+/* Length of a lone clitic ('s 'm 're 've 'll 'd with any apostrophe) starting at cp[i] and
+   ending the chunk or followed by punctuation other than a quote: already-split EWT text
+   (it 's, we 're) tokenizes to itself. 0 when there is none. */
 static size_t lone_clitic(const cps *l, size_t i, size_t end)
 {
-    if (i > 0 && is_alnum(l->cp[i - 1])) return i;
-    for (size_t c = 0; clitics[c]; c++) {
-        size_t e = i + 1 + strlen(clitics[c]);
-        if (e <= end && eq_ci(l, i + 1, e, clitics[c]) && (e == end || !is_alnum(l->cp[e])))
-            return e;
-    }
-    return i;
+    if (!is_apos(l->cp[i]) || (i > 0 && is_alnum(l->cp[i - 1]))) return 0;
+    size_t r = run_after(l, i + 1, end, false);
+    if (r == 0 || !in_list_ci(l, i + 1, i + 1 + r, clitics)) return 0;
+    size_t k = i + 1 + r;
+    if (k < end && (is_apos(l->cp[k]) || l->cp[k] == '"' || !closing(l->cp[k]))) return 0;
+    return r + 1;
 }
+
+static const char *const emoticons[] = {":-)", ":-(", ";-)", ":-D", ":-P", ":)", ":(",
+                                        ";)", "=)", "<3", ":D", ";D", ":P", NULL};
 
 /* Quotation marks written as two characters ('' `` ’’ ‘’) are one token. */
 static bool is_quote(int32_t c) { return c == '\'' || c == '`' || c == 0x2018 || c == 0x2019; }
@@ -323,6 +322,12 @@ static lk_status scan_chunk(lk_tokenizer *t, const cps *l, size_t i, size_t end)
             i = j;
             continue;
         }
+        size_t lc = lone_clitic(l, i, end);
+        if (lc) {
+            st = push(t, l, i, i + lc, LK_TOK_WORD);
+            i += lc;
+            continue;
+        }
         if (c == '#' && i + 1 < end && is_alpha(l->cp[i + 1])) { /* #hashtag */
             size_t j = scan_word(l, i + 1, end);
             st = push(t, l, i, j, LK_TOK_WORD);
@@ -330,12 +335,6 @@ static lk_status scan_chunk(lk_tokenizer *t, const cps *l, size_t i, size_t end)
             continue;
         }
         size_t j = i + 1;
-        if (is_apos(c) && (j = lone_clitic(l, i, end)) > i) { /* already split: it 's */
-            st = push(t, l, i, j, LK_TOK_WORD);
-            i = j;
-            continue;
-        }
-        j = i + 1;
         if (is_quote(c) && j < end && is_quote(l->cp[j])) j++; /* '' ’’ `` ‘’ */
         for (size_t k = 0; emoticons[k]; k++) {
             size_t el = strlen(emoticons[k]);

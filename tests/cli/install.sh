@@ -133,5 +133,11 @@ got=$(printf 'b a b\n' | "$PREFIX/bin/lexkit" vocab)
 if [ "$got" = "b	2
 a	1" ]; then echo "ok   installed lexkit vocab"; else
     echo "FAIL installed lexkit vocab: $got"; fails=$((fails + 1)); fi
+# Issue 14: `lexkit tag` without --model finds the installed English model and reads raw text.
+if [ -f "$PREFIX/share/lexkit/models/en-ewt.lkt" ]; then echo "ok   en-ewt.lkt installed"; else
+    echo "FAIL share/lexkit/models/en-ewt.lkt not installed"; fails=$((fails + 1)); fi
+got=$(echo "I don't know." | "$PREFIX/bin/lexkit" tag)
+if [ "$got" = "I/PRON do/AUX n't/PART know/VERB ./PUNCT" ]; then echo "ok   installed lexkit tag"; else
+    echo "FAIL installed lexkit tag without --model: $got"; fails=$((fails + 1)); fi
 
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Issue 14: the ud-en tokenizer is idempotent on text already split as UD EWT splits it: a lone
+# clitic ('s 'm 're 've 'll 'd n't, with ' or ’) stays one token, so tokenizing the
+# space-joined words of an EWT sample gives the same words back (count and identity; before
+# the fix `it 's` became `it ' s`, 996 words -> 1026). Raw running text is still split as
+# EWT does.
+set -u
+. "${LK_SRC:-.}/tests/cli_lib.sh" tokenize-ud-en
+W=${LK_SRC:-.}/tests/data/ewt_split_words.txt
+
+"$L" tokenize --tokenizer ud-en --input "$W" > "$T/tok" 2> "$T/err" || fail "tokenize: $(cat "$T/err")"
+[ "$(wc -l < "$T/tok")" = "$(wc -l < "$W")" ] || fail "line count changed"
+[ "$(wc -w < "$T/tok")" = "$(wc -w < "$W")" ] ||
+  fail "word count $(wc -w < "$W") -> $(wc -w < "$T/tok")"
+diff "$W" "$T/tok" > "$T/diff" || fail "EWT words not reproduced: $(head -5 "$T/diff")"
+
+check() { # input expected
+  got=$(printf '%s\n' "$1" | "$L" tokenize --tokenizer ud-en) || fail "tokenize '$1'"
+  [ "$got" = "$2" ] || fail "'$1' -> '$got', expected '$2'"
+}
+check "I don't think it's raining, is it?" "I do n't think it 's raining , is it ?"
+check "We're sure you'll see I'm right; they've said he'd go." \
+  "We 're sure you 'll see I 'm right ; they 've said he 'd go ."
+check "it ’s   it 's   it's   IT 'S   do n't   ca n't" "it ’s it 's it 's IT 'S do n't ca n't"
+check "the 's' key, 'sup, 'tis" "the ' s ' key , ' sup , ' tis"
+check "it 's." "it 's ."
+finish tokenize_ud_en
