@@ -3,10 +3,12 @@
 #include "text/util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -191,4 +193,40 @@ void lk_cli_log(void *user, int level, const char *msg)
     if (p && !p->enabled && level > LK_LOG_WARN) return;
     if (p && p->tty && p->enabled) fputs("\r\033[K", stderr);
     fprintf(stderr, "lexkit: %s\n", msg);
+}
+
+#define LK_DATA_INSTALLED "/../share/lexkit/" /* beside bin/, as `make install` puts it */
+
+const char *lk_cli_data_installed(const char *installed, char *buf, size_t cap)
+{
+    if (cap < 2) return NULL;
+    buf[0] = '\0';
+    ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
+    if (n <= 0) return buf[0] = '\0', NULL;
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    size_t room = slash ? cap - (size_t)(slash - buf) : 0;
+    if (!slash || (size_t)snprintf(slash, room, "%s%s", LK_DATA_INSTALLED, installed) >= room)
+        return buf[0] = '\0', NULL;
+    return buf;
+}
+
+static bool data_exists(const char *path, const char *probe)
+{
+    char full[PATH_MAX];
+    struct stat st;
+    if (probe && (size_t)snprintf(full, sizeof full, "%s/%s", path, probe) >= sizeof full)
+        return false;
+    return stat(probe ? full : path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+const char *lk_cli_find_data(const char *installed, const char *source, const char *probe,
+                             char *buf, size_t cap)
+{
+    if (lk_cli_data_installed(installed, buf, cap) && data_exists(buf, probe)) return buf;
+    if (strlen(source) < cap && data_exists(source, probe)) {
+        memcpy(buf, source, strlen(source) + 1);
+        return buf;
+    }
+    return NULL;
 }

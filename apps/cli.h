@@ -53,6 +53,15 @@ bool lk_cli_double(const char *cmd, const char *opt, const char *val, double min
 bool lk_cli_range(const char *cmd, const char *opt, const char *val, long min, long max, long *a,
                   long *b);
 
+/* Data shipped with lexkit (the search page, the English tagger model): the file `probe` in
+   share/lexkit/`installed` beside the executable's bin/ (where `make install` puts it), else
+   in `source` (the source tree, for a binary run from its build directory). `probe` NULL:
+   the path itself is the file. Returns buf holding the directory (or file) found, or NULL;
+   lk_cli_data_installed writes the first candidate to buf for messages. */
+const char *lk_cli_find_data(const char *installed, const char *source, const char *probe,
+                             char *buf, size_t cap);
+const char *lk_cli_data_installed(const char *installed, char *buf, size_t cap);
+
 /* Progress reporting (apps only). Enabled when stderr is a terminal, or when forced with
    --progress; --quiet disables it. */
 typedef struct {

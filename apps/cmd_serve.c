@@ -20,7 +20,6 @@
 
 #define CMD "serve"
 #define MAX_INDEXES 64
-#define WEB_INSTALLED "/../share/lexkit/web" /* beside bin/, as `make install` puts it */
 
 static void help(FILE *out)
 {
@@ -113,28 +112,12 @@ static lk_status read_token(const char *path, char **out, lk_error *err)
     return LK_OK;
 }
 
-static bool has_page(const char *dir)
-{
-    char path[PATH_MAX];
-    struct stat st;
-    return (size_t)snprintf(path, sizeof path, "%s/index.html", dir) < sizeof path &&
-           stat(path, &st) == 0;
-}
-
 /* --web-dir, else share/lexkit/web beside the executable's bin/, else the source tree's. */
 static const char *web_dir(const char *given, char *buf, size_t cap)
 {
     if (given) return given;
-    ssize_t n = readlink("/proc/self/exe", buf, cap - sizeof WEB_INSTALLED - 1);
-    if (n > 0) {
-        buf[n] = '\0';
-        char *slash = strrchr(buf, '/');
-        if (slash) {
-            strcpy(slash, WEB_INSTALLED);
-            if (has_page(buf)) return buf;
-        }
-    }
-    return LK_WEB_SOURCE_DIR;
+    const char *found = lk_cli_find_data("web", LK_WEB_SOURCE_DIR, "index.html", buf, cap);
+    return found ? found : LK_WEB_SOURCE_DIR;
 }
 
 /* Open every --index, named by its directory's last component (names must differ). */

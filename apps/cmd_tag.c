@@ -5,8 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
@@ -130,24 +128,18 @@ static lk_status tag_tokens(const tag_ctx *t, const char *input, lk_tagged_forma
 }
 
 #define MODEL_NAME "en-ewt.lkt"
-#define MODEL_INSTALLED "/../share/lexkit/models/" MODEL_NAME /* beside bin/ (make install) */
 
-/* No --model: the English model installed beside the executable's bin/ (as serve finds its
-   web files), else the source tree's corpora/models/. NULL, with both places in err, when
-   neither exists. */
+/* No --model: the English model installed beside the executable's bin/, else the source
+   tree's corpora/models/ (lk_cli_find_data, as serve finds its web files). NULL, with both
+   places in err, when neither exists. */
 static const char *default_model(char *buf, size_t cap, lk_error *err)
 {
-    struct stat sb;
-    ssize_t n = readlink("/proc/self/exe", buf, cap - sizeof MODEL_INSTALLED - 1);
-    char *slash = n > 0 ? (buf[n] = '\0', strrchr(buf, '/')) : NULL;
-    if (slash) {
-        strcpy(slash, MODEL_INSTALLED);
-        if (stat(buf, &sb) == 0 && S_ISREG(sb.st_mode)) return buf;
-    }
     const char *src = LK_MODELS_SOURCE_DIR "/" MODEL_NAME;
-    if (stat(src, &sb) == 0 && S_ISREG(sb.st_mode)) return src;
+    const char *found = lk_cli_find_data("models/" MODEL_NAME, src, NULL, buf, cap);
+    if (found) return found;
+    const char *inst = lk_cli_data_installed("models/" MODEL_NAME, buf, cap);
     lk_error_set(err, LK_ERR_IO, "no --model given and no English model found: looked "
-                 "for %s and %s", slash ? buf : "share/lexkit/models/" MODEL_NAME, src);
+                 "for %s and %s", inst ? inst : "share/lexkit/models/" MODEL_NAME, src);
     return NULL;
 }
 

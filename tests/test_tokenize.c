@@ -382,6 +382,10 @@ static void test_ud_en_mode(void **state)
         {"Wow!!! Really...? (yes) -- ok :-)", "Wow|!!!|Really|...|?|(|yes|)|--|ok|:-)"},
         {"file.doc small.circles 81K 1st 80's", "file.doc|small|.|circles|81|K|1st|80's"},
         {"O'Neil rock'n'roll ma'am", "O'Neil|rock'n'roll|ma'am"},
+        /* already split the EWT way: the clitics stay whole (re-tokenizing is idempotent) */
+        {"it 's I 'm we \xE2\x80\x99re they 've you 'll I 'd do n't IT 'S", "it|'s|I|'m|we|\xE2\x80\x99re|they|'ve|you|'ll|I|'d|do|n't|IT|'S"},
+        {"('s) 's, \"it\" 's", "(|'s|)|'s|,|\"|it|\"|'s"},
+        {"'' he said `` ok '' \xE2\x80\x99\xE2\x80\x99", "''|he|said|``|ok|''|\xE2\x80\x99\xE2\x80\x99"},
         /* the lexkit tokenizer's separators: ZWSP, controls, NEL, ideographic space */
         {"a\xE2\x80\x8B" "b\x01" "c\xC2\x85" "d\xE3\x80\x80" "e\x7F" "f", "a|b|c|d|e|f"},
     };
@@ -446,6 +450,38 @@ static void test_sklearn_matches_fixture(void **state)
     assert_true(lines >= 20);
     lk_line_reader_free(in);
     lk_line_reader_free(exp);
+}
+
+/* Idempotence on EWT's own tokens: each line of data/ud_en_split.txt is a UD English EWT
+   train sentence, its gold tokens joined by spaces (clitics, curly apostrophes, quotes,
+   URLs, e-mail addresses, punctuation); tokenizing it gives back the same tokens. */
+static void test_ud_en_split_idempotent(void **state)
+{
+    (void)state;
+    lk_line_reader *in = NULL;
+    lk_error err;
+    assert_int_equal(lk_line_reader_open("data/ud_en_split.txt", &in, &err), LK_OK);
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    c.mode = LK_TOKMODE_UD_EN;
+    size_t lines = 0;
+    for (;;) {
+        const char *a;
+        size_t alen;
+        bool got;
+        assert_int_equal(lk_line_reader_next(in, &a, &alen, &got, &err), LK_OK);
+        if (!got) break;
+        char *line = strndup(a, alen), *want = strndup(a, alen);
+        for (char *p = want; *p; p++)
+            if (*p == ' ') *p = '|';
+        const char *res = join_cfg(&c, line);
+        if (strcmp(res, want) != 0) print_error("line %zu: got '%s' want '%s'\n", lines + 1, res, want);
+        assert_string_equal(res, want);
+        free(line);
+        free(want);
+        lines++;
+    }
+    assert_int_equal(lines, 40);
+    lk_line_reader_free(in);
 }
 
 /* Every token's span, normalized on its own, gives the token text. */
@@ -553,6 +589,7 @@ int main(void)
         cmocka_unit_test(test_space_mode),
         cmocka_unit_test(test_sklearn_offsets),
         cmocka_unit_test(test_ud_en_mode),
+        cmocka_unit_test(test_ud_en_split_idempotent),
         cmocka_unit_test(test_sklearn_matches_fixture),
         cmocka_unit_test(test_offsets_round_trip),
         cmocka_unit_test(test_random_input),

@@ -299,6 +299,9 @@ static size_t lone_clitic(const cps *l, size_t i, size_t end)
 static const char *const emoticons[] = {":-)", ":-(", ";-)", ":-D", ":-P", ":)", ":(",
                                         ";)", "=)", "<3", ":D", ";D", ":P", NULL};
 
+/* Quotation marks written as two characters ('' `` ’’ ‘’) are one token. */
+static bool is_quote(int32_t c) { return c == '\'' || c == '`' || c == 0x2018 || c == 0x2019; }
+
 static lk_status scan_chunk(lk_tokenizer *t, const cps *l, size_t i, size_t end)
 {
     lk_status st = LK_OK;
@@ -332,6 +335,7 @@ static lk_status scan_chunk(lk_tokenizer *t, const cps *l, size_t i, size_t end)
             continue;
         }
         size_t j = i + 1;
+        if (is_quote(c) && j < end && is_quote(l->cp[j])) j++; /* '' ’’ `` ‘’ */
         for (size_t k = 0; emoticons[k]; k++) {
             size_t el = strlen(emoticons[k]);
             if (starts_ci(l, i, end, emoticons[k]) && (i + el == end || !is_alnum(l->cp[i + el]))) {
