@@ -300,7 +300,7 @@ static const char *const emoticons[] = {":-)", ":-(", ";-)", ":-D", ":-P", ":)",
                                         ";)", "=)", "<3", ":D", ";D", ":P", NULL};
 
 /* Quotation marks written as two characters ('' `` ’’ ‘’) are one token. */
-static bool is_quote(int32_t c) { return c == '\'' || c == '`' || c == 0x2018 || c == 0x2019; }
+static bool is_quote(int32_t c) { return is_apos(c) || c == 0x2018; }
 
 static lk_status scan_chunk(lk_tokenizer *t, const cps *l, size_t i, size_t end)
 {
