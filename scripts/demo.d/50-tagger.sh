@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tagger demo: segment and tag raw Chinese sentences with the shipped character model
-# (corpora/models/zh-gsd-char.lkt, trained by lexkit on UD Chinese GSD), then train a tiny
-# English tagger on 40 sentences and tag a sentence with it.
+# (corpora/models/zh-gsd-char.lkt, trained by lexkit on UD Chinese GSD), tag raw English with
+# the shipped English model (no --model), then train a toy English tagger on 40 sentences
+# (how training works; its tags are poor by design).
 set -eu
 MODEL=corpora/models/zh-gsd-char.lkt
 printf '%s\n' '我们明天去北京看长城。' '周末我和朋友去超市买了很多水果。' \
@@ -9,7 +10,10 @@ printf '%s\n' '我们明天去北京看长城。' '周末我和朋友去超市�
 echo "\$ lexkit tag --model $MODEL --input zh.txt"
 "$LEXKIT" tag --model "$MODEL" --input "$OUT/zh.txt"
 echo
-echo "\$ lexkit train-tagger --train tests/data/tag_en_train.conllu ... --epochs 30"
+echo "\$ echo \"I don't think it's raining, is it?\" | lexkit tag"
+echo "I don't think it's raining, is it?" | "$LEXKIT" tag
+echo
+echo "\$ lexkit train-tagger --train tests/data/tag_en_train.conllu ... --epochs 30   # a toy model: 40 sentences"
 "$LEXKIT" train-tagger --train tests/data/tag_en_train.conllu --dev tests/data/tag_en_dev.conllu \
   --output "$OUT/en.lkt" --epochs 30 --patience 0 --lr 0.01 --dropout 0.1 --hidden 32 --quiet 2>/dev/null
 echo 'The quick dog runs home .' | "$LEXKIT" tag --model "$OUT/en.lkt"
