@@ -10,6 +10,7 @@
 
 #include "models/fastmath.h"
 #include "models/layers.h"
+#include "models/lstm_kernel.h"
 #include "models/tagger.h"
 #include "models/tagger_internal.h"
 #include "text/utf8.h"
@@ -477,10 +478,14 @@ static lk_status prepare_fast(const lk_tagger *m, lk_tagger_ws *ws)
     int32_t layers = m->seq.cfg.layers, D = m->seq.cfg.bidirectional ? 2 : 1;
     lk_mat W = lk_params_mat(&m->params, m->v_out_w, m->params.data);
     size_t n = (size_t)W.rows * (size_t)W.cols;
+    /* LSTM cells also get W_h packed for the fused step (lstm_kernel.h) if this CPU has one */
+    bool lstm = m->seq.cfg.cell == LK_CELL_LSTM;
+    int32_t pw = lstm ? lk_lstm_kernel_width(m->seq.cfg.hidden) : 0;
     for (int32_t l = 0; l < layers; l++)
         for (int32_t d = 0; d < D; d++) {
             const lk_cell *c = &ws->fast.cell[l][d];
             n += (size_t)c->w_x.rows * (size_t)c->w_x.cols + (size_t)c->w_h.rows * (size_t)c->w_h.cols;
+            if (pw > 0) n += lk_lstm_pack_size(c->H);
         }
     /* a loaded model's weights are fixed: the copies made for it last time are still right */
     bool keep = m->fixed_crc != 0 && ws->wt_crc == m->fixed_crc && ws->cap_wt >= n;
@@ -498,6 +503,12 @@ static lk_status prepare_fast(const lk_tagger *m, lk_tagger_ws *ws)
             if (!keep) transpose(c->w_h.data, c->w_h.rows, c->w_h.cols, at);
             c->w_h_t = at;
             at += (size_t)c->w_h.rows * (size_t)c->w_h.cols;
+            if (pw > 0) {
+                if (!keep) lk_lstm_pack(c->w_h.data, c->H, pw, at);
+                c->w_h_pk = at;
+                c->w_h_pk_width = pw;
+                at += lk_lstm_pack_size(c->H);
+            }
         }
     if (!keep) transpose(W.data, W.rows, W.cols, at);
     ws->out_wt = at;
