@@ -11,6 +11,7 @@
 #endif
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,10 @@
 #include "text/vocab.h"
 #include "text/util.h"
 
+/* A search re-stats the directory (two stat() calls and a lock) only when the last check is
+   older than this: a write by another process is visible to requests that arrive more than
+   this long after it finished (the server's own writes reopen at once). */
+#define CHECK_INTERVAL_NS 1000000LL
 #define REOPEN_TRIES 3 /* a reopen racing a writer's cleanup retries with a fresh stat */
 
 /* ---- byte buffer ---------------------------------------------------------------------- */
@@ -36,7 +41,7 @@ static bool sbuf_reserve(lk_sbuf *b, size_t more)
 {
     if (b->oom) return false;
     if (b->len + more + 1 <= b->cap) return true;
-    size_t cap = b->cap ? b->cap : 256;
+    size_t cap = b->cap ? b->cap : 1024; /* a top-10 answer fits */
     while (cap < b->len + more + 1) {
         if (cap > SIZE_MAX / 2) {
             b->oom = true;
@@ -66,10 +71,17 @@ void lk_sbuf_puts(lk_sbuf *b, const char *s) { lk_sbuf_put(b, s, strlen(s)); }
 
 void lk_sbuf_printf(lk_sbuf *b, const char *fmt, ...)
 {
+    /* one formatting pass when the text fits the room reserved for it (numbers always do) */
     va_list ap;
+    if (!sbuf_reserve(b, 64)) return;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
+    if (n >= 0 && (size_t)n < b->cap - b->len) {
+        b->len += (size_t)n;
+        return;
+    }
+    b->data[b->len] = '\0';
     if (n < 0 || !sbuf_reserve(b, (size_t)n)) return;
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -151,7 +163,15 @@ struct lk_serve_index {
     snap *cur;
     uint64_t generation;
     unsigned tmp_seq;
+    atomic_llong checked_ns; /* CLOCK_MONOTONIC time taken before the last directory check */
 };
+
+static long long mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 static void stamp_file(const char *dir, const char *name, file_stamp *fs)
 {
@@ -215,7 +235,11 @@ static void snap_unref_locked(snap *s)
 static lk_status refresh(lk_serve_index *x, bool force, lk_error *err)
 {
     lk_status st = LK_OK;
+    long long t = mono_ns();
+    if (!force && t - atomic_load_explicit(&x->checked_ns, memory_order_relaxed) < CHECK_INTERVAL_NS)
+        return LK_OK; /* checked moments ago (x->cur is set: the first check is forced) */
     pthread_mutex_lock(&x->reopen_mu);
+    t = mono_ns(); /* before the stat: a change after this time is seen by the next check */
     for (int attempt = 0; attempt < REOPEN_TRIES; attempt++) {
         dir_stamp now;
         stamp_dir(x->dir, &now);
@@ -237,6 +261,8 @@ static lk_status refresh(lk_serve_index *x, bool force, lk_error *err)
     if (st != LK_OK && x->cur) {
         st = LK_OK; /* serve the previous snapshot */
         lk_error_clear(err);
+    } else if (st == LK_OK) {
+        atomic_store_explicit(&x->checked_ns, t, memory_order_relaxed);
     }
     pthread_mutex_unlock(&x->reopen_mu);
     return st;
@@ -302,6 +328,7 @@ lk_status lk_serve_index_open(const char *dir, const char *name, const char *tmp
     pthread_mutex_init(&x->mu, NULL);
     pthread_mutex_init(&x->reopen_mu, NULL);
     pthread_mutex_init(&x->write_mu, NULL);
+    atomic_init(&x->checked_ns, mono_ns() - 2 * CHECK_INTERVAL_NS);
     lk_status st = x->dir && x->name ? refresh(x, true, err) : LK_ERR_NOMEM;
     if (st != LK_OK) {
         lk_serve_index_free(x);
