@@ -80,7 +80,8 @@ static int parse(int argc, char **argv, opts *o)
         {.name = "--analyzer", .kind = LK_OPT_CHOICE, .dst = &kind, .choices = kinds,
          .seen = &kind_set, .help = "english: as Lucene's EnglishAnalyzer (hyphens split, Latin "
          "accents folded, possessive 's dropped, Lucene's stop list unless --stopwords, Snowball "
-         "stemming); plain: only what --stem/--stopwords ask"},
+         "stemming; the default, unless --stem/--stopwords are given without --analyzer); plain: only "
+         "what --stem/--stopwords ask (the default before)"},
         LKO_FLAG("--stem", &an->stem, "Snowball English stemming"),
         LKO_STR("--stopwords", &o->stopwords, "FILE", "stop words, one per line, '#' comments "
                 "(default: none)"),
@@ -127,6 +128,10 @@ static int parse(int argc, char **argv, opts *o)
     o->cfg.n_delete_ids = o->n_ids;
     if (o->cfg.upsert && !o->cfg.add) return lk_cli_usage_error(CMD, "--upsert needs --add");
     an->lang = (lk_lang)lang;
+    /* english is the default for new indexes (issue 13); --stem/--stopwords without --analyzer
+     * keep their old meaning (plain plus what they ask), so scripts that pass them see the same
+     * index as before. --add/--delete/--merge take the analyzer recorded in the index. */
+    if (!kind_set && !an->stem && !o->stopwords) kind = (int)LK_ANALYZER_ENGLISH;
     an->kind = (lk_analyzer_kind)kind;
     an->zh_terms = (lk_zh_terms)zh_terms;
     an->zh_script = (lk_zh_script)zh_script;

@@ -211,7 +211,8 @@ def test_index_round_trip_equals_cli(tmp_path):
     docs = _jsonl(os.path.join(SRC, "corpora", "sample-docs.jsonl"))
     qfile = os.path.join(SRC, "corpora", "sample-queries.tsv")
     queries = [line.rstrip("\n").split("\t", 1) for line in open(qfile, encoding="utf-8")][:60]
-    subprocess.run([CLI, "index", "--input", os.path.join(SRC, "corpora", "sample-docs.jsonl"),
+    subprocess.run([CLI, "index", "--analyzer", "plain", "--input",
+                        os.path.join(SRC, "corpora", "sample-docs.jsonl"),
                     "--index", str(tmp_path / "cli")], check=True, capture_output=True)
     want = _cli_search(str(tmp_path / "cli"), qfile)
     ix = lexkit.Index.create(tmp_path / "py")

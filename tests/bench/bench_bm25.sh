@@ -26,7 +26,7 @@ size_of() { du -sb "$1" | cut -f1; }
 lk_build() { # docs index lang
   local rates="" cpus=""
   for i in 1 2 3; do
-    /usr/bin/time -f "%U %S" -o "$W/time" "$L" index --input "$1" --index "$2" --lang "$3" --store none --stats 2> "$W/stats"
+    /usr/bin/time -f "%U %S" -o "$W/time" "$L" index --analyzer plain --input "$1" --index "$2" --lang "$3" --store none --stats 2> "$W/stats"
     rates="$rates $(sed -n 's/.*(\([0-9.]*\) MB\/s).*/\1/p' "$W/stats")"
     cpus="$cpus $(awk '{print $1 + $2}' "$W/time")"
   done
@@ -107,7 +107,7 @@ if [ "${BM25_SKIP_WIKI:-0}" != 1 ]; then
   bench_collection en-wiki "$W/wiki.jsonl" "$W/wiki-q.tsv" "" en
   # both cores: the same build with one thread (read+analyze+invert in turn) and two
   for t in 1 2 1 2; do
-    /usr/bin/time -f "%e" -o "$W/time" "$L" index --input "$W/wiki.jsonl" --index "$W/wiki-t.idx" --threads $t --store none --stats 2> "$W/stats"
+    /usr/bin/time -f "%e" -o "$W/time" "$L" index --analyzer plain --input "$W/wiki.jsonl" --index "$W/wiki-t.idx" --threads $t --store none --stats 2> "$W/stats"
     echo "$t $(cat "$W/time") $(sed -n 's/.*analysis busy \([0-9.]*\) s, inversion busy \([0-9.]*\) s/\1 \2/p' "$W/stats")"
   done > "$W/threads.txt"
   THREADS=$(awk '{w[$1] = w[$1] " " $2; a[$1] = $3; v[$1] = $4}

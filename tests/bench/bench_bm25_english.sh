@@ -4,7 +4,10 @@
 # 33 stop words, Snowball english) against Xapian set up for English in the same run
 # (python3-xapian: Stem("english") + a SimpleStopper with the same 33 words, STOP_ALL;
 # Xapian's default stemming strategy STEM_SOME, and STEM_ALL_Z), on cranfield, cacm and
-# npl; lexkit plain (the default analyzer) alongside, whose runs must stay as before.
+# npl; lexkit plain (`--analyzer plain`, the default before issue 13) alongside, whose runs
+# must stay as before; the default index (no --analyzer) must equal english, byte for byte.
+# With LEXKIT_OLD (a lexkit built before english became the default), also checks that its
+# default index equals this build's `--analyzer plain` index byte for byte.
 # Same BM25 parameters on both sides (lucene k1=1.2 b=0.75; Xapian BM25Weight(1.2, 0, 1,
 # 0.75, 0.5)), top 1000. Also the build CPU time and top-10 queries/s (CPU) of plain vs
 # english (one run each: noisy under load). Prints "at least Xapian: yes|NO" per
@@ -51,6 +54,16 @@ for c in cranfield cacm npl; do
     $PY "$HERE/bench_bm25_xapian.py" search "$W/$c.x$x" "$q" 1000 "$W/$c.x$x.run" --english "$W/lucene.stop" $flag > /dev/null
     m[x$x]=$(evals "$r" "$W/$c.x$x.run")
   done
+  "$L" index --input "$d" --index "$W/$c.default" --store none --quiet
+  "$L" search --index "$W/$c.default" --queries "$q" --k 1000 > "$W/$c.default.run"
+  same=no; cmp -s "$W/$c.default/index.lkbx" "$W/$c.english/index.lkbx" &&
+    cmp -s "$W/$c.default.run" "$W/$c.english.run" && same=yes
+  printf '%-10s default index (no --analyzer) = english, index and run: %s\n' "$c" "$same"
+  if [ -n "${LEXKIT_OLD:-}" ]; then
+    "$LEXKIT_OLD" index --input "$d" --index "$W/$c.old" --store none --quiet
+    same=no; cmp -s "$W/$c.old/index.lkbx" "$W/$c.plain/index.lkbx" && same=yes
+    printf '%-10s old default index = --analyzer plain index: %s\n' "$c" "$same"
+  fi
   printf '%-10s %-22s %s\n' "$c" "lexkit plain" "${m[plain]}"
   printf '%-10s %-22s %s\n' "$c" "lexkit english" "${m[english]}"
   printf '%-10s %-22s %s\n' "$c" "Xapian STEM_SOME" "${m[xsome]}"

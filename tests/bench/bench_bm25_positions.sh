@@ -34,7 +34,7 @@ cpu_build() { # bin docs idx args... -> CPU s
   local bin=$1 docs=$2 idx=$3
   shift 3
   rm -rf "$idx"
-  /usr/bin/time -f "%U %S" -o "$W/time" "$bin" index --input "$docs" --index "$idx" --quiet "$@"
+  /usr/bin/time -f "%U %S" -o "$W/time" "$bin" index --analyzer plain --input "$docs" --index "$idx" --quiet "$@"
   awk '{print $1 + $2}' "$W/time"
 }
 repeat_to() { # queries -> file in $W with at least MIN_QUERIES lines

@@ -24,7 +24,7 @@ n=$(wc -l < "$WIKI")
 head -n $((n - 100)) "$WIKI" > "$T/base.jsonl"
 tail -n 100 "$WIKI" > "$T/batch.jsonl"
 awk -F'"' 'NR % 1700 == 5 { print $4 }' "$T/base.jsonl" | head -100 > "$T/del.txt"
-"$L" index --input "$T/base.jsonl" --index "$T/base" --quiet
+"$L" index --analyzer plain --input "$T/base.jsonl" --index "$T/base" --quiet
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # timed NAME SRC BIN ARGS...: median wall and CPU seconds of `BIN index ARGS` on a fresh copy
 # of the index SRC (ARGS may use @IDX for its path)
@@ -60,11 +60,11 @@ cp -r "$T/base" "$T/s2"
 head -n 100000 "$WIKI" > "$T/p1"; sed -n 100001,140000p "$WIKI" > "$T/p2"
 sed -n 140001,160000p "$WIKI" > "$T/p3"; sed -n 160001,170000p "$WIKI" > "$T/p4"
 tail -n +170001 "$WIKI" > "$T/p5"
-"$L" index --input "$T/p1" --index "$T/s5" --quiet
+"$L" index --analyzer plain --input "$T/p1" --index "$T/s5" --quiet
 for p in p2 p3 p4 p5; do "$L" index --index "$T/s5" --add --input "$T/$p" --max-segments 100 --quiet; done
 "$L" index --index "$T/s5" --delete "$T/del.txt" --quiet
 grep -v -F -f <(sed 's/.*/"id": "&"/' "$T/del.txt") "$WIKI" > "$T/live.jsonl"
-"$L" index --input "$T/live.jsonl" --index "$T/one" --quiet
+"$L" index --analyzer plain --input "$T/live.jsonl" --index "$T/one" --quiet
 timed "merge 2 segments + 100 deleted" "$T/s2" "$L" --merge --index @IDX
 timed "merge 5 segments + 100 deleted" "$T/s5" "$L" --merge --index @IDX
 for k in 10 1000; do

@@ -27,7 +27,7 @@ NQ=$(grep -c . "$W/q5k.tsv")
 build() { # store -> "MBps cpu size"
   local rates="" cpus=""
   for i in 1 2 3; do
-    /usr/bin/time -f "%U %S" -o "$W/time" "$L" index --input "$D" --index "$W/st-$1.idx" --store "$1" --stats 2> "$W/stats"
+    /usr/bin/time -f "%U %S" -o "$W/time" "$L" index --analyzer plain --input "$D" --index "$W/st-$1.idx" --store "$1" --stats 2> "$W/stats"
     rates="$rates $(sed -n 's/.*(\([0-9.]*\) MB\/s).*/\1/p' "$W/stats")"
     cpus="$cpus $(awk '{print $1 + $2}' "$W/time")"
   done

@@ -38,7 +38,7 @@ lk_config() { # name index-options...
   local name=$1 walls="" cpus=""
   shift
   for _ in $(seq 1 "$RUNS"); do
-    /usr/bin/time -f "%e %U %S" -o "$W/time" "$L" index --input "$DOCS" --index "$W/$name" \
+    /usr/bin/time -f "%e %U %S" -o "$W/time" "$L" index --analyzer plain --input "$DOCS" --index "$W/$name" \
       --lang zh "$@"
     walls="$walls $(cut -d' ' -f1 "$W/time")"
     cpus="$cpus $(cpu_of "$W/time")"

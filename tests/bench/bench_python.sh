@@ -65,7 +65,7 @@ if [ -n "$WIKI" ]; then
              "$(get "$s" peak_mb) vs $(get "$l" peak_mb) MB = $(ratio "$(get "$s" peak_mb)" "$(get "$l" peak_mb)")x lower"
     done
 fi
-"$LEXKIT" index --input "$NPL/docs.jsonl" --index "$TMP/npl" >/dev/null 2>&1
+"$LEXKIT" index --analyzer plain --input "$NPL/docs.jsonl" --index "$TMP/npl" >/dev/null 2>&1
 p=$(run search "$TMP/npl" "$NPL/queries.tsv")
 echo "search npl: $p"
 echo "search npl: Python overhead per search() call: at most $(get "$p" overhead_us) µs" \

@@ -32,7 +32,7 @@ rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 bench_one() { # name docs queries
   local name=$1 docs=$2 queries=$3
-  "$L" index --input "$docs" --index "$W/$name" 2> /dev/null
+  "$L" index --analyzer plain --input "$docs" --index "$W/$name" 2> /dev/null
   # in-process rate on the same queries (repeated to >= 2000), top-10
   : > "$W/rep.tsv"
   while [ "$(wc -l < "$W/rep.tsv")" -lt 2000 ]; do cat "$queries" >> "$W/rep.tsv"; done
@@ -112,7 +112,7 @@ bench_wiki() {
     $PY "$HERE/bench_bm25_data.py" "$S/corpora/embeddings/text/en-wiki.txt.xz" "$B/wiki.jsonl" "$B/wiki-q.tsv" 1000
   fi
   local q=$B/wiki-q.tsv
-  "$L" index --input "$B/wiki.jsonl" --index "$W/wiki" 2> /dev/null
+  "$L" index --analyzer plain --input "$B/wiki.jsonl" --index "$W/wiki" 2> /dev/null
   if [ ! -d "$B/wiki.xapian" ]; then # built aside, then renamed: a half-built one is never reused
     rm -rf "$B/wiki.xapian.tmp"
     $PY "$HERE/bench_serve_peers.py" xapian-index "$B/wiki.jsonl" "$B/wiki.xapian.tmp"
@@ -168,7 +168,7 @@ EOF
 # flat memory over MEM_REQUESTS requests (searches, errors, writes) on the sample index
 bench_memory() {
   local n=${MEM_REQUESTS:-100000}
-  "$L" index --input corpora/sample-docs.jsonl --index "$W/mem" 2> /dev/null
+  "$L" index --analyzer plain --input corpora/sample-docs.jsonl --index "$W/mem" 2> /dev/null
   echo tok > "$W/tok"
   start_server --index "$W/mem" --write-token-file "$W/tok"
   $PY "$HERE/../cli/serve_load.py" "$port" "$SP" corpora/sample-queries.tsv "$n" $((n / 20 > 0 ? n / 20 : 1)) tok 500 > "$W/mem.txt"

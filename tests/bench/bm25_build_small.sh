@@ -14,7 +14,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
 
 lk_once() { # binary docs lang -> "MBps cpu"
-  /usr/bin/time -f "%U %S" -o "$W/time" "$1" index --input "$2" --index "$W/idx" --lang "$3" --stats 2> "$W/stats"
+  /usr/bin/time -f "%U %S" -o "$W/time" "$1" index --analyzer plain --input "$2" --index "$W/idx" --lang "$3" --stats 2> "$W/stats"
   echo "$(sed -n 's/.*(\([0-9.]*\) MB\/s).*/\1/p' "$W/stats") $(awk '{print $1 + $2}' "$W/time")"
 }
 xap_once() { # docs cjk -> "MBps cpu"

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end tests of `index --analyzer`: english (Lucene's EnglishAnalyzer chain: hyphens,
-# accent folding, possessives, stop list, Snowball) finds what plain does not; plain (the
-# default) builds the same bytes as before the option; the analyzer is recorded in the index
-# and reused by search and --add; --analyzer with --add is a usage error.
+# accent folding, possessives, stop list, Snowball; the default of new indexes) finds what
+# plain does not; --analyzer plain builds the same index as before english became the default
+# (settings `lexkit-analyzer 1`); --stem/--stopwords without --analyzer mean plain plus them,
+# as before; the analyzer is recorded in the index and reused by search and --add; --analyzer
+# with --add is a usage error.
 set -u
 . "${LK_SRC:-.}/tests/cli_lib.sh" bm25_analyzer
 
@@ -11,10 +13,15 @@ cat > "$T/docs.jsonl" <<'JSON'
 {"id": "cafe", "title": "Café culture", "text": "A state-of-the-art espresso machine in every café."}
 {"id": "runner", "title": "Running", "text": "She runs; they ran. The runner's shoes."}
 JSON
-"$L" index --input "$T/docs.jsonl" --index "$T/plain" --quiet || fail "index plain"
-"$L" index --input "$T/docs.jsonl" --index "$T/plain2" --analyzer plain --quiet || fail "index --analyzer plain"
-cmp -s "$T/plain/index.lkbx" "$T/plain2/index.lkbx" || fail "--analyzer plain is not the default"
+"$L" index --input "$T/docs.jsonl" --index "$T/plain" --analyzer plain --quiet || fail "index plain"
 "$L" index --input "$T/docs.jsonl" --index "$T/en" --analyzer english --quiet || fail "index english"
+"$L" index --input "$T/docs.jsonl" --index "$T/default" --quiet || fail "index (default)"
+cmp -s "$T/en/index.lkbx" "$T/default/index.lkbx" || fail "english is not the default"
+cmp -s "$T/plain/index.lkbx" "$T/default/index.lkbx" && fail "the default is still plain"
+# --stem without --analyzer keeps its old meaning: plain plus stemming
+"$L" index --input "$T/docs.jsonl" --index "$T/stem" --stem --quiet || fail "index --stem"
+"$L" index --input "$T/docs.jsonl" --index "$T/stem2" --analyzer plain --stem --quiet || fail "index plain --stem"
+cmp -s "$T/stem/index.lkbx" "$T/stem2/index.lkbx" || fail "--stem alone is not plain --stem"
 
 top() { "$L" search --index "$1" --query "$2" --k 1 --format tsv | cut -f3; }
 # accent folding: the query without the accent finds the title with it (plain: nothing)

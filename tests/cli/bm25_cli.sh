@@ -6,7 +6,7 @@
 set -u
 . "${LK_SRC:-.}/tests/cli_lib.sh" bm25_cli
 
-"$L" index --input "$D/bm25_docs.jsonl" --index "$T/idx" || fail "index"
+"$L" index --analyzer plain --input "$D/bm25_docs.jsonl" --index "$T/idx" || fail "index"
 for v in lucene robertson atire bm25l bm25plus; do
   "$L" search --index "$T/idx" --query "Cat 中国" --variant "$v" --k 100 > "$T/$v.trec" || fail "search $v"
   cmp -s "$T/$v.trec" "$D/bm25_expected_$v.trec" || fail "scores $v: $(diff "$T/$v.trec" "$D/bm25_expected_$v.trec")"
@@ -34,12 +34,12 @@ printf 'the\n# comment\nCAT\n' > "$T/stop.txt"
 "$L" index --input "$D/bm25_docs.jsonl" --index "$T/stem" --stem --lang en || fail "index --stem"
 [ "$("$L" search --index "$T/stem" --query 'runner RUNNING' --k 1 | cut -d' ' -f3)" = "d3" ] || fail "stem"
 # spilled runs (tiny memory limit) give the same index file
-"$L" index --input "$D/bm25_docs.jsonl" --index "$T/runs" --mem-limit 0.004 --threads 1 || fail "mem-limit"
+"$L" index --analyzer plain --input "$D/bm25_docs.jsonl" --index "$T/runs" --mem-limit 0.004 --threads 1 || fail "mem-limit"
 cmp -s "$T/runs/index.lkbx" "$T/idx/index.lkbx" || fail "runs differ"
 # --add: the first 3 documents, then the rest appended (a new segment, merged with the
 # first by the policy since it is as large), give the same index file as one build
 head -3 "$D/bm25_docs.jsonl" > "$T/part1.jsonl"; tail -n +4 "$D/bm25_docs.jsonl" > "$T/part2.jsonl"
-"$L" index --input "$T/part1.jsonl" --index "$T/add" || fail "add: first part"
+"$L" index --analyzer plain --input "$T/part1.jsonl" --index "$T/add" || fail "add: first part"
 "$L" index --input "$T/part2.jsonl" --index "$T/add" --add --mem-limit 0.004 || fail "add: second part"
 cmp -s "$T/add/index.lkbx" "$T/idx/index.lkbx" || fail "add: differs from one build"
 expect_fail 1 "part1.jsonl:1: duplicate document id \"d1\" (already in the index)" "$L" index --input "$T/part1.jsonl" --index "$T/add" --add
@@ -49,7 +49,7 @@ expect_fail 2 "--add uses the index's analyzer" "$L" index --input "$T/part2.jso
 # --merge then gives the same file; an unknown id is an error; delete + add of the same id
 # replaces the document
 grep -v '"id": "d3"' "$D/bm25_docs.jsonl" | grep -v '"id": "z2"' > "$T/kept.jsonl"
-"$L" index --input "$T/kept.jsonl" --index "$T/kept" || fail "kept"
+"$L" index --analyzer plain --input "$T/kept.jsonl" --index "$T/kept" || fail "kept"
 cp -r "$T/idx" "$T/del"
 printf 'z2\nd3\n' > "$T/del.txt"
 "$L" index --index "$T/del" --delete "$T/del.txt" || fail "delete"
@@ -80,19 +80,19 @@ head -c 500 "$T/idx/index.lkbx" > "$T/bad/index.lkbx"
 expect_fail 1 "truncated" "$L" search --index "$T/bad" --query cat
 mkdir -p "$T/plain"; echo hi > "$T/plain/notes.txt"
 expect_fail 1 "not a lexkit index" "$L" search --index "$T/plain" --query cat
-expect_fail 1 "not a lexkit index; not replacing it" "$L" index --input "$D/bm25_docs.jsonl" --index "$T/plain"
+expect_fail 1 "not a lexkit index; not replacing it" "$L" index --analyzer plain --input "$D/bm25_docs.jsonl" --index "$T/plain"
 [ -f "$T/plain/notes.txt" ] || fail "user directory was touched"
 expect_fail 1 "No such file" "$L" search --index "$T/none" --query cat
 
 # bad input: duplicate ids (both lines named), missing id / text, invalid UTF-8
 printf '{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n{"id": "a", "text": "z"}\n' > "$T/dup.jsonl"
-expect_fail 1 "dup.jsonl:3: duplicate document id \"a\" (first used at line 1)" "$L" index --input "$T/dup.jsonl" --index "$T/i2"
+expect_fail 1 "dup.jsonl:3: duplicate document id \"a\" (first used at line 1)" "$L" index --analyzer plain --input "$T/dup.jsonl" --index "$T/i2"
 printf '{"id": "a", "text": "x"}\n{"text": "y"}\n' > "$T/noid.jsonl"
-expect_fail 1 "noid.jsonl:2" "$L" index --input "$T/noid.jsonl" --index "$T/i2"
+expect_fail 1 "noid.jsonl:2" "$L" index --analyzer plain --input "$T/noid.jsonl" --index "$T/i2"
 printf '{"id": "a"}\n' > "$T/notext.jsonl"
-expect_fail 1 "notext.jsonl:1" "$L" index --input "$T/notext.jsonl" --index "$T/i2"
+expect_fail 1 "notext.jsonl:1" "$L" index --analyzer plain --input "$T/notext.jsonl" --index "$T/i2"
 printf '{"id": "a", "text": "ok \xff"}\n' > "$T/utf.jsonl"
-expect_fail 1 "utf.jsonl:1:" "$L" index --input "$T/utf.jsonl" --index "$T/i2"
+expect_fail 1 "utf.jsonl:1:" "$L" index --analyzer plain --input "$T/utf.jsonl" --index "$T/i2"
 [ ! -e "$T/i2" ] || fail "failed builds left an index"
 printf 'q1 cat\n' > "$T/notab.tsv"
 expect_fail 1 "notab.tsv:1:" "$L" search --index "$T/idx" --queries "$T/notab.tsv"
@@ -104,7 +104,7 @@ expect_fail 2 "--variant" "$L" search --index "$T/idx" --query cat --variant oka
 # an empty collection is refused like bow/tfidf/vocab do (issue 15; it used to give an
 # empty index); empty run files work
 : > "$T/empty.jsonl"
-expect_fail 1 "empty.jsonl: no documents" "$L" index --input "$T/empty.jsonl" --index "$T/eidx"
+expect_fail 1 "empty.jsonl: no documents" "$L" index --analyzer plain --input "$T/empty.jsonl" --index "$T/eidx"
 [ -e "$T/eidx" ] && fail "empty collection: an index directory was left"
 : > "$T/empty.run"
 "$L" eval-ir --qrels "$T/qrels" --run "$T/empty.run" | grep -q "^MAP	0.0000$" || fail "empty run"

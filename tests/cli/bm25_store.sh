@@ -11,8 +11,8 @@ cat > "$T/docs.jsonl" <<'JSON'
 {"id": "latte", "title": "Caffè latte", "text": "A latte is an espresso with steamed milk; a coffee drink from Italy.", "tags": ["a"]}
 {"id": "zh1", "title": "长江大桥", "text": "南京市长江大桥位于南京市鼓楼区下关和浦口区桥北之间，是长江上第一座由中国自行设计和建造的双层式铁路、公路两用桥梁。"}
 JSON
-"$L" index --input "$T/docs.jsonl" --index "$T/idx" 2> /dev/null || fail "index"
-"$L" index --input "$T/docs.jsonl" --index "$T/none" --store none 2> /dev/null || fail "index --store none"
+"$L" index --analyzer plain --input "$T/docs.jsonl" --index "$T/idx" 2> /dev/null || fail "index"
+"$L" index --analyzer plain --input "$T/docs.jsonl" --index "$T/none" --store none 2> /dev/null || fail "index --store none"
 
 # trec stays byte-identical with or without a store, and is the default in a pipe
 "$L" search --index "$T/none" --query "coffee water" --k 10 > "$T/none.trec" || fail "search none"
@@ -87,7 +87,7 @@ echo latte > "$T/del.txt"
 [ "$("$L" search --index "$T/idx" --query chocolate --format tsv --fields title,year)" = "$(printf 'q\t1\tmocha\t%s\tMocha\t2021' "$("$L" search --index "$T/idx" --query chocolate --format tsv | cut -f4)")" ] || fail "fields after add"
 "$L" index --index "$T/idx" --merge 2> /dev/null || fail "merge"
 grep -v '"latte"' "$T/docs.jsonl" > "$T/live.jsonl"; cat "$T/new.jsonl" >> "$T/live.jsonl"
-"$L" index --input "$T/live.jsonl" --index "$T/ref" 2> /dev/null || fail "ref"
+"$L" index --analyzer plain --input "$T/live.jsonl" --index "$T/ref" 2> /dev/null || fail "ref"
 cmp -s "$T/idx/index.lkbx" "$T/ref/index.lkbx" || fail "merged index with fields differs from a fresh build"
 
 # an index without a store: fields are null / empty, the text format shows id and score
@@ -96,7 +96,7 @@ cmp -s "$T/idx/index.lkbx" "$T/ref/index.lkbx" || fail "merged index with fields
 
 # query syntax: +required, -excluded, "phrases", title: against the Python reference
 # (tests/data/bm25_make_expected.py); plain queries keep their runs; malformed queries
-"$L" index --input "$D/bm25_docs.jsonl" --index "$T/ops" 2> /dev/null || fail "index ops"
+"$L" index --analyzer plain --input "$D/bm25_docs.jsonl" --index "$T/ops" 2> /dev/null || fail "index ops"
 "$L" search --index "$T/ops" --queries "$D/bm25_ops_queries.tsv" --syntax on --k 100 > "$T/ops.trec" || fail "ops search"
 cmp -s "$T/ops.trec" "$D/bm25_expected_ops.trec" || fail "ops: $(diff "$T/ops.trec" "$D/bm25_expected_ops.trec")"
 "$L" search --index "$T/ops" --queries "$D/bm25_ops_queries.tsv" --syntax on --k 100 --exhaustive > "$T/ops.ex" || fail "ops exhaustive"
@@ -108,9 +108,9 @@ expect_fail 1 "query column 5: unbalanced quote" "$L" search --index "$T/ops" --
 expect_fail 1 "query column 5: '-' without a term" "$L" search --index "$T/ops" --query 'cat - dogs'
 printf 'a\tcat\nb\t+\n' > "$T/q.tsv"
 expect_fail 1 "q.tsv:2: query column 1: '+' without" "$L" search --index "$T/ops" --queries "$T/q.tsv" --syntax on
-"$L" index --input "$D/bm25_docs.jsonl" --index "$T/ops-tt" --store title,text 2> /dev/null || fail "index title,text"
+"$L" index --analyzer plain --input "$D/bm25_docs.jsonl" --index "$T/ops-tt" --store title,text 2> /dev/null || fail "index title,text"
 expect_fail 1 'query column 1: unknown field "url" (the fields that can be queried are title and text)' "$L" search --index "$T/ops-tt" --query 'url:x' 
-"$L" index --input "$D/bm25_docs.jsonl" --index "$T/ops-none" --store none 2> /dev/null || fail "index ops none"
+"$L" index --analyzer plain --input "$D/bm25_docs.jsonl" --index "$T/ops-none" --store none 2> /dev/null || fail "index ops none"
 expect_fail 1 "phrases need positions or the documents' fields stored" "$L" search --index "$T/ops-none" --query '"the cat"'
 [ "$("$L" search --index "$T/ops-none" --query "cat -dogs" --k 100 | cut -d' ' -f3 | tr '\n' ' ')" = "d0 d4 d1 " ] || fail "-term without a store"
 
@@ -119,7 +119,7 @@ expect_fail 1 "phrases need positions or the documents' fields stored" "$L" sear
 printf '%s\n' '{"id": "a", "title": "Old A", "text": "apple pie"}' '{"id": "b", "text": "banana bread"}' \
   '{"id": "c", "text": "cherry tart"}' '{"id": "e", "text": "elder wine"}' > "$T/u1.jsonl"
 printf '%s\n' '{"id": "a", "title": "New A", "text": "apple crumble"}' '{"id": "d", "text": "date cake"}' > "$T/u2.jsonl"
-"$L" index --input "$T/u1.jsonl" --index "$T/up" 2> /dev/null || fail "upsert: index"
+"$L" index --analyzer plain --input "$T/u1.jsonl" --index "$T/up" 2> /dev/null || fail "upsert: index"
 expect_fail 1 'u2.jsonl:1: duplicate document id "a" (already in the index)' "$L" index --input "$T/u2.jsonl" --index "$T/up" --add
 "$L" index --input "$T/u2.jsonl" --index "$T/up" --add --upsert 2> /dev/null || fail "upsert"
 [ "$("$L" search --index "$T/up" --query apple --format tsv --fields title | cut -f3,5)" = "$(printf 'a\tNew A')" ] || fail "upsert: not replaced"
@@ -127,7 +127,7 @@ expect_fail 1 'u2.jsonl:1: duplicate document id "a" (already in the index)' "$L
 echo e > "$T/del-e.txt"
 "$L" index --index "$T/up" --delete-file "$T/del-e.txt" --merge 2> /dev/null || fail "--delete-file"
 printf '%s\n' '{"id": "a", "title": "New A", "text": "apple crumble"}' '{"id": "d", "text": "date cake"}' > "$T/u3.jsonl"
-"$L" index --input "$T/u3.jsonl" --index "$T/up-ref" 2> /dev/null || fail "upsert: ref"
+"$L" index --analyzer plain --input "$T/u3.jsonl" --index "$T/up-ref" 2> /dev/null || fail "upsert: ref"
 cmp -s "$T/up/index.lkbx" "$T/up-ref/index.lkbx" || fail "upsert + deletes + merge differ from a fresh build"
 expect_fail 1 '--delete-id: document id "zz" is not in the index' "$L" index --index "$T/up" --delete-id zz
 expect_fail 2 "--upsert needs --add" "$L" index --input "$T/u2.jsonl" --index "$T/up" --upsert
@@ -148,5 +148,5 @@ expect_fail 2 "--info only reads" "$L" index --info --index "$T/up" --input "$T/
 expect_fail 2 "need --format text, tsv or json" "$L" search --index "$T/idx" --query x --format trec --fields title
 expect_fail 2 "need --format text, tsv or json" "$L" search --index "$T/idx" --query x --snippet
 expect_fail 2 "store" "$L" index --input "$T/new.jsonl" --index "$T/idx" --add --store none
-expect_fail 2 "store" "$L" index --input "$T/new.jsonl" --index "$T/x" --store "title,,text"
+expect_fail 2 "store" "$L" index --analyzer plain --input "$T/new.jsonl" --index "$T/x" --store "title,,text"
 finish bm25_store
