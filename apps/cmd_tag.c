@@ -17,6 +17,7 @@
 
 #define CMD "tag"
 #define LINES_PER_CHUNK 1024
+#define SENTS_PER_CHUNK 1024
 #define DEFAULT_THREADS_MAX 4 /* --threads default: the cores, at most this many */
 
 typedef struct {
@@ -75,6 +76,7 @@ static lk_status tag_raw(const tag_ctx *t, const char *input, lk_error *err)
         }
         if (st == LK_OK && n > 0 && (n == LINES_PER_CHUNK || !got)) {
             st = tag_chunk(t, lines, lens, n, err);
+            fflush(stdout); /* a reader on a pipe gets each chunk as it is done */
             while (n > 0) free(lines[--n]);
             t->io->done = (double)lk_line_reader_offset(r);
             lk_progress_update(t->io->progress, t->io->done, (double)lk_line_reader_size(r),
@@ -101,29 +103,52 @@ static bool looks_untokenized(const lk_tagged_corpus *c)
     return false;
 }
 
-/* Tokenized sentences (word models). hint: the tokens format is the default, not asked for:
-   note on stderr when the input looks like running text. */
+/* Tokenized sentences (word models), read, tagged and printed SENTS_PER_CHUNK at a time, so
+   output starts at once and memory does not grow with the input; a bad sentence later in
+   the input is reported after the ones before it are printed. hint: the tokens format is
+   the default, not asked for: note on stderr when the input looks like running text. */
 static lk_status tag_tokens(const tag_ctx *t, const char *input, lk_tagged_format fmt,
                             bool hint, lk_error *err)
 {
-    lk_tagged_corpus c;
-    lk_status st = lk_tagged_corpus_load(input, fmt, &c, err);
-    if (st != LK_OK) return st;
-    if (hint && looks_untokenized(&c))
-        fprintf(stderr, "lexkit %s: note: the input is read as space-separated words (the "
-                "default for word models), so 'word,' is one word; give --input-format raw "
-                "for running text\n", CMD);
-    int32_t *tags = malloc((c.n_tokens + 1) * sizeof *tags);
-    if (!tags) st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
-    if (st == LK_OK) st = lk_tagger_tag_sentences(t->m, t->ws, c.sents, c.n_sents, tags, err);
-    size_t k = 0;
-    for (size_t s = 0; s < c.n_sents && st == LK_OK; s++) {
-        for (size_t i = 0; i < c.sents[s].n; i++, k++)
-            print_word(t, i, c.sents[s].tokens[i].form, c.sents[s].tokens[i].form_len, tags[k]);
-        printf("\n");
+    lk_sentence_reader *r = NULL;
+    lk_tagged_corpus c = {0};
+    int32_t *tags = NULL;
+    size_t tags_cap = 0, words = 0;
+    lk_status st = lk_sentence_reader_open(input, fmt, &r, err);
+    bool more = st == LK_OK;
+    while (more && st == LK_OK) {
+        lk_status read_st = lk_tagged_corpus_read(r, SENTS_PER_CHUNK, &c, &more, err);
+        if (hint && looks_untokenized(&c)) {
+            fprintf(stderr, "lexkit %s: note: the input is read as space-separated words (the "
+                    "default for word models), so 'word,' is one word; give --input-format "
+                    "raw for running text\n", CMD);
+            hint = false;
+        }
+        lk_error tag_err; /* a read error is the one to report; tag what came before it */
+        lk_error_clear(&tag_err);
+        lk_error *e = read_st == LK_OK ? err : &tag_err;
+        if (lk_grow((void **)&tags, &tags_cap, c.n_tokens + 1, sizeof *tags) != LK_OK)
+            st = lk_error_set(e, LK_ERR_NOMEM, "out of memory");
+        else
+            st = lk_tagger_tag_sentences(t->m, t->ws, c.sents, c.n_sents, tags, e);
+        for (size_t s = 0, k = 0; s < c.n_sents && st == LK_OK; s++) {
+            for (size_t i = 0; i < c.sents[s].n; i++, k++)
+                print_word(t, i, c.sents[s].tokens[i].form, c.sents[s].tokens[i].form_len,
+                           tags[k]);
+            printf("\n");
+        }
+        fflush(stdout); /* a reader on a pipe gets each chunk as it is done */
+        words += c.n_tokens;
+        lk_tagged_corpus_free(&c);
+        if (read_st != LK_OK) st = read_st;
+        const lk_line_reader *lr = lk_sentence_reader_lines(r);
+        t->io->done = (double)lk_line_reader_offset(lr);
+        char extra[64];
+        snprintf(extra, sizeof extra, "%zu words", words);
+        lk_progress_update(t->io->progress, t->io->done, (double)lk_line_reader_size(lr), extra);
     }
     free(tags);
-    lk_tagged_corpus_free(&c);
+    lk_sentence_reader_free(r);
     return st;
 }
 

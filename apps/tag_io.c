@@ -209,6 +209,7 @@ static lk_status flush_chunk(chunk *c, const lk_tagger *m, lk_tagger_ws *ws, out
         print_conllu_chunk(c, lk_tagger_get_config(m)->column == LK_TAGGER_XPOS ? 5 : 4, m);
     else
         print_raw_chunk(c, m, kind == OUT_CONLLU);
+    fflush(stdout); /* a reader on a pipe gets each chunk as it is done */
     *total += c->n_words;
     report(o, r, *total);
     chunk_reset(c);

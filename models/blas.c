@@ -149,128 +149,190 @@ static inline void gemm_kn_tile(int32_t N, int32_t K, const float *restrict a,
 #endif
 
 #if defined(KN_ROWS) && defined(__x86_64__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
-/* AVX-512 (x86-64-v4 CPUs, chosen at run time): the same tiles with 512-bit vectors, 4 rows x
-   32 columns (8 accumulators of 16 floats), then 4 x 16, then row by row. Every element sums
-   over k in order with FMA, as in the AVX2+FMA clone: the same bits. */
-#define KN_AVX512 1
-#define KN_AVX512_TARGET __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma,f16c")))
-typedef float kn_v16 __attribute__((vector_size(64)));
-#define KN_PAD_K 512 /* inner sizes up to this use a padded tile for the last columns */
+/* x86-64 CPUs with AVX-512 or AVX2+FMA (chosen at run time): tiles of R rows x 2 vectors
+   (32 columns with AVX-512, 16 with AVX2) for every R up to 12 (AVX-512) or 6 (AVX2), so
+   the rows left after the full tiles go through one more tile instead of one by one; the
+   last columns through a tile of one vector, then a masked one. Every element sums over k
+   in order with FMA, from the value c held: a row's result does not depend on the rows
+   batched with it. The accumulators are named variables (an array of them ends up on the
+   stack), and rows r >= R fold away, R being a constant in each kn512_rows<R>. */
+#include <immintrin.h>
+#define KN_X86 1
+#define KN_T512 __attribute__((target("avx512f,avx512vl,avx2,fma")))
+#define KN_T256 __attribute__((target("avx2,fma")))
+#define KN_R512 12 /* 2 x 12 accumulators + 2 weight vectors + 1 broadcast <= 32 registers */
+#define KN_R256 6  /* 2 x 6 + 2 + 1 <= 16 */
 
-/* c (R rows, 32 columns at stride N) += a (R rows of K) @ bt (K, 32 columns at stride N),
-   R = 8 or 12: 2R accumulators, so each pair of bt vectors loaded serves 2 or 3 times the
-   rows of the 4-row tile (the recurrent product of a batched LSTM step is bound by reading
-   W_h^T). The 4-row tile is this with R = KN_ROWS. */
-#define KN_ROWS_BIG 12
-__attribute__((always_inline)) KN_AVX512_TARGET static inline void
-gemm_kn_tile512_rows(int32_t N, int32_t K, int R, const float *restrict a,
-                     const float *restrict bt, float *restrict c)
+/* Tile modes: W = 2 (two full vectors), 1 (one), 0 (one, masked to the first columns). */
+#define KN_DECL(VEC, r) VEC a##r##0 = ZERO(), a##r##1 = ZERO()
+#define KN_LOAD(r)                                                                         \
+    if (R > r) {                                                                           \
+        a##r##0 = LD(c + (size_t)(r) * n);                                                 \
+        if (W == 2) a##r##1 = LDF(c + (size_t)(r) * n + VL);                               \
+    }
+#define KN_FMA(VEC, r)                                                                     \
+    if (R > r) {                                                                           \
+        VEC x = SET1(a[(size_t)(r) * kk + (size_t)k]);                                     \
+        a##r##0 = FMA(x, b0, a##r##0);                                                     \
+        if (W == 2) a##r##1 = FMA(x, b1, a##r##1);                                         \
+    }
+#define KN_STORE(r)                                                                        \
+    if (R > r) {                                                                           \
+        ST(c + (size_t)(r) * n, a##r##0);                                                  \
+        if (W == 2) STF(c + (size_t)(r) * n + VL, a##r##1);                                \
+    }
+#define KN_ROWS_6(M, ...) M(__VA_ARGS__ 0) M(__VA_ARGS__ 1) M(__VA_ARGS__ 2) M(__VA_ARGS__ 3) \
+    M(__VA_ARGS__ 4) M(__VA_ARGS__ 5)
+#define KN_ROWS_12(M, ...) KN_ROWS_6(M, __VA_ARGS__) M(__VA_ARGS__ 6) M(__VA_ARGS__ 7)      \
+    M(__VA_ARGS__ 8) M(__VA_ARGS__ 9) M(__VA_ARGS__ 10) M(__VA_ARGS__ 11)
+#define KN_DECL_S(VEC, r) KN_DECL(VEC, r);
+
+#define VL 16
+#define ZERO _mm512_setzero_ps
+#define SET1 _mm512_set1_ps
+#define FMA _mm512_fmadd_ps
+#define LDF _mm512_loadu_ps
+#define STF _mm512_storeu_ps
+#define LD(p) (W == 0 ? _mm512_maskz_loadu_ps(mk, p) : _mm512_loadu_ps(p))
+#define ST(p, v)                                                                           \
+    do {                                                                                   \
+        if (W == 0) _mm512_mask_storeu_ps(p, mk, v);                                       \
+        else _mm512_storeu_ps(p, v);                                                       \
+    } while (0)
+__attribute__((always_inline)) KN_T512 static inline void
+kn512_tile(int R, int W, __mmask16 mk, int32_t N, int32_t K, const float *restrict a,
+           const float *restrict bt, float *restrict c)
 {
     size_t n = (size_t)N, kk = (size_t)K;
-    kn_v16 acc[KN_ROWS_BIG][2];
-    for (int r = 0; r < R; r++)
-        for (int h = 0; h < 2; h++) memcpy(&acc[r][h], c + r * n + 16 * h, sizeof(kn_v16));
+    KN_ROWS_12(KN_DECL_S, __m512, )
+    KN_ROWS_12(KN_LOAD, )
     for (int32_t k = 0; k < K; k++) {
-        kn_v16 b0, b1;
-        memcpy(&b0, bt + (size_t)k * n, sizeof b0);
-        memcpy(&b1, bt + (size_t)k * n + 16, sizeof b1);
-        for (int r = 0; r < R; r++) {
-            float x = a[r * kk + (size_t)k];
-            acc[r][0] += x * b0;
-            acc[r][1] += x * b1;
-        }
+        const float *bk = bt + (size_t)k * n;
+        __m512 b0 = LD(bk), b1 = W == 2 ? LDF(bk + VL) : ZERO();
+        KN_ROWS_12(KN_FMA, __m512, )
     }
-    for (int r = 0; r < R; r++)
-        for (int h = 0; h < 2; h++) memcpy(c + r * n + 16 * h, &acc[r][h], sizeof(kn_v16));
+    KN_ROWS_12(KN_STORE, )
 }
+#undef VL
+#undef ZERO
+#undef SET1
+#undef FMA
+#undef LDF
+#undef STF
+#undef LD
+#undef ST
 
-KN_AVX512_TARGET static void gemm_kn_tile512(int32_t N, int32_t K, int32_t W,
-                                             const float *restrict a, const float *restrict bt,
-                                             float *restrict c)
+#define VL 8
+#define ZERO _mm256_setzero_ps
+#define SET1 _mm256_set1_ps
+#define FMA _mm256_fmadd_ps
+#define LDF _mm256_loadu_ps
+#define STF _mm256_storeu_ps
+#define LD(p) (W == 0 ? _mm256_maskload_ps(p, mk) : _mm256_loadu_ps(p))
+#define ST(p, v)                                                                           \
+    do {                                                                                   \
+        if (W == 0) _mm256_maskstore_ps(p, mk, v);                                         \
+        else _mm256_storeu_ps(p, v);                                                       \
+    } while (0)
+__attribute__((always_inline)) KN_T256 static inline void
+kn256_tile(int R, int W, __m256i mk, int32_t N, int32_t K, const float *restrict a,
+           const float *restrict bt, float *restrict c)
 {
-    if (W == 2) {
-        gemm_kn_tile512_rows(N, K, KN_ROWS, a, bt, c);
-        return;
-    }
     size_t n = (size_t)N, kk = (size_t)K;
-    kn_v16 acc[KN_ROWS];
-    for (int r = 0; r < KN_ROWS; r++) memcpy(&acc[r], c + r * n, sizeof(kn_v16));
+    KN_ROWS_6(KN_DECL_S, __m256, )
+    KN_ROWS_6(KN_LOAD, )
     for (int32_t k = 0; k < K; k++) {
-        kn_v16 b0;
-        memcpy(&b0, bt + (size_t)k * n, sizeof b0);
-        for (int r = 0; r < KN_ROWS; r++) acc[r] += a[r * kk + (size_t)k] * b0;
+        const float *bk = bt + (size_t)k * n;
+        __m256 b0 = LD(bk), b1 = W == 2 ? LDF(bk + VL) : ZERO();
+        KN_ROWS_6(KN_FMA, __m256, )
     }
-    for (int r = 0; r < KN_ROWS; r++) memcpy(c + r * n, &acc[r], sizeof(kn_v16));
+    KN_ROWS_6(KN_STORE, )
 }
+#undef VL
+#undef ZERO
+#undef SET1
+#undef FMA
+#undef LDF
+#undef STF
+#undef LD
+#undef ST
 
-KN_AVX512_TARGET static void gemm_kn_tile512_r12(int32_t N, int32_t K, const float *restrict a,
-                                                 const float *restrict bt, float *restrict c)
-{
-    gemm_kn_tile512_rows(N, K, KN_ROWS_BIG, a, bt, c);
-}
-
-KN_AVX512_TARGET static void gemm_kn_tile512_r8(int32_t N, int32_t K, const float *restrict a,
-                                                const float *restrict bt, float *restrict c)
-{
-    gemm_kn_tile512_rows(N, K, 2 * KN_ROWS, a, bt, c);
-}
-
-KN_AVX512_TARGET static void gemm_kn_avx512(int32_t M, int32_t N, int32_t K, const float *a,
-                                            const float *bt, float *c)
-{
-    int32_t i = 0, j32 = N - N % 32, j16 = N - N % 16;
-    /* the first rows 12 then 8 at a time over the 32-column blocks (m8 of them); their other
-       columns, and the rows after m8, below */
-    int32_t m12 = j32 > 0 ? M - M % KN_ROWS_BIG : 0, m8 = m12;
-    for (int32_t i0 = 0; i0 < m12; i0 += KN_ROWS_BIG)
-        for (int32_t j = 0; j < j32; j += 32)
-            gemm_kn_tile512_r12(N, K, a + (size_t)i0 * K, bt + j, c + (size_t)i0 * N + j);
-    if (j32 > 0 && M - m12 >= 2 * KN_ROWS) {
-        for (int32_t j = 0; j < j32; j += 32)
-            gemm_kn_tile512_r8(N, K, a + (size_t)m12 * K, bt + j, c + (size_t)m12 * N + j);
-        m8 += 2 * KN_ROWS;
+/* All columns of R rows: one function per R (small functions keep the accumulators in
+   registers). */
+#define KN512_ROWS(R)                                                                      \
+    KN_T512 __attribute__((noinline)) static void kn512_rows##R(                           \
+        int32_t N, int32_t K, const float *a, const float *bt, float *c)                   \
+    {                                                                                      \
+        int32_t j = 0;                                                                     \
+        for (; j + 32 <= N; j += 32) kn512_tile(R, 2, 0, N, K, a, bt + j, c + j);          \
+        if (j + 16 <= N) {                                                                 \
+            kn512_tile(R, 1, 0, N, K, a, bt + j, c + j);                                   \
+            j += 16;                                                                       \
+        }                                                                                  \
+        if (j < N) kn512_tile(R, 0, (__mmask16)((1u << (N - j)) - 1), N, K, a, bt + j, c + j); \
     }
-    float pad[KN_PAD_K * 16]; /* bt's last N - j16 columns, zero-padded to 16 */
-    if (j16 < N && K <= KN_PAD_K && M >= KN_ROWS)
-        for (int32_t k = 0; k < K; k++) {
-            memset(pad + (size_t)k * 16, 0, 16 * sizeof *pad);
-            memcpy(pad + (size_t)k * 16, bt + (size_t)k * N + j16, (size_t)(N - j16) * sizeof *pad);
-        }
-    for (; i + KN_ROWS <= M; i += KN_ROWS) {
-        const float *ai = a + (size_t)i * K;
-        float *ci = c + (size_t)i * N;
-        if (i >= m8)
-            for (int32_t j = 0; j < j32; j += 32) gemm_kn_tile512(N, K, 2, ai, bt + j, ci + j);
-        if (j32 < j16) gemm_kn_tile512(N, K, 1, ai, bt + j32, ci + j32);
-        if (j16 < N && K <= KN_PAD_K) { /* the last columns through a zero-padded tile */
-            float cp[KN_ROWS * 16];
-            for (int r = 0; r < KN_ROWS; r++) {
-                memset(cp + r * 16, 0, 16 * sizeof *cp);
-                memcpy(cp + r * 16, ci + (size_t)r * N + j16, (size_t)(N - j16) * sizeof *cp);
-            }
-            gemm_kn_tile512(16, K, 1, ai, pad, cp);
-            for (int r = 0; r < KN_ROWS; r++)
-                memcpy(ci + (size_t)r * N + j16, cp + r * 16, (size_t)(N - j16) * sizeof *cp);
-        } else if (j16 < N) {
-            for (int r = 0; r < KN_ROWS; r++)
-                gemm_kn_row(N, K, j16, ai + (size_t)r * K, bt, ci + (size_t)r * N);
-        }
+#define KN256_ROWS(R)                                                                      \
+    KN_T256 __attribute__((noinline)) static void kn256_rows##R(                           \
+        int32_t N, int32_t K, const float *a, const float *bt, float *c)                   \
+    {                                                                                      \
+        int32_t j = 0;                                                                     \
+        __m256i none = _mm256_setzero_si256();                                             \
+        for (; j + 16 <= N; j += 16) kn256_tile(R, 2, none, N, K, a, bt + j, c + j);       \
+        if (j + 8 <= N) {                                                                  \
+            kn256_tile(R, 1, none, N, K, a, bt + j, c + j);                                \
+            j += 8;                                                                        \
+        }                                                                                  \
+        if (j < N) {                                                                       \
+            __m256i mk = _mm256_cmpgt_epi32(_mm256_set1_epi32(N - j),                      \
+                                            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));    \
+            kn256_tile(R, 0, mk, N, K, a, bt + j, c + j);                                  \
+        }                                                                                  \
     }
-    for (; i < M; i++) gemm_kn_row(N, K, 0, a + (size_t)i * K, bt, c + (size_t)i * N);
+KN512_ROWS(1) KN512_ROWS(2) KN512_ROWS(3) KN512_ROWS(4) KN512_ROWS(5) KN512_ROWS(6)
+KN512_ROWS(7) KN512_ROWS(8) KN512_ROWS(9) KN512_ROWS(10) KN512_ROWS(11) KN512_ROWS(12)
+KN256_ROWS(1) KN256_ROWS(2) KN256_ROWS(3) KN256_ROWS(4) KN256_ROWS(5) KN256_ROWS(6)
+
+typedef void (*kn_rows_fn)(int32_t, int32_t, const float *, const float *, float *);
+static const kn_rows_fn KN512[KN_R512] = {kn512_rows1, kn512_rows2, kn512_rows3, kn512_rows4,
+                                          kn512_rows5, kn512_rows6, kn512_rows7, kn512_rows8,
+                                          kn512_rows9, kn512_rows10, kn512_rows11, kn512_rows12};
+static const kn_rows_fn KN256[KN_R256] = {kn256_rows1, kn256_rows2, kn256_rows3,
+                                          kn256_rows4, kn256_rows5, kn256_rows6};
+
+/* The rows rmax at a time, then the rest in one tile. */
+static void kn_run(const kn_rows_fn *fns, int32_t rmax, int32_t M, int32_t N, int32_t K,
+                   const float *a, const float *bt, float *c)
+{
+    for (int32_t i = 0; i < M; i += rmax) {
+        int32_t R = M - i < rmax ? M - i : rmax;
+        fns[R - 1](N, K, a + (size_t)i * K, bt, c + (size_t)i * N);
+    }
 }
 #endif
 
-LK_CLONES void lk_gemm_kn(int32_t M, int32_t N, int32_t K, const lk_real *a, const lk_real *bt,
-                          lk_real *c)
+bool lk_gemm_kn_level_ok(int level)
+{
+    switch (level) {
+    case 0:
+        return true;
+#ifdef KN_X86
+    case 1:
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case 2:
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+               __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+    default:
+        return false;
+    }
+}
+
+/* The portable kernel (level 0): 4 x 16 tiles in GCC vector types (an AVX2 or AVX-512 clone
+   where the CPU has one, for the builds without KN_X86), then row by row. */
+LK_CLONES static void gemm_kn_generic(int32_t M, int32_t N, int32_t K, const lk_real *a,
+                                      const lk_real *bt, lk_real *c)
 {
     int32_t i = 0;
-#ifdef KN_AVX512
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-        __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        gemm_kn_avx512(M, N, K, a, bt, c);
-        return;
-    }
-#endif
 #ifdef KN_ROWS
     int32_t jt = N - N % KN_COLS; /* columns [0, jt) in tiles, the rest row by row */
     for (; i + KN_ROWS <= M; i += KN_ROWS) {
@@ -283,6 +345,34 @@ LK_CLONES void lk_gemm_kn(int32_t M, int32_t N, int32_t K, const lk_real *a, con
     }
 #endif
     for (; i < M; i++) gemm_kn_row(N, K, 0, a + (size_t)i * K, bt, c + (size_t)i * N);
+}
+
+void lk_gemm_kn_level(int level, int32_t M, int32_t N, int32_t K, const lk_real *a,
+                      const lk_real *bt, lk_real *c)
+{
+    if (M <= 0 || N <= 0) return;
+#ifdef KN_X86
+    if (level == 2) {
+        kn_run(KN512, KN_R512, M, N, K, a, bt, c);
+        return;
+    }
+    if (level == 1) {
+        kn_run(KN256, KN_R256, M, N, K, a, bt, c);
+        return;
+    }
+#endif
+    (void)level;
+    gemm_kn_generic(M, N, K, a, bt, c);
+}
+
+void lk_gemm_kn(int32_t M, int32_t N, int32_t K, const lk_real *a, const lk_real *bt,
+                lk_real *c)
+{
+#ifdef KN_X86
+    lk_gemm_kn_level(lk_gemm_kn_level_ok(2) ? 2 : lk_gemm_kn_level_ok(1) ? 1 : 0, M, N, K, a, bt, c);
+#else
+    lk_gemm_kn_level(0, M, N, K, a, bt, c);
+#endif
 }
 
 void lk_gemv(bool trans, lk_real alpha, const lk_mat *a, const lk_real *x, lk_real beta,

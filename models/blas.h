@@ -48,6 +48,14 @@ void lk_gemm_naive(bool trans_a, bool trans_b, lk_real alpha, const lk_mat *a, c
 void lk_gemm_kn(int32_t M, int32_t N, int32_t K, const lk_real *a, const lk_real *bt,
                 lk_real *c);
 
+/* lk_gemm_kn with a given kernel: level 2 = AVX-512 tiles, 1 = AVX2+FMA tiles, 0 = the
+   portable one; lk_gemm_kn runs the best level this CPU has. Levels 1 and 2 sum with FMA,
+   so their results differ from level 0's by float rounding. For tests: every level this
+   CPU runs (lk_gemm_kn_level_ok) must give the same results up to rounding. */
+bool lk_gemm_kn_level_ok(int level);
+void lk_gemm_kn_level(int level, int32_t M, int32_t N, int32_t K, const lk_real *a,
+                      const lk_real *bt, lk_real *c);
+
 /* y = alpha * op(A) @ x + beta * y. A (M, N); x: (N) and y: (M) if !trans, else x: (M),
    y: (N). beta == 0 ignores y's contents. */
 void lk_gemv(bool trans, lk_real alpha, const lk_mat *a, const lk_real *x, lk_real beta,

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "models/blas_internal.h"
 #include "models/fastmath.h"
+#include "models/lstm_kernel.h"
 
 /* tanh and sigmoid: float32 uses the branch-free inline versions of fastmath.h (absolute
    error < 3e-7; the LSTM/GRU step loops vectorise); the float64 test build stays exact. */
@@ -161,6 +162,12 @@ static void lstm_step_forward(const lk_cell *p, int32_t B, const lk_real *xw,
     int32_t H = p->H;
     size_t bh4 = (size_t)4 * H;
     lk_real *tcs = cache + (size_t)B * bh4;
+#ifndef LK_REAL_DOUBLE
+    if (p->w_h_pk) { /* inference: the fused step, no cache */
+        lk_lstm_step_packed(B, H, p->w_h_pk_width, p->w_h_pk, xw, h_prev, c_prev, mask, h, c);
+        return;
+    }
+#endif
     recurrent_gemm(p, B, h_prev, cache);
     for (int32_t b = 0; b < B; b++) {
         size_t r = (size_t)b * H;
@@ -345,4 +352,6 @@ void lk_cell_bind(lk_cell_type type, int32_t I, int32_t H, lk_real *base, size_t
     c->b_hn = type == LK_CELL_GRU ? x : NULL;
     c->w_h_t = NULL;
     c->w_x_t = NULL;
+    c->w_h_pk = NULL;
+    c->w_h_pk_width = 0;
 }

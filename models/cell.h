@@ -53,6 +53,11 @@ typedef struct lk_cell {
        steps and the driver's projection use lk_gemm_kn (no BLAS, no lock) with them. */
     const lk_real *w_h_t; /* (H, G*H) = w_h^T */
     const lk_real *w_x_t; /* (I, G*H) = w_x^T */
+    /* Optional packed copy of w_h for the fused LSTM inference step (lstm_kernel.h; NULL
+       from lk_cell_bind): when set, an LSTM step runs lk_lstm_step_packed with panel width
+       w_h_pk_width and writes no cache (inference only, like w_h_t). */
+    const lk_real *w_h_pk;
+    int32_t w_h_pk_width;
 } lk_cell;
 
 struct lk_cell_ops {

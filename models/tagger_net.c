@@ -10,6 +10,7 @@
 
 #include "models/fastmath.h"
 #include "models/layers.h"
+#include "models/lstm_kernel.h"
 #include "models/tagger.h"
 #include "models/tagger_internal.h"
 #include "text/utf8.h"
@@ -18,6 +19,7 @@
 #define LK_TAG_BATCH_SENTS 128    /* sentences per inference batch */
 #define LK_TAG_BATCH_TOKENS 1024  /* positions per inference batch (at least one sentence) */
 #define LK_TAG_PTAB_MAX_BYTES ((size_t)64 << 20) /* cap of the per-id input projection table */
+#define LK_TAG_PROJ_ROWS 12 /* first-layer projection rows per block (project_inputs) */
 #define LK_TAG_BTAB_MAX_FEATS 1024 /* char models: bags of at most this many features are
                                       projected by table (build_btab) */
 
@@ -172,20 +174,26 @@ static lk_status project_inputs(const lk_tagger *m, lk_tagger_ws *ws, size_t N,
     if ((st = need(&ws->bacc, &ws->cap_bacc, (size_t)GH * LK_TAGGER_MAX_GROUPS,
                    sizeof *ws->bacc)) != LK_OK)
         return st;
+    /* a block of rows at a time, the products added while the block is still in L1 (the
+       product's rows are independent: the same sums as over all rows at once) */
+    size_t Df = (size_t)m->cfg.char_dim;
     for (int32_t d = 0; d < D; d++) {
         const lk_cell *c = &ws->fast.cell[0][d];
         lk_real *xw = ws->xw0 + (size_t)d * N * (size_t)GH;
-        for (size_t r = 0; r < N; r++) {
-            int32_t id = ws->main[r];
-            const lk_real *src =
-                id >= 0 ? ws->ptab + ((size_t)d * ws->ptab_n + (size_t)ws->pslot[id]) * GH : c->b;
-            if (ws->btab) project_row_tab(m, ws, N, d, r, src, xw + r * (size_t)GH);
-            else memcpy(xw + r * (size_t)GH, src, (size_t)GH * sizeof *xw);
-        }
-        for (int32_t g = 0; g < m->n_groups && m->cfg.char_dim > 0; g++) {
-            if (ws->btab && ws->btab_on[g]) continue; /* added above */
-            lk_gemm_kn((int32_t)N, GH, m->cfg.char_dim, parts[1 + g].data,
-                       c->w_x_t + ((size_t)Dw + (size_t)g * m->cfg.char_dim) * GH, xw);
+        for (size_t r0 = 0; r0 < N; r0 += LK_TAG_PROJ_ROWS) {
+            size_t r1 = r0 + LK_TAG_PROJ_ROWS < N ? r0 + LK_TAG_PROJ_ROWS : N;
+            for (size_t r = r0; r < r1; r++) {
+                int32_t id = ws->main[r];
+                const lk_real *src =
+                    id >= 0 ? ws->ptab + ((size_t)d * ws->ptab_n + (size_t)ws->pslot[id]) * GH : c->b;
+                if (ws->btab) project_row_tab(m, ws, N, d, r, src, xw + r * (size_t)GH);
+                else memcpy(xw + r * (size_t)GH, src, (size_t)GH * sizeof *xw);
+            }
+            for (int32_t g = 0; g < m->n_groups && Df > 0; g++) {
+                if (ws->btab && ws->btab_on[g]) continue; /* added above */
+                lk_gemm_kn((int32_t)(r1 - r0), GH, (int32_t)Df, parts[1 + g].data + r0 * Df,
+                           c->w_x_t + ((size_t)Dw + (size_t)g * Df) * GH, xw + r0 * (size_t)GH);
+            }
         }
     }
     return LK_OK;
@@ -477,10 +485,14 @@ static lk_status prepare_fast(const lk_tagger *m, lk_tagger_ws *ws)
     int32_t layers = m->seq.cfg.layers, D = m->seq.cfg.bidirectional ? 2 : 1;
     lk_mat W = lk_params_mat(&m->params, m->v_out_w, m->params.data);
     size_t n = (size_t)W.rows * (size_t)W.cols;
+    /* LSTM cells also get W_h packed for the fused step (lstm_kernel.h) if this CPU has one */
+    bool lstm = m->seq.cfg.cell == LK_CELL_LSTM;
+    int32_t pw = lstm ? lk_lstm_kernel_width(m->seq.cfg.hidden) : 0;
     for (int32_t l = 0; l < layers; l++)
         for (int32_t d = 0; d < D; d++) {
             const lk_cell *c = &ws->fast.cell[l][d];
             n += (size_t)c->w_x.rows * (size_t)c->w_x.cols + (size_t)c->w_h.rows * (size_t)c->w_h.cols;
+            if (pw > 0) n += lk_lstm_pack_size(c->H);
         }
     /* a loaded model's weights are fixed: the copies made for it last time are still right */
     bool keep = m->fixed_crc != 0 && ws->wt_crc == m->fixed_crc && ws->cap_wt >= n;
@@ -498,6 +510,12 @@ static lk_status prepare_fast(const lk_tagger *m, lk_tagger_ws *ws)
             if (!keep) transpose(c->w_h.data, c->w_h.rows, c->w_h.cols, at);
             c->w_h_t = at;
             at += (size_t)c->w_h.rows * (size_t)c->w_h.cols;
+            if (pw > 0) {
+                if (!keep) lk_lstm_pack(c->w_h.data, c->H, pw, at);
+                c->w_h_pk = at;
+                c->w_h_pk_width = pw;
+                at += lk_lstm_pack_size(c->H);
+            }
         }
     if (!keep) transpose(W.data, W.rows, W.cols, at);
     ws->out_wt = at;

@@ -122,18 +122,25 @@ static void test_larger_gemm(void **state)
     free(c2);
 }
 
-/* lk_gemm_kn (c += a @ bt, bt stored K x N) against a float64 sum, for row counts that
-   exercise every tile (12, 8 and 4 rows of the AVX-512 path, 4 of the AVX2 path, single
-   rows) and column counts with and without a remainder; the 4 x 512 x 128 shape is an LSTM
-   step's recurrent product. Each row must also not depend on the rows batched with it. */
+/* lk_gemm_kn (c += a @ bt, bt stored K x N) against a float64 sum, with every kernel this
+   CPU runs (lk_gemm_kn_level: AVX-512, AVX2+FMA, portable), for row counts that exercise
+   every tile height (1..12 rows of the AVX-512 path, 1..6 of the AVX2 one, 4 of the portable
+   one, and their remainders) and column counts with and without a remainder (two vectors,
+   one vector, a masked one); the 4 x 512 x 128 shape is an LSTM step's recurrent product.
+   Each row must also not depend on the rows batched with it (bit for bit: a sentence's tags
+   do not depend on its batch), and the kernels agree up to rounding. */
 static void test_gemm_kn_tiles(void **state)
 {
     (void)state;
     lk_rng rng;
     lk_rng_seed(&rng, 3);
-    const int32_t Ms[] = {1, 3, 4, 7, 8, 12, 13, 20, 27, 33};
-    const int32_t Ns[] = {512, 48, 17};
-    const int32_t Ks[] = {128, 5};
+    const int32_t Ms[] = {1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 18, 20, 24, 27, 33};
+    const int32_t Ns[] = {512, 48, 40, 17, 7, 24};
+    const int32_t Ks[] = {128, 5, 32};
+    int levels = 0;
+    for (int lv = 0; lv <= 2; lv++) levels += lk_gemm_kn_level_ok(lv);
+    assert_true(lk_gemm_kn_level_ok(0));
+    assert_false(lk_gemm_kn_level_ok(3));
     for (size_t mi = 0; mi < sizeof Ms / sizeof *Ms; mi++)
         for (size_t ni = 0; ni < sizeof Ns / sizeof *Ns; ni++)
             for (size_t ki = 0; ki < sizeof Ks / sizeof *Ks; ki++) {
@@ -142,27 +149,38 @@ static void test_gemm_kn_tiles(void **state)
                 float *bt = malloc(sizeof(float) * (size_t)K * N);
                 float *c = malloc(sizeof(float) * (size_t)M * N);
                 float *c1 = malloc(sizeof(float) * (size_t)N);
+                float *c0 = malloc(sizeof(float) * (size_t)M * N);
+                float *cl = malloc(sizeof(float) * (size_t)M * N * 3);
                 assert_non_null(a), assert_non_null(bt), assert_non_null(c), assert_non_null(c1);
+                assert_non_null(c0), assert_non_null(cl);
                 fill(a, (size_t)M * K, &rng);
                 fill(bt, (size_t)K * N, &rng);
                 fill(c, (size_t)M * N, &rng);
-                float *c0 = malloc(sizeof(float) * (size_t)M * N);
-                assert_non_null(c0);
                 memcpy(c0, c, sizeof(float) * (size_t)M * N);
                 lk_gemm_kn(M, N, K, a, bt, c);
+                for (int lv = 0; lv <= 2; lv++) {
+                    float *cv = cl + (size_t)lv * M * N;
+                    memcpy(cv, c0, sizeof(float) * (size_t)M * N);
+                    if (lk_gemm_kn_level_ok(lv)) lk_gemm_kn_level(lv, M, N, K, a, bt, cv);
+                }
                 for (int32_t i = 0; i < M; i++) {
                     memcpy(c1, c0 + (size_t)i * N, sizeof(float) * (size_t)N);
                     lk_gemm_kn(1, N, K, a + (size_t)i * K, bt, c1);
                     for (int32_t j = 0; j < N; j++) {
-                        double ref = c0[(size_t)i * N + j];
+                        size_t o = (size_t)i * N + j;
+                        double ref = c0[o];
                         for (int32_t k = 0; k < K; k++)
                             ref += (double)a[(size_t)i * K + k] * bt[(size_t)k * N + j];
-                        assert_true(fabs(c[(size_t)i * N + j] - ref) < 1e-4);
-                        assert_true(fabsf(c[(size_t)i * N + j] - c1[j]) < 1e-4f);
+                        assert_true(fabs(c[o] - ref) < 1e-4);
+                        assert_true(c[o] == c1[j]); /* the row alone: the same bits */
+                        for (int lv = 0; lv <= 2; lv++)
+                            if (lk_gemm_kn_level_ok(lv))
+                                assert_true(fabs(cl[(size_t)lv * M * N + o] - ref) < 1e-4);
                     }
                 }
-                free(a), free(bt), free(c), free(c0), free(c1);
+                free(a), free(bt), free(c), free(c0), free(c1), free(cl);
             }
+    assert_true(levels >= 1);
 }
 
 int main(void)

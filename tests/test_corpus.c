@@ -590,6 +590,58 @@ static void test_tokens_format(void **state)
     lk_tagged_corpus_free(&c);
 }
 
+/* lk_tagged_corpus_read: chunks of at most max_sents, *more false at the end, and on a bad
+   sentence the ones before it are kept (the tagger prints them before the error). */
+static void test_tagged_corpus_read_chunks(void **state)
+{
+    (void)state;
+    static const char data[] = "a/X b/Y\nc/X\nd/Y e/X f/Y\ng/X\nh/Y\nbad\ni/X\n";
+    char path[512];
+    lk_test_tmp_path(path, sizeof path, "chunks.slash");
+    lk_test_write_file(path, data, sizeof data - 1);
+    lk_sentence_reader *r = NULL;
+    lk_error err;
+    lk_error_clear(&err);
+    assert_int_equal(lk_sentence_reader_open(path, LK_TAGGED_SLASH, &r, &err), LK_OK);
+    lk_tagged_corpus c = {0};
+    bool more = false;
+    assert_int_equal(lk_tagged_corpus_read(r, 2, &c, &more, &err), LK_OK);
+    assert_true(more);
+    assert_int_equal(c.n_sents, 2);
+    assert_int_equal(c.n_tokens, 3);
+    assert_token(&c.sents[1].tokens[0], "c", "_", "X", "X");
+    lk_tagged_corpus_free(&c);
+    assert_int_equal(lk_tagged_corpus_read(r, 2, &c, &more, &err), LK_OK);
+    assert_int_equal(c.n_sents, 2);
+    assert_int_equal(c.n_tokens, 4);
+    assert_token(&c.sents[0].tokens[2], "f", "_", "Y", "Y");
+    assert_int_equal(c.sents[1].line, 4);
+    lk_tagged_corpus_free(&c);
+    /* line 6 has no '/': the error names it; line 5's sentence stays */
+    assert_int_equal(lk_tagged_corpus_read(r, 10, &c, &more, &err), LK_ERR_PARSE);
+    assert_int_equal(c.n_sents, 1);
+    assert_token(&c.sents[0].tokens[0], "h", "_", "Y", "Y");
+    assert_int_equal(err.line, 6);
+    lk_tagged_corpus_free(&c);
+    lk_sentence_reader_free(r);
+
+    /* the whole file in one call, then the end */
+    static const char good[] = "a/X\nb/Y\n";
+    lk_test_write_file(path, good, sizeof good - 1);
+    assert_int_equal(lk_sentence_reader_open(path, LK_TAGGED_SLASH, &r, &err), LK_OK);
+    more = true;
+    assert_int_equal(lk_tagged_corpus_read(r, 100, &c, &more, &err), LK_OK);
+    assert_false(more);
+    assert_int_equal(c.n_sents, 2);
+    lk_tagged_corpus_free(&c);
+    assert_int_equal(lk_tagged_corpus_read(r, 100, &c, &more, &err), LK_OK);
+    assert_false(more);
+    assert_int_equal(c.n_sents, 0);
+    lk_tagged_corpus_free(&c);
+    lk_sentence_reader_free(r);
+    unlink(path);
+}
+
 /* lk_docs_open_as: messages name the given name (a server's "body"), not the file's path. */
 static void test_docs_open_as_names_the_input(void **state)
 {
@@ -635,6 +687,7 @@ int main(void)
         cmocka_unit_test(test_slash_good),
         cmocka_unit_test(test_slash_malformed),
         cmocka_unit_test(test_tokens_format),
+        cmocka_unit_test(test_tagged_corpus_read_chunks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

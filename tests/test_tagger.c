@@ -451,7 +451,7 @@ static void test_long_sentence(void **state)
     s.tokens = toks;
     s.n = N;
     int32_t *tags = malloc(N * sizeof *tags);
-    tag_all(m, &(lk_tagged_corpus){&s, 1, N, NULL}, tags);
+    tag_all(m, &(lk_tagged_corpus){.sents = &s, .n_sents = 1, .n_tokens = N}, tags);
     for (int i = 0; i < N; i++) assert_true(tags[i] >= 0 && tags[i] < lk_tagger_n_tags(m));
     free(tags);
     free(toks);

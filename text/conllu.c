@@ -52,6 +52,11 @@ lk_status lk_sentence_reader_open(const char *path, lk_tagged_format fmt,
     return LK_OK;
 }
 
+const lk_line_reader *lk_sentence_reader_lines(const lk_sentence_reader *r)
+{
+    return r->lines;
+}
+
 void lk_sentence_reader_free(lk_sentence_reader *r)
 {
     if (!r) return;
@@ -439,33 +444,41 @@ static lk_status copy_sentence(arena *a, const lk_sentence *src, lk_sentence *ds
     return LK_OK;
 }
 
+lk_status lk_tagged_corpus_read(lk_sentence_reader *r, size_t max_sents, lk_tagged_corpus *out,
+                                bool *more, lk_error *err)
+{
+    const char *path = lk_line_reader_path(r->lines);
+    *more = true;
+    if (!out->arena_ && (out->arena_ = calloc(1, sizeof(arena))) == NULL)
+        return lk_error_set(err, LK_ERR_NOMEM, "%s: out of memory", path);
+    for (size_t k = 0; k < max_sents; k++) {
+        lk_sentence s;
+        bool got;
+        lk_status st = lk_sentence_next(r, &s, &got, err);
+        if (st != LK_OK) return st;
+        if (!got) {
+            *more = false;
+            break;
+        }
+        if (lk_grow((void **)&out->sents, &out->sents_cap_, out->n_sents + 1,
+                    sizeof *out->sents) != LK_OK)
+            return lk_error_set(err, LK_ERR_NOMEM, "%s: out of memory", path);
+        if ((st = copy_sentence(out->arena_, &s, &out->sents[out->n_sents])) != LK_OK)
+            return lk_error_set(err, st, "%s: out of memory", path);
+        out->n_sents++;
+        out->n_tokens += s.n;
+    }
+    return LK_OK;
+}
+
 lk_status lk_tagged_corpus_load(const char *path, lk_tagged_format fmt, lk_tagged_corpus *out,
                                 lk_error *err)
 {
     memset(out, 0, sizeof *out);
     lk_sentence_reader *r = NULL;
-    size_t cap = 0;
-    arena *a = calloc(1, sizeof *a);
-    if (!a) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
-    out->arena_ = a;
+    bool more;
     lk_status st = lk_sentence_reader_open(path, fmt, &r, err);
-    while (st == LK_OK) {
-        lk_sentence s;
-        bool got;
-        st = lk_sentence_next(r, &s, &got, err);
-        if (st != LK_OK || !got) break;
-        if (lk_grow((void **)&out->sents, &cap, out->n_sents + 1, sizeof *out->sents) != LK_OK) {
-            st = lk_error_set(err, LK_ERR_NOMEM, "%s: out of memory", path);
-            break;
-        }
-        st = copy_sentence(a, &s, &out->sents[out->n_sents]);
-        if (st != LK_OK) {
-            lk_error_set(err, st, "%s: out of memory", path);
-            break;
-        }
-        out->n_sents++;
-        out->n_tokens += s.n;
-    }
+    if (st == LK_OK) st = lk_tagged_corpus_read(r, SIZE_MAX, out, &more, err);
     lk_sentence_reader_free(r);
     if (st != LK_OK) lk_tagged_corpus_free(out);
     return st;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "text/error.h"
+#include "text/fileio.h"
 
 /* ---- documents ------------------------------------------------------------------- */
 
@@ -136,17 +137,28 @@ lk_status lk_sentence_next(lk_sentence_reader *r, lk_sentence *s, bool *got, lk_
 
 void lk_sentence_reader_free(lk_sentence_reader *r); /* NULL is a no-op */
 
+/* The reader's input (path, line number, bytes read and size, for messages and progress). */
+const lk_line_reader *lk_sentence_reader_lines(const lk_sentence_reader *r);
+
 /* A whole tagged corpus in memory (for training): sentences own their strings. */
 typedef struct {
     lk_sentence *sents;
     size_t n_sents;
     size_t n_tokens;
-    void *arena_; /* private */
+    void *arena_;       /* private */
+    size_t sents_cap_;  /* private */
 } lk_tagged_corpus;
 
 /* Read all sentences of `path`. Free with lk_tagged_corpus_free. */
 lk_status lk_tagged_corpus_load(const char *path, lk_tagged_format fmt, lk_tagged_corpus *out,
                                 lk_error *err);
 void lk_tagged_corpus_free(lk_tagged_corpus *c);
+
+/* Streaming in chunks: append up to max_sents more sentences of r to out (zeroed, or emptied
+   by lk_tagged_corpus_free, before the first call). *more is false once the input is
+   exhausted. On an error the sentences read before the bad one stay in out, so a caller can
+   use them before reporting it; out is freed with lk_tagged_corpus_free either way. */
+lk_status lk_tagged_corpus_read(lk_sentence_reader *r, size_t max_sents, lk_tagged_corpus *out,
+                                bool *more, lk_error *err);
 
 #endif

@@ -24,6 +24,8 @@ struct lk_line_reader {
     int64_t lineno;
     uint64_t offset;
     uint64_t size;
+    bool stream;     /* a pipe, terminal or socket: read() what has arrived, not fread()'s
+                        full buffer, so a line is seen as soon as it is written */
 };
 
 static char *dup_str(const char *s)
@@ -65,6 +67,9 @@ lk_status lk_line_reader_from_file(FILE *fp, const char *name, lk_line_reader **
     }
     struct stat sb;
     if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode)) r->size = (uint64_t)sb.st_size;
+    /* streams are read with read(2): nothing may sit in the FILE's own buffer */
+    r->stream = fstat(fileno(fp), &sb) == 0 && (S_ISFIFO(sb.st_mode) || S_ISCHR(sb.st_mode) ||
+                                                 S_ISSOCK(sb.st_mode));
     *out = r;
     return LK_OK;
 }
@@ -109,10 +114,21 @@ static lk_status fill(lk_line_reader *r, lk_error *err)
         r->buf = nb;
         r->cap = ncap;
     }
-    size_t got = fread(r->buf + r->end, 1, r->cap - r->end, r->fp);
-    if (got == 0 && ferror(r->fp))
-        return lk_error_set(err, LK_ERR_IO, "%s: read error: %s", r->path, strerror(errno));
-    if (got == 0 || feof(r->fp)) r->eof = true; /* a terminal's Ctrl-D is seen once: don't read again */
+    size_t got;
+    if (r->stream) {
+        ssize_t n;
+        do n = read(fileno(r->fp), r->buf + r->end, r->cap - r->end);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+            return lk_error_set(err, LK_ERR_IO, "%s: read error: %s", r->path, strerror(errno));
+        got = (size_t)n;
+        if (got == 0) r->eof = true; /* a terminal's Ctrl-D is seen once: don't read again */
+    } else {
+        got = fread(r->buf + r->end, 1, r->cap - r->end, r->fp);
+        if (got == 0 && ferror(r->fp))
+            return lk_error_set(err, LK_ERR_IO, "%s: read error: %s", r->path, strerror(errno));
+        if (got == 0 || feof(r->fp)) r->eof = true;
+    }
     r->end += got;
     return LK_OK;
 }

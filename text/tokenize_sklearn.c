@@ -120,11 +120,21 @@ lk_status lk_tok_scan_sklearn(lk_tokenizer *t, const char *s, size_t n)
         unsigned char b = (unsigned char)s[i];
         if (b < ASCII_N) {
             if (t->ascii_word[b]) {
-                run_add(t, &r, i, i + 1);
-                t->arena[t->arena_len++] = (char)((lower && b >= 'A' && b <= 'Z') ? b + ('a' - 'A') : b);
-            } else if (r.count && (st = end_run(t, &r)) != LK_OK) {
-                return st;
+                /* a stretch of ASCII word bytes in one tight loop: one run_add for all */
+                size_t j = i;
+                char *out = t->arena + t->arena_len;
+                do {
+                    *out++ = (char)((lower && b >= 'A' && b <= 'Z') ? b + ('a' - 'A') : b);
+                    if (++j == n) break;
+                    b = (unsigned char)s[j];
+                } while (b < ASCII_N && t->ascii_word[b]);
+                run_add(t, &r, i, j);
+                r.count += j - i - 1;
+                t->arena_len += j - i;
+                i = j;
+                continue;
             }
+            if (r.count && (st = end_run(t, &r)) != LK_OK) return st;
             i++;
             continue;
         }

@@ -122,26 +122,121 @@ done:
     return st;
 }
 
-/* Remap n rows of the count matrix in place: id columns -> map[id] (dropping -1). Row r
-   spans [start, in[1]) for r = 0, else [in[r], in[r+1]); entries are compacted from start
-   and out[r+1] gets row r's new end (out may be in: each in[r+1] is read before it is
-   written; in[0] and out[0] are never touched). Returns the entries kept. */
-static size_t remap_rows(int32_t *indices, double *data, const int32_t *map, const int64_t *in,
-                         int64_t start, int64_t *out, int64_t n)
+#define SMALL_SORT 16 /* keys sorted by insertion up to this many */
+#define RANK_MAX 64   /* rows up to this long are sorted by counting ranks */
+
+/* Sort distinct keys[0..n) ascending: quicksort (median of three, recursion into the smaller
+   side), insertion sort below SMALL_SORT. */
+static void sort_keys(uint64_t *keys, size_t n)
 {
-    size_t s = (size_t)start, o = s;
+    while (n > SMALL_SORT) {
+        uint64_t a = keys[0], b = keys[n / 2], c = keys[n - 1];
+        uint64_t pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (keys[i] < pivot) i++;
+            while (keys[j] > pivot) j--;
+            if (i >= j) break;
+            uint64_t t = keys[i];
+            keys[i++] = keys[j];
+            keys[j--] = t;
+        }
+        size_t left = j + 1; /* keys[0..left) <= pivot <= keys[left..n) */
+        if (left < n - left) {
+            sort_keys(keys, left);
+            keys += left;
+            n -= left;
+        } else {
+            sort_keys(keys + left, n - left);
+            n = left;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = keys[i];
+        size_t j = i;
+        for (; j > 0 && keys[j - 1] > x; j--) keys[j] = keys[j - 1];
+        keys[j] = x;
+    }
+}
+
+/* Remap n rows of the count matrix in place: id columns -> map[id] (dropping -1), each row
+   sorted by column (short rows by rank, longer ones as packed keys). Row r spans [start, in[1]) for r = 0, else [in[r], in[r+1]); entries
+   are compacted from start and out[r+1] gets row r's new end (out may be in: each in[r+1]
+   is read before it is written; in[0] and out[0] are never touched). A row is remapped and
+   sorted while it is in cache: its entries packed as 64-bit keys column << 32 | count (the
+   values are whole counts here), sorted as integers, unpacked. *kept gets the entries kept;
+   LK_ERR_NOMEM when the scratch cannot grow. */
+static lk_status remap_rows(int32_t *indices, double *data, const int32_t *map,
+                            const int64_t *in, int64_t start, int64_t *out, int64_t n,
+                            size_t *kept)
+{
+    size_t s = (size_t)start, o = s, cap = 0;
+    uint64_t *keys = NULL;
+    int32_t cols[RANK_MAX];
+    double vals[RANK_MAX];
     for (int64_t r = 0; r < n; r++) {
-        size_t e = (size_t)in[r + 1];
+        size_t e = (size_t)in[r + 1], m = 0;
+        if (e - s <= RANK_MAX) {
+            /* short row: each entry goes to its rank, the number of smaller columns (a
+               branch-free count the compiler vectorizes; columns are distinct) */
+            for (size_t k = s; k < e; k++) {
+                int32_t c = map[indices[k]];
+                if (c < 0) continue;
+                cols[m] = c;
+                vals[m++] = data[k];
+            }
+            for (size_t i = 0; i < m; i++) {
+                int32_t c = cols[i];
+                uint32_t rank = 0;
+                for (size_t j = 0; j < m; j++) rank += cols[j] < c;
+                indices[o + rank] = c;
+                data[o + rank] = vals[i];
+            }
+            o += m;
+            out[r + 1] = (int64_t)o;
+            s = e;
+            continue;
+        }
+        if (e - s > cap && lk_grow((void **)&keys, &cap, e - s, sizeof *keys) != LK_OK) {
+            free(keys);
+            return LK_ERR_NOMEM;
+        }
+        bool whole = true;
         for (size_t k = s; k < e; k++) {
             int32_t c = map[indices[k]];
             if (c < 0) continue;
-            indices[o] = c;
-            data[o++] = data[k];
+            double v = data[k];
+            if (!(v >= 0 && v <= (double)UINT32_MAX) || (double)(uint32_t)v != v) whole = false;
+            keys[m++] = (uint64_t)(uint32_t)c << 32 | (uint32_t)(whole ? v : 0);
         }
+        if (whole) {
+            sort_keys(keys, m);
+            for (size_t i = 0; i < m; i++) {
+                indices[o + i] = (int32_t)(keys[i] >> 32);
+                data[o + i] = (double)(uint32_t)keys[i];
+            }
+        } else { /* a count past 2^32: compact, then an insertion sort by column */
+            size_t w = o;
+            for (size_t k = s; k < e; k++) {
+                int32_t c = map[indices[k]];
+                if (c < 0) continue;
+                double v = data[k];
+                size_t j = w++;
+                for (; j > o && indices[j - 1] > c; j--) {
+                    indices[j] = indices[j - 1];
+                    data[j] = data[j - 1];
+                }
+                indices[j] = c;
+                data[j] = v;
+            }
+        }
+        o += m;
         out[r + 1] = (int64_t)o;
         s = e;
     }
-    return o - (size_t)start;
+    free(keys);
+    *kept = o - (size_t)start;
+    return LK_OK;
 }
 
 typedef struct {
@@ -155,9 +250,8 @@ typedef struct {
 static void *remap_thread(void *arg)
 {
     remap_job *j = arg;
-    j->kept = remap_rows(j->view.indices, j->view.data, j->map, j->in, j->view.indptr[0],
-                         j->view.indptr, j->view.n_rows);
-    j->st = lk_csr_sort_rows(&j->view);
+    j->st = remap_rows(j->view.indices, j->view.data, j->map, j->in, j->view.indptr[0],
+                       j->view.indptr, j->view.n_rows, &j->kept);
     return NULL;
 }
 
@@ -199,10 +293,8 @@ static lk_status remap_columns(lk_bow *b, const int32_t *map, lk_csr *out)
     }
     if (two) {
         int64_t hi_start = hi.view.indptr[0];
-        size_t lo_kept = remap_rows(out->indices, out->data, map, ip, ip[0], ip, mid);
-        lk_csr lo = *out;
-        lo.n_rows = (int32_t)mid;
-        lk_status lo_st = lk_csr_sort_rows(&lo);
+        size_t lo_kept = 0;
+        lk_status lo_st = remap_rows(out->indices, out->data, map, ip, ip[0], ip, mid, &lo_kept);
         pthread_join(th, NULL);
         size_t gap = (size_t)hi_start - lo_kept;
         if (gap) {
@@ -214,8 +306,8 @@ static lk_status remap_columns(lk_bow *b, const int32_t *map, lk_csr *out)
         nnz = lo_kept + hi.kept;
         st = lo_st != LK_OK ? lo_st : hi.st;
     } else {
-        nnz = remap_rows(out->indices, out->data, map, ip, ip[0], ip, n);
-        st = lk_csr_sort_rows(out);
+        nnz = 0;
+        st = remap_rows(out->indices, out->data, map, ip, ip[0], ip, n, &nnz);
     }
     b->nnz = nnz;
     if (st != LK_OK) lk_csr_free(out);

@@ -18,33 +18,61 @@ from . import _lexkit
 from ._lexkit import LexkitError
 
 __all__ = ["CountVectorizer", "TfidfVectorizer", "Index", "Tagger", "Vectors",
-           "train_embeddings", "LexkitError", "__version__"]
+           "train_embeddings", "LexkitError", "NotFittedError", "__version__"]
 __version__ = _lexkit.version
 
-try:  # scikit-learn's estimator API when available (Pipeline, clone, GridSearchCV)
-    from sklearn.base import BaseEstimator as _Base
-    from sklearn.base import TransformerMixin as _Mixin
-except ImportError:  # a small equivalent
-    import inspect
 
-    class _Base:  # type: ignore[no-redef]
-        @classmethod
-        def _get_param_names(cls):
-            sig = inspect.signature(cls.__init__)
-            return sorted(p for p in sig.parameters if p != "self")
+class NotFittedError(ValueError, AttributeError):
+    """A vectorizer used before fit (as scikit-learn's NotFittedError, of the same bases)."""
 
-        def get_params(self, deep=True):
-            return {k: getattr(self, k) for k in self._get_param_names()}
 
-        def set_params(self, **params):
-            for k, v in params.items():
-                if k not in self._get_param_names():
-                    raise ValueError(f"invalid parameter {k!r} for {type(self).__name__}")
-                setattr(self, k, v)
-            return self
+class _Base:
+    """scikit-learn's estimator protocol without importing scikit-learn (its import costs
+    ~50 MB and a second of start-up): get_params/set_params over the __init__ keywords (what
+    sklearn.base.clone, Pipeline and GridSearchCV use), a repr, and the estimator tags of
+    sklearn 1.2 (_more_tags) and of sklearn >= 1.6 (__sklearn_tags__, built lazily)."""
 
-    class _Mixin:  # type: ignore[no-redef]
-        pass
+    @classmethod
+    def _get_param_names(cls):
+        import inspect
+        sig = inspect.signature(cls.__init__)
+        return sorted(p.name for p in sig.parameters.values()
+                      if p.name != "self" and p.kind != p.VAR_KEYWORD)
+
+    def get_params(self, deep=True):
+        """The constructor parameters as a dict (deep is accepted for sklearn)."""
+        return {k: getattr(self, k) for k in self._get_param_names()}
+
+    def set_params(self, **params):
+        """Set constructor parameters; returns self."""
+        names = self._get_param_names()
+        for k, v in params.items():
+            if k not in names:
+                raise ValueError(f"Invalid parameter {k!r} for estimator {type(self).__name__}. "
+                                 f"Valid parameters are: {names!r}.")
+            setattr(self, k, v)
+        return self
+
+    def __repr__(self):
+        defaults = type(self)().get_params()
+
+        def same(a, b):
+            try:
+                return a is b or (type(a) is type(b) and bool(a == b))
+            except Exception:
+                return False
+        changed = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items()
+                            if not same(v, defaults.get(k)))
+        return f"{type(self).__name__}({changed})"
+
+    def _more_tags(self):
+        return {"X_types": ["string"]}
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import InputTags, Tags, TargetTags, TransformerTags
+        return Tags(estimator_type=None, target_tags=TargetTags(required=False),
+                    transformer_tags=TransformerTags(),
+                    input_tags=InputTags(two_d_array=False, string=True))
 
 
 def _docs(raw_documents) -> list:
@@ -52,6 +80,10 @@ def _docs(raw_documents) -> list:
         raise ValueError("Iterable over raw text documents expected, string object received.")
     return raw_documents if isinstance(raw_documents, list) else list(raw_documents)
 
+
+# numpy dtypes the C side converts the values to in place (float64 is computed)
+_VALUES = {np.dtype(np.float64): "d", np.dtype(np.float32): "f", np.dtype(np.int64): "q",
+           np.dtype(np.int32): "i"}
 
 _BATCH = 8192  # documents of an iterator handed to C at a time (fit without a full list)
 
@@ -76,7 +108,7 @@ def _df(v, name):
     return int(v) if isinstance(v, (int, np.integer)) else float(v)
 
 
-class CountVectorizer(_Base, _Mixin):
+class CountVectorizer(_Base):
     """Token counts as scipy.sparse.csr_matrix, as scikit-learn's CountVectorizer
     (token_pattern (?u)\\b\\w\\w+\\b; analyzer 'word', 'char' or 'char_wb')."""
 
@@ -106,15 +138,25 @@ class CountVectorizer(_Base, _Mixin):
                  lowercase=bool(self.lowercase), stop_words_english=self.stop_words == "english",
                  min_df=_df(self.min_df, "min_df"), max_df=_df(self.max_df, "max_df"),
                  max_features=0 if self.max_features is None else int(self.max_features),
-                 binary=bool(self.binary), tfidf=self._tfidf, threads=_threads(self.n_jobs))
+                 binary=bool(self.binary), tfidf=self._tfidf, threads=_threads(self.n_jobs),
+                 values=self._values())
         return c
+
+    def _values(self) -> str:
+        """The C side's value format for self.dtype ('d' for others: converted by astype)."""
+        v = _VALUES.get(np.dtype(self.dtype), "d")
+        return v if not self._tfidf or v in "df" else "d"
 
     def _matrix(self, parts):
         import scipy.sparse as sp
         indptr, indices, data, n_cols = parts
-        indptr = np.frombuffer(indptr, dtype=np.int64)
-        m = sp.csr_matrix((np.frombuffer(data, dtype=np.float64),
-                           np.frombuffer(indices, dtype=np.int32), indptr),
+        # the C buffers as they are (int32 indptr when it fits, values already in self.dtype
+        # when it is one of _VALUES): csr_matrix keeps them without a copy
+        with memoryview(indptr) as a, memoryview(data) as b:
+            fmts = a.format, b.format
+        indptr = np.frombuffer(indptr, dtype=fmts[0])
+        values = np.frombuffer(data, dtype=fmts[1])
+        m = sp.csr_matrix((values, np.frombuffer(indices, dtype=np.int32), indptr),
                           shape=(len(indptr) - 1, n_cols), copy=False)
         if m.dtype != np.dtype(self.dtype):
             m = m.astype(self.dtype)
@@ -154,8 +196,7 @@ class CountVectorizer(_Base, _Mixin):
     def transform(self, raw_documents):
         """Document-term matrix with the fitted vocabulary."""
         if getattr(self, "_v", None) is None:
-            from sklearn.exceptions import NotFittedError  # noqa: F401  (type name only)
-            raise ValueError("this vectorizer is not fitted yet: call fit or fit_transform")
+            raise NotFittedError("this vectorizer is not fitted yet: call fit or fit_transform")
         return self._matrix(self._v.transform(_docs(raw_documents)))
 
     def _after_fit(self):
@@ -176,7 +217,7 @@ class CountVectorizer(_Base, _Mixin):
     def get_feature_names_out(self, input_features=None):
         """The terms of the columns, as an object array."""
         if getattr(self, "_v", None) is None:
-            raise ValueError("this vectorizer is not fitted yet")
+            raise NotFittedError("this vectorizer is not fitted yet")
         return np.asarray(self._v.vocabulary()[0], dtype=object)
 
     def __getstate__(self):

@@ -14,6 +14,8 @@ _Path = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 _Df = Union[int, float]
 Hit = Tuple[str, float]
 
+class NotFittedError(ValueError, AttributeError): ...
+
 class CountVectorizer:
     lowercase: bool
     stop_words: Optional[str]

@@ -32,6 +32,8 @@ typedef struct {
     Py_ssize_t len;
     char format[4];
     Py_ssize_t itemsize;
+    Py_ssize_t n_items; /* the shape with the format (len / itemsize) */
+    int writable; /* the memory is the Buffer's alone (a new matrix): numpy may write it */
 } BufferObject;
 
 static void Buffer_dealloc(BufferObject *b)
@@ -42,11 +44,13 @@ static void Buffer_dealloc(BufferObject *b)
 
 static int Buffer_getbuffer(BufferObject *b, Py_buffer *view, int flags)
 {
-    int rc = PyBuffer_FillInfo(view, (PyObject *)b, b->data ? b->data : (void *)"", b->len, 1, flags);
+    int rc = PyBuffer_FillInfo(view, (PyObject *)b, b->data ? b->data : (void *)"", b->len,
+                               !(b->writable && b->data), flags);
     if (rc == 0 && (flags & PyBUF_FORMAT)) {
         view->format = b->format;
         view->itemsize = b->itemsize;
         view->ndim = 1;
+        if (view->shape) view->shape = &b->n_items; /* items, not bytes */
     }
     return rc;
 }
@@ -73,6 +77,8 @@ static PyObject *buffer_new(void *data, Py_ssize_t n_items, Py_ssize_t itemsize,
     b->data = data;
     b->len = n_items * itemsize;
     b->itemsize = itemsize;
+    b->n_items = n_items;
+    b->writable = 0;
     snprintf(b->format, sizeof b->format, "%s", fmt);
     return (PyObject *)b;
 }
@@ -164,7 +170,10 @@ typedef struct {
     PyObject_HEAD
     lexkit_vectorizer *v;
     PyThread_type_lock lock;
+    char fmt[2]; /* the matrices' value format (value_format) */
 } VectorizerObject;
+
+static int value_format(const char *fmt);
 
 static int df_arg(PyObject *o, lexkit_df *d, const char *name)
 {
@@ -195,19 +204,23 @@ static int Vectorizer_init(VectorizerObject *self, PyObject *args, PyObject *kw)
 {
     static char *names[] = {"analyzer", "ngram_min", "ngram_max", "lowercase", "stop_words_english",
                             "min_df", "max_df", "max_features", "binary", "tfidf", "use_idf",
-                            "smooth_idf", "sublinear_tf", "norm", "threads", NULL};
+                            "smooth_idf", "sublinear_tf", "norm", "threads", "values", NULL};
     lexkit_vectorizer_config c = lexkit_vectorizer_config_default();
-    const char *analyzer = "word", *norm = "l2";
+    const char *analyzer = "word", *norm = "l2", *values = "d";
     PyObject *min_df = NULL, *max_df = NULL;
     int ng_min = 1, ng_max = 1;
     int max_features = 0;
     c.lowercase = 1;
     int threads = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|siippOOippppps$i", names, &analyzer, &ng_min,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|siippOOippppps$is", names, &analyzer, &ng_min,
                                      &ng_max, &c.lowercase, &c.stop_words_english, &min_df,
                                      &max_df, &max_features, &c.binary, &c.tfidf, &c.use_idf,
-                                     &c.smooth_idf, &c.sublinear_tf, &norm, &threads))
+                                     &c.smooth_idf, &c.sublinear_tf, &norm, &threads, &values))
         return -1;
+    if (!value_format(values)) {
+        PyErr_Format(PyExc_ValueError, "values: expected 'd', 'f', 'q' or 'i', got '%s'", values);
+        return -1;
+    }
     c.threads = threads;
     if (!strcmp(analyzer, "word")) c.analyzer = LEXKIT_WORD;
     else if (!strcmp(analyzer, "char")) c.analyzer = LEXKIT_CHAR;
@@ -237,6 +250,8 @@ static int Vectorizer_init(VectorizerObject *self, PyObject *args, PyObject *kw)
     }
     lexkit_vectorizer_free(self->v);
     self->v = v;
+    self->fmt[0] = values[0];
+    self->fmt[1] = 0;
     if (!self->lock && !(self->lock = PyThread_allocate_lock())) {
         PyErr_NoMemory();
         return -1;
@@ -251,13 +266,80 @@ static void Vectorizer_dealloc(VectorizerObject *self)
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-/* (indptr, indices, data, n_cols) of m as Buffers; m's arrays are handed over. */
-static PyObject *csr_tuple(lexkit_csr *m)
+/* Narrow n items of `from_size` bytes at p to `to_size` bytes each, in place: item i is
+   written at p + i * to_size after item i was read (to_size <= from_size, so no unread item
+   is overwritten), then the block is shrunk to the new size. conv converts one item. */
+static void *narrow(void *p, size_t n, size_t from_size, size_t to_size,
+                    void (*conv)(const char *from, char *to))
+{
+    char *c = p;
+    for (size_t i = 0; i < n; i++) conv(c + i * from_size, c + i * to_size);
+    if (to_size == from_size || !n) return p;
+    void *q = realloc(p, n * to_size); /* shrinking: in place, or an mremap of the pages */
+    return q ? q : p;
+}
+
+static void d_to_f(const char *from, char *to)
+{
+    double d;
+    memcpy(&d, from, sizeof d);
+    float f = (float)d;
+    memcpy(to, &f, sizeof f);
+}
+
+static void d_to_q(const char *from, char *to)
+{
+    double d;
+    memcpy(&d, from, sizeof d);
+    int64_t q = (int64_t)d;
+    memcpy(to, &q, sizeof q);
+}
+
+static void d_to_i(const char *from, char *to)
+{
+    double d;
+    memcpy(&d, from, sizeof d);
+    int32_t i = (int32_t)d;
+    memcpy(to, &i, sizeof i);
+}
+
+static void q_to_i(const char *from, char *to)
+{
+    int64_t q;
+    memcpy(&q, from, sizeof q);
+    int32_t i = (int32_t)q;
+    memcpy(to, &i, sizeof i);
+}
+
+/* The value formats a matrix can be handed over in (converted in place, no second array):
+   float64 as computed, float32, int64, int32 (counts). */
+static int value_format(const char *fmt)
+{
+    return !strcmp(fmt, "d") || !strcmp(fmt, "f") || !strcmp(fmt, "q") || !strcmp(fmt, "i");
+}
+
+/* (indptr, indices, data, n_cols) of m as writable Buffers that numpy wraps without a copy;
+   m's arrays are handed over. The values are converted to fmt (value_format) in place, and
+   indptr is int32 when the entries fit (as scipy's index arrays: then csr_matrix copies
+   nothing). The conversions run with the GIL released. */
+static PyObject *csr_tuple(lexkit_csr *m, const char *fmt)
 {
     int64_t nnz = m->indptr ? m->indptr[m->n_rows] : 0;
-    PyObject *ip = buffer_new(m->indptr, m->n_rows + 1, sizeof(int64_t), "q");
+    size_t n = (size_t)nnz, rows = (size_t)m->n_rows + 1;
+    int small = nnz <= INT32_MAX;
+    void *indptr = m->indptr, *data = m->data;
+    char f = fmt[0];
+    Py_BEGIN_ALLOW_THREADS
+    if (small && indptr) indptr = narrow(indptr, rows, sizeof(int64_t), sizeof(int32_t), q_to_i);
+    if (data && f == 'f') data = narrow(data, n, sizeof(double), sizeof(float), d_to_f);
+    if (data && f == 'q') data = narrow(data, n, sizeof(double), sizeof(int64_t), d_to_q);
+    if (data && f == 'i') data = narrow(data, n, sizeof(double), sizeof(int32_t), d_to_i);
+    Py_END_ALLOW_THREADS
+    Py_ssize_t dsize = f == 'f' || f == 'i' ? 4 : 8;
+    PyObject *ip = small ? buffer_new(indptr, (Py_ssize_t)rows, sizeof(int32_t), "i")
+                         : buffer_new(indptr, (Py_ssize_t)rows, sizeof(int64_t), "q");
     PyObject *ix = buffer_new(m->indices, nnz, sizeof(int32_t), "i");
-    PyObject *dt = buffer_new(m->data, nnz, sizeof(double), "d");
+    PyObject *dt = buffer_new(data, nnz, dsize, fmt);
     int32_t cols = m->n_cols;
     memset(m, 0, sizeof *m);
     if (!ip || !ix || !dt) {
@@ -266,6 +348,8 @@ static PyObject *csr_tuple(lexkit_csr *m)
         Py_XDECREF(dt);
         return NULL;
     }
+    ((BufferObject *)ip)->writable = ((BufferObject *)ix)->writable = 1;
+    ((BufferObject *)dt)->writable = 1;
     return Py_BuildValue("(NNNi)", ip, ix, dt, (int)cols);
 }
 
@@ -285,7 +369,7 @@ static PyObject *vectorize(VectorizerObject *self, PyObject *docs, int fit)
     PyThread_release_lock(self->lock);
     strs_free(&d);
     if (st != LEXKIT_OK) return raise_err(st, &err);
-    return csr_tuple(&m);
+    return csr_tuple(&m, self->fmt);
 }
 
 static PyObject *Vectorizer_fit_transform(VectorizerObject *self, PyObject *docs)
@@ -335,7 +419,7 @@ static PyObject *Vectorizer_fit_end(VectorizerObject *self, PyObject *unused)
     Py_END_ALLOW_THREADS
     PyThread_release_lock(self->lock);
     if (st != LEXKIT_OK) return raise_err(st, &err);
-    return csr_tuple(&m);
+    return csr_tuple(&m, self->fmt);
 }
 
 static PyObject *Vectorizer_transform(VectorizerObject *self, PyObject *docs)

@@ -7,9 +7,12 @@ version: str
 class LexkitError(Exception): ...
 
 class Buffer:
-    """Read-only memory owned by lexkit (buffer protocol; wrap with numpy.frombuffer)."""
+    """Memory owned by lexkit (buffer protocol; wrap with numpy.frombuffer); a matrix's
+    arrays are writable (they are the matrix's alone), other buffers read-only."""
 
-_Csr = Tuple[Buffer, Buffer, Buffer, int]  # indptr (int64), indices (int32), data (float64), n_cols
+# indptr (int32 when the entries fit, else int64), indices (int32), data (the `values`
+# format: float64 'd', float32 'f', int64 'q' or int32 'i'), n_cols
+_Csr = Tuple[Buffer, Buffer, Buffer, int]
 
 class Vectorizer:
     def __init__(self, analyzer: str = ..., ngram_min: int = ..., ngram_max: int = ...,
@@ -17,7 +20,7 @@ class Vectorizer:
                  min_df: Union[int, float] = ..., max_df: Union[int, float] = ...,
                  max_features: int = ..., binary: bool = ..., tfidf: bool = ...,
                  use_idf: bool = ..., smooth_idf: bool = ..., sublinear_tf: bool = ...,
-                 norm: str = ..., *, threads: int = ...) -> None: ...
+                 norm: str = ..., *, threads: int = ..., values: str = ...) -> None: ...
     def fit_transform(self, docs: Sequence[str]) -> _Csr: ...
     def fit_begin(self) -> None: ...
     def fit_add(self, docs: Sequence[str]) -> None: ...

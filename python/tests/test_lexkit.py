@@ -3,6 +3,7 @@ import json
 import os
 import pickle
 import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -74,8 +75,45 @@ def test_count_vectorizer_equals_sklearn(docs):
 
 
 def test_dtype_float32(docs):
+    from sklearn.feature_extraction.text import TfidfVectorizer
     a = lexkit.TfidfVectorizer(dtype=np.float32).fit_transform(docs)
-    assert a.dtype == np.float32
+    b = TfidfVectorizer(dtype=np.float32).fit_transform(docs)
+    assert a.dtype == np.float32 and b.dtype == np.float32
+    assert abs(a - b).max() <= 1e-6
+    c = lexkit.CountVectorizer(dtype=np.int32).fit_transform(docs)
+    assert c.dtype == np.int32 and c.sum() == lexkit.CountVectorizer().fit_transform(docs).sum()
+
+
+def _owner(a):
+    """The object that owns an array's memory (through views)."""
+    while isinstance(a, np.ndarray) and a.base is not None:
+        a = a.base
+    return a
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_matrix_arrays_not_copied(docs, dtype):
+    """The matrix's three arrays are the C side's buffers (int32 indptr and the values in the
+    requested dtype come from C: scipy has nothing to convert), and they are writable."""
+    v = lexkit.TfidfVectorizer(dtype=dtype)
+    for m in (v.fit_transform(docs), v.transform(docs[:7])):
+        assert m.indptr.dtype == np.int32 and m.indices.dtype == np.int32 and m.dtype == dtype
+        for a in (m.indptr, m.indices, m.data):
+            assert type(_owner(a)).__name__ == "Buffer", "an array was copied"
+            assert a.flags.writeable
+        m.data *= 2  # as on scikit-learn's matrices
+    c = lexkit.CountVectorizer().fit_transform(docs)
+    assert c.dtype == np.int64 and type(_owner(c.data)).__name__ == "Buffer"
+
+
+def test_import_does_not_load_sklearn():
+    """`import lexkit` loads neither scikit-learn nor scipy (scipy.sparse comes with the
+    first matrix): its cost is numpy's."""
+    code = ("import sys, lexkit; v = lexkit.TfidfVectorizer(); v.get_params(); repr(v); "
+            "print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=dict(os.environ), check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_params_and_pipeline(docs):
@@ -88,6 +126,11 @@ def test_params_and_pipeline(docs):
     assert p["ngram_range"] == (1, 2) and p["sublinear_tf"] is True and p["norm"] == "l2"
     v.set_params(min_df=2)
     assert clone(v).get_params()["min_df"] == 2
+    assert clone(v).get_params() == v.get_params()
+    assert repr(v) == "TfidfVectorizer(min_df=2, ngram_range=(1, 2), sublinear_tf=True)"
+    with pytest.raises(ValueError, match="Invalid parameter 'mindf'"):
+        v.set_params(mindf=2)
+    assert set(v.get_params()) <= set(TfidfVectorizer().get_params()) | {"n_jobs"}  # sklearn's names
     # label: does the document mention "data"
     y = np.array(["data" in d for d in docs])
     pipe = Pipeline([("tfidf", lexkit.TfidfVectorizer()), ("lr", LogisticRegression(C=10, max_iter=1000))])
@@ -388,6 +431,8 @@ def test_fit_batches_errors(big_docs):
         raw.fit_add(["ok words", "\udcff bad"])  # refused before C sees the batch
     raw.fit_add(big_docs[500:])
     indptr, indices, data, n_cols = raw.fit_end()
-    assert len(np.frombuffer(indptr, dtype=np.int64)) == len(big_docs) + 1
+    # int32 row offsets when the entries fit (as scipy's): csr_matrix keeps them uncopied
+    assert memoryview(indptr).format == "i"
+    assert len(np.frombuffer(indptr, dtype=np.int32)) == len(big_docs) + 1
     with pytest.raises(lexkit.LexkitError, match="fit_begin"):
         raw.fit_end()  # the fit is over

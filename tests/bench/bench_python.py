@@ -1,9 +1,12 @@
 """bench_python.py MODE ...: one process per measurement (peak RSS is per process); each
 figure is the median of REPEAT runs in that process.
-  tfidf lexkit|lexkit1|sklearn FILE  fit_transform of the lines (or JSONL texts) of FILE
-                                  (lexkit: n_jobs=None, 2 threads on 2 cores; lexkit1: 1)
-  tfidf-stream lexkit|sklearn FILE the same fit_transform fed by a generator over FILE's lines
-                                  (no list of documents): peak RSS of the whole process
+  tfidf lexkit|lexkit1|sklearn FILE [DTYPE]  fit_transform of the lines (or JSONL texts) of
+                                  FILE (lexkit: n_jobs=None, 2 threads on 2 cores; lexkit1: 1;
+                                  DTYPE float64 (default) or float32, both vectorizers' dtype=)
+  tfidf-stream lexkit|sklearn FILE [DTYPE]  the same fit_transform fed by a generator over
+                                  FILE's lines (no list of documents): whole-process peak RSS
+Each process imports only its side's package (what a user's script would): lexkit does not
+import scikit-learn, so its imports cost ~37 MB against scikit-learn's ~93 MB.
   search INDEX QUERIES            Index.search_many 1 vs 2 threads, per-call overhead
 Prints one line of key=value figures."""
 import json
@@ -31,18 +34,26 @@ def median(xs):
     return xs[len(xs) // 2]
 
 
-def tfidf(which, path):
-    # Both sides import the same modules before the baseline, so peak RSS beyond it is the
-    # documents' vectorization only (taken after the first run: peak RSS is per process).
-    import scipy.sparse  # noqa: F401
-    import lexkit
+def vectorizer(which, dtype):
+    """A constructor of `which`'s TfidfVectorizer, importing only that side's package."""
+    import numpy as np
+    dt = {"float64": np.float64, "float32": np.float32}[dtype]
+    if which in ("lexkit", "lexkit1"):
+        import lexkit
+        return lambda: lexkit.TfidfVectorizer(dtype=dt, n_jobs=1 if which == "lexkit1" else None)
     from sklearn.feature_extraction.text import TfidfVectorizer
+    return lambda: TfidfVectorizer(dtype=dt)
+
+
+def tfidf(which, path, dtype="float64"):
+    # Peak RSS beyond the baseline (imports and the list of documents) is the
+    # vectorization's (taken after the first run: peak RSS is per process).
+    make = vectorizer(which, dtype)
     docs = read_docs(path)
     base = peak_mb()
     walls, cpus = [], []
     for r in range(REPEAT):
-        v = (lexkit.TfidfVectorizer() if which == "lexkit" else
-             lexkit.TfidfVectorizer(n_jobs=1) if which == "lexkit1" else TfidfVectorizer())
+        v = make()
         t0, c0 = time.perf_counter(), time.process_time()
         X = v.fit_transform(docs)
         t1, c1 = time.perf_counter(), time.process_time()
@@ -70,14 +81,12 @@ def iter_docs(path):
                 yield l.rstrip("\n")
 
 
-def tfidf_stream(which, path):
+def tfidf_stream(which, path, dtype="float64"):
     # One run per process: the peak is the whole build, documents streamed from the file
-    # (both vectorizers take an iterable once), imports included (the same modules both sides).
-    import scipy.sparse  # noqa: F401
-    import lexkit
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    # (both vectorizers take an iterable once), imports included (each side's own).
+    make = vectorizer(which, dtype)
     base = peak_mb()
-    v = lexkit.TfidfVectorizer() if which == "lexkit" else TfidfVectorizer()
+    v = make()
     t0, c0 = time.perf_counter(), time.process_time()
     X = v.fit_transform(iter_docs(path))
     t1, c1 = time.perf_counter(), time.process_time()
@@ -134,8 +143,8 @@ def search(index, queries_path):
 
 if __name__ == "__main__":
     if sys.argv[1] == "tfidf":
-        tfidf(sys.argv[2], sys.argv[3])
+        tfidf(*sys.argv[2:5])
     elif sys.argv[1] == "tfidf-stream":
-        tfidf_stream(sys.argv[2], sys.argv[3])
+        tfidf_stream(*sys.argv[2:5])
     else:
         search(sys.argv[2], sys.argv[3])

@@ -23,26 +23,48 @@ run() { nice -n 10 $PY "$HERE/bench_python.py" "$@"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
 get() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 echo "load before: $(uptime | sed 's/.*load average/load average/')"
-for data in "$NPL/docs.jsonl" $WIKI; do
-    l1=$(run tfidf lexkit1 "$data"); l=$(run tfidf lexkit "$data"); s=$(run tfidf sklearn "$data")
-    echo "tfidf $(basename "$data"): lexkit n_jobs=1 $l1"
-    echo "tfidf $(basename "$data"): lexkit $l"
-    echo "tfidf $(basename "$data"): lexkit 2 threads vs 1: wall $(ratio "$(get "$l1" wall)" "$(get "$l" wall)")x," \
-         "CPU $(ratio "$(get "$l1" cpu)" "$(get "$l" cpu)")x (1.0 = no work added by the split)"
-    echo "tfidf $(basename "$data"): sklearn $s"
-    echo "tfidf $(basename "$data"): speed (wall) $(ratio "$(get "$s" wall)" "$(get "$l" wall)")x," \
-         "CPU $(ratio "$(get "$s" cpu)" "$(get "$l" cpu)")x, peak RSS $(ratio "$(get "$s" peak_mb)" "$(get "$l" peak_mb)")x lower," \
-         "memory beyond the documents $(ratio "$(get "$s" extra_mb)" "$(get "$l" extra_mb)")x lower"
-    # documents streamed from the file by a generator (both vectorizers take any iterable):
-    # the whole process's peak RSS, imports included (lexkit imports sklearn.base, so both
-    # start from the same modules); lexkit counts on 2 threads (n_jobs=None) in both modes
-    l=$(run tfidf-stream lexkit "$data"); s=$(run tfidf-stream sklearn "$data")
-    echo "tfidf-stream $(basename "$data"): lexkit $l"
-    echo "tfidf-stream $(basename "$data"): sklearn $s"
-    echo "tfidf-stream $(basename "$data"): speed (wall) $(ratio "$(get "$s" wall)" "$(get "$l" wall)")x," \
-         "CPU $(ratio "$(get "$s" cpu)" "$(get "$l" cpu)")x, peak RSS $(ratio "$(get "$s" peak_mb)" "$(get "$l" peak_mb)")x lower," \
-         "memory beyond the imports $(ratio "$(get "$s" extra_mb)" "$(get "$l" extra_mb)")x lower"
+med() { tr ' ' '\n' | grep . | sort -g | awk '{ a[NR] = $1 } END { print (NR ? a[int((NR + 1) / 2)] : 0) }'; }
+# npl (a small collection: per-call costs matter): 5 alternating lexkit/sklearn process pairs,
+# each figure the median of 3 runs in its process; the ratios are taken pair by pair (same
+# moment, same load) and their median is quoted.
+npl_w=; npl_c=
+for i in 1 2 3 4 5; do
+    l=$(run tfidf lexkit "$NPL/docs.jsonl"); s=$(run tfidf sklearn "$NPL/docs.jsonl")
+    npl_w="$npl_w $(ratio "$(get "$s" wall)" "$(get "$l" wall)")"
+    npl_c="$npl_c $(ratio "$(get "$s" cpu)" "$(get "$l" cpu)")"
+    echo "tfidf npl pair $i: lexkit $l"
+    echo "tfidf npl pair $i: sklearn $s"
 done
+echo "tfidf npl: speed, median of 5 same-run ratios: wall $(echo "$npl_w" | med)x (each:$npl_w)," \
+     "CPU $(echo "$npl_c" | med)x (each:$npl_c)"
+l1=$(run tfidf lexkit1 "$NPL/docs.jsonl")
+echo "tfidf npl: lexkit n_jobs=1 $l1"
+if [ -n "$WIKI" ]; then
+    data=$WIKI
+    l1=$(run tfidf lexkit1 "$data")
+    echo "tfidf en-wiki: lexkit n_jobs=1 $l1"
+    for dt in float64 float32; do
+        l=$(run tfidf lexkit "$data" $dt); s=$(run tfidf sklearn "$data" $dt)
+        echo "tfidf en-wiki $dt: lexkit $l"
+        echo "tfidf en-wiki $dt: sklearn $s"
+        echo "tfidf en-wiki $dt: speed (wall) $(ratio "$(get "$s" wall)" "$(get "$l" wall)")x," \
+             "CPU $(ratio "$(get "$s" cpu)" "$(get "$l" cpu)")x, whole-process peak RSS" \
+             "$(get "$s" peak_mb) vs $(get "$l" peak_mb) MB = $(ratio "$(get "$s" peak_mb)" "$(get "$l" peak_mb)")x lower," \
+             "memory beyond the imports and documents $(ratio "$(get "$s" extra_mb)" "$(get "$l" extra_mb)")x lower"
+        if [ $dt = float64 ]; then
+            echo "tfidf en-wiki: lexkit 2 threads vs 1: wall $(ratio "$(get "$l1" wall)" "$(get "$l" wall)")x," \
+                 "CPU $(ratio "$(get "$l1" cpu)" "$(get "$l" cpu)")x (1.0 = no work added by the split)"
+        fi
+        # documents streamed from the file by a generator (both vectorizers take any
+        # iterable): the whole process's peak RSS, each side's own imports included
+        l=$(run tfidf-stream lexkit "$data" $dt); s=$(run tfidf-stream sklearn "$data" $dt)
+        echo "tfidf-stream en-wiki $dt: lexkit $l"
+        echo "tfidf-stream en-wiki $dt: sklearn $s"
+        echo "tfidf-stream en-wiki $dt: speed (wall) $(ratio "$(get "$s" wall)" "$(get "$l" wall)")x," \
+             "CPU $(ratio "$(get "$s" cpu)" "$(get "$l" cpu)")x, whole-process peak RSS" \
+             "$(get "$s" peak_mb) vs $(get "$l" peak_mb) MB = $(ratio "$(get "$s" peak_mb)" "$(get "$l" peak_mb)")x lower"
+    done
+fi
 "$LEXKIT" index --input "$NPL/docs.jsonl" --index "$TMP/npl" >/dev/null 2>&1
 p=$(run search "$TMP/npl" "$NPL/queries.tsv")
 echo "search npl: $p"

@@ -2,7 +2,7 @@
 # Issue 14: (a) invalid UTF-8 on a late line of `tag` input: the sentences before it are still
 # written (output goes out per chunk), the error names file:line:col and the exit status is 1,
 # for raw English (word model), CoNLL-U passthrough (an unfinished sentence before the bad
-# line is not printed) and raw Chinese (char model). (b) running English text given to a word
+# line is not printed), tokens, CoNLL-U to word/TAG and raw Chinese (char model). (b) running English text given to a word
 # model without --input-format (read as space-separated words, the default) gets a note on
 # stderr pointing at --input-format raw; the output is unchanged, pre-tokenized text gets no
 # note, and --quiet silences it.
@@ -23,6 +23,16 @@ expect_fail 1 "bad.conllu:6:4: invalid UTF-8" "$L" tag --model "$EN" --input-for
 printf '我喜欢\n你\377好\n' > "$T/zh.txt"
 expect_fail 1 "zh.txt:2:2: invalid UTF-8" "$L" tag --model "$ZH" --input "$T/zh.txt"
 [ "$(cat "$T/out")" = "我/PRON 喜欢/VERB" ] || fail "zh raw: first line not written: $(cat "$T/out")"
+
+# tokens and CoNLL-U to word/TAG are read in chunks too: the sentences before a bad line are
+# written (they used to be read whole first, so a bad last line meant no output at all)
+printf 'I like it .\nYou do too .\nbad \377 here\n' > "$T/bad.tok"
+expect_fail 1 "bad.tok:3:5: invalid UTF-8" "$L" tag --model "$EN" --input-format tokens --input "$T/bad.tok"
+[ "$(cat "$T/out")" = "$(printf 'I/PRON like/VERB it/PRON ./PUNCT\nYou/PRON do/VERB too/ADV ./PUNCT')" ] ||
+  fail "tokens: lines before the bad one not written: $(cat "$T/out")"
+expect_fail 1 "bad.conllu:6:4: invalid UTF-8" "$L" tag --model "$EN" --input-format conllu \
+  --output-format slash --input "$T/bad.conllu"
+[ "$(cat "$T/out")" = "I/PRON" ] || fail "conllu to slash: first sentence not written: $(cat "$T/out")"
 
 # (b) the note for running text read as tokens
 echo "I don't think it's raining, is it?" > "$T/run.txt"
