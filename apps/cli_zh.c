@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 const char *const lk_cli_zh_scripts[] = {"auto", "simplified", "traditional", NULL};
+const char *const lk_cli_zh_granularities[] = {"fine", "coarse", NULL};
 
 lk_status lk_cli_zh_open(const lk_cli_zh_opts *o, const lk_tagger *m, lk_userdict **dict,
                          lk_zhseg **z, lk_error *err)
@@ -16,6 +17,7 @@ lk_status lk_cli_zh_open(const lk_cli_zh_opts *o, const lk_tagger *m, lk_userdic
     c.pretok = !o->no_pretok;
     c.script = (lk_zh_script)o->script;
     c.dict = *dict;
+    c.granularity = (lk_zh_granularity)o->granularity;
     if ((st = lk_zhseg_create(m, &c, z, err)) != LK_OK) {
         lk_userdict_free(*dict);
         *dict = NULL;

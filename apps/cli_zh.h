@@ -12,9 +12,11 @@ typedef struct {
     const char *user_dict; /* NULL = none */
     int script;            /* index into lk_cli_zh_scripts (lk_zh_script order) */
     bool no_pretok;
+    int granularity;       /* index into lk_cli_zh_granularities (lk_zh_granularity order) */
 } lk_cli_zh_opts;
 
 extern const char *const lk_cli_zh_scripts[]; /* "auto", "simplified", "traditional", NULL */
+extern const char *const lk_cli_zh_granularities[]; /* "fine", "coarse", NULL */
 
 #define LK_CLI_ZH_OPTIONS(o)                                                                   \
     LKO_STR("--user-dict", &(o)->user_dict, "FILE",                                            \
@@ -25,7 +27,11 @@ extern const char *const lk_cli_zh_scripts[]; /* "auto", "simplified", "traditio
                "traditional lines are converted to simplified for the model (OpenCC t2s); "    \
                "the output keeps the input's characters"),                                     \
     LKO_FLAG("--no-pretok", &(o)->no_pretok,                                                   \
-             "let the model segment non-Han text and punctuation too (no pre-tokenization)")
+             "let the model segment non-Han text and punctuation too (no pre-tokenization)"),  \
+    LKO_CHOICE("--granularity", &(o)->granularity, lk_cli_zh_granularities,                    \
+               "fine: the model's words, UD Chinese GSD's segmentation (图书 馆); coarse: a "     \
+               "one-character suffix the model tags PART joins the word before it when the "   \
+               "two are a word of the model's dictionary, as jieba writes them (图书馆)")
 
 /* Load the dictionary (if any) and create the segmenter over m; on failure both are NULL. */
 lk_status lk_cli_zh_open(const lk_cli_zh_opts *o, const lk_tagger *m, lk_userdict **dict,

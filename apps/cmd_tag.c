@@ -189,7 +189,7 @@ static int run(int argc, char **argv)
     const char *model = NULL, *input = "-", *in_fmt = NULL;
     int in = -1, out = -1; /* -1: not given */
     int32_t threads = lk_cli_default_threads(DEFAULT_THREADS_MAX);
-    lk_cli_zh_opts zo = {NULL, 0, false};
+    lk_cli_zh_opts zo = {NULL, 0, false, 0};
     bool progress = false, quiet = false;
     const lk_cli_option opts[] = {
         LKO_STR("--model", &model, "MODEL", "tagger model (default: the shipped English model, "

@@ -21,6 +21,7 @@ static void help(FILE *out)
             "                       [--tokenizer lexkit|sklearn|space|ud-en] [--no-nfkc]\n"
             "                       [--model TAGGER] [--threads N] [--user-dict FILE]\n"
             "                       [--script auto|simplified|traditional] [--no-pretok]\n"
+            "                       [--granularity fine|coarse]\n"
             "Tokenize each input line into one output line of space-separated tokens.\n");
 }
 
@@ -147,7 +148,7 @@ static lk_status run_model(lk_line_reader *r, const char *model, int32_t threads
 static int lk_cmd_tokenize(int argc, char **argv)
 {
     opts o = {NULL, NULL, "auto", NULL, lk_cli_default_threads(DEFAULT_THREADS_MAX),
-              lk_tokenizer_config_default(), {NULL, 0, false}};
+              lk_tokenizer_config_default(), {NULL, 0, false, 0}};
     int rc = parse(argc, argv, &o);
     if (rc >= 0) return rc;
     lk_error err;

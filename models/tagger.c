@@ -903,6 +903,17 @@ static lk_status lex_read(lk_tagger *m, const char *path, lk_error *err)
 
 int32_t lk_tagger_lexicon_size(const lk_tagger *m) { return m->lex ? m->lex_words : 0; }
 
+bool lk_tagger_lexicon_has(const lk_tagger *m, const char *s, size_t len)
+{
+    if (!m->lex) return false;
+    int32_t nc = lk_seg_count_chars(s, len);
+    if (nc < 2 || nc > LK_TAGGER_LEX_MAX_CHARS) return false;
+    char key[LK_TAGGER_LEX_MAX_CHARS * 4 + 8];
+    size_t kl = unit_key(s, len, char_nfkc(m), key, sizeof key);
+    uint8_t tag;
+    return kl > 0 && (lk_lexicon_find(m->lex, key, kl, &tag) & LK_LEXICON_WORD);
+}
+
 lk_status lk_tagger_create(const lk_tagger_config *c, const lk_tagged_corpus *train,
                            const char *vectors, uint64_t seed, lk_tagger **out, lk_error *err)
 {

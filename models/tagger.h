@@ -74,6 +74,9 @@ lk_status lk_tagger_create_lex(const lk_tagger_config *c, const lk_tagged_corpus
 
 /* Number of words in the model's lexicon (0 without one). */
 int32_t lk_tagger_lexicon_size(const lk_tagger *m);
+/* Whether text s[0..len) is a word of m's lexicon, compared as the model sees characters
+   (NFKC if the model normalizes). False without a lexicon or for a key too long. */
+bool lk_tagger_lexicon_has(const lk_tagger *m, const char *s, size_t len);
 
 /* Feature strings of the characters of `text` (len bytes, valid UTF-8) as the model computes
    them, for tests and inspection: one line per character, features separated by spaces, in

@@ -40,6 +40,8 @@ struct lk_zhseg {
     lk_pretok *pre;
     lk_t2s *t2s;           /* NULL when script = simplified */
     uint64_t punct_mask;   /* PUNCT | SYM tag bits, 0 if the model has neither */
+    int32_t part_tag;      /* the model's PART tag (COARSE joins), or -1 */
+    int32_t noun_tag;      /* the tag of a joined word: NOUN, or -1 (the first word's) */
     uint64_t *dict_mask;   /* per dictionary entry: its tag's bit, 0 = any */
     /* the chunk being segmented (all grown on demand): */
     char *cbuf;            /* model texts back to back */
@@ -74,7 +76,7 @@ struct lk_zhseg {
 
 lk_zhseg_config lk_zhseg_config_default(void)
 {
-    lk_zhseg_config c = {true, true, LK_ZH_SCRIPT_AUTO, NULL};
+    lk_zhseg_config c = {true, true, LK_ZH_SCRIPT_AUTO, NULL, LK_ZH_FINE};
     return c;
 }
 
@@ -154,6 +156,10 @@ lk_status lk_zhseg_create(const lk_tagger *m, const lk_zhseg_config *c, lk_zhseg
     if (st == LK_OK && c->script != LK_ZH_SCRIPT_SIMPLIFIED) st = lk_t2s_create(&z->t2s, err);
     if (st == LK_OK && c->punct_tags) z->punct_mask = tag_bit(m, "PUNCT") | tag_bit(m, "SYM");
     if (st == LK_OK && c->dict) st = dict_tags(z, err);
+    z->part_tag = -1;
+    if (c->granularity == LK_ZH_COARSE && lk_tagger_lexicon_size(m) > 0)
+        z->part_tag = lk_tagger_tag_find(m, "PART", 4);
+    z->noun_tag = lk_tagger_tag_find(m, "NOUN", 4);
     z->can_cut = true;
     for (int32_t i = 0; c->dict && i < lk_userdict_size(c->dict); i++) {
         size_t wl;
@@ -351,6 +357,32 @@ static lk_status line_windows(lk_zhseg *z, size_t line, const char *s, size_t le
     return LK_OK;
 }
 
+/* COARSE: join each one-character PART word to the word before it while the two make a
+   lexicon word (spans sp[0..n) of model text s, forced-start flags fl per byte of s). The
+   joined word is a NOUN (自行车, 外国人, 图书馆: such suffixes make nouns), or keeps the first
+   word's tag if the model has no NOUN. Words the pre-tokenizer or the user dictionary
+   fixed are never joined (their ends are forced starts). Returns the new count. */
+static size_t coarse_join(const lk_zhseg *z, const char *s, const uint8_t *fl,
+                          lk_tagger_span *sp, size_t n)
+{
+    size_t o = 0;
+    for (size_t k = 0; k < n; k++) {
+        const lk_tagger_span *t = &sp[k];
+        if (o > 0 && t->tag == z->part_tag && lk_seg_count_chars(s + t->start, t->len) == 1 &&
+            !(fl[t->start] & LK_SEG_C_START)) {
+            lk_tagger_span *p = &sp[o - 1];
+            if (p->start + p->len == t->start &&
+                lk_tagger_lexicon_has(z->m, s + p->start, p->len + t->len)) {
+                p->len += t->len;
+                if (z->noun_tag >= 0) p->tag = z->noun_tag;
+                continue;
+            }
+        }
+        sp[o++] = *t;
+    }
+    return o;
+}
+
 /* Segment windows [w0, w1) in one call of the model; their words are appended to z->spans
    from *ns on (byte offsets in their lines), and span_off is set for every line that ends
    in the group. */
@@ -387,8 +419,12 @@ static lk_status segment_group(lk_zhseg *z, lk_tagger_ws *ws, const char *const 
         const zh_window *w = &z->wins[w0 + i];
         const size_t *oo = z->ooffs + z->choff[i], *mo = z->moffs + z->choff[i];
         size_t nch = z->choff[i + 1] - z->choff[i] - 1;
-        for (size_t k = so[i]; k < so[i + 1]; k++) {
-            lk_tagger_span t = sp[k];
+        size_t k0 = *ns, k1 = *ns + (so[i + 1] - so[i]);
+        memcpy(z->spans + k0, sp + so[i], (k1 - k0) * sizeof *sp);
+        if (z->part_tag >= 0)
+            k1 = k0 + coarse_join(z, z->mtexts[i], z->fbuf + z->coff[i], z->spans + k0, k1 - k0);
+        for (size_t k = k0; k < k1; k++) {
+            lk_tagger_span t = z->spans[k];
             if (z->conv[w->line]) {
                 size_t a = char_at(mo, nch, t.start), b = char_at(mo, nch, t.start + t.len);
                 t.start = oo[a];

@@ -15,12 +15,19 @@
 #include "text/userdict.h"
 #include "text/zhscript.h"
 
+/* Word granularity of the output. FINE: the model's words, UD Chinese GSD's segmentation
+   (suffixes such as 们 员 馆 站 人 are words of their own: 图书 馆). COARSE: a one-character
+   word the model tags PART is joined to the word before it when the two make a word of the
+   model's dictionary (lexicon), as dictionary segmenters such as jieba write them: 图书馆. */
+typedef enum { LK_ZH_FINE = 0, LK_ZH_COARSE = 1 } lk_zh_granularity;
+
 typedef struct {
     bool pretok;             /* pre-tokenizer units as constraints (true) */
     bool punct_tags;         /* punctuation/symbol units tagged PUNCT or SYM, if the model
                                 has those tags (true) */
     lk_zh_script script;     /* (LK_ZH_SCRIPT_AUTO) */
     const lk_userdict *dict; /* borrowed; NULL = none */
+    lk_zh_granularity granularity; /* (LK_ZH_FINE) */
 } lk_zhseg_config;
 
 lk_zhseg_config lk_zhseg_config_default(void);
