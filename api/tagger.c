@@ -1,5 +1,7 @@
-/* tagger.c: the public tagger (include/lexkit/tagger.h) over models/tagger. Each call makes
-   its own workspace, so a loaded tagger may be used from several threads. */
+/* tagger.c: the public tagger (include/lexkit/tagger.h) over models/tagger and, for raw
+   text on character models, models/zhseg. Each call makes its own workspace and segmenter,
+   so a loaded tagger may be used from several threads; what calls share is read-only (the
+   model, and the OpenCC converter, whose conversions are thread-safe). */
 #include "include/lexkit/tagger.h"
 
 #include <stdlib.h>
@@ -7,23 +9,45 @@
 
 #include "api/api_internal.h"
 #include "models/tagger.h"
+#include "models/zhseg.h"
 #include "text/corpus.h"
 #include "text/tokenize.h"
+#include "text/utf8.h"
+#include "text/zhscript.h"
 
-static const lk_tagger *in_t(const lexkit_tagger *t) { return (const lk_tagger *)(const void *)t; }
+struct lexkit_tagger {
+    lk_tagger *m;
+    lk_t2s *t2s; /* character models: traditional -> simplified, opened once at load */
+};
+
+static const lk_tagger *in_t(const lexkit_tagger *t) { return t->m; }
 
 LK_API lexkit_status lexkit_tagger_load(const char *path, lexkit_tagger **out, lexkit_error *err)
 {
     if (!path || !out) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    *out = NULL;
     lk_error e;
     lk_error_clear(&e);
-    lk_tagger *m = NULL;
-    lk_status st = lk_tagger_load(path, &m, &e);
-    *out = (lexkit_tagger *)(void *)m;
-    return lk_api_err(err, st, &e);
+    lexkit_tagger *t = calloc(1, sizeof *t);
+    if (!t) return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
+    lk_status st = lk_tagger_load(path, &t->m, &e);
+    if (st == LK_OK && lk_tagger_get_config(t->m)->unit == LK_TAGGER_CHAR)
+        st = lk_t2s_create(&t->t2s, &e);
+    if (st != LK_OK) {
+        lexkit_tagger_free(t);
+        return lk_api_err(err, st, &e);
+    }
+    *out = t;
+    return LEXKIT_OK;
 }
 
-LK_API void lexkit_tagger_free(lexkit_tagger *t) { lk_tagger_free((lk_tagger *)(void *)t); }
+LK_API void lexkit_tagger_free(lexkit_tagger *t)
+{
+    if (!t) return;
+    lk_t2s_free(t->t2s);
+    lk_tagger_free(t->m);
+    free(t);
+}
 
 LK_API int lexkit_tagger_segments(const lexkit_tagger *t)
 {
@@ -124,15 +148,24 @@ static lk_status tag_words(const lk_tagger *m, const char *text, size_t len, lex
     return st;
 }
 
-/* Character model: segment and tag one line. */
-static lk_status tag_chars(const lk_tagger *m, const char *text, size_t len, lexkit_span **out,
-                           size_t *n_out, lk_error *e)
+/* Character model: segment and tag one text as `lexkit tag` does (models/zhseg.h). */
+static lk_status tag_chars(const lexkit_tagger *t, const char *text, size_t len,
+                           const lexkit_text_options *o, lexkit_span **out, size_t *n_out,
+                           lk_error *e)
 {
     lk_tagger_ws *ws = NULL;
+    lk_zhseg *z = NULL;
     const lk_tagger_span *spans = NULL;
     const size_t *off = NULL;
+    lk_zhseg_config c = lk_zhseg_config_default();
+    c.script = (lk_zh_script)o->script;
+    c.granularity = o->coarse ? LK_ZH_COARSE : LK_ZH_FINE;
+    c.pretok = !o->no_pretok;
+    c.t2s = t->t2s;
     lk_status st = lk_tagger_ws_create(&ws);
-    if (st == LK_OK) st = lk_tagger_segment_lines(m, ws, &text, &len, 1, &spans, &off, e);
+    if (st == LK_OK) st = lk_zhseg_create(t->m, &c, &z, e);
+    if (st == LK_OK) st = lk_utf8_check_line(text, len, "text", 1, e);
+    if (st == LK_OK) st = lk_zhseg_lines(z, ws, &text, &len, 1, &spans, &off, e);
     if (st == LK_OK) {
         size_t n = off[1] - off[0];
         *out = malloc((n ? n : 1) * sizeof **out);
@@ -142,21 +175,36 @@ static lk_status tag_chars(const lk_tagger *m, const char *text, size_t len, lex
                                       spans[off[0] + i].tag};
         if (st == LK_OK) *n_out = n;
     }
+    lk_zhseg_free(z);
     lk_tagger_ws_free(ws);
     return st;
+}
+
+LK_API lexkit_status lexkit_tagger_tag_text_opts(const lexkit_tagger *t, const char *text,
+                                                 size_t len, const lexkit_text_options *o,
+                                                 lexkit_span **spans, size_t *n,
+                                                 lexkit_error *err)
+{
+    if (!t || (!text && len) || !spans || !n) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    *spans = NULL;
+    *n = 0;
+    const lexkit_text_options dflt = {0, 0, 0};
+    if (!o) o = &dflt;
+    if (o->script < 0 || o->script > 2 || o->coarse < 0 || o->coarse > 1 || o->no_pretok < 0 ||
+        o->no_pretok > 1)
+        return lk_api_set(err, LEXKIT_ERR_ARG,
+                          "text options: script must be 0..2, coarse and no_pretok 0 or 1");
+    if (!text) text = "";
+    lk_error e;
+    lk_error_clear(&e);
+    lk_status st = lexkit_tagger_segments(t) ? tag_chars(t, text, len, o, spans, n, &e)
+                                             : tag_words(in_t(t), text, len, spans, n, &e);
+    return lk_api_err(err, st, &e);
 }
 
 LK_API lexkit_status lexkit_tagger_tag_text(const lexkit_tagger *t, const char *text,
                                             size_t len, lexkit_span **spans, size_t *n,
                                             lexkit_error *err)
 {
-    if (!t || (!text && len) || !spans || !n) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
-    *spans = NULL;
-    *n = 0;
-    if (!text) text = "";
-    lk_error e;
-    lk_error_clear(&e);
-    lk_status st = lexkit_tagger_segments(t) ? tag_chars(in_t(t), text, len, spans, n, &e)
-                                             : tag_words(in_t(t), text, len, spans, n, &e);
-    return lk_api_err(err, st, &e);
+    return lexkit_tagger_tag_text_opts(t, text, len, NULL, spans, n, err);
 }

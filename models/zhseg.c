@@ -38,7 +38,8 @@ struct lk_zhseg {
     const lk_tagger *m;
     lk_zhseg_config cfg;
     lk_pretok *pre;
-    lk_t2s *t2s;           /* NULL when script = simplified */
+    const lk_t2s *t2s;     /* NULL when script = simplified */
+    lk_t2s *own_t2s;       /* t2s when the segmenter opened it */
     uint64_t punct_mask;   /* PUNCT | SYM tag bits, 0 if the model has neither */
     int32_t part_tag;      /* the model's PART tag (COARSE joins), or -1 */
     int32_t noun_tag;      /* the tag of a joined word: NOUN, or -1 (the first word's) */
@@ -76,7 +77,7 @@ struct lk_zhseg {
 
 lk_zhseg_config lk_zhseg_config_default(void)
 {
-    lk_zhseg_config c = {true, true, LK_ZH_SCRIPT_AUTO, NULL, LK_ZH_FINE};
+    lk_zhseg_config c = {true, true, LK_ZH_SCRIPT_AUTO, NULL, LK_ZH_FINE, NULL};
     return c;
 }
 
@@ -84,7 +85,7 @@ void lk_zhseg_free(lk_zhseg *z)
 {
     if (!z) return;
     lk_pretok_free(z->pre);
-    lk_t2s_free(z->t2s);
+    lk_t2s_free(z->own_t2s);
     free(z->dict_mask);
     free(z->cbuf);
     free(z->coff);
@@ -153,7 +154,10 @@ lk_status lk_zhseg_create(const lk_tagger *m, const lk_zhseg_config *c, lk_zhseg
     z->cfg = *c;
     lk_status st = lk_pretok_create(&z->pre);
     if (st != LK_OK) lk_error_set(err, st, "out of memory");
-    if (st == LK_OK && c->script != LK_ZH_SCRIPT_SIMPLIFIED) st = lk_t2s_create(&z->t2s, err);
+    if (st == LK_OK && c->script != LK_ZH_SCRIPT_SIMPLIFIED) {
+        if (c->t2s) z->t2s = c->t2s;
+        else if ((st = lk_t2s_create(&z->own_t2s, err)) == LK_OK) z->t2s = z->own_t2s;
+    }
     if (st == LK_OK && c->punct_tags) z->punct_mask = tag_bit(m, "PUNCT") | tag_bit(m, "SYM");
     if (st == LK_OK && c->dict) st = dict_tags(z, err);
     z->part_tag = -1;

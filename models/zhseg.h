@@ -28,6 +28,8 @@ typedef struct {
     lk_zh_script script;     /* (LK_ZH_SCRIPT_AUTO) */
     const lk_userdict *dict; /* borrowed; NULL = none */
     lk_zh_granularity granularity; /* (LK_ZH_FINE) */
+    const lk_t2s *t2s;       /* borrowed converter to use, or NULL: the segmenter opens its
+                                own when script is not SIMPLIFIED (NULL) */
 } lk_zhseg_config;
 
 lk_zhseg_config lk_zhseg_config_default(void);

@@ -151,7 +151,7 @@ static size_t code_points(const char *s, size_t n)
     return k;
 }
 
-lk_status lk_t2s_convert(lk_t2s *c, const char *s, size_t len, char **buf, size_t *cap,
+lk_status lk_t2s_convert(const lk_t2s *c, const char *s, size_t len, char **buf, size_t *cap,
                          size_t *out_len)
 {
     lk_status st;

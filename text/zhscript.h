@@ -43,8 +43,9 @@ int32_t lk_t2s_char(const lk_t2s *c, int32_t cp);
 /* Convert valid UTF-8 s[0..len) to simplified into *buf (grown as needed, capacity *cap;
    free with free()); *out_len = bytes written. OpenCC's phrase conversion is used when it
    keeps the number of code points; otherwise each character is converted alone (a
-   character that would not map to exactly one is kept). LK_ERR_NOMEM. */
-lk_status lk_t2s_convert(lk_t2s *c, const char *s, size_t len, char **buf, size_t *cap,
+   character that would not map to exactly one is kept). LK_ERR_NOMEM. A converter may be
+   used by several threads at once (OpenCC's converters are thread-safe). */
+lk_status lk_t2s_convert(const lk_t2s *c, const char *s, size_t len, char **buf, size_t *cap,
                          size_t *out_len);
 
 #endif

@@ -32,10 +32,30 @@ LK_API lexkit_status lexkit_tagger_tag(const lexkit_tagger *t, const char *const
                                        const size_t *lens, size_t n, int32_t *tags,
                                        lexkit_error *err);
 /* Words and tags of raw text[0..len): *spans (n entries) is allocated; free it with
-   free(). A character model segments; a word model tags lexkit's tokens. */
+   free(). A character model segments (with the default lexkit_text_options); a word model
+   tags lexkit's tokens. Invalid UTF-8 is LEXKIT_ERR_PARSE. */
 LK_API lexkit_status lexkit_tagger_tag_text(const lexkit_tagger *t, const char *text,
                                             size_t len, lexkit_span **spans, size_t *n,
                                             lexkit_error *err);
+
+/* How a character model reads raw text: the options of `lexkit tag` / `tokenize --model`.
+   All zero is the default. */
+typedef struct {
+    int script;    /* 0 auto (traditional lines, detected per call, are converted to
+                      simplified for the model; the words keep the input's characters),
+                      1 simplified (no conversion), 2 traditional (always converted) */
+    int coarse;    /* 0 the model's words (UD GSD: 图书 馆); 1 a one-character PART word joins
+                      the word before it when the model's dictionary has the two (图书馆) */
+    int no_pretok; /* 0 URLs, e-mail addresses, Latin words, numbers and emoji are one word
+                      each and every punctuation mark its own; 1 the model alone */
+} lexkit_text_options;
+
+/* lexkit_tagger_tag_text with options o (NULL = defaults; ignored by word models). An
+   option value out of range is LEXKIT_ERR_ARG. */
+LK_API lexkit_status lexkit_tagger_tag_text_opts(const lexkit_tagger *t, const char *text,
+                                                 size_t len, const lexkit_text_options *o,
+                                                 lexkit_span **spans, size_t *n,
+                                                 lexkit_error *err);
 
 #ifdef __cplusplus
 }

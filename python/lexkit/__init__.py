@@ -354,13 +354,30 @@ class Tagger:
         """Tags of one sentence's tokens (word models)."""
         return self._t.tag(list(tokens))
 
-    def tag_text(self, text: str) -> List[Tuple[str, str]]:
-        """(word, tag) pairs of raw text: character models segment it."""
-        return self._t.tag_text(text)
+    _SCRIPTS = ("auto", "simplified", "traditional")
+    _GRANULARITIES = ("fine", "coarse")
 
-    def segment(self, text: str) -> List[str]:
-        """The words of raw text."""
-        return [w for w, _ in self._t.tag_text(text)]
+    def tag_text(self, text: str, granularity: str = "fine", script: str = "auto",
+                 pretok: bool = True) -> List[Tuple[str, str]]:
+        """(word, tag) pairs of raw text: character models segment it, as `lexkit tag` does.
+
+        granularity: "fine" (the model's words, UD GSD: 图书 馆) or "coarse" (a one-character
+        suffix tagged PART joins the word before it when the model's dictionary has the two:
+        图书馆). script: "auto" (traditional text is converted to simplified for the model; the
+        words keep the input's characters), "simplified" or "traditional". pretok: URLs,
+        e-mail addresses, Latin words, numbers and emoji one word each, every punctuation
+        mark its own (False: the model alone). Word models ignore these options."""
+        if granularity not in self._GRANULARITIES:
+            raise ValueError(f"granularity must be one of {self._GRANULARITIES}, got {granularity!r}")
+        if script not in self._SCRIPTS:
+            raise ValueError(f"script must be one of {self._SCRIPTS}, got {script!r}")
+        return self._t.tag_text(text, self._SCRIPTS.index(script), granularity == "coarse",
+                                not pretok)
+
+    def segment(self, text: str, granularity: str = "fine", script: str = "auto",
+                pretok: bool = True) -> List[str]:
+        """The words of raw text (options as tag_text)."""
+        return [w for w, _ in self.tag_text(text, granularity, script, pretok)]
 
 
 class Vectors:

@@ -928,9 +928,15 @@ static PyObject *Tagger_tag(TaggerObject *self, PyObject *tokens)
     return ret;
 }
 
-/* [(word, tag), ...] of raw text. */
-static PyObject *Tagger_tag_text(TaggerObject *self, PyObject *arg)
+/* [(word, tag), ...] of raw text; script 0..2, coarse, no_pretok as lexkit_text_options. */
+static PyObject *Tagger_tag_text(TaggerObject *self, PyObject *args, PyObject *kw)
 {
+    static char *kwlist[] = {"text", "script", "coarse", "no_pretok", NULL};
+    PyObject *arg;
+    lexkit_text_options o = {0, 0, 0};
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|ipp", kwlist, &arg, &o.script, &o.coarse,
+                                     &o.no_pretok))
+        return NULL;
     if (!self->t) return PyErr_Format(PyExc_ValueError, "the tagger is not loaded");
     if (!PyUnicode_Check(arg)) return PyErr_Format(PyExc_TypeError, "text: expected str, got %s", Py_TYPE(arg)->tp_name);
     Py_ssize_t len;
@@ -941,7 +947,7 @@ static PyObject *Tagger_tag_text(TaggerObject *self, PyObject *arg)
     lexkit_error err;
     lexkit_status st;
     Py_BEGIN_ALLOW_THREADS
-    st = lexkit_tagger_tag_text(self->t, text, (size_t)len, &spans, &n, &err);
+    st = lexkit_tagger_tag_text_opts(self->t, text, (size_t)len, &o, &spans, &n, &err);
     Py_END_ALLOW_THREADS
     if (st != LEXKIT_OK) return raise_err(st, &err);
     PyObject *ret = PyList_New((Py_ssize_t)n);
@@ -966,7 +972,8 @@ static PyObject *Tagger_segments(TaggerObject *self, PyObject *unused)
 
 static PyMethodDef Tagger_methods[] = {
     {"tag", (PyCFunction)Tagger_tag, METH_O, "tag(tokens) -> tags (word models)."},
-    {"tag_text", (PyCFunction)Tagger_tag_text, METH_O, "tag_text(text) -> [(word, tag), ...]."},
+    {"tag_text", (PyCFunction)(void (*)(void))Tagger_tag_text, METH_VARARGS | METH_KEYWORDS,
+     "tag_text(text, script=0, coarse=False, no_pretok=False) -> [(word, tag), ...]."},
     {"segments", (PyCFunction)Tagger_segments, METH_NOARGS, "True for a character (segmenting) model."},
     {NULL, NULL, 0, NULL},
 };

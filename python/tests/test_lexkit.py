@@ -314,6 +314,46 @@ def test_tagger_shipped_zh():
         t.tag_text(b"bytes")
 
 
+ZH_LINES = ["外国人学习汉语。我們去圖書館借書。",
+            "详情见https://example.com/zh-cn/index。请发邮件到zhang.san@example.com，谢谢。",
+            "（北京）“你好”：他说；GDP增长5.2%，iPhone 15售价5999元。ＡＢＣ１２３"]
+
+
+def test_tagger_text_options():
+    """Raw text through Python gives the words of `lexkit tag`: URLs and e-mail addresses
+    whole, traditional text converted for the model, --granularity coarse joins suffixes."""
+    t = lexkit.Tagger.load("zh")
+    words = t.segment(ZH_LINES[1])
+    assert "https://example.com/zh-cn/index" in words and "zhang.san@example.com" in words
+    assert "".join(words) == ZH_LINES[1]
+    assert "https://example.com/zh-cn/index" not in t.segment(ZH_LINES[1], pretok=False)
+    fine, coarse = t.segment(ZH_LINES[0]), t.segment(ZH_LINES[0], granularity="coarse")
+    assert fine[:2] == ["外国", "人"] and "圖書" in fine and "館" in fine
+    assert coarse[0] == "外国人" and "圖書館" in coarse and "汉语" in coarse
+    assert dict(t.tag_text(ZH_LINES[0], granularity="coarse"))["圖書館"] == "NOUN"
+    # the traditional line alone is converted (auto); without conversion the model reads it raw
+    trad = "我們去圖書館借書。"
+    assert t.segment(trad, script="auto") == t.segment(trad, script="traditional")
+    with pytest.raises(ValueError, match="granularity"):
+        t.segment("你好", granularity="medium")
+    with pytest.raises(ValueError, match="script"):
+        t.segment("你好", script="cantonese")
+
+
+@pytest.mark.skipif(not CLI, reason="LEXKIT (the CLI) not set")
+def test_tagger_text_same_as_cli(tmp_path):
+    inp = tmp_path / "in.txt"
+    inp.write_text("\n".join(ZH_LINES) + "\n", encoding="utf-8")
+    t = lexkit.Tagger.load(ZH_MODEL)
+    for g in ("fine", "coarse"):
+        out = subprocess.run([CLI, "tag", "--model", ZH_MODEL, "--input", str(inp),
+                              "--granularity", g], capture_output=True, text=True,
+                             check=True).stdout.splitlines()
+        want = [" ".join(f"{w}/{tag}" for w, tag in t.tag_text(line, granularity=g))
+                for line in ZH_LINES]
+        assert out == want
+
+
 def test_tagger_wrong_kind(tmp_path):
     p = tmp_path / "v.vec"
     p.write_text("1 2\nx 1 2\n")
