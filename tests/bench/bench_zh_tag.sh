@@ -32,23 +32,28 @@ echo "(F1 from raw text; seg-cut and joint-j: lexkit minus jieba, in points)"
 # The same sets through `lexkit tag` (pre-tokenization on, as users run it) at both word
 # granularities: fine = the model's words (UD GSD's segmentation), coarse = PART suffixes
 # joined where the model's dictionary has the compound (the segmentation of jieba and of
-# the CFL treebank: 图书馆, 外国人).
+# the CFL treebank: 图书馆, 外国人). The raw text is each sentence's `# text` line (the
+# original sentence, spaces included, as Stanza and UDPipe are evaluated) where the file has
+# them, else the gold words joined; jieba.cut reads the same text.
 echo
-printf '%-22s %15s %15s | %9s | %8s %8s\n' set 'tag fine' 'tag coarse' jb_cut fine-cut coarse-cut
+printf '%-22s %-6s %15s %15s | %9s | %8s %8s\n' set raw 'tag fine' 'tag coarse' jb_cut fine-cut \
+  coarse-cut
 for set in "GSDSimp-v2-test:$TAG/zh_gsdsimp-ud-test.conllu" "CFL-test:$TAG/zh_cfl-ud-test.conllu" \
            "GSD-trad-test:$W/trad-test.conllu"; do
   name=${set%%:*} gold=${set#*:}
-  for g in fine coarse; do
-    $PY tests/bench/zh_raw_eval.py "$LEXKIT" "$MODEL" "$gold" $g --granularity $g > "$W/$g.f1"
-  done
-  $PY tests/bench/jieba_zh_tag.py "$gold" > "$W/jb"
-  fs=$(cut -f2 "$W/fine.f1") fj=$(cut -f3 "$W/fine.f1")
-  cs=$(cut -f2 "$W/coarse.f1") cj=$(cut -f3 "$W/coarse.f1") c=$(jfield cut_seg_f1 "$W/jb")
-  printf '%-22s %15s %15s | %9s | %8s %8s\n' "$name" "$fs / $fj" "$cs / $cj" "$c" \
+  raw=forms
+  grep -q '^# text = ' "$gold" && raw=text
+  RAW=$raw JIEBA=1 $PY tests/bench/zh_raw_eval.py "$LEXKIT" "$MODEL" "$gold" fine > "$W/fine.f1"
+  RAW=$raw $PY tests/bench/zh_raw_eval.py "$LEXKIT" "$MODEL" "$gold" coarse --granularity coarse \
+    > "$W/coarse.f1"
+  fs=$(sed -n 1p "$W/fine.f1" | cut -f2) fj=$(sed -n 1p "$W/fine.f1" | cut -f3)
+  c=$(sed -n 2p "$W/fine.f1" | cut -f2)
+  cs=$(cut -f2 "$W/coarse.f1") cj=$(cut -f3 "$W/coarse.f1")
+  printf '%-22s %-6s %15s %15s | %9s | %8s %8s\n' "$name" "$raw" "$fs / $fj" "$cs / $cj" "$c" \
     "$(diff3 "$fs" "$c")" "$(diff3 "$cs" "$c")"
 done
 echo "(seg / joint F1 of \`lexkit tag\` with --granularity fine and coarse; fine-cut, coarse-cut: seg F1"
-echo " minus jieba.cut's, in points)"
+echo " minus jieba.cut's on the same text, in points)"
 echo "everyday sentences (tests/bench/zh_everyday.txt), lexkit:"
 "$LEXKIT" tag --model "$MODEL" --input tests/bench/zh_everyday.txt | sed 's/^/  /'
 echo "the same, lexkit --granularity coarse:"

@@ -2,26 +2,36 @@
 """Segmentation and joint word+UPOS F1 of `lexkit tag` (raw text, extra options) on a
 CoNLL-U treebank, and jieba.cut's segmentation F1 on the same raw sentences.
 Usage: zh_raw_eval.py LEXKIT MODEL GOLD.conllu NAME [lexkit tag options...]
-Prints: NAME<TAB>seg_f1<TAB>joint_f1 (and, with JIEBA=1, NAME-jieba<TAB>seg_f1)."""
+Prints: NAME<TAB>seg_f1<TAB>joint_f1 (and, with JIEBA=1, NAME-jieba<TAB>seg_f1).
+The raw text of a sentence is its gold FORMs joined, or with RAW=text its `# text` comment
+(the original sentence with its spaces, as Stanza and UDPipe are evaluated); words are then
+matched by their non-space characters."""
 import os, subprocess, sys, tempfile
 
-def read_conllu(path):
-    sents, cur = [], []
+def read_conllu(path, texts=None):
+    """Sentences as [(FORM without spaces, UPOS)]; their `# text` lines appended to texts."""
+    sents, cur, text = [], [], None
     for line in open(path, encoding="utf-8"):
         line = line.rstrip("\n")
         if not line:
             if cur:
                 sents.append(cur)
-                cur = []
+                if texts is not None:
+                    texts.append(text)
+                cur, text = [], None
             continue
+        if line.startswith("# text = "):
+            text = line[len("# text = "):]
         if line.startswith("#"):
             continue
         f = line.split("\t")
         if "-" in f[0] or "." in f[0]:
             continue
-        cur.append((f[1], f[3]))
+        cur.append((f[1].replace(" ", ""), f[3]))
     if cur:
         sents.append(cur)
+        if texts is not None:
+            texts.append(text)
     return sents
 
 def spans(words):
@@ -43,8 +53,13 @@ def prf(gold, pred, joint):
 def main():
     lexkit, model, gold_path, name = sys.argv[1:5]
     opts = sys.argv[5:]
-    gold = read_conllu(gold_path)
+    texts = []
+    gold = read_conllu(gold_path, texts)
     raw = ["".join(w for w, _ in s) for s in gold]
+    if os.environ.get("RAW") == "text":
+        if None in texts:
+            sys.exit(f"zh_raw_eval.py: {gold_path}: a sentence has no '# text' line")
+        raw = texts
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as f:
         f.write("\n".join(raw) + "\n")
         txt = f.name
@@ -71,7 +86,7 @@ def main():
         import logging
         import jieba
         jieba.setLogLevel(logging.WARNING)
-        jp = [[(w, "_") for w in jieba.cut(s) if w] for s in raw]
+        jp = [[(w.replace(" ", ""), "_") for w in jieba.cut(s) if w.strip()] for s in raw]
         print(f"{name}-jieba\t{prf(gold, jp, False):.4f}\t-")
 
 if __name__ == "__main__":
