@@ -90,9 +90,10 @@ static int parse(int argc, char **argv, opts *o)
         {.name = "--zh-terms", .kind = LK_OPT_CHOICE, .dst = &zh_terms, .choices = terms,
          .seen = &terms_set, .help = "terms of segmented Han text"},
         {.name = "--zh-script", .kind = LK_OPT_CHOICE, .dst = &zh_script, .choices = scripts,
-         .seen = &script_set, .help = "with --zh-model: map traditional Han text to simplified "
-         "(OpenCC t2s, per character) in documents and queries, so that 長江大橋 finds 长江大桥; "
-         "auto decides per text, simplified never maps"},
+         .seen = &script_set, .help = "map traditional Han text to simplified (OpenCC t2s, per "
+         "character) in documents and queries, so that 長江大橋 finds 长江大桥: with --zh-model, "
+         "auto decides per text; without it, auto and traditional map every character; "
+         "simplified never maps"},
         LKO_DOUBLE("--mem-limit", &mem_mb, 0.004, 1e6, "MB of postings buffered before a sorted "
                    "run is spilled"),
         LKO_LONG("--threads", &threads, 1, 2, "2: analysis and inversion in parallel"),
@@ -132,6 +133,10 @@ static int parse(int argc, char **argv, opts *o)
      * keep their old meaning (plain plus what they ask), so scripts that pass them see the same
      * index as before. --add/--delete/--merge take the analyzer recorded in the index. */
     if (!kind_set && !an->stem && !o->stopwords) kind = (int)LK_ANALYZER_ENGLISH;
+    /* the plain analyzer is the one of before (byte for byte): no traditional -> simplified
+       mapping of Han characters unless --zh-script or --zh-model asks for it */
+    if (kind == (int)LK_ANALYZER_PLAIN && !script_set && !an->zh_model)
+        zh_script = (int)LK_ZH_SCRIPT_SIMPLIFIED;
     an->kind = (lk_analyzer_kind)kind;
     an->zh_terms = (lk_zh_terms)zh_terms;
     an->zh_script = (lk_zh_script)zh_script;
@@ -163,8 +168,6 @@ static int parse(int argc, char **argv, opts *o)
     const char *why = lk_bm25_store_spec_check(o->cfg.build.store);
     if (why) return lk_cli_usage_error(CMD, "--store: %s", why);
     if (terms_set && !an->zh_model) return lk_cli_usage_error(CMD, "--zh-terms needs --zh-model");
-    if (script_set && !an->zh_model)
-        return lk_cli_usage_error(CMD, "--zh-script needs --zh-model");
     if (an->zh_model && an->lang == LK_LANG_EN)
         return lk_cli_usage_error(CMD, "--zh-model needs --lang zh or auto");
     return -1;

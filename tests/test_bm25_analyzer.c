@@ -27,6 +27,7 @@ static void test_english(void **state)
     lk_analyzer_free(a);
 
     c.stem = true;
+    c.zh_script = LK_ZH_SCRIPT_SIMPLIFIED; /* the settings of before: no han_fold line */
     c.stopwords = "the\n# comment\nAND\n";
     c.stopwords_len = strlen(c.stopwords);
     assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
@@ -113,6 +114,53 @@ static void test_chinese(void **state)
     lk_analyzer_free(a);
 }
 
+/* zh_script auto/traditional without a model: each Han character of documents, queries
+   and stop words is mapped to simplified (t2s) before unigrams and bigrams are made; the
+   settings record it (han_fold) and round trip; settings without the line do not map. */
+static void test_chinese_script_fold(void **state)
+{
+    (void)state;
+    lk_analyzer_config c = lk_analyzer_config_default();
+    c.lang = LK_LANG_ZH;
+    assert_int_equal(c.zh_script, LK_ZH_SCRIPT_AUTO);
+    c.stopwords = "的\n個\n";
+    c.stopwords_len = strlen(c.stopwords);
+    lk_analyzer *a = NULL, *b = NULL;
+    lk_error err;
+    char out[256];
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    lk_test_analyze(a, "長江大橋", out, sizeof out);
+    assert_string_equal(out, "长|江|长江|大|江大|桥|大桥");
+    lk_test_analyze(a, "长江大桥", out, sizeof out); /* simplified text is unchanged */
+    assert_string_equal(out, "长|江|长江|大|江大|桥|大桥");
+    lk_test_analyze(a, "一個的", out, sizeof out); /* 個 -> 个: a stop word either way */
+    assert_string_equal(out, "一|一个|个的");
+    size_t len;
+    const char *s = lk_analyzer_settings(a, &len);
+    assert_non_null(strstr(s, "\nhan_fold=t2s\n"));
+    assert_int_equal(lk_analyzer_from_settings(s, len, &b, &err), LK_OK);
+    lk_test_analyze(b, "黃河", out, sizeof out);
+    assert_string_equal(out, "黄|河|黄河");
+    lk_analyzer_free(b);
+    lk_analyzer_free(a);
+    /* settings of before (no han_fold): traditional characters stay */
+    const char *old = "lexkit-analyzer 1\nlang=zh\nlower=1\nstem=none\nstopwords=0\n";
+    assert_int_equal(lk_analyzer_from_settings(old, strlen(old), &b, &err), LK_OK);
+    lk_test_analyze(b, "黃河", out, sizeof out);
+    assert_string_equal(out, "黃|河|黃河");
+    lk_analyzer_free(b);
+    c.zh_script = LK_ZH_SCRIPT_SIMPLIFIED;
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    lk_test_analyze(a, "黃河", out, sizeof out);
+    assert_string_equal(out, "黃|河|黃河");
+    s = lk_analyzer_settings(a, &len);
+    assert_null(strstr(s, "han_fold"));
+    lk_analyzer_free(a);
+    const char *badv = "lexkit-analyzer 1\nlang=zh\nlower=1\nstem=none\nstopwords=0\nhan_fold=x\n";
+    assert_int_equal(lk_analyzer_from_settings(badv, strlen(badv), &b, &err), LK_ERR_FORMAT);
+    assert_null(b);
+}
+
 /* Several documents without a reset: lk_analyzer_n_terms marks where each one ends, and
    no bigram spans two of them. */
 static void test_many_documents(void **state)
@@ -150,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_english),
         cmocka_unit_test(test_english_analyzer),
         cmocka_unit_test(test_chinese),
+        cmocka_unit_test(test_chinese_script_fold),
         cmocka_unit_test(test_many_documents),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,7 +71,7 @@ static lk_status table_pass(opencc_t o, lk_t2s *c, int bit)
     return LK_OK;
 }
 
-lk_status lk_t2s_create(lk_t2s **out, lk_error *err)
+static lk_status create(lk_t2s **out, bool detect, lk_error *err)
 {
     *out = NULL;
     lk_t2s *c = calloc(1, sizeof *c);
@@ -87,18 +87,18 @@ lk_status lk_t2s_create(lk_t2s **out, lk_error *err)
     }
     for (int32_t i = 0; i < TAB_N; i++) c->simp[i] = TAB_LO + i;
     c->t2s = opencc_open("t2s.json");
-    if (c->t2s != (opencc_t)-1) s2t = opencc_open("s2t.json");
-    if (c->t2s == (opencc_t)-1 || s2t == (opencc_t)-1) {
+    if (c->t2s != (opencc_t)-1 && detect) s2t = opencc_open("s2t.json");
+    if (c->t2s == (opencc_t)-1 || (detect && s2t == (opencc_t)-1)) {
         st = lk_error_set(err, LK_ERR_IO, "OpenCC: cannot open %s (is the opencc data package "
                           "installed?)", c->t2s == (opencc_t)-1 ? "t2s.json" : "s2t.json");
         goto fail;
     }
-    if ((st = table_pass(c->t2s, c, 0)) == LK_OK) st = table_pass(s2t, c, 1);
+    if ((st = table_pass(c->t2s, c, 0)) == LK_OK && detect) st = table_pass(s2t, c, 1);
     if (st != LK_OK) {
         lk_error_set(err, st, "OpenCC: building the character tables failed");
         goto fail;
     }
-    opencc_close(s2t);
+    if (s2t != (opencc_t)-1) opencc_close(s2t);
     *out = c;
     return LK_OK;
 fail:
@@ -106,6 +106,10 @@ fail:
     lk_t2s_free(c);
     return st;
 }
+
+lk_status lk_t2s_create(lk_t2s **out, lk_error *err) { return create(out, true, err); }
+
+lk_status lk_t2s_create_map_only(lk_t2s **out, lk_error *err) { return create(out, false, err); }
 
 void lk_t2s_free(lk_t2s *c)
 {

@@ -11,6 +11,7 @@
 #include "text/tokenize.h"
 #include "text/utf8.h"
 #include "text/vocab.h"
+#include "text/zhscript.h"
 
 #define SETTINGS_HEADER "lexkit-analyzer 1\n"   /* the plain analyzer: as before v2 */
 #define SETTINGS_HEADER_2 "lexkit-analyzer 2\n" /* then "analyzer=NAME\n" */
@@ -27,6 +28,8 @@ struct lk_analyzer {
     struct sb_stemmer *stemmer;
     lk_vocab *stop;       /* stop words (analyzed), or NULL */
     lk_zh *zh;            /* Chinese word segmentation (analyzer_zh.c), or NULL */
+    bool han_fold;        /* no zh: each Han character mapped to simplified (t2s) */
+    lk_t2s *t2s;          /* han_fold: opened on the first Han character (OpenCC) */
     char *settings;
     size_t settings_len;
     char *buf;            /* term bytes since reset */
@@ -95,6 +98,7 @@ void lk_analyzer_free(lk_analyzer *a)
     if (a->stemmer) sb_stemmer_delete(a->stemmer);
     lk_vocab_free(a->stop);
     lk_zh__free(a->zh);
+    lk_t2s_free(a->t2s);
     free(a->settings);
     free(a->fold_buf);
     free(a->buf);
@@ -251,6 +255,26 @@ lk_status lk_analyzer__push(lk_analyzer *a, const char *s, size_t len)
     return is_stop(a, s, len) ? LK_OK : push_term(a, s, len);
 }
 
+/* Han token t with its character mapped to simplified (han_fold) into *out, whose text is
+   buf (8 bytes); t itself when not folding or the character is unchanged. */
+static lk_status han_token(lk_analyzer *a, const lk_token *t, lk_token *out, char *buf,
+                           lk_error *err)
+{
+    *out = *t;
+    if (!a->han_fold) return LK_OK;
+    if (!a->t2s) {
+        lk_status st = lk_t2s_create_map_only(&a->t2s, err);
+        if (st != LK_OK) return st;
+    }
+    int32_t cp;
+    if (lk_utf8_decode(t->text, t->text_len, &cp) != t->text_len) return LK_OK; /* not 1 char */
+    int32_t s = lk_t2s_char(a->t2s, cp);
+    if (s == cp) return LK_OK;
+    out->text = buf;
+    out->text_len = lk_utf8_encode(s, buf);
+    return LK_OK;
+}
+
 lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error *err)
 {
     const lk_token *toks;
@@ -260,7 +284,8 @@ lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error
     if (st != LK_OK) return st;
     if (a->zh) return lk_zh__add(a->zh, a, toks, n, err);
     const lk_token *prev_han = NULL;
-    char pair[64];
+    lk_token han, prev_fold;
+    char pair[64], hbuf[8], pbuf[8];
     for (size_t i = 0; i < n && st == LK_OK; i++) {
         const lk_token *t = &toks[i];
         a->cur_start = t->start;
@@ -269,6 +294,8 @@ lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error
         case LK_TOK_WORD:
         case LK_TOK_NUMBER: st = word_term(a, t); break;
         case LK_TOK_HAN:
+            if ((st = han_token(a, t, &han, hbuf, err)) != LK_OK) break;
+            t = &han;
             st = word_term(a, t);
             if (st == LK_OK && a->lang != LK_LANG_EN && prev_han &&
                 prev_han->start + prev_han->len == t->start &&
@@ -282,7 +309,15 @@ lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error
             break;
         default: break; /* punctuation, symbols, emoji: not indexed */
         }
-        prev_han = t->kind == LK_TOK_HAN ? t : NULL;
+        prev_han = NULL;
+        if (t->kind == LK_TOK_HAN) { /* its (folded) text outlives hbuf's next use */
+            prev_fold = *t;
+            if (t->text == hbuf) {
+                memcpy(pbuf, hbuf, t->text_len);
+                prev_fold.text = pbuf;
+            }
+            prev_han = &prev_fold;
+        }
     }
     return st;
 }
@@ -342,7 +377,15 @@ static lk_status load_stopwords(lk_analyzer *a, const char *s, size_t len, const
                 toks[k].kind == LK_TOK_HAN) {
                 const char *w = toks[k].text;
                 size_t wl = toks[k].text_len;
-                if (a->english && toks[k].kind == LK_TOK_WORD) st = fold_word(a, &w, &wl);
+                lk_token han;
+                char hbuf[8];
+                if (toks[k].kind == LK_TOK_HAN && a->han_fold &&
+                    (st = han_token(a, &toks[k], &han, hbuf, err)) == LK_OK) {
+                    w = han.text;
+                    wl = han.text_len;
+                }
+                if (st == LK_OK && a->english && toks[k].kind == LK_TOK_WORD)
+                    st = fold_word(a, &w, &wl);
                 if (st == LK_OK) st = lk_vocab_add(a->stop, w, wl, NULL);
             }
         i = j + 1;
@@ -366,6 +409,7 @@ static lk_status make_settings(lk_analyzer *a)
         at += l;
         a->settings[at++] = '\n';
     }
+    if (a->han_fold) at += (size_t)snprintf(a->settings + at, need - at, "han_fold=t2s\n");
     if (a->zh) at += lk_zh__settings(a->zh, a->settings + at, need - at);
     a->settings[at] = '\0';
     a->settings_len = at;
@@ -407,6 +451,7 @@ lk_status lk_analyzer_create(const lk_analyzer_config *c, lk_analyzer **out, lk_
         st = lk_error_set(err, LK_ERR_ARG, "a Chinese model needs lang zh or auto, not en");
     else if (st == LK_OK && c->zh_model)
         st = lk_zh__open(c->zh_model, c->zh_terms, c->zh_script, NULL, &a->zh, err);
+    a->han_fold = !c->zh_model && c->zh_script != LK_ZH_SCRIPT_SIMPLIFIED;
     if (st == LK_OK && stop) st = load_stopwords(a, stop, stop_len, stop_path, err);
     if (st == LK_OK) st = make_settings(a);
     if (st != LK_OK) {
@@ -491,6 +536,10 @@ lk_status lk_analyzer_from_settings_dir(const char *s, size_t len, const char *d
         if (!nl) goto bad;
         if ((st = lk_vocab_add(a->stop, p, (size_t)(nl - p), NULL)) != LK_OK) goto fail;
         p = nl + 1;
+    }
+    if ((v = field(&p, end, "han_fold", &vl))) {
+        if (!val_is(v, vl, "t2s")) goto bad;
+        a->han_fold = true;
     }
     if (p != end && (st = lk_zh__from_settings(&p, end, dir, &a->zh, err)) != LK_OK) goto fail;
     if (p != end) goto bad;

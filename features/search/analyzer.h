@@ -54,10 +54,13 @@ typedef struct {
     const char *zh_model;  /* `--unit char` tagger model (LKTG) segmenting Han runs into
                               words (lang zh/auto); NULL = character unigrams + bigrams */
     lk_zh_terms zh_terms;  /* terms of a segmented Han run (default LK_ZH_WORDS_BIGRAMS) */
-    lk_zh_script zh_script; /* with zh_model: traditional Han text is mapped character by
-                               character to simplified (OpenCC t2s) before segmentation, so
-                               長江大橋 and 长江大桥 give the same terms; auto decides per text
-                               (default LK_ZH_SCRIPT_AUTO; indexes from before: simplified) */
+    lk_zh_script zh_script; /* traditional Han text is mapped character by character to
+                               simplified (OpenCC t2s), so 長江大橋 and 长江大桥 give the same
+                               terms. With zh_model (before segmentation) auto decides per
+                               text; without, auto and traditional map every Han character
+                               of documents and queries ("han_fold" in the settings; the
+                               converter opens on the first Han character). Default
+                               LK_ZH_SCRIPT_AUTO; indexes from before: simplified */
 } lk_analyzer_config;
 
 lk_analyzer_config lk_analyzer_config_default(void);
