@@ -801,6 +801,11 @@ static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *
     }
     PyObject *ret = NULL;
     if (st == LEXKIT_OK) {
+        /* The cyclic GC off while the lists are built: n * k new tuples would set off
+           collections that walk every tracked object again and again (with 30,000 queries
+           of 10 hits they took a third of the call; as the serial part, they held 2 threads
+           to 1.7x one). The objects made here hold no cycles. */
+        int gc_was = PyGC_Disable();
         ret = PyList_New((Py_ssize_t)q.n);
         for (size_t i = 0; ret && i < q.n; i++) {
             PyObject *l = hits_list(hits + i * (size_t)k, nh[i]);
@@ -810,6 +815,7 @@ static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *
             }
             PyList_SET_ITEM(ret, (Py_ssize_t)i, l);
         }
+        if (gc_was) PyGC_Enable();
     } else {
         raise_err(st, &err);
     }

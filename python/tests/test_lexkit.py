@@ -226,6 +226,17 @@ def test_index_round_trip_equals_cli(tmp_path):
         assert all(abs(h[1] - s) <= 1e-6 * max(1.0, abs(s)) for h, (_, s) in zip(hits, w))
         assert ix.search(q, 10) == hits
     assert ix.search_many([q for _, q in queries], 10, 1) == got
+    # search_many builds its lists with the cyclic GC off; the caller's setting comes back
+    import gc
+    assert gc.isenabled()
+    ix.search_many([q for _, q in queries], 10, 2)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert ix.search_many([q for _, q in queries], 10, 2) == got
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
     # open again, delete, the deleted documents are gone
     ix.close()
     ix = lexkit.Index.open(tmp_path / "py")
