@@ -1,9 +1,14 @@
 /* tagger.c: the public tagger (include/lexkit/tagger.h) over models/tagger and, for raw
-   text on character models, models/zhseg. Each call makes its own workspace and segmenter,
-   so a loaded tagger may be used from several threads; what calls share is read-only (the
-   model, and the OpenCC converter, whose conversions are thread-safe). */
+   text on character models, models/zhseg. A call takes a workspace (and segmenter) from the
+   tagger's pool, or makes one, and puts it back when done: a workspace is costly to make
+   (the model's inference tables, ~2 ms) and a call on a short sentence takes microseconds.
+   Calls on several threads each hold their own; what they share is read-only (the model,
+   and the OpenCC converter, whose conversions are thread-safe). */
 #include "include/lexkit/tagger.h"
 
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,10 +20,48 @@
 #include "text/utf8.h"
 #include "text/zhscript.h"
 
+/* A workspace of the pool, with the segmenter of the options it was last used with. */
+typedef struct {
+    lk_tagger_ws *ws;
+    lk_zhseg *z;              /* NULL until a raw-text call on a character model */
+    lexkit_text_options zo;   /* z's options */
+} ws_slot;
+
 struct lexkit_tagger {
     lk_tagger *m;
-    lk_t2s *t2s; /* character models: traditional -> simplified, opened once at load */
+    lk_t2s *t2s;              /* character models: traditional -> simplified, opened at load */
+    pthread_mutex_t lock;     /* guards the pool */
+    ws_slot *pool;            /* idle workspaces */
+    size_t n_pool, cap_pool;
 };
+
+static void slot_free(ws_slot *s)
+{
+    lk_zhseg_free(s->z);
+    lk_tagger_ws_free(s->ws);
+}
+
+/* An idle workspace of t's pool, or a new one. */
+static lk_status slot_take(lexkit_tagger *t, ws_slot *out)
+{
+    pthread_mutex_lock(&t->lock);
+    bool got = t->n_pool > 0;
+    if (got) *out = t->pool[--t->n_pool];
+    pthread_mutex_unlock(&t->lock);
+    if (got) return LK_OK;
+    memset(out, 0, sizeof *out);
+    return lk_tagger_ws_create(&out->ws);
+}
+
+/* Back into the pool (or freed if the pool cannot grow). */
+static void slot_give(lexkit_tagger *t, ws_slot *s)
+{
+    pthread_mutex_lock(&t->lock);
+    bool kept = lk_grow((void **)&t->pool, &t->cap_pool, t->n_pool + 1, sizeof *t->pool) == LK_OK;
+    if (kept) t->pool[t->n_pool++] = *s;
+    pthread_mutex_unlock(&t->lock);
+    if (!kept) slot_free(s);
+}
 
 static const lk_tagger *in_t(const lexkit_tagger *t) { return t->m; }
 
@@ -30,6 +73,10 @@ LK_API lexkit_status lexkit_tagger_load(const char *path, lexkit_tagger **out, l
     lk_error_clear(&e);
     lexkit_tagger *t = calloc(1, sizeof *t);
     if (!t) return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
+    if (pthread_mutex_init(&t->lock, NULL) != 0) {
+        free(t);
+        return lk_api_set(err, LEXKIT_ERR_NOMEM, "cannot create a mutex");
+    }
     lk_status st = lk_tagger_load(path, &t->m, &e);
     if (st == LK_OK && lk_tagger_get_config(t->m)->unit == LK_TAGGER_CHAR)
         st = lk_t2s_create(&t->t2s, &e);
@@ -44,6 +91,9 @@ LK_API lexkit_status lexkit_tagger_load(const char *path, lexkit_tagger **out, l
 LK_API void lexkit_tagger_free(lexkit_tagger *t)
 {
     if (!t) return;
+    for (size_t i = 0; i < t->n_pool; i++) slot_free(&t->pool[i]);
+    free(t->pool);
+    pthread_mutex_destroy(&t->lock);
     lk_t2s_free(t->t2s);
     lk_tagger_free(t->m);
     free(t);
@@ -61,14 +111,17 @@ LK_API const char *lexkit_tagger_tag_name(const lexkit_tagger *t, int32_t tag)
     return t ? lk_tagger_tag_name(in_t(t), tag) : NULL;
 }
 
-/* Tag one sentence of n tokens with a word model. */
-static lk_status tag_tokens(const lk_tagger *m, const char *const *toks, const size_t *lens,
-                            size_t n, int32_t *tags, lk_error *e)
+/* The pool is the one mutable part of a loaded tagger (guarded by its lock): a const handle
+   may take from it. */
+static lexkit_tagger *pooled(const lexkit_tagger *t) { return (lexkit_tagger *)(uintptr_t)t; }
+
+/* Tag one sentence of n tokens with a word model, on workspace ws. */
+static lk_status tag_tokens(const lk_tagger *m, lk_tagger_ws *ws, const char *const *toks,
+                            const size_t *lens, size_t n, int32_t *tags, lk_error *e)
 {
     lk_tagged_token *tt = calloc(n ? n : 1, sizeof *tt);
     int64_t *lines = calloc(n ? n : 1, sizeof *lines);
-    lk_tagger_ws *ws = NULL;
-    lk_status st = tt && lines ? lk_tagger_ws_create(&ws) : LK_ERR_NOMEM;
+    lk_status st = tt && lines ? LK_OK : LK_ERR_NOMEM;
     for (size_t i = 0; st == LK_OK && i < n; i++) {
         if (!toks[i] || lens[i] == 0) {
             st = lk_error_set(e, LK_ERR_ARG, "token %zu: empty", i);
@@ -88,7 +141,6 @@ static lk_status tag_tokens(const lk_tagger *m, const char *const *toks, const s
         s.token_lines = lines;
         st = lk_tagger_tag_sentences(m, ws, &s, 1, tags, e);
     }
-    lk_tagger_ws_free(ws);
     free(tt);
     free(lines);
     return st;
@@ -105,12 +157,18 @@ LK_API lexkit_status lexkit_tagger_tag(const lexkit_tagger *t, const char *const
     if (n == 0) return LEXKIT_OK;
     lk_error e;
     lk_error_clear(&e);
-    return lk_api_err(err, tag_tokens(in_t(t), tokens, lens, n, tags, &e), &e);
+    ws_slot s;
+    lk_status st = slot_take(pooled(t), &s);
+    if (st == LK_OK) {
+        st = tag_tokens(in_t(t), s.ws, tokens, lens, n, tags, &e);
+        slot_give(pooled(t), &s);
+    }
+    return lk_api_err(err, st, &e);
 }
 
 /* Word model on raw text: lexkit's tokens, tagged as one sentence. */
-static lk_status tag_words(const lk_tagger *m, const char *text, size_t len, lexkit_span **out,
-                           size_t *n_out, lk_error *e)
+static lk_status tag_words(const lk_tagger *m, lk_tagger_ws *ws, const char *text, size_t len,
+                           lexkit_span **out, size_t *n_out, lk_error *e)
 {
     lk_tokenizer_config c = lk_tokenizer_config_default();
     lk_tokenizer *tok = NULL;
@@ -132,7 +190,7 @@ static lk_status tag_words(const lk_tagger *m, const char *text, size_t len, lex
         forms[i] = text + toks[i].start; /* the original bytes, as a CoNLL-U FORM */
         lens[i] = toks[i].len;
     }
-    if (st == LK_OK && n) st = tag_tokens(m, forms, lens, n, tags, e);
+    if (st == LK_OK && n) st = tag_tokens(m, ws, forms, lens, n, tags, e);
     for (size_t i = 0; st == LK_OK && i < n; i++)
         (*out)[i] = (lexkit_span){toks[i].start, toks[i].len, tags[i]};
     if (st == LK_OK) {
@@ -148,24 +206,30 @@ static lk_status tag_words(const lk_tagger *m, const char *text, size_t len, lex
     return st;
 }
 
-/* Character model: segment and tag one text as `lexkit tag` does (models/zhseg.h). */
-static lk_status tag_chars(const lexkit_tagger *t, const char *text, size_t len,
+/* Character model: segment and tag one text as `lexkit tag` does (models/zhseg.h), with the
+   segmenter of slot s (made again when the options differ from its last call's). */
+static lk_status tag_chars(const lexkit_tagger *t, ws_slot *s, const char *text, size_t len,
                            const lexkit_text_options *o, lexkit_span **out, size_t *n_out,
                            lk_error *e)
 {
-    lk_tagger_ws *ws = NULL;
-    lk_zhseg *z = NULL;
     const lk_tagger_span *spans = NULL;
     const size_t *off = NULL;
-    lk_zhseg_config c = lk_zhseg_config_default();
-    c.script = (lk_zh_script)o->script;
-    c.granularity = o->coarse ? LK_ZH_COARSE : LK_ZH_FINE;
-    c.pretok = !o->no_pretok;
-    c.t2s = t->t2s;
-    lk_status st = lk_tagger_ws_create(&ws);
-    if (st == LK_OK) st = lk_zhseg_create(t->m, &c, &z, e);
+    lk_status st = LK_OK;
+    if (s->z && memcmp(&s->zo, o, sizeof *o) != 0) {
+        lk_zhseg_free(s->z);
+        s->z = NULL;
+    }
+    if (!s->z) {
+        lk_zhseg_config c = lk_zhseg_config_default();
+        c.script = (lk_zh_script)o->script;
+        c.granularity = o->coarse ? LK_ZH_COARSE : LK_ZH_FINE;
+        c.pretok = !o->no_pretok;
+        c.t2s = t->t2s;
+        st = lk_zhseg_create(t->m, &c, &s->z, e);
+        s->zo = *o;
+    }
     if (st == LK_OK) st = lk_utf8_check_line(text, len, "text", 1, e);
-    if (st == LK_OK) st = lk_zhseg_lines(z, ws, &text, &len, 1, &spans, &off, e);
+    if (st == LK_OK) st = lk_zhseg_lines(s->z, s->ws, &text, &len, 1, &spans, &off, e);
     if (st == LK_OK) {
         size_t n = off[1] - off[0];
         *out = malloc((n ? n : 1) * sizeof **out);
@@ -175,8 +239,6 @@ static lk_status tag_chars(const lexkit_tagger *t, const char *text, size_t len,
                                       spans[off[0] + i].tag};
         if (st == LK_OK) *n_out = n;
     }
-    lk_zhseg_free(z);
-    lk_tagger_ws_free(ws);
     return st;
 }
 
@@ -197,8 +259,13 @@ LK_API lexkit_status lexkit_tagger_tag_text_opts(const lexkit_tagger *t, const c
     if (!text) text = "";
     lk_error e;
     lk_error_clear(&e);
-    lk_status st = lexkit_tagger_segments(t) ? tag_chars(t, text, len, o, spans, n, &e)
-                                             : tag_words(in_t(t), text, len, spans, n, &e);
+    ws_slot s;
+    lk_status st = slot_take(pooled(t), &s);
+    if (st == LK_OK) {
+        st = lexkit_tagger_segments(t) ? tag_chars(t, &s, text, len, o, spans, n, &e)
+                                       : tag_words(in_t(t), s.ws, text, len, spans, n, &e);
+        slot_give(pooled(t), &s);
+    }
     return lk_api_err(err, st, &e);
 }
 

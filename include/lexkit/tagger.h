@@ -1,6 +1,7 @@
 /* tagger.h: part-of-speech tagging with a trained lexkit model (.lkt): word models tag
    tokens; character models (e.g. the shipped Chinese model) segment raw text into words
-   and tag them. A loaded tagger is read-only: calls may run from several threads. */
+   and tag them. Calls on one loaded tagger may run from several threads (each takes a
+   workspace from the tagger's pool, made on first use and kept until lexkit_tagger_free). */
 #ifndef LEXKIT_TAGGER_H
 #define LEXKIT_TAGGER_H
 

@@ -1,0 +1,144 @@
+/* test_api_tagger.c: the public tagger (include/lexkit/tagger.h) on raw Chinese text: the
+   words of `lexkit tag` (pre-tokenized URLs, traditional text converted for the model,
+   --granularity coarse through lexkit_text_options), and one loaded tagger used by several
+   threads at once, each call taking a pooled workspace: every thread gets exactly the
+   single-threaded answers, whatever the options of the calls around it (run under TSan). */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "include/lexkit/tagger.h"
+
+#define MODEL "../corpora/models/zh-gsd-char.lkt"
+
+static const char *const texts[] = {
+    "外国人学习汉语的时候，最难的是声调和汉字。",
+    "详情见https://example.com/zh-cn/index。请发邮件到zhang.san@example.com，谢谢。",
+    "我們去圖書館借書。",
+    "GDP增长5.2%，iPhone 15售价5999元。",
+};
+#define N_TEXTS (sizeof texts / sizeof *texts)
+#define N_OPTS 3
+static const lexkit_text_options opts[N_OPTS] = {{0, 0, 0}, {0, 1, 0}, {1, 0, 1}};
+
+/* "word/TAG word/TAG ..." of text under options o, into out. */
+static void render(const lexkit_tagger *t, const char *text, const lexkit_text_options *o,
+                   char *out, size_t cap)
+{
+    lexkit_span *sp = NULL;
+    size_t n = 0;
+    lexkit_error err;
+    assert_int_equal(lexkit_tagger_tag_text_opts(t, text, strlen(text), o, &sp, &n, &err),
+                     LEXKIT_OK);
+    size_t at = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const char *tag = lexkit_tagger_tag_name(t, sp[i].tag);
+        assert_true(at + sp[i].len + strlen(tag) + 3 < cap);
+        memcpy(out + at, text + sp[i].start, sp[i].len);
+        at += sp[i].len;
+        at += (size_t)sprintf(out + at, "/%s ", tag);
+    }
+    free(sp);
+}
+
+static bool has_word(const char *rendered, const char *word_tag)
+{
+    size_t l = strlen(word_tag);
+    for (const char *p = rendered; (p = strstr(p, word_tag)) != NULL; p++)
+        if ((p == rendered || p[-1] == ' ') && p[l] == ' ') return true;
+    return false;
+}
+
+static void test_options(void **state)
+{
+    (void)state;
+    lexkit_tagger *t = NULL;
+    lexkit_error err;
+    assert_int_equal(lexkit_tagger_load(MODEL, &t, &err), LEXKIT_OK);
+    char out[1024];
+    render(t, texts[0], &opts[0], out, sizeof out);
+    assert_true(has_word(out, "外国/NOUN") && has_word(out, "人/PART"));
+    render(t, texts[0], &opts[1], out, sizeof out); /* coarse */
+    assert_true(has_word(out, "外国人/NOUN") && has_word(out, "汉语/NOUN"));
+    assert_true(has_word(out, "的/PART"));
+    render(t, texts[1], NULL, out, sizeof out); /* defaults: URL and address whole */
+    assert_true(has_word(out, "https://example.com/zh-cn/index/X"));
+    assert_true(strstr(out, "zhang.san@example.com/") != NULL);
+    render(t, texts[1], &opts[2], out, sizeof out); /* no_pretok: the model alone */
+    assert_false(strstr(out, "https://example.com/zh-cn/index/") != NULL);
+    lexkit_text_options bad = {3, 0, 0};
+    lexkit_span *sp = NULL;
+    size_t n = 0;
+    assert_int_equal(lexkit_tagger_tag_text_opts(t, "你好", 6, &bad, &sp, &n, &err),
+                     LEXKIT_ERR_ARG);
+    assert_int_equal(lexkit_tagger_tag_text(t, "\xff", 1, &sp, &n, &err), LEXKIT_ERR_PARSE);
+    lexkit_tagger_free(t);
+}
+
+typedef struct {
+    const lexkit_tagger *t;
+    char (*want)[1024]; /* [N_TEXTS * N_OPTS] */
+    int seed, bad;
+} worker;
+
+static void *run(void *arg)
+{
+    worker *w = arg;
+    char out[1024];
+    for (int r = 0; r < 40; r++) {
+        size_t k = (size_t)(r * 7 + w->seed * 5) % (N_TEXTS * N_OPTS);
+        render(w->t, texts[k / N_OPTS], &opts[k % N_OPTS], out, sizeof out);
+        w->bad += strcmp(out, w->want[k]) != 0;
+    }
+    return NULL;
+}
+
+static void test_threads_share_one_tagger(void **state)
+{
+    (void)state;
+    lexkit_tagger *t = NULL;
+    lexkit_error err;
+    assert_int_equal(lexkit_tagger_load(MODEL, &t, &err), LEXKIT_OK);
+    static char want[N_TEXTS * N_OPTS][1024];
+    for (size_t k = 0; k < N_TEXTS * N_OPTS; k++)
+        render(t, texts[k / N_OPTS], &opts[k % N_OPTS], want[k], sizeof want[k]);
+    enum { T = 4 };
+    pthread_t th[T];
+    worker w[T];
+    for (int i = 0; i < T; i++) {
+        w[i] = (worker){t, want, i, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, run, &w[i]), 0);
+    }
+    for (int i = 0; i < T; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(w[i].bad, 0);
+    }
+    /* a second tagger, fresh workspaces: the same answers */
+    lexkit_tagger *u = NULL;
+    assert_int_equal(lexkit_tagger_load(MODEL, &u, &err), LEXKIT_OK);
+    char out[1024];
+    for (size_t k = 0; k < N_TEXTS * N_OPTS; k++) {
+        render(u, texts[k / N_OPTS], &opts[k % N_OPTS], out, sizeof out);
+        assert_string_equal(out, want[k]);
+    }
+    lexkit_tagger_free(u);
+    lexkit_tagger_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_options),
+        cmocka_unit_test(test_threads_share_one_tagger),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
