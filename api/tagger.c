@@ -17,6 +17,7 @@
 #include "models/zhseg.h"
 #include "text/corpus.h"
 #include "text/tokenize.h"
+#include "text/userdict.h"
 #include "text/utf8.h"
 #include "text/zhscript.h"
 
@@ -30,6 +31,7 @@ typedef struct {
 struct lexkit_tagger {
     lk_tagger *m;
     lk_t2s *t2s;              /* character models: traditional -> simplified, opened at load */
+    lk_userdict *dict;        /* lexkit_tagger_set_user_dict, or NULL */
     pthread_mutex_t lock;     /* guards the pool */
     ws_slot *pool;            /* idle workspaces */
     size_t n_pool, cap_pool;
@@ -94,6 +96,7 @@ LK_API void lexkit_tagger_free(lexkit_tagger *t)
     for (size_t i = 0; i < t->n_pool; i++) slot_free(&t->pool[i]);
     free(t->pool);
     pthread_mutex_destroy(&t->lock);
+    lk_userdict_free(t->dict);
     lk_t2s_free(t->t2s);
     lk_tagger_free(t->m);
     free(t);
@@ -225,6 +228,7 @@ static lk_status tag_chars(const lexkit_tagger *t, ws_slot *s, const char *text,
         c.granularity = o->coarse ? LK_ZH_COARSE : LK_ZH_FINE;
         c.pretok = !o->no_pretok;
         c.t2s = t->t2s;
+        c.dict = t->dict;
         st = lk_zhseg_create(t->m, &c, &s->z, e);
         s->zo = *o;
     }
@@ -240,6 +244,39 @@ static lk_status tag_chars(const lexkit_tagger *t, ws_slot *s, const char *text,
         if (st == LK_OK) *n_out = n;
     }
     return st;
+}
+
+LK_API lexkit_status lexkit_tagger_set_user_dict(lexkit_tagger *t, const char *path,
+                                                 lexkit_error *err)
+{
+    if (!t) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    if (!lexkit_tagger_segments(t))
+        return lk_api_set(err, LEXKIT_ERR_ARG, "a user dictionary applies to character models");
+    lk_error e;
+    lk_error_clear(&e);
+    lk_userdict *d = NULL;
+    lk_zhseg *z = NULL;
+    lk_status st = path ? lk_userdict_load(path, &d, &e) : LK_OK;
+    if (st == LK_OK && d) { /* its tags checked against the model's now, not at first use */
+        lk_zhseg_config c = lk_zhseg_config_default();
+        c.script = LK_ZH_SCRIPT_SIMPLIFIED;
+        c.dict = d;
+        st = lk_zhseg_create(t->m, &c, &z, &e);
+        lk_zhseg_free(z);
+    }
+    if (st != LK_OK) {
+        lk_userdict_free(d);
+        return lk_api_err(err, st, &e);
+    }
+    pthread_mutex_lock(&t->lock);
+    for (size_t i = 0; i < t->n_pool; i++) { /* their segmenters borrow the old one */
+        lk_zhseg_free(t->pool[i].z);
+        t->pool[i].z = NULL;
+    }
+    lk_userdict_free(t->dict);
+    t->dict = d;
+    pthread_mutex_unlock(&t->lock);
+    return LEXKIT_OK;
 }
 
 LK_API lexkit_status lexkit_tagger_tag_text_opts(const lexkit_tagger *t, const char *text,

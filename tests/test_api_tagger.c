@@ -81,6 +81,11 @@ static void test_options(void **state)
     assert_int_equal(lexkit_tagger_tag_text_opts(t, "你好", 6, &bad, &sp, &n, &err),
                      LEXKIT_ERR_ARG);
     assert_int_equal(lexkit_tagger_tag_text(t, "\xff", 1, &sp, &n, &err), LEXKIT_ERR_PARSE);
+    assert_int_equal(lexkit_tagger_set_user_dict(t, "no/such.dict", &err), LEXKIT_ERR_IO);
+    assert_int_equal(lexkit_tagger_set_user_dict(t, NULL, &err), LEXKIT_OK);
+    lexkit_tagger_free(t);
+    assert_int_equal(lexkit_tagger_load("../corpora/models/en-ewt.lkt", &t, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_tagger_set_user_dict(t, NULL, &err), LEXKIT_ERR_ARG);
     lexkit_tagger_free(t);
 }
 

@@ -51,6 +51,15 @@ typedef struct {
                       each and every punctuation mark its own; 1 the model alone */
 } lexkit_text_options;
 
+/* Words kept whole in raw text (character models): a user dictionary file of `word` or
+   `word TAG` lines, as `lexkit tag --user-dict` reads it (each listed word comes out as one
+   word, leftmost-longest where listed words overlap, with TAG if given). Replaces an earlier
+   dictionary; NULL removes it. Call it before t is shared between threads. A bad line or a
+   tag the model lacks is LEXKIT_ERR_PARSE "path:line:col: ..."; a word model is
+   LEXKIT_ERR_ARG. */
+LK_API lexkit_status lexkit_tagger_set_user_dict(lexkit_tagger *t, const char *path,
+                                                 lexkit_error *err);
+
 /* lexkit_tagger_tag_text with options o (NULL = defaults; ignored by word models). An
    option value out of range is LEXKIT_ERR_ARG. */
 LK_API lexkit_status lexkit_tagger_tag_text_opts(const lexkit_tagger *t, const char *text,

@@ -341,14 +341,18 @@ class Tagger:
         self._t = t
 
     @classmethod
-    def load(cls, path) -> "Tagger":
-        """Load a model file, or a shipped model by name ("zh")."""
+    def load(cls, path, user_dict=None) -> "Tagger":
+        """Load a model file, or a shipped model by name ("zh"). user_dict: a file of `word`
+        or `word TAG` lines (as `lexkit tag --user-dict`): each listed word comes out whole
+        in raw text (character models), with TAG if given."""
         if isinstance(path, str) and path in _SHIPPED:
             p = _shipped_model(path)
             if p is None:
                 raise FileNotFoundError(f"the shipped model {path!r} ({_SHIPPED[path]}) is not installed")
             path = p
-        return cls(_lexkit.Tagger(os.fspath(path)))
+        if user_dict is None:
+            return cls(_lexkit.Tagger(os.fspath(path)))
+        return cls(_lexkit.Tagger(os.fspath(path), os.fspath(user_dict)))
 
     def tag(self, tokens: Sequence[str]) -> List[str]:
         """Tags of one sentence's tokens (word models)."""

@@ -880,17 +880,28 @@ static void Tagger_dealloc(TaggerObject *self)
 
 static int Tagger_init(TaggerObject *self, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"path", NULL};
-    PyObject *path_obj = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&", names, PyUnicode_FSConverter, &path_obj)) return -1;
+    static char *names[] = {"path", "user_dict", NULL};
+    PyObject *path_obj = NULL, *dict_obj = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|O&", names, PyUnicode_FSConverter, &path_obj,
+                                     PyUnicode_FSConverter, &dict_obj))
+        return -1;
     lexkit_error err;
     lexkit_status st;
     lexkit_tagger *t = NULL;
     const char *path = PyBytes_AS_STRING(path_obj);
+    const char *dict = dict_obj ? PyBytes_AS_STRING(dict_obj) : NULL;
     Py_BEGIN_ALLOW_THREADS
     st = lexkit_tagger_load(path, &t, &err);
+    if (st == LEXKIT_OK && dict) {
+        st = lexkit_tagger_set_user_dict(t, dict, &err);
+        if (st != LEXKIT_OK) {
+            lexkit_tagger_free(t);
+            t = NULL;
+        }
+    }
     Py_END_ALLOW_THREADS
     Py_DECREF(path_obj);
+    Py_XDECREF(dict_obj);
     if (st != LEXKIT_OK) {
         raise_err(st, &err);
         return -1;

@@ -351,6 +351,30 @@ def test_tagger_text_options():
         t.segment("你好", script="cantonese")
 
 
+def test_tagger_user_dict(tmp_path):
+    """Tagger.load(..., user_dict=FILE): listed words come out whole, with their tag; a bad
+    line is an error naming file:line:col; a word model refuses a dictionary."""
+    s = "我们明天去北京看长城。长江大桥很长。"
+    t = lexkit.Tagger.load("zh")
+    plain = t.segment(s)
+    for w in ("天去北", "京看长城", "江大"):
+        assert w not in plain  # the model alone splits them
+    d = tmp_path / "my.dict"
+    d.write_text("# test dictionary\n天去北\n京看长城 NOUN\n江大\n", encoding="utf-8")
+    u = lexkit.Tagger.load("zh", user_dict=d)
+    words = dict(u.tag_text(s))
+    assert "天去北" in words and words["京看长城"] == "NOUN" and "江大" in words
+    assert "".join(u.segment(s)) == s
+    assert "京看长城" in u.segment(s, granularity="coarse")
+    assert t.segment(s) == plain  # another tagger is not affected
+    bad = tmp_path / "bad.dict"
+    bad.write_text("长城\n长城 FOO\n", encoding="utf-8")
+    with pytest.raises(lexkit.LexkitError, match=r"bad\.dict:2:4: tag FOO"):
+        lexkit.Tagger.load("zh", user_dict=bad)
+    with pytest.raises(OSError):
+        lexkit.Tagger.load("zh", user_dict=tmp_path / "missing.dict")
+
+
 @pytest.mark.skipif(not CLI, reason="LEXKIT (the CLI) not set")
 def test_tagger_text_same_as_cli(tmp_path):
     inp = tmp_path / "in.txt"
