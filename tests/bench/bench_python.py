@@ -10,6 +10,7 @@ import scikit-learn, so its imports cost ~37 MB against scikit-learn's ~93 MB.
   search INDEX QUERIES            Index.search_many 1 vs 2 threads, per-call overhead
 Prints one line of key=value figures."""
 import json
+import os
 import resource
 import sys
 import time
@@ -64,9 +65,20 @@ def tfidf(which, path, dtype="float64"):
         del v
         if r + 1 < REPEAT:
             del X
+    # BENCH_STEADY=N more runs after those: the steady state of a process that vectorizes
+    # again and again (a grid search), once the allocator has stopped growing its heap
+    steady = []
+    for _ in range(int(os.environ.get("BENCH_STEADY", "0"))):
+        del X
+        v = make()
+        t0 = time.perf_counter()
+        X = v.fit_transform(docs)
+        steady.append(time.perf_counter() - t0)
+        del v
+    extra = f" steady_wall={median(steady):.3f}" if steady else ""
     print(f"wall={median(walls):.3f} cpu={median(cpus):.3f} first_wall={walls[0]:.3f} "
           f"first_cpu={cpus[0]:.3f} peak_mb={peak:.0f} docs_mb={base:.0f} "
-          f"extra_mb={peak - base:.0f} shape={X.shape[0]}x{X.shape[1]} nnz={X.nnz}")
+          f"extra_mb={peak - base:.0f} shape={X.shape[0]}x{X.shape[1]} nnz={X.nnz}{extra}")
 
 
 def iter_docs(path):
