@@ -84,6 +84,21 @@ EOF
     printf '%-8s HTTP %2d connections: %8.1f requests/s (%.2fx in-process)  p50 %s  p99 %s; %s\n' \
       "$name" "$c" "$rps" "$ratio" "$p50" "$p99" "$percpu"
   done
+  # 1 connection is latency-bound and swings with the host (0.37x-0.53x on npl within half an
+  # hour): 3 more pairs of in-process run then HTTP run, each ratio taken at the same moment,
+  # and their median
+  local pairs=""
+  for r in 1 2 3; do
+    "$L" search --index "$W/$name" --queries "$W/rep.tsv" --k 10 --timing > /dev/null 2> "$W/timing"
+    local ip rps1
+    ip=$(sed -n 's/.*s (\([0-9.]*\) queries\/s;.*/\1/p' "$W/timing")
+    wrk -t1 -c1 -d"${DURATION}s" --latency -s "$W/paths.lua" "http://127.0.0.1:$port" > "$W/wrk" 2>&1
+    rps1=$(awk '/^Requests\/sec/ {print $2}' "$W/wrk")
+    total=$((total + $(awk '/requests in/ {print $1}' "$W/wrk")))
+    pairs="$pairs $(awk -v a="$rps1" -v b="$ip" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')"
+  done
+  printf '%-8s HTTP  1 connection, 3 more same-moment pairs: %sx each, median %sx in-process\n' "$name" \
+    "$pairs" "$(echo "$pairs" | tr ' ' '\n' | grep . | sort -g | sed -n 2p)"
   printf '%-8s server RSS %d KB before, %d KB after %d requests\n' "$name" "$rss0" "$(rss_kb "$SP")" "$total"
   kill -TERM "$SP"
   wait "$SP"
