@@ -284,8 +284,9 @@ lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error
     if (st != LK_OK) return st;
     if (a->zh) return lk_zh__add(a->zh, a, toks, n, err);
     const lk_token *prev_han = NULL;
-    lk_token han, prev_fold;
-    char pair[64], hbuf[8], pbuf[8];
+    lk_token han[2]; /* Han tokens as folded, alternately: the previous one stays valid */
+    char pair[64], hbuf[2][8];
+    int cur = 0;
     for (size_t i = 0; i < n && st == LK_OK; i++) {
         const lk_token *t = &toks[i];
         a->cur_start = t->start;
@@ -294,8 +295,9 @@ lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error
         case LK_TOK_WORD:
         case LK_TOK_NUMBER: st = word_term(a, t); break;
         case LK_TOK_HAN:
-            if ((st = han_token(a, t, &han, hbuf, err)) != LK_OK) break;
-            t = &han;
+            if ((st = han_token(a, t, &han[cur], hbuf[cur], err)) != LK_OK) break;
+            t = &han[cur];
+            cur ^= 1;
             st = word_term(a, t);
             if (st == LK_OK && a->lang != LK_LANG_EN && prev_han &&
                 prev_han->start + prev_han->len == t->start &&
@@ -309,15 +311,7 @@ lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error
             break;
         default: break; /* punctuation, symbols, emoji: not indexed */
         }
-        prev_han = NULL;
-        if (t->kind == LK_TOK_HAN) { /* its (folded) text outlives hbuf's next use */
-            prev_fold = *t;
-            if (t->text == hbuf) {
-                memcpy(pbuf, hbuf, t->text_len);
-                prev_fold.text = pbuf;
-            }
-            prev_han = &prev_fold;
-        }
+        prev_han = t->kind == LK_TOK_HAN ? t : NULL;
     }
     return st;
 }
