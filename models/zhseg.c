@@ -41,6 +41,7 @@ struct lk_zhseg {
     const lk_t2s *t2s;     /* NULL when script = simplified */
     lk_t2s *own_t2s;       /* t2s when the segmenter opened it */
     uint64_t punct_mask;   /* PUNCT | SYM tag bits, 0 if the model has neither */
+    uint64_t sym_mask;     /* SYM tag bit (emoji, currency, math symbols), else punct_mask */
     int32_t part_tag;      /* the model's PART tag (COARSE joins), or -1 */
     int32_t noun_tag;      /* the tag of a joined word: NOUN, or -1 (the first word's) */
     uint64_t *dict_mask;   /* per dictionary entry: its tag's bit, 0 = any */
@@ -158,7 +159,10 @@ lk_status lk_zhseg_create(const lk_tagger *m, const lk_zhseg_config *c, lk_zhseg
         if (c->t2s) z->t2s = c->t2s;
         else if ((st = lk_t2s_create(&z->own_t2s, err)) == LK_OK) z->t2s = z->own_t2s;
     }
-    if (st == LK_OK && c->punct_tags) z->punct_mask = tag_bit(m, "PUNCT") | tag_bit(m, "SYM");
+    if (st == LK_OK && c->punct_tags) {
+        z->punct_mask = tag_bit(m, "PUNCT") | tag_bit(m, "SYM");
+        z->sym_mask = tag_bit(m, "SYM") ? tag_bit(m, "SYM") : z->punct_mask;
+    }
     if (st == LK_OK && c->dict) st = dict_tags(z, err);
     z->part_tag = -1;
     if (c->granularity == LK_ZH_COARSE && lk_tagger_lexicon_size(m) > 0)
@@ -256,6 +260,17 @@ static lk_status dict_words(lk_zhseg *z, const char *s, size_t nu, size_t nch)
     return LK_OK;
 }
 
+/* Allowed tags of a punctuation/symbol unit: SYM for a symbol (Unicode S*: emoji, currency,
+   math signs, as UD tags them), PUNCT or SYM for punctuation (GSD tags `/` SYM) and for the
+   symbols Chinese text writes as dashes (~ ～ 〜 and box-drawing lines, PUNCT in GSD). */
+static uint64_t unit_mask(const lk_zhseg *z, const char *s, const unit *u)
+{
+    int32_t cp;
+    if (lk_utf8_decode(s + u->b0, u->b1 - u->b0, &cp) == 0) return z->punct_mask;
+    bool dash = cp == '~' || cp == 0xFF5E || cp == 0x301C || (cp >= 0x2500 && cp <= 0x257F);
+    return lk_char_class_of(cp) == LK_CC_SYMBOL && !dash ? z->sym_mask : z->punct_mask;
+}
+
 /* Constraints of one line (original s, nch characters at offs) into z->cf / z->ct. */
 static lk_status line_constraints(lk_zhseg *z, const char *s, size_t len, const size_t *offs,
                                   size_t nch, lk_error *err)
@@ -271,7 +286,7 @@ static lk_status line_constraints(lk_zhseg *z, const char *s, size_t len, const 
     for (size_t k = 0; k < nu; k++) {
         const unit *u = &z->units[k];
         if (u->kind != LK_PRETOK_HAN)
-            force_word(z, u->c0, u->c1, nch, u->kind == LK_PRETOK_PUNCT ? z->punct_mask : 0);
+            force_word(z, u->c0, u->c1, nch, u->kind == LK_PRETOK_PUNCT ? unit_mask(z, s, u) : 0);
     }
     if (z->cfg.dict && lk_userdict_size(z->cfg.dict) > 0) st = dict_words(z, s, nu, nch);
     return st;

@@ -43,6 +43,8 @@ static void test_units(void **state)
     assert_string_equal(buf, "H:发|H:到|W:zhang.san@mail.example.cn|P:。");
     render(p, "他说……真的——吗...ＡＢＣ１２３😀", buf, sizeof buf);
     assert_string_equal(buf, "H:他|H:说|P:……|H:真|H:的|P:——|H:吗|P:...|W:ＡＢＣ１２３|P:😀");
+    render(p, "访问t.sina.com.cn/abc或baidu.com。版本1.2.3", buf, sizeof buf);
+    assert_string_equal(buf, "H:访|H:问|W:t.sina.com.cn/abc|H:或|W:baidu.com|P:。|H:版|H:本|W:1.2.3");
     render(p, "！？、", buf, sizeof buf);
     assert_string_equal(buf, "P:！|P:？|P:、");
     render(p, "", buf, sizeof buf);
@@ -59,6 +61,20 @@ static void test_url_email_edges(void **state)
     assert_int_equal(lk_pretok_email_len("a@b", 3), 0);             /* no dot in the domain */
     assert_int_equal(lk_pretok_email_len("a.b@c.d.", 8), 7);
     assert_int_equal(lk_pretok_email_len("@c.d", 4), 0);
+    /* bare host names: a known top-level domain, a port, a path; not versions or abbreviations */
+    assert_int_equal(lk_pretok_host_len("wwwx.com", 8), 8);
+    assert_int_equal(lk_pretok_host_len("t.sina.com.cn/abc", 17), 17);
+    assert_int_equal(lk_pretok_host_len("baidu.com:8080/s?wd=1.", 22), 21);
+    assert_int_equal(lk_pretok_host_len("Example.COM", 11), 11);
+    assert_int_equal(lk_pretok_host_len("sina.com.", 9), 8);
+    assert_int_equal(lk_pretok_host_len("a.com/", 6), 5);
+    assert_int_equal(lk_pretok_host_len("1.2.3", 5), 0);
+    assert_int_equal(lk_pretok_host_len("Node.js", 7), 0);
+    assert_int_equal(lk_pretok_host_len("e.g.", 4), 0);
+    assert_int_equal(lk_pretok_host_len("com", 3), 0);
+    assert_int_equal(lk_pretok_host_len("example.community", 17), 0);
+    assert_int_equal(lk_pretok_host_len("example.com.foo", 15), 0);
+    assert_int_equal(lk_pretok_host_len("a.com@b.cn", 10), 0);
 }
 
 static void test_invalid_utf8(void **state)

@@ -91,6 +91,48 @@ size_t lk_pretok_url_len(const char *s, size_t len)
     return trim_tail(s, i);
 }
 
+/* Top-level domains a bare host name may end in (example.com, t.sina.com.cn): the generic
+   ones and the country codes of the Chinese-, Japanese- and English-speaking web. */
+static bool known_tld(const char *s, size_t n)
+{
+    static const char *const tlds[] = {
+        "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "io", "ai", "app",
+        "dev", "xyz", "top", "site", "online", "cn", "hk", "tw", "mo", "sg", "jp", "kr", "uk",
+        "us", "ca", "au", "nz", "de", "fr", "eu", "ru", "in", "co", "me", "tv", "cc"};
+    for (size_t k = 0; k < sizeof tlds / sizeof *tlds; k++)
+        if (strlen(tlds[k]) == n && strncasecmp(s, tlds[k], n) == 0) return true;
+    return false;
+}
+
+size_t lk_pretok_host_len(const char *s, size_t len)
+{
+    size_t i = 0, labels = 0, last = 0;
+    for (;;) {
+        if (i >= len || !ascii_alnum((unsigned char)s[i])) break;
+        size_t a = i;
+        while (i < len && (ascii_alnum((unsigned char)s[i]) || s[i] == '-')) i++;
+        while (i > a && s[i - 1] == '-') i--;
+        labels++;
+        last = a;
+        if (i + 1 < len && s[i] == '.' && ascii_alnum((unsigned char)s[i + 1])) {
+            i++;
+            continue;
+        }
+        break;
+    }
+    if (labels < 2 || !known_tld(s + last, i - last)) return 0;
+    if (i < len && (ascii_alnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_' ||
+                    s[i] == '@'))
+        return 0;
+    if (i < len && (s[i] == '/' || s[i] == ':' || s[i] == '?' || s[i] == '#')) {
+        size_t j = i;
+        while (j < len && url_char((unsigned char)s[j])) j++;
+        j = trim_tail(s, j);
+        if (j > i + 1) i = j;
+    }
+    return i;
+}
+
 static bool local_char(unsigned char c)
 {
     return ascii_alnum(c) || (c != 0 && strchr("._%+-", c) != NULL);
@@ -207,6 +249,7 @@ lk_status lk_pretok_text(lk_pretok *p, const char *s, size_t len, const lk_preto
         if (boundary && ascii_alnum(c)) {
             m = lk_pretok_url_len(s + i, len - i);
             if (m == 0) m = lk_pretok_email_len(s + i, len - i);
+            if (m == 0) m = lk_pretok_host_len(s + i, len - i);
         }
         if (m == 0) {
             i++;

@@ -39,5 +39,8 @@ lk_status lk_pretok_text(lk_pretok *p, const char *s, size_t len, const lk_preto
    0; trailing sentence punctuation (. , ; : ! ? ' ") and unbalanced ) ] are not part of it. */
 size_t lk_pretok_url_len(const char *s, size_t len);
 size_t lk_pretok_email_len(const char *s, size_t len);
+/* Length of a bare host name (two or more dot-separated labels ending in a common top-level
+   domain: example.com, t.sina.com.cn, baidu.com:8080/s?wd=1) with its port and path, or 0. */
+size_t lk_pretok_host_len(const char *s, size_t len);
 
 #endif

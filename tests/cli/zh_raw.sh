@@ -34,6 +34,8 @@ tok_line '详情见https://example.com/zh-cn/index。'
 has_tokens 'https://example.com/zh-cn/index' '。'
 tok_line '请发邮件到zhang.san@example.com，谢谢。'
 has_tokens 'zhang.san@example.com' '，' '。'
+tok_line '上t.sina.com.cn/abc或baidu.com搜索，版本1.2.3。'
+has_tokens 't.sina.com.cn/abc' 'baidu.com' '1.2.3' '，' '。'
 tok_line '型号ＡＢＣ１２３的价格是１２，９９９元。'
 has_tokens 'ＡＢＣ１２３' '１２，９９９' '。'
 tok_line '他说……真的吗？！'
@@ -47,6 +49,13 @@ printf '（北京）“你好”：他说；\n' > "$T/in"
 for p in '（' '）' '“' '”' '：' '；'; do
   tr ' ' '\n' < "$T/tag" | grep -qxE -- "$p/(PUNCT|SYM)" || fail "$p not PUNCT/SYM: $(cat "$T/tag")"
 done
+# emoji and other symbols are SYM (UD: "emoji ... SYM"), whatever the model prefers
+printf '👍好的，没问题😊价格是$5，1+1=2。\n' > "$T/in"
+"$L" tag --model "$M" --input "$T/in" --output-format slash > "$T/tag" || fail "tag failed"
+for p in '👍' '😊' '$' '+' '='; do
+  tr ' ' '\n' < "$T/tag" | grep -qxF -- "$p/SYM" || fail "$p not SYM: $(cat "$T/tag")"
+done
+tr ' ' '\n' < "$T/tag" | grep -qxF -- '，/PUNCT' || fail "， not PUNCT: $(cat "$T/tag")"
 # without pre-tokenization the model alone decides (the shipped model glues some marks)
 tok_line 'GDP增长5.2%，iPhone 15售价5999元。' --no-pretok
 [ -s "$T/tok" ] || fail "--no-pretok: no output"
