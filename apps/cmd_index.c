@@ -66,7 +66,9 @@ static int parse(int argc, char **argv, opts *o)
     static const char *const scripts[] = {"auto", "simplified", "traditional", NULL};
     double mem_mb = (double)o->cfg.build.mem_limit / 1048576.0;
     long max_segments = (long)o->cfg.max_segments, threads = o->cfg.threads;
-    bool lang_set = false, terms_set = false, store_set = false, kind_set = false, pos_set = false;
+    bool lang_set = false, terms_set = false, store_set = false, kind_set = false, pos_set = false,
+         tw_set = false;
+    long title_weight = 1;
     const lk_cli_option table[] = {
         LKO_INPUT("--input", &o->input, "DOCS", "documents to index, or a directory: one document "
                   "per .txt/.md/.html file (default: standard input)"),
@@ -94,6 +96,10 @@ static int parse(int argc, char **argv, opts *o)
          "character) in documents and queries, so that 長江大橋 finds 长江大桥: with --zh-model, "
          "auto decides per text; without it, auto and traditional map every character; "
          "simplified never maps"},
+        {.name = "--title-weight", .kind = LK_OPT_LONG, .dst = &title_weight, .lmin = 1,
+         .lmax = LK_ANALYZER_TITLE_WEIGHT_MAX, .seen = &tw_set, .arg = "N", .help = "a title "
+         "word counts N times in its document (term frequency and length: BM25F with integer "
+         "field weights, see docs/search.md)"},
         LKO_DOUBLE("--mem-limit", &mem_mb, 0.004, 1e6, "MB of postings buffered before a sorted "
                    "run is spilled"),
         LKO_LONG("--threads", &threads, 1, 2, "2: analysis and inversion in parallel"),
@@ -140,6 +146,7 @@ static int parse(int argc, char **argv, opts *o)
     an->kind = (lk_analyzer_kind)kind;
     an->zh_terms = (lk_zh_terms)zh_terms;
     an->zh_script = (lk_zh_script)zh_script;
+    an->title_weight = (int)title_weight;
     o->cfg.format = format == 1 ? LK_DOCS_TEXT : LK_DOCS_JSONL;
     struct stat sb;
     if (o->input && strcmp(o->input, "-") != 0 && stat(o->input, &sb) == 0 && S_ISDIR(sb.st_mode))
@@ -158,10 +165,10 @@ static int parse(int argc, char **argv, opts *o)
                                        "--merge");
     if ((o->cfg.add || o->cfg.delete_path || o->n_ids || o->cfg.merge) &&
         (o->stopwords || an->stem || lang_set || an->zh_model || terms_set || store_set ||
-         script_set || kind_set || pos_set))
+         script_set || kind_set || pos_set || tw_set))
         return lk_cli_usage_error(CMD, "%s uses the index's analyzer, stored fields and positions: "
                                        "no --analyzer/--lang/--stem/--stopwords/--zh-model/--store/"
-                                       "--positions",
+                                       "--positions/--title-weight",
                                   o->cfg.add ? "--add"
                                   : o->cfg.delete_path || o->n_ids ? "--delete"
                                                                    : "--merge");

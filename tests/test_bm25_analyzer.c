@@ -161,6 +161,44 @@ static void test_chinese_script_fold(void **state)
     assert_null(b);
 }
 
+/* The title weight: default 1 and absent from the settings (indexes byte-identical to
+   before); 2..100 recorded as title_weight=N and read back; out of range refused, and
+   malformed values in settings are a format error. */
+static void test_title_weight(void **state)
+{
+    (void)state;
+    lk_analyzer_config c = lk_analyzer_config_default();
+    lk_analyzer *a = NULL, *b = NULL;
+    lk_error err;
+    size_t len;
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    assert_int_equal(lk_analyzer_title_weight(a), 1);
+    assert_null(strstr(lk_analyzer_settings(a, &len), "title_weight"));
+    lk_analyzer_free(a);
+    c.title_weight = 7;
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    const char *s = lk_analyzer_settings(a, &len);
+    assert_non_null(strstr(s, "\ntitle_weight=7\n"));
+    assert_int_equal(lk_analyzer_from_settings(s, len, &b, &err), LK_OK);
+    assert_int_equal(lk_analyzer_title_weight(b), 7);
+    lk_analyzer_free(b);
+    lk_analyzer_free(a);
+    c.title_weight = LK_ANALYZER_TITLE_WEIGHT_MAX + 1;
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_ERR_ARG);
+    assert_null(a);
+    c.title_weight = -1;
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_ERR_ARG);
+    const char *bad[] = {"title_weight=1\n", "title_weight=0\n", "title_weight=x\n",
+                         "title_weight=101\n", "title_weight=\n", "title_weight=0003\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char buf[200];
+        snprintf(buf, sizeof buf, "lexkit-analyzer 1\nlang=zh\nlower=1\nstem=none\nstopwords=0\n%s",
+                 bad[i]);
+        assert_int_equal(lk_analyzer_from_settings(buf, strlen(buf), &b, &err), LK_ERR_FORMAT);
+        assert_null(b);
+    }
+}
+
 /* Several documents without a reset: lk_analyzer_n_terms marks where each one ends, and
    no bigram spans two of them. */
 static void test_many_documents(void **state)
@@ -200,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_chinese),
         cmocka_unit_test(test_chinese_script_fold),
         cmocka_unit_test(test_many_documents),
+        cmocka_unit_test(test_title_weight),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

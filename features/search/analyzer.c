@@ -29,6 +29,7 @@ struct lk_analyzer {
     lk_vocab *stop;       /* stop words (analyzed), or NULL */
     lk_zh *zh;            /* Chinese word segmentation (analyzer_zh.c), or NULL */
     bool han_fold;        /* no zh: each Han character mapped to simplified (t2s) */
+    int title_weight;     /* 1..LK_ANALYZER_TITLE_WEIGHT_MAX */
     lk_t2s *t2s;          /* han_fold: opened on the first Han character (OpenCC) */
     char *settings;
     size_t settings_len;
@@ -338,6 +339,8 @@ void lk_analyzer_set_spans(lk_analyzer *a, bool on) { a->want_spans = on; }
 
 const size_t *lk_analyzer_spans(const lk_analyzer *a) { return a->want_spans ? a->spans : NULL; }
 
+int lk_analyzer_title_weight(const lk_analyzer *a) { return a->title_weight; }
+
 const char *lk_analyzer_settings(const lk_analyzer *a, size_t *len)
 {
     *len = a->settings_len;
@@ -404,6 +407,8 @@ static lk_status make_settings(lk_analyzer *a)
         a->settings[at++] = '\n';
     }
     if (a->han_fold) at += (size_t)snprintf(a->settings + at, need - at, "han_fold=t2s\n");
+    if (a->title_weight > 1)
+        at += (size_t)snprintf(a->settings + at, need - at, "title_weight=%d\n", a->title_weight);
     if (a->zh) at += lk_zh__settings(a->zh, a->settings + at, need - at);
     a->settings[at] = '\0';
     a->settings_len = at;
@@ -441,7 +446,11 @@ lk_status lk_analyzer_create(const lk_analyzer_config *c, lk_analyzer **out, lk_
         stop_path = "the built-in English stop list";
     }
     lk_status st = init(a, err);
-    if (st == LK_OK && c->zh_model && c->lang == LK_LANG_EN)
+    a->title_weight = c->title_weight ? c->title_weight : 1;
+    if (st == LK_OK && (c->title_weight < 0 || c->title_weight > LK_ANALYZER_TITLE_WEIGHT_MAX))
+        st = lk_error_set(err, LK_ERR_ARG, "title weight %d out of range (1..%d)", c->title_weight,
+                          LK_ANALYZER_TITLE_WEIGHT_MAX);
+    else if (st == LK_OK && c->zh_model && c->lang == LK_LANG_EN)
         st = lk_error_set(err, LK_ERR_ARG, "a Chinese model needs lang zh or auto, not en");
     else if (st == LK_OK && c->zh_model)
         st = lk_zh__open(c->zh_model, c->zh_terms, c->zh_script, NULL, &a->zh, err);
@@ -534,6 +543,16 @@ lk_status lk_analyzer_from_settings_dir(const char *s, size_t len, const char *d
     if ((v = field(&p, end, "han_fold", &vl))) {
         if (!val_is(v, vl, "t2s")) goto bad;
         a->han_fold = true;
+    }
+    a->title_weight = 1;
+    if ((v = field(&p, end, "title_weight", &vl))) {
+        int w = 0;
+        for (size_t i = 0; i < vl && i < 4; i++) {
+            if (v[i] < '0' || v[i] > '9') goto bad;
+            w = w * 10 + (v[i] - '0');
+        }
+        if (vl == 0 || vl > 3 || w < 2 || w > LK_ANALYZER_TITLE_WEIGHT_MAX) goto bad;
+        a->title_weight = w;
     }
     if (p != end && (st = lk_zh__from_settings(&p, end, dir, &a->zh, err)) != LK_OK) goto fail;
     if (p != end) goto bad;

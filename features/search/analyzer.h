@@ -61,7 +61,11 @@ typedef struct {
                                of documents and queries ("han_fold" in the settings; the
                                converter opens on the first Han character). Default
                                LK_ZH_SCRIPT_AUTO; indexes from before: simplified */
+    int title_weight;      /* field weight of the title (BM25F, see lk_analyzer_title_weight):
+                              1..LK_ANALYZER_TITLE_WEIGHT_MAX; 0 = 1 (the default) */
 } lk_analyzer_config;
+
+#define LK_ANALYZER_TITLE_WEIGHT_MAX 100
 
 lk_analyzer_config lk_analyzer_config_default(void);
 bool lk_lang_parse(const char *name, lk_lang *out);
@@ -92,6 +96,12 @@ void lk_analyzer_free(lk_analyzer *a); /* NULL is a no-op */
 
 /* Serialized settings (borrowed, text). */
 const char *lk_analyzer_settings(const lk_analyzer *a, size_t *len);
+
+/* The title's field weight w (1 unless the config asked for more): an index counts each
+   title term occurrence w times in the term frequency and in the document length (BM25F of
+   Robertson, Zaragoza and Taylor 2004 with integer field weights and one b for both fields;
+   Xapian's wdf increment). In the settings as "title_weight=w" when w > 1. */
+int lk_analyzer_title_weight(const lk_analyzer *a);
 
 /* Start a new document or query. */
 void lk_analyzer_reset(lk_analyzer *a);

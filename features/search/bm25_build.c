@@ -485,6 +485,11 @@ lk_status lk_bm25_builder_add_stored(lk_bm25_builder *b, const char *id, size_t 
 
 bool lk_bm25_builder_positions(const lk_bm25_builder *b) { return b->pos.on; }
 
+void lk_bm25_builder_set_title_weight(lk_bm25_builder *b, uint32_t w)
+{
+    b->title_weight = w ? w : 1;
+}
+
 lk_status lk_bm25_builder_add_doc(lk_bm25_builder *b, const char *id, size_t id_len,
                                   const lk_term *terms, size_t n_terms,
                                   const unsigned char *keep, size_t n_title, const void *rec,
@@ -494,7 +499,10 @@ lk_status lk_bm25_builder_add_doc(lk_bm25_builder *b, const char *id, size_t id_
     if (b->n_bases && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) return st;
     if (b->n_docs >= UINT32_MAX - 1)
         return lk_error_set(err, LK_ERR_RANGE, "too many documents (limit %u)", UINT32_MAX - 1);
-    if (n_terms > UINT32_MAX)
+    if (n_title > n_terms) n_title = n_terms;
+    uint32_t tw = b->title_weight > 1 ? b->title_weight : 1;
+    uint64_t dl = (uint64_t)n_terms + (uint64_t)(tw - 1) * n_title; /* weighted length */
+    if (dl > UINT32_MAX)
         return lk_error_at(err, path ? path : "<input>", line, 0, "document too long");
     if ((st = check_doc_id(b, id, id_len, path, line, err)) != LK_OK) return st;
     if (b->n_tr > 0 && b->n_tr + n_terms > b->tr_limit && (st = lk_bm25__spill(b, err)) != LK_OK)
@@ -519,7 +527,6 @@ lk_status lk_bm25_builder_add_doc(lk_bm25_builder *b, const char *id, size_t id_
     b->idoffs = p;
     if ((st = intern_terms(b, terms, n_terms)) != LK_OK) return st;
     if ((st = lk_bm25__store_writer_add(&b->store, rec, rec_len, err)) != LK_OK) return st;
-    if (n_title > n_terms) n_title = n_terms;
     if ((st = lk_bm25__pos_writer_add(&b->pos, b->tids, keep, n_terms, n_title, err)) != LK_OK)
         return st;
     if (fwrite(id, 1, id_len, b->ids_fp) != id_len)
@@ -539,21 +546,21 @@ lk_status lk_bm25_builder_add_doc(lk_bm25_builder *b, const char *id, size_t id_
     size_t *agg = b->agg; /* triple index + 1, 0 = empty */
     memset(agg, 0, cap * sizeof *agg);
     for (size_t i = 0; i < n_terms; i++) {
-        uint32_t tid = b->tids[i];
+        uint32_t tid = b->tids[i], inc = i < n_title ? tw : 1;
         size_t h = (size_t)(tid * 0x9E3779B1u) & (cap - 1);
         while (agg[h] && b->tr[agg[h] - 1].term != tid) h = (h + 1) & (cap - 1);
         if (agg[h]) {
-            b->tr[agg[h] - 1].tf++;
+            b->tr[agg[h] - 1].tf += inc;
         } else {
             b->tr[b->n_tr].term = tid;
             b->tr[b->n_tr].doc = doc;
-            b->tr[b->n_tr].tf = 1;
+            b->tr[b->n_tr].tf = inc;
             agg[h] = ++b->n_tr;
         }
     }
-    b->doclens[doc] = (uint32_t)n_terms;
+    b->doclens[doc] = (uint32_t)dl;
     b->idoffs[doc + 1] = b->idoffs[doc] + id_len;
-    b->total_len += n_terms;
+    b->total_len += dl;
     b->n_docs++;
     return LK_OK;
 }

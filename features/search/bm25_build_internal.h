@@ -65,6 +65,7 @@ struct lk_bm25_builder {
     size_t idoffs_cap;
     uint32_t n_docs;
     uint64_t total_len;
+    uint32_t title_weight;   /* >= 1: a title term counts this many times (BM25F) */
     FILE *ids_fp;
     tcache_slot *tcache;     /* TCACHE_SLOTS */
     uint32_t *hashes;        /* scratch, per term of the document being added: */

@@ -90,12 +90,17 @@ lk_status lk_bm25_builder_add_stored(lk_bm25_builder *b, const char *id, size_t 
 /* lk_bm25_builder_add_stored with positions (used when the builder stores them): keep[i]
    false for a term that takes no position of its own (a Han bigram overlapping the term
    before it, as lk_analyzer_spans shows; keep NULL: every term does), n_title: how many of
-   terms[] come from the title (positions never run from the title into the text). */
+   terms[] come from the title (positions never run from the title into the text; with a
+   title weight w, each of them counts w times in tf and in the document length). */
 lk_status lk_bm25_builder_add_doc(lk_bm25_builder *b, const char *id, size_t id_len,
                                   const lk_term *terms, size_t n_terms,
                                   const unsigned char *keep, size_t n_title, const void *rec,
                                   size_t rec_len, const char *path, int64_t line,
                                   lk_error *err);
+
+/* Title field weight w >= 1 (lk_analyzer_title_weight) of the documents added from now on
+   (default 1). */
+void lk_bm25_builder_set_title_weight(lk_bm25_builder *b, uint32_t w);
 
 /* Whether the builder stores positions. */
 bool lk_bm25_builder_positions(const lk_bm25_builder *b);

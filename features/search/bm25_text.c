@@ -459,6 +459,7 @@ static lk_status run_pipeline(pipeline *pl, lk_bm25_builder *bld, int threads,
     lk_status st = LK_OK;
     pthread_t th;
     bool started = false;
+    lk_bm25_builder_set_title_weight(bld, (uint32_t)lk_analyzer_title_weight(pl->an));
     if (threads > 1) {
         if (pthread_create(&th, NULL, producer, pl) != 0)
             return lk_error_set(err, LK_ERR_NOMEM, "cannot start the analysis thread");

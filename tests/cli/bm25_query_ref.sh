@@ -39,7 +39,8 @@ open(t + "/final.jsonl", "w").writelines(json.dumps(d) + "\n" for d in byid.valu
 PY
 $PY "$R" ref "$T/final.jsonl" "$T/q.tsv" "$T/ref2.tsv" || fail "reference 2"
 
-# check_mode TAG INDEX-OPTIONS...
+# check_mode TAG INDEX-OPTIONS... (against $T/ref$RW.tsv and $T/ref2$RW.tsv)
+RW=
 check_mode() {
 M=$1
 shift
@@ -47,23 +48,23 @@ OPTS="$*"
 "$L" index --input "$T/docs.jsonl" --index "$T/idx$M" $OPTS 2> /dev/null || fail "${M} index"
 "$L" search --index "$T/idx$M" --queries "$T/q.tsv" --syntax on --k 100000 \
     --output-format trec > "$T/all.trec" || fail "${M} search all"
-$PY "$R" compare "$T/ref.tsv" "$T/all.trec" > "$T/log" || fail "${M} all results: $(tail -5 "$T/log")"
+$PY "$R" compare "$T/ref$RW.tsv" "$T/all.trec" > "$T/log" || fail "${M} all results: $(tail -5 "$T/log")"
 grep -q "^400 queries ([0-9]\{3\} with results)" "$T/log" || fail "${M} too few queries with results: $(tail -1 "$T/log")"
 "$L" search --index "$T/idx$M" --queries "$T/q.tsv" --syntax on --k 10 --output-format trec \
     > "$T/top10$M.trec" || fail "${M} search top 10"
-$PY "$R" compare "$T/ref.tsv" "$T/top10$M.trec" 10 > "$T/log" || fail "${M} top 10: $(tail -5 "$T/log")"
+$PY "$R" compare "$T/ref$RW.tsv" "$T/top10$M.trec" 10 > "$T/log" || fail "${M} top 10: $(tail -5 "$T/log")"
 "$L" search --index "$T/idx$M" --queries "$T/q.tsv" --syntax on --k 10 --exhaustive \
     --output-format trec > "$T/top10.ex" || fail "${M} search exhaustive"
 cmp -s "$T/top10$M.trec" "$T/top10.ex" || fail "${M} exhaustive differs"
 
 # the reference is not vacuous: a changed score, a dropped result and an extra one are caught
 sed '1s/ \([0-9.]*\) lexkit$/ 0.5 lexkit/' "$T/all.trec" > "$T/bad1.trec"
-$PY "$R" compare "$T/ref.tsv" "$T/bad1.trec" > /dev/null && fail "${M} changed score not caught"
+$PY "$R" compare "$T/ref$RW.tsv" "$T/bad1.trec" > /dev/null && fail "${M} changed score not caught"
 sed '2d' "$T/all.trec" > "$T/bad2.trec"
-$PY "$R" compare "$T/ref.tsv" "$T/bad2.trec" > /dev/null && fail "${M} dropped result not caught"
+$PY "$R" compare "$T/ref$RW.tsv" "$T/bad2.trec" > /dev/null && fail "${M} dropped result not caught"
 "$L" search --index "$T/idx$M" --queries "$T/q.tsv" --syntax off --k 100000 \
     --output-format trec > "$T/off.trec" || fail "${M} search --syntax off"
-$PY "$R" compare "$T/ref.tsv" "$T/off.trec" > /dev/null && fail "${M} operators ignored: not caught"
+$PY "$R" compare "$T/ref$RW.tsv" "$T/off.trec" > /dev/null && fail "${M} operators ignored: not caught"
 
 "$L" index --input "$T/a.jsonl" --index "$T/seg$M" $OPTS 2> /dev/null || fail "${M} index a"
 "$L" index --input "$T/b.jsonl" --index "$T/seg$M" --add 2> /dev/null || fail "${M} add b"
@@ -71,11 +72,11 @@ $PY "$R" compare "$T/ref.tsv" "$T/off.trec" > /dev/null && fail "${M} operators 
 "$L" index --input "$T/up.jsonl" --index "$T/seg$M" --add --upsert 2> /dev/null || fail "${M} upsert"
 "$L" search --index "$T/seg$M" --queries "$T/q.tsv" --syntax on --k 100000 \
     --output-format trec > "$T/seg.trec" || fail "${M} search seg"
-$PY "$R" compare "$T/ref2.tsv" "$T/seg.trec" > "$T/log" || fail "${M} segments: $(tail -5 "$T/log")"
+$PY "$R" compare "$T/ref2$RW.tsv" "$T/seg.trec" > "$T/log" || fail "${M} segments: $(tail -5 "$T/log")"
 "$L" index --index "$T/seg$M" --merge 2> /dev/null || fail "${M} merge"
 "$L" search --index "$T/seg$M" --queries "$T/q.tsv" --syntax on --k 100000 \
     --output-format trec > "$T/merged.trec" || fail "${M} search merged"
-$PY "$R" compare "$T/ref2.tsv" "$T/merged.trec" > "$T/log" || fail "${M} merged: $(tail -5 "$T/log")"
+$PY "$R" compare "$T/ref2$RW.tsv" "$T/merged.trec" > "$T/log" || fail "${M} merged: $(tail -5 "$T/log")"
 
 }
 check_mode ""
@@ -84,6 +85,16 @@ grep -qx "positions: stored" <("$L" index --info --index "$T/seg-pos") || fail "
 grep -qx "positions: none" <("$L" index --info --index "$T/seg") || fail "info: no positions"
 # with positions, phrases read no stored text: the same results as from the stored text
 cmp -s "$T/top10.trec" "$T/top10-pos.trec" || fail "positions: top 10 differ from stored text"
+# a title weight (BM25F): every score of the reference with title words counted 3 times,
+# through --add/--delete/--upsert/--merge too (the weight is kept in the index's settings)
+RW=-tw3
+$PY "$R" ref "$T/docs.jsonl" "$T/q.tsv" "$T/ref-tw3.tsv" 3 || fail "reference tw3"
+$PY "$R" ref "$T/final.jsonl" "$T/q.tsv" "$T/ref2-tw3.tsv" 3 || fail "reference 2 tw3"
+check_mode "-tw3" --title-weight 3 --positions
+$PY "$R" compare "$T/ref.tsv" "$T/top10-tw3.trec" 10 > /dev/null && fail "title weight 3 gives the weight-1 scores"
+grep -qx "  title_weight=3" <("$L" index --info --index "$T/seg-tw3") || fail "info: title_weight"
+expect_fail 2 "--add uses the index's analyzer" "$L" index --index "$T/seg-tw3" --add --input "$T/b.jsonl" --title-weight 2
+expect_fail 2 "--title-weight" "$L" index --index "$T/x" --input "$T/b.jsonl" --title-weight 0
 
 # malformed queries: exit 1, the column named
 expect_fail 1 "query column 8: unbalanced quote" "$L" search --index "$T/idx" --query 'bazuci "boto'

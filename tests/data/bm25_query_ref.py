@@ -3,7 +3,8 @@
 (tests/cli/bm25_query_ref.sh). Standard library only.
 
   bm25_query_ref.py gen DOCS.jsonl QUERIES.tsv [N]   write a generated collection and queries
-  bm25_query_ref.py ref DOCS.jsonl QUERIES.tsv REF.tsv  every query's results and scores
+  bm25_query_ref.py ref DOCS.jsonl QUERIES.tsv REF.tsv [TW]  every query's results and
+                                                      scores (TW: title weight, default 1)
   bm25_query_ref.py compare REF.tsv RUN.trec [K]      compare a lexkit TREC run (top K) with
                                                       them: exit 1 on any difference
 
@@ -12,6 +13,8 @@ is `split()`: this script matches and scores without any analyzer. Semantics (do
 "Query syntax"):
 - a document's terms are its title's words then its text's words; N = documents,
   avgdl = mean length, df = documents holding the term; Lucene BM25, k1 1.2, b 0.75;
+  with a title weight TW (index --title-weight) a title word counts TW times in tf and in
+  the document's length (BM25F with integer field weights);
 - scoring terms: the words of every clause that is not excluded (phrases and field clauses
   included), each occurrence counting; a result holds at least one of them;
 - `+w` keeps documents holding w, `-w` drops them; `"a b"` (also `+"a b"`) keeps documents
@@ -163,7 +166,7 @@ def reference(docs, query):
             df = DF[w]
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
             tf = d["tf"][w]
-            s += idf * tf / (tf + K1 * (1 - B + B * len(t) / AVG[0]))
+            s += idf * tf / (tf + K1 * (1 - B + B * d["len"] / AVG[0]))
         res[d["id"]] = s
     return sorted(res.items(), key=lambda kv: (-kv[1], kv[0].encode()))
 
@@ -172,17 +175,20 @@ DF = {}
 AVG = [0.0]
 
 
-def ref(docs_path, queries_path, out_path):
+def ref(docs_path, queries_path, out_path, tw=1):
     """Every query's full ranking as TSV lines qid, rank, id, score (%.17g)."""
     docs = [json.loads(line) for line in open(docs_path)]
     for d in docs:
         d["f_title"], d["f_text"] = d.get("title", "").split(), d["text"].split()
         d["toks"] = d["f_title"] + d["f_text"]
         d["set"] = set(d["toks"])
-        d["tf"] = collections.Counter(d["toks"])
+        d["tf"] = collections.Counter(d["f_text"])
+        for w in d["f_title"]:
+            d["tf"][w] += tw
+        d["len"] = tw * len(d["f_title"]) + len(d["f_text"])
         for w in d["set"]:
             DF[w] = DF.get(w, 0) + 1
-    AVG[0] = sum(len(d["toks"]) for d in docs) / len(docs)
+    AVG[0] = sum(d["len"] for d in docs) / len(docs)
     with open(out_path, "w") as f:
         for line in open(queries_path):
             qid, text = line.rstrip("\n").split("\t", 1)
@@ -241,6 +247,6 @@ if __name__ == "__main__":
     if sys.argv[1] == "gen":
         gen(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 3000)
     elif sys.argv[1] == "ref":
-        ref(sys.argv[2], sys.argv[3], sys.argv[4])
+        ref(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]) if len(sys.argv) > 5 else 1)
     else:
         sys.exit(compare(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else None))
