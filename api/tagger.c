@@ -26,6 +26,11 @@ typedef struct {
     lk_tagger_ws *ws;
     lk_zhseg *z;              /* NULL until a raw-text call on a character model */
     lexkit_text_options zo;   /* z's options */
+    lk_tokenizer *tok;        /* word models: UD English tokenizer of raw text, or NULL */
+    const char **forms;       /* word models: scratch per token of raw text */
+    size_t *lens;
+    int32_t *tags;
+    size_t cap;
 } ws_slot;
 
 struct lexkit_tagger {
@@ -41,6 +46,10 @@ static void slot_free(ws_slot *s)
 {
     lk_zhseg_free(s->z);
     lk_tagger_ws_free(s->ws);
+    lk_tokenizer_free(s->tok);
+    free(s->forms);
+    free(s->lens);
+    free(s->tags);
 }
 
 /* An idle workspace of t's pool, or a new one. */
@@ -169,43 +178,42 @@ LK_API lexkit_status lexkit_tagger_tag(const lexkit_tagger *t, const char *const
     return lk_api_err(err, st, &e);
 }
 
-/* Word model on raw text: lexkit's tokens, tagged as one sentence. */
-static lk_status tag_words(const lk_tagger *m, lk_tagger_ws *ws, const char *text, size_t len,
+/* Word model on raw text: tokenized as `lexkit tag --input-format raw` does (UD English EWT
+   conventions: do n't, it 's) and tagged as one sentence, with slot s's tokenizer. */
+static lk_status tag_words(const lk_tagger *m, ws_slot *s, const char *text, size_t len,
                            lexkit_span **out, size_t *n_out, lk_error *e)
 {
-    lk_tokenizer_config c = lk_tokenizer_config_default();
-    lk_tokenizer *tok = NULL;
     const lk_token *toks = NULL;
     size_t n = 0;
-    const char **forms = NULL;
-    size_t *lens = NULL;
-    int32_t *tags = NULL;
-    lk_status st = lk_tokenizer_create(&c, &tok);
-    if (st == LK_OK) st = lk_tokenize(tok, text, len, &toks, &n, e);
-    if (st == LK_OK) {
-        forms = malloc((n ? n : 1) * sizeof *forms);
-        lens = malloc((n ? n : 1) * sizeof *lens);
-        tags = malloc((n ? n : 1) * sizeof *tags);
-        *out = malloc((n ? n : 1) * sizeof **out);
-        if (!forms || !lens || !tags || !*out) st = LK_ERR_NOMEM;
+    lk_status st = LK_OK;
+    if (!s->tok) {
+        lk_tokenizer_config c = lk_tokenizer_config_default();
+        c.mode = LK_TOKMODE_UD_EN;
+        st = lk_tokenizer_create(&c, &s->tok);
     }
+    if (st == LK_OK) st = lk_utf8_check_line(text, len, "text", 1, e);
+    if (st == LK_OK) st = lk_tokenize_valid(s->tok, text, len, &toks, &n, e);
+    if (st == LK_OK && n > s->cap) { /* three arrays of one capacity */
+        size_t c1 = s->cap, c2 = s->cap, c3 = s->cap;
+        if ((st = lk_grow_ptr(&s->forms, &c1, n, sizeof *s->forms)) == LK_OK &&
+            (st = lk_grow_ptr(&s->lens, &c2, n, sizeof *s->lens)) == LK_OK &&
+            (st = lk_grow_ptr(&s->tags, &c3, n, sizeof *s->tags)) == LK_OK)
+            s->cap = c1 < c2 ? (c1 < c3 ? c1 : c3) : (c2 < c3 ? c2 : c3);
+    }
+    if (st == LK_OK && !(*out = malloc((n ? n : 1) * sizeof **out))) st = LK_ERR_NOMEM;
     for (size_t i = 0; st == LK_OK && i < n; i++) {
-        forms[i] = text + toks[i].start; /* the original bytes, as a CoNLL-U FORM */
-        lens[i] = toks[i].len;
+        s->forms[i] = text + toks[i].start; /* the original bytes, as a CoNLL-U FORM */
+        s->lens[i] = toks[i].len;
     }
-    if (st == LK_OK && n) st = tag_tokens(m, ws, forms, lens, n, tags, e);
+    if (st == LK_OK && n) st = tag_tokens(m, s->ws, s->forms, s->lens, n, s->tags, e);
     for (size_t i = 0; st == LK_OK && i < n; i++)
-        (*out)[i] = (lexkit_span){toks[i].start, toks[i].len, tags[i]};
+        (*out)[i] = (lexkit_span){toks[i].start, toks[i].len, s->tags[i]};
     if (st == LK_OK) {
         *n_out = n;
-    } else {
+    } else if (*out) {
         free(*out);
         *out = NULL;
     }
-    free(forms);
-    free(lens);
-    free(tags);
-    lk_tokenizer_free(tok);
     return st;
 }
 
@@ -300,7 +308,7 @@ LK_API lexkit_status lexkit_tagger_tag_text_opts(const lexkit_tagger *t, const c
     lk_status st = slot_take(pooled(t), &s);
     if (st == LK_OK) {
         st = lexkit_tagger_segments(t) ? tag_chars(t, &s, text, len, o, spans, n, &e)
-                                       : tag_words(in_t(t), s.ws, text, len, spans, n, &e);
+                                       : tag_words(in_t(t), &s, text, len, spans, n, &e);
         slot_give(pooled(t), &s);
     }
     return lk_api_err(err, st, &e);

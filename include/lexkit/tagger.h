@@ -34,7 +34,8 @@ LK_API lexkit_status lexkit_tagger_tag(const lexkit_tagger *t, const char *const
                                        lexkit_error *err);
 /* Words and tags of raw text[0..len): *spans (n entries) is allocated; free it with
    free(). A character model segments (with the default lexkit_text_options); a word model
-   tags lexkit's tokens. Invalid UTF-8 is LEXKIT_ERR_PARSE. */
+   tags the tokens of `lexkit tag --input-format raw` (UD English EWT's: do n't, it 's).
+   Invalid UTF-8 is LEXKIT_ERR_PARSE. */
 LK_API lexkit_status lexkit_tagger_tag_text(const lexkit_tagger *t, const char *text,
                                             size_t len, lexkit_span **spans, size_t *n,
                                             lexkit_error *err);

@@ -370,7 +370,8 @@ class Tagger:
         图书馆). script: "auto" (traditional text is converted to simplified for the model; the
         words keep the input's characters), "simplified" or "traditional". pretok: URLs,
         e-mail addresses, Latin words, numbers and emoji one word each, every punctuation
-        mark its own (False: the model alone). Word models ignore these options."""
+        mark its own (False: the model alone). Word models ignore these options and read the
+        text as `lexkit tag --input-format raw` does (UD English EWT tokens: do n't, it 's)."""
         if granularity not in self._GRANULARITIES:
             raise ValueError(f"granularity must be one of {self._GRANULARITIES}, got {granularity!r}")
         if script not in self._SCRIPTS:

@@ -15,6 +15,7 @@ import lexkit
 SRC = os.environ.get("LK_SRC", os.path.join(os.path.dirname(__file__), "..", ".."))
 CLI = os.environ.get("LEXKIT")
 ZH_MODEL = os.path.join(SRC, "corpora", "models", "zh-gsd-char.lkt")
+EN_MODEL = os.path.join(SRC, "corpora", "models", "en-ewt.lkt")
 
 
 def _jsonl(path):
@@ -387,6 +388,24 @@ def test_tagger_text_same_as_cli(tmp_path):
         want = [" ".join(f"{w}/{tag}" for w, tag in t.tag_text(line, granularity=g))
                 for line in ZH_LINES]
         assert out == want
+
+
+EN_LINES = ["I don't think it's raining, is it?", "She'll email bob@example.com at 9:30 p.m.",
+            "The U.S. economy grew 2.5% in Q3 -- didn't it?"]
+
+
+@pytest.mark.skipif(not CLI, reason="LEXKIT (the CLI) not set")
+def test_tagger_english_text_same_as_cli(tmp_path):
+    """A word model reads raw text as `lexkit tag --input-format raw`: UD English tokens."""
+    t = lexkit.Tagger.load(EN_MODEL)
+    assert t.tag_text(EN_LINES[0])[:4] == [("I", "PRON"), ("do", "AUX"), ("n't", "PART"),
+                                           ("think", "VERB")]
+    inp = tmp_path / "en.txt"
+    inp.write_text("\n".join(EN_LINES) + "\n", encoding="utf-8")
+    out = subprocess.run([CLI, "tag", "--model", EN_MODEL, "--input", str(inp),
+                          "--input-format", "raw"], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out == [" ".join(f"{w}/{tag}" for w, tag in t.tag_text(line)) for line in EN_LINES]
 
 
 def test_tagger_wrong_kind(tmp_path):
