@@ -39,6 +39,8 @@ LK_API lexkit_index_config lexkit_index_config_default(void)
     c.lower = 1;
     c.stem = 0;
     c.zh_model = NULL;
+    c.analyzer = LEXKIT_ANALYZER_ENGLISH;
+    c.title_weight = 1;
     return c;
 }
 
@@ -65,6 +67,11 @@ LK_API lexkit_status lexkit_index_create(const char *dir, const lexkit_index_con
     if (!c) c = &d;
     if (c->lang < LEXKIT_LANG_AUTO || c->lang > LEXKIT_LANG_ZH)
         return lk_api_set(err, LEXKIT_ERR_ARG, "lang: unknown value %d", (int)c->lang);
+    if (c->analyzer != LEXKIT_ANALYZER_ENGLISH && c->analyzer != LEXKIT_ANALYZER_PLAIN)
+        return lk_api_set(err, LEXKIT_ERR_ARG, "analyzer: unknown value %d", (int)c->analyzer);
+    if (c->title_weight < 0 || c->title_weight > LK_ANALYZER_TITLE_WEIGHT_MAX)
+        return lk_api_set(err, LEXKIT_ERR_ARG, "title_weight: %d is not in 1..%d",
+                          c->title_weight, LK_ANALYZER_TITLE_WEIGHT_MAX);
     lexkit_index *x = NULL;
     lexkit_status st = new_handle(dir, &x, err);
     if (st != LEXKIT_OK) return st;
@@ -72,6 +79,9 @@ LK_API lexkit_status lexkit_index_create(const char *dir, const lexkit_index_con
                        : c->lang == LEXKIT_LANG_ZH ? LK_LANG_ZH : LK_LANG_AUTO;
     x->analyzer.lower = c->lower != 0;
     x->analyzer.stem = c->stem != 0;
+    x->analyzer.kind = c->analyzer == LEXKIT_ANALYZER_PLAIN ? LK_ANALYZER_PLAIN
+                                                            : LK_ANALYZER_ENGLISH;
+    x->analyzer.title_weight = c->title_weight;
     if (c->zh_model) {
         x->zh_model = strdup(c->zh_model);
         if (!x->zh_model) {
@@ -164,7 +174,16 @@ LK_API lexkit_status lexkit_index_add(lexkit_index *x, const char *const *ids,
                                       const size_t *id_lens, const char *const *texts,
                                       const size_t *text_lens, size_t n, lexkit_error *err)
 {
-    if (!x || (n && (!ids || !id_lens || !texts || !text_lens)))
+    return lexkit_index_add_titled(x, ids, id_lens, NULL, NULL, texts, text_lens, n, err);
+}
+
+LK_API lexkit_status lexkit_index_add_titled(lexkit_index *x, const char *const *ids,
+                                             const size_t *id_lens, const char *const *titles,
+                                             const size_t *title_lens, const char *const *texts,
+                                             const size_t *text_lens, size_t n,
+                                             lexkit_error *err)
+{
+    if (!x || (n && (!ids || !id_lens || !texts || !text_lens)) || (titles && !title_lens))
         return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
     if (n == 0) return LEXKIT_OK;
     char *path = NULL;
@@ -180,6 +199,10 @@ LK_API lexkit_status lexkit_index_add(lexkit_index *x, const char *const *ids,
         }
         fputs("{\"id\":", fp);
         lk_json_write_str(fp, ids[i], id_lens[i]);
+        if (titles && titles[i]) {
+            fputs(",\"title\":", fp);
+            lk_json_write_str(fp, titles[i], title_lens[i]);
+        }
         fputs(",\"text\":", fp);
         lk_json_write_str(fp, texts[i], text_lens[i]);
         fputs("}\n", fp);

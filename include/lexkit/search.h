@@ -13,11 +13,18 @@ extern "C" {
 
 typedef enum { LEXKIT_LANG_AUTO = 0, LEXKIT_LANG_EN, LEXKIT_LANG_ZH } lexkit_lang;
 
+/* The analyzer chain of an index (docs/search.md): ENGLISH (the default, as `lexkit index`)
+   is Lucene's EnglishAnalyzer (hyphens split, Latin accents folded, possessive 's dropped,
+   Lucene's stop list, Snowball stemming); PLAIN lowercases (lower) and stems only if `stem`. */
+typedef enum { LEXKIT_ANALYZER_ENGLISH = 0, LEXKIT_ANALYZER_PLAIN = 1 } lexkit_search_analyzer;
+
 typedef struct {
     lexkit_lang lang;     /* LEXKIT_LANG_AUTO: Han text as character unigrams + bigrams */
     int lower;            /* 1 */
-    int stem;             /* 0; 1 = Snowball English stemming */
+    int stem;             /* 0; 1 = Snowball English stemming (PLAIN; ENGLISH always stems) */
     const char *zh_model; /* a Chinese tagger model segmenting Han text, or NULL */
+    lexkit_search_analyzer analyzer; /* LEXKIT_ANALYZER_ENGLISH */
+    int title_weight;     /* 1 (0 = 1): a title word counts this many times (BM25F), 1..100 */
 } lexkit_index_config;
 
 /* One result: the document's id (borrowed from the index, valid until it is modified or
@@ -45,6 +52,14 @@ LK_API void lexkit_index_free(lexkit_index *idx);
 LK_API lexkit_status lexkit_index_add(lexkit_index *idx, const char *const *ids,
                                       const size_t *id_lens, const char *const *texts,
                                       const size_t *text_lens, size_t n, lexkit_error *err);
+/* lexkit_index_add with a title per document (titles NULL, or titles[i] NULL: none): the
+   title is analyzed before the text, as `lexkit index` does with JSON "title", and weighs
+   title_weight times (lexkit_index_config). */
+LK_API lexkit_status lexkit_index_add_titled(lexkit_index *idx, const char *const *ids,
+                                             const size_t *id_lens, const char *const *titles,
+                                             const size_t *title_lens, const char *const *texts,
+                                             const size_t *text_lens, size_t n,
+                                             lexkit_error *err);
 /* Delete the documents with these ids (unknown ids are ignored), atomically. */
 LK_API lexkit_status lexkit_index_delete(lexkit_index *idx, const char *const *ids,
                                          const size_t *id_lens, size_t n, lexkit_error *err);

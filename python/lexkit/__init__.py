@@ -278,11 +278,18 @@ class Index:
         self.path = os.fspath(path)
 
     @classmethod
-    def create(cls, path, *, lang: str = "auto", stem: bool = False, lower: bool = True,
-               zh_model: Optional[str] = None) -> "Index":
-        """A new index in directory path (analyzer: lang 'auto'/'en'/'zh', Snowball stemming,
-        lowercasing, a Chinese tagger model segmenting Han text)."""
-        return cls(path, _create=True, lang=lang, stem=stem, lower=lower, zh_model=zh_model)
+    def create(cls, path, *, analyzer: str = "english", lang: str = "auto", stem: bool = False,
+               lower: bool = True, zh_model: Optional[str] = None,
+               title_weight: int = 1) -> "Index":
+        """A new index in directory path, analyzed as `lexkit index` does by default.
+
+        analyzer: "english" (Lucene's EnglishAnalyzer: hyphens split, accents folded,
+        possessives dropped, Lucene's stop list, Snowball stemming) or "plain" (lowercasing
+        if lower, Snowball stemming if stem). lang: 'auto'/'zh' (Han text as character
+        unigrams + bigrams) or 'en'. zh_model: a Chinese tagger model segmenting Han text.
+        title_weight: a title word counts this many times (BM25F, 1..100)."""
+        return cls(path, _create=True, lang=lang, stem=stem, lower=lower, zh_model=zh_model,
+                   analyzer=analyzer, title_weight=title_weight)
 
     @classmethod
     def open(cls, path) -> "Index":

@@ -572,17 +572,33 @@ static void Index_dealloc(IndexObject *self)
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-/* Index(path, create=False, lang="auto", stem=False, lower=True, zh_model=None) */
+/* Index(path, create=False, lang="auto", stem=False, lower=True, zh_model=None,
+         analyzer="english", title_weight=1) */
 static int Index_init(IndexObject *self, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"path", "create", "lang", "stem", "lower", "zh_model", NULL};
+    static char *names[] = {"path", "create", "lang", "stem", "lower", "zh_model", "analyzer",
+                            "title_weight", NULL};
     PyObject *path_obj = NULL;
-    int create = 0, stem = 0, lower = 1;
-    const char *lang = "auto", *zh_model = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|psppz", names, PyUnicode_FSConverter, &path_obj,
-                                     &create, &lang, &stem, &lower, &zh_model))
+    int create = 0, stem = 0, lower = 1, title_weight = 1;
+    const char *lang = "auto", *zh_model = NULL, *analyzer = "english";
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|psppzsi", names, PyUnicode_FSConverter,
+                                     &path_obj, &create, &lang, &stem, &lower, &zh_model,
+                                     &analyzer, &title_weight))
         return -1;
     lexkit_index_config c = lexkit_index_config_default();
+    if (!strcmp(analyzer, "plain")) c.analyzer = LEXKIT_ANALYZER_PLAIN;
+    else if (strcmp(analyzer, "english")) {
+        Py_DECREF(path_obj);
+        PyErr_Format(PyExc_ValueError, "analyzer: expected 'english' or 'plain', got '%s'",
+                     analyzer);
+        return -1;
+    }
+    if (title_weight < 1 || title_weight > 100) {
+        Py_DECREF(path_obj);
+        PyErr_Format(PyExc_ValueError, "title_weight: expected 1..100, got %d", title_weight);
+        return -1;
+    }
+    c.title_weight = title_weight;
     if (!strcmp(lang, "en")) c.lang = LEXKIT_LANG_EN;
     else if (!strcmp(lang, "zh")) c.lang = LEXKIT_LANG_ZH;
     else if (strcmp(lang, "auto")) {
@@ -622,8 +638,10 @@ static PyObject *Index_add(IndexObject *self, PyObject *docs)
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     const char **ids = malloc((n ? n : 1) * sizeof *ids), **texts = malloc((n ? n : 1) * sizeof *texts);
     size_t *il = malloc((n ? n : 1) * sizeof *il), *tl = malloc((n ? n : 1) * sizeof *tl);
+    const char **titles = malloc((n ? n : 1) * sizeof *titles);
+    size_t *tll = malloc((n ? n : 1) * sizeof *tll);
     PyObject *keep = PyList_New(0); /* str objects whose UTF-8 we point into */
-    int ok = ids && texts && il && tl && keep;
+    int ok = ids && texts && il && tl && titles && tll && keep;
     if (!ok && !PyErr_Occurred()) PyErr_NoMemory();
     for (Py_ssize_t i = 0; ok && i < n; i++) {
         PyObject *d = PySequence_Fast_GET_ITEM(seq, i);
@@ -648,10 +666,8 @@ static PyObject *Index_add(IndexObject *self, PyObject *docs)
             ok = 0;
             break;
         }
-        if (title && title != Py_None && PyUnicode_GET_LENGTH(title) > 0)
-            txt = PyUnicode_FromFormat("%U %U", title, text);
-        else
-            txt = (Py_INCREF(text), text);
+        txt = (Py_INCREF(text), text);
+        if (title == Py_None) title = NULL;
         if (!ids_str || !txt || PyList_Append(keep, ids_str) < 0 || PyList_Append(keep, txt) < 0) {
             Py_XDECREF(ids_str);
             Py_XDECREF(txt);
@@ -667,6 +683,17 @@ static PyObject *Index_add(IndexObject *self, PyObject *docs)
             ok = 0;
             break;
         }
+        titles[i] = NULL;
+        tll[i] = 0;
+        if (title) { /* kept alive in `keep` while the GIL is released */
+            Py_ssize_t c;
+            if (PyList_Append(keep, title) < 0 ||
+                !(titles[i] = PyUnicode_AsUTF8AndSize(title, &c))) {
+                ok = 0;
+                break;
+            }
+            tll[i] = (size_t)c;
+        }
         il[i] = (size_t)a;
         tl[i] = (size_t)b;
     }
@@ -679,7 +706,8 @@ static PyObject *Index_add(IndexObject *self, PyObject *docs)
             st = closed_err(&err);
         } else {
             Py_BEGIN_ALLOW_THREADS
-            st = lexkit_index_add(self->idx, ids, il, texts, tl, (size_t)n, &err);
+            st = lexkit_index_add_titled(self->idx, ids, il, titles, tll, texts, tl, (size_t)n,
+                                         &err);
             Py_END_ALLOW_THREADS
         }
         PyThread_release_lock(self->lock);
@@ -690,6 +718,8 @@ static PyObject *Index_add(IndexObject *self, PyObject *docs)
     free(texts);
     free(il);
     free(tl);
+    free(titles);
+    free(tll);
     Py_XDECREF(keep);
     Py_DECREF(seq);
     return ret;

@@ -212,10 +212,25 @@ def test_index_round_trip_equals_cli(tmp_path):
     docs = _jsonl(os.path.join(SRC, "corpora", "sample-docs.jsonl"))
     qfile = os.path.join(SRC, "corpora", "sample-queries.tsv")
     queries = [line.rstrip("\n").split("\t", 1) for line in open(qfile, encoding="utf-8")][:60]
-    subprocess.run([CLI, "index", "--analyzer", "plain", "--input",
-                        os.path.join(SRC, "corpora", "sample-docs.jsonl"),
+    subprocess.run([CLI, "index", "--input", os.path.join(SRC, "corpora", "sample-docs.jsonl"),
                     "--index", str(tmp_path / "cli")], check=True, capture_output=True)
     want = _cli_search(str(tmp_path / "cli"), qfile)
+    # the CLI's default analyzer (english) is the Python default too; plain matches plain
+    subprocess.run([CLI, "index", "--analyzer", "plain", "--title-weight", "2", "--input",
+                    os.path.join(SRC, "corpora", "sample-docs.jsonl"),
+                    "--index", str(tmp_path / "cli-plain")], check=True, capture_output=True)
+    want_plain = _cli_search(str(tmp_path / "cli-plain"), qfile)
+    assert want_plain != want
+    px = lexkit.Index.create(tmp_path / "py-plain", analyzer="plain", title_weight=2)
+    px.add(docs)
+    for (qid, q), hits in zip(queries, px.search_many([q for _, q in queries], k=10)):
+        w = want_plain.get(qid, [])
+        assert [h[0] for h in hits] == [d for d, _ in w], qid
+        assert all(abs(h[1] - s) <= 1e-6 * max(1.0, abs(s)) for h, (_, s) in zip(hits, w))
+    with pytest.raises(ValueError, match="analyzer"):
+        lexkit.Index.create(tmp_path / "bad", analyzer="french")
+    with pytest.raises(ValueError, match="title_weight"):
+        lexkit.Index.create(tmp_path / "bad", title_weight=0)
     ix = lexkit.Index.create(tmp_path / "py")
     ix.add(docs[:500])
     ix.add(iter(docs[500:]))  # a second segment

@@ -58,13 +58,18 @@ same as one call on one thread: yes" "$LK_SRC/corpora/sample-en.txt"
 # The scores are those of `lexkit index --lang en --analyzer plain` + `lexkit search` on the same
 # documents (the C API builds with the plain analyzer; the CLI default is english).
 printf '{"id":"d1","text":"cats chase mice"}\n{"id":"d2","text":"dogs chase cats and cats run"}\n{"id":"d3","text":"mice eat cheese"}\n' > "$TMP/docs.jsonl"
-"$PREFIX/bin/lexkit" index --input "$TMP/docs.jsonl" --index "$TMP/cli-idx" --lang en --analyzer plain >/dev/null 2>&1
-cli=$("$PREFIX/bin/lexkit" search --index "$TMP/cli-idx" --query cats --output-format tsv | awk -F'\t' '{printf " %s(%.4f)", $3, $4}')
+# every expected line from the CLI: its default index (the english analyzer, as the C API's)
+"$PREFIX/bin/lexkit" index --input "$TMP/docs.jsonl" --index "$TMP/cli-idx" --lang en >/dev/null 2>&1
+cli_q() { "$PREFIX/bin/lexkit" search --index "$TMP/cli-idx" --query "$1" --output-format tsv | awk -F'\t' '{printf " %s(%.4f)", $3, $4}'; }
+cli=$(cli_q cats) cli2=$(cli_q "mice cheese")
+"$PREFIX/bin/lexkit" index --index "$TMP/cli-idx" --delete-id d2 >/dev/null 2>&1
+cli3=$(cli_q cats)
+[ "$cli" = " d2(0.2665) d1(0.2308)" ] || { echo "FAIL cli cats:$cli"; fails=$((fails + 1)); }
 run bm25_search "3 documents
 cats:$cli
-mice cheese: d3(0.7346) d1(0.2380)
+mice cheese:$cli2
 2 documents after deleting d2
-cats: d1(0.3151)" "$TMP/idx"
+cats:$cli3" "$TMP/idx"
 run tag_chinese "他们/PRON 在/ADP 学校/NOUN 学习/VERB 。/PUNCT" "$LK_SRC/corpora/models/zh-gsd-char.lkt"
 # queen = king - man + woman exactly; apple is nearly orthogonal (cosine 0.049).
 run embeddings "5 words, dim 3
