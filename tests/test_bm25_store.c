@@ -354,6 +354,16 @@ static void test_snippets(void **state)
     assert_string_equal(out, "no match...");
     snip(s, "short coffee", 60, out, sizeof out);
     assert_string_equal(out, "short [coffee]");
+    /* both words side by side (a phrase, stop words between them allowed) win over an
+       earlier window holding them apart, whatever the order of the matches */
+    query(s, an, "solar wind");
+    const char *sw = "The wind turbine and the solar panel were installed. Many pages later: "
+                     "measurements of the solar wind near the Earth were taken in 1962.";
+    snip(s, sw, 50, out, sizeof out);
+    assert_string_equal(out, "...of the [solar] [wind] near the Earth were taken in...");
+    query(s, an, "state art"); /* in the query's order (this index has no stop words) */
+    snip(s, "Art state; far, far away from it, a state art method.", 24, out, sizeof out);
+    assert_string_equal(out, "...it, a [state] [art] method.");
 
     /* Chinese: bigram matches marked (single characters not, the query has bigrams), the
        passage cut on character boundaries and at most max characters long */

@@ -15,6 +15,7 @@ typedef struct {
     size_t start, end;  /* bytes */
     size_t cstart, cend; /* code points */
     uint32_t q;          /* query term */
+    size_t ti;           /* index of the term among the text's analyzed terms */
 } match;
 
 struct lk_snippeter {
@@ -151,7 +152,7 @@ static lk_status find_matches(lk_snippeter *s, const char *text, size_t *n_out)
             void *p = s->m;
             if (lk_grow(&p, &s->m_cap, n + 1, sizeof *s->m) != LK_OK) return LK_ERR_NOMEM;
             s->m = p;
-            s->m[n++] = (match){sp[2 * i], sp[2 * i + 1], 0, 0, (uint32_t)q};
+            s->m[n++] = (match){sp[2 * i], sp[2 * i + 1], 0, 0, (uint32_t)q, i};
             break;
         }
     }
@@ -167,27 +168,38 @@ static lk_status find_matches(lk_snippeter *s, const char *text, size_t *n_out)
     return LK_OK;
 }
 
+/* Matches a, b (a before b) of consecutive query terms (b's follows a's in the query) next
+   to each other in the text, as a phrase's words are: consecutive analyzed terms (stop
+   words are not terms), or overlapping (the bigrams of a Han run: 长江 江大 大桥). */
+static bool adjacent(const match *a, const match *b)
+{
+    return b->q == a->q + 1 && (b->ti == a->ti + 1 || b->start < a->end);
+}
+
 /* The window of matches [*lo, *hi] spanning at most max code points with the most distinct
-   terms, then matches, then the earliest; returns its distinct terms. */
+   terms, then the most adjacent pairs (the query's words as a phrase, in its order), then the most
+   matches, then the earliest; returns its distinct terms. */
 static size_t best_window(lk_snippeter *s, size_t n, size_t max, size_t *lo, size_t *hi)
 {
-    size_t best_d = 0, best_c = 0;
+    size_t best_d = 0, best_a = 0, best_c = 0;
     uint32_t w = 0;
     memset(s->stamp, 0, s->nq * sizeof *s->stamp);
     for (size_t i = 0; i < n; i++) {
         w++;
-        size_t d = 0, c = 0, end = s->m[i].cend;
+        size_t d = 0, a = 0, c = 0, end = s->m[i].cend;
         for (size_t j = i; j < n; j++) {
             size_t e = s->m[j].cend > end ? s->m[j].cend : end;
             if (e - s->m[i].cstart > max && j > i) break;
             end = e;
             c++;
+            if (j > i && adjacent(&s->m[j - 1], &s->m[j])) a++;
             if (s->stamp[s->m[j].q] != w) {
                 s->stamp[s->m[j].q] = w;
                 d++;
             }
-            if (d > best_d || (d == best_d && c > best_c)) {
+            if (d > best_d || (d == best_d && (a > best_a || (a == best_a && c > best_c)))) {
                 best_d = d;
+                best_a = a;
                 best_c = c;
                 *lo = i;
                 *hi = j;

@@ -1,7 +1,8 @@
 /* bm25_snippet.h: the best-matching passage of a stored text for a query (search
    --snippet): the text is analyzed as the index analyzes documents, each term equal to a
    query term is a match, and the window of at most max_chars code points holding the most
-   distinct query terms (then the most matches, then the earliest) is chosen. Cuts fall on
+   distinct query terms (then the most pairs of them side by side, as in a phrase: 'solar
+   wind' over 'wind ... solar'; then the most matches, then the earliest) is chosen. Cuts fall on
    code-point boundaries, at white space when one is near (English), never inside a
    character (Chinese). */
 #ifndef LK_FEATURES_BM25_SNIPPET_H
