@@ -263,15 +263,8 @@ LK_API lexkit_status lexkit_tagger_set_user_dict(lexkit_tagger *t, const char *p
     lk_error e;
     lk_error_clear(&e);
     lk_userdict *d = NULL;
-    lk_zhseg *z = NULL;
     lk_status st = path ? lk_userdict_load(path, &d, &e) : LK_OK;
-    if (st == LK_OK && d) { /* its tags checked against the model's now, not at first use */
-        lk_zhseg_config c = lk_zhseg_config_default();
-        c.script = LK_ZH_SCRIPT_SIMPLIFIED;
-        c.dict = d;
-        st = lk_zhseg_create(t->m, &c, &z, &e);
-        lk_zhseg_free(z);
-    }
+    if (st == LK_OK && d) st = lk_zhseg_check_dict(t->m, d, &e); /* now, not at first use */
     if (st != LK_OK) {
         lk_userdict_free(d);
         return lk_api_err(err, st, &e);

@@ -118,28 +118,40 @@ static uint64_t tag_bit(const lk_tagger *m, const char *tag)
 
 /* Each dictionary tag as a bit of the model's tag set; a tag the model lacks is an error
    naming its place in the file. */
-static lk_status dict_tags(lk_zhseg *z, lk_error *err)
+/* The tag bit of every entry of d (0 = any tag) into mask (NULL: only checked); a tag m
+   lacks is an error at its file:line:col. */
+static lk_status dict_masks(const lk_tagger *m, const lk_userdict *d, uint64_t *mask,
+                            lk_error *err)
 {
-    const lk_userdict *d = z->cfg.dict;
-    int32_t n = lk_userdict_size(d);
-    if (!(z->dict_mask = calloc((size_t)n + 1, sizeof *z->dict_mask)))
-        return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
-    for (int32_t i = 0; i < n; i++) {
+    for (int32_t i = 0; i < lk_userdict_size(d); i++) {
         int64_t line, col;
         const char *tag = lk_userdict_tag(d, i, &line, &col);
         if (!tag) continue;
-        if (lk_tagger_tag_find(z->m, tag, strlen(tag)) == LK_ID_NONE) {
+        if (lk_tagger_tag_find(m, tag, strlen(tag)) == LK_ID_NONE) {
             char tags[256];
             size_t o = 0;
-            for (int32_t t = 0; t < lk_tagger_n_tags(z->m) && o + 40 < sizeof tags; t++)
+            for (int32_t t = 0; t < lk_tagger_n_tags(m) && o + 40 < sizeof tags; t++)
                 o += (size_t)snprintf(tags + o, sizeof tags - o, "%s%s", t ? " " : "",
-                                      lk_tagger_tag_name(z->m, t));
+                                      lk_tagger_tag_name(m, t));
             return lk_error_at(err, lk_userdict_path(d), line, col,
                                "tag %s is not in the model's tag set (%s)", tag, tags);
         }
-        z->dict_mask[i] = tag_bit(z->m, tag);
+        if (mask) mask[i] = tag_bit(m, tag);
     }
     return LK_OK;
+}
+
+lk_status lk_zhseg_check_dict(const lk_tagger *m, const lk_userdict *d, lk_error *err)
+{
+    return dict_masks(m, d, NULL, err);
+}
+
+static lk_status dict_tags(lk_zhseg *z, lk_error *err)
+{
+    const lk_userdict *d = z->cfg.dict;
+    if (!(z->dict_mask = calloc((size_t)lk_userdict_size(d) + 1, sizeof *z->dict_mask)))
+        return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    return dict_masks(z->m, d, z->dict_mask, err);
 }
 
 lk_status lk_zhseg_create(const lk_tagger *m, const lk_zhseg_config *c, lk_zhseg **out,

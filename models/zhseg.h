@@ -41,6 +41,9 @@ typedef struct lk_zhseg lk_zhseg;
 lk_status lk_zhseg_create(const lk_tagger *m, const lk_zhseg_config *c, lk_zhseg **out,
                           lk_error *err);
 void lk_zhseg_free(lk_zhseg *z); /* NULL is a no-op */
+/* The check lk_zhseg_create makes of dictionary d: every tag it names is one of m's, else
+   LK_ERR_PARSE "dict:line:col: tag X is not in the model's tag set (...)". */
+lk_status lk_zhseg_check_dict(const lk_tagger *m, const lk_userdict *d, lk_error *err);
 
 /* Segment and tag n lines of valid UTF-8 (invalid bytes: LK_ERR_PARSE "COL: ..." naming
    the first bad line's column; callers validate lines to name the line). The words of
