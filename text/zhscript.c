@@ -125,6 +125,22 @@ int32_t lk_t2s_char(const lk_t2s *c, int32_t cp)
     return in_table(cp) ? c->simp[cp - TAB_LO] : cp;
 }
 
+size_t lk_t2s_map_chars(const lk_t2s *c, const char *s, size_t len, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        size_t k = lk_utf8_decode(s + i, len - i, &cp);
+        if (k == 0) { /* not valid UTF-8: the byte as it is */
+            out[o++] = s[i++];
+            continue;
+        }
+        o += lk_utf8_encode(lk_t2s_char(c, cp), out + o);
+        i += k;
+    }
+    return o;
+}
+
 bool lk_t2s_is_traditional(const lk_t2s *c, const char *s, size_t len)
 {
     size_t trad, simp;

@@ -42,6 +42,10 @@ void lk_t2s_count(const lk_t2s *c, const char *s, size_t len, size_t *trad, size
 
 /* t2s of code point cp taken alone (cp itself when unchanged or not one code point). */
 int32_t lk_t2s_char(const lk_t2s *c, int32_t cp);
+/* Valid UTF-8 s[0..len) with each code point mapped alone (lk_t2s_char) into out, which
+   must hold 2 * len bytes (a mapped character is at most 4 bytes, any character at least
+   2 bytes when it maps, and ASCII never maps); returns the bytes written. */
+size_t lk_t2s_map_chars(const lk_t2s *c, const char *s, size_t len, char *out);
 
 /* Convert valid UTF-8 s[0..len) to simplified into *buf (grown as needed, capacity *cap;
    free with free()); *out_len = bytes written. OpenCC's phrase conversion is used when it

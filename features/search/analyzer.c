@@ -269,10 +269,10 @@ static lk_status han_token(lk_analyzer *a, const lk_token *t, lk_token *out, cha
     }
     int32_t cp;
     if (lk_utf8_decode(t->text, t->text_len, &cp) != t->text_len) return LK_OK; /* not 1 char */
-    int32_t s = lk_t2s_char(a->t2s, cp);
-    if (s == cp) return LK_OK;
+    size_t n = lk_t2s_map_chars(a->t2s, t->text, t->text_len, buf);
+    if (n == t->text_len && memcmp(buf, t->text, n) == 0) return LK_OK; /* unchanged */
     out->text = buf;
-    out->text_len = lk_utf8_encode(s, buf);
+    out->text_len = n;
     return LK_OK;
 }
 

@@ -162,24 +162,6 @@ static bool convert_text(const lk_zh *z, const lk_token *toks, size_t n)
     return trad > simp;
 }
 
-/* Token text t (Han characters) into out, each character mapped by t2s; returns the bytes
-   written (out holds 2 * len: a 3-byte character maps to at most 4 bytes). */
-static size_t simplify(const lk_t2s *c, const char *t, size_t len, char *out)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < len;) {
-        int32_t cp;
-        size_t k = lk_utf8_decode(t + i, len - i, &cp);
-        if (k == 0) { /* cannot happen: token texts are valid UTF-8 */
-            out[o++] = t[i++];
-            continue;
-        }
-        o += lk_utf8_encode(lk_t2s_char(c, cp), out + o);
-        i += k;
-    }
-    return o;
-}
-
 /* Collect the Han runs of toks into z->buf / z->runs; *n_runs gets their number. */
 static lk_status collect_runs(lk_zh *z, const lk_token *toks, size_t n, size_t *n_runs)
 {
@@ -198,7 +180,7 @@ static lk_status collect_runs(lk_zh *z, const lk_token *toks, size_t n, size_t *
         }
         if ((st = lk_grow_ptr(&z->buf, &z->buf_cap, at + 2 * t->text_len, 1)) != LK_OK) return st;
         size_t tl = t->text_len;
-        if (conv) tl = simplify(z->t2s, t->text, t->text_len, z->buf + at);
+        if (conv) tl = lk_t2s_map_chars(z->t2s, t->text, t->text_len, z->buf + at);
         else memcpy(z->buf + at, t->text, t->text_len);
         z->toff[i] = at;
         at += tl;
