@@ -20,7 +20,7 @@ static void help(FILE *out)
             "--query; the default when standard output is not a terminal), tsv `qid rank docid\n"
             "score`, json one object per query, or text for people (rank, id, score, title,\n"
             "snippet; the default on a terminal). Query syntax (--syntax): +required -excluded\n"
-            "\"a phrase\" field:term; phrases and field: are checked on the stored fields.\n");
+            "\"a phrase\" field:term prefix*; phrases and field: are checked on the stored fields.\n");
 }
 
 typedef struct {

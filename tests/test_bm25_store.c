@@ -418,12 +418,29 @@ static void test_query_parse(void **state)
     assert_int_equal(lk_query_parse("a-b c's", 7, &c, &n, &ops, &err), LK_OK);
     assert_false(ops);
     free(c);
+    /* word* is a prefix (an operator); a * inside a word or a phrase is text */
+    q = "comp* -caf* a*b \"x*\"";
+    assert_int_equal(lk_query_parse(q, strlen(q), &c, &n, &ops, &err), LK_OK);
+    assert_true(ops);
+    assert_int_equal(n, 4);
+    assert_true(c[0].prefix && c[0].len == 4 && c[0].occur == LK_QUERY_SHOULD);
+    assert_true(c[1].prefix && c[1].len == 3 && c[1].occur == LK_QUERY_NOT);
+    assert_false(c[2].prefix);
+    assert_int_equal(c[2].len, 3);
+    assert_true(c[3].phrase && !c[3].prefix && c[3].len == 2);
+    free(c);
+    assert_int_equal(lk_query_parse("a*b", 3, &c, &n, &ops, &err), LK_OK);
+    assert_false(ops);
+    free(c);
     static const struct { const char *q, *msg; } bad[] = {
         {"a \"b c", "query column 3: unbalanced quote"},
         {"a - b", "query column 3: '-' without a term"},
         {"a +", "query column 3: '+' without a term"},
         {"é \"\"", "query column 3: empty phrase"},
         {"ab\"c d\"", "query column 3: a quote inside a term"},
+        {"ab *", "query column 4: '*' without a word before it"},
+        {"ab -*", "query column 5: '*' without a word before it"},
+        {"ab text:c*", "query column 4: a prefix* cannot be a field clause"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(lk_query_parse(bad[i].q, strlen(bad[i].q), &c, &n, &ops, &err),

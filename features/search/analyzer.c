@@ -33,6 +33,8 @@ struct lk_analyzer {
     lk_t2s *t2s;          /* han_fold: opened on the first Han character (OpenCC) */
     char *settings;
     size_t settings_len;
+    char *pre_buf;        /* lk_analyzer_prefix's result */
+    size_t pre_cap;
     char *buf;            /* term bytes since reset */
     size_t buf_len, buf_cap;
     size_t *offs;         /* term start/len pairs into buf */
@@ -102,6 +104,7 @@ void lk_analyzer_free(lk_analyzer *a)
     lk_t2s_free(a->t2s);
     free(a->settings);
     free(a->fold_buf);
+    free(a->pre_buf);
     free(a->buf);
     free(a->offs);
     free(a->terms);
@@ -273,6 +276,47 @@ static lk_status han_token(lk_analyzer *a, const lk_token *t, lk_token *out, cha
     if (n == t->text_len && memcmp(buf, t->text, n) == 0) return LK_OK; /* unchanged */
     out->text = buf;
     out->text_len = n;
+    return LK_OK;
+}
+
+lk_status lk_analyzer_prefix(lk_analyzer *a, const char *text, size_t len, const char **out,
+                            size_t *out_len, lk_error *err)
+{
+    const lk_token *toks;
+    size_t n;
+    lk_status st = lk_tokenize(a->tok, text, len, &toks, &n, err);
+    if (st != LK_OK) return st;
+    bool han = n > 0 && toks[0].kind == LK_TOK_HAN;
+    for (size_t i = 0; i < n; i++) /* one word, or one run of Han characters */
+        if ((toks[i].kind == LK_TOK_HAN) != han || (!han && i > 0) ||
+            (i > 0 && toks[i - 1].start + toks[i - 1].len != toks[i].start) ||
+            (!han && toks[i].kind != LK_TOK_WORD && toks[i].kind != LK_TOK_NUMBER))
+            return LK_ERR_ARG;
+    if (n == 0) return LK_ERR_ARG;
+    size_t need = 0;
+    for (size_t i = 0; i < n; i++) need += 2 * toks[i].text_len + 1;
+    void *p = a->pre_buf;
+    if ((st = lk_grow(&p, &a->pre_cap, need, 1)) != LK_OK) return st;
+    a->pre_buf = p;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *w = toks[i].text;
+        size_t wl = toks[i].text_len;
+        if (han) {
+            lk_token f;
+            char hb[8];
+            if ((st = han_token(a, &toks[i], &f, hb, err)) != LK_OK) return st;
+            w = f.text;
+            wl = f.text_len;
+        } else if (a->english && toks[i].kind == LK_TOK_WORD &&
+                   (st = fold_word(a, &w, &wl)) != LK_OK) {
+            return st;
+        }
+        memcpy(a->pre_buf + o, w, wl);
+        o += wl;
+    }
+    *out = a->pre_buf;
+    *out_len = o;
     return LK_OK;
 }
 

@@ -103,6 +103,14 @@ const char *lk_analyzer_settings(const lk_analyzer *a, size_t *len);
    Xapian's wdf increment). In the settings as "title_weight=w" when w > 1. */
 int lk_analyzer_title_weight(const lk_analyzer *a);
 
+/* The prefix of a `prefix*` query word as the index holds words: text[0..len) must be one
+   word or number, or one run of Han characters (else LK_ERR_ARG); it is normalized as terms
+   are (NFKC, lowercased, accents folded by the english analyzer, Han characters mapped to
+   simplified when the index maps them) but neither stemmed nor checked against the stop
+   list. *out (*out_len bytes) is borrowed until the next call. Invalid UTF-8: LK_ERR_PARSE. */
+lk_status lk_analyzer_prefix(lk_analyzer *a, const char *text, size_t len, const char **out,
+                             size_t *out_len, lk_error *err);
+
 /* Start a new document or query. */
 void lk_analyzer_reset(lk_analyzer *a);
 /* Analyze text[0..len) (UTF-8), appending its terms. Invalid UTF-8 gives LK_ERR_PARSE

@@ -393,6 +393,22 @@ static int64_t find_term(const lk_bm25_index *x, const char *s, size_t len)
 
 uint64_t lk_bm25__index_total_len(const lk_bm25_index *x) { return x->total_len; }
 
+uint64_t lk_bm25__index_n_terms(const lk_bm25_index *x) { return x->n_terms; }
+
+uint64_t lk_bm25__index_lower_bound(const lk_bm25_index *x, const char *s, size_t len)
+{
+    uint64_t lo = 0, hi = x->n_terms;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        const unsigned char *e = x->dict + mid * DICT_ENTRY;
+        if (cmp_term((const char *)x->termblob + lk_get_u64(e), lk_get_u32(e + 20), s, len) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 int64_t lk_bm25__index_find(const lk_bm25_index *idx, const char *term, size_t len)
 {
     return find_term(idx, term, len);

@@ -60,6 +60,11 @@ void lk_bm25__index_term(const lk_bm25_index *x, uint64_t t, const char **s, siz
 /* Sum of the document lengths of a one-file index. */
 uint64_t lk_bm25__index_total_len(const lk_bm25_index *x);
 
+/* Number of terms of a one-file index, and the first term (dictionary index) not below
+   s[0..len) in byte order (n_terms if none): the terms starting with a prefix are a run. */
+uint64_t lk_bm25__index_n_terms(const lk_bm25_index *x);
+uint64_t lk_bm25__index_lower_bound(const lk_bm25_index *x, const char *s, size_t len);
+
 /* Dictionary index of a term in a one-file index, or -1. */
 int64_t lk_bm25__index_find(const lk_bm25_index *x, const char *term, size_t len);
 

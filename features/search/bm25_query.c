@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "features/search/analyzer_internal.h"
 #include "features/search/bm25_index_internal.h"
 #include "features/search/bm25_positions_internal.h"
 #include "features/search/bm25_segments.h"
@@ -104,6 +105,22 @@ lk_status lk_query_parse(const char *q, size_t len, lk_query_clause **out, size_
                 st = perr(err, q, i, "a quote inside a term (put a space before a phrase)");
                 break;
             }
+            if (cl.len > 0 && cl.text[cl.len - 1] == '*') { /* word*: a prefix */
+                size_t star = (size_t)(cl.text - q) + cl.len - 1;
+                if (cl.len == 1) {
+                    st = perr(err, q, star, "'*' without a word before it (a prefix is "
+                                            "written word*)");
+                    break;
+                }
+                if (cl.field) {
+                    st = perr(err, q, at, "a prefix* cannot be a field clause (write "
+                                          "title:word or word*)");
+                    break;
+                }
+                cl.prefix = true;
+                cl.len--;
+                *has_ops = true;
+            }
         }
         if (lk_grow((void **)&c, &cap, *n + 1, sizeof *c) != LK_OK) {
             st = LK_ERR_NOMEM;
@@ -127,6 +144,13 @@ typedef struct {
     size_t *off, *len, n, cap, buf_len, buf_cap;
 } termlist;
 
+/* An indexed term a prefix* matches (bytes borrowed from the index). */
+typedef struct {
+    const char *s;
+    size_t len;
+    uint64_t df;     /* summed over the segments */
+} expansion;
+
 struct lk_query_ws {
     lk_bm25_ws *ws;          /* searches for the filters (term membership) */
     lk_analyzer *an;         /* analyzer with spans (phrases in stored text) */
@@ -142,6 +166,8 @@ struct lk_query_ws {
     size_t seqs_cap;
     unsigned char *codes;    /* a phrase's codes as varint bytes (5 per code at most) */
     size_t codes_cap;
+    expansion *exp;          /* the terms of one prefix* */
+    size_t n_exp, exp_cap;
 };
 
 static void termlist_free(termlist *t)
@@ -204,6 +230,7 @@ void lk_query_ws_free(lk_query_ws *q)
     free(q->seqs);
     free(q->codes);
     free(q->terms);
+    free(q->exp);
     free(q);
 }
 
@@ -267,6 +294,71 @@ static lk_status mark_term_docs(const lk_bm25_index *idx, const char *s, size_t 
             return lk_error_set(err, LK_ERR_FORMAT, "%s: corrupt index (postings)",
                                 lk_bm25__index_file(x));
     }
+    return LK_OK;
+}
+
+static int cmp_exp_bytes(const void *a, const void *b)
+{
+    const expansion *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->s, y->s, n);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static int cmp_exp_df(const void *a, const void *b) /* most frequent first, then bytes */
+{
+    const expansion *x = a, *y = b;
+    if (x->df != y->df) return x->df > y->df ? -1 : 1;
+    return cmp_exp_bytes(a, b);
+}
+
+/* The indexed terms starting with clause c's prefix into q->exp (q->n_exp, distinct, most
+   frequent first): a run of each segment's sorted dictionary. A prefix that is not one word
+   or matches more than LK_QUERY_PREFIX_MAX terms is an error naming the clause's column. */
+static lk_status expand_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_analyzer *an,
+                               const lk_query_clause *c, lk_error *err)
+{
+    const char *p;
+    size_t pl;
+    q->n_exp = 0;
+    lk_status st = lk_analyzer_prefix(an, c->text, c->len, &p, &pl, err);
+    if (st == LK_ERR_ARG)
+        return lk_error_set(err, LK_ERR_PARSE, "query column %zu: a prefix* must be one word "
+                            "(\"%.*s*\")", c->col, (int)(c->len > 64 ? 64 : c->len), c->text);
+    if (st != LK_OK) return st;
+    size_t ns = lk_bm25__index_n_segs(idx);
+    for (size_t i = 0; i < ns; i++) {
+        const lk_bm25_index *x = lk_bm25__index_seg(idx, i, NULL, NULL);
+        uint64_t nt = lk_bm25__index_n_terms(x);
+        for (uint64_t t = lk_bm25__index_lower_bound(x, p, pl); t < nt; t++) {
+            const char *ts;
+            size_t tl, plen;
+            const unsigned char *post;
+            uint32_t df;
+            lk_bm25__index_term(x, t, &ts, &tl, &post, &plen, &df);
+            if (tl < pl || memcmp(ts, p, pl) != 0) break;
+            if (q->n_exp >= (size_t)LK_QUERY_PREFIX_MAX * ns)
+                return lk_error_set(err, LK_ERR_PARSE, "query column %zu: the prefix \"%.*s*\" "
+                                    "matches more than %u terms (give more letters)", c->col,
+                                    (int)(c->len > 64 ? 64 : c->len), c->text,
+                                    LK_QUERY_PREFIX_MAX);
+            if (lk_grow((void **)&q->exp, &q->exp_cap, q->n_exp + 1, sizeof *q->exp) != LK_OK)
+                return LK_ERR_NOMEM;
+            q->exp[q->n_exp++] = (expansion){ts, tl, df};
+        }
+    }
+    qsort(q->exp, q->n_exp, sizeof *q->exp, cmp_exp_bytes);
+    size_t o = 0; /* one entry per term, its df summed over the segments */
+    for (size_t i = 0; i < q->n_exp; i++) {
+        if (o && cmp_exp_bytes(&q->exp[o - 1], &q->exp[i]) == 0) q->exp[o - 1].df += q->exp[i].df;
+        else q->exp[o++] = q->exp[i];
+    }
+    q->n_exp = o;
+    if (o > LK_QUERY_PREFIX_MAX)
+        return lk_error_set(err, LK_ERR_PARSE, "query column %zu: the prefix \"%.*s*\" matches "
+                            "more than %u terms (give more letters)", c->col,
+                            (int)(c->len > 64 ? 64 : c->len), c->text, LK_QUERY_PREFIX_MAX);
+    qsort(q->exp, q->n_exp, sizeof *q->exp, cmp_exp_df);
     return LK_OK;
 }
 
@@ -452,9 +544,16 @@ static lk_status term_filters(const lk_bm25_index *idx, lk_query_ws *q, lk_analy
     for (size_t i = 0; i < n && st == LK_OK; i++) {
         if (c[i].occur == LK_QUERY_SHOULD) continue;
         if (c[i].occur == LK_QUERY_NOT && needs_store(&c[i])) continue; /* checked on docs */
-        bool any;
-        st = clause_terms(q, an, c[i].text, c[i].len, false, &q->clause, err);
-        if (st == LK_OK) st = docs_with_all(idx, q, &q->clause, bits, &any, err);
+        bool any = true;
+        if (c[i].prefix) { /* the documents holding any term of the prefix */
+            memset(bits, 0, q->words * sizeof *bits);
+            st = expand_prefix(idx, q, an, &c[i], err);
+            for (size_t k = 0; k < q->n_exp && st == LK_OK; k++)
+                st = mark_term_docs(idx, q->exp[k].s, q->exp[k].len, bits, err);
+        } else {
+            st = clause_terms(q, an, c[i].text, c[i].len, false, &q->clause, err);
+            if (st == LK_OK) st = docs_with_all(idx, q, &q->clause, bits, &any, err);
+        }
         if (st != LK_OK || !any) continue; /* only stop words: no filter */
         for (size_t w = 0; w < q->words; w++)
             q->must[w] &= c[i].occur == LK_QUERY_NOT ? ~bits[w] : bits[w];
@@ -529,6 +628,12 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
     qw->pos.n = qw->pos.buf_len = 0;
     for (size_t i = 0; i < nc && st == LK_OK; i++) {
         if (c[i].occur == LK_QUERY_NOT) continue;
+        if (c[i].prefix) { /* its most frequent terms, as optional words */
+            st = expand_prefix(idx, qw, an, &c[i], err);
+            for (size_t k = 0; k < qw->n_exp && k < LK_QUERY_PREFIX_TERMS && st == LK_OK; k++)
+                st = termlist_add(&qw->pos, qw->exp[k].s, qw->exp[k].len);
+            continue;
+        }
         st = clause_terms(qw, an, c[i].text, c[i].len, false, &qw->clause, err);
         for (size_t j = 0; j < qw->clause.n && st == LK_OK; j++)
             st = termlist_add(&qw->pos, qw->clause.buf + qw->clause.off[j], qw->clause.len[j]);
@@ -573,10 +678,18 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
     memcpy(qw->cand, h, nh * sizeof *h);
     size_t kept = nh;
     if (st != LK_OK) goto done;
-    /* leave the scoring terms in `an` for the caller (snippets) */
+    /* leave the scoring terms in `an` for the caller (snippets): a prefix's are its terms */
     lk_analyzer_reset(an);
-    for (size_t i = 0; i < nc && st == LK_OK; i++)
-        if (c[i].occur != LK_QUERY_NOT) st = lk_analyzer_add(an, c[i].text, c[i].len, err);
+    for (size_t i = 0; i < nc && st == LK_OK; i++) {
+        if (c[i].occur == LK_QUERY_NOT) continue;
+        if (!c[i].prefix) {
+            st = lk_analyzer_add(an, c[i].text, c[i].len, err);
+            continue;
+        }
+        st = expand_prefix(idx, qw, qw->an, &c[i], err);
+        for (size_t k = 0; k < qw->n_exp && k < LK_QUERY_PREFIX_TERMS && st == LK_OK; k++)
+            st = lk_analyzer__push(an, qw->exp[k].s, qw->exp[k].len);
+    }
     *hits = qw->cand;
     *n_hits = kept;
 done:

@@ -1,6 +1,8 @@
 /* bm25_query.h: the query syntax of `lexkit search`: `+term` (required), `-term` (excluded),
    `"a phrase"` (required, terms adjacent), `+"..."`/`-"..."`, `field:term` and
-   `field:"a phrase"` (required in that stored field). Scores are plain BM25 over the
+   `field:"a phrase"` (required in that stored field), `word*` (any indexed term starting
+   with the word, unstemmed: the LK_QUERY_PREFIX_TERMS most frequent of them score as
+   optional terms; with + or - every one of them filters). Scores are plain BM25 over the
    terms of the required and optional clauses (a phrase's terms count as terms); the
    operators only filter: the search is lk_bm25_search_terms's top k with a filter
    (lk_bm25_search_opts.accept) asked only about documents that would enter the top k.
@@ -20,9 +22,13 @@
 
 typedef enum { LK_QUERY_SHOULD = 0, LK_QUERY_MUST, LK_QUERY_NOT } lk_query_occur;
 
+#define LK_QUERY_PREFIX_TERMS 128u   /* terms of a prefix* that score (the most frequent) */
+#define LK_QUERY_PREFIX_MAX 100000u  /* terms a prefix* may match at most (else an error) */
+
 typedef struct {
     lk_query_occur occur;
     bool phrase;            /* quoted */
+    bool prefix;            /* word* (text without the *) */
     const char *field;      /* field:..., or NULL */
     size_t field_len;
     const char *text;       /* the clause's text (without quotes), borrowed from the query */
@@ -32,7 +38,7 @@ typedef struct {
 
 /* Split query[0..len) into clauses (*clauses malloc'd, free() it). A malformed query is
    LK_ERR_PARSE with a message "column N: ..." (an unbalanced quote, a lone + or -, an
-   empty phrase or field). *has_ops is false when no clause uses an operator. */
+   empty phrase or field, a lone *, a prefix* in a field clause). *has_ops is false when no clause uses an operator. */
 lk_status lk_query_parse(const char *query, size_t len, lk_query_clause **clauses, size_t *n,
                          bool *has_ops, lk_error *err);
 

@@ -96,6 +96,40 @@ grep -qx "  title_weight=3" <("$L" index --info --index "$T/seg-tw3") || fail "i
 expect_fail 2 "--add uses the index's analyzer" "$L" index --index "$T/seg-tw3" --add --input "$T/b.jsonl" --title-weight 2
 expect_fail 2 "--title-weight" "$L" index --index "$T/x" --input "$T/b.jsonl" --title-weight 0
 
+# prefix* queries against the reference (plain analyzer: the reference does not stem): 2,000
+# documents with 400 extra "zq" words so that zq* has more terms than the 128 that score;
+# fresh, two segments (--add) and merged
+$PY "$R" genp "$T/pdocs.jsonl" "$T/pq.tsv" || fail "genp"
+grep -q 'zq\*' "$T/pq.tsv" || fail "no zq* query"
+$PY "$R" ref "$T/pdocs.jsonl" "$T/pq.tsv" "$T/pref.tsv" || fail "prefix reference"
+head -n 1000 "$T/pdocs.jsonl" > "$T/pa.jsonl"
+tail -n +1001 "$T/pdocs.jsonl" > "$T/pb.jsonl"
+"$L" index --input "$T/pdocs.jsonl" --index "$T/pidx" --analyzer plain 2> /dev/null || fail "prefix index"
+"$L" index --input "$T/pa.jsonl" --index "$T/pseg" --analyzer plain 2> /dev/null || fail "prefix index a"
+"$L" index --input "$T/pb.jsonl" --index "$T/pseg" --add 2> /dev/null || fail "prefix add b"
+for ix in pidx pseg merged; do
+  [ $ix = merged ] && { "$L" index --index "$T/pseg" --merge 2> /dev/null || fail "prefix merge"; ix=pseg; }
+  "$L" search --index "$T/$ix" --queries "$T/pq.tsv" --syntax on --k 100000 --output-format trec \
+      > "$T/p.trec" || fail "prefix search $ix"
+  $PY "$R" compare "$T/pref.tsv" "$T/p.trec" > "$T/log" || fail "prefix $ix: $(tail -5 "$T/log")"
+  grep -q "^400 queries ([0-9]\{3\} with results)" "$T/log" || fail "prefix $ix: $(tail -1 "$T/log")"
+  "$L" search --index "$T/$ix" --queries "$T/pq.tsv" --syntax on --k 10 --output-format trec \
+      > "$T/p10.trec" || fail "prefix top 10 $ix"
+  $PY "$R" compare "$T/pref.tsv" "$T/p10.trec" 10 > "$T/log" || fail "prefix top 10 $ix: $(tail -5 "$T/log")"
+done
+"$L" search --index "$T/pidx" --queries "$T/pq.tsv" --syntax off --k 100000 --output-format trec > "$T/poff.trec"
+$PY "$R" compare "$T/pref.tsv" "$T/poff.trec" > /dev/null && fail "prefix: --syntax off not caught"
+# the english analyzer: a prefix is folded and lowercased like words but not stemmed, and
+# matches the indexed (stemmed) terms; its terms are marked in snippets
+printf '{"id":"a","text":"Café computers"}\n{"id":"b","text":"the computation"}\n{"id":"c","text":"cafeteria"}\n' > "$T/pe.jsonl"
+"$L" index --input "$T/pe.jsonl" --index "$T/pe" 2> /dev/null || fail "english prefix index"
+[ "$("$L" search --index "$T/pe" --query 'CAFÉ*' --format tsv | cut -f3 | sort | tr '\n' ' ')" = "a c " ] || fail "CAFÉ*"
+[ "$("$L" search --index "$T/pe" --query 'comput*' --format tsv | cut -f3 | sort | tr '\n' ' ')" = "a b " ] || fail "comput*"
+[ -z "$("$L" search --index "$T/pe" --query 'computers*' --format tsv)" ] || fail "computers* matched a stem"
+"$L" search --index "$T/pe" --query '+comput* -caf*' --format json --snippet > "$T/pe.json" || fail "prefix snippet"
+grep -q '"id": "b".*"highlights": \[\[4, 15\]\]' "$T/pe.json" || fail "prefix snippet: $(cat "$T/pe.json")"
+grep -q '"id": "a"' "$T/pe.json" && fail "-caf* kept a"
+
 # malformed queries: exit 1, the column named
 expect_fail 1 "query column 8: unbalanced quote" "$L" search --index "$T/idx" --query 'bazuci "boto'
 expect_fail 1 "query column 8: '-' without a term" "$L" search --index "$T/idx" --query 'bazuci - boto'
@@ -103,6 +137,10 @@ expect_fail 1 "query column 1: '-' without a term" "$L" search --index "$T/idx" 
 expect_fail 1 "query column 8: empty phrase" "$L" search --index "$T/idx" --query 'bazuci "  "'
 expect_fail 1 'query column 3: unknown field "url" (the fields that can be queried are title and text)' "$L" search --index "$T/idx" --query 'a url:x'
 expect_fail 1 "query column 13: unbalanced quote" "$L" search --index "$T/idx" --query 'title:x "a" "b'
+expect_fail 1 "query column 3: '\\*' without a word before it" "$L" search --index "$T/idx" --query 'a * b'
+expect_fail 1 "query column 4: '\\*' without a word before it" "$L" search --index "$T/idx" --query 'a +*'
+expect_fail 1 "query column 3: a prefix\\* cannot be a field clause" "$L" search --index "$T/idx" --query 'a title:ba*'
+expect_fail 1 'query column 3: a prefix\* must be one word ("x-y\*")' "$L" search --index "$T/idx" --query 'a x-y*'
 printf 'q1\tbazuci\nq2\ttitle:"a\n' > "$T/bad.tsv"
 expect_fail 1 "bad.tsv:2: query column 7: unbalanced quote" "$L" search --index "$T/idx" --queries "$T/bad.tsv" --syntax on
 finish bm25_query_ref

@@ -3,6 +3,9 @@
 (tests/cli/bm25_query_ref.sh). Standard library only.
 
   bm25_query_ref.py gen DOCS.jsonl QUERIES.tsv [N]   write a generated collection and queries
+  bm25_query_ref.py genp DOCS.jsonl QUERIES.tsv      the same with prefix* queries (and 400
+                                                      "zq" words, so that "zq*" has more
+                                                      terms than score)
   bm25_query_ref.py ref DOCS.jsonl QUERIES.tsv REF.tsv [TW]  every query's results and
                                                       scores (TW: title weight, default 1)
   bm25_query_ref.py compare REF.tsv RUN.trec [K]      compare a lexkit TREC run (top K) with
@@ -21,6 +24,8 @@ is `split()`: this script matches and scores without any analyzer. Semantics (do
   whose title or whose text holds the words consecutively, `-"a b"` drops them;
   `field:w` / `field:"a b"` keep documents whose field holds the word(s) consecutively,
   `-field:...` drops them;
+- `p*`: the collection's words starting with p; the 128 with the most documents (ties: byte
+  order) are scoring terms, and with + (-) a document must (must not) hold one of them all;
 - ranking: score descending, then id ascending (bytewise).
 A rank may differ from lexkit's only between documents whose reference scores are within
 1e-9 of each other (different summation orders); every score must agree within 1e-6.
@@ -43,9 +48,12 @@ def make_vocab(rng, n):
     return sorted(words)
 
 
-def gen(docs_path, queries_path, n=3000):
+def gen(docs_path, queries_path, n=3000, prefixes=False):
     rng = random.Random(13)
     vocab = make_vocab(rng, 600)
+    if prefixes:
+        vocab += ["zq%03d" % i for i in range(400)]
+        rng.shuffle(vocab)
     weights = [1.0 / (r + 1) for r in range(len(vocab))]  # Zipf
     phrases = [[rng.choice(vocab[:80]) for _ in range(rng.choice((2, 2, 3)))] for _ in range(25)]
 
@@ -81,8 +89,18 @@ def gen(docs_path, queries_path, n=3000):
         a = rng.randint(0, len(w) - m)
         return w[a:a + m]
 
+    def prefix_clause():
+        r = rng.random()
+        p = "zq" + "".join(rng.choice("0123") for _ in range(rng.choice((0, 0, 1, 2))))
+        if r >= 0.3:
+            w = some_word()
+            p = w[:rng.choice((1, 2, 2, 3, 4))]
+        return rng.choice(("", "", "+", "-")) + p + "*"
+
     def clause():
         r = rng.random()
+        if prefixes and r < 0.4:
+            return prefix_clause()
         if r < 0.35:
             return some_word()
         if r < 0.50:
@@ -106,7 +124,7 @@ def gen(docs_path, queries_path, n=3000):
 
 def parse(q):
     """Clauses (occur, field, words) of a well-formed generated query."""
-    out, i = [], 0
+    out, i = [], 0  # (occur, field, phrase, words, prefix)
     while i < len(q):
         if q[i] == " ":
             i += 1
@@ -126,10 +144,20 @@ def parse(q):
             j = q.find(" ", i)
             j = len(q) if j < 0 else j
             words, i, phrase = [q[i:j]], j, False
+        prefix = not phrase and words[0].endswith("*")
+        if prefix:
+            words = [words[0][:-1]]
         if occur == "should" and (phrase or field):
             occur = "must"
-        out.append((occur, field, phrase, words))
+        out.append((occur, field, phrase, words, prefix))
     return out
+
+
+def expand(p):
+    """A prefix's terms: every collection word starting with p, most documents first (ties
+    in byte order); the first 128 score."""
+    ws = sorted((w for w in DF if w.startswith(p)), key=lambda w: (-DF[w], w.encode()))
+    return ws
 
 
 def has_seq(toks, seq):
@@ -140,7 +168,11 @@ def has_seq(toks, seq):
 def reference(docs, query):
     n = len(docs)
     clauses = parse(query)
-    terms = [w for occ, _, _, ws in clauses if occ != "not" for w in ws]
+    terms = []
+    for occ, _, _, ws, prefix in clauses:
+        if occ != "not":
+            terms += expand(ws[0])[:128] if prefix else ws
+    exp = {ws[0]: set(expand(ws[0])) for _, _, _, ws, prefix in clauses if prefix}
     res = {}
     for d in docs:
         t, tset = d["toks"], d["set"]
@@ -148,8 +180,10 @@ def reference(docs, query):
         if not present:
             continue
         keep = True
-        for occ, field, phrase, ws in clauses:
-            if field:
+        for occ, field, phrase, ws, prefix in clauses:
+            if prefix:
+                hit = bool(exp[ws[0]] & tset)
+            elif field:
                 hit = has_seq(d["f_" + field], ws)
             elif phrase:
                 hit = has_seq(d["f_title"], ws) or has_seq(d["f_text"], ws)
@@ -246,6 +280,8 @@ def compare(ref_path, run_path, k=None):
 if __name__ == "__main__":
     if sys.argv[1] == "gen":
         gen(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 3000)
+    elif sys.argv[1] == "genp":
+        gen(sys.argv[2], sys.argv[3], 2000, prefixes=True)
     elif sys.argv[1] == "ref":
         ref(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]) if len(sys.argv) > 5 else 1)
     else:
