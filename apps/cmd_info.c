@@ -126,6 +126,21 @@ static int info_bow_vocab(const char *path, FILE *fp)
     return LK_EXIT_OK;
 }
 
+/* Whether the bytes start as a word2vec file (text or binary): "WORDS DIM" then a newline. */
+static bool vectors_header(const unsigned char *h, size_t n)
+{
+    size_t i = 0, fields = 0;
+    while (fields < 2) {
+        while (i < n && (h[i] == ' ' || h[i] == '\t')) i++;
+        size_t d = i;
+        while (i < n && h[i] >= '0' && h[i] <= '9') i++;
+        if (i == d) return false;
+        fields++;
+    }
+    while (i < n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r')) i++;
+    return i < n && h[i] == '\n';
+}
+
 static int info_one(const char *path)
 {
     lk_error err;
@@ -136,7 +151,7 @@ static int info_one(const char *path)
     if (S_ISDIR(sb.st_mode)) return info_index(path, &err);
     FILE *fp = fopen(path, "rb");
     if (!fp) return lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_IO, "%s: cannot open", path), &err);
-    unsigned char head[8] = {0};
+    unsigned char head[64] = {0};
     size_t n = fread(head, 1, sizeof head, fp);
     printf("file\t%s\nbytes\t%lld\n", path, (long long)sb.st_size);
     int rc;
@@ -147,7 +162,14 @@ static int info_one(const char *path)
     else if (n >= 7 && memcmp(head, "#n_docs", 7) == 0) {
         rewind(fp);
         rc = info_bow_vocab(path, fp);
-    } else rc = info_vectors(path, &err);
+    } else if (vectors_header(head, n) || n == 0) {
+        rc = info_vectors(path, &err);
+    } else {
+        rc = lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_FORMAT, "%s: not a file lexkit knows (a "
+                                           "tagger or embedding model, a fastText .bin, word2vec "
+                                           "vectors, a bow/tfidf vocabulary, a BM25 index)", path),
+                         &err);
+    }
     fclose(fp);
     return rc;
 }

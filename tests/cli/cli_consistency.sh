@@ -99,5 +99,6 @@ $L info "$T/idx" > "$T/i" && grep -qx "$(printf 'kind\tBM25 index (LKBX)')" "$T/
 $L bow --input "$D/feat_docs_small.jsonl" --output "$T/b.svm" --vocab-out "$T/b.tsv" --quiet
 $L info "$T/b.tsv" > "$T/i" && grep -q "^analyzer	analyzer=word ngram=1:1" "$T/i" || fail "info vocab: $(cat "$T/i")"
 expect_fail 1 "no/such: No such file" $L info no/such
+expect_fail 1 "feat_docs_small.jsonl: not a file lexkit knows" $L info "$D/feat_docs_small.jsonl"
 expect_fail 2 "give one or more FILEs" $L info
 finish cli-consistency
