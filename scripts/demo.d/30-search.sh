@@ -7,8 +7,9 @@ echo "-- English query, top 3 (TREC run format):"
 "$LEXKIT" search --index "$OUT/search.idx" --query "river headwaters lake" --k 3
 echo "-- the same query for people (--format text, the default when stdout is a terminal):"
 "$LEXKIT" search --index "$OUT/search.idx" --query "river headwaters lake" --k 3 --format text --snippet-chars 100
-echo "-- query syntax: a phrase, an excluded word; the title and a snippet as JSON:"
+echo "-- query syntax: a phrase, an excluded word; a prefix and a required word; the title and a snippet as JSON:"
 "$LEXKIT" search --index "$OUT/search.idx" --query '"the river" -lake' --k 2 --format text --snippet-chars 80
+"$LEXKIT" search --index "$OUT/search.idx" --query 'headwat* +lake' --k 2 --format text --snippet-chars 80
 "$LEXKIT" search --index "$OUT/search.idx" --query "战国无双3" --k 1 --format json --fields title --snippet --snippet-chars 30
 echo "-- Chinese query, top 3 (JSON):"
 "$LEXKIT" search --index "$OUT/search.idx" --query "战国无双3是由哪两个公司合作开发的？" --k 3 --format json
