@@ -347,6 +347,7 @@ static lk_status expand_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_anal
             q->exp[q->n_exp++] = (expansion){ts, tl, df};
         }
     }
+    if (q->n_exp == 0) return LK_OK; /* (q->exp may still be NULL) */
     qsort(q->exp, q->n_exp, sizeof *q->exp, cmp_exp_bytes);
     size_t o = 0; /* one entry per term, its df summed over the segments */
     for (size_t i = 0; i < q->n_exp; i++) {
