@@ -429,6 +429,9 @@ static void test_query_parse(void **state)
     assert_int_equal(c[2].len, 3);
     assert_true(c[3].phrase && !c[3].prefix && c[3].len == 2);
     free(c);
+    assert_int_equal(lk_query_parse("-title:ba*", 10, &c, &n, &ops, &err), LK_OK);
+    assert_true(c[0].prefix && c[0].field_len == 5 && c[0].len == 2 && c[0].occur == LK_QUERY_NOT);
+    free(c);
     assert_int_equal(lk_query_parse("a*b", 3, &c, &n, &ops, &err), LK_OK);
     assert_false(ops);
     free(c);
@@ -440,7 +443,6 @@ static void test_query_parse(void **state)
         {"ab\"c d\"", "query column 3: a quote inside a term"},
         {"ab *", "query column 4: '*' without a word before it"},
         {"ab -*", "query column 5: '*' without a word before it"},
-        {"ab text:c*", "query column 4: a prefix* cannot be a field clause"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(lk_query_parse(bad[i].q, strlen(bad[i].q), &c, &n, &ops, &err),

@@ -112,11 +112,6 @@ lk_status lk_query_parse(const char *q, size_t len, lk_query_clause **out, size_
                                             "written word*)");
                     break;
                 }
-                if (cl.field) {
-                    st = perr(err, q, at, "a prefix* cannot be a field clause (write "
-                                          "title:word or word*)");
-                    break;
-                }
                 cl.prefix = true;
                 cl.len--;
                 *has_ops = true;
@@ -459,6 +454,38 @@ static lk_status has_sequence(lk_query_ws *q, const termlist *seq, const char *s
     return LK_OK;
 }
 
+static int cmp_term_bytes(const char *a, size_t na, const char *b, size_t nb)
+{
+    int c = memcmp(a, b, na < nb ? na : nb);
+    return c ? c : (na > nb) - (na < nb);
+}
+
+/* Does s hold any term of `set` (sorted in byte order: a prefix's terms)? */
+static lk_status has_any(lk_query_ws *q, const termlist *set, const char *s, size_t len,
+                         bool *found, lk_error *err)
+{
+    *found = false;
+    lk_analyzer_reset(q->an);
+    lk_status st = lk_analyzer_add(q->an, s, len, err);
+    if (st != LK_OK) return st;
+    size_t n;
+    const lk_term *t = lk_analyzer_terms(q->an, &n);
+    for (size_t i = 0; i < n && !*found; i++) {
+        size_t a = 0, b = set->n;
+        while (a < b) {
+            size_t m = a + (b - a) / 2;
+            int c = cmp_term_bytes(set->buf + set->off[m], set->len[m], t[i].s, t[i].len);
+            if (c == 0) {
+                *found = true;
+                break;
+            }
+            if (c < 0) a = m + 1;
+            else b = m;
+        }
+    }
+    return LK_OK;
+}
+
 static const lk_doc_field *field_named(const lk_doc_field *f, size_t n, const char *name,
                                        size_t len)
 {
@@ -482,7 +509,8 @@ static lk_status check_clause(const lk_bm25_index *idx, lk_query_ws *q, const lk
         const char *name = c->field ? c->field : indexed[i];
         size_t nl = c->field ? c->field_len : strlen(indexed[i]);
         const lk_doc_field *x = field_named(f, nf, name, nl);
-        if (x) st = has_sequence(q, seq, x->value, x->value_len, ok, err);
+        if (x) st = c->prefix ? has_any(q, seq, x->value, x->value_len, ok, err)
+                              : has_sequence(q, seq, x->value, x->value_len, ok, err);
         if (c->field) break;
     }
     return st;
@@ -585,8 +613,16 @@ static bool accept_doc(void *user, uint32_t d)
         const lk_query_clause *c = &f->c[j];
         if (!needs_store(c) || qw->seqs[j].n == 0) continue;
         bool found = false;
-        f->st = f->positions ? check_clause_pos(f->idx, qw, c, &qw->seqs[j], d, &found, f->err)
-                             : check_clause(f->idx, qw, c, &qw->seqs[j], d, &found, f->err);
+        if (c->prefix && f->positions) { /* any term of the prefix in the field */
+            const termlist *s = &qw->seqs[j];
+            for (size_t k = 0; k < s->n && !found && f->st == LK_OK; k++) {
+                termlist one = {s->buf, s->off + k, s->len + k, 1, 1, s->buf_len, s->buf_cap};
+                f->st = check_clause_pos(f->idx, qw, c, &one, d, &found, f->err);
+            }
+        } else {
+            f->st = f->positions ? check_clause_pos(f->idx, qw, c, &qw->seqs[j], d, &found, f->err)
+                                 : check_clause(f->idx, qw, c, &qw->seqs[j], d, &found, f->err);
+        }
         if (f->st != LK_OK || found == (c->occur == LK_QUERY_NOT)) return false;
     }
     return true;
@@ -657,8 +693,15 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
     }
     for (size_t j = 0; j < nc && st == LK_OK; j++) {
         qw->seqs[j].n = qw->seqs[j].buf_len = 0;
-        if (needs_store(&c[j]))
+        if (needs_store(&c[j]) && c[j].prefix) { /* field:p*: every term of p, byte order */
+            st = expand_prefix(idx, qw, an, &c[j], err);
+            if (st == LK_OK && qw->n_exp > 1)
+                qsort(qw->exp, qw->n_exp, sizeof *qw->exp, cmp_exp_bytes);
+            for (size_t k = 0; k < qw->n_exp && st == LK_OK; k++)
+                st = termlist_add(&qw->seqs[j], qw->exp[k].s, qw->exp[k].len);
+        } else if (needs_store(&c[j])) {
             st = clause_terms(qw, qw->an, c[j].text, c[j].len, true, &qw->seqs[j], err);
+        }
     }
     if (st != LK_OK) goto done;
     /* the top k of the documents passing every clause: the search asks the filter only about

@@ -101,13 +101,15 @@ expect_fail 2 "--title-weight" "$L" index --index "$T/x" --input "$T/b.jsonl" --
 # fresh, two segments (--add) and merged
 $PY "$R" genp "$T/pdocs.jsonl" "$T/pq.tsv" || fail "genp"
 grep -q 'zq\*' "$T/pq.tsv" || fail "no zq* query"
+grep -q ' -title:[a-z]*\*' "$T/pq.tsv" || fail "no -title:p* query"
 $PY "$R" ref "$T/pdocs.jsonl" "$T/pq.tsv" "$T/pref.tsv" || fail "prefix reference"
 head -n 1000 "$T/pdocs.jsonl" > "$T/pa.jsonl"
 tail -n +1001 "$T/pdocs.jsonl" > "$T/pb.jsonl"
 "$L" index --input "$T/pdocs.jsonl" --index "$T/pidx" --analyzer plain 2> /dev/null || fail "prefix index"
 "$L" index --input "$T/pa.jsonl" --index "$T/pseg" --analyzer plain 2> /dev/null || fail "prefix index a"
 "$L" index --input "$T/pb.jsonl" --index "$T/pseg" --add 2> /dev/null || fail "prefix add b"
-for ix in pidx pseg merged; do
+"$L" index --input "$T/pdocs.jsonl" --index "$T/ppos" --analyzer plain --positions --store none 2> /dev/null || fail "prefix index positions"
+for ix in pidx ppos pseg merged; do
   [ $ix = merged ] && { "$L" index --index "$T/pseg" --merge 2> /dev/null || fail "prefix merge"; ix=pseg; }
   "$L" search --index "$T/$ix" --queries "$T/pq.tsv" --syntax on --k 100000 --output-format trec \
       > "$T/p.trec" || fail "prefix search $ix"
@@ -139,7 +141,6 @@ expect_fail 1 'query column 3: unknown field "url" (the fields that can be queri
 expect_fail 1 "query column 13: unbalanced quote" "$L" search --index "$T/idx" --query 'title:x "a" "b'
 expect_fail 1 "query column 3: '\\*' without a word before it" "$L" search --index "$T/idx" --query 'a * b'
 expect_fail 1 "query column 4: '\\*' without a word before it" "$L" search --index "$T/idx" --query 'a +*'
-expect_fail 1 "query column 3: a prefix\\* cannot be a field clause" "$L" search --index "$T/idx" --query 'a title:ba*'
 expect_fail 1 'query column 3: a prefix\* must be one word ("x-y\*")' "$L" search --index "$T/idx" --query 'a x-y*'
 printf 'q1\tbazuci\nq2\ttitle:"a\n' > "$T/bad.tsv"
 expect_fail 1 "bad.tsv:2: query column 7: unbalanced quote" "$L" search --index "$T/idx" --queries "$T/bad.tsv" --syntax on

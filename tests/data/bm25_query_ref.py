@@ -26,6 +26,7 @@ is `split()`: this script matches and scores without any analyzer. Semantics (do
   `-field:...` drops them;
 - `p*`: the collection's words starting with p; the 128 with the most documents (ties: byte
   order) are scoring terms, and with + (-) a document must (must not) hold one of them all;
+  `field:p*` (required unless -) keeps documents whose field holds one of them;
 - ranking: score descending, then id ascending (bytewise).
 A rank may differ from lexkit's only between documents whose reference scores are within
 1e-9 of each other (different summation orders); every score must agree within 1e-6.
@@ -95,6 +96,8 @@ def gen(docs_path, queries_path, n=3000, prefixes=False):
         if r >= 0.3:
             w = some_word()
             p = w[:rng.choice((1, 2, 2, 3, 4))]
+        if rng.random() < 0.25:  # in one field
+            p = rng.choice(("title:", "text:")) + p
         return rng.choice(("", "", "+", "-")) + p + "*"
 
     def clause():
@@ -182,7 +185,7 @@ def reference(docs, query):
         keep = True
         for occ, field, phrase, ws, prefix in clauses:
             if prefix:
-                hit = bool(exp[ws[0]] & tset)
+                hit = bool(exp[ws[0]] & set(d["f_" + field] if field else tset))
             elif field:
                 hit = has_seq(d["f_" + field], ws)
             elif phrase:
