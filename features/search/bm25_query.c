@@ -161,8 +161,11 @@ struct lk_query_ws {
     size_t seqs_cap;
     unsigned char *codes;    /* a phrase's codes as varint bytes (5 per code at most) */
     size_t codes_cap;
-    expansion *exp;          /* the terms of one prefix* */
+    expansion *exp;          /* the terms of the query's prefix* clauses, each clause's most
+                                frequent first: clause j's are exp[exp_off[j], exp_off[j+1]) */
     size_t n_exp, exp_cap;
+    size_t *exp_off;
+    size_t exp_off_cap;
 };
 
 static void termlist_free(termlist *t)
@@ -226,6 +229,7 @@ void lk_query_ws_free(lk_query_ws *q)
     free(q->codes);
     free(q->terms);
     free(q->exp);
+    free(q->exp_off);
     free(q);
 }
 
@@ -292,12 +296,16 @@ static lk_status mark_term_docs(const lk_bm25_index *idx, const char *s, size_t 
     return LK_OK;
 }
 
+static int cmp_term_bytes(const char *a, size_t na, const char *b, size_t nb)
+{
+    int c = memcmp(a, b, na < nb ? na : nb);
+    return c ? c : (na > nb) - (na < nb);
+}
+
 static int cmp_exp_bytes(const void *a, const void *b)
 {
     const expansion *x = a, *y = b;
-    size_t n = x->len < y->len ? x->len : y->len;
-    int c = memcmp(x->s, y->s, n);
-    return c ? c : (x->len > y->len) - (x->len < y->len);
+    return cmp_term_bytes(x->s, x->len, y->s, y->len);
 }
 
 static int cmp_exp_df(const void *a, const void *b) /* most frequent first, then bytes */
@@ -307,15 +315,21 @@ static int cmp_exp_df(const void *a, const void *b) /* most frequent first, then
     return cmp_exp_bytes(a, b);
 }
 
-/* The indexed terms starting with clause c's prefix into q->exp (q->n_exp, distinct, most
+static lk_status too_many(const lk_query_clause *c, lk_error *err)
+{
+    return lk_error_set(err, LK_ERR_PARSE, "query column %zu: the prefix \"%.*s*\" matches more "
+                        "than %u terms (give more letters)", c->col,
+                        (int)(c->len > 64 ? 64 : c->len), c->text, LK_QUERY_PREFIX_MAX);
+}
+
+/* Append the indexed terms starting with clause c's prefix to q->exp (distinct, most
    frequent first): a run of each segment's sorted dictionary. A prefix that is not one word
    or matches more than LK_QUERY_PREFIX_MAX terms is an error naming the clause's column. */
 static lk_status expand_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_analyzer *an,
                                const lk_query_clause *c, lk_error *err)
 {
     const char *p;
-    size_t pl;
-    q->n_exp = 0;
+    size_t pl, first = q->n_exp;
     lk_status st = lk_analyzer_prefix(an, c->text, c->len, &p, &pl, err);
     if (st == LK_ERR_ARG)
         return lk_error_set(err, LK_ERR_PARSE, "query column %zu: a prefix* must be one word "
@@ -332,30 +346,47 @@ static lk_status expand_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_anal
             uint32_t df;
             lk_bm25__index_term(x, t, &ts, &tl, &post, &plen, &df);
             if (tl < pl || memcmp(ts, p, pl) != 0) break;
-            if (q->n_exp >= (size_t)LK_QUERY_PREFIX_MAX * ns)
-                return lk_error_set(err, LK_ERR_PARSE, "query column %zu: the prefix \"%.*s*\" "
-                                    "matches more than %u terms (give more letters)", c->col,
-                                    (int)(c->len > 64 ? 64 : c->len), c->text,
-                                    LK_QUERY_PREFIX_MAX);
+            if (q->n_exp - first >= (size_t)LK_QUERY_PREFIX_MAX * ns) return too_many(c, err);
             if (lk_grow((void **)&q->exp, &q->exp_cap, q->n_exp + 1, sizeof *q->exp) != LK_OK)
                 return LK_ERR_NOMEM;
             q->exp[q->n_exp++] = (expansion){ts, tl, df};
         }
     }
-    if (q->n_exp == 0) return LK_OK; /* (q->exp may still be NULL) */
-    qsort(q->exp, q->n_exp, sizeof *q->exp, cmp_exp_bytes);
-    size_t o = 0; /* one entry per term, its df summed over the segments */
-    for (size_t i = 0; i < q->n_exp; i++) {
-        if (o && cmp_exp_bytes(&q->exp[o - 1], &q->exp[i]) == 0) q->exp[o - 1].df += q->exp[i].df;
-        else q->exp[o++] = q->exp[i];
+    expansion *e = q->exp + first;
+    size_t n = q->n_exp - first, o = 0;
+    if (n == 0) return LK_OK; /* (q->exp may still be NULL) */
+    qsort(e, n, sizeof *e, cmp_exp_bytes);
+    for (size_t i = 0; i < n; i++) { /* one entry per term, its df summed over the segments */
+        if (o && cmp_exp_bytes(&e[o - 1], &e[i]) == 0) e[o - 1].df += e[i].df;
+        else e[o++] = e[i];
     }
-    q->n_exp = o;
-    if (o > LK_QUERY_PREFIX_MAX)
-        return lk_error_set(err, LK_ERR_PARSE, "query column %zu: the prefix \"%.*s*\" matches "
-                            "more than %u terms (give more letters)", c->col,
-                            (int)(c->len > 64 ? 64 : c->len), c->text, LK_QUERY_PREFIX_MAX);
-    qsort(q->exp, q->n_exp, sizeof *q->exp, cmp_exp_df);
+    q->n_exp = first + o;
+    if (o > LK_QUERY_PREFIX_MAX) return too_many(c, err);
+    qsort(e, o, sizeof *e, cmp_exp_df);
     return LK_OK;
+}
+
+/* Every prefix* clause of c[0..nc) expanded once, into q->exp / q->exp_off. */
+static lk_status expand_prefixes(const lk_bm25_index *idx, lk_query_ws *q, lk_analyzer *an,
+                                 const lk_query_clause *c, size_t nc, lk_error *err)
+{
+    if (lk_grow((void **)&q->exp_off, &q->exp_off_cap, nc + 1, sizeof *q->exp_off) != LK_OK)
+        return LK_ERR_NOMEM;
+    q->n_exp = 0;
+    lk_status st = LK_OK;
+    for (size_t j = 0; j < nc && st == LK_OK; j++) {
+        q->exp_off[j] = q->n_exp;
+        if (c[j].prefix) st = expand_prefix(idx, q, an, &c[j], err);
+    }
+    q->exp_off[nc] = q->n_exp;
+    return st;
+}
+
+/* The scoring terms of prefix clause j: its LK_QUERY_PREFIX_TERMS most frequent. */
+static size_t scoring_end(const lk_query_ws *q, size_t j)
+{
+    size_t a = q->exp_off[j], b = q->exp_off[j + 1];
+    return b - a > LK_QUERY_PREFIX_TERMS ? a + LK_QUERY_PREFIX_TERMS : b;
 }
 
 /* Mark in `bits` the documents containing every term of list (all if the list is empty:
@@ -452,12 +483,6 @@ static lk_status has_sequence(lk_query_ws *q, const termlist *seq, const char *s
     }
     free(idx);
     return LK_OK;
-}
-
-static int cmp_term_bytes(const char *a, size_t na, const char *b, size_t nb)
-{
-    int c = memcmp(a, b, na < nb ? na : nb);
-    return c ? c : (na > nb) - (na < nb);
 }
 
 /* Does s hold any term of `set` (sorted in byte order: a prefix's terms)? */
@@ -576,8 +601,7 @@ static lk_status term_filters(const lk_bm25_index *idx, lk_query_ws *q, lk_analy
         bool any = true;
         if (c[i].prefix) { /* the documents holding any term of the prefix */
             memset(bits, 0, q->words * sizeof *bits);
-            st = expand_prefix(idx, q, an, &c[i], err);
-            for (size_t k = 0; k < q->n_exp && st == LK_OK; k++)
+            for (size_t k = q->exp_off[i]; k < q->exp_off[i + 1] && st == LK_OK; k++)
                 st = mark_term_docs(idx, q->exp[k].s, q->exp[k].len, bits, err);
         } else {
             st = clause_terms(q, an, c[i].text, c[i].len, false, &q->clause, err);
@@ -660,14 +684,15 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
         }
     }
     qw->words = words;
-    if ((st = term_filters(idx, qw, an, c, nc, err)) != LK_OK) goto done;
+    if ((st = expand_prefixes(idx, qw, an, c, nc, err)) != LK_OK ||
+        (st = term_filters(idx, qw, an, c, nc, err)) != LK_OK)
+        goto done;
     /* the scoring terms: every clause but the excluded ones, in query order */
     qw->pos.n = qw->pos.buf_len = 0;
     for (size_t i = 0; i < nc && st == LK_OK; i++) {
         if (c[i].occur == LK_QUERY_NOT) continue;
         if (c[i].prefix) { /* its most frequent terms, as optional words */
-            st = expand_prefix(idx, qw, an, &c[i], err);
-            for (size_t k = 0; k < qw->n_exp && k < LK_QUERY_PREFIX_TERMS && st == LK_OK; k++)
+            for (size_t k = qw->exp_off[i]; k < scoring_end(qw, i) && st == LK_OK; k++)
                 st = termlist_add(&qw->pos, qw->exp[k].s, qw->exp[k].len);
             continue;
         }
@@ -694,11 +719,16 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
     for (size_t j = 0; j < nc && st == LK_OK; j++) {
         qw->seqs[j].n = qw->seqs[j].buf_len = 0;
         if (needs_store(&c[j]) && c[j].prefix) { /* field:p*: every term of p, byte order */
-            st = expand_prefix(idx, qw, an, &c[j], err);
-            if (st == LK_OK && qw->n_exp > 1)
-                qsort(qw->exp, qw->n_exp, sizeof *qw->exp, cmp_exp_bytes);
-            for (size_t k = 0; k < qw->n_exp && st == LK_OK; k++)
-                st = termlist_add(&qw->seqs[j], qw->exp[k].s, qw->exp[k].len);
+            size_t a = qw->exp_off[j], m = qw->exp_off[j + 1] - a, tail = qw->n_exp;
+            if (lk_grow((void **)&qw->exp, &qw->exp_cap, tail + m + 1, sizeof *qw->exp) != LK_OK) {
+                st = LK_ERR_NOMEM;
+                break;
+            }
+            expansion *e = qw->exp + tail; /* a copy past the end, in byte order */
+            memcpy(e, qw->exp + a, m * sizeof *e);
+            if (m > 1) qsort(e, m, sizeof *e, cmp_exp_bytes);
+            for (size_t k = 0; k < m && st == LK_OK; k++)
+                st = termlist_add(&qw->seqs[j], e[k].s, e[k].len);
         } else if (needs_store(&c[j])) {
             st = clause_terms(qw, qw->an, c[j].text, c[j].len, true, &qw->seqs[j], err);
         }
@@ -730,8 +760,7 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
             st = lk_analyzer_add(an, c[i].text, c[i].len, err);
             continue;
         }
-        st = expand_prefix(idx, qw, qw->an, &c[i], err);
-        for (size_t k = 0; k < qw->n_exp && k < LK_QUERY_PREFIX_TERMS && st == LK_OK; k++)
+        for (size_t k = qw->exp_off[i]; k < scoring_end(qw, i) && st == LK_OK; k++)
             st = lk_analyzer__push(an, qw->exp[k].s, qw->exp[k].len);
     }
     *hits = qw->cand;
