@@ -593,9 +593,9 @@ static int Index_init(IndexObject *self, PyObject *args, PyObject *kw)
                      analyzer);
         return -1;
     }
-    if (title_weight < 1 || title_weight > 100) {
+    if (title_weight < 1) { /* 0 means 1 in C; here only 1..: the upper bound is the C API's */
         Py_DECREF(path_obj);
-        PyErr_Format(PyExc_ValueError, "title_weight: expected 1..100, got %d", title_weight);
+        PyErr_Format(PyExc_ValueError, "title_weight: expected 1 or more, got %d", title_weight);
         return -1;
     }
     c.title_weight = title_weight;

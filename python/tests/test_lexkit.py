@@ -231,6 +231,8 @@ def test_index_round_trip_equals_cli(tmp_path):
         lexkit.Index.create(tmp_path / "bad", analyzer="french")
     with pytest.raises(ValueError, match="title_weight"):
         lexkit.Index.create(tmp_path / "bad", title_weight=0)
+    with pytest.raises(ValueError, match="title_weight: 101 is not in 1..100"):
+        lexkit.Index.create(tmp_path / "bad", title_weight=101)
     ix = lexkit.Index.create(tmp_path / "py")
     ix.add(docs[:500])
     ix.add(iter(docs[500:]))  # a second segment
