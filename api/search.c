@@ -5,6 +5,7 @@
 #include "include/lexkit/search.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include "api/api_internal.h"
 #include "features/search/analyzer.h"
 #include "features/search/bm25_index.h"
+#include "features/search/bm25_query.h"
+#include "features/search/bm25_store.h"
 #include "features/search/bm25_text.h"
 #include "text/corpus.h"
 
@@ -21,6 +24,10 @@ struct lexkit_searcher {
     lk_bm25_ws *ws;
     lk_analyzer *an;
     lk_bm25_search_opts opts;
+    lk_query_ws *qw;          /* made by the first query that may hold an operator */
+    lk_bm25_store_ws *store;  /* made by the first lexkit_searcher_fields */
+    lexkit_field *fields;     /* the last lexkit_searcher_fields' answer */
+    size_t fields_cap;
 };
 
 struct lexkit_index {
@@ -161,7 +168,16 @@ static lexkit_status rebuild(lexkit_index *x, const char *docs_path, const char 
     lk_error e;
     lk_error_clear(&e);
     lk_status st = lk_bm25_index_build(docs_path, x->dir, &cfg, NULL, &e);
-    if (st != LK_OK) return lk_api_err(err, st, &e);
+    if (st != LK_OK) {
+        /* an error in the batch (a duplicate id) names the document, not the temp file */
+        size_t pl = docs_path ? strlen(docs_path) : 0;
+        if (pl && !strncmp(e.msg, docs_path, pl) && e.msg[pl] == ':') {
+            char msg[LK_ERROR_MSG_MAX];
+            snprintf(msg, sizeof msg, "documents%s", e.msg + pl);
+            memcpy(e.msg, msg, sizeof msg);
+        }
+        return lk_api_err(err, st, &e);
+    }
     lexkit_searcher_free(x->shared);
     x->shared = NULL;
     lk_bm25_index_free(x->idx);
@@ -206,6 +222,52 @@ LK_API lexkit_status lexkit_index_add_titled(lexkit_index *x, const char *const 
         fputs(",\"text\":", fp);
         lk_json_write_str(fp, texts[i], text_lens[i]);
         fputs("}\n", fp);
+    }
+    if (fclose(fp) != 0) st = lk_api_set(err, LEXKIT_ERR_IO, "%s: write failed", path);
+    if (st == LEXKIT_OK) st = rebuild(x, path, NULL, err);
+    unlink(path);
+    free(path);
+    return st;
+}
+
+/* Code points in [s, end) (UTF-8: the bytes that do not continue a sequence). */
+static int64_t code_points(const char *s, const char *end)
+{
+    int64_t n = 0;
+    for (; s < end; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+LK_API lexkit_status lexkit_index_add_json(lexkit_index *x, const char *const *docs,
+                                           const size_t *lens, size_t n, lexkit_error *err)
+{
+    if (!x || (n && (!docs || !lens))) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    if (n == 0) return LEXKIT_OK;
+    /* Each object is checked here first, so that an error names its place in the batch
+       rather than a line of the temporary file. */
+    lk_jsonl_scratch *js = NULL;
+    if (lk_jsonl_scratch_create(&js) != LK_OK) return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
+    lk_error e;
+    lk_error_clear(&e);
+    lk_status ls = LK_OK;
+    for (size_t i = 0; ls == LK_OK && i < n; i++) {
+        const char *nl = docs[i] ? memchr(docs[i], '\n', lens[i]) : NULL;
+        lk_doc d;
+        if (!docs[i] && lens[i]) ls = lk_error_set(&e, LK_ERR_ARG, "documents[%zu]: NULL", i);
+        else if (nl) ls = lk_error_at(&e, "documents", (int64_t)i + 1, code_points(docs[i], nl) + 1,
+                                      "a newline inside the JSON object (one line per document)");
+        else ls = lk_jsonl_parse_doc(js, docs[i] ? docs[i] : "", lens[i], &d, "documents",
+                                     (int64_t)i + 1, &e);
+    }
+    lk_jsonl_scratch_free(js);
+    if (ls != LK_OK) return lk_api_err(err, ls, &e);
+    char *path = NULL;
+    FILE *fp = NULL;
+    lexkit_status st = temp_file(x->dir, "add", &path, &fp, err);
+    if (st != LEXKIT_OK) return st;
+    for (size_t i = 0; i < n; i++) {
+        fwrite(docs[i], 1, lens[i], fp);
+        putc('\n', fp);
     }
     if (fclose(fp) != 0) st = lk_api_set(err, LEXKIT_ERR_IO, "%s: write failed", path);
     if (st == LEXKIT_OK) st = rebuild(x, path, NULL, err);
@@ -266,7 +328,18 @@ LK_API void lexkit_searcher_free(lexkit_searcher *s)
     if (!s) return;
     lk_bm25_ws_free(s->ws);
     lk_analyzer_free(s->an);
+    lk_query_ws_free(s->qw);
+    lk_bm25_store_ws_free(s->store);
+    free(s->fields);
     free(s);
+}
+
+/* True if the query may use the syntax (lk_query_parse): it holds one of its characters. */
+static bool maybe_ops(const char *q, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (q[i] == '+' || q[i] == '-' || q[i] == '"' || q[i] == ':' || q[i] == '*') return true;
+    return false;
 }
 
 LK_API lexkit_status lexkit_searcher_search(lexkit_searcher *s, const char *query, size_t len,
@@ -282,14 +355,51 @@ LK_API lexkit_status lexkit_searcher_search(lexkit_searcher *s, const char *quer
     lk_error e;
     lk_error_clear(&e);
     s->opts.k = k;
-    lk_status st = lk_bm25_search_text(s->idx, s->ws, s->an, query ? query : "", len, &s->opts,
-                                       &h, &nh, &e);
+    if (!query) query = "";
+    lk_status st = LK_OK;
+    if (!s->qw && maybe_ops(query, len)) st = lk_query_ws_create(s->idx, &s->qw, &e);
+    if (st == LK_OK && s->qw)
+        st = lk_bm25_search_query(s->idx, s->ws, s->an, s->qw, query, len, &s->opts, &h, &nh, &e);
+    else if (st == LK_OK)
+        st = lk_bm25_search_text(s->idx, s->ws, s->an, query, len, &s->opts, &h, &nh, &e);
     if (st != LK_OK) return lk_api_err(err, st, &e);
     for (size_t i = 0; i < nh && i < k; i++) {
         hits[i].id = lk_bm25_index_doc_id(s->idx, h[i].doc, &hits[i].id_len);
         hits[i].score = h[i].score;
+        hits[i].doc = h[i].doc;
     }
     *n_hits = nh < k ? nh : k;
+    return LEXKIT_OK;
+}
+
+LK_API lexkit_status lexkit_searcher_fields(lexkit_searcher *s, uint32_t doc,
+                                            const lexkit_field **fields, size_t *n_fields,
+                                            lexkit_error *err)
+{
+    if (!s || !fields || !n_fields) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    *fields = NULL;
+    *n_fields = 0;
+    if (doc >= lk_bm25_index_doc_end(s->idx) || !lk_bm25_index_doc_live(s->idx, doc))
+        return lk_api_set(err, LEXKIT_ERR_RANGE, "doc %u: no such document", (unsigned)doc);
+    lk_error e;
+    lk_error_clear(&e);
+    if (!s->store && lk_bm25_store_ws_create(&s->store) != LK_OK)
+        return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
+    const lk_doc_field *f = NULL;
+    size_t n = 0;
+    lk_status st = lk_bm25_doc_fields(s->idx, s->store, doc, &f, &n, &e);
+    if (st != LK_OK) return lk_api_err(err, st, &e);
+    if (n > s->fields_cap) {
+        lexkit_field *p = realloc(s->fields, n * sizeof *p);
+        if (!p) return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
+        s->fields = p;
+        s->fields_cap = n;
+    }
+    for (size_t i = 0; i < n; i++)
+        s->fields[i] = (lexkit_field){f[i].name, f[i].name_len, f[i].value, f[i].value_len,
+                                      f[i].number};
+    *fields = s->fields;
+    *n_fields = n;
     return LEXKIT_OK;
 }
 

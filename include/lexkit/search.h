@@ -28,12 +28,24 @@ typedef struct {
 } lexkit_index_config;
 
 /* One result: the document's id (borrowed from the index, valid until it is modified or
-   freed; not NUL-terminated) and its BM25 score. */
+   freed; not NUL-terminated), its BM25 score and its number in the index (for
+   lexkit_searcher_fields; valid as long as the id). */
 typedef struct {
     const char *id;
     size_t id_len;
     double score;
+    uint32_t doc;
 } lexkit_hit;
+
+/* A stored field of a document: name and value are UTF-8, not NUL-terminated; `number` is
+   1 when the value was a JSON number (its text as written, e.g. "1987" or "2.5"). */
+typedef struct {
+    const char *name;
+    size_t name_len;
+    const char *value;
+    size_t value_len;
+    int number;
+} lexkit_field;
 
 typedef struct lexkit_index lexkit_index;
 typedef struct lexkit_searcher lexkit_searcher;
@@ -60,13 +72,24 @@ LK_API lexkit_status lexkit_index_add_titled(lexkit_index *idx, const char *cons
                                              const size_t *title_lens, const char *const *texts,
                                              const size_t *text_lens, size_t n,
                                              lexkit_error *err);
+/* Add n documents given as JSON objects, one per document, as `lexkit index --add` reads a
+   JSON Lines file: "id" (a string or number) and "text" required, "title" optional, and
+   every other member whose value is a string or number is stored with the document (other
+   values are skipped). No newline inside an object. Atomic like lexkit_index_add; a
+   malformed object is LEXKIT_ERR_PARSE, "documents:I:C: ..." with I its 1-based position
+   in the batch and C the column. */
+LK_API lexkit_status lexkit_index_add_json(lexkit_index *idx, const char *const *docs,
+                                           const size_t *lens, size_t n, lexkit_error *err);
 /* Delete the documents with these ids (unknown ids are ignored), atomically. */
 LK_API lexkit_status lexkit_index_delete(lexkit_index *idx, const char *const *ids,
                                          const size_t *id_lens, size_t n, lexkit_error *err);
 /* Live documents (0 for a created index before its first add). */
 LK_API uint32_t lexkit_index_n_docs(const lexkit_index *idx);
 /* Top-k documents for `query` (analyzed as the documents were) into hits[0..k), best
-   first, ties by id; *n_hits <= k. Thread-safe (serialized). */
+   first, ties by id; *n_hits <= k. Thread-safe (serialized). The query syntax is
+   `lexkit search`'s (docs/search.md): +required, -excluded, "phrases", title:/text: fields,
+   prefix*; a query without operators is ranked exactly as plain words. A malformed query
+   is LEXKIT_ERR_PARSE with a message naming its column ("column 7: unbalanced quote"). */
 LK_API lexkit_status lexkit_index_search(lexkit_index *idx, const char *query, size_t len,
                                          size_t k, lexkit_hit *hits, size_t *n_hits,
                                          lexkit_error *err);
@@ -84,6 +107,13 @@ LK_API void lexkit_searcher_free(lexkit_searcher *s); /* NULL is a no-op */
 /* As lexkit_index_search, without a lock: one thread per searcher. */
 LK_API lexkit_status lexkit_searcher_search(lexkit_searcher *s, const char *query, size_t len,
                                             size_t k, lexkit_hit *hits, size_t *n_hits,
+                                            lexkit_error *err);
+/* The stored fields of document `doc` (lexkit_hit.doc) in stored order: title, text, then
+   the other members of the added document (an index stores every field by default; none
+   when nothing is stored). *fields is borrowed from s until its next call. A doc number
+   out of range is LEXKIT_ERR_RANGE; a corrupt store LEXKIT_ERR_FORMAT naming the file. */
+LK_API lexkit_status lexkit_searcher_fields(lexkit_searcher *s, uint32_t doc,
+                                            const lexkit_field **fields, size_t *n_fields,
                                             lexkit_error *err);
 
 #ifdef __cplusplus

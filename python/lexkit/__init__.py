@@ -15,10 +15,10 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _lexkit
-from ._lexkit import LexkitError
+from ._lexkit import Hit, LexkitError
 
 __all__ = ["CountVectorizer", "TfidfVectorizer", "Index", "Tagger", "Vectors",
-           "train_embeddings", "LexkitError", "NotFittedError", "__version__"]
+           "train_embeddings", "Hit", "LexkitError", "NotFittedError", "__version__"]
 __version__ = _lexkit.version
 
 
@@ -266,9 +266,6 @@ class TfidfVectorizer(CountVectorizer):
         return np.frombuffer(b, dtype=np.float64)
 
 
-Hit = Tuple[str, float]
-
-
 class Index:
     """An on-disk BM25 index (a directory). Index(path) opens one; Index.create(path)
     makes a new one that the first add() writes. Searches may run from several threads."""
@@ -297,7 +294,9 @@ class Index:
         return cls(path)
 
     def add(self, documents: Iterable[dict]) -> None:
-        """Add dicts with 'id' and 'text' (and optional 'title'), atomically."""
+        """Add dicts with 'id' and 'text' (and optional 'title'), atomically. Every other
+        str or number value is stored with the document (search(..., fields=) returns it),
+        as `lexkit index` stores the members of a JSON Lines document."""
         docs = documents if isinstance(documents, list) else list(documents)
         self._ix.add(docs)
 
@@ -305,13 +304,20 @@ class Index:
         """Delete documents by id (unknown ids are ignored), atomically."""
         self._ix.delete(list(ids))
 
-    def search(self, query: str, k: int = 10) -> List[Hit]:
-        """Top-k (id, score) pairs, best first."""
-        return self._ix.search(query, k)
+    def search(self, query: str, k: int = 10, fields=None) -> List[Hit]:
+        """Top-k hits, best first: each a Hit, an (id, score) tuple.
 
-    def search_many(self, queries: Sequence[str], k: int = 10, threads: int = 1) -> List[List[Hit]]:
+        The query syntax is `lexkit search`'s: +required, -excluded, "a phrase",
+        title:word, prefix*; plain words rank as plain BM25. A malformed query raises
+        LexkitError naming its column. fields: None (the default: hit.fields is None),
+        True (every stored field), or names ("title,year" or ["title", "year"]): hit.fields
+        is then a dict (None for a name the document lacks)."""
+        return self._ix.search(query, k, fields)
+
+    def search_many(self, queries: Sequence[str], k: int = 10, threads: int = 1,
+                    fields=None) -> List[List[Hit]]:
         """search() for each query, on `threads` threads; results do not depend on threads."""
-        return self._ix.search_many(list(queries), k, threads)
+        return self._ix.search_many(list(queries), k, threads, fields)
 
     def __len__(self) -> int:
         return self._ix.n_docs()

@@ -546,6 +546,8 @@ typedef struct {
     PyObject_HEAD
     lexkit_index *idx;
     PyThread_type_lock lock;
+    lexkit_searcher *fs; /* reads stored fields (under lock); made on first use, dropped
+                            when the index changes */
 } IndexObject;
 
 static int index_ready(IndexObject *self)
@@ -567,6 +569,7 @@ static lexkit_status closed_err(lexkit_error *err)
 
 static void Index_dealloc(IndexObject *self)
 {
+    lexkit_searcher_free(self->fs);
     lexkit_index_free(self->idx);
     if (self->lock) PyThread_free_lock(self->lock);
     Py_TYPE(self)->tp_free((PyObject *)self);
@@ -621,6 +624,8 @@ static int Index_init(IndexObject *self, PyObject *args, PyObject *kw)
         raise_err(st, &err);
         return -1;
     }
+    lexkit_searcher_free(self->fs);
+    self->fs = NULL;
     lexkit_index_free(self->idx);
     self->idx = idx;
     if (!self->lock && !(self->lock = PyThread_allocate_lock())) {
@@ -630,72 +635,69 @@ static int Index_init(IndexObject *self, PyObject *args, PyObject *kw)
     return 0;
 }
 
+/* The JSON object of document i (a dict with 'id' and 'text'; a non-str id is given as
+   str(id), as before JSON documents were taken): a new str, or NULL with an exception. */
+static PyObject *doc_json(PyObject *dumps, PyObject *d, Py_ssize_t i)
+{
+    if (!PyDict_Check(d))
+        return PyErr_Format(PyExc_TypeError, "documents[%zd]: expected dict, got %s", i,
+                            Py_TYPE(d)->tp_name);
+    PyObject *id = PyDict_GetItemString(d, "id");
+    PyObject *text = PyDict_GetItemString(d, "text");
+    PyObject *title = PyDict_GetItemString(d, "title");
+    if (!id || !text)
+        return PyErr_Format(PyExc_KeyError, "documents[%zd]: 'id' and 'text' are required", i);
+    if (!PyUnicode_Check(text) || (title && title != Py_None && !PyUnicode_Check(title)))
+        return PyErr_Format(PyExc_TypeError, "documents[%zd]: 'text' and 'title' must be str", i);
+    PyObject *obj = d, *ret;
+    if (!PyUnicode_Check(id)) {
+        PyObject *sid = PyObject_Str(id);
+        obj = sid ? PyDict_Copy(d) : NULL;
+        if (obj && PyDict_SetItemString(obj, "id", sid) < 0) Py_CLEAR(obj);
+        Py_XDECREF(sid);
+        if (!obj) return NULL;
+    } else {
+        Py_INCREF(obj);
+    }
+    PyObject *kw = Py_BuildValue("{s:O}", "ensure_ascii", Py_False);
+    PyObject *args = kw ? PyTuple_Pack(1, obj) : NULL;
+    ret = args ? PyObject_Call(dumps, args, kw) : NULL;
+    Py_XDECREF(args);
+    Py_XDECREF(kw);
+    Py_DECREF(obj);
+    if (ret && !PyUnicode_Check(ret)) Py_CLEAR(ret);
+    if (!ret && PyErr_ExceptionMatches(PyExc_TypeError)) { /* a value JSON cannot hold */
+        PyObject *t, *v, *tb;
+        PyErr_Fetch(&t, &v, &tb);
+        PyErr_Format(PyExc_TypeError, "documents[%zd]: %S", i, v ? v : Py_None);
+        Py_XDECREF(t);
+        Py_XDECREF(v);
+        Py_XDECREF(tb);
+    }
+    return ret;
+}
+
+/* Index.add(docs): each dict becomes the JSON object `lexkit index` reads (json.dumps), so
+   every string or number member is stored with the document, as the CLI stores them. */
 static PyObject *Index_add(IndexObject *self, PyObject *docs)
 {
     if (!index_ready(self)) return NULL;
     PyObject *seq = PySequence_Fast(docs, "add: expected an iterable of dicts");
     if (!seq) return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    const char **ids = malloc((n ? n : 1) * sizeof *ids), **texts = malloc((n ? n : 1) * sizeof *texts);
-    size_t *il = malloc((n ? n : 1) * sizeof *il), *tl = malloc((n ? n : 1) * sizeof *tl);
-    const char **titles = malloc((n ? n : 1) * sizeof *titles);
-    size_t *tll = malloc((n ? n : 1) * sizeof *tll);
-    PyObject *keep = PyList_New(0); /* str objects whose UTF-8 we point into */
-    int ok = ids && texts && il && tl && titles && tll && keep;
+    const char **lines = malloc((n ? n : 1) * sizeof *lines);
+    size_t *lens = malloc((n ? n : 1) * sizeof *lens);
+    PyObject *keep = PyList_New(0); /* the JSON strs whose UTF-8 we point into */
+    PyObject *json = PyImport_ImportModule("json");
+    PyObject *dumps = json ? PyObject_GetAttrString(json, "dumps") : NULL;
+    int ok = lines && lens && keep && dumps;
     if (!ok && !PyErr_Occurred()) PyErr_NoMemory();
     for (Py_ssize_t i = 0; ok && i < n; i++) {
-        PyObject *d = PySequence_Fast_GET_ITEM(seq, i);
-        if (!PyDict_Check(d)) {
-            PyErr_Format(PyExc_TypeError, "documents[%zd]: expected dict, got %s", i, Py_TYPE(d)->tp_name);
-            ok = 0;
-            break;
-        }
-        PyObject *id = PyDict_GetItemString(d, "id");
-        PyObject *text = PyDict_GetItemString(d, "text");
-        PyObject *title = PyDict_GetItemString(d, "title");
-        if (!id || !text) {
-            PyErr_Format(PyExc_KeyError, "documents[%zd]: 'id' and 'text' are required", i);
-            ok = 0;
-            break;
-        }
-        PyObject *ids_str = PyUnicode_Check(id) ? (Py_INCREF(id), id) : PyObject_Str(id);
-        PyObject *txt = NULL;
-        if (!PyUnicode_Check(text) || (title && title != Py_None && !PyUnicode_Check(title))) {
-            PyErr_Format(PyExc_TypeError, "documents[%zd]: 'text' and 'title' must be str", i);
-            Py_XDECREF(ids_str);
-            ok = 0;
-            break;
-        }
-        txt = (Py_INCREF(text), text);
-        if (title == Py_None) title = NULL;
-        if (!ids_str || !txt || PyList_Append(keep, ids_str) < 0 || PyList_Append(keep, txt) < 0) {
-            Py_XDECREF(ids_str);
-            Py_XDECREF(txt);
-            ok = 0;
-            break;
-        }
-        Py_DECREF(ids_str);
-        Py_DECREF(txt);
-        Py_ssize_t a, b;
-        ids[i] = PyUnicode_AsUTF8AndSize(ids_str, &a);
-        texts[i] = PyUnicode_AsUTF8AndSize(txt, &b);
-        if (!ids[i] || !texts[i]) {
-            ok = 0;
-            break;
-        }
-        titles[i] = NULL;
-        tll[i] = 0;
-        if (title) { /* kept alive in `keep` while the GIL is released */
-            Py_ssize_t c;
-            if (PyList_Append(keep, title) < 0 ||
-                !(titles[i] = PyUnicode_AsUTF8AndSize(title, &c))) {
-                ok = 0;
-                break;
-            }
-            tll[i] = (size_t)c;
-        }
-        il[i] = (size_t)a;
-        tl[i] = (size_t)b;
+        PyObject *j = doc_json(dumps, PySequence_Fast_GET_ITEM(seq, i), i);
+        Py_ssize_t len = 0;
+        ok = j && PyList_Append(keep, j) == 0 && (lines[i] = PyUnicode_AsUTF8AndSize(j, &len));
+        Py_XDECREF(j);
+        lens[i] = (size_t)len;
     }
     PyObject *ret = NULL;
     if (ok) {
@@ -705,22 +707,21 @@ static PyObject *Index_add(IndexObject *self, PyObject *docs)
         if (!self->idx) {
             st = closed_err(&err);
         } else {
+            lexkit_searcher_free(self->fs); /* its doc numbers are those of the old index */
+            self->fs = NULL;
             Py_BEGIN_ALLOW_THREADS
-            st = lexkit_index_add_titled(self->idx, ids, il, titles, tll, texts, tl, (size_t)n,
-                                         &err);
+            st = lexkit_index_add_json(self->idx, lines, lens, (size_t)n, &err);
             Py_END_ALLOW_THREADS
         }
         PyThread_release_lock(self->lock);
         if (st == LEXKIT_OK) ret = Py_NewRef(Py_None);
         else raise_err(st, &err);
     }
-    free(ids);
-    free(texts);
-    free(il);
-    free(tl);
-    free(titles);
-    free(tll);
+    free(lines);
+    free(lens);
     Py_XDECREF(keep);
+    Py_XDECREF(dumps);
+    Py_XDECREF(json);
     Py_DECREF(seq);
     return ret;
 }
@@ -736,6 +737,8 @@ static PyObject *Index_delete(IndexObject *self, PyObject *ids_obj)
     if (!self->idx) {
         st = closed_err(&err);
     } else {
+        lexkit_searcher_free(self->fs);
+        self->fs = NULL;
         Py_BEGIN_ALLOW_THREADS
         st = lexkit_index_delete(self->idx, ids.s, ids.len, ids.n, &err);
         Py_END_ALLOW_THREADS
@@ -746,23 +749,113 @@ static PyObject *Index_delete(IndexObject *self, PyObject *ids_obj)
     Py_RETURN_NONE;
 }
 
-static PyObject *hits_list(const lexkit_hit *h, size_t n)
+/* lexkit.Hit: (id, score) as a tuple, with the stored fields as attribute `fields` (a dict,
+   or None when they were not asked for), as os.stat_result keeps extra attributes. */
+static PyStructSequence_Field hit_fields[] = {
+    {"id", "the document's id"},
+    {"score", "its BM25 score"},
+    {"fields", "its stored fields (dict) when search(..., fields=) asked for them, else None"},
+    {NULL, NULL},
+};
+static PyStructSequence_Desc hit_desc = {
+    "lexkit.Hit", "A search result: (id, score), and .fields when asked for.", hit_fields, 2,
+};
+static PyTypeObject HitType;
+
+/* The `fields` argument of search: None/False (no fields), True (all) or names. *names is
+   NULL for all, else a tuple of str. Returns 0 (no fields), 1 (fields) or -1 (error). */
+static int fields_arg(PyObject *f, PyObject **names)
+{
+    *names = NULL;
+    if (!f || f == Py_None || f == Py_False) return 0;
+    if (f == Py_True) return 1;
+    if (PyUnicode_Check(f)) { /* "title,text" as the CLI's --fields */
+        PyObject *comma = PyUnicode_FromString(",");
+        f = comma ? PyUnicode_Split(f, comma, -1) : NULL;
+        Py_XDECREF(comma);
+    } else {
+        Py_INCREF(f);
+    }
+    if (!f) return -1;
+    PyObject *t = PySequence_Tuple(f);
+    Py_DECREF(f);
+    if (!t) {
+        PyErr_SetString(PyExc_TypeError, "fields: expected None, True, or field names");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(t); i++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(t, i))) {
+            Py_DECREF(t);
+            PyErr_SetString(PyExc_TypeError, "fields: names must be str");
+            return -1;
+        }
+    *names = t;
+    return 1;
+}
+
+/* A stored value as Python: str, or int/float for a JSON number (int unless it has a
+   fraction or an exponent, as json.loads reads it). */
+static PyObject *field_value(const lexkit_field *f)
+{
+    if (!f->number) return PyUnicode_DecodeUTF8(f->value, (Py_ssize_t)f->value_len, "strict");
+    PyObject *str = PyUnicode_DecodeUTF8(f->value, (Py_ssize_t)f->value_len, "strict");
+    if (!str) return NULL;
+    int is_float = memchr(f->value, '.', f->value_len) || memchr(f->value, 'e', f->value_len) ||
+                   memchr(f->value, 'E', f->value_len);
+    PyObject *v = is_float ? PyFloat_FromString(str) : PyLong_FromUnicodeObject(str, 10);
+    Py_DECREF(str);
+    return v;
+}
+
+/* The stored fields of document `doc` as a dict (names: NULL for all, else those names,
+   None for a name the document lacks). self->lock is held. */
+static PyObject *doc_fields(IndexObject *self, uint32_t doc, PyObject *names)
+{
+    lexkit_error err;
+    lexkit_status st = LEXKIT_OK;
+    if (!self->fs) st = lexkit_searcher_create(self->idx, &self->fs, &err);
+    const lexkit_field *f = NULL;
+    size_t nf = 0;
+    if (st == LEXKIT_OK) st = lexkit_searcher_fields(self->fs, doc, &f, &nf, &err);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    PyObject *d = PyDict_New();
+    Py_ssize_t nn = names ? PyTuple_GET_SIZE(names) : 0;
+    for (Py_ssize_t j = 0; d && names && j < nn; j++)
+        if (PyDict_SetItem(d, PyTuple_GET_ITEM(names, j), Py_None) < 0) Py_CLEAR(d);
+    for (size_t i = 0; d && i < nf; i++) {
+        PyObject *k = PyUnicode_DecodeUTF8(f[i].name, (Py_ssize_t)f[i].name_len, "strict");
+        int wanted = k && (!names || PyDict_Contains(d, k) == 1);
+        PyObject *v = wanted ? field_value(&f[i]) : NULL;
+        if (!k || (wanted && (!v || PyDict_SetItem(d, k, v) < 0))) Py_CLEAR(d);
+        Py_XDECREF(k);
+        Py_XDECREF(v);
+    }
+    return d;
+}
+
+/* The hits as a list of lexkit.Hit; with_fields: each with its stored fields (names as
+   fields_arg gives them). self->lock is held. */
+static PyObject *hits_list(IndexObject *self, const lexkit_hit *h, size_t n, int with_fields,
+                           PyObject *names)
 {
     PyObject *l = PyList_New((Py_ssize_t)n);
     for (size_t i = 0; l && i < n; i++) {
         /* built directly, without Py_BuildValue's format parsing: this loop runs with the
            GIL held after the threads of search_many are done */
-        PyObject *t = PyTuple_New(2);
+        PyObject *t = PyStructSequence_New(&HitType);
         PyObject *id = t ? PyUnicode_DecodeUTF8(h[i].id, (Py_ssize_t)h[i].id_len, "strict") : NULL;
         PyObject *sc = id ? PyFloat_FromDouble(h[i].score) : NULL;
-        if (!sc) {
+        PyObject *fd = !sc ? NULL : with_fields ? doc_fields(self, h[i].doc, names) : Py_NewRef(Py_None);
+        if (!fd) {
             Py_XDECREF(id);
+            Py_XDECREF(sc);
             Py_XDECREF(t);
             Py_CLEAR(l);
             break;
         }
-        PyTuple_SET_ITEM(t, 0, id);
-        PyTuple_SET_ITEM(t, 1, sc);
+        PyStructSequence_SET_ITEM(t, 0, id);
+        PyStructSequence_SET_ITEM(t, 1, sc);
+        PyStructSequence_SET_ITEM(t, 2, fd);
         PyList_SET_ITEM(l, (Py_ssize_t)i, t);
     }
     return l;
@@ -770,14 +863,20 @@ static PyObject *hits_list(const lexkit_hit *h, size_t n)
 
 static PyObject *Index_search(IndexObject *self, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"query", "k", NULL};
+    static char *names[] = {"query", "k", "fields", NULL};
     const char *q;
     Py_ssize_t qlen, k = 10;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "s#|n", names, &q, &qlen, &k)) return NULL;
+    PyObject *fields = NULL, *fnames = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "s#|nO", names, &q, &qlen, &k, &fields)) return NULL;
     if (k < 0) return PyErr_Format(PyExc_ValueError, "k: must be >= 0");
     if (!index_ready(self)) return NULL;
+    int with_fields = fields_arg(fields, &fnames);
+    if (with_fields < 0) return NULL;
     lexkit_hit *hits = malloc((k ? (size_t)k : 1) * sizeof *hits);
-    if (!hits) return PyErr_NoMemory();
+    if (!hits) {
+        Py_XDECREF(fnames);
+        return PyErr_NoMemory();
+    }
     size_t n = 0;
     lexkit_error err;
     lexkit_status st;
@@ -789,23 +888,31 @@ static PyObject *Index_search(IndexObject *self, PyObject *args, PyObject *kw)
         st = lexkit_index_search(self->idx, q, (size_t)qlen, (size_t)k, hits, &n, &err);
         Py_END_ALLOW_THREADS
     }
-    PyObject *ret = st == LEXKIT_OK ? hits_list(hits, n) : raise_err(st, &err);
+    PyObject *ret = st == LEXKIT_OK ? hits_list(self, hits, n, with_fields, fnames)
+                                    : raise_err(st, &err);
     PyThread_release_lock(self->lock);
     free(hits);
+    Py_XDECREF(fnames);
     return ret;
 }
 
 static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"queries", "k", "threads", NULL};
-    PyObject *qobj;
+    static char *names[] = {"queries", "k", "threads", "fields", NULL};
+    PyObject *qobj, *fields = NULL, *fnames = NULL;
     Py_ssize_t k = 10;
     int threads = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|ni", names, &qobj, &k, &threads)) return NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|niO", names, &qobj, &k, &threads, &fields))
+        return NULL;
     if (k < 0) return PyErr_Format(PyExc_ValueError, "k: must be >= 0");
     if (!index_ready(self)) return NULL;
+    int with_fields = fields_arg(fields, &fnames);
+    if (with_fields < 0) return NULL;
     strs q;
-    if (strs_get(qobj, "queries", &q) < 0) return NULL;
+    if (strs_get(qobj, "queries", &q) < 0) {
+        Py_XDECREF(fnames);
+        return NULL;
+    }
     size_t total;
     if (__builtin_mul_overflow(q.n ? q.n : 1, k ? (size_t)k : 1, &total)) {
         strs_free(&q);
@@ -838,7 +945,7 @@ static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *
         int gc_was = PyGC_Disable();
         ret = PyList_New((Py_ssize_t)q.n);
         for (size_t i = 0; ret && i < q.n; i++) {
-            PyObject *l = hits_list(hits + i * (size_t)k, nh[i]);
+            PyObject *l = hits_list(self, hits + i * (size_t)k, nh[i], with_fields, fnames);
             if (!l) {
                 Py_CLEAR(ret);
                 break;
@@ -853,6 +960,7 @@ static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *
     free(hits);
     free(nh);
     strs_free(&q);
+    Py_XDECREF(fnames);
     return ret;
 }
 
@@ -860,6 +968,8 @@ static PyObject *Index_close(IndexObject *self, PyObject *unused)
 {
     (void)unused;
     if (self->lock) lock_take(self->lock);
+    lexkit_searcher_free(self->fs);
+    self->fs = NULL;
     lexkit_index_free(self->idx);
     self->idx = NULL;
     if (self->lock) PyThread_release_lock(self->lock);
@@ -877,9 +987,9 @@ static PyMethodDef Index_methods[] = {
     {"add", (PyCFunction)Index_add, METH_O, "add(docs): add dicts with 'id', 'text' (and 'title') atomically."},
     {"delete", (PyCFunction)Index_delete, METH_O, "delete(ids): remove documents by id atomically."},
     {"search", (PyCFunction)(void (*)(void))Index_search, METH_VARARGS | METH_KEYWORDS,
-     "search(query, k=10) -> [(id, score), ...] best first."},
+     "search(query, k=10, fields=None) -> [Hit(id, score), ...] best first."},
     {"search_many", (PyCFunction)(void (*)(void))Index_search_many, METH_VARARGS | METH_KEYWORDS,
-     "search_many(queries, k=10, threads=1) -> one hit list per query."},
+     "search_many(queries, k=10, threads=1, fields=None) -> one hit list per query."},
     {"close", (PyCFunction)Index_close, METH_NOARGS, "close(): release the index; later calls raise ValueError."},
     {"n_docs", (PyCFunction)Index_len, METH_NOARGS, "n_docs() -> live documents."},
     {NULL, NULL, 0, NULL},
@@ -1310,6 +1420,7 @@ PyMODINIT_FUNC PyInit__lexkit(void)
     const char *tnames[] = {"Buffer", "Vectorizer", "Index", "Tagger", "Vectors"};
     for (size_t i = 0; i < 5; i++)
         if (PyType_Ready(types[i]) < 0) return NULL;
+    if (!HitType.tp_name && PyStructSequence_InitType2(&HitType, &hit_desc) < 0) return NULL;
     PyObject *m = PyModule_Create(&module_def);
     if (!m) return NULL;
     LexkitError = PyErr_NewExceptionWithDoc("lexkit.LexkitError",
@@ -1318,6 +1429,7 @@ PyMODINIT_FUNC PyInit__lexkit(void)
     if (!LexkitError || PyModule_AddObjectRef(m, "LexkitError", LexkitError) < 0) goto fail;
     for (size_t i = 0; i < 5; i++)
         if (PyModule_AddObjectRef(m, tnames[i], (PyObject *)types[i]) < 0) goto fail;
+    if (PyModule_AddObjectRef(m, "Hit", (PyObject *)&HitType) < 0) goto fail;
     if (PyModule_AddStringConstant(m, "version", lexkit_version()) < 0) goto fail;
     return m;
 fail:

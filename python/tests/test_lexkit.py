@@ -197,9 +197,9 @@ def test_vectorizer_threads(docs):
 
 
 # ---- Index ---------------------------------------------------------------------------------
-def _cli_search(index_dir, queries_file):
+def _cli_search(index_dir, queries_file, *opts):
     out = subprocess.run([CLI, "search", "--index", index_dir, "--queries", queries_file, "--k", "10",
-                          "--output-format", "tsv"], check=True, capture_output=True, text=True).stdout
+                          "--output-format", "tsv", *opts], check=True, capture_output=True, text=True).stdout
     runs = {}
     for line in out.splitlines():
         qid, _rank, doc, score = line.split("\t")
@@ -262,6 +262,86 @@ def test_index_round_trip_equals_cli(tmp_path):
     ix.delete([top[0][0]])
     assert len(ix) == len(docs) - 1
     assert top[0][0] not in [h[0] for h in ix.search(queries[0][1], 10)]
+    ix.close()
+
+
+# Documents of my own with extra members: a number, a float, a string, and a list (not
+# stored: only strings and numbers are, as `lexkit index` stores JSON members).
+FIELD_DOCS = [
+    {"id": "river", "title": "The river Thames", "text": "A river flows through London to the sea.",
+     "year": 1998, "rating": 4.5, "author": "Ann Lee", "tags": ["geo", "uk"]},
+    {"id": "sea", "title": "Seas of the world", "text": "The North Sea and the river Rhine meet near Rotterdam.",
+     "year": 2005},
+    {"id": "bread", "title": "Sourdough bread", "text": "Flour, water and salt; the dough rises overnight.",
+     "author": "Bo Chen"},
+    {"id": 7, "title": "Rivers and lakes", "text": "Lakes feed rivers; a river may end in a lake or the sea."},
+    {"id": "none", "text": "No title here: only the river text, and a café."},
+]
+
+
+@pytest.mark.skipif(not CLI, reason="LEXKIT (the CLI) not set")
+def test_index_query_syntax_and_fields_equal_cli(tmp_path):
+    """search() takes `lexkit search`'s query syntax (same hits and scores as the CLI on the
+    same documents), and fields= returns what add() stored: every str/number member."""
+    src = tmp_path / "docs.jsonl"
+    with open(src, "w", encoding="utf-8") as f:
+        for d in FIELD_DOCS:
+            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+    subprocess.run([CLI, "index", "--input", str(src), "--index", str(tmp_path / "cli")],
+                   check=True, capture_output=True)
+    queries = ["river", "river -sea", "+river +lake", '"river rhine"', "title:river", "riv*",
+               "-bread river", "sea -title:seas", "CAFE", "lake*  +flows"]
+    qfile = tmp_path / "q.tsv"
+    qfile.write_text("".join(f"q{i}\t{q}\n" for i, q in enumerate(queries)), encoding="utf-8")
+    want = _cli_search(str(tmp_path / "cli"), str(qfile), "--syntax", "on")
+    assert want != _cli_search(str(tmp_path / "cli"), str(qfile), "--syntax", "off")
+    ix = lexkit.Index.create(tmp_path / "py")
+    ix.add(FIELD_DOCS)
+    many = ix.search_many(queries, k=10, threads=2)
+    for i, q in enumerate(queries):
+        w = want.get(f"q{i}", [])
+        got = ix.search(q, 10)
+        assert [h.id for h in got] == [d for d, _ in w], q
+        assert all(abs(h.score - s) <= 1e-6 for h, (_, s) in zip(got, w)), q
+        assert many[i] == got
+    assert [h.id for h in ix.search("river -sea")] == ["none"]  # the others say "sea"
+    assert [h.id for h in ix.search('"river rhine"')] == ["sea"]
+    # a Hit is the tuple (id, score); fields only when asked for
+    hid, score = ix.search("bread")[0]
+    assert hid == "bread" and score > 0 and ix.search("bread")[0].fields is None
+    top = ix.search("thames", fields=True)[0]
+    assert top.fields == {"title": "The river Thames", "text": "A river flows through London to the sea.",
+                          "year": 1998, "rating": 4.5, "author": "Ann Lee"}
+    assert type(top.fields["year"]) is int and type(top.fields["rating"]) is float
+    assert [h.fields for h in ix.search("sourdough", fields="title,year")] == [
+        {"title": "Sourdough bread", "year": None}]
+    assert [h.fields for h in ix.search("lakes", fields=["title"])] == [{"title": "Rivers and lakes"}]
+    assert ix.search("lakes")[0].id == "7"  # a number id is its str, as before
+    assert [[h.fields["title"] for h in l] for l in ix.search_many(["thames", "rhine"], 1, 2, fields=True)] == [
+        ["The river Thames"], ["Seas of the world"]]
+    # after a delete the doc numbers change: fields still belong to their hits
+    ix.delete(["river"])
+    for h in ix.search("river", fields=["title"]):
+        assert h.fields["title"] == {d["id"] if isinstance(d["id"], str) else str(d["id"]): d.get("title")
+                                     for d in FIELD_DOCS}[h.id]
+    # malformed queries and fields arguments
+    with pytest.raises(lexkit.LexkitError, match="column 1: unbalanced quote"):
+        ix.search('"river sea')
+    with pytest.raises(lexkit.LexkitError, match="column 7: '-' without a term"):
+        ix.search("river -")
+    with pytest.raises(TypeError, match="fields"):
+        ix.search("river", fields=3)
+    with pytest.raises(TypeError, match="fields"):
+        ix.search("river", fields=["title", 3])
+    # bad documents: named by their place in the batch, nothing added
+    n = len(ix)
+    with pytest.raises(TypeError, match=r"documents\[1\]: .*not JSON serializable"):
+        ix.add([{"id": "x1", "text": "ok"}, {"id": "x2", "text": "t", "when": object()}])
+    with pytest.raises(lexkit.LexkitError, match=r"^documents:2: duplicate document id \"x3\""):
+        ix.add([{"id": "x3", "text": "ok"}, {"id": "x3", "text": "again"}])
+    with pytest.raises(lexkit.LexkitError, match=r"^documents:1:\d+: .*expected a JSON value"):
+        ix.add([{"id": "x4", "text": "nan", "score": float("nan")}])
+    assert len(ix) == n
     ix.close()
 
 

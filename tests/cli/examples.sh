@@ -55,19 +55,25 @@ row 2: 0:0.530587 1:0.403525 2:0.403525 4:0.626747"
 # scikit-learn 1.2: TfidfVectorizer().fit_transform(lines) has shape (635, 6854) and nnz 23694.
 run tfidf_file "635 rows, 6854 terms, 23694 entries
 same as one call on one thread: yes" "$LK_SRC/corpora/sample-en.txt"
-# The scores are those of `lexkit index --lang en --analyzer plain` + `lexkit search` on the same
-# documents (the C API builds with the plain analyzer; the CLI default is english).
-printf '{"id":"d1","text":"cats chase mice"}\n{"id":"d2","text":"dogs chase cats and cats run"}\n{"id":"d3","text":"mice eat cheese"}\n' > "$TMP/docs.jsonl"
+# The hits, scores and titles are those of `lexkit index --lang en` + `lexkit search` on the
+# same documents.
+printf '{"id":"d1","title":"Cats","text":"cats chase mice"}\n{"id":"d2","title":"Dogs","text":"dogs chase cats and cats run"}\n{"id":"d3","title":"Mice","text":"mice eat cheese"}\n' > "$TMP/docs.jsonl"
 # every expected line from the CLI: its default index (the english analyzer, as the C API's)
 "$PREFIX/bin/lexkit" index --input "$TMP/docs.jsonl" --index "$TMP/cli-idx" --lang en >/dev/null 2>&1
 cli_q() { "$PREFIX/bin/lexkit" search --index "$TMP/cli-idx" --query "$1" --output-format tsv | awk -F'\t' '{printf " %s(%.4f)", $3, $4}'; }
 cli=$(cli_q cats) cli2=$(cli_q "mice cheese")
+cli_t=$("$PREFIX/bin/lexkit" search --index "$TMP/cli-idx" --query "cats -dogs" --fields title --output-format tsv | awk -F'\t' '{printf " %s \"%s\"", $3, $5}')
 "$PREFIX/bin/lexkit" index --index "$TMP/cli-idx" --delete-id d2 >/dev/null 2>&1
 cli3=$(cli_q cats)
-[ "$cli" = " d2(0.2665) d1(0.2308)" ] || { echo "FAIL cli cats:$cli"; fails=$((fails + 1)); }
+# by hand: cat is in 2 of 3 documents, idf ln(1 + 1.5/2.5) = 0.4700; d1 "Cats cats chase
+# mice" has tf 2 in 4 terms, d2 "Dogs dogs chase cats and cats run" 2 in 6 ("and" is a stop
+# word), avgdl 14/3: 0.4700 * 2/(2 + 1.2 (0.25 + 0.75 dl/avgdl)) = 0.3060 and 0.2719
+[ "$cli" = " d1(0.3060) d2(0.2719)" ] || { echo "FAIL cli cats:$cli"; fails=$((fails + 1)); }
+[ "$cli_t" = ' d1 "Cats"' ] || { echo "FAIL cli cats -dogs:$cli_t"; fails=$((fails + 1)); }
 run bm25_search "3 documents
 cats:$cli
 mice cheese:$cli2
+cats -dogs:$cli_t
 2 documents after deleting d2
 cats:$cli3" "$TMP/idx"
 run tag_chinese "他们/PRON 在/ADP 学校/NOUN 学习/VERB 。/PUNCT" "$LK_SRC/corpora/models/zh-gsd-char.lkt"
