@@ -1,6 +1,7 @@
 /* blas.h: row-major matrix views and the BLAS wrapper (the only user of cblas/OpenBLAS).
-   Scalars are `lk_real`: float32 in the library; test builds that include the models .c
-   files with LK_REAL_DOUBLE defined get a float64 variant for gradient checks. */
+   Scalars are `lk_real`: float32 in the library. The build also compiles the numeric models
+   code with LK_REAL_DOUBLE into lexkit_f64 (a test-only library, not installed): the
+   float64 variant the gradient checks run. */
 #ifndef LK_MODELS_BLAS_H
 #define LK_MODELS_BLAS_H
 

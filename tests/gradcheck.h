@@ -1,10 +1,14 @@
 /* gradcheck.h: central-difference gradient checks for the neural-core tests. The test files
-   that use it define LK_REAL_DOUBLE and include the models .c files, so lk_real is double
-   here and the checks run in float64 (eps 1e-5). Such a test must include EVERY models .c
-   file whose lk_real functions the code under test calls: a missing one would silently be
-   linked from the float32 library. */
+   that use it link lexkit_f64 (CMakeLists.txt: the models' numeric code built with
+   LK_REAL_DOUBLE), so lk_real is double here and the checks run in float64 (eps 1e-5). A
+   models file whose lk_real functions the code under test calls must be in lexkit_f64's
+   sources (LK_F64_SOURCES): one missing would be linked from the float32 library. */
 #ifndef LK_TESTS_GRADCHECK_H
 #define LK_TESTS_GRADCHECK_H
+
+#include "models/blas.h"
+
+_Static_assert(sizeof(lk_real) == sizeof(double), "the gradient checks run in float64: link lexkit_f64");
 
 #include <math.h>
 #include <stddef.h>

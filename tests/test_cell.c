@@ -1,14 +1,14 @@
 /* test_cell.c: gradient checks of each cell's step (float64 build of models/cell.c), masking,
    and the forget-gate/identity inits. */
-#define LK_REAL_DOUBLE 1
-#include "models/blas.c"
-#include "models/cell.c"
-#include "models/optim.c"
+#include "models/blas.h"
+#include "models/cell.h"
+#include "models/optim.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "tests/gradcheck.h"

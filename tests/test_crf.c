@@ -1,15 +1,15 @@
 /* test_crf.c: linear-chain CRF in float64: log-partition and Viterbi against brute force over
    all L^T paths, alpha/beta agreement, marginals, NLL gradients by central differences, and
    the batch helpers on a time-major (T, B, L) tensor. */
-#define LK_REAL_DOUBLE 1
-#include "models/blas.c"
-#include "models/crf.c"
-#include "models/optim.c"
+#include "models/blas.h"
+#include "models/crf.h"
+#include "models/optim.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "tests/gradcheck.h"

@@ -1,13 +1,13 @@
 /* test_layers.c: embedding, char n-gram bag, concat, linear, softmax cross-entropy and dropout
    in float64: hand-computed values and central-difference gradient checks. */
-#define LK_REAL_DOUBLE 1
-#include "models/blas.c"
-#include "models/layers.c"
+#include "models/blas.h"
+#include "models/layers.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "tests/gradcheck.h"

@@ -1,17 +1,17 @@
 /* test_seq.c: the sequence driver in float64: gradient checks (uni/bidirectional, 2 layers,
    padding, every cell), padding equivalence, and truncated BPTT against finite differences
    of the correspondingly truncated (chunked, state-detached) objective. */
-#define LK_REAL_DOUBLE 1
-#include "models/blas.c"
-#include "models/cell.c"
-#include "models/layers.c"
-#include "models/optim.c"
-#include "models/seq.c"
+#include "models/blas.h"
+#include "models/cell.h"
+#include "models/layers.h"
+#include "models/optim.h"
+#include "models/seq.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "tests/gradcheck.h"
