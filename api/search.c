@@ -24,6 +24,7 @@ struct lexkit_searcher {
     lk_bm25_ws *ws;
     lk_analyzer *an;
     lk_bm25_search_opts opts;
+    int syntax;               /* queries use the query syntax (1, the default) or are words */
     lk_query_ws *qw;          /* made by the first query that may hold an operator */
     lk_bm25_store_ws *store;  /* made by the first lexkit_searcher_fields */
     lexkit_field *fields;     /* the last lexkit_searcher_fields' answer */
@@ -36,6 +37,7 @@ struct lexkit_index {
     char *zh_model;              /* owned copy of analyzer.zh_model */
     lk_bm25_index *idx;          /* NULL until the first add of a created index */
     pthread_mutex_t lock;        /* serializes lexkit_index_search on `shared` */
+    int syntax;                  /* lexkit_index_set_syntax: given to new searchers */
     lexkit_searcher *shared;
 };
 
@@ -61,6 +63,7 @@ static lexkit_status new_handle(const char *dir, lexkit_index **out, lexkit_erro
         return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
     }
     x->analyzer = lk_analyzer_config_default();
+    x->syntax = 1;
     *out = x;
     return LEXKIT_OK;
 }
@@ -311,6 +314,7 @@ LK_API lexkit_status lexkit_searcher_create(const lexkit_index *x, lexkit_search
     if (!s) return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
     s->idx = x->idx;
     s->opts = lk_bm25_search_opts_default();
+    s->syntax = x->syntax;
     lk_error e;
     lk_error_clear(&e);
     lk_status st = lk_bm25_ws_create(x->idx, &s->ws);
@@ -357,8 +361,8 @@ LK_API lexkit_status lexkit_searcher_search(lexkit_searcher *s, const char *quer
     s->opts.k = k;
     if (!query) query = "";
     lk_status st = LK_OK;
-    if (!s->qw && maybe_ops(query, len)) st = lk_query_ws_create(s->idx, &s->qw, &e);
-    if (st == LK_OK && s->qw)
+    if (s->syntax && !s->qw && maybe_ops(query, len)) st = lk_query_ws_create(s->idx, &s->qw, &e);
+    if (st == LK_OK && s->syntax && s->qw)
         st = lk_bm25_search_query(s->idx, s->ws, s->an, s->qw, query, len, &s->opts, &h, &nh, &e);
     else if (st == LK_OK)
         st = lk_bm25_search_text(s->idx, s->ws, s->an, query, len, &s->opts, &h, &nh, &e);
@@ -370,6 +374,20 @@ LK_API lexkit_status lexkit_searcher_search(lexkit_searcher *s, const char *quer
     }
     *n_hits = nh < k ? nh : k;
     return LEXKIT_OK;
+}
+
+LK_API void lexkit_searcher_set_syntax(lexkit_searcher *s, int on)
+{
+    if (s) s->syntax = on != 0;
+}
+
+LK_API void lexkit_index_set_syntax(lexkit_index *x, int on)
+{
+    if (!x) return;
+    pthread_mutex_lock(&x->lock);
+    x->syntax = on != 0;
+    if (x->shared) x->shared->syntax = x->syntax;
+    pthread_mutex_unlock(&x->lock);
 }
 
 LK_API lexkit_status lexkit_searcher_fields(lexkit_searcher *s, uint32_t doc,

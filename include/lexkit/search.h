@@ -93,6 +93,11 @@ LK_API uint32_t lexkit_index_n_docs(const lexkit_index *idx);
 LK_API lexkit_status lexkit_index_search(lexkit_index *idx, const char *query, size_t len,
                                          size_t k, lexkit_hit *hits, size_t *n_hits,
                                          lexkit_error *err);
+/* Whether searches read the query syntax (on = 1, the default) or take every character as
+   text, as `lexkit search --syntax off` (for raw text such as a pasted URL or "rock - paper",
+   which the syntax refuses). Applies to lexkit_index_search, lexkit_index_search_many and
+   searchers created afterwards; not while searches of idx run. */
+LK_API void lexkit_index_set_syntax(lexkit_index *idx, int on);
 /* n queries on `threads` threads (>= 1): query q's hits are hits[q*k .. q*k + n_hits[q]).
    Results do not depend on the thread count. */
 LK_API lexkit_status lexkit_index_search_many(const lexkit_index *idx,
@@ -108,6 +113,8 @@ LK_API void lexkit_searcher_free(lexkit_searcher *s); /* NULL is a no-op */
 LK_API lexkit_status lexkit_searcher_search(lexkit_searcher *s, const char *query, size_t len,
                                             size_t k, lexkit_hit *hits, size_t *n_hits,
                                             lexkit_error *err);
+/* As lexkit_index_set_syntax, for this searcher only. */
+LK_API void lexkit_searcher_set_syntax(lexkit_searcher *s, int on);
 /* The stored fields of document `doc` (lexkit_hit.doc) in stored order: title, text, then
    the other members of the added document (an index stores every field by default; none
    when nothing is stored). *fields is borrowed from s until its next call. A doc number

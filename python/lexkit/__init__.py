@@ -304,20 +304,21 @@ class Index:
         """Delete documents by id (unknown ids are ignored), atomically."""
         self._ix.delete(list(ids))
 
-    def search(self, query: str, k: int = 10, fields=None) -> List[Hit]:
+    def search(self, query: str, k: int = 10, fields=None, syntax: bool = True) -> List[Hit]:
         """Top-k hits, best first: each a Hit, an (id, score) tuple.
 
         The query syntax is `lexkit search`'s: +required, -excluded, "a phrase",
         title:word, prefix*; plain words rank as plain BM25. A malformed query raises
-        LexkitError naming its column. fields: None (the default: hit.fields is None),
-        True (every stored field), or names ("title,year" or ["title", "year"]): hit.fields
-        is then a dict (None for a name the document lacks)."""
-        return self._ix.search(query, k, fields)
+        LexkitError naming its column; syntax=False takes the query as plain text (a pasted
+        URL, "rock - paper"), as `lexkit search --syntax off`. fields: None (the default:
+        hit.fields is None), True (every stored field), or names ("title,year" or
+        ["title", "year"]): hit.fields is then a dict (None for a name the document lacks)."""
+        return self._ix.search(query, k, fields, syntax)
 
     def search_many(self, queries: Sequence[str], k: int = 10, threads: int = 1,
-                    fields=None) -> List[List[Hit]]:
+                    fields=None, syntax: bool = True) -> List[List[Hit]]:
         """search() for each query, on `threads` threads; results do not depend on threads."""
-        return self._ix.search_many(list(queries), k, threads, fields)
+        return self._ix.search_many(list(queries), k, threads, fields, syntax)
 
     def __len__(self) -> int:
         return self._ix.n_docs()

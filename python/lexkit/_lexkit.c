@@ -863,11 +863,13 @@ static PyObject *hits_list(IndexObject *self, const lexkit_hit *h, size_t n, int
 
 static PyObject *Index_search(IndexObject *self, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"query", "k", "fields", NULL};
+    static char *names[] = {"query", "k", "fields", "syntax", NULL};
     const char *q;
     Py_ssize_t qlen, k = 10;
     PyObject *fields = NULL, *fnames = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "s#|nO", names, &q, &qlen, &k, &fields)) return NULL;
+    int syntax = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "s#|nOp", names, &q, &qlen, &k, &fields, &syntax))
+        return NULL;
     if (k < 0) return PyErr_Format(PyExc_ValueError, "k: must be >= 0");
     if (!index_ready(self)) return NULL;
     int with_fields = fields_arg(fields, &fnames);
@@ -884,6 +886,7 @@ static PyObject *Index_search(IndexObject *self, PyObject *args, PyObject *kw)
     if (!self->idx) {
         st = closed_err(&err);
     } else {
+        lexkit_index_set_syntax(self->idx, syntax);
         Py_BEGIN_ALLOW_THREADS
         st = lexkit_index_search(self->idx, q, (size_t)qlen, (size_t)k, hits, &n, &err);
         Py_END_ALLOW_THREADS
@@ -898,11 +901,12 @@ static PyObject *Index_search(IndexObject *self, PyObject *args, PyObject *kw)
 
 static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"queries", "k", "threads", "fields", NULL};
+    static char *names[] = {"queries", "k", "threads", "fields", "syntax", NULL};
     PyObject *qobj, *fields = NULL, *fnames = NULL;
     Py_ssize_t k = 10;
-    int threads = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|niO", names, &qobj, &k, &threads, &fields))
+    int threads = 1, syntax = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|niOp", names, &qobj, &k, &threads, &fields,
+                                     &syntax))
         return NULL;
     if (k < 0) return PyErr_Format(PyExc_ValueError, "k: must be >= 0");
     if (!index_ready(self)) return NULL;
@@ -932,6 +936,7 @@ static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *
     if (!self->idx) {
         st = closed_err(&err);
     } else {
+        lexkit_index_set_syntax(self->idx, syntax);
         Py_BEGIN_ALLOW_THREADS
         st = lexkit_index_search_many(self->idx, q.s, q.len, q.n, (size_t)k, threads, hits, nh, &err);
         Py_END_ALLOW_THREADS
@@ -987,9 +992,9 @@ static PyMethodDef Index_methods[] = {
     {"add", (PyCFunction)Index_add, METH_O, "add(docs): add dicts with 'id', 'text' (and 'title') atomically."},
     {"delete", (PyCFunction)Index_delete, METH_O, "delete(ids): remove documents by id atomically."},
     {"search", (PyCFunction)(void (*)(void))Index_search, METH_VARARGS | METH_KEYWORDS,
-     "search(query, k=10, fields=None) -> [Hit(id, score), ...] best first."},
+     "search(query, k=10, fields=None, syntax=True) -> [Hit(id, score), ...] best first."},
     {"search_many", (PyCFunction)(void (*)(void))Index_search_many, METH_VARARGS | METH_KEYWORDS,
-     "search_many(queries, k=10, threads=1, fields=None) -> one hit list per query."},
+     "search_many(queries, k=10, threads=1, fields=None, syntax=True) -> one hit list per query."},
     {"close", (PyCFunction)Index_close, METH_NOARGS, "close(): release the index; later calls raise ValueError."},
     {"n_docs", (PyCFunction)Index_len, METH_NOARGS, "n_docs() -> live documents."},
     {NULL, NULL, 0, NULL},

@@ -305,6 +305,16 @@ def test_index_query_syntax_and_fields_equal_cli(tmp_path):
         assert all(abs(h.score - s) <= 1e-6 for h, (_, s) in zip(got, w)), q
         assert many[i] == got
     assert [h.id for h in ix.search("river -sea")] == ["none"]  # the others say "sea"
+    # syntax=False: every character is text, as `--syntax off` (the CLI's --queries default)
+    plain = _cli_search(str(tmp_path / "cli"), str(qfile), "--syntax", "off")
+    for i, q in enumerate(queries):
+        got = ix.search(q, 10, syntax=False)
+        w = plain.get(f"q{i}", [])
+        assert [h.id for h in got] == [d for d, _ in w], q
+        assert all(abs(h.score - s) <= 1e-6 for h, (_, s) in zip(got, w)), q
+        assert ix.search_many([q], 10, 2, syntax=False)[0] == got
+    assert [h.id for h in ix.search("river - sea", syntax=False)] == [h.id for h in ix.search("river sea")]
+    assert ix.search("http://x.org/river", syntax=False)[0].id in ("river", "sea", "7", "none")
     assert [h.id for h in ix.search('"river rhine"')] == ["sea"]
     # a Hit is the tuple (id, score); fields only when asked for
     hid, score = ix.search("bread")[0]
