@@ -817,8 +817,8 @@ lk_status lk_tagger_tag_sentences(const lk_tagger *m, lk_tagger_ws *ws, const lk
 {
     lk_status st = LK_OK;
     if (m->cfg.unit != LK_TAGGER_WORD)
-        return lk_error_set(err, LK_ERR_ARG, "this is a character (--unit char) model: tag raw "
-                            "text (--input-format raw)");
+        return lk_error_set(err, LK_ERR_ARG, "this is a character (unit char) model: it tags raw "
+                            "text, not tokens");
     lk_tg_data_reset(&ws->data);
     for (size_t i = 0; i < n && st == LK_OK; i++)
         st = lk_tg_data_add_tokens(m, &ws->data, sents[i].tokens, sents[i].n, NULL);

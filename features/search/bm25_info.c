@@ -81,7 +81,7 @@ lk_status lk_bm25_index_print_doc(const lk_bm25_index *idx, const char *id, FILE
         if (st == LK_OK && ferror(fp)) st = lk_error_set(err, LK_ERR_IO, "write error");
         return st;
     }
-    return lk_error_set(err, LK_ERR_PARSE, "--doc: no document with id \"%s\" in the index", id);
+    return lk_error_set(err, LK_ERR_PARSE, "no document with id \"%s\" in the index", id);
 }
 
 lk_status lk_bm25_index_print_term(const lk_bm25_index *idx, const char *term, FILE *fp,

@@ -535,7 +535,7 @@ static lk_status find_deletions(const lk_bm25_index *idx, const char *path,
     for (size_t v = 0; st == LK_OK && v < n; v++) {
         if (found[v]) continue;
         if (lk_vocab_count(del, (int32_t)v) == 0)
-            st = lk_error_set(err, LK_ERR_PARSE, "--delete-id: document id \"%s\" is not in the index",
+            st = lk_error_set(err, LK_ERR_PARSE, "document id \"%s\" (to delete) is not in the index",
                               lk_vocab_word(del, (int32_t)v));
         else
             st = lk_error_at(err, path, lk_vocab_count(del, (int32_t)v), 0,
@@ -955,9 +955,8 @@ lk_status lk_bm25_run_queries_out(const lk_bm25_index *idx, const lk_bm25_search
     if (st == LK_OK && query) {
         size_t len = strlen(query);
         if (!lk_utf8_valid(query, len, NULL))
-            st = lk_error_set(err, LK_ERR_PARSE, "--query: invalid UTF-8");
+            st = lk_error_set(err, LK_ERR_PARSE, "the query is not valid UTF-8");
         else st = one_query(&c, "q", 1, query, len, err);
-        if (st == LK_ERR_PARSE && c.qw) lk_error_prefix(err, "--query: ");
     } else if (st == LK_OK) {
         st = query_file(&c, queries_path, err);
     }

@@ -129,7 +129,7 @@ echo e > "$T/del-e.txt"
 printf '%s\n' '{"id": "a", "title": "New A", "text": "apple crumble"}' '{"id": "d", "text": "date cake"}' > "$T/u3.jsonl"
 "$L" index --analyzer plain --input "$T/u3.jsonl" --index "$T/up-ref" 2> /dev/null || fail "upsert: ref"
 cmp -s "$T/up/index.lkbx" "$T/up-ref/index.lkbx" || fail "upsert + deletes + merge differ from a fresh build"
-expect_fail 1 '--delete-id: document id "zz" is not in the index' "$L" index --index "$T/up" --delete-id zz
+expect_fail 1 'document id "zz" (to delete) is not in the index' "$L" index --index "$T/up" --delete-id zz
 expect_fail 2 "--upsert needs --add" "$L" index --input "$T/u2.jsonl" --index "$T/up" --upsert
 
 # index --info: summary, one stored document, one term
