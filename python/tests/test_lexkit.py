@@ -409,11 +409,28 @@ def test_index_concurrent_threads(tmp_path):
         except Exception as e:  # noqa: BLE001
             errors.append(e)
 
+    stop = threading.Event()
+
+    def fields_reader():  # stored fields read while a writer reopens the index
+        try:
+            while not stop.is_set():
+                for h in ix.search("word3 common", 5, fields=["text"]):
+                    assert h.fields["text"].endswith(" " + h.id), (h.id, h.fields)
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
     ts = [threading.Thread(target=reader) for _ in range(4)]
-    for t in ts:
+    fs = [threading.Thread(target=fields_reader) for _ in range(2)]
+    for t in ts + fs:
         t.start()
     ix.search_many(["word1"] * 50, 5, threads=2)
-    for t in ts:
+    for t in ts:  # (their results change with the writes below)
+        t.join()
+    for b in range(3):  # each add and delete reopens the index under the fields readers
+        ix.add([{"id": str(i), "text": f"word3 common text {i}"} for i in range(1000 + 10 * b, 1010 + 10 * b)])
+        ix.delete([str(3 + 7 * b)])
+    stop.set()
+    for t in fs:
         t.join()
     ix.close()
     assert not errors
