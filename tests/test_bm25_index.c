@@ -13,6 +13,7 @@
 
 #include "features/search/bm25_index.h"
 #include "features/search/bm25_index_internal.h"
+#include "features/search/bm25_seg_internal.h"
 #include "models/rng.h"
 #include "tests/bm25_testutil.h"
 #include "tests/testutil.h"
@@ -566,13 +567,14 @@ static void test_dictionary_lookup(void **state)
         size_t len = strlen(names[i]);
         assert_int_equal(lk_bm25_index_df(idx, names[i], len), 1 + (i % 2 == 0) + (i % 3 == 0));
         /* the dictionary index found is the term's own */
-        int64_t k = lk_bm25__index_find(idx, names[i], len);
+        const lk_bm25__seg *seg = lk_bm25__index_seg(idx, 0, NULL, NULL);
+        int64_t k = lk_bm25__seg_find(seg, names[i], len);
         assert_true(k >= 0);
         const char *s;
         size_t sl, pl;
         const unsigned char *post;
         uint32_t df;
-        lk_bm25__index_term(idx, (uint64_t)k, &s, &sl, &post, &pl, &df);
+        lk_bm25__seg_term(seg, (uint64_t)k, &s, &sl, &post, &pl, &df);
         assert_int_equal(sl, len);
         assert_memory_equal(s, names[i], len);
         /* absent: one byte more, one byte less, the last byte changed */

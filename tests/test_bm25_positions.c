@@ -14,17 +14,18 @@
 
 #include "features/search/bm25_index_internal.h"
 #include "features/search/bm25_positions_internal.h"
+#include "features/search/bm25_seg_internal.h"
 #include "features/search/bm25_segments.h"
 #include "features/search/bm25_text.h"
 #include "testutil.h"
 #include "text/fileio.h"
 
-/* The sequence of document doc of one-file index x as "title terms / text terms". */
-static void decoded(const lk_bm25_index *x, uint32_t doc, char *out, size_t cap)
+/* The sequence of document doc of segment x as "title terms / text terms". */
+static void decoded(const lk_bm25__seg *x, uint32_t doc, char *out, size_t cap)
 {
-    const lk_bm25__pos *p = lk_bm25__index_pos(x);
+    const lk_bm25__pos *p = lk_bm25__seg_pos(x);
     assert_non_null(p);
-    uint64_t nt = lk_bm25_index_n_terms(x);
+    uint64_t nt = x->n_terms;
     uint32_t *code2term = malloc((size_t)(nt + 1) * sizeof *code2term);
     assert_non_null(code2term);
     for (uint64_t t = 0; t < nt; t++) code2term[lk_bm25__pos_code(p, t)] = (uint32_t)t;
@@ -37,7 +38,7 @@ static void decoded(const lk_bm25_index *x, uint32_t doc, char *out, size_t cap)
         size_t len, plen;
         const unsigned char *post;
         uint32_t df;
-        lk_bm25__index_term(x, code2term[seq[i]], &s, &len, &post, &plen, &df);
+        lk_bm25__seg_term(x, code2term[seq[i]], &s, &len, &post, &plen, &df);
         at += (size_t)snprintf(out + at, cap - at, "%s%.*s", i == n_title ? "/ " : "", (int)len, s);
         if (i + 1 < n) at += (size_t)snprintf(out + at, cap - at, " ");
     }
@@ -93,7 +94,7 @@ static void test_round_trip(void **state)
     assert_true(lk_bm25_index_has_positions(x));
     char got[200];
     for (uint32_t d = 0; d < 200; d++) {
-        decoded(x, d, got, sizeof got);
+        decoded(lk_bm25__index_seg(x, 0, NULL, NULL), d, got, sizeof got);
         /* "a b / c" and "/ c" forms: compare without the spaces around '/' */
         char g[200], w[200];
         size_t gi = 0, wi = 0;
@@ -124,11 +125,11 @@ static void check_docs(const lk_bm25_index *idx, int text_from)
     for (size_t s = 0; s < ns; s++) {
         uint32_t base;
         const uint64_t *del;
-        const lk_bm25_index *x = lk_bm25__index_seg(idx, s, &base, &del);
-        for (uint32_t d = 0; d < lk_bm25_index_doc_end(x); d++) {
+        const lk_bm25__seg *x = lk_bm25__index_seg(idx, s, &base, &del);
+        for (uint32_t d = 0; d < x->n_docs; d++) {
             if (del && (del[d >> 6] >> (d & 63)) & 1) continue;
             size_t il;
-            const char *id = lk_bm25_index_doc_id(x, d, &il);
+            const char *id = lk_bm25__seg_doc_id(x, d, &il);
             int i = atoi(id + 1);
             int v = i >= text_from ? 1 : 0; /* replaced documents: other text */
             snprintf(want, sizeof want, "title%d / w%d w%d alpha w%d%s", i, i % 13, i % 7 + v,

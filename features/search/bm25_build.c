@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "features/search/bm25_build_internal.h"
 
+#include "features/search/bm25_seg_internal.h"
 #include "features/search/bm25_segments.h"
 #include "features/search/postings.h"
 
@@ -192,11 +193,11 @@ fail:
     return st;
 }
 
-/* The inverse of the positions' term codes of one-file index x (x has positions). */
-static lk_status base_code2term(const lk_bm25_index *x, uint32_t **out, lk_error *err)
+/* The inverse of the positions' term codes of segment x (x has positions). */
+static lk_status base_code2term(const lk_bm25__seg *x, uint32_t **out, lk_error *err)
 {
-    const lk_bm25__pos *p = lk_bm25__index_pos(x);
-    uint64_t n = lk_bm25_index_n_terms(x);
+    const lk_bm25__pos *p = lk_bm25__seg_pos(x);
+    uint64_t n = x->n_terms;
     uint32_t *c = malloc((size_t)(n + 1) * sizeof *c);
     if (!c) return LK_ERR_NOMEM;
     unsigned char *seen = calloc((size_t)n + 1, 1);
@@ -215,7 +216,7 @@ static lk_status base_code2term(const lk_bm25_index *x, uint32_t **out, lk_error
     if (!ok) {
         free(c);
         return lk_error_set(err, LK_ERR_FORMAT, "%s: corrupt index (positions: term codes)",
-                            lk_bm25__index_file(x));
+                            lk_bm25__seg_file(x));
     }
     *out = c;
     return LK_OK;
@@ -229,7 +230,7 @@ static lk_status keep_base_docs(lk_bm25_builder *b, lk_error *err)
     uint32_t nd = 0;
     lk_status st;
     b->base_kept = true;
-    for (size_t i = 0; i < b->n_bases; i++) total += lk_bm25_index_n_docs(b->bases[i]);
+    for (size_t i = 0; i < b->n_bases; i++) total += b->bases[i]->n_docs;
     if (total >= UINT32_MAX - 1)
         return lk_error_set(err, LK_ERR_RANGE, "too many documents (limit %u)", UINT32_MAX - 1);
     void *p = b->doclens;
@@ -243,15 +244,15 @@ static lk_status keep_base_docs(lk_bm25_builder *b, lk_error *err)
     if (!(b->base_kept_end = calloc(b->n_bases + 1, sizeof *b->base_kept_end))) return LK_ERR_NOMEM;
     uint32_t *code2term = NULL;
     for (size_t i = 0; i < b->n_bases; i++) {
-        const lk_bm25_index *x = b->bases[i];
+        const lk_bm25__seg *x = b->bases[i];
         uint32_t *map = b->base_maps[i];
         free(code2term);
         code2term = NULL;
         if (b->pos.on && (st = base_code2term(x, &code2term, err)) != LK_OK) return st;
-        for (uint32_t d = 0; d < lk_bm25_index_n_docs(x); d++) {
+        for (uint32_t d = 0; d < x->n_docs; d++) {
             if (map[d] == LK_DOC_END) continue;
             size_t len;
-            const char *id = lk_bm25_index_doc_id(x, d, &len);
+            const char *id = lk_bm25__seg_doc_id(x, d, &len);
             if ((st = lk_vocab_add_count(b->ids, id, len, 0, NULL)) != LK_OK) return st;
             if (fwrite(id, 1, len, b->ids_fp) != len)
                 return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir,
@@ -262,7 +263,7 @@ static lk_status keep_base_docs(lk_bm25_builder *b, lk_error *err)
                 return st;
             }
             map[d] = nd;
-            b->doclens[nd] = lk_bm25_index_doc_len(x, d);
+            b->doclens[nd] = lk_bm25__seg_doc_len(x, d);
             b->total_len += b->doclens[nd];
             b->idoffs[nd + 1] = b->idoffs[nd] + len;
             nd++;
@@ -274,7 +275,7 @@ static lk_status keep_base_docs(lk_bm25_builder *b, lk_error *err)
     return LK_OK;
 }
 
-lk_status lk_bm25__builder_create_bases(const char *dir, const lk_bm25_index *const *bases,
+lk_status lk_bm25__builder_create_bases(const char *dir, const lk_bm25__seg *const *bases,
                                         const uint64_t *const *deleted, size_t n,
                                         const lk_bm25_build_config *cfg, lk_bm25_builder **out,
                                         lk_error *err)
@@ -283,12 +284,13 @@ lk_status lk_bm25__builder_create_bases(const char *dir, const lk_bm25_index *co
     if (st != LK_OK) return st;
     lk_bm25_builder *b = *out;
     if (n > 0) { /* the store of the documents kept: the first base's spec */
-        size_t spec_len = 0;
-        const char *spec = lk_bm25_index_store_spec(bases[0], &spec_len);
+        const lk_bm25__store *s0 = lk_bm25__seg_store(bases[0]);
+        size_t spec_len = s0 ? s0->spec_len : 0;
+        const char *spec = s0 ? (const char *)s0->spec : NULL;
         lk_bm25__store_writer_free(&b->store);
         st = lk_bm25__store_writer_init(&b->store, b->tmpdir, spec, spec_len, err);
         bool pos = true; /* positions if every base has them */
-        for (size_t i = 0; i < n; i++) pos = pos && lk_bm25__index_pos(bases[i]) != NULL;
+        for (size_t i = 0; i < n; i++) pos = pos && lk_bm25__seg_pos(bases[i]) != NULL;
         b->cfg.positions = pos;
         lk_bm25__pos_writer_free(&b->pos);
         if (st == LK_OK) st = lk_bm25__pos_writer_init(&b->pos, b->tmpdir, pos, err);
@@ -304,7 +306,7 @@ lk_status lk_bm25__builder_create_bases(const char *dir, const lk_bm25_index *co
     st = b->bases && b->base_maps && b->base_start ? LK_OK : LK_ERR_NOMEM;
     uint64_t start = 0;
     for (size_t i = 0; i < n && st == LK_OK; i++, b->n_bases++) {
-        uint32_t nd = lk_bm25_index_n_docs(bases[i]);
+        uint32_t nd = bases[i]->n_docs;
         b->bases[i] = bases[i];
         b->base_start[i] = (uint32_t)start;
         start += nd;
@@ -327,7 +329,7 @@ lk_status lk_bm25_builder_create_add(const char *dir, const lk_bm25_index *base,
                                      lk_error *err)
 {
     size_t n = lk_bm25__index_n_segs(base);
-    const lk_bm25_index **segs = malloc(n * sizeof *segs);
+    const lk_bm25__seg **segs = malloc(n * sizeof *segs);
     const uint64_t **dels = malloc(n * sizeof *dels);
     lk_status st = segs && dels ? LK_OK : LK_ERR_NOMEM;
     *out = NULL;
@@ -344,7 +346,7 @@ lk_status lk_bm25_builder_delete(lk_bm25_builder *b, uint32_t doc)
     if (b->base_kept) return LK_ERR_ARG;
     for (size_t i = b->n_bases; i-- > 0;) {
         if (doc < b->base_start[i]) continue;
-        if (doc - b->base_start[i] >= lk_bm25_index_n_docs(b->bases[i])) return LK_ERR_ARG;
+        if (doc - b->base_start[i] >= b->bases[i]->n_docs) return LK_ERR_ARG;
         b->base_maps[i][doc - b->base_start[i]] = LK_DOC_END;
         return LK_OK;
     }

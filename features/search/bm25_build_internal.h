@@ -45,7 +45,7 @@ static inline uint32_t lk_bm25__term_hash(const char *s, size_t n)
 }
 
 struct lk_bm25_builder {
-    const lk_bm25_index **bases; /* one-file indexes (segments) whose documents are kept,
+    const lk_bm25__seg **bases; /* segments whose documents are kept,
                                     in this order (borrowed); n_bases may be 0 */
     uint32_t **base_maps;      /* per base: its doc -> new doc, or LK_DOC_END when deleted */
     uint32_t *base_start;      /* per base: its first doc number in the base index */
@@ -89,9 +89,9 @@ void lk_bm25__log(const lk_bm25_builder *b, int level, const char *fmt, ...)
 #endif
     ;
 
-/* A builder keeping the documents of the one-file indexes bases[0..n) (borrowed) except those
+/* A builder keeping the documents of the segments bases[0..n) (borrowed) except those
    marked in deleted[i] (bitmaps, NULL = none), as lk_bm25_builder_create_add. */
-lk_status lk_bm25__builder_create_bases(const char *dir, const lk_bm25_index *const *bases,
+lk_status lk_bm25__builder_create_bases(const char *dir, const lk_bm25__seg *const *bases,
                                         const uint64_t *const *deleted, size_t n,
                                         const lk_bm25_build_config *cfg, lk_bm25_builder **out,
                                         lk_error *err);

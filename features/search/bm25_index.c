@@ -1,168 +1,123 @@
-/* bm25_index.c: opening (mmap + full validation) and searching (MaxScore top-k and the
-   exhaustive reference path) of LKBX indexes. Building is in bm25_build.c. */
+/* bm25_index.c: an open index is an ordered list of segments (bm25_seg_internal.h: one LKBX
+   file each) with their first document numbers, deleted documents and df corrections; one
+   file (or an image in memory) is a list of one without deletions, a directory with a
+   manifest the segments it lists (bm25_segments.c). Collection statistics and top-k search
+   (MaxScore per segment with the collection's statistics, hits merged; the exhaustive
+   reference path) are written once over the list. Building is in bm25_build.c. */
 #define _POSIX_C_SOURCE 200809L
 #include "features/search/bm25_index.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "features/search/bm25_index_internal.h"
-#include "features/search/bm25_positions_internal.h"
-#include "features/search/bm25_segments.h"
-#include "features/search/bm25_store_internal.h"
+#include "features/search/bm25_seg_internal.h"
+#include "features/search/bm25_segments_internal.h"
 #include "features/search/postings.h"
 #include "text/fileio.h"
 
 struct lk_bm25_index {
-    const unsigned char *base; /* payload */
-    void *map;                 /* mmap'd file, or NULL for open_mem */
-    size_t map_len;
-    uint32_t n_docs;
-    uint64_t n_terms, total_len;
+    lk_bm25__manifest m;  /* per segment: documents, deletions, df corrections (for one file,
+                             one entry without deletions) */
+    bool has_manifest;    /* m was read from the directory's segments.lkbm */
+    lk_bm25__seg **seg;   /* m.n segments, in document-number order */
+    uint32_t *base;       /* m.n + 1: first doc number of each segment, then the end */
+    uint64_t **deleted;   /* per segment: deleted-document bitmap, or NULL */
+    size_t *order;        /* segments by live documents, descending: the search order */
+    uint32_t n_live;
     double avgdl;
-    const unsigned char *settings, *doclens, *idoffs, *idblob, *dict, *termblob, *post;
-    uint64_t settings_len, idblob_len, termblob_len, post_len;
-    uint64_t *skey;            /* first-level dictionary index: the key (term_key) of every
-                                  DICT_SAMPLE-th term, n_skey of them */
-    uint64_t n_skey;
-    char *dir;                 /* directory holding the file, or NULL for open_mem */
-    char *file;                /* the file, or NULL for open_mem */
-    lk_bm25__store store;      /* stored fields (v3), valid when has_store */
-    bool has_store;
-    lk_bm25__pos pos;          /* term positions (v4), valid when has_pos */
-    bool has_pos;
-    lk_bm25__segset *segs; /* a segmented index (bm25_segments.c): the fields above unused */
+    char *dir;            /* directory of the index, or NULL for open_mem */
 };
 
 /* ---- opening ---------------------------------------------------------------------------- */
 
-#define DICT_SAMPLE_BITS 6
-#define DICT_SAMPLE ((uint64_t)1 << DICT_SAMPLE_BITS)
-
-/* A term's first 8 bytes, big-endian, zero-padded: keys order as their terms do (a term
-   before another has a key below or equal to the other's). */
-static inline uint64_t term_key(const unsigned char *s, size_t len)
+void lk_bm25_index_free(lk_bm25_index *idx)
 {
-    uint64_t k = 0;
-    for (size_t i = 0; i < 8; i++) k = k << 8 | (i < len ? s[i] : 0u);
-    return k;
+    if (!idx) return;
+    for (size_t i = 0; i < idx->m.n; i++) {
+        if (idx->seg) lk_bm25__seg_free(idx->seg[i]);
+        if (idx->deleted) free(idx->deleted[i]);
+    }
+    free(idx->seg);
+    free(idx->deleted);
+    free(idx->base);
+    free(idx->order);
+    lk_bm25__manifest_free(&idx->m);
+    free(idx->dir);
+    free(idx);
 }
 
-static lk_status bad(lk_error *err, const char *path, const char *what)
+/* Bitmap of the deleted documents of segment g, in *out (NULL when none). */
+static lk_status deleted_bits(const lk_bm25__seg_info *g, uint64_t **out)
 {
-    return lk_error_set(err, LK_ERR_FORMAT, "%s: corrupt index (%s)", path, what);
-}
-
-/* Section [off, off + len) must lie inside the payload. */
-static bool in_payload(uint64_t off, uint64_t len, uint64_t plen)
-{
-    return off <= plen && len <= plen - off;
-}
-
-static lk_status parse_payload(lk_bm25_index *x, const unsigned char *p, uint64_t plen,
-                               uint32_t version, const char *path, lk_error *err)
-{
-    int n_meta = version >= 4 ? META_N_FIELDS : version == 3 ? META_N_FIELDS_V3 : META_N_FIELDS_V2;
-    if (plen < 8u * (unsigned)n_meta) return bad(err, path, "header too short");
-    uint64_t m[META_N_FIELDS] = {0};
-    for (int i = 0; i < n_meta; i++) m[i] = lk_get_u64(p + 8u * (unsigned)i);
-    uint64_t n_docs = m[META_N_DOCS], n_terms = m[META_N_TERMS];
-    if (n_docs >= UINT32_MAX) return bad(err, path, "document count");
-    if (n_terms > plen / DICT_ENTRY) return bad(err, path, "term count");
-    if (!in_payload(m[META_SETTINGS_OFF], m[META_SETTINGS_LEN], plen) ||
-        !in_payload(m[META_DOCLENS_OFF], n_docs * 4u, plen) ||
-        !in_payload(m[META_IDOFFS_OFF], (n_docs + 1u) * 8u, plen) ||
-        !in_payload(m[META_IDBLOB_OFF], m[META_IDBLOB_LEN], plen) ||
-        !in_payload(m[META_DICT_OFF], n_terms * DICT_ENTRY, plen) ||
-        !in_payload(m[META_TERMBLOB_OFF], m[META_TERMBLOB_LEN], plen) ||
-        !in_payload(m[META_POST_OFF], m[META_POST_LEN], plen) ||
-        !in_payload(m[META_STORE_OFF], m[META_STORE_LEN], plen) ||
-        !in_payload(m[META_POS_OFF], m[META_POS_LEN], plen))
-        return bad(err, path, "section out of bounds");
-    if (version == 3 || (version >= 4 && m[META_STORE_LEN] > 0)) {
-        lk_status st = lk_bm25__store_parse(p + m[META_STORE_OFF], m[META_STORE_LEN],
-                                            (uint32_t)n_docs, &x->store, path, err);
-        if (st != LK_OK) return st;
-        x->has_store = true;
-    }
-    if (version >= 4) {
-        lk_status st = lk_bm25__pos_parse(p + m[META_POS_OFF], m[META_POS_LEN], (uint32_t)n_docs,
-                                          n_terms, &x->pos, path, err);
-        if (st != LK_OK) return st;
-        x->has_pos = true;
-    }
-    x->n_docs = (uint32_t)n_docs;
-    x->n_terms = n_terms;
-    x->total_len = m[META_TOTAL_LEN];
-    x->settings = p + m[META_SETTINGS_OFF];
-    x->settings_len = m[META_SETTINGS_LEN];
-    x->doclens = p + m[META_DOCLENS_OFF];
-    x->idoffs = p + m[META_IDOFFS_OFF];
-    x->idblob = p + m[META_IDBLOB_OFF];
-    x->idblob_len = m[META_IDBLOB_LEN];
-    x->dict = p + m[META_DICT_OFF];
-    x->termblob = p + m[META_TERMBLOB_OFF];
-    x->termblob_len = m[META_TERMBLOB_LEN];
-    x->post = p + m[META_POST_OFF];
-    x->post_len = m[META_POST_LEN];
-
-    uint64_t sum = 0, prev = 0;
-    for (uint64_t d = 0; d < n_docs; d++) sum += lk_get_u32(x->doclens + 4 * d);
-    if (sum != x->total_len) return bad(err, path, "document lengths");
-    for (uint64_t d = 0; d <= n_docs; d++) {
-        uint64_t o = lk_get_u64(x->idoffs + 8 * d);
-        if (o < prev || o > x->idblob_len || (d == 0 && o != 0)) return bad(err, path, "doc ids");
-        prev = o;
-    }
-    uint64_t prev_post = 0;
-    x->n_skey = (n_terms + DICT_SAMPLE - 1) >> DICT_SAMPLE_BITS;
-    if (x->n_skey && !(x->skey = malloc((size_t)x->n_skey * sizeof *x->skey)))
-        return LK_ERR_NOMEM;
-    for (uint64_t t = 0; t < n_terms; t++) {
-        const unsigned char *e = x->dict + t * DICT_ENTRY;
-        uint64_t toff = lk_get_u64(e), poff = lk_get_u64(e + 8);
-        uint32_t df = lk_get_u32(e + 16), tlen = lk_get_u32(e + 20);
-        if (!in_payload(toff, tlen, x->termblob_len) || df == 0 || df > n_docs ||
-            poff < prev_post || poff >= x->post_len || (t == 0 && poff != 0))
-            return bad(err, path, "dictionary");
-        prev_post = poff;
-        if (!(t & (DICT_SAMPLE - 1)))
-            x->skey[t >> DICT_SAMPLE_BITS] = term_key(x->termblob + toff, tlen);
-    }
-    x->avgdl = n_docs ? (double)x->total_len / (double)n_docs : 0.0;
+    *out = NULL;
+    if (g->n_deleted == 0) return LK_OK;
+    uint64_t *bits = calloc(((size_t)g->n_docs + 63) / 64 + 1, sizeof *bits);
+    if (!bits) return LK_ERR_NOMEM;
+    for (uint32_t j = 0; j < g->n_deleted; j++)
+        bits[g->deleted[j] >> 6] |= (uint64_t)1 << (g->deleted[j] & 63);
+    *out = bits;
     return LK_OK;
 }
 
-static lk_status open_image(const unsigned char *buf, size_t n, const char *path,
-                            lk_bm25_index *x, lk_error *err)
+/* Doc bases, deletion bitmaps, search order and live statistics of the open segments x->seg
+   listed in x->m; `name` (the directory) for messages. */
+static lk_status set_list(lk_bm25_index *x, const char *name, lk_error *err)
 {
-    const unsigned char *payload;
-    uint64_t plen;
-    uint32_t version;
-    lk_status st = lk_envelope_check(buf, n, LK_BM25_INDEX_MAGIC, LK_BM25_INDEX_VERSION, path,
-                                     &payload, &plen, &version, NULL, err);
-    if (st != LK_OK) return st;
-    if (version < LK_BM25_INDEX_VERSION_PLAIN) /* v1: varint postings */
-        return lk_error_set(err, LK_ERR_FORMAT,
-                            "%s: index format v%u is no longer read (this build reads v%u-v%u): "
-                            "rebuild the index",
-                            path, version, LK_BM25_INDEX_VERSION_PLAIN, LK_BM25_INDEX_VERSION);
-    x->base = payload;
-    return parse_payload(x, payload, plen, version, path, err);
+    size_t n = x->m.n;
+    x->deleted = calloc(n, sizeof *x->deleted);
+    x->base = calloc(n + 1, sizeof *x->base);
+    x->order = calloc(n, sizeof *x->order);
+    if (!x->deleted || !x->base || !x->order) return LK_ERR_NOMEM;
+    uint64_t end = 0, live_len = 0, live = 0;
+    for (size_t i = 0; i < n; i++) {
+        const lk_bm25__seg_info *g = &x->m.segs[i];
+        if (deleted_bits(g, &x->deleted[i]) != LK_OK) return LK_ERR_NOMEM;
+        x->base[i] = (uint32_t)end;
+        end += g->n_docs;
+        live += g->n_docs - g->n_deleted;
+        uint64_t del_len = 0;
+        for (uint32_t j = 0; j < g->n_deleted; j++)
+            del_len += lk_bm25__seg_doc_len(x->seg[i], g->deleted[j]);
+        live_len += x->seg[i]->total_len - del_len;
+        if (end >= UINT32_MAX)
+            return lk_error_set(err, LK_ERR_RANGE, "%s: too many documents", name);
+    }
+    x->base[n] = (uint32_t)end;
+    x->n_live = (uint32_t)live;
+    for (size_t i = 0; i < n; i++) { /* insertion sort by live documents, descending */
+        size_t j = i;
+        uint32_t li = x->m.segs[i].n_docs - x->m.segs[i].n_deleted;
+        for (; j > 0; j--) {
+            const lk_bm25__seg_info *p = &x->m.segs[x->order[j - 1]];
+            if (p->n_docs - p->n_deleted >= li) break;
+            x->order[j] = x->order[j - 1];
+        }
+        x->order[j] = i;
+    }
+    x->avgdl = live ? (double)live_len / (double)live : 0.0;
+    return LK_OK;
 }
 
-lk_status lk_bm25_index_open_mem(const void *buf, size_t n, lk_bm25_index **out, lk_error *err)
+/* The index of the one segment s (taken over, freed on failure): a list of one. */
+static lk_status one_segment(lk_bm25__seg *s, lk_bm25_index **out, lk_error *err)
 {
-    *out = NULL;
+    lk_bm25__seg_info g;
+    memset(&g, 0, sizeof g);
+    g.n_docs = s->n_docs;
     lk_bm25_index *x = calloc(1, sizeof *x);
-    if (!x) return LK_ERR_NOMEM;
-    lk_status st = open_image(buf, n, "<memory>", x, err);
+    lk_status st = x && (x->seg = malloc(sizeof *x->seg)) ? LK_OK : LK_ERR_NOMEM;
+    if (st == LK_OK) st = lk_bm25__manifest_push(&x->m, &g);
+    if (st == LK_OK) {
+        x->seg[0] = s;
+        s = NULL;
+        st = set_list(x, lk_bm25__seg_file(x->seg[0]), err);
+    }
+    lk_bm25__seg_free(s);
     if (st != LK_OK) {
         lk_bm25_index_free(x);
         return st;
@@ -171,275 +126,223 @@ lk_status lk_bm25_index_open_mem(const void *buf, size_t n, lk_bm25_index **out,
     return LK_OK;
 }
 
+lk_status lk_bm25_index_open_mem(const void *buf, size_t n, lk_bm25_index **out, lk_error *err)
+{
+    lk_bm25__seg *s;
+    *out = NULL;
+    lk_status st = lk_bm25__seg_open_mem(buf, n, &s, err);
+    return st == LK_OK ? one_segment(s, out, err) : st;
+}
+
+/* The segments a directory's manifest lists; *out NULL (and LK_OK) if the manifest went
+   away meanwhile (a full rebuild switched the directory). */
+static lk_status open_manifest(const char *dir, lk_bm25_index **out, lk_error *err)
+{
+    *out = NULL;
+    lk_bm25_index *x = calloc(1, sizeof *x);
+    if (!x) return LK_ERR_NOMEM;
+    x->has_manifest = true;
+    lk_status st = lk_bm25__segs_open(dir, &x->m, &x->seg, err);
+    if (st == LK_OK) st = set_list(x, dir, err);
+    if (st == LK_OK && !(x->dir = strdup(dir))) st = LK_ERR_NOMEM;
+    if (st == LK_OK) {
+        *out = x;
+        return LK_OK;
+    }
+    lk_bm25_index_free(x);
+    return lk_bm25__segs_present(dir) ? st : LK_OK;
+}
+
+/* The index file of `path` (a directory: its index.lkbx, which must exist) in *file. */
+static lk_status index_file(const char *path, bool is_dir, char **file, lk_error *err)
+{
+    if (!is_dir) return (*file = strdup(path)) ? LK_OK : LK_ERR_NOMEM;
+    if (!(*file = lk_path_join(path, LK_BM25_INDEX_FILE))) return LK_ERR_NOMEM;
+    if (access(*file, F_OK) == 0) return LK_OK;
+    free(*file);
+    *file = NULL;
+    return lk_error_set(err, LK_ERR_FORMAT, "%s: not a lexkit index (no %s in it)", path,
+                        LK_BM25_INDEX_FILE);
+}
+
+/* The directory part of `file` (malloc'd; "." if none). */
+static char *dir_of(const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    size_t dlen = slash ? (size_t)(slash - file) + (slash == file) : 1;
+    char *d = malloc(dlen + 1);
+    if (!d) return NULL;
+    memcpy(d, slash ? file : ".", dlen);
+    d[dlen] = '\0';
+    return d;
+}
+
 lk_status lk_bm25_index_open(const char *path, lk_bm25_index **out, lk_error *err)
 {
-    lk_status st;
     struct stat sb;
     char *file = NULL;
-    int fd = -1;
-    lk_bm25_index *x = NULL;
+    lk_bm25__seg *s = NULL;
     *out = NULL;
     if (stat(path, &sb) != 0)
         return lk_error_set(err, LK_ERR_IO, "%s: %s", path, strerror(errno));
     if (S_ISDIR(sb.st_mode) && lk_bm25__segs_present(path)) {
-        if (!(x = calloc(1, sizeof *x))) return LK_ERR_NOMEM;
-        st = lk_bm25__segs_open(path, &x->segs, err);
-        if (st == LK_OK && !(x->dir = strdup(path))) st = LK_ERR_NOMEM;
-        if (st == LK_OK) {
-            *out = x;
-            return LK_OK;
-        }
-        lk_bm25_index_free(x);
-        x = NULL;
-        /* a full rebuild may have switched the directory meanwhile: then open it as that */
-        if (lk_bm25__segs_present(path)) return st;
+        lk_status st = open_manifest(path, out, err);
+        if (st != LK_OK || *out) return st;
     }
-    size_t plen = strlen(path);
-    if (!(file = malloc(plen + sizeof LK_BM25_INDEX_FILE + 1))) return LK_ERR_NOMEM;
-    if (S_ISDIR(sb.st_mode)) {
-        memcpy(file, path, plen);
-        file[plen] = '/';
-        memcpy(file + plen + 1, LK_BM25_INDEX_FILE, sizeof LK_BM25_INDEX_FILE);
-        if (access(file, F_OK) != 0) {
-            st = lk_error_set(err, LK_ERR_FORMAT, "%s: not a lexkit index (no %s in it)", path,
-                              LK_BM25_INDEX_FILE);
-            goto fail;
-        }
-    } else {
-        memcpy(file, path, plen + 1);
-    }
-    if ((fd = open(file, O_RDONLY)) < 0 || fstat(fd, &sb) != 0) {
-        st = lk_error_set(err, LK_ERR_IO, "%s: %s", file, strerror(errno));
-        goto fail;
-    }
-    if (!S_ISREG(sb.st_mode) || sb.st_size < (off_t)(LK_ENVELOPE_HEADER + 4)) {
-        st = lk_error_set(err, LK_ERR_FORMAT, "%s: not a lexkit index (too short)", file);
-        goto fail;
-    }
-    if (!(x = calloc(1, sizeof *x))) {
+    lk_status st = index_file(path, S_ISDIR(sb.st_mode), &file, err);
+    if (st == LK_OK) st = lk_bm25__seg_open(file, &s, err);
+    if (st == LK_OK) st = one_segment(s, out, err);
+    if (st == LK_OK && !((*out)->dir = dir_of(file))) {
+        lk_bm25_index_free(*out);
+        *out = NULL;
         st = LK_ERR_NOMEM;
-        goto fail;
     }
-    x->map_len = (size_t)sb.st_size;
-    x->map = mmap(NULL, x->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (x->map == MAP_FAILED) {
-        x->map = NULL;
-        st = lk_error_set(err, LK_ERR_IO, "%s: mmap: %s", file, strerror(errno));
-        goto fail;
-    }
-    if ((st = open_image(x->map, x->map_len, file, x, err)) != LK_OK) goto fail;
-    const char *slash = strrchr(file, '/');
-    size_t dlen = slash ? (size_t)(slash - file) + (slash == file) : 1;
-    if (!(x->dir = malloc(dlen + 1))) {
-        st = LK_ERR_NOMEM;
-        goto fail;
-    }
-    memcpy(x->dir, slash ? file : ".", dlen);
-    x->dir[dlen] = '\0';
-    close(fd);
-    x->file = file;
-    *out = x;
-    return LK_OK;
-fail:
-    if (fd >= 0) close(fd);
     free(file);
-    lk_bm25_index_free(x);
     return st;
 }
 
-void lk_bm25_index_free(lk_bm25_index *idx)
+/* ---- the list ----------------------------------------------------------------------------- */
+
+size_t lk_bm25__index_n_segs(const lk_bm25_index *idx) { return idx->m.n; }
+
+const lk_bm25__seg *lk_bm25__index_seg(const lk_bm25_index *idx, size_t i, uint32_t *doc_base,
+                                       const uint64_t **deleted)
 {
-    if (!idx) return;
-    lk_bm25__segs_free(idx->segs);
-    if (idx->map) munmap(idx->map, idx->map_len);
-    free(idx->skey);
-    free(idx->dir);
-    free(idx->file);
-    if (idx->has_store) lk_bm25__store_free(&idx->store);
-    free(idx);
+    if (doc_base) *doc_base = idx->base[i];
+    if (deleted) *deleted = idx->deleted[i];
+    return idx->seg[i];
 }
 
-const char *lk_bm25__index_file(const lk_bm25_index *x) { return x->file ? x->file : "<memory>"; }
-
-const lk_bm25__store *lk_bm25__index_store(const lk_bm25_index *x)
+const lk_bm25__manifest *lk_bm25__index_manifest(const lk_bm25_index *idx)
 {
-    return x->has_store ? &x->store : NULL;
+    return idx->has_manifest ? &idx->m : NULL;
 }
 
-const lk_bm25__pos *lk_bm25__index_pos(const lk_bm25_index *x)
+/* Segment holding doc number doc (< doc_end). */
+static size_t seg_of(const lk_bm25_index *x, uint32_t doc)
 {
-    return x->has_pos ? &x->pos : NULL;
+    size_t lo = 0, hi = x->m.n;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->base[mid] <= doc) lo = mid;
+        else hi = mid;
+    }
+    return lo;
 }
 
-bool lk_bm25_index_has_positions(const lk_bm25_index *idx)
+/* Deleted-document correction of dictionary entry t of segment g (0 if none). */
+static uint32_t corr_of(const lk_bm25__seg_info *g, uint64_t t)
 {
-    size_t n = lk_bm25__index_n_segs(idx);
-    for (size_t i = 0; i < n; i++)
-        if (!lk_bm25__index_pos(lk_bm25__index_seg(idx, i, NULL, NULL))) return false;
-    return true;
+    size_t lo = 0, hi = g->n_corr;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g->corr_term[mid] == t) return g->corr_n[mid];
+        if (g->corr_term[mid] < t) lo = mid + 1;
+        else hi = mid;
+    }
+    return 0;
 }
 
-const struct lk_bm25__segset *lk_bm25__index_segs(const lk_bm25_index *idx) { return idx->segs; }
-
-uint32_t lk_bm25_index_n_docs(const lk_bm25_index *idx)
+/* Live documents of dictionary entry t of segment i. */
+static uint32_t live_df(const lk_bm25_index *x, size_t i, uint64_t t)
 {
-    return idx->segs ? lk_bm25__segs_n_live(idx->segs) : idx->n_docs;
+    return lk_bm25__seg_df(x->seg[i], t) - corr_of(&x->m.segs[i], t);
 }
 
-uint64_t lk_bm25_index_n_terms(const lk_bm25_index *idx)
+/* Distinct terms with at least one live document: a merge of the segments' dictionaries
+   (UINT64_MAX if out of memory); one segment without deletions: its dictionary. */
+static uint64_t count_terms(const lk_bm25_index *x)
 {
-    return idx->segs ? lk_bm25__segs_n_terms(idx->segs) : idx->n_terms;
+    size_t n = x->m.n;
+    if (n == 1 && x->m.segs[0].n_corr == 0) return x->seg[0]->n_terms;
+    uint64_t *at = calloc(n, sizeof *at);
+    if (!at) return UINT64_MAX;
+    uint64_t count = 0;
+    for (;;) {
+        const char *best = NULL, *t;
+        size_t best_len = 0, len, plen;
+        const unsigned char *post;
+        uint32_t df;
+        for (size_t i = 0; i < n; i++) {
+            if (at[i] >= x->seg[i]->n_terms) continue;
+            lk_bm25__seg_term(x->seg[i], at[i], &t, &len, &post, &plen, &df);
+            size_t m = len < best_len ? len : best_len;
+            int c = best ? memcmp(t, best, m) : -1;
+            if (!best || c < 0 || (c == 0 && len < best_len)) {
+                best = t;
+                best_len = len;
+            }
+        }
+        if (!best) break;
+        uint64_t live = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (at[i] >= x->seg[i]->n_terms) continue;
+            lk_bm25__seg_term(x->seg[i], at[i], &t, &len, &post, &plen, &df);
+            if (len != best_len || memcmp(t, best, len) != 0) continue;
+            live += live_df(x, i, at[i]);
+            at[i]++;
+        }
+        if (live) count++;
+    }
+    free(at);
+    return count;
 }
 
-double lk_bm25_index_avgdl(const lk_bm25_index *idx)
-{
-    return idx->segs ? lk_bm25__segs_avgdl(idx->segs) : idx->avgdl;
-}
-
-uint32_t lk_bm25_index_doc_end(const lk_bm25_index *idx)
-{
-    return idx->segs ? lk_bm25__segs_doc_end(idx->segs) : idx->n_docs;
-}
+uint32_t lk_bm25_index_n_docs(const lk_bm25_index *idx) { return idx->n_live; }
+uint64_t lk_bm25_index_n_terms(const lk_bm25_index *idx) { return count_terms(idx); }
+double lk_bm25_index_avgdl(const lk_bm25_index *idx) { return idx->avgdl; }
+uint32_t lk_bm25_index_doc_end(const lk_bm25_index *idx) { return idx->base[idx->m.n]; }
+size_t lk_bm25_index_n_segments(const lk_bm25_index *idx) { return idx->m.n; }
+const char *lk_bm25_index_dir(const lk_bm25_index *idx) { return idx->dir; }
 
 bool lk_bm25_index_doc_live(const lk_bm25_index *idx, uint32_t doc)
 {
-    if (idx->segs) return lk_bm25__segs_doc_live(idx->segs, doc);
-    return doc < idx->n_docs;
-}
-
-size_t lk_bm25_index_n_segments(const lk_bm25_index *idx)
-{
-    return idx->segs ? lk_bm25__segs_count(idx->segs) : 1;
+    if (doc >= idx->base[idx->m.n]) return false;
+    size_t i = seg_of(idx, doc);
+    uint32_t d = doc - idx->base[i];
+    return !idx->deleted[i] || !((idx->deleted[i][d >> 6] >> (d & 63)) & 1);
 }
 
 const char *lk_bm25_index_doc_id(const lk_bm25_index *idx, uint32_t doc, size_t *len)
 {
-    if (idx->segs) return lk_bm25__segs_doc_id(idx->segs, doc, len);
-    uint64_t a = lk_get_u64(idx->idoffs + 8u * (uint64_t)doc);
-    uint64_t b = lk_get_u64(idx->idoffs + 8u * ((uint64_t)doc + 1));
-    *len = (size_t)(b - a);
-    return (const char *)idx->idblob + a;
+    size_t i = seg_of(idx, doc);
+    return lk_bm25__seg_doc_id(idx->seg[i], doc - idx->base[i], len);
 }
 
 uint32_t lk_bm25_index_doc_len(const lk_bm25_index *idx, uint32_t doc)
 {
-    if (idx->segs) return lk_bm25__segs_doc_len(idx->segs, doc);
-    return lk_get_u32(idx->doclens + 4u * (uint64_t)doc);
+    size_t i = seg_of(idx, doc);
+    return lk_bm25__seg_doc_len(idx->seg[i], doc - idx->base[i]);
 }
 
 const char *lk_bm25_index_settings(const lk_bm25_index *idx, size_t *len)
 {
-    if (idx->segs) return lk_bm25__segs_settings(idx->segs, len);
-    *len = (size_t)idx->settings_len;
-    return (const char *)idx->settings;
+    *len = (size_t)idx->seg[0]->settings_len;
+    return (const char *)idx->seg[0]->settings;
 }
 
-const char *lk_bm25_index_dir(const lk_bm25_index *idx) { return idx->dir; }
+bool lk_bm25_index_has_positions(const lk_bm25_index *idx)
+{
+    for (size_t i = 0; i < idx->m.n; i++)
+        if (!lk_bm25__seg_pos(idx->seg[i])) return false;
+    return true;
+}
+
+uint32_t lk_bm25_index_df(const lk_bm25_index *idx, const char *term, size_t len)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < idx->m.n; i++) {
+        int64_t t = lk_bm25__seg_find(idx->seg[i], term, len);
+        if (t >= 0) sum += live_df(idx, i, (uint64_t)t);
+    }
+    return (uint32_t)sum;
+}
 
 static int cmp_bytes(const char *a, size_t na, const char *b, size_t nb)
 {
     int c = memcmp(a, b, na < nb ? na : nb);
     if (c) return c;
     return na < nb ? -1 : na > nb;
-}
-
-/* cmp_bytes for dictionary lookups, inline: terms are short and the binary search mostly
-   compares terms that differ in their first bytes. */
-static inline int cmp_term(const char *a, size_t na, const char *b, size_t nb)
-{
-    size_t n = na < nb ? na : nb;
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i]) return (unsigned char)a[i] < (unsigned char)b[i] ? -1 : 1;
-    return na < nb ? -1 : na > nb;
-}
-
-/* Dictionary index of term, or -1. The first-level index (x->skey, in cache) narrows the
-   search to the terms between two samples, usually one block of DICT_SAMPLE terms, before
-   the binary search touches the mapped dictionary. */
-static int64_t find_term(const lk_bm25_index *x, const char *s, size_t len)
-{
-    const uint64_t *sk = x->skey, ks = term_key((const unsigned char *)s, len);
-    size_t a = 0, b = (size_t)x->n_skey;
-    while (a < b) { /* b: the first sample whose key is above ks (its term is above s) */
-        size_t mid = a + (b - a) / 2;
-        if (sk[mid] <= ks) a = mid + 1;
-        else b = mid;
-    }
-    uint64_t hi = (uint64_t)b << DICT_SAMPLE_BITS;
-    if (hi > x->n_terms) hi = x->n_terms;
-    if (b > 0 && sk[b - 1] == ks) { /* a: the first sample whose key is ks */
-        a = 0;
-        size_t e = b;
-        while (a < e) {
-            size_t mid = a + (e - a) / 2;
-            if (sk[mid] < ks) a = mid + 1;
-            else e = mid;
-        }
-    } else {
-        a = b;
-    }
-    /* samples before a have keys below ks, so terms below s: s is after sample a - 1 */
-    uint64_t lo = a ? ((uint64_t)(a - 1) << DICT_SAMPLE_BITS) + 1 : 0;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        const unsigned char *e = x->dict + mid * DICT_ENTRY;
-        int c = cmp_term((const char *)x->termblob + lk_get_u64(e), lk_get_u32(e + 20), s, len);
-        if (c == 0) return (int64_t)mid;
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
-    }
-    return -1;
-}
-
-uint64_t lk_bm25__index_total_len(const lk_bm25_index *x) { return x->total_len; }
-
-uint64_t lk_bm25__index_n_terms(const lk_bm25_index *x) { return x->n_terms; }
-
-uint64_t lk_bm25__index_lower_bound(const lk_bm25_index *x, const char *s, size_t len)
-{
-    uint64_t lo = 0, hi = x->n_terms;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        const unsigned char *e = x->dict + mid * DICT_ENTRY;
-        if (cmp_term((const char *)x->termblob + lk_get_u64(e), lk_get_u32(e + 20), s, len) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-int64_t lk_bm25__index_find(const lk_bm25_index *idx, const char *term, size_t len)
-{
-    return find_term(idx, term, len);
-}
-
-uint32_t lk_bm25_index_df(const lk_bm25_index *idx, const char *term, size_t len)
-{
-    if (idx->segs) return lk_bm25__segs_df(idx->segs, term, len);
-    int64_t t = find_term(idx, term, len);
-    return t < 0 ? 0 : lk_get_u32(idx->dict + (uint64_t)t * DICT_ENTRY + 16);
-}
-
-/* Postings bytes of term t. */
-static void term_postings(const lk_bm25_index *x, uint64_t t, const unsigned char **data,
-                          size_t *len, uint32_t *df)
-{
-    const unsigned char *e = x->dict + t * DICT_ENTRY;
-    uint64_t start = lk_get_u64(e + 8);
-    uint64_t end = t + 1 < x->n_terms ? lk_get_u64(e + DICT_ENTRY + 8) : x->post_len;
-    *data = x->post + start;
-    *len = (size_t)(end - start);
-    *df = lk_get_u32(e + 16);
-}
-
-void lk_bm25__index_term(const lk_bm25_index *x, uint64_t t, const char **s, size_t *len,
-                         const unsigned char **post, size_t *post_len, uint32_t *df)
-{
-    const unsigned char *e = x->dict + t * DICT_ENTRY;
-    *s = (const char *)x->termblob + lk_get_u64(e);
-    *len = lk_get_u32(e + 20);
-    term_postings(x, t, post, post_len, df);
 }
 
 /* ---- searching ------------------------------------------------------------------------------ */
@@ -477,13 +380,13 @@ typedef struct {
     size_t at;
 } term_ref;
 
-struct lk_bm25_ws {
-    const lk_bm25_index *idx;
-    lk_bm25__segws *segws;      /* a segmented index's per-segment workspaces (else NULL) */
+/* The search scratch of one segment. */
+typedef struct {
+    const lk_bm25__seg *seg;
     double n_docs, avgdl;       /* collection statistics of the current search */
     const uint64_t *deleted;    /* deleted-document bitmap of the current search, or NULL */
     double floor;               /* scores below it cannot enter the top k (other segments
-                                   already hold k better documents); -inf for one file */
+                                   already hold k better documents); -inf for the first */
     bool (*accept)(void *, uint32_t); /* the search's filter (opts), or NULL */
     void *accept_user;
     uint32_t doc_base;          /* added to doc numbers given to accept */
@@ -505,38 +408,11 @@ struct lk_bm25_ws {
     uint64_t *wbits;            /* and their touched bits */
     lk_bm25_hit *heap;          /* min-heap of the current top-k (worst at 0) */
     size_t heap_n, heap_cap;
-};
+} seg_ws;
 
-lk_status lk_bm25_ws_create(const lk_bm25_index *idx, lk_bm25_ws **out)
-{
-    *out = NULL;
-    lk_bm25_ws *ws = calloc(1, sizeof *ws);
-    if (!ws) return LK_ERR_NOMEM;
-    ws->idx = idx;
-    if (idx->segs) {
-        lk_status st = lk_bm25__segws_create(idx->segs, &ws->segws);
-        if (st != LK_OK) {
-            free(ws);
-            return st;
-        }
-        *out = ws;
-        return LK_OK;
-    }
-    ws->norm = malloc(((size_t)idx->n_docs + 1) * sizeof *ws->norm);
-    ws->wacc = calloc(WINDOW, sizeof *ws->wacc);
-    ws->wbits = calloc(WINDOW / 64, sizeof *ws->wbits);
-    if (!ws->norm || !ws->wacc || !ws->wbits) {
-        lk_bm25_ws_free(ws);
-        return LK_ERR_NOMEM;
-    }
-    *out = ws;
-    return LK_OK;
-}
-
-void lk_bm25_ws_free(lk_bm25_ws *ws)
+static void seg_ws_free(seg_ws *ws)
 {
     if (!ws) return;
-    lk_bm25__segws_free(ws->segws);
     free(ws->norm);
     free(ws->acc);
     free(ws->seen);
@@ -551,12 +427,29 @@ void lk_bm25_ws_free(lk_bm25_ws *ws)
     free(ws);
 }
 
-static void ensure_norms(lk_bm25_ws *ws, const lk_bm25_params *p)
+static lk_status seg_ws_create(const lk_bm25__seg *seg, seg_ws **out)
+{
+    *out = NULL;
+    seg_ws *ws = calloc(1, sizeof *ws);
+    if (!ws) return LK_ERR_NOMEM;
+    ws->seg = seg;
+    ws->norm = malloc(((size_t)seg->n_docs + 1) * sizeof *ws->norm);
+    ws->wacc = calloc(WINDOW, sizeof *ws->wacc);
+    ws->wbits = calloc(WINDOW / 64, sizeof *ws->wbits);
+    if (!ws->norm || !ws->wacc || !ws->wbits) {
+        seg_ws_free(ws);
+        return LK_ERR_NOMEM;
+    }
+    *out = ws;
+    return LK_OK;
+}
+
+static void ensure_norms(seg_ws *ws, const lk_bm25_params *p)
 {
     if (ws->norm_valid && ws->norm_params.variant == p->variant && ws->norm_params.k1 == p->k1 &&
         ws->norm_params.b == p->b && ws->norm_avgdl == ws->avgdl)
         return;
-    const lk_bm25_index *x = ws->idx;
+    const lk_bm25__seg *x = ws->seg;
     for (uint32_t d = 0; d < x->n_docs; d++)
         ws->norm[d] = lk_bm25_norm(p, lk_get_u32(x->doclens + 4u * (uint64_t)d), ws->avgdl);
     ws->norm_params = *p;
@@ -565,19 +458,19 @@ static void ensure_norms(lk_bm25_ws *ws, const lk_bm25_params *p)
 }
 
 /* a ranks below b: lower score, or equal score and larger id (bytewise). */
-static inline bool worse(const lk_bm25_index *x, const lk_bm25_hit *a, const lk_bm25_hit *b)
+static inline bool worse(const lk_bm25__seg *x, const lk_bm25_hit *a, const lk_bm25_hit *b)
 {
     if (a->score != b->score) return a->score < b->score;
     size_t la, lb;
-    const char *ia = lk_bm25_index_doc_id(x, a->doc, &la);
-    const char *ib = lk_bm25_index_doc_id(x, b->doc, &lb);
+    const char *ia = lk_bm25__seg_doc_id(x, a->doc, &la);
+    const char *ib = lk_bm25__seg_doc_id(x, b->doc, &lb);
     return cmp_bytes(ia, la, ib, lb) > 0;
 }
 
 /* Restore the heap below i, bottom-up (Floyd): the hole goes down to a leaf along the worse
    children (one comparison a level), then h[i]'s old value climbs back up to its place, which
    for a replaced root is usually near the bottom. */
-static void sift_down(const lk_bm25_index *x, lk_bm25_hit *h, size_t n, size_t i)
+static void sift_down(const lk_bm25__seg *x, lk_bm25_hit *h, size_t n, size_t i)
 {
     lk_bm25_hit v = h[i];
     size_t top = i;
@@ -599,7 +492,7 @@ static void sift_down(const lk_bm25_index *x, lk_bm25_hit *h, size_t n, size_t i
 
 /* Offer a scored document to the top-k heap (k = heap_cap); deleted documents and scores below
    the floor are refused. */
-static void heap_offer(lk_bm25_ws *ws, uint32_t doc, double score)
+static void heap_offer(seg_ws *ws, uint32_t doc, double score)
 {
     if (score < ws->floor || (ws->deleted && (ws->deleted[doc >> 6] >> (doc & 63)) & 1)) return;
     lk_bm25_hit hit = {doc, score};
@@ -610,7 +503,7 @@ static void heap_offer(lk_bm25_ws *ws, uint32_t doc, double score)
         h[i] = hit;
         while (i > 0) {
             size_t p = (i - 1) / 2;
-            if (!worse(ws->idx, &h[i], &h[p])) break;
+            if (!worse(ws->seg, &h[i], &h[p])) break;
             lk_bm25_hit t = h[i];
             h[i] = h[p];
             h[p] = t;
@@ -618,22 +511,22 @@ static void heap_offer(lk_bm25_ws *ws, uint32_t doc, double score)
         }
         return;
     }
-    if (ws->heap_cap == 0 || score < h[0].score || !worse(ws->idx, &h[0], &hit)) return;
+    if (ws->heap_cap == 0 || score < h[0].score || !worse(ws->seg, &h[0], &hit)) return;
     if (ws->accept && !ws->accept(ws->accept_user, ws->doc_base + doc)) return;
     h[0] = hit;
-    sift_down(ws->idx, h, ws->heap_n, 0);
+    sift_down(ws->seg, h, ws->heap_n, 0);
 }
 
-/* Score needed to enter the heap (the floor, -inf for a one-file index, while it is not
-   full). */
-static double threshold(const lk_bm25_ws *ws)
+/* Score needed to enter the heap (the floor, -inf for the first segment searched, while it
+   is not full). */
+static double threshold(const seg_ws *ws)
 {
     if (ws->heap_n < ws->heap_cap) return ws->floor;
     return ws->heap[0].score > ws->floor ? ws->heap[0].score : ws->floor;
 }
 
 /* Sort the heap into the result order (best first). */
-static void heap_finish(lk_bm25_ws *ws)
+static void heap_finish(seg_ws *ws)
 {
     size_t n = ws->heap_n;
     while (n > 1) {
@@ -641,7 +534,7 @@ static void heap_finish(lk_bm25_ws *ws)
         ws->heap[0] = ws->heap[n - 1];
         ws->heap[n - 1] = t;
         n--;
-        sift_down(ws->idx, ws->heap, n, 0);
+        sift_down(ws->seg, ws->heap, n, 0);
     }
 }
 
@@ -666,39 +559,28 @@ static void sort_term_refs(term_ref *r, size_t n)
     }
 }
 
-/* The largest tf part over a term's bound summary. */
-static double frontier_best(const lk_tf_dl *pairs, size_t np, const lk_bm25_params *p,
-                            double avgdl)
-{
-    double b = 0.0;
-    for (size_t j = 0; j < np; j++) {
-        double v = lk_bm25_tf_part(p, pairs[j].tf, lk_bm25_norm(p, pairs[j].dl, avgdl));
-        if (v > b) b = v;
-    }
-    return b;
-}
+/* Collection statistics for searching one segment. */
+typedef struct {
+    double n_docs;           /* live documents of the whole collection (N) */
+    double avgdl;            /* their mean length */
+    const uint32_t *df;      /* live df in the collection of each query term (as terms[]) */
+    const double *best;      /* largest tf_part of each query term over the collection's
+                                bound summaries (max over segments): the scoring order;
+                                NULL for one segment (its own bounds are the collection's) */
+    const int64_t *tix;      /* the segment's dictionary index of each query term, or -1 */
+    const uint64_t *deleted; /* the segment's deleted documents (bitmap), or NULL */
+    uint32_t doc_base;       /* the segment's first document number in the index */
+    double floor;            /* k documents of other segments score at least this: lower
+                                scores cannot enter the top k (-HUGE_VAL: none) */
+} coll_stats;
 
-bool lk_bm25__term_best(const lk_bm25_index *x, uint64_t t, const lk_bm25_params *p,
-                        double avgdl, double *best)
+/* Resolve query terms into ws->qt (unique, canonical order) with weights and bounds, with
+   the collection's statistics g. */
+static lk_status prepare_terms(seg_ws *ws, size_t n_terms, const lk_bm25_params *p,
+                               const coll_stats *g, size_t *n_qt)
 {
-    const unsigned char *data;
-    size_t len;
-    uint32_t df;
-    term_postings(x, t, &data, &len, &df);
-    lk_tf_dl pairs[LK_POSTINGS_MAX_FRONTIER];
-    size_t np = 0;
-    if (!lk_postings_frontier(data, len, pairs, &np)) return false;
-    *best = frontier_best(pairs, np, p, avgdl);
-    return true;
-}
-
-/* Resolve query terms into ws->qt (unique, canonical order) with weights and bounds. g: the
-   collection's statistics for a segment of a segmented index, or NULL. */
-static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_terms,
-                               const lk_bm25_params *p, const lk_bm25__global *g, size_t *n_qt)
-{
-    const uint32_t *gdf = g ? g->df : NULL;
-    const lk_bm25_index *x = ws->idx;
+    const uint32_t *gdf = g->df;
+    const lk_bm25__seg *x = ws->seg;
     size_t n = 0;
     lk_status st;
     if (n_terms > ws->tids_cap) {
@@ -707,8 +589,8 @@ static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_te
         ws->tids = t;
     }
     for (size_t i = 0; i < n_terms; i++) {
-        int64_t t = find_term(x, terms[i].s, terms[i].len);
-        if (t >= 0 && (!gdf || gdf[i] > 0)) ws->tids[n++] = (term_ref){(uint64_t)t, i};
+        int64_t t = g->tix[i];
+        if (t >= 0 && gdf[i] > 0) ws->tids[n++] = (term_ref){(uint64_t)t, i};
     }
     sort_term_refs(ws->tids, n);
     size_t m = 0;
@@ -741,27 +623,27 @@ static lk_status prepare_terms(lk_bm25_ws *ws, const lk_term *terms, size_t n_te
         const unsigned char *data;
         size_t len;
         uint32_t df;
-        term_postings(x, q->term, &data, &len, &df);
-        q->weight = q->qtf * lk_bm25_idf(p->variant, ws->n_docs, (double)(gdf ? gdf[q->at] : df));
+        lk_bm25__seg_postings(x, q->term, &data, &len, &df);
+        q->weight = q->qtf * lk_bm25_idf(p->variant, ws->n_docs, (double)gdf[q->at]);
         lk_tf_dl pairs[LK_POSTINGS_MAX_FRONTIER];
         size_t np = 0;
         size_t slack = (size_t)(x->post + x->post_len - (data + len)); /* the next lists */
         if (!lk_postings_cursor_init_frontier(&q->cur, data, len, slack, df, x->n_docs, pairs,
                                               &np))
             return LK_ERR_FORMAT;
-        q->ub = q->weight * frontier_best(pairs, np, p, ws->avgdl);
-        /* segments order terms by the collection's bound, as a one-file index would */
-        q->okey = g ? q->weight * g->best[q->at] : q->ub;
+        q->ub = q->weight * lk_bm25__frontier_best(pairs, np, p, ws->avgdl);
+        /* segments order terms by the collection's bound, as one segment would */
+        q->okey = g->best ? q->weight * g->best[q->at] : q->ub;
     }
     *n_qt = m;
     return LK_OK;
 }
 
-/* Terms in scoring order: by upper bound descending (then dictionary order; for a segment
-   of a segmented index, the collection's bound, so that every segment and a one-file index
-   of the same documents use the same order). Every path adds a document's contributions in
+/* Terms in scoring order: by the collection's upper bound descending (then dictionary
+   order), so that every segment and a one-segment index of the same documents use the same
+   order. Every path adds a document's contributions in
    this order, so all paths give bitwise-equal scores. */
-static void order_terms(lk_bm25_ws *ws, size_t m)
+static void order_terms(seg_ws *ws, size_t m)
 {
     qterm *qt = ws->qt;
     size_t *ord = ws->order;
@@ -780,11 +662,11 @@ static void order_terms(lk_bm25_ws *ws, size_t m)
 #define TFP(tf, norm) lk_bm25_tf_part_d(variant, k1, delta, (double)(tf), (norm))
 
 /* Reference path: score every posting of every query term (term at a time). */
-static lk_status search_exhaustive(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p)
+static lk_status search_exhaustive(seg_ws *ws, size_t m, const lk_bm25_params *p)
 {
     const lk_bm25_variant variant = p->variant;
     const double k1 = p->k1, delta = lk_bm25_delta(p);
-    const lk_bm25_index *x = ws->idx;
+    const lk_bm25__seg *x = ws->seg;
     if (!ws->acc) {
         ws->acc = calloc((size_t)x->n_docs + 1, sizeof *ws->acc);
         ws->seen = calloc((size_t)x->n_docs + 1, 1);
@@ -824,7 +706,7 @@ static double margin(double theta)
 /* Number of non-essential terms: the longest suffix of the scoring order (smallest bounds)
    whose bounds sum (ws->rest[j] = sum of bounds of terms j..m-1) stays below theta; returns
    the index of the first non-essential term. */
-static size_t first_nonessential(const lk_bm25_ws *ws, size_t m, double theta)
+static size_t first_nonessential(const seg_ws *ws, size_t m, double theta)
 {
     if (theta == -HUGE_VAL) return m;
     double lim = theta - margin(theta);
@@ -840,7 +722,7 @@ static size_t first_nonessential(const lk_bm25_ws *ws, size_t m, double theta)
    has the non-essential terms probed, largest bound first, each after a check of its
    block's bound. Contributions are added in scoring order, as in the exhaustive path. */
 static inline __attribute__((always_inline)) lk_status
-maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p, const lk_bm25_variant variant)
+maxscore(seg_ws *ws, size_t m, const lk_bm25_params *p, const lk_bm25_variant variant)
 {
     const double k1 = p->k1, delta = lk_bm25_delta(p), avgdl = ws->avgdl;
     const double nscale = variant == LK_BM25_BM25L ? 1.0 : k1, b = p->b;
@@ -938,7 +820,7 @@ maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p, const lk_bm25_varian
 
 /* MaxScore with the variant a constant in the inner loops (lucene and robertson share the
    tf part and the length normalization). */
-static lk_status search_maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params *p)
+static lk_status search_maxscore(seg_ws *ws, size_t m, const lk_bm25_params *p)
 {
     switch (p->variant) {
     case LK_BM25_LUCENE:
@@ -950,37 +832,24 @@ static lk_status search_maxscore(lk_bm25_ws *ws, size_t m, const lk_bm25_params 
     return maxscore(ws, m, p, p->variant);
 }
 
-lk_status lk_bm25_search_terms(const lk_bm25_index *idx, lk_bm25_ws *ws, const lk_term *terms,
-                               size_t n_terms, const lk_bm25_search_opts *opts,
-                               const lk_bm25_hit **hits, size_t *n_hits, lk_error *err)
-{
-    *hits = NULL;
-    *n_hits = 0;
-    if (ws->idx != idx)
-        return lk_error_set(err, LK_ERR_ARG, "workspace was created for another index");
-    if (idx->segs)
-        return lk_bm25__segs_search(idx->segs, ws->segws, terms, n_terms, opts, hits, n_hits, err);
-    return lk_bm25__search_segment(idx, ws, terms, n_terms, opts, NULL, hits, n_hits, err);
-}
-
-lk_status lk_bm25__search_segment(const lk_bm25_index *idx, lk_bm25_ws *ws, const lk_term *terms,
-                                  size_t n_terms, const lk_bm25_search_opts *opts,
-                                  const lk_bm25__global *g, const lk_bm25_hit **hits,
-                                  size_t *n_hits, lk_error *err)
+/* The top k of one segment (its doc numbers) with the collection's statistics g: g's
+   deleted documents and scores below g->floor are never returned. */
+static lk_status search_segment(seg_ws *ws, size_t n_terms, const lk_bm25_search_opts *opts,
+                                const coll_stats *g, const lk_bm25_hit **hits, size_t *n_hits,
+                                lk_error *err)
 {
     lk_status st;
     *hits = NULL;
     *n_hits = 0;
-    if ((st = lk_bm25_params_check(&opts->params, err)) != LK_OK) return st;
-    ws->n_docs = g ? g->n_docs : (double)idx->n_docs;
-    ws->avgdl = g ? g->avgdl : idx->avgdl;
-    ws->deleted = g ? g->deleted : NULL;
-    ws->floor = g ? g->floor : -HUGE_VAL;
-    ws->doc_base = g ? g->doc_base : 0;
+    ws->n_docs = g->n_docs;
+    ws->avgdl = g->avgdl;
+    ws->deleted = g->deleted;
+    ws->floor = g->floor;
+    ws->doc_base = g->doc_base;
     ws->accept = opts->accept;
     ws->accept_user = opts->accept_user;
     size_t k = opts->k;
-    if (k > idx->n_docs) k = idx->n_docs;
+    if (k > ws->seg->n_docs) k = ws->seg->n_docs;
     if (k > ws->heap_cap || !ws->heap) {
         lk_bm25_hit *h = realloc(ws->heap, (k ? k : 1) * sizeof *h);
         if (!h) return LK_ERR_NOMEM;
@@ -990,7 +859,7 @@ lk_status lk_bm25__search_segment(const lk_bm25_index *idx, lk_bm25_ws *ws, cons
     ws->heap_n = 0;
     *hits = ws->heap; /* valid (empty) even when nothing matches */
     size_t m = 0;
-    st = prepare_terms(ws, terms, n_terms, &opts->params, g, &m);
+    st = prepare_terms(ws, n_terms, &opts->params, g, &m);
     if (st == LK_ERR_FORMAT) return lk_error_set(err, st, "corrupt index (postings)");
     if (st != LK_OK) return st;
     if (m == 0 || k == 0) return LK_OK;
@@ -1002,5 +871,185 @@ lk_status lk_bm25__search_segment(const lk_bm25_index *idx, lk_bm25_ws *ws, cons
     heap_finish(ws);
     *hits = ws->heap;
     *n_hits = ws->heap_n;
+    return LK_OK;
+}
+
+/* ---- searching the list ------------------------------------------------------------------ */
+
+struct lk_bm25_ws {
+    const lk_bm25_index *idx;
+    seg_ws **sw;               /* one per segment */
+    const lk_bm25_hit **h;     /* each segment's hits */
+    size_t *nh;
+    uint32_t *gdf;             /* live df of each query term */
+    double *best;              /* its largest tf_part over all segments */
+    size_t gdf_cap;
+    int64_t *tix;              /* n_segs x n_terms: each segment's dictionary index of each
+                                  query term (-1: absent) */
+    size_t tix_cap;
+    lk_bm25_hit *out, *tmp;    /* merged hits (index doc numbers), merge scratch */
+    size_t *seg_of;            /* the segment of each merged hit (and of tmp's) */
+    size_t *tmp_seg;
+    size_t out_cap;
+};
+
+void lk_bm25_ws_free(lk_bm25_ws *w)
+{
+    if (!w) return;
+    for (size_t i = 0; w->sw && i < w->idx->m.n; i++) seg_ws_free(w->sw[i]);
+    free(w->sw);
+    free(w->h);
+    free(w->nh);
+    free(w->gdf);
+    free(w->best);
+    free(w->tix);
+    free(w->out);
+    free(w->tmp);
+    free(w->seg_of);
+    free(w->tmp_seg);
+    free(w);
+}
+
+lk_status lk_bm25_ws_create(const lk_bm25_index *idx, lk_bm25_ws **out)
+{
+    *out = NULL;
+    lk_bm25_ws *w = calloc(1, sizeof *w);
+    if (!w) return LK_ERR_NOMEM;
+    w->idx = idx;
+    size_t n = idx->m.n;
+    w->sw = calloc(n, sizeof *w->sw);
+    w->h = calloc(n, sizeof *w->h);
+    w->nh = calloc(n, sizeof *w->nh);
+    lk_status st = w->sw && w->h && w->nh ? LK_OK : LK_ERR_NOMEM;
+    for (size_t i = 0; i < n && st == LK_OK; i++) st = seg_ws_create(idx->seg[i], &w->sw[i]);
+    if (st != LK_OK) {
+        lk_bm25_ws_free(w);
+        return st;
+    }
+    *out = w;
+    return LK_OK;
+}
+
+/* Hit a of segment sa ranks before hit b of segment sb: higher score, then smaller id. */
+static bool ranks_before(const lk_bm25_index *x, size_t sa, const lk_bm25_hit *a, size_t sb,
+                         const lk_bm25_hit *b)
+{
+    if (a->score != b->score) return a->score > b->score;
+    size_t la, lb;
+    const char *ia = lk_bm25__seg_doc_id(x->seg[sa], a->doc, &la);
+    const char *ib = lk_bm25__seg_doc_id(x->seg[sb], b->doc, &lb);
+    return cmp_bytes(ia, la, ib, lb) < 0;
+}
+
+/* Each segment's dictionary index, the live df and (with several segments) the largest
+   tf_part over all segments of each query term. */
+static lk_status query_stats(const lk_bm25_index *x, lk_bm25_ws *w, const lk_term *terms,
+                             size_t n_terms, const lk_bm25_params *p)
+{
+    size_t n = x->m.n;
+    for (size_t i = 0; i < n_terms; i++) {
+        uint64_t sum = 0;
+        double best = 0.0, b;
+        for (size_t j = 0; j < n; j++) {
+            int64_t t = lk_bm25__seg_find(x->seg[j], terms[i].s, terms[i].len);
+            w->tix[j * n_terms + i] = t;
+            if (t < 0) continue;
+            sum += live_df(x, j, (uint64_t)t);
+            if (n == 1) continue;
+            if (!lk_bm25__seg_term_best(x->seg[j], (uint64_t)t, p, x->avgdl, &b))
+                return LK_ERR_FORMAT;
+            if (b > best) best = b;
+        }
+        w->gdf[i] = (uint32_t)sum;
+        w->best[i] = best;
+    }
+    return LK_OK;
+}
+
+/* w->out[0..*m) (best first) merged with segment i's hits, at most k kept. */
+static void merge_hits(const lk_bm25_index *x, lk_bm25_ws *w, size_t i, size_t k, size_t *m)
+{
+    size_t a = 0, b = 0, n = 0, nb = w->nh[i];
+    const lk_bm25_hit *h = w->h[i];
+    while (n < k && (a < *m || b < nb)) {
+        bool take_b = a >= *m;
+        if (!take_b && b < nb) {
+            lk_bm25_hit local = {w->out[a].doc - x->base[w->seg_of[a]], w->out[a].score};
+            take_b = ranks_before(x, i, &h[b], w->seg_of[a], &local);
+        }
+        if (take_b) {
+            w->tmp[n].doc = x->base[i] + h[b].doc;
+            w->tmp[n].score = h[b++].score;
+            w->tmp_seg[n++] = i;
+        } else {
+            w->tmp[n] = w->out[a];
+            w->tmp_seg[n++] = w->seg_of[a++];
+        }
+    }
+    lk_bm25_hit *t = w->out;
+    w->out = w->tmp;
+    w->tmp = t;
+    size_t *ts = w->seg_of;
+    w->seg_of = w->tmp_seg;
+    w->tmp_seg = ts;
+    *m = n;
+}
+
+/* Room for k merged hits and the statistics of n_terms query terms. */
+static lk_status grow_ws(lk_bm25_ws *w, size_t k, size_t n_terms)
+{
+    lk_status st;
+    size_t n_tix = n_terms * w->idx->m.n;
+    if (n_terms > w->gdf_cap) {
+        size_t cap = w->gdf_cap;
+        if ((st = lk_grow_ptr(&w->best, &cap, n_terms, sizeof *w->best)) != LK_OK ||
+            (st = lk_grow_ptr(&w->gdf, &w->gdf_cap, n_terms, sizeof *w->gdf)) != LK_OK)
+            return st;
+    }
+    if (n_tix > w->tix_cap &&
+        (st = lk_grow_ptr(&w->tix, &w->tix_cap, n_tix, sizeof *w->tix)) != LK_OK)
+        return st;
+    if (k <= w->out_cap && w->out) return LK_OK;
+    size_t cap = k ? k : 1;
+    lk_bm25_hit *o = realloc(w->out, cap * sizeof *o), *t = NULL;
+    if (o) w->out = o;
+    if (o && (t = realloc(w->tmp, cap * sizeof *t)) != NULL) w->tmp = t;
+    size_t *a = o && t ? realloc(w->seg_of, cap * sizeof *a) : NULL, *b = NULL;
+    if (a) w->seg_of = a;
+    if (a && (b = realloc(w->tmp_seg, cap * sizeof *b)) != NULL) w->tmp_seg = b;
+    if (!b) return LK_ERR_NOMEM;
+    w->out_cap = cap;
+    return LK_OK;
+}
+
+/* Segments are searched largest first, each with the collection's statistics; once k hits
+   are merged, the k-th score is a floor for the next segments (their documents below it
+   cannot enter the top k). */
+lk_status lk_bm25_search_terms(const lk_bm25_index *idx, lk_bm25_ws *w, const lk_term *terms,
+                               size_t n_terms, const lk_bm25_search_opts *opts,
+                               const lk_bm25_hit **hits, size_t *n_hits, lk_error *err)
+{
+    lk_status st;
+    *hits = NULL;
+    *n_hits = 0;
+    if (w->idx != idx)
+        return lk_error_set(err, LK_ERR_ARG, "workspace was created for another index");
+    size_t k = opts->k < idx->n_live ? opts->k : idx->n_live, m = 0;
+    if ((st = grow_ws(w, k, n_terms)) != LK_OK) return st;
+    *hits = w->out;
+    if ((st = lk_bm25_params_check(&opts->params, err)) != LK_OK) return st;
+    if ((st = query_stats(idx, w, terms, n_terms, &opts->params)) != LK_OK)
+        return lk_error_set(err, st, "corrupt index (postings)");
+    for (size_t j = 0; j < idx->m.n && k > 0; j++) {
+        size_t i = idx->order[j];
+        coll_stats g = {(double)idx->n_live, idx->avgdl, w->gdf, idx->m.n > 1 ? w->best : NULL,
+                        w->tix + i * n_terms, idx->deleted[i], idx->base[i],
+                        m == k ? w->out[k - 1].score : -HUGE_VAL};
+        st = search_segment(w->sw[i], n_terms, opts, &g, &w->h[i], &w->nh[i], err);
+        if (st != LK_OK) return st;
+        merge_hits(idx, w, i, k, &m);
+    }
+    *hits = w->out;
+    *n_hits = m;
     return LK_OK;
 }

@@ -1,4 +1,4 @@
-/* bm25_index_internal.h: the LKBX v2/v3 payload layout shared by bm25_index.c (reader) and
+/* bm25_index_internal.h: the LKBX v2/v3 payload layout shared by bm25_seg.c (reader) and
    bm25_build.c (writer). All values little-endian; offsets are relative to the payload.
    meta: u64 fields in the order of the META_* indexes below, then the sections:
      settings   settings_len bytes (analyzer settings, text)
@@ -53,51 +53,13 @@ enum {
 
 #include "features/search/bm25_index.h"
 
-/* Term t (< n_terms) of an open one-file index: its bytes, postings bytes and df (borrowed). */
-void lk_bm25__index_term(const lk_bm25_index *x, uint64_t t, const char **s, size_t *len,
-                         const unsigned char **post, size_t *post_len, uint32_t *df);
+typedef struct lk_bm25__seg lk_bm25__seg; /* one LKBX file: bm25_seg_internal.h */
 
-/* Sum of the document lengths of a one-file index. */
-uint64_t lk_bm25__index_total_len(const lk_bm25_index *x);
-
-/* Number of terms of a one-file index, and the first term (dictionary index) not below
-   s[0..len) in byte order (n_terms if none): the terms starting with a prefix are a run. */
-uint64_t lk_bm25__index_n_terms(const lk_bm25_index *x);
-uint64_t lk_bm25__index_lower_bound(const lk_bm25_index *x, const char *s, size_t len);
-
-/* Dictionary index of a term in a one-file index, or -1. */
-int64_t lk_bm25__index_find(const lk_bm25_index *x, const char *term, size_t len);
-
-/* The file an index was opened from ("<memory>" for open_mem); borrowed. */
-const char *lk_bm25__index_file(const lk_bm25_index *x);
-
-struct lk_bm25__segset;
-/* The segments of an index opened from a manifest, or NULL for a one-file index. */
-const struct lk_bm25__segset *lk_bm25__index_segs(const lk_bm25_index *idx);
-
-/* Largest tf_part (params p, mean length avgdl) over the bound summary of term t of a
-   one-file index; false if its postings are corrupt. */
-bool lk_bm25__term_best(const lk_bm25_index *x, uint64_t t, const lk_bm25_params *p,
-                        double avgdl, double *best);
-
-/* Collection statistics for searching one segment of a segmented index. */
-typedef struct {
-    double n_docs;           /* live documents of the whole collection (N) */
-    double avgdl;            /* their mean length */
-    const uint32_t *df;      /* live df in the collection of each query term (as terms[]) */
-    const double *best;      /* largest tf_part of each query term over the collection's
-                                bound summaries (max over segments): the scoring order */
-    const uint64_t *deleted; /* the segment's deleted documents (bitmap), or NULL */
-    uint32_t doc_base;       /* the segment's first document number in the index */
-    double floor;            /* k documents of other segments score at least this: lower
-                                scores cannot enter the top k (-HUGE_VAL: none) */
-} lk_bm25__global;
-
-/* lk_bm25_search_terms on one one-file index (segment), with the statistics of g (NULL:
-   the segment's own); g's deleted documents and scores below g->floor are never returned. */
-lk_status lk_bm25__search_segment(const lk_bm25_index *idx, lk_bm25_ws *ws, const lk_term *terms,
-                                  size_t n_terms, const lk_bm25_search_opts *opts,
-                                  const lk_bm25__global *g, const lk_bm25_hit **hits,
-                                  size_t *n_hits, lk_error *err);
+/* The segments of an open index, in document-number order (one for a one-file index):
+   segment i (< n_segs), its first document number and deleted-document bitmap (NULL:
+   none). */
+size_t lk_bm25__index_n_segs(const lk_bm25_index *idx);
+const lk_bm25__seg *lk_bm25__index_seg(const lk_bm25_index *idx, size_t i, uint32_t *doc_base,
+                                       const uint64_t **deleted);
 
 #endif

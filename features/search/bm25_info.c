@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "features/search/bm25_index_internal.h"
+#include "features/search/bm25_seg_internal.h"
 #include "features/search/bm25_segments.h"
 #include "features/search/bm25_store.h"
 #include "text/corpus.h"
@@ -30,10 +31,10 @@ lk_status lk_bm25_index_describe(const lk_bm25_index *idx, const char *path, FIL
     for (size_t i = 0; i < ns; i++) {
         uint32_t base;
         const uint64_t *del = NULL;
-        const lk_bm25_index *x = lk_bm25__index_seg(idx, i, &base, &del);
-        uint32_t n = lk_bm25_index_doc_end(x), nd = 0;
+        const lk_bm25__seg *x = lk_bm25__index_seg(idx, i, &base, &del);
+        uint32_t n = x->n_docs, nd = 0;
         for (uint32_t d = 0; del && d < n; d++) nd += (del[d >> 6] >> (d & 63)) & 1;
-        const char *file = lk_bm25__index_file(x), *slash = strrchr(file, '/');
+        const char *file = lk_bm25__seg_file(x), *slash = strrchr(file, '/');
         struct stat sb;
         long long bytes = stat(file, &sb) == 0 ? (long long)sb.st_size : -1;
         fprintf(fp, "  %s: %u documents (%u deleted), %lld bytes\n", slash ? slash + 1 : file, n,

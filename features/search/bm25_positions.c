@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "features/features_internal.h"
+#include "features/search/bm25_seg_internal.h"
 #include "text/fileio.h"
 
 /* ---- reading ---------------------------------------------------------------------------- */
@@ -184,15 +185,15 @@ lk_status lk_bm25__pos_writer_add(lk_bm25__pos_writer *w, const uint32_t *tids,
     return put_seq(w, w->scratch, m, mt, err);
 }
 
-lk_status lk_bm25__pos_writer_copy(lk_bm25__pos_writer *w, const lk_bm25_index *x, uint32_t doc,
+lk_status lk_bm25__pos_writer_copy(lk_bm25__pos_writer *w, const lk_bm25__seg *x, uint32_t doc,
                                    const uint32_t *code2term, lk_error *err)
 {
     if (!w->on) return LK_OK;
-    const lk_bm25__pos *p = lk_bm25__index_pos(x);
+    const lk_bm25__pos *p = lk_bm25__seg_pos(x);
     size_t n, n_title;
     if (!p || !lk_bm25__pos_doc(p, doc, &w->scratch, &w->scratch_cap, &n, &n_title))
         return lk_error_set(err, LK_ERR_FORMAT, "%s: corrupt index (positions of document %u)",
-                            lk_bm25__index_file(x), doc);
+                            lk_bm25__seg_file(x), doc);
     for (size_t i = 0; i < n; i++) w->scratch[i] = code2term[w->scratch[i]];
     return put_seq(w, w->scratch, n, n_title, err);
 }

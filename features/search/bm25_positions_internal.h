@@ -1,5 +1,5 @@
 /* bm25_positions_internal.h: the positions section of an LKBX v4 payload (index --positions),
-   shared by the reader (bm25_index.c, bm25_query.c) and the writer (bm25_build.c,
+   shared by the reader (bm25_seg.c, bm25_query.c) and the writer (bm25_build.c,
    bm25_runs.c). Positions are kept per document, as the sequence of its terms (a forward
    index, like Lucene's term vectors), not inside the postings: the postings codec, the
    sorted runs and their merge stay as they are, so an index without positions is the same
@@ -41,8 +41,7 @@ lk_status lk_bm25__pos_parse(const unsigned char *p, uint64_t len, uint32_t n_do
                              uint64_t n_terms, lk_bm25__pos *out, const char *path,
                              lk_error *err);
 
-/* The positions of a one-file index (segment), or NULL if it has none. */
-const lk_bm25__pos *lk_bm25__index_pos(const lk_bm25_index *x);
+typedef struct lk_bm25__seg lk_bm25__seg; /* bm25_seg_internal.h */
 
 /* Code of dictionary term t (< n_terms). */
 static inline uint32_t lk_bm25__pos_code(const lk_bm25__pos *p, uint64_t t)
@@ -92,9 +91,9 @@ lk_status lk_bm25__pos_writer_add(lk_bm25__pos_writer *w, const uint32_t *tids,
                                   const unsigned char *keep, size_t n, size_t n_title,
                                   lk_error *err);
 
-/* The next document is document `doc` of one-file index x (which has positions):
+/* The next document is document `doc` of segment x (which has positions):
    code2term maps x's codes to its dictionary indexes. */
-lk_status lk_bm25__pos_writer_copy(lk_bm25__pos_writer *w, const lk_bm25_index *x, uint32_t doc,
+lk_status lk_bm25__pos_writer_copy(lk_bm25__pos_writer *w, const lk_bm25__seg *x, uint32_t doc,
                                    const uint32_t *code2term, lk_error *err);
 
 /* The final section: the documents' values mapped to final dictionary indexes by

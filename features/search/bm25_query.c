@@ -9,6 +9,7 @@
 #include "features/search/analyzer_internal.h"
 #include "features/search/bm25_index_internal.h"
 #include "features/search/bm25_positions_internal.h"
+#include "features/search/bm25_seg_internal.h"
 #include "features/search/bm25_segments.h"
 #include "features/search/bm25_store.h"
 #include "features/search/bm25_text.h"
@@ -275,23 +276,23 @@ static lk_status mark_term_docs(const lk_bm25_index *idx, const char *s, size_t 
     size_t ns = lk_bm25__index_n_segs(idx);
     for (size_t i = 0; i < ns; i++) {
         uint32_t base = 0;
-        const lk_bm25_index *x = lk_bm25__index_seg(idx, i, &base, NULL);
-        int64_t t = lk_bm25__index_find(x, s, len);
+        const lk_bm25__seg *x = lk_bm25__index_seg(idx, i, &base, NULL);
+        int64_t t = lk_bm25__seg_find(x, s, len);
         if (t < 0) continue;
         const char *ts;
         size_t tl, plen;
         const unsigned char *post;
         uint32_t df;
-        lk_bm25__index_term(x, (uint64_t)t, &ts, &tl, &post, &plen, &df);
+        lk_bm25__seg_term(x, (uint64_t)t, &ts, &tl, &post, &plen, &df);
         lk_postings_cursor c;
-        lk_postings_cursor_init(&c, post, plen, df, lk_bm25_index_doc_end(x));
+        lk_postings_cursor_init(&c, post, plen, df, x->n_docs);
         for (; c.doc != LK_DOC_END; lk_postings_next(&c)) {
             uint32_t d = base + c.doc;
             bits[d >> 6] |= 1ull << (d & 63);
         }
         if (c.bad)
             return lk_error_set(err, LK_ERR_FORMAT, "%s: corrupt index (postings)",
-                                lk_bm25__index_file(x));
+                                lk_bm25__seg_file(x));
     }
     return LK_OK;
 }
@@ -337,14 +338,14 @@ static lk_status expand_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_anal
     if (st != LK_OK) return st;
     size_t ns = lk_bm25__index_n_segs(idx);
     for (size_t i = 0; i < ns; i++) {
-        const lk_bm25_index *x = lk_bm25__index_seg(idx, i, NULL, NULL);
-        uint64_t nt = lk_bm25__index_n_terms(x);
-        for (uint64_t t = lk_bm25__index_lower_bound(x, p, pl); t < nt; t++) {
+        const lk_bm25__seg *x = lk_bm25__index_seg(idx, i, NULL, NULL);
+        uint64_t nt = x->n_terms;
+        for (uint64_t t = lk_bm25__seg_lower_bound(x, p, pl); t < nt; t++) {
             const char *ts;
             size_t tl, plen;
             const unsigned char *post;
             uint32_t df;
-            lk_bm25__index_term(x, t, &ts, &tl, &post, &plen, &df);
+            lk_bm25__seg_term(x, t, &ts, &tl, &post, &plen, &df);
             if (tl < pl || memcmp(ts, p, pl) != 0) break;
             if (q->n_exp - first >= (size_t)LK_QUERY_PREFIX_MAX * ns) return too_many(c, err);
             if (lk_grow((void **)&q->exp, &q->exp_cap, q->n_exp + 1, sizeof *q->exp) != LK_OK)
@@ -415,18 +416,18 @@ static lk_status check_clause_pos(const lk_bm25_index *idx, lk_query_ws *q,
 {
     *ok = false;
     size_t ns = lk_bm25__index_n_segs(idx);
-    const lk_bm25_index *x = NULL;
+    const lk_bm25__seg *x = NULL;
     uint32_t base = 0;
     for (size_t i = 0; i < ns; i++) {
         uint32_t b;
-        const lk_bm25_index *s = lk_bm25__index_seg(idx, i, &b, NULL);
-        if (doc >= b && doc - b < lk_bm25_index_doc_end(s)) {
+        const lk_bm25__seg *s = lk_bm25__index_seg(idx, i, &b, NULL);
+        if (doc >= b && doc - b < s->n_docs) {
             x = s;
             base = b;
             break;
         }
     }
-    const lk_bm25__pos *p = x ? lk_bm25__index_pos(x) : NULL;
+    const lk_bm25__pos *p = x ? lk_bm25__seg_pos(x) : NULL;
     if (!p) return lk_error_set(err, LK_ERR_ARG, "document %u: no positions", doc);
     /* the phrase as its stored bytes: varint codes, matched on the document's bytes */
     void *v = q->codes;
@@ -435,7 +436,7 @@ static lk_status check_clause_pos(const lk_bm25_index *idx, lk_query_ws *q,
     unsigned char *pat = q->codes;
     size_t pn = 0;
     for (size_t k = 0; k < seq->n; k++) {
-        int64_t t = lk_bm25__index_find(x, seq->buf + seq->off[k], seq->len[k]);
+        int64_t t = lk_bm25__seg_find(x, seq->buf + seq->off[k], seq->len[k]);
         if (t < 0) return LK_OK; /* a term this segment lacks */
         pn += lk_varint_put(pat + pn, lk_bm25__pos_code(p, (uint64_t)t));
     }
@@ -443,7 +444,7 @@ static lk_status check_clause_pos(const lk_bm25_index *idx, lk_query_ws *q,
     size_t n, nt;
     if (!lk_bm25__pos_doc_bytes(p, doc - base, &ds, &n, &nt))
         return lk_error_set(err, LK_ERR_FORMAT, "%s: corrupt index (positions of document %u)",
-                            lk_bm25__index_file(x), doc - base);
+                            lk_bm25__seg_file(x), doc - base);
     bool title = !c->field || c->field_len == 5, text = !c->field || c->field_len == 4;
     *ok = (title && lk_bm25__pos_find(ds, nt, pat, pn)) ||
           (text && lk_bm25__pos_find(ds + nt, n - nt, pat, pn));

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "features/search/bm25_index_internal.h"
+#include "features/search/bm25_seg_internal.h"
 #include "features/search/postings.h"
 #include "text/fileio.h"
 
@@ -354,7 +355,7 @@ typedef struct {
     char *path;
     const sorted_run *mem;  /* memory source */
     size_t mem_i, mem_end;  /* its terms [mem_i, mem_end) */
-    const lk_bm25_index *base; /* an existing index's terms and postings */
+    const lk_bm25__seg *base; /* an existing segment's terms and postings */
     const uint32_t *base_map;  /* its doc numbers in the new index (LK_DOC_END: deleted) */
     uint64_t base_i;
     bool done;
@@ -369,14 +370,14 @@ typedef struct {
 /* Next term of a base-index source: decode its postings into the source's buffers. */
 static lk_status base_next(run_src *s, lk_error *err)
 {
-    if (s->base_i >= lk_bm25_index_n_terms(s->base)) {
+    if (s->base_i >= s->base->n_terms) {
         s->done = true;
         return LK_OK;
     }
     const unsigned char *post;
     size_t plen;
     uint32_t df;
-    lk_bm25__index_term(s->base, s->base_i++, &s->cur, &s->term_len, &post, &plen, &df);
+    lk_bm25__seg_term(s->base, s->base_i++, &s->cur, &s->term_len, &post, &plen, &df);
     if (df > s->cap) {
         size_t cap = s->cap;
         void *p = s->docs;
@@ -388,7 +389,7 @@ static lk_status base_next(run_src *s, lk_error *err)
     }
     lk_postings_cursor c;
     size_t n = 0, seen = 0;
-    lk_postings_cursor_init(&c, post, plen, df, lk_bm25_index_n_docs(s->base));
+    lk_postings_cursor_init(&c, post, plen, df, s->base->n_docs);
     for (; c.doc != LK_DOC_END && seen < df; lk_postings_next(&c), seen++) {
         uint32_t d = s->base_map[c.doc]; /* deleted documents are dropped */
         if (d == LK_DOC_END) continue;
@@ -737,7 +738,7 @@ static uint32_t pos_value_term(void *user, uint32_t doc, uint32_t v)
     const lk_bm25_builder *b = m->b;
     if (doc >= b->n_base_kept) return v < b->terms.n ? m->tid_term[v] : LK_TERM_NONE;
     while (m->base < b->n_bases && doc >= b->base_kept_end[m->base]) m->base++;
-    if (m->base >= b->n_bases || v >= lk_bm25_index_n_terms(b->bases[m->base]))
+    if (m->base >= b->n_bases || v >= b->bases[m->base]->n_terms)
         return LK_TERM_NONE;
     return m->base_term[m->base][v];
 }
@@ -774,8 +775,8 @@ static lk_status finish_positions(lk_bm25_builder *b, sink *k, size_t n_k, lk_by
             if (tid != LK_TERM_NONE) m.tid_term[tid] = (uint32_t)o;
         }
     for (size_t i = 0; i < b->n_bases; i++) { /* both dictionaries sorted: one merge walk */
-        const lk_bm25_index *x = b->bases[i];
-        uint64_t nt = lk_bm25_index_n_terms(x), f = 0;
+        const lk_bm25__seg *x = b->bases[i];
+        uint64_t nt = x->n_terms, f = 0;
         if (!(m.base_term[i] = malloc((size_t)(nt + 1) * sizeof **m.base_term))) {
             st = LK_ERR_NOMEM;
             goto done;
@@ -785,7 +786,7 @@ static lk_status finish_positions(lk_bm25_builder *b, sink *k, size_t n_k, lk_by
             size_t len, plen;
             const unsigned char *post;
             uint32_t df;
-            lk_bm25__index_term(x, t, &s, &len, &post, &plen, &df);
+            lk_bm25__seg_term(x, t, &s, &len, &post, &plen, &df);
             while (f < n_terms && cmp_bytes(fin[f].s, fin[f].len, s, len) < 0) f++;
             m.base_term[i][t] = f < n_terms && cmp_bytes(fin[f].s, fin[f].len, s, len) == 0
                                     ? (uint32_t)f

@@ -2,8 +2,9 @@
    documents go to extra segment files (seg-NNNNNN.lkbx, the same LKBX format) and a manifest
    (segments.lkbm) lists the segments with their deleted documents (tombstones) and the df
    corrections those deletions imply, so searches score over the live collection exactly.
-   No manifest = one segment. Used through lk_bm25_index_open / lk_bm25_search_terms
-   (reading) and lk_bm25_index_build (writing); these are the module's internals. */
+   No manifest = one segment. Used through lk_bm25_index_open (reading: bm25_index.c makes
+   the segments one list) and lk_bm25_index_build (writing); these are the module's
+   internals. */
 #ifndef LK_FEATURES_BM25_SEGMENTS_H
 #define LK_FEATURES_BM25_SEGMENTS_H
 
@@ -21,48 +22,10 @@
 #define LK_BM25_SEG_PREFIX "seg-"
 #define LK_BM25_DEFAULT_MAX_SEGMENTS 8u
 
-typedef struct lk_bm25__segset lk_bm25__segset; /* an open segmented index (read-only) */
-typedef struct lk_bm25__segws lk_bm25__segws;   /* its per-thread search scratch */
-
 /* ---- reading -------------------------------------------------------------------------- */
 
 /* True if directory `dir` holds a manifest. */
 bool lk_bm25__segs_present(const char *dir);
-
-/* Open the manifest of `dir` and every segment it lists; checks the manifest (magic,
-   version, CRC, every count), each segment file (as lk_bm25_index_open) and that it is the
-   file the manifest recorded (size, CRC). Errors name the file. */
-lk_status lk_bm25__segs_open(const char *dir, lk_bm25__segset **out, lk_error *err);
-void lk_bm25__segs_free(lk_bm25__segset *s); /* NULL is a no-op */
-
-uint32_t lk_bm25__segs_n_live(const lk_bm25__segset *s);
-uint64_t lk_bm25__segs_n_terms(const lk_bm25__segset *s); /* computed: O(terms) per call */
-double lk_bm25__segs_avgdl(const lk_bm25__segset *s);
-uint32_t lk_bm25__segs_doc_end(const lk_bm25__segset *s);
-bool lk_bm25__segs_doc_live(const lk_bm25__segset *s, uint32_t doc);
-size_t lk_bm25__segs_count(const lk_bm25__segset *s);
-const char *lk_bm25__segs_doc_id(const lk_bm25__segset *s, uint32_t doc, size_t *len);
-uint32_t lk_bm25__segs_doc_len(const lk_bm25__segset *s, uint32_t doc);
-const char *lk_bm25__segs_settings(const lk_bm25__segset *s, size_t *len);
-uint32_t lk_bm25__segs_df(const lk_bm25__segset *s, const char *term, size_t len);
-
-/* Segment i (< count): its index, first doc number and deleted bitmap (NULL: none). */
-const lk_bm25_index *lk_bm25__segs_segment(const lk_bm25__segset *s, size_t i,
-                                           uint32_t *doc_base, const uint64_t **deleted);
-
-/* The segment of an open index, or (for a one-file index) the index itself as segment 0. */
-size_t lk_bm25__index_n_segs(const lk_bm25_index *idx);
-const lk_bm25_index *lk_bm25__index_seg(const lk_bm25_index *idx, size_t i, uint32_t *doc_base,
-                                        const uint64_t **deleted);
-
-lk_status lk_bm25__segws_create(const lk_bm25__segset *s, lk_bm25__segws **out);
-void lk_bm25__segws_free(lk_bm25__segws *w); /* NULL is a no-op */
-
-/* Top-k over all segments, each searched with the collection's statistics and its deleted
-   documents skipped; hits carry global doc numbers (see lk_bm25_search_terms). */
-lk_status lk_bm25__segs_search(const lk_bm25__segset *s, lk_bm25__segws *w, const lk_term *terms,
-                               size_t n_terms, const lk_bm25_search_opts *opts,
-                               const lk_bm25_hit **hits, size_t *n_hits, lk_error *err);
 
 /* ---- writing -------------------------------------------------------------------------- */
 

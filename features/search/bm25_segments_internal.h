@@ -1,5 +1,6 @@
 /* bm25_segments_internal.h: the manifest of a segmented index, shared by bm25_segments.c
-   (reading) and bm25_segments_write.c (writing).
+   (reading), bm25_segments_write.c (writing) and bm25_index.c (an open index's deletions
+   and df corrections, per segment).
    segments.lkbm payload (little-endian, in the lexkit envelope LKBM v1): u32 next_seq,
    u32 n_segs, then per segment: u32 name_len, name, u64 file size, u32 file crc (its last
    4 bytes), u32 n_docs, u32 n_deleted, u32 n_corr, n_deleted x u32 deleted doc (ascending),
@@ -39,7 +40,17 @@ lk_status lk_bm25__manifest_push(lk_bm25__manifest *m, lk_bm25__seg_info *g);
 lk_status lk_bm25__manifest_read(const char *path, lk_bm25__manifest *m, lk_error *err);
 /* Size and trailing CRC (the LKBX CRC field) of a file. */
 lk_status lk_bm25__file_size_crc(const char *path, uint64_t *size, uint32_t *crc, lk_error *err);
-/* The manifest an open segmented index was opened from (borrowed). */
-const lk_bm25__manifest *lk_bm25__segs_manifest(const lk_bm25__segset *s);
+
+typedef struct lk_bm25__seg lk_bm25__seg; /* bm25_seg_internal.h */
+
+/* Read dir's manifest into *m and open every segment it lists into (*segs)[0..m->n), each
+   checked against its entry (size, CRC, documents, analyzer settings, df corrections);
+   retried when a concurrent change removed a listed file. Errors name the file; on failure
+   nothing is left allocated. */
+lk_status lk_bm25__segs_open(const char *dir, lk_bm25__manifest *m, lk_bm25__seg ***segs,
+                             lk_error *err);
+
+/* The manifest an open index was opened from (borrowed), or NULL for one file. */
+const lk_bm25__manifest *lk_bm25__index_manifest(const lk_bm25_index *idx);
 
 #endif

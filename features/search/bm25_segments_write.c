@@ -16,6 +16,7 @@
 
 #include "features/search/bm25_build_internal.h"
 #include "features/search/bm25_index_internal.h"
+#include "features/search/bm25_seg_internal.h"
 #include "features/search/bm25_segments_internal.h"
 #include "features/search/postings.h"
 #include "text/fileio.h"
@@ -183,8 +184,7 @@ lk_status lk_bm25__update_begin(const char *dir, const lk_bm25_index *idx, lk_bm
     if (!u) return LK_ERR_NOMEM;
     u->idx = idx;
     lk_status st = (u->dir = strdup(dir)) ? LK_OK : LK_ERR_NOMEM;
-    const lk_bm25__segset *s = lk_bm25__index_segs(idx);
-    const lk_bm25__manifest *sm = s ? lk_bm25__segs_manifest(s) : NULL;
+    const lk_bm25__manifest *sm = lk_bm25__index_manifest(idx);
     if (st == LK_OK && sm) {
         u->m.next_seq = sm->next_seq;
         for (size_t i = 0; i < sm->n && st == LK_OK; i++) {
@@ -226,16 +226,16 @@ lk_status lk_bm25__update_add_segment(lk_bm25__update *u, uint32_t n_docs, lk_er
 }
 
 /* Number of deleted documents del[0..nd) (ascending) in the postings of term t of x. */
-static lk_status count_deleted(const lk_bm25_index *x, uint64_t t, const uint32_t *del,
+static lk_status count_deleted(const lk_bm25__seg *x, uint64_t t, const uint32_t *del,
                                size_t nd, uint32_t *count)
 {
     const char *s;
     size_t len, plen;
     const unsigned char *post;
     uint32_t df, c = 0;
-    lk_bm25__index_term(x, t, &s, &len, &post, &plen, &df);
+    lk_bm25__seg_term(x, t, &s, &len, &post, &plen, &df);
     lk_postings_cursor cur;
-    if (!lk_postings_cursor_init(&cur, post, plen, df, lk_bm25_index_n_docs(x)))
+    if (!lk_postings_cursor_init(&cur, post, plen, df, x->n_docs))
         return LK_ERR_FORMAT;
     size_t i = 0;
     while (cur.doc != LK_DOC_END && i < nd) {
@@ -261,10 +261,10 @@ static lk_status count_deleted(const lk_bm25_index *x, uint64_t t, const uint32_
 
 /* Add the local documents del[0..nd) (ascending, not yet deleted) to segment g (index x):
    its tombstones and the df corrections of every term they contain. */
-static lk_status tombstone(lk_bm25__seg_info *g, const lk_bm25_index *x, const uint32_t *del,
+static lk_status tombstone(lk_bm25__seg_info *g, const lk_bm25__seg *x, const uint32_t *del,
                            size_t nd, lk_error *err)
 {
-    uint64_t n_terms = lk_bm25_index_n_terms(x);
+    uint64_t n_terms = x->n_terms;
     uint32_t *dl = malloc(((size_t)g->n_deleted + nd + 1) * sizeof *dl);
     uint64_t *ct = NULL;
     uint32_t *cn = NULL;
@@ -318,7 +318,7 @@ lk_status lk_bm25__update_delete(lk_bm25__update *u, const uint32_t *docs, size_
     size_t at = 0;
     for (size_t i = 0; i < u->n_old && st == LK_OK; i++) {
         uint32_t base;
-        const lk_bm25_index *x = lk_bm25__index_seg(u->idx, i, &base, NULL);
+        const lk_bm25__seg *x = lk_bm25__index_seg(u->idx, i, &base, NULL);
         uint32_t end = base + u->m.segs[i].n_docs;
         size_t nd = 0;
         while (at < n && docs[at] < end) local[nd++] = docs[at++] - base;
@@ -459,7 +459,7 @@ static lk_status merge_tail(const char *dir, const lk_bm25_index *idx, size_t fi
     lk_bm25__update *u = NULL;
     lk_bm25_builder *b = NULL;
     size_t n = lk_bm25__index_n_segs(idx);
-    const lk_bm25_index **bases = malloc(n * sizeof *bases);
+    const lk_bm25__seg **bases = malloc(n * sizeof *bases);
     const uint64_t **dels = malloc(n * sizeof *dels);
     lk_status st = bases && dels ? LK_OK : LK_ERR_NOMEM;
     for (size_t i = first; i < n && st == LK_OK; i++)

@@ -11,6 +11,7 @@
 
 #include "features/search/bm25_build_internal.h"
 #include "features/search/bm25_index_internal.h"
+#include "features/search/bm25_seg_internal.h"
 #include "features/search/bm25_segments.h"
 #include "features/search/bm25_store_internal.h"
 #include "text/fileio.h"
@@ -162,12 +163,12 @@ void lk_bm25_store_ws_free(lk_bm25_store_ws *ws)
     free(ws);
 }
 
-static const char *index_name(const lk_bm25_index *x) { return lk_bm25__index_file(x); }
+static const char *index_name(const lk_bm25__seg *x) { return lk_bm25__seg_file(x); }
 
-lk_status lk_bm25__store_record(const lk_bm25_index *x, lk_bm25_store_ws *ws, uint32_t doc,
+lk_status lk_bm25__store_record(const lk_bm25__seg *x, lk_bm25_store_ws *ws, uint32_t doc,
                                 const unsigned char **rec, size_t *len, lk_error *err)
 {
-    const lk_bm25__store *s = lk_bm25__index_store(x);
+    const lk_bm25__store *s = lk_bm25__seg_store(x);
     if (!s || doc >= s->n_docs) return LK_ERR_ARG;
     uint64_t a = lk_get_u64(s->offs + 8 * (size_t)doc), b = lk_get_u64(s->offs + 8 * (size_t)doc + 8);
     *rec = ws->raw.data;
@@ -191,7 +192,7 @@ lk_status lk_bm25__store_record(const lk_bm25_index *x, lk_bm25_store_ws *ws, ui
 
 /* Split a record into ws->fields. */
 static lk_status decode_record(lk_bm25_store_ws *ws, const unsigned char *p, size_t len,
-                               const lk_bm25_index *x, size_t *n_fields, lk_error *err)
+                               const lk_bm25__seg *x, size_t *n_fields, lk_error *err)
 {
     *n_fields = 0;
     if (len == 0) return LK_OK; /* nothing stored for the document: p may be NULL */
@@ -228,9 +229,9 @@ lk_status lk_bm25_doc_fields(const lk_bm25_index *idx, lk_bm25_store_ws *ws, uin
     size_t ns = lk_bm25__index_n_segs(idx);
     for (size_t i = ns; i-- > 0;) {
         uint32_t base = 0;
-        const lk_bm25_index *x = lk_bm25__index_seg(idx, i, &base, NULL);
+        const lk_bm25__seg *x = lk_bm25__index_seg(idx, i, &base, NULL);
         if (doc < base) continue;
-        if (!lk_bm25__index_store(x)) return LK_OK;
+        if (!lk_bm25__seg_store(x)) return LK_OK;
         const unsigned char *rec;
         size_t len;
         lk_status st = lk_bm25__store_record(x, ws, doc - base, &rec, &len, err);
@@ -243,7 +244,7 @@ lk_status lk_bm25_doc_fields(const lk_bm25_index *idx, lk_bm25_store_ws *ws, uin
 
 const char *lk_bm25_index_store_spec(const lk_bm25_index *idx, size_t *len)
 {
-    const lk_bm25__store *s = lk_bm25__index_store(lk_bm25__index_seg(idx, 0, NULL, NULL));
+    const lk_bm25__store *s = lk_bm25__seg_store(lk_bm25__index_seg(idx, 0, NULL, NULL));
     if (!s) {
         *len = 0;
         return NULL;
@@ -382,11 +383,11 @@ lk_status lk_bm25__store_writer_add(lk_bm25__store_writer *w, const void *rec, s
     return w->pending.len >= LK_BM25_STORE_TRAIN ? train_and_flush(w, err) : LK_OK;
 }
 
-lk_status lk_bm25__store_writer_copy(lk_bm25__store_writer *w, const lk_bm25_index *x,
+lk_status lk_bm25__store_writer_copy(lk_bm25__store_writer *w, const lk_bm25__seg *x,
                                      uint32_t doc, lk_error *err)
 {
     if (!w->on) return LK_OK;
-    if (!lk_bm25__index_store(x)) return lk_bm25__store_writer_add(w, NULL, 0, err);
+    if (!lk_bm25__seg_store(x)) return lk_bm25__store_writer_add(w, NULL, 0, err);
     if (!w->rws && lk_bm25_store_ws_create(&w->rws) != LK_OK) return LK_ERR_NOMEM;
     const unsigned char *rec;
     size_t len;

@@ -1,5 +1,5 @@
 /* bm25_store_internal.h: the stored-fields section of an LKBX v3 payload, shared by the
-   reader (bm25_index.c, bm25_store.c) and the writer (bm25_build.c, bm25_runs.c).
+   reader (bm25_seg.c, bm25_store.c) and the writer (bm25_build.c, bm25_runs.c).
    Section layout (little-endian):
      u32 spec_len, spec bytes          the store spec ("all" or field names)
      u32 dict_len, dict bytes          a zstd dictionary trained on the first records
@@ -40,12 +40,11 @@ lk_status lk_bm25__store_parse(const unsigned char *p, uint64_t len, uint32_t n_
                                lk_bm25__store *s, const char *path, lk_error *err);
 void lk_bm25__store_free(lk_bm25__store *s);
 
-/* The store of a one-file index (segment), or NULL if it has none. */
-const lk_bm25__store *lk_bm25__index_store(const lk_bm25_index *x);
+typedef struct lk_bm25__seg lk_bm25__seg; /* bm25_seg_internal.h */
 
-/* The raw record of document `doc` of one-file index x (borrowed from ws until its next
+/* The raw record of document `doc` of segment x (borrowed from ws until its next
    call); LK_ERR_FORMAT on a corrupt block. x must have a store. */
-lk_status lk_bm25__store_record(const lk_bm25_index *x, lk_bm25_store_ws *ws, uint32_t doc,
+lk_status lk_bm25__store_record(const lk_bm25__seg *x, lk_bm25_store_ws *ws, uint32_t doc,
                                 const unsigned char **rec, size_t *len, lk_error *err);
 
 /* Writing: records buffered until the dictionary is trained, then one frame each. */
@@ -75,9 +74,9 @@ lk_status lk_bm25__store_writer_init(lk_bm25__store_writer *w, const char *tmpdi
 /* The next document's record (rec may be NULL with len 0: nothing stored). */
 lk_status lk_bm25__store_writer_add(lk_bm25__store_writer *w, const void *rec, size_t len,
                                     lk_error *err);
-/* The next document is document `doc` of one-file index x: its record copied (empty if x has
-   no store). */
-lk_status lk_bm25__store_writer_copy(lk_bm25__store_writer *w, const lk_bm25_index *x,
+/* The next document is document `doc` of segment x: its record copied (empty if x has no
+   store). */
+lk_status lk_bm25__store_writer_copy(lk_bm25__store_writer *w, const lk_bm25__seg *x,
                                      uint32_t doc, lk_error *err);
 /* Compress what is pending; *head: the section before the blob (append the blob,
    w->blob_len bytes of w->fp, after it). */

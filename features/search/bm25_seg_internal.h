@@ -1,0 +1,84 @@
+/* bm25_seg_internal.h: one segment of a BM25 index, i.e. one LKBX file (layout in
+   bm25_index_internal.h), mmap'd or in memory and fully checked on open: the dictionary
+   (with a sampled first-level lookup), postings, document ids and lengths, stored fields and
+   positions. A segment knows nothing of manifests or of other segments: bm25_index.c lists
+   them. Read-only once open; may be shared by threads. */
+#ifndef LK_FEATURES_BM25_SEG_INTERNAL_H
+#define LK_FEATURES_BM25_SEG_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "features/search/bm25_index.h"
+#include "features/search/bm25_positions_internal.h"
+#include "features/search/bm25_store_internal.h"
+#include "text/fileio.h"
+
+struct lk_bm25__seg {
+    const unsigned char *base; /* payload */
+    void *map;                 /* mmap'd file, or NULL for an image in memory */
+    size_t map_len;
+    uint32_t n_docs;
+    uint64_t n_terms, total_len;
+    const unsigned char *settings, *doclens, *idoffs, *idblob, *dict, *termblob, *post;
+    uint64_t settings_len, idblob_len, termblob_len, post_len;
+    uint64_t *skey;            /* first-level dictionary index: the key (term_key) of every
+                                  DICT_SAMPLE-th term, n_skey of them */
+    uint64_t n_skey;
+    char *file;                /* the file, or NULL for an image in memory */
+    lk_bm25__store store;      /* stored fields (v3), valid when has_store */
+    bool has_store;
+    lk_bm25__pos pos;          /* term positions (v4), valid when has_pos */
+    bool has_pos;
+};
+
+/* Open the LKBX file `file` (mmap) / the image buf[0..n) (borrowed: it must outlive the
+   segment): magic, version, checksum and every section bound are checked; errors name the
+   file ("<memory>" for an image). */
+lk_status lk_bm25__seg_open(const char *file, lk_bm25__seg **out, lk_error *err);
+lk_status lk_bm25__seg_open_mem(const void *buf, size_t n, lk_bm25__seg **out, lk_error *err);
+void lk_bm25__seg_free(lk_bm25__seg *s); /* NULL is a no-op */
+
+/* The segment's file ("<memory>" for an image; borrowed). */
+const char *lk_bm25__seg_file(const lk_bm25__seg *s);
+
+/* Id of document doc (< n_docs; borrowed, not NUL-terminated) and its length in terms. */
+static inline const char *lk_bm25__seg_doc_id(const lk_bm25__seg *s, uint32_t doc, size_t *len)
+{
+    uint64_t a = lk_get_u64(s->idoffs + 8u * (uint64_t)doc);
+    uint64_t b = lk_get_u64(s->idoffs + 8u * ((uint64_t)doc + 1));
+    *len = (size_t)(b - a);
+    return (const char *)s->idblob + a;
+}
+
+static inline uint32_t lk_bm25__seg_doc_len(const lk_bm25__seg *s, uint32_t doc)
+{
+    return lk_get_u32(s->doclens + 4u * (uint64_t)doc);
+}
+
+/* Dictionary index of a term, or -1; the first term not below s[0..len) in byte order
+   (n_terms if none): the terms starting with a prefix are a run. */
+int64_t lk_bm25__seg_find(const lk_bm25__seg *s, const char *term, size_t len);
+uint64_t lk_bm25__seg_lower_bound(const lk_bm25__seg *s, const char *term, size_t len);
+
+/* Term t (< n_terms): its bytes, postings bytes and df (borrowed). */
+void lk_bm25__seg_term(const lk_bm25__seg *s, uint64_t t, const char **term, size_t *len,
+                       const unsigned char **post, size_t *post_len, uint32_t *df);
+/* Postings bytes and df of term t. */
+void lk_bm25__seg_postings(const lk_bm25__seg *s, uint64_t t, const unsigned char **post,
+                           size_t *post_len, uint32_t *df);
+uint32_t lk_bm25__seg_df(const lk_bm25__seg *s, uint64_t t);
+
+/* The largest tf part over the bound summary of term t's postings (params p, mean length
+   avgdl); false if the postings are corrupt. */
+bool lk_bm25__seg_term_best(const lk_bm25__seg *s, uint64_t t, const lk_bm25_params *p,
+                            double avgdl, double *best);
+double lk_bm25__frontier_best(const lk_tf_dl *pairs, size_t np, const lk_bm25_params *p,
+                              double avgdl);
+
+/* The stored fields / positions of the segment, or NULL if it has none. */
+const lk_bm25__store *lk_bm25__seg_store(const lk_bm25__seg *s);
+const lk_bm25__pos *lk_bm25__seg_pos(const lk_bm25__seg *s);
+
+#endif
