@@ -81,4 +81,33 @@ double lk_bm25__frontier_best(const lk_tf_dl *pairs, size_t np, const lk_bm25_pa
 const lk_bm25__store *lk_bm25__seg_store(const lk_bm25__seg *s);
 const lk_bm25__pos *lk_bm25__seg_pos(const lk_bm25__seg *s);
 
+/* ---- searching one segment (bm25_seg_search.c) ----------------------------------------- */
+
+/* Collection statistics for searching one segment of an index. */
+typedef struct {
+    double n_docs;           /* live documents of the whole collection (N) */
+    double avgdl;            /* their mean length */
+    const uint32_t *df;      /* live df in the collection of each query term */
+    const double *best;      /* largest tf_part of each query term over the collection's
+                                bound summaries (max over segments): the scoring order;
+                                NULL for one segment (its own bounds are the collection's) */
+    const int64_t *tix;      /* the segment's dictionary index of each query term, or -1 */
+    const uint64_t *deleted; /* the segment's deleted documents (bitmap), or NULL */
+    uint32_t doc_base;       /* the segment's first document number in the index */
+    double floor;            /* k documents of other segments score at least this: lower
+                                scores cannot enter the top k (-HUGE_VAL: none) */
+} lk_bm25__coll;
+
+typedef struct lk_bm25__seg_ws lk_bm25__seg_ws; /* per-thread search scratch of a segment */
+lk_status lk_bm25__seg_ws_create(const lk_bm25__seg *s, lk_bm25__seg_ws **out);
+void lk_bm25__seg_ws_free(lk_bm25__seg_ws *ws); /* NULL is a no-op */
+
+/* The top k (opts) of the segment for n_terms query terms (g->df, g->tix: n_terms each),
+   scored with the collection's statistics g: hits carry the segment's doc numbers, g's
+   deleted documents and scores below g->floor are never returned. *hits is borrowed from
+   ws until its next search; LK_ERR_FORMAT if a postings list is corrupt. */
+lk_status lk_bm25__seg_search(lk_bm25__seg_ws *ws, size_t n_terms,
+                              const lk_bm25_search_opts *opts, const lk_bm25__coll *g,
+                              const lk_bm25_hit **hits, size_t *n_hits, lk_error *err);
+
 #endif
