@@ -15,6 +15,7 @@
 #include "features/search/analyzer.h"
 #include "features/search/bm25_index.h"
 #include "features/search/bm25_query.h"
+#include "features/search/bm25_snippet.h"
 #include "features/search/bm25_store.h"
 #include "features/search/bm25_text.h"
 #include "text/corpus.h"
@@ -29,6 +30,9 @@ struct lexkit_searcher {
     lk_bm25_store_ws *store;  /* made by the first lexkit_searcher_fields */
     lexkit_field *fields;     /* the last lexkit_searcher_fields' answer */
     size_t fields_cap;
+    lk_snippeter *snip;       /* made by the first lexkit_searcher_snippet */
+    size_t *marks;            /* the last snippet's highlights (code points) */
+    size_t marks_cap;
 };
 
 struct lexkit_index {
@@ -335,6 +339,8 @@ LK_API void lexkit_searcher_free(lexkit_searcher *s)
     lk_query_ws_free(s->qw);
     lk_bm25_store_ws_free(s->store);
     free(s->fields);
+    lk_snippeter_free(s->snip);
+    free(s->marks);
     free(s);
 }
 
@@ -418,6 +424,52 @@ LK_API lexkit_status lexkit_searcher_fields(lexkit_searcher *s, uint32_t doc,
                                       f[i].number};
     *fields = s->fields;
     *n_fields = n;
+    return LEXKIT_OK;
+}
+
+/* Code points in s[a..b). */
+static size_t cp_count(const char *s, size_t a, size_t b)
+{
+    return (size_t)code_points(s + a, s + b);
+}
+
+LK_API lexkit_status lexkit_searcher_snippet(lexkit_searcher *s, uint32_t doc, size_t max_chars,
+                                             lexkit_snippet *out, lexkit_error *err)
+{
+    if (!s || !out) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    memset(out, 0, sizeof *out);
+    const lexkit_field *f = NULL;
+    size_t nf = 0;
+    lexkit_status st = lexkit_searcher_fields(s, doc, &f, &nf, err);
+    if (st != LEXKIT_OK) return st;
+    const lexkit_field *text = NULL;
+    for (size_t i = 0; i < nf && !text; i++)
+        if (f[i].name_len == 4 && !memcmp(f[i].name, "text", 4) && !f[i].number) text = &f[i];
+    if (!text) return LEXKIT_OK;
+    lk_error e;
+    lk_error_clear(&e);
+    lk_status ls = s->snip ? LK_OK : lk_snippeter_create(s->idx, &s->snip, &e);
+    size_t nt = 0;
+    const lk_term *t = ls == LK_OK ? lk_analyzer_terms(s->an, &nt) : NULL;
+    if (ls == LK_OK) ls = lk_snippeter_query(s->snip, t, nt);
+    lk_snippet sn;
+    if (ls == LK_OK)
+        ls = lk_snippeter_run(s->snip, text->value, text->value_len,
+                              max_chars ? max_chars : LK_SNIPPET_DEFAULT_CHARS, &sn, &e);
+    if (ls != LK_OK) return lk_api_err(err, ls, &e);
+    if (2 * sn.n_marks > s->marks_cap) {
+        size_t *p = realloc(s->marks, 2 * sn.n_marks * sizeof *p);
+        if (!p) return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
+        s->marks = p;
+        s->marks_cap = 2 * sn.n_marks;
+    }
+    const char *v = text->value;
+    for (size_t k = 0; k < sn.n_marks; k++) {
+        s->marks[2 * k] = cp_count(v, sn.start, sn.marks[k].start);
+        s->marks[2 * k + 1] = s->marks[2 * k] + cp_count(v, sn.marks[k].start, sn.marks[k].end);
+    }
+    *out = (lexkit_snippet){v + sn.start, sn.end - sn.start, cp_count(v, 0, sn.start), s->marks,
+                            sn.n_marks};
     return LEXKIT_OK;
 }
 

@@ -47,6 +47,17 @@ typedef struct {
     int number;
 } lexkit_field;
 
+/* The best passage of a hit's stored text for the query (lexkit_searcher_snippet): text and
+   highlights are borrowed from the searcher until its next call; offsets count code points
+   (start: of the passage in the whole text; highlights: pairs [a, b) in the passage). */
+typedef struct {
+    const char *text;         /* the passage, UTF-8, not NUL-terminated */
+    size_t len;               /* its bytes */
+    size_t start;             /* code points of the text before the passage */
+    const size_t *highlights; /* 2 * n_highlights offsets: the query's words in the passage */
+    size_t n_highlights;
+} lexkit_snippet;
+
 typedef struct lexkit_index lexkit_index;
 typedef struct lexkit_searcher lexkit_searcher;
 
@@ -115,6 +126,11 @@ LK_API lexkit_status lexkit_searcher_search(lexkit_searcher *s, const char *quer
                                             lexkit_error *err);
 /* As lexkit_index_set_syntax, for this searcher only. */
 LK_API void lexkit_searcher_set_syntax(lexkit_searcher *s, int on);
+/* The best passage (at most max_chars code points; 0 = 160) of document `doc`'s stored
+   text for this searcher's last query, with the query's words marked, as `lexkit search
+   --snippet` shows it. A document without stored text gives len 0. */
+LK_API lexkit_status lexkit_searcher_snippet(lexkit_searcher *s, uint32_t doc, size_t max_chars,
+                                             lexkit_snippet *out, lexkit_error *err);
 /* The stored fields of document `doc` (lexkit_hit.doc) in stored order: title, text, then
    the other members of the added document (an index stores every field by default; none
    when nothing is stored). *fields is borrowed from s until its next call. A doc number

@@ -304,7 +304,8 @@ class Index:
         """Delete documents by id (unknown ids are ignored), atomically."""
         self._ix.delete(list(ids))
 
-    def search(self, query: str, k: int = 10, fields=None, syntax: bool = True) -> List[Hit]:
+    def search(self, query: str, k: int = 10, fields=None, syntax: bool = True,
+               snippet: bool = False) -> List[Hit]:
         """Top-k hits, best first: each a Hit, an (id, score) tuple.
 
         The query syntax is `lexkit search`'s: +required, -excluded, "a phrase",
@@ -312,8 +313,12 @@ class Index:
         LexkitError naming its column; syntax=False takes the query as plain text (a pasted
         URL, "rock - paper"), as `lexkit search --syntax off`. fields: None (the default:
         hit.fields is None), True (every stored field), or names ("title,year" or
-        ["title", "year"]): hit.fields is then a dict (None for a name the document lacks)."""
-        return self._ix.search(query, k, fields, syntax)
+        ["title", "year"]): hit.fields is then a dict (None for a name the document lacks).
+        snippet=True: hit.snippet is the best passage of the stored text (at most 160
+        characters) with the query's words located, {"text", "start", "highlights": [(a,
+        b), ...]} in code points of the passage (as `lexkit search --snippet`), or None for
+        a document without stored text."""
+        return self._ix.search(query, k, fields, syntax, snippet)
 
     def search_many(self, queries: Sequence[str], k: int = 10, threads: int = 1,
                     fields=None, syntax: bool = True) -> List[List[Hit]]:

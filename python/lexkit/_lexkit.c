@@ -755,6 +755,8 @@ static PyStructSequence_Field hit_fields[] = {
     {"id", "the document's id"},
     {"score", "its BM25 score"},
     {"fields", "its stored fields (dict) when search(..., fields=) asked for them, else None"},
+    {"snippet", "its best passage when search(..., snippet=True) asked for it: a dict with "
+                "'text', 'start' and 'highlights' (code-point offsets), else None"},
     {NULL, NULL},
 };
 static PyStructSequence_Desc hit_desc = {
@@ -833,10 +835,33 @@ static PyObject *doc_fields(IndexObject *self, uint32_t doc, PyObject *names)
     return d;
 }
 
+/* The snippet of document `doc` for the last query of self->fs, as a dict {"text", "start",
+   "highlights": [(a, b), ...]} (code points), or None without stored text. self->lock is
+   held. */
+static PyObject *doc_snippet(IndexObject *self, uint32_t doc)
+{
+    lexkit_error err;
+    lexkit_snippet sn;
+    lexkit_status st = lexkit_searcher_snippet(self->fs, doc, 0, &sn, &err);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    if (!sn.text) Py_RETURN_NONE;
+    PyObject *hl = PyList_New((Py_ssize_t)sn.n_highlights);
+    for (size_t i = 0; hl && i < sn.n_highlights; i++) {
+        PyObject *pair = Py_BuildValue("(nn)", (Py_ssize_t)sn.highlights[2 * i],
+                                       (Py_ssize_t)sn.highlights[2 * i + 1]);
+        if (!pair) Py_CLEAR(hl);
+        else PyList_SET_ITEM(hl, (Py_ssize_t)i, pair);
+    }
+    if (!hl) return NULL;
+    return Py_BuildValue("{s:s#,s:n,s:N}", "text", sn.text, (Py_ssize_t)sn.len, "start",
+                         (Py_ssize_t)sn.start, "highlights", hl);
+}
+
 /* The hits as a list of lexkit.Hit; with_fields: each with its stored fields (names as
-   fields_arg gives them). self->lock is held. */
+   fields_arg gives them); with_snippet: each with its snippet (the query was searched on
+   self->fs). self->lock is held. */
 static PyObject *hits_list(IndexObject *self, const lexkit_hit *h, size_t n, int with_fields,
-                           PyObject *names)
+                           PyObject *names, int with_snippet)
 {
     PyObject *l = PyList_New((Py_ssize_t)n);
     for (size_t i = 0; l && i < n; i++) {
@@ -846,9 +871,11 @@ static PyObject *hits_list(IndexObject *self, const lexkit_hit *h, size_t n, int
         PyObject *id = t ? PyUnicode_DecodeUTF8(h[i].id, (Py_ssize_t)h[i].id_len, "strict") : NULL;
         PyObject *sc = id ? PyFloat_FromDouble(h[i].score) : NULL;
         PyObject *fd = !sc ? NULL : with_fields ? doc_fields(self, h[i].doc, names) : Py_NewRef(Py_None);
-        if (!fd) {
+        PyObject *sn = !fd ? NULL : with_snippet ? doc_snippet(self, h[i].doc) : Py_NewRef(Py_None);
+        if (!sn) {
             Py_XDECREF(id);
             Py_XDECREF(sc);
+            Py_XDECREF(fd);
             Py_XDECREF(t);
             Py_CLEAR(l);
             break;
@@ -856,6 +883,7 @@ static PyObject *hits_list(IndexObject *self, const lexkit_hit *h, size_t n, int
         PyStructSequence_SET_ITEM(t, 0, id);
         PyStructSequence_SET_ITEM(t, 1, sc);
         PyStructSequence_SET_ITEM(t, 2, fd);
+        PyStructSequence_SET_ITEM(t, 3, sn);
         PyList_SET_ITEM(l, (Py_ssize_t)i, t);
     }
     return l;
@@ -863,12 +891,13 @@ static PyObject *hits_list(IndexObject *self, const lexkit_hit *h, size_t n, int
 
 static PyObject *Index_search(IndexObject *self, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"query", "k", "fields", "syntax", NULL};
+    static char *names[] = {"query", "k", "fields", "syntax", "snippet", NULL};
     const char *q;
     Py_ssize_t qlen, k = 10;
     PyObject *fields = NULL, *fnames = NULL;
-    int syntax = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "s#|nOp", names, &q, &qlen, &k, &fields, &syntax))
+    int syntax = 1, snippet = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "s#|nOpp", names, &q, &qlen, &k, &fields, &syntax,
+                                     &snippet))
         return NULL;
     if (k < 0) return PyErr_Format(PyExc_ValueError, "k: must be >= 0");
     if (!index_ready(self)) return NULL;
@@ -887,11 +916,17 @@ static PyObject *Index_search(IndexObject *self, PyObject *args, PyObject *kw)
         st = closed_err(&err);
     } else {
         lexkit_index_set_syntax(self->idx, syntax);
+        /* a snippet needs the query's terms: the search runs on self->fs, which reads them */
+        st = snippet && !self->fs ? lexkit_searcher_create(self->idx, &self->fs, &err) : LEXKIT_OK;
+        if (st == LEXKIT_OK && snippet) lexkit_searcher_set_syntax(self->fs, syntax);
         Py_BEGIN_ALLOW_THREADS
-        st = lexkit_index_search(self->idx, q, (size_t)qlen, (size_t)k, hits, &n, &err);
+        if (st == LEXKIT_OK && snippet)
+            st = lexkit_searcher_search(self->fs, q, (size_t)qlen, (size_t)k, hits, &n, &err);
+        else if (st == LEXKIT_OK)
+            st = lexkit_index_search(self->idx, q, (size_t)qlen, (size_t)k, hits, &n, &err);
         Py_END_ALLOW_THREADS
     }
-    PyObject *ret = st == LEXKIT_OK ? hits_list(self, hits, n, with_fields, fnames)
+    PyObject *ret = st == LEXKIT_OK ? hits_list(self, hits, n, with_fields, fnames, snippet)
                                     : raise_err(st, &err);
     PyThread_release_lock(self->lock);
     free(hits);
@@ -950,7 +985,7 @@ static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *
         int gc_was = PyGC_Disable();
         ret = PyList_New((Py_ssize_t)q.n);
         for (size_t i = 0; ret && i < q.n; i++) {
-            PyObject *l = hits_list(self, hits + i * (size_t)k, nh[i], with_fields, fnames);
+            PyObject *l = hits_list(self, hits + i * (size_t)k, nh[i], with_fields, fnames, 0);
             if (!l) {
                 Py_CLEAR(ret);
                 break;
@@ -992,7 +1027,7 @@ static PyMethodDef Index_methods[] = {
     {"add", (PyCFunction)Index_add, METH_O, "add(docs): add dicts with 'id', 'text' (and 'title') atomically."},
     {"delete", (PyCFunction)Index_delete, METH_O, "delete(ids): remove documents by id atomically."},
     {"search", (PyCFunction)(void (*)(void))Index_search, METH_VARARGS | METH_KEYWORDS,
-     "search(query, k=10, fields=None, syntax=True) -> [Hit(id, score), ...] best first."},
+     "search(query, k=10, fields=None, syntax=True, snippet=False) -> [Hit(id, score), ...] best first."},
     {"search_many", (PyCFunction)(void (*)(void))Index_search_many, METH_VARARGS | METH_KEYWORDS,
      "search_many(queries, k=10, threads=1, fields=None, syntax=True) -> one hit list per query."},
     {"close", (PyCFunction)Index_close, METH_NOARGS, "close(): release the index; later calls raise ValueError."},

@@ -316,6 +316,20 @@ def test_index_query_syntax_and_fields_equal_cli(tmp_path):
     assert [h.id for h in ix.search("river - sea", syntax=False)] == [h.id for h in ix.search("river sea")]
     assert ix.search("http://x.org/river", syntax=False)[0].id in ("river", "sea", "7", "none")
     assert [h.id for h in ix.search('"river rhine"')] == ["sea"]
+    # snippets: the passage and highlights of `lexkit search --snippet` (JSON, code points)
+    for q in ["river sea", "riv* -bread", '"river rhine"', "cafe", "lakes feed"]:
+        out = subprocess.run([CLI, "search", "--index", str(tmp_path / "cli"), "--query", q,
+                              "--format", "json", "--snippet"], check=True, capture_output=True,
+                             text=True).stdout
+        want_sn = [(h["id"], h["snippet"]) for h in json.loads(out)["hits"]]
+        got = ix.search(q, 10, snippet=True)
+        assert [h.id for h in got] == [i for i, _ in want_sn], q
+        for h, (_, w) in zip(got, want_sn):
+            assert h.snippet == {"text": w["text"], "start": w["start"],
+                                 "highlights": [tuple(x) for x in w["highlights"]]}, (q, h.id)
+            assert h.fields is None
+    marked = ix.search("flows", snippet=True)[0].snippet
+    assert [marked["text"][a:b] for a, b in marked["highlights"]] == ["flows"]
     # a Hit is the tuple (id, score); fields only when asked for
     hid, score = ix.search("bread")[0]
     assert hid == "bread" and score > 0 and ix.search("bread")[0].fields is None
