@@ -19,6 +19,8 @@
 #include "features/search/bm25_store.h"
 #include "features/search/bm25_text.h"
 #include "text/corpus.h"
+#include "text/fileio.h"
+#include "text/utf8.h"
 
 struct lexkit_searcher {
     const lk_bm25_index *idx;
@@ -174,17 +176,9 @@ static lexkit_status rebuild(lexkit_index *x, const char *docs_path, const char 
     cfg.delete_path = delete_path;
     lk_error e;
     lk_error_clear(&e);
+    cfg.docs_name = "documents"; /* errors name the batch ("documents:2: ..."), not the temp file */
     lk_status st = lk_bm25_index_build(docs_path, x->dir, &cfg, NULL, &e);
-    if (st != LK_OK) {
-        /* an error in the batch (a duplicate id) names the document, not the temp file */
-        size_t pl = docs_path ? strlen(docs_path) : 0;
-        if (pl && !strncmp(e.msg, docs_path, pl) && e.msg[pl] == ':') {
-            char msg[LK_ERROR_MSG_MAX];
-            snprintf(msg, sizeof msg, "documents%s", e.msg + pl);
-            memcpy(e.msg, msg, sizeof msg);
-        }
-        return lk_api_err(err, st, &e);
-    }
+    if (st != LK_OK) return lk_api_err(err, st, &e);
     lexkit_searcher_free(x->shared);
     x->shared = NULL;
     lk_bm25_index_free(x->idx);
@@ -237,14 +231,6 @@ LK_API lexkit_status lexkit_index_add_titled(lexkit_index *x, const char *const 
     return st;
 }
 
-/* Code points in [s, end) (UTF-8: the bytes that do not continue a sequence). */
-static int64_t code_points(const char *s, const char *end)
-{
-    int64_t n = 0;
-    for (; s < end; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 LK_API lexkit_status lexkit_index_add_json(lexkit_index *x, const char *const *docs,
                                            const size_t *lens, size_t n, lexkit_error *err)
 {
@@ -261,7 +247,7 @@ LK_API lexkit_status lexkit_index_add_json(lexkit_index *x, const char *const *d
         const char *nl = docs[i] ? memchr(docs[i], '\n', lens[i]) : NULL;
         lk_doc d;
         if (!docs[i] && lens[i]) ls = lk_error_set(&e, LK_ERR_ARG, "documents[%zu]: NULL", i);
-        else if (nl) ls = lk_error_at(&e, "documents", (int64_t)i + 1, code_points(docs[i], nl) + 1,
+        else if (nl) ls = lk_error_at(&e, "documents", (int64_t)i + 1, lk_utf8_column(docs[i], (size_t)(nl - docs[i])),
                                       "a newline inside the JSON object (one line per document)");
         else ls = lk_jsonl_parse_doc(js, docs[i] ? docs[i] : "", lens[i], &d, "documents",
                                      (int64_t)i + 1, &e);
@@ -430,7 +416,7 @@ LK_API lexkit_status lexkit_searcher_fields(lexkit_searcher *s, uint32_t doc,
 /* Code points in s[a..b). */
 static size_t cp_count(const char *s, size_t a, size_t b)
 {
-    return (size_t)code_points(s + a, s + b);
+    return lk_utf8_count(s + a, b - a);
 }
 
 LK_API lexkit_status lexkit_searcher_snippet(lexkit_searcher *s, uint32_t doc, size_t max_chars,

@@ -26,8 +26,9 @@
 #include "features/search/bm25_store.h"
 #include "features/search/bm25_text.h"
 #include "text/corpus.h"
-#include "text/vocab.h"
+#include "text/utf8.h"
 #include "text/util.h"
+#include "text/vocab.h"
 
 /* A search re-stats the directory (two stat() calls and a lock) only when the last check is
    older than this: a write by another process is visible to requests that arrive more than
@@ -365,9 +366,7 @@ uint64_t lk_serve_index_generation(lk_serve_index *x)
 /* Code points in t[a..b). */
 static size_t n_cp(const char *t, size_t a, size_t b)
 {
-    size_t n = 0;
-    for (size_t i = a; i < b; i++) n += ((unsigned char)t[i] & 0xC0) != 0x80;
-    return n;
+    return lk_utf8_count(t + a, b - a);
 }
 
 static const lk_doc_field *find_field(const lk_doc_field *f, size_t n, const char *name,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text/fileio.h"
 #include "text/utf8.h"
 
 static size_t dec(const char *s, int32_t *cp)
@@ -31,6 +32,17 @@ static void test_decode_valid(void **state)
     assert_int_equal(cp, 0x10FFFF);
     assert_int_equal(lk_utf8_decode("\0", 1, &cp), 1);
     assert_int_equal(cp, 0);
+}
+
+static void test_count(void **state)
+{
+    (void)state;
+    const char *s = "a\xc3\xa9\xe4\xb8\xad\xf0\x9f\x99\x82" "b"; /* a é 中 🙂 b: 11 bytes */
+    assert_int_equal(lk_utf8_count(s, strlen(s)), 5);
+    assert_int_equal(lk_utf8_count(s, 3), 2);  /* a é */
+    assert_int_equal(lk_utf8_count(s, 4), 3);  /* a é and the lead byte of 中 */
+    assert_int_equal(lk_utf8_count(s, 0), 0);
+    assert_int_equal(lk_utf8_column(s, 6), 4); /* 🙂 starts at byte 6: column 4 */
 }
 
 static void test_decode_rejects(void **state)
@@ -215,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_decode_valid),
         cmocka_unit_test(test_is_space_one_definition),
         cmocka_unit_test(test_decode_rejects),
+        cmocka_unit_test(test_count),
         cmocka_unit_test(test_encode_round_trip),
         cmocka_unit_test(test_valid_and_check_line),
         cmocka_unit_test(test_char_classes),

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "text/utf8.h"
+
 #define READ_CHUNK (1u << 16)
 
 struct lk_line_reader {
@@ -259,10 +261,7 @@ done:
 
 int64_t lk_utf8_column(const char *s, size_t off)
 {
-    int64_t col = 1;
-    for (size_t i = 0; i < off; i++)
-        if (((unsigned char)s[i] & 0xC0) != 0x80) col++;
-    return col;
+    return 1 + (int64_t)lk_utf8_count(s, off);
 }
 
 /* ---- atomic write ---------------------------------------------------------------- */

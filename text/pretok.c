@@ -223,14 +223,6 @@ static lk_status add_tokens(lk_pretok *p, const char *s, size_t len, size_t base
     return st;
 }
 
-/* Code points of the valid UTF-8 s[0..n). */
-static size_t code_points(const char *s, size_t n)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) k += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return k;
-}
-
 lk_status lk_pretok_text(lk_pretok *p, const char *s, size_t len, const lk_pretok_unit **units,
                          size_t *n, lk_error *err)
 {
@@ -238,7 +230,7 @@ lk_status lk_pretok_text(lk_pretok *p, const char *s, size_t len, const lk_preto
     p->n = 0;
     if (!lk_utf8_valid(s, len, &bad))
         return lk_error_set(err, LK_ERR_PARSE, "%zu: invalid UTF-8 byte 0x%02X",
-                            code_points(s, bad) + 1, (unsigned char)s[bad]);
+                            lk_utf8_count(s, bad) + 1, (unsigned char)s[bad]);
     lk_status st = LK_OK;
     size_t gap = 0; /* start of the text not yet tokenized */
     for (size_t i = 0; i < len && st == LK_OK;) {

@@ -75,6 +75,13 @@ size_t lk_utf8_encode(int32_t cp, char *out)
     return 4;
 }
 
+size_t lk_utf8_count(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
 bool lk_utf8_valid(const char *s, size_t len, size_t *bad_off)
 {
     size_t i = 0;

@@ -28,6 +28,9 @@ size_t lk_utf8_decode(const char *s, size_t len, int32_t *cp);
 /* Encode cp into out (room for 4 bytes); returns the byte length (0 if cp is invalid). */
 size_t lk_utf8_encode(int32_t cp, char *out);
 
+/* Code points in the valid UTF-8 s[0..len) (the bytes that do not continue a sequence). */
+size_t lk_utf8_count(const char *s, size_t len);
+
 /* True if s[0..len) is valid UTF-8. Otherwise false, with *bad_off the byte offset of the
    first invalid byte (may be NULL). */
 bool lk_utf8_valid(const char *s, size_t len, size_t *bad_off);

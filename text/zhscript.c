@@ -164,13 +164,6 @@ void lk_t2s_count(const lk_t2s *c, const char *s, size_t len, size_t *trad_out, 
     *simp_out = simp;
 }
 
-static size_t code_points(const char *s, size_t n)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) k += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return k;
-}
-
 lk_status lk_t2s_convert(const lk_t2s *c, const char *s, size_t len, char **buf, size_t *cap,
                          size_t *out_len)
 {
@@ -178,7 +171,7 @@ lk_status lk_t2s_convert(const lk_t2s *c, const char *s, size_t len, char **buf,
     char *conv = NULL;
     if (len > 0 && !memchr(s, '\0', len)) conv = opencc_convert_utf8(c->t2s, s, len);
     size_t cl = conv ? strlen(conv) : 0;
-    if (conv && code_points(conv, cl) == code_points(s, len)) {
+    if (conv && lk_utf8_count(conv, cl) == lk_utf8_count(s, len)) {
         st = lk_grow((void **)buf, cap, cl + 1, 1);
         if (st == LK_OK) {
             memcpy(*buf, conv, cl + 1);

@@ -8,6 +8,7 @@
 #include "features/search/bm25_snippet.h"
 #include "features/search/bm25_store.h"
 #include "text/corpus.h"
+#include "text/utf8.h"
 
 #define ANSI_ON "\033[1m"
 #define ANSI_OFF "\033[0m"
@@ -97,11 +98,9 @@ static void flat_str(FILE *fp, const char *s, size_t n)
     }
 }
 
-static size_t n_cp(const char *s, size_t from, size_t to)
+static size_t n_cp(const char *t, size_t a, size_t b)
 {
-    size_t n = 0;
-    for (size_t i = from; i < to; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return n;
+    return lk_utf8_count(t + a, b - a);
 }
 
 /* Iterate over the names of a comma list. */
