@@ -5,7 +5,6 @@
 #include "include/lexkit/search.h"
 
 #include <pthread.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,14 +329,6 @@ LK_API void lexkit_searcher_free(lexkit_searcher *s)
     free(s);
 }
 
-/* True if the query may use the syntax (lk_query_parse): it holds one of its characters. */
-static bool maybe_ops(const char *q, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (q[i] == '+' || q[i] == '-' || q[i] == '"' || q[i] == ':' || q[i] == '*') return true;
-    return false;
-}
-
 LK_API lexkit_status lexkit_searcher_search(lexkit_searcher *s, const char *query, size_t len,
                                             size_t k, lexkit_hit *hits, size_t *n_hits,
                                             lexkit_error *err)
@@ -353,7 +344,7 @@ LK_API lexkit_status lexkit_searcher_search(lexkit_searcher *s, const char *quer
     s->opts.k = k;
     if (!query) query = "";
     lk_status st = LK_OK;
-    if (s->syntax && !s->qw && maybe_ops(query, len)) st = lk_query_ws_create(s->idx, &s->qw, &e);
+    if (s->syntax && !s->qw && lk_query_maybe_ops(query, len)) st = lk_query_ws_create(s->idx, &s->qw, &e);
     if (st == LK_OK && s->syntax && s->qw)
         st = lk_bm25_search_query(s->idx, s->ws, s->an, s->qw, query, len, &s->opts, &h, &nh, &e);
     else if (st == LK_OK)

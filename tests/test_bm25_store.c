@@ -435,6 +435,17 @@ static void test_query_parse(void **state)
     assert_int_equal(lk_query_parse("a*b", 3, &c, &n, &ops, &err), LK_OK);
     assert_false(ops);
     free(c);
+    /* lk_query_maybe_ops is false only where the parser can find no operator (nor error) */
+    static const char *const plain[] = {"", "coffee and tea", "c's caf\xc3\xa9 12.5 (x) [y] #z"};
+    for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
+        assert_false(lk_query_maybe_ops(plain[i], strlen(plain[i])));
+        assert_int_equal(lk_query_parse(plain[i], strlen(plain[i]), &c, &n, &ops, &err), LK_OK);
+        assert_false(ops);
+        free(c);
+    }
+    static const char *const maybe[] = {"-x", "+x", "\"x\"", "t:x", "x*", "a-b", "12:30"};
+    for (size_t i = 0; i < sizeof maybe / sizeof *maybe; i++)
+        assert_true(lk_query_maybe_ops(maybe[i], strlen(maybe[i])));
     static const struct { const char *q, *msg; } bad[] = {
         {"a \"b c", "query column 3: unbalanced quote"},
         {"a - b", "query column 3: '-' without a term"},

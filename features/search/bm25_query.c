@@ -41,6 +41,13 @@ static size_t field_prefix(const char *q, size_t len, size_t i)
     return j - i;
 }
 
+bool lk_query_maybe_ops(const char *q, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (q[i] == '+' || q[i] == '-' || q[i] == '"' || q[i] == ':' || q[i] == '*') return true;
+    return false;
+}
+
 lk_status lk_query_parse(const char *q, size_t len, lk_query_clause **out, size_t *n,
                          bool *has_ops, lk_error *err)
 {

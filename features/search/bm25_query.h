@@ -36,6 +36,10 @@ typedef struct {
     size_t col;             /* 1-based code-point column of the clause in the query */
 } lk_query_clause;
 
+/* False when query[0..len) holds none of the syntax's characters (+ - " : *): it is then
+   plain words for lk_query_parse, and a caller may skip making an lk_query_ws for it. */
+bool lk_query_maybe_ops(const char *query, size_t len);
+
 /* Split query[0..len) into clauses (*clauses malloc'd, free() it). A malformed query is
    LK_ERR_PARSE with a message "column N: ..." (an unbalanced quote, a lone + or -, an
    empty phrase or field, a lone *, a prefix* in a field clause). *has_ops is false when no clause uses an operator. */
