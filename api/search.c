@@ -404,12 +404,6 @@ LK_API lexkit_status lexkit_searcher_fields(lexkit_searcher *s, uint32_t doc,
     return LEXKIT_OK;
 }
 
-/* Code points in s[a..b). */
-static size_t cp_count(const char *s, size_t a, size_t b)
-{
-    return lk_utf8_count(s + a, b - a);
-}
-
 LK_API lexkit_status lexkit_searcher_snippet(lexkit_searcher *s, uint32_t doc, size_t max_chars,
                                              lexkit_snippet *out, lexkit_error *err)
 {
@@ -442,11 +436,10 @@ LK_API lexkit_status lexkit_searcher_snippet(lexkit_searcher *s, uint32_t doc, s
     }
     const char *v = text->value;
     for (size_t k = 0; k < sn.n_marks; k++) {
-        s->marks[2 * k] = cp_count(v, sn.start, sn.marks[k].start);
-        s->marks[2 * k + 1] = s->marks[2 * k] + cp_count(v, sn.marks[k].start, sn.marks[k].end);
+        s->marks[2 * k] = sn.marks_cp[k].start;
+        s->marks[2 * k + 1] = sn.marks_cp[k].end;
     }
-    *out = (lexkit_snippet){v + sn.start, sn.end - sn.start, cp_count(v, 0, sn.start), s->marks,
-                            sn.n_marks};
+    *out = (lexkit_snippet){v + sn.start, sn.end - sn.start, sn.start_cp, s->marks, sn.n_marks};
     return LEXKIT_OK;
 }
 

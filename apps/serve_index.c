@@ -26,7 +26,6 @@
 #include "features/search/bm25_store.h"
 #include "features/search/bm25_text.h"
 #include "text/corpus.h"
-#include "text/utf8.h"
 #include "text/util.h"
 #include "text/vocab.h"
 
@@ -363,12 +362,6 @@ uint64_t lk_serve_index_generation(lk_serve_index *x)
 
 /* ---- search -------------------------------------------------------------------------- */
 
-/* Code points in t[a..b). */
-static size_t n_cp(const char *t, size_t a, size_t b)
-{
-    return lk_utf8_count(t + a, b - a);
-}
-
 static const lk_doc_field *find_field(const lk_doc_field *f, size_t n, const char *name,
                                       size_t len)
 {
@@ -420,12 +413,10 @@ static lk_status hit_extras(const snap *s, slot *sl, const lk_serve_query *q, ui
         const char *t = src->value;
         lk_sbuf_puts(out, "{\"field\": \"text\", \"text\": ");
         lk_sbuf_json_str(out, t + sn.start, sn.end - sn.start);
-        lk_sbuf_printf(out, ", \"start\": %zu, \"highlights\": [", n_cp(t, 0, sn.start));
-        for (size_t k = 0; k < sn.n_marks; k++) {
-            size_t a = n_cp(t, sn.start, sn.marks[k].start);
-            lk_sbuf_printf(out, "%s[%zu, %zu]", k ? ", " : "", a,
-                           a + n_cp(t, sn.marks[k].start, sn.marks[k].end));
-        }
+        lk_sbuf_printf(out, ", \"start\": %zu, \"highlights\": [", sn.start_cp);
+        for (size_t k = 0; k < sn.n_marks; k++)
+            lk_sbuf_printf(out, "%s[%zu, %zu]", k ? ", " : "", sn.marks_cp[k].start,
+                           sn.marks_cp[k].end);
         lk_sbuf_puts(out, "]}");
     }
     return LK_OK;

@@ -380,8 +380,29 @@ static void test_snippets(void **state)
         size_t cps = 0;
         for (size_t i = sn.start; i < sn.end; i++) cps += ((unsigned char)zh[i] & 0xC0) != 0x80;
         assert_true(cps <= max);
-        for (size_t k = 0; k < sn.n_marks; k++)
+        size_t before = 0; /* code points, counted here byte by byte */
+        for (size_t i = 0; i < sn.start; i++) before += ((unsigned char)zh[i] & 0xC0) != 0x80;
+        assert_int_equal(sn.start_cp, before);
+        for (size_t k = 0; k < sn.n_marks; k++) {
             assert_true(sn.marks[k].start >= sn.start && sn.marks[k].end <= sn.end);
+            size_t a = 0, b = 0;
+            for (size_t i = sn.start; i < sn.marks[k].end; i++) {
+                bool lead = ((unsigned char)zh[i] & 0xC0) != 0x80;
+                a += lead && i < sn.marks[k].start;
+                b += lead;
+            }
+            assert_int_equal(sn.marks_cp[k].start, a);
+            assert_int_equal(sn.marks_cp[k].end, b);
+        }
+    }
+    {   /* "京市[长江大桥]...": the passage starts after 南 (1); the mark is [2, 6) in it */
+        lk_snippet sn;
+        query(s, an, "长江大桥");
+        assert_int_equal(lk_snippeter_run(s, zh, strlen(zh), 12, &sn, &err), LK_OK);
+        assert_int_equal(sn.n_marks, 1);
+        assert_int_equal(sn.start_cp, 1);
+        assert_int_equal(sn.marks_cp[0].start, 2);
+        assert_int_equal(sn.marks_cp[0].end, 6);
     }
     query(s, an, "桥");
     snip(s, zh, 8, out, sizeof out);

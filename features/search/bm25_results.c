@@ -8,7 +8,6 @@
 #include "features/search/bm25_snippet.h"
 #include "features/search/bm25_store.h"
 #include "text/corpus.h"
-#include "text/utf8.h"
 
 #define ANSI_ON "\033[1m"
 #define ANSI_OFF "\033[0m"
@@ -96,11 +95,6 @@ static void flat_str(FILE *fp, const char *s, size_t n)
         unsigned char c = (unsigned char)s[i];
         putc(c < 0x20 || c == 0x7F ? ' ' : c, fp);
     }
-}
-
-static size_t n_cp(const char *t, size_t a, size_t b)
-{
-    return lk_utf8_count(t + a, b - a);
 }
 
 /* Iterate over the names of a comma list. */
@@ -237,12 +231,10 @@ static lk_status print_json_hit(lk_bm25__printer *p, const lk_bm25_hit *h, bool 
             lk_json_write_str(fp, src->name, src->name_len);
             fputs(", \"text\": ", fp);
             lk_json_write_str(fp, t + sn.start, sn.end - sn.start);
-            fprintf(fp, ", \"start\": %zu, \"highlights\": [", n_cp(t, 0, sn.start));
-            for (size_t k = 0; k < sn.n_marks; k++) {
-                size_t a = n_cp(t, sn.start, sn.marks[k].start);
-                fprintf(fp, "%s[%zu, %zu]", k ? ", " : "", a,
-                        a + n_cp(t, sn.marks[k].start, sn.marks[k].end));
-            }
+            fprintf(fp, ", \"start\": %zu, \"highlights\": [", sn.start_cp);
+            for (size_t k = 0; k < sn.n_marks; k++)
+                fprintf(fp, "%s[%zu, %zu]", k ? ", " : "", sn.marks_cp[k].start,
+                        sn.marks_cp[k].end);
             fputs("]}", fp);
         }
     }

@@ -24,8 +24,8 @@ struct lk_snippeter {
     size_t *qoff, *qlen, nq;
     match *m;
     size_t m_cap;
-    lk_span *marks;
-    size_t marks_cap;
+    lk_span *marks, *marks_cp;
+    size_t marks_cap, marks_cp_cap;
     uint32_t *stamp;     /* per query term: the window that last counted it */
     bool *han1;          /* per query term: one Han character */
     bool han_pairs;      /* the query has terms of several Han characters (bigrams, words):
@@ -55,6 +55,7 @@ void lk_snippeter_free(lk_snippeter *s)
     free(s->qlen);
     free(s->m);
     free(s->marks);
+    free(s->marks_cp);
     free(s->stamp);
     free(s->han1);
     free(s);
@@ -283,5 +284,20 @@ lk_status lk_snippeter_run(lk_snippeter *s, const char *text, size_t len, size_t
     }
     out->marks = s->marks;
     out->n_marks = nm;
+    /* the same in code points, in one pass over the passage */
+    void *p = s->marks_cp;
+    if (nm && lk_grow(&p, &s->marks_cp_cap, nm, sizeof *s->marks_cp) != LK_OK)
+        return LK_ERR_NOMEM;
+    s->marks_cp = p;
+    out->start_cp = lk_utf8_count(text, out->start);
+    size_t at = out->start, cp = 0;
+    for (size_t k = 0; k < nm; k++) {
+        cp += lk_utf8_count(text + at, s->marks[k].start - at);
+        size_t a = cp;
+        cp += lk_utf8_count(text + s->marks[k].start, s->marks[k].end - s->marks[k].start);
+        s->marks_cp[k] = (lk_span){a, cp};
+        at = s->marks[k].end;
+    }
+    out->marks_cp = s->marks_cp;
     return LK_OK;
 }

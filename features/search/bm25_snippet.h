@@ -29,6 +29,9 @@ typedef struct {
     const lk_span *marks; /* the matched spans inside the passage, ascending, disjoint
                              (overlapping matches merged); borrowed from the snippeter */
     size_t n_marks;
+    size_t start_cp;         /* the passage's start in code points of the text */
+    const lk_span *marks_cp; /* the marks in code points from the passage's start (the
+                                offsets JSON, Python and the C API give); borrowed */
     size_t n_terms;       /* distinct query terms matched in the passage */
 } lk_snippet;
 
