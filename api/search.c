@@ -5,6 +5,7 @@
 #include "include/lexkit/search.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -456,13 +457,20 @@ LK_API lexkit_status lexkit_index_search(lexkit_index *x, const char *query, siz
     return st;
 }
 
+/* The threads of a search_many take the queries in chunks of MANY_CHUNK from one counter
+   (a thread that is slowed down, by longer queries or by the machine, takes fewer), and
+   each writes its queries' hits in place. */
+#define MANY_CHUNK 4
+
 typedef struct {
     const lexkit_index *x;
     const char *const *queries;
     const size_t *lens;
-    size_t n, k, first, step;
+    size_t n, k;
+    atomic_size_t *next; /* the first query no thread has taken */
     lexkit_hit *hits;
     size_t *n_hits;
+    size_t failed; /* the query that failed (st != LEXKIT_OK): the thread then stops */
     lexkit_status st;
     lexkit_error err;
 } many_job;
@@ -472,13 +480,20 @@ static void *many_worker(void *arg)
     many_job *j = arg;
     lexkit_searcher *s = NULL;
     j->st = lexkit_searcher_create(j->x, &s, &j->err);
-    for (size_t q = j->first; j->st == LEXKIT_OK && q < j->n; q += j->step) {
-        j->st = lexkit_searcher_search(s, j->queries[q], j->queries[q] ? j->lens[q] : 0, j->k,
-                                       j->hits + q * j->k, &j->n_hits[q], &j->err);
-        if (j->st != LEXKIT_OK) {
-            char msg[LEXKIT_ERROR_MSG_MAX];
-            snprintf(msg, sizeof msg, "query %zu: %s", q, lexkit_error_message(&j->err));
-            memcpy(j->err.msg, msg, sizeof msg);
+    j->failed = 0;
+    while (j->st == LEXKIT_OK) {
+        size_t q = atomic_fetch_add_explicit(j->next, MANY_CHUNK, memory_order_relaxed);
+        if (q >= j->n) break;
+        size_t end = j->n - q > MANY_CHUNK ? q + MANY_CHUNK : j->n;
+        for (; q < end && j->st == LEXKIT_OK; q++) {
+            j->st = lexkit_searcher_search(s, j->queries[q], j->queries[q] ? j->lens[q] : 0,
+                                           j->k, j->hits + q * j->k, &j->n_hits[q], &j->err);
+            if (j->st != LEXKIT_OK) {
+                char msg[LEXKIT_ERROR_MSG_MAX];
+                snprintf(msg, sizeof msg, "query %zu: %s", q, lexkit_error_message(&j->err));
+                memcpy(j->err.msg, msg, sizeof msg);
+                j->failed = q;
+            }
         }
     }
     lexkit_searcher_free(s);
@@ -496,30 +511,29 @@ LK_API lexkit_status lexkit_index_search_many(const lexkit_index *x,
         return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
     if (threads < 1 || threads > MAX_THREADS)
         return lk_api_set(err, LEXKIT_ERR_ARG, "threads: must be in 1..%d, got %d", MAX_THREADS, threads);
-    if ((size_t)threads > n) threads = n ? (int)n : 1;
+    size_t chunks = (n + MANY_CHUNK - 1) / MANY_CHUNK;
+    if ((size_t)threads > chunks) threads = chunks ? (int)chunks : 1;
+    atomic_size_t next;
+    atomic_init(&next, 0);
     many_job jobs[MAX_THREADS];
     pthread_t tids[MAX_THREADS];
     int started = 0;
-    for (int t = 0; t < threads; t++) {
-        jobs[t] = (many_job){x, queries, lens, n, k, (size_t)t, (size_t)threads, hits, n_hits,
-                             LEXKIT_OK, {LEXKIT_OK, ""}};
-    }
-    for (int t = 1; t < threads; t++) {
-        if (pthread_create(&tids[t], NULL, many_worker, &jobs[t]) != 0) break;
+    for (int t = 0; t < threads; t++)
+        jobs[t] = (many_job){x, queries, lens, n, k, &next, hits, n_hits, 0, LEXKIT_OK,
+                             {LEXKIT_OK, ""}};
+    /* a thread that fails to start leaves its share to the others */
+    for (int t = 1; t < threads && pthread_create(&tids[t], NULL, many_worker, &jobs[t]) == 0; t++)
         started = t;
-    }
-    /* If a thread failed to start, the calling thread answers every query itself. */
-    if (started + 1 < threads) {
-        for (int t = 1; t <= started; t++) pthread_join(tids[t], NULL);
-        jobs[0].step = 1;
-        started = 0;
-    }
     many_worker(&jobs[0]);
     for (int t = 1; t <= started; t++) pthread_join(tids[t], NULL);
-    for (int t = 0; t < threads; t++)
-        if (jobs[t].st != LEXKIT_OK) {
-            if (err) *err = jobs[t].err;
-            return jobs[t].st;
-        }
+    /* the first query that failed, as one thread would have reported it: every query before
+       it was taken before it, and answered (or it failed first) */
+    const many_job *bad = NULL;
+    for (int t = 0; t <= started; t++)
+        if (jobs[t].st != LEXKIT_OK && (!bad || jobs[t].failed < bad->failed)) bad = &jobs[t];
+    if (bad) {
+        if (err) *err = bad->err;
+        return bad->st;
+    }
     return LEXKIT_OK;
 }

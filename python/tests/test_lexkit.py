@@ -383,6 +383,13 @@ def test_index_bad_input(tmp_path):
         ix.search(3)
     with pytest.raises(ValueError, match="threads"):
         ix.search_many(["dogs"], 10, threads=0)
+    # malformed queries among many: the first of them is reported, whatever the threads
+    qs = ["cats", "dogs -cats", '"and dogs"'] * 70
+    qs[91], qs[150] = 'dogs "cats', "rock - paper"
+    for threads in (1, 2, 3, 8):
+        with pytest.raises(lexkit.LexkitError, match=r"^query 91: .*quote"):
+            ix.search_many(qs, 10, threads)
+    assert ix.search_many(qs, 10, 3, syntax=False)[91] == ix.search('dogs "cats', 10, syntax=False)
     assert [h[0] for h in ix.search("dogs")] == ["b", "a"]
     ix.close()
     with pytest.raises(ValueError, match="closed"):
