@@ -110,7 +110,8 @@ LK_API lexkit_status lexkit_index_search(lexkit_index *idx, const char *query, s
    searchers created afterwards; not while searches of idx run. */
 LK_API void lexkit_index_set_syntax(lexkit_index *idx, int on);
 /* n queries on `threads` threads (>= 1): query q's hits are hits[q*k .. q*k + n_hits[q]).
-   Results do not depend on the thread count. */
+   Results do not depend on the thread count; neither does the error: the first query that
+   fails (its message starts "query Q: "). */
 LK_API lexkit_status lexkit_index_search_many(const lexkit_index *idx,
                                               const char *const *queries, const size_t *lens,
                                               size_t n, size_t k, int threads,

@@ -1,0 +1,221 @@
+/* test_api_search.c: the public search API (include/lexkit/search.h) from several threads:
+   lexkit_index_search_many on 1..8 threads gives exactly the answers of one searcher
+   asking the queries in order, and reports the first malformed query whatever the threads;
+   searchers of one index used by threads at once (run under TSan). */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "include/lexkit/search.h"
+#include "tests/testutil.h"
+
+#define N_DOCS 400
+#define N_QUERIES 300
+#define K 7
+
+static const char *const words[] = {"river", "bridge", "city", "stone", "rail", "tower",
+                                    "harbour", "market", "winter", "garden", "north", "light",
+                                    "paper", "music", "glass", "field"};
+#define N_WORDS (sizeof words / sizeof *words)
+
+static lexkit_index *idx;
+static char *queries[N_QUERIES];
+static size_t qlens[N_QUERIES];
+
+static uint32_t rnd(uint32_t *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s >> 8;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    char dir[512];
+    lk_test_tmp_path(dir, sizeof dir, "api_search.idx");
+    static char idb[N_DOCS][16], txt[N_DOCS][256];
+    const char *ids[N_DOCS], *texts[N_DOCS];
+    size_t il[N_DOCS], tl[N_DOCS];
+    uint32_t s = 7;
+    for (int i = 0; i < N_DOCS; i++) {
+        snprintf(idb[i], sizeof idb[i], "d%d", i);
+        size_t o = 0, n = 3 + rnd(&s) % 20;
+        for (size_t w = 0; w < n; w++)
+            o += (size_t)snprintf(txt[i] + o, sizeof txt[i] - o, "%s%s", w ? " " : "",
+                                  words[rnd(&s) % N_WORDS]);
+        ids[i] = idb[i];
+        texts[i] = txt[i];
+        il[i] = strlen(idb[i]);
+        tl[i] = o;
+    }
+    lexkit_index_config c = lexkit_index_config_default();
+    lexkit_error err;
+    if (lexkit_index_create(dir, &c, &idx, &err) != LEXKIT_OK ||
+        lexkit_index_add(idx, ids, il, texts, tl, N_DOCS, &err) != LEXKIT_OK) {
+        fprintf(stderr, "%s\n", lexkit_error_message(&err));
+        return -1;
+    }
+    for (int q = 0; q < N_QUERIES; q++) { /* words, some required/excluded, some phrases */
+        char b[128];
+        size_t o = 0, n = 1 + rnd(&s) % 3;
+        for (size_t w = 0; w < n; w++) {
+            uint32_t r = rnd(&s) % 10;
+            o += (size_t)snprintf(b + o, sizeof b - o, "%s%s%s", w ? " " : "",
+                                  r == 0 ? "+" : r == 1 ? "-" : "", words[rnd(&s) % N_WORDS]);
+        }
+        if (q % 17 == 5) o += (size_t)snprintf(b + o, sizeof b - o, " \"%s %s\"", words[q % N_WORDS],
+                                               words[(q * 7) % N_WORDS]);
+        queries[q] = malloc(o + 1);
+        if (!queries[q]) return -1;
+        memcpy(queries[q], b, o + 1);
+        qlens[q] = o;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    lexkit_index_free(idx);
+    for (int q = 0; q < N_QUERIES; q++) free(queries[q]);
+    return 0;
+}
+
+/* Every query's hits asked in order of one searcher. */
+static void expected(lexkit_hit *hits, size_t *nh)
+{
+    lexkit_searcher *s = NULL;
+    lexkit_error err;
+    assert_int_equal(lexkit_searcher_create(idx, &s, &err), LEXKIT_OK);
+    for (int q = 0; q < N_QUERIES; q++)
+        assert_int_equal(lexkit_searcher_search(s, queries[q], qlens[q], K, hits + q * K,
+                                                &nh[q], &err), LEXKIT_OK);
+    lexkit_searcher_free(s);
+}
+
+static void assert_same(const lexkit_hit *a, const size_t *na, const lexkit_hit *b,
+                        const size_t *nb)
+{
+    for (int q = 0; q < N_QUERIES; q++) {
+        assert_int_equal(na[q], nb[q]);
+        for (size_t i = 0; i < na[q]; i++) {
+            assert_int_equal(a[q * K + i].doc, b[q * K + i].doc);
+            assert_true(a[q * K + i].score == b[q * K + i].score);
+        }
+    }
+}
+
+static void test_search_many_threads(void **state)
+{
+    (void)state;
+    static lexkit_hit want[N_QUERIES * K], got[N_QUERIES * K];
+    static size_t nwant[N_QUERIES], ngot[N_QUERIES];
+    expected(want, nwant);
+    size_t total = 0;
+    for (int q = 0; q < N_QUERIES; q++) total += nwant[q];
+    assert_true(total > N_QUERIES * 3); /* the queries find something */
+    lexkit_error err;
+    for (int t = 1; t <= 8; t++) {
+        memset(got, 0, sizeof got);
+        memset(ngot, 0xff, sizeof ngot);
+        assert_int_equal(lexkit_index_search_many(idx, (const char *const *)queries, qlens,
+                                                  N_QUERIES, K, t, got, ngot, &err),
+                         LEXKIT_OK);
+        assert_same(want, nwant, got, ngot);
+    }
+    /* fewer queries than threads, and none */
+    assert_int_equal(lexkit_index_search_many(idx, (const char *const *)queries, qlens, 3, K, 8,
+                                              got, ngot, &err), LEXKIT_OK);
+    for (int q = 0; q < 3; q++) assert_int_equal(ngot[q], nwant[q]);
+    assert_int_equal(lexkit_index_search_many(idx, NULL, NULL, 0, K, 4, NULL, NULL, &err),
+                     LEXKIT_OK);
+}
+
+static void test_search_many_first_error(void **state)
+{
+    (void)state;
+    static lexkit_hit got[N_QUERIES * K];
+    static size_t ngot[N_QUERIES];
+    const char *q[N_QUERIES];
+    size_t l[N_QUERIES];
+    for (int i = 0; i < N_QUERIES; i++) {
+        q[i] = queries[i];
+        l[i] = qlens[i];
+    }
+    static const struct { int at; const char *text; } bad[] = {
+        {201, "river \"bridge"}, /* unbalanced quote */
+        {77, "rock - paper"},    /* a lone '-' */
+        {250, "title:"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        q[bad[i].at] = bad[i].text;
+        l[bad[i].at] = strlen(bad[i].text);
+    }
+    lexkit_error err;
+    for (int t = 1; t <= 8; t++) {
+        assert_int_equal(lexkit_index_search_many(idx, q, l, N_QUERIES, K, t, got, ngot, &err),
+                         LEXKIT_ERR_PARSE);
+        assert_int_equal(strncmp(lexkit_error_message(&err), "query 77: ", 10), 0);
+    }
+}
+
+typedef struct {
+    const lexkit_hit *want;
+    const size_t *nwant;
+    int first, ok;
+} reader;
+
+static void *read_all(void *arg)
+{
+    reader *r = arg;
+    lexkit_searcher *s = NULL;
+    lexkit_error err;
+    lexkit_hit h[K];
+    size_t n;
+    r->ok = lexkit_searcher_create(idx, &s, &err) == LEXKIT_OK;
+    for (int i = 0; r->ok && i < N_QUERIES; i++) {
+        int q = (r->first + i) % N_QUERIES;
+        r->ok = lexkit_searcher_search(s, queries[q], qlens[q], K, h, &n, &err) == LEXKIT_OK &&
+                n == r->nwant[q];
+        for (size_t j = 0; r->ok && j < n; j++)
+            r->ok = h[j].doc == r->want[q * K + j].doc && h[j].score == r->want[q * K + j].score;
+    }
+    lexkit_searcher_free(s);
+    return NULL;
+}
+
+static void test_searchers_in_threads(void **state)
+{
+    (void)state;
+    static lexkit_hit want[N_QUERIES * K];
+    static size_t nwant[N_QUERIES];
+    expected(want, nwant);
+    pthread_t th[4];
+    reader r[4];
+    for (int t = 0; t < 4; t++) {
+        r[t] = (reader){want, nwant, t * 71, 0};
+        assert_int_equal(pthread_create(&th[t], NULL, read_all, &r[t]), 0);
+    }
+    for (int t = 0; t < 4; t++) {
+        pthread_join(th[t], NULL);
+        assert_true(r[t].ok);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_search_many_threads),
+        cmocka_unit_test(test_search_many_first_error),
+        cmocka_unit_test(test_searchers_in_threads),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
