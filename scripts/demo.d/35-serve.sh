@@ -19,9 +19,9 @@ done
 u=http://127.0.0.1:$port
 c() { curl -s --noproxy "*" "$@"; }
 head -1 "$OUT/serve.log"
-echo "-- GET /search?q=river+headwaters+lake&k=2&fields=title:"
-c "$u/search?q=river+headwaters+lake&k=2&fields=title"
-echo "-- POST /documents (with the write token), then the same search:"
+echo "-- GET /search?q=river+headwaters+lake&k=2&snippet=1 (these English paragraphs have no titles):"
+c "$u/search?q=river+headwaters+lake&k=2&snippet=1"
+echo "-- POST /documents (with the write token), then the same search with fields=title:"
 echo '{"id": "web-1", "title": "Headwaters", "text": "The river rises from a lake at its headwaters."}' |
   c -X POST -H "Authorization: Bearer $(cat "$OUT/token")" --data-binary @- "$u/documents"
 c "$u/search?q=river+headwaters+lake&k=2&fields=title"
