@@ -3,7 +3,9 @@
    vectors (word2vec text/binary), BM25 indexes (a directory or index.lkbx) and bow/tfidf
    vocabularies. */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +89,56 @@ static int info_vectors(const char *path, lk_error *err)
     return LK_EXIT_OK;
 }
 
-/* The BM25 index part: a thin call, extended with the search work. */
+/* The index's analyzer settings ("lexkit-analyzer V" then key=value lines; stopwords=N is
+   followed by its N words) as key<TAB>value lines: analyzer (its name), analyzer.KEY for the
+   others, analyzer.stopword_list with the words on one line. */
+static void print_analyzer(const char *s, size_t len)
+{
+    const char *end = s + len;
+    long stop_left = 0;
+    bool in_list = false;
+    for (const char *at = s; at < end;) {
+        const char *nl = memchr(at, '\n', (size_t)(end - at));
+        size_t l = nl ? (size_t)(nl - at) : (size_t)(end - at);
+        const char *eq = memchr(at, '=', l);
+        if (stop_left > 0) {
+            printf("%s%.*s", in_list ? " " : "analyzer.stopword_list\t", (int)l, at);
+            in_list = true;
+            if (--stop_left == 0) printf("\n");
+        } else if (strncmp(at, "lexkit-analyzer ", 16) == 0 && l > 16) {
+            printf("analyzer.version\t%.*s\n", (int)(l - 16), at + 16);
+            if (l == 17 && at[16] == '1') printf("analyzer\tplain\n"); /* v1 names none */
+        } else if (eq) {
+            size_t kl = (size_t)(eq - at);
+            bool name = kl == 8 && memcmp(at, "analyzer", 8) == 0;
+            printf("analyzer%s%.*s\t%.*s\n", name ? "" : ".", name ? 0 : (int)kl, at,
+                   (int)(l - kl - 1), eq + 1);
+            if (kl == 9 && memcmp(at, "stopwords", 9) == 0) stop_left = strtol(eq + 1, NULL, 10);
+        } else if (l) {
+            printf("analyzer.setting\t%.*s\n", (int)l, at);
+        }
+        at = nl ? nl + 1 : end;
+    }
+    if (stop_left > 0 && in_list) printf("\n");
+}
+
+/* Bytes of the regular files directly in directory dir (an index's files). */
+static long long dir_bytes(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    long long total = 0;
+    char path[4096];
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        struct stat sb;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) total += (long long)sb.st_size;
+    }
+    closedir(d);
+    return total;
+}
+
+/* A BM25 index (a directory, or its index.lkbx file). */
 static int info_index(const char *path, lk_error *err)
 {
     lk_bm25_index *idx = NULL;
@@ -95,11 +146,10 @@ static int info_index(const char *path, lk_error *err)
     if (st != LK_OK) return lk_cli_fail(CMD, st, err);
     size_t len = 0;
     const char *settings = lk_bm25_index_settings(idx, &len);
-    printf("kind\tBM25 index (LKBX)\ndocuments\t%u\nterms\t%llu\navgdl\t%.4f\nsegments\t%zu\n"
-           "analyzer\t%.*s\n",
+    printf("kind\tBM25 index (LKBX)\ndocuments\t%u\nterms\t%llu\navgdl\t%.4f\nsegments\t%zu\n",
            (unsigned)lk_bm25_index_n_docs(idx), (unsigned long long)lk_bm25_index_n_terms(idx),
-           lk_bm25_index_avgdl(idx), lk_bm25_index_n_segments(idx), (int)len,
-           settings ? settings : "");
+           lk_bm25_index_avgdl(idx), lk_bm25_index_n_segments(idx));
+    print_analyzer(settings ? settings : "", settings ? len : 0);
     lk_bm25_index_free(idx);
     return LK_EXIT_OK;
 }
@@ -148,7 +198,10 @@ static int info_one(const char *path)
     struct stat sb;
     if (stat(path, &sb) != 0)
         return lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_IO, "%s: %s", path, strerror(errno)), &err);
-    if (S_ISDIR(sb.st_mode)) return info_index(path, &err);
+    if (S_ISDIR(sb.st_mode)) { /* an index directory: its files' bytes */
+        printf("file\t%s\nbytes\t%lld\n", path, dir_bytes(path));
+        return info_index(path, &err);
+    }
     FILE *fp = fopen(path, "rb");
     if (!fp) return lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_IO, "%s: cannot open", path), &err);
     unsigned char head[64] = {0};

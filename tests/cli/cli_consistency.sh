@@ -96,6 +96,17 @@ $L info "$T/e.bin" > "$T/i" && grep -qx "$(printf 'kind\tword vectors (word2vec)
   && grep -qx "$(printf 'dim\t4')" "$T/i" || fail "info vectors: $(cat "$T/i")"
 $L info "$T/idx" > "$T/i" && grep -qx "$(printf 'kind\tBM25 index (LKBX)')" "$T/i" \
   && grep -q "^documents	[1-9]" "$T/i" || fail "info index: $(cat "$T/i")"
+# every line of every kind is key<TAB>value (file and bytes first, then kind), one blank
+# line between files: an index directory's analyzer settings too
+$L info "$T/idx" "$T/nodev.lkt" "$T/lc.lkem" "$T/e.bin" > "$T/i" || fail "info of four files"
+awk -F '\t' 'NF == 0 { blank++; if (prev == "") bad = "two blank lines"; prev = ""; next }
+  NF != 2 || $1 !~ /^[a-z_.0-9]+$/ { bad = "not key<TAB>value: " $0 }
+  prev == "" && $1 != "file" { bad = "a block does not start with file: " $0 }
+  { prev = $1 } END { if (blank != 3) bad = bad " blank lines: " blank; print bad }' "$T/i" > "$T/bad"
+[ -s "$T/bad" ] && [ "$(cat "$T/bad")" != "" ] && fail "info lines: $(cat "$T/bad")"
+sed -n 1,3p "$T/i" | cut -f1 | tr '\n' ' ' | grep -qx 'file bytes kind ' || fail "info DIR head: $(head -3 "$T/i")"
+grep -qx "$(printf 'file\t%s' "$T/idx")" "$T/i" || fail "info DIR names the directory"
+grep -q "^analyzer	[a-z]" "$T/i" && grep -q '^analyzer\.version	[0-9]' "$T/i" || fail "info analyzer: $(cat "$T/i")"
 $L bow --input "$D/feat_docs_small.jsonl" --output "$T/b.svm" --vocab-out "$T/b.tsv" --quiet
 $L info "$T/b.tsv" > "$T/i" && grep -q "^analyzer	analyzer=word ngram=1:1" "$T/i" || fail "info vocab: $(cat "$T/i")"
 expect_fail 1 "no/such: No such file" $L info no/such
