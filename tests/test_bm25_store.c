@@ -456,15 +456,46 @@ static void test_query_parse(void **state)
     assert_int_equal(lk_query_parse("a*b", 3, &c, &n, &ops, &err), LK_OK);
     assert_false(ops);
     free(c);
+    /* a pasted address is words, not a field "https" */
+    q = "https://example.com/a?b=1 see http://x.org";
+    assert_int_equal(lk_query_parse(q, strlen(q), &c, &n, &ops, &err), LK_OK);
+    assert_false(ops);
+    assert_int_equal(n, 3);
+    assert_null(c[0].field);
+    assert_int_equal(c[0].len, 25);
+    free(c);
+    /* full-width operators and typographic quotes act as the ASCII ones; a CJK quote may
+       open inside a run of characters (no spaces in Chinese) */
+    q = "\xEF\xBC\x8Bturbine \xEF\xBC\x8D" "farm title\xEF\xBC\x9Awind caf\xEF\xBC\x8A "
+        "\xE2\x80\x9Cwind turbine\xE2\x80\x9D \xE3\x80\x8C" "a b\xE3\x80\x8D "
+        "\xE4\xBB\x96\xE8\xAF\xB4\xE2\x80\x9C\xE9\x95\xBF\xE6\xB1\x9F\xE2\x80\x9D\xE5\xBE\x88";
+    /* ＋turbine －farm title：wind caf＊ “wind turbine” 「a b」 他说“长江”很 */
+    assert_int_equal(lk_query_parse(q, strlen(q), &c, &n, &ops, &err), LK_OK);
+    assert_true(ops);
+    assert_int_equal(n, 9);
+    assert_true(c[0].occur == LK_QUERY_MUST && c[0].len == 7 && !memcmp(c[0].text, "turbine", 7));
+    assert_true(c[1].occur == LK_QUERY_NOT && c[1].len == 4 && !memcmp(c[1].text, "farm", 4));
+    assert_true(c[2].field_len == 5 && !memcmp(c[2].field, "title", 5) && c[2].len == 4);
+    assert_true(c[3].prefix && c[3].len == 3 && !memcmp(c[3].text, "caf", 3));
+    assert_true(c[4].phrase && c[4].len == 12 && !memcmp(c[4].text, "wind turbine", 12));
+    assert_true(c[5].phrase && c[5].len == 3 && !memcmp(c[5].text, "a b", 3));
+    assert_true(!c[6].phrase && c[6].len == 6);             /* 他说 */
+    assert_true(c[7].phrase && c[7].len == 6 && c[7].occur == LK_QUERY_MUST); /* 长江 */
+    assert_true(!c[8].phrase && c[8].len == 3);             /* 很 */
+    assert_int_equal(c[8].col, 59); /* code points, 1-based */
+    free(c);
     /* lk_query_maybe_ops is false only where the parser can find no operator (nor error) */
-    static const char *const plain[] = {"", "coffee and tea", "c's caf\xc3\xa9 12.5 (x) [y] #z"};
+    static const char *const plain[] = {"", "coffee and tea", "c's caf\xc3\xa9 12.5 (x) [y] #z",
+                                        "\xE9\x95\xBF\xE6\xB1\x9F\xEF\xBC\x8C\xE3\x80\x82 \xE2\x80\x9D"};
     for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
         assert_false(lk_query_maybe_ops(plain[i], strlen(plain[i])));
         assert_int_equal(lk_query_parse(plain[i], strlen(plain[i]), &c, &n, &ops, &err), LK_OK);
         assert_false(ops);
         free(c);
     }
-    static const char *const maybe[] = {"-x", "+x", "\"x\"", "t:x", "x*", "a-b", "12:30"};
+    static const char *const maybe[] = {"-x", "+x", "\"x\"", "t:x", "x*", "a-b", "12:30",
+                                        "\xEF\xBC\x8Dx", "\xE2\x80\x9Cx\xE2\x80\x9D",
+                                        "\xE3\x80\x8Cx\xE3\x80\x8D", "t\xEF\xBC\x9Ax"};
     for (size_t i = 0; i < sizeof maybe / sizeof *maybe; i++)
         assert_true(lk_query_maybe_ops(maybe[i], strlen(maybe[i])));
     static const struct { const char *q, *msg; } bad[] = {
@@ -475,6 +506,8 @@ static void test_query_parse(void **state)
         {"ab\"c d\"", "query column 3: a quote inside a term"},
         {"ab *", "query column 4: '*' without a word before it"},
         {"ab -*", "query column 5: '*' without a word before it"},
+        {"a \xE2\x80\x9C" "b c", "query column 3: unbalanced quote (no closing mark)"},
+        {"a \xEF\xBC\x8D b", "query column 3: '-' without a term"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(lk_query_parse(bad[i].q, strlen(bad[i].q), &c, &n, &ops, &err),

@@ -31,21 +31,88 @@ static lk_status perr(lk_error *err, const char *q, size_t off, const char *what
                         (long long)lk_utf8_column(q, off), what);
 }
 
-/* Length of a field name "name:" at q[i..) followed by a term or quote, or 0. */
-static size_t field_prefix(const char *q, size_t len, size_t i)
+/* The syntax's characters in their full-width forms (what a Chinese or Japanese input
+   method types: ＋ － ： ＊ ＂) and the typographic quotes “…” and 「…」 act as the ASCII
+   ones. */
+static const struct {
+    const char *utf8; /* 3 bytes */
+    char op;          /* the ASCII operator it stands for ('"' for an opening quote) */
+    const char *close; /* an opening quote's closing mark */
+} wide_ops[] = {
+    {"\xEF\xBC\x8B", '+', NULL},         /* ＋ U+FF0B */
+    {"\xEF\xBC\x8D", '-', NULL},         /* － U+FF0D */
+    {"\xEF\xBC\x9A", ':', NULL},         /* ： U+FF1A */
+    {"\xEF\xBC\x8A", '*', NULL},         /* ＊ U+FF0A */
+    {"\xEF\xBC\x82", '"', "\xEF\xBC\x82"}, /* ＂ U+FF02 */
+    {"\xE2\x80\x9C", '"', "\xE2\x80\x9D"}, /* “ ” U+201C U+201D */
+    {"\xE3\x80\x8C", '"', "\xE3\x80\x8D"}, /* 「 」 U+300C U+300D */
+};
+
+/* The operator at q[i..) (one of + - : * "), its length in *n (1, or 3 for a wide form)
+   and for a quote its closing mark (*close, *close_n); 0 when q[i] starts none. */
+static char op_at(const char *q, size_t len, size_t i, size_t *n, const char **close,
+                  size_t *close_n)
+{
+    char c = q[i];
+    if (c == '+' || c == '-' || c == ':' || c == '*' || c == '"') {
+        *n = 1;
+        *close = "\"";
+        *close_n = 1;
+        return c;
+    }
+    if ((unsigned char)c < 0xE2 || len - i < 3) return 0;
+    for (size_t k = 0; k < sizeof wide_ops / sizeof *wide_ops; k++)
+        if (memcmp(q + i, wide_ops[k].utf8, 3) == 0) {
+            *n = 3;
+            *close = wide_ops[k].close;
+            *close_n = 3;
+            return wide_ops[k].op;
+        }
+    return 0;
+}
+
+/* Is the character at q[i..) operator `op` (ASCII or wide)? Its length in *n. */
+static bool is_op(const char *q, size_t len, size_t i, char op, size_t *n)
+{
+    const char *cl;
+    size_t cn;
+    return i < len && op_at(q, len, i, n, &cl, &cn) == op;
+}
+
+/* Length of a field name "name:" at q[i..) followed by a term or quote, or 0; the colon's
+   length in *colon. "http://x" is not a field (a pasted address stays words). */
+static size_t field_prefix(const char *q, size_t len, size_t i, size_t *colon)
 {
     size_t j = i;
     if (j >= len || !name_char(q[j], true)) return 0;
     while (j < len && name_char(q[j], false)) j++;
-    if (j >= len || q[j] != ':' || j + 1 >= len || is_ws(q[j + 1]) || q[j + 1] == ':') return 0;
+    if (!is_op(q, len, j, ':', colon)) return 0;
+    size_t after = j + *colon, n;
+    if (after >= len || is_ws(q[after]) || q[after] == '/' || is_op(q, len, after, ':', &n))
+        return 0;
     return j - i;
 }
 
 bool lk_query_maybe_ops(const char *q, size_t len)
 {
-    for (size_t i = 0; i < len; i++)
-        if (q[i] == '+' || q[i] == '-' || q[i] == '"' || q[i] == ':' || q[i] == '*') return true;
+    for (size_t i = 0; i < len; i++) {
+        size_t n, cn;
+        const char *cl;
+        if (((unsigned char)q[i] < 0x80 || (unsigned char)q[i] >= 0xE2) &&
+            op_at(q, len, i, &n, &cl, &cn))
+            return true;
+    }
     return false;
+}
+
+/* Does an opening quote that may start inside a run of characters (not ASCII '"') begin at
+   q[i..)? (Chinese is written without spaces: 他说“长江大桥”很长 is a word, a phrase, a
+   word.) */
+static bool inner_quote(const char *q, size_t len, size_t i)
+{
+    size_t n, cn;
+    const char *cl;
+    return q[i] != '"' && op_at(q, len, i, &n, &cl, &cn) == '"';
 }
 
 lk_status lk_query_parse(const char *q, size_t len, lk_query_clause **out, size_t *n,
@@ -62,36 +129,43 @@ lk_status lk_query_parse(const char *q, size_t len, lk_query_clause **out, size_
         if (i >= len) break;
         lk_query_clause cl;
         memset(&cl, 0, sizeof cl);
-        size_t at = i;
+        size_t at = i, on;
         cl.col = (size_t)lk_utf8_column(q, at);
-        if (q[i] == '+' || q[i] == '-') {
-            cl.occur = q[i] == '+' ? LK_QUERY_MUST : LK_QUERY_NOT;
-            i++;
+        if (is_op(q, len, i, '+', &on) || is_op(q, len, i, '-', &on)) {
+            bool must = is_op(q, len, i, '+', &on);
+            cl.occur = must ? LK_QUERY_MUST : LK_QUERY_NOT;
+            i += on;
             if (i >= len || is_ws(q[i])) {
-                st = perr(err, q, at, q[at] == '+' ? "'+' without a term after it"
-                                                   : "'-' without a term after it");
+                st = perr(err, q, at, must ? "'+' without a term after it"
+                                           : "'-' without a term after it");
                 break;
             }
             *has_ops = true;
         }
-        size_t fl = field_prefix(q, len, i);
+        size_t colon = 0, fl = field_prefix(q, len, i, &colon);
         if (fl) {
             cl.field = q + i;
             cl.field_len = fl;
             if (cl.occur == LK_QUERY_SHOULD) cl.occur = LK_QUERY_MUST;
-            i += fl + 1;
+            i += fl + colon;
             *has_ops = true;
         }
-        if (q[i] == '"') {
-            size_t open = i++;
-            const char *close = memchr(q + i, '"', len - i);
-            if (!close) {
-                st = perr(err, q, open, "unbalanced quote (no closing '\"')");
+        const char *close;
+        size_t qn, close_n;
+        if (op_at(q, len, i, &qn, &close, &close_n) == '"') {
+            size_t open = i;
+            i += qn;
+            const char *end = NULL;
+            for (size_t j = i; j + close_n <= len && !end; j++)
+                if (memcmp(q + j, close, close_n) == 0) end = q + j;
+            if (!end) {
+                st = perr(err, q, open, close_n == 1 ? "unbalanced quote (no closing '\"')"
+                                                     : "unbalanced quote (no closing mark)");
                 break;
             }
             cl.text = q + i;
-            cl.len = (size_t)(close - (q + i));
-            i = (size_t)(close - q) + 1;
+            cl.len = (size_t)(end - (q + i));
+            i = (size_t)(end - q) + close_n;
             size_t k = 0;
             while (k < cl.len && is_ws(cl.text[k])) k++;
             if (k == cl.len) {
@@ -103,7 +177,7 @@ lk_status lk_query_parse(const char *q, size_t len, lk_query_clause **out, size_
             *has_ops = true;
         } else {
             cl.text = q + i;
-            while (i < len && !is_ws(q[i]) && q[i] != '"') i++;
+            while (i < len && !is_ws(q[i]) && q[i] != '"' && !inner_quote(q, len, i)) i++;
             cl.len = (size_t)(q + i - cl.text);
             if (i < len && q[i] == '"' && (cl.occur != LK_QUERY_SHOULD || cl.field)) {
                 st = perr(err, q, i, "a quote inside a term");
@@ -113,15 +187,23 @@ lk_status lk_query_parse(const char *q, size_t len, lk_query_clause **out, size_
                 st = perr(err, q, i, "a quote inside a term (put a space before a phrase)");
                 break;
             }
-            if (cl.len > 0 && cl.text[cl.len - 1] == '*') { /* word*: a prefix */
-                size_t star = (size_t)(cl.text - q) + cl.len - 1;
-                if (cl.len == 1) {
+            size_t sn = 0;
+            if (cl.len >= 3 && is_op(cl.text, cl.len, cl.len - 3, '*', &sn) && sn == 3) {
+                /* a wide ＊ */
+            } else if (cl.len >= 1 && cl.text[cl.len - 1] == '*') {
+                sn = 1;
+            } else {
+                sn = 0;
+            }
+            if (sn) { /* word*: a prefix */
+                size_t star = (size_t)(cl.text - q) + cl.len - sn;
+                if (cl.len == sn) {
                     st = perr(err, q, star, "'*' without a word before it (a prefix is "
                                             "written word*)");
                     break;
                 }
                 cl.prefix = true;
-                cl.len--;
+                cl.len -= sn;
                 *has_ops = true;
             }
         }
