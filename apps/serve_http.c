@@ -150,9 +150,17 @@ static enum MHD_Result do_search(lk_server *s, struct MHD_Connection *c)
     memset(&q, 0, sizeof q);
     q.so = lk_bm25_search_opts_default();
     char msg[LK_ERROR_MSG_MAX];
-    q.q = arg(c, "q");
-    if (!q.q) return reply_error(c, MHD_HTTP_BAD_REQUEST, "q is required");
-    q.q_len = strlen(q.q);
+    if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "q", 1, &q.q, &q.q_len) !=
+            MHD_YES ||
+        !q.q)
+        return reply_error(c, MHD_HTTP_BAD_REQUEST, "q is required");
+    if (memchr(q.q, '\0', q.q_len)) /* %00: the query would end there */
+        return reply_error(c, MHD_HTTP_BAD_REQUEST, "the query holds a NUL byte (%00)");
+    size_t bad;
+    if (!lk_utf8_valid(q.q, q.q_len, &bad)) {
+        snprintf(msg, sizeof msg, "the query is not valid UTF-8 (byte %zu)", bad + 1);
+        return reply_error(c, MHD_HTTP_BAD_REQUEST, msg);
+    }
     if (q.q_len > s->cfg.max_query) {
         snprintf(msg, sizeof msg, "q is longer than %zu bytes", s->cfg.max_query);
         return reply_error(c, MHD_HTTP_BAD_REQUEST, msg);

@@ -121,7 +121,8 @@ done
 [ "$(code GET "/search?q=$(printf 'a%.0s' $(seq 301))")" = 400 ] && grep -q 'longer than 300 bytes' "$T/body" || fail "query length: $(cat "$T/body")"
 [ "$(code GET "/search?q=a&variant=okapi")" = 400 ] && grep -q 'variant must be lucene' "$T/body" || fail "variant check"
 [ "$(code GET "/search?q=a&index=nope")" = 404 ] && grep -q "no index named 'nope'" "$T/body" || fail "unknown index"
-[ "$(code GET "/search?q=%ff")" = 400 ] && grep -q 'invalid UTF-8' "$T/body" || fail "bad UTF-8: $(cat "$T/body")"
+[ "$(code GET "/search?q=ab%ff")" = 400 ] && grep -q 'the query is not valid UTF-8 (byte 3)' "$T/body" || fail "bad UTF-8: $(cat "$T/body")"
+[ "$(code GET "/search?q=%00steam")" = 400 ] && grep -q 'NUL byte' "$T/body" || fail "NUL in q: $(cat "$T/body")"
 [ "$(code GET /nothing)" = 404 ] || fail "404"
 [ "$(code PUT /search)" = 405 ] || fail "405"
 for p in /../../../etc/passwd /%2e%2e/%2e%2e/etc/passwd /app.js/../../../etc/passwd /web/index.html \
