@@ -520,7 +520,7 @@ lk_status lk_bm25_search_terms(const lk_bm25_index *idx, lk_bm25_ws *w, const lk
     for (size_t j = 0; j < idx->m.n && k > 0; j++) {
         size_t i = idx->order[j];
         lk_bm25__coll g = {(double)idx->n_live, idx->avgdl, w->gdf, idx->m.n > 1 ? w->best : NULL,
-                        w->tix + i * n_terms, idx->deleted[i], idx->base[i],
+                        n_terms ? w->tix + i * n_terms : NULL, idx->deleted[i], idx->base[i],
                         m == k ? w->out[k - 1].score : -HUGE_VAL};
         st = lk_bm25__seg_search(w->sw[i], n_terms, opts, &g, &w->h[i], &w->nh[i], err);
         if (st != LK_OK) return st;
