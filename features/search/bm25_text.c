@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define N_SLOTS 3
@@ -650,6 +651,10 @@ static lk_status check_new_ids(const lk_bm25_builder *bld, const lk_bm25_index *
     if (first < 0) return LK_OK;
     size_t len;
     const char *id = lk_bm25_index_doc_id(idx, dup, &len);
+    struct stat sb; /* a folder's documents are files, not lines: the id names the file */
+    if (path && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return lk_error_set(err, LK_ERR_PARSE, "%s: duplicate document id \"%.*s\" (already in "
+                            "the index)", path, (int)(len > 100 ? 100 : len), id);
     return lk_error_at(err, path, first, 0, "duplicate document id \"%.*s\" (already in the index)",
                        (int)(len > 100 ? 100 : len), id);
 }

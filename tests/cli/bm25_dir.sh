@@ -53,6 +53,9 @@ doc() { "$L" index --info --index "$T/idx" --doc "$1"; }
 mkdir "$T/more"; printf 'Baguette\nA long thin loaf.\n' > "$T/more/baguette.txt"
 "$L" index --add --input "$T/more" --index "$T/idx" --id-prefix more/ --quiet || fail "add DIR"
 [ "$("$L" search --index "$T/idx" --query baguette --format tsv | cut -f3)" = more/baguette.txt ] || fail "add DIR id"
+# the same folder again: the duplicate is named by the folder (a folder has no lines)
+expect_fail 1 "$T/more: duplicate document id \"more/baguette.txt\" (already in the index)" \
+  "$L" index --add --input "$T/more" --index "$T/idx" --id-prefix more/ --quiet
 printf 'first line\nsecond line\n' > "$T/lines.txt"
 "$L" index --input "$T/lines.txt" --input-format text --id-prefix notes- --index "$T/tidx" --quiet || fail "text --id-prefix"
 [ "$("$L" search --index "$T/tidx" --query second --format tsv | cut -f3)" = notes-2 ] || fail "text --id-prefix id"
