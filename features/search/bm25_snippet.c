@@ -22,6 +22,7 @@ struct lk_snippeter {
     lk_analyzer *an;
     char *qbuf;
     size_t *qoff, *qlen, nq;
+    uint32_t *bybytes;   /* the query terms in byte order (a prefix* brings many) */
     match *m;
     size_t m_cap;
     lk_span *marks, *marks_cp;
@@ -53,12 +54,31 @@ void lk_snippeter_free(lk_snippeter *s)
     free(s->qbuf);
     free(s->qoff);
     free(s->qlen);
+    free(s->bybytes);
     free(s->m);
     free(s->marks);
     free(s->marks_cp);
     free(s->stamp);
     free(s->han1);
     free(s);
+}
+
+static int cmp_bytes(const char *a, size_t na, const char *b, size_t nb)
+{
+    int c = memcmp(a, b, na < nb ? na : nb);
+    return c ? c : (na > nb) - (na < nb);
+}
+
+typedef struct {
+    const char *s;
+    size_t len, i; /* i: the term's place in the query */
+} qref;
+
+static int cmp_qref(const void *a, const void *b) /* bytes, then place */
+{
+    const qref *x = a, *y = b;
+    int c = cmp_bytes(x->s, x->len, y->s, y->len);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
 }
 
 lk_status lk_snippeter_query(lk_snippeter *s, const lk_term *terms, size_t n)
@@ -68,6 +88,7 @@ lk_status lk_snippeter_query(lk_snippeter *s, const lk_term *terms, size_t n)
     free(s->qbuf);
     free(s->qoff);
     free(s->qlen);
+    free(s->bybytes);
     free(s->stamp);
     free(s->han1);
     s->han1 = calloc(n + 1, sizeof *s->han1);
@@ -75,16 +96,29 @@ lk_status lk_snippeter_query(lk_snippeter *s, const lk_term *terms, size_t n)
     s->qbuf = malloc(bytes + 1);
     s->qoff = malloc((n + 1) * sizeof *s->qoff);
     s->qlen = malloc((n + 1) * sizeof *s->qlen);
+    s->bybytes = malloc((n + 1) * sizeof *s->bybytes);
     s->stamp = calloc(n + 1, sizeof *s->stamp);
     s->nq = 0;
-    if (!s->qbuf || !s->qoff || !s->qlen || !s->stamp || !s->han1) return LK_ERR_NOMEM;
+    qref *r = malloc((n + 1) * sizeof *r);
+    uint32_t *q_of = malloc((n + 1) * sizeof *q_of); /* a term's query term (UINT32_MAX: a
+                                                         repeat of an earlier one) */
+    if (!s->qbuf || !s->qoff || !s->qlen || !s->bybytes || !s->stamp || !s->han1 || !r ||
+        !q_of || n >= UINT32_MAX) {
+        free(r);
+        free(q_of);
+        return n >= UINT32_MAX ? LK_ERR_RANGE : LK_ERR_NOMEM;
+    }
+    /* distinct terms, each numbered at its first place in the query: a sort, not a scan of
+       the terms before each (a prefix* brings every term it matches) */
+    for (size_t i = 0; i < n; i++) r[i] = (qref){terms[i].s, terms[i].len, i};
+    if (n > 1) qsort(r, n, sizeof *r, cmp_qref);
+    for (size_t j = 0; j < n; j++)
+        q_of[r[j].i] = j && cmp_bytes(r[j - 1].s, r[j - 1].len, r[j].s, r[j].len) == 0
+                           ? UINT32_MAX : 0;
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
-        bool dup = false;
-        for (size_t j = 0; j < s->nq && !dup; j++)
-            dup = s->qlen[j] == terms[i].len && memcmp(s->qbuf + s->qoff[j], terms[i].s,
-                                                       terms[i].len) == 0;
-        if (dup) continue;
+        if (q_of[i] == UINT32_MAX) continue;
+        q_of[i] = (uint32_t)s->nq;
         int32_t cp = 0;
         size_t k = lk_utf8_decode(terms[i].s, terms[i].len, &cp);
         bool han = k > 0 && lk_is_han(cp);
@@ -95,7 +129,27 @@ lk_status lk_snippeter_query(lk_snippeter *s, const lk_term *terms, size_t n)
         s->qlen[s->nq++] = terms[i].len;
         at += terms[i].len;
     }
+    size_t m = 0;
+    for (size_t j = 0; j < n; j++)
+        if (q_of[r[j].i] != UINT32_MAX) s->bybytes[m++] = q_of[r[j].i];
+    free(r);
+    free(q_of);
     return LK_OK;
+}
+
+/* The query term equal to t[0..len), or -1. */
+static int64_t find_query_term(const lk_snippeter *s, const char *t, size_t len)
+{
+    size_t a = 0, b = s->nq;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        uint32_t q = s->bybytes[mid];
+        int c = cmp_bytes(s->qbuf + s->qoff[q], s->qlen[q], t, len);
+        if (c == 0) return q;
+        if (c < 0) a = mid + 1;
+        else b = mid;
+    }
+    return -1;
 }
 
 static int cmp_match(const void *a, const void *b)
@@ -146,16 +200,12 @@ static lk_status find_matches(lk_snippeter *s, const char *text, size_t *n_out)
     size_t n = 0;
     for (size_t i = 0; i < n_terms && n < MAX_MATCHES; i++) {
         if (!sp || sp[2 * i] == SIZE_MAX) continue;
-        for (size_t q = 0; q < s->nq; q++) {
-            if (s->qlen[q] != t[i].len || memcmp(s->qbuf + s->qoff[q], t[i].s, t[i].len) != 0)
-                continue;
-            if (s->han_pairs && s->han1[q]) break;
-            void *p = s->m;
-            if (lk_grow(&p, &s->m_cap, n + 1, sizeof *s->m) != LK_OK) return LK_ERR_NOMEM;
-            s->m = p;
-            s->m[n++] = (match){sp[2 * i], sp[2 * i + 1], 0, 0, (uint32_t)q, i};
-            break;
-        }
+        int64_t q = find_query_term(s, t[i].s, t[i].len);
+        if (q < 0 || (s->han_pairs && s->han1[q])) continue;
+        void *p = s->m;
+        if (lk_grow(&p, &s->m_cap, n + 1, sizeof *s->m) != LK_OK) return LK_ERR_NOMEM;
+        s->m = p;
+        s->m[n++] = (match){sp[2 * i], sp[2 * i + 1], 0, 0, (uint32_t)q, i};
     }
     qsort(s->m, n, sizeof *s->m, cmp_match);
     size_t at = 0, cp = 0; /* code-point positions in one pass over the sorted starts */
