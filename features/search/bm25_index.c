@@ -366,6 +366,10 @@ struct lk_bm25_ws {
     size_t *seg_of;            /* the segment of each merged hit (and of tmp's) */
     size_t *tmp_seg;
     size_t out_cap;
+    lk_bm25__prefix_ws *pw;    /* scratch of the prefix terms (made by the first) */
+    lk_bytes *vpost;           /* n_segs x vcap: each segment's postings of each prefix term */
+    lk_bm25__vterm *vt;        /* n_segs x vcap: the same, as search terms */
+    size_t vcap;
 };
 
 void lk_bm25_ws_free(lk_bm25_ws *w)
@@ -382,6 +386,10 @@ void lk_bm25_ws_free(lk_bm25_ws *w)
     free(w->tmp);
     free(w->seg_of);
     free(w->tmp_seg);
+    for (size_t i = 0; w->vpost && i < w->idx->m.n * w->vcap; i++) lk_bytes_free(&w->vpost[i]);
+    free(w->vpost);
+    free(w->vt);
+    lk_bm25__prefix_ws_free(w->pw);
     free(w);
 }
 
@@ -418,10 +426,10 @@ static bool ranks_before(const lk_bm25_index *x, size_t sa, const lk_bm25_hit *a
     return c < 0 || (c == 0 && la < lb);
 }
 
-/* Each segment's dictionary index, the live df and (with several segments) the largest
-   tf_part over all segments of each query term. */
+/* Each segment's dictionary index (w->tix: `stride` entries a segment), the live df and
+   (with several segments) the largest tf_part over all segments of each query term. */
 static lk_status query_stats(const lk_bm25_index *x, lk_bm25_ws *w, const lk_term *terms,
-                             size_t n_terms, const lk_bm25_params *p)
+                             size_t n_terms, size_t stride, const lk_bm25_params *p)
 {
     size_t n = x->m.n;
     for (size_t i = 0; i < n_terms; i++) {
@@ -429,7 +437,7 @@ static lk_status query_stats(const lk_bm25_index *x, lk_bm25_ws *w, const lk_ter
         double best = 0.0, b;
         for (size_t j = 0; j < n; j++) {
             int64_t t = lk_bm25__seg_find(x->seg[j], terms[i].s, terms[i].len);
-            w->tix[j * n_terms + i] = t;
+            w->tix[j * stride + i] = t;
             if (t < 0) continue;
             sum += live_df(x, j, (uint64_t)t);
             if (n == 1) continue;
@@ -441,6 +449,68 @@ static lk_status query_stats(const lk_bm25_index *x, lk_bm25_ws *w, const lk_ter
         w->best[i] = best;
     }
     return LK_OK;
+}
+
+/* Room for the lists of n prefix terms in every segment (the lists kept). */
+static lk_status grow_prefixes(lk_bm25_ws *w, size_t n)
+{
+    if (!w->pw && lk_bm25__prefix_ws_create(&w->pw) != LK_OK) return LK_ERR_NOMEM;
+    if (n <= w->vcap) return LK_OK;
+    size_t ns = w->idx->m.n;
+    lk_bytes *p = calloc(ns * n, sizeof *p);
+    lk_bm25__vterm *v = calloc(ns * n, sizeof *v);
+    if (!p || !v) {
+        free(p);
+        free(v);
+        return LK_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < ns; i++)
+        for (size_t j = 0; j < w->vcap; j++) p[i * n + j] = w->vpost[i * w->vcap + j];
+    free(w->vpost);
+    free(w->vt);
+    w->vpost = p;
+    w->vt = v;
+    w->vcap = n;
+    return LK_OK;
+}
+
+/* The prefix terms pre[0..n_pre), query terms n_terms + j: in each segment the postings of
+   the synonym of its terms starting with the prefix (w->vt, w->tix: the segment's n_terms +
+   j, or -1 if it has no live document), their live df (the documents of all segments) and
+   with several segments their largest tf_part. A prefix equal to an earlier one reads its
+   lists: the segments' search then counts it twice, as a repeated term. */
+static lk_status prefix_stats(const lk_bm25_index *x, lk_bm25_ws *w, size_t n_terms,
+                              const lk_term *pre, size_t n_pre, const lk_bm25_params *p,
+                              lk_error *err)
+{
+    size_t n = x->m.n, stride = n_terms + n_pre;
+    lk_status st = grow_prefixes(w, n_pre);
+    for (size_t j = 0; j < n_pre && st == LK_OK; j++) {
+        size_t u = 0; /* the first equal prefix */
+        while (u < j && (pre[u].len != pre[j].len || memcmp(pre[u].s, pre[j].s, pre[j].len)))
+            u++;
+        uint64_t sum = 0;
+        double best = 0.0;
+        for (size_t i = 0; i < n && st == LK_OK; i++) {
+            lk_bm25__vterm *v = &w->vt[i * w->vcap + u];
+            if (u == j)
+                st = lk_bm25__seg_prefix(x->seg[i], x->deleted[i], pre[j].s, pre[j].len, w->pw,
+                                         &w->vpost[i * w->vcap + j], v, err);
+            if (st != LK_OK) break;
+            w->tix[i * stride + n_terms + j] = v->df ? (int64_t)(x->seg[i]->n_terms + u) : -1;
+            sum += v->df;
+            if (n == 1 || !v->df) continue;
+            lk_tf_dl pairs[LK_POSTINGS_MAX_FRONTIER];
+            size_t np = 0;
+            if (!lk_postings_frontier(v->post, v->len, pairs, &np))
+                return lk_error_set(err, LK_ERR_FORMAT, "corrupt prefix postings");
+            double b = lk_bm25__frontier_best(pairs, np, p, x->avgdl);
+            if (b > best) best = b;
+        }
+        w->gdf[n_terms + j] = (uint32_t)sum;
+        w->best[n_terms + j] = best;
+    }
+    return st;
 }
 
 /* w->out[0..*m) (best first) merged with segment i's hits, at most k kept. */
@@ -499,12 +569,20 @@ static lk_status grow_ws(lk_bm25_ws *w, size_t k, size_t n_terms)
     return LK_OK;
 }
 
-/* Segments are searched largest first, each with the collection's statistics; once k hits
-   are merged, the k-th score is a floor for the next segments (their documents below it
-   cannot enter the top k). */
 lk_status lk_bm25_search_terms(const lk_bm25_index *idx, lk_bm25_ws *w, const lk_term *terms,
                                size_t n_terms, const lk_bm25_search_opts *opts,
                                const lk_bm25_hit **hits, size_t *n_hits, lk_error *err)
+{
+    return lk_bm25_search_prefixed(idx, w, terms, n_terms, NULL, 0, opts, hits, n_hits, err);
+}
+
+/* Segments are searched largest first, each with the collection's statistics; once k hits
+   are merged, the k-th score is a floor for the next segments (their documents below it
+   cannot enter the top k). */
+lk_status lk_bm25_search_prefixed(const lk_bm25_index *idx, lk_bm25_ws *w, const lk_term *terms,
+                                  size_t n_terms, const lk_term *prefixes, size_t n_prefixes,
+                                  const lk_bm25_search_opts *opts, const lk_bm25_hit **hits,
+                                  size_t *n_hits, lk_error *err)
 {
     lk_status st;
     *hits = NULL;
@@ -512,17 +590,21 @@ lk_status lk_bm25_search_terms(const lk_bm25_index *idx, lk_bm25_ws *w, const lk
     if (w->idx != idx)
         return lk_error_set(err, LK_ERR_ARG, "workspace was created for another index");
     size_t k = opts->k < idx->n_live ? opts->k : idx->n_live, m = 0;
-    if ((st = grow_ws(w, k, n_terms)) != LK_OK) return st;
+    size_t nq = n_terms + n_prefixes; /* the prefixes are query terms n_terms.. */
+    if ((st = grow_ws(w, k, nq)) != LK_OK) return st;
     *hits = w->out;
     if ((st = lk_bm25_params_check(&opts->params, err)) != LK_OK) return st;
-    if ((st = query_stats(idx, w, terms, n_terms, &opts->params)) != LK_OK)
+    if ((st = query_stats(idx, w, terms, n_terms, nq, &opts->params)) != LK_OK)
         return lk_error_set(err, st, "corrupt index (postings)");
+    if (n_prefixes &&
+        (st = prefix_stats(idx, w, n_terms, prefixes, n_prefixes, &opts->params, err)) != LK_OK)
+        return st;
     for (size_t j = 0; j < idx->m.n && k > 0; j++) {
         size_t i = idx->order[j];
         lk_bm25__coll g = {(double)idx->n_live, idx->avgdl, w->gdf, idx->m.n > 1 ? w->best : NULL,
-                        n_terms ? w->tix + i * n_terms : NULL, idx->deleted[i], idx->base[i],
-                        m == k ? w->out[k - 1].score : -HUGE_VAL};
-        st = lk_bm25__seg_search(w->sw[i], n_terms, opts, &g, &w->h[i], &w->nh[i], err);
+                        nq ? w->tix + i * nq : NULL, n_prefixes ? w->vt + i * w->vcap : NULL,
+                        idx->deleted[i], idx->base[i], m == k ? w->out[k - 1].score : -HUGE_VAL};
+        st = lk_bm25__seg_search(w->sw[i], nq, opts, &g, &w->h[i], &w->nh[i], err);
         if (st != LK_OK) return st;
         merge_hits(idx, w, i, k, &m);
     }

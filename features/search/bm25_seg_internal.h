@@ -13,6 +13,7 @@
 #include "features/search/bm25_index.h"
 #include "features/search/bm25_positions_internal.h"
 #include "features/search/bm25_store_internal.h"
+#include "features/search/postings.h"
 #include "text/fileio.h"
 
 struct lk_bm25__seg {
@@ -81,6 +82,29 @@ double lk_bm25__frontier_best(const lk_tf_dl *pairs, size_t np, const lk_bm25_pa
 const lk_bm25__store *lk_bm25__seg_store(const lk_bm25__seg *s);
 const lk_bm25__pos *lk_bm25__seg_pos(const lk_bm25__seg *s);
 
+/* ---- prefix terms (bm25_prefix.c) ------------------------------------------------------- */
+
+/* A query term made of several terms of a segment, scored as one (a synonym, as Xapian's
+   OP_SYNONYM; a prefix*): its postings (postings.h), encoded like the dictionary's and
+   followed by `slack` readable bytes, and its number of documents (df 0: none). */
+typedef struct {
+    const unsigned char *post;
+    size_t len, slack;
+    uint32_t df;
+} lk_bm25__vterm;
+
+typedef struct lk_bm25__prefix_ws lk_bm25__prefix_ws; /* scratch of lk_bm25__seg_prefix */
+lk_status lk_bm25__prefix_ws_create(lk_bm25__prefix_ws **out);
+void lk_bm25__prefix_ws_free(lk_bm25__prefix_ws *w); /* NULL is a no-op */
+
+/* The postings of the synonym of every term of segment s starting with p[0..len), into out
+   (its contents replaced; *v points into it until out changes): each live document (not in
+   `deleted`, a bitmap or NULL) holding one of those terms, its tf the sum of their tfs.
+   LK_ERR_FORMAT naming the file if a postings list is corrupt; LK_ERR_NOMEM. */
+lk_status lk_bm25__seg_prefix(const lk_bm25__seg *s, const uint64_t *deleted, const char *p,
+                              size_t len, lk_bm25__prefix_ws *w, lk_bytes *out,
+                              lk_bm25__vterm *v, lk_error *err);
+
 /* ---- searching one segment (bm25_seg_search.c) ----------------------------------------- */
 
 /* Collection statistics for searching one segment of an index. */
@@ -91,7 +115,9 @@ typedef struct {
     const double *best;      /* largest tf_part of each query term over the collection's
                                 bound summaries (max over segments): the scoring order;
                                 NULL for one segment (its own bounds are the collection's) */
-    const int64_t *tix;      /* the segment's dictionary index of each query term, or -1 */
+    const int64_t *tix;      /* the segment's dictionary index of each query term, or -1;
+                                the segment's n_terms + j for a synonym: vt[j] */
+    const lk_bm25__vterm *vt; /* the query's synonyms in the segment (NULL: none) */
     const uint64_t *deleted; /* the segment's deleted documents (bitmap), or NULL */
     uint32_t doc_base;       /* the segment's first document number in the index */
     double floor;            /* k documents of other segments score at least this: lower

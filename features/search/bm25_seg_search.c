@@ -22,7 +22,7 @@ static int cmp_bytes(const char *a, size_t na, const char *b, size_t nb)
 #define WINDOW_MIN 128u                        /* the first window; sizes double up to WINDOW */
 
 typedef struct {
-    uint64_t term;  /* dictionary index */
+    uint64_t term;  /* dictionary index (n_terms + j: the query's synonym j, lk_bm25__coll) */
     uint32_t qtf;   /* times the term occurs in the query */
     size_t at;      /* its first position in the query */
     double weight;  /* qtf * idf */
@@ -264,13 +264,21 @@ static lk_status prepare_terms(lk_bm25__seg_ws *ws, size_t n_terms, const lk_bm2
     for (size_t i = 0; i < m; i++) {
         qterm *q = &ws->qt[i];
         const unsigned char *data;
-        size_t len;
+        size_t len, slack;
         uint32_t df;
-        lk_bm25__seg_postings(x, q->term, &data, &len, &df);
+        if (q->term < x->n_terms) {
+            lk_bm25__seg_postings(x, q->term, &data, &len, &df);
+            slack = (size_t)(x->post + x->post_len - (data + len)); /* the next lists */
+        } else { /* a synonym: its list in memory */
+            const lk_bm25__vterm *v = &g->vt[q->term - x->n_terms];
+            data = v->post;
+            len = v->len;
+            slack = v->slack;
+            df = v->df;
+        }
         q->weight = q->qtf * lk_bm25_idf(p->variant, ws->n_docs, (double)gdf[q->at]);
         lk_tf_dl pairs[LK_POSTINGS_MAX_FRONTIER];
         size_t np = 0;
-        size_t slack = (size_t)(x->post + x->post_len - (data + len)); /* the next lists */
         if (!lk_postings_cursor_init_frontier(&q->cur, data, len, slack, df, x->n_docs, pairs,
                                               &np))
             return LK_ERR_FORMAT;
