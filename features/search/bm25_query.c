@@ -233,7 +233,6 @@ typedef struct {
 typedef struct {
     const char *s;
     size_t len;
-    uint64_t df;     /* summed over the segments */
 } expansion;
 
 struct lk_query_ws {
@@ -247,12 +246,17 @@ struct lk_query_ws {
     termlist pos, clause;
     lk_term *terms;
     size_t terms_cap;
+    termlist pfx;            /* per clause: its prefix as the index holds terms (a prefix*
+                                clause) or empty */
+    termlist spfx;           /* the scoring prefixes (prefix* clauses not excluded) */
+    lk_term *pterms;
+    size_t pterms_cap;
     termlist *seqs;          /* per clause: its phrase sequence (phrase/field clauses) */
     size_t seqs_cap;
     unsigned char *codes;    /* a phrase's codes as varint bytes (5 per code at most) */
     size_t codes_cap;
-    expansion *exp;          /* the terms of the query's prefix* clauses, each clause's most
-                                frequent first: clause j's are exp[exp_off[j], exp_off[j+1]) */
+    expansion *exp;          /* the terms of the query's prefix* clauses, each clause's in
+                                byte order: clause j's are exp[exp_off[j], exp_off[j+1]) */
     size_t n_exp, exp_cap;
     size_t *exp_off;
     size_t exp_off_cap;
@@ -314,6 +318,9 @@ void lk_query_ws_free(lk_query_ws *q)
     free(q->tmp);
     termlist_free(&q->pos);
     termlist_free(&q->clause);
+    termlist_free(&q->pfx);
+    termlist_free(&q->spfx);
+    free(q->pterms);
     for (size_t i = 0; i < q->seqs_cap; i++) termlist_free(&q->seqs[i]);
     free(q->seqs);
     free(q->codes);
@@ -323,13 +330,14 @@ void lk_query_ws_free(lk_query_ws *q)
     free(q);
 }
 
-static const lk_term *as_terms(lk_query_ws *q, const termlist *t)
+/* The terms of t as lk_terms in *arr (capacity *cap; NULL if out of memory). */
+static const lk_term *as_terms(lk_term **arr, size_t *cap, const termlist *t)
 {
-    void *p = q->terms;
-    if (lk_grow(&p, &q->terms_cap, t->n + 1, sizeof *q->terms) != LK_OK) return NULL;
-    q->terms = p;
-    for (size_t i = 0; i < t->n; i++) q->terms[i] = (lk_term){t->buf + t->off[i], t->len[i]};
-    return q->terms;
+    void *p = *arr;
+    if (lk_grow(&p, cap, t->n + 1, sizeof **arr) != LK_OK) return NULL;
+    *arr = p;
+    for (size_t i = 0; i < t->n; i++) (*arr)[i] = (lk_term){t->buf + t->off[i], t->len[i]};
+    return *arr;
 }
 
 /* The clause's terms into q->clause; for phrases only the terms that do not overlap the one
@@ -398,13 +406,6 @@ static int cmp_exp_bytes(const void *a, const void *b)
     return cmp_term_bytes(x->s, x->len, y->s, y->len);
 }
 
-static int cmp_exp_df(const void *a, const void *b) /* most frequent first, then bytes */
-{
-    const expansion *x = a, *y = b;
-    if (x->df != y->df) return x->df > y->df ? -1 : 1;
-    return cmp_exp_bytes(a, b);
-}
-
 static lk_status too_many(const lk_query_clause *c, lk_error *err)
 {
     return lk_error_set(err, LK_ERR_PARSE, "query column %zu: the prefix \"%.*s*\" matches more "
@@ -412,9 +413,10 @@ static lk_status too_many(const lk_query_clause *c, lk_error *err)
                         (int)(c->len > 64 ? 64 : c->len), c->text, LK_QUERY_PREFIX_MAX);
 }
 
-/* Append the indexed terms starting with clause c's prefix to q->exp (distinct, most
-   frequent first): a run of each segment's sorted dictionary. A prefix that is not one word
-   or matches more than LK_QUERY_PREFIX_MAX terms is an error naming the clause's column. */
+/* Append the indexed terms starting with clause c's prefix to q->exp (distinct, in byte
+   order): a run of each segment's sorted dictionary; the prefix itself (as the index holds
+   terms) to q->pfx. A prefix that is not one word or matches more than LK_QUERY_PREFIX_MAX
+   terms is an error naming the clause's column. */
 static lk_status expand_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_analyzer *an,
                                const lk_query_clause *c, lk_error *err)
 {
@@ -424,6 +426,7 @@ static lk_status expand_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_anal
     if (st == LK_ERR_ARG)
         return lk_error_set(err, LK_ERR_PARSE, "query column %zu: a prefix* must be one word "
                             "(\"%.*s*\")", c->col, (int)(c->len > 64 ? 64 : c->len), c->text);
+    if (st == LK_OK) st = termlist_add(&q->pfx, p, pl);
     if (st != LK_OK) return st;
     size_t ns = lk_bm25__index_n_segs(idx);
     for (size_t i = 0; i < ns; i++) {
@@ -439,20 +442,17 @@ static lk_status expand_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_anal
             if (q->n_exp - first >= (size_t)LK_QUERY_PREFIX_MAX * ns) return too_many(c, err);
             if (lk_grow((void **)&q->exp, &q->exp_cap, q->n_exp + 1, sizeof *q->exp) != LK_OK)
                 return LK_ERR_NOMEM;
-            q->exp[q->n_exp++] = (expansion){ts, tl, df};
+            q->exp[q->n_exp++] = (expansion){ts, tl};
         }
     }
     expansion *e = q->exp + first;
     size_t n = q->n_exp - first, o = 0;
     if (n == 0) return LK_OK; /* (q->exp may still be NULL) */
-    qsort(e, n, sizeof *e, cmp_exp_bytes);
-    for (size_t i = 0; i < n; i++) { /* one entry per term, its df summed over the segments */
-        if (o && cmp_exp_bytes(&e[o - 1], &e[i]) == 0) e[o - 1].df += e[i].df;
-        else e[o++] = e[i];
-    }
+    if (ns > 1) qsort(e, n, sizeof *e, cmp_exp_bytes); /* one segment's are in order */
+    for (size_t i = 0; i < n; i++) /* one entry per term */
+        if (!o || cmp_exp_bytes(&e[o - 1], &e[i]) != 0) e[o++] = e[i];
     q->n_exp = first + o;
     if (o > LK_QUERY_PREFIX_MAX) return too_many(c, err);
-    qsort(e, o, sizeof *e, cmp_exp_df);
     return LK_OK;
 }
 
@@ -463,20 +463,14 @@ static lk_status expand_prefixes(const lk_bm25_index *idx, lk_query_ws *q, lk_an
     if (lk_grow((void **)&q->exp_off, &q->exp_off_cap, nc + 1, sizeof *q->exp_off) != LK_OK)
         return LK_ERR_NOMEM;
     q->n_exp = 0;
+    q->pfx.n = q->pfx.buf_len = 0;
     lk_status st = LK_OK;
     for (size_t j = 0; j < nc && st == LK_OK; j++) {
         q->exp_off[j] = q->n_exp;
-        if (c[j].prefix) st = expand_prefix(idx, q, an, &c[j], err);
+        st = c[j].prefix ? expand_prefix(idx, q, an, &c[j], err) : termlist_add(&q->pfx, "", 0);
     }
     q->exp_off[nc] = q->n_exp;
     return st;
-}
-
-/* The scoring terms of prefix clause j: its LK_QUERY_PREFIX_TERMS most frequent. */
-static size_t scoring_end(const lk_query_ws *q, size_t j)
-{
-    size_t a = q->exp_off[j], b = q->exp_off[j + 1];
-    return b - a > LK_QUERY_PREFIX_TERMS ? a + LK_QUERY_PREFIX_TERMS : b;
 }
 
 /* Mark in `bits` the documents containing every term of list (all if the list is empty:
@@ -777,13 +771,14 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
     if ((st = expand_prefixes(idx, qw, an, c, nc, err)) != LK_OK ||
         (st = term_filters(idx, qw, an, c, nc, err)) != LK_OK)
         goto done;
-    /* the scoring terms: every clause but the excluded ones, in query order */
+    /* the scoring terms: every clause but the excluded ones, in query order; a prefix* is
+       one term (the synonym of its terms, lk_bm25_search_prefixed) */
     qw->pos.n = qw->pos.buf_len = 0;
+    qw->spfx.n = qw->spfx.buf_len = 0;
     for (size_t i = 0; i < nc && st == LK_OK; i++) {
         if (c[i].occur == LK_QUERY_NOT) continue;
-        if (c[i].prefix) { /* its most frequent terms, as optional words */
-            for (size_t k = qw->exp_off[i]; k < scoring_end(qw, i) && st == LK_OK; k++)
-                st = termlist_add(&qw->pos, qw->exp[k].s, qw->exp[k].len);
+        if (c[i].prefix) {
+            st = termlist_add(&qw->spfx, qw->pfx.buf + qw->pfx.off[i], qw->pfx.len[i]);
             continue;
         }
         st = clause_terms(qw, an, c[i].text, c[i].len, false, &qw->clause, err);
@@ -791,8 +786,9 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
             st = termlist_add(&qw->pos, qw->clause.buf + qw->clause.off[j], qw->clause.len[j]);
     }
     if (st != LK_OK) goto done;
-    const lk_term *terms = as_terms(qw, &qw->pos);
-    if (!terms) {
+    const lk_term *terms = as_terms(&qw->terms, &qw->terms_cap, &qw->pos);
+    const lk_term *pterms = as_terms(&qw->pterms, &qw->pterms_cap, &qw->spfx);
+    if (!terms || !pterms) {
         st = LK_ERR_NOMEM;
         goto done;
     }
@@ -809,16 +805,8 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
     for (size_t j = 0; j < nc && st == LK_OK; j++) {
         qw->seqs[j].n = qw->seqs[j].buf_len = 0;
         if (needs_store(&c[j]) && c[j].prefix) { /* field:p*: every term of p, byte order */
-            size_t a = qw->exp_off[j], m = qw->exp_off[j + 1] - a, tail = qw->n_exp;
-            if (lk_grow((void **)&qw->exp, &qw->exp_cap, tail + m + 1, sizeof *qw->exp) != LK_OK) {
-                st = LK_ERR_NOMEM;
-                break;
-            }
-            expansion *e = qw->exp + tail; /* a copy past the end, in byte order */
-            memcpy(e, qw->exp + a, m * sizeof *e);
-            if (m > 1) qsort(e, m, sizeof *e, cmp_exp_bytes);
-            for (size_t k = 0; k < m && st == LK_OK; k++)
-                st = termlist_add(&qw->seqs[j], e[k].s, e[k].len);
+            for (size_t k = qw->exp_off[j]; k < qw->exp_off[j + 1] && st == LK_OK; k++)
+                st = termlist_add(&qw->seqs[j], qw->exp[k].s, qw->exp[k].len);
         } else if (needs_store(&c[j])) {
             st = clause_terms(qw, qw->an, c[j].text, c[j].len, true, &qw->seqs[j], err);
         }
@@ -832,7 +820,8 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
     o.accept_user = &f;
     const lk_bm25_hit *h;
     size_t nh;
-    if ((st = lk_bm25_search_terms(idx, ws, terms, qw->pos.n, &o, &h, &nh, err)) != LK_OK)
+    if ((st = lk_bm25_search_prefixed(idx, ws, terms, qw->pos.n, pterms, qw->spfx.n, &o, &h, &nh,
+                                      err)) != LK_OK)
         goto done;
     if ((st = f.st) != LK_OK) goto done;
     if (lk_grow((void **)&qw->cand, &qw->cand_cap, nh + 1, sizeof *qw->cand) != LK_OK) {
@@ -842,7 +831,8 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
     memcpy(qw->cand, h, nh * sizeof *h);
     size_t kept = nh;
     if (st != LK_OK) goto done;
-    /* leave the scoring terms in `an` for the caller (snippets): a prefix's are its terms */
+    /* leave the scoring terms in `an` for the caller (snippets): a prefix's are all its
+       terms */
     lk_analyzer_reset(an);
     for (size_t i = 0; i < nc && st == LK_OK; i++) {
         if (c[i].occur == LK_QUERY_NOT) continue;
@@ -850,7 +840,7 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
             st = lk_analyzer_add(an, c[i].text, c[i].len, err);
             continue;
         }
-        for (size_t k = qw->exp_off[i]; k < scoring_end(qw, i) && st == LK_OK; k++)
+        for (size_t k = qw->exp_off[i]; k < qw->exp_off[i + 1] && st == LK_OK; k++)
             st = lk_analyzer__push(an, qw->exp[k].s, qw->exp[k].len);
     }
     *hits = qw->cand;

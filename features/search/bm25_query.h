@@ -1,11 +1,12 @@
 /* bm25_query.h: the query syntax of `lexkit search`: `+term` (required), `-term` (excluded),
    `"a phrase"` (required, terms adjacent), `+"..."`/`-"..."`, `field:term` and
    `field:"a phrase"` (required in that stored field), `word*` (any indexed term starting
-   with the word, unstemmed: the LK_QUERY_PREFIX_TERMS most frequent of them score as
-   optional terms; with + or - every one of them filters). Scores are plain BM25 over the
-   terms of the required and optional clauses (a phrase's terms count as terms); the
-   operators only filter: the search is lk_bm25_search_terms's top k with a filter
-   (lk_bm25_search_opts.accept) asked only about documents that would enter the top k.
+   with the word, unstemmed: it scores as one term, the synonym of all of them, as Xapian's
+   OP_SYNONYM, see lk_bm25_search_prefixed; with + or - every one of them filters). Scores
+   are plain BM25 over the terms of the required and optional clauses (a phrase's terms
+   count as terms); the operators only filter: the search is lk_bm25_search_prefixed's top
+   k with a filter (lk_bm25_search_opts.accept) asked only about documents that would enter
+   the top k.
    Required/excluded terms are read from the postings; phrase and field clauses from the
    positions when the index has them (index --positions), else from the stored title and
    text (re-analysed), so they need one or the other. A query without operators is
@@ -22,7 +23,6 @@
 
 typedef enum { LK_QUERY_SHOULD = 0, LK_QUERY_MUST, LK_QUERY_NOT } lk_query_occur;
 
-#define LK_QUERY_PREFIX_TERMS 128u   /* terms of a prefix* that score (the most frequent) */
 #define LK_QUERY_PREFIX_MAX 100000u  /* terms a prefix* may match at most (else an error) */
 
 typedef struct {
@@ -55,7 +55,7 @@ void lk_query_ws_free(lk_query_ws *q); /* NULL is a no-op */
 /* Search a query with the syntax above: the top opts->k documents (score descending, ties
    by id) among those matching every required clause and no excluded one. Without
    operators this is lk_bm25_search_text. After the call `an` holds the scoring terms
-   (lk_analyzer_terms: for snippets). *hits is borrowed from qw until its next search. A
+   (lk_analyzer_terms: for snippets; a prefix* gives every term it matches). *hits is borrowed from qw until its next search. A
    phrase or field clause on an index with neither positions nor the fields stored is
    LK_ERR_ARG with a message saying so; corrupt positions LK_ERR_FORMAT naming the file;
    parse errors as lk_query_parse. */

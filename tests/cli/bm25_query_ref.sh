@@ -13,15 +13,18 @@ R="$D/bm25_query_ref.py"
 $PY "$R" gen "$T/docs.jsonl" "$T/q.tsv" 3000 || fail "gen"
 
 $PY "$R" ref "$T/docs.jsonl" "$T/q.tsv" "$T/ref.tsv" || fail "reference"
-# a segmented index: 2,000 documents, + 1,000 (--add), 200 deleted, 150 replaced (--upsert)
-$PY - "$T" <<'PY' || fail "split"
+# a segmented index: 2,000 documents, + 1,000 (--add), 200 deleted, 150 replaced (--upsert);
+# split SRC PREFIX N: $T/PREFIX{a,b}.jsonl (documents [0, N) and the rest), PREFIXdead.txt,
+# PREFIXup.jsonl and the live documents at the end, PREFIXfinal.jsonl
+split() {
+$PY - "$T" "$1" "$2" "$3" <<'PY'
 import json, sys
-t = sys.argv[1]
-docs = [json.loads(l) for l in open(t + "/docs.jsonl")]
-open(t + "/a.jsonl", "w").writelines(json.dumps(d) + "\n" for d in docs[:2000])
-open(t + "/b.jsonl", "w").writelines(json.dumps(d) + "\n" for d in docs[2000:])
+t, src, pre, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+docs = [json.loads(l) for l in open(t + "/" + src)]
+open(t + "/" + pre + "a.jsonl", "w").writelines(json.dumps(d) + "\n" for d in docs[:n])
+open(t + "/" + pre + "b.jsonl", "w").writelines(json.dumps(d) + "\n" for d in docs[n:])
 dead = [d["id"] for d in docs[::15]]
-open(t + "/dead.txt", "w").writelines(i + "\n" for i in dead)
+open(t + "/" + pre + "dead.txt", "w").writelines(i + "\n" for i in dead)
 up = []
 for i, d in enumerate(docs[7::20]):
     if d["id"] in dead:
@@ -31,12 +34,14 @@ for i, d in enumerate(docs[7::20]):
     if "title" in o:
         n["title"] = o["title"]
     up.append(n)
-open(t + "/up.jsonl", "w").writelines(json.dumps(d) + "\n" for d in up)
+open(t + "/" + pre + "up.jsonl", "w").writelines(json.dumps(d) + "\n" for d in up)
 byid = {d["id"]: d for d in docs if d["id"] not in set(dead)}
 for n in up:
     byid[n["id"]] = n
-open(t + "/final.jsonl", "w").writelines(json.dumps(d) + "\n" for d in byid.values())
+open(t + "/" + pre + "final.jsonl", "w").writelines(json.dumps(d) + "\n" for d in byid.values())
 PY
+}
+split docs.jsonl "" 2000 || fail "split"
 $PY "$R" ref "$T/final.jsonl" "$T/q.tsv" "$T/ref2.tsv" || fail "reference 2"
 
 # check_mode TAG INDEX-OPTIONS... (against $T/ref$RW.tsv and $T/ref2$RW.tsv)
@@ -97,27 +102,40 @@ expect_fail 2 "--add uses the index's analyzer" "$L" index --index "$T/seg-tw3" 
 expect_fail 2 "--title-weight" "$L" index --index "$T/x" --input "$T/b.jsonl" --title-weight 0
 
 # prefix* queries against the reference (plain analyzer: the reference does not stem): 2,000
-# documents with 400 extra "zq" words so that zq* has more terms than the 128 that score;
-# fresh, two segments (--add) and merged
+# documents with 400 extra "zq" words so that zq* has more than 128 terms (a prefix scores as
+# one term, the synonym of all of them: tf summed, df the documents holding any); fresh, with
+# positions, two segments (--add), then with deleted and replaced documents (df and N are the
+# live documents'), and merged
 $PY "$R" genp "$T/pdocs.jsonl" "$T/pq.tsv" || fail "genp"
 grep -q 'zq\*' "$T/pq.tsv" || fail "no zq* query"
 grep -q ' -title:[a-z]*\*' "$T/pq.tsv" || fail "no -title:p* query"
 $PY "$R" ref "$T/pdocs.jsonl" "$T/pq.tsv" "$T/pref.tsv" || fail "prefix reference"
-head -n 1000 "$T/pdocs.jsonl" > "$T/pa.jsonl"
-tail -n +1001 "$T/pdocs.jsonl" > "$T/pb.jsonl"
+split pdocs.jsonl p 1000 || fail "prefix split"
+$PY "$R" ref "$T/pfinal.jsonl" "$T/pq.tsv" "$T/pref2.tsv" || fail "prefix reference 2"
 "$L" index --input "$T/pdocs.jsonl" --index "$T/pidx" --analyzer plain 2> /dev/null || fail "prefix index"
 "$L" index --input "$T/pa.jsonl" --index "$T/pseg" --analyzer plain 2> /dev/null || fail "prefix index a"
 "$L" index --input "$T/pb.jsonl" --index "$T/pseg" --add 2> /dev/null || fail "prefix add b"
 "$L" index --input "$T/pdocs.jsonl" --index "$T/ppos" --analyzer plain --positions --store none 2> /dev/null || fail "prefix index positions"
-for ix in pidx ppos pseg merged; do
-  [ $ix = merged ] && { "$L" index --index "$T/pseg" --merge 2> /dev/null || fail "prefix merge"; ix=pseg; }
+for ix in pidx ppos pseg pseg-del merged; do
+  ref=pref
+  if [ $ix = pseg-del ]; then
+    "$L" index --index "$T/pseg" --delete-file "$T/pdead.txt" 2> /dev/null || fail "prefix delete"
+    "$L" index --input "$T/pup.jsonl" --index "$T/pseg" --add --upsert 2> /dev/null || fail "prefix upsert"
+    "$L" index --info --index "$T/pseg" | grep -q "^segments: [2-9]" || fail "prefix: not segmented"
+    "$L" index --info --index "$T/pseg" | grep -q "^documents: .*, [1-9][0-9]* deleted" || fail "prefix: no deleted documents"
+  fi
+  [ $ix = merged ] && { "$L" index --index "$T/pseg" --merge 2> /dev/null || fail "prefix merge"; }
+  case $ix in pseg-del|merged) ix=pseg; ref=pref2 ;; esac
   "$L" search --index "$T/$ix" --queries "$T/pq.tsv" --syntax on --k 100000 --output-format trec \
       > "$T/p.trec" || fail "prefix search $ix"
-  $PY "$R" compare "$T/pref.tsv" "$T/p.trec" > "$T/log" || fail "prefix $ix: $(tail -5 "$T/log")"
-  grep -q "^400 queries ([0-9]\{3\} with results)" "$T/log" || fail "prefix $ix: $(tail -1 "$T/log")"
+  $PY "$R" compare "$T/$ref.tsv" "$T/p.trec" > "$T/log" || fail "prefix $ix $ref: $(tail -5 "$T/log")"
+  grep -q "^400 queries ([0-9]\{3\} with results)" "$T/log" || fail "prefix $ix $ref: $(tail -1 "$T/log")"
   "$L" search --index "$T/$ix" --queries "$T/pq.tsv" --syntax on --k 10 --output-format trec \
       > "$T/p10.trec" || fail "prefix top 10 $ix"
-  $PY "$R" compare "$T/pref.tsv" "$T/p10.trec" 10 > "$T/log" || fail "prefix top 10 $ix: $(tail -5 "$T/log")"
+  $PY "$R" compare "$T/$ref.tsv" "$T/p10.trec" 10 > "$T/log" || fail "prefix top 10 $ix $ref: $(tail -5 "$T/log")"
+  "$L" search --index "$T/$ix" --queries "$T/pq.tsv" --syntax on --k 10 --exhaustive \
+      --output-format trec > "$T/p10.ex" || fail "prefix exhaustive $ix"
+  cmp -s "$T/p10.trec" "$T/p10.ex" || fail "prefix $ix $ref: exhaustive differs"
 done
 "$L" search --index "$T/pidx" --queries "$T/pq.tsv" --syntax off --k 100000 --output-format trec > "$T/poff.trec"
 $PY "$R" compare "$T/pref.tsv" "$T/poff.trec" > /dev/null && fail "prefix: --syntax off not caught"

@@ -5,7 +5,7 @@
   bm25_query_ref.py gen DOCS.jsonl QUERIES.tsv [N]   write a generated collection and queries
   bm25_query_ref.py genp DOCS.jsonl QUERIES.tsv      the same with prefix* queries (and 400
                                                       "zq" words, so that "zq*" has more
-                                                      terms than score)
+                                                      than 128 terms)
   bm25_query_ref.py ref DOCS.jsonl QUERIES.tsv REF.tsv [TW]  every query's results and
                                                       scores (TW: title weight, default 1)
   bm25_query_ref.py compare REF.tsv RUN.trec [K]      compare a lexkit TREC run (top K) with
@@ -24,9 +24,12 @@ is `split()`: this script matches and scores without any analyzer. Semantics (do
   whose title or whose text holds the words consecutively, `-"a b"` drops them;
   `field:w` / `field:"a b"` keep documents whose field holds the word(s) consecutively,
   `-field:...` drops them;
-- `p*`: the collection's words starting with p; the 128 with the most documents (ties: byte
-  order) are scoring terms, and with + (-) a document must (must not) hold one of them all;
-  `field:p*` (required unless -) keeps documents whose field holds one of them;
+- `p*`: the collection's words starting with p (all of them). Unless excluded it is ONE
+  scoring term, their synonym (Xapian's OP_SYNONYM): its tf in a document is the sum of the
+  tfs of all those words, its df the number of documents holding at least one of them, and
+  it scores as a word with that tf and df (a prefix given twice counts twice, as a word
+  does); with + (-) a document must (must not) hold one of the words; `field:p*` (required
+  unless -) keeps documents whose field holds one of them;
 - ranking: score descending, then id ascending (bytewise).
 A rank may differ from lexkit's only between documents whose reference scores are within
 1e-9 of each other (different summation orders); every score must agree within 1e-6.
@@ -157,10 +160,15 @@ def parse(q):
 
 
 def expand(p):
-    """A prefix's terms: every collection word starting with p, most documents first (ties
-    in byte order); the first 128 score."""
-    ws = sorted((w for w in DF if w.startswith(p)), key=lambda w: (-DF[w], w.encode()))
-    return ws
+    """A prefix's terms: every collection word starting with p."""
+    return {w for w in DF if w.startswith(p)}
+
+
+def prefix_df(docs, p, exp):
+    """Documents holding at least one word of prefix p (exp: its words), counted once."""
+    if p not in PDF:
+        PDF[p] = sum(1 for d in docs if d["set"] & exp)
+    return PDF[p]
 
 
 def has_seq(toks, seq):
@@ -171,15 +179,23 @@ def has_seq(toks, seq):
 def reference(docs, query):
     n = len(docs)
     clauses = parse(query)
-    terms = []
+    exp = {ws[0]: expand(ws[0]) for _, _, _, ws, prefix in clauses if prefix}
+    terms = []  # scoring terms: (word, None) or (prefix, its words)
     for occ, _, _, ws, prefix in clauses:
         if occ != "not":
-            terms += expand(ws[0])[:128] if prefix else ws
-    exp = {ws[0]: set(expand(ws[0])) for _, _, _, ws, prefix in clauses if prefix}
+            terms += [(ws[0], exp[ws[0]])] if prefix else [(w, None) for w in ws]
     res = {}
     for d in docs:
         t, tset = d["toks"], d["set"]
-        present = [w for w in terms if w in tset]
+        present = []  # (tf, df) of each scoring term the document holds
+        for w, words in terms:
+            if words is None:
+                if w in tset:
+                    present.append((d["tf"][w], DF[w]))
+            else:
+                tf = sum(d["tf"][x] for x in words & tset)
+                if tf:
+                    present.append((tf, prefix_df(docs, w, words)))
         if not present:
             continue
         keep = True
@@ -199,22 +215,23 @@ def reference(docs, query):
         if not keep:
             continue
         s = 0.0
-        for w in present:
-            df = DF[w]
+        for tf, df in present:
             idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            tf = d["tf"][w]
             s += idf * tf / (tf + K1 * (1 - B + B * d["len"] / AVG[0]))
         res[d["id"]] = s
     return sorted(res.items(), key=lambda kv: (-kv[1], kv[0].encode()))
 
 
 DF = {}
+PDF = {}  # prefix -> documents holding one of its words
 AVG = [0.0]
 
 
 def ref(docs_path, queries_path, out_path, tw=1):
     """Every query's full ranking as TSV lines qid, rank, id, score (%.17g)."""
     docs = [json.loads(line) for line in open(docs_path)]
+    DF.clear()
+    PDF.clear()
     for d in docs:
         d["f_title"], d["f_text"] = d.get("title", "").split(), d["text"].split()
         d["toks"] = d["f_title"] + d["f_text"]
