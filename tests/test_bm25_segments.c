@@ -4,7 +4,9 @@
    scores within 1e-12 relative), with pruned == exhaustive bitwise; the merge policy bounds
    the segment count; duplicate ids across segments; corrupt, truncated, replaced or missing
    manifest and segment files; the writer lock; orphan files; full rebuild of a segmented
-   directory; searches from several threads sharing a segmented index. */
+   directory; searches from several threads sharing a segmented index; a prefix* scored as
+   one term (the synonym of its terms), by hand, the same on one file and on two segments
+   with a deleted document. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "features/search/bm25_query.h"
 #include "features/search/bm25_segments.h"
 #include "features/search/bm25_text.h"
 #include "models/rng.h"
@@ -511,6 +514,167 @@ static void test_threads_share_segmented(void **state)
     free_synth(s);
 }
 
+/* Build (add: append a segment; del: ids to delete) with the plain analyzer and a title
+   weight of 2 (used by the first build, kept by the index). */
+static void build_tw2(const char *docs, const char *dir, bool add, const char *del)
+{
+    lk_bm25_index_config cfg = lk_bm25_index_config_default();
+    cfg.threads = 1;
+    cfg.analyzer.title_weight = 2;
+    cfg.add = add;
+    cfg.delete_path = del;
+    lk_error err;
+    lk_error_clear(&err);
+    lk_status st = lk_bm25_index_build(docs, dir, &cfg, NULL, &err);
+    if (st != LK_OK) fprintf(stderr, "build: %s\n", err.msg);
+    assert_int_equal(st, LK_OK);
+}
+
+/* Lucene BM25 (k1 1.2, b 0.75) of one term: tf in a document of length dl, df of n docs. */
+static double bm25_by_hand(double tf, double dl, double avgdl, double df, double n)
+{
+    double idf = log(1.0 + (n - df + 0.5) / (df + 0.5));
+    return idf * tf / (tf + 1.2 * (1.0 - 0.75 + 0.75 * dl / avgdl));
+}
+
+/* Search q (query syntax) on idx: *n hits into h (ids in ids[][8]), pruned == exhaustive
+   bitwise. */
+static void query_hits(const lk_bm25_index *idx, const char *q, lk_bm25_hit *h, size_t *n,
+                       char ids[][8])
+{
+    lk_bm25_ws *ws = NULL;
+    lk_query_ws *qw = NULL;
+    lk_analyzer *an = NULL;
+    lk_error err;
+    assert_int_equal(lk_bm25_ws_create(idx, &ws), LK_OK);
+    assert_int_equal(lk_query_ws_create(idx, &qw, &err), LK_OK);
+    assert_int_equal(lk_bm25_index_analyzer(idx, &an, &err), LK_OK);
+    lk_bm25_search_opts o = lk_bm25_search_opts_default();
+    const lk_bm25_hit *r;
+    for (int ex = 0; ex < 2; ex++) {
+        size_t m;
+        o.exhaustive = ex;
+        assert_int_equal(lk_bm25_search_query(idx, ws, an, qw, q, strlen(q), &o, &r, &m, &err),
+                         LK_OK);
+        if (!ex) {
+            *n = m;
+            memcpy(h, r, m * sizeof *r);
+            continue;
+        }
+        assert_int_equal(m, *n);
+        for (size_t i = 0; i < m; i++)
+            assert_true(r[i].doc == h[i].doc && r[i].score == h[i].score);
+    }
+    for (size_t i = 0; i < *n; i++) {
+        size_t len;
+        const char *id = lk_bm25_index_doc_id(idx, h[i].doc, &len);
+        assert_true(len < 8);
+        memcpy(ids[i], id, len);
+        ids[i][len] = '\0';
+    }
+    lk_analyzer_free(an);
+    lk_query_ws_free(qw);
+    lk_bm25_ws_free(ws);
+}
+
+/* comp* is one term: tf = the sum of the tfs (title weighted) of every term starting with
+   comp, df = the live documents holding one of them; identical on one file and on two
+   segments whose first holds a deleted document full of comp* terms. */
+static void test_prefix_synonym(void **state)
+{
+    (void)state;
+    char one[512], seg[512], docs[512], del[512];
+    lk_test_tmp_path(one, sizeof one, "syn1.idx");
+    lk_test_tmp_path(seg, sizeof seg, "syn2.idx");
+    lk_test_tmp_path(docs, sizeof docs, "syn.jsonl");
+    lk_test_tmp_path(del, sizeof del, "syn-del.txt");
+    static const char d1[] = "{\"id\": \"d1\", \"title\": \"computer\", \"text\": \"computing x\"}\n",
+                      d2[] = "{\"id\": \"d2\", \"text\": \"computer y\"}\n",
+                      d3[] = "{\"id\": \"d3\", \"text\": \"cat z\"}\n",
+                      d4[] = "{\"id\": \"d4\", \"text\": \"compass compass computing w\"}\n";
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s%s%s", d1, d2, d3);
+    lk_test_write_file(docs, buf, strlen(buf));
+    build_tw2(docs, one, false, NULL);
+    snprintf(buf, sizeof buf, "%s%s%s", d1, d4, d3); /* segment 1: d4 deleted later */
+    lk_test_write_file(docs, buf, strlen(buf));
+    build_tw2(docs, seg, false, NULL);
+    lk_test_write_file(docs, d2, strlen(d2)); /* segment 2 */
+    build_tw2(docs, seg, true, NULL);
+    lk_test_write_file(del, "d4\n", 3);
+    build_tw2(NULL, seg, false, del);
+    lk_bm25_index *a = open_ok(one), *b = open_ok(seg);
+    assert_int_equal(lk_bm25_index_n_segments(b), 2);
+    assert_int_equal(lk_bm25_index_n_docs(b), 3);
+    /* live: d1 (dl 2*1 + 2 = 4: computer in the title counts twice), d2 (2), d3 (2) */
+    double avgdl = (4.0 + 2.0 + 2.0) / 3.0;
+    assert_true(lk_bm25_index_avgdl(a) == avgdl && lk_bm25_index_avgdl(b) == avgdl);
+    /* comp*: df 2 (d1, d2; not d4, deleted), tf d1 = 2 + 1, d2 = 1 */
+    double s1 = bm25_by_hand(3, 4, avgdl, 2, 3), s2 = bm25_by_hand(1, 2, avgdl, 2, 3);
+    /* computer alone: df 2, tf d1 = 2 (title), d2 = 1 */
+    double c1 = bm25_by_hand(2, 4, avgdl, 2, 3), c2 = bm25_by_hand(1, 2, avgdl, 2, 3);
+    static const struct {
+        const char *q;
+        double k; /* times the prefix counts */
+        bool word; /* computer too */
+    } qs[] = {{"comp*", 1, false}, {"comp* comp*", 2, false}, {"Comp* computer", 1, true},
+              {"co* -cat", 1, false}, {"+comp* x* y*", 1, false}};
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+        lk_bm25_hit ha[4], hb[4];
+        char ia[4][8], ib[4][8];
+        size_t na, nb;
+        query_hits(a, qs[i].q, ha, &na, ia);
+        query_hits(b, qs[i].q, hb, &nb, ib);
+        assert_int_equal(na, 2);
+        assert_int_equal(nb, 2);
+        double w1 = qs[i].k * s1 + (qs[i].word ? c1 : 0.0);
+        double w2 = qs[i].k * s2 + (qs[i].word ? c2 : 0.0);
+        if (strchr(qs[i].q, 'x')) { /* x* and y*: df 1, tf 1 each */
+            w1 += bm25_by_hand(1, 4, avgdl, 1, 3);
+            w2 += bm25_by_hand(1, 2, avgdl, 1, 3);
+        }
+        assert_true(ha[0].score > ha[1].score);
+        for (size_t j = 0; j < 2; j++) {
+            assert_true(strcmp(ia[j], "d1") == 0 || strcmp(ia[j], "d2") == 0);
+            assert_true(fabs(ha[j].score - (strcmp(ia[j], "d1") == 0 ? w1 : w2)) < 1e-6);
+            assert_string_equal(ia[j], ib[j]);
+            if (qs[i].word) assert_true(fabs(ha[j].score - hb[j].score) <= 1e-12 * ha[j].score);
+            else assert_true(ha[j].score == hb[j].score);
+        }
+    }
+    /* compa*: compass, only in the deleted d4 */
+    lk_bm25_hit h[4];
+    char ids[4][8];
+    size_t n;
+    query_hits(b, "compa*", h, &n, ids);
+    assert_int_equal(n, 0);
+    /* title:comp* keeps d1 (computer in its title); the prefix scores over the document */
+    for (int k = 0; k < 2; k++) {
+        query_hits(k ? b : a, "title:comp*", h, &n, ids);
+        assert_int_equal(n, 1);
+        assert_string_equal(ids[0], "d1");
+        assert_true(fabs(h[0].score - s1) < 1e-6);
+    }
+    lk_bm25_index_free(a);
+    lk_bm25_index_free(b);
+    /* every term counts, not only 128: e1 holds 130 terms starting with zq, once each */
+    char *big = malloc(4096), *p = big;
+    p += sprintf(p, "{\"id\": \"e1\", \"text\": \"");
+    for (int i = 0; i < 130; i++) p += sprintf(p, "%szq%03d", i ? " " : "", i);
+    sprintf(p, "\"}\n{\"id\": \"e2\", \"text\": \"zq000\"}\n{\"id\": \"e3\", \"text\": \"q\"}\n");
+    lk_test_write_file(docs, big, strlen(big));
+    free(big);
+    build_tw2(docs, one, false, NULL);
+    a = open_ok(one);
+    query_hits(a, "zq*", h, &n, ids);
+    assert_int_equal(n, 2);
+    avgdl = (130.0 + 1.0 + 1.0) / 3.0;
+    assert_string_equal(ids[0], "e1");
+    assert_true(fabs(h[0].score - bm25_by_hand(130, 130, avgdl, 2, 3)) < 1e-6);
+    assert_true(fabs(h[1].score - bm25_by_hand(1, 1, avgdl, 2, 3)) < 1e-6);
+    lk_bm25_index_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -520,6 +684,7 @@ int main(void)
         cmocka_unit_test(test_corrupt_files),
         cmocka_unit_test(test_lock_orphans_rebuild),
         cmocka_unit_test(test_threads_share_segmented),
+        cmocka_unit_test(test_prefix_synonym),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

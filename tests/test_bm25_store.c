@@ -364,6 +364,28 @@ static void test_snippets(void **state)
     query(s, an, "state art"); /* in the query's order (this index has no stop words) */
     snip(s, "Art state; far, far away from it, a state art method.", 24, out, sizeof out);
     assert_string_equal(out, "...it, a [state] [art] method.");
+    /* many query terms (a prefix* brings every term it matches), repeated and in no order:
+       found by a binary search, numbered at their first place ("state" then "art" still) */
+    {
+        lk_term *many = malloc(5000 * sizeof *many);
+        char *bytes = malloc(5000 * 8);
+        size_t nm = 0;
+        many[nm++] = (lk_term){"state", 5};
+        for (int i = 4999; i > 2; i--) { /* x4999 .. x0003, then some again */
+            int v = i > 2500 ? i : 5000 - i;
+            many[nm] = (lk_term){bytes + 8 * nm, (size_t)snprintf(bytes + 8 * nm, 8, "x%04d", v)};
+            nm++;
+        }
+        many[nm++] = (lk_term){"art", 3};
+        many[nm++] = (lk_term){"state", 5};
+        assert_int_equal(lk_snippeter_query(s, many, nm), LK_OK);
+        snip(s, "Art state; far, far away from it, a state art method x4000 x0001.", 60, out,
+             sizeof out);
+        assert_string_equal(out, "[Art] [state]; far, far away from it, a [state] [art] method "
+                                 "[x4000]...");
+        free(many);
+        free(bytes);
+    }
 
     /* Chinese: bigram matches marked (single characters not, the query has bigrams), the
        passage cut on character boundaries and at most max characters long */
