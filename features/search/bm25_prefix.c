@@ -10,11 +10,13 @@
 #define PAD 8u /* zero bytes after a list: the cursor reads its last block in place */
 
 struct lk_bm25__prefix_ws {
-    uint32_t *tf;    /* per document of the segment: the summed tf (all 0 between calls) */
-    uint64_t *seen;  /* documents with a tf (all 0 between calls) */
+    uint32_t *tf;         /* per document of the segment: the summed tf, then for the listed
+                             documents their length (the encoder's doclens); all 0 between
+                             calls */
+    uint64_t *seen;       /* documents with a tf (all 0 between calls) */
+    size_t n_docs;        /* documents tf and seen have room for */
     uint32_t *docs, *tfs; /* the list */
-    uint32_t *dl;    /* document lengths by document number (set for the listed ones) */
-    size_t cap;      /* documents the arrays have room for */
+    size_t list_cap;
 };
 
 lk_status lk_bm25__prefix_ws_create(lk_bm25__prefix_ws **out)
@@ -30,26 +32,19 @@ void lk_bm25__prefix_ws_free(lk_bm25__prefix_ws *w)
     free(w->seen);
     free(w->docs);
     free(w->tfs);
-    free(w->dl);
     free(w);
 }
 
-/* Room for n documents (the counters zeroed). */
+/* Counters for n documents (zeroed). */
 static lk_status reserve(lk_bm25__prefix_ws *w, size_t n)
 {
-    if (n <= w->cap && w->tf) return LK_OK;
+    if (n <= w->n_docs && w->tf) return LK_OK;
     free(w->tf);
     free(w->seen);
-    free(w->docs);
-    free(w->tfs);
-    free(w->dl);
     w->tf = calloc(n + 1, sizeof *w->tf);
     w->seen = calloc(n / 64 + 1, sizeof *w->seen);
-    w->docs = malloc((n + 1) * sizeof *w->docs);
-    w->tfs = malloc((n + 1) * sizeof *w->tfs);
-    w->dl = malloc((n + 1) * sizeof *w->dl);
-    w->cap = w->tf && w->seen && w->docs && w->tfs && w->dl ? n : 0;
-    return w->cap == n ? LK_OK : LK_ERR_NOMEM;
+    w->n_docs = w->tf && w->seen ? n : 0;
+    return w->tf && w->seen ? LK_OK : LK_ERR_NOMEM;
 }
 
 /* Add the postings of term t of s into w's counters (the cursor keeps every document below
@@ -78,6 +73,41 @@ static bool add_term(const lk_bm25__seg *s, uint64_t t, lk_bm25__prefix_ws *w)
     return !c.bad;
 }
 
+/* The live documents seen, in order, into w->docs/tfs (*n of them), each one's counter
+   replaced by its length; the other counters and the bitmap cleared. A pass over the bitmap
+   (n_docs / 64 words). */
+static lk_status collect(const lk_bm25__seg *s, const uint64_t *deleted, lk_bm25__prefix_ws *w,
+                         size_t *n)
+{
+    lk_status st = LK_OK;
+    *n = 0;
+    for (uint32_t wi = 0; wi <= s->n_docs >> 6; wi++) {
+        uint64_t word = w->seen[wi];
+        w->seen[wi] = 0;
+        while (word) {
+            uint32_t d = (wi << 6) | (uint32_t)__builtin_ctzll(word);
+            word &= word - 1;
+            if ((deleted && (deleted[d >> 6] >> (d & 63)) & 1) || st != LK_OK) {
+                w->tf[d] = 0;
+                continue;
+            }
+            if (*n == w->list_cap) {
+                size_t cap = w->list_cap;
+                if (lk_grow_ptr(&w->docs, &cap, *n + 1, sizeof *w->docs) != LK_OK ||
+                    lk_grow_ptr(&w->tfs, &w->list_cap, *n + 1, sizeof *w->tfs) != LK_OK) {
+                    st = LK_ERR_NOMEM; /* go on clearing */
+                    w->tf[d] = 0;
+                    continue;
+                }
+            }
+            w->docs[*n] = d;
+            w->tfs[(*n)++] = w->tf[d];
+            w->tf[d] = lk_bm25__seg_doc_len(s, d);
+        }
+    }
+    return st;
+}
+
 lk_status lk_bm25__seg_prefix(const lk_bm25__seg *s, const uint64_t *deleted, const char *p,
                               size_t len, lk_bm25__prefix_ws *w, lk_bytes *out,
                               lk_bm25__vterm *v, lk_error *err)
@@ -96,27 +126,13 @@ lk_status lk_bm25__seg_prefix(const lk_bm25__seg *s, const uint64_t *deleted, co
         if (tl < len || memcmp(ts, p, len) != 0) break;
         ok = add_term(s, t, w);
     }
-    /* the live documents in order, the counters cleared on the way (even after an error): a
-       pass over the bitmap, n_docs / 64 words */
-    size_t n = 0;
-    for (uint32_t wi = 0; wi <= s->n_docs >> 6; wi++) {
-        uint64_t word = w->seen[wi];
-        w->seen[wi] = 0;
-        while (word) {
-            uint32_t d = (wi << 6) | (uint32_t)__builtin_ctzll(word);
-            word &= word - 1;
-            if (!deleted || !((deleted[d >> 6] >> (d & 63)) & 1)) {
-                w->docs[n] = d;
-                w->tfs[n++] = w->tf[d];
-                w->dl[d] = lk_bm25__seg_doc_len(s, d);
-            }
-            w->tf[d] = 0;
-        }
-    }
+    size_t n;
+    st = collect(s, deleted, w, &n); /* even after an error: it clears the counters */
+    if (st == LK_OK && n) st = lk_postings_encode(w->docs, w->tfs, n, w->tf, out);
+    for (size_t i = 0; i < n; i++) w->tf[w->docs[i]] = 0;
     if (!ok) return lk_error_set(err, LK_ERR_FORMAT, "%s: corrupt index (postings)",
                                  lk_bm25__seg_file(s));
-    if (n == 0) return LK_OK;
-    if ((st = lk_postings_encode(w->docs, w->tfs, n, w->dl, out)) != LK_OK) return st;
+    if (st != LK_OK || n == 0) return st;
     size_t list_len = out->len;
     static const unsigned char zeros[PAD];
     if ((st = lk_bytes_append(out, zeros, PAD)) != LK_OK) return st;
