@@ -588,7 +588,8 @@ static void test_prefix_synonym(void **state)
     lk_test_tmp_path(seg, sizeof seg, "syn2.idx");
     lk_test_tmp_path(docs, sizeof docs, "syn.jsonl");
     lk_test_tmp_path(del, sizeof del, "syn-del.txt");
-    static const char d1[] = "{\"id\": \"d1\", \"title\": \"computer\", \"text\": \"computing x\"}\n",
+    static const char d1[] = "{\"id\": \"d1\", \"title\": \"computer\", "
+                             "\"text\": \"computing x\"}\n",
                       d2[] = "{\"id\": \"d2\", \"text\": \"computer y\"}\n",
                       d3[] = "{\"id\": \"d3\", \"text\": \"cat z\"}\n",
                       d4[] = "{\"id\": \"d4\", \"text\": \"compass compass computing w\"}\n";
