@@ -445,9 +445,9 @@ static lk_status expand_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_anal
             q->exp[q->n_exp++] = (expansion){ts, tl};
         }
     }
-    expansion *e = q->exp + first;
     size_t n = q->n_exp - first, o = 0;
-    if (n == 0) return LK_OK; /* (q->exp may still be NULL) */
+    if (n == 0) return LK_OK; /* (q->exp may still be NULL: no arithmetic on it) */
+    expansion *e = q->exp + first;
     if (ns > 1) qsort(e, n, sizeof *e, cmp_exp_bytes); /* one segment's are in order */
     for (size_t i = 0; i < n; i++) /* one entry per term */
         if (!o || cmp_exp_bytes(&e[o - 1], &e[i]) != 0) e[o++] = e[i];
