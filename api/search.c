@@ -176,7 +176,9 @@ static lexkit_status rebuild(lexkit_index *x, const char *docs_path, const char 
     cfg.delete_path = delete_path;
     lk_error e;
     lk_error_clear(&e);
-    cfg.docs_name = "documents"; /* errors name the batch ("documents:2: ..."), not the temp file */
+    /* errors name the batch ("documents:2: ...", "ids[1]: ..."), not the temporary files */
+    cfg.docs_name = "documents";
+    cfg.delete_name = "ids";
     lk_status st = lk_bm25_index_build(docs_path, x->dir, &cfg, NULL, &e);
     if (st != LK_OK) return lk_api_err(err, st, &e);
     lexkit_searcher_free(x->shared);
@@ -273,8 +275,10 @@ LK_API lexkit_status lexkit_index_delete(lexkit_index *x, const char *const *ids
                                          const size_t *id_lens, size_t n, lexkit_error *err)
 {
     if (!x || (n && (!ids || !id_lens))) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
-    if (!x->idx) return lk_api_set(err, LEXKIT_ERR_STATE, "%s: the index has no documents yet", x->dir);
     if (n == 0) return LEXKIT_OK;
+    if (!x->idx) /* a created index before its first add: no id is in it */
+        return lk_api_set(err, LEXKIT_ERR_PARSE, "ids[0]: document id \"%.*s\" is not in the index",
+                          ids[0] ? (int)id_lens[0] : 0, ids[0] ? ids[0] : "");
     char *path = NULL;
     FILE *fp = NULL;
     lexkit_status st = temp_file(x->dir, "del", &path, &fp, err);
@@ -444,6 +448,24 @@ LK_API lexkit_status lexkit_searcher_snippet(lexkit_searcher *s, uint32_t doc, s
     return LEXKIT_OK;
 }
 
+/* A search of a created index before its first add: no hits, but a malformed query is
+   still reported (as lk_query_parse finds it; x->lock held or syntax given). */
+static lexkit_status search_nothing(int syntax, const char *query, size_t len, size_t *n_hits,
+                                    lexkit_error *err)
+{
+    if (!n_hits || (!query && len)) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    *n_hits = 0;
+    if (!syntax || !query || !lk_query_maybe_ops(query, len)) return LEXKIT_OK;
+    lk_query_clause *c = NULL;
+    size_t nc = 0;
+    bool ops;
+    lk_error e;
+    lk_error_clear(&e);
+    lk_status st = lk_query_parse(query, len, &c, &nc, &ops, &e);
+    free(c);
+    return lk_api_err(err, st, &e);
+}
+
 LK_API lexkit_status lexkit_index_search(lexkit_index *x, const char *query, size_t len,
                                          size_t k, lexkit_hit *hits, size_t *n_hits,
                                          lexkit_error *err)
@@ -451,6 +473,11 @@ LK_API lexkit_status lexkit_index_search(lexkit_index *x, const char *query, siz
     if (!x) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
     pthread_mutex_lock(&x->lock);
     lexkit_status st = LEXKIT_OK;
+    if (!x->idx) {
+        st = search_nothing(x->syntax, query, len, n_hits, err);
+        pthread_mutex_unlock(&x->lock);
+        return st;
+    }
     if (!x->shared) st = lexkit_searcher_create(x, &x->shared, err);
     if (st == LEXKIT_OK) st = lexkit_searcher_search(x->shared, query, len, k, hits, n_hits, err);
     pthread_mutex_unlock(&x->lock);
@@ -467,6 +494,7 @@ typedef struct {
     const char *const *queries;
     const size_t *lens;
     size_t n, k;
+    int syntax;          /* x->syntax, for an index without documents (no searcher) */
     atomic_size_t *next; /* the first query no thread has taken */
     lexkit_hit *hits;
     size_t *n_hits;
@@ -479,15 +507,19 @@ static void *many_worker(void *arg)
 {
     many_job *j = arg;
     lexkit_searcher *s = NULL;
-    j->st = lexkit_searcher_create(j->x, &s, &j->err);
+    j->st = j->x->idx ? lexkit_searcher_create(j->x, &s, &j->err) : LEXKIT_OK;
     j->failed = 0;
     while (j->st == LEXKIT_OK) {
         size_t q = atomic_fetch_add_explicit(j->next, MANY_CHUNK, memory_order_relaxed);
         if (q >= j->n) break;
         size_t end = j->n - q > MANY_CHUNK ? q + MANY_CHUNK : j->n;
         for (; q < end && j->st == LEXKIT_OK; q++) {
-            j->st = lexkit_searcher_search(s, j->queries[q], j->queries[q] ? j->lens[q] : 0,
-                                           j->k, j->hits + q * j->k, &j->n_hits[q], &j->err);
+            size_t qlen = j->queries[q] ? j->lens[q] : 0;
+            if (!s) /* a created index before its first add */
+                j->st = search_nothing(j->syntax, j->queries[q], qlen, &j->n_hits[q], &j->err);
+            else
+                j->st = lexkit_searcher_search(s, j->queries[q], qlen, j->k,
+                                               j->hits + q * j->k, &j->n_hits[q], &j->err);
             if (j->st != LEXKIT_OK) {
                 char msg[LEXKIT_ERROR_MSG_MAX];
                 snprintf(msg, sizeof msg, "query %zu: %s", q, lexkit_error_message(&j->err));
@@ -519,8 +551,8 @@ LK_API lexkit_status lexkit_index_search_many(const lexkit_index *x,
     pthread_t tids[MAX_THREADS];
     int started = 0;
     for (int t = 0; t < threads; t++)
-        jobs[t] = (many_job){x, queries, lens, n, k, &next, hits, n_hits, 0, LEXKIT_OK,
-                             {LEXKIT_OK, ""}};
+        jobs[t] = (many_job){x, queries, lens, n, k, x->syntax, &next, hits, n_hits, 0,
+                             LEXKIT_OK, {LEXKIT_OK, ""}};
     /* a thread that fails to start leaves its share to the others */
     for (int t = 1; t < threads && pthread_create(&tids[t], NULL, many_worker, &jobs[t]) == 0; t++)
         started = t;

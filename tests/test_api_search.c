@@ -1,7 +1,8 @@
 /* test_api_search.c: the public search API (include/lexkit/search.h) from several threads:
    lexkit_index_search_many on 1..8 threads gives exactly the answers of one searcher
    asking the queries in order, and reports the first malformed query whatever the threads;
-   searchers of one index used by threads at once (run under TSan). */
+   searchers of one index used by threads at once (run under TSan); a created index before
+   its first add (no hits, malformed queries still errors) and deletes of unknown ids. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -210,12 +211,59 @@ static void test_searchers_in_threads(void **state)
     }
 }
 
+/* A created index before its first add finds nothing (a malformed query is still an error),
+   and a delete names an id that is not in the index by its position, deleting nothing. */
+static void test_empty_index_and_unknown_ids(void **state)
+{
+    (void)state;
+    char dir[512];
+    lk_test_tmp_path(dir, sizeof dir, "api_search_empty.idx");
+    lexkit_index *x = NULL;
+    lexkit_error err;
+    assert_int_equal(lexkit_index_create(dir, NULL, &x, &err), LEXKIT_OK);
+    lexkit_hit h[K];
+    size_t n = 99, nq[2] = {9, 9};
+    assert_int_equal(lexkit_index_search(x, "river", 5, K, h, &n, &err), LEXKIT_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(lexkit_index_search(x, "river \"br", 10, K, h, &n, &err), LEXKIT_ERR_PARSE);
+    assert_string_equal(lexkit_error_message(&err), "query column 7: unbalanced quote (no closing '\"')");
+    const char *q[2] = {"river -bridge", "rock - paper"};
+    size_t ql[2] = {13, 12};
+    assert_int_equal(lexkit_index_search_many(x, q, ql, 1, K, 2, h, nq, &err), LEXKIT_OK);
+    assert_int_equal(nq[0], 0);
+    assert_int_equal(lexkit_index_search_many(x, q, ql, 2, K, 2, h, nq, &err), LEXKIT_ERR_PARSE);
+    assert_int_equal(strncmp(lexkit_error_message(&err), "query 1: query column 6: ", 25), 0);
+    lexkit_index_set_syntax(x, 0);
+    assert_int_equal(lexkit_index_search_many(x, q, ql, 2, K, 1, h, nq, &err), LEXKIT_OK);
+    lexkit_index_set_syntax(x, 1);
+    const char *ids[3] = {"a", "nope", "b"};
+    size_t il[3] = {1, 4, 1};
+    assert_int_equal(lexkit_index_delete(x, ids, il, 0, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_index_delete(x, ids, il, 1, &err), LEXKIT_ERR_PARSE);
+    assert_string_equal(lexkit_error_message(&err), "ids[0]: document id \"a\" is not in the index");
+    const char *texts[2] = {"river bridge", "city stone"};
+    size_t tl[2] = {12, 10};
+    const char *add_ids[2] = {"a", "b"};
+    size_t al[2] = {1, 1};
+    assert_int_equal(lexkit_index_add(x, add_ids, al, texts, tl, 2, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_index_delete(x, ids, il, 3, &err), LEXKIT_ERR_PARSE);
+    assert_string_equal(lexkit_error_message(&err), "ids[1]: document id \"nope\" is not in the index");
+    assert_int_equal(lexkit_index_n_docs(x), 2);
+    assert_int_equal(lexkit_index_search(x, "river", 5, K, h, &n, &err), LEXKIT_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(lexkit_index_search(x, "url:river", 9, K, h, &n, &err), LEXKIT_ERR_PARSE);
+    assert_int_equal(lexkit_index_delete(x, add_ids, al, 2, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_index_n_docs(x), 0);
+    lexkit_index_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_search_many_threads),
         cmocka_unit_test(test_search_many_first_error),
         cmocka_unit_test(test_searchers_in_threads),
+        cmocka_unit_test(test_empty_index_and_unknown_ids),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -634,7 +634,8 @@ static bool is_indexed_field(const char *f, size_t len)
 
 static bool needs_store(const lk_query_clause *c) { return c->phrase || c->field; }
 
-/* Phrase/field clauses need positions or the fields stored. */
+/* Phrase/field clauses need positions or the fields stored, and fields the index has: a
+   query asking for more is malformed for this index (LK_ERR_PARSE, as the parser's). */
 static lk_status check_store(const lk_bm25_index *idx, const lk_query_clause *c, size_t n,
                              bool positions, lk_error *err)
 {
@@ -644,27 +645,27 @@ static lk_status check_store(const lk_bm25_index *idx, const lk_query_clause *c,
         if (!needs_store(&c[i])) continue;
         if (positions) {
             if (c[i].field && !is_indexed_field(c[i].field, c[i].field_len))
-                return lk_error_set(err, LK_ERR_ARG, "query column %zu: unknown field \"%.*s\" "
+                return lk_error_set(err, LK_ERR_PARSE, "query column %zu: unknown field \"%.*s\" "
                                     "(the fields that can be queried are title and text)",
                                     c[i].col, (int)c[i].field_len, c[i].field);
             continue;
         }
         if (!spec)
-            return lk_error_set(err, LK_ERR_ARG, "query column %zu: %s need positions or the "
+            return lk_error_set(err, LK_ERR_PARSE, "query column %zu: %s need positions or the "
                                 "documents' fields stored in the index (it was built with "
                                 "--store none and without --positions)",
                                 c[i].col, c[i].phrase ? "phrases" : "field: terms");
         if (c[i].field && !is_indexed_field(c[i].field, c[i].field_len))
-            return lk_error_set(err, LK_ERR_ARG, "query column %zu: unknown field \"%.*s\" (the "
+            return lk_error_set(err, LK_ERR_PARSE, "query column %zu: unknown field \"%.*s\" (the "
                                 "fields that can be queried are title and text)", c[i].col,
                                 (int)c[i].field_len, c[i].field);
         if (c[i].field && !lk_bm25_store_spec_wants(spec, sl, c[i].field, c[i].field_len))
-            return lk_error_set(err, LK_ERR_ARG, "query column %zu: unknown field \"%.*s\" (the "
+            return lk_error_set(err, LK_ERR_PARSE, "query column %zu: unknown field \"%.*s\" (the "
                                 "index stores %.*s)", c[i].col, (int)c[i].field_len,
                                 c[i].field, (int)sl, spec);
         if (!c[i].field && (!lk_bm25_store_spec_wants(spec, sl, "text", 4) ||
                             !lk_bm25_store_spec_wants(spec, sl, "title", 5)))
-            return lk_error_set(err, LK_ERR_ARG, "query column %zu: phrases need title and text "
+            return lk_error_set(err, LK_ERR_PARSE, "query column %zu: phrases need title and text "
                                 "stored (the index stores %.*s)", c[i].col, (int)sl, spec);
     }
     return LK_OK;

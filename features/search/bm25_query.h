@@ -57,8 +57,9 @@ void lk_query_ws_free(lk_query_ws *q); /* NULL is a no-op */
    operators this is lk_bm25_search_text. After the call `an` holds the scoring terms
    (lk_analyzer_terms: for snippets; a prefix* gives every term it matches). *hits is
    borrowed from qw until its next search. A phrase or field clause on an index with neither
-   positions nor the fields stored is LK_ERR_ARG with a message saying so; corrupt positions
-   LK_ERR_FORMAT naming the file; parse errors as lk_query_parse. */
+   positions nor the fields stored, or a field the index does not have, is LK_ERR_PARSE with
+   a message saying so (as the parse errors of lk_query_parse); corrupt positions
+   LK_ERR_FORMAT naming the file. */
 lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_analyzer *an,
                                lk_query_ws *qw, const char *query, size_t len,
                                const lk_bm25_search_opts *opts, const lk_bm25_hit **hits,

@@ -45,6 +45,7 @@ lk_bm25_index_config lk_bm25_index_config_default(void)
     c.merge = false;
     c.max_segments = LK_BM25_DEFAULT_MAX_SEGMENTS;
     c.docs_name = NULL;
+    c.delete_name = NULL;
     return c;
 }
 
@@ -497,7 +498,7 @@ static lk_status run_pipeline(pipeline *pl, lk_bm25_builder *bld, int threads,
 
 /* The live documents of idx whose ids are listed in `path` (one per line), ascending doc
    numbers (malloc'd); an id that is not in the index is LK_ERR_PARSE "path:line: ...". */
-static lk_status find_deletions(const lk_bm25_index *idx, const char *path,
+static lk_status find_deletions(const lk_bm25_index *idx, const char *path, const char *name,
                                 const char *const *ids, size_t n_ids, uint32_t **docs,
                                 size_t *n_docs, lk_error *err)
 {
@@ -537,6 +538,10 @@ static lk_status find_deletions(const lk_bm25_index *idx, const char *path,
         if (found[v]) continue;
         if (lk_vocab_count(del, (int32_t)v) == 0)
             st = lk_error_set(err, LK_ERR_PARSE, "document id \"%s\" (to delete) is not in the index",
+                              lk_vocab_word(del, (int32_t)v));
+        else if (name)
+            st = lk_error_set(err, LK_ERR_PARSE, "%s[%lld]: document id \"%s\" is not in the index",
+                              name, (long long)lk_vocab_count(del, (int32_t)v) - 1,
                               lk_vocab_word(del, (int32_t)v));
         else
             st = lk_error_at(err, path, lk_vocab_count(del, (int32_t)v), 0,
@@ -758,7 +763,7 @@ static lk_status update_index(const char *docs_path, const char *index_dir,
     pl.zh = pl.an && lk_analyzer__has_zh(pl.an);
     if (st == LK_OK) st = lk_bm25__update_begin(index_dir, idx, &u, err);
     if (st == LK_OK && (cfg->delete_path || cfg->n_delete_ids))
-        st = find_deletions(idx, cfg->delete_path, cfg->delete_ids, cfg->n_delete_ids, &del,
+        st = find_deletions(idx, cfg->delete_path, cfg->delete_name, cfg->delete_ids, cfg->n_delete_ids, &del,
                             &n_del, err);
     if (st == LK_OK && pl.docs)
         st = add_segment(&pl, index_dir, idx, &del, &n_del, u, cfg, stats, err);

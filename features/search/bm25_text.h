@@ -36,6 +36,10 @@ typedef struct {
     const char *docs_name;      /* name of the documents in messages ("name:line:col: ...");
                                    NULL = docs_path (a server passes "body" for a request body
                                    it spooled to a temporary file) */
+    const char *delete_name;    /* name of the ids of delete_path in messages: an id not in
+                                   the index is "name[I]: ..." with I its 0-based line (the
+                                   C API passes "ids" for the array it spooled); NULL =
+                                   "delete_path:line: ..." */
 } lk_bm25_index_config;
 
 lk_bm25_index_config lk_bm25_index_config_default(void);

@@ -63,7 +63,9 @@ typedef struct lexkit_searcher lexkit_searcher;
 
 LK_API lexkit_index_config lexkit_index_config_default(void);
 /* A handle on a new index in directory `dir` (created by the first lexkit_index_add; an
-   existing lexkit index there is replaced then). */
+   existing lexkit index there is replaced then, and any other non-empty directory or a file
+   makes that add fail, LEXKIT_ERR_IO: check with lexkit_index_open first to keep an index).
+   Until the first add the index has no documents: searches find nothing. */
 LK_API lexkit_status lexkit_index_create(const char *dir, const lexkit_index_config *c,
                                          lexkit_index **out, lexkit_error *err);
 /* Open the index in `dir`; a directory that is not an index is LEXKIT_ERR_IO/FORMAT. */
@@ -91,7 +93,9 @@ LK_API lexkit_status lexkit_index_add_titled(lexkit_index *idx, const char *cons
    in the batch and C the column. */
 LK_API lexkit_status lexkit_index_add_json(lexkit_index *idx, const char *const *docs,
                                            const size_t *lens, size_t n, lexkit_error *err);
-/* Delete the documents with these ids (unknown ids are ignored), atomically. */
+/* Delete the documents with these ids, atomically: all or none. An id that is not in the
+   index is LEXKIT_ERR_PARSE "ids[I]: document id \"ID\" is not in the index" (I its 0-based
+   position; as `lexkit index --delete-id`), and nothing is deleted. n = 0 is a no-op. */
 LK_API lexkit_status lexkit_index_delete(lexkit_index *idx, const char *const *ids,
                                          const size_t *id_lens, size_t n, lexkit_error *err);
 /* Live documents (0 for a created index before its first add). */
@@ -100,7 +104,9 @@ LK_API uint32_t lexkit_index_n_docs(const lexkit_index *idx);
    first, ties by id; *n_hits <= k. Thread-safe (serialized). The query syntax is
    `lexkit search`'s (docs/search.md): +required, -excluded, "phrases", title:/text: fields,
    prefix*; a query without operators is ranked exactly as plain words. A malformed query
-   is LEXKIT_ERR_PARSE with a message naming its column ("column 7: unbalanced quote"). */
+   is LEXKIT_ERR_PARSE with a message naming its column ("column 7: unbalanced quote"), and
+   so is a query the index cannot answer (a field it does not have). A created index before
+   its first add finds nothing (*n_hits = 0; a malformed query is still an error). */
 LK_API lexkit_status lexkit_index_search(lexkit_index *idx, const char *query, size_t len,
                                          size_t k, lexkit_hit *hits, size_t *n_hits,
                                          lexkit_error *err);
