@@ -109,8 +109,11 @@ def _df(v, name):
 
 
 class CountVectorizer(_Base):
-    """Token counts as scipy.sparse.csr_matrix, as scikit-learn's CountVectorizer
-    (token_pattern (?u)\\b\\w\\w+\\b; analyzer 'word', 'char' or 'char_wb')."""
+    """Token counts as scipy.sparse.csr_matrix, as scikit-learn's CountVectorizer with the
+    parameters below, of sklearn's names, values and defaults (token_pattern is always
+    sklearn's (?u)\\b\\w\\w+\\b; stop_words None or 'english'; analyzer 'word', 'char' or
+    'char_wb'). sklearn's input, encoding, decode_error, strip_accents, preprocessor,
+    tokenizer, token_pattern and vocabulary are not supported."""
 
     _tfidf = False
 
@@ -130,7 +133,8 @@ class CountVectorizer(_Base):
 
     def _config(self) -> dict:
         if self.stop_words not in (None, "english"):
-            raise ValueError("stop_words: only None or 'english' are supported")
+            raise ValueError("stop_words: only None or 'english' are supported (not a list "
+                             "of words)")
         if not isinstance(self.analyzer, str):
             raise ValueError("analyzer: callables are not supported; use 'word', 'char' or 'char_wb'")
         lo, hi = self.ngram_range
@@ -236,7 +240,8 @@ class CountVectorizer(_Base):
 
 
 class TfidfVectorizer(CountVectorizer):
-    """TF-IDF matrix as scikit-learn's TfidfVectorizer (same parameters and values)."""
+    """TF-IDF matrix as scikit-learn's TfidfVectorizer: CountVectorizer's parameters plus
+    norm, use_idf, smooth_idf and sublinear_tf, of sklearn's names, values and defaults."""
 
     _tfidf = True
 

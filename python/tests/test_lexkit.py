@@ -2,6 +2,7 @@
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 import threading
@@ -173,6 +174,31 @@ def test_vectorizer_bad_input():
         lexkit.TfidfVectorizer().transform(["not fitted"])
     with pytest.raises(TypeError):
         lexkit.TfidfVectorizer(min_df="2").fit_transform(["aa bb"])
+
+
+def test_readme_names_the_vectorizer_parameters():
+    """README.md lists the scikit-learn parameters the vectorizers take (all of theirs) and
+    those they do not (a TypeError; a list of stop words or a callable analyzer: ValueError)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    with open(os.path.join(SRC, "README.md"), encoding="utf-8") as f:
+        text = f.read()
+    para = text[text.index("`CountVectorizer`/`TfidfVectorizer` take these"):]
+    yes, no = para[:para.index("The matrices equal")].split("Not supported:")
+    names = lambda t: {n for n in re.findall(r"`(\w+)`", t)} - {
+        "CountVectorizer", "TfidfVectorizer", "None"}
+    type_errors = names(no[:no.index("(a TypeError)")])
+    assert names(yes) == set(lexkit.TfidfVectorizer().get_params())
+    assert names(yes) - {"n_jobs"} == set(lexkit.CountVectorizer().get_params()) - {"n_jobs"} | {
+        "norm", "use_idf", "smooth_idf", "sublinear_tf"}
+    assert (names(yes) - {"n_jobs"}) | type_errors == set(TfidfVectorizer().get_params())
+    assert names(no) - type_errors == {"stop_words", "analyzer"}
+    for name in type_errors:
+        with pytest.raises(TypeError, match=name):
+            lexkit.TfidfVectorizer(**{name: None})
+    with pytest.raises(ValueError, match=r"^stop_words: only None or 'english' are supported \(not a list of words\)$"):
+        lexkit.TfidfVectorizer(stop_words=["the", "a"]).fit(["the cat sat", "a dog"])
+    with pytest.raises(ValueError, match="analyzer: callables are not supported"):
+        lexkit.CountVectorizer(analyzer=str.split).fit(["the cat sat"])
 
 
 def test_vectorizer_threads(docs):
