@@ -3,8 +3,8 @@
 A thin layer over lexkit's C API (include/lexkit/): the work runs in C with the GIL
 released, arrays are handed to numpy without copies, and lexkit's errors arrive as
 exceptions (ValueError for bad arguments, OSError for I/O, BlockingIOError when another
-process holds an index's write lock, LexkitError otherwise)
-carrying lexkit's message.
+process holds an index's write lock, QueryError (a LexkitError and a ValueError) for a
+malformed search query, LexkitError otherwise) carrying lexkit's message.
 """
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _lexkit
-from ._lexkit import Hit, LexkitError
+from ._lexkit import Hit, LexkitError, QueryError
 
 __all__ = ["CountVectorizer", "TfidfVectorizer", "Index", "Tagger", "Vectors",
-           "train_embeddings", "Hit", "LexkitError", "NotFittedError", "__version__"]
+           "train_embeddings", "Hit", "LexkitError", "QueryError", "NotFittedError",
+           "__version__"]
 __version__ = _lexkit.version
 
 
@@ -314,9 +315,11 @@ class Index:
         """Top-k hits, best first: each a Hit, an (id, score) tuple.
 
         The query syntax is `lexkit search`'s: +required, -excluded, "a phrase",
-        title:word, prefix*; plain words rank as plain BM25. A malformed query raises
-        LexkitError naming its column; syntax=False takes the query as plain text (a pasted
-        URL, "rock - paper"), as `lexkit search --syntax off`. fields: None (the default:
+        title:word, prefix*; plain words rank as plain BM25. A malformed query (or a field
+        the index does not have) raises QueryError, both a LexkitError and a ValueError,
+        naming its column; syntax=False takes the query as plain text (a pasted URL, "rock
+        - paper"), as `lexkit search --syntax off`. An index without documents (created,
+        before its first add) finds nothing: []. fields: None (the default:
         hit.fields is None), True (every stored field), or names ("title,year" or
         ["title", "year"]): hit.fields is then a dict (None for a name the document lacks).
         snippet=True: hit.snippet is the best passage of the stored text (at most 160
@@ -327,7 +330,8 @@ class Index:
 
     def search_many(self, queries: Sequence[str], k: int = 10, threads: int = 1,
                     fields=None, syntax: bool = True) -> List[List[Hit]]:
-        """search() for each query, on `threads` threads; results do not depend on threads."""
+        """search() for each query, on `threads` threads; results do not depend on threads.
+        The first malformed query raises QueryError ("query Q: ...", Q its 0-based place)."""
         return self._ix.search_many(list(queries), k, threads, fields, syntax)
 
     def __len__(self) -> int:

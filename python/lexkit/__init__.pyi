@@ -8,6 +8,7 @@ import scipy.sparse
 
 from ._lexkit import Hit as Hit
 from ._lexkit import LexkitError as LexkitError
+from ._lexkit import QueryError as QueryError
 
 __version__: str
 

@@ -12,6 +12,7 @@
 #include "include/lexkit/lexkit.h"
 
 static PyObject *LexkitError; /* lexkit.LexkitError (module state would be cleaner) */
+static PyObject *QueryError;  /* lexkit.QueryError(LexkitError, ValueError) */
 
 /* Raise the exception matching err's status, carrying lexkit's message. */
 static PyObject *raise_err(lexkit_status st, const lexkit_error *err)
@@ -22,6 +23,14 @@ static PyObject *raise_err(lexkit_status st, const lexkit_error *err)
     if (st == LEXKIT_ERR_IO) type = PyExc_OSError;
     if (st == LEXKIT_ERR_BUSY) type = PyExc_BlockingIOError; /* an OSError: another writer */
     PyErr_SetString(type, err && err->code == st ? lexkit_error_message(err) : lexkit_status_str(st));
+    return NULL;
+}
+
+/* raise_err for a search: a malformed query (LEXKIT_ERR_PARSE) is a QueryError. */
+static PyObject *raise_query_err(lexkit_status st, const lexkit_error *err)
+{
+    if (st != LEXKIT_ERR_PARSE) return raise_err(st, err);
+    PyErr_SetString(QueryError, err && err->code == st ? lexkit_error_message(err) : lexkit_status_str(st));
     return NULL;
 }
 
@@ -916,7 +925,9 @@ static PyObject *Index_search(IndexObject *self, PyObject *args, PyObject *kw)
         st = closed_err(&err);
     } else {
         lexkit_index_set_syntax(self->idx, syntax);
-        /* a snippet needs the query's terms: the search runs on self->fs, which reads them */
+        /* a snippet needs the query's terms: the search runs on self->fs, which reads them
+           (an index without documents has no searcher: it finds nothing, no snippet) */
+        if (snippet && lexkit_index_n_docs(self->idx) == 0 && !self->fs) snippet = 0;
         st = snippet && !self->fs ? lexkit_searcher_create(self->idx, &self->fs, &err) : LEXKIT_OK;
         if (st == LEXKIT_OK && snippet) lexkit_searcher_set_syntax(self->fs, syntax);
         Py_BEGIN_ALLOW_THREADS
@@ -927,7 +938,7 @@ static PyObject *Index_search(IndexObject *self, PyObject *args, PyObject *kw)
         Py_END_ALLOW_THREADS
     }
     PyObject *ret = st == LEXKIT_OK ? hits_list(self, hits, n, with_fields, fnames, snippet)
-                                    : raise_err(st, &err);
+                                    : raise_query_err(st, &err);
     PyThread_release_lock(self->lock);
     free(hits);
     Py_XDECREF(fnames);
@@ -994,7 +1005,7 @@ static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *
         }
         if (gc_was) PyGC_Enable();
     } else {
-        raise_err(st, &err);
+        raise_query_err(st, &err);
     }
     PyThread_release_lock(self->lock);
     free(hits);
@@ -1467,6 +1478,14 @@ PyMODINIT_FUNC PyInit__lexkit(void)
                                             "An error reported by lexkit (bad input, format, state).",
                                             PyExc_RuntimeError, NULL);
     if (!LexkitError || PyModule_AddObjectRef(m, "LexkitError", LexkitError) < 0) goto fail;
+    PyObject *bases = PyTuple_Pack(2, LexkitError, PyExc_ValueError);
+    QueryError = bases ? PyErr_NewExceptionWithDoc(
+                             "lexkit.QueryError",
+                             "A malformed search query (its message names the column); both a "
+                             "LexkitError and a ValueError.", bases, NULL)
+                       : NULL;
+    Py_XDECREF(bases);
+    if (!QueryError || PyModule_AddObjectRef(m, "QueryError", QueryError) < 0) goto fail;
     for (size_t i = 0; i < 5; i++)
         if (PyModule_AddObjectRef(m, tnames[i], (PyObject *)types[i]) < 0) goto fail;
     if (PyModule_AddObjectRef(m, "Hit", (PyObject *)&HitType) < 0) goto fail;

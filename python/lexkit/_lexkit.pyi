@@ -4,7 +4,10 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 version: str
 
-class LexkitError(Exception): ...
+class LexkitError(RuntimeError): ...
+
+class QueryError(LexkitError, ValueError):
+    """A malformed search query (its message names the column)."""
 
 class Hit(Tuple[str, float]):
     """A search result: the tuple (id, score); .fields holds the stored fields (a dict) when

@@ -429,6 +429,55 @@ def test_index_bad_input(tmp_path):
         lexkit.Index.open(tmp_path / "missing")
 
 
+def test_index_query_errors_are_query_errors(tmp_path):
+    """Every malformed query raises QueryError, both a LexkitError and a ValueError."""
+    assert issubclass(lexkit.QueryError, lexkit.LexkitError)
+    assert issubclass(lexkit.QueryError, ValueError)
+    ix = lexkit.Index.create(tmp_path / "i")
+    ix.add([{"id": "a", "title": "X", "text": "x y"}])
+    bad = {'title:"x" url:y': 'query column 11: unknown field "url"',
+           'url:y': 'query column 1: unknown field "url"',
+           '"x': "query column 1: unbalanced quote",
+           '-': "query column 1: '-' without a term after it",
+           '*': "query column 1: '*' without a word before it",
+           'a"b': "query column 2: a quote inside a term"}
+    for q, msg in bad.items():
+        for catch in (lexkit.QueryError, ValueError, lexkit.LexkitError):
+            with pytest.raises(catch, match="^" + re.escape(msg)):
+                ix.search(q)
+        with pytest.raises(lexkit.QueryError, match="^" + re.escape(msg)):
+            ix.search(q, snippet=True)
+        with pytest.raises(lexkit.QueryError, match=r"^query 1: " + re.escape(msg)):
+            ix.search_many(["x", q], threads=2)
+        assert ix.search(q, syntax=False) == ix.search_many([q], syntax=False)[0]
+    ix.close()
+
+
+def test_index_without_documents(tmp_path):
+    """A created index before its first add: searches find nothing (malformed queries are
+    still QueryErrors), delete([]) does nothing, an id to delete is not in it."""
+    ix = lexkit.Index.create(tmp_path / "i")
+    assert len(ix) == 0
+    assert ix.search("x") == [] and ix.search("x", 5, fields=True, snippet=True) == []
+    assert ix.search_many(["x", "y -z", "title:x"]) == [[], [], []]
+    assert ix.search_many(["x"] * 9, threads=3) == [[]] * 9
+    assert ix.search_many([]) == []
+    with pytest.raises(lexkit.QueryError, match=r"^query column 1: unbalanced quote"):
+        ix.search('"x')
+    with pytest.raises(lexkit.QueryError, match=r"^query 1: query column 3: '-' without a term"):
+        ix.search_many(["x", "a - b"], threads=2)
+    assert ix.search('"x', syntax=False) == []
+    ix.delete([])
+    with pytest.raises(lexkit.LexkitError, match=r'^ids\[0\]: document id "x" is not in the index$'):
+        ix.delete(["x"])
+    assert not os.path.exists(tmp_path / "i")  # nothing written yet
+    ix.add([{"id": "x", "text": "the x"}])
+    assert [h.id for h in ix.search("x")] == ["x"]
+    ix.delete(["x"])
+    assert len(ix) == 0 and ix.search("x") == [] and ix.search_many(["x"]) == [[]]
+    ix.close()
+
+
 def test_index_locked_by_another_writer(tmp_path):
     """Another process holding the index's write lock: BlockingIOError (an OSError), no change."""
     import fcntl
