@@ -272,6 +272,34 @@ class TfidfVectorizer(CountVectorizer):
         return np.frombuffer(b, dtype=np.float64)
 
 
+def _is_index(path: str) -> bool:
+    """path is a directory holding a lexkit index (index.lkbx or segments.lkbm with its
+    magic), as the index builder decides what it may replace."""
+    for name, magic in (("index.lkbx", b"LKBX"), ("segments.lkbm", b"LKBM")):
+        try:
+            with open(os.path.join(path, name), "rb") as f:
+                if f.read(4) == magic:
+                    return True
+        except OSError:
+            pass
+    return False
+
+
+def _check_new_index(path: str, overwrite: bool) -> None:
+    """Index.create's check of path: absent, an empty directory, or (overwrite) an index."""
+    if not os.path.lexists(path):
+        return
+    if not os.path.isdir(path):
+        raise NotADirectoryError(f"{path}: exists and is not a directory (an index is one)")
+    if _is_index(path):
+        if not overwrite:
+            raise FileExistsError(f"{path}: holds a lexkit index; pass overwrite=True to replace "
+                                  "it, or use Index.open to add to it")
+    elif os.listdir(path):
+        raise FileExistsError(f"{path}: exists, is not empty and is not a lexkit index; "
+                              "not replacing it")
+
+
 class Index:
     """An on-disk BM25 index (a directory). Index(path) opens one; Index.create(path)
     makes a new one that the first add() writes. Searches may run from several threads."""
@@ -283,14 +311,19 @@ class Index:
     @classmethod
     def create(cls, path, *, analyzer: str = "english", lang: str = "auto", stem: bool = False,
                lower: bool = True, zh_model: Optional[str] = None,
-               title_weight: int = 1) -> "Index":
+               title_weight: int = 1, overwrite: bool = False) -> "Index":
         """A new index in directory path, analyzed as `lexkit index` does by default.
 
+        path must be absent or an empty directory: a path holding a lexkit index raises
+        FileExistsError unless overwrite=True (then the old index stays until the first
+        add() replaces it; until then len() is 0 and searches find nothing); a file raises
+        NotADirectoryError, another non-empty directory FileExistsError (never replaced).
         analyzer: "english" (Lucene's EnglishAnalyzer: hyphens split, accents folded,
         possessives dropped, Lucene's stop list, Snowball stemming) or "plain" (lowercasing
         if lower, Snowball stemming if stem). lang: 'auto'/'zh' (Han text as character
         unigrams + bigrams) or 'en'. zh_model: a Chinese tagger model segmenting Han text.
         title_weight: a title word counts this many times (BM25F, 1..100)."""
+        _check_new_index(os.fsdecode(os.fspath(path)), overwrite)
         return cls(path, _create=True, lang=lang, stem=stem, lower=lower, zh_model=zh_model,
                    analyzer=analyzer, title_weight=title_weight)
 

@@ -429,6 +429,52 @@ def test_index_bad_input(tmp_path):
         lexkit.Index.open(tmp_path / "missing")
 
 
+def test_index_create_keeps_an_existing_index(tmp_path):
+    """create() on a path holding an index raises FileExistsError unless overwrite=True (the
+    old index then stays until the first add replaces it); a file or a non-empty directory
+    that is not an index raises at once, whatever overwrite says."""
+    p = tmp_path / "ix"
+    ix = lexkit.Index.create(p)
+    ix.add([{"id": "a", "text": "flour and water"}, {"id": "b", "text": "salt"}])
+    ix.close()
+    for path in (p, str(p), os.fsencode(p)):
+        with pytest.raises(FileExistsError, match=r"^%s: holds a lexkit index; pass overwrite=True "
+                           r"to replace it, or use Index.open to add to it$" % str(p)):
+            lexkit.Index.create(path)
+    with lexkit.Index.open(p) as ix:
+        assert len(ix) == 2 and [h.id for h in ix.search("flour")] == ["a"]
+        ix.add([{"id": "c", "text": "more flour"}])  # a second segment: segments.lkbm
+    assert os.path.exists(p / "segments.lkbm")
+    with pytest.raises(FileExistsError, match="holds a lexkit index"):
+        lexkit.Index.create(p, analyzer="plain")
+    # overwrite=True: today's behaviour, the old index replaced by the first add
+    ix = lexkit.Index.create(p, overwrite=True, lang="en")
+    assert len(ix) == 0 and ix.search("flour") == []
+    with lexkit.Index.open(p) as old:
+        assert len(old) == 3
+    ix.add([{"id": "z", "text": "rye flour"}])
+    with lexkit.Index.open(p) as new:
+        assert len(new) == 1 and [h.id for h in new.search("flour")] == ["z"]
+    ix.close()
+    # not an index: never replaced
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "todo.txt").write_text("keep me")
+    for overwrite in (False, True):
+        with pytest.raises(FileExistsError, match=r"notes: exists, is not empty and is not a lexkit index"):
+            lexkit.Index.create(other, overwrite=overwrite)
+    assert (other / "todo.txt").read_text() == "keep me"
+    with pytest.raises(NotADirectoryError, match=r"todo\.txt: exists and is not a directory"):
+        lexkit.Index.create(other / "todo.txt", overwrite=True)
+    # absent and empty directories are fine
+    (tmp_path / "empty").mkdir()
+    for q in (tmp_path / "empty", tmp_path / "absent"):
+        ix = lexkit.Index.create(q)
+        ix.add([{"id": "1", "text": "x"}])
+        assert len(ix) == 1
+        ix.close()
+
+
 def test_index_query_errors_are_query_errors(tmp_path):
     """Every malformed query raises QueryError, both a LexkitError and a ValueError."""
     assert issubclass(lexkit.QueryError, lexkit.LexkitError)
