@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -272,6 +273,13 @@ class TfidfVectorizer(CountVectorizer):
         return np.frombuffer(b, dtype=np.float64)
 
 
+def _not_one(obj, what: str, items: str) -> None:
+    """TypeError for a single str/bytes (or dict) given where an iterable of items is expected
+    (iterating it would take its characters, or keys, as the items)."""
+    if isinstance(obj, (str, bytes, Mapping)):
+        raise TypeError(f"{what}: expected an iterable of {items}, not {type(obj).__name__}")
+
+
 def _is_index(path: str) -> bool:
     """path is a directory holding a lexkit index (index.lkbx or segments.lkbm with its
     magic), as the index builder decides what it may replace."""
@@ -336,11 +344,16 @@ class Index:
         """Add dicts with 'id' and 'text' (and optional 'title'), atomically. Every other
         str or number value is stored with the document (search(..., fields=) returns it),
         as `lexkit index` stores the members of a JSON Lines document."""
+        _not_one(documents, "documents", "dicts")
         docs = documents if isinstance(documents, list) else list(documents)
         self._ix.add(docs)
 
     def delete(self, ids: Iterable[str]) -> None:
-        """Delete documents by id (unknown ids are ignored), atomically."""
+        """Delete documents by id, atomically: all or none. An id that is not in the index
+        raises LexkitError 'ids[I]: document id "ID" is not in the index' (I its place in
+        ids) and nothing is deleted, as `lexkit index --delete-id` refuses it; delete([])
+        does nothing. ids is an iterable of str (a single str raises TypeError)."""
+        _not_one(ids, "ids", "str")
         self._ix.delete(list(ids))
 
     def search(self, query: str, k: int = 10, fields=None, syntax: bool = True,
@@ -365,6 +378,7 @@ class Index:
                     fields=None, syntax: bool = True) -> List[List[Hit]]:
         """search() for each query, on `threads` threads; results do not depend on threads.
         The first malformed query raises QueryError ("query Q: ...", Q its 0-based place)."""
+        _not_one(queries, "queries", "str")
         return self._ix.search_many(list(queries), k, threads, fields, syntax)
 
     def __len__(self) -> int:

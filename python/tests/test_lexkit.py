@@ -475,6 +475,37 @@ def test_index_create_keeps_an_existing_index(tmp_path):
         ix.close()
 
 
+def test_index_delete_and_iterables_of_ids(tmp_path):
+    """delete() refuses an id that is not in the index as `lexkit index --delete-id` does,
+    naming its place in ids (not a temporary file), and deletes nothing; a str where an
+    iterable of ids, queries or documents is expected is a TypeError."""
+    ix = lexkit.Index.create(tmp_path / "i", lang="en")
+    ix.add([{"id": "1", "text": "flour"}, {"id": "2", "text": "flour and salt"},
+            {"id": "12", "text": "sugar"}])
+    with pytest.raises(lexkit.LexkitError, match=r'^ids\[1\]: document id "nope" is not in the index$'):
+        ix.delete(["1", "nope"])
+    with pytest.raises(lexkit.LexkitError, match=r'^ids\[0\]: document id "nope" is not in the index$'):
+        ix.delete(iter(["nope"]))
+    assert len(ix) == 3
+    if CLI:  # the CLI refuses the same delete
+        r = subprocess.run([CLI, "index", "--delete-id", "nope", "--index", str(tmp_path / "i")],
+                           capture_output=True, text=True)
+        assert r.returncode == 1 and 'document id "nope" (to delete) is not in the index' in r.stderr
+    for bad in ("12", b"12"):
+        with pytest.raises(TypeError, match=r"^ids: expected an iterable of str, not (str|bytes)$"):
+            ix.delete(bad)
+    assert len(ix) == 3
+    with pytest.raises(TypeError, match=r"^queries: expected an iterable of str, not str$"):
+        ix.search_many("flour")
+    with pytest.raises(TypeError, match=r"^documents: expected an iterable of dicts, not dict$"):
+        ix.add({"id": "3", "text": "rye"})
+    assert len(ix) == 3
+    ix.delete([])
+    ix.delete(("12", "1"))
+    assert len(ix) == 1 and [h.id for h in ix.search("flour")] == ["2"]
+    ix.close()
+
+
 def test_index_query_errors_are_query_errors(tmp_path):
     """Every malformed query raises QueryError, both a LexkitError and a ValueError."""
     assert issubclass(lexkit.QueryError, lexkit.LexkitError)
