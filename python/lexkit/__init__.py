@@ -8,6 +8,8 @@ malformed search query, LexkitError otherwise) carrying lexkit's message.
 """
 from __future__ import annotations
 
+import math
+import numbers
 import os
 import tempfile
 from collections.abc import Mapping
@@ -308,6 +310,59 @@ def _check_new_index(path: str, overwrite: bool) -> None:
                               "not replacing it")
 
 
+def _number(v):
+    """A number JSON can hold as int or float (numpy scalars included), or None if v is no
+    number. NaN and infinities raise ValueError (the caller names the field)."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        return None
+    if isinstance(v, numbers.Integral):
+        return int(v)
+    f = float(v)
+    if not math.isfinite(f):
+        raise ValueError("NaN/inf cannot be stored")
+    return f
+
+
+def _document(d, i: int):
+    """Document i of Index.add checked as `lexkit index` reads a JSON document: 'id' a str
+    or a number, 'text' a str, 'title' a str or None; other values str, numbers (stored),
+    bool, None, lists or dicts (not stored). numpy scalars become int/float. Returns d, or
+    a converted copy."""
+    if not isinstance(d, Mapping):
+        raise TypeError(f"documents[{i}]: expected dict, got {type(d).__name__}")
+    if not isinstance(d, dict):
+        d = dict(d)
+    if "id" not in d or "text" not in d:
+        raise KeyError(f"documents[{i}]: 'id' and 'text' are required")
+    out = None
+    for k, v in d.items():
+        if isinstance(v, str):
+            continue
+        where, t = f"documents[{i}][{k!r}]", type(v).__name__
+        if k == "text" or (k == "title" and v is not None):
+            raise TypeError(f"{where}: expected str{' or None' if k == 'title' else ''}, got {t}")
+        if k == "title" or (k != "id" and isinstance(v, (bool, type(None)))):
+            continue  # not stored
+        if k != "id" and isinstance(v, (list, tuple, dict)):
+            out = dict(d) if out is None else out  # not stored: left out whatever it holds
+            del out[k]
+            continue
+        try:
+            n = _number(v)
+        except ValueError as e:
+            raise ValueError(f"{where}: {e}") from None
+        if n is None and k == "id":
+            raise TypeError(f"{where}: expected str or a number, got {t}")
+        if n is None:
+            raise TypeError(f"{where}: a value of type {t} cannot be stored (str, int, "
+                            "float; bool, None, list and dict are accepted, not stored)")
+        if type(v) is not type(n):
+            if out is None:
+                out = dict(d)
+            out[k] = n
+    return d if out is None else out
+
+
 class Index:
     """An on-disk BM25 index (a directory). Index(path) opens one; Index.create(path)
     makes a new one that the first add() writes. Searches may run from several threads."""
@@ -341,12 +396,16 @@ class Index:
         return cls(path)
 
     def add(self, documents: Iterable[dict]) -> None:
-        """Add dicts with 'id' and 'text' (and optional 'title'), atomically. Every other
-        str or number value is stored with the document (search(..., fields=) returns it),
-        as `lexkit index` stores the members of a JSON Lines document."""
+        """Add dicts with 'id' and 'text' (and optional 'title'), atomically, checked as
+        `lexkit index` reads JSON documents: 'id' a str or a number (stored as its str),
+        'text' a str, 'title' a str or None. Every other str or number value (numpy
+        scalars included) is stored with the document (search(..., fields=) returns it);
+        bool, None, list and dict values are not stored, as the CLI skips JSON true/false,
+        null, arrays and objects. NaN and infinities raise ValueError, other types
+        TypeError, naming the document and field ("documents[0]['f']: ...")."""
         _not_one(documents, "documents", "dicts")
         docs = documents if isinstance(documents, list) else list(documents)
-        self._ix.add(docs)
+        self._ix.add([_document(d, i) for i, d in enumerate(docs)])
 
     def delete(self, ids: Iterable[str]) -> None:
         """Delete documents by id, atomically: all or none. An id that is not in the index
