@@ -489,7 +489,11 @@ class Tagger:
         return cls(_lexkit.Tagger(os.fspath(path), os.fspath(user_dict)))
 
     def tag(self, tokens: Sequence[str]) -> List[str]:
-        """Tags of one sentence's tokens (word models)."""
+        """Tags of one sentence's tokens (word models; a character model, which segments
+        raw text, raises ValueError: use tag_text())."""
+        _not_one(tokens, "tokens", "str")
+        if self._t.segments():
+            raise ValueError("tag(): a character model segments raw text: use tag_text()")
         return self._t.tag(list(tokens))
 
     _SCRIPTS = ("auto", "simplified", "traditional")

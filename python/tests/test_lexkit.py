@@ -681,6 +681,11 @@ def test_tagger_shipped_zh():
     assert t2.segment("我爱北京。") == t.segment("我爱北京。")
     with pytest.raises(ValueError, match="character model"):
         t.tag(["他们", "在"])
+    # the Python method to use, not the C function behind it
+    with pytest.raises(ValueError, match=r"^tag\(\): a character model segments raw text: use tag_text\(\)$"):
+        t.tag(["他们", "在"])
+    with pytest.raises(TypeError, match=r"^tokens: expected an iterable of str, not str$"):
+        t.tag("他们")
     with pytest.raises(TypeError):
         t.tag_text(b"bytes")
 
