@@ -35,6 +35,9 @@ static void test_html_extract(void **state)
     /* no <title>: the first <h1>; broken markup is recovered */
     extract("<h1>Head <em>line</em></h1><p>unclosed <b>bold<p>next", "Head line",
             "Head line\nunclosed bold\nnext");
+    /* a blank <title> is no title: the first <h1> */
+    extract("<title> \n </title><h1>Real title</h1><p>x", "Real title", "Real title\nx");
+    extract("<title></title><p>no heading", "", "no heading");
     /* Latin-1 bytes read through the declared charset */
     extract("<meta charset=\"iso-8859-1\"><title>Caf\xe9</title><p>cr\xe8me", "Caf\xc3\xa9",
             "cr\xc3\xa8me");

@@ -132,8 +132,11 @@ lk_status lk_html_extract(const char *html, size_t len, char **title, size_t *ti
     if (doc) {
         const xmlNode *root = xmlDocGetRootElement(doc);
         const xmlNode *tn = find(root, "title");
-        if (!tn) tn = find(root, "h1");
         if (tn) text_of(tn->children, &t);
+        if (t.len == 0 && !t.nomem && (tn = find(root, "h1")) != NULL) { /* none, or blank */
+            t.space = t.newline = false;
+            text_of(tn->children, &t);
+        }
         const xmlNode *body = find(root, "body");
         walk(body ? body->children : root, &b);
         xmlFreeDoc(doc);
