@@ -117,15 +117,9 @@ lk_status lk_bm25__seg_prefix(const lk_bm25__seg *s, const uint64_t *deleted, co
     lk_status st = reserve(w, s->n_docs);
     if (st != LK_OK) return st;
     bool ok = true;
-    for (uint64_t t = lk_bm25__seg_lower_bound(s, p, len); t < s->n_terms && ok; t++) {
-        const char *ts;
-        size_t tl, plen;
-        const unsigned char *post;
-        uint32_t df;
-        lk_bm25__seg_term(s, t, &ts, &tl, &post, &plen, &df);
-        if (tl < len || memcmp(ts, p, len) != 0) break;
-        ok = add_term(s, t, w);
-    }
+    uint64_t first, end;
+    lk_bm25__seg_prefix_range(s, p, len, &first, &end);
+    for (uint64_t t = first; t < end && ok; t++) ok = add_term(s, t, w);
     size_t n;
     st = collect(s, deleted, w, &n); /* even after an error: it clears the counters */
     if (st == LK_OK && n) st = lk_postings_encode(w->docs, w->tfs, n, w->tf, out);

@@ -431,14 +431,14 @@ static lk_status expand_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_anal
     size_t ns = lk_bm25__index_n_segs(idx);
     for (size_t i = 0; i < ns; i++) {
         const lk_bm25__seg *x = lk_bm25__index_seg(idx, i, NULL, NULL);
-        uint64_t nt = x->n_terms;
-        for (uint64_t t = lk_bm25__seg_lower_bound(x, p, pl); t < nt; t++) {
+        uint64_t from, end;
+        lk_bm25__seg_prefix_range(x, p, pl, &from, &end);
+        for (uint64_t t = from; t < end; t++) {
             const char *ts;
             size_t tl, plen;
             const unsigned char *post;
             uint32_t df;
             lk_bm25__seg_term(x, t, &ts, &tl, &post, &plen, &df);
-            if (tl < pl || memcmp(ts, p, pl) != 0) break;
             if (q->n_exp - first >= (size_t)LK_QUERY_PREFIX_MAX * ns) return too_many(c, err);
             if (lk_grow((void **)&q->exp, &q->exp_cap, q->n_exp + 1, sizeof *q->exp) != LK_OK)
                 return LK_ERR_NOMEM;

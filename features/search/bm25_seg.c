@@ -264,6 +264,23 @@ uint64_t lk_bm25__seg_lower_bound(const lk_bm25__seg *x, const char *s, size_t l
     return lo;
 }
 
+void lk_bm25__seg_prefix_range(const lk_bm25__seg *x, const char *p, size_t len,
+                               uint64_t *first, uint64_t *end)
+{
+    uint64_t lo = lk_bm25__seg_lower_bound(x, p, len), hi = x->n_terms;
+    *first = lo;
+    while (lo < hi) { /* the terms from *first on start with p, then none does */
+        uint64_t mid = lo + (hi - lo) / 2;
+        const unsigned char *e = x->dict + mid * DICT_ENTRY;
+        size_t tl = lk_get_u32(e + 20);
+        if (tl >= len && memcmp(x->termblob + lk_get_u64(e), p, len) == 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *end = lo;
+}
+
 void lk_bm25__seg_postings(const lk_bm25__seg *x, uint64_t t, const unsigned char **data,
                           size_t *len, uint32_t *df)
 {

@@ -62,6 +62,9 @@ static inline uint32_t lk_bm25__seg_doc_len(const lk_bm25__seg *s, uint32_t doc)
    (n_terms if none): the terms starting with a prefix are a run. */
 int64_t lk_bm25__seg_find(const lk_bm25__seg *s, const char *term, size_t len);
 uint64_t lk_bm25__seg_lower_bound(const lk_bm25__seg *s, const char *term, size_t len);
+/* The terms of s that start with p[0..len): [*first, *end) (two binary searches). */
+void lk_bm25__seg_prefix_range(const lk_bm25__seg *s, const char *p, size_t len,
+                               uint64_t *first, uint64_t *end);
 
 /* Term t (< n_terms): its bytes, postings bytes and df (borrowed). */
 void lk_bm25__seg_term(const lk_bm25__seg *s, uint64_t t, const char **term, size_t *len,
