@@ -270,8 +270,10 @@ static lk_status make_tokenizer(lk_bow *b)
     if (tc.mode != LK_TOKMODE_SKLEARN) tc.keep_punct = false; /* punctuation is no feature */
     lk_status st = lk_tokenizer_create(&tc, &b->tok);
     for (size_t i = 0; st == LK_OK && i < b->cfg.n_stop_words && b->cfg.stop_words; i++) {
+        size_t len = strlen(b->cfg.stop_words[i]);
+        if (!len) continue; /* no token is empty (and the vocabulary takes no empty word) */
         if (!b->stop && (st = lk_vocab_create(&b->stop)) != LK_OK) break;
-        st = lk_vocab_add(b->stop, b->cfg.stop_words[i], strlen(b->cfg.stop_words[i]), NULL);
+        st = lk_vocab_add(b->stop, b->cfg.stop_words[i], len, NULL);
     }
     return st;
 }

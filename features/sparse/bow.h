@@ -52,7 +52,8 @@ typedef struct {
     bool binary;                  /* counts become 1 (before max_features, as sklearn) */
     const char *const *stop_words; /* word analyzer: tokens equal to one of these are dropped
                                       before n-grams are formed (sklearn's stop_words); borrowed,
-                                      must outlive the vectorizer; NULL = none */
+                                      must outlive the vectorizer; NULL = none; an empty word
+                                      matches nothing */
     size_t n_stop_words;
     int32_t threads;              /* 2: lk_bow_finish remaps and sorts the rows on two threads
                                      (the same result); 1 (default) */
