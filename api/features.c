@@ -18,6 +18,8 @@ struct lexkit_vectorizer {
     lexkit_vectorizer_config pub;
     lk_bow_config bow;
     lk_tfidf_config tfidf;
+    char *stop_blob;        /* the config's stop word list, copied: the words back to back, */
+    const char **stop_ptr;  /* each NUL-terminated, and pointers to them (bow.stop_words) */
     int32_t n_terms;        /* 0 = not fitted */
     char *blob;             /* the terms, back to back */
     size_t *off;            /* n_terms + 1 offsets into blob */
@@ -75,6 +77,41 @@ static void unfit(lexkit_vectorizer *v)
     v->n_docs = 0;
 }
 
+/* LEXKIT_OK, or LEXKIT_ERR_ARG naming the field of c's stop word list that is wrong. */
+static lexkit_status stop_words_check(const lexkit_vectorizer_config *c, lexkit_error *err)
+{
+    if (!c->n_stop_words) return LEXKIT_OK;
+    if (!c->stop_words)
+        return lk_api_set(err, LEXKIT_ERR_ARG, "stop_words: NULL with n_stop_words %zu",
+                          c->n_stop_words);
+    if (c->stop_words_english)
+        return lk_api_set(err, LEXKIT_ERR_ARG,
+                          "stop_words: give stop_words_english or a list of words, not both");
+    for (size_t i = 0; i < c->n_stop_words; i++)
+        if (!c->stop_words[i]) return lk_api_set(err, LEXKIT_ERR_ARG, "stop_words[%zu]: NULL", i);
+    return LEXKIT_OK;
+}
+
+/* Copy words[0..n) into v (stop_blob, stop_ptr). */
+static lk_status copy_stop_words(lexkit_vectorizer *v, const char *const *words, size_t n)
+{
+    size_t bytes = 0, ptrs;
+    for (size_t i = 0; i < n; i++)
+        if (lk_add_size(bytes, strlen(words[i]) + 1, &bytes) != LK_OK) return LK_ERR_RANGE;
+    if (lk_mul_size(n, sizeof *v->stop_ptr, &ptrs) != LK_OK) return LK_ERR_RANGE;
+    v->stop_blob = malloc(bytes ? bytes : 1);
+    v->stop_ptr = malloc(ptrs ? ptrs : 1);
+    if (!v->stop_blob || !v->stop_ptr) return LK_ERR_NOMEM;
+    char *at = v->stop_blob;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(words[i]) + 1;
+        memcpy(at, words[i], len);
+        v->stop_ptr[i] = at;
+        at += len;
+    }
+    return LK_OK;
+}
+
 LK_API lexkit_status lexkit_vectorizer_create(const lexkit_vectorizer_config *c,
                                               lexkit_vectorizer **out, lexkit_error *err)
 {
@@ -90,6 +127,8 @@ LK_API lexkit_status lexkit_vectorizer_create(const lexkit_vectorizer_config *c,
     if (c->threads < 0 || c->threads > 2)
         return lk_api_set(err, LEXKIT_ERR_ARG, "threads: must be 1 or 2 (0 = 1), got %d",
                           (int)c->threads);
+    lexkit_status pst = stop_words_check(c, err);
+    if (pst != LEXKIT_OK) return pst;
     lk_bow_config b = lk_bow_config_default();
     b.analyzer = (lk_bow_analyzer)c->analyzer;
     b.ngram_min = c->ngram_min;
@@ -110,7 +149,16 @@ LK_API lexkit_status lexkit_vectorizer_create(const lexkit_vectorizer_config *c,
     if (st != LK_OK) return lk_api_err(err, st, &e);
     lexkit_vectorizer *v = calloc(1, sizeof *v);
     if (!v) return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
+    if (c->n_stop_words && (st = copy_stop_words(v, c->stop_words, c->n_stop_words)) != LK_OK) {
+        lexkit_vectorizer_free(v);
+        return lk_api_set(err, (lexkit_status)st, "stop_words: %s", lk_status_str(st));
+    }
     v->pub = *c;
+    v->pub.stop_words = v->stop_ptr; /* never the caller's list */
+    if (c->n_stop_words) {
+        b.stop_words = v->stop_ptr;
+        b.n_stop_words = c->n_stop_words;
+    }
     v->bow = b;
     v->tfidf = lk_tfidf_config_default();
     v->tfidf.idf = !c->use_idf ? LK_IDF_NONE : c->smooth_idf ? LK_IDF_SMOOTH : LK_IDF_PLAIN;
@@ -136,6 +184,8 @@ LK_API void lexkit_vectorizer_free(lexkit_vectorizer *v)
     if (!v) return;
     fit_clear(v);
     unfit(v);
+    free(v->stop_blob);
+    free(v->stop_ptr);
     free(v);
 }
 

@@ -25,7 +25,8 @@ typedef struct {
     lexkit_analyzer analyzer;     /* LEXKIT_WORD */
     int32_t ngram_min, ngram_max; /* 1, 1 */
     int lowercase;                /* 1 */
-    int stop_words_english;       /* 0; 1 = sklearn's stop_words='english' */
+    int stop_words_english;       /* 0; 1 = sklearn's stop_words='english' (with a list
+                                     below too: LEXKIT_ERR_ARG, as sklearn takes one) */
     lexkit_df min_df, max_df;     /* count 1, proportion 1.0 */
     int32_t max_features;         /* 0 = all */
     int binary;                   /* 0 */
@@ -36,6 +37,14 @@ typedef struct {
                                      round of documents split in two, the second half's
                                      terms merged into the first's); the result is the same
                                      bit for bit. 0 = 1 */
+    const char *const *stop_words; /* NULL; sklearn's stop_words=[...]: word tokens equal to
+                                     one of stop_words[0..n_stop_words) (NUL-terminated
+                                     UTF-8, compared as given, not lowercased) are dropped
+                                     after lowercasing and before n-grams are formed; the
+                                     char analyzers ignore them (as sklearn). Copied by
+                                     lexkit_vectorizer_create: the caller may free them
+                                     afterwards. A NULL word is LEXKIT_ERR_ARG. */
+    size_t n_stop_words;          /* 0 */
 } lexkit_vectorizer_config;
 
 /* A CSR matrix as scipy's: row r is entries indptr[r] .. indptr[r+1]-1, columns increasing.
