@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 import numbers
 import os
+import re
 import tempfile
+import warnings
 from collections.abc import Mapping
 from typing import Iterable, List, Optional, Sequence, Tuple
 
@@ -106,6 +108,53 @@ def _threads(n_jobs) -> int:
     raise ValueError(f"n_jobs: expected None, -1 or a positive int, got {n}")
 
 
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # sklearn's token_pattern, the C side's tokens
+
+
+def _stop_list(stop_words):
+    """sklearn's stop_words as (english, words): None, 'english', or an iterable of str that
+    can be read again (a list as sklearn; a tuple, set or frozenset too; not an iterator),
+    whose words are returned in a tuple. Another str is a ValueError (not a built-in stop
+    list), a non-str item a TypeError."""
+    if stop_words is None:
+        return False, None
+    if isinstance(stop_words, str):
+        if stop_words == "english":
+            return True, None
+        raise ValueError(f"stop_words: not a built-in stop list: {stop_words!r} (expected "
+                         "None, 'english' or a list of str)")
+    if isinstance(stop_words, (bytes, bytearray)):
+        raise TypeError("stop_words: expected None, 'english' or an iterable of str, got "
+                        f"{type(stop_words).__name__}")
+    try:
+        once = iter(stop_words) is stop_words
+    except TypeError:
+        raise TypeError("stop_words: expected None, 'english' or an iterable of str, got "
+                        f"{type(stop_words).__name__}") from None
+    if once:  # each fit reads stop_words again, and clone/pickle copy it
+        raise TypeError("stop_words: an iterator can be read only once; give a list, tuple "
+                        "or set of str")
+    words = tuple(stop_words)
+    for i, w in enumerate(words):
+        if not isinstance(w, str):
+            raise TypeError(f"stop_words[{i}]: expected str, got {type(w).__name__}")
+    return False, words
+
+
+def _c_words(words):
+    """The stop words the C side can hold: a word with a NUL or a lone surrogate (no UTF-8)
+    is left out, as it never equals a token (a run of 2+ word characters of valid text)."""
+    def ok(w):
+        if "\0" in w:
+            return False
+        try:
+            w.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    return tuple(w for w in words if ok(w))
+
+
 def _df(v, name):
     if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name}: expected int or float, got {type(v).__name__}")
@@ -115,9 +164,18 @@ def _df(v, name):
 class CountVectorizer(_Base):
     """Token counts as scipy.sparse.csr_matrix, as scikit-learn's CountVectorizer with the
     parameters below, of sklearn's names, values and defaults (token_pattern is always
-    sklearn's (?u)\\b\\w\\w+\\b; stop_words None or 'english'; analyzer 'word', 'char' or
-    'char_wb'). sklearn's input, encoding, decode_error, strip_accents, preprocessor,
-    tokenizer, token_pattern and vocabulary are not supported."""
+    sklearn's (?u)\\b\\w\\w+\\b; analyzer 'word', 'char' or 'char_wb'). sklearn's input,
+    encoding, decode_error, strip_accents, preprocessor, tokenizer, token_pattern and
+    vocabulary are not supported.
+
+    stop_words: None, 'english' (sklearn's ENGLISH_STOP_WORDS) or a list of str (any
+    iterable of str that can be read again: a tuple, set or frozenset too, not an iterator;
+    get_params returns it as given, and a pickle keeps it). As in
+    sklearn, the word analyzer drops the tokens equal to a stop word after lowercasing and
+    tokenization, before n-grams are formed; the stop words themselves are not lowercased
+    (with lowercase=True, 'Is' never matches), and sklearn's warning names the tokens of stop
+    words that are not stop words themselves. The char analyzers ignore stop_words (with
+    sklearn's warning). Another str ('french') is a ValueError, a non-str item a TypeError."""
 
     _tfidf = False
 
@@ -136,19 +194,37 @@ class CountVectorizer(_Base):
         self.dtype = dtype
 
     def _config(self) -> dict:
-        if self.stop_words not in (None, "english"):
-            raise ValueError("stop_words: only None or 'english' are supported (not a list "
-                             "of words)")
+        english, words = _stop_list(self.stop_words)
         if not isinstance(self.analyzer, str):
             raise ValueError("analyzer: callables are not supported; use 'word', 'char' or 'char_wb'")
         lo, hi = self.ngram_range
         c = dict(analyzer=self.analyzer, ngram_min=int(lo), ngram_max=int(hi),
-                 lowercase=bool(self.lowercase), stop_words_english=self.stop_words == "english",
+                 lowercase=bool(self.lowercase), stop_words_english=english,
                  min_df=_df(self.min_df, "min_df"), max_df=_df(self.max_df, "max_df"),
                  max_features=0 if self.max_features is None else int(self.max_features),
                  binary=bool(self.binary), tfidf=self._tfidf, threads=_threads(self.n_jobs),
                  values=self._values())
+        if words is not None:
+            c["stop_words"] = _c_words(words)
         return c
+
+    def _check_stop_words(self):
+        """sklearn's warnings about stop_words: unused by the char analyzers (at fit), or
+        tokens of the stop words (lowercased with lowercase=True) that are not stop words
+        (_check_stop_words_consistency: once per stop_words object, at fit or transform)."""
+        if self.stop_words is None or id(self.stop_words) == getattr(self, "_stop_words_id", None):
+            return
+        english, words = _stop_list(self.stop_words)
+        if self.analyzer != "word" or english:  # english: its words are its tokens
+            return
+        stop = frozenset(words)
+        inconsistent = {t for w in stop for t in _TOKEN.findall(w.lower() if self.lowercase else w)
+                        if t not in stop}
+        self._stop_words_id = id(self.stop_words)
+        if inconsistent:
+            warnings.warn("Your stop_words may be inconsistent with your preprocessing. "
+                          "Tokenizing the stop words generated tokens %r not in stop_words."
+                          % sorted(inconsistent))
 
     def _values(self) -> str:
         """The C side's value format for self.dtype ('d' for others: converted by astype)."""
@@ -178,7 +254,11 @@ class CountVectorizer(_Base):
         if isinstance(raw_documents, (str, bytes)):
             _docs(raw_documents)  # raises
         self._v = None
-        v = _lexkit.Vectorizer(**self._config())
+        config = self._config()
+        if self.analyzer != "word" and self.stop_words is not None:
+            warnings.warn("The parameter 'stop_words' will not be used since 'analyzer' != 'word'")
+        self._check_stop_words()
+        v = _lexkit.Vectorizer(**config)
         v.fit_begin()
         if isinstance(raw_documents, (list, tuple)):
             for i in range(0, len(raw_documents), _BATCH):  # a batch's UTF-8 at a time
@@ -205,6 +285,7 @@ class CountVectorizer(_Base):
         """Document-term matrix with the fitted vocabulary."""
         if getattr(self, "_v", None) is None:
             raise NotFittedError("this vectorizer is not fitted yet: call fit or fit_transform")
+        self._check_stop_words()
         return self._matrix(self._v.transform(_docs(raw_documents)))
 
     def _after_fit(self):

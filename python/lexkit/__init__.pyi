@@ -15,12 +15,14 @@ __version__: str
 _Path = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 _Df = Union[int, float]
 _Fields = Union[None, bool, str, Sequence[str]]
+# None, 'english' or a collection of str (a list, tuple, set or frozenset; not an iterator)
+_StopWords = Union[None, str, Iterable[str]]
 
 class NotFittedError(ValueError, AttributeError): ...
 
 class CountVectorizer:
     lowercase: bool
-    stop_words: Optional[str]
+    stop_words: _StopWords
     ngram_range: Tuple[int, int]
     analyzer: str
     max_df: _Df
@@ -29,7 +31,7 @@ class CountVectorizer:
     binary: bool
     dtype: Type[Any]
     n_jobs: Optional[int]
-    def __init__(self, *, lowercase: bool = ..., stop_words: Optional[str] = ...,
+    def __init__(self, *, lowercase: bool = ..., stop_words: _StopWords = ...,
                  ngram_range: Tuple[int, int] = ..., analyzer: str = ..., max_df: _Df = ...,
                  min_df: _Df = ..., max_features: Optional[int] = ..., binary: bool = ...,
                  dtype: Type[Any] = ..., n_jobs: Optional[int] = ...) -> None: ...
@@ -47,7 +49,7 @@ class TfidfVectorizer(CountVectorizer):
     use_idf: bool
     smooth_idf: bool
     sublinear_tf: bool
-    def __init__(self, *, lowercase: bool = ..., stop_words: Optional[str] = ...,
+    def __init__(self, *, lowercase: bool = ..., stop_words: _StopWords = ...,
                  ngram_range: Tuple[int, int] = ..., analyzer: str = ..., max_df: _Df = ...,
                  min_df: _Df = ..., max_features: Optional[int] = ..., binary: bool = ...,
                  dtype: Type[Any] = ..., norm: Optional[str] = ..., use_idf: bool = ...,

@@ -213,18 +213,20 @@ static int Vectorizer_init(VectorizerObject *self, PyObject *args, PyObject *kw)
 {
     static char *names[] = {"analyzer", "ngram_min", "ngram_max", "lowercase", "stop_words_english",
                             "min_df", "max_df", "max_features", "binary", "tfidf", "use_idf",
-                            "smooth_idf", "sublinear_tf", "norm", "threads", "values", NULL};
+                            "smooth_idf", "sublinear_tf", "norm", "threads", "values",
+                            "stop_words", NULL};
     lexkit_vectorizer_config c = lexkit_vectorizer_config_default();
     const char *analyzer = "word", *norm = "l2", *values = "d";
-    PyObject *min_df = NULL, *max_df = NULL;
+    PyObject *min_df = NULL, *max_df = NULL, *stop_words = Py_None;
     int ng_min = 1, ng_max = 1;
     int max_features = 0;
     c.lowercase = 1;
     int threads = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|siippOOippppps$is", names, &analyzer, &ng_min,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|siippOOippppps$isO", names, &analyzer, &ng_min,
                                      &ng_max, &c.lowercase, &c.stop_words_english, &min_df,
                                      &max_df, &max_features, &c.binary, &c.tfidf, &c.use_idf,
-                                     &c.smooth_idf, &c.sublinear_tf, &norm, &threads, &values))
+                                     &c.smooth_idf, &c.sublinear_tf, &norm, &threads, &values,
+                                     &stop_words))
         return -1;
     if (!value_format(values)) {
         PyErr_Format(PyExc_ValueError, "values: expected 'd', 'f', 'q' or 'i', got '%s'", values);
@@ -250,9 +252,24 @@ static int Vectorizer_init(VectorizerObject *self, PyObject *args, PyObject *kw)
     c.max_features = max_features;
     if (min_df && df_arg(min_df, &c.min_df, "min_df") < 0) return -1;
     if (max_df && df_arg(max_df, &c.max_df, "max_df") < 0) return -1;
+    strs stop; /* NUL-terminated: a str's own UTF-8 or a bytes object's */
+    memset(&stop, 0, sizeof stop);
+    if (stop_words != Py_None) {
+        if (strs_get(stop_words, "stop_words", &stop) < 0) return -1;
+        for (size_t i = 0; i < stop.n; i++) {
+            if (strlen(stop.s[i]) != stop.len[i]) {
+                PyErr_Format(PyExc_ValueError, "stop_words[%zu]: contains a NUL character", i);
+                strs_free(&stop);
+                return -1;
+            }
+        }
+        c.stop_words = stop.s;
+        c.n_stop_words = stop.n;
+    }
     lexkit_error err;
     lexkit_vectorizer *v = NULL;
     lexkit_status st = lexkit_vectorizer_create(&c, &v, &err);
+    strs_free(&stop); /* copied by lexkit_vectorizer_create */
     if (st != LEXKIT_OK) {
         raise_err(st, &err);
         return -1;

@@ -161,6 +161,188 @@ def test_pickle_round_trip(docs):
         u.transform(["x"])
 
 
+# ---- stop_words as a list of words ---------------------------------------------------------
+STOP_DOCS = [
+    "The cat is on the mat; a cat IS happy.",
+    "Is this the end of the world? It is, of course, a beginning.",
+    "the the the a a of of Is is",
+    "Of mice and men: the story of a ranch.",
+    "STRASSE straße Straße — the école of the ÉCOLE",
+    "A tale of two cities is a tale of the best of times",
+    "",
+    "data_science is the study of data; of the data, by the data",
+    "Isn't it? Is it not? is-is the-the a-a of_of",
+    "numbers 42 and 3.14 of the year 2024 is a number",
+    "Ο ΚΌΣΜΟΣ of the Greeks is the κόσμος",
+    "The END",
+]
+STOP_LIST = ["the", "a", "of", "Is"]
+
+
+def _warned(fn):
+    """fn()'s result and the messages of the warnings it gave."""
+    import warnings
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        out = fn()
+    return out, sorted(str(x.message) for x in w)
+
+
+@pytest.mark.parametrize("tfidf", [False, True], ids=["count", "tfidf"])
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2)])
+@pytest.mark.parametrize("lowercase", [True, False])
+def test_stop_words_list_equals_sklearn(tfidf, ngram_range, lowercase):
+    """A list of stop words as sklearn applies it: tokens equal to a stop word are dropped
+    after lowercasing and tokenizing, before n-grams; the list itself is not lowercased
+    ('Is' drops 'Is' only with lowercase=False, and sklearn warns that its token 'is' is
+    not a stop word): the same columns, matrices, idf and warnings."""
+    from sklearn.feature_extraction import text
+    name = "TfidfVectorizer" if tfidf else "CountVectorizer"
+    params = dict(stop_words=list(STOP_LIST), ngram_range=ngram_range, lowercase=lowercase)
+    ours, theirs = getattr(lexkit, name)(**params), getattr(text, name)(**params)
+    a, ours_warned = _warned(lambda: ours.fit_transform(STOP_DOCS))
+    b, theirs_warned = _warned(lambda: theirs.fit_transform(STOP_DOCS))
+    assert ours_warned == theirs_warned
+    assert bool(ours_warned) == lowercase  # 'Is' -> 'is'
+    names = list(ours.get_feature_names_out())
+    assert names == list(theirs.get_feature_names_out())
+    for dropped in ("the", "of") + (() if lowercase else ("Is",)):
+        assert not any(dropped in n.split(" ") for n in names)
+    assert "is" in names  # 'Is' is not lowercased: with lowercase=True it matches nothing
+    if not lowercase:  # the stop words match as given: 'Is' and 'the', not 'IS' or 'The'
+        assert "Is" not in names and {"IS", "The"} <= set(names)
+    assert a.shape == b.shape and a.dtype == b.dtype
+    assert abs(a - b).max() <= 1e-12
+    unseen = ["of the cat", "Is the data the data of a world", "the a of"]
+    assert abs(ours.transform(unseen) - theirs.transform(unseen)).max() <= 1e-12
+    if tfidf:
+        assert np.max(np.abs(ours.idf_ - theirs.idf_)) <= 1e-12
+    # a list changes the matrix: without it, 'the' and 'of' are columns
+    assert {"the", "of"} <= set(getattr(lexkit, name)(ngram_range=ngram_range).fit(
+        STOP_DOCS).get_feature_names_out())
+
+
+@pytest.mark.filterwarnings("ignore:Your stop_words may be inconsistent")
+@pytest.mark.parametrize("stop", [frozenset(STOP_LIST), set(STOP_LIST), tuple(STOP_LIST),
+                                  np.array(STOP_LIST), STOP_LIST * 2],
+                         ids=["frozenset", "set", "tuple", "ndarray", "duplicates"])
+def test_stop_words_collections(stop):
+    """Any collection of str (sklearn takes a list; a set, frozenset or tuple too), as given
+    to get_params, with the list's matrix."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    ref = TfidfVectorizer(stop_words=list(STOP_LIST), ngram_range=(1, 2)).fit_transform(STOP_DOCS)
+    v = lexkit.TfidfVectorizer(stop_words=stop, ngram_range=(1, 2))
+    assert v.get_params()["stop_words"] is stop
+    assert abs(v.fit_transform(STOP_DOCS) - ref).max() <= 1e-12
+
+
+def test_stop_words_odd_words_as_sklearn():
+    """Words no token equals (empty, one character, with a NUL, a space or punctuation, a
+    lone surrogate) drop nothing; non-ASCII words match their tokens; sklearn's warning
+    names the tokens of stop words that are not stop words."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    stop = ["", "a", "th\0is", "the end", "cat;", "straße", "ÉCOLE", "κόσμος", "\ud800", "of"]
+    for lowercase in (True, False):
+        ours = lexkit.CountVectorizer(stop_words=stop, lowercase=lowercase)
+        theirs = CountVectorizer(stop_words=stop, lowercase=lowercase)
+        a, ours_warned = _warned(lambda: ours.fit_transform(STOP_DOCS))
+        b, theirs_warned = _warned(lambda: theirs.fit_transform(STOP_DOCS))
+        assert ours_warned == theirs_warned and ours_warned
+        assert list(ours.get_feature_names_out()) == list(theirs.get_feature_names_out())
+        assert (a != b).nnz == 0
+
+
+def test_stop_words_bad_values():
+    docs = ["the cat sat", "a dog"]
+    for bad in ("french", "English", ""):  # a str: only 'english' (sklearn: ValueError too)
+        with pytest.raises(ValueError, match="stop_words: not a built-in stop list"):
+            lexkit.CountVectorizer(stop_words=bad).fit(docs)
+    with pytest.raises(TypeError, match=r"^stop_words\[1\]: expected str, got int$"):
+        lexkit.CountVectorizer(stop_words=["the", 3]).fit(docs)
+    with pytest.raises(TypeError, match=r"^stop_words\[0\]: expected str, got bytes$"):
+        lexkit.TfidfVectorizer(stop_words=[b"the"]).fit(docs)
+    for bad in (b"the", 5):
+        with pytest.raises(TypeError, match="stop_words: expected None, 'english' or an iterable of str"):
+            lexkit.CountVectorizer(stop_words=bad).fit(docs)
+    with pytest.raises(TypeError, match="an iterator can be read only once"):
+        lexkit.CountVectorizer(stop_words=iter(["the"])).fit(docs)
+    # the low-level constructor checks its items too
+    with pytest.raises(TypeError, match=r"stop_words\[0\]: expected str, got int"):
+        lexkit._lexkit.Vectorizer(stop_words=[1])
+    with pytest.raises(TypeError, match="single str"):
+        lexkit._lexkit.Vectorizer(stop_words="the")
+    with pytest.raises(ValueError, match="NUL"):
+        lexkit._lexkit.Vectorizer(stop_words=["a\0b"])
+    with pytest.raises(ValueError, match="not both"):
+        lexkit._lexkit.Vectorizer(stop_words=["the"], stop_words_english=True)
+    # an empty list drops nothing
+    a = lexkit.CountVectorizer(stop_words=[]).fit_transform(STOP_DOCS)
+    assert (a != lexkit.CountVectorizer().fit_transform(STOP_DOCS)).nnz == 0
+
+
+@pytest.mark.parametrize("analyzer", ["char", "char_wb"])
+def test_stop_words_char_analyzers_ignore_them(analyzer):
+    """sklearn's char analyzers ignore stop_words, with a warning at fit."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    params = dict(analyzer=analyzer, ngram_range=(2, 3), stop_words=list(STOP_LIST))
+    a, ours_warned = _warned(lambda: lexkit.TfidfVectorizer(**params).fit_transform(STOP_DOCS))
+    b, theirs_warned = _warned(lambda: TfidfVectorizer(**params).fit_transform(STOP_DOCS))
+    assert ours_warned == theirs_warned == [
+        "The parameter 'stop_words' will not be used since 'analyzer' != 'word'"]
+    assert abs(a - b).max() <= 1e-12
+    plain = lexkit.TfidfVectorizer(analyzer=analyzer, ngram_range=(2, 3)).fit_transform(STOP_DOCS)
+    assert abs(a - plain).max() == 0
+
+
+@pytest.mark.parametrize("stop", [list(STOP_LIST), frozenset(STOP_LIST)], ids=["list", "frozenset"])
+def test_stop_words_pickle_round_trip(stop):
+    v = lexkit.TfidfVectorizer(stop_words=stop, ngram_range=(1, 2), lowercase=False)
+    a = v.fit_transform(STOP_DOCS)
+    w = pickle.loads(pickle.dumps(v))
+    assert w.get_params()["stop_words"] == stop and type(w.get_params()["stop_words"]) is type(stop)
+    assert list(w.get_feature_names_out()) == list(v.get_feature_names_out())
+    more = STOP_DOCS + ["Is the end of a tale the end?"]
+    b = w.transform(more)
+    assert abs(b - v.transform(more)).max() <= 1e-12
+    assert abs(b[:len(STOP_DOCS)] - a).max() <= 1e-12
+    # the unpickled vectorizer still drops the stop words before the bigrams: "end world"
+    # is a bigram of "the end of the world" only without 'of' and 'the'
+    assert "end of" not in w.vocabulary_ and "Is" not in w.vocabulary_
+    m = w.transform(["the end of the world"])
+    assert m[0, w.vocabulary_["end world"]] > 0 and m.nnz == 3  # end, world, end world
+
+
+@pytest.mark.filterwarnings("ignore:Your stop_words may be inconsistent")
+def test_stop_words_clone_and_grid_search():
+    """clone, set_params and GridSearchCV over stop_words lists, as with sklearn's."""
+    from sklearn.base import clone
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import Pipeline
+    v = lexkit.TfidfVectorizer(stop_words=["the", "of"])
+    c = clone(v)
+    assert c.get_params()["stop_words"] == ["the", "of"]
+    assert c.get_params()["stop_words"] is not v.get_params()["stop_words"]  # clone copies
+    c.set_params(stop_words=frozenset(["a"]))
+    assert c.get_params()["stop_words"] == frozenset(["a"])
+    assert "stop_words=['the', 'of']" in repr(v)
+    docs = STOP_DOCS * 4
+    y = np.array(["the" in d.lower() for d in docs])
+    grid = {"vec__stop_words": [None, ["the"], ["the", "of", "Is"]], "vec__lowercase": [True, False]}
+    searches = []
+    for vec in (lexkit.TfidfVectorizer(), TfidfVectorizer()):
+        pipe = Pipeline([("vec", vec), ("lr", LogisticRegression(C=10, max_iter=1000))])
+        gs = GridSearchCV(pipe, grid, cv=3).fit(docs, y)
+        searches.append(gs)
+    ours, theirs = searches
+    assert ours.best_params_ == theirs.best_params_
+    assert np.max(np.abs(ours.cv_results_["mean_test_score"] -
+                         theirs.cv_results_["mean_test_score"])) <= 1e-9
+    assert [p["vec__stop_words"] for p in ours.cv_results_["params"]] == \
+        [p["vec__stop_words"] for p in theirs.cv_results_["params"]]
+
+
 def test_vectorizer_bad_input():
     with pytest.raises(ValueError, match="string object received"):
         lexkit.TfidfVectorizer().fit_transform("a single string")
@@ -178,7 +360,8 @@ def test_vectorizer_bad_input():
 
 def test_readme_names_the_vectorizer_parameters():
     """README.md lists the scikit-learn parameters the vectorizers take (all of theirs) and
-    those they do not (a TypeError; a list of stop words or a callable analyzer: ValueError)."""
+    those they do not (a TypeError; a callable analyzer: ValueError); a list of stop words is
+    taken, another str than 'english' is a ValueError."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     with open(os.path.join(SRC, "README.md"), encoding="utf-8") as f:
         text = f.read()
@@ -191,12 +374,14 @@ def test_readme_names_the_vectorizer_parameters():
     assert names(yes) - {"n_jobs"} == set(lexkit.CountVectorizer().get_params()) - {"n_jobs"} | {
         "norm", "use_idf", "smooth_idf", "sublinear_tf"}
     assert (names(yes) - {"n_jobs"}) | type_errors == set(TfidfVectorizer().get_params())
-    assert names(no) - type_errors == {"stop_words", "analyzer"}
+    assert names(no) - type_errors == {"analyzer"}
     for name in type_errors:
         with pytest.raises(TypeError, match=name):
             lexkit.TfidfVectorizer(**{name: None})
-    with pytest.raises(ValueError, match=r"^stop_words: only None or 'english' are supported \(not a list of words\)$"):
-        lexkit.TfidfVectorizer(stop_words=["the", "a"]).fit(["the cat sat", "a dog"])
+    assert list(lexkit.TfidfVectorizer(stop_words=["the", "a"]).fit(
+        ["the cat sat", "a dog"]).get_feature_names_out()) == ["cat", "dog", "sat"]
+    with pytest.raises(ValueError, match="stop_words: not a built-in stop list: 'french'"):
+        lexkit.TfidfVectorizer(stop_words="french").fit(["the cat sat", "a dog"])
     with pytest.raises(ValueError, match="analyzer: callables are not supported"):
         lexkit.CountVectorizer(analyzer=str.split).fit(["the cat sat"])
 
