@@ -486,6 +486,20 @@ static void test_query_parse(void **state)
     assert_null(c[0].field);
     assert_int_equal(c[0].len, 25);
     free(c);
+    /* so are addresses without "//" (any case) and a Windows path; a field still is one */
+    q = "mailto:bob@example.com TEL:+1-555 urn:isbn:0451 C:\\Users\\x title:mail";
+    assert_int_equal(lk_query_parse(q, strlen(q), &c, &n, &ops, &err), LK_OK);
+    assert_true(ops);
+    assert_int_equal(n, 5);
+    for (size_t k = 0; k < 4; k++) assert_null(c[k].field);
+    assert_int_equal(c[0].len, 22);
+    assert_int_equal(c[3].len, 10);
+    assert_true(c[4].field_len == 5 && !memcmp(c[4].field, "title", 5) && c[4].len == 4);
+    free(c);
+    q = "mailbox:x";
+    assert_int_equal(lk_query_parse(q, strlen(q), &c, &n, &ops, &err), LK_OK);
+    assert_true(c[0].field_len == 7);
+    free(c);
     /* full-width operators and typographic quotes act as the ASCII ones; a CJK quote may
        open inside a run of characters (no spaces in Chinese) */
     q = "\xEF\xBC\x8Bturbine \xEF\xBC\x8D" "farm title\xEF\xBC\x9Awind caf\xEF\xBC\x8A "

@@ -79,8 +79,23 @@ static bool is_op(const char *q, size_t len, size_t i, char op, size_t *n)
     return i < len && op_at(q, len, i, n, &cl, &cn) == op;
 }
 
+/* URI schemes written without "//" (RFC 6068 mailto, RFC 3966 tel, RFC 8141 urn, ...): a
+   pasted "mailto:bob@example.com" is words, never a field "mailto". */
+static bool uri_scheme(const char *s, size_t n)
+{
+    static const char *const schemes[] = {"mailto", "tel", "sms", "urn", "news", "geo",
+                                          "magnet", "xmpp", "sip", "sips", "data", "doi"};
+    for (size_t k = 0; k < sizeof schemes / sizeof *schemes; k++) {
+        size_t m = 0;
+        while (m < n && schemes[k][m] && (s[m] | 0x20) == schemes[k][m]) m++;
+        if (m == n && !schemes[k][m]) return true;
+    }
+    return false;
+}
+
 /* Length of a field name "name:" at q[i..) followed by a term or quote, or 0; the colon's
-   length in *colon. "http://x" is not a field (a pasted address stays words). */
+   length in *colon. Pasted text stays words: an address ("http://x", "mailto:x"), a path
+   ("C:\Users"). */
 static size_t field_prefix(const char *q, size_t len, size_t i, size_t *colon)
 {
     size_t j = i;
@@ -88,7 +103,8 @@ static size_t field_prefix(const char *q, size_t len, size_t i, size_t *colon)
     while (j < len && name_char(q[j], false)) j++;
     if (!is_op(q, len, j, ':', colon)) return 0;
     size_t after = j + *colon, n;
-    if (after >= len || is_ws(q[after]) || q[after] == '/' || is_op(q, len, after, ':', &n))
+    if (after >= len || is_ws(q[after]) || q[after] == '/' || q[after] == '\\' ||
+        is_op(q, len, after, ':', &n) || uri_scheme(q + i, j - i))
         return 0;
     return j - i;
 }
