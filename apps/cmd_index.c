@@ -202,7 +202,7 @@ static void report_skips(const char *dir, const lk_docs_skipped *k)
 {
     uint64_t n = k->binary + k->bad_utf8 + k->unreadable + k->loops;
     if (!n) return;
-    fprintf(stderr, "%s: %s: skipped %llu file(s):", CMD, dir, (unsigned long long)n);
+    fprintf(stderr, "lexkit %s: %s: skipped %llu file(s):", CMD, dir, (unsigned long long)n);
     const char *sep = "";
     if (k->binary)
         fprintf(stderr, "%s %llu binary (%s)", sep, (unsigned long long)k->binary, k->first_binary), sep = ";";

@@ -32,6 +32,13 @@ grep -q "skipped 5 file(s): 1 binary (bin.txt); 2 invalid UTF-8 in name or text"
 grep -q "1 unreadable (dangling.txt); 1 symbolic link loop(s) not followed (sub/up)" "$T/err" ||
   fail "skip report (unreadable, loop): $(cat "$T/err")"
 "$L" index --info --index "$T/idx" | grep -q '^documents: 5 live' || fail "5 documents"
+# a name that is not UTF-8 is printed with its bad byte escaped (the report is one line of text)
+mkdir -p "$T/names"
+printf 'ok\n' > "$T/names/good.txt"
+printf 'ok\n' > "$T/names/$(printf 'n\xffa\tme.txt')"
+"$L" index --input "$T/names" --index "$T/idx_names" 2> "$T/err" || fail "index names: $(cat "$T/err")"
+grep -q 'skipped 1 file(s): 1 invalid UTF-8 in name or text (n\\xFFa\\x09me.txt)$' "$T/err" ||
+  fail "escaped name: $(cat -v "$T/err")"
 
 doc() { "$L" index --info --index "$T/idx" --doc "$1"; }
 [ "$(doc bread.md)" = '{"id": "bread.md", "title": "Sourdough bread", "text": "\nMix flour and water; bake the loaf.\n"}' ] ||
