@@ -29,6 +29,7 @@ struct lexkit_searcher {
     lk_bm25_search_opts opts;
     int syntax;               /* queries use the query syntax (1, the default) or are words */
     lk_query_ws *qw;          /* made by the first query that may hold an operator */
+    int qw_last;              /* the last search went through qw (its terms for snippets) */
     lk_bm25_store_ws *store;  /* made by the first lexkit_searcher_fields */
     lexkit_field *fields;     /* the last lexkit_searcher_fields' answer */
     size_t fields_cap;
@@ -350,7 +351,8 @@ LK_API lexkit_status lexkit_searcher_search(lexkit_searcher *s, const char *quer
     if (!query) query = "";
     lk_status st = LK_OK;
     if (s->syntax && !s->qw && lk_query_maybe_ops(query, len)) st = lk_query_ws_create(s->idx, &s->qw, &e);
-    if (st == LK_OK && s->syntax && s->qw)
+    s->qw_last = st == LK_OK && s->syntax && s->qw;
+    if (s->qw_last)
         st = lk_bm25_search_query(s->idx, s->ws, s->an, s->qw, query, len, &s->opts, &h, &nh, &e);
     else if (st == LK_OK)
         st = lk_bm25_search_text(s->idx, s->ws, s->an, query, len, &s->opts, &h, &nh, &e);
@@ -425,6 +427,7 @@ LK_API lexkit_status lexkit_searcher_snippet(lexkit_searcher *s, uint32_t doc, s
     lk_error e;
     lk_error_clear(&e);
     lk_status ls = s->snip ? LK_OK : lk_snippeter_create(s->idx, &s->snip, &e);
+    if (ls == LK_OK && s->qw_last) ls = lk_query_ws_terms(s->idx, s->qw, s->an, &e);
     size_t nt = 0;
     const lk_term *t = ls == LK_OK ? lk_analyzer_terms(s->an, &nt) : NULL;
     if (ls == LK_OK) ls = lk_snippeter_query(s->snip, t, nt);

@@ -429,6 +429,7 @@ static lk_status extras_ready(const snap *s, slot *sl, const lk_serve_query *q, 
     if (!q->fields && !q->snippet) return LK_OK;
     if (!sl->store) st = lk_bm25_store_ws_create(&sl->store);
     if (st == LK_OK && q->snippet && !sl->snip) st = lk_snippeter_create(s->idx, &sl->snip, err);
+    if (st == LK_OK && q->snippet) st = lk_query_ws_terms(s->idx, sl->qw, sl->an, err);
     if (st == LK_OK && q->snippet) {
         size_t n;
         const lk_term *t = lk_analyzer_terms(sl->an, &n);

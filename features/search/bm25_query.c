@@ -251,6 +251,12 @@ typedef struct {
     size_t len;
 } expansion;
 
+/* Where a clause's prefix terms are in lk_query_ws.exp, once listed. */
+typedef struct {
+    size_t from, end;
+    bool listed;
+} clause_exp;
+
 struct lk_query_ws {
     lk_bm25_ws *ws;          /* searches for the filters (term membership) */
     lk_analyzer *an;         /* analyzer with spans (phrases in stored text) */
@@ -271,11 +277,19 @@ struct lk_query_ws {
     size_t seqs_cap;
     unsigned char *codes;    /* a phrase's codes as varint bytes (5 per code at most) */
     size_t codes_cap;
-    expansion *exp;          /* the terms of the query's prefix* clauses, each clause's in
-                                byte order: clause j's are exp[exp_off[j], exp_off[j+1]) */
+    expansion *exp;          /* the terms of the prefix* clauses listed so far (listed only
+                                when a consumer needs them: see list_prefix), each clause's
+                                in byte order: clause j's are exp[cexp[j].from, cexp[j].end) */
     size_t n_exp, exp_cap;
-    size_t *exp_off;
-    size_t exp_off_cap;
+    clause_exp *cexp;        /* per clause of the last search */
+    size_t cexp_cap;
+    termlist sc;             /* the last search's scoring clauses (not excluded), in query
+                                order: a term clause's text, or "" for a prefix* */
+    size_t *sc_prefix;       /* per scoring clause: its clause number if a prefix*, else
+                                SIZE_MAX */
+    size_t sc_prefix_cap;
+    bool terms_pending;      /* the caller's analyzer lacks the prefixes' terms
+                                (lk_query_ws_terms adds them) */
 };
 
 static void termlist_free(termlist *t)
@@ -342,7 +356,9 @@ void lk_query_ws_free(lk_query_ws *q)
     free(q->codes);
     free(q->terms);
     free(q->exp);
-    free(q->exp_off);
+    free(q->cexp);
+    termlist_free(&q->sc);
+    free(q->sc_prefix);
     free(q);
 }
 
@@ -429,15 +445,57 @@ static lk_status too_many(const lk_query_clause *c, lk_error *err)
                         (int)(c->len > 64 ? 64 : c->len), c->text, LK_QUERY_PREFIX_MAX);
 }
 
-/* Append the indexed terms starting with clause c's prefix to q->exp (distinct, in byte
-   order): a run of each segment's sorted dictionary; the prefix itself (as the index holds
-   terms) to q->pfx. A prefix that is not one word or matches more than LK_QUERY_PREFIX_MAX
+/* List the indexed terms starting with clause j's prefix (q->pfx) into q->exp, distinct
+   and in byte order (a run of each segment's sorted dictionary), unless listed since the
+   search began: only the consumers that need each term call it (required or excluded
+   prefix filters, field:p* checks, the caller's snippet terms); scoring reads the prefix
+   as one term. */
+static lk_status list_prefix(const lk_bm25_index *idx, lk_query_ws *q, size_t j)
+{
+    clause_exp *ce = &q->cexp[j];
+    if (ce->listed) return LK_OK;
+    const char *p = q->pfx.buf + q->pfx.off[j];
+    size_t pl = q->pfx.len[j], first = q->n_exp;
+    size_t ns = lk_bm25__index_n_segs(idx);
+    for (size_t i = 0; i < ns; i++) {
+        const lk_bm25__seg *x = lk_bm25__index_seg(idx, i, NULL, NULL);
+        uint64_t from, end;
+        lk_bm25__seg_prefix_range(x, p, pl, &from, &end);
+        if (end > from &&
+            lk_grow((void **)&q->exp, &q->exp_cap, q->n_exp + (size_t)(end - from) + 1,
+                    sizeof *q->exp) != LK_OK)
+            return LK_ERR_NOMEM;
+        for (uint64_t t = from; t < end; t++) {
+            const char *ts;
+            size_t tl, plen;
+            const unsigned char *post;
+            uint32_t df;
+            lk_bm25__seg_term(x, t, &ts, &tl, &post, &plen, &df);
+            q->exp[q->n_exp++] = (expansion){ts, tl};
+        }
+    }
+    size_t n = q->n_exp - first, o = 0;
+    if (n) { /* (q->exp may still be NULL when n is 0: no arithmetic on it) */
+        expansion *e = q->exp + first;
+        if (ns > 1) qsort(e, n, sizeof *e, cmp_exp_bytes); /* one segment's are in order */
+        for (size_t i = 0; i < n; i++) /* one entry per term */
+            if (!o || cmp_exp_bytes(&e[o - 1], &e[i]) != 0) e[o++] = e[i];
+    }
+    q->n_exp = first + o;
+    *ce = (clause_exp){first, first + o, true};
+    return LK_OK;
+}
+
+/* Clause c (number j) as a prefix: its prefix as the index holds terms into q->pfx, and
+   the check that it matches at most LK_QUERY_PREFIX_MAX distinct terms, from the sizes of
+   the segments' ranges (listing the terms only when several segments' ranges add up to
+   more: their distinct count decides). A prefix that is not one word or matches too many
    terms is an error naming the clause's column. */
-static lk_status expand_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_analyzer *an,
-                               const lk_query_clause *c, lk_error *err)
+static lk_status check_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_analyzer *an,
+                              const lk_query_clause *c, size_t j, lk_error *err)
 {
     const char *p;
-    size_t pl, first = q->n_exp;
+    size_t pl;
     lk_status st = lk_analyzer_prefix(an, c->text, c->len, &p, &pl, err);
     if (st == LK_ERR_ARG)
         return lk_error_set(err, LK_ERR_PARSE, "query column %zu: a prefix* must be one word "
@@ -445,47 +503,32 @@ static lk_status expand_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_anal
     if (st == LK_OK) st = termlist_add(&q->pfx, p, pl);
     if (st != LK_OK) return st;
     size_t ns = lk_bm25__index_n_segs(idx);
+    uint64_t total = 0;
     for (size_t i = 0; i < ns; i++) {
-        const lk_bm25__seg *x = lk_bm25__index_seg(idx, i, NULL, NULL);
         uint64_t from, end;
-        lk_bm25__seg_prefix_range(x, p, pl, &from, &end);
-        for (uint64_t t = from; t < end; t++) {
-            const char *ts;
-            size_t tl, plen;
-            const unsigned char *post;
-            uint32_t df;
-            lk_bm25__seg_term(x, t, &ts, &tl, &post, &plen, &df);
-            if (q->n_exp - first >= (size_t)LK_QUERY_PREFIX_MAX * ns) return too_many(c, err);
-            if (lk_grow((void **)&q->exp, &q->exp_cap, q->n_exp + 1, sizeof *q->exp) != LK_OK)
-                return LK_ERR_NOMEM;
-            q->exp[q->n_exp++] = (expansion){ts, tl};
-        }
+        lk_bm25__seg_prefix_range(lk_bm25__index_seg(idx, i, NULL, NULL), q->pfx.buf +
+                                  q->pfx.off[j], pl, &from, &end);
+        total += end - from;
     }
-    size_t n = q->n_exp - first, o = 0;
-    if (n == 0) return LK_OK; /* (q->exp may still be NULL: no arithmetic on it) */
-    expansion *e = q->exp + first;
-    if (ns > 1) qsort(e, n, sizeof *e, cmp_exp_bytes); /* one segment's are in order */
-    for (size_t i = 0; i < n; i++) /* one entry per term */
-        if (!o || cmp_exp_bytes(&e[o - 1], &e[i]) != 0) e[o++] = e[i];
-    q->n_exp = first + o;
-    if (o > LK_QUERY_PREFIX_MAX) return too_many(c, err);
-    return LK_OK;
+    if (total > (uint64_t)LK_QUERY_PREFIX_MAX * ns) return too_many(c, err);
+    if (total <= LK_QUERY_PREFIX_MAX) return LK_OK;
+    if (ns == 1) return too_many(c, err);
+    if ((st = list_prefix(idx, q, j)) != LK_OK) return st;
+    return q->cexp[j].end - q->cexp[j].from > LK_QUERY_PREFIX_MAX ? too_many(c, err) : LK_OK;
 }
 
-/* Every prefix* clause of c[0..nc) expanded once, into q->exp / q->exp_off. */
-static lk_status expand_prefixes(const lk_bm25_index *idx, lk_query_ws *q, lk_analyzer *an,
-                                 const lk_query_clause *c, size_t nc, lk_error *err)
+/* Every prefix* clause of c[0..nc) checked (check_prefix), none listed yet. */
+static lk_status check_prefixes(const lk_bm25_index *idx, lk_query_ws *q, lk_analyzer *an,
+                                const lk_query_clause *c, size_t nc, lk_error *err)
 {
-    if (lk_grow((void **)&q->exp_off, &q->exp_off_cap, nc + 1, sizeof *q->exp_off) != LK_OK)
+    if (lk_grow((void **)&q->cexp, &q->cexp_cap, nc + 1, sizeof *q->cexp) != LK_OK)
         return LK_ERR_NOMEM;
+    memset(q->cexp, 0, (nc + 1) * sizeof *q->cexp);
     q->n_exp = 0;
     q->pfx.n = q->pfx.buf_len = 0;
     lk_status st = LK_OK;
-    for (size_t j = 0; j < nc && st == LK_OK; j++) {
-        q->exp_off[j] = q->n_exp;
-        st = c[j].prefix ? expand_prefix(idx, q, an, &c[j], err) : termlist_add(&q->pfx, "", 0);
-    }
-    q->exp_off[nc] = q->n_exp;
+    for (size_t j = 0; j < nc && st == LK_OK; j++)
+        st = c[j].prefix ? check_prefix(idx, q, an, &c[j], j, err) : termlist_add(&q->pfx, "", 0);
     return st;
 }
 
@@ -702,7 +745,8 @@ static lk_status term_filters(const lk_bm25_index *idx, lk_query_ws *q, lk_analy
         bool any = true;
         if (c[i].prefix) { /* the documents holding any term of the prefix */
             memset(bits, 0, q->words * sizeof *bits);
-            for (size_t k = q->exp_off[i]; k < q->exp_off[i + 1] && st == LK_OK; k++)
+            st = list_prefix(idx, q, i);
+            for (size_t k = q->cexp[i].from; k < q->cexp[i].end && st == LK_OK; k++)
                 st = mark_term_docs(idx, q->exp[k].s, q->exp[k].len, bits, err);
         } else {
             st = clause_terms(q, an, c[i].text, c[i].len, false, &q->clause, err);
@@ -763,6 +807,7 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
     bool ops = false;
     *hits = NULL;
     *n_hits = 0;
+    qw->terms_pending = false;
     lk_status st = lk_query_parse(query, len, &c, &nc, &ops, err);
     if (st != LK_OK) return st;
     if (!ops) {
@@ -785,7 +830,7 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
         }
     }
     qw->words = words;
-    if ((st = expand_prefixes(idx, qw, an, c, nc, err)) != LK_OK ||
+    if ((st = check_prefixes(idx, qw, an, c, nc, err)) != LK_OK ||
         (st = term_filters(idx, qw, an, c, nc, err)) != LK_OK)
         goto done;
     /* the scoring terms: every clause but the excluded ones, in query order; a prefix* is
@@ -822,7 +867,8 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
     for (size_t j = 0; j < nc && st == LK_OK; j++) {
         qw->seqs[j].n = qw->seqs[j].buf_len = 0;
         if (needs_store(&c[j]) && c[j].prefix) { /* field:p*: every term of p, byte order */
-            for (size_t k = qw->exp_off[j]; k < qw->exp_off[j + 1] && st == LK_OK; k++)
+            st = list_prefix(idx, qw, j);
+            for (size_t k = qw->cexp[j].from; k < qw->cexp[j].end && st == LK_OK; k++)
                 st = termlist_add(&qw->seqs[j], qw->exp[k].s, qw->exp[k].len);
         } else if (needs_store(&c[j])) {
             st = clause_terms(qw, qw->an, c[j].text, c[j].len, true, &qw->seqs[j], err);
@@ -848,21 +894,47 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
     memcpy(qw->cand, h, nh * sizeof *h);
     size_t kept = nh;
     if (st != LK_OK) goto done;
-    /* leave the scoring terms in `an` for the caller (snippets): a prefix's are all its
-       terms */
+    /* leave the scoring terms in `an` for the caller, but for the prefixes' (listed only if
+       the caller asks, lk_query_ws_terms); keep the scoring clauses for that */
     lk_analyzer_reset(an);
+    qw->sc.n = qw->sc.buf_len = 0;
+    if (lk_grow((void **)&qw->sc_prefix, &qw->sc_prefix_cap, nc + 1, sizeof *qw->sc_prefix) !=
+        LK_OK) {
+        st = LK_ERR_NOMEM;
+        goto done;
+    }
     for (size_t i = 0; i < nc && st == LK_OK; i++) {
         if (c[i].occur == LK_QUERY_NOT) continue;
-        if (!c[i].prefix) {
-            st = lk_analyzer_add(an, c[i].text, c[i].len, err);
-            continue;
-        }
-        for (size_t k = qw->exp_off[i]; k < qw->exp_off[i + 1] && st == LK_OK; k++)
-            st = lk_analyzer__push(an, qw->exp[k].s, qw->exp[k].len);
+        qw->sc_prefix[qw->sc.n] = c[i].prefix ? i : SIZE_MAX;
+        st = termlist_add(&qw->sc, c[i].prefix ? "" : c[i].text, c[i].prefix ? 0 : c[i].len);
+        if (st != LK_OK) break;
+        if (c[i].prefix) qw->terms_pending = true;
+        else st = lk_analyzer_add(an, c[i].text, c[i].len, err);
     }
+    if (st != LK_OK) goto done;
     *hits = qw->cand;
     *n_hits = kept;
 done:
     free(c);
+    return st;
+}
+
+lk_status lk_query_ws_terms(const lk_bm25_index *idx, lk_query_ws *qw, lk_analyzer *an,
+                            lk_error *err)
+{
+    if (!qw->terms_pending) return LK_OK;
+    lk_analyzer_reset(an);
+    lk_status st = LK_OK;
+    for (size_t e = 0; e < qw->sc.n && st == LK_OK; e++) {
+        size_t j = qw->sc_prefix[e];
+        if (j == SIZE_MAX) {
+            st = lk_analyzer_add(an, qw->sc.buf + qw->sc.off[e], qw->sc.len[e], err);
+            continue;
+        }
+        st = list_prefix(idx, qw, j);
+        for (size_t k = qw->cexp[j].from; k < qw->cexp[j].end && st == LK_OK; k++)
+            st = lk_analyzer__push(an, qw->exp[k].s, qw->exp[k].len);
+    }
+    if (st == LK_OK) qw->terms_pending = false;
     return st;
 }

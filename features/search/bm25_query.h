@@ -55,7 +55,8 @@ void lk_query_ws_free(lk_query_ws *q); /* NULL is a no-op */
 /* Search a query with the syntax above: the top opts->k documents (score descending, ties
    by id) among those matching every required clause and no excluded one. Without
    operators this is lk_bm25_search_text. After the call `an` holds the scoring terms
-   (lk_analyzer_terms: for snippets; a prefix* gives every term it matches). *hits is
+   but for the prefix* ones: lk_query_ws_terms adds those (every term a prefix* matches,
+   which the search itself does not list). *hits is
    borrowed from qw until its next search. A phrase or field clause on an index with neither
    positions nor the fields stored, or a field the index does not have, is LK_ERR_PARSE with
    a message saying so (as the parse errors of lk_query_parse); corrupt positions
@@ -64,5 +65,12 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
                                lk_query_ws *qw, const char *query, size_t len,
                                const lk_bm25_search_opts *opts, const lk_bm25_hit **hits,
                                size_t *n_hits, lk_error *err);
+
+/* Complete `an` (as left by qw's last lk_bm25_search_query on idx, which must be unchanged)
+   to all the scoring terms, for snippets: each prefix*'s place gets every indexed term it
+   matches, in byte order. Lists them on the first call after a search; a no-op when the
+   query had no prefix* or after a search without operators. */
+lk_status lk_query_ws_terms(const lk_bm25_index *idx, lk_query_ws *qw, lk_analyzer *an,
+                            lk_error *err);
 
 #endif

@@ -79,6 +79,8 @@ void lk_bm25__printer_free(lk_bm25__printer *p)
     free(p);
 }
 
+bool lk_bm25__printer_snippets(const lk_bm25__printer *p) { return p->snip != NULL; }
+
 static const lk_doc_field *find_field(const lk_bm25__printer *p, const char *name, size_t len)
 {
     for (size_t i = 0; i < p->nf; i++)

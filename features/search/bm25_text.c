@@ -903,6 +903,9 @@ static lk_status one_query(query_ctx *c, const char *qid, size_t qid_len, const 
     c->stats->n_queries++;
     if (st != LK_OK) return st;
     if (!c->pr) return write_hits(c->idx, qid, qid_len, h, n, c->fmt, c->fp, err);
+    if (c->qw && lk_bm25__printer_snippets(c->pr) &&
+        (st = lk_query_ws_terms(c->idx, c->qw, c->an, err)) != LK_OK)
+        return st;
     size_t nq;
     const lk_term *q = lk_analyzer_terms(c->an, &nq);
     return lk_bm25__print_hits(c->pr, qid, qid_len, q, nq, h, n, c->fp, err);
