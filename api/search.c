@@ -111,6 +111,11 @@ LK_API lexkit_status lexkit_index_create(const char *dir, const lexkit_index_con
     return LEXKIT_OK;
 }
 
+LK_API int lexkit_index_exists(const char *dir)
+{
+    return dir && lk_bm25_dir_holds_index(dir);
+}
+
 LK_API lexkit_status lexkit_index_open(const char *dir, lexkit_index **out, lexkit_error *err)
 {
     if (!dir || !out) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");

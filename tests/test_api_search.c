@@ -2,7 +2,9 @@
    lexkit_index_search_many on 1..8 threads gives exactly the answers of one searcher
    asking the queries in order, and reports the first malformed query whatever the threads;
    searchers of one index used by threads at once (run under TSan); a created index before
-   its first add (no hits, malformed queries still errors) and deletes of unknown ids. */
+   its first add (no hits, malformed queries still errors) and deletes of unknown ids;
+   lexkit_index_exists on the directories an index build may or may not replace. */
+#define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -257,6 +261,55 @@ static void test_empty_index_and_unknown_ids(void **state)
     lexkit_index_free(x);
 }
 
+/* dir/name holding the bytes s[0..n). */
+static void put_file(const char *dir, const char *name, const char *s, size_t n)
+{
+    char p[600];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *fp = fopen(p, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(s, 1, n, fp), n);
+    assert_int_equal(fclose(fp), 0);
+}
+
+static void rm_file(const char *dir, const char *name)
+{
+    char p[600];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    assert_int_equal(unlink(p), 0);
+}
+
+/* The builder's rule: index.lkbx starting with LKBX or segments.lkbm starting with LKBM. */
+static void test_index_exists(void **state)
+{
+    (void)state;
+    char dir[512];
+    lk_test_tmp_path(dir, sizeof dir, "api_search_exists.d");
+    assert_int_equal(lexkit_index_exists(NULL), 0);
+    assert_int_equal(lexkit_index_exists(dir), 0); /* absent */
+    assert_int_equal(mkdir(dir, 0755), 0);
+    assert_int_equal(lexkit_index_exists(dir), 0); /* empty */
+    put_file(dir, "index.lkbx", "LKBX\2\0\0\0", 8);
+    assert_int_equal(lexkit_index_exists(dir), 1);
+    rm_file(dir, "index.lkbx");
+    put_file(dir, "segments.lkbm", "LKBM\1\0\0\0", 8);
+    assert_int_equal(lexkit_index_exists(dir), 1);
+    rm_file(dir, "segments.lkbm");
+    put_file(dir, "index.lkbx", "LKBM\2\0\0\0", 8); /* right name, wrong magic */
+    put_file(dir, "segments.lkbm", "LKBX\1\0\0\0", 8);
+    assert_int_equal(lexkit_index_exists(dir), 0);
+    rm_file(dir, "segments.lkbm");
+    put_file(dir, "index.lkbx", "LKB", 3); /* shorter than a magic */
+    assert_int_equal(lexkit_index_exists(dir), 0);
+    char file[600];
+    snprintf(file, sizeof file, "%s/index.lkbx", dir);
+    assert_int_equal(lexkit_index_exists(file), 0); /* a file, not a directory */
+    rm_file(dir, "index.lkbx");
+    assert_int_equal(rmdir(dir), 0);
+    lk_test_tmp_path(dir, sizeof dir, "api_search.idx"); /* the index of setup */
+    assert_int_equal(lexkit_index_exists(dir), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_search_many_first_error),
         cmocka_unit_test(test_searchers_in_threads),
         cmocka_unit_test(test_empty_index_and_unknown_ids),
+        cmocka_unit_test(test_index_exists),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -6,6 +6,7 @@
 
 #include "features/search/bm25_seg_internal.h"
 #include "features/search/bm25_segments.h"
+#include "features/search/bm25_text.h"
 #include "features/search/postings.h"
 
 #include <dirent.h>
@@ -63,6 +64,12 @@ static bool file_has_magic(const char *dir, const char *name, const char *magic)
     return ok;
 }
 
+bool lk_bm25_dir_holds_index(const char *dir)
+{
+    return file_has_magic(dir, LK_BM25_INDEX_FILE, LK_BM25_INDEX_MAGIC) ||
+           file_has_magic(dir, LK_BM25_MANIFEST_FILE, LK_BM25_MANIFEST_MAGIC);
+}
+
 /* `dir` may be replaced: absent, an empty directory, or one holding a lexkit index (one
    file, or segments with their manifest). */
 static lk_status check_replaceable(const char *dir, lk_error *err)
@@ -84,9 +91,7 @@ static lk_status check_replaceable(const char *dir, lk_error *err)
         empty = false;
     }
     closedir(d);
-    if (empty || file_has_magic(dir, LK_BM25_INDEX_FILE, LK_BM25_INDEX_MAGIC) ||
-        file_has_magic(dir, LK_BM25_MANIFEST_FILE, LK_BM25_MANIFEST_MAGIC))
-        return LK_OK;
+    if (empty || lk_bm25_dir_holds_index(dir)) return LK_OK;
     return lk_error_set(err, LK_ERR_IO,
                         "%s: exists and is not a lexkit index; not replacing it", dir);
 }

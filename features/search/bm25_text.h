@@ -68,6 +68,11 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
                               const lk_bm25_index_config *cfg, lk_bm25_build_stats *stats,
                               lk_error *err);
 
+/* Whether directory `dir` holds a lexkit index, as lk_bm25_index_build decides what it
+   may replace: DIR/index.lkbx starting with LKBX or DIR/segments.lkbm starting with LKBM
+   (nothing else is read). False when dir is absent or unreadable. */
+bool lk_bm25_dir_holds_index(const char *dir);
+
 /* Analyzer for queries of idx, from the settings stored in it (one per thread); a Chinese
    model the settings name is loaded from the index's directory and checked by CRC-32. */
 lk_status lk_bm25_index_analyzer(const lk_bm25_index *idx, lk_analyzer **out, lk_error *err);

@@ -68,6 +68,11 @@ LK_API lexkit_index_config lexkit_index_config_default(void);
    Until the first add the index has no documents: searches find nothing. */
 LK_API lexkit_status lexkit_index_create(const char *dir, const lexkit_index_config *c,
                                          lexkit_index **out, lexkit_error *err);
+/* 1 if directory `dir` holds a lexkit index, i.e. one lexkit_index_add on a created index
+   (and `lexkit index`) would replace: dir/index.lkbx starting with "LKBX" or
+   dir/segments.lkbm starting with "LKBM" (the index itself is not checked further); 0 for
+   an absent or unreadable path, a file, an empty directory or any other (NULL: 0). */
+LK_API int lexkit_index_exists(const char *dir);
 /* Open the index in `dir`; a directory that is not an index is LEXKIT_ERR_IO/FORMAT. */
 LK_API lexkit_status lexkit_index_open(const char *dir, lexkit_index **out, lexkit_error *err);
 /* Close; NULL is a no-op. No searcher of idx may be in use. */

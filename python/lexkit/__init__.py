@@ -363,26 +363,13 @@ def _not_one(obj, what: str, items: str) -> None:
         raise TypeError(f"{what}: expected an iterable of {items}, not {type(obj).__name__}")
 
 
-def _is_index(path: str) -> bool:
-    """path is a directory holding a lexkit index (index.lkbx or segments.lkbm with its
-    magic), as the index builder decides what it may replace."""
-    for name, magic in (("index.lkbx", b"LKBX"), ("segments.lkbm", b"LKBM")):
-        try:
-            with open(os.path.join(path, name), "rb") as f:
-                if f.read(4) == magic:
-                    return True
-        except OSError:
-            pass
-    return False
-
-
 def _check_new_index(path: str, overwrite: bool) -> None:
     """Index.create's check of path: absent, an empty directory, or (overwrite) an index."""
     if not os.path.lexists(path):
         return
     if not os.path.isdir(path):
         raise NotADirectoryError(f"{path}: exists and is not a directory (an index is one)")
-    if _is_index(path):
+    if _lexkit.index_exists(path):  # the C index builder's rule
         if not overwrite:
             raise FileExistsError(f"{path}: holds a lexkit index; pass overwrite=True to replace "
                                   "it, or use Index.open to add to it")

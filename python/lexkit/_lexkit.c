@@ -1467,7 +1467,24 @@ static PyObject *train_file(PyObject *mod, PyObject *args, PyObject *kw)
     return vectors_wrap(v);
 }
 
+static PyObject *index_exists(PyObject *mod, PyObject *arg)
+{
+    (void)mod;
+    PyObject *path_obj = NULL;
+    if (!PyUnicode_FSConverter(arg, &path_obj)) return NULL;
+    int yes;
+    const char *path = PyBytes_AS_STRING(path_obj);
+    Py_BEGIN_ALLOW_THREADS
+    yes = lexkit_index_exists(path);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path_obj);
+    return PyBool_FromLong(yes);
+}
+
 static PyMethodDef module_methods[] = {
+    {"index_exists", (PyCFunction)index_exists, METH_O,
+     "index_exists(path) -> True if the directory holds a lexkit index (as the index builder "
+     "decides what it may replace)."},
     {"vectors_load", (PyCFunction)(void (*)(void))vectors_load, METH_VARARGS | METH_KEYWORDS,
      "vectors_load(path, format='auto') -> Vectors."},
     {"vectors_from_arrays", (PyCFunction)vectors_from_arrays, METH_VARARGS,
