@@ -13,6 +13,7 @@
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
+#include "features/search/analyzer.h"
 #include "features/search/bm25_index.h"
 #include "models/embed.h"
 #include "models/tagger.h"
@@ -89,37 +90,14 @@ static int info_vectors(const char *path, lk_error *err)
     return LK_EXIT_OK;
 }
 
-/* The index's analyzer settings ("lexkit-analyzer V" then key=value lines; stopwords=N is
-   followed by its N words) as key<TAB>value lines: analyzer (its name), analyzer.KEY for the
-   others, analyzer.stopword_list with the words on one line. */
-static void print_analyzer(const char *s, size_t len)
+/* One analyzer setting as a key<TAB>value line: analyzer.version, analyzer (its name),
+   analyzer.KEY for the others (analyzer.stopword_list: the words on one line). */
+static lk_status print_setting(void *user, const char *k, size_t kl, const char *v, size_t vl)
 {
-    const char *end = s + len;
-    long stop_left = 0;
-    bool in_list = false;
-    for (const char *at = s; at < end;) {
-        const char *nl = memchr(at, '\n', (size_t)(end - at));
-        size_t l = nl ? (size_t)(nl - at) : (size_t)(end - at);
-        const char *eq = memchr(at, '=', l);
-        if (stop_left > 0) {
-            printf("%s%.*s", in_list ? " " : "analyzer.stopword_list\t", (int)l, at);
-            in_list = true;
-            if (--stop_left == 0) printf("\n");
-        } else if (strncmp(at, "lexkit-analyzer ", 16) == 0 && l > 16) {
-            printf("analyzer.version\t%.*s\n", (int)(l - 16), at + 16);
-            if (l == 17 && at[16] == '1') printf("analyzer\tplain\n"); /* v1 names none */
-        } else if (eq) {
-            size_t kl = (size_t)(eq - at);
-            bool name = kl == 8 && memcmp(at, "analyzer", 8) == 0;
-            printf("analyzer%s%.*s\t%.*s\n", name ? "" : ".", name ? 0 : (int)kl, at,
-                   (int)(l - kl - 1), eq + 1);
-            if (kl == 9 && memcmp(at, "stopwords", 9) == 0) stop_left = strtol(eq + 1, NULL, 10);
-        } else if (l) {
-            printf("analyzer.setting\t%.*s\n", (int)l, at);
-        }
-        at = nl ? nl + 1 : end;
-    }
-    if (stop_left > 0 && in_list) printf("\n");
+    (void)user;
+    bool name = kl == 8 && memcmp(k, "analyzer", 8) == 0;
+    printf("analyzer%s%.*s\t%.*s\n", name ? "" : ".", name ? 0 : (int)kl, k, (int)vl, v);
+    return LK_OK;
 }
 
 /* Bytes of the regular files directly in directory dir (an index's files). */
@@ -149,9 +127,9 @@ static int info_index(const char *path, lk_error *err)
     printf("kind\tBM25 index (LKBX)\ndocuments\t%u\nterms\t%llu\navgdl\t%.4f\nsegments\t%zu\n",
            (unsigned)lk_bm25_index_n_docs(idx), (unsigned long long)lk_bm25_index_n_terms(idx),
            lk_bm25_index_avgdl(idx), lk_bm25_index_n_segments(idx));
-    print_analyzer(settings ? settings : "", settings ? len : 0);
+    if (settings && len) st = lk_analyzer_settings_each(settings, len, print_setting, NULL, err);
     lk_bm25_index_free(idx);
-    return LK_EXIT_OK;
+    return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(CMD, st, err);
 }
 
 /* A bow/tfidf --vocab-out file: "#n_docs\tN", optional "#analyzer\tDESC", then terms. */

@@ -509,22 +509,182 @@ lk_status lk_analyzer_create(const lk_analyzer_config *c, lk_analyzer **out, lk_
     return LK_OK;
 }
 
-/* Value of "key=" on the line at *p (advancing *p), or NULL. */
-static const char *field(const char **p, const char *end, const char *key, size_t *vlen)
+/* ---- the settings text: "lexkit-analyzer V" then key=value lines, stopwords=N followed
+   by N lines of one word each ---- */
+
+#define SETTINGS_MAGIC "lexkit-analyzer "
+#define STOPWORDS_DIGITS_MAX 9
+
+static lk_status malformed(lk_error *err)
 {
-    size_t kl = strlen(key);
-    const char *nl = memchr(*p, '\n', (size_t)(end - *p));
-    if (!nl || (size_t)(nl - *p) < kl + 1 || memcmp(*p, key, kl) != 0 || (*p)[kl] != '=')
-        return NULL;
-    const char *v = *p + kl + 1;
-    *vlen = (size_t)(nl - v);
-    *p = nl + 1;
-    return v;
+    return lk_error_set(err, LK_ERR_FORMAT, "malformed analyzer settings in the index");
+}
+
+/* The one reader of the settings text: fn gets "version" (V), for V = 1 "analyzer" =
+   "plain" (v1 names none), then each line's key and value in order; after "stopwords" = N
+   (1 to 9 digits), when N > 0, "stopword_list" = the N lines that follow, '\n' between them.
+   Lines without '\n' or '=' (or with an empty key), a bad N or fewer lines than N are
+   LK_ERR_FORMAT; fn's first error stops the walk and is returned. */
+static lk_status walk_settings(const char *s, size_t len, lk_analyzer_setting_fn fn,
+                               void *user, lk_error *err)
+{
+    const char *p = s, *end = s + len;
+    size_t ml = strlen(SETTINGS_MAGIC);
+    const char *nl = memchr(p, '\n', len);
+    if (!nl || (size_t)(nl - p) <= ml || memcmp(p, SETTINGS_MAGIC, ml) != 0)
+        return lk_error_set(err, LK_ERR_FORMAT, "unknown analyzer settings in the index");
+    const char *ver = p + ml;
+    size_t vl = (size_t)(nl - ver);
+    lk_status st = fn(user, "version", 7, ver, vl);
+    if (st == LK_OK && vl == 1 && ver[0] == '1') st = fn(user, "analyzer", 8, "plain", 5);
+    for (p = nl + 1; p < end && st == LK_OK;) {
+        nl = memchr(p, '\n', (size_t)(end - p));
+        const char *eq = nl ? memchr(p, '=', (size_t)(nl - p)) : NULL;
+        if (!eq || eq == p) return malformed(err);
+        size_t kl = (size_t)(eq - p), n = (size_t)(nl - eq - 1);
+        if ((st = fn(user, p, kl, eq + 1, n)) != LK_OK) return st;
+        p = nl + 1;
+        if (kl != 9 || memcmp(eq - 9, "stopwords", 9) != 0) continue;
+        unsigned long n_stop = 0;
+        if (n == 0 || n > STOPWORDS_DIGITS_MAX) return malformed(err);
+        for (size_t i = 0; i < n; i++) {
+            if (eq[1 + i] < '0' || eq[1 + i] > '9') return malformed(err);
+            n_stop = n_stop * 10 + (unsigned long)(eq[1 + i] - '0');
+        }
+        if (n_stop == 0) continue;
+        const char *list = p;
+        for (unsigned long i = 0; i < n_stop; i++) {
+            if (!(nl = memchr(p, '\n', (size_t)(end - p)))) return malformed(err);
+            p = nl + 1;
+        }
+        st = fn(user, "stopword_list", 13, list, (size_t)(nl - list));
+    }
+    return st;
+}
+
+typedef struct {
+    lk_analyzer_setting_fn fn;
+    void *user;
+    char *words; /* a stop list with spaces for newlines */
+} each_ctx;
+
+static lk_status each_setting(void *user, const char *k, size_t kl, const char *v, size_t vl)
+{
+    each_ctx *e = user;
+    if (kl != 13 || memcmp(k, "stopword_list", 13) != 0) return e->fn(e->user, k, kl, v, vl);
+    free(e->words);
+    if (!(e->words = malloc(vl + 1))) return LK_ERR_NOMEM;
+    for (size_t i = 0; i < vl; i++) e->words[i] = v[i] == '\n' ? ' ' : v[i];
+    return e->fn(e->user, k, kl, e->words, vl);
+}
+
+lk_status lk_analyzer_settings_each(const char *s, size_t len, lk_analyzer_setting_fn fn,
+                                    void *user, lk_error *err)
+{
+    each_ctx e = {fn, user, NULL};
+    lk_status st = walk_settings(s, len, each_setting, &e, err);
+    free(e.words);
+    return st;
 }
 
 static bool val_is(const char *v, size_t n, const char *s)
 {
     return v && n == strlen(s) && memcmp(v, s, n) == 0;
+}
+
+/* The keys in the order the settings must give them (an analyzer's are rebuilt from it). */
+enum {
+    K_VERSION, K_ANALYZER, K_LANG, K_LOWER, K_STEM, K_STOPWORDS, K_STOPWORD_LIST, K_HAN_FOLD,
+    K_TITLE_WEIGHT, K_ZH_TERMS, K_ZH_MODEL, K_ZH_SCRIPT, K_N
+};
+static const char *const setting_keys[K_N] = {
+    "version", "analyzer", "lang", "lower", "stem", "stopwords", "stopword_list", "han_fold",
+    "title_weight", "zh_terms", "zh_model", "zh_script"};
+
+/* An analyzer rebuilt from the walk of its settings. */
+typedef struct {
+    lk_analyzer *a;
+    lk_error *err;
+    int last;                 /* key of the previous setting (-1 before the first) */
+    bool v2;
+    const char *zh[3];        /* zh_terms, zh_model, zh_script values (NULL: absent) */
+    size_t zh_len[3];
+} build_ctx;
+
+/* Whether key k may follow key `last` (the required ones in order, then the optional). */
+static bool key_in_order(int last, int k)
+{
+    if (k <= K_STOPWORDS || k == K_ZH_MODEL || k == K_ZH_SCRIPT) return last == k - 1;
+    return last >= K_STOPWORDS && last < k;
+}
+
+static lk_status build_setting(void *user, const char *key, size_t kl, const char *v, size_t vl)
+{
+    build_ctx *b = user;
+    lk_analyzer *a = b->a;
+    int k = 0;
+    while (k < K_N && !val_is(key, kl, setting_keys[k])) k++;
+    if (k == K_N || !key_in_order(b->last, k)) return malformed(b->err);
+    b->last = k;
+    switch (k) {
+    case K_VERSION:
+        b->v2 = val_is(v, vl, "2");
+        if (!b->v2 && !val_is(v, vl, "1"))
+            return lk_error_set(b->err, LK_ERR_FORMAT, "unknown analyzer settings in the index");
+        return LK_OK;
+    case K_ANALYZER:
+        if (b->v2 && !val_is(v, vl, "english"))
+            return lk_error_set(b->err, LK_ERR_FORMAT, "unknown analyzer \"%.*s\" in the index "
+                                "(written by a newer lexkit?)", (int)(vl > 64 ? 64 : vl), v);
+        a->english = b->v2;
+        return LK_OK;
+    case K_LANG:
+        if (val_is(v, vl, "auto")) a->lang = LK_LANG_AUTO;
+        else if (val_is(v, vl, "en")) a->lang = LK_LANG_EN;
+        else if (val_is(v, vl, "zh")) a->lang = LK_LANG_ZH;
+        else return malformed(b->err);
+        return LK_OK;
+    case K_LOWER:
+        if (!val_is(v, vl, "0") && !val_is(v, vl, "1")) return malformed(b->err);
+        a->lower = v[0] == '1';
+        return LK_OK;
+    case K_STEM:
+        if (val_is(v, vl, STEMMER_NAME)) a->stem = true;
+        else if (!val_is(v, vl, "none") || a->english) return malformed(b->err);
+        return LK_OK;
+    case K_STOPWORDS: /* (its digits checked by the walk) */
+        return init(a, b->err);
+    case K_STOPWORD_LIST: {
+        lk_status st = lk_vocab_create(&a->stop);
+        for (const char *w = v, *end = v + vl; st == LK_OK; w++) {
+            const char *nl = memchr(w, '\n', (size_t)(end - w));
+            const char *we = nl ? nl : end;
+            st = lk_vocab_add(a->stop, w, (size_t)(we - w), NULL);
+            if (!nl) break;
+            w = nl;
+        }
+        return st;
+    }
+    case K_HAN_FOLD:
+        if (!val_is(v, vl, "t2s")) return malformed(b->err);
+        a->han_fold = true;
+        return LK_OK;
+    case K_TITLE_WEIGHT: {
+        int w = 0;
+        for (size_t i = 0; i < vl && i < 4; i++) {
+            if (v[i] < '0' || v[i] > '9') return malformed(b->err);
+            w = w * 10 + (v[i] - '0');
+        }
+        if (vl == 0 || vl > 3 || w < 2 || w > LK_ANALYZER_TITLE_WEIGHT_MAX)
+            return malformed(b->err);
+        a->title_weight = w;
+        return LK_OK;
+    }
+    default: /* zh_terms, zh_model, zh_script: loaded once all are read */
+        b->zh[k - K_ZH_TERMS] = v;
+        b->zh_len[k - K_ZH_TERMS] = vl;
+        return LK_OK;
+    }
 }
 
 lk_status lk_analyzer_from_settings(const char *s, size_t len, lk_analyzer **out, lk_error *err)
@@ -541,71 +701,20 @@ lk_status lk_analyzer_from_settings_dir(const char *s, size_t len, const char *d
                                         lk_analyzer **out, lk_error *err)
 {
     *out = NULL;
-    const char *p = s, *end = s + len, *v;
-    size_t hl = strlen(SETTINGS_HEADER), vl;
-    bool v2 = len >= hl && memcmp(s, SETTINGS_HEADER_2, hl) == 0;
-    if (len < hl || (!v2 && memcmp(s, SETTINGS_HEADER, hl) != 0))
-        return lk_error_set(err, LK_ERR_FORMAT, "unknown analyzer settings in the index");
-    p += hl;
     lk_analyzer *a = calloc(1, sizeof *a);
     if (!a) return LK_ERR_NOMEM;
-    lk_status st = LK_ERR_FORMAT;
-    unsigned long n_stop = 0;
-    if (v2) {
-        if (!(v = field(&p, end, "analyzer", &vl))) goto bad;
-        if (!val_is(v, vl, "english")) {
-            st = lk_error_set(err, LK_ERR_FORMAT, "unknown analyzer \"%.*s\" in the index "
-                              "(written by a newer lexkit?)", (int)(vl > 64 ? 64 : vl), v);
-            goto fail;
-        }
-        a->english = true;
-    }
-    if (!(v = field(&p, end, "lang", &vl))) goto bad;
-    if (val_is(v, vl, "auto")) a->lang = LK_LANG_AUTO;
-    else if (val_is(v, vl, "en")) a->lang = LK_LANG_EN;
-    else if (val_is(v, vl, "zh")) a->lang = LK_LANG_ZH;
-    else goto bad;
-    if (!(v = field(&p, end, "lower", &vl)) || !(val_is(v, vl, "0") || val_is(v, vl, "1")))
-        goto bad;
-    a->lower = v[0] == '1';
-    if (!(v = field(&p, end, "stem", &vl))) goto bad;
-    if (val_is(v, vl, STEMMER_NAME)) a->stem = true;
-    else if (!val_is(v, vl, "none") || a->english) goto bad;
-    if (!(v = field(&p, end, "stopwords", &vl)) || vl == 0 || vl > 9) goto bad;
-    for (size_t i = 0; i < vl; i++) {
-        if (v[i] < '0' || v[i] > '9') goto bad;
-        n_stop = n_stop * 10 + (unsigned long)(v[i] - '0');
-    }
-    if ((st = init(a, err)) != LK_OK) goto fail;
-    if (n_stop && (st = lk_vocab_create(&a->stop)) != LK_OK) goto fail;
-    for (unsigned long i = 0; i < n_stop; i++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        if (!nl) goto bad;
-        if ((st = lk_vocab_add(a->stop, p, (size_t)(nl - p), NULL)) != LK_OK) goto fail;
-        p = nl + 1;
-    }
-    if ((v = field(&p, end, "han_fold", &vl))) {
-        if (!val_is(v, vl, "t2s")) goto bad;
-        a->han_fold = true;
-    }
     a->title_weight = 1;
-    if ((v = field(&p, end, "title_weight", &vl))) {
-        int w = 0;
-        for (size_t i = 0; i < vl && i < 4; i++) {
-            if (v[i] < '0' || v[i] > '9') goto bad;
-            w = w * 10 + (v[i] - '0');
-        }
-        if (vl == 0 || vl > 3 || w < 2 || w > LK_ANALYZER_TITLE_WEIGHT_MAX) goto bad;
-        a->title_weight = w;
+    build_ctx b = {a, err, -1, false, {NULL, NULL, NULL}, {0, 0, 0}};
+    lk_status st = walk_settings(s, len, build_setting, &b, err);
+    if (st == LK_OK && (b.last < K_STOPWORDS || b.last == K_ZH_TERMS)) st = malformed(err);
+    if (st == LK_OK && b.zh[1])
+        st = lk_zh__from_settings(b.zh[0], b.zh_len[0], b.zh[1], b.zh_len[1], b.zh[2],
+                                  b.zh_len[2], dir, &a->zh, err);
+    if (st == LK_OK) st = make_settings(a);
+    if (st != LK_OK) {
+        lk_analyzer_free(a);
+        return st;
     }
-    if (p != end && (st = lk_zh__from_settings(&p, end, dir, &a->zh, err)) != LK_OK) goto fail;
-    if (p != end) goto bad;
-    if ((st = make_settings(a)) != LK_OK) goto fail;
     *out = a;
     return LK_OK;
-bad:
-    st = lk_error_set(err, LK_ERR_FORMAT, "malformed analyzer settings in the index");
-fail:
-    lk_analyzer_free(a);
-    return st;
 }

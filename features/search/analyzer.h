@@ -97,6 +97,21 @@ void lk_analyzer_free(lk_analyzer *a); /* NULL is a no-op */
 /* Serialized settings (borrowed, text). */
 const char *lk_analyzer_settings(const lk_analyzer *a, size_t *len);
 
+/* One setting of a settings text (key and value not NUL-terminated); a status other than
+   LK_OK stops lk_analyzer_settings_each, which returns it. */
+typedef lk_status (*lk_analyzer_setting_fn)(void *user, const char *key, size_t key_len,
+                                            const char *value, size_t value_len);
+
+/* Call fn for each setting of the settings text s[0..len) (lk_analyzer_settings output, as
+   an index stores it), in order: "version" (of the format), "analyzer" (its name: "plain"
+   for version 1, which names none), then every key=value line, the stop list as
+   "stopword_list" = its words joined by spaces, right after "stopwords" = their number
+   (absent when 0). The text is read as lk_analyzer_from_settings reads it (one reader), but
+   keys and values are not checked: a malformed text (a line without '=', fewer stop words
+   than announced) is LK_ERR_FORMAT after the settings before it were given. */
+lk_status lk_analyzer_settings_each(const char *s, size_t len, lk_analyzer_setting_fn fn,
+                                    void *user, lk_error *err);
+
 /* The title's field weight w (1 unless the config asked for more): an index counts each
    title term occurrence w times in the term frequency and in the document length (BM25F of
    Robertson, Zaragoza and Taylor 2004 with integer field weights and one b for both fields;

@@ -45,10 +45,12 @@ lk_status lk_zh__stopwords(lk_zh *z, const lk_token *toks, size_t n, lk_vocab *s
    >= LK_ZH_SETTINGS_MAX); returns their length. */
 size_t lk_zh__settings(const lk_zh *z, char *out, size_t cap);
 
-/* Parse the settings lines at *p (advanced past them) and load the model they name from
-   `dir`. Malformed lines are LK_ERR_FORMAT; a missing or changed model names the file. */
-lk_status lk_zh__from_settings(const char **p, const char *end, const char *dir, lk_zh **out,
-                               lk_error *err);
+/* Load the model the settings' values name from `dir`: zh_terms (MODE), zh_model ("NAME
+   crc32=HEX") and zh_script (S; NULL when absent: simplified, as indexes from before).
+   Malformed values are LK_ERR_FORMAT; a missing or changed model names the file. */
+lk_status lk_zh__from_settings(const char *terms, size_t terms_len, const char *model,
+                               size_t model_len, const char *script, size_t script_len,
+                               const char *dir, lk_zh **out, lk_error *err);
 
 /* Copy z's model into dir/LK_ANALYZER_ZH_MODEL_FILE (atomically), checking its CRC-32. */
 lk_status lk_zh__save(const lk_zh *z, const char *dir, lk_error *err);

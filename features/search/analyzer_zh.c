@@ -351,19 +351,6 @@ size_t lk_zh__settings(const lk_zh *z, char *out, size_t cap)
     return w > 0 && (size_t)w < cap ? (size_t)w : 0;
 }
 
-/* The line at *p (advancing past it) if it starts with `key`; its value in *v, *vlen. */
-static bool line_value(const char **p, const char *end, const char *key, const char **v,
-                       size_t *vlen)
-{
-    size_t kl = strlen(key);
-    const char *nl = memchr(*p, '\n', (size_t)(end - *p));
-    if (!nl || (size_t)(nl - *p) < kl || memcmp(*p, key, kl) != 0) return false;
-    *v = *p + kl;
-    *vlen = (size_t)(nl - *v);
-    *p = nl + 1;
-    return true;
-}
-
 /* A plain file name (no directories, not hidden). */
 static bool safe_name(const char *s, size_t n)
 {
@@ -375,19 +362,18 @@ static bool safe_name(const char *s, size_t n)
     return true;
 }
 
-lk_status lk_zh__from_settings(const char **p, const char *end, const char *dir, lk_zh **out,
-                               lk_error *err)
+lk_status lk_zh__from_settings(const char *terms_v, size_t terms_len, const char *v,
+                               size_t vl, const char *sv, size_t svl, const char *dir,
+                               lk_zh **out, lk_error *err)
 {
-    const char *v;
-    size_t vl, name_len = 0;
+    size_t name_len = 0;
     char mode[32], crc_hex[9];
     *out = NULL;
-    if (!line_value(p, end, "zh_terms=", &v, &vl) || vl >= sizeof mode) goto bad;
-    memcpy(mode, v, vl);
-    mode[vl] = '\0';
+    if (!terms_v || terms_len >= sizeof mode) goto bad;
+    memcpy(mode, terms_v, terms_len);
+    mode[terms_len] = '\0';
     lk_zh_terms terms;
     if (!lk_zh_terms_parse(mode, &terms)) goto bad;
-    if (!line_value(p, end, "zh_model=", &v, &vl)) goto bad;
     while (name_len < vl && v[name_len] != ' ') name_len++;
     if (!safe_name(v, name_len) || vl != name_len + 15 || memcmp(v + name_len, " crc32=", 7) != 0)
         goto bad;
@@ -397,9 +383,7 @@ lk_status lk_zh__from_settings(const char **p, const char *end, const char *dir,
         if (!strchr("0123456789abcdef", crc_hex[i]) || crc_hex[i] == '\0') goto bad;
     unsigned long crc = strtoul(crc_hex, NULL, 16);
     lk_zh_script script = LK_ZH_SCRIPT_SIMPLIFIED; /* indexes from before the option */
-    const char *sv;
-    size_t svl;
-    if (line_value(p, end, "zh_script=", &sv, &svl)) {
+    if (sv) {
         char sname[16];
         if (svl >= sizeof sname) goto bad;
         memcpy(sname, sv, svl);
