@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "apps/cli_opts.h"
 
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -13,7 +14,9 @@
 static struct {
     lk_atomic_file *af;
     int saved_fd;
-} g_redirect = {NULL, -1};
+    const char *path; /* as given (argv outlives the command) */
+    int write_errno;  /* the reason of the first write error seen on stdout (0: none yet) */
+} g_redirect = {NULL, -1, NULL, 0};
 
 static const lk_cli_option *find(const lk_cli_option *opts, size_t n, const char *name)
 {
@@ -107,6 +110,7 @@ static int after_parse(const char *cmd, const lk_cli_option *opts, size_t n,
     }
     g_redirect.af = af;
     g_redirect.saved_fd = saved;
+    g_redirect.path = stdout_path;
     return -1;
 }
 
@@ -117,22 +121,49 @@ void lk_cli_stdin_hint(const char *cmd, const char *path)
                         "--input FILE)\n", cmd);
 }
 
+const char *lk_cli_stdout_name(void)
+{
+    return g_redirect.af ? g_redirect.path : "standard output";
+}
+
+lk_status lk_cli_stdout_check(lk_error *err)
+{
+    /* stdio drops a buffer it failed to write and sets the error flag: a later fflush of
+       the (now empty) buffer succeeds, so ferror is the test; the reason is kept from the
+       first failing flush seen here */
+    errno = 0;
+    if (fflush(stdout) != 0 && g_redirect.write_errno == 0) g_redirect.write_errno = errno;
+    if (!ferror(stdout)) return LK_OK;
+    int e = g_redirect.write_errno;
+    return lk_error_set(err, LK_ERR_IO, "%s: write error%s%s", lk_cli_stdout_name(),
+                        e ? ": " : "", e ? strerror(e) : "");
+}
+
+int lk_cli_stdout_exit(const char *cmd, int rc)
+{
+    if (rc != LK_EXIT_OK) return rc;
+    lk_error err;
+    lk_error_clear(&err);
+    lk_status st = lk_cli_stdout_check(&err);
+    return st == LK_OK ? rc : lk_cli_fail(cmd, st, &err);
+}
+
 int lk_cli_stdout_finish(const char *cmd, int rc)
 {
     if (!g_redirect.af) return rc;
-    bool flushed = fflush(stdout) == 0;
+    lk_error err;
+    lk_error_clear(&err);
+    lk_status st = lk_cli_stdout_check(&err);
     dup2(g_redirect.saved_fd, STDOUT_FILENO);
     close(g_redirect.saved_fd);
     lk_atomic_file *af = g_redirect.af;
     g_redirect.af = NULL;
     g_redirect.saved_fd = -1;
-    if (rc != LK_EXIT_OK || !flushed) {
+    if (rc != LK_EXIT_OK || st != LK_OK) { /* the old file stays as it was */
         lk_atomic_abort(af);
-        return rc != LK_EXIT_OK ? rc : lk_cli_fail(cmd, LK_ERR_IO, NULL);
+        return rc != LK_EXIT_OK ? rc : lk_cli_fail(cmd, st, &err);
     }
-    lk_error err;
-    lk_error_clear(&err);
-    lk_status st = lk_atomic_commit(af, &err);
+    st = lk_atomic_commit(af, &err);
     return st == LK_OK ? rc : lk_cli_fail(cmd, st, &err);
 }
 

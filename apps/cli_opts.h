@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "text/error.h"
+
 typedef enum {
     LK_OPT_FLAG,   /* no value: *(bool *)dst = !negate */
     LK_OPT_STR,    /* *(const char **)dst = value (non-empty) */
@@ -98,9 +100,23 @@ void lk_cli_stdin_hint(const char *cmd, const char *path);
 /* The option lines of --help: "  --name ARG   help (default: X)", aliases last. */
 void lk_cli_print_options(FILE *out, const lk_cli_option *opts, size_t n);
 
+/* Where standard output goes, for messages: the FILE an LK_OPT_STDOUT option redirected it
+   to, else "standard output". Borrowed. */
+const char *lk_cli_stdout_name(void);
+
+/* Flush standard output and check it for any write error since the start (stdio drops a
+   buffer it failed to write, so a later fflush alone succeeds): LK_ERR_IO
+   "NAME: write error: reason" naming lk_cli_stdout_name(). Call it after each chunk of
+   output (a long run stops at the first failed write) and before returning success. */
+lk_status lk_cli_stdout_check(lk_error *err);
+
+/* A command's last step: with rc LK_EXIT_OK, lk_cli_stdout_check; a write error is printed
+   ("lexkit CMD: NAME: write error: reason") and gives LK_EXIT_FAIL. Other rc pass through. */
+int lk_cli_stdout_exit(const char *cmd, int rc);
+
 /* Called by main() with the command's exit status: commit (rc 0) or drop the file that an
-   LK_OPT_STDOUT option redirected standard output to. Returns the final status (1 when the
-   commit fails). A no-op when nothing was redirected. */
+   LK_OPT_STDOUT option redirected standard output to. Returns the final status (1, with the
+   file left as it was, when a write to it failed or the commit fails). A no-op when nothing was redirected. */
 int lk_cli_stdout_finish(const char *cmd, int rc);
 
 #define LK_OPTS_N(a) (sizeof(a) / sizeof *(a))

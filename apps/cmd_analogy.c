@@ -57,7 +57,7 @@ static int lk_cmd_analogy(int argc, char **argv)
     printf("total\t%.4f\t%lld/%lld\n", r.seen ? (double)r.correct / (double)r.seen : 0.0,
            (long long)r.seen, (long long)r.total);
     lk_analogy_result_free(&r);
-    return fflush(stdout) == 0 ? LK_EXIT_OK : lk_cli_fail(CMD, LK_ERR_IO, NULL);
+    return lk_cli_stdout_exit(CMD, LK_EXIT_OK);
 }
 
 const lk_command lk_cmd_def_analogy = {"analogy", lk_cmd_analogy,

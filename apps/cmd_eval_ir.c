@@ -38,8 +38,7 @@ static int lk_cmd_eval_ir(int argc, char **argv)
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     printf("MAP\t%.4f\nnDCG@10\t%.4f\nP@10\t%.4f\nR@100\t%.4f\nMRR\t%.4f\nqueries\t%zu\n", r.map,
            r.ndcg10, r.p10, r.r100, r.mrr, r.n_queries);
-    if (fflush(stdout) != 0) return lk_cli_fail(CMD, LK_ERR_IO, NULL);
-    return LK_EXIT_OK;
+    return lk_cli_stdout_exit(CMD, LK_EXIT_OK);
 }
 
 const lk_command lk_cmd_def_eval_ir = {"eval-ir", lk_cmd_eval_ir,

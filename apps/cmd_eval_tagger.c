@@ -1,6 +1,5 @@
 /* cmd_eval_tagger.c: `lexkit eval-tagger`: accuracy (word models) or segmentation and joint
    word+tag P/R/F1 (char models) on a gold CoNLL-U file. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -65,11 +64,7 @@ static int run(int argc, char **argv)
     }
     lk_tagged_corpus_free(&gold);
     lk_tagger_free(m);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        lk_error_set(&err, LK_ERR_IO, "standard output: write error: %s", strerror(errno));
-        return lk_cli_fail(CMD, LK_ERR_IO, &err);
-    }
-    return LK_EXIT_OK;
+    return lk_cli_stdout_exit(CMD, LK_EXIT_OK);
 }
 
 const lk_command lk_cmd_def_eval_tagger = {"eval-tagger", run,

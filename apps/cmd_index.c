@@ -192,8 +192,7 @@ static int info(const opts *o)
     if (st == LK_OK && !o->doc && !o->term)
         st = lk_bm25_index_describe(idx, o->index, stdout, &err);
     lk_bm25_index_free(idx);
-    if (st == LK_OK && fflush(stdout) != 0)
-        st = lk_error_set(&err, LK_ERR_IO, "standard output: write error");
+    if (st == LK_OK) st = lk_cli_stdout_check(&err);
     return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(CMD, st, &err);
 }
 

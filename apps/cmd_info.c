@@ -234,8 +234,7 @@ static int run(int argc, char **argv)
         int r = info_one(files[i]);
         if (r != LK_EXIT_OK) rc = r;
     }
-    if (fflush(stdout) != 0 && rc == LK_EXIT_OK) rc = lk_cli_fail(CMD, LK_ERR_IO, NULL);
-    return rc;
+    return lk_cli_stdout_exit(CMD, rc);
 }
 
 const lk_command lk_cmd_def_info = {"info", run, "what a lexkit file is and how it was made"};

@@ -294,7 +294,7 @@ static int lk_cmd_neighbors(int argc, char **argv)
     else if (print) rc = print_vectors(&l, w, input, b.q);
     else if (w->n_pos) rc = print_combination(&l, w, path, k, limit, &b);
     else rc = print_neighbors(&l, w, path, k, limit, &b);
-    if (rc == LK_EXIT_OK && fflush(stdout) != 0) rc = lk_cli_fail(CMD, LK_ERR_IO, NULL);
+    rc = lk_cli_stdout_exit(CMD, rc);
     free(b.ids);
     free(b.exclude);
     free(b.scores);

@@ -127,8 +127,7 @@ static int lk_cmd_search(int argc, char **argv)
         st = lk_atomic_commit(af, &err);
         af = NULL;
     }
-    if (st == LK_OK && to_stdout && fflush(stdout) != 0)
-        st = lk_error_set(&err, LK_ERR_IO, "standard output: write error");
+    if (st == LK_OK && to_stdout) st = lk_cli_stdout_check(&err);
     lk_atomic_abort(af);
     lk_bm25_index_free(idx);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);

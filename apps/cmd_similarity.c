@@ -52,7 +52,7 @@ static int lk_cmd_similarity(int argc, char **argv)
     else printf("spearman\t%.4f\n", r.spearman);
     printf("coverage\t%.4f\t%lld/%lld\n", r.total ? (double)r.found / (double)r.total : 0.0,
            (long long)r.found, (long long)r.total);
-    return fflush(stdout) == 0 ? LK_EXIT_OK : lk_cli_fail(CMD, LK_ERR_IO, NULL);
+    return lk_cli_stdout_exit(CMD, LK_EXIT_OK);
 }
 
 const lk_command lk_cmd_def_similarity = {"similarity", lk_cmd_similarity,

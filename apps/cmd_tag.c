@@ -76,7 +76,8 @@ static lk_status tag_raw(const tag_ctx *t, const char *input, lk_error *err)
         }
         if (st == LK_OK && n > 0 && (n == LINES_PER_CHUNK || !got)) {
             st = tag_chunk(t, lines, lens, n, err);
-            fflush(stdout); /* a reader on a pipe gets each chunk as it is done */
+            /* a reader on a pipe gets each chunk as it is done; a write error stops the run */
+            if (st == LK_OK) st = lk_cli_stdout_check(err);
             while (n > 0) free(lines[--n]);
             t->io->done = (double)lk_line_reader_offset(r);
             lk_progress_update(t->io->progress, t->io->done, (double)lk_line_reader_size(r),
@@ -137,7 +138,9 @@ static lk_status tag_tokens(const tag_ctx *t, const char *input, lk_tagged_forma
                            tags[k]);
             printf("\n");
         }
-        fflush(stdout); /* a reader on a pipe gets each chunk as it is done */
+        /* a reader on a pipe gets each chunk as it is done; a write error stops the run */
+        if (st == LK_OK && read_st == LK_OK) st = lk_cli_stdout_check(err);
+        else (void)lk_cli_stdout_check(&tag_err);
         words += c.n_tokens;
         lk_tagged_corpus_free(&c);
         if (read_st != LK_OK) st = read_st;
@@ -252,7 +255,7 @@ static int run(int argc, char **argv)
     else if (st == LK_OK)
         st = tag_tokens(&t, input, !strcmp(in_fmt, "conllu") ? LK_TAGGED_CONLLU : LK_TAGGED_TOKENS,
                         in < 0 && !quiet, &err);
-    if (fflush(stdout) != 0 && st == LK_OK) st = lk_error_set(&err, LK_ERR_IO, "writing output");
+    if (st == LK_OK) st = lk_cli_stdout_check(&err);
     if (st == LK_OK && io.done > 0) lk_progress_finish(&prog, io.done, NULL);
     lk_zhseg_free(zh);
     lk_userdict_free(dict);

@@ -170,8 +170,7 @@ static int lk_cmd_tokenize(int argc, char **argv)
         st = lk_atomic_commit(af, &err);
         af = NULL;
     }
-    if (st == LK_OK && to_stdout && fflush(stdout) != 0)
-        st = lk_error_set(&err, LK_ERR_IO, "standard output: write error");
+    if (st == LK_OK && to_stdout) st = lk_cli_stdout_check(&err);
     lk_atomic_abort(af);
     lk_line_reader_free(r);
     lk_tokenizer_free(t);

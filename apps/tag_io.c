@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/cli_opts.h"
 #include "text/fileio.h"
 #include "text/tokenize.h"
 #include "text/utf8.h"
@@ -209,7 +210,8 @@ static lk_status flush_chunk(chunk *c, const lk_tagger *m, lk_tagger_ws *ws, out
         print_conllu_chunk(c, lk_tagger_get_config(m)->column == LK_TAGGER_XPOS ? 5 : 4, m);
     else
         print_raw_chunk(c, m, kind == OUT_CONLLU);
-    fflush(stdout); /* a reader on a pipe gets each chunk as it is done */
+    /* a reader on a pipe gets each chunk as it is done; a write error stops the run */
+    if ((st = lk_cli_stdout_check(err)) != LK_OK) return st;
     *total += c->n_words;
     report(o, r, *total);
     chunk_reset(c);
