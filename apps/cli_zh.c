@@ -6,6 +6,15 @@
 const char *const lk_cli_zh_scripts[] = {"auto", "simplified", "traditional", NULL};
 const char *const lk_cli_zh_granularities[] = {"fine", "coarse", NULL};
 
+const char *lk_cli_zh_given(const lk_cli_zh_opts *o)
+{
+    if (o->user_dict) return "--user-dict";
+    if (o->script_given) return "--script";
+    if (o->no_pretok) return "--no-pretok";
+    if (o->granularity_given) return "--granularity";
+    return NULL;
+}
+
 lk_status lk_cli_zh_open(const lk_cli_zh_opts *o, const lk_tagger *m, lk_userdict **dict,
                          lk_zhseg **z, lk_error *err)
 {

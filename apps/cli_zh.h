@@ -13,6 +13,7 @@ typedef struct {
     int script;            /* index into lk_cli_zh_scripts (lk_zh_script order) */
     bool no_pretok;
     int granularity;       /* index into lk_cli_zh_granularities (lk_zh_granularity order) */
+    bool script_given, granularity_given; /* set by the parser when the option is given */
 } lk_cli_zh_opts;
 
 extern const char *const lk_cli_zh_scripts[]; /* "auto", "simplified", "traditional", NULL */
@@ -22,16 +23,23 @@ extern const char *const lk_cli_zh_granularities[]; /* "fine", "coarse", NULL */
     LKO_STR("--user-dict", &(o)->user_dict, "FILE",                                            \
             "user dictionary: lines `word [TAG]`; each listed word is kept whole (default: "   \
             "none)"),                                                                          \
-    LKO_CHOICE("--script", &(o)->script, lk_cli_zh_scripts,                                    \
-               "auto (detect per line), simplified (no conversion) or traditional: "           \
+    {.name = "--script", .kind = LK_OPT_CHOICE, .dst = &(o)->script,                           \
+     .choices = lk_cli_zh_scripts, .seen = &(o)->script_given,                                 \
+     .help = "auto (detect per line), simplified (no conversion) or traditional: "           \
                "traditional lines are converted to simplified for the model (OpenCC t2s); "    \
-               "the output keeps the input's characters"),                                     \
+             "the output keeps the input's characters"},                                       \
     LKO_FLAG("--no-pretok", &(o)->no_pretok,                                                   \
              "let the model segment non-Han text and punctuation too (no pre-tokenization)"),  \
-    LKO_CHOICE("--granularity", &(o)->granularity, lk_cli_zh_granularities,                    \
-               "fine: the model's words, UD Chinese GSD's segmentation (图书 馆); coarse: a "     \
-               "one-character suffix the model tags PART joins the word before it when the "   \
-               "two are a word of the model's dictionary, as jieba writes them (图书馆)")
+    {.name = "--granularity", .kind = LK_OPT_CHOICE, .dst = &(o)->granularity,                 \
+     .choices = lk_cli_zh_granularities, .seen = &(o)->granularity_given,                      \
+     .help = "fine: the model's words, UD Chinese GSD's segmentation (图书 馆); coarse: a "      \
+             "one-character suffix the model tags PART joins the word before it when the "     \
+             "two are a word of the model's dictionary, as jieba writes them (图书馆)"}
+
+/* The first of these options given on the command line ("--user-dict", "--script",
+   "--no-pretok", "--granularity"), or NULL: they need a character (Chinese) model, and a
+   command without one refuses them as a usage error rather than ignoring them. */
+const char *lk_cli_zh_given(const lk_cli_zh_opts *o);
 
 /* Load the dictionary (if any) and create the segmenter over m; on failure both are NULL. */
 lk_status lk_cli_zh_open(const lk_cli_zh_opts *o, const lk_tagger *m, lk_userdict **dict,

@@ -192,7 +192,7 @@ static int run(int argc, char **argv)
     const char *model = NULL, *input = "-", *in_fmt = NULL;
     int in = -1, out = -1; /* -1: not given */
     int32_t threads = lk_cli_default_threads(DEFAULT_THREADS_MAX);
-    lk_cli_zh_opts zo = {NULL, 0, false, 0};
+    lk_cli_zh_opts zo = {NULL, 0, false, 0, false, false};
     bool progress = false, quiet = false;
     const lk_cli_option opts[] = {
         LKO_STR("--model", &model, "MODEL", "tagger model (default: the shipped English model, "
@@ -230,6 +230,12 @@ static int run(int argc, char **argv)
     lk_status st = lk_tagger_load(model, &m, &err);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     bool is_char = lk_tagger_get_config(m)->unit == LK_TAGGER_CHAR;
+    const char *zh_opt = lk_cli_zh_given(&zo);
+    if (zh_opt && !is_char) {
+        lk_tagger_free(m);
+        return lk_cli_usage_error(CMD, "%s needs a character (Chinese) model (--model); %s is "
+                                  "a word model", zh_opt, model);
+    }
     if (!in_fmt) in_fmt = is_char ? "raw" : "tokens";
     lk_progress prog;
     lk_progress_init(&prog, "bytes", progress, quiet);

@@ -44,14 +44,16 @@ static int parse(int argc, char **argv, opts *o)
     static const char *const langs[] = {"auto", "en", "zh", NULL};
     static const char *const modes[] = {"lexkit", "sklearn", "space", "ud-en", NULL}; /* enum order */
     int lang = 0, mode = (int)o->tok.mode;
-    bool no_nfkc = false;
+    bool no_nfkc = false, mode_given = false;
     const lk_cli_option table[] = {
         LKO_INPUT("--input", &o->input, "FILE", "text to read (default: standard input)"),
         LKO_STR("--output", &o->output, "FILE", "written atomically (default: standard output)"),
         LKO_CHOICE("--lang", &lang, langs, "Han characters are one token each without --model"),
-        LKO_CHOICE("--tokenizer", &mode, modes, "lexkit rules, sklearn's (?u)\\b\\w\\w+\\b on "
-                   "lowercased text, space (split on white space only) or ud-en (English as UD EWT "
-                   "tokenizes it: do n't, it 's, can not; punctuation split)"),
+        {.name = "--tokenizer", .kind = LK_OPT_CHOICE, .dst = &mode, .choices = modes,
+         .seen = &mode_given,
+         .help = "without --model: lexkit rules, sklearn's (?u)\\b\\w\\w+\\b on lowercased "
+                 "text, space (split on white space only) or ud-en (English as UD EWT tokenizes "
+                 "it: do n't, it 's, can not; punctuation split)"},
         LKO_STR("--model", &o->model, "TAGGER", "segment Chinese with a `--unit char` tagger "
                 "model (one word per token; default: none)"),
         LKO_FLAG("--lower", &o->tok.lower, "case-fold the tokens"),
@@ -64,7 +66,14 @@ static int parse(int argc, char **argv, opts *o)
     o->lang = langs[lang];
     o->tok.mode = (lk_tok_mode)mode;
     if (no_nfkc) o->tok.nfkc = false;
-    return rc;
+    if (rc >= 0) return rc;
+    const char *zh = lk_cli_zh_given(&o->zh);
+    if (zh && !o->model)
+        return lk_cli_usage_error(CMD, "%s needs a character (Chinese) model (--model)", zh);
+    if (mode_given && o->model)
+        return lk_cli_usage_error(CMD, "--tokenizer applies without --model only (with --model "
+                                  "the model segments the text)");
+    return -1;
 }
 
 /* Tokenize every line of r into fp; each output line is assembled in *buf (one fwrite). */
@@ -148,7 +157,7 @@ static lk_status run_model(lk_line_reader *r, const char *model, int32_t threads
 static int lk_cmd_tokenize(int argc, char **argv)
 {
     opts o = {NULL, NULL, "auto", NULL, lk_cli_default_threads(DEFAULT_THREADS_MAX),
-              lk_tokenizer_config_default(), {NULL, 0, false, 0}};
+              lk_tokenizer_config_default(), {NULL, 0, false, 0, false, false}};
     int rc = parse(argc, argv, &o);
     if (rc >= 0) return rc;
     lk_error err;
