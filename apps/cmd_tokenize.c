@@ -32,6 +32,13 @@ typedef struct {
     lk_cli_zh_opts zh;
 } opts;
 
+/* Where the tokens go. */
+typedef struct {
+    FILE *fp;
+    const char *name; /* the output, for messages */
+    bool to_stdout;
+} sink;
+
 static void help_stdout(void *user)
 {
     (void)user;
@@ -76,8 +83,19 @@ static int parse(int argc, char **argv, opts *o)
     return -1;
 }
 
-/* Tokenize every line of r into fp; each output line is assembled in *buf (one fwrite). */
-static lk_status run_lines(lk_line_reader *r, lk_tokenizer *t, FILE *fp, char **buf,
+/* After a chunk of output: a write error stops the run (standard output is flushed, so a
+   reader on a pipe gets each chunk as it is done). */
+static lk_status chunk_done(const sink *out, lk_error *err)
+{
+    if (out->to_stdout) return lk_cli_stdout_check(err);
+    if (ferror(out->fp)) return lk_error_set(err, LK_ERR_IO, "%s: write error", out->name);
+    return LK_OK;
+}
+
+#define LINES_PER_CHECK 4096 /* lines between write checks */
+
+/* Tokenize every line of r into sk; each output line is assembled in *buf (one fwrite). */
+static lk_status run_lines(lk_line_reader *r, lk_tokenizer *t, const sink *sk, char **buf,
                            size_t *cap, lk_error *err)
 {
     const char *line;
@@ -103,16 +121,35 @@ static lk_status run_lines(lk_line_reader *r, lk_tokenizer *t, FILE *fp, char **
         if ((st = lk_grow((void **)buf, cap, out + 1, 1)) != LK_OK)
             return lk_error_set(err, st, "out of memory");
         (*buf)[out++] = '\n';
-        if ((st = lk_fwrite_all(fp, *buf, out, "output", err)) != LK_OK) return st;
+        if ((st = lk_fwrite_all(sk->fp, *buf, out, sk->name, err)) != LK_OK) return st;
+        if (lk_line_reader_lineno(r) % LINES_PER_CHECK == 0 &&
+            (st = chunk_done(sk, err)) != LK_OK)
+            return st;
     }
     return st;
 }
 
 #define MODEL_CHUNK 1024 /* lines per segmentation call */
 
-/* Segment chunks of lines with a char tagger model; words joined by spaces. */
-static lk_status run_model(lk_line_reader *r, const char *model, int32_t threads,
-                           const lk_cli_zh_opts *zo, FILE *fp, lk_error *err)
+/* Segment lines[0..n) and write one line of space-separated words for each. */
+static lk_status seg_chunk(lk_zhseg *zh, lk_tagger_ws *ws, char **lines, const size_t *lens,
+                           size_t n, FILE *fp, lk_error *err)
+{
+    const lk_tagger_span *sp;
+    const size_t *off;
+    if (n == 0) return LK_OK;
+    lk_status st = lk_zhseg_lines(zh, ws, (const char *const *)lines, lens, n, &sp, &off, err);
+    for (size_t i = 0; i < n && st == LK_OK; i++) {
+        for (size_t k = off[i]; k < off[i + 1]; k++)
+            fprintf(fp, "%s%.*s", k > off[i] ? " " : "", (int)sp[k].len, lines[i] + sp[k].start);
+        fputc('\n', fp);
+    }
+    return st;
+}
+
+/* Segment chunks of lines with a char tagger model; words joined by spaces. A bad line
+   (invalid UTF-8) is reported after every line before it is written. */
+static lk_status run_model(lk_line_reader *r, const opts *o, const sink *out, lk_error *err)
 {
     lk_tagger *m = NULL;
     lk_tagger_ws *ws = NULL;
@@ -123,28 +160,33 @@ static lk_status run_model(lk_line_reader *r, const char *model, int32_t threads
     const char *line;
     size_t len;
     bool got = true;
-    lk_status st = lk_tagger_load(model, &m, err);
+    lk_status st = lk_tagger_load(o->model, &m, err);
     if (st == LK_OK && ((st = lk_tagger_ws_create(&ws)) != LK_OK ||
-                        (st = lk_tagger_ws_set_threads(ws, threads)) != LK_OK))
+                        (st = lk_tagger_ws_set_threads(ws, o->threads)) != LK_OK))
         lk_error_set(err, st, "out of memory");
-    if (st == LK_OK) st = lk_cli_zh_open(zo, m, &dict, &zh, err);
+    if (st == LK_OK) st = lk_cli_zh_open(&o->zh, m, &dict, &zh, err);
     while (st == LK_OK && got) {
         if ((st = lk_line_reader_next(r, &line, &len, &got, err)) != LK_OK) break;
         if (got && (st = lk_utf8_check_line(line, len, lk_line_reader_path(r),
-                                            lk_line_reader_lineno(r), err)) != LK_OK)
+                                            lk_line_reader_lineno(r), err)) != LK_OK) {
+            lk_error ignored; /* write the lines before the bad one, then report it */
+            lk_error_clear(&ignored);
+            (void)seg_chunk(zh, ws, lines, lens, n, out->fp, &ignored);
             break;
-        if (got && (lines[n] = malloc(len + 1)) == NULL) st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
-        if (got && st == LK_OK) memcpy(lines[n], line, len + 1), lens[n++] = len;
-        if (st != LK_OK || n == 0 || (n < MODEL_CHUNK && got)) continue;
-        const lk_tagger_span *sp;
-        const size_t *off;
-        st = lk_zhseg_lines(zh, ws, (const char *const *)lines, lens, n, &sp, &off, err);
-        for (size_t i = 0; i < n && st == LK_OK; i++) {
-            for (size_t k = off[i]; k < off[i + 1]; k++)
-                fprintf(fp, "%s%.*s", k > off[i] ? " " : "", (int)sp[k].len, lines[i] + sp[k].start);
-            fputc('\n', fp);
         }
-        while (n > 0) free(lines[--n]);
+        if (got) {
+            if ((lines[n] = malloc(len + 1)) == NULL) {
+                st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+                break;
+            }
+            memcpy(lines[n], line, len + 1);
+            lens[n++] = len;
+        }
+        if (n == MODEL_CHUNK || (!got && n > 0)) {
+            st = seg_chunk(zh, ws, lines, lens, n, out->fp, err);
+            while (n > 0) free(lines[--n]);
+            if (st == LK_OK) st = chunk_done(out, err);
+        }
     }
     while (n > 0) free(lines[--n]);
     lk_zhseg_free(zh);
@@ -171,9 +213,10 @@ static int lk_cmd_tokenize(int argc, char **argv)
     if (st == LK_OK && !to_stdout) st = lk_atomic_open(o.output, &af, &err);
     char *buf = NULL;
     size_t cap = 0;
-    FILE *fp = af ? lk_atomic_fp(af) : stdout;
-    if (st == LK_OK && o.model) st = run_model(r, o.model, o.threads, &o.zh, fp, &err);
-    else if (st == LK_OK) st = run_lines(r, t, fp, &buf, &cap, &err);
+    sink out = {af ? lk_atomic_fp(af) : stdout, to_stdout ? "standard output" : o.output,
+                to_stdout};
+    if (st == LK_OK && o.model) st = run_model(r, &o, &out, &err);
+    else if (st == LK_OK) st = run_lines(r, t, &out, &buf, &cap, &err);
     free(buf);
     if (st == LK_OK && af) {
         st = lk_atomic_commit(af, &err);
