@@ -14,6 +14,7 @@ static void help(void *u)
 {
     (void)u;
     printf("usage: lexkit eval-tagger --model MODEL --test CONLLU [--output FILE]\n"
+           "                          [--progress|--quiet]\n"
            "Prints tab-separated figures; the last line is accuracy<TAB>X (word models)\n"
            "or joint_f1<TAB>X (char models: segmentation from the raw sentence text).\n");
 }
@@ -21,10 +22,14 @@ static void help(void *u)
 static int run(int argc, char **argv)
 {
     const char *model = NULL, *test = NULL;
+    bool progress = false, quiet = false;
     const lk_cli_option opts[] = {
         LKO_STR("--model", &model, "MODEL", "tagger model (required)"),
         LKO_STR("--test", &test, "CONLLU", "gold CoNLL-U file (required)"),
         LKO_STDOUT("--output"),
+        LKO_FLAG("--progress", &progress, "the summary line (tokens, time, rate) on stderr even "
+                 "when it is not a terminal"),
+        LKO_FLAG("--quiet", &quiet, "no summary line"),
     };
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
@@ -40,7 +45,10 @@ static int run(int argc, char **argv)
     if (st == LK_OK) st = lk_tagged_corpus_load(test, LK_TAGGED_CONLLU, &gold, &err);
     if (st == LK_OK && gold.n_tokens == 0)
         st = lk_error_set(&err, LK_ERR_PARSE, "%s: no sentences (empty test set)", test);
+    lk_progress prog;
+    lk_progress_init(&prog, "tokens", progress, quiet);
     if (st == LK_OK) st = lk_tagger_evaluate(m, &gold, &r, &err);
+    if (st == LK_OK) lk_progress_finish(&prog, (double)gold.n_tokens, NULL);
     if (st != LK_OK) {
         lk_tagged_corpus_free(&gold);
         lk_tagger_free(m);

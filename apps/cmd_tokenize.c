@@ -21,7 +21,7 @@ static void help(FILE *out)
             "                       [--tokenizer lexkit|sklearn|space|ud-en] [--no-nfkc]\n"
             "                       [--model TAGGER] [--threads N] [--user-dict FILE]\n"
             "                       [--script auto|simplified|traditional] [--no-pretok]\n"
-            "                       [--granularity fine|coarse]\n"
+            "                       [--granularity fine|coarse] [--progress|--quiet]\n"
             "Tokenize each input line into one output line of space-separated tokens.\n");
 }
 
@@ -30,13 +30,15 @@ typedef struct {
     int32_t threads;
     lk_tokenizer_config tok;
     lk_cli_zh_opts zh;
+    bool progress, quiet;
 } opts;
 
-/* Where the tokens go. */
+/* Where the tokens go, and the progress shown as input is read. */
 typedef struct {
     FILE *fp;
     const char *name; /* the output, for messages */
     bool to_stdout;
+    lk_progress *prog;
 } sink;
 
 static void help_stdout(void *user)
@@ -68,6 +70,8 @@ static int parse(int argc, char **argv, opts *o)
         LKO_FLAG("--no-nfkc", &no_nfkc, "don't NFKC-normalize (full-width forms stay)"),
         LKO_I32("--threads", &o->threads, 1, LK_TAGGER_MAX_THREADS, "segmentation threads with --model (default: the online cores, at most 4)"),
         LK_CLI_ZH_OPTIONS(&o->zh),
+        LKO_FLAG("--progress", &o->progress, "progress on stderr even when it is not a terminal"),
+        LKO_FLAG("--quiet", &o->quiet, "no progress"),
     };
     int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_stdout, NULL);
     o->lang = langs[lang];
@@ -84,15 +88,18 @@ static int parse(int argc, char **argv, opts *o)
 }
 
 /* After a chunk of output: a write error stops the run (standard output is flushed, so a
-   reader on a pipe gets each chunk as it is done). */
-static lk_status chunk_done(const sink *out, lk_error *err)
+   reader on a pipe gets each chunk as it is done); progress in bytes read. */
+static lk_status chunk_done(const sink *out, const lk_line_reader *r, lk_error *err)
 {
-    if (out->to_stdout) return lk_cli_stdout_check(err);
-    if (ferror(out->fp)) return lk_error_set(err, LK_ERR_IO, "%s: write error", out->name);
-    return LK_OK;
+    lk_status st = LK_OK;
+    if (out->to_stdout) st = lk_cli_stdout_check(err);
+    else if (ferror(out->fp)) st = lk_error_set(err, LK_ERR_IO, "%s: write error", out->name);
+    lk_progress_update(out->prog, (double)lk_line_reader_offset(r),
+                       (double)lk_line_reader_size(r), NULL);
+    return st;
 }
 
-#define LINES_PER_CHECK 4096 /* lines between write checks */
+#define LINES_PER_CHECK 4096 /* lines between write checks and progress updates */
 
 /* Tokenize every line of r into sk; each output line is assembled in *buf (one fwrite). */
 static lk_status run_lines(lk_line_reader *r, lk_tokenizer *t, const sink *sk, char **buf,
@@ -123,7 +130,7 @@ static lk_status run_lines(lk_line_reader *r, lk_tokenizer *t, const sink *sk, c
         (*buf)[out++] = '\n';
         if ((st = lk_fwrite_all(sk->fp, *buf, out, sk->name, err)) != LK_OK) return st;
         if (lk_line_reader_lineno(r) % LINES_PER_CHECK == 0 &&
-            (st = chunk_done(sk, err)) != LK_OK)
+            (st = chunk_done(sk, r, err)) != LK_OK)
             return st;
     }
     return st;
@@ -185,7 +192,7 @@ static lk_status run_model(lk_line_reader *r, const opts *o, const sink *out, lk
         if (n == MODEL_CHUNK || (!got && n > 0)) {
             st = seg_chunk(zh, ws, lines, lens, n, out->fp, err);
             while (n > 0) free(lines[--n]);
-            if (st == LK_OK) st = chunk_done(out, err);
+            if (st == LK_OK) st = chunk_done(out, r, err);
         }
     }
     while (n > 0) free(lines[--n]);
@@ -199,7 +206,7 @@ static lk_status run_model(lk_line_reader *r, const opts *o, const sink *out, lk
 static int lk_cmd_tokenize(int argc, char **argv)
 {
     opts o = {NULL, NULL, "auto", NULL, lk_cli_default_threads(DEFAULT_THREADS_MAX),
-              lk_tokenizer_config_default(), {NULL, 0, false, 0, false, false}};
+              lk_tokenizer_config_default(), {NULL, 0, false, 0, false, false}, false, false};
     int rc = parse(argc, argv, &o);
     if (rc >= 0) return rc;
     lk_error err;
@@ -213,11 +220,15 @@ static int lk_cmd_tokenize(int argc, char **argv)
     if (st == LK_OK && !to_stdout) st = lk_atomic_open(o.output, &af, &err);
     char *buf = NULL;
     size_t cap = 0;
+    lk_progress prog;
+    lk_progress_init(&prog, "bytes", o.progress, o.quiet);
     sink out = {af ? lk_atomic_fp(af) : stdout, to_stdout ? "standard output" : o.output,
-                to_stdout};
+                to_stdout, &prog};
     if (st == LK_OK && o.model) st = run_model(r, &o, &out, &err);
     else if (st == LK_OK) st = run_lines(r, t, &out, &buf, &cap, &err);
     free(buf);
+    if (st == LK_OK && r && (o.progress || prog.last > 0)) /* not for a few quick lines */
+        lk_progress_finish(&prog, (double)lk_line_reader_offset(r), NULL);
     if (st == LK_OK && af) {
         st = lk_atomic_commit(af, &err);
         af = NULL;
