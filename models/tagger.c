@@ -16,6 +16,7 @@
 
 #include "models/tagger_internal.h"
 #include "text/fileio.h"
+#include "text/userdict.h"
 #include "text/utf8.h"
 
 lk_tagger_config lk_tagger_config_default(void)
@@ -855,9 +856,9 @@ static lk_status lex_create(lk_tagger *m)
     return st;
 }
 
-static bool is_blank(char ch) { return ch == ' ' || ch == '\t' || ch == '\r'; }
-
-/* Read a word list ("word [tag]" per line) into m's lexicon, keyed like characters. */
+/* Read a word list (the user dictionary's `word [tag]` lines, lk_userdict_split_line) into
+   m's lexicon, keyed like characters; words outside 2..LK_TAGGER_LEX_MAX_CHARS characters
+   are skipped. */
 static lk_status lex_read(lk_tagger *m, const char *path, lk_error *err)
 {
     lk_line_reader *r = NULL;
@@ -869,29 +870,23 @@ static lk_status lex_read(lk_tagger *m, const char *path, lk_error *err)
     char key[LK_TAGGER_LEX_MAX_CHARS * 4 + 8];
     while ((st = lk_line_reader_next(r, &line, &len, &got, err)) == LK_OK && got) {
         int64_t ln = lk_line_reader_lineno(r);
-        if ((st = lk_utf8_check_line(line, len, path, ln, err)) != LK_OK) break;
-        size_t i = 0;
-        while (i < len && is_blank(line[i])) i++;
-        size_t w0 = i;
-        while (i < len && !is_blank(line[i])) i++;
-        size_t w1 = i;
-        while (i < len && is_blank(line[i])) i++;
-        size_t t0 = i;
-        while (i < len && !is_blank(line[i])) i++;
-        if (w1 == w0) continue; /* blank line */
-        int32_t nc = lk_seg_count_chars(line + w0, w1 - w0);
+        const char *w, *t;
+        size_t wl, tl;
+        if ((st = lk_userdict_split_line(line, len, path, ln, &w, &wl, &t, &tl, err)) != LK_OK)
+            break;
+        if (wl == 0) continue; /* blank or comment line */
+        int32_t nc = lk_seg_count_chars(w, wl);
         if (nc < 2 || nc > LK_TAGGER_LEX_MAX_CHARS) continue;
-        size_t kl = unit_key(line + w0, w1 - w0, char_nfkc(m), key, sizeof key);
+        size_t kl = unit_key(w, wl, char_nfkc(m), key, sizeof key);
         if (kl == 0) continue;
-        if (i - t0 > 32) {
-            st = lk_error_at(err, path, ln, lk_utf8_column(line, t0) + 1,
-                             "tag longer than 32 bytes");
+        int64_t tcol = t ? lk_utf8_column(line, (size_t)(t - line)) : 0;
+        if (tl > 32) {
+            st = lk_error_at(err, path, ln, tcol, "tag longer than 32 bytes");
             break;
         }
-        if ((st = lex_add_word(m, key, kl, line + t0, i - t0)) != LK_OK) {
+        if ((st = lex_add_word(m, key, kl, t ? t : "", tl)) != LK_OK) {
             if (st == LK_ERR_RANGE)
-                lk_error_at(err, path, ln, lk_utf8_column(line, t0) + 1,
-                            "more than 254 distinct tags");
+                lk_error_at(err, path, ln, tcol, "more than 254 distinct tags");
             else
                 lk_error_set(err, st, "%s: %s", path, lk_status_str(st));
             break;

@@ -71,6 +71,39 @@ static void test_bad_lines(void **state)
     free(p2);
 }
 
+/* The line splitter the tagger's --lexicon shares: fields, comments, blank lines, errors. */
+static void test_split_line(void **state)
+{
+    (void)state;
+    const char *w, *t;
+    size_t wl, tl;
+    lk_error err;
+    const char *s = "  长江\tPROPN ";
+    assert_int_equal(lk_userdict_split_line(s, strlen(s), "x", 1, &w, &wl, &t, &tl, &err), LK_OK);
+    assert_int_equal(w - s, 2);
+    assert_int_equal(wl, 6);
+    assert_int_equal(t - s, 9);
+    assert_int_equal(tl, 5);
+    s = "大桥";
+    assert_int_equal(lk_userdict_split_line(s, strlen(s), "x", 2, &w, &wl, &t, &tl, &err), LK_OK);
+    assert_int_equal(wl, 6);
+    assert_null(t);
+    assert_int_equal(tl, 0);
+    s = "# 长江 PROPN extra";
+    assert_int_equal(lk_userdict_split_line(s, strlen(s), "x", 3, &w, &wl, &t, &tl, &err), LK_OK);
+    assert_int_equal(wl, 0);
+    assert_int_equal(lk_userdict_split_line(" \t", 2, "x", 4, &w, &wl, &t, &tl, &err), LK_OK);
+    assert_int_equal(wl, 0);
+    s = "坏 行 多";
+    assert_int_equal(lk_userdict_split_line(s, strlen(s), "lex.txt", 6, &w, &wl, &t, &tl, &err),
+                     LK_ERR_PARSE);
+    assert_string_equal(err.msg, "lex.txt:6:5: expected `word [TAG]`, found a third field");
+    s = "b\xc3(ad";
+    assert_int_equal(lk_userdict_split_line(s, strlen(s), "lex.txt", 7, &w, &wl, &t, &tl, &err),
+                     LK_ERR_PARSE);
+    assert_non_null(strstr(err.msg, "lex.txt:7:2: invalid UTF-8"));
+}
+
 static void test_from_words(void **state)
 {
     (void)state;
@@ -93,6 +126,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_and_longest),
         cmocka_unit_test(test_bad_lines),
+        cmocka_unit_test(test_split_line),
         cmocka_unit_test(test_from_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -76,10 +76,12 @@ static lk_status add(lk_userdict *d, const char *w, size_t len, const char *t, s
 
 static bool blank(char c) { return c == ' ' || c == '\t'; }
 
-/* Parse one line into d; errors name path:line:col. */
-static lk_status parse_line(lk_userdict *d, const char *s, size_t len, const char *path,
-                            int64_t line, lk_error *err)
+lk_status lk_userdict_split_line(const char *s, size_t len, const char *path, int64_t line,
+                                 const char **word, size_t *word_len, const char **tag,
+                                 size_t *tag_len, lk_error *err)
 {
+    *word = *tag = NULL;
+    *word_len = *tag_len = 0;
     lk_status st = lk_utf8_check_line(s, len, path, line, err);
     if (st != LK_OK) return st;
     size_t f[3][2], nf = 0, i = 0; /* field byte spans */
@@ -98,13 +100,28 @@ static lk_status parse_line(lk_userdict *d, const char *s, size_t len, const cha
     if (nf > 2)
         return lk_error_at(err, path, line, lk_utf8_column(s, f[2][0]),
                            "expected `word [TAG]`, found a third field");
-    size_t wl = f[0][1] - f[0][0];
+    *word = s + f[0][0];
+    *word_len = f[0][1] - f[0][0];
+    if (nf == 2) {
+        *tag = s + f[1][0];
+        *tag_len = f[1][1] - f[1][0];
+    }
+    return LK_OK;
+}
+
+/* Parse one line into d; errors name path:line:col. */
+static lk_status parse_line(lk_userdict *d, const char *s, size_t len, const char *path,
+                            int64_t line, lk_error *err)
+{
+    const char *w, *t;
+    size_t wl, tl;
+    lk_status st = lk_userdict_split_line(s, len, path, line, &w, &wl, &t, &tl, err);
+    if (st != LK_OK || wl == 0) return st;
     if (wl > LK_USERDICT_WORD_MAX)
-        return lk_error_at(err, path, line, lk_utf8_column(s, f[0][0]),
+        return lk_error_at(err, path, line, lk_utf8_column(s, (size_t)(w - s)),
                            "word longer than %d bytes", LK_USERDICT_WORD_MAX);
-    int64_t tcol = nf == 2 ? lk_utf8_column(s, f[1][0]) : 0;
-    st = add(d, s + f[0][0], wl, nf == 2 ? s + f[1][0] : NULL, nf == 2 ? f[1][1] - f[1][0] : 0,
-             line, tcol);
+    int64_t tcol = t ? lk_utf8_column(s, (size_t)(t - s)) : 0;
+    st = add(d, w, wl, t, tl, line, tcol);
     if (st != LK_OK) return lk_error_set(err, st, "%s: %s", path, lk_status_str(st));
     return LK_OK;
 }

@@ -15,6 +15,15 @@
 
 typedef struct lk_userdict lk_userdict;
 
+/* One line of the `word [TAG]` format, as the user dictionary and the char tagger's
+   --lexicon read it: fields separated by spaces or tabs, a first field starting with `#`
+   makes a comment line. Blank and comment lines give *word_len 0. *tag is NULL when the
+   line has no second field; word and tag point into s. Invalid UTF-8 or a third field is
+   LK_ERR_PARSE "path:line:col: ..." (col in code points, 1-based). */
+lk_status lk_userdict_split_line(const char *s, size_t len, const char *path, int64_t line,
+                                 const char **word, size_t *word_len, const char **tag,
+                                 size_t *tag_len, lk_error *err);
+
 /* Load `path` ("-" = standard input). A line with more than two fields, invalid UTF-8 or a
    word longer than LK_USERDICT_WORD_MAX bytes is LK_ERR_PARSE "path:line:col: ...". */
 lk_status lk_userdict_load(const char *path, lk_userdict **out, lk_error *err);
