@@ -176,7 +176,8 @@ static void help(void *u)
     (void)u;
     printf("usage: lexkit tag [--model MODEL] [--input FILE] [--input-format conllu|tokens|raw]\n"
            "                  [--output-format conllu|slash] [--output FILE] [--threads N]\n"
-           "                  [--progress|--quiet]\n"
+           "                  [--user-dict FILE] [--script auto|simplified|traditional]\n"
+           "                  [--no-pretok] [--granularity fine|coarse] [--progress|--quiet]\n"
            "Word models read tokens (default), raw English text (split as UD English EWT\n"
            "does: do n't, it 's) or conllu (copied, with only the tag column replaced);\n"
            "char models read raw text. Running text read as tokens by default gets a note\n"

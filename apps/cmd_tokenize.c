@@ -17,7 +17,8 @@
 static void help(FILE *out)
 {
     fprintf(out,
-            "usage: lexkit tokenize [--input FILE] [--output FILE] [--lang auto|en|zh] [--lower]\n"
+            "usage: lexkit tokenize [--input FILE] [--output FILE] [--lang auto|en|zh]\n"
+            "                       [--lower|--no-lower]\n"
             "                       [--tokenizer lexkit|sklearn|space|ud-en] [--no-nfkc]\n"
             "                       [--model TAGGER] [--threads N] [--user-dict FILE]\n"
             "                       [--script auto|simplified|traditional] [--no-pretok]\n"
