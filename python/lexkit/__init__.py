@@ -91,6 +91,9 @@ def _docs(raw_documents) -> list:
 _VALUES = {np.dtype(np.float64): "d", np.dtype(np.float32): "f", np.dtype(np.int64): "q",
            np.dtype(np.int32): "i"}
 
+# sklearn's FLOAT_DTYPES: TF-IDF values are these (another dtype warns and gives float64)
+_FLOAT_DTYPES = (np.float64, np.float32, np.float16)
+
 _BATCH = 8192  # documents of an iterator handed to C at a time (fit without a full list)
 
 
@@ -226,10 +229,14 @@ class CountVectorizer(_Base):
                           "Tokenizing the stop words generated tokens %r not in stop_words."
                           % sorted(inconsistent))
 
+    def _out_dtype(self) -> np.dtype:
+        """The matrix's dtype: self.dtype (counts may be ints, bool, floats, as sklearn's)."""
+        return np.dtype(self.dtype)
+
     def _values(self) -> str:
-        """The C side's value format for self.dtype ('d' for others: converted by astype)."""
-        v = _VALUES.get(np.dtype(self.dtype), "d")
-        return v if not self._tfidf or v in "df" else "d"
+        """The C side's value format for the matrix's dtype ('d' for others: converted by
+        astype)."""
+        return _VALUES.get(self._out_dtype(), "d")
 
     def _matrix(self, parts):
         import scipy.sparse as sp
@@ -242,8 +249,8 @@ class CountVectorizer(_Base):
         values = np.frombuffer(data, dtype=fmts[1])
         m = sp.csr_matrix((values, np.frombuffer(indices, dtype=np.int32), indptr),
                           shape=(len(indptr) - 1, n_cols), copy=False)
-        if m.dtype != np.dtype(self.dtype):
-            m = m.astype(self.dtype)
+        if m.dtype != self._out_dtype():
+            m = m.astype(self._out_dtype())
         return m
 
     def fit_transform(self, raw_documents, y=None):
@@ -258,6 +265,7 @@ class CountVectorizer(_Base):
         if self.analyzer != "word" and self.stop_words is not None:
             warnings.warn("The parameter 'stop_words' will not be used since 'analyzer' != 'word'")
         self._check_stop_words()
+        self._check_dtype()
         v = _lexkit.Vectorizer(**config)
         v.fit_begin()
         if isinstance(raw_documents, (list, tuple)):
@@ -275,6 +283,9 @@ class CountVectorizer(_Base):
         m = self._matrix(parts)
         self._after_fit()
         return m
+
+    def _check_dtype(self):
+        """sklearn's warning at fit about dtype (none for counts)."""
 
     def fit(self, raw_documents, y=None):
         """Learn the vocabulary of raw_documents."""
@@ -326,7 +337,10 @@ class CountVectorizer(_Base):
 
 class TfidfVectorizer(CountVectorizer):
     """TF-IDF matrix as scikit-learn's TfidfVectorizer: CountVectorizer's parameters plus
-    norm, use_idf, smooth_idf and sublinear_tf, of sklearn's names, values and defaults."""
+    norm, use_idf, smooth_idf and sublinear_tf, of sklearn's names, values and defaults.
+    dtype: as sklearn, a float dtype (float64, float32) gives that matrix; another one (an
+    int, bool) warns at fit with sklearn's UserWarning and gives float64 (bool: of counts
+    0/1, as sklearn counts in dtype before weighting)."""
 
     _tfidf = True
 
@@ -343,9 +357,24 @@ class TfidfVectorizer(CountVectorizer):
 
     def _config(self) -> dict:
         c = super()._config()
+        # sklearn counts in self.dtype before weighting: bool counts are 0/1 (binary)
+        c.update(binary=c["binary"] or np.dtype(self.dtype) == np.bool_)
         c.update(norm="none" if self.norm is None else self.norm, use_idf=bool(self.use_idf),
                  smooth_idf=bool(self.smooth_idf), sublinear_tf=bool(self.sublinear_tf))
         return c
+
+    def _out_dtype(self) -> np.dtype:
+        """sklearn's TF-IDF dtype: self.dtype when it is a float one, else float64."""
+        d = np.dtype(self.dtype)
+        return d if d in _FLOAT_DTYPES else np.dtype(np.float64)
+
+    def _check_dtype(self):
+        """sklearn's UserWarning (its text, TfidfVectorizer._check_params) for a dtype that
+        is not one of its float types (as sklearn tests it: 'float32', a str, is warned
+        about too, though the matrix is float32 as sklearn's)."""
+        if self.dtype not in _FLOAT_DTYPES:
+            warnings.warn(f"Only {_FLOAT_DTYPES} 'dtype' should be used. {self.dtype} 'dtype' "
+                          "will be converted to np.float64.", UserWarning)
 
     @property
     def idf_(self):

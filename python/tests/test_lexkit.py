@@ -1080,3 +1080,45 @@ def test_fit_batches_errors(big_docs):
     assert len(np.frombuffer(indptr, dtype=np.int32)) == len(big_docs) + 1
     with pytest.raises(lexkit.LexkitError, match="fit_begin"):
         raw.fit_end()  # the fit is over
+
+
+# ---- dtype as sklearn's ------------------------------------------------------------------------
+DOCS2 = ["hello world hello", "big world"]
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, int, np.uint8, bool, "int32"])
+def test_tfidf_int_dtype_warns_and_gives_float64(dtype):
+    """sklearn 1.2 warns (UserWarning, this text) and computes float64 for a dtype that is not
+    a float one; lexkit cast the float64 values to ints: an all-zero matrix."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    with pytest.warns(UserWarning) as ours_w:
+        ours = lexkit.TfidfVectorizer(dtype=dtype)
+        a = ours.fit_transform(DOCS2)
+    with pytest.warns(UserWarning) as theirs_w:
+        theirs = TfidfVectorizer(dtype=dtype)
+        b = theirs.fit_transform(DOCS2)
+    assert [str(w.message) for w in ours_w] == [str(w.message) for w in theirs_w]
+    assert "will be converted to np.float64" in str(ours_w[0].message)
+    assert a.dtype == b.dtype == np.float64
+    assert abs(a - b).max() <= 1e-12 and a.nnz == b.nnz
+    c, d = ours.transform(["hello big"]), theirs.transform(["hello big"])
+    assert c.dtype == d.dtype == np.float64 and abs(c - d).max() <= 1e-12
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.dtype("float32")])
+def test_tfidf_float_dtype_no_warning(dtype):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = lexkit.TfidfVectorizer(dtype=dtype).fit_transform(DOCS2)
+    assert m.dtype == np.dtype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.float32, np.float64, bool, np.uint8,
+                                   int, float])
+def test_count_dtype_equals_sklearn(dtype):
+    from sklearn.feature_extraction.text import CountVectorizer
+    a = lexkit.CountVectorizer(dtype=dtype).fit_transform(DOCS2)
+    b = CountVectorizer(dtype=dtype).fit_transform(DOCS2)
+    assert a.dtype == b.dtype
+    assert np.array_equal(a.toarray(), b.toarray())
