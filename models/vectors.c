@@ -10,6 +10,7 @@
 
 #include "models/embed_loss.h"
 #include "text/fileio.h"
+#include "text/utf8.h"
 #include "text/vocab.h"
 
 struct lk_vectors {
@@ -48,6 +49,31 @@ void lk_vectors_free(lk_vectors *v)
 static bool is_space_byte(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+#define QUOTE_MAX 64 /* bytes of a file's text quoted in a message, escaped (4 per byte) */
+
+/* s[0..len) as a message can print it, into out (QUOTE_MAX * 4 + 1 bytes): valid UTF-8 kept,
+   other bytes and control characters as \xNN, at most QUOTE_MAX source bytes, cut at a whole
+   character (a binary file read as text must not put raw bytes in an error message). */
+static const char *quote_bytes(const char *s, size_t len, char *out)
+{
+    size_t o = 0;
+    if (len > QUOTE_MAX) len = QUOTE_MAX;
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        size_t n = lk_utf8_decode(s + i, len - i, &cp);
+        if (n == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+            o += (size_t)snprintf(out + o, 5, "\\x%02X", (unsigned char)s[i]);
+            n = 1;
+        } else {
+            memcpy(out + o, s + i, n);
+            o += n;
+        }
+        i += n;
+    }
+    out[o] = '\0';
+    return out;
 }
 
 lk_status lk_vectors_add(lk_vectors *v, const char *w, size_t len, const float *vec)
@@ -121,6 +147,7 @@ static lk_status parse_header(const char *line, size_t len, const char *path, in
 static lk_status parse_text_row(lk_vectors *v, const char *line, size_t len, float *row,
                                 const char *path, int64_t lineno, lk_error *err)
 {
+    char q[QUOTE_MAX * 4 + 1];
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;
     size_t ws = i;
@@ -137,9 +164,12 @@ static lk_status parse_text_row(lk_vectors *v, const char *line, size_t len, flo
         char *end;
         errno = 0;
         float x = strtof(line + i, &end);
-        if (end == line + i || (end < line + len && !is_space_byte(*end)) || errno == ERANGE)
-            return lk_error_at(err, path, lineno, lk_utf8_column(line, i), "bad number '%.20s'",
-                               line + i);
+        if (end == line + i || (end < line + len && !is_space_byte(*end)) || errno == ERANGE) {
+            size_t n = 0;
+            while (i + n < len && n < 20 && !is_space_byte(line[i + n])) n++;
+            return lk_error_at(err, path, lineno, lk_utf8_column(line, i), "bad number '%s'",
+                               quote_bytes(line + i, n, q));
+        }
         if (!isfinite(x))
             return lk_error_at(err, path, lineno, lk_utf8_column(line, i),
                                "'%.*s' is not a finite number", (int)(end - (line + i)), line + i);
@@ -152,8 +182,8 @@ static lk_status parse_text_row(lk_vectors *v, const char *line, size_t len, flo
                            (int)D, (int)k, (int)D);
     lk_status st = lk_vectors_add(v, line + ws, wl, row);
     if (st == LK_ERR_ARG)
-        return lk_error_at(err, path, lineno, 1, "duplicate word '%.*s'", (int)(wl > 60 ? 60 : wl),
-                           line + ws);
+        return lk_error_at(err, path, lineno, 1, "duplicate word '%s'",
+                           quote_bytes(line + ws, wl, q));
     return st;
 }
 
@@ -251,7 +281,7 @@ static lk_status read_binary(FILE *fp, const char *path, int64_t V, int64_t D, i
     lk_vectors *v = NULL;
     unsigned char *raw = NULL;
     float *row = NULL;
-    char *word = NULL;
+    char *word = NULL, q[QUOTE_MAX * 4 + 1];
     size_t wcap = 0;
     long pos = ftell(fp);
     lk_status st = check_size(file_size(fp), pos > 0 ? (uint64_t)pos : 0,
@@ -285,17 +315,17 @@ static lk_status read_binary(FILE *fp, const char *path, int64_t V, int64_t D, i
         for (int64_t i = 0; i < D; i++) {
             row[i] = lk_get_f32(raw + 4 * i);
             if (!isfinite(row[i])) {
-                st = lk_error_set(err, LK_ERR_PARSE, "%s: word %d ('%.*s'): value %lld is not a "
-                                  "finite number", path, (int)v->n + 1, (int)(wl > 60 ? 60 : wl),
-                                  word, (long long)i + 1);
+                st = lk_error_set(err, LK_ERR_PARSE, "%s: word %d ('%s'): value %lld is not a "
+                                  "finite number", path, (int)v->n + 1, quote_bytes(word, wl, q),
+                                  (long long)i + 1);
                 goto done;
             }
         }
         st = lk_vectors_add(v, word, wl, row);
         if (st == LK_ERR_ARG) {
-            st = lk_error_set(err, LK_ERR_PARSE, "%s: word %d: %s '%.*s'", path, (int)v->n + 1,
+            st = lk_error_set(err, LK_ERR_PARSE, "%s: word %d: %s '%s'", path, (int)v->n + 1,
                               wl ? "duplicate or malformed word" : "empty word",
-                              (int)(wl > 60 ? 60 : wl), wl ? word : "");
+                              quote_bytes(word, wl, q));
             goto done;
         }
         if (st != LK_OK) goto done;

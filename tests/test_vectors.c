@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "models/vectors.h"
+#include "text/utf8.h"
 #include "tests/testutil.h"
 
 static lk_vectors *make_table(void)
@@ -108,6 +109,31 @@ static void test_bad_binary_files(void **state)
     memcpy(more, buf, n);
     memcpy(more + n, "zz 0000000000001\n", 17);
     expect_error("more.bin", more, n + 17, ": the header says 3 words but more data follows");
+    lk_vectors_free(v);
+}
+
+/* A binary file read as text: the message quotes the bytes as \xNN (it held the raw bytes,
+   which are no UTF-8: the Python binding raised an exception with no message). */
+static void test_binary_read_as_text_message_is_utf8(void **state)
+{
+    (void)state;
+    lk_vectors *v = make_table(), *r = NULL;
+    char path[512];
+    lk_error err;
+    lk_test_tmp_path(path, sizeof path, "astext.bin");
+    assert_int_equal(lk_vectors_write(v, path, LK_VEC_BIN, &err), LK_OK);
+    assert_int_equal(lk_vectors_read(path, LK_VEC_TEXT, 0, &r, &err), LK_ERR_PARSE);
+    assert_null(r);
+    assert_non_null(strstr(err.msg, ": bad number '"));
+    assert_true(lk_utf8_valid(err.msg, strlen(err.msg), NULL));
+    for (const char *c = err.msg; *c; c++) assert_true((unsigned char)*c >= 0x20);
+    const char raw[] = "1 2\na 1 \x80\xff\x01\n";
+    char want[600];
+    lk_test_tmp_path(path, sizeof path, "raw.txt");
+    lk_test_write_file(path, raw, sizeof raw - 1);
+    assert_int_equal(lk_vectors_read(path, LK_VEC_TEXT, 0, &r, &err), LK_ERR_PARSE);
+    snprintf(want, sizeof want, "%s:2:5: bad number '\\x80\\xFF\\x01'", path);
+    assert_string_equal(err.msg, want);
     lk_vectors_free(v);
 }
 
@@ -221,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_text_and_binary_exact),
         cmocka_unit_test(test_bad_text_files),
         cmocka_unit_test(test_bad_binary_files),
+        cmocka_unit_test(test_binary_read_as_text_message_is_utf8),
         cmocka_unit_test(test_line_longer_than_1mb),
         cmocka_unit_test(test_spearman_with_ties),
         cmocka_unit_test(test_analogy_on_handmade_vectors),

@@ -14,6 +14,17 @@
 static PyObject *LexkitError; /* lexkit.LexkitError (module state would be cleaner) */
 static PyObject *QueryError;  /* lexkit.QueryError(LexkitError, ValueError) */
 
+/* Raise `type` with msg; bytes that are not UTF-8 become \xNN (PyErr_SetString would raise
+   the exception with no message at all). */
+static PyObject *raise_msg(PyObject *type, const char *msg)
+{
+    PyObject *s = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "backslashreplace");
+    if (!s) return NULL;
+    PyErr_SetObject(type, s);
+    Py_DECREF(s);
+    return NULL;
+}
+
 /* Raise the exception matching err's status, carrying lexkit's message. */
 static PyObject *raise_err(lexkit_status st, const lexkit_error *err)
 {
@@ -22,16 +33,14 @@ static PyObject *raise_err(lexkit_status st, const lexkit_error *err)
     if (st == LEXKIT_ERR_ARG || st == LEXKIT_ERR_RANGE) type = PyExc_ValueError;
     if (st == LEXKIT_ERR_IO) type = PyExc_OSError;
     if (st == LEXKIT_ERR_BUSY) type = PyExc_BlockingIOError; /* an OSError: another writer */
-    PyErr_SetString(type, err && err->code == st ? lexkit_error_message(err) : lexkit_status_str(st));
-    return NULL;
+    return raise_msg(type, err && err->code == st ? lexkit_error_message(err) : lexkit_status_str(st));
 }
 
 /* raise_err for a search: a malformed query (LEXKIT_ERR_PARSE) is a QueryError. */
 static PyObject *raise_query_err(lexkit_status st, const lexkit_error *err)
 {
     if (st != LEXKIT_ERR_PARSE) return raise_err(st, err);
-    PyErr_SetString(QueryError, err && err->code == st ? lexkit_error_message(err) : lexkit_status_str(st));
-    return NULL;
+    return raise_msg(QueryError, err && err->code == st ? lexkit_error_message(err) : lexkit_status_str(st));
 }
 
 /* ---- Buffer: malloc'd memory exposed through the buffer protocol ---------------------- */

@@ -1122,3 +1122,16 @@ def test_count_dtype_equals_sklearn(dtype):
     b = CountVectorizer(dtype=dtype).fit_transform(DOCS2)
     assert a.dtype == b.dtype
     assert np.array_equal(a.toarray(), b.toarray())
+
+
+def test_binary_vectors_read_as_text_error_has_message(tmp_path):
+    """A word2vec binary file read with format='text' raised LexkitError() with no message:
+    lexkit's message quoted the file's raw bytes, which are no UTF-8. Now the bytes are
+    \\xNN, and every message reaches Python (undecodable bytes as backslash escapes)."""
+    v = lexkit.Vectors.from_arrays(["a", "b"], np.array([[0.5, -1.25], [3.0, 7.0]]))
+    path = tmp_path / "sg.bin"
+    v.save(path, "binary")
+    with pytest.raises(lexkit.LexkitError) as e:
+        lexkit.Vectors.load(path, format="text")
+    msg = str(e.value)
+    assert msg.startswith(f"{path}:2:") and "bad number '" in msg and "\\x" in msg
