@@ -57,6 +57,7 @@ LK_API lexkit_status lexkit_vectors_train(const char *corpus, const lexkit_embed
     ec.maxn = c->maxn;
     ec.seed = c->seed;
     ec.tokenize = c->tokenize != 0;
+    ec.cancel = c->cancel;
     lk_error e;
     lk_error_clear(&e);
     if (lk_embed_config_check(&ec, &e) != LK_OK) return lk_api_err(err, LK_ERR_ARG, &e);

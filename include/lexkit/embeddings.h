@@ -4,6 +4,8 @@
 #ifndef LEXKIT_EMBEDDINGS_H
 #define LEXKIT_EMBEDDINGS_H
 
+#include <signal.h>
+
 #include "status.h"
 
 #ifdef __cplusplus
@@ -24,6 +26,10 @@ typedef struct {
     int32_t minn, maxn; /* subword lengths; maxn 0 = no subwords */
     uint64_t seed;      /* 1 */
     int tokenize;       /* 0: tokens are separated by spaces; 1: lexkit tokenizer, lowercased */
+    /* NULL (default), or a flag that a signal handler or another thread may set: once it is
+       nonzero, training stops within about 10000 words per thread and returns
+       LEXKIT_ERR_STATE "training interrupted" (no vectors). */
+    const volatile sig_atomic_t *cancel;
 } lexkit_embed_config;
 
 typedef enum { LEXKIT_VEC_AUTO = 0, LEXKIT_VEC_TEXT, LEXKIT_VEC_BINARY } lexkit_vec_format;

@@ -678,7 +678,9 @@ def train_embeddings(sentences=None, *, corpus_file=None, sg: bool = True, hs: b
                      workers: int = 1, min_count: int = 5, sample: float = 1e-3,
                      alpha: float = 0.0, seed: int = 1, tokenize: bool = False) -> Vectors:
     """Train word2vec (skip-gram by default) on corpus_file (one sentence per line) or an
-    iterable of sentences (each a str or a list of tokens); gensim's parameter names."""
+    iterable of sentences (each a str or a list of tokens); gensim's parameter names.
+    Ctrl-C (or any signal handler that raises) stops training within a fraction of a second:
+    KeyboardInterrupt, no vectors, no thread left running."""
     if (sentences is None) == (corpus_file is None):
         raise ValueError("give exactly one of sentences or corpus_file")
     kw = dict(sg=sg, hs=hs, vector_size=vector_size, window=window, negative=negative,

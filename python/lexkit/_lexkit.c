@@ -6,6 +6,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1446,6 +1448,83 @@ static PyTypeObject VectorsType = {
     .tp_methods = Vectors_methods,
 };
 
+/* ---- long calls that Ctrl-C can stop ------------------------------------------------ */
+#define POLL_MICROSECONDS 50000 /* how often a waiting call checks for signals (0.05 s) */
+
+typedef struct {
+    void (*fn)(void *arg);
+    void *arg;
+    PyThread_type_lock done; /* held until fn returns */
+} job;
+
+static void *job_main(void *p)
+{
+    job *j = p;
+    j->fn(j->arg);
+    PyThread_release_lock(j->done);
+    return NULL;
+}
+
+/* Run fn(arg) on a helper thread (signals blocked there and in the threads it starts, so
+   they reach this one) while this thread, without the GIL, checks for signals every
+   POLL_MICROSECONDS with the GIL taken briefly. When a handler raises (Ctrl-C's
+   KeyboardInterrupt), *cancel is set, fn is waited for (it must stop soon after: lexkit's
+   cancel flag), and -1 is returned with the handler's exception; else 0 once fn is done.
+   Signals are handled on the main thread only: elsewhere this is a plain wait for fn. */
+static int run_interruptible(void (*fn)(void *), void *arg, volatile sig_atomic_t *cancel)
+{
+    job j = {fn, arg, PyThread_allocate_lock()};
+    if (!j.done) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyThread_acquire_lock(j.done, WAIT_LOCK);
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_t th;
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int rc = pthread_create(&th, NULL, job_main, &j);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        PyThread_release_lock(j.done);
+        PyThread_free_lock(j.done);
+        PyErr_SetString(PyExc_RuntimeError, "cannot start a thread");
+        return -1;
+    }
+    int interrupted = 0;
+    for (;;) {
+        PyLockStatus got;
+        Py_BEGIN_ALLOW_THREADS
+        got = PyThread_acquire_lock_timed(j.done, POLL_MICROSECONDS, 0);
+        Py_END_ALLOW_THREADS
+        if (got == PY_LOCK_ACQUIRED) break;
+        if (!interrupted && PyErr_CheckSignals() < 0) {
+            interrupted = 1; /* the exception stays set while fn winds down */
+            *cancel = 1;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    pthread_join(th, NULL);
+    Py_END_ALLOW_THREADS
+    PyThread_release_lock(j.done);
+    PyThread_free_lock(j.done);
+    return interrupted ? -1 : 0;
+}
+
+typedef struct {
+    const char *path;
+    lexkit_embed_config c;
+    lexkit_vectors *v;
+    lexkit_error err;
+    lexkit_status st;
+} train_job;
+
+static void train_run(void *p)
+{
+    train_job *t = p;
+    t->st = lexkit_vectors_train(t->path, &t->c, &t->v, &t->err);
+}
+
 static PyObject *train_file(PyObject *mod, PyObject *args, PyObject *kw)
 {
     (void)mod;
@@ -1464,16 +1543,17 @@ static PyObject *train_file(PyObject *mod, PyObject *args, PyObject *kw)
     c.cbow = !sg;
     c.min_count = min_count;
     c.seed = seed;
-    lexkit_vectors *v = NULL;
-    lexkit_error err;
-    lexkit_status st;
-    const char *path = PyBytes_AS_STRING(path_obj);
-    Py_BEGIN_ALLOW_THREADS
-    st = lexkit_vectors_train(path, &c, &v, &err);
-    Py_END_ALLOW_THREADS
+    volatile sig_atomic_t cancel = 0;
+    c.cancel = &cancel;
+    train_job t = {PyBytes_AS_STRING(path_obj), c, NULL, {LEXKIT_OK, ""}, LEXKIT_OK};
+    int rc = run_interruptible(train_run, &t, &cancel);
     Py_DECREF(path_obj);
-    if (st != LEXKIT_OK) return raise_err(st, &err);
-    return vectors_wrap(v);
+    if (rc < 0) {
+        lexkit_vectors_free(t.v); /* NULL when training stopped */
+        return NULL;
+    }
+    if (t.st != LEXKIT_OK) return raise_err(t.st, &t.err);
+    return vectors_wrap(t.v);
 }
 
 static PyObject *index_exists(PyObject *mod, PyObject *arg)

@@ -1124,14 +1124,54 @@ def test_count_dtype_equals_sklearn(dtype):
     assert np.array_equal(a.toarray(), b.toarray())
 
 
-def test_binary_vectors_read_as_text_error_has_message(tmp_path):
-    """A word2vec binary file read with format='text' raised LexkitError() with no message:
-    lexkit's message quoted the file's raw bytes, which are no UTF-8. Now the bytes are
-    \\xNN, and every message reaches Python (undecodable bytes as backslash escapes)."""
-    v = lexkit.Vectors.from_arrays(["a", "b"], np.array([[0.5, -1.25], [3.0, 7.0]]))
-    path = tmp_path / "sg.bin"
-    v.save(path, "binary")
-    with pytest.raises(lexkit.LexkitError) as e:
-        lexkit.Vectors.load(path, format="text")
-    msg = str(e.value)
-    assert msg.startswith(f"{path}:2:") and "bad number '" in msg and "\\x" in msg
+# ---- Ctrl-C stops training -------------------------------------------------------------------
+INTERRUPT_CHILD = r"""
+import os, sys, threading, time
+import lexkit
+tasks = len(os.listdir("/proc/self/task"))
+print("start", flush=True)
+t = time.monotonic()
+try:
+    lexkit.train_embeddings(corpus_file=sys.argv[1], epochs=100, min_count=1, sample=0,
+                            workers=int(sys.argv[2]))
+except KeyboardInterrupt:
+    # no thread left behind: the helper and the training threads are joined
+    print("interrupted", time.monotonic() - t, len(os.listdir("/proc/self/task")) - tasks,
+          threading.active_count(), flush=True)
+    raise
+print("finished", time.monotonic() - t, flush=True)
+"""
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_train_embeddings_ctrl_c(tmp_path, workers):
+    """Ctrl-C during train_embeddings did nothing until training ended (a minute here); now
+    the call checks for signals every 0.05 s and stops training through lexkit's cancel
+    flag: KeyboardInterrupt within a second, no thread left."""
+    import random
+    import signal
+    import time
+    r = random.Random(1)
+    corpus = tmp_path / "big.txt"
+    with open(corpus, "w") as f:
+        for _ in range(5000):
+            f.write(" ".join(f"w{r.randrange(2000)}" for _ in range(20)) + "\n")
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(lexkit.__file__)))
+    p = subprocess.Popen([sys.executable, "-c", INTERRUPT_CHILD, str(corpus), str(workers)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert p.stdout.readline() == "start\n"
+        time.sleep(1.0)
+        p.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        out, err = p.communicate(timeout=20)
+        waited = time.monotonic() - sent
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.communicate()
+    assert p.returncode != 0 and "KeyboardInterrupt" in err, (out, err)
+    assert out.startswith("interrupted"), (out, err)
+    _, elapsed, extra_tasks, py_threads = out.split()
+    assert float(elapsed) < 3.0 and waited < 5.0
+    assert int(extra_tasks) <= 0 and int(py_threads) == 1
