@@ -678,7 +678,10 @@ def train_embeddings(sentences=None, *, corpus_file=None, sg: bool = True, hs: b
                      workers: int = 1, min_count: int = 5, sample: float = 1e-3,
                      alpha: float = 0.0, seed: int = 1, tokenize: bool = False) -> Vectors:
     """Train word2vec (skip-gram by default) on corpus_file (one sentence per line) or an
-    iterable of sentences (each a str or a list of tokens); gensim's parameter names.
+    iterable of sentences (each a str, split at whitespace, or a list of str tokens: a token
+    that is empty or holds whitespace is a ValueError naming it, as the corpus is written
+    whitespace-separated); gensim's parameter names. Errors name the sentence
+    ("sentences[3]: ...", "sentences: the corpus has no words").
     Ctrl-C (or any signal handler that raises) stops training within a fraction of a second:
     KeyboardInterrupt, no vectors, no thread left running."""
     if (sentences is None) == (corpus_file is None):
@@ -688,12 +691,58 @@ def train_embeddings(sentences=None, *, corpus_file=None, sg: bool = True, hs: b
               seed=seed, tokenize=tokenize)
     if corpus_file is not None:
         return Vectors(_lexkit.train_file(os.fspath(corpus_file), **kw))
+    _not_one(sentences, "sentences", "sentences (str or lists of str)")
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as f:
-        for s in sentences:
-            line = s if isinstance(s, str) else " ".join(s)
-            f.write(line.replace("\n", " ") + "\n")
         tmp = f.name
+        try:
+            for i, s in enumerate(sentences):
+                f.write(_sentence_line(s, i))
+        except BaseException:
+            f.close()
+            os.unlink(tmp)
+            raise
     try:
         return Vectors(_lexkit.train_file(tmp, **kw))
+    except (ValueError, LexkitError, OSError) as e:
+        raise _renamed(e, tmp) from None
     finally:
         os.unlink(tmp)
+
+
+_SEPARATORS = " \t\r\n\v\f"  # what the C corpus reader splits tokens (and lines) on
+
+
+def _sentence_line(s, i: int) -> str:
+    """Sentence i as a corpus line: a str as it is (its line breaks as spaces), a list of
+    tokens joined by spaces; a token that the reader would split (whitespace) or drop
+    (empty) is a ValueError naming it, one that is no str a TypeError."""
+    if isinstance(s, str):
+        return s.replace("\n", " ") + "\n"
+    if isinstance(s, (bytes, bytearray, Mapping)):
+        raise TypeError(f"sentences[{i}]: expected str or a list of str, got {type(s).__name__}")
+    tokens = list(s)
+    for j, t in enumerate(tokens):
+        where = f"sentences[{i}][{j}]"
+        if not isinstance(t, str):
+            raise TypeError(f"{where}: expected str, got {type(t).__name__}")
+        if not t:
+            raise ValueError(f"{where}: empty token")
+        if any(c in _SEPARATORS for c in t):
+            raise ValueError(f"{where}: token {t!r} contains whitespace (the corpus is "
+                             "whitespace-separated: it would become several tokens)")
+    return " ".join(tokens) + "\n"
+
+
+def _renamed(e: BaseException, tmp: str) -> BaseException:
+    """e with the temporary corpus file's name replaced by the sentences: 'TMP:L:C: msg' is
+    'sentences[L-1]: msg', 'TMP: msg' is 'sentences: msg'."""
+    msg = str(e)
+    m = re.match(re.escape(tmp) + r":(\d+):\d+: ", msg)
+    if m:
+        msg = f"sentences[{int(m.group(1)) - 1}]: " + msg[m.end():]
+    else:
+        msg = msg.replace(tmp, "sentences")
+    if msg == str(e):
+        return e
+    out = type(e)(msg)
+    return out

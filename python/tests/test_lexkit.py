@@ -1124,6 +1124,19 @@ def test_count_dtype_equals_sklearn(dtype):
     assert np.array_equal(a.toarray(), b.toarray())
 
 
+def test_binary_vectors_read_as_text_error_has_message(tmp_path):
+    """A word2vec binary file read with format='text' raised LexkitError() with no message:
+    lexkit's message quoted the file's raw bytes, which are no UTF-8. Now the bytes are
+    \\xNN, and every message reaches Python (undecodable bytes as backslash escapes)."""
+    v = lexkit.Vectors.from_arrays(["a", "b"], np.array([[0.5, -1.25], [3.0, 7.0]]))
+    path = tmp_path / "sg.bin"
+    v.save(path, "binary")
+    with pytest.raises(lexkit.LexkitError) as e:
+        lexkit.Vectors.load(path, format="text")
+    msg = str(e.value)
+    assert msg.startswith(f"{path}:2:") and "bad number '" in msg and "\\x" in msg
+
+
 # ---- Ctrl-C stops training -------------------------------------------------------------------
 INTERRUPT_CHILD = r"""
 import os, sys, threading, time
@@ -1175,3 +1188,36 @@ def test_train_embeddings_ctrl_c(tmp_path, workers):
     _, elapsed, extra_tasks, py_threads = out.split()
     assert float(elapsed) < 3.0 and waited < 5.0
     assert int(extra_tasks) <= 0 and int(py_threads) == 1
+
+
+# ---- train_embeddings on sentences -------------------------------------------------------------
+@pytest.mark.parametrize("token", ["hello world", "a\tb", "x\ny", ""])
+def test_train_embeddings_token_with_whitespace_refused(token):
+    """A token holding whitespace was split into several words (["hello world", "x"] trained
+    'hello', 'world', 'x'): the corpus file is whitespace-separated. Now a ValueError names
+    the sentence and token; an empty token (dropped) too."""
+    sents = [["fine", "words"]] * 3 + [["x", token, "y"]] + [["more"]] * 2
+    with pytest.raises(ValueError, match=r"sentences\[3\]\[1\]: (empty token|token .* contains "
+                                         r"whitespace)"):
+        lexkit.train_embeddings(sents, min_count=1, vector_size=8, epochs=1)
+    with pytest.raises(TypeError, match=r"sentences\[1\]\[0\]: expected str, got int"):
+        lexkit.train_embeddings([["a"], [3]], min_count=1)
+    # a token with another Unicode space stays one word, as lexkit reads the file
+    v = lexkit.train_embeddings([["nbsp\u00a0word", "x"]] * 6, min_count=1, vector_size=8, epochs=1)
+    assert sorted(v.words) == ["nbsp\u00a0word", "x"]
+
+
+def test_train_embeddings_errors_name_sentences_not_temp_file():
+    """train_embeddings([]) said '/tmp/tmpXXXX.txt: the corpus has no words'."""
+    with pytest.raises(lexkit.LexkitError) as e:
+        lexkit.train_embeddings([])
+    assert str(e.value) == "sentences: the corpus has no words"
+    with pytest.raises(lexkit.LexkitError) as e:
+        lexkit.train_embeddings([["a", "b"]], min_count=5)
+    assert str(e.value).startswith("sentences: 0 words occur at least 5 times")
+    assert "tmp" not in str(e.value)
+    with pytest.raises(lexkit.LexkitError) as e:
+        lexkit.train_embeddings(["fine words", "bad\0word"], min_count=1)
+    assert str(e.value) == "sentences[1]: NUL byte in the corpus (expected UTF-8 text)"
+    with pytest.raises(TypeError, match="sentences: expected an iterable"):
+        lexkit.train_embeddings("one string")
