@@ -119,7 +119,8 @@ int32_t lk_vectors_find(const lk_vectors *v, const char *w, size_t len)
 
 /* ---- reading ------------------------------------------------------------------ */
 
-/* Parse "V D" from a header line. */
+/* Parse "V D" from a header line. 0 words is an empty table, as gensim writes and reads
+   it; its dim is bounded (no row shows that the file holds that many values). */
 static lk_status parse_header(const char *line, size_t len, const char *path, int64_t *V,
                               int64_t *D, lk_error *err)
 {
@@ -133,11 +134,11 @@ static lk_status parse_header(const char *line, size_t len, const char *path, in
     char *p = end;
     long long b = strtoll(p, &end, 10);
     while (*end == ' ' || *end == '\t' || *end == '\r') end++;
-    if (errno || p == buf || end == p || *end || a <= 0 || b <= 0 || a > INT32_MAX ||
-        b > INT32_MAX)
+    if (errno || p == buf || end == p || *end || a < 0 || b <= 0 || a > INT32_MAX ||
+        b > INT32_MAX || (a == 0 && b > LK_VECTORS_MAX_EMPTY_DIM))
         return lk_error_at(err, path, 1, 1,
-                           "expected a header 'WORDS DIM' (two positive integers), got '%.40s'",
-                           buf);
+                           "expected a header 'WORDS DIM' (two positive integers, or 0 words of "
+                           "dim at most %d), got '%.40s'", LK_VECTORS_MAX_EMPTY_DIM, buf);
     *V = a;
     *D = b;
     return LK_OK;
@@ -461,12 +462,33 @@ typedef struct {
     lk_vec_format fmt;
 } write_ctx;
 
+/* LK_ERR_ARG naming the first word with a NaN or infinite value: the readers refuse it, so
+   it is never written. */
+static lk_status check_finite(const lk_vectors *v, lk_error *err)
+{
+    char q[QUOTE_MAX * 4 + 1];
+    for (int32_t w = 0; w < v->n; w++) {
+        const float *row = v->data + (size_t)w * v->dim;
+        for (int32_t i = 0; i < v->dim; i++)
+            if (!isfinite(row[i])) {
+                const char *word = lk_vocab_word(v->words, w);
+                return lk_error_set(err, LK_ERR_ARG, "word %d ('%s'): value %d is %g, not a "
+                                    "finite number (the readers refuse it)", (int)w + 1,
+                                    quote_bytes(word, strlen(word), q), (int)i + 1,
+                                    (double)row[i]);
+            }
+    }
+    return LK_OK;
+}
+
 static lk_status write_vectors(FILE *fp, void *p, lk_error *err)
 {
     const write_ctx *c = p;
     const lk_vectors *v = c->v;
     int32_t D = v->dim;
     unsigned char *raw = NULL;
+    lk_status st = check_finite(v, err);
+    if (st != LK_OK) return st;
     if (c->fmt == LK_VEC_BIN && !(raw = malloc((size_t)D * 4 + 1))) return LK_ERR_NOMEM;
     if (fprintf(fp, "%d %d\n", (int)v->n, (int)D) < 0) goto werr;
     for (int32_t w = 0; w < v->n; w++) {

@@ -33,13 +33,16 @@ const char *lk_vectors_word(const lk_vectors *v, int32_t id); /* borrowed; NULL 
 const float *lk_vectors_row(const lk_vectors *v, int32_t id); /* borrowed; NULL if bad id */
 int32_t lk_vectors_find(const lk_vectors *v, const char *w, size_t len); /* or LK_ID_NONE */
 
+#define LK_VECTORS_MAX_EMPTY_DIM 100000 /* the largest dim of a "0 DIM" header (no words) */
+
 /* Read a word2vec text or binary file ("-" = stdin for text). max_words > 0 stops after
-   that many words. Truncation, a header that disagrees with the body, bad numbers and
+   that many words. A "0 DIM" header is an empty table (as gensim writes and reads it). Truncation, a header that disagrees with the body, bad numbers and
    duplicate words are LK_ERR_PARSE "path:line:col: ..." (binary: "path: word N ..."). */
 lk_status lk_vectors_read(const char *path, lk_vec_format fmt, int32_t max_words,
                           lk_vectors **out, lk_error *err);
 
-/* Write as text or binary, atomically ("-" = stdout). */
+/* Write as text or binary, atomically ("-" = stdout). A NaN or infinite value is LK_ERR_ARG
+   naming the word (nothing is written): the readers would refuse the file. */
 lk_status lk_vectors_write(const lk_vectors *v, const char *path, lk_vec_format fmt,
                            lk_error *err);
 

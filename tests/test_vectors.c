@@ -137,6 +137,35 @@ static void test_binary_read_as_text_message_is_utf8(void **state)
     lk_vectors_free(v);
 }
 
+/* "0 DIM" is an empty table (gensim writes and reads it; lexkit wrote it and refused it);
+   a non-finite value is refused at write, naming the word (it was written as "nan"). */
+static void test_empty_table_and_non_finite_write(void **state)
+{
+    (void)state;
+    lk_vectors *v = NULL, *r = NULL;
+    char path[512];
+    lk_error err;
+    assert_int_equal(lk_vectors_create(3, &v), LK_OK);
+    for (int f = 0; f < 2; f++) {
+        lk_test_tmp_path(path, sizeof path, f ? "empty.bin" : "empty.txt");
+        assert_int_equal(lk_vectors_write(v, path, f ? LK_VEC_BIN : LK_VEC_TEXT, &err), LK_OK);
+        assert_int_equal(lk_vectors_read(path, LK_VEC_AUTO, 0, &r, &err), LK_OK);
+        assert_int_equal(lk_vectors_size(r), 0);
+        assert_int_equal(lk_vectors_dim(r), 3);
+        lk_vectors_free(r);
+    }
+    const float ok[3] = {1, 2, 3}, bad[3] = {0, NAN, 1};
+    assert_int_equal(lk_vectors_add(v, "fine", 4, ok), LK_OK);
+    assert_int_equal(lk_vectors_add(v, "odd", 3, bad), LK_OK);
+    lk_test_tmp_path(path, sizeof path, "nan.txt");
+    assert_int_equal(lk_vectors_write(v, path, LK_VEC_TEXT, &err), LK_ERR_ARG);
+    assert_string_equal(err.msg, "word 2 ('odd'): value 2 is nan, not a finite number (the "
+                                 "readers refuse it)");
+    FILE *fp = fopen(path, "rb");
+    assert_null(fp); /* nothing written */
+    lk_vectors_free(v);
+}
+
 static void test_line_longer_than_1mb(void **state)
 {
     (void)state;
@@ -248,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_bad_text_files),
         cmocka_unit_test(test_bad_binary_files),
         cmocka_unit_test(test_binary_read_as_text_message_is_utf8),
+        cmocka_unit_test(test_empty_table_and_non_finite_write),
         cmocka_unit_test(test_line_longer_than_1mb),
         cmocka_unit_test(test_spearman_with_ties),
         cmocka_unit_test(test_analogy_on_handmade_vectors),

@@ -633,14 +633,22 @@ class Vectors:
 
     @classmethod
     def from_arrays(cls, words: Sequence[str], vectors) -> "Vectors":
-        """A table from words and a (len(words), dim) array."""
+        """A table from words and a (len(words), dim) array (stored as float32). A NaN or
+        infinite value (after the conversion to float32) is a ValueError naming the word:
+        lexkit's readers, like the CLI, refuse such a file."""
         a = np.ascontiguousarray(vectors, dtype=np.float32)
         if a.ndim != 2 or a.shape[0] != len(words):
             raise ValueError("vectors: expected shape (len(words), dim)")
+        bad = np.argwhere(~np.isfinite(a))
+        if len(bad):
+            i, j = (int(x) for x in bad[0])
+            raise ValueError(f"vectors[{i}] (word {words[i]!r}): value {j} is {a[i, j]}, not a "
+                             "finite number (lexkit's readers refuse it)")
         return cls(_lexkit.vectors_from_arrays(list(words), a.tobytes(), a.shape[1]))
 
     def save(self, path, format: str = "text") -> None:
-        """Write word2vec 'text' or 'binary', atomically."""
+        """Write word2vec 'text' or 'binary', atomically. An empty table is the header
+        '0 DIM' alone, which load reads back (as gensim writes and reads it)."""
         self._v.save(os.fspath(path), format)
 
     @property

@@ -1221,3 +1221,34 @@ def test_train_embeddings_errors_name_sentences_not_temp_file():
     assert str(e.value) == "sentences[1]: NUL byte in the corpus (expected UTF-8 text)"
     with pytest.raises(TypeError, match="sentences: expected an iterable"):
         lexkit.train_embeddings("one string")
+
+
+# ---- what Vectors saves, it loads ----------------------------------------------------------------
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, 1e39])
+def test_vectors_non_finite_refused(tmp_path, bad):
+    """from_arrays took NaN (and float32 overflow) and save wrote 'nan', which load then
+    refused: now from_arrays raises ValueError naming the word."""
+    with pytest.raises(ValueError, match=r"vectors\[1\] \(word 'b'\): value 0 is .*not a "
+                                         r"finite number"):
+        lexkit.Vectors.from_arrays(["a", "b"], [[0.0, 1.0], [bad, 0.0]])
+    assert not os.listdir(tmp_path)
+
+
+@pytest.mark.parametrize("fmt,binary", [("text", False), ("binary", True)])
+def test_vectors_empty_table_round_trip(tmp_path, fmt, binary):
+    """An empty table saved as '0 3' and load refused it; gensim writes and reads '0 3'."""
+    from gensim.models import KeyedVectors
+    v = lexkit.Vectors.from_arrays([], np.zeros((0, 3), dtype=np.float32))
+    path = tmp_path / "e.vec"
+    v.save(path, fmt)
+    assert path.read_bytes() == b"0 3\n"
+    back = lexkit.Vectors.load(path)
+    assert len(back) == 0 and back.vectors.shape == (0, 3)
+    kv = KeyedVectors.load_word2vec_format(str(path), binary=binary)
+    assert len(kv) == 0 and kv.vector_size == 3
+    theirs = tmp_path / "g.vec"
+    KeyedVectors(vector_size=3).save_word2vec_format(str(theirs), binary=binary)
+    assert len(lexkit.Vectors.load(theirs, format=fmt)) == 0
+    with pytest.raises(lexkit.LexkitError, match="0 words of dim at most 100000"):
+        path.write_text("0 100001\n")
+        lexkit.Vectors.load(path)
