@@ -368,6 +368,7 @@ void lk_embed_model_free(lk_embed_model *m)
 const lk_embed_config *lk_embed_model_config(const lk_embed_model *m) { return &m->cfg; }
 const lk_vocab *lk_embed_model_vocab(const lk_embed_model *m) { return m->vocab; }
 int32_t lk_embed_model_dim(const lk_embed_model *m) { return m->cfg.dim; }
+const float *lk_embed_model_input(const lk_embed_model *m) { return m->in; }
 
 /* out = mean of the input rows rows[0..n). */
 void lk_embed_mean_rows(const float *in, int32_t D, const int32_t *rows, int32_t n, float *out)

@@ -115,6 +115,9 @@ lk_status lk_embed_model_load(const char *path, lk_embed_model **out, lk_error *
 const lk_embed_config *lk_embed_model_config(const lk_embed_model *m); /* borrowed */
 const lk_vocab *lk_embed_model_vocab(const lk_embed_model *m);          /* borrowed */
 int32_t lk_embed_model_dim(const lk_embed_model *m);
+/* The input rows (borrowed): (V, dim) words' own rows in vocabulary order, then (buckets,
+   dim) n-gram rows when the model has subwords. */
+const float *lk_embed_model_input(const lk_embed_model *m);
 
 /* Vector of w into out (dim floats): a vocabulary word's vector (with subwords the mean of
    its own and its n-gram rows, as fastText); an unseen word's is the mean of its n-gram

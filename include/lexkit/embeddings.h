@@ -62,12 +62,37 @@ LK_API int32_t lexkit_vectors_find(const lexkit_vectors *v, const char *w, size_
 LK_API const float *lexkit_vectors_data(const lexkit_vectors *v);
 /* The k words nearest (cosine) to the sum of the unit vectors of positive[] minus those of
    negative[], excluding those words, best first, as gensim's most_similar: ids[0..*n_found)
-   and scores. An unknown word is LEXKIT_ERR_ARG naming it. */
+   and scores. An unseen word of a subword model is composed from its n-grams (as gensim's
+   FastTextKeyedVectors); another unknown word is LEXKIT_ERR_ARG naming it. */
 LK_API lexkit_status lexkit_vectors_most_similar(const lexkit_vectors *v,
                                                  const char *const *positive, size_t n_pos,
                                                  const char *const *negative, size_t n_neg,
                                                  int32_t k, int32_t *ids, float *scores,
                                                  int32_t *n_found, lexkit_error *err);
+
+/* 1 when v was loaded (LEXKIT_VEC_AUTO) from an LKEM or fastText .bin model with subword
+   n-grams, or trained with them (maxn > 0): unseen words are then composed from n-grams. */
+LK_API int lexkit_vectors_has_subwords(const lexkit_vectors *v);
+/* The vector of w (len bytes) into out (dim floats): its row, or for an unseen word of a
+   subword model the mean of its n-gram rows (fastText's, gensim FastTextKeyedVectors').
+   Otherwise LEXKIT_ERR_ARG "word '...' not in vocabulary". No lowercasing. */
+LK_API lexkit_status lexkit_vectors_word_vector(const lexkit_vectors *v, const char *w, size_t len,
+                                                float *out, lexkit_error *err);
+
+/* A subword model's n-gram setup and rows (borrowed from v): the words' own input rows
+   (size x dim; a word's vector is the mean of its row and its n-grams' rows) and the
+   n-gram rows (buckets x dim), fastText's hash modulo buckets picking the row. */
+typedef struct {
+    int32_t minn, maxn, buckets;
+    const float *word_rows;
+    const float *ngram_rows;
+} lexkit_subwords;
+/* Fill out for a subword model; LEXKIT_ERR_STATE when v has no subwords. */
+LK_API lexkit_status lexkit_vectors_subwords(const lexkit_vectors *v, lexkit_subwords *out);
+/* Save a subword model (LKEM, atomically); LEXKIT_ERR_STATE when v has none. Loading the
+   file (LEXKIT_VEC_AUTO) gives the same vectors and composition. */
+LK_API lexkit_status lexkit_vectors_save_model(const lexkit_vectors *v, const char *path,
+                                               lexkit_error *err);
 
 #ifdef __cplusplus
 }

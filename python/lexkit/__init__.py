@@ -621,14 +621,23 @@ class Tagger:
 
 
 class Vectors:
-    """Word vectors (word2vec text/binary files, lexkit and fastText models)."""
+    """Word vectors (word2vec text/binary files, lexkit and fastText models).
+
+    As gensim's KeyedVectors: v["word"] is the word's vector (a numpy row; a list of words
+    gives a 2-D array), "word" in v, most_similar. Vectors of a model with subword
+    n-grams (an LKEM or fastText .bin model loaded with format='auto', as `lexkit neighbors`
+    reads them) compose an unseen word from its n-grams, as gensim's FastTextKeyedVectors:
+    v["unseen"], "unseen" in v (True when it has an n-gram) and most_similar("unseen") work.
+    Words are looked up as given: no lowercase fallback (gensim has none; the CLI's
+    neighbors/analogy commands lowercase a word missing as given, docs/embeddings.md)."""
 
     def __init__(self, v):
         self._v = v
 
     @classmethod
     def load(cls, path, format: str = "auto") -> "Vectors":
-        """Read word2vec text or binary ('auto' detects), or a .lkem / fastText .bin model."""
+        """Read word2vec text or binary ('auto' detects), or a .lkem / fastText .bin model
+        (format='auto'; with subwords it composes unseen words)."""
         return cls(_lexkit.vectors_load(os.fspath(path), format))
 
     @classmethod
@@ -647,7 +656,8 @@ class Vectors:
         return cls(_lexkit.vectors_from_arrays(list(words), a.tobytes(), a.shape[1]))
 
     def save(self, path, format: str = "text") -> None:
-        """Write word2vec 'text' or 'binary', atomically. An empty table is the header
+        """Write word2vec 'text' or 'binary', atomically (the words' vectors only: a subword model's n-grams are not in these
+        formats). An empty table is the header
         '0 DIM' alone, which load reads back (as gensim writes and reads it)."""
         self._v.save(os.fspath(path), format)
 
@@ -664,9 +674,43 @@ class Vectors:
     def __len__(self) -> int:
         return len(self._v.words())
 
+    def _vector(self, word) -> np.ndarray:
+        if not isinstance(word, str):
+            raise TypeError(f"expected a word (str), got {type(word).__name__}")
+        i = self._v.find(word)
+        if i >= 0:
+            return self.vectors[i]
+        try:
+            return np.frombuffer(self._v.word_vector(word), dtype=np.float32)
+        except ValueError:
+            raise KeyError(f"Key '{word}' not present") from None
+
+    def __getitem__(self, key):
+        """The vector of a word (a read-only float32 row of self.vectors; an unseen word of
+        a subword model composed from its n-grams), or a 2-D array for a list of words, as
+        gensim's KeyedVectors.__getitem__. An unknown word is a KeyError."""
+        if isinstance(key, str):
+            return self._vector(key)
+        return np.vstack([self._vector(k) for k in key])
+
+    def __contains__(self, word) -> bool:
+        """A vocabulary word, or (subword models, as gensim's FastTextKeyedVectors) an unseen
+        word with an n-gram to compose it from."""
+        if not isinstance(word, str):
+            return False
+        if self._v.find(word) >= 0:
+            return True
+        try:
+            self._v.word_vector(word)
+        except (ValueError, UnicodeEncodeError):
+            return False
+        return True
+
     def most_similar(self, positive: Sequence[str] = (), negative: Sequence[str] = (),
                      topn: int = 10) -> List[Tuple[str, float]]:
-        """gensim's most_similar: cosine to the mean of unit vectors (positive minus negative)."""
+        """gensim's most_similar: cosine to the mean of unit vectors (positive minus negative),
+        the given vocabulary words excluded; an unseen word of a subword model is composed
+        from its n-grams (as gensim's FastTextKeyedVectors), another is a ValueError."""
         if isinstance(positive, str):
             positive = [positive]
         if isinstance(negative, str):
@@ -674,10 +718,27 @@ class Vectors:
         return self._v.most_similar(list(positive), list(negative), topn)
 
     def to_gensim(self):
-        """A gensim KeyedVectors with the same words and vectors."""
-        from gensim.models import KeyedVectors
-        kv = KeyedVectors(vector_size=self._v.dim())
-        kv.add_vectors(self.words, np.array(self.vectors))
+        """A gensim KeyedVectors with the same words and vectors; for a subword model a
+        gensim FastTextKeyedVectors with its n-gram rows (min_n, max_n, bucket, vectors_vocab,
+        vectors_ngrams), so that kv["unseen"] composes the word as lexkit does."""
+        dim = self._v.dim()
+        sw = self._v.subwords()
+        if sw is None:
+            from gensim.models import KeyedVectors
+            kv = KeyedVectors(vector_size=dim)
+            kv.add_vectors(self.words, np.array(self.vectors))
+            return kv
+        from gensim.models.fasttext import FastTextKeyedVectors
+        minn, maxn, buckets, word_rows, ngram_rows = sw
+        kv = FastTextKeyedVectors(dim, minn, maxn, buckets)
+        # not add_vectors: with n-grams every word is "in" kv, so it would add none
+        kv.index_to_key = self.words
+        kv.key_to_index = {w: i for i, w in enumerate(kv.index_to_key)}
+        kv.vectors = np.array(self.vectors)  # lexkit's (fastText's) word vectors
+        kv.allocate_vecattrs()
+        kv.vectors_vocab = np.frombuffer(word_rows, dtype=np.float32).reshape(-1, dim)
+        kv.vectors_ngrams = np.frombuffer(ngram_rows, dtype=np.float32).reshape(-1, dim)
+        kv.recalc_char_ngram_buckets()
         return kv
 
 

@@ -1429,10 +1429,79 @@ static PyObject *Vectors_dim(VectorsObject *self, PyObject *unused)
     return PyLong_FromLong(lexkit_vectors_dim(self->v));
 }
 
+/* find(word) -> row id or -1 */
+static PyObject *Vectors_find(VectorsObject *self, PyObject *word)
+{
+    Py_ssize_t len;
+    const char *w = PyUnicode_AsUTF8AndSize(word, &len);
+    if (!w) return NULL;
+    return PyLong_FromLong(lexkit_vectors_find(self->v, w, (size_t)len));
+}
+
+/* word_vector(word) -> bytes of dim float32: the row, or composed from n-grams (ValueError
+   for an unknown word that cannot be composed) */
+static PyObject *Vectors_word_vector(VectorsObject *self, PyObject *word)
+{
+    Py_ssize_t len;
+    const char *w = PyUnicode_AsUTF8AndSize(word, &len);
+    if (!w) return NULL;
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)lexkit_vectors_dim(self->v) * 4);
+    if (!out) return NULL;
+    lexkit_error err;
+    lexkit_status st = lexkit_vectors_word_vector(self->v, w, (size_t)len,
+                                                  (float *)(void *)PyBytes_AS_STRING(out), &err);
+    if (st != LEXKIT_OK) {
+        Py_DECREF(out);
+        return raise_err(st, &err);
+    }
+    return out;
+}
+
+/* subwords() -> None, or (minn, maxn, buckets, word_rows, ngram_rows): the rows as writable
+   bytearrays of float32 (copies) */
+static PyObject *Vectors_subwords(VectorsObject *self, PyObject *unused)
+{
+    (void)unused;
+    lexkit_subwords sw;
+    if (lexkit_vectors_subwords(self->v, &sw) != LEXKIT_OK) Py_RETURN_NONE;
+    Py_ssize_t row = (Py_ssize_t)lexkit_vectors_dim(self->v) * (Py_ssize_t)sizeof(float);
+    PyObject *words = PyByteArray_FromStringAndSize((const char *)sw.word_rows,
+                                                    row * lexkit_vectors_size(self->v));
+    PyObject *grams = words ? PyByteArray_FromStringAndSize((const char *)sw.ngram_rows,
+                                                            row * sw.buckets) : NULL;
+    if (!grams) {
+        Py_XDECREF(words);
+        return NULL;
+    }
+    return Py_BuildValue("(iiiNN)", (int)sw.minn, (int)sw.maxn, (int)sw.buckets, words, grams);
+}
+
+static PyObject *Vectors_save_model(VectorsObject *self, PyObject *arg)
+{
+    PyObject *path_obj = NULL;
+    if (!PyUnicode_FSConverter(arg, &path_obj)) return NULL;
+    lexkit_error err;
+    lexkit_status st;
+    const char *path = PyBytes_AS_STRING(path_obj);
+    Py_BEGIN_ALLOW_THREADS
+    st = lexkit_vectors_save_model(self->v, path, &err);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(path_obj);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef Vectors_methods[] = {
     {"save", (PyCFunction)(void (*)(void))Vectors_save, METH_VARARGS | METH_KEYWORDS, "save(path, format='text')."},
     {"words", (PyCFunction)Vectors_words, METH_NOARGS, "words() -> list of words in row order."},
     {"dim", (PyCFunction)Vectors_dim, METH_NOARGS, "dim() -> vector size."},
+    {"find", (PyCFunction)Vectors_find, METH_O, "find(word) -> row id, or -1."},
+    {"word_vector", (PyCFunction)Vectors_word_vector, METH_O,
+     "word_vector(word) -> float32 bytes (unseen words of a subword model composed)."},
+    {"subwords", (PyCFunction)Vectors_subwords, METH_NOARGS,
+     "subwords() -> None or (minn, maxn, buckets, word_rows, ngram_rows)."},
+    {"save_model", (PyCFunction)Vectors_save_model, METH_O,
+     "save_model(path): the subword model as LKEM (LexkitError without one)."},
     {"most_similar", (PyCFunction)(void (*)(void))Vectors_most_similar, METH_VARARGS | METH_KEYWORDS,
      "most_similar(positive=(), negative=(), topn=10) -> [(word, cosine), ...]."},
     {NULL, NULL, 0, NULL},

@@ -1252,3 +1252,72 @@ def test_vectors_empty_table_round_trip(tmp_path, fmt, binary):
     with pytest.raises(lexkit.LexkitError, match="0 words of dim at most 100000"):
         path.write_text("0 100001\n")
         lexkit.Vectors.load(path)
+
+
+# ---- subword models: unseen words composed, as the CLI and gensim's FastTextKeyedVectors -----
+@pytest.fixture(scope="module")
+def subword_models(tmp_path_factory):
+    """A fastText .bin (English, n-grams 3..5) and an LKEM (Chinese characters, 1..2) made by
+    `lexkit embed`, as a user makes them."""
+    if not CLI:
+        pytest.skip("LEXKIT (the CLI) not set")
+    d = tmp_path_factory.mktemp("subword")
+    data = os.path.join(SRC, "tests", "data")
+    ft, zh = str(d / "ft.bin"), str(d / "zh.lkem")
+    common = ["--dim", "8", "--min-count", "1", "--quiet"]
+    subprocess.run([CLI, "embed", "--input", os.path.join(data, "emb_corpus.txt"), "--output", ft,
+                    "--output-format", "fasttext", "--subwords", "3:5"] + common, check=True)
+    subprocess.run([CLI, "embed", "--input", os.path.join(data, "emb_zh.txt"), "--output", zh,
+                    "--output-format", "lkem", "--subwords", "1:2"] + common, check=True)
+    return {"ft": (ft, "unseenwordxyz"), "zh": (zh, "王国家")}
+
+
+def _cli_neighbors(path, word, k):
+    out = subprocess.run([CLI, "neighbors", "--vectors", path, "--word", word, "--k", str(k)],
+                         check=True, capture_output=True, text=True).stdout
+    return [(w, float(s)) for w, s in (line.split("\t") for line in out.splitlines())]
+
+
+@pytest.mark.parametrize("kind", ["ft", "zh"])
+def test_subword_vectors_compose_unseen_words(subword_models, kind):
+    """Vectors of a subword model raised 'not in vocabulary' for an unseen word, which
+    `lexkit neighbors` composes from its n-grams: now most_similar, v[w] and `in` compose it."""
+    path, unseen = subword_models[kind]
+    v = lexkit.Vectors.load(path)
+    assert unseen not in v.words and unseen in v
+    ours = v.most_similar(unseen, topn=5)
+    cli = _cli_neighbors(path, unseen, 5)
+    assert [w for w, _ in ours] == [w for w, _ in cli]
+    assert max(abs(a - b) for (_, a), (_, b) in zip(ours, cli)) <= 1e-5
+    assert v[unseen].shape == (8,) and np.any(v[unseen] != 0)
+    word = v.words[3]
+    assert np.array_equal(v[word], v.vectors[3]) and v[[word, unseen]].shape == (2, 8)
+
+
+@pytest.mark.parametrize("kind", ["ft", "zh"])
+def test_subword_to_gensim_fasttext_keyed_vectors(subword_models, kind):
+    """to_gensim() of a subword model gave a plain KeyedVectors (kv['unseen'] a KeyError);
+    now a FastTextKeyedVectors with the n-gram rows: gensim composes unseen words as lexkit."""
+    from gensim.models.fasttext import FastTextKeyedVectors
+    path, unseen = subword_models[kind]
+    v = lexkit.Vectors.load(path)
+    kv = v.to_gensim()
+    assert isinstance(kv, FastTextKeyedVectors) and kv.index_to_key == v.words
+    assert np.max(np.abs(kv.vectors - v.vectors)) <= 1e-6
+    for w in (unseen, unseen[:2] + "q", v.words[0]):
+        assert np.max(np.abs(kv[w] - v[w])) <= 1e-6
+    theirs = kv.most_similar(unseen, topn=5)
+    assert [w for w, _ in theirs] == [w for w, _ in v.most_similar(unseen, topn=5)]
+    kv.adjust_vectors()  # gensim's own composition of the vocabulary from the rows
+    assert np.max(np.abs(kv.vectors - v.vectors)) <= 1e-6
+
+
+def test_vectors_no_lowercase_fallback():
+    """As gensim's KeyedVectors (the CLI's neighbors lowercases a word missing as given;
+    the Python API does not, as documented): 'King' is not 'king'."""
+    v = lexkit.Vectors.from_arrays(["king", "queen"], [[1.0, 0.0], [0.0, 1.0]])
+    assert "king" in v and "King" not in v and 3 not in v
+    with pytest.raises(KeyError, match="King"):
+        v["King"]
+    with pytest.raises(ValueError, match="'King' not in vocabulary"):
+        v.most_similar("King")
