@@ -204,12 +204,23 @@ class CountVectorizer(_Base):
         c = dict(analyzer=self.analyzer, ngram_min=int(lo), ngram_max=int(hi),
                  lowercase=bool(self.lowercase), stop_words_english=english,
                  min_df=_df(self.min_df, "min_df"), max_df=_df(self.max_df, "max_df"),
-                 max_features=0 if self.max_features is None else int(self.max_features),
+                 max_features=self._max_features(),
                  binary=bool(self.binary), tfidf=self._tfidf, threads=_threads(self.n_jobs),
                  values=self._values())
         if words is not None:
             c["stop_words"] = _c_words(words)
         return c
+
+    def _max_features(self) -> int:
+        """max_features for the C side (0: no limit); sklearn's check and message (its
+        InvalidParameterError is a ValueError) for what is not None or an int >= 1."""
+        m = self.max_features
+        if m is None:
+            return 0
+        if isinstance(m, numbers.Integral) and m >= 1:  # True is 1, as in sklearn
+            return int(m)
+        raise ValueError(f"The 'max_features' parameter of {type(self).__name__} must be an int "
+                         f"in the range [1, inf) or None. Got {m!r} instead.")
 
     def _check_stop_words(self):
         """sklearn's warnings about stop_words: unused by the char analyzers (at fit), or
@@ -620,11 +631,28 @@ class Tagger:
         return [w for w, _ in self.tag_text(text, granularity, script, pretok)]
 
 
+_VEC_FORMATS = {"bin": "binary"}  # the CLI's name of word2vec binary
+
+
+def _vectors_from_table(words, data, dim):
+    """Unpickle a Vectors without subwords: the words and the float32 bytes as they were."""
+    return Vectors(_lexkit.vectors_from_arrays(list(words), data, dim))
+
+
+def _vectors_from_model(model: bytes):
+    """Unpickle a Vectors of a subword model from its LKEM bytes."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "model.lkem")
+        with open(path, "wb") as f:
+            f.write(model)
+        return Vectors.load(path)
+
+
 class Vectors:
     """Word vectors (word2vec text/binary files, lexkit and fastText models).
 
     As gensim's KeyedVectors: v["word"] is the word's vector (a numpy row; a list of words
-    gives a 2-D array), "word" in v, most_similar. Vectors of a model with subword
+    gives a 2-D array), "word" in v, most_similar, pickling. Vectors of a model with subword
     n-grams (an LKEM or fastText .bin model loaded with format='auto', as `lexkit neighbors`
     reads them) compose an unseen word from its n-grams, as gensim's FastTextKeyedVectors:
     v["unseen"], "unseen" in v (True when it has an n-gram) and most_similar("unseen") work.
@@ -636,9 +664,10 @@ class Vectors:
 
     @classmethod
     def load(cls, path, format: str = "auto") -> "Vectors":
-        """Read word2vec text or binary ('auto' detects), or a .lkem / fastText .bin model
-        (format='auto'; with subwords it composes unseen words)."""
-        return cls(_lexkit.vectors_load(os.fspath(path), format))
+        """Read word2vec text or binary ('auto' detects; 'bin' is 'binary', as the CLI names
+        it), or a .lkem / fastText .bin model (format='auto'; with subwords it composes
+        unseen words)."""
+        return cls(_lexkit.vectors_load(os.fspath(path), _VEC_FORMATS.get(format, format)))
 
     @classmethod
     def from_arrays(cls, words: Sequence[str], vectors) -> "Vectors":
@@ -656,10 +685,11 @@ class Vectors:
         return cls(_lexkit.vectors_from_arrays(list(words), a.tobytes(), a.shape[1]))
 
     def save(self, path, format: str = "text") -> None:
-        """Write word2vec 'text' or 'binary', atomically (the words' vectors only: a subword model's n-grams are not in these
+        """Write word2vec 'text' or 'binary' ('bin', the CLI's name, is 'binary'),
+        atomically (the words' vectors only: a subword model's n-grams are not in these
         formats). An empty table is the header
         '0 DIM' alone, which load reads back (as gensim writes and reads it)."""
-        self._v.save(os.fspath(path), format)
+        self._v.save(os.fspath(path), _VEC_FORMATS.get(format, format))
 
     @property
     def words(self) -> List[str]:
@@ -705,6 +735,25 @@ class Vectors:
         except (ValueError, UnicodeEncodeError):
             return False
         return True
+
+    def _model_bytes(self) -> Optional[bytes]:
+        """The LKEM bytes of a subword model, None without one."""
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "model.lkem")
+            try:
+                self._v.save_model(path)
+            except LexkitError:
+                return None
+            with open(path, "rb") as f:
+                return f.read()
+
+    def __reduce__(self):
+        """Pickles round-trip exactly: the words and float32 bytes, or a subword model's
+        LKEM bytes (composition of unseen words included)."""
+        model = self._model_bytes()
+        if model is not None:
+            return (_vectors_from_model, (model,))
+        return (_vectors_from_table, (self.words, self.vectors.tobytes(), self._v.dim()))
 
     def most_similar(self, positive: Sequence[str] = (), negative: Sequence[str] = (),
                      topn: int = 10) -> List[Tuple[str, float]]:

@@ -1124,6 +1124,19 @@ def test_count_dtype_equals_sklearn(dtype):
     assert np.array_equal(a.toarray(), b.toarray())
 
 
+@pytest.mark.parametrize("cls", ["CountVectorizer", "TfidfVectorizer"])
+@pytest.mark.parametrize("bad", [0, -1, 1.5, False, np.int64(0)])
+def test_max_features_below_one_refused_as_sklearn(cls, bad):
+    """max_features=0 kept every term (0 was the C side's 'no limit'); sklearn refuses it at
+    fit with an InvalidParameterError (a ValueError) of this text."""
+    import sklearn.feature_extraction.text as skt
+    with pytest.raises(ValueError) as theirs:
+        getattr(skt, cls)(max_features=bad).fit(DOCS2)
+    with pytest.raises(ValueError) as ours:
+        getattr(lexkit, cls)(max_features=bad).fit(DOCS2)
+    assert str(ours.value) == str(theirs.value)
+
+
 def test_binary_vectors_read_as_text_error_has_message(tmp_path):
     """A word2vec binary file read with format='text' raised LexkitError() with no message:
     lexkit's message quoted the file's raw bytes, which are no UTF-8. Now the bytes are
@@ -1321,3 +1334,41 @@ def test_vectors_no_lowercase_fallback():
         v["King"]
     with pytest.raises(ValueError, match="'King' not in vocabulary"):
         v.most_similar("King")
+
+
+@pytest.mark.parametrize("kind", ["ft", "zh"])
+def test_subword_vectors_pickle(subword_models, kind, tmp_path):
+    path, unseen = subword_models[kind]
+    v = lexkit.Vectors.load(path)
+    back = pickle.loads(pickle.dumps(v))
+    assert back.words == v.words and np.array_equal(back.vectors, v.vectors)
+    assert np.array_equal(back[unseen], v[unseen])
+    v.save(tmp_path / "plain.vec")  # the words' vectors only: no n-grams, no composition
+    plain = lexkit.Vectors.load(tmp_path / "plain.vec")
+    assert unseen not in plain and plain.to_gensim().__class__.__name__ == "KeyedVectors"
+
+
+def test_vectors_bin_format_getitem_contains_pickle(tmp_path):
+    """save(format='bin') (the CLI's name) was rejected; Vectors had no v['word'], no
+    'word' in v and no pickle support: they are gensim KeyedVectors' and round-trip exactly."""
+    from gensim.models import KeyedVectors
+    rng = np.random.default_rng(3)
+    words = ["alpha", "beta", "γάμμα", "δ"]
+    m = rng.standard_normal((4, 5)).astype(np.float32)
+    v = lexkit.Vectors.from_arrays(words, m)
+    v.save(tmp_path / "v.bin", format="bin")
+    kv = KeyedVectors.load_word2vec_format(str(tmp_path / "v.bin"), binary=True)
+    assert kv.index_to_key == words and np.array_equal(kv.vectors, m)
+    assert lexkit.Vectors.load(tmp_path / "v.bin", format="bin").words == words
+    with pytest.raises(ValueError, match="format"):
+        v.save(tmp_path / "v.x", format="word2vec")
+    assert np.array_equal(v["γάμμα"], m[2]) and np.array_equal(v["γάμμα"], kv["γάμμα"])
+    assert np.array_equal(v[["δ", "alpha"]], kv[["δ", "alpha"]])
+    assert "beta" in v and "gamma" not in v and None not in v
+    with pytest.raises(KeyError):
+        v["gamma"]
+    back = pickle.loads(pickle.dumps(v))
+    assert back.words == words and back.vectors.tobytes() == v.vectors.tobytes()
+    assert back.most_similar("alpha") == v.most_similar("alpha")
+    empty = pickle.loads(pickle.dumps(lexkit.Vectors.from_arrays([], np.zeros((0, 7)))))
+    assert len(empty) == 0 and empty.vectors.shape == (0, 7)
