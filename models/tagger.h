@@ -131,8 +131,10 @@ typedef struct {
     int32_t tag;
 } lk_tagger_span;
 
-/* Segment and tag n lines of raw text (char models). Whitespace separates words and is
-   not part of any word. The words of line i are (*spans)[(*span_off)[i] .. (*span_off)[i+1]);
+/* Segment and tag n lines of raw text (char models). White space, controls and format
+   characters (lk_is_ignorable: ZWSP, ZWJ, BOM, NUL, ...) separate words and are not part of
+   any word (with constraints, one JOINed to the word before it stays in it: an emoji ZWJ
+   sequence). The words of line i are (*spans)[(*span_off)[i] .. (*span_off)[i+1]);
    both arrays are borrowed from ws until its next use. */
 lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const char *const *texts,
                                   const size_t *lens, size_t n, const lk_tagger_span **spans,
@@ -141,8 +143,8 @@ lk_status lk_tagger_segment_lines(const lk_tagger *m, lk_tagger_ws *ws, const ch
 /* lk_tagger_segment_lines under decoding constraints: cons[i] (cons may be NULL) holds
    arrays of lens[i] entries indexed by BYTE offset in line i, read at the first byte of
    each character (see lk_seg_cons): a word starts at START characters, runs on through
-   JOIN characters, and takes an allowed tag. Whitespace still separates words (a JOIN
-   after whitespace is ignored). Long lines are never cut into decoding pieces before a
+   JOIN characters, and takes an allowed tag. White space still separates words (a JOIN
+   after it is ignored), and so does an ignorable character that is not JOIN itself. Long lines are never cut into decoding pieces before a
    JOIN character unless a joined span exceeds the piece size. */
 lk_status lk_tagger_segment_lines_cons(const lk_tagger *m, lk_tagger_ws *ws,
                                        const char *const *texts, const size_t *lens,

@@ -920,14 +920,14 @@ static void line_chars(lk_tagger_ws *ws, const char *text, size_t len, const lk_
             cl = 1;
             cp = 0xFFFD;
         }
-        if (lk_is_space(cp)) {
-            space_before = true;
+        uint8_t f = cons && cons->flags ? cons->flags[j] : 0;
+        if (lk_is_space(cp) || (lk_is_ignorable(cp) && !(f & LK_SEG_C_JOIN))) {
+            space_before = true; /* a ZWJ that continues a kept unit (emoji) stays in it */
             j += cl;
             continue;
         }
         ws->starts[*k] = j;
         ws->clens[*k] = cl;
-        uint8_t f = cons && cons->flags ? cons->flags[j] : 0;
         f = space_before ? (uint8_t)((f | LK_SEG_C_START) & ~LK_SEG_C_JOIN) : f;
         ws->cflags[*k] = f;
         ws->ctags[*k] = cons && cons->tags ? cons->tags[j] : 0;

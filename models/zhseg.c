@@ -201,7 +201,7 @@ static bool is_space_at(const char *s, size_t len)
 {
     int32_t cp;
     if (lk_utf8_decode(s, len, &cp) == 0) return false;
-    return lk_char_class_of(cp) == LK_CC_SPACE || cp == 0x200B || cp == 0xFEFF;
+    return lk_is_ignorable(cp);
 }
 
 /* Units of line s (nch characters at offsets offs) into z->units: the pre-tokenizer's, or

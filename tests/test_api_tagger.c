@@ -89,6 +89,76 @@ static void test_options(void **state)
     lexkit_tagger_free(t);
 }
 
+/* Byte length of the control or format character at s (those of the texts below), or 0. */
+static size_t invisible_at(const char *s, size_t n)
+{
+    static const char *const inv[] = {"\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D",
+                                      "\xE2\x81\xA0", "\xEF\xBB\xBF", "\xC2\xAD",
+                                      "\xC2\x80", "\x7F", "\x01", " "};
+    for (size_t k = 0; k < sizeof inv / sizeof *inv; k++) {
+        size_t l = strlen(inv[k]);
+        if (n >= l && memcmp(s, inv[k], l) == 0) return l;
+    }
+    return n > 0 && s[0] == '\0' ? 1 : 0;
+}
+
+/* Controls and format characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen, C1, DEL,
+   NUL) separate words like white space: no word is or contains one (but an emoji ZWJ
+   sequence, one word with pre-tokenization), and the words are the text without them, at
+   their own offsets. */
+static void test_invisible_characters(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        size_t len;
+    } cases[] = {
+#define CASE(s) {s, sizeof s - 1}
+        CASE("我\xE2\x80\x8B爱北京"),
+        CASE("\xEF\xBB\xBF我爱北京"),
+        CASE("我爱\xEF\xBB\xBF北京。\xEF\xBB\xBF他说"),
+        CASE("我\xE2\x80\x8D爱北京\xE2\x80\x8C天安门\xE2\x81\xA0"),
+        CASE("\x7F中国\xC2\x80人民\xC2\xAD\x01"),
+        CASE("a\0b中文"),
+        CASE("iPhone\xE2\x80\x8D 中国\xE2\x80\x8B\xE2\x80\x8B"),
+        CASE("\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7来了"),
+#undef CASE
+    };
+    static const char family[] = "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D"
+                                 "\xF0\x9F\x91\xA7";
+    lexkit_tagger *t = NULL;
+    lexkit_error err;
+    assert_int_equal(lexkit_tagger_load(MODEL, &t, &err), LEXKIT_OK);
+    for (size_t o = 0; o < N_OPTS; o++) {
+        for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+            const char *s = cases[c].text;
+            size_t len = cases[c].len, at = 0, n = 0;
+            lexkit_span *sp = NULL;
+            assert_int_equal(lexkit_tagger_tag_text_opts(t, s, len, &opts[o], &sp, &n, &err),
+                             LEXKIT_OK);
+            for (size_t i = 0; i < n; i++) {
+                while (at < sp[i].start && invisible_at(s + at, len - at))
+                    at += invisible_at(s + at, len - at);
+                if (at != sp[i].start || sp[i].len == 0)
+                    fail_msg("case %zu opts %zu: word %zu at %zu+%zu, want it at %zu", c, o, i,
+                             sp[i].start, sp[i].len, at);
+                bool emoji = o != 2 && sp[i].len == sizeof family - 1 &&
+                             memcmp(s + at, family, sp[i].len) == 0;
+                for (size_t b = at; b < at + sp[i].len && !emoji; b++)
+                    if (invisible_at(s + b, at + sp[i].len - b))
+                        fail_msg("case %zu opts %zu: word %zu (%.*s) has an invisible character",
+                                 c, o, i, (int)sp[i].len, s + at);
+                at += sp[i].len;
+            }
+            while (at < len && invisible_at(s + at, len - at)) at += invisible_at(s + at, len - at);
+            assert_int_equal(at, len);
+            if (c == 7 && o != 2) assert_int_equal(sp[0].len, sizeof family - 1);
+            free(sp);
+        }
+    }
+    lexkit_tagger_free(t);
+}
+
 typedef struct {
     const lexkit_tagger *t;
     char (*want)[1024]; /* [N_TEXTS * N_OPTS] */
@@ -143,6 +213,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_options),
+        cmocka_unit_test(test_invisible_characters),
         cmocka_unit_test(test_threads_share_one_tagger),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -52,6 +52,31 @@ static void test_units(void **state)
     lk_pretok_free(p);
 }
 
+/* Controls and format characters are in no unit: not a ZWJ, soft hyphen or word joiner the
+   tokenizer attached to a Han character or word, nor a ZWSP, BOM, DEL or NUL; the ZWJs of
+   an emoji sequence stay inside it. */
+static void test_ignorable_characters(void **state)
+{
+    (void)state;
+    lk_pretok *p = NULL;
+    char buf[1024];
+    assert_int_equal(lk_pretok_create(&p), LK_OK);
+    render(p, "\xEF\xBB\xBF我\xE2\x80\x8B爱\xE2\x80\x8D北\xE2\x81\xA0京\xC2\xAD。", buf, sizeof buf);
+    assert_string_equal(buf, "H:我|H:爱|H:北|H:京|P:。");
+    render(p, "abc\xE2\x80\x8D中\x7F文\xC2\x80x", buf, sizeof buf);
+    assert_string_equal(buf, "W:abc|H:中|H:文|W:x");
+    render(p, "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7来"
+              "\xF0\x9F\x91\x8D\xE2\x80\x8D了", buf, sizeof buf);
+    assert_string_equal(buf, "P:👨‍👩‍👧|H:来|P:👍|H:了");
+    const lk_pretok_unit *u;
+    size_t n;
+    lk_error err;
+    assert_int_equal(lk_pretok_text(p, "a\0b", 3, &u, &n, &err), LK_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(u[1].start, 2);
+    lk_pretok_free(p);
+}
+
 static void test_url_email_edges(void **state)
 {
     (void)state;
@@ -94,6 +119,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_units),
+        cmocka_unit_test(test_ignorable_characters),
         cmocka_unit_test(test_url_email_edges),
         cmocka_unit_test(test_invalid_utf8),
     };

@@ -10,6 +10,7 @@
 
 #include "text/fileio.h"
 #include "text/utf8.h"
+#include "text/utf8_internal.h" /* lk_ucd_category: the reference for lk_is_ignorable */
 
 static size_t dec(const char *s, int32_t *cp)
 {
@@ -221,11 +222,30 @@ static void test_is_space_one_definition(void **state)
     for (size_t i = 0; i < sizeof others / sizeof *others; i++) assert_false(lk_is_space(others[i]));
 }
 
+/* lk_is_ignorable: white space, Cc and Cf on every code point (the fast path skips none). */
+static void test_is_ignorable(void **state)
+{
+    (void)state;
+    for (int32_t cp = 0; cp <= 0x10FFFF; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+        int cat = lk_ucd_category(cp);
+        bool want = lk_is_space(cp) || cat == LK_UCAT_CC || cat == LK_UCAT_CF;
+        if (lk_is_ignorable(cp) != want)
+            fail_msg("U+%04X: lk_is_ignorable %d", (unsigned)cp, (int)lk_is_ignorable(cp));
+    }
+    static const int32_t yes[] = {0, 0x7F, 0x80, 0x9F, 0xAD, 0x200B, 0x200C, 0x200D, 0x2060,
+                                  0xFEFF, 0x3000, ' ', 0xE0001};
+    static const int32_t no[] = {'a', 0x4E2D, 0x3002, 0xFE0F, 0x1F468, 0x0301, 0xFFFD};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) assert_true(lk_is_ignorable(yes[i]));
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++) assert_false(lk_is_ignorable(no[i]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decode_valid),
         cmocka_unit_test(test_is_space_one_definition),
+        cmocka_unit_test(test_is_ignorable),
         cmocka_unit_test(test_decode_rejects),
         cmocka_unit_test(test_count),
         cmocka_unit_test(test_encode_round_trip),

@@ -182,6 +182,26 @@ static bool percent_sign(const char *t, size_t n)
                                                   memcmp(t, "\xEF\xBC\x85", 3) == 0)); /* ‰ ％ */
 }
 
+/* Shrink [*a, *b) of s past the ignorable characters at either end (lk_is_ignorable: the
+   tokenizer attaches a ZWJ, ZWNJ or soft hyphen to the token before it); those inside stay
+   (an emoji ZWJ sequence). Empty when all of it is ignorable. */
+static void trim_ignorable(const char *s, size_t *a, size_t *b)
+{
+    size_t first = *b, last = *a;
+    for (size_t i = *a; i < *b;) {
+        int32_t cp;
+        size_t cl = lk_utf8_decode(s + i, *b - i, &cp);
+        if (cl == 0) break; /* cannot happen: the text was validated */
+        if (!lk_is_ignorable(cp)) {
+            if (first == *b) first = i;
+            last = i + cl;
+        }
+        i += cl;
+    }
+    *a = first < last ? first : *a;
+    *b = first < last ? last : *a;
+}
+
 /* Units of the tokens of s[0..len) (at byte offset base of the whole text). */
 static lk_status add_tokens(lk_pretok *p, const char *s, size_t len, size_t base, lk_error *err)
 {
@@ -218,7 +238,8 @@ static lk_status add_tokens(lk_pretok *p, const char *s, size_t len, size_t base
             }
         }
         done = end;
-        st = push(p, base + start, end - start, kind);
+        trim_ignorable(s, &start, &end);
+        if (end > start) st = push(p, base + start, end - start, kind);
     }
     return st;
 }

@@ -3,7 +3,8 @@
    word, a number (5.2, 5,999, 9:00, 5.2%) or an emoji is one unit; every punctuation mark
    or symbol is a unit of its own (a run of one repeated dash or ellipsis mark, as …… ——
    ... --, is one unit); each Han character is a free unit the segmenter groups into words.
-   Whitespace is in no unit. One lk_pretok per thread (it holds scratch buffers). */
+   White space, controls and format characters (lk_is_ignorable: ZWSP, ZWJ, BOM, soft
+   hyphen, ...) are in no unit, except inside one kept whole (an emoji ZWJ sequence). One lk_pretok per thread (it holds scratch buffers). */
 #ifndef LK_TEXT_PRETOK_H
 #define LK_TEXT_PRETOK_H
 

@@ -153,6 +153,14 @@ bool lk_is_space(int32_t cp)
     }
 }
 
+bool lk_is_ignorable(int32_t cp)
+{
+    if (cp < 0x80) return cp <= 0x20 || cp == 0x7F;     /* C0, the space, DEL */
+    if (cp > 0x3000 && cp < 0xFEFF) return false; /* no Cc, Cf or Z* there: the CJK fast path */
+    int cat = lk_ucd_category(cp);
+    return cat == LK_UCAT_CC || cat == LK_UCAT_CF || lk_is_space(cp);
+}
+
 lk_char_class lk_char_class_of(int32_t cp)
 {
     if (cp < 0x80) {

@@ -48,6 +48,12 @@ lk_char_class lk_char_class_of(int32_t cp);
    Python's re on str). U+200B ZERO WIDTH SPACE is not white space (category Cf). */
 bool lk_is_space(int32_t cp);
 
+/* What raw-text word segmentation treats as white space: lk_is_space, the controls (Cc:
+   C0, DEL, C1) and the format characters (Cf: ZWSP U+200B, ZWNJ, ZWJ, word joiner U+2060,
+   soft hyphen U+00AD, BOM U+FEFF, bidi marks, ...). None is ever a word or part of one,
+   except inside a unit kept whole (the ZWJ of an emoji sequence, text/pretok.h). */
+bool lk_is_ignorable(int32_t cp);
+
 /* True for Han ideographs (the unit of Chinese per-character tokens). */
 bool lk_is_han(int32_t cp);
 
