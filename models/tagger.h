@@ -152,6 +152,18 @@ lk_status lk_tagger_segment_lines_cons(const lk_tagger *m, lk_tagger_ws *ws,
                                        const lk_tagger_span **spans, const size_t **span_off,
                                        lk_error *err);
 
+/* What a long raw line may be cut into decoding pieces after: a sentence mark (。！？；…
+   full-width, half-width and ASCII ! ? ;), past the closing quotes and brackets that follow
+   it; else a clause mark (，、 ,). A line of more than LK_TAGGER_PIECE_MAX characters is
+   cut after every sentence mark followed by a character that may start a word. */
+typedef enum {
+    LK_TAGGER_CUT_NONE = 0,
+    LK_TAGGER_CUT_CLOSER,
+    LK_TAGGER_CUT_CLAUSE,
+    LK_TAGGER_CUT_SENTENCE,
+} lk_tagger_cut;
+lk_tagger_cut lk_tagger_cut_class(int32_t cp);
+
 /* Evaluation on a gold corpus. Word models: token accuracy; a gold tag unknown to the model
    counts as an error and in n_unknown_tags. Char models: the sentence text is the
    concatenation of the gold words; segmentation and joint word+tag matches by span. */

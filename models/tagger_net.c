@@ -829,7 +829,12 @@ lk_status lk_tagger_tag_sentences(const lk_tagger *m, lk_tagger_ws *ws, const lk
 
 /* ---- long lines: decoded in pieces cut at punctuation ------------------------------------ */
 
-enum { CUT_NONE = 0, CUT_CLOSER, CUT_CLAUSE, CUT_SENTENCE };
+enum {
+    CUT_NONE = LK_TAGGER_CUT_NONE,
+    CUT_CLOSER = LK_TAGGER_CUT_CLOSER,
+    CUT_CLAUSE = LK_TAGGER_CUT_CLAUSE,
+    CUT_SENTENCE = LK_TAGGER_CUT_SENTENCE,
+};
 
 /* What a piece may end after: sentence punctuation (。！？；… full-width, half-width and
    ASCII), clause punctuation (，、), or a closing quote/bracket (kept with what it closes). */
@@ -848,6 +853,8 @@ static uint8_t cut_class(int32_t cp)
         return CUT_NONE;
     }
 }
+
+lk_tagger_cut lk_tagger_cut_class(int32_t cp) { return (lk_tagger_cut)cut_class(cp); }
 
 /* A character that must continue the word before it (a JOIN constraint) gets this bit in
    its cut class: no piece starts at it. */

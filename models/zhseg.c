@@ -21,18 +21,31 @@ typedef struct {
     size_t line, off, len;
 } zh_window;
 
-/* Long lines are segmented window by window so that memory does not grow with the line: a
-   line longer than ZH_WINDOW_BYTES is cut after a 。 that is followed by a Han character,
-   with more than ZH_WINDOW_MIN_HAN Han characters on both sides of every cut. The model
-   cuts long lines after every sentence mark anyway (pieces of LK_TAGGER_PIECE_MAX
-   characters at most, decoded independently, docs/tagger.md), and such a cut is one of
-   its cuts, never inside a pre-tokenizer unit, so the words are those of the whole line
-   (a user dictionary with a word containing 。 turns the windows off). Lines are handed
-   to the model in groups of at most ZH_GROUP_BYTES (one line at least). */
+/* Long lines are segmented window by window so that memory does not grow with the line (a
+   line of at most ZH_WINDOW_BYTES is one window, as is the rest of a line once it is). A
+   window ends, in order of preference:
+   1. after the first sentence mark (lk_tagger_cut_class: 。！？；… ! ? ; and the closing
+      quotes or brackets after it) that is followed by a Han character once the window has
+      ZH_WINDOW_BYTES, with more than ZH_WINDOW_MIN_HAN Han characters on both sides. The
+      model cuts long lines there anyway (pieces of at most LK_TAGGER_PIECE_MAX characters,
+      decoded independently, docs/tagger.md), never inside a pre-tokenizer unit, so the
+      words are those of the whole line;
+   2. else, when the window reaches ZH_WINDOW_MAX_BYTES: after the last white space, or
+      punctuation followed by a Han character, in its second half (never inside a unit; the
+      model's pieces near the cut may differ from the whole line's);
+   3. else (a run of Han characters without punctuation, or one huge token): after the last
+      Han character of the second half followed by Han where the characters since the last
+      sentence end are a multiple of LK_TAGGER_PIECE_MAX: that is where the model cuts such
+      a run itself, so the words are the whole line's; or at ZH_WINDOW_MAX_BYTES.
+   A user word containing a sentence mark turns the windows off (as one with 。 always did:
+   they would cut it); one containing other punctuation, the cuts after punctuation (and
+   after the closers of a sentence mark). Only a cut of 3 (no white space or punctuation for
+   16 KB) may split a user word. Lines
+   are handed to the model in groups of at most ZH_GROUP_BYTES (one window at least). */
 #define ZH_WINDOW_BYTES ((size_t)16384)
+#define ZH_WINDOW_MAX_BYTES ((size_t)32768)
 #define ZH_WINDOW_MIN_HAN ((size_t)2 * LK_TAGGER_PIECE_MAX)
 #define ZH_GROUP_BYTES ((size_t)65536)
-#define ZH_FULL_STOP "\xE3\x80\x82" /* 。 */
 
 struct lk_zhseg {
     const lk_tagger *m;
@@ -71,7 +84,9 @@ struct lk_zhseg {
     size_t cons_cap;
     lk_tagger_span *spans;
     size_t spans_cap, *span_off, span_off_cap;
-    bool can_cut;          /* long lines may be cut into windows (no user word has a 。) */
+    bool can_cut;          /* long lines may be cut into windows (no user word has a
+                              sentence mark) */
+    bool cut_punct;        /* and after punctuation (no user word has any) */
     zh_window *wins;       /* the windows of the lines of the current call */
     size_t wins_cap;
 };
@@ -180,12 +195,16 @@ lk_status lk_zhseg_create(const lk_tagger *m, const lk_zhseg_config *c, lk_zhseg
     if (c->granularity == LK_ZH_COARSE && lk_tagger_lexicon_size(m) > 0)
         z->part_tag = lk_tagger_tag_find(m, "PART", 4);
     z->noun_tag = lk_tagger_tag_find(m, "NOUN", 4);
-    z->can_cut = true;
+    z->can_cut = z->cut_punct = true;
     for (int32_t i = 0; c->dict && i < lk_userdict_size(c->dict); i++) {
-        size_t wl;
+        size_t wl, cl;
         const char *w = lk_userdict_word(c->dict, i, &wl);
-        for (size_t k = 0; k + 3 <= wl; k++)
-            if (memcmp(w + k, ZH_FULL_STOP, 3) == 0) z->can_cut = false;
+        for (size_t k = 0; k < wl; k += cl ? cl : 1) {
+            int32_t cp;
+            if ((cl = lk_utf8_decode(w + k, wl - k, &cp)) == 0) continue;
+            if (lk_tagger_cut_class(cp) == LK_TAGGER_CUT_SENTENCE) z->can_cut = false;
+            if (lk_char_class_of(cp) == LK_CC_PUNCT) z->cut_punct = false;
+        }
     }
     if (st != LK_OK) {
         lk_zhseg_free(z);
@@ -353,35 +372,77 @@ static size_t char_at(const size_t *offs, size_t n, size_t b)
     return lo;
 }
 
+/* A place a window may end: byte offset, Han characters and model characters since the
+   last sentence end before it. */
+typedef struct {
+    size_t at, han, since;
+} zh_cut;
+
+/* End of the window starting at s[start] (see ZH_WINDOW_BYTES); han_left = Han characters
+   in s[start..len). *since (model characters since the last sentence end) is updated; *han
+   gets the window's Han characters. */
+static size_t window_end(const lk_zhseg *z, const char *s, size_t len, size_t start,
+                         size_t han_left, size_t *han, size_t *since)
+{
+    zh_cut soft = {0, 0, 0}, hard = {0, 0, 0}, last = {start, 0, *since};
+    size_t h = 0, sc = *since, half = start + ZH_WINDOW_MAX_BYTES / 2;
+    bool after_sentence = false, closed = false;
+    for (size_t j = start; j < len;) {
+        int32_t cp, nx;
+        size_t cl = lk_utf8_decode(s + j, len - j, &cp); /* valid: checked by the caller */
+        size_t next = j + cl;
+        if (cl == 0 || next - start > ZH_WINDOW_MAX_BYTES) break;
+        bool is_han = lk_is_han(cp);
+        bool next_han = next < len && lk_utf8_decode(s + next, len - next, &nx) > 0 && lk_is_han(nx);
+        lk_tagger_cut k = lk_tagger_cut_class(cp);
+        h += is_han;
+        sc += !lk_is_ignorable(cp);
+        closed = k == LK_TAGGER_CUT_CLOSER && after_sentence;
+        after_sentence = k == LK_TAGGER_CUT_SENTENCE || closed;
+        if (after_sentence && next_han && (!closed || z->cut_punct)) {
+            if (next - start >= ZH_WINDOW_BYTES && h > ZH_WINDOW_MIN_HAN &&
+                han_left - h > ZH_WINDOW_MIN_HAN) {
+                *han = h;
+                *since = 0;
+                return next;
+            }
+            sc = 0; /* the model starts a piece after it */
+        }
+        if (next >= half && (lk_is_space(cp) || (next_han && z->cut_punct &&
+                                                 lk_char_class_of(cp) == LK_CC_PUNCT)))
+            soft = (zh_cut){next, h, sc};
+        if (next >= half && is_han && next_han && sc % LK_TAGGER_PIECE_MAX == 0)
+            hard = (zh_cut){next, h, sc};
+        last = (zh_cut){next, h, sc};
+        j = next;
+    }
+    zh_cut c = last.at >= len ? last : soft.at ? soft : hard.at ? hard : last;
+    *han = c.han;
+    *since = c.since;
+    return c.at;
+}
+
 /* Windows of line `line` (s[0..len)) appended at z->wins[*nw]: the whole line, or the line
    cut as described at ZH_WINDOW_BYTES. */
 static lk_status line_windows(lk_zhseg *z, size_t line, const char *s, size_t len, size_t *nw)
 {
     lk_status st;
-    size_t han_total = 0, han = 0, start = 0;
+    size_t han_left = 0, start = 0, since = 0;
     bool cut = z->can_cut && len > ZH_WINDOW_BYTES;
     for (size_t j = 0; cut && j < len;) {
         int32_t cp;
         size_t cl = lk_utf8_decode(s + j, len - j, &cp);
         if (cl == 0) cut = false; /* invalid UTF-8: one window, the error names its column */
-        han_total += lk_char_class_of(cp) == LK_CC_HAN;
+        han_left += cl && lk_is_han(cp);
         j += cl ? cl : 1;
     }
-    for (size_t j = 0; cut && j < len;) {
-        int32_t cp;
-        size_t cl = lk_utf8_decode(s + j, len - j, &cp);
-        if (cl == 0) break;
-        j += cl;
-        han += lk_char_class_of(cp) == LK_CC_HAN;
-        if (cp != 0x3002 || j - start < ZH_WINDOW_BYTES || han <= ZH_WINDOW_MIN_HAN ||
-            han_total - han <= ZH_WINDOW_MIN_HAN || lk_utf8_decode(s + j, len - j, &cp) == 0 ||
-            lk_char_class_of(cp) != LK_CC_HAN)
-            continue;
+    while (cut && len - start > ZH_WINDOW_BYTES) {
+        size_t han = 0, end = window_end(z, s, len, start, han_left, &han, &since);
+        if (end >= len || end <= start) break;
         if ((st = lk_grow_ptr(&z->wins, &z->wins_cap, *nw + 1, sizeof *z->wins)) != LK_OK) return st;
-        z->wins[(*nw)++] = (zh_window){line, start, j - start};
-        han_total -= han;
-        han = 0;
-        start = j;
+        z->wins[(*nw)++] = (zh_window){line, start, end - start};
+        han_left -= han;
+        start = end;
     }
     if ((st = lk_grow_ptr(&z->wins, &z->wins_cap, *nw + 1, sizeof *z->wins)) != LK_OK) return st;
     z->wins[(*nw)++] = (zh_window){line, start, len - start};
