@@ -77,12 +77,41 @@ static void test_ignorable_characters(void **state)
     lk_pretok_free(p);
 }
 
+/* A word ending in a digit with a decimal is one unit (PM2.5, as 5.2 is); URLs, e-mail
+   addresses and host names are found after NFKC (full-width forms); a URL's host or path may
+   be non-ASCII (an IRI), ending at white space, non-ASCII punctuation or Han text right
+   after its ASCII part. */
+static void test_units_after_nfkc_and_iri(void **state)
+{
+    (void)state;
+    lk_pretok *p = NULL;
+    char buf[1024];
+    assert_int_equal(lk_pretok_create(&p), LK_OK);
+    render(p, "PM2.5浓度，ＰＭ２．５和v1.2版。PM2.", buf, sizeof buf);
+    assert_string_equal(buf, "W:PM2.5|H:浓|H:度|P:，|W:ＰＭ２．５|H:和|W:v1.2|H:版|P:。|W:PM2|P:.");
+    render(p, "ｈｔｔｐｓ：／／ｅｘａｍｐｌｅ．ｃｏｍ／ａ和ｆｏｏ＠ｂａｒ．ｃｏｍ，ｂａｉｄｕ．ｃｏｍ。", buf, sizeof buf);
+    assert_string_equal(buf, "W:ｈｔｔｐｓ：／／ｅｘａｍｐｌｅ．ｃｏｍ／ａ|H:和|W:ｆｏｏ＠ｂａｒ．ｃｏｍ|P:，"
+                             "|W:ｂａｉｄｕ．ｃｏｍ|P:。");
+    render(p, "访问http://例子.中国/路径?参数=值，谢谢", buf, sizeof buf);
+    assert_string_equal(buf, "H:访|H:问|W:http://例子.中国/路径?参数=值|P:，|H:谢|H:谢");
+    render(p, "（http://例子.中国/路径）「https://a.cn/页面」见baidu.com/文档 好", buf, sizeof buf);
+    assert_string_equal(buf, "P:（|W:http://例子.中国/路径|P:）|P:「|W:https://a.cn/页面|P:」|H:见"
+                             "|W:baidu.com/文档|H:好");
+    render(p, "访问http://example.com了解", buf, sizeof buf);
+    assert_string_equal(buf, "H:访|H:问|W:http://example.com|H:了|H:解");
+    lk_pretok_free(p);
+}
+
 static void test_url_email_edges(void **state)
 {
     (void)state;
     assert_int_equal(lk_pretok_url_len("http://a.b/c.", 13), 12);   /* final . is the sentence's */
     assert_int_equal(lk_pretok_url_len("http://", 7), 0);
     assert_int_equal(lk_pretok_url_len("wwwx.com", 8), 0);
+    const char *iri[] = {"http://例子.中国。", "http://a.cn/页面，", "http://a.cn页面"};
+    assert_int_equal(lk_pretok_url_len(iri[0], strlen(iri[0])), strlen(iri[0]) - 3); /* IRI */
+    assert_int_equal(lk_pretok_url_len(iri[1], strlen(iri[1])), strlen(iri[1]) - 3);
+    assert_int_equal(lk_pretok_url_len(iri[2], strlen(iri[2])), 11); /* then Han text */
     assert_int_equal(lk_pretok_email_len("a@b", 3), 0);             /* no dot in the domain */
     assert_int_equal(lk_pretok_email_len("a.b@c.d.", 8), 7);
     assert_int_equal(lk_pretok_email_len("@c.d", 4), 0);
@@ -120,6 +149,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_units),
         cmocka_unit_test(test_ignorable_characters),
+        cmocka_unit_test(test_units_after_nfkc_and_iri),
         cmocka_unit_test(test_url_email_edges),
         cmocka_unit_test(test_invalid_utf8),
     };

@@ -14,6 +14,9 @@ struct lk_pretok {
     lk_tokenizer *tok;
     lk_pretok_unit *units;
     size_t n, cap;
+    char *fold;     /* the text with full-width ASCII forms (U+FF01..FF5E) as ASCII */
+    size_t *fmap;   /* per byte of fold (and its end): the byte offset in the text */
+    size_t fold_cap, fmap_cap;
 };
 
 lk_status lk_pretok_create(lk_pretok **out)
@@ -36,6 +39,8 @@ void lk_pretok_free(lk_pretok *p)
     if (!p) return;
     lk_tokenizer_free(p->tok);
     free(p->units);
+    free(p->fold);
+    free(p->fmap);
     free(p);
 }
 
@@ -75,20 +80,53 @@ static size_t trim_tail(const char *s, size_t n)
     return n;
 }
 
+/* A non-ASCII character a URL may contain (an IRI's host or path): a letter, digit, mark or
+   Han character; never punctuation, a symbol or white space. */
+static bool iri_char(int32_t cp)
+{
+    lk_char_class c = lk_char_class_of(cp);
+    return c == LK_CC_LETTER || c == LK_CC_NUMBER || c == LK_CC_HAN || c == LK_CC_MARK;
+}
+
+/* End of the URL characters of s[i..len): ASCII RFC 3986 characters, and runs of non-ASCII
+   letters, digits and Han (an IRI: http://例子.中国/路径?参数=值) that start after a
+   delimiter (/ . ? = & # or the scheme's //) or continue such a run; so a URL ends at white
+   space, at non-ASCII punctuation (，。）」) and where Han text follows its ASCII part
+   (http://example.com了解). Trailing sentence punctuation is not included. */
+static size_t url_tail(const char *s, size_t len, size_t i)
+{
+    size_t a = i;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if (!url_char(c)) break;
+            i++;
+            continue;
+        }
+        int32_t cp;
+        size_t cl = lk_utf8_decode(s + i, len - i, &cp);
+        if (cl == 0 || !iri_char(cp)) break;
+        unsigned char prev = i > 0 ? (unsigned char)s[i - 1] : 0;
+        if (prev < 0x80 && (prev == 0 || !strchr("/.?=&#", prev))) break;
+        i += cl;
+    }
+    return a + trim_tail(s + a, i - a);
+}
+
 size_t lk_pretok_url_len(const char *s, size_t len)
 {
     static const char *const prefixes[] = {"https://", "http://", "ftp://", "www."};
     size_t i = 0;
     for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++) {
         size_t pl = strlen(prefixes[k]);
-        if (len > pl && strncasecmp(s, prefixes[k], pl) == 0 && ascii_alnum((unsigned char)s[pl])) {
+        if (len > pl && strncasecmp(s, prefixes[k], pl) == 0 &&
+            (ascii_alnum((unsigned char)s[pl]) || (k < 3 && url_tail(s, len, pl) > pl))) {
             i = pl;
             break;
         }
     }
     if (i == 0) return 0;
-    while (i < len && url_char((unsigned char)s[i])) i++;
-    return trim_tail(s, i);
+    return url_tail(s, len, i);
 }
 
 /* Top-level domains a bare host name may end in (example.com, t.sina.com.cn): the generic
@@ -125,9 +163,7 @@ size_t lk_pretok_host_len(const char *s, size_t len)
                     s[i] == '@'))
         return 0;
     if (i < len && (s[i] == '/' || s[i] == ':' || s[i] == '?' || s[i] == '#')) {
-        size_t j = i;
-        while (j < len && url_char((unsigned char)s[j])) j++;
-        j = trim_tail(s, j);
+        size_t j = url_tail(s, len, i);
         if (j > i + 1) i = j;
     }
     return i;
@@ -223,6 +259,15 @@ static lk_status add_tokens(lk_pretok *p, const char *s, size_t len, size_t base
                 while (end + cl <= len && memcmp(s + end, s + start, cl) == 0) end += cl;
                 while (i + 1 < n && toks[i + 1].start < end) i++;
             }
+        } else if (t->kind == LK_TOK_WORD && t->text_len > 0 &&
+                   t->text[t->text_len - 1] >= '0' && t->text[t->text_len - 1] <= '9') {
+            /* PM2.5, H1.5: a word ending in a digit, '.' and digits is one unit, as 5.2 is */
+            while (i + 2 < n && toks[i + 1].start == end && toks[i + 1].text_len == 1 &&
+                   toks[i + 1].text[0] == '.' && toks[i + 2].kind == LK_TOK_NUMBER &&
+                   toks[i + 2].start == toks[i + 1].start + toks[i + 1].len) {
+                end = toks[i + 2].start + toks[i + 2].len;
+                i += 2;
+            }
         } else if (t->kind == LK_TOK_NUMBER) {
             /* 9:00 and 5.2% are one number */
             while (i + 2 < n && toks[i + 1].start == end && toks[i + 1].len == 1 &&
@@ -244,36 +289,74 @@ static lk_status add_tokens(lk_pretok *p, const char *s, size_t len, size_t base
     return st;
 }
 
+#define FULLWIDTH_FIRST 0xFF01 /* ！, NFKC '!' */
+#define FULLWIDTH_LAST 0xFF5E  /* ～, NFKC '~' */
+#define FULLWIDTH_OFFSET (FULLWIDTH_FIRST - '!')
+
+/* p->fold: s[0..len) (valid UTF-8) with every full-width ASCII form as its ASCII character
+   (NFKC's mapping of U+FF01..FF5E), p->fmap its byte offsets in s, so that URLs, e-mail
+   addresses and host names are found after NFKC as the tokenizer's units are. */
+static lk_status fold_fullwidth(lk_pretok *p, const char *s, size_t len, size_t *flen)
+{
+    lk_status st;
+    if ((st = lk_grow_ptr(&p->fold, &p->fold_cap, len + 1, 1)) != LK_OK ||
+        (st = lk_grow_ptr(&p->fmap, &p->fmap_cap, len + 1, sizeof *p->fmap)) != LK_OK)
+        return st;
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        int32_t cp = 0;
+        size_t cl = (unsigned char)s[i] < 0x80 ? 1 : lk_utf8_decode(s + i, len - i, &cp);
+        if (cl == 0) cl = 1;
+        if (cl == 3 && cp >= FULLWIDTH_FIRST && cp <= FULLWIDTH_LAST) {
+            p->fmap[o] = i;
+            p->fold[o++] = (char)(cp - FULLWIDTH_OFFSET);
+        } else {
+            for (size_t k = 0; k < cl; k++) {
+                p->fmap[o] = i + k;
+                p->fold[o++] = s[i + k];
+            }
+        }
+        i += cl;
+    }
+    p->fmap[o] = len;
+    *flen = o;
+    return LK_OK;
+}
+
 lk_status lk_pretok_text(lk_pretok *p, const char *s, size_t len, const lk_pretok_unit **units,
                          size_t *n, lk_error *err)
 {
-    size_t bad;
+    size_t bad, flen = 0;
     p->n = 0;
+    *n = 0;
     if (!lk_utf8_valid(s, len, &bad))
         return lk_error_set(err, LK_ERR_PARSE, "%zu: invalid UTF-8 byte 0x%02X",
                             lk_utf8_count(s, bad) + 1, (unsigned char)s[bad]);
-    lk_status st = LK_OK;
-    size_t gap = 0; /* start of the text not yet tokenized */
-    for (size_t i = 0; i < len && st == LK_OK;) {
-        unsigned char c = (unsigned char)s[i];
-        bool boundary = i == 0 || !(ascii_alnum((unsigned char)s[i - 1]) ||
-                                    local_char((unsigned char)s[i - 1]) || s[i - 1] == '/');
+    lk_status st = fold_fullwidth(p, s, len, &flen);
+    if (st != LK_OK) return st;
+    const char *f = p->fold; /* URLs are found in f; the tokenizer reads s */
+    const size_t *fm = p->fmap;
+    size_t gap = 0; /* start of the text not yet tokenized (in f) */
+    for (size_t i = 0; i < flen && st == LK_OK;) {
+        unsigned char c = (unsigned char)f[i];
+        bool boundary = i == 0 || !(ascii_alnum((unsigned char)f[i - 1]) ||
+                                    local_char((unsigned char)f[i - 1]) || f[i - 1] == '/');
         size_t m = 0;
         if (boundary && ascii_alnum(c)) {
-            m = lk_pretok_url_len(s + i, len - i);
-            if (m == 0) m = lk_pretok_email_len(s + i, len - i);
-            if (m == 0) m = lk_pretok_host_len(s + i, len - i);
+            m = lk_pretok_url_len(f + i, flen - i);
+            if (m == 0) m = lk_pretok_email_len(f + i, flen - i);
+            if (m == 0) m = lk_pretok_host_len(f + i, flen - i);
         }
         if (m == 0) {
             i++;
             continue;
         }
-        if (i > gap) st = add_tokens(p, s + gap, i - gap, gap, err);
-        if (st == LK_OK) st = push(p, i, m, LK_PRETOK_WORD);
+        if (i > gap) st = add_tokens(p, s + fm[gap], fm[i] - fm[gap], fm[gap], err);
+        if (st == LK_OK) st = push(p, fm[i], fm[i + m] - fm[i], LK_PRETOK_WORD);
         i += m;
         gap = i;
     }
-    if (st == LK_OK && len > gap) st = add_tokens(p, s + gap, len - gap, gap, err);
+    if (st == LK_OK && flen > gap) st = add_tokens(p, s + fm[gap], len - fm[gap], fm[gap], err);
     *units = p->units;
     *n = st == LK_OK ? p->n : 0;
     return st;

@@ -1,6 +1,7 @@
 /* pretok.h: pre-tokenization of raw (Chinese) text for a segmenter: the lexkit tokenizer's
-   tokens regrouped into units the segmenter must keep: a URL or e-mail address, a Latin
-   word, a number (5.2, 5,999, 9:00, 5.2%) or an emoji is one unit; every punctuation mark
+   tokens regrouped into units the segmenter must keep: a URL or e-mail address (found after
+   NFKC: full-width ｈｔｔｐｓ：／／ and ｆｏｏ＠ｂａｒ．ｃｏｍ too), a Latin word (with a decimal
+   after a final digit: PM2.5, v1.2), a number (5.2, 5,999, 9:00, 5.2%) or an emoji is one unit; every punctuation mark
    or symbol is a unit of its own (a run of one repeated dash or ellipsis mark, as …… ——
    ... --, is one unit); each Han character is a free unit the segmenter groups into words.
    White space, controls and format characters (lk_is_ignorable: ZWSP, ZWJ, BOM, soft
@@ -37,7 +38,11 @@ lk_status lk_pretok_text(lk_pretok *p, const char *s, size_t len, const lk_preto
                          size_t *n, lk_error *err);
 
 /* Length in bytes of a URL (scheme:// or www.) or e-mail address starting at s[0..len), or
-   0; trailing sentence punctuation (. , ; : ! ? ' ") and unbalanced ) ] are not part of it. */
+   0; trailing sentence punctuation (. , ; : ! ? ' ") and unbalanced ) ] are not part of it.
+   A URL's host and path may hold non-ASCII letters, digits and Han (http://例子.中国/路径?
+   参数=值): such a run starts after / . ? = & # or continues one, so the URL ends at white
+   space, non-ASCII punctuation (，。）」) or Han text right after an ASCII character
+   (http://example.com了解: the URL is http://example.com). */
 size_t lk_pretok_url_len(const char *s, size_t len);
 size_t lk_pretok_email_len(const char *s, size_t len);
 /* Length of a bare host name (two or more dot-separated labels ending in a common top-level
