@@ -28,6 +28,22 @@ int lk_cli_usage_error(const char *cmd, const char *fmt, ...)
    "lexkit CMD: message" to stderr and return LK_EXIT_FAIL. */
 int lk_cli_fail(const char *cmd, lk_status st, const lk_error *err);
 
+/* One output of a command with several: the option as typed and its path (NULL: not
+   written; "-": standard output). */
+typedef struct {
+    const char *name;
+    const char *path;
+} lk_cli_output;
+
+/* Check that a command's outputs are different files, before any work: two writers of one
+   file would leave only the last one's content. Paths name the same file when stat gives
+   the same device and inode, or (for files not there yet) when the real path of their
+   directory plus their name agree, through symlinks; "-" is standard output (a command
+   with an LKO_STDOUT --output passes lk_cli_stdout_path() for it). Devices other than standard output (/dev/null)
+   never conflict. Returns -1 when the outputs are distinct, else prints a usage error
+   naming both options and returns LK_EXIT_USAGE. */
+int lk_cli_check_outputs(const char *cmd, const lk_cli_output *outs, size_t n);
+
 /* Online CPU cores, at least 1 and at most cap: the default of a --threads option. */
 int32_t lk_cli_default_threads(int32_t cap);
 

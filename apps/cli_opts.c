@@ -18,6 +18,8 @@ static struct {
     int write_errno;  /* the reason of the first write error seen on stdout (0: none yet) */
 } g_redirect = {NULL, -1, NULL, 0};
 
+const char *lk_cli_stdout_path(void) { return g_redirect.af ? g_redirect.path : "-"; }
+
 static const lk_cli_option *find(const lk_cli_option *opts, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)

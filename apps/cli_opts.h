@@ -119,6 +119,9 @@ int lk_cli_stdout_exit(const char *cmd, int rc);
    file left as it was, when a write to it failed or the commit fails). A no-op when nothing was redirected. */
 int lk_cli_stdout_finish(const char *cmd, int rc);
 
+/* The path an LK_OPT_STDOUT option redirected standard output to, or "-". */
+const char *lk_cli_stdout_path(void);
+
 #define LK_OPTS_N(a) (sizeof(a) / sizeof *(a))
 
 #endif

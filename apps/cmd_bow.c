@@ -168,6 +168,10 @@ static int parse(int argc, char **argv, opts *o)
     if (j->bm25 && (sublinear || idf_seen || no_smooth))
         return lk_cli_usage_error(o->cmd, "--sublinear-tf, --idf and --no-smooth-idf are tf-idf "
                                   "options, not --weighting bm25");
+    const lk_cli_output outs[] = {{"--output", j->output ? j->output : "-"},
+                                  {"--vocab-out", j->vocab_out},
+                                  {"--ids-out", j->ids_out}};
+    if ((rc = lk_cli_check_outputs(o->cmd, outs, LK_OPTS_N(outs))) >= 0) return rc;
     lk_error err;
     if (lk_bow_config_check(&j->bow, &err) != LK_OK) return lk_cli_usage_error(o->cmd, "%s", err.msg);
     if (j->bm25 && lk_bm25_params_check(&j->bm25_params, &err) != LK_OK)

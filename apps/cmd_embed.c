@@ -121,6 +121,9 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     c.maxn = (int32_t)sub[1];
     if (!a->in) return lk_cli_usage_error(cmd, "--input CORPUS is required");
     if (!a->out && !a->save) return lk_cli_usage_error(cmd, "--output VECTORS is required");
+    const lk_cli_output outs[] = {{"--output", a->out}, {"--save-model", a->save},
+                                  {"--plot", a->plot}};
+    if ((rc = lk_cli_check_outputs(cmd, outs, LK_OPTS_N(outs))) >= 0) return rc;
     lk_error err;
     lk_error_clear(&err);
     if (lk_embed_config_check(&c, &err) != LK_OK) return lk_cli_usage_error(cmd, "%s", err.msg);

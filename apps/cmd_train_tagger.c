@@ -170,6 +170,8 @@ static int run(int argc, char **argv)
     c.word_dropout = (float)word_dropout;
     c.feat_dropout = (float)feat_dropout;
     if (!paths[0] || !paths[2]) return lk_cli_usage_error(CMD, "--train and --output are required");
+    const lk_cli_output outs[] = {{"--output", paths[2]}, {"--plot", paths[5]}};
+    if ((rc = lk_cli_check_outputs(CMD, outs, LK_OPTS_N(outs))) >= 0) return rc;
     c.vectors = paths[3];
     c.lexicon = paths[4];
     if (c.lexicon && m->unit != LK_TAGGER_CHAR)

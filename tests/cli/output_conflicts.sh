@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Two outputs of one command given the same file: a usage error (exit 2) before any work,
+# naming both options; before, the last writer won silently (tfidf --output same.x
+# --vocab-out same.x kept only the vocabulary, embed --output s --save-model s the export).
+set -u
+. "${LK_SRC:-.}/tests/cli_lib.sh" output-conflicts
+EMB=(--input "$D/emb_corpus.txt" --dim 4 --min-count 1 --epochs 1 --threads 1 --quiet)
+DOCS=(--input "$D/feat_docs_small.jsonl")
+for cmd in bow tfidf; do
+  expect_fail 2 "--output .* and --vocab-out .* are the same file" \
+    "$L" $cmd "${DOCS[@]}" --output "$T/same.x" --vocab-out "$T/same.x"
+  [ -e "$T/same.x" ] && fail "$cmd: same.x written"
+  expect_fail 2 "--vocab-out .* and --ids-out" \
+    "$L" $cmd "${DOCS[@]}" --output "$T/m.svm" --vocab-out "$T/v.tsv" --ids-out "$T/./v.tsv"
+  # the same file through a symlink to the directory, and an existing file (dev/ino)
+  mkdir -p "$T/d" && ln -sfn "$T/d" "$T/link"
+  expect_fail 2 "same file" "$L" $cmd "${DOCS[@]}" --output "$T/d/m" --vocab-out "$T/link/m"
+  echo old > "$T/d/old"
+  expect_fail 2 "same file" "$L" $cmd "${DOCS[@]}" --output "$T/d/old" --vocab-out "$T/link/old"
+  [ "$(cat "$T/d/old")" = old ] || fail "$cmd: existing file replaced"
+  # standard output twice (no --output, --vocab-out -)
+  expect_fail 2 "both write to standard output" "$L" $cmd "${DOCS[@]}" --vocab-out -
+  # different files are fine, /dev/null twice too
+  "$L" $cmd "${DOCS[@]}" --output "$T/m.svm" --vocab-out "$T/v.tsv" || fail "$cmd: distinct outputs"
+  "$L" $cmd "${DOCS[@]}" --output /dev/null --vocab-out /dev/null || fail "$cmd: /dev/null twice"
+done
+expect_fail 2 "--output .* and --save-model .* are the same file" \
+  "$L" embed "${EMB[@]}" --output "$T/s.lkem" --save-model "$T/s.lkem"
+[ -e "$T/s.lkem" ] && fail "embed: s.lkem written"
+expect_fail 2 "--save-model .* and --plot" \
+  "$L" embed "${EMB[@]}" --output "$T/v.txt" --save-model "$T/p" --plot "$T/p"
+expect_fail 2 "both write to standard output" "$L" embed "${EMB[@]}" --output - --plot /dev/stdout
+"$L" embed "${EMB[@]}" --output "$T/v.txt" --output-format text --save-model "$T/m.lkem" ||
+  fail "embed: distinct outputs"
+expect_fail 2 "--output .* and --plot .* are the same file" \
+  "$L" train-tagger --train "$D/corpus_good.conllu" --output "$T/t.lkt" --plot "$T/t.lkt"
+expect_fail 2 "--output .* and --plot .* are the same file" \
+  "$L" neighbors --vectors "$T/v.txt" --word the --output "$T/n.txt" --plot "$T/n.txt"
+# an output replacing its input is safe (written atomically after the input is read)
+cp "$D/feat_docs_small.jsonl" "$T/docs.jsonl"
+"$L" bow --input "$T/docs.jsonl" --output "$T/docs.jsonl" || fail "bow: --output = --input"
+finish output-conflicts
