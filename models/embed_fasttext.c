@@ -250,6 +250,22 @@ static lk_status parse_ft(lk_rd *b, lk_embed_model *m, const char *path, lk_erro
     return LK_OK;
 }
 
+lk_status lk_embed_fasttext_from_mem(const unsigned char *buf, size_t n, const char *path,
+                                     lk_embed_model **out, lk_error *err)
+{
+    *out = NULL;
+    lk_embed_model *m = calloc(1, sizeof *m);
+    if (!m) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    lk_rd b = {buf, buf + n};
+    lk_status st = parse_ft(&b, m, path, err);
+    if (st != LK_OK) {
+        lk_embed_model_free(m);
+        return st;
+    }
+    *out = m;
+    return LK_OK;
+}
+
 lk_status lk_embed_model_load_fasttext(const char *path, lk_embed_model **out, lk_error *err)
 {
     *out = NULL;
@@ -257,17 +273,7 @@ lk_status lk_embed_model_load_fasttext(const char *path, lk_embed_model **out, l
     size_t n = 0;
     lk_status st = lk_read_file(path, &buf, &n, err);
     if (st != LK_OK) return st;
-    lk_embed_model *m = calloc(1, sizeof *m);
-    if (!m) st = lk_error_set(err, LK_ERR_NOMEM, "out of memory");
-    if (st == LK_OK) {
-        lk_rd b = {(const unsigned char *)buf, (const unsigned char *)buf + n};
-        st = parse_ft(&b, m, path, err);
-    }
+    st = lk_embed_fasttext_from_mem((const unsigned char *)buf, n, path ? path : "-", out, err);
     free(buf);
-    if (st != LK_OK) {
-        lk_embed_model_free(m);
-        return st;
-    }
-    *out = m;
-    return LK_OK;
+    return st;
 }

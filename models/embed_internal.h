@@ -58,6 +58,10 @@ lk_status lk_embed_model_create(const lk_embed_config *c, lk_vocab *vocab, lk_em
 /* Allocate in/out/counts for m->V, n_in, n_out, cfg.dim and build the subword rows. */
 lk_status lk_embed_model_alloc(lk_embed_model *m);
 
+/* Parse a fastText .bin model held in memory (buf, n bytes); messages name `path`. */
+lk_status lk_embed_fasttext_from_mem(const unsigned char *buf, size_t n, const char *path,
+                                     lk_embed_model **out, lk_error *err);
+
 /* out = mean of the input rows rows[0..n) of in (rows of D floats). */
 void lk_embed_mean_rows(const float *in, int32_t D, const int32_t *rows, int32_t n, float *out);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "models/embed_internal.h"
 #include "text/fileio.h"
@@ -174,25 +175,14 @@ static lk_status parse_payload(lk_rd *b, lk_embed_model *m, const char *path, lk
     return LK_OK;
 }
 
-static bool starts_with_fasttext(const char *path)
-{
-    if (!path || strcmp(path, "-") == 0) return false;
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return false;
-    unsigned char magic[4];
-    bool yes = fread(magic, 1, 4, fp) == 4 && lk_embed_is_fasttext_magic(magic, 4);
-    fclose(fp);
-    return yes;
-}
-
-lk_status lk_embed_model_load(const char *path, lk_embed_model **out, lk_error *err)
+/* An LKEM or fastText .bin model held in memory (the magic decides). */
+static lk_status model_from_mem(const char *buf, size_t n, const char *path,
+                                lk_embed_model **out, lk_error *err)
 {
     *out = NULL;
-    if (starts_with_fasttext(path)) return lk_embed_model_load_fasttext(path, out, err);
-    char *buf = NULL;
-    size_t n = 0;
-    lk_status st = lk_read_file(path, &buf, &n, err);
-    if (st != LK_OK) return st;
+    if (lk_embed_is_fasttext_magic((const unsigned char *)buf, n))
+        return lk_embed_fasttext_from_mem((const unsigned char *)buf, n, path, out, err);
+    lk_status st;
     const unsigned char *payload;
     uint64_t plen;
     st = lk_envelope_check((const unsigned char *)buf, n, LK_EMBED_MAGIC, LK_EMBED_VERSION, path,
@@ -203,7 +193,6 @@ lk_status lk_embed_model_load(const char *path, lk_embed_model **out, lk_error *
         lk_rd b = {payload, payload + plen};
         st = parse_payload(&b, m, path, err);
     }
-    free(buf);
     if (st != LK_OK) {
         lk_embed_model_free(m);
         return st;
@@ -212,15 +201,39 @@ lk_status lk_embed_model_load(const char *path, lk_embed_model **out, lk_error *
     return LK_OK;
 }
 
-static bool is_lkem(const char *path)
+/* The whole file is read once (it may be a pipe: nothing is opened twice or seeked). */
+lk_status lk_embed_model_load(const char *path, lk_embed_model **out, lk_error *err)
 {
-    if (!path || strcmp(path, "-") == 0) return false;
+    *out = NULL;
+    char *buf = NULL;
+    size_t n = 0;
+    lk_status st = lk_read_file(path, &buf, &n, err);
+    if (st == LK_OK) st = model_from_mem(buf, n, path ? path : "-", out, err);
+    free(buf);
+    return st;
+}
+
+static bool is_model_magic(const char *buf, size_t n)
+{
+    return (n >= 4 && memcmp(buf, LK_EMBED_MAGIC, 4) == 0) ||
+           lk_embed_is_fasttext_magic((const unsigned char *)buf, n);
+}
+
+/* The first bytes of a regular file, or (for standard input, a pipe or a device) the
+   whole stream in *all, which is then parsed from memory. */
+static lk_status peek_input(const char *path, char *head, size_t *head_n, char **all,
+                            size_t *all_n, lk_error *err)
+{
+    struct stat sb;
+    *all = NULL;
+    *head_n = 0;
+    bool regular = path && strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+    if (!regular) return lk_read_file(path, all, all_n, err);
     FILE *fp = fopen(path, "rb");
-    if (!fp) return false;
-    char magic[4];
-    bool yes = fread(magic, 1, 4, fp) == 4 && memcmp(magic, LK_EMBED_MAGIC, 4) == 0;
+    if (!fp) return LK_OK; /* lk_vectors_read reports it */
+    *head_n = fread(head, 1, 4, fp);
     fclose(fp);
-    return yes;
+    return LK_OK;
 }
 
 lk_status lk_embed_open_vectors(const char *path, int32_t max_words, lk_vectors **vec,
@@ -228,9 +241,22 @@ lk_status lk_embed_open_vectors(const char *path, int32_t max_words, lk_vectors 
 {
     *vec = NULL;
     *model = NULL;
-    if (!is_lkem(path) && !starts_with_fasttext(path)) return lk_vectors_read(path, LK_VEC_AUTO, max_words, vec, err);
+    const char *name = path ? path : "-";
+    char head[4], *all = NULL;
+    size_t head_n = 0, all_n = 0;
+    lk_status st = peek_input(path, head, &head_n, &all, &all_n, err);
+    if (st != LK_OK) return st;
     lk_embed_model *m = NULL;
-    lk_status st = lk_embed_model_load(path, &m, err);
+    if (all && !is_model_magic(all, all_n)) {
+        st = lk_vectors_read_mem(all, all_n, name, LK_VEC_AUTO, max_words, vec, err);
+        free(all);
+        return st;
+    }
+    if (!all && !is_model_magic(head, head_n))
+        return lk_vectors_read(path, LK_VEC_AUTO, max_words, vec, err);
+    if (all) st = model_from_mem(all, all_n, name, &m, err);
+    else st = lk_embed_model_load(path, &m, err);
+    free(all);
     if (st != LK_OK) return st;
     if ((st = lk_embed_model_vectors(m, vec)) != LK_OK) {
         lk_embed_model_free(m);

@@ -207,14 +207,9 @@ static lk_status check_size(uint64_t size, uint64_t offset, int64_t want, int64_
     return LK_OK;
 }
 
-static uint64_t file_size(FILE *fp)
-{
-    struct stat sb;
-    return fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
-}
-
-static lk_status read_text(FILE *fp, const char *path, int32_t max_words, lk_vectors **out,
-                           lk_error *err)
+/* `size`: the stream's bytes (for check_size). */
+static lk_status read_text(FILE *fp, const char *path, uint64_t size, int32_t max_words,
+                           lk_vectors **out, lk_error *err)
 {
     lk_line_reader *r = NULL;
     lk_vectors *v = NULL;
@@ -232,7 +227,7 @@ static lk_status read_text(FILE *fp, const char *path, int32_t max_words, lk_vec
         goto done;
     }
     if ((st = parse_header(line, len, path, &V, &D, err)) != LK_OK) goto done;
-    if ((st = check_size(file_size(fp), lk_line_reader_offset(r),
+    if ((st = check_size(size, lk_line_reader_offset(r),
                          (max_words > 0 && max_words < V) ? max_words : V, D, 2, path, err)) !=
         LK_OK)
         goto done;
@@ -276,8 +271,8 @@ done:
     return st;
 }
 
-static lk_status read_binary(FILE *fp, const char *path, int64_t V, int64_t D, int32_t max_words,
-                             lk_vectors **out, lk_error *err)
+static lk_status read_binary(FILE *fp, const char *path, uint64_t size, int64_t V, int64_t D,
+                             int32_t max_words, lk_vectors **out, lk_error *err)
 {
     lk_vectors *v = NULL;
     unsigned char *raw = NULL;
@@ -285,7 +280,7 @@ static lk_status read_binary(FILE *fp, const char *path, int64_t V, int64_t D, i
     char *word = NULL, q[QUOTE_MAX * 4 + 1];
     size_t wcap = 0;
     long pos = ftell(fp);
-    lk_status st = check_size(file_size(fp), pos > 0 ? (uint64_t)pos : 0,
+    lk_status st = check_size(size, pos > 0 ? (uint64_t)pos : 0,
                               (max_words > 0 && max_words < V) ? max_words : V, D, 4, path, err);
     if (st == LK_OK) st = lk_vectors_create((int32_t)D, &v);
     if (st != LK_OK) return st;
@@ -417,41 +412,59 @@ static lk_status check_not_lexkit_binary(FILE *fp, const char *path, lk_error *e
     return st;
 }
 
+/* Read from fp, which can seek (a regular file or a memory stream) and holds `size` bytes. */
+static lk_status read_seekable(FILE *fp, const char *name, uint64_t size, lk_vec_format fmt,
+                               int32_t max_words, lk_vectors **out, lk_error *err)
+{
+    lk_status st = check_not_lexkit_binary(fp, name, err);
+    if (st == LK_OK && fmt == LK_VEC_AUTO) {
+        int64_t V, D;
+        st = read_header_line(fp, name, &V, &D, err);
+        if (st == LK_OK) fmt = looks_like_text(fp, D) ? LK_VEC_TEXT : LK_VEC_BIN;
+        if (st == LK_OK && fseek(fp, 0, SEEK_SET) != 0)
+            st = lk_error_set(err, LK_ERR_IO, "%s: %s", name, strerror(errno));
+    }
+    if (st != LK_OK) return st;
+    if (fmt == LK_VEC_TEXT) return read_text(fp, name, size, max_words, out, err);
+    int64_t V, D;
+    st = read_header_line(fp, name, &V, &D, err);
+    if (st == LK_OK) st = read_binary(fp, name, size, V, D, max_words, out, err);
+    return st;
+}
+
+lk_status lk_vectors_read_mem(const char *buf, size_t n, const char *name, lk_vec_format fmt,
+                              int32_t max_words, lk_vectors **out, lk_error *err)
+{
+    *out = NULL;
+    if (n == 0) return lk_error_at(err, name, 1, 1, "empty file (expected a header 'WORDS DIM')");
+    FILE *fp = fmemopen((void *)buf, n, "rb");
+    if (!fp) return lk_error_set(err, LK_ERR_IO, "%s: %s", name, strerror(errno));
+    lk_status st = read_seekable(fp, name, n, fmt, max_words, out, err);
+    fclose(fp);
+    return st;
+}
+
 lk_status lk_vectors_read(const char *path, lk_vec_format fmt, int32_t max_words,
                           lk_vectors **out, lk_error *err)
 {
     *out = NULL;
     bool is_stdin = !path || strcmp(path, "-") == 0;
     const char *name = is_stdin ? "-" : path;
-    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-    if (!fp) return lk_error_set(err, LK_ERR_IO, "%s: %s", name, strerror(errno));
     struct stat sb;
-    if (!is_stdin && fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    if (!is_stdin && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        FILE *fp = fopen(path, "rb");
+        if (!fp) return lk_error_set(err, LK_ERR_IO, "%s: %s", name, strerror(errno));
+        lk_status st = read_seekable(fp, name, (uint64_t)sb.st_size, fmt, max_words, out, err);
         fclose(fp);
-        return lk_error_set(err, LK_ERR_IO, "%s: is a directory", name);
+        return st;
     }
-    lk_status st = is_stdin ? LK_OK : check_not_lexkit_binary(fp, name, err);
-    if (st == LK_OK && fmt == LK_VEC_AUTO) {
-        if (is_stdin) {
-            fmt = LK_VEC_TEXT;
-        } else {
-            int64_t V, D;
-            st = read_header_line(fp, name, &V, &D, err);
-            if (st == LK_OK) fmt = looks_like_text(fp, D) ? LK_VEC_TEXT : LK_VEC_BIN;
-            if (st == LK_OK && fseek(fp, 0, SEEK_SET) != 0)
-                st = lk_error_set(err, LK_ERR_IO, "%s: %s", name, strerror(errno));
-        }
-    }
-    if (st == LK_OK) {
-        if (fmt == LK_VEC_TEXT) {
-            st = read_text(fp, name, max_words, out, err);
-        } else {
-            int64_t V, D;
-            st = read_header_line(fp, name, &V, &D, err);
-            if (st == LK_OK) st = read_binary(fp, name, V, D, max_words, out, err);
-        }
-    }
-    if (!is_stdin) fclose(fp);
+    /* standard input, a pipe (<(...), a FIFO) or a device: opened once, never seeked back,
+       read whole (lk_read_file reports a directory or a missing file) */
+    char *buf = NULL;
+    size_t n = 0;
+    lk_status st = lk_read_file(is_stdin ? "-" : path, &buf, &n, err);
+    if (st == LK_OK) st = lk_vectors_read_mem(buf, n, name, fmt, max_words, out, err);
+    free(buf);
     return st;
 }
 

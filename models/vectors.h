@@ -35,11 +35,17 @@ int32_t lk_vectors_find(const lk_vectors *v, const char *w, size_t len); /* or L
 
 #define LK_VECTORS_MAX_EMPTY_DIM 100000 /* the largest dim of a "0 DIM" header (no words) */
 
-/* Read a word2vec text or binary file ("-" = stdin for text). max_words > 0 stops after
-   that many words. A "0 DIM" header is an empty table (as gensim writes and reads it). Truncation, a header that disagrees with the body, bad numbers and
+/* Read a word2vec text or binary file ("-" = stdin). Standard input, pipes and other
+   files that cannot seek are read into memory first, so the format is detected there too
+   (LK_VEC_AUTO). max_words > 0 stops after that many words. A "0 DIM" header is an empty
+   table (as gensim writes and reads it). Truncation, a header that disagrees with the body, bad numbers and
    duplicate words are LK_ERR_PARSE "path:line:col: ..." (binary: "path: word N ..."). */
 lk_status lk_vectors_read(const char *path, lk_vec_format fmt, int32_t max_words,
                           lk_vectors **out, lk_error *err);
+
+/* The same from the file's bytes in memory (buf, n); messages name `name`. */
+lk_status lk_vectors_read_mem(const char *buf, size_t n, const char *name, lk_vec_format fmt,
+                              int32_t max_words, lk_vectors **out, lk_error *err);
 
 /* Write as text or binary, atomically ("-" = stdout). A NaN or infinite value is LK_ERR_ARG
    naming the word (nothing is written): the readers would refuse the file. */
