@@ -607,7 +607,8 @@ static int split_fields(char *line, size_t len, char **f, size_t *flen, int max)
 }
 
 /* Read the next line of r into *buf (grown as needed) and split it into at most `max`
-   whitespace-separated fields; *nf is the number of fields found (may exceed max).
+   whitespace-separated fields; *nf is the number of fields found (may exceed max), 0 for a
+   blank line or a comment (a line starting with '#', as gensim's evaluate_word_pairs skips).
    *got is false at end of input. */
 static lk_status next_fields(lk_line_reader *r, char **buf, size_t *buf_cap, char **f,
                              size_t *flen, int max, int *nf, bool *got, lk_error *err)
@@ -618,7 +619,7 @@ static lk_status next_fields(lk_line_reader *r, char **buf, size_t *buf_cap, cha
     if (st != LK_OK || !*got) return st;
     if ((st = lk_grow((void **)buf, buf_cap, len + 1, 1)) != LK_OK) return st;
     memcpy(*buf, line, len + 1);
-    *nf = split_fields(*buf, len, f, flen, max);
+    *nf = len > 0 && line[0] == '#' ? 0 : split_fields(*buf, len, f, flen, max);
     return LK_OK;
 }
 
