@@ -385,6 +385,13 @@ static void test_errors(void **state)
     c.max_df = (lk_df_bound){1, true};
     assert_int_equal(lk_bow_config_check(&c, &err), LK_ERR_ARG);
     assert_non_null(strstr(err.msg, "max_df corresponds to < documents than min_df"));
+    /* two proportions cross whatever the collection: caught before reading too */
+    c.min_df = (lk_df_bound){0.9, false};
+    c.max_df = (lk_df_bound){0.1, false};
+    assert_int_equal(lk_bow_config_check(&c, &err), LK_ERR_ARG);
+    assert_non_null(strstr(err.msg, "max_df corresponds to < documents than min_df"));
+    c.max_df = (lk_df_bound){0.9, false};
+    assert_int_equal(lk_bow_config_check(&c, &err), LK_OK);
 }
 
 /* A deterministic text of words from a small alphabet (shared words and rare ones). */

@@ -70,7 +70,8 @@ lk_status lk_bow_config_check(const lk_bow_config *c, lk_error *err)
     lk_status st = check_bound(&c->min_df, "min_df", err);
     if (st == LK_OK) st = check_bound(&c->max_df, "max_df", err);
     if (st != LK_OK) return st;
-    if (c->min_df.is_count && c->max_df.is_count && c->max_df.value < c->min_df.value)
+    /* both counts or both proportions: crossed whatever the collection; mixed: at the end */
+    if (c->min_df.is_count == c->max_df.is_count && c->max_df.value < c->min_df.value)
         return lk_error_set(err, LK_ERR_ARG, "max_df corresponds to < documents than min_df");
     if (c->max_features < 0) return lk_error_set(err, LK_ERR_ARG, "max_features must be >= 0");
     if (c->threads < 0 || c->threads > 2)

@@ -83,7 +83,14 @@ lk_status lk_vectorize(const lk_vectorize_job *job, int64_t *n_docs, int32_t *n_
     if (st == LK_OK && lk_bow_n_docs(b) == 0) /* name the input, like the readers */
         st = lk_error_set(err, LK_ERR_PARSE, "%s: empty collection: no documents",
                           job->input ? job->input : "standard input");
-    if (st == LK_OK) st = lk_bow_finish(b, &m, err);
+    if (st == LK_OK && (st = lk_bow_finish(b, &m, err)) == LK_ERR_ARG && err) {
+        /* what the collection left (no terms, df bounds crossed for its size): name it */
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        lk_error_set(err, LK_ERR_PARSE, "%s: %s (%lld documents)",
+                     job->input ? job->input : "standard input", msg, (long long)lk_bow_n_docs(b));
+        st = LK_ERR_PARSE;
+    }
     if (st == LK_OK && job->tfidf && (st = weight(job, b, &m)) != LK_OK)
         lk_error_set(err, st, "out of memory");
     matrix_out w = {&m, job, job->write};
