@@ -162,15 +162,18 @@ static lk_status parse_text_row(lk_vectors *v, const char *line, size_t len, flo
         if (k == D)
             return lk_error_at(err, path, lineno, lk_utf8_column(line, i),
                                "more than %d values (the header says dim %d)", (int)D, (int)D);
+        size_t tok = i; /* the token: up to the next space, quoted alone in messages */
+        while (tok < len && !is_space_byte(line[tok])) tok++;
         char *end;
         errno = 0;
         float x = strtof(line + i, &end);
-        if (end == line + i || (end < line + len && !is_space_byte(*end)) || errno == ERANGE) {
-            size_t n = 0;
-            while (i + n < len && n < 20 && !is_space_byte(line[i + n])) n++;
+        /* strtof reads C99 hex floats ("0x.5"); Python's float() and gensim do not */
+        size_t s = i + (line[i] == '-' || line[i] == '+');
+        bool hex = s + 1 < len && line[s] == '0' && (line[s + 1] == 'x' || line[s + 1] == 'X');
+        if (end == line + i || (end < line + len && !is_space_byte(*end)) || errno == ERANGE ||
+            hex)
             return lk_error_at(err, path, lineno, lk_utf8_column(line, i), "bad number '%s'",
-                               quote_bytes(line + i, n, q));
-        }
+                               quote_bytes(line + i, tok - i, q));
         if (!isfinite(x))
             return lk_error_at(err, path, lineno, lk_utf8_column(line, i),
                                "'%.*s' is not a finite number", (int)(end - (line + i)), line + i);

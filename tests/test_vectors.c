@@ -90,6 +90,14 @@ static void test_bad_text_files(void **state)
     const char dup[] = "2 1\na 1\na 2\n";
     expect_error("t7.txt", dup, sizeof dup - 1, ":3:1: duplicate word 'a'");
     expect_error("t8.txt", "", 0, ":1:1: empty file");
+    /* the message quotes the bad token alone (it quoted the next 20 bytes) */
+    const char comma[] = "1 3\na 1,5 0.133134216 0.12\n";
+    expect_error("t9.txt", comma, sizeof comma - 1, ":2:3: bad number '1,5'");
+    /* C99 hex floats, which strtof reads, are refused as Python's float() refuses them */
+    const char hex[] = "1 2\na 0x.5 1\n";
+    expect_error("t10.txt", hex, sizeof hex - 1, ":2:3: bad number '0x.5'");
+    const char hex2[] = "1 2\na 1 -0X1p3\n";
+    expect_error("t11.txt", hex2, sizeof hex2 - 1, ":2:5: bad number '-0X1p3'");
 }
 
 static void test_bad_binary_files(void **state)
