@@ -58,6 +58,16 @@ static void help(void *user)
     fputs(USAGE, stdout);
 }
 
+/* The --output format a name implies when --output-format is not given: .bin word2vec
+   binary (fastText's .bin needs --output-format fasttext), .lkem LKEM, anything else text. */
+static int format_of_name(const char *path)
+{
+    size_t n = strlen(path);
+    if (n >= 4 && strcmp(path + n - 4, ".bin") == 0) return FMT_BIN;
+    if (n >= 5 && strcmp(path + n - 5, ".lkem") == 0) return FMT_LKEM;
+    return FMT_TEXT;
+}
+
 /* Parse argv into c and a; returns -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a)
 {
@@ -66,13 +76,14 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     lk_embed_config c = *cfg;
     int arch = c.arch == LK_EMBED_CBOW;
     long min_count = c.min_count, seed = (long)c.seed, sub[2] = {c.minn, c.maxn};
-    bool hs = false, lower = !c.keep_case, lower_seen = false;
+    bool hs = false, lower = !c.keep_case, lower_seen = false, fmt_seen = false;
     const lk_cli_option opts[] = {
         LKO_STR("--input", &a->in, "CORPUS", "training text (required)"),
         LKO_STR("--output", &a->out, "VECTORS", "vectors or model file, written atomically "
                 "(required unless --save-model)"),
-        LKO_CHOICE("--output-format", &a->fmt, FORMATS, "word2vec text or binary, LKEM model, "
-                   "fastText .bin model"),
+        {.name = "--output-format", .kind = LK_OPT_CHOICE, .dst = &a->fmt, .choices = FORMATS,
+         .seen = &fmt_seen, .help = "word2vec text or binary, LKEM model, fastText .bin model "
+         "(default: from the --output name: .bin binary, .lkem LKEM, else text)"},
         LKO_STR("--save-model", &a->save, "MODEL.lkem", "also save the LKEM model there"),
         LKO_STR("--resume", &a->resume, "MODEL", "continue training an LKEM or fastText .bin model"),
         LKO_CHOICE("--model", &arch, archs, "architecture"),
@@ -121,6 +132,7 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     c.maxn = (int32_t)sub[1];
     if (!a->in) return lk_cli_usage_error(cmd, "--input CORPUS is required");
     if (!a->out && !a->save) return lk_cli_usage_error(cmd, "--output VECTORS is required");
+    if (!fmt_seen && a->out) a->fmt = format_of_name(a->out);
     const lk_cli_output outs[] = {{"--output", a->out}, {"--save-model", a->save},
                                   {"--plot", a->plot}};
     if ((rc = lk_cli_check_outputs(cmd, outs, LK_OPTS_N(outs))) >= 0) return rc;

@@ -11,4 +11,17 @@ expect_fail 1 "feat_docs_small.jsonl: max_df corresponds" "$L" bow --input "$DOC
 # blank lines only: "empty vocabulary" did not name the file
 printf '\n  \n\n' > "$T/blank.txt"
 expect_fail 1 "blank.txt: empty vocabulary" "$L" bow --input "$T/blank.txt" --input-format text
+# embed --output v.bin / m.lkem without --output-format wrote word2vec text: now the name
+# decides (.bin binary, .lkem LKEM, else text); --output-format still wins
+EMB=(embed --input "$D/emb_corpus.txt" --dim 4 --min-count 1 --epochs 1 --threads 1 --quiet)
+"$L" "${EMB[@]}" --output "$T/v.bin" || fail "embed v.bin"
+"$L" "${EMB[@]}" --output "$T/m.lkem" || fail "embed m.lkem"
+"$L" "${EMB[@]}" --output "$T/v.vec" || fail "embed v.vec"
+"$L" "${EMB[@]}" --output "$T/t.bin" --output-format text || fail "embed t.bin as text"
+[ "$(head -c 4 "$T/m.lkem")" = LKEM ] || fail ".lkem is not LKEM: $(head -c 20 "$T/m.lkem")"
+binary_bytes() { LC_ALL=C tr -d '\n\t -~' < "$1" | wc -c; }
+[ "$(binary_bytes "$T/v.bin")" -gt 0 ] || fail ".bin was written as text: $(head -2 "$T/v.bin")"
+[ "$(binary_bytes "$T/v.vec")" = 0 ] || fail ".vec is not text"
+[ "$(binary_bytes "$T/t.bin")" = 0 ] || fail "--output-format text t.bin is not text"
+"$L" neighbors --vectors "$T/v.bin" --word king > /dev/null || fail "v.bin does not read back"
 finish small-defects
