@@ -31,10 +31,17 @@ static void on_signal(int sig)
 static const char *const FORMATS[] = {"text", "bin", "lkem", "fasttext", NULL};
 enum { FMT_TEXT, FMT_BIN, FMT_LKEM, FMT_FASTTEXT };
 
+/* The model options given on the command line (a resumed model keeps its own: they must
+   agree with it). */
+typedef struct {
+    bool arch, hs, dim, subwords, buckets, min_count, max_vocab, tokenize, lower;
+} model_opts_given;
+
 typedef struct {
     const char *in, *out, *resume, *save, *plot;
     int fmt;
     bool progress, quiet;
+    model_opts_given given;
 } embed_args;
 
 /* --plot: the training loss of the trainer's progress reports (lk_embed_progress), the last
@@ -77,7 +84,7 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     int arch = c.arch == LK_EMBED_CBOW;
     long min_count = c.min_count, seed = (long)c.seed, sub[2] = {c.minn, c.maxn};
     bool hs = false, lower = !c.keep_case, lower_seen = false, fmt_seen = false;
-    const lk_cli_option opts[] = {
+    lk_cli_option opts[] = {
         LKO_STR("--input", &a->in, "CORPUS", "training text (required)"),
         LKO_STR("--output", &a->out, "VECTORS", "vectors or model file, written atomically "
                 "(required unless --save-model)"),
@@ -118,8 +125,17 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
         LKO_FLAG("--quiet", &a->quiet, "no progress or summary"),
         LKO_ALIAS("--format", "--output-format"),
     };
+    model_opts_given *g = &a->given;
+    const struct { const char *name; bool *seen; } track[] = {
+        {"--model", &g->arch}, {"--hs", &g->hs}, {"--dim", &g->dim}, {"--subwords", &g->subwords},
+        {"--buckets", &g->buckets}, {"--min-count", &g->min_count}, {"--max-vocab", &g->max_vocab},
+        {"--tokenize", &g->tokenize}};
+    for (size_t k = 0; k < sizeof track / sizeof *track; k++)
+        for (size_t i = 0; i < LK_OPTS_N(opts); i++)
+            if (strcmp(opts[i].name, track[k].name) == 0) opts[i].seen = track[k].seen;
     int rc = lk_cli_parse(cmd, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
+    g->lower = lower_seen;
     if (lower_seen && !c.tokenize)
         return lk_cli_usage_error(cmd, "--lower/--no-lower apply to --tokenize (a pre-tokenized "
                                        "corpus is used as it is; `lexkit tokenize --lower` folds it)");
@@ -140,6 +156,45 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     lk_error_clear(&err);
     if (lk_embed_config_check(&c, &err) != LK_OK) return lk_cli_usage_error(cmd, "%s", err.msg);
     *cfg = c;
+    return -1;
+}
+
+/* A resumed model keeps its architecture, loss, dim, vocabulary (min-count, max-vocab),
+   subwords and tokenization: an option given on the command line that disagrees is a
+   usage error naming both values. Returns -1 when they agree. */
+static int check_resume(const char *cmd, const lk_embed_config *c, const model_opts_given *g,
+                        const lk_embed_model *m)
+{
+    static const char *const archs[] = {"skipgram", "cbow"};
+    const lk_embed_config *k = lk_embed_model_config(m);
+    const char *what = "conflicts with the resumed model's";
+    if (g->arch && c->arch != k->arch)
+        return lk_cli_usage_error(cmd, "--model %s %s --model %s", archs[c->arch == LK_EMBED_CBOW],
+                                  what, archs[k->arch == LK_EMBED_CBOW]);
+    if (g->hs && c->loss != k->loss)
+        return lk_cli_usage_error(cmd, "--hs %s loss (negative sampling)", what);
+    if (g->dim && c->dim != k->dim)
+        return lk_cli_usage_error(cmd, "--dim %d %s dim %d", (int)c->dim, what, (int)k->dim);
+    if (g->subwords && (c->minn != k->minn || c->maxn != k->maxn)) {
+        char have[32] = "none";
+        if (k->maxn > 0) snprintf(have, sizeof have, "%d:%d", (int)k->minn, (int)k->maxn);
+        return lk_cli_usage_error(cmd, "--subwords %d:%d %s subwords %s", (int)c->minn,
+                                  (int)c->maxn, what, have);
+    }
+    if (g->buckets && c->buckets != k->buckets)
+        return lk_cli_usage_error(cmd, "--buckets %d %s buckets %d", (int)c->buckets, what,
+                                  (int)k->buckets);
+    if (g->min_count && c->min_count != k->min_count)
+        return lk_cli_usage_error(cmd, "--min-count %lld %s min-count %lld (its vocabulary is "
+                                  "kept)", (long long)c->min_count, what, (long long)k->min_count);
+    if (g->max_vocab && c->max_vocab != k->max_vocab)
+        return lk_cli_usage_error(cmd, "--max-vocab %d %s max-vocab %d (its vocabulary is kept)",
+                                  (int)c->max_vocab, what, (int)k->max_vocab);
+    if (g->tokenize && !k->tokenize)
+        return lk_cli_usage_error(cmd, "--tokenize %s pre-tokenized corpus", what);
+    if (g->lower && k->tokenize && c->keep_case != k->keep_case)
+        return lk_cli_usage_error(cmd, "%s %s %s", c->keep_case ? "--no-lower" : "--lower", what,
+                                  k->keep_case ? "--no-lower" : "--lower");
     return -1;
 }
 
@@ -171,7 +226,7 @@ int lk_cmd_embed(int argc, char **argv)
 {
     const char *cmd = "embed";
     lk_embed_config c = lk_embed_config_default();
-    embed_args a = {NULL, NULL, NULL, NULL, NULL, FMT_TEXT, false, false};
+    embed_args a = {.fmt = FMT_TEXT};
     int rc = parse_args(argc, argv, &c, &a);
     if (rc >= 0) return rc;
     const char *in = a.in, *out = a.out, *resume = a.resume, *save = a.save;
@@ -197,6 +252,10 @@ int lk_cmd_embed(int argc, char **argv)
     if (st == LK_OK && save) st = lk_output_check(save, &err);
     if (st == LK_OK && a.plot) st = lk_output_check(a.plot, &err);
     if (st == LK_OK && resume) st = lk_embed_model_load(resume, &m, &err);
+    if (st == LK_OK && resume && (rc = check_resume(cmd, &c, &a.given, m)) >= 0) {
+        lk_embed_model_free(m);
+        return rc;
+    }
     if (st == LK_OK) st = lk_embed_train(&c, in, &m, &stats, &err);
     if (st == LK_OK && g_cancel) st = lk_error_set(&err, LK_ERR_STATE, "training interrupted");
     if (st == LK_OK) {
