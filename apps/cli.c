@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "apps/cli.h"
+#include "text/fileio.h"
 #include "text/util.h"
 
 #include <errno.h>
@@ -23,65 +24,17 @@ int lk_cli_usage_error(const char *cmd, const char *fmt, ...)
     return LK_EXIT_USAGE;
 }
 
-/* What an output path writes to, as a comparable key in buf: "stdout", "i:DEV:INO" (an
-   existing file, FIFO or directory), "p:REALDIR/NAME" (a file not there yet), or "" for a
-   device other than standard output (never a conflict). */
-static void output_key(const char *path, char *buf, size_t cap)
-{
-    struct stat sb;
-    if (strcmp(path, "-") == 0 || strcmp(path, "/dev/stdout") == 0 || strcmp(path, "/dev/fd/1") == 0 ||
-        strcmp(path, "/proc/self/fd/1") == 0) {
-        if (fstat(STDOUT_FILENO, &sb) == 0 && !S_ISCHR(sb.st_mode))
-            snprintf(buf, cap, "i:%llu:%llu", (unsigned long long)sb.st_dev,
-                     (unsigned long long)sb.st_ino);
-        else
-            snprintf(buf, cap, "stdout");
-        return;
-    }
-    if (stat(path, &sb) == 0) {
-        if (S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode)) buf[0] = '\0';
-        else
-            snprintf(buf, cap, "i:%llu:%llu", (unsigned long long)sb.st_dev,
-                     (unsigned long long)sb.st_ino);
-        return;
-    }
-    /* not there yet: follow dangling symlinks, then the real path of the directory */
-    char cur[PATH_MAX], link[PATH_MAX];
-    snprintf(cur, sizeof cur, "%s", path);
-    for (int hops = 0; hops < 40; hops++) {
-        ssize_t n = readlink(cur, link, sizeof link - 1);
-        if (n <= 0) break;
-        link[n] = '\0';
-        const char *slash = strrchr(cur, '/');
-        if (link[0] != '/' && slash) {
-            char joined[PATH_MAX];
-            snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - cur), cur, link);
-            snprintf(cur, sizeof cur, "%s", joined);
-        } else {
-            snprintf(cur, sizeof cur, "%s", link);
-        }
-    }
-    const char *slash = strrchr(cur, '/');
-    const char *name = slash ? slash + 1 : cur;
-    char dir[PATH_MAX], real[PATH_MAX];
-    if (slash == cur) snprintf(dir, sizeof dir, "/");
-    else if (slash) snprintf(dir, sizeof dir, "%.*s", (int)(slash - cur), cur);
-    else snprintf(dir, sizeof dir, ".");
-    if (!realpath(dir, real)) snprintf(real, sizeof real, "%s", dir);
-    snprintf(buf, cap, "p:%s/%s", real, name);
-}
-
 int lk_cli_check_outputs(const char *cmd, const lk_cli_output *outs, size_t n)
 {
     enum { KEY_CAP = PATH_MAX + 16 };
     char a[KEY_CAP], b[KEY_CAP];
     for (size_t i = 0; i < n; i++) {
         if (!outs[i].path) continue;
-        output_key(outs[i].path, a, sizeof a);
+        lk_output_key(outs[i].path, a, sizeof a);
         if (!a[0]) continue;
         for (size_t j = i + 1; j < n; j++) {
             if (!outs[j].path) continue;
-            output_key(outs[j].path, b, sizeof b);
+            lk_output_key(outs[j].path, b, sizeof b);
             if (strcmp(a, b) != 0) continue;
             if (strcmp(a, "stdout") == 0 || strcmp(outs[i].path, "-") == 0 ||
                 strcmp(outs[j].path, "-") == 0)

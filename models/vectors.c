@@ -53,27 +53,12 @@ static bool is_space_byte(char c)
 
 #define QUOTE_MAX 64 /* bytes of a file's text quoted in a message, escaped (4 per byte) */
 
-/* s[0..len) as a message can print it, into out (QUOTE_MAX * 4 + 1 bytes): valid UTF-8 kept,
-   other bytes and control characters as \xNN, at most QUOTE_MAX source bytes, cut at a whole
-   character (a binary file read as text must not put raw bytes in an error message). */
+/* At most QUOTE_MAX bytes of s[0..len) as a message can print them, into out (QUOTE_MAX * 4
+   + 1 bytes; lk_utf8_printable: a binary file read as text must not put raw bytes in an
+   error message). */
 static const char *quote_bytes(const char *s, size_t len, char *out)
 {
-    size_t o = 0;
-    if (len > QUOTE_MAX) len = QUOTE_MAX;
-    for (size_t i = 0; i < len;) {
-        int32_t cp;
-        size_t n = lk_utf8_decode(s + i, len - i, &cp);
-        if (n == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
-            o += (size_t)snprintf(out + o, 5, "\\x%02X", (unsigned char)s[i]);
-            n = 1;
-        } else {
-            memcpy(out + o, s + i, n);
-            o += n;
-        }
-        i += n;
-    }
-    out[o] = '\0';
-    return out;
+    return lk_utf8_printable(s, len > QUOTE_MAX ? QUOTE_MAX : len, out, QUOTE_MAX * 4 + 1);
 }
 
 lk_status lk_vectors_add(lk_vectors *v, const char *w, size_t len, const float *vec)

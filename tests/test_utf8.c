@@ -35,6 +35,22 @@ static void test_decode_valid(void **state)
     assert_int_equal(cp, 0);
 }
 
+/* lk_utf8_printable: text kept, other bytes and controls escaped, cut at a whole piece */
+static void test_printable(void **state)
+{
+    (void)state;
+    char out[64];
+    const char *s = "n\xFF" "a\tb\xE4\xB8\xAD\xC2\x85" "e"; /* n, 0xFF, a, TAB, b, 中, U+0085, e */
+    assert_string_equal(lk_utf8_printable(s, strlen(s), out, sizeof out),
+                        "n\\xFFa\\x09b\xE4\xB8\xAD\\xC2\\x85e");
+    /* room for "n\xFFa\x09b" (11 bytes + NUL) but not the 3 bytes of 中 after it */
+    assert_string_equal(lk_utf8_printable(s, strlen(s), out, 13), "n\\xFFa\\x09b");
+    assert_string_equal(lk_utf8_printable(s, strlen(s), out, 4), "n");
+    assert_string_equal(lk_utf8_printable(s, strlen(s), out, 1), "");
+    /* a sequence cut by len is escaped byte by byte */
+    assert_string_equal(lk_utf8_printable("\xE4\xB8", 2, out, sizeof out), "\\xE4\\xB8");
+}
+
 static void test_count(void **state)
 {
     (void)state;
@@ -252,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_valid_and_check_line),
         cmocka_unit_test(test_char_classes),
         cmocka_unit_test(test_is_han_ranges),
+        cmocka_unit_test(test_printable),
         cmocka_unit_test(test_tolower),
         cmocka_unit_test(test_normalize),
         cmocka_unit_test(test_normalize_errors),

@@ -45,24 +45,11 @@ static ext_kind ext_of(const char *name)
     return EXT_NONE;
 }
 
-/* The first skipped file of a kind, as a message can print it: valid UTF-8 kept, any other
-   byte and control characters as \xNN (a name is bytes; a terminal or a log takes text), cut
-   at a whole character when it does not fit. */
+/* The first skipped file of a kind, as a message can print it (lk_utf8_printable: a name
+   is bytes; the report is one line of text). */
 static void note(char *first, size_t cap, uint64_t *count, const char *rel)
 {
-    if ((*count)++ != 0) return;
-    size_t o = 0, len = strlen(rel);
-    for (size_t i = 0; i < len;) {
-        int32_t cp;
-        size_t n = lk_utf8_decode(rel + i, len - i, &cp);
-        bool raw = n == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
-        size_t need = raw ? 4 : n;
-        if (o + need >= cap) break;
-        if (raw) o += (size_t)snprintf(first + o, cap - o, "\\x%02X", (unsigned char)rel[i]), n = 1;
-        else memcpy(first + o, rel + i, n), o += n;
-        i += n;
-    }
-    first[o] = '\0';
+    if ((*count)++ == 0) lk_utf8_printable(rel, strlen(rel), first, cap);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -362,6 +362,42 @@ static char *follow_dangling(const char *path)
     return cur;
 }
 
+void lk_output_key(const char *path, char *buf, size_t cap)
+{
+    struct stat sb;
+    int fd = !path || strcmp(path, "-") == 0 ? 1 : fd_of_path(path);
+    if (fd < 0) { /* a link of ours to /dev/stdout or /proc/self/fd/N counts the same */
+        char link[64];
+        ssize_t n = readlink(path, link, sizeof link - 1);
+        if (n > 0) link[n] = '\0', fd = fd_of_path(link);
+    }
+    int got = fd >= 0 ? fstat(fd, &sb) : stat(path, &sb);
+    if (got == 0) {
+        if (!S_ISCHR(sb.st_mode) && !S_ISBLK(sb.st_mode))
+            snprintf(buf, cap, "i:%llu:%llu", (unsigned long long)sb.st_dev,
+                     (unsigned long long)sb.st_ino);
+        else if (fd == 1)
+            snprintf(buf, cap, "stdout");
+        else
+            buf[0] = '\0';
+        return;
+    }
+    if (fd >= 0) { /* a closed descriptor: its name is all there is */
+        snprintf(buf, cap, "fd:%d", fd);
+        return;
+    }
+    /* a file not there yet: where the writer would create it (dangling links followed) */
+    char *target = follow_dangling(path);
+    char *dir = target ? dir_of(target) : NULL;
+    char *real = dir ? realpath(dir, NULL) : NULL;
+    const char *slash = target ? strrchr(target, '/') : NULL;
+    snprintf(buf, cap, "p:%s/%s", real ? real : dir ? dir : ".",
+             target ? (slash ? slash + 1 : target) : path);
+    free(real);
+    free(dir);
+    free(target);
+}
+
 /* Classify `path` and find the file a replace would rename over. *target is malloc'd for
    OUT_REPLACE; *sb_out gets the existing target's stat (st_mode 0 for a new file). */
 static lk_status classify(const char *path, out_kind *kind, char **target, struct stat *sb_out,

@@ -93,6 +93,14 @@ lk_status lk_write_atomic_all(const lk_write_job *jobs, size_t n, lk_error *err)
    directory, or a closed /dev/fd/N. */
 lk_status lk_output_check(const char *path, lk_error *err);
 
+/* What writing `path` by the rule above writes to, as a key two outputs can be compared by
+   (equal keys: the same file), into buf: "i:DEV:INO" for an existing file, FIFO or
+   directory (standard output's, for "-" or /dev/stdout, when it is no device), "stdout"
+   for a terminal or other device on standard output, "p:REALDIR/NAME" for a file not there
+   yet (dangling symlinks followed, as the writer follows them), "" for another device
+   (/dev/null: never a conflict). */
+void lk_output_key(const char *path, char *buf, size_t cap);
+
 /* True when writing `path` replaces a file (temp + rename), false when it is written
    directly (standard output, a device, a FIFO, /dev/fd/N). */
 bool lk_output_replaces(const char *path);

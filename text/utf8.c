@@ -82,6 +82,31 @@ size_t lk_utf8_count(const char *s, size_t len)
     return n;
 }
 
+const char *lk_utf8_printable(const char *s, size_t len, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        size_t n = lk_utf8_decode(s + i, len - i, &cp);
+        bool raw = n == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
+        if (o + (raw ? 4 : n) >= cap) break;
+        if (raw) {
+            unsigned char b = (unsigned char)s[i];
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[b >> 4];
+            out[o++] = hex[b & 15];
+            n = 1;
+        } else {
+            for (size_t k = 0; k < n; k++) out[o++] = s[i + k];
+        }
+        i += n;
+    }
+    out[o] = '\0';
+    return out;
+}
+
 bool lk_utf8_valid(const char *s, size_t len, size_t *bad_off)
 {
     size_t i = 0;

@@ -35,6 +35,12 @@ size_t lk_utf8_count(const char *s, size_t len);
    first invalid byte (may be NULL). */
 bool lk_utf8_valid(const char *s, size_t len, size_t *bad_off);
 
+/* s[0..len) as a message can print it, into out (cap >= 1 bytes, NUL-terminated; returns
+   out): valid UTF-8 kept, other bytes and control characters (C0, DEL, C1) as \xNN, cut at a
+   whole character or escape when out is full. File names and file text are bytes; a
+   terminal, a log or a Python str takes text. */
+const char *lk_utf8_printable(const char *s, size_t len, char *out, size_t cap);
+
 /* Validate a line of a file: LK_OK, or LK_ERR_PARSE with "path:line:col: invalid UTF-8
    byte 0xXX" (col counted in code points, 1-based). */
 lk_status lk_utf8_check_line(const char *s, size_t len, const char *path, int64_t line,
