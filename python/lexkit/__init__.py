@@ -386,6 +386,13 @@ class TfidfVectorizer(CountVectorizer):
         if self.dtype not in _FLOAT_DTYPES:
             warnings.warn(f"Only {_FLOAT_DTYPES} 'dtype' should be used. {self.dtype} 'dtype' "
                           "will be converted to np.float64.", UserWarning)
+        # counts in a complex or object dtype are refused by sklearn's TF-IDF step (its
+        # check_array), with these messages; raised before the counting here
+        kind = np.dtype(self.dtype).kind
+        if kind == "c":
+            raise ValueError("Complex data not supported")
+        if kind == "O":
+            raise ValueError("unsupported data types in input")
 
     @property
     def idf_(self):

@@ -1105,6 +1105,22 @@ def test_tfidf_int_dtype_warns_and_gives_float64(dtype):
     assert c.dtype == d.dtype == np.float64 and abs(c - d).max() <= 1e-12
 
 
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128, object])
+def test_tfidf_complex_or_object_dtype_refused_as_sklearn(dtype):
+    """sklearn's TfidfVectorizer raises ValueError (after its dtype warning) for counts in a
+    complex or object dtype; lexkit returned a float64 matrix."""
+    import warnings
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    msgs = []
+    for make in (lexkit.TfidfVectorizer, TfidfVectorizer):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(ValueError) as e:
+                make(dtype=dtype).fit_transform(DOCS2)
+        msgs.append(str(e.value))
+    assert msgs[0] == msgs[1].splitlines()[0]  # sklearn's goes on with the matrix's repr
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.dtype("float32")])
 def test_tfidf_float_dtype_no_warning(dtype):
     import warnings
