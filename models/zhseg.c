@@ -216,7 +216,9 @@ lk_status lk_zhseg_create(const lk_tagger *m, const lk_zhseg_config *c, lk_zhseg
 
 bool lk_zhseg_converted(const lk_zhseg *z, size_t i) { return z->conv[i]; }
 
-static bool is_space_at(const char *s, size_t len)
+/* Is the character at s[0..len) one that separates words and is in none (white space, a
+   control or format character: lk_is_ignorable)? */
+static bool ignorable_at(const char *s, size_t len)
 {
     int32_t cp;
     if (lk_utf8_decode(s, len, &cp) == 0) return false;
@@ -233,7 +235,7 @@ static lk_status line_units(lk_zhseg *z, const char *s, size_t len, const size_t
     if (!z->cfg.pretok) {
         if ((st = lk_grow_ptr(&z->units, &z->units_cap, nch + 1, sizeof *z->units)) != LK_OK) return st;
         for (size_t c = 0; c < nch; c++)
-            if (!is_space_at(s + offs[c], offs[c + 1] - offs[c]))
+            if (!ignorable_at(s + offs[c], offs[c + 1] - offs[c]))
                 z->units[nu++] = (unit){c, c + 1, offs[c], offs[c + 1], LK_PRETOK_HAN};
         *n_units = nu;
         return LK_OK;
