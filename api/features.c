@@ -20,6 +20,10 @@ struct lexkit_vectorizer {
     lk_tfidf_config tfidf;
     char *stop_blob;        /* the config's stop word list, copied: the words back to back, */
     const char **stop_ptr;  /* each NUL-terminated, and pointers to them (bow.stop_words) */
+    char *fixed_blob;       /* the config's vocabulary, copied: the terms back to back, */
+    const char **fixed_ptr; /* pointers to them and their lengths (n_fixed; 0 = none) */
+    size_t *fixed_len;
+    size_t n_fixed;
     int32_t n_terms;        /* 0 = not fitted */
     char *blob;             /* the terms, back to back */
     size_t *off;            /* n_terms + 1 offsets into blob */
@@ -112,6 +116,57 @@ static lk_status copy_stop_words(lexkit_vectorizer *v, const char *const *words,
     return LK_OK;
 }
 
+/* Copy the vocabulary terms[0..n) (lens[i] bytes each) into v (fixed_*). */
+static lk_status copy_fixed(lexkit_vectorizer *v, const char *const *terms, const size_t *lens,
+                            size_t n)
+{
+    size_t bytes = 0, ptrs, sizes;
+    for (size_t i = 0; i < n; i++)
+        if (lk_add_size(bytes, lens[i], &bytes) != LK_OK) return LK_ERR_RANGE;
+    if (lk_mul_size(n, sizeof *v->fixed_ptr, &ptrs) != LK_OK ||
+        lk_mul_size(n, sizeof *v->fixed_len, &sizes) != LK_OK)
+        return LK_ERR_RANGE;
+    v->fixed_blob = malloc(bytes ? bytes : 1);
+    v->fixed_ptr = malloc(ptrs ? ptrs : 1);
+    v->fixed_len = malloc(sizes ? sizes : 1);
+    if (!v->fixed_blob || !v->fixed_ptr || !v->fixed_len) return LK_ERR_NOMEM;
+    char *at = v->fixed_blob;
+    for (size_t i = 0; i < n; i++) {
+        if (lens[i]) memcpy(at, terms[i], lens[i]);
+        v->fixed_ptr[i] = at;
+        v->fixed_len[i] = lens[i];
+        at += lens[i];
+    }
+    v->n_fixed = n;
+    return LK_OK;
+}
+
+/* LEXKIT_OK, or LEXKIT_ERR_ARG naming what is wrong with c's vocabulary for the counting
+   config b (a duplicate term, a term b's analyzer cannot produce). */
+static lexkit_status vocabulary_check(const lexkit_vectorizer_config *c, const lk_bow_config *b,
+                                      lexkit_error *err)
+{
+    if (!c->vocabulary && !c->n_vocabulary) return LEXKIT_OK;
+    if (!c->vocabulary || !c->vocabulary_lens)
+        return lk_api_set(err, LEXKIT_ERR_ARG, "vocabulary: NULL with n_vocabulary %zu",
+                          c->n_vocabulary);
+    if (!c->n_vocabulary) return lk_api_set(err, LEXKIT_ERR_ARG, "vocabulary: empty");
+    for (size_t i = 0; i < c->n_vocabulary; i++)
+        if (!c->vocabulary[i] && c->vocabulary_lens[i])
+            return lk_api_set(err, LEXKIT_ERR_ARG, "vocabulary[%zu]: NULL", i);
+    lk_error e;
+    lk_error_clear(&e);
+    lk_bow *probe = NULL;
+    lk_status st = lk_bow_create(b, &probe);
+    if (st == LK_OK)
+        st = lk_bow_set_vocab(probe, c->vocabulary, c->vocabulary_lens, c->n_vocabulary, NULL, 0,
+                              &e);
+    lk_bow_free(probe);
+    if (st == LK_OK) return LEXKIT_OK;
+    if (st == LK_ERR_NOMEM) return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
+    return lk_api_set(err, LEXKIT_ERR_ARG, "vocabulary: %s", e.msg);
+}
+
 LK_API lexkit_status lexkit_vectorizer_create(const lexkit_vectorizer_config *c,
                                               lexkit_vectorizer **out, lexkit_error *err)
 {
@@ -147,15 +202,31 @@ LK_API lexkit_status lexkit_vectorizer_create(const lexkit_vectorizer_config *c,
     lk_error_clear(&e);
     lk_status st = lk_bow_config_check(&b, &e);
     if (st != LK_OK) return lk_api_err(err, st, &e);
+    if (c->terms_given) { /* the caller analyzed the documents: count their terms as given */
+        b.given_terms = true;
+        b.analyzer = LK_ANALYZER_WORD;
+        b.ngram_min = b.ngram_max = 1;
+        b.lower = false;
+        b.stop_words = NULL;
+        b.n_stop_words = 0;
+    }
+    if ((pst = vocabulary_check(c, &b, err)) != LEXKIT_OK) return pst;
     lexkit_vectorizer *v = calloc(1, sizeof *v);
     if (!v) return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
     if (c->n_stop_words && (st = copy_stop_words(v, c->stop_words, c->n_stop_words)) != LK_OK) {
         lexkit_vectorizer_free(v);
         return lk_api_set(err, (lexkit_status)st, "stop_words: %s", lk_status_str(st));
     }
+    if (c->n_vocabulary &&
+        (st = copy_fixed(v, c->vocabulary, c->vocabulary_lens, c->n_vocabulary)) != LK_OK) {
+        lexkit_vectorizer_free(v);
+        return lk_api_set(err, (lexkit_status)st, "vocabulary: %s", lk_status_str(st));
+    }
     v->pub = *c;
-    v->pub.stop_words = v->stop_ptr; /* never the caller's list */
-    if (c->n_stop_words) {
+    v->pub.stop_words = v->stop_ptr; /* never the caller's lists */
+    v->pub.vocabulary = v->fixed_ptr;
+    v->pub.vocabulary_lens = v->fixed_len;
+    if (c->n_stop_words && !c->terms_given) {
         b.stop_words = v->stop_ptr;
         b.n_stop_words = c->n_stop_words;
     }
@@ -186,6 +257,9 @@ LK_API void lexkit_vectorizer_free(lexkit_vectorizer *v)
     unfit(v);
     free(v->stop_blob);
     free(v->stop_ptr);
+    free(v->fixed_blob);
+    free(v->fixed_ptr);
+    free(v->fixed_len);
     free(v);
 }
 
@@ -324,8 +398,12 @@ LK_API lexkit_status lexkit_vectorizer_fit_begin(lexkit_vectorizer *v, lexkit_er
     fit_clear(v);
     unfit(v);
     lk_status st = lk_bow_create(&v->bow, &v->fit[0]);
+    if (st == LK_OK && v->n_fixed) /* checked by create: fails only without memory */
+        st = lk_bow_set_vocab(v->fit[0], v->fixed_ptr, v->fixed_len, v->n_fixed, NULL, 0, NULL);
     if (st == LK_OK) (void)lk_bow_reserve_nnz(v->fit[0], FIT_RESERVE); /* a hint */
-    if (st == LK_OK && v->pub.threads == 2) st = lk_bow_create(&v->bow, &v->fit[1]);
+    /* a second counting thread for text documents learning their vocabulary */
+    if (st == LK_OK && v->pub.threads == 2 && !v->n_fixed && !v->pub.terms_given)
+        st = lk_bow_create(&v->bow, &v->fit[1]);
     if (st != LK_OK) {
         fit_clear(v);
         return lk_api_set(err, (lexkit_status)st, "%s", lk_status_str(st));
@@ -339,10 +417,55 @@ LK_API lexkit_status lexkit_vectorizer_fit_add(lexkit_vectorizer *v, const char 
 {
     if (!v || (n && (!docs || !lens))) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
     if (!v->fit[0]) return lk_api_set(err, LEXKIT_ERR_STATE, "no fit in progress (fit_begin)");
+    if (v->pub.terms_given)
+        return lk_api_set(err, LEXKIT_ERR_STATE, "this vectorizer takes terms (terms_given 1)");
     if (v->fit_st != LK_OK) return lk_api_err(err, v->fit_st, &v->fit_err);
     lk_error_clear(&v->fit_err);
     v->fit_st = fit_docs(v, docs, lens, n, &v->fit_err);
     v->fit_docs += n;
+    return lk_api_err(err, v->fit_st, &v->fit_err);
+}
+
+/* LEXKIT_OK, or LEXKIT_ERR_ARG when doc_off (n_docs + 1 offsets) decreases somewhere. */
+static lexkit_status doc_off_check(const size_t *doc_off, size_t n_docs, lexkit_error *err)
+{
+    for (size_t i = 0; i < n_docs; i++)
+        if (doc_off[i + 1] < doc_off[i])
+            return lk_api_set(err, LEXKIT_ERR_ARG, "doc_off[%zu] < doc_off[%zu]", i + 1, i);
+    return LEXKIT_OK;
+}
+
+/* Count the documents given as terms (fit_add_terms) into b, named base + i in errors. */
+static lk_status add_term_docs(lk_bow *b, const char *const *terms, const size_t *lens,
+                               const size_t *doc_off, size_t n_docs, size_t base, lk_error *e)
+{
+    for (size_t i = 0; i < n_docs; i++) {
+        size_t at = doc_off[i], n = doc_off[i + 1] - at;
+        lk_status st = lk_bow_add_terms(b, n ? terms + at : NULL, n ? lens + at : NULL, n, e);
+        if (st != LK_OK) {
+            lk_error_prefix(e, "document %zu: ", base + i);
+            return st;
+        }
+    }
+    return LK_OK;
+}
+
+LK_API lexkit_status lexkit_vectorizer_fit_add_terms(lexkit_vectorizer *v,
+                                                     const char *const *terms,
+                                                     const size_t *lens, const size_t *doc_off,
+                                                     size_t n_docs, lexkit_error *err)
+{
+    if (!v || (n_docs && !doc_off) || (n_docs && doc_off[n_docs] > doc_off[0] && (!terms || !lens)))
+        return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    if (!v->fit[0]) return lk_api_set(err, LEXKIT_ERR_STATE, "no fit in progress (fit_begin)");
+    if (!v->pub.terms_given)
+        return lk_api_set(err, LEXKIT_ERR_STATE, "this vectorizer takes text (terms_given 0)");
+    if (v->fit_st != LK_OK) return lk_api_err(err, v->fit_st, &v->fit_err);
+    lexkit_status ast = n_docs ? doc_off_check(doc_off, n_docs, err) : LEXKIT_OK;
+    if (ast != LEXKIT_OK) return ast;
+    lk_error_clear(&v->fit_err);
+    v->fit_st = add_term_docs(v->fit[0], terms, lens, doc_off, n_docs, v->fit_docs, &v->fit_err);
+    v->fit_docs += n_docs;
     return lk_api_err(err, v->fit_st, &v->fit_err);
 }
 
@@ -411,11 +534,17 @@ LK_API lexkit_status lexkit_vectorizer_fit_transform(lexkit_vectorizer *v,
     return lexkit_vectorizer_fit_end(v, out, err);
 }
 
-LK_API lexkit_status lexkit_vectorizer_transform(const lexkit_vectorizer *v,
-                                                 const char *const *docs, const size_t *lens,
-                                                 size_t n, lexkit_csr *out, lexkit_error *err)
+/* The documents of a transform: texts (doc_off NULL) or terms. */
+typedef struct {
+    const char *const *s;
+    const size_t *lens;
+    const size_t *doc_off;
+    size_t n;
+} doc_batch;
+
+static lexkit_status transform_batch(const lexkit_vectorizer *v, const doc_batch *d,
+                                     lexkit_csr *out, lexkit_error *err)
 {
-    if (!v || !out || (n && (!docs || !lens))) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
     memset(out, 0, sizeof *out);
     if (!v->off) return lk_api_set(err, LEXKIT_ERR_STATE, "the vectorizer is not fitted");
     lk_error e;
@@ -427,7 +556,9 @@ LK_API lexkit_status lexkit_vectorizer_transform(const lexkit_vectorizer *v,
     if (st == LK_OK)
         st = lk_bow_set_vocab(b, v->term_ptr, v->term_len, (size_t)v->n_terms, v->df, v->n_docs,
                               &e);
-    if (st == LK_OK) st = add_docs(b, docs, lens, n, 0, &e);
+    if (st == LK_OK)
+        st = d->doc_off ? add_term_docs(b, d->s, d->lens, d->doc_off, d->n, 0, &e)
+                        : add_docs(b, d->s, d->lens, d->n, 0, &e);
     if (st == LK_OK) st = lk_bow_finish(b, &m, &e);
     if (st == LK_OK) st = weight(v, &m);
     lk_bow_free(b);
@@ -437,6 +568,38 @@ LK_API lexkit_status lexkit_vectorizer_transform(const lexkit_vectorizer *v,
     }
     give_csr(&m, out);
     return LEXKIT_OK;
+}
+
+LK_API lexkit_status lexkit_vectorizer_transform(const lexkit_vectorizer *v,
+                                                 const char *const *docs, const size_t *lens,
+                                                 size_t n, lexkit_csr *out, lexkit_error *err)
+{
+    if (!v || !out || (n && (!docs || !lens))) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    if (v->pub.terms_given) {
+        memset(out, 0, sizeof *out);
+        return lk_api_set(err, LEXKIT_ERR_STATE, "this vectorizer takes terms (terms_given 1)");
+    }
+    doc_batch d = {docs, lens, NULL, n};
+    return transform_batch(v, &d, out, err);
+}
+
+LK_API lexkit_status lexkit_vectorizer_transform_terms(const lexkit_vectorizer *v,
+                                                       const char *const *terms,
+                                                       const size_t *lens,
+                                                       const size_t *doc_off, size_t n_docs,
+                                                       lexkit_csr *out, lexkit_error *err)
+{
+    if (!v || !out || (n_docs && !doc_off) ||
+        (n_docs && doc_off[n_docs] > doc_off[0] && (!terms || !lens)))
+        return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    memset(out, 0, sizeof *out);
+    if (!v->pub.terms_given)
+        return lk_api_set(err, LEXKIT_ERR_STATE, "this vectorizer takes text (terms_given 0)");
+    lexkit_status ast = n_docs ? doc_off_check(doc_off, n_docs, err) : LEXKIT_OK;
+    if (ast != LEXKIT_OK) return ast;
+    static const size_t no_off[1] = {0};
+    doc_batch d = {terms, lens, n_docs ? doc_off : no_off, n_docs};
+    return transform_batch(v, &d, out, err);
 }
 
 LK_API lexkit_status lexkit_vectorizer_set_vocabulary(lexkit_vectorizer *v,
@@ -475,6 +638,14 @@ LK_API int64_t lexkit_vectorizer_df(const lexkit_vectorizer *v, int32_t col)
 LK_API int64_t lexkit_vectorizer_n_docs(const lexkit_vectorizer *v) { return v ? v->n_docs : 0; }
 
 LK_API const double *lexkit_vectorizer_idf(const lexkit_vectorizer *v) { return v ? v->idf : NULL; }
+
+LK_API const char *const *lexkit_stop_words_english(size_t *n)
+{
+    size_t k;
+    const char *const *w = lk_stop_words_english(&k);
+    if (n) *n = k;
+    return w;
+}
 
 LK_API void lexkit_csr_free(lexkit_csr *m)
 {

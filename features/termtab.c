@@ -134,7 +134,7 @@ static lk_status arena_reserve(lk_termtab *t, size_t n)
 static inline uint64_t head_of(const char *s, size_t n)
 {
     uint64_t h = 0;
-    memcpy(&h, s, n < HEAD_BYTES ? n : HEAD_BYTES);
+    if (n) memcpy(&h, s, n < HEAD_BYTES ? n : HEAD_BYTES); /* s may be NULL when n is 0 */
     return h;
 }
 

@@ -1,6 +1,8 @@
 /* test_api_features.c: the public vectorizer API (include/lexkit/features.h): a stop word
    list given in lexkit_vectorizer_config, copied at create and applied as sklearn's
-   stop_words=[...] (after lowercasing, before n-grams; word analyzer only). */
+   stop_words=[...] (after lowercasing, before n-grams; word analyzer only); documents given
+   as their terms (terms_given); a fixed vocabulary (sklearn's vocabulary=). */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -188,15 +190,242 @@ static void test_bad_lists(void **state)
     lexkit_vectorizer_free(v);
 }
 
+/* Terms of three documents, as a caller's analyzer gives them (document 2 has none). */
+static const char *const tdocs[] = {"b", "a b", "a b", "", "A", "b"};
+static const size_t toff[] = {0, 4, 6, 6};
+static size_t tlens[6];
+
+static void set_tlens(void)
+{
+    for (size_t i = 0; i < 6; i++) tlens[i] = strlen(tdocs[i]);
+}
+
+/* Each term is a column as given: "a b" is one term (no n-grams although ngram_max is 2),
+   "" is one, "A" is not lowercased. Columns (bytewise): "", "A", "a b", "b". */
+static void test_terms_counted_as_given(void **state)
+{
+    (void)state;
+    lexkit_vectorizer_config c = lexkit_vectorizer_config_default();
+    c.terms_given = 1;
+    c.ngram_max = 2;
+    c.stop_words_english = 1; /* unused with terms: "a" would be one */
+    lexkit_vectorizer *v = NULL;
+    lexkit_error err;
+    lexkit_csr m;
+    assert_int_equal(lexkit_vectorizer_create(&c, &v, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_fit_begin(v, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_fit_add(v, docs, lens, 1, &err), LEXKIT_ERR_STATE);
+    assert_int_equal(lexkit_vectorizer_fit_add_terms(v, tdocs, tlens, toff, 2, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_fit_add_terms(v, tdocs, tlens, toff + 2, 1, &err),
+                     LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_fit_end(v, &m, &err), LEXKIT_OK);
+    static const char *const want[] = {"", "A", "a b", "b"};
+    static const int64_t want_df[] = {1, 1, 1, 2};
+    assert_int_equal(lexkit_vectorizer_n_features(v), 4);
+    for (int32_t i = 0; i < 4; i++) {
+        assert_int_equal(column(v, want[i]), i);
+        assert_int_equal(lexkit_vectorizer_df(v, i), want_df[i]);
+    }
+    assert_int_equal(m.n_rows, 3);
+    assert_true(entry(&m, 0, 0) == 1.0 && entry(&m, 0, 2) == 2.0 && entry(&m, 0, 3) == 1.0);
+    assert_true(entry(&m, 1, 1) == 1.0 && entry(&m, 1, 3) == 1.0);
+    assert_int_equal(m.indptr[3] - m.indptr[2], 0);
+    lexkit_csr_free(&m);
+    /* transform: unknown terms ignored; text refused */
+    static const char *const more[] = {"b", "zzz", "a b", "a"};
+    static const size_t more_lens[] = {1, 3, 3, 1}, more_off[] = {0, 4};
+    assert_int_equal(lexkit_vectorizer_transform_terms(v, more, more_lens, more_off, 1, &m, &err),
+                     LEXKIT_OK);
+    assert_int_equal(m.indptr[1], 2);
+    assert_true(entry(&m, 0, 2) == 1.0 && entry(&m, 0, 3) == 1.0);
+    lexkit_csr_free(&m);
+    assert_int_equal(lexkit_vectorizer_transform(v, docs, lens, 1, &m, &err), LEXKIT_ERR_STATE);
+    lexkit_vectorizer_free(v);
+}
+
+/* TF-IDF over terms with min_df 2: only "b" (df 2 of 3 documents) is kept; idf smooth
+   ln((3+1)/(2+1)) + 1 = 1.2876820724517808; rows l2-normalised: b alone is 1.0. */
+static void test_terms_tfidf_min_df(void **state)
+{
+    (void)state;
+    lexkit_vectorizer_config c = lexkit_vectorizer_config_default();
+    c.terms_given = 1;
+    c.tfidf = 1;
+    c.min_df.value = 2;
+    lexkit_vectorizer *v = NULL;
+    lexkit_error err;
+    lexkit_csr m;
+    assert_int_equal(lexkit_vectorizer_create(&c, &v, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_fit_begin(v, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_fit_add_terms(v, tdocs, tlens, toff, 3, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_fit_end(v, &m, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_n_features(v), 1);
+    assert_int_equal(column(v, "b"), 0);
+    assert_true(fabs(lexkit_vectorizer_idf(v)[0] - (log(4.0 / 3.0) + 1)) < 1e-12);
+    assert_true(fabs(entry(&m, 0, 0) - 1.0) < 1e-12 && fabs(entry(&m, 1, 0) - 1.0) < 1e-12);
+    lexkit_csr_free(&m);
+    lexkit_vectorizer_free(v);
+}
+
+static void test_terms_bad_calls(void **state)
+{
+    (void)state;
+    lexkit_vectorizer_config c = lexkit_vectorizer_config_default();
+    lexkit_vectorizer *v = NULL, *text = NULL;
+    lexkit_error err;
+    lexkit_csr m;
+    c.terms_given = 1;
+    assert_int_equal(lexkit_vectorizer_create(&c, &v, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_fit_add_terms(v, tdocs, tlens, toff, 3, &err),
+                     LEXKIT_ERR_STATE); /* no fit_begin */
+    assert_int_equal(lexkit_vectorizer_fit_begin(v, &err), LEXKIT_OK);
+    static const size_t down[] = {0, 4, 2};
+    assert_int_equal(lexkit_vectorizer_fit_add_terms(v, tdocs, tlens, down, 2, &err),
+                     LEXKIT_ERR_ARG);
+    assert_non_null(strstr(err.msg, "doc_off[2]"));
+    assert_int_equal(lexkit_vectorizer_fit_add_terms(v, NULL, NULL, toff, 3, &err),
+                     LEXKIT_ERR_ARG);
+    assert_int_equal(lexkit_vectorizer_transform_terms(v, tdocs, tlens, toff, 3, &m, &err),
+                     LEXKIT_ERR_STATE); /* not fitted */
+    c.terms_given = 0;
+    assert_int_equal(lexkit_vectorizer_create(&c, &text, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_fit_begin(text, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_fit_add_terms(text, tdocs, tlens, toff, 3, &err),
+                     LEXKIT_ERR_STATE);
+    lexkit_vectorizer_free(v);
+    lexkit_vectorizer_free(text);
+}
+
+/* vocabulary = mat, "cat sat", the, zebra (ngrams 1..2, lowercase): the columns in that
+   order; min_df 2 not applied; df mat 1, cat sat 1, the 2 (d0, d1 "The ... the"), zebra 0;
+   idf smooth over 3 documents: ln(4/(df+1)) + 1; norm none: d0 "the" = 2 * (ln(4/3) + 1). */
+static void test_fixed_vocabulary_text(void **state)
+{
+    (void)state;
+    static const char *const vocab[] = {"mat", "cat sat", "the", "zebra"};
+    size_t vl[4];
+    for (size_t i = 0; i < 4; i++) vl[i] = strlen(vocab[i]);
+    char **words = heap_words(vocab, 4);
+    lexkit_vectorizer_config c = lexkit_vectorizer_config_default();
+    c.ngram_max = 2;
+    c.tfidf = 1;
+    c.norm = LEXKIT_NORM_NONE;
+    c.min_df.value = 2;
+    c.threads = 2; /* a fixed vocabulary counts on one thread: the same result */
+    c.vocabulary = (const char *const *)words;
+    c.vocabulary_lens = vl;
+    c.n_vocabulary = 4;
+    lexkit_vectorizer *v = NULL;
+    lexkit_error err;
+    lexkit_csr m;
+    assert_int_equal(lexkit_vectorizer_create(&c, &v, &err), LEXKIT_OK);
+    scrub_words(words, 4);
+    assert_int_equal(lexkit_vectorizer_fit_transform(v, docs, lens, N_DOCS, &m, &err), LEXKIT_OK);
+    static const int64_t want_df[] = {1, 1, 2, 0};
+    assert_int_equal(lexkit_vectorizer_n_features(v), 4);
+    for (int32_t i = 0; i < 4; i++) {
+        assert_int_equal(column(v, vocab[i]), i);
+        assert_int_equal(lexkit_vectorizer_df(v, i), want_df[i]);
+    }
+    const double *idf = lexkit_vectorizer_idf(v);
+    assert_true(fabs(idf[3] - (log(4.0) + 1)) < 1e-12);
+    assert_true(fabs(entry(&m, 0, 2) - 2 * (log(4.0 / 3.0) + 1)) < 1e-12);
+    assert_true(fabs(entry(&m, 0, 1) - (log(2.0) + 1)) < 1e-12);
+    assert_int_equal(m.indptr[3] - m.indptr[2], 0); /* "a dog of mine": none */
+    lexkit_csr_free(&m);
+    /* a refit keeps the vocabulary */
+    assert_int_equal(lexkit_vectorizer_fit_transform(v, docs + 2, lens + 2, 1, &m, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_n_features(v), 4);
+    assert_int_equal(lexkit_vectorizer_df(v, 2), 0);
+    lexkit_csr_free(&m);
+    lexkit_vectorizer_free(v);
+}
+
+/* With terms_given a vocabulary term is whole: "a b" and "" are columns. */
+static void test_fixed_vocabulary_terms(void **state)
+{
+    (void)state;
+    static const char *const vocab[] = {"a b", "", "zzz"};
+    static const size_t vl[] = {3, 0, 3};
+    lexkit_vectorizer_config c = lexkit_vectorizer_config_default();
+    c.terms_given = 1;
+    c.vocabulary = vocab;
+    c.vocabulary_lens = vl;
+    c.n_vocabulary = 3;
+    lexkit_vectorizer *v = NULL;
+    lexkit_error err;
+    lexkit_csr m;
+    assert_int_equal(lexkit_vectorizer_create(&c, &v, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_fit_begin(v, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_fit_add_terms(v, tdocs, tlens, toff, 3, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_fit_end(v, &m, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_n_features(v), 3);
+    assert_true(entry(&m, 0, 0) == 2.0 && entry(&m, 0, 1) == 1.0);
+    assert_int_equal(m.indptr[1], 2);
+    assert_int_equal(lexkit_vectorizer_df(v, 2), 0);
+    lexkit_csr_free(&m);
+    lexkit_vectorizer_free(v);
+}
+
+static void test_fixed_vocabulary_refused(void **state)
+{
+    (void)state;
+    static const char *const dup[] = {"cat", "dog", "cat"};
+    static const size_t dl[] = {3, 3, 3};
+    static const char *const stray[] = {"cat", "new  york"};
+    static const size_t sl[] = {3, 9};
+    static const size_t el[] = {3, 0};
+    lexkit_vectorizer_config c = lexkit_vectorizer_config_default();
+    lexkit_vectorizer *v = NULL;
+    lexkit_error err;
+    c.vocabulary = dup;
+    c.vocabulary_lens = dl;
+    c.n_vocabulary = 3;
+    assert_int_equal(lexkit_vectorizer_create(&c, &v, &err), LEXKIT_ERR_ARG);
+    assert_null(v);
+    assert_non_null(strstr(err.msg, "duplicate term 'cat'"));
+    c.vocabulary = stray;
+    c.vocabulary_lens = sl;
+    c.n_vocabulary = 2;
+    assert_int_equal(lexkit_vectorizer_create(&c, &v, &err), LEXKIT_ERR_ARG);
+    assert_non_null(strstr(err.msg, "stray space"));
+    c.vocabulary_lens = el; /* an empty term: no analyzer of text gives one */
+    assert_int_equal(lexkit_vectorizer_create(&c, &v, &err), LEXKIT_ERR_ARG);
+    assert_non_null(strstr(err.msg, "empty term"));
+    c.n_vocabulary = 0;
+    assert_int_equal(lexkit_vectorizer_create(&c, &v, &err), LEXKIT_ERR_ARG);
+    assert_string_equal(err.msg, "vocabulary: empty");
+    c.vocabulary = NULL;
+    assert_int_equal(lexkit_vectorizer_create(&c, &v, &err), LEXKIT_OK); /* none */
+    lexkit_vectorizer_free(v);
+}
+
+static void test_english_stop_words(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    const char *const *w = lexkit_stop_words_english(&n);
+    assert_int_equal(n, 318);
+    assert_string_equal(w[0], "a");
+}
+
 int main(void)
 {
     set_lens();
+    set_tlens();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_has_no_list),
         cmocka_unit_test(test_list_dropped_before_ngrams_and_copied),
         cmocka_unit_test(test_list_case_sensitive_without_lowercase),
         cmocka_unit_test(test_char_analyzer_ignores_list),
         cmocka_unit_test(test_bad_lists),
+        cmocka_unit_test(test_terms_counted_as_given),
+        cmocka_unit_test(test_terms_tfidf_min_df),
+        cmocka_unit_test(test_terms_bad_calls),
+        cmocka_unit_test(test_fixed_vocabulary_text),
+        cmocka_unit_test(test_fixed_vocabulary_terms),
+        cmocka_unit_test(test_fixed_vocabulary_refused),
+        cmocka_unit_test(test_english_stop_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -248,6 +248,49 @@ static void test_transform_fixed_vocab(void **state)
     lk_bow_free(tr);
 }
 
+/* given_terms: terms counted whole ("a b" one column, "" one), never split, text refused;
+   a transform copy keeps them whole; the describe line says so. */
+static void test_given_terms(void **state)
+{
+    (void)state;
+    static const char *const d0[] = {"a b", "", "a b"}, *const d1[] = {"b", "a"};
+    static const size_t l0[] = {3, 0, 3}, l1[] = {1, 1};
+    lk_bow_config c = lk_bow_config_default();
+    c.given_terms = true;
+    c.ngram_max = 3; /* unused */
+    lk_bow *fit, *tr;
+    lk_csr X, Y;
+    lk_error err;
+    char desc[160];
+    lk_bow_config_describe(&c, desc, sizeof desc);
+    assert_string_equal(desc, "analyzer=terms");
+    assert_int_equal(lk_bow_create(&c, &fit), LK_OK);
+    assert_int_equal(lk_bow_add_text(fit, "a b", 3, &err), LK_ERR_STATE);
+    assert_int_equal(lk_bow_add_tokens(fit, d1, l1, 2, &err), LK_ERR_STATE);
+    assert_int_equal(lk_bow_add_terms(fit, d0, l0, 3, &err), LK_OK);
+    assert_int_equal(lk_bow_add_terms(fit, d1, l1, 2, &err), LK_OK);
+    assert_int_equal(lk_bow_finish(fit, &X, &err), LK_OK);
+    /* columns: "", "a", "a b", "b" */
+    assert_int_equal(lk_bow_n_terms(fit), 4);
+    size_t len = 9;
+    assert_non_null(lk_bow_term(fit, 0, &len));
+    assert_int_equal(len, 0);
+    assert_true(at(&X, 0, 0) == 1 && at(&X, 0, 2) == 2 && at(&X, 1, 1) == 1 && at(&X, 1, 3) == 1);
+    assert_int_equal(lk_bow_create_transform(fit, &tr), LK_OK);
+    assert_int_equal(lk_bow_add_terms(tr, d0, l0, 3, &err), LK_OK);
+    assert_int_equal(lk_bow_finish(tr, &Y, &err), LK_OK);
+    assert_int_equal(lk_csr_nnz(&Y), 2);
+    assert_true(at(&Y, 0, 2) == 2);
+    lk_csr_free(&X);
+    lk_csr_free(&Y);
+    lk_bow_free(fit);
+    lk_bow_free(tr);
+    c.given_terms = false;
+    assert_int_equal(lk_bow_create(&c, &fit), LK_OK);
+    assert_int_equal(lk_bow_add_terms(fit, d1, l1, 2, &err), LK_ERR_STATE);
+    lk_bow_free(fit);
+}
+
 static void test_vocab_tsv_round_trip_and_duplicates(void **state)
 {
     (void)state;
@@ -489,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_char_whitespace_runs),
         cmocka_unit_test(test_invalid_utf8_char_analyzer),
         cmocka_unit_test(test_transform_fixed_vocab),
+        cmocka_unit_test(test_given_terms),
         cmocka_unit_test(test_vocab_tsv_round_trip_and_duplicates),
         cmocka_unit_test(test_vocab_file_errors),
         cmocka_unit_test(test_add_file_joins_title),

@@ -50,6 +50,10 @@ void lk_bow_config_describe(const lk_bow_config *c, char *buf, size_t cap)
             crc = lk_crc32(crc, c->stop_words[i], strlen(c->stop_words[i]) + 1);
         snprintf(stop, sizeof stop, "%zu:%08x", c->n_stop_words, (unsigned)crc);
     }
+    if (c->given_terms) {
+        snprintf(buf, cap, "analyzer=terms");
+        return;
+    }
     bool word = c->analyzer == LK_ANALYZER_WORD;
     snprintf(buf, cap, "analyzer=%s ngram=%d:%d lower=%d tokenizer=%s stop_words=%s",
              (unsigned)c->analyzer < 3 ? analyzers[c->analyzer] : "?", (int)c->ngram_min,
@@ -341,6 +345,8 @@ lk_status lk_bow_add_text(lk_bow *b, const char *text, size_t len, lk_error *err
 {
     if (!b || (!text && len)) return lk_error_set(err, LK_ERR_ARG, "bad arguments");
     if (b->finished) return lk_error_set(err, LK_ERR_STATE, "vectorizer already finished");
+    if (b->cfg.given_terms)
+        return lk_error_set(err, LK_ERR_STATE, "this vectorizer takes terms, not text");
     b->grams.n = 0;
     lk_status st = b->cfg.analyzer == LK_ANALYZER_WORD ? add_words(b, text, len, err)
                                                        : add_chars(b, text, len, err);
@@ -356,6 +362,8 @@ lk_status lk_bow_add_tokens(lk_bow *b, const char *const *toks, const size_t *le
     if (b->cfg.analyzer != LK_ANALYZER_WORD)
         return lk_error_set(err, LK_ERR_ARG, "tokens need the word analyzer");
     if (b->finished) return lk_error_set(err, LK_ERR_STATE, "vectorizer already finished");
+    if (b->cfg.given_terms)
+        return lk_error_set(err, LK_ERR_STATE, "this vectorizer takes terms, not tokens");
     lk_status st;
     b->units.n = 0;
     b->grams.n = 0;
@@ -368,5 +376,28 @@ lk_status lk_bow_add_tokens(lk_bow *b, const char *const *toks, const size_t *le
                       b->units.n, &b->grams);
     if (st == LK_OK) st = count_doc(b);
     if (st != LK_OK) return lk_error_set(err, st, "%s", lk_status_str(st));
+    return LK_OK;
+}
+
+lk_status lk_bow_add_terms(lk_bow *b, const char *const *terms, const size_t *lens, size_t n,
+                           lk_error *err)
+{
+    if (!b || (n && (!terms || !lens))) return lk_error_set(err, LK_ERR_ARG, "bad arguments");
+    if (!b->cfg.given_terms)
+        return lk_error_set(err, LK_ERR_STATE, "this vectorizer takes text, not terms");
+    if (b->finished) return lk_error_set(err, LK_ERR_STATE, "vectorizer already finished");
+    lk_status st = LK_OK;
+    b->units.n = 0;
+    b->grams.n = 0;
+    if (n && (st = token_units(b, terms, sizeof *terms, lens, sizeof *lens, n)) != LK_OK)
+        return lk_error_set(err, st, "%s", lk_status_str(st));
+    /* the terms are the document's grams; in transform mode unknown ones (LK_TERM_NONE)
+       are left out */
+    lk_idbuf *u = &b->units, *g = &b->grams;
+    if (n && (st = lk_grow((void **)&g->v, &g->cap, n, sizeof *g->v)) != LK_OK)
+        return lk_error_set(err, st, "%s", lk_status_str(st));
+    for (size_t i = 0; i < u->n; i++)
+        if (u->v[i] != LK_TERM_NONE) g->v[g->n++] = u->v[i];
+    if ((st = count_doc(b)) != LK_OK) return lk_error_set(err, st, "%s", lk_status_str(st));
     return LK_OK;
 }

@@ -57,6 +57,11 @@ typedef struct {
     size_t n_stop_words;
     int32_t threads;              /* 2: lk_bow_finish remaps and sorts the rows on two threads
                                      (the same result); 1 (default) */
+    bool given_terms;             /* documents come as their terms (lk_bow_add_terms, the
+                                     output of the caller's analyzer): each term is a column
+                                     as it is and a vocabulary term is never split; analyzer,
+                                     ngram range, lower and stop words are unused (default
+                                     false) */
 } lk_bow_config;
 
 /* scikit-learn's English stop words (318); a static table. */
@@ -112,6 +117,12 @@ lk_status lk_bow_add_text(lk_bow *b, const char *text, size_t len, lk_error *err
    (LK_ERR_ARG). Only for the word analyzer. */
 lk_status lk_bow_add_tokens(lk_bow *b, const char *const *toks, const size_t *lens, size_t n,
                             lk_error *err);
+
+/* Count one document given as its terms (config given_terms; LK_ERR_STATE otherwise):
+   each term[i] (lens[i] bytes, any bytes, may be empty) is counted as it is, no n-grams
+   formed; in transform mode terms outside the vocabulary are ignored. */
+lk_status lk_bow_add_terms(lk_bow *b, const char *const *terms, const size_t *lens, size_t n,
+                           lk_error *err);
 
 /* How lk_bow_add_file_opts reads a collection. */
 typedef struct {

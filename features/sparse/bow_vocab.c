@@ -16,13 +16,15 @@
 #define DESCRIBE_CAP 160
 
 /* Id chain of one vocabulary term: its units (words split at ' ', or code points), then
-   one pair per further unit. */
+   one pair per further unit; with given terms, the term as one unit. */
 static lk_status term_id(lk_bow *b, const char *s, size_t len, uint32_t *id, lk_error *err)
 {
     lk_termtab *t = &b->tab;
     lk_status st;
     uint32_t cur = LK_TERM_NONE, u;
-    if (b->cfg.analyzer == LK_ANALYZER_WORD) {
+    if (b->cfg.given_terms) {
+        if ((st = lk_termtab_unit(t, s, len, true, &cur)) != LK_OK) return st;
+    } else if (b->cfg.analyzer == LK_ANALYZER_WORD) {
         size_t i = 0;
         for (;;) {
             const char *sp = memchr(s + i, PY_SPACE, len - i);
@@ -55,7 +57,7 @@ static lk_status term_id(lk_bow *b, const char *s, size_t len, uint32_t *id, lk_
 /* Give column `col` to term s[0..len); a duplicate is LK_ERR_ARG. */
 static lk_status add_term(lk_bow *b, const char *s, size_t len, int32_t col, lk_error *err)
 {
-    if (len == 0) return lk_error_set(err, LK_ERR_ARG, "empty term");
+    if (len == 0 && !b->cfg.given_terms) return lk_error_set(err, LK_ERR_ARG, "empty term");
     uint32_t id = 0;
     lk_status st = term_id(b, s, len, &id, err);
     if (st != LK_OK) return (err && err->code != LK_OK) ? st : lk_error_set(err, st, "%s", lk_status_str(st));

@@ -45,6 +45,21 @@ typedef struct {
                                      lexkit_vectorizer_create: the caller may free them
                                      afterwards. A NULL word is LEXKIT_ERR_ARG. */
     size_t n_stop_words;          /* 0 */
+    const char *const *vocabulary; /* NULL; sklearn's vocabulary=: the columns, in order
+                                     (UTF-8, vocabulary_lens[i] bytes each). A fit then
+                                     counts only these terms and learns their df (and idf)
+                                     from its documents, without min_df, max_df or
+                                     max_features. Copied by lexkit_vectorizer_create; a
+                                     duplicate term, or one the analyzer cannot produce
+                                     (empty, a stray space), is LEXKIT_ERR_ARG. */
+    const size_t *vocabulary_lens;
+    size_t n_vocabulary;          /* 0; > 0 with vocabulary */
+    int terms_given;              /* 0; 1: documents come as their terms, the output of an
+                                     analyzer run by the caller (fit_add_terms,
+                                     transform_terms; the text functions then fail with
+                                     LEXKIT_ERR_STATE): each term is a column as it is, and
+                                     analyzer, ngram range, lowercase and stop words are
+                                     unused */
 } lexkit_vectorizer_config;
 
 /* A CSR matrix as scipy's: row r is entries indptr[r] .. indptr[r+1]-1, columns increasing.
@@ -81,11 +96,24 @@ LK_API lexkit_status lexkit_vectorizer_fit_add(lexkit_vectorizer *v, const char 
                                                lexkit_error *err);
 LK_API lexkit_status lexkit_vectorizer_fit_end(lexkit_vectorizer *v, lexkit_csr *out,
                                                lexkit_error *err);
+/* fit_add for a vectorizer with terms_given: document i of the batch is its terms
+   terms[doc_off[i] .. doc_off[i+1]) (lens likewise; any bytes, may be empty), doc_off
+   holding n_docs + 1 non-decreasing offsets. All are read during the call only. */
+LK_API lexkit_status lexkit_vectorizer_fit_add_terms(lexkit_vectorizer *v,
+                                                     const char *const *terms,
+                                                     const size_t *lens, const size_t *doc_off,
+                                                     size_t n_docs, lexkit_error *err);
 /* The matrix of docs with the fitted vocabulary (unknown terms ignored); LEXKIT_ERR_STATE
    before a fit. Thread-safe on a fitted vectorizer. */
 LK_API lexkit_status lexkit_vectorizer_transform(const lexkit_vectorizer *v,
                                                  const char *const *docs, const size_t *lens,
                                                  size_t n, lexkit_csr *out, lexkit_error *err);
+/* transform for a vectorizer with terms_given, the documents as in fit_add_terms. */
+LK_API lexkit_status lexkit_vectorizer_transform_terms(const lexkit_vectorizer *v,
+                                                       const char *const *terms,
+                                                       const size_t *lens,
+                                                       const size_t *doc_off, size_t n_docs,
+                                                       lexkit_csr *out, lexkit_error *err);
 /* Fit from a saved vocabulary: column i = terms[i] with document frequency df[i] among
    n_docs documents (df may be NULL without idf). A duplicate term is LEXKIT_ERR_ARG. */
 LK_API lexkit_status lexkit_vectorizer_set_vocabulary(lexkit_vectorizer *v,
@@ -101,6 +129,9 @@ LK_API int64_t lexkit_vectorizer_df(const lexkit_vectorizer *v, int32_t col);
 LK_API int64_t lexkit_vectorizer_n_docs(const lexkit_vectorizer *v);
 /* idf of every column (n_features values, borrowed), or NULL without tfidf/use_idf. */
 LK_API const double *lexkit_vectorizer_idf(const lexkit_vectorizer *v);
+/* scikit-learn's English stop words (ENGLISH_STOP_WORDS, *n of them, NUL-terminated; a
+   static table, never freed), the list stop_words_english applies. */
+LK_API const char *const *lexkit_stop_words_english(size_t *n);
 /* Free the arrays of m and zero it. NULL is a no-op. */
 LK_API void lexkit_csr_free(lexkit_csr *m);
 
