@@ -13,6 +13,7 @@ import numbers
 import os
 import re
 import tempfile
+import unicodedata
 import warnings
 from collections.abc import Mapping
 from typing import Iterable, List, Optional, Sequence, Tuple
@@ -111,9 +112,6 @@ def _threads(n_jobs) -> int:
     raise ValueError(f"n_jobs: expected None, -1 or a positive int, got {n}")
 
 
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # sklearn's token_pattern, the C side's tokens
-
-
 def _stop_list(stop_words):
     """sklearn's stop_words as (english, words): None, 'english', or an iterable of str that
     can be read again (a list as sklearn; a tuple, set or frozenset too; not an iterator),
@@ -164,27 +162,147 @@ def _df(v, name):
     return int(v) if isinstance(v, (int, np.integer)) else float(v)
 
 
+_TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # sklearn's default token_pattern, what the C side splits
+_TOKEN = re.compile(_TOKEN_PATTERN)
+_WHITE_SPACES = re.compile(r"\s\s+")  # runs that the char analyzers read as one space
+_INPUTS = ("content", "filename", "file")
+_DECODE_ERRORS = ("strict", "ignore", "replace")
+_ANALYZERS = ("word", "char", "char_wb")
+
+
+def _strip_accents_ascii(s: str) -> str:
+    """sklearn's strip_accents_ascii: NFKD, then only the ASCII characters kept."""
+    return unicodedata.normalize("NFKD", s).encode("ASCII", "ignore").decode("ASCII")
+
+
+def _strip_accents_unicode(s: str) -> str:
+    """sklearn's strip_accents_unicode: NFKD without its combining characters (an ASCII
+    string is returned as it is)."""
+    if s.isascii():
+        return s
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def _word_ngrams(tokens: list, lo: int, hi: int) -> list:
+    """The n-grams of tokens, lo <= n <= hi, each joined by one space, in sklearn's order
+    (all unigrams, then all bigrams, ...)."""
+    if hi == 1:
+        return tokens
+    out = list(tokens) if lo == 1 else []
+    n_tok = len(tokens)
+    for n in range(max(lo, 2), min(hi, n_tok) + 1):
+        out.extend(" ".join(tokens[i:i + n]) for i in range(n_tok - n + 1))
+    return out
+
+
+def _char_ngrams(text: str, lo: int, hi: int) -> list:
+    """sklearn's 'char' analyzer: n-grams of the text with white space runs made one ' '."""
+    text = _WHITE_SPACES.sub(" ", text)
+    n_chars = len(text)
+    out = list(text) if lo == 1 else []
+    for n in range(max(lo, 2), min(hi, n_chars) + 1):
+        out.extend(text[i:i + n] for i in range(n_chars - n + 1))
+    return out
+
+
+def _char_wb_ngrams(text: str, lo: int, hi: int) -> list:
+    """sklearn's 'char_wb' analyzer: n-grams inside each word padded with a space on both
+    sides; a padded word no longer than n gives itself once (then no longer n-grams)."""
+    out = []
+    for w in _WHITE_SPACES.sub(" ", text).split():
+        w = " " + w + " "
+        for n in range(lo, hi + 1):
+            out.extend(w[i:i + n] for i in range(max(len(w) - n, 0) + 1))
+            if len(w) <= n:
+                break
+    return out
+
+
+def _check_vocabulary(vocabulary):
+    """sklearn's checks of vocabulary= (a Mapping term -> index, or an iterable of terms; a
+    set is taken sorted), with its messages. Returns (mapping, terms by column)."""
+    if isinstance(vocabulary, set):
+        vocabulary = sorted(vocabulary)
+    if not isinstance(vocabulary, Mapping):
+        mapping = {}
+        for i, t in enumerate(vocabulary):
+            if mapping.setdefault(t, i) != i:
+                raise ValueError("Duplicate term in vocabulary: %r" % t)
+        terms = list(mapping)
+    else:
+        mapping = vocabulary
+        if len(set(mapping.values())) != len(mapping):
+            raise ValueError("Vocabulary contains repeated indices.")
+        by_index = {i: t for t, i in mapping.items()}
+        for i in range(len(mapping)):
+            if i not in by_index:
+                raise ValueError("Vocabulary of size %d doesn't contain index %d."
+                                 % (len(mapping), i))
+        terms = [by_index[i] for i in range(len(mapping))]
+    if not mapping:
+        raise ValueError("empty vocabulary passed to fit")
+    return dict(mapping), terms
+
+
+def _c_vocabulary_ok(terms, analyzer: str) -> bool:
+    """Whether the C analyzers can hold these vocabulary terms (str, non-empty, encodable;
+    word n-grams without a stray space): others go through the Python analysis, where a
+    term is whatever string the analyzer gives."""
+    for t in terms:
+        if not isinstance(t, str) or not t:
+            return False
+        if analyzer == "word" and ("" in t.split(" ")):
+            return False
+        try:
+            t.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    return True
+
+
 class CountVectorizer(_Base):
-    """Token counts as scipy.sparse.csr_matrix, as scikit-learn's CountVectorizer with the
-    parameters below, of sklearn's names, values and defaults (token_pattern is always
-    sklearn's (?u)\\b\\w\\w+\\b; analyzer 'word', 'char' or 'char_wb'). sklearn's input,
-    encoding, decode_error, strip_accents, preprocessor, tokenizer, token_pattern and
-    vocabulary are not supported.
+    """Token counts as scipy.sparse.csr_matrix, as scikit-learn's CountVectorizer, with
+    sklearn 1.2's parameters, names, defaults and errors (plus lexkit's n_jobs).
+
+    With the default analysis (analyzer 'word', 'char' or 'char_wb'; token_pattern sklearn's
+    (?u)\\b\\w\\w+\\b; no tokenizer, preprocessor or strip_accents) lexkit's C analyzers read
+    the text. Otherwise (a token_pattern of your own, capture group included, a tokenizer,
+    preprocessor, strip_accents 'ascii'/'unicode'/callable, a callable analyzer) each
+    document is analyzed in Python exactly as sklearn's build_analyzer (decode, preprocess:
+    lowercase then strip accents, tokenize, drop stop words, n-grams) and its terms are
+    counted, filtered (min_df, max_df, max_features) and weighted in C. Either way the
+    matrix and vocabulary equal sklearn's.
+
+    input: 'content' (documents are str, or bytes decoded with encoding and decode_error),
+    'filename' (paths, read as bytes) or 'file' (objects with read()). vocabulary: a Mapping
+    term -> column or an iterable of terms (a set sorted), checked as sklearn does; fit then
+    learns only df (and idf) and fixed_vocabulary_ is True. Callables (tokenizer,
+    preprocessor, analyzer, strip_accents) are kept as given: get_params, clone and pickle
+    carry them (a lambda cannot be pickled: pickle's own error, as with sklearn).
 
     stop_words: None, 'english' (sklearn's ENGLISH_STOP_WORDS) or a list of str (any
     iterable of str that can be read again: a tuple, set or frozenset too, not an iterator;
-    get_params returns it as given, and a pickle keeps it). As in
-    sklearn, the word analyzer drops the tokens equal to a stop word after lowercasing and
-    tokenization, before n-grams are formed; the stop words themselves are not lowercased
-    (with lowercase=True, 'Is' never matches), and sklearn's warning names the tokens of stop
-    words that are not stop words themselves. The char analyzers ignore stop_words (with
-    sklearn's warning). Another str ('french') is a ValueError, a non-str item a TypeError."""
+    get_params returns it as given, and a pickle keeps it). As in sklearn, the word analyzer
+    drops the tokens equal to a stop word after preprocessing and tokenization, before
+    n-grams are formed; the stop words themselves are not lowercased (with lowercase=True,
+    'Is' never matches), and sklearn's warning names the tokens of stop words that are not
+    stop words themselves. The char analyzers ignore stop_words (with sklearn's warning).
+    Another str ('french') is a ValueError, a non-str item a TypeError."""
 
     _tfidf = False
 
-    def __init__(self, *, lowercase=True, stop_words=None, ngram_range=(1, 1), analyzer="word",
-                 max_df=1.0, min_df=1, max_features=None, binary=False, dtype=np.int64,
-                 n_jobs=None):
+    def __init__(self, *, input="content", encoding="utf-8", decode_error="strict",
+                 strip_accents=None, lowercase=True, preprocessor=None, tokenizer=None,
+                 stop_words=None, token_pattern=_TOKEN_PATTERN, ngram_range=(1, 1),
+                 analyzer="word", max_df=1.0, min_df=1, max_features=None, vocabulary=None,
+                 binary=False, dtype=np.int64, n_jobs=None):
+        self.input = input
+        self.encoding = encoding
+        self.decode_error = decode_error
+        self.strip_accents = strip_accents
+        self.preprocessor = preprocessor
+        self.tokenizer = tokenizer
+        self.token_pattern = token_pattern
         self.n_jobs = n_jobs
         self.lowercase = lowercase
         self.stop_words = stop_words
@@ -193,15 +311,222 @@ class CountVectorizer(_Base):
         self.max_df = max_df
         self.min_df = min_df
         self.max_features = max_features
+        self.vocabulary = vocabulary
         self.binary = binary
         self.dtype = dtype
 
-    def _config(self) -> dict:
-        english, words = _stop_list(self.stop_words)
-        if not isinstance(self.analyzer, str):
-            raise ValueError("analyzer: callables are not supported; use 'word', 'char' or 'char_wb'")
+    # ---- sklearn's checks and warnings ----------------------------------------------
+
+    def _invalid(self, name, expected):
+        """sklearn's InvalidParameterError text (a ValueError, as its class is)."""
+        return ValueError(f"The {name!r} parameter of {type(self).__name__} must be "
+                          f"{expected}. Got {getattr(self, name)!r} instead.")
+
+    def _check_params(self):
+        """The constraints sklearn 1.2 checks at fit on the analysis parameters."""
+        if self.input not in _INPUTS:
+            raise self._invalid("input", "a str among {'content', 'file', 'filename'}")
+        if not isinstance(self.encoding, str):
+            raise self._invalid("encoding", "an instance of 'str'")
+        if self.decode_error not in _DECODE_ERRORS:
+            raise self._invalid("decode_error", "a str among {'ignore', 'replace', 'strict'}")
+        sa = self.strip_accents
+        if not (sa is None or callable(sa) or (isinstance(sa, str) and sa in ("ascii", "unicode"))):
+            raise self._invalid("strip_accents", "a str among {'ascii', 'unicode'}, None or a "
+                                "callable")
+        for name in ("preprocessor", "tokenizer"):
+            f = getattr(self, name)
+            if f is not None and not callable(f):
+                raise self._invalid(name, "a callable or None")
+        if self.token_pattern is not None and not isinstance(self.token_pattern, str):
+            raise self._invalid("token_pattern", "an instance of 'str' or None")
+        a = self.analyzer
+        if not (callable(a) or (isinstance(a, str) and a in _ANALYZERS)):
+            raise self._invalid("analyzer", "a str among {'char', 'char_wb', 'word'} or a "
+                                "callable")
+        voc = self.vocabulary
+        if not (voc is None or isinstance(voc, Mapping) or hasattr(voc, "__iter__")):
+            raise self._invalid("vocabulary", "an instance of 'collections.abc.Mapping', an "
+                                "object implementing '__iter__' or None")
         lo, hi = self.ngram_range
-        c = dict(analyzer=self.analyzer, ngram_min=int(lo), ngram_max=int(hi),
+        if lo > hi:
+            raise ValueError("Invalid value for ngram_range=%s lower boundary larger than the "
+                             "upper boundary." % str(self.ngram_range))
+
+    def _warn_for_unused_params(self):
+        """sklearn's warnings (their text, quotes included) for parameters that the other
+        parameters make unused."""
+        word = not callable(self.analyzer) and self.analyzer == "word"
+        if self.tokenizer is not None and self.token_pattern is not None:
+            warnings.warn("The parameter 'token_pattern' will not be used since 'tokenizer' "
+                          "is not None'")
+        if self.preprocessor is not None and callable(self.analyzer):
+            warnings.warn("The parameter 'preprocessor' will not be used since 'analyzer' is "
+                          "callable'")
+        if (self.ngram_range != (1, 1) and self.ngram_range is not None
+                and callable(self.analyzer)):
+            warnings.warn("The parameter 'ngram_range' will not be used since 'analyzer' is "
+                          "callable'")
+        if not word:
+            if self.stop_words is not None:
+                warnings.warn("The parameter 'stop_words' will not be used since 'analyzer' "
+                              "!= 'word'")
+            if self.token_pattern is not None and self.token_pattern != _TOKEN_PATTERN:
+                warnings.warn("The parameter 'token_pattern' will not be used since "
+                              "'analyzer' != 'word'")
+            if self.tokenizer is not None:
+                warnings.warn("The parameter 'tokenizer' will not be used since 'analyzer' "
+                              "!= 'word'")
+
+    def _validate_vocabulary(self):
+        """sklearn's: fixed_vocabulary_, and the fixed vocabulary (mapping, terms) or None."""
+        if self.vocabulary is None:
+            self.fixed_vocabulary_ = False
+            return None
+        fixed = _check_vocabulary(self.vocabulary)
+        self.fixed_vocabulary_ = True
+        return fixed
+
+    # ---- sklearn's analysis in Python ------------------------------------------------
+
+    def decode(self, doc):
+        """The document as str: read from a path or file object per input, bytes decoded
+        with encoding and decode_error (sklearn's decode)."""
+        if self.input == "filename":
+            with open(doc, "rb") as fh:
+                doc = fh.read()
+        elif self.input == "file":
+            doc = doc.read()
+        if isinstance(doc, bytes):
+            doc = doc.decode(self.encoding, self.decode_error)
+        if doc is np.nan:
+            raise ValueError("np.nan is an invalid document, expected byte or unicode string.")
+        return doc
+
+    def build_preprocessor(self):
+        """preprocessor, or lowercasing (if lowercase) then strip_accents, as sklearn's."""
+        if self.preprocessor is not None:
+            return self.preprocessor
+        sa = self.strip_accents
+        if not sa:
+            strip = None
+        elif callable(sa):
+            strip = sa
+        elif sa == "ascii":
+            strip = _strip_accents_ascii
+        elif sa == "unicode":
+            strip = _strip_accents_unicode
+        else:
+            raise ValueError('Invalid value for "strip_accents": %s' % sa)
+        lower = bool(self.lowercase)
+        if strip is None:
+            return str.lower if lower else (lambda doc: doc)
+        if lower:
+            return lambda doc: strip(doc.lower())
+        return strip
+
+    def build_tokenizer(self):
+        """tokenizer, or token_pattern's findall (a pattern with one group yields the
+        group, as re.findall does; more than one is sklearn's ValueError)."""
+        if self.tokenizer is not None:
+            return self.tokenizer
+        pattern = re.compile(self.token_pattern)
+        if pattern.groups > 1:
+            raise ValueError("More than 1 capturing group in token pattern. Only a single "
+                             "group should be captured.")
+        return pattern.findall
+
+    def get_stop_words(self):
+        """The stop words as sklearn uses them: None or a frozenset."""
+        english, words = _stop_list(self.stop_words)
+        if english:
+            return frozenset(_lexkit.Vectorizer.english_stop_words())
+        return None if words is None else frozenset(words)
+
+    def build_analyzer(self):
+        """A callable giving a document's terms (tokens or n-grams), decoding included,
+        exactly as sklearn's build_analyzer; the C analyzers give the same terms."""
+        decode = self.decode
+        if callable(self.analyzer):
+            analyzer = self.analyzer
+            return lambda doc: analyzer(decode(doc))
+        preprocess = self.build_preprocessor()
+        lo, hi = (int(n) for n in self.ngram_range)
+        if self.analyzer == "char":
+            return lambda doc: _char_ngrams(preprocess(decode(doc)), lo, hi)
+        if self.analyzer == "char_wb":
+            return lambda doc: _char_wb_ngrams(preprocess(decode(doc)), lo, hi)
+        if self.analyzer != "word":
+            raise ValueError("%s is not a valid tokenization scheme/analyzer" % self.analyzer)
+        stop = self.get_stop_words()
+        tokenize = self.build_tokenizer()
+        self._check_stop_words(preprocess, tokenize)
+
+        def analyze(doc):
+            tokens = tokenize(preprocess(decode(doc)))
+            if stop is not None:
+                tokens = [t for t in tokens if t not in stop]
+            elif hi != 1:
+                tokens = list(tokens)
+            return _word_ngrams(tokens, lo, hi)
+        return analyze
+
+    def _default_analysis(self) -> bool:
+        """Whether lexkit's C analyzers give this vectorizer's terms (sklearn's default
+        preprocessing and token_pattern)."""
+        if callable(self.analyzer) or self.preprocessor is not None or self.strip_accents:
+            return False
+        return self.analyzer != "word" or (self.tokenizer is None
+                                           and self.token_pattern == _TOKEN_PATTERN)
+
+    def _check_stop_words(self, preprocess=None, tokenize=None):
+        """sklearn's warning about stop_words (_check_stop_words_consistency: once per
+        stop_words object, at fit or transform): the tokens of the preprocessed stop words
+        that are not stop words. Skipped when preprocess or tokenize fails on them, as
+        sklearn does."""
+        if self.stop_words is None or id(self.stop_words) == getattr(self, "_stop_words_id", None):
+            return
+        english, words = _stop_list(self.stop_words)
+        if callable(self.analyzer) or self.analyzer != "word":
+            return
+        if preprocess is None:  # the C analysis: sklearn's default, english is consistent
+            if english:
+                return
+            lower = self.lowercase
+            preprocess, tokenize = (str.lower if lower else (lambda w: w)), _TOKEN.findall
+        stop = self.get_stop_words()
+        try:
+            inconsistent = {t for w in stop for t in tokenize(preprocess(w)) if t not in stop}
+        except Exception:
+            self._stop_words_id = id(self.stop_words)
+            return
+        self._stop_words_id = id(self.stop_words)
+        if inconsistent:
+            warnings.warn("Your stop_words may be inconsistent with your preprocessing. "
+                          "Tokenizing the stop words generated tokens %r not in stop_words."
+                          % sorted(inconsistent))
+
+    def _terms(self, analyze, docs):
+        """(terms, doc_off) of documents for the C side: all their terms in one list and
+        where each document's start (n_docs + 1 offsets)."""
+        terms, offs = [], [0]
+        for doc in docs:
+            terms.extend(analyze(doc))
+            offs.append(len(terms))
+        return terms, offs
+
+    def _decoded(self, docs) -> list:
+        return [self.decode(d) for d in docs]
+
+    # ---- the C vectorizer ---------------------------------------------------------------
+
+    def _config(self, python=False, vocabulary=None) -> dict:
+        """The C vectorizer's parameters. python: documents come as their terms (analyzed
+        in Python). vocabulary: the fixed columns, or None."""
+        english, words = _stop_list(self.stop_words)
+        lo, hi = self.ngram_range
+        analyzer = self.analyzer if not callable(self.analyzer) else "word"
+        c = dict(analyzer=analyzer, ngram_min=int(lo), ngram_max=int(hi),
                  lowercase=bool(self.lowercase), stop_words_english=english,
                  min_df=_df(self.min_df, "min_df"), max_df=_df(self.max_df, "max_df"),
                  max_features=self._max_features(),
@@ -209,6 +534,12 @@ class CountVectorizer(_Base):
                  values=self._values())
         if words is not None:
             c["stop_words"] = _c_words(words)
+        if python:  # the n-grams are formed in Python: the C side counts terms
+            c.update(analyzer="word", ngram_min=1, ngram_max=1, lowercase=False,
+                     stop_words_english=False, terms_given=True)
+            c.pop("stop_words", None)
+        if vocabulary is not None:
+            c["vocabulary"] = vocabulary
         return c
 
     def _max_features(self) -> int:
@@ -221,24 +552,6 @@ class CountVectorizer(_Base):
             return int(m)
         raise ValueError(f"The 'max_features' parameter of {type(self).__name__} must be an int "
                          f"in the range [1, inf) or None. Got {m!r} instead.")
-
-    def _check_stop_words(self):
-        """sklearn's warnings about stop_words: unused by the char analyzers (at fit), or
-        tokens of the stop words (lowercased with lowercase=True) that are not stop words
-        (_check_stop_words_consistency: once per stop_words object, at fit or transform)."""
-        if self.stop_words is None or id(self.stop_words) == getattr(self, "_stop_words_id", None):
-            return
-        english, words = _stop_list(self.stop_words)
-        if self.analyzer != "word" or english:  # english: its words are its tokens
-            return
-        stop = frozenset(words)
-        inconsistent = {t for w in stop for t in _TOKEN.findall(w.lower() if self.lowercase else w)
-                        if t not in stop}
-        self._stop_words_id = id(self.stop_words)
-        if inconsistent:
-            warnings.warn("Your stop_words may be inconsistent with your preprocessing. "
-                          "Tokenizing the stop words generated tokens %r not in stop_words."
-                          % sorted(inconsistent))
 
     def _out_dtype(self) -> np.dtype:
         """The matrix's dtype: self.dtype (counts may be ints, bool, floats, as sklearn's)."""
@@ -264,33 +577,55 @@ class CountVectorizer(_Base):
             m = m.astype(self._out_dtype())
         return m
 
+    def _add_text(self, v, batch):
+        """Count a batch of str documents in C; other documents (bytes, or input 'file' /
+        'filename') are decoded first."""
+        if self.input != "content":
+            batch = self._decoded(batch)
+        try:
+            v.fit_add(batch)
+        except TypeError:  # not all str: bytes decoded (the batch was not counted)
+            v.fit_add(self._decoded(batch))
+
     def fit_transform(self, raw_documents, y=None):
         """Learn the vocabulary and return the document-term matrix.
 
-        raw_documents: a list of str, or any iterable of str (a file object, a generator):
-        an iterable that is not a list is read in batches, never held whole in memory."""
+        raw_documents: a list of documents, or any iterable of them (a file object, a
+        generator): an iterable that is not a list is read in batches, never held whole in
+        memory. Documents are str, or per input bytes, paths or file objects."""
         if isinstance(raw_documents, (str, bytes)):
             _docs(raw_documents)  # raises
         self._v = None
-        config = self._config()
-        if self.analyzer != "word" and self.stop_words is not None:
-            warnings.warn("The parameter 'stop_words' will not be used since 'analyzer' != 'word'")
-        self._check_stop_words()
+        self._check_params()
+        self._warn_for_unused_params()
+        fixed = self._validate_vocabulary()
+        if fixed is not None and self.lowercase:
+            if any(any(map(str.isupper, t)) for t in fixed[0] if isinstance(t, str)):
+                warnings.warn("Upper case characters found in vocabulary while 'lowercase' is "
+                              "True. These entries will not be matched with any documents")
+        python = not self._default_analysis() or (
+            fixed is not None and not _c_vocabulary_ok(fixed[1], self.analyzer))
+        config = self._config(python, None if fixed is None else fixed[1])
+        analyze = self.build_analyzer() if python else None
+        if not python:
+            self._check_stop_words()
         self._check_dtype()
         v = _lexkit.Vectorizer(**config)
         v.fit_begin()
         if isinstance(raw_documents, (list, tuple)):
-            for i in range(0, len(raw_documents), _BATCH):  # a batch's UTF-8 at a time
-                v.fit_add(raw_documents[i:i + _BATCH])
+            batches = (raw_documents[i:i + _BATCH] for i in range(0, len(raw_documents), _BATCH))
         else:
             it = iter(raw_documents)
-            while True:
-                batch = [d for _, d in zip(range(_BATCH), it)]
-                if not batch:
-                    break
-                v.fit_add(batch)
+            batches = iter(lambda: [d for _, d in zip(range(_BATCH), it)], [])
+        for batch in batches:  # a batch's UTF-8 (or terms) at a time
+            if python:
+                v.fit_add_terms(*self._terms(analyze, batch))
+            else:
+                self._add_text(v, batch)
         parts = v.fit_end()
         self._v = v
+        self._python = python
+        self._fixed = fixed
         m = self._matrix(parts)
         self._after_fit()
         return m
@@ -303,23 +638,49 @@ class CountVectorizer(_Base):
         self.fit_transform(raw_documents)
         return self
 
+    def _unfitted_vocabulary(self):
+        """sklearn's CountVectorizer transforms with a given vocabulary before any fit: a C
+        vectorizer holding it, or NotFittedError without one."""
+        if self.vocabulary is None or self._tfidf:
+            raise NotFittedError("this vectorizer is not fitted yet: call fit or fit_transform")
+        self._check_params()
+        fixed = self._validate_vocabulary()
+        python = not self._default_analysis() or not _c_vocabulary_ok(fixed[1], self.analyzer)
+        v = _lexkit.Vectorizer(**self._config(python))
+        v.set_vocabulary(fixed[1], [0] * len(fixed[1]), 0)
+        self._v, self._python, self._fixed = v, python, fixed
+        self._after_fit()
+
     def transform(self, raw_documents):
         """Document-term matrix with the fitted vocabulary."""
         if getattr(self, "_v", None) is None:
-            raise NotFittedError("this vectorizer is not fitted yet: call fit or fit_transform")
+            self._unfitted_vocabulary()
+        docs = _docs(raw_documents)
+        if getattr(self, "_python", False):
+            return self._matrix(self._v.transform_terms(*self._terms(self.build_analyzer(),
+                                                                     docs)))
         self._check_stop_words()
-        return self._matrix(self._v.transform(_docs(raw_documents)))
+        if self.input != "content":
+            docs = self._decoded(docs)
+        try:
+            parts = self._v.transform(docs)
+        except TypeError:  # not all str: bytes decoded
+            parts = self._v.transform(self._decoded(docs))
+        return self._matrix(parts)
 
     def _after_fit(self):
         self._vocabulary = None  # built on first use: most pipelines never read it
 
     @property
     def vocabulary_(self) -> dict:
-        """A mapping of terms to column indices (as scikit-learn's)."""
+        """A mapping of terms to column indices (as scikit-learn's; with vocabulary= given,
+        that mapping)."""
         if getattr(self, "_v", None) is None:
             raise AttributeError("vocabulary_: the vectorizer is not fitted yet")
         if getattr(self, "_vocabulary", None) is None:
-            self._vocabulary = {t: i for i, t in enumerate(self._v.vocabulary()[0])}
+            fixed = getattr(self, "_fixed", None)
+            self._vocabulary = (dict(fixed[0]) if fixed is not None else
+                                {t: i for i, t in enumerate(self._v.vocabulary()[0])})
         return self._vocabulary
 
     def __sklearn_is_fitted__(self) -> bool:
@@ -339,40 +700,62 @@ class CountVectorizer(_Base):
 
     def __setstate__(self, state):
         fitted = state.pop("_fitted", None)
+        for k, d in _ANALYSIS_DEFAULTS.items():  # a pickle of a lexkit before them
+            state.setdefault(k, d)
         self.__dict__.update(state)
         self._v = None
         if fitted is not None:
-            self._v = _lexkit.Vectorizer(**self._config())
+            self._v = _lexkit.Vectorizer(**self._config(getattr(self, "_python", False)))
             self._v.set_vocabulary(*fitted)
+
+
+_ANALYSIS_DEFAULTS = dict(input="content", encoding="utf-8", decode_error="strict",
+                          strip_accents=None, preprocessor=None, tokenizer=None,
+                          token_pattern=_TOKEN_PATTERN, vocabulary=None)
 
 
 class TfidfVectorizer(CountVectorizer):
     """TF-IDF matrix as scikit-learn's TfidfVectorizer: CountVectorizer's parameters plus
     norm, use_idf, smooth_idf and sublinear_tf, of sklearn's names, values and defaults.
-    dtype: as sklearn, a float dtype (float64, float32) gives that matrix; another one (an
-    int, bool) warns at fit with sklearn's UserWarning and gives float64 (bool: of counts
-    0/1, as sklearn counts in dtype before weighting)."""
+    With vocabulary= given, fit learns the idf of those terms. dtype: as sklearn, a float
+    dtype (float64, float32) gives that matrix; another one (an int, bool) warns at fit with
+    sklearn's UserWarning and gives float64 (bool: of counts 0/1, as sklearn counts in dtype
+    before weighting)."""
 
     _tfidf = True
 
-    def __init__(self, *, lowercase=True, stop_words=None, ngram_range=(1, 1), analyzer="word",
-                 max_df=1.0, min_df=1, max_features=None, binary=False, dtype=np.float64,
-                 norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=False, n_jobs=None):
-        super().__init__(lowercase=lowercase, stop_words=stop_words, ngram_range=ngram_range,
-                         analyzer=analyzer, max_df=max_df, min_df=min_df,
-                         max_features=max_features, binary=binary, dtype=dtype, n_jobs=n_jobs)
+    def __init__(self, *, input="content", encoding="utf-8", decode_error="strict",
+                 strip_accents=None, lowercase=True, preprocessor=None, tokenizer=None,
+                 analyzer="word", stop_words=None, token_pattern=_TOKEN_PATTERN,
+                 ngram_range=(1, 1), max_df=1.0, min_df=1, max_features=None, vocabulary=None,
+                 binary=False, dtype=np.float64, norm="l2", use_idf=True, smooth_idf=True,
+                 sublinear_tf=False, n_jobs=None):
+        super().__init__(input=input, encoding=encoding, decode_error=decode_error,
+                         strip_accents=strip_accents, lowercase=lowercase,
+                         preprocessor=preprocessor, tokenizer=tokenizer,
+                         stop_words=stop_words, token_pattern=token_pattern,
+                         ngram_range=ngram_range, analyzer=analyzer, max_df=max_df,
+                         min_df=min_df, max_features=max_features, vocabulary=vocabulary,
+                         binary=binary, dtype=dtype, n_jobs=n_jobs)
         self.norm = norm
         self.use_idf = use_idf
         self.smooth_idf = smooth_idf
         self.sublinear_tf = sublinear_tf
 
-    def _config(self) -> dict:
-        c = super()._config()
+    def _config(self, python=False, vocabulary=None) -> dict:
+        c = super()._config(python, vocabulary)
         # sklearn counts in self.dtype before weighting: bool counts are 0/1 (binary)
         c.update(binary=c["binary"] or np.dtype(self.dtype) == np.bool_)
         c.update(norm="none" if self.norm is None else self.norm, use_idf=bool(self.use_idf),
                  smooth_idf=bool(self.smooth_idf), sublinear_tf=bool(self.sublinear_tf))
         return c
+
+    def fit(self, raw_documents, y=None):
+        """Learn the vocabulary and idf of raw_documents."""
+        self._check_params()
+        self._warn_for_unused_params()  # sklearn's fit warns here and in fit_transform
+        self.fit_transform(raw_documents)
+        return self
 
     def _out_dtype(self) -> np.dtype:
         """sklearn's TF-IDF dtype: self.dtype when it is a float one, else float64."""

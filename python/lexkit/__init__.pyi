@@ -1,7 +1,8 @@
 # Type stubs of the lexkit package (python/lexkit/__init__.py). python/tests checks that the
 # names here (module level, classes and their public members) match the module's.
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, Union, overload
+from typing import (Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence,
+                    Tuple, Type, Union, overload)
 
 import numpy as np
 import scipy.sparse
@@ -17,28 +18,50 @@ _Df = Union[int, float]
 _Fields = Union[None, bool, str, Sequence[str]]
 # None, 'english' or a collection of str (a list, tuple, set or frozenset; not an iterator)
 _StopWords = Union[None, str, Iterable[str]]
+# None, a mapping term -> column, or an iterable of terms
+_Vocabulary = Union[None, Mapping[str, int], Iterable[str]]
 
 class NotFittedError(ValueError, AttributeError): ...
 
 class CountVectorizer:
+    input: str
+    encoding: str
+    decode_error: str
+    strip_accents: Union[None, str, Callable[[str], str]]
     lowercase: bool
+    preprocessor: Optional[Callable[[str], str]]
+    tokenizer: Optional[Callable[[str], Iterable[str]]]
     stop_words: _StopWords
+    token_pattern: Optional[str]
     ngram_range: Tuple[int, int]
-    analyzer: str
+    analyzer: Union[str, Callable[[Any], Iterable[str]]]
     max_df: _Df
     min_df: _Df
     max_features: Optional[int]
+    vocabulary: _Vocabulary
     binary: bool
     dtype: Type[Any]
     n_jobs: Optional[int]
-    def __init__(self, *, lowercase: bool = ..., stop_words: _StopWords = ...,
-                 ngram_range: Tuple[int, int] = ..., analyzer: str = ..., max_df: _Df = ...,
-                 min_df: _Df = ..., max_features: Optional[int] = ..., binary: bool = ...,
-                 dtype: Type[Any] = ..., n_jobs: Optional[int] = ...) -> None: ...
-    def fit(self, raw_documents: Iterable[str], y: Any = ...) -> "CountVectorizer": ...
-    def fit_transform(self, raw_documents: Iterable[str], y: Any = ...) -> scipy.sparse.csr_matrix: ...
-    def transform(self, raw_documents: Iterable[str]) -> scipy.sparse.csr_matrix: ...
+    fixed_vocabulary_: bool
+    def __init__(self, *, input: str = ..., encoding: str = ..., decode_error: str = ...,
+                 strip_accents: Union[None, str, Callable[[str], str]] = ...,
+                 lowercase: bool = ..., preprocessor: Optional[Callable[[str], str]] = ...,
+                 tokenizer: Optional[Callable[[str], Iterable[str]]] = ...,
+                 stop_words: _StopWords = ..., token_pattern: Optional[str] = ...,
+                 ngram_range: Tuple[int, int] = ...,
+                 analyzer: Union[str, Callable[[Any], Iterable[str]]] = ...,
+                 max_df: _Df = ..., min_df: _Df = ..., max_features: Optional[int] = ...,
+                 vocabulary: _Vocabulary = ..., binary: bool = ..., dtype: Type[Any] = ...,
+                 n_jobs: Optional[int] = ...) -> None: ...
+    def fit(self, raw_documents: Iterable[Any], y: Any = ...) -> "CountVectorizer": ...
+    def fit_transform(self, raw_documents: Iterable[Any], y: Any = ...) -> scipy.sparse.csr_matrix: ...
+    def transform(self, raw_documents: Iterable[Any]) -> scipy.sparse.csr_matrix: ...
     def get_feature_names_out(self, input_features: Any = ...) -> np.ndarray: ...
+    def decode(self, doc: Any) -> str: ...
+    def build_preprocessor(self) -> Callable[[str], str]: ...
+    def build_tokenizer(self) -> Callable[[str], Iterable[str]]: ...
+    def build_analyzer(self) -> Callable[[Any], List[str]]: ...
+    def get_stop_words(self) -> Optional[FrozenSet[str]]: ...
     @property
     def vocabulary_(self) -> Dict[str, int]: ...
     def get_params(self, deep: bool = ...) -> Dict[str, Any]: ...
@@ -49,11 +72,16 @@ class TfidfVectorizer(CountVectorizer):
     use_idf: bool
     smooth_idf: bool
     sublinear_tf: bool
-    def __init__(self, *, lowercase: bool = ..., stop_words: _StopWords = ...,
-                 ngram_range: Tuple[int, int] = ..., analyzer: str = ..., max_df: _Df = ...,
-                 min_df: _Df = ..., max_features: Optional[int] = ..., binary: bool = ...,
-                 dtype: Type[Any] = ..., norm: Optional[str] = ..., use_idf: bool = ...,
-                 smooth_idf: bool = ..., sublinear_tf: bool = ...,
+    def __init__(self, *, input: str = ..., encoding: str = ..., decode_error: str = ...,
+                 strip_accents: Union[None, str, Callable[[str], str]] = ...,
+                 lowercase: bool = ..., preprocessor: Optional[Callable[[str], str]] = ...,
+                 tokenizer: Optional[Callable[[str], Iterable[str]]] = ...,
+                 analyzer: Union[str, Callable[[Any], Iterable[str]]] = ...,
+                 stop_words: _StopWords = ..., token_pattern: Optional[str] = ...,
+                 ngram_range: Tuple[int, int] = ..., max_df: _Df = ..., min_df: _Df = ...,
+                 max_features: Optional[int] = ..., vocabulary: _Vocabulary = ...,
+                 binary: bool = ..., dtype: Type[Any] = ..., norm: Optional[str] = ...,
+                 use_idf: bool = ..., smooth_idf: bool = ..., sublinear_tf: bool = ...,
                  n_jobs: Optional[int] = ...) -> None: ...
     @property
     def idf_(self) -> np.ndarray: ...

@@ -225,19 +225,19 @@ static int Vectorizer_init(VectorizerObject *self, PyObject *args, PyObject *kw)
     static char *names[] = {"analyzer", "ngram_min", "ngram_max", "lowercase", "stop_words_english",
                             "min_df", "max_df", "max_features", "binary", "tfidf", "use_idf",
                             "smooth_idf", "sublinear_tf", "norm", "threads", "values",
-                            "stop_words", NULL};
+                            "stop_words", "vocabulary", "terms_given", NULL};
     lexkit_vectorizer_config c = lexkit_vectorizer_config_default();
     const char *analyzer = "word", *norm = "l2", *values = "d";
-    PyObject *min_df = NULL, *max_df = NULL, *stop_words = Py_None;
+    PyObject *min_df = NULL, *max_df = NULL, *stop_words = Py_None, *vocabulary = Py_None;
     int ng_min = 1, ng_max = 1;
     int max_features = 0;
     c.lowercase = 1;
     int threads = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|siippOOippppps$isO", names, &analyzer, &ng_min,
-                                     &ng_max, &c.lowercase, &c.stop_words_english, &min_df,
-                                     &max_df, &max_features, &c.binary, &c.tfidf, &c.use_idf,
-                                     &c.smooth_idf, &c.sublinear_tf, &norm, &threads, &values,
-                                     &stop_words))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|siippOOippppps$isOOp", names, &analyzer,
+                                     &ng_min, &ng_max, &c.lowercase, &c.stop_words_english,
+                                     &min_df, &max_df, &max_features, &c.binary, &c.tfidf,
+                                     &c.use_idf, &c.smooth_idf, &c.sublinear_tf, &norm, &threads,
+                                     &values, &stop_words, &vocabulary, &c.terms_given))
         return -1;
     if (!value_format(values)) {
         PyErr_Format(PyExc_ValueError, "values: expected 'd', 'f', 'q' or 'i', got '%s'", values);
@@ -277,10 +277,22 @@ static int Vectorizer_init(VectorizerObject *self, PyObject *args, PyObject *kw)
         c.stop_words = stop.s;
         c.n_stop_words = stop.n;
     }
+    strs vocab; /* the columns of sklearn's vocabulary=, in order */
+    memset(&vocab, 0, sizeof vocab);
+    if (vocabulary != Py_None) {
+        if (strs_get(vocabulary, "vocabulary", &vocab) < 0) {
+            strs_free(&stop);
+            return -1;
+        }
+        c.vocabulary = vocab.s;
+        c.vocabulary_lens = vocab.len;
+        c.n_vocabulary = vocab.n;
+    }
     lexkit_error err;
     lexkit_vectorizer *v = NULL;
     lexkit_status st = lexkit_vectorizer_create(&c, &v, &err);
     strs_free(&stop); /* copied by lexkit_vectorizer_create */
+    strs_free(&vocab);
     if (st != LEXKIT_OK) {
         raise_err(st, &err);
         return -1;
@@ -464,6 +476,116 @@ static PyObject *Vectorizer_transform(VectorizerObject *self, PyObject *docs)
     return vectorize(self, docs, 0);
 }
 
+/* Documents given as their terms: all the terms in one sequence of str and the n_docs + 1
+   offsets of the documents into it (doc i is terms[off[i]:off[i+1]]). */
+typedef struct {
+    strs t;
+    size_t *off;
+    size_t n_docs;
+} term_docs;
+
+static void term_docs_free(term_docs *d)
+{
+    strs_free(&d->t);
+    free(d->off);
+    d->off = NULL;
+}
+
+static int term_docs_get(PyObject *args, term_docs *d)
+{
+    PyObject *terms, *offs;
+    memset(d, 0, sizeof *d);
+    if (!PyArg_ParseTuple(args, "OO", &terms, &offs)) return -1;
+    PyObject *seq = PySequence_Fast(offs, "doc_off: expected a sequence of int");
+    if (!seq) return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if (n < 1) {
+        Py_DECREF(seq);
+        PyErr_SetString(PyExc_ValueError, "doc_off: expected n_docs + 1 offsets");
+        return -1;
+    }
+    d->off = malloc((size_t)n * sizeof *d->off);
+    if (!d->off) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        d->off[i] = PyLong_AsSize_t(PySequence_Fast_GET_ITEM(seq, i));
+        if (d->off[i] == (size_t)-1 && PyErr_Occurred()) {
+            Py_DECREF(seq);
+            term_docs_free(d);
+            return -1;
+        }
+    }
+    Py_DECREF(seq);
+    d->n_docs = (size_t)n - 1;
+    if (strs_get(terms, "terms", &d->t) < 0) {
+        term_docs_free(d);
+        return -1;
+    }
+    if (d->off[d->n_docs] > d->t.n) {
+        PyErr_SetString(PyExc_ValueError, "doc_off: an offset past the terms");
+        term_docs_free(d);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *Vectorizer_fit_add_terms(VectorizerObject *self, PyObject *args)
+{
+    if (!self->v) return PyErr_Format(PyExc_ValueError, "the vectorizer is not initialized");
+    term_docs d;
+    if (term_docs_get(args, &d) < 0) return NULL;
+    lexkit_error err;
+    lexkit_status st;
+    lock_take(self->lock);
+    Py_BEGIN_ALLOW_THREADS
+    st = lexkit_vectorizer_fit_add_terms(self->v, d.t.s, d.t.len, d.off, d.n_docs, &err);
+    Py_END_ALLOW_THREADS
+    PyThread_release_lock(self->lock);
+    term_docs_free(&d);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    Py_RETURN_NONE;
+}
+
+static PyObject *Vectorizer_transform_terms(VectorizerObject *self, PyObject *args)
+{
+    if (!self->v) return PyErr_Format(PyExc_ValueError, "the vectorizer is not initialized");
+    term_docs d;
+    if (term_docs_get(args, &d) < 0) return NULL;
+    lexkit_csr m;
+    lexkit_error err;
+    lexkit_status st;
+    lock_take(self->lock);
+    Py_BEGIN_ALLOW_THREADS
+    st = lexkit_vectorizer_transform_terms(self->v, d.t.s, d.t.len, d.off, d.n_docs, &m, &err);
+    Py_END_ALLOW_THREADS
+    PyThread_release_lock(self->lock);
+    term_docs_free(&d);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    return csr_tuple(&m, self->fmt);
+}
+
+/* sklearn's English stop words as a tuple of str. */
+static PyObject *Vectorizer_english_stop_words(PyObject *unused_cls, PyObject *unused)
+{
+    (void)unused_cls;
+    (void)unused;
+    size_t n;
+    const char *const *w = lexkit_stop_words_english(&n);
+    PyObject *t = PyTuple_New((Py_ssize_t)n);
+    for (size_t i = 0; t && i < n; i++) {
+        PyObject *s = PyUnicode_FromString(w[i]);
+        if (!s) {
+            Py_CLEAR(t);
+            break;
+        }
+        PyTuple_SET_ITEM(t, (Py_ssize_t)i, s);
+    }
+    return t;
+}
+
 /* The vocabulary as (terms, df, n_docs). */
 static PyObject *Vectorizer_vocabulary(VectorizerObject *self, PyObject *unused)
 {
@@ -564,6 +686,12 @@ static PyMethodDef Vectorizer_methods[] = {
     {"set_vocabulary", (PyCFunction)Vectorizer_set_vocabulary, METH_VARARGS,
      "set_vocabulary(terms, df, n_docs): restore a fitted state."},
     {"idf", (PyCFunction)Vectorizer_idf, METH_NOARGS, "idf() -> Buffer of float64 or None."},
+    {"fit_add_terms", (PyCFunction)Vectorizer_fit_add_terms, METH_VARARGS,
+     "fit_add_terms(terms, doc_off): count documents given as their terms (terms_given)."},
+    {"transform_terms", (PyCFunction)Vectorizer_transform_terms, METH_VARARGS,
+     "transform_terms(terms, doc_off) -> (indptr, indices, data, n_cols) (terms_given)."},
+    {"english_stop_words", (PyCFunction)Vectorizer_english_stop_words, METH_NOARGS | METH_STATIC,
+     "english_stop_words() -> tuple of str: sklearn's ENGLISH_STOP_WORDS."},
     {NULL, NULL, 0, NULL},
 };
 
