@@ -199,7 +199,7 @@ static int info(const opts *o)
 /* A directory's files that were not indexed: one line on standard error. */
 static void report_skips(const char *dir, const lk_docs_skipped *k)
 {
-    uint64_t n = k->binary + k->bad_utf8 + k->unreadable + k->loops;
+    uint64_t n = k->binary + k->bad_utf8 + k->unreadable + k->loops + k->bad_html;
     if (!n) return;
     fprintf(stderr, "lexkit %s: %s: skipped %llu file(s):", CMD, dir, (unsigned long long)n);
     const char *sep = "";
@@ -213,7 +213,10 @@ static void report_skips(const char *dir, const lk_docs_skipped *k)
                 k->first_unreadable), sep = ";";
     if (k->loops)
         fprintf(stderr, "%s %llu symbolic link loop(s) not followed (%s)", sep,
-                (unsigned long long)k->loops, k->first_loop);
+                (unsigned long long)k->loops, k->first_loop), sep = ";";
+    if (k->bad_html)
+        fprintf(stderr, "%s %llu HTML the parser could not read to the end (%s)", sep,
+                (unsigned long long)k->bad_html, k->first_bad_html);
     fputc('\n', stderr);
 }
 

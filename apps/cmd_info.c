@@ -193,8 +193,10 @@ static int info_one(const char *path)
     else if (n >= 7 && memcmp(head, "#n_docs", 7) == 0) {
         rewind(fp);
         rc = info_bow_vocab(path, fp);
-    } else if (vectors_header(head, n) || n == 0) {
+    } else if (vectors_header(head, n)) {
         rc = info_vectors(path, &err);
+    } else if (n == 0) { /* no kind to guess from */
+        rc = lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_FORMAT, "%s: empty file", path), &err);
     } else {
         rc = lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_FORMAT, "%s: not a file lexkit knows (a "
                                            "tagger or embedding model, a fastText .bin, word2vec "

@@ -199,6 +199,18 @@ static void test_not_an_index(void **state)
     assert_int_equal(lk_bm25_builder_create(dir, &cfg, &b, &err), LK_ERR_IO);
     assert_non_null(strstr(err.msg, "not a lexkit index; not replacing it"));
     assert_null(b);
+    /* an index file truncated to nothing: refused too (kept), and the message says what
+       it is rather than "not a lexkit index" */
+    char trunc[512], tfile[600];
+    lk_test_tmp_path(trunc, sizeof trunc, "trunc-dir");
+    mkdir(trunc, 0777);
+    snprintf(tfile, sizeof tfile, "%s/index.lkbx", trunc);
+    lk_test_write_file(tfile, "", 0);
+    assert_int_equal(lk_bm25_builder_create(trunc, &cfg, &b, &err), LK_ERR_IO);
+    assert_non_null(strstr(err.msg, "holds a damaged lexkit index (index.lkbx is truncated"));
+    assert_null(b);
+    struct stat sb;
+    assert_int_equal(stat(tfile, &sb), 0);
 }
 
 static void test_duplicate_and_bad_ids(void **state)

@@ -38,10 +38,39 @@ static void test_html_extract(void **state)
     /* a blank <title> is no title: the first <h1> */
     extract("<title> \n </title><h1>Real title</h1><p>x", "Real title", "Real title\nx");
     extract("<title></title><p>no heading", "", "no heading");
+    /* an inline SVG icon's <title> is not the page's: the <h1> is */
+    extract("<body><a href=x><svg><title>GitHub icon</title><path d=\"M0\"/></svg></a>"
+            "<h1>Release notes 2.0</h1><p>Fixed.</p></body>",
+            "Release notes 2.0", "Release notes 2.0\nFixed.");
     /* Latin-1 bytes read through the declared charset */
     extract("<meta charset=\"iso-8859-1\"><title>Caf\xe9</title><p>cr\xe8me", "Caf\xc3\xa9",
             "cr\xc3\xa8me");
     extract("", "", "");
+}
+
+/* Deep nesting: libxml2 stops at 256 levels without XML_PARSE_HUGE (the body was lost
+   without a word); 300 levels read whole, and 200,000 too (the traversals do not recurse:
+   no stack overflow). */
+static void deep(size_t n)
+{
+    char *h = malloc(64 + n * 11);
+    assert_non_null(h);
+    strcpy(h, "<html><body>");
+    char *e = h + strlen(h);
+    for (size_t i = 0; i < n; i++, e += 5) memcpy(e, "<div>", 5);
+    strcpy(e, "deepneedle");
+    e += strlen(e);
+    for (size_t i = 0; i < n; i++, e += 6) memcpy(e, "</div>", 6);
+    strcpy(e, "<p>after deep</p></body></html>");
+    extract(h, "", "deepneedle\nafter deep");
+    free(h);
+}
+
+static void test_html_deep(void **state)
+{
+    (void)state;
+    deep(300);
+    deep(200000);
 }
 
 static void test_fold_latin(void **state)
@@ -69,6 +98,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_html_extract),
+        cmocka_unit_test(test_html_deep),
         cmocka_unit_test(test_fold_latin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,7 +30,9 @@ typedef struct {
     uint64_t bad_utf8;   /* a .txt/.md body, or a name, that is not valid UTF-8 */
     uint64_t unreadable; /* open or read failed (permissions, dangling link, vanished) */
     uint64_t loops;      /* directories reached again through a symbolic link loop */
-    char first_binary[256], first_bad_utf8[256], first_unreadable[256], first_loop[256];
+    uint64_t bad_html;   /* an HTML page libxml2 stopped reading before its end */
+    char first_binary[256], first_bad_utf8[256], first_unreadable[256], first_loop[256],
+        first_bad_html[256];
 } lk_docs_skipped;
 
 /* A top-level JSONL member other than id/title/text whose value is a string or a number

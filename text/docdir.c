@@ -306,6 +306,11 @@ lk_status lk_docdir_next(lk_docdir *d, lk_doc *doc, bool *got, lk_error *err)
                      &d->skips.unreadable, rel);
                 continue;
             }
+            if (st == LK_ERR_PARSE) { /* libxml2 stopped early: skipped, not cut short */
+                note(d->skips.first_bad_html, sizeof d->skips.first_bad_html, &d->skips.bad_html,
+                     rel);
+                continue;
+            }
             if (st != LK_OK) return st;
             if (!lk_utf8_valid(d->html_title, tl, NULL) || !lk_utf8_valid(d->html_text, xl, NULL)) {
                 note(d->skips.first_bad_utf8, sizeof d->skips.first_bad_utf8, &d->skips.bad_utf8, rel);

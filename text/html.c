@@ -68,41 +68,70 @@ static const char *const inline_elems[] = {
     "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
     "wbr", "big", "tt", "strike", "label", NULL};
 
-static void walk(const xmlNode *n, sink *k)
+/* Elements whose own <title> is not the page's (an inline SVG icon's, a template's). */
+static const char *const foreign[] = {"script", "style", "noscript", "template", "iframe",
+                                      "object", "svg", "math", NULL};
+
+/* The traversals below are iterative (parent links, no recursion): a page may nest
+   elements without limit (XML_PARSE_HUGE), so a recursive walk could run out of stack. */
+
+/* The next node after n in document order below top (NULL at the end), entering n's
+   children if `enter`. With breaks, every block element left on the way (n itself if it
+   was entered, and the ancestors climbed out of, all entered) ends a line in k. */
+static const xmlNode *next_node(const xmlNode *n, const xmlNode *top, bool enter, sink *k,
+                                bool breaks)
 {
-    for (; n; n = n->next) {
-        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-            if (n->content) sink_text(k, (const char *)n->content);
-        } else if (n->type == XML_ELEMENT_NODE && !name_in(n->name, skipped)) {
-            bool block = !name_in(n->name, inline_elems);
-            if (block) sink_break(k);
-            walk(n->children, k);
-            if (block) sink_break(k);
-        }
+    if (enter && n->children) return n->children;
+    if (breaks && enter && !name_in(n->name, inline_elems)) sink_break(k);
+    for (;;) {
+        if (n->next) return n->next;
+        n = n->parent;
+        if (!n || n == top) return NULL;
+        if (breaks && !name_in(n->name, inline_elems)) sink_break(k);
     }
 }
 
-/* The text of the first element named `name` under n (depth first), or NULL. */
+/* The text of the nodes from first (and its following siblings), without the skipped
+   elements; with breaks, block elements start and end a line. */
+static void collect(const xmlNode *first, sink *k, bool breaks)
+{
+    const xmlNode *top = first ? first->parent : NULL, *n = first;
+    while (n) {
+        bool enter = false;
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            if (n->content) sink_text(k, (const char *)n->content);
+        } else if (n->type == XML_ELEMENT_NODE && !name_in(n->name, skipped)) {
+            enter = true;
+            if (breaks && !name_in(n->name, inline_elems)) sink_break(k);
+        }
+        n = next_node(n, top, enter, k, breaks);
+    }
+}
+
+static void walk(const xmlNode *n, sink *k)
+{
+    collect(n, k, true);
+}
+
+/* The first element named `name` from n on (document order, not inside a foreign
+   element), or NULL. */
 static const xmlNode *find(const xmlNode *n, const char *name)
 {
-    for (; n; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE) continue;
-        if (xmlStrcasecmp(n->name, (const xmlChar *)name) == 0) return n;
-        const xmlNode *f = find(n->children, name);
-        if (f) return f;
+    const xmlNode *top = n ? n->parent : NULL;
+    while (n) {
+        bool enter = false;
+        if (n->type == XML_ELEMENT_NODE) {
+            if (xmlStrcasecmp(n->name, (const xmlChar *)name) == 0) return n;
+            enter = !name_in(n->name, foreign);
+        }
+        n = next_node(n, top, enter, NULL, false);
     }
     return NULL;
 }
 
 static void text_of(const xmlNode *n, sink *k)
 {
-    for (; n; n = n->next) {
-        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-            if (n->content) sink_text(k, (const char *)n->content);
-        } else if (n->type == XML_ELEMENT_NODE && !name_in(n->name, skipped)) {
-            text_of(n->children, k);
-        }
-    }
+    collect(n, k, false);
 }
 
 static char *finish(sink *k, size_t *len)
@@ -121,13 +150,27 @@ lk_status lk_html_extract(const char *html, size_t len, char **title, size_t *ti
 {
     *title = *text = NULL;
     if (len > (size_t)INT32_MAX) return lk_error_set(err, LK_ERR_RANGE, "HTML file too large");
+    /* XML_PARSE_HUGE: without it libxml2 stops at 256 nested elements and the rest of the
+       page is lost (generated pages nest deeper); with it nesting is unlimited (the
+       traversals above do not recurse) */
     int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-               HTML_PARSE_COMPACT;
+               HTML_PARSE_COMPACT | XML_PARSE_HUGE;
     /* valid UTF-8 is read as such whatever the page declares (most pages without a
        charset are UTF-8 today); other bytes as the page's charset */
     const char *enc = lk_utf8_valid(html, len, NULL) ? "UTF-8" : NULL;
     /* NULL for an empty page (or one libxml2 finds no node in): no title, no text */
-    htmlDocPtr doc = len ? htmlReadMemory(html, (int)len, NULL, enc, opts) : NULL;
+    htmlParserCtxtPtr ctxt = len ? htmlNewParserCtxt() : NULL;
+    if (len && !ctxt) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    htmlDocPtr doc = len ? htmlCtxtReadMemory(ctxt, html, (int)len, NULL, enc, opts) : NULL;
+    /* an internal error stops libxml2 where it is (even with RECOVER): the rest of the page
+       would be lost without a word, so the page is refused */
+    int stopped = ctxt && ctxt->errNo == XML_ERR_INTERNAL_ERROR;
+    if (ctxt) htmlFreeParserCtxt(ctxt);
+    if (stopped) {
+        if (doc) xmlFreeDoc(doc);
+        return lk_error_set(err, LK_ERR_PARSE, "the HTML parser stopped before the end of the "
+                            "page");
+    }
     sink t = {0}, b = {0};
     if (doc) {
         const xmlNode *root = xmlDocGetRootElement(doc);

@@ -92,6 +92,19 @@ static lk_status check_replaceable(const char *dir, lk_error *err)
     }
     closedir(d);
     if (empty || lk_bm25_dir_holds_index(dir)) return LK_OK;
+    /* an index file without its magic (truncated to nothing, overwritten): say so, and
+       still keep it (it may be the only copy of something the user wants to look at) */
+    const char *const names[] = {LK_BM25_INDEX_FILE, LK_BM25_MANIFEST_FILE};
+    for (size_t i = 0; i < 2; i++) {
+        char *p = lk_path_join(dir, names[i]);
+        bool there = p && lstat(p, &sb) == 0;
+        free(p);
+        if (there)
+            return lk_error_set(err, LK_ERR_IO,
+                                "%s: holds a damaged lexkit index (%s is truncated or not an "
+                                "index file); not replacing it: remove the directory first",
+                                dir, names[i]);
+    }
     return lk_error_set(err, LK_ERR_IO,
                         "%s: exists and is not a lexkit index; not replacing it", dir);
 }

@@ -112,4 +112,13 @@ $L info "$T/b.tsv" > "$T/i" && grep -q "^analyzer	analyzer=word ngram=1:1" "$T/i
 expect_fail 1 "no/such: No such file" $L info no/such
 expect_fail 1 "feat_docs_small.jsonl: not a file lexkit knows" $L info "$D/feat_docs_small.jsonl"
 expect_fail 2 "give one or more FILEs" $L info
+# an empty file: no kind to guess (it was read as word2vec: "expected a header 'WORDS DIM'")
+: > "$T/empty.jsonl"
+expect_fail 1 "empty.jsonl: empty file$" $L info "$T/empty.jsonl"
+grep -q "WORDS DIM" "$T/err" && fail "info of an empty file guesses word2vec: $(cat "$T/err")"
+# an index whose file was truncated to nothing is kept, and the message says it is damaged
+mkdir -p "$T/trunc" && : > "$T/trunc/index.lkbx"
+expect_fail 1 "holds a damaged lexkit index (index.lkbx is truncated" \
+  $L index --input "$D/feat_docs_small.jsonl" --index "$T/trunc"
+[ -f "$T/trunc/index.lkbx" ] && [ ! -s "$T/trunc/index.lkbx" ] || fail "the damaged index was touched"
 finish cli-consistency
