@@ -5,20 +5,9 @@
 #include "include/lexkit/status.h"
 #include "text/error.h"
 
-/* Copy an internal error into a public one (err may be NULL); returns the public status. */
-static inline lexkit_status lk_api_err(lexkit_error *out, lk_status st, const lk_error *in)
-{
-    if (out) {
-        out->code = (lexkit_status)st;
-        out->msg[0] = '\0';
-        if (st != LK_OK && in && in->code == st) {
-            size_t i = 0;
-            for (; in->msg[i] && i + 1 < sizeof out->msg; i++) out->msg[i] = in->msg[i];
-            out->msg[i] = '\0';
-        }
-    }
-    return (lexkit_status)st;
-}
+/* Copy an internal error into a public one (err may be NULL), its input location
+   included; returns the public status. */
+lexkit_status lk_api_err(lexkit_error *out, lk_status st, const lk_error *in);
 
 /* A public error with a formatted message. */
 lexkit_status lk_api_set(lexkit_error *out, lexkit_status st, const char *fmt, ...)

@@ -2,6 +2,7 @@
    models/vectors. */
 #include "include/lexkit/embeddings.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,11 @@ LK_API lexkit_embed_config lexkit_embed_config_default(void)
     c.seed = d.seed;
     c.tokenize = d.tokenize;
     return c;
+}
+
+LK_API int lexkit_embed_is_separator(int ch)
+{
+    return ch >= 0 && ch <= UCHAR_MAX && lk_embed_is_separator((unsigned char)ch);
 }
 
 LK_API lexkit_status lexkit_vectors_train(const char *corpus, const lexkit_embed_config *c,

@@ -560,7 +560,7 @@ LK_API lexkit_status lexkit_index_search_many(const lexkit_index *x,
     int started = 0;
     for (int t = 0; t < threads; t++)
         jobs[t] = (many_job){x, queries, lens, n, k, x->syntax, &next, hits, n_hits, 0,
-                             LEXKIT_OK, {LEXKIT_OK, ""}};
+                             LEXKIT_OK, {.code = LEXKIT_OK}};
     /* a thread that fails to start leaves its share to the others */
     for (int t = 1; t < threads && pthread_create(&tids[t], NULL, many_worker, &jobs[t]) == 0; t++)
         started = t;

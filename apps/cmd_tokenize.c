@@ -115,8 +115,7 @@ static lk_status run_lines(lk_line_reader *r, lk_tokenizer *t, const sink *sk, c
         size_t n, out = 0;
         st = lk_tokenize(t, line, len, &toks, &n, err);
         if (st != LK_OK) {
-            lk_error_prefix(err, "%s:%lld:", lk_line_reader_path(r),
-                            (long long)lk_line_reader_lineno(r));
+            lk_error_locate(err, lk_line_reader_path(r), lk_line_reader_lineno(r));
             return st;
         }
         for (size_t k = 0; k < n; k++) {

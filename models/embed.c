@@ -89,9 +89,9 @@ double lk_embed_keep_prob(int64_t count, int64_t total, double sample)
 
 /* ---- token streams ------------------------------------------------------------------ */
 
-static bool is_sep(char ch)
+bool lk_embed_is_separator(unsigned char ch)
 {
-    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f';
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\v' || ch == '\f';
 }
 
 lk_status lk_embed_tokenizer_open(const lk_embed_config *c, lk_tokenizer **out)
@@ -113,9 +113,9 @@ lk_status lk_embed_each_token(lk_tokenizer *tok, const char *line, size_t len, c
     if (!tok) {
         size_t i = 0;
         while (i < len && st == LK_OK) {
-            while (i < len && is_sep(line[i])) i++;
+            while (i < len && lk_embed_is_separator((unsigned char)line[i])) i++;
             size_t s = i;
-            while (i < len && !is_sep(line[i])) i++;
+            while (i < len && !lk_embed_is_separator((unsigned char)line[i])) i++;
             if (i > s) st = fn(ctx, line + s, i - s);
         }
         return st;
@@ -124,7 +124,7 @@ lk_status lk_embed_each_token(lk_tokenizer *tok, const char *line, size_t len, c
     size_t n;
     st = lk_tokenize(tok, line, len, &toks, &n, err);
     if (st != LK_OK) {
-        lk_error_prefix(err, "%s:%lld:", path, (long long)lineno);
+        lk_error_locate(err, path, lineno);
         return st;
     }
     for (size_t i = 0; i < n && st == LK_OK; i++)
@@ -190,16 +190,16 @@ lk_status lk_embed_build_vocab(const lk_embed_config *c, const char *path, lk_vo
     if (st == LK_OK) {
         int32_t distinct = lk_vocab_size(v);
         if (distinct == 0) {
-            st = lk_error_set(err, LK_ERR_PARSE, "%s: the corpus has no words", path);
+            st = lk_error_in(err, LK_ERR_PARSE, path, "the corpus has no words");
         } else if ((st = lk_vocab_prune(v, c->min_count, c->max_vocab)) == LK_OK) {
             int32_t need = c->loss == LK_LOSS_HS ? 2 : 1;
             if (lk_vocab_size(v) < need)
-                st = lk_error_set(err, LK_ERR_PARSE,
-                                  "%s: %d word%s occur%s at least %lld times (min_count); "
-                                  "training needs %d (the corpus has %d distinct words)",
-                                  path, (int)lk_vocab_size(v), lk_vocab_size(v) == 1 ? "" : "s",
-                                  lk_vocab_size(v) == 1 ? "s" : "", (long long)c->min_count,
-                                  (int)need, (int)distinct);
+                st = lk_error_in(err, LK_ERR_PARSE, path,
+                                 "%d word%s occur%s at least %lld times (min_count); "
+                                 "training needs %d (the corpus has %d distinct words)",
+                                 (int)lk_vocab_size(v), lk_vocab_size(v) == 1 ? "" : "s",
+                                 lk_vocab_size(v) == 1 ? "s" : "", (long long)c->min_count,
+                                 (int)need, (int)distinct);
         }
     }
     lk_line_reader_free(r);

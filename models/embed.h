@@ -73,6 +73,11 @@ typedef struct {
 
 lk_embed_config lk_embed_config_default(void);
 
+/* True when byte ch separates the tokens of a corpus line (without c->tokenize): ASCII
+   white space, ' ', '\t', '\n', '\v', '\f', '\r' ('\n' also ends the line). Other bytes,
+   UTF-8's multi-byte sequences and Unicode spaces among them, are part of a token. */
+bool lk_embed_is_separator(unsigned char ch);
+
 /* LK_OK if the config is usable, else LK_ERR_ARG with a message naming the field
    ("dim must be in [1, 100000] (got 0)"). err may be NULL. */
 lk_status lk_embed_config_check(const lk_embed_config *c, lk_error *err);

@@ -358,12 +358,12 @@ static lk_status open_at(const char *path, uint64_t begin, FILE **out, uint64_t 
                          lk_error *err)
 {
     FILE *fp = fopen(path, "rb");
-    if (!fp) return lk_error_set(err, LK_ERR_IO, "%s: %s", path, strerror(errno));
+    if (!fp) return lk_error_in(err, LK_ERR_IO, path, "%s", strerror(errno));
     uint64_t p = begin;
     if (begin > 0) {
         if (fseeko(fp, (off_t)(begin - 1), SEEK_SET) != 0) {
             fclose(fp);
-            return lk_error_set(err, LK_ERR_IO, "%s: seek: %s", path, strerror(errno));
+            return lk_error_in(err, LK_ERR_IO, path, "seek: %s", strerror(errno));
         }
         int ch = getc(fp); /* the byte before: a '\n' means a line starts at begin */
         while (ch != EOF && ch != '\n') {
@@ -572,9 +572,9 @@ lk_status lk_embed_train(const lk_embed_config *c, const char *corpus, lk_embed_
     if (!corpus || strcmp(corpus, "-") == 0)
         return lk_error_set(err, LK_ERR_ARG,
                             "the corpus must be a file (training reads it several times)");
-    if (stat(corpus, &sb) != 0) return lk_error_set(err, LK_ERR_IO, "%s: %s", corpus, strerror(errno));
+    if (stat(corpus, &sb) != 0) return lk_error_in(err, LK_ERR_IO, corpus, "%s", strerror(errno));
     if (!S_ISREG(sb.st_mode))
-        return lk_error_set(err, LK_ERR_IO, "%s: not a regular file", corpus);
+        return lk_error_in(err, LK_ERR_IO, corpus, "not a regular file");
     lk_status st;
     bool fresh = *model == NULL;
     int64_t corpus_words = 0;
@@ -587,8 +587,7 @@ lk_status lk_embed_train(const lk_embed_config *c, const char *corpus, lk_embed_
     } else {
         if ((st = count_corpus(c, corpus, (*model)->vocab, &corpus_words, err)) != LK_OK) return st;
         if (corpus_words == 0)
-            return lk_error_set(err, LK_ERR_PARSE, "%s: no word of the model's vocabulary occurs",
-                                corpus);
+            return lk_error_in(err, LK_ERR_PARSE, corpus, "no word of the model's vocabulary occurs");
     }
     lk_embed_model *m = *model;
     if (c->log) {

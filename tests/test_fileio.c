@@ -247,11 +247,38 @@ static void test_error_at_and_sizes(void **state)
     assert_int_equal(err.line, 4);
     lk_error_locate(&err, "other", 9); /* already located: unchanged */
     assert_string_equal(err.msg, "a.jsonl:4:2: bad");
-    lk_error_set(&err, LK_ERR_PARSE, "7: bad byte");
+    assert_int_equal(err.col, 2);
+    assert_int_equal(err.loc_len, strlen("a.jsonl:4:2: "));
+    assert_int_equal(lk_error_col(&err, 7, "bad byte"), LK_ERR_PARSE);
+    assert_string_equal(err.msg, "7: bad byte");
     assert_int_equal(err.line, 0);
+    assert_int_equal(err.col, 7);
     lk_error_locate(&err, "body", 2);
     assert_string_equal(err.msg, "body:2:7: bad byte");
     assert_int_equal(err.line, 2);
+    assert_int_equal(err.col, 7);
+    assert_string_equal(err.msg + err.loc_len, "bad byte");
+    /* a message without a column gets "path:line: " */
+    lk_error_set(&err, LK_ERR_PARSE, "normalization failed");
+    lk_error_locate(&err, "t.txt", 3);
+    assert_string_equal(err.msg, "t.txt:3: normalization failed");
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.col, 0);
+    assert_string_equal(err.msg + err.loc_len, "normalization failed");
+    /* about a whole input: "path: ", no line */
+    assert_int_equal(lk_error_in(&err, LK_ERR_IO, "c.txt", "read error: %s", "gone"), LK_ERR_IO);
+    assert_string_equal(err.msg, "c.txt: read error: gone");
+    assert_int_equal(err.line, 0);
+    assert_string_equal(err.msg + err.loc_len, "read error: gone");
+    /* a prefix before a location joins it; before a plain message it stays plain */
+    lk_error_at(&err, "d.txt", 5, 1, "bad");
+    lk_error_prefix(&err, "reading: ");
+    assert_string_equal(err.msg + err.loc_len, "bad");
+    lk_error_set(&err, LK_ERR_ARG, "bad");
+    lk_error_prefix(&err, "option: ");
+    assert_int_equal(err.loc_len, 0);
+    lk_error_at(&err, "e.txt", 1, 0, "%s", "x"); /* a location alone can fill the message */
+    assert_int_equal(err.loc_len, strlen("e.txt:1: "));
     lk_error_set(&err, LK_ERR_IO, "x: gone");
     lk_error_locate(&err, "body", 2); /* not a parse error: unchanged */
     assert_string_equal(err.msg, "x: gone");

@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "text/error.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,8 @@ void lk_error_clear(lk_error *err)
     err->code = LK_OK;
     err->msg[0] = '\0';
     err->line = 0;
+    err->col = 0;
+    err->loc_len = 0;
 }
 
 lk_status lk_error_set(lk_error *err, lk_status code, const char *fmt, ...)
@@ -40,11 +43,49 @@ lk_status lk_error_set(lk_error *err, lk_status code, const char *fmt, ...)
     if (!err) return code;
     err->code = code;
     err->line = 0;
+    err->col = 0;
+    err->loc_len = 0;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
     return code;
+}
+
+/* msg = the location `n` bytes already in err->msg (snprintf's count), then fmt; loc_len is
+   the part of the location that fit. */
+static void set_located(lk_error *err, int n, const char *fmt, va_list ap)
+{
+    if (n < 0) n = 0;
+    if ((size_t)n >= sizeof err->msg) n = (int)sizeof err->msg - 1;
+    err->loc_len = (size_t)n;
+    vsnprintf(err->msg + n, sizeof err->msg - (size_t)n, fmt, ap);
+}
+
+lk_status lk_error_in(lk_error *err, lk_status code, const char *path, const char *fmt, ...)
+{
+    if (!err) return code;
+    err->code = code;
+    err->line = 0;
+    err->col = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    set_located(err, snprintf(err->msg, sizeof err->msg, "%s: ", path ? path : "-"), fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+lk_status lk_error_col(lk_error *err, int64_t col, const char *fmt, ...)
+{
+    if (!err) return LK_ERR_PARSE;
+    err->code = LK_ERR_PARSE;
+    err->line = 0;
+    err->col = col > 0 ? col : 1;
+    va_list ap;
+    va_start(ap, fmt);
+    set_located(err, snprintf(err->msg, sizeof err->msg, "%lld: ", (long long)err->col), fmt, ap);
+    va_end(ap);
+    return LK_ERR_PARSE;
 }
 
 lk_status lk_error_at(lk_error *err, const char *path, int64_t line, int64_t col,
@@ -53,26 +94,45 @@ lk_status lk_error_at(lk_error *err, const char *path, int64_t line, int64_t col
     if (!err) return LK_ERR_PARSE;
     err->code = LK_ERR_PARSE;
     err->line = line > 0 ? line : 1;
+    err->col = col > 0 ? col : 0;
     int n;
     if (col > 0)
         n = snprintf(err->msg, sizeof err->msg, "%s:%lld:%lld: ", path ? path : "-",
                      (long long)line, (long long)col);
     else
         n = snprintf(err->msg, sizeof err->msg, "%s:%lld: ", path ? path : "-", (long long)line);
-    if (n < 0) n = 0;
-    if ((size_t)n < sizeof err->msg) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->msg + n, sizeof err->msg - (size_t)n, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    set_located(err, n, fmt, ap);
+    va_end(ap);
     return LK_ERR_PARSE;
+}
+
+/* Insert pre[0..plen) before err->msg (clipped to fit); returns the bytes inserted. */
+static size_t prepend(lk_error *err, const char *pre, size_t plen)
+{
+    size_t cap = sizeof err->msg;
+    if (plen >= cap) plen = cap - 1;
+    size_t olen = strnlen(err->msg, cap - 1);
+    if (olen > cap - 1 - plen) olen = cap - 1 - plen;
+    memmove(err->msg + plen, err->msg, olen);
+    memcpy(err->msg, pre, plen);
+    err->msg[plen + olen] = '\0';
+    return plen;
 }
 
 void lk_error_locate(lk_error *err, const char *path, int64_t line)
 {
     if (!err || err->code != LK_ERR_PARSE || err->line > 0) return;
-    lk_error_prefix(err, "%s:%lld:", path ? path : "-", (long long)line);
+    bool has_col = err->col > 0 && err->loc_len > 0; /* "col: ..." from lk_error_col */
+    char pre[LK_ERROR_MSG_MAX];
+    int n = snprintf(pre, sizeof pre, has_col ? "%s:%lld:" : "%s:%lld: ", path ? path : "-",
+                     (long long)line);
+    size_t plen = n <= 0 ? 0 : (size_t)n < sizeof pre ? (size_t)n : sizeof pre - 1;
+    size_t ins = prepend(err, pre, plen);
+    err->loc_len = has_col ? err->loc_len + ins : ins;
+    size_t len = strnlen(err->msg, sizeof err->msg);
+    if (err->loc_len > len) err->loc_len = len;
     err->line = line > 0 ? line : 1;
 }
 
@@ -85,14 +145,11 @@ void lk_error_prefix(lk_error *err, const char *fmt, ...)
     int n = vsnprintf(pre, sizeof pre, fmt, ap);
     va_end(ap);
     if (n <= 0) return;
-    size_t plen = (size_t)n < sizeof pre ? (size_t)n : sizeof pre - 1;
-    size_t cap = sizeof err->msg;
-    if (plen >= cap) plen = cap - 1;
-    size_t olen = strnlen(err->msg, cap - 1);
-    if (olen > cap - 1 - plen) olen = cap - 1 - plen;
-    memmove(err->msg + plen, err->msg, olen);
-    memcpy(err->msg, pre, plen);
-    err->msg[plen + olen] = '\0';
+    size_t ins = prepend(err, pre, (size_t)n < sizeof pre ? (size_t)n : sizeof pre - 1);
+    if (err->loc_len > 0) {
+        size_t len = strnlen(err->msg, sizeof err->msg);
+        err->loc_len = err->loc_len + ins > len ? len : err->loc_len + ins;
+    }
 }
 
 lk_status lk_mul_size(size_t a, size_t b, size_t *out)

@@ -27,6 +27,10 @@ typedef struct {
     char msg[LK_ERROR_MSG_MAX];
     int64_t line; /* > 0: msg starts with "path:line:" (set by lk_error_at / lk_error_locate);
                      0: the message carries no input location */
+    int64_t col;  /* > 0: the location has this column */
+    size_t loc_len; /* bytes of msg's leading location ("path:line:col: ", "path:line: ",
+                       "path: ", or "col: " before lk_error_locate); msg + loc_len is the
+                       message a caller may print under its own name for the input. 0: none */
 } lk_error;
 
 #define LK_ID_NONE ((int32_t)-1)
@@ -59,12 +63,30 @@ lk_status lk_error_at(lk_error *err, const char *path, int64_t line, int64_t col
 #endif
     ;
 
+/* Set code and message "path: ..." naming the input it is about (loc_len covers "path: ").
+   Returns `code`. err may be NULL. */
+lk_status lk_error_in(lk_error *err, lk_status code, const char *path, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* Set LK_ERR_PARSE with message "col: ..." for a reader of one line or string that does not
+   know its path or line (lk_error_locate completes it). Returns LK_ERR_PARSE. */
+lk_status lk_error_col(lk_error *err, int64_t col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 /* Give a located-less LK_ERR_PARSE error its input location: prefix "path:line:" (a message
-   starting with a column, "col: ...", becomes "path:line:col: ...") and set err->line. An
-   error that already has a location, or another code, is left alone. err may be NULL. */
+   from lk_error_col, "col: ...", becomes "path:line:col: ...", another "path:line: ...") and
+   set err->line. An error that already has a line, or another code, is left alone. err may
+   be NULL. */
 void lk_error_locate(lk_error *err, const char *path, int64_t line);
 
-/* Prepend "prefix" to an existing message (e.g. a path); keeps the code. */
+/* Prepend "prefix" to an existing message (e.g. a path); keeps the code, and a location's
+   loc_len grows to take in the prefix. */
 void lk_error_prefix(lk_error *err, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

@@ -43,9 +43,9 @@ static lk_status open_check(const char *path, FILE **out, lk_error *err)
     struct stat sb;
     *out = NULL;
     if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-        return lk_error_set(err, LK_ERR_IO, "%s: is a directory", path);
+        return lk_error_in(err, LK_ERR_IO, path, "is a directory");
     FILE *fp = fopen(path, "rb");
-    if (!fp) return lk_error_set(err, LK_ERR_IO, "%s: %s", path, strerror(errno));
+    if (!fp) return lk_error_in(err, LK_ERR_IO, path, "%s", strerror(errno));
     *out = fp;
     return LK_OK;
 }
@@ -110,9 +110,9 @@ static lk_status fill(lk_line_reader *r, lk_error *err)
     if (r->cap - r->end < READ_CHUNK / 2) {
         size_t ncap;
         if (lk_mul_size(r->cap, 2, &ncap) != LK_OK)
-            return lk_error_set(err, LK_ERR_RANGE, "%s: line too long", r->path);
+            return lk_error_in(err, LK_ERR_RANGE, r->path, "line too long");
         char *nb = realloc(r->buf, ncap + 1);
-        if (!nb) return lk_error_set(err, LK_ERR_NOMEM, "%s: out of memory", r->path);
+        if (!nb) return lk_error_in(err, LK_ERR_NOMEM, r->path, "out of memory");
         r->buf = nb;
         r->cap = ncap;
     }
@@ -122,13 +122,13 @@ static lk_status fill(lk_line_reader *r, lk_error *err)
         do n = read(fileno(r->fp), r->buf + r->end, r->cap - r->end);
         while (n < 0 && errno == EINTR);
         if (n < 0)
-            return lk_error_set(err, LK_ERR_IO, "%s: read error: %s", r->path, strerror(errno));
+            return lk_error_in(err, LK_ERR_IO, r->path, "read error: %s", strerror(errno));
         got = (size_t)n;
         if (got == 0) r->eof = true; /* a terminal's Ctrl-D is seen once: don't read again */
     } else {
         got = fread(r->buf + r->end, 1, r->cap - r->end, r->fp);
         if (got == 0 && ferror(r->fp))
-            return lk_error_set(err, LK_ERR_IO, "%s: read error: %s", r->path, strerror(errno));
+            return lk_error_in(err, LK_ERR_IO, r->path, "read error: %s", strerror(errno));
         if (got == 0 || feof(r->fp)) r->eof = true;
     }
     r->end += got;

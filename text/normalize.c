@@ -151,7 +151,7 @@ static lk_status check_utf8(const char *src, size_t len, lk_error *err)
     int64_t col = 1;
     for (size_t i = 0; i < bad; i++)
         if (((unsigned char)src[i] & 0xC0) != 0x80) col++;
-    return lk_error_set(err, LK_ERR_PARSE, "%lld: invalid UTF-8 byte 0x%02X", (long long)col,
+    return lk_error_col(err, col, "invalid UTF-8 byte 0x%02X",
                         (unsigned)(unsigned char)src[bad]);
 }
 

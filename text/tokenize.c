@@ -543,7 +543,7 @@ static lk_status tokenize(lk_tokenizer *t, const char *text, size_t len, bool ch
         int64_t col = 1;
         for (size_t k = 0; k < bad; k++)
             if (((unsigned char)text[k] & 0xC0) != 0x80) col++;
-        return lk_error_set(err, LK_ERR_PARSE, "%lld: invalid UTF-8 byte 0x%02X", (long long)col,
+        return lk_error_col(err, col, "invalid UTF-8 byte 0x%02X",
                             (unsigned)(unsigned char)text[bad]);
     }
     if (t->cfg.mode == LK_TOKMODE_SKLEARN) {

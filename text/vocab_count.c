@@ -1,7 +1,6 @@
 /* vocab_count.c: lk_vocab_count_file: corpus readers + tokenizer -> vocabulary counts. */
 #include "text/vocab_count.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 
 #include "text/corpus.h"
@@ -39,7 +38,7 @@ static lk_status add_text(count_run *r, const char *text, size_t len, const char
     const lk_token *toks;
     size_t n;
     lk_status st = lk_tokenize(r->tok, text, len, &toks, &n, r->err);
-    if (st == LK_ERR_PARSE) lk_error_prefix(r->err, "%s:%" PRId64 ":", path, line);
+    lk_error_locate(r->err, path, line);
     if (st == LK_OK) st = lk_grow((void **)&r->words, &r->cap_words, n, sizeof *r->words);
     if (st == LK_OK) st = lk_grow((void **)&r->lens, &r->cap_lens, n, sizeof *r->lens);
     for (size_t i = 0; st == LK_OK && i < n; i++) {

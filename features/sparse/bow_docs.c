@@ -39,7 +39,7 @@ static lk_status add_doc(lk_bow *b, const lk_doc *d, char **join, size_t *join_c
         len = need;
     }
     lk_status st = lk_bow_add_text(b, text, len, err);
-    if (st == LK_ERR_PARSE) lk_error_prefix(err, "%s:%lld:", path, (long long)d->line);
+    lk_error_locate(err, path, d->line);
     return st;
 }
 

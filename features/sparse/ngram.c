@@ -142,8 +142,7 @@ static lk_status decode_all(const char *text, size_t len, lk_cpbuf *out, lk_erro
         int32_t cp;
         size_t k = lk_utf8_decode(text + i, len - i, &cp);
         if (k == 0)
-            return lk_error_set(err, LK_ERR_PARSE, "%lld: invalid UTF-8 byte 0x%02X",
-                                (long long)n + 1, ch);
+            return lk_error_col(err, (int64_t)n + 1, "invalid UTF-8 byte 0x%02X", ch);
         out->v[n++] = cp;
         i += k;
     }

@@ -37,6 +37,9 @@ typedef enum { LEXKIT_VEC_AUTO = 0, LEXKIT_VEC_TEXT, LEXKIT_VEC_BINARY } lexkit_
 typedef struct lexkit_vectors lexkit_vectors;
 
 LK_API lexkit_embed_config lexkit_embed_config_default(void);
+/* 1 when byte ch separates tokens in a corpus read without `tokenize` (ASCII white space:
+   ' ', \t, \n, \v, \f, \r), else 0: a token holding one would be read as several. */
+LK_API int lexkit_embed_is_separator(int ch);
 /* Train on `corpus` (a file, one sentence per line) and return the vocabulary's vectors,
    most frequent word first. Bad config: LEXKIT_ERR_ARG naming the field. */
 LK_API lexkit_status lexkit_vectors_train(const char *corpus, const lexkit_embed_config *c,

@@ -33,10 +33,16 @@ typedef enum {
 
 #define LEXKIT_ERROR_MSG_MAX 512
 
-/* Filled by failing calls; a value on the caller's stack, one per thread. */
+/* Filled by failing calls; a value on the caller's stack, one per thread. When the message
+   starts with the input it is about ("path:line:col: ", "path:line: ", "path: ", or "col: "
+   for a string argument), loc_len is that prefix's length (msg + loc_len: the rest, for a
+   caller that names the input its own way) and line, col its 1-based position (0 when
+   absent); else all three are 0. */
 typedef struct {
     lexkit_status code;
     char msg[LEXKIT_ERROR_MSG_MAX];
+    int64_t line, col;
+    size_t loc_len;
 } lexkit_error;
 
 /* Short constant name of a status ("out of memory", ...). */

@@ -1212,12 +1212,12 @@ def train_embeddings(sentences=None, *, corpus_file=None, sg: bool = True, hs: b
     try:
         return Vectors(_lexkit.train_file(tmp, **kw))
     except (ValueError, LexkitError, OSError) as e:
-        raise _renamed(e, tmp) from None
+        raise _renamed(e) from None
     finally:
         os.unlink(tmp)
 
 
-_SEPARATORS = " \t\r\n\v\f"  # what the C corpus reader splits tokens (and lines) on
+_SEPARATORS = _lexkit.corpus_separators()  # what the C corpus reader splits tokens on
 
 
 def _sentence_line(s, i: int) -> str:
@@ -1241,16 +1241,14 @@ def _sentence_line(s, i: int) -> str:
     return " ".join(tokens) + "\n"
 
 
-def _renamed(e: BaseException, tmp: str) -> BaseException:
-    """e with the temporary corpus file's name replaced by the sentences: 'TMP:L:C: msg' is
-    'sentences[L-1]: msg', 'TMP: msg' is 'sentences: msg'."""
-    msg = str(e)
-    m = re.match(re.escape(tmp) + r":(\d+):\d+: ", msg)
-    if m:
-        msg = f"sentences[{int(m.group(1)) - 1}]: " + msg[m.end():]
-    else:
-        msg = msg.replace(tmp, "sentences")
-    if msg == str(e):
+def _renamed(e: BaseException) -> BaseException:
+    """e (raised while training on the temporary corpus file) naming the sentences instead:
+    lexkit's location of the error (its _lexkit_where: line, col and the message after the
+    location) gives 'sentences[line - 1]: message' or, without a line, 'sentences: message'."""
+    where = getattr(e, "_lexkit_where", None)
+    if where is None:
         return e
-    out = type(e)(msg)
+    line, _col, body = where
+    out = type(e)(f"sentences[{line - 1}]: {body}" if line > 0 else f"sentences: {body}")
+    out._lexkit_where = None
     return out

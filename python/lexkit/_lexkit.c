@@ -16,15 +16,44 @@
 static PyObject *LexkitError; /* lexkit.LexkitError (module state would be cleaner) */
 static PyObject *QueryError;  /* lexkit.QueryError(LexkitError, ValueError) */
 
-/* Raise `type` with msg; bytes that are not UTF-8 become \xNN (PyErr_SetString would raise
-   the exception with no message at all). */
-static PyObject *raise_msg(PyObject *type, const char *msg)
+static PyObject *decode(const char *msg)
 {
-    PyObject *s = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "backslashreplace");
-    if (!s) return NULL;
-    PyErr_SetObject(type, s);
-    Py_DECREF(s);
+    return PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "backslashreplace");
+}
+
+/* Raise `type` with msg; bytes that are not UTF-8 become \xNN (PyErr_SetString would raise
+   the exception with no message at all). When err's message starts with the input it is
+   about (err->loc_len > 0), the exception's _lexkit_where is (line, col, the message after
+   that prefix), for a caller that names the input its own way; else None. */
+static PyObject *raise_msg(PyObject *type, const char *msg, const lexkit_error *err)
+{
+    PyObject *s = decode(msg), *where = NULL;
+    PyObject *exc = s ? PyObject_CallFunctionObjArgs(type, s, NULL) : NULL;
+    Py_XDECREF(s);
+    if (!exc) return NULL;
+    if (err && err->loc_len > 0 && msg == err->msg) {
+        PyObject *body = decode(err->msg + err->loc_len);
+        where = body ? Py_BuildValue("(LLN)", (long long)err->line, (long long)err->col, body)
+                     : NULL;
+    } else {
+        Py_INCREF(Py_None);
+        where = Py_None;
+    }
+    if (!where || PyObject_SetAttrString(exc, "_lexkit_where", where) < 0) {
+        Py_XDECREF(where);
+        Py_DECREF(exc);
+        return NULL;
+    }
+    Py_DECREF(where);
+    PyErr_SetObject(type, exc);
+    Py_DECREF(exc);
     return NULL;
+}
+
+/* The message of err when it belongs to status st, else the status name. */
+static const char *err_text(lexkit_status st, const lexkit_error *err)
+{
+    return err && err->code == st ? lexkit_error_message(err) : lexkit_status_str(st);
 }
 
 /* Raise the exception matching err's status, carrying lexkit's message. */
@@ -35,14 +64,14 @@ static PyObject *raise_err(lexkit_status st, const lexkit_error *err)
     if (st == LEXKIT_ERR_ARG || st == LEXKIT_ERR_RANGE) type = PyExc_ValueError;
     if (st == LEXKIT_ERR_IO) type = PyExc_OSError;
     if (st == LEXKIT_ERR_BUSY) type = PyExc_BlockingIOError; /* an OSError: another writer */
-    return raise_msg(type, err && err->code == st ? lexkit_error_message(err) : lexkit_status_str(st));
+    return raise_msg(type, err_text(st, err), err);
 }
 
 /* raise_err for a search: a malformed query (LEXKIT_ERR_PARSE) is a QueryError. */
 static PyObject *raise_query_err(lexkit_status st, const lexkit_error *err)
 {
     if (st != LEXKIT_ERR_PARSE) return raise_err(st, err);
-    return raise_msg(QueryError, err && err->code == st ? lexkit_error_message(err) : lexkit_status_str(st));
+    return raise_msg(QueryError, err_text(st, err), err);
 }
 
 /* ---- Buffer: malloc'd memory exposed through the buffer protocol ---------------------- */
@@ -728,6 +757,8 @@ static int index_ready(IndexObject *self)
 static lexkit_status closed_err(lexkit_error *err)
 {
     err->code = LEXKIT_ERR_STATE;
+    err->line = err->col = 0;
+    err->loc_len = 0;
     snprintf(err->msg, sizeof err->msg, "the index is closed");
     return LEXKIT_ERR_STATE;
 }
@@ -1742,7 +1773,7 @@ static PyObject *train_file(PyObject *mod, PyObject *args, PyObject *kw)
     c.seed = seed;
     volatile sig_atomic_t cancel = 0;
     c.cancel = &cancel;
-    train_job t = {PyBytes_AS_STRING(path_obj), c, NULL, {LEXKIT_OK, ""}, LEXKIT_OK};
+    train_job t = {PyBytes_AS_STRING(path_obj), c, NULL, {.code = LEXKIT_OK}, LEXKIT_OK};
     int rc = run_interruptible(train_run, &t, &cancel);
     Py_DECREF(path_obj);
     if (rc < 0) {
@@ -1751,6 +1782,19 @@ static PyObject *train_file(PyObject *mod, PyObject *args, PyObject *kw)
     }
     if (t.st != LEXKIT_OK) return raise_err(t.st, &t.err);
     return vectors_wrap(t.v);
+}
+
+/* corpus_separators() -> the characters that separate a corpus's tokens (ASCII: no other
+   byte separates, so no character beyond U+007F does) */
+static PyObject *corpus_separators(PyObject *mod, PyObject *unused)
+{
+    (void)mod;
+    (void)unused;
+    char seps[128];
+    size_t n = 0;
+    for (int ch = 0; ch < 128; ch++)
+        if (lexkit_embed_is_separator(ch)) seps[n++] = (char)ch;
+    return PyUnicode_FromStringAndSize(seps, (Py_ssize_t)n);
 }
 
 static PyObject *index_exists(PyObject *mod, PyObject *arg)
@@ -1777,6 +1821,8 @@ static PyMethodDef module_methods[] = {
      "vectors_from_arrays(words, float32_bytes, dim) -> Vectors."},
     {"train_file", (PyCFunction)(void (*)(void))train_file, METH_VARARGS | METH_KEYWORDS,
      "train_file(path, ...) -> Vectors (word2vec)."},
+    {"corpus_separators", corpus_separators, METH_NOARGS,
+     "corpus_separators() -> the characters that separate tokens in a train_file corpus."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1358,6 +1358,28 @@ def test_subword_vectors_pickle(subword_models, kind, tmp_path):
     assert unseen not in plain and plain.to_gensim().__class__.__name__ == "KeyedVectors"
 
 
+def test_train_errors_carry_their_location(tmp_path):
+    """The binding names the sentences from lexkit's location fields (line, col, the
+    message after 'path:line:col: '), not by parsing the message."""
+    corpus = tmp_path / "c.txt"
+    corpus.write_bytes(b"fine words\nbad\0word\n")
+    with pytest.raises(lexkit.LexkitError) as e:
+        lexkit._lexkit.train_file(str(corpus), min_count=1)
+    assert str(e.value) == f"{corpus}:2:4: NUL byte in the corpus (expected UTF-8 text)"
+    assert e.value._lexkit_where == (2, 4, "NUL byte in the corpus (expected UTF-8 text)")
+    corpus.write_bytes(b"\n")
+    with pytest.raises(lexkit.LexkitError) as e:
+        lexkit._lexkit.train_file(str(corpus), min_count=1)
+    assert e.value._lexkit_where == (0, 0, "the corpus has no words")
+    with pytest.raises(ValueError) as e:
+        lexkit._lexkit.train_file(str(corpus), vector_size=0)
+    assert e.value._lexkit_where is None
+    # the separators _sentence_line refuses inside a token are the C reader's
+    assert lexkit._lexkit.corpus_separators() == "\t\n\v\f\r "
+    with pytest.raises(ValueError, match=r"sentences\[0\]\[1\]: token 'a\\x0bb' contains"):
+        lexkit.train_embeddings([["x", "a\vb"]], min_count=1)
+
+
 def test_vectors_bin_format_getitem_contains_pickle(tmp_path):
     """save(format='bin') (the CLI's name) was rejected; Vectors had no v['word'], no
     'word' in v and no pickle support: they are gensim KeyedVectors' and round-trip exactly."""
