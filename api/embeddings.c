@@ -124,6 +124,29 @@ LK_API lexkit_status lexkit_vectors_load(const char *path, lexkit_vec_format fmt
     return lk_api_err(err, st, &e);
 }
 
+LK_API lexkit_status lexkit_vectors_load_mem(const void *buf, size_t len, lexkit_vec_format fmt,
+                                             lexkit_vectors **out, lexkit_error *err)
+{
+    static const char name[] = "<memory>";
+    if ((!buf && len) || !out) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    *out = NULL;
+    lk_error e;
+    lk_error_clear(&e);
+    lk_vectors *v = NULL;
+    lk_embed_model *m = NULL;
+    lk_status st;
+    if (fmt == LEXKIT_VEC_AUTO) {
+        st = lk_embed_open_vectors_mem(buf, len, name, 0, &v, &m, &e);
+    } else if (fmt == LEXKIT_VEC_TEXT || fmt == LEXKIT_VEC_BINARY) {
+        st = lk_vectors_read_mem(buf, len, name, fmt == LEXKIT_VEC_TEXT ? LK_VEC_TEXT : LK_VEC_BIN,
+                                 0, &v, &e);
+    } else {
+        return lk_api_set(err, LEXKIT_ERR_ARG, "format: unknown value %d", (int)fmt);
+    }
+    if (st == LK_OK) st = wrap(v, m, out);
+    return lk_api_err(err, st, &e);
+}
+
 LK_API lexkit_status lexkit_vectors_save(const lexkit_vectors *v, const char *path,
                                          lexkit_vec_format fmt, lexkit_error *err)
 {
@@ -204,6 +227,22 @@ LK_API lexkit_status lexkit_vectors_save_model(const lexkit_vectors *v, const ch
     lk_error_clear(&e);
     return lk_api_err(err, lk_embed_model_save(v->m, path, &e), &e);
 }
+
+LK_API lexkit_status lexkit_vectors_save_model_mem(const lexkit_vectors *v, void **buf,
+                                                   size_t *len, lexkit_error *err)
+{
+    if (!v || !buf || !len) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    *buf = NULL;
+    *len = 0;
+    if (!v->m) return lk_api_set(err, LEXKIT_ERR_STATE, "these vectors have no subword model");
+    lk_error e;
+    lk_error_clear(&e);
+    unsigned char *image = NULL;
+    lk_status st = lk_embed_model_to_mem(v->m, &image, len, &e);
+    *buf = image;
+    return lk_api_err(err, st, &e);
+}
+
 LK_API int32_t lexkit_vectors_size(const lexkit_vectors *v) { return v ? lk_vectors_size(in_cv(v)) : 0; }
 LK_API int32_t lexkit_vectors_dim(const lexkit_vectors *v) { return v ? lk_vectors_dim(in_cv(v)) : 0; }
 

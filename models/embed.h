@@ -98,6 +98,10 @@ void lk_embed_model_free(lk_embed_model *m); /* NULL is a no-op */
 /* Save as LKEM (vocabulary with counts, config, input and output matrices), atomically. */
 lk_status lk_embed_model_save(const lk_embed_model *m, const char *path, lk_error *err);
 
+/* The same LKEM file image in memory: *out (*n bytes) is malloc'd, free it with free(). */
+lk_status lk_embed_model_to_mem(const lk_embed_model *m, unsigned char **out, size_t *n,
+                                lk_error *err);
+
 /* The same LKEM bytes to an open stream (for lk_write_atomic_all with other outputs). */
 lk_status lk_embed_model_write_fp(const lk_embed_model *m, FILE *fp, lk_error *err);
 
@@ -116,6 +120,10 @@ bool lk_embed_is_fasttext_magic(const unsigned char *p, size_t n);
 
 /* Load an LKEM file (or a fastText .bin, by its magic); bad magic, newer version, checksum or size mismatch: LK_ERR_FORMAT. */
 lk_status lk_embed_model_load(const char *path, lk_embed_model **out, lk_error *err);
+
+/* The same from a file image buf[0..n) in memory (not kept); messages name `name`. */
+lk_status lk_embed_model_from_mem(const void *buf, size_t n, const char *name,
+                                  lk_embed_model **out, lk_error *err);
 
 const lk_embed_config *lk_embed_model_config(const lk_embed_model *m); /* borrowed */
 const lk_vocab *lk_embed_model_vocab(const lk_embed_model *m);          /* borrowed */
@@ -142,6 +150,11 @@ lk_status lk_embed_model_vectors(const lk_embed_model *m, lk_vectors **out);
    word2vec text/binary (*model = NULL). `max_words` > 0 keeps only the first words. */
 lk_status lk_embed_open_vectors(const char *path, int32_t max_words, lk_vectors **vec,
                                 lk_embed_model **model, lk_error *err);
+
+/* The same from a file image buf[0..n) in memory (not kept); messages name `name`. */
+lk_status lk_embed_open_vectors_mem(const void *buf, size_t n, const char *name,
+                                    int32_t max_words, lk_vectors **vec, lk_embed_model **model,
+                                    lk_error *err);
 
 /* word2vec's subsampling: probability of keeping a word of `count` among `total`
    (1 when sample is 0 or the word is rare enough). */

@@ -33,20 +33,19 @@ static lk_status payload_size(const lk_embed_model *m, size_t *out)
     return st;
 }
 
-typedef struct {
-    const lk_embed_model *m;
-} save_ctx;
-
-static lk_status write_model(FILE *fp, void *p, lk_error *err)
+lk_status lk_embed_model_to_mem(const lk_embed_model *m, unsigned char **out, size_t *out_n,
+                                lk_error *err)
 {
-    const lk_embed_model *m = ((save_ctx *)p)->m;
     const lk_embed_config *c = &m->cfg;
-    size_t n;
+    size_t n, total;
+    *out = NULL;
+    *out_n = 0;
     lk_status st = payload_size(m, &n);
+    if (st == LK_OK) st = lk_add_size(n, LK_ENVELOPE_HEADER + 4, &total);
     if (st != LK_OK) return lk_error_set(err, st, "model too large to save");
-    unsigned char *buf = malloc(n);
+    unsigned char *buf = malloc(total);
     if (!buf) return lk_error_set(err, LK_ERR_NOMEM, "out of memory saving the model");
-    lk_wr b = {buf};
+    lk_wr b = {buf + LK_ENVELOPE_HEADER};
     lk_wr_u32(&b, (uint32_t)c->arch);
     lk_wr_u32(&b, (uint32_t)c->loss);
     lk_wr_u32(&b, (uint32_t)c->dim);
@@ -74,7 +73,22 @@ static lk_status write_model(FILE *fp, void *p, lk_error *err)
     }
     put_floats(&b, m->in, (size_t)m->n_in * (size_t)c->dim);
     put_floats(&b, m->out, (size_t)m->n_out * (size_t)c->dim);
-    st = lk_envelope_write(fp, LK_EMBED_MAGIC, LK_EMBED_VERSION, 0, buf, n, err);
+    lk_envelope_seal(buf, LK_EMBED_MAGIC, LK_EMBED_VERSION, 0, n);
+    *out = buf;
+    *out_n = total;
+    return LK_OK;
+}
+
+typedef struct {
+    const lk_embed_model *m;
+} save_ctx;
+
+static lk_status write_model(FILE *fp, void *p, lk_error *err)
+{
+    unsigned char *buf;
+    size_t n;
+    lk_status st = lk_embed_model_to_mem(((save_ctx *)p)->m, &buf, &n, err);
+    if (st == LK_OK) st = lk_fwrite_all(fp, buf, n, "model", err);
     free(buf);
     return st;
 }
@@ -175,10 +189,10 @@ static lk_status parse_payload(lk_rd *b, lk_embed_model *m, const char *path, lk
     return LK_OK;
 }
 
-/* An LKEM or fastText .bin model held in memory (the magic decides). */
-static lk_status model_from_mem(const char *buf, size_t n, const char *path,
-                                lk_embed_model **out, lk_error *err)
+lk_status lk_embed_model_from_mem(const void *mem, size_t n, const char *path,
+                                  lk_embed_model **out, lk_error *err)
 {
+    const char *buf = mem;
     *out = NULL;
     if (lk_embed_is_fasttext_magic((const unsigned char *)buf, n))
         return lk_embed_fasttext_from_mem((const unsigned char *)buf, n, path, out, err);
@@ -208,15 +222,15 @@ lk_status lk_embed_model_load(const char *path, lk_embed_model **out, lk_error *
     char *buf = NULL;
     size_t n = 0;
     lk_status st = lk_read_file(path, &buf, &n, err);
-    if (st == LK_OK) st = model_from_mem(buf, n, path ? path : "-", out, err);
+    if (st == LK_OK) st = lk_embed_model_from_mem(buf, n, path ? path : "-", out, err);
     free(buf);
     return st;
 }
 
-static bool is_model_magic(const char *buf, size_t n)
+static bool is_model_magic(const void *buf, size_t n)
 {
     return (n >= 4 && memcmp(buf, LK_EMBED_MAGIC, 4) == 0) ||
-           lk_embed_is_fasttext_magic((const unsigned char *)buf, n);
+           lk_embed_is_fasttext_magic(buf, n);
 }
 
 /* The first bytes of a regular file, or (for standard input, a pipe or a device) the
@@ -236,33 +250,48 @@ static lk_status peek_input(const char *path, char *head, size_t *head_n, char *
     return LK_OK;
 }
 
+/* *vec from a loaded model m (taken over: kept in *model, or freed on failure). */
+static lk_status vectors_of_model(lk_embed_model *m, lk_vectors **vec, lk_embed_model **model)
+{
+    lk_status st = lk_embed_model_vectors(m, vec);
+    if (st != LK_OK) {
+        lk_embed_model_free(m);
+        return st;
+    }
+    *model = m; /* all of the model's words are kept; callers restrict by rank */
+    return LK_OK;
+}
+
+lk_status lk_embed_open_vectors_mem(const void *buf, size_t n, const char *name,
+                                    int32_t max_words, lk_vectors **vec, lk_embed_model **model,
+                                    lk_error *err)
+{
+    *vec = NULL;
+    *model = NULL;
+    if (!is_model_magic(buf, n))
+        return lk_vectors_read_mem(buf, n, name, LK_VEC_AUTO, max_words, vec, err);
+    lk_embed_model *m = NULL;
+    lk_status st = lk_embed_model_from_mem(buf, n, name, &m, err);
+    return st == LK_OK ? vectors_of_model(m, vec, model) : st;
+}
+
 lk_status lk_embed_open_vectors(const char *path, int32_t max_words, lk_vectors **vec,
                                 lk_embed_model **model, lk_error *err)
 {
     *vec = NULL;
     *model = NULL;
-    const char *name = path ? path : "-";
     char head[4], *all = NULL;
     size_t head_n = 0, all_n = 0;
     lk_status st = peek_input(path, head, &head_n, &all, &all_n, err);
     if (st != LK_OK) return st;
-    lk_embed_model *m = NULL;
-    if (all && !is_model_magic(all, all_n)) {
-        st = lk_vectors_read_mem(all, all_n, name, LK_VEC_AUTO, max_words, vec, err);
+    if (all) {
+        st = lk_embed_open_vectors_mem(all, all_n, path ? path : "-", max_words, vec, model, err);
         free(all);
         return st;
     }
-    if (!all && !is_model_magic(head, head_n))
+    if (!is_model_magic(head, head_n))
         return lk_vectors_read(path, LK_VEC_AUTO, max_words, vec, err);
-    if (all) st = model_from_mem(all, all_n, name, &m, err);
-    else st = lk_embed_model_load(path, &m, err);
-    free(all);
-    if (st != LK_OK) return st;
-    if ((st = lk_embed_model_vectors(m, vec)) != LK_OK) {
-        lk_embed_model_free(m);
-        return st;
-    }
-    (void)max_words; /* all of the model's words are kept; callers restrict by rank */
-    *model = m;
-    return LK_OK;
+    lk_embed_model *m = NULL;
+    if ((st = lk_embed_model_load(path, &m, err)) != LK_OK) return st;
+    return vectors_of_model(m, vec, model);
 }

@@ -833,14 +833,28 @@ lk_status lk_envelope_check(const unsigned char *buf, size_t n, const char magic
     return LK_OK;
 }
 
-lk_status lk_envelope_write(FILE *fp, const char magic[4], uint32_t version, uint32_t flags,
-                            const void *payload, uint64_t payload_len, lk_error *err)
+static void put_header(unsigned char *hdr, const char magic[4], uint32_t version,
+                       uint32_t flags, uint64_t payload_len)
 {
-    unsigned char hdr[LK_ENVELOPE_HEADER], tail[4];
     memcpy(hdr, magic, 4);
     lk_put_u32(hdr + 4, version);
     lk_put_u32(hdr + 8, flags);
     lk_put_u64(hdr + 12, payload_len);
+}
+
+void lk_envelope_seal(unsigned char *buf, const char magic[4], uint32_t version, uint32_t flags,
+                      uint64_t payload_len)
+{
+    put_header(buf, magic, version, flags, payload_len);
+    size_t n = LK_ENVELOPE_HEADER + (size_t)payload_len;
+    lk_put_u32(buf + n, lk_crc32(0, buf, n));
+}
+
+lk_status lk_envelope_write(FILE *fp, const char magic[4], uint32_t version, uint32_t flags,
+                            const void *payload, uint64_t payload_len, lk_error *err)
+{
+    unsigned char hdr[LK_ENVELOPE_HEADER], tail[4];
+    put_header(hdr, magic, version, flags, payload_len);
     uint32_t crc = lk_crc32(0, hdr, sizeof hdr);
     crc = lk_crc32(crc, payload, (size_t)payload_len);
     lk_put_u32(tail, crc);

@@ -230,6 +230,11 @@ lk_status lk_envelope_check(const unsigned char *buf, size_t n, const char magic
                             uint64_t *payload_len, uint32_t *version, uint32_t *flags,
                             lk_error *err);
 
+/* Complete a file image whose payload is already at buf + LK_ENVELOPE_HEADER: the header
+   in front and the crc after it (buf holds LK_ENVELOPE_HEADER + payload_len + 4 bytes). */
+void lk_envelope_seal(unsigned char *buf, const char magic[4], uint32_t version, uint32_t flags,
+                      uint64_t payload_len);
+
 /* Write header + payload + crc to fp (payload in memory). */
 lk_status lk_envelope_write(FILE *fp, const char magic[4], uint32_t version, uint32_t flags,
                             const void *payload, uint64_t payload_len, lk_error *err);

@@ -47,6 +47,10 @@ LK_API lexkit_status lexkit_vectors_train(const char *corpus, const lexkit_embed
 /* Read word2vec text/binary (or a lexkit .lkem / fastText .bin model's vocabulary vectors). */
 LK_API lexkit_status lexkit_vectors_load(const char *path, lexkit_vec_format fmt,
                                          lexkit_vectors **out, lexkit_error *err);
+/* The same from a file's bytes buf[0..len) in memory (read, not kept); messages name
+   "<memory>". A truncated or corrupt LKEM image is LEXKIT_ERR_FORMAT. */
+LK_API lexkit_status lexkit_vectors_load_mem(const void *buf, size_t len, lexkit_vec_format fmt,
+                                             lexkit_vectors **out, lexkit_error *err);
 /* Write word2vec text (%.9g) or binary, atomically (LEXKIT_VEC_AUTO = text). */
 LK_API lexkit_status lexkit_vectors_save(const lexkit_vectors *v, const char *path,
                                          lexkit_vec_format fmt, lexkit_error *err);
@@ -96,6 +100,9 @@ LK_API lexkit_status lexkit_vectors_subwords(const lexkit_vectors *v, lexkit_sub
    file (LEXKIT_VEC_AUTO) gives the same vectors and composition. */
 LK_API lexkit_status lexkit_vectors_save_model(const lexkit_vectors *v, const char *path,
                                                lexkit_error *err);
+/* The same LKEM bytes in memory: *buf (*len bytes) is allocated; free it with free(). */
+LK_API lexkit_status lexkit_vectors_save_model_mem(const lexkit_vectors *v, void **buf,
+                                                   size_t *len, lexkit_error *err);
 
 #ifdef __cplusplus
 }

@@ -1031,11 +1031,7 @@ def _vectors_from_table(words, data, dim):
 
 def _vectors_from_model(model: bytes):
     """Unpickle a Vectors of a subword model from its LKEM bytes."""
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "model.lkem")
-        with open(path, "wb") as f:
-            f.write(model)
-        return Vectors.load(path)
+    return Vectors(_lexkit.vectors_load_bytes(model))
 
 
 class Vectors:
@@ -1126,21 +1122,10 @@ class Vectors:
             return False
         return True
 
-    def _model_bytes(self) -> Optional[bytes]:
-        """The LKEM bytes of a subword model, None without one."""
-        with tempfile.TemporaryDirectory() as d:
-            path = os.path.join(d, "model.lkem")
-            try:
-                self._v.save_model(path)
-            except LexkitError:
-                return None
-            with open(path, "rb") as f:
-                return f.read()
-
     def __reduce__(self):
         """Pickles round-trip exactly: the words and float32 bytes, or a subword model's
         LKEM bytes (composition of unseen words included)."""
-        model = self._model_bytes()
+        model = self._v.model_bytes()
         if model is not None:
             return (_vectors_from_model, (model,))
         return (_vectors_from_table, (self.words, self.vectors.tobytes(), self._v.dim()))

@@ -1445,6 +1445,30 @@ static PyObject *vectors_load(PyObject *mod, PyObject *args, PyObject *kw)
     return vectors_wrap(v);
 }
 
+/* vectors_load_bytes(data, format='auto'): vectors_load from a file's bytes */
+static PyObject *vectors_load_bytes(PyObject *mod, PyObject *args, PyObject *kw)
+{
+    (void)mod;
+    static char *names[] = {"data", "format", NULL};
+    Py_buffer buf;
+    const char *fs = "auto";
+    lexkit_vec_format f;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "y*|s", names, &buf, &fs)) return NULL;
+    if (fmt_arg(fs, &f) < 0) {
+        PyBuffer_Release(&buf);
+        return NULL;
+    }
+    lexkit_vectors *v = NULL;
+    lexkit_error err;
+    lexkit_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = lexkit_vectors_load_mem(buf.buf, (size_t)buf.len, f, &v, &err);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&buf);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    return vectors_wrap(v);
+}
+
 /* from_arrays(words, matrix_bytes, dim) */
 static PyObject *vectors_from_arrays(PyObject *mod, PyObject *args)
 {
@@ -1650,6 +1674,24 @@ static PyObject *Vectors_save_model(VectorsObject *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+/* model_bytes() -> the subword model's LKEM bytes, or None without one */
+static PyObject *Vectors_model_bytes(VectorsObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (!lexkit_vectors_has_subwords(self->v)) Py_RETURN_NONE;
+    void *buf = NULL;
+    size_t len = 0;
+    lexkit_error err;
+    lexkit_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = lexkit_vectors_save_model_mem(self->v, &buf, &len, &err);
+    Py_END_ALLOW_THREADS
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    PyObject *b = PyBytes_FromStringAndSize(buf, (Py_ssize_t)len);
+    free(buf);
+    return b;
+}
+
 static PyMethodDef Vectors_methods[] = {
     {"save", (PyCFunction)(void (*)(void))Vectors_save, METH_VARARGS | METH_KEYWORDS, "save(path, format='text')."},
     {"words", (PyCFunction)Vectors_words, METH_NOARGS, "words() -> list of words in row order."},
@@ -1659,6 +1701,8 @@ static PyMethodDef Vectors_methods[] = {
      "word_vector(word) -> float32 bytes (unseen words of a subword model composed)."},
     {"subwords", (PyCFunction)Vectors_subwords, METH_NOARGS,
      "subwords() -> None or (minn, maxn, buckets, word_rows, ngram_rows)."},
+    {"model_bytes", (PyCFunction)Vectors_model_bytes, METH_NOARGS,
+     "model_bytes() -> the subword model as LKEM bytes, or None without one."},
     {"save_model", (PyCFunction)Vectors_save_model, METH_O,
      "save_model(path): the subword model as LKEM (LexkitError without one)."},
     {"most_similar", (PyCFunction)(void (*)(void))Vectors_most_similar, METH_VARARGS | METH_KEYWORDS,
@@ -1817,6 +1861,9 @@ static PyMethodDef module_methods[] = {
      "decides what it may replace)."},
     {"vectors_load", (PyCFunction)(void (*)(void))vectors_load, METH_VARARGS | METH_KEYWORDS,
      "vectors_load(path, format='auto') -> Vectors."},
+    {"vectors_load_bytes", (PyCFunction)(void (*)(void))vectors_load_bytes,
+     METH_VARARGS | METH_KEYWORDS,
+     "vectors_load_bytes(data, format='auto') -> Vectors, from a vectors file's bytes."},
     {"vectors_from_arrays", (PyCFunction)vectors_from_arrays, METH_VARARGS,
      "vectors_from_arrays(words, float32_bytes, dim) -> Vectors."},
     {"train_file", (PyCFunction)(void (*)(void))train_file, METH_VARARGS | METH_KEYWORDS,

@@ -1358,6 +1358,45 @@ def test_subword_vectors_pickle(subword_models, kind, tmp_path):
     assert unseen not in plain and plain.to_gensim().__class__.__name__ == "KeyedVectors"
 
 
+@pytest.mark.parametrize("kind", ["ft", "zh"])
+def test_subword_vectors_pickle_without_temp_files(subword_models, kind, monkeypatch):
+    """Pickling a subword Vectors saved its model to a temporary file and read it back (and
+    unpickling the reverse): now the LKEM bytes come from memory and load from memory, the
+    same bytes save_model writes."""
+    import tempfile
+    path, unseen = subword_models[kind]
+    v = lexkit.Vectors.load(path)
+
+    def no_temp(*a, **k):
+        raise AssertionError("a temporary file was made")
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", no_temp)
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", no_temp)
+    data = pickle.dumps(v)
+    back = pickle.loads(data)
+    assert back.words == v.words and np.array_equal(back.vectors, v.vectors)
+    assert np.array_equal(back[unseen], v[unseen])
+    assert pickle.dumps(back) == data
+    monkeypatch.undo()
+    model = v._v.model_bytes()
+    assert model[:4] == b"LKEM" and model in data
+    assert lexkit.Vectors.from_arrays(["a"], [[1.0]])._v.model_bytes() is None
+
+
+def test_vectors_load_bytes_refuses_bad_model():
+    """A truncated or corrupted LKEM image is a LexkitError naming '<memory>', not a crash."""
+    v = lexkit.train_embeddings([["aaa", "bbb", "abab"]] * 5, min_count=1, vector_size=4,
+                                epochs=1)
+    assert v._v.model_bytes() is None
+    good = lexkit._lexkit.vectors_load_bytes(b"2 2\ncat 1 0.5\ndog -2 0.25\n")
+    assert good.words() == ["cat", "dog"]
+    header = b"LKEM" + (1).to_bytes(4, "little") + bytes(4) + (100).to_bytes(8, "little")
+    with pytest.raises(lexkit.LexkitError, match=r"^<memory>: truncated file \(payload says "
+                                                 r"100 bytes, 6 present\)$"):
+        lexkit._lexkit.vectors_load_bytes(header + bytes(10))
+    with pytest.raises(lexkit.LexkitError, match=r"^<memory>: truncated file \(23 bytes\)"):
+        lexkit._lexkit.vectors_load_bytes(b"LKEM\x01\0\0\0" + bytes(15))
+
+
 def test_train_errors_carry_their_location(tmp_path):
     """The binding names the sentences from lexkit's location fields (line, col, the
     message after 'path:line:col: '), not by parsing the message."""
