@@ -47,30 +47,38 @@ typedef struct {
                              for spellings the CLI contract keeps (docs/CLI.md) */
 } lk_cli_option;
 
-/* Table entries. The trailing help arguments are optional: LKO_STR(n, d) or
-   LKO_STR(n, d, "FILE", "what it is"); the numeric kinds take only the help line. */
-#define LKO_STR(...) LKO_STR_(__VA_ARGS__, NULL, NULL, NULL)
-#define LKO_STR_(n, d, a, h, ...) {.name = (n), .kind = LK_OPT_STR, .dst = (d), .arg = (a), .help = (h)}
-#define LKO_FLAG(...) LKO_FLAG_(__VA_ARGS__, NULL, NULL)
-#define LKO_FLAG_(n, d, h, ...) {.name = (n), .kind = LK_OPT_FLAG, .dst = (d), .help = (h)}
-#define LKO_NOFLAG(...) LKO_NOFLAG_(__VA_ARGS__, NULL, NULL)
-#define LKO_NOFLAG_(n, d, h, ...) \
-    {.name = (n), .kind = LK_OPT_FLAG, .dst = (d), .negate = true, .help = (h)}
-#define LKO_LONG(...) LKO_LONG_(__VA_ARGS__, NULL, NULL)
-#define LKO_LONG_(n, d, lo, hi, h, ...) \
-    {.name = (n), .kind = LK_OPT_LONG, .dst = (d), .lmin = (lo), .lmax = (hi), .help = (h)}
-#define LKO_I32(...) LKO_I32_(__VA_ARGS__, NULL, NULL)
-#define LKO_I32_(n, d, lo, hi, h, ...) \
-    {.name = (n), .kind = LK_OPT_I32, .dst = (d), .lmin = (lo), .lmax = (hi), .help = (h)}
-#define LKO_DOUBLE(...) LKO_DOUBLE_(__VA_ARGS__, NULL, NULL)
-#define LKO_DOUBLE_(n, d, lo, hi, h, ...) \
-    {.name = (n), .kind = LK_OPT_DOUBLE, .dst = (d), .dmin = (lo), .dmax = (hi), .help = (h)}
-#define LKO_RANGE(...) LKO_RANGE_(__VA_ARGS__, NULL, NULL)
-#define LKO_RANGE_(n, d, lo, hi, h, ...) \
-    {.name = (n), .kind = LK_OPT_RANGE, .dst = (d), .lmin = (lo), .lmax = (hi), .help = (h)}
-#define LKO_CHOICE(...) LKO_CHOICE_(__VA_ARGS__, NULL, NULL)
-#define LKO_CHOICE_(n, d, c, h, ...) \
-    {.name = (n), .kind = LK_OPT_CHOICE, .dst = (d), .choices = (c), .help = (h)}
+/* Table entries. The trailing arguments are optional: LKO_STR(n, d) or
+   LKO_STR(n, d, "FILE", "what it is"); the numeric kinds take only the help line. After the
+   help line may come `seen`, a bool * set when the option is given:
+   LKO_I32("--dim", &c.dim, 1, 100000, "vector size", &dim_given). */
+#define LKO_STR(...) LKO_STR_(__VA_ARGS__, NULL, NULL, NULL, NULL)
+#define LKO_STR_(n, d, a, h, s, ...) \
+    {.name = (n), .kind = LK_OPT_STR, .dst = (d), .seen = (s), .arg = (a), .help = (h)}
+#define LKO_FLAG(...) LKO_FLAG_(__VA_ARGS__, NULL, NULL, NULL)
+#define LKO_FLAG_(n, d, h, s, ...) \
+    {.name = (n), .kind = LK_OPT_FLAG, .dst = (d), .seen = (s), .help = (h)}
+#define LKO_NOFLAG(...) LKO_NOFLAG_(__VA_ARGS__, NULL, NULL, NULL)
+#define LKO_NOFLAG_(n, d, h, s, ...) \
+    {.name = (n), .kind = LK_OPT_FLAG, .dst = (d), .negate = true, .seen = (s), .help = (h)}
+#define LKO_LONG(...) LKO_LONG_(__VA_ARGS__, NULL, NULL, NULL)
+#define LKO_LONG_(n, d, lo, hi, h, s, ...) \
+    {.name = (n), .kind = LK_OPT_LONG, .dst = (d), .lmin = (lo), .lmax = (hi), .seen = (s), \
+     .help = (h)}
+#define LKO_I32(...) LKO_I32_(__VA_ARGS__, NULL, NULL, NULL)
+#define LKO_I32_(n, d, lo, hi, h, s, ...) \
+    {.name = (n), .kind = LK_OPT_I32, .dst = (d), .lmin = (lo), .lmax = (hi), .seen = (s), \
+     .help = (h)}
+#define LKO_DOUBLE(...) LKO_DOUBLE_(__VA_ARGS__, NULL, NULL, NULL)
+#define LKO_DOUBLE_(n, d, lo, hi, h, s, ...) \
+    {.name = (n), .kind = LK_OPT_DOUBLE, .dst = (d), .dmin = (lo), .dmax = (hi), .seen = (s), \
+     .help = (h)}
+#define LKO_RANGE(...) LKO_RANGE_(__VA_ARGS__, NULL, NULL, NULL)
+#define LKO_RANGE_(n, d, lo, hi, h, s, ...) \
+    {.name = (n), .kind = LK_OPT_RANGE, .dst = (d), .lmin = (lo), .lmax = (hi), .seen = (s), \
+     .help = (h)}
+#define LKO_CHOICE(...) LKO_CHOICE_(__VA_ARGS__, NULL, NULL, NULL)
+#define LKO_CHOICE_(n, d, c, h, s, ...) \
+    {.name = (n), .kind = LK_OPT_CHOICE, .dst = (d), .choices = (c), .seen = (s), .help = (h)}
 #define LKO_CUSTOM(...) LKO_CUSTOM_(__VA_ARGS__, NULL, NULL, NULL)
 #define LKO_CUSTOM_(n, f, a, h, ...) {.name = (n), .kind = LK_OPT_CUSTOM, .parse = (f), .arg = (a), .help = (h)}
 /* An input file option defaulting to standard input: LKO_STR plus the terminal hint. */

@@ -84,7 +84,8 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     int arch = c.arch == LK_EMBED_CBOW;
     long min_count = c.min_count, seed = (long)c.seed, sub[2] = {c.minn, c.maxn};
     bool hs = false, lower = !c.keep_case, lower_seen = false, fmt_seen = false;
-    lk_cli_option opts[] = {
+    model_opts_given *g = &a->given; /* the model options given (the .seen flags) */
+    const lk_cli_option opts[] = {
         LKO_STR("--input", &a->in, "CORPUS", "training text (required)"),
         LKO_STR("--output", &a->out, "VECTORS", "vectors or model file, written atomically "
                 "(required unless --save-model)"),
@@ -93,25 +94,26 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
          "(default: from the --output name: .bin binary, .lkem LKEM, else text)"},
         LKO_STR("--save-model", &a->save, "MODEL.lkem", "also save the LKEM model there"),
         LKO_STR("--resume", &a->resume, "MODEL", "continue training an LKEM or fastText .bin model"),
-        LKO_CHOICE("--model", &arch, archs, "architecture"),
-        LKO_I32("--dim", &c.dim, 1, 100000, "vector size"),
+        LKO_CHOICE("--model", &arch, archs, "architecture", &g->arch),
+        LKO_I32("--dim", &c.dim, 1, 100000, "vector size", &g->dim),
         LKO_I32("--window", &c.window, 1, 1000, "maximal context window"),
         LKO_I32("--negative", &c.negative, 1, 1000, "negative samples"),
-        LKO_FLAG("--hs", &hs, "hierarchical softmax instead of negative sampling"),
+        LKO_FLAG("--hs", &hs, "hierarchical softmax instead of negative sampling", &g->hs),
         LKO_DOUBLE("--sample", &c.sample, 0, 0.999, "subsampling threshold of frequent words"),
-        LKO_LONG("--min-count", &min_count, 1, 1000000000L, "drop rarer words"),
-        LKO_I32("--max-vocab", &c.max_vocab, 0, INT32_MAX, "keep the N most frequent words (0 = all)"),
+        LKO_LONG("--min-count", &min_count, 1, 1000000000L, "drop rarer words", &g->min_count),
+        LKO_I32("--max-vocab", &c.max_vocab, 0, INT32_MAX,
+                "keep the N most frequent words (0 = all)", &g->max_vocab),
         LKO_I32("--epochs", &c.epochs, 1, 100000, "passes over the corpus"),
         LKO_DOUBLE("--alpha", &c.alpha, 1e-9, 1, "starting learning rate (default 0.025 "
                    "skip-gram, 0.05 CBOW)"),
         LKO_RANGE("--subwords", sub, 1, 64, "character n-gram lengths of fastText subwords "
-                  "(default: none)"),
+                  "(default: none)", &g->subwords),
         LKO_I32("--buckets", &c.buckets, 1, 100000000L, "hashed n-gram rows (default: 2000000, "
-                "fewer for a small vocabulary)"),
+                "fewer for a small vocabulary)", &g->buckets),
         LKO_I32("--cbow-batch", &c.cbow_batch, 1, 1024, "CBOW positions updated together with "
                 "shared negatives"),
         LKO_FLAG("--tokenize", &c.tokenize, "raw text: lexkit tokenizer, lowercased unless "
-                 "--no-lower"),
+                 "--no-lower", &g->tokenize),
         {.name = "--lower", .kind = LK_OPT_FLAG, .dst = &lower, .seen = &lower_seen,
          .help = "with --tokenize: lowercase (default: on with --tokenize; a pre-tokenized "
                  "corpus is used as it is)"},
@@ -125,14 +127,6 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
         LKO_FLAG("--quiet", &a->quiet, "no progress or summary"),
         LKO_ALIAS("--format", "--output-format"),
     };
-    model_opts_given *g = &a->given;
-    const struct { const char *name; bool *seen; } track[] = {
-        {"--model", &g->arch}, {"--hs", &g->hs}, {"--dim", &g->dim}, {"--subwords", &g->subwords},
-        {"--buckets", &g->buckets}, {"--min-count", &g->min_count}, {"--max-vocab", &g->max_vocab},
-        {"--tokenize", &g->tokenize}};
-    for (size_t k = 0; k < sizeof track / sizeof *track; k++)
-        for (size_t i = 0; i < LK_OPTS_N(opts); i++)
-            if (strcmp(opts[i].name, track[k].name) == 0) opts[i].seen = track[k].seen;
     int rc = lk_cli_parse(cmd, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
     g->lower = lower_seen;
