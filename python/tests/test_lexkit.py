@@ -1168,7 +1168,7 @@ tasks = len(os.listdir("/proc/self/task"))
 print("start", flush=True)
 t = time.monotonic()
 try:
-    lexkit.train_embeddings(corpus_file=sys.argv[1], epochs=100, min_count=1, sample=0,
+    lexkit.train_embeddings(corpus_file=sys.argv[1], epochs=2000, min_count=1, sample=0,
                             workers=int(sys.argv[2]))
 except KeyboardInterrupt:
     # no thread left behind: the helper and the training threads are joined
@@ -1183,7 +1183,11 @@ print("finished", time.monotonic() - t, flush=True)
 def test_train_embeddings_ctrl_c(tmp_path, workers):
     """Ctrl-C during train_embeddings did nothing until training ended (a minute here); now
     the call checks for signals every 0.05 s and stops training through lexkit's cancel
-    flag: KeyboardInterrupt within a second, no thread left."""
+    flag: KeyboardInterrupt within a fraction of a second on an idle machine, no thread
+    left. The bounds (20 s) are far below the training's own length (2,000 epochs: about
+    20 minutes in a release build), so they hold on a slow or loaded machine (under ASan at
+    load 17 on 2 cores the interruption took 3.7-6.5 s) and still fail if Ctrl-C waits for
+    training to end."""
     import random
     import signal
     import time
@@ -1200,7 +1204,7 @@ def test_train_embeddings_ctrl_c(tmp_path, workers):
         time.sleep(1.0)
         p.send_signal(signal.SIGINT)
         sent = time.monotonic()
-        out, err = p.communicate(timeout=20)
+        out, err = p.communicate(timeout=60)
         waited = time.monotonic() - sent
     finally:
         if p.poll() is None:
@@ -1209,7 +1213,7 @@ def test_train_embeddings_ctrl_c(tmp_path, workers):
     assert p.returncode != 0 and "KeyboardInterrupt" in err, (out, err)
     assert out.startswith("interrupted"), (out, err)
     _, elapsed, extra_tasks, py_threads = out.split()
-    assert float(elapsed) < 3.0 and waited < 5.0
+    assert float(elapsed) < 20.0 and waited < 20.0
     assert int(extra_tasks) <= 0 and int(py_threads) == 1
 
 
