@@ -253,9 +253,11 @@ void lk_analyzer__zh_prepare(lk_analyzer *a, const char *const *texts, const siz
     lk_zh__prepare_run(a->zh, st);
 }
 
-lk_status lk_analyzer__push(lk_analyzer *a, const char *s, size_t len)
+lk_status lk_analyzer__push(lk_analyzer *a, const char *s, size_t len, size_t start,
+                            size_t end)
 {
-    a->cur_start = a->cur_end = SIZE_MAX; /* a Chinese word: no span recorded */
+    a->cur_start = start;
+    a->cur_end = end;
     return is_stop(a, s, len) ? LK_OK : push_term(a, s, len);
 }
 

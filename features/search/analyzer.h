@@ -139,8 +139,9 @@ void lk_analyzer_set_input_valid(lk_analyzer *a, bool valid);
 void lk_analyzer_set_spans(lk_analyzer *a, bool on);
 /* With spans on: per term since the last reset, its (start, end) byte offsets in the text
    given to the lk_analyzer_add call that produced it (2 x n_terms values; a Han bigram spans
-   both characters; words of a Chinese model have SIZE_MAX, SIZE_MAX). Borrowed until the
-   next add/reset; NULL with spans off. */
+   both characters; a word of a Chinese model spans its characters, and the characters /
+   bigrams that follow a run's words overlap them, so phrases skip them as they skip Han
+   bigrams). Borrowed until the next add/reset; NULL with spans off. */
 const size_t *lk_analyzer_spans(const lk_analyzer *a);
 /* Terms since the last reset, in order (borrowed until the next reset/add). */
 const lk_term *lk_analyzer_terms(lk_analyzer *a, size_t *n);

@@ -67,7 +67,9 @@ void lk_analyzer__zh_prepare(lk_analyzer *a, const char *const *texts, const siz
                              size_t n);
 /* lk_zh__prepared_left of a's model (0 without one). */
 size_t lk_analyzer__zh_prepared_left(const lk_analyzer *a);
-/* Append term s[0..len) unless it is a stop word. */
-lk_status lk_analyzer__push(lk_analyzer *a, const char *s, size_t len);
+/* Append term s[0..len) unless it is a stop word; [start, end): its span in the text
+   given to lk_analyzer_add (lk_analyzer_spans). */
+lk_status lk_analyzer__push(lk_analyzer *a, const char *s, size_t len, size_t start,
+                            size_t end);
 
 #endif

@@ -197,14 +197,33 @@ static size_t tok_end(const lk_zh *z, const han_run *r, size_t k)
     return k + 1 < r->n_toks ? z->toff[r->first + k + 1] - r->off : r->len;
 }
 
-/* Terms of one segmented run: its words, then characters / bigrams that are not words. */
+/* Source span (byte offsets in the analyzed text) of the run's tokens [k0, k1]. */
+static void token_span(const lk_token *toks, const han_run *r, size_t k0, size_t k1,
+                       size_t *start, size_t *end)
+{
+    *start = toks[r->first + k0].start;
+    *end = toks[r->first + k1].start + toks[r->first + k1].len;
+}
+
+/* Terms of one segmented run: its words, then characters / bigrams that are not words.
+   Each term gets its source span, so the characters / bigrams, which overlap the words
+   before them, take no phrase position (keep_flags in bm25_text.c, the phrase sequence in
+   bm25_query.c): a phrase is matched on the words alone, in every mode. */
 static lk_status run_terms(lk_zh *z, lk_analyzer *a, const lk_token *toks, const han_run *r,
                            const lk_tagger_span *sp, size_t n_sp)
 {
     const char *text = z->buf + r->off;
     lk_status st = LK_OK;
-    for (size_t s = 0; s < n_sp && st == LK_OK; s++)
-        st = lk_analyzer__push(a, text + sp[s].start, sp[s].len);
+    size_t src_a, src_b;
+    for (size_t s = 0, k = 0; s < n_sp && st == LK_OK; s++) {
+        /* the word's first and last tokens (words start and end at token boundaries; run
+           bytes, as a converted token may change length) */
+        while (k + 1 < r->n_toks && z->toff[r->first + k] - r->off < sp[s].start) k++;
+        size_t k1 = k;
+        while (k1 + 1 < r->n_toks && tok_end(z, r, k1) < sp[s].start + sp[s].len) k1++;
+        token_span(toks, r, k, k1, &src_a, &src_b);
+        st = lk_analyzer__push(a, text + sp[s].start, sp[s].len, src_a, src_b);
+    }
     if (st != LK_OK || z->terms == LK_ZH_WORDS) return st;
     if ((st = lk_grow_ptr(&z->wend, &z->wend_cap, r->n_toks, sizeof *z->wend)) != LK_OK) return st;
     for (size_t k = 0, s = 0; k < r->n_toks; k++) {
@@ -212,14 +231,15 @@ static lk_status run_terms(lk_zh *z, lk_analyzer *a, const lk_token *toks, const
         while (s < n_sp && sp[s].start < b) s++;
         z->wend[k] = s < n_sp && sp[s].start == b ? b + sp[s].len : 0;
     }
-    (void)toks; /* token ends are taken from buf: a converted token may change length */
     for (size_t k = 0; k < r->n_toks && st == LK_OK; k++) {
         size_t b = z->toff[r->first + k] - r->off, e = tok_end(z, r, k);
         if (z->terms == LK_ZH_WORDS_CHARS) {
-            if (z->wend[k] != e) st = lk_analyzer__push(a, text + b, e - b);
+            token_span(toks, r, k, k, &src_a, &src_b);
+            if (z->wend[k] != e) st = lk_analyzer__push(a, text + b, e - b, src_a, src_b);
         } else if (k + 1 < r->n_toks) {
             size_t e2 = tok_end(z, r, k + 1);
-            if (z->wend[k] != e2) st = lk_analyzer__push(a, text + b, e2 - b);
+            token_span(toks, r, k, k + 1, &src_a, &src_b);
+            if (z->wend[k] != e2) st = lk_analyzer__push(a, text + b, e2 - b, src_a, src_b);
         }
     }
     return st;

@@ -933,7 +933,8 @@ lk_status lk_query_ws_terms(const lk_bm25_index *idx, lk_query_ws *qw, lk_analyz
         }
         st = list_prefix(idx, qw, j);
         for (size_t k = qw->cexp[j].from; k < qw->cexp[j].end && st == LK_OK; k++)
-            st = lk_analyzer__push(an, qw->exp[k].s, qw->exp[k].len);
+            st = lk_analyzer__push(an, qw->exp[k].s, qw->exp[k].len, SIZE_MAX,
+                                   SIZE_MAX); /* no source span */
     }
     if (st == LK_OK) qw->terms_pending = false;
     return st;

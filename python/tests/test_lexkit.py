@@ -413,6 +413,19 @@ def _cli_search(index_dir, queries_file, *opts):
 
 
 @pytest.mark.skipif(not CLI, reason="LEXKIT (the CLI) not set")
+def test_index_zh_model_phrases(tmp_path):
+    # with a Chinese model, phrases and title:/text: terms match the segmented words (the
+    # bigrams added after a run's words are not part of the sequence), traditional too
+    ix = lexkit.Index.create(tmp_path / "zh", zh_model=ZH_MODEL)
+    ix.add([{"id": "t", "title": "深度學習簡介", "text": "深度學習使用神經網路。"},
+            {"id": "s", "title": "深度学习简介", "text": "深度学习使用神经网络。"},
+            {"id": "o", "title": "其他", "text": "其他文本内容"}])
+    for q in ['"深度学习"', '"使用"', "title:深度学习", "text:深度学习", '"深度学习使用"']:
+        assert sorted(h.id for h in ix.search(q)) == ["s", "t"], q
+    assert ix.search("title:使用") == []
+    ix.close()
+
+
 def test_index_round_trip_equals_cli(tmp_path):
     docs = _jsonl(os.path.join(SRC, "corpora", "sample-docs.jsonl"))
     qfile = os.path.join(SRC, "corpora", "sample-queries.tsv")

@@ -7,12 +7,17 @@ set -u
 M=${LK_SRC:-.}/corpora/models/zh-gsd-char.lkt
 . "${LK_SRC:-.}/tests/cli_lib.sh" bm25_zh
 top() { "$L" search --index "$1" --query "$2" --k 10 | cut -d' ' -f3 | tr '\n' ' '; }
+# sets INDEX QUERY... : as tops, each query's documents sorted by id
+sets() {
+  { tops "$@"; echo; } | tr '/' '\n' | while read -r ids; do echo $(printf '%s\n' $ids | sort); done |
+    paste -sd/
+}
 # tops INDEX QUERY... : "docs of query 1 / docs of query 2 / ..." from one search run
 tops() {
   local idx=$1 i=0
   shift
   for q in "$@"; do i=$((i + 1)); printf 'q%d\t%s\n' "$i" "$q"; done > "$T/q.tsv"
-  "$L" search --index "$idx" --queries "$T/q.tsv" --k 10 > "$T/q.run"
+  "$L" search --index "$idx" --queries "$T/q.tsv" --k 10 ${SYNTAX:+--syntax on} > "$T/q.run"
   for j in $(seq 1 "$i"); do
     awk -v q="q$j" '$1 == q {printf "%s ", $3}' "$T/q.run"
     [ "$j" = "$i" ] || printf '/ '
@@ -112,6 +117,26 @@ done
 # the plain analyzer's index is the old one byte for byte: no han_fold in its settings
 grep -qa 'han_fold' "$T/st-plain/index.lkbx" && fail "plain index records han_fold"
 grep -qa 'han_fold=t2s' "$T/st-default/index.lkbx" || fail "default index lacks han_fold"
+
+# ---- phrases and field terms with a model, in every --zh-terms mode ------------------------
+# The characters / bigrams of a run follow its words in the term stream; they overlap the
+# words (source spans), so phrases and field terms are matched on the words alone, as the
+# query's own terms are. Both scripts (t is traditional) must match, with the positions
+# section and without it (then the stored fields are re-analyzed).
+printf '%s\n' '{"id":"t","title":"深度學習簡介","text":"深度學習使用神經網路。"}' \
+  '{"id":"s","title":"深度学习简介","text":"深度学习使用神经网络。"}' \
+  '{"id":"o","title":"其他","text":"其他文本内容"}' > "$T/ph.jsonl"
+for zt in words words+chars words+bigrams; do
+  for pos in "" --positions; do
+    ix="$T/ph-$zt$pos"
+    "$L" index --input "$T/ph.jsonl" --index "$ix" --zh-model "$M" --zh-terms "$zt" $pos \
+      > /dev/null 2> "$T/err" || fail "index $zt$pos: $(cat "$T/err")"
+    got=$(SYNTAX=1 sets "$ix" '"深度学习"' '"使用"' '+深度学习' 'title:深度学习' 'text:深度学习' \
+      'title:使用' '"使用深度学习"' '"深度学习使用"' '"深度学习简介"' 'text:"深度学习使用"')
+    want="s t/s t/s t/s t/s t///s t/s t/s t"
+    [ "$got" = "$want" ] || fail "phrases, $zt$pos: '$got' (want '$want')"
+  done
+done
 
 [ "$fails" = 0 ] && echo "bm25_zh: all passed"
 exit $((fails > 0))
