@@ -342,6 +342,12 @@ static void test_snippets(void **state)
     assert_int_equal(lk_snippeter_create(idx, &s, &err), LK_OK);
     assert_int_equal(lk_bm25_index_analyzer(idx, &an, &err), LK_OK);
 
+    /* no match in the first text a snippeter sees: its beginning (no sort of an empty,
+       never allocated match list: UBSan's qsort(NULL, 0)) */
+    query(s, an, "coffee");
+    snip(s, "no match here at all, nothing", 10, out, sizeof out);
+    assert_string_equal(out, "no match...");
+
     /* English: the window with both terms wins over an earlier one with one; cuts at spaces */
     query(s, an, "Coffee ESPRESSO");
     const char *en = "Coffee is grown in many countries around the world and traded widely. "

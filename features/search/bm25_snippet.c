@@ -207,7 +207,7 @@ static lk_status find_matches(lk_snippeter *s, const char *text, size_t *n_out)
         s->m = p;
         s->m[n++] = (match){sp[2 * i], sp[2 * i + 1], 0, 0, (uint32_t)q, i};
     }
-    qsort(s->m, n, sizeof *s->m, cmp_match);
+    if (n > 1) qsort(s->m, n, sizeof *s->m, cmp_match); /* s->m is NULL before a first match */
     size_t at = 0, cp = 0; /* code-point positions in one pass over the sorted starts */
     for (size_t i = 0; i < n; i++) {
         cp += count_cp(text, at, s->m[i].start);
