@@ -76,6 +76,21 @@ static void test_english_analyzer(void **state)
     lk_analyzer_free(b);
     lk_analyzer_free(a);
 
+    /* İ lowercases to i + U+0307 (no precomposed form): the mark after a Latin letter is
+       dropped as the accents of é are, so İstanbul is istanbul; a mark after another script's
+       letter stays (Devanagari कि) */
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    lk_test_analyze(a, "Flights to \xc4\xb0stanbul, istanbul ISTANBUL e\xcc\x81\xcc\xa3t\xc3\xa9 "
+                       "\xe0\xa4\x95\xe0\xa4\xbf", out, sizeof out);
+    assert_string_equal(out, "flight|istanbul|istanbul|istanbul|ete|\xe0\xa4\x95\xe0\xa4\xbf");
+    lk_analyzer_free(a);
+    /* the plain analyzer keeps both as they were */
+    lk_analyzer_config pc = lk_analyzer_config_default();
+    assert_int_equal(lk_analyzer_create(&pc, &a, &err), LK_OK);
+    lk_test_analyze(a, "\xc4\xb0stanbul", out, sizeof out);
+    assert_string_equal(out, "i\xcc\x87stanbul");
+    lk_analyzer_free(a);
+
     /* --stopwords replaces Lucene's list; the stop words are folded like the text */
     c.stopwords = "Café\n";
     c.stopwords_len = strlen(c.stopwords);

@@ -161,9 +161,11 @@ static bool is_stop(const lk_analyzer *a, const char *s, size_t len)
     return a->stop && lk_vocab_find(a->stop, s, len) != LK_ID_NONE;
 }
 
-/* *s (*len bytes, valid UTF-8) with its Latin letters folded (lk_fold_latin): unchanged
-   when all ASCII, else pointing to a->fold_buf (never longer: every folded character had
-   at least as many bytes as its 1-2 ASCII ones). */
+/* *s (*len bytes, valid UTF-8) with its Latin letters folded (lk_fold_latin), the combining
+   marks after an ASCII or folded letter dropped (i + U+0307, the lowercase of İ, is i):
+   unchanged when all ASCII, else
+   pointing to a->fold_buf (never longer: every folded character had at least as many
+   bytes as its 1-2 ASCII ones, a dropped one none). */
 static lk_status fold_word(lk_analyzer *a, const char **s, size_t *len)
 {
     const char *w = *s;
@@ -178,16 +180,21 @@ static lk_status fold_word(lk_analyzer *a, const char **s, size_t *len)
     }
     memcpy(a->fold_buf, w, i);
     o = i;
+    bool latin = i > 0 && ((w[i - 1] | 0x20) >= 'a' && (w[i - 1] | 0x20) <= 'z');
     while (i < n) {
         int32_t cp;
         size_t cl = lk_utf8_decode(w + i, n - i, &cp), fl;
         if (cl == 0) cl = 1; /* not reached: the text is valid */
+        i += cl;
+        if (latin && lk_char_class_of(cp) == LK_CC_MARK) continue; /* a's mark: dropped */
         if ((fl = lk_fold_latin(cp, a->fold_buf + o)) == 0) {
-            memcpy(a->fold_buf + o, w + i, cl);
+            memcpy(a->fold_buf + o, w + i - cl, cl);
             fl = cl;
+            latin = cp < 0x80 && ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
+        } else {
+            latin = true;
         }
         o += fl;
-        i += cl;
     }
     *s = a->fold_buf;
     *len = o;
