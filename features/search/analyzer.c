@@ -161,9 +161,12 @@ static bool is_stop(const lk_analyzer *a, const char *s, size_t len)
     return a->stop && lk_vocab_find(a->stop, s, len) != LK_ID_NONE;
 }
 
+#define RIGHT_QUOTE 0x2019     /* ’, joined inside words by the tokenizer as ' is */
+#define MODIFIER_APOS 0x02BC   /* ʼ, a letter: always inside a word */
+
 /* *s (*len bytes, valid UTF-8) with its Latin letters folded (lk_fold_latin), the combining
-   marks after an ASCII or folded letter dropped (i + U+0307, the lowercase of İ, is i):
-   unchanged when all ASCII, else
+   marks after an ASCII or folded letter dropped (i + U+0307, the lowercase of İ, is i) and
+   ’ and ʼ written ' (as Xapian's TermGenerator reads ’): unchanged when all ASCII, else
    pointing to a->fold_buf (never longer: every folded character had at least as many
    bytes as its 1-2 ASCII ones, a dropped one none). */
 static lk_status fold_word(lk_analyzer *a, const char **s, size_t *len)
@@ -187,6 +190,11 @@ static lk_status fold_word(lk_analyzer *a, const char **s, size_t *len)
         if (cl == 0) cl = 1; /* not reached: the text is valid */
         i += cl;
         if (latin && lk_char_class_of(cp) == LK_CC_MARK) continue; /* a's mark: dropped */
+        if (cp == RIGHT_QUOTE || cp == MODIFIER_APOS) {
+            a->fold_buf[o++] = '\'';
+            latin = false;
+            continue;
+        }
         if ((fl = lk_fold_latin(cp, a->fold_buf + o)) == 0) {
             memcpy(a->fold_buf + o, w + i - cl, cl);
             fl = cl;
@@ -201,13 +209,11 @@ static lk_status fold_word(lk_analyzer *a, const char **s, size_t *len)
     return LK_OK;
 }
 
-/* len without a trailing possessive 's (or ’s), as Lucene's EnglishPossessiveFilter. */
+/* len without a trailing possessive 's, as Lucene's EnglishPossessiveFilter (’s: fold_word
+   wrote it 's). */
 static size_t strip_possessive(const char *s, size_t len)
 {
     if (len >= 3 && (s[len - 1] == 's' || s[len - 1] == 'S') && s[len - 2] == '\'') return len - 2;
-    if (len >= 5 && (s[len - 1] == 's' || s[len - 1] == 'S') &&
-        memcmp(s + len - 4, "\xe2\x80\x99", 3) == 0) /* U+2019 */
-        return len - 4;
     return len;
 }
 

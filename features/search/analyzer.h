@@ -37,8 +37,8 @@ typedef enum {
 typedef enum {
     LK_ANALYZER_PLAIN = 0, /* lowercased tokens, with --stem / --stopwords as asked */
     LK_ANALYZER_ENGLISH,   /* as Lucene's EnglishAnalyzer: words split at hyphens, Latin
-                              accents folded (é -> e, ß -> ss, i + U+0307 -> i),
-                              possessive 's dropped, Lucene's English stop list (unless
+                              accents folded (é -> e, ß -> ss, i + U+0307 -> i), ’ and ʼ
+                              as ', possessive 's dropped, Lucene's English stop list (unless
                               stopwords are given),
                               Snowball English stemming */
 } lk_analyzer_kind;
