@@ -191,6 +191,23 @@ static size_t back_cp(const char *t, size_t off, size_t n)
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+/* Whether the code point at t[off] (off < len) is a combining mark (M*): a cut there would
+   part it from its base letter. */
+static bool mark_at(const char *t, size_t len, size_t off)
+{
+    int32_t cp;
+    return off < len && lk_utf8_decode(t + off, len - off, &cp) > 0 &&
+           lk_char_class_of(cp) == LK_CC_MARK;
+}
+
+/* Whether t[a..b) holds anything but white space. */
+static bool has_text(const char *t, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++)
+        if (!is_space(t[i])) return true;
+    return false;
+}
+
 /* The matches of the text: terms equal to a query term, with a known span, sorted. */
 static lk_status find_matches(lk_snippeter *s, const char *text, size_t *n_out)
 {
@@ -292,6 +309,13 @@ static void place(const char *t, size_t len, size_t core_a, size_t core_b, size_
             }
         }
     }
+    /* the matched words whole (a word longer than max is shown whole), and no cut between
+       a letter and its combining marks: the start moves past orphan marks, the end back
+       before the letter the marks after it belong to */
+    if (start > core_a) start = core_a;
+    if (end < core_b) end = core_b;
+    while (start < core_a && mark_at(t, len, start)) start = fwd_cp(t, len, start, 1);
+    while (end > core_b && end > start && mark_at(t, len, end)) end = back_cp(t, end, 1);
     if (end < start) end = start;
     *a = start;
     *b = end;
@@ -317,8 +341,8 @@ lk_status lk_snippeter_run(lk_snippeter *s, const char *text, size_t len, size_t
     place(text, len, core_a, core_b, max_chars, &out->start, &out->end);
     while (out->end > out->start && is_space(text[out->end - 1])) out->end--;
     while (out->start < out->end && is_space(text[out->start])) out->start++;
-    out->cut_before = out->start > 0;
-    out->cut_after = out->end < len;
+    out->cut_before = has_text(text, 0, out->start); /* text left out, not just space */
+    out->cut_after = has_text(text, out->end, len);
     size_t nm = 0;
     for (size_t j = 0; j < n; j++) {
         const match *m = &s->m[j];

@@ -4,7 +4,8 @@
    distinct query terms (then the most pairs of them side by side, as in a phrase: 'solar
    wind' over 'wind ... solar'; then the most matches, then the earliest) is chosen. Cuts fall on
    code-point boundaries, at white space when one is near (English), never inside a
-   character (Chinese). */
+   character (Chinese), never inside a matched word (one longer than max_chars is shown
+   whole) and never between a letter and its combining marks. */
 #ifndef LK_FEATURES_BM25_SNIPPET_H
 #define LK_FEATURES_BM25_SNIPPET_H
 
@@ -24,7 +25,8 @@ typedef struct {
 
 typedef struct {
     size_t start, end;    /* the passage: text[start..end) */
-    bool cut_before;      /* the passage starts after the text's start / ends before its end */
+    bool cut_before;      /* text (not only white space) was left out before / after the
+                             passage: where an ellipsis goes */
     bool cut_after;
     const lk_span *marks; /* the matched spans inside the passage, ascending, disjoint
                              (overlapping matches merged); borrowed from the snippeter */
@@ -44,8 +46,9 @@ void lk_snippeter_free(lk_snippeter *s); /* NULL is a no-op */
 /* Set the query: its analyzed terms (copied). */
 lk_status lk_snippeter_query(lk_snippeter *s, const lk_term *terms, size_t n);
 
-/* The best passage of text[0..len) (valid UTF-8) of at most max_chars code points. With no
-   match, the text's beginning. LK_ERR_PARSE on invalid UTF-8. */
+/* The best passage of text[0..len) (valid UTF-8) of at most max_chars code points (more
+   only to show a longer matched word whole). With no match, the text's beginning.
+   LK_ERR_PARSE on invalid UTF-8. */
 lk_status lk_snippeter_run(lk_snippeter *s, const char *text, size_t len, size_t max_chars,
                            lk_snippet *out, lk_error *err);
 
