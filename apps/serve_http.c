@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "features/bm25.h"
+#include "features/search/bm25_text.h"
 #include "text/fileio.h"
 #include "text/utf8.h"
 
@@ -41,6 +42,8 @@ struct lk_server {
 
 typedef struct {
     lk_sbuf body;
+    bool started;     /* the handler has seen the request (early checks done) */
+    bool nul_in_url;  /* the raw URL holds %00: a path segment or argument has a NUL */
     bool too_large;
     bool answered; /* a response was queued early (auth, size) */
 } request;
@@ -78,11 +81,15 @@ static enum MHD_Result reply_json(struct MHD_Connection *c, unsigned status, lk_
     return reply_buf(c, status, "application/json; charset=utf-8", b);
 }
 
+/* An error answer. The message may quote what the client sent (an id, an index name): bytes
+   that are not UTF-8 are written as \xNN (lk_utf8_printable), so every answer is valid JSON. */
 static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned status, const char *msg)
 {
+    char text[4 * LK_ERROR_MSG_MAX + 1];
+    lk_utf8_printable(msg, strlen(msg), text, sizeof text);
     lk_sbuf b = {0};
     lk_sbuf_puts(&b, "{\"error\": ");
-    lk_sbuf_json_str(&b, msg, strlen(msg));
+    lk_sbuf_json_str(&b, text, strlen(text));
     lk_sbuf_printf(&b, ", \"status\": %u}", status);
     return reply_json(c, status, &b);
 }
@@ -142,6 +149,13 @@ static bool fields_valid(const char *f)
     return true;
 }
 
+/* A boolean argument: 1 or true, 0 or false (docs/serve.md); false for anything else. */
+static bool bool_arg(const char *v, bool *out)
+{
+    *out = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
+    return *out || strcmp(v, "0") == 0 || strcmp(v, "false") == 0;
+}
+
 static enum MHD_Result do_search(lk_server *s, struct MHD_Connection *c)
 {
     lk_serve_index *x = find_index(s, c);
@@ -154,8 +168,6 @@ static enum MHD_Result do_search(lk_server *s, struct MHD_Connection *c)
             MHD_YES ||
         !q.q)
         return reply_error(c, MHD_HTTP_BAD_REQUEST, "q is required");
-    if (memchr(q.q, '\0', q.q_len)) /* %00: the query would end there */
-        return reply_error(c, MHD_HTTP_BAD_REQUEST, "the query holds a NUL byte (%00)");
     size_t bad;
     if (!lk_utf8_valid(q.q, q.q_len, &bad)) {
         snprintf(msg, sizeof msg, "the query is not valid UTF-8 (byte %zu)", bad + 1);
@@ -184,11 +196,15 @@ static enum MHD_Result do_search(lk_server *s, struct MHD_Connection *c)
         return reply_error(c, MHD_HTTP_BAD_REQUEST, msg);
     }
     q.fields = arg(c, "fields");
-    if (q.fields && !fields_valid(q.fields))
+    if (q.fields && (!fields_valid(q.fields) || lk_bm25_fields_check(q.fields)))
         return reply_error(c, MHD_HTTP_BAD_REQUEST,
-                           "fields must be comma-separated field names (letters, digits, _ - .)");
+                           "fields must be comma-separated distinct field names (letters, "
+                           "digits, _ - .)");
     const char *snip = arg(c, "snippet");
-    q.snippet = snip && (strcmp(snip, "1") == 0 || strcmp(snip, "true") == 0);
+    if (snip && !bool_arg(snip, &q.snippet)) {
+        snprintf(msg, sizeof msg, "snippet must be 1, true, 0 or false, not '%.100s'", snip);
+        return reply_error(c, MHD_HTTP_BAD_REQUEST, msg);
+    }
     lk_error err;
     lk_error_clear(&err);
     lk_sbuf out = {0};
@@ -325,10 +341,15 @@ static enum MHD_Result route(lk_server *s, struct MHD_Connection *c, const char 
 
 /* The first call of a request: auth and the declared body size, answered before any body
    is read. Returns true when a response was queued. */
-static bool early_checks(lk_server *s, struct MHD_Connection *c, const char *url,
-                         const char *method, enum MHD_Result *ret)
+static bool early_checks(lk_server *s, struct MHD_Connection *c, const request *r,
+                         const char *url, const char *method, enum MHD_Result *ret)
 {
     route_kind k = kind_of(method, url);
+    if (r->nul_in_url) { /* an id or argument would end at the NUL: DELETE d3%00x is not d3 */
+        *ret = reply_error(c, MHD_HTTP_BAD_REQUEST,
+                           "the URL holds a NUL byte (%00) in its path or an argument");
+        return true;
+    }
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                    MHD_HTTP_HEADER_AUTHORIZATION);
     if (k == R_WRITE && !s->cfg.write_token) {
@@ -358,6 +379,24 @@ static bool early_checks(lk_server *s, struct MHD_Connection *c, const char *url
     return false;
 }
 
+static request *new_request(lk_server *s, const char *raw_uri)
+{
+    request *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->nul_in_url = raw_uri && strstr(raw_uri, "%00");
+    atomic_fetch_add(&s->in_flight, 1);
+    return r;
+}
+
+/* Called by libmicrohttpd with the URL as received, before it decodes the path and the
+   arguments (MHD_OPTION_URI_LOG_CALLBACK): the one place that sees %00 before a decoded
+   string ends at it. The request it returns is the handler's *con_cls. */
+static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)c;
+    return new_request(cls, uri);
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
                                const char *method, const char *version, const char *upload,
                                size_t *upload_size, void **con_cls)
@@ -365,12 +404,14 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     (void)version;
     lk_server *s = cls;
     request *r = *con_cls;
-    if (!r) {
-        if (!(r = calloc(1, sizeof *r))) return MHD_NO;
+    if (!r) { /* uri_logged could not allocate */
+        if (!(r = new_request(s, NULL))) return MHD_NO;
         *con_cls = r;
-        atomic_fetch_add(&s->in_flight, 1);
+    }
+    if (!r->started) {
+        r->started = true;
         enum MHD_Result ret;
-        if (early_checks(s, c, url, method, &ret)) {
+        if (early_checks(s, c, r, url, method, &ret)) {
             r->answered = true;
             return ret;
         }
@@ -480,7 +521,8 @@ lk_status lk_server_start(const lk_serve_config *cfg, lk_server **out, unsigned 
                             (unsigned)(cfg->threads > 1 ? cfg->threads : 0),
                             MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
                             MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
-                            MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
+                            MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+                            MHD_OPTION_URI_LOG_CALLBACK, uri_logged, s, MHD_OPTION_END);
     if (!s->d) {
         int e = errno;
         lk_server_stop(s, 0);

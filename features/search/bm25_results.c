@@ -23,13 +23,30 @@ lk_bm25_output lk_bm25_output_default(void)
     return o;
 }
 
+const char *lk_bm25_fields_check(const char *fields)
+{
+    const char *why = lk_bm25_store_spec_check(fields);
+    if (why) return why;
+    for (const char *p = fields;;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        for (const char *q = fields; q < p;) {
+            const char *f = strchr(q, ',');
+            if ((size_t)(f - q) == n && memcmp(p, q, n) == 0) return "a field is listed twice";
+            q = f + 1;
+        }
+        if (!e) return NULL;
+        p = e + 1;
+    }
+}
+
 const char *lk_bm25_output_check(const lk_bm25_output *out)
 {
     if (out->fmt == LK_BM25_FMT_TREC && (out->fields || out->snippet))
         return "--fields and --snippet need --format text, tsv or json (a TREC run has fixed "
                "columns)";
-    if (out->fields && lk_bm25_store_spec_check(out->fields))
-        return "--fields: a comma-separated list of field names";
+    if (out->fields && lk_bm25_fields_check(out->fields))
+        return "--fields: a comma-separated list of distinct field names";
     if (out->snippet_chars == 0) return "snippet length must be at least 1";
     return NULL;
 }

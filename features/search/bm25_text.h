@@ -116,6 +116,11 @@ lk_bm25_output lk_bm25_output_default(void); /* trec, nothing more */
 /* NULL if `out` is usable, else the reason (fields or snippets with the trec format). */
 const char *lk_bm25_output_check(const lk_bm25_output *out);
 
+/* Check a --fields / fields= list: comma-separated field names, none empty, none with
+   spaces, none twice (`lexkit search` and `lexkit serve` answer the same). NULL when valid,
+   else a message. */
+const char *lk_bm25_fields_check(const char *fields);
+
 /* lk_bm25_run_queries with an output description: stored fields and snippets (an index
    without a store prints none: JSON null, empty TSV columns). */
 lk_status lk_bm25_run_queries_out(const lk_bm25_index *idx, const lk_bm25_search_opts *opts,
