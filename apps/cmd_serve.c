@@ -56,6 +56,35 @@ static bool index_opt(void *u, const char *cmd, const char *name, const char *va
     return true;
 }
 
+/* --listen HOST:PORT checked before anything starts: a host (a name, an IPv4 address or
+   [IPv6]) and a port 0..65535 in decimal (0: any free port). Returns a usage error's exit
+   status, or -1 when valid. */
+static int listen_check(const char *v)
+{
+    static const char form[] = "HOST:PORT (127.0.0.1:8080, localhost:8080, [::1]:8080; port 0: "
+                               "any free port)";
+    const char *colon = strrchr(v, ':');
+    if (v[0] == '[') {
+        const char *close = strchr(v, ']');
+        if (!close || close[1] != ':' || close == v + 1)
+            return lk_cli_usage_error(CMD, "--listen must be %s, not '%s'", form, v);
+        colon = close + 1;
+    } else if (colon && memchr(v, ':', (size_t)(colon - v))) {
+        return lk_cli_usage_error(CMD, "--listen: an IPv6 address goes in brackets ([::1]:8080), "
+                                       "not '%s'", v);
+    }
+    if (!colon || colon == v)
+        return lk_cli_usage_error(CMD, "--listen must be %s, not '%s'", form, v);
+    const char *port = colon + 1;
+    size_t n = strlen(port);
+    bool digits = n > 0 && n <= 5;
+    for (size_t i = 0; i < n && digits; i++) digits = port[i] >= '0' && port[i] <= '9';
+    if (!digits || atol(port) > 65535)
+        return lk_cli_usage_error(CMD, "--listen: port '%s' is not an integer in [0, 65535]",
+                                  port);
+    return -1;
+}
+
 static int parse(int argc, char **argv, opts *o)
 {
     long threads = o->cfg.threads, max_body = (long)o->cfg.max_body,
@@ -84,6 +113,7 @@ static int parse(int argc, char **argv, opts *o)
     int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_cb, o);
     if (rc >= 0) return rc;
     if (!o->n_indexes) return lk_cli_usage_error(CMD, "--index DIR is required");
+    if ((rc = listen_check(o->cfg.listen)) >= 0) return rc;
     o->cfg.threads = (int)threads;
     o->cfg.max_body = (size_t)max_body;
     o->cfg.max_query = (size_t)max_query;
