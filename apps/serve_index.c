@@ -129,17 +129,32 @@ typedef struct {
     file_stamp manifest, index;
 } dir_stamp;
 
+/* A search workspace. The analyzers (of the slot, its query workspace and its snippeter)
+   depend only on the index's analyzer settings, not on its documents: a slot outlives
+   snapshots with the same settings, so a write does not reload a Chinese model or reopen
+   OpenCC (docs/search.md: once per analyzer). Only ws and qw's scratch are made per index. */
 typedef struct {
-    lk_bm25_ws *ws;
+    lk_bm25_ws *ws;             /* for `idx` (NULL: not made yet) */
+    const lk_bm25_index *idx;   /* the index ws and qw's scratch are for (NULL: none) */
     lk_analyzer *an;
     lk_query_ws *qw;
     lk_bm25_store_ws *store; /* created when a request first asks for fields or snippets */
     lk_snippeter *snip;
+    uint64_t settings_gen;   /* the index's settings_gen its analyzers were made for */
 } slot;
+
+/* Free what was made for sl->idx (which must still be open). */
+static void slot_unbind(slot *sl)
+{
+    lk_bm25_ws_free(sl->ws);
+    sl->ws = NULL;
+    if (sl->qw) lk_query_ws_set_index(sl->qw, NULL);
+    sl->idx = NULL;
+}
 
 static void slot_free(slot *sl)
 {
-    lk_bm25_ws_free(sl->ws);
+    slot_unbind(sl);
     lk_analyzer_free(sl->an);
     lk_query_ws_free(sl->qw);
     lk_bm25_store_ws_free(sl->store);
@@ -150,18 +165,22 @@ typedef struct snap {
     lk_bm25_index *idx;
     int refs;       /* 1 while current + 1 per request using it (guarded by the index's mu) */
     dir_stamp stamp;
-    slot *free_slots;
-    size_t n_free, cap_free;
+    uint64_t settings_gen;
 } snap;
 
 struct lk_serve_index {
     char *name, *dir;
     const char *tmpdir;
-    pthread_mutex_t mu;        /* cur, refs, slot pools */
+    pthread_mutex_t mu;        /* cur, refs, the slot pool, settings */
     pthread_mutex_t reopen_mu; /* one reopen at a time */
     pthread_mutex_t write_mu;  /* one write at a time (other processes: DIR/write.lock) */
     snap *cur;
     uint64_t generation;
+    slot *free_slots;          /* idle slots: made for settings_gen, bound to cur->idx or none */
+    size_t n_free, cap_free;
+    char *settings;            /* the analyzer settings of cur (a copy) */
+    size_t settings_len;
+    uint64_t settings_gen;     /* incremented when a new snapshot's settings differ */
     unsigned tmp_seq;
     atomic_llong checked_ns; /* CLOCK_MONOTONIC time taken before the last directory check */
 };
@@ -202,8 +221,6 @@ static bool stamp_eq(const dir_stamp *a, const dir_stamp *b)
 static void snap_free(snap *s)
 {
     if (!s) return;
-    for (size_t i = 0; i < s->n_free; i++) slot_free(&s->free_slots[i]);
-    free(s->free_slots);
     lk_bm25_index_free(s->idx);
     free(s);
 }
@@ -230,6 +247,37 @@ static void snap_unref_locked(snap *s)
     if (--s->refs == 0) snap_free(s);
 }
 
+/* Make s the current snapshot (x->mu held). Idle slots keep their analyzers when s has the
+   settings of the snapshot it replaces (their per-index scratch is freed while the old index
+   is still open); otherwise they are freed. */
+static lk_status adopt_locked(lk_serve_index *x, snap *s)
+{
+    size_t len;
+    const char *set = lk_bm25_index_settings(s->idx, &len);
+    if (!set) len = 0;
+    bool same = x->settings && x->settings_len == len && memcmp(x->settings, set, len) == 0;
+    if (!same) {
+        char *copy = malloc(len + 1);
+        if (!copy) return LK_ERR_NOMEM;
+        if (len) memcpy(copy, set, len);
+        copy[len] = '\0';
+        for (size_t i = 0; i < x->n_free; i++) slot_free(&x->free_slots[i]);
+        x->n_free = 0;
+        free(x->settings);
+        x->settings = copy;
+        x->settings_len = len;
+        x->settings_gen++;
+    } else {
+        for (size_t i = 0; i < x->n_free; i++) slot_unbind(&x->free_slots[i]);
+    }
+    s->settings_gen = x->settings_gen;
+    snap *old = x->cur;
+    x->cur = s;
+    x->generation++;
+    if (old) snap_unref_locked(old);
+    return LK_OK;
+}
+
 /* Reopen x's directory if it changed since the current snapshot (force: always). A failed
    reopen keeps the current snapshot when there is one (a writer may be between steps). */
 static lk_status refresh(lk_serve_index *x, bool force, lk_error *err)
@@ -251,11 +299,9 @@ static lk_status refresh(lk_serve_index *x, bool force, lk_error *err)
         st = snap_open(x->dir, &s, err);
         if (st != LK_OK) continue;
         pthread_mutex_lock(&x->mu);
-        snap *old = x->cur;
-        x->cur = s;
-        x->generation++;
-        if (old) snap_unref_locked(old);
+        st = adopt_locked(x, s);
         pthread_mutex_unlock(&x->mu);
+        if (st != LK_OK) snap_free(s);
         break;
     }
     if (st != LK_OK && x->cur) {
@@ -276,41 +322,51 @@ static lk_status acquire(lk_serve_index *x, snap **out, slot *sl, lk_error *err)
     pthread_mutex_lock(&x->mu);
     snap *s = x->cur;
     s->refs++;
-    bool have = s->n_free > 0;
-    if (have) *sl = s->free_slots[--s->n_free];
+    bool have = x->n_free > 0;
+    if (have) *sl = x->free_slots[--x->n_free]; /* made for s's settings, bound to s or none */
     pthread_mutex_unlock(&x->mu);
     if (!have) {
         memset(sl, 0, sizeof *sl);
-        st = lk_bm25_ws_create(s->idx, &sl->ws);
-        if (st == LK_OK) st = lk_bm25_index_analyzer(s->idx, &sl->an, err);
+        sl->settings_gen = s->settings_gen;
+        st = lk_bm25_index_analyzer(s->idx, &sl->an, err);
         if (st == LK_OK) st = lk_query_ws_create(s->idx, &sl->qw, err);
-        if (st != LK_OK) {
-            slot_free(sl);
-            pthread_mutex_lock(&x->mu);
-            snap_unref_locked(s);
-            pthread_mutex_unlock(&x->mu);
-            return st;
-        }
+        if (st == LK_OK) sl->idx = s->idx;
+    }
+    if (st == LK_OK && sl->idx != s->idx) {
+        st = lk_query_ws_set_index(sl->qw, s->idx);
+        if (st == LK_OK) sl->idx = s->idx;
+    }
+    if (st == LK_OK && !sl->ws) st = lk_bm25_ws_create(s->idx, &sl->ws);
+    if (st != LK_OK) {
+        if (sl->idx != s->idx) sl->idx = NULL; /* qw has no scratch (set_index failed) */
+        slot_free(sl);
+        pthread_mutex_lock(&x->mu);
+        snap_unref_locked(s);
+        pthread_mutex_unlock(&x->mu);
+        return st;
     }
     *out = s;
     return LK_OK;
 }
 
+/* Return sl to x's pool (s is still referenced, so sl's index is open): its per-index
+   scratch is freed when s is no longer current, the whole slot when the settings changed. */
 static void release(lk_serve_index *x, snap *s, slot *sl)
 {
     pthread_mutex_lock(&x->mu);
-    if (s->n_free == s->cap_free) {
-        size_t cap = s->cap_free ? 2 * s->cap_free : 4;
-        slot *p = realloc(s->free_slots, cap * sizeof *p);
+    if (x->n_free == x->cap_free) {
+        size_t cap = x->cap_free ? 2 * x->cap_free : 4;
+        slot *p = realloc(x->free_slots, cap * sizeof *p);
         if (p) {
-            s->free_slots = p;
-            s->cap_free = cap;
+            x->free_slots = p;
+            x->cap_free = cap;
         }
     }
-    if (s->n_free < s->cap_free) {
-        s->free_slots[s->n_free++] = *sl;
-    } else {
+    if (sl->settings_gen != x->settings_gen || x->n_free == x->cap_free) {
         slot_free(sl);
+    } else {
+        if (s != x->cur) slot_unbind(sl);
+        x->free_slots[x->n_free++] = *sl;
     }
     snap_unref_locked(s);
     pthread_mutex_unlock(&x->mu);
@@ -341,6 +397,9 @@ lk_status lk_serve_index_open(const char *dir, const char *name, const char *tmp
 void lk_serve_index_free(lk_serve_index *x)
 {
     if (!x) return;
+    for (size_t i = 0; i < x->n_free; i++) slot_free(&x->free_slots[i]); /* cur still open */
+    free(x->free_slots);
+    free(x->settings);
     if (x->cur) snap_unref_locked(x->cur);
     pthread_mutex_destroy(&x->mu);
     pthread_mutex_destroy(&x->reopen_mu);

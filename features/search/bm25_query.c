@@ -337,6 +337,13 @@ lk_status lk_query_ws_create(const lk_bm25_index *idx, lk_query_ws **out, lk_err
     return LK_OK;
 }
 
+lk_status lk_query_ws_set_index(lk_query_ws *q, const lk_bm25_index *idx)
+{
+    lk_bm25_ws_free(q->ws);
+    q->ws = NULL;
+    return idx ? lk_bm25_ws_create(idx, &q->ws) : LK_OK;
+}
+
 void lk_query_ws_free(lk_query_ws *q)
 {
     if (!q) return;

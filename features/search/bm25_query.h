@@ -52,6 +52,12 @@ typedef struct lk_query_ws lk_query_ws;
 lk_status lk_query_ws_create(const lk_bm25_index *idx, lk_query_ws **out, lk_error *err);
 void lk_query_ws_free(lk_query_ws *q); /* NULL is a no-op */
 
+/* Move q to another index opened with the same analyzer settings (a new snapshot of the same
+   directory): its analyzer, and a Chinese model or OpenCC converter it loaded, are kept; the
+   scratch made for the old index is freed (do it while that index is still open) and, for
+   a non-NULL idx, made for idx. After a failure q has no index until a successful call. */
+lk_status lk_query_ws_set_index(lk_query_ws *q, const lk_bm25_index *idx);
+
 /* Search a query with the syntax above: the top opts->k documents (score descending, ties
    by id) among those matching every required clause and no excluded one. Without
    operators this is lk_bm25_search_text. After the call `an` holds the scoring terms
