@@ -26,6 +26,7 @@
 #include "features/search/bm25_store.h"
 #include "features/search/bm25_text.h"
 #include "text/corpus.h"
+#include "text/fileio.h"
 #include "text/util.h"
 #include "text/vocab.h"
 
@@ -597,29 +598,30 @@ static lk_status build(lk_serve_index *x, const char *docs, const char *const *d
     return st;
 }
 
-/* Ids of the body's documents, checked as `lexkit index` reads JSON Lines. */
-static lk_status body_ids(const char *body, size_t len, lk_vocab *ids, lk_error *err)
+/* Ids of the body's documents (spooled to `path`), read as `lexkit index` reads JSON Lines:
+   the same line reader (a UTF-8 BOM dropped, CRLF), blank lines skipped. */
+static lk_status body_ids(const char *path, lk_vocab *ids, lk_error *err)
 {
     lk_jsonl_scratch *sc = NULL;
+    lk_line_reader *lr = NULL;
     lk_status st = lk_jsonl_scratch_create(&sc);
-    int64_t lineno = 0;
-    for (size_t pos = 0; st == LK_OK && pos < len;) {
-        const char *nl = memchr(body + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - body) : len, n = end - pos;
-        lineno++;
-        if (n && body[pos + n - 1] == '\r') n--;
+    if (st == LK_OK) st = lk_line_reader_open_as(path, "body", &lr, err);
+    for (bool got = true; st == LK_OK;) {
+        const char *line;
+        size_t n;
+        st = lk_line_reader_next(lr, &line, &n, &got, err);
+        if (st != LK_OK || !got) break;
+        int64_t lineno = lk_line_reader_lineno(lr);
         bool blank = true;
-        for (size_t i = 0; i < n && blank; i++)
-            blank = body[pos + i] == ' ' || body[pos + i] == '\t';
-        if (!blank) {
-            lk_doc d;
-            st = lk_jsonl_parse_doc(sc, body + pos, n, &d, "body", lineno, err);
-            if (st == LK_OK && strpbrk(d.id, "\r\n"))
-                st = lk_error_at(err, "body", lineno, 1, "document id contains a line break");
-            if (st == LK_OK) st = lk_vocab_add_count(ids, d.id, d.id_len, lineno, NULL);
-        }
-        pos = end + 1;
+        for (size_t i = 0; i < n && blank; i++) blank = line[i] == ' ' || line[i] == '\t';
+        if (blank) continue;
+        lk_doc d;
+        st = lk_jsonl_parse_doc(sc, line, n, &d, "body", lineno, err);
+        if (st == LK_OK && strpbrk(d.id, "\r\n"))
+            st = lk_error_at(err, "body", lineno, 1, "document id contains a line break");
+        if (st == LK_OK) st = lk_vocab_add_count(ids, d.id, d.id_len, lineno, NULL);
     }
+    lk_line_reader_free(lr);
     lk_jsonl_scratch_free(sc);
     return st;
 }
@@ -655,11 +657,11 @@ lk_status lk_serve_add(lk_serve_index *x, const char *body, size_t len, size_t *
     *n_added = *n_replaced = 0;
     pthread_mutex_lock(&x->write_mu);
     lk_status st = lk_vocab_create(&ids);
-    if (st == LK_OK) st = body_ids(body, len, ids, err);
+    if (st == LK_OK) st = write_tmp(x, "docs", body, len, docs_path, sizeof docs_path, err);
+    if (st == LK_OK) st = body_ids(docs_path, ids, err);
     if (st == LK_OK && lk_vocab_size(ids) == 0)
         st = lk_error_set(err, LK_ERR_PARSE, "body: no documents");
     if (st == LK_OK) st = present_ids(x, ids, &del, n_replaced, err);
-    if (st == LK_OK) st = write_tmp(x, "docs", body, len, docs_path, sizeof docs_path, err);
     if (st == LK_OK) st = build(x, docs_path, NULL, 0, false, err);
     if (st == LK_OK) *n_added = (size_t)lk_vocab_size(ids) - *n_replaced;
     if (*docs_path) unlink(docs_path);
