@@ -1,6 +1,8 @@
 // lexkit search page: plain JavaScript, no framework. Reads ?q= (and ?index=, ?k=) from
 // the address, asks GET /search and renders titles and highlighted snippets. Text from the
-// index is inserted as text nodes only (never as HTML).
+// index is inserted as text nodes only (never as HTML). A server started with
+// --read-token-file answers 401: the page then shows a token field; the token is kept in
+// sessionStorage (this tab only) and sent as "Authorization: Bearer TOKEN".
 "use strict";
 
 const form = document.getElementById("search");
@@ -8,6 +10,25 @@ const qBox = document.getElementById("q");
 const indexBox = document.getElementById("index");
 const statusLine = document.getElementById("status");
 const list = document.getElementById("results");
+const tokenForm = document.getElementById("tokenform");
+const tokenBox = document.getElementById("token");
+const TOKEN_KEY = "lexkit-read-token";
+let tokenHere = ""; // when sessionStorage is not available
+
+function storedToken() {
+  try { return sessionStorage.getItem(TOKEN_KEY) || tokenHere; } catch (e) { return tokenHere; }
+}
+
+// fetch with the read token, if one was given; a 401 shows the token field.
+async function authFetch(url) {
+  const token = storedToken();
+  const res = await fetch(url, token ? { headers: { Authorization: "Bearer " + token } } : {});
+  if (res.status === 401) {
+    tokenForm.hidden = false;
+    tokenBox.focus();
+  }
+  return res;
+}
 
 function setStatus(text, isError) {
   statusLine.textContent = text;
@@ -62,8 +83,13 @@ async function search(q, index, k) {
   if (index) params.set("index", index);
   setStatus("Searching…");
   try {
-    const res = await fetch("/search?" + params.toString());
+    const res = await authFetch("/search?" + params.toString());
     const data = await res.json();
+    if (res.status === 401) {
+      list.replaceChildren();
+      setStatus((data.error || res.statusText) + ": enter the server's read token above", true);
+      return;
+    }
     if (!res.ok) { list.replaceChildren(); setStatus(data.error || res.statusText, true); return; }
     renderHits(data);
   } catch (e) {
@@ -73,9 +99,10 @@ async function search(q, index, k) {
 
 async function loadIndexes(selected) {
   try {
-    const res = await fetch("/info");
+    const res = await authFetch("/info");
     if (!res.ok) { indexBox.hidden = true; return; }
     const info = await res.json();
+    indexBox.replaceChildren();
     for (const ix of info.indexes) {
       const opt = document.createElement("option");
       opt.value = ix.name;
@@ -104,6 +131,16 @@ form.addEventListener("submit", (ev) => {
   fromAddress();
 });
 window.addEventListener("popstate", fromAddress);
+
+tokenForm.addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  tokenHere = tokenBox.value.trim();
+  try { sessionStorage.setItem(TOKEN_KEY, tokenHere); } catch (e) { /* kept in tokenHere */ }
+  tokenBox.value = "";
+  tokenForm.hidden = true;
+  loadIndexes(new URLSearchParams(window.location.search).get("index"));
+  fromAddress();
+});
 
 const initial = new URLSearchParams(window.location.search);
 loadIndexes(initial.get("index"));

@@ -331,7 +331,26 @@ EOF
     "$PY" -c 'import json,sys; h=json.load(open(sys.argv[1]))["hits"][0]
 assert h["id"] == "DEV_0" and h["title"] == "战国无双3" and "战国无双" in h["marks"], h' "$T/typed_zh.json" ||
     fail "typed Chinese query: top hit $(head -c 300 "$T/typed_zh.json")"
-  echo "serve: page screenshots in $ART/serve_page.png, serve_typed_en.png, serve_typed_zh.png"
+  # a read token: the first search answers 401 and shows the token field; the token typed
+  # there is kept in sessionStorage and sent as a bearer token, and the results come
+  stop_server
+  start_server --index "$T/idx" --read-token-file "$T/rtok" || { finish serve; exit 1; }
+  timeout 180 "$PY" "${LK_SRC:-.}/tests/cli/serve_browser.py" "http://127.0.0.1:$P/" "search engine" \
+    "$ART/serve_typed_token.png" reader > "$T/typed_token.json" 2> "$T/typed_token.err" ||
+    fail "token in the page: $(cat "$T/typed_token.err")"
+  C -H "Authorization: Bearer reader" "http://127.0.0.1:$P/search?q=$(urlq "search engine")&k=10" > "$T/typed_api_token.json"
+  cat > "$T/token_check.py" << 'EOF'
+import json, sys
+page, api = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert "missing token" in page["token_status"] and "read token" in page["token_status"], page["token_status"]
+assert page["stored"] == "reader" and page["token_form_hidden"], page
+ids = [h["id"] for h in api["hits"]]
+assert len(ids) > 1 and [h["id"] for h in page["hits"]] == ids, (page["hits"], ids)
+assert page["status"].startswith("%d results for" % len(ids)), page["status"]
+EOF
+  "$PY" "$T/token_check.py" "$T/typed_token.json" "$T/typed_api_token.json" ||
+    fail "page with a read token: $(head -c 600 "$T/typed_token.json")"
+  echo "serve: page screenshots in $ART/serve_page.png, serve_typed_en.png, serve_typed_zh.png, serve_typed_token.png"
 else
   echo "serve: skip: the search page test: chromium is not installed (scripts/deps.sh browser installs it)"
 fi

@@ -1,11 +1,15 @@
 #!/usr/bin/python3
-"""serve_browser.py URL QUERY SCREENSHOT: drive headless Chromium over the DevTools protocol
+"""serve_browser.py URL QUERY SCREENSHOT [TOKEN]: drive headless Chromium over the DevTools protocol
 (--remote-debugging-pipe: JSON messages separated by NUL bytes on fds 3 and 4; Python stdlib
 only) like a person would: load the page at URL, click into the query box, type QUERY with
 key events (one keyDown/char/keyUp per ASCII character; other characters arrive as an IME
 commit, Input.insertText, as a Chinese input method sends them), press Enter, wait until the
 page shows its results, save a PNG screenshot to SCREENSHOT and print what the page rendered
 as one JSON object: {"status", "value", "address", "hits": [{"id", "title", "marks", "text"}]}.
+With TOKEN (a server started with --read-token-file): the first search must answer 401 and
+show the token field; TOKEN is typed into it and Enter pressed, and the results are then
+awaited; the output adds "token_status" (the status line at the 401) and "stored" (the token
+in sessionStorage).
 Chromium is started here and always killed before exit. Exit 0 on success, 1 on failure."""
 import base64
 import json
@@ -107,6 +111,23 @@ class Browser:
         self.call("Input.dispatchKeyEvent", type=kind, **kw)
 
 
+def click_on(b, element_id):
+    """Click into an element where it is drawn, and wait until it has the focus."""
+    box = b.js('(() => { const r = document.getElementById("%s").getBoundingClientRect();'
+               ' return [r.left + r.width / 2, r.top + r.height / 2]; })()' % element_id)
+    for kind in ("mousePressed", "mouseReleased"):
+        b.call("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1], button="left",
+               clickCount=1)
+    b.wait_for('document.activeElement === document.getElementById("%s")' % element_id,
+               "focus on #" + element_id)
+
+
+def enter(b):
+    b.key("keyDown", key="Enter", code="Enter", text="\r", windowsVirtualKeyCode=13,
+          nativeVirtualKeyCode=13)
+    b.key("keyUp", key="Enter", code="Enter", windowsVirtualKeyCode=13, nativeVirtualKeyCode=13)
+
+
 def type_text(b, text):
     for ch in text:
         if ch.isascii() and ch.isprintable():
@@ -133,6 +154,7 @@ RENDERED = r"""JSON.stringify({
 
 def main():
     url, query, shot = sys.argv[1], sys.argv[2], sys.argv[3]
+    token = sys.argv[4] if len(sys.argv) > 4 else None
     chromium = shutil.which("chromium")
     if not chromium:
         print("skip: chromium is not installed")
@@ -153,19 +175,25 @@ def main():
         b.js('window.__lkKeys = 0; document.getElementById("q").addEventListener("keydown",'
              ' () => window.__lkKeys++); true')
         # click into the query box where it is drawn on the screen
-        box = b.js('(() => { const r = document.getElementById("q").getBoundingClientRect();'
-                   ' return [r.left + r.width / 2, r.top + r.height / 2]; })()')
-        for kind in ("mousePressed", "mouseReleased"):
-            b.call("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1], button="left",
-                   clickCount=1)
-        b.wait_for('document.activeElement === document.getElementById("q")', "focus on the box")
+        click_on(b, "q")
         type_text(b, query)
-        b.key("keyDown", key="Enter", code="Enter", text="\r", windowsVirtualKeyCode=13,
-              nativeVirtualKeyCode=13)
-        b.key("keyUp", key="Enter", code="Enter", windowsVirtualKeyCode=13, nativeVirtualKeyCode=13)
+        enter(b)
+        token_status = None
+        if token is not None:
+            b.wait_for('!document.getElementById("tokenform").hidden && '
+                       '/token/.test(document.getElementById("status").textContent)',
+                       "the token field after a 401")
+            token_status = b.js('document.getElementById("status").textContent')
+            click_on(b, "token")
+            type_text(b, token)
+            enter(b)
         b.wait_for('/ results? for |^No |rror/.test(document.getElementById("status").textContent)',
                    "the results")
         rendered = json.loads(b.js(RENDERED))
+        if token is not None:
+            rendered["token_status"] = token_status
+            rendered["stored"] = b.js('sessionStorage.getItem("lexkit-read-token")')
+            rendered["token_form_hidden"] = b.js('document.getElementById("tokenform").hidden')
         png = b.call("Page.captureScreenshot", format="png")["data"]
         with open(shot, "wb") as f:
             f.write(base64.b64decode(png))
