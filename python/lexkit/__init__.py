@@ -861,6 +861,41 @@ def _document(d, i: int):
     return d if out is None else out
 
 
+_K_MAX = 100000000  # the largest k of `lexkit search --k`
+
+
+def _search_k(k) -> int:
+    """k of Index.search/search_many, checked as `lexkit search --k` checks it."""
+    try:
+        n = k.__index__()
+    except (AttributeError, TypeError):
+        raise TypeError(f"k: expected int, got {type(k).__name__}") from None
+    if not 0 <= n <= _K_MAX:
+        raise ValueError(f"k: {n} is not an integer in [0, {_K_MAX}]")
+    return n
+
+
+def _query_str(q, where: str = "query") -> str:
+    if not isinstance(q, str):
+        raise TypeError(f"{where}: expected str, got {type(q).__name__}")
+    return q
+
+
+_DOC_LINE = re.compile(r"documents:(\d+)(?::\d+)?: (.*)", re.S)
+
+
+def _doc_error(e: BaseException) -> Optional[BaseException]:
+    """A "documents:LINE[:COL]: ..." error of the C reader (1-based lines of the JSON it was
+    given) as "documents[I]: ...", I the 0-based place in the list, as Index.add's own
+    checks name documents; None when e names no document."""
+    m = _DOC_LINE.fullmatch(str(e))
+    if not m:
+        return None
+    msg = re.sub(r"\(first used at line (\d+)\)",
+                 lambda g: f"(first used at documents[{int(g[1]) - 1}])", m[2])
+    return type(e)(f"documents[{int(m[1]) - 1}]: {msg}")
+
+
 class Index:
     """An on-disk BM25 index (a directory). Index(path) opens one; Index.create(path)
     makes a new one that the first add() writes. Searches may run from several threads."""
@@ -900,10 +935,19 @@ class Index:
         scalars included) is stored with the document (search(..., fields=) returns it);
         bool, None, list and dict values are not stored, as the CLI skips JSON true/false,
         null, arrays and objects. NaN and infinities raise ValueError, other types
-        TypeError, naming the document and field ("documents[0]['f']: ...")."""
+        TypeError, naming the document and field ("documents[0]['f']: ..."); errors found
+        by the index (a duplicate or empty id) name the document the same way, 0-based:
+        'documents[1]: duplicate document id "a" (first used at documents[0])'."""
         _not_one(documents, "documents", "dicts")
         docs = documents if isinstance(documents, list) else list(documents)
-        self._ix.add([_document(d, i) for i, d in enumerate(docs)])
+        checked = [_document(d, i) for i, d in enumerate(docs)]
+        try:
+            self._ix.add(checked)
+        except (LexkitError, ValueError, OSError) as e:
+            named = _doc_error(e)
+            if named is None:
+                raise
+            raise named from None
 
     def delete(self, ids: Iterable[str]) -> None:
         """Delete documents by id, atomically: all or none. An id that is not in the index
@@ -928,15 +972,16 @@ class Index:
         snippet=True: hit.snippet is the best passage of the stored text (at most 160
         characters) with the query's words located, {"text", "start", "highlights": [(a,
         b), ...]} in code points of the passage (as `lexkit search --snippet`), or None for
-        a document without stored text."""
-        return self._ix.search(query, k, fields, syntax, snippet)
+        a document without stored text. query must be a str (TypeError otherwise); k an
+        int from 0 to 100000000, as `lexkit search --k` (ValueError otherwise)."""
+        return self._ix.search(_query_str(query), _search_k(k), fields, syntax, snippet)
 
     def search_many(self, queries: Sequence[str], k: int = 10, threads: int = 1,
                     fields=None, syntax: bool = True) -> List[List[Hit]]:
         """search() for each query, on `threads` threads; results do not depend on threads.
         The first malformed query raises QueryError ("query Q: ...", Q its 0-based place)."""
         _not_one(queries, "queries", "str")
-        return self._ix.search_many(list(queries), k, threads, fields, syntax)
+        return self._ix.search_many(list(queries), _search_k(k), threads, fields, syntax)
 
     def __len__(self) -> int:
         return self._ix.n_docs()

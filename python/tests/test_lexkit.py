@@ -582,7 +582,7 @@ def test_index_query_syntax_and_fields_equal_cli(tmp_path):
     n = len(ix)
     with pytest.raises(TypeError, match=r"^documents\[1\]\['when'\]: a value of type object cannot be stored"):
         ix.add([{"id": "x1", "text": "ok"}, {"id": "x2", "text": "t", "when": object()}])
-    with pytest.raises(lexkit.LexkitError, match=r"^documents:2: duplicate document id \"x3\""):
+    with pytest.raises(lexkit.LexkitError, match=r"^documents\[1\]: duplicate document id \"x3\""):
         ix.add([{"id": "x3", "text": "ok"}, {"id": "x3", "text": "again"}])
     with pytest.raises(ValueError, match=r"^documents\[0\]\['score'\]: NaN/inf cannot be stored$"):
         ix.add([{"id": "x4", "text": "nan", "score": float("nan")}])
@@ -1460,3 +1460,40 @@ def test_vectors_bin_format_getitem_contains_pickle(tmp_path):
     assert back.most_similar("alpha") == v.most_similar("alpha")
     empty = pickle.loads(pickle.dumps(lexkit.Vectors.from_arrays([], np.zeros((0, 7)))))
     assert len(empty) == 0 and empty.vectors.shape == (0, 7)
+
+
+def test_index_errors_name_documents_and_arguments(tmp_path):
+    """k is checked as `lexkit search --k` (0..100000000, its wording), a query that is not a
+    str is a TypeError naming it, and every document error is documents[I], 0-based (the
+    checks of Index.add and those of the index alike)."""
+    ix = lexkit.Index.create(tmp_path / "i", lang="en")
+    ix.add([{"id": "a", "text": "coffee beans"}, {"id": "b", "text": "tea"}])
+    for k in (10**9, 100000001, -1, 2**64):
+        with pytest.raises(ValueError, match=r"^k: -?\d+ is not an integer in \[0, 100000000\]$"):
+            ix.search("coffee", k=k)
+        with pytest.raises(ValueError, match=r"^k: .* is not an integer in \[0, 100000000\]$"):
+            ix.search_many(["coffee"], k=k)
+    assert [h.id for h in ix.search("coffee", k=100000000)] == ["a"]
+    assert ix.search("coffee", k=np.int64(1))[0].id == "a"
+    with pytest.raises(TypeError, match=r"^k: expected int, got float$"):
+        ix.search("coffee", k=2.0)
+    for q, t in ((None, "NoneType"), (5, "int"), (b"coffee", "bytes")):
+        with pytest.raises(TypeError, match=rf"^query: expected str, got {t}$"):
+            ix.search(q)
+    with pytest.raises(TypeError, match=r"^queries\[1\]: expected str, got NoneType$"):
+        ix.search_many(["coffee", None])
+    cases = [
+        ([{"id": "x", "text": "1"}, {"id": "x", "text": "2"}],
+         r'^documents\[1\]: duplicate document id "x" \(first used at documents\[0\]\)$'),
+        ([{"id": "y", "text": "1"}, {"id": "a", "text": "2"}],
+         r'^documents\[1\]: duplicate document id "a" \(already in the index\)$'),
+        ([{"id": "z", "text": "1"}, {"id": "b c", "text": "2"}],
+         r'^documents\[1\]: document id "b c" contains whitespace'),
+        ([{"id": "", "text": "1"}], r"^documents\[0\]: empty document id$"),
+        ([{"id": "w", "text": 5}], r"^documents\[0\]\['text'\]: expected str, got int$"),
+    ]
+    for docs, pat in cases:
+        with pytest.raises((lexkit.LexkitError, ValueError, TypeError), match=pat):
+            ix.add(docs)
+    assert len(ix) == 2
+    ix.close()
