@@ -256,7 +256,8 @@ static lk_status adopt_locked(lk_serve_index *x, snap *s)
     size_t len;
     const char *set = lk_bm25_index_settings(s->idx, &len);
     if (!set) len = 0;
-    bool same = x->settings && x->settings_len == len && memcmp(x->settings, set, len) == 0;
+    bool same = x->settings && x->settings_len == len &&
+                (len == 0 || memcmp(x->settings, set, len) == 0);
     if (!same) {
         char *copy = malloc(len + 1);
         if (!copy) return LK_ERR_NOMEM;
@@ -598,14 +599,17 @@ static lk_status build(lk_serve_index *x, const char *docs, const char *const *d
     return st;
 }
 
-/* Ids of the body's documents (spooled to `path`), read as `lexkit index` reads JSON Lines:
-   the same line reader (a UTF-8 BOM dropped, CRLF), blank lines skipped. */
-static lk_status body_ids(const char *path, lk_vocab *ids, lk_error *err)
+/* Ids of the body's documents, read as `lexkit index` reads JSON Lines: the same line
+   reader (a UTF-8 BOM at the start dropped, CRLF), blank lines skipped. */
+static lk_status body_ids(const char *body, size_t len, lk_vocab *ids, lk_error *err)
 {
     lk_jsonl_scratch *sc = NULL;
     lk_line_reader *lr = NULL;
+    if (len == 0) return LK_OK;
+    FILE *fp = fmemopen((void *)body, len, "r"); /* read only: the cast drops no write */
+    if (!fp) return lk_error_set(err, LK_ERR_NOMEM, "body: %s", strerror(errno));
     lk_status st = lk_jsonl_scratch_create(&sc);
-    if (st == LK_OK) st = lk_line_reader_open_as(path, "body", &lr, err);
+    if (st == LK_OK) st = lk_line_reader_from_file(fp, "body", &lr, err);
     for (bool got = true; st == LK_OK;) {
         const char *line;
         size_t n;
@@ -622,6 +626,7 @@ static lk_status body_ids(const char *path, lk_vocab *ids, lk_error *err)
         if (st == LK_OK) st = lk_vocab_add_count(ids, d.id, d.id_len, lineno, NULL);
     }
     lk_line_reader_free(lr);
+    fclose(fp);
     lk_jsonl_scratch_free(sc);
     return st;
 }
@@ -657,11 +662,11 @@ lk_status lk_serve_add(lk_serve_index *x, const char *body, size_t len, size_t *
     *n_added = *n_replaced = 0;
     pthread_mutex_lock(&x->write_mu);
     lk_status st = lk_vocab_create(&ids);
-    if (st == LK_OK) st = write_tmp(x, "docs", body, len, docs_path, sizeof docs_path, err);
-    if (st == LK_OK) st = body_ids(docs_path, ids, err);
+    if (st == LK_OK) st = body_ids(body, len, ids, err);
     if (st == LK_OK && lk_vocab_size(ids) == 0)
         st = lk_error_set(err, LK_ERR_PARSE, "body: no documents");
     if (st == LK_OK) st = present_ids(x, ids, &del, n_replaced, err);
+    if (st == LK_OK) st = write_tmp(x, "docs", body, len, docs_path, sizeof docs_path, err);
     if (st == LK_OK) st = build(x, docs_path, NULL, 0, false, err);
     if (st == LK_OK) *n_added = (size_t)lk_vocab_size(ids) - *n_replaced;
     if (*docs_path) unlink(docs_path);

@@ -111,7 +111,7 @@ done
 "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); i=d["indexes"][0]; assert i["documents"]==800 and i["name"]=="idx", d' "$T/body" ||
   fail "info: $(cat "$T/body")"
 [ "$(code GET /)" = 200 ] && grep -q '<title>lexkit search</title>' "$T/body" || fail "page /"
-[ "$(code GET /app.js)" = 200 ] && grep -q 'fetch("/search' "$T/body" || fail "app.js"
+[ "$(code GET /app.js)" = 200 ] && grep -q 'authFetch("/search' "$T/body" || fail "app.js"
 [ "$(code GET /style.css)" = 200 ] || fail "style.css"
 
 # ---- errors and limits (messages as the CLI's) ----

@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-TIMEOUT = 60.0  # seconds for the whole session (a bound, never a kill point)
+TIMEOUT = 120.0  # seconds for the whole session (a bound, never a kill point)
 
 
 class Browser:
