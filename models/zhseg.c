@@ -9,6 +9,7 @@
 #include "text/fileio.h"
 #include "text/pretok.h"
 #include "text/utf8.h"
+#include "text/zhwords.h"
 
 /* A unit of a line in characters [c0, c1) and bytes [b0, b1) of the original text. */
 typedef struct {
@@ -58,6 +59,10 @@ struct lk_zhseg {
     int32_t part_tag;      /* the model's PART tag (COARSE joins), or -1 */
     int32_t noun_tag;      /* the tag of a joined word: NOUN, or -1 (the first word's) */
     uint64_t *dict_mask;   /* per dictionary entry: its tag's bit, 0 = any */
+    lk_userdict *builtin;  /* the built-in mixed-script words (lk_zh_mixed_words), with
+                              pretok */
+    uint64_t *builtin_mask;  /* per entry: its tag's bit, 0 = any */
+    uint64_t num_mask;     /* NUM tag bit of Chinese numerals, 0 if the model has no NUM */
     /* the chunk being segmented (all grown on demand): */
     char *cbuf;            /* model texts back to back */
     size_t cbuf_cap, *coff, coff_cap;
@@ -103,6 +108,8 @@ void lk_zhseg_free(lk_zhseg *z)
     lk_pretok_free(z->pre);
     lk_t2s_free(z->own_t2s);
     free(z->dict_mask);
+    lk_userdict_free(z->builtin);
+    free(z->builtin_mask);
     free(z->cbuf);
     free(z->coff);
     free(z->fbuf);
@@ -169,6 +176,28 @@ static lk_status dict_tags(lk_zhseg *z, lk_error *err)
     return dict_masks(z->m, d, z->dict_mask, err);
 }
 
+/* The built-in mixed-script words as a dictionary with their tags (NOUN, PROPN; any tag
+   if the model lacks it: the model, seeing Latin letters, would tag them X or even VERB). */
+static lk_status builtin_words(lk_zhseg *z, lk_error *err)
+{
+    const lk_zh_word *bw;
+    size_t n = lk_zh_mixed_words(&bw);
+    const char **words = malloc(2 * n * sizeof *words);
+    lk_status st = words ? LK_OK : LK_ERR_NOMEM;
+    for (size_t i = 0; st == LK_OK && i < n; i++) {
+        words[i] = bw[i].word;
+        words[n + i] = bw[i].tag;
+    }
+    if (st == LK_OK) st = lk_userdict_from_words(words, words + n, n, &z->builtin);
+    free(words);
+    if (st == LK_OK && !(z->builtin_mask = calloc(n + 1, sizeof *z->builtin_mask)))
+        st = LK_ERR_NOMEM;
+    for (int32_t i = 0; st == LK_OK && i < lk_userdict_size(z->builtin); i++)
+        z->builtin_mask[i] = tag_bit(z->m, lk_userdict_tag(z->builtin, i, NULL, NULL));
+    z->num_mask = tag_bit(z->m, "NUM");
+    return st == LK_OK ? LK_OK : lk_error_set(err, st, "out of memory");
+}
+
 lk_status lk_zhseg_create(const lk_tagger *m, const lk_zhseg_config *c, lk_zhseg **out,
                           lk_error *err)
 {
@@ -191,6 +220,7 @@ lk_status lk_zhseg_create(const lk_tagger *m, const lk_zhseg_config *c, lk_zhseg
         z->sym_mask = tag_bit(m, "SYM") ? tag_bit(m, "SYM") : z->punct_mask;
     }
     if (st == LK_OK && c->dict) st = dict_tags(z, err);
+    if (st == LK_OK && c->pretok) st = builtin_words(z, err);
     z->part_tag = -1;
     if (c->granularity == LK_ZH_COARSE && lk_tagger_lexicon_size(m) > 0)
         z->part_tag = lk_tagger_tag_find(m, "PART", 4);
@@ -266,9 +296,11 @@ static void force_word(lk_zhseg *z, size_t c0, size_t c1, size_t nch, uint64_t t
     if (c1 < nch) z->cf[c1] = (uint8_t)((z->cf[c1] | LK_SEG_C_START) & ~LK_SEG_C_JOIN);
 }
 
-/* Dictionary words over the units, leftmost-longest: at each unit (left to right) the
-   longest word made of whole adjacent units wins and matching resumes after it. */
-static lk_status dict_words(lk_zhseg *z, const char *s, size_t nu, size_t nch)
+/* Words of dictionary d (tag bits mask per entry) over the units, leftmost-longest: at each
+   unit (left to right) the longest word made of whole adjacent units wins and matching
+   resumes after it. */
+static lk_status dict_words(lk_zhseg *z, const lk_userdict *d, const uint64_t *mask,
+                            const char *s, size_t nu, size_t nch)
 {
     lk_status st;
     const unit *u = z->units;
@@ -281,16 +313,45 @@ static lk_status dict_words(lk_zhseg *z, const char *s, size_t nu, size_t nch)
             z->ends[k++] = u[b].b1 - u[a].b0;
         }
         int32_t id = -1;
-        int32_t best = lk_userdict_longest(z->cfg.dict, s + u[a].b0, z->ends, k, &id);
+        int32_t best = lk_userdict_longest(d, s + u[a].b0, z->ends, k, &id);
         if (best < 0) {
             a++;
             continue;
         }
         size_t b = a + (size_t)best;
-        force_word(z, u[a].c0, u[b].c1, nch, z->dict_mask[id]);
+        force_word(z, u[a].c0, u[b].c1, nch, mask[id]);
         a = b + 1;
     }
     return LK_OK;
+}
+
+/* The Han character of unit u, or -1. */
+static int32_t han_cp(const char *s, const unit *u)
+{
+    int32_t cp;
+    if (u->kind != LK_PRETOK_HAN || lk_utf8_decode(s + u->b0, u->b1 - u->b0, &cp) == 0)
+        return -1;
+    return cp;
+}
+
+/* Chinese numerals (lk_zh_numeral_len) over the runs of adjacent Han units, each one word
+   tagged NUM (any tag if the model has no NUM). */
+static void numeral_words(lk_zhseg *z, const char *s, size_t nu, size_t nch)
+{
+    const unit *u = z->units;
+    for (size_t a = 0; a < nu; a++) {
+        int32_t cp = han_cp(s, &u[a]);
+        if (cp != 0x7B2C /* 第 */ && !lk_zh_numeral_char(cp)) continue;
+        int32_t prev = a > 0 && u[a - 1].b1 == u[a].b0 ? han_cp(s, &u[a - 1]) : -1;
+        size_t b = a;
+        while (b + 1 < nu && u[b + 1].b0 == u[b].b1 && han_cp(s, &u[b + 1]) >= 0) b++;
+        size_t len = lk_zh_numeral_len(prev, s + u[a].b0, u[b].b1 - u[a].b0);
+        if (len == 0) continue;
+        size_t e = a;
+        while (u[e].b1 < u[a].b0 + len) e++;
+        force_word(z, u[a].c0, u[e].c1, nch, z->num_mask);
+        a = e;
+    }
 }
 
 /* Allowed tags of a punctuation/symbol unit: SYM for a symbol (Unicode S*: emoji, currency,
@@ -321,7 +382,11 @@ static lk_status line_constraints(lk_zhseg *z, const char *s, size_t len, const 
         if (u->kind != LK_PRETOK_HAN)
             force_word(z, u->c0, u->c1, nch, u->kind == LK_PRETOK_PUNCT ? unit_mask(z, s, u) : 0);
     }
-    if (z->cfg.dict && lk_userdict_size(z->cfg.dict) > 0) st = dict_words(z, s, nu, nch);
+    if (z->builtin && (st = dict_words(z, z->builtin, z->builtin_mask, s, nu, nch)) != LK_OK)
+        return st;
+    if (z->cfg.pretok) numeral_words(z, s, nu, nch);
+    if (z->cfg.dict && lk_userdict_size(z->cfg.dict) > 0)
+        st = dict_words(z, z->cfg.dict, z->dict_mask, s, nu, nch);
     return st;
 }
 

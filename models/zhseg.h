@@ -1,5 +1,6 @@
 /* zhseg.h: raw Chinese text to words with a `--unit char` tagger, as users have it: non-Han
-   runs and punctuation kept as the pre-tokenizer's units (text/pretok.h), user dictionary
+   runs and punctuation kept as the pre-tokenizer's units (text/pretok.h), with them the
+   built-in words (T恤, 卡拉OK; Chinese numerals as NUM: text/zhwords.h), user dictionary
    words kept whole (text/userdict.h), traditional characters converted to simplified for
    the model (text/zhscript.h) while the words keep the user's bytes. All of it is applied
    as decoding constraints (models/segment.h); the model chooses the rest. One lk_zhseg
@@ -22,7 +23,8 @@
 typedef enum { LK_ZH_FINE = 0, LK_ZH_COARSE = 1 } lk_zh_granularity;
 
 typedef struct {
-    bool pretok;             /* pre-tokenizer units as constraints (true) */
+    bool pretok;             /* pre-tokenizer units and built-in words as constraints
+                                (true) */
     bool punct_tags;         /* punctuation/symbol units tagged PUNCT or SYM, if the model
                                 has those tags (true) */
     lk_zh_script script;     /* (LK_ZH_SCRIPT_AUTO) */
