@@ -16,6 +16,7 @@
 #include "models/tagger.h"
 #include "models/zhseg.h"
 #include "text/corpus.h"
+#include "text/fileio.h"
 #include "text/tokenize.h"
 #include "text/userdict.h"
 #include "text/utf8.h"
@@ -178,21 +179,54 @@ LK_API lexkit_status lexkit_tagger_tag(const lexkit_tagger *t, const char *const
     return lk_api_err(err, st, &e);
 }
 
-/* Word model on raw text: tokenized as `lexkit tag --input-format raw` does (UD English EWT
-   conventions: do n't, it 's) and tagged as one sentence, with slot s's tokenizer. */
-static lk_status tag_words(const lk_tagger *m, ws_slot *s, const char *text, size_t len,
-                           lexkit_span **out, size_t *n_out, lk_error *e)
+/* The lines of raw text, as `lexkit tag` and `lexkit tokenize` read a file's
+   (lk_line_span): line i is text[start[i] .. start[i] + len[i]). Both arrays are malloc'd
+   (free with free()); no lines for an empty text. */
+static lk_status split_lines(const char *text, size_t len, size_t **start, size_t **lens,
+                             size_t *n_out)
+{
+    size_t n = 0, line_len, next;
+    for (size_t pos = 0; pos < len; pos += next, n++)
+        lk_line_span(text + pos, len - pos, false, &line_len, &next);
+    *start = malloc((n ? n : 1) * sizeof **start);
+    *lens = malloc((n ? n : 1) * sizeof **lens);
+    if (!*start || !*lens) {
+        free(*start);
+        free(*lens);
+        *start = *lens = NULL;
+        return LK_ERR_NOMEM;
+    }
+    n = 0;
+    for (size_t pos = 0; pos < len; pos += next, n++) {
+        lk_line_span(text + pos, len - pos, false, &line_len, &next);
+        (*start)[n] = pos;
+        (*lens)[n] = line_len;
+    }
+    *n_out = n;
+    return LK_OK;
+}
+
+/* Invalid UTF-8 in any line: LK_ERR_PARSE "text:LINE:COL: ..." naming the first. */
+static lk_status check_lines(const char *text, const size_t *start, const size_t *lens,
+                             size_t n, lk_error *e)
+{
+    lk_status st = LK_OK;
+    for (size_t i = 0; st == LK_OK && i < n; i++)
+        st = lk_utf8_check_line(text + start[i], lens[i], "text", (int64_t)i + 1, e);
+    return st;
+}
+
+/* Word model on one line of raw text: tokenized as `lexkit tag --input-format raw` does
+   (UD English EWT conventions: do n't, it 's) and tagged as one sentence, with slot s's
+   tokenizer; its words are appended to (*out)[*n_out ..] (capacity *cap), their offsets
+   plus `base`. */
+static lk_status tag_words_line(const lk_tagger *m, ws_slot *s, const char *line, size_t len,
+                                size_t base, lexkit_span **out, size_t *n_out, size_t *cap,
+                                lk_error *e)
 {
     const lk_token *toks = NULL;
     size_t n = 0;
-    lk_status st = LK_OK;
-    if (!s->tok) {
-        lk_tokenizer_config c = lk_tokenizer_config_default();
-        c.mode = LK_TOKMODE_UD_EN;
-        st = lk_tokenizer_create(&c, &s->tok);
-    }
-    if (st == LK_OK) st = lk_utf8_check_line(text, len, "text", 1, e);
-    if (st == LK_OK) st = lk_tokenize_valid(s->tok, text, len, &toks, &n, e);
+    lk_status st = lk_tokenize_valid(s->tok, line, len, &toks, &n, e);
     if (st == LK_OK && n > s->cap) { /* three arrays of one capacity */
         size_t c1 = s->cap, c2 = s->cap, c3 = s->cap;
         if ((st = lk_grow_ptr(&s->forms, &c1, n, sizeof *s->forms)) == LK_OK &&
@@ -200,31 +234,55 @@ static lk_status tag_words(const lk_tagger *m, ws_slot *s, const char *text, siz
             (st = lk_grow_ptr(&s->tags, &c3, n, sizeof *s->tags)) == LK_OK)
             s->cap = c1 < c2 ? (c1 < c3 ? c1 : c3) : (c2 < c3 ? c2 : c3);
     }
-    if (st == LK_OK && !(*out = malloc((n ? n : 1) * sizeof **out))) st = LK_ERR_NOMEM;
+    if (st == LK_OK) st = lk_grow_ptr(out, cap, *n_out + n, sizeof **out);
     for (size_t i = 0; st == LK_OK && i < n; i++) {
-        s->forms[i] = text + toks[i].start; /* the original bytes, as a CoNLL-U FORM */
+        s->forms[i] = line + toks[i].start; /* the original bytes, as a CoNLL-U FORM */
         s->lens[i] = toks[i].len;
     }
     if (st == LK_OK && n) st = tag_tokens(m, s->ws, s->forms, s->lens, n, s->tags, e);
     for (size_t i = 0; st == LK_OK && i < n; i++)
-        (*out)[i] = (lexkit_span){toks[i].start, toks[i].len, s->tags[i]};
-    if (st == LK_OK) {
-        *n_out = n;
-    } else if (*out) {
-        free(*out);
-        *out = NULL;
-    }
+        (*out)[(*n_out)++] = (lexkit_span){base + toks[i].start, toks[i].len, s->tags[i]};
     return st;
 }
 
-/* Character model: segment and tag one text as `lexkit tag` does (models/zhseg.h), with the
-   segmenter of slot s (made again when the options differ from its last call's). */
+/* Word model on raw text: each line a sentence, as `lexkit tag --input-format raw`. */
+static lk_status tag_words(const lk_tagger *m, ws_slot *s, const char *text, size_t len,
+                           lexkit_span **out, size_t *n_out, lk_error *e)
+{
+    size_t *start = NULL, *lens = NULL, n_lines = 0, n = 0, cap = 0;
+    lk_status st = LK_OK;
+    if (!s->tok) {
+        lk_tokenizer_config c = lk_tokenizer_config_default();
+        c.mode = LK_TOKMODE_UD_EN;
+        st = lk_tokenizer_create(&c, &s->tok);
+    }
+    if (st == LK_OK) st = split_lines(text, len, &start, &lens, &n_lines);
+    if (st == LK_OK) st = check_lines(text, start, lens, n_lines, e);
+    for (size_t i = 0; st == LK_OK && i < n_lines; i++)
+        st = tag_words_line(m, s, text + start[i], lens[i], start[i], out, &n, &cap, e);
+    if (st == LK_OK && !*out && !(*out = malloc(sizeof **out))) st = LK_ERR_NOMEM;
+    if (st == LK_OK) {
+        *n_out = n;
+    } else {
+        free(*out);
+        *out = NULL;
+    }
+    free(start);
+    free(lens);
+    return st;
+}
+
+/* Character model: segment and tag the lines of a text as `lexkit tag` does
+   (models/zhseg.h: script detection per line), with the segmenter of slot s (made again
+   when the options differ from its last call's); offsets into the whole text. */
 static lk_status tag_chars(const lexkit_tagger *t, ws_slot *s, const char *text, size_t len,
                            const lexkit_text_options *o, lexkit_span **out, size_t *n_out,
                            lk_error *e)
 {
     const lk_tagger_span *spans = NULL;
     const size_t *off = NULL;
+    size_t *start = NULL, *lens = NULL, n_lines = 0;
+    const char **lines = NULL;
     lk_status st = LK_OK;
     if (s->z && memcmp(&s->zo, o, sizeof *o) != 0) {
         lk_zhseg_free(s->z);
@@ -240,17 +298,26 @@ static lk_status tag_chars(const lexkit_tagger *t, ws_slot *s, const char *text,
         st = lk_zhseg_create(t->m, &c, &s->z, e);
         s->zo = *o;
     }
-    if (st == LK_OK) st = lk_utf8_check_line(text, len, "text", 1, e);
-    if (st == LK_OK) st = lk_zhseg_lines(s->z, s->ws, &text, &len, 1, &spans, &off, e);
+    if (st == LK_OK) st = split_lines(text, len, &start, &lens, &n_lines);
+    if (st == LK_OK) st = check_lines(text, start, lens, n_lines, e);
+    if (st == LK_OK && !(lines = malloc((n_lines ? n_lines : 1) * sizeof *lines)))
+        st = LK_ERR_NOMEM;
+    for (size_t i = 0; st == LK_OK && i < n_lines; i++) lines[i] = text + start[i];
+    if (st == LK_OK && n_lines)
+        st = lk_zhseg_lines(s->z, s->ws, lines, lens, n_lines, &spans, &off, e);
     if (st == LK_OK) {
-        size_t n = off[1] - off[0];
+        size_t n = n_lines ? off[n_lines] - off[0] : 0;
         *out = malloc((n ? n : 1) * sizeof **out);
         if (!*out) st = LK_ERR_NOMEM;
-        for (size_t i = 0; st == LK_OK && i < n; i++)
-            (*out)[i] = (lexkit_span){spans[off[0] + i].start, spans[off[0] + i].len,
-                                      spans[off[0] + i].tag};
+        for (size_t i = 0, k = 0; st == LK_OK && i < n_lines; i++)
+            for (size_t j = off[i]; j < off[i + 1]; j++)
+                (*out)[k++] = (lexkit_span){start[i] + spans[j].start, spans[j].len,
+                                            spans[j].tag};
         if (st == LK_OK) *n_out = n;
     }
+    free(lines);
+    free(start);
+    free(lens);
     return st;
 }
 

@@ -89,6 +89,72 @@ static void test_options(void **state)
     lexkit_tagger_free(t);
 }
 
+/* Spans of text under options o, as a malloc'd array of *n. */
+static lexkit_span *spans_of(const lexkit_tagger *t, const char *text, size_t len,
+                             const lexkit_text_options *o, size_t *n)
+{
+    lexkit_span *sp = NULL;
+    lexkit_error err;
+    assert_int_equal(lexkit_tagger_tag_text_opts(t, text, len, o, &sp, n, &err), LEXKIT_OK);
+    return sp;
+}
+
+/* A text of several lines is read line by line, as `lexkit tag` reads a file: its words are
+   each line's words (a traditional line converted on its own, script auto), at offsets into
+   the whole text; "\r\n" ends a line as "\n" does; invalid UTF-8 names its line. */
+static void check_lines_one_model(const char *model, const char *const *lines, size_t n_lines)
+{
+    lexkit_tagger *t = NULL;
+    lexkit_error err;
+    assert_int_equal(lexkit_tagger_load(model, &t, &err), LEXKIT_OK);
+    char text[2048];
+    size_t starts[16], len = 0;
+    for (size_t i = 0; i < n_lines; i++) {
+        const char *end = i % 2 ? "\r\n" : "\n";
+        starts[i] = len;
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", lines[i], end);
+        assert_true(len < sizeof text);
+    }
+    for (size_t o = 0; o < (lexkit_tagger_segments(t) ? N_OPTS : 1); o++) {
+        size_t n_all = 0, k = 0;
+        lexkit_span *all = spans_of(t, text, len, &opts[o], &n_all);
+        for (size_t i = 0; i < n_lines; i++) {
+            size_t n = 0;
+            lexkit_span *one = spans_of(t, lines[i], strlen(lines[i]), &opts[o], &n);
+            for (size_t j = 0; j < n; j++, k++) {
+                assert_true(k < n_all);
+                assert_int_equal(all[k].start, starts[i] + one[j].start);
+                assert_int_equal(all[k].len, one[j].len);
+                assert_int_equal(all[k].tag, one[j].tag);
+            }
+            free(one);
+        }
+        assert_int_equal(k, n_all);
+        free(all);
+    }
+    lexkit_span *sp = NULL;
+    size_t n = 0;
+    static const char bad[] = "好\n好\r\n好\xff";
+    assert_int_equal(lexkit_tagger_tag_text(t, bad, sizeof bad - 1, &sp, &n, &err),
+                     LEXKIT_ERR_PARSE);
+    assert_non_null(strstr(err.msg, "text:3:2: invalid UTF-8 byte 0xFF"));
+    assert_null(sp);
+    lexkit_tagger_free(t);
+}
+
+static void test_lines(void **state)
+{
+    (void)state;
+    static const char *const zh[] = {
+        "哈哈哈哈哈哈笑死我了", "颱風即將登陸，請民眾做好防颱準備。", "", texts[0], texts[2],
+        texts[1], "他們在學校學習，我們在家。",
+    };
+    static const char *const en[] = {"I don't think it's raining, is it?", "",
+                                     "She'll email bob@example.com at 9:30 p.m."};
+    check_lines_one_model(MODEL, zh, sizeof zh / sizeof *zh);
+    check_lines_one_model("../corpora/models/en-ewt.lkt", en, sizeof en / sizeof *en);
+}
+
 /* Byte length of the control or format character at s (those of the texts below), or 0. */
 static size_t invisible_at(const char *s, size_t n)
 {
@@ -214,6 +280,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_invisible_characters),
+        cmocka_unit_test(test_lines),
         cmocka_unit_test(test_threads_share_one_tagger),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -188,6 +188,22 @@ lk_status lk_line_reader_next(lk_line_reader *r, const char **line, size_t *len,
     }
 }
 
+void lk_line_span(const char *s, size_t len, bool lone_cr, size_t *line_len, size_t *next)
+{
+    size_t i = 0;
+    while (i < len && s[i] != '\n' && !(lone_cr && s[i] == '\r')) i++;
+    if (i == len) { /* the last line, without a line break ("\r" at the end dropped) */
+        *line_len = i > 0 && s[i - 1] == '\r' ? i - 1 : i;
+        *next = len;
+    } else if (s[i] == '\n') {
+        *line_len = i > 0 && s[i - 1] == '\r' ? i - 1 : i;
+        *next = i + 1;
+    } else { /* '\r', alone or before '\n' */
+        *line_len = i;
+        *next = i + 1 < len && s[i + 1] == '\n' ? i + 2 : i + 1;
+    }
+}
+
 int64_t lk_line_reader_lineno(const lk_line_reader *r) { return r->lineno; }
 uint64_t lk_line_reader_offset(const lk_line_reader *r) { return r->offset; }
 uint64_t lk_line_reader_size(const lk_line_reader *r) { return r->size; }

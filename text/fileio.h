@@ -36,6 +36,12 @@ lk_status lk_line_reader_from_file(FILE *fp, const char *name, lk_line_reader **
 lk_status lk_line_reader_next(lk_line_reader *r, const char **line, size_t *len, bool *got,
                               lk_error *err);
 
+/* The line that starts s[0..len) as the line reader splits raw text: its length without
+   the line break (*line_len) and the offset where the next line starts (*next; len when it
+   is the last line). A line ends at "\n" or "\r\n"; with lone_cr, at a "\r" not followed
+   by "\n" too. */
+void lk_line_span(const char *s, size_t len, bool lone_cr, size_t *line_len, size_t *next);
+
 /* 1-based number of the line last returned (0 before the first). */
 int64_t lk_line_reader_lineno(const lk_line_reader *r);
 

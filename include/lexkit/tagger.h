@@ -32,10 +32,13 @@ LK_API const char *lexkit_tagger_tag_name(const lexkit_tagger *t, int32_t tag);
 LK_API lexkit_status lexkit_tagger_tag(const lexkit_tagger *t, const char *const *tokens,
                                        const size_t *lens, size_t n, int32_t *tags,
                                        lexkit_error *err);
-/* Words and tags of raw text[0..len): *spans (n entries) is allocated; free it with
-   free(). A character model segments (with the default lexkit_text_options); a word model
-   tags the tokens of `lexkit tag --input-format raw` (UD English EWT's: do n't, it 's).
-   Invalid UTF-8 is LEXKIT_ERR_PARSE. */
+/* Words and tags of raw text[0..len): *spans (n entries, byte offsets into the whole
+   text) is allocated; free it with free(). Each line of the text (ended by "\n" or
+   "\r\n") is read as `lexkit tag` reads a line of a file, so a text gives the words
+   `lexkit tag` gives for the same lines. A character model segments (with the default
+   lexkit_text_options); a word model tags the tokens of `lexkit tag --input-format raw`
+   (UD English EWT's: do n't, it 's), one sentence per line. Invalid UTF-8 is
+   LEXKIT_ERR_PARSE "text:LINE:COL: ...". */
 LK_API lexkit_status lexkit_tagger_tag_text(const lexkit_tagger *t, const char *text,
                                             size_t len, lexkit_span **spans, size_t *n,
                                             lexkit_error *err);
@@ -43,7 +46,7 @@ LK_API lexkit_status lexkit_tagger_tag_text(const lexkit_tagger *t, const char *
 /* How a character model reads raw text: the options of `lexkit tag` / `tokenize --model`.
    All zero is the default. */
 typedef struct {
-    int script;    /* 0 auto (traditional lines, detected per call, are converted to
+    int script;    /* 0 auto (traditional lines, detected per line, are converted to
                       simplified for the model; the words keep the input's characters),
                       1 simplified (no conversion), 2 traditional (always converted) */
     int coarse;    /* 0 the model's words (UD GSD: 图书 馆); 1 a one-character PART word joins

@@ -946,6 +946,31 @@ def test_tagger_text_same_as_cli(tmp_path):
         assert out == want
 
 
+# simplified and traditional lines mixed: `lexkit tag` (script auto) decides per line
+MIXED_LINES = ["哈哈哈哈哈哈笑死我了", "颱風即將登陸，請民眾做好防颱準備。", "",
+               "我们去图书馆借书。", "他們在學校學習，我們在家。", "外国人学习汉语。"]
+
+
+@pytest.mark.skipif(not CLI, reason="LEXKIT (the CLI) not set")
+def test_tagger_multiline_text_same_as_cli(tmp_path):
+    """A text of several lines (LF and CRLF) through tag_text/segment gives what `lexkit tag`
+    gives for those lines: each line a sentence, traditional detected per line (script
+    auto), not once for the whole text."""
+    t = lexkit.Tagger.load("zh")
+    text = "\n".join(MIXED_LINES[:3]) + "\r\n" + "\n".join(MIXED_LINES[3:]) + "\n"
+    inp = tmp_path / "mixed.txt"
+    inp.write_bytes(text.encode("utf-8"))
+    for g in ("fine", "coarse"):
+        out = subprocess.run([CLI, "tag", "--model", ZH_MODEL, "--input", str(inp),
+                              "--granularity", g], capture_output=True, text=True,
+                             check=True).stdout.split()
+        got = t.tag_text(text, granularity=g)
+        assert [f"{w}/{tag}" for w, tag in got] == out
+        assert t.segment(text, granularity=g) == [w.rsplit("/", 1)[0] for w in out]
+    # the whole text's words are its lines' words, in order, and no word spans a line break
+    assert t.tag_text(text) == [p for line in MIXED_LINES for p in t.tag_text(line)]
+
+
 EN_LINES = ["I don't think it's raining, is it?", "She'll email bob@example.com at 9:30 p.m.",
             "The U.S. economy grew 2.5% in Q3 -- didn't it?"]
 
@@ -962,6 +987,8 @@ def test_tagger_english_text_same_as_cli(tmp_path):
                           "--input-format", "raw"], capture_output=True, text=True,
                          check=True).stdout.splitlines()
     assert out == [" ".join(f"{w}/{tag}" for w, tag in t.tag_text(line)) for line in EN_LINES]
+    # the lines as one text: each line a sentence, as the CLI reads them
+    assert t.tag_text("\n".join(EN_LINES)) == [p for line in EN_LINES for p in t.tag_text(line)]
 
 
 def test_tagger_wrong_kind(tmp_path):
