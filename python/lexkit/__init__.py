@@ -997,7 +997,8 @@ class Index:
         self.close()
 
 
-_SHIPPED = {"zh": "zh-gsd-char.lkt"}
+# The models shipped with lexkit, loadable by name: Tagger.load("zh"), Tagger.load("en").
+_SHIPPED = {"zh": "zh-gsd-char.lkt", "en": "en-ewt.lkt"}
 
 
 def _shipped_model(name: str) -> Optional[str]:
@@ -1012,24 +1013,29 @@ def _shipped_model(name: str) -> Optional[str]:
 
 class Tagger:
     """A lexkit part-of-speech tagger (.lkt). Tagger.load("zh") loads the shipped Chinese
-    model (segmentation + UPOS); thread-safe."""
+    model (segmentation + UPOS), Tagger.load("en") the shipped English one (UD English EWT,
+    UPOS); thread-safe."""
 
-    def __init__(self, t):
+    def __init__(self, t, name: str = "the model"):
         self._t = t
+        self._name = name
 
     @classmethod
     def load(cls, path, user_dict=None) -> "Tagger":
-        """Load a model file, or a shipped model by name ("zh"). user_dict: a file of `word`
-        or `word TAG` lines (as `lexkit tag --user-dict`): each listed word comes out whole
-        in raw text (character models), with TAG if given."""
+        """Load a model file, or a shipped model by name: "zh" (Chinese, zh-gsd-char.lkt) or
+        "en" (English, en-ewt.lkt), found in the package's models/ directory, then
+        $LEXKIT_MODELS, then the source tree's corpora/models. user_dict: a file of `word` or
+        `word TAG` lines (as `lexkit tag --user-dict`): each listed word comes out whole in
+        raw text (character models), with TAG if given."""
         if isinstance(path, str) and path in _SHIPPED:
             p = _shipped_model(path)
             if p is None:
                 raise FileNotFoundError(f"the shipped model {path!r} ({_SHIPPED[path]}) is not installed")
             path = p
+        name = os.path.basename(os.fspath(path))
         if user_dict is None:
-            return cls(_lexkit.Tagger(os.fspath(path)))
-        return cls(_lexkit.Tagger(os.fspath(path), os.fspath(user_dict)))
+            return cls(_lexkit.Tagger(os.fspath(path)), name)
+        return cls(_lexkit.Tagger(os.fspath(path), os.fspath(user_dict)), name)
 
     def tag(self, tokens: Sequence[str]) -> List[str]:
         """Tags of one sentence's tokens (word models; a character model, which segments
@@ -1053,12 +1059,21 @@ class Tagger:
         图书馆). script: "auto" (traditional text is converted to simplified for the model; the
         words keep the input's characters), "simplified" or "traditional". pretok: URLs,
         e-mail addresses, Latin words, numbers and emoji one word each, every punctuation
-        mark its own (False: the model alone). Word models ignore these options and read the
-        text as `lexkit tag --input-format raw` does (UD English EWT tokens: do n't, it 's)."""
+        mark its own (False: the model alone). Word models read the text as `lexkit tag
+        --input-format raw` does (UD English EWT tokens: do n't, it 's); they refuse these
+        options with other values than the defaults (ValueError), as the CLI refuses them
+        with a word model, rather than ignoring them."""
         if granularity not in self._GRANULARITIES:
             raise ValueError(f"granularity must be one of {self._GRANULARITIES}, got {granularity!r}")
         if script not in self._SCRIPTS:
             raise ValueError(f"script must be one of {self._SCRIPTS}, got {script!r}")
+        if not self._t.segments():
+            given = [f"{k}={v!r}" for k, v, d in (("granularity", granularity, "fine"),
+                                                   ("script", script, "auto"),
+                                                   ("pretok", pretok, True)) if v != d]
+            if given:
+                raise ValueError(f"{given[0]} needs a character (Chinese) model; {self._name} "
+                                 "is a word model")
         return self._t.tag_text(text, self._SCRIPTS.index(script), granularity == "coarse",
                                 not pretok)
 

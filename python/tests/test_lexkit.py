@@ -991,6 +991,24 @@ def test_tagger_english_text_same_as_cli(tmp_path):
     assert t.tag_text("\n".join(EN_LINES)) == [p for line in EN_LINES for p in t.tag_text(line)]
 
 
+def test_tagger_shipped_en_and_word_model_options():
+    """Tagger.load("en") loads the shipped English model as "zh" loads the Chinese one; a word
+    model refuses the character-model options (the CLI exits 2 on them) instead of ignoring
+    them, and takes their defaults."""
+    t = lexkit.Tagger.load("en")
+    assert t.tag_text("I don't know.") == lexkit.Tagger.load(EN_MODEL).tag_text("I don't know.")
+    assert t.tag(["I", "know"]) == ["PRON", "VERB"]
+    assert t.segment("I don't know.", granularity="fine", script="auto", pretok=True) == \
+        ["I", "do", "n't", "know", "."]
+    for kw, given in (({"script": "traditional"}, "script='traditional'"),
+                      ({"granularity": "coarse"}, "granularity='coarse'"),
+                      ({"pretok": False}, "pretok=False")):
+        for f in (t.tag_text, t.segment):
+            with pytest.raises(ValueError, match=rf"^{re.escape(given)} needs a character "
+                               r"\(Chinese\) model; en-ewt\.lkt is a word model$"):
+                f("I know.", **kw)
+
+
 def test_tagger_wrong_kind(tmp_path):
     p = tmp_path / "v.vec"
     p.write_text("1 2\nx 1 2\n")
