@@ -180,14 +180,14 @@ LK_API lexkit_status lexkit_tagger_tag(const lexkit_tagger *t, const char *const
 }
 
 /* The lines of raw text, as `lexkit tag` and `lexkit tokenize` read a file's
-   (lk_line_span): line i is text[start[i] .. start[i] + len[i]). Both arrays are malloc'd
+   (lk_line_span; "\n", "\r\n" and a lone "\r" end a line): line i is text[start[i] .. start[i] + len[i]). Both arrays are malloc'd
    (free with free()); no lines for an empty text. */
 static lk_status split_lines(const char *text, size_t len, size_t **start, size_t **lens,
                              size_t *n_out)
 {
     size_t n = 0, line_len, next;
     for (size_t pos = 0; pos < len; pos += next, n++)
-        lk_line_span(text + pos, len - pos, false, &line_len, &next);
+        lk_line_span(text + pos, len - pos, true, &line_len, &next);
     *start = malloc((n ? n : 1) * sizeof **start);
     *lens = malloc((n ? n : 1) * sizeof **lens);
     if (!*start || !*lens) {
@@ -198,7 +198,7 @@ static lk_status split_lines(const char *text, size_t len, size_t **start, size_
     }
     n = 0;
     for (size_t pos = 0; pos < len; pos += next, n++) {
-        lk_line_span(text + pos, len - pos, false, &line_len, &next);
+        lk_line_span(text + pos, len - pos, true, &line_len, &next);
         (*start)[n] = pos;
         (*lens)[n] = line_len;
     }

@@ -222,6 +222,13 @@ void lk_cli_log(void *user, int level, const char *msg)
     fprintf(stderr, "lexkit: %s\n", msg);
 }
 
+lk_status lk_cli_open_raw_text(const char *input, lk_line_reader **out, lk_error *err)
+{
+    lk_status st = lk_line_reader_open(input, out, err);
+    if (st == LK_OK) lk_line_reader_set_lone_cr(*out, true);
+    return st;
+}
+
 #define LK_DATA_INSTALLED "/../share/lexkit/" /* beside bin/, as `make install` puts it */
 
 const char *lk_cli_data_installed(const char *installed, char *buf, size_t cap)

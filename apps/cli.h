@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "text/error.h"
+#include "text/fileio.h"
 
 enum { LK_EXIT_OK = 0, LK_EXIT_FAIL = 1, LK_EXIT_USAGE = 2 };
 
@@ -68,6 +69,10 @@ bool lk_cli_double(const char *cmd, const char *opt, const char *val, double min
 /* "A:B" with min <= A <= B <= max (a single "A" means A:A). */
 bool lk_cli_range(const char *cmd, const char *opt, const char *val, long min, long max, long *a,
                   long *b);
+
+/* Open raw text for reading lines, as `tag` (raw input) and `tokenize` read it: "\n",
+   "\r\n" and a lone "\r" end a line (lk_line_reader_set_lone_cr; docs/tokenize.md). */
+lk_status lk_cli_open_raw_text(const char *input, lk_line_reader **out, lk_error *err);
 
 /* Data shipped with lexkit (the search page, the English tagger model): the file `probe` in
    share/lexkit/`installed` beside the executable's bin/ (where `make install` puts it), else

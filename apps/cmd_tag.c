@@ -53,7 +53,7 @@ static lk_status tag_raw(const tag_ctx *t, const char *input, lk_error *err)
     lk_line_reader *r = NULL;
     char *lines[LINES_PER_CHUNK];
     size_t lens[LINES_PER_CHUNK], n = 0;
-    lk_status st = lk_line_reader_open(input, &r, err);
+    lk_status st = lk_cli_open_raw_text(input, &r, err);
     const char *line;
     size_t len;
     bool got = true;

@@ -215,7 +215,7 @@ static int lk_cmd_tokenize(int argc, char **argv)
     lk_line_reader *r = NULL;
     lk_atomic_file *af = NULL;
     lk_status st = lk_tokenizer_create(&o.tok, &t);
-    if (st == LK_OK) st = lk_line_reader_open(o.input, &r, &err);
+    if (st == LK_OK) st = lk_cli_open_raw_text(o.input, &r, &err);
     bool to_stdout = !o.output || strcmp(o.output, "-") == 0;
     if (st == LK_OK && !to_stdout) st = lk_atomic_open(o.output, &af, &err);
     char *buf = NULL;

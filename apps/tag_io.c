@@ -239,7 +239,7 @@ lk_status lk_tag_raw_words(const lk_tagger *m, lk_tagger_ws *ws, const char *inp
     size_t total = 0;
     lk_status st = lk_tokenizer_create(&tc, &tk);
     if (st != LK_OK) return lk_error_set(err, st, "out of memory");
-    if ((st = lk_line_reader_open(input, &r, err)) != LK_OK) goto done;
+    if ((st = lk_cli_open_raw_text(input, &r, err)) != LK_OK) goto done;
     const char *line;
     size_t len;
     bool got = true;

@@ -43,11 +43,12 @@ static void test_le_fields(void **state)
     assert_true(lk_get_f64(b) == 0.1);
 }
 
-static void read_all_lines(const char *path, char ***lines, size_t *n)
+static void read_lines_cr(const char *path, bool lone_cr, char ***lines, size_t *n)
 {
     lk_line_reader *r = NULL;
     lk_error err;
     assert_int_equal(lk_line_reader_open(path, &r, &err), LK_OK);
+    lk_line_reader_set_lone_cr(r, lone_cr);
     *lines = NULL;
     *n = 0;
     for (;;) {
@@ -63,6 +64,11 @@ static void read_all_lines(const char *path, char ***lines, size_t *n)
         assert_int_equal(lk_line_reader_lineno(r), (int64_t)*n);
     }
     lk_line_reader_free(r);
+}
+
+static void read_all_lines(const char *path, char ***lines, size_t *n)
+{
+    read_lines_cr(path, false, lines, n);
 }
 
 static void free_lines(char **lines, size_t n)
@@ -86,6 +92,65 @@ static void test_line_reader_crlf_bom_lastline(void **state)
     assert_string_equal(lines[2], "");
     assert_string_equal(lines[3], "last");
     free_lines(lines, n);
+}
+
+/* A lone "\r" ends a line when asked (raw text), "\r\n" stays one break even when the
+   read chunk ends between its two bytes; off, "\r" inside a line is kept (CoNLL-U, JSONL). */
+static void test_line_reader_lone_cr(void **state)
+{
+    (void)state;
+    char path[512];
+    lk_test_tmp_path(path, sizeof path, "cr.txt");
+    lk_test_write_file(path, "\xEF\xBB\xBF" "a\rb\r\nc\n\rd\r", 13);
+    char **lines;
+    size_t n;
+    read_lines_cr(path, true, &lines, &n);
+    assert_int_equal(n, 5);
+    assert_string_equal(lines[0], "a");
+    assert_string_equal(lines[1], "b");
+    assert_string_equal(lines[2], "c");
+    assert_string_equal(lines[3], "");
+    assert_string_equal(lines[4], "d");
+    free_lines(lines, n);
+    read_lines_cr(path, false, &lines, &n);
+    assert_int_equal(n, 3);
+    assert_string_equal(lines[0], "a\rb");
+    assert_string_equal(lines[1], "c");
+    assert_string_equal(lines[2], "\rd");
+    free_lines(lines, n);
+    /* "\r\n" across the first read (64 KiB): the '\r' is the chunk's last byte */
+    size_t first = 65535, total = first + 4;
+    char *buf = malloc(total);
+    memset(buf, 'x', first);
+    memcpy(buf + first, "\r\ny\r", 4);
+    lk_test_write_file(path, buf, total);
+    read_lines_cr(path, true, &lines, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(strlen(lines[0]), first);
+    assert_string_equal(lines[1], "y");
+    free_lines(lines, n);
+    free(buf);
+}
+
+static void test_line_span(void **state)
+{
+    (void)state;
+    size_t len, next;
+    lk_line_span("ab\r\ncd", 6, true, &len, &next);
+    assert_int_equal(len, 2);
+    assert_int_equal(next, 4);
+    lk_line_span("ab\rcd", 5, true, &len, &next);
+    assert_int_equal(len, 2);
+    assert_int_equal(next, 3);
+    lk_line_span("ab\rcd", 5, false, &len, &next); /* the last line, "\r" kept inside */
+    assert_int_equal(len, 5);
+    assert_int_equal(next, 5);
+    lk_line_span("ab\r", 3, false, &len, &next); /* a final "\r" dropped, as the reader */
+    assert_int_equal(len, 2);
+    assert_int_equal(next, 3);
+    lk_line_span("\n", 1, false, &len, &next);
+    assert_int_equal(len, 0);
+    assert_int_equal(next, 1);
 }
 
 static void test_line_reader_long_line(void **state)
@@ -300,6 +365,8 @@ int main(void)
         cmocka_unit_test(test_crc32_check_value),
         cmocka_unit_test(test_le_fields),
         cmocka_unit_test(test_line_reader_crlf_bom_lastline),
+        cmocka_unit_test(test_line_reader_lone_cr),
+        cmocka_unit_test(test_line_span),
         cmocka_unit_test(test_line_reader_long_line),
         cmocka_unit_test(test_line_reader_errors),
         cmocka_unit_test(test_line_reader_empty_file),

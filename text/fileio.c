@@ -23,6 +23,7 @@ struct lk_line_reader {
     size_t cap, start, end;
     bool eof;
     bool first;      /* BOM check pending */
+    bool lone_cr;    /* a lone '\r' ends a line too (lk_line_reader_set_lone_cr) */
     int64_t lineno;
     uint64_t offset;
     uint64_t size;
@@ -135,6 +136,34 @@ static lk_status fill(lk_line_reader *r, lk_error *err)
     return LK_OK;
 }
 
+/* Offset of the first line break byte in s[0..n): '\n', or also '\r' with lone_cr; n if none. */
+static size_t find_break(const char *s, size_t n, bool lone_cr)
+{
+    if (!lone_cr) {
+        const char *nl = memchr(s, '\n', n);
+        return nl ? (size_t)(nl - s) : n;
+    }
+    size_t i = 0;
+    while (i < n && s[i] != '\n' && s[i] != '\r') i++;
+    return i;
+}
+
+/* Return the line of llen bytes at r->start (a "\r" before its end dropped), and move past
+   it and its skip bytes of line break. */
+static void take_line(lk_line_reader *r, size_t llen, size_t skip, const char **line,
+                      size_t *len, bool *got)
+{
+    char *s = r->buf + r->start;
+    r->offset += llen + skip;
+    r->start += llen + skip;
+    if (llen > 0 && s[llen - 1] == '\r') llen--;
+    s[llen] = '\0';
+    *line = s;
+    *len = llen;
+    *got = true;
+    r->lineno++;
+}
+
 lk_status lk_line_reader_next(lk_line_reader *r, const char **line, size_t *len, bool *got,
                               lk_error *err)
 {
@@ -152,34 +181,22 @@ lk_status lk_line_reader_next(lk_line_reader *r, const char **line, size_t *len,
             }
         }
         if (!r->first) {
-            char *nl = memchr(r->buf + scan, '\n', r->end - scan);
-            if (nl) {
-                size_t llen = (size_t)(nl - (r->buf + r->start));
-                char *s = r->buf + r->start;
-                r->offset += llen + 1;
-                r->start += llen + 1;
-                if (llen > 0 && s[llen - 1] == '\r') llen--;
-                s[llen] = '\0';
-                *line = s;
-                *len = llen;
-                *got = true;
-                r->lineno++;
+            size_t at = scan + find_break(r->buf + scan, r->end - scan, r->lone_cr);
+            if (at < r->end && r->buf[at] == '\n') {
+                take_line(r, at - r->start, 1, line, len, got);
                 return LK_OK;
             }
-            if (r->eof) {
+            if (at < r->end && (at + 1 < r->end || r->eof)) { /* '\r': lone, or "\r\n" */
+                bool crlf = at + 1 < r->end && r->buf[at + 1] == '\n';
+                take_line(r, at - r->start, crlf ? 2 : 1, line, len, got);
+                return LK_OK;
+            }
+            if (at == r->end && r->eof) {
                 if (r->end == r->start) return LK_OK;
-                size_t llen = r->end - r->start;
-                char *s = r->buf + r->start;
-                r->offset += llen;
-                r->start = r->end;
-                if (llen > 0 && s[llen - 1] == '\r') llen--;
-                s[llen] = '\0';
-                *line = s;
-                *len = llen;
-                *got = true;
-                r->lineno++;
+                take_line(r, r->end - r->start, 0, line, len, got);
                 return LK_OK;
             }
+            scan = at; /* a '\r' last in the buffer: what follows it decides */
         }
         size_t consumed = scan - r->start;
         lk_status st = fill(r, err);
@@ -187,6 +204,8 @@ lk_status lk_line_reader_next(lk_line_reader *r, const char **line, size_t *len,
         scan = r->start + consumed;
     }
 }
+
+void lk_line_reader_set_lone_cr(lk_line_reader *r, bool on) { r->lone_cr = on; }
 
 void lk_line_span(const char *s, size_t len, bool lone_cr, size_t *line_len, size_t *next)
 {

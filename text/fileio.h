@@ -36,6 +36,12 @@ lk_status lk_line_reader_from_file(FILE *fp, const char *name, lk_line_reader **
 lk_status lk_line_reader_next(lk_line_reader *r, const char **line, size_t *len, bool *got,
                               lk_error *err);
 
+/* Whether a lone "\r" (not followed by "\n") ends a line too, as in files written by old
+   Mac tools (and as Python's universal newlines read them); off by default. The raw-text
+   readers of `lexkit tag` and `lexkit tokenize` turn it on; CoNLL-U, JSONL and the other
+   formats keep "\n" and "\r\n" only. */
+void lk_line_reader_set_lone_cr(lk_line_reader *r, bool on);
+
 /* The line that starts s[0..len) as the line reader splits raw text: its length without
    the line break (*line_len) and the offset where the next line starts (*next; len when it
    is the last line). A line ends at "\n" or "\r\n"; with lone_cr, at a "\r" not followed

@@ -33,8 +33,8 @@ LK_API lexkit_status lexkit_tagger_tag(const lexkit_tagger *t, const char *const
                                        const size_t *lens, size_t n, int32_t *tags,
                                        lexkit_error *err);
 /* Words and tags of raw text[0..len): *spans (n entries, byte offsets into the whole
-   text) is allocated; free it with free(). Each line of the text (ended by "\n" or
-   "\r\n") is read as `lexkit tag` reads a line of a file, so a text gives the words
+   text) is allocated; free it with free(). Each line of the text (ended by "\n", "\r\n"
+   or a lone "\r") is read as `lexkit tag` reads a line of a file, so a text gives the words
    `lexkit tag` gives for the same lines. A character model segments (with the default
    lexkit_text_options); a word model tags the tokens of `lexkit tag --input-format raw`
    (UD English EWT's: do n't, it 's), one sentence per line. Invalid UTF-8 is

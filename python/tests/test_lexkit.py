@@ -953,11 +953,12 @@ MIXED_LINES = ["哈哈哈哈哈哈笑死我了", "颱風即將登陸，請民眾
 
 @pytest.mark.skipif(not CLI, reason="LEXKIT (the CLI) not set")
 def test_tagger_multiline_text_same_as_cli(tmp_path):
-    """A text of several lines (LF and CRLF) through tag_text/segment gives what `lexkit tag`
+    """A text of several lines (LF, CRLF and a lone CR) through tag_text/segment gives what `lexkit tag`
     gives for those lines: each line a sentence, traditional detected per line (script
     auto), not once for the whole text."""
     t = lexkit.Tagger.load("zh")
-    text = "\n".join(MIXED_LINES[:3]) + "\r\n" + "\n".join(MIXED_LINES[3:]) + "\n"
+    text = ("\n".join(MIXED_LINES[:3]) + "\r\n" + MIXED_LINES[3] + "\r" +
+            "\n".join(MIXED_LINES[4:]) + "\n")
     inp = tmp_path / "mixed.txt"
     inp.write_bytes(text.encode("utf-8"))
     for g in ("fine", "coarse"):

@@ -69,6 +69,18 @@ expect_err model-corrupt 1 "$TMP/bad.lkt" --model "$TMP/bad.lkt"
 printf '他们在学校学习。\n' | "$LEXKIT" tokenize --model corpora/models/zh-gsd-char.lkt >"$TMP/seg" 2>"$TMP/err" \
     || fail "model: exit $? ($(cat "$TMP/err"))"
 [ "$(cat "$TMP/seg")" = "他们 在 学校 学习 。" ] || fail "model: got '$(cat "$TMP/seg")'"
+# Raw text lines end at "\n", "\r\n" or a lone "\r" (old Mac files), from a file or a pipe,
+# with or without a model, and in `lexkit tag`'s raw input (char and word models).
+printf '我们去北京。\r他们在学校。\r\n好\n\r' >"$TMP/cr.txt"
+printf '我们 去 北京 。\n他们 在 学校 。\n好\n\n' >"$TMP/cr.want"
+expect_out lone-cr-model "$TMP/cr.want" --input "$TMP/cr.txt" --model corpora/models/zh-gsd-char.lkt
+"$LEXKIT" tokenize --model corpora/models/zh-gsd-char.lkt <"$TMP/cr.txt" | cmp -s - "$TMP/cr.want" \
+    || fail "lone-cr-pipe: output differs"
+printf 'a b\rc\r\nd' | "$LEXKIT" tokenize | cmp -s - <(printf 'a b\nc\nd\n') || fail "lone-cr: output differs"
+[ "$("$LEXKIT" tag --model corpora/models/zh-gsd-char.lkt --input "$TMP/cr.txt" | wc -l)" -eq 4 ] \
+    || fail "lone-cr-tag: not 4 lines"
+[ "$(printf 'I know.\rYou do.' | "$LEXKIT" tag --model corpora/models/en-ewt.lkt --input-format raw)" \
+    = "$(printf 'I/PRON know/VERB ./PUNCT\nYou/PRON do/AUX ./PUNCT')" ] || fail "lone-cr-tag-raw-en"
 expect_err missing-file 1 "$TMP/nope.txt" --input "$TMP/nope.txt"
 expect_err directory 1 "$TMP" --input "$TMP"
 
