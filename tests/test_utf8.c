@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +117,62 @@ static void test_valid_and_check_line(void **state)
     assert_int_equal(lk_utf8_check_line("ab\xE4\xB8", 4, "t", 1, &err), LK_ERR_PARSE);
     assert_string_equal(err.msg, "t:1:3: invalid UTF-8 byte 0xE4");
     assert_int_equal(lk_utf8_check_line("ok", 2, "t", 1, &err), LK_OK);
+}
+
+/* Text in another encoding gets a hint after the usual message (whose start scripts match).
+   The bytes are Python's: '这款手机很好'.encode('gbk'), '颱風即將登陸'.encode('big5'),
+   '𠀀中文'.encode('gb18030'), '我们去北京'.encode('utf-16') (with its BOM),
+   'abc我们'.encode('utf-16-le'), '北京abc'.encode('utf-16-be'). */
+static void test_encoding_hints(void **state)
+{
+    (void)state;
+    static const char gbk_hint[] = " (is the file in GBK/GB18030 or Big5? convert it with "
+                                   "iconv -f GB18030 -t UTF-8, or -f BIG5)";
+    static const char utf16_hint[] = " (the file looks like UTF-16: convert it with iconv -f "
+                                     "UTF-16 -t UTF-8)";
+    static const struct {
+        const char *bytes;
+        size_t len;
+        const char *start, *hint;
+    } cases[] = {
+#define CASE(b, start, hint) {b, sizeof b - 1, start, hint}
+        CASE("\xD5\xE2\xBF\xEE\xCA\xD6\xBB\xFA\xBA\xDC\xBA\xC3", "f.txt:1:1: invalid UTF-8 byte 0xD5",
+             gbk_hint),
+        CASE("\xBB\xE4\xAD\xB7\xA7\x59\xB1\x4E\xB5\x6E\xB3\xB0", "f.txt:1:1: invalid UTF-8 byte 0xBB",
+             gbk_hint),
+        CASE("\x95\x32\x82\x36\xD6\xD0\xCE\xC4", "f.txt:1:1: invalid UTF-8 byte 0x95", gbk_hint),
+        CASE("ok \xD5\xE2\xBF\xEE", "f.txt:1:4: invalid UTF-8 byte 0xD5", gbk_hint),
+        CASE("\xFF\xFE\x11\x62\xEC\x4E\xBB\x53\x17\x53\xAC\x4E",
+             "f.txt:1:1: invalid UTF-8 byte 0xFF", utf16_hint),
+        CASE("\xFE\xFF\x62\x11", "f.txt:1:1: invalid UTF-8 byte 0xFE", utf16_hint),
+        CASE("\x61\x00\x62\x00\x63\x00\x11\x62\xEC\x4E", "f.txt:1:9: invalid UTF-8 byte 0xEC",
+             utf16_hint),
+        CASE("\x53\x17\x4E\xAC\x00\x61\x00\x62\x00\x63", "f.txt:1:4: invalid UTF-8 byte 0xAC",
+             utf16_hint),
+        /* no hint: a UTF-8 character cut short, an overlong form, one stray byte */
+        CASE("ab\xE4\xB8", "f.txt:1:3: invalid UTF-8 byte 0xE4", ""),
+        CASE("x \xC0\xAF", "f.txt:1:3: invalid UTF-8 byte 0xC0", ""),
+        CASE("\xE4\xB8\xAD\xFF", "f.txt:1:2: invalid UTF-8 byte 0xFF", ""),
+#undef CASE
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        lk_error err;
+        char want[LK_ERROR_MSG_MAX];
+        snprintf(want, sizeof want, "%s%s", cases[c].start, cases[c].hint);
+        assert_int_equal(lk_utf8_check_line(cases[c].bytes, cases[c].len, "f.txt", 1, &err),
+                         LK_ERR_PARSE);
+        if (strcmp(err.msg, want) != 0) fail_msg("case %zu: got '%s', want '%s'", c, err.msg, want);
+        /* the same message without path:line, as the tokenizer and normalizer give it */
+        size_t bad = 0;
+        assert_false(lk_utf8_valid(cases[c].bytes, cases[c].len, &bad));
+        assert_int_equal(lk_utf8_error(cases[c].bytes, cases[c].len, bad, NULL, 0, &err),
+                         LK_ERR_PARSE);
+        assert_string_equal(err.msg, want + strlen("f.txt:1:"));
+    }
+    lk_error err;
+    assert_int_equal(lk_utf8_check_line("\xD5\xE2\xBF\xEE", 4, NULL, 3, &err), LK_ERR_PARSE);
+    assert_string_equal(err.msg, "-:3:1: invalid UTF-8 byte 0xD5" " (is the file in GBK/GB18030 "
+                        "or Big5? convert it with iconv -f GB18030 -t UTF-8, or -f BIG5)");
 }
 
 static void test_char_classes(void **state)
@@ -266,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_count),
         cmocka_unit_test(test_encode_round_trip),
         cmocka_unit_test(test_valid_and_check_line),
+        cmocka_unit_test(test_encoding_hints),
         cmocka_unit_test(test_char_classes),
         cmocka_unit_test(test_is_han_ranges),
         cmocka_unit_test(test_printable),

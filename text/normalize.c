@@ -148,11 +148,7 @@ static lk_status check_utf8(const char *src, size_t len, lk_error *err)
 {
     size_t bad = 0;
     if (lk_utf8_valid(src, len, &bad)) return LK_OK;
-    int64_t col = 1;
-    for (size_t i = 0; i < bad; i++)
-        if (((unsigned char)src[i] & 0xC0) != 0x80) col++;
-    return lk_error_col(err, col, "invalid UTF-8 byte 0x%02X",
-                        (unsigned)(unsigned char)src[bad]);
+    return lk_utf8_error(src, len, bad, NULL, 0, err);
 }
 
 lk_status lk_normalize(const char *src, size_t len, unsigned flags, char **out, size_t *out_len,

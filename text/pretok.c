@@ -330,8 +330,7 @@ lk_status lk_pretok_text(lk_pretok *p, const char *s, size_t len, const lk_preto
     p->n = 0;
     *n = 0;
     if (!lk_utf8_valid(s, len, &bad))
-        return lk_error_col(err, (int64_t)lk_utf8_count(s, bad) + 1, "invalid UTF-8 byte 0x%02X",
-                            (unsigned char)s[bad]);
+        return lk_utf8_error(s, len, bad, NULL, 0, err);
     lk_status st = fold_fullwidth(p, s, len, &flen);
     if (st != LK_OK) return st;
     const char *f = p->fold; /* URLs are found in f; the tokenizer reads s */

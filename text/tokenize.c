@@ -539,12 +539,7 @@ static lk_status tokenize(lk_tokenizer *t, const char *text, size_t len, bool ch
     size_t hi = first_non_ascii(text, len), bad = 0;
     bool ascii = hi == len;
     if (!ascii && check && !lk_utf8_valid(text + hi, len - hi, &bad)) {
-        bad += hi;
-        int64_t col = 1;
-        for (size_t k = 0; k < bad; k++)
-            if (((unsigned char)text[k] & 0xC0) != 0x80) col++;
-        return lk_error_col(err, col, "invalid UTF-8 byte 0x%02X",
-                            (unsigned)(unsigned char)text[bad]);
+        return lk_utf8_error(text, len, bad + hi, NULL, 0, err);
     }
     if (t->cfg.mode == LK_TOKMODE_SKLEARN) {
         /* A lowercased code point is at most 1.5 times longer (U+0130: 2 -> 3 bytes). */

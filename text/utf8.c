@@ -126,16 +126,80 @@ bool lk_utf8_valid(const char *s, size_t len, size_t *bad_off)
     return true;
 }
 
+/* Does s[0..len) look like UTF-16: a byte order mark (FF FE or FE FF) first, or NUL bytes
+   (the high bytes of ASCII characters) in a quarter of the bytes or more, nearly all at
+   even or all at odd offsets? */
+static bool looks_utf16(const char *s, size_t len)
+{
+    enum { BOM_FF = 0xFF, BOM_FE = 0xFE };
+    const unsigned char *u = (const unsigned char *)s;
+    if (len >= 2 && ((u[0] == BOM_FF && u[1] == BOM_FE) || (u[0] == BOM_FE && u[1] == BOM_FF)))
+        return true;
+    size_t nul[2] = {0, 0};
+    for (size_t i = 0; i < len; i++) nul[i & 1] += u[i] == 0;
+    size_t most = nul[0] > nul[1] ? nul[0] : nul[1], all = nul[0] + nul[1];
+    return all >= 2 && all * 4 >= len && most * 10 >= all * 9;
+}
+
+/* Is u[0..len) a GBK/GB18030 (or Big5) two-byte character: a lead byte 0x81-0xFE and a
+   trail byte 0x40-0x7E or 0x80-0xFE? */
+static bool gbk_pair(const unsigned char *u, size_t len)
+{
+    return len >= 2 && u[0] >= 0x81 && u[0] <= 0xFE &&
+           ((u[1] >= 0x40 && u[1] <= 0x7E) || (u[1] >= 0x80 && u[1] <= 0xFE));
+}
+
+/* Is u[0..len) a GB18030 four-byte character (lead, digit, lead, digit)? */
+static bool gb18030_quad(const unsigned char *u, size_t len)
+{
+    return len >= 4 && u[0] >= 0x81 && u[0] <= 0xFE && u[1] >= '0' && u[1] <= '9' &&
+           u[2] >= 0x81 && u[2] <= 0xFE && u[3] >= '0' && u[3] <= '9';
+}
+
+/* Does the line s[0..len), invalid as UTF-8 at s[bad], look like GBK/GB18030 or Big5: a
+   two-byte (or GB18030 four-byte) character of those at s[bad], and the whole line reads as such text (ASCII and
+   two- or four-byte characters) with two multi-byte characters or more (so that a UTF-8
+   line cut inside a character, or an overlong form, gets no hint)? */
+static bool looks_gbk(const char *s, size_t len, size_t bad)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (!gbk_pair(u + bad, len - bad) && !gb18030_quad(u + bad, len - bad)) return false;
+    size_t multi = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = u[i] < 0x80                    ? 1
+                   : gb18030_quad(u + i, len - i) ? 4
+                   : gbk_pair(u + i, len - i)     ? 2
+                                                  : 0;
+        if (n == 0) return false;
+        multi += n > 1;
+        i += n;
+    }
+    return multi >= 2;
+}
+
+lk_status lk_utf8_error(const char *s, size_t len, size_t bad, const char *path, int64_t line,
+                        lk_error *err)
+{
+    int64_t col = 1;
+    for (size_t i = 0; i < bad; i++)
+        if (!is_cont((unsigned char)s[i])) col++;
+    const char *hint = "";
+    if (looks_utf16(s, len))
+        hint = " (the file looks like UTF-16: convert it with iconv -f UTF-16 -t UTF-8)";
+    else if (looks_gbk(s, len, bad))
+        hint = " (is the file in GBK/GB18030 or Big5? convert it with iconv -f GB18030 -t "
+               "UTF-8, or -f BIG5)";
+    unsigned byte = (unsigned char)s[bad];
+    if (path) return lk_error_at(err, path, line, col, "invalid UTF-8 byte 0x%02X%s", byte, hint);
+    return lk_error_col(err, col, "invalid UTF-8 byte 0x%02X%s", byte, hint);
+}
+
 lk_status lk_utf8_check_line(const char *s, size_t len, const char *path, int64_t line,
                              lk_error *err)
 {
     size_t bad = 0;
     if (lk_utf8_valid(s, len, &bad)) return LK_OK;
-    int64_t col = 1;
-    for (size_t i = 0; i < bad; i++)
-        if (!is_cont((unsigned char)s[i])) col++;
-    return lk_error_at(err, path, line, col, "invalid UTF-8 byte 0x%02X",
-                       (unsigned)(unsigned char)s[bad]);
+    return lk_utf8_error(s, len, bad, path ? path : "-", line, err);
 }
 
 /* Script=Han (Scripts-15.0.0.txt), sorted: radicals, iteration/number marks, CJK Unified

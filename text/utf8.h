@@ -41,8 +41,19 @@ bool lk_utf8_valid(const char *s, size_t len, size_t *bad_off);
    terminal, a log or a Python str takes text. */
 const char *lk_utf8_printable(const char *s, size_t len, char *out, size_t cap);
 
-/* Validate a line of a file: LK_OK, or LK_ERR_PARSE with "path:line:col: invalid UTF-8
-   byte 0xXX" (col counted in code points, 1-based). */
+/* The one message for invalid UTF-8, at byte s[bad] of the line s[0..len) (bad from
+   lk_utf8_valid): LK_ERR_PARSE "path:line:col: invalid UTF-8 byte 0xXX" ("col: ..." when
+   path is NULL, for callers that prefix path:line themselves; col in code points, 1-based),
+   followed by a hint when the line looks like another encoding: " (the file looks like
+   UTF-16: ...)" for a byte order mark FF FE / FE FF first or NUL bytes every other byte,
+   " (is the file in GBK/GB18030 or Big5? ...)" when s[bad] starts a two-byte character of
+   those (lead 0x81-0xFE, trail 0x40-0x7E or 0x80-0xFE) and the line reads as such text
+   with two or more multi-byte characters. Both name the iconv command. */
+lk_status lk_utf8_error(const char *s, size_t len, size_t bad, const char *path, int64_t line,
+                        lk_error *err);
+
+/* Validate a line of a file: LK_OK, or lk_utf8_error's LK_ERR_PARSE "path:line:col: invalid
+   UTF-8 byte 0xXX" (with its hint). */
 lk_status lk_utf8_check_line(const char *s, size_t len, const char *path, int64_t line,
                              lk_error *err);
 

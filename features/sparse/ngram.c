@@ -141,8 +141,7 @@ static lk_status decode_all(const char *text, size_t len, lk_cpbuf *out, lk_erro
         }
         int32_t cp;
         size_t k = lk_utf8_decode(text + i, len - i, &cp);
-        if (k == 0)
-            return lk_error_col(err, (int64_t)n + 1, "invalid UTF-8 byte 0x%02X", ch);
+        if (k == 0) return lk_utf8_error(text, len, i, NULL, 0, err);
         out->v[n++] = cp;
         i += k;
     }

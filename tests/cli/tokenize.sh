@@ -51,6 +51,18 @@ cmp -s "$TMP/o.txt" "$D/tok_cli_expected.txt" || fail "bad input clobbered the e
 printf '\xe4\xb8\xad\xe6\x96\x87 \xc0\xaf\n' >"$TMP/overlong.txt"
 expect_err overlong 1 "$TMP/overlong.txt:1:4: invalid UTF-8 byte 0xC0" --input "$TMP/overlong.txt"
 
+# Text in another encoding: the message starts as always, then a hint with the iconv command
+# ('这款手机很好'.encode('gbk'), '颱風即將登陸'.encode('big5'), '我们'.encode('utf-16')).
+printf '\xD5\xE2\xBF\xEE\xCA\xD6\xBB\xFA\xBA\xDC\xBA\xC3\n' >"$TMP/gbk.txt"
+expect_err gbk 1 "$TMP/gbk.txt:1:1: invalid UTF-8 byte 0xD5 (is the file in GBK/GB18030 or Big5? convert it with iconv -f GB18030 -t UTF-8, or -f BIG5)" --input "$TMP/gbk.txt"
+printf '\xBB\xE4\xAD\xB7\xA7\x59\xB1\x4E\xB5\x6E\xB3\xB0\n' >"$TMP/big5.txt"
+expect_err big5 1 "$TMP/big5.txt:1:1: invalid UTF-8 byte 0xBB (is the file in GBK/GB18030 or Big5?" \
+    --input "$TMP/big5.txt" --model corpora/models/zh-gsd-char.lkt
+printf '\xFF\xFE\x11\x62\xEC\x4E\n\x00' >"$TMP/utf16.txt"
+expect_err utf16 1 "$TMP/utf16.txt:1:1: invalid UTF-8 byte 0xFF (the file looks like UTF-16: convert it with iconv -f UTF-16 -t UTF-8)" --input "$TMP/utf16.txt"
+"$LEXKIT" tag --model corpora/models/zh-gsd-char.lkt --input "$TMP/utf16.txt" 2>&1 >/dev/null \
+    | grep -qF "utf16.txt:1:1: invalid UTF-8 byte 0xFF (the file looks like UTF-16" || fail "utf16-tag: no hint"
+
 # Empty input gives empty output.
 : >"$TMP/empty.txt"
 expect_out empty "$TMP/empty.txt" --input "$TMP/empty.txt"
