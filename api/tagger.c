@@ -179,14 +179,18 @@ LK_API lexkit_status lexkit_tagger_tag(const lexkit_tagger *t, const char *const
     return lk_api_err(err, st, &e);
 }
 
-/* The lines of raw text, as `lexkit tag` and `lexkit tokenize` read a file's
-   (lk_line_span; "\n", "\r\n" and a lone "\r" end a line): line i is text[start[i] .. start[i] + len[i]). Both arrays are malloc'd
-   (free with free()); no lines for an empty text. */
+#define UTF8_BOM "\xEF\xBB\xBF"
+
+/* The lines of raw text, as `lexkit tag` and `lexkit tokenize` read a file's (lk_line_span:
+   "\n", "\r\n" and a lone "\r" end a line; a UTF-8 BOM first is skipped): line i is
+   text[start[i] .. start[i] + len[i]). Both arrays are malloc'd (free with free()); no
+   lines for an empty text. */
 static lk_status split_lines(const char *text, size_t len, size_t **start, size_t **lens,
                              size_t *n_out)
 {
     size_t n = 0, line_len, next;
-    for (size_t pos = 0; pos < len; pos += next, n++)
+    size_t first = len >= 3 && memcmp(text, UTF8_BOM, 3) == 0 ? 3 : 0;
+    for (size_t pos = first; pos < len; pos += next, n++)
         lk_line_span(text + pos, len - pos, true, &line_len, &next);
     *start = malloc((n ? n : 1) * sizeof **start);
     *lens = malloc((n ? n : 1) * sizeof **lens);
@@ -197,7 +201,7 @@ static lk_status split_lines(const char *text, size_t len, size_t **start, size_
         return LK_ERR_NOMEM;
     }
     n = 0;
-    for (size_t pos = 0; pos < len; pos += next, n++) {
+    for (size_t pos = first; pos < len; pos += next, n++) {
         lk_line_span(text + pos, len - pos, true, &line_len, &next);
         (*start)[n] = pos;
         (*lens)[n] = line_len;
