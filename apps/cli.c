@@ -264,3 +264,25 @@ const char *lk_cli_find_data(const char *installed, const char *source, const ch
     }
     return NULL;
 }
+
+const char *lk_cli_find_model(const char *file, char *buf, size_t cap, lk_error *err)
+{
+    char installed[PATH_MAX], source[PATH_MAX], env[PATH_MAX] = "";
+    const char *dir = getenv("LEXKIT_MODELS");
+    snprintf(installed, sizeof installed, "models/%s", file);
+    snprintf(source, sizeof source, "%s/%s", LK_MODELS_SOURCE_DIR, file);
+    if (dir && *dir) snprintf(env, sizeof env, "%s/%s", dir, file);
+    const char *looked = lk_cli_data_installed(installed, buf, cap);
+    char first[PATH_MAX];
+    snprintf(first, sizeof first, "%s", looked ? looked : "share/lexkit/models/");
+    if (looked && data_exists(buf, NULL)) return buf;
+    const char *rest[] = {env, source};
+    for (size_t i = 0; i < sizeof rest / sizeof *rest; i++)
+        if (rest[i][0] && strlen(rest[i]) < cap && data_exists(rest[i], NULL)) {
+            memcpy(buf, rest[i], strlen(rest[i]) + 1);
+            return buf;
+        }
+    lk_error_set(err, LK_ERR_IO, "looked for %s%s%s and %s", first, env[0] ? ", " : "", env,
+                 source);
+    return NULL;
+}

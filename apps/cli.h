@@ -83,6 +83,13 @@ const char *lk_cli_find_data(const char *installed, const char *source, const ch
                              char *buf, size_t cap);
 const char *lk_cli_data_installed(const char *installed, char *buf, size_t cap);
 
+/* A model shipped with lexkit, by file name ("en-ewt.lkt", "zh-gsd-char.lkt"): in
+   share/lexkit/models/ beside bin/ (make install), else in $LEXKIT_MODELS, else in the
+   source tree's corpora/models (a binary run from its build directory). These are the
+   places Python's Tagger.load("en"|"zh") looks in, with the package's models/ in place of
+   share/. Returns buf holding the path, or NULL with err: "looked for A, B and C". */
+const char *lk_cli_find_model(const char *file, char *buf, size_t cap, lk_error *err);
+
 /* Progress reporting (apps only). Enabled when stderr is a terminal, or when forced with
    --progress; --quiet disables it. */
 typedef struct {

@@ -157,18 +157,13 @@ static lk_status tag_tokens(const tag_ctx *t, const char *input, lk_tagged_forma
 
 #define MODEL_NAME "en-ewt.lkt"
 
-/* No --model: the English model installed beside the executable's bin/, else the source
-   tree's corpora/models/ (lk_cli_find_data, as serve finds its web files). NULL, with both
-   places in err, when neither exists. */
+/* No --model: the shipped English model (lk_cli_find_model). NULL, with the places looked
+   in named in err, when it is nowhere. */
 static const char *default_model(char *buf, size_t cap, lk_error *err)
 {
-    const char *src = LK_MODELS_SOURCE_DIR "/" MODEL_NAME;
-    const char *found = lk_cli_find_data("models/" MODEL_NAME, src, NULL, buf, cap);
-    if (found) return found;
-    const char *inst = lk_cli_data_installed("models/" MODEL_NAME, buf, cap);
-    lk_error_set(err, LK_ERR_IO, "no --model given and no English model found: looked "
-                 "for %s and %s", inst ? inst : "share/lexkit/models/" MODEL_NAME, src);
-    return NULL;
+    const char *found = lk_cli_find_model(MODEL_NAME, buf, cap, err);
+    if (!found) lk_error_prefix(err, "no --model given and no English model found: ");
+    return found;
 }
 
 static void help(void *u)
@@ -182,8 +177,9 @@ static void help(void *u)
            "does: do n't, it 's) or conllu (copied, with only the tag column replaced);\n"
            "char models read raw text. Running text read as tokens by default gets a note\n"
            "on stderr (--input-format raw splits it). Without --model: the shipped English\n"
-           "model (share/lexkit/models/en-ewt.lkt beside bin/, else the source tree's\n"
-           "corpora/models/), reading raw text unless --input-format is given.\n");
+           "model (share/lexkit/models/en-ewt.lkt beside bin/, else $LEXKIT_MODELS, else\n"
+           "the source tree's corpora/models/), reading raw text unless --input-format is\n"
+           "given.\n");
 }
 
 static int run(int argc, char **argv)

@@ -26,8 +26,11 @@ static void help(FILE *out)
             "Tokenize each input line into one output line of space-separated tokens.\n");
 }
 
+#define ZH_MODEL "zh-gsd-char.lkt" /* the shipped Chinese model, for --lang zh */
+
 typedef struct {
     const char *input, *output, *lang, *model;
+    char model_buf[4096];     /* --lang zh: the path of the shipped Chinese model */
     int32_t threads;
     lk_tokenizer_config tok;
     lk_cli_zh_opts zh;
@@ -58,7 +61,11 @@ static int parse(int argc, char **argv, opts *o)
     const lk_cli_option table[] = {
         LKO_INPUT("--input", &o->input, "FILE", "text to read (default: standard input)"),
         LKO_STR("--output", &o->output, "FILE", "written atomically (default: standard output)"),
-        LKO_CHOICE("--lang", &lang, langs, "Han characters are one token each without --model"),
+        LKO_CHOICE("--lang", &lang, langs, "zh: segment Chinese with the shipped Chinese model "
+                   "(" ZH_MODEL ", found as Python's Tagger.load(\"zh\") finds it: "
+                   "share/lexkit/models beside bin/, $LEXKIT_MODELS, the source tree) unless "
+                   "--model is given; auto, en: Han characters are one token each without "
+                   "--model"),
         {.name = "--tokenizer", .kind = LK_OPT_CHOICE, .dst = &mode, .choices = modes,
          .seen = &mode_given,
          .help = "without --model: lexkit rules, sklearn's (?u)\\b\\w\\w+\\b on lowercased "
@@ -79,12 +86,21 @@ static int parse(int argc, char **argv, opts *o)
     o->tok.mode = (lk_tok_mode)mode;
     if (no_nfkc) o->tok.nfkc = false;
     if (rc >= 0) return rc;
+    bool lang_zh = strcmp(o->lang, "zh") == 0;
     const char *zh = lk_cli_zh_given(&o->zh);
-    if (zh && !o->model)
+    if (zh && !o->model && !lang_zh)
         return lk_cli_usage_error(CMD, "%s needs a character (Chinese) model (--model)", zh);
-    if (mode_given && o->model)
+    if (mode_given && (o->model || lang_zh))
         return lk_cli_usage_error(CMD, "--tokenizer applies without --model only (with --model "
-                                  "the model segments the text)");
+                                  "or --lang zh the model segments the text)");
+    if (lang_zh && !o->model) {
+        lk_error e;
+        lk_error_clear(&e);
+        o->model = lk_cli_find_model(ZH_MODEL, o->model_buf, sizeof o->model_buf, &e);
+        if (!o->model)
+            return lk_cli_usage_error(CMD, "--lang zh segments with the shipped Chinese model, "
+                                      "which is not installed (%s): pass --model TAGGER", e.msg);
+    }
     return -1;
 }
 
@@ -205,8 +221,8 @@ static lk_status run_model(lk_line_reader *r, const opts *o, const sink *out, lk
 
 static int lk_cmd_tokenize(int argc, char **argv)
 {
-    opts o = {NULL, NULL, "auto", NULL, lk_cli_default_threads(DEFAULT_THREADS_MAX),
-              lk_tokenizer_config_default(), {NULL, 0, false, 0, false, false}, false, false};
+    opts o = {.lang = "auto", .threads = lk_cli_default_threads(DEFAULT_THREADS_MAX),
+              .tok = lk_tokenizer_config_default()};
     int rc = parse(argc, argv, &o);
     if (rc >= 0) return rc;
     lk_error err;

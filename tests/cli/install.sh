@@ -140,4 +140,9 @@ got=$(echo "I don't know." | "$PREFIX/bin/lexkit" tag)
 if [ "$got" = "I/PRON do/AUX n't/PART know/VERB ./PUNCT" ]; then echo "ok   installed lexkit tag"; else
     echo "FAIL installed lexkit tag without --model: $got"; fails=$((fails + 1)); fi
 
+# `lexkit tokenize --lang zh` without --model finds the installed Chinese model.
+got=$(echo '我们去北京' | "$PREFIX/bin/lexkit" tokenize --lang zh)
+if [ "$got" = "我们 去 北京" ]; then echo "ok   installed lexkit tokenize --lang zh"; else
+    echo "FAIL installed lexkit tokenize --lang zh: $got"; fails=$((fails + 1)); fi
+
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }

@@ -33,7 +33,14 @@ expect_out default "$D/tok_cli_expected.txt" --input "$D/tok_cli_input.txt"
 expect_out lower "$D/tok_cli_expected_lower.txt" --input "$D/tok_cli_input.txt" --lower
 expect_out space "$D/tok_cli_expected_space.txt" --input="$D/tok_cli_input.txt" --tokenizer space --no-nfkc
 expect_out sklearn "$D/tok_sklearn_expected.txt" --input "$D/tok_sklearn_input.txt" --tokenizer=sklearn
-expect_out lang-zh "$D/tok_cli_expected.txt" --input "$D/tok_cli_input.txt" --lang zh
+# --lang zh without --model segments with the shipped Chinese model, found as Python's
+# Tagger.load("zh") finds it (here: the source tree), as --model would.
+"$LEXKIT" tokenize --input "$D/tok_cli_input.txt" --model corpora/models/zh-gsd-char.lkt >"$TMP/zh_want.out"
+expect_out lang-zh "$TMP/zh_want.out" --input "$D/tok_cli_input.txt" --lang zh
+[ "$(echo 我们去北京 | "$LEXKIT" tokenize --lang zh)" = "我们 去 北京" ] || fail "lang-zh: not segmented"
+[ "$(printf '我們去圖書館\n' | "$LEXKIT" tokenize --lang zh --granularity coarse --script traditional)" \
+    = "我們 去 圖書館" ] || fail "lang-zh: options"
+expect_err lang-zh-tokenizer 2 "--tokenizer applies without --model only" --lang zh --tokenizer space
 
 # Standard input, and `-`.
 "$LEXKIT" tokenize <"$D/tok_cli_input.txt" >"$TMP/stdin.out" && cmp -s "$TMP/stdin.out" "$D/tok_cli_expected.txt" \
