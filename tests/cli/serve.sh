@@ -17,43 +17,8 @@ SP=""
 cleanup() { [ -n "$SP" ] && kill -9 "$SP" 2> /dev/null; rm -rf "$T"; }
 trap cleanup EXIT
 
-C() { curl -s --noproxy '*' --max-time 60 "$@"; }
-# code METHOD PATH [curl args...]: prints the HTTP status, body in $T/body
-code() {
-  local m=$1 p=$2
-  shift 2
-  C -X "$m" -o "${BODY:-$T/body}" -w '%{http_code}' "$@" "http://127.0.0.1:$P$p"
-}
+. "${LK_SRC:-.}/tests/serve_lib.sh"
 auth=(-H "Authorization: Bearer $TOKEN")
-
-# start_server ARGS...: SP = pid, P = port, SLOG = its stderr
-start_server() {
-  SLOG=$T/serve.$$.$RANDOM.log
-  mkdir -p "$T/stmp"
-  TMPDIR=$T/stmp "$L" serve --listen 127.0.0.1:0 --threads 2 "$@" 2> "$SLOG" &
-  SP=$!
-  P=""
-  for _ in $(seq 1200); do
-    P=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$SLOG")
-    [ -n "$P" ] && break
-    kill -0 "$SP" 2> /dev/null || break
-    sleep 0.05
-  done
-  [ -n "$P" ] || { fail "server did not start: $(cat "$SLOG")"; return 1; }
-  for _ in $(seq 1200); do
-    [ "$(code GET /health)" = 200 ] && return 0
-    sleep 0.05
-  done
-  fail "no /health answer"
-  return 1
-}
-stop_server() {
-  kill -TERM "$SP"
-  wait "$SP"
-  local rc=$?
-  SP=""
-  [ "$rc" = 0 ] || fail "server exit $rc after SIGTERM: $(cat "$SLOG")"
-}
 
 # hits FILE: "id score" lines of a /search answer or a `search --format json` line
 cat > "$T/hits.py" << 'EOF'

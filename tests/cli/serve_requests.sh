@@ -15,33 +15,8 @@ echo tok > "$T/wtok"
 SP=""
 cleanup() { [ -n "$SP" ] && kill -9 "$SP" 2> /dev/null; rm -rf "$T"; }
 trap cleanup EXIT
-C() { curl -s --noproxy '*' --max-time 60 "$@"; }
-code() { # METHOD PATH [curl args...]: the HTTP status; the body in $T/body
-  local m=$1 p=$2
-  shift 2
-  C -X "$m" -o "$T/body" -w '%{http_code}' "$@" "http://127.0.0.1:$P$p"
-}
+. "${LK_SRC:-.}/tests/serve_lib.sh"
 auth=(-H "Authorization: Bearer tok")
-start_server() {
-  SLOG=$T/serve.$RANDOM.log
-  mkdir -p "$T/stmp"
-  TMPDIR=$T/stmp "$L" serve --listen 127.0.0.1:0 --threads 2 --write-token-file "$T/wtok" "$@" 2> "$SLOG" &
-  SP=$!
-  P=""
-  for _ in $(seq 1200); do
-    P=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$SLOG")
-    [ -n "$P" ] && break
-    kill -0 "$SP" 2> /dev/null || break
-    sleep 0.05
-  done
-  [ -n "$P" ] || { fail "server did not start: $(cat "$SLOG")"; return 1; }
-  for _ in $(seq 1200); do
-    [ "$(code GET /health)" = 200 ] && return 0
-    sleep 0.05
-  done
-  fail "no /health answer"
-}
-stop_server() { kill -TERM "$SP"; wait "$SP"; SP=""; }
 # json_error: the body is valid UTF-8 JSON with an error; prints the message
 json_error() {
   "$PY" -c 'import json,sys; d=json.loads(open(sys.argv[1],"rb").read().decode("utf-8")); print(d["error"])' "$T/body"
@@ -70,7 +45,7 @@ for good in localhost:0 '[::1]:0'; do
   wait "$pid" 2> /dev/null
 done
 
-start_server --index "$T/idx" || { finish serve_requests; exit 1; }
+start_server --write-token-file "$T/wtok" --index "$T/idx" || { finish serve_requests; exit 1; }
 
 # ---- a NUL in any decoded path segment or argument: 400, nothing changed ----
 printf '{"id": "d3", "text": "keepme"}\n' > "$T/d3.jsonl"
@@ -138,7 +113,7 @@ stop_server
 if [ -f "$ZH_MODEL" ]; then
   printf '{"id": "z1", "text": "市长今天访问了学校。"}\n{"id": "z2", "text": "南京市长江大桥很长。"}\n' > "$T/zh.jsonl"
   "$L" index --input "$T/zh.jsonl" --index "$T/zh" --lang zh --zh-model "$ZH_MODEL" 2> "$T/err" || fail "zh index: $(cat "$T/err")"
-  start_server --index "$T/zh" || { finish serve_requests; exit 1; }
+  start_server --write-token-file "$T/wtok" --index "$T/zh" || { finish serve_requests; exit 1; }
   took() { C "http://127.0.0.1:$P/search?q=$("$PY" -c 'import urllib.parse; print(urllib.parse.quote("市长"))')" |
            "$PY" -c 'import json,sys; print(json.load(sys.stdin)["took_ms"])'; }
   cold=$(took) # loads the model
