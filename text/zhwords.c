@@ -1,12 +1,9 @@
-/* zhwords.c: the mixed-script word list, the surname list and the numeral recogniser.
+/* zhwords.c: the mixed-script word list and the numeral recogniser.
    Sources: the mixed-script words are the entries of jieba's dictionary (python3-jieba's
    dict.txt, MIT licence, Copyright 2012-2017 Sun Junyi; the dictionary the shipped model's
    lexicon comes from, which keeps its Han-only words) that mix ASCII letters or digits with
    Han, less 1号店 (a shop name that also starts 1号店铺), plus lexkit's own additions marked
-   below. The surnames are the common single surnames of the 2020 national name report
-   (《二〇二〇年全国姓名报告》, Ministry of Public Security) and the classical list 《百家姓》
-   (public domain), less characters that are mostly other words in running text (和 国 平 都
-   来 由 信 元 原 海 云 门 区 强 公 阿 那 ...), and the compound surnames of 《百家姓》. */
+   below. */
 #include "text/zhwords.h"
 
 #include <string.h>
@@ -38,70 +35,6 @@ size_t lk_zh_mixed_words(const lk_zh_word **words)
 }
 
 /* Both lists sorted by their UTF-8 bytes (binary search). */
-static const char *const single_surnames[] = {
-    "丁", "万", "丛", "严", "丰", "乌", "乐", "乔", "习", "于", "亓", "井",
-    "亢", "仇", "付", "仝", "仲", "任", "伊", "伍", "伏", "何", "佘", "余",
-    "佟", "侯", "俞", "修", "倪", "储", "党", "全", "兰", "关", "冀", "冉",
-    "农", "冯", "况", "冷", "冼", "凌", "刁", "刘", "初", "劳", "勾", "包",
-    "匡", "华", "卓", "单", "南", "卜", "卞", "卢", "卫", "印", "危", "卿",
-    "厉", "古", "史", "叶", "司", "吉", "向", "吕", "吴", "周", "哈", "唐",
-    "商", "喻", "夏", "奉", "奚", "姚", "姜", "姬", "娄", "孔", "孙", "孟",
-    "季", "宁", "安", "宋", "宗", "官", "宣", "宫", "容", "宾", "宿", "寇",
-    "富", "封", "尉", "尚", "尤", "尧", "尹", "屈", "展", "屠", "岑", "岳",
-    "崔", "嵇", "左", "巩", "巫", "巴", "帅", "师", "席", "常", "幸", "庄",
-    "应", "庞", "康", "廉", "廖", "张", "彭", "徐", "惠", "慕", "戈", "戎",
-    "成", "战", "戚", "戴", "房", "扈", "揭", "支", "敖", "敬", "文", "斯",
-    "方", "施", "时", "明", "易", "昝", "晁", "晋", "晏", "景", "智", "曲",
-    "曹", "曾", "朱", "朴", "权", "李", "杜", "束", "杨", "杭", "林", "柏",
-    "查", "柯", "柳", "柴", "栗", "栾", "桂", "桑", "梁", "梅", "植", "楚",
-    "楼", "樊", "檀", "欧", "武", "段", "殷", "毕", "毛", "江", "池", "汤",
-    "汪", "沈", "沙", "浦", "涂", "温", "游", "湛", "滕", "满", "漆", "潘",
-    "焦", "熊", "燕", "牛", "牟", "狄", "王", "班", "甄", "甘", "田", "申",
-    "白", "皮", "盖", "盘", "盛", "相", "瞿", "石", "祁", "祖", "祝", "禹",
-    "秦", "程", "穆", "窦", "章", "童", "符", "简", "管", "米", "粟", "索",
-    "纪", "练", "缪", "罗", "羊", "翁", "翟", "耿", "聂", "肖", "胡", "胥",
-    "臧", "舒", "艾", "芦", "芮", "花", "苏", "苑", "苗", "苟", "范", "茅",
-    "茹", "荆", "荣", "莫", "葛", "董", "蒋", "蒙", "蒲", "蓝", "蔡", "蔺",
-    "薄", "薛", "虞", "衡", "衣", "袁", "裘", "裴", "褚", "覃", "解", "詹",
-    "计", "许", "诸", "谈", "谌", "谢", "谭", "谷", "豆", "费", "贺", "贾",
-    "赫", "赵", "路", "车", "辛", "辜", "边", "连", "迟", "逯", "邓", "邝",
-    "邢", "邬", "邰", "邱", "邵", "邸", "邹", "郁", "郎", "郑", "郜", "郝",
-    "郭", "鄢", "金", "钟", "钱", "银", "闫", "闵", "闻", "阙", "阚", "阮",
-    "阳", "阴", "陆", "陈", "陶", "隆", "隋", "雍", "雷", "霍", "靳", "鞠",
-    "韦", "韩", "项", "顾", "颜", "饶", "马", "骆", "高", "魏", "鲁", "鲍",
-    "鲜", "鹿", "麦", "麻", "黄", "黎", "齐", "龙", "龚",
-};
-
-static const char *const compound_surnames[] = {
-    "万俟", "上官", "东方", "东郭", "乐正", "令狐", "仲孙", "公冶", "公孙", "公羊",
-    "公良", "单于", "南宫", "南门", "叔孙", "司徒", "司空", "司马", "呼延", "壤驷",
-    "夏侯", "太叔", "宇文", "宗政", "尉迟", "左丘", "微生", "慕容", "拓跋", "梁丘",
-    "欧阳", "淳于", "漆雕", "澹台", "濮阳", "独孤", "申屠", "百里", "皇甫", "端木",
-    "羊舌", "西门", "诸葛", "谷梁", "赫连", "轩辕", "钟离", "长孙", "闾丘",
-};
-
-static bool in_sorted(const char *const *list, size_t n, const char *s, size_t len)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        size_t ml = strlen(list[mid]);
-        int c = memcmp(list[mid], s, ml < len ? ml : len);
-        if (c == 0) c = ml < len ? -1 : ml > len ? 1 : 0;
-        if (c == 0) return true;
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
-    }
-    return false;
-}
-
-bool lk_zh_is_surname(const char *s, size_t len)
-{
-    return in_sorted(single_surnames, sizeof single_surnames / sizeof *single_surnames, s, len) ||
-           in_sorted(compound_surnames, sizeof compound_surnames / sizeof *compound_surnames, s,
-                     len);
-}
-
 /* ---- numerals --------------------------------------------------------------------------- */
 
 #define NUMERAL_MAX_CHARS 48 /* longest numeral recognised, in characters */

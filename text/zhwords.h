@@ -1,6 +1,6 @@
 /* zhwords.h: built-in knowledge of Chinese words for raw-text segmentation: words that mix
    ASCII letters or digits with Han characters (T恤, X光, 卡拉OK), Chinese numerals written
-   in characters (一千零六十二, 二〇二五, 一点五, 百分之二十), and common Chinese surnames. Constant
+   in characters (一千零六十二, 二〇二五, 一点五, 百分之二十). Constant
    tables (sources in zhwords.c); every function is thread-safe. */
 #ifndef LK_TEXT_ZHWORDS_H
 #define LK_TEXT_ZHWORDS_H
@@ -18,9 +18,6 @@ typedef struct {
    Han (T恤, X光, B超, 卡拉OK, C罗; from jieba's dictionary and lexkit's additions, see
    zhwords.c), tagged NOUN or PROPN: *words gets the borrowed table, the count is returned. */
 size_t lk_zh_mixed_words(const lk_zh_word **words);
-
-/* Whether s[0..len) is one of the listed surnames (single or compound, simplified). */
-bool lk_zh_is_surname(const char *s, size_t len);
 
 /* Whether cp can be part of a numeral in characters: a digit (〇 零 一..九 两 几), a unit
    (十 百 千 万 亿) or their traditional forms. */
