@@ -5,6 +5,7 @@
 # the limit held by idle connections, another client is refused, and served once they close.
 set -u
 . "${LK_SRC:-.}/tests/cli_lib.sh" serve_demo_limits
+. "${LK_SRC:-.}/tests/serve_lib.sh"
 command -v curl > /dev/null || { echo "serve_demo_limits: curl missing (scripts/deps.sh test installs it)" >&2; exit 1; }
 PY=/usr/bin/python3
 SRC=$(cd "${LK_SRC:-.}" && pwd)
@@ -22,13 +23,7 @@ pgrep -f "serve --index $T/serve.idx" > /dev/null && fail "demo: server still ru
 "$L" serve --index "$T/idx" --listen 127.0.0.1:0 --threads 1 --max-connections 2 --timeout 20 2> "$T/log" &
 SP=$!
 trap 'kill -9 "$SP" 2> /dev/null; rm -rf "$T"' EXIT
-P=""
-for _ in $(seq 1200); do
-  P=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/log")
-  [ -n "$P" ] && break
-  kill -0 "$SP" 2> /dev/null || break
-  sleep 0.05
-done
+P=$(serve_port "$T/log" "$SP")
 [ -n "$P" ] || { fail "server did not start: $(cat "$T/log")"; finish serve_demo_limits; exit 1; }
 "$PY" - "$P" > "$T/limits" 2>&1 << 'PY' || fail "connection limit: $(cat "$T/limits")"
 import socket, sys, http.client

@@ -12,6 +12,7 @@
 # LeakSanitizer finds no leak.
 set -u
 . "${LK_SRC:-.}/tests/cli_lib.sh" serve_memory
+. "${LK_SRC:-.}/tests/serve_lib.sh"
 PY=/usr/bin/python3
 N=5000
 SAN=OFF; [ "${LK_SANITIZE:-OFF}" = "ON" ] || [ "${LK_TSAN:-OFF}" = "ON" ] && SAN=ON
@@ -23,13 +24,7 @@ echo tok > "$T/tok"
 mkdir -p "$T/stmp"
 TMPDIR=$T/stmp "$L" serve --index "$T/idx" --listen 127.0.0.1:0 --threads 2 --write-token-file "$T/tok" 2> "$T/log" &
 SP=$!
-P=""
-for _ in $(seq 1200); do
-  P=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$T/log")
-  [ -n "$P" ] && break
-  kill -0 "$SP" 2> /dev/null || break
-  sleep 0.05
-done
+P=$(serve_port "$T/log" "$SP")
 [ -n "$P" ] || { fail "server did not start: $(cat "$T/log")"; finish serve_memory; }
 "$PY" "${LK_SRC:-.}/tests/cli/serve_load.py" "$P" "$SP" "${LK_SRC:-.}/corpora/sample-queries.tsv" "$N" 50 tok 250 \
   > "$T/rss" 2> "$T/loaderr" || fail "load: $(cat "$T/loaderr")"
