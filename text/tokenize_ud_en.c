@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "text/utf8.h"
+#include "text/utf8_internal.h"
 
 /* The line as code points: cp[i] starts at byte off[i]; off[n] is the byte length. */
 typedef struct {
@@ -302,6 +303,17 @@ static const char *const emoticons[] = {":-)", ":-(", ";-)", ":-D", ":-P", ":)",
 /* Quotation marks written as two characters ('' `` ’’ ‘’) are one token. */
 static bool is_quote(int32_t c) { return is_apos(c) || c == 0x2018; }
 
+/* The end of the extended grapheme cluster starting at i: an emoji with its variation
+   selector, skin tone or ZWJ sequence, or a flag (two regional indicators), is one token, as
+   in the lexkit tokenizer (they were split into invisible pieces the tagger then tagged). */
+static size_t cluster_end(const cps *l, size_t i, size_t end)
+{
+    int32_t prev = l->cp[i], state = 0;
+    size_t j = i + 1;
+    while (j < end && !lk_ucd_grapheme_break(prev, l->cp[j], &state)) prev = l->cp[j++];
+    return j;
+}
+
 static lk_status scan_chunk(lk_tokenizer *t, const cps *l, size_t i, size_t end)
 {
     lk_status st = LK_OK;
@@ -334,7 +346,7 @@ static lk_status scan_chunk(lk_tokenizer *t, const cps *l, size_t i, size_t end)
             i = j;
             continue;
         }
-        size_t j = i + 1;
+        size_t j = c < 0x80 ? i + 1 : cluster_end(l, i, end);
         if (is_quote(c) && j < end && is_quote(l->cp[j])) j++; /* '' ’’ `` ‘’ */
         for (size_t k = 0; emoticons[k]; k++) {
             size_t el = strlen(emoticons[k]);
