@@ -120,10 +120,13 @@ static lk_status parse_header(const char *line, size_t len, const char *path, in
     long long b = strtoll(p, &end, 10);
     while (*end == ' ' || *end == '\t' || *end == '\r') end++;
     if (errno || p == buf || end == p || *end || a < 0 || b <= 0 || a > INT32_MAX ||
-        b > INT32_MAX || (a == 0 && b > LK_VECTORS_MAX_EMPTY_DIM))
+        b > INT32_MAX || (a == 0 && b > LK_VECTORS_MAX_EMPTY_DIM)) {
+        char shown[48]; /* the line as text: a binary file's bytes as \xNN, not raw */
+        lk_utf8_printable(line, len, shown, sizeof shown);
         return lk_error_at(err, path, 1, 1,
                            "expected a header 'WORDS DIM' (two positive integers, or 0 words of "
-                           "dim at most %d), got '%.40s'", LK_VECTORS_MAX_EMPTY_DIM, buf);
+                           "dim at most %d), got '%s'", LK_VECTORS_MAX_EMPTY_DIM, shown);
+    }
     *V = a;
     *D = b;
     return LK_OK;

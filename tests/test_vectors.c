@@ -87,6 +87,10 @@ static void test_bad_text_files(void **state)
     expect_error("t5.txt", num, sizeof num - 1, ":2:5: bad number 'x2'");
     const char hdr[] = "words 2\na 1 2\n";
     expect_error("t6.txt", hdr, sizeof hdr - 1, ":1:1: expected a header");
+    /* a binary file's bytes are quoted as \xNN, not written raw to the terminal */
+    const char junk[] = "\x95\x16\x11\x08" "abc\n";
+    expect_error("t6b.txt", junk, sizeof junk - 1, ":1:1: expected a header 'WORDS DIM' (two "
+                 "positive integers, or 0 words of dim at most 100000), got '\\x95\\x16\\x11\\x08abc'");
     const char dup[] = "2 1\na 1\na 2\n";
     expect_error("t7.txt", dup, sizeof dup - 1, ":3:1: duplicate word 'a'");
     expect_error("t8.txt", "", 0, ":1:1: empty file");
