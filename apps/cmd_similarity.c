@@ -48,6 +48,10 @@ static int lk_cmd_similarity(int argc, char **argv)
     if (st == LK_OK && r.total == 0)
         st = lk_error_set(&err, LK_ERR_PARSE, "%s: no word pairs (empty file)", pairs);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
+    if (isnan(r.spearman))
+        fprintf(stderr, "lexkit similarity: %s: %lld of %lld pairs have both words in the vectors: "
+                        "the correlation is undefined (nan)\n", pairs, (long long)r.found,
+                (long long)r.total);
     if (isnan(r.spearman)) printf("spearman\tnan\n");
     else printf("spearman\t%.4f\n", r.spearman);
     printf("coverage\t%.4f\t%lld/%lld\n", r.total ? (double)r.found / (double)r.total : 0.0,

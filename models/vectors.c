@@ -601,13 +601,16 @@ static int split_fields(char *line, size_t len, char **f, size_t *flen, int max)
    whitespace-separated fields; *nf is the number of fields found (may exceed max), 0 for a
    blank line or a comment (a line starting with '#', as gensim's evaluate_word_pairs skips).
    *got is false at end of input. */
-static lk_status next_fields(lk_line_reader *r, char **buf, size_t *buf_cap, char **f,
-                             size_t *flen, int max, int *nf, bool *got, lk_error *err)
+static lk_status next_fields(lk_line_reader *r, const char *path, char **buf, size_t *buf_cap,
+                             char **f, size_t *flen, int max, int *nf, bool *got, lk_error *err)
 {
     const char *line;
     size_t len;
     lk_status st = lk_line_reader_next(r, &line, &len, got, err);
     if (st != LK_OK || !*got) return st;
+    /* a word with invalid UTF-8 would silently count as not covered */
+    if ((st = lk_utf8_check_line(line, len, path, lk_line_reader_lineno(r), err)) != LK_OK)
+        return st;
     if ((st = lk_grow((void **)buf, buf_cap, len + 1, 1)) != LK_OK) return st;
     memcpy(*buf, line, len + 1);
     *nf = len > 0 && line[0] == '#' ? 0 : split_fields(*buf, len, f, flen, max);
@@ -670,7 +673,7 @@ lk_status lk_vectors_analogy(const lk_vectors *v, const char *questions, int32_t
         size_t fl[5];
         int nf = 0;
         bool got;
-        if ((st = next_fields(r, &buf, &buf_cap, f, fl, 5, &nf, &got, err)) != LK_OK || !got) break;
+        if ((st = next_fields(r, questions, &buf, &buf_cap, f, fl, 5, &nf, &got, err)) != LK_OK || !got) break;
         if (nf == 0) continue;
         if (f[0][0] == ':') {
             const char *name = nf > 1 ? f[1] : f[0] + 1;
@@ -734,13 +737,21 @@ lk_status lk_vectors_similarity(const lk_vectors *v, const char *pairs, bool low
         size_t fl[4];
         int nf = 0;
         bool got;
-        if ((st = next_fields(r, &buf, &buf_cap, f, fl, 4, &nf, &got, err)) != LK_OK || !got) break;
+        if ((st = next_fields(r, pairs, &buf, &buf_cap, f, fl, 4, &nf, &got, err)) != LK_OK || !got) break;
         if (nf == 0) continue;
         char *end;
         double score = nf == 3 ? strtod(f[2], &end) : 0;
-        if (nf != 3 || end == f[2] || *end || !isfinite(score)) {
+        if (nf != 3) {
             st = lk_error_at(err, pairs, lk_line_reader_lineno(r), 1,
-                             "expected 'word1<TAB>word2<TAB>score'");
+                             "expected 'word1<TAB>word2<TAB>score', found %d fields", nf);
+            break;
+        }
+        if (end == f[2] || *end || !isfinite(score)) {
+            char shown[64];
+            lk_utf8_printable(f[2], fl[2], shown, sizeof shown);
+            st = lk_error_at(err, pairs, lk_line_reader_lineno(r),
+                             (int64_t)lk_utf8_count(buf, (size_t)(f[2] - buf)) + 1,
+                             "bad score '%s' (expected a number such as 7.35)", shown);
             break;
         }
         res->total++;

@@ -12,7 +12,7 @@ V="$D/emb_analogy.vec"
 cmp -s "$T/want" "$T/got" || fail "similarity: # lines change the result: $(cat "$T/got")"
 # a '#' later in a line is not a comment: still a bad line
 printf 'king\tqueen\t#1\n' > "$T/bad.tsv"
-expect_fail 1 "bad.tsv:1:1: expected" "$L" similarity --vectors "$V" --pairs "$T/bad.tsv"
+expect_fail 1 "bad.tsv:1:12: bad score '#1'" "$L" similarity --vectors "$V" --pairs "$T/bad.tsv"
 { echo "# four words: a comment"; cat "$D/emb_analogy_questions.txt"; } > "$T/q.txt"
 "$L" analogy --vectors "$V" --questions "$D/emb_analogy_questions.txt" > "$T/want" || fail "analogy"
 "$L" analogy --vectors "$V" --questions "$T/q.txt" > "$T/got" 2> "$T/err" ||
