@@ -17,6 +17,7 @@
 #include "features/search/bm25_index.h"
 #include "models/embed.h"
 #include "models/tagger.h"
+#include "text/utf8.h"
 
 #define CMD "info"
 
@@ -26,7 +27,8 @@ static void help(void *u)
     printf("usage: lexkit info FILE... [--output FILE]\n"
            "Print what each lexkit file is and its settings as key<TAB>value lines: tagger\n"
            "models, LKEM and fastText .bin embedding models, word2vec vectors, BM25 index\n"
-           "directories and bow/tfidf vocabularies. Several files are separated by a blank line.\n");
+           "directories, bow/tfidf vocabularies and `lexkit vocab` token counts. Several files\n"
+           "are separated by a blank line.\n");
 }
 
 static int info_tagger(const char *path, lk_error *err)
@@ -154,6 +156,57 @@ static int info_bow_vocab(const char *path, FILE *fp)
     return LK_EXIT_OK;
 }
 
+/* Whether the bytes start as `lexkit vocab` output: a token (no tab), a tab, a count, a
+   newline (the first line must be whole within the bytes read). */
+static bool counts_header(const unsigned char *h, size_t n)
+{
+    size_t i = 0;
+    while (i < n && h[i] != '\t' && h[i] != '\n') i++;
+    if (i == 0 || i >= n || h[i] != '\t') return false;
+    size_t d = ++i;
+    while (i < n && h[i] >= '0' && h[i] <= '9') i++;
+    if (i == d) return false;
+    if (i < n && h[i] == '\r') i++;
+    return i < n && h[i] == '\n';
+}
+
+/* `lexkit vocab` output: token<TAB>count lines; every line is checked. */
+static int info_counts(const char *path, FILE *fp, lk_error *err)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t l;
+    long long tokens = 0, total = 0, lineno = 0;
+    int rc = LK_EXIT_OK;
+    while ((l = getline(&line, &cap, fp)) > 0) {
+        lineno++;
+        size_t n = (size_t)l;
+        if (line[n - 1] == '\n') n--;
+        if (n && line[n - 1] == '\r') n--;
+        char *tab = memchr(line, '\t', n);
+        char *end = NULL;
+        long long c = -1;
+        if (tab && tab > line) {
+            errno = 0;
+            c = strtoll(tab + 1, &end, 10);
+            if (errno || end != line + n || end == tab + 1 || c < 0) c = -1;
+        }
+        if (c < 0) {
+            int64_t col = tab > line ? (int64_t)lk_utf8_count(line, (size_t)(tab + 1 - line)) + 1 : 1;
+            free(line);
+            return lk_cli_fail(CMD, lk_error_at(err, path, lineno, col,
+                                                "expected 'token<TAB>count' (lexkit vocab output)"),
+                               err);
+        }
+        tokens++;
+        total += c;
+    }
+    free(line);
+    if (ferror(fp)) rc = lk_cli_fail(CMD, lk_error_set(err, LK_ERR_IO, "%s: read error", path), err);
+    else printf("kind\ttoken counts (lexkit vocab)\ntokens\t%lld\ntotal_count\t%lld\n", tokens, total);
+    return rc;
+}
+
 /* Whether the bytes start as a word2vec file (text or binary): "WORDS DIM" then a newline. */
 static bool vectors_header(const unsigned char *h, size_t n)
 {
@@ -184,7 +237,12 @@ static int info_one(const char *path)
     if (!fp) return lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_IO, "%s: cannot open", path), &err);
     unsigned char head[64] = {0};
     size_t n = fread(head, 1, sizeof head, fp);
-    printf("file\t%s\nbytes\t%lld\n", path, (long long)sb.st_size);
+    bool counts = counts_header(head, n) && !vectors_header(head, n);
+    bool known = (n >= 4 && (memcmp(head, "LKTG", 4) == 0 || memcmp(head, "LKEM", 4) == 0 ||
+                             memcmp(head, "LKBX", 4) == 0)) ||
+                 lk_embed_is_fasttext_magic(head, n) || (n >= 7 && memcmp(head, "#n_docs", 7) == 0) ||
+                 vectors_header(head, n) || counts;
+    if (known) printf("file\t%s\nbytes\t%lld\n", path, (long long)sb.st_size);
     int rc;
     if (n >= 4 && memcmp(head, "LKTG", 4) == 0) rc = info_tagger(path, &err);
     else if (n >= 4 && memcmp(head, "LKEM", 4) == 0) rc = info_embed(path, false, &err);
@@ -195,12 +253,16 @@ static int info_one(const char *path)
         rc = info_bow_vocab(path, fp);
     } else if (vectors_header(head, n)) {
         rc = info_vectors(path, &err);
+    } else if (counts) {
+        rewind(fp);
+        rc = info_counts(path, fp, &err);
     } else if (n == 0) { /* no kind to guess from */
         rc = lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_FORMAT, "%s: empty file", path), &err);
     } else {
         rc = lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_FORMAT, "%s: not a file lexkit knows (a "
                                            "tagger or embedding model, a fastText .bin, word2vec "
-                                           "vectors, a bow/tfidf vocabulary, a BM25 index)", path),
+                                           "vectors, a bow/tfidf vocabulary, lexkit vocab counts, "
+                                           "a BM25 index)", path),
                          &err);
     }
     fclose(fp);
