@@ -99,22 +99,28 @@ static bool find_one(const lookup *l, const char *w, size_t len, float *q, int32
 }
 
 /* As given; lowercased (CASE_LOWER); or (CASE_AUTO) as given when it is a vocabulary word,
-   else lowercased when that is one, else composed as given. */
+   else lowercased when that is one, else NFKC-normalized and lowercased when that is one (a
+   full-width ＡＢＣ finds abc, as the tokenizer that made the corpus would have written it),
+   else composed as given. */
 static bool word_vector(const lookup *l, const char *w, float *q, int32_t *id)
 {
     size_t len = strlen(w);
     if (l->lower == CASE_AS_GIVEN || (l->lower == CASE_AUTO && lk_vectors_find(l->vec, w, len) != LK_ID_NONE))
         return find_one(l, w, len, q, id);
-    char *low = NULL;
-    size_t low_len = 0;
-    bool ok = false, tried = false;
-    if (lk_normalize(w, len, LK_NORM_CASEFOLD, &low, &low_len, NULL) == LK_OK &&
-        (l->lower == CASE_LOWER || lk_vectors_find(l->vec, low, low_len) != LK_ID_NONE)) {
-        ok = find_one(l, low, low_len, q, id);
-        tried = true;
+    static const unsigned forms[] = {LK_NORM_CASEFOLD, LK_NORM_NFKC | LK_NORM_CASEFOLD};
+    for (int f = 0; f < (l->lower == CASE_LOWER ? 1 : 2); f++) {
+        char *low = NULL;
+        size_t low_len = 0;
+        bool ok = false, tried = false;
+        if (lk_normalize(w, len, forms[f], &low, &low_len, NULL) == LK_OK &&
+            (l->lower == CASE_LOWER || lk_vectors_find(l->vec, low, low_len) != LK_ID_NONE)) {
+            ok = find_one(l, low, low_len, q, id);
+            tried = true;
+        }
+        free(low);
+        if (tried) return ok;
     }
-    free(low);
-    return ok || (!tried && find_one(l, w, len, q, id));
+    return find_one(l, w, len, q, id);
 }
 
 static void unit(float *x, int32_t D)

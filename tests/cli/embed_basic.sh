@@ -54,6 +54,10 @@ grep -qx "$(printf 'spearman\t0.9733')" "$T/sim" || { cat "$T/sim"; fail "spearm
 grep -qx "$(printf 'coverage\t0.8333\t5/6')" "$T/sim" || fail "coverage"
 "$LEXKIT" neighbors --vectors $D/emb_analogy.vec --word paris --k 2 > "$T/nb"
 [ "$(cut -f1 "$T/nb" | tr '\n' ' ')" = "france rome " ] || fail "neighbours of paris"
+# a query word is found as given, lowercased, or NFKC-normalized and lowercased (full-width
+# ＰＡＲＩＳ is paris, as the tokenizer that made a corpus writes it; it was composed or unknown)
+"$LEXKIT" neighbors --vectors $D/emb_analogy.vec --word ＰＡＲＩＳ --k 2 > "$T/nb_fw" || fail "full-width query"
+cmp -s "$T/nb" "$T/nb_fw" || fail "full-width query: $(cat "$T/nb_fw")"
 
 # bad input and usage errors
 expect_exit 2 "--dim" "$LEXKIT" embed --input $D/emb_corpus.txt --output "$T/x" --dim 0
