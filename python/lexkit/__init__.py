@@ -29,6 +29,21 @@ __all__ = ["CountVectorizer", "TfidfVectorizer", "Index", "Tagger", "Vectors",
 __version__ = _lexkit.version
 
 
+_BOOLEAN = "an instance of 'bool', an instance of 'numpy.bool_' or an instance of 'int'"
+
+
+def _is_boolean(v) -> bool:
+    """sklearn 1.2's "boolean" parameter constraint."""
+    return isinstance(v, (bool, np.bool_, int))
+
+
+def _is_df(v) -> bool:
+    """sklearn 1.2's min_df/max_df constraint: a real in [0, 1] or an integer >= 1."""
+    if isinstance(v, numbers.Integral) and v >= 1:
+        return True
+    return isinstance(v, numbers.Real) and 0 <= v <= 1
+
+
 class NotFittedError(ValueError, AttributeError):
     """A vectorizer used before fit (as scikit-learn's NotFittedError, of the same bases)."""
 
@@ -287,9 +302,11 @@ class CountVectorizer(_Base):
     n-grams are formed; the stop words themselves are not lowercased (with lowercase=True,
     'Is' never matches), and sklearn's warning names the tokens of stop words that are not
     stop words themselves. The char analyzers ignore stop_words (with sklearn's warning).
-    Another str ('french') is a ValueError, a non-str item a TypeError."""
+    Another str ('french'), bytes or a non-iterable is sklearn's ValueError (its message), a
+    non-str item a TypeError."""
 
     _tfidf = False
+    _bool_params: Tuple[str, ...] = ()
 
     def __init__(self, *, input="content", encoding="utf-8", decode_error="strict",
                  strip_accents=None, lowercase=True, preprocessor=None, tokenizer=None,
@@ -348,6 +365,25 @@ class CountVectorizer(_Base):
         if not (voc is None or isinstance(voc, Mapping) or hasattr(voc, "__iter__")):
             raise self._invalid("vocabulary", "an instance of 'collections.abc.Mapping', an "
                                 "object implementing '__iter__' or None")
+        for name in ("binary", "lowercase") + self._bool_params:
+            if not _is_boolean(getattr(self, name)):
+                raise self._invalid(name, _BOOLEAN)
+        for name in ("max_df", "min_df"):
+            if not _is_df(getattr(self, name)):
+                raise self._invalid(name, "a float in the range [0, 1] or an int in the range "
+                                    "[1, inf)")
+        mf = self.max_features
+        if not (mf is None or (isinstance(mf, numbers.Integral) and mf >= 1)):
+            raise self._invalid("max_features", "an int in the range [1, inf) or None")
+        sw = self.stop_words
+        if not (sw is None or (isinstance(sw, str) and sw == "english")
+                or (not isinstance(sw, (str, bytes)) and hasattr(sw, "__iter__"))):  # sets too
+            raise self._invalid("stop_words", "a str among {'english'}, an instance of 'list' "
+                                "or None")
+        if not isinstance(self.ngram_range, tuple):
+            raise self._invalid("ngram_range", "an instance of 'tuple'")
+        if getattr(self, "norm", None) not in (None, "l1", "l2"):
+            raise self._invalid("norm", "a str among {'l2', 'l1'} or None")
         lo, hi = self.ngram_range
         if lo > hi:
             raise ValueError("Invalid value for ngram_range=%s lower boundary larger than the "
@@ -723,6 +759,7 @@ class TfidfVectorizer(CountVectorizer):
     before weighting)."""
 
     _tfidf = True
+    _bool_params = ("smooth_idf", "sublinear_tf", "use_idf")
 
     def __init__(self, *, input="content", encoding="utf-8", decode_error="strict",
                  strip_accents=None, lowercase=True, preprocessor=None, tokenizer=None,

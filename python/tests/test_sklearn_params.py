@@ -266,6 +266,10 @@ def test_warnings_equal_sklearn(params):
         assert _messages(lambda: getattr(lexkit, cls)(**params)) == theirs
 
 
+def _sorted_sets(msg):
+    return re.sub(r"\{([^{}]*)\}", lambda m: "{%s}" % ", ".join(sorted(m.group(1).split(", "))), msg)
+
+
 def test_parameter_errors_as_sklearn():
     with pytest.raises(ValueError) as theirs:
         sk_text.CountVectorizer(token_pattern=r"(a)(b)").fit(SMALL)
@@ -280,6 +284,27 @@ def test_parameter_errors_as_sklearn():
             with pytest.raises(ValueError, match=f"The '{name}' parameter of TfidfVectorizer "
                                                  "must be"):
                 mod.TfidfVectorizer(**kw).fit(SMALL)
+    # the counting and weighting parameters: sklearn 1.2's whole message (they were lexkit's
+    # own: "min_df: an int must be >= 0")
+    for kw in ({"min_df": -1}, {"min_df": 1.5}, {"min_df": "x"}, {"max_df": 2.0},
+               {"max_df": -1}, {"max_features": 0}, {"max_features": 1.5},
+               {"stop_words": "french"}, {"stop_words": 5}, {"ngram_range": [1, 2]},
+               {"ngram_range": "ab"}, {"lowercase": "yes"}, {"binary": None}, {"norm": "l3"},
+               {"use_idf": "no"}, {"smooth_idf": "a"}, {"sublinear_tf": None}):
+        for cls in ("CountVectorizer", "TfidfVectorizer"):
+            if cls == "CountVectorizer" and next(iter(kw)) in (
+                    "norm", "use_idf", "smooth_idf", "sublinear_tf"):
+                continue
+            with pytest.raises(ValueError) as theirs:
+                getattr(sk_text, cls)(**kw).fit(SMALL)
+            with pytest.raises(ValueError) as ours:
+                getattr(lexkit, cls)(**kw).fit(SMALL)
+            # sklearn lists a set of options in its hash order, which changes per process
+            assert _sorted_sets(str(ours.value)) == _sorted_sets(str(theirs.value)), kw
+    # values sklearn accepts stay accepted: 0 and 1.0 as fractions, 1 as a count, True
+    for kw in ({"min_df": 0}, {"max_df": 1.0}, {"max_df": 50}, {"max_features": True},
+               {"lowercase": 0}, {"stop_words": ("the",)}):
+        lexkit.CountVectorizer(**kw).fit(SMALL)
     with pytest.raises(ValueError, match="lower boundary larger than the upper boundary"):
         lexkit.CountVectorizer(token_pattern=r"\S+", ngram_range=(2, 1)).fit(SMALL)
 
