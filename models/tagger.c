@@ -900,13 +900,23 @@ int32_t lk_tagger_lexicon_size(const lk_tagger *m) { return m->lex ? m->lex_word
 
 bool lk_tagger_lexicon_has(const lk_tagger *m, const char *s, size_t len)
 {
+    return lk_tagger_lexicon_word(m, s, len, NULL);
+}
+
+bool lk_tagger_lexicon_word(const lk_tagger *m, const char *s, size_t len, const char **tag)
+{
     if (!m->lex) return false;
     int32_t nc = lk_seg_count_chars(s, len);
     if (nc < 2 || nc > LK_TAGGER_LEX_MAX_CHARS) return false;
     char key[LK_TAGGER_LEX_MAX_CHARS * 4 + 8];
     size_t kl = unit_key(s, len, char_nfkc(m), key, sizeof key);
-    uint8_t tag;
-    return kl > 0 && (lk_lexicon_find(m->lex, key, kl, &tag) & LK_LEXICON_WORD);
+    uint8_t code = 0;
+    if (kl == 0 || !(lk_lexicon_find(m->lex, key, kl, &code) & LK_LEXICON_WORD)) return false;
+    if (tag) {
+        const char *name = code > 0 ? lk_vocab_word(m->lex_tags, (int32_t)code - 1) : NULL;
+        *tag = name ? name : "";
+    }
+    return true;
 }
 
 lk_status lk_tagger_create(const lk_tagger_config *c, const lk_tagged_corpus *train,

@@ -77,6 +77,9 @@ int32_t lk_tagger_lexicon_size(const lk_tagger *m);
 /* Whether text s[0..len) is a word of m's lexicon, compared as the model sees characters
    (NFKC if the model normalizes). False without a lexicon or for a key too long. */
 bool lk_tagger_lexicon_has(const lk_tagger *m, const char *s, size_t len);
+/* As lk_tagger_lexicon_has; for a word, *tag (if tag is not NULL) is its tag in the word list
+   the model was made with (borrowed from m; "" when the line had none). */
+bool lk_tagger_lexicon_word(const lk_tagger *m, const char *s, size_t len, const char **tag);
 
 /* Feature strings of the characters of `text` (len bytes, valid UTF-8) as the model computes
    them, for tests and inspection: one line per character, features separated by spaces, in

@@ -590,6 +590,18 @@ static void test_char_features_lexicon(void **state)
     assert_int_equal(lk_tagger_save_compact(m, path, &err), LK_OK);
     assert_int_equal(lk_tagger_load(path, &m2, &err), LK_OK);
     assert_int_equal(lk_tagger_lexicon_size(m2), 6);
+    /* each word keeps its tag ("" without one), also after the save/load */
+    const char *lt = NULL;
+    assert_true(lk_tagger_lexicon_word(m2, "北京", strlen("北京"), &lt));
+    assert_string_equal(lt, "ns");
+    assert_true(lk_tagger_lexicon_word(m2, "人民", strlen("人民"), &lt));
+    assert_string_equal(lt, "n");
+    assert_true(lk_tagger_lexicon_word(m2, "准备金率", strlen("准备金率"), &lt));
+    assert_string_equal(lt, "");
+    assert_false(lk_tagger_lexicon_word(m2, "北京人", strlen("北京人"), &lt)); /* not a word */
+    assert_false(lk_tagger_lexicon_word(m2, "中华", strlen("中华"), NULL));    /* a prefix */
+    assert_false(lk_tagger_lexicon_word(m2, "长", strlen("长"), &lt));         /* one char */
+    assert_true(lk_tagger_lexicon_has(m2, "长城", strlen("长城")));
     assert_int_equal(lk_tagger_get_config(m2)->char_feats,
                      LK_TAGGER_CF_NFKC | LK_TAGGER_CF_CLASS | LK_TAGGER_CF_LEXICON);
     assert_int_equal(lk_tagger_char_features(m, text, strlen(text), &dump), LK_OK);
