@@ -32,9 +32,10 @@ extern const char *const lk_cli_zh_granularities[]; /* "fine", "coarse", NULL */
              "let the model segment non-Han text and punctuation too (no pre-tokenization)"),  \
     {.name = "--granularity", .kind = LK_OPT_CHOICE, .dst = &(o)->granularity,                 \
      .choices = lk_cli_zh_granularities, .seen = &(o)->granularity_given,                      \
-     .help = "fine: the model's words, UD Chinese GSD's segmentation (图书 馆); coarse: a "      \
-             "one-character suffix the model tags PART joins the word before it when the "     \
-             "two are a word of the model's dictionary, as jieba writes them (图书馆)"}
+     .help = "fine: the model's words, UD Chinese GSD's segmentation (图书 馆); coarse: "        \
+             "words of the model's dictionary, as jieba writes them: a one-character suffix "  \
+             "the model tags PART joins the word before it, and words that make a dictionary " \
+             "word together are joined where nothing marks a boundary (图书馆, 高血压)"}
 
 /* The first of these options given on the command line ("--user-dict", "--script",
    "--no-pretok", "--granularity"), or NULL: they need a character (Chinese) model, and a

@@ -58,6 +58,9 @@ struct lk_zhseg {
     uint64_t sym_mask;     /* SYM tag bit (emoji, currency, math symbols), else punct_mask */
     int32_t part_tag;      /* the model's PART tag (COARSE joins), or -1 */
     int32_t noun_tag;      /* the tag of a joined word: NOUN, or -1 (the first word's) */
+    int32_t propn_tag, verb_tag, adj_tag, adv_tag; /* dictionary joins' tags, or -1 */
+    uint64_t join_stop_mask; /* dictionary joins: one-character words with these tags stay */
+    uint64_t num_bit;      /* NUM: a one-character NUM word joins only as the first word */
     uint64_t *dict_mask;   /* per dictionary entry: its tag's bit, 0 = any */
     lk_userdict *builtin;  /* the built-in mixed-script words (lk_zh_mixed_words), with
                               pretok */
@@ -225,6 +228,13 @@ lk_status lk_zhseg_create(const lk_tagger *m, const lk_zhseg_config *c, lk_zhseg
     if (c->granularity == LK_ZH_COARSE && lk_tagger_lexicon_size(m) > 0)
         z->part_tag = lk_tagger_tag_find(m, "PART", 4);
     z->noun_tag = lk_tagger_tag_find(m, "NOUN", 4);
+    z->propn_tag = lk_tagger_tag_find(m, "PROPN", 5);
+    z->verb_tag = lk_tagger_tag_find(m, "VERB", 4);
+    z->adj_tag = lk_tagger_tag_find(m, "ADJ", 3);
+    z->adv_tag = lk_tagger_tag_find(m, "ADV", 3);
+    z->join_stop_mask = tag_bit(m, "AUX") | tag_bit(m, "PRON") | tag_bit(m, "DET") |
+                        tag_bit(m, "ADP") | tag_bit(m, "ADV") | tag_bit(m, "SCONJ");
+    z->num_bit = tag_bit(m, "NUM");
     z->can_cut = z->cut_punct = true;
     for (int32_t i = 0; c->dict && i < lk_userdict_size(c->dict); i++) {
         size_t wl, cl;
@@ -542,6 +552,128 @@ static size_t coarse_join(const lk_zhseg *z, const char *s, const uint8_t *fl,
     return o;
 }
 
+/* COARSE, after coarse_join: runs of whole words that together make a word of the model's
+   dictionary (lexicon: jieba's word list with its tags) are joined when neither the
+   dictionary nor the model's tags give evidence for the split (rules chosen on UD CFL and
+   GSD; figures in docs/tagger.md, "Word granularity"):
+   - a run is 2.. words, at most ZH_JOIN_MAX_CHARS characters, all Han, adjacent, with no
+     forced start inside (pre-tokenizer, built-in or user dictionary words), and has a
+     one-character word (双 方, 高 血压, 五 花 肉; words the model wrote whole stay);
+   - from each word the longest run that may be joined is joined; if none may, the longest
+     run that is a dictionary word is passed over whole, so that a word the dictionary pairs
+     with its left neighbour is not joined to its right one (一 个 人: 一个 is a numeral
+     word, not joined, and 个 人 is not tried);
+   - the dictionary tag is a content word's: not u* p c r m* q x y e o z* (particles,
+     prepositions, conjunctions, pronouns, numerals and measures, ...: 的话 一个 这个 小小的);
+   - no one-character word is a function word by the model's tag (AUX PRON DET ADP ADV
+     SCONJ: 才 能, 我 会, 作品中 常, 结束后 方 stay) or one of 不 没 了 着 过 的 地 得 (看 不 到,
+     穿 着), unless a longer word of the run is not a dictionary word (性价 比: the model's
+     split left a fragment); a one-character NUM word is only the first (三 国; 有 数 部 stays);
+   - for a name (nr* ns nt nz) no longer word of the run is a dictionary word itself (明 中叶,
+     孙 中山 stay: jieba's list has such entries).
+   The joined word takes the dictionary tag mapped to UD (join_tag), else the last word's. */
+#define ZH_JOIN_MAX_CHARS 4
+
+/* Is s[0..len) one or more Han characters and nothing else? */
+static bool all_han(const char *s, size_t len)
+{
+    int32_t c;
+    for (size_t i = 0, k; i < len; i += k)
+        if ((k = lk_utf8_decode(s + i, len - i, &c)) == 0 || !lk_is_han(c)) return false;
+    return len > 0;
+}
+
+/* Is tag (a jieba tag) one of a name: nr nrt nrfg ns nt nz? */
+static bool name_tag(const char *tag)
+{
+    return tag[0] == 'n' && tag[1] != '\0' && strchr("rstz", tag[1]) != NULL;
+}
+
+/* May words sp[k..j] (j > k), a lexicon word with tag `tag`, be joined (dict_join's rules)? */
+static bool join_ok(const lk_zhseg *z, const char *s, const lk_tagger_span *sp, size_t k,
+                    size_t j, const char *tag)
+{
+    static const int32_t stop_chars[] = {0x4E0D, 0x6CA1, 0x4E86, 0x7740, 0x8FC7,
+                                         0x7684, 0x5730, 0x5F97}; /* 不没了着过的地得 */
+    if (tag[0] != '\0' && strchr("upcrmqxyeoz", tag[0]) != NULL) return false;
+    bool one_char = false, fragment = false, stop = false, name = name_tag(tag);
+    for (size_t i = k; i <= j; i++) {
+        const lk_tagger_span *t = &sp[i];
+        if (lk_seg_count_chars(s + t->start, t->len) > 1) {
+            bool word = lk_tagger_lexicon_has(z->m, s + t->start, t->len);
+            if (name && word) return false;
+            fragment = fragment || !word;
+            continue;
+        }
+        one_char = true;
+        uint64_t bit = t->tag >= 0 && t->tag < LK_SEG_TAG_BITS ? (uint64_t)1 << t->tag : 0;
+        if (i > k && (bit & z->num_bit)) return false;
+        stop = stop || (bit & z->join_stop_mask);
+        int32_t cp;
+        lk_utf8_decode(s + t->start, t->len, &cp);
+        for (size_t c = 0; c < sizeof stop_chars / sizeof *stop_chars; c++)
+            stop = stop || cp == stop_chars[c];
+    }
+    return one_char && (!stop || fragment);
+}
+
+/* The UD tag of a joined word with dictionary tag `tag`: n s t f nz vn an -> NOUN, nr ns nt
+   -> PROPN, v -> VERB, a b -> ADJ, d -> ADV; else (nrt, l, i, j, ...) `last`. */
+static int32_t join_tag(const lk_zhseg *z, const char *tag, int32_t last)
+{
+    int32_t t = -1;
+    if (strcmp(tag, "nrt") == 0) t = -1; /* transliterated names, and 令人 多谢 崇拜 */
+    else if (strcmp(tag, "nz") == 0) t = z->noun_tag; /* also 二氧化碳, 二等奖 */
+    else if (name_tag(tag)) t = z->propn_tag;
+    else if (strchr("ntsf", tag[0]) && tag[0] != '\0') t = z->noun_tag;
+    else if (tag[0] == 'v') t = strcmp(tag, "vn") == 0 ? z->noun_tag : z->verb_tag;
+    else if (tag[0] == 'a') t = strcmp(tag, "an") == 0 ? z->noun_tag : z->adj_tag;
+    else if (tag[0] == 'b') t = z->adj_tag;
+    else if (tag[0] == 'd') t = z->adv_tag;
+    return t >= 0 ? t : last;
+}
+
+/* dict_join (above) over spans sp[0..n) of model text s (forced-start flags fl per byte of
+   s); returns the new count. */
+static size_t dict_join(const lk_zhseg *z, const char *s, const uint8_t *fl,
+                        lk_tagger_span *sp, size_t n)
+{
+    size_t o = 0;
+    for (size_t k = 0; k < n;) {
+        /* runs sp[k..e] that are lexicon words: the longest (j; k if none) and the longest
+           that may be joined (jj; k if none) */
+        size_t j = k, jj = k, chars = 0;
+        const char *tag = "";
+        for (size_t e = k; e < n && all_han(s + sp[e].start, sp[e].len); e++) {
+            if (e > k && (sp[e].start != sp[e - 1].start + sp[e - 1].len ||
+                          (fl[sp[e].start] & LK_SEG_C_START)))
+                break;
+            chars += (size_t)lk_seg_count_chars(s + sp[e].start, sp[e].len);
+            if (chars > ZH_JOIN_MAX_CHARS) break;
+            const char *t;
+            if (!lk_tagger_lexicon_word(z->m, s + sp[k].start,
+                                        sp[e].start + sp[e].len - sp[k].start, &t))
+                continue;
+            j = e;
+            if (e > k && join_ok(z, s, sp, k, e, t)) {
+                jj = e;
+                tag = t;
+            }
+        }
+        if (jj > k) {
+            lk_tagger_span w = sp[k];
+            w.len = sp[jj].start + sp[jj].len - w.start;
+            w.tag = join_tag(z, tag, sp[jj].tag);
+            sp[o++] = w;
+            k = jj + 1;
+            continue;
+        }
+        for (size_t i = k; i <= j; i++) sp[o++] = sp[i];
+        k = j + 1;
+    }
+    return o;
+}
+
 /* Segment windows [w0, w1) in one call of the model; their words are appended to z->spans
    from *ns on (byte offsets in their lines), and span_off is set for every line that ends
    in the group. */
@@ -580,8 +712,10 @@ static lk_status segment_group(lk_zhseg *z, lk_tagger_ws *ws, const char *const 
         size_t nch = z->choff[i + 1] - z->choff[i] - 1;
         size_t k0 = *ns, k1 = *ns + (so[i + 1] - so[i]);
         memcpy(z->spans + k0, sp + so[i], (k1 - k0) * sizeof *sp);
-        if (z->part_tag >= 0)
+        if (z->part_tag >= 0) {
             k1 = k0 + coarse_join(z, z->mtexts[i], z->fbuf + z->coff[i], z->spans + k0, k1 - k0);
+            k1 = k0 + dict_join(z, z->mtexts[i], z->fbuf + z->coff[i], z->spans + k0, k1 - k0);
+        }
         for (size_t k = k0; k < k1; k++) {
             lk_tagger_span t = z->spans[k];
             if (z->conv[w->line]) {

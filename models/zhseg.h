@@ -17,9 +17,12 @@
 #include "text/zhscript.h"
 
 /* Word granularity of the output. FINE: the model's words, UD Chinese GSD's segmentation
-   (suffixes such as 们 员 馆 站 人 are words of their own: 图书 馆). COARSE: a one-character
-   word the model tags PART is joined to the word before it when the two make a word of the
-   model's dictionary (lexicon), as dictionary segmenters such as jieba write them: 图书馆. */
+   (suffixes such as 们 员 馆 站 人 are words of their own: 图书 馆). COARSE: words of the
+   model's dictionary (lexicon), as dictionary segmenters such as jieba write them: a
+   one-character word the model tags PART is joined to the word before it when the two make
+   a dictionary word (图书馆), then runs of words with a one-character word among them that
+   make a dictionary word are joined unless the dictionary or the model's tags mark a
+   boundary (高 血压 -> 高血压; 一 个 人, 明 中叶 stay; models/zhseg.c dict_join). */
 typedef enum { LK_ZH_FINE = 0, LK_ZH_COARSE = 1 } lk_zh_granularity;
 
 typedef struct {

@@ -49,8 +49,11 @@ typedef struct {
     int script;    /* 0 auto (traditional lines, detected per line, are converted to
                       simplified for the model; the words keep the input's characters),
                       1 simplified (no conversion), 2 traditional (always converted) */
-    int coarse;    /* 0 the model's words (UD GSD: 图书 馆); 1 a one-character PART word joins
-                      the word before it when the model's dictionary has the two (图书馆) */
+    int coarse;    /* 0 the model's words (UD GSD: 图书 馆); 1 words of the model's
+                      dictionary: a one-character PART word joins the word before it when the
+                      dictionary has the two (图书馆), and other runs of words that make a
+                      dictionary word are joined where nothing marks a boundary (高血压;
+                      docs/tagger.md, "Word granularity") */
     int no_pretok; /* 0 URLs, e-mail addresses, Latin words, numbers and emoji are one word
                       each and every punctuation mark its own; 1 the model alone */
 } lexkit_text_options;

@@ -1091,9 +1091,10 @@ class Tagger:
         Each line of the text ("\n", "\r\n" or a lone "\r") is a sentence, as `lexkit tag` reads a file's
         lines (script "auto" decides per line): tag_text(open(f).read()) gives the CLI's words.
 
-        granularity: "fine" (the model's words, UD GSD: 图书 馆) or "coarse" (a one-character
-        suffix tagged PART joins the word before it when the model's dictionary has the two:
-        图书馆). script: "auto" (traditional text is converted to simplified for the model; the
+        granularity: "fine" (the model's words, UD GSD: 图书 馆) or "coarse" (words of the
+        model's dictionary: a one-character suffix tagged PART joins the word before it when
+        the dictionary has the two, 图书馆, and words that make a dictionary word together are
+        joined where nothing marks a boundary, 高血压). script: "auto" (traditional text is converted to simplified for the model; the
         words keep the input's characters), "simplified" or "traditional". pretok: URLs,
         e-mail addresses, Latin words, numbers and emoji one word each, every punctuation
         mark its own (False: the model alone). Word models read the text as `lexkit tag

@@ -2,9 +2,11 @@
 # End-to-end: --granularity fine|coarse of `tag` and `tokenize --model` on the shipped char
 # model. fine (the default) is the model's words (UD GSD: 图书 馆); coarse joins a
 # one-character word the model tags PART to the word before it when the two are a word of the
-# model's dictionary (图书馆, tagged NOUN). Words fixed by the pre-tokenizer or the user
-# dictionary are never joined; tag and tokenize give the same words; a bad value is a usage
-# error.
+# model's dictionary (图书馆, tagged NOUN), then joins other runs of words that make a
+# dictionary word (高 血压, 五 花 肉, 三 国) unless the dictionary or the model's tags say the
+# split is a boundary (一 个 人, 明 中叶, 作品 中 常). Words fixed by the pre-tokenizer or the
+# user dictionary are never joined; tag and tokenize give the same words; a bad value is a
+# usage error.
 set -u
 . "${LK_SRC:-.}/tests/cli_lib.sh" zh-granularity
 M=${LK_SRC:-.}/corpora/models/zh-gsd-char.lkt
@@ -45,6 +47,37 @@ def bounds(line):
 for f, c in zip(open(sys.argv[1], encoding="utf-8"), open(sys.argv[2], encoding="utf-8")):
     if not bounds(c) <= bounds(f): sys.exit(1)
 EOF
+
+# dictionary joins (models/zhseg.c dict_join): the model splits these words ...
+printf '%s\n' '高血压患者应当低盐饮食，适量运动。' '再加入五花肉翻炒，这个价格性价比超高。' \
+  '诸葛亮是三国时期蜀汉的丞相，比赛双方握手。' '一个人才能成为研究生命的人。' \
+  '到了明中叶后逐渐衰落，作品中常见这样的描写。' > "$T/in2"
+"$L" tag --model "$M" --input "$T/in2" > "$T/fine_d" || fail "tag fine (dictionary joins)"
+for w in 高/PART 血压/NOUN 五/NUM 花/NOUN 肉/PART 性价/NOUN 比/ADP 三/NUM 国/NOUN 双/NUM 方/NOUN \
+         成/VERB 为/VERB 人/NOUN 才/SCONJ 明/PROPN 中叶/PROPN 中/ADP 常/ADV; do
+  tr ' ' '\n' < "$T/fine_d" | grep -qxF "$w" || fail "fine lacks $w (model changed?): $(cat "$T/fine_d")"
+done
+# ... and coarse joins them with the dictionary's tag. It leaves 这 个 (a pronoun and a
+# measure word), 诸葛 亮 (诸葛 is a dictionary word: a name is not joined then), 一 个 人 (一个
+# is the dictionary match, a numeral word, so 个 人 is not tried), 人 才 (才: SCONJ), 研究
+# 生命 (two words the model wrote whole), 明 中叶, 作品 中 常 见 (中, 常: ADP, ADV).
+"$L" tag --model "$M" --input "$T/in2" --granularity coarse > "$T/coarse_d" ||
+  fail "tag coarse (dictionary joins)"
+cat > "$T/want_d" <<'EOF'
+高血压/NOUN 患者/NOUN 应当/VERB 低盐/NOUN 饮食/NOUN ，/PUNCT 适量/VERB 运动/NOUN 。/PUNCT
+再/ADV 加入/VERB 五花肉/NOUN 翻炒/VERB ，/PUNCT 这/DET 个/NOUN 价格/NOUN 性价比/NOUN 超高/NOUN 。/PUNCT
+诸葛/PROPN 亮/PROPN 是/AUX 三国/PROPN 时期/NOUN 蜀汉/PROPN 的/PART 丞相/NOUN ，/PUNCT 比赛/NOUN 双方/NOUN 握手/NOUN 。/PUNCT
+一/NUM 个/NOUN 人/NOUN 才/SCONJ 能/AUX 成为/VERB 研究/VERB 生命/NOUN 的/SCONJ 人/NOUN 。/PUNCT
+到/VERB 了/AUX 明/PROPN 中叶/PROPN 后/ADP 逐渐/ADV 衰落/VERB ，/PUNCT 作品/NOUN 中/ADP 常/ADV 见/VERB 这样/PRON 的/SCONJ 描写/NOUN 。/PUNCT
+EOF
+diff "$T/want_d" "$T/coarse_d" > "$T/diff_d" || fail "dictionary joins: $(cat "$T/diff_d")"
+# a user word or punctuation is never part of a dictionary join
+printf '血压\n' > "$T/dict2.txt"
+printf '高血压患者\n' | "$L" tag --model "$M" --granularity coarse --user-dict "$T/dict2.txt" \
+  > "$T/ud2" || fail "tag coarse --user-dict"
+[ "$(cat "$T/ud2")" = '高/PART 血压/NOUN 患者/NOUN' ] || fail "user word joined: $(cat "$T/ud2")"
+printf '加入五，花肉\n' | "$L" tag --model "$M" --granularity coarse > "$T/p2" || fail "tag coarse punct"
+grep -q '五，花肉\|五花肉' "$T/p2" && fail "joined across punctuation: $(cat "$T/p2")"
 
 # tokenize --model gives the same words
 "$L" tokenize --model "$M" --input "$T/in" --granularity coarse > "$T/tok" || fail "tokenize coarse"
