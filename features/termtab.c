@@ -21,6 +21,26 @@ static inline uint64_t mix64(uint64_t x)
     return x;
 }
 
+/* The last n (1..7) bytes of a key as memcpy would put them in a zeroed uint64_t, without
+   the byte loop and the stack round trip (a store-forwarding stall) that the compiler made
+   of memcpy(&w, p, n): overlapping loads inside [p, p + n), so the same value exactly. */
+static inline uint64_t tail_word(const unsigned char *p, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, p, 4);
+        memcpy(&hi, p + n - 4, 4);
+        return lo | ((uint64_t)hi << ((n - 4) * 8)); /* the overlap ORs equal bytes */
+    }
+    return (uint64_t)p[0] | (uint64_t)p[n / 2] << (n / 2 * 8) | (uint64_t)p[n - 1] << ((n - 1) * 8);
+#else
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    return w;
+#endif
+}
+
 uint64_t lk_hash_bytes(const void *s, size_t len)
 {
     const unsigned char *p = s;
@@ -34,9 +54,7 @@ uint64_t lk_hash_bytes(const void *s, size_t len)
         len -= 8;
     }
     if (len) {
-        uint64_t w = 0;
-        memcpy(&w, p, len);
-        h = (h ^ w) * HASH_MUL1;
+        h = (h ^ tail_word(p, len)) * HASH_MUL1;
         h ^= h >> 29;
     }
     return mix64(h);
@@ -131,19 +149,32 @@ static lk_status arena_reserve(lk_termtab *t, size_t n)
 
 #define HEAD_BYTES 8
 
+/* The first 8 bytes of s[0..n), zero-padded (as memcpy into a zeroed uint64_t). */
 static inline uint64_t head_of(const char *s, size_t n)
 {
-    uint64_t h = 0;
-    if (n) memcpy(&h, s, n < HEAD_BYTES ? n : HEAD_BYTES); /* s may be NULL when n is 0 */
-    return h;
+    if (n >= HEAD_BYTES) {
+        uint64_t h;
+        memcpy(&h, s, HEAD_BYTES);
+        return h;
+    }
+    return n ? tail_word((const unsigned char *)s, n) : 0; /* s may be NULL when n is 0 */
 }
 
-/* Is s[0..n) the string of e? Short strings never touch the arena. */
+/* Is s[0..n) the string of e? Short strings never touch the arena; up to 16 bytes, the
+   last 8 are compared as one word (the heads cover the rest). */
 static inline bool same_string(const lk_termtab *t, const lk_term_str *e, const char *s, size_t n,
                                uint64_t head)
 {
     if (e->len != n || e->head != head) return false;
-    return n <= HEAD_BYTES || memcmp(t->arena + e->off + HEAD_BYTES, s + HEAD_BYTES, n - HEAD_BYTES) == 0;
+    if (n <= HEAD_BYTES) return true;
+    const char *a = t->arena + e->off;
+    if (n <= 2 * HEAD_BYTES) {
+        uint64_t x, y;
+        memcpy(&x, a + n - HEAD_BYTES, HEAD_BYTES);
+        memcpy(&y, s + n - HEAD_BYTES, HEAD_BYTES);
+        return x == y;
+    }
+    return memcmp(a + HEAD_BYTES, s + HEAD_BYTES, n - HEAD_BYTES) == 0;
 }
 
 /* A new id with its string already at arena[off .. off+len). */
