@@ -401,9 +401,14 @@ LK_API lexkit_status lexkit_vectorizer_fit_begin(lexkit_vectorizer *v, lexkit_er
     if (st == LK_OK && v->n_fixed) /* checked by create: fails only without memory */
         st = lk_bow_set_vocab(v->fit[0], v->fixed_ptr, v->fixed_len, v->n_fixed, NULL, 0, NULL);
     if (st == LK_OK) (void)lk_bow_reserve_nnz(v->fit[0], FIT_RESERVE); /* a hint */
-    /* a second counting thread for text documents learning their vocabulary */
-    if (st == LK_OK && v->pub.threads == 2 && !v->n_fixed && !v->pub.terms_given)
+    /* a second counting thread for text documents learning their vocabulary; its matrix is
+       reserved too (it holds one round's half at a time): grown from a small block by
+       doubling, it was copied 14 times and faulted in page by page (on npl, the second
+       call's ~750 page faults, all of them) */
+    if (st == LK_OK && v->pub.threads == 2 && !v->n_fixed && !v->pub.terms_given) {
         st = lk_bow_create(&v->bow, &v->fit[1]);
+        if (st == LK_OK) (void)lk_bow_reserve_nnz(v->fit[1], FIT_RESERVE); /* a hint */
+    }
     if (st != LK_OK) {
         fit_clear(v);
         return lk_api_set(err, (lexkit_status)st, "%s", lk_status_str(st));

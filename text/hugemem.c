@@ -10,6 +10,9 @@
 #include <sys/mman.h>
 
 #define HUGE_PAGE (2u << 20)
+/* From here a scratch block is a whole huge page: zeroing one 2 MB page costs about what 14
+   page faults of 4 KB do on a VM where a fault costs ~14 us (0.2 ms against 14 us each) */
+#define SCRATCH_MIN (64u << 10)
 
 void *lk_huge_alloc(size_t bytes)
 {
@@ -22,6 +25,11 @@ void *lk_huge_alloc(size_t bytes)
     (void)madvise(p, rounded, MADV_HUGEPAGE); /* advice only */
 #endif
     return p;
+}
+
+void *lk_huge_scratch(size_t bytes)
+{
+    return lk_huge_alloc(bytes >= SCRATCH_MIN && bytes < HUGE_PAGE ? HUGE_PAGE : bytes);
 }
 
 lk_status lk_huge_grow(void **buf, size_t *cap, size_t need, size_t elem)

@@ -19,6 +19,12 @@ uint64_t lk_fnv1a64(const void *s, size_t n);
    pages (first touch faults once per 2 MB, random probes miss the TLB less). Free with free(). */
 void *lk_huge_alloc(size_t bytes);
 
+/* lk_huge_alloc for a short-lived block (freed by the function that allocates it): from
+   64 KB up it takes a whole 2 MB huge page at least, first touched with one page fault
+   instead of up to 512 (malloc serves a fresh 64 KB..2 MB block from new 4 KB pages: mmapped
+   until its dynamic threshold grows, then from heap it has to grow). Free with free(). */
+void *lk_huge_scratch(size_t bytes);
+
 /* lk_grow's contract (doubling, *buf unchanged on failure) with lk_huge_alloc blocks. */
 lk_status lk_huge_grow(void **buf, size_t *cap, size_t need, size_t elem);
 

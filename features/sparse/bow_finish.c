@@ -52,43 +52,41 @@ static sort_key *merge_sort(const lk_termtab *t, sort_key *keys, sort_key *tmp, 
     return src;
 }
 
-#define BUCKET_BITS 16 /* first pass: counting sort on the first two bytes */
-#define N_BUCKETS ((size_t)1 << BUCKET_BITS)
+#define BUCKET_BITS_MAX 16 /* first pass: counting sort on up to the first two bytes */
+#define BUCKET_BITS_MIN 8
 
-/* Sort term ids[0..n) bytewise by their strings: a counting sort on the first two bytes,
-   then a merge sort inside each bucket. */
+/* Sort term ids[0..n) bytewise by their strings: a counting sort on the first bits (up to
+   two bytes; fewer for fewer terms, so that the counts stay small), then a merge sort
+   inside each bucket. keys, their scratch and the counts are one short-lived block. */
 static lk_status sort_ids_by_string(const lk_termtab *t, uint32_t *ids, size_t n)
 {
-    sort_key *keys = lk_huge_alloc((n ? n : 1) * sizeof *keys);
-    sort_key *tmp = lk_huge_alloc((n ? n : 1) * sizeof *tmp);
-    size_t *start = calloc(N_BUCKETS + 1, sizeof *start);
-    if (!keys || !tmp || !start) {
-        free(keys);
-        free(tmp);
-        free(start);
-        return LK_ERR_NOMEM;
-    }
+    unsigned bits = BUCKET_BITS_MIN;
+    while (bits < BUCKET_BITS_MAX && ((size_t)1 << bits) < n) bits++;
+    size_t n_buckets = (size_t)1 << bits, m = n ? n : 1;
+    sort_key *keys = lk_huge_scratch(2 * m * sizeof *keys + (n_buckets + 1) * sizeof(size_t));
+    if (!keys) return LK_ERR_NOMEM;
+    sort_key *tmp = keys + m;
+    size_t *start = (size_t *)(tmp + m);
+    memset(start, 0, (n_buckets + 1) * sizeof *start);
     for (size_t i = 0; i < n; i++) {
         size_t len;
         const unsigned char *s = (const unsigned char *)lk_termtab_str(t, ids[i], &len);
         uint64_t p[2] = {0, 0};
         for (size_t k = 0; k < SORT_PREFIX; k++) p[k / 8] = (p[k / 8] << 8) | (k < len ? s[k] : 0);
         tmp[i] = (sort_key){{p[0], p[1]}, ids[i]};
-        start[(p[0] >> (64 - BUCKET_BITS)) + 1]++;
+        start[(p[0] >> (64 - bits)) + 1]++;
     }
-    for (size_t b = 0; b < N_BUCKETS; b++) start[b + 1] += start[b];
-    for (size_t i = 0; i < n; i++) keys[start[tmp[i].prefix[0] >> (64 - BUCKET_BITS)]++] = tmp[i];
+    for (size_t b = 0; b < n_buckets; b++) start[b + 1] += start[b];
+    for (size_t i = 0; i < n; i++) keys[start[tmp[i].prefix[0] >> (64 - bits)]++] = tmp[i];
     /* start[b] is now the end of bucket b */
-    for (size_t b = 0, lo = 0; b < N_BUCKETS; lo = start[b++]) {
-        size_t m = start[b] - lo;
-        if (m < 2) continue;
-        const sort_key *sorted = merge_sort(t, keys + lo, tmp + lo, m);
-        if (sorted != keys + lo) memcpy(keys + lo, sorted, m * sizeof *keys);
+    for (size_t b = 0, lo = 0; b < n_buckets; lo = start[b++]) {
+        size_t k = start[b] - lo;
+        if (k < 2) continue;
+        const sort_key *sorted = merge_sort(t, keys + lo, tmp + lo, k);
+        if (sorted != keys + lo) memcpy(keys + lo, sorted, k * sizeof *keys);
     }
     for (size_t i = 0; i < n; i++) ids[i] = (uint32_t)keys[i].id;
     free(keys);
-    free(tmp);
-    free(start);
     return LK_OK;
 }
 
@@ -314,14 +312,11 @@ static lk_status remap_columns(lk_bow *b, const int32_t *map, lk_csr *out)
     return st;
 }
 
-/* Document frequency of every id. */
-static lk_status count_df(const lk_bow *b, int64_t **df_out)
+/* Document frequency of every id into df[0 .. b->tab.n). */
+static void count_df(const lk_bow *b, int64_t *df)
 {
-    int64_t *df = calloc(b->tab.n ? b->tab.n : 1, sizeof *df);
-    if (!df) return LK_ERR_NOMEM;
+    memset(df, 0, b->tab.n * sizeof *df);
     for (size_t k = 0; k < b->nnz; k++) df[b->indices[k]]++;
-    *df_out = df;
-    return LK_OK;
 }
 
 static double doc_count(const lk_df_bound *d, int64_t n_docs)
@@ -393,10 +388,13 @@ lk_status lk_bow_finish(lk_bow *b, lk_csr *counts, lk_error *err)
     b->finished = true;
     if (b->cfg.binary)
         for (size_t k = 0; k < b->nnz; k++) b->data[k] = 1;
-    int64_t *df_id = NULL;
-    int32_t *map = malloc((b->tab.n ? b->tab.n : 1) * sizeof *map);
-    lk_status st = map ? count_df(b, &df_id) : LK_ERR_NOMEM;
+    /* df and column of every id: one short-lived block */
+    size_t n_ids = b->tab.n ? b->tab.n : 1;
+    int64_t *df_id = lk_huge_scratch(n_ids * (sizeof *df_id + sizeof(int32_t)));
+    int32_t *map = df_id ? (int32_t *)(df_id + n_ids) : NULL;
+    lk_status st = df_id ? LK_OK : LK_ERR_NOMEM;
     if (st != LK_OK) goto done;
+    count_df(b, df_id);
     if (b->fixed) {
         for (size_t id = 0; id < b->tab.n; id++) map[id] = b->tab.col[id];
         for (int32_t c = 0; c < b->n_terms; c++) b->df[c] = df_id[b->col_id[c]];
@@ -406,7 +404,6 @@ lk_status lk_bow_finish(lk_bow *b, lk_csr *counts, lk_error *err)
     }
     st = remap_columns(b, map, counts);
 done:
-    free(map);
     free(df_id);
     /* the per-document scratch is no longer needed */
     free(b->tab.doc);
