@@ -25,6 +25,7 @@ struct lexkit_vectorizer {
     size_t *fixed_len;
     size_t n_fixed;
     int32_t n_terms;        /* 0 = not fitted */
+    void *vocab;            /* one block holding df, idf, off, term_ptr, term_len and blob */
     char *blob;             /* the terms, back to back */
     size_t *off;            /* n_terms + 1 offsets into blob */
     const char **term_ptr;  /* n_terms pointers into blob (for lk_bow_set_vocab) */
@@ -65,12 +66,8 @@ LK_API lexkit_vectorizer_config lexkit_vectorizer_config_default(void)
 
 static void unfit(lexkit_vectorizer *v)
 {
-    free(v->blob);
-    free(v->off);
-    free(v->term_ptr);
-    free(v->term_len);
-    free(v->df);
-    free(v->idf);
+    free(v->vocab);
+    v->vocab = NULL;
     v->blob = NULL;
     v->off = NULL;
     v->term_ptr = NULL;
@@ -263,23 +260,53 @@ LK_API void lexkit_vectorizer_free(lexkit_vectorizer *v)
     free(v);
 }
 
+/* Room for a vocabulary of n terms of `bytes` bytes in all, in one block (v is unfitted
+   first): df, idf (with use_idf), off (n + 1), term_ptr, term_len, then the bytes: one
+   malloc instead of six, filled straight from the finished table (fit_end no longer fills
+   three temporary arrays of n entries to copy them). */
+static lk_status vocab_alloc(lexkit_vectorizer *v, size_t n, size_t bytes)
+{
+    unfit(v);
+    if (n > (size_t)INT32_MAX) return LK_ERR_RANGE;
+    bool idf = v->pub.tfidf && v->pub.use_idf;
+    /* the 8-byte arrays first, then size_t and pointers (their alignment divides 8) */
+    size_t fixed = n * (sizeof *v->df + (idf ? sizeof *v->idf : 0) + sizeof *v->term_ptr +
+                        sizeof *v->term_len) + (n + 1) * sizeof *v->off, total;
+    if (lk_add_size(fixed, bytes ? bytes : 1, &total) != LK_OK) return LK_ERR_RANGE;
+    char *p = malloc(total);
+    if (!p) return LK_ERR_NOMEM;
+    v->vocab = p;
+    v->df = (int64_t *)p;
+    v->idf = idf ? (double *)(v->df + n) : NULL;
+    v->off = (size_t *)(idf ? (char *)(v->idf + n) : (char *)(v->df + n));
+    v->term_ptr = (const char **)(v->off + n + 1);
+    v->term_len = (size_t *)(v->term_ptr + n);
+    v->blob = (char *)(v->term_len + n);
+    return LK_OK;
+}
+
+/* After vocab_alloc and the terms and df filled in: pointers, idf, counts. */
+static void vocab_done(lexkit_vectorizer *v, size_t n, int64_t n_docs)
+{
+    for (size_t i = 0; i < n; i++) {
+        v->term_ptr[i] = v->blob + v->off[i];
+        v->term_len[i] = v->off[i + 1] - v->off[i];
+    }
+    v->n_docs = n_docs;
+    if (v->idf)
+        for (size_t i = 0; i < n; i++) v->idf[i] = lk_idf(v->tfidf.idf, v->df[i], n_docs);
+    v->n_terms = (int32_t)n;
+}
+
 /* Keep the vocabulary terms[0..n) with df among n_docs documents; v is unfitted first. */
 static lk_status keep_vocab(lexkit_vectorizer *v, const char *const *terms, const size_t *lens,
                             size_t n, const int64_t *df, int64_t n_docs)
 {
     size_t bytes = 0;
-    unfit(v);
-    if (n > (size_t)INT32_MAX) return LK_ERR_RANGE;
-    for (size_t i = 0; i < n; i++) bytes += lens[i];
-    v->blob = malloc(bytes ? bytes : 1);
-    v->off = malloc((n + 1) * sizeof *v->off);
-    v->term_ptr = malloc((n ? n : 1) * sizeof *v->term_ptr);
-    v->term_len = malloc((n ? n : 1) * sizeof *v->term_len);
-    v->df = malloc((n ? n : 1) * sizeof *v->df);
-    if (!v->blob || !v->off || !v->term_ptr || !v->term_len || !v->df) {
-        unfit(v);
-        return LK_ERR_NOMEM;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (lk_add_size(bytes, lens[i], &bytes) != LK_OK) return LK_ERR_RANGE;
+    lk_status st = vocab_alloc(v, n, bytes);
+    if (st != LK_OK) return st;
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
         v->off[i] = at;
@@ -288,20 +315,30 @@ static lk_status keep_vocab(lexkit_vectorizer *v, const char *const *terms, cons
         v->df[i] = df ? df[i] : 1;
     }
     v->off[n] = at;
+    vocab_done(v, n, n_docs);
+    return LK_OK;
+}
+
+/* Keep the vocabulary of the finished b (its terms and df, in column order). */
+static lk_status keep_bow_vocab(lexkit_vectorizer *v, const lk_bow *b)
+{
+    size_t n = (size_t)lk_bow_n_terms(b), bytes = 0, len;
     for (size_t i = 0; i < n; i++) {
-        v->term_ptr[i] = v->blob + v->off[i];
-        v->term_len[i] = lens[i];
+        (void)lk_bow_term(b, (int32_t)i, &len);
+        bytes += len; /* the terms of a table that holds them: no overflow */
     }
-    v->n_docs = n_docs;
-    if (v->pub.tfidf && v->pub.use_idf) {
-        v->idf = malloc((n ? n : 1) * sizeof *v->idf);
-        if (!v->idf) {
-            unfit(v);
-            return LK_ERR_NOMEM;
-        }
-        for (size_t i = 0; i < n; i++) v->idf[i] = lk_idf(v->tfidf.idf, v->df[i], n_docs);
+    lk_status st = vocab_alloc(v, n, bytes);
+    if (st != LK_OK) return st;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = lk_bow_term(b, (int32_t)i, &len);
+        v->off[i] = at;
+        if (len) memcpy(v->blob + at, s, len);
+        at += len;
+        v->df[i] = lk_bow_df(b, (int32_t)i);
     }
-    v->n_terms = (int32_t)n;
+    v->off[n] = at;
+    vocab_done(v, n, lk_bow_n_docs(b));
     return LK_OK;
 }
 
@@ -490,29 +527,12 @@ LK_API lexkit_status lexkit_vectorizer_fit_end(lexkit_vectorizer *v, lexkit_csr 
     lk_bow *b = v->fit[0];
     lk_csr m;
     memset(&m, 0, sizeof m);
-    const char **terms = NULL;
-    size_t *tlens = NULL;
-    int64_t *df = NULL;
     lk_bow_free(v->fit[1]); /* drained: its table is no longer needed */
     v->fit[1] = NULL;
     lk_bow_idmap_free(&v->map);
     lk_status st = lk_bow_finish(b, &m, &e);
-    if (st == LK_OK) {
-        size_t nt = (size_t)lk_bow_n_terms(b);
-        terms = malloc((nt ? nt : 1) * sizeof *terms);
-        tlens = malloc((nt ? nt : 1) * sizeof *tlens);
-        df = malloc((nt ? nt : 1) * sizeof *df);
-        if (!terms || !tlens || !df) st = LK_ERR_NOMEM;
-        for (size_t i = 0; st == LK_OK && i < nt; i++) {
-            terms[i] = lk_bow_term(b, (int32_t)i, &tlens[i]);
-            df[i] = lk_bow_df(b, (int32_t)i);
-        }
-        if (st == LK_OK) st = keep_vocab(v, terms, tlens, nt, df, lk_bow_n_docs(b));
-    }
+    if (st == LK_OK) st = keep_bow_vocab(v, b);
     if (st == LK_OK) st = weight(v, &m);
-    free(terms);
-    free(tlens);
-    free(df);
     fit_clear(v);
     if (st != LK_OK) {
         lk_csr_free(&m);
