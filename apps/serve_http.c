@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -540,13 +541,18 @@ unsigned lk_server_stop(lk_server *s, double wait_s)
     if (!s) return 0;
     unsigned left = 0;
     if (s->d) {
-        MHD_socket lsock = MHD_quiesce_daemon(s->d); /* no new connections from here on */
-        if (lsock != MHD_INVALID_SOCKET) close(lsock);
+        /* No new connections from here on: the listening socket is shut down at once (new
+           clients are refused) but closed only after MHD_stop_daemon, as libmicrohttpd asks
+           (its threads drop it from their polling sets with some delay; closing it earlier
+           raced with their epoll_ctl, which ThreadSanitizer reported). */
+        MHD_socket lsock = MHD_quiesce_daemon(s->d);
+        if (lsock != MHD_INVALID_SOCKET) shutdown(lsock, SHUT_RDWR);
         struct timespec tick = {0, 10 * 1000 * 1000};
         for (double waited = 0; waited < wait_s && atomic_load(&s->in_flight) > 0; waited += 0.01)
             nanosleep(&tick, NULL);
         left = atomic_load(&s->in_flight);
         MHD_stop_daemon(s->d);
+        if (lsock != MHD_INVALID_SOCKET) close(lsock);
     }
     for (size_t i = 0; i < N_ASSETS; i++) free(s->assets[i]);
     free(s);
