@@ -59,17 +59,6 @@ static void help_cb(void *u)
     help();
 }
 
-static bool cell_opt(void *u, const char *cmd, const char *name, const char *val)
-{
-    lk_tagger_config *m = u;
-    if (strlen(val) >= sizeof m->cell) {
-        lk_cli_usage_error(cmd, "%s: unknown cell '%s'", name, val);
-        return false;
-    }
-    snprintf(m->cell, sizeof m->cell, "%s", val); /* checked by lk_tagger_train_config_check */
-    return true;
-}
-
 /* --char-features nfkc,class | none: sets m->char_feats (the lexicon bit comes from --lexicon). */
 static bool char_feats_opt(void *u, const char *cmd, const char *name, const char *val)
 {
@@ -97,13 +86,14 @@ static bool char_feats_opt(void *u, const char *cmd, const char *name, const cha
 static int run(int argc, char **argv)
 {
     static const char *const columns[] = {"upos", "xpos", NULL}, *const units[] = {"word", "char", NULL},
-                              *const optimizers[] = {"sgd", "adam", NULL}; /* enum/flag order */
+                              *const optimizers[] = {"sgd", "adam", NULL}, /* enum/flag order */
+                              *const cells[] = {"lstm", "gru", "rnn", "rnn-tanh", "rnn-relu", NULL};
     lk_tagger_train_config c = lk_tagger_train_config_default();
     lk_tagger_config *m = &c.model;
     const char *paths[6] = {NULL, NULL, NULL, NULL, NULL, NULL}; /* train, dev, output,
                                                                    embeddings, lexicon, plot */
     bool progress = false, quiet = false;
-    int column = (int)m->column, unit = (int)m->unit;
+    int column = (int)m->column, unit = (int)m->unit, cell = 0; /* cells[0]: the default */
     long seed = (long)c.seed;
     double lr = c.lr, clip = c.clip, dropout = c.dropout, word_dropout = c.word_dropout,
            feat_dropout = c.feat_dropout;
@@ -115,8 +105,7 @@ static int run(int argc, char **argv)
         LKO_CHOICE("--column", &column, columns, "tag column"),
         LKO_CHOICE("--unit", &unit, units, "word tagger, or char: joint Chinese segmentation + "
                    "tagging"),
-        {.name = "--cell", .kind = LK_OPT_CUSTOM, .parse = cell_opt, .arg = "lstm|gru|rnn|rnn-relu",
-         .help = "recurrent cell (default: lstm)"},
+        LKO_CHOICE("--cell", &cell, cells, "recurrent cell (rnn is rnn-tanh)"),
         LKO_I32("--hidden", &m->hidden, 1, 4096, "units per direction"),
         LKO_I32("--layers", &m->layers, 1, 8, "stacked recurrent layers"),
         LKO_FLAG("--bidirectional", &m->bidirectional, "read sentences both ways"),
@@ -163,6 +152,7 @@ static int run(int argc, char **argv)
     if (rc >= 0) return rc;
     m->column = (lk_tagger_column)column;
     m->unit = (lk_tagger_unit)unit;
+    snprintf(m->cell, sizeof m->cell, "%s", cells[cell]);
     c.seed = (uint64_t)seed;
     c.lr = (float)lr;
     c.clip = (float)clip;

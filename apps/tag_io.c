@@ -315,9 +315,7 @@ lk_status lk_tag_conllu_passthrough(const lk_tagger *m, lk_tagger_ws *ws, const 
             bool tok = len > 0 && line[0] != '#' && integer_id(line, len);
             size_t a, b;
             if (tok && count_tabs(line, len) < CONLLU_COLUMNS - 1) {
-                int64_t col = lk_utf8_column(line, len);
-                st = lk_error_at(err, path, lineno, col, "expected %d tab-separated columns, "
-                                 "got %zu", CONLLU_COLUMNS, count_tabs(line, len) + 1);
+                st = lk_conllu_columns_error(path, lineno, line, len, err);
                 break;
             }
             if ((st = add_line(&c, line, len, tok)) != LK_OK) goto oom;

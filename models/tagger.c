@@ -48,7 +48,7 @@ lk_status lk_tagger_config_check(const lk_tagger_config *c, lk_error *err)
     if (c->column != LK_TAGGER_UPOS && c->column != LK_TAGGER_XPOS)
         return lk_error_set(err, LK_ERR_ARG, "column must be upos or xpos");
     if (memchr(c->cell, '\0', sizeof c->cell) == NULL || lk_cell_type_parse(c->cell, &ct) != LK_OK)
-        return lk_error_set(err, LK_ERR_ARG, "unknown cell type (use lstm, gru or rnn)");
+        return lk_error_set(err, LK_ERR_ARG, "cell must be lstm, gru, rnn, rnn-tanh or rnn-relu");
     if (c->hidden <= 0 || c->hidden > LK_TAGGER_DIM_MAX)
         return lk_error_set(err, LK_ERR_ARG, "hidden must be in 1..%d", LK_TAGGER_DIM_MAX);
     if (c->layers <= 0 || c->layers > LK_SEQ_MAX_LAYERS)

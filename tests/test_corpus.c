@@ -448,7 +448,7 @@ static void test_conllu_malformed(void **state)
 {
     (void)state;
     expect_sentence_error("data/corpus_9col.conllu", LK_TAGGED_CONLLU, 0,
-                          "data/corpus_9col.conllu:3:1: expected 10 tab-separated columns, got 9");
+                          "data/corpus_9col.conllu:3:25: expected 10 tab-separated columns, got 9");
     expect_sentence_error("data/corpus_badid.conllu", LK_TAGGED_CONLLU, 1,
                           "data/corpus_badid.conllu:3:1: invalid ID \"x1\"");
 }
@@ -462,7 +462,7 @@ static void test_conllu_bad_lines(void **state)
         {"1.x\ta\ta\tX\tX\t_\t0\troot\t_\t_\n", "bad.conllu:1:1: invalid ID"},
         {"\ta\ta\tX\tX\t_\t0\troot\t_\t_\n", "bad.conllu:1:1: invalid ID \"\""},
         {"# c\n1\t\t_\tX\tX\t_\t0\troot\t_\t_\n", "bad.conllu:2:3: empty FORM"},
-        {"1\ta\ta\tX\tX\t_\t0\troot\t_\t_\t_\n", "bad.conllu:1:1: expected 10 tab-separated "
+        {"1\ta\ta\tX\tX\t_\t0\troot\t_\t_\t_\n", "bad.conllu:1:24: expected 10 tab-separated "
                                                   "columns, got 11"},
         {"1 a a X X _ 0 root _ _\n", "got 1"},
         {"1\t\xC3\xA9\xFE\ta\tX\tX\t_\t0\troot\t_\t_\n", "bad.conllu:1:4: invalid UTF-8 byte 0xFE"},

@@ -201,6 +201,16 @@ static lk_status conllu_comment(lk_sentence_reader *r, const char *line, size_t 
     return LK_OK;
 }
 
+lk_status lk_conllu_columns_error(const char *path, int64_t lineno, const char *line, size_t len,
+                                  lk_error *err)
+{
+    size_t n_cols = 1, at = len; /* too few: the end of the line */
+    for (size_t i = 0; i < len; i++)
+        if (line[i] == '\t' && ++n_cols == CONLLU_COLUMNS + 1) at = i + 1; /* the 11th field */
+    return lk_error_at(err, path, lineno, lk_utf8_column(line, at),
+                       "expected %d tab-separated columns, got %zu", CONLLU_COLUMNS, n_cols);
+}
+
 static lk_status conllu_token(lk_sentence_reader *r, const char *line, size_t len,
                               int64_t lineno, lk_error *err)
 {
@@ -209,9 +219,7 @@ static lk_status conllu_token(lk_sentence_reader *r, const char *line, size_t le
     size_t n_cols = 1;
     for (size_t i = 0; i < len; i++)
         if (line[i] == '\t') n_cols++;
-    if (n_cols != CONLLU_COLUMNS)
-        return lk_error_at(err, path, lineno, 1, "expected %d tab-separated columns, got %zu",
-                           CONLLU_COLUMNS, n_cols);
+    if (n_cols != CONLLU_COLUMNS) return lk_conllu_columns_error(path, lineno, line, len, err);
     size_t col = 0, from = 0;
     for (size_t i = 0; i <= len; i++) {
         if (i == len || line[i] == '\t') {
