@@ -83,13 +83,103 @@ static bool char_feats_opt(void *u, const char *cmd, const char *name, const cha
     return true;
 }
 
+/* The model options given on the command line: a resumed model keeps its own, so a given
+   one must agree with it (as embed --resume). */
+typedef struct {
+    bool unit, column, cell, hidden, layers, bidir, crf, word_dim, char_dim, min_feature_count,
+        char_feats, min_word_count;
+} model_opts_given;
+
+static const char *const COLUMNS[] = {"upos", "xpos", NULL}, *const UNITS[] = {"word", "char", NULL};
+
+/* --char-features bits as the option spells them ("nfkc,class", "class", "none"). */
+static void feats_name(uint32_t bits, char *buf, size_t cap)
+{
+    bool nfkc = bits & LK_TAGGER_CF_NFKC, cls = bits & LK_TAGGER_CF_CLASS;
+    snprintf(buf, cap, "%s%s%s", nfkc ? "nfkc" : "", nfkc && cls ? "," : "",
+             cls ? "class" : nfkc ? "" : "none");
+}
+
+/* With --resume: the checkpoint's settings replace *m's, and an option given that disagrees
+   with them is a usage error naming the option and the model's value (-1: they agree, or
+   there is no checkpoint, which lk_tagger_train reports). --embeddings, --lexicon and
+   --min-word-count only shape a new model: with --resume they get a note that they are not
+   used (a lexicon given for a model without one is a conflict). */
+static int check_resume(const char *output, const model_opts_given *g, const char *lexicon,
+                        const char *vectors, lk_tagger_config *m)
+{
+    char ckpt[4096];
+    if ((size_t)snprintf(ckpt, sizeof ckpt, "%s%s", output, LK_TAGGER_CKPT_SUFFIX) >= sizeof ckpt)
+        return -1;
+    FILE *fp = fopen(ckpt, "rb");
+    if (!fp) return -1;
+    fclose(fp);
+    lk_tagger *t = NULL;
+    lk_error err;
+    lk_error_clear(&err);
+    if (lk_tagger_load(ckpt, &t, &err) != LK_OK) return -1; /* lk_tagger_train reports it */
+    lk_tagger_config k = *lk_tagger_get_config(t);
+    lk_tagger_free(t);
+    const char *what = "conflicts with the resumed model's";
+    uint32_t feats = k.char_feats & ~LK_TAGGER_CF_LEXICON;
+    if (g->unit && m->unit != k.unit)
+        return lk_cli_usage_error(CMD, "--unit %s %s unit %s", UNITS[m->unit], what, UNITS[k.unit]);
+    if (g->column && m->column != k.column)
+        return lk_cli_usage_error(CMD, "--column %s %s column %s", COLUMNS[m->column], what,
+                                  COLUMNS[k.column]);
+    if (g->cell && strcmp(m->cell, k.cell) != 0)
+        return lk_cli_usage_error(CMD, "--cell %s %s cell %s", m->cell, what, k.cell);
+    if (g->hidden && m->hidden != k.hidden)
+        return lk_cli_usage_error(CMD, "--hidden %d %s hidden %d", (int)m->hidden, what,
+                                  (int)k.hidden);
+    if (g->layers && m->layers != k.layers)
+        return lk_cli_usage_error(CMD, "--layers %d %s layers %d", (int)m->layers, what,
+                                  (int)k.layers);
+    if (g->bidir && m->bidirectional != k.bidirectional)
+        return lk_cli_usage_error(CMD, "%s %s %s", m->bidirectional ? "--bidirectional" :
+                                  "--unidirectional", what, k.bidirectional ? "--bidirectional" :
+                                  "--unidirectional");
+    if (g->crf && m->crf != k.crf)
+        return lk_cli_usage_error(CMD, "--crf %s softmax output", what);
+    if (g->word_dim && m->word_dim != k.word_dim)
+        return lk_cli_usage_error(CMD, "--word-dim %d %s word-dim %d", (int)m->word_dim, what,
+                                  (int)k.word_dim);
+    if (g->char_dim && m->char_dim != k.char_dim)
+        return lk_cli_usage_error(CMD, "--char-dim %d %s char-dim %d", (int)m->char_dim, what,
+                                  (int)k.char_dim);
+    if (g->min_feature_count && m->min_feature_count != k.min_feature_count)
+        return lk_cli_usage_error(CMD, "--min-feature-count %d %s min-feature-count %d (its "
+                                  "features are kept)", (int)m->min_feature_count, what,
+                                  (int)k.min_feature_count);
+    if (g->char_feats && m->char_feats != feats) {
+        char a[32], b[32];
+        feats_name(m->char_feats, a, sizeof a);
+        feats_name(feats, b, sizeof b);
+        return lk_cli_usage_error(CMD, "--char-features %s %s char features %s", a, what, b);
+    }
+    if (lexicon && !(k.char_feats & LK_TAGGER_CF_LEXICON))
+        return lk_cli_usage_error(CMD, "--lexicon %s model without a lexicon", what);
+    if (lexicon)
+        fprintf(stderr, "lexkit %s: note: --lexicon is not read when resuming (the model keeps "
+                "its lexicon)\n", CMD);
+    if (vectors)
+        fprintf(stderr, "lexkit %s: note: --embeddings is not read when resuming (the model keeps "
+                "its vocabulary and embeddings)\n", CMD);
+    if (g->min_word_count)
+        fprintf(stderr, "lexkit %s: note: --min-word-count is not used when resuming (the model "
+                "keeps its vocabulary)\n", CMD);
+    k.min_word_count = m->min_word_count; /* not stored in the model */
+    *m = k;
+    return -1;
+}
+
 static int run(int argc, char **argv)
 {
-    static const char *const columns[] = {"upos", "xpos", NULL}, *const units[] = {"word", "char", NULL},
-                              *const optimizers[] = {"sgd", "adam", NULL}, /* enum/flag order */
+    static const char *const optimizers[] = {"sgd", "adam", NULL}, /* enum/flag order */
                               *const cells[] = {"lstm", "gru", "rnn", "rnn-tanh", "rnn-relu", NULL};
     lk_tagger_train_config c = lk_tagger_train_config_default();
     lk_tagger_config *m = &c.model;
+    model_opts_given g = {0};
     const char *paths[6] = {NULL, NULL, NULL, NULL, NULL, NULL}; /* train, dev, output,
                                                                    embeddings, lexicon, plot */
     bool progress = false, quiet = false;
@@ -102,24 +192,24 @@ static int run(int argc, char **argv)
         LKO_STR("--dev", &paths[1], "CONLLU", "dev sentences: best-epoch selection and early "
                 "stopping (default: none, the last epoch is kept)"),
         LKO_STR("--output", &paths[2], "MODEL", "model file, written atomically (required)"),
-        LKO_CHOICE("--column", &column, columns, "tag column"),
-        LKO_CHOICE("--unit", &unit, units, "word tagger, or char: joint Chinese segmentation + "
-                   "tagging"),
-        LKO_CHOICE("--cell", &cell, cells, "recurrent cell (rnn is rnn-tanh)"),
-        LKO_I32("--hidden", &m->hidden, 1, 4096, "units per direction"),
-        LKO_I32("--layers", &m->layers, 1, 8, "stacked recurrent layers"),
-        LKO_FLAG("--bidirectional", &m->bidirectional, "read sentences both ways"),
-        LKO_NOFLAG("--unidirectional", &m->bidirectional, "left to right only"),
-        LKO_FLAG("--crf", &m->crf, "CRF output layer (softmax otherwise)"),
+        LKO_CHOICE("--column", &column, COLUMNS, "tag column", &g.column),
+        LKO_CHOICE("--unit", &unit, UNITS, "word tagger, or char: joint Chinese segmentation + "
+                   "tagging", &g.unit),
+        LKO_CHOICE("--cell", &cell, cells, "recurrent cell (rnn is rnn-tanh)", &g.cell),
+        LKO_I32("--hidden", &m->hidden, 1, 4096, "units per direction", &g.hidden),
+        LKO_I32("--layers", &m->layers, 1, 8, "stacked recurrent layers", &g.layers),
+        LKO_FLAG("--bidirectional", &m->bidirectional, "read sentences both ways", &g.bidir),
+        LKO_NOFLAG("--unidirectional", &m->bidirectional, "left to right only", &g.bidir),
+        LKO_FLAG("--crf", &m->crf, "CRF output layer (softmax otherwise)", &g.crf),
         LKO_STR("--embeddings", &paths[3], "VECTORS", "initialise word embeddings from a "
                 "word2vec text file (default: random)"),
-        LKO_I32("--word-dim", &m->word_dim, 1, 4096, "word embedding size"),
-        LKO_I32("--char-dim", &m->char_dim, 0, 4096, "affix/bigram feature embedding size"),
+        LKO_I32("--word-dim", &m->word_dim, 1, 4096, "word embedding size", &g.word_dim),
+        LKO_I32("--char-dim", &m->char_dim, 0, 4096, "affix/bigram feature embedding size", &g.char_dim),
         LKO_I32("--min-feature-count", &m->min_feature_count, 1, 1000000, "drop rarer "
-                "affix/bigram features"),
+                "affix/bigram features", &g.min_feature_count),
         LKO_I32("--min-word-count", &m->min_word_count, 1, 1000000, "word models: training "
                 "words seen fewer times share the <unk> embedding (a smaller model; words in "
-                "--embeddings are kept)"),
+                "--embeddings are kept)", &g.min_word_count),
         LKO_I32("--epochs", &c.epochs, 1, 100000, "training epochs"),
         LKO_I32("--batch", &c.batch, 1, 100000, "sentences per update"),
         LKO_I32("--patience", &c.patience, 0, 100000, "stop after N epochs without dev "
@@ -146,7 +236,8 @@ static int run(int argc, char **argv)
         LKO_STR("--lexicon", &paths[4], "FILE", "char models: word list (\"word [tag]\" lines) for "
                 "dictionary-match features, stored in the model (default: none)"),
         {.name = "--char-features", .kind = LK_OPT_CUSTOM, .parse = char_feats_opt,
-         .arg = "LIST", .help = "char models: nfkc,class (default), a subset, or none"},
+         .arg = "LIST", .help = "char models: nfkc,class (default), a subset, or none",
+         .seen = &g.char_feats},
     };
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help_cb, m);
     if (rc >= 0) return rc;
@@ -162,6 +253,7 @@ static int run(int argc, char **argv)
     if (!paths[0] || !paths[2]) return lk_cli_usage_error(CMD, "--train and --output are required");
     const lk_cli_output outs[] = {{"--output", paths[2]}, {"--plot", paths[5]}};
     if ((rc = lk_cli_check_outputs(CMD, outs, LK_OPTS_N(outs))) >= 0) return rc;
+    if (c.resume && (rc = check_resume(paths[2], &g, paths[4], paths[3], m)) >= 0) return rc;
     c.vectors = paths[3];
     c.lexicon = paths[4];
     if (c.lexicon && m->unit != LK_TAGGER_CHAR)

@@ -26,7 +26,9 @@
 #define LK_TAGGER_CF_DEFAULT (LK_TAGGER_CF_NFKC | LK_TAGGER_CF_CLASS)
 #define LK_TAGGER_PIECE_MAX 256 /* characters: longer raw lines are decoded in pieces cut
                                    after sentence marks (docs/tagger.md) */
-#define LK_TAGGER_LEX_MAX_CHARS 8 /* longest lexicon word used, in characters */
+#define LK_TAGGER_LEX_MAX_CHARS 8
+#define LK_TAGGER_CKPT_SUFFIX ".ckpt" /* training checkpoint: "<output>.ckpt" (lk_tagger_train);
+                                         lk_tagger_load reads it as a model */ /* longest lexicon word used, in characters */
 
 typedef enum { LK_TAGGER_WORD = 0, LK_TAGGER_CHAR = 1 } lk_tagger_unit;
 typedef enum { LK_TAGGER_UPOS = 0, LK_TAGGER_XPOS = 1 } lk_tagger_column;

@@ -21,7 +21,6 @@
 #define LK_TRAIN_BUCKET 50        /* batches per length-sorted bucket */
 #define LK_TRAIN_MAX_THREADS 64
 #define LK_TRAIN_LOG_EVERY 2.0    /* seconds between progress messages */
-#define LK_CKPT_SUFFIX ".ckpt"
 #define LK_BEST_SUFFIX ".best" /* MODEL.ckpt.best: the best weights of a resumable run */
 
 lk_tagger_train_config lk_tagger_train_config_default(void)
@@ -635,7 +634,7 @@ lk_status lk_tagger_train(const lk_tagger_train_config *c, const lk_tagged_corpu
     if ((st = lk_tagger_train_config_check(c, err)) != LK_OK) return st;
     if (!train || train->n_tokens == 0)
         return lk_error_set(err, LK_ERR_ARG, "the training set is empty (no tokens)");
-    if ((size_t)snprintf(ckpt_buf, sizeof ckpt_buf, "%s%s", output, LK_CKPT_SUFFIX) >= sizeof ckpt_buf)
+    if ((size_t)snprintf(ckpt_buf, sizeof ckpt_buf, "%s%s", output, LK_TAGGER_CKPT_SUFFIX) >= sizeof ckpt_buf)
         return lk_error_set(err, LK_ERR_RANGE, "output path too long");
     snprintf(best_path, sizeof best_path, "%s%s", ckpt_buf, LK_BEST_SUFFIX);
     /* Check the output before training; an output written directly (standard output, a

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # train-tagger / eval-tagger / tag defects of the new-user pass: one column for a bad
-# CoNLL-U line in every reader, the --cell choices.
+# CoNLL-U line in every reader, the --cell choices, --resume with conflicting model options.
 . "${LK_SRC:-.}/tests/cli_lib.sh" tagger-cli-defects
 SMALL=(--hidden 8 --word-dim 8 --char-dim 6 --batch 4 --seed 3 --quiet)
 M=$T/en.lkt
@@ -29,6 +29,38 @@ for cell in gru rnn-relu; do
   $L train-tagger --train "$D/tag_en_train.conllu" --output "$T/$cell.lkt" --epochs 1 --cell $cell \
     "${SMALL[@]}" 2> "$T/err" || fail "--cell $cell: $(cat "$T/err")"
   $L info "$T/$cell.lkt" | grep -qx "$(printf 'cell\t%s' $cell)" || fail "info --cell $cell: $($L info "$T/$cell.lkt" | grep cell)"
+done
+
+# --resume keeps the checkpoint's architecture: an option given that disagrees is a usage
+# error naming the option and the model's value; options not given take the model's values
+R=(--train "$D/tag_en_train.conllu" --output "$T/r.lkt" --word-dim 8 --char-dim 6 --batch 4 --seed 3 --quiet)
+$L train-tagger "${R[@]}" --epochs 1 --cell gru --crf --hidden 12 --layers 1 2> "$T/err" ||
+  fail "train gru: $(cat "$T/err")"
+cp "$T/r.lkt" "$T/r0.lkt"
+expect_fail 2 "lexkit train-tagger: --hidden 16 conflicts with the resumed model's hidden 12" \
+  "$L" train-tagger "${R[@]}" --epochs 2 --hidden 16 --resume
+expect_fail 2 "--cell lstm conflicts with the resumed model's cell gru" \
+  "$L" train-tagger "${R[@]}" --epochs 2 --cell lstm --resume
+expect_fail 2 "--layers 2 conflicts with the resumed model's layers 1" \
+  "$L" train-tagger "${R[@]}" --epochs 2 --layers 2 --resume
+expect_fail 2 "--unidirectional conflicts with the resumed model's --bidirectional" \
+  "$L" train-tagger "${R[@]}" --epochs 2 --unidirectional --resume
+expect_fail 2 "--word-dim 10 conflicts with the resumed model's word-dim 8" \
+  "$L" train-tagger "${R[@]/--word-dim/--char-dim}" --word-dim 10 --epochs 2 --resume
+expect_fail 2 "--unit char conflicts with the resumed model's unit word" \
+  "$L" train-tagger "${R[@]}" --epochs 2 --unit char --resume
+expect_fail 2 "--column xpos conflicts with the resumed model's column upos" \
+  "$L" train-tagger "${R[@]}" --epochs 2 --column xpos --resume
+cmp -s "$T/r.lkt" "$T/r0.lkt" || fail "a refused resume changed the model"
+# the same values, or none: resumed (epoch 2), the model's architecture kept
+$L train-tagger "${R[@]}" --epochs 2 --cell gru --crf --hidden 12 --resume 2> "$T/err" ||
+  fail "resume, same options: $(cat "$T/err")"
+$L train-tagger --train "$D/tag_en_train.conllu" --output "$T/r.lkt" --epochs 3 --resume --progress \
+  2> "$T/err" || fail "resume, no options: $(cat "$T/err")"
+grep -q "epoch 3/3" "$T/err" || fail "resume: epoch 3 not run: $(cat "$T/err")"
+$L info "$T/r.lkt" > "$T/info"
+for kv in "cell	gru" "hidden	12" "output	crf" "word_dim	8" "char_dim	6" "epochs_run	3"; do
+  grep -qx "$kv" "$T/info" || fail "resumed model: no '$kv' in $(cat "$T/info")"
 done
 
 finish tagger-cli-defects
