@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "apps/cli.h"
 #include "apps/svg.h"
@@ -192,6 +193,27 @@ static int check_resume(const char *cmd, const lk_embed_config *c, const model_o
     return -1;
 }
 
+/* A word2vec vectors file (detected as `lexkit info` does) has only the input vectors: no
+   output weights or word counts to go on training from. LK_ERR_FORMAT saying so, else LK_OK
+   (lk_embed_model_load reports other files). Standard input and pipes are not looked at. */
+static lk_status resumable(const char *path, lk_error *err)
+{
+    unsigned char head[64];
+    size_t n = 0;
+    struct stat sb; /* a regular file only: a pipe's bytes are for lk_embed_model_load */
+    bool regular = strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+    FILE *fp = regular ? fopen(path, "rb") : NULL;
+    if (fp) {
+        n = fread(head, 1, sizeof head, fp);
+        fclose(fp);
+    }
+    if (!lk_vectors_head_is_word2vec(head, n)) return LK_OK;
+    return lk_error_set(err, LK_ERR_FORMAT, "%s: word2vec vectors cannot be resumed (they have no "
+                        "output weights or vocabulary counts): --resume needs an LKEM model "
+                        "(written by --save-model or --output-format lkem) or a fastText .bin",
+                        path);
+}
+
 /* The outputs' writers, for lk_write_atomic_all. */
 typedef struct {
     const lk_embed_model *m;
@@ -245,6 +267,7 @@ int lk_cmd_embed(int argc, char **argv)
     if (out) st = lk_output_check(out, &err); /* before training, not after */
     if (st == LK_OK && save) st = lk_output_check(save, &err);
     if (st == LK_OK && a.plot) st = lk_output_check(a.plot, &err);
+    if (st == LK_OK && resume) st = resumable(resume, &err);
     if (st == LK_OK && resume) st = lk_embed_model_load(resume, &m, &err);
     if (st == LK_OK && resume && (rc = check_resume(cmd, &c, &a.given, m)) >= 0) {
         lk_embed_model_free(m);

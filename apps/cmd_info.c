@@ -17,6 +17,7 @@
 #include "features/search/bm25_index.h"
 #include "models/embed.h"
 #include "models/tagger.h"
+#include "models/vectors.h"
 #include "text/utf8.h"
 
 #define CMD "info"
@@ -207,21 +208,6 @@ static int info_counts(const char *path, FILE *fp, lk_error *err)
     return rc;
 }
 
-/* Whether the bytes start as a word2vec file (text or binary): "WORDS DIM" then a newline. */
-static bool vectors_header(const unsigned char *h, size_t n)
-{
-    size_t i = 0, fields = 0;
-    while (fields < 2) {
-        while (i < n && (h[i] == ' ' || h[i] == '\t')) i++;
-        size_t d = i;
-        while (i < n && h[i] >= '0' && h[i] <= '9') i++;
-        if (i == d) return false;
-        fields++;
-    }
-    while (i < n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r')) i++;
-    return i < n && h[i] == '\n';
-}
-
 static int info_one(const char *path)
 {
     lk_error err;
@@ -237,11 +223,11 @@ static int info_one(const char *path)
     if (!fp) return lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_IO, "%s: cannot open", path), &err);
     unsigned char head[64] = {0};
     size_t n = fread(head, 1, sizeof head, fp);
-    bool counts = counts_header(head, n) && !vectors_header(head, n);
+    bool counts = counts_header(head, n) && !lk_vectors_head_is_word2vec(head, n);
     bool known = (n >= 4 && (memcmp(head, "LKTG", 4) == 0 || memcmp(head, "LKEM", 4) == 0 ||
                              memcmp(head, "LKBX", 4) == 0)) ||
                  lk_embed_is_fasttext_magic(head, n) || (n >= 7 && memcmp(head, "#n_docs", 7) == 0) ||
-                 vectors_header(head, n) || counts;
+                 lk_vectors_head_is_word2vec(head, n) || counts;
     if (known) printf("file\t%s\nbytes\t%lld\n", path, (long long)sb.st_size);
     int rc;
     if (n >= 4 && memcmp(head, "LKTG", 4) == 0) rc = info_tagger(path, &err);
@@ -251,7 +237,7 @@ static int info_one(const char *path)
     else if (n >= 7 && memcmp(head, "#n_docs", 7) == 0) {
         rewind(fp);
         rc = info_bow_vocab(path, fp);
-    } else if (vectors_header(head, n)) {
+    } else if (lk_vectors_head_is_word2vec(head, n)) {
         rc = info_vectors(path, &err);
     } else if (counts) {
         rewind(fp);

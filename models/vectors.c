@@ -932,3 +932,17 @@ lk_status lk_vectors_pca2(const float *rows, int32_t n, int32_t dim, double *x, 
     free(v);
     return LK_OK;
 }
+
+bool lk_vectors_head_is_word2vec(const unsigned char *h, size_t n)
+{
+    size_t i = 0, fields = 0;
+    while (fields < 2) {
+        while (i < n && (h[i] == ' ' || h[i] == '\t')) i++;
+        size_t d = i;
+        while (i < n && h[i] >= '0' && h[i] <= '9') i++;
+        if (i == d) return false;
+        fields++;
+    }
+    while (i < n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r')) i++;
+    return i < n && h[i] == '\n';
+}

@@ -24,4 +24,14 @@ expect_fail 2 "--tokenize conflicts" "$L" "${R[@]}" --tokenize
 "$L" embed "${EMB[@]}" --dim 6 --output "$T/plain.lkem" || fail "train without subwords"
 expect_fail 2 "--subwords 3:6 conflicts with the resumed model's subwords none" \
   "$L" embed "${EMB[@]}" --resume "$T/plain.lkem" --subwords 3:6 --output "$T/r2.txt"
+# word2vec vectors (text or binary, as `lexkit info` detects them) cannot be resumed: say so
+# and what is needed, instead of "not a lexkit LKEM file (bad magic)"
+"$L" embed "${EMB[@]}" --dim 6 --output "$T/v.bin" --output-format bin || fail "train bin"
+"$L" embed "${EMB[@]}" --dim 6 --output "$T/v.txt" || fail "train text"
+for v in v.bin v.txt; do
+  expect_fail 1 "$v: word2vec vectors cannot be resumed (they have no output weights or vocabulary counts): --resume needs an LKEM model (written by --save-model" \
+    "$L" embed "${EMB[@]}" --resume "$T/$v" --output "$T/r3.txt"
+  grep -q "bad magic" "$T/err" && fail "$v: still bad magic: $(cat "$T/err")"
+done
+[ -e "$T/r3.txt" ] && fail "an output was written"
 finish embed-resume-conflicts
