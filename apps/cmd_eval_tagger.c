@@ -13,19 +13,23 @@
 static void help(void *u)
 {
     (void)u;
-    printf("usage: lexkit eval-tagger --model MODEL --test CONLLU [--output FILE]\n"
-           "                          [--progress|--quiet]\n"
+    printf("usage: lexkit eval-tagger --model MODEL --test CONLLU [--input-format conllu|slash]\n"
+           "                          [--output FILE] [--progress|--quiet]\n"
            "Prints tab-separated figures; the last line is accuracy<TAB>X (word models)\n"
            "or joint_f1<TAB>X (char models: segmentation from the raw sentence text).\n");
 }
 
 static int run(int argc, char **argv)
 {
+    static const char *const in_fmts[] = {"conllu", "slash", NULL};
     const char *model = NULL, *test = NULL;
+    int in_fmt = 0;
     bool progress = false, quiet = false;
     const lk_cli_option opts[] = {
         LKO_STR("--model", &model, "MODEL", "tagger model (required)"),
         LKO_STR("--test", &test, "CONLLU", "gold CoNLL-U file (required)"),
+        LKO_CHOICE("--input-format", &in_fmt, in_fmts, "--test file: CoNLL-U, or word/TAG lines "
+                   "(one sentence per line)"),
         LKO_STDOUT("--output"),
         LKO_FLAG("--progress", &progress, "the summary line (tokens, time, rate) on stderr even "
                  "when it is not a terminal"),
@@ -42,7 +46,8 @@ static int run(int argc, char **argv)
     memset(&gold, 0, sizeof gold);
     lk_tagger_eval_result r;
     lk_status st = lk_tagger_load(model, &m, &err);
-    if (st == LK_OK) st = lk_tagged_corpus_load(test, LK_TAGGED_CONLLU, &gold, &err);
+    if (st == LK_OK) st = lk_tagged_corpus_load(test, in_fmt == 1 ? LK_TAGGED_SLASH : LK_TAGGED_CONLLU,
+                                                    &gold, &err);
     if (st == LK_OK && gold.n_tokens == 0)
         st = lk_error_set(&err, LK_ERR_PARSE, "%s: no sentences (empty test set)", test);
     lk_progress prog;

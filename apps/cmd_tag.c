@@ -169,7 +169,8 @@ static const char *default_model(char *buf, size_t cap, lk_error *err)
 static void help(void *u)
 {
     (void)u;
-    printf("usage: lexkit tag [--model MODEL] [--input FILE] [--input-format conllu|tokens|raw]\n"
+    printf("usage: lexkit tag [--model MODEL] [--input FILE]\n"
+           "                  [--input-format conllu|tokens|raw|slash]\n"
            "                  [--output-format conllu|slash] [--output FILE] [--threads N]\n"
            "                  [--user-dict FILE] [--script auto|simplified|traditional]\n"
            "                  [--no-pretok] [--granularity fine|coarse] [--progress|--quiet]\n"
@@ -184,7 +185,7 @@ static void help(void *u)
 
 static int run(int argc, char **argv)
 {
-    static const char *const ins[] = {"conllu", "tokens", "raw", NULL},
+    static const char *const ins[] = {"conllu", "tokens", "raw", "slash", NULL},
                               *const outs[] = {"conllu", "slash", NULL};
     const char *model = NULL, *input = "-", *in_fmt = NULL;
     int in = -1, out = -1; /* -1: not given */
@@ -196,9 +197,9 @@ static int run(int argc, char **argv)
                 "reading raw text unless --input-format is given)"),
         LKO_INPUT("--input", &input, "FILE", "sentences to tag (default: standard input)"),
         LKO_CHOICE("--input-format", &in, ins, "conllu, tokens (one sentence per line, words "
-                   "separated by spaces) or raw text, one sentence per line (word models: "
-                   "tokenized as UD English EWT; default: tokens for word models, raw for char "
-                   "models)"),
+                   "separated by spaces), raw text, one sentence per line (word models: "
+                   "tokenized as UD English EWT), or slash: word/TAG lines, retagged (default: "
+                   "tokens for word models, raw for char models)"),
         LKO_CHOICE("--output-format", &out, outs, "CoNLL-U or word/TAG lines (default: conllu "
                    "for conllu input, else slash); conllu input to conllu output keeps every "
                    "line and column but the tag"),
@@ -256,7 +257,8 @@ static int run(int argc, char **argv)
     else if (st == LK_OK && !strcmp(in_fmt, "conllu") && t.conllu_out)
         st = lk_tag_conllu_passthrough(m, ws, input, &io, &err);
     else if (st == LK_OK)
-        st = tag_tokens(&t, input, !strcmp(in_fmt, "conllu") ? LK_TAGGED_CONLLU : LK_TAGGED_TOKENS,
+        st = tag_tokens(&t, input, !strcmp(in_fmt, "conllu") ? LK_TAGGED_CONLLU
+                                   : !strcmp(in_fmt, "slash") ? LK_TAGGED_SLASH : LK_TAGGED_TOKENS,
                         in < 0 && !quiet, &err);
     if (st == LK_OK) st = lk_cli_stdout_check(&err);
     if (st == LK_OK && io.done > 0) lk_progress_finish(&prog, io.done, NULL);

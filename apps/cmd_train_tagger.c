@@ -15,7 +15,8 @@
 static void help(void)
 {
     printf("usage: lexkit train-tagger --train CONLLU [--dev CONLLU] --output MODEL [options]\n"
-           "Train an RNN/LSTM/GRU tagger (optionally with a CRF layer) on CoNLL-U; --unit char\n"
+           "Train an RNN/LSTM/GRU tagger (optionally with a CRF layer) on CoNLL-U (or word/TAG\n"
+           "lines: --input-format slash); --unit char\n"
            "trains joint Chinese word segmentation + tagging on characters. With --dev, the\n"
            "model of the best dev epoch is kept (early stopping after --patience epochs);\n"
            "without it, the last epoch's.\n");
@@ -176,6 +177,7 @@ static int check_resume(const char *output, const model_opts_given *g, const cha
 static int run(int argc, char **argv)
 {
     static const char *const optimizers[] = {"sgd", "adam", NULL}, /* enum/flag order */
+                              *const in_fmts[] = {"conllu", "slash", NULL},
                               *const cells[] = {"lstm", "gru", "rnn", "rnn-tanh", "rnn-relu", NULL};
     lk_tagger_train_config c = lk_tagger_train_config_default();
     lk_tagger_config *m = &c.model;
@@ -183,7 +185,7 @@ static int run(int argc, char **argv)
     const char *paths[6] = {NULL, NULL, NULL, NULL, NULL, NULL}; /* train, dev, output,
                                                                    embeddings, lexicon, plot */
     bool progress = false, quiet = false;
-    int column = (int)m->column, unit = (int)m->unit, cell = 0; /* cells[0]: the default */
+    int column = (int)m->column, unit = (int)m->unit, cell = 0, in_fmt = 0; /* cells[0]: the default */
     long seed = (long)c.seed;
     double lr = c.lr, clip = c.clip, dropout = c.dropout, word_dropout = c.word_dropout,
            feat_dropout = c.feat_dropout;
@@ -192,6 +194,8 @@ static int run(int argc, char **argv)
         LKO_STR("--dev", &paths[1], "CONLLU", "dev sentences: best-epoch selection and early "
                 "stopping (default: none, the last epoch is kept)"),
         LKO_STR("--output", &paths[2], "MODEL", "model file, written atomically (required)"),
+        LKO_CHOICE("--input-format", &in_fmt, in_fmts, "--train and --dev files: CoNLL-U, or "
+                   "word/TAG lines (one sentence per line; the tag is both UPOS and XPOS)"),
         LKO_CHOICE("--column", &column, COLUMNS, "tag column", &g.column),
         LKO_CHOICE("--unit", &unit, UNITS, "word tagger, or char: joint Chinese segmentation + "
                    "tagging", &g.unit),
@@ -292,10 +296,11 @@ static int run(int argc, char **argv)
     memset(&train, 0, sizeof train);
     memset(&dev, 0, sizeof dev);
     lk_tagger_train_result res;
-    st = lk_tagged_corpus_load(paths[0], LK_TAGGED_CONLLU, &train, &err);
+    lk_tagged_format fmt = in_fmt == 1 ? LK_TAGGED_SLASH : LK_TAGGED_CONLLU;
+    st = lk_tagged_corpus_load(paths[0], fmt, &train, &err);
     if (st == LK_OK && train.n_tokens == 0)
         st = lk_error_set(&err, LK_ERR_PARSE, "%s: the training set is empty (no tokens)", paths[0]);
-    if (st == LK_OK && paths[1]) st = lk_tagged_corpus_load(paths[1], LK_TAGGED_CONLLU, &dev, &err);
+    if (st == LK_OK && paths[1]) st = lk_tagged_corpus_load(paths[1], fmt, &dev, &err);
     if (st == LK_OK && paths[1] && dev.n_tokens == 0)
         st = lk_error_set(&err, LK_ERR_PARSE, "%s: the dev set is empty (no tokens)", paths[1]);
     if (st == LK_OK) st = lk_tagger_train(&c, &train, paths[1] ? &dev : NULL, paths[2], &res, &err);

@@ -201,6 +201,24 @@ static lk_status conllu_comment(lk_sentence_reader *r, const char *line, size_t 
     return LK_OK;
 }
 
+/* Whether a line is word/TAG items (each space- or tab-separated item has a '/' after its
+   first byte and before its last): a file in the other format, read as CoNLL-U. */
+static bool slash_like(const char *line, size_t len)
+{
+    size_t items = 0, i = 0;
+    while (i < len) {
+        while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;
+        size_t from = i;
+        while (i < len && line[i] != ' ' && line[i] != '\t') i++;
+        if (i == from) break;
+        size_t k = i - 1;
+        while (k > from && line[k] != '/') k--;
+        if (k == from || k == i - 1) return false;
+        items++;
+    }
+    return items > 0;
+}
+
 lk_status lk_conllu_columns_error(const char *path, int64_t lineno, const char *line, size_t len,
                                   lk_error *err)
 {
@@ -208,7 +226,9 @@ lk_status lk_conllu_columns_error(const char *path, int64_t lineno, const char *
     for (size_t i = 0; i < len; i++)
         if (line[i] == '\t' && ++n_cols == CONLLU_COLUMNS + 1) at = i + 1; /* the 11th field */
     return lk_error_at(err, path, lineno, lk_utf8_column(line, at),
-                       "expected %d tab-separated columns, got %zu", CONLLU_COLUMNS, n_cols);
+                       "expected %d tab-separated columns, got %zu%s", CONLLU_COLUMNS, n_cols,
+                       lineno == 1 && slash_like(line, len)
+                           ? " (word/TAG lines? use --input-format slash)" : "");
 }
 
 static lk_status conllu_token(lk_sentence_reader *r, const char *line, size_t len,

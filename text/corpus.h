@@ -142,7 +142,8 @@ void lk_sentence_reader_free(lk_sentence_reader *r); /* NULL is a no-op */
 /* The error every CoNLL-U reader gives for a token line line[0..len) that has not 10
    tab-separated columns: LK_ERR_PARSE "path:line:col: expected 10 tab-separated columns,
    got N", the column pointing at the bad field: the end of the line, where the first missing
-   field was due, or the start of the first extra field. */
+   field was due, or the start of the first extra field. A first line of word/TAG items gets
+   the hint "(word/TAG lines? use --input-format slash)". */
 lk_status lk_conllu_columns_error(const char *path, int64_t lineno, const char *line, size_t len,
                                   lk_error *err);
 

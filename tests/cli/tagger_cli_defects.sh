@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # train-tagger / eval-tagger / tag defects of the new-user pass: one column for a bad
-# CoNLL-U line in every reader, the --cell choices, --resume with conflicting model options.
+# CoNLL-U line in every reader, the --cell choices, --resume with conflicting model options,
+# word/TAG input (--input-format slash) and the hint when it is read as CoNLL-U.
 . "${LK_SRC:-.}/tests/cli_lib.sh" tagger-cli-defects
 SMALL=(--hidden 8 --word-dim 8 --char-dim 6 --batch 4 --seed 3 --quiet)
 M=$T/en.lkt
@@ -62,5 +63,36 @@ $L info "$T/r.lkt" > "$T/info"
 for kv in "cell	gru" "hidden	12" "output	crf" "word_dim	8" "char_dim	6" "epochs_run	3"; do
   grep -qx "$kv" "$T/info" || fail "resumed model: no '$kv' in $(cat "$T/info")"
 done
+
+# word/TAG lines: train-tagger (--train and --dev), eval-tagger, tag --input-format slash
+S=(--input-format slash --epochs 2 "${SMALL[@]}")
+$L train-tagger --train "$D/tag_en_train_slash.txt" --dev "$D/tag_en_dev_slash.txt" --output "$T/sl.lkt" \
+  "${S[@]}" 2> "$T/err" || fail "train slash: $(cat "$T/err")"
+$L info "$T/sl.lkt" | grep -q "^tag_set	.*NOUN" || fail "slash model tags: $($L info "$T/sl.lkt" | grep tag_set)"
+$L eval-tagger --model "$T/sl.lkt" --test "$D/tag_en_dev_slash.txt" --input-format slash > "$T/ev.slash" \
+  2> "$T/err" || fail "eval slash: $(cat "$T/err")"
+grep -qx "$(printf 'sentences\t10')" "$T/ev.slash" && grep -qx "$(printf 'tokens\t81')" "$T/ev.slash" ||
+  fail "eval slash figures: $(cat "$T/ev.slash")"
+# the same sentences as CoNLL-U score the same
+$L eval-tagger --model "$T/sl.lkt" --test "$D/tag_en_dev.conllu" > "$T/ev.conllu" 2> "$T/err" || fail "eval conllu"
+[ "$(grep -v per_s "$T/ev.slash")" = "$(grep -v per_s "$T/ev.conllu")" ] ||
+  fail "slash and CoNLL-U evaluations differ: $(cat "$T/ev.slash" "$T/ev.conllu")"
+# tag: word/TAG in, word/TAG out (the words kept, the tags the model's)
+$L tag --model "$T/sl.lkt" --input "$D/tag_en_dev_slash.txt" --input-format slash > "$T/tagged" 2> "$T/err" ||
+  fail "tag slash: $(cat "$T/err")"
+[ "$(wc -l < "$T/tagged")" = 10 ] || fail "tag slash: $(wc -l < "$T/tagged") lines"
+words() { awk '{ for (i = 1; i <= NF; i++) sub(/\/[^\/]*$/, "", $i); print }' "$1"; }
+[ "$(words "$T/tagged")" = "$(words "$D/tag_en_dev_slash.txt")" ] ||
+  fail "tag slash changed the words: $(head -2 "$T/tagged")"
+# word/TAG lines read as CoNLL-U: the error hints at --input-format slash
+HINT="tag_en_train_slash.txt:1:[0-9]*: expected 10 tab-separated columns, got 1 (word/TAG lines? use --input-format slash)"
+expect_fail 1 "$HINT" "$L" train-tagger --train "$D/tag_en_train_slash.txt" --output "$T/x.lkt" "${SMALL[@]}"
+expect_fail 1 "$HINT" "$L" eval-tagger --model "$T/sl.lkt" --test "$D/tag_en_train_slash.txt"
+expect_fail 1 "$HINT" "$L" tag --model "$T/sl.lkt" --input "$D/tag_en_train_slash.txt" --input-format conllu \
+  --output-format slash
+expect_fail 1 "badc.conllu:2:15: expected 10 tab-separated columns, got 4$" \
+  "$L" eval-tagger --model "$M" --test "$T/badc.conllu"
+expect_fail 2 "--input-format must be conllu or slash, not 'raw'" \
+  "$L" eval-tagger --model "$T/sl.lkt" --test "$D/tag_en_dev_slash.txt" --input-format raw
 
 finish tagger-cli-defects
