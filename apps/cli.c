@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -285,4 +287,76 @@ const char *lk_cli_find_model(const char *file, char *buf, size_t cap, lk_error 
     lk_error_set(err, LK_ERR_IO, "looked for %s%s%s and %s", first, env[0] ? ", " : "", env,
                  source);
     return NULL;
+}
+
+/* ---- interrupts ----------------------------------------------------------------------
+
+   Design: the library owns no signal handler. lk_atomic_open reports each temp file it is
+   about to create, and its removal or rename, through the hook main() installs
+   (lk_atomic_set_temp_hook); the hook keeps the paths in a fixed table here. The handler may
+   only call async-signal-safe functions, so it walks the table with plain loads, unlink()s
+   each live path, write()s a message prepared in advance and _exit()s: no malloc, no stdio,
+   no locks. A slot is claimed with a compare-and-swap (writers run on any thread), filled,
+   and only then marked live; a path too long for a slot, or a full table, is not listed (the
+   next run's stale-temp sweep, lk_atomic_open, removes it). */
+
+enum { TEMP_SLOTS = 32, TEMP_PATH_MAX = 4096 };
+enum { SLOT_FREE = 0, SLOT_FILLING, SLOT_LIVE };
+
+static struct {
+    atomic_int state;
+    char path[TEMP_PATH_MAX];
+} temp_slots[TEMP_SLOTS];
+static char interrupt_msg[128];
+static size_t interrupt_msg_len;
+
+static void temp_hook(void *user, const char *tmp, bool live)
+{
+    (void)user;
+    size_t n = strlen(tmp);
+    if (n >= TEMP_PATH_MAX) return;
+    for (int i = 0; i < TEMP_SLOTS; i++) {
+        if (live) {
+            int expect = SLOT_FREE;
+            if (!atomic_compare_exchange_strong(&temp_slots[i].state, &expect, SLOT_FILLING))
+                continue;
+            memcpy(temp_slots[i].path, tmp, n + 1);
+            atomic_store(&temp_slots[i].state, SLOT_LIVE);
+            return;
+        }
+        int expect = SLOT_LIVE;
+        if (atomic_load(&temp_slots[i].state) == SLOT_LIVE && strcmp(temp_slots[i].path, tmp) == 0 &&
+            atomic_compare_exchange_strong(&temp_slots[i].state, &expect, SLOT_FILLING)) {
+            atomic_store(&temp_slots[i].state, SLOT_FREE);
+            return;
+        }
+    }
+}
+
+static void on_interrupt(int sig)
+{
+    for (int i = 0; i < TEMP_SLOTS; i++)
+        if (atomic_load(&temp_slots[i].state) == SLOT_LIVE) (void)unlink(temp_slots[i].path);
+    ssize_t w = write(STDERR_FILENO, interrupt_msg, interrupt_msg_len);
+    (void)w;
+    _exit(128 + sig);
+}
+
+void lk_cli_signals_init(const char *cmd)
+{
+    int n = snprintf(interrupt_msg, sizeof interrupt_msg, "lexkit %s: interrupted\n", cmd);
+    interrupt_msg_len = n < 0 ? 0 : (size_t)n < sizeof interrupt_msg ? (size_t)n
+                                                                      : sizeof interrupt_msg - 1;
+    lk_atomic_set_temp_hook(temp_hook, NULL);
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_interrupt;
+        sigfillset(&sa.sa_mask); /* one handler at a time */
+        struct sigaction old;
+        /* a signal ignored when we started (nohup, a background job's SIGINT) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
 }

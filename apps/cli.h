@@ -108,5 +108,11 @@ void lk_progress_finish(lk_progress *p, double done, const char *extra);
    and other levels as "lexkit: message" on stderr unless quiet. */
 void lk_cli_log(void *user, int level, const char *msg);
 
+/* Interrupts (SIGINT, SIGTERM, SIGHUP) end any command the same way: the temp files of the
+   outputs being written (lk_atomic_set_temp_hook) are removed, "lexkit CMD: interrupted" goes
+   to stderr and the exit status is 128 + the signal (130, 143, 129); earlier outputs stay as
+   they were. Called by main() once, before the command runs. A command may install its own
+   handlers over these (embed stops training cleanly; serve drains its connections). */
+void lk_cli_signals_init(const char *cmd);
 
 #endif

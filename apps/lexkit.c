@@ -36,8 +36,10 @@ int main(int argc, char **argv)
         return LK_EXIT_OK;
     }
     for (size_t i = 0; lk_commands[i]; i++)
-        if (strcmp(lk_commands[i]->name, cmd) == 0)
+        if (strcmp(lk_commands[i]->name, cmd) == 0) {
+            lk_cli_signals_init(cmd);
             return lk_cli_stdout_finish(cmd, lk_commands[i]->run(argc - 1, argv + 1));
+        }
     fprintf(stderr, "lexkit: unknown command '%s'\n", cmd);
     usage(stderr);
     return LK_EXIT_USAGE;

@@ -549,6 +549,23 @@ static void remove_stale_temps(const char *target)
     free(dir);
 }
 
+/* The temp-file hook (lk_atomic_set_temp_hook): the one process-wide setting, written once
+   by main() before any writer runs; atomic so that a late set is still well-defined. */
+static _Atomic(lk_temp_fn) temp_hook;
+static void *_Atomic temp_hook_user;
+
+void lk_atomic_set_temp_hook(lk_temp_fn fn, void *user)
+{
+    temp_hook_user = user;
+    temp_hook = fn;
+}
+
+static void temp_event(const char *tmp, bool live)
+{
+    lk_temp_fn fn = temp_hook;
+    if (fn) fn(temp_hook_user, tmp, live);
+}
+
 static void atomic_free(lk_atomic_file *f)
 {
     free(f->path);
@@ -569,9 +586,17 @@ static lk_status open_temp(lk_atomic_file *f, const struct stat *old, lk_error *
     for (unsigned i = 0; fd < 0 && i < 1000; i++) {
         snprintf(f->tmp, cap, "%s%s%ld.%lx", f->target, TMP_TAG, (long)getpid(),
                  (unsigned long)((uintptr_t)f >> 4) + i);
-        /* A new file gets 0666 minus the umask, as the shell would create it. */
+        /* A new file gets 0666 minus the umask, as the shell would create it. The hook hears
+           of the name first: a signal right after open() finds it listed (a name of ours
+           that was taken is a dead writer's stale temp, removable too). */
+        temp_event(f->tmp, true);
         fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, existing ? 0600 : 0666);
-        if (fd < 0 && errno != EEXIST) break;
+        if (fd < 0) {
+            int e = errno;
+            temp_event(f->tmp, false);
+            errno = e;
+            if (errno != EEXIST) break;
+        }
     }
     if (fd < 0)
         return lk_error_set(err, LK_ERR_IO, "%s: cannot create file: %s", f->path, strerror(errno));
@@ -585,6 +610,7 @@ static lk_status open_temp(lk_atomic_file *f, const struct stat *old, lk_error *
         lk_status st = lk_error_set(err, LK_ERR_IO, "%s: %s", f->path, strerror(errno));
         close(fd);
         unlink(f->tmp);
+        temp_event(f->tmp, false);
         return st;
     }
     return LK_OK;
@@ -633,7 +659,10 @@ void lk_atomic_abort(lk_atomic_file *f)
         fflush(stdout);
     } else {
         if (f->fp) fclose(f->fp);
-        if (f->tmp && f->kind == OUT_REPLACE) unlink(f->tmp);
+        if (f->tmp && f->kind == OUT_REPLACE) {
+            unlink(f->tmp);
+            temp_event(f->tmp, false);
+        }
     }
     atomic_free(f);
 }
@@ -666,6 +695,7 @@ lk_status lk_atomic_commit_all(lk_atomic_file **fs, size_t n, lk_error *err)
             st = lk_error_set(err, LK_ERR_IO, "%s: rename failed: %s", f->path, strerror(errno));
             break;
         }
+        temp_event(f->tmp, false);
         free(f->tmp);
         f->tmp = NULL; /* committed: nothing left to remove */
         st = lk_fsync_dir_of(f->target, err);

@@ -122,6 +122,16 @@ bool lk_output_replaces(const char *path);
    written directly), lk_atomic_commit flushes, fsyncs and renames it over `path`,
    lk_atomic_abort removes the temp. Both free `f`. lk_atomic_commit_all commits several
    all or none (as lk_write_atomic_all) and frees them all. */
+/* Temp-file hook: fn(user, tmp, true) runs just before a temp file TARGET.tmp.PID.N is
+   created and fn(user, tmp, false) once it is renamed or removed, so that a program can
+   remove the temp files in progress when it is killed by a signal (the CLI does, from its
+   signal handler: docs/CLI.md). `tmp` is borrowed for the call. This is the library's one
+   process-wide setting (the library installs no signal handler itself): set it once, before
+   any writer runs, and from one place (main); NULL removes it. fn may be called from any
+   thread that writes. */
+typedef void (*lk_temp_fn)(void *user, const char *tmp, bool live);
+void lk_atomic_set_temp_hook(lk_temp_fn fn, void *user);
+
 typedef struct lk_atomic_file lk_atomic_file;
 lk_status lk_atomic_open(const char *path, lk_atomic_file **out, lk_error *err);
 FILE *lk_atomic_fp(lk_atomic_file *f);
