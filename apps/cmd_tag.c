@@ -131,7 +131,7 @@ static lk_status tag_tokens(const tag_ctx *t, const char *input, lk_tagged_forma
         if (lk_grow((void **)&tags, &tags_cap, c.n_tokens + 1, sizeof *tags) != LK_OK)
             st = lk_error_set(e, LK_ERR_NOMEM, "out of memory");
         else
-            st = lk_tagger_tag_sentences(t->m, t->ws, c.sents, c.n_sents, tags, e);
+            st = lk_tag_sentences_cut(t->m, t->ws, c.sents, c.n_sents, tags, e);
         for (size_t s = 0, k = 0; s < c.n_sents && st == LK_OK; s++) {
             for (size_t i = 0; i < c.sents[s].n; i++, k++)
                 print_word(t, i, c.sents[s].tokens[i].form, c.sents[s].tokens[i].form_len,

@@ -98,6 +98,78 @@ static lk_status end_sentence(chunk *c, size_t line)
     return LK_OK;
 }
 
+/* Whether word w[0..n) is sentence-final punctuation: only . ! ? … and the other sentence
+   marks of char models' cuts (。！？‼ ...: lk_tagger_cut_class) but the semicolons. */
+static bool final_mark(const char *w, size_t n)
+{
+    size_t i = 0;
+    if (n == 0) return false;
+    while (i < n) {
+        int32_t cp;
+        size_t k = lk_utf8_decode(w + i, n - i, &cp);
+        if (k == 0) return false;
+        if (cp != '.' && cp != 0x2026 /* … */ &&
+            !(cp != ';' && cp != 0xFF1B && lk_tagger_cut_class(cp) == LK_TAGGER_CUT_SENTENCE))
+            return false;
+        i += k;
+    }
+    return true;
+}
+
+/* Closing quotes and brackets that stay with the sentence before them: '' " ' ) ] } and
+   their typographic kin (lk_tagger_cut_class). */
+static bool closer(const char *w, size_t n)
+{
+    if (n == 2 && memcmp(w, "''", 2) == 0) return true;
+    int32_t cp;
+    size_t k = lk_utf8_decode(w, n, &cp);
+    return k > 0 && k == n &&
+           (cp == ']' || cp == '}' || lk_tagger_cut_class(cp) == LK_TAGGER_CUT_CLOSER);
+}
+
+#define PIECES_PER_CALL 1024
+
+lk_status lk_tag_sentences_cut(const lk_tagger *m, lk_tagger_ws *ws, const lk_sentence *sents,
+                               size_t n, int32_t *tags, lk_error *err)
+{
+    lk_sentence pieces[PIECES_PER_CALL];
+    size_t np = 0, words = 0; /* pieces waiting, and their words */
+    lk_status st = LK_OK;
+    for (size_t s = 0; s < n && st == LK_OK; s++) {
+        const lk_sentence *sent = &sents[s];
+        for (size_t i = 0; i < sent->n || (i == 0 && sent->n == 0);) {
+            size_t end = sent->n; /* a short sentence: whole */
+            if (sent->n > LK_TAGGER_PIECE_MAX) {
+                size_t lim = i + LK_TAGGER_PIECE_MAX < sent->n ? i + LK_TAGGER_PIECE_MAX : sent->n;
+                end = lim;
+                for (size_t k = i; k < lim; k++) {
+                    const lk_tagged_token *t = &sent->tokens[k];
+                    if (!final_mark(t->form, t->form_len)) continue;
+                    end = k + 1;
+                    while (end < lim && closer(sent->tokens[end].form, sent->tokens[end].form_len))
+                        end++;
+                    break;
+                }
+            }
+            memset(&pieces[np], 0, sizeof pieces[np]);
+            pieces[np].tokens = sent->tokens + i;
+            pieces[np].n = end - i;
+            np++;
+            words += end - i;
+            if (np == PIECES_PER_CALL) {
+                st = lk_tagger_tag_sentences(m, ws, pieces, np, tags, err);
+                tags += words;
+                np = words = 0;
+                if (st != LK_OK) break;
+            }
+            if (end == i) break; /* the empty sentence */
+            i = end;
+        }
+    }
+    if (st == LK_OK && np > 0) st = lk_tagger_tag_sentences(m, ws, pieces, np, tags, err);
+    return st;
+}
+
 /* Tag every sentence of the chunk into c->tags (one per word). */
 static lk_status tag_chunk(chunk *c, const lk_tagger *m, lk_tagger_ws *ws, lk_error *err)
 {
@@ -118,7 +190,7 @@ static lk_status tag_chunk(chunk *c, const lk_tagger *m, lk_tagger_ws *ws, lk_er
         c->sents[s].tokens = c->toks + c->sent_off[s];
         c->sents[s].n = c->sent_off[s + 1] - c->sent_off[s];
     }
-    return lk_tagger_tag_sentences(m, ws, c->sents, c->n_sents, c->tags, err);
+    return lk_tag_sentences_cut(m, ws, c->sents, c->n_sents, c->tags, err);
 }
 
 void lk_tag_print_word(FILE *out, const lk_tagger *m, bool conllu, size_t i, const char *w,

@@ -21,8 +21,17 @@ typedef struct {
 void lk_tag_print_word(FILE *out, const lk_tagger *m, bool conllu, size_t i, const char *w,
                        size_t len, int32_t tag);
 
+/* lk_tagger_tag_sentences with bounded memory (word models): a sentence longer than
+   LK_TAGGER_PIECE_MAX words (a long line of running text) is tagged in pieces cut after each
+   sentence-final punctuation word (. ! ? ... and full-width marks, with the closing quotes
+   and brackets that follow it), a piece without one cut at LK_TAGGER_PIECE_MAX words: the
+   same rule as char models' long raw lines. tags gets one tag per word, in order, as from
+   lk_tagger_tag_sentences; shorter sentences are tagged whole. */
+lk_status lk_tag_sentences_cut(const lk_tagger *m, lk_tagger_ws *ws, const lk_sentence *sents,
+                               size_t n, int32_t *tags, lk_error *err);
+
 /* Raw text, one sentence per line, tokenized as UD English (EWT) does; one output line (or
-   CoNLL-U sentence) per input line. */
+   CoNLL-U sentence) per input line (long lines tagged in pieces: lk_tag_sentences_cut). */
 lk_status lk_tag_raw_words(const lk_tagger *m, lk_tagger_ws *ws, const char *input, bool conllu,
                            lk_tag_io_opts *o, lk_error *err);
 
