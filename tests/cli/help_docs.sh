@@ -62,4 +62,13 @@ for b in bad:
     print(b, file=sys.stderr)
 sys.exit(1 if bad else 0)
 PY
+# the reference is exactly what scripts/cli_reference.sh prints (regenerate it with
+# `bash scripts/cli_reference.sh build/lexkit --update docs/CLI.md`), and the section before
+# it ends as written (hand splices twice cut the end of the `lexkit info` entry)
+bash "$SRC/scripts/cli_reference.sh" "$L" > "$T/ref" || fail "cli_reference.sh"
+sed -n '/^## Option reference$/,$p' "$SRC/docs/CLI.md" > "$T/ref_doc"
+cmp -s "$T/ref" "$T/ref_doc" ||
+  fail "docs/CLI.md's option reference is not cli_reference.sh's output: $(diff "$T/ref_doc" "$T/ref" | head -5)"
+[ "$(sed -n '/^## Option reference$/{x;p;q};h' "$SRC/docs/CLI.md")" = "" ] ||
+  fail "no blank line before '## Option reference' in docs/CLI.md (a cut splice?)"
 finish help-docs
