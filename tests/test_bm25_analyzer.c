@@ -9,7 +9,9 @@
 #include <cmocka.h>
 
 #include "features/search/analyzer.h"
+#include "features/search/bm25_text.h"
 #include "tests/bm25_testutil.h"
+#include "tests/testutil.h"
 
 static void test_english(void **state)
 {
@@ -219,6 +221,132 @@ static void test_title_weight(void **state)
     }
 }
 
+/* Settings of an english index as lexkit wrote them before english_fold= existed (the
+   folding of ’ and of marks after Latin letters came later), stop list cut to two words. */
+#define OLD_ENGLISH "lexkit-analyzer 2\nanalyzer=english\nlang=auto\nlower=1\nstem=english\n" \
+                    "stopwords=2\nthe\nto\nhan_fold=t2s\n"
+#define O_NEAL "O\xe2\x80\x99Neal\xe2\x80\x99s"     /* O’Neal’s */
+#define ISTANBUL "\xc4\xb0stanbul"                  /* İstanbul */
+
+/* Hits of `query` in idx (searched as `lexkit search` does), their ids joined by '|'. */
+static void search_ids(const lk_bm25_index *idx, const char *query, char *out, size_t cap)
+{
+    lk_analyzer *an = NULL;
+    lk_bm25_ws *ws = NULL;
+    lk_error err;
+    assert_int_equal(lk_bm25_index_analyzer(idx, &an, &err), LK_OK);
+    assert_int_equal(lk_bm25_ws_create(idx, &ws), LK_OK);
+    lk_bm25_search_opts o = lk_bm25_search_opts_default();
+    const lk_bm25_hit *h;
+    size_t n, at = 0, il;
+    assert_int_equal(lk_bm25_search_text(idx, ws, an, query, strlen(query), &o, &h, &n, &err),
+                     LK_OK);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const char *id = lk_bm25_index_doc_id(idx, h[i].doc, &il);
+        at += (size_t)snprintf(out + at, cap - at, "%s%.*s", i ? "|" : "", (int)il, id);
+    }
+    lk_bm25_ws_free(ws);
+    lk_analyzer_free(an);
+}
+
+/* The english chain's folding has a version in the settings: new indexes record
+   english_fold=2 (’ as ', İ as i); settings without it (english indexes built before) keep
+   the old folding, for their documents, --add and queries alike, and keep their bytes; a
+   newer version is refused naming the index. */
+static void test_english_fold_versions(void **state)
+{
+    (void)state;
+    lk_analyzer_config c = lk_analyzer_config_default();
+    c.kind = LK_ANALYZER_ENGLISH;
+    lk_analyzer *a = NULL, *b = NULL;
+    lk_error err;
+    char out[512];
+    size_t len, len2;
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    const char *s = lk_analyzer_settings(a, &len);
+    assert_non_null(strstr(s, "\nwith\nenglish_fold=2\nhan_fold=t2s\n"));
+    assert_int_equal(lk_analyzer_from_settings(s, len, &b, &err), LK_OK);
+    lk_test_analyze(b, O_NEAL " " ISTANBUL, out, sizeof out);
+    assert_string_equal(out, "o'neal|istanbul");
+    const char *s2 = lk_analyzer_settings(b, &len2);
+    assert_int_equal(len2, len);
+    assert_memory_equal(s2, s, len);
+    lk_analyzer_free(b);
+    lk_analyzer_free(a);
+
+    /* old settings: ’ kept (’s dropped as a possessive), i + U+0307 kept; same bytes back */
+    assert_int_equal(lk_analyzer_from_settings(OLD_ENGLISH, strlen(OLD_ENGLISH), &a, &err), LK_OK);
+    lk_test_analyze(a, O_NEAL " O'Neal " ISTANBUL " Caf\xc3\xa9s", out, sizeof out);
+    assert_string_equal(out, "o\xe2\x80\x99neal|o'neal|i\xcc\x87stanbul|cafe");
+    s = lk_analyzer_settings(a, &len);
+    assert_int_equal(len, strlen(OLD_ENGLISH));
+    assert_memory_equal(s, OLD_ENGLISH, len);
+
+    /* an index directory with those settings (built term by term as that lexkit did), then
+       a document added through the text pipeline (--add): both found by the query as typed */
+    char dir[512], docs[600];
+    lk_test_tmp_path(dir, sizeof dir, "old-english");
+    snprintf(docs, sizeof docs, "%s.jsonl", dir);
+    lk_bm25_build_config bc = lk_bm25_build_config_default();
+    bc.settings = OLD_ENGLISH;
+    bc.settings_len = strlen(OLD_ENGLISH);
+    lk_bm25_builder *bld = NULL;
+    assert_int_equal(lk_bm25_builder_create(dir, &bc, &bld, &err), LK_OK);
+    const char *text = "Shaquille " O_NEAL " flights to " ISTANBUL;
+    lk_analyzer_reset(a);
+    assert_int_equal(lk_analyzer_add(a, text, strlen(text), &err), LK_OK);
+    size_t nt;
+    const lk_term *t = lk_analyzer_terms(a, &nt);
+    assert_int_equal(lk_bm25_builder_add(bld, "d1", 2, t, nt, "old", 1, &err), LK_OK);
+    assert_int_equal(lk_bm25_builder_finish(bld, &err), LK_OK);
+    lk_analyzer_free(a);
+    FILE *fp = fopen(docs, "w");
+    assert_non_null(fp);
+    fputs("{\"id\": \"d2\", \"text\": \"Jermaine O\xe2\x80\x99Neal in " ISTANBUL "\"}\n"
+          "{\"id\": \"d3\", \"text\": \"O'Neal with an ASCII apostrophe\"}\n", fp);
+    assert_int_equal(fclose(fp), 0);
+    lk_bm25_index_config ic = lk_bm25_index_config_default();
+    ic.add = true;
+    ic.threads = 1;
+    lk_bm25_build_stats stats;
+    assert_int_equal(lk_bm25_index_build(docs, dir, &ic, &stats, &err), LK_OK);
+    lk_bm25_index *idx = NULL;
+    assert_int_equal(lk_bm25_index_open(dir, &idx, &err), LK_OK);
+    s = lk_bm25_index_settings(idx, &len);
+    assert_int_equal(len, strlen(OLD_ENGLISH));
+    assert_memory_equal(s, OLD_ENGLISH, len); /* the added segment has the same settings */
+    search_ids(idx, "o\xe2\x80\x99neal", out, sizeof out);
+    assert_string_equal(out, "d1|d2");
+    search_ids(idx, ISTANBUL, out, sizeof out);
+    assert_string_equal(out, "d1|d2");
+    search_ids(idx, "o'neal", out, sizeof out); /* as that index was built: another term */
+    assert_string_equal(out, "d3");
+    lk_bm25_index_free(idx);
+
+    /* english_fold on a plain analyzer, a bad value, and a newer version (named) */
+    const char *bad[] = {
+        "lexkit-analyzer 1\nlang=en\nlower=1\nstem=none\nstopwords=0\nenglish_fold=2\n",
+        "lexkit-analyzer 2\nanalyzer=english\nlang=en\nlower=1\nstem=english\nstopwords=0\n"
+        "english_fold=1\n",
+        "lexkit-analyzer 2\nanalyzer=english\nlang=en\nlower=1\nstem=english\nstopwords=0\n"
+        "english_fold=x\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(lk_analyzer_from_settings(bad[i], strlen(bad[i]), &b, &err),
+                         LK_ERR_FORMAT);
+        assert_non_null(strstr(err.msg, "malformed analyzer settings"));
+        assert_null(b);
+    }
+    const char *newer = "lexkit-analyzer 2\nanalyzer=english\nlang=en\nlower=1\nstem=english\n"
+                        "stopwords=0\nenglish_fold=3\n";
+    assert_int_equal(lk_analyzer_from_settings_dir(newer, strlen(newer), "idx", &b, &err),
+                     LK_ERR_FORMAT);
+    assert_string_equal(err.msg, "idx: the index's english analyzer is newer than this lexkit "
+                                 "(english_fold=3, this build reads <= 2): use a newer lexkit "
+                                 "or rebuild the index");
+    assert_null(b);
+}
+
 /* Several documents without a reset: lk_analyzer_n_terms marks where each one ends, and
    no bigram spans two of them. */
 static void test_many_documents(void **state)
@@ -259,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_chinese_script_fold),
         cmocka_unit_test(test_many_documents),
         cmocka_unit_test(test_title_weight),
+        cmocka_unit_test(test_english_fold_versions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

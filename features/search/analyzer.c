@@ -16,12 +16,18 @@
 #define SETTINGS_HEADER "lexkit-analyzer 1\n"   /* the plain analyzer: as before v2 */
 #define SETTINGS_HEADER_2 "lexkit-analyzer 2\n" /* then "analyzer=NAME\n" */
 #define STEMMER_NAME "english"
+/* The english chain's folding: 2 reads ’ and ʼ as ' and drops the combining marks after a
+   Latin letter (İstanbul = istanbul); 1, that of indexes whose settings have no
+   english_fold= line, keeps both. Bump it on any change of what the chain gives. */
+#define ENGLISH_FOLD 2
 #define STEMMER_ENC "UTF_8"
 
 struct lk_analyzer {
     lk_lang lang;
     bool lower, stem;
     bool english;         /* LK_ANALYZER_ENGLISH: hyphens split, folding, possessives */
+    int english_fold;     /* english: ENGLISH_FOLD (new analyzers) or 1 (settings without
+                             english_fold=: ’ and marks kept, as indexes built before) */
     char *fold_buf;       /* a word with its Latin accents folded */
     size_t fold_cap;
     lk_tokenizer *tok;
@@ -164,9 +170,10 @@ static bool is_stop(const lk_analyzer *a, const char *s, size_t len)
 #define RIGHT_QUOTE 0x2019     /* ’, joined inside words by the tokenizer as ' is */
 #define MODIFIER_APOS 0x02BC   /* ʼ, a letter: always inside a word */
 
-/* *s (*len bytes, valid UTF-8) with its Latin letters folded (lk_fold_latin), the combining
-   marks after an ASCII or folded letter dropped (i + U+0307, the lowercase of İ, is i) and
-   ’ and ʼ written ' (as Xapian's TermGenerator reads ’): unchanged when all ASCII, else
+/* *s (*len bytes, valid UTF-8) with its Latin letters folded (lk_fold_latin) and, from
+   english_fold 2 on, the combining marks after an ASCII or folded letter dropped (i +
+   U+0307, the lowercase of İ, is i) and ’ and ʼ written ' (as Xapian's TermGenerator reads
+   ’): unchanged when all ASCII, else
    pointing to a->fold_buf (never longer: every folded character had at least as many
    bytes as its 1-2 ASCII ones, a dropped one none). */
 static lk_status fold_word(lk_analyzer *a, const char **s, size_t *len)
@@ -183,14 +190,15 @@ static lk_status fold_word(lk_analyzer *a, const char **s, size_t *len)
     }
     memcpy(a->fold_buf, w, i);
     o = i;
+    bool fold2 = a->english_fold >= 2;
     bool latin = i > 0 && ((w[i - 1] | 0x20) >= 'a' && (w[i - 1] | 0x20) <= 'z');
     while (i < n) {
         int32_t cp;
         size_t cl = lk_utf8_decode(w + i, n - i, &cp), fl;
         if (cl == 0) cl = 1; /* not reached: the text is valid */
         i += cl;
-        if (latin && lk_char_class_of(cp) == LK_CC_MARK) continue; /* a's mark: dropped */
-        if (cp == RIGHT_QUOTE || cp == MODIFIER_APOS) {
+        if (fold2 && latin && lk_char_class_of(cp) == LK_CC_MARK) continue; /* a's mark */
+        if (fold2 && (cp == RIGHT_QUOTE || cp == MODIFIER_APOS)) {
             a->fold_buf[o++] = '\'';
             latin = false;
             continue;
@@ -209,11 +217,14 @@ static lk_status fold_word(lk_analyzer *a, const char **s, size_t *len)
     return LK_OK;
 }
 
-/* len without a trailing possessive 's, as Lucene's EnglishPossessiveFilter (’s: fold_word
-   wrote it 's). */
+/* len without a trailing possessive 's or ’s, as Lucene's EnglishPossessiveFilter (from
+   english_fold 2 on fold_word wrote ’s as 's). */
 static size_t strip_possessive(const char *s, size_t len)
 {
     if (len >= 3 && (s[len - 1] == 's' || s[len - 1] == 'S') && s[len - 2] == '\'') return len - 2;
+    if (len >= 5 && (s[len - 1] == 's' || s[len - 1] == 'S') &&
+        memcmp(s + len - 4, "\xe2\x80\x99", 3) == 0) /* U+2019 */
+        return len - 4;
     return len;
 }
 
@@ -465,6 +476,8 @@ static lk_status make_settings(lk_analyzer *a)
         at += l;
         a->settings[at++] = '\n';
     }
+    if (a->english && a->english_fold > 1)
+        at += (size_t)snprintf(a->settings + at, need - at, "english_fold=%d\n", a->english_fold);
     if (a->han_fold) at += (size_t)snprintf(a->settings + at, need - at, "han_fold=t2s\n");
     if (a->title_weight > 1)
         at += (size_t)snprintf(a->settings + at, need - at, "title_weight=%d\n", a->title_weight);
@@ -497,6 +510,7 @@ lk_status lk_analyzer_create(const lk_analyzer_config *c, lk_analyzer **out, lk_
     a->lang = c->lang;
     a->lower = c->lower;
     a->english = c->kind == LK_ANALYZER_ENGLISH;
+    a->english_fold = ENGLISH_FOLD;
     a->stem = c->stem || a->english;
     const char *stop = c->stopwords, *stop_path = c->stopwords_path;
     size_t stop_len = c->stopwords_len;
@@ -609,17 +623,18 @@ static bool val_is(const char *v, size_t n, const char *s)
 
 /* The keys in the order the settings must give them (an analyzer's are rebuilt from it). */
 enum {
-    K_VERSION, K_ANALYZER, K_LANG, K_LOWER, K_STEM, K_STOPWORDS, K_STOPWORD_LIST, K_HAN_FOLD,
-    K_TITLE_WEIGHT, K_ZH_TERMS, K_ZH_MODEL, K_ZH_SCRIPT, K_N
+    K_VERSION, K_ANALYZER, K_LANG, K_LOWER, K_STEM, K_STOPWORDS, K_STOPWORD_LIST,
+    K_ENGLISH_FOLD, K_HAN_FOLD, K_TITLE_WEIGHT, K_ZH_TERMS, K_ZH_MODEL, K_ZH_SCRIPT, K_N
 };
 static const char *const setting_keys[K_N] = {
-    "version", "analyzer", "lang", "lower", "stem", "stopwords", "stopword_list", "han_fold",
-    "title_weight", "zh_terms", "zh_model", "zh_script"};
+    "version", "analyzer", "lang", "lower", "stem", "stopwords", "stopword_list",
+    "english_fold", "han_fold", "title_weight", "zh_terms", "zh_model", "zh_script"};
 
 /* An analyzer rebuilt from the walk of its settings. */
 typedef struct {
     lk_analyzer *a;
     lk_error *err;
+    const char *dir;          /* the index directory, for messages (or NULL) */
     int last;                 /* key of the previous setting (-1 before the first) */
     bool v2;
     const char *zh[3];        /* zh_terms, zh_model, zh_script values (NULL: absent) */
@@ -680,6 +695,19 @@ static lk_status build_setting(void *user, const char *key, size_t kl, const cha
         }
         return st;
     }
+    case K_ENGLISH_FOLD: { /* absent: 1 (indexes from before the key) */
+        long f = 0;
+        size_t i = 0;
+        while (i < vl && i < 9 && v[i] >= '0' && v[i] <= '9') f = f * 10 + (v[i++] - '0');
+        if (!a->english || vl == 0 || i != vl || f < 2) return malformed(b->err);
+        if (f > ENGLISH_FOLD)
+            return lk_error_set(b->err, LK_ERR_FORMAT, "%s%sthe index's english analyzer is "
+                                "newer than this lexkit (english_fold=%ld, this build reads "
+                                "<= %d): use a newer lexkit or rebuild the index",
+                                b->dir ? b->dir : "", b->dir ? ": " : "", f, ENGLISH_FOLD);
+        a->english_fold = (int)f;
+        return LK_OK;
+    }
     case K_HAN_FOLD:
         if (!val_is(v, vl, "t2s")) return malformed(b->err);
         a->han_fold = true;
@@ -719,7 +747,8 @@ lk_status lk_analyzer_from_settings_dir(const char *s, size_t len, const char *d
     lk_analyzer *a = calloc(1, sizeof *a);
     if (!a) return LK_ERR_NOMEM;
     a->title_weight = 1;
-    build_ctx b = {a, err, -1, false, {NULL, NULL, NULL}, {0, 0, 0}};
+    a->english_fold = 1; /* unless the settings say english_fold=2 */
+    build_ctx b = {a, err, dir, -1, false, {NULL, NULL, NULL}, {0, 0, 0}};
     lk_status st = walk_settings(s, len, build_setting, &b, err);
     if (st == LK_OK && (b.last < K_STOPWORDS || b.last == K_ZH_TERMS)) st = malformed(err);
     if (st == LK_OK && b.zh[1])

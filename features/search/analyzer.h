@@ -40,7 +40,10 @@ typedef enum {
                               accents folded (é -> e, ß -> ss, i + U+0307 -> i), ’ and ʼ
                               as ', possessive 's dropped, Lucene's English stop list (unless
                               stopwords are given),
-                              Snowball English stemming */
+                              Snowball English stemming. The folding of ’, ʼ
+                              and marks has a version in the settings
+                              ("english_fold=2"); settings without it (indexes
+                              built before) keep ’ and marks as they were */
 } lk_analyzer_kind;
 
 typedef struct {
