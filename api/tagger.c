@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api/api_internal.h"
+#include "api/tagger_internal.h"
 #include "models/tagger.h"
 #include "models/zhseg.h"
 #include "text/corpus.h"
@@ -181,42 +182,37 @@ LK_API lexkit_status lexkit_tagger_tag(const lexkit_tagger *t, const char *const
 
 #define UTF8_BOM "\xEF\xBB\xBF"
 
-/* The lines of raw text, as `lexkit tag` and `lexkit tokenize` read a file's (lk_line_span:
-   "\n", "\r\n" and a lone "\r" end a line; a UTF-8 BOM first is skipped): line i is
-   text[start[i] .. start[i] + len[i]). Both arrays are malloc'd (free with free()); no
-   lines for an empty text. */
-static lk_status split_lines(const char *text, size_t len, size_t **start, size_t **lens,
-                             size_t *n_out)
+/* A chunk of raw text's lines, read as `lexkit tag` and `lexkit tokenize` read a file's
+   (lk_line_span: "\n", "\r\n" and a lone "\r" end a line; a UTF-8 BOM first is skipped):
+   line i of the chunk is text[start[i] .. start[i] + len[i]), number first + i + 1 of the
+   text. Arrays of `cap` entries, allocated once per call. */
+typedef struct {
+    size_t *start, *len;
+    const char **ptr; /* text + start[i], for lk_zhseg_lines */
+    size_t n, cap;
+    int64_t first;
+} line_chunk;
+
+/* The next chunk of at most c->cap lines from *pos (advanced past them); none at the end. */
+static void next_chunk(line_chunk *c, const char *text, size_t len, size_t *pos)
 {
-    size_t n = 0, line_len, next;
-    size_t first = len >= 3 && memcmp(text, UTF8_BOM, 3) == 0 ? 3 : 0;
-    for (size_t pos = first; pos < len; pos += next, n++)
-        lk_line_span(text + pos, len - pos, true, &line_len, &next);
-    *start = malloc((n ? n : 1) * sizeof **start);
-    *lens = malloc((n ? n : 1) * sizeof **lens);
-    if (!*start || !*lens) {
-        free(*start);
-        free(*lens);
-        *start = *lens = NULL;
-        return LK_ERR_NOMEM;
+    size_t line_len, next;
+    c->first += (int64_t)c->n;
+    for (c->n = 0; c->n < c->cap && *pos < len; c->n++, *pos += next) {
+        lk_line_span(text + *pos, len - *pos, true, &line_len, &next);
+        c->start[c->n] = *pos;
+        c->len[c->n] = line_len;
+        c->ptr[c->n] = text + *pos;
     }
-    n = 0;
-    for (size_t pos = first; pos < len; pos += next, n++) {
-        lk_line_span(text + pos, len - pos, true, &line_len, &next);
-        (*start)[n] = pos;
-        (*lens)[n] = line_len;
-    }
-    *n_out = n;
-    return LK_OK;
 }
 
-/* Invalid UTF-8 in any line: LK_ERR_PARSE "text:LINE:COL: ..." naming the first. */
-static lk_status check_lines(const char *text, const size_t *start, const size_t *lens,
-                             size_t n, lk_error *e)
+/* Invalid UTF-8 in any line of the chunk: LK_ERR_PARSE "text:LINE:COL: ..." naming the
+   first. */
+static lk_status check_lines(const line_chunk *c, lk_error *e)
 {
     lk_status st = LK_OK;
-    for (size_t i = 0; st == LK_OK && i < n; i++)
-        st = lk_utf8_check_line(text + start[i], lens[i], "text", (int64_t)i + 1, e);
+    for (size_t i = 0; st == LK_OK && i < c->n; i++)
+        st = lk_utf8_check_line(c->ptr[i], c->len[i], "text", c->first + (int64_t)i + 1, e);
     return st;
 }
 
@@ -249,21 +245,79 @@ static lk_status tag_words_line(const lk_tagger *m, ws_slot *s, const char *line
     return st;
 }
 
-/* Word model on raw text: each line a sentence, as `lexkit tag --input-format raw`. */
-static lk_status tag_words(const lk_tagger *m, ws_slot *s, const char *text, size_t len,
-                           lexkit_span **out, size_t *n_out, lk_error *e)
+/* Word model on a chunk of raw text: each line a sentence, as `lexkit tag --input-format
+   raw`. */
+static lk_status tag_words(const lk_tagger *m, ws_slot *s, const line_chunk *c,
+                           lexkit_span **out, size_t *n_out, size_t *cap, lk_error *e)
 {
-    size_t *start = NULL, *lens = NULL, n_lines = 0, n = 0, cap = 0;
     lk_status st = LK_OK;
-    if (!s->tok) {
+    for (size_t i = 0; st == LK_OK && i < c->n; i++)
+        st = tag_words_line(m, s, c->ptr[i], c->len[i], c->start[i], out, n_out, cap, e);
+    return st;
+}
+
+/* Character model on a chunk of raw text: its lines segmented and tagged as `lexkit tag`
+   does (models/zhseg.h: script detection per line); offsets into the whole text. */
+static lk_status tag_chars(ws_slot *s, const line_chunk *c, lexkit_span **out, size_t *n_out,
+                           size_t *cap, lk_error *e)
+{
+    const lk_tagger_span *spans = NULL;
+    const size_t *off = NULL;
+    lk_status st = lk_zhseg_lines(s->z, s->ws, c->ptr, c->len, c->n, &spans, &off, e);
+    if (st == LK_OK) st = lk_grow_ptr(out, cap, *n_out + (off[c->n] - off[0]), sizeof **out);
+    for (size_t i = 0; st == LK_OK && i < c->n; i++)
+        for (size_t j = off[i]; j < off[i + 1]; j++)
+            (*out)[(*n_out)++] = (lexkit_span){c->start[i] + spans[j].start, spans[j].len,
+                                               spans[j].tag};
+    return st;
+}
+
+/* Slot s ready for raw text: the UD English tokenizer of a word model, or a character
+   model's segmenter for options o (made again when they differ from its last call's). */
+static lk_status prepare_slot(const lexkit_tagger *t, ws_slot *s, const lexkit_text_options *o,
+                              lk_error *e)
+{
+    if (!lexkit_tagger_segments(t)) {
+        if (s->tok) return LK_OK;
         lk_tokenizer_config c = lk_tokenizer_config_default();
         c.mode = LK_TOKMODE_UD_EN;
-        st = lk_tokenizer_create(&c, &s->tok);
+        return lk_tokenizer_create(&c, &s->tok);
     }
-    if (st == LK_OK) st = split_lines(text, len, &start, &lens, &n_lines);
-    if (st == LK_OK) st = check_lines(text, start, lens, n_lines, e);
-    for (size_t i = 0; st == LK_OK && i < n_lines; i++)
-        st = tag_words_line(m, s, text + start[i], lens[i], start[i], out, &n, &cap, e);
+    if (s->z && memcmp(&s->zo, o, sizeof *o) != 0) {
+        lk_zhseg_free(s->z);
+        s->z = NULL;
+    }
+    if (s->z) return LK_OK;
+    lk_zhseg_config c = lk_zhseg_config_default();
+    c.script = (lk_zh_script)o->script;
+    c.granularity = o->coarse ? LK_ZH_COARSE : LK_ZH_FINE;
+    c.pretok = !o->no_pretok;
+    c.t2s = t->t2s;
+    c.dict = t->dict;
+    s->zo = *o;
+    return lk_zhseg_create(t->m, &c, &s->z, e);
+}
+
+/* The words of raw text with slot s, chunk_lines lines at a time (so the scratch memory
+   of a call is bounded by a chunk's, whatever the text's length; only the output grows
+   with it). *out (*n_out entries, offsets into the whole text) is malloc'd. */
+static lk_status tag_text(const lexkit_tagger *t, ws_slot *s, const char *text, size_t len,
+                          const lexkit_text_options *o, size_t chunk_lines, lexkit_span **out,
+                          size_t *n_out, lk_error *e)
+{
+    line_chunk c = {NULL, NULL, NULL, 0, chunk_lines, 0};
+    size_t pos = len >= 3 && memcmp(text, UTF8_BOM, 3) == 0 ? 3 : 0, n = 0, cap = 0;
+    lk_status st = prepare_slot(t, s, o, e);
+    if (st == LK_OK && (!(c.start = malloc(chunk_lines * sizeof *c.start)) ||
+                        !(c.len = malloc(chunk_lines * sizeof *c.len)) ||
+                        !(c.ptr = malloc(chunk_lines * sizeof *c.ptr))))
+        st = LK_ERR_NOMEM;
+    while (st == LK_OK && pos < len) {
+        next_chunk(&c, text, len, &pos);
+        if ((st = check_lines(&c, e)) != LK_OK) break;
+        st = lexkit_tagger_segments(t) ? tag_chars(s, &c, out, &n, &cap, e)
+                                       : tag_words(in_t(t), s, &c, out, &n, &cap, e);
+    }
     if (st == LK_OK && !*out && !(*out = malloc(sizeof **out))) st = LK_ERR_NOMEM;
     if (st == LK_OK) {
         *n_out = n;
@@ -271,57 +325,9 @@ static lk_status tag_words(const lk_tagger *m, ws_slot *s, const char *text, siz
         free(*out);
         *out = NULL;
     }
-    free(start);
-    free(lens);
-    return st;
-}
-
-/* Character model: segment and tag the lines of a text as `lexkit tag` does
-   (models/zhseg.h: script detection per line), with the segmenter of slot s (made again
-   when the options differ from its last call's); offsets into the whole text. */
-static lk_status tag_chars(const lexkit_tagger *t, ws_slot *s, const char *text, size_t len,
-                           const lexkit_text_options *o, lexkit_span **out, size_t *n_out,
-                           lk_error *e)
-{
-    const lk_tagger_span *spans = NULL;
-    const size_t *off = NULL;
-    size_t *start = NULL, *lens = NULL, n_lines = 0;
-    const char **lines = NULL;
-    lk_status st = LK_OK;
-    if (s->z && memcmp(&s->zo, o, sizeof *o) != 0) {
-        lk_zhseg_free(s->z);
-        s->z = NULL;
-    }
-    if (!s->z) {
-        lk_zhseg_config c = lk_zhseg_config_default();
-        c.script = (lk_zh_script)o->script;
-        c.granularity = o->coarse ? LK_ZH_COARSE : LK_ZH_FINE;
-        c.pretok = !o->no_pretok;
-        c.t2s = t->t2s;
-        c.dict = t->dict;
-        st = lk_zhseg_create(t->m, &c, &s->z, e);
-        s->zo = *o;
-    }
-    if (st == LK_OK) st = split_lines(text, len, &start, &lens, &n_lines);
-    if (st == LK_OK) st = check_lines(text, start, lens, n_lines, e);
-    if (st == LK_OK && !(lines = malloc((n_lines ? n_lines : 1) * sizeof *lines)))
-        st = LK_ERR_NOMEM;
-    for (size_t i = 0; st == LK_OK && i < n_lines; i++) lines[i] = text + start[i];
-    if (st == LK_OK && n_lines)
-        st = lk_zhseg_lines(s->z, s->ws, lines, lens, n_lines, &spans, &off, e);
-    if (st == LK_OK) {
-        size_t n = n_lines ? off[n_lines] - off[0] : 0;
-        *out = malloc((n ? n : 1) * sizeof **out);
-        if (!*out) st = LK_ERR_NOMEM;
-        for (size_t i = 0, k = 0; st == LK_OK && i < n_lines; i++)
-            for (size_t j = off[i]; j < off[i + 1]; j++)
-                (*out)[k++] = (lexkit_span){start[i] + spans[j].start, spans[j].len,
-                                            spans[j].tag};
-        if (st == LK_OK) *n_out = n;
-    }
-    free(lines);
-    free(start);
-    free(lens);
+    free(c.start);
+    free(c.len);
+    free(c.ptr);
     return st;
 }
 
@@ -351,12 +357,13 @@ LK_API lexkit_status lexkit_tagger_set_user_dict(lexkit_tagger *t, const char *p
     return LEXKIT_OK;
 }
 
-LK_API lexkit_status lexkit_tagger_tag_text_opts(const lexkit_tagger *t, const char *text,
-                                                 size_t len, const lexkit_text_options *o,
-                                                 lexkit_span **spans, size_t *n,
-                                                 lexkit_error *err)
+lexkit_status lk_api_tagger_tag_text_chunked(const lexkit_tagger *t, const char *text,
+                                            size_t len, const lexkit_text_options *o,
+                                            size_t chunk_lines, lexkit_span **spans, size_t *n,
+                                            lexkit_error *err)
 {
-    if (!t || (!text && len) || !spans || !n) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    if (!t || (!text && len) || !spans || !n || chunk_lines == 0)
+        return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
     *spans = NULL;
     *n = 0;
     const lexkit_text_options dflt = {0, 0, 0};
@@ -371,11 +378,19 @@ LK_API lexkit_status lexkit_tagger_tag_text_opts(const lexkit_tagger *t, const c
     ws_slot s;
     lk_status st = slot_take(pooled(t), &s);
     if (st == LK_OK) {
-        st = lexkit_tagger_segments(t) ? tag_chars(t, &s, text, len, o, spans, n, &e)
-                                       : tag_words(in_t(t), &s, text, len, spans, n, &e);
+        st = tag_text(t, &s, text, len, o, chunk_lines, spans, n, &e);
         slot_give(pooled(t), &s);
     }
     return lk_api_err(err, st, &e);
+}
+
+LK_API lexkit_status lexkit_tagger_tag_text_opts(const lexkit_tagger *t, const char *text,
+                                                 size_t len, const lexkit_text_options *o,
+                                                 lexkit_span **spans, size_t *n,
+                                                 lexkit_error *err)
+{
+    return lk_api_tagger_tag_text_chunked(t, text, len, o, LK_API_TAG_TEXT_CHUNK_LINES, spans,
+                                          n, err);
 }
 
 LK_API lexkit_status lexkit_tagger_tag_text(const lexkit_tagger *t, const char *text,

@@ -13,8 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/resource.h>
+
 #include <cmocka.h>
 
+#include "api/tagger_internal.h"
 #include "include/lexkit/tagger.h"
 
 #define MODEL "../corpora/models/zh-gsd-char.lkt"
@@ -155,6 +158,130 @@ static void test_lines(void **state)
     check_lines_one_model("../corpora/models/en-ewt.lkt", en, sizeof en / sizeof *en);
 }
 
+/* Peak resident set size of the process so far, KiB (ru_maxrss on Linux). */
+static long peak_rss_kib(void)
+{
+    struct rusage u;
+    assert_int_equal(getrusage(RUSAGE_SELF, &u), 0);
+    return u.ru_maxrss;
+}
+
+#define LONG_TEXT_LINES 2000000
+#define LONG_TEXT_GROWTH_KIB (16 * 1024)
+
+/* A long text is segmented a chunk of lines at a time, so a call's scratch memory does not
+   grow with the text: 2,000,000 empty lines (whole, their line offsets and per-line state
+   alone take over 48 MB) raise the process's peak resident set by less than 16 MB. First in
+   main, while the peak is about the process's size. */
+static void test_long_text_memory(void **state)
+{
+    (void)state;
+    lexkit_tagger *t = NULL;
+    lexkit_error err;
+    assert_int_equal(lexkit_tagger_load(MODEL, &t, &err), LEXKIT_OK);
+    char *text = malloc(LONG_TEXT_LINES);
+    assert_non_null(text);
+    memset(text, '\n', LONG_TEXT_LINES);
+    size_t n = 0;
+    lexkit_span *sp = spans_of(t, "你好\n\n世界\n", 14, NULL, &n); /* the workspace, made */
+    assert_true(n >= 2);
+    free(sp);
+    long before = peak_rss_kib();
+    sp = spans_of(t, text, LONG_TEXT_LINES, NULL, &n);
+    long grown = peak_rss_kib() - before;
+    assert_int_equal(n, 0);
+    free(sp);
+    if (grown >= LONG_TEXT_GROWTH_KIB)
+        fail_msg("tagging %d empty lines raised the peak RSS by %ld KiB", LONG_TEXT_LINES, grown);
+    free(text);
+    lexkit_tagger_free(t);
+}
+
+/* Text "A\\r\\nB\\rC\\n\\nD..." of lines[] with the line ends of ends[] in turn. */
+static size_t join_lines(const char *const *lines, size_t n_lines, char *text, size_t cap,
+                         size_t *starts)
+{
+    static const char *const ends[] = {"\r\n", "\r", "\n", "\n\n", "\r\r\n"};
+    size_t len = 0;
+    for (size_t i = 0; i < n_lines; i++) {
+        starts[i] = len;
+        len += (size_t)snprintf(text + len, cap - len, "%s%s", lines[i], ends[i % 5]);
+        assert_true(len < cap);
+    }
+    return len;
+}
+
+/* The chunks of lexkit_tagger_tag_text: any number of lines per chunk (1, 2, 3, 7, the
+   default) gives the words of the whole text in one piece, at offsets from its start, over
+   CRLF, lone CR and empty lines, a BOM first; invalid UTF-8 names its line in any chunk. */
+static void check_chunks_one_model(const char *model, const char *const *lines, size_t n_lines)
+{
+    lexkit_tagger *t = NULL;
+    lexkit_error err;
+    assert_int_equal(lexkit_tagger_load(model, &t, &err), LEXKIT_OK);
+    char text[4096];
+    size_t starts[32];
+    memcpy(text, "\xEF\xBB\xBF", 3);
+    size_t len = 3 + join_lines(lines, n_lines, text + 3, sizeof text - 3, starts);
+    static const size_t chunks[] = {1, 2, 3, 7};
+    size_t n_ref = 0;
+    lexkit_span *ref = spans_of(t, text, len, NULL, &n_ref);
+    assert_true(n_ref > 10);
+    /* the words of each line at the line's offset (lines are tagged on their own) */
+    size_t k = 0;
+    for (size_t i = 0; i < n_lines; i++) {
+        size_t n = 0;
+        lexkit_span *one = spans_of(t, lines[i], strlen(lines[i]), NULL, &n);
+        for (size_t j = 0; j < n; j++, k++) {
+            assert_true(k < n_ref);
+            assert_int_equal(ref[k].start, 3 + starts[i] + one[j].start);
+            assert_int_equal(ref[k].len, one[j].len);
+            assert_int_equal(ref[k].tag, one[j].tag);
+        }
+        free(one);
+    }
+    assert_int_equal(k, n_ref);
+    for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++) {
+        lexkit_span *sp = NULL;
+        size_t n = 0;
+        assert_int_equal(lk_api_tagger_tag_text_chunked(t, text, len, NULL, chunks[c], &sp, &n,
+                                                        &err), LEXKIT_OK);
+        assert_int_equal(n, n_ref);
+        for (size_t i = 0; i < n; i++) {
+            assert_int_equal(sp[i].start, ref[i].start);
+            assert_int_equal(sp[i].len, ref[i].len);
+            assert_int_equal(sp[i].tag, ref[i].tag);
+        }
+        free(sp);
+    }
+    free(ref);
+    /* line 6 of "a\r\nb\rc\n\n\nd\r\r\n\xff": the bad byte's line counted across chunks */
+    static const char bad[] = "\xe5\xa5\xbd\r\n\xe5\xa5\xbd\r\xe5\xa5\xbd\n\n\n\xe5\xa5\xbd\r\r\nx\xff";
+    for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++) {
+        lexkit_span *sp = NULL;
+        size_t n = 0;
+        assert_int_equal(lk_api_tagger_tag_text_chunked(t, bad, sizeof bad - 1, NULL, chunks[c],
+                                                        &sp, &n, &err), LEXKIT_ERR_PARSE);
+        assert_non_null(strstr(err.msg, "text:8:2: invalid UTF-8 byte 0xFF"));
+        assert_null(sp);
+    }
+    lexkit_tagger_free(t);
+}
+
+static void test_chunks(void **state)
+{
+    (void)state;
+    static const char *const zh[] = {
+        "哈哈哈哈哈哈笑死我了", "颱風即將登陸，請民眾做好防颱準備。", "", texts[0], texts[2],
+        texts[1], "他們在學校學習，我們在家。", "", "", texts[3], "我们去北京", "好",
+    };
+    static const char *const en[] = {"I don't think it's raining, is it?", "",
+                                     "She'll email bob@example.com at 9:30 p.m.", "Yes.", "",
+                                     "", "The U.S. can't pay $1,000 (3.5%).", "No", "OK then"};
+    check_chunks_one_model(MODEL, zh, sizeof zh / sizeof *zh);
+    check_chunks_one_model("../corpora/models/en-ewt.lkt", en, sizeof en / sizeof *en);
+}
+
 /* Byte length of the control or format character at s (those of the texts below), or 0. */
 static size_t invisible_at(const char *s, size_t n)
 {
@@ -278,9 +405,11 @@ static void test_threads_share_one_tagger(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_long_text_memory), /* first: it measures the peak RSS */
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_invisible_characters),
         cmocka_unit_test(test_lines),
+        cmocka_unit_test(test_chunks),
         cmocka_unit_test(test_threads_share_one_tagger),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,8 +37,9 @@ LK_API lexkit_status lexkit_tagger_tag(const lexkit_tagger *t, const char *const
    or a lone "\r") is read as `lexkit tag` reads a line of a file, so a text gives the words
    `lexkit tag` gives for the same lines. A character model segments (with the default
    lexkit_text_options); a word model tags the tokens of `lexkit tag --input-format raw`
-   (UD English EWT's: do n't, it 's), one sentence per line. Invalid UTF-8 is
-   LEXKIT_ERR_PARSE "text:LINE:COL: ...". */
+   (UD English EWT's: do n't, it 's), one sentence per line. The lines are processed 1,024
+   at a time: besides *spans, the memory of a call does not grow with the text. Invalid
+   UTF-8 is LEXKIT_ERR_PARSE "text:LINE:COL: ...". */
 LK_API lexkit_status lexkit_tagger_tag_text(const lexkit_tagger *t, const char *text,
                                             size_t len, lexkit_span **spans, size_t *n,
                                             lexkit_error *err);
