@@ -135,6 +135,7 @@ void lk_tokenizer_free(lk_tokenizer *t)
     free(t->norm_buf);
     free(t->segs);
     free(t->u32);
+    free(t->fold_u32);
     free(t->ud_off);
     free(t);
 }
@@ -547,7 +548,8 @@ static lk_status tokenize(lk_tokenizer *t, const char *text, size_t len, bool ch
             return lk_error_set(err, st, "out of memory");
         st = lk_tok_scan_sklearn(t, text, len);
     } else if (t->cfg.mode == LK_TOKMODE_UD_EN) {
-        if ((st = reserve_arena(t, 2 * len + 2)) != LK_OK)
+        /* Case folding makes a token at most 3 times longer (U+0390: 2 -> 6 bytes). */
+        if ((st = reserve_arena(t, (t->cfg.lower ? 4 : 2) * len + 2)) != LK_OK)
             return lk_error_set(err, st, "out of memory");
         st = lk_tok_scan_ud_en(t, text, len);
     } else {

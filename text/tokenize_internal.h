@@ -41,6 +41,9 @@ struct lk_tokenizer {
     size_t u32_cap;
     size_t *ud_off; /* UD English mode: byte offset of each code point of the line */
     size_t ud_off_cap;
+    int32_t *fold_u32; /* UD English mode with lower: case-folding scratch (u32 holds the
+                          line's code points) */
+    size_t fold_u32_cap;
     unsigned norm_flags;             /* LK_NORM_* for lexkit and space modes */
     uint32_t plain_known[BMP_WORDS]; /* cache of lk_ucd_norm_fixed(cp, norm_flags), BMP */
     uint32_t plain_bits[BMP_WORDS];
@@ -62,7 +65,7 @@ bool lk_tok_py_word(int32_t cp);
 lk_status lk_tok_scan_sklearn(lk_tokenizer *t, const char *s, size_t n);
 
 /* UD English (EWT) tokenization of the valid UTF-8 s[0..n); the arena must hold 2n + 2
-   bytes. LK_ERR_NOMEM. */
+   bytes, 4n + 2 with cfg.lower (case folding). LK_ERR_NOMEM. */
 lk_status lk_tok_scan_ud_en(lk_tokenizer *t, const char *s, size_t n);
 
 #endif

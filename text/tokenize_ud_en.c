@@ -3,7 +3,8 @@
    every punctuation mark its own token (runs such as ... !!! -- stay one), hyphens between
    words split (long - term; non-, re-, e- and other prefixes kept), $ and % separate;
    URLs, e-mail addresses, file names, numbers (3.5, 1,000, 3:30, 713-654-0365) and
-   abbreviations (U.S., Dr., e.g., a.m.) kept whole. Token texts are the input's bytes. */
+   abbreviations (U.S., Dr., e.g., a.m.) kept whole. Token texts are the input's bytes
+   (case-folded with `lower`). */
 #include "text/tokenize_internal.h"
 
 #include <string.h>
@@ -98,19 +99,32 @@ static const struct {
 /* Clitics split off the end of a word after an apostrophe ('s 'm 're 've 'll 'd). */
 static const char *const clitics[] = {"s", "m", "re", "ve", "ll", "d", NULL};
 
+/* The token cp[i..j): its text the input's bytes, case-folded with cfg.lower (ASCII through
+   the byte table, other text by Unicode full case folding, as the lexkit tokenizer folds
+   without NFKC: Straße -> strasse, İ -> i + U+0307). */
 static lk_status push(lk_tokenizer *t, const cps *l, size_t i, size_t j, lk_token_kind kind)
 {
     if (i >= j) return LK_OK;
-    size_t start = l->off[i], len = l->off[j] - start;
+    size_t start = l->off[i], len = l->off[j] - start, out_len = len;
     const char *src = t->norm + start;
     char *dst = t->arena + t->arena_len;
+    bool ascii = true;
     for (size_t k = 0; k < len; k++) {
         unsigned char b = (unsigned char)src[k];
         dst[k] = (char)(t->cfg.lower ? t->lower_byte[b] : b);
+        if (b >= ASCII_N) ascii = false;
     }
-    dst[len] = '\0';
-    t->arena_len += len + 1;
-    return lk_tok_push(t, kind, start, len, dst, len);
+    if (t->cfg.lower && !ascii) {
+        out_len = 0;
+        lk_status st = lk_ucd_normalize_unit(src, len, LK_NORM_CASEFOLD, &t->norm_buf, &out_len,
+                                             &t->norm_cap, &t->fold_u32, &t->fold_u32_cap, NULL);
+        if (st != LK_OK) return st;
+        if (t->arena_len + out_len + 1 > t->arena_cap) return LK_ERR_RANGE; /* not reached */
+        memcpy(dst, t->norm_buf, out_len);
+    }
+    dst[out_len] = '\0';
+    t->arena_len += out_len + 1;
+    return lk_tok_push(t, kind, start, len, dst, out_len);
 }
 
 /* Emit the word cp[i..j), splitting clitics and fused forms. */

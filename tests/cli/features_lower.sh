@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # docs/features.md said --lower follows Python's str.lower for every bow/tfidf tokenizer; the
-# lexkit and space tokenizers case-fold (ß -> ss, final Σ -> σ) and ud-en keeps the case.
+# lexkit and space tokenizers case-fold (ß -> ss, final Σ -> σ), and so does ud-en (without
+# NFKC: ǅ -> ǆ; it lowered ASCII only before).
 # The doc now says what each does, with an example table; this test runs the table's rows.
 set -u
 . "${LK_SRC:-.}/tests/cli_lib.sh" features-lower

@@ -24,4 +24,22 @@ check "We're sure you'll see I'm right; they've said he'd go." \
 check "it ’s   it 's   it's   IT 'S   do n't   ca n't" "it ’s it 's it 's IT 'S do n't ca n't"
 check "the 's' key, 'sup, 'tis" "the ' s ' key , ' sup , ' tis"
 check "it 's." "it 's ."
+
+# --lower case-folds as the other tokenizers do (full Unicode, as `--no-nfkc --lower`), not
+# only ASCII: before, Straße, ΣΊΣΥΦΟΣ and ÉCOLE kept their case. Splitting is unchanged.
+check_lower() { # input expected
+  got=$(printf '%s\n' "$1" | "$L" tokenize --tokenizer ud-en --lower) || fail "tokenize --lower '$1'"
+  [ "$got" = "$2" ] || fail "--lower: '$1' -> '$got', expected '$2'"
+  want=$(printf '%s\n' "$1" | "$L" tokenize --tokenizer ud-en | "$L" tokenize --tokenizer space --lower --no-nfkc)
+  [ "$got" = "$want" ] || fail "--lower: '$1' -> '$got', the tokens folded one by one give '$want'"
+}
+check_lower "ÉCOLE Straße İstanbul DON’T CAN'T Ǆ ΣΊΣΥΦΟΣ I’M" \
+  "école strasse i̇stanbul do n’t ca n't ǆ σίσυφοσ i ’m"
+# U+0390 folds to three code points (2 -> 6 bytes): a long run of it (not printed if wrong)
+long=$(printf 'ΐ%.0s' $(seq 2000))
+got=$(printf 'A %s\n' "$long" | "$L" tokenize --tokenizer ud-en --lower) || fail "tokenize --lower a long run"
+[ "$got" = "a $(printf '%s\n' "$long" | "$L" tokenize --tokenizer space --lower --no-nfkc)" ] ||
+  fail "--lower: a run of 2000 U+0390 is not folded as --tokenizer space folds it"
+[ "$(printf 'ΐ\n' | "$L" tokenize --tokenizer ud-en --lower | od -An -tx1 | tr -d ' \n')" = "ceb9cc88cc810a" ] ||
+  fail "--lower: U+0390 is not U+03B9 U+0308 U+0301"
 finish tokenize_ud_en
