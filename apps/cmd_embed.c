@@ -131,7 +131,7 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     int rc = lk_cli_parse(cmd, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
     g->lower = lower_seen;
-    if (lower_seen && !c.tokenize)
+    if (lower_seen && !c.tokenize && !a->resume) /* resumed: the model says (check_resume) */
         return lk_cli_usage_error(cmd, "--lower/--no-lower apply to --tokenize (a pre-tokenized "
                                        "corpus is used as it is; `lexkit tokenize --lower` folds it)");
     c.keep_case = !lower;
@@ -155,8 +155,9 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
 }
 
 /* A resumed model keeps its architecture, loss, dim, vocabulary (min-count, max-vocab),
-   subwords and tokenization: an option given on the command line that disagrees is a
-   usage error naming both values. Returns -1 when they agree. */
+   subwords and tokenization (--tokenize and its case, taken from the model when not given):
+   an option given on the command line that disagrees is a usage error naming both values.
+   Returns -1 when they agree. */
 static int check_resume(const char *cmd, const lk_embed_config *c, const model_opts_given *g,
                         const lk_embed_model *m)
 {
@@ -187,6 +188,9 @@ static int check_resume(const char *cmd, const lk_embed_config *c, const model_o
                                   (int)c->max_vocab, what, (int)k->max_vocab);
     if (g->tokenize && !k->tokenize)
         return lk_cli_usage_error(cmd, "--tokenize %s pre-tokenized corpus", what);
+    if (g->lower && !k->tokenize)
+        return lk_cli_usage_error(cmd, "%s %s pre-tokenized corpus (it was trained without "
+                                  "--tokenize)", c->keep_case ? "--no-lower" : "--lower", what);
     if (g->lower && k->tokenize && c->keep_case != k->keep_case)
         return lk_cli_usage_error(cmd, "%s %s %s", c->keep_case ? "--no-lower" : "--lower", what,
                                   k->keep_case ? "--no-lower" : "--lower");
@@ -272,6 +276,10 @@ int lk_cmd_embed(int argc, char **argv)
     if (st == LK_OK && resume && (rc = check_resume(cmd, &c, &a.given, m)) >= 0) {
         lk_embed_model_free(m);
         return rc;
+    }
+    if (st == LK_OK && resume) { /* the corpus is read as the model's was */
+        c.tokenize = lk_embed_model_config(m)->tokenize;
+        c.keep_case = lk_embed_model_config(m)->keep_case;
     }
     if (st == LK_OK) st = lk_embed_train(&c, in, &m, &stats, &err);
     if (st == LK_OK && g_cancel) st = lk_error_set(&err, LK_ERR_STATE, "training interrupted");

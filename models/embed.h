@@ -87,7 +87,8 @@ typedef struct lk_embed_model lk_embed_model;
 /* Train on `corpus` (a regular file; one sentence or paragraph per line, tokens separated
    by spaces unless c->tokenize). If *model is NULL, a vocabulary is built and a new model
    is returned in *model. Otherwise *model is trained further in place: its vocabulary,
-   dim, loss and subword settings are kept, the other fields of c apply (on failure it may
+   dim, loss, subword settings and tokenization (tokenize, keep_case: the corpus is read as
+   the model's was) are kept, the other fields of c apply (on failure it may
    be partly updated). Errors: an empty corpus or no word reaching min_count
    (LK_ERR_PARSE naming the file), cancellation (LK_ERR_STATE), I/O. `stats` may be NULL. */
 lk_status lk_embed_train(const lk_embed_config *c, const char *corpus, lk_embed_model **model,

@@ -578,6 +578,13 @@ lk_status lk_embed_train(const lk_embed_config *c, const char *corpus, lk_embed_
     lk_status st;
     bool fresh = *model == NULL;
     int64_t corpus_words = 0;
+    lk_embed_config resumed;
+    if (!fresh) { /* the corpus is read as the model's was: its tokenization is kept */
+        resumed = *c;
+        resumed.tokenize = (*model)->cfg.tokenize;
+        resumed.keep_case = (*model)->cfg.keep_case;
+        c = &resumed;
+    }
     if (fresh) {
         lk_vocab *v = NULL;
         if ((st = lk_embed_build_vocab(c, corpus, &v, err)) != LK_OK) return st;

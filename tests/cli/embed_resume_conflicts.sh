@@ -34,4 +34,31 @@ for v in v.bin v.txt; do
   grep -q "bad magic" "$T/err" && fail "$v: still bad magic: $(cat "$T/err")"
 done
 [ -e "$T/r3.txt" ] && fail "an output was written"
+
+# --resume without --tokenize takes the model's tokenization (before: the raw corpus was read
+# as pre-tokenized, so a --tokenize model resumed on the same raw text found none of its
+# words, or trained on other ones); --lower/--no-lower against it are usage errors
+for i in $(seq 50); do echo "The Cat, sat. On THE Mat! A Dog; barked."; done > "$T/raw.txt"
+TOK=(--input "$T/raw.txt" --min-count 1 --epochs 1 --threads 1 --progress)
+words() { tr '\r' '\n' < "$1" | grep -o '[0-9]* words in the vocabulary, [0-9]* corpus words per epoch'; }
+for case in lower:--lower keep:--no-lower; do
+  name=${case%%:*} opt=${case#*:}
+  "$L" embed "${TOK[@]}" --dim 8 --tokenize "$opt" --save-model "$T/$name.lkem" 2> "$T/e1" ||
+    fail "train --tokenize $opt: $(cat "$T/e1")"
+  "$L" embed "${TOK[@]}" --resume "$T/$name.lkem" --output "$T/$name.txt" 2> "$T/e2" ||
+    fail "resume a --tokenize $opt model without --tokenize: $(tail -1 "$T/e2")"
+  [ -n "$(words "$T/e1")" ] && [ "$(words "$T/e1")" = "$(words "$T/e2")" ] ||
+    fail "$opt: the resumed run read other words: '$(words "$T/e1")' vs '$(words "$T/e2")'"
+  "$L" embed "${TOK[@]}" --resume "$T/$name.lkem" --tokenize "$opt" --output "$T/$name.txt" 2> /dev/null ||
+    fail "resume with the model's own --tokenize $opt"
+done
+grep -q '^the ' "$T/lower.txt" && ! grep -q '^The ' "$T/lower.txt" || fail "--lower model: not lowercased"
+grep -q '^The ' "$T/keep.txt" && grep -q '^THE ' "$T/keep.txt" || fail "--no-lower model: case not kept"
+R=(embed "${TOK[@]}" --output "$T/r3.txt")
+expect_fail 2 "--no-lower conflicts with the resumed model's --lower" \
+  "$L" "${R[@]}" --resume "$T/lower.lkem" --no-lower
+expect_fail 2 "--lower conflicts with the resumed model's --no-lower" \
+  "$L" "${R[@]}" --resume "$T/keep.lkem" --lower
+expect_fail 2 "--lower conflicts with the resumed model's pre-tokenized corpus (it was trained without --tokenize)" \
+  "$L" "${R[@]}" --resume "$T/ft.lkem" --lower
 finish embed-resume-conflicts
