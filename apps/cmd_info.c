@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,14 @@
 
 #define CMD "info"
 
+/* One FILE: a path the loaders open, or (standard input, a pipe, a FIFO: read once, never
+   seeked back) its bytes buf[0..n), which they parse from memory. */
+typedef struct {
+    const char *path;
+    const char *buf; /* NULL: read path */
+    size_t n;
+} input;
+
 static void help(void *u)
 {
     (void)u;
@@ -29,13 +38,15 @@ static void help(void *u)
            "Print what each lexkit file is and its settings as key<TAB>value lines: tagger\n"
            "models, LKEM and fastText .bin embedding models, word2vec vectors, BM25 index\n"
            "directories, bow/tfidf vocabularies and `lexkit vocab` token counts. Several files\n"
-           "are separated by a blank line.\n");
+           "are separated by a blank line. FILE may be - (standard input) or a pipe: it is read\n"
+           "whole, once.\n");
 }
 
-static int info_tagger(const char *path, lk_error *err)
+static int info_tagger(const input *in, lk_error *err)
 {
     lk_tagger *m = NULL;
-    lk_status st = lk_tagger_load(path, &m, err);
+    lk_status st = in->buf ? lk_tagger_load_mem(in->buf, in->n, in->path, &m, err)
+                           : lk_tagger_load(in->path, &m, err);
     if (st != LK_OK) return lk_cli_fail(CMD, st, err);
     const lk_tagger_config *c = lk_tagger_get_config(m);
     printf("kind\ttagger model (LKTG)\nunit\t%s\ncolumn\t%s\ncell\t%s\nhidden\t%d\nlayers\t%d\n"
@@ -60,10 +71,11 @@ static int info_tagger(const char *path, lk_error *err)
     return LK_EXIT_OK;
 }
 
-static int info_embed(const char *path, bool fasttext, lk_error *err)
+static int info_embed(const input *in, bool fasttext, lk_error *err)
 {
     lk_embed_model *m = NULL;
-    lk_status st = lk_embed_model_load(path, &m, err);
+    lk_status st = in->buf ? lk_embed_model_from_mem(in->buf, in->n, in->path, &m, err)
+                           : lk_embed_model_load(in->path, &m, err);
     if (st != LK_OK) return lk_cli_fail(CMD, st, err);
     const lk_embed_config *c = lk_embed_model_config(m);
     bool sub = c->maxn > 0;
@@ -82,10 +94,11 @@ static int info_embed(const char *path, bool fasttext, lk_error *err)
     return LK_EXIT_OK;
 }
 
-static int info_vectors(const char *path, lk_error *err)
+static int info_vectors(const input *in, lk_error *err)
 {
     lk_vectors *v = NULL;
-    lk_status st = lk_vectors_read(path, LK_VEC_AUTO, 0, &v, err);
+    lk_status st = in->buf ? lk_vectors_read_mem(in->buf, in->n, in->path, LK_VEC_AUTO, 0, &v, err)
+                           : lk_vectors_read(in->path, LK_VEC_AUTO, 0, &v, err);
     if (st != LK_OK) return lk_cli_fail(CMD, st, err);
     printf("kind\tword vectors (word2vec)\nwords\t%d\ndim\t%d\n", (int)lk_vectors_size(v),
            (int)lk_vectors_dim(v));
@@ -120,10 +133,11 @@ static long long dir_bytes(const char *dir)
 }
 
 /* A BM25 index (a directory, or its index.lkbx file). */
-static int info_index(const char *path, lk_error *err)
+static int info_index(const input *in, lk_error *err)
 {
     lk_bm25_index *idx = NULL;
-    lk_status st = lk_bm25_index_open(path, &idx, err);
+    lk_status st = in->buf ? lk_bm25_index_open_mem(in->buf, in->n, &idx, err)
+                           : lk_bm25_index_open(in->path, &idx, err);
     if (st != LK_OK) return lk_cli_fail(CMD, st, err);
     size_t len = 0;
     const char *settings = lk_bm25_index_settings(idx, &len);
@@ -136,7 +150,7 @@ static int info_index(const char *path, lk_error *err)
 }
 
 /* A bow/tfidf --vocab-out file: "#n_docs\tN", optional "#analyzer\tDESC", then terms. */
-static int info_bow_vocab(const char *path, FILE *fp)
+static int info_bow_vocab(FILE *fp)
 {
     char line[512];
     long long n_docs = 0, terms = 0;
@@ -151,7 +165,6 @@ static int info_bow_vocab(const char *path, FILE *fp)
         }
         if (whole) terms++;
     }
-    (void)path;
     printf("kind\tbow/tfidf vocabulary\nterms\t%lld\nfit_documents\t%lld\nanalyzer\t%s\n", terms,
            n_docs, analyzer);
     return LK_EXIT_OK;
@@ -208,49 +221,92 @@ static int info_counts(const char *path, FILE *fp, lk_error *err)
     return rc;
 }
 
+/* Whether the first bytes are of a kind info describes (else nothing goes to stdout). */
+static bool known_kind(const unsigned char *head, size_t n)
+{
+    return (n >= 4 && (memcmp(head, "LKTG", 4) == 0 || memcmp(head, "LKEM", 4) == 0 ||
+                       memcmp(head, "LKBX", 4) == 0)) ||
+           lk_embed_is_fasttext_magic(head, n) || (n >= 7 && memcmp(head, "#n_docs", 7) == 0) ||
+           lk_vectors_head_is_word2vec(head, n) || counts_header(head, n);
+}
+
+/* The kind of in (its first bytes: head[0..n)) and its description; fp: in->path opened
+   (NULL for bytes in memory). */
+static int info_kind(const input *in, FILE *fp, const unsigned char *head, size_t n, lk_error *err)
+{
+    const char *path = in->path;
+    if (n >= 4 && memcmp(head, "LKTG", 4) == 0) return info_tagger(in, err);
+    if (n >= 4 && memcmp(head, "LKEM", 4) == 0) return info_embed(in, false, err);
+    if (lk_embed_is_fasttext_magic(head, n)) return info_embed(in, true, err);
+    if (n >= 4 && memcmp(head, "LKBX", 4) == 0) return info_index(in, err);
+    if (n >= 7 && memcmp(head, "#n_docs", 7) == 0) {
+        if (fp) {
+            rewind(fp);
+            return info_bow_vocab(fp);
+        }
+        FILE *mem = fmemopen((void *)(uintptr_t)in->buf, in->n, "r");
+        if (!mem) return lk_cli_fail(CMD, lk_error_set(err, LK_ERR_NOMEM, "out of memory"), err);
+        int rc = info_bow_vocab(mem);
+        fclose(mem);
+        return rc;
+    }
+    if (lk_vectors_head_is_word2vec(head, n)) return info_vectors(in, err);
+    if (counts_header(head, n)) {
+        if (fp) {
+            rewind(fp);
+            return info_counts(path, fp, err);
+        }
+        FILE *mem = fmemopen((void *)(uintptr_t)in->buf, in->n, "r");
+        if (!mem) return lk_cli_fail(CMD, lk_error_set(err, LK_ERR_NOMEM, "out of memory"), err);
+        int rc = info_counts(path, mem, err);
+        fclose(mem);
+        return rc;
+    }
+    if (n == 0) /* no kind to guess from */
+        return lk_cli_fail(CMD, lk_error_set(err, LK_ERR_FORMAT, "%s: empty file", path), err);
+    return lk_cli_fail(CMD, lk_error_set(err, LK_ERR_FORMAT, "%s: not a file lexkit knows (a "
+                                         "tagger or embedding model, a fastText .bin, word2vec "
+                                         "vectors, a bow/tfidf vocabulary, lexkit vocab counts, "
+                                         "a BM25 index)", path),
+                       err);
+}
+
+/* Standard input ("-"), a pipe (<(...)), a FIFO or a device: read whole once, then
+   described from memory (the loaders would open it again and miss what was read). */
+static int info_stream(const char *path, lk_error *err)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    lk_status st = lk_read_file(path, &buf, &n, err);
+    if (st != LK_OK) return lk_cli_fail(CMD, st, err);
+    if (known_kind((const unsigned char *)buf, n < 64 ? n : 64))
+        printf("file\t%s\nbytes\t%zu\n", path, n);
+    input in = {path, buf, n};
+    int rc = info_kind(&in, NULL, (const unsigned char *)buf, n < 64 ? n : 64, err);
+    free(buf);
+    return rc;
+}
+
 static int info_one(const char *path)
 {
     lk_error err;
     lk_error_clear(&err);
     struct stat sb;
+    if (strcmp(path, "-") == 0) return info_stream(path, &err);
     if (stat(path, &sb) != 0)
         return lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_IO, "%s: %s", path, strerror(errno)), &err);
+    input in = {path, NULL, 0};
     if (S_ISDIR(sb.st_mode)) { /* an index directory: its files' bytes */
         printf("file\t%s\nbytes\t%lld\n", path, dir_bytes(path));
-        return info_index(path, &err);
+        return info_index(&in, &err);
     }
+    if (!S_ISREG(sb.st_mode)) return info_stream(path, &err);
     FILE *fp = fopen(path, "rb");
     if (!fp) return lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_IO, "%s: cannot open", path), &err);
     unsigned char head[64] = {0};
     size_t n = fread(head, 1, sizeof head, fp);
-    bool counts = counts_header(head, n) && !lk_vectors_head_is_word2vec(head, n);
-    bool known = (n >= 4 && (memcmp(head, "LKTG", 4) == 0 || memcmp(head, "LKEM", 4) == 0 ||
-                             memcmp(head, "LKBX", 4) == 0)) ||
-                 lk_embed_is_fasttext_magic(head, n) || (n >= 7 && memcmp(head, "#n_docs", 7) == 0) ||
-                 lk_vectors_head_is_word2vec(head, n) || counts;
-    if (known) printf("file\t%s\nbytes\t%lld\n", path, (long long)sb.st_size);
-    int rc;
-    if (n >= 4 && memcmp(head, "LKTG", 4) == 0) rc = info_tagger(path, &err);
-    else if (n >= 4 && memcmp(head, "LKEM", 4) == 0) rc = info_embed(path, false, &err);
-    else if (lk_embed_is_fasttext_magic(head, n)) rc = info_embed(path, true, &err);
-    else if (n >= 4 && memcmp(head, "LKBX", 4) == 0) rc = info_index(path, &err);
-    else if (n >= 7 && memcmp(head, "#n_docs", 7) == 0) {
-        rewind(fp);
-        rc = info_bow_vocab(path, fp);
-    } else if (lk_vectors_head_is_word2vec(head, n)) {
-        rc = info_vectors(path, &err);
-    } else if (counts) {
-        rewind(fp);
-        rc = info_counts(path, fp, &err);
-    } else if (n == 0) { /* no kind to guess from */
-        rc = lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_FORMAT, "%s: empty file", path), &err);
-    } else {
-        rc = lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_FORMAT, "%s: not a file lexkit knows (a "
-                                           "tagger or embedding model, a fastText .bin, word2vec "
-                                           "vectors, a bow/tfidf vocabulary, lexkit vocab counts, "
-                                           "a BM25 index)", path),
-                         &err);
-    }
+    if (known_kind(head, n)) printf("file\t%s\nbytes\t%lld\n", path, (long long)sb.st_size);
+    int rc = info_kind(&in, fp, head, n, &err);
     fclose(fp);
     return rc;
 }

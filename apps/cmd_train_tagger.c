@@ -206,7 +206,7 @@ static int run(int argc, char **argv)
         LKO_NOFLAG("--unidirectional", &m->bidirectional, "left to right only", &g.bidir),
         LKO_FLAG("--crf", &m->crf, "CRF output layer (softmax otherwise)", &g.crf),
         LKO_STR("--embeddings", &paths[3], "VECTORS", "initialise word embeddings from a "
-                "word2vec text file (default: random)"),
+                "word2vec text file, read once (- or a pipe will do) (default: random)"),
         LKO_I32("--word-dim", &m->word_dim, 1, 4096, "word embedding size", &g.word_dim),
         LKO_I32("--char-dim", &m->char_dim, 0, 4096, "affix/bigram feature embedding size", &g.char_dim),
         LKO_I32("--min-feature-count", &m->min_feature_count, 1, 1000000, "drop rarer "

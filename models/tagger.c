@@ -744,9 +744,24 @@ static lk_status count_corpus(lk_tagger *m, const lk_tagged_corpus *train, lk_er
 
 /* ---- word2vec text vectors ------------------------------------------------------------ */
 
-/* Parse "word v1 .. vdim" lines of a word2vec text file (first line "count dim"). With
-   emb == NULL, add the words to m->words; else copy vectors into emb rows. */
-static lk_status read_vectors(lk_tagger *m, const char *path, lk_real *emb, lk_error *err)
+/* The vectors of a word2vec text file as read: row i (dim values) for word id ids[i] of
+   m->words; a word given twice has two rows, the later one wins. */
+typedef struct {
+    int32_t *ids;
+    lk_real *vals;
+    size_t n, cap_ids, cap_vals;
+} vec_rows;
+
+static void vec_rows_free(vec_rows *r)
+{
+    free(r->ids);
+    free(r->vals);
+}
+
+/* Parse "word v1 .. vdim" lines of a word2vec text file (first line "count dim"), once:
+   it may be a pipe or standard input ("-"). Adds the words to m->words (count 0) and keeps
+   their vectors in *rows, for copy_vectors once the parameters exist. */
+static lk_status read_vectors(lk_tagger *m, const char *path, vec_rows *rows, lk_error *err)
 {
     lk_line_reader *r = NULL;
     lk_status st = lk_line_reader_open(path, &r, err);
@@ -781,14 +796,14 @@ static lk_status read_vectors(lk_tagger *m, const char *path, lk_real *emb, lk_e
         }
         size_t kl = unit_key(line, (size_t)(sp - line), char_nfkc(m), key, sizeof key);
         if (kl == 0) continue;
-        if (!emb) {
-            if ((st = lk_vocab_add_count(m->words, key, kl, 0, NULL)) != LK_OK) break;
-            continue;
-        }
-        int32_t id = lk_vocab_find(m->words, key, kl);
-        if (id == LK_ID_NONE) continue;
+        int32_t id;
+        if ((st = lk_vocab_add_count(m->words, key, kl, 0, &id)) != LK_OK) break;
+        if ((st = lk_grow_ptr(&rows->ids, &rows->cap_ids, rows->n + 1, sizeof *rows->ids)) != LK_OK ||
+            (st = lk_grow_ptr(&rows->vals, &rows->cap_vals, (rows->n + 1) * (size_t)dim,
+                              sizeof *rows->vals)) != LK_OK)
+            break;
         const char *p = sp;
-        lk_real *row = emb + (size_t)id * (size_t)dim;
+        lk_real *row = rows->vals + rows->n * (size_t)dim;
         for (int32_t k = 0; k < dim; k++) {
             char *end;
             errno = 0;
@@ -802,11 +817,20 @@ static lk_status read_vectors(lk_tagger *m, const char *path, lk_real *emb, lk_e
             p = end;
         }
         if (st != LK_OK) break;
+        rows->ids[rows->n++] = id;
     }
     if (st == LK_OK && n_rows == 0)
         st = lk_error_set(err, LK_ERR_PARSE, "%s: no vectors (empty file)", path);
     lk_line_reader_free(r);
     return st;
+}
+
+/* The rows read by read_vectors into the word embedding emb: (words, dim). */
+static void copy_vectors(const vec_rows *rows, int32_t dim, lk_real *emb)
+{
+    for (size_t i = 0; i < rows->n; i++)
+        memcpy(emb + (size_t)rows->ids[i] * (size_t)dim, rows->vals + i * (size_t)dim,
+               (size_t)dim * sizeof *emb);
 }
 
 /* ---- lexicon ------------------------------------------------------------------------- */
@@ -932,6 +956,7 @@ lk_status lk_tagger_create_lex(const lk_tagger_config *c, const lk_tagged_corpus
     lk_status st;
     lk_tagger *m = NULL;
     lk_tagger_config cfg = *c;
+    vec_rows rows = {NULL, NULL, 0, 0, 0};
     *out = NULL;
     if (cfg.unit == LK_TAGGER_CHAR && lexicon)
         cfg.char_feats |= LK_TAGGER_CF_LEXICON;
@@ -956,7 +981,7 @@ lk_status lk_tagger_create_lex(const lk_tagger_config *c, const lk_tagged_corpus
     if ((st = lk_vocab_prune(m->feats, cfg.min_feature_count, 0)) != LK_OK) goto oom;
     if ((st = lk_vocab_sort(m->labels)) != LK_OK) goto oom;
     if (m->tags != m->labels && (st = lk_vocab_sort(m->tags)) != LK_OK) goto oom;
-    if (vectors && (st = read_vectors(m, vectors, NULL, err)) != LK_OK) goto fail;
+    if (vectors && (st = read_vectors(m, vectors, &rows, err)) != LK_OK) goto fail;
     if ((st = label_table(m, err)) != LK_OK) goto fail;
     if ((st = declare_params(m, err)) != LK_OK) goto fail;
     lk_rng rng;
@@ -964,13 +989,15 @@ lk_status lk_tagger_create_lex(const lk_tagger_config *c, const lk_tagged_corpus
     lk_params_init(&m->params, &rng);
     if (vectors) {
         lk_mat e = lk_params_mat(&m->params, m->v_wemb, m->params.data);
-        if ((st = read_vectors(m, vectors, e.data, err)) != LK_OK) goto fail;
+        copy_vectors(&rows, m->cfg.word_dim, e.data);
     }
+    vec_rows_free(&rows);
     *out = m;
     return LK_OK;
 oom:
     lk_error_set(err, st, "building vocabularies: %s", lk_status_str(st));
 fail:
+    vec_rows_free(&rows);
     lk_tagger_free(m);
     return st;
 }
@@ -1514,13 +1541,33 @@ fail:
     return st;
 }
 
+/* A model from the LKTG image buf[0..n) (not kept), `path` naming it in messages. */
+static lk_status load_image(const char *buf, size_t n, const char *path, lk_tagger **out,
+                            lk_tg_train_state *ts, lk_error *err)
+{
+    const unsigned char *payload;
+    uint64_t plen;
+    uint32_t version, flags;
+    lk_status st = lk_envelope_check((const unsigned char *)buf, n, LK_TAGGER_MAGIC,
+                                     LK_TAGGER_VERSION, path, &payload, &plen, &version, &flags,
+                                     err);
+    if (st == LK_OK) {
+        rbuf r = {payload, (size_t)plen, false};
+        st = parse_model(path, &r, version, flags, out, ts, err);
+        /* the public loader's model is never trained: its weights are fixed (a CRC of 0
+           is read as 1, so that 0 keeps meaning "not fixed") */
+        if (st == LK_OK && !ts) {
+            uint32_t crc = lk_get_u32((const unsigned char *)buf + LK_ENVELOPE_HEADER + plen);
+            (*out)->fixed_crc = crc ? crc : 1;
+        }
+    }
+    return st;
+}
+
 lk_status lk_tg_load(const char *path, lk_tagger **out, lk_tg_train_state *ts, lk_error *err)
 {
     char *buf = NULL;
     size_t n = 0;
-    const unsigned char *payload;
-    uint64_t plen;
-    uint32_t version, flags;
     *out = NULL;
     if (ts) memset(ts, 0, sizeof *ts);
     /* map regular files (no copy of the weights through read()); else read the whole file */
@@ -1537,21 +1584,17 @@ lk_status lk_tg_load(const char *path, lk_tagger **out, lk_tg_train_state *ts, l
     lk_status st = LK_OK;
     if (map) buf = map;
     else if ((st = lk_read_file(path, &buf, &n, err)) != LK_OK) return st;
-    st = lk_envelope_check((const unsigned char *)buf, n, LK_TAGGER_MAGIC, LK_TAGGER_VERSION, path,
-                           &payload, &plen, &version, &flags, err);
-    if (st == LK_OK) {
-        rbuf r = {payload, (size_t)plen, false};
-        st = parse_model(path, &r, version, flags, out, ts, err);
-        /* the public loader's model is never trained: its weights are fixed (a CRC of 0
-           is read as 1, so that 0 keeps meaning "not fixed") */
-        if (st == LK_OK && !ts) {
-            uint32_t crc = lk_get_u32((const unsigned char *)buf + LK_ENVELOPE_HEADER + plen);
-            (*out)->fixed_crc = crc ? crc : 1;
-        }
-    }
+    st = load_image(buf, n, path, out, ts, err);
     if (map) munmap(map, n);
     else free(buf);
     return st;
+}
+
+lk_status lk_tagger_load_mem(const void *buf, size_t n, const char *name, lk_tagger **out,
+                             lk_error *err)
+{
+    *out = NULL;
+    return load_image(buf, n, name, out, NULL, err);
 }
 
 lk_status lk_tagger_load(const char *path, lk_tagger **out, lk_error *err)

@@ -114,6 +114,10 @@ lk_status lk_tagger_save_compact(const lk_tagger *m, const char *path, lk_error 
 /* Load an LKTG file. A newer format version, a truncated file or a checksum mismatch is
    LK_ERR_FORMAT with a message naming the file. */
 lk_status lk_tagger_load(const char *path, lk_tagger **out, lk_error *err);
+/* As lk_tagger_load, from the file's bytes buf[0..n) (read whole from a pipe, say; not
+   kept); `name` names them in messages. */
+lk_status lk_tagger_load_mem(const void *buf, size_t n, const char *name, lk_tagger **out,
+                             lk_error *err);
 
 lk_status lk_tagger_ws_create(lk_tagger_ws **out);
 void lk_tagger_ws_free(lk_tagger_ws *ws); /* NULL is a no-op */
