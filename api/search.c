@@ -452,7 +452,8 @@ LK_API lexkit_status lexkit_searcher_snippet(lexkit_searcher *s, uint32_t doc, s
         s->marks[2 * k] = sn.marks_cp[k].start;
         s->marks[2 * k + 1] = sn.marks_cp[k].end;
     }
-    *out = (lexkit_snippet){v + sn.start, sn.end - sn.start, sn.start_cp, s->marks, sn.n_marks};
+    *out = (lexkit_snippet){v + sn.start, sn.end - sn.start, sn.start_cp, s->marks, sn.n_marks,
+                            sn.cut_before, sn.cut_after};
     return LEXKIT_OK;
 }
 

@@ -433,7 +433,8 @@ static const lk_doc_field *find_field(const lk_doc_field *f, size_t n, const cha
 
 /* The requested stored fields and snippet of hit `doc`, as `lexkit search --format json
    --fields F --snippet` prints them: "fields": {name: value or null}, "snippet": {"field",
-   "text", "start", "highlights": [[a, b], ...]} (code points) or null. */
+   "text", "start", "highlights": [[a, b], ...], "cut_start", "cut_end"} (code points; cut_*:
+   text left out before / after the passage) or null. */
 static lk_status hit_extras(const snap *s, slot *sl, const lk_serve_query *q, uint32_t doc,
                             lk_sbuf *out, lk_error *err)
 {
@@ -478,7 +479,8 @@ static lk_status hit_extras(const snap *s, slot *sl, const lk_serve_query *q, ui
         for (size_t k = 0; k < sn.n_marks; k++)
             lk_sbuf_printf(out, "%s[%zu, %zu]", k ? ", " : "", sn.marks_cp[k].start,
                            sn.marks_cp[k].end);
-        lk_sbuf_puts(out, "]}");
+        lk_sbuf_printf(out, "], \"cut_start\": %s, \"cut_end\": %s}",
+                       sn.cut_before ? "true" : "false", sn.cut_after ? "true" : "false");
     }
     return LK_OK;
 }

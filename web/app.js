@@ -35,12 +35,16 @@ function setStatus(text, isError) {
   statusLine.className = isError ? "error" : "";
 }
 
-// A snippet is {"text", "start", "highlights": [[a, b], ...]} with code-point offsets into
-// its text (as `lexkit search --format json --snippet` prints it): text nodes and <mark>s.
+// A snippet is {"text", "start", "highlights": [[a, b], ...], "cut_start", "cut_end"} with
+// code-point offsets into its text (as `lexkit search --format json --snippet` prints it):
+// text nodes and <mark>s, with an ellipsis where the server says text was left out (a
+// server from before cut_start/cut_end: guessed from start and the text's end, as before).
 function renderSnippet(el, snippet) {
   const cps = Array.from(snippet.text || "");
+  const cutStart = "cut_start" in snippet ? snippet.cut_start : snippet.start > 0;
+  const cutEnd = "cut_end" in snippet ? snippet.cut_end : true;
   let at = 0;
-  if (snippet.start > 0) el.appendChild(document.createTextNode("… "));
+  if (cutStart) el.appendChild(document.createTextNode("… "));
   for (const [s, e] of snippet.highlights || []) {
     if (s > at) el.appendChild(document.createTextNode(cps.slice(at, s).join("")));
     const m = document.createElement("mark");
@@ -48,7 +52,8 @@ function renderSnippet(el, snippet) {
     el.appendChild(m);
     at = e;
   }
-  if (at < cps.length) el.appendChild(document.createTextNode(cps.slice(at).join("") + " …"));
+  if (at < cps.length) el.appendChild(document.createTextNode(cps.slice(at).join("")));
+  if (cutEnd) el.appendChild(document.createTextNode(" …"));
 }
 
 function renderHits(data) {

@@ -254,7 +254,8 @@ static lk_status print_json_hit(lk_bm25__printer *p, const lk_bm25_hit *h, bool 
             for (size_t k = 0; k < sn.n_marks; k++)
                 fprintf(fp, "%s[%zu, %zu]", k ? ", " : "", sn.marks_cp[k].start,
                         sn.marks_cp[k].end);
-            fputs("]}", fp);
+            fprintf(fp, "], \"cut_start\": %s, \"cut_end\": %s}", sn.cut_before ? "true" : "false",
+                    sn.cut_after ? "true" : "false");
         }
     }
     putc('}', fp);

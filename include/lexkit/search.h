@@ -56,6 +56,9 @@ typedef struct {
     size_t start;             /* code points of the text before the passage */
     const size_t *highlights; /* 2 * n_highlights offsets: the query's words in the passage */
     size_t n_highlights;
+    int cut_start;            /* 1 if text (not only white space) was left out before the
+                                 passage: where an ellipsis goes */
+    int cut_end;              /* 1 if text was left out after it */
 } lexkit_snippet;
 
 typedef struct lexkit_index lexkit_index;

@@ -952,7 +952,9 @@ static PyStructSequence_Field hit_fields[] = {
     {"score", "its BM25 score"},
     {"fields", "its stored fields (dict) when search(..., fields=) asked for them, else None"},
     {"snippet", "its best passage when search(..., snippet=True) asked for it: a dict with "
-                "'text', 'start' and 'highlights' (code-point offsets), else None"},
+                "'text', 'start' and 'highlights' (code-point offsets), 'cut_start' and "
+                "'cut_end' (bools: text left out before / after it, where an ellipsis goes), "
+                "else None"},
     {NULL, NULL},
 };
 static PyStructSequence_Desc hit_desc = {
@@ -1032,8 +1034,8 @@ static PyObject *doc_fields(IndexObject *self, uint32_t doc, PyObject *names)
 }
 
 /* The snippet of document `doc` for the last query of self->fs, as a dict {"text", "start",
-   "highlights": [(a, b), ...]} (code points), or None without stored text. self->lock is
-   held. */
+   "highlights": [(a, b), ...], "cut_start", "cut_end"} (code points; cut_*: bools, text left
+   out before / after the passage), or None without stored text. self->lock is held. */
 static PyObject *doc_snippet(IndexObject *self, uint32_t doc)
 {
     lexkit_error err;
@@ -1049,8 +1051,9 @@ static PyObject *doc_snippet(IndexObject *self, uint32_t doc)
         else PyList_SET_ITEM(hl, (Py_ssize_t)i, pair);
     }
     if (!hl) return NULL;
-    return Py_BuildValue("{s:s#,s:n,s:N}", "text", sn.text, (Py_ssize_t)sn.len, "start",
-                         (Py_ssize_t)sn.start, "highlights", hl);
+    return Py_BuildValue("{s:s#,s:n,s:N,s:N,s:N}", "text", sn.text, (Py_ssize_t)sn.len, "start",
+                         (Py_ssize_t)sn.start, "highlights", hl, "cut_start",
+                         PyBool_FromLong(sn.cut_start), "cut_end", PyBool_FromLong(sn.cut_end));
 }
 
 /* The hits as a list of lexkit.Hit; with_fields: each with its stored fields (names as

@@ -550,7 +550,9 @@ def test_index_query_syntax_and_fields_equal_cli(tmp_path):
         assert [h.id for h in got] == [i for i, _ in want_sn], q
         for h, (_, w) in zip(got, want_sn):
             assert h.snippet == {"text": w["text"], "start": w["start"],
-                                 "highlights": [tuple(x) for x in w["highlights"]]}, (q, h.id)
+                                 "highlights": [tuple(x) for x in w["highlights"]],
+                                 "cut_start": w["cut_start"], "cut_end": w["cut_end"]}, (q, h.id)
+            assert type(h.snippet["cut_start"]) is bool and type(h.snippet["cut_end"]) is bool
             assert h.fields is None
     marked = ix.search("flows", snippet=True)[0].snippet
     assert [marked["text"][a:b] for a, b in marked["highlights"]] == ["flows"]
@@ -781,6 +783,22 @@ def test_index_query_errors_are_query_errors(tmp_path):
         with pytest.raises(lexkit.QueryError, match=r"^query 1: " + re.escape(msg)):
             ix.search_many(["x", q], threads=2)
         assert ix.search(q, syntax=False) == ix.search_many([q], syntax=False)[0]
+    ix.close()
+
+
+def test_snippet_cut_flags(tmp_path):
+    """A hit's snippet says whether text was left out before / after its passage (cut_start,
+    cut_end: where an ellipsis goes), as the CLI's JSON does."""
+    words = " ".join(f"w{i}" for i in range(120))
+    ix = lexkit.Index.create(tmp_path / "i")
+    ix.add([{"id": "short", "text": "a river flows"},
+            {"id": "start", "text": "river " + words},
+            {"id": "middle", "text": words + " lake " + words},
+            {"id": "end", "text": words + " sea"}])
+    cuts = {h.id: (h.snippet["cut_start"], h.snippet["cut_end"])
+            for q in ("river", "lake", "sea") for h in ix.search(q, snippet=True)}
+    assert cuts == {"short": (False, False), "start": (False, True), "middle": (True, True),
+                    "end": (True, False)}, cuts
     ix.close()
 
 

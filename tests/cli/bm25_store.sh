@@ -47,6 +47,33 @@ zs = hits["zh1"]["snippet"]
 assert zs["start"] == 0 and zs["highlights"] == [[3, 7], [27, 29]], zs
 PY
 
+# json cut_start / cut_end: whether text was left out before / after the passage, exactly
+# where the text format puts its "..." (whole short texts: neither)
+python3 - "$T/got.json" <<'PY' || fail "json cut flags of whole texts"
+import json, sys
+for h in json.loads(open(sys.argv[1]).read())["hits"]:
+    s = h["snippet"]
+    assert s["cut_start"] is False and s["cut_end"] is False, (h["id"], s)
+PY
+for q in "coffee water 长江" "beans bake"; do
+  "$L" search --index "$T/idx" --query "$q" --k 10 --format json --snippet --snippet-chars 20 > "$T/cut.json" &&
+    "$L" search --index "$T/idx" --query "$q" --k 10 --format text --snippet-chars 20 > "$T/cut.txt" ||
+    fail "search '$q' --snippet-chars 20"
+  python3 - "$T/cut.json" "$T/cut.txt" <<'PY' >> "$T/cuts" || fail "json cut flags of '$q' (text: $(cat "$T/cut.txt"))"
+import json, sys
+hits = json.loads(open(sys.argv[1]).read())["hits"]
+lines = [l.strip() for l in open(sys.argv[2]) if l.startswith("   ")]
+assert len(lines) == len(hits) > 0, (lines, hits)
+for h, line in zip(hits, lines):
+    s = h["snippet"]
+    assert (s["cut_start"], s["cut_end"]) == (line.startswith("..."), line.endswith("...")), (h["id"], s, line)
+    print(h["id"], s["cut_start"], s["cut_end"])
+PY
+done
+# each combination occurs: 南京市[长江]... (not cut before), ...coffee [beans]. (not after)
+grep -qx 'zh1 False True' "$T/cuts" && grep -qx 'espresso True False' "$T/cuts" &&
+  grep -qx 'latte True True' "$T/cuts" || fail "cut flags: $(cat "$T/cuts")"
+
 # text format: rank, id, score, title, snippet; --snippet-chars cuts on characters
 "$L" search --index "$T/idx" --query "长江" --k 1 --format text --snippet-chars 6 > "$T/got.txt" || fail "text"
 printf '1. zh1  %s  长江大桥\n   ...市[长江]大桥位...\n' "$(cut -d' ' -f5 < <("$L" search --index "$T/idx" --query 长江 --k 1) | xargs printf '%.4f')" > "$T/want.txt"

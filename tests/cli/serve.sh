@@ -282,17 +282,29 @@ terms = q.split()
 assert any(any(m.lower() in t or t in m.lower() for t in terms) for m in page["hits"][0]["marks"]), page["hits"][0]
 assert "q=" in page["address"], page["address"]
 assert open(sys.argv[4], "rb").read(8) == b"\x89PNG\r\n\x1a\n", "screenshot is not a PNG"
+# the snippet as the API gives it, with "… " / " …" exactly where cut_start / cut_end say text
+# was left out (the page used to guess: " …" after any text following the last mark)
+for ph, ah in zip(page["hits"], api["hits"]):
+    s = ah["snippet"]
+    want = ("… " if s["cut_start"] else "") + s["text"] + (" …" if s["cut_end"] else "")
+    assert ph["snippet"] == want, (ph["id"], ph["snippet"], want)
+print(sum(not h["snippet"]["cut_end"] for h in api["hits"]))
 EOF
   typed() { # NAME QUERY: $T/typed_NAME.json = what the page rendered, screenshot in $ART
     timeout 180 "$PY" "${LK_SRC:-.}/tests/cli/serve_browser.py" "http://127.0.0.1:$P/" "$2" \
       "$ART/serve_typed_$1.png" > "$T/typed_$1.json" 2> "$T/typed_$1.err" ||
       { fail "typing '$2' in the page: $(cat "$T/typed_$1.err")"; return 1; }
-    C "http://127.0.0.1:$P/search?q=$(urlq "$2")&k=10" > "$T/typed_api_$1.json"
-    "$PY" "$T/typed_check.py" "$T/typed_$1.json" "$T/typed_api_$1.json" "$2" "$ART/serve_typed_$1.png" ||
+    C "http://127.0.0.1:$P/search?q=$(urlq "$2")&k=10&fields=title&snippet=1" > "$T/typed_api_$1.json"
+    "$PY" "$T/typed_check.py" "$T/typed_$1.json" "$T/typed_api_$1.json" "$2" "$ART/serve_typed_$1.png" \
+      > "$T/typed_uncut_$1" ||
       { fail "typed '$2': the page shows other results: $(cat "$T/typed_$1.json")"; return 1; }
   }
   typed en "search engine"
-  typed zh "战国无双" &&
+  typed zh "战国无双"
+  # both queries have a hit whose passage runs to the end of its text (no " …" there)
+  [ "$(cat "$T/typed_uncut_en")" -gt 0 ] && [ "$(cat "$T/typed_uncut_zh")" -gt 0 ] ||
+    fail "no hit with cut_end false: the ellipsis check proves nothing"
+  [ -s "$T/typed_zh.json" ] &&
     "$PY" -c 'import json,sys; h=json.load(open(sys.argv[1]))["hits"][0]
 assert h["id"] == "DEV_0" and h["title"] == "战国无双3" and "战国无双" in h["marks"], h' "$T/typed_zh.json" ||
     fail "typed Chinese query: top hit $(head -c 300 "$T/typed_zh.json")"

@@ -5,7 +5,8 @@ only) like a person would: load the page at URL, click into the query box, type 
 key events (one keyDown/char/keyUp per ASCII character; other characters arrive as an IME
 commit, Input.insertText, as a Chinese input method sends them), press Enter, wait until the
 page shows its results, save a PNG screenshot to SCREENSHOT and print what the page rendered
-as one JSON object: {"status", "value", "address", "hits": [{"id", "title", "marks", "text"}]}.
+as one JSON object: {"status", "value", "address", "hits": [{"id", "title", "marks", "snippet",
+"text"}]}.
 With TOKEN (a server started with --read-token-file): the first search must answer 401 and
 show the token field; TOKEN is typed into it and Enter pressed, and the results are then
 awaited; the output adds "token_status" (the status line at the 401) and "stored" (the token
@@ -149,6 +150,7 @@ RENDERED = r"""JSON.stringify({
     id: (li.querySelector(".meta").textContent.match(/^id (\S+)/) || [])[1],
     title: li.querySelector(".title").textContent,
     marks: Array.from(li.querySelectorAll("mark")).map(m => m.textContent),
+    snippet: (li.querySelector(".snippet") || {}).textContent,
     text: li.textContent}))})"""
 
 
