@@ -13,25 +13,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from zh_raw_eval import read_conllu  # noqa: E402
 
 
-def read_pred(path):
-    """Sentences of a CoNLL-U output as [(FORM, UPOS)]."""
-    sents, cur = [], []
-    for line in open(path, encoding="utf-8"):
-        line = line.rstrip("\n")
-        if not line:
-            if cur:
-                sents.append(cur)
-                cur = []
-            continue
-        if line.startswith("#"):
-            continue
-        f = line.split("\t")
-        cur.append((f[1], f[3]))
-    if cur:
-        sents.append(cur)
-    return sents
-
-
 def spans(words):
     out, at = [], 0
     for w, tag in words:
@@ -44,7 +25,7 @@ def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     gold = read_conllu(sys.argv[1])
-    before, after = read_pred(sys.argv[2]), read_pred(sys.argv[3])
+    before, after = read_conllu(sys.argv[2]), read_conllu(sys.argv[3])  # lexkit tag's CoNLL-U
     if not len(gold) == len(before) == len(after):
         sys.exit(f"zh_join_diff.py: {len(gold)}, {len(before)}, {len(after)} sentences")
     n = ok = 0
