@@ -1014,11 +1014,15 @@ class Index:
         return self._ix.search(_query_str(query), _search_k(k), fields, syntax, snippet)
 
     def search_many(self, queries: Sequence[str], k: int = 10, threads: int = 1,
-                    fields=None, syntax: bool = True) -> List[List[Hit]]:
+                    fields=None, syntax: bool = True, snippet: bool = False) -> List[List[Hit]]:
         """search() for each query, on `threads` threads; results do not depend on threads.
-        The first malformed query raises QueryError ("query Q: ...", Q its 0-based place)."""
+        The first malformed query raises QueryError ("query Q: ...", Q its 0-based place).
+        snippet=True gives each hit its snippet, as search(..., snippet=True); the queries
+        then run one after another (a snippet is made by the searcher that ran its query),
+        so threads does not apply."""
         _not_one(queries, "queries", "str")
-        return self._ix.search_many(list(queries), _search_k(k), threads, fields, syntax)
+        return self._ix.search_many(list(queries), _search_k(k), threads, fields, syntax,
+                                    snippet)
 
     def __len__(self) -> int:
         return self._ix.n_docs()

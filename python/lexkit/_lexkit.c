@@ -1135,15 +1135,77 @@ static PyObject *Index_search(IndexObject *self, PyObject *args, PyObject *kw)
     return ret;
 }
 
+/* search_many(..., snippet=True): a snippet is made from the searcher that ran the query, so
+   the queries run one after another on self->fs (the GIL released for each search), each
+   one's hits built with their snippets before the next; threads is checked as search_many
+   checks it but not used. The first malformed query raises "query Q: ...", as search_many. */
+static PyObject *search_many_snippets(IndexObject *self, PyObject *qobj, Py_ssize_t k,
+                                      int threads, PyObject *fields, int syntax)
+{
+    if (threads < 1) return PyErr_Format(PyExc_ValueError, "threads: must be >= 1, got %d", threads);
+    if (!index_ready(self)) return NULL;
+    PyObject *fnames = NULL;
+    int with_fields = fields_arg(fields, &fnames);
+    if (with_fields < 0) return NULL;
+    strs q;
+    if (strs_get(qobj, "queries", &q) < 0) {
+        Py_XDECREF(fnames);
+        return NULL;
+    }
+    lexkit_hit *hits = malloc((k ? (size_t)k : 1) * sizeof *hits);
+    PyObject *ret = hits ? PyList_New((Py_ssize_t)q.n) : PyErr_NoMemory();
+    lexkit_error err;
+    lexkit_status st = LEXKIT_OK;
+    lock_take(self->lock);
+    if (ret && !self->idx) {
+        raise_err(closed_err(&err), &err);
+        Py_CLEAR(ret);
+    }
+    /* an index without documents has no searcher: it finds nothing (no snippet) */
+    int empty = ret && lexkit_index_n_docs(self->idx) == 0 && !self->fs;
+    if (ret && !empty && !self->fs && (st = lexkit_searcher_create(self->idx, &self->fs, &err)) != LEXKIT_OK) {
+        raise_err(st, &err);
+        Py_CLEAR(ret);
+    }
+    if (ret && self->fs) lexkit_searcher_set_syntax(self->fs, syntax);
+    if (ret && empty) lexkit_index_set_syntax(self->idx, syntax);
+    for (size_t i = 0; ret && i < q.n; i++) {
+        size_t n = 0;
+        Py_BEGIN_ALLOW_THREADS
+        st = empty ? lexkit_index_search(self->idx, q.s[i], q.len[i], (size_t)k, hits, &n, &err)
+                   : lexkit_searcher_search(self->fs, q.s[i], q.len[i], (size_t)k, hits, &n, &err);
+        Py_END_ALLOW_THREADS
+        PyObject *l = NULL;
+        if (st != LEXKIT_OK) {
+            lexkit_error e2 = err;
+            snprintf(e2.msg, sizeof e2.msg, "query %zu: %.*s", i, (int)sizeof e2.msg - 32, err.msg);
+            raise_query_err(st, &e2);
+        } else {
+            l = hits_list(self, hits, n, with_fields, fnames, !empty);
+        }
+        if (!l) {
+            Py_CLEAR(ret);
+            break;
+        }
+        PyList_SET_ITEM(ret, (Py_ssize_t)i, l);
+    }
+    PyThread_release_lock(self->lock);
+    free(hits);
+    strs_free(&q);
+    Py_XDECREF(fnames);
+    return ret;
+}
+
 static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *kw)
 {
-    static char *names[] = {"queries", "k", "threads", "fields", "syntax", NULL};
+    static char *names[] = {"queries", "k", "threads", "fields", "syntax", "snippet", NULL};
     PyObject *qobj, *fields = NULL, *fnames = NULL;
     Py_ssize_t k = 10;
-    int threads = 1, syntax = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|niOp", names, &qobj, &k, &threads, &fields,
-                                     &syntax))
+    int threads = 1, syntax = 1, snippet = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|niOpp", names, &qobj, &k, &threads, &fields,
+                                     &syntax, &snippet))
         return NULL;
+    if (snippet) return search_many_snippets(self, qobj, k, threads, fields, syntax);
     if (k < 0) return PyErr_Format(PyExc_ValueError, "k: must be >= 0");
     if (!index_ready(self)) return NULL;
     int with_fields = fields_arg(fields, &fnames);

@@ -554,6 +554,18 @@ def test_index_query_syntax_and_fields_equal_cli(tmp_path):
                                  "cut_start": w["cut_start"], "cut_end": w["cut_end"]}, (q, h.id)
             assert type(h.snippet["cut_start"]) is bool and type(h.snippet["cut_end"]) is bool
             assert h.fields is None
+    # search_many(snippet=True): each query's hits as search(q, snippet=True) gives them
+    sq = ["river sea", "riv* -bread", '"river rhine"', "cafe", "lakes feed", "nothing-here"]
+    for th in (1, 2):
+        assert ix.search_many(sq, 10, th, snippet=True) == [ix.search(q, 10, snippet=True) for q in sq]
+        many = ix.search_many(sq, 10, th, fields="title", snippet=True, syntax=False)
+        assert many == [ix.search(q, 10, fields="title", snippet=True, syntax=False) for q in sq]
+    assert all(h.snippet is not None for l in ix.search_many(sq, 10, snippet=True) for h in l)
+    assert ix.search_many(sq, 10) == [[h[:2] for h in l] for l in ix.search_many(sq, 10, snippet=True)]
+    with pytest.raises(lexkit.QueryError, match=r"^query 1: query column 3: '-' without a term"):
+        ix.search_many(["river", "a - b"], snippet=True)
+    with pytest.raises(ValueError, match="threads"):
+        ix.search_many(["river"], 10, threads=0, snippet=True)
     marked = ix.search("flows", snippet=True)[0].snippet
     assert [marked["text"][a:b] for a, b in marked["highlights"]] == ["flows"]
     # a Hit is the tuple (id, score); fields only when asked for
@@ -810,7 +822,7 @@ def test_index_without_documents(tmp_path):
     assert ix.search("x") == [] and ix.search("x", 5, fields=True, snippet=True) == []
     assert ix.search_many(["x", "y -z", "title:x"]) == [[], [], []]
     assert ix.search_many(["x"] * 9, threads=3) == [[]] * 9
-    assert ix.search_many([]) == []
+    assert ix.search_many([]) == [] and ix.search_many(["x", "y"], snippet=True) == [[], []]
     with pytest.raises(lexkit.QueryError, match=r"^query column 1: unbalanced quote"):
         ix.search('"x')
     with pytest.raises(lexkit.QueryError, match=r"^query 1: query column 3: '-' without a term"):
