@@ -1137,21 +1137,13 @@ static PyObject *Index_search(IndexObject *self, PyObject *args, PyObject *kw)
 
 /* search_many(..., snippet=True): a snippet is made from the searcher that ran the query, so
    the queries run one after another on self->fs (the GIL released for each search), each
-   one's hits built with their snippets before the next; threads is checked as search_many
-   checks it but not used. The first malformed query raises "query Q: ...", as search_many. */
-static PyObject *search_many_snippets(IndexObject *self, PyObject *qobj, Py_ssize_t k,
-                                      int threads, PyObject *fields, int syntax)
+   one's hits built with their snippets before the next (k, threads, fields and the queries
+   are checked by Index_search_many; threads is not used). The first malformed query raises
+   "query Q: ...", as search_many. */
+static PyObject *search_many_snippets(IndexObject *self, const strs *qs, Py_ssize_t k,
+                                      int with_fields, PyObject *fnames, int syntax)
 {
-    if (threads < 1) return PyErr_Format(PyExc_ValueError, "threads: must be >= 1, got %d", threads);
-    if (!index_ready(self)) return NULL;
-    PyObject *fnames = NULL;
-    int with_fields = fields_arg(fields, &fnames);
-    if (with_fields < 0) return NULL;
-    strs q;
-    if (strs_get(qobj, "queries", &q) < 0) {
-        Py_XDECREF(fnames);
-        return NULL;
-    }
+    const strs q = *qs;
     lexkit_hit *hits = malloc((k ? (size_t)k : 1) * sizeof *hits);
     PyObject *ret = hits ? PyList_New((Py_ssize_t)q.n) : PyErr_NoMemory();
     lexkit_error err;
@@ -1191,8 +1183,6 @@ static PyObject *search_many_snippets(IndexObject *self, PyObject *qobj, Py_ssiz
     }
     PyThread_release_lock(self->lock);
     free(hits);
-    strs_free(&q);
-    Py_XDECREF(fnames);
     return ret;
 }
 
@@ -1205,8 +1195,9 @@ static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *
     if (!PyArg_ParseTupleAndKeywords(args, kw, "O|niOpp", names, &qobj, &k, &threads, &fields,
                                      &syntax, &snippet))
         return NULL;
-    if (snippet) return search_many_snippets(self, qobj, k, threads, fields, syntax);
     if (k < 0) return PyErr_Format(PyExc_ValueError, "k: must be >= 0");
+    if (snippet && threads < 1)
+        return PyErr_Format(PyExc_ValueError, "threads: must be >= 1, got %d", threads);
     if (!index_ready(self)) return NULL;
     int with_fields = fields_arg(fields, &fnames);
     if (with_fields < 0) return NULL;
@@ -1214,6 +1205,12 @@ static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *
     if (strs_get(qobj, "queries", &q) < 0) {
         Py_XDECREF(fnames);
         return NULL;
+    }
+    if (snippet) {
+        PyObject *ret = search_many_snippets(self, &q, k, with_fields, fnames, syntax);
+        strs_free(&q);
+        Py_XDECREF(fnames);
+        return ret;
     }
     size_t total;
     if (__builtin_mul_overflow(q.n ? q.n : 1, k ? (size_t)k : 1, &total)) {

@@ -566,6 +566,8 @@ def test_index_query_syntax_and_fields_equal_cli(tmp_path):
         ix.search_many(["river", "a - b"], snippet=True)
     with pytest.raises(ValueError, match="threads"):
         ix.search_many(["river"], 10, threads=0, snippet=True)
+    with pytest.raises(ValueError, match="^k: must be >= 0$"):  # the module's own check too
+        ix._ix.search_many(["river"], -1, 1, None, True, True)
     marked = ix.search("flows", snippet=True)[0].snippet
     assert [marked["text"][a:b] for a, b in marked["highlights"]] == ["flows"]
     # a Hit is the tuple (id, score); fields only when asked for
