@@ -233,13 +233,6 @@ static bool column(const char *s, size_t len, int col, size_t *a, size_t *b)
     return true;
 }
 
-static size_t count_tabs(const char *s, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) n += s[i] == '\t';
-    return n;
-}
-
 static void print_conllu_chunk(const chunk *c, int tag_col, const lk_tagger *m)
 {
     size_t w = 0;
@@ -349,18 +342,9 @@ done:
     return st;
 }
 
-/* Is s[0..len) a token row (an integer ID in column 1)? */
-static bool integer_id(const char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len && s[i] >= '0' && s[i] <= '9') i++;
-    return i > 0 && (i == len || s[i] == '\t');
-}
-
 lk_status lk_tag_conllu_passthrough(const lk_tagger *m, lk_tagger_ws *ws, const char *input,
                                     lk_tag_io_opts *o, lk_error *err)
 {
-    enum { CONLLU_COLUMNS = 10 };
     chunk c = {0};
     lk_line_reader *r = NULL;
     size_t total = 0;
@@ -384,12 +368,11 @@ lk_status lk_tag_conllu_passthrough(const lk_tagger *m, lk_tagger_ws *ws, const 
                 flush_before_error(&c, m, ws, OUT_PASSTHROUGH, o, r, &total);
                 break;
             }
-            bool tok = len > 0 && line[0] != '#' && integer_id(line, len);
-            size_t a, b;
-            if (tok && count_tabs(line, len) < CONLLU_COLUMNS - 1) {
-                st = lk_conllu_columns_error(path, lineno, line, len, err);
+            bool tok = false;
+            if (len > 0 && line[0] != '#' &&
+                (st = lk_conllu_check_line(path, lineno, line, len, &tok, err)) != LK_OK)
                 break;
-            }
+            size_t a, b;
             if ((st = add_line(&c, line, len, tok)) != LK_OK) goto oom;
             if (tok && column(line, len, 2, &a, &b)) {
                 size_t base = c.line_off[c.n_lines - 1];

@@ -231,15 +231,30 @@ lk_status lk_conllu_columns_error(const char *path, int64_t lineno, const char *
                            ? " (word/TAG lines? use --input-format slash)" : "");
 }
 
+lk_status lk_conllu_check_line(const char *path, int64_t lineno, const char *line, size_t len,
+                               bool *word, lk_error *err)
+{
+    size_t n_cols = 1, id_len = len;
+    for (size_t i = 0; i < len; i++)
+        if (line[i] == '\t' && n_cols++ == 1) id_len = i;
+    if (n_cols != CONLLU_COLUMNS) return lk_conllu_columns_error(path, lineno, line, len, err);
+    id_kind kind = classify_id(line, id_len);
+    if (kind == ID_BAD)
+        return lk_error_at(err, path, lineno, 1,
+                           "invalid ID \"%.*s\" (expected a positive integer, N-M or N.M)",
+                           (int)(id_len > 32 ? 32 : id_len), line);
+    *word = kind == ID_WORD;
+    return LK_OK;
+}
+
 static lk_status conllu_token(lk_sentence_reader *r, const char *line, size_t len,
                               int64_t lineno, lk_error *err)
 {
     const char *path = lk_line_reader_path(r->lines);
     size_t start[CONLLU_COLUMNS], flen[CONLLU_COLUMNS];
-    size_t n_cols = 1;
-    for (size_t i = 0; i < len; i++)
-        if (line[i] == '\t') n_cols++;
-    if (n_cols != CONLLU_COLUMNS) return lk_conllu_columns_error(path, lineno, line, len, err);
+    bool word;
+    lk_status st = lk_conllu_check_line(path, lineno, line, len, &word, err);
+    if (st != LK_OK) return st;
     size_t col = 0, from = 0;
     for (size_t i = 0; i <= len; i++) {
         if (i == len || line[i] == '\t') {
@@ -249,12 +264,7 @@ static lk_status conllu_token(lk_sentence_reader *r, const char *line, size_t le
             from = i + 1;
         }
     }
-    id_kind kind = classify_id(line, flen[0]);
-    if (kind == ID_BAD)
-        return lk_error_at(err, path, lineno, 1,
-                           "invalid ID \"%.*s\" (expected a positive integer, N-M or N.M)",
-                           (int)(flen[0] > 32 ? 32 : flen[0]), line);
-    if (kind == ID_SKIP) return LK_OK;
+    if (!word) return LK_OK;
     if (flen[1] == 0)
         return lk_error_at(err, path, lineno, lk_utf8_column(line, start[1]), "empty FORM");
     return push_token(r, line + start[1], flen[1], line + start[2], flen[2], line + start[3],

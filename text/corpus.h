@@ -147,6 +147,13 @@ void lk_sentence_reader_free(lk_sentence_reader *r); /* NULL is a no-op */
 lk_status lk_conllu_columns_error(const char *path, int64_t lineno, const char *line, size_t len,
                                   lk_error *err);
 
+/* Checks a token line line[0..len) (neither blank nor a '#' comment) as every CoNLL-U reader
+   does: 10 tab-separated columns (lk_conllu_columns_error otherwise) and an ID that is a
+   positive integer, a range N-M or an empty node N.M (else "invalid ID"). *word: the ID is an
+   integer (a word of the sentence; ranges and empty nodes are not). */
+lk_status lk_conllu_check_line(const char *path, int64_t lineno, const char *line, size_t len,
+                               bool *word, lk_error *err);
+
 /* The reader's input (path, line number, bytes read and size, for messages and progress). */
 const lk_line_reader *lk_sentence_reader_lines(const lk_sentence_reader *r);
 

@@ -90,6 +90,19 @@ expect_fail 1 "$HINT" "$L" train-tagger --train "$D/tag_en_train_slash.txt" --ou
 expect_fail 1 "$HINT" "$L" eval-tagger --model "$T/sl.lkt" --test "$D/tag_en_train_slash.txt"
 expect_fail 1 "$HINT" "$L" tag --model "$T/sl.lkt" --input "$D/tag_en_train_slash.txt" --input-format conllu \
   --output-format slash
+# CoNLL-U in, CoNLL-U out (lines copied, only the tag column replaced) reads every line as
+# the other readers do: word/TAG lines, a line of words, a bad ID are errors, not copied
+expect_fail 1 "$HINT" "$L" tag --model "$T/sl.lkt" --input "$D/tag_en_train_slash.txt" --input-format conllu
+printf '# text = A b\n1\tA\t_\t_\t_\t_\t_\t_\t_\t_\n1-2\tAb\t_\t_\t_\t_\t_\t_\t_\t_\nthe cat sat\n' > "$T/words.conllu"
+expect_fail 1 "words.conllu:4:12: expected 10 tab-separated columns, got 1$" \
+  "$L" tag --model "$T/sl.lkt" --input "$T/words.conllu" --input-format conllu
+printf '0\tA\t_\t_\t_\t_\t_\t_\t_\t_\n' > "$T/id0.conllu"
+expect_fail 1 'id0.conllu:1:1: invalid ID "0" (expected a positive integer, N-M or N.M)' \
+  "$L" tag --model "$T/sl.lkt" --input "$T/id0.conllu" --input-format conllu
+printf '# c\n1\tThe\t_\t_\t_\t_\t_\t_\t_\t_\n2-3\tcats\t_\t_\t_\t_\t_\t_\t_\t_\n2\tcat\t_\t_\t_\t_\t_\t_\t_\t_\n3\ts\t_\t_\t_\t_\t_\t_\t_\t_\n3.1\tx\t_\t_\t_\t_\t_\t_\t_\t_\n\n' > "$T/ok.conllu"
+$L tag --model "$T/sl.lkt" --input "$T/ok.conllu" --input-format conllu > "$T/ok.out" 2> "$T/err" ||
+  fail "tag conllu with a range and an empty node: $(cat "$T/err")"
+[ "$(cut -f1,2 "$T/ok.out")" = "$(cut -f1,2 "$T/ok.conllu")" ] || fail "conllu passthrough lines: $(cat "$T/ok.out")"
 expect_fail 1 "badc.conllu:2:15: expected 10 tab-separated columns, got 4$" \
   "$L" eval-tagger --model "$M" --test "$T/badc.conllu"
 expect_fail 2 "--input-format must be conllu or slash, not 'raw'" \
