@@ -8,6 +8,7 @@ malformed search query, LexkitError otherwise) carrying lexkit's message.
 """
 from __future__ import annotations
 
+import bisect
 import math
 import numbers
 import os
@@ -551,6 +552,23 @@ class CountVectorizer(_Base):
             offs.append(len(terms))
         return terms, offs
 
+    def _count_terms(self, count, analyze, docs, first=0):
+        """count(terms, doc_off) on the terms of docs (documents first, first + 1, ...). A
+        term that is not a str (a callable analyzer may give tuples or numbers: scikit-learn
+        counts any hashable) is a TypeError naming the document and the term."""
+        terms, offs = self._terms(analyze, docs)
+        try:
+            return count(terms, offs)
+        except TypeError:
+            bad = next((i for i, t in enumerate(terms) if not isinstance(t, str)), None)
+            if bad is None:
+                raise
+            doc = bisect.bisect_right(offs, bad) - 1
+            raise TypeError(
+                "analyzer: document %d gave the term %.60r (%s): lexkit's vectorizers count "
+                "str terms; return strings (e.g. ' '.join(term) for a tuple)"
+                % (first + doc, terms[bad], type(terms[bad]).__name__)) from None
+
     def _decoded(self, docs) -> list:
         return [self.decode(d) for d in docs]
 
@@ -653,11 +671,13 @@ class CountVectorizer(_Base):
         else:
             it = iter(raw_documents)
             batches = iter(lambda: [d for _, d in zip(range(_BATCH), it)], [])
+        first = 0
         for batch in batches:  # a batch's UTF-8 (or terms) at a time
             if python:
-                v.fit_add_terms(*self._terms(analyze, batch))
+                self._count_terms(v.fit_add_terms, analyze, batch, first)
             else:
                 self._add_text(v, batch)
+            first += len(batch)
         parts = v.fit_end()
         self._v = v
         self._python = python
@@ -693,8 +713,8 @@ class CountVectorizer(_Base):
             self._unfitted_vocabulary()
         docs = _docs(raw_documents)
         if getattr(self, "_python", False):
-            return self._matrix(self._v.transform_terms(*self._terms(self.build_analyzer(),
-                                                                     docs)))
+            return self._matrix(self._count_terms(self._v.transform_terms,
+                                                  self.build_analyzer(), docs))
         self._check_stop_words()
         if self.input != "content":
             docs = self._decoded(docs)

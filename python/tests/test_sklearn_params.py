@@ -386,3 +386,27 @@ def test_default_analysis_stays_in_c():
     assert not lexkit.CountVectorizer(input="file").fit([io.BytesIO(b"a bb")])._python
     assert lexkit.TfidfVectorizer(token_pattern=r"\S+").fit(SMALL)._python
     assert lexkit.TfidfVectorizer(vocabulary=["new  york"]).fit(SMALL)._python
+
+
+@pytest.mark.parametrize("cls", [lexkit.CountVectorizer, lexkit.TfidfVectorizer])
+def test_callable_analyzer_non_str_terms(cls):
+    """sklearn counts any hashable a callable analyzer gives; lexkit counts str terms and
+    says which document gave which term (also past the first batch of an iterator, and in
+    transform); str terms from the same analyzer work."""
+    docs = ["a b", "b c"] * 6000  # more than one batch of 8192 documents
+    bad = 9001
+
+    def analyzer(doc, seen=[0]):
+        i = seen[0]
+        seen[0] += 1
+        return doc.split() + ([(doc, i)] if i == bad else [])
+    with pytest.raises(TypeError, match=r"^analyzer: document 9001 gave the term \('b c', 9001\) "
+                       r"\(tuple\): lexkit's vectorizers count str terms"):
+        cls(analyzer=analyzer).fit_transform(iter(docs))
+    v = cls(analyzer=lambda d: d.split()).fit(docs)
+    v.analyzer = lambda d: d.split() + ([len(d)] if d == "b c" else [])
+    with pytest.raises(TypeError, match=r"^analyzer: document 1 gave the term 3 \(int\)"):
+        v.transform(docs[:4])
+    m = cls(analyzer=lambda d: d.split()).fit_transform(docs[:4])
+    ref = getattr(sk_text, cls.__name__)(analyzer=lambda d: d.split()).fit_transform(docs[:4])
+    assert abs(m - ref).max() <= 1e-12 and m.shape == ref.shape
