@@ -289,6 +289,25 @@ const char *lk_cli_find_model(const char *file, char *buf, size_t cap, lk_error 
     return NULL;
 }
 
+const char *lk_cli_model_arg(const char *arg, char *buf, size_t cap, lk_error *err)
+{
+    static const struct { const char *name, *file, *what; } shipped[] = {
+        {"zh", "zh-gsd-char.lkt", "Chinese"}, {"en", "en-ewt.lkt", "English"}};
+    struct stat st;
+    for (size_t i = 0; i < sizeof shipped / sizeof *shipped; i++) {
+        if (strcmp(arg, shipped[i].name) || stat(arg, &st) == 0) continue;
+        const char *found = lk_cli_find_model(shipped[i].file, buf, cap, err);
+        if (!found) {
+            char why[sizeof err->msg];
+            snprintf(why, sizeof why, "%s", err->msg);
+            lk_error_set(err, LK_ERR_IO, "--model %s: the shipped %s model is not installed (%s)",
+                         arg, shipped[i].what, why);
+        }
+        return found;
+    }
+    return arg;
+}
+
 /* ---- interrupts ----------------------------------------------------------------------
 
    Design: the library owns no signal handler. lk_atomic_open reports each temp file it is

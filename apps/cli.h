@@ -90,6 +90,11 @@ const char *lk_cli_data_installed(const char *installed, char *buf, size_t cap);
    share/. Returns buf holding the path, or NULL with err: "looked for A, B and C". */
 const char *lk_cli_find_model(const char *file, char *buf, size_t cap, lk_error *err);
 
+/* A --model argument: "zh" or "en" (when no file of that name exists) name the shipped
+   models, as Tagger.load("zh"|"en") does in Python (found by lk_cli_find_model); anything
+   else is a path, returned as given. NULL with err when a shipped model is not found. */
+const char *lk_cli_model_arg(const char *arg, char *buf, size_t cap, lk_error *err);
+
 /* Progress reporting (apps only). Enabled when stderr is a terminal, or when forced with
    --progress; --quiet disables it. */
 typedef struct {

@@ -26,7 +26,8 @@ static int run(int argc, char **argv)
     int in_fmt = 0;
     bool progress = false, quiet = false;
     const lk_cli_option opts[] = {
-        LKO_STR("--model", &model, "MODEL", "tagger model (required)"),
+        LKO_STR("--model", &model, "MODEL", "tagger model file, or zh / en: the shipped Chinese / "
+                "English model (required)"),
         LKO_STR("--test", &test, "CONLLU", "gold CoNLL-U file (required)"),
         LKO_CHOICE("--input-format", &in_fmt, in_fmts, "--test file: CoNLL-U, or word/TAG lines "
                    "(one sentence per line)"),
@@ -45,6 +46,9 @@ static int run(int argc, char **argv)
     lk_tagged_corpus gold;
     memset(&gold, 0, sizeof gold);
     lk_tagger_eval_result r;
+    char model_buf[4096];
+    if (!(model = lk_cli_model_arg(model, model_buf, sizeof model_buf, &err)))
+        return lk_cli_fail(CMD, LK_ERR_IO, &err);
     lk_status st = lk_tagger_load(model, &m, &err);
     if (st == LK_OK) st = lk_tagged_corpus_load(test, in_fmt == 1 ? LK_TAGGED_SLASH : LK_TAGGED_CONLLU,
                                                     &gold, &err);

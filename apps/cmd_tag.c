@@ -180,7 +180,7 @@ static void help(void *u)
            "on stderr (--input-format raw splits it). Without --model: the shipped English\n"
            "model (share/lexkit/models/en-ewt.lkt beside bin/, else $LEXKIT_MODELS, else\n"
            "the source tree's corpora/models/), reading raw text unless --input-format is\n"
-           "given.\n");
+           "given; --model en is the same. --model zh: the shipped Chinese model.\n");
 }
 
 static int run(int argc, char **argv)
@@ -193,8 +193,8 @@ static int run(int argc, char **argv)
     lk_cli_zh_opts zo = {NULL, 0, false, 0, false, false};
     bool progress = false, quiet = false;
     const lk_cli_option opts[] = {
-        LKO_STR("--model", &model, "MODEL", "tagger model (default: the shipped English model, "
-                "reading raw text unless --input-format is given)"),
+        LKO_STR("--model", &model, "MODEL", "tagger model file, or zh / en: the shipped Chinese / "
+                "English model (default: en, reading raw text unless --input-format is given)"),
         LKO_INPUT("--input", &input, "FILE", "sentences to tag (default: standard input)"),
         LKO_CHOICE("--input-format", &in, ins, "conllu, tokens (one sentence per line, words "
                    "separated by spaces), raw text, one sentence per line (word models: "
@@ -219,6 +219,11 @@ static int run(int argc, char **argv)
         if (!(model = default_model(model_buf, sizeof model_buf, &err)))
             return lk_cli_fail(CMD, LK_ERR_IO, &err);
         if (!in_fmt) in_fmt = "raw";
+    } else {
+        const char *given = model;
+        if (!(model = lk_cli_model_arg(model, model_buf, sizeof model_buf, &err)))
+            return lk_cli_fail(CMD, LK_ERR_IO, &err);
+        if (model != given && !in_fmt) in_fmt = "raw"; /* --model en: as without --model */
     }
     lk_blas_set_threads(1);
     lk_tagger *m = NULL;

@@ -72,7 +72,7 @@ static int parse(int argc, char **argv, opts *o)
                  "text, space (split on white space only) or ud-en (English as UD EWT tokenizes "
                  "it: do n't, it 's, can not; punctuation split)"},
         LKO_STR("--model", &o->model, "TAGGER", "segment Chinese with a `--unit char` tagger "
-                "model (one word per token; default: none)"),
+                "model, or zh: the shipped one (one word per token; default: none)"),
         LKO_FLAG("--lower", &o->tok.lower, "case-fold the tokens"),
         LKO_NOFLAG("--no-lower", &o->tok.lower, "keep the case"),
         LKO_FLAG("--no-nfkc", &no_nfkc, "don't NFKC-normalize (full-width forms stay)"),
@@ -93,6 +93,12 @@ static int parse(int argc, char **argv, opts *o)
     if (mode_given && (o->model || lang_zh))
         return lk_cli_usage_error(CMD, "--tokenizer applies without --model only (with --model "
                                   "or --lang zh the model segments the text)");
+    if (o->model) {
+        lk_error e;
+        lk_error_clear(&e);
+        if (!(o->model = lk_cli_model_arg(o->model, o->model_buf, sizeof o->model_buf, &e)))
+            return lk_cli_fail(CMD, LK_ERR_IO, &e);
+    }
     if (lang_zh && !o->model) {
         lk_error e;
         lk_error_clear(&e);

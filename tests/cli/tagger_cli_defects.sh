@@ -108,4 +108,13 @@ expect_fail 1 "badc.conllu:2:15: expected 10 tab-separated columns, got 4$" \
 expect_fail 2 "--input-format must be conllu or slash, not 'raw'" \
   "$L" eval-tagger --model "$T/sl.lkt" --test "$D/tag_en_dev_slash.txt" --input-format raw
 
+# --model zh / en: the shipped models by name (as Python's Tagger.load); a file of that name wins
+[ "$(echo '今天很开心。' | $L tag --model zh)" = "今天/NOUN 很/ADV 开心/ADJ 。/PUNCT" ] ||
+  fail "tag --model zh: $(echo '今天很开心。' | $L tag --model zh 2>&1)"
+[ "$(echo "I don't know." | $L tag --model en)" = "$(echo "I don't know." | $L tag)" ] ||
+  fail "tag --model en is not the default: $(echo "I don't know." | $L tag --model en 2>&1)"
+[ "$(echo '今天很开心。' | $L tokenize --model zh)" = "今天 很 开心 。" ] || fail "tokenize --model zh"
+mkdir "$T/named" && cp "$T/sl.lkt" "$T/named/zh"
+[ "$(cd "$T/named" && echo 'the cat' | $L tag --model zh 2>&1)" = "$(echo 'the cat' | $L tag --model "$T/sl.lkt" 2>&1)" ] ||
+  fail "a file named zh is not used"
 finish tagger-cli-defects
