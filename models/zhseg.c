@@ -56,6 +56,7 @@ struct lk_zhseg {
     lk_t2s *own_t2s;       /* t2s when the segmenter opened it */
     uint64_t punct_mask;   /* PUNCT | SYM tag bits, 0 if the model has neither */
     uint64_t sym_mask;     /* SYM tag bit (emoji, currency, math symbols), else punct_mask */
+    uint64_t mark_mask;    /* PUNCT tag bit (sentence punctuation, brackets), else punct_mask */
     int32_t part_tag;      /* the model's PART tag (COARSE joins), or -1 */
     int32_t noun_tag;      /* the tag of a joined word: NOUN, or -1 (the first word's) */
     int32_t propn_tag, verb_tag, adj_tag, adv_tag; /* dictionary joins' tags, or -1 */
@@ -221,6 +222,7 @@ lk_status lk_zhseg_create(const lk_tagger *m, const lk_zhseg_config *c, lk_zhseg
     if (st == LK_OK && c->punct_tags) {
         z->punct_mask = tag_bit(m, "PUNCT") | tag_bit(m, "SYM");
         z->sym_mask = tag_bit(m, "SYM") ? tag_bit(m, "SYM") : z->punct_mask;
+        z->mark_mask = tag_bit(m, "PUNCT") ? tag_bit(m, "PUNCT") : z->punct_mask;
     }
     if (st == LK_OK && c->dict) st = dict_tags(z, err);
     if (st == LK_OK && c->pretok) st = builtin_words(z, err);
@@ -367,10 +369,27 @@ static void numeral_words(lk_zhseg *z, const char *s, size_t nu, size_t nch)
 /* Allowed tags of a punctuation/symbol unit: SYM for a symbol (Unicode S*: emoji, currency,
    math signs, as UD tags them), PUNCT or SYM for punctuation (GSD tags `/` SYM) and for the
    symbols Chinese text writes as dashes (~ ～ 〜 and box-drawing lines, PUNCT in GSD). */
+/* Sentence punctuation, quotes and brackets: always PUNCT in UD (a comma between numbers
+   was tagged SYM: `3-2 ，/SYM 2011`); other marks (`/ % # & * @`) may be SYM, as in GSD. */
+static bool sentence_mark(int32_t cp)
+{
+    static const int32_t marks[] = {
+        ',', '.', ';', ':', '?', '!', '(', ')', '[', ']', '{', '}', '"', '\'',
+        0x3001, 0x3002, 0xFF0C, 0xFF0E, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, /* 、。，．；：？！ */
+        0xFF08, 0xFF09, 0xFF3B, 0xFF3D, 0xFF5B, 0xFF5D, /* （）［］｛｝ */
+        0x201C, 0x201D, 0x2018, 0x2019, 0x300C, 0x300D, 0x300E, 0x300F, /* “”‘’「」『』 */
+        0x300A, 0x300B, 0x3008, 0x3009, 0x3010, 0x3011, 0x3014, 0x3015, /* 《》〈〉【】〔〕 */
+        0x2026, 0x2014, 0xFF02, 0xFF07}; /* … — ＂ ＇ */
+    for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
+        if (marks[k] == cp) return true;
+    return false;
+}
+
 static uint64_t unit_mask(const lk_zhseg *z, const char *s, const unit *u)
 {
     int32_t cp;
     if (lk_utf8_decode(s + u->b0, u->b1 - u->b0, &cp) == 0) return z->punct_mask;
+    if (sentence_mark(cp)) return z->mark_mask;
     bool dash = cp == '~' || cp == 0xFF5E || cp == 0x301C || (cp >= 0x2500 && cp <= 0x257F);
     return lk_char_class_of(cp) == LK_CC_SYMBOL && !dash ? z->sym_mask : z->punct_mask;
 }

@@ -45,6 +45,14 @@ static void test_units(void **state)
     assert_string_equal(buf, "H:他|H:说|P:……|H:真|H:的|P:——|H:吗|P:...|W:ＡＢＣ１２３|P:😀");
     render(p, "访问t.sina.com.cn/abc或baidu.com。版本1.2.3", buf, sizeof buf);
     assert_string_equal(buf, "H:访|H:问|W:t.sina.com.cn/abc|H:或|W:baidu.com|P:。|H:版|H:本|W:1.2.3");
+    /* a comma joins digits only as a thousands separator (three digits after it) */
+    render(p, "比分3-2，2011年1，200元1,234,567.5元12,3456和2,2011。3.5,6", buf, sizeof buf);
+    assert_string_equal(buf, "H:比|H:分|W:3|P:-|W:2|P:，|W:2011|H:年|W:1，200|H:元|W:1,234,567.5|H:元|"
+                             "W:12|P:,|W:3456|H:和|W:2|P:,|W:2011|P:。|W:3.5|P:,|W:6");
+    /* 2011/12, 1/3, 9:00 and two or more hyphens make one number; one hyphen does not */
+    render(p, "2011/12赛季1/3电话400-123-4567于2026-12-05，1927-1994，9:00-10:00，5-10%", buf, sizeof buf);
+    assert_string_equal(buf, "W:2011/12|H:赛|H:季|W:1/3|H:电|H:话|W:400-123-4567|H:于|W:2026-12-05|P:，|"
+                             "W:1927|P:-|W:1994|P:，|W:9:00|P:-|W:10:00|P:，|W:5|P:-|W:10%");
     render(p, "！？、", buf, sizeof buf);
     assert_string_equal(buf, "P:！|P:？|P:、");
     render(p, "", buf, sizeof buf);

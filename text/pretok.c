@@ -17,6 +17,8 @@ struct lk_pretok {
     char *fold;     /* the text with full-width ASCII forms (U+FF01..FF5E) as ASCII */
     size_t *fmap;   /* per byte of fold (and its end): the byte offset in the text */
     size_t fold_cap, fmap_cap;
+    lk_token *pieces; /* the tokenizer's tokens, numbers cut at non-thousands commas */
+    size_t pieces_cap;
 };
 
 lk_status lk_pretok_create(lk_pretok **out)
@@ -41,6 +43,7 @@ void lk_pretok_free(lk_pretok *p)
     free(p->units);
     free(p->fold);
     free(p->fmap);
+    free(p->pieces);
     free(p);
 }
 
@@ -238,12 +241,81 @@ static void trim_ignorable(const char *s, size_t *a, size_t *b)
     *b = first < last ? last : *a;
 }
 
+static bool digit_cp(int32_t cp) { return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19); }
+static bool comma_cp(int32_t cp) { return cp == ',' || cp == 0xFF0C; } /* , ， */
+
+/* The end of the number that starts s[a..b) (a number span, valid UTF-8): at the first comma
+   that is not a thousands separator, i.e. not followed by exactly three digits and then the
+   end, another comma, a '.' or a non-digit (the tokenizer joins any digits around `.` `,`
+   after NFKC, so `3-2，2011年` gave the number `2，2011` and `1,23` stayed whole). Chinese
+   text writes no decimal comma; a comma after the decimal point ends the number too. */
+static size_t number_end(const char *s, size_t a, size_t b)
+{
+    bool decimal = false;
+    for (size_t i = a; i < b;) {
+        int32_t cp;
+        size_t cl = lk_utf8_decode(s + i, b - i, &cp);
+        if (cl == 0) return b; /* cannot happen: the text was validated */
+        if (comma_cp(cp)) {
+            if (decimal || i == a) return i;
+            size_t j = i + cl, digits = 0;
+            int32_t d;
+            size_t dl;
+            while (j < b && (dl = lk_utf8_decode(s + j, b - j, &d)) > 0 && digit_cp(d)) {
+                digits++;
+                j += dl;
+            }
+            if (digits != 3) return i;
+        } else if (cp == '.' || cp == 0xFF0E) {
+            decimal = true;
+        } else if (!digit_cp(cp)) {
+            decimal = false; /* 9:00, 3-2: a new number part */
+        }
+        i += cl;
+    }
+    return b;
+}
+
+/* *toks[0..*n) of s with every number cut at its commas that are not thousands separators
+   (number_end), the comma a punctuation token of its own: p->pieces. */
+static lk_status cut_numbers(lk_pretok *p, const char *s, const lk_token **toks, size_t *n)
+{
+    const lk_token *t = *toks;
+    size_t extra = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (t[i].kind == LK_TOK_NUMBER)
+            for (size_t a = t[i].start, b = a + t[i].len, c; (c = number_end(s, a, b)) < b;)
+                a = c + lk_utf8_decode(s + c, b - c, &(int32_t){0}), extra += 2;
+    if (extra == 0) return LK_OK;
+    lk_status st = lk_grow_ptr(&p->pieces, &p->pieces_cap, *n + extra, sizeof *p->pieces);
+    if (st != LK_OK) return st;
+    size_t o = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (t[i].kind != LK_TOK_NUMBER) {
+            p->pieces[o++] = t[i];
+            continue;
+        }
+        size_t a = t[i].start, b = a + t[i].len, c;
+        while ((c = number_end(s, a, b)) < b) {
+            size_t cl = lk_utf8_decode(s + c, b - c, &(int32_t){0});
+            if (c > a) p->pieces[o++] = (lk_token){a, c - a, NULL, 0, LK_TOK_NUMBER};
+            p->pieces[o++] = (lk_token){c, cl, ",", 1, LK_TOK_PUNCT};
+            a = c + cl;
+        }
+        if (b > a) p->pieces[o++] = (lk_token){a, b - a, NULL, 0, LK_TOK_NUMBER};
+    }
+    *toks = p->pieces;
+    *n = o;
+    return LK_OK;
+}
+
 /* Units of the tokens of s[0..len) (at byte offset base of the whole text). */
 static lk_status add_tokens(lk_pretok *p, const char *s, size_t len, size_t base, lk_error *err)
 {
     const lk_token *toks;
     size_t n;
     lk_status st = lk_tokenize(p->tok, s, len, &toks, &n, err);
+    if (st == LK_OK) st = cut_numbers(p, s, &toks, &n);
     size_t done = 0; /* end of the last unit: NFKC may give several tokens one span (…) */
     for (size_t i = 0; i < n && st == LK_OK; i++) {
         const lk_token *t = &toks[i];
@@ -269,9 +341,24 @@ static lk_status add_tokens(lk_pretok *p, const char *s, size_t len, size_t base
                 i += 2;
             }
         } else if (t->kind == LK_TOK_NUMBER) {
-            /* 9:00 and 5.2% are one number */
+            /* 9:00, 2011/12 and 1/3 are one number, and so are numbers joined by two or more
+               hyphens (400-123-4567, 2026-12-05), as UD GSD and EWT write them; a range or a
+               score (1927-1994, 35-760, 3-2) stays three words, as GSD writes most of them */
+            size_t hyphens = 0;
+            while (i + 2 * (hyphens + 1) < n) {
+                const lk_token *h = &toks[i + 2 * hyphens + 1], *d = h + 1;
+                size_t e = hyphens ? d[-2].start + d[-2].len : end;
+                if (h->start != e || h->len != 1 || s[e] != '-' || d->kind != LK_TOK_NUMBER ||
+                    d->start != h->start + 1)
+                    break;
+                hyphens++;
+            }
+            if (hyphens >= 2) {
+                i += 2 * hyphens;
+                end = toks[i].start + toks[i].len;
+            }
             while (i + 2 < n && toks[i + 1].start == end && toks[i + 1].len == 1 &&
-                   s[end] == ':' && toks[i + 2].kind == LK_TOK_NUMBER &&
+                   (s[end] == ':' || s[end] == '/') && toks[i + 2].kind == LK_TOK_NUMBER &&
                    toks[i + 2].start == toks[i + 1].start + toks[i + 1].len) {
                 end = toks[i + 2].start + toks[i + 2].len;
                 i += 2;
