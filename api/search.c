@@ -57,6 +57,7 @@ LK_API lexkit_index_config lexkit_index_config_default(void)
     c.zh_model = NULL;
     c.analyzer = LEXKIT_ANALYZER_ENGLISH;
     c.title_weight = 1;
+    c.zh_script = LEXKIT_ZH_SCRIPT_DEFAULT;
     return c;
 }
 
@@ -86,6 +87,8 @@ LK_API lexkit_status lexkit_index_create(const char *dir, const lexkit_index_con
         return lk_api_set(err, LEXKIT_ERR_ARG, "lang: unknown value %d", (int)c->lang);
     if (c->analyzer != LEXKIT_ANALYZER_ENGLISH && c->analyzer != LEXKIT_ANALYZER_PLAIN)
         return lk_api_set(err, LEXKIT_ERR_ARG, "analyzer: unknown value %d", (int)c->analyzer);
+    if (c->zh_script < LEXKIT_ZH_SCRIPT_DEFAULT || c->zh_script > LEXKIT_ZH_SCRIPT_TRADITIONAL)
+        return lk_api_set(err, LEXKIT_ERR_ARG, "zh_script: unknown value %d", (int)c->zh_script);
     if (c->title_weight < 0 || c->title_weight > LK_ANALYZER_TITLE_WEIGHT_MAX)
         return lk_api_set(err, LEXKIT_ERR_ARG, "title_weight: %d is not in 1..%d",
                           c->title_weight, LK_ANALYZER_TITLE_WEIGHT_MAX);
@@ -99,6 +102,13 @@ LK_API lexkit_status lexkit_index_create(const char *dir, const lexkit_index_con
     x->analyzer.kind = c->analyzer == LEXKIT_ANALYZER_PLAIN ? LK_ANALYZER_PLAIN
                                                             : LK_ANALYZER_ENGLISH;
     x->analyzer.title_weight = c->title_weight;
+    /* as `lexkit index`: the plain analyzer maps no Han characters unless asked to */
+    x->analyzer.zh_script = c->zh_script == LEXKIT_ZH_SCRIPT_AUTO          ? LK_ZH_SCRIPT_AUTO
+                            : c->zh_script == LEXKIT_ZH_SCRIPT_SIMPLIFIED  ? LK_ZH_SCRIPT_SIMPLIFIED
+                            : c->zh_script == LEXKIT_ZH_SCRIPT_TRADITIONAL ? LK_ZH_SCRIPT_TRADITIONAL
+                            : c->analyzer == LEXKIT_ANALYZER_PLAIN && !c->zh_model
+                                ? LK_ZH_SCRIPT_SIMPLIFIED
+                                : LK_ZH_SCRIPT_AUTO;
     if (c->zh_model) {
         x->zh_model = strdup(c->zh_model);
         if (!x->zh_model) {

@@ -224,6 +224,12 @@ static void test_empty_index_and_unknown_ids(void **state)
     lk_test_tmp_path(dir, sizeof dir, "api_search_empty.idx");
     lexkit_index *x = NULL;
     lexkit_error err;
+    lexkit_index_config bad = lexkit_index_config_default();
+    assert_int_equal(bad.zh_script, LEXKIT_ZH_SCRIPT_DEFAULT);
+    bad.zh_script = (lexkit_zh_script)9;
+    assert_int_equal(lexkit_index_create(dir, &bad, &x, &err), LEXKIT_ERR_ARG);
+    assert_string_equal(lexkit_error_message(&err), "zh_script: unknown value 9");
+    assert_null(x);
     assert_int_equal(lexkit_index_create(dir, NULL, &x, &err), LEXKIT_OK);
     lexkit_hit h[K];
     size_t n = 99, nq[2] = {9, 9};

@@ -18,6 +18,18 @@ typedef enum { LEXKIT_LANG_AUTO = 0, LEXKIT_LANG_EN, LEXKIT_LANG_ZH } lexkit_lan
    Lucene's stop list, Snowball stemming); PLAIN lowercases (lower) and stems only if `stem`. */
 typedef enum { LEXKIT_ANALYZER_ENGLISH = 0, LEXKIT_ANALYZER_PLAIN = 1 } lexkit_search_analyzer;
 
+/* Traditional Han text mapped to simplified (OpenCC t2s, character by character) in
+   documents and queries, so 長江大橋 finds 长江大桥 (`lexkit index --zh-script`). DEFAULT is
+   the CLI's default: AUTO for the ENGLISH analyzer or with a zh_model, SIMPLIFIED (no
+   mapping) for PLAIN. AUTO: without a zh_model every Han character is mapped; with one, each
+   text is detected. SIMPLIFIED: nothing is mapped. TRADITIONAL: always mapped. */
+typedef enum {
+    LEXKIT_ZH_SCRIPT_DEFAULT = 0,
+    LEXKIT_ZH_SCRIPT_AUTO,
+    LEXKIT_ZH_SCRIPT_SIMPLIFIED,
+    LEXKIT_ZH_SCRIPT_TRADITIONAL
+} lexkit_zh_script;
+
 typedef struct {
     lexkit_lang lang;     /* LEXKIT_LANG_AUTO: Han text as character unigrams + bigrams */
     int lower;            /* 1 */
@@ -25,6 +37,7 @@ typedef struct {
     const char *zh_model; /* a Chinese tagger model segmenting Han text, or NULL */
     lexkit_search_analyzer analyzer; /* LEXKIT_ANALYZER_ENGLISH */
     int title_weight;     /* 1 (0 = 1): a title word counts this many times (BM25F), 1..100 */
+    lexkit_zh_script zh_script; /* LEXKIT_ZH_SCRIPT_DEFAULT (as `lexkit index`) */
 } lexkit_index_config;
 
 /* One result: the document's id (borrowed from the index, valid until it is modified or

@@ -964,7 +964,8 @@ class Index:
     @classmethod
     def create(cls, path, *, analyzer: str = "english", lang: str = "auto", stem: bool = False,
                lower: bool = True, zh_model: Optional[str] = None,
-               title_weight: int = 1, overwrite: bool = False) -> "Index":
+               title_weight: int = 1, zh_script: Optional[str] = None,
+               overwrite: bool = False) -> "Index":
         """A new index in directory path, analyzed as `lexkit index` does by default.
 
         path must be absent or an empty directory: a path holding a lexkit index raises
@@ -975,10 +976,15 @@ class Index:
         possessives dropped, Lucene's stop list, Snowball stemming) or "plain" (lowercasing
         if lower, Snowball stemming if stem). lang: 'auto'/'zh' (Han text as character
         unigrams + bigrams) or 'en'. zh_model: a Chinese tagger model segmenting Han text.
-        title_weight: a title word counts this many times (BM25F, 1..100)."""
+        title_weight: a title word counts this many times (BM25F, 1..100).
+        zh_script: traditional Han text mapped to simplified (OpenCC t2s) in documents and
+        queries, so 長江大橋 finds 长江大桥, as `lexkit index --zh-script`: 'auto' (without
+        zh_model every Han character is mapped; with it each text is detected),
+        'simplified' (nothing mapped) or 'traditional'; None: the CLI's default ('auto' for
+        the english analyzer or with zh_model, 'simplified' for plain)."""
         _check_new_index(os.fsdecode(os.fspath(path)), overwrite)
         return cls(path, _create=True, lang=lang, stem=stem, lower=lower, zh_model=zh_model,
-                   analyzer=analyzer, title_weight=title_weight)
+                   analyzer=analyzer, title_weight=title_weight, zh_script=zh_script)
 
     @classmethod
     def open(cls, path) -> "Index":

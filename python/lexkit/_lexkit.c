@@ -772,19 +772,33 @@ static void Index_dealloc(IndexObject *self)
 }
 
 /* Index(path, create=False, lang="auto", stem=False, lower=True, zh_model=None,
-         analyzer="english", title_weight=1) */
+         analyzer="english", title_weight=1, zh_script=None) */
 static int Index_init(IndexObject *self, PyObject *args, PyObject *kw)
 {
     static char *names[] = {"path", "create", "lang", "stem", "lower", "zh_model", "analyzer",
-                            "title_weight", NULL};
+                            "title_weight", "zh_script", NULL};
     PyObject *path_obj = NULL;
     int create = 0, stem = 0, lower = 1, title_weight = 1;
-    const char *lang = "auto", *zh_model = NULL, *analyzer = "english";
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|psppzsi", names, PyUnicode_FSConverter,
+    const char *lang = "auto", *zh_model = NULL, *analyzer = "english", *zh_script = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|psppzsiz", names, PyUnicode_FSConverter,
                                      &path_obj, &create, &lang, &stem, &lower, &zh_model,
-                                     &analyzer, &title_weight))
+                                     &analyzer, &title_weight, &zh_script))
         return -1;
     lexkit_index_config c = lexkit_index_config_default();
+    if (zh_script) {
+        static const char *const scripts[] = {"auto", "simplified", "traditional"};
+        static const lexkit_zh_script values[] = {
+            LEXKIT_ZH_SCRIPT_AUTO, LEXKIT_ZH_SCRIPT_SIMPLIFIED, LEXKIT_ZH_SCRIPT_TRADITIONAL};
+        size_t k = 0;
+        while (k < 3 && strcmp(zh_script, scripts[k])) k++;
+        if (k == 3) {
+            Py_DECREF(path_obj);
+            PyErr_Format(PyExc_ValueError, "zh_script: expected None, 'auto', 'simplified' or "
+                         "'traditional', got '%s'", zh_script);
+            return -1;
+        }
+        c.zh_script = values[k];
+    }
     if (!strcmp(analyzer, "plain")) c.analyzer = LEXKIT_ANALYZER_PLAIN;
     else if (strcmp(analyzer, "english")) {
         Py_DECREF(path_obj);

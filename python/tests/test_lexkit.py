@@ -416,6 +416,38 @@ def _cli_search(index_dir, queries_file, *opts):
 
 
 @pytest.mark.skipif(not CLI, reason="LEXKIT (the CLI) not set")
+def test_index_zh_script_equals_cli(tmp_path):
+    # traditional -> simplified mapping of Han text: Python's default is the CLI's for each
+    # analyzer (english maps, plain does not), and zh_script= is --zh-script
+    docs = [{"id": "s", "text": "南京长江大桥于1968年建成。"},
+            {"id": "t", "text": "黃河與長江是中國的兩條大河。"}]
+    path = tmp_path / "st.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    qfile = tmp_path / "q.tsv"
+    qfile.write_text("q\t長江大橋\n", encoding="utf-8")
+    cases = [({}, []), ({"analyzer": "plain"}, ["--analyzer", "plain"]),
+             ({"analyzer": "plain", "zh_script": "auto"}, ["--analyzer", "plain", "--zh-script", "auto"]),
+             ({"zh_script": "simplified"}, ["--zh-script", "simplified"]),
+             ({"zh_script": "traditional"}, ["--zh-script", "traditional"])]
+    runs = []
+    for i, (kw, opts) in enumerate(cases):
+        subprocess.run([CLI, "index", "--input", str(path), "--index", str(tmp_path / f"c{i}")] + opts,
+                       check=True, capture_output=True)
+        want = _cli_search(str(tmp_path / f"c{i}"), str(qfile))["q"]
+        ix = lexkit.Index.create(tmp_path / f"p{i}", **kw)
+        ix.add(docs)
+        got = ix.search("長江大橋")
+        assert [h.id for h in got] == [d for d, _ in want], kw
+        assert all(abs(h.score - s) <= 1e-6 for h, (_, s) in zip(got, want)), kw
+        runs.append([h.id for h in got])
+        ix.close()
+    assert runs[0] == ["s", "t"] and runs[1] == ["t", "s"]  # mapped vs not: the order differs
+    with pytest.raises(ValueError, match="zh_script: expected None, 'auto', 'simplified' or "
+                                         "'traditional', got 'tw'"):
+        lexkit.Index.create(tmp_path / "bad", zh_script="tw")
+
+
+@pytest.mark.skipif(not CLI, reason="LEXKIT (the CLI) not set")
 def test_index_zh_model_phrases(tmp_path):
     # with a Chinese model, phrases and title:/text: terms match the segmented words (the
     # bigrams added after a run's words are not part of the sequence), traditional too
