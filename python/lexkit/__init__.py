@@ -921,6 +921,34 @@ def _document(d, i: int):
 _K_MAX = 100000000  # the largest k of `lexkit search --k`
 
 
+def _search_fields(fields):
+    """fields of Index.search/search_many: None/False, True, or names: a str is checked as
+    `lexkit search --fields` checks it (comma-separated, non-empty, no white space, each
+    once), a sequence of str as non-empty distinct names (ValueError otherwise)."""
+    if fields is None or isinstance(fields, bool):
+        return fields
+    if isinstance(fields, str):
+        names = fields.split(",")
+        if any(not n for n in names):
+            raise ValueError(f"fields: {fields!r} has an empty field name (expected "
+                             "'name1,name2')")
+        if any(any(c <= " " for c in n) for n in names):
+            raise ValueError(f"fields: {fields!r}: field names cannot contain spaces (expected "
+                             "'name1,name2')")
+    else:
+        try:
+            names = list(fields)
+        except TypeError:
+            raise TypeError("fields: expected None, True, or field names") from None
+        if not all(isinstance(n, str) for n in names):
+            raise TypeError("fields: names must be str")
+        if any(not n for n in names):
+            raise ValueError("fields: an empty field name")
+    if len(set(names)) != len(names):
+        raise ValueError(f"fields: a field is listed twice in {fields!r}")
+    return tuple(names)
+
+
 def _search_k(k) -> int:
     """k of Index.search/search_many, checked as `lexkit search --k` checks it."""
     try:
@@ -1031,13 +1059,16 @@ class Index:
         - paper"), as `lexkit search --syntax off`. An index without documents (created,
         before its first add) finds nothing: []. fields: None (the default:
         hit.fields is None), True (every stored field), or names ("title,year" or
-        ["title", "year"]): hit.fields is then a dict (None for a name the document lacks).
+        ["title", "year"]; distinct, non-empty, and in a str without spaces, as `lexkit
+        search --fields`: ValueError otherwise): hit.fields is then a dict (None for a
+        name the document lacks).
         snippet=True: hit.snippet is the best passage of the stored text (at most 160
         characters) with the query's words located, {"text", "start", "highlights": [(a,
         b), ...]} in code points of the passage (as `lexkit search --snippet`), or None for
         a document without stored text. query must be a str (TypeError otherwise); k an
         int from 0 to 100000000, as `lexkit search --k` (ValueError otherwise)."""
-        return self._ix.search(_query_str(query), _search_k(k), fields, syntax, snippet)
+        return self._ix.search(_query_str(query), _search_k(k), _search_fields(fields), syntax,
+                               snippet)
 
     def search_many(self, queries: Sequence[str], k: int = 10, threads: int = 1,
                     fields=None, syntax: bool = True, snippet: bool = False) -> List[List[Hit]]:
@@ -1047,8 +1078,8 @@ class Index:
         then run one after another (a snippet is made by the searcher that ran its query),
         so threads does not apply."""
         _not_one(queries, "queries", "str")
-        return self._ix.search_many(list(queries), _search_k(k), threads, fields, syntax,
-                                    snippet)
+        return self._ix.search_many(list(queries), _search_k(k), threads, _search_fields(fields),
+                                    syntax, snippet)
 
     def __len__(self) -> int:
         return self._ix.n_docs()

@@ -629,6 +629,19 @@ def test_index_query_syntax_and_fields_equal_cli(tmp_path):
         ix.search("river", fields=3)
     with pytest.raises(TypeError, match="fields"):
         ix.search("river", fields=["title", 3])
+    # refused as the CLI's --fields and the server's fields= refuse them ("title, year" gave
+    # {'title': ..., ' year': None}: the year silently lost)
+    for bad, why in [("title, year", "cannot contain spaces"), ("title,,year", "empty field name"),
+                     ("", "empty field name"), ("title,title", "listed twice"),
+                     (["title", "title"], "listed twice"), ([""], "empty field name")]:
+        with pytest.raises(ValueError, match=why):
+            ix.search("river", fields=bad)
+        with pytest.raises(ValueError, match=why):
+            ix.search_many(["river"], fields=bad)
+        if isinstance(bad, str) and bad:
+            r = subprocess.run([CLI, "search", "--index", str(tmp_path / "cli"), "--query", "x",
+                                "--format", "json", "--fields", bad], capture_output=True, text=True)
+            assert r.returncode == 2 and "--fields: a comma-separated list of distinct" in r.stderr
     # bad documents: named by their place in the batch, nothing added
     n = len(ix)
     with pytest.raises(TypeError, match=r"^documents\[1\]\['when'\]: a value of type object cannot be stored"):
