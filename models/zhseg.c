@@ -587,7 +587,9 @@ static size_t coarse_join(const lk_zhseg *z, const char *s, const uint8_t *fl,
    - no one-character word is a function word by the model's tag (AUX PRON DET ADP ADV
      SCONJ: 才 能, 我 会, 作品中 常, 结束后 方 stay) or one of 不 没 了 着 过 的 地 得 (看 不 到,
      穿 着), unless a longer word of the run is not a dictionary word (性价 比: the model's
-     split left a fragment); a one-character NUM word is only the first (三 国; 有 数 部 stays);
+     split left a fragment); a one-character NUM word is only the first (三 国; 有 数 部 stays),
+     and a numeral digit not before a measure word (三 本, 五 本 stay: jieba lists 三本 as a
+     place name);
    - for a name (nr* ns nt nz) no longer word of the run is a dictionary word itself (明 中叶,
      孙 中山 stay: jieba's list has such entries).
    The joined word takes the dictionary tag mapped to UD (join_tag), else the last word's. */
@@ -606,6 +608,30 @@ static bool all_han(const char *s, size_t len)
 static bool name_tag(const char *tag)
 {
     return tag[0] == 'n' && tag[1] != '\0' && strchr("rstz", tag[1]) != NULL;
+}
+
+/* Is cp a common measure word (classifier)? A numeral and one of these is a phrase, not a
+   word, whatever the dictionary says (三本 is ns in jieba's list, 四本 五本 too). */
+static bool measure_word(int32_t cp)
+{
+    static const char *const measures = "个本只条张件位名种次块把辆台部份支杯瓶双对头匹颗粒"
+                                        "片座间家封首篇句段页节遍趟场届期批套副根棵朵枝群顿口户"
+                                        "岁斤吨";
+    const char *p = measures;
+    int32_t c;
+    for (size_t k; *p && (k = lk_utf8_decode(p, strlen(p), &c)) > 0; p += k)
+        if (c == cp) return true;
+    return false;
+}
+
+/* Is cp a Chinese numeral digit (一 .. 十, 两, 百 千 万)? */
+static bool numeral_char(int32_t cp)
+{
+    static const int32_t digits[] = {0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03,
+                                     0x516B, 0x4E5D, 0x5341, 0x4E24, 0x767E, 0x5343, 0x4E07};
+    for (size_t i = 0; i < sizeof digits / sizeof *digits; i++)
+        if (digits[i] == cp) return true;
+    return false;
 }
 
 /* May words sp[k..j] (j > k), a lexicon word with tag `tag`, be joined (dict_join's rules)? */
@@ -627,6 +653,12 @@ static bool join_ok(const lk_zhseg *z, const char *s, const lk_tagger_span *sp, 
         one_char = true;
         uint64_t bit = t->tag >= 0 && t->tag < LK_SEG_TAG_BITS ? (uint64_t)1 << t->tag : 0;
         if (i > k && (bit & z->num_bit)) return false;
+        if (i == k + 1 && lk_seg_count_chars(s + sp[k].start, sp[k].len) == 1) {
+            int32_t d, m;
+            lk_utf8_decode(s + sp[k].start, sp[k].len, &d);
+            lk_utf8_decode(s + t->start, t->len, &m);
+            if (numeral_char(d) && measure_word(m)) return false; /* 三 本 (not 单 元, 半 场) */
+        }
         stop = stop || (bit & z->join_stop_mask);
         int32_t cp;
         lk_utf8_decode(s + t->start, t->len, &cp);
