@@ -182,19 +182,49 @@ static lk_status dict_tags(lk_zhseg *z, lk_error *err)
 
 /* The built-in mixed-script words as a dictionary with their tags (NOUN, PROPN; any tag
    if the model lacks it: the model, seeing Latin letters, would tag them X or even VERB). */
+/* Variant v of a built-in word (0: as listed, 1: ASCII lowercased, 2: full-width forms,
+   3: both: T恤 t恤 Ｔ恤 ｔ恤, as people type them) into buf (room for 3x the word). */
+static void word_variant(const char *w, int v, char *buf)
+{
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
+        unsigned c = *p;
+        if ((v & 1) && c >= 'A' && c <= 'Z') c += 'a' - 'A';
+        if ((v & 2) && c >= 0x21 && c <= 0x7E) { /* U+FF01 + (c - '!'), UTF-8 EF BC/BD xx */
+            unsigned cp = 0xFF01 + (c - 0x21);
+            buf[o++] = (char)0xEF;
+            buf[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            buf[o++] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            buf[o++] = (char)c;
+        }
+    }
+    buf[o] = '\0';
+}
+
+/* The built-in words (text/zhwords.h), each also lowercased and in full-width forms. */
 static lk_status builtin_words(lk_zhseg *z, lk_error *err)
 {
+    enum { VARIANTS = 4 };
     const lk_zh_word *bw;
-    size_t n = lk_zh_mixed_words(&bw);
-    const char **words = malloc(2 * n * sizeof *words);
-    lk_status st = words ? LK_OK : LK_ERR_NOMEM;
-    for (size_t i = 0; st == LK_OK && i < n; i++) {
-        words[i] = bw[i].word;
-        words[n + i] = bw[i].tag;
-    }
-    if (st == LK_OK) st = lk_userdict_from_words(words, words + n, n, &z->builtin);
+    size_t n = lk_zh_mixed_words(&bw), room = 0;
+    for (size_t i = 0; i < n; i++) room += 3 * strlen(bw[i].word) + 1;
+    const char **words = malloc(2 * VARIANTS * n * sizeof *words);
+    char *text = malloc(VARIANTS * room), *at = text;
+    lk_status st = words && text ? LK_OK : LK_ERR_NOMEM;
+    size_t m = 0;
+    for (size_t i = 0; st == LK_OK && i < n; i++)
+        for (int v = 0; v < VARIANTS; v++) {
+            word_variant(bw[i].word, v, at);
+            words[m] = at;
+            words[VARIANTS * n + m++] = bw[i].tag;
+            at += strlen(at) + 1;
+        }
+    if (st == LK_OK) st = lk_userdict_from_words(words, words + VARIANTS * n, m, &z->builtin);
     free(words);
-    if (st == LK_OK && !(z->builtin_mask = calloc(n + 1, sizeof *z->builtin_mask)))
+    free(text);
+    if (st == LK_OK && !(z->builtin_mask = calloc((size_t)lk_userdict_size(z->builtin) + 1,
+                                                  sizeof *z->builtin_mask)))
         st = LK_ERR_NOMEM;
     for (int32_t i = 0; st == LK_OK && i < lk_userdict_size(z->builtin); i++)
         z->builtin_mask[i] = tag_bit(z->m, lk_userdict_tag(z->builtin, i, NULL, NULL));
@@ -366,9 +396,6 @@ static void numeral_words(lk_zhseg *z, const char *s, size_t nu, size_t nch)
     }
 }
 
-/* Allowed tags of a punctuation/symbol unit: SYM for a symbol (Unicode S*: emoji, currency,
-   math signs, as UD tags them), PUNCT or SYM for punctuation (GSD tags `/` SYM) and for the
-   symbols Chinese text writes as dashes (~ ～ 〜 and box-drawing lines, PUNCT in GSD). */
 /* Sentence punctuation, quotes and brackets: always PUNCT in UD (a comma between numbers
    was tagged SYM: `3-2 ，/SYM 2011`); other marks (`/ % # & * @`) may be SYM, as in GSD. */
 static bool sentence_mark(int32_t cp)
@@ -385,6 +412,10 @@ static bool sentence_mark(int32_t cp)
     return false;
 }
 
+/* Allowed tags of a punctuation/symbol unit: SYM for a symbol (Unicode S*: emoji, currency,
+   math signs, as UD tags them), PUNCT or SYM for punctuation (GSD tags `/` SYM) and for the
+   symbols Chinese text writes as dashes (~ ～ 〜 and box-drawing lines, PUNCT in GSD);
+   PUNCT alone for sentence punctuation, quotes and brackets. */
 static uint64_t unit_mask(const lk_zhseg *z, const char *s, const unit *u)
 {
     int32_t cp;

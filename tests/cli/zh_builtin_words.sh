@@ -41,6 +41,14 @@ sed -n 10p "$T/out" | grep -q '^兩萬八千/NUM ' || fail "traditional numeral:
 "$L" tokenize --model "$M" --input "$T/in" > "$T/tok" || fail "tokenize"
 [ "$(sed 's#/[A-Z]*##g' "$T/out")" = "$(cat "$T/tok")" ] || fail "tokenize != tag: $(cat "$T/tok")"
 
+# as people type them: full-width letters (Chinese input methods) and lower case, the
+# input's characters kept (Ｔ/X 恤去/VERB before)
+printf '他穿了一件白色Ｔ恤去唱卡拉ＯＫ。\n我买了一个Ｕ盘和一件t恤，去唱卡拉ok吧\n' > "$T/in3"
+"$L" tag --model "$M" --input "$T/in3" > "$T/out3" || fail "tag in3"
+for w in Ｔ恤/NOUN 卡拉ＯＫ/NOUN Ｕ盘/NOUN t恤/NOUN 卡拉ok/NOUN; do
+  tr ' ' '\n' < "$T/out3" | grep -qxF "$w" || fail "lacks $w: $(cat "$T/out3")"
+done
+
 # not numerals: these words keep the model's segmentation
 printf '万一下雨了，你千万不要去。\n她今天十分开心，我想休息一点儿。\n游客们三五成群地聊天。\n这是我第一次来，他们打了三十分钟。\n' \
   > "$T/in2"
