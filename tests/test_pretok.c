@@ -53,6 +53,8 @@ static void test_units(void **state)
     render(p, "2011/12赛季1/3电话400-123-4567于2026-12-05，1927-1994，9:00-10:00，5-10%", buf, sizeof buf);
     assert_string_equal(buf, "W:2011/12|H:赛|H:季|W:1/3|H:电|H:话|W:400-123-4567|H:于|W:2026-12-05|P:，|"
                              "W:1927|P:-|W:1994|P:，|W:9:00|P:-|W:10:00|P:，|W:5|P:-|W:10%");
+    render(p, "时间：10：30，比分2：1", buf, sizeof buf);
+    assert_string_equal(buf, "H:时|H:间|P:：|W:10：30|P:，|H:比|H:分|W:2：1");
     render(p, "！？、", buf, sizeof buf);
     assert_string_equal(buf, "P:！|P:？|P:、");
     render(p, "", buf, sizeof buf);

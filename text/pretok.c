@@ -341,9 +341,9 @@ static lk_status add_tokens(lk_pretok *p, const char *s, size_t len, size_t base
                 i += 2;
             }
         } else if (t->kind == LK_TOK_NUMBER) {
-            /* 9:00, 2011/12 and 1/3 are one number, and so are numbers joined by two or more
-               hyphens (400-123-4567, 2026-12-05), as UD GSD and EWT write them; a range or a
-               score (1927-1994, 35-760, 3-2) stays three words, as GSD writes most of them */
+            /* 9:00 (10：30 too), 2011/12 and 1/3 are one number, and so are numbers joined by
+               two or more hyphens (400-123-4567, 2026-12-05), as UD GSD and EWT write them; a
+               range or a score (1927-1994, 35-760, 3-2) stays three words, as GSD writes most */
             size_t hyphens = 0;
             while (i + 2 * (hyphens + 1) < n) {
                 const lk_token *h = &toks[i + 2 * hyphens + 1], *d = h + 1;
@@ -357,8 +357,10 @@ static lk_status add_tokens(lk_pretok *p, const char *s, size_t len, size_t base
                 i += 2 * hyphens;
                 end = toks[i].start + toks[i].len;
             }
-            while (i + 2 < n && toks[i + 1].start == end && toks[i + 1].len == 1 &&
-                   (s[end] == ':' || s[end] == '/') && toks[i + 2].kind == LK_TOK_NUMBER &&
+            while (i + 2 < n && toks[i + 1].start == end &&
+                   ((toks[i + 1].len == 1 && (s[end] == ':' || s[end] == '/')) ||
+                    (toks[i + 1].len == 3 && memcmp(s + end, "\xEF\xBC\x9A", 3) == 0)) && /* ： */
+                   toks[i + 2].kind == LK_TOK_NUMBER &&
                    toks[i + 2].start == toks[i + 1].start + toks[i + 1].len) {
                 end = toks[i + 2].start + toks[i + 2].len;
                 i += 2;
