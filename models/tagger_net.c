@@ -456,6 +456,17 @@ lk_status lk_tg_decode(const lk_tagger *m, lk_tagger_ws *ws, const lk_seg_cons *
         }
         return LK_OK;
     }
+    if (cons && cons->tags) /* allowed tags of a position: the others cannot win */
+        for (int32_t b = 0; b < B; b++) {
+            size_t at = ws->d->off[ws->idx[b]];
+            for (int32_t t = 0; t < ws->lengths[b]; t++) {
+                uint64_t allowed = cons->tags[at + (size_t)t];
+                if (!allowed) continue;
+                lk_real *row = ws->logits + ((size_t)t * (size_t)B + (size_t)b) * (size_t)L;
+                for (int32_t l = 0; l < L && l < LK_SEG_TAG_BITS; l++)
+                    if (!(allowed >> l & 1)) row[l] = (lk_real)-1e30;
+            }
+        }
     if (m->cfg.crf) {
         lk_crf crf;
         lk_crf_bind(&m->crf, m->params.data, &crf);
@@ -812,6 +823,55 @@ lk_status lk_tagger_ws_set_threads(lk_tagger_ws *ws, int32_t n)
     return LK_OK;
 }
 
+/* A code point of an emoji: pictographs (U+2300-2BFF: technical, dingbats, arrows and
+   miscellaneous symbols; U+1F000-1FAFF; © ® ™ 〰 〽 ㊗ ㊙), or -1 for what may be inside one
+   (variation selectors, ZWJ, keycap, tag characters), 0 otherwise. */
+static int emoji_cp(int32_t c)
+{
+    if ((c >= 0x2300 && c <= 0x2BFF) || (c >= 0x1F000 && c <= 0x1FAFF) || c == 0xA9 ||
+        c == 0xAE || c == 0x2122 || c == 0x3030 || c == 0x303D || c == 0x3297 || c == 0x3299)
+        return 1;
+    if (c == 0xFE0F || c == 0xFE0E || c == 0x200D || c == 0x20E3 || (c >= 0xE0020 && c <= 0xE007F))
+        return -1;
+    return 0;
+}
+
+/* Is w[0..len) one or more emoji and nothing else (❤️, 👍🏽, 👨‍👩‍👧, 🇫🇷)? */
+static bool emoji_word(const char *w, size_t len)
+{
+    bool any = false;
+    for (size_t i = 0; i < len;) {
+        int32_t c;
+        size_t k = lk_utf8_decode(w + i, len - i, &c);
+        int e = k ? emoji_cp(c) : 0;
+        if (e == 0) return false;
+        any = any || e > 0;
+        i += k;
+    }
+    return any;
+}
+
+/* Word models: an emoji is SYM (UD's guidelines) when the model has that tag (EWT has one
+   emoji, so the model's own guess is arbitrary: ❤️/VERB, 👍🏽/ADJ). cons->tags (in ws->ctags)
+   for the n_pos tokens of sents, or left NULL when none is an emoji. */
+static lk_status emoji_cons(const lk_tagger *m, lk_tagger_ws *ws, const lk_sentence *sents,
+                            size_t n, size_t n_pos, lk_seg_cons *cons)
+{
+    int32_t sym = lk_vocab_find(m->labels, "SYM", 3);
+    if (m->cfg.unit != LK_TAGGER_WORD || sym < 0 || sym >= LK_SEG_TAG_BITS) return LK_OK;
+    lk_status st = need(&ws->ctags, &ws->cap_ctags, n_pos + 1, sizeof *ws->ctags);
+    size_t pos = 0;
+    bool any = false;
+    for (size_t i = 0; i < n && st == LK_OK; i++)
+        for (size_t j = 0; j < sents[i].n && pos < n_pos; j++, pos++) {
+            bool e = emoji_word(sents[i].tokens[j].form, sents[i].tokens[j].form_len);
+            ws->ctags[pos] = e ? (uint64_t)1 << sym : 0;
+            any = any || e;
+        }
+    if (st == LK_OK && any && pos == n_pos) cons->tags = ws->ctags;
+    return st;
+}
+
 lk_status lk_tagger_tag_sentences(const lk_tagger *m, lk_tagger_ws *ws, const lk_sentence *sents,
                                   size_t n, int32_t *tags, lk_error *err)
 {
@@ -822,7 +882,9 @@ lk_status lk_tagger_tag_sentences(const lk_tagger *m, lk_tagger_ws *ws, const lk
     lk_tg_data_reset(&ws->data);
     for (size_t i = 0; i < n && st == LK_OK; i++)
         st = lk_tg_data_add_tokens(m, &ws->data, sents[i].tokens, sents[i].n, NULL);
-    if (st == LK_OK) st = lk_tg_label_data(m, ws, &ws->data, NULL, tags);
+    lk_seg_cons cons = {NULL, NULL};
+    if (st == LK_OK) st = emoji_cons(m, ws, sents, n, ws->data.n_pos, &cons);
+    if (st == LK_OK) st = lk_tg_label_data(m, ws, &ws->data, cons.tags ? &cons : NULL, tags);
     if (st != LK_OK) return lk_error_set(err, st, "tagging: %s", lk_status_str(st));
     return LK_OK;
 }
@@ -1140,7 +1202,10 @@ lk_status lk_tg_evaluate_data(const lk_tagger *m, lk_tagger_ws *ws, const lk_tag
     lk_seg_word *gw = NULL, *pw = NULL;
     size_t cap_l = 0;
     if ((st = need(&labels, &cap_l, d->n_pos, sizeof *labels)) != LK_OK) return st;
-    if ((st = lk_tg_label_data(m, ws, d, NULL, labels)) != LK_OK) goto done;
+    lk_seg_cons cons = {NULL, NULL}; /* emoji: SYM, as lk_tagger_tag_sentences tags them */
+    if (test && (st = emoji_cons(m, ws, test->sents, test->n_sents, d->n_pos, &cons)) != LK_OK)
+        goto done;
+    if ((st = lk_tg_label_data(m, ws, d, cons.tags ? &cons : NULL, labels)) != LK_OK) goto done;
     res->tokens = 0;
     res->correct = 0;
     memset(&res->seg, 0, sizeof res->seg);

@@ -117,4 +117,13 @@ expect_fail 2 "--input-format must be conllu or slash, not 'raw'" \
 mkdir "$T/named" && cp "$T/sl.lkt" "$T/named/zh"
 [ "$(cd "$T/named" && echo 'the cat' | $L tag --model zh 2>&1)" = "$(echo 'the cat' | $L tag --model "$T/sl.lkt" 2>&1)" ] ||
   fail "a file named zh is not used"
+# emoji are SYM (UD) whatever the word model guesses (❤️/NOUN, 👍🏽/NOUN before), in tag and in
+# eval-tagger; a model without SYM is left alone
+out=$(printf 'I love this ❤️ so much 👍🏽 , the 🇫🇷 team won 🏆🏆 !\n' | $L tag --model en)
+for w in ❤️/SYM 👍🏽/SYM 🇫🇷/SYM 🏆/SYM love/VERB; do
+  tr ' ' '\n' <<< "$out" | grep -qxF "$w" || fail "emoji: lacks $w: $out"
+done
+printf '1\tI\t_\tPRON\t_\t_\t_\t_\t_\t_\n2\tlove\t_\tVERB\t_\t_\t_\t_\t_\t_\n3\t❤️\t_\tSYM\t_\t_\t_\t_\t_\t_\n\n' > "$T/emoji.conllu"
+$L eval-tagger --model en --test "$T/emoji.conllu" | grep -qx "$(printf 'correct\t3')" ||
+  fail "eval-tagger emoji: $($L eval-tagger --model en --test "$T/emoji.conllu")"
 finish tagger-cli-defects
