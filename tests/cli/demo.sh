@@ -16,5 +16,8 @@ head -1 "$T/terms" | grep -q $'^  access\t0\t2$' || fail "first term: $(head -1 
 grep -q "^don't stop-me now : 3.14 , 1,000 e-mails !$" "$T/out" || fail "tokenize line"
 grep -q '^我们/PRON 明天/NOUN 去/VERB 北京/PROPN 看/VERB 长城/PROPN 。/PUNCT$' "$T/out" ||
   fail "Chinese tagging line"
+grep -q ' https://example.com/zh/X 或/CCONJ 拨打/VERB 400-123-4567/NUM （/PUNCT ' "$T/out" ||
+  fail "Chinese URL / phone line: $(grep example.com "$T/out")"
+grep -q '^Loved/VERB the/DET new/ADJ café/NOUN ❤️/SYM ' "$T/out" || fail "English emoji line"
 grep -q '^lexkit serve: stopped$' "$T/out" "$T/err" || fail "serve part did not stop cleanly"
 finish demo
