@@ -1003,7 +1003,8 @@ class Index:
         analyzer: "english" (Lucene's EnglishAnalyzer: hyphens split, accents folded,
         possessives dropped, Lucene's stop list, Snowball stemming) or "plain" (lowercasing
         if lower, Snowball stemming if stem). lang: 'auto'/'zh' (Han text as character
-        unigrams + bigrams) or 'en'. zh_model: a Chinese tagger model segmenting Han text.
+        unigrams + bigrams) or 'en'. zh_model: a Chinese tagger model segmenting Han text
+        (a file, or "zh": the shipped one, as Tagger.load("zh")).
         title_weight: a title word counts this many times (BM25F, 1..100).
         zh_script: traditional Han text mapped to simplified (OpenCC t2s) in documents and
         queries, so 長江大橋 finds 长江大桥, as `lexkit index --zh-script`: 'auto' (without
@@ -1011,6 +1012,10 @@ class Index:
         'simplified' (nothing mapped) or 'traditional'; None: the CLI's default ('auto' for
         the english analyzer or with zh_model, 'simplified' for plain)."""
         _check_new_index(os.fsdecode(os.fspath(path)), overwrite)
+        if zh_model == "zh" and not os.path.exists(zh_model):  # the shipped model, by name
+            zh_model = _shipped_model("zh")
+            if zh_model is None:
+                raise FileNotFoundError("the shipped model 'zh' (zh-gsd-char.lkt) is not installed")
         return cls(path, _create=True, lang=lang, stem=stem, lower=lower, zh_model=zh_model,
                    analyzer=analyzer, title_weight=title_weight, zh_script=zh_script)
 

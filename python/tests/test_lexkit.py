@@ -458,6 +458,19 @@ def test_index_zh_model_phrases(tmp_path):
     for q in ['"深度学习"', '"使用"', "title:深度学习", "text:深度学习", '"深度学习使用"']:
         assert sorted(h.id for h in ix.search(q)) == ["s", "t"], q
     assert ix.search("title:使用") == []
+    # zh_model="zh": the shipped model by name, as Tagger.load("zh")
+    one = [{"id": "s", "title": "深度学习简介", "text": "深度学习使用神经网络。"},
+           {"id": "o", "title": "其他", "text": "其他文本内容"}]
+    named = lexkit.Index.create(tmp_path / "zh-named", zh_model="zh")
+    named.add(one)
+    path = lexkit.Index.create(tmp_path / "zh-path", zh_model=ZH_MODEL)
+    path.add(one)
+    plain = lexkit.Index.create(tmp_path / "zh-none")
+    plain.add(one)
+    for q in ["深度学习", "神经网络使用", '"深度学习使用"']:
+        assert named.search(q) == path.search(q), q
+    assert named.search("神经网络使用") != plain.search("神经网络使用")  # segmented, not bigrams
+    named.close(), path.close(), plain.close()
     ix.close()
 
 
