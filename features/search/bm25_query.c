@@ -288,6 +288,11 @@ struct lk_query_ws {
     size_t *sc_prefix;       /* per scoring clause: its clause number if a prefix*, else
                                 SIZE_MAX */
     size_t sc_prefix_cap;
+    bool *words_too;         /* per clause of the last search: a prefix* that also matches as
+                                its words (see check_prefixes) */
+    size_t words_too_cap;
+    termlist *wseqs;         /* per clause: such a field prefix's words as a sequence */
+    size_t wseqs_cap;
     bool terms_pending;      /* the caller's analyzer lacks the prefixes' terms
                                 (lk_query_ws_terms adds them) */
 };
@@ -360,6 +365,9 @@ void lk_query_ws_free(lk_query_ws *q)
     free(q->pterms);
     for (size_t i = 0; i < q->seqs_cap; i++) termlist_free(&q->seqs[i]);
     free(q->seqs);
+    for (size_t i = 0; i < q->wseqs_cap; i++) termlist_free(&q->wseqs[i]);
+    free(q->wseqs);
+    free(q->words_too);
     free(q->codes);
     free(q->terms);
     free(q->exp);
@@ -493,6 +501,21 @@ static lk_status list_prefix(const lk_bm25_index *idx, lk_query_ws *q, size_t j)
     return LK_OK;
 }
 
+/* The number of indexed terms (over all segments, with repeats) starting with clause j's
+   prefix (q->pfx). */
+static uint64_t prefix_range_total(const lk_bm25_index *idx, const lk_query_ws *q, size_t j)
+{
+    uint64_t total = 0;
+    size_t ns = lk_bm25__index_n_segs(idx);
+    for (size_t i = 0; i < ns; i++) {
+        uint64_t from, end;
+        lk_bm25__seg_prefix_range(lk_bm25__index_seg(idx, i, NULL, NULL), q->pfx.buf +
+                                  q->pfx.off[j], q->pfx.len[j], &from, &end);
+        total += end - from;
+    }
+    return total;
+}
+
 /* Clause c (number j) as a prefix: its prefix as the index holds terms into q->pfx, and
    the check that it matches at most LK_QUERY_PREFIX_MAX distinct terms, from the sizes of
    the segments' ranges (listing the terms only when several segments' ranges add up to
@@ -510,13 +533,7 @@ static lk_status check_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_analy
     if (st == LK_OK) st = termlist_add(&q->pfx, p, pl);
     if (st != LK_OK) return st;
     size_t ns = lk_bm25__index_n_segs(idx);
-    uint64_t total = 0;
-    for (size_t i = 0; i < ns; i++) {
-        uint64_t from, end;
-        lk_bm25__seg_prefix_range(lk_bm25__index_seg(idx, i, NULL, NULL), q->pfx.buf +
-                                  q->pfx.off[j], pl, &from, &end);
-        total += end - from;
-    }
+    uint64_t total = prefix_range_total(idx, q, j);
     if (total > (uint64_t)LK_QUERY_PREFIX_MAX * ns) return too_many(c, err);
     if (total <= LK_QUERY_PREFIX_MAX) return LK_OK;
     if (ns == 1) return too_many(c, err);
@@ -524,18 +541,48 @@ static lk_status check_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_analy
     return q->cexp[j].end - q->cexp[j].from > LK_QUERY_PREFIX_MAX ? too_many(c, err) : LK_OK;
 }
 
-/* Every prefix* clause of c[0..nc) checked (check_prefix), none listed yet. */
-static lk_status check_prefixes(const lk_bm25_index *idx, lk_query_ws *q, lk_analyzer *an,
-                                const lk_query_clause *c, size_t nc, lk_error *err)
+/* Whether clause c's prefix also matches as its words: its text analyzes into several
+   words (the non-overlapping terms of a phrase: a Han run longer than the index's Han terms,
+   1-2 characters without a Chinese model, or one a Chinese model splits into words), which
+   no indexed term starting with the whole prefix need hold (新能源 segmented 新 能源). */
+static lk_status prefix_words_too(lk_query_ws *q, const lk_query_clause *c, bool *out,
+                                  lk_error *err)
 {
-    if (lk_grow((void **)&q->cexp, &q->cexp_cap, nc + 1, sizeof *q->cexp) != LK_OK)
+    lk_status st = clause_terms(q, q->an, c->text, c->len, true, &q->clause, err);
+    *out = st == LK_OK && q->clause.n > 1;
+    return st;
+}
+
+/* Every prefix* clause of c[0..nc) checked (check_prefix), none listed yet. A prefix whose
+   text analyzes into several words (prefix_words_too) matches as those words too, scored as
+   them (as the clause without its '*'): when no indexed term starts with it (a Han run of 3+
+   characters in a bigram index), the clause is made a plain one (its prefix flag cleared);
+   else q->words_too[j] is set and each consumer adds the words' match to the prefix's. */
+static lk_status check_prefixes(const lk_bm25_index *idx, lk_query_ws *q, lk_analyzer *an,
+                                lk_query_clause *c, size_t nc, lk_error *err)
+{
+    if (lk_grow((void **)&q->cexp, &q->cexp_cap, nc + 1, sizeof *q->cexp) != LK_OK ||
+        lk_grow((void **)&q->words_too, &q->words_too_cap, nc + 1, sizeof *q->words_too) !=
+            LK_OK)
         return LK_ERR_NOMEM;
     memset(q->cexp, 0, (nc + 1) * sizeof *q->cexp);
+    memset(q->words_too, 0, (nc + 1) * sizeof *q->words_too);
     q->n_exp = 0;
     q->pfx.n = q->pfx.buf_len = 0;
     lk_status st = LK_OK;
-    for (size_t j = 0; j < nc && st == LK_OK; j++)
-        st = c[j].prefix ? check_prefix(idx, q, an, &c[j], j, err) : termlist_add(&q->pfx, "", 0);
+    for (size_t j = 0; j < nc && st == LK_OK; j++) {
+        if (!c[j].prefix) {
+            st = termlist_add(&q->pfx, "", 0);
+            continue;
+        }
+        if ((st = check_prefix(idx, q, an, &c[j], j, err)) != LK_OK ||
+            (st = prefix_words_too(q, &c[j], &q->words_too[j], err)) != LK_OK)
+            break;
+        if (q->words_too[j] && prefix_range_total(idx, q, j) == 0) {
+            c[j].prefix = false; /* only the words can match */
+            q->words_too[j] = false;
+        }
+    }
     return st;
 }
 
@@ -743,7 +790,7 @@ static lk_status term_filters(const lk_bm25_index *idx, lk_query_ws *q, lk_analy
                               const lk_query_clause *c, size_t n, lk_error *err)
 {
     for (size_t w = 0; w < q->words; w++) q->must[w] = ~0ull;
-    uint64_t *bits = malloc((q->words + 1) * sizeof *bits);
+    uint64_t *bits = malloc((q->words + 1) * sizeof *bits), *wbits = NULL;
     if (!bits) return LK_ERR_NOMEM;
     lk_status st = LK_OK;
     for (size_t i = 0; i < n && st == LK_OK; i++) {
@@ -755,6 +802,16 @@ static lk_status term_filters(const lk_bm25_index *idx, lk_query_ws *q, lk_analy
             st = list_prefix(idx, q, i);
             for (size_t k = q->cexp[i].from; k < q->cexp[i].end && st == LK_OK; k++)
                 st = mark_term_docs(idx, q->exp[k].s, q->exp[k].len, bits, err);
+            if (st == LK_OK && q->words_too[i]) { /* or all of its words */
+                bool wany = false;
+                if (!wbits && !(wbits = malloc((q->words + 1) * sizeof *wbits))) {
+                    st = LK_ERR_NOMEM;
+                    break;
+                }
+                st = clause_terms(q, an, c[i].text, c[i].len, false, &q->clause, err);
+                if (st == LK_OK) st = docs_with_all(idx, q, &q->clause, wbits, &wany, err);
+                for (size_t w = 0; w < q->words && st == LK_OK && wany; w++) bits[w] |= wbits[w];
+            }
         } else {
             st = clause_terms(q, an, c[i].text, c[i].len, false, &q->clause, err);
             if (st == LK_OK) st = docs_with_all(idx, q, &q->clause, bits, &any, err);
@@ -764,6 +821,7 @@ static lk_status term_filters(const lk_bm25_index *idx, lk_query_ws *q, lk_analy
             q->must[w] &= c[i].occur == LK_QUERY_NOT ? ~bits[w] : bits[w];
     }
     free(bits);
+    free(wbits);
     return st;
 }
 
@@ -798,6 +856,12 @@ static bool accept_doc(void *user, uint32_t d)
         } else {
             f->st = f->positions ? check_clause_pos(f->idx, qw, c, &qw->seqs[j], d, &found, f->err)
                                  : check_clause(f->idx, qw, c, &qw->seqs[j], d, &found, f->err);
+        }
+        if (!found && f->st == LK_OK && qw->words_too[j]) { /* or its words in sequence */
+            lk_query_clause w = *c;
+            w.prefix = false;
+            f->st = f->positions ? check_clause_pos(f->idx, qw, &w, &qw->wseqs[j], d, &found, f->err)
+                                 : check_clause(f->idx, qw, &w, &qw->wseqs[j], d, &found, f->err);
         }
         if (f->st != LK_OK || found == (c->occur == LK_QUERY_NOT)) return false;
     }
@@ -848,7 +912,7 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
         if (c[i].occur == LK_QUERY_NOT) continue;
         if (c[i].prefix) {
             st = termlist_add(&qw->spfx, qw->pfx.buf + qw->pfx.off[i], qw->pfx.len[i]);
-            continue;
+            if (!qw->words_too[i]) continue; /* else its words score too */
         }
         st = clause_terms(qw, an, c[i].text, c[i].len, false, &qw->clause, err);
         for (size_t j = 0; j < qw->clause.n && st == LK_OK; j++)
@@ -871,8 +935,21 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
         qw->seqs = t;
         qw->seqs_cap = nc;
     }
+    if (nc > qw->wseqs_cap) {
+        termlist *t = realloc(qw->wseqs, nc * sizeof *t);
+        if (!t) {
+            st = LK_ERR_NOMEM;
+            goto done;
+        }
+        memset(t + qw->wseqs_cap, 0, (nc - qw->wseqs_cap) * sizeof *t);
+        qw->wseqs = t;
+        qw->wseqs_cap = nc;
+    }
     for (size_t j = 0; j < nc && st == LK_OK; j++) {
         qw->seqs[j].n = qw->seqs[j].buf_len = 0;
+        qw->wseqs[j].n = qw->wseqs[j].buf_len = 0;
+        if (needs_store(&c[j]) && c[j].prefix && qw->words_too[j])
+            st = clause_terms(qw, qw->an, c[j].text, c[j].len, true, &qw->wseqs[j], err);
         if (needs_store(&c[j]) && c[j].prefix) { /* field:p*: every term of p, byte order */
             st = list_prefix(idx, qw, j);
             for (size_t k = qw->cexp[j].from; k < qw->cexp[j].end && st == LK_OK; k++)
@@ -905,7 +982,7 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
        the caller asks, lk_query_ws_terms); keep the scoring clauses for that */
     lk_analyzer_reset(an);
     qw->sc.n = qw->sc.buf_len = 0;
-    if (lk_grow((void **)&qw->sc_prefix, &qw->sc_prefix_cap, nc + 1, sizeof *qw->sc_prefix) !=
+    if (lk_grow((void **)&qw->sc_prefix, &qw->sc_prefix_cap, 2 * nc + 1, sizeof *qw->sc_prefix) !=
         LK_OK) {
         st = LK_ERR_NOMEM;
         goto done;
@@ -917,6 +994,11 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
         if (st != LK_OK) break;
         if (c[i].prefix) qw->terms_pending = true;
         else st = lk_analyzer_add(an, c[i].text, c[i].len, err);
+        if (st == LK_OK && c[i].prefix && qw->words_too[i]) { /* its words, after it */
+            qw->sc_prefix[qw->sc.n] = SIZE_MAX;
+            if ((st = termlist_add(&qw->sc, c[i].text, c[i].len)) == LK_OK)
+                st = lk_analyzer_add(an, c[i].text, c[i].len, err);
+        }
     }
     if (st != LK_OK) goto done;
     *hits = qw->cand;
