@@ -251,7 +251,7 @@ static void search_ids(const lk_bm25_index *idx, const char *query, char *out, s
 }
 
 /* The english chain's folding has a version in the settings: new indexes record
-   english_fold=2 (’ as ', İ as i); settings without it (english indexes built before) keep
+   english_fold=3 (’ as ', İ as i, format characters dropped); settings without it (english indexes built before) keep
    the old folding, for their documents, --add and queries alike, and keep their bytes; a
    newer version is refused naming the index. */
 static void test_english_fold_versions(void **state)
@@ -265,7 +265,7 @@ static void test_english_fold_versions(void **state)
     size_t len, len2;
     assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
     const char *s = lk_analyzer_settings(a, &len);
-    assert_non_null(strstr(s, "\nwith\nenglish_fold=2\nhan_fold=t2s\n"));
+    assert_non_null(strstr(s, "\nwith\nenglish_fold=3\nhan_fold=t2s\n"));
     assert_int_equal(lk_analyzer_from_settings(s, len, &b, &err), LK_OK);
     lk_test_analyze(b, O_NEAL " " ISTANBUL, out, sizeof out);
     assert_string_equal(out, "o'neal|istanbul");
@@ -338,13 +338,57 @@ static void test_english_fold_versions(void **state)
         assert_null(b);
     }
     const char *newer = "lexkit-analyzer 2\nanalyzer=english\nlang=en\nlower=1\nstem=english\n"
-                        "stopwords=0\nenglish_fold=3\n";
+                        "stopwords=0\nenglish_fold=4\n";
     assert_int_equal(lk_analyzer_from_settings_dir(newer, strlen(newer), "idx", &b, &err),
                      LK_ERR_FORMAT);
     assert_string_equal(err.msg, "idx: the index's english analyzer is newer than this lexkit "
-                                 "(english_fold=3, this build reads <= 2): use a newer lexkit "
+                                 "(english_fold=4, this build reads <= 3): use a newer lexkit "
                                  "or rebuild the index");
     assert_null(b);
+}
+
+/* Invisible format characters inside words (a soft hyphen from &shy;, a word joiner, ZWNJ,
+   a bidi mark) are dropped at index and query time by the plain analyzer and the english
+   one from english_fold 3 on; english settings of fold 2 (built before) keep them, as their
+   indexes hold them. Han characters with one between them still pair into a bigram. */
+#define SHY "\xc2\xad"
+#define WJ "\xe2\x81\xa0"
+static void test_format_chars_dropped(void **state)
+{
+    (void)state;
+    const char *text = "infor" SHY "mation co" WJ "operate 3" SHY "14 a\xe2\x80\x8c" "b\xe2\x80\x8e"
+                       " \xe7\x8f\x8d" SHY "\xe7\x8f\xa0";  /* 珍­珠 */
+    char out[512];
+    lk_error err;
+    lk_analyzer *a = NULL;
+    lk_analyzer_config c = lk_analyzer_config_default();
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    lk_test_analyze(a, text, out, sizeof out);
+    assert_string_equal(out, "information|cooperate|314|ab|\xe7\x8f\x8d|\xe7\x8f\xa0|"
+                             "\xe7\x8f\x8d\xe7\x8f\xa0");
+    const char *p;
+    size_t pl;
+    assert_int_equal(lk_analyzer_prefix(a, "infor" SHY "ma", 9, &p, &pl, &err), LK_OK);
+    assert_int_equal(pl, 7);
+    assert_memory_equal(p, "informa", 7);
+    lk_analyzer_free(a);
+    c.kind = LK_ANALYZER_ENGLISH;
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    lk_test_analyze(a, "infor" SHY "mation O\xe2\x80\x99Ne" SHY "al" SHY "\xe2\x80\x99s", out,
+                    sizeof out); /* O’Ne&shy;al&shy;’s */
+    assert_string_equal(out, "inform|o'neal");
+    lk_analyzer_free(a);
+    const char *fold2 = "lexkit-analyzer 2\nanalyzer=english\nlang=auto\nlower=1\n"
+                        "stem=english\nstopwords=0\nenglish_fold=2\n";
+    assert_int_equal(lk_analyzer_from_settings(fold2, strlen(fold2), &a, &err), LK_OK);
+    lk_test_analyze(a, "infor" SHY "mation", out, sizeof out);
+    assert_string_equal(out, "infor" SHY "m"); /* (stemmed) */
+    lk_analyzer_free(a);
+    /* no format character: the tokens themselves (no copy) */
+    assert_int_equal(lk_analyzer_create(&(lk_analyzer_config){0}, &a, &err), LK_OK);
+    lk_test_analyze(a, "caf\xc3\xa9 \xc2\xa9 na\xc3\xafve", out, sizeof out);
+    assert_string_equal(out, "caf\xc3\xa9|na\xc3\xafve");
+    lk_analyzer_free(a);
 }
 
 /* Several documents without a reset: lk_analyzer_n_terms marks where each one ends, and
@@ -388,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_many_documents),
         cmocka_unit_test(test_title_weight),
         cmocka_unit_test(test_english_fold_versions),
+        cmocka_unit_test(test_format_chars_dropped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

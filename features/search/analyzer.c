@@ -18,8 +18,9 @@
 #define STEMMER_NAME "english"
 /* The english chain's folding: 2 reads ’ and ʼ as ' and drops the combining marks after a
    Latin letter (İstanbul = istanbul); 1, that of indexes whose settings have no
-   english_fold= line, keeps both. Bump it on any change of what the chain gives. */
-#define ENGLISH_FOLD 2
+   english_fold= line, keeps both; 3 also drops the invisible format characters inside words
+   (drop_format). Bump it on any change of what the chain gives. */
+#define ENGLISH_FOLD 3
 #define STEMMER_ENC "UTF_8"
 
 struct lk_analyzer {
@@ -52,6 +53,10 @@ struct lk_analyzer {
     size_t *spans;        /* term start/end byte pairs in the text of its lk_analyzer_add */
     size_t spans_cap;
     size_t cur_start, cur_end; /* span of the token being analyzed (SIZE_MAX: unknown) */
+    lk_token *ctoks;      /* clean_tokens: the tokens with their format characters dropped */
+    size_t ctoks_cap;
+    char *cbuf;           /* their texts */
+    size_t cbuf_cap;
 };
 
 static const char *const lang_names[] = {"auto", "en", "zh"};
@@ -115,6 +120,8 @@ void lk_analyzer_free(lk_analyzer *a)
     free(a->offs);
     free(a->terms);
     free(a->spans);
+    free(a->ctoks);
+    free(a->cbuf);
     free(a);
 }
 
@@ -255,6 +262,91 @@ lk_status lk_analyzer__term(lk_analyzer *a, const lk_token *t)
     return word_term(a, t);
 }
 
+/* Whether a drops the format characters inside words (clean_tokens): plain analyzers
+   always (their settings have no version: an index built before keeps the terms it has),
+   the english one from english_fold 3 on. */
+static bool drop_format(const lk_analyzer *a) { return !a->english || a->english_fold >= 3; }
+
+/* A default-ignorable format character (Cf: soft hyphen U+00AD, ZWSP, ZWNJ, ZWJ, word
+   joiner U+2060, bidi marks, BOM, tags), invisible in text: not the prepended
+   concatenation marks (U+0600..0605, U+06DD, U+070F, U+0890..0891, U+08E2, U+110BD,
+   U+110CD), which are visible signs. */
+static bool invisible_format(int32_t cp)
+{
+    if (cp < 0xAD || (cp >= 0x3000 && cp < 0xFEFF)) return false; /* ASCII, CJK: fast */
+    if ((cp >= 0x600 && cp <= 0x605) || cp == 0x6DD || cp == 0x70F || cp == 0x890 ||
+        cp == 0x891 || cp == 0x8E2 || cp == 0x110BD || cp == 0x110CD)
+        return false;
+    return lk_is_ignorable(cp) && !lk_is_space(cp); /* Cf (no Cc inside a token) */
+}
+
+/* Can the UTF-8 lead byte b start a format character? (U+00AD: C2; U+0600..U+08FF:
+   D8..E0; U+180E: E1; U+200B..U+206F: E2; U+FEFF, U+FFF9..B: EF; astral: F0, F3) */
+static bool format_lead(unsigned char b)
+{
+    return b == 0xC2 || (b >= 0xD8 && b <= 0xE2) || b == 0xEF || b == 0xF0 || b == 0xF3;
+}
+
+/* Number of bytes of s[0..n) left once its format characters are dropped (n: none). */
+static size_t format_free_len(const char *s, size_t n)
+{
+    size_t kept = n;
+    for (size_t i = 0; i < n; i++) {
+        if (!format_lead((unsigned char)s[i])) continue;
+        int32_t cp;
+        size_t l = lk_utf8_decode(s + i, n - i, &cp);
+        if (l == 0) continue; /* not reached: valid text */
+        if (invisible_format(cp)) kept -= l;
+        i += l - 1;
+    }
+    return kept;
+}
+
+/* With drop_format: the word, number and Han tokens of *toks (n) whose text holds format
+   characters (a soft hyphen in infor&shy;mation: the tokenizer attaches them to the token
+   before) copied with them dropped, *toks then pointing to the copy (a->ctoks, texts in
+   a->cbuf), spans unchanged; *toks itself when there are none (the usual case, one pass
+   over the tokens' bytes). Emoji (symbol tokens, never indexed) keep their ZWJ. */
+static lk_status clean_tokens(lk_analyzer *a, const lk_token **toks, size_t n)
+{
+    if (!drop_format(a)) return LK_OK;
+    const lk_token *t = *toks;
+    size_t first = n, bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].kind != LK_TOK_WORD && t[i].kind != LK_TOK_NUMBER && t[i].kind != LK_TOK_HAN)
+            continue;
+        if (first == n && format_free_len(t[i].text, t[i].text_len) != t[i].text_len) first = i;
+        bytes += t[i].text_len + 1;
+    }
+    if (first == n) return LK_OK;
+    lk_status st;
+    if ((st = lk_grow_ptr(&a->ctoks, &a->ctoks_cap, n, sizeof *a->ctoks)) != LK_OK ||
+        (st = lk_grow_ptr(&a->cbuf, &a->cbuf_cap, bytes + 1, 1)) != LK_OK)
+        return st;
+    memcpy(a->ctoks, t, n * sizeof *t);
+    size_t o = 0;
+    for (size_t i = first; i < n; i++) {
+        if (t[i].kind != LK_TOK_WORD && t[i].kind != LK_TOK_NUMBER && t[i].kind != LK_TOK_HAN)
+            continue;
+        const char *s = t[i].text;
+        size_t len = t[i].text_len, from = o;
+        for (size_t j = 0; j < len; j++) {
+            int32_t cp;
+            size_t l = format_lead((unsigned char)s[j]) ? lk_utf8_decode(s + j, len - j, &cp) : 0;
+            if (l > 0 && invisible_format(cp)) {
+                j += l - 1;
+                continue;
+            }
+            a->cbuf[o++] = s[j];
+        }
+        a->cbuf[o++] = '\0';
+        a->ctoks[i].text = a->cbuf + from;
+        a->ctoks[i].text_len = o - from - 1;
+    }
+    *toks = a->ctoks;
+    return LK_OK;
+}
+
 bool lk_analyzer__has_zh(const lk_analyzer *a) { return a->zh != NULL; }
 
 size_t lk_analyzer__zh_prepared_left(const lk_analyzer *a)
@@ -272,6 +364,7 @@ void lk_analyzer__zh_prepare(lk_analyzer *a, const char *const *texts, const siz
         size_t nt;
         st = a->input_valid ? lk_tokenize_valid(a->tok, texts[i], lens[i], &toks, &nt, NULL)
                             : lk_tokenize(a->tok, texts[i], lens[i], &toks, &nt, NULL);
+        if (st == LK_OK) st = clean_tokens(a, &toks, nt);
         if (st == LK_OK) st = lk_zh__prepare_add(a->zh, toks, nt);
     }
     lk_zh__prepare_run(a->zh, st);
@@ -311,6 +404,7 @@ lk_status lk_analyzer_prefix(lk_analyzer *a, const char *text, size_t len, const
     const lk_token *toks;
     size_t n;
     lk_status st = lk_tokenize(a->tok, text, len, &toks, &n, err);
+    if (st == LK_OK) st = clean_tokens(a, &toks, n);
     if (st != LK_OK) return st;
     bool han = n > 0 && toks[0].kind == LK_TOK_HAN;
     for (size_t i = 0; i < n; i++) /* one word, or one run of Han characters */
@@ -352,6 +446,7 @@ lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error
     size_t n;
     lk_status st = a->input_valid ? lk_tokenize_valid(a->tok, text, len, &toks, &n, err)
                                   : lk_tokenize(a->tok, text, len, &toks, &n, err);
+    if (st == LK_OK) st = clean_tokens(a, &toks, n);
     if (st != LK_OK) return st;
     if (a->zh) return lk_zh__add(a->zh, a, toks, n, err);
     const lk_token *prev_han = NULL;

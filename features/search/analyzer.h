@@ -1,5 +1,6 @@
 /* analyzer.h: the BM25 text analyzer: lexkit tokenizer (NFKC, lowercasing), punctuation
-   and symbols dropped, optional stop words, optional Snowball English stemming (the
+   and symbols dropped, invisible format characters (Cf: soft hyphen, word joiner) inside
+   words dropped, optional stop words, optional Snowball English stemming (the
    `english` analyzer adds Lucene's stop list, possessives, hyphens and accent folding), and for
    Chinese (lang zh/auto) Han character unigrams plus bigrams of adjacent Han characters.
    Its settings serialize to text so an index can store them and rebuild the analyzer for
@@ -42,7 +43,8 @@ typedef enum {
                               stopwords are given),
                               Snowball English stemming. The folding of ’, ʼ
                               and marks has a version in the settings
-                              ("english_fold=2"); settings without it (indexes
+                              ("english_fold=3": format characters dropped too,
+                              clean_tokens); settings without it (indexes
                               built before) keep ’ and marks as they were */
 } lk_analyzer_kind;
 
