@@ -14,6 +14,7 @@
 
 #include "features/search/bm25_query.h"
 #include "features/search/bm25_snippet.h"
+#include "text/utf8.h"
 #include "features/search/bm25_store.h"
 #include "features/search/bm25_text.h"
 #include "testutil.h"
@@ -459,6 +460,45 @@ static void test_snippets(void **state)
     query(s, an, "桥");
     snip(s, zh, 8, out, sizeof out);
     assert_string_equal(out, "...[桥]梁。大[桥]的江面...");
+
+    /* emoji clusters are never cut (a family ZWJ sequence, flags, a skin tone, a heart with
+       variation selectors): the passage drops a cluster it cannot hold whole (it showed the
+       family's last 👦 and a lone regional indicator 🇸); the offsets stay consistent */
+    const char *emo = "家庭\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d"
+                      "\xf0\x9f\x91\xa7\xe2\x80\x8d\xf0\x9f\x91\xa6出游很开心"
+                      "\xf0\x9f\x87\xa8\xf0\x9f\x87\xb3\xf0\x9f\x87\xba\xf0\x9f\x87\xb8国旗，"
+                      "还有\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd点赞和\xe2\x9d\xa4\xef\xb8\x8f"
+                      "\xef\xb8\x8f爱心。";
+    query(s, an, "出游");
+    snip(s, emo, 6, out, sizeof out);
+    assert_string_equal(out, "...[出游]很开心...");
+    query(s, an, "国旗");
+    snip(s, emo, 6, out, sizeof out);
+    assert_string_equal(out, "...[国旗]，还有...");
+    snip(s, emo, 8, out, sizeof out);
+    assert_string_equal(out, "...[国旗]，还有\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd...");
+    const char *qs[] = {"出游", "国旗", "点赞", "爱心", "家庭", "开心 还有"};
+    size_t elen = strlen(emo);
+    for (size_t qi = 0; qi < sizeof qs / sizeof *qs; qi++) {
+        query(s, an, qs[qi]);
+        for (size_t max = 1; max < 40; max++) {
+            lk_snippet sn;
+            assert_int_equal(lk_snippeter_run(s, emo, elen, max, &sn, &err), LK_OK);
+            assert_true(lk_utf8_grapheme_boundary(emo, elen, sn.start));
+            assert_true(lk_utf8_grapheme_boundary(emo, elen, sn.end));
+            assert_true(sn.n_marks > 0);
+            assert_int_equal(sn.start_cp, lk_utf8_count(emo, sn.start));
+            for (size_t k = 0; k < sn.n_marks; k++) {
+                assert_true(lk_utf8_grapheme_boundary(emo, elen, sn.marks[k].start));
+                assert_true(lk_utf8_grapheme_boundary(emo, elen, sn.marks[k].end));
+                assert_true(sn.marks[k].start >= sn.start && sn.marks[k].end <= sn.end);
+                assert_int_equal(sn.marks_cp[k].start,
+                                 lk_utf8_count(emo + sn.start, sn.marks[k].start - sn.start));
+                assert_int_equal(sn.marks_cp[k].end,
+                                 lk_utf8_count(emo + sn.start, sn.marks[k].end - sn.start));
+            }
+        }
+    }
     lk_analyzer_free(an);
     lk_snippeter_free(s);
     lk_bm25_index_free(idx);

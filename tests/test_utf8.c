@@ -37,6 +37,30 @@ static void test_decode_valid(void **state)
 }
 
 /* lk_utf8_printable: text kept, other bytes and controls escaped, cut at a whole piece */
+/* Grapheme cluster boundaries: inside a code point no; inside an emoji ZWJ sequence, a
+   flag, a skin-toned emoji or a letter with its mark no; between clusters yes, also after a
+   run of regional indicators (pairs counted from the run's start) and far from ASCII. */
+static void test_grapheme_boundary(void **state)
+{
+    (void)state;
+    /* a 👨‍👩‍👦 b 🇨🇳🇺🇸 x̃ 👍🏽 */
+    const char *s = "a\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa6"
+                    "b\xf0\x9f\x87\xa8\xf0\x9f\x87\xb3\xf0\x9f\x87\xba\xf0\x9f\x87\xb8"
+                    "x\xcc\x83\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd";
+    size_t n = strlen(s);
+    const size_t yes[] = {0, 1, 19, 20, 28, 36, 39, n};
+    const size_t no[] = {2, 5, 8, 12, 15, 24, 32, 37, 43};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        assert_true(lk_utf8_grapheme_boundary(s, n, yes[i]));
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        assert_false(lk_utf8_grapheme_boundary(s, n, no[i]));
+    /* a long run of flags with no ASCII before it: the pairs still count from its start */
+    char flags[8 * 50 + 1] = "";
+    for (int i = 0; i < 50; i++) strcat(flags, "\xf0\x9f\x87\xa8\xf0\x9f\x87\xb3");
+    for (size_t off = 0; off <= 8 * 50; off += 4)
+        assert_int_equal(lk_utf8_grapheme_boundary(flags, 8 * 50, off), off % 8 == 0);
+}
+
 static void test_printable(void **state)
 {
     (void)state;
@@ -327,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_char_classes),
         cmocka_unit_test(test_is_han_ranges),
         cmocka_unit_test(test_printable),
+        cmocka_unit_test(test_grapheme_boundary),
         cmocka_unit_test(test_tolower),
         cmocka_unit_test(test_normalize),
         cmocka_unit_test(test_normalize_errors),

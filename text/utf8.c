@@ -242,6 +242,36 @@ bool lk_is_space(int32_t cp)
     }
 }
 
+/* Does a cluster always start at the code point cp (in any context but after a Prepend
+   character, which GB9b joins to what follows: rare, and then only this cut is off)? */
+static bool starts_cluster(int32_t cp)
+{
+    return (cp < 0x80 && cp != '\n') || lk_is_han(cp);
+}
+
+bool lk_utf8_grapheme_boundary(const char *s, size_t len, size_t off)
+{
+    if (off == 0 || off >= len) return true;
+    if (((unsigned char)s[off] & 0xC0) == 0x80) return false; /* inside a code point */
+    int32_t cp;
+    if (lk_utf8_decode(s + off, len - off, &cp) > 0 && starts_cluster(cp)) return true;
+    size_t a = off; /* back to a code point that starts a cluster (or the text's start) */
+    do {
+        a--;
+        while (a > 0 && ((unsigned char)s[a] & 0xC0) == 0x80) a--;
+    } while (a > 0 && !(lk_utf8_decode(s + a, len - a, &cp) > 0 && starts_cluster(cp)));
+    int32_t prev = 0, state = 0;
+    size_t i = a, l = lk_utf8_decode(s + i, len - i, &prev);
+    if (l == 0) return true; /* not reached: valid text */
+    for (i += l; i <= off; i += l) {
+        if ((l = lk_utf8_decode(s + i, len - i, &cp)) == 0) return true;
+        bool brk = lk_ucd_grapheme_break(prev, cp, &state);
+        if (i == off) return brk;
+        prev = cp;
+    }
+    return true; /* not reached */
+}
+
 bool lk_is_ignorable(int32_t cp)
 {
     if (cp < 0x80) return cp <= 0x20 || cp == 0x7F;     /* C0, the space, DEL */

@@ -31,6 +31,14 @@ size_t lk_utf8_encode(int32_t cp, char *out);
 /* Code points in the valid UTF-8 s[0..len) (the bytes that do not continue a sequence). */
 size_t lk_utf8_count(const char *s, size_t len);
 
+/* Whether byte offset off of the valid UTF-8 text s[0..len) is an extended grapheme cluster
+   boundary (UAX #29, utf8proc's rules: a letter and its combining marks, an emoji ZWJ
+   sequence, a flag's two regional indicators, a skin tone or a variation selector are one
+   cluster). 0 and len are; an offset inside a code point is not. The rules are applied
+   from the nearest character before off that always starts a cluster (ASCII other than
+   LF, a Han character), so the cost is the distance to it. */
+bool lk_utf8_grapheme_boundary(const char *s, size_t len, size_t off);
+
 /* True if s[0..len) is valid UTF-8. Otherwise false, with *bad_off the byte offset of the
    first invalid byte (may be NULL). */
 bool lk_utf8_valid(const char *s, size_t len, size_t *bad_off);

@@ -191,13 +191,11 @@ static size_t back_cp(const char *t, size_t off, size_t n)
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-/* Whether the code point at t[off] (off < len) is a combining mark (M*): a cut there would
-   part it from its base letter. */
-static bool mark_at(const char *t, size_t len, size_t off)
+/* Whether a cut at t[off] would part a grapheme cluster (a letter and its combining marks,
+   an emoji ZWJ sequence, a flag, a skin tone): off is no cluster boundary. */
+static bool inside_cluster(const char *t, size_t len, size_t off)
 {
-    int32_t cp;
-    return off < len && lk_utf8_decode(t + off, len - off, &cp) > 0 &&
-           lk_char_class_of(cp) == LK_CC_MARK;
+    return !lk_utf8_grapheme_boundary(t, len, off);
 }
 
 /* Whether t[a..b) holds anything but white space. */
@@ -309,13 +307,17 @@ static void place(const char *t, size_t len, size_t core_a, size_t core_b, size_
             }
         }
     }
-    /* the matched words whole (a word longer than max is shown whole), and no cut between
-       a letter and its combining marks: the start moves past orphan marks, the end back
-       before the letter the marks after it belong to */
+    /* the matched words whole (a word longer than max is shown whole), and no cut inside a
+       grapheme cluster (a letter and its combining marks, an emoji ZWJ sequence, a flag):
+       the start moves past the rest of a cut cluster, the end back before the cluster it
+       cuts; if the matches themselves begin or end inside one, the passage grows to hold
+       it whole */
     if (start > core_a) start = core_a;
     if (end < core_b) end = core_b;
-    while (start < core_a && mark_at(t, len, start)) start = fwd_cp(t, len, start, 1);
-    while (end > core_b && end > start && mark_at(t, len, end)) end = back_cp(t, end, 1);
+    while (start < core_a && inside_cluster(t, len, start)) start = fwd_cp(t, len, start, 1);
+    while (end > core_b && end > start && inside_cluster(t, len, end)) end = back_cp(t, end, 1);
+    while (start > 0 && inside_cluster(t, len, start)) start = back_cp(t, start, 1);
+    while (end < len && inside_cluster(t, len, end)) end = fwd_cp(t, len, end, 1);
     if (end < start) end = start;
     *a = start;
     *b = end;
@@ -347,14 +349,17 @@ lk_status lk_snippeter_run(lk_snippeter *s, const char *text, size_t len, size_t
     for (size_t j = 0; j < n; j++) {
         const match *m = &s->m[j];
         if (m->start < out->start || m->end > out->end) continue;
-        if (nm && m->start <= s->marks[nm - 1].end) {
-            if (m->end > s->marks[nm - 1].end) s->marks[nm - 1].end = m->end;
+        size_t ms = m->start, me = m->end; /* whole clusters (the passage's edges are) */
+        while (ms > out->start && inside_cluster(text, len, ms)) ms = back_cp(text, ms, 1);
+        while (me < out->end && inside_cluster(text, len, me)) me = fwd_cp(text, len, me, 1);
+        if (nm && ms <= s->marks[nm - 1].end) {
+            if (me > s->marks[nm - 1].end) s->marks[nm - 1].end = me;
             continue;
         }
         void *p = s->marks;
         if (lk_grow(&p, &s->marks_cap, nm + 1, sizeof *s->marks) != LK_OK) return LK_ERR_NOMEM;
         s->marks = p;
-        s->marks[nm++] = (lk_span){m->start, m->end};
+        s->marks[nm++] = (lk_span){ms, me};
     }
     out->marks = s->marks;
     out->n_marks = nm;

@@ -5,7 +5,8 @@
    wind' over 'wind ... solar'; then the most matches, then the earliest) is chosen. Cuts fall on
    code-point boundaries, at white space when one is near (English), never inside a
    character (Chinese), never inside a matched word (one longer than max_chars is shown
-   whole) and never between a letter and its combining marks. */
+   whole) and never inside an extended grapheme cluster (a letter and its combining marks,
+   an emoji ZWJ sequence, a flag: lk_utf8_grapheme_boundary), nor are the marks' edges. */
 #ifndef LK_FEATURES_BM25_SNIPPET_H
 #define LK_FEATURES_BM25_SNIPPET_H
 
