@@ -27,6 +27,7 @@ lk_status lk_pretok_create(lk_pretok **out)
     lk_pretok *p = calloc(1, sizeof *p);
     if (!p) return LK_ERR_NOMEM;
     lk_tokenizer_config c = lk_tokenizer_config_default(); /* NFKC: full-width forms fold */
+    c.drop_format = false; /* the ignorable characters are handled here (trim_ignorable) */
     lk_status st = lk_tokenizer_create(&c, &p->tok);
     if (st != LK_OK) {
         lk_pretok_free(p);

@@ -100,6 +100,7 @@ lk_tokenizer_config lk_tokenizer_config_default(void)
     c.inner_hyphen = true;
     c.han_chars = true;
     c.keep_case = false;
+    c.drop_format = true;
     return c;
 }
 
@@ -306,6 +307,38 @@ lk_status lk_tok_push(lk_tokenizer *t, lk_token_kind kind, size_t start, size_t 
 }
 
 /* Emit norm[ns..ne) as a token: map its span, copy its text into the arena. */
+/* An invisible format character (Cf), not a visible prepended concatenation mark. */
+static bool invisible_format(int32_t cp)
+{
+    if (cp < 0xAD || (cp >= 0x3000 && cp < 0xFEFF)) return false;
+    if ((cp >= 0x600 && cp <= 0x605) || cp == 0x6DD || cp == 0x70F || cp == 0x890 ||
+        cp == 0x891 || cp == 0x8E2 || cp == 0x110BD || cp == 0x110CD)
+        return false;
+    return lk_ucd_category(cp) == LK_UCAT_CF;
+}
+
+/* d[0..n) (valid UTF-8) without its invisible format characters; the new length. Lead
+   bytes that cannot start one (ASCII, most letters, Han) are passed over undecoded. */
+static size_t drop_format_chars(char *d, size_t n)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char b = (unsigned char)d[i];
+        int32_t cp;
+        size_t l = 1;
+        if ((b == 0xC2 || (b >= 0xD8 && b <= 0xE2) || b == 0xEF || b == 0xF0 || b == 0xF3) &&
+            (l = lk_utf8_decode(d + i, n - i, &cp)) > 0 && invisible_format(cp)) {
+            i += l;
+            continue;
+        }
+        if (l == 0) l = 1;
+        memmove(d + o, d + i, l);
+        o += l;
+        i += l;
+    }
+    return o;
+}
+
 static lk_status emit(lk_tokenizer *t, lk_token_kind kind, size_t ns, size_t ne)
 {
     size_t os, oe;
@@ -318,6 +351,9 @@ static lk_status emit(lk_tokenizer *t, lk_token_kind kind, size_t ns, size_t ne)
     } else {
         memcpy(d, src, n);
     }
+    if (t->cfg.drop_format && t->cfg.mode == LK_TOKMODE_LEXKIT && n > 1 &&
+        (kind == LK_TOK_WORD || kind == LK_TOK_NUMBER || kind == LK_TOK_HAN))
+        n = drop_format_chars(d, n);
     d[n] = '\0';
     t->arena_len += n + 1;
     return lk_tok_push(t, kind, os, oe - os, d, n);

@@ -42,6 +42,12 @@ typedef struct {
     bool inner_hyphen;     /* e-mail, state-of-the-art stay one word (default true) */
     bool han_chars;        /* each Han character is a token (default true); false keeps runs */
     bool keep_case;        /* sklearn mode only: don't lowercase (lowercase=False); default false */
+    bool drop_format;      /* lexkit mode: drop the invisible format characters (Cf: soft hyphen
+                              U+00AD, word joiner U+2060, ZWNJ, ZWJ, bidi marks; not the visible
+                              prepended concatenation marks) that a word, number or Han
+                              character holds (the text: spans unchanged), so infor&shy;mation
+                              is `information`; default true (the search analyzer, which
+                              versions this, and the Chinese pre-tokenizer turn it off) */
 } lk_tokenizer_config;
 
 typedef struct {

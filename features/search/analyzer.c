@@ -587,6 +587,7 @@ static lk_status init(lk_analyzer *a, lk_error *err)
     lk_tokenizer_config tc = lk_tokenizer_config_default();
     tc.lower = a->lower;
     tc.inner_hyphen = !a->english; /* english: state-of-the-art is four words */
+    tc.drop_format = false;        /* clean_tokens, as the settings' version says */
     lk_status st = lk_tokenizer_create(&tc, &a->tok);
     if (st != LK_OK) return st;
     if (a->stem && !(a->stemmer = sb_stemmer_new(STEMMER_NAME, STEMMER_ENC)))

@@ -105,5 +105,16 @@ expect_err directory 1 "$TMP" --input "$TMP"
 
 "$LEXKIT" tokenize --help | grep -q -- "--tokenizer" || fail "--help"
 
+# invisible format characters inside a word are left out of its text in the lexkit mode
+# (infor&shy;mation, co<U+2060>operate, x<ZWNJ>y: they were kept inside the token); an emoji's
+# ZWJ stays; the sklearn mode splits there as scikit-learn does; bow counts the word
+printf 'infor\xc2\xadmation co\xe2\x81\xa0operate x\xe2\x80\x8cy \xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9 information\n' > "$TMP/shy.txt"
+[ "$("$LEXKIT" tokenize --input "$TMP/shy.txt")" = "information cooperate xy $(printf '\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9') information" ] \
+    || fail "format characters: $("$LEXKIT" tokenize --input "$TMP/shy.txt" | od -c | head -3)"
+[ "$("$LEXKIT" tokenize --tokenizer sklearn --input "$TMP/shy.txt")" = "infor mation co operate information" ] \
+    || fail "sklearn mode changed: $("$LEXKIT" tokenize --tokenizer sklearn --input "$TMP/shy.txt")"
+"$LEXKIT" vocab --input "$TMP/shy.txt" --output "$TMP/shy.tsv" 2> /dev/null || fail "vocab"
+grep -q "^information	2$" "$TMP/shy.tsv" || fail "vocab: $(cat "$TMP/shy.tsv")"
+
 [ "$fails" -eq 0 ] && echo "tokenize CLI: all passed"
 exit $((fails > 0))
