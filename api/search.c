@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "include/lexkit/search.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -249,41 +250,117 @@ LK_API lexkit_status lexkit_index_add_titled(lexkit_index *x, const char *const 
     return st;
 }
 
+struct lexkit_index_adder {
+    lexkit_index *x;
+    char *path;            /* the staged documents, one JSON object a line (x->dir.addXXXXXX) */
+    FILE *fp;              /* open on path until the commit */
+    lk_jsonl_scratch *js;  /* checks each object */
+    uint64_t n;            /* documents staged */
+    lexkit_status failed;  /* a write failed (the file may hold part of a batch): every
+                              later call fails */
+    lexkit_error fail_err;
+};
+
+LK_API lexkit_status lexkit_index_adder_create(lexkit_index *x, lexkit_index_adder **out,
+                                               lexkit_error *err)
+{
+    if (!x || !out) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    *out = NULL;
+    lexkit_index_adder *a = calloc(1, sizeof *a);
+    if (!a || lk_jsonl_scratch_create(&a->js) != LK_OK) {
+        free(a);
+        return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
+    }
+    a->x = x;
+    lexkit_status st = temp_file(x->dir, "add", &a->path, &a->fp, err);
+    if (st != LEXKIT_OK) {
+        lexkit_index_adder_free(a);
+        return st;
+    }
+    *out = a;
+    return LEXKIT_OK;
+}
+
+LK_API void lexkit_index_adder_free(lexkit_index_adder *a)
+{
+    if (!a) return;
+    if (a->fp) fclose(a->fp);
+    if (a->path) unlink(a->path);
+    free(a->path);
+    lk_jsonl_scratch_free(a->js);
+    free(a);
+}
+
+/* Every object of the batch checked first, so that an error names its place among the
+   adder's documents rather than a line of the temporary file, and stages nothing. */
+static lexkit_status check_batch(lexkit_index_adder *a, const char *const *docs,
+                                 const size_t *lens, size_t n, lexkit_error *err)
+{
+    lk_error e;
+    lk_error_clear(&e);
+    lk_status ls = LK_OK;
+    for (size_t i = 0; ls == LK_OK && i < n; i++) {
+        int64_t line = (int64_t)(a->n + i) + 1;
+        const char *nl = docs[i] ? memchr(docs[i], '\n', lens[i]) : NULL;
+        lk_doc d;
+        if (!docs[i] && lens[i]) ls = lk_error_set(&e, LK_ERR_ARG, "documents[%" PRId64 "]: NULL", line - 1);
+        else if (nl) ls = lk_error_at(&e, "documents", line, lk_utf8_column(docs[i], (size_t)(nl - docs[i])),
+                                      "a newline inside the JSON object (one line per document)");
+        else ls = lk_jsonl_parse_doc(a->js, docs[i] ? docs[i] : "", lens[i], &d, "documents",
+                                     line, &e);
+    }
+    return lk_api_err(err, ls, &e);
+}
+
+LK_API lexkit_status lexkit_index_adder_json(lexkit_index_adder *a, const char *const *docs,
+                                             const size_t *lens, size_t n, lexkit_error *err)
+{
+    if (!a || (n && (!docs || !lens))) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    if (a->failed) {
+        if (err) *err = a->fail_err;
+        return a->failed;
+    }
+    if (!a->fp) return lk_api_set(err, LEXKIT_ERR_STATE, "the adder was already committed");
+    lexkit_status st = check_batch(a, docs, lens, n, err);
+    if (st != LEXKIT_OK) return st;
+    for (size_t i = 0; i < n; i++)
+        if (fwrite(docs[i] ? docs[i] : "", 1, lens[i], a->fp) != lens[i] || putc('\n', a->fp) == EOF) {
+            a->failed = lk_api_set(&a->fail_err, LEXKIT_ERR_IO, "%s: write failed", a->path);
+            if (err) *err = a->fail_err;
+            return a->failed;
+        }
+    a->n += n;
+    return LEXKIT_OK;
+}
+
+LK_API lexkit_status lexkit_index_adder_commit(lexkit_index_adder *a, lexkit_error *err)
+{
+    if (!a) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    if (a->failed) {
+        if (err) *err = a->fail_err;
+        return a->failed;
+    }
+    if (!a->fp) return lk_api_set(err, LEXKIT_ERR_STATE, "the adder was already committed");
+    lexkit_status st = LEXKIT_OK;
+    if (fclose(a->fp) != 0) st = lk_api_set(err, LEXKIT_ERR_IO, "%s: write failed", a->path);
+    a->fp = NULL;
+    if (st == LEXKIT_OK && a->n) st = rebuild(a->x, a->path, NULL, err);
+    unlink(a->path);
+    free(a->path);
+    a->path = NULL;
+    return st;
+}
+
 LK_API lexkit_status lexkit_index_add_json(lexkit_index *x, const char *const *docs,
                                            const size_t *lens, size_t n, lexkit_error *err)
 {
     if (!x || (n && (!docs || !lens))) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
     if (n == 0) return LEXKIT_OK;
-    /* Each object is checked here first, so that an error names its place in the batch
-       rather than a line of the temporary file. */
-    lk_jsonl_scratch *js = NULL;
-    if (lk_jsonl_scratch_create(&js) != LK_OK) return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
-    lk_error e;
-    lk_error_clear(&e);
-    lk_status ls = LK_OK;
-    for (size_t i = 0; ls == LK_OK && i < n; i++) {
-        const char *nl = docs[i] ? memchr(docs[i], '\n', lens[i]) : NULL;
-        lk_doc d;
-        if (!docs[i] && lens[i]) ls = lk_error_set(&e, LK_ERR_ARG, "documents[%zu]: NULL", i);
-        else if (nl) ls = lk_error_at(&e, "documents", (int64_t)i + 1, lk_utf8_column(docs[i], (size_t)(nl - docs[i])),
-                                      "a newline inside the JSON object (one line per document)");
-        else ls = lk_jsonl_parse_doc(js, docs[i] ? docs[i] : "", lens[i], &d, "documents",
-                                     (int64_t)i + 1, &e);
-    }
-    lk_jsonl_scratch_free(js);
-    if (ls != LK_OK) return lk_api_err(err, ls, &e);
-    char *path = NULL;
-    FILE *fp = NULL;
-    lexkit_status st = temp_file(x->dir, "add", &path, &fp, err);
-    if (st != LEXKIT_OK) return st;
-    for (size_t i = 0; i < n; i++) {
-        fwrite(docs[i], 1, lens[i], fp);
-        putc('\n', fp);
-    }
-    if (fclose(fp) != 0) st = lk_api_set(err, LEXKIT_ERR_IO, "%s: write failed", path);
-    if (st == LEXKIT_OK) st = rebuild(x, path, NULL, err);
-    unlink(path);
-    free(path);
+    lexkit_index_adder *a = NULL;
+    lexkit_status st = lexkit_index_adder_create(x, &a, err);
+    if (st == LEXKIT_OK) st = lexkit_index_adder_json(a, docs, lens, n, err);
+    if (st == LEXKIT_OK) st = lexkit_index_adder_commit(a, err);
+    lexkit_index_adder_free(a);
     return st;
 }
 

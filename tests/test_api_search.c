@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -267,6 +268,89 @@ static void test_empty_index_and_unknown_ids(void **state)
     lexkit_index_free(x);
 }
 
+/* Files in the directory of `dir` whose names start with dir's name + ".add": the staged
+   documents of an adder. */
+static int staged_files(const char *dir)
+{
+    char parent[512];
+    snprintf(parent, sizeof parent, "%s", dir);
+    char *slash = strrchr(parent, '/');
+    assert_non_null(slash);
+    *slash = '\0';
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "%s.add", slash + 1);
+    DIR *d = opendir(parent);
+    assert_non_null(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) n += !strncmp(e->d_name, prefix, strlen(prefix));
+    closedir(d);
+    return n;
+}
+
+static lexkit_status stage(lexkit_index_adder *a, const char *const *docs, size_t n,
+                           lexkit_error *err)
+{
+    size_t lens[8];
+    for (size_t i = 0; i < n; i++) lens[i] = strlen(docs[i]);
+    return lexkit_index_adder_json(a, docs, lens, n, err);
+}
+
+/* An adder stages its batches beside the index and adds them all at its commit, or none:
+   freed uncommitted, with a bad document (named by its place among all the batches) or a
+   duplicate id found by the commit, the index is as it was and no file is left. */
+static void test_adder_all_or_nothing(void **state)
+{
+    (void)state;
+    char dir[512];
+    lk_test_tmp_path(dir, sizeof dir, "api_search_adder.idx");
+    lexkit_index *x = NULL;
+    lexkit_index_adder *a = NULL;
+    lexkit_error err;
+    const char *b1[2] = {"{\"id\":\"a\",\"text\":\"river bridge\"}", "{\"id\":\"b\",\"text\":\"city\"}"};
+    const char *b2[2] = {"{\"id\":\"c\",\"text\":\"stone\"}", "{\"id\":\"d\",\"text\":7}"};
+    const char *b3[1] = {"{\"id\":\"c\",\"text\":\"stone river\"}"};
+    const char *dup[2] = {"{\"id\":\"e\",\"text\":\"rail\"}", "{\"id\":\"a\",\"text\":\"rail\"}"};
+    assert_int_equal(lexkit_index_create(dir, NULL, &x, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_index_adder_create(x, &a, &err), LEXKIT_OK);
+    assert_int_equal(stage(a, b1, 2, &err), LEXKIT_OK);
+    assert_int_equal(stage(a, b2, 2, &err), LEXKIT_ERR_PARSE);
+    assert_int_equal(strncmp(lexkit_error_message(&err), "documents:4:", 12), 0);
+    assert_int_equal(stage(a, b3, 1, &err), LEXKIT_OK);
+    assert_int_equal(staged_files(dir), 1);
+    lexkit_index_adder_free(a); /* not committed: discarded */
+    assert_int_equal(staged_files(dir), 0);
+    assert_int_equal(lexkit_index_n_docs(x), 0);
+    assert_int_equal(lexkit_index_exists(dir), 0);
+
+    assert_int_equal(lexkit_index_adder_create(x, &a, &err), LEXKIT_OK);
+    assert_int_equal(stage(a, b1, 2, &err), LEXKIT_OK);
+    assert_int_equal(stage(a, b2, 2, &err), LEXKIT_ERR_PARSE); /* nothing of it staged */
+    assert_int_equal(stage(a, b3, 1, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_index_n_docs(x), 0); /* nothing added before the commit */
+    assert_int_equal(lexkit_index_adder_commit(a, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_index_adder_commit(a, &err), LEXKIT_ERR_STATE);
+    assert_int_equal(stage(a, b3, 1, &err), LEXKIT_ERR_STATE);
+    lexkit_index_adder_free(a);
+    assert_int_equal(lexkit_index_n_docs(x), 3);
+    lexkit_hit h[K];
+    size_t n = 0;
+    assert_int_equal(lexkit_index_search(x, "river", 5, K, h, &n, &err), LEXKIT_OK);
+    assert_int_equal(n, 2);
+
+    assert_int_equal(lexkit_index_adder_create(x, &a, &err), LEXKIT_OK);
+    assert_int_equal(stage(a, dup, 1, &err), LEXKIT_OK);
+    assert_int_equal(stage(a, dup + 1, 1, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_index_adder_commit(a, &err), LEXKIT_ERR_PARSE);
+    assert_non_null(strstr(lexkit_error_message(&err), "documents:2"));
+    assert_non_null(strstr(lexkit_error_message(&err), "duplicate document id \"a\""));
+    lexkit_index_adder_free(a);
+    assert_int_equal(lexkit_index_n_docs(x), 3);
+    assert_int_equal(lexkit_index_search(x, "rail", 4, K, h, &n, &err), LEXKIT_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(staged_files(dir), 0);
+    lexkit_index_free(x);
+}
+
 /* dir/name holding the bytes s[0..n). */
 static void put_file(const char *dir, const char *name, const char *s, size_t n)
 {
@@ -324,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_searchers_in_threads),
         cmocka_unit_test(test_empty_index_and_unknown_ids),
         cmocka_unit_test(test_index_exists),
+        cmocka_unit_test(test_adder_all_or_nothing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

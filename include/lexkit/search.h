@@ -114,6 +114,29 @@ LK_API lexkit_status lexkit_index_add_titled(lexkit_index *idx, const char *cons
    in the batch and C the column. */
 LK_API lexkit_status lexkit_index_add_json(lexkit_index *idx, const char *const *docs,
                                            const size_t *lens, size_t n, lexkit_error *err);
+/* An add given in batches, for more documents than should be held in memory at once: each
+   lexkit_index_adder_json checks its batch and appends it to a temporary file beside the
+   index (DIR.addXXXXXX), and lexkit_index_adder_commit adds every staged document as one
+   atomic change, exactly as one lexkit_index_add_json of them all would (one new segment).
+   Freeing an adder that was not committed discards its documents: the index is untouched.
+   The adder borrows idx (it must outlive the adder); only the commit changes idx, so
+   searches may run meanwhile. */
+typedef struct lexkit_index_adder lexkit_index_adder;
+LK_API lexkit_status lexkit_index_adder_create(lexkit_index *idx, lexkit_index_adder **out,
+                                               lexkit_error *err);
+/* Discard what was staged and not committed (removing the temporary file); NULL: no-op. */
+LK_API void lexkit_index_adder_free(lexkit_index_adder *a);
+/* Check and stage n more documents, JSON objects as lexkit_index_add_json takes them. A
+   malformed object is LEXKIT_ERR_PARSE "documents:I:C: ..." with I its 1-based position
+   among all the documents of this adder, and nothing of the batch is staged (the earlier
+   batches stay). A failed write (LEXKIT_ERR_IO) makes every later call fail. */
+LK_API lexkit_status lexkit_index_adder_json(lexkit_index_adder *a, const char *const *docs,
+                                             const size_t *lens, size_t n, lexkit_error *err);
+/* Add the staged documents, all or none (none staged: a no-op). Errors found by the index
+   build (a duplicate id, in the batches or the index) are LEXKIT_ERR_PARSE "documents:I: ..."
+   with I counted as in lexkit_index_adder_json. Invalidates hit ids. Either way the adder
+   is spent (later calls: LEXKIT_ERR_STATE); free it. */
+LK_API lexkit_status lexkit_index_adder_commit(lexkit_index_adder *a, lexkit_error *err);
 /* Delete the documents with these ids, atomically: all or none. An id that is not in the
    index is LEXKIT_ERR_PARSE "ids[I]: document id \"ID\" is not in the index" (I its 0-based
    position; as `lexkit index --delete-id`), and nothing is deleted. n = 0 is a no-op. */
