@@ -882,7 +882,7 @@ def _document(d, i: int):
     """Document i of Index.add checked as `lexkit index` reads a JSON document: 'id' a str
     or a number, 'text' a str, 'title' a str or None; other values str, numbers (stored),
     bool, None, lists or dicts (not stored). numpy scalars become int/float. Returns d, or
-    a converted copy."""
+    a converted copy, and the characters of its str values (its share of a batch)."""
     if not isinstance(d, Mapping):
         raise TypeError(f"documents[{i}]: expected dict, got {type(d).__name__}")
     if not isinstance(d, dict):
@@ -890,8 +890,10 @@ def _document(d, i: int):
     if "id" not in d or "text" not in d:
         raise KeyError(f"documents[{i}]: 'id' and 'text' are required")
     out = None
+    chars = 0
     for k, v in d.items():
         if isinstance(v, str):
+            chars += len(v)
             continue
         where, t = f"documents[{i}][{k!r}]", type(v).__name__
         if k == "text" or (k == "title" and v is not None):
@@ -915,8 +917,13 @@ def _document(d, i: int):
             if out is None:
                 out = dict(d)
             out[k] = n
-    return d if out is None else out
+    return (d if out is None else out), chars
 
+
+# Index.add reads its documents in batches of at most this many documents, or of str values
+# holding this many characters (the batch that reaches it ends there): one batch is in memory.
+_ADD_BATCH_DOCS = 4096
+_ADD_BATCH_CHARS = 4 << 20
 
 _K_MAX = 100000000  # the largest k of `lexkit search --k`
 
@@ -1025,7 +1032,7 @@ class Index:
         return cls(path)
 
     def add(self, documents: Iterable[dict]) -> None:
-        """Add dicts with 'id' and 'text' (and optional 'title'), atomically, checked as
+        """Add dicts with 'id' and 'text' (and optional 'title'), all or none, checked as
         `lexkit index` reads JSON documents: 'id' a str or a number (stored as its str),
         'text' a str, 'title' a str or None. Every other str or number value (numpy
         scalars included) is stored with the document (search(..., fields=) returns it);
@@ -1033,17 +1040,41 @@ class Index:
         null, arrays and objects. NaN and infinities raise ValueError, other types
         TypeError, naming the document and field ("documents[0]['f']: ..."); errors found
         by the index (a duplicate or empty id) name the document the same way, 0-based:
-        'documents[1]: duplicate document id "a" (first used at documents[0])'."""
+        'documents[1]: duplicate document id "a" (first used at documents[0])'.
+
+        documents may be any iterable, a generator of millions included: it is read in
+        batches of _ADD_BATCH_DOCS (4096) documents or _ADD_BATCH_CHARS (4 Mi) characters
+        of str values, whichever comes first, each checked and staged (as JSON, with the
+        GIL released) in a temporary file beside the index, so only one batch is held in
+        memory; the index build then reads that file (in bounded memory too). Ctrl-C
+        (KeyboardInterrupt) is taken between batches. All or nothing: an exception while
+        the documents are read (from the iterable, a bad document, KeyboardInterrupt)
+        leaves the index exactly as it was, staged documents discarded, and so does an
+        error of the build (a duplicate id); only the final build, one atomic change,
+        makes them visible. The build itself is not interrupted: a Ctrl-C during it is
+        raised after it, the documents then all added (len() tells)."""
         _not_one(documents, "documents", "dicts")
-        docs = documents if isinstance(documents, list) else list(documents)
-        checked = [_document(d, i) for i, d in enumerate(docs)]
+        adder = self._ix.adder()
         try:
-            self._ix.add(checked)
+            batch: list = []
+            start = chars = 0
+            for i, d in enumerate(documents):
+                d, n = _document(d, i)
+                batch.append(d)
+                chars += n
+                if len(batch) >= _ADD_BATCH_DOCS or chars >= _ADD_BATCH_CHARS:
+                    adder.add(batch, start)
+                    start, batch, chars = i + 1, [], 0
+            adder.add(batch, start)
+            del batch
+            adder.commit()
         except (LexkitError, ValueError, OSError) as e:
             named = _doc_error(e)
             if named is None:
                 raise
             raise named from None
+        finally:
+            adder.discard()
 
     def delete(self, ids: Iterable[str]) -> None:
         """Delete documents by id, atomically: all or none. An id that is not in the index

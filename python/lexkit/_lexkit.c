@@ -887,14 +887,46 @@ static PyObject *doc_json(PyObject *dumps, PyObject *d, Py_ssize_t i)
     return ret;
 }
 
-/* Index.add(docs): each dict becomes the JSON object `lexkit index` reads (json.dumps), so
-   every string or number member is stored with the document, as the CLI stores them. */
-static PyObject *Index_add(IndexObject *self, PyObject *docs)
+/* ---- IndexAdder: Index.add in batches ------------------------------------------------ */
+/* A staged add (lexkit_index_adder) of an Index: add(batch, start) stages each batch, made
+   of the dicts Index.add checked, as the JSON objects `lexkit index` reads (json.dumps; every
+   string or number member is stored, as the CLI stores them); commit() adds them all at
+   once; discard() (or the object's end) drops what was not committed. */
+typedef struct {
+    PyObject_HEAD
+    IndexObject *ix;         /* strong reference */
+    lexkit_index *idx;       /* ix->idx when the adder was made: the commit checks it is open */
+    lexkit_index_adder *a;   /* NULL once committed or discarded */
+    int busy;                /* a call works on `a` with the GIL released */
+} AdderObject;
+
+static void Adder_dealloc(AdderObject *self)
 {
-    if (!index_ready(self)) return NULL;
-    PyObject *seq = PySequence_Fast(docs, "add: expected an iterable of dicts");
-    if (!seq) return NULL;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    lexkit_index_adder_free(self->a);
+    Py_XDECREF(self->ix);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int adder_ready(AdderObject *self)
+{
+    if (!self->a || self->busy) {
+        PyErr_SetString(PyExc_ValueError, self->busy ? "the add is in use by another thread"
+                                                     : "the add was committed or discarded");
+        return 0;
+    }
+    return 1;
+}
+
+/* add(batch, start): stage the dicts of list `batch`, batch[j] being document start + j of
+   the add (errors name it so). The GIL is released while the batch is checked and written;
+   signals are checked after it (Ctrl-C: KeyboardInterrupt, between batches). */
+static PyObject *Adder_add(AdderObject *self, PyObject *args)
+{
+    PyObject *batch;
+    Py_ssize_t start;
+    if (!PyArg_ParseTuple(args, "O!n", &PyList_Type, &batch, &start)) return NULL;
+    if (!adder_ready(self)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(batch);
     const char **lines = malloc((n ? n : 1) * sizeof *lines);
     size_t *lens = malloc((n ? n : 1) * sizeof *lens);
     PyObject *keep = PyList_New(0); /* the JSON strs whose UTF-8 we point into */
@@ -903,37 +935,113 @@ static PyObject *Index_add(IndexObject *self, PyObject *docs)
     int ok = lines && lens && keep && dumps;
     if (!ok && !PyErr_Occurred()) PyErr_NoMemory();
     for (Py_ssize_t i = 0; ok && i < n; i++) {
-        PyObject *j = doc_json(dumps, PySequence_Fast_GET_ITEM(seq, i), i);
+        PyObject *j = doc_json(dumps, PyList_GET_ITEM(batch, i), start + i);
         Py_ssize_t len = 0;
         ok = j && PyList_Append(keep, j) == 0 && (lines[i] = PyUnicode_AsUTF8AndSize(j, &len));
         Py_XDECREF(j);
         lens[i] = (size_t)len;
     }
     PyObject *ret = NULL;
-    if (ok) {
+    if (ok && adder_ready(self)) { /* (json.dumps ran Python code: check again) */
         lexkit_error err;
         lexkit_status st;
-        lock_take(self->lock);
-        if (!self->idx) {
-            st = closed_err(&err);
-        } else {
-            lexkit_searcher_free(self->fs); /* its doc numbers are those of the old index */
-            self->fs = NULL;
-            Py_BEGIN_ALLOW_THREADS
-            st = lexkit_index_add_json(self->idx, lines, lens, (size_t)n, &err);
-            Py_END_ALLOW_THREADS
-        }
-        PyThread_release_lock(self->lock);
-        if (st == LEXKIT_OK) ret = Py_NewRef(Py_None);
-        else raise_err(st, &err);
+        lexkit_index_adder *a = self->a;
+        self->busy = 1;
+        Py_BEGIN_ALLOW_THREADS
+        st = lexkit_index_adder_json(a, lines, lens, (size_t)n, &err);
+        Py_END_ALLOW_THREADS
+        self->busy = 0;
+        if (st != LEXKIT_OK) raise_err(st, &err);
+        else if (PyErr_CheckSignals() == 0) ret = Py_NewRef(Py_None);
     }
     free(lines);
     free(lens);
     Py_XDECREF(keep);
     Py_XDECREF(dumps);
     Py_XDECREF(json);
-    Py_DECREF(seq);
     return ret;
+}
+
+/* commit(): add every staged document to the index, all or none (the GIL released). */
+static PyObject *Adder_commit(AdderObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (!adder_ready(self)) return NULL;
+    IndexObject *ix = self->ix;
+    lexkit_error err;
+    lexkit_status st;
+    self->busy = 1; /* from here: the lock is waited for with the GIL released */
+    lock_take(ix->lock);
+    if (!ix->idx || ix->idx != self->idx) {
+        st = closed_err(&err);
+    } else {
+        lexkit_searcher_free(ix->fs); /* its doc numbers are those of the old index */
+        ix->fs = NULL;
+        lexkit_index_adder *a = self->a;
+        Py_BEGIN_ALLOW_THREADS
+        st = lexkit_index_adder_commit(a, &err);
+        Py_END_ALLOW_THREADS
+    }
+    PyThread_release_lock(ix->lock);
+    self->busy = 0;
+    lexkit_index_adder_free(self->a);
+    self->a = NULL;
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    Py_RETURN_NONE;
+}
+
+/* discard(): drop the staged documents (the index is untouched); again: a no-op. */
+static PyObject *Adder_discard(AdderObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (self->busy) return PyErr_Format(PyExc_ValueError, "the add is in use by another thread");
+    lexkit_index_adder *a = self->a;
+    self->a = NULL;
+    Py_BEGIN_ALLOW_THREADS
+    lexkit_index_adder_free(a); /* closes and removes the temporary file */
+    Py_END_ALLOW_THREADS
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef Adder_methods[] = {
+    {"add", (PyCFunction)Adder_add, METH_VARARGS,
+     "add(batch, start): stage a list of checked dicts, documents start.. of the add."},
+    {"commit", (PyCFunction)Adder_commit, METH_NOARGS, "commit(): add what was staged, atomically."},
+    {"discard", (PyCFunction)Adder_discard, METH_NOARGS, "discard(): drop what was not committed."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject AdderType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "lexkit._lexkit.IndexAdder",
+    .tp_basicsize = sizeof(AdderObject),
+    .tp_dealloc = (destructor)Adder_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A staged add of an Index (Index.adder(); use lexkit.Index.add).",
+    .tp_methods = Adder_methods,
+};
+
+/* Index.adder(): a new staged add (its temporary file is made beside the index). */
+static PyObject *Index_adder(IndexObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (!index_ready(self)) return NULL;
+    AdderObject *ad = PyObject_New(AdderObject, &AdderType);
+    if (!ad) return NULL;
+    ad->ix = (IndexObject *)Py_NewRef((PyObject *)self);
+    ad->a = NULL;
+    ad->busy = 0;
+    lexkit_error err;
+    lexkit_status st;
+    lock_take(self->lock);
+    ad->idx = self->idx;
+    if (!self->idx) st = closed_err(&err);
+    else st = lexkit_index_adder_create(self->idx, &ad->a, &err);
+    PyThread_release_lock(self->lock);
+    if (st != LEXKIT_OK) {
+        Py_DECREF(ad);
+        return raise_err(st, &err);
+    }
+    return (PyObject *)ad;
 }
 
 static PyObject *Index_delete(IndexObject *self, PyObject *ids_obj)
@@ -1298,7 +1406,7 @@ static PyObject *Index_len(IndexObject *self, PyObject *unused)
 }
 
 static PyMethodDef Index_methods[] = {
-    {"add", (PyCFunction)Index_add, METH_O, "add(docs): add dicts with 'id', 'text' (and 'title') atomically."},
+    {"adder", (PyCFunction)Index_adder, METH_NOARGS, "adder() -> IndexAdder: an add given in batches."},
     {"delete", (PyCFunction)Index_delete, METH_O, "delete(ids): remove documents by id atomically."},
     {"search", (PyCFunction)(void (*)(void))Index_search, METH_VARARGS | METH_KEYWORDS,
      "search(query, k=10, fields=None, syntax=True, snippet=False) -> [Hit(id, score), ...] best first."},
@@ -1956,9 +2064,11 @@ static struct PyModuleDef module_def = {
 
 PyMODINIT_FUNC PyInit__lexkit(void)
 {
-    PyTypeObject *types[] = {&BufferType, &VectorizerType, &IndexType, &TaggerType, &VectorsType};
-    const char *tnames[] = {"Buffer", "Vectorizer", "Index", "Tagger", "Vectors"};
-    for (size_t i = 0; i < 5; i++)
+    PyTypeObject *types[] = {&BufferType, &VectorizerType, &IndexType, &AdderType, &TaggerType,
+                             &VectorsType};
+    const char *tnames[] = {"Buffer", "Vectorizer", "Index", "IndexAdder", "Tagger", "Vectors"};
+    enum { N_TYPES = sizeof types / sizeof *types };
+    for (size_t i = 0; i < N_TYPES; i++)
         if (PyType_Ready(types[i]) < 0) return NULL;
     if (!HitType.tp_name && PyStructSequence_InitType2(&HitType, &hit_desc) < 0) return NULL;
     PyObject *m = PyModule_Create(&module_def);
@@ -1975,7 +2085,7 @@ PyMODINIT_FUNC PyInit__lexkit(void)
                        : NULL;
     Py_XDECREF(bases);
     if (!QueryError || PyModule_AddObjectRef(m, "QueryError", QueryError) < 0) goto fail;
-    for (size_t i = 0; i < 5; i++)
+    for (size_t i = 0; i < N_TYPES; i++)
         if (PyModule_AddObjectRef(m, tnames[i], (PyObject *)types[i]) < 0) goto fail;
     if (PyModule_AddObjectRef(m, "Hit", (PyObject *)&HitType) < 0) goto fail;
     if (PyModule_AddStringConstant(m, "version", lexkit_version()) < 0) goto fail;

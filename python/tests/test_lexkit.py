@@ -667,6 +667,121 @@ def test_index_query_syntax_and_fields_equal_cli(tmp_path):
     ix.close()
 
 
+_STREAM_WORDS = ("river bridge city stone rail tower harbour market winter garden north light "
+                 "paper music glass field").split()
+
+
+def _stream_doc(i):
+    """Document i of a generated stream: distinct ids and texts (no shared str objects)."""
+    return {"id": f"d{i}", "title": f"title {i}",
+            "text": " ".join(_STREAM_WORDS[(i * 7 + j) % 16] for j in range(20)) + f" n{i}"}
+
+
+def test_index_add_streams_in_bounded_memory(tmp_path):
+    """add() reads a generator in batches: the Python memory it holds at its peak does not
+    grow with the documents (40,000 here: about 3 MB at the peak; holding them all took
+    29 MB), and every document is added."""
+    import tracemalloc
+    n = 40000
+    ix = lexkit.Index.create(tmp_path / "i")
+    tracemalloc.start()
+    try:
+        ix.add(_stream_doc(i) for i in range(n))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 12e6, f"add() of {n} generated documents peaked at {peak / 1e6:.1f} MB"
+    assert len(ix) == n
+    assert [h.id for h in ix.search(f"n{n - 1}")] == [f"d{n - 1}"]
+    assert [h.id for h in ix.search("n0", fields="title")] == ["d0"]
+    assert sorted(os.listdir(tmp_path)) == ["i"]  # the staged documents are gone
+    ix.close()
+
+
+class _Stop(Exception):
+    pass
+
+
+def _failing_stream(tmp_path, fail_at, how):
+    """Documents a0, a1, ...; at document fail_at (after several batches were staged: the
+    test checks the staging file beside the index) it fails as `how` says."""
+    import signal
+    for i in range(10**9):
+        if i == fail_at:
+            staged = [f for f in os.listdir(tmp_path) if f.startswith("i.add")]
+            assert len(staged) == 1 and os.path.getsize(tmp_path / staged[0]) > 0
+            if how == "raise":
+                raise _Stop("the source failed")
+            if how == "bad":
+                yield {"id": f"a{i}", "text": 42}
+            if how == "raise_signal":
+                signal.raise_signal(signal.SIGINT)
+            if how == "kill":
+                os.kill(os.getpid(), signal.SIGINT)
+            if how == "dup":
+                yield {"id": "a3", "text": "again"}
+                return
+            raise AssertionError("the interrupt did not stop the add")
+        yield {"id": f"a{i}", "text": f"lake shore number{i}"}
+
+
+@pytest.mark.parametrize("how,exc,pat", [
+    ("raise", _Stop, "^the source failed$"),
+    ("bad", TypeError, r"^documents\[250\]\['text'\]: expected str, got int$"),
+    ("dup", lexkit.LexkitError,
+     r'^documents\[250\]: duplicate document id "a3" \(first used at documents\[3\]\)$'),
+    ("raise_signal", KeyboardInterrupt, ""),
+    ("kill", KeyboardInterrupt, ""),
+])
+def test_index_add_all_or_nothing(tmp_path, monkeypatch, how, exc, pat):
+    """An add that fails once batches were staged (the iterable raises, a bad document, a
+    duplicate id found by the build, Ctrl-C as SIGINT from inside the iterable) raises and
+    leaves the index as it was: none of the add's documents, no file left beside it."""
+    monkeypatch.setattr(lexkit, "_ADD_BATCH_DOCS", 100)
+    ix = lexkit.Index.create(tmp_path / "i")
+    ix.add([{"id": "old1", "text": "lake house"}, {"id": "old2", "text": "sea shore"}])
+    before = ix.search_many(["lake", "shore", "number3", "again"], 10)
+    with pytest.raises(exc, match=pat):
+        ix.add(_failing_stream(tmp_path, 250, how))
+    assert len(ix) == 2
+    assert ix.search_many(["lake", "shore", "number3", "again"], 10) == before
+    assert sorted(os.listdir(tmp_path)) == ["i"]
+    ix.add(_stream_doc(i) for i in range(250))  # the index works on
+    assert len(ix) == 252
+    reopened = lexkit.Index.open(tmp_path / "i")
+    assert len(reopened) == 252 and reopened.search("lake", 10) == ix.search("lake", 10)
+    ix.close()
+    reopened.close()
+
+
+def test_index_add_batches_and_created_index(tmp_path, monkeypatch):
+    """The batches end at _ADD_BATCH_DOCS documents or _ADD_BATCH_CHARS characters; the
+    result is one add whatever the batching; a created index whose first add fails holds
+    nothing and stays a created index (no index written)."""
+    docs = [_stream_doc(i) for i in range(300)] + [{"id": "big", "text": "lake " * 3000}]
+    want = None
+    for n_docs, n_chars in ((4096, 4 << 20), (7, 4 << 20), (4096, 1000), (1, 1)):
+        monkeypatch.setattr(lexkit, "_ADD_BATCH_DOCS", n_docs)
+        monkeypatch.setattr(lexkit, "_ADD_BATCH_CHARS", n_chars)
+        ix = lexkit.Index.create(tmp_path / f"i{n_docs}-{n_chars}")
+        ix.add(iter(docs))
+        got = ix.search_many(["lake", "n17 river", "title 5"], 10, fields=True, snippet=True)
+        assert want is None or got == want
+        want = got
+        ix.close()
+
+    def one_then_fail():
+        yield {"id": "x", "text": "lake"}
+        raise _Stop()
+    ix = lexkit.Index.create(tmp_path / "new")
+    with pytest.raises(_Stop):
+        ix.add(one_then_fail())
+    assert len(ix) == 0 and ix.search("lake") == [] and not os.path.exists(tmp_path / "new")
+    ix.add([{"id": "x", "text": "lake"}])
+    assert [h.id for h in ix.search("lake")] == ["x"]
+    ix.close()
+
+
 def test_index_bad_input(tmp_path):
     ix = lexkit.Index.create(tmp_path / "i", lang="en")
     with pytest.raises(TypeError, match=r"documents\[0\]: expected dict"):
