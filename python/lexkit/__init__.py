@@ -1108,11 +1108,11 @@ class Index:
 
     def search_many(self, queries: Sequence[str], k: int = 10, threads: int = 1,
                     fields=None, syntax: bool = True, snippet: bool = False) -> List[List[Hit]]:
-        """search() for each query, on `threads` threads; results do not depend on threads.
-        The first malformed query raises QueryError ("query Q: ...", Q its 0-based place).
-        snippet=True gives each hit its snippet, as search(..., snippet=True); the queries
-        then run one after another (a snippet is made by the searcher that ran its query),
-        so threads does not apply."""
+        """search() for each query, on `threads` threads (1..64; the GIL released while
+        they run); results do not depend on threads. The first malformed query raises
+        QueryError ("query Q: ...", Q its 0-based place). snippet=True gives each hit its
+        snippet, as search(..., snippet=True): each thread's searcher makes the snippets of
+        the queries it ran, on the same threads."""
         _not_one(queries, "queries", "str")
         return self._ix.search_many(list(queries), _search_k(k), threads, _search_fields(fields),
                                     syntax, snippet)

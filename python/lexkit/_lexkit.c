@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1155,34 +1156,44 @@ static PyObject *doc_fields(IndexObject *self, uint32_t doc, PyObject *names)
     return d;
 }
 
-/* The snippet of document `doc` for the last query of self->fs, as a dict {"text", "start",
-   "highlights": [(a, b), ...], "cut_start", "cut_end"} (code points; cut_*: bools, text left
-   out before / after the passage), or None without stored text. self->lock is held. */
+/* A snippet as a dict {"text", "start", "highlights": [(a, b), ...], "cut_start",
+   "cut_end"} (code points; cut_*: bools, text left out before / after the passage), or None
+   for a document without stored text (sn->text NULL). */
+static PyObject *snippet_dict(const lexkit_snippet *sn)
+{
+    if (!sn->text) Py_RETURN_NONE;
+    PyObject *hl = PyList_New((Py_ssize_t)sn->n_highlights);
+    for (size_t i = 0; hl && i < sn->n_highlights; i++) {
+        PyObject *a = PyLong_FromSize_t(sn->highlights[2 * i]);
+        PyObject *b = a ? PyLong_FromSize_t(sn->highlights[2 * i + 1]) : NULL;
+        PyObject *pair = b ? PyTuple_Pack(2, a, b) : NULL;
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        if (!pair) Py_CLEAR(hl);
+        else PyList_SET_ITEM(hl, (Py_ssize_t)i, pair);
+    }
+    if (!hl) return NULL;
+    return Py_BuildValue("{s:s#,s:n,s:N,s:N,s:N}", "text", sn->text, (Py_ssize_t)sn->len, "start",
+                         (Py_ssize_t)sn->start, "highlights", hl, "cut_start",
+                         PyBool_FromLong(sn->cut_start), "cut_end", PyBool_FromLong(sn->cut_end));
+}
+
+/* The snippet of document `doc` for the last query of self->fs (snippet_dict). self->lock
+   is held. */
 static PyObject *doc_snippet(IndexObject *self, uint32_t doc)
 {
     lexkit_error err;
     lexkit_snippet sn;
     lexkit_status st = lexkit_searcher_snippet(self->fs, doc, 0, &sn, &err);
     if (st != LEXKIT_OK) return raise_err(st, &err);
-    if (!sn.text) Py_RETURN_NONE;
-    PyObject *hl = PyList_New((Py_ssize_t)sn.n_highlights);
-    for (size_t i = 0; hl && i < sn.n_highlights; i++) {
-        PyObject *pair = Py_BuildValue("(nn)", (Py_ssize_t)sn.highlights[2 * i],
-                                       (Py_ssize_t)sn.highlights[2 * i + 1]);
-        if (!pair) Py_CLEAR(hl);
-        else PyList_SET_ITEM(hl, (Py_ssize_t)i, pair);
-    }
-    if (!hl) return NULL;
-    return Py_BuildValue("{s:s#,s:n,s:N,s:N,s:N}", "text", sn.text, (Py_ssize_t)sn.len, "start",
-                         (Py_ssize_t)sn.start, "highlights", hl, "cut_start",
-                         PyBool_FromLong(sn.cut_start), "cut_end", PyBool_FromLong(sn.cut_end));
+    return snippet_dict(&sn);
 }
 
 /* The hits as a list of lexkit.Hit; with_fields: each with its stored fields (names as
-   fields_arg gives them); with_snippet: each with its snippet (the query was searched on
-   self->fs). self->lock is held. */
+   fields_arg gives them); with_snippet: each with its snippet, snips[i] when snips is not
+   NULL, else made by self->fs (the query was searched on it). self->lock is held. */
 static PyObject *hits_list(IndexObject *self, const lexkit_hit *h, size_t n, int with_fields,
-                           PyObject *names, int with_snippet)
+                           PyObject *names, int with_snippet, const lexkit_snippet *snips)
 {
     PyObject *l = PyList_New((Py_ssize_t)n);
     for (size_t i = 0; l && i < n; i++) {
@@ -1192,7 +1203,10 @@ static PyObject *hits_list(IndexObject *self, const lexkit_hit *h, size_t n, int
         PyObject *id = t ? PyUnicode_DecodeUTF8(h[i].id, (Py_ssize_t)h[i].id_len, "strict") : NULL;
         PyObject *sc = id ? PyFloat_FromDouble(h[i].score) : NULL;
         PyObject *fd = !sc ? NULL : with_fields ? doc_fields(self, h[i].doc, names) : Py_NewRef(Py_None);
-        PyObject *sn = !fd ? NULL : with_snippet ? doc_snippet(self, h[i].doc) : Py_NewRef(Py_None);
+        PyObject *sn = !fd             ? NULL
+                       : !with_snippet ? Py_NewRef(Py_None)
+                       : snips         ? snippet_dict(&snips[i])
+                                       : doc_snippet(self, h[i].doc);
         if (!sn) {
             Py_XDECREF(id);
             Py_XDECREF(sc);
@@ -1249,7 +1263,7 @@ static PyObject *Index_search(IndexObject *self, PyObject *args, PyObject *kw)
             st = lexkit_index_search(self->idx, q, (size_t)qlen, (size_t)k, hits, &n, &err);
         Py_END_ALLOW_THREADS
     }
-    PyObject *ret = st == LEXKIT_OK ? hits_list(self, hits, n, with_fields, fnames, snippet)
+    PyObject *ret = st == LEXKIT_OK ? hits_list(self, hits, n, with_fields, fnames, snippet, NULL)
                                     : raise_query_err(st, &err);
     PyThread_release_lock(self->lock);
     free(hits);
@@ -1257,53 +1271,203 @@ static PyObject *Index_search(IndexObject *self, PyObject *args, PyObject *kw)
     return ret;
 }
 
-/* search_many(..., snippet=True): a snippet is made from the searcher that ran the query, so
-   the queries run one after another on self->fs (the GIL released for each search), each
-   one's hits built with their snippets before the next (k, threads, fields and the queries
-   are checked by Index_search_many; threads is not used). The first malformed query raises
-   "query Q: ...", as search_many. */
-static PyObject *search_many_snippets(IndexObject *self, const strs *qs, Py_ssize_t k,
-                                      int with_fields, PyObject *fnames, int syntax)
-{
-    const strs q = *qs;
-    lexkit_hit *hits = malloc((k ? (size_t)k : 1) * sizeof *hits);
-    PyObject *ret = hits ? PyList_New((Py_ssize_t)q.n) : PyErr_NoMemory();
+/* search_many(..., snippet=True) on `threads` threads: each has its own searcher, which
+   searches the queries it takes (in chunks of MANY_CHUNK from one counter, as
+   lexkit_index_search_many) and makes their hits' snippets, copied into the thread's
+   buffers (a searcher's snippet is borrowed until its next call). The hits and snippets are
+   made Python objects after the threads are done. */
+#define MANY_CHUNK 4
+#define MANY_MAX_THREADS 64 /* lexkit_index_search_many's limit */
+
+typedef struct {
+    size_t off, len, start; /* the passage: bytes text[off..off+len); code points before it */
+    size_t hl, n_hl;        /* its highlights: marks[hl .. hl + 2 * n_hl) */
+    int has, cut_start, cut_end, worker;
+} snip_rec;
+
+typedef struct {
+    const lexkit_index *idx;
+    const strs *q;
+    size_t k;
+    int syntax, id;
+    atomic_size_t *next;  /* the first query no thread has taken */
+    lexkit_hit *hits;     /* query i's hits at hits[i * k ..], n_hits[i] of them */
+    size_t *n_hits;
+    snip_rec *recs;       /* hit j of query i: recs[i * k + j] */
+    char *text;           /* this thread's passages */
+    size_t text_len, text_cap;
+    size_t *marks;        /* this thread's highlights */
+    size_t marks_len, marks_cap;
+    size_t failed;        /* the query that failed (st != LEXKIT_OK): the thread then stops */
+    int failed_search;    /* 1: its search failed (a malformed query), 0: a snippet */
+    lexkit_status st;
     lexkit_error err;
-    lexkit_status st = LEXKIT_OK;
-    lock_take(self->lock);
-    if (ret && !self->idx) {
-        raise_err(closed_err(&err), &err);
-        Py_CLEAR(ret);
+} snip_job;
+
+/* buf (cap elements of `size` bytes; NULL: none yet) grown to hold `need`: buf itself when
+   it does, else a larger copy (*cap updated) or NULL when out of memory (buf unchanged). */
+static void *grow(void *buf, size_t *cap, size_t need, size_t size)
+{
+    if (buf && need <= *cap) return buf;
+    size_t c = *cap ? *cap : 256;
+    while (c < need) c *= 2;
+    void *p = realloc(buf, c * size);
+    if (p) *cap = c;
+    return p;
+}
+
+/* Copy snippet sn of a hit into j's buffers as *r. */
+static lexkit_status keep_snippet(snip_job *j, const lexkit_snippet *sn, snip_rec *r)
+{
+    *r = (snip_rec){0, 0, 0, 0, 0, sn->text != NULL, sn->cut_start, sn->cut_end, j->id};
+    if (!sn->text) return LEXKIT_OK;
+    char *text = grow(j->text, &j->text_cap, j->text_len + sn->len, 1);
+    if (text) j->text = text;
+    size_t *marks = text ? grow(j->marks, &j->marks_cap, j->marks_len + 2 * sn->n_highlights,
+                                sizeof *marks)
+                         : NULL;
+    if (marks) j->marks = marks;
+    if (!text || !marks) {
+        memset(&j->err, 0, sizeof j->err);
+        j->err.code = LEXKIT_ERR_NOMEM;
+        snprintf(j->err.msg, sizeof j->err.msg, "out of memory");
+        return LEXKIT_ERR_NOMEM;
     }
-    /* an index without documents has no searcher: it finds nothing (no snippet) */
-    int empty = ret && lexkit_index_n_docs(self->idx) == 0 && !self->fs;
-    if (ret && !empty && !self->fs && (st = lexkit_searcher_create(self->idx, &self->fs, &err)) != LEXKIT_OK) {
-        raise_err(st, &err);
-        Py_CLEAR(ret);
+    memcpy(j->text + j->text_len, sn->text, sn->len);
+    memcpy(j->marks + j->marks_len, sn->highlights, 2 * sn->n_highlights * sizeof(size_t));
+    r->off = j->text_len;
+    r->len = sn->len;
+    r->start = sn->start;
+    r->hl = j->marks_len;
+    r->n_hl = sn->n_highlights;
+    j->text_len += sn->len;
+    j->marks_len += 2 * sn->n_highlights;
+    return LEXKIT_OK;
+}
+
+/* Query qi on searcher s: its hits and their snippets. */
+static lexkit_status snip_query(snip_job *j, lexkit_searcher *s, size_t qi)
+{
+    size_t *nh = &j->n_hits[qi];
+    lexkit_hit *h = j->hits + qi * j->k;
+    lexkit_status st = lexkit_searcher_search(s, j->q->s[qi], j->q->len[qi], j->k, h, nh, &j->err);
+    j->failed_search = st != LEXKIT_OK;
+    for (size_t i = 0; st == LEXKIT_OK && i < *nh; i++) {
+        lexkit_snippet sn;
+        st = lexkit_searcher_snippet(s, h[i].doc, 0, &sn, &j->err);
+        if (st == LEXKIT_OK) st = keep_snippet(j, &sn, &j->recs[qi * j->k + i]);
     }
-    if (ret && self->fs) lexkit_searcher_set_syntax(self->fs, syntax);
-    if (ret && empty) lexkit_index_set_syntax(self->idx, syntax);
-    for (size_t i = 0; ret && i < q.n; i++) {
-        size_t n = 0;
-        Py_BEGIN_ALLOW_THREADS
-        st = empty ? lexkit_index_search(self->idx, q.s[i], q.len[i], (size_t)k, hits, &n, &err)
-                   : lexkit_searcher_search(self->fs, q.s[i], q.len[i], (size_t)k, hits, &n, &err);
-        Py_END_ALLOW_THREADS
-        PyObject *l = NULL;
-        if (st != LEXKIT_OK) {
-            lexkit_error e2 = err;
-            snprintf(e2.msg, sizeof e2.msg, "query %zu: %.*s", i, (int)sizeof e2.msg - 32, err.msg);
-            raise_query_err(st, &e2);
-        } else {
-            l = hits_list(self, hits, n, with_fields, fnames, !empty);
+    return st;
+}
+
+static void *snip_worker(void *arg)
+{
+    snip_job *j = arg;
+    lexkit_searcher *s = NULL;
+    j->st = lexkit_searcher_create(j->idx, &s, &j->err);
+    if (j->st == LEXKIT_OK) lexkit_searcher_set_syntax(s, j->syntax);
+    while (j->st == LEXKIT_OK) {
+        size_t qi = atomic_fetch_add_explicit(j->next, MANY_CHUNK, memory_order_relaxed);
+        if (qi >= j->q->n) break;
+        size_t end = j->q->n - qi > MANY_CHUNK ? qi + MANY_CHUNK : j->q->n;
+        for (; qi < end && j->st == LEXKIT_OK; qi++)
+            if ((j->st = snip_query(j, s, qi)) != LEXKIT_OK) j->failed = qi;
+    }
+    lexkit_searcher_free(s);
+    return NULL;
+}
+
+/* Run the jobs: jobs[1..] on new threads (one that fails to start leaves its share to the
+   others), jobs[0] on this one. The GIL is released by the caller. */
+static void snip_run(snip_job *jobs, int threads)
+{
+    pthread_t tids[MANY_MAX_THREADS];
+    int started = 0;
+    for (int t = 1; t < threads && pthread_create(&tids[t], NULL, snip_worker, &jobs[t]) == 0; t++)
+        started = t;
+    snip_worker(&jobs[0]);
+    for (int t = 1; t <= started; t++) pthread_join(tids[t], NULL);
+}
+
+/* The hit lists of every query, each hit's snippet given by the jobs' records. self->lock
+   is held. */
+static PyObject *snip_lists(IndexObject *self, const snip_job *jobs, size_t n, size_t k,
+                            int with_fields, PyObject *fnames)
+{
+    lexkit_snippet *sn = malloc((k ? k : 1) * sizeof *sn);
+    if (!sn) return PyErr_NoMemory();
+    int gc_was = PyGC_Disable(); /* as in Index_search_many: no cycles made here */
+    PyObject *ret = PyList_New((Py_ssize_t)n);
+    const lexkit_hit *hits = jobs[0].hits;
+    for (size_t i = 0; ret && i < n; i++) {
+        size_t nh = jobs[0].n_hits[i];
+        for (size_t h = 0; h < nh; h++) {
+            const snip_rec *r = &jobs[0].recs[i * k + h];
+            const snip_job *w = &jobs[r->worker];
+            sn[h] = (lexkit_snippet){r->has ? w->text + r->off : NULL, r->len, r->start,
+                                     w->marks + r->hl, r->n_hl, r->cut_start, r->cut_end};
         }
+        PyObject *l = hits_list(self, hits + i * k, nh, with_fields, fnames, 1, sn);
         if (!l) {
             Py_CLEAR(ret);
             break;
         }
         PyList_SET_ITEM(ret, (Py_ssize_t)i, l);
     }
-    PyThread_release_lock(self->lock);
+    if (gc_was) PyGC_Enable();
+    free(sn);
+    return ret;
+}
+
+/* search_many(..., snippet=True) of an index with documents (k, threads, fields and the
+   queries are checked by Index_search_many). The first query that fails raises: "query Q:
+   ..." for a malformed one, as search_many. */
+static PyObject *search_many_snippets(IndexObject *self, const strs *q, size_t k, int threads,
+                                      int with_fields, PyObject *fnames, int syntax)
+{
+    size_t chunks = (q->n + MANY_CHUNK - 1) / MANY_CHUNK, total;
+    if ((size_t)threads > chunks) threads = chunks ? (int)chunks : 1;
+    if (__builtin_mul_overflow(q->n ? q->n : 1, k ? k : 1, &total)) return PyErr_NoMemory();
+    lexkit_hit *hits = malloc(total * sizeof *hits);
+    size_t *nh = calloc(q->n ? q->n : 1, sizeof *nh);
+    snip_rec *recs = malloc(total * sizeof *recs);
+    snip_job *jobs = calloc((size_t)threads, sizeof *jobs);
+    PyObject *ret = NULL;
+    if (!hits || !nh || !recs || !jobs) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    atomic_size_t next;
+    atomic_init(&next, 0);
+    for (int t = 0; t < threads; t++)
+        jobs[t] = (snip_job){.idx = self->idx, .q = q, .k = k, .syntax = syntax, .id = t,
+                             .next = &next, .hits = hits, .n_hits = nh, .recs = recs};
+    Py_BEGIN_ALLOW_THREADS
+    snip_run(jobs, threads);
+    Py_END_ALLOW_THREADS
+    /* the first query that failed, as one thread would have reported it (every query before
+       it was taken before it, and answered) */
+    const snip_job *bad = NULL;
+    for (int t = 0; t < threads; t++)
+        if (jobs[t].st != LEXKIT_OK && (!bad || jobs[t].failed < bad->failed)) bad = &jobs[t];
+    if (bad && bad->failed_search) {
+        lexkit_error e = bad->err;
+        snprintf(e.msg, sizeof e.msg, "query %zu: %.*s", bad->failed, (int)sizeof e.msg - 32,
+                 bad->err.msg);
+        raise_query_err(bad->st, &e);
+    } else if (bad) {
+        raise_err(bad->st, &bad->err);
+    } else {
+        ret = snip_lists(self, jobs, q->n, k, with_fields, fnames);
+    }
+done:
+    for (int t = 0; jobs && t < threads; t++) {
+        free(jobs[t].text);
+        free(jobs[t].marks);
+    }
+    free(jobs);
+    free(recs);
+    free(nh);
     free(hits);
     return ret;
 }
@@ -1318,8 +1482,9 @@ static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *
                                      &syntax, &snippet))
         return NULL;
     if (k < 0) return PyErr_Format(PyExc_ValueError, "k: must be >= 0");
-    if (snippet && threads < 1)
-        return PyErr_Format(PyExc_ValueError, "threads: must be >= 1, got %d", threads);
+    if (snippet && (threads < 1 || threads > MANY_MAX_THREADS)) /* as the C API checks them */
+        return PyErr_Format(PyExc_ValueError, "threads: must be in 1..%d, got %d",
+                            MANY_MAX_THREADS, threads);
     if (!index_ready(self)) return NULL;
     int with_fields = fields_arg(fields, &fnames);
     if (with_fields < 0) return NULL;
@@ -1329,10 +1494,19 @@ static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *
         return NULL;
     }
     if (snippet) {
-        PyObject *ret = search_many_snippets(self, &q, k, with_fields, fnames, syntax);
-        strs_free(&q);
-        Py_XDECREF(fnames);
-        return ret;
+        lock_take(self->lock);
+        /* an index without documents finds nothing (no snippet): the plain path below,
+           which also has no searcher to make before the first add */
+        int any = self->idx && lexkit_index_n_docs(self->idx) > 0;
+        PyObject *ret = any ? search_many_snippets(self, &q, (size_t)k, threads, with_fields,
+                                                   fnames, syntax)
+                            : NULL;
+        PyThread_release_lock(self->lock);
+        if (any) {
+            strs_free(&q);
+            Py_XDECREF(fnames);
+            return ret;
+        }
     }
     size_t total;
     if (__builtin_mul_overflow(q.n ? q.n : 1, k ? (size_t)k : 1, &total)) {
@@ -1367,7 +1541,7 @@ static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *
         int gc_was = PyGC_Disable();
         ret = PyList_New((Py_ssize_t)q.n);
         for (size_t i = 0; ret && i < q.n; i++) {
-            PyObject *l = hits_list(self, hits + i * (size_t)k, nh[i], with_fields, fnames, 0);
+            PyObject *l = hits_list(self, hits + i * (size_t)k, nh[i], with_fields, fnames, 0, NULL);
             if (!l) {
                 Py_CLEAR(ret);
                 break;
@@ -1411,7 +1585,7 @@ static PyMethodDef Index_methods[] = {
     {"search", (PyCFunction)(void (*)(void))Index_search, METH_VARARGS | METH_KEYWORDS,
      "search(query, k=10, fields=None, syntax=True, snippet=False) -> [Hit(id, score), ...] best first."},
     {"search_many", (PyCFunction)(void (*)(void))Index_search_many, METH_VARARGS | METH_KEYWORDS,
-     "search_many(queries, k=10, threads=1, fields=None, syntax=True) -> one hit list per query."},
+     "search_many(queries, k=10, threads=1, fields=None, syntax=True, snippet=False) -> one hit list per query."},
     {"close", (PyCFunction)Index_close, METH_NOARGS, "close(): release the index; later calls raise ValueError."},
     {"n_docs", (PyCFunction)Index_len, METH_NOARGS, "n_docs() -> live documents."},
     {NULL, NULL, 0, NULL},

@@ -601,7 +601,7 @@ def test_index_query_syntax_and_fields_equal_cli(tmp_path):
             assert h.fields is None
     # search_many(snippet=True): each query's hits as search(q, snippet=True) gives them
     sq = ["river sea", "riv* -bread", '"river rhine"', "cafe", "lakes feed", "nothing-here"]
-    for th in (1, 2):
+    for th in (1, 2, 4):
         assert ix.search_many(sq, 10, th, snippet=True) == [ix.search(q, 10, snippet=True) for q in sq]
         many = ix.search_many(sq, 10, th, fields="title", snippet=True, syntax=False)
         assert many == [ix.search(q, 10, fields="title", snippet=True, syntax=False) for q in sq]
@@ -609,8 +609,9 @@ def test_index_query_syntax_and_fields_equal_cli(tmp_path):
     assert ix.search_many(sq, 10) == [[h[:2] for h in l] for l in ix.search_many(sq, 10, snippet=True)]
     with pytest.raises(lexkit.QueryError, match=r"^query 1: query column 3: '-' without a term"):
         ix.search_many(["river", "a - b"], snippet=True)
-    with pytest.raises(ValueError, match="threads"):
-        ix.search_many(["river"], 10, threads=0, snippet=True)
+    for th in (0, 65):
+        with pytest.raises(ValueError, match=r"^threads: must be in 1\.\.64, got -?\d+$"):
+            ix.search_many(["river"], 10, threads=th, snippet=True)
     with pytest.raises(ValueError, match="^k: must be >= 0$"):  # the module's own check too
         ix._ix.search_many(["river"], -1, 1, None, True, True)
     marked = ix.search("flows", snippet=True)[0].snippet
@@ -779,6 +780,61 @@ def test_index_add_batches_and_created_index(tmp_path, monkeypatch):
     assert len(ix) == 0 and ix.search("lake") == [] and not os.path.exists(tmp_path / "new")
     ix.add([{"id": "x", "text": "lake"}])
     assert [h.id for h in ix.search("lake")] == ["x"]
+    ix.close()
+
+
+def test_index_search_many_snippets_on_threads(tmp_path):
+    """search_many(..., snippet=True) runs its queries on `threads` searchers at once, each
+    making its hits' snippets: every query's hits, fields and snippets are search(q,
+    snippet=True)'s, on 1, 2 and 4 threads, with and without fields and the query syntax;
+    the first malformed query is reported whatever the threads."""
+    ix = lexkit.Index.create(tmp_path / "i")
+    docs = [_stream_doc(i) for i in range(3000)]
+    for i in range(0, 3000, 7):  # longer texts: passages cut on either side
+        docs[i]["text"] = " ".join([docs[i]["text"]] * 12)
+    for i in range(0, 3000, 11):  # and empty texts, matched by their title
+        docs[i]["text"] = ""
+    docs[5]["year"] = 1990
+    ix.add(docs)
+    w = _STREAM_WORDS
+    queries = [f"{w[i % 16]} {w[(i * 5) % 16]}" if i % 3 else f'"{w[i % 16]} {w[(i + 7) % 16]}" -{w[(i * 3) % 16]}'
+               for i in range(120)] + ["n5 title", "title:title n17*", "nothing-here", "n2999"]
+    for fields in (None, True, "title,year"):
+        for syntax in (True, False):
+            want = [ix.search(q, 12, fields=fields, syntax=syntax, snippet=True) for q in queries]
+            assert sum(len(l) for l in want) > 900
+            assert any(h.snippet["text"] == "" for l in want for h in l)
+            assert any(h.snippet and h.snippet["cut_start"] for l in want for h in l)
+            for th in (1, 2, 4):
+                got = ix.search_many(queries, 12, th, fields=fields, syntax=syntax, snippet=True)
+                assert got == want, (fields, syntax, th)
+    bad = list(queries)
+    bad[61], bad[102] = 'river "bridge', "rock - paper"
+    for th in (1, 2, 4):
+        with pytest.raises(lexkit.QueryError, match=r"^query 61: .*quote"):
+            ix.search_many(bad, 10, th, snippet=True)
+        assert ix.search_many(bad, 10, th, syntax=False, snippet=True)[102] == \
+            ix.search("rock - paper", 10, syntax=False, snippet=True)
+    assert ix.search_many(queries, 0, 2, snippet=True) == [[] for _ in queries]
+    # the queries run on more threads than the caller's, without the GIL: a Python thread
+    # watching /proc/self/task sees the searchers' threads (looked for until seen)
+    if os.path.isdir("/proc/self/task"):
+        base, most, done = len(os.listdir("/proc/self/task")), [0], threading.Event()
+
+        def watch():
+            while not done.is_set():
+                most[0] = max(most[0], len(os.listdir("/proc/self/task")))
+        t = threading.Thread(target=watch)
+        t.start()
+        try:
+            for _ in range(200):
+                ix.search_many(queries, 12, 4, snippet=True)
+                if most[0] >= base + 2:  # the watcher and at least one searcher
+                    break
+        finally:
+            done.set()
+            t.join()
+        assert most[0] >= base + 2
     ix.close()
 
 
