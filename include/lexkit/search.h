@@ -119,8 +119,8 @@ LK_API lexkit_status lexkit_index_add_json(lexkit_index *idx, const char *const 
    index (DIR.addXXXXXX), and lexkit_index_adder_commit adds every staged document as one
    atomic change, exactly as one lexkit_index_add_json of them all would (one new segment).
    Freeing an adder that was not committed discards its documents: the index is untouched.
-   The adder borrows idx (it must outlive the adder); only the commit changes idx, so
-   searches may run meanwhile. */
+   The adder borrows idx (it must outlive the adder); only the commit changes idx (it needs
+   the exclusive use any add needs), so searches may run while batches are staged. */
 typedef struct lexkit_index_adder lexkit_index_adder;
 LK_API lexkit_status lexkit_index_adder_create(lexkit_index *idx, lexkit_index_adder **out,
                                                lexkit_error *err);

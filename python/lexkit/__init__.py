@@ -1054,7 +1054,8 @@ class Index:
         makes them visible. The build itself is not interrupted: a Ctrl-C during it is
         raised after it, the documents then all added (len() tells)."""
         _not_one(documents, "documents", "dicts")
-        adder = self._ix.adder()
+        self._ix.n_docs()  # a closed index raises ValueError, whatever documents holds
+        adder = None  # made by the first batch: add([]) stages nothing
         try:
             batch: list = []
             start = chars = 0
@@ -1063,18 +1064,23 @@ class Index:
                 batch.append(d)
                 chars += n
                 if len(batch) >= _ADD_BATCH_DOCS or chars >= _ADD_BATCH_CHARS:
+                    adder = adder or self._ix.adder()
                     adder.add(batch, start)
                     start, batch, chars = i + 1, [], 0
-            adder.add(batch, start)
+            if batch:
+                adder = adder or self._ix.adder()
+                adder.add(batch, start)
             del batch
-            adder.commit()
+            if adder is not None:
+                adder.commit()
         except (LexkitError, ValueError, OSError) as e:
             named = _doc_error(e)
             if named is None:
                 raise
             raise named from None
         finally:
-            adder.discard()
+            if adder is not None:
+                adder.discard()
 
     def delete(self, ids: Iterable[str]) -> None:
         """Delete documents by id, atomically: all or none. An id that is not in the index

@@ -757,8 +757,8 @@ def test_index_add_all_or_nothing(tmp_path, monkeypatch, how, exc, pat):
 
 def test_index_add_batches_and_created_index(tmp_path, monkeypatch):
     """The batches end at _ADD_BATCH_DOCS documents or _ADD_BATCH_CHARS characters; the
-    result is one add whatever the batching; a created index whose first add fails holds
-    nothing and stays a created index (no index written)."""
+    result is one add whatever the batching; a created index whose first adds are empty or
+    fail holds nothing and stays a created index (no index written)."""
     docs = [_stream_doc(i) for i in range(300)] + [{"id": "big", "text": "lake " * 3000}]
     want = None
     for n_docs, n_chars in ((4096, 4 << 20), (7, 4 << 20), (4096, 1000), (1, 1)):
@@ -775,6 +775,8 @@ def test_index_add_batches_and_created_index(tmp_path, monkeypatch):
         yield {"id": "x", "text": "lake"}
         raise _Stop()
     ix = lexkit.Index.create(tmp_path / "new")
+    ix.add([])
+    ix.add(iter(()))
     with pytest.raises(_Stop):
         ix.add(one_then_fail())
     assert len(ix) == 0 and ix.search("lake") == [] and not os.path.exists(tmp_path / "new")
