@@ -176,8 +176,31 @@ static void test_search_many_first_error(void **state)
 typedef struct {
     const lexkit_hit *want;
     const size_t *nwant;
+    const lexkit_snippet *snip; /* the snippet of each query's first hit, or NULL */
     int first, ok;
 } reader;
+
+/* The snippet of each query's first hit, made by one searcher (text and highlights
+   pointers cleared: they are borrowed). */
+static void expected_snippets(lexkit_snippet *sn)
+{
+    lexkit_searcher *s = NULL;
+    lexkit_error err;
+    lexkit_hit h[K];
+    size_t n;
+    int with_text = 0;
+    assert_int_equal(lexkit_searcher_create(idx, &s, &err), LEXKIT_OK);
+    for (int q = 0; q < N_QUERIES; q++) {
+        memset(&sn[q], 0, sizeof sn[q]);
+        assert_int_equal(lexkit_searcher_search(s, queries[q], qlens[q], K, h, &n, &err), LEXKIT_OK);
+        if (n) assert_int_equal(lexkit_searcher_snippet(s, h[0].doc, 0, &sn[q], &err), LEXKIT_OK);
+        with_text += sn[q].len > 0 && sn[q].n_highlights > 0;
+        sn[q].text = NULL;
+        sn[q].highlights = NULL;
+    }
+    lexkit_searcher_free(s);
+    assert_true(with_text > N_QUERIES / 2);
+}
 
 static void *read_all(void *arg)
 {
@@ -193,6 +216,14 @@ static void *read_all(void *arg)
                 n == r->nwant[q];
         for (size_t j = 0; r->ok && j < n; j++)
             r->ok = h[j].doc == r->want[q * K + j].doc && h[j].score == r->want[q * K + j].score;
+        lexkit_snippet sn; /* each searcher makes its own snippets (its stored-field reads) */
+        if (r->ok && n && r->snip) {
+            const lexkit_snippet *w = &r->snip[q];
+            r->ok = lexkit_searcher_snippet(s, h[0].doc, 0, &sn, &err) == LEXKIT_OK &&
+                    sn.len == w->len && sn.start == w->start &&
+                    sn.n_highlights == w->n_highlights && sn.cut_start == w->cut_start &&
+                    sn.cut_end == w->cut_end;
+        }
     }
     lexkit_searcher_free(s);
     return NULL;
@@ -203,11 +234,13 @@ static void test_searchers_in_threads(void **state)
     (void)state;
     static lexkit_hit want[N_QUERIES * K];
     static size_t nwant[N_QUERIES];
+    static lexkit_snippet snip[N_QUERIES];
     expected(want, nwant);
+    expected_snippets(snip);
     pthread_t th[4];
     reader r[4];
     for (int t = 0; t < 4; t++) {
-        r[t] = (reader){want, nwant, t * 71, 0};
+        r[t] = (reader){want, nwant, t % 2 ? snip : NULL, t * 71, 0};
         assert_int_equal(pthread_create(&th[t], NULL, read_all, &r[t]), 0);
     }
     for (int t = 0; t < 4; t++) {
