@@ -14,7 +14,7 @@ code() {
 serve_port() {
   local p=""
   for _ in $(seq 1200); do
-    p=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$1")
+    p=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$1" 2> /dev/null) # (not made yet)
     [ -n "$p" ] && break
     kill -0 "$2" 2> /dev/null || break
     sleep 0.05

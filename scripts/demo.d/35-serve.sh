@@ -5,13 +5,14 @@ set -eu
 command -v curl > /dev/null || { echo "(curl not installed: serve demo skipped)"; exit 0; }
 "$LEXKIT" index --input corpora/sample-docs.jsonl --index "$OUT/serve.idx" --quiet
 echo "demo-token" > "$OUT/token"
+: > "$OUT/serve.log" # made before the server starts: the loop below may read it first
 "$LEXKIT" serve --index "$OUT/serve.idx" --listen 127.0.0.1:0 --write-token-file "$OUT/token" \
   2> "$OUT/serve.log" &
 pid=$!
 trap 'kill "$pid" 2> /dev/null || true' EXIT
 port=""
-for _ in $(seq 200); do
-  port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$OUT/serve.log")
+for _ in $(seq 600); do
+  port=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$OUT/serve.log" || true)
   [ -n "$port" ] && break
   sleep 0.05
 done
