@@ -118,9 +118,15 @@ static lk_status walk(lk_docdir *d, const char *rel, dir_key *anc, size_t depth,
         struct stat sb;
         if (!f) {
             st = LK_ERR_NOMEM;
-        } else if (stat(f, &sb) != 0) { /* dangling link, ELOOP, permissions */
-            note(d->skips.first_unreadable, sizeof d->skips.first_unreadable,
-                 &d->skips.unreadable, r);
+        } else if (stat(f, &sb) != 0) {
+            /* A dangling link or a link loop leads to no directory: its name decides, as for
+               a file (photo.jpg is ignored, a.txt is unreadable). Other errors (permissions)
+               may hide a directory of documents: unreadable whatever the name. */
+            if ((errno == ENOENT || errno == ELOOP) && ext_of(names[i]) == EXT_NONE)
+                d->skips.other++;
+            else
+                note(d->skips.first_unreadable, sizeof d->skips.first_unreadable,
+                     &d->skips.unreadable, r);
         } else if (S_ISDIR(sb.st_mode)) {
             bool loop = depth + 1 >= MAX_DEPTH;
             for (size_t k = 0; k <= depth && !loop; k++)

@@ -24,6 +24,10 @@ printf 'ok\n' > "$F/$(printf 'n\xffame.txt')"
 echo "hidden" > "$F/.git/config.txt"
 echo "a,b" > "$F/data.csv"
 ln -s nowhere "$F/dangling.txt"
+# dangling links whose names are not of an indexed kind are ignored, as such files are
+ln -s nowhere "$F/photo.jpg"
+ln -s nowhere "$F/old-link"
+ln -s self-loop "$F/self-loop"
 ln -s .. "$F/sub/up"
 
 "$L" index --input "$F" --index "$T/idx" 2> "$T/err" || fail "index DIR: $(cat "$T/err")"
