@@ -227,6 +227,21 @@ static const char *next_line(const char **p, const char *end, size_t *len)
     return s;
 }
 
+/* CRLF and a lone CR become LF, in place (as Python's universal newlines read them);
+   returns the new length. */
+static size_t lf_line_ends(char *s, size_t len)
+{
+    char *cr = memchr(s, '\r', len);
+    if (!cr) return len;
+    size_t o = (size_t)(cr - s);
+    for (size_t i = o; i < len; i++) {
+        if (s[i] != '\r') s[o++] = s[i];
+        else if (i + 1 < len && s[i + 1] == '\n') continue; /* the \n follows */
+        else s[o++] = '\n';
+    }
+    return o;
+}
+
 static void trim(const char **s, size_t *len)
 {
     while (*len && (**s == ' ' || **s == '\t')) (*s)++, (*len)--;
@@ -294,7 +309,7 @@ lk_status lk_docdir_next(lk_docdir *d, lk_doc *doc, bool *got, lk_error *err)
             continue;
         }
         d->offset += len;
-        const char *s = d->buf;
+        char *s = d->buf;
         if (memchr(s, '\0', len)) {
             note(d->skips.first_binary, sizeof d->skips.first_binary, &d->skips.binary, rel);
             continue;
@@ -331,7 +346,7 @@ lk_status lk_docdir_next(lk_docdir *d, lk_doc *doc, bool *got, lk_error *err)
                 note(d->skips.first_bad_utf8, sizeof d->skips.first_bad_utf8, &d->skips.bad_utf8, rel);
                 continue;
             }
-            split_text(s, len, k == EXT_MD, doc);
+            split_text(s, lf_line_ends(s, len), k == EXT_MD, doc);
         }
         if ((st = make_id(d, rel, doc)) != LK_OK) return st;
         doc->line = (int64_t)d->next;

@@ -60,6 +60,19 @@ doc() { "$L" index --info --index "$T/idx" --doc "$1"; }
 [ "$("$L" search --index "$T/idx" --query espresso --k 5 --format tsv | cut -f3 | sort | tr '\n' ' ')" = "my%20notes.txt sub/page.html " ] ||
   fail "espresso: $("$L" search --index "$T/idx" --query espresso --format tsv)"
 
+# CRLF and lone CR line ends are read as LF in .txt and .md (also in front matter and a setext
+# underline); in HTML they are white space
+mkdir "$T/cr"
+printf 'CRLF title\r\n\r\nline two\r\nold\rmac\r' > "$T/cr/a.txt"
+printf -- '---\r\ntitle: x\r\n---\r\nSetext\r\n===\r\nbody\r\n' > "$T/cr/b.md"
+printf '<html><head><title>T\r\nx</title></head><body><p>one\r\ntwo</p>\r\n<pre>a\r\nb\rc</pre></body></html>\r\n' > "$T/cr/c.html"
+"$L" index --input "$T/cr" --index "$T/cridx" --quiet || fail "index CRLF folder"
+crdoc() { "$L" index --info --index "$T/cridx" --doc "$1"; }
+[ "$(crdoc a.txt)" = '{"id": "a.txt", "title": "CRLF title", "text": "\nline two\nold\nmac\n"}' ] ||
+  fail "txt CRLF: $(crdoc a.txt)"
+[ "$(crdoc b.md)" = '{"id": "b.md", "title": "Setext", "text": "body\n"}' ] || fail "md CRLF: $(crdoc b.md)"
+[ "$(crdoc c.html)" = '{"id": "c.html", "title": "T x", "text": "one two\na b c"}' ] || fail "html CRLF: $(crdoc c.html)"
+
 # --add of another folder with --id-prefix; --id-prefix for text lines
 mkdir "$T/more"; printf 'Baguette\nA long thin loaf.\n' > "$T/more/baguette.txt"
 "$L" index --add --input "$T/more" --index "$T/idx" --id-prefix more/ --quiet || fail "add DIR"
