@@ -17,7 +17,7 @@ static void help(FILE *out)
 {
     fprintf(out,
             "usage: lexkit index [--input DOCS] --index DIR [options]\n"
-            "       lexkit index --info --index DIR [--doc ID] [--term TERM]\n"
+            "       lexkit index --info --index DIR [--doc ID] [--term TEXT] [--indexed-term TERM]\n"
             "Build an on-disk BM25 index (DIR/index.lkbx); an existing index in DIR is replaced\n"
             "atomically, and only when the new one is complete. --add writes DOCS as a new\n"
             "segment of the index in DIR (--upsert: an id already there replaces that document);\n"
@@ -29,7 +29,7 @@ static void help(FILE *out)
 typedef struct {
     const char **ids; /* --delete-id values */
     size_t n_ids;
-    const char *input, *index, *stopwords, *doc, *term, *id_prefix;
+    const char *input, *index, *stopwords, *doc, *term, *indexed_term, *id_prefix;
     bool progress, quiet, stats, info;
     lk_bm25_index_config cfg;
 } opts;
@@ -126,7 +126,10 @@ static int parse(int argc, char **argv, opts *o)
         LKO_FLAG("--info", &o->info, "describe the index in DIR (documents, segments, terms, "
                  "analyzer, stored fields)"),
         LKO_STR("--doc", &o->doc, "ID", "with --info: that document's stored fields as JSON"),
-        LKO_STR("--term", &o->term, "TERM", "with --info: its document frequency (as indexed)"),
+        LKO_STR("--term", &o->term, "TEXT", "with --info: TEXT analyzed as a query is; each term: "
+                "its document frequency and first 10 documents (id:tf)"),
+        LKO_STR("--indexed-term", &o->indexed_term, "TERM", "with --info: as --term, for TERM "
+                "exactly as the index holds it (no analysis)"),
         LKO_ALIAS("--format", "--input-format"),
     };
     int rc = lk_cli_parse(CMD, argc, argv, table, LK_OPTS_N(table), help_cb, o);
@@ -159,7 +162,8 @@ static int parse(int argc, char **argv, opts *o)
     o->cfg.max_segments = (size_t)max_segments;
     o->cfg.threads = (int)threads;
     if (!o->index) return lk_cli_usage_error(CMD, "--index DIR is required");
-    if ((o->doc || o->term) && !o->info) return lk_cli_usage_error(CMD, "--doc/--term need --info");
+    if ((o->doc || o->term || o->indexed_term) && !o->info)
+        return lk_cli_usage_error(CMD, "--doc/--term/--indexed-term need --info");
     if (o->info && (o->input || o->cfg.add || o->cfg.delete_path || o->n_ids || o->cfg.merge))
         return lk_cli_usage_error(CMD, "--info only reads the index: no --input/--add/--delete/"
                                        "--merge");
@@ -188,8 +192,14 @@ static int info(const opts *o)
     lk_bm25_index *idx = NULL;
     lk_status st = lk_bm25_index_open(o->index, &idx, &err);
     if (st == LK_OK && o->doc) st = lk_bm25_index_print_doc(idx, o->doc, stdout, &err);
-    if (st == LK_OK && o->term) st = lk_bm25_index_print_term(idx, o->term, stdout, &err);
-    if (st == LK_OK && !o->doc && !o->term)
+    if (st == LK_OK && o->term) {
+        st = lk_bm25_index_print_term(idx, o->term, strlen(o->term), stdout, &err);
+        if (st == LK_ERR_PARSE) lk_error_prefix(&err, "--term: ");
+    }
+    if (st == LK_OK && o->indexed_term)
+        st = lk_bm25_index_print_indexed_term(idx, o->indexed_term, strlen(o->indexed_term),
+                                              stdout, &err);
+    if (st == LK_OK && !o->doc && !o->term && !o->indexed_term)
         st = lk_bm25_index_describe(idx, o->index, stdout, &err);
     lk_bm25_index_free(idx);
     if (st == LK_OK) st = lk_cli_stdout_check(&err);

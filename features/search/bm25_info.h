@@ -18,8 +18,19 @@ lk_status lk_bm25_index_describe(const lk_bm25_index *idx, const char *path, FIL
 lk_status lk_bm25_index_print_doc(const lk_bm25_index *idx, const char *id, FILE *fp,
                                   lk_error *err);
 
-/* Write "term<TAB>df" for the (already analyzed) term: its live document frequency. */
-lk_status lk_bm25_index_print_term(const lk_bm25_index *idx, const char *term, FILE *fp,
-                                   lk_error *err);
+/* Analyze text[0..len) as a query's words are (the index's analyzer: lowercasing,
+   folding, stemming, stop words, Han bigrams or words), then write one line per distinct
+   resulting term, in the order the terms come:
+   "term<TAB>df<TAB>postings", df = its live document frequency, postings = its first 10 live
+   documents as id:tf (document order; tf counts a title occurrence title_weight times),
+   separated by spaces, then "+N more" for the others (empty when df is 0). When the text
+   gives no term, one line saying so. Invalid UTF-8: LK_ERR_PARSE "COL: ...". */
+lk_status lk_bm25_index_print_term(const lk_bm25_index *idx, const char *text, size_t len,
+                                   FILE *fp, lk_error *err);
+
+/* The line of lk_bm25_index_print_term for term[0..len) taken exactly as the index holds
+   it (no analysis). */
+lk_status lk_bm25_index_print_indexed_term(const lk_bm25_index *idx, const char *term,
+                                           size_t len, FILE *fp, lk_error *err);
 
 #endif

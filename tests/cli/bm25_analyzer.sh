@@ -38,11 +38,35 @@ top() { "$L" search --index "$1" --query "$2" --k 1 --format tsv | cut -f3; }
 [ -z "$("$L" search --index "$T/en" --query "the of it" --k 3)" ] || fail "english: stop words scored"
 [ -n "$("$L" search --index "$T/plain" --query "the of it" --k 3)" ] || fail "plain: stop words dropped"
 
-# the analyzer is recorded; --info shows it; --term takes the indexed form
+# the analyzer is recorded; --info shows it
 "$L" index --info --index "$T/en" > "$T/info" || fail "info"
 grep -q '^  analyzer=english$' "$T/info" || fail "info lacks analyzer=english: $(cat "$T/info")"
 grep -q '^  stopwords=33$' "$T/info" || fail "info lacks the stop list"
-[ "$("$L" index --info --index "$T/en" --term cafe)" = "cafe	1" ] || fail "--term cafe"
+# --term analyzes its text as a query is (folding, stemming, stop words): each distinct term
+# with its df and first documents (id:tf); --indexed-term takes the term as the index holds it
+term() { "$L" index --info --index "$T/en" "$@"; }
+[ "$(term --term Café)" = "cafe	1	cafe:2" ] || fail "--term Café: $(term --term Café)"
+[ "$(term --term 'The RUNNING runner')" = "$(printf 'run\t1\trunner:2\nrunner\t1\trunner:1')" ] ||
+  fail "--term stemmed: $(term --term 'The RUNNING runner')"
+[ "$(term --term 'the of it')" = "no terms: the index's analyzer drops all of it (stop words, punctuation, symbols)" ] ||
+  fail "--term stop words: $(term --term 'the of it')"
+[ "$(term --indexed-term cafe)" = "cafe	1	cafe:2" ] || fail "--indexed-term cafe"
+[ "$(term --indexed-term Café)" = "Café	0	" ] || fail "--indexed-term Café: $(term --indexed-term Café)"
+[ "$(term --term zzz)" = "zzz	0	" ] || fail "--term absent"
+expect_fail 1 "--term: 2: invalid UTF-8" "$L" index --info --index "$T/en" --term "$(printf 'a\xff')"
+expect_fail 2 "need --info" "$L" index --index "$T/en" --indexed-term cafe
+# Han text: traditional mapped to simplified, unigrams and the bigram; at most 10 documents
+# are listed (deleted ones never), over every segment
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do printf '{"id": "d%02d", "text": "長江 Espresso"}\n' "$i"; done > "$T/zh.jsonl"
+head -n 6 "$T/zh.jsonl" > "$T/zh1.jsonl"; tail -n 6 "$T/zh.jsonl" > "$T/zh2.jsonl"
+"$L" index --input "$T/zh1.jsonl" --index "$T/zh" --quiet || fail "index zh"
+"$L" index --add --input "$T/zh2.jsonl" --index "$T/zh" --quiet || fail "add zh"
+"$L" index --delete-id d02 --index "$T/zh" --quiet || fail "delete d02"
+want='d01:1 d03:1 d04:1 d05:1 d06:1 d07:1 d08:1 d09:1 d10:1 d11:1 +1 more'
+[ "$("$L" index --info --index "$T/zh" --term 長江)" = "$(printf '长\t11\t%s\n江\t11\t%s\n长江\t11\t%s' "$want" "$want" "$want")" ] ||
+  fail "--term 長江: $("$L" index --info --index "$T/zh" --term 長江)"
+[ "$("$L" index --info --index "$T/zh" --term Espresso)" = "espresso	11	$want" ] ||
+  fail "--term Espresso: $("$L" index --info --index "$T/zh" --term Espresso)"
 "$L" index --info --index "$T/plain" | grep -q 'lexkit-analyzer 1' || fail "plain settings changed"
 
 # --add reuses the recorded analyzer; --analyzer there is a usage error

@@ -167,7 +167,7 @@ grep -qx "  index.lkbx: 2 documents (0 deleted), $(du -b "$T/up/index.lkbx" | cu
 grep -qx "  lang=auto" "$T/info.txt" || fail "--info analyzer"
 [ "$("$L" index --info --index "$T/up" --doc a)" = '{"id": "a", "title": "New A", "text": "apple crumble"}' ] || fail "--info --doc"
 [ "$("$L" index --info --index "$T/idx" --doc espresso)" = '{"id": "espresso", "title": "Espresso", "text": "Espresso is coffee brewed by forcing hot water through finely ground coffee beans.", "year": 2020}' ] || fail "--info --doc number"
-[ "$("$L" index --info --index "$T/idx" --term coffee)" = "$(printf 'coffee\t2')" ] || fail "--info --term"
+[ "$("$L" index --info --index "$T/idx" --term coffee | cut -f1,2)" = "$(printf 'coffee\t2')" ] || fail "--info --term"
 expect_fail 1 'no document with id "zz"' "$L" index --info --index "$T/up" --doc zz
 expect_fail 2 "--info only reads" "$L" index --info --index "$T/up" --input "$T/u1.jsonl"
 
