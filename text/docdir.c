@@ -12,6 +12,7 @@
 
 #include "text/fileio.h"
 #include "text/html.h"
+#include "text/markdown.h"
 #include "text/utf8.h"
 
 #define MAX_DEPTH 256 /* deeper directories count as a loop */
@@ -26,6 +27,7 @@ struct lk_docdir {
     lk_docs_skipped skips;
     char *buf;             /* contents of the current file */
     char *html_title, *html_text;
+    char *md_title;        /* a Markdown title without its inline markup */
     char *id;
     size_t id_cap;
 };
@@ -187,6 +189,7 @@ void lk_docdir_free(lk_docdir *d)
     free(d->buf);
     free(d->html_title);
     free(d->html_text);
+    free(d->md_title);
     free(d->id);
     free(d);
 }
@@ -248,8 +251,22 @@ static void trim(const char **s, size_t *len)
     while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t')) (*len)--;
 }
 
-/* Title = the first non-blank line (Markdown: "# heading" without its marks, a setext
-   heading without its underline, after any "---" front matter); text = what follows. */
+/* A Markdown thematic break: 3 or more of one of - * _, spaces and tabs between them. */
+static bool thematic_break(const char *l, size_t n)
+{
+    size_t k = 0;
+    char c = n ? l[0] : 0;
+    if (c != '-' && c != '*' && c != '_') return false;
+    for (size_t i = 0; i < n; i++) {
+        if (l[i] == c) k++;
+        else if (l[i] != ' ' && l[i] != '\t') return false;
+    }
+    return k >= 3;
+}
+
+/* Title = the first non-blank line (Markdown: not a thematic break such as an unclosed
+   front matter's "---"; "# heading" without its marks, a setext heading without its
+   underline, after any "---" front matter); text = what follows. */
 static void split_text(const char *s, size_t len, bool md, lk_doc *doc)
 {
     const char *p = s, *end = s + len, *line = s;
@@ -269,6 +286,7 @@ static void split_text(const char *s, size_t len, bool md, lk_doc *doc)
     while (p < end && ll == 0) {
         line = next_line(&p, end, &ll);
         trim(&line, &ll);
+        if (md && thematic_break(line, ll)) ll = 0;
     }
     if (md && ll && line[0] == '#') {
         while (ll && line[0] == '#') line++, ll--;
@@ -347,6 +365,18 @@ lk_status lk_docdir_next(lk_docdir *d, lk_doc *doc, bool *got, lk_error *err)
                 continue;
             }
             split_text(s, lf_line_ends(s, len), k == EXT_MD, doc);
+            if (k == EXT_MD && doc->title_len) { /* without inline markup */
+                char *t = realloc(d->md_title, doc->title_len);
+                if (!t) return LK_ERR_NOMEM;
+                d->md_title = t;
+                size_t tl;
+                if ((st = lk_md_inline_plain(doc->title, doc->title_len, t, &tl)) != LK_OK)
+                    return st;
+                if (tl) { /* all markup (a lone "**"): the line as it is */
+                    doc->title = t;
+                    doc->title_len = tl;
+                }
+            }
         }
         if ((st = make_id(d, rel, doc)) != LK_OK) return st;
         doc->line = (int64_t)d->next;

@@ -73,6 +73,21 @@ crdoc() { "$L" index --info --index "$T/cridx" --doc "$1"; }
 [ "$(crdoc b.md)" = '{"id": "b.md", "title": "Setext", "text": "body\n"}' ] || fail "md CRLF: $(crdoc b.md)"
 [ "$(crdoc c.html)" = '{"id": "c.html", "title": "T x", "text": "one two\na b c"}' ] || fail "html CRLF: $(crdoc c.html)"
 
+# Markdown titles lose their inline markup; an unclosed front matter is text, and its "---"
+# (a thematic break) is never the title
+mkdir "$T/md"
+printf '# **Bold** _title_ with `code_x` and [a link](http://x.org/a_b) ![pic](p.png)\n\ntext\n' > "$T/md/b.md"
+printf -- '---\nno closing front matter\n# Heading\n' > "$T/md/c.md"
+printf 'snake_case 2 * 3 \\*kept\\*\n===\nbody\n' > "$T/md/d.md"
+"$L" index --input "$T/md" --index "$T/mdidx" --quiet || fail "index md folder"
+mddoc() { "$L" index --info --index "$T/mdidx" --doc "$1"; }
+[ "$(mddoc b.md)" = '{"id": "b.md", "title": "Bold title with code_x and a link pic", "text": "\ntext\n"}' ] ||
+  fail "md inline markup: $(mddoc b.md)"
+[ "$(mddoc c.md)" = '{"id": "c.md", "title": "no closing front matter", "text": "# Heading\n"}' ] ||
+  fail "md unclosed front matter: $(mddoc c.md)"
+[ "$(mddoc d.md)" = '{"id": "d.md", "title": "snake_case 2 * 3 *kept*", "text": "body\n"}' ] ||
+  fail "md literal: $(mddoc d.md)"
+
 # --add of another folder with --id-prefix; --id-prefix for text lines
 mkdir "$T/more"; printf 'Baguette\nA long thin loaf.\n' > "$T/more/baguette.txt"
 "$L" index --add --input "$T/more" --index "$T/idx" --id-prefix more/ --quiet || fail "add DIR"

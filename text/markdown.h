@@ -1,0 +1,24 @@
+/* markdown.h: the plain text of one line of Markdown inline markup, for the titles of
+   `lexkit index --input DIR` (docs/search.md): a small subset of CommonMark/GFM, not a
+   Markdown parser. */
+#ifndef LK_TEXT_MARKDOWN_H
+#define LK_TEXT_MARKDOWN_H
+
+#include <stddef.h>
+
+#include "text/error.h"
+
+/* s[0..n) without its inline markup, into out (n bytes suffice: the text never grows),
+   length in *out_len, spaces and tabs at both ends trimmed:
+   - backslash escapes: `\*` is a literal `*` (any ASCII punctuation);
+   - code spans: a run of k backticks up to the next run of exactly k (k <= 16) is its
+     content, taken literally;
+   - links and images: `[text](url)` gives text, `![alt](src)` gives alt (`[x]`, `[x][ref]`
+     and brackets without a `(...)` right after stay);
+   - emphasis and strikethrough: delimiter runs of `*`, `_` and `~` (1 or 2) that open and
+     close a span by CommonMark's flanking rules are dropped when they pair up (`**a**`,
+     `_a_`, `~~a~~`); `snake_case`, `2 * 3` and a lone `5*` stay.
+   Linear in n. LK_ERR_NOMEM. */
+lk_status lk_md_inline_plain(const char *s, size_t n, char *out, size_t *out_len);
+
+#endif
