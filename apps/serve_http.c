@@ -51,8 +51,9 @@ typedef struct {
 
 /* ---- responses ---------------------------------------------------------------------- */
 
+/* Queue b (freed) as the answer; allow: the Allow header of a 405 answer (NULL: none). */
 static enum MHD_Result reply_buf(struct MHD_Connection *c, unsigned status, const char *ctype,
-                                 lk_sbuf *b)
+                                 lk_sbuf *b, const char *allow)
 {
     struct MHD_Response *r;
     if (b->oom) {
@@ -72,6 +73,7 @@ static enum MHD_Result reply_buf(struct MHD_Connection *c, unsigned status, cons
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (allow) MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     enum MHD_Result ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
     return ret;
@@ -79,12 +81,13 @@ static enum MHD_Result reply_buf(struct MHD_Connection *c, unsigned status, cons
 
 static enum MHD_Result reply_json(struct MHD_Connection *c, unsigned status, lk_sbuf *b)
 {
-    return reply_buf(c, status, "application/json; charset=utf-8", b);
+    return reply_buf(c, status, "application/json; charset=utf-8", b, NULL);
 }
 
 /* An error answer. The message may quote what the client sent (an id, an index name): bytes
    that are not UTF-8 are written as \xNN (lk_utf8_printable), so every answer is valid JSON. */
-static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned status, const char *msg)
+static enum MHD_Result reply_error_allow(struct MHD_Connection *c, unsigned status,
+                                         const char *msg, const char *allow)
 {
     char text[4 * LK_ERROR_MSG_MAX + 1];
     lk_utf8_printable(msg, strlen(msg), text, sizeof text);
@@ -92,7 +95,12 @@ static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned status, co
     lk_sbuf_puts(&b, "{\"error\": ");
     lk_sbuf_json_str(&b, text, strlen(text));
     lk_sbuf_printf(&b, ", \"status\": %u}", status);
-    return reply_json(c, status, &b);
+    return reply_buf(c, status, "application/json; charset=utf-8", &b, allow);
+}
+
+static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned status, const char *msg)
+{
+    return reply_error_allow(c, status, msg, NULL);
 }
 
 /* The HTTP status of a library failure and its message (the CLI's text). */
@@ -302,16 +310,37 @@ static enum MHD_Result do_asset(lk_server *s, struct MHD_Connection *c, size_t i
     return ret;
 }
 
-typedef enum { R_NONE, R_READ, R_WRITE, R_OPEN } route_kind;
+typedef enum { R_READ, R_WRITE, R_OPEN } route_kind;
 
-/* Which token a request needs: writes the write token, searches and info the read token. */
+#define ALLOW_GET "GET, HEAD"
+
+/* The methods a path answers (its Allow header), NULL for an unknown path. */
+static const char *allow_of(const char *url)
+{
+    if (strcmp(url, "/documents") == 0 || strcmp(url, "/merge") == 0) return "POST";
+    if (strncmp(url, "/documents/", 11) == 0) return "DELETE";
+    if (strcmp(url, "/search") == 0 || strcmp(url, "/info") == 0 || strcmp(url, "/health") == 0)
+        return ALLOW_GET;
+    for (size_t i = 0; i < N_ASSETS; i++)
+        if (strcmp(url, ASSETS[i].url) == 0) return ALLOW_GET;
+    return NULL;
+}
+
+static bool allows(const char *allow, const char *method)
+{
+    if (strcmp(allow, ALLOW_GET) == 0)
+        return strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, "HEAD") == 0;
+    return strcmp(method, allow) == 0;
+}
+
+/* Which token a request that routes (allows(allow_of(url), method)) needs: writes the write
+   token, searches and info the read token, the rest (health, the page) none. */
 static route_kind kind_of(const char *method, const char *url)
 {
-    bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, "HEAD") == 0;
-    if (get && (strcmp(url, "/search") == 0 || strcmp(url, "/info") == 0)) return R_READ;
     if (strcmp(method, MHD_HTTP_METHOD_POST) == 0 || strcmp(method, MHD_HTTP_METHOD_DELETE) == 0)
         return R_WRITE;
-    return get ? R_OPEN : R_NONE;
+    if (strcmp(url, "/search") == 0 || strcmp(url, "/info") == 0) return R_READ;
+    return R_OPEN;
 }
 
 static enum MHD_Result route(lk_server *s, struct MHD_Connection *c, const char *url,
@@ -332,25 +361,31 @@ static enum MHD_Result route(lk_server *s, struct MHD_Connection *c, const char 
         return do_delete(s, c, url + 11);
     for (size_t i = 0; i < N_ASSETS; i++)
         if (strcmp(url, ASSETS[i].url) == 0 && get) return do_asset(s, c, i);
-    bool known = strcmp(url, "/search") == 0 || strcmp(url, "/info") == 0 ||
-                 strcmp(url, "/health") == 0 || strcmp(url, "/documents") == 0 ||
-                 strcmp(url, "/merge") == 0 || strncmp(url, "/documents/", 11) == 0;
-    for (size_t i = 0; i < N_ASSETS; i++) known = known || strcmp(url, ASSETS[i].url) == 0;
-    if (known) return reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed");
-    return reply_error(c, MHD_HTTP_NOT_FOUND, "not found");
+    return reply_error(c, MHD_HTTP_NOT_FOUND, "not found"); /* early_checks answered it */
 }
 
-/* The first call of a request: auth and the declared body size, answered before any body
-   is read. Returns true when a response was queued. */
+/* The first call of a request: the route (404 for an unknown path, 405 with an Allow header
+   for a method the path does not answer: whatever the token, since no token can make them
+   succeed), then auth and the declared body size, answered before any body is read. Returns
+   true when a response was queued. */
 static bool early_checks(lk_server *s, struct MHD_Connection *c, const request *r,
                          const char *url, const char *method, enum MHD_Result *ret)
 {
-    route_kind k = kind_of(method, url);
     if (r->nul_in_url) { /* an id or argument would end at the NUL: DELETE d3%00x is not d3 */
         *ret = reply_error(c, MHD_HTTP_BAD_REQUEST,
                            "the URL holds a NUL byte (%00) in its path or an argument");
         return true;
     }
+    const char *allow = allow_of(url);
+    if (!allow) {
+        *ret = reply_error(c, MHD_HTTP_NOT_FOUND, "not found");
+        return true;
+    }
+    if (!allows(allow, method)) {
+        *ret = reply_error_allow(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", allow);
+        return true;
+    }
+    route_kind k = kind_of(method, url);
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                    MHD_HTTP_HEADER_AUTHORIZATION);
     if (k == R_WRITE && !s->cfg.write_token) {

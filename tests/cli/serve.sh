@@ -106,6 +106,22 @@ printf '{"id": "new-1", "text": "zebra quokka"}\n' > "$T/one.jsonl"
 [ "$(code POST /documents -H "Authorization: Bearer ${TOKEN}x" --data-binary @"$T/one.jsonl")" = 401 ] || fail "longer token"
 [ "$(code DELETE /documents/enwiki-1)" = 401 ] || fail "delete without token"
 [ "$(code POST /merge)" = 401 ] || fail "merge without token"
+# routing comes before the token: a method a path never answers is 405 with an Allow header,
+# an unknown path 404, with or without the write token (no token could make them succeed)
+for h in "" "Authorization: Bearer $TOKEN"; do
+  for mp in "POST /search:GET, HEAD" "DELETE /health:GET, HEAD" "POST /:GET, HEAD" "POST /info:GET, HEAD" \
+            "DELETE /documents:POST" "GET /merge:POST" "PUT /documents/enwiki-1:DELETE" "POST /app.js:GET, HEAD"; do
+    m=${mp%% *}; rest=${mp#* }; p=${rest%%:*}; allow=${rest#*:}
+    c=$(code "$m" "$p" -H "${h:-X-None: 1}" -D "$T/headers")
+    [ "$c" = 405 ] && grep -q '"error": "method not allowed", "status": 405' "$T/body" ||
+      fail "$m $p (${h:+with token}): $c $(cat "$T/body")"
+    grep -qi "^Allow: $allow"$'\r'"\$" "$T/headers" || fail "$m $p: Allow header: $(cat "$T/headers")"
+  done
+  for m in POST DELETE GET; do
+    c=$(code "$m" /nope -H "${h:-X-None: 1}")
+    [ "$c" = 404 ] && grep -q '"not found"' "$T/body" || fail "$m /nope (${h:+with token}): $c $(cat "$T/body")"
+  done
+done
 # a bad body: the message of `lexkit index --add` for the same lines, the body named "body"
 printf '{"id": "ok-1", "text": "fine"}\n{"id": "bad", "text": 5}\n' > "$T/bad.jsonl"
 [ "$(code POST /documents "${auth[@]}" --data-binary @"$T/bad.jsonl")" = 400 ] || fail "bad body accepted"
@@ -229,6 +245,8 @@ hits "$T/body" > "$T/got"
 hits "$T/w.json" > "$T/want"
 cmp -s "$T/got" "$T/want" || fail "second index differs from lexkit search"
 [ "$(code POST /documents "${auth[@]}" --data-binary @"$T/one.jsonl")" = 403 ] || fail "writes not disabled"
+[ "$(code POST /search)" = 405 ] || fail "POST /search with writes disabled: $(cat "$T/body")"
+[ "$(code GET /documents -H "Authorization: Bearer reader")" = 405 ] || fail "GET /documents"
 [ "$(code GET /health)" = 200 ] || fail "health needs no token"
 
 # ---- the search page in a real browser ----
