@@ -78,7 +78,8 @@ static int parse(int argc, char **argv, opts *o)
         LKO_STR("--fields", &o->out.fields, "F1,F2",
                 "stored fields to print (tsv: columns, json: \"fields\", text: lines)"),
         LKO_FLAG("--snippet", &o->out.snippet, "the best passage of the snippet field, query "
-                 "terms marked ([ ], ANSI bold on a terminal; json: code-point offsets)"),
+                 "terms marked ([ ], ANSI bold on a terminal; json: code-point offsets) "
+                 "(default: on for --format text when the index stores the field, else off)"),
         LKO_STR("--snippet-field", &o->out.snippet_field, "F", "stored field of the snippets "
                 "(default: text)"),
         LKO_LONG("--snippet-chars", &chars, 1, 100000, "snippet length in characters"),

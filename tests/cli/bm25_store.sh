@@ -78,6 +78,10 @@ grep -qx 'zh1 False True' "$T/cuts" && grep -qx 'espresso True False' "$T/cuts" 
 "$L" search --index "$T/idx" --query "长江" --k 1 --format text --snippet-chars 6 > "$T/got.txt" || fail "text"
 printf '1. zh1  %s  长江大桥\n   ...市[长江]大桥位...\n' "$(cut -d' ' -f5 < <("$L" search --index "$T/idx" --query 长江 --k 1) | xargs printf '%.4f')" > "$T/want.txt"
 cmp -s "$T/want.txt" "$T/got.txt" || fail "text format: $(cat "$T/got.txt")"
+# ... the snippet without --snippet, as --help says (it said "default: off")
+"$L" search --help | grep -A2 -- '^  --snippet ' | tr -s ' \n' ' ' |
+  grep -q '(default: on for --format text when the index stores the field, else off)' ||
+  fail "--snippet help: $("$L" search --help | grep -A2 -- '^  --snippet ')"
 "$L" search --index "$T/idx" --query "nothing-matches-this" --format text > "$T/got.txt"
 [ "$(cat "$T/got.txt")" = "no results" ] || fail "text, no results"
 
