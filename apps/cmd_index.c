@@ -30,6 +30,7 @@ typedef struct {
     const char **ids; /* --delete-id values */
     size_t n_ids;
     const char *input, *index, *stopwords, *doc, *term, *indexed_term, *id_prefix;
+    char model_buf[4096]; /* --zh-model zh: the shipped model's path */
     bool progress, quiet, stats, info;
     lk_bm25_index_config cfg;
 } opts;
@@ -88,7 +89,8 @@ static int parse(int argc, char **argv, opts *o)
         LKO_STR("--stopwords", &o->stopwords, "FILE", "stop words, one per line, '#' comments "
                 "(default: none)"),
         LKO_STR("--zh-model", &an->zh_model, "MODEL", "segment Han text into words with a "
-                "`--unit char` tagger model, copied into DIR (default: none)"),
+                "`--unit char` tagger model (a file, or zh: the shipped one), copied into DIR "
+                "(default: none)"),
         {.name = "--zh-terms", .kind = LK_OPT_CHOICE, .dst = &zh_terms, .choices = terms,
          .seen = &terms_set, .help = "terms of segmented Han text"},
         {.name = "--zh-script", .kind = LK_OPT_CHOICE, .dst = &zh_script, .choices = scripts,
@@ -179,6 +181,12 @@ static int parse(int argc, char **argv, opts *o)
     const char *why = lk_bm25_store_spec_check(o->cfg.build.store);
     if (why) return lk_cli_usage_error(CMD, "--store: %s", why);
     if (terms_set && !an->zh_model) return lk_cli_usage_error(CMD, "--zh-terms needs --zh-model");
+    if (an->zh_model) { /* --zh-model zh: the shipped model, as `tag --model zh` */
+        lk_error e;
+        lk_error_clear(&e);
+        if (!(an->zh_model = lk_cli_model_arg(an->zh_model, o->model_buf, sizeof o->model_buf, &e)))
+            return lk_cli_fail(CMD, LK_ERR_IO, &e);
+    }
     if (an->zh_model && an->lang == LK_LANG_EN)
         return lk_cli_usage_error(CMD, "--zh-model needs --lang zh or auto");
     return -1;

@@ -114,6 +114,12 @@ expect_fail 2 "--input-format must be conllu or slash, not 'raw'" \
 [ "$(echo "I don't know." | $L tag --model en)" = "$(echo "I don't know." | $L tag)" ] ||
   fail "tag --model en is not the default: $(echo "I don't know." | $L tag --model en 2>&1)"
 [ "$(echo '今天很开心。' | $L tokenize --model zh)" = "今天 很 开心 。" ] || fail "tokenize --model zh"
+printf '{"id":"a","text":"新能源汽车很贵"}\n' > "$T/zm.jsonl"
+$L index --input "$T/zm.jsonl" --index "$T/zm1" --zh-model zh --quiet 2> "$T/err" || fail "index --zh-model zh: $(cat "$T/err")"
+$L index --input "$T/zm.jsonl" --index "$T/zm2" --zh-model "${LK_SRC:-.}/corpora/models/zh-gsd-char.lkt" --quiet ||
+  fail "index --zh-model PATH"
+cmp -s "$T/zm1/index.lkbx" "$T/zm2/index.lkbx" && cmp -s "$T/zm1/zh-model.lkt" "$T/zm2/zh-model.lkt" ||
+  fail "index --zh-model zh differs from the model's path"
 mkdir "$T/named" && cp "$T/sl.lkt" "$T/named/zh"
 [ "$(cd "$T/named" && echo 'the cat' | $L tag --model zh 2>&1)" = "$(echo 'the cat' | $L tag --model "$T/sl.lkt" 2>&1)" ] ||
   fail "a file named zh is not used"
