@@ -11,13 +11,13 @@ for i in $(seq 1 40); do cat "$C/sample-en.txt"; done > "$T/en.txt"
 for i in $(seq 1 1000); do cat "$D/feat_docs.jsonl"; done > "$T/docs.jsonl"
 for i in $(seq 1 4); do cat "$D/tag_en_train.conllu"; done > "$T/train.conllu"
 
-run_embed() { "$L" embed --input "$T/corpus.txt" --output "$1" --dim 16 --min-count 1 --epochs 3 --threads 1 --seed 1 --quiet; }
+run_embed() { ${X:-} "$L" embed --input "$T/corpus.txt" --output "$1" --dim 16 --min-count 1 --epochs 3 --threads 1 --seed 1 --quiet; }
 old_embed() { "$L" embed --input "$D/emb_corpus.txt" --output "$1" --dim 4 --min-count 5 --epochs 1 --threads 1 --quiet; }
-run_tagger() { "$L" train-tagger --train "$T/train.conllu" --dev "$D/tag_en_dev.conllu" --output "$1" --epochs 3 --hidden 16 --threads 1 --seed 1 --quiet; }
+run_tagger() { ${X:-} "$L" train-tagger --train "$T/train.conllu" --dev "$D/tag_en_dev.conllu" --output "$1" --epochs 3 --hidden 16 --threads 1 --seed 1 --quiet; }
 old_tagger() { "$L" train-tagger --train "$D/corpus_good.conllu" --output "$1" --epochs 1 --hidden 2 --quiet; }
-run_tfidf() { "$L" tfidf --input "$T/docs.jsonl" --output "$1" --ngram 1:3; }
+run_tfidf() { ${X:-} "$L" tfidf --input "$T/docs.jsonl" --output "$1" --ngram 1:3; }
 old_tfidf() { "$L" tfidf --input "$D/feat_docs_small.jsonl" --output "$1"; }
-run_vocab() { "$L" vocab --input "$T/en.txt" --output "$1"; }
+run_vocab() { ${X:-} "$L" vocab --input "$T/en.txt" --output "$1"; }
 old_vocab() { "$L" vocab --input "$C/sample-en.txt" --output "$1" --min-count 3; }
 
 for c in embed tagger tfidf vocab; do
@@ -34,7 +34,10 @@ for c in embed tagger tfidf vocab; do
     [ "$n" -ge 4 ] && [ "$killed" -ge 2 ] && break
     n=$((n + 1))
     delay=$(awk -v s="$run_s" -v f="$f" 'BEGIN { printf "%.3f", s * f }')
-    run_$c "$T/$c.out" 2> /dev/null &
+    # X=exec: the background subshell becomes lexkit, so that $! is lexkit itself (killing a
+    # subshell left its lexkit child running, or a zombie no one reaped, whose temp file the
+    # next run must not remove: its PID is alive), and `wait` reaps it
+    X=exec run_$c "$T/$c.out" 2> /dev/null &
     pid=$!
     sleep "$delay"
     kill -9 "$pid" 2> /dev/null
