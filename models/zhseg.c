@@ -645,23 +645,15 @@ static bool name_tag(const char *tag)
    word, whatever the dictionary says (三本 is ns in jieba's list, 四本 五本 too). */
 static bool measure_word(int32_t cp)
 {
-    static const char *const measures = "个本只条张件位名种次块把辆台部份支杯瓶双对头匹颗粒"
-                                        "片座间家封首篇句段页节遍趟场届期批套副根棵朵枝群顿口户"
-                                        "岁斤吨";
-    const char *p = measures;
-    int32_t c;
-    for (size_t k; *p && (k = lk_utf8_decode(p, strlen(p), &c)) > 0; p += k)
-        if (c == cp) return true;
-    return false;
-}
-
-/* Is cp a Chinese numeral digit (一 .. 十, 两, 百 千 万)? */
-static bool numeral_char(int32_t cp)
-{
-    static const int32_t digits[] = {0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03,
-                                     0x516B, 0x4E5D, 0x5341, 0x4E24, 0x767E, 0x5343, 0x4E07};
-    for (size_t i = 0; i < sizeof digits / sizeof *digits; i++)
-        if (digits[i] == cp) return true;
+    static const int32_t measures[] = { /* 个本只条张件位名种次块把辆台部份支杯瓶双对头匹颗粒
+                                           片座间家封首篇句段页节遍趟场届期批套副根棵朵枝群顿口户岁斤吨 */
+        0x4E2A, 0x672C, 0x53EA, 0x6761, 0x5F20, 0x4EF6, 0x4F4D, 0x540D, 0x79CD, 0x6B21, 0x5757,
+        0x628A, 0x8F86, 0x53F0, 0x90E8, 0x4EFD, 0x652F, 0x676F, 0x74F6, 0x53CC, 0x5BF9, 0x5934,
+        0x5339, 0x9897, 0x7C92, 0x7247, 0x5EA7, 0x95F4, 0x5BB6, 0x5C01, 0x9996, 0x7BC7, 0x53E5,
+        0x6BB5, 0x9875, 0x8282, 0x904D, 0x8D9F, 0x573A, 0x5C4A, 0x671F, 0x6279, 0x5957, 0x526F,
+        0x6839, 0x68F5, 0x6735, 0x679D, 0x7FA4, 0x987F, 0x53E3, 0x6237, 0x5C81, 0x65A4, 0x5428};
+    for (size_t i = 0; i < sizeof measures / sizeof *measures; i++)
+        if (measures[i] == cp) return true;
     return false;
 }
 
@@ -688,7 +680,7 @@ static bool join_ok(const lk_zhseg *z, const char *s, const lk_tagger_span *sp, 
             int32_t d, m;
             lk_utf8_decode(s + sp[k].start, sp[k].len, &d);
             lk_utf8_decode(s + t->start, t->len, &m);
-            if (numeral_char(d) && measure_word(m)) return false; /* 三 本 (not 单 元, 半 场) */
+            if (lk_zh_numeral_char(d) && measure_word(m)) return false; /* 三 本 (not 单 元, 半 场) */
         }
         stop = stop || (bit & z->join_stop_mask);
         int32_t cp;
