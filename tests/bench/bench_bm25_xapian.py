@@ -4,7 +4,7 @@
 usage: bench_bm25_xapian.py index DOCS DBDIR [--cjk] [--data] [--positions]
                                 [--english STOPFILE [--stem-all]]
        bench_bm25_xapian.py search DBDIR QUERIES K RUNFILE [--cjk] [--repeat N] [--snippet]
-                                [--english STOPFILE [--stem-all]]
+                                [--english STOPFILE [--stem-all]] [--plain-query]
 --english sets Xapian up for English on both sides: Stem("english") (Snowball, the stemmer
 lexkit's --analyzer english uses) with Xapian's default strategy STEM_SOME (the TermGenerator
 indexes each word and its Z-prefixed stem; QueryParser stems words not starting with a
@@ -19,6 +19,10 @@ lexkit). Searching parses each query with QueryParser (OR of terms, no stemming;
 an OR of the TermGenerator's CJK n-grams of the query, since QueryParser ANDs them) and ranks
 with BM25Weight(k1=1.2, k2=0, k3=1, b=0.75, min_normlen=0.5). Prints one line of JSON with
 timings to stdout.
+--plain-query parses queries with no QueryParser flags (a plain OR of the words): with
+FLAG_DEFAULT, an upper-case AND / OR / NOT in a query is a Boolean operator (npl's queries
+are all upper case: 19 of its 93 are parsed as Boolean queries) and quotes or hyphens make
+phrase queries, which BM25 runs of lexkit do not have.
 """
 import json
 import os
@@ -88,7 +92,7 @@ def search(dbdir, queries, k, runfile, cjk, repeat, snippet=False, english=None)
     qp.set_database(db)
     keep = [english_setup(qp, english)] if english else []
     qp.set_default_op(xapian.Query.OP_OR)
-    flags = xapian.QueryParser.FLAG_DEFAULT
+    flags = 0 if "--plain-query" in sys.argv else xapian.QueryParser.FLAG_DEFAULT
     if cjk:
         flags |= xapian.QueryParser.FLAG_CJK_NGRAM
     tg = xapian.TermGenerator()
