@@ -232,6 +232,7 @@ LK_API lexkit_status lexkit_vectorizer_create(const lexkit_vectorizer_config *c,
     v->tfidf.idf = !c->use_idf ? LK_IDF_NONE : c->smooth_idf ? LK_IDF_SMOOTH : LK_IDF_PLAIN;
     v->tfidf.sublinear_tf = c->sublinear_tf != 0;
     v->tfidf.norm = (lk_row_norm)c->norm;
+    v->tfidf.threads = b.threads;
     *out = v;
     return LEXKIT_OK;
 }

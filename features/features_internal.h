@@ -182,6 +182,11 @@ void lk_bow_idmap_free(lk_bow_idmap *m);
    a's documents followed by b's. */
 lk_status lk_bow_drain_into(lk_bow *a, lk_bow *b, lk_bow_idmap *m);
 
+/* Run fn(a) on a second thread and fn(b) on this one, then join (two), or fn(a) then fn(b)
+   on this thread (!two, or no thread could be started): a phase split in two halves
+   whose results do not depend on where they ran. */
+void lk_run_pair(void *(*fn)(void *), void *a, void *b, bool two);
+
 /* numpy 1.24's default argsort (introsort, not stable) of v[0..n) into idx, so that
    max_features breaks ties in corpus frequency exactly as sklearn does. */
 lk_status lk_argsort_numpy_i64(const int64_t *v, size_t n, int64_t *idx);

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "features/sparse/bow.h"
@@ -94,7 +95,7 @@ static void test_tfidf_sublinear_l1(void **state)
     lk_bow *b = fit3(&X);
     double idf[6];
     idf_of(b, LK_IDF_PLAIN, idf);
-    lk_tfidf_config c = {LK_IDF_PLAIN, true, LK_ROWNORM_L1};
+    lk_tfidf_config c = {LK_IDF_PLAIN, true, LK_ROWNORM_L1, 1};
     assert_int_equal(lk_tfidf_apply(&c, idf, &X), LK_OK);
     /* d2, plain idf: cat 1.405465, dog 2.098612, the (1 + ln 2) * 1.405465 = 2.379675;
        l1 sum = 5.883752; cat 0.238873, dog 0.356680, the 0.404447 */
@@ -117,11 +118,54 @@ static void test_tfidf_no_norm_keeps_zero_rows(void **state)
     int32_t c[] = {1};
     double v[] = {3};
     assert_int_equal(lk_csr_append_row(&m, c, v, 1), LK_OK);
-    lk_tfidf_config cfg = {LK_IDF_NONE, false, LK_ROWNORM_NONE};
+    lk_tfidf_config cfg = {LK_IDF_NONE, false, LK_ROWNORM_NONE, 1};
     double idf[] = {2, 0.5};
     assert_int_equal(lk_tfidf_apply(&cfg, idf, &m), LK_OK);
     assert_true(m.data[0] == 1.5);
     lk_csr_free(&m);
+}
+
+/* Two threads weight a matrix (large enough to be split) bit for bit as one does. */
+static void test_tfidf_two_threads_equal_one(void **state)
+{
+    (void)state;
+    enum { ROWS = 3000, COLS = 700 };
+    lk_csr m[2];
+    double idf[COLS];
+    uint32_t seed = 11;
+    for (int c = 0; c < COLS; c++) idf[c] = 1 + (double)(c % 37) / 7;
+    for (int k = 0; k < 2; k++) assert_int_equal(lk_csr_init(&m[k], COLS), LK_OK);
+    int32_t cols[COLS];
+    double vals[COLS];
+    for (int r = 0; r < ROWS; r++) {
+        size_t n = 0;
+        for (int c = 0; c < COLS; c++) {
+            seed = seed * 1103515245u + 12345u;
+            if ((seed >> 16) % 16 == 0 || (r % 97 == 0 && c < 300)) {
+                cols[n] = c;
+                vals[n++] = 1 + (double)((seed >> 8) % 5);
+            }
+        }
+        if (r % 50 == 7) n = 0; /* empty rows too */
+        for (int k = 0; k < 2; k++) assert_int_equal(lk_csr_append_row(&m[k], cols, vals, n), LK_OK);
+    }
+    size_t nnz = (size_t)lk_csr_nnz(&m[0]);
+    assert_true(nnz >= 100000);
+    double *orig = malloc(nnz * sizeof *orig);
+    assert_non_null(orig);
+    memcpy(orig, m[0].data, nnz * sizeof *orig);
+    for (int norm = LK_ROWNORM_L2; norm <= LK_ROWNORM_NONE; norm++) {
+        for (int sub = 0; sub < 2; sub++) {
+            for (int k = 0; k < 2; k++) {
+                memcpy(m[k].data, orig, nnz * sizeof *orig);
+                lk_tfidf_config cfg = {LK_IDF_SMOOTH, sub != 0, (lk_row_norm)norm, k + 1};
+                assert_int_equal(lk_tfidf_apply(&cfg, idf, &m[k]), LK_OK);
+            }
+            assert_memory_equal(m[0].data, m[1].data, nnz * sizeof *orig);
+        }
+    }
+    free(orig);
+    for (int k = 0; k < 2; k++) lk_csr_free(&m[k]);
 }
 
 int main(void)
@@ -131,6 +175,7 @@ int main(void)
         cmocka_unit_test(test_tfidf_smooth_l2),
         cmocka_unit_test(test_tfidf_sublinear_l1),
         cmocka_unit_test(test_tfidf_no_norm_keeps_zero_rows),
+        cmocka_unit_test(test_tfidf_two_threads_equal_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

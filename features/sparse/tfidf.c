@@ -2,9 +2,12 @@
 
 #include <math.h>
 
+#include "features/features_internal.h"
+
 lk_tfidf_config lk_tfidf_config_default(void)
 {
-    return (lk_tfidf_config){.idf = LK_IDF_SMOOTH, .sublinear_tf = false, .norm = LK_ROWNORM_L2};
+    return (lk_tfidf_config){.idf = LK_IDF_SMOOTH, .sublinear_tf = false, .norm = LK_ROWNORM_L2,
+                             .threads = 1};
 }
 
 double lk_idf(lk_idf_kind kind, int64_t df, int64_t n_docs)
@@ -36,19 +39,55 @@ static void normalize_row(double *v, int64_t n, lk_row_norm norm)
     for (int64_t k = 0; k < n; k++) v[k] /= s;
 }
 
+typedef struct {
+    const lk_tfidf_config *c;
+    const double *idf;
+    lk_csr *m;
+    int32_t r0, r1; /* rows r0 .. r1-1 */
+} weight_job;
+
+/* Weight and normalize rows r0 .. r1-1 (each row's values are computed as one pass over the
+   whole matrix then one per row did: the same operations in the same order). */
+static void *weight_rows(void *arg)
+{
+    const weight_job *j = arg;
+    const lk_tfidf_config *c = j->c;
+    const double *idf = j->idf;
+    const int32_t *ind = j->m->indices;
+    double *data = j->m->data;
+    const int64_t *ip = j->m->indptr;
+    for (int32_t r = j->r0; r < j->r1; r++) {
+        int64_t lo = ip[r], hi = ip[r + 1];
+        for (int64_t k = lo; k < hi; k++) {
+            double v = data[k];
+            if (c->sublinear_tf) v = log(v) + 1;
+            if (idf) v *= idf[ind[k]];
+            data[k] = v;
+        }
+        if (c->norm != LK_ROWNORM_NONE) normalize_row(data + lo, hi - lo, c->norm);
+    }
+    return NULL;
+}
+
+#define SPLIT_MIN_NNZ 65536 /* fewer entries are weighted on one thread */
+
 lk_status lk_tfidf_apply(const lk_tfidf_config *c, const double *idf, lk_csr *m)
 {
     if (!c || !m || (lk_csr_nnz(m) && (!m->indices || !m->data))) return LK_ERR_ARG;
     int64_t nnz = lk_csr_nnz(m);
-    for (int64_t k = 0; k < nnz; k++) {
-        double v = m->data[k];
-        if (c->sublinear_tf) v = log(v) + 1;
-        if (idf) v *= idf[m->indices[k]];
-        m->data[k] = v;
+    weight_job lo = {c, idf, m, 0, m->n_rows}, hi = {c, idf, m, m->n_rows, m->n_rows};
+    bool two = c->threads == 2 && nnz >= SPLIT_MIN_NNZ;
+    if (two) {
+        /* the first row whose start passes half the entries */
+        int32_t a = 0, b = m->n_rows;
+        while (a < b) {
+            int32_t mid = a + (b - a) / 2;
+            if (m->indptr[mid] < nnz / 2) a = mid + 1;
+            else b = mid;
+        }
+        lo.r1 = hi.r0 = a;
     }
-    if (c->norm == LK_ROWNORM_NONE) return LK_OK;
-    for (int32_t r = 0; r < m->n_rows; r++)
-        normalize_row(m->data + m->indptr[r], m->indptr[r + 1] - m->indptr[r], c->norm);
+    lk_run_pair(weight_rows, &hi, &lo, two);
     return LK_OK;
 }
 

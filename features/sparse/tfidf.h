@@ -29,6 +29,8 @@ typedef struct {
     lk_idf_kind idf;
     bool sublinear_tf;
     lk_row_norm norm;
+    int32_t threads; /* lk_tfidf_apply on 2 threads (halves of the entries; the same result)
+                        or 1 (default; 0 = 1) */
 } lk_tfidf_config;
 
 lk_tfidf_config lk_tfidf_config_default(void); /* smooth idf, raw tf, l2 */
@@ -38,7 +40,9 @@ lk_tfidf_config lk_tfidf_config_default(void); /* smooth idf, raw tf, l2 */
 double lk_idf(lk_idf_kind kind, int64_t df, int64_t n_docs);
 
 /* Weight m in place: m->data[k] = tf(m->data[k]) * idf[col], then normalize each row
-   (rows of zero norm are left as they are). idf has m->n_cols entries (NULL = all 1). */
+   (rows of zero norm are left as they are). idf has m->n_cols entries (NULL = all 1).
+   Row by row (weighted and normalized while in cache); with c->threads == 2 the rows are
+   split in two halves of about equal entries. */
 lk_status lk_tfidf_apply(const lk_tfidf_config *c, const double *idf, lk_csr *m);
 
 /* BM25 weights (a BM25 document-term matrix): m->data[k] = idf[col] * tf_part(tf, |d|) of

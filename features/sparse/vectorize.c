@@ -55,8 +55,10 @@ static lk_status weight(const lk_vectorize_job *job, const lk_bow *b, lk_csr *m)
         idf[c] = job->bm25 ? lk_bm25_idf(job->bm25_params.variant, (double)lk_bow_fit_n_docs(b),
                                          (double)lk_bow_fit_df(b, c))
                            : lk_idf(job->tf.idf, lk_bow_fit_df(b, c), lk_bow_fit_n_docs(b));
+    lk_tfidf_config tf = job->tf;
+    if (tf.threads == 0) tf.threads = job->bow.threads; /* as many as the counting */
     lk_status st = job->bm25 ? lk_bm25_weight_apply(&job->bm25_params, idf, job->tf.norm, m)
-                             : lk_tfidf_apply(&job->tf, idf, m);
+                             : lk_tfidf_apply(&tf, idf, m);
     free(idf);
     return st;
 }
