@@ -520,10 +520,56 @@ static void test_drain_and_two_thread_finish_equal_one_thread(void **state)
     }
 }
 
+/* A vocabulary large enough for lk_bow_finish to sort on two threads (word bigrams of
+   many documents) gives the one-thread columns, terms and matrix. */
+static void test_two_thread_finish_large_vocabulary(void **state)
+{
+    (void)state;
+    enum { N = 2000 };
+    static char docs[N][400];
+    uint32_t seed = 3;
+    for (int i = 0; i < N; i++) gen_doc(docs[i], sizeof docs[i], &seed, 40);
+    lk_csr x[2];
+    lk_bow *b[2];
+    lk_error err;
+    for (int k = 0; k < 2; k++) {
+        lk_bow_config c = lk_bow_config_default();
+        c.ngram_max = 2;
+        c.threads = k + 1;
+        assert_int_equal(lk_bow_create(&c, &b[k]), LK_OK);
+        for (int i = 0; i < N; i++)
+            assert_int_equal(lk_bow_add_text(b[k], docs[i], strlen(docs[i]), &err), LK_OK);
+        assert_int_equal(lk_bow_finish(b[k], &x[k], &err), LK_OK);
+    }
+    assert_true(x[0].n_cols > 20000);
+    assert_int_equal(x[0].n_cols, x[1].n_cols);
+    assert_memory_equal(x[0].indptr, x[1].indptr, (size_t)(N + 1) * sizeof *x[0].indptr);
+    size_t nnz = (size_t)x[0].indptr[N];
+    assert_memory_equal(x[0].indices, x[1].indices, nnz * sizeof *x[0].indices);
+    assert_memory_equal(x[0].data, x[1].data, nnz * sizeof *x[0].data);
+    for (int32_t col = 0; col < x[0].n_cols; col++) {
+        size_t l1, l2;
+        const char *s1 = lk_bow_term(b[0], col, &l1), *s2 = lk_bow_term(b[1], col, &l2);
+        assert_int_equal(l1, l2);
+        assert_memory_equal(s1, s2, l1);
+        if (col) { /* bytewise ascending */
+            size_t lp;
+            const char *p = lk_bow_term(b[0], col - 1, &lp);
+            int cmp = memcmp(p, s1, lp < l1 ? lp : l1);
+            assert_true(cmp < 0 || (cmp == 0 && lp < l1));
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        lk_csr_free(&x[k]);
+        lk_bow_free(b[k]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_drain_and_two_thread_finish_equal_one_thread),
+        cmocka_unit_test(test_two_thread_finish_large_vocabulary),
         cmocka_unit_test(test_unigrams_sorted_counts),
         cmocka_unit_test(test_word_bigrams_and_df_bounds),
         cmocka_unit_test(test_max_features_ties_as_numpy),

@@ -54,38 +54,98 @@ static sort_key *merge_sort(const lk_termtab *t, sort_key *keys, sort_key *tmp, 
 
 #define BUCKET_BITS_MAX 16 /* first pass: counting sort on up to the first two bytes */
 #define BUCKET_BITS_MIN 8
+#define SORT_SPLIT_MIN 16384 /* fewer terms are sorted on one thread */
+
+/* One half of sort_ids_by_string's work: the keys of ids[0..n) into tmp[0..n) with the
+   count of each bucket, then their scatter from pos[] on, then buckets b0 .. b1-1 sorted. */
+typedef struct {
+    const lk_termtab *t;
+    uint32_t *ids;
+    size_t n;
+    sort_key *keys, *tmp; /* the whole arrays (the scatter writes anywhere in keys) */
+    size_t off;           /* where this half's ids start */
+    size_t *count;        /* n_buckets counts, then the next position of each bucket */
+    const size_t *end;    /* end of each bucket in keys (bucket b: end[b-1] .. end[b]) */
+    size_t b0, b1;
+    unsigned bits;
+} sort_job;
+
+static void *make_keys(void *arg)
+{
+    sort_job *j = arg;
+    size_t nb = (size_t)1 << j->bits;
+    memset(j->count, 0, nb * sizeof *j->count);
+    for (size_t i = 0; i < j->n; i++) {
+        uint32_t id = j->ids[j->off + i];
+        size_t len;
+        const unsigned char *s = (const unsigned char *)lk_termtab_str(j->t, id, &len);
+        uint64_t p[2] = {0, 0};
+        for (size_t k = 0; k < SORT_PREFIX; k++) p[k / 8] = (p[k / 8] << 8) | (k < len ? s[k] : 0);
+        j->tmp[j->off + i] = (sort_key){{p[0], p[1]}, id};
+        j->count[p[0] >> (64 - j->bits)]++;
+    }
+    return NULL;
+}
+
+static void *scatter_keys(void *arg)
+{
+    sort_job *j = arg;
+    for (size_t i = j->off; i < j->off + j->n; i++)
+        j->keys[j->count[j->tmp[i].prefix[0] >> (64 - j->bits)]++] = j->tmp[i];
+    return NULL;
+}
+
+static void *sort_buckets(void *arg)
+{
+    sort_job *j = arg;
+    size_t lo = j->b0 ? j->end[j->b0 - 1] : 0;
+    for (size_t b = j->b0; b < j->b1; lo = j->end[b++]) {
+        size_t k = j->end[b] - lo;
+        if (k >= 2) {
+            const sort_key *sorted = merge_sort(j->t, j->keys + lo, j->tmp + lo, k);
+            if (sorted != j->keys + lo) memcpy(j->keys + lo, sorted, k * sizeof *j->keys);
+        }
+        for (size_t i = lo; i < j->end[b]; i++) j->ids[i] = (uint32_t)j->keys[i].id;
+    }
+    return NULL;
+}
 
 /* Sort term ids[0..n) bytewise by their strings: a counting sort on the first bits (up to
    two bytes; fewer for fewer terms, so that the counts stay small), then a merge sort
-   inside each bucket. keys, their scratch and the counts are one short-lived block. */
-static lk_status sort_ids_by_string(const lk_termtab *t, uint32_t *ids, size_t n)
+   inside each bucket. keys, their scratch and the counts are one short-lived block. With
+   two threads, each makes and scatters the keys of one half of the ids (the second half's
+   after the first's in each bucket: the order one thread gives), then sorts the buckets of
+   one half of the keys. */
+static lk_status sort_ids_by_string(const lk_termtab *t, uint32_t *ids, size_t n, bool two)
 {
     unsigned bits = BUCKET_BITS_MIN;
     while (bits < BUCKET_BITS_MAX && ((size_t)1 << bits) < n) bits++;
     size_t n_buckets = (size_t)1 << bits, m = n ? n : 1;
-    sort_key *keys = lk_huge_scratch(2 * m * sizeof *keys + (n_buckets + 1) * sizeof(size_t));
+    two = two && n >= SORT_SPLIT_MIN;
+    sort_key *keys = lk_huge_scratch(2 * m * sizeof *keys + 3 * n_buckets * sizeof(size_t));
     if (!keys) return LK_ERR_NOMEM;
     sort_key *tmp = keys + m;
-    size_t *start = (size_t *)(tmp + m);
-    memset(start, 0, (n_buckets + 1) * sizeof *start);
-    for (size_t i = 0; i < n; i++) {
-        size_t len;
-        const unsigned char *s = (const unsigned char *)lk_termtab_str(t, ids[i], &len);
-        uint64_t p[2] = {0, 0};
-        for (size_t k = 0; k < SORT_PREFIX; k++) p[k / 8] = (p[k / 8] << 8) | (k < len ? s[k] : 0);
-        tmp[i] = (sort_key){{p[0], p[1]}, ids[i]};
-        start[(p[0] >> (64 - bits)) + 1]++;
+    size_t *c1 = (size_t *)(tmp + m), *c2 = c1 + n_buckets, *end = c2 + n_buckets;
+    size_t half = two ? n / 2 : n;
+    sort_job a = {t, ids, half, keys, tmp, 0, c1, end, 0, n_buckets, bits};
+    sort_job b = {t, ids, n - half, keys, tmp, half, c2, end, n_buckets, n_buckets, bits};
+    lk_run_pair(make_keys, &b, &a, two);
+    /* positions: bucket by bucket, the first half's keys then the second's */
+    size_t at = 0;
+    for (size_t k = 0; k < n_buckets; k++) {
+        size_t x = c1[k], y = c2[k];
+        c1[k] = at;
+        c2[k] = at + x;
+        at += x + y;
+        end[k] = at;
     }
-    for (size_t b = 0; b < n_buckets; b++) start[b + 1] += start[b];
-    for (size_t i = 0; i < n; i++) keys[start[tmp[i].prefix[0] >> (64 - bits)]++] = tmp[i];
-    /* start[b] is now the end of bucket b */
-    for (size_t b = 0, lo = 0; b < n_buckets; lo = start[b++]) {
-        size_t k = start[b] - lo;
-        if (k < 2) continue;
-        const sort_key *sorted = merge_sort(t, keys + lo, tmp + lo, k);
-        if (sorted != keys + lo) memcpy(keys + lo, sorted, k * sizeof *keys);
+    lk_run_pair(scatter_keys, &b, &a, two);
+    if (two) { /* the buckets from the one where the second half of the keys starts */
+        size_t split = 0;
+        while (split < n_buckets && end[split] < n / 2) split++;
+        a.b1 = b.b0 = split;
     }
-    for (size_t i = 0; i < n; i++) ids[i] = (uint32_t)keys[i].id;
+    lk_run_pair(sort_buckets, &b, &a, two);
     free(keys);
     return LK_OK;
 }
@@ -341,7 +401,7 @@ static lk_status select_terms(lk_bow *b, const int64_t *df_id, int32_t *map, lk_
     n = 0;
     for (size_t id = 0; id < b->tab.n; id++)
         if (df_id[id] > 0) order[n++] = (uint32_t)id;
-    if ((st = sort_ids_by_string(&b->tab, order, n)) != LK_OK) goto done;
+    if ((st = sort_ids_by_string(&b->tab, order, n, b->cfg.threads == 2)) != LK_OK) goto done;
     size_t kept = 0;
     for (size_t j = 0; j < n; j++) {
         double d = (double)df_id[order[j]];
