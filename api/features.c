@@ -4,6 +4,7 @@
 #include "include/lexkit/features.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,47 +383,105 @@ static lk_status add_docs(lk_bow *b, const char *const *docs, const size_t *lens
     return LK_OK;
 }
 
+/* A round's documents shared by two counting threads: the first takes them from the front
+   in order, the second from the back last first, a few at a time, until they meet (which
+   of the two counted a document changes nothing in the result). fb packs the next
+   front document << 32 | the end of the back one's, round-relative. */
 typedef struct {
     lk_bow *b;
-    const char *const *docs;
+    const char *const *docs; /* the round's */
     const size_t *lens;
-    size_t n, base;
+    size_t base;             /* number of docs[0] in messages */
+    _Atomic uint64_t *fb;
+    size_t low;              /* the first document of the back thread's last claim */
+    size_t failed;           /* the document that failed (st) */
     lk_status st;
     lk_error err;
 } count_job;
 
-static void *count_thread(void *arg)
+#define CLAIM_MAX 64 /* documents claimed at once, at most (1/16 of those left) */
+
+static size_t claim_size(uint64_t f, uint64_t b)
+{
+    uint64_t k = (b - f) / 16;
+    return (size_t)(k < 1 ? 1 : k > CLAIM_MAX ? CLAIM_MAX : k);
+}
+
+/* Claim documents from the front (back: from the back); returns how many, from *at on. */
+static size_t claim(_Atomic uint64_t *fb, bool back, size_t *at)
+{
+    uint64_t cur = atomic_load_explicit(fb, memory_order_relaxed);
+    for (;;) {
+        uint64_t f = cur >> 32, b = cur & UINT32_MAX;
+        if (f >= b) return 0;
+        uint64_t k = claim_size(f, b);
+        uint64_t next = back ? (f << 32 | (b - k)) : ((f + k) << 32 | b);
+        if (atomic_compare_exchange_weak_explicit(fb, &cur, next, memory_order_relaxed,
+                                                  memory_order_relaxed)) {
+            *at = (size_t)(back ? b - k : f);
+            return (size_t)k;
+        }
+    }
+}
+
+static void *count_back(void *arg)
 {
     count_job *j = arg;
-    j->st = add_docs(j->b, j->docs, j->lens, j->n, j->base, &j->err);
+    size_t at, k;
+    while ((k = claim(j->fb, true, &at)) > 0) {
+        j->low = at;
+        for (size_t i = at + k; i-- > at;) {
+            const char *d = j->docs[i];
+            j->st = lk_bow_add_text(j->b, d ? d : "", d ? j->lens[i] : 0, &j->err);
+            if (j->st != LK_OK) {
+                lk_error_prefix(&j->err, "document %zu: ", j->base + i);
+                j->failed = i;
+                return NULL;
+            }
+        }
+    }
     return NULL;
 }
 
-/* Count docs[0..n) into fit[0] (and fit[1]): in rounds of about ROUND_BYTES, the round's
-   second half counted by a second thread into fit[1], then moved to the end of fit[0]. */
+#define ROUND_DOCS ((size_t)1 << 20) /* documents per round at most (fb holds 32 bits) */
+
+/* Count docs[0..n) into fit[0] (and fit[1]): in rounds of about ROUND_BYTES, shared by this
+   thread (from the front, into fit[0]) and a second one (from the back, into fit[1]), whose
+   rows are then moved to the end of fit[0]. Either thread may take more of the documents
+   than the other when it runs faster (or the other is slowed by other processes). */
 static lk_status fit_docs(lexkit_vectorizer *v, const char *const *docs, const size_t *lens,
                           size_t n, lk_error *e)
 {
     size_t i = 0;
     while (i < n) {
         size_t end = i, bytes = 0;
-        while (end < n && bytes < ROUND_BYTES) bytes += docs[end] ? lens[end] : 0, end++;
-        size_t mid = i, half = 0;
-        while (mid < end && half < bytes / 2) half += docs[mid] ? lens[mid] : 0, mid++;
+        while (end < n && end - i < ROUND_DOCS && bytes < ROUND_BYTES)
+            bytes += docs[end] ? lens[end] : 0, end++;
         pthread_t th;
-        count_job job = {v->fit[1], docs + mid, lens + mid, end - mid, v->fit_docs + mid, LK_OK,
+        _Atomic uint64_t fb = (uint64_t)(end - i);
+        count_job job = {v->fit[1], docs + i, lens + i, v->fit_docs + i, &fb, end - i, 0, LK_OK,
                          {0}};
-        bool two = v->fit[1] && bytes >= MIN_SPLIT_BYTES && mid < end &&
-                   pthread_create(&th, NULL, count_thread, &job) == 0;
-        lk_status st = add_docs(v->fit[0], docs + i, lens + i, (two ? mid : end) - i,
-                                v->fit_docs + i, e);
+        bool two = v->fit[1] && bytes >= MIN_SPLIT_BYTES &&
+                   pthread_create(&th, NULL, count_back, &job) == 0;
+        lk_status st = LK_OK;
+        size_t at, k;
+        while (st == LK_OK && (k = claim(&fb, false, &at)) > 0)
+            st = add_docs(v->fit[0], docs + i + at, lens + i + at, k, v->fit_docs + i + at, e);
+        if (st != LK_OK) /* the first failing document: let the other thread stop */
+            atomic_store(&fb, 0);
         if (two) {
             pthread_join(th, NULL);
-            if (st == LK_OK && job.st != LK_OK) { /* the first failing document, as one thread */
-                st = job.st;
-                *e = job.err;
+            if (st == LK_OK && job.st != LK_OK) {
+                /* the first failing document, as one thread: those before it that the
+                   back thread had claimed but not counted are counted here first */
+                st = add_docs(v->fit[0], docs + i + job.low, lens + i + job.low,
+                              job.failed - job.low, v->fit_docs + i + job.low, e);
+                if (st == LK_OK) {
+                    st = job.st;
+                    *e = job.err;
+                }
             }
-            if (st == LK_OK) st = lk_bow_drain_into(v->fit[0], v->fit[1], &v->map);
+            if (st == LK_OK) st = lk_bow_drain_reversed_into(v->fit[0], v->fit[1], &v->map);
         }
         if (st != LK_OK) return st;
         i = end;

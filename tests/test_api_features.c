@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -341,6 +342,64 @@ static void test_fixed_vocabulary_text(void **state)
     lexkit_vectorizer_free(v);
 }
 
+/* A fit on two threads (documents shared from both ends) gives the one-thread matrix and,
+   for invalid UTF-8, the one-thread error: the first bad document. */
+static void test_two_threads_equal_one_and_first_error(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    static char text[N][64];
+    const char *d[N];
+    size_t l[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(text[i], sizeof text[i], "w%d common x%d y%d word%d", i % 101, i % 7, i, i % 13);
+        d[i] = text[i];
+        l[i] = strlen(text[i]);
+    }
+    lexkit_csr m[2];
+    lexkit_error err;
+    for (int k = 0; k < 2; k++) {
+        lexkit_vectorizer_config c = lexkit_vectorizer_config_default();
+        c.tfidf = 1;
+        c.threads = k + 1;
+        lexkit_vectorizer *v = NULL;
+        assert_int_equal(lexkit_vectorizer_create(&c, &v, &err), LEXKIT_OK);
+        assert_int_equal(lexkit_vectorizer_fit_transform(v, d, l, N, &m[k], &err), LEXKIT_OK);
+        lexkit_vectorizer_free(v);
+    }
+    assert_int_equal(m[0].n_cols, m[1].n_cols);
+    assert_memory_equal(m[0].indptr, m[1].indptr, (N + 1) * sizeof *m[0].indptr);
+    size_t nnz = (size_t)m[0].indptr[N];
+    assert_memory_equal(m[0].indices, m[1].indices, nnz * sizeof *m[0].indices);
+    assert_memory_equal(m[0].data, m[1].data, nnz * sizeof *m[0].data);
+    for (int k = 0; k < 2; k++) lexkit_csr_free(&m[k]);
+    /* bad documents near the end (the back thread's first) and in the middle */
+    static const int bad[][2] = {{2990, 2995}, {1700, 2500}, {2998, 2999}};
+    for (size_t t = 0; t < sizeof bad / sizeof bad[0]; t++) {
+        char msg[2][256];
+        for (int k = 0; k < 2; k++) {
+            text[bad[t][0]][3] = (char)0xff;
+            text[bad[t][1]][2] = (char)0xfe;
+            lexkit_vectorizer_config c = lexkit_vectorizer_config_default();
+            c.threads = k + 1;
+            lexkit_vectorizer *v = NULL;
+            assert_int_equal(lexkit_vectorizer_create(&c, &v, &err), LEXKIT_OK);
+            assert_int_not_equal(lexkit_vectorizer_fit_transform(v, d, l, N, &m[k], &err),
+                                 LEXKIT_OK);
+            snprintf(msg[k], sizeof msg[k], "%s", lexkit_error_message(&err));
+            lexkit_vectorizer_free(v);
+            snprintf(text[bad[t][0]], sizeof text[0], "w%d common x%d y%d word%d", bad[t][0] % 101,
+                     bad[t][0] % 7, bad[t][0], bad[t][0] % 13);
+            snprintf(text[bad[t][1]], sizeof text[0], "w%d common x%d y%d word%d", bad[t][1] % 101,
+                     bad[t][1] % 7, bad[t][1], bad[t][1] % 13);
+        }
+        char want[32];
+        snprintf(want, sizeof want, "document %d:", bad[t][0]);
+        assert_non_null(strstr(msg[0], want));
+        assert_string_equal(msg[0], msg[1]);
+    }
+}
+
 /* With terms_given a vocabulary term is whole: "a b" and "" are columns. */
 static void test_fixed_vocabulary_terms(void **state)
 {
@@ -424,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_terms_bad_calls),
         cmocka_unit_test(test_fixed_vocabulary_text),
         cmocka_unit_test(test_fixed_vocabulary_terms),
+        cmocka_unit_test(test_two_threads_equal_one_and_first_error),
         cmocka_unit_test(test_fixed_vocabulary_refused),
         cmocka_unit_test(test_english_stop_words),
     };

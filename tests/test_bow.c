@@ -455,8 +455,9 @@ static void gen_doc(char *buf, size_t cap, uint32_t *seed, int words)
     buf[at] = '\0';
 }
 
-/* lk_bow_drain_into (several rounds, the id map reused) and a two-thread finish give the
-   one-thread matrix bit for bit, for word n-grams, char_wb n-grams and pruning. */
+/* lk_bow_drain_into and lk_bow_drain_reversed_into (several rounds of uneven splits, the id
+   map reused) and a two-thread finish give the one-thread matrix bit for bit, for word
+   n-grams, char_wb n-grams and pruning. */
 static void test_drain_and_two_thread_finish_equal_one_thread(void **state)
 {
     (void)state;
@@ -488,10 +489,17 @@ static void test_drain_and_two_thread_finish_equal_one_thread(void **state)
         assert_int_equal(lk_bow_create(&two, &a), LK_OK);
         assert_int_equal(lk_bow_create(&two, &b), LK_OK);
         lk_bow_idmap map = {0};
-        for (int r = 0; r < N; r += ROUND) { /* first half of each round in a, second in b */
-            for (int i = r; i < r + ROUND / 2; i++)
+        for (int r = 0; r < N; r += ROUND) { /* first part of each round in a, the rest in b */
+            int cut = r + ROUND / 2 + (r / ROUND) % 7 - 3;
+            for (int i = r; i < cut; i++)
                 assert_int_equal(lk_bow_add_text(a, docs[i], strlen(docs[i]), &err), LK_OK);
-            for (int i = r + ROUND / 2; i < r + ROUND; i++)
+            if ((r / ROUND) % 2) { /* b takes its documents last first (from the back) */
+                for (int i = r + ROUND - 1; i >= cut; i--)
+                    assert_int_equal(lk_bow_add_text(b, docs[i], strlen(docs[i]), &err), LK_OK);
+                assert_int_equal(lk_bow_drain_reversed_into(a, b, &map), LK_OK);
+                continue;
+            }
+            for (int i = cut; i < r + ROUND; i++)
                 assert_int_equal(lk_bow_add_text(b, docs[i], strlen(docs[i]), &err), LK_OK);
             assert_int_equal(lk_bow_drain_into(a, b, &map), LK_OK);
         }

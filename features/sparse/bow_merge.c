@@ -48,7 +48,41 @@ static lk_status map_new_ids(lk_bow *a, const lk_bow *b, lk_bow_idmap *m)
     return st;
 }
 
-lk_status lk_bow_drain_into(lk_bow *a, lk_bow *b, lk_bow_idmap *m)
+/* b's rows r0 .. r1-1 of chunk c (of n_chunks equal shares of the rows), their ids mapped,
+   into a's matrix from entry `base` on: in their order, or the last row first (reversed). */
+typedef struct {
+    int32_t *ind;
+    double *dat;
+    size_t base;
+    const int32_t *from_ind;
+    const double *from_dat;
+    const int64_t *ip; /* b's rows: ip[0] == 0 */
+    int64_t rows;
+    const uint32_t *id;
+    size_t n_chunks;
+    bool reversed;
+} copy_job;
+
+static void copy_rows(void *arg, size_t chunk)
+{
+    const copy_job *j = arg;
+    int64_t per = j->rows / (int64_t)j->n_chunks, r0 = per * (int64_t)chunk;
+    int64_t r1 = chunk + 1 < j->n_chunks ? r0 + per : j->rows;
+    const int64_t *ip = j->ip;
+    for (int64_t r = r0; r < r1; r++) {
+        size_t to = j->base + (size_t)(j->reversed ? ip[j->rows] - ip[r + 1] : ip[r]);
+        for (size_t k = (size_t)ip[r]; k < (size_t)ip[r + 1]; k++, to++) {
+            j->ind[to] = (int32_t)j->id[j->from_ind[k]];
+            j->dat[to] = j->from_dat[k];
+        }
+    }
+}
+
+#define COPY_SPLIT_MIN 65536 /* fewer entries are copied on one thread */
+#define COPY_CHUNKS 8        /* shares the two threads take one by one */
+
+/* lk_bow_drain_into; reversed: b's rows are a's next rows last first. */
+static lk_status drain(lk_bow *a, lk_bow *b, lk_bow_idmap *m, bool reversed)
 {
     if (!a || !b || a->fixed != b->fixed || a->finished || b->finished) return LK_ERR_ARG;
     lk_status st = map_new_ids(a, b, m);
@@ -69,12 +103,15 @@ lk_status lk_bow_drain_into(lk_bow *a, lk_bow *b, lk_bow_idmap *m)
     if (rows_need > a->indptr_cap &&
         (st = lk_grow_ptr(&a->indptr, &a->indptr_cap, rows_need, sizeof *a->indptr)) != LK_OK)
         return st;
-    for (size_t k = 0; k < nnz; k++) {
-        a->indices[a->nnz + k] = (int32_t)m->id[b->indices[k]];
-        a->data[a->nnz + k] = b->data[k];
-    }
     const int64_t *ip = b->indptr + b->drained; /* ip[0] == 0 */
-    for (int64_t r = 1; r <= rows; r++) a->indptr[a->n_docs + r] = (int64_t)a->nnz + ip[r];
+    /* with threads == 2 (a fit split over two threads), the rows in chunks on both */
+    bool two = a->cfg.threads == 2 && nnz >= COPY_SPLIT_MIN;
+    copy_job j = {a->indices, a->data, a->nnz, b->indices, b->data, ip, rows, m->id,
+                  two ? COPY_CHUNKS : 1, reversed};
+    lk_run_chunks(copy_rows, &j, j.n_chunks, two);
+    for (int64_t r = 1; r <= rows; r++)
+        a->indptr[a->n_docs + r] =
+            (int64_t)a->nnz + (reversed ? ip[rows] - ip[rows - r] : ip[r]);
     a->n_docs += rows;
     a->nnz += nnz;
     /* b keeps counting documents (its per-id stamps stay unique), into an empty matrix */
@@ -82,4 +119,14 @@ lk_status lk_bow_drain_into(lk_bow *a, lk_bow *b, lk_bow_idmap *m)
     b->indptr[b->n_docs] = 0;
     b->nnz = 0;
     return LK_OK;
+}
+
+lk_status lk_bow_drain_into(lk_bow *a, lk_bow *b, lk_bow_idmap *m)
+{
+    return drain(a, b, m, false);
+}
+
+lk_status lk_bow_drain_reversed_into(lk_bow *a, lk_bow *b, lk_bow_idmap *m)
+{
+    return drain(a, b, m, true);
 }

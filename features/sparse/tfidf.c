@@ -43,20 +43,39 @@ typedef struct {
     const lk_tfidf_config *c;
     const double *idf;
     lk_csr *m;
-    int32_t r0, r1; /* rows r0 .. r1-1 */
+    size_t n_chunks;
 } weight_job;
 
-/* Weight and normalize rows r0 .. r1-1 (each row's values are computed as one pass over the
-   whole matrix then one per row did: the same operations in the same order). */
-static void *weight_rows(void *arg)
+/* The first row that starts at or after entry k. */
+static int32_t row_at(const lk_csr *m, int64_t k)
+{
+    int32_t a = 0, b = m->n_rows;
+    while (a < b) {
+        int32_t mid = a + (b - a) / 2;
+        if (m->indptr[mid] < k) a = mid + 1;
+        else b = mid;
+    }
+    return a;
+}
+
+/* Weight and normalize the rows of one chunk (rows starting in its share of the entries),
+   each row with the operations and order of a pass over the whole matrix then one per
+   row. */
+static void weight_rows(void *arg, size_t chunk)
 {
     const weight_job *j = arg;
     const lk_tfidf_config *c = j->c;
     const double *idf = j->idf;
-    const int32_t *ind = j->m->indices;
-    double *data = j->m->data;
-    const int64_t *ip = j->m->indptr;
-    for (int32_t r = j->r0; r < j->r1; r++) {
+    const lk_csr *m = j->m;
+    int64_t nnz = lk_csr_nnz(m);
+    int32_t r0 = chunk ? row_at(m, (int64_t)((double)nnz * (double)chunk / (double)j->n_chunks)) : 0;
+    int32_t r1 = chunk + 1 < j->n_chunks
+                     ? row_at(m, (int64_t)((double)nnz * (double)(chunk + 1) / (double)j->n_chunks))
+                     : m->n_rows;
+    const int32_t *ind = m->indices;
+    double *data = m->data;
+    const int64_t *ip = m->indptr;
+    for (int32_t r = r0; r < r1; r++) {
         int64_t lo = ip[r], hi = ip[r + 1];
         for (int64_t k = lo; k < hi; k++) {
             double v = data[k];
@@ -66,28 +85,17 @@ static void *weight_rows(void *arg)
         }
         if (c->norm != LK_ROWNORM_NONE) normalize_row(data + lo, hi - lo, c->norm);
     }
-    return NULL;
 }
 
 #define SPLIT_MIN_NNZ 65536 /* fewer entries are weighted on one thread */
+#define WEIGHT_CHUNKS 16    /* shares of the entries the two threads take one by one */
 
 lk_status lk_tfidf_apply(const lk_tfidf_config *c, const double *idf, lk_csr *m)
 {
     if (!c || !m || (lk_csr_nnz(m) && (!m->indices || !m->data))) return LK_ERR_ARG;
-    int64_t nnz = lk_csr_nnz(m);
-    weight_job lo = {c, idf, m, 0, m->n_rows}, hi = {c, idf, m, m->n_rows, m->n_rows};
-    bool two = c->threads == 2 && nnz >= SPLIT_MIN_NNZ;
-    if (two) {
-        /* the first row whose start passes half the entries */
-        int32_t a = 0, b = m->n_rows;
-        while (a < b) {
-            int32_t mid = a + (b - a) / 2;
-            if (m->indptr[mid] < nnz / 2) a = mid + 1;
-            else b = mid;
-        }
-        lo.r1 = hi.r0 = a;
-    }
-    lk_run_pair(weight_rows, &hi, &lo, two);
+    bool two = c->threads == 2 && lk_csr_nnz(m) >= SPLIT_MIN_NNZ;
+    weight_job j = {c, idf, m, two ? WEIGHT_CHUNKS : 1};
+    lk_run_chunks(weight_rows, &j, j.n_chunks, two);
     return LK_OK;
 }
 
