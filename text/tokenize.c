@@ -120,6 +120,7 @@ lk_status lk_tokenizer_create(const lk_tokenizer_config *c, lk_tokenizer **out)
         t->ascii_class[b] = (unsigned char)uni_class(b);
         t->ascii_white[b] = b == ' ' || (b >= '\t' && b <= '\r') || (b >= 0x1C && b <= 0x1F);
         t->ascii_word[b] = lk_tok_py_word(b);
+        t->word_out[b] = !t->ascii_word[b] ? 0 : c->keep_case ? (unsigned char)b : t->lower_byte[b];
         t->ascii_alnum[b] = (unsigned char)(t->ascii_class[b] == T_LETTER  ? ALNUM_LETTER
                                             : t->ascii_class[b] == T_DIGIT ? ALNUM_DIGIT
                                                                             : 0);

@@ -24,6 +24,8 @@ struct lk_tokenizer {
     unsigned char ascii_class[ASCII_N]; /* tclass of each ASCII byte */
     bool ascii_white[ASCII_N];          /* whitespace mode separators */
     bool ascii_word[ASCII_N];           /* Python's \w */
+    unsigned char word_out[256];        /* sklearn mode: an ASCII \w byte as it is copied
+                                           (lowercased unless keep_case), else 0 */
     unsigned char ascii_alnum[256];     /* ALNUM_LETTER / ALNUM_DIGIT for ASCII, else 0 */
     unsigned char lower_byte[256];      /* ASCII A-Z -> a-z, every other byte unchanged */
     lk_token *toks;

@@ -119,15 +119,18 @@ lk_status lk_tok_scan_sklearn(lk_tokenizer *t, const char *s, size_t n)
     while (i < n) {
         unsigned char b = (unsigned char)s[i];
         if (b < ASCII_N) {
-            if (t->ascii_word[b]) {
-                /* a stretch of ASCII word bytes in one tight loop: one run_add for all */
+            if (t->word_out[b]) {
+                /* a stretch of ASCII word bytes in one tight loop (one table load a byte:
+                   0 ends it, a non-ASCII byte included): one run_add for all */
                 size_t j = i;
                 char *out = t->arena + t->arena_len;
+                const unsigned char *word_out = t->word_out;
+                unsigned char o = word_out[b];
                 do {
-                    *out++ = (char)((lower && b >= 'A' && b <= 'Z') ? b + ('a' - 'A') : b);
+                    *out++ = (char)o;
                     if (++j == n) break;
-                    b = (unsigned char)s[j];
-                } while (b < ASCII_N && t->ascii_word[b]);
+                    o = word_out[(unsigned char)s[j]];
+                } while (o);
                 run_add(t, &r, i, j);
                 r.count += j - i - 1;
                 t->arena_len += j - i;
