@@ -139,21 +139,128 @@ typedef struct {
     const char **s;
     size_t *len;
     size_t n;
-    PyObject **enc; /* bytes of the non-ASCII items (n_enc of them), released with x */
-    size_t n_enc;
+    char *utf8; /* the UTF-8 of the non-ASCII items, each NUL-terminated, released with x */
 } strs;
 
 static void strs_free(strs *x)
 {
-    for (size_t i = 0; i < x->n_enc; i++) Py_DECREF(x->enc[i]);
-    free(x->enc);
     Py_XDECREF(x->seq);
     free(x->s);
     free(x->len);
+    free(x->utf8);
     memset(x, 0, sizeof *x);
 }
 
-/* UTF-8 views of an iterable of str; TypeError naming the item otherwise. */
+/* A non-ASCII str to encode: its code units (kind 1, 2 or 4 bytes), where its UTF-8 goes. */
+typedef struct {
+    const void *data;
+    size_t n, item, at; /* code units; index in the sequence; offset in strs.utf8 */
+    int kind;
+} pending_str;
+
+/* The UTF-8 of n code units of `kind` at data into out (room for kind + 1 bytes a unit at
+   most, kind 1: 2); returns its length, or (size_t)-1 at a surrogate (which strict UTF-8
+   refuses: PyUnicode_AsUTF8String raises then). */
+static size_t encode_utf8(int kind, const void *data, size_t n, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *p = data;
+        size_t i = 0;
+        while (i < n) {
+            if (i + 8 <= n) { /* eight ASCII bytes at once */
+                uint64_t w;
+                memcpy(&w, p + i, 8);
+                if (!(w & 0x8080808080808080ull)) {
+                    memcpy(o, &w, 8);
+                    o += 8;
+                    i += 8;
+                    continue;
+                }
+            }
+            Py_UCS1 c = p[i++];
+            if (c < 0x80) {
+                *o++ = c;
+            } else {
+                *o++ = (unsigned char)(0xC0 | (c >> 6));
+                *o++ = (unsigned char)(0x80 | (c & 0x3F));
+            }
+        }
+        return (size_t)(o - (unsigned char *)out);
+    }
+    for (size_t i = 0; i < n; i++) {
+        Py_UCS4 c = kind == PyUnicode_2BYTE_KIND ? ((const Py_UCS2 *)data)[i]
+                                                 : ((const Py_UCS4 *)data)[i];
+        if (c < 0x80) {
+            *o++ = (unsigned char)c;
+        } else if (c < 0x800) {
+            *o++ = (unsigned char)(0xC0 | (c >> 6));
+            *o++ = (unsigned char)(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            if (c >= 0xD800 && c <= 0xDFFF) return (size_t)-1;
+            *o++ = (unsigned char)(0xE0 | (c >> 12));
+            *o++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            *o++ = (unsigned char)(0x80 | (c & 0x3F));
+        } else {
+            *o++ = (unsigned char)(0xF0 | (c >> 18));
+            *o++ = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+            *o++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            *o++ = (unsigned char)(0x80 | (c & 0x3F));
+        }
+    }
+    return (size_t)(o - (unsigned char *)out);
+}
+
+/* The pending items in chunks of ENCODE_CHUNK claimed one by one by this thread and a
+   helper (one that starts late takes fewer); each thread's bad is the first item of its
+   chunks with a surrogate (chunks stop there), so the smaller of the two is the first. */
+typedef struct {
+    strs *x;
+    const pending_str *p;
+    size_t n;
+    atomic_size_t next;
+} encode_pool;
+
+typedef struct {
+    encode_pool *pool;
+    size_t bad; /* SIZE_MAX: none */
+} encode_job;
+
+#define ENCODE_CHUNK 64 /* items */
+
+static void *encode_items(void *arg)
+{
+    encode_job *j = arg;
+    encode_pool *pool = j->pool;
+    j->bad = SIZE_MAX;
+    for (size_t c; (c = atomic_fetch_add_explicit(&pool->next, ENCODE_CHUNK,
+                                                  memory_order_relaxed)) < pool->n;) {
+        size_t end = c + ENCODE_CHUNK < pool->n ? c + ENCODE_CHUNK : pool->n;
+        for (size_t k = c; k < end; k++) {
+            const pending_str *p = &pool->p[k];
+            char *out = pool->x->utf8 + p->at;
+            size_t len = encode_utf8(p->kind, p->data, p->n, out);
+            if (len == (size_t)-1) {
+                if (p->item < j->bad) j->bad = p->item;
+                break;
+            }
+            out[len] = '\0';
+            pool->x->s[p->item] = out;
+            pool->x->len[p->item] = len;
+        }
+    }
+    return NULL;
+}
+
+#define ENCODE_SPLIT_BYTES ((size_t)256 << 10) /* less UTF-8 is encoded on one thread */
+
+/* UTF-8 views of an iterable of str; TypeError naming the item otherwise. An ASCII str's
+   view is its own bytes; the others are encoded into one temporary block (not into the
+   str's cached UTF-8, which would stay with the str as long as it lives: for a list of
+   documents, a second copy of them), with the GIL released, on two threads when there is
+   much of it. The errors are those of encoding the items one by one in order: the first
+   item that is not a str, or the first that cannot be encoded (a surrogate), whichever
+   comes first. */
 static int strs_get(PyObject *obj, const char *what, strs *x)
 {
     memset(x, 0, sizeof *x);
@@ -167,40 +274,74 @@ static int strs_get(PyObject *obj, const char *what, strs *x)
     x->n = (size_t)PySequence_Fast_GET_SIZE(x->seq);
     x->s = malloc((x->n ? x->n : 1) * sizeof *x->s);
     x->len = malloc((x->n ? x->n : 1) * sizeof *x->len);
-    x->enc = malloc((x->n ? x->n : 1) * sizeof *x->enc);
-    if (!x->s || !x->len || !x->enc) {
+    pending_str *pend = malloc((x->n ? x->n : 1) * sizeof *pend);
+    if (!x->s || !x->len || !pend) {
+        free(pend);
         strs_free(x);
         PyErr_NoMemory();
         return -1;
     }
     PyObject **items = PySequence_Fast_ITEMS(x->seq);
+    size_t n_pend = 0, bytes = 0, not_str = SIZE_MAX;
     for (size_t i = 0; i < x->n; i++) {
-        Py_ssize_t n;
         if (!PyUnicode_Check(items[i])) {
-            PyErr_Format(PyExc_TypeError, "%s[%zu]: expected str, got %s", what, i,
-                         Py_TYPE(items[i])->tp_name);
+            not_str = i; /* raised unless an item before it cannot be encoded */
+            break;
+        }
+        if (PyUnicode_READY(items[i]) < 0) {
+            free(pend);
             strs_free(x);
             return -1;
         }
-        if (PyUnicode_IS_READY(items[i]) && PyUnicode_IS_COMPACT_ASCII(items[i])) {
+        if (PyUnicode_IS_COMPACT_ASCII(items[i])) {
+            Py_ssize_t n;
             x->s[i] = PyUnicode_AsUTF8AndSize(items[i], &n); /* the str's own bytes */
-        } else {
-            /* a temporary encoding, not the str's cached UTF-8 (which would stay with the
-               str as long as it lives: for a list of documents, a second copy of them) */
-            PyObject *b = PyUnicode_AsUTF8String(items[i]);
-            if (!b) {
+            if (!x->s[i]) {
+                free(pend);
                 strs_free(x);
                 return -1;
             }
-            x->enc[x->n_enc++] = b;
-            x->s[i] = PyBytes_AS_STRING(b);
-            n = PyBytes_GET_SIZE(b);
+            x->len[i] = (size_t)n;
+            continue;
         }
-        if (!x->s[i]) {
+        int kind = PyUnicode_KIND(items[i]);
+        size_t n = (size_t)PyUnicode_GET_LENGTH(items[i]);
+        pend[n_pend++] = (pending_str){PyUnicode_DATA(items[i]), n, i, bytes, kind};
+        bytes += n * (kind == PyUnicode_1BYTE_KIND ? 2 : (size_t)kind + 1) + 1;
+    }
+    encode_pool pool = {x, pend, n_pend, 0};
+    encode_job lo = {&pool, SIZE_MAX}, hi = {&pool, SIZE_MAX};
+    if (n_pend) {
+        x->utf8 = malloc(bytes);
+        if (!x->utf8) {
+            free(pend);
             strs_free(x);
+            PyErr_NoMemory();
             return -1;
         }
-        x->len[i] = (size_t)n;
+        Py_BEGIN_ALLOW_THREADS
+        pthread_t th;
+        int two = bytes >= ENCODE_SPLIT_BYTES && pthread_create(&th, NULL, encode_items, &hi) == 0;
+        encode_items(&lo);
+        if (two) pthread_join(th, NULL);
+        Py_END_ALLOW_THREADS
+    }
+    free(pend);
+    size_t bad = lo.bad < hi.bad ? lo.bad : hi.bad;
+    if (bad != SIZE_MAX) { /* Python's own error (UnicodeEncodeError) for that item */
+        PyObject *b = PyUnicode_AsUTF8String(items[bad]);
+        if (b) { /* not expected: lone surrogates are what strict UTF-8 refuses */
+            Py_DECREF(b);
+            PyErr_Format(PyExc_SystemError, "%s[%zu]: could not encode", what, bad);
+        }
+        strs_free(x);
+        return -1;
+    }
+    if (not_str != SIZE_MAX) {
+        PyErr_Format(PyExc_TypeError, "%s[%zu]: expected str, got %s", what, not_str,
+                     Py_TYPE(items[not_str])->tp_name);
+        strs_free(x);
+        return -1;
     }
     return 0;
 }
