@@ -321,26 +321,76 @@ static lk_status keep_vocab(lexkit_vectorizer *v, const char *const *terms, cons
     return LK_OK;
 }
 
-/* Keep the vocabulary of the finished b (its terms and df, in column order). */
-static lk_status keep_bow_vocab(lexkit_vectorizer *v, const lk_bow *b)
+/* keep_bow_vocab's columns in n_chunks equal shares: first the bytes of each share's terms
+   (bytes[c]), then, with bytes[c] made the share's offset, its terms copied and their df,
+   pointers and idf filled in. */
+typedef struct {
+    lexkit_vectorizer *v;
+    const lk_bow *b;
+    size_t n, n_chunks;
+    size_t *bytes;
+} vocab_job;
+
+#define VOCAB_CHUNKS 16     /* shares of the columns (two threads take them one by one) */
+#define VOCAB_SPLIT_MIN 16384 /* fewer terms are kept on one thread */
+
+static void vocab_range(const vocab_job *j, size_t c, size_t *lo, size_t *hi)
 {
-    size_t n = (size_t)lk_bow_n_terms(b), bytes = 0, len;
-    for (size_t i = 0; i < n; i++) {
-        (void)lk_bow_term(b, (int32_t)i, &len);
+    *lo = j->n / j->n_chunks * c;
+    *hi = c + 1 < j->n_chunks ? *lo + j->n / j->n_chunks : j->n;
+}
+
+static void vocab_bytes(void *arg, size_t c)
+{
+    vocab_job *j = arg;
+    size_t lo, hi, len, bytes = 0;
+    vocab_range(j, c, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
+        (void)lk_bow_term(j->b, (int32_t)i, &len);
         bytes += len; /* the terms of a table that holds them: no overflow */
     }
-    lk_status st = vocab_alloc(v, n, bytes);
-    if (st != LK_OK) return st;
-    size_t at = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *s = lk_bow_term(b, (int32_t)i, &len);
+    j->bytes[c] = bytes;
+}
+
+static void vocab_fill(void *arg, size_t c)
+{
+    vocab_job *j = arg;
+    lexkit_vectorizer *v = j->v;
+    size_t lo, hi, len, at = j->bytes[c];
+    int64_t n_docs = lk_bow_n_docs(j->b);
+    vocab_range(j, c, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
+        const char *s = lk_bow_term(j->b, (int32_t)i, &len);
         v->off[i] = at;
+        v->term_ptr[i] = v->blob + at;
+        v->term_len[i] = len;
         if (len) memcpy(v->blob + at, s, len);
         at += len;
-        v->df[i] = lk_bow_df(b, (int32_t)i);
+        v->df[i] = lk_bow_df(j->b, (int32_t)i);
+        if (v->idf) v->idf[i] = lk_idf(v->tfidf.idf, v->df[i], n_docs);
     }
-    v->off[n] = at;
-    vocab_done(v, n, lk_bow_n_docs(b));
+}
+
+/* Keep the vocabulary of the finished b (its terms and df, in column order); on two threads
+   when b counted on two. */
+static lk_status keep_bow_vocab(lexkit_vectorizer *v, const lk_bow *b)
+{
+    size_t n = (size_t)lk_bow_n_terms(b), bytes[VOCAB_CHUNKS];
+    bool two = v->bow.threads == 2 && n >= VOCAB_SPLIT_MIN;
+    vocab_job j = {v, b, n, two ? VOCAB_CHUNKS : 1, bytes};
+    lk_run_chunks(vocab_bytes, &j, j.n_chunks, two);
+    size_t total = 0;
+    for (size_t c = 0; c < j.n_chunks; c++) {
+        size_t k = bytes[c];
+        bytes[c] = total;
+        total += k;
+    }
+    lk_status st = vocab_alloc(v, n, total);
+    if (st != LK_OK) return st;
+    lk_run_chunks(vocab_fill, &j, j.n_chunks, two);
+    v->off[n] = total;
+    v->n_docs = lk_bow_n_docs(b);
+    v->n_terms = (int32_t)n;
     return LK_OK;
 }
 

@@ -372,11 +372,42 @@ static lk_status remap_columns(lk_bow *b, const int32_t *map, lk_csr *out)
     return st;
 }
 
-/* Document frequency of every id into df[0 .. b->tab.n). */
-static void count_df(const lk_bow *b, int64_t *df)
+/* Entries k0 .. k1-1 counted by id into df64 (or df32 when it is not NULL), zeroed first. */
+typedef struct {
+    const lk_bow *b;
+    int64_t *df64;
+    int32_t *df32;
+    size_t k0, k1;
+} df_job;
+
+static void *count_df_part(void *arg)
 {
-    memset(df, 0, b->tab.n * sizeof *df);
-    for (size_t k = 0; k < b->nnz; k++) df[b->indices[k]]++;
+    const df_job *j = arg;
+    const int32_t *ind = j->b->indices;
+    if (j->df32) {
+        memset(j->df32, 0, j->b->tab.n * sizeof *j->df32);
+        for (size_t k = j->k0; k < j->k1; k++) j->df32[ind[k]]++;
+    } else {
+        memset(j->df64, 0, j->b->tab.n * sizeof *j->df64);
+        for (size_t k = j->k0; k < j->k1; k++) j->df64[ind[k]]++;
+    }
+    return NULL;
+}
+
+#define DF_SPLIT_MIN 262144 /* fewer entries are counted on one thread */
+
+/* Document frequency of every id into df[0 .. b->tab.n) (the count of its entries); with two
+   threads, the second half of the entries counted into df2 (b->tab.n entries) and added. */
+static void count_df(const lk_bow *b, int64_t *df, int32_t *df2)
+{
+    bool two = df2 && b->nnz >= DF_SPLIT_MIN;
+    df_job lo = {b, df, NULL, 0, two ? b->nnz / 2 : b->nnz}, hi = {b, df, df2, lo.k1, b->nnz};
+    if (!two) {
+        count_df_part(&lo);
+        return;
+    }
+    lk_run_pair(count_df_part, &hi, &lo, true);
+    for (size_t id = 0; id < b->tab.n; id++) df[id] += df2[id];
 }
 
 static double doc_count(const lk_df_bound *d, int64_t n_docs)
@@ -450,11 +481,12 @@ lk_status lk_bow_finish(lk_bow *b, lk_csr *counts, lk_error *err)
         for (size_t k = 0; k < b->nnz; k++) b->data[k] = 1;
     /* df and column of every id: one short-lived block */
     size_t n_ids = b->tab.n ? b->tab.n : 1;
-    int64_t *df_id = lk_huge_scratch(n_ids * (sizeof *df_id + sizeof(int32_t)));
+    bool two = b->cfg.threads == 2;
+    int64_t *df_id = lk_huge_scratch(n_ids * (sizeof *df_id + (two ? 2 : 1) * sizeof(int32_t)));
     int32_t *map = df_id ? (int32_t *)(df_id + n_ids) : NULL;
     lk_status st = df_id ? LK_OK : LK_ERR_NOMEM;
     if (st != LK_OK) goto done;
-    count_df(b, df_id);
+    count_df(b, df_id, two ? map + n_ids : NULL);
     if (b->fixed) {
         for (size_t id = 0; id < b->tab.n; id++) map[id] = b->tab.col[id];
         for (int32_t c = 0; c < b->n_terms; c++) b->df[c] = df_id[b->col_id[c]];
