@@ -3,7 +3,6 @@
    vectorizer fitted from documents and one given a saved vocabulary transform alike. */
 #include "include/lexkit/features.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -474,9 +473,10 @@ static size_t claim(_Atomic uint64_t *fb, bool back, size_t *at)
     }
 }
 
-static void *count_back(void *arg)
+/* The back thread's documents into j->b: claimed from the back, each claim counted last
+   first. */
+static void count_back(count_job *j)
 {
-    count_job *j = arg;
     size_t at, k;
     while ((k = claim(j->fb, true, &at)) > 0) {
         j->low = at;
@@ -486,11 +486,37 @@ static void *count_back(void *arg)
             if (j->st != LK_OK) {
                 lk_error_prefix(&j->err, "document %zu: ", j->base + i);
                 j->failed = i;
-                return NULL;
+                return;
             }
         }
     }
-    return NULL;
+}
+
+/* One round: chunk 0 counts from the front into fit[0] (errors into *e), chunk 1 from the
+   back into job.b; lk_run_chunks runs them on this thread and a helper, or both here when
+   the helper is late (the front one then takes every document). */
+typedef struct {
+    lexkit_vectorizer *v;
+    const char *const *docs;
+    const size_t *lens;
+    size_t base;
+    lk_error *e;
+    lk_status st; /* the front's */
+    count_job job;
+} round_job;
+
+static void count_round(void *arg, size_t chunk)
+{
+    round_job *r = arg;
+    if (chunk) {
+        count_back(&r->job);
+        return;
+    }
+    size_t at, k;
+    while (r->st == LK_OK && (k = claim(r->job.fb, false, &at)) > 0)
+        r->st = add_docs(r->v->fit[0], r->docs + at, r->lens + at, k, r->base + at, r->e);
+    if (r->st != LK_OK) /* the first failing document: let the other thread stop */
+        atomic_store(r->job.fb, 0);
 }
 
 #define ROUND_DOCS ((size_t)1 << 20) /* documents per round at most (fb holds 32 bits) */
@@ -507,28 +533,23 @@ static lk_status fit_docs(lexkit_vectorizer *v, const char *const *docs, const s
         size_t end = i, bytes = 0;
         while (end < n && end - i < ROUND_DOCS && bytes < ROUND_BYTES)
             bytes += docs[end] ? lens[end] : 0, end++;
-        pthread_t th;
         _Atomic uint64_t fb = (uint64_t)(end - i);
-        count_job job = {v->fit[1], docs + i, lens + i, v->fit_docs + i, &fb, end - i, 0, LK_OK,
-                         {0}};
-        bool two = v->fit[1] && bytes >= MIN_SPLIT_BYTES &&
-                   pthread_create(&th, NULL, count_back, &job) == 0;
-        lk_status st = LK_OK;
-        size_t at, k;
-        while (st == LK_OK && (k = claim(&fb, false, &at)) > 0)
-            st = add_docs(v->fit[0], docs + i + at, lens + i + at, k, v->fit_docs + i + at, e);
-        if (st != LK_OK) /* the first failing document: let the other thread stop */
-            atomic_store(&fb, 0);
+        round_job r = {v, docs + i, lens + i, v->fit_docs + i, e, LK_OK,
+                       {v->fit[1], docs + i, lens + i, v->fit_docs + i, &fb, end - i, 0, LK_OK,
+                        {0}}};
+        bool two = v->fit[1] && bytes >= MIN_SPLIT_BYTES;
+        lk_run_chunks(count_round, &r, two ? 2 : 1, two);
+        lk_status st = r.st;
         if (two) {
-            pthread_join(th, NULL);
-            if (st == LK_OK && job.st != LK_OK) {
+            if (st == LK_OK && r.job.st != LK_OK) {
                 /* the first failing document, as one thread: those before it that the
                    back thread had claimed but not counted are counted here first */
-                st = add_docs(v->fit[0], docs + i + job.low, lens + i + job.low,
-                              job.failed - job.low, v->fit_docs + i + job.low, e);
+                count_job *j = &r.job;
+                st = add_docs(v->fit[0], docs + i + j->low, lens + i + j->low,
+                              j->failed - j->low, v->fit_docs + i + j->low, e);
                 if (st == LK_OK) {
-                    st = job.st;
-                    *e = job.err;
+                    st = j->st;
+                    *e = j->err;
                 }
             }
             if (st == LK_OK) st = lk_bow_drain_reversed_into(v->fit[0], v->fit[1], &v->map);

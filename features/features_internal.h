@@ -186,15 +186,17 @@ lk_status lk_bow_drain_into(lk_bow *a, lk_bow *b, lk_bow_idmap *m);
    back of a batch): its rows are appended to a in the reverse of their order. */
 lk_status lk_bow_drain_reversed_into(lk_bow *a, lk_bow *b, lk_bow_idmap *m);
 
-/* Run fn(a) on a second thread and fn(b) on this one, then join (two), or fn(a) then fn(b)
-   on this thread (!two, or no thread could be started): a phase split in two halves
+/* fn(b) and fn(a), the first on this thread, the second on a helper thread when it starts
+   before this one is done with fn(b) (two), else here too: a phase split in two halves
    whose results do not depend on where they ran. */
 void lk_run_pair(void *(*fn)(void *), void *a, void *b, bool two);
 
 /* fn(arg, c) for every chunk c in [0, n_chunks), the chunks claimed one by one by this
-   thread and (two) a second one: a thread that is late or slowed by other processes
-   takes fewer chunks instead of holding up the other one. The chunks must write
-   disjoint outputs (the result then does not depend on which thread ran which). */
+   thread and (two) a detached helper thread: a thread that is late or slowed by other
+   processes takes fewer chunks instead of holding up the other one, and this one returns
+   once every chunk is done, without waiting for a helper that has not started. The
+   chunks must write disjoint outputs (the result then does not depend on which thread
+   ran which). */
 void lk_run_chunks(void (*fn)(void *arg, size_t chunk), void *arg, size_t n_chunks, bool two);
 
 /* numpy 1.24's default argsort (introsort, not stable) of v[0..n) into idx, so that

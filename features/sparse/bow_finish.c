@@ -2,7 +2,6 @@
    sorting of the vocabulary, column remapping) and the accessors of the finished vectorizer. */
 #include "features/sparse/bow.h"
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,8 +313,9 @@ static void *remap_thread(void *arg)
 }
 
 /* Rewrite the matrix in place: id columns -> map[id] (dropping -1), rows sorted. With
-   b->cfg.threads == 2 the second half of the rows is done on a second thread (with its own
-   row offsets), then moved down to follow the first half. */
+   b->cfg.threads == 2 the rows after half of the entries are done by a helper thread (with
+   their own row offsets; here when the helper is late), then moved down to follow the
+   first half. */
 static lk_status remap_columns(lk_bow *b, const int32_t *map, lk_csr *out)
 {
     int64_t n = b->n_docs, mid = n / 2;
@@ -332,37 +332,38 @@ static lk_status remap_columns(lk_bow *b, const int32_t *map, lk_csr *out)
     int64_t *ip = out->indptr;
     lk_status st = LK_OK;
     size_t nnz;
-    pthread_t th;
-    remap_job hi;
+    remap_job hi, lo;
     memset(&hi, 0, sizeof hi);
-    bool two = b->cfg.threads == 2 && mid >= 1 && ip[n] >= 4096;
-    if (two) {
+    bool two = b->cfg.threads == 2 && n >= 2 && ip[n] >= 4096;
+    if (two) { /* the halves split where half of the entries are */
+        int64_t a = 1, z = n - 1;
+        while (a < z) {
+            int64_t m = a + (z - a) / 2;
+            if (ip[m] < ip[n] / 2) a = m + 1;
+            else z = m;
+        }
+        mid = a;
         hi.view = *out;
         hi.view.n_rows = (int32_t)(n - mid);
         hi.view.indptr = malloc((size_t)(n - mid + 1) * sizeof *hi.view.indptr);
         hi.map = map;
         hi.in = ip + mid;
         two = hi.view.indptr != NULL;
-        if (two) {
-            hi.view.indptr[0] = ip[mid];
-            two = pthread_create(&th, NULL, remap_thread, &hi) == 0;
-        }
-        if (!two) free(hi.view.indptr);
     }
     if (two) {
-        int64_t hi_start = hi.view.indptr[0];
-        size_t lo_kept = 0;
-        lk_status lo_st = remap_rows(out->indices, out->data, map, ip, ip[0], ip, mid, &lo_kept);
-        pthread_join(th, NULL);
-        size_t gap = (size_t)hi_start - lo_kept;
+        int64_t hi_start = hi.view.indptr[0] = ip[mid];
+        lo = (remap_job){*out, map, ip, 0, LK_OK};
+        lo.view.n_rows = (int32_t)mid; /* in place: its indptr is ip */
+        lk_run_pair(remap_thread, &hi, &lo, true);
+        size_t gap = (size_t)hi_start - lo.kept;
         if (gap) {
-            memmove(out->indices + lo_kept, out->indices + hi_start, hi.kept * sizeof *out->indices);
-            memmove(out->data + lo_kept, out->data + hi_start, hi.kept * sizeof *out->data);
+            memmove(out->indices + lo.kept, out->indices + hi_start, hi.kept * sizeof *out->indices);
+            memmove(out->data + lo.kept, out->data + hi_start, hi.kept * sizeof *out->data);
         }
         for (int64_t r = 1; r <= n - mid; r++) ip[mid + r] = hi.view.indptr[r] - (int64_t)gap;
         free(hi.view.indptr);
-        nnz = lo_kept + hi.kept;
-        st = lo_st != LK_OK ? lo_st : hi.st;
+        nnz = lo.kept + hi.kept;
+        st = lo.st != LK_OK ? lo.st : hi.st;
     } else {
         nnz = 0;
         st = remap_rows(out->indices, out->data, map, ip, ip[0], ip, n, &nnz);
