@@ -182,6 +182,45 @@ static void test_full_width(void **state)
     assert_string_equal(join("x\xC2\xB2 \xE2\x91\xA0\xE2\x91\xA1"), "x2|12");
 }
 
+/* A comma NFKC made of a full-width (U+FF0C) or small (U+FE50) one joins digits only as a
+   thousands separator, as Chinese writes no decimal comma: 页10，2005年 has the number 2005.
+   An ASCII ',' joins any digits, as before; wide_comma_thousands off joins both. */
+static void test_wide_comma_numbers(void **state)
+{
+    (void)state;
+    assert_string_equal(join("页10，2005年 比分3，2 1,234 3,2"),
+                        "页|10|,|2005|年|比|分|3|,|2|1,234|3,2");
+    assert_string_equal(join("１，２００ ２０１１，１２ 1，234，567 1，234，5"),
+                        "1,200|2011|,|12|1,234,567|1,234|,|5");
+    assert_string_equal(join("第3，第4 3，2 and 1,5 3，2,5"), "第|3|,|第|4|3|,|2|and|1,5|3|,|2,5");
+    /* after a decimal point, never; a small comma as a full-width one; 、 and ﹑ never join */
+    assert_string_equal(join("1.5，234 1，234.5 1﹐5 1﹐500 3、2 3﹑2"),
+                        "1.5|,|234|1,234.5|1|,|5|1,500|3|、|2|3|、|2");
+    lk_token *toks;
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    c.lower = true; /* NFKC with case folding: the same tokens and spans */
+    size_t n = tokens_of(&c, "页10，2005年", &toks);
+    assert_int_equal(n, 5);
+    check_span(&toks[1], 3, 2, "10", LK_TOK_NUMBER);
+    check_span(&toks[2], 5, 3, ",", LK_TOK_PUNCT);
+    check_span(&toks[3], 8, 4, "2005", LK_TOK_NUMBER);
+    check_span(&toks[4], 12, 3, "年", LK_TOK_HAN);
+    free_tokens(toks, n);
+    n = tokens_of(&c, "２０１１，１２ 1，200", &toks);
+    assert_int_equal(n, 4);
+    check_span(&toks[0], 0, 12, "2011", LK_TOK_NUMBER);
+    check_span(&toks[1], 12, 3, ",", LK_TOK_PUNCT);
+    check_span(&toks[2], 15, 6, "12", LK_TOK_NUMBER);
+    check_span(&toks[3], 22, 7, "1,200", LK_TOK_NUMBER);
+    free_tokens(toks, n);
+    c.wide_comma_thousands = false; /* the tokenizer of before */
+    assert_string_equal(join_cfg(&c, "页10，2005年 3，2 ２０１１，１２ 1.5，234 1﹐5"),
+                        "页|10,2005|年|3,2|2011,12|1.5,234|1,5");
+    c = lk_tokenizer_config_default();
+    c.nfkc = false; /* ， stays itself, a punctuation mark */
+    assert_string_equal(join_cfg(&c, "10，2005 1，200"), "10|，|2005|1|，|200");
+}
+
 static void test_emoji(void **state)
 {
     (void)state;
@@ -529,6 +568,7 @@ static void test_random_input(void **state)
         "\xC2\xBD", "\xE1\x84\x80", "\xE1\x85\xA1", "\xEA\xB0\x80", "\xE1\x86\xA8", "\xC3\x9F",
         "\xE2\x80\x8B", "\xEF\xBB\xBF", "\x01", "\xFF", "\xC3", "\xED\xA0\x80", "\xE0\xA5\x8D",
         "\xE3\x83\xBC", "\xEE\x80\x80", "\xCD\x85", "\xE2\x84\xAB",
+        "\xEF\xBC\x8C", "\xEF\xB9\x90", "\xEF\xBC\x91", /* ， ﹐ １ */
         /* for the UD English mode */
         "@", "/", ":", "http://", "n't", "'s", "www.", "...", "%", "$", "#", "\xE2\x80\x99", "com",
         "cannot", "U.S.", "Dr.", "&", "_", ":-)",
@@ -587,6 +627,7 @@ int main(void)
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_mixed_chinese),
         cmocka_unit_test(test_full_width),
+        cmocka_unit_test(test_wide_comma_numbers),
         cmocka_unit_test(test_emoji),
         cmocka_unit_test(test_combining_marks),
         cmocka_unit_test(test_greek_cyrillic),

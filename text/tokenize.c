@@ -101,6 +101,7 @@ lk_tokenizer_config lk_tokenizer_config_default(void)
     c.han_chars = true;
     c.keep_case = false;
     c.drop_format = true;
+    c.wide_comma_thousands = true;
     return c;
 }
 
@@ -380,13 +381,42 @@ static bool is_hyphen(int32_t cp)
     return cp == '-' || cp == 0x2010;
 }
 
+/* Was the ',' at norm[ns] made by NFKC of another character (， U+FF0C, ﹐ U+FE50)? An
+   ASCII ',' is copied (an identity segment) or starts its unit (',' + a combining mark). */
+static bool comma_was_wide(const lk_tokenizer *t, size_t ns)
+{
+    if (!t->segs || t->norm != t->norm_buf || t->n_segs == 0) return false; /* the input */
+    size_t lo = 0, hi = t->n_segs; /* the last segment that starts at or before ns */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->segs[mid].norm_start <= ns) lo = mid;
+        else hi = mid;
+    }
+    const seg *g = &t->segs[lo];
+    return !g->identity && t->src[g->orig_start] != ',';
+}
+
+/* Three digits at s[i..n), then no digit: a thousands group. */
+static bool thousands_group_at(const lk_tokenizer *t, const char *s, size_t n, size_t i)
+{
+    int32_t cp;
+    size_t clen;
+    int digits = 0;
+    while (i < n && class_at(t, s, n, i, &cp, &clen) == T_DIGIT) {
+        if (++digits > 3) return false;
+        i += clen;
+    }
+    return digits == 3;
+}
+
 /* Letters, digits and marks, joined by inner ' or - between letters and . or , between the
-   digits of a number. Returns the end; *kind is WORD if any letter, else NUMBER. */
+   digits of a number (a wide comma only as a thousands separator: wide_comma_thousands).
+   Returns the end; *kind is WORD if any letter, else NUMBER. */
 static size_t scan_alnum(const lk_tokenizer *t, const char *s, size_t n, size_t i,
                          lk_token_kind *kind)
 {
     enum { NONE, LETTER, DIGIT } last = NONE;
-    bool has_letter = false;
+    bool has_letter = false, decimal = false; /* decimal: a '.' joined the number */
     int32_t cp;
     size_t clen;
     while (i < n) {
@@ -417,8 +447,11 @@ static size_t scan_alnum(const lk_tokenizer *t, const char *s, size_t n, size_t 
                 join = (t->cfg.inner_apostrophe && is_apostrophe(cp)) ||
                        (t->cfg.inner_hyphen && is_hyphen(cp));
             else if (last == DIGIT && !has_letter && nc == T_DIGIT)
-                join = cp == '.' || cp == ',';
+                join = cp == '.' ||
+                       (cp == ',' && (!t->cfg.wide_comma_thousands || !comma_was_wide(t, i) ||
+                                      (!decimal && thousands_group_at(t, s, n, i + clen))));
             if (!join) break;
+            if (cp == '.') decimal = true;
         } else if (c != T_ATTACH) {
             break;
         }
@@ -574,6 +607,7 @@ static lk_status tokenize(lk_tokenizer *t, const char *text, size_t len, bool ch
     *n = 0;
     t->n_toks = 0;
     if (!text && len) return lk_error_set(err, LK_ERR_ARG, "lk_tokenize: NULL text");
+    t->src = text;
     size_t hi = first_non_ascii(text, len), bad = 0;
     bool ascii = hi == len;
     if (!ascii && check && !lk_utf8_valid(text + hi, len - hi, &bad)) {

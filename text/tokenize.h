@@ -15,7 +15,8 @@
 
 typedef enum {
     LK_TOK_WORD = 0, /* letters (and marks), possibly with inner ' or - */
-    LK_TOK_NUMBER,   /* digits, with inner . or , between digits (3.14, 1,000) */
+    LK_TOK_NUMBER,   /* digits, with inner . or , between digits (3.14, 1,000; see
+                        wide_comma_thousands for ，) */
     LK_TOK_PUNCT,    /* one punctuation character */
     LK_TOK_HAN,      /* one Han character (or a segmented Chinese word) */
     LK_TOK_SYMBOL,   /* one symbol or emoji (an emoji ZWJ sequence stays whole) */
@@ -48,6 +49,15 @@ typedef struct {
                               character holds (the text: spans unchanged), so infor&shy;mation
                               is `information`; default true (the search analyzer, which
                               versions this, and the Chinese pre-tokenizer turn it off) */
+    bool wide_comma_thousands; /* lexkit mode: a comma that NFKC made of another one (the
+                              full-width ， U+FF0C, the small ﹐ U+FE50) joins digits only as
+                              a thousands separator: three digits follow it, then no digit,
+                              and no '.' came before it in the number. So 页10，2005年 is
+                              10 , 2005 and 3，2 is 3 , 2 (Chinese writes no decimal comma),
+                              while 1，234，567 stays one number. An ASCII ',' joins any
+                              digits (1,234 and 3,2). Default true; false joins it as an
+                              ASCII ',' (the tokenizer of before, which the search
+                              analyzers keep: their indexes were built with it) */
 } lk_tokenizer_config;
 
 typedef struct {

@@ -34,6 +34,7 @@ struct lk_tokenizer {
     size_t arena_len, arena_cap;
     char *norm_buf;
     size_t norm_cap;
+    const char *src;  /* the input text of the current call */
     const char *norm; /* text being scanned: the input or norm_buf */
     size_t norm_len;
     bool lower_on_copy; /* ASCII input with lower on: lowercase while copying token text */

@@ -588,6 +588,7 @@ static lk_status init(lk_analyzer *a, lk_error *err)
     tc.lower = a->lower;
     tc.inner_hyphen = !a->english; /* english: state-of-the-art is four words */
     tc.drop_format = false;        /* clean_tokens, as the settings' version says */
+    tc.wide_comma_thousands = false; /* the tokens indexes were built with */
     lk_status st = lk_tokenizer_create(&tc, &a->tok);
     if (st != LK_OK) return st;
     if (a->stem && !(a->stemmer = sb_stemmer_new(STEMMER_NAME, STEMMER_ENC)))
