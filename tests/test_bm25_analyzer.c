@@ -37,7 +37,8 @@ static void test_english(void **state)
     assert_string_equal(out, "cat|run|poni");
     size_t len;
     const char *s = lk_analyzer_settings(a, &len);
-    assert_string_equal(s, "lexkit-analyzer 1\nlang=en\nlower=1\nstem=english\nstopwords=2\nthe\nand\n");
+    assert_string_equal(s, "lexkit-analyzer 1\nlang=en\nlower=1\nstem=english\nstopwords=2\nthe\nand\n"
+                           "tokenizer=2\n");
     lk_analyzer *b = NULL;
     assert_int_equal(lk_analyzer_from_settings(s, len, &b, &err), LK_OK);
     lk_test_analyze(b, "THE Ponies AND", out, sizeof out);
@@ -265,7 +266,7 @@ static void test_english_fold_versions(void **state)
     size_t len, len2;
     assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
     const char *s = lk_analyzer_settings(a, &len);
-    assert_non_null(strstr(s, "\nwith\nenglish_fold=3\nhan_fold=t2s\n"));
+    assert_non_null(strstr(s, "\nwith\ntokenizer=2\nenglish_fold=3\nhan_fold=t2s\n"));
     assert_int_equal(lk_analyzer_from_settings(s, len, &b, &err), LK_OK);
     lk_test_analyze(b, O_NEAL " " ISTANBUL, out, sizeof out);
     assert_string_equal(out, "o'neal|istanbul");
@@ -343,6 +344,127 @@ static void test_english_fold_versions(void **state)
                      LK_ERR_FORMAT);
     assert_string_equal(err.msg, "idx: the index's english analyzer is newer than this lexkit "
                                  "(english_fold=4, this build reads <= 3): use a newer lexkit "
+                                 "or rebuild the index");
+    assert_null(b);
+}
+
+/* Settings of a plain index as lexkit wrote them before tokenizer= existed. */
+#define OLD_PLAIN "lexkit-analyzer 1\nlang=auto\nlower=1\nstem=none\nstopwords=0\n"
+#define PAGE_2005 "页10，2005年"
+
+/* The tokenizer's rules have a version in the settings: new analyzers (plain, english, zh)
+   record tokenizer=2, a full-width comma joining digits only as a thousands separator
+   (10，2005 is 10 and 2005); settings without it (indexes built before) keep 10,2005 as
+   one term, for their documents, --add and queries alike, and keep their bytes; a newer
+   version is refused naming the index. */
+static void test_tokenizer_versions(void **state)
+{
+    (void)state;
+    lk_analyzer_config c = lk_analyzer_config_default();
+    lk_analyzer *a = NULL, *b = NULL;
+    lk_error err;
+    char out[512];
+    size_t len, len2;
+    for (int kind = 0; kind < 2; kind++) {
+        c.kind = kind ? LK_ANALYZER_ENGLISH : LK_ANALYZER_PLAIN;
+        assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+        const char *s = lk_analyzer_settings(a, &len);
+        assert_non_null(strstr(s, kind ? "\nwith\ntokenizer=2\n" : "stopwords=0\ntokenizer=2\n"));
+        lk_test_analyze(a, PAGE_2005 " 1，200 3，2 3,2", out, sizeof out);
+        assert_string_equal(out, "页|10|2005|年|1,200|3|2|3,2");
+        assert_int_equal(lk_analyzer_from_settings(s, len, &b, &err), LK_OK);
+        lk_test_analyze(b, PAGE_2005, out, sizeof out);
+        assert_string_equal(out, "页|10|2005|年");
+        const char *s2 = lk_analyzer_settings(b, &len2);
+        assert_int_equal(len2, len);
+        assert_memory_equal(s2, s, len);
+        lk_analyzer_free(b);
+        lk_analyzer_free(a);
+    }
+    /* old settings, plain and english: the number of before; same bytes back */
+    const char *old[] = {OLD_PLAIN, OLD_ENGLISH};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(lk_analyzer_from_settings(old[i], strlen(old[i]), &a, &err), LK_OK);
+        lk_test_analyze(a, PAGE_2005 " 3，2", out, sizeof out);
+        assert_string_equal(out, "页|10,2005|年|3,2");
+        const char *s = lk_analyzer_settings(a, &len);
+        assert_int_equal(len, strlen(old[i]));
+        assert_memory_equal(s, old[i], len);
+        lk_analyzer_free(a);
+    }
+
+    /* an index directory with the old settings (built term by term as that lexkit did),
+       then a document added through the text pipeline (--add): both keep 10,2005, found by
+       the query as typed and not by 2005 */
+    char dir[512], docs[600];
+    lk_test_tmp_path(dir, sizeof dir, "old-tokenizer");
+    snprintf(docs, sizeof docs, "%s.jsonl", dir);
+    lk_bm25_build_config bc = lk_bm25_build_config_default();
+    bc.settings = OLD_PLAIN;
+    bc.settings_len = strlen(OLD_PLAIN);
+    lk_bm25_builder *bld = NULL;
+    assert_int_equal(lk_bm25_builder_create(dir, &bc, &bld, &err), LK_OK);
+    assert_int_equal(lk_analyzer_from_settings(OLD_PLAIN, strlen(OLD_PLAIN), &a, &err), LK_OK);
+    lk_analyzer_reset(a);
+    assert_int_equal(lk_analyzer_add(a, PAGE_2005, strlen(PAGE_2005), &err), LK_OK);
+    size_t nt;
+    const lk_term *t = lk_analyzer_terms(a, &nt);
+    assert_int_equal(lk_bm25_builder_add(bld, "d1", 2, t, nt, "old", 1, &err), LK_OK);
+    assert_int_equal(lk_bm25_builder_finish(bld, &err), LK_OK);
+    lk_analyzer_free(a);
+    FILE *fp = fopen(docs, "w");
+    assert_non_null(fp);
+    fputs("{\"id\": \"d2\", \"text\": \"第10，2005页\"}\n", fp);
+    assert_int_equal(fclose(fp), 0);
+    lk_bm25_index_config ic = lk_bm25_index_config_default();
+    ic.add = true;
+    ic.threads = 1;
+    lk_bm25_build_stats stats;
+    assert_int_equal(lk_bm25_index_build(docs, dir, &ic, &stats, &err), LK_OK);
+    lk_bm25_index *idx = NULL;
+    assert_int_equal(lk_bm25_index_open(dir, &idx, &err), LK_OK);
+    const char *s = lk_bm25_index_settings(idx, &len);
+    assert_int_equal(len, strlen(OLD_PLAIN));
+    assert_memory_equal(s, OLD_PLAIN, len); /* the added segment has the same settings */
+    search_ids(idx, "10，2005", out, sizeof out);
+    assert_string_equal(out, "d1|d2");
+    search_ids(idx, "2005", out, sizeof out);
+    assert_string_equal(out, "");
+    lk_bm25_index_free(idx);
+
+    /* the same documents in a new index: 2005 finds both */
+    char dir2[512];
+    lk_test_tmp_path(dir2, sizeof dir2, "new-tokenizer");
+    fp = fopen(docs, "w");
+    assert_non_null(fp);
+    fputs("{\"id\": \"d1\", \"text\": \"" PAGE_2005 "\"}\n{\"id\": \"d2\", \"text\": \"第10，2005页\"}\n",
+          fp);
+    assert_int_equal(fclose(fp), 0);
+    ic = lk_bm25_index_config_default();
+    ic.threads = 1;
+    assert_int_equal(lk_bm25_index_build(docs, dir2, &ic, &stats, &err), LK_OK);
+    assert_int_equal(lk_bm25_index_open(dir2, &idx, &err), LK_OK);
+    assert_non_null(strstr(lk_bm25_index_settings(idx, &len), "\ntokenizer=2\n"));
+    search_ids(idx, "2005", out, sizeof out);
+    assert_string_equal(out, "d1|d2");
+    lk_bm25_index_free(idx);
+    remove(docs);
+
+    /* a bad value, out of order, and a newer version (named) */
+    const char *bad[] = {OLD_PLAIN "tokenizer=1\n", OLD_PLAIN "tokenizer=x\n",
+                         OLD_PLAIN "tokenizer=\n", OLD_PLAIN "han_fold=t2s\ntokenizer=2\n",
+                         OLD_PLAIN "tokenizer=2\ntokenizer=2\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(lk_analyzer_from_settings(bad[i], strlen(bad[i]), &b, &err),
+                         LK_ERR_FORMAT);
+        assert_non_null(strstr(err.msg, "malformed analyzer settings"));
+        assert_null(b);
+    }
+    const char *newer = OLD_PLAIN "tokenizer=3\n";
+    assert_int_equal(lk_analyzer_from_settings_dir(newer, strlen(newer), "idx", &b, &err),
+                     LK_ERR_FORMAT);
+    assert_string_equal(err.msg, "idx: the index's tokenizer is newer than this lexkit "
+                                 "(tokenizer=3, this build reads <= 2): use a newer lexkit "
                                  "or rebuild the index");
     assert_null(b);
 }
@@ -432,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_many_documents),
         cmocka_unit_test(test_title_weight),
         cmocka_unit_test(test_english_fold_versions),
+        cmocka_unit_test(test_tokenizer_versions),
         cmocka_unit_test(test_format_chars_dropped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

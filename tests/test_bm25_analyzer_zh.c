@@ -47,6 +47,9 @@ static void test_words(void **state)
        punctuation splits the Han runs, which are segmented in one batch */
     lk_test_analyze(a, "iPhone手机，２０１８年发布", out, sizeof out);
     assert_string_equal(out, "iphone|手机|2018|年|发布");
+    /* a full-width comma joins digits only as a thousands separator (tokenizer=2) */
+    lk_test_analyze(a, "页10，2005年，共1，200人", out, sizeof out);
+    assert_string_equal(out, "页|10|2005|年|共|1,200|人");
     lk_test_analyze(a, "", out, sizeof out);
     assert_string_equal(out, "");
     lk_analyzer_free(a);
@@ -83,7 +86,7 @@ static void test_modes(void **state)
     lk_test_analyze(a, "我 们", out, sizeof out);
     assert_string_equal(out, "我|们");
     size_t len;
-    assert_non_null(strstr(lk_analyzer_settings(a, &len), "stopwords=3\n的\n了\n我们\nzh_terms=words\n"));
+    assert_non_null(strstr(lk_analyzer_settings(a, &len), "stopwords=3\n的\n了\n我们\ntokenizer=2\nzh_terms=words\n"));
     lk_analyzer_free(a);
 
     lk_zh_terms t;
@@ -158,7 +161,7 @@ static void test_settings_round_trip(void **state)
     size_t len;
     const char *s = lk_analyzer_settings(a, &len);
     snprintf(want, sizeof want,
-             "lexkit-analyzer 1\nlang=zh\nlower=1\nstem=none\nstopwords=0\n"
+             "lexkit-analyzer 1\nlang=zh\nlower=1\nstem=none\nstopwords=0\ntokenizer=2\n"
              "zh_terms=words+bigrams\nzh_model=zh-model.lkt crc32=%s\nzh_script=auto\n", hex);
     assert_string_equal(s, want);
 
@@ -191,6 +194,20 @@ static void test_settings_round_trip(void **state)
     assert_memory_equal(s2, s, old_len);
     lk_test_analyze(b, "長江大橋", out2, sizeof out2);
     assert_null(strstr(out2, "长江"));
+    lk_analyzer_free(b);
+    b = NULL;
+    /* an index from before tokenizer=: 10，2005 stays one number; same settings back */
+    char old[256];
+    snprintf(old, sizeof old, "lexkit-analyzer 1\nlang=zh\nlower=1\nstem=none\nstopwords=0\n"
+             "zh_terms=words+bigrams\nzh_model=zh-model.lkt crc32=%s\nzh_script=auto\n", hex);
+    assert_int_equal(lk_analyzer_from_settings_dir(old, strlen(old), dir, &b, &err), LK_OK);
+    s2 = lk_analyzer_settings(b, &len2);
+    assert_int_equal(len2, strlen(old));
+    assert_memory_equal(s2, old, len2);
+    lk_test_analyze(b, "页10，2005年", out2, sizeof out2);
+    assert_string_equal(out2, "页|10,2005|年");
+    lk_test_analyze(a, "页10，2005年", out2, sizeof out2);
+    assert_string_equal(out2, "页|10|2005|年");
     lk_analyzer_free(b);
     b = NULL;
 

@@ -56,8 +56,8 @@ typedef struct {
                               10 , 2005 and 3，2 is 3 , 2 (Chinese writes no decimal comma),
                               while 1，234，567 stays one number. An ASCII ',' joins any
                               digits (1,234 and 3,2). Default true; false joins it as an
-                              ASCII ',' (the tokenizer of before, which the search
-                              analyzers keep: their indexes were built with it) */
+                              ASCII ',' (the tokenizer of before, which the search indexes
+                              built then keep: their analyzer settings lack `tokenizer=2`) */
 } lk_tokenizer_config;
 
 typedef struct {

@@ -22,6 +22,11 @@
    (drop_format). Bump it on any change of what the chain gives. */
 #define ENGLISH_FOLD 3
 #define STEMMER_ENC "UTF_8"
+/* The tokenizer's rules, as the settings record them ("tokenizer=2", every analyzer): 2
+   joins digits at a full-width comma only as a thousands separator (wide_comma_thousands:
+   10，2005 is 10 and 2005); 1, that of indexes whose settings have no tokenizer= line,
+   joins them at any comma (10,2005). Bump it on any change of the tokens an analyzer gets. */
+#define TOKENIZER_VERSION 2
 
 struct lk_analyzer {
     lk_lang lang;
@@ -29,6 +34,8 @@ struct lk_analyzer {
     bool english;         /* LK_ANALYZER_ENGLISH: hyphens split, folding, possessives */
     int english_fold;     /* english: ENGLISH_FOLD (new analyzers) or 1 (settings without
                              english_fold=: ’ and marks kept, as indexes built before) */
+    int tokenizer;        /* TOKENIZER_VERSION (new analyzers) or 1 (settings without
+                             tokenizer=: full-width commas join digits, as before) */
     char *fold_buf;       /* a word with its Latin accents folded */
     size_t fold_cap;
     lk_tokenizer *tok;
@@ -571,6 +578,8 @@ static lk_status make_settings(lk_analyzer *a)
         at += l;
         a->settings[at++] = '\n';
     }
+    if (a->tokenizer > 1)
+        at += (size_t)snprintf(a->settings + at, need - at, "tokenizer=%d\n", a->tokenizer);
     if (a->english && a->english_fold > 1)
         at += (size_t)snprintf(a->settings + at, need - at, "english_fold=%d\n", a->english_fold);
     if (a->han_fold) at += (size_t)snprintf(a->settings + at, need - at, "han_fold=t2s\n");
@@ -588,7 +597,7 @@ static lk_status init(lk_analyzer *a, lk_error *err)
     tc.lower = a->lower;
     tc.inner_hyphen = !a->english; /* english: state-of-the-art is four words */
     tc.drop_format = false;        /* clean_tokens, as the settings' version says */
-    tc.wide_comma_thousands = false; /* the tokens indexes were built with */
+    tc.wide_comma_thousands = a->tokenizer >= 2;
     lk_status st = lk_tokenizer_create(&tc, &a->tok);
     if (st != LK_OK) return st;
     if (a->stem && !(a->stemmer = sb_stemmer_new(STEMMER_NAME, STEMMER_ENC)))
@@ -608,6 +617,7 @@ lk_status lk_analyzer_create(const lk_analyzer_config *c, lk_analyzer **out, lk_
     a->lower = c->lower;
     a->english = c->kind == LK_ANALYZER_ENGLISH;
     a->english_fold = ENGLISH_FOLD;
+    a->tokenizer = TOKENIZER_VERSION;
     a->stem = c->stem || a->english;
     const char *stop = c->stopwords, *stop_path = c->stopwords_path;
     size_t stop_len = c->stopwords_len;
@@ -720,11 +730,11 @@ static bool val_is(const char *v, size_t n, const char *s)
 
 /* The keys in the order the settings must give them (an analyzer's are rebuilt from it). */
 enum {
-    K_VERSION, K_ANALYZER, K_LANG, K_LOWER, K_STEM, K_STOPWORDS, K_STOPWORD_LIST,
+    K_VERSION, K_ANALYZER, K_LANG, K_LOWER, K_STEM, K_STOPWORDS, K_STOPWORD_LIST, K_TOKENIZER,
     K_ENGLISH_FOLD, K_HAN_FOLD, K_TITLE_WEIGHT, K_ZH_TERMS, K_ZH_MODEL, K_ZH_SCRIPT, K_N
 };
 static const char *const setting_keys[K_N] = {
-    "version", "analyzer", "lang", "lower", "stem", "stopwords", "stopword_list",
+    "version", "analyzer", "lang", "lower", "stem", "stopwords", "stopword_list", "tokenizer",
     "english_fold", "han_fold", "title_weight", "zh_terms", "zh_model", "zh_script"};
 
 /* An analyzer rebuilt from the walk of its settings. */
@@ -779,8 +789,8 @@ static lk_status build_setting(void *user, const char *key, size_t kl, const cha
         if (val_is(v, vl, STEMMER_NAME)) a->stem = true;
         else if (!val_is(v, vl, "none") || a->english) return malformed(b->err);
         return LK_OK;
-    case K_STOPWORDS: /* (its digits checked by the walk) */
-        return init(a, b->err);
+    case K_STOPWORDS: /* (its digits checked by the walk; init once all keys are read) */
+        return LK_OK;
     case K_STOPWORD_LIST: {
         lk_status st = lk_vocab_create(&a->stop);
         for (const char *w = v, *end = v + vl; st == LK_OK; w++) {
@@ -792,17 +802,20 @@ static lk_status build_setting(void *user, const char *key, size_t kl, const cha
         }
         return st;
     }
+    case K_TOKENIZER:      /* absent: 1 (indexes from before the key) */
     case K_ENGLISH_FOLD: { /* absent: 1 (indexes from before the key) */
+        bool fold = k == K_ENGLISH_FOLD;
+        int max = fold ? ENGLISH_FOLD : TOKENIZER_VERSION;
         long f = 0;
         size_t i = 0;
         while (i < vl && i < 9 && v[i] >= '0' && v[i] <= '9') f = f * 10 + (v[i++] - '0');
-        if (!a->english || vl == 0 || i != vl || f < 2) return malformed(b->err);
-        if (f > ENGLISH_FOLD)
-            return lk_error_set(b->err, LK_ERR_FORMAT, "%s%sthe index's english analyzer is "
-                                "newer than this lexkit (english_fold=%ld, this build reads "
-                                "<= %d): use a newer lexkit or rebuild the index",
-                                b->dir ? b->dir : "", b->dir ? ": " : "", f, ENGLISH_FOLD);
-        a->english_fold = (int)f;
+        if ((fold && !a->english) || vl == 0 || i != vl || f < 2) return malformed(b->err);
+        if (f > max)
+            return lk_error_set(b->err, LK_ERR_FORMAT, "%s%sthe index's %s is newer than this "
+                                "lexkit (%s=%ld, this build reads <= %d): use a newer lexkit "
+                                "or rebuild the index", b->dir ? b->dir : "", b->dir ? ": " : "",
+                                fold ? "english analyzer" : "tokenizer", setting_keys[k], f, max);
+        *(fold ? &a->english_fold : &a->tokenizer) = (int)f;
         return LK_OK;
     }
     case K_HAN_FOLD:
@@ -845,9 +858,11 @@ lk_status lk_analyzer_from_settings_dir(const char *s, size_t len, const char *d
     if (!a) return LK_ERR_NOMEM;
     a->title_weight = 1;
     a->english_fold = 1; /* unless the settings say english_fold=2 */
+    a->tokenizer = 1;    /* unless they say tokenizer=2 */
     build_ctx b = {a, err, dir, -1, false, {NULL, NULL, NULL}, {0, 0, 0}};
     lk_status st = walk_settings(s, len, build_setting, &b, err);
     if (st == LK_OK && (b.last < K_STOPWORDS || b.last == K_ZH_TERMS)) st = malformed(err);
+    if (st == LK_OK) st = init(a, err); /* the tokenizer (and stemmer) the settings name */
     if (st == LK_OK && b.zh[1])
         st = lk_zh__from_settings(b.zh[0], b.zh_len[0], b.zh[1], b.zh_len[1], b.zh[2],
                                   b.zh_len[2], dir, &a->zh, err);

@@ -6,7 +6,10 @@
    Its settings serialize to text so an index can store them and rebuild the analyzer for
    queries. An analyzer holds scratch buffers (tokenizer, stemmer): one per thread.
    With a Chinese tagger model (zh_model), Han runs are segmented into words instead
-   (analyzer_zh.c); the model is copied into the index directory and checked by CRC-32. */
+   (analyzer_zh.c); the model is copied into the index directory and checked by CRC-32.
+   The tokenizer's rules have a version in the settings ("tokenizer=2", every analyzer: a
+   full-width comma joins digits only as a thousands separator, so 10，2005 gives 10 and
+   2005); settings without it (indexes built before) keep the tokens of before (10,2005). */
 #ifndef LK_FEATURES_ANALYZER_H
 #define LK_FEATURES_ANALYZER_H
 
