@@ -247,9 +247,10 @@ static bool comma_cp(int32_t cp) { return cp == ',' || cp == 0xFF0C; } /* , ， 
 
 /* The end of the number that starts s[a..b) (a number span, valid UTF-8): at the first comma
    that is not a thousands separator, i.e. not followed by exactly three digits and then the
-   end, another comma, a '.' or a non-digit (the tokenizer joins any digits around `.` `,`
-   after NFKC, so `3-2，2011年` gave the number `2，2011` and `1,23` stayed whole). Chinese
-   text writes no decimal comma; a comma after the decimal point ends the number too. */
+   end, another comma, a '.' or a non-digit (the tokenizer joins any digits around `.` and
+   an ASCII `,`, so `1,23` stays whole; `，` it joins as here, wide_comma_thousands, but
+   `3-2，2011年` gave the number `2，2011` before it did). Chinese text writes no decimal
+   comma; a comma after the decimal point ends the number too. */
 static size_t number_end(const char *s, size_t a, size_t b)
 {
     bool decimal = false;
