@@ -252,7 +252,7 @@ static void search_ids(const lk_bm25_index *idx, const char *query, char *out, s
 }
 
 /* The english chain's folding has a version in the settings: new indexes record
-   english_fold=3 (’ as ', İ as i, format characters dropped); settings without it (english indexes built before) keep
+   english_fold=4 (’ as ', İ as i, format characters dropped, U.S. one term); settings without it (english indexes built before) keep
    the old folding, for their documents, --add and queries alike, and keep their bytes; a
    newer version is refused naming the index. */
 static void test_english_fold_versions(void **state)
@@ -266,7 +266,7 @@ static void test_english_fold_versions(void **state)
     size_t len, len2;
     assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
     const char *s = lk_analyzer_settings(a, &len);
-    assert_non_null(strstr(s, "\nwith\ntokenizer=2\nenglish_fold=3\nhan_fold=t2s\n"));
+    assert_non_null(strstr(s, "\nwith\ntokenizer=2\nenglish_fold=4\nhan_fold=t2s\n"));
     assert_int_equal(lk_analyzer_from_settings(s, len, &b, &err), LK_OK);
     lk_test_analyze(b, O_NEAL " " ISTANBUL, out, sizeof out);
     assert_string_equal(out, "o'neal|istanbul");
@@ -339,11 +339,11 @@ static void test_english_fold_versions(void **state)
         assert_null(b);
     }
     const char *newer = "lexkit-analyzer 2\nanalyzer=english\nlang=en\nlower=1\nstem=english\n"
-                        "stopwords=0\nenglish_fold=4\n";
+                        "stopwords=0\nenglish_fold=5\n";
     assert_int_equal(lk_analyzer_from_settings_dir(newer, strlen(newer), "idx", &b, &err),
                      LK_ERR_FORMAT);
     assert_string_equal(err.msg, "idx: the index's english analyzer is newer than this lexkit "
-                                 "(english_fold=4, this build reads <= 3): use a newer lexkit "
+                                 "(english_fold=5, this build reads <= 4): use a newer lexkit "
                                  "or rebuild the index");
     assert_null(b);
 }
@@ -513,6 +513,56 @@ static void test_format_chars_dropped(void **state)
     lk_analyzer_free(a);
 }
 
+/* From english_fold 4 on, the english chain joins initials and dotted abbreviations (one
+   letter, '.', one letter ..., no space) into one term, as Lucene's StandardTokenizer keeps
+   U.S: "U.S." and "U.S" are "u.s", never the one-letter terms u and s; a letter followed by
+   ". " (J. Backus) or a dot after a longer word (X3.4) stay as they were; the joined term is not stemmed
+   (Snowball would read u.s as a plural). Fold 3
+   settings (indexes built before) keep the one-letter terms. Spans cover the letters. */
+static void test_english_initials(void **state)
+{
+    (void)state;
+    const char *text = "U.S. policy, i.e. H.C. Andrews in the U.S.A and J. Backus's "
+                       "a.m. X3.4 u.s";
+    char out[512];
+    lk_error err;
+    lk_analyzer *a = NULL;
+    lk_analyzer_config c = lk_analyzer_config_default();
+    c.kind = LK_ANALYZER_ENGLISH;
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    lk_test_analyze(a, text, out, sizeof out);
+    assert_string_equal(out, "u.s|polici|i.e|h.c|andrew|u.s.a|j|backus|a.m|x3|4|u.s");
+    lk_analyzer_set_spans(a, true);
+    lk_analyzer_reset(a);
+    assert_int_equal(lk_analyzer_add(a, text, strlen(text), &err), LK_OK);
+    const size_t *sp = lk_analyzer_spans(a);
+    assert_non_null(sp);
+    assert_int_equal(sp[0], 0); /* U.S (the last dot left out) */
+    assert_int_equal(sp[1], 3);
+    assert_int_equal(sp[4], 13); /* i.e */
+    assert_int_equal(sp[5], 16);
+    size_t len;
+    const char *s = lk_analyzer_settings(a, &len);
+    lk_analyzer *b = NULL;
+    assert_int_equal(lk_analyzer_from_settings(s, len, &b, &err), LK_OK);
+    lk_test_analyze(b, "U.S.", out, sizeof out); /* a query, as the index it reads */
+    assert_string_equal(out, "u.s");
+    lk_analyzer_free(b);
+    lk_analyzer_free(a);
+    const char *fold3 = "lexkit-analyzer 2\nanalyzer=english\nlang=auto\nlower=1\n"
+                        "stem=english\nstopwords=0\nenglish_fold=3\n";
+    assert_int_equal(lk_analyzer_from_settings(fold3, strlen(fold3), &a, &err), LK_OK);
+    lk_test_analyze(a, "U.S. policy", out, sizeof out);
+    assert_string_equal(out, "u|s|polici");
+    lk_analyzer_free(a);
+    /* the plain analyzer is unchanged */
+    c = lk_analyzer_config_default();
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    lk_test_analyze(a, "U.S. policy", out, sizeof out);
+    assert_string_equal(out, "u|s|policy");
+    lk_analyzer_free(a);
+}
+
 /* Several documents without a reset: lk_analyzer_n_terms marks where each one ends, and
    no bigram spans two of them. */
 static void test_many_documents(void **state)
@@ -556,6 +606,7 @@ int main(void)
         cmocka_unit_test(test_english_fold_versions),
         cmocka_unit_test(test_tokenizer_versions),
         cmocka_unit_test(test_format_chars_dropped),
+        cmocka_unit_test(test_english_initials),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,8 +19,9 @@
 /* The english chain's folding: 2 reads ’ and ʼ as ' and drops the combining marks after a
    Latin letter (İstanbul = istanbul); 1, that of indexes whose settings have no
    english_fold= line, keeps both; 3 also drops the invisible format characters inside words
-   (drop_format). Bump it on any change of what the chain gives. */
-#define ENGLISH_FOLD 3
+   (drop_format); 4 joins initials and dotted abbreviations (U.S., i.e., H.C.) into one term
+   (join_initials). Bump it on any change of what the chain gives. */
+#define ENGLISH_FOLD 4
 #define STEMMER_ENC "UTF_8"
 /* The tokenizer's rules, as the settings record them ("tokenizer=2", every analyzer): 2
    joins digits at a full-width comma only as a thousands separator (wide_comma_thousands:
@@ -64,6 +65,10 @@ struct lk_analyzer {
     size_t ctoks_cap;
     char *cbuf;           /* their texts */
     size_t cbuf_cap;
+    lk_token *jtoks;      /* join_initials: the tokens with dotted abbreviations joined */
+    size_t jtoks_cap;
+    char *jbuf;           /* the joined abbreviations' texts */
+    size_t jbuf_cap;
 };
 
 static const char *const lang_names[] = {"auto", "en", "zh"};
@@ -129,6 +134,8 @@ void lk_analyzer_free(lk_analyzer *a)
     free(a->spans);
     free(a->ctoks);
     free(a->cbuf);
+    free(a->jtoks);
+    free(a->jbuf);
     free(a);
 }
 
@@ -254,7 +261,9 @@ static lk_status word_term(lk_analyzer *a, const lk_token *t)
         len = strip_possessive(w, len);
     }
     if (is_stop(a, w, len)) return LK_OK;
-    if (a->stem && t->kind == LK_TOK_WORD && len <= INT32_MAX) {
+    /* not a joined abbreviation (join_initials; a word token has no '.' otherwise): the
+       stemmer would take u.s for a plural */
+    if (a->stem && t->kind == LK_TOK_WORD && len <= INT32_MAX && !memchr(w, '.', len)) {
         const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)w, (int)len);
         if (!s) return LK_ERR_NOMEM;
         return push_term(a, (const char *)s, (size_t)sb_stemmer_length(a->stemmer));
@@ -354,6 +363,79 @@ static lk_status clean_tokens(lk_analyzer *a, const lk_token **toks, size_t n)
     return LK_OK;
 }
 
+/* Whether t is a word of one letter (one code point). */
+static bool one_letter(const lk_token *t)
+{
+    int32_t cp;
+    return t->kind == LK_TOK_WORD && t->text_len > 0 &&
+           lk_utf8_decode(t->text, t->text_len, &cp) == t->text_len;
+}
+
+/* Whether t is a '.' right after p and right before q (no space either side). */
+static bool inner_dot(const lk_token *p, const lk_token *t, const lk_token *q)
+{
+    return t->kind == LK_TOK_PUNCT && t->text_len == 1 && t->text[0] == '.' &&
+           p->start + p->len == t->start && t->start + t->len == q->start;
+}
+
+/* From english_fold 4 on: each run of two or more one-letter words joined by '.' with no
+   space (U.S., i.e., H.C. Andrews, U.S.A) made one word token "u.s" (letters and inner
+   dots, the last dot left out), as Lucene's StandardTokenizer (UAX #29) keeps U.S and
+   Xapian's TermGenerator keeps us, where the chain split them into one-letter terms. *toks
+   (n) then points to a copy (a->jtoks, texts in a->jbuf) whose tokens keep their spans
+   (the joined one spans the letters and the dots between), *n its length; unchanged when
+   there is none. */
+static lk_status join_initials(lk_analyzer *a, const lk_token **toks, size_t *n)
+{
+    if (!a->english || a->english_fold < 4) return LK_OK;
+    const lk_token *t = *toks;
+    size_t m = *n, first = m, bytes = 0;
+    for (size_t i = 0; i + 2 < m; i++)
+        if (one_letter(&t[i]) && inner_dot(&t[i], &t[i + 1], &t[i + 2]) && one_letter(&t[i + 2])) {
+            if (first == m) first = i;
+            bytes += t[i].text_len + t[i + 2].text_len + 2;
+        }
+    if (first == m) return LK_OK;
+    lk_status st;
+    if ((st = lk_grow_ptr(&a->jtoks, &a->jtoks_cap, m, sizeof *a->jtoks)) != LK_OK ||
+        (st = lk_grow_ptr(&a->jbuf, &a->jbuf_cap, bytes + 1, 1)) != LK_OK)
+        return st;
+    memcpy(a->jtoks, t, first * sizeof *t);
+    size_t o = 0, k = first;
+    for (size_t i = first; i < m;) {
+        size_t j = i; /* t[i..j] is the run: letter (. letter)* */
+        while (one_letter(&t[i]) && j + 2 < m && inner_dot(&t[j], &t[j + 1], &t[j + 2]) &&
+               one_letter(&t[j + 2]))
+            j += 2;
+        if (j == i) {
+            a->jtoks[k++] = t[i++];
+            continue;
+        }
+        lk_token w = t[i];
+        w.text = a->jbuf + o;
+        for (size_t q = i; q <= j; q += 2) {
+            if (q > i) a->jbuf[o++] = '.';
+            memcpy(a->jbuf + o, t[q].text, t[q].text_len);
+            o += t[q].text_len;
+        }
+        w.text_len = (size_t)(a->jbuf + o - w.text);
+        a->jbuf[o++] = '\0';
+        w.len = t[j].start + t[j].len - w.start;
+        a->jtoks[k++] = w;
+        i = j + 1;
+    }
+    *toks = a->jtoks;
+    *n = k;
+    return LK_OK;
+}
+
+/* The tokens the chain reads: format characters dropped, initials joined. */
+static lk_status chain_tokens(lk_analyzer *a, const lk_token **toks, size_t *n)
+{
+    lk_status st = clean_tokens(a, toks, *n);
+    return st == LK_OK ? join_initials(a, toks, n) : st;
+}
+
 bool lk_analyzer__has_zh(const lk_analyzer *a) { return a->zh != NULL; }
 
 size_t lk_analyzer__zh_prepared_left(const lk_analyzer *a)
@@ -371,7 +453,7 @@ void lk_analyzer__zh_prepare(lk_analyzer *a, const char *const *texts, const siz
         size_t nt;
         st = a->input_valid ? lk_tokenize_valid(a->tok, texts[i], lens[i], &toks, &nt, NULL)
                             : lk_tokenize(a->tok, texts[i], lens[i], &toks, &nt, NULL);
-        if (st == LK_OK) st = clean_tokens(a, &toks, nt);
+        if (st == LK_OK) st = chain_tokens(a, &toks, &nt);
         if (st == LK_OK) st = lk_zh__prepare_add(a->zh, toks, nt);
     }
     lk_zh__prepare_run(a->zh, st);
@@ -411,7 +493,7 @@ lk_status lk_analyzer_prefix(lk_analyzer *a, const char *text, size_t len, const
     const lk_token *toks;
     size_t n;
     lk_status st = lk_tokenize(a->tok, text, len, &toks, &n, err);
-    if (st == LK_OK) st = clean_tokens(a, &toks, n);
+    if (st == LK_OK) st = chain_tokens(a, &toks, &n);
     if (st != LK_OK) return st;
     bool han = n > 0 && toks[0].kind == LK_TOK_HAN;
     for (size_t i = 0; i < n; i++) /* one word, or one run of Han characters */
@@ -453,7 +535,7 @@ lk_status lk_analyzer_add(lk_analyzer *a, const char *text, size_t len, lk_error
     size_t n;
     lk_status st = a->input_valid ? lk_tokenize_valid(a->tok, text, len, &toks, &n, err)
                                   : lk_tokenize(a->tok, text, len, &toks, &n, err);
-    if (st == LK_OK) st = clean_tokens(a, &toks, n);
+    if (st == LK_OK) st = chain_tokens(a, &toks, &n);
     if (st != LK_OK) return st;
     if (a->zh) return lk_zh__add(a->zh, a, toks, n, err);
     const lk_token *prev_han = NULL;

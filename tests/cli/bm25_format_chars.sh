@@ -15,7 +15,7 @@ printf '<html><head><title>Guide</title></head><body><p>co&shy;operate and infor
 [ "$(ids "$T/s" information)" = "d.html " ] || fail "html: information"
 [ "$(ids "$T/s" cooperate)" = "d.html " ] || fail "html: cooperate"
 [ "$(ids "$T/s" "$(printf 'infor\xc2\xadmation')")" = "d.html " ] || fail "html: the query with the soft hyphen"
-grep -q 'english_fold=3' <("$L" index --info --index "$T/s") || fail "info: english_fold=3"
+grep -q 'english_fold=4' <("$L" index --info --index "$T/s") || fail "info: english_fold=4"
 
 printf '%s\n' '{"id":"j","text":"infor\u00admation co\u2060operate \u73cd\u00ad\u73e0\u5976\u8336"}' \
     '{"id":"k","text":"other words"}' > "$T/j.jsonl"
