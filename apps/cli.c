@@ -26,7 +26,8 @@ int lk_cli_usage_error(const char *cmd, const char *fmt, ...)
     return LK_EXIT_USAGE;
 }
 
-int lk_cli_check_outputs(const char *cmd, const lk_cli_output *outs, size_t n)
+int lk_cli_check_outputs(const char *cmd, const lk_cli_output *outs, size_t n,
+                         const lk_cli_output *ins, size_t n_in)
 {
     enum { KEY_CAP = PATH_MAX + 16 };
     char a[KEY_CAP], b[KEY_CAP];
@@ -47,6 +48,17 @@ int lk_cli_check_outputs(const char *cmd, const lk_cli_output *outs, size_t n)
             return lk_cli_usage_error(cmd, "%s %s and %s %s are the same file; one would "
                                       "overwrite the other: give different paths",
                                       outs[i].name, outs[i].path, outs[j].name, outs[j].path);
+        }
+        for (size_t j = 0; j < n_in && strcmp(outs[i].path, "-") != 0; j++) {
+            struct stat sb;
+            const char *in = ins[j].path;
+            if (!in || strcmp(in, "-") == 0 || stat(in, &sb) != 0 || !S_ISREG(sb.st_mode))
+                continue;
+            snprintf(b, sizeof b, "i:%llu:%llu", (unsigned long long)sb.st_dev,
+                     (unsigned long long)sb.st_ino);
+            if (strcmp(a, b) == 0)
+                return lk_cli_usage_error(cmd, "%s %s is the input file (%s %s); give another "
+                                          "path", outs[i].name, outs[i].path, ins[j].name, in);
         }
     }
     return -1;

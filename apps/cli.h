@@ -36,14 +36,19 @@ typedef struct {
     const char *path;
 } lk_cli_output;
 
-/* Check that a command's outputs are different files, before any work: two writers of one
-   file would leave only the last one's content. Paths name the same file when stat gives
-   the same device and inode, or (for files not there yet) when the real path of their
-   directory plus their name agree, through symlinks; "-" is standard output (a command
-   with an LKO_STDOUT --output passes lk_cli_stdout_path() for it). Devices other than standard output (/dev/null)
-   never conflict. Returns -1 when the outputs are distinct, else prints a usage error
-   naming both options and returns LK_EXIT_USAGE. */
-int lk_cli_check_outputs(const char *cmd, const lk_cli_output *outs, size_t n);
+/* Check, before any work, that a command's outputs are different files and that none is
+   one of its input files: two writers of one file would leave only the last one's content,
+   and an output over an input would replace the data it was made from (the corpus by its
+   vectors). Paths name the same file when stat gives the same device and inode, or (for
+   outputs not there yet) when the real path of their directory plus their name agree,
+   through symlinks; "-" is standard output (a command with an LKO_STDOUT --output passes
+   lk_cli_stdout_path() for it). Devices other than standard output (/dev/null) never
+   conflict; inputs that are "-", missing or not regular files are not compared. `ins` (may
+   be NULL) uses the same struct: the input option and its path (NULL: not given). Returns
+   -1 when all is well, else prints a usage error naming both options and returns
+   LK_EXIT_USAGE. */
+int lk_cli_check_outputs(const char *cmd, const lk_cli_output *outs, size_t n,
+                         const lk_cli_output *ins, size_t n_in);
 
 /* Online CPU cores, at least 1 and at most cap: the default of a --threads option. */
 int32_t lk_cli_default_threads(int32_t cap);

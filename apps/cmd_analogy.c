@@ -35,6 +35,8 @@ static int lk_cmd_analogy(int argc, char **argv)
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
     if (!path || !questions) return lk_cli_usage_error(CMD, "--vectors and --questions are required");
+    const lk_cli_output outs[] = {{"--output", lk_cli_stdout_path()}}, ins[] = {{"--vectors", path}, {"--questions", questions}};
+    if ((rc = lk_cli_check_outputs(CMD, outs, 1, ins, LK_OPTS_N(ins))) >= 0) return rc;
     lk_error err = {0};
     lk_vectors *vec = NULL;
     lk_embed_model *m = NULL;

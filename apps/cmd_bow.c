@@ -171,7 +171,12 @@ static int parse(int argc, char **argv, opts *o)
     const lk_cli_output outs[] = {{"--output", j->output ? j->output : "-"},
                                   {"--vocab-out", j->vocab_out},
                                   {"--ids-out", j->ids_out}};
-    if ((rc = lk_cli_check_outputs(o->cmd, outs, LK_OPTS_N(outs))) >= 0) return rc;
+    const bool stop_file = o->stop_words && strcmp(o->stop_words, "english") != 0;
+    const lk_cli_output inputs[] = {{"--input", j->input},
+                                    {"--vocab-in", j->vocab_in},
+                                    {"--stop-words", stop_file ? o->stop_words : NULL}};
+    if ((rc = lk_cli_check_outputs(o->cmd, outs, LK_OPTS_N(outs), inputs, LK_OPTS_N(inputs))) >= 0)
+        return rc;
     lk_error err;
     if (lk_bow_config_check(&j->bow, &err) != LK_OK) return lk_cli_usage_error(o->cmd, "%s", err.msg);
     if (j->bm25 && lk_bm25_params_check(&j->bm25_params, &err) != LK_OK)

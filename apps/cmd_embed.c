@@ -146,7 +146,16 @@ static int parse_args(int argc, char **argv, lk_embed_config *cfg, embed_args *a
     if (!fmt_seen && a->out) a->fmt = format_of_name(a->out);
     const lk_cli_output outs[] = {{"--output", a->out}, {"--save-model", a->save},
                                   {"--plot", a->plot}};
-    if ((rc = lk_cli_check_outputs(cmd, outs, LK_OPTS_N(outs))) >= 0) return rc;
+    const lk_cli_output corpus[] = {{"--input", a->in}};
+    if ((rc = lk_cli_check_outputs(cmd, outs, LK_OPTS_N(outs), corpus, 1)) >= 0) return rc;
+    /* a model output may replace the --resume model (it is read whole before training: the
+       model is updated in place); vectors or a plot over it may not */
+    bool out_model = a->fmt == FMT_LKEM || a->fmt == FMT_FASTTEXT;
+    const lk_cli_output not_model[] = {{"--output", out_model ? NULL : a->out},
+                                       {"--plot", a->plot}},
+                        resumed[] = {{"--resume", a->resume}};
+    if ((rc = lk_cli_check_outputs(cmd, not_model, LK_OPTS_N(not_model), resumed, 1)) >= 0)
+        return rc;
     lk_error err;
     lk_error_clear(&err);
     if (lk_embed_config_check(&c, &err) != LK_OK) return lk_cli_usage_error(cmd, "%s", err.msg);

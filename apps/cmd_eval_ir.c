@@ -28,6 +28,8 @@ static int lk_cmd_eval_ir(int argc, char **argv)
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
     if (!qrels || !run) return lk_cli_usage_error(CMD, "--qrels and --run are required");
+    const lk_cli_output outs[] = {{"--output", lk_cli_stdout_path()}}, ins[] = {{"--qrels", qrels}, {"--run", run}};
+    if ((rc = lk_cli_check_outputs(CMD, outs, 1, ins, LK_OPTS_N(ins))) >= 0) return rc;
     lk_ireval_result r;
     lk_error err;
     lk_error_clear(&err);

@@ -39,6 +39,8 @@ static int run(int argc, char **argv)
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
     if (!model || !test) return lk_cli_usage_error(CMD, "--model and --test are required");
+    const lk_cli_output outs[] = {{"--output", lk_cli_stdout_path()}}, ins[] = {{"--model", model}, {"--test", test}};
+    if ((rc = lk_cli_check_outputs(CMD, outs, 1, ins, LK_OPTS_N(ins))) >= 0) return rc;
     lk_blas_set_threads(1);
     lk_error err;
     lk_error_clear(&err);

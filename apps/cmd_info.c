@@ -334,6 +334,11 @@ static int run(int argc, char **argv)
     int rc = lk_cli_parse(CMD, opt_argc, opt_argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
     if (n == 0) return lk_cli_usage_error(CMD, "give one or more FILEs");
+    const lk_cli_output outs[] = {{"--output", lk_cli_stdout_path()}};
+    for (int i = 0; i < n; i++) {
+        const lk_cli_output in = {"FILE", files[i]};
+        if ((rc = lk_cli_check_outputs(CMD, outs, 1, &in, 1)) >= 0) return rc;
+    }
     rc = LK_EXIT_OK;
     for (int i = 0; i < n; i++) {
         if (i) printf("\n");

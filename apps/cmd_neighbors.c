@@ -281,7 +281,8 @@ static int lk_cmd_neighbors(int argc, char **argv)
         rc = lk_cli_usage_error(CMD, "--plot draws one query: one --word or --positive/--negative");
     if (rc < 0 && lower && no_lower) rc = lk_cli_usage_error(CMD, "--lower or --no-lower, not both");
     const lk_cli_output outs[] = {{"--output", lk_cli_stdout_path()}, {"--plot", plot}};
-    if (rc < 0) rc = lk_cli_check_outputs(CMD, outs, LK_OPTS_N(outs));
+    const lk_cli_output ins[] = {{"--vectors", path}, {"--input", input}};
+    if (rc < 0) rc = lk_cli_check_outputs(CMD, outs, LK_OPTS_N(outs), ins, LK_OPTS_N(ins));
     if (rc >= 0) goto out;
     casing = lower ? CASE_LOWER : no_lower ? CASE_AS_GIVEN : CASE_AUTO;
     lk_error err;

@@ -95,6 +95,8 @@ static int parse(int argc, char **argv, opts *o)
     if (!o->index) return lk_cli_usage_error(CMD, "--index DIR is required");
     if (!o->query == !o->queries)
         return lk_cli_usage_error(CMD, "give exactly one of --query TEXT and --queries FILE");
+    const lk_cli_output outs[] = {{"--output", o->output}}, ins[] = {{"--queries", o->queries}};
+    if ((rc = lk_cli_check_outputs(CMD, outs, 1, ins, 1)) >= 0) return rc;
     bool to_tty = (!o->output || strcmp(o->output, "-") == 0) && isatty(STDOUT_FILENO);
     if (!o->format_set && to_tty) o->out.fmt = LK_BM25_FMT_TEXT; /* pipes keep TREC runs */
     o->out.ansi = to_tty && o->out.fmt == LK_BM25_FMT_TEXT && !getenv("NO_COLOR");

@@ -211,6 +211,10 @@ static int run(int argc, char **argv)
     };
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
+    const lk_cli_output outputs[] = {{"--output", lk_cli_stdout_path()}},
+                        inputs[] = {{"--input", input}, {"--model", model},
+                                    {"--user-dict", zo.user_dict}};
+    if ((rc = lk_cli_check_outputs(CMD, outputs, 1, inputs, LK_OPTS_N(inputs))) >= 0) return rc;
     lk_error err;
     lk_error_clear(&err);
     if (in >= 0) in_fmt = ins[in];

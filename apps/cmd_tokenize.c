@@ -99,6 +99,10 @@ static int parse(int argc, char **argv, opts *o)
         if (!(o->model = lk_cli_model_arg(o->model, o->model_buf, sizeof o->model_buf, &e)))
             return lk_cli_fail(CMD, LK_ERR_IO, &e);
     }
+    const lk_cli_output outs[] = {{"--output", o->output}},
+                        ins[] = {{"--input", o->input}, {"--model", o->model},
+                                 {"--user-dict", o->zh.user_dict}};
+    if ((rc = lk_cli_check_outputs(CMD, outs, 1, ins, LK_OPTS_N(ins))) >= 0) return rc;
     if (lang_zh && !o->model) {
         lk_error e;
         lk_error_clear(&e);

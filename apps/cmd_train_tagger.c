@@ -256,7 +256,10 @@ static int run(int argc, char **argv)
     c.feat_dropout = (float)feat_dropout;
     if (!paths[0] || !paths[2]) return lk_cli_usage_error(CMD, "--train and --output are required");
     const lk_cli_output outs[] = {{"--output", paths[2]}, {"--plot", paths[5]}};
-    if ((rc = lk_cli_check_outputs(CMD, outs, LK_OPTS_N(outs))) >= 0) return rc;
+    const lk_cli_output ins[] = {{"--train", paths[0]}, {"--dev", paths[1]},
+                                 {"--embeddings", paths[3]}, {"--lexicon", paths[4]}};
+    if ((rc = lk_cli_check_outputs(CMD, outs, LK_OPTS_N(outs), ins, LK_OPTS_N(ins))) >= 0)
+        return rc;
     if (c.resume && (rc = check_resume(paths[2], &g, paths[4], paths[3], m)) >= 0) return rc;
     c.vectors = paths[3];
     c.lexicon = paths[4];

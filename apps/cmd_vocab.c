@@ -51,7 +51,9 @@ static int parse_opts(int argc, char **argv, vocab_opts *o)
     int rc = lk_cli_parse(CMD, argc, argv, opts, LK_OPTS_N(opts), help, NULL);
     o->count.format = (lk_count_format)format;
     o->count.tok.mode = (lk_tok_mode)mode;
-    return rc;
+    if (rc >= 0) return rc;
+    const lk_cli_output outs[] = {{"--output", o->output}}, ins[] = {{"--input", o->input}};
+    return lk_cli_check_outputs(CMD, outs, 1, ins, 1);
 }
 
 static void on_progress(void *user, double done, double total)

@@ -36,7 +36,41 @@ expect_fail 2 "--output .* and --plot .* are the same file" \
   "$L" train-tagger --train "$D/corpus_good.conllu" --output "$T/t.lkt" --plot "$T/t.lkt"
 expect_fail 2 "--output .* and --plot .* are the same file" \
   "$L" neighbors --vectors "$T/v.txt" --word the --output "$T/n.txt" --plot "$T/n.txt"
-# an output replacing its input is safe (written atomically after the input is read)
+# an output naming an input file: a usage error before any work, the input kept (before:
+# exit 0, embed --input c --output c replaced the corpus with its vectors)
 cp "$D/feat_docs_small.jsonl" "$T/docs.jsonl"
-"$L" bow --input "$T/docs.jsonl" --output "$T/docs.jsonl" || fail "bow: --output = --input"
+cp "$D/emb_corpus.txt" "$T/c.tok"
+printf 'a b\nc d\n' > "$T/same.txt"
+ln -sfn "$T/same.txt" "$T/same.link"
+keep() { cmp -s "$1" "$2" || fail "$1 was replaced"; }
+expect_fail 2 "--output .*docs.jsonl is the input file (--input .*docs.jsonl); give another path" \
+  "$L" bow --input "$T/docs.jsonl" --output "$T/docs.jsonl"
+keep "$T/docs.jsonl" "$D/feat_docs_small.jsonl"
+expect_fail 2 "--output .*same.txt is the input file (--input" \
+  "$L" tfidf --input "$T/same.txt" --input-format text --output "$T/same.txt"
+expect_fail 2 "--vocab-out .*docs.jsonl is the input file" \
+  "$L" tfidf --input "$T/docs.jsonl" --output /dev/null --vocab-out "$T/docs.jsonl"
+"$L" bow --input "$T/docs.jsonl" --output /dev/null --vocab-out "$T/v.tsv" || fail "bow --vocab-out"
+expect_fail 2 "--output .*v.tsv is the input file (--vocab-in" \
+  "$L" bow --input "$T/docs.jsonl" --vocab-in "$T/v.tsv" --output "$T/v.tsv"
+expect_fail 2 "--output .*c.tok is the input file (--input .*c.tok)" \
+  "$L" embed --input "$T/c.tok" --dim 4 --min-count 1 --epochs 1 --quiet --output "$T/c.tok"
+keep "$T/c.tok" "$D/emb_corpus.txt"
+expect_fail 2 "--output .*same.link is the input file (--input .*same.txt)" \
+  "$L" vocab --input "$T/same.txt" --output "$T/same.link"
+expect_fail 2 "is the input file" "$L" tokenize --input "$T/same.txt" --output "$T/same.txt"
+expect_fail 2 "is the input file" "$L" tag --input "$T/same.txt" --output "$T/same.txt"
+[ "$(cat "$T/same.txt")" = "$(printf 'a b\nc d')" ] || fail "same.txt was replaced"
+ls "$T" | grep -q '\.tmp\.' && fail "a temp file was left: $(ls "$T")"
+# embed --resume: a model output updates the model in place; vectors over it are refused
+"$L" embed "${EMB[@]}" --save-model "$T/r.lkem" || fail "embed --save-model"
+"$L" embed "${EMB[@]}" --resume "$T/r.lkem" --save-model "$T/r.lkem" || fail "resume in place"
+cp "$T/r.lkem" "$T/r0.lkem"
+expect_fail 2 "--output .*r.lkem is the input file (--resume" \
+  "$L" embed "${EMB[@]}" --resume "$T/r.lkem" --output "$T/r.lkem" --output-format text
+keep "$T/r.lkem" "$T/r0.lkem"
+expect_fail 2 "--output .*r.lkem is the input file (FILE" "$L" info "$T/r.lkem" --output "$T/r.lkem"
+# standard output and /dev/null stay fine
+"$L" bow --input "$T/docs.jsonl" --output /dev/null || fail "bow --output /dev/null"
+"$L" vocab --input "$T/same.txt" > /dev/null || fail "vocab to standard output"
 finish output-conflicts
