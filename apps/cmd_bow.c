@@ -192,10 +192,8 @@ int lk_features_main(int argc, char **argv, bool tfidf)
     if (rc >= 0) return rc;
     lk_progress pr;
     lk_progress_init(&pr, "docs", o.progress, o.quiet);
-    if (pr.enabled) {
-        o.job.log = lk_cli_log;
-        o.job.log_user = &pr;
-    }
+    o.job.log = lk_cli_log; /* progress when enabled; warnings always */
+    o.job.log_user = &pr;
     lk_error err;
     lk_error_clear(&err);
     int64_t n_docs = 0, nnz = 0;

@@ -346,6 +346,9 @@ static void test_vocab_file_errors(void **state)
         {"a\\q\n", "bad.tsv:1:2: bad escape"},
         {"ok\n\xc3(\n", "bad.tsv:2:1: invalid UTF-8"},
         {"", "empty vocabulary"},
+        {"2 3\nthe 0.1 0.2 0.3\n", "bad.tsv:1:1: this looks like the 'WORDS DIM' header"},
+        {"the 0.1\n", "bad.tsv:1:5: 'the 0.1' cannot be a term of this run (word analyzer, "
+                      "ngram 1:1: more words"},
     };
     char path[512];
     lk_test_tmp_path(path, sizeof path, "bad.tsv");

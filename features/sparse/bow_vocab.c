@@ -172,6 +172,50 @@ static bool parse_i64(const char *s, size_t len, int64_t *out)
     return true;
 }
 
+/* A word2vec text file's first line "WORDS DIM": two integers, nothing else. */
+static bool is_vectors_header(const char *s, size_t len)
+{
+    size_t i = 0, fields = 0;
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\r')) len--;
+    while (i < len) {
+        size_t d = i;
+        while (i < len && s[i] >= '0' && s[i] <= '9') i++;
+        if (i == d || ++fields > 2) return false;
+        if (i < len && s[i++] != ' ') return false;
+    }
+    return fields == 2;
+}
+
+/* Whether this run's analyzer can make the term t[0..len) (unescaped): NULL, or why not
+   with *off the byte offset of the first character it cannot make. Word n-grams are 1 to
+   ngram_max words joined by spaces, without tabs or line breaks; character n-grams have at
+   most ngram_max code points. Given terms are taken as they are. */
+static const char *impossible_term(const lk_bow_config *c, const char *t, size_t len,
+                                   size_t *off)
+{
+    if (c->given_terms) return NULL;
+    if (c->analyzer != LK_ANALYZER_WORD) {
+        size_t chars = 0;
+        for (size_t i = 0; i < len; i++)
+            if (((unsigned char)t[i] & 0xC0) != 0x80 && ++chars > (size_t)c->ngram_max) {
+                *off = i;
+                return "more characters than the longest n-gram of this run";
+            }
+        return NULL;
+    }
+    int32_t words = 0; /* a stray space is term_id's error */
+    for (size_t i = 0; i < len; i++) {
+        if (t[i] == '\t' || t[i] == '\n' || t[i] == '\r') {
+            *off = i;
+            return "a tab or line break inside a word term";
+        }
+        if (t[i] == ' ' || (i > 0 && t[i - 1] != ' ')) continue;
+        *off = i;
+        if (++words > c->ngram_max) return "more words than the longest n-gram of this run";
+    }
+    return NULL;
+}
+
 typedef struct {
     lk_bow *b;
     const char *path;
@@ -211,6 +255,11 @@ static lk_status vocab_line(vocab_reader *v, char *line, size_t len, lk_error *e
                                 v->path, (int)(fl[1] < 200 ? fl[1] : 200), f[1], mine);
         return LK_OK;
     }
+    if (v->lineno == 1 && nf == 1 && is_vectors_header(line, len))
+        return lk_error_at(err, v->path, 1, 1,
+                           "this looks like the 'WORDS DIM' header of word2vec vectors, not a "
+                           "vocabulary (`term` or `term<TAB>column<TAB>df` lines, as --vocab-out "
+                           "writes)");
     if (nf != 1 && nf != 3)
         return lk_error_at(err, v->path, v->lineno, 1,
                            "expected `term` or `term<TAB>column<TAB>df`, got %zu fields", nf);
@@ -221,6 +270,24 @@ static lk_status vocab_line(vocab_reader *v, char *line, size_t len, lk_error *e
     if (tl == (size_t)-1)
         return lk_error_at(err, v->path, v->lineno, lk_utf8_column(line, bad),
                            "bad escape (use \\t \\n \\r \\\\)");
+    size_t at = 0;
+    const char *why = impossible_term(&v->b->cfg, f[0], tl, &at);
+    if (why) {
+        char shown[64];
+        lk_utf8_printable(f[0], tl, shown, sizeof shown);
+        char ngram[32];
+        snprintf(ngram, sizeof ngram, ", ngram %d:%d", (int)v->b->cfg.ngram_min,
+                 (int)v->b->cfg.ngram_max);
+        /* the column in the line: exact unless an escape came before `at` */
+        int64_t col = lk_utf8_column(line, at < fl[0] ? at : fl[0]);
+        return lk_error_at(err, v->path, v->lineno, col,
+                           "'%s' cannot be a term of this run (%s analyzer%s: %s); is this a "
+                           "vocabulary (`term` or `term<TAB>column<TAB>df` lines, as "
+                           "--vocab-out writes)?", shown,
+                           v->b->cfg.analyzer == LK_ANALYZER_WORD ? "word"
+                           : v->b->cfg.analyzer == LK_ANALYZER_CHAR ? "char" : "char_wb",
+                           ngram, why);
+    }
     int64_t col = v->n, df = 0;
     if (nf == 3) {
         int64_t c1 = lk_utf8_column(line, (size_t)(f[1] - line));

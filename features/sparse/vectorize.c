@@ -1,10 +1,12 @@
 #include "features/sparse/vectorize.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "text/fileio.h"
 
 #define NONORM_PRECISION 12
+#define LK_PATH_MSG_CAP 1024 /* a warning naming two paths */
 
 lk_vectorize_job lk_vectorize_job_default(void)
 {
@@ -92,6 +94,13 @@ lk_status lk_vectorize(const lk_vectorize_job *job, int64_t *n_docs, int32_t *n_
         lk_error_set(err, LK_ERR_PARSE, "%s: %s (%lld documents)",
                      job->input ? job->input : "standard input", msg, (long long)lk_bow_n_docs(b));
         st = LK_ERR_PARSE;
+    }
+    if (st == LK_OK && job->vocab_in && lk_csr_nnz(&m) == 0 && job->log) {
+        char msg[LK_PATH_MSG_CAP];
+        snprintf(msg, sizeof msg, "warning: none of the %d vocabulary terms of %s occurs in %s "
+                 "(a vocabulary of other text, or made with other analyzer options?)",
+                 (int)lk_bow_n_terms(b), job->vocab_in, job->input ? job->input : "the input");
+        job->log(job->log_user, LK_LOG_WARN, msg);
     }
     if (st == LK_OK && job->tfidf && (st = weight(job, b, &m)) != LK_OK)
         lk_error_set(err, st, "out of memory");

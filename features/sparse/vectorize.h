@@ -27,7 +27,8 @@ typedef struct {
     lk_bm25_params bm25_params;
     bool blank_rows;          /* text input: blank lines are empty rows (lk_bow_file_opts) */
     const char *ids_out;      /* file of the rows' document ids, one per line, or NULL */
-    lk_log_fn log;            /* progress (LK_LOG_PROGRESS), may be NULL */
+    lk_log_fn log;            /* progress (LK_LOG_PROGRESS) and warnings (LK_LOG_WARN: no
+                                 term of vocab_in occurs in the input), may be NULL */
     void *log_user;
 } lk_vectorize_job;
 

@@ -112,4 +112,24 @@ W /= np.linalg.norm(W, axis=1, keepdims=True)
 assert np.abs(read("bm_l2.svm") - W).max() <= 1e-6
 print("bm25 ok")
 PY
+# --vocab-in given word2vec vectors (or lines no analyzer of the run can make) gave all-zero
+# rows with exit 0: now a file:line:col error; a vocabulary none of whose terms occurs warns
+"$L" embed --input "$D/emb_corpus.txt" --output "$T/sg.txt" --dim 5 --min-count 1 --epochs 1 \
+  --quiet || fail "embed sg.txt"
+expect_fail 1 "sg.txt:1:1: this looks like the 'WORDS DIM' header of word2vec vectors" \
+  "$L" tfidf --input "$D/feat_docs_small.jsonl" --vocab-in "$T/sg.txt"
+tail -n +2 "$T/sg.txt" > "$T/rows.txt"
+expect_fail 1 "rows.txt:1:5: 'the 0\.[0-9]* .*' cannot be a term of this run (word analyzer, ngram 1:1" \
+  "$L" tfidf --input "$D/feat_docs_small.jsonl" --vocab-in "$T/rows.txt"
+printf 'new york\n' > "$T/phrase.txt"
+"$L" bow --input "$D/feat_docs_small.jsonl" --vocab-in "$T/phrase.txt" --ngram 1:2 \
+  > /dev/null 2> "$T/err" || fail "a bigram term with --ngram 1:2: $(cat "$T/err")"
+grep -q "warning: none of the 1 vocabulary terms of .*phrase.txt occurs in" "$T/err" ||
+  fail "no warning for a vocabulary that matches nothing: $(cat "$T/err")"
+expect_fail 1 "phrase.txt:1:4: 'new york' cannot be a term of this run (char analyzer, ngram 2:3" \
+  "$L" bow --input "$D/feat_docs_small.jsonl" --vocab-in "$T/phrase.txt" --analyzer char --ngram 2:3
+"$L" bow --input "$D/feat_docs_small.jsonl" --output /dev/null --vocab-out "$T/fit.tsv" &&
+  "$L" tfidf --input "$D/feat_docs_small.jsonl" --vocab-in "$T/fit.tsv" > /dev/null 2> "$T/err" ||
+  fail "a --vocab-out file: $(cat "$T/err")"
+[ -s "$T/err" ] && fail "a matching vocabulary warned: $(cat "$T/err")"
 finish features-options
