@@ -59,7 +59,7 @@ static bool variant_opt(void *u, const char *cmd, const char *name, const char *
     return false;
 }
 
-/* --stop-words english|FILE into the bow config (FILE: one word per line, '#' comments). */
+/* --stop-words english|FILE into the bow config (FILE: lk_stop_words_parse). */
 static lk_status load_stop_words(opts *o, lk_error *err)
 {
     lk_bow_config *c = &o->job.bow;
@@ -70,15 +70,9 @@ static lk_status load_stop_words(opts *o, lk_error *err)
     }
     size_t len = 0, n = 0;
     lk_status st = lk_read_file(o->stop_words, &o->stop_text, &len, err);
+    if (st == LK_OK)
+        st = lk_stop_words_parse(o->stop_text, len, o->stop_words, &o->stop_list, &n, err);
     if (st != LK_OK) return st;
-    o->stop_list = malloc((len / 2 + 1) * sizeof *o->stop_list);
-    if (!o->stop_list) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
-    for (char *line = o->stop_text, *end; line && *line; line = end ? end + 1 : NULL) {
-        if ((end = strchr(line, '\n')) != NULL) *end = '\0';
-        size_t l = strlen(line);
-        while (l > 0 && (line[l - 1] == '\r' || line[l - 1] == ' ' || line[l - 1] == '\t')) line[--l] = '\0';
-        if (l > 0 && line[0] != '#') o->stop_list[n++] = line;
-    }
     c->stop_words = o->stop_list;
     c->n_stop_words = n;
     return LK_OK;

@@ -364,6 +364,40 @@ static void test_vocab_file_errors(void **state)
     }
 }
 
+/* Stop-word files: words trimmed (BOM, CR, Unicode spaces), comments and blank lines
+   skipped; invalid UTF-8, NUL and white space inside a word are positioned errors. */
+static void test_stop_words_parse(void **state)
+{
+    (void)state;
+    char good[] = "\xEF\xBB\xBFthe\r\n# comment\n\n  of\t\n\xE3\x80\x80\xE7\x9A\x84\n";
+    const char **w = NULL;
+    size_t n = 0;
+    lk_error err;
+    assert_int_equal(lk_stop_words_parse(good, sizeof good - 1, "sw", &w, &n, &err), LK_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(w[0], "the");
+    assert_string_equal(w[1], "of");
+    assert_string_equal(w[2], "\xE7\x9A\x84"); /* after U+3000 IDEOGRAPHIC SPACE */
+    free(w);
+    static const struct {
+        const char *text;
+        size_t len;
+        const char *msg;
+    } bad[] = {
+        {"a\nbad\xff\n", 8, "sw:2:4: invalid UTF-8 byte 0xFF"},
+        {"a\nb\0c\n", 6, "sw:2:2: NUL byte"},
+        {"new york\n", 9, "sw:1:4: white space inside a stop word"},
+        {"1\tThe\tthe\n", 12, "sw:1:2: white space inside a stop word"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char buf[32];
+        memcpy(buf, bad[i].text, bad[i].len + 1);
+        assert_int_equal(lk_stop_words_parse(buf, bad[i].len, "sw", &w, &n, &err), LK_ERR_PARSE);
+        assert_null(w);
+        if (!strstr(err.msg, bad[i].msg)) fail_msg("case %zu: '%s'", i, err.msg);
+    }
+}
+
 static void test_add_file_joins_title(void **state)
 {
     (void)state;
@@ -592,6 +626,7 @@ int main(void)
         cmocka_unit_test(test_given_terms),
         cmocka_unit_test(test_vocab_tsv_round_trip_and_duplicates),
         cmocka_unit_test(test_vocab_file_errors),
+        cmocka_unit_test(test_stop_words_parse),
         cmocka_unit_test(test_add_file_joins_title),
         cmocka_unit_test(test_huge_grow_keeps_contents),
         cmocka_unit_test(test_errors),

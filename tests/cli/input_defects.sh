@@ -65,4 +65,16 @@ if [ -w /dev/full ]; then
   [ $? = 1 ] || fail "eval-tagger > /dev/full: exit 0"
   grep -q "standard output: write error" "$T/err" || fail "eval-tagger > /dev/full: $(cat "$T/err")"
 fi
+# bow/tfidf --stop-words FILE took anything (binary data, invalid UTF-8, a CoNLL-U file):
+# now UTF-8 text, one word per line, with file:line:col errors
+DOCS=(--input "$D/feat_docs_small.jsonl" --output /dev/null)
+printf 'the\nbad\xff\n' > "$T/sw1.txt"
+expect_fail 1 "sw1.txt:2:4: invalid UTF-8 byte 0xFF" "$L" bow "${DOCS[@]}" --stop-words "$T/sw1.txt"
+printf 'the\nof\0x\n' > "$T/sw2.txt"
+expect_fail 1 "sw2.txt:2:3: NUL byte" "$L" tfidf "${DOCS[@]}" --stop-words "$T/sw2.txt"
+expect_fail 1 "corpus_good.conllu:4:4: white space inside a stop word (the file lists one word per line)" \
+  "$L" bow "${DOCS[@]}" --stop-words "$D/corpus_good.conllu"
+printf '\xef\xbb\xbfthe\r\n  # comment\n\n of \t\n' > "$T/sw3.txt"
+"$L" bow "${DOCS[@]}" --stop-words "$T/sw3.txt" --vocab-out "$T/sw3.tsv" || fail "a good stop list"
+grep -q 'stop_words=2:' "$T/sw3.tsv" || fail "BOM, CRLF, comment and spaces: $(sed -n 2p "$T/sw3.tsv")"
 finish input-defects
