@@ -57,8 +57,16 @@ static lk_status tag_raw(const tag_ctx *t, const char *input, lk_error *err)
     const char *line;
     size_t len;
     bool got = true;
+    lk_conllu_sniff sniff = {0};
     while (st == LK_OK && got) {
         st = lk_line_reader_next(r, &line, &len, &got, err);
+        if (st == LK_OK && got && lk_conllu_sniff_line(&sniff, line, len)) {
+            st = lk_conllu_as_text_error(lk_line_reader_path(r), lk_line_reader_lineno(r),
+                                         "a character model reads raw text, one sentence per "
+                                         "line (its sentences: grep '^# text = ' FILE | cut -c10-)",
+                                         err);
+            break;
+        }
         if (st == LK_OK && got &&
             (st = lk_utf8_check_line(line, len, lk_line_reader_path(r),
                                      lk_line_reader_lineno(r), err)) != LK_OK && n > 0) {

@@ -308,6 +308,7 @@ lk_status lk_tag_raw_words(const lk_tagger *m, lk_tagger_ws *ws, const char *inp
     const char *line;
     size_t len;
     bool got = true;
+    lk_conllu_sniff sniff = {0};
     while (st == LK_OK && got) {
         if ((st = lk_line_reader_next(r, &line, &len, &got, err)) != LK_OK) break;
         if (got) {
@@ -315,6 +316,12 @@ lk_status lk_tag_raw_words(const lk_tagger *m, lk_tagger_ws *ws, const char *inp
             size_t n;
             const char *path = lk_line_reader_path(r);
             int64_t lineno = lk_line_reader_lineno(r);
+            if (lk_conllu_sniff_line(&sniff, line, len)) {
+                st = lk_conllu_as_text_error(path, lineno, "raw input is running text, one "
+                                             "sentence per line (give --input-format conllu)",
+                                             err);
+                break;
+            }
             if ((st = lk_utf8_check_line(line, len, path, lineno, err)) != LK_OK) {
                 flush_before_error(&c, m, ws, conllu ? OUT_CONLLU : OUT_SLASH, o, r, &total);
                 break;

@@ -10,6 +10,7 @@
 #include "models/embed_internal.h"
 #include "models/rng.h"
 #include "models/subword.h"
+#include "text/corpus.h"
 #include "text/fileio.h"
 #include "text/utf8.h"
 
@@ -134,14 +135,6 @@ lk_status lk_embed_each_token(lk_tokenizer *tok, const char *line, size_t len, c
     return st;
 }
 
-/* A CoNLL-U token line: 10 tab-separated columns, the first an id ("3", "3-4", "3.1"). */
-static bool is_conllu_row(const char *line, size_t len)
-{
-    size_t tabs = 0;
-    for (size_t i = 0; i < len; i++) tabs += line[i] == '\t';
-    return tabs == 9 && len > 0 && line[0] >= '0' && line[0] <= '9';
-}
-
 /* The corpus must be UTF-8 text without NUL bytes (the vectors file must load again, in
    lexkit and in gensim), and not a CoNLL-U file (whose columns would become words). */
 static lk_status check_corpus_line(const char *line, size_t len, const char *path, int64_t ln,
@@ -152,12 +145,11 @@ static lk_status check_corpus_line(const char *line, size_t len, const char *pat
         return lk_error_at(err, path, ln, lk_utf8_column(line, (size_t)(nul - line)),
                            "NUL byte in the corpus (expected UTF-8 text)");
     lk_status st = lk_utf8_check_line(line, len, path, ln, err);
-    if (st == LK_OK && is_conllu_row(line, len))
-        st = lk_error_at(err, path, ln, 1,
-                         "this looks like CoNLL-U (10 tab-separated columns); embed reads "
-                         "tokenized text, one sentence per line (take the FORM column, e.g. "
-                         "awk -F'\\t' 'NF==10 && $1 ~ /^[0-9]+$/ {printf \"%%s \", $2} "
-                         "NF==0 {print \"\"}')");
+    if (st == LK_OK && lk_conllu_row_like(line, len))
+        st = lk_conllu_as_text_error(path, ln, "embed reads tokenized text, one sentence per "
+                                     "line (take the FORM column, e.g. awk -F'\\t' 'NF==10 && "
+                                     "$1 ~ /^[0-9]+$/ {printf \"%s \", $2} NF==0 {print \"\"}')",
+                                     err);
     return st;
 }
 

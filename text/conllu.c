@@ -32,6 +32,7 @@ struct lk_sentence_reader {
     size_t n;              /* tokens in the current sentence */
     bool have_text, have_sent_id;
     size_t text_off, sent_id_off;
+    lk_conllu_sniff sniff; /* word/TAG and token lines: CoNLL-U given by mistake */
 };
 
 lk_status lk_sentence_reader_open(const char *path, lk_tagged_format fmt,
@@ -50,6 +51,28 @@ lk_status lk_sentence_reader_open(const char *path, lk_tagged_format fmt,
     }
     *out = r;
     return LK_OK;
+}
+
+bool lk_conllu_row_like(const char *line, size_t len)
+{
+    size_t tabs = 0;
+    for (size_t i = 0; i < len; i++) tabs += line[i] == '\t';
+    return tabs == CONLLU_COLUMNS - 1 && len > 0 && line[0] >= '0' && line[0] <= '9';
+}
+
+bool lk_conllu_sniff_line(lk_conllu_sniff *s, const char *line, size_t len)
+{
+    if (s->done) return false;
+    if (++s->seen > LK_CONLLU_SNIFF_LINES) s->done = true;
+    if (s->done || lk_corpus_is_blank(line, len) || line[0] == '#') return false;
+    s->done = true;
+    return lk_conllu_row_like(line, len);
+}
+
+lk_status lk_conllu_as_text_error(const char *path, int64_t line, const char *how, lk_error *err)
+{
+    return lk_error_at(err, path, line, 1, "this looks like CoNLL-U (10 tab-separated columns); %s",
+                       how);
 }
 
 const lk_line_reader *lk_sentence_reader_lines(const lk_sentence_reader *r)
@@ -331,6 +354,14 @@ static lk_status next_line_sentence(lk_sentence_reader *r, lk_sentence *s, bool 
         bool have;
         lk_status st = lk_corpus_next_line(r->lines, true, true, &line, &len, &lineno, &have, err);
         if (st != LK_OK || !have) return st;
+        if (lk_conllu_sniff_line(&r->sniff, line, len))
+            return lk_conllu_as_text_error(lk_line_reader_path(r->lines), lineno,
+                                           r->fmt == LK_TAGGED_TOKENS
+                                               ? "token input is one sentence per line, words "
+                                                 "separated by spaces (give --input-format conllu)"
+                                               : "word/TAG input is one sentence per line (give "
+                                                 "--input-format conllu)",
+                                           err);
         size_t i = 0;
         while (i < len) {
             while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;

@@ -154,6 +154,23 @@ lk_status lk_conllu_columns_error(const char *path, int64_t lineno, const char *
 lk_status lk_conllu_check_line(const char *path, int64_t lineno, const char *line, size_t len,
                                bool *word, lk_error *err);
 
+/* CoNLL-U given where text is read (a corpus, raw sentences, token lines), which would take
+   its columns as words. lk_conllu_row_like: line[0..len) has 10 tab-separated columns and
+   starts with a digit (an ID). lk_conllu_sniff_line is fed a text input's lines in order and
+   looks only at the first line with content (not blank, not starting with '#': CoNLL-U
+   comments) among the first LK_CONLLU_SNIFF_LINES: true when it is a CoNLL-U row (a stream
+   is never read ahead). lk_conllu_as_text_error is the one message: LK_ERR_PARSE
+   "path:line:1: this looks like CoNLL-U (10 tab-separated columns); " then `how` (what the
+   command reads and what to do instead). */
+#define LK_CONLLU_SNIFF_LINES 64
+typedef struct {
+    int64_t seen;
+    bool done;
+} lk_conllu_sniff;
+bool lk_conllu_row_like(const char *line, size_t len);
+bool lk_conllu_sniff_line(lk_conllu_sniff *s, const char *line, size_t len);
+lk_status lk_conllu_as_text_error(const char *path, int64_t line, const char *how, lk_error *err);
+
 /* The reader's input (path, line number, bytes read and size, for messages and progress). */
 const lk_line_reader *lk_sentence_reader_lines(const lk_sentence_reader *r);
 

@@ -55,9 +55,17 @@ static lk_status count_text(count_run *r, const char *path)
     const char *line;
     size_t len;
     bool got = true;
+    lk_conllu_sniff sniff = {0};
     while (st == LK_OK && (st = lk_line_reader_next(lr, &line, &len, &got, r->err)) == LK_OK &&
            got) {
         int64_t lineno = lk_line_reader_lineno(lr);
+        if (lk_conllu_sniff_line(&sniff, line, len)) {
+            st = lk_conllu_as_text_error(lk_line_reader_path(lr), lineno, "text input is "
+                                         "tokenized line by line, so its columns would be counted "
+                                         "(give --input-format conllu to count the FORM column)",
+                                         r->err);
+            break;
+        }
         st = add_text(r, line, len, lk_line_reader_path(lr), lineno);
         tick(r, lineno, lk_line_reader_offset(lr) / 1e6, lk_line_reader_size(lr) / 1e6);
     }

@@ -28,7 +28,8 @@ typedef struct {
 lk_vocab_count_config lk_vocab_count_config_default(void);
 
 /* Add the tokens of `path` ("-" = stdin) to v. Bad input is LK_ERR_PARSE naming
-   path:line:col; *done (may be NULL) is the last progress figure. */
+   path:line:col, and so is CoNLL-U read as TEXT (lk_conllu_sniff_line); *done (may be NULL)
+   is the last progress figure. */
 lk_status lk_vocab_count_file(lk_vocab *v, const char *path, const lk_vocab_count_config *c,
                               double *done, lk_error *err);
 

@@ -16,6 +16,21 @@ expect_fail 1 "nul.txt:1:4: NUL byte" "$L" embed --input "$T/nul.txt" --output "
 expect_fail 1 "tag_en_train.conllu:1:1: this looks like CoNLL-U" "$L" embed \
   --input "$D/tag_en_train.conllu" --output "$T/v.txt" "${EMB[@]}"
 [ -e "$T/v.txt" ] && fail "embed wrote vectors from bad input"
+# vocab and tag read a CoNLL-U file as text too (every column counted or tagged as a word,
+# exit 0): the same message as embed's, from the first lines only (a stream is not read ahead)
+U="$D/corpus_good.conllu"
+msg="corpus_good.conllu:4:1: this looks like CoNLL-U (10 tab-separated columns)"
+expect_fail 1 "$msg; text input .*give --input-format conllu" "$L" vocab --input "$U"
+expect_fail 1 "$msg; raw input .*give --input-format conllu" "$L" tag --model en --input "$U"
+expect_fail 1 "$msg; token input .*give --input-format conllu" \
+  "$L" tag --model en --input "$U" --input-format tokens
+expect_fail 1 "$msg; a character model reads raw text" "$L" tag --model zh --input "$U"
+expect_fail 1 "-:4:1: this looks like CoNLL-U" sh -c '"$1" vocab < "$2"' sh "$L" "$U"
+"$L" vocab --input "$U" --input-format conllu > /dev/null || fail "vocab --input-format conllu"
+"$L" tag --model en --input "$U" --input-format conllu > /dev/null || fail "tag conllu"
+# a text whose later lines have 10 columns is text
+{ echo "The cat sat."; printf '1\ta\tb\tc\td\te\tf\tg\th\ti\n'; } > "$T/late.txt"
+"$L" vocab --input "$T/late.txt" > /dev/null || fail "vocab: 10 columns on line 2"
 
 # index: --merge on a missing index, --stopwords errors name the file and line, empty input
 expect_fail 1 "$T/nonexist" "$L" index --merge --index "$T/nonexist"
