@@ -153,6 +153,49 @@ static lk_status check_corpus_line(const char *line, size_t len, const char *pat
     return st;
 }
 
+/* Unsegmented Chinese given as a pre-tokenized corpus: most of its characters sit in long
+   space-free runs of Han characters, each run becoming one "word". The first
+   HAN_SAMPLE_BYTES of the corpus are looked at. */
+#define HAN_SAMPLE_BYTES (1u << 20)
+#define HAN_LONG_TOKEN 8 /* a token of more Han characters than this is hardly one word */
+typedef struct {
+    int64_t chars;     /* code points in tokens */
+    int64_t long_han;  /* code points in tokens of more than HAN_LONG_TOKEN Han characters */
+    size_t bytes;      /* of the lines sampled */
+} han_sample;
+
+static void sample_han(han_sample *h, const char *line, size_t len)
+{
+    size_t i = 0;
+    h->bytes += len + 1;
+    while (i < len) {
+        while (i < len && lk_embed_is_separator((unsigned char)line[i])) i++;
+        int64_t chars = 0, han = 0;
+        while (i < len && !lk_embed_is_separator((unsigned char)line[i])) {
+            int32_t cp = 0;
+            size_t k = lk_utf8_decode(line + i, len - i, &cp);
+            i += k ? k : 1;
+            chars++;
+            han += k && lk_is_han(cp);
+        }
+        h->chars += chars;
+        if (han > HAN_LONG_TOKEN) h->long_han += chars;
+    }
+}
+
+/* The note on stderr (through c->log) when over half the sample is long Han runs. */
+static void note_unsegmented(const lk_embed_config *c, const han_sample *h, const char *path)
+{
+    if (!c->log || h->chars == 0 || 2 * h->long_han <= h->chars) return;
+    char msg[768];
+    snprintf(msg, sizeof msg, "note: %s: %.0f%% of the text is runs of more than %d Han "
+             "characters without spaces, each taken as one word (unsegmented Chinese?): give "
+             "--tokenize (one token per Han character), or segment it into words first "
+             "(lexkit tokenize --model zh --input FILE)", path,
+             100.0 * (double)h->long_han / (double)h->chars, HAN_LONG_TOKEN);
+    c->log(c->log_user, LK_LOG_WARN, msg);
+}
+
 static lk_status count_token(void *ctx, const char *w, size_t len)
 {
     return lk_vocab_add((lk_vocab *)ctx, w, len, NULL);
@@ -167,6 +210,7 @@ lk_status lk_embed_build_vocab(const lk_embed_config *c, const char *path, lk_vo
     lk_line_reader *r = NULL;
     lk_tokenizer *tok = NULL;
     lk_vocab *v = NULL;
+    han_sample han = {0, 0, 0};
     lk_status st = lk_vocab_create(&v);
     if (st == LK_OK) st = lk_embed_tokenizer_open(c, &tok);
     if (st == LK_OK) st = lk_line_reader_open(path, &r, err);
@@ -177,8 +221,10 @@ lk_status lk_embed_build_vocab(const lk_embed_config *c, const char *path, lk_vo
         if ((st = lk_line_reader_next(r, &line, &len, &got, err)) != LK_OK || !got) break;
         int64_t ln = lk_line_reader_lineno(r);
         if ((st = check_corpus_line(line, len, path, ln, err)) != LK_OK) break;
+        if (!tok && han.bytes < HAN_SAMPLE_BYTES) sample_han(&han, line, len);
         st = lk_embed_each_token(tok, line, len, path, ln, count_token, v, err);
     }
+    if (st == LK_OK) note_unsegmented(c, &han, path);
     if (st == LK_OK) {
         int32_t distinct = lk_vocab_size(v);
         if (distinct == 0) {

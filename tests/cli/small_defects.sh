@@ -24,4 +24,18 @@ binary_bytes() { LC_ALL=C tr -d '\n\t -~' < "$1" | wc -c; }
 [ "$(binary_bytes "$T/v.vec")" = 0 ] || fail ".vec is not text"
 [ "$(binary_bytes "$T/t.bin")" = 0 ] || fail "--output-format text t.bin is not text"
 "$L" neighbors --vectors "$T/v.bin" --word king > /dev/null || fail "v.bin does not read back"
+# embed on unsegmented Chinese without --tokenize made a handful of 'words' (whole clauses),
+# silently: a note on stderr now suggests --tokenize; segmented text and --tokenize get none
+ZHC="${LK_SRC:-.}/corpora/zh-everyday-train.txt"
+sed -E 's#/[A-Z]+##g; s/ //g' "$ZHC" > "$T/zh-raw.txt"
+sed -E 's#/[A-Z]+##g' "$ZHC" > "$T/zh-words.txt"
+ZH=(--min-count 1 --epochs 1 --dim 4 --threads 1 --quiet --output "$T/zh.txt")
+"$L" embed --input "$T/zh-raw.txt" "${ZH[@]}" 2> "$T/err" || fail "zh raw: $(cat "$T/err")"
+grep -q "note: .*zh-raw.txt: [0-9]*% of the text is runs of more than 8 Han characters without spaces.*give --tokenize" "$T/err" ||
+  fail "no --tokenize note for unsegmented Chinese: $(cat "$T/err")"
+for run in "zh-raw.txt --tokenize" zh-words.txt; do
+  set -- $run
+  "$L" embed --input "$T/$1" "${ZH[@]}" ${2:-} 2> "$T/err" && [ ! -s "$T/err" ] ||
+    fail "$run: a note or an error: $(cat "$T/err")"
+done
 finish small-defects
