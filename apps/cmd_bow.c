@@ -1,5 +1,7 @@
 /* cmd_bow.c: `lexkit bow` (CountVectorizer) and, through lk_features_main, the options
    shared with `lexkit tfidf` (TfidfVectorizer). */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,12 +33,27 @@ static void help(const opts *o)
 /* "2" is a document count, "0.5" (or "1e-3") a proportion: sklearn's int and float. */
 static bool parse_df(const char *cmd, const char *opt, const char *val, lk_df_bound *d)
 {
-    long v;
+    char *end;
+    errno = 0;
+    if (!val || !*val) return lk_cli_usage_error(cmd, "%s: missing value", opt), false;
     d->is_count = strpbrk(val, ".eE") == NULL;
-    if (!d->is_count) return lk_cli_double(cmd, opt, val, 0, 1, &d->value);
-    if (!lk_cli_long(cmd, opt, val, 0, INT32_MAX, &v)) return false;
-    d->value = (double)v;
-    return true;
+    if (d->is_count) {
+        long v = strtol(val, &end, 10);
+        if (*val && !*end && !errno && v >= 0 && v <= INT32_MAX) {
+            d->value = (double)v;
+            return true;
+        }
+    } else {
+        double v = strtod(val, &end);
+        if (*val && !*end && !errno && v >= 0 && v <= 1) {
+            d->value = v;
+            return true;
+        }
+    }
+    lk_cli_usage_error(cmd, "%s: '%s' is not a count or a proportion (a number of documents "
+                       "from 0 to %d, or with '.' a proportion from 0 to 1: 2, 0.5)", opt, val,
+                       INT32_MAX);
+    return false;
 }
 
 static bool min_df(void *u, const char *cmd, const char *name, const char *val)

@@ -341,15 +341,21 @@ done:
     return st;
 }
 
-/* Read the header line byte by byte (so the stream stays positioned after it). */
+#define UTF8_BOM "\xEF\xBB\xBF"
+#define UTF8_BOM_LEN 3
+
+/* Read the header line byte by byte (so the stream stays positioned after it); a UTF-8 BOM
+   before it is skipped, as every text reader of lexkit skips it (lk_line_reader). */
 static lk_status read_header_line(FILE *fp, const char *path, int64_t *V, int64_t *D,
                                   lk_error *err)
 {
     char buf[128];
     size_t n = 0;
     int c;
-    while ((c = getc(fp)) != EOF && c != '\n')
+    while ((c = getc(fp)) != EOF && c != '\n') {
         if (n < sizeof buf - 1) buf[n++] = (char)c;
+        if (n == UTF8_BOM_LEN && memcmp(buf, UTF8_BOM, UTF8_BOM_LEN) == 0) n = 0;
+    }
     if (n == 0 && c == EOF)
         return lk_error_at(err, path, 1, 1, "empty file (expected a header 'WORDS DIM')");
     return parse_header(buf, n, path, V, D, err);
@@ -935,7 +941,8 @@ lk_status lk_vectors_pca2(const float *rows, int32_t n, int32_t dim, double *x, 
 
 bool lk_vectors_head_is_word2vec(const unsigned char *h, size_t n)
 {
-    size_t i = 0, fields = 0;
+    size_t i = n >= UTF8_BOM_LEN && memcmp(h, UTF8_BOM, UTF8_BOM_LEN) == 0 ? UTF8_BOM_LEN : 0,
+           fields = 0;
     while (fields < 2) {
         while (i < n && (h[i] == ' ' || h[i] == '\t')) i++;
         size_t d = i;

@@ -34,7 +34,7 @@ const float *lk_vectors_row(const lk_vectors *v, int32_t id); /* borrowed; NULL 
 int32_t lk_vectors_find(const lk_vectors *v, const char *w, size_t len); /* or LK_ID_NONE */
 
 /* Whether a file's first bytes h[0..n) (64 are enough) start as a word2vec file, text or
-   binary: "WORDS DIM", then a newline. */
+   binary: "WORDS DIM", then a newline (after a UTF-8 BOM, which the readers skip). */
 bool lk_vectors_head_is_word2vec(const unsigned char *h, size_t n);
 
 #define LK_VECTORS_MAX_EMPTY_DIM 100000 /* the largest dim of a "0 DIM" header (no words) */
