@@ -252,14 +252,17 @@ static int run(int argc, char **argv)
                                   "a word model", zh_opt, model);
     }
     if (!in_fmt) in_fmt = is_char ? "raw" : "tokens";
+    if (is_char && strcmp(in_fmt, "raw")) { /* an option conflict, as --user-dict with a word model */
+        lk_tagger_free(m);
+        return lk_cli_usage_error(CMD, "--input-format %s needs a word model; %s is a character "
+                                  "model, which reads raw text (--input-format raw, the default)",
+                                  in_fmt, model);
+    }
     lk_progress prog;
     lk_progress_init(&prog, "bytes", progress, quiet);
     lk_tag_io_opts io = {&prog, 0};
     tag_ctx t = {m, NULL, NULL, out >= 0 ? out == 0 : !strcmp(in_fmt, "conllu"), &io};
-    if (is_char && strcmp(in_fmt, "raw"))
-        st = lk_error_set(&err, LK_ERR_ARG, "%s is a character model: give raw text "
-                          "(--input-format raw)", model);
-    else if ((st = lk_tagger_ws_create(&ws)) != LK_OK ||
+    if ((st = lk_tagger_ws_create(&ws)) != LK_OK ||
              (st = lk_tagger_ws_set_threads(ws, threads)) != LK_OK)
         lk_error_set(&err, st, "out of memory");
     else if (is_char)

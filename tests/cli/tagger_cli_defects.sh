@@ -132,4 +132,10 @@ done
 printf '1\tI\t_\tPRON\t_\t_\t_\t_\t_\t_\n2\tlove\t_\tVERB\t_\t_\t_\t_\t_\t_\n3\t❤️\t_\tSYM\t_\t_\t_\t_\t_\t_\n\n' > "$T/emoji.conllu"
 $L eval-tagger --model en --test "$T/emoji.conllu" | grep -qx "$(printf 'correct\t3')" ||
   fail "eval-tagger emoji: $($L eval-tagger --model en --test "$T/emoji.conllu")"
+# a character model given --input-format tokens|slash|conllu exited 1 ("is a character model:
+# give raw text"): an option conflict, a usage error (exit 2) as --user-dict with a word model
+for f in tokens slash conllu; do
+  expect_fail 2 "--input-format $f needs a word model; .* is a character model, which reads raw text" \
+    sh -c 'echo 我们 | "$1" tag --model zh --input-format "$2"' sh "$L" "$f"
+done
 finish tagger-cli-defects
