@@ -1,4 +1,5 @@
 /* cmd_index.c: `lexkit index`: build a BM25 index directory from a document collection. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +251,14 @@ static int lk_cmd_index(int argc, char **argv)
     }
     lk_error err;
     lk_error_clear(&err);
+    struct stat sb; /* --delete t1, meaning the document t1: say which option takes an id */
+    const char *del = o.cfg.delete_path;
+    if (del && strcmp(del, "-") != 0 && stat(del, &sb) != 0 && errno == ENOENT) {
+        lk_error_set(&err, LK_ERR_IO, "%s: %s (--delete names a file of ids, one per line; to "
+                     "delete by id use --delete-id %s)", del, strerror(ENOENT), del);
+        free(o.ids);
+        return lk_cli_fail(CMD, LK_ERR_IO, &err);
+    }
     lk_progress prog;
     lk_progress_init(&prog, "docs", o.progress, o.quiet);
     o.cfg.build.log = lk_cli_log;

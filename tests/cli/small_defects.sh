@@ -50,4 +50,10 @@ for v in abc 1.5 -1; do
   expect_fail 2 "--min-df: '$v' is not a count or a proportion" "$L" bow --input "$DOCS" --min-df "$v"
 done
 expect_fail 2 "--max-df: 'x' is not a count or a proportion" "$L" tfidf --input "$DOCS" --max-df x
+# index --delete t1 (t1 a document id) said only "t1: No such file or directory"
+"$L" index --input "$DOCS" --index "$T/jidx" --quiet || fail "index"
+for opt in --delete --delete-file; do
+  expect_fail 1 "t1: No such file or directory (--delete names a file of ids, one per line; to delete by id use --delete-id t1)" \
+    "$L" index "$opt" t1 --index "$T/jidx"
+done
 finish small-defects
