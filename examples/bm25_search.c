@@ -54,7 +54,10 @@ static int search_titles(lexkit_index *idx, const char *q)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) return 2;
+    if (argc != 2) {
+        fprintf(stderr, "usage: bm25_search DIR (the index directory to build)\n");
+        return 2;
+    }
     const char *ids[] = {"d1", "d2", "d3"};
     const char *titles[] = {"Cats", "Dogs", "Mice"};
     const char *texts[] = {"cats chase mice", "dogs chase cats and cats run", "mice eat cheese"};

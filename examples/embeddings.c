@@ -6,7 +6,10 @@
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) return 2;
+    if (argc != 2) {
+        fprintf(stderr, "usage: embeddings FILE (the word2vec binary file to write)\n");
+        return 2;
+    }
     const char *words[] = {"king", "queen", "man", "woman", "apple"};
     const float vecs[5][3] = {{1, 1, 0.1f}, {1, -1, 0.1f}, {0.2f, 1, 0}, {0.2f, -1, 0}, {0, 0, 1}};
     lexkit_vectors *v = NULL, *back = NULL;

@@ -8,7 +8,11 @@
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) return 2;
+    if (argc != 2) {
+        fprintf(stderr, "usage: tag_chinese MODEL (a Chinese char tagger model, such as "
+                        "corpora/models/zh-gsd-char.lkt)\n");
+        return 2;
+    }
     const char *text = "他们在学校学习。";
     lexkit_tagger *t = NULL;
     lexkit_span *spans = NULL;

@@ -80,4 +80,16 @@ run tag_chinese "他们/PRON 在/ADP 学校/NOUN 学习/VERB 。/PUNCT" "$LK_SRC
 # queen = king - man + woman exactly; apple is nearly orthogonal (cosine 0.049).
 run embeddings "5 words, dim 3
 king - man + woman: queen(0.963) apple(0.049)" "$TMP/vectors.bin"
+# without their argument they exited 2 silently: a one-line usage on stderr
+for name in bm25_search embeddings tag_chinese tfidf_file; do
+    [ -x "$TMP/$name" ] || continue
+    rc=0
+    LD_LIBRARY_PATH=$libdir "$TMP/$name" > /dev/null 2> "$TMP/usage.err" || rc=$?
+    if [ "$rc" = 2 ] && grep -q "^usage: $name " "$TMP/usage.err"; then
+        echo "ok   $name (no argument: usage)"
+    else
+        echo "FAIL $name without an argument: exit $rc, '$(cat "$TMP/usage.err")'"
+        fails=$((fails + 1))
+    fi
+done
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
