@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,23 +365,44 @@ LK_API lexkit_status lexkit_index_add_json(lexkit_index *x, const char *const *d
     return st;
 }
 
+/* Whether an index can hold document id s[0..len): non-empty, no byte <= ' ' (the
+   builder's check). */
+static bool id_storable(const char *s, size_t len)
+{
+    if (len == 0) return false;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] <= ' ') return false;
+    return true;
+}
+
+#define ID_SHOWN 200 /* bytes of a document id quoted in a message */
+
+/* LEXKIT_ERR_PARSE "ids[I]: document id "ID" is not in the index", the id printable. */
+static lexkit_status not_in_index(const char *id, size_t len, size_t i, lexkit_error *err)
+{
+    char shown[ID_SHOWN * 4 + 1];
+    lk_utf8_printable(id, len > ID_SHOWN ? ID_SHOWN : len, shown, sizeof shown);
+    return lk_api_set(err, LEXKIT_ERR_PARSE, "ids[%zu]: document id \"%s\" is not in the index", i,
+                      shown);
+}
+
 LK_API lexkit_status lexkit_index_delete(lexkit_index *x, const char *const *ids,
                                          const size_t *id_lens, size_t n, lexkit_error *err)
 {
     if (!x || (n && (!ids || !id_lens))) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
     if (n == 0) return LEXKIT_OK;
-    if (!x->idx) /* a created index before its first add: no id is in it */
-        return lk_api_set(err, LEXKIT_ERR_PARSE, "ids[0]: document id \"%.*s\" is not in the index",
-                          ids[0] ? (int)id_lens[0] : 0, ids[0] ? ids[0] : "");
+    for (size_t i = 0; i < n; i++) {
+        if (!ids[i]) return lk_api_set(err, LEXKIT_ERR_ARG, "ids[%zu]: NULL", i);
+        /* a created index before its first add has no ids; no id holds white space or a
+           control character (NUL included), and the file below could not carry one exactly
+           (a line reader splits at \n and trims trailing blanks) */
+        if (!x->idx || !id_storable(ids[i], id_lens[i])) return not_in_index(ids[i], id_lens[i], i, err);
+    }
     char *path = NULL;
     FILE *fp = NULL;
     lexkit_status st = temp_file(x->dir, "del", &path, &fp, err);
     if (st != LEXKIT_OK) return st;
     for (size_t i = 0; i < n; i++) {
-        if (!ids[i] || memchr(ids[i], '\n', id_lens[i])) {
-            st = lk_api_set(err, LEXKIT_ERR_ARG, "id %zu: missing or contains a newline", i);
-            break;
-        }
         fwrite(ids[i], 1, id_lens[i], fp);
         putc('\n', fp);
     }

@@ -1,6 +1,7 @@
 /* embeddings.c: a small vector table saved as word2vec binary, loaded back, and queried
    for the nearest words and an analogy. argv[1]: the file to write. */
 #include <stdio.h>
+#include <string.h>
 
 #include <lexkit/lexkit.h>
 
@@ -16,7 +17,7 @@ int main(int argc, char **argv)
     lexkit_error err;
     if (lexkit_vectors_create(3, &v) != LEXKIT_OK) return 1;
     for (int i = 0; i < 5; i++)
-        if (lexkit_vectors_add(v, words[i], 4 + (i == 1 || i == 3 || i == 4), vecs[i]) != LEXKIT_OK)
+        if (lexkit_vectors_add(v, words[i], strlen(words[i]), vecs[i]) != LEXKIT_OK)
             return 1;
     if (lexkit_vectors_save(v, argv[1], LEXKIT_VEC_BINARY, &err) != LEXKIT_OK ||
         lexkit_vectors_load(argv[1], LEXKIT_VEC_AUTO, &back, &err) != LEXKIT_OK) {

@@ -65,7 +65,7 @@ lk_status lk_vectors_add(lk_vectors *v, const char *w, size_t len, const float *
 {
     if (!v || !w || len == 0 || !vec) return LK_ERR_ARG;
     for (size_t i = 0; i < len; i++)
-        if (is_space_byte(w[i])) return LK_ERR_ARG;
+        if (is_space_byte(w[i]) || w[i] == '\0') return LK_ERR_ARG; /* words are C strings */
     if (lk_vocab_find(v->words, w, len) != LK_ID_NONE) return LK_ERR_ARG;
     if (v->n == INT32_MAX) return LK_ERR_RANGE;
     size_t need;

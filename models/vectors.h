@@ -23,8 +23,9 @@ typedef struct lk_vectors lk_vectors;
 lk_status lk_vectors_create(int32_t dim, lk_vectors **out);
 void lk_vectors_free(lk_vectors *v); /* NULL is a no-op */
 
-/* Append word w (len bytes, no spaces or newlines) with vec (dim floats). A duplicate
-   word or a word with whitespace is LK_ERR_ARG. */
+/* Append word w (len bytes, no spaces or newlines) with vec (dim floats). An empty or
+   duplicate word, or one with whitespace or a NUL byte (words are read back as C strings),
+   is LK_ERR_ARG. */
 lk_status lk_vectors_add(lk_vectors *v, const char *w, size_t len, const float *vec);
 
 int32_t lk_vectors_size(const lk_vectors *v);

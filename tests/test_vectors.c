@@ -26,6 +26,8 @@ static lk_vectors *make_table(void)
     assert_int_equal(lk_vectors_add(v, "c", 1, c), LK_OK);
     assert_int_equal(lk_vectors_add(v, "c", 1, c), LK_ERR_ARG);      /* duplicate */
     assert_int_equal(lk_vectors_add(v, "a b", 3, c), LK_ERR_ARG);    /* space */
+    assert_int_equal(lk_vectors_add(v, "c\0x", 3, c), LK_ERR_ARG);   /* NUL: would be "c" */
+    assert_int_equal(lk_vectors_add(v, "", 0, c), LK_ERR_ARG);       /* empty */
     return v;
 }
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "text/fileio.h"
+#include "text/utf8.h"
 #include "text/vocab.h"
 
 #define TERMS_RESERVE ((size_t)1 << 20)
@@ -462,16 +463,22 @@ static lk_status intern_terms(lk_bm25_builder *b, const lk_term *terms, size_t n
     return LK_OK;
 }
 
+#define ID_SHOWN 100 /* bytes of a document id quoted in a message */
+
 static lk_status check_doc_id(lk_bm25_builder *b, const char *id, size_t id_len,
                               const char *path, int64_t line, lk_error *err)
 {
     const char *where = path ? path : "<input>";
     if (id_len == 0) return lk_error_at(err, where, line, 0, "empty document id");
-    for (size_t i = 0; i < id_len; i++)
-        if ((unsigned char)id[i] <= ' ')
+    for (size_t i = 0; i < id_len; i++) {
+        if ((unsigned char)id[i] <= ' ') {
+            char shown[ID_SHOWN * 4 + 1]; /* controls (NUL too) as \xNN: the id as given */
+            lk_utf8_printable(id, id_len > ID_SHOWN ? ID_SHOWN : id_len, shown, sizeof shown);
             return lk_error_at(err, where, line, 0,
-                               "document id \"%.*s\" contains whitespace or a control character",
-                               (int)(id_len > 100 ? 100 : id_len), id);
+                               "document id \"%s\" contains whitespace or a control character",
+                               shown);
+        }
+    }
     int32_t prev;
     bool added;
     lk_status st = lk_vocab_find_or_add(b->ids, id, id_len,

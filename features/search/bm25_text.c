@@ -496,6 +496,8 @@ static lk_status run_pipeline(pipeline *pl, lk_bm25_builder *bld, int threads,
     return st;
 }
 
+#define DEL_ID_SHOWN 200 /* bytes of a document id quoted in a message */
+
 /* The live documents of idx whose ids are listed in `path` (one per line), ascending doc
    numbers (malloc'd); an id that is not in the index is LK_ERR_PARSE "path:line: ...". */
 static lk_status find_deletions(const lk_bm25_index *idx, const char *path, const char *name,
@@ -536,17 +538,19 @@ static lk_status find_deletions(const lk_bm25_index *idx, const char *path, cons
     }
     for (size_t v = 0; st == LK_OK && v < n; v++) {
         if (found[v]) continue;
+        char shown[DEL_ID_SHOWN * 4 + 1]; /* the id as given: a NUL or control as \xNN */
+        size_t wl = lk_vocab_word_len(del, (int32_t)v);
+        lk_utf8_printable(lk_vocab_word(del, (int32_t)v), wl > DEL_ID_SHOWN ? DEL_ID_SHOWN : wl,
+                          shown, sizeof shown);
         if (lk_vocab_count(del, (int32_t)v) == 0)
             st = lk_error_set(err, LK_ERR_PARSE, "document id \"%s\" (to delete) is not in the index",
-                              lk_vocab_word(del, (int32_t)v));
+                              shown);
         else if (name)
             st = lk_error_set(err, LK_ERR_PARSE, "%s[%lld]: document id \"%s\" is not in the index",
-                              name, (long long)lk_vocab_count(del, (int32_t)v) - 1,
-                              lk_vocab_word(del, (int32_t)v));
+                              name, (long long)lk_vocab_count(del, (int32_t)v) - 1, shown);
         else
             st = lk_error_at(err, path, lk_vocab_count(del, (int32_t)v), 0,
-                             "document id \"%s\" is not in the index",
-                             lk_vocab_word(del, (int32_t)v));
+                             "document id \"%s\" is not in the index", shown);
     }
     if (st != LK_OK) {
         free(*docs);

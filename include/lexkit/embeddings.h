@@ -54,8 +54,8 @@ LK_API lexkit_status lexkit_vectors_load_mem(const void *buf, size_t len, lexkit
 /* Write word2vec text (%.9g) or binary, atomically (LEXKIT_VEC_AUTO = text). */
 LK_API lexkit_status lexkit_vectors_save(const lexkit_vectors *v, const char *path,
                                          lexkit_vec_format fmt, lexkit_error *err);
-/* An empty table of dim columns, filled with lexkit_vectors_add (word without whitespace,
-   unique, copied with its dim floats). */
+/* An empty table of dim columns, filled with lexkit_vectors_add (word non-empty, without
+   whitespace or NUL, unique, copied with its dim floats; else LEXKIT_ERR_ARG). */
 LK_API lexkit_status lexkit_vectors_create(int32_t dim, lexkit_vectors **out);
 LK_API lexkit_status lexkit_vectors_add(lexkit_vectors *v, const char *w, size_t len,
                                         const float *vec);

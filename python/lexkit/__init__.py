@@ -940,8 +940,8 @@ def _search_fields(fields):
             raise ValueError(f"fields: {fields!r} has an empty field name (expected "
                              "'name1,name2')")
         if any(any(c <= " " for c in n) for n in names):
-            raise ValueError(f"fields: {fields!r}: field names cannot contain spaces (expected "
-                             "'name1,name2')")
+            raise ValueError(f"fields: {fields!r}: field names cannot contain spaces or "
+                             "control characters (expected 'name1,name2')")
     else:
         try:
             names = list(fields)

@@ -1968,6 +1968,48 @@ static PyObject *vectors_load_bytes(PyObject *mod, PyObject *args, PyObject *kw)
     return vectors_wrap(v);
 }
 
+/* ValueError naming words[i] (x's item i) when a table cannot hold it: empty, with white
+   space or a NUL (a word file could not hold it), or equal to an earlier word; else 0. */
+static int word_refused(const lexkit_vectors *v, const strs *x, size_t i)
+{
+    PyObject *word = PySequence_Fast_GET_ITEM(x->seq, (Py_ssize_t)i);
+    if (x->len[i] == 0) {
+        PyErr_Format(PyExc_ValueError, "words[%zu] is empty", i);
+        return -1;
+    }
+    if (memchr(x->s[i], '\0', x->len[i])) {
+        PyErr_Format(PyExc_ValueError, "words[%zu] %R contains a NUL character", i, word);
+        return -1;
+    }
+    for (size_t j = 0; j < x->len[i]; j++) {
+        if (lexkit_embed_is_separator((unsigned char)x->s[i][j])) {
+            PyErr_Format(PyExc_ValueError, "words[%zu] %R contains whitespace", i, word);
+            return -1;
+        }
+    }
+    int32_t first = lexkit_vectors_find(v, x->s[i], x->len[i]);
+    if (first >= 0) {
+        PyErr_Format(PyExc_ValueError, "words[%zu] %R duplicates words[%ld]", i, word,
+                     (long)first);
+        return -1;
+    }
+    return 0;
+}
+
+/* ValueError for the first word of x (positive or negative words) holding a NUL: lexkit
+   takes them NUL-terminated, and no table word has one; else 0. */
+static int nul_refused(const strs *x, const char *what)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        if (memchr(x->s[i], '\0', x->len[i])) {
+            PyErr_Format(PyExc_ValueError, "%s[%zu] %R contains a NUL character", what, i,
+                         PySequence_Fast_GET_ITEM(x->seq, (Py_ssize_t)i));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* from_arrays(words, matrix_bytes, dim) */
 static PyObject *vectors_from_arrays(PyObject *mod, PyObject *args)
 {
@@ -1990,8 +2032,11 @@ static PyObject *vectors_from_arrays(PyObject *mod, PyObject *args)
     lexkit_vectors *v = NULL;
     lexkit_status st = lexkit_vectors_create(dim, &v);
     for (size_t i = 0; st == LEXKIT_OK && i < w.n; i++) {
+        if (word_refused(v, &w, i) < 0) {
+            st = LEXKIT_ERR_ARG;
+            break;
+        }
         st = lexkit_vectors_add(v, w.s[i], w.len[i], (const float *)buf.buf + i * (size_t)dim);
-        if (st != LEXKIT_OK) PyErr_Format(PyExc_ValueError, "words[%zu]: duplicate, empty or contains whitespace", i);
     }
     PyBuffer_Release(&buf);
     strs_free(&w);
@@ -2073,6 +2118,11 @@ static PyObject *Vectors_most_similar(VectorsObject *self, PyObject *args, PyObj
         return NULL;
     }
     Py_DECREF(empty);
+    if (nul_refused(&p, "positive") < 0 || nul_refused(&n, "negative") < 0) {
+        strs_free(&p);
+        strs_free(&n);
+        return NULL;
+    }
     int32_t *ids = malloc((topn ? (size_t)topn : 1) * sizeof *ids);
     float *scores = malloc((topn ? (size_t)topn : 1) * sizeof *scores);
     /* lexkit_vectors_most_similar takes NUL-terminated words: Python's UTF-8 is. */

@@ -1809,3 +1809,59 @@ def test_index_errors_name_documents_and_arguments(tmp_path):
             ix.add(docs)
     assert len(ix) == 2
     ix.close()
+
+
+# ---- NUL characters, messages naming the item ---------------------------------------------
+def test_from_arrays_names_the_refused_word(tmp_path):
+    """from_arrays took words with a NUL and kept them cut at it (['ab\\0x', 'ab\\0y'] gave
+    .words == ['ab', 'ab'], a file the reader refused, a pickle that raised), and a refused
+    word was 'duplicate, empty or contains whitespace' without saying which: now each
+    reason names the word and its place."""
+    m = np.ones((2, 3))
+    for words, msg in [(["ab\0x", "ab\0y"], r"words\[0\] 'ab\\x00x' contains a NUL character"),
+                       (["ok", "a b"], r"words\[1\] 'a b' contains whitespace"),
+                       (["a\tb", "c"], r"words\[0\] 'a\\tb' contains whitespace"),
+                       (["x", "x"], r"words\[1\] 'x' duplicates words\[0\]"),
+                       (["", "x"], r"words\[0\] is empty")]:
+        with pytest.raises(ValueError, match=msg):
+            lexkit.Vectors.from_arrays(words, m)
+    words = ["a", "b", "c", "d", "e", "x"]
+    with pytest.raises(ValueError, match=r"^words\[5\] 'x' duplicates words\[1\]$"):
+        lexkit.Vectors.from_arrays(["a", "x", "c", "d", "e", "x"], np.ones((6, 2)))
+    v = lexkit.Vectors.from_arrays(words, np.eye(6))
+    v.save(tmp_path / "v.txt")
+    assert lexkit.Vectors.load(tmp_path / "v.txt").words == words
+    assert pickle.loads(pickle.dumps(v)).words == words
+    # a query word with a NUL was looked up cut at it ('a\0x' found 'a')
+    assert "a\0x" not in v
+    for kw, name in [({"positive": ["a\0x"]}, "positive"), ({"positive": ["a"],
+                                                             "negative": ["b\0"]}, "negative")]:
+        with pytest.raises(ValueError, match=rf"{name}\[0\] .* contains a NUL character"):
+            v.most_similar(**kw)
+
+
+def test_index_ids_with_nul_exact(tmp_path):
+    """Document ids are compared whole: delete(['a\\0b']) said 'document id "a" is not in
+    the index' (the message cut at the NUL), delete(['a ']) deleted 'a' (the ids went
+    through a line file that trims trailing blanks). Ids holding a NUL or a control
+    character are refused, quoted as given."""
+    ix = lexkit.Index.create(tmp_path / "ix")
+    with pytest.raises(lexkit.LexkitError, match=r'ids\[0\]: document id "a\\x00b" is not in'):
+        ix.delete(["a\0b"])
+    ix.add([{"id": "a", "text": "hello world"}, {"id": "b", "text": "more words"}])
+    with pytest.raises(lexkit.LexkitError,
+                       match=r'documents\[0\]: document id "a\\x00b" contains whitespace or a '
+                             r'control character'):
+        ix.add([{"id": "a\0b", "text": "hello"}])
+    for ids, i, shown in [(["a\0b"], 0, r"a\\x00b"), (["b", "a "], 1, "a "),
+                          (["a\t"], 0, r"a\\x09"), (["a\n"], 0, r"a\\x0A")]:
+        with pytest.raises(lexkit.LexkitError, match=rf'ids\[{i}\]: document id "{shown}" is '
+                                                     'not in the index'):
+            ix.delete(ids)
+        assert len(ix) == 2
+    # a NUL in text, a field name or a value is kept exactly (text: a separator)
+    ix.add([{"id": "c", "text": "zeta\0omega", "f\0g": "v\0w"}])
+    hit, = ix.search("omega", fields=True)
+    assert hit.id == "c" and hit.fields == {"text": "zeta\0omega", "f\0g": "v\0w"}
+    ix.delete(["a"])
+    assert len(ix) == 2
