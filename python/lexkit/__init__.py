@@ -1388,6 +1388,11 @@ def train_embeddings(sentences=None, *, corpus_file=None, sg: bool = True, hs: b
     if corpus_file is not None:
         return Vectors(_lexkit.train_file(os.fspath(corpus_file), **kw))
     _not_one(sentences, "sentences", "sentences (str or lists of str)")
+    try:
+        sentences = iter(sentences)
+    except TypeError:
+        raise TypeError("sentences: expected an iterable of sentences (str or lists of str), "
+                        f"got {type(sentences).__name__}") from None
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as f:
         tmp = f.name
         try:
@@ -1416,7 +1421,11 @@ def _sentence_line(s, i: int) -> str:
         return s.replace("\n", " ") + "\n"
     if isinstance(s, (bytes, bytearray, Mapping)):
         raise TypeError(f"sentences[{i}]: expected str or a list of str, got {type(s).__name__}")
-    tokens = list(s)
+    try:
+        tokens = list(s)
+    except TypeError:
+        raise TypeError(f"sentences[{i}]: expected an iterable of str, got "
+                        f"{type(s).__name__}") from None
     for j, t in enumerate(tokens):
         where = f"sentences[{i}][{j}]"
         if not isinstance(t, str):

@@ -2346,6 +2346,26 @@ static void train_run(void *p)
     t->st = lexkit_vectors_train(t->path, &t->c, &t->v, &t->err);
 }
 
+/* raise_err for a training error, a config field named by its Python (gensim) parameter:
+   lexkit's "dim must be ..." is "vector_size must be ...", "threads" is "workers" (the
+   other fields, window, negative, epochs, min_count, sample and alpha, have their names). */
+static PyObject *train_err(lexkit_status st, const lexkit_error *err)
+{
+    static const char *const renamed[][2] = {{"dim ", "vector_size "}, {"threads ", "workers "}};
+    const char *msg = err_text(st, err);
+    if (st == LEXKIT_ERR_ARG) {
+        for (size_t i = 0; i < sizeof renamed / sizeof *renamed; i++) {
+            size_t n = strlen(renamed[i][0]);
+            if (strncmp(msg, renamed[i][0], n) == 0) {
+                char buf[sizeof err->msg + 32];
+                snprintf(buf, sizeof buf, "%s%s", renamed[i][1], msg + n);
+                return raise_msg(PyExc_ValueError, buf, NULL); /* no location */
+            }
+        }
+    }
+    return raise_err(st, err);
+}
+
 static PyObject *train_file(PyObject *mod, PyObject *args, PyObject *kw)
 {
     (void)mod;
@@ -2373,7 +2393,7 @@ static PyObject *train_file(PyObject *mod, PyObject *args, PyObject *kw)
         lexkit_vectors_free(t.v); /* NULL when training stopped */
         return NULL;
     }
-    if (t.st != LEXKIT_OK) return raise_err(t.st, &t.err);
+    if (t.st != LEXKIT_OK) return train_err(t.st, &t.err);
     return vectors_wrap(t.v);
 }
 

@@ -1865,3 +1865,20 @@ def test_index_ids_with_nul_exact(tmp_path):
     assert hit.id == "c" and hit.fields == {"text": "zeta\0omega", "f\0g": "v\0w"}
     ix.delete(["a"])
     assert len(ix) == 2
+
+
+def test_train_embeddings_messages_use_python_names():
+    """train_embeddings([['a'], 5]) raised "'int' object is not iterable", and vector_size=0
+    "dim must be ..." (lexkit's C field name)."""
+    with pytest.raises(TypeError, match=r"^sentences\[1\]: expected an iterable of str, got int$"):
+        lexkit.train_embeddings([["a"], 5])
+    with pytest.raises(TypeError, match=r"^sentences: expected an iterable .*got int$"):
+        lexkit.train_embeddings(5)
+    sents = [["a", "b"]] * 3
+    with pytest.raises(ValueError, match=r"^vector_size must be in \[1, \d+\] \(got 0\)$"):
+        lexkit.train_embeddings(sents, vector_size=0, min_count=1)
+    with pytest.raises(ValueError, match=r"^workers must be in \[1, \d+\] \(got 0\)$"):
+        lexkit.train_embeddings(sents, workers=0, min_count=1)
+    for name in ("window", "epochs", "min_count"):
+        with pytest.raises(ValueError, match=rf"^{name} must be"):
+            lexkit.train_embeddings(sents, **{name: 0})
