@@ -118,6 +118,18 @@ LK_API lexkit_status lexkit_index_create(const char *dir, const lexkit_index_con
             return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
         }
         x->analyzer.zh_model = x->zh_model;
+        /* load the model now, as `lexkit index` does before reading documents: a missing
+           or bad file fails here, not at the first add */
+        lk_analyzer *an = NULL;
+        lk_error e;
+        lk_error_clear(&e);
+        lk_status ls = lk_analyzer_create(&x->analyzer, &an, &e);
+        lk_analyzer_free(an);
+        if (ls != LK_OK) {
+            lexkit_index_free(x);
+            if (ls != LK_ERR_NOMEM) lk_error_prefix(&e, "zh_model: ");
+            return lk_api_err(err, ls, &e);
+        }
     }
     *out = x;
     return LEXKIT_OK;

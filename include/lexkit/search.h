@@ -81,7 +81,8 @@ LK_API lexkit_index_config lexkit_index_config_default(void);
 /* A handle on a new index in directory `dir` (created by the first lexkit_index_add; an
    existing lexkit index there is replaced then, and any other non-empty directory or a file
    makes that add fail, LEXKIT_ERR_IO: check with lexkit_index_open first to keep an index).
-   Until the first add the index has no documents: searches find nothing. */
+   Until the first add the index has no documents: searches find nothing. A zh_model is
+   loaded here: a missing or bad model file fails now ("zh_model: PATH: ..."). */
 LK_API lexkit_status lexkit_index_create(const char *dir, const lexkit_index_config *c,
                                          lexkit_index **out, lexkit_error *err);
 /* 1 if directory `dir` holds a lexkit index, i.e. one lexkit_index_add on a created index

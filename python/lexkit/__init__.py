@@ -1011,7 +1011,8 @@ class Index:
         possessives dropped, Lucene's stop list, Snowball stemming) or "plain" (lowercasing
         if lower, Snowball stemming if stem). lang: 'auto'/'zh' (Han text as character
         unigrams + bigrams) or 'en'. zh_model: a Chinese tagger model segmenting Han text
-        (a file, or "zh": the shipped one, as Tagger.load("zh")).
+        (a file, or "zh": the shipped one, as Tagger.load("zh")), loaded here: a missing
+        or bad model file raises now (OSError, LexkitError), not at the first add().
         title_weight: a title word counts this many times (BM25F, 1..100).
         zh_script: traditional Han text mapped to simplified (OpenCC t2s) in documents and
         queries, so 長江大橋 finds 长江大桥, as `lexkit index --zh-script`: 'auto' (without
@@ -1019,6 +1020,8 @@ class Index:
         'simplified' (nothing mapped) or 'traditional'; None: the CLI's default ('auto' for
         the english analyzer or with zh_model, 'simplified' for plain)."""
         _check_new_index(os.fsdecode(os.fspath(path)), overwrite)
+        if zh_model is not None:
+            zh_model = os.fsdecode(zh_model)  # a path-like object, as path
         if zh_model == "zh" and not os.path.exists(zh_model):  # the shipped model, by name
             zh_model = _shipped_model("zh")
             if zh_model is None:

@@ -1882,3 +1882,20 @@ def test_train_embeddings_messages_use_python_names():
     for name in ("window", "epochs", "min_count"):
         with pytest.raises(ValueError, match=rf"^{name} must be"):
             lexkit.train_embeddings(sents, **{name: 0})
+
+
+def test_index_create_checks_zh_model(tmp_path):
+    """Index.create(p, zh_model='nonexist.lkt') succeeded and the first add() raised; a file
+    that is no Chinese model (word vectors, a word tagger) fails at create too."""
+    with pytest.raises(OSError, match=r"^zh_model: nonexist\.lkt: No such file"):
+        lexkit.Index.create(tmp_path / "a", zh_model="nonexist.lkt")
+    vec = tmp_path / "v.vec"
+    vec.write_text("2 3\na 1 2 3\nb 1 2 3\n")
+    with pytest.raises(lexkit.LexkitError, match=r"^zh_model: .*v\.vec: not a lexkit LKTG file"):
+        lexkit.Index.create(tmp_path / "b", zh_model=vec)
+    with pytest.raises(ValueError, match=r"^zh_model: .*en-ewt\.lkt: a word tagger"):
+        lexkit.Index.create(tmp_path / "c", zh_model=EN_MODEL)
+    assert not os.path.exists(tmp_path / "a") and not os.path.exists(tmp_path / "b")
+    ix = lexkit.Index.create(tmp_path / "d", zh_model=ZH_MODEL)
+    ix.add([{"id": "1", "text": "我爱北京天安门"}])
+    assert [h.id for h in ix.search("北京")] == ["1"]
