@@ -1194,8 +1194,9 @@ class Tagger:
     def tag_text(self, text: str, granularity: str = "fine", script: str = "auto",
                  pretok: bool = True) -> List[Tuple[str, str]]:
         """(word, tag) pairs of raw text: character models segment it, as `lexkit tag` does.
-        Each line of the text ("\n", "\r\n" or a lone "\r") is a sentence, as `lexkit tag` reads a file's
-        lines (script "auto" decides per line): tag_text(open(f).read()) gives the CLI's words.
+        Each line of the text ("\\n", "\\r\\n" or a lone "\\r") is a sentence, as `lexkit tag`
+        reads a file's lines (script "auto" decides per line): tag_text(open(f).read()) gives
+        the CLI's words.
 
         granularity: "fine" (the model's words, UD GSD: 图书 馆) or "coarse" (words of the
         model's dictionary: a one-character suffix tagged PART joins the word before it when

@@ -1899,3 +1899,43 @@ def test_index_create_checks_zh_model(tmp_path):
     ix = lexkit.Index.create(tmp_path / "d", zh_model=ZH_MODEL)
     ix.add([{"id": "1", "text": "我爱北京天安门"}])
     assert [h.id for h in ix.search("北京")] == ["1"]
+
+
+def _docstrings():
+    """(name, docstring) of lexkit's public classes, functions, methods and properties, and
+    of the extension module's."""
+    import inspect
+    seen, out = set(), []
+
+    def walk(obj, name):
+        if id(obj) in seen:
+            return
+        seen.add(id(obj))
+        doc = getattr(obj, "__doc__", None)
+        if isinstance(doc, str):
+            out.append((name, doc))
+        for k, v in (vars(obj).items() if inspect.ismodule(obj) or inspect.isclass(obj) else ()):
+            if k.startswith("__") and k != "__init__":
+                continue
+            if isinstance(v, (classmethod, staticmethod)):
+                v = v.__func__
+            if (inspect.isclass(v) or inspect.isfunction(v) or inspect.isbuiltin(v)
+                    or inspect.ismethoddescriptor(v) or isinstance(v, property)):
+                if (getattr(v, "__module__", None) or "lexkit").startswith("lexkit"):
+                    walk(v, f"{name}.{k}")
+    walk(lexkit, "lexkit")
+    walk(lexkit._lexkit, "lexkit._lexkit")
+    return out
+
+
+def test_docstrings_have_no_stray_control_characters():
+    """help(lexkit.Tagger.tag_text) printed broken lines: its docstring wrote "\\n", "\\r\\n"
+    and "\\r" unescaped, so the text held a line break inside quotes and a carriage
+    return."""
+    docs = _docstrings()
+    assert any(name == "lexkit.Tagger.tag_text" for name, _ in docs)
+    for name, doc in docs:
+        assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f]", doc), name
+        assert '"\n"' not in doc and "'\n'" not in doc, name
+    tag_text = lexkit.Tagger.tag_text.__doc__
+    assert '("\\n", "\\r\\n" or a lone "\\r")' in tag_text
