@@ -32,8 +32,9 @@ void lk_sbuf_free(lk_sbuf *b);
 
 typedef struct lk_serve_index lk_serve_index;
 
-/* Open the index in `dir` to serve it as `name` (both copied). tmpdir: a private directory
-   for the temporary files of writes (borrowed). */
+/* Open the index in `dir` to serve it as `name` (both copied), with one search workspace
+   made (its analyzers, a Chinese model included, loaded now, not by the first request).
+   tmpdir: a private directory for the temporary files of writes (borrowed). */
 lk_status lk_serve_index_open(const char *dir, const char *name, const char *tmpdir,
                               lk_serve_index **out, lk_error *err);
 void lk_serve_index_free(lk_serve_index *x); /* NULL is a no-op; no request may be running */
@@ -72,5 +73,8 @@ lk_status lk_serve_merge(lk_serve_index *x, lk_error *err);
 
 /* Snapshots opened since start (1 + reopenings), for tests via /info. */
 uint64_t lk_serve_index_generation(lk_serve_index *x);
+/* Search workspaces made since start (1 at open; another for each request that found none
+   idle, or after the analyzer settings changed), each loading the index's analyzers. */
+uint64_t lk_serve_index_workspaces(lk_serve_index *x);
 
 #endif

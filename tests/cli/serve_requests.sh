@@ -109,14 +109,23 @@ for v in yes on 2 TRUE ""; do
 done
 stop_server
 
-# ---- a write keeps the loaded Chinese model: the next search does not reload it ----
+# ---- the Chinese model is loaded before the server listens, and a write keeps it ----
+# The first search took 0.25-1.2 s (the model and OpenCC loaded for it), the next ones well
+# under 1 ms. /info's "workspaces" counts the search workspaces made, each loading the
+# analyzers: 1 at start, and still 1 after sequential searches (with snippets) and writes.
 if [ -f "$ZH_MODEL" ]; then
   printf '{"id": "z1", "text": "市长今天访问了学校。"}\n{"id": "z2", "text": "南京市长江大桥很长。"}\n' > "$T/zh.jsonl"
   "$L" index --input "$T/zh.jsonl" --index "$T/zh" --lang zh --zh-model "$ZH_MODEL" 2> "$T/err" || fail "zh index: $(cat "$T/err")"
   start_server --write-token-file "$T/wtok" --index "$T/zh" || { finish serve_requests; exit 1; }
-  took() { C "http://127.0.0.1:$P/search?q=$("$PY" -c 'import urllib.parse; print(urllib.parse.quote("市长"))')" |
+  workspaces() {
+    [ "$(code GET /info)" = 200 ] || { fail "/info: $(cat "$T/body")"; return; }
+    "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["indexes"][0]["workspaces"])' "$T/body"
+  }
+  took() { C "http://127.0.0.1:$P/search?snippet=1&q=$("$PY" -c 'import urllib.parse; print(urllib.parse.quote("市长"))')" |
            "$PY" -c 'import json,sys; print(json.load(sys.stdin)["took_ms"])'; }
-  cold=$(took) # loads the model
+  [ "$(workspaces)" = 1 ] || fail "at start: $(cat "$T/body") (expected 1 workspace, made at open)"
+  first=$(took)
+  [ "$(workspaces)" = 1 ] || fail "the first search made a workspace (loaded the model): $(cat "$T/body")"
   worst=0
   for i in 1 2 3 4 5; do
     printf '{"id": "w%d", "text": "学校 %d"}\n' "$i" "$i" > "$T/w.jsonl"
@@ -124,11 +133,8 @@ if [ -f "$ZH_MODEL" ]; then
     t=$(took)
     worst=$("$PY" -c 'import sys; print(max(float(sys.argv[1]), float(sys.argv[2])))' "$worst" "$t")
   done
-  # the model loads in 200-5000 ms here; a search without loading it takes a few ms. Most of
-  # the searches after a write must be far below the cold one (the machine may be loaded).
-  "$PY" -c 'import sys; c, w = float(sys.argv[1]), float(sys.argv[2]); sys.exit(not (w < 100 or w < c / 4))' "$cold" "$worst" ||
-    fail "searches after writes are slow (model reloaded?): cold $cold ms, worst after a write $worst ms"
-  echo "serve_requests: zh search took $cold ms cold, at most $worst ms after a write"
+  [ "$(workspaces)" = 1 ] || fail "writes made workspaces (model reloaded?): $(cat "$T/body")"
+  echo "serve_requests: zh search took $first ms first, at most $worst ms after a write"
   stop_server
 fi
 finish serve_requests
