@@ -460,6 +460,16 @@ static void test_snippets(void **state)
     query(s, an, "桥");
     snip(s, zh, 8, out, sizeof out);
     assert_string_equal(out, "...[桥]梁。大[桥]的江面...");
+    /* a text without the query's bigram, found by a single character of it (央行 -> 行 of
+       行政院): the passage holds and marks those characters (it showed the beginning, nothing
+       marked); with the bigram in the text, single characters stay unmarked */
+    query(s, an, "央行");
+    const char *one = "今天天气很好，我们一起去公园散步，看到了很多花草树木和小鸟在唱歌。下午大家"
+                      "回到家里休息，晚上一起吃饭聊天。新闻报道说行政院将召开会议讨论预算。";
+    snip(s, one, 12, out, sizeof out);
+    assert_string_equal(out, "...道说[行]政院将召开会议讨论...");
+    snip(s, "央行说，行政院将召开会议。", 20, out, sizeof out);
+    assert_string_equal(out, "[央行]说，行政院将召开会议。");
 
     /* emoji clusters are never cut (a family ZWJ sequence, flags, a skin tone, a heart with
        variation selectors): the passage drops a cluster it cannot hold whole (it showed the

@@ -30,7 +30,8 @@ struct lk_snippeter {
     uint32_t *stamp;     /* per query term: the window that last counted it */
     bool *han1;          /* per query term: one Han character */
     bool han_pairs;      /* the query has terms of several Han characters (bigrams, words):
-                            single-character matches are then not marked or counted */
+                            single-character matches are then not marked or counted, unless
+                            the text has no other match (the document was found by them) */
 };
 
 lk_status lk_snippeter_create(const lk_bm25_index *idx, lk_snippeter **out, lk_error *err)
@@ -206,8 +207,9 @@ static bool has_text(const char *t, size_t a, size_t b)
     return false;
 }
 
-/* The matches of the text: terms equal to a query term, with a known span, sorted. */
-static lk_status find_matches(lk_snippeter *s, const char *text, size_t *n_out)
+/* The matches of the text: terms equal to a query term, with a known span, sorted; with
+   han_pairs, single Han characters only if han1 (see lk_snippeter.han_pairs). */
+static lk_status find_matches(lk_snippeter *s, const char *text, bool han1, size_t *n_out)
 {
     size_t n_terms;
     const lk_term *t = lk_analyzer_terms(s->an, &n_terms);
@@ -216,7 +218,7 @@ static lk_status find_matches(lk_snippeter *s, const char *text, size_t *n_out)
     for (size_t i = 0; i < n_terms && n < MAX_MATCHES; i++) {
         if (!sp || sp[2 * i] == SIZE_MAX) continue;
         int64_t q = find_query_term(s, t[i].s, t[i].len);
-        if (q < 0 || (s->han_pairs && s->han1[q])) continue;
+        if (q < 0 || (s->han_pairs && s->han1[q] && !han1)) continue;
         void *p = s->m;
         if (lk_grow(&p, &s->m_cap, n + 1, sizeof *s->m) != LK_OK) return LK_ERR_NOMEM;
         s->m = p;
@@ -332,7 +334,10 @@ lk_status lk_snippeter_run(lk_snippeter *s, const char *text, size_t len, size_t
     lk_status st = lk_analyzer_add(s->an, text, len, err);
     if (st != LK_OK) return st;
     size_t n = 0, lo = 0, hi = 0;
-    if ((st = find_matches(s, text, &n)) != LK_OK) return st;
+    if ((st = find_matches(s, text, false, &n)) != LK_OK) return st;
+    /* no bigram or word of the query: the document matched by its single characters (件 of
+       邮件 for 软件, 行 of 行政院 for 央行); show and mark those rather than the beginning */
+    if (n == 0 && s->han_pairs && (st = find_matches(s, text, true, &n)) != LK_OK) return st;
     size_t core_a = 0, core_b = 0;
     if (n > 0) {
         out->n_terms = best_window(s, n, max_chars, &lo, &hi);
