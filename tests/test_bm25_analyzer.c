@@ -251,6 +251,39 @@ static void search_ids(const lk_bm25_index *idx, const char *query, char *out, s
     lk_analyzer_free(an);
 }
 
+/* An index directory (its path in dir) made as a lexkit of before made it: settings (that
+   lexkit's) and document d1, text analyzed by a (an analyzer of those settings) term by
+   term; then the documents of jsonl added through the text pipeline (--add). */
+static void old_index(const char *name, const char *settings, lk_analyzer *a, const char *text,
+                      const char *jsonl, char *dir, size_t cap)
+{
+    char docs[600];
+    lk_error err;
+    lk_test_tmp_path(dir, cap, name);
+    snprintf(docs, sizeof docs, "%s.jsonl", dir);
+    lk_bm25_build_config bc = lk_bm25_build_config_default();
+    bc.settings = settings;
+    bc.settings_len = strlen(settings);
+    lk_bm25_builder *bld = NULL;
+    assert_int_equal(lk_bm25_builder_create(dir, &bc, &bld, &err), LK_OK);
+    lk_analyzer_reset(a);
+    assert_int_equal(lk_analyzer_add(a, text, strlen(text), &err), LK_OK);
+    size_t nt;
+    const lk_term *t = lk_analyzer_terms(a, &nt);
+    assert_int_equal(lk_bm25_builder_add(bld, "d1", 2, t, nt, "old", 1, &err), LK_OK);
+    assert_int_equal(lk_bm25_builder_finish(bld, &err), LK_OK);
+    FILE *fp = fopen(docs, "w");
+    assert_non_null(fp);
+    fputs(jsonl, fp);
+    assert_int_equal(fclose(fp), 0);
+    lk_bm25_index_config ic = lk_bm25_index_config_default();
+    ic.add = true;
+    ic.threads = 1;
+    lk_bm25_build_stats stats;
+    assert_int_equal(lk_bm25_index_build(docs, dir, &ic, &stats, &err), LK_OK);
+    remove(docs);
+}
+
 /* The english chain's folding has a version in the settings: new indexes record
    english_fold=4 (’ as ', İ as i, format characters dropped, U.S. one term); settings without it (english indexes built before) keep
    the old folding, for their documents, --add and queries alike, and keep their bytes; a
@@ -286,32 +319,12 @@ static void test_english_fold_versions(void **state)
 
     /* an index directory with those settings (built term by term as that lexkit did), then
        a document added through the text pipeline (--add): both found by the query as typed */
-    char dir[512], docs[600];
-    lk_test_tmp_path(dir, sizeof dir, "old-english");
-    snprintf(docs, sizeof docs, "%s.jsonl", dir);
-    lk_bm25_build_config bc = lk_bm25_build_config_default();
-    bc.settings = OLD_ENGLISH;
-    bc.settings_len = strlen(OLD_ENGLISH);
-    lk_bm25_builder *bld = NULL;
-    assert_int_equal(lk_bm25_builder_create(dir, &bc, &bld, &err), LK_OK);
-    const char *text = "Shaquille " O_NEAL " flights to " ISTANBUL;
-    lk_analyzer_reset(a);
-    assert_int_equal(lk_analyzer_add(a, text, strlen(text), &err), LK_OK);
-    size_t nt;
-    const lk_term *t = lk_analyzer_terms(a, &nt);
-    assert_int_equal(lk_bm25_builder_add(bld, "d1", 2, t, nt, "old", 1, &err), LK_OK);
-    assert_int_equal(lk_bm25_builder_finish(bld, &err), LK_OK);
+    char dir[512];
+    old_index("old-english", OLD_ENGLISH, a, "Shaquille " O_NEAL " flights to " ISTANBUL,
+              "{\"id\": \"d2\", \"text\": \"Jermaine O\xe2\x80\x99Neal in " ISTANBUL "\"}\n"
+              "{\"id\": \"d3\", \"text\": \"O'Neal with an ASCII apostrophe\"}\n",
+              dir, sizeof dir);
     lk_analyzer_free(a);
-    FILE *fp = fopen(docs, "w");
-    assert_non_null(fp);
-    fputs("{\"id\": \"d2\", \"text\": \"Jermaine O\xe2\x80\x99Neal in " ISTANBUL "\"}\n"
-          "{\"id\": \"d3\", \"text\": \"O'Neal with an ASCII apostrophe\"}\n", fp);
-    assert_int_equal(fclose(fp), 0);
-    lk_bm25_index_config ic = lk_bm25_index_config_default();
-    ic.add = true;
-    ic.threads = 1;
-    lk_bm25_build_stats stats;
-    assert_int_equal(lk_bm25_index_build(docs, dir, &ic, &stats, &err), LK_OK);
     lk_bm25_index *idx = NULL;
     assert_int_equal(lk_bm25_index_open(dir, &idx, &err), LK_OK);
     s = lk_bm25_index_settings(idx, &len);
@@ -396,31 +409,11 @@ static void test_tokenizer_versions(void **state)
     /* an index directory with the old settings (built term by term as that lexkit did),
        then a document added through the text pipeline (--add): both keep 10,2005, found by
        the query as typed and not by 2005 */
-    char dir[512], docs[600];
-    lk_test_tmp_path(dir, sizeof dir, "old-tokenizer");
-    snprintf(docs, sizeof docs, "%s.jsonl", dir);
-    lk_bm25_build_config bc = lk_bm25_build_config_default();
-    bc.settings = OLD_PLAIN;
-    bc.settings_len = strlen(OLD_PLAIN);
-    lk_bm25_builder *bld = NULL;
-    assert_int_equal(lk_bm25_builder_create(dir, &bc, &bld, &err), LK_OK);
+    char dir[512];
     assert_int_equal(lk_analyzer_from_settings(OLD_PLAIN, strlen(OLD_PLAIN), &a, &err), LK_OK);
-    lk_analyzer_reset(a);
-    assert_int_equal(lk_analyzer_add(a, PAGE_2005, strlen(PAGE_2005), &err), LK_OK);
-    size_t nt;
-    const lk_term *t = lk_analyzer_terms(a, &nt);
-    assert_int_equal(lk_bm25_builder_add(bld, "d1", 2, t, nt, "old", 1, &err), LK_OK);
-    assert_int_equal(lk_bm25_builder_finish(bld, &err), LK_OK);
+    old_index("old-tokenizer", OLD_PLAIN, a, PAGE_2005,
+              "{\"id\": \"d2\", \"text\": \"第10，2005页\"}\n", dir, sizeof dir);
     lk_analyzer_free(a);
-    FILE *fp = fopen(docs, "w");
-    assert_non_null(fp);
-    fputs("{\"id\": \"d2\", \"text\": \"第10，2005页\"}\n", fp);
-    assert_int_equal(fclose(fp), 0);
-    lk_bm25_index_config ic = lk_bm25_index_config_default();
-    ic.add = true;
-    ic.threads = 1;
-    lk_bm25_build_stats stats;
-    assert_int_equal(lk_bm25_index_build(docs, dir, &ic, &stats, &err), LK_OK);
     lk_bm25_index *idx = NULL;
     assert_int_equal(lk_bm25_index_open(dir, &idx, &err), LK_OK);
     const char *s = lk_bm25_index_settings(idx, &len);
@@ -433,15 +426,17 @@ static void test_tokenizer_versions(void **state)
     lk_bm25_index_free(idx);
 
     /* the same documents in a new index: 2005 finds both */
-    char dir2[512];
+    char dir2[512], docs[600];
     lk_test_tmp_path(dir2, sizeof dir2, "new-tokenizer");
-    fp = fopen(docs, "w");
+    snprintf(docs, sizeof docs, "%s.jsonl", dir2);
+    FILE *fp = fopen(docs, "w");
     assert_non_null(fp);
     fputs("{\"id\": \"d1\", \"text\": \"" PAGE_2005 "\"}\n{\"id\": \"d2\", \"text\": \"第10，2005页\"}\n",
           fp);
     assert_int_equal(fclose(fp), 0);
-    ic = lk_bm25_index_config_default();
+    lk_bm25_index_config ic = lk_bm25_index_config_default();
     ic.threads = 1;
+    lk_bm25_build_stats stats;
     assert_int_equal(lk_bm25_index_build(docs, dir2, &ic, &stats, &err), LK_OK);
     assert_int_equal(lk_bm25_index_open(dir2, &idx, &err), LK_OK);
     assert_non_null(strstr(lk_bm25_index_settings(idx, &len), "\ntokenizer=2\n"));
