@@ -54,8 +54,7 @@ int lk_cli_check_outputs(const char *cmd, const lk_cli_output *outs, size_t n,
             const char *in = ins[j].path;
             if (!in || strcmp(in, "-") == 0 || stat(in, &sb) != 0 || !S_ISREG(sb.st_mode))
                 continue;
-            snprintf(b, sizeof b, "i:%llu:%llu", (unsigned long long)sb.st_dev,
-                     (unsigned long long)sb.st_ino);
+            lk_output_key(in, b, sizeof b); /* an existing file: its device and inode */
             if (strcmp(a, b) == 0)
                 return lk_cli_usage_error(cmd, "%s %s is the input file (%s %s); give another "
                                           "path", outs[i].name, outs[i].path, ins[j].name, in);
