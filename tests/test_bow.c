@@ -384,10 +384,12 @@ static void test_stop_words_parse(void **state)
         size_t len;
         const char *msg;
     } bad[] = {
-        {"a\nbad\xff\n", 8, "sw:2:4: invalid UTF-8 byte 0xFF"},
-        {"a\nb\0c\n", 6, "sw:2:2: NUL byte"},
-        {"new york\n", 9, "sw:1:4: white space inside a stop word"},
-        {"1\tThe\tthe\n", 12, "sw:1:2: white space inside a stop word"},
+#define BAD(s, msg) {s, sizeof s - 1, msg} /* the length of the literal, NUL inside kept */
+        BAD("a\nbad\xff\n", "sw:2:4: invalid UTF-8 byte 0xFF"),
+        BAD("a\nb\0c\n", "sw:2:2: NUL byte"),
+        BAD("new york\n", "sw:1:4: white space inside a stop word"),
+        BAD("1\tThe\tthe\n", "sw:1:2: white space inside a stop word"),
+#undef BAD
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char buf[32];
