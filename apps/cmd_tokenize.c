@@ -72,7 +72,9 @@ static int parse(int argc, char **argv, opts *o)
                  "text, space (split on white space only) or ud-en (English as UD EWT tokenizes "
                  "it: do n't, it 's, can not; punctuation split)"},
         LKO_STR("--model", &o->model, "TAGGER", "segment Chinese with a `--unit char` tagger "
-                "model, or zh: the shipped one (one word per token; default: none)"),
+                "model, or zh: the shipped one (one word per token); a word model (en: the "
+                "shipped English one) splits as --tokenizer ud-en, as `lexkit tag` reads raw "
+                "text (default: none)"),
         LKO_FLAG("--lower", &o->tok.lower, "case-fold the tokens"),
         LKO_NOFLAG("--no-lower", &o->tok.lower, "keep the case"),
         LKO_FLAG("--no-nfkc", &no_nfkc, "don't NFKC-normalize (full-width forms stay)"),
@@ -182,9 +184,9 @@ static lk_status seg_chunk(lk_zhseg *zh, lk_tagger_ws *ws, char **lines, const s
 
 /* Segment chunks of lines with a char tagger model; words joined by spaces. A bad line
    (invalid UTF-8) is reported after every line before it is written. */
-static lk_status run_model(lk_line_reader *r, const opts *o, const sink *out, lk_error *err)
+static lk_status run_model(lk_line_reader *r, const opts *o, const lk_tagger *m, const sink *out,
+                           lk_error *err)
 {
-    lk_tagger *m = NULL;
     lk_tagger_ws *ws = NULL;
     lk_userdict *dict = NULL;
     lk_zhseg *zh = NULL;
@@ -193,8 +195,8 @@ static lk_status run_model(lk_line_reader *r, const opts *o, const sink *out, lk
     const char *line;
     size_t len;
     bool got = true;
-    lk_status st = lk_tagger_load(o->model, &m, err);
-    if (st == LK_OK && ((st = lk_tagger_ws_create(&ws)) != LK_OK ||
+    lk_status st = LK_OK;
+    if (((st = lk_tagger_ws_create(&ws)) != LK_OK ||
                         (st = lk_tagger_ws_set_threads(ws, o->threads)) != LK_OK))
         lk_error_set(err, st, "out of memory");
     if (st == LK_OK) st = lk_cli_zh_open(&o->zh, m, &dict, &zh, err);
@@ -225,8 +227,26 @@ static lk_status run_model(lk_line_reader *r, const opts *o, const sink *out, lk
     lk_zhseg_free(zh);
     lk_userdict_free(dict);
     lk_tagger_ws_free(ws);
-    lk_tagger_free(m);
     return st;
+}
+
+/* --model: load it; a word model (the shipped en) splits the text as it reads it, with
+   --tokenizer ud-en, as `lexkit tag` does raw text. Returns -1 to go on, else an exit status. */
+static int load_model(opts *o, lk_tagger **m)
+{
+    lk_error err;
+    lk_error_clear(&err);
+    lk_status st = lk_tagger_load(o->model, m, &err);
+    if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
+    if (lk_tagger_get_config(*m)->unit == LK_TAGGER_CHAR) return -1;
+    lk_tagger_free(*m);
+    *m = NULL;
+    const char *zh = lk_cli_zh_given(&o->zh);
+    if (zh)
+        return lk_cli_usage_error(CMD, "%s needs a character (Chinese) model; %s is a word "
+                                  "model, which splits text as --tokenizer ud-en", zh, o->model);
+    o->tok.mode = LK_TOKMODE_UD_EN;
+    return -1;
 }
 
 static int lk_cmd_tokenize(int argc, char **argv)
@@ -235,6 +255,8 @@ static int lk_cmd_tokenize(int argc, char **argv)
               .tok = lk_tokenizer_config_default()};
     int rc = parse(argc, argv, &o);
     if (rc >= 0) return rc;
+    lk_tagger *m = NULL;
+    if (o.model && (rc = load_model(&o, &m)) >= 0) return rc;
     lk_error err;
     lk_error_clear(&err);
     lk_tokenizer *t = NULL;
@@ -250,7 +272,7 @@ static int lk_cmd_tokenize(int argc, char **argv)
     lk_progress_init(&prog, "bytes", o.progress, o.quiet);
     sink out = {af ? lk_atomic_fp(af) : stdout, to_stdout ? "standard output" : o.output,
                 to_stdout, &prog};
-    if (st == LK_OK && o.model) st = run_model(r, &o, &out, &err);
+    if (st == LK_OK && m) st = run_model(r, &o, m, &out, &err);
     else if (st == LK_OK) st = run_lines(r, t, &out, &buf, &cap, &err);
     free(buf);
     if (st == LK_OK && r && (o.progress || prog.last > 0)) /* not for a few quick lines */
@@ -263,6 +285,7 @@ static int lk_cmd_tokenize(int argc, char **argv)
     lk_atomic_abort(af);
     lk_line_reader_free(r);
     lk_tokenizer_free(t);
+    lk_tagger_free(m);
     return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(CMD, st, &err);
 }
 

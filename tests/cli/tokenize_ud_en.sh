@@ -42,4 +42,13 @@ got=$(printf 'A %s\n' "$long" | "$L" tokenize --tokenizer ud-en --lower) || fail
   fail "--lower: a run of 2000 U+0390 is not folded as --tokenizer space folds it"
 [ "$(printf 'ΐ\n' | "$L" tokenize --tokenizer ud-en --lower | od -An -tx1 | tr -d ' \n')" = "ceb9cc88cc810a" ] ||
   fail "--lower: U+0390 is not U+03B9 U+0308 U+0301"
+# --model en (the shipped English word model) splits as --tokenizer ud-en, the tokens `tag
+# --model en` tags in raw text: it exited 1 with "a word model cannot segment raw text"
+S="I don't think it's raining, Dr. Smith can't pay \$1,000."
+got=$(printf '%s\n' "$S" | "$L" tokenize --model en 2> "$T/err") || fail "tokenize --model en: $(cat "$T/err")"
+[ "$got" = "$(printf '%s\n' "$S" | "$L" tokenize --tokenizer ud-en)" ] || fail "--model en: '$got'"
+[ "$got" = "$(printf '%s\n' "$S" | "$L" tag --model en | sed -E 's#/[A-Z]+( |$)#\1#g')" ] ||
+  fail "--model en: '$got' is not the words of tag --model en"
+expect_fail 2 "--user-dict needs a character (Chinese) model; .* is a word model" \
+  "$L" tokenize --model en --user-dict "$W" < /dev/null
 finish tokenize_ud_en
