@@ -6,6 +6,7 @@
 
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
+#include "features/search/analyzer.h"
 #include "features/search/bm25_snippet.h"
 #include "features/search/bm25_text.h"
 #include "text/fileio.h"
@@ -45,6 +46,15 @@ static bool variant_opt(void *u, const char *cmd, const char *name, const char *
     return false;
 }
 
+/* --query: any text, the empty one too (it finds nothing, as a query of stop words). */
+static bool query_opt(void *u, const char *cmd, const char *name, const char *val)
+{
+    (void)cmd;
+    (void)name;
+    ((opts *)u)->query = val;
+    return true;
+}
+
 static bool format_opt(void *u, const char *cmd, const char *name, const char *val)
 {
     ((opts *)u)->format_set = true;
@@ -60,7 +70,7 @@ static int parse(int argc, char **argv, opts *o)
     long k = (long)o->so.k, chars = (long)o->out.snippet_chars;
     const lk_cli_option table[] = {
         LKO_STR("--index", &o->index, "DIR", "index directory (required)"),
-        LKO_STR("--query", &o->query, "TEXT", "one query, qid q"),
+        LKO_CUSTOM("--query", query_opt, "TEXT", "one query, qid q (an empty one finds nothing)"),
         LKO_STR("--queries", &o->queries, "FILE", "qid<TAB>text lines"),
         LKO_STR("--output", &o->output, "FILE", "written atomically (default: standard output)"),
         LKO_CUSTOM("--output-format", format_opt, "trec|tsv|json|text",
@@ -76,7 +86,7 @@ static int parse(int argc, char **argv, opts *o)
                  "of MaxScore"),
         LKO_FLAG("--timing", &o->timing, "print queries/s of the search loop to standard error"),
         LKO_STR("--fields", &o->out.fields, "F1,F2",
-                "stored fields to print (tsv: columns, json: \"fields\", text: lines)"),
+                "stored fields to print (tsv: columns, json: \"fields\", text: lines"),
         LKO_FLAG("--snippet", &o->out.snippet, "the best passage of the snippet field, query "
                  "terms marked ([ ], ANSI bold on a terminal; json: code-point offsets) "
                  "(default: on for --format text when the index stores the field, else off)"),
@@ -105,6 +115,53 @@ static int parse(int argc, char **argv, opts *o)
     return -1;
 }
 
+/* Whether text[0..len) analyzes to no terms (empty, or stop words and punctuation only). */
+static lk_status termless(lk_analyzer *an, const char *text, size_t len, bool *none,
+                          lk_error *err)
+{
+    size_t n;
+    lk_analyzer_reset(an);
+    lk_status st = lk_analyzer_add(an, text, len, err);
+    lk_analyzer_terms(an, &n);
+    *none = st == LK_OK && n == 0;
+    return st;
+}
+
+/* After a search: a note on stderr for the queries that had nothing to search for, as they
+   print no hits and would look like queries that matched nothing: the query itself for
+   --query, a count for --queries (lines as the search read them: qid<TAB>text). */
+static void note_termless(const lk_bm25_index *idx, const opts *o)
+{
+    lk_error err;
+    lk_analyzer *an = NULL;
+    lk_line_reader *r = NULL;
+    bool none = false, got;
+    const char *line;
+    size_t len, n_none = 0;
+    lk_error_clear(&err);
+    if (lk_bm25_index_analyzer(idx, &an, &err) != LK_OK) return;
+    size_t qlen = o->query ? strlen(o->query) : 0;
+    if (o->query && strspn(o->query, " \t\r\n") == qlen)
+        fprintf(stderr, "lexkit %s: the query is empty\n", CMD);
+    else if (o->query && termless(an, o->query, qlen, &none, &err) == LK_OK && none)
+        fprintf(stderr, "lexkit %s: the query '%s' has no searchable terms (stop words and "
+                "punctuation are not indexed)\n", CMD, o->query);
+    if (o->queries && lk_line_reader_open(o->queries, &r, &err) == LK_OK) {
+        while (lk_line_reader_next(r, &line, &len, &got, &err) == LK_OK && got) {
+            const char *tab = memchr(line, '\t', len);
+            if (!tab) continue;
+            size_t at = (size_t)(tab - line) + 1;
+            if (termless(an, line + at, len - at, &none, &err) == LK_OK && none) n_none++;
+        }
+        if (n_none > 0)
+            fprintf(stderr, "lexkit %s: %zu %s had no searchable terms (stop words and "
+                    "punctuation are not indexed)\n", CMD, n_none,
+                    n_none == 1 ? "query" : "queries");
+    }
+    lk_line_reader_free(r);
+    lk_analyzer_free(an);
+}
+
 static int lk_cmd_search(int argc, char **argv)
 {
     opts o;
@@ -131,6 +188,7 @@ static int lk_cmd_search(int argc, char **argv)
         af = NULL;
     }
     if (st == LK_OK && to_stdout) st = lk_cli_stdout_check(&err);
+    if (st == LK_OK) note_termless(idx, &o);
     lk_atomic_abort(af);
     lk_bm25_index_free(idx);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);

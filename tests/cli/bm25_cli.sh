@@ -30,6 +30,31 @@ printf 'big\t%s dog\n' "$big" > "$T/big.tsv"
 printf 'the\n# comment\nCAT\n' > "$T/stop.txt"
 "$L" index --input "$D/bm25_docs.jsonl" --index "$T/sidx" --stopwords "$T/stop.txt" || fail "index --stopwords"
 [ -z "$("$L" search --index "$T/sidx" --query 'The cat')" ] || fail "stop-word query"
+# an empty query finds nothing (exit 0), as the server's q= and Index.search(''): it was the
+# usage error "--query needs a value"; the text format says "no results" as for any query
+# without hits. A query with no terms (empty, stop words or punctuation only) gets a note on
+# stderr; standard output is unchanged in every format. --queries: one count at the end.
+for form in "--query=" "--query ''"; do
+  if [ "$form" = "--query=" ]; then q=(--query=); else q=(--query ''); fi
+  out=$("$L" search --index "$T/idx" "${q[@]}" --format text 2> "$T/err") || fail "$form: exit $?: $(cat "$T/err")"
+  [ "$out" = "no results" ] || fail "$form text: '$out'"
+  grep -qx "lexkit search: the query is empty" "$T/err" || fail "$form: note: $(cat "$T/err")"
+done
+out=$("$L" search --index "$T/idx" --query '' --format json 2> /dev/null) || fail "--query '' json: exit $?"
+[ "$out" = '{"qid": "q", "hits": []}' ] || fail "--query '' json: $out"
+expect_fail 2 "--query needs a value" "$L" search --index "$T/idx" --query
+note="lexkit search: the query 'the Cat' has no searchable terms (stop words and punctuation are not indexed)"
+for f in text tsv json trec; do
+  "$L" search --index "$T/sidx" --query 'the Cat' --format "$f" > "$T/out" 2> "$T/err" || fail "stop words $f: exit $?"
+  [ "$(cat "$T/err")" = "$note" ] || fail "stop words $f: note '$(cat "$T/err")'"
+  "$L" search --index "$T/sidx" --query 'the dog' --format "$f" --k 0 > "$T/out0" 2> "$T/err" || fail "dog $f"
+  cmp -s "$T/out" "$T/out0" || fail "stop words $f: output differs from a query without hits"
+  [ -s "$T/err" ] && fail "a query with terms got a note ($f): $(cat "$T/err")"
+done
+printf 'a\tthe cat\nb\tdog\nc\t\nd\t!!!\n' > "$T/sq.tsv"
+"$L" search --index "$T/sidx" --queries "$T/sq.tsv" > "$T/out" 2> "$T/err" || fail "stop-word queries"
+[ "$(cat "$T/err")" = "lexkit search: 3 queries had no searchable terms (stop words and punctuation are not indexed)" ] ||
+  fail "--queries note: $(cat "$T/err")"
 # stemming is stored in the index and applied to queries
 "$L" index --input "$D/bm25_docs.jsonl" --index "$T/stem" --stem --lang en || fail "index --stem"
 [ "$("$L" search --index "$T/stem" --query 'runner RUNNING' --k 1 | cut -d' ' -f3)" = "d3" ] || fail "stem"
