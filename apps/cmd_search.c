@@ -86,7 +86,8 @@ static int parse(int argc, char **argv, opts *o)
                  "of MaxScore"),
         LKO_FLAG("--timing", &o->timing, "print queries/s of the search loop to standard error"),
         LKO_STR("--fields", &o->out.fields, "F1,F2",
-                "stored fields to print (tsv: columns, json: \"fields\", text: lines"),
+                "stored fields to print (tsv: columns, json: \"fields\", text: lines; not id: the id "
+                "is always printed)"),
         LKO_FLAG("--snippet", &o->out.snippet, "the best passage of the snippet field, query "
                  "terms marked ([ ], ANSI bold on a terminal; json: code-point offsets) "
                  "(default: on for --format text when the index stores the field, else off)"),

@@ -40,6 +40,19 @@ const char *lk_bm25_fields_check(const char *fields)
     }
 }
 
+/* `name` is one of the comma-separated names of `fields`. */
+static bool fields_name(const char *fields, const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *p = fields;;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n == len && memcmp(p, name, n) == 0) return true;
+        if (!e) return false;
+        p = e + 1;
+    }
+}
+
 const char *lk_bm25_output_check(const lk_bm25_output *out)
 {
     if (out->fmt == LK_BM25_FMT_TREC && (out->fields || out->snippet))
@@ -47,6 +60,9 @@ const char *lk_bm25_output_check(const lk_bm25_output *out)
                "columns)";
     if (out->fields && lk_bm25_fields_check(out->fields))
         return "--fields: a comma-separated list of distinct field names";
+    if (out->fields && fields_name(out->fields, "id"))
+        return "--fields: the id is always printed; --fields names stored fields (such as "
+               "title, text)";
     if (out->snippet_chars == 0) return "snippet length must be at least 1";
     return NULL;
 }
