@@ -264,6 +264,16 @@ static enum MHD_Result do_add(lk_server *s, struct MHD_Connection *c, request *r
     return reply_json(c, MHD_HTTP_OK, &out);
 }
 
+/* For an id the client may have sent as it is written (a folder's ids percent-encode
+   spaces, controls and %: text/docdir.c): a reminder that the path is decoded once. */
+static const char *decoded_hint(const char *id)
+{
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        if (*p <= ' ' || *p == 0x7f || *p == '%')
+            return " (ids in the path are percent-decoded once: write % as %25)";
+    return "";
+}
+
 static enum MHD_Result do_delete(lk_server *s, struct MHD_Connection *c, const char *id)
 {
     lk_serve_index *x = find_index(s, c);
@@ -275,7 +285,8 @@ static enum MHD_Result do_delete(lk_server *s, struct MHD_Connection *c, const c
     if (st != LK_OK) return reply_status(c, st, &err);
     if (!found) {
         char msg[LK_ERROR_MSG_MAX];
-        snprintf(msg, sizeof msg, "document id \"%.300s\" is not in the index", id);
+        snprintf(msg, sizeof msg, "document id \"%.300s\" is not in the index%s", id,
+                 decoded_hint(id));
         return reply_error(c, MHD_HTTP_NOT_FOUND, msg);
     }
     lk_sbuf out = {0};

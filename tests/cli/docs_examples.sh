@@ -13,5 +13,5 @@ grep -q '^docs examples: [1-9][0-9]* run, 0 differ$' "$T/out" || fail "$(tail -3
   --setup "lexkit index --input corpora/sample-docs.jsonl --index sample --quiet && echo 'change-me-to-a-long-random-string' > token" \
   --server "lexkit serve --index sample --listen 127.0.0.1:8080 --write-token-file token" \
   --mask '"took_ms": [0-9.]+' docs/serve.md > "$T/serve" 2>&1 || fail "$(cat "$T/serve")"
-grep -q '^docs examples: 1[0-9] run, 0 differ$' "$T/serve" || fail "serve.md: $(tail -3 "$T/serve")"
+grep -q '^docs examples: 2[0-9] run, 0 differ$' "$T/serve" || fail "serve.md: $(tail -3 "$T/serve")"
 finish docs-examples
