@@ -8,18 +8,23 @@ malformed search query, LexkitError otherwise) carrying lexkit's message.
 """
 from __future__ import annotations
 
-import bisect
-import math
-import numbers
-import os
-import re
-import tempfile
-import unicodedata
-import warnings
-from collections.abc import Mapping
-from typing import Iterable, List, Optional, Sequence, Tuple
+# Helper modules under private names: dir(lexkit) and `from lexkit import *` show the API
+# (__all__) only.
+import bisect as _bisect
+import math as _math
+import numbers as _numbers
+import os as _os
+import re as _re
+import tempfile as _tempfile
+import unicodedata as _unicodedata
+import warnings as _warnings
+from collections.abc import Mapping as _Mapping
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
-import numpy as np
+import numpy as _np
+
+if _TYPE_CHECKING:  # annotations only (they are not evaluated: `from __future__`)
+    from typing import Iterable, List, Optional, Sequence, Tuple
 
 from . import _lexkit
 from ._lexkit import Hit, LexkitError, QueryError
@@ -35,14 +40,14 @@ _BOOLEAN = "an instance of 'bool', an instance of 'numpy.bool_' or an instance o
 
 def _is_boolean(v) -> bool:
     """sklearn 1.2's "boolean" parameter constraint."""
-    return isinstance(v, (bool, np.bool_, int))
+    return isinstance(v, (bool, _np.bool_, int))
 
 
 def _is_df(v) -> bool:
     """sklearn 1.2's min_df/max_df constraint: a real in [0, 1] or an integer >= 1."""
-    if isinstance(v, numbers.Integral) and v >= 1:
+    if isinstance(v, _numbers.Integral) and v >= 1:
         return True
-    return isinstance(v, numbers.Real) and 0 <= v <= 1
+    return isinstance(v, _numbers.Real) and 0 <= v <= 1
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -105,11 +110,11 @@ def _docs(raw_documents) -> list:
 
 
 # numpy dtypes the C side converts the values to in place (float64 is computed)
-_VALUES = {np.dtype(np.float64): "d", np.dtype(np.float32): "f", np.dtype(np.int64): "q",
-           np.dtype(np.int32): "i"}
+_VALUES = {_np.dtype(_np.float64): "d", _np.dtype(_np.float32): "f", _np.dtype(_np.int64): "q",
+           _np.dtype(_np.int32): "i"}
 
 # sklearn's FLOAT_DTYPES: TF-IDF values are these (another dtype warns and gives float64)
-_FLOAT_DTYPES = (np.float64, np.float32, np.float16)
+_FLOAT_DTYPES = (_np.float64, _np.float32, _np.float16)
 
 _BATCH = 8192  # documents of an iterator handed to C at a time (fit without a full list)
 
@@ -117,8 +122,8 @@ _BATCH = 8192  # documents of an iterator handed to C at a time (fit without a f
 def _threads(n_jobs) -> int:
     """The C vectorizer's thread count for n_jobs (None: 2 when there are 2 cores)."""
     if n_jobs is None:
-        return 2 if (os.cpu_count() or 1) >= 2 else 1
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)):
+        return 2 if (_os.cpu_count() or 1) >= 2 else 1
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, _np.integer)):
         raise TypeError(f"n_jobs: expected int or None, got {type(n_jobs).__name__}")
     n = int(n_jobs)
     if n == -1 or n >= 2:
@@ -173,14 +178,14 @@ def _c_words(words):
 
 
 def _df(v, name):
-    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+    if isinstance(v, bool) or not isinstance(v, (int, float, _np.integer, _np.floating)):
         raise TypeError(f"{name}: expected int or float, got {type(v).__name__}")
-    return int(v) if isinstance(v, (int, np.integer)) else float(v)
+    return int(v) if isinstance(v, (int, _np.integer)) else float(v)
 
 
 _TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # sklearn's default token_pattern, what the C side splits
-_TOKEN = re.compile(_TOKEN_PATTERN)
-_WHITE_SPACES = re.compile(r"\s\s+")  # runs that the char analyzers read as one space
+_TOKEN = _re.compile(_TOKEN_PATTERN)
+_WHITE_SPACES = _re.compile(r"\s\s+")  # runs that the char analyzers read as one space
 _INPUTS = ("content", "filename", "file")
 _DECODE_ERRORS = ("strict", "ignore", "replace")
 _ANALYZERS = ("word", "char", "char_wb")
@@ -188,7 +193,7 @@ _ANALYZERS = ("word", "char", "char_wb")
 
 def _strip_accents_ascii(s: str) -> str:
     """sklearn's strip_accents_ascii: NFKD, then only the ASCII characters kept."""
-    return unicodedata.normalize("NFKD", s).encode("ASCII", "ignore").decode("ASCII")
+    return _unicodedata.normalize("NFKD", s).encode("ASCII", "ignore").decode("ASCII")
 
 
 def _strip_accents_unicode(s: str) -> str:
@@ -196,7 +201,7 @@ def _strip_accents_unicode(s: str) -> str:
     string is returned as it is)."""
     if s.isascii():
         return s
-    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    return "".join(c for c in _unicodedata.normalize("NFKD", s) if not _unicodedata.combining(c))
 
 
 def _word_ngrams(tokens: list, lo: int, hi: int) -> list:
@@ -239,7 +244,7 @@ def _check_vocabulary(vocabulary):
     set is taken sorted), with its messages. Returns (mapping, terms by column)."""
     if isinstance(vocabulary, set):
         vocabulary = sorted(vocabulary)
-    if not isinstance(vocabulary, Mapping):
+    if not isinstance(vocabulary, _Mapping):
         mapping = {}
         for i, t in enumerate(vocabulary):
             if mapping.setdefault(t, i) != i:
@@ -313,7 +318,7 @@ class CountVectorizer(_Base):
                  strip_accents=None, lowercase=True, preprocessor=None, tokenizer=None,
                  stop_words=None, token_pattern=_TOKEN_PATTERN, ngram_range=(1, 1),
                  analyzer="word", max_df=1.0, min_df=1, max_features=None, vocabulary=None,
-                 binary=False, dtype=np.int64, n_jobs=None):
+                 binary=False, dtype=_np.int64, n_jobs=None):
         self.input = input
         self.encoding = encoding
         self.decode_error = decode_error
@@ -363,7 +368,7 @@ class CountVectorizer(_Base):
             raise self._invalid("analyzer", "a str among {'char', 'char_wb', 'word'} or a "
                                 "callable")
         voc = self.vocabulary
-        if not (voc is None or isinstance(voc, Mapping) or hasattr(voc, "__iter__")):
+        if not (voc is None or isinstance(voc, _Mapping) or hasattr(voc, "__iter__")):
             raise self._invalid("vocabulary", "an instance of 'collections.abc.Mapping', an "
                                 "object implementing '__iter__' or None")
         for name in ("binary", "lowercase") + self._bool_params:
@@ -374,7 +379,7 @@ class CountVectorizer(_Base):
                 raise self._invalid(name, "a float in the range [0, 1] or an int in the range "
                                     "[1, inf)")
         mf = self.max_features
-        if not (mf is None or (isinstance(mf, numbers.Integral) and mf >= 1)):
+        if not (mf is None or (isinstance(mf, _numbers.Integral) and mf >= 1)):
             raise self._invalid("max_features", "an int in the range [1, inf) or None")
         sw = self.stop_words
         if not (sw is None or (isinstance(sw, str) and sw == "english")
@@ -395,24 +400,24 @@ class CountVectorizer(_Base):
         parameters make unused."""
         word = not callable(self.analyzer) and self.analyzer == "word"
         if self.tokenizer is not None and self.token_pattern is not None:
-            warnings.warn("The parameter 'token_pattern' will not be used since 'tokenizer' "
+            _warnings.warn("The parameter 'token_pattern' will not be used since 'tokenizer' "
                           "is not None'")
         if self.preprocessor is not None and callable(self.analyzer):
-            warnings.warn("The parameter 'preprocessor' will not be used since 'analyzer' is "
+            _warnings.warn("The parameter 'preprocessor' will not be used since 'analyzer' is "
                           "callable'")
         if (self.ngram_range != (1, 1) and self.ngram_range is not None
                 and callable(self.analyzer)):
-            warnings.warn("The parameter 'ngram_range' will not be used since 'analyzer' is "
+            _warnings.warn("The parameter 'ngram_range' will not be used since 'analyzer' is "
                           "callable'")
         if not word:
             if self.stop_words is not None:
-                warnings.warn("The parameter 'stop_words' will not be used since 'analyzer' "
+                _warnings.warn("The parameter 'stop_words' will not be used since 'analyzer' "
                               "!= 'word'")
             if self.token_pattern is not None and self.token_pattern != _TOKEN_PATTERN:
-                warnings.warn("The parameter 'token_pattern' will not be used since "
+                _warnings.warn("The parameter 'token_pattern' will not be used since "
                               "'analyzer' != 'word'")
             if self.tokenizer is not None:
-                warnings.warn("The parameter 'tokenizer' will not be used since 'analyzer' "
+                _warnings.warn("The parameter 'tokenizer' will not be used since 'analyzer' "
                               "!= 'word'")
 
     def _validate_vocabulary(self):
@@ -436,7 +441,7 @@ class CountVectorizer(_Base):
             doc = doc.read()
         if isinstance(doc, bytes):
             doc = doc.decode(self.encoding, self.decode_error)
-        if doc is np.nan:
+        if doc is _np.nan:
             raise ValueError("np.nan is an invalid document, expected byte or unicode string.")
         return doc
 
@@ -464,10 +469,10 @@ class CountVectorizer(_Base):
 
     def build_tokenizer(self):
         """tokenizer, or token_pattern's findall (a pattern with one group yields the
-        group, as re.findall does; more than one is sklearn's ValueError)."""
+        group, as _re.findall does; more than one is sklearn's ValueError)."""
         if self.tokenizer is not None:
             return self.tokenizer
-        pattern = re.compile(self.token_pattern)
+        pattern = _re.compile(self.token_pattern)
         if pattern.groups > 1:
             raise ValueError("More than 1 capturing group in token pattern. Only a single "
                              "group should be captured.")
@@ -539,7 +544,7 @@ class CountVectorizer(_Base):
             return
         self._stop_words_id = id(self.stop_words)
         if inconsistent:
-            warnings.warn("Your stop_words may be inconsistent with your preprocessing. "
+            _warnings.warn("Your stop_words may be inconsistent with your preprocessing. "
                           "Tokenizing the stop words generated tokens %r not in stop_words."
                           % sorted(inconsistent))
 
@@ -563,7 +568,7 @@ class CountVectorizer(_Base):
             bad = next((i for i, t in enumerate(terms) if not isinstance(t, str)), None)
             if bad is None:
                 raise
-            doc = bisect.bisect_right(offs, bad) - 1
+            doc = _bisect.bisect_right(offs, bad) - 1
             raise TypeError(
                 "analyzer: document %d gave the term %.60r (%s): lexkit's vectorizers count "
                 "str terms; return strings (e.g. ' '.join(term) for a tuple)"
@@ -602,14 +607,14 @@ class CountVectorizer(_Base):
         m = self.max_features
         if m is None:
             return 0
-        if isinstance(m, numbers.Integral) and m >= 1:  # True is 1, as in sklearn
+        if isinstance(m, _numbers.Integral) and m >= 1:  # True is 1, as in sklearn
             return int(m)
         raise ValueError(f"The 'max_features' parameter of {type(self).__name__} must be an int "
                          f"in the range [1, inf) or None. Got {m!r} instead.")
 
-    def _out_dtype(self) -> np.dtype:
+    def _out_dtype(self) -> _np.dtype:
         """The matrix's dtype: self.dtype (counts may be ints, bool, floats, as sklearn's)."""
-        return np.dtype(self.dtype)
+        return _np.dtype(self.dtype)
 
     def _values(self) -> str:
         """The C side's value format for the matrix's dtype ('d' for others: converted by
@@ -623,9 +628,9 @@ class CountVectorizer(_Base):
         # when it is one of _VALUES): csr_matrix keeps them without a copy
         with memoryview(indptr) as a, memoryview(data) as b:
             fmts = a.format, b.format
-        indptr = np.frombuffer(indptr, dtype=fmts[0])
-        values = np.frombuffer(data, dtype=fmts[1])
-        m = sp.csr_matrix((values, np.frombuffer(indices, dtype=np.int32), indptr),
+        indptr = _np.frombuffer(indptr, dtype=fmts[0])
+        values = _np.frombuffer(data, dtype=fmts[1])
+        m = sp.csr_matrix((values, _np.frombuffer(indices, dtype=_np.int32), indptr),
                           shape=(len(indptr) - 1, n_cols), copy=False)
         if m.dtype != self._out_dtype():
             m = m.astype(self._out_dtype())
@@ -655,7 +660,7 @@ class CountVectorizer(_Base):
         fixed = self._validate_vocabulary()
         if fixed is not None and self.lowercase:
             if any(any(map(str.isupper, t)) for t in fixed[0] if isinstance(t, str)):
-                warnings.warn("Upper case characters found in vocabulary while 'lowercase' is "
+                _warnings.warn("Upper case characters found in vocabulary while 'lowercase' is "
                               "True. These entries will not be matched with any documents")
         python = not self._default_analysis() or (
             fixed is not None and not _c_vocabulary_ok(fixed[1], self.analyzer))
@@ -746,7 +751,7 @@ class CountVectorizer(_Base):
         """The terms of the columns, as an object array."""
         if getattr(self, "_v", None) is None:
             raise NotFittedError("this vectorizer is not fitted yet")
-        return np.asarray(self._v.vocabulary()[0], dtype=object)
+        return _np.asarray(self._v.vocabulary()[0], dtype=object)
 
     def __getstate__(self):
         state = {k: v for k, v in self.__dict__.items() if k not in ("_v", "_vocabulary")}
@@ -785,7 +790,7 @@ class TfidfVectorizer(CountVectorizer):
                  strip_accents=None, lowercase=True, preprocessor=None, tokenizer=None,
                  analyzer="word", stop_words=None, token_pattern=_TOKEN_PATTERN,
                  ngram_range=(1, 1), max_df=1.0, min_df=1, max_features=None, vocabulary=None,
-                 binary=False, dtype=np.float64, norm="l2", use_idf=True, smooth_idf=True,
+                 binary=False, dtype=_np.float64, norm="l2", use_idf=True, smooth_idf=True,
                  sublinear_tf=False, n_jobs=None):
         super().__init__(input=input, encoding=encoding, decode_error=decode_error,
                          strip_accents=strip_accents, lowercase=lowercase,
@@ -802,7 +807,7 @@ class TfidfVectorizer(CountVectorizer):
     def _config(self, python=False, vocabulary=None) -> dict:
         c = super()._config(python, vocabulary)
         # sklearn counts in self.dtype before weighting: bool counts are 0/1 (binary)
-        c.update(binary=c["binary"] or np.dtype(self.dtype) == np.bool_)
+        c.update(binary=c["binary"] or _np.dtype(self.dtype) == _np.bool_)
         c.update(norm="none" if self.norm is None else self.norm, use_idf=bool(self.use_idf),
                  smooth_idf=bool(self.smooth_idf), sublinear_tf=bool(self.sublinear_tf))
         return c
@@ -814,21 +819,21 @@ class TfidfVectorizer(CountVectorizer):
         self.fit_transform(raw_documents)
         return self
 
-    def _out_dtype(self) -> np.dtype:
+    def _out_dtype(self) -> _np.dtype:
         """sklearn's TF-IDF dtype: self.dtype when it is a float one, else float64."""
-        d = np.dtype(self.dtype)
-        return d if d in _FLOAT_DTYPES else np.dtype(np.float64)
+        d = _np.dtype(self.dtype)
+        return d if d in _FLOAT_DTYPES else _np.dtype(_np.float64)
 
     def _check_dtype(self):
         """sklearn's UserWarning (its text, TfidfVectorizer._check_params) for a dtype that
         is not one of its float types (as sklearn tests it: 'float32', a str, is warned
         about too, though the matrix is float32 as sklearn's)."""
         if self.dtype not in _FLOAT_DTYPES:
-            warnings.warn(f"Only {_FLOAT_DTYPES} 'dtype' should be used. {self.dtype} 'dtype' "
+            _warnings.warn(f"Only {_FLOAT_DTYPES} 'dtype' should be used. {self.dtype} 'dtype' "
                           "will be converted to np.float64.", UserWarning)
         # counts in a complex or object dtype are refused by sklearn's TF-IDF step (its
         # check_array), with these messages; raised before the counting here
-        kind = np.dtype(self.dtype).kind
+        kind = _np.dtype(self.dtype).kind
         if kind == "c":
             raise ValueError("Complex data not supported")
         if kind == "O":
@@ -840,27 +845,27 @@ class TfidfVectorizer(CountVectorizer):
         b = self._v.idf() if getattr(self, "_v", None) is not None else None
         if b is None:
             raise AttributeError("idf_ needs a fitted vectorizer with use_idf=True")
-        return np.frombuffer(b, dtype=np.float64)
+        return _np.frombuffer(b, dtype=_np.float64)
 
 
 def _not_one(obj, what: str, items: str) -> None:
     """TypeError for a single str/bytes (or dict) given where an iterable of items is expected
     (iterating it would take its characters, or keys, as the items)."""
-    if isinstance(obj, (str, bytes, Mapping)):
+    if isinstance(obj, (str, bytes, _Mapping)):
         raise TypeError(f"{what}: expected an iterable of {items}, not {type(obj).__name__}")
 
 
 def _check_new_index(path: str, overwrite: bool) -> None:
     """Index.create's check of path: absent, an empty directory, or (overwrite) an index."""
-    if not os.path.lexists(path):
+    if not _os.path.lexists(path):
         return
-    if not os.path.isdir(path):
+    if not _os.path.isdir(path):
         raise NotADirectoryError(f"{path}: exists and is not a directory (an index is one)")
     if _lexkit.index_exists(path):  # the C index builder's rule
         if not overwrite:
             raise FileExistsError(f"{path}: holds a lexkit index; pass overwrite=True to replace "
                                   "it, or use Index.open to add to it")
-    elif os.listdir(path):
+    elif _os.listdir(path):
         raise FileExistsError(f"{path}: exists, is not empty and is not a lexkit index; "
                               "not replacing it")
 
@@ -868,12 +873,12 @@ def _check_new_index(path: str, overwrite: bool) -> None:
 def _number(v):
     """A number JSON can hold as int or float (numpy scalars included), or None if v is no
     number. NaN and infinities raise ValueError (the caller names the field)."""
-    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+    if isinstance(v, bool) or not isinstance(v, _numbers.Real):
         return None
-    if isinstance(v, numbers.Integral):
+    if isinstance(v, _numbers.Integral):
         return int(v)
     f = float(v)
-    if not math.isfinite(f):
+    if not _math.isfinite(f):
         raise ValueError("NaN/inf cannot be stored")
     return f
 
@@ -883,7 +888,7 @@ def _document(d, i: int):
     or a number, 'text' a str, 'title' a str or None; other values str, numbers (stored),
     bool, None, lists or dicts (not stored). numpy scalars become int/float. Returns d, or
     a converted copy, and the characters of its str values (its share of a batch)."""
-    if not isinstance(d, Mapping):
+    if not isinstance(d, _Mapping):
         raise TypeError(f"documents[{i}]: expected dict, got {type(d).__name__}")
     if not isinstance(d, dict):
         d = dict(d)
@@ -973,7 +978,7 @@ def _query_str(q, where: str = "query") -> str:
     return q
 
 
-_DOC_LINE = re.compile(r"documents:(\d+)(?::\d+)?: (.*)", re.S)
+_DOC_LINE = _re.compile(r"documents:(\d+)(?::\d+)?: (.*)", _re.S)
 
 
 def _doc_error(e: BaseException) -> Optional[BaseException]:
@@ -983,7 +988,7 @@ def _doc_error(e: BaseException) -> Optional[BaseException]:
     m = _DOC_LINE.fullmatch(str(e))
     if not m:
         return None
-    msg = re.sub(r"\(first used at line (\d+)\)",
+    msg = _re.sub(r"\(first used at line (\d+)\)",
                  lambda g: f"(first used at documents[{int(g[1]) - 1}])", m[2])
     return type(e)(f"documents[{int(m[1]) - 1}]: {msg}")
 
@@ -993,8 +998,8 @@ class Index:
     makes a new one that the first add() writes. Searches may run from several threads."""
 
     def __init__(self, path, *, _create=False, **config):
-        self._ix = _lexkit.Index(os.fspath(path), _create, **config)
-        self.path = os.fspath(path)
+        self._ix = _lexkit.Index(_os.fspath(path), _create, **config)
+        self.path = _os.fspath(path)
 
     @classmethod
     def create(cls, path, *, analyzer: str = "english", lang: str = "auto", stem: bool = False,
@@ -1019,10 +1024,10 @@ class Index:
         zh_model every Han character is mapped; with it each text is detected),
         'simplified' (nothing mapped) or 'traditional'; None: the CLI's default ('auto' for
         the english analyzer or with zh_model, 'simplified' for plain)."""
-        _check_new_index(os.fsdecode(os.fspath(path)), overwrite)
+        _check_new_index(_os.fsdecode(_os.fspath(path)), overwrite)
         if zh_model is not None:
-            zh_model = os.fsdecode(zh_model)  # a path-like object, as path
-        if zh_model == "zh" and not os.path.exists(zh_model):  # the shipped model, by name
+            zh_model = _os.fsdecode(zh_model)  # a path-like object, as path
+        if zh_model == "zh" and not _os.path.exists(zh_model):  # the shipped model, by name
             zh_model = _shipped_model("zh")
             if zh_model is None:
                 raise FileNotFoundError("the shipped model 'zh' (zh-gsd-char.lkt) is not installed")
@@ -1145,11 +1150,11 @@ _SHIPPED = {"zh": "zh-gsd-char.lkt", "en": "en-ewt.lkt"}
 
 
 def _shipped_model(name: str) -> Optional[str]:
-    here = os.path.dirname(os.path.abspath(__file__))
-    for d in (os.path.join(here, "models"), os.environ.get("LEXKIT_MODELS", ""),
-              os.path.join(here, "..", "..", "corpora", "models")):
-        p = os.path.join(d, _SHIPPED[name])
-        if d and os.path.exists(p):
+    here = _os.path.dirname(_os.path.abspath(__file__))
+    for d in (_os.path.join(here, "models"), _os.environ.get("LEXKIT_MODELS", ""),
+              _os.path.join(here, "..", "..", "corpora", "models")):
+        p = _os.path.join(d, _SHIPPED[name])
+        if d and _os.path.exists(p):
             return p
     return None
 
@@ -1175,10 +1180,10 @@ class Tagger:
             if p is None:
                 raise FileNotFoundError(f"the shipped model {path!r} ({_SHIPPED[path]}) is not installed")
             path = p
-        name = os.path.basename(os.fspath(path))
+        name = _os.path.basename(_os.fspath(path))
         if user_dict is None:
-            return cls(_lexkit.Tagger(os.fspath(path)), name)
-        return cls(_lexkit.Tagger(os.fspath(path), os.fspath(user_dict)), name)
+            return cls(_lexkit.Tagger(_os.fspath(path)), name)
+        return cls(_lexkit.Tagger(_os.fspath(path), _os.fspath(user_dict)), name)
 
     def tag(self, tokens: Sequence[str]) -> List[str]:
         """Tags of one sentence's tokens (word models; a character model, which segments
@@ -1260,17 +1265,17 @@ class Vectors:
         """Read word2vec text or binary ('auto' detects; 'bin' is 'binary', as the CLI names
         it), or a .lkem / fastText .bin model (format='auto'; with subwords it composes
         unseen words)."""
-        return cls(_lexkit.vectors_load(os.fspath(path), _VEC_FORMATS.get(format, format)))
+        return cls(_lexkit.vectors_load(_os.fspath(path), _VEC_FORMATS.get(format, format)))
 
     @classmethod
     def from_arrays(cls, words: Sequence[str], vectors) -> "Vectors":
         """A table from words and a (len(words), dim) array (stored as float32). A NaN or
         infinite value (after the conversion to float32) is a ValueError naming the word:
         lexkit's readers, like the CLI, refuse such a file."""
-        a = np.ascontiguousarray(vectors, dtype=np.float32)
+        a = _np.ascontiguousarray(vectors, dtype=_np.float32)
         if a.ndim != 2 or a.shape[0] != len(words):
             raise ValueError("vectors: expected shape (len(words), dim)")
-        bad = np.argwhere(~np.isfinite(a))
+        bad = _np.argwhere(~_np.isfinite(a))
         if len(bad):
             i, j = (int(x) for x in bad[0])
             raise ValueError(f"vectors[{i}] (word {words[i]!r}): value {j} is {a[i, j]}, not a "
@@ -1282,29 +1287,29 @@ class Vectors:
         atomically (the words' vectors only: a subword model's n-grams are not in these
         formats). An empty table is the header
         '0 DIM' alone, which load reads back (as gensim writes and reads it)."""
-        self._v.save(os.fspath(path), _VEC_FORMATS.get(format, format))
+        self._v.save(_os.fspath(path), _VEC_FORMATS.get(format, format))
 
     @property
     def words(self) -> List[str]:
         return self._v.words()
 
     @property
-    def vectors(self) -> np.ndarray:
+    def vectors(self) -> _np.ndarray:
         """(n_words, dim) float32 view of lexkit's memory (read-only, no copy)."""
         dim = self._v.dim()
-        return np.frombuffer(self._v, dtype=np.float32).reshape(-1, dim)
+        return _np.frombuffer(self._v, dtype=_np.float32).reshape(-1, dim)
 
     def __len__(self) -> int:
         return len(self._v.words())
 
-    def _vector(self, word) -> np.ndarray:
+    def _vector(self, word) -> _np.ndarray:
         if not isinstance(word, str):
             raise TypeError(f"expected a word (str), got {type(word).__name__}")
         i = self._v.find(word)
         if i >= 0:
             return self.vectors[i]
         try:
-            return np.frombuffer(self._v.word_vector(word), dtype=np.float32)
+            return _np.frombuffer(self._v.word_vector(word), dtype=_np.float32)
         except ValueError:
             raise KeyError(f"Key '{word}' not present") from None
 
@@ -1314,7 +1319,7 @@ class Vectors:
         gensim's KeyedVectors.__getitem__. An unknown word is a KeyError."""
         if isinstance(key, str):
             return self._vector(key)
-        return np.vstack([self._vector(k) for k in key])
+        return _np.vstack([self._vector(k) for k in key])
 
     def __contains__(self, word) -> bool:
         """A vocabulary word, or (subword models, as gensim's FastTextKeyedVectors) an unseen
@@ -1357,7 +1362,7 @@ class Vectors:
         if sw is None:
             from gensim.models import KeyedVectors
             kv = KeyedVectors(vector_size=dim)
-            kv.add_vectors(self.words, np.array(self.vectors))
+            kv.add_vectors(self.words, _np.array(self.vectors))
             return kv
         from gensim.models.fasttext import FastTextKeyedVectors
         minn, maxn, buckets, word_rows, ngram_rows = sw
@@ -1365,10 +1370,10 @@ class Vectors:
         # not add_vectors: with n-grams every word is "in" kv, so it would add none
         kv.index_to_key = self.words
         kv.key_to_index = {w: i for i, w in enumerate(kv.index_to_key)}
-        kv.vectors = np.array(self.vectors)  # lexkit's (fastText's) word vectors
+        kv.vectors = _np.array(self.vectors)  # lexkit's (fastText's) word vectors
         kv.allocate_vecattrs()
-        kv.vectors_vocab = np.frombuffer(word_rows, dtype=np.float32).reshape(-1, dim)
-        kv.vectors_ngrams = np.frombuffer(ngram_rows, dtype=np.float32).reshape(-1, dim)
+        kv.vectors_vocab = _np.frombuffer(word_rows, dtype=_np.float32).reshape(-1, dim)
+        kv.vectors_ngrams = _np.frombuffer(ngram_rows, dtype=_np.float32).reshape(-1, dim)
         kv.recalc_char_ngram_buckets()
         return kv
 
@@ -1390,28 +1395,28 @@ def train_embeddings(sentences=None, *, corpus_file=None, sg: bool = True, hs: b
               epochs=epochs, workers=workers, min_count=min_count, sample=sample, alpha=alpha,
               seed=seed, tokenize=tokenize)
     if corpus_file is not None:
-        return Vectors(_lexkit.train_file(os.fspath(corpus_file), **kw))
+        return Vectors(_lexkit.train_file(_os.fspath(corpus_file), **kw))
     _not_one(sentences, "sentences", "sentences (str or lists of str)")
     try:
         sentences = iter(sentences)
     except TypeError:
         raise TypeError("sentences: expected an iterable of sentences (str or lists of str), "
                         f"got {type(sentences).__name__}") from None
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as f:
+    with _tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".txt", delete=False) as f:
         tmp = f.name
         try:
             for i, s in enumerate(sentences):
                 f.write(_sentence_line(s, i))
         except BaseException:
             f.close()
-            os.unlink(tmp)
+            _os.unlink(tmp)
             raise
     try:
         return Vectors(_lexkit.train_file(tmp, **kw))
     except (ValueError, LexkitError, OSError) as e:
         raise _renamed(e) from None
     finally:
-        os.unlink(tmp)
+        _os.unlink(tmp)
 
 
 _SEPARATORS = _lexkit.corpus_separators()  # what the C corpus reader splits tokens on
@@ -1423,7 +1428,7 @@ def _sentence_line(s, i: int) -> str:
     (empty) is a ValueError naming it, one that is no str a TypeError."""
     if isinstance(s, str):
         return s.replace("\n", " ") + "\n"
-    if isinstance(s, (bytes, bytearray, Mapping)):
+    if isinstance(s, (bytes, bytearray, _Mapping)):
         raise TypeError(f"sentences[{i}]: expected str or a list of str, got {type(s).__name__}")
     try:
         tokens = list(s)
@@ -1453,3 +1458,6 @@ def _renamed(e: BaseException) -> BaseException:
     out = type(e)(f"sentences[{line - 1}]: {body}" if line > 0 else f"sentences: {body}")
     out._lexkit_where = None
     return out
+
+
+del annotations  # the __future__ feature object, not API

@@ -11,6 +11,9 @@ from ._lexkit import Hit as Hit
 from ._lexkit import LexkitError as LexkitError
 from ._lexkit import QueryError as QueryError
 
+__all__ = ["CountVectorizer", "TfidfVectorizer", "Index", "Tagger", "Vectors",
+           "train_embeddings", "Hit", "LexkitError", "QueryError", "NotFittedError",
+           "__version__"]
 __version__: str
 
 _Path = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]

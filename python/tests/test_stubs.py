@@ -112,3 +112,17 @@ def test_instance_attributes_in_stub():
             if isinstance(base, ast.Name) and base.id in top:
                 declared |= set(_members(top[base.id]))
         assert set(cls().get_params()) <= declared, cls.__name__
+
+
+def test_public_names_are_the_api():
+    """dir(lexkit) shows the API, not the helpers it imports (np, os, re, List, bisect were
+    public names), and `from lexkit import *` gives __all__, the names of the stub."""
+    import types
+    public = {n for n in dir(lexkit) if not n.startswith("_")}
+    modules = {n for n in public if isinstance(getattr(lexkit, n), types.ModuleType)}
+    assert modules == set(), f"modules in dir(lexkit): {sorted(modules)}"
+    assert public == set(lexkit.__all__) - {"__version__"}
+    ns = {}
+    exec("from lexkit import *", ns)
+    assert set(ns) - {"__builtins__"} == set(lexkit.__all__)
+    assert set(_top(_stub("__init__.pyi"))) == set(lexkit.__all__)
