@@ -1,7 +1,8 @@
 /* zhscript.h: traditional -> simplified Chinese conversion (OpenCC t2s) that keeps every
    character in place: the output has exactly as many code points as the input, so that
    character i of the output stands for character i of the input. Also detection of
-   traditional-script text. The only user of OpenCC. One converter per thread. */
+   traditional-script text. The only user of OpenCC. A converter is read-only once created:
+   threads may share it. */
 #ifndef LK_TEXT_ZHSCRIPT_H
 #define LK_TEXT_ZHSCRIPT_H
 

@@ -4,6 +4,7 @@
 #include "features/search/analyzer_internal.h"
 
 #include <libstemmer.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -715,7 +716,7 @@ lk_status lk_analyzer_create(const lk_analyzer_config *c, lk_analyzer **out, lk_
     else if (st == LK_OK && c->zh_model && c->lang == LK_LANG_EN)
         st = lk_error_set(err, LK_ERR_ARG, "a Chinese model needs lang zh or auto, not en");
     else if (st == LK_OK && c->zh_model)
-        st = lk_zh__open(c->zh_model, c->zh_terms, c->zh_script, NULL, &a->zh, err);
+        st = lk_zh__open(c->zh_model, c->zh_terms, c->zh_script, NULL, NULL, &a->zh, err);
     a->han_fold = !c->zh_model && c->zh_script != LK_ZH_SCRIPT_SIMPLIFIED;
     if (st == LK_OK && stop) st = load_stopwords(a, stop, stop_len, stop_path, err);
     if (st == LK_OK) st = make_settings(a);
@@ -932,8 +933,45 @@ lk_status lk_analyzer_save_files(const lk_analyzer *a, const char *dir, lk_error
     return a->zh ? lk_zh__save(a->zh, dir, err) : LK_OK;
 }
 
+struct lk_analyzer_shared {
+    pthread_mutex_t mu;
+    lk_zh_model *zh; /* loaded by the first analyzer with a Chinese model, or NULL */
+};
+
+lk_status lk_analyzer__shared_create(lk_analyzer_shared **out)
+{
+    *out = calloc(1, sizeof **out);
+    if (!*out) return LK_ERR_NOMEM;
+    if (pthread_mutex_init(&(*out)->mu, NULL) != 0) {
+        free(*out);
+        *out = NULL;
+        return LK_ERR_NOMEM;
+    }
+    return LK_OK;
+}
+
+void lk_analyzer__shared_free(lk_analyzer_shared *sh)
+{
+    if (!sh) return;
+    lk_zh__model_unref(sh->zh);
+    pthread_mutex_destroy(&sh->mu);
+    free(sh);
+}
+
+const lk_tagger *lk_analyzer__zh_tagger(const lk_analyzer *a)
+{
+    return a->zh ? lk_zh__tagger(a->zh) : NULL;
+}
+
 lk_status lk_analyzer_from_settings_dir(const char *s, size_t len, const char *dir,
                                         lk_analyzer **out, lk_error *err)
+{
+    return lk_analyzer__from_settings_shared(s, len, dir, NULL, out, err);
+}
+
+lk_status lk_analyzer__from_settings_shared(const char *s, size_t len, const char *dir,
+                                            lk_analyzer_shared *sh, lk_analyzer **out,
+                                            lk_error *err)
 {
     *out = NULL;
     lk_analyzer *a = calloc(1, sizeof *a);
@@ -945,9 +983,12 @@ lk_status lk_analyzer_from_settings_dir(const char *s, size_t len, const char *d
     lk_status st = walk_settings(s, len, build_setting, &b, err);
     if (st == LK_OK && (b.last < K_STOPWORDS || b.last == K_ZH_TERMS)) st = malformed(err);
     if (st == LK_OK) st = init(a, err); /* the tokenizer (and stemmer) the settings name */
-    if (st == LK_OK && b.zh[1])
+    if (st == LK_OK && b.zh[1]) {
+        if (sh) pthread_mutex_lock(&sh->mu); /* the first loads, the others wait and share */
         st = lk_zh__from_settings(b.zh[0], b.zh_len[0], b.zh[1], b.zh_len[1], b.zh[2],
-                                  b.zh_len[2], dir, &a->zh, err);
+                                  b.zh_len[2], dir, sh ? &sh->zh : NULL, &a->zh, err);
+        if (sh) pthread_mutex_unlock(&sh->mu);
+    }
     if (st == LK_OK) st = make_settings(a);
     if (st != LK_OK) {
         lk_analyzer_free(a);

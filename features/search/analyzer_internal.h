@@ -8,17 +8,27 @@
 #include <stdint.h>
 
 #include "features/search/analyzer.h"
+#include "models/tagger.h"
 #include "text/tokenize.h"
 #include "text/vocab.h"
 
 typedef struct lk_zh lk_zh;
+/* A loaded Chinese model with its CRC-32 and (for scripts other than simplified) its OpenCC
+   converter: read-only, shared by the lk_zh made with it, refcounted (each keeps one). */
+typedef struct lk_zh_model lk_zh_model;
 
 /* Load the model `path` (a `--unit char` LKTG file). With crc non-NULL the file's CRC-32
-   must equal *crc (LK_ERR_FORMAT naming the file otherwise); else it is computed. */
+   must equal *crc (LK_ERR_FORMAT naming the file otherwise); else it is computed.
+   `shared` (NULL = none) is a slot for sharing the model: when *shared is this model (same
+   path and CRC, with a converter if `script` needs one) it is used instead of loading;
+   when *shared is NULL, the model loaded is put there with a reference of its own (drop
+   it with lk_zh__model_unref). The caller serializes calls on one slot. */
 lk_status lk_zh__open(const char *path, lk_zh_terms terms, lk_zh_script script,
-                      const uint32_t *crc, lk_zh **out,
-                      lk_error *err);
+                      const uint32_t *crc, lk_zh_model **shared, lk_zh **out, lk_error *err);
 void lk_zh__free(lk_zh *z); /* NULL is a no-op */
+void lk_zh__model_unref(lk_zh_model *m); /* frees it with its last reference; NULL: no-op */
+/* z's tagger (borrowed; shared with the other lk_zh of its model). */
+const lk_tagger *lk_zh__tagger(const lk_zh *z);
 
 /* Terms of the tokens toks[0..n) of one text into a: Han runs as words (with characters or
    bigrams by z's mode), other words and numbers through lk_analyzer__term. */
@@ -47,13 +57,33 @@ size_t lk_zh__settings(const lk_zh *z, char *out, size_t cap);
 
 /* Load the model the settings' values name from `dir`: zh_terms (MODE), zh_model ("NAME
    crc32=HEX") and zh_script (S; NULL when absent: simplified, as indexes from before).
-   Malformed values are LK_ERR_FORMAT; a missing or changed model names the file. */
+   Malformed values are LK_ERR_FORMAT; a missing or changed model names the file. `shared`:
+   as for lk_zh__open. */
 lk_status lk_zh__from_settings(const char *terms, size_t terms_len, const char *model,
                                size_t model_len, const char *script, size_t script_len,
-                               const char *dir, lk_zh **out, lk_error *err);
+                               const char *dir, lk_zh_model **shared, lk_zh **out,
+                               lk_error *err);
 
 /* Copy z's model into dir/LK_ANALYZER_ZH_MODEL_FILE (atomically), checking its CRC-32. */
 lk_status lk_zh__save(const lk_zh *z, const char *dir, lk_error *err);
+
+/* ---- sharing among the analyzers of one index ---- */
+
+/* What the analyzers made from one index's settings share, loaded by the first that needs
+   it: the Chinese model (its CRC-32 checked then, once) and its OpenCC converter. Safe to
+   use from several threads; an analyzer keeps what it uses, so it may outlive this. */
+typedef struct lk_analyzer_shared lk_analyzer_shared;
+
+lk_status lk_analyzer__shared_create(lk_analyzer_shared **out); /* LK_ERR_NOMEM */
+void lk_analyzer__shared_free(lk_analyzer_shared *sh);          /* NULL is a no-op */
+
+/* As lk_analyzer_from_settings_dir, taking the Chinese model from sh (NULL = load it). */
+lk_status lk_analyzer__from_settings_shared(const char *s, size_t len, const char *dir,
+                                            lk_analyzer_shared *sh, lk_analyzer **out,
+                                            lk_error *err);
+
+/* The tagger segmenting a's Han runs (borrowed), or NULL without a Chinese model. */
+const lk_tagger *lk_analyzer__zh_tagger(const lk_analyzer *a);
 
 /* ---- analyzer.c, for analyzer_zh.c ---- */
 

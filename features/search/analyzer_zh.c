@@ -2,9 +2,12 @@
    tokens) are segmented together by a `--unit char` tagger model, one batch per text (or
    per batch of texts, prepared ahead by the index builder), and
    become word terms (plus characters or bigrams by mode). The model file is identified by
-   its CRC-32, recorded in the settings and checked whenever it is loaded or copied. */
+   its CRC-32, recorded in the settings and checked whenever it is loaded or copied. The
+   loaded model (with its OpenCC converter) is read-only and may be shared by several
+   analyzers (lk_zh_model, refcounted); each lk_zh keeps only its own scratch. */
 #include "features/search/analyzer_internal.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,14 +28,24 @@ typedef struct {
     size_t first, n_toks, off, len;
 } han_run;
 
+/* Never written after model_load but for refs: the tagger is read-only (threads
+   share it, each with its own lk_tagger_ws) and so are the t2s tables (lk_t2s_count and
+   lk_t2s_map_chars only read them). */
+struct lk_zh_model {
+    atomic_size_t refs;
+    lk_tagger *tagger;
+    lk_t2s *t2s;          /* NULL unless loaded for a script other than simplified */
+    char *path;           /* the model file it was loaded from */
+    uint32_t crc;         /* CRC-32 of that file */
+};
+
 struct lk_zh {
-    lk_tagger *model;
+    lk_zh_model *zm;      /* a reference */
+    const lk_tagger *model;
+    const lk_t2s *t2s;    /* NULL for simplified */
     lk_tagger_ws *ws;
     lk_zh_terms terms;
     lk_zh_script script;
-    lk_t2s *t2s;          /* NULL for simplified */
-    char *path;           /* the model file it was loaded from */
-    uint32_t crc;         /* CRC-32 of that file */
     char *buf;            /* the text's Han runs, concatenated */
     size_t buf_cap;
     size_t *toff;         /* per token: offset of its text in buf (Han tokens only) */
@@ -70,10 +83,8 @@ bool lk_zh_terms_parse(const char *name, lk_zh_terms *out)
 void lk_zh__free(lk_zh *z)
 {
     if (!z) return;
-    lk_tagger_free(z->model);
+    lk_zh__model_unref(z->zm);
     lk_tagger_ws_free(z->ws);
-    lk_t2s_free(z->t2s);
-    free(z->path);
     free(z->buf);
     free(z->toff);
     free(z->runs);
@@ -111,8 +122,54 @@ static lk_status read_model(const char *path, const uint32_t *expect, char **byt
     return LK_OK;
 }
 
+void lk_zh__model_unref(lk_zh_model *m)
+{
+    if (!m || atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) != 1) return;
+    lk_tagger_free(m->tagger);
+    lk_t2s_free(m->t2s);
+    free(m->path);
+    free(m);
+}
+
+/* Load the model `path` (its CRC-32 checked against *crc when crc is non-NULL) and, with
+   `t2s`, OpenCC's converter; *out has one reference. */
+static lk_status model_load(const char *path, const uint32_t *crc, bool t2s, lk_zh_model **out,
+                            lk_error *err)
+{
+    *out = NULL;
+    lk_zh_model *m = calloc(1, sizeof *m);
+    if (!m) return LK_ERR_NOMEM;
+    atomic_init(&m->refs, 1);
+    char *bytes = NULL;
+    size_t len;
+    lk_status st = read_model(path, crc, &bytes, &len, &m->crc, err);
+    if (st == LK_OK) st = lk_tagger_load_mem(bytes, len, path, &m->tagger, err);
+    free(bytes);
+    if (st == LK_OK && lk_tagger_get_config(m->tagger)->unit != LK_TAGGER_CHAR)
+        st = lk_error_set(err, LK_ERR_ARG,
+                          "%s: a word tagger; Chinese segmentation needs a `--unit char` model",
+                          path);
+    size_t pl = strlen(path) + 1;
+    if (st == LK_OK && !(m->path = malloc(pl))) st = LK_ERR_NOMEM;
+    if (st == LK_OK) memcpy(m->path, path, pl);
+    if (st == LK_OK && t2s) st = lk_t2s_create(&m->t2s, err);
+    if (st != LK_OK) {
+        lk_zh__model_unref(m);
+        return st;
+    }
+    *out = m;
+    return LK_OK;
+}
+
+/* Whether m is the model `path` with CRC-32 *crc (any CRC when NULL) loaded with a t2s
+   converter when `t2s` asks for one. */
+static bool model_fits(const lk_zh_model *m, const char *path, const uint32_t *crc, bool t2s)
+{
+    return m && strcmp(m->path, path) == 0 && (!crc || m->crc == *crc) && (!t2s || m->t2s);
+}
+
 lk_status lk_zh__open(const char *path, lk_zh_terms terms, lk_zh_script script,
-                      const uint32_t *crc, lk_zh **out, lk_error *err)
+                      const uint32_t *crc, lk_zh_model **shared, lk_zh **out, lk_error *err)
 {
     *out = NULL;
     if ((unsigned)terms >= N_MODES) return lk_error_set(err, LK_ERR_ARG, "unknown Chinese terms mode");
@@ -122,20 +179,23 @@ lk_status lk_zh__open(const char *path, lk_zh_terms terms, lk_zh_script script,
     if (!z) return LK_ERR_NOMEM;
     z->terms = terms;
     z->script = script;
-    char *bytes = NULL;
-    size_t len;
-    lk_status st = read_model(path, crc, &bytes, &len, &z->crc, err);
-    free(bytes);
-    size_t pl = strlen(path) + 1;
-    if (st == LK_OK && !(z->path = malloc(pl))) st = LK_ERR_NOMEM;
-    if (st == LK_OK) memcpy(z->path, path, pl);
-    if (st == LK_OK) st = lk_tagger_load(path, &z->model, err);
-    if (st == LK_OK && lk_tagger_get_config(z->model)->unit != LK_TAGGER_CHAR)
-        st = lk_error_set(err, LK_ERR_ARG,
-                          "%s: a word tagger; Chinese segmentation needs a `--unit char` model",
-                          path);
-    if (st == LK_OK) st = lk_tagger_ws_create(&z->ws);
-    if (st == LK_OK && script != LK_ZH_SCRIPT_SIMPLIFIED) st = lk_t2s_create(&z->t2s, err);
+    bool t2s = script != LK_ZH_SCRIPT_SIMPLIFIED;
+    lk_status st = LK_OK;
+    if (shared && model_fits(*shared, path, crc, t2s)) {
+        z->zm = *shared;
+        atomic_fetch_add_explicit(&z->zm->refs, 1, memory_order_relaxed);
+    } else {
+        st = model_load(path, crc, t2s, &z->zm, err);
+        if (st == LK_OK && shared && !*shared) {
+            *shared = z->zm;
+            atomic_fetch_add_explicit(&z->zm->refs, 1, memory_order_relaxed);
+        }
+    }
+    if (st == LK_OK) {
+        z->model = z->zm->tagger;
+        z->t2s = t2s ? z->zm->t2s : NULL;
+        st = lk_tagger_ws_create(&z->ws);
+    }
     if (st != LK_OK) {
         lk_zh__free(z);
         return st;
@@ -143,6 +203,8 @@ lk_status lk_zh__open(const char *path, lk_zh_terms terms, lk_zh_script script,
     *out = z;
     return LK_OK;
 }
+
+const lk_tagger *lk_zh__tagger(const lk_zh *z) { return z->model; }
 
 /* ---- analysis ------------------------------------------------------------------------ */
 
@@ -364,7 +426,7 @@ lk_status lk_zh__stopwords(lk_zh *z, const lk_token *toks, size_t n, lk_vocab *s
 size_t lk_zh__settings(const lk_zh *z, char *out, size_t cap)
 {
     int w = snprintf(out, cap, "zh_terms=%s\nzh_model=%s crc32=%08x\n%s%s%s", mode_names[z->terms],
-                     LK_ANALYZER_ZH_MODEL_FILE, (unsigned)z->crc,
+                     LK_ANALYZER_ZH_MODEL_FILE, (unsigned)z->zm->crc,
                      z->script == LK_ZH_SCRIPT_SIMPLIFIED ? "" : "zh_script=",
                      z->script == LK_ZH_SCRIPT_SIMPLIFIED ? "" : lk_zh_script_name(z->script),
                      z->script == LK_ZH_SCRIPT_SIMPLIFIED ? "" : "\n");
@@ -384,7 +446,7 @@ static bool safe_name(const char *s, size_t n)
 
 lk_status lk_zh__from_settings(const char *terms_v, size_t terms_len, const char *v,
                                size_t vl, const char *sv, size_t svl, const char *dir,
-                               lk_zh **out, lk_error *err)
+                               lk_zh_model **shared, lk_zh **out, lk_error *err)
 {
     size_t name_len = 0;
     char mode[32], crc_hex[9];
@@ -418,7 +480,7 @@ lk_status lk_zh__from_settings(const char *terms_v, size_t terms_len, const char
     if (!path) return LK_ERR_NOMEM;
     snprintf(path, dl + name_len + 2, "%s/%.*s", dir, (int)name_len, v);
     uint32_t want = (uint32_t)crc;
-    lk_status st = lk_zh__open(path, terms, script, &want, out, err);
+    lk_status st = lk_zh__open(path, terms, script, &want, shared, out, err);
     free(path);
     return st;
 bad:
@@ -441,7 +503,7 @@ lk_status lk_zh__save(const lk_zh *z, const char *dir, lk_error *err)
     char *bytes = NULL;
     size_t len;
     uint32_t crc;
-    lk_status st = read_model(z->path, &z->crc, &bytes, &len, &crc, err);
+    lk_status st = read_model(z->zm->path, &z->zm->crc, &bytes, &len, &crc, err);
     if (st != LK_OK) return st;
     size_t dl = strlen(dir), n = dl + sizeof LK_ANALYZER_ZH_MODEL_FILE + 1;
     char *path = malloc(n);

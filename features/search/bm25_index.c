@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "features/search/analyzer_internal.h"
 #include "features/search/bm25_index_internal.h"
 #include "features/search/bm25_seg_internal.h"
 #include "features/search/bm25_segments_internal.h"
@@ -31,6 +32,7 @@ struct lk_bm25_index {
     uint32_t n_live;
     double avgdl;
     char *dir;            /* directory of the index, or NULL for open_mem */
+    lk_analyzer_shared *an_shared; /* what its analyzers share (the Chinese model) */
 };
 
 /* ---- opening ---------------------------------------------------------------------------- */
@@ -48,6 +50,7 @@ void lk_bm25_index_free(lk_bm25_index *idx)
     free(idx->order);
     lk_bm25__manifest_free(&idx->m);
     free(idx->dir);
+    lk_analyzer__shared_free(idx->an_shared);
     free(idx);
 }
 
@@ -111,6 +114,7 @@ static lk_status one_segment(lk_bm25__seg *s, lk_bm25_index **out, lk_error *err
     g.n_docs = s->n_docs;
     lk_bm25_index *x = calloc(1, sizeof *x);
     lk_status st = x && (x->seg = malloc(sizeof *x->seg)) ? LK_OK : LK_ERR_NOMEM;
+    if (st == LK_OK) st = lk_analyzer__shared_create(&x->an_shared);
     if (st == LK_OK) st = lk_bm25__manifest_push(&x->m, &g);
     if (st == LK_OK) {
         x->seg[0] = s;
@@ -142,7 +146,8 @@ static lk_status open_manifest(const char *dir, lk_bm25_index **out, lk_error *e
     lk_bm25_index *x = calloc(1, sizeof *x);
     if (!x) return LK_ERR_NOMEM;
     x->has_manifest = true;
-    lk_status st = lk_bm25__segs_open(dir, &x->m, &x->seg, err);
+    lk_status st = lk_analyzer__shared_create(&x->an_shared);
+    if (st == LK_OK) st = lk_bm25__segs_open(dir, &x->m, &x->seg, err);
     if (st == LK_OK) st = set_list(x, dir, err);
     if (st == LK_OK && !(x->dir = strdup(dir))) st = LK_ERR_NOMEM;
     if (st == LK_OK) {
@@ -211,6 +216,11 @@ const lk_bm25__seg *lk_bm25__index_seg(const lk_bm25_index *idx, size_t i, uint3
     if (doc_base) *doc_base = idx->base[i];
     if (deleted) *deleted = idx->deleted[i];
     return idx->seg[i];
+}
+
+lk_analyzer_shared *lk_bm25__index_analyzer_shared(const lk_bm25_index *idx)
+{
+    return idx->an_shared;
 }
 
 const lk_bm25__manifest *lk_bm25__index_manifest(const lk_bm25_index *idx)

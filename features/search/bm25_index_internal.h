@@ -62,4 +62,9 @@ size_t lk_bm25__index_n_segs(const lk_bm25_index *idx);
 const lk_bm25__seg *lk_bm25__index_seg(const lk_bm25_index *idx, size_t i, uint32_t *doc_base,
                                        const uint64_t **deleted);
 
+typedef struct lk_analyzer_shared lk_analyzer_shared; /* analyzer_internal.h */
+/* What the analyzers made from idx share (lk_bm25_index_analyzer): owned by idx, usable
+   from several threads although idx is const. */
+lk_analyzer_shared *lk_bm25__index_analyzer_shared(const lk_bm25_index *idx);
+
 #endif

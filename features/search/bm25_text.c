@@ -6,6 +6,7 @@
 
 #include "features/search/analyzer_internal.h"
 #include "features/search/bm25_build_internal.h"
+#include "features/search/bm25_index_internal.h"
 #include "features/search/bm25_query.h"
 #include "features/search/bm25_results_internal.h"
 #include "features/search/bm25_segments.h"
@@ -811,7 +812,8 @@ lk_status lk_bm25_index_analyzer(const lk_bm25_index *idx, lk_analyzer **out, lk
 {
     size_t len;
     const char *s = lk_bm25_index_settings(idx, &len);
-    return lk_analyzer_from_settings_dir(s, len, lk_bm25_index_dir(idx), out, err);
+    return lk_analyzer__from_settings_shared(s, len, lk_bm25_index_dir(idx),
+                                             lk_bm25__index_analyzer_shared(idx), out, err);
 }
 
 lk_status lk_bm25_search_text(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_analyzer *an,

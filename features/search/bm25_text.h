@@ -74,7 +74,9 @@ lk_status lk_bm25_index_build(const char *docs_path, const char *index_dir,
 bool lk_bm25_dir_holds_index(const char *dir);
 
 /* Analyzer for queries of idx, from the settings stored in it (one per thread); a Chinese
-   model the settings name is loaded from the index's directory and checked by CRC-32. */
+   model the settings name is loaded from the index's directory and checked by CRC-32 by
+   the first analyzer of idx, and shared read-only by the others (an analyzer may outlive
+   idx). */
 lk_status lk_bm25_index_analyzer(const lk_bm25_index *idx, lk_analyzer **out, lk_error *err);
 
 /* Analyze `query` with `an` and search (see lk_bm25_search_terms). */
