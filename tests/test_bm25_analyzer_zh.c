@@ -1,7 +1,8 @@
 /* test_bm25_analyzer_zh.c: the BM25 analyzer with Chinese word segmentation (the shipped
    char model corpora/models/zh-gsd-char.lkt): word terms of known sentences (checked against
    GSD-style gold segmentations), the three term modes, the settings round trip through an
-   index directory, and the errors for a missing, changed or unusable model. */
+   index directory, the errors for a missing, changed or unusable model, and the analyzers
+   of one open index sharing its model (from several threads). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include "features/search/analyzer.h"
+#include "features/search/bm25_text.h"
 #include "tests/bm25_testutil.h"
 #include "features/search/analyzer_internal.h"
 #include "testutil.h"
@@ -269,6 +271,151 @@ static void test_bad_models(void **state)
     assert_null(a);
 }
 
+/* ---- the analyzers of one open index share its model ---- */
+
+#define SHARED_THREADS 4
+#define SHARED_ROUNDS 3
+
+static const char *const shared_queries[] = {"长江大桥", "市长", "長江大橋", "中国的首都",
+                                             "城市 北京", "研究生命"};
+#define N_SHARED_QUERIES (sizeof shared_queries / sizeof *shared_queries)
+
+/* A zh index (the shipped model, script auto) of a few documents in dir. */
+static void build_zh_index(const char *dir)
+{
+    char docs[512];
+    lk_error err;
+    lk_test_tmp_path(docs, sizeof docs, "zh-shared.jsonl");
+    const char *jsonl =
+        "{\"id\": \"z1\", \"title\": \"北京\", \"text\": \"北京是中国的首都。\"}\n"
+        "{\"id\": \"z2\", \"title\": \"\", \"text\": \"上海是中国最大的城市。\"}\n"
+        "{\"id\": \"z3\", \"title\": \"大桥\", \"text\": \"南京市长江大桥。\"}\n"
+        "{\"id\": \"z4\", \"title\": \"\", \"text\": \"市長今天訪問了長江大橋。\"}\n"
+        "{\"id\": \"z5\", \"title\": \"\", \"text\": \"研究生命的起源。\"}\n";
+    lk_test_write_file(docs, jsonl, strlen(jsonl));
+    lk_bm25_index_config ic = lk_bm25_index_config_default();
+    ic.analyzer.lang = LK_LANG_ZH;
+    ic.analyzer.zh_model = MODEL;
+    ic.threads = 1;
+    assert_int_equal(lk_bm25_index_build(docs, dir, &ic, NULL, &err), LK_OK);
+    remove(docs);
+}
+
+/* Ids of the hits of q in idx with an and ws, joined by '|' into out. */
+static int search_ids(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_analyzer *an, const char *q,
+                      char *out, size_t cap)
+{
+    lk_error err;
+    lk_bm25_search_opts o = lk_bm25_search_opts_default();
+    const lk_bm25_hit *h;
+    size_t n, at = 0, il;
+    out[0] = '\0';
+    if (lk_bm25_search_text(idx, ws, an, q, strlen(q), &o, &h, &n, &err) != LK_OK) return -1;
+    for (size_t i = 0; i < n; i++) {
+        const char *id = lk_bm25_index_doc_id(idx, h[i].doc, &il);
+        at += (size_t)snprintf(out + at, cap - at, "%s%.*s", i ? "|" : "", (int)il, id);
+    }
+    return 0;
+}
+
+typedef struct {
+    const lk_bm25_index *idx;
+    const char (*want)[64]; /* per query: its hits searched alone */
+    const lk_tagger *tagger; /* the tagger of this thread's analyzer */
+    int mismatches;
+} shared_thread;
+
+/* Each thread makes its own analyzer and workspace of the shared index and runs every query
+   SHARED_ROUNDS times. */
+static void *shared_thread_run(void *p)
+{
+    shared_thread *t = p;
+    lk_analyzer *an = NULL;
+    lk_bm25_ws *ws = NULL;
+    lk_error err;
+    if (lk_bm25_index_analyzer(t->idx, &an, &err) != LK_OK || lk_bm25_ws_create(t->idx, &ws) != LK_OK)
+        abort();
+    t->tagger = lk_analyzer__zh_tagger(an);
+    char got[64];
+    for (int r = 0; r < SHARED_ROUNDS; r++)
+        for (size_t q = 0; q < N_SHARED_QUERIES; q++)
+            if (search_ids(t->idx, ws, an, shared_queries[q], got, sizeof got) != 0 ||
+                strcmp(got, t->want[q]) != 0)
+                t->mismatches++;
+    lk_bm25_ws_free(ws);
+    lk_analyzer_free(an);
+    return NULL;
+}
+
+static void test_shared_model(void **state)
+{
+    (void)state;
+    char dir[512], copy[600], out[512];
+    lk_error err;
+    lk_test_tmp_path(dir, sizeof dir, "zh-shared-index");
+    build_zh_index(dir);
+    lk_bm25_index *idx = NULL, *idx2 = NULL;
+    lk_analyzer *a = NULL, *b = NULL, *c = NULL;
+    assert_int_equal(lk_bm25_index_open(dir, &idx, &err), LK_OK);
+
+    /* the copy changed before the first analyzer: the error names it, and nothing is kept */
+    snprintf(copy, sizeof copy, "%s/%s", dir, LK_ANALYZER_ZH_MODEL_FILE);
+    size_t n;
+    unsigned char *bytes = lk_test_slurp(copy, &n);
+    assert_non_null(bytes);
+    bytes[n / 2] ^= 0x40;
+    lk_test_write_file(copy, (const char *)bytes, n);
+    assert_int_equal(lk_bm25_index_analyzer(idx, &a, &err), LK_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, copy));
+    assert_non_null(strstr(err.msg, "CRC-32"));
+    assert_null(a);
+    bytes[n / 2] ^= 0x40;
+    lk_test_write_file(copy, (const char *)bytes, n);
+    free(bytes);
+
+    /* two analyzers of one open index: one model; another open of the index: its own */
+    assert_int_equal(lk_bm25_index_analyzer(idx, &a, &err), LK_OK);
+    assert_int_equal(lk_bm25_index_analyzer(idx, &b, &err), LK_OK);
+    assert_non_null(lk_analyzer__zh_tagger(a));
+    assert_ptr_equal(lk_analyzer__zh_tagger(a), lk_analyzer__zh_tagger(b));
+    assert_int_equal(lk_bm25_index_open(dir, &idx2, &err), LK_OK);
+    assert_int_equal(lk_bm25_index_analyzer(idx2, &c, &err), LK_OK);
+    assert_ptr_not_equal(lk_analyzer__zh_tagger(c), lk_analyzer__zh_tagger(a));
+
+    /* the same searches from several threads, each with its own analyzer */
+    char want[N_SHARED_QUERIES][64];
+    lk_bm25_ws *ws = NULL;
+    assert_int_equal(lk_bm25_ws_create(idx, &ws), LK_OK);
+    for (size_t q = 0; q < N_SHARED_QUERIES; q++)
+        assert_int_equal(search_ids(idx, ws, b, shared_queries[q], want[q], sizeof want[q]), 0);
+    assert_string_equal(want[0], "z3|z4"); /* 長江大橋 mapped to 长江大桥 */
+    assert_string_equal(want[2], want[0]);
+    lk_bm25_ws_free(ws);
+    pthread_t th[SHARED_THREADS];
+    shared_thread args[SHARED_THREADS];
+    for (int i = 0; i < SHARED_THREADS; i++) {
+        args[i] = (shared_thread){idx, (const char (*)[64])want, NULL, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, shared_thread_run, &args[i]), 0);
+    }
+    for (int i = 0; i < SHARED_THREADS; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_int_equal(args[i].mismatches, 0);
+        assert_ptr_equal(args[i].tagger, lk_analyzer__zh_tagger(a));
+    }
+
+    /* an analyzer outlives its index: it keeps the model */
+    lk_bm25_index_free(idx);
+    lk_bm25_index_free(idx2);
+    lk_test_analyze(a, "南京市長江大橋", out, sizeof out);
+    assert_string_equal(out, "南京|市|长江|大桥|京市|市长|江大");
+    lk_test_analyze(c, "南京市長江大橋", out, sizeof out);
+    assert_string_equal(out, "南京|市|长江|大桥|京市|市长|江大");
+    lk_analyzer_free(a);
+    lk_analyzer_free(b);
+    lk_analyzer_free(c);
+    lk_test_rm_tree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_prepare),
         cmocka_unit_test(test_settings_round_trip),
         cmocka_unit_test(test_bad_models),
+        cmocka_unit_test(test_shared_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
