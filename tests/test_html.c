@@ -32,6 +32,11 @@ static void test_html_extract(void **state)
             "<style>b {}</style></head><body><p>One <b>bo</b>ld &amp; <i>two</i>.</p>"
             "<div>Three<br>four</div><noscript>nojs</noscript></body></html>",
             "A page", "One bold & two.\nThree\nfour");
+    /* a <nav> menu is not text (nested or not); header and footer are */
+    extract("<html><head><title>Concerts</title></head><body><header>Big Hall</header>"
+            "<nav><a href=/>Home</a> | <a href=/t>Tickets</a><nav><a>Sub</a></nav></nav>"
+            "<main><p>Tonight: jazz.</p></main><footer>Contact</footer></body></html>",
+            "Concerts", "Big Hall\nTonight: jazz.\nContact");
     /* no <title>: the first <h1>; broken markup is recovered */
     extract("<h1>Head <em>line</em></h1><p>unclosed <b>bold<p>next", "Head line",
             "Head line\nunclosed bold\nnext");

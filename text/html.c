@@ -60,8 +60,10 @@ static bool name_in(const xmlChar *name, const char *const *list)
     return false;
 }
 
-static const char *const skipped[] = {"script", "style", "noscript", "template", "head",
-                                      "iframe", "object", "svg", "math", NULL};
+/* Not the page's text: code, metadata, embedded objects and navigation menus (a menu's
+   "Home | Tickets" on every page would rank them all for "home" and open their snippets). */
+static const char *const skipped[] = {"script", "style", "noscript", "template", "head", "iframe",
+                                      "object", "svg", "math", "nav", NULL};
 /* Elements inside a word or a line: no break around them. */
 static const char *const inline_elems[] = {
     "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",

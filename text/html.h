@@ -9,12 +9,13 @@
 
 /* Parse html[0..len) and set *title (the <title>, else the first <h1>; white space runs
    collapsed to one space, trimmed) and *text (the text of <body>, without script, style,
-   noscript, template and head; block elements end a line; white space runs collapsed),
-   both malloc'd, NUL-terminated UTF-8 (free with free()). Bytes that are valid UTF-8 are
-   read as UTF-8, others by the page's declared charset (libxml2's default, ISO-8859-1, if none).
-   Broken markup is recovered; an empty page gives "" and "". LK_ERR_RANGE beyond 2 GB;
-   LK_ERR_PARSE when libxml2 stops before the end of the page (an internal error: the rest
-   would be lost). Elements may nest without limit. */
+   noscript, template, head and nav menus; block elements end a line; white space runs
+   collapsed; header and footer are kept), both malloc'd, NUL-terminated UTF-8 (free with
+   free()). Bytes that are valid UTF-8 are read as UTF-8, others by the page's declared
+   charset (libxml2's default, ISO-8859-1, if none). Broken markup is recovered; an empty
+   page gives "" and "". LK_ERR_RANGE beyond 2 GB; LK_ERR_PARSE when libxml2 stops before
+   the end of the page (an internal error: the rest would be lost). Elements may nest
+   without limit. */
 lk_status lk_html_extract(const char *html, size_t len, char **title, size_t *title_len,
                           char **text, size_t *text_len, lk_error *err);
 

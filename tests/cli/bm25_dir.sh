@@ -88,6 +88,15 @@ mddoc() { "$L" index --info --index "$T/mdidx" --doc "$1"; }
 [ "$(mddoc d.md)" = '{"id": "d.md", "title": "snake_case 2 * 3 *kept*", "text": "body\n"}' ] ||
   fail "md literal: $(mddoc d.md)"
 
+# a <nav> menu is not indexed (it would rank every page for "home tickets" and open its
+# snippet); header and footer are text
+mkdir "$T/nav"
+printf '<html><head><title>Jazz night</title></head><body><header>Big Hall</header><nav><a href="/">Home</a> | <a href="/t">Tickets</a></nav><p>Tonight the trio plays.</p><footer>Contact us</footer></body></html>' > "$T/nav/gig.html"
+"$L" index --input "$T/nav" --index "$T/navidx" --quiet || fail "index nav folder"
+[ "$("$L" index --info --index "$T/navidx" --doc gig.html)" = '{"id": "gig.html", "title": "Jazz night", "text": "Big Hall\nTonight the trio plays.\nContact us"}' ] ||
+  fail "html nav: $("$L" index --info --index "$T/navidx" --doc gig.html)"
+[ -z "$("$L" search --index "$T/navidx" --query "home tickets")" ] || fail "nav text indexed"
+
 # --add of another folder with --id-prefix; --id-prefix for text lines
 mkdir "$T/more"; printf 'Baguette\nA long thin loaf.\n' > "$T/more/baguette.txt"
 "$L" index --add --input "$T/more" --index "$T/idx" --id-prefix more/ --quiet || fail "add DIR"
