@@ -277,7 +277,9 @@ static int lk_cmd_index(int argc, char **argv)
     if (st == LK_OK) st = lk_bm25_index_build(input, o.index, &o.cfg, &s, &err);
     free(stop);
     free(o.ids);
-    report_skips(o.input, &s.skipped);
+    /* after a complete pass only (a success, or a folder without documents): a build that
+       stopped early (the index directory could not be created) counted only some files */
+    if (st == LK_OK || (st == LK_ERR_PARSE && s.n_docs == 0)) report_skips(o.input, &s.skipped);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     if (o.stats)
         fprintf(stderr,

@@ -78,7 +78,9 @@ static lk_status check_replaceable(const char *dir, lk_error *err)
     struct stat sb;
     if (lstat(dir, &sb) != 0) {
         if (errno == ENOENT) return LK_OK;
-        return lk_error_set(err, LK_ERR_IO, "%s: %s", dir, strerror(errno));
+        /* a parent is a file (ENOTDIR) or may not be searched (EACCES) */
+        return lk_error_set(err, LK_ERR_IO, "cannot create index directory %s: %s", dir,
+                            strerror(errno));
     }
     if (!S_ISDIR(sb.st_mode))
         return lk_error_set(err, LK_ERR_IO, "%s: exists and is not a directory; not replacing it",
@@ -174,7 +176,12 @@ lk_status lk_bm25_builder_create(const char *dir, const lk_bm25_build_config *cf
     clean_stale_tmp(b->dir);
     remove_flat_dir(b->tmpdir);
     if (mkdir(b->tmpdir, 0777) != 0) {
-        st = lk_error_set(err, LK_ERR_IO, "%s: %s", b->tmpdir, strerror(errno));
+        /* the temp directory beside DIR is ours: name DIR, which the user gave (DIR's
+           parent failed: missing, not a directory, or not writable) */
+        int e = errno;
+        struct stat sb;
+        st = lk_error_set(err, LK_ERR_IO, "cannot %s index directory %s: %s",
+                          stat(b->dir, &sb) == 0 ? "update" : "create", b->dir, strerror(e));
         free(b->tmpdir); /* not ours to remove */
         b->tmpdir = NULL;
         goto fail;

@@ -111,4 +111,31 @@ expect_fail 2 "id-prefix is for generated ids" "$L" index --input "$D/../../corp
 # an empty folder (or one without documents) is an error naming it; nothing is left
 expect_fail 1 "empty: no documents (no readable .txt, .md or .html file)" "$L" index --input "$F/empty" --index "$T/e"
 [ -e "$T/e" ] && fail "empty folder left an index"
+# an index that cannot be created is named as given, with what failed (not the temporary
+# directory beside it); the skip report waits for a complete pass (only 1 of 2 skipped files
+# is known before the index directory is created)
+mkdir -p "$T/skipdir"; printf 'ok\n' > "$T/skipdir/a.txt"; printf 'bin\0' > "$T/skipdir/b.txt"
+mkdir "$T/skipdir/sub"; ln -s .. "$T/skipdir/sub/up"
+expect_fail 1 "cannot create index directory $T/nowhere/idx: No such file or directory" \
+  "$L" index --input "$T/skipdir" --index "$T/nowhere/idx"
+grep -q "tmp-\|skipped" "$T/err" && fail "missing parent: $(cat "$T/err")"
+expect_fail 1 "cannot create index directory $T/lines.txt/idx: Not a directory" \
+  "$L" index --input "$T/skipdir" --index "$T/lines.txt/idx"
+grep -q "skipped" "$T/err" && fail "file parent: $(cat "$T/err")"
+if [ "$(id -u)" = 0 ] && command -v runuser > /dev/null && runuser -u nobody -- true 2> /dev/null; then
+  mkdir "$T/ro"; chmod 755 "$T"; chmod 555 "$T/ro"; chmod -R a+rX "$T/skipdir"
+  as_nobody() { runuser -u nobody -- "$@"; }
+else
+  mkdir "$T/ro"; chmod 555 "$T/ro"
+  as_nobody() { "$@"; }
+fi
+if ! touch "$T/ro/x" 2> /dev/null || [ "$(id -u)" = 0 ]; then
+  expect_fail 1 "cannot create index directory $T/ro/idx: Permission denied" \
+    as_nobody "$L" index --input "$T/skipdir" --index "$T/ro/idx"
+  grep -q "tmp-\|skipped" "$T/err" && fail "unwritable parent: $(cat "$T/err")"
+fi
+chmod 755 "$T/ro"
+"$L" index --input "$T/skipdir" --index "$T/skipidx" 2> "$T/err" || fail "skipdir: $(cat "$T/err")"
+grep -q "skipped 2 file(s): 1 binary (b.txt); 1 symbolic link loop(s) not followed (sub/up)" "$T/err" ||
+  fail "skip report after a complete pass: $(cat "$T/err")"
 finish bm25_dir
