@@ -68,7 +68,7 @@ static int parse(int argc, char **argv, opts *o)
     static const char *const scripts[] = {"auto", "simplified", "traditional", NULL};
     double mem_mb = (double)o->cfg.build.mem_limit / 1048576.0;
     long max_segments = (long)o->cfg.max_segments, threads = o->cfg.threads;
-    bool lang_set = false, terms_set = false, store_set = false, kind_set = false, pos_set = false,
+    bool format_set = false, lang_set = false, terms_set = false, store_set = false, kind_set = false, pos_set = false,
          tw_set = false;
     long title_weight = 1;
     const lk_cli_option table[] = {
@@ -76,8 +76,10 @@ static int parse(int argc, char **argv, opts *o)
                   "per .txt/.md/.html file (default: standard input)"),
         LKO_STR("--id-prefix", &o->id_prefix, "PREFIX", "prepended to generated ids (line "
                 "numbers of --input-format text, paths of a directory; default: none)"),
-        LKO_CHOICE("--input-format", &format, formats, "jsonl {\"id\", \"title\", \"text\"} or "
-                   "text (one document per line, id = line number)"),
+        {.name = "--input-format", .kind = LK_OPT_CHOICE, .dst = &format, .choices = formats,
+         .seen = &format_set, .help = "jsonl {\"id\", \"title\", \"text\"} or text (one "
+         "document per line, id = line number); a file or standard input only: a directory is "
+         "read by file extension"},
         LKO_STR("--index", &o->index, "DIR", "index directory (required)"),
         {.name = "--lang", .kind = LK_OPT_CHOICE, .dst = &lang, .choices = langs, .seen = &lang_set,
          .help = "auto and zh: Han unigrams + bigrams; en: unigrams only"},
@@ -157,6 +159,11 @@ static int parse(int argc, char **argv, opts *o)
     struct stat sb;
     if (o->input && strcmp(o->input, "-") != 0 && stat(o->input, &sb) == 0 && S_ISDIR(sb.st_mode))
         o->cfg.format = LK_DOCS_DIR;
+    if (format_set && o->cfg.format == LK_DOCS_DIR) /* it would be ignored: say so */
+        return lk_cli_usage_error(CMD, "--input-format %s: --input %s is a directory, read as "
+                                       "one document per .txt/.md/.html file by extension; "
+                                       "--input-format is for a file or standard input",
+                                  formats[format], o->input);
     if (o->id_prefix && o->cfg.format == LK_DOCS_JSONL)
         return lk_cli_usage_error(CMD, "--id-prefix is for generated ids: --input-format text "
                                        "or a directory (JSON Lines give their ids)");

@@ -138,4 +138,9 @@ chmod 755 "$T/ro"
 "$L" index --input "$T/skipdir" --index "$T/skipidx" 2> "$T/err" || fail "skipdir: $(cat "$T/err")"
 grep -q "skipped 2 file(s): 1 binary (b.txt); 1 symbolic link loop(s) not followed (sub/up)" "$T/err" ||
   fail "skip report after a complete pass: $(cat "$T/err")"
+# --input-format is for a file or standard input: with a folder it is a usage error, not ignored
+expect_fail 2 "input-format text: --input $T/skipdir is a directory" \
+  "$L" index --input "$T/skipdir" --input-format text --index "$T/fmtidx"
+expect_fail 2 "input-format jsonl: --input $T/skipdir is a directory" \
+  "$L" index --input "$T/skipdir" --format jsonl --index "$T/fmtidx"
 finish bm25_dir
