@@ -28,6 +28,7 @@ struct lk_docdir {
     char *buf;             /* contents of the current file */
     char *html_title, *html_text;
     char *md_title;        /* a Markdown title without its inline markup */
+    char *md_text;         /* a Markdown text as people read it (lk_md_plain) */
     char *id;
     size_t id_cap;
 };
@@ -190,6 +191,7 @@ void lk_docdir_free(lk_docdir *d)
     free(d->html_title);
     free(d->html_text);
     free(d->md_title);
+    free(d->md_text);
     free(d->id);
     free(d);
 }
@@ -376,6 +378,15 @@ lk_status lk_docdir_next(lk_docdir *d, lk_doc *doc, bool *got, lk_error *err)
                     doc->title = t;
                     doc->title_len = tl;
                 }
+            }
+            if (k == EXT_MD) { /* the text people read, stored and indexed (as for HTML) */
+                char *x = realloc(d->md_text, doc->text_len ? doc->text_len : 1);
+                if (!x) return LK_ERR_NOMEM;
+                d->md_text = x;
+                size_t xl;
+                if ((st = lk_md_plain(doc->text, doc->text_len, x, &xl)) != LK_OK) return st;
+                doc->text = x;
+                doc->text_len = xl;
             }
         }
         if ((st = make_id(d, rel, doc)) != LK_OK) return st;

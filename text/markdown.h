@@ -1,5 +1,5 @@
-/* markdown.h: the plain text of one line of Markdown inline markup, for the titles of
-   `lexkit index --input DIR` (docs/search.md): a small subset of CommonMark/GFM, not a
+/* markdown.h: the plain text of Markdown (a title's inline markup, or a whole document)
+   for `lexkit index --input DIR` (docs/search.md): a small subset of CommonMark/GFM, not a
    Markdown parser. */
 #ifndef LK_TEXT_MARKDOWN_H
 #define LK_TEXT_MARKDOWN_H
@@ -20,5 +20,19 @@
      `_a_`, `~~a~~`); `snake_case`, `2 * 3` and a lone `5*` stay.
    Linear in n. LK_ERR_NOMEM. */
 lk_status lk_md_inline_plain(const char *s, size_t n, char *out, size_t *out_len);
+
+/* The text a reader sees in the Markdown document s[0..n) (lines end at '\n'; front
+   matter is not looked for: docdir.c skips it), into out (n bytes suffice; out may not be
+   s), length in *out_len. One pass, a subset of CommonMark/GFM:
+   - dropped: `#` heading marks, setext underlines, thematic breaks, list markers (`-`,
+     `*`, `+`, `1.`, `1)`) and task boxes, block quote `>`, code fence lines (``` and ~~~
+     with their info string), link reference definitions (`[ref]: url`), table delimiter
+     rows and the pipes between cells, HTML comments (across lines);
+   - kept: the code inside fences (as written), paragraphs and line breaks (each line
+     trimmed; blank lines stay), and the text of each block with its inline markup
+     removed as lk_md_inline_plain does, plus `[text][ref]` -> text and autolinks
+     `<https://x.org>` -> https://x.org.
+   Linear in n. LK_ERR_NOMEM. */
+lk_status lk_md_plain(const char *s, size_t n, char *out, size_t *out_len);
 
 #endif

@@ -83,7 +83,7 @@ printf 'snake_case 2 * 3 \\*kept\\*\n===\nbody\n' > "$T/md/d.md"
 mddoc() { "$L" index --info --index "$T/mdidx" --doc "$1"; }
 [ "$(mddoc b.md)" = '{"id": "b.md", "title": "Bold title with code_x and a link pic", "text": "\ntext\n"}' ] ||
   fail "md inline markup: $(mddoc b.md)"
-[ "$(mddoc c.md)" = '{"id": "c.md", "title": "no closing front matter", "text": "# Heading\n"}' ] ||
+[ "$(mddoc c.md)" = '{"id": "c.md", "title": "no closing front matter", "text": "Heading\n"}' ] ||
   fail "md unclosed front matter: $(mddoc c.md)"
 [ "$(mddoc d.md)" = '{"id": "d.md", "title": "snake_case 2 * 3 *kept*", "text": "body\n"}' ] ||
   fail "md literal: $(mddoc d.md)"
@@ -96,6 +96,33 @@ printf '<html><head><title>Jazz night</title></head><body><header>Big Hall</head
 [ "$("$L" index --info --index "$T/navidx" --doc gig.html)" = '{"id": "gig.html", "title": "Jazz night", "text": "Big Hall\nTonight the trio plays.\nContact us"}' ] ||
   fail "html nav: $("$L" index --info --index "$T/navidx" --doc gig.html)"
 [ -z "$("$L" search --index "$T/navidx" --query "home tickets")" ] || fail "nav text indexed"
+
+# Markdown text is stored and indexed as read: no markup in snippets, link targets not indexed
+mkdir "$T/mdtext"
+cat > "$T/mdtext/starter.md" <<'MD'
+# Sourdough
+
+Every loaf needs a *starter*. See [my starter guide](https://example.com/starter?ref=blog) for details.
+
+## Ingredients
+- 500g flour
+- [the FAQ][faq]
+
+```python
+print("knead")
+```
+
+[faq]: https://github.com/example/faqpage
+MD
+"$L" index --input "$T/mdtext" --index "$T/mdtidx" --quiet || fail "index md text folder"
+[ "$("$L" index --info --index "$T/mdtidx" --doc starter.md)" = '{"id": "starter.md", "title": "Sourdough", "text": "\nEvery loaf needs a starter. See my starter guide for details.\n\nIngredients\n500g flour\nthe FAQ\n\nprint(\"knead\")\n\n"}' ] ||
+  fail "md text: $("$L" index --info --index "$T/mdtidx" --doc starter.md)"
+[ -z "$("$L" search --index "$T/mdtidx" --query "blog faqpage python")" ] || fail "md link target or fence info indexed"
+"$L" search --index "$T/mdtidx" --query "starter flour" --snippet --format json > "$T/out" || fail "md snippet search"
+# (the highlight offsets are in the stored text, cleaned: "starter" at 19..26 of the snippet)
+grep -q '"text": "Every loaf needs a starter. See my starter guide for details.\\n\\nIngredients\\n500g flour.*"start": 1, "highlights": \[\[19, 26\], \[35, 42\], \[80, 85\]\]' "$T/out" &&
+  ! grep -q '[*#]\|](\|https' "$T/out" ||
+  fail "md snippet: $(cat "$T/out")"
 
 # --add of another folder with --id-prefix; --id-prefix for text lines
 mkdir "$T/more"; printf 'Baguette\nA long thin loaf.\n' > "$T/more/baguette.txt"
