@@ -65,7 +65,7 @@ test-tsan: deps
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= vectors tagger_model embed_model vocab_in docs_jsonl conllu slash tokenize \
-                analogy similarity userdict bm25_dir query
+                analogy similarity userdict bm25_dir query markdown
 fuzz:
 	@bash scripts/deps.sh fuzz
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLEXKIT_FUZZ=ON \

@@ -20,6 +20,7 @@
 #include "models/vectors.h"
 #include "text/corpus.h"
 #include "text/fileio.h"
+#include "text/markdown.h"
 #include "text/tokenize.h"
 #include "text/userdict.h"
 
@@ -36,6 +37,7 @@
 #define FUZZ_USERDICT 11
 #define FUZZ_BM25_DIR 12
 #define FUZZ_QUERY 13
+#define FUZZ_MARKDOWN 14
 
 #ifndef LK_FUZZ_SRC
 #define LK_FUZZ_SRC "."
@@ -43,7 +45,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#if LK_FUZZ_TARGET != FUZZ_TOKENIZE && LK_FUZZ_TARGET != FUZZ_QUERY && LK_FUZZ_TARGET != FUZZ_BM25_DIR
+#if LK_FUZZ_TARGET != FUZZ_TOKENIZE && LK_FUZZ_TARGET != FUZZ_QUERY && \
+    LK_FUZZ_TARGET != FUZZ_BM25_DIR && LK_FUZZ_TARGET != FUZZ_MARKDOWN
 /* Write data to a fresh temp file; its path in buf (caller unlinks). */
 static int to_file(const uint8_t *data, size_t size, char *buf, size_t cap)
 {
@@ -273,7 +276,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     lk_error err;
     char path[4096];
-#if LK_FUZZ_TARGET == FUZZ_TOKENIZE
+#if LK_FUZZ_TARGET == FUZZ_MARKDOWN
+    /* a document's text and a title line: out must hold n bytes, never more written */
+    (void)path;
+    (void)err;
+    char *out = malloc(size ? size : 1);
+    if (!out) return 0;
+    size_t n = 0;
+    if (lk_md_plain((const char *)data, size, out, &n) == LK_OK && n > size) abort();
+    if (lk_md_inline_plain((const char *)data, size, out, &n) == LK_OK && n > size) abort();
+    free(out);
+    return 0;
+#elif LK_FUZZ_TARGET == FUZZ_TOKENIZE
     (void)path;
     for (int mode = LK_TOKMODE_LEXKIT; mode <= LK_TOKMODE_SPACE; mode++) {
         lk_tokenizer_config c = lk_tokenizer_config_default();
