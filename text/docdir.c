@@ -253,19 +253,6 @@ static void trim(const char **s, size_t *len)
     while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t')) (*len)--;
 }
 
-/* A Markdown thematic break: 3 or more of one of - * _, spaces and tabs between them. */
-static bool thematic_break(const char *l, size_t n)
-{
-    size_t k = 0;
-    char c = n ? l[0] : 0;
-    if (c != '-' && c != '*' && c != '_') return false;
-    for (size_t i = 0; i < n; i++) {
-        if (l[i] == c) k++;
-        else if (l[i] != ' ' && l[i] != '\t') return false;
-    }
-    return k >= 3;
-}
-
 /* Title = the first non-blank line (Markdown: not a thematic break such as an unclosed
    front matter's "---"; "# heading" without its marks, a setext heading without its
    underline, after any "---" front matter); text = what follows. */
@@ -288,7 +275,7 @@ static void split_text(const char *s, size_t len, bool md, lk_doc *doc)
     while (p < end && ll == 0) {
         line = next_line(&p, end, &ll);
         trim(&line, &ll);
-        if (md && thematic_break(line, ll)) ll = 0;
+        if (md && lk_md_rule_line(line, ll)) ll = 0;
     }
     if (md && ll && line[0] == '#') {
         while (ll && line[0] == '#') line++, ll--;

@@ -269,8 +269,7 @@ static size_t fence_run(const char *l, size_t len, char *ch)
     return k;
 }
 
-/* 3 or more of one of - * _ and nothing else but spaces and tabs (also a setext `---`). */
-static bool rule_line(const char *l, size_t len)
+bool lk_md_rule_line(const char *l, size_t len)
 {
     size_t k = 0;
     char c = len ? l[0] : 0;
@@ -416,7 +415,7 @@ static void md_line(md_writer *w, const char *l, size_t len, bool nl, const char
     }
     if (atx_heading(w, l, len, nl)) return;
     bool setext_eq = w->para != NO_PARA && run_len(l, len, 0, '=') == len;
-    if (rule_line(l, len) || setext_eq || table_delim(l, len) || link_definition(l, len)) {
+    if (lk_md_rule_line(l, len) || setext_eq || table_delim(l, len) || link_definition(l, len)) {
         flush(w);
         w->in_table = table_delim(l, len);
         return;

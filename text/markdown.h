@@ -4,6 +4,7 @@
 #ifndef LK_TEXT_MARKDOWN_H
 #define LK_TEXT_MARKDOWN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "text/error.h"
@@ -34,5 +35,9 @@ lk_status lk_md_inline_plain(const char *s, size_t n, char *out, size_t *out_len
      `<https://x.org>` -> https://x.org.
    Linear in n. LK_ERR_NOMEM. */
 lk_status lk_md_plain(const char *s, size_t n, char *out, size_t *out_len);
+
+/* Whether the line l[0..len) is a thematic break: 3 or more of one of - * _ and nothing
+   else but spaces and tabs (also a setext heading's `---` underline). */
+bool lk_md_rule_line(const char *l, size_t len);
 
 #endif
