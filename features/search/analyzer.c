@@ -392,7 +392,7 @@ static lk_status join_initials(lk_analyzer *a, const lk_token **toks, size_t *n)
     const lk_token *t = *toks;
     size_t m = *n, first = m, bytes = 0;
     for (size_t i = 0; i + 2 < m; i++)
-        if (one_letter(&t[i]) && inner_dot(&t[i], &t[i + 1], &t[i + 2]) && one_letter(&t[i + 2])) {
+        if (inner_dot(&t[i], &t[i + 1], &t[i + 2]) && one_letter(&t[i]) && one_letter(&t[i + 2])) {
             if (first == m) first = i;
             bytes += t[i].text_len + t[i + 2].text_len + 2;
         }
