@@ -140,11 +140,8 @@ lk_status lk_embed_each_token(lk_tokenizer *tok, const char *line, size_t len, c
 static lk_status check_corpus_line(const char *line, size_t len, const char *path, int64_t ln,
                                    lk_error *err)
 {
-    const char *nul = memchr(line, '\0', len);
-    if (nul)
-        return lk_error_at(err, path, ln, lk_utf8_column(line, (size_t)(nul - line)),
-                           "NUL byte in the corpus (expected UTF-8 text)");
-    lk_status st = lk_utf8_check_line(line, len, path, ln, err);
+    lk_status st = lk_text_check_line(line, len, path, ln,
+                                      " in the corpus (expected UTF-8 text)", err);
     if (st == LK_OK && lk_conllu_row_like(line, len))
         st = lk_conllu_as_text_error(path, ln, "embed reads tokenized text, one sentence per "
                                      "line (take the FORM column, e.g. awk -F'\\t' 'NF==10 && "

@@ -928,3 +928,13 @@ lk_status lk_envelope_write(FILE *fp, const char magic[4], uint32_t version, uin
     if (st == LK_OK) st = lk_fwrite_all(fp, tail, 4, "checksum", err);
     return st;
 }
+
+lk_status lk_text_check_line(const char *s, size_t len, const char *path, int64_t line,
+                             const char *nul_what, lk_error *err)
+{
+    const char *nul = memchr(s, '\0', len);
+    if (nul)
+        return lk_error_at(err, path ? path : "-", line, lk_utf8_column(s, (size_t)(nul - s)),
+                           "NUL byte%s", nul_what);
+    return lk_utf8_check_line(s, len, path, line, err);
+}

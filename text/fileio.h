@@ -75,6 +75,12 @@ char *lk_path_join(const char *dir, const char *name);
 /* Column (1-based, in code points) of byte offset `off` within line `s`. */
 int64_t lk_utf8_column(const char *s, size_t off);
 
+/* Validate a line of a text file: a NUL byte is LK_ERR_PARSE "path:line:col: NUL byte"
+   followed by nul_what (the caller's words, e.g. " (expected a text file)"), then as
+   lk_utf8_check_line. */
+lk_status lk_text_check_line(const char *s, size_t len, const char *path, int64_t line,
+                             const char *nul_what, lk_error *err);
+
 /* ---- atomic write ------------------------------------------------------------- */
 
 /* Writer callback: write the whole content to `fp`; return LK_OK or an error (with err). */

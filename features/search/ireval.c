@@ -77,13 +77,8 @@ static lk_status read_table(const char *path, bool is_run, table *t, lk_error *e
     while ((st = lk_line_reader_next(r, &line, &len, &got, err)) == LK_OK && got) {
         int64_t ln = lk_line_reader_lineno(r);
         /* NUL bytes would end the fields early (a binary line read as blank) */
-        const char *nul = memchr(line, '\0', len);
-        if (nul) {
-            st = lk_error_at(err, path, ln, lk_utf8_column(line, (size_t)(nul - line)),
-                             "NUL byte (expected a text file)");
+        if ((st = lk_text_check_line(line, len, path, ln, " (expected a text file)", err)) != LK_OK)
             break;
-        }
-        if ((st = lk_utf8_check_line(line, len, path, ln, err)) != LK_OK) break;
         char *copy = malloc(len + 1);
         if (!copy) {
             st = LK_ERR_NOMEM;

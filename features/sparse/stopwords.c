@@ -96,13 +96,9 @@ lk_status lk_stop_words_parse(char *text, size_t len, const char *path, const ch
         size_t l = nl ? (size_t)(nl - line) : len - i;
         i += l + 1;
         lineno++;
-        const char *nul = memchr(line, '\0', l);
-        if (nul) {
-            st = lk_error_at(err, path, lineno, lk_utf8_column(line, (size_t)(nul - line)),
-                             "NUL byte: stop words are UTF-8 text, one word per line");
+        if ((st = lk_text_check_line(line, l, path, lineno, ": stop words are UTF-8 text, one "
+                                     "word per line", err)) != LK_OK)
             break;
-        }
-        if ((st = lk_utf8_check_line(line, l, path, lineno, err)) != LK_OK) break;
         char *word;
         if ((st = stop_line(line, l, path, lineno, &word, err)) == LK_OK && word)
             list[(*n)++] = word;
