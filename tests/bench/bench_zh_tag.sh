@@ -3,8 +3,10 @@
 # for segmentation, jieba.posseg with its tags mapped to UD v2 UPOS) on the same sentences, the
 # raw text being the concatenated gold words of each sentence. Sets: GSDSimp v2 test (the split
 # published figures use), CFL test (learner essays, out of domain), GSD v1.4 traditional test
-# (relabelled to UD v2 by scripts/zh_gsd_v2.py). Then the everyday sentences of
-# tests/bench/zh_everyday.txt (simplified, then the same in traditional characters) as tagged.
+# (relabelled to UD v2 by scripts/zh_gsd_v2.py). Then the held-out everyday gold (zh_everyday_gold.sh:
+# tests/bench/zh_everyday_gold.txt scored, whole and simplified/traditional parts), and the everyday
+# sentences of tests/bench/zh_everyday.txt (simplified, then the same in traditional characters) as
+# tagged.
 # Env: LEXKIT, SHARED; MODEL (default corpora/models/zh-gsd-char.lkt).
 set -eu
 TAG=$SHARED/corpora/tagging
@@ -54,6 +56,9 @@ for set in "GSDSimp-v2-test:$TAG/zh_gsdsimp-ud-test.conllu" "CFL-test:$TAG/zh_cf
 done
 echo "(seg / joint F1 of \`lexkit tag\` with --granularity fine and coarse; fine-cut, coarse-cut: seg F1"
 echo " minus jieba.cut's on the same text, in points)"
+echo
+bash tests/bench/zh_everyday_gold.sh
+echo
 echo "everyday sentences (tests/bench/zh_everyday.txt), lexkit:"
 "$LEXKIT" tag --model "$MODEL" --input tests/bench/zh_everyday.txt | sed 's/^/  /'
 echo "the same, lexkit --granularity coarse:"
