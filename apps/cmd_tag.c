@@ -26,6 +26,7 @@ typedef struct {
     lk_zhseg *zh;
     bool conllu_out;
     lk_tag_io_opts *io;
+    size_t n_written; /* raw text to CoNLL-U: sentences written (the last # sent_id) */
 } tag_ctx;
 
 static void print_word(const tag_ctx *t, size_t i, const char *w, size_t len, int32_t tag)
@@ -34,21 +35,26 @@ static void print_word(const tag_ctx *t, size_t i, const char *w, size_t len, in
 }
 
 /* Raw lines (char models): segment and tag in chunks of lines. */
-static lk_status tag_chunk(const tag_ctx *t, char **lines, size_t *lens, size_t n, lk_error *err)
+static lk_status tag_chunk(tag_ctx *t, char **lines, size_t *lens, size_t n, lk_error *err)
 {
     const lk_tagger_span *sp;
     const size_t *off;
     lk_status st = lk_zhseg_lines(t->zh, t->ws, (const char *const *)lines, lens, n, &sp, &off,
                                   err);
     for (size_t i = 0; i < n && st == LK_OK; i++) {
+        if (t->conllu_out) {
+            lk_tag_print_conllu_raw(stdout, t->m, &t->n_written, lines[i], sp + off[i],
+                                    off[i + 1] - off[i]);
+            continue;
+        }
         for (size_t k = off[i]; k < off[i + 1]; k++)
             print_word(t, k - off[i], lines[i] + sp[k].start, sp[k].len, sp[k].tag);
-        if (off[i + 1] > off[i] || !t->conllu_out) printf("\n");
+        printf("\n");
     }
     return st;
 }
 
-static lk_status tag_raw(const tag_ctx *t, const char *input, lk_error *err)
+static lk_status tag_raw(tag_ctx *t, const char *input, lk_error *err)
 {
     lk_line_reader *r = NULL;
     char *lines[LINES_PER_CHUNK];
@@ -261,7 +267,7 @@ static int run(int argc, char **argv)
     lk_progress prog;
     lk_progress_init(&prog, "bytes", progress, quiet);
     lk_tag_io_opts io = {&prog, 0};
-    tag_ctx t = {m, NULL, NULL, out >= 0 ? out == 0 : !strcmp(in_fmt, "conllu"), &io};
+    tag_ctx t = {m, NULL, NULL, out >= 0 ? out == 0 : !strcmp(in_fmt, "conllu"), &io, 0};
     if ((st = lk_tagger_ws_create(&ws)) != LK_OK ||
              (st = lk_tagger_ws_set_threads(ws, threads)) != LK_OK)
         lk_error_set(&err, st, "out of memory");

@@ -35,6 +35,9 @@ typedef struct {
     size_t cap_sents_arr;
     int32_t *tags;
     size_t cap_tags;
+    lk_tagger_span *spans; /* raw text to CoNLL-U: one sentence's words, as in its line */
+    size_t cap_spans;
+    size_t n_written; /* CoNLL-U sentences written, over all chunks (the last # sent_id) */
 } chunk;
 
 static void chunk_free(chunk *c)
@@ -48,6 +51,7 @@ static void chunk_free(chunk *c)
     free(c->toks);
     free(c->sents);
     free(c->tags);
+    free(c->spans);
 }
 
 static void chunk_reset(chunk *c)
@@ -193,28 +197,114 @@ static lk_status tag_chunk(chunk *c, const lk_tagger *m, lk_tagger_ws *ws, lk_er
     return lk_tag_sentences_cut(m, ws, c->sents, c->n_sents, c->tags, err);
 }
 
-void lk_tag_print_word(FILE *out, const lk_tagger *m, bool conllu, size_t i, const char *w,
-                       size_t len, int32_t tag)
+/* The first nine columns of a CoNLL-U row and the tab before MISC. */
+static void print_row_head(FILE *out, const lk_tagger *m, size_t i, const char *w, size_t len,
+                           int32_t tag)
 {
     const char *name = lk_tagger_tag_name(m, tag);
     if (!name) name = "_";
     bool xpos = lk_tagger_get_config(m)->column == LK_TAGGER_XPOS;
-    if (conllu)
-        fprintf(out, "%zu\t%.*s\t_\t%s\t%s\t_\t_\t_\t_\t_\n", i + 1, (int)len, w,
-                xpos ? "_" : name, xpos ? name : "_");
-    else
-        fprintf(out, "%s%.*s/%s", i ? " " : "", (int)len, w, name);
+    fprintf(out, "%zu\t%.*s\t_\t%s\t%s\t_\t_\t_\t_\t", i + 1, (int)len, w, xpos ? "_" : name,
+            xpos ? name : "_");
 }
 
-static void print_raw_chunk(const chunk *c, const lk_tagger *m, bool conllu)
+void lk_tag_print_word(FILE *out, const lk_tagger *m, bool conllu, size_t i, const char *w,
+                       size_t len, int32_t tag)
+{
+    if (conllu) {
+        print_row_head(out, m, i, w, len, tag);
+        fputs("_\n", out);
+    } else {
+        const char *name = lk_tagger_tag_name(m, tag);
+        fprintf(out, "%s%.*s/%s", i ? " " : "", (int)len, w, name ? name : "_");
+    }
+}
+
+typedef enum { GAP_NONE, GAP_SPACE, GAP_OTHER } gap_kind; /* "", " ", anything else */
+
+/* The text between two words, s[0..len), as `# text` and MISC give it: its white space
+   (lk_is_space) kept, but each line or paragraph separator (\v \f U+001C..U+001F U+0085
+   U+2028 U+2029) written as a space so that the comment stays one line for every reader;
+   the characters no word has that are not white space (controls, ZWSP and the other format
+   characters: lk_is_ignorable) left out. Writes that text to out unless out is NULL, with
+   UDPipe's SpacesAfter escapes (\s for a space, \t for a tab) when misc is set, and says
+   what it is. */
+static gap_kind put_gap(FILE *out, const char *s, size_t len, bool misc)
+{
+    size_t kept = 0, i = 0;
+    bool plain = true; /* every kept character is a space */
+    while (i < len) {
+        int32_t cp;
+        size_t k = lk_utf8_decode(s + i, len - i, &cp);
+        if (k == 0) { /* not reached: lines are checked UTF-8 */
+            i++;
+            continue;
+        }
+        i += k;
+        if (!lk_is_space(cp)) continue;
+        if (cp != '\t' && (cp < 0xA0 || cp == 0x2028 || cp == 0x2029)) cp = ' ';
+        kept++;
+        plain = plain && cp == ' ';
+        if (!out) continue;
+        if (misc && (cp == ' ' || cp == '\t')) fputs(cp == ' ' ? "\\s" : "\\t", out);
+        else if (cp == ' ') putc(' ', out);
+        else fwrite(s + i - k, 1, k, out);
+    }
+    return kept == 0 ? GAP_NONE : kept == 1 && plain ? GAP_SPACE : GAP_OTHER;
+}
+
+/* Bytes between word k and word k + 1 of a line. */
+static size_t gap_len(const lk_tagger_span *words, size_t k)
+{
+    size_t end = words[k].start + words[k].len;
+    return words[k + 1].start > end ? words[k + 1].start - end : 0;
+}
+
+void lk_tag_print_conllu_raw(FILE *out, const lk_tagger *m, size_t *sent_id, const char *line,
+                             const lk_tagger_span *words, size_t n)
+{
+    if (n == 0) return;
+    fprintf(out, "# sent_id = %zu\n# text = ", ++*sent_id);
+    for (size_t k = 0; k < n; k++) {
+        fwrite(line + words[k].start, 1, words[k].len, out);
+        if (k + 1 < n) put_gap(out, line + words[k].start + words[k].len, gap_len(words, k), false);
+    }
+    putc('\n', out);
+    for (size_t k = 0; k < n; k++) {
+        const char *after = line + words[k].start + words[k].len;
+        print_row_head(out, m, k, line + words[k].start, words[k].len, words[k].tag);
+        gap_kind g = k + 1 < n ? put_gap(NULL, after, gap_len(words, k), false) : GAP_SPACE;
+        if (g == GAP_NONE) fputs("SpaceAfter=No", out);
+        else if (g == GAP_SPACE) putc('_', out);
+        else {
+            fputs("SpacesAfter=", out);
+            put_gap(out, after, gap_len(words, k), true);
+        }
+        putc('\n', out);
+    }
+    putc('\n', out);
+}
+
+static lk_status print_raw_chunk(chunk *c, const lk_tagger *m, bool conllu)
 {
     for (size_t s = 0; s < c->n_sents; s++) {
         size_t a = c->sent_off[s], b = c->sent_off[s + 1];
+        if (!conllu) {
+            for (size_t k = a; k < b; k++)
+                lk_tag_print_word(stdout, m, false, k - a, c->buf + c->words[k].start,
+                                  c->words[k].len, c->tags[k]);
+            putchar('\n');
+            continue;
+        }
+        size_t line = c->line_off[c->sent_line[s]];
+        if (lk_grow((void **)&c->spans, &c->cap_spans, b - a + 1, sizeof *c->spans) != LK_OK)
+            return LK_ERR_NOMEM;
         for (size_t k = a; k < b; k++)
-            lk_tag_print_word(stdout, m, conllu, k - a, c->buf + c->words[k].start,
-                              c->words[k].len, c->tags[k]);
-        if (b > a || !conllu) putchar('\n');
+            c->spans[k - a] = (lk_tagger_span){c->words[k].start - line, c->words[k].len,
+                                               c->tags[k]};
+        lk_tag_print_conllu_raw(stdout, m, &c->n_written, c->buf + line, c->spans, b - a);
     }
+    return LK_OK;
 }
 
 /* Byte range of tab-separated column `col` (1-based) of s[0..len): [*a, *b). False if the
@@ -273,8 +363,8 @@ static lk_status flush_chunk(chunk *c, const lk_tagger *m, lk_tagger_ws *ws, out
     if (st != LK_OK) return st;
     if (kind == OUT_PASSTHROUGH)
         print_conllu_chunk(c, lk_tagger_get_config(m)->column == LK_TAGGER_XPOS ? 5 : 4, m);
-    else
-        print_raw_chunk(c, m, kind == OUT_CONLLU);
+    else if ((st = print_raw_chunk(c, m, kind == OUT_CONLLU)) != LK_OK)
+        return lk_error_set(err, st, "out of memory");
     /* a reader on a pipe gets each chunk as it is done; a write error stops the run */
     if ((st = lk_cli_stdout_check(err)) != LK_OK) return st;
     *total += c->n_words;

@@ -28,5 +28,7 @@ done
 grep -qx '👨‍👩‍👧 来 了\|👨‍👩‍👧 来了' "$T/tok" || fail "emoji sequence split: $(tail -1 "$T/tok")"
 printf 'a\x00b中文\n' | "$L" tag --model "$M" --output-format conllu > "$T/conllu" || fail "tag NUL: exit $?"
 awk -F'\t' 'NF >= 2 && $2 == "" { bad = 1 } END { exit bad }' "$T/conllu" || fail "empty FORM: $(cat -A "$T/conllu")"
-[ "$(cut -f2 "$T/conllu" | tr -d '\n')" = 'ab中文' ] || fail "NUL line: $(cut -f2 "$T/conllu" | tr '\n' ' ')"
+[ "$(grep -v '^#' "$T/conllu" | cut -f2 | tr -d '\n')" = 'ab中文' ] || fail "NUL line: $(cut -f2 "$T/conllu" | tr '\n' ' ')"
+# the NUL is in no word, and is left out of the sentence's text too
+grep -qx '# text = ab中文' "$T/conllu" || fail "NUL line: # text: $(grep '^# text' "$T/conllu" | cat -A)"
 finish zh_invisible
