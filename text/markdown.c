@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { F_DROP = 1, F_LIT = 2 }; /* per byte: left out; literal (escaped or code) */
+#include "text/utf8.h"
+#include "text/vocab.h"
+
+/* per byte: left out; literal (escaped or code); with F_DROP, written as one space */
+enum { F_DROP = 1, F_LIT = 2, F_SPACE = 4 };
 
 #define MAX_TICKS 16
 #define MAX_OPEN 1024 /* openers waiting per stack; past them a delimiter is text */
@@ -89,7 +93,136 @@ static void autolinks(const char *s, size_t n, unsigned char *fl)
     }
 }
 
-/* With `full`, [text][ref] and [text][]: the end of its label's "]", or 0 if none. */
+#define MAX_TAG 1024 /* an HTML tag's length; past it, the '<' is text */
+
+static bool is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+static bool is_alnum(unsigned char c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
+static bool in_set(const char *set, unsigned char c) { return c && strchr(set, c); }
+
+/* The offset of the '>' ending the HTML tag that starts at s[i] == '<', or 0: an open tag
+   (<name attr="v" attr='v' attr=v attr /?>) or a closing tag (</name >), CommonMark's raw
+   HTML; comments go with the lines (lk_md_plain). At most MAX_TAG bytes are looked at. */
+static size_t html_tag_end(const char *s, size_t n, size_t i)
+{
+    size_t lim = n - i > MAX_TAG ? i + MAX_TAG : n, j = i + 1;
+    bool closing = j < lim && s[j] == '/';
+    j += closing;
+    if (j >= lim || !is_alpha((unsigned char)s[j])) return 0;
+    while (j < lim && (is_alnum((unsigned char)s[j]) || s[j] == '-')) j++;
+    for (;;) {
+        size_t blank = j;
+        while (j < lim && is_ws((unsigned char)s[j])) j++;
+        if (j >= lim) return 0;
+        if (s[j] == '>') return j;
+        if (closing) return 0;
+        if (s[j] == '/') return j + 1 < lim && s[j + 1] == '>' ? j + 1 : 0;
+        if (j == blank || !(is_alpha((unsigned char)s[j]) || s[j] == '_' || s[j] == ':'))
+            return 0; /* an attribute comes after white space */
+        while (j < lim && (is_alnum((unsigned char)s[j]) || in_set("_.:-", (unsigned char)s[j])))
+            j++;
+        size_t k = j;
+        while (k < lim && is_ws((unsigned char)s[k])) k++;
+        if (k >= lim || s[k] != '=') continue; /* an attribute without a value */
+        k++;
+        while (k < lim && is_ws((unsigned char)s[k])) k++;
+        if (k >= lim) return 0;
+        if (s[k] == '"' || s[k] == '\'') {
+            const char *q = memchr(s + k + 1, s[k], lim - k - 1);
+            if (!q) return 0;
+            j = (size_t)(q - s) + 1;
+        } else {
+            size_t v = k;
+            while (k < lim && !is_ws((unsigned char)s[k]) && !in_set("\"'=<>`", (unsigned char)s[k]))
+                k++;
+            if (k == v) return 0;
+            j = k;
+        }
+    }
+}
+
+/* Whether the tag at s[i] (its name after '<' or '</') breaks the text as a block or a line
+   break does: it becomes a space, so that words on both sides stay apart. */
+static bool breaking_tag(const char *s, size_t end, size_t i)
+{
+    static const char *const names[] = {"br", "hr", "p", "div", "li", "ul", "ol", "dl", "dt",
+                                        "dd", "table", "tr", "td", "th", "blockquote", "pre",
+                                        "h1", "h2", "h3", "h4", "h5", "h6", "section", NULL};
+    size_t a = i + 1 + (s[i + 1] == '/'), b = a;
+    while (b < end && (is_alnum((unsigned char)s[b]) || s[b] == '-')) b++;
+    for (const char *const *nm = names; *nm; nm++) {
+        size_t k = strlen(*nm);
+        if (k != b - a) continue;
+        size_t c = 0;
+        while (c < k && (s[a + c] | 0x20) == (*nm)[c]) c++;
+        if (c == k) return true;
+    }
+    return false;
+}
+
+/* Inline HTML tags (<b>, </span>, <br/>, <img src="x">): dropped, their content between
+   them kept; a line break or block tag (<br>, <p>, <td>, ...) becomes a space. */
+static void html_tags(const char *s, size_t n, unsigned char *fl)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '<' || (fl[i] & (F_LIT | F_DROP))) continue;
+        size_t end = html_tag_end(s, n, i), k = i;
+        if (!end) continue;
+        while (k <= end && !(fl[k] & (F_LIT | F_DROP))) k++;
+        if (k <= end) continue; /* escaped or code inside: not a tag */
+        memset(fl + i, F_DROP, end - i + 1);
+        if (breaking_tag(s, end, i)) fl[i] |= F_SPACE;
+        i = end;
+    }
+}
+
+/* The labels a document defines, keyed by label_key: links ([foo]: /url) and footnotes
+   ([^1]: text). Titles (lk_md_inline_plain) have none: their document is not known. */
+typedef struct {
+    lk_vocab *links, *notes;
+} md_refs;
+
+#define KEY_MAX (2 * MAX_LABEL + 8) /* a key of a label of MAX_LABEL + 1 bytes fits */
+
+/* The key CommonMark matches labels by: lowercased (per code point), white space at the
+   ends dropped and each run of it one space. Its length in key (KEY_MAX bytes), 0 for a
+   blank label or one longer than MAX_LABEL + 1 bytes. */
+static size_t label_key(const char *s, size_t n, char *key)
+{
+    size_t o = 0;
+    bool space = false;
+    if (n > MAX_LABEL + 1) return 0;
+    for (size_t i = 0; i < n;) {
+        int32_t cp;
+        size_t k = lk_utf8_decode(s + i, n - i, &cp);
+        if (k == 0) { /* a byte of invalid UTF-8, as it is */
+            key[o++] = s[i++];
+            space = false;
+            continue;
+        }
+        i += k;
+        if (cp < 0x80 && is_ws((unsigned char)cp)) {
+            space = o > 0;
+            continue;
+        }
+        if (space) key[o++] = ' ';
+        space = false;
+        o += lk_utf8_encode(lk_tolower(cp), key + o);
+    }
+    return o;
+}
+
+/* Whether s[a..b) is a label (no bracket but escaped ones) that `set` defines. */
+static bool defined(const lk_vocab *set, const char *s, const unsigned char *fl, size_t a,
+                    size_t b)
+{
+    char key[KEY_MAX];
+    for (size_t j = a; j < b; j++)
+        if ((s[j] == '[' || s[j] == ']') && !(fl[j] & F_LIT)) return false;
+    size_t k = label_key(s + a, b - a, key);
+    return k > 0 && lk_vocab_find(set, key, k) != LK_ID_NONE;
+}
+
+/* [text][ref] and [text][]: the offset of its label's "]", or 0 if none. */
 static size_t ref_label_end(const char *s, size_t n, const unsigned char *fl, size_t i)
 {
     for (size_t j = i + 2; j < n && j <= i + 2 + MAX_LABEL; j++) {
@@ -100,9 +233,18 @@ static size_t ref_label_end(const char *s, size_t n, const unsigned char *fl, si
     return 0;
 }
 
-/* [text](url) and ![alt](src) (with `full` also [text][ref]): the brackets, the ! and the
-   (url) or [ref] are dropped. */
-static void links(const char *s, size_t n, unsigned char *fl, size_t *stack, bool full)
+/* The link or image whose text opens at s[o] == '[' loses its [ and the ! before it. */
+static void drop_opener(const char *s, unsigned char *fl, size_t o)
+{
+    fl[o] |= F_DROP;
+    if (o > 0 && s[o - 1] == '!' && !(fl[o - 1] & (F_LIT | F_DROP))) fl[o - 1] |= F_DROP;
+}
+
+/* [text](url) and ![alt](src) give text and alt; with refs (a whole document), as
+   CommonMark reads references, only where the label is defined: [text][ref], [text][]
+   and [text] (not followed by a label) give text, and a footnote reference [^1] is
+   dropped. Undefined, the brackets are text. */
+static void links(const char *s, size_t n, unsigned char *fl, size_t *stack, const md_refs *refs)
 {
     size_t sp = 0, close = 0; /* close: the first unescaped ')' at or after some point */
     bool close_known = false;
@@ -110,26 +252,41 @@ static void links(const char *s, size_t n, unsigned char *fl, size_t *stack, boo
         if (fl[i] & (F_LIT | F_DROP)) continue;
         if (s[i] == '[') {
             if (sp < MAX_OPEN) stack[sp++] = i;
-        } else if (s[i] == ']' && sp) {
-            size_t o = stack[--sp], ref;
-            if (full && i + 1 < n && s[i + 1] == '[' && !(fl[i + 1] & F_LIT) &&
-                (ref = ref_label_end(s, n, fl, i)) != 0) {
-                fl[o] |= F_DROP;
-                memset(fl + i, F_DROP, ref - i + 1);
-                i = ref;
-                continue;
-            }
-            if (i + 1 >= n || s[i + 1] != '(' || (fl[i + 1] & F_LIT)) continue;
+            continue;
+        }
+        if (s[i] != ']' || !sp) continue;
+        size_t o = stack[--sp], ref;
+        if (refs && s[o + 1] == '^' && defined(refs->notes, s, fl, o + 2, i)) {
+            memset(fl + o, F_DROP, i - o + 1);
+            continue;
+        }
+        if (i + 1 < n && s[i + 1] == '(' && !(fl[i + 1] & F_LIT)) {
             if (!close_known || close <= i + 1) { /* the searches never overlap: linear */
                 close = i + 2;
                 while (close < n && (s[close] != ')' || (fl[close] & F_LIT))) close++;
                 close_known = true;
             }
-            if (close >= n) continue;
-            fl[o] |= F_DROP;
-            if (o > 0 && s[o - 1] == '!' && !(fl[o - 1] & (F_LIT | F_DROP))) fl[o - 1] |= F_DROP;
-            memset(fl + i, F_DROP, close - i + 1);
-            i = close;
+            if (close < n) {
+                drop_opener(s, fl, o);
+                memset(fl + i, F_DROP, close - i + 1);
+                i = close;
+                continue;
+            }
+        }
+        if (!refs) continue;
+        if (i + 1 < n && s[i + 1] == '[' && !(fl[i + 1] & F_LIT) &&
+            (ref = ref_label_end(s, n, fl, i)) != 0) { /* full or collapsed; else text */
+            bool collapsed = ref == i + 2;
+            if (defined(refs->links, s, fl, collapsed ? o + 1 : i + 2, collapsed ? i : ref)) {
+                drop_opener(s, fl, o);
+                memset(fl + i, F_DROP, ref - i + 1);
+                i = ref;
+            }
+            continue;
+        }
+        if (defined(refs->links, s, fl, o + 1, i)) { /* shortcut */
+            drop_opener(s, fl, o);
+            fl[i] |= F_DROP;
         }
     }
 }
@@ -179,17 +336,20 @@ static void emphasis(const char *s, size_t n, unsigned char *fl, opener *stack)
 }
 
 /* s[0..n) without its inline markup into out (out may be s: it is written behind the read
-   position), trimmed; fl: n zeroed bytes of scratch, stack: 3 * MAX_OPEN openers. */
+   position), trimmed; fl: n zeroed bytes of scratch, stack: 3 * MAX_OPEN openers; refs:
+   the document's labels (autolinks and references are read), or NULL for a title. */
 static size_t inline_plain(const char *s, size_t n, char *out, unsigned char *fl, void *stack,
-                           bool full)
+                           const md_refs *refs)
 {
     escapes_and_code(s, n, fl);
-    if (full) autolinks(s, n, fl);
-    links(s, n, fl, stack, full);
+    if (refs) autolinks(s, n, fl);
+    html_tags(s, n, fl);
+    links(s, n, fl, stack, refs);
     emphasis(s, n, fl, stack);
     size_t o = 0;
     for (size_t i = 0; i < n; i++)
         if (!(fl[i] & F_DROP)) out[o++] = s[i];
+        else if (fl[i] & F_SPACE) out[o++] = ' ';
     size_t b = 0;
     while (b < o && (out[b] == ' ' || out[b] == '\t')) b++;
     while (o > b && (out[o - 1] == ' ' || out[o - 1] == '\t')) o--;
@@ -207,7 +367,7 @@ lk_status lk_md_inline_plain(const char *s, size_t n, char *out, size_t *out_len
         free(stack);
         return LK_ERR_NOMEM;
     }
-    *out_len = inline_plain(s, n, out, fl, stack, false);
+    *out_len = inline_plain(s, n, out, fl, stack, NULL);
     free(fl);
     free(stack);
     return LK_OK;
@@ -229,6 +389,7 @@ typedef struct {
     bool in_table;       /* after a table's delimiter row */
     unsigned char *fl;   /* inline scratch (n bytes) */
     void *stack;
+    md_refs refs;        /* the labels the document defines */
 } md_writer;
 
 static void trim_ws(const char **l, size_t *len)
@@ -244,7 +405,8 @@ static void flush(md_writer *w)
     if (w->para == NO_PARA) return;
     size_t n = w->o - w->para;
     memset(w->fl, 0, n);
-    w->o = w->para + inline_plain(w->out + w->para, n, w->out + w->para, w->fl, w->stack, true);
+    w->o = w->para + inline_plain(w->out + w->para, n, w->out + w->para, w->fl, w->stack,
+                                  &w->refs);
     if (w->para_nl) w->out[w->o++] = '\n';
     w->para = NO_PARA;
 }
@@ -300,15 +462,27 @@ static bool has_bar(const char *l, size_t len)
     return false;
 }
 
-/* `[label]: destination` (not a footnote's `[^1]: text`, which is read). */
-static bool link_definition(const char *l, size_t len)
+/* `[label]: ...`: the offset of the label's "]", or 0. */
+static size_t definition(const char *l, size_t len)
 {
-    if (len < 4 || l[0] != '[' || l[1] == '^') return false;
+    if (len < 4 || l[0] != '[') return 0;
     for (size_t i = 1; i + 1 < len && i <= MAX_LABEL + 1; i++) {
-        if (l[i] == '[') return false;
-        if (l[i] == ']' && (i == 1 || l[i - 1] != '\\')) return i > 1 && l[i + 1] == ':';
+        if (l[i] == '[') return 0;
+        if (l[i] == ']' && (i == 1 || l[i - 1] != '\\')) return i > 1 && l[i + 1] == ':' ? i : 0;
     }
-    return false;
+    return 0;
+}
+
+/* `[label]: destination`, a link reference definition: the offset of its "]", or 0. */
+static size_t link_definition(const char *l, size_t len)
+{
+    return len > 1 && l[1] == '^' ? 0 : definition(l, len);
+}
+
+/* `[^label]: text`, a footnote's definition (GFM): the offset of its "]", or 0. */
+static size_t note_definition(const char *l, size_t len)
+{
+    return len > 2 && l[1] == '^' ? definition(l, len) : 0;
 }
 
 /* The length of a list item's marker (-, *, + or 1. / 1) and the blank after it), or 0. */
@@ -415,6 +589,11 @@ static void md_line(md_writer *w, const char *l, size_t len, bool nl, const char
     }
     if (atx_heading(w, l, len, nl)) return;
     bool setext_eq = w->para != NO_PARA && run_len(l, len, 0, '=') == len;
+    if ((k = note_definition(l, len)) != 0) { /* its text, as a paragraph */
+        flush(w);
+        l += k + 2, len -= k + 2;
+        trim_ws(&l, &len);
+    }
     if (lk_md_rule_line(l, len) || setext_eq || table_delim(l, len) || link_definition(l, len)) {
         flush(w);
         w->in_table = table_delim(l, len);
@@ -444,6 +623,42 @@ static void md_line(md_writer *w, const char *l, size_t len, bool nl, const char
     add_line(w, l, len, nl);
 }
 
+/* Add the key of the label l[1..end) to set. */
+static lk_status add_label(lk_vocab *set, const char *l, size_t end)
+{
+    char key[KEY_MAX];
+    size_t k = label_key(l + 1, end - 1, key);
+    return k ? lk_vocab_add(set, key, k, NULL) : LK_OK;
+}
+
+/* The labels of the link reference and footnote definitions of s[0..n) (outside fenced
+   code), as md_line finds them. */
+static lk_status collect_refs(const char *s, size_t n, md_refs *refs)
+{
+    lk_status st = LK_OK;
+    char fence_ch = 0, ch;
+    size_t fence_len = 0, k;
+    for (size_t i = 0; i < n && st == LK_OK;) {
+        const char *nl = memchr(s + i, '\n', n - i), *l = s + i;
+        size_t len = (nl ? (size_t)(nl - s) : n) - i;
+        i += len + 1;
+        trim_ws(&l, &len);
+        while (len && l[0] == '>') l++, len--, trim_ws(&l, &len);
+        if (fence_len) {
+            if ((k = fence_run(l, len, &ch)) >= fence_len && ch == fence_ch && k == len)
+                fence_len = 0;
+        } else if ((k = fence_run(l, len, &ch)) != 0) {
+            fence_ch = ch;
+            fence_len = k;
+        } else if ((k = link_definition(l, len)) != 0) {
+            st = add_label(refs->links, l, k);
+        } else if ((k = note_definition(l, len)) != 0) {
+            st = add_label(refs->notes, l + 1, k - 1);
+        }
+    }
+    return st;
+}
+
 lk_status lk_md_plain(const char *s, size_t n, char *out, size_t *out_len)
 {
     *out_len = 0;
@@ -451,11 +666,15 @@ lk_status lk_md_plain(const char *s, size_t n, char *out, size_t *out_len)
     char *buf = malloc(n ? n : 1);
     w.fl = malloc(n ? n : 1);
     w.stack = malloc(3 * MAX_OPEN * sizeof(opener));
-    if (!buf || !w.fl || !w.stack) {
+    lk_status st = LK_ERR_NOMEM;
+    if (!buf || !w.fl || !w.stack || lk_vocab_create(&w.refs.links) != LK_OK ||
+        lk_vocab_create(&w.refs.notes) != LK_OK || (st = collect_refs(s, n, &w.refs)) != LK_OK) {
         free(buf);
         free(w.fl);
         free(w.stack);
-        return LK_ERR_NOMEM;
+        lk_vocab_free(w.refs.links);
+        lk_vocab_free(w.refs.notes);
+        return st;
     }
     for (size_t i = 0; i < n;) {
         const char *nl = memchr(s + i, '\n', n - i);
@@ -470,5 +689,7 @@ lk_status lk_md_plain(const char *s, size_t n, char *out, size_t *out_len)
     free(buf);
     free(w.fl);
     free(w.stack);
+    lk_vocab_free(w.refs.links);
+    lk_vocab_free(w.refs.notes);
     return LK_OK;
 }

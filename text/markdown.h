@@ -16,6 +16,9 @@
      content, taken literally;
    - links and images: `[text](url)` gives text, `![alt](src)` gives alt (`[x]`, `[x][ref]`
      and brackets without a `(...)` right after stay);
+   - inline HTML tags, open and closing (`<b>`, `</span>`, `<br/>`, `<img src="x">`), are
+     dropped and the text between them kept; a line break or block tag (`<br>`, `<p>`,
+     `<td>`, `<li>`, ...) becomes a space, so that the words on both sides stay apart;
    - emphasis and strikethrough: delimiter runs of `*`, `_` and `~` (1 or 2) that open and
      close a span by CommonMark's flanking rules are dropped when they pair up (`**a**`,
      `_a_`, `~~a~~`); `snake_case`, `2 * 3` and a lone `5*` stay.
@@ -31,8 +34,12 @@ lk_status lk_md_inline_plain(const char *s, size_t n, char *out, size_t *out_len
      rows and the pipes between cells, HTML comments (across lines);
    - kept: the code inside fences (as written), paragraphs and line breaks (each line
      trimmed; blank lines stay), and the text of each block with its inline markup
-     removed as lk_md_inline_plain does, plus `[text][ref]` -> text and autolinks
-     `<https://x.org>` -> https://x.org.
+     removed as lk_md_inline_plain does, plus autolinks `<https://x.org>` -> https://x.org
+     and references as CommonMark reads them: `[text][ref]`, `[ref][]` and `[ref]` (not
+     followed by `[...]`) give their text where the document defines `ref` (`[ref]: url`,
+     labels matched case-insensitively with white space runs as one space), and stay as
+     written where it does not; a GFM footnote reference `[^1]` is dropped where `[^1]:`
+     defines it, and a footnote's definition `[^1]: text` gives its text.
    Linear in n. LK_ERR_NOMEM. */
 lk_status lk_md_plain(const char *s, size_t n, char *out, size_t *out_len);
 
