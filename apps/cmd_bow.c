@@ -11,6 +11,7 @@
 #include "apps/features_opts.h"
 #include "features/sparse/vectorize.h"
 #include "text/fileio.h"
+#include "text/stopwords.h"
 
 typedef struct {
     const char *cmd;

@@ -118,6 +118,50 @@ static void test_english_analyzer(void **state)
     assert_false(lk_analyzer_kind_parse("English", &k));
 }
 
+/* The stop-word text is read by lk_stop_words_parse, as bow's --stop-words FILE: comments
+   (a line's or after a word), blank lines, white space around a word and a BOM skipped; a
+   bad file is LK_ERR_PARSE naming file:line:col; each word is then analyzed as the text. */
+static void test_stopword_file(void **state)
+{
+    (void)state;
+    lk_analyzer_config c = lk_analyzer_config_default();
+    c.stem = true;
+    c.stopwords = "\xEF\xBB\xBFThe\r\n# comment\n\n  Running\t # trailing comment\n"
+                  "state-of-the-art\n";
+    c.stopwords_len = strlen(c.stopwords);
+    c.stopwords_path = "sw.txt";
+    lk_analyzer *a = NULL;
+    lk_error err;
+    char out[256];
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    lk_test_analyze(a, "The runner, running: state-of-the-art runs", out, sizeof out);
+    assert_string_equal(out, "runner|run"); /* plain: stop words before stemming */
+    size_t len;
+    assert_non_null(strstr(lk_analyzer_settings(a, &len),
+                           "stopwords=3\nthe\nrunning\nstate-of-the-art\n"));
+    lk_analyzer_free(a);
+    static const struct {
+        const char *text;
+        size_t len;
+        const char *msg;
+    } bad[] = {
+#define BAD(s, msg) {s, sizeof s - 1, msg} /* the length of the literal, NUL inside kept */
+        BAD("the\nbad\xff\n", "sw.txt:2:4: invalid UTF-8 byte 0xFF"),
+        BAD("the\nb\0c\n", "sw.txt:2:2: NUL byte: stop words are UTF-8 text"),
+        BAD("the\n# c\nnew york\n", "sw.txt:3:4: white space inside a stop word"),
+        BAD("a b\n", "stopwords:1:2: white space inside a stop word"), /* no path */
+#undef BAD
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        c.stopwords = bad[i].text;
+        c.stopwords_len = bad[i].len;
+        c.stopwords_path = i == 3 ? NULL : "sw.txt";
+        assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_ERR_PARSE);
+        assert_null(a);
+        if (!strstr(err.msg, bad[i].msg)) fail_msg("case %zu: '%s'", i, err.msg);
+    }
+}
+
 static void test_chinese(void **state)
 {
     (void)state;
@@ -594,6 +638,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_english),
         cmocka_unit_test(test_english_analyzer),
+        cmocka_unit_test(test_stopword_file),
         cmocka_unit_test(test_chinese),
         cmocka_unit_test(test_chinese_script_fold),
         cmocka_unit_test(test_many_documents),

@@ -13,6 +13,7 @@
 #include "features/sparse/bow.h"
 #include "features/features_internal.h"
 #include "tests/testutil.h"
+#include "text/stopwords.h"
 
 static double at(const lk_csr *m, int32_t r, int32_t c)
 {
@@ -364,20 +365,21 @@ static void test_vocab_file_errors(void **state)
     }
 }
 
-/* Stop-word files: words trimmed (BOM, CR, Unicode spaces), comments and blank lines
-   skipped; invalid UTF-8, NUL and white space inside a word are positioned errors. */
+/* Stop-word files: words trimmed (BOM, CR, Unicode spaces), comments (a line's, or after a
+   word and white space) and blank lines skipped; invalid UTF-8, NUL and white space inside a word are positioned errors. */
 static void test_stop_words_parse(void **state)
 {
     (void)state;
-    char good[] = "\xEF\xBB\xBFthe\r\n# comment\n\n  of\t\n\xE3\x80\x80\xE7\x9A\x84\n";
+    char good[] = "\xEF\xBB\xBFthe\r\n# comment\n\n  of\t# a comment\n\xE3\x80\x80\xE7\x9A\x84\nc#\n";
     const char **w = NULL;
     size_t n = 0;
     lk_error err;
     assert_int_equal(lk_stop_words_parse(good, sizeof good - 1, "sw", &w, &n, &err), LK_OK);
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4);
     assert_string_equal(w[0], "the");
-    assert_string_equal(w[1], "of");
+    assert_string_equal(w[1], "of"); /* a comment after white space */
     assert_string_equal(w[2], "\xE7\x9A\x84"); /* after U+3000 IDEOGRAPHIC SPACE */
+    assert_string_equal(w[3], "c#");              /* '#' inside a word is the word's */
     free(w);
     static const struct {
         const char *text;

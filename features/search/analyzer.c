@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text/stopwords.h"
 #include "text/tokenize.h"
 #include "text/utf8.h"
 #include "text/vocab.h"
@@ -602,46 +603,52 @@ const char *lk_analyzer_settings(const lk_analyzer *a, size_t *len)
     return a->settings;
 }
 
-/* Build the stop set by analyzing each line; the settings list the analyzed words. */
+/* Add the terms of stop word w (a word of lk_stop_words_parse) to the stop set: w is
+   tokenized as the text is and its words, numbers and Han analyzed as the text's are (with
+   a Chinese model Han runs whole; else Han folded, and with the english analyzer, words
+   folded); punctuation and symbols give nothing. */
+static lk_status add_stopword(lk_analyzer *a, const char *w, lk_error *err)
+{
+    const lk_token *toks;
+    size_t n;
+    lk_status st = lk_tokenize(a->tok, w, strlen(w), &toks, &n, err);
+    if (st == LK_OK && a->zh) return lk_zh__stopwords(a->zh, toks, n, a->stop);
+    for (size_t k = 0; k < n && st == LK_OK; k++)
+        if (toks[k].kind == LK_TOK_WORD || toks[k].kind == LK_TOK_NUMBER ||
+            toks[k].kind == LK_TOK_HAN) {
+            const char *t = toks[k].text;
+            size_t tl = toks[k].text_len;
+            lk_token han;
+            char hbuf[8];
+            if (toks[k].kind == LK_TOK_HAN && a->han_fold &&
+                (st = han_token(a, &toks[k], &han, hbuf, err)) == LK_OK) {
+                t = han.text;
+                tl = han.text_len;
+            }
+            if (st == LK_OK && a->english && toks[k].kind == LK_TOK_WORD)
+                st = fold_word(a, &t, &tl);
+            if (st == LK_OK) st = lk_vocab_add(a->stop, t, tl, NULL);
+        }
+    return st;
+}
+
+/* The stop set from the stop-word text s[0..len) (lk_stop_words_parse; name, or
+   "stopwords", in its messages), in the order of the words; the settings list its terms. */
 static lk_status load_stopwords(lk_analyzer *a, const char *s, size_t len, const char *name,
                                 lk_error *err)
 {
+    char *text = malloc(len + 1); /* the parser ends the words in place */
+    if (!text) return lk_error_set(err, LK_ERR_NOMEM, "out of memory");
+    memcpy(text, s, len);
+    text[len] = '\0';
+    const char **words = NULL;
+    size_t n = 0;
     lk_status st = lk_vocab_create(&a->stop);
-    size_t i = 0;
-    int64_t lineno = 0;
-    if (!name) name = "stopwords";
-    while (st == LK_OK && i < len) {
-        size_t j = i;
-        while (j < len && s[j] != '\n') j++;
-        size_t e = j;
-        if (memchr(s + i, '#', e - i)) e = (size_t)((const char *)memchr(s + i, '#', e - i) - s);
-        const lk_token *toks;
-        size_t n;
-        lineno++;
-        if ((st = lk_utf8_check_line(s + i, j - i, name, lineno, err)) != LK_OK) break;
-        if ((st = lk_tokenize(a->tok, s + i, e - i, &toks, &n, err)) != LK_OK) {
-            lk_error_prefix(err, "%s:%lld: ", name, (long long)lineno);
-            break;
-        }
-        if (a->zh) st = lk_zh__stopwords(a->zh, toks, n, a->stop); /* Han runs whole */
-        for (size_t k = 0; k < n && st == LK_OK && !a->zh; k++)
-            if (toks[k].kind == LK_TOK_WORD || toks[k].kind == LK_TOK_NUMBER ||
-                toks[k].kind == LK_TOK_HAN) {
-                const char *w = toks[k].text;
-                size_t wl = toks[k].text_len;
-                lk_token han;
-                char hbuf[8];
-                if (toks[k].kind == LK_TOK_HAN && a->han_fold &&
-                    (st = han_token(a, &toks[k], &han, hbuf, err)) == LK_OK) {
-                    w = han.text;
-                    wl = han.text_len;
-                }
-                if (st == LK_OK && a->english && toks[k].kind == LK_TOK_WORD)
-                    st = fold_word(a, &w, &wl);
-                if (st == LK_OK) st = lk_vocab_add(a->stop, w, wl, NULL);
-            }
-        i = j + 1;
-    }
+    if (st == LK_OK)
+        st = lk_stop_words_parse(text, len, name ? name : "stopwords", &words, &n, err);
+    for (size_t i = 0; i < n && st == LK_OK; i++) st = add_stopword(a, words[i], err);
+    free(words);
+    free(text);
     return st;
 }
 

@@ -67,15 +67,6 @@ typedef struct {
 /* scikit-learn's English stop words (318); a static table. */
 const char *const *lk_stop_words_english(size_t *n);
 
-/* Parse a stop-word file's text[0..len) (path names it in messages): one word per line;
-   blank lines and lines starting with '#' are skipped, white space around a word and a
-   UTF-8 BOM at the start are dropped. The words are NUL-terminated in place in `text`
-   (which must outlive them) and *words, malloc'd (free()), points to them. LK_ERR_PARSE
-   "path:line:col: ..." for invalid UTF-8, a NUL byte (not a text file) or white space
-   inside a word (a line of several words, a CoNLL-U or TSV file). */
-lk_status lk_stop_words_parse(char *text, size_t len, const char *path, const char ***words,
-                              size_t *n, lk_error *err);
-
 /* What decides a document's terms (analyzer, n-gram range, lowercasing, tokenizer, stop
    words: count and CRC-32), as one line of text: "analyzer=word ngram=1:2 lower=1
    tokenizer=lexkit stop_words=none". A vocabulary file records it, and a fixed vocabulary

@@ -37,6 +37,9 @@ expect_fail 1 "$T/nonexist" "$L" index --merge --index "$T/nonexist"
 printf 'the\n\377\n' > "$T/sw.txt"
 expect_fail 1 "sw.txt:2:1: invalid UTF-8" "$L" index --input "$C/sample-docs.jsonl" \
   --index "$T/idx" --stopwords "$T/sw.txt"
+printf 'the  # a comment\nnew york\n' > "$T/sw.txt" # the reader of bow's --stop-words
+expect_fail 1 "sw.txt:2:4: white space inside a stop word" "$L" index \
+  --input "$C/sample-docs.jsonl" --index "$T/idx" --stopwords "$T/sw.txt"
 expect_fail 1 "empty: no documents" "$L" index --input "$T/empty" --index "$T/idx"
 [ -e "$T/idx" ] && fail "index: an index was created from no documents"
 
