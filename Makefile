@@ -5,7 +5,7 @@ TSAN_BUILD ?= build-tsan
 # The tests that run threads (index build with 2 threads, shared index searches, Chinese
 # searches from threads sharing one index's model, a fit and TF-IDF weighting on 2 threads,
 # embedding and tagger training workers, the output-path and input tests' training runs).
-TSAN_TESTS ?= unit_api_tagger|unit_api_search|unit_api_features|unit_bow|unit_tfidf|bm25_build_threads|bm25_index|bm25_segments|unit_bm25_analyzer_zh|unit_embed|unit_tagger|cli_bm25|cli_embed_basic|cli_tagger|cli_serve_requests|cli_serve_demo_limits|cli_serve_memory
+TSAN_TESTS ?= unit_api_tagger|unit_api_search|unit_api_features|unit_bow|unit_tfidf|unit_pool|bm25_build_threads|bm25_index|bm25_segments|unit_bm25_analyzer_zh|unit_embed|unit_tagger|cli_bm25|cli_embed_basic|cli_tagger|cli_serve_requests|cli_serve_demo_limits|cli_serve_memory
 TYPE       ?= Release
 PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)

@@ -377,7 +377,7 @@ static lk_status keep_bow_vocab(lexkit_vectorizer *v, const lk_bow *b)
     size_t n = (size_t)lk_bow_n_terms(b), bytes[VOCAB_CHUNKS];
     bool two = v->bow.threads == 2 && n >= VOCAB_SPLIT_MIN;
     vocab_job j = {v, b, n, two ? VOCAB_CHUNKS : 1, bytes};
-    lk_run_chunks(vocab_bytes, &j, j.n_chunks, two);
+    lk_pool_run(lk_bow_pool(b), vocab_bytes, &j, j.n_chunks);
     size_t total = 0;
     for (size_t c = 0; c < j.n_chunks; c++) {
         size_t k = bytes[c];
@@ -386,7 +386,7 @@ static lk_status keep_bow_vocab(lexkit_vectorizer *v, const lk_bow *b)
     }
     lk_status st = vocab_alloc(v, n, total);
     if (st != LK_OK) return st;
-    lk_run_chunks(vocab_fill, &j, j.n_chunks, two);
+    lk_pool_run(lk_bow_pool(b), vocab_fill, &j, j.n_chunks);
     v->off[n] = total;
     v->n_docs = lk_bow_n_docs(b);
     v->n_terms = (int32_t)n;
@@ -412,10 +412,11 @@ static void give_csr(lk_csr *m, lexkit_csr *out)
     memset(m, 0, sizeof *m);
 }
 
-static lk_status weight(const lexkit_vectorizer *v, lk_csr *m)
+/* The TF-IDF weights of m, a matrix of b's job (on its pool). */
+static lk_status weight(const lexkit_vectorizer *v, const lk_bow *b, lk_csr *m)
 {
     if (!v->pub.tfidf) return LK_OK;
-    return lk_tfidf_apply(&v->tfidf, v->idf, m);
+    return lk_tfidf_apply(&v->tfidf, v->idf, m, lk_bow_pool(b));
 }
 
 /* Count docs[0..n) into b; a failure names the document by its number base + i. */
@@ -493,8 +494,8 @@ static void count_back(count_job *j)
 }
 
 /* One round: chunk 0 counts from the front into fit[0] (errors into *e), chunk 1 from the
-   back into job.b; lk_run_chunks runs them on this thread and a helper, or both here when
-   the helper is late (the front one then takes every document). */
+   back into job.b; lk_pool_run runs them on this thread and the fit's helper, or both here
+   when the helper is late (the front one then takes every document). */
 typedef struct {
     lexkit_vectorizer *v;
     const char *const *docs;
@@ -538,7 +539,7 @@ static lk_status fit_docs(lexkit_vectorizer *v, const char *const *docs, const s
                        {v->fit[1], docs + i, lens + i, v->fit_docs + i, &fb, end - i, 0, LK_OK,
                         {0}}};
         bool two = v->fit[1] && bytes >= MIN_SPLIT_BYTES;
-        lk_run_chunks(count_round, &r, two ? 2 : 1, two);
+        lk_pool_run(lk_bow_pool(v->fit[0]), count_round, &r, two ? 2 : 1);
         lk_status st = r.st;
         if (two) {
             if (st == LK_OK && r.job.st != LK_OK) {
@@ -663,7 +664,7 @@ LK_API lexkit_status lexkit_vectorizer_fit_end(lexkit_vectorizer *v, lexkit_csr 
     lk_bow_idmap_free(&v->map);
     lk_status st = lk_bow_finish(b, &m, &e);
     if (st == LK_OK) st = keep_bow_vocab(v, b);
-    if (st == LK_OK) st = weight(v, &m);
+    if (st == LK_OK) st = weight(v, b, &m);
     fit_clear(v);
     if (st != LK_OK) {
         lk_csr_free(&m);
@@ -716,7 +717,7 @@ static lexkit_status transform_batch(const lexkit_vectorizer *v, const doc_batch
         st = d->doc_off ? add_term_docs(b, d->s, d->lens, d->doc_off, d->n, 0, &e)
                         : add_docs(b, d->s, d->lens, d->n, 0, &e);
     if (st == LK_OK) st = lk_bow_finish(b, &m, &e);
-    if (st == LK_OK) st = weight(v, &m);
+    if (st == LK_OK) st = weight(v, b, &m);
     lk_bow_free(b);
     if (st != LK_OK) {
         lk_csr_free(&m);

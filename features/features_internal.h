@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "features/sparse/bow.h"
+#include "features/sparse/pool.h"
 #include "text/error.h"
 #include "text/util.h" /* lk_huge_alloc, lk_huge_grow */
 #include "text/vocab.h"
@@ -161,6 +162,9 @@ struct lk_bow {
     int64_t *df;        /* column -> df in the documents seen */
     int64_t *fit_df;    /* column -> df of the fitting collection (transform mode), or NULL */
     int64_t fit_n_docs;
+    lk_pool *pool;      /* cfg.threads == 2: the job's worker pool (its steps on two threads:
+                           lk_bow_finish, drains into this bow, and the caller's steps of the
+                           same job), joined by lk_bow_free; else NULL */
 };
 
 /* Make room for n stored entries of the count matrix in one block (its untouched pages
@@ -185,19 +189,6 @@ lk_status lk_bow_drain_into(lk_bow *a, lk_bow *b, lk_bow_idmap *m);
 /* lk_bow_drain_into for a b that counted its documents last first (b took them from the
    back of a batch): its rows are appended to a in the reverse of their order. */
 lk_status lk_bow_drain_reversed_into(lk_bow *a, lk_bow *b, lk_bow_idmap *m);
-
-/* fn(b) and fn(a), the first on this thread, the second on a helper thread when it starts
-   before this one is done with fn(b) (two), else here too: a phase split in two halves
-   whose results do not depend on where they ran. */
-void lk_run_pair(void *(*fn)(void *), void *a, void *b, bool two);
-
-/* fn(arg, c) for every chunk c in [0, n_chunks), the chunks claimed one by one by this
-   thread and (two) a detached helper thread: a thread that is late or slowed by other
-   processes takes fewer chunks instead of holding up the other one, and this one returns
-   once every chunk is done, without waiting for a helper that has not started. The
-   chunks must write disjoint outputs (the result then does not depend on which thread
-   ran which). */
-void lk_run_chunks(void (*fn)(void *arg, size_t chunk), void *arg, size_t n_chunks, bool two);
 
 /* numpy 1.24's default argsort (introsort, not stable) of v[0..n) into idx, so that
    max_features breaks ties in corpus frequency exactly as sklearn does. */

@@ -69,7 +69,7 @@ static void test_tfidf_smooth_l2(void **state)
     double idf[6];
     idf_of(b, LK_IDF_SMOOTH, idf);
     lk_tfidf_config c = lk_tfidf_config_default();
-    assert_int_equal(lk_tfidf_apply(&c, idf, &X), LK_OK);
+    assert_int_equal(lk_tfidf_apply(&c, idf, &X, NULL), LK_OK);
     /* d1: cat 1.287682 sat 1.693147 the 1.287682; |.| = sqrt(2*1.658125 + 2.866747)
        = sqrt(6.182997) = 2.486563; cat = 1.287682/2.486563 = 0.517856, sat = 0.680919 */
     assert_true(fabs(at(&X, 0, 1) - 0.51785612) < 1e-8);
@@ -96,7 +96,7 @@ static void test_tfidf_sublinear_l1(void **state)
     double idf[6];
     idf_of(b, LK_IDF_PLAIN, idf);
     lk_tfidf_config c = {LK_IDF_PLAIN, true, LK_ROWNORM_L1, 1};
-    assert_int_equal(lk_tfidf_apply(&c, idf, &X), LK_OK);
+    assert_int_equal(lk_tfidf_apply(&c, idf, &X, NULL), LK_OK);
     /* d2, plain idf: cat 1.405465, dog 2.098612, the (1 + ln 2) * 1.405465 = 2.379675;
        l1 sum = 5.883752; cat 0.238873, dog 0.356680, the 0.404447 */
     double cat = 1.4054651081081644, dog = 2.0986122886681098,
@@ -120,7 +120,7 @@ static void test_tfidf_no_norm_keeps_zero_rows(void **state)
     assert_int_equal(lk_csr_append_row(&m, c, v, 1), LK_OK);
     lk_tfidf_config cfg = {LK_IDF_NONE, false, LK_ROWNORM_NONE, 1};
     double idf[] = {2, 0.5};
-    assert_int_equal(lk_tfidf_apply(&cfg, idf, &m), LK_OK);
+    assert_int_equal(lk_tfidf_apply(&cfg, idf, &m, NULL), LK_OK);
     assert_true(m.data[0] == 1.5);
     lk_csr_free(&m);
 }
@@ -154,16 +154,19 @@ static void test_tfidf_two_threads_equal_one(void **state)
     double *orig = malloc(nnz * sizeof *orig);
     assert_non_null(orig);
     memcpy(orig, m[0].data, nnz * sizeof *orig);
+    lk_pool *pool = NULL; /* one pool for all the weightings below (its helper reused) */
+    assert_int_equal(lk_pool_create(&pool), LK_OK);
     for (int norm = LK_ROWNORM_L2; norm <= LK_ROWNORM_NONE; norm++) {
         for (int sub = 0; sub < 2; sub++) {
             for (int k = 0; k < 2; k++) {
                 memcpy(m[k].data, orig, nnz * sizeof *orig);
                 lk_tfidf_config cfg = {LK_IDF_SMOOTH, sub != 0, (lk_row_norm)norm, k + 1};
-                assert_int_equal(lk_tfidf_apply(&cfg, idf, &m[k]), LK_OK);
+                assert_int_equal(lk_tfidf_apply(&cfg, idf, &m[k], k ? pool : NULL), LK_OK);
             }
             assert_memory_equal(m[0].data, m[1].data, nnz * sizeof *orig);
         }
     }
+    lk_pool_free(pool);
     free(orig);
     for (int k = 0; k < 2; k++) lk_csr_free(&m[k]);
 }

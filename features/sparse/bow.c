@@ -98,6 +98,7 @@ lk_status lk_bow_create(const lk_bow_config *c, lk_bow **out)
         if (!b->indptr) st = LK_ERR_NOMEM;
         else b->indptr[0] = 0;
     }
+    if (st == LK_OK && c->threads == 2) st = lk_pool_create(&b->pool);
     if (st != LK_OK) {
         lk_bow_free(b);
         return st;
@@ -107,9 +108,12 @@ lk_status lk_bow_create(const lk_bow_config *c, lk_bow **out)
     return LK_OK;
 }
 
+lk_pool *lk_bow_pool(const lk_bow *b) { return b->pool; }
+
 void lk_bow_free(lk_bow *b)
 {
     if (!b) return;
+    lk_pool_free(b->pool);
     lk_termtab_free(&b->tab);
     lk_tokenizer_free(b->tok);
     lk_vocab_free(b->stop);

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "features/sparse/pool.h"
 #include "features/sparse/sparse.h"
 #include "text/corpus.h"
 #include "text/error.h"
@@ -56,7 +57,8 @@ typedef struct {
                                       matches nothing */
     size_t n_stop_words;
     int32_t threads;              /* 2: lk_bow_finish remaps and sorts the rows on two threads
-                                     (the same result); 1 (default) */
+                                     (the same result), those of the bow's worker pool
+                                     (lk_bow_pool); 1 (default) */
     bool given_terms;             /* documents come as their terms (lk_bow_add_terms, the
                                      output of the caller's analyzer): each term is a column
                                      as it is and a vocabulary term is never split; analyzer,
@@ -91,6 +93,11 @@ lk_status lk_bow_create(const lk_bow_config *c, lk_bow **out);
 lk_status lk_bow_create_transform(const lk_bow *fitted, lk_bow **out);
 
 void lk_bow_free(lk_bow *b); /* NULL is a no-op */
+
+/* The worker pool of b's job (threads == 2: made with b, its helper thread started at the
+   first split step and joined by lk_bow_free), for the caller's other steps of the same job
+   (the TF-IDF weighting of b's matrix); NULL with one thread. */
+lk_pool *lk_bow_pool(const lk_bow *b);
 
 /* Switch a new vectorizer (no document added yet) to transform mode with the vocabulary
    terms[0..n) (column i = terms[i]; df of the fitting collection in df[i] if df != NULL,

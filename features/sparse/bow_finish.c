@@ -115,12 +115,13 @@ static void *sort_buckets(void *arg)
    two threads, each makes and scatters the keys of one half of the ids (the second half's
    after the first's in each bucket: the order one thread gives), then sorts the buckets of
    one half of the keys. */
-static lk_status sort_ids_by_string(const lk_termtab *t, uint32_t *ids, size_t n, bool two)
+static lk_status sort_ids_by_string(const lk_termtab *t, uint32_t *ids, size_t n, lk_pool *pool)
 {
     unsigned bits = BUCKET_BITS_MIN;
     while (bits < BUCKET_BITS_MAX && ((size_t)1 << bits) < n) bits++;
     size_t n_buckets = (size_t)1 << bits, m = n ? n : 1;
-    two = two && n >= SORT_SPLIT_MIN;
+    bool two = pool && n >= SORT_SPLIT_MIN;
+    if (!two) pool = NULL;
     sort_key *keys = lk_huge_scratch(2 * m * sizeof *keys + 3 * n_buckets * sizeof(size_t));
     if (!keys) return LK_ERR_NOMEM;
     sort_key *tmp = keys + m;
@@ -128,7 +129,7 @@ static lk_status sort_ids_by_string(const lk_termtab *t, uint32_t *ids, size_t n
     size_t half = two ? n / 2 : n;
     sort_job a = {t, ids, half, keys, tmp, 0, c1, end, 0, n_buckets, bits};
     sort_job b = {t, ids, n - half, keys, tmp, half, c2, end, n_buckets, n_buckets, bits};
-    lk_run_pair(make_keys, &b, &a, two);
+    lk_pool_run_pair(pool, make_keys, &b, &a);
     /* positions: bucket by bucket, the first half's keys then the second's */
     size_t at = 0;
     for (size_t k = 0; k < n_buckets; k++) {
@@ -138,13 +139,13 @@ static lk_status sort_ids_by_string(const lk_termtab *t, uint32_t *ids, size_t n
         at += x + y;
         end[k] = at;
     }
-    lk_run_pair(scatter_keys, &b, &a, two);
+    lk_pool_run_pair(pool, scatter_keys, &b, &a);
     if (two) { /* the buckets from the one where the second half of the keys starts */
         size_t split = 0;
         while (split < n_buckets && end[split] < n / 2) split++;
         a.b1 = b.b0 = split;
     }
-    lk_run_pair(sort_buckets, &b, &a, two);
+    lk_pool_run_pair(pool, sort_buckets, &b, &a);
     free(keys);
     return LK_OK;
 }
@@ -313,8 +314,8 @@ static void *remap_thread(void *arg)
 }
 
 /* Rewrite the matrix in place: id columns -> map[id] (dropping -1), rows sorted. With
-   b->cfg.threads == 2 the rows after half of the entries are done by a helper thread (with
-   their own row offsets; here when the helper is late), then moved down to follow the
+   b->cfg.threads == 2 the rows after half of the entries are done by the helper of b's pool
+   (with their own row offsets; here when the helper is late), then moved down to follow the
    first half. */
 static lk_status remap_columns(lk_bow *b, const int32_t *map, lk_csr *out)
 {
@@ -354,7 +355,7 @@ static lk_status remap_columns(lk_bow *b, const int32_t *map, lk_csr *out)
         int64_t hi_start = hi.view.indptr[0] = ip[mid];
         lo = (remap_job){*out, map, ip, 0, LK_OK};
         lo.view.n_rows = (int32_t)mid; /* in place: its indptr is ip */
-        lk_run_pair(remap_thread, &hi, &lo, true);
+        lk_pool_run_pair(b->pool, remap_thread, &hi, &lo);
         size_t gap = (size_t)hi_start - lo.kept;
         if (gap) {
             memmove(out->indices + lo.kept, out->indices + hi_start, hi.kept * sizeof *out->indices);
@@ -407,7 +408,7 @@ static void count_df(const lk_bow *b, int64_t *df, int32_t *df2)
         count_df_part(&lo);
         return;
     }
-    lk_run_pair(count_df_part, &hi, &lo, true);
+    lk_pool_run_pair(b->pool, count_df_part, &hi, &lo);
     for (size_t id = 0; id < b->tab.n; id++) df[id] += df2[id];
 }
 
@@ -433,7 +434,7 @@ static lk_status select_terms(lk_bow *b, const int64_t *df_id, int32_t *map, lk_
     n = 0;
     for (size_t id = 0; id < b->tab.n; id++)
         if (df_id[id] > 0) order[n++] = (uint32_t)id;
-    if ((st = sort_ids_by_string(&b->tab, order, n, b->cfg.threads == 2)) != LK_OK) goto done;
+    if ((st = sort_ids_by_string(&b->tab, order, n, b->pool)) != LK_OK) goto done;
     size_t kept = 0;
     for (size_t j = 0; j < n; j++) {
         double d = (double)df_id[order[j]];

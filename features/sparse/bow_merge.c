@@ -117,7 +117,7 @@ static lk_status drain(lk_bow *a, lk_bow *b, lk_bow_idmap *m, bool reversed)
     bool two = a->cfg.threads == 2 && nnz >= COPY_SPLIT_MIN;
     copy_job j = {a->indices, a->data, a->nnz, b->indices, b->data, ip, rows, m->id,
                   two ? COPY_CHUNKS : 1, reversed};
-    lk_run_chunks(copy_rows, &j, j.n_chunks, two);
+    lk_pool_run(a->pool, copy_rows, &j, j.n_chunks);
     for (int64_t r = 1; r <= rows; r++)
         a->indptr[a->n_docs + r] =
             (int64_t)a->nnz + (reversed ? ip[rows] - ip[rows - r] : ip[r]);

@@ -90,12 +90,12 @@ static void weight_rows(void *arg, size_t chunk)
 #define SPLIT_MIN_NNZ 65536 /* fewer entries are weighted on one thread */
 #define WEIGHT_CHUNKS 16    /* shares of the entries the two threads take one by one */
 
-lk_status lk_tfidf_apply(const lk_tfidf_config *c, const double *idf, lk_csr *m)
+lk_status lk_tfidf_apply(const lk_tfidf_config *c, const double *idf, lk_csr *m, lk_pool *pool)
 {
     if (!c || !m || (lk_csr_nnz(m) && (!m->indices || !m->data))) return LK_ERR_ARG;
-    bool two = c->threads == 2 && lk_csr_nnz(m) >= SPLIT_MIN_NNZ;
+    bool two = c->threads == 2 && pool && lk_csr_nnz(m) >= SPLIT_MIN_NNZ;
     weight_job j = {c, idf, m, two ? WEIGHT_CHUNKS : 1};
-    lk_run_chunks(weight_rows, &j, j.n_chunks, two);
+    lk_pool_run(pool, weight_rows, &j, j.n_chunks);
     return LK_OK;
 }
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "features/bm25.h"
+#include "features/sparse/pool.h"
 #include "features/sparse/sparse.h"
 #include "text/error.h"
 
@@ -29,8 +30,8 @@ typedef struct {
     lk_idf_kind idf;
     bool sublinear_tf;
     lk_row_norm norm;
-    int32_t threads; /* lk_tfidf_apply on 2 threads (halves of the entries; the same result)
-                        or 1 (default; 0 = 1) */
+    int32_t threads; /* lk_tfidf_apply on 2 threads, its pool's (shares of the entries; the
+                        same result) or 1 (default; 0 = 1) */
 } lk_tfidf_config;
 
 lk_tfidf_config lk_tfidf_config_default(void); /* smooth idf, raw tf, l2 */
@@ -41,9 +42,10 @@ double lk_idf(lk_idf_kind kind, int64_t df, int64_t n_docs);
 
 /* Weight m in place: m->data[k] = tf(m->data[k]) * idf[col], then normalize each row
    (rows of zero norm are left as they are). idf has m->n_cols entries (NULL = all 1).
-   Row by row (weighted and normalized while in cache); with c->threads == 2 the rows are
-   split in two halves of about equal entries. */
-lk_status lk_tfidf_apply(const lk_tfidf_config *c, const double *idf, lk_csr *m);
+   Row by row (weighted and normalized while in cache); with c->threads == 2 and the job's
+   pool (NULL: this thread only) the rows are split in shares of about equal entries that
+   its two threads take (the same result). */
+lk_status lk_tfidf_apply(const lk_tfidf_config *c, const double *idf, lk_csr *m, lk_pool *pool);
 
 /* BM25 weights (a BM25 document-term matrix): m->data[k] = idf[col] * tf_part(tf, |d|) of
    variant p (features/bm25.h; the same formulas as `lexkit search`), |d| = the row's sum of

@@ -60,7 +60,7 @@ static lk_status weight(const lk_vectorize_job *job, const lk_bow *b, lk_csr *m)
     lk_tfidf_config tf = job->tf;
     if (tf.threads == 0) tf.threads = job->bow.threads; /* as many as the counting */
     lk_status st = job->bm25 ? lk_bm25_weight_apply(&job->bm25_params, idf, job->tf.norm, m)
-                             : lk_tfidf_apply(&tf, idf, m);
+                             : lk_tfidf_apply(&tf, idf, m, lk_bow_pool(b));
     free(idf);
     return st;
 }
