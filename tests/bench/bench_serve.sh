@@ -15,12 +15,16 @@
 # 10% + 2 MB of the first half's (and so for its anonymous part), else the bench fails.
 # Env: LEXKIT, SHARED (set by `make bench`); SERVE_BENCH_SECONDS (default 5); BENCH_TMP
 # (default /tmp/lk-bench-bm25) keeps the en-wiki collection between runs (shared with
-# bench_bm25.sh); SERVE_BENCH_PARTS (default "sample npl wiki memory") picks the parts.
+# bench_bm25.sh); SERVE_BENCH_PARTS (default "sample npl wiki memory") picks the parts;
+# SERVE_BENCH_PAIRS (default 5) same-moment pairs at 1 connection; SERVE_ARGS: more
+# `lexkit serve` options for every server started (e.g. "--spin-us 0").
 set -eu
 L=${LEXKIT:?}
 S=${SHARED:?}
 DURATION=${SERVE_BENCH_SECONDS:-5}
 PARTS=${SERVE_BENCH_PARTS:-sample npl wiki memory}
+PAIRS=${SERVE_BENCH_PAIRS:-5}
+read -r -a XARGS <<< "${SERVE_ARGS:-}"
 command -v wrk > /dev/null || { echo "bench_serve: wrk missing (scripts/deps.sh bench)" >&2; exit 1; }
 HERE=$(cd "$(dirname "$0")" && pwd)
 PY=/usr/bin/python3
@@ -51,7 +55,7 @@ print("paths = {" + ",".join('"%s"' % p for p in paths) + "}")
 print("i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format(nil, paths[i])\nend")
 EOF
   rm -f "$W/log" # (else the previous server's port may be read before this one's redirect)
-  "$L" serve --index "$W/$name" --listen 127.0.0.1:0 --threads 2 2> "$W/log" &
+  "$L" serve --index "$W/$name" --listen 127.0.0.1:0 --threads 2 ${XARGS[@]+"${XARGS[@]}"} 2> "$W/log" &
   SP=$!
   local port=""
   for _ in $(seq 600); do
@@ -85,20 +89,25 @@ EOF
       "$name" "$c" "$rps" "$ratio" "$p50" "$p99" "$percpu"
   done
   # 1 connection is latency-bound and swings with the host (0.37x-0.53x on npl within half an
-  # hour): 3 more pairs of in-process run then HTTP run, each ratio taken at the same moment,
-  # and their median
-  local pairs=""
-  for r in 1 2 3; do
+  # hour): PAIRS more pairs of in-process run then HTTP run, each ratio taken at the same
+  # moment, and their median (and the server's CPU seconds per HTTP request over them)
+  local pairs="" pc0 pc1 pn=0
+  pc0=$(awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$SP/stat")
+  for _ in $(seq "$PAIRS"); do
     "$L" search --index "$W/$name" --queries "$W/rep.tsv" --k 10 --timing > /dev/null 2> "$W/timing"
     local ip rps1
     ip=$(sed -n 's/.*s (\([0-9.]*\) queries\/s;.*/\1/p' "$W/timing")
     wrk -t1 -c1 -d"${DURATION}s" --latency -s "$W/paths.lua" "http://127.0.0.1:$port" > "$W/wrk" 2>&1
     rps1=$(awk '/^Requests\/sec/ {print $2}' "$W/wrk")
     total=$((total + $(awk '/requests in/ {print $1}' "$W/wrk")))
+    pn=$((pn + $(awk '/requests in/ {print $1}' "$W/wrk")))
     pairs="$pairs $(awk -v a="$rps1" -v b="$ip" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')"
   done
-  printf '%-8s HTTP  1 connection, 3 more same-moment pairs: %sx each, median %sx in-process\n' "$name" \
-    "$pairs" "$(echo "$pairs" | tr ' ' '\n' | grep . | sort -g | sed -n 2p)"
+  pc1=$(awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$SP/stat")
+  printf '%-8s HTTP  1 connection, %d more same-moment pairs: %sx each, median %sx in-process; server %.1f us CPU per request\n' \
+    "$name" "$PAIRS" "$pairs" "$(echo "$pairs" | tr ' ' '\n' | grep . | sort -g |
+      awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')" \
+    "$(awk -v a="$pc0" -v b="$pc1" -v n="$pn" 'BEGIN { printf "%.1f", (n > 0) ? (b - a) * 1e6 / n : 0 }')"
   printf '%-8s server RSS %d KB before, %d KB after %d requests\n' "$name" "$rss0" "$(rss_kb "$SP")" "$total"
   kill -TERM "$SP"
   wait "$SP"
@@ -107,7 +116,7 @@ EOF
 
 start_server() { # ARGS...: SP, port
   rm -f "$W/log" # (else the previous server's port may be read before this one's redirect)
-  "$L" serve --listen 127.0.0.1:0 --threads 2 "$@" 2> "$W/log" &
+  "$L" serve --listen 127.0.0.1:0 --threads 2 ${XARGS[@]+"${XARGS[@]}"} "$@" 2> "$W/log" &
   SP=$!
   port=""
   for _ in $(seq 1200); do
