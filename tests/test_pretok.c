@@ -112,35 +112,6 @@ static void test_units_after_nfkc_and_iri(void **state)
     lk_pretok_free(p);
 }
 
-static void test_url_email_edges(void **state)
-{
-    (void)state;
-    assert_int_equal(lk_pretok_url_len("http://a.b/c.", 13), 12);   /* final . is the sentence's */
-    assert_int_equal(lk_pretok_url_len("http://", 7), 0);
-    assert_int_equal(lk_pretok_url_len("wwwx.com", 8), 0);
-    const char *iri[] = {"http://例子.中国。", "http://a.cn/页面，", "http://a.cn页面"};
-    assert_int_equal(lk_pretok_url_len(iri[0], strlen(iri[0])), strlen(iri[0]) - 3); /* IRI */
-    assert_int_equal(lk_pretok_url_len(iri[1], strlen(iri[1])), strlen(iri[1]) - 3);
-    assert_int_equal(lk_pretok_url_len(iri[2], strlen(iri[2])), 11); /* then Han text */
-    assert_int_equal(lk_pretok_email_len("a@b", 3), 0);             /* no dot in the domain */
-    assert_int_equal(lk_pretok_email_len("a.b@c.d.", 8), 7);
-    assert_int_equal(lk_pretok_email_len("@c.d", 4), 0);
-    /* bare host names: a known top-level domain, a port, a path; not versions or abbreviations */
-    assert_int_equal(lk_pretok_host_len("wwwx.com", 8), 8);
-    assert_int_equal(lk_pretok_host_len("t.sina.com.cn/abc", 17), 17);
-    assert_int_equal(lk_pretok_host_len("baidu.com:8080/s?wd=1.", 22), 21);
-    assert_int_equal(lk_pretok_host_len("Example.COM", 11), 11);
-    assert_int_equal(lk_pretok_host_len("sina.com.", 9), 8);
-    assert_int_equal(lk_pretok_host_len("a.com/", 6), 5);
-    assert_int_equal(lk_pretok_host_len("1.2.3", 5), 0);
-    assert_int_equal(lk_pretok_host_len("Node.js", 7), 0);
-    assert_int_equal(lk_pretok_host_len("e.g.", 4), 0);
-    assert_int_equal(lk_pretok_host_len("com", 3), 0);
-    assert_int_equal(lk_pretok_host_len("example.community", 17), 0);
-    assert_int_equal(lk_pretok_host_len("example.com.foo", 15), 0);
-    assert_int_equal(lk_pretok_host_len("a.com@b.cn", 10), 0);
-}
-
 static void test_invalid_utf8(void **state)
 {
     (void)state;
@@ -160,7 +131,6 @@ int main(void)
         cmocka_unit_test(test_units),
         cmocka_unit_test(test_ignorable_characters),
         cmocka_unit_test(test_units_after_nfkc_and_iri),
-        cmocka_unit_test(test_url_email_edges),
         cmocka_unit_test(test_invalid_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -414,7 +414,21 @@ static void test_ud_en_mode(void **state)
         {"I'm sure we're fine; they've gone, you'll see, I'd go", "I|'m|sure|we|'re|fine|;|they|'ve|gone|,|you|'ll|see|,|I|'d|go"},
         {"I can't, won't, cannot: gonna wanna dont", "I|ca|n't|,|wo|n't|,|can|not|:|gon|na|wan|na|do|nt"},
         {"DON'T Bush's parents' car it\xE2\x80\x99s", "DO|N'T|Bush|'s|parents|'|car|it|\xE2\x80\x99s"},
-        {"Dr. Smith of the U.S. at 3:30 p.m., e.g. Mr. Jones Inc.", "Dr.|Smith|of|the|U.S.|at|3:30|p.m.|,|e.g.|Mr.|Jones|Inc."},
+        {"Dr. Smith of the U.S. at 3:30 p.m., e.g. Mr. Jones Inc.", "Dr.|Smith|of|the|U.S.|at|3:30|p.m.|,|e.g.|Mr.|Jones|Inc|."},
+        /* letter-dot sequences are one token; ending the line, the period is the sentence's
+           (EWT: Ph.D, i.e., p.m . and the U.S . at the end of a sentence) */
+        {"a Ph.D. and M.Sc., B.Ed. i.e. a.m. U.S.A. or", "a|Ph.D.|and|M.Sc.|,|B.Ed.|i.e.|a.m.|U.S.A.|or"},
+        {"He lives in the U.S.", "He|lives|in|the|U.S|."},
+        {"at 5 p.m.  ", "at|5|p.m|."},
+        {"i.e.", "i.e|."},
+        {"the U.S.)", "the|U.S.|)"},
+        /* @mentions and #hashtags (EWT: @Ryan, @W.a.b.b.y, #audiobooks; @ 2.975, # 1) */
+        {"@alice: ask @W.a.b.b.y about #python, @bob's", "@alice|:|ask|@W.a.b.b.y|about|#python|,|@bob|'s"},
+        {"deal @2.975 for #1 and # 2 @ 3", "deal|@|2.975|for|#|1|and|#|2|@|3"},
+        /* a URL keeps a ')' it opened; an e-mail address or URL inside brackets */
+        {"https://en.wikipedia.org/wiki/Python_(programming_language) (see https://x.org/a).",
+         "https://en.wikipedia.org/wiki/Python_(programming_language)|(|see|https://x.org/a|)|."},
+        {"<mailto:ann@x.org> (http://x.com/a_(b)), \"www.x.com/a\"", "<|mailto:ann@x.org|>|(|http://x.com/a_(b)|)|,|\"|www.x.com/a|\""},
         {"$1,000 or 3.5% of 1,200,000 (713-853-3989) 1969-1970", "$|1,000|or|3.5|%|of|1,200,000|(|713-853-3989|)|1969|-|1970"},
         {"see http://www.x.com/a.html, mail john.doe@enron.com.", "see|http://www.x.com/a.html|,|mail|john.doe@enron.com|."},
         {"long-term non-stop e-mail and/or b/c", "long|-|term|non-stop|e-mail|and|/|or|b/c"},

@@ -37,16 +37,4 @@ void lk_pretok_free(lk_pretok *p);           /* NULL is a no-op */
 lk_status lk_pretok_text(lk_pretok *p, const char *s, size_t len, const lk_pretok_unit **units,
                          size_t *n, lk_error *err);
 
-/* Length in bytes of a URL (scheme:// or www.) or e-mail address starting at s[0..len), or
-   0; trailing sentence punctuation (. , ; : ! ? ' ") and unbalanced ) ] are not part of it.
-   A URL's host and path may hold non-ASCII letters, digits and Han (http://例子.中国/路径?
-   参数=值): such a run starts after / . ? = & # or continues one, so the URL ends at white
-   space, non-ASCII punctuation (，。）」) or Han text right after an ASCII character
-   (http://example.com了解: the URL is http://example.com). */
-size_t lk_pretok_url_len(const char *s, size_t len);
-size_t lk_pretok_email_len(const char *s, size_t len);
-/* Length of a bare host name (two or more dot-separated labels ending in a common top-level
-   domain: example.com, t.sina.com.cn, baidu.com:8080/s?wd=1) with its port and path, or 0. */
-size_t lk_pretok_host_len(const char *s, size_t len);
-
 #endif

@@ -2,13 +2,15 @@
    of lexkit's English tagger): clitics split (do n't, it 's, I 'm, ca n't, can not, gon na),
    every punctuation mark its own token (runs such as ... !!! -- stay one), hyphens between
    words split (long - term; non-, re-, e- and other prefixes kept), $ and % separate;
-   URLs, e-mail addresses, file names, numbers (3.5, 1,000, 3:30, 713-654-0365) and
-   abbreviations (U.S., Dr., e.g., a.m.) kept whole. Token texts are the input's bytes
-   (case-folded with `lower`). */
+   URLs (text/url.c), e-mail addresses, file names, numbers (3.5, 1,000, 3:30, 713-654-0365),
+   abbreviations (U.S., Dr., e.g., a.m., Ph.D., M.Sc.; a period ending the line is the
+   sentence's: the U.S .), #hashtags and @mentions kept whole. Token texts are the input's
+   bytes (case-folded with `lower`). */
 #include "text/tokenize_internal.h"
 
 #include <string.h>
 
+#include "text/url.h"
 #include "text/utf8.h"
 #include "text/utf8_internal.h"
 
@@ -17,6 +19,7 @@ typedef struct {
     const int32_t *cp;
     const size_t *off;
     size_t n;
+    size_t text_end; /* after the line's last character that is no separator */
 } cps;
 
 static bool is_alpha(int32_t c)
@@ -197,8 +200,13 @@ static bool joins(const cps *l, size_t start, size_t k, size_t end)
     switch (c) {
     case '.':
         if (dd) return true;
-        if (aa && run_before(l, start, k, false) == 1 && run_after(l, k + 1, end, false) == 1)
-            return true; /* U.S, e.g, a.m */
+        if (aa) {
+            size_t before = run_before(l, start, k, false), after = run_after(l, k + 1, end, false);
+            if (before == 1 && after == 1) return true; /* U.S, e.g, a.m */
+            if (before + after == 3 && k + 1 + after < end && l->cp[k + 1 + after] == '.' &&
+                (k - before == start || l->cp[k - before - 1] == '.'))
+                return true; /* Ph.D. M.Sc. B.Ed.: a part of two letters, then a period */
+        }
         if (is_alnum(prev) && is_alpha(next)) {
             for (size_t d = start; d < k; d++)
                 if (l->cp[d] == '.') return true; /* the last part of alt.animals.cat */
@@ -261,16 +269,21 @@ static size_t scan_word(const cps *l, size_t i, size_t end)
             if (is_alpha(l->cp[k])) has_alpha = true;
         }
         bool initial = i - start == 1 && l->cp[start] >= 'A' && l->cp[start] <= 'Z';
-        if (has_alpha && (dotted || initial || in_list_ci(l, start, i, abbrevs))) i++;
+        /* ending the line, the period is the sentence's (EWT: the U.S ., at 5 p.m ., etc .) */
+        bool last = i + 1 == l->text_end;
+        if (has_alpha && !last && (dotted || initial || in_list_ci(l, start, i, abbrevs))) i++;
     }
     return i;
 }
 
-static bool starts_url(const cps *l, size_t i, size_t end)
+/* End of the URL starting at cp[i] (lk_url_len: a ')' stays when the URL opened it), or i. */
+static size_t url_end(const lk_tokenizer *t, const cps *l, size_t i, size_t end)
 {
-    return starts_ci(l, i, end, "http://") || starts_ci(l, i, end, "https://") ||
-           starts_ci(l, i, end, "ftp://") || starts_ci(l, i, end, "www.") ||
-           starts_ci(l, i, end, "mailto:");
+    size_t bytes = lk_url_len(t->norm + l->off[i], l->off[end] - l->off[i]);
+    if (bytes == 0) return i;
+    size_t j = i;
+    while (j < end && l->off[j] < l->off[i] + bytes) j++;
+    return j;
 }
 
 /* An e-mail address at cp[i..e): name@host.tld (letters, digits, . _ - + % in between). */
@@ -331,11 +344,11 @@ static size_t cluster_end(const cps *l, size_t i, size_t end)
 static lk_status scan_chunk(lk_tokenizer *t, const cps *l, size_t i, size_t end)
 {
     lk_status st = LK_OK;
-    /* A URL or e-mail address: opening marks before it, closing marks after it. */
+    /* An e-mail address: opening marks before it, closing marks after it. */
     size_t a = i, e = end;
     while (a < e && !is_alnum(l->cp[a])) a++;
     while (e > a && closing(l->cp[e - 1])) e--;
-    if (a < e && (starts_url(l, a, e) || is_email(l, a, e))) {
+    if (a < e && is_email(l, a, e)) {
         for (size_t k = i; k < a && st == LK_OK; k++) st = push(t, l, k, k + 1, LK_TOK_PUNCT);
         if (st == LK_OK) st = push(t, l, a, e, LK_TOK_OTHER);
         i = e;
@@ -343,7 +356,13 @@ static lk_status scan_chunk(lk_tokenizer *t, const cps *l, size_t i, size_t end)
     while (i < end && st == LK_OK) {
         int32_t c = l->cp[i];
         if (is_alnum(c)) {
-            size_t j = scan_word(l, i, end);
+            size_t j = i == 0 || !is_alnum(l->cp[i - 1]) ? url_end(t, l, i, end) : i;
+            if (j > i) { /* a URL */
+                st = push(t, l, i, j, LK_TOK_OTHER);
+                i = j;
+                continue;
+            }
+            j = scan_word(l, i, end);
             st = emit_word(t, l, i, j);
             i = j;
             continue;
@@ -354,9 +373,10 @@ static lk_status scan_chunk(lk_tokenizer *t, const cps *l, size_t i, size_t end)
             i += lc;
             continue;
         }
-        if (c == '#' && i + 1 < end && is_alpha(l->cp[i + 1])) { /* #hashtag */
+        if ((c == '#' || c == '@') && i + 1 < end && is_alpha(l->cp[i + 1])) {
+            /* #hashtag, @mention (EWT: #audiobooks, @Ryan; # 1 and @ 2.975 split) */
             size_t j = scan_word(l, i + 1, end);
-            st = push(t, l, i, j, LK_TOK_WORD);
+            st = emit_word(t, l, i, j);
             i = j;
             continue;
         }
@@ -402,7 +422,9 @@ lk_status lk_tok_scan_ud_en(lk_tokenizer *t, const char *s, size_t n)
     t->ud_off[m] = n;
     t->norm = s;
     t->norm_len = n;
-    cps l = {t->u32, t->ud_off, m};
+    size_t text_end = m;
+    while (text_end > 0 && lk_tok_is_separator(t->u32[text_end - 1])) text_end--;
+    cps l = {t->u32, t->ud_off, m, text_end};
     for (size_t i = 0; i < m;) {
         while (i < m && lk_tok_is_separator(l.cp[i])) i++;
         size_t j = i;
