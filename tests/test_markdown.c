@@ -32,6 +32,12 @@ static void test_md_markup(void **state)
     plain("[Link text](http://x.org/a_b_c) and ![alt *x*](img.png)", "Link text and alt x");
     plain("**[Bold link](u)**", "Bold link");
     plain("[a [b] c](u)", "a [b] c");
+    /* a destination with balanced parentheses (CommonMark); a title after white space */
+    plain("[Python](https://en.wikipedia.org/wiki/Python_(programming_language)) is",
+          "Python is");
+    plain("[a](x_(b)_(c)) [d](e(f)g \"t\") ([h](i))", "a d (h)");
+    plain("[a](u \"t (x)\") z", "a z");
+    plain("[a](b(c) z", "a z");
     plain("\\*not emphasis\\* \\[x\\](y)", "*not emphasis* [x](y)");
     plain("  spaced  ", "spaced");
     plain("", "");

@@ -233,6 +233,43 @@ static size_t ref_label_end(const char *s, size_t n, const unsigned char *fl, si
     return 0;
 }
 
+#define MAX_DEST 2048      /* the bytes looked at for a destination's balanced parentheses */
+#define MAX_DEST_PARENS 32 /* their nesting (cmark's limit) */
+
+/* The ')' closing the '(' at s[o] when the link destination after it holds balanced
+   parentheses (CommonMark: [Python](https://x.org/Python_(language)) ends at the second
+   ')'), after white space and a quoted title if any ([a](x_(y) "t (z)")), or 0: the
+   destination is then up to the first ')'. Looks at MAX_DEST bytes at most. */
+static size_t dest_close(const char *s, size_t n, const unsigned char *fl, size_t o)
+{
+    enum { DEST, GAP, TITLE, AFTER } at = DEST; /* GAP: white space before a title */
+    int depth = 0;
+    char quote = 0;
+    size_t lim = o + MAX_DEST < n ? o + MAX_DEST : n;
+    for (size_t j = o + 1; j < lim; j++) {
+        if (fl[j] & F_LIT) continue;
+        char c = s[j];
+        bool ws = is_ws((unsigned char)c);
+        if (at == TITLE) {
+            if (c == quote) at = AFTER;
+        } else if (at == DEST && !ws) {
+            if (c == '(' && ++depth > MAX_DEST_PARENS) return 0;
+            if (c == ')' && depth-- == 0) return j;
+        } else if (at == DEST && depth > 0) {
+            return 0; /* white space inside parentheses */
+        } else if (at == DEST) {
+            at = GAP;
+        } else if (c == ')') {
+            return j;
+        } else if (at == GAP && (c == '"' || c == '\'')) {
+            at = TITLE, quote = c;
+        } else if (!ws) {
+            return 0;
+        }
+    }
+    return 0;
+}
+
 /* The link or image whose text opens at s[o] == '[' loses its [ and the ! before it. */
 static void drop_opener(const char *s, unsigned char *fl, size_t o)
 {
@@ -261,15 +298,19 @@ static void links(const char *s, size_t n, unsigned char *fl, size_t *stack, con
             continue;
         }
         if (i + 1 < n && s[i + 1] == '(' && !(fl[i + 1] & F_LIT)) {
-            if (!close_known || close <= i + 1) { /* the searches never overlap: linear */
-                close = i + 2;
-                while (close < n && (s[close] != ')' || (fl[close] & F_LIT))) close++;
-                close_known = true;
+            size_t end = dest_close(s, n, fl, i + 1);
+            if (end == 0) {
+                if (!close_known || close <= i + 1) { /* the searches never overlap: linear */
+                    close = i + 2;
+                    while (close < n && (s[close] != ')' || (fl[close] & F_LIT))) close++;
+                    close_known = true;
+                }
+                end = close;
             }
-            if (close < n) {
+            if (end < n) {
                 drop_opener(s, fl, o);
-                memset(fl + i, F_DROP, close - i + 1);
-                i = close;
+                memset(fl + i, F_DROP, end - i + 1);
+                i = end;
                 continue;
             }
         }

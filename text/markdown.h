@@ -15,7 +15,8 @@
    - code spans: a run of k backticks up to the next run of exactly k (k <= 16) is its
      content, taken literally;
    - links and images: `[text](url)` gives text, `![alt](src)` gives alt (`[x]`, `[x][ref]`
-     and brackets without a `(...)` right after stay);
+     and brackets without a `(...)` right after stay); the url may hold balanced
+     parentheses (`[P](https://x.org/Python_(language))`) and a title (`[a](u "t")`);
    - inline HTML tags, open and closing (`<b>`, `</span>`, `<br/>`, `<img src="x">`), are
      dropped and the text between them kept; a line break or block tag (`<br>`, `<p>`,
      `<td>`, `<li>`, ...) becomes a space, so that the words on both sides stay apart;
