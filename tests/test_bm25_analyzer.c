@@ -38,7 +38,7 @@ static void test_english(void **state)
     size_t len;
     const char *s = lk_analyzer_settings(a, &len);
     assert_string_equal(s, "lexkit-analyzer 1\nlang=en\nlower=1\nstem=english\nstopwords=2\nthe\nand\n"
-                           "tokenizer=2\n");
+                           "tokenizer=3\n");
     lk_analyzer *b = NULL;
     assert_int_equal(lk_analyzer_from_settings(s, len, &b, &err), LK_OK);
     lk_test_analyze(b, "THE Ponies AND", out, sizeof out);
@@ -343,7 +343,7 @@ static void test_english_fold_versions(void **state)
     size_t len, len2;
     assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
     const char *s = lk_analyzer_settings(a, &len);
-    assert_non_null(strstr(s, "\nwith\ntokenizer=2\nenglish_fold=4\nhan_fold=t2s\n"));
+    assert_non_null(strstr(s, "\nwith\ntokenizer=3\nenglish_fold=4\nhan_fold=t2s\n"));
     assert_int_equal(lk_analyzer_from_settings(s, len, &b, &err), LK_OK);
     lk_test_analyze(b, O_NEAL " " ISTANBUL, out, sizeof out);
     assert_string_equal(out, "o'neal|istanbul");
@@ -408,10 +408,13 @@ static void test_english_fold_versions(void **state)
 /* Settings of a plain index as lexkit wrote them before tokenizer= existed. */
 #define OLD_PLAIN "lexkit-analyzer 1\nlang=auto\nlower=1\nstem=none\nstopwords=0\n"
 #define PAGE_2005 "页10，2005年"
+/* Settings of an english index of tokenizer=2 (before v2.0.1 was one word). */
+#define OLD_ENGLISH_TOKENIZER_2 "lexkit-analyzer 2\nanalyzer=english\nlang=auto\nlower=1\n" \
+    "stem=english\nstopwords=2\nthe\nto\ntokenizer=2\nenglish_fold=4\nhan_fold=t2s\n"
 
 /* The tokenizer's rules have a version in the settings: new analyzers (plain, english, zh)
-   record tokenizer=2, a full-width comma joining digits only as a thousands separator
-   (10，2005 is 10 and 2005); settings without it (indexes built before) keep 10,2005 as
+   record tokenizer=3: a full-width comma joins digits only as a thousands separator
+   (10，2005 is 10 and 2005, from 2) and v2.0.1 is one word (from 3); settings without it (indexes built before) keep 10,2005 as
    one term, for their documents, --add and queries alike, and keep their bytes; a newer
    version is refused naming the index. */
 static void test_tokenizer_versions(void **state)
@@ -426,9 +429,9 @@ static void test_tokenizer_versions(void **state)
         c.kind = kind ? LK_ANALYZER_ENGLISH : LK_ANALYZER_PLAIN;
         assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
         const char *s = lk_analyzer_settings(a, &len);
-        assert_non_null(strstr(s, kind ? "\nwith\ntokenizer=2\n" : "stopwords=0\ntokenizer=2\n"));
-        lk_test_analyze(a, PAGE_2005 " 1，200 3，2 3,2", out, sizeof out);
-        assert_string_equal(out, "页|10|2005|年|1,200|3|2|3,2");
+        assert_non_null(strstr(s, kind ? "\nwith\ntokenizer=3\n" : "stopwords=0\ntokenizer=3\n"));
+        lk_test_analyze(a, PAGE_2005 " 1，200 3，2 3,2 v2.0.1", out, sizeof out);
+        assert_string_equal(out, "页|10|2005|年|1,200|3|2|3,2|v2.0.1");
         assert_int_equal(lk_analyzer_from_settings(s, len, &b, &err), LK_OK);
         lk_test_analyze(b, PAGE_2005, out, sizeof out);
         assert_string_equal(out, "页|10|2005|年");
@@ -438,12 +441,14 @@ static void test_tokenizer_versions(void **state)
         lk_analyzer_free(b);
         lk_analyzer_free(a);
     }
-    /* old settings, plain and english: the number of before; same bytes back */
-    const char *old[] = {OLD_PLAIN, OLD_ENGLISH};
-    for (size_t i = 0; i < 2; i++) {
+    /* old settings, plain and english: the number of before; same bytes back; tokenizer=2
+       (before v2.0.1 was one word): 10，2005 split, v2 and 0.1 */
+    const char *old[] = {OLD_PLAIN, OLD_ENGLISH, OLD_PLAIN "tokenizer=2\n",
+                         OLD_ENGLISH_TOKENIZER_2};
+    for (size_t i = 0; i < sizeof old / sizeof *old; i++) {
         assert_int_equal(lk_analyzer_from_settings(old[i], strlen(old[i]), &a, &err), LK_OK);
-        lk_test_analyze(a, PAGE_2005 " 3，2", out, sizeof out);
-        assert_string_equal(out, "页|10,2005|年|3,2");
+        lk_test_analyze(a, PAGE_2005 " 3，2 v2.0.1", out, sizeof out);
+        assert_string_equal(out, i < 2 ? "页|10,2005|年|3,2|v2|0.1" : "页|10|2005|年|3|2|v2|0.1");
         const char *s = lk_analyzer_settings(a, &len);
         assert_int_equal(len, strlen(old[i]));
         assert_memory_equal(s, old[i], len);
@@ -483,7 +488,7 @@ static void test_tokenizer_versions(void **state)
     lk_bm25_build_stats stats;
     assert_int_equal(lk_bm25_index_build(docs, dir2, &ic, &stats, &err), LK_OK);
     assert_int_equal(lk_bm25_index_open(dir2, &idx, &err), LK_OK);
-    assert_non_null(strstr(lk_bm25_index_settings(idx, &len), "\ntokenizer=2\n"));
+    assert_non_null(strstr(lk_bm25_index_settings(idx, &len), "\ntokenizer=3\n"));
     search_ids(idx, "2005", out, sizeof out);
     assert_string_equal(out, "d1|d2");
     lk_bm25_index_free(idx);
@@ -499,11 +504,11 @@ static void test_tokenizer_versions(void **state)
         assert_non_null(strstr(err.msg, "malformed analyzer settings"));
         assert_null(b);
     }
-    const char *newer = OLD_PLAIN "tokenizer=3\n";
+    const char *newer = OLD_PLAIN "tokenizer=4\n";
     assert_int_equal(lk_analyzer_from_settings_dir(newer, strlen(newer), "idx", &b, &err),
                      LK_ERR_FORMAT);
     assert_string_equal(err.msg, "idx: the index's tokenizer is newer than this lexkit "
-                                 "(tokenizer=3, this build reads <= 2): use a newer lexkit "
+                                 "(tokenizer=4, this build reads <= 3): use a newer lexkit "
                                  "or rebuild the index");
     assert_null(b);
 }
@@ -570,7 +575,8 @@ static void test_english_initials(void **state)
     c.kind = LK_ANALYZER_ENGLISH;
     assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
     lk_test_analyze(a, text, out, sizeof out);
-    assert_string_equal(out, "u.s|polici|i.e|h.c|andrew|u.s.a|j|backus|a.m|x3|4|u.s");
+    /* X3.4 one term from tokenizer=3 (word_decimals) */
+    assert_string_equal(out, "u.s|polici|i.e|h.c|andrew|u.s.a|j|backus|a.m|x3.4|u.s");
     lk_analyzer_set_spans(a, true);
     lk_analyzer_reset(a);
     assert_int_equal(lk_analyzer_add(a, text, strlen(text), &err), LK_OK);

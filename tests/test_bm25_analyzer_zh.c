@@ -88,7 +88,7 @@ static void test_modes(void **state)
     lk_test_analyze(a, "我 们", out, sizeof out);
     assert_string_equal(out, "我|们");
     size_t len;
-    assert_non_null(strstr(lk_analyzer_settings(a, &len), "stopwords=3\n的\n了\n我们\ntokenizer=2\nzh_terms=words\n"));
+    assert_non_null(strstr(lk_analyzer_settings(a, &len), "stopwords=3\n的\n了\n我们\ntokenizer=3\nzh_terms=words\n"));
     lk_analyzer_free(a);
 
     lk_zh_terms t;
@@ -163,7 +163,7 @@ static void test_settings_round_trip(void **state)
     size_t len;
     const char *s = lk_analyzer_settings(a, &len);
     snprintf(want, sizeof want,
-             "lexkit-analyzer 1\nlang=zh\nlower=1\nstem=none\nstopwords=0\ntokenizer=2\n"
+             "lexkit-analyzer 1\nlang=zh\nlower=1\nstem=none\nstopwords=0\ntokenizer=3\n"
              "zh_terms=words+bigrams\nzh_model=zh-model.lkt crc32=%s\nzh_script=auto\n", hex);
     assert_string_equal(s, want);
 

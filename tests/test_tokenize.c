@@ -99,7 +99,7 @@ static void test_numbers(void **state)
 {
     (void)state;
     assert_string_equal(join("3.14 1,000 2,5. 1.2.3 v1.2 -5 mp3 3D 1st"),
-                        "3.14|1,000|2,5|.|1.2.3|v1|.|2|-|5|mp3|3D|1st");
+                        "3.14|1,000|2,5|.|1.2.3|v1.2|-|5|mp3|3D|1st");
     lk_token *toks;
     lk_tokenizer_config c = lk_tokenizer_config_default();
     size_t n = tokens_of(&c, "pi=3.14", &toks);
@@ -219,6 +219,25 @@ static void test_wide_comma_numbers(void **state)
     c = lk_tokenizer_config_default();
     c.nfkc = false; /* ， stays itself, a punctuation mark */
     assert_string_equal(join_cfg(&c, "10，2005 1，200"), "10|，|2005|1|，|200");
+}
+
+/* A word ending in a digit goes on over '.' and digits (word_decimals): version strings and
+   PM2.5 are one word; a final '.', '.' before a letter and ',' still split. */
+static void test_word_decimals(void **state)
+{
+    (void)state;
+    assert_string_equal(join("v2.0.1 released 1.2.3 3.10.4 PM2.5 Python3.10. v2. x1.y"),
+                        "v2.0.1|released|1.2.3|3.10.4|PM2.5|Python3.10|.|v2|.|x1|.|y");
+    assert_string_equal(join("v1.2,3 ｖ２．０ e.g. U.S. 2.0.1v"), "v1.2|,|3|v2.0|e|.|g|.|U|.|S|.|2.0.1v");
+    lk_token *toks;
+    lk_tokenizer_config c = lk_tokenizer_config_default();
+    size_t n = tokens_of(&c, "see v2.0.1.", &toks);
+    assert_int_equal(n, 3);
+    check_span(&toks[1], 4, 6, "v2.0.1", LK_TOK_WORD);
+    check_span(&toks[2], 10, 1, ".", LK_TOK_PUNCT);
+    free_tokens(toks, n);
+    c.word_decimals = false; /* the tokenizer of before (search indexes of tokenizer=2) */
+    assert_string_equal(join_cfg(&c, "v2.0.1 1.2.3 PM2.5"), "v2|.|0.1|1.2.3|PM2|.|5");
 }
 
 static void test_emoji(void **state)
@@ -642,6 +661,7 @@ int main(void)
         cmocka_unit_test(test_mixed_chinese),
         cmocka_unit_test(test_full_width),
         cmocka_unit_test(test_wide_comma_numbers),
+        cmocka_unit_test(test_word_decimals),
         cmocka_unit_test(test_emoji),
         cmocka_unit_test(test_combining_marks),
         cmocka_unit_test(test_greek_cyrillic),

@@ -102,6 +102,7 @@ lk_tokenizer_config lk_tokenizer_config_default(void)
     c.keep_case = false;
     c.drop_format = true;
     c.wide_comma_thousands = true;
+    c.word_decimals = true;
     return c;
 }
 
@@ -410,7 +411,8 @@ static bool thousands_group_at(const lk_tokenizer *t, const char *s, size_t n, s
 }
 
 /* Letters, digits and marks, joined by inner ' or - between letters and . or , between the
-   digits of a number (a wide comma only as a thousands separator: wide_comma_thousands).
+   digits of a number (a wide comma only as a thousands separator: wide_comma_thousands), or
+   . between digits in a word (v2.0.1: word_decimals).
    Returns the end; *kind is WORD if any letter, else NUMBER. */
 static size_t scan_alnum(const lk_tokenizer *t, const char *s, size_t n, size_t i,
                          lk_token_kind *kind)
@@ -450,6 +452,8 @@ static size_t scan_alnum(const lk_tokenizer *t, const char *s, size_t n, size_t 
                 join = cp == '.' ||
                        (cp == ',' && (!t->cfg.wide_comma_thousands || !comma_was_wide(t, i) ||
                                       (!decimal && thousands_group_at(t, s, n, i + clen))));
+            else if (last == DIGIT && nc == T_DIGIT)
+                join = cp == '.' && t->cfg.word_decimals; /* v2.0.1, PM2.5 */
             if (!join) break;
             if (cp == '.') decimal = true;
         } else if (c != T_ATTACH) {

@@ -14,7 +14,8 @@
 #include "text/error.h"
 
 typedef enum {
-    LK_TOK_WORD = 0, /* letters (and marks), possibly with inner ' or - */
+    LK_TOK_WORD = 0, /* letters (and marks), possibly with inner ' or -, and digits (with
+                        inner . between digits after a digit: v2.0.1; see word_decimals) */
     LK_TOK_NUMBER,   /* digits, with inner . or , between digits (3.14, 1,000; see
                         wide_comma_thousands for ，) */
     LK_TOK_PUNCT,    /* one punctuation character */
@@ -58,6 +59,11 @@ typedef struct {
                               digits (1,234 and 3,2). Default true; false joins it as an
                               ASCII ',' (the tokenizer of before, which the search indexes
                               built then keep: their analyzer settings lack `tokenizer=2`) */
+    bool word_decimals;    /* lexkit mode: a word that ends in a digit goes on over '.' and
+                              digits as a number does, so v2.0.1, PM2.5 and Python3.10 are one
+                              word (they were v2 . 0.1, PM2 . 5); 1.2.3 was one number already.
+                              Default true; false is the tokenizer of before (search indexes
+                              whose settings say tokenizer=2 or less keep it) */
 } lk_tokenizer_config;
 
 typedef struct {

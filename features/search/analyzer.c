@@ -25,11 +25,13 @@
    (join_initials). Bump it on any change of what the chain gives. */
 #define ENGLISH_FOLD 4
 #define STEMMER_ENC "UTF_8"
-/* The tokenizer's rules, as the settings record them ("tokenizer=2", every analyzer): 2
-   joins digits at a full-width comma only as a thousands separator (wide_comma_thousands:
-   10，2005 is 10 and 2005); 1, that of indexes whose settings have no tokenizer= line,
-   joins them at any comma (10,2005). Bump it on any change of the tokens an analyzer gets. */
-#define TOKENIZER_VERSION 2
+/* The tokenizer's rules, as the settings record them ("tokenizer=3", every analyzer): 3
+   keeps a word ending in a digit whole over '.' and digits (word_decimals: v2.0.1 is one
+   term, it was v2 and 0.1); 2 joins digits at a full-width comma only as a thousands
+   separator (wide_comma_thousands: 10，2005 is 10 and 2005); 1, that of indexes whose
+   settings have no tokenizer= line, joins them at any comma (10,2005). Bump it on any change
+   of the tokens an analyzer gets. */
+#define TOKENIZER_VERSION 3
 
 struct lk_analyzer {
     lk_lang lang;
@@ -37,8 +39,8 @@ struct lk_analyzer {
     bool english;         /* LK_ANALYZER_ENGLISH: hyphens split, folding, possessives */
     int english_fold;     /* english: ENGLISH_FOLD (new analyzers) or 1 (settings without
                              english_fold=: ’ and marks kept, as indexes built before) */
-    int tokenizer;        /* TOKENIZER_VERSION (new analyzers) or 1 (settings without
-                             tokenizer=: full-width commas join digits, as before) */
+    int tokenizer;        /* TOKENIZER_VERSION (new analyzers), what the settings say, or 1
+                             (no tokenizer=: full-width commas join digits, as before) */
     char *fold_buf;       /* a word with its Latin accents folded */
     size_t fold_cap;
     lk_tokenizer *tok;
@@ -688,6 +690,7 @@ static lk_status init(lk_analyzer *a, lk_error *err)
     tc.inner_hyphen = !a->english; /* english: state-of-the-art is four words */
     tc.drop_format = false;        /* clean_tokens, as the settings' version says */
     tc.wide_comma_thousands = a->tokenizer >= 2;
+    tc.word_decimals = a->tokenizer >= 3;
     lk_status st = lk_tokenizer_create(&tc, &a->tok);
     if (st != LK_OK) return st;
     if (a->stem && !(a->stemmer = sb_stemmer_new(STEMMER_NAME, STEMMER_ENC)))

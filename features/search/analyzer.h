@@ -7,9 +7,10 @@
    queries. An analyzer holds scratch buffers (tokenizer, stemmer): one per thread.
    With a Chinese tagger model (zh_model), Han runs are segmented into words instead
    (analyzer_zh.c); the model is copied into the index directory and checked by CRC-32.
-   The tokenizer's rules have a version in the settings ("tokenizer=2", every analyzer: a
+   The tokenizer's rules have a version in the settings ("tokenizer=3", every analyzer: 2, a
    full-width comma joins digits only as a thousands separator, so 10，2005 gives 10 and
-   2005); settings without it (indexes built before) keep the tokens of before (10,2005). */
+   2005; 3, v2.0.1 is one term, not v2 and 0.1); settings with an older version, or without
+   it (indexes built before: 10,2005), keep the tokens of that version. */
 #ifndef LK_FEATURES_ANALYZER_H
 #define LK_FEATURES_ANALYZER_H
 
