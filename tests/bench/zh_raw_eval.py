@@ -76,6 +76,8 @@ def main():
                 pred.append(cur)
                 cur = []
             continue
+        if line.startswith("#"):  # tag's `# sent_id` / `# text` comments
+            continue
         f = line.split("\t")
         cur.append((f[1], f[3]))
     assert len(pred) == len(gold), (len(pred), len(gold))
