@@ -187,7 +187,7 @@ static lk_status tag_chunk(chunk *c, const lk_tagger *m, lk_tagger_ws *ws, lk_er
         return lk_error_set(err, st, "out of memory");
     for (size_t k = 0; k < c->n_words; k++) {
         const word_ref *w = &c->words[k];
-        c->toks[k] = (lk_tagged_token){c->buf + w->start, w->len, "_", "_", "_"};
+        c->toks[k] = (lk_tagged_token){c->buf + w->start, w->len, "_", "_", "_", false};
     }
     for (size_t s = 0; s < c->n_sents; s++) {
         memset(&c->sents[s], 0, sizeof c->sents[s]);

@@ -514,6 +514,43 @@ static void test_conllu_crlf_bom_comments(void **state)
     lk_tagged_corpus_free(&c);
 }
 
+/* MISC SpaceAfter: SpaceAfter=No on a word; on a multiword token N-M, the words inside it
+   have no space after them and its last word takes the token's; SpacesAfter= also marks the
+   sentence as annotated; a sentence without either is unmarked. */
+static void test_conllu_space_after(void **state)
+{
+    (void)state;
+    static const char data[] = "1\tiPhone\t_\tX\t_\t_\t_\t_\t_\t_\n"
+                               "2\t15\t_\tX\t_\t_\t_\t_\t_\tSpaceAfter=No|Gloss=x\n"
+                               "3\t\xE3\x80\x82\t_\tPUNCT\t_\t_\t_\t_\t_\tSpaceAfter=Nope\n\n"
+                               "1-2\tdon't\t_\t_\t_\t_\t_\t_\t_\tSpaceAfter=No\n"
+                               "1\tdo\t_\tAUX\t_\t_\t_\t_\t_\t_\n"
+                               "2\tn't\t_\tPART\t_\t_\t_\t_\t_\t_\n"
+                               "3-4\tcannot\t_\t_\t_\t_\t_\t_\t_\t_\n"
+                               "3\tcan\t_\tAUX\t_\t_\t_\t_\t_\t_\n"
+                               "4\tnot\t_\tPART\t_\t_\t_\t_\t_\t_\n"
+                               "5\tgo\t_\tVERB\t_\t_\t_\t_\t_\tSpacesAfter=\\s\\s\n\n"
+                               "1\tx\t_\tPRON\t_\t_\t_\t_\t_\t_\n\n";
+    char path[512];
+    lk_test_tmp_path(path, sizeof path, "space.conllu");
+    lk_test_write_file(path, data, sizeof data - 1);
+    lk_tagged_corpus c;
+    lk_error err;
+    assert_int_equal(lk_tagged_corpus_load(path, LK_TAGGED_CONLLU, &c, &err), LK_OK);
+    assert_int_equal(c.n_sents, 3);
+    assert_true(c.sents[0].space_marked);
+    assert_false(c.sents[0].tokens[0].no_space_after);
+    assert_true(c.sents[0].tokens[1].no_space_after);
+    assert_false(c.sents[0].tokens[2].no_space_after);
+    assert_true(c.sents[1].space_marked);
+    assert_int_equal(c.sents[1].n, 5);
+    static const bool want[] = {true, true, true, false, false}; /* do n't|can not go */
+    for (size_t i = 0; i < 5; i++) assert_int_equal(c.sents[1].tokens[i].no_space_after, want[i]);
+    assert_false(c.sents[2].space_marked);
+    assert_false(c.sents[2].tokens[0].no_space_after);
+    lk_tagged_corpus_free(&c);
+}
+
 /* ---- word/TAG and tokens -------------------------------------------------------------- */
 
 static void test_slash_good(void **state)
@@ -684,6 +721,7 @@ int main(void)
         cmocka_unit_test(test_conllu_malformed),
         cmocka_unit_test(test_conllu_bad_lines),
         cmocka_unit_test(test_conllu_crlf_bom_comments),
+        cmocka_unit_test(test_conllu_space_after),
         cmocka_unit_test(test_slash_good),
         cmocka_unit_test(test_slash_malformed),
         cmocka_unit_test(test_tokens_format),

@@ -16,6 +16,7 @@
 /* Offsets into the sentence string buffer of one token's fields. */
 typedef struct {
     size_t form, form_len, lemma, upos, xpos;
+    bool no_space_after;
 } token_offs;
 
 struct lk_sentence_reader {
@@ -32,6 +33,9 @@ struct lk_sentence_reader {
     size_t n;              /* tokens in the current sentence */
     bool have_text, have_sent_id;
     size_t text_off, sent_id_off;
+    bool space_marked;     /* a MISC of the current sentence has SpaceAfter=/SpacesAfter= */
+    uint64_t mwt_first, mwt_last; /* the last multiword token line N-M of the sentence */
+    bool mwt_no_space;     /* ... and whether its MISC has SpaceAfter=No */
     lk_conllu_sniff sniff; /* word/TAG and token lines: CoNLL-U given by mistake */
 };
 
@@ -121,8 +125,8 @@ static lk_status push_field(lk_sentence_reader *r, const char *s, size_t n, size
 /* Add a token to the current sentence. */
 static lk_status push_token(lk_sentence_reader *r, const char *form, size_t form_len,
                             const char *lemma, size_t lemma_len, const char *upos,
-                            size_t upos_len, const char *xpos, size_t xpos_len, int64_t lineno,
-                            lk_error *err)
+                            size_t upos_len, const char *xpos, size_t xpos_len, bool no_space,
+                            int64_t lineno, lk_error *err)
 {
     if (lk_grow((void **)&r->offs, &r->offs_cap, r->n + 1, sizeof *r->offs) != LK_OK ||
         lk_grow((void **)&r->token_lines, &r->token_lines_cap, r->n + 1,
@@ -135,6 +139,7 @@ static lk_status push_token(lk_sentence_reader *r, const char *form, size_t form
     if (st == LK_OK) st = push_field(r, xpos, xpos_len, &t->xpos, err);
     if (st != LK_OK) return st;
     t->form_len = form_len;
+    t->no_space_after = no_space;
     r->token_lines[r->n] = lineno;
     r->n++;
     return LK_OK;
@@ -145,6 +150,8 @@ static void reset_sentence(lk_sentence_reader *r)
     r->n = 0;
     r->strs_len = 0;
     r->have_text = r->have_sent_id = false;
+    r->space_marked = false;
+    r->mwt_first = r->mwt_last = 0;
 }
 
 /* Fill `s` from the current sentence (pointers into the reader's buffers). */
@@ -159,11 +166,13 @@ static lk_status emit(lk_sentence_reader *r, lk_sentence *s, lk_error *err)
         r->tokens[i].lemma = r->strs + o->lemma;
         r->tokens[i].upos = r->strs + o->upos;
         r->tokens[i].xpos = r->strs + o->xpos;
+        r->tokens[i].no_space_after = o->no_space_after;
     }
     s->tokens = r->tokens;
     s->n = r->n;
     s->text = r->have_text ? r->strs + r->text_off : NULL;
     s->sent_id = r->have_sent_id ? r->strs + r->sent_id_off : NULL;
+    s->space_marked = r->space_marked;
     s->line = r->token_lines[0];
     s->token_lines = r->token_lines;
     return LK_OK;
@@ -270,6 +279,58 @@ lk_status lk_conllu_check_line(const char *path, int64_t lineno, const char *lin
     return LK_OK;
 }
 
+/* The number s[0..n) (digits, checked by classify_id), saturated at UINT32_MAX. */
+static uint64_t id_number(const char *s, size_t n)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < n && v <= UINT32_MAX; i++) v = v * 10 + (uint64_t)(s[i] - '0');
+    return v;
+}
+
+/* MISC items (|-separated): *marked when one is SpaceAfter=... or SpacesAfter=...,
+   *no_space when one is SpaceAfter=No. */
+static void misc_space(const char *misc, size_t n, bool *marked, bool *no_space)
+{
+    static const char sa[] = "SpaceAfter=", ssa[] = "SpacesAfter=";
+    *no_space = false;
+    for (size_t i = 0; i < n;) {
+        size_t e = i;
+        while (e < n && misc[e] != '|') e++;
+        size_t len = e - i;
+        if (len >= sizeof sa - 1 && memcmp(misc + i, sa, sizeof sa - 1) == 0) {
+            *marked = true;
+            if (len == sizeof sa - 1 + 2 && memcmp(misc + i + sizeof sa - 1, "No", 2) == 0)
+                *no_space = true;
+        } else if (len >= sizeof ssa - 1 && memcmp(misc + i, ssa, sizeof ssa - 1) == 0) {
+            *marked = true;
+        }
+        i = e + 1;
+    }
+}
+
+/* Whether the word with ID id[0..n) has no space after it: SpaceAfter=No in its own MISC
+   (misc_no_space), or it is inside the last multiword token N-M (not its last word), or
+   it ends one whose MISC has SpaceAfter=No. */
+static bool word_no_space(const lk_sentence_reader *r, const char *id, size_t n,
+                          bool misc_no_space)
+{
+    uint64_t w = id_number(id, n);
+    if (r->mwt_last > 0 && w >= r->mwt_first && w < r->mwt_last) return true;
+    if (r->mwt_last > 0 && w == r->mwt_last && r->mwt_no_space) return true;
+    return misc_no_space;
+}
+
+/* A multiword token line N-M (id[0..n), checked): remember its range and SpaceAfter. */
+static void note_mwt(lk_sentence_reader *r, const char *id, size_t n, bool misc_no_space)
+{
+    size_t dash = 0;
+    while (dash < n && id[dash] != '-') dash++;
+    if (dash == n) return; /* an empty node N.M */
+    r->mwt_first = id_number(id, dash);
+    r->mwt_last = id_number(id + dash + 1, n - dash - 1);
+    r->mwt_no_space = misc_no_space;
+}
+
 static lk_status conllu_token(lk_sentence_reader *r, const char *line, size_t len,
                               int64_t lineno, lk_error *err)
 {
@@ -287,11 +348,17 @@ static lk_status conllu_token(lk_sentence_reader *r, const char *line, size_t le
             from = i + 1;
         }
     }
-    if (!word) return LK_OK;
+    bool no_space;
+    misc_space(line + start[9], flen[9], &r->space_marked, &no_space);
+    if (!word) {
+        note_mwt(r, line, flen[0], no_space);
+        return LK_OK;
+    }
     if (flen[1] == 0)
         return lk_error_at(err, path, lineno, lk_utf8_column(line, start[1]), "empty FORM");
     return push_token(r, line + start[1], flen[1], line + start[2], flen[2], line + start[3],
-                      flen[3], line + start[4], flen[4], lineno, err);
+                      flen[3], line + start[4], flen[4], word_no_space(r, line, flen[0], no_space),
+                      lineno, err);
 }
 
 static lk_status next_conllu(lk_sentence_reader *r, lk_sentence *s, bool *got, lk_error *err)
@@ -327,7 +394,7 @@ static lk_status slash_item(lk_sentence_reader *r, const char *line, size_t from
     const char *item = line + from;
     size_t n = to - from;
     if (r->fmt == LK_TAGGED_TOKENS)
-        return push_token(r, item, n, "_", 1, "_", 1, "_", 1, lineno, err);
+        return push_token(r, item, n, "_", 1, "_", 1, "_", 1, false, lineno, err);
     size_t slash = n;
     while (slash > 0 && item[slash - 1] != '/') slash--;
     const char *what = NULL;
@@ -341,7 +408,7 @@ static lk_status slash_item(lk_sentence_reader *r, const char *line, size_t from
     slash--; /* index of the last '/' */
     const char *tag = item + slash + 1;
     size_t tag_len = n - slash - 1;
-    return push_token(r, item, slash, "_", 1, tag, tag_len, tag, tag_len, lineno, err);
+    return push_token(r, item, slash, "_", 1, tag, tag_len, tag, tag_len, false, lineno, err);
 }
 
 static lk_status next_line_sentence(lk_sentence_reader *r, lk_sentence *s, bool *got,
@@ -500,6 +567,7 @@ static lk_status copy_sentence(arena *a, const lk_sentence *src, lk_sentence *ds
         else toks[i].lemma = arena_str(a, t->lemma, strlen(t->lemma));
         toks[i].upos = intern_tag(a, t->upos, strlen(t->upos));
         toks[i].xpos = intern_tag(a, t->xpos, strlen(t->xpos));
+        toks[i].no_space_after = t->no_space_after;
         if (!toks[i].form || !toks[i].lemma || !toks[i].upos || !toks[i].xpos)
             return LK_ERR_NOMEM;
     }

@@ -111,6 +111,8 @@ typedef struct {
     const char *upos;   /* UPOS column (or the TAG of word/TAG); "_" when empty */
     const char *xpos;   /* XPOS column ("_" when absent; word/TAG: same as upos) */
     const char *lemma;  /* LEMMA ("_" for word/TAG) */
+    bool no_space_after; /* CoNLL-U: MISC SpaceAfter=No (on the word, or on the multiword
+                            token it ends; the other words of a multiword token too) */
 } lk_tagged_token;
 
 typedef struct {
@@ -118,6 +120,7 @@ typedef struct {
     size_t n;
     const char *text;        /* "# text = ..." comment, or NULL */
     const char *sent_id;     /* "# sent_id = ..." comment, or NULL */
+    bool space_marked;       /* some MISC of the sentence has SpaceAfter= or SpacesAfter= */
     int64_t line;            /* line of the sentence's first token */
     const int64_t *token_lines; /* line number of each token (n entries) */
 } lk_sentence;
