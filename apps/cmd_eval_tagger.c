@@ -7,6 +7,7 @@
 #include "apps/cli_opts.h"
 #include "models/blas.h"
 #include "models/tagger.h"
+#include "models/zhseg.h"
 
 #define CMD "eval-tagger"
 
@@ -16,7 +17,44 @@ static void help(void *u)
     printf("usage: lexkit eval-tagger --model MODEL --test CONLLU [--input-format conllu|slash]\n"
            "                          [--output FILE] [--progress|--quiet]\n"
            "Prints tab-separated figures; the last line is accuracy<TAB>X (word models)\n"
-           "or joint_f1<TAB>X (char models: segmentation from the raw sentence text).\n");
+           "or joint_f1<TAB>X (char models: segmentation from the raw sentence text, its\n"
+           "'# text' comment, else the FORMs with a space after each without SpaceAfter=No\n"
+           "when the file has SpaceAfter, else the FORMs joined; the raw_text line says which).\n");
+}
+
+/* The raw_text line: where the sentences' raw text came from, e.g. "# text (500 of 500
+   sentences)"; the segmenter line: what segmented it. */
+static void print_raw_sources(const lk_tagger_eval_result *r, size_t n_sents)
+{
+    static const char *const names[LK_TAGGER_RAW_SOURCES] = {
+        "# text", "FORMs with SpaceAfter", "FORMs joined without spaces"};
+    const char *sep = "";
+    printf("raw_text\t");
+    for (int i = 0; i < LK_TAGGER_RAW_SOURCES; i++) {
+        if (r->raw_sents[i] == 0) continue;
+        printf("%s%s (%lld of %zu sentences)", sep, names[i], (long long)r->raw_sents[i], n_sents);
+        sep = ", ";
+    }
+    printf("\nsegmenter\t%s\n", r->zhseg ? "as lexkit tag (pre-tokenization on)"
+                                          : "the model alone (no raw text in the file)");
+}
+
+/* Word models: lk_tagger_evaluate; char models: lk_zhseg_evaluate with `lexkit tag`'s
+   default segmenter. */
+static lk_status evaluate(const lk_tagger *m, const lk_tagged_corpus *gold,
+                          lk_tagger_eval_result *r, lk_error *err)
+{
+    if (lk_tagger_get_config(m)->unit == LK_TAGGER_WORD) return lk_tagger_evaluate(m, gold, r, err);
+    const lk_zhseg_config zc = lk_zhseg_config_default();
+    lk_zhseg *zh = NULL;
+    lk_tagger_ws *ws = NULL;
+    lk_status st = lk_zhseg_create(m, &zc, &zh, err);
+    if (st == LK_OK && (st = lk_tagger_ws_create(&ws)) != LK_OK)
+        lk_error_set(err, st, "out of memory");
+    if (st == LK_OK) st = lk_zhseg_evaluate(m, zh, ws, gold, r, err);
+    lk_tagger_ws_free(ws);
+    lk_zhseg_free(zh);
+    return st;
 }
 
 static int run(int argc, char **argv)
@@ -58,7 +96,7 @@ static int run(int argc, char **argv)
         st = lk_error_set(&err, LK_ERR_PARSE, "%s: no sentences (empty test set)", test);
     lk_progress prog;
     lk_progress_init(&prog, "tokens", progress, quiet);
-    if (st == LK_OK) st = lk_tagger_evaluate(m, &gold, &r, &err);
+    if (st == LK_OK) st = evaluate(m, &gold, &r, &err);
     if (st == LK_OK) lk_progress_finish(&prog, (double)gold.n_tokens, NULL);
     if (st != LK_OK) {
         lk_tagged_corpus_free(&gold);
@@ -68,16 +106,21 @@ static int run(int argc, char **argv)
     if (r.n_unknown_tags > 0)
         fprintf(stderr, "lexkit %s: warning: %lld gold tokens have tags the model does not know "
                 "(counted as errors)\n", CMD, (long long)r.n_unknown_tags);
+    if (r.text_mismatch > 0)
+        fprintf(stderr, "lexkit %s: warning: %lld sentences have a '# text' with other characters "
+                "than their FORMs (scored from the FORMs)\n", CMD, (long long)r.text_mismatch);
     double rate = r.seconds > 0 ? (double)gold.n_tokens / r.seconds : 0;
     if (lk_tagger_get_config(m)->unit == LK_TAGGER_WORD) {
         printf("sentences\t%zu\ntokens\t%lld\ncorrect\t%lld\nunknown_tags\t%lld\n"
                "tokens_per_s\t%.0f\naccuracy\t%.4f\n", gold.n_sents, (long long)r.tokens,
                (long long)r.correct, (long long)r.n_unknown_tags, rate, r.accuracy);
     } else {
-        printf("sentences\t%zu\ngold_words\t%lld\npred_words\t%lld\nunknown_tags\t%lld\n"
+        printf("sentences\t%zu\n", gold.n_sents);
+        print_raw_sources(&r, gold.n_sents);
+        printf("gold_words\t%lld\npred_words\t%lld\nunknown_tags\t%lld\n"
                "words_per_s\t%.0f\nseg_precision\t%.4f\nseg_recall\t%.4f\nseg_f1\t%.4f\n"
                "joint_precision\t%.4f\njoint_recall\t%.4f\njoint_f1\t%.4f\n",
-               gold.n_sents, (long long)r.seg.gold, (long long)r.seg.pred,
+               (long long)r.seg.gold, (long long)r.seg.pred,
                (long long)r.n_unknown_tags, rate, r.seg_prf.precision, r.seg_prf.recall,
                r.seg_prf.f1, r.joint_prf.precision, r.joint_prf.recall, r.joint_prf.f1);
     }

@@ -173,15 +173,31 @@ typedef enum {
 } lk_tagger_cut;
 lk_tagger_cut lk_tagger_cut_class(int32_t cp);
 
+/* Where a gold sentence's raw text comes from when a char model is evaluated. */
+typedef enum {
+    LK_TAGGER_RAW_TEXT = 0,    /* its "# text = " comment */
+    LK_TAGGER_RAW_SPACE_AFTER, /* its FORMs, a space after each but those with SpaceAfter=No
+                                  (the file has SpaceAfter annotation) */
+    LK_TAGGER_RAW_JOINED,      /* its FORMs joined without spaces (no annotation) */
+    LK_TAGGER_RAW_SOURCES
+} lk_tagger_raw_source;
+
 /* Evaluation on a gold corpus. Word models: token accuracy; a gold tag unknown to the model
    counts as an error and in n_unknown_tags. Char models: the sentence text is the
-   concatenation of the gold words; segmentation and joint word+tag matches by span. */
+   concatenation of the gold words, segmented by the model alone; segmentation and joint
+   word+tag matches by span. (lk_zhseg_evaluate, models/zhseg.h, scores a char model from
+   the sentences' raw text as `lexkit tag` segments it.) */
 typedef struct {
     int64_t tokens, correct, n_unknown_tags;
     double accuracy;
     lk_seg_counts seg;
     lk_prf seg_prf, joint_prf;
     double seconds;
+    int64_t raw_sents[LK_TAGGER_RAW_SOURCES]; /* char models: sentences by raw text source */
+    int64_t text_mismatch; /* char models: sentences whose `# text` has other characters than
+                              their FORMs (scored from the FORMs instead) */
+    bool zhseg;            /* char models: segmented as `lexkit tag` does (lk_zhseg_evaluate);
+                              false: by the model alone (lk_tagger_evaluate) */
 } lk_tagger_eval_result;
 
 lk_status lk_tagger_evaluate(const lk_tagger *m, const lk_tagged_corpus *test,

@@ -1263,6 +1263,7 @@ lk_status lk_tagger_evaluate(const lk_tagger *m, const lk_tagged_corpus *test,
     if ((st = lk_tg_data_from_corpus(m, test, &d, &unknown, err)) != LK_OK) goto out;
     if ((st = lk_tg_evaluate_data(m, ws, test, &d, res)) != LK_OK) goto fail;
     if (m->cfg.unit == LK_TAGGER_WORD) res->n_unknown_tags = unknown;
+    else res->raw_sents[LK_TAGGER_RAW_JOINED] = (int64_t)test->n_sents;
     res->seconds = lk_clock_s() - t0;
     goto out;
 fail:

@@ -61,4 +61,16 @@ lk_status lk_zhseg_lines(lk_zhseg *z, lk_tagger_ws *ws, const char *const *texts
 /* Whether line i of the last lk_zhseg_lines call was converted from traditional. */
 bool lk_zhseg_converted(const lk_zhseg *z, size_t i);
 
+/* Evaluate char model m on gold corpus test from raw text as `lexkit tag` reads it: each
+   sentence's raw text is its `# text`, else its FORMs with a space after each without
+   SpaceAfter=No when the file has SpaceAfter annotation, else its FORMs joined (counted in
+   res->raw_sents; a `# text` with other characters than the FORMs is not used and counted
+   in res->text_mismatch); z (a segmenter over m) segments the texts, and words match the
+   gold words by character span, white space left out. A corpus with neither `# text` nor
+   SpaceAfter (GSD v1.4) is scored by lk_tagger_evaluate instead (res->zhseg false): the
+   model alone on the gold words joined. */
+lk_status lk_zhseg_evaluate(const lk_tagger *m, lk_zhseg *z, lk_tagger_ws *ws,
+                            const lk_tagged_corpus *test, lk_tagger_eval_result *res,
+                            lk_error *err);
+
 #endif
