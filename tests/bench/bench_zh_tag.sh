@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Chinese segmentation + UPOS tagging from raw text: the shipped char model vs jieba (jieba.cut
-# for segmentation, jieba.posseg with its tags mapped to UD v2 UPOS) on the same sentences, the
-# raw text being the concatenated gold words of each sentence. Sets: GSDSimp v2 test (the split
+# for segmentation, jieba.posseg with its tags mapped to UD v2 UPOS) on the same sentences:
+# eval-tagger reads each sentence's `# text` where the file has them (GSDSimp, CFL; segmented as
+# `lexkit tag` does), else the concatenated gold words (the model alone); jieba reads the
+# concatenated gold words. Sets: GSDSimp v2 test (the split
 # published figures use), CFL test (learner essays, out of domain), GSD v1.4 traditional test
 # (relabelled to UD v2 by scripts/zh_gsd_v2.py). Then the held-out everyday gold (zh_everyday_gold.sh:
 # tests/bench/zh_everyday_gold.txt scored, whole and simplified/traditional parts), and the everyday
