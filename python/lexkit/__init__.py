@@ -1246,11 +1246,44 @@ def _vectors_from_model(model: bytes):
     return Vectors(_lexkit.vectors_load_bytes(model))
 
 
+def _query_items(value) -> list:
+    """most_similar's positive/negative as a list, as gensim's _ensure_list: None is empty,
+    a word or a 1-D array one item, a 2-D array its rows, another iterable its items."""
+    if value is None:
+        return []
+    if isinstance(value, str) or (isinstance(value, _np.ndarray) and value.ndim == 1):
+        return [value]
+    if isinstance(value, (bytes, _Mapping)):
+        raise TypeError(f"expected words, vectors or (word, weight) tuples, got "
+                        f"{type(value).__name__}")
+    return list(value)
+
+
+def _weighted(item, sign: float, where: str):
+    """(key, weight) of a most_similar item: a word or a vector weighs sign, a (key, weight)
+    tuple its weight (as gensim: the tuple's weight replaces the sign)."""
+    if isinstance(item, (str, _np.ndarray)):
+        return item, sign
+    try:
+        key, weight = item[0], item[1]
+    except (TypeError, IndexError, KeyError):
+        raise TypeError(f"{where}: expected a word, a vector or a (word, weight) tuple, got "
+                        f"{type(item).__name__}") from None
+    if not isinstance(key, (str, _np.ndarray)):
+        raise TypeError(f"{where}: expected a word or a vector first, got {type(key).__name__}")
+    if isinstance(weight, bool) or not isinstance(weight, _numbers.Real):
+        raise TypeError(f"{where}: expected a number as the weight, got {type(weight).__name__}")
+    return key, float(weight)
+
+
 class Vectors:
     """Word vectors (word2vec text/binary files, lexkit and fastText models).
 
     As gensim's KeyedVectors: v["word"] is the word's vector (a numpy row; a list of words
-    gives a 2-D array), "word" in v, most_similar, pickling. Vectors of a model with subword
+    gives a 2-D array), "word" in v, pickling, and its queries with gensim 4's semantics:
+    most_similar (words, (word, weight) tuples, vectors; topn=None, restrict_vocab),
+    similar_by_word/similar_by_key/similar_by_vector, similarity, distance, n_similarity,
+    distances, closer_than, rank, doesnt_match, most_similar_cosmul. Vectors of a model with subword
     n-grams (an LKEM or fastText .bin model loaded with format='auto', as `lexkit neighbors`
     reads them) compose an unseen word from its n-grams, as gensim's FastTextKeyedVectors:
     v["unseen"], "unseen" in v (True when it has an n-gram) and most_similar("unseen") work.
@@ -1342,16 +1375,243 @@ class Vectors:
             return (_vectors_from_model, (model,))
         return (_vectors_from_table, (self.words, self.vectors.tobytes(), self._v.dim()))
 
-    def most_similar(self, positive: Sequence[str] = (), negative: Sequence[str] = (),
-                     topn: int = 10) -> List[Tuple[str, float]]:
-        """gensim's most_similar: cosine to the mean of unit vectors (positive minus negative),
-        the given vocabulary words excluded; an unseen word of a subword model is composed
-        from its n-grams (as gensim's FastTextKeyedVectors), another is a ValueError."""
-        if isinstance(positive, str):
-            positive = [positive]
-        if isinstance(negative, str):
-            negative = [negative]
-        return self._v.most_similar(list(positive), list(negative), topn)
+    # ---- gensim's similarity queries --------------------------------------------------
+    # most_similar with words only runs in C (lexkit_vectors_most_similar, as `lexkit
+    # neighbors`); vectors, weights, topn=None and restrict_vocab, and the other queries, run
+    # in numpy over self.vectors the way gensim 4's KeyedVectors computes them (float32).
+
+    def _norms(self) -> _np.ndarray:
+        """The rows' L2 norms (float32, computed once: the table never changes)."""
+        n = self.__dict__.get("_norm_cache")
+        if n is None:
+            n = self.__dict__["_norm_cache"] = _np.linalg.norm(self.vectors, axis=1)
+        return n
+
+    def _word_at(self) -> List[str]:
+        """self.words, built once (the words() call copies them all)."""
+        w = self.__dict__.get("_word_cache")
+        if w is None:
+            w = self.__dict__["_word_cache"] = self._v.words()
+        return w
+
+    def _unit(self, word: str):
+        """(unit vector of word, its row or -1): a vocabulary row over its norm, or an unseen
+        word of a subword model composed; another word is lexkit's ValueError."""
+        i = self._v.find(word)
+        if i >= 0:
+            return self.vectors[i] / self._norms()[i], i
+        try:
+            vec = _np.frombuffer(self._v.word_vector(word), dtype=_np.float32)
+        except (ValueError, UnicodeEncodeError):
+            raise ValueError(f"word '{word}' not in vocabulary") from None
+        return vec / _np.linalg.norm(vec), -1
+
+    def _raw(self, vec, where: str) -> _np.ndarray:
+        """A query vector given as an array: 1-D of dim values (used as it is, as gensim)."""
+        a = _np.asarray(vec)
+        if a.shape != (self._v.dim(),):
+            raise ValueError(f"{where}: expected a vector of {self._v.dim()} values, got an "
+                             f"array of shape {a.shape}")
+        return a
+
+    def _limit(self, restrict_vocab) -> int:
+        """How many rows a query looks at: restrict_vocab (None or 0: all), as gensim."""
+        n = len(self._word_at())
+        if not restrict_vocab:
+            return n
+        if isinstance(restrict_vocab, bool) or not isinstance(restrict_vocab, _numbers.Integral):
+            raise TypeError(f"restrict_vocab: expected int or None, got "
+                            f"{type(restrict_vocab).__name__}")
+        if restrict_vocab < 0:
+            raise ValueError(f"restrict_vocab: must be >= 0, got {restrict_vocab}")
+        return min(int(restrict_vocab), n)
+
+    def _best(self, dists, topn: int, exclude) -> List[Tuple[str, float]]:
+        """The topn (word, score) of dists (rows 0..len(dists)), best first (ties: the
+        earlier row), rows in exclude left out."""
+        k = min(topn + len(exclude), len(dists))
+        if k <= 0:
+            return []
+        neg = -dists
+        idx = _np.argpartition(neg, k - 1)[:k] if k < len(dists) else _np.arange(len(dists))
+        idx = idx[_np.lexsort((idx, neg[idx]))]
+        words = self._word_at()
+        return [(words[i], float(dists[i])) for i in idx.tolist() if i not in exclude][:topn]
+
+    def most_similar(self, positive=(), negative=(), topn: Optional[int] = 10,
+                     restrict_vocab: Optional[int] = None):
+        """gensim's KeyedVectors.most_similar: the topn words nearest (cosine) to the weighted
+        mean of the positive and negative items, best first, the given vocabulary words left
+        out. Returns a list of (word, cosine).
+
+        An item is a word (weight +1 in positive, -1 in negative), a (word, weight) tuple (the
+        weight is used as given, in negative too, as gensim does), a numpy vector of dim
+        values (used as it is, not normalized, as gensim 4 does; a (vector, weight) tuple too),
+        and positive/negative may be one word, one vector or a 2-D array of vectors. Each
+        word's vector is normalized, the query is the weighted sum over the total absolute
+        weight, normalized. An unseen word of a subword model is composed from its n-grams
+        (as gensim's FastTextKeyedVectors), another word is a ValueError ('word ... not in
+        vocabulary'; gensim: KeyError). topn=None returns the cosines of all the rows
+        considered as a float32 array in vocabulary order (the given words included);
+        topn < 1 returns []. restrict_vocab=N considers the first N rows only (a file's most
+        frequent words when it is sorted by frequency). Words only, with a topn and no
+        restrict_vocab, run in C (as `lexkit neighbors`); the rest in numpy as gensim."""
+        if topn is not None:
+            if isinstance(topn, bool) or not isinstance(topn, _numbers.Integral):
+                raise TypeError(f"topn: expected int or None, got {type(topn).__name__}")
+            if topn < 1:
+                return []
+        positive, negative = _query_items(positive), _query_items(negative)
+        if topn is not None and restrict_vocab is None and \
+                all(isinstance(k, str) for k in positive + negative):
+            return self._v.most_similar(positive, negative, int(topn))
+        n = self._limit(restrict_vocab)
+        mean = _np.zeros(self._v.dim(), _np.float32)
+        total = 0.0
+        exclude = set()
+        for name, items, sign in (("positive", positive, 1.0), ("negative", negative, -1.0)):
+            for j, item in enumerate(items):
+                key, weight = _weighted(item, sign, f"{name}[{j}]")
+                if isinstance(key, str):
+                    vec, row = self._unit(key)
+                    if row >= 0:
+                        exclude.add(row)
+                else:
+                    vec = self._raw(key, f"{name}[{j}]")
+                mean += weight * vec
+                total += abs(weight)
+        if not positive and not negative:
+            raise ValueError("no positive or negative words")
+        if total > 0:
+            mean = mean / total
+        length = _np.linalg.norm(mean)
+        if length > 0:
+            mean = (mean / length).astype(_np.float32)
+        dists = self.vectors[:n] @ mean / self._norms()[:n]
+        if topn is None:
+            return dists
+        return self._best(dists, int(topn), exclude)
+
+    def similar_by_word(self, word: str, topn: Optional[int] = 10,
+                        restrict_vocab: Optional[int] = None):
+        """most_similar(positive=[word], ...), as gensim's similar_by_word."""
+        return self.most_similar([word], topn=topn, restrict_vocab=restrict_vocab)
+
+    def similar_by_key(self, key: str, topn: Optional[int] = 10,
+                       restrict_vocab: Optional[int] = None):
+        """most_similar(positive=[key], ...), as gensim 4's similar_by_key."""
+        return self.most_similar([key], topn=topn, restrict_vocab=restrict_vocab)
+
+    def similar_by_vector(self, vector, topn: Optional[int] = 10,
+                          restrict_vocab: Optional[int] = None):
+        """The words nearest (cosine) to a vector of dim values, as gensim's
+        similar_by_vector (most_similar(positive=[vector], ...); no word is left out)."""
+        return self.most_similar([_np.asarray(vector)], topn=topn, restrict_vocab=restrict_vocab)
+
+    def similarity(self, w1: str, w2: str) -> float:
+        """Cosine similarity of two words (unseen words of a subword model composed; another
+        unknown word is a KeyError), as gensim's similarity."""
+        a, b = self[w1], self[w2]
+        return float(_np.dot(a / _np.linalg.norm(a), b / _np.linalg.norm(b)))
+
+    def distance(self, w1: str, w2: str) -> float:
+        """1 - similarity(w1, w2), as gensim's distance."""
+        return 1 - self.similarity(w1, w2)
+
+    def n_similarity(self, ws1: Sequence[str], ws2: Sequence[str]) -> float:
+        """Cosine similarity of the means of two lists of words' vectors (not normalized
+        first), as gensim's n_similarity; an empty list is gensim's ZeroDivisionError. An
+        unknown word is a KeyError (gensim 4.2 leaves it out silently)."""
+        _not_one(ws1, "ws1", "words")
+        _not_one(ws2, "ws2", "words")
+        if not (len(ws1) and len(ws2)):
+            raise ZeroDivisionError("At least one of the passed list is empty.")
+        m1, m2 = self[list(ws1)].mean(axis=0), self[list(ws2)].mean(axis=0)
+        return float(_np.dot(m1 / _np.linalg.norm(m1), m2 / _np.linalg.norm(m2)))
+
+    def distances(self, word_or_vector, other_words: Sequence[str] = ()) -> _np.ndarray:
+        """1 - cosine between a word (or a vector) and every word, in vocabulary order, or
+        the words of other_words in their order (a float32 array), as gensim's distances."""
+        if isinstance(word_or_vector, str):
+            vec = self[word_or_vector]
+        else:
+            vec = self._raw(word_or_vector, "word_or_vector")
+        if len(other_words):
+            _not_one(other_words, "other_words", "words")
+            others = self[list(other_words)]
+            norms = _np.linalg.norm(others, axis=1)
+        else:
+            others, norms = self.vectors, self._norms()
+        return 1 - (others @ vec) / (_np.linalg.norm(vec) * norms)
+
+    def closer_than(self, w1: str, w2: str) -> List[str]:
+        """The vocabulary words (w1 left out) nearer to w1 than w2 is, in vocabulary order, as
+        gensim's closer_than; both must be vocabulary words (else KeyError)."""
+        i1, i2 = self._v.find(w1), self._v.find(w2)
+        for w, i in ((w1, i1), (w2, i2)):
+            if i < 0:
+                raise KeyError(f"Key '{w}' not present")
+        d = self.distances(w1)
+        words = self._word_at()
+        return [words[i] for i in _np.flatnonzero(d < d[i2]).tolist() if i != i1]
+
+    def rank(self, w1: str, w2: str) -> int:
+        """The rank of w2 among w1's neighbours (1 = nearest), as gensim's rank:
+        len(closer_than(w1, w2)) + 1."""
+        return len(self.closer_than(w1, w2)) + 1
+
+    def doesnt_match(self, words: Sequence[str]) -> str:
+        """The word furthest from the mean of the words' unit vectors, as gensim's
+        doesnt_match; words not in the table are left out with a warning (as gensim, which
+        logs it), none left is a ValueError."""
+        _not_one(words, "words", "words")
+        words = list(words)
+        used = [w for w in words if w in self]
+        if len(used) != len(words):
+            _warnings.warn(f"vectors for words {set(words) - set(used)} are not present in the "
+                          "model, ignoring these words")
+        if not used:
+            raise ValueError("cannot select a word from an empty list")
+        unit = _np.vstack([self._unit(w)[0] for w in used]).astype(_np.float32)
+        mean = unit.mean(axis=0)
+        mean = (mean / _np.linalg.norm(mean)).astype(_np.float32)
+        return sorted(zip((unit @ mean).tolist(), used), reverse=True)[-1][1]
+
+    def most_similar_cosmul(self, positive=(), negative=(), topn: Optional[int] = 10,
+                            restrict_vocab: Optional[int] = None):
+        """gensim's most_similar_cosmul (Levy and Goldberg's 3CosMul): each word scored by
+        prod((1 + cos(w, p)) / 2 for p in positive) / (prod((1 + cos(w, n)) / 2 for n in
+        negative) + 1e-6), the given vocabulary words left out. Items are words (normalized)
+        or numpy vectors (used as they are); topn as most_similar. restrict_vocab=N scores
+        the first N rows only (gensim 4.2 accepts it and ignores it)."""
+        if topn is not None:
+            if isinstance(topn, bool) or not isinstance(topn, _numbers.Integral):
+                raise TypeError(f"topn: expected int or None, got {type(topn).__name__}")
+            if topn < 1:
+                return []
+        n = self._limit(restrict_vocab)
+        exclude = set()
+        terms = {}
+        for name, items in (("positive", _query_items(positive)),
+                            ("negative", _query_items(negative))):
+            terms[name] = []
+            for j, key in enumerate(items):
+                if isinstance(key, str):
+                    vec, row = self._unit(key)
+                    if row >= 0:
+                        exclude.add(row)
+                else:
+                    vec = self._raw(key, f"{name}[{j}]")
+                terms[name].append(vec)
+        if not terms["positive"]:
+            raise ValueError("cannot compute similarity with no input")
+        rows, norms = self.vectors[:n], self._norms()[:n]
+        pos = [(1 + rows @ t / norms) / 2 for t in terms["positive"]]
+        neg = [(1 + rows @ t / norms) / 2 for t in terms["negative"]]
+        dists = _np.prod(pos, axis=0) / (_np.prod(neg, axis=0) + 0.000001)
+        if topn is None:
+            return dists
+        return self._best(dists, int(topn), exclude)
 
     def to_gensim(self):
         """A gensim KeyedVectors with the same words and vectors; for a subword model a
