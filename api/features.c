@@ -33,6 +33,9 @@ struct lexkit_vectorizer {
     int64_t *df;
     int64_t n_docs;
     double *idf;            /* NULL without idf */
+    char *pruned;           /* the terms the fit's min_df/max_df/max_features left out: */
+    size_t *pruned_off;     /* n_pruned + 1 offsets into pruned (NULL: none) */
+    size_t n_pruned;
     /* a fit in progress (fit_begin .. fit_end) */
     lk_bow *fit[2];         /* fit[1]: the second thread's, drained into fit[0] each round */
     lk_bow_idmap map;
@@ -76,6 +79,11 @@ static void unfit(lexkit_vectorizer *v)
     v->idf = NULL;
     v->n_terms = 0;
     v->n_docs = 0;
+    free(v->pruned);
+    free(v->pruned_off);
+    v->pruned = NULL;
+    v->pruned_off = NULL;
+    v->n_pruned = 0;
 }
 
 /* LEXKIT_OK, or LEXKIT_ERR_ARG naming the field of c's stop word list that is wrong. */
@@ -393,6 +401,38 @@ static lk_status keep_bow_vocab(lexkit_vectorizer *v, const lk_bow *b)
     return LK_OK;
 }
 
+/* Keep the terms the finished fit b left out (after keep_bow_vocab, which unfits v). */
+static lk_status keep_pruned(lexkit_vectorizer *v, const lk_bow *b)
+{
+    size_t n = lk_bow_n_pruned(b), bytes = 0, len;
+    if (n == 0) return LK_OK;
+    for (size_t i = 0; i < n; i++) {
+        (void)lk_bow_pruned_term(b, i, &len);
+        bytes += len; /* the terms of a table that holds them: no overflow */
+    }
+    size_t off_bytes; /* n + 1 cannot wrap: n ids are in memory */
+    if (lk_mul_size(n + 1, sizeof *v->pruned_off, &off_bytes) != LK_OK) return LK_ERR_RANGE;
+    v->pruned_off = malloc(off_bytes);
+    v->pruned = malloc(bytes ? bytes : 1);
+    if (!v->pruned_off || !v->pruned) {
+        free(v->pruned_off);
+        free(v->pruned);
+        v->pruned_off = NULL;
+        v->pruned = NULL;
+        return LK_ERR_NOMEM;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = lk_bow_pruned_term(b, i, &len);
+        v->pruned_off[i] = at;
+        if (len) memcpy(v->pruned + at, s, len);
+        at += len;
+    }
+    v->pruned_off[n] = at;
+    v->n_pruned = n;
+    return LK_OK;
+}
+
 /* Move an internal matrix into a public one, its arrays cut to the entries it holds. */
 static void give_csr(lk_csr *m, lexkit_csr *out)
 {
@@ -664,6 +704,7 @@ LK_API lexkit_status lexkit_vectorizer_fit_end(lexkit_vectorizer *v, lexkit_csr 
     lk_bow_idmap_free(&v->map);
     lk_status st = lk_bow_finish(b, &m, &e);
     if (st == LK_OK) st = keep_bow_vocab(v, b);
+    if (st == LK_OK) st = keep_pruned(v, b);
     if (st == LK_OK) st = weight(v, b, &m);
     fit_clear(v);
     if (st != LK_OK) {
@@ -795,6 +836,15 @@ LK_API int64_t lexkit_vectorizer_df(const lexkit_vectorizer *v, int32_t col)
 LK_API int64_t lexkit_vectorizer_n_docs(const lexkit_vectorizer *v) { return v ? v->n_docs : 0; }
 
 LK_API const double *lexkit_vectorizer_idf(const lexkit_vectorizer *v) { return v ? v->idf : NULL; }
+
+LK_API size_t lexkit_vectorizer_n_pruned(const lexkit_vectorizer *v) { return v ? v->n_pruned : 0; }
+
+LK_API const char *lexkit_vectorizer_pruned(const lexkit_vectorizer *v, size_t i, size_t *len)
+{
+    if (!v || i >= v->n_pruned) return NULL;
+    if (len) *len = v->pruned_off[i + 1] - v->pruned_off[i];
+    return v->pruned + v->pruned_off[i];
+}
 
 LK_API const char *const *lexkit_stop_words_english(size_t *n)
 {

@@ -162,6 +162,9 @@ struct lk_bow {
     int64_t *df;        /* column -> df in the documents seen */
     int64_t *fit_df;    /* column -> df of the fitting collection (transform mode), or NULL */
     int64_t fit_n_docs;
+    uint32_t *pruned_id; /* after a fit's finish: the ids of the terms min_df, max_df and
+                            max_features left out, in bytewise order (n_pruned of them) */
+    size_t n_pruned;
     lk_pool *pool;      /* cfg.threads == 2: the job's worker pool (its steps on two threads:
                            lk_bow_finish, drains into this bow, and the caller's steps of the
                            same job), joined by lk_bow_free; else NULL */

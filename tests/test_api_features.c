@@ -1,7 +1,8 @@
 /* test_api_features.c: the public vectorizer API (include/lexkit/features.h): a stop word
    list given in lexkit_vectorizer_config, copied at create and applied as sklearn's
    stop_words=[...] (after lowercasing, before n-grams; word analyzer only); documents given
-   as their terms (terms_given); a fixed vocabulary (sklearn's vocabulary=). */
+   as their terms (terms_given); a fixed vocabulary (sklearn's vocabulary=); the terms a fit
+   pruned (sklearn's stop_words_). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -459,6 +460,59 @@ static void test_fixed_vocabulary_refused(void **state)
     lexkit_vectorizer_free(v);
 }
 
+/* Is term i of the pruned terms `want`? */
+static void assert_pruned(const lexkit_vectorizer *v, size_t i, const char *want)
+{
+    size_t len = 0;
+    const char *t = lexkit_vectorizer_pruned(v, i, &len);
+    assert_non_null(t);
+    assert_int_equal(len, strlen(want));
+    assert_memory_equal(t, want, len);
+}
+
+/* The terms min_df, max_df and max_features leave out are kept, bytewise (sklearn's
+   stop_words_). df in docs: the 2 (tf 4), cat 2, of 2; sat on mat hat dog mine 1. min_df 2
+   keeps cat, of, the and prunes the six others; max_features 1 keeps the (tf 4). */
+static void test_pruned_terms(void **state)
+{
+    (void)state;
+    set_lens();
+    lexkit_vectorizer_config c = lexkit_vectorizer_config_default();
+    c.min_df.value = 2;
+    lexkit_vectorizer *v = NULL;
+    lexkit_error err;
+    lexkit_csr m;
+    assert_int_equal(lexkit_vectorizer_create(&c, &v, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_n_pruned(v), 0);
+    assert_int_equal(lexkit_vectorizer_fit_transform(v, docs, lens, N_DOCS, &m, &err), LEXKIT_OK);
+    lexkit_csr_free(&m);
+    assert_int_equal(lexkit_vectorizer_n_features(v), 3);
+    assert_int_equal(lexkit_vectorizer_n_pruned(v), 6);
+    static const char *const rare[] = {"dog", "hat", "mat", "mine", "on", "sat"};
+    for (size_t i = 0; i < 6; i++) assert_pruned(v, i, rare[i]);
+    assert_null(lexkit_vectorizer_pruned(v, 6, NULL));
+    lexkit_vectorizer_free(v);
+
+    c = lexkit_vectorizer_config_default();
+    c.max_features = 1;
+    c.max_df.value = 2;
+    c.max_df.is_count = 1;
+    assert_int_equal(lexkit_vectorizer_create(&c, &v, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_fit_transform(v, docs, lens, N_DOCS, &m, &err), LEXKIT_OK);
+    lexkit_csr_free(&m);
+    assert_int_equal(lexkit_vectorizer_n_features(v), 1);
+    assert_int_equal(column(v, "the"), 0);
+    assert_int_equal(lexkit_vectorizer_n_pruned(v), 8);
+    assert_pruned(v, 0, "cat");
+    assert_pruned(v, 7, "sat");
+    /* a saved vocabulary prunes nothing */
+    const char *const terms[] = {"cat"};
+    const size_t tl[] = {3};
+    assert_int_equal(lexkit_vectorizer_set_vocabulary(v, terms, tl, 1, NULL, 3, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_vectorizer_n_pruned(v), 0);
+    lexkit_vectorizer_free(v);
+}
+
 static void test_english_stop_words(void **state)
 {
     (void)state;
@@ -486,6 +540,7 @@ int main(void)
         cmocka_unit_test(test_two_threads_equal_one_and_first_error),
         cmocka_unit_test(test_fixed_vocabulary_refused),
         cmocka_unit_test(test_english_stop_words),
+        cmocka_unit_test(test_pruned_terms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

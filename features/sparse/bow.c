@@ -127,6 +127,7 @@ void lk_bow_free(lk_bow *b)
     free(b->col_id);
     free(b->df);
     free(b->fit_df);
+    free(b->pruned_id);
     free(b);
 }
 

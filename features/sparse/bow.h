@@ -168,6 +168,11 @@ int32_t lk_bow_n_terms(const lk_bow *b);
 const char *lk_bow_term(const lk_bow *b, int32_t col, size_t *len);
 int64_t lk_bow_df(const lk_bow *b, int32_t col);
 int64_t lk_bow_n_docs(const lk_bow *b);
+/* After lk_bow_finish of a fit: the terms min_df, max_df and max_features left out
+   (scikit-learn's stop_words_), in bytewise order; term i borrowed, *len bytes, not
+   NUL-terminated, NULL when out of range. A fixed vocabulary prunes nothing. */
+size_t lk_bow_n_pruned(const lk_bow *b);
+const char *lk_bow_pruned_term(const lk_bow *b, size_t i, size_t *len);
 
 /* In transform mode with df from the vocabulary file (or lk_bow_create_transform): the
    fitting collection's df of a column and its document count; otherwise the same as

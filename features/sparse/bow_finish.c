@@ -453,13 +453,18 @@ static lk_status select_terms(lk_bow *b, const int64_t *df_id, int32_t *map, lk_
     }
     b->col_id = malloc(kept * sizeof *b->col_id);
     b->df = malloc(kept * sizeof *b->df);
-    if (!b->col_id || !b->df) {
+    b->pruned_id = malloc((n - kept ? n - kept : 1) * sizeof *b->pruned_id);
+    if (!b->col_id || !b->df || !b->pruned_id) {
         st = LK_ERR_NOMEM;
         goto done;
     }
     int32_t c = 0;
+    b->n_pruned = 0;
     for (size_t j = 0; j < n; j++) {
-        if (!keep[j]) continue;
+        if (!keep[j]) {
+            b->pruned_id[b->n_pruned++] = order[j];
+            continue;
+        }
         b->col_id[c] = order[j];
         b->df[c] = df_id[order[j]];
         map[order[j]] = c++;
@@ -507,6 +512,17 @@ done:
 }
 
 int32_t lk_bow_n_terms(const lk_bow *b) { return b->n_terms; }
+
+size_t lk_bow_n_pruned(const lk_bow *b) { return b->n_pruned; }
+
+const char *lk_bow_pruned_term(const lk_bow *b, size_t i, size_t *len)
+{
+    size_t l;
+    if (i >= b->n_pruned) return NULL;
+    const char *s = lk_termtab_str(&b->tab, b->pruned_id[i], &l);
+    if (len) *len = l;
+    return s;
+}
 
 const char *lk_bow_term(const lk_bow *b, int32_t col, size_t *len)
 {

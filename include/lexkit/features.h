@@ -129,6 +129,12 @@ LK_API int64_t lexkit_vectorizer_df(const lexkit_vectorizer *v, int32_t col);
 LK_API int64_t lexkit_vectorizer_n_docs(const lexkit_vectorizer *v);
 /* idf of every column (n_features values, borrowed), or NULL without tfidf/use_idf. */
 LK_API const double *lexkit_vectorizer_idf(const lexkit_vectorizer *v);
+/* After a fit without a fixed vocabulary: the terms min_df, max_df and max_features left
+   out (scikit-learn's stop_words_), n_pruned of them in bytewise order; term i is borrowed
+   (*len bytes, not NUL-terminated) until the next fit, NULL when out of range. 0 before a
+   fit, after set_vocabulary, and when nothing was left out. */
+LK_API size_t lexkit_vectorizer_n_pruned(const lexkit_vectorizer *v);
+LK_API const char *lexkit_vectorizer_pruned(const lexkit_vectorizer *v, size_t i, size_t *len);
 /* scikit-learn's English stop words (ENGLISH_STOP_WORDS, *n of them, NUL-terminated; a
    static table, never freed), the list stop_words_english applies. */
 LK_API const char *const *lexkit_stop_words_english(size_t *n);

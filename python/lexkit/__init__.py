@@ -687,6 +687,8 @@ class CountVectorizer(_Base):
         self._v = v
         self._python = python
         self._fixed = fixed
+        self.__dict__.pop("_stop", None)
+        self._stop_lazy = fixed is None  # stop_words_: read from C on first use
         m = self._matrix(parts)
         self._after_fit()
         return m
@@ -748,15 +750,46 @@ class CountVectorizer(_Base):
         return getattr(self, "_v", None) is not None
 
     def get_feature_names_out(self, input_features=None):
-        """The terms of the columns, as an object array."""
+        """The terms of the columns, as an object array (as sklearn's: before fit, the
+        vocabulary= given, checked; without one NotFittedError)."""
         if getattr(self, "_v", None) is None:
-            raise NotFittedError("this vectorizer is not fitted yet")
+            if self.vocabulary is None:
+                raise NotFittedError("this vectorizer is not fitted yet")
+            return _np.asarray(self._validate_vocabulary()[1], dtype=object)
         return _np.asarray(self._v.vocabulary()[0], dtype=object)
+
+    @property
+    def stop_words_(self) -> set:
+        """The terms the fit left out because of max_df, min_df or max_features (a set,
+        as sklearn's stop_words_; not the stop_words parameter's words, which are never
+        counted). Only after a fit without vocabulary= (else AttributeError, as sklearn).
+        Built from lexkit's fit on first use; a pickle holds it, and as sklearn's note says
+        it can be large: `del v.stop_words_` or `v.stop_words_ = None` drops it."""
+        if "_stop" in self.__dict__:
+            return self._stop
+        if getattr(self, "_stop_lazy", False) and getattr(self, "_v", None) is not None:
+            self._stop = set(self._v.pruned())
+            return self._stop
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute 'stop_words_'")
+
+    @stop_words_.setter
+    def stop_words_(self, value):
+        self._stop = value
+        self._stop_lazy = False
+
+    @stop_words_.deleter
+    def stop_words_(self):
+        if "_stop" not in self.__dict__ and not getattr(self, "_stop_lazy", False):
+            raise AttributeError("stop_words_")
+        self.__dict__.pop("_stop", None)
+        self._stop_lazy = False
 
     def __getstate__(self):
         state = {k: v for k, v in self.__dict__.items() if k not in ("_v", "_vocabulary")}
         if getattr(self, "_v", None) is not None:
             state["_fitted"] = self._v.vocabulary()
+            if state.get("_stop_lazy"):  # stop_words_ goes with it, as sklearn pickles it
+                state["_stop"], state["_stop_lazy"] = set(self._v.pruned()), False
         return state
 
     def __setstate__(self, state):
@@ -841,8 +874,11 @@ class TfidfVectorizer(CountVectorizer):
 
     @property
     def idf_(self):
-        """idf of each column (float64)."""
-        b = self._v.idf() if getattr(self, "_v", None) is not None else None
+        """idf of each column (float64). Before fit NotFittedError (an AttributeError, as
+        sklearn's); with use_idf=False AttributeError, as sklearn."""
+        if getattr(self, "_v", None) is None:
+            raise NotFittedError("idf vector is not fitted")
+        b = self._v.idf()
         if b is None:
             raise AttributeError("idf_ needs a fitted vectorizer with use_idf=True")
         return _np.frombuffer(b, dtype=_np.float64)

@@ -2,7 +2,7 @@
 # names here (module level, classes and their public members) match the module's.
 import os
 from typing import (Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence,
-                    Tuple, Type, Union, overload)
+                    Set, Tuple, Type, Union, overload)
 
 import numpy as np
 import scipy.sparse
@@ -71,6 +71,9 @@ class CountVectorizer:
     def get_stop_words(self) -> Optional[FrozenSet[str]]: ...
     @property
     def vocabulary_(self) -> Dict[str, int]: ...
+    # the terms max_df/min_df/max_features left out (after a fit without vocabulary=);
+    # settable and deletable, as sklearn's attribute
+    stop_words_: Set[str]
     def get_params(self, deep: bool = ...) -> Dict[str, Any]: ...
     def set_params(self, **params: Any) -> "CountVectorizer": ...
 

@@ -827,6 +827,28 @@ static PyObject *Vectorizer_set_vocabulary(VectorizerObject *self, PyObject *arg
     Py_RETURN_NONE;
 }
 
+/* The terms the fit's min_df/max_df/max_features left out, as a list (bytewise order). */
+static PyObject *Vectorizer_pruned(VectorizerObject *self, PyObject *unused)
+{
+    (void)unused;
+    if (!self->v) return PyErr_Format(PyExc_ValueError, "the vectorizer is not initialized");
+    lock_take(self->lock);
+    size_t n = lexkit_vectorizer_n_pruned(self->v);
+    PyObject *terms = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; terms && i < n; i++) {
+        size_t len;
+        const char *t = lexkit_vectorizer_pruned(self->v, i, &len);
+        PyObject *s = PyUnicode_DecodeUTF8(t, (Py_ssize_t)len, "strict");
+        if (!s) {
+            Py_CLEAR(terms);
+            break;
+        }
+        PyList_SET_ITEM(terms, (Py_ssize_t)i, s);
+    }
+    PyThread_release_lock(self->lock);
+    return terms;
+}
+
 static PyObject *Vectorizer_idf(VectorizerObject *self, PyObject *unused)
 {
     (void)unused;
@@ -857,6 +879,8 @@ static PyMethodDef Vectorizer_methods[] = {
     {"set_vocabulary", (PyCFunction)Vectorizer_set_vocabulary, METH_VARARGS,
      "set_vocabulary(terms, df, n_docs): restore a fitted state."},
     {"idf", (PyCFunction)Vectorizer_idf, METH_NOARGS, "idf() -> Buffer of float64 or None."},
+    {"pruned", (PyCFunction)Vectorizer_pruned, METH_NOARGS,
+     "pruned() -> list of the terms min_df/max_df/max_features left out (sorted)."},
     {"fit_add_terms", (PyCFunction)Vectorizer_fit_add_terms, METH_VARARGS,
      "fit_add_terms(terms, doc_off): count documents given as their terms (terms_given)."},
     {"transform_terms", (PyCFunction)Vectorizer_transform_terms, METH_VARARGS,
