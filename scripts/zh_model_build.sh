@@ -54,4 +54,4 @@ PYEOF
 # 4. train, select on GSDSimp v2 dev
 "$LEXKIT" train-tagger --unit char --train "$W/train.conllu" --dev "$TAG/zh_gsdsimp-ud-dev.conllu" \
   --output "$OUT" --hidden 128 --dropout 0.5 --char-dim 32 --epochs 40 --patience 6 --compact \
-  --min-feature-count 3 --threads 2 --seed 1 --lexicon "$W/lexicon.txt" --embeddings "$W/chars-st.vec"
+  --min-feature-count 3 --threads 2 --seed 1 --average 3 --lexicon "$W/lexicon.txt" --embeddings "$W/chars-st.vec"

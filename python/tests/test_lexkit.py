@@ -1132,7 +1132,7 @@ def test_index_concurrent_threads(tmp_path):
 # ---- Tagger --------------------------------------------------------------------------------
 def test_tagger_shipped_zh():
     t = lexkit.Tagger.load("zh")
-    assert t.tag_text("他们在学校学习。") == [("他们", "PRON"), ("在", "ADP"), ("学校", "NOUN"),
+    assert t.tag_text("他们在学校学习。") == [("他们", "PRON"), ("在", "VERB"), ("学校", "NOUN"),
                                              ("学习", "VERB"), ("。", "PUNCT")]
     assert t.segment("他们在学校学习。") == ["他们", "在", "学校", "学习", "。"]
     t2 = lexkit.Tagger.load(ZH_MODEL)

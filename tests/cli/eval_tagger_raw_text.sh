@@ -37,7 +37,7 @@ awk -F'\t' '$1 == "seg_f1" { exit !($2 < 0.95) }' "$T/e3" || fail "joined: $(fie
 "$L" eval-tagger --model zh --test "$D/tag_zh_dev.conllu" > "$T/e4" 2> /dev/null || fail "v1.4: exit $?"
 [ "$(field raw_text "$T/e4")" = "FORMs joined without spaces (8 of 8 sentences)" ] || fail "v1.4 raw_text: $(field raw_text "$T/e4")"
 [ "$(field gold_words "$T/e4") $(field pred_words "$T/e4") $(field seg_f1 "$T/e4") $(field joint_f1 "$T/e4")" = \
-  "88 89 0.9831 0.8701" ] || fail "v1.4 figures changed: $(cat "$T/e4")"
+  "88 89 0.9831 0.8588" ] || fail "v1.4 figures changed: $(cat "$T/e4")"
 
 # a # text whose characters are not the FORMs' is not used (warning; the FORMs instead);
 # sources are counted per sentence

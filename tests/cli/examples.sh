@@ -76,7 +76,7 @@ mice cheese:$cli2
 cats -dogs:$cli_t
 2 documents after deleting d2
 cats:$cli3" "$TMP/idx"
-run tag_chinese "他们/PRON 在/ADP 学校/NOUN 学习/VERB 。/PUNCT" "$LK_SRC/corpora/models/zh-gsd-char.lkt"
+run tag_chinese "他们/PRON 在/VERB 学校/NOUN 学习/VERB 。/PUNCT" "$LK_SRC/corpora/models/zh-gsd-char.lkt"
 # queen = king - man + woman exactly; apple is nearly orthogonal (cosine 0.049).
 run embeddings "5 words, dim 3
 king - man + woman: queen(0.963) apple(0.049)" "$TMP/vectors.bin"

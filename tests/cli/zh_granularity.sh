@@ -26,7 +26,7 @@ tag_lines coarse --granularity coarse
 for w in 图书/NOUN 馆/PART 外国/NOUN 人/PART 服务/VERB 员/PART; do
   tr ' ' '\n' < "$T/fine" | grep -qxF "$w" || fail "fine lacks $w (model changed?): $(cat "$T/fine")"
 done
-[ "$(sed -n 1p "$T/coarse")" = '我们/PRON 去/VERB 图书馆/NOUN 借书/VERB 。/PUNCT' ] ||
+[ "$(sed -n 1p "$T/coarse")" = '我们/PRON 去/VERB 图书馆/NOUN 借书/NOUN 。/PUNCT' ] ||
   fail "coarse line 1: $(sed -n 1p "$T/coarse")"
 for w in 外国人/NOUN 汉语/NOUN 汉字/NOUN 服务员/NOUN; do
   tr ' ' '\n' < "$T/coarse" | grep -qxF "$w" || fail "coarse lacks $w: $(cat "$T/coarse")"
@@ -53,22 +53,22 @@ printf '%s\n' '高血压患者应当低盐饮食，适量运动。' '再加入�
   '诸葛亮是三国时期蜀汉的丞相，比赛双方握手。' '一个人才能成为研究生命的人。' \
   '到了明中叶后逐渐衰落，作品中常见这样的描写。' > "$T/in2"
 "$L" tag --model "$M" --input "$T/in2" > "$T/fine_d" || fail "tag fine (dictionary joins)"
-for w in 高/PART 血压/NOUN 五/NUM 花/NOUN 肉/PART 性价/NOUN 比/ADP 三/NUM 国/NOUN 双/NUM 方/NOUN \
-         成/VERB 为/VERB 人/NOUN 才/SCONJ 明/PROPN 中叶/PROPN 中/ADP 常/ADV; do
+for w in 高/NOUN 血压/NOUN 低/ADJ 盐/NOUN 五/NUM 花/NOUN 肉/PART 性价/NOUN 比/ADP 三/NUM 国/NOUN \
+         双/NUM 方/NOUN 成/VERB 为/VERB 人/NOUN 才/SCONJ 中/ADP 常见/ADJ; do
   tr ' ' '\n' < "$T/fine_d" | grep -qxF "$w" || fail "fine lacks $w (model changed?): $(cat "$T/fine_d")"
 done
 # ... and coarse joins them with the dictionary's tag. It leaves 这 个 (a pronoun and a
 # measure word), 诸葛 亮 (诸葛 is a dictionary word: a name is not joined then), 一 个 人 (一个
 # is the dictionary match, a numeral word, so 个 人 is not tried), 人 才 (才: SCONJ), 研究
-# 生命 (two words the model wrote whole), 明 中叶, 作品 中 常 见 (中, 常: ADP, ADV).
+# 生命 (two words the model wrote whole), 低 盐 (低: ADJ), 作品 中 常见 (中: ADP).
 "$L" tag --model "$M" --input "$T/in2" --granularity coarse > "$T/coarse_d" ||
   fail "tag coarse (dictionary joins)"
 cat > "$T/want_d" <<'EOF'
-高血压/NOUN 患者/NOUN 应当/VERB 低盐/NOUN 饮食/NOUN ，/PUNCT 适量/VERB 运动/NOUN 。/PUNCT
-再/ADV 加入/VERB 五花肉/NOUN 翻炒/VERB ，/PUNCT 这/DET 个/NOUN 价格/NOUN 性价比/NOUN 超高/NOUN 。/PUNCT
+高血压/NOUN 患者/NOUN 应当/VERB 低/ADJ 盐/NOUN 饮食/NOUN ，/PUNCT 适量/ADJ 运动/NOUN 。/PUNCT
+再/ADV 加入/VERB 五花肉/NOUN 翻炒/VERB ，/PUNCT 这/DET 个/NOUN 价格/NOUN 性价比/NOUN 超高/ADJ 。/PUNCT
 诸葛/PROPN 亮/PROPN 是/AUX 三国/PROPN 时期/NOUN 蜀汉/PROPN 的/PART 丞相/NOUN ，/PUNCT 比赛/NOUN 双方/NOUN 握手/NOUN 。/PUNCT
 一/NUM 个/NOUN 人/NOUN 才/SCONJ 能/AUX 成为/VERB 研究/VERB 生命/NOUN 的/SCONJ 人/NOUN 。/PUNCT
-到/VERB 了/AUX 明/PROPN 中叶/PROPN 后/ADP 逐渐/ADV 衰落/VERB ，/PUNCT 作品/NOUN 中/ADP 常/ADV 见/VERB 这样/PRON 的/SCONJ 描写/NOUN 。/PUNCT
+到/VERB 了/AUX 明中叶/PROPN 后/ADP 逐渐/ADV 衰落/VERB ，/PUNCT 作品/NOUN 中/ADP 常见/ADJ 这样/PRON 的/SCONJ 描写/NOUN 。/PUNCT
 EOF
 diff "$T/want_d" "$T/coarse_d" > "$T/diff_d" || fail "dictionary joins: $(cat "$T/diff_d")"
 # a numeral digit and a measure word stay two words, whatever the dictionary says (jieba
@@ -82,7 +82,7 @@ printf '我借了三本书，他借了五本书。三峡大坝很大。\n' | "$L
 printf '血压\n' > "$T/dict2.txt"
 printf '高血压患者\n' | "$L" tag --model "$M" --granularity coarse --user-dict "$T/dict2.txt" \
   > "$T/ud2" || fail "tag coarse --user-dict"
-[ "$(cat "$T/ud2")" = '高/PART 血压/NOUN 患者/NOUN' ] || fail "user word joined: $(cat "$T/ud2")"
+[ "$(cat "$T/ud2")" = '高/NOUN 血压/NOUN 患者/NOUN' ] || fail "user word joined: $(cat "$T/ud2")"
 printf '加入五，花肉\n' | "$L" tag --model "$M" --granularity coarse > "$T/p2" || fail "tag coarse punct"
 grep -q '五，花肉\|五花肉' "$T/p2" && fail "joined across punctuation: $(cat "$T/p2")"
 
