@@ -313,18 +313,22 @@ static lk_status train_and_flush(lk_bm25__store_writer *w, lk_error *err)
 {
     lk_status st = LK_OK;
     size_t *sizes = malloc((w->n_pending + 1) * sizeof *sizes);
-    unsigned char *samples = malloc(w->pending.len + 1);
-    if (!sizes || !samples) {
+    size_t *lens = malloc((w->n_pending + 1) * sizeof *lens);
+    if (!sizes || !lens) {
         st = LK_ERR_NOMEM;
         goto done;
     }
-    size_t total = 0, n = 0;
+    /* the records moved together at the start of pending (their lengths dropped): the
+       samples, without a copy */
+    unsigned char *samples = w->pending.data;
+    size_t total = 0, n = 0, n_recs = 0;
     const unsigned char *p = w->pending.data, *end = p + w->pending.len;
     while (p < end) {
         uint64_t len;
         size_t k = lk_varint_get(p, end, &len);
-        memcpy(samples + total, p + k, (size_t)len);
+        memmove(samples + total, p + k, (size_t)len);
         total += (size_t)len;
+        lens[n_recs++] = (size_t)len;
         if (len) sizes[n++] = (size_t)len;
         p += k + len;
     }
@@ -355,18 +359,16 @@ static lk_status train_and_flush(lk_bm25__store_writer *w, lk_error *err)
             }
         }
     }
-    p = w->pending.data;
-    while (p < end && st == LK_OK) {
-        uint64_t len;
-        size_t k = lk_varint_get(p, end, &len);
-        st = put_frame(w, p + k, (size_t)len, err);
-        p += k + len;
+    size_t at = 0;
+    for (size_t i = 0; i < n_recs && st == LK_OK; i++) {
+        st = put_frame(w, samples + at, lens[i], err);
+        at += lens[i];
     }
     lk_bytes_free(&w->pending);
     w->n_pending = 0;
 done:
     free(sizes);
-    free(samples);
+    free(lens);
     return st;
 }
 
