@@ -442,6 +442,8 @@ static lk_status chain_tokens(lk_analyzer *a, const lk_token **toks, size_t *n)
 
 bool lk_analyzer__has_zh(const lk_analyzer *a) { return a->zh != NULL; }
 
+bool lk_analyzer__splittable(const lk_analyzer *a) { return !a->zh || !lk_zh__script_per_text(a->zh); }
+
 size_t lk_analyzer__zh_prepared_left(const lk_analyzer *a)
 {
     return a->zh ? lk_zh__prepared_left(a->zh) : 0;

@@ -43,6 +43,8 @@ lk_status lk_zh__prepare_begin(lk_zh *z);
 lk_status lk_zh__prepare_add(lk_zh *z, const lk_token *toks, size_t n);
 void lk_zh__prepare_run(lk_zh *z, lk_status st);
 size_t lk_zh__prepared_left(const lk_zh *z); /* runs segmented ahead, not yet taken */
+/* Whether z decides per text whether to map it to simplified (--zh-script auto). */
+bool lk_zh__script_per_text(const lk_zh *z);
 
 /* Stop words of one line of a stop-word list: words and numbers, and each run of adjacent
    Han characters as one word (a list of Chinese words, not characters). */
@@ -95,6 +97,10 @@ bool lk_analyzer__has_zh(const lk_analyzer *a);
    lk_analyzer_add calls on the same texts that follow (errors there, not here). */
 void lk_analyzer__zh_prepare(lk_analyzer *a, const char *const *texts, const size_t *lens,
                              size_t n);
+/* Whether the terms of a text are those of its pieces analyzed one by one, when it is cut at
+   white space between two ASCII letters or digits: false when a Chinese model decides per
+   text whether to map it to simplified. */
+bool lk_analyzer__splittable(const lk_analyzer *a);
 /* lk_zh__prepared_left of a's model (0 without one). */
 size_t lk_analyzer__zh_prepared_left(const lk_analyzer *a);
 /* Append term s[0..len) unless it is a stop word; [start, end): its span in the text

@@ -361,6 +361,11 @@ void lk_zh__prepare_run(lk_zh *z, lk_status st)
 
 size_t lk_zh__prepared_left(const lk_zh *z) { return z->n_ready - z->pnext; }
 
+bool lk_zh__script_per_text(const lk_zh *z)
+{
+    return z->t2s && z->script != LK_ZH_SCRIPT_TRADITIONAL; /* as convert_text */
+}
+
 /* Whether the n_runs runs just collected are the next prepared lines. */
 static bool runs_prepared(const lk_zh *z, size_t n_runs)
 {

@@ -403,6 +403,7 @@ void lk_bm25_builder_free(lk_bm25_builder *b)
     free(b->idoffs);
     free(b->runs);
     free(b->agg);
+    free(b->part_tids);
     for (size_t i = 0; i < b->n_bases; i++) free(b->base_maps[i]);
     free(b->bases);
     free(b->base_maps);
@@ -524,33 +525,37 @@ void lk_bm25_builder_set_title_weight(lk_bm25_builder *b, uint32_t w)
     b->title_weight = w ? w : 1;
 }
 
-lk_status lk_bm25_builder_add_doc(lk_bm25_builder *b, const char *id, size_t id_len,
-                                  const lk_term *terms, size_t n_terms,
-                                  const unsigned char *keep, size_t n_title, const void *rec,
-                                  size_t rec_len, const char *path, int64_t line, lk_error *err)
+/* Room in b->tr for n more triples. */
+static lk_status reserve_triples(lk_bm25_builder *b, size_t n)
+{
+    if (!b->tr && n <= b->tr_limit) {
+        /* reserve the whole buffer once: pages are only committed when written, and the
+           buffer never has to be copied as it grows */
+        if ((b->tr = lk_huge_alloc(b->tr_limit * sizeof(triple))) != NULL) b->tr_cap = b->tr_limit;
+    }
+    if (b->n_tr + n > b->tr_cap) {
+        void *p = b->tr;
+        lk_status st = lk_grow(&p, &b->tr_cap, b->n_tr + n, sizeof(triple));
+        if (st != LK_OK) return st;
+        b->tr = p;
+    }
+    return LK_OK;
+}
+
+/* Checks and per-document arrays before a document's first terms: its id recorded, its
+   stored record written. */
+static lk_status begin_doc(lk_bm25_builder *b, const char *id, size_t id_len, size_t n_terms,
+                           const void *rec, size_t rec_len, const char *path, int64_t line,
+                           lk_error *err)
 {
     lk_status st;
     if (b->n_bases && !b->base_kept && (st = keep_base_docs(b, err)) != LK_OK) return st;
     if (b->n_docs >= UINT32_MAX - 1)
         return lk_error_set(err, LK_ERR_RANGE, "too many documents (limit %u)", UINT32_MAX - 1);
-    if (n_title > n_terms) n_title = n_terms;
-    uint32_t tw = b->title_weight > 1 ? b->title_weight : 1;
-    uint64_t dl = (uint64_t)n_terms + (uint64_t)(tw - 1) * n_title; /* weighted length */
-    if (dl > UINT32_MAX)
-        return lk_error_at(err, path ? path : "<input>", line, 0, "document too long");
     if ((st = check_doc_id(b, id, id_len, path, line, err)) != LK_OK) return st;
     if (b->n_tr > 0 && b->n_tr + n_terms > b->tr_limit && (st = lk_bm25__spill(b, err)) != LK_OK)
         return st;
-    if (!b->tr && n_terms <= b->tr_limit) {
-        /* reserve the whole buffer once: pages are only committed when written, and the
-           buffer never has to be copied as it grows */
-        if ((b->tr = lk_huge_alloc(b->tr_limit * sizeof(triple))) != NULL) b->tr_cap = b->tr_limit;
-    }
-    if (b->n_tr + n_terms > b->tr_cap) {
-        void *p = b->tr;
-        if ((st = lk_grow(&p, &b->tr_cap, b->n_tr + n_terms, sizeof(triple))) != LK_OK) return st;
-        b->tr = p;
-    }
+    if ((st = reserve_triples(b, n_terms)) != LK_OK) return st;
     void *p = b->doclens;
     if ((st = lk_grow(&p, &b->doclens_cap, (size_t)b->n_docs + 1, sizeof *b->doclens)) != LK_OK)
         return st;
@@ -559,43 +564,147 @@ lk_status lk_bm25_builder_add_doc(lk_bm25_builder *b, const char *id, size_t id_
     if ((st = lk_grow(&p, &b->idoffs_cap, (size_t)b->n_docs + 2, sizeof *b->idoffs)) != LK_OK)
         return st;
     b->idoffs = p;
-    if ((st = intern_terms(b, terms, n_terms)) != LK_OK) return st;
     if ((st = lk_bm25__store_writer_add(&b->store, rec, rec_len, err)) != LK_OK) return st;
-    if ((st = lk_bm25__pos_writer_add(&b->pos, b->tids, keep, n_terms, n_title, err)) != LK_OK)
-        return st;
     if (fwrite(id, 1, id_len, b->ids_fp) != id_len)
         return lk_error_set(err, LK_ERR_IO, "%s: writing ids: %s", b->tmpdir, strerror(errno));
+    b->idoffs[b->n_docs + 1] = b->idoffs[b->n_docs] + id_len;
+    b->doc_tr0 = b->n_tr;
+    return LK_OK;
+}
 
-    /* tf per distinct term: a small open-addressing table over the document's term ids
-       (cache-friendly, unlike per-term arrays indexed by id); triples in first-seen order */
-    uint32_t doc = b->n_docs;
+static void end_doc(lk_bm25_builder *b, uint32_t dl)
+{
+    b->doclens[b->n_docs] = dl;
+    b->total_len += dl;
+    b->n_docs++;
+}
+
+static size_t agg_slot(uint32_t tid, size_t mask) { return (size_t)(tid * 0x9E3779B1u) & mask; }
+
+/* The tf table with room for `distinct` terms at most half full: grown (and refilled from
+   the document's triples) when it has fewer slots. */
+static lk_status agg_reserve(lk_bm25_builder *b, size_t distinct, bool clear)
+{
     size_t cap = 16;
-    while (cap < 2 * n_terms) cap *= 2;
+    while (cap < 2 * distinct) cap *= 2;
+    if (!clear && cap <= b->agg_used) return LK_OK;
     if (cap > b->agg_cap) {
-        size_t *slots = realloc(b->agg, cap * sizeof *slots);
+        uint32_t *slots = realloc(b->agg, cap * sizeof *slots);
         if (!slots) return LK_ERR_NOMEM;
         b->agg = slots;
         b->agg_cap = cap;
     }
-    size_t *agg = b->agg; /* triple index + 1, 0 = empty */
-    memset(agg, 0, cap * sizeof *agg);
-    for (size_t i = 0; i < n_terms; i++) {
+    b->agg_used = cap;
+    memset(b->agg, 0, cap * sizeof *b->agg);
+    const triple *dtr = b->tr + b->doc_tr0;
+    for (size_t k = 0; k < b->n_tr - b->doc_tr0; k++) {
+        size_t h = agg_slot(dtr[k].term, cap - 1);
+        while (b->agg[h]) h = (h + 1) & (cap - 1);
+        b->agg[h] = (uint32_t)(k + 1);
+    }
+    return LK_OK;
+}
+
+/* tf per distinct term of b->tids[0..n) into the document's triples (first-seen order):
+   a small open-addressing table over its term ids (cache-friendly, unlike per-term arrays
+   indexed by id). The first n_title terms count tw times. */
+static void tally(lk_bm25_builder *b, size_t n, size_t n_title, uint32_t tw)
+{
+    uint32_t doc = b->n_docs, *agg = b->agg;
+    size_t mask = b->agg_used - 1;
+    triple *dtr = b->tr + b->doc_tr0;
+    for (size_t i = 0; i < n; i++) {
         uint32_t tid = b->tids[i], inc = i < n_title ? tw : 1;
-        size_t h = (size_t)(tid * 0x9E3779B1u) & (cap - 1);
-        while (agg[h] && b->tr[agg[h] - 1].term != tid) h = (h + 1) & (cap - 1);
+        size_t h = agg_slot(tid, mask);
+        while (agg[h] && dtr[agg[h] - 1].term != tid) h = (h + 1) & mask;
         if (agg[h]) {
-            b->tr[agg[h] - 1].tf += inc;
+            dtr[agg[h] - 1].tf += inc;
         } else {
             b->tr[b->n_tr].term = tid;
             b->tr[b->n_tr].doc = doc;
             b->tr[b->n_tr].tf = inc;
-            agg[h] = ++b->n_tr;
+            agg[h] = (uint32_t)(++b->n_tr - b->doc_tr0);
         }
     }
-    b->doclens[doc] = (uint32_t)dl;
-    b->idoffs[doc + 1] = b->idoffs[doc] + id_len;
-    b->total_len += dl;
-    b->n_docs++;
+}
+
+lk_status lk_bm25_builder_add_doc(lk_bm25_builder *b, const char *id, size_t id_len,
+                                  const lk_term *terms, size_t n_terms,
+                                  const unsigned char *keep, size_t n_title, const void *rec,
+                                  size_t rec_len, const char *path, int64_t line, lk_error *err)
+{
+    lk_status st;
+    if (b->part_on) return LK_ERR_ARG;
+    if (n_title > n_terms) n_title = n_terms;
+    uint32_t tw = b->title_weight > 1 ? b->title_weight : 1;
+    uint64_t dl = (uint64_t)n_terms + (uint64_t)(tw - 1) * n_title; /* weighted length */
+    if (dl > UINT32_MAX)
+        return lk_error_at(err, path ? path : "<input>", line, 0, "document too long");
+    if ((st = begin_doc(b, id, id_len, n_terms, rec, rec_len, path, line, err)) != LK_OK ||
+        (st = intern_terms(b, terms, n_terms)) != LK_OK ||
+        (st = lk_bm25__pos_writer_add(&b->pos, b->tids, keep, n_terms, n_title, err)) != LK_OK ||
+        (st = agg_reserve(b, n_terms, true)) != LK_OK)
+        return st;
+    tally(b, n_terms, n_title, tw);
+    end_doc(b, (uint32_t)dl);
+    return LK_OK;
+}
+
+/* With positions: the kept ids of a part's terms appended to b->part_tids. */
+static lk_status keep_part_tids(lk_bm25_builder *b, const unsigned char *keep, size_t n,
+                                size_t n_title)
+{
+    if (!b->pos.on) return LK_OK;
+    void *p = b->part_tids;
+    lk_status st = lk_grow(&p, &b->part_tids_cap, b->part_n_tids + n + 1, sizeof *b->part_tids);
+    if (st != LK_OK) return st;
+    b->part_tids = p;
+    for (size_t i = 0; i < n; i++) {
+        if (keep && !keep[i]) continue;
+        b->part_tids[b->part_n_tids++] = b->tids[i];
+        if (i < n_title) b->part_title_tids++;
+    }
+    return LK_OK;
+}
+
+lk_status lk_bm25__builder_add_part(lk_bm25_builder *b, const char *id, size_t id_len,
+                                    const lk_term *terms, size_t n_terms,
+                                    const unsigned char *keep, size_t n_title, const void *rec,
+                                    size_t rec_len, bool first, bool last, const char *path,
+                                    int64_t line, lk_error *err)
+{
+    lk_status st;
+    if (first == b->part_on) return LK_ERR_ARG;
+    if (!first) n_title = 0;
+    if (n_title > n_terms) n_title = n_terms;
+    uint32_t tw = b->title_weight > 1 ? b->title_weight : 1;
+    uint64_t dl = (first ? 0 : b->part_terms + (uint64_t)(tw - 1) * b->part_title) + n_terms +
+                  (uint64_t)(tw - 1) * n_title;
+    if (dl > UINT32_MAX)
+        return lk_error_at(err, path ? path : "<input>", line, 0, "document too long");
+    if (first) {
+        if ((st = begin_doc(b, id, id_len, n_terms, rec, rec_len, path, line, err)) != LK_OK ||
+            (st = agg_reserve(b, 0, true)) != LK_OK)
+            return st;
+        b->part_on = true;
+        b->part_terms = b->part_title = 0;
+        b->part_n_tids = b->part_title_tids = 0;
+    } else if ((st = reserve_triples(b, n_terms)) != LK_OK) {
+        return st;
+    }
+    if ((st = intern_terms(b, terms, n_terms)) != LK_OK ||
+        (st = keep_part_tids(b, keep, n_terms, n_title)) != LK_OK ||
+        (st = agg_reserve(b, b->n_tr - b->doc_tr0 + n_terms, false)) != LK_OK)
+        return st;
+    tally(b, n_terms, n_title, tw);
+    b->part_terms += n_terms;
+    b->part_title += n_title;
+    if (!last) return LK_OK;
+    b->part_on = false;
+    if ((st = lk_bm25__pos_writer_add(&b->pos, b->part_tids, NULL, b->part_n_tids,
+                                      b->part_title_tids, err)) != LK_OK)
+        return st;
+    end_doc(b, (uint32_t)dl);
     return LK_OK;
 }
 

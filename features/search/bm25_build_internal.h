@@ -71,8 +71,15 @@ struct lk_bm25_builder {
     uint32_t *hashes;        /* scratch, per term of the document being added: */
     uint32_t *tids;
     size_t *miss_at;         /* the terms not in the cache */
-    size_t *agg;             /* per-document tf aggregation table */
-    size_t agg_cap;
+    uint32_t *agg;           /* per-document tf table: index of the term's triple from
+                                doc_tr0, + 1 (0 = empty); agg_used slots in use */
+    size_t agg_cap, agg_used;
+    size_t doc_tr0;          /* the document's first triple */
+    /* a document added in parts (lk_bm25__builder_add_part) while part_on: */
+    bool part_on;
+    uint64_t part_terms, part_title; /* its terms and title terms so far */
+    uint32_t *part_tids;     /* with positions: its kept terms' ids so far */
+    size_t part_n_tids, part_tids_cap, part_title_tids;
     size_t words_cap;
     int *runs;               /* run file numbers, oldest documents first */
     size_t n_runs, runs_cap, n_spilled;
@@ -104,6 +111,18 @@ int64_t lk_bm25__builder_id_line(const lk_bm25_builder *b, const char *id, size_
    Frees b in all cases. */
 lk_status lk_bm25__builder_finish_segment(lk_bm25_builder *b, const char *dest, uint32_t *n_docs,
                                           lk_error *err);
+
+/* Add one part of a document: as lk_bm25_builder_add_doc, the document being the
+   concatenation of the parts from one with `first` to the one with `last` (the title terms,
+   n_title, all in the first part; id, rec, path and line are those of the first part). The
+   index is the same as from one lk_bm25_builder_add_doc call with all the terms, but the
+   builder holds only the document's distinct terms (and with positions its kept term ids)
+   between the parts. No other document may be added between them. */
+lk_status lk_bm25__builder_add_part(lk_bm25_builder *b, const char *id, size_t id_len,
+                                    const lk_term *terms, size_t n_terms,
+                                    const unsigned char *keep, size_t n_title, const void *rec,
+                                    size_t rec_len, bool first, bool last, const char *path,
+                                    int64_t line, lk_error *err);
 
 /* Sort the buffered triples into a run file; b->n_tr is 0 afterwards. */
 lk_status lk_bm25__spill(lk_bm25_builder *b, lk_error *err);

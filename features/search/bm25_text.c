@@ -28,6 +28,9 @@
 #define N_SLOTS 3
 #define BATCH_DOCS 64
 #define BATCH_TERM_BYTES ((size_t)1 << 20)
+#define PART_OF 1u   /* a part of a document analyzed in pieces */
+#define PART_CONT 2u /* a part after its first */
+#define PART_MORE 4u /* a part before its last */
 
 lk_bm25_index_config lk_bm25_index_config_default(void)
 {
@@ -47,6 +50,7 @@ lk_bm25_index_config lk_bm25_index_config_default(void)
     c.max_segments = LK_BM25_DEFAULT_MAX_SEGMENTS;
     c.docs_name = NULL;
     c.delete_name = NULL;
+    c.piece_bytes = 0;
     return c;
 }
 
@@ -59,7 +63,10 @@ typedef struct {
     int64_t *lines;
     lk_bytes recs;              /* concatenated stored records */
     size_t *rec_end;            /* per doc: end of its record in recs */
+    lk_bytes big_rec;           /* the record of the document whose first part is here
+                                   (at most one; moved in, not copied into recs) */
     size_t *title_n;            /* per doc: how many of its terms come from the title */
+    unsigned char *part;        /* per doc: PART_* flags (0: a whole document) */
     unsigned char *keep;        /* per term, with positions: it takes a position */
     size_t keep_cap;
     size_t n_docs;
@@ -82,8 +89,10 @@ static void batch_free(batch *b)
     free(b->term_end);
     free(b->lines);
     lk_bytes_free(&b->recs);
+    lk_bytes_free(&b->big_rec);
     free(b->rec_end);
     free(b->title_n);
+    free(b->part);
     free(b->keep);
     free(b->toff);
     free(b->tlen);
@@ -92,7 +101,7 @@ static void batch_free(batch *b)
 
 static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n,
                            const unsigned char *keep, size_t n_title, const void *rec,
-                           size_t rec_len)
+                           size_t rec_len, unsigned part)
 {
     lk_status st;
     void *p;
@@ -111,7 +120,9 @@ static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n
         if (re) b->rec_end = re;
         size_t *tn = realloc(b->title_n, need * sizeof *tn);
         if (tn) b->title_n = tn;
-        if (!ie || !te || !ln || !re || !tn) return LK_ERR_NOMEM;
+        unsigned char *pa = realloc(b->part, need * sizeof *pa);
+        if (pa) b->part = pa;
+        if (!ie || !te || !ln || !re || !tn || !pa) return LK_ERR_NOMEM;
     }
     p = b->ids;
     if ((st = lk_grow(&p, &b->ids_cap, b->ids_len + d->id_len + 1, 1)) != LK_OK) return st;
@@ -147,6 +158,7 @@ static lk_status batch_add(batch *b, const lk_doc *d, const lk_term *t, size_t n
     b->id_end[b->n_docs] = b->ids_len;
     b->term_end[b->n_docs] = b->n_terms;
     b->title_n[b->n_docs] = n_title;
+    b->part[b->n_docs] = (unsigned char)part;
     b->lines[b->n_docs++] = d->line;
     return LK_OK;
 }
@@ -197,6 +209,12 @@ typedef struct {
     unsigned char *keep;        /* scratch: keep flags of one document's terms */
     size_t keep_cap;
     pipeline_docs pd;
+    size_t piece;               /* a longer text is analyzed in pieces (analyze_piece) */
+    bool splittable;            /* the analyzer gives the same terms for the pieces */
+    bool big_on;                /* big: a document being analyzed in pieces, borrowed from
+                                   docs (not read on until it is done); its record in rec */
+    lk_doc big;
+    size_t big_off;             /* bytes of its text analyzed */
     batch slots[N_SLOTS];
     bool ready[N_SLOTS];
     size_t head, tail;          /* producer fills slots[head], consumer reads slots[tail] */
@@ -249,8 +267,79 @@ static lk_status analyze_doc(pipeline *pl, const lk_doc *d, const void *rec, siz
     const lk_term *t = st == LK_OK ? lk_analyzer_terms(an, &n) : NULL;
     if (st == LK_OK && pl->pos) st = keep_flags(pl, lk_analyzer_spans(an), n, n_title);
     if (st == LK_OK)
-        st = batch_add(b, d, t, n, pl->pos ? pl->keep : NULL, n_title, rec, rec_len);
+        st = batch_add(b, d, t, n, pl->pos ? pl->keep : NULL, n_title, rec, rec_len, 0);
     if (st != LK_OK) lk_error_locate(err, path, d->line);
+    return st;
+}
+
+static bool ascii_alnum(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* End of the piece of text[0..len) starting at off: the first white space at or after
+   off + piece between two ASCII letters or digits (no token, Han run or other analysis step
+   spans it), or len. */
+static size_t piece_end(const char *text, size_t len, size_t off, size_t piece)
+{
+    if (len - off <= piece) return len;
+    for (size_t i = off + piece; i + 1 < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if ((c == ' ' || c == '\n' || c == '\t') && ascii_alnum(text[i - 1]) &&
+            ascii_alnum(text[i + 1]))
+            return i;
+    }
+    return len;
+}
+
+/* Whether d is analyzed in pieces by analyze_piece. */
+static bool is_big(const pipeline *pl, const lk_doc *d)
+{
+    return pl->splittable && d->text_len > pl->piece;
+}
+
+/* Analyze the next piece of pl->big into b as a part of it (the title goes with the first
+   piece, and so does the stored record): the terms of a piece are those of the same bytes
+   in the whole text, so the parts make the document of analyze_doc. */
+static lk_status analyze_piece(pipeline *pl, batch *b, lk_error *err)
+{
+    const lk_doc *d = &pl->big;
+    lk_analyzer *an = pl->an;
+    bool first = pl->big_off == 0;
+    size_t end = piece_end(d->text, d->text_len, pl->big_off, pl->piece);
+    lk_analyzer_reset(an);
+    lk_status st = LK_OK;
+    if (first && d->title_len) st = lk_analyzer_add(an, d->title, d->title_len, err);
+    size_t n_title = lk_analyzer_n_terms(an, NULL);
+    if (st == LK_OK) st = lk_analyzer_add(an, d->text + pl->big_off, end - pl->big_off, err);
+    size_t n = 0;
+    const lk_term *t = st == LK_OK ? lk_analyzer_terms(an, &n) : NULL;
+    /* spans are offsets in the piece: keep_flags starts the piece's field afresh, which is
+       what the whole text gives, no term overlapping the white space before the piece */
+    if (st == LK_OK && pl->pos) st = keep_flags(pl, lk_analyzer_spans(an), n, n_title);
+    unsigned part = PART_OF | (first ? 0u : PART_CONT) | (end < d->text_len ? PART_MORE : 0u);
+    if (st == LK_OK) st = batch_add(b, d, t, n, pl->pos ? pl->keep : NULL, n_title, NULL, 0, part);
+    if (st == LK_OK && first) { /* the record moves to b (the consumer frees it) */
+        lk_bytes r = b->big_rec;
+        b->big_rec = pl->rec;
+        pl->rec = r;
+    }
+    if (st != LK_OK) lk_error_locate(err, pl->path, d->line);
+    pl->big_off = end;
+    if (end == d->text_len || st != LK_OK) pl->big_on = false;
+    return st;
+}
+
+/* Start analyzing d (borrowed from the reader) in pieces: into b until it is full, then
+   into the batches that follow. */
+static lk_status start_big(pipeline *pl, const lk_doc *d, batch *b, lk_error *err)
+{
+    pl->big = *d;
+    pl->big_off = 0;
+    pl->big_on = true;
+    lk_status st = LK_OK;
+    while (st == LK_OK && pl->big_on && b->bytes_len < BATCH_TERM_BYTES)
+        st = analyze_piece(pl, b, err);
     return st;
 }
 
@@ -264,6 +353,11 @@ static void fill_batch(pipeline *pl, batch *b)
     while (b->n_docs < BATCH_DOCS && b->bytes_len < BATCH_TERM_BYTES) {
         lk_doc d;
         bool got;
+        if (pl->big_on) {
+            if ((b->st = analyze_piece(pl, b, &b->err)) != LK_OK) b->last = true;
+            if (b->st != LK_OK || !pl->big_on) break; /* one first part per batch */
+            continue;
+        }
         lk_status st = lk_docs_next(pl->docs, &d, &got, &b->err);
         if (st == LK_OK && !got) {
             b->last = true;
@@ -272,8 +366,11 @@ static void fill_batch(pipeline *pl, batch *b)
         pl->rec.len = 0;
         if (st == LK_OK && pl->store)
             st = lk_bm25_store_encode(&d, pl->store, pl->store_len, &pl->rec);
-        if (st == LK_OK)
+        bool big = st == LK_OK && is_big(pl, &d);
+        if (big) st = start_big(pl, &d, b, &b->err);
+        else if (st == LK_OK)
             st = analyze_doc(pl, &d, pl->rec.data, pl->rec.len, b, pl->path, &b->err);
+        if (st == LK_OK && big) break; /* one first part per batch */
         if (st == LK_OK) continue;
         lk_error_locate(&b->err, pl->path, d.line);
         b->st = st;
@@ -341,9 +438,23 @@ static void fill_batch_zh(pipeline *pl, batch *b)
     b->st = LK_OK;
     lk_error_clear(&b->err);
     pd->n = pd->len = pd->recs.len = 0;
+    if (pl->big_on) { /* the pieces of a document started before */
+        lk_status st = LK_OK;
+        while (st == LK_OK && pl->big_on && b->bytes_len < BATCH_TERM_BYTES)
+            st = analyze_piece(pl, b, &b->err);
+        if (st != LK_OK) {
+            b->st = st;
+            b->last = true;
+        }
+        st = batch_seal(b);
+        if (b->st == LK_OK) b->st = st;
+        return;
+    }
     lk_status rst = LK_OK; /* reading error, reported after the documents before it */
     lk_error rerr;
     lk_error_clear(&rerr);
+    lk_doc big;
+    bool got_big = false; /* big: analyzed in pieces after the copies (not prepared) */
     while (pd->n < BATCH_DOCS && pd->len < BATCH_TERM_BYTES) {
         lk_doc d;
         bool got;
@@ -351,6 +462,15 @@ static void fill_batch_zh(pipeline *pl, batch *b)
         if (rst == LK_OK && !got) {
             b->last = true;
             break;
+        }
+        if (rst == LK_OK && is_big(pl, &d)) {
+            pl->rec.len = 0;
+            if (pl->store) rst = lk_bm25_store_encode(&d, pl->store, pl->store_len, &pl->rec);
+            if (rst == LK_OK) {
+                big = d;
+                got_big = true;
+                break;
+            }
         }
         if (rst == LK_OK) rst = copy_doc(pd, &d, pl->store, pl->store_len);
         if (rst == LK_OK) continue;
@@ -377,6 +497,7 @@ static void fill_batch_zh(pipeline *pl, batch *b)
         st = analyze_doc(pl, &d, pd->recs.data + pd->docs[i].rec, pd->docs[i].rec_len, b,
                          pl->path, &b->err);
     }
+    if (st == LK_OK && got_big) st = start_big(pl, &big, b, &b->err);
     if (st == LK_OK && rst != LK_OK) {
         st = rst;
         b->err = rerr;
@@ -419,18 +540,31 @@ static void *producer(void *arg)
     }
 }
 
-/* Add a batch's documents to the builder (consumer side). */
-static lk_status consume(pipeline *pl, lk_bm25_builder *bld, const batch *b, uint64_t *n_docs,
+/* Add a batch's documents to the builder (consumer side); the record of a document given
+   in parts is freed once added. */
+static lk_status consume(pipeline *pl, lk_bm25_builder *bld, batch *b, uint64_t *n_docs,
                          lk_error *err)
 {
     size_t id0 = 0, t0 = 0, r0 = 0;
     for (size_t i = 0; i < b->n_docs; i++) {
-        lk_status st = lk_bm25_builder_add_doc(bld, b->ids + id0, b->id_end[i] - id0,
-                                               b->terms + t0, b->term_end[i] - t0,
-                                               pl->pos ? b->keep + t0 : NULL, b->title_n[i],
-                                               b->recs.data + r0, b->rec_end[i] - r0,
-                                               pl->path, b->lines[i], err);
+        const char *id = b->ids + id0;
+        const lk_term *t = b->terms + t0;
+        const unsigned char *keep = pl->pos ? b->keep + t0 : NULL;
+        const void *rec = b->recs.data + r0;
+        size_t id_len = b->id_end[i] - id0, n = b->term_end[i] - t0, rec_len = b->rec_end[i] - r0;
+        unsigned part = b->part[i];
+        if (part && !(part & PART_CONT)) {
+            rec = b->big_rec.data;
+            rec_len = b->big_rec.len;
+        }
+        lk_status st = part ? lk_bm25__builder_add_part(bld, id, id_len, t, n, keep, b->title_n[i],
+                                                        rec, rec_len, !(part & PART_CONT),
+                                                        !(part & PART_MORE), pl->path,
+                                                        b->lines[i], err)
+                            : lk_bm25_builder_add_doc(bld, id, id_len, t, n, keep, b->title_n[i],
+                                                      rec, rec_len, pl->path, b->lines[i], err);
         if (st != LK_OK) return st;
+        if (part && !(part & PART_CONT)) lk_bytes_free(&b->big_rec);
         id0 = b->id_end[i];
         t0 = b->term_end[i];
         r0 = b->rec_end[i];
@@ -572,6 +706,7 @@ static void pipeline_init(pipeline *pl, const char *docs_path, const lk_bm25_ind
                                                           : "<stdin>";
     pl->log = cfg->build.log;
     pl->log_user = cfg->build.log_user;
+    pl->piece = cfg->piece_bytes ? cfg->piece_bytes : LK_BM25_PIECE_BYTES;
     pthread_mutex_init(&pl->mu, NULL);
     pthread_cond_init(&pl->cv, NULL);
 }
@@ -607,6 +742,7 @@ static lk_status build_full(const char *docs_path, const char *index_dir,
                                            "directory), not JSON Lines");
     if (st == LK_OK) lk_analyzer_set_input_valid(pl.an, true); /* lk_docs_next checked it */
     pl.zh = pl.an && lk_analyzer__has_zh(pl.an);
+    pl.splittable = pl.an && lk_analyzer__splittable(pl.an);
     lk_bm25_build_config bc = cfg->build;
     bc.threads = cfg->threads;
     if (bc.store && strcmp(bc.store, "none") != 0) {
@@ -766,6 +902,7 @@ static lk_status update_index(const char *docs_path, const char *index_dir,
                                            "directory), not JSON Lines");
     if (st == LK_OK && pl.docs) lk_analyzer_set_input_valid(pl.an, true); /* checked by the reader */
     pl.zh = pl.an && lk_analyzer__has_zh(pl.an);
+    pl.splittable = pl.an && lk_analyzer__splittable(pl.an);
     if (st == LK_OK) st = lk_bm25__update_begin(index_dir, idx, &u, err);
     if (st == LK_OK && (cfg->delete_path || cfg->n_delete_ids))
         st = find_deletions(idx, cfg->delete_path, cfg->delete_name, cfg->delete_ids, cfg->n_delete_ids, &del,

@@ -14,6 +14,8 @@
 #include "text/corpus.h"
 #include "text/error.h"
 
+#define LK_BM25_PIECE_BYTES ((size_t)1 << 20)
+
 typedef struct {
     lk_analyzer_config analyzer;
     lk_bm25_build_config build; /* build.settings is filled in from the analyzer */
@@ -36,6 +38,10 @@ typedef struct {
     const char *docs_name;      /* name of the documents in messages ("name:line:col: ...");
                                    NULL = docs_path (a server passes "body" for a request body
                                    it spooled to a temporary file) */
+    size_t piece_bytes;         /* a document text longer than this is analyzed and indexed
+                                   in pieces of about this many bytes (cut at white space
+                                   between ASCII letters or digits), with the same terms;
+                                   0 = LK_BM25_PIECE_BYTES */
     const char *delete_name;    /* name of the ids of delete_path in messages: an id not in
                                    the index is "name[I]: ..." with I its 0-based line (the
                                    C API passes "ids" for the array it spooled); NULL =
