@@ -1295,6 +1295,15 @@ def _query_items(value) -> list:
     return list(value)
 
 
+def _topn_ok(topn):
+    """gensim's topn: None (all) or an int; False when it asks for no result (< 1)."""
+    if topn is None:
+        return True
+    if isinstance(topn, bool) or not isinstance(topn, _numbers.Integral):
+        raise TypeError(f"topn: expected int or None, got {type(topn).__name__}")
+    return topn >= 1
+
+
 def _weighted(item, sign: float, where: str):
     """(key, weight) of a most_similar item: a word or a vector weighs sign, a (key, weight)
     tuple its weight (as gensim: the tuple's weight replaces the sign)."""
@@ -1492,11 +1501,8 @@ class Vectors:
         topn < 1 returns []. restrict_vocab=N considers the first N rows only (a file's most
         frequent words when it is sorted by frequency). Words only, with a topn and no
         restrict_vocab, run in C (as `lexkit neighbors`); the rest in numpy as gensim."""
-        if topn is not None:
-            if isinstance(topn, bool) or not isinstance(topn, _numbers.Integral):
-                raise TypeError(f"topn: expected int or None, got {type(topn).__name__}")
-            if topn < 1:
-                return []
+        if not _topn_ok(topn):
+            return []
         positive, negative = _query_items(positive), _query_items(negative)
         if topn is not None and restrict_vocab is None and \
                 all(isinstance(k, str) for k in positive + negative):
@@ -1508,12 +1514,7 @@ class Vectors:
         for name, items, sign in (("positive", positive, 1.0), ("negative", negative, -1.0)):
             for j, item in enumerate(items):
                 key, weight = _weighted(item, sign, f"{name}[{j}]")
-                if isinstance(key, str):
-                    vec, row = self._unit(key)
-                    if row >= 0:
-                        exclude.add(row)
-                else:
-                    vec = self._raw(key, f"{name}[{j}]")
+                vec = self._item_vector(key, f"{name}[{j}]", exclude)
                 mean += weight * vec
                 total += abs(weight)
         if not positive and not negative:
@@ -1613,6 +1614,16 @@ class Vectors:
         mean = (mean / _np.linalg.norm(mean)).astype(_np.float32)
         return sorted(zip((unit @ mean).tolist(), used), reverse=True)[-1][1]
 
+    def _item_vector(self, key, where, exclude):
+        """A query item's vector: a word's unit vector (its row added to exclude) or a raw
+        vector as given (where names it in errors)."""
+        if isinstance(key, str):
+            vec, row = self._unit(key)
+            if row >= 0:
+                exclude.add(row)
+            return vec
+        return self._raw(key, where)
+
     def most_similar_cosmul(self, positive=(), negative=(), topn: Optional[int] = 10,
                             restrict_vocab: Optional[int] = None):
         """gensim's most_similar_cosmul (Levy and Goldberg's 3CosMul): each word scored by
@@ -1620,11 +1631,8 @@ class Vectors:
         negative) + 1e-6), the given vocabulary words left out. Items are words (normalized)
         or numpy vectors (used as they are); topn as most_similar. restrict_vocab=N scores
         the first N rows only (gensim 4.2 accepts it and ignores it)."""
-        if topn is not None:
-            if isinstance(topn, bool) or not isinstance(topn, _numbers.Integral):
-                raise TypeError(f"topn: expected int or None, got {type(topn).__name__}")
-            if topn < 1:
-                return []
+        if not _topn_ok(topn):
+            return []
         n = self._limit(restrict_vocab)
         exclude = set()
         terms = {}
@@ -1632,13 +1640,7 @@ class Vectors:
                             ("negative", _query_items(negative))):
             terms[name] = []
             for j, key in enumerate(items):
-                if isinstance(key, str):
-                    vec, row = self._unit(key)
-                    if row >= 0:
-                        exclude.add(row)
-                else:
-                    vec = self._raw(key, f"{name}[{j}]")
-                terms[name].append(vec)
+                terms[name].append(self._item_vector(key, f"{name}[{j}]", exclude))
         if not terms["positive"]:
             raise ValueError("cannot compute similarity with no input")
         rows, norms = self.vectors[:n], self._norms()[:n]
