@@ -66,7 +66,7 @@ struct lk_zhseg {
     lk_userdict *builtin;  /* the built-in mixed-script words (lk_zh_mixed_words), with
                               pretok */
     uint64_t *builtin_mask;  /* per entry: its tag's bit, 0 = any */
-    uint64_t num_mask;     /* NUM tag bit of Chinese numerals, 0 if the model has no NUM */
+    uint64_t num_mask;     /* NUM tag bit of numerals and numbers, 0 if the model has no NUM */
     /* the chunk being segmented (all grown on demand): */
     char *cbuf;            /* model texts back to back */
     size_t cbuf_cap, *coff, coff_cap;
@@ -439,8 +439,10 @@ static lk_status line_constraints(lk_zhseg *z, const char *s, size_t len, const 
     if ((st = line_units(z, s, len, offs, nch, &nu, err)) != LK_OK) return st;
     for (size_t k = 0; k < nu; k++) {
         const unit *u = &z->units[k];
-        if (u->kind != LK_PRETOK_HAN)
-            force_word(z, u->c0, u->c1, nch, u->kind == LK_PRETOK_PUNCT ? unit_mask(z, s, u) : 0);
+        if (u->kind != LK_PRETOK_HAN) /* a number is NUM: 999 after $ was X (GSD: all NUM) */
+            force_word(z, u->c0, u->c1, nch, u->kind == LK_PRETOK_PUNCT ? unit_mask(z, s, u)
+                                             : u->kind == LK_PRETOK_NUM ? z->num_mask
+                                                                        : 0);
     }
     if (z->builtin && (st = dict_words(z, z->builtin, z->builtin_mask, s, nu, nch)) != LK_OK)
         return st;

@@ -1,4 +1,4 @@
-/* test_url.c: URL, e-mail address and host name lengths in running text. */
+/* test_url.c: URL, e-mail address, host name and @handle lengths in running text. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -61,11 +61,29 @@ static void test_url_brackets(void **state)
         assert_int_equal(lk_url_len(cases[k].s, strlen(cases[k].s)), cases[k].want);
 }
 
+/* An @handle: '@', a letter or '_', then letters, digits and '_' with '.' between them. */
+static void test_url_handles(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t want;
+    } cases[] = {
+        {"@zhang_san和", 10}, {"@li.si.", 6}, {"@a..b", 2}, {"@_x1", 4}, {"@W.a.b.b.y", 10},
+        {"@1a", 0},           {"@", 0},       {"@ a", 0},   {"a@b", 0}, {"@.a", 0},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+        assert_int_equal(lk_url_handle_len(cases[k].s, strlen(cases[k].s)), cases[k].want);
+    assert_int_equal(lk_url_handle_len("", 0), 0);
+    assert_int_equal(lk_url_handle_len("@ab", 1), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_url_email_edges),
         cmocka_unit_test(test_url_brackets),
+        cmocka_unit_test(test_url_handles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
-/* pretok.c: units for a segmenter from the lexkit tokenizer's tokens, URLs and e-mail
-   addresses found first (the tokenizer would split them at . / : @). */
+/* pretok.c: units for a segmenter from the lexkit tokenizer's tokens, URLs, e-mail
+   addresses and @handles found first (the tokenizer would split them at . / : @ _). */
 #include "text/pretok.h"
 
 #include <stdlib.h>
@@ -186,7 +186,12 @@ static lk_status add_tokens(lk_pretok *p, const char *s, size_t len, size_t base
         const lk_token *t = &toks[i];
         size_t start = t->start, end = t->start + t->len;
         if (start < done) continue;
-        lk_pretok_kind kind = LK_PRETOK_WORD;
+        if (t->kind == LK_TOK_HAN && t->len == 3 && memcmp(s + start, "\xE7\xAC\xAC", 3) == 0 &&
+            i + 1 < n && toks[i + 1].kind == LK_TOK_NUMBER && toks[i + 1].start == end) {
+            t = &toks[++i]; /* 第89: one number, as UD GSD writes it (第46, 第117) */
+            end = t->start + t->len;
+        }
+        lk_pretok_kind kind = t->kind == LK_TOK_NUMBER ? LK_PRETOK_NUM : LK_PRETOK_WORD;
         if (t->kind == LK_TOK_HAN) {
             kind = LK_PRETOK_HAN;
         } else if (t->kind == LK_TOK_PUNCT || t->kind == LK_TOK_SYMBOL) {
@@ -299,6 +304,8 @@ lk_status lk_pretok_text(lk_pretok *p, const char *s, size_t len, const lk_preto
             m = lk_url_len(f + i, flen - i);
             if (m == 0) m = lk_url_email_len(f + i, flen - i);
             if (m == 0) m = lk_url_host_len(f + i, flen - i);
+        } else if (boundary && c == '@') {
+            m = lk_url_handle_len(f + i, flen - i); /* @zhang_san (a@b is no handle) */
         }
         if (m == 0) {
             i++;

@@ -1,9 +1,11 @@
 /* pretok.h: pre-tokenization of raw (Chinese) text for a segmenter: the lexkit tokenizer's
    tokens regrouped into units the segmenter must keep: a URL or e-mail address (found after
-   NFKC: full-width ｈｔｔｐｓ：／／ and ｆｏｏ＠ｂａｒ．ｃｏｍ too), a Latin word (with a decimal
-   after a final digit: PM2.5, v1.2), a number (5.2, 5,999, 9:00, 5.2%) or an emoji is one unit; every punctuation mark
-   or symbol is a unit of its own (a run of one repeated dash or ellipsis mark, as …… ——
-   ... --, is one unit); each Han character is a free unit the segmenter groups into words.
+   NFKC: full-width ｈｔｔｐｓ：／／ and ｆｏｏ＠ｂａｒ．ｃｏｍ too), an @handle (@zhang_san,
+   @li.si), a Latin word (with a decimal after a final digit: PM2.5, v1.2), a number (5.2,
+   5,999, 9:00, 5.2%, with 第 before it: 第89, as UD GSD writes it) or an emoji is one unit;
+   every punctuation mark or symbol is a unit of its own (a run of one repeated dash or
+   ellipsis mark, as …… —— ... --, is one unit); each Han character is a free unit the
+   segmenter groups into words.
    White space, controls and format characters (lk_is_ignorable: ZWSP, ZWJ, BOM, soft
    hyphen, ...) are in no unit, except inside one kept whole (an emoji ZWJ sequence). One lk_pretok per thread (it holds scratch buffers). */
 #ifndef LK_TEXT_PRETOK_H
@@ -17,8 +19,9 @@
 
 typedef enum {
     LK_PRETOK_HAN = 0, /* one Han character: the segmenter decides its word */
-    LK_PRETOK_WORD,    /* exactly one word: Latin word, number, URL, e-mail, other script */
+    LK_PRETOK_WORD,    /* exactly one word: Latin word, URL, e-mail, @handle, other script */
     LK_PRETOK_PUNCT,   /* exactly one word: a punctuation mark, symbol or emoji */
+    LK_PRETOK_NUM,     /* exactly one word: a number in digits (999, 5.2%, 9:00, 第89) */
 } lk_pretok_kind;
 
 /* Bytes [start, start + len) of the text, in order, never overlapping. */

@@ -1,5 +1,6 @@
 /* url.c: URLs, e-mail addresses and bare host names in running text: the one scanner of the
-   Chinese pre-tokenizer (pretok.c) and the UD English tokenizer (tokenize_ud_en.c). */
+   Chinese pre-tokenizer (pretok.c) and the UD English tokenizer (tokenize_ud_en.c); @handles
+   (the pre-tokenizer's). */
 #include "text/url.h"
 
 #include <stdbool.h>
@@ -151,5 +152,19 @@ size_t lk_url_email_len(const char *s, size_t len)
         i--;
     }
     if (dots == 0 || i == at || !ascii_alnum((unsigned char)s[at])) return 0;
+    return i;
+}
+
+static bool handle_char(unsigned char c) { return ascii_alnum(c) || c == '_'; }
+
+size_t lk_url_handle_len(const char *s, size_t len)
+{
+    if (len < 2 || s[0] != '@') return 0;
+    unsigned char first = (unsigned char)s[1];
+    if (!handle_char(first) || (first >= '0' && first <= '9')) return 0;
+    size_t i = 2;
+    while (i < len && (handle_char((unsigned char)s[i]) ||
+                       (s[i] == '.' && i + 1 < len && handle_char((unsigned char)s[i + 1]))))
+        i++;
     return i;
 }

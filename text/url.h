@@ -1,4 +1,4 @@
-/* url.h: URLs, e-mail addresses and bare host names found in running text (the Chinese
+/* url.h: URLs, e-mail addresses, bare host names and @handles found in running text (the Chinese
    pre-tokenizer and the UD English tokenizer keep each one whole). ASCII scanners over bytes;
    callers fold full-width forms first. */
 #ifndef LK_TEXT_URL_H
@@ -20,5 +20,10 @@ size_t lk_url_email_len(const char *s, size_t len);
 /* Length of a bare host name (two or more dot-separated labels ending in a common top-level
    domain: example.com, t.sina.com.cn, baidu.com:8080/s?wd=1) with its port and path, or 0. */
 size_t lk_url_host_len(const char *s, size_t len);
+/* Length of an @handle starting at s[0..len): '@', an ASCII letter or '_', then ASCII
+   letters, digits and '_', with '.' between two of them (@zhang_san, @li.si; a final '.' is
+   the sentence's), or 0. Whether the '@' starts a word (not inside an e-mail address) is
+   the caller's to check. */
+size_t lk_url_handle_len(const char *s, size_t len);
 
 #endif

@@ -56,6 +56,26 @@ for p in '👍' '😊' '$' '+' '='; do
   tr ' ' '\n' < "$T/tag" | grep -qxF -- "$p/SYM" || fail "$p not SYM: $(cat "$T/tag")"
 done
 tr ' ' '\n' < "$T/tag" | grep -qxF -- '，/PUNCT' || fail "， not PUNCT: $(cat "$T/tag")"
+# a number is NUM, also after a currency sign (the model alone gave `只要/ADP $/SYM 1999/X`)
+printf '只要$1999就能买到\n价格US$999，门票HK$50，€899，£799，¥120000，₩1000，￥199\n' > "$T/in"
+"$L" tag --model "$M" --input "$T/in" --output-format slash > "$T/tag" || fail "tag failed"
+for w in 1999 999 50 899 799 120000 1000 199; do
+  tr ' ' '\n' < "$T/tag" | grep -qxF -- "$w/NUM" || fail "$w not NUM: $(cat "$T/tag")"
+done
+# 第 before digits is one NUM word, as UD GSD writes it (第46, 第117)
+printf '他在第89分钟进球，第１２届比赛\n' > "$T/in"
+"$L" tag --model "$M" --input "$T/in" --output-format slash > "$T/tag" || fail "tag failed"
+for w in 第89 第１２; do
+  tr ' ' '\n' < "$T/tag" | grep -qxF -- "$w/NUM" || fail "$w not one NUM word: $(cat "$T/tag")"
+done
+# an @handle is one word; the # of a #hashtag# is PUNCT or SYM, the Han text between is
+# the model's
+tok_line '关注@zhang_san和@li.si，转发#话题#'
+has_tokens '@zhang_san' '@li.si' '#'
+printf '#话题#今天@zhang_san说\n' > "$T/in"
+"$L" tag --model "$M" --input "$T/in" --output-format slash > "$T/tag" || fail "tag failed"
+[ "$(tr ' ' '\n' < "$T/tag" | grep -cxE -- '#/(PUNCT|SYM)')" = 2 ] || fail "# not PUNCT/SYM: $(cat "$T/tag")"
+tr ' ' '\n' < "$T/tag" | grep -qE -- '^@zhang_san/' || fail "@zhang_san split: $(cat "$T/tag")"
 # without pre-tokenization the model alone decides (the shipped model glues some marks)
 tok_line 'GDP增长5.2%，iPhone 15售价5999元。' --no-pretok
 [ -s "$T/tok" ] || fail "--no-pretok: no output"
