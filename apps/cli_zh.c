@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include "apps/cli.h"
+
 const char *const lk_cli_zh_scripts[] = {"auto", "simplified", "traditional", NULL};
 const char *const lk_cli_zh_granularities[] = {"fine", "coarse", NULL};
 
@@ -13,6 +15,15 @@ const char *lk_cli_zh_given(const lk_cli_zh_opts *o)
     if (o->no_pretok) return "--no-pretok";
     if (o->granularity_given) return "--granularity";
     return NULL;
+}
+
+int lk_cli_zh_check_model(const char *cmd, const lk_cli_zh_opts *o, const lk_tagger *m,
+                          const char *model)
+{
+    const char *opt = lk_cli_zh_given(o);
+    if (!opt || lk_tagger_get_config(m)->unit == LK_TAGGER_CHAR) return -1;
+    return lk_cli_usage_error(cmd, "%s needs a character (Chinese) model (--model); %s is a "
+                              "word model", opt, model);
 }
 
 lk_status lk_cli_zh_open(const lk_cli_zh_opts *o, const lk_tagger *m, lk_userdict **dict,

@@ -1,5 +1,6 @@
-/* cli_zh.h: the raw Chinese text options shared by `tag` and `tokenize --model`
-   (--user-dict, --script, --no-pretok) and the segmenter they configure. */
+/* cli_zh.h: the raw Chinese text options shared by `tag`, `eval-tagger` and `tokenize
+   --model` (--user-dict, --script, --no-pretok, --granularity) and the segmenter they
+   configure. */
 #ifndef LK_APPS_CLI_ZH_H
 #define LK_APPS_CLI_ZH_H
 
@@ -41,6 +42,13 @@ extern const char *const lk_cli_zh_granularities[]; /* "fine", "coarse", NULL */
    "--no-pretok", "--granularity"), or NULL: they need a character (Chinese) model, and a
    command without one refuses them as a usage error rather than ignoring them. */
 const char *lk_cli_zh_given(const lk_cli_zh_opts *o);
+
+/* `tag`'s and `eval-tagger`'s check of these options against the loaded model m (read from
+   `model`): -1 when none is given or m is a character model, else prints the usage error
+   "lexkit CMD: OPT needs a character (Chinese) model (--model); MODEL is a word model" and
+   returns LK_EXIT_USAGE. */
+int lk_cli_zh_check_model(const char *cmd, const lk_cli_zh_opts *o, const lk_tagger *m,
+                          const char *model);
 
 /* Load the dictionary (if any) and create the segmenter over m; on failure both are NULL. */
 lk_status lk_cli_zh_open(const lk_cli_zh_opts *o, const lk_tagger *m, lk_userdict **dict,

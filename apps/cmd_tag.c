@@ -251,11 +251,9 @@ static int run(int argc, char **argv)
     lk_status st = lk_tagger_load(model, &m, &err);
     if (st != LK_OK) return lk_cli_fail(CMD, st, &err);
     bool is_char = lk_tagger_get_config(m)->unit == LK_TAGGER_CHAR;
-    const char *zh_opt = lk_cli_zh_given(&zo);
-    if (zh_opt && !is_char) {
+    if ((rc = lk_cli_zh_check_model(CMD, &zo, m, model)) >= 0) {
         lk_tagger_free(m);
-        return lk_cli_usage_error(CMD, "%s needs a character (Chinese) model (--model); %s is "
-                                  "a word model", zh_opt, model);
+        return rc;
     }
     if (!in_fmt) in_fmt = is_char ? "raw" : "tokens";
     if (is_char && strcmp(in_fmt, "raw")) { /* an option conflict, as --user-dict with a word model */

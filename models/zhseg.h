@@ -67,10 +67,11 @@ bool lk_zhseg_converted(const lk_zhseg *z, size_t i);
    res->raw_sents; a `# text` with other characters than the FORMs is not used and counted
    in res->text_mismatch); z (a segmenter over m) segments the texts, and words match the
    gold words by character span, white space left out. A corpus with neither `# text` nor
-   SpaceAfter (GSD v1.4) is scored by lk_tagger_evaluate instead (res->zhseg false): the
-   model alone on the gold words joined. */
+   SpaceAfter (GSD v1.4) is segmented by z too, its FORMs joined, when `always`; else it is
+   scored by lk_tagger_evaluate (res->zhseg false): the model alone on the gold words
+   joined. */
 lk_status lk_zhseg_evaluate(const lk_tagger *m, lk_zhseg *z, lk_tagger_ws *ws,
-                            const lk_tagged_corpus *test, lk_tagger_eval_result *res,
-                            lk_error *err);
+                            const lk_tagged_corpus *test, bool always,
+                            lk_tagger_eval_result *res, lk_error *err);
 
 #endif

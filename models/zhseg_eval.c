@@ -218,10 +218,10 @@ static lk_status score_chunk(const lk_tagger *m, lk_zhseg *z, lk_tagger_ws *ws, 
 }
 
 lk_status lk_zhseg_evaluate(const lk_tagger *m, lk_zhseg *z, lk_tagger_ws *ws,
-                            const lk_tagged_corpus *test, lk_tagger_eval_result *res,
-                            lk_error *err)
+                            const lk_tagged_corpus *test, bool always,
+                            lk_tagger_eval_result *res, lk_error *err)
 {
-    bool raw = false;
+    bool raw = always;
     for (size_t s = 0; s < test->n_sents && !raw; s++)
         raw = test->sents[s].text || test->sents[s].space_marked;
     if (!raw) return lk_tagger_evaluate(m, test, res, err);

@@ -2,6 +2,7 @@
    in-memory tagged corpus built on them. */
 #include "text/corpus.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,8 @@ struct lk_sentence_reader {
     uint64_t mwt_first, mwt_last; /* the last multiword token line N-M of the sentence */
     bool mwt_no_space;     /* ... and whether its MISC has SpaceAfter=No */
     lk_conllu_sniff sniff; /* word/TAG and token lines: CoNLL-U given by mistake */
+    const char *text_hint; /* lk_sentence_reader_set_text_hint (borrowed; NULL: none) */
+    bool row_seen;         /* CoNLL-U: a token line has been read */
 };
 
 lk_status lk_sentence_reader_open(const char *path, lk_tagged_format fmt,
@@ -77,6 +80,11 @@ lk_status lk_conllu_as_text_error(const char *path, int64_t line, const char *ho
 {
     return lk_error_at(err, path, line, 1, "this looks like CoNLL-U (10 tab-separated columns); %s",
                        how);
+}
+
+void lk_sentence_reader_set_text_hint(lk_sentence_reader *r, const char *hint)
+{
+    r->text_hint = hint;
 }
 
 const lk_line_reader *lk_sentence_reader_lines(const lk_sentence_reader *r)
@@ -338,7 +346,13 @@ static lk_status conllu_token(lk_sentence_reader *r, const char *line, size_t le
     size_t start[CONLLU_COLUMNS], flen[CONLLU_COLUMNS];
     bool word;
     lk_status st = lk_conllu_check_line(path, lineno, line, len, &word, err);
+    if (st != LK_OK && !r->row_seen && r->text_hint && err && !memchr(line, '\t', len) &&
+        !slash_like(line, len)) {
+        size_t n = strlen(err->msg);
+        snprintf(err->msg + n, sizeof err->msg - n, "; %s", r->text_hint);
+    }
     if (st != LK_OK) return st;
+    r->row_seen = true;
     size_t col = 0, from = 0;
     for (size_t i = 0; i <= len; i++) {
         if (i == len || line[i] == '\t') {

@@ -136,6 +136,12 @@ typedef struct lk_sentence_reader lk_sentence_reader;
 lk_status lk_sentence_reader_open(const char *path, lk_tagged_format fmt,
                                   lk_sentence_reader **out, lk_error *err);
 
+/* CoNLL-U input whose first token line (neither blank nor a comment) has no tab, a line of
+   text rather than CoNLL-U, and is not word/TAG items: its error "expected 10 tab-separated
+   columns, got 1" ends with "; " and `hint` (what the command reads, what reads such
+   text). hint is borrowed and must outlive r; NULL (the default): no hint. */
+void lk_sentence_reader_set_text_hint(lk_sentence_reader *r, const char *hint);
+
 /* Next sentence; *got is false at the end. A CoNLL-U line with other than 10 columns, a
    non-numeric ID, an empty FORM, or a word/TAG item without '/' is LK_ERR_PARSE. */
 lk_status lk_sentence_next(lk_sentence_reader *r, lk_sentence *s, bool *got, lk_error *err);
