@@ -708,29 +708,23 @@ lk_status lk_md_plain(const char *s, size_t n, char *out, size_t *out_len)
     w.fl = malloc(n ? n : 1);
     w.stack = malloc(3 * MAX_OPEN * sizeof(opener));
     lk_status st = LK_ERR_NOMEM;
-    if (!buf || !w.fl || !w.stack || lk_vocab_create(&w.refs.links) != LK_OK ||
-        lk_vocab_create(&w.refs.notes) != LK_OK || (st = collect_refs(s, n, &w.refs)) != LK_OK) {
-        free(buf);
-        free(w.fl);
-        free(w.stack);
-        lk_vocab_free(w.refs.links);
-        lk_vocab_free(w.refs.notes);
-        return st;
+    if (buf && w.fl && w.stack && lk_vocab_create(&w.refs.links) == LK_OK &&
+        lk_vocab_create(&w.refs.notes) == LK_OK && (st = collect_refs(s, n, &w.refs)) == LK_OK) {
+        for (size_t i = 0; i < n;) {
+            const char *nl = memchr(s + i, '\n', n - i);
+            size_t end = nl ? (size_t)(nl - s) : n, next = nl ? end + 1 : n;
+            const char *nl2 = next < n ? memchr(s + next, '\n', n - next) : NULL;
+            size_t next_len = next < n ? (nl2 ? (size_t)(nl2 - s) : n) - next : 0;
+            md_line(&w, s + i, end - i, nl != NULL, s + next, next_len, buf);
+            i = next;
+        }
+        flush(&w);
+        *out_len = w.o;
     }
-    for (size_t i = 0; i < n;) {
-        const char *nl = memchr(s + i, '\n', n - i);
-        size_t end = nl ? (size_t)(nl - s) : n, next = nl ? end + 1 : n;
-        const char *nl2 = next < n ? memchr(s + next, '\n', n - next) : NULL;
-        size_t next_len = next < n ? (nl2 ? (size_t)(nl2 - s) : n) - next : 0;
-        md_line(&w, s + i, end - i, nl != NULL, s + next, next_len, buf);
-        i = next;
-    }
-    flush(&w);
-    *out_len = w.o;
-    free(buf);
+    free(buf); /* one release path, whether or not the pass ran */
     free(w.fl);
     free(w.stack);
     lk_vocab_free(w.refs.links);
     lk_vocab_free(w.refs.notes);
-    return LK_OK;
+    return st;
 }
