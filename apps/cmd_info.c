@@ -16,6 +16,7 @@
 #include "apps/cli_opts.h"
 #include "features/search/analyzer.h"
 #include "features/search/bm25_index.h"
+#include "features/search/bm25_info.h"
 #include "models/embed.h"
 #include "models/tagger.h"
 #include "models/vectors.h"
@@ -31,6 +32,11 @@ typedef struct {
     size_t n;
 } input;
 
+/* --doc / --term / --indexed-term: for BM25 indexes only, printed instead of the summary. */
+typedef struct {
+    const char *doc, *term, *indexed_term;
+} index_query;
+
 static void help(void *u)
 {
     (void)u;
@@ -39,7 +45,9 @@ static void help(void *u)
            "models, LKEM and fastText .bin embedding models, word2vec vectors, BM25 index\n"
            "directories, bow/tfidf vocabularies and `lexkit vocab` token counts. Several files\n"
            "are separated by a blank line. FILE may be - (standard input) or a pipe: it is read\n"
-           "whole, once.\n");
+           "whole, once. For a BM25 index, --doc ID prints that document's stored fields as\n"
+           "JSON, --term TEXT each term of TEXT analyzed as a query is with its document\n"
+           "frequency and first documents (as `lexkit index --info` does).\n");
 }
 
 static int info_tagger(const input *in, lk_error *err)
@@ -132,13 +140,30 @@ static long long dir_bytes(const char *dir)
     return total;
 }
 
-/* A BM25 index (a directory, or its index.lkbx file). */
-static int info_index(const input *in, lk_error *err)
+static bool index_query_any(const index_query *q)
+{
+    return q->doc || q->term || q->indexed_term;
+}
+
+/* A BM25 index (a directory, or its index.lkbx file); q: --doc/--term/--indexed-term. */
+static int info_index(const input *in, const index_query *q, lk_error *err)
 {
     lk_bm25_index *idx = NULL;
     lk_status st = in->buf ? lk_bm25_index_open_mem(in->buf, in->n, &idx, err)
                            : lk_bm25_index_open(in->path, &idx, err);
     if (st != LK_OK) return lk_cli_fail(CMD, st, err);
+    if (index_query_any(q)) {
+        if (q->doc) st = lk_bm25_index_print_doc(idx, q->doc, stdout, err);
+        if (st == LK_OK && q->term) {
+            st = lk_bm25_index_print_term(idx, q->term, strlen(q->term), stdout, err);
+            if (st == LK_ERR_PARSE) lk_error_prefix(err, "--term: ");
+        }
+        if (st == LK_OK && q->indexed_term)
+            st = lk_bm25_index_print_indexed_term(idx, q->indexed_term, strlen(q->indexed_term),
+                                                  stdout, err);
+        lk_bm25_index_free(idx);
+        return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(CMD, st, err);
+    }
     size_t len = 0;
     const char *settings = lk_bm25_index_settings(idx, &len);
     printf("kind\tBM25 index (LKBX)\ndocuments\t%u\nterms\t%llu\navgdl\t%.4f\nsegments\t%zu\n",
@@ -232,13 +257,18 @@ static bool known_kind(const unsigned char *head, size_t n)
 
 /* The kind of in (its first bytes: head[0..n)) and its description; fp: in->path opened
    (NULL for bytes in memory). */
-static int info_kind(const input *in, FILE *fp, const unsigned char *head, size_t n, lk_error *err)
+static int info_kind(const input *in, const index_query *q, FILE *fp, const unsigned char *head,
+                     size_t n, lk_error *err)
 {
     const char *path = in->path;
+    if (index_query_any(q) && !(n >= 4 && memcmp(head, "LKBX", 4) == 0))
+        return lk_cli_fail(CMD, lk_error_set(err, LK_ERR_ARG, "%s: --doc/--term/--indexed-term "
+                                             "need a BM25 index (not this file)", path),
+                           err);
     if (n >= 4 && memcmp(head, "LKTG", 4) == 0) return info_tagger(in, err);
     if (n >= 4 && memcmp(head, "LKEM", 4) == 0) return info_embed(in, false, err);
     if (lk_embed_is_fasttext_magic(head, n)) return info_embed(in, true, err);
-    if (n >= 4 && memcmp(head, "LKBX", 4) == 0) return info_index(in, err);
+    if (n >= 4 && memcmp(head, "LKBX", 4) == 0) return info_index(in, q, err);
     if (n >= 7 && memcmp(head, "#n_docs", 7) == 0) {
         if (fp) {
             rewind(fp);
@@ -273,40 +303,41 @@ static int info_kind(const input *in, FILE *fp, const unsigned char *head, size_
 
 /* Standard input ("-"), a pipe (<(...)), a FIFO or a device: read whole once, then
    described from memory (the loaders would open it again and miss what was read). */
-static int info_stream(const char *path, lk_error *err)
+static int info_stream(const char *path, const index_query *q, lk_error *err)
 {
     char *buf = NULL;
     size_t n = 0;
     lk_status st = lk_read_file(path, &buf, &n, err);
     if (st != LK_OK) return lk_cli_fail(CMD, st, err);
-    if (known_kind((const unsigned char *)buf, n < 64 ? n : 64))
+    if (!index_query_any(q) && known_kind((const unsigned char *)buf, n < 64 ? n : 64))
         printf("file\t%s\nbytes\t%zu\n", path, n);
     input in = {path, buf, n};
-    int rc = info_kind(&in, NULL, (const unsigned char *)buf, n < 64 ? n : 64, err);
+    int rc = info_kind(&in, q, NULL, (const unsigned char *)buf, n < 64 ? n : 64, err);
     free(buf);
     return rc;
 }
 
-static int info_one(const char *path)
+static int info_one(const char *path, const index_query *q)
 {
     lk_error err;
     lk_error_clear(&err);
     struct stat sb;
-    if (strcmp(path, "-") == 0) return info_stream(path, &err);
+    if (strcmp(path, "-") == 0) return info_stream(path, q, &err);
     if (stat(path, &sb) != 0)
         return lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_IO, "%s: %s", path, strerror(errno)), &err);
     input in = {path, NULL, 0};
     if (S_ISDIR(sb.st_mode)) { /* an index directory: its files' bytes */
-        printf("file\t%s\nbytes\t%lld\n", path, dir_bytes(path));
-        return info_index(&in, &err);
+        if (!index_query_any(q)) printf("file\t%s\nbytes\t%lld\n", path, dir_bytes(path));
+        return info_index(&in, q, &err);
     }
-    if (!S_ISREG(sb.st_mode)) return info_stream(path, &err);
+    if (!S_ISREG(sb.st_mode)) return info_stream(path, q, &err);
     FILE *fp = fopen(path, "rb");
     if (!fp) return lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_IO, "%s: cannot open", path), &err);
     unsigned char head[64] = {0};
     size_t n = fread(head, 1, sizeof head, fp);
-    if (known_kind(head, n)) printf("file\t%s\nbytes\t%lld\n", path, (long long)sb.st_size);
-    int rc = info_kind(&in, fp, head, n, &err);
+    if (!index_query_any(q) && known_kind(head, n))
+        printf("file\t%s\nbytes\t%lld\n", path, (long long)sb.st_size);
+    int rc = info_kind(&in, q, fp, head, n, &err);
     fclose(fp);
     return rc;
 }
@@ -316,7 +347,7 @@ static int run(int argc, char **argv)
     const char *files[256];
     int n = 0;
     /* FILE arguments are positional: collect them, pass the options to the parser */
-    char *opt_argv[8];
+    char *opt_argv[16];
     int opt_argc = 0;
     opt_argv[opt_argc++] = argv[0];
     for (int i = 1; i < argc; i++) {
@@ -325,12 +356,24 @@ static int run(int argc, char **argv)
             files[n++] = argv[i];
         } else if (opt_argc < (int)(sizeof opt_argv / sizeof *opt_argv)) {
             opt_argv[opt_argc++] = argv[i];
-            if (strcmp(argv[i], "--output") == 0 && i + 1 < argc) opt_argv[opt_argc++] = argv[++i];
+            bool takes_value = strcmp(argv[i], "--output") == 0 || strcmp(argv[i], "--doc") == 0 ||
+                               strcmp(argv[i], "--term") == 0 ||
+                               strcmp(argv[i], "--indexed-term") == 0;
+            if (takes_value && i + 1 < argc && opt_argc + 1 < (int)(sizeof opt_argv / sizeof *opt_argv))
+                opt_argv[opt_argc++] = argv[++i];
         } else {
             return lk_cli_usage_error(CMD, "too many options");
         }
     }
-    const lk_cli_option opts[] = {LKO_STDOUT("--output")};
+    index_query q = {NULL, NULL, NULL};
+    const lk_cli_option opts[] = {
+        LKO_STDOUT("--output"),
+        LKO_STR("--doc", &q.doc, "ID", "for a BM25 index: that document's stored fields as JSON"),
+        LKO_STR("--term", &q.term, "TEXT", "for a BM25 index: TEXT analyzed as a query is; each "
+                "term: its document frequency and first 10 documents (id:tf)"),
+        LKO_STR("--indexed-term", &q.indexed_term, "TERM", "for a BM25 index: as --term, for "
+                "TERM exactly as the index holds it (no analysis)"),
+    };
     int rc = lk_cli_parse(CMD, opt_argc, opt_argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
     if (n == 0) return lk_cli_usage_error(CMD, "give one or more FILEs");
@@ -342,7 +385,7 @@ static int run(int argc, char **argv)
     rc = LK_EXIT_OK;
     for (int i = 0; i < n; i++) {
         if (i) printf("\n");
-        int r = info_one(files[i]);
+        int r = info_one(files[i], &q);
         if (r != LK_EXIT_OK) rc = r;
     }
     return lk_cli_stdout_exit(CMD, rc);
