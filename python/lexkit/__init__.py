@@ -4,7 +4,8 @@ A thin layer over lexkit's C API (include/lexkit/): the work runs in C with the 
 released, arrays are handed to numpy without copies, and lexkit's errors arrive as
 exceptions (ValueError for bad arguments, OSError for I/O, BlockingIOError when another
 process holds an index's write lock, QueryError (a LexkitError and a ValueError) for a
-malformed search query, LexkitError otherwise) carrying lexkit's message.
+malformed search query, DocumentError (a LexkitError) for a document Index.add refuses,
+LexkitError otherwise) carrying lexkit's message.
 """
 from __future__ import annotations
 
@@ -30,9 +31,17 @@ from . import _lexkit
 from ._lexkit import Hit, LexkitError, QueryError
 
 __all__ = ["CountVectorizer", "TfidfVectorizer", "Index", "Tagger", "Vectors",
-           "train_embeddings", "Hit", "LexkitError", "QueryError", "NotFittedError",
-           "__version__"]
+           "train_embeddings", "Hit", "LexkitError", "QueryError", "DocumentError",
+           "NotFittedError", "__version__"]
 __version__ = _lexkit.version
+
+
+class DocumentError(LexkitError, ValueError, TypeError):
+    """A document Index.add refuses (not a dict, no 'id' or 'text', a value of the wrong
+    type, NaN, a lone surrogate, an empty, duplicate or ill-formed id), its message naming
+    it: "documents[I]: ..." or "documents[I]['key']: ...", I its 0-based place. A
+    LexkitError; also a ValueError and a TypeError, the classes these refusals had before
+    (a missing key was a KeyError)."""
 
 
 _BOOLEAN = "an instance of 'bool', an instance of 'numpy.bool_' or an instance of 'int'"
@@ -925,20 +934,26 @@ def _document(d, i: int):
     bool, None, lists or dicts (not stored). numpy scalars become int/float. Returns d, or
     a converted copy, and the characters of its str values (its share of a batch)."""
     if not isinstance(d, _Mapping):
-        raise TypeError(f"documents[{i}]: expected dict, got {type(d).__name__}")
+        raise DocumentError(f"documents[{i}]: expected dict, got {type(d).__name__}")
     if not isinstance(d, dict):
         d = dict(d)
-    if "id" not in d or "text" not in d:
-        raise KeyError(f"documents[{i}]: 'id' and 'text' are required")
+    for k in ("id", "text"):
+        if k not in d:
+            raise DocumentError(f"documents[{i}]: missing {k!r} (a document needs 'id' and "
+                                "'text')")
     out = None
     chars = 0
     for k, v in d.items():
+        if not isinstance(k, str):  # a JSON key is a str (json.dumps would make 1 "1")
+            raise DocumentError(f"documents[{i}]: the key {k!r} is not a str "
+                                f"({type(k).__name__})")
         if isinstance(v, str):
             chars += len(v)
             continue
         where, t = f"documents[{i}][{k!r}]", type(v).__name__
         if k == "text" or (k == "title" and v is not None):
-            raise TypeError(f"{where}: expected str{' or None' if k == 'title' else ''}, got {t}")
+            raise DocumentError(f"{where}: expected str{' or None' if k == 'title' else ''}, "
+                                f"got {t}")
         if k == "title" or (k != "id" and isinstance(v, (bool, type(None)))):
             continue  # not stored
         if k != "id" and isinstance(v, (list, tuple, dict)):
@@ -948,17 +963,47 @@ def _document(d, i: int):
         try:
             n = _number(v)
         except ValueError as e:
-            raise ValueError(f"{where}: {e}") from None
+            raise DocumentError(f"{where}: {e}") from None
         if n is None and k == "id":
-            raise TypeError(f"{where}: expected str or a number, got {t}")
+            raise DocumentError(f"{where}: expected str or a number, got {t}")
         if n is None:
-            raise TypeError(f"{where}: a value of type {t} cannot be stored (str, int, "
-                            "float; bool, None, list and dict are accepted, not stored)")
+            raise DocumentError(f"{where}: a value of type {t} cannot be stored (str, int, "
+                                "float; bool, None, list and dict are accepted, not stored)")
         if type(v) is not type(n):
             if out is None:
                 out = dict(d)
             out[k] = n
     return (d if out is None else out), chars
+
+
+def _lone_surrogate(s: str) -> Optional[str]:
+    """The first lone surrogate of s written as \\udXXX (UTF-8 cannot hold it), or None."""
+    if s.isascii():
+        return None
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError as e:
+        return f"\\u{ord(s[e.start]):04x}"
+    return None
+
+
+def _stage(adder, batch: list, start: int) -> None:
+    """adder.add(batch, start); a str that UTF-8 cannot hold (a lone surrogate, which the
+    staging finds in the batch's JSON) is a DocumentError naming its document and key."""
+    try:
+        adder.add(batch, start)
+    except UnicodeEncodeError:
+        for j, d in enumerate(batch):
+            for k, v in d.items():
+                u = _lone_surrogate(k)
+                if u:
+                    raise DocumentError(f"documents[{start + j}]: the key {k!r} holds a lone "
+                                        f"surrogate {u} (not valid UTF-8)") from None
+                u = _lone_surrogate(v) if isinstance(v, str) else None
+                if u:
+                    raise DocumentError(f"documents[{start + j}][{k!r}]: lone surrogate {u} "
+                                        "(not valid UTF-8)") from None
+        raise
 
 
 # Index.add reads its documents in batches of at most this many documents, or of str values
@@ -1019,14 +1064,16 @@ _DOC_LINE = _re.compile(r"documents:(\d+)(?::\d+)?: (.*)", _re.S)
 
 def _doc_error(e: BaseException) -> Optional[BaseException]:
     """A "documents:LINE[:COL]: ..." error of the C reader (1-based lines of the JSON it was
-    given) as "documents[I]: ...", I the 0-based place in the list, as Index.add's own
-    checks name documents; None when e names no document."""
+    given) as a DocumentError "documents[I]: ...", I the 0-based place in the list, as
+    Index.add's own checks name documents (an OSError stays one); None when e names no
+    document."""
     m = _DOC_LINE.fullmatch(str(e))
     if not m:
         return None
     msg = _re.sub(r"\(first used at line (\d+)\)",
                  lambda g: f"(first used at documents[{int(g[1]) - 1}])", m[2])
-    return type(e)(f"documents[{int(m[1]) - 1}]: {msg}")
+    cls = type(e) if isinstance(e, OSError) else DocumentError
+    return cls(f"documents[{int(m[1]) - 1}]: {msg}")
 
 
 class Index:
@@ -1081,10 +1128,13 @@ class Index:
         'text' a str, 'title' a str or None. Every other str or number value (numpy
         scalars included) is stored with the document (search(..., fields=) returns it);
         bool, None, list and dict values are not stored, as the CLI skips JSON true/false,
-        null, arrays and objects. NaN and infinities raise ValueError, other types
-        TypeError, naming the document and field ("documents[0]['f']: ..."); errors found
-        by the index (a duplicate or empty id) name the document the same way, 0-based:
-        'documents[1]: duplicate document id "a" (first used at documents[0])'.
+        null, arrays and objects. A document the CLI would refuse raises DocumentError (a
+        LexkitError, also a ValueError and a TypeError) naming it, 0-based, and the
+        problem: not a dict, a missing 'id' or 'text', a value of another type, NaN or an
+        infinity, a key that is not a str, a str with a lone surrogate
+        ("documents[0]['f']: ..."), and what the index finds (a duplicate, empty or
+        ill-formed id): 'documents[1]: duplicate document id "a" (first used at
+        documents[0])'.
 
         documents may be any iterable, a generator of millions included: it is read in
         batches of _ADD_BATCH_DOCS (4096) documents or _ADD_BATCH_CHARS (4 Mi) characters
@@ -1098,6 +1148,11 @@ class Index:
         makes them visible. The build itself is not interrupted: a Ctrl-C during it is
         raised after it, the documents then all added (len() tells)."""
         _not_one(documents, "documents", "dicts")
+        try:
+            documents = iter(documents)
+        except TypeError:
+            raise TypeError("documents: expected an iterable of dicts, got "
+                            f"{type(documents).__name__}") from None
         self._ix.n_docs()  # a closed index raises ValueError, whatever documents holds
         adder = None  # made by the first batch: add([]) stages nothing
         try:
@@ -1109,11 +1164,11 @@ class Index:
                 chars += n
                 if len(batch) >= _ADD_BATCH_DOCS or chars >= _ADD_BATCH_CHARS:
                     adder = adder or self._ix.adder()
-                    adder.add(batch, start)
+                    _stage(adder, batch, start)
                     start, batch, chars = i + 1, [], 0
             if batch:
                 adder = adder or self._ix.adder()
-                adder.add(batch, start)
+                _stage(adder, batch, start)
             del batch
             if adder is not None:
                 adder.commit()

@@ -12,8 +12,8 @@ from ._lexkit import LexkitError as LexkitError
 from ._lexkit import QueryError as QueryError
 
 __all__ = ["CountVectorizer", "TfidfVectorizer", "Index", "Tagger", "Vectors",
-           "train_embeddings", "Hit", "LexkitError", "QueryError", "NotFittedError",
-           "__version__"]
+           "train_embeddings", "Hit", "LexkitError", "QueryError", "DocumentError",
+           "NotFittedError", "__version__"]
 __version__: str
 
 _Path = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
@@ -29,6 +29,9 @@ _Item = Union[str, np.ndarray, Tuple[Union[str, np.ndarray], float]]
 _Items = Union[None, str, np.ndarray, Sequence[_Item]]
 
 class NotFittedError(ValueError, AttributeError): ...
+
+class DocumentError(LexkitError, ValueError, TypeError):
+    """A document Index.add refuses; the message names it: documents[I]..."""
 
 class CountVectorizer:
     input: str

@@ -844,7 +844,7 @@ def test_index_bad_input(tmp_path):
     ix = lexkit.Index.create(tmp_path / "i", lang="en")
     with pytest.raises(TypeError, match=r"documents\[0\]: expected dict"):
         ix.add(["not a dict"])
-    with pytest.raises(KeyError):
+    with pytest.raises(lexkit.DocumentError, match=r"^documents\[0\]: missing 'text'"):
         ix.add([{"id": "1"}])
     ix.add([{"id": "a", "text": "cats and dogs"}, {"id": "b", "text": "dogs"}])
     with pytest.raises(lexkit.LexkitError, match="a"):
@@ -869,6 +869,86 @@ def test_index_bad_input(tmp_path):
         ix.add([{"id": "c", "text": "x"}])
     with pytest.raises((OSError, lexkit.LexkitError)):
         lexkit.Index.open(tmp_path / "missing")
+
+
+def test_index_add_bad_documents_are_document_errors(tmp_path):
+    """Every document Index.add refuses raises DocumentError, a LexkitError as the index's
+    own refusals (an empty or duplicate id) are, naming documents[I] and the problem: a
+    document without 'id' raised a bare KeyError, a lone surrogate a UnicodeEncodeError at
+    an offset of the staged JSON, a tuple key json's TypeError. DocumentError is also a
+    ValueError and a TypeError, the classes these checks raised before."""
+    assert issubclass(lexkit.DocumentError, lexkit.LexkitError)
+    assert issubclass(lexkit.DocumentError, ValueError)
+    assert issubclass(lexkit.DocumentError, TypeError)
+    ix = lexkit.Index.create(tmp_path / "i")
+    ix.add([{"id": "a", "text": "kept"}])
+    cases = [
+        ({"text": "x"}, r": missing 'id' \(a document needs 'id' and 'text'\)"),
+        ({"id": "b"}, r": missing 'text' \(a document needs 'id' and 'text'\)"),
+        ({"title": "t"}, r": missing 'id' \(a document needs 'id' and 'text'\)"),
+        ({}, r": missing 'id' \(a document needs 'id' and 'text'\)"),
+        ("a text", r": expected dict, got str"),
+        (None, r": expected dict, got NoneType"),
+        (("b", "x"), r": expected dict, got tuple"),
+        ({"id": None, "text": "x"}, r"\['id'\]: expected str or a number, got NoneType"),
+        ({"id": b"b", "text": "x"}, r"\['id'\]: expected str or a number, got bytes"),
+        ({"id": ["b"], "text": "x"}, r"\['id'\]: expected str or a number, got list"),
+        ({"id": "b", "text": None}, r"\['text'\]: expected str, got NoneType"),
+        ({"id": "b", "text": b"x"}, r"\['text'\]: expected str, got bytes"),
+        ({"id": "b", "text": "x", "title": ["t"]}, r"\['title'\]: expected str or None, got list"),
+        ({"id": "b", "text": "x", "f": object()}, r"\['f'\]: a value of type object cannot be stored"),
+        ({"id": "b", "text": "x", "f": float("inf")}, r"\['f'\]: NaN/inf cannot be stored"),
+        ({"id": float("nan"), "text": "x"}, r"\['id'\]: NaN/inf cannot be stored"),
+        ({"id": "b", "text": "x\ud800"}, r"\['text'\]: lone surrogate \\ud800 \(not valid UTF-8\)"),
+        ({"id": "\udfff", "text": "x"}, r"\['id'\]: lone surrogate \\udfff \(not valid UTF-8\)"),
+        ({"id": "b", "text": "x", "f": "\ud800y"}, r"\['f'\]: lone surrogate \\ud800"),
+        ({"id": "b", "text": "x", "f\udc80": "y"}, r": the key 'f\\udc80' holds a lone surrogate \\udc80"),
+        ({"id": "b", "text": "x", 1: "y"}, r": the key 1 is not a str \(int\)"),
+        ({"id": "b", "text": "x", (1, 2): "y"}, r": the key \(1, 2\) is not a str \(tuple\)"),
+        ({"id": "", "text": "x"}, r": empty document id$"),
+        ({"id": "a", "text": "x"}, r': duplicate document id "a" \(already in the index\)$'),
+    ]
+    for d, msg in cases:
+        for docs in ([{"id": "ok", "text": "ok"}, d], ({"id": "ok", "text": "ok"}, d)):
+            with pytest.raises(lexkit.DocumentError, match=r"^documents\[1\]" + msg):
+                ix.add(iter(docs))
+    assert len(ix) == 1 and [h.id for h in ix.search("ok")] == []
+    # what the CLI takes as ids (a number is stored as it is written), Python takes
+    ix.add([{"id": 12, "text": "twelve"}, {"id": np.int64(-3), "text": "minus"},
+            {"id": 0.5, "text": "half"}])
+    assert [ix.search(q)[0].id for q in ("twelve", "minus", "half")] == ["12", "-3", "0.5"]
+    # the argument itself, not a document: a TypeError naming it
+    with pytest.raises(TypeError, match=r"^documents: expected an iterable of dicts, got int$"):
+        ix.add(5)
+    ix.close()
+
+
+@pytest.mark.skipif(not CLI, reason="LEXKIT (the CLI) not set")
+def test_index_add_refuses_what_the_cli_refuses(tmp_path):
+    """A JSON document `lexkit index` refuses (no id, no text, ill-typed id/text/title, a
+    lone surrogate) is a DocumentError in Index.add, and one it takes Index.add takes."""
+    refused = ['{"text": "x"}', '{"id": "b"}', '{"id": null, "text": "x"}',
+               '{"id": true, "text": "x"}', '{"id": ["b"], "text": "x"}',
+               '{"id": "b", "text": null}', '{"id": "b", "text": 5}',
+               '{"id": "b", "text": "x", "title": 5}', '{"id": "b", "text": "x\\ud800"}',
+               '{"id": "", "text": "x"}', '"x"', '[1]', 'null']
+    taken = ['{"id": 5, "text": "x"}', '{"id": -2.5e3, "text": "x"}', '{"id": "b", "text": ""}',
+             '{"id": "b", "text": "x", "title": null}', '{"id": "b", "text": "x", "": "e"}']
+    ix = lexkit.Index.create(tmp_path / "py")
+    for i, line in enumerate(refused + taken):
+        src = tmp_path / f"d{i}.jsonl"
+        src.write_text(line + "\n", encoding="utf-8")
+        r = subprocess.run([CLI, "index", "--input", str(src), "--index", str(tmp_path / f"c{i}")],
+                           capture_output=True, text=True)
+        assert r.returncode == (1 if line in refused else 0), (line, r.stderr)
+        if line in refused:
+            with pytest.raises(lexkit.DocumentError, match=r"^documents\[0\]"):
+                ix.add([json.loads(line)])
+        else:
+            ix.add([json.loads(line)])
+            ix.delete([str(json.loads(line)["id"]) if line != taken[1] else "-2500.0"])
+    assert len(ix) == 0
+    ix.close()
 
 
 def test_index_create_keeps_an_existing_index(tmp_path):
@@ -979,11 +1059,11 @@ def test_index_add_values_as_cli(tmp_path):
     assert type(got["a"]["i64"]) is int and type(got["a"]["f32"]) is float
     assert py_docs[0]["f32"].dtype == np.float32  # the caller's dict is left as it was
     # what the CLI refuses, Python refuses, naming the document and field
-    refused = [({"id": None, "text": "x"}, TypeError, r"\['id'\]: expected str or a number, got NoneType"),
-               ({"id": True, "text": "x"}, TypeError, r"\['id'\]: expected str or a number, got bool"),
-               ({"id": "t", "text": 5}, TypeError, r"\['text'\]: expected str, got int"),
-               ({"id": "t", "text": None}, TypeError, r"\['text'\]: expected str, got NoneType"),
-               ({"id": "t", "title": 5, "text": "x"}, TypeError, r"\['title'\]: expected str or None, got int")]
+    refused = [({"id": None, "text": "x"}, lexkit.DocumentError, r"\['id'\]: expected str or a number, got NoneType"),
+               ({"id": True, "text": "x"}, lexkit.DocumentError, r"\['id'\]: expected str or a number, got bool"),
+               ({"id": "t", "text": 5}, lexkit.DocumentError, r"\['text'\]: expected str, got int"),
+               ({"id": "t", "text": None}, lexkit.DocumentError, r"\['text'\]: expected str, got NoneType"),
+               ({"id": "t", "title": 5, "text": "x"}, lexkit.DocumentError, r"\['title'\]: expected str or None, got int")]
     for i, (d, exc, msg) in enumerate(refused):
         bad = tmp_path / f"bad{i}.jsonl"
         bad.write_text(json.dumps(d) + "\n", encoding="utf-8")
