@@ -1204,9 +1204,10 @@ class Index:
         search --fields`: ValueError otherwise): hit.fields is then a dict (None for a
         name the document lacks).
         snippet=True: hit.snippet is the best passage of the stored text (at most 160
-        characters) with the query's words located, {"text", "start", "highlights": [(a,
-        b), ...]} in code points of the passage (as `lexkit search --snippet`), or None for
-        a document without stored text. query must be a str (TypeError otherwise); k an
+        characters) with the query's words located, {"field": "text", "text", "start",
+        "highlights": [(a, b), ...], "cut_start", "cut_end"}, offsets in code points: the
+        keys and values of `lexkit search --snippet --output-format json` (its [a, b]
+        arrays as tuples), or None for a document without stored text. query must be a str (TypeError otherwise); k an
         int from 0 to 100000000, as `lexkit search --k` (ValueError otherwise)."""
         return self._ix.search(_query_str(query), _search_k(k), _search_fields(fields), syntax,
                                snippet)

@@ -1240,9 +1240,9 @@ static PyStructSequence_Field hit_fields[] = {
     {"score", "its BM25 score"},
     {"fields", "its stored fields (dict) when search(..., fields=) asked for them, else None"},
     {"snippet", "its best passage when search(..., snippet=True) asked for it: a dict with "
-                "'text', 'start' and 'highlights' (code-point offsets), 'cut_start' and "
-                "'cut_end' (bools: text left out before / after it, where an ellipsis goes), "
-                "else None"},
+                "'field' (the stored field: 'text'), 'text', 'start' and 'highlights' "
+                "(code-point offsets), 'cut_start' and 'cut_end' (bools: text left out before "
+                "/ after it, where an ellipsis goes), as the CLI's JSON snippet; else None"},
     {NULL, NULL},
 };
 static PyStructSequence_Desc hit_desc = {
@@ -1321,9 +1321,11 @@ static PyObject *doc_fields(IndexObject *self, uint32_t doc, PyObject *names)
     return d;
 }
 
-/* A snippet as a dict {"text", "start", "highlights": [(a, b), ...], "cut_start",
-   "cut_end"} (code points; cut_*: bools, text left out before / after the passage), or None
-   for a document without stored text (sn->text NULL). */
+/* A snippet as a dict {"field": "text", "text", "start", "highlights": [(a, b), ...],
+   "cut_start", "cut_end"}, the keys and values of `lexkit search --snippet --output-format
+   json` (code points; cut_*: bools, text left out before / after the passage; the passage
+   is of the stored field "text", as lexkit_searcher_snippet's), or None for a document
+   without stored text (sn->text NULL). */
 static PyObject *snippet_dict(const lexkit_snippet *sn)
 {
     if (!sn->text) Py_RETURN_NONE;
@@ -1338,9 +1340,10 @@ static PyObject *snippet_dict(const lexkit_snippet *sn)
         else PyList_SET_ITEM(hl, (Py_ssize_t)i, pair);
     }
     if (!hl) return NULL;
-    return Py_BuildValue("{s:s#,s:n,s:N,s:N,s:N}", "text", sn->text, (Py_ssize_t)sn->len, "start",
-                         (Py_ssize_t)sn->start, "highlights", hl, "cut_start",
-                         PyBool_FromLong(sn->cut_start), "cut_end", PyBool_FromLong(sn->cut_end));
+    return Py_BuildValue("{s:s,s:s#,s:n,s:N,s:N,s:N}", "field", "text", "text", sn->text,
+                         (Py_ssize_t)sn->len, "start", (Py_ssize_t)sn->start, "highlights", hl,
+                         "cut_start", PyBool_FromLong(sn->cut_start), "cut_end",
+                         PyBool_FromLong(sn->cut_end));
 }
 
 /* The snippet of document `doc` for the last query of self->fs (snippet_dict). self->lock

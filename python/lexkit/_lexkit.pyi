@@ -1,6 +1,6 @@
 # Type stubs of the extension module lexkit._lexkit (python/lexkit/_lexkit.c), the low-level
 # layer under lexkit/__init__.py. python/tests checks these names against the module's.
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, TypedDict, Union
 
 version: str
 
@@ -8,6 +8,16 @@ class LexkitError(RuntimeError): ...
 
 class QueryError(LexkitError, ValueError):
     """A malformed search query (its message names the column)."""
+
+class _Snippet(TypedDict):
+    """hit.snippet: the keys and values of `lexkit search --snippet --output-format json`'s
+    "snippet", in its order (highlights as tuples); offsets in code points."""
+    field: str  # the stored field of the passage: "text"
+    text: str  # the passage
+    start: int  # its start in the field
+    highlights: List[Tuple[int, int]]  # the query's words, [a, b) in the passage
+    cut_start: bool  # text (not only white space) left out before the passage
+    cut_end: bool  # ... after it
 
 class Hit(Tuple[str, float]):
     """A search result: the tuple (id, score); .fields holds the stored fields (a dict) when
@@ -19,7 +29,7 @@ class Hit(Tuple[str, float]):
     @property
     def fields(self) -> Optional[Dict[str, Union[str, int, float, None]]]: ...
     @property
-    def snippet(self) -> Optional[Dict[str, Any]]: ...
+    def snippet(self) -> Optional[_Snippet]: ...
 
 class Buffer:
     """Memory owned by lexkit (buffer protocol; wrap with numpy.frombuffer); a matrix's

@@ -594,9 +594,7 @@ def test_index_query_syntax_and_fields_equal_cli(tmp_path):
         got = ix.search(q, 10, snippet=True)
         assert [h.id for h in got] == [i for i, _ in want_sn], q
         for h, (_, w) in zip(got, want_sn):
-            assert h.snippet == {"text": w["text"], "start": w["start"],
-                                 "highlights": [tuple(x) for x in w["highlights"]],
-                                 "cut_start": w["cut_start"], "cut_end": w["cut_end"]}, (q, h.id)
+            assert h.snippet == dict(w, highlights=[tuple(x) for x in w["highlights"]]), (q, h.id)
             assert type(h.snippet["cut_start"]) is bool and type(h.snippet["cut_end"]) is bool
             assert h.fields is None
     # search_many(snippet=True): each query's hits as search(q, snippet=True) gives them
@@ -1124,6 +1122,45 @@ def test_snippet_cut_flags(tmp_path):
             for q in ("river", "lake", "sea") for h in ix.search(q, snippet=True)}
     assert cuts == {"short": (False, False), "start": (False, True), "middle": (True, True),
                     "end": (True, False)}, cuts
+    ix.close()
+
+
+@pytest.mark.skipif(not CLI, reason="LEXKIT (the CLI) not set")
+def test_snippet_equals_cli_json(tmp_path):
+    """hit.snippet has the keys and values of `lexkit search --snippet --output-format json`
+    (field, text, start, highlights, cut_start, cut_end, in that order; highlights as
+    (a, b) tuples where JSON has [a, b] arrays), English and Chinese, on the same index and
+    queries, with search and search_many; it lacked "field"."""
+    words = " ".join(f"w{i}" for i in range(60))
+    docs = [{"id": "en1", "title": "Rivers", "text": "A river flows through London to the sea. " + words},
+            {"id": "en2", "text": words + " The North Sea and the river Rhine meet near Rotterdam."},
+            {"id": "zh1", "title": "战国无双3", "text": "《战国无双3》是由光荣和ω-force开发的战国无双系列的正统第三作。" * 3},
+            {"id": "zh2", "text": "南京长江大桥于1968年建成，是长江上第一座由中国自行设计和建造的桥。"},
+            {"id": "mix", "text": "café 咖啡 and the river 长江 " + words},
+            {"id": "none", "title": "river sea 长江", "text": ""}]
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+    subprocess.run([CLI, "index", "--input", str(src), "--index", str(tmp_path / "ix")],
+                   check=True, capture_output=True)
+    queries = ["river sea", "rotterdam", "战国无双3", "长江大桥", "café river 长江", "w59 w0"]
+    qfile = tmp_path / "q.tsv"
+    qfile.write_text("".join(f"q{i}\t{q}\n" for i, q in enumerate(queries)), encoding="utf-8")
+    out = subprocess.run([CLI, "search", "--index", str(tmp_path / "ix"), "--queries", str(qfile),
+                          "--k", "10", "--output-format", "json", "--snippet"],
+                         check=True, capture_output=True, text=True).stdout
+    want = {r["qid"]: r["hits"] for r in map(json.loads, out.splitlines())}
+    ix = lexkit.Index.open(tmp_path / "ix")
+    many = ix.search_many(queries, k=10, threads=2, syntax=False, snippet=True)
+    n = 0
+    for i, q in enumerate(queries):
+        for hits in (ix.search(q, k=10, syntax=False, snippet=True), many[i]):
+            assert [h.id for h in hits] == [h["id"] for h in want[f"q{i}"]], q
+            for h, w in zip(hits, want[f"q{i}"]):
+                assert list(h.snippet) == list(w["snippet"]), (q, h.id)
+                assert json.loads(json.dumps(h.snippet)) == w["snippet"], (q, h.id)
+                assert all(type(p) is tuple for p in h.snippet["highlights"])
+                n += 1
+    assert n >= 20 and ix.search("sea", k=10, snippet=True)[-1].snippet["field"] == "text"
     ix.close()
 
 
