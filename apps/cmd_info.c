@@ -145,8 +145,10 @@ static bool index_query_any(const index_query *q)
     return q->doc || q->term || q->indexed_term;
 }
 
-/* A BM25 index (a directory, or its index.lkbx file); q: --doc/--term/--indexed-term. */
-static int info_index(const input *in, const index_query *q, lk_error *err)
+/* A BM25 index (a directory, or its index.lkbx file); q: --doc/--term/--indexed-term. The
+   summary of a directory starts with its file and bytes lines, printed once it opened as
+   an index (a directory that is not one prints nothing on standard output). */
+static int info_index(const input *in, bool dir, const index_query *q, lk_error *err)
 {
     lk_bm25_index *idx = NULL;
     lk_status st = in->buf ? lk_bm25_index_open_mem(in->buf, in->n, &idx, err)
@@ -166,6 +168,7 @@ static int info_index(const input *in, const index_query *q, lk_error *err)
     }
     size_t len = 0;
     const char *settings = lk_bm25_index_settings(idx, &len);
+    if (dir) printf("file\t%s\nbytes\t%lld\n", in->path, dir_bytes(in->path));
     printf("kind\tBM25 index (LKBX)\ndocuments\t%u\nterms\t%llu\navgdl\t%.4f\nsegments\t%zu\n",
            (unsigned)lk_bm25_index_n_docs(idx), (unsigned long long)lk_bm25_index_n_terms(idx),
            lk_bm25_index_avgdl(idx), lk_bm25_index_n_segments(idx));
@@ -268,7 +271,7 @@ static int info_kind(const input *in, const index_query *q, FILE *fp, const unsi
     if (n >= 4 && memcmp(head, "LKTG", 4) == 0) return info_tagger(in, err);
     if (n >= 4 && memcmp(head, "LKEM", 4) == 0) return info_embed(in, false, err);
     if (lk_embed_is_fasttext_magic(head, n)) return info_embed(in, true, err);
-    if (n >= 4 && memcmp(head, "LKBX", 4) == 0) return info_index(in, q, err);
+    if (n >= 4 && memcmp(head, "LKBX", 4) == 0) return info_index(in, false, q, err);
     if (n >= 7 && memcmp(head, "#n_docs", 7) == 0) {
         if (fp) {
             rewind(fp);
@@ -326,10 +329,7 @@ static int info_one(const char *path, const index_query *q)
     if (stat(path, &sb) != 0)
         return lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_IO, "%s: %s", path, strerror(errno)), &err);
     input in = {path, NULL, 0};
-    if (S_ISDIR(sb.st_mode)) { /* an index directory: its files' bytes */
-        if (!index_query_any(q)) printf("file\t%s\nbytes\t%lld\n", path, dir_bytes(path));
-        return info_index(&in, q, &err);
-    }
+    if (S_ISDIR(sb.st_mode)) return info_index(&in, true, q, &err); /* an index directory */
     if (!S_ISREG(sb.st_mode)) return info_stream(path, q, &err);
     FILE *fp = fopen(path, "rb");
     if (!fp) return lk_cli_fail(CMD, lk_error_set(&err, LK_ERR_IO, "%s: cannot open", path), &err);
