@@ -40,8 +40,8 @@ lk_status lk_bm25_index_describe(const lk_bm25_index *idx, const char *path, FIL
         const char *file = lk_bm25__seg_file(x), *slash = strrchr(file, '/');
         struct stat sb;
         long long bytes = stat(file, &sb) == 0 ? (long long)sb.st_size : -1;
-        fprintf(fp, "  %s: %u documents (%u deleted), %lld bytes\n", slash ? slash + 1 : file, n,
-                nd, bytes);
+        fprintf(fp, "  %s: %u document%s (%u deleted), %lld byte%s\n", slash ? slash + 1 : file,
+                n, n == 1 ? "" : "s", nd, bytes, bytes == 1 ? "" : "s");
     }
     size_t len;
     const char *s = lk_bm25_index_settings(idx, &len);
