@@ -222,12 +222,14 @@ static int info(const opts *o)
     return st == LK_OK ? LK_EXIT_OK : lk_cli_fail(CMD, st, &err);
 }
 
-/* A directory's files that were not indexed: one line on standard error. */
+/* A directory's files that were not indexed, then those indexed as empty documents: one
+   line on standard error. */
 static void report_skips(const char *dir, const lk_docs_skipped *k)
 {
     uint64_t n = k->binary + k->bad_utf8 + k->unreadable + k->loops + k->bad_html;
-    if (!n) return;
-    fprintf(stderr, "lexkit %s: %s: skipped %llu file(s):", CMD, dir, (unsigned long long)n);
+    if (!n && !k->empty) return;
+    fprintf(stderr, "lexkit %s: %s:", CMD, dir);
+    if (n) fprintf(stderr, " skipped %llu file(s):", (unsigned long long)n);
     const char *sep = "";
     if (k->binary)
         fprintf(stderr, "%s %llu binary (%s)", sep, (unsigned long long)k->binary, k->first_binary), sep = ";";
@@ -242,7 +244,10 @@ static void report_skips(const char *dir, const lk_docs_skipped *k)
                 (unsigned long long)k->loops, k->first_loop), sep = ";";
     if (k->bad_html)
         fprintf(stderr, "%s %llu HTML the parser could not read to the end (%s)", sep,
-                (unsigned long long)k->bad_html, k->first_bad_html);
+                (unsigned long long)k->bad_html, k->first_bad_html), sep = ";";
+    if (k->empty)
+        fprintf(stderr, "%s indexed %llu empty document%s (%s)", sep, (unsigned long long)k->empty,
+                k->empty == 1 ? "" : "s", k->first_empty);
     fputc('\n', stderr);
 }
 

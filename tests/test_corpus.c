@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "models/rng.h"
 #include "tests/testutil.h"
@@ -703,6 +704,47 @@ static void test_docs_open_as_names_the_input(void **state)
     unlink(path);
 }
 
+/* A folder's files with nothing to index (0 bytes, white space, Unicode spaces too, an HTML
+   body that is only a script) are read as documents and counted as empty, the first path
+   named; a title alone is not empty; skipped files are counted apart. */
+static void test_docs_dir_counts_empty(void **state)
+{
+    (void)state;
+    char dir[512], path[600];
+    lk_test_tmp_path(dir, sizeof dir, "emptydocs");
+    assert_int_equal(mkdir(dir, 0777), 0);
+    static const struct {
+        const char *name, *data;
+        size_t n; /* 0: strlen */
+    } files[] = {{"a.txt", "", 0},
+                 {"b.md", " \n\t\r\n", 0},
+                 {"c.txt", "\xc2\xa0\n\xe3\x80\x80", 0}, /* U+00A0, U+3000 */
+                 {"d.html", "<html><body><script>x()</script></body></html>", 0},
+                 {"e.txt", "Title only\n", 0},
+                 {"f.txt", "Title\ntext", 0},
+                 {"g.txt", "bin\0ary", 7}};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
+        lk_test_write_file(path, files[i].data,
+                           files[i].n ? files[i].n : strlen(files[i].data));
+    }
+    lk_docs_reader *r = NULL;
+    lk_error err;
+    assert_int_equal(lk_docs_open(dir, LK_DOCS_DIR, &r, &err), LK_OK);
+    lk_doc d;
+    bool got = true;
+    int n = 0;
+    while (lk_docs_next(r, &d, &got, &err) == LK_OK && got) n++;
+    assert_false(got);
+    assert_int_equal(n, 6);
+    const lk_docs_skipped *k = lk_docs_skips(r);
+    assert_int_equal(k->empty, 4);
+    assert_string_equal(k->first_empty, "a.txt");
+    assert_int_equal(k->binary, 1);
+    lk_docs_free(r);
+    lk_test_rm_tree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -715,6 +757,7 @@ int main(void)
         cmocka_unit_test(test_jsonl_many_keys),
         cmocka_unit_test(test_jsonl_mutations),
         cmocka_unit_test(test_docs_text_format),
+        cmocka_unit_test(test_docs_dir_counts_empty),
         cmocka_unit_test(test_empty_missing_directory),
         cmocka_unit_test(test_conllu_good),
         cmocka_unit_test(test_tagged_corpus_load),

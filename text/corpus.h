@@ -23,7 +23,8 @@ typedef enum {
 } lk_docs_format;
 
 /* Files of a directory (LK_DOCS_DIR) that were not read as documents, by cause, with the
-   first path of each (relative to the directory; "" if none). */
+   first path of each (relative to the directory; "" if none), and the files read as empty
+   documents (counted, not skipped). */
 typedef struct {
     uint64_t other;      /* not .txt/.md/.html/.htm (ignored: not counted as skipped) */
     uint64_t binary;     /* a NUL byte: not text */
@@ -31,8 +32,10 @@ typedef struct {
     uint64_t unreadable; /* open or read failed (permissions, dangling link, vanished) */
     uint64_t loops;      /* directories reached again through a symbolic link loop */
     uint64_t bad_html;   /* an HTML page libxml2 stopped reading before its end */
+    uint64_t empty;      /* read as a document whose title and text are only white space (0
+                            bytes, blank lines, a page whose body is a script): indexed */
     char first_binary[256], first_bad_utf8[256], first_unreadable[256], first_loop[256],
-        first_bad_html[256];
+        first_bad_html[256], first_empty[256];
 } lk_docs_skipped;
 
 /* A top-level JSONL member other than id/title/text whose value is a string or a number

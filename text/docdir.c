@@ -55,6 +55,18 @@ static void note(char *first, size_t cap, uint64_t *count, const char *rel)
     if ((*count)++ == 0) lk_utf8_printable(rel, strlen(rel), first, cap);
 }
 
+/* True when s[0..len) (valid UTF-8) holds only white space (lk_is_space), or nothing. */
+static bool only_space(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        size_t n = lk_utf8_decode(s + i, len - i, &cp);
+        if (n == 0 || !lk_is_space(cp)) return false;
+        i += n;
+    }
+    return true;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -377,6 +389,8 @@ lk_status lk_docdir_next(lk_docdir *d, lk_doc *doc, bool *got, lk_error *err)
             }
         }
         if ((st = make_id(d, rel, doc)) != LK_OK) return st;
+        if (only_space(doc->title, doc->title_len) && only_space(doc->text, doc->text_len))
+            note(d->skips.first_empty, sizeof d->skips.first_empty, &d->skips.empty, rel);
         doc->line = (int64_t)d->next;
         doc->fields = NULL;
         doc->n_fields = 0;

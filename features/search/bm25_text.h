@@ -56,7 +56,8 @@ typedef struct {
     double analyze_seconds; /* busy time of the reading/analysis side */
     double invert_seconds;  /* busy time of the inversion side */
     double total_seconds;   /* whole build including merge and write */
-    lk_docs_skipped skipped; /* LK_DOCS_DIR: files not indexed, by cause */
+    lk_docs_skipped skipped; /* LK_DOCS_DIR: files not indexed, by cause; files indexed
+                                empty */
 } lk_bm25_build_stats;
 
 /* Index the documents of `docs_path` ("-" = stdin) into directory `index_dir` (replaced
