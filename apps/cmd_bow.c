@@ -72,8 +72,8 @@ static void help_cb(void *u) { help(u); }
 static bool variant_opt(void *u, const char *cmd, const char *name, const char *val)
 {
     if (lk_bm25_variant_parse(val, &((opts *)u)->job.bm25_params.variant)) return true;
-    lk_cli_usage_error(cmd, "%s must be lucene, robertson, atire, bm25l or bm25plus, not '%s'",
-                       name, val);
+    lk_cli_usage_error(cmd, "%s must be lucene, robertson, atire, bm25l, bm25plus or xapian, "
+                       "not '%s'", name, val);
     return false;
 }
 
@@ -150,7 +150,7 @@ static int parse(int argc, char **argv, opts *o)
          .help = "row normalization (default: l2; none with --weighting bm25)"},
         LKO_CHOICE("--weighting", &weighting, weightings, "tf-idf (scikit-learn) or BM25: "
                    "idf * tf_part(tf, |d|) as `lexkit search` scores a term"),
-        LKO_CUSTOM("--variant", variant_opt, "lucene|robertson|atire|bm25l|bm25plus",
+        LKO_CUSTOM("--variant", variant_opt, "lucene|robertson|atire|bm25l|bm25plus|xapian",
                    "BM25 formula (default: lucene)"),
         LKO_DOUBLE("--k1", &j->bm25_params.k1, 0, 1e6, "BM25 term-frequency saturation"),
         LKO_DOUBLE("--b", &j->bm25_params.b, 0, 1, "BM25 length normalization"),

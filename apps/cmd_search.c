@@ -41,8 +41,8 @@ static void help_cb(void *u)
 static bool variant_opt(void *u, const char *cmd, const char *name, const char *val)
 {
     if (lk_bm25_variant_parse(val, &((opts *)u)->so.params.variant)) return true;
-    lk_cli_usage_error(cmd, "%s must be lucene, robertson, atire, bm25l or bm25plus, not '%s'",
-                       name, val);
+    lk_cli_usage_error(cmd, "%s must be lucene, robertson, atire, bm25l, bm25plus or xapian, "
+                       "not '%s'", name, val);
     return false;
 }
 
@@ -78,7 +78,7 @@ static int parse(int argc, char **argv, opts *o)
         LKO_LONG("--k", &k, 0, 100000000, "results per query"),
         LKO_DOUBLE("--k1", &o->so.params.k1, 0, 1e6, "BM25 term-frequency saturation"),
         LKO_DOUBLE("--b", &o->so.params.b, 0, 1, "BM25 length normalization"),
-        LKO_CUSTOM("--variant", variant_opt, "lucene|robertson|atire|bm25l|bm25plus",
+        LKO_CUSTOM("--variant", variant_opt, "lucene|robertson|atire|bm25l|bm25plus|xapian",
                    "BM25 formula (default: lucene)"),
         LKO_DOUBLE("--delta", &o->so.params.delta, 0, 1e6, "bm25l / bm25plus delta (default: 0.5 / "
                    "1.0)"),

@@ -200,8 +200,8 @@ static enum MHD_Result do_search(lk_server *s, struct MHD_Connection *c)
     }
     const char *variant = arg(c, "variant");
     if (variant && !lk_bm25_variant_parse(variant, &q.so.params.variant)) {
-        snprintf(msg, sizeof msg, "variant must be lucene, robertson, atire, bm25l or bm25plus, "
-                                  "not '%.100s'", variant);
+        snprintf(msg, sizeof msg, "variant must be lucene, robertson, atire, bm25l, bm25plus or "
+                                  "xapian, not '%.100s'", variant);
         return reply_error(c, MHD_HTTP_BAD_REQUEST, msg);
     }
     q.fields = arg(c, "fields");

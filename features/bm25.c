@@ -5,7 +5,7 @@
 #include <string.h>
 
 static const char *const variant_names[LK_BM25_N_VARIANTS] = {"lucene", "robertson", "atire",
-                                                               "bm25l", "bm25plus"};
+                                                               "bm25l", "bm25plus", "xapian"};
 
 #define BM25L_DEFAULT_DELTA 0.5
 #define BM25PLUS_DEFAULT_DELTA 1.0
@@ -67,14 +67,21 @@ double lk_bm25_idf(lk_bm25_variant v, double n_docs, double df)
     case LK_BM25_ATIRE: return log(n_docs / df);
     case LK_BM25_BM25L: return log((n_docs + 1.0) / (df + 0.5));
     case LK_BM25_BM25PLUS: return log((n_docs + 1.0) / df);
+    case LK_BM25_XAPIAN: {
+        /* Xapian 1.4's BM25Weight::init without a relevance set: the Robertson-Sparck Jones
+           weight, lifted where it would be small or negative (a term in more than about a
+           third of the documents) so that it stays above 0 */
+        double tw = (n_docs - df + 0.5) / (df + 0.5);
+        if (tw < 2.0) tw = tw * 0.5 + 1.0;
+        return log(tw);
+    }
     }
     return 0.0;
 }
 
 double lk_bm25_norm(const lk_bm25_params *p, double dl, double avgdl)
 {
-    double lnorm = 1.0 - p->b + (avgdl > 0.0 ? p->b * dl / avgdl : 0.0);
-    return p->variant == LK_BM25_BM25L ? lnorm : p->k1 * lnorm;
+    return lk_bm25_norm_d(p->variant, p->k1, p->b, dl, avgdl);
 }
 
 double lk_bm25_tf_part(const lk_bm25_params *p, double tf, double norm)

@@ -375,9 +375,8 @@ static size_t first_nonessential(const lk_bm25__seg_ws *ws, size_t m, double the
 static inline __attribute__((always_inline)) lk_status
 maxscore(lk_bm25__seg_ws *ws, size_t m, const lk_bm25_params *p, const lk_bm25_variant variant)
 {
-    const double k1 = p->k1, delta = lk_bm25_delta(p), avgdl = ws->avgdl;
-    const double nscale = variant == LK_BM25_BM25L ? 1.0 : k1, b = p->b;
-#define NORM(dl) (nscale * (1.0 - b + (avgdl > 0.0 ? b * (double)(dl) / avgdl : 0.0)))
+    const double k1 = p->k1, delta = lk_bm25_delta(p), avgdl = ws->avgdl, b = p->b;
+#define NORM(dl) lk_bm25_norm_d(variant, k1, b, (double)(dl), avgdl)
     order_terms(ws, m);
     qterm *qt = ws->qt;
     const size_t *ord = ws->order;
@@ -479,6 +478,7 @@ static lk_status search_maxscore(lk_bm25__seg_ws *ws, size_t m, const lk_bm25_pa
     case LK_BM25_ATIRE: return maxscore(ws, m, p, LK_BM25_ATIRE);
     case LK_BM25_BM25L: return maxscore(ws, m, p, LK_BM25_BM25L);
     case LK_BM25_BM25PLUS: return maxscore(ws, m, p, LK_BM25_BM25PLUS);
+    case LK_BM25_XAPIAN: return maxscore(ws, m, p, LK_BM25_XAPIAN);
     }
     return maxscore(ws, m, p, p->variant);
 }
