@@ -8,9 +8,10 @@ build_pkgs="gcc make cmake pkg-config libutf8proc-dev uthash-dev libopenblas-dev
 # Tests: cmocka, and the peers that read lexkit's output formats (round trips; fasttext
 # reads and writes the .bin models of tests/cli/embed_fasttext.sh); the Python package
 # (python3-dev builds the extension, python3-pytest runs python/tests, python3-sklearn for
-# its parity and Pipeline tests; g++ compiles lexkit.h as C++ in tests/cli/install.sh).
-test_pkgs="libcmocka-dev curl python3 python3-numpy python3-scipy python3-gensim fasttext python3-dev python3-pytest python3-sklearn g++"
-bench_pkgs="python3-xapian python3-jieba python3-torch hyperfine time wrk"
+# its parity and Pipeline tests; g++ compiles lexkit.h as C++ in tests/cli/install.sh;
+# python3-xapian: the xapian BM25 variant is checked against Xapian, tests/cli/bm25_xapian.sh).
+test_pkgs="libcmocka-dev curl python3 python3-numpy python3-scipy python3-gensim fasttext python3-dev python3-pytest python3-sklearn g++ python3-xapian"
+bench_pkgs="python3-jieba python3-torch hyperfine time wrk"
 # The search page of `lexkit serve` is tested in headless Chromium (a large package: its
 # own level, which CI installs; tests/cli/serve.sh skips the page test without it), and a
 # Chinese font for its screenshot.

@@ -5,6 +5,8 @@ usage: bench_bm25_xapian.py index DOCS DBDIR [--cjk] [--data] [--positions]
                                 [--english STOPFILE [--stem-all]]
        bench_bm25_xapian.py search DBDIR QUERIES K RUNFILE [--cjk] [--repeat N] [--snippet]
                                 [--english STOPFILE [--stem-all]] [--plain-query]
+                                [--k1 X] [--b X]
+       bench_bm25_xapian.py stats DBDIR [TERMS]
 --english sets Xapian up for English on both sides: Stem("english") (Snowball, the stemmer
 lexkit's --analyzer english uses) with Xapian's default strategy STEM_SOME (the TermGenerator
 indexes each word and its Z-prefixed stem; QueryParser stems words not starting with a
@@ -23,6 +25,10 @@ timings to stdout.
 FLAG_DEFAULT, an upper-case AND / OR / NOT in a query is a Boolean operator (npl's queries
 are all upper case: 19 of its 93 are parsed as Boolean queries) and quotes or hyphens make
 phrase queries, which BM25 runs of lexkit do not have.
+--k1 and --b set BM25Weight's k1 and b (default 1.2 and 0.75).
+stats prints the database's documents, terms (the id terms Q... left out) and average
+length as `lexkit info` prints an index's, and writes each term as a query "tN<TAB>term" to
+TERMS if given.
 """
 import json
 import os
@@ -101,7 +107,8 @@ def search(dbdir, queries, k, runfile, cjk, repeat, snippet=False, english=None)
     if english:
         keep.append(english_setup(tg, english))
     enq = xapian.Enquire(db)
-    enq.set_weighting_scheme(xapian.BM25Weight(1.2, 0, 1, 0.75, 0.5))
+    enq.set_weighting_scheme(xapian.BM25Weight(option("--k1", 1.2), 0, 1, option("--b", 0.75),
+                                               0.5))
     enq.set_docid_order(xapian.Enquire.ASCENDING)
     qs = []
     with open(queries, encoding="utf-8") as f:
@@ -148,6 +155,20 @@ def search(dbdir, queries, k, runfile, cjk, repeat, snippet=False, english=None)
                       "cpu_qps": len(qs) / cmed}))
 
 
+def stats(dbdir, terms_out=None):
+    db = xapian.Database(dbdir)
+    terms = [t.term.decode() for t in db.allterms() if not t.term.startswith(b"Q")]
+    if terms_out:
+        with open(terms_out, "w", encoding="utf-8") as f:
+            f.writelines("t%d\t%s\n" % (i, w) for i, w in enumerate(terms, 1))
+    print("documents\t%d\nterms\t%d\navgdl\t%.4f" %
+          (db.get_doccount(), len(terms), db.get_avlength()))
+
+
+def option(name, default):
+    return float(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
+
+
 def main():
     a = sys.argv[1:]
     cjk = "--cjk" in a
@@ -157,6 +178,8 @@ def main():
     english = a[a.index("--english") + 1] if "--english" in a else None
     if a[0] == "index":
         index(a[1], a[2], cjk, "--data" in a, english, "--positions" in a)
+    elif a[0] == "stats":
+        stats(a[1], a[2] if len(a) > 2 else None)
     else:
         search(a[1], a[2], int(a[3]), a[4], cjk, repeat, "--snippet" in a, english)
 

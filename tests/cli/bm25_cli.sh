@@ -7,7 +7,7 @@ set -u
 . "${LK_SRC:-.}/tests/cli_lib.sh" bm25_cli
 
 "$L" index --analyzer plain --input "$D/bm25_docs.jsonl" --index "$T/idx" || fail "index"
-for v in lucene robertson atire bm25l bm25plus; do
+for v in lucene robertson atire bm25l bm25plus xapian; do
   "$L" search --index "$T/idx" --query "Cat 中国" --variant "$v" --k 100 > "$T/$v.trec" || fail "search $v"
   cmp -s "$T/$v.trec" "$D/bm25_expected_$v.trec" || fail "scores $v: $(diff "$T/$v.trec" "$D/bm25_expected_$v.trec")"
   "$L" search --index "$T/idx" --query "Cat 中国" --variant "$v" --k 100 --exhaustive > "$T/$v.ex" || fail "exhaustive $v"

@@ -18,7 +18,7 @@ live() { local del=$1; shift; awk -F'"' 'NR == FNR { gone[$1] = 1; next } !($4 i
 printf 'a\tw1 w2 w3\nb\tw7 cat\nc\tw0 w0 w15 w40\nd\tw2999 w1\ne\tmat 中国 w3\n' > "$T/q.tsv"
 # same_runs DIR REF TAG: every variant, k, pruned and exhaustive print the same on DIR as REF
 same_runs() {
-  for v in lucene robertson atire bm25l bm25plus; do
+  for v in lucene robertson atire bm25l bm25plus xapian; do
     for k in 1 10 1000; do
       "$L" search --index "$2" --queries "$T/q.tsv" --variant "$v" --k "$k" > "$T/ref.run" || fail "$3: search ref"
       "$L" search --index "$1" --queries "$T/q.tsv" --variant "$v" --k "$k" > "$T/seg.run" || fail "$3: search"

@@ -54,7 +54,7 @@ PY
 
 # BM25 weighting, every variant, against NumPy (norm none by default, then l2)
 printf 'a b c a\nb b d\na c c c e e\nd\ne a b\n' > "$T/bm.txt"
-for variant in lucene robertson atire bm25l bm25plus; do
+for variant in lucene robertson atire bm25l bm25plus xapian; do
   $L tfidf --input "$T/bm.txt" --input-format text --tokenizer space --weighting bm25 --variant $variant \
     --k1 1.5 --b 0.6 --output "$T/bm_$variant.svm" --quiet || fail "bm25 $variant"
 done
@@ -74,21 +74,23 @@ dl = tf.sum(1)
 avgdl = dl.mean()
 def weights(variant, k1, b):
     delta = {"bm25l": 0.5, "bm25plus": 1.0}.get(variant, 0.0)
+    rsj = (N - df + .5) / (df + .5)
     idf = {"lucene": np.log(1 + (N - df + .5) / (df + .5)),
            "robertson": np.log(np.maximum(1, (N - df + .5) / (df + .5))),
            "atire": np.log(N / df),
            "bm25l": np.log((N + 1) / (df + .5)),
-           "bm25plus": np.log((N + 1) / df)}[variant]
+           "bm25plus": np.log((N + 1) / df),
+           "xapian": np.log(np.where(rsj < 2, rsj / 2 + 1, rsj))}[variant]
     W = np.zeros_like(tf)
     for i in range(N):
-        L = 1 - b + b * dl[i] / avgdl
+        L = 1 - b + b * (max(dl[i] / avgdl, .5) if variant == "xapian" else dl[i] / avgdl)
         for j in range(len(terms)):
             f = tf[i, j]
             if f == 0:
                 continue
             if variant in ("lucene", "robertson"):
                 part = f / (f + k1 * L)
-            elif variant == "atire":
+            elif variant in ("atire", "xapian"):
                 part = (k1 + 1) * f / (f + k1 * L)
             elif variant == "bm25l":
                 c = f / L
@@ -104,7 +106,7 @@ def read(name):
             c, v = item.split(":")
             M[i, int(c)] = float(v)
     return M
-for variant in ("lucene", "robertson", "atire", "bm25l", "bm25plus"):
+for variant in ("lucene", "robertson", "atire", "bm25l", "bm25plus", "xapian"):
     d = np.abs(read(f"bm_{variant}.svm") - weights(variant, k1, b)).max()
     assert d <= 1e-6, (variant, d)
 W = weights("lucene", 1.2, 0.75)

@@ -19,7 +19,7 @@ import sys
 import time
 import urllib.parse
 
-VARIANTS = ["lucene", "robertson", "atire", "bm25l", "bm25plus"]
+VARIANTS = ["lucene", "robertson", "atire", "bm25l", "bm25plus", "xapian"]
 
 
 def rss_kb(pid):
@@ -65,7 +65,7 @@ def main():
             method, path, want = "GET", "/search?q=a&index=nope", 404
         else:
             q = queries[i % len(queries)]
-            params = {"q": q, "k": str(1 + i % 20), "variant": VARIANTS[i % 5]}
+            params = {"q": q, "k": str(1 + i % 20), "variant": VARIANTS[i % len(VARIANTS)]}
             if i % 4 != 0:
                 params["fields"] = "title,text,nothing" if i % 3 else "title"
                 params["snippet"] = "1"

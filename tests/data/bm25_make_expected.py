@@ -31,6 +31,9 @@ def idf(v, df):
         return math.log(N / df)
     if v == "bm25l":
         return math.log((N + 1) / (df + 0.5))
+    if v == "xapian":  # Xapian 1.4 BM25Weight: small ratios lifted to w/2 + 1
+        w = (N - df + 0.5) / (df + 0.5)
+        return math.log(w if w >= 2 else w / 2 + 1)
     return math.log((N + 1) / df)
 
 
@@ -43,10 +46,12 @@ def tfpart(v, tf, dl):
     if v == "bm25l":
         c = tf / ln
         return (K1 + 1) * (c + 0.5) / (K1 + c + 0.5)
+    if v == "xapian":  # length normalised as max(dl/avgdl, 0.5)
+        return (K1 + 1) * tf / (tf + K1 * (1 - B + B * max(dl / AVG, 0.5)))
     return (K1 + 1) * tf / (K1 * ln + tf) + 1.0
 
 
-for v in ["lucene", "robertson", "atire", "bm25l", "bm25plus"]:
+for v in ["lucene", "robertson", "atire", "bm25l", "bm25plus", "xapian"]:
     scores = {}
     for d, toks in DOCS.items():
         s, hit = 0.0, False
