@@ -14,12 +14,18 @@
 # 0.75, 0.5)), top 1000. Also the build CPU time and top-10 queries/s (CPU) of plain vs
 # english (one run each: noisy under load). Prints "at least Xapian: yes|NO" per
 # collection and Xapian setup (MAP and nDCG@10 both >= Xapian's).
+# Also "lexkit english, xapian BM25": the english index searched with `--variant xapian`
+# (Xapian's BM25Weight formula: its idf and min_normlen; on npl it equals Xapian ALL_Z plain
+# q), with its own "at least Xapian" lines. After each lexkit-vs-Xapian line, a paired
+# two-sided randomization test on per-query AP and nDCG@10 (ir_randomization.py, 100,000
+# permutations, seed 19): p and the queries lexkit wins/loses/ties (W/L/T).
 # Env: LEXKIT, SHARED (set by `make bench`); BENCH_TMP (default /tmp/lk-bench-english).
 set -eu
 S=${SHARED:?}
 PY=/usr/bin/python3
 HERE=$(cd "$(dirname "$0")" && pwd)
 W=${BENCH_TMP:-/tmp/lk-bench-english}
+PERMS=100000
 mkdir -p "$W"
 cp "${LEXKIT:?}" "$W/lexkit"
 L=$W/lexkit
@@ -50,6 +56,8 @@ for c in cranfield cacm npl; do
     m[$a]=$(evals "$r" "$W/$c.$a.run")
     qps_cpu[$a]=$(qps "$W/$c.$a" "$q")
   done
+  "$L" search --index "$W/$c.english" --queries "$q" --k 1000 --variant xapian > "$W/$c.englishx.run"
+  m[englishx]=$(evals "$r" "$W/$c.englishx.run")
   for x in some all allp; do
     flag=""; [ $x = all ] && flag=--stem-all; [ $x = allp ] && flag="--stem-all --plain-query"
     $PY "$HERE/bench_bm25_xapian.py" index "$d" "$W/$c.x$x" --english "$W/lucene.stop" $flag > /dev/null
@@ -68,15 +76,21 @@ for c in cranfield cacm npl; do
   fi
   printf '%-10s %-22s %s\n' "$c" "lexkit plain" "${m[plain]}"
   printf '%-10s %-22s %s\n' "$c" "lexkit english" "${m[english]}"
+  printf '%-10s %-22s %s\n' "$c" "lexkit english, xapian BM25" "${m[englishx]}"
   printf '%-10s %-22s %s\n' "$c" "Xapian STEM_SOME" "${m[xsome]}"
   printf '%-10s %-22s %s\n' "$c" "Xapian STEM_ALL_Z" "${m[xall]}"
   printf '%-10s %-22s %s\n' "$c" "Xapian ALL_Z plain q" "${m[xallp]}"
-  read -r em en <<< "${m[english]}"
-  for x in some all allp; do
-    read -r xm xn <<< "${m[x$x]}"
-    printf '%-10s english vs Xapian %-8s MAP %+.4f nDCG@10 %+.4f: at least Xapian: %s\n' "$c" "$x" \
-      "$(awk -v a="$em" -v b="$xm" 'BEGIN{print a-b}')" "$(awk -v a="$en" -v b="$xn" 'BEGIN{print a-b}')" \
-      "$(awk -v a="$em" -v b="$xm" -v c="$en" -v d="$xn" 'BEGIN{print (a>=b && c>=d) ? "yes" : "NO"}')"
+  for e in english englishx; do
+    read -r em en <<< "${m[$e]}"
+    name="english"; [ $e = englishx ] && name="english (xapian BM25)"
+    for x in some all allp; do
+      read -r xm xn <<< "${m[x$x]}"
+      printf '%-10s %s vs Xapian %-8s MAP %+.4f nDCG@10 %+.4f: at least Xapian: %s\n' "$c" "$name" "$x" \
+        "$(awk -v a="$em" -v b="$xm" 'BEGIN{print a-b}')" "$(awk -v a="$en" -v b="$xn" 'BEGIN{print a-b}')" \
+        "$(awk -v a="$em" -v b="$xm" -v c="$en" -v d="$xn" 'BEGIN{print (a>=b && c>=d) ? "yes" : "NO"}')"
+      printf '%-10s %s vs Xapian %-8s randomization test, %s permutations: %s\n' "$c" "$name" "$x" \
+        "$PERMS" "$($PY "$HERE/ir_randomization.py" "$r" "$W/$c.$e.run" "$W/$c.x$x.run" --perms "$PERMS" --seed 19)"
+    done
   done
   printf '%-10s build CPU s plain %s english %s; top-10 CPU q/s plain %s english %s\n' "$c" \
     "${build_cpu[plain]}" "${build_cpu[english]}" "${qps_cpu[plain]}" "${qps_cpu[english]}"
