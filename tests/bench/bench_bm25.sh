@@ -121,7 +121,7 @@ for l in open(sys.argv[1], encoding="utf-8"):
     d = json.loads(l); print(d["title"]); print(d["text"])' "$C/docs.jsonl" | "$L" tokenize --lower > "$W/cran.dtok"
 cut -f2- "$C/queries.tsv" | "$L" tokenize --lower > "$W/cran.qtok"
 mkdir -p "$W/cranruns"
-for v in lucene robertson atire bm25l bm25plus; do
+for v in lucene robertson atire bm25l bm25plus xapian; do
   "$L" search --index "$W/cranfield.idx" --queries "$C/queries.tsv" --k 1000 --variant "$v" --exhaustive > "$W/cranruns/$v.run"
   "$L" search --index "$W/cranfield.idx" --queries "$C/queries.tsv" --k 1000 --variant "$v" > "$W/cranruns/$v.pruned"
   cmp -s "$W/cranruns/$v.run" "$W/cranruns/$v.pruned" || { echo "cranfield $v: pruned != exhaustive"; check_fail=1; }

@@ -32,6 +32,9 @@ def idf(v, n, df):
         return math.log(n / df)
     if v == "bm25l":
         return math.log((n + 1) / (df + 0.5))
+    if v == "xapian":  # Xapian 1.4 BM25Weight: small ratios lifted to w/2 + 1
+        w = (n - df + 0.5) / (df + 0.5)
+        return math.log(w if w >= 2 else w / 2 + 1)
     return math.log((n + 1) / df)
 
 
@@ -41,6 +44,8 @@ def tfpart(v, tf, dl, avg):
         return tf / (tf + K1 * ln)
     if v == "atire":
         return (K1 + 1) * tf / (tf + K1 * ln)
+    if v == "xapian":  # length normalised as max(dl/avgdl, 0.5)
+        return (K1 + 1) * tf / (tf + K1 * (1 - B + B * max(dl / avg, 0.5)))
     if v == "bm25l":
         c = tf / ln
         return (K1 + 1) * (c + DELTA[v]) / (K1 + c + DELTA[v])
@@ -66,7 +71,7 @@ def main():
     qids = [l.split("\t", 1)[0] for l in open(q_path, encoding="utf-8") if l.strip()]
     qtoks = open(qtok_path, encoding="utf-8").read().split("\n")
     bad = 0
-    for v in ["lucene", "robertson", "atire", "bm25l", "bm25plus"]:
+    for v in ["lucene", "robertson", "atire", "bm25l", "bm25plus", "xapian"]:
         run = defaultdict(list)
         for l in open("%s/%s.run" % (run_dir, v)):
             qid, _, doc, rank, score, _ = l.split()
