@@ -97,7 +97,7 @@ install-python: python
 # Benchmarks and evaluations against the peers on ../shared data (not part of `make test`).
 bench: build
 	@bash scripts/deps.sh bench
-	@bash tests/bench/run_all.sh $(BUILD)/lexkit
+	@bash tests/bench/run_all.sh $(BUILD)/lexkit $(BENCH)
 
 eval: bench
 

@@ -19,7 +19,11 @@
 # q), with its own "at least Xapian" lines. After each lexkit-vs-Xapian line, a paired
 # two-sided randomization test on per-query AP and nDCG@10 (ir_randomization.py, 100,000
 # permutations, seed 19): p and the queries lexkit wins/loses/ties (W/L/T).
-# Env: LEXKIT, SHARED (set by `make bench`); BENCH_TMP (default /tmp/lk-bench-english).
+# Env: LEXKIT, SHARED (set by `make bench`); BENCH_TMP (default /tmp/lk-bench-english);
+# RETRIEVAL (default $SHARED/corpora/retrieval) and COLLECTIONS (default "cranfield cacm npl"):
+# any folder of collections in the shared layout (NAME/docs.jsonl, queries.tsv, qrels.txt, see
+# its README) is compared the same way, e.g. a held-out one:
+#   RETRIEVAL=/data/ir COLLECTIONS="cisi med" make bench BENCH=bm25_english
 set -eu
 S=${SHARED:?}
 PY=/usr/bin/python3
@@ -29,7 +33,7 @@ PERMS=100000
 mkdir -p "$W"
 cp "${LEXKIT:?}" "$W/lexkit"
 L=$W/lexkit
-R=$S/corpora/retrieval
+R=${RETRIEVAL:-$S/corpora/retrieval}
 printf '%s\n' a an and are as at be but by for if in into is it no not of on or such that \
   the their then there these they this to was will with > "$W/lucene.stop"
 
@@ -46,7 +50,7 @@ qps() { # index queries -> top-10 CPU queries/s (queries repeated to >= 2000)
 
 echo "load: $(uptime | sed 's/.*load average: //')"
 printf '%-10s %-22s %-8s %-8s\n' collection system MAP nDCG@10
-for c in cranfield cacm npl; do
+for c in ${COLLECTIONS:-cranfield cacm npl}; do
   d=$R/$c/docs.jsonl q=$R/$c/queries.tsv r=$R/$c/qrels.txt
   declare -A m=() build_cpu=() qps_cpu=()
   for a in plain english; do
