@@ -288,8 +288,9 @@ struct lk_query_ws {
     size_t *sc_prefix;       /* per scoring clause: its clause number if a prefix*, else
                                 SIZE_MAX */
     size_t sc_prefix_cap;
-    bool *words_too;         /* per clause of the last search: a prefix* that also matches as
-                                its words (see check_prefixes) */
+    unsigned char *words_too; /* per clause of the last search: PFX_WORDS_TOO for a prefix*
+                                 that also matches as its words (see check_prefixes),
+                                 PFX_BIGRAM, else PFX_TERMS */
     size_t words_too_cap;
     termlist *wseqs;         /* per clause: such a field prefix's words as a sequence */
     size_t wseqs_cap;
@@ -541,15 +542,45 @@ static lk_status check_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_analy
     return q->cexp[j].end - q->cexp[j].from > LK_QUERY_PREFIX_MAX ? too_many(c, err) : LK_OK;
 }
 
+/* What a prefix* matches besides its terms (lk_query_ws.words_too). */
+enum {
+    PFX_TERMS = 0, /* its terms alone */
+    PFX_WORDS_TOO, /* its words too (prefix_words_too) */
+    PFX_BIGRAM     /* its terms alone, but it is one Han bigram, which positions hold as its
+                      characters: a field checked on positions looks for them in sequence */
+};
+
+/* Whether one of the terms the analyzer `an` holds spans all of its text (the spans' first
+   start to their last end): a Han bigram of a 2-character prefix. */
+static bool one_term_spans_all(const lk_analyzer *an)
+{
+    size_t n = lk_analyzer_n_terms(an, NULL), from = SIZE_MAX, to = 0;
+    const size_t *sp = lk_analyzer_spans(an);
+    if (!sp) return false;
+    for (size_t i = 0; i < n; i++) {
+        if (sp[2 * i] == SIZE_MAX) return false;
+        if (sp[2 * i] < from) from = sp[2 * i];
+        if (sp[2 * i + 1] > to) to = sp[2 * i + 1];
+    }
+    for (size_t i = 0; i < n; i++)
+        if (sp[2 * i] == from && sp[2 * i + 1] == to) return true;
+    return false;
+}
+
 /* Whether clause c's prefix also matches as its words: its text analyzes into several
-   words (the non-overlapping terms of a phrase: a Han run longer than the index's Han terms,
-   1-2 characters without a Chinese model, or one a Chinese model splits into words), which
-   no indexed term starting with the whole prefix need hold (新能源 segmented 新 能源). */
-static lk_status prefix_words_too(lk_query_ws *q, const lk_query_clause *c, bool *out,
+   words (the non-overlapping terms of a phrase), which no indexed term starting with the
+   whole prefix need hold: a Han run longer than the index's Han terms without a Chinese
+   model (3+ characters with bigrams, 2+ with unigrams alone; a run that one bigram spans is
+   one term, its characters are not words of it), or one a Chinese model splits into words
+   (新能源 segmented 新 能源, 新能 segmented 新 能 though the bigram 新能 is indexed too). */
+static lk_status prefix_words_too(lk_query_ws *q, const lk_query_clause *c, unsigned char *out,
                                   lk_error *err)
 {
     lk_status st = clause_terms(q, q->an, c->text, c->len, true, &q->clause, err);
-    *out = st == LK_OK && q->clause.n > 1;
+    *out = PFX_TERMS;
+    if (st == LK_OK && q->clause.n > 1)
+        *out = lk_analyzer__has_zh(q->an) || !one_term_spans_all(q->an) ? PFX_WORDS_TOO
+                                                                         : PFX_BIGRAM;
     return st;
 }
 
@@ -557,7 +588,8 @@ static lk_status prefix_words_too(lk_query_ws *q, const lk_query_clause *c, bool
    text analyzes into several words (prefix_words_too) matches as those words too, scored as
    them (as the clause without its '*'): when no indexed term starts with it (a Han run of 3+
    characters in a bigram index), the clause is made a plain one (its prefix flag cleared);
-   else q->words_too[j] is set and each consumer adds the words' match to the prefix's. */
+   else q->words_too[j] is PFX_WORDS_TOO and each consumer adds the words' match to the
+   prefix's. */
 static lk_status check_prefixes(const lk_bm25_index *idx, lk_query_ws *q, lk_analyzer *an,
                                 lk_query_clause *c, size_t nc, lk_error *err)
 {
@@ -578,9 +610,9 @@ static lk_status check_prefixes(const lk_bm25_index *idx, lk_query_ws *q, lk_ana
         if ((st = check_prefix(idx, q, an, &c[j], j, err)) != LK_OK ||
             (st = prefix_words_too(q, &c[j], &q->words_too[j], err)) != LK_OK)
             break;
-        if (q->words_too[j] && prefix_range_total(idx, q, j) == 0) {
+        if (q->words_too[j] == PFX_WORDS_TOO && prefix_range_total(idx, q, j) == 0) {
             c[j].prefix = false; /* only the words can match */
-            q->words_too[j] = false;
+            q->words_too[j] = PFX_TERMS;
         }
     }
     return st;
@@ -802,7 +834,7 @@ static lk_status term_filters(const lk_bm25_index *idx, lk_query_ws *q, lk_analy
             st = list_prefix(idx, q, i);
             for (size_t k = q->cexp[i].from; k < q->cexp[i].end && st == LK_OK; k++)
                 st = mark_term_docs(idx, q->exp[k].s, q->exp[k].len, bits, err);
-            if (st == LK_OK && q->words_too[i]) { /* or all of its words */
+            if (st == LK_OK && q->words_too[i] == PFX_WORDS_TOO) { /* or all of its words */
                 bool wany = false;
                 if (!wbits && !(wbits = malloc((q->words + 1) * sizeof *wbits))) {
                     st = LK_ERR_NOMEM;
@@ -857,7 +889,8 @@ static bool accept_doc(void *user, uint32_t d)
             f->st = f->positions ? check_clause_pos(f->idx, qw, c, &qw->seqs[j], d, &found, f->err)
                                  : check_clause(f->idx, qw, c, &qw->seqs[j], d, &found, f->err);
         }
-        if (!found && f->st == LK_OK && qw->words_too[j]) { /* or its words in sequence */
+        /* or its words (a bigram's characters) in sequence */
+        if (!found && f->st == LK_OK && qw->words_too[j] != PFX_TERMS) {
             lk_query_clause w = *c;
             w.prefix = false;
             f->st = f->positions ? check_clause_pos(f->idx, qw, &w, &qw->wseqs[j], d, &found, f->err)
@@ -912,7 +945,7 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
         if (c[i].occur == LK_QUERY_NOT) continue;
         if (c[i].prefix) {
             st = termlist_add(&qw->spfx, qw->pfx.buf + qw->pfx.off[i], qw->pfx.len[i]);
-            if (!qw->words_too[i]) continue; /* else its words score too */
+            if (qw->words_too[i] != PFX_WORDS_TOO) continue; /* else its words score too */
         }
         st = clause_terms(qw, an, c[i].text, c[i].len, false, &qw->clause, err);
         for (size_t j = 0; j < qw->clause.n && st == LK_OK; j++)
@@ -948,7 +981,7 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
     for (size_t j = 0; j < nc && st == LK_OK; j++) {
         qw->seqs[j].n = qw->seqs[j].buf_len = 0;
         qw->wseqs[j].n = qw->wseqs[j].buf_len = 0;
-        if (needs_store(&c[j]) && c[j].prefix && qw->words_too[j])
+        if (needs_store(&c[j]) && c[j].prefix && qw->words_too[j] != PFX_TERMS)
             st = clause_terms(qw, qw->an, c[j].text, c[j].len, true, &qw->wseqs[j], err);
         if (needs_store(&c[j]) && c[j].prefix) { /* field:p*: every term of p, byte order */
             st = list_prefix(idx, qw, j);
@@ -994,7 +1027,7 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
         if (st != LK_OK) break;
         if (c[i].prefix) qw->terms_pending = true;
         else st = lk_analyzer_add(an, c[i].text, c[i].len, err);
-        if (st == LK_OK && c[i].prefix && qw->words_too[i]) { /* its words, after it */
+        if (st == LK_OK && c[i].prefix && qw->words_too[i] == PFX_WORDS_TOO) { /* its words */
             qw->sc_prefix[qw->sc.n] = SIZE_MAX;
             if ((st = termlist_add(&qw->sc, c[i].text, c[i].len)) == LK_OK)
                 st = lk_analyzer_add(an, c[i].text, c[i].len, err);

@@ -31,6 +31,20 @@ done
 # 1-2 characters: the terms starting with them, as before (珍珠* is the bigram 珍珠 alone)
 [ "$(q "$T/p" '珍珠*' | tr -d '0-9.\t' | tr ' ' '\n' | sort | tr -d '\n')" = "abd" ] || fail "珍珠*: $(q "$T/p" '珍珠*')"
 [ "$(q "$T/p" '珍珠*')" != "$(q "$T/p" '珍珠')" ] || fail "珍珠* scored as 珍珠"
+# ... and its characters are not words of it: a document holding only 珍 or 珠 (or 北, 京)
+# does not match 珍珠* (北京*), with or without positions
+printf '%s\n' '{"id":"p1","text":"珍珠项链很漂亮"}' '{"id":"p2","text":"珍贵的礼物"}' \
+    '{"id":"p3","text":"一颗珠子"}' '{"id":"b1","text":"北京的秋天"}' '{"id":"b2","text":"北方"}' \
+    '{"id":"b3","text":"南京"}' > "$T/pz.jsonl"
+"$L" index --input "$T/pz.jsonl" --index "$T/pz" 2> /dev/null || fail "index pz"
+"$L" index --input "$T/pz.jsonl" --index "$T/pzp" --positions --store none 2> /dev/null || fail "index pzp"
+docids() { "$L" search --index "$1" --query "$2" --format tsv | cut -f3 | tr '\n' ' '; }
+for ix in pz pzp; do
+  for w in '' + text:; do
+    [ "$(docids "$T/$ix" "${w}珍珠*")" = "p1 " ] || fail "$ix ${w}珍珠*: $(q "$T/$ix" "${w}珍珠*")"
+    [ "$(docids "$T/$ix" "${w}北京*")" = "b1 " ] || fail "$ix ${w}北京*: $(q "$T/$ix" "${w}北京*")"
+  done
+done
 # --lang en: Han unigrams only, so 2 characters are already several words
 "$L" index --input "$T/p.jsonl" --index "$T/en" --lang en 2> /dev/null || fail "index en"
 [ -n "$(q "$T/en" '珍珠*')" ] || fail "en 珍珠*: no result"
