@@ -576,6 +576,14 @@ static void test_query_parse(void **state)
     assert_int_equal(c[3].len, 10);
     assert_true(c[4].field_len == 5 && !memcmp(c[4].field, "title", 5) && c[4].len == 4);
     free(c);
+    /* a field name in any ASCII case is the field (users type Title:) */
+    q = "Title:Pizza TEXT:\"a b\" -tItLe:x*";
+    assert_int_equal(lk_query_parse(q, strlen(q), &c, &n, &ops, &err), LK_OK);
+    assert_int_equal(n, 3);
+    assert_true(c[0].field_len == 5 && !memcmp(c[0].field, "title", 5) && c[0].len == 5);
+    assert_true(c[1].field_len == 4 && !memcmp(c[1].field, "text", 4) && c[1].phrase);
+    assert_true(c[2].field_len == 5 && !memcmp(c[2].field, "title", 5) && c[2].prefix);
+    free(c);
     q = "mailbox:x";
     assert_int_equal(lk_query_parse(q, strlen(q), &c, &n, &ops, &err), LK_OK);
     assert_true(c[0].field_len == 7);

@@ -131,6 +131,19 @@ static bool inner_quote(const char *q, size_t len, size_t i)
     return q[i] != '"' && op_at(q, len, i, &n, &cl, &cn) == '"';
 }
 
+/* The indexed fields title and text by their names in any ASCII case (users type Title:),
+   as those names; another field name as written (s). */
+static const char *canonical_field(const char *s, size_t n)
+{
+    static const char *const names[] = {"title", "text"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        size_t m = 0;
+        while (m < n && names[k][m] && (s[m] | 0x20) == names[k][m]) m++;
+        if (m == n && !names[k][m]) return names[k];
+    }
+    return s;
+}
+
 lk_status lk_query_parse(const char *q, size_t len, lk_query_clause **out, size_t *n,
                          bool *has_ops, lk_error *err)
 {
@@ -160,7 +173,7 @@ lk_status lk_query_parse(const char *q, size_t len, lk_query_clause **out, size_
         }
         size_t colon = 0, fl = field_prefix(q, len, i, &colon);
         if (fl) {
-            cl.field = q + i;
+            cl.field = canonical_field(q + i, fl);
             cl.field_len = fl;
             if (cl.occur == LK_QUERY_SHOULD) cl.occur = LK_QUERY_MUST;
             i += fl + colon;

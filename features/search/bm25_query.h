@@ -29,7 +29,8 @@ typedef struct {
     lk_query_occur occur;
     bool phrase;            /* quoted */
     bool prefix;            /* word* (text without the *) */
-    const char *field;      /* field:..., or NULL */
+    const char *field;      /* field:..., or NULL ("title" or "text" for those names in any
+                               ASCII case: Title:) */
     size_t field_len;
     const char *text;       /* the clause's text (without quotes), borrowed from the query */
     size_t len;
