@@ -818,9 +818,11 @@ static lk_status check_store(const lk_bm25_index *idx, const lk_query_clause *c,
                                 "fields that can be queried are title and text)", c[i].col,
                                 (int)c[i].field_len, c[i].field);
         if (c[i].field && !lk_bm25_store_spec_wants(spec, sl, c[i].field, c[i].field_len))
-            return lk_error_set(err, LK_ERR_PARSE, "query column %zu: unknown field \"%.*s\" (the "
-                                "index stores %.*s)", c[i].col, (int)c[i].field_len,
-                                c[i].field, (int)sl, spec);
+            return lk_error_set(err, LK_ERR_PARSE, "query column %zu: the field \"%.*s\" is not "
+                                "stored in this index (it stores %.*s; index with --store "
+                                "%.*s,%.*s or --positions to query it)", c[i].col,
+                                (int)c[i].field_len, c[i].field, (int)sl, spec, (int)sl, spec,
+                                (int)c[i].field_len, c[i].field);
         if (!c[i].field && (!lk_bm25_store_spec_wants(spec, sl, "text", 4) ||
                             !lk_bm25_store_spec_wants(spec, sl, "title", 5)))
             return lk_error_set(err, LK_ERR_PARSE, "query column %zu: phrases need title and text "

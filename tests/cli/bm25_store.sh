@@ -141,12 +141,15 @@ printf 'a\tcat\nb\t+\n' > "$T/q.tsv"
 expect_fail 1 "q.tsv:2: query column 1: '+' without" "$L" search --index "$T/ops" --queries "$T/q.tsv" --syntax on
 "$L" index --analyzer plain --input "$D/bm25_docs.jsonl" --index "$T/ops-tt" --store title,text 2> /dev/null || fail "index title,text"
 expect_fail 1 'query column 1: unknown field "url" (the fields that can be queried are title and text)' "$L" search --index "$T/ops-tt" --query 'url:x' 
-# field names in any case (Title:)
+# field names in any case (Title:); a known field the index does not store says how to get it
 for ix in ops ops-tt; do
   [ "$("$L" search --index "$T/$ix" --query 'Title:cats' --k 100)" = "$("$L" search --index "$T/$ix" --query 'title:cats' --k 100)" ] || fail "$ix Title:cats"
   [ "$("$L" search --index "$T/$ix" --query 'TEXT:"the cat"' --k 100)" = "$("$L" search --index "$T/$ix" --query 'text:"the cat"' --k 100)" ] || fail "$ix TEXT:\"the cat\""
   [ -n "$("$L" search --index "$T/$ix" --query 'Title:cats' --k 100)" ] || fail "$ix Title:cats: no result"
 done
+"$L" index --analyzer plain --input "$D/bm25_docs.jsonl" --index "$T/ops-t" --store title 2> /dev/null || fail "index title"
+expect_fail 1 'query column 3: the field "text" is not stored in this index (it stores title; index with --store title,text or --positions to query it)' "$L" search --index "$T/ops-t" --query 'a text:cold'
+expect_fail 1 'query column 1: the field "text" is not stored' "$L" search --index "$T/ops-t" --query 'Text:cold'
 "$L" index --analyzer plain --input "$D/bm25_docs.jsonl" --index "$T/ops-none" --store none 2> /dev/null || fail "index ops none"
 expect_fail 1 "phrases need positions or the documents' fields stored" "$L" search --index "$T/ops-none" --query '"the cat"'
 [ "$("$L" search --index "$T/ops-none" --query "cat -dogs" --k 100 | cut -d' ' -f3 | tr '\n' ' ')" = "d0 d4 d1 " ] || fail "-term without a store"
