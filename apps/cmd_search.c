@@ -7,6 +7,7 @@
 #include "apps/cli.h"
 #include "apps/cli_opts.h"
 #include "features/search/analyzer.h"
+#include "features/search/bm25_query.h"
 #include "features/search/bm25_snippet.h"
 #include "features/search/bm25_text.h"
 #include "text/fileio.h"
@@ -116,48 +117,52 @@ static int parse(int argc, char **argv, opts *o)
     return -1;
 }
 
-/* Whether text[0..len) analyzes to no terms (empty, or stop words and punctuation only). */
-static lk_status termless(lk_analyzer *an, const char *text, size_t len, bool *none,
-                          lk_error *err)
+/* Why a query finds nothing though it is not empty, for the notes (NULL: it has terms). */
+static const char *why_termless(lk_query_searchable_kind k)
 {
-    size_t n;
-    lk_analyzer_reset(an);
-    lk_status st = lk_analyzer_add(an, text, len, err);
-    lk_analyzer_terms(an, &n);
-    *none = st == LK_OK && n == 0;
-    return st;
+    switch (k) {
+    case LK_QUERY_NO_TERMS: return "stop words and punctuation are not indexed";
+    case LK_QUERY_ONLY_EXCLUDED:
+        return "only excluded ones: -word drops documents that the other terms find";
+    default: return NULL;
+    }
 }
 
 /* After a search: a note on stderr for the queries that had nothing to search for, as they
    print no hits and would look like queries that matched nothing: the query itself for
-   --query, a count for --queries (lines as the search read them: qid<TAB>text). */
+   --query, a count per reason for --queries (lines as the search read them: qid<TAB>text).
+   With the query syntax on, a query is read as its clauses (lk_query_searchable). */
 static void note_termless(const lk_bm25_index *idx, const opts *o)
 {
     lk_error err;
     lk_analyzer *an = NULL;
     lk_line_reader *r = NULL;
-    bool none = false, got;
+    lk_query_searchable_kind k = LK_QUERY_HAS_TERMS;
+    bool got;
     const char *line;
-    size_t len, n_none = 0;
+    size_t len, n_why[LK_QUERY_ONLY_EXCLUDED + 1] = {0};
     lk_error_clear(&err);
     if (lk_bm25_index_analyzer(idx, &an, &err) != LK_OK) return;
     size_t qlen = o->query ? strlen(o->query) : 0;
     if (o->query && strspn(o->query, " \t\r\n") == qlen)
         fprintf(stderr, "lexkit %s: the query is empty\n", CMD);
-    else if (o->query && termless(an, o->query, qlen, &none, &err) == LK_OK && none)
-        fprintf(stderr, "lexkit %s: the query '%s' has no searchable terms (stop words and "
-                "punctuation are not indexed)\n", CMD, o->query);
+    else if (o->query && lk_query_searchable(an, o->query, qlen, o->out.syntax, &k, &err) == LK_OK &&
+             why_termless(k))
+        fprintf(stderr, "lexkit %s: the query '%s' has no searchable terms (%s)\n", CMD, o->query,
+                why_termless(k));
     if (o->queries && lk_line_reader_open(o->queries, &r, &err) == LK_OK) {
         while (lk_line_reader_next(r, &line, &len, &got, &err) == LK_OK && got) {
             const char *tab = memchr(line, '\t', len);
             if (!tab) continue;
             size_t at = (size_t)(tab - line) + 1;
-            if (termless(an, line + at, len - at, &none, &err) == LK_OK && none) n_none++;
+            if (lk_query_searchable(an, line + at, len - at, o->out.syntax, &k, &err) == LK_OK)
+                n_why[k]++;
         }
-        if (n_none > 0)
-            fprintf(stderr, "lexkit %s: %zu %s had no searchable terms (stop words and "
-                    "punctuation are not indexed)\n", CMD, n_none,
-                    n_none == 1 ? "query" : "queries");
+        for (int i = LK_QUERY_NO_TERMS; i <= LK_QUERY_ONLY_EXCLUDED; i++)
+            if (n_why[i] > 0)
+                fprintf(stderr, "lexkit %s: %zu %s had no searchable terms (%s)\n", CMD, n_why[i],
+                        n_why[i] == 1 ? "query" : "queries",
+                        why_termless((lk_query_searchable_kind)i));
     }
     lk_line_reader_free(r);
     lk_analyzer_free(an);

@@ -641,6 +641,40 @@ static void test_query_parse(void **state)
     }
 }
 
+/* What a query has to search for, by the english analyzer: a prefix is no stop word, a field
+   or phrase of stop words has no terms, excluded terms alone leave nothing to score; without
+   the syntax the text is words */
+static void test_query_searchable(void **state)
+{
+    (void)state;
+    lk_analyzer_config cfg = lk_analyzer_config_default();
+    cfg.kind = LK_ANALYZER_ENGLISH;
+    lk_analyzer *an = NULL;
+    lk_error err;
+    assert_int_equal(lk_analyzer_create(&cfg, &an, &err), LK_OK);
+    static const struct {
+        const char *q;
+        bool syntax;
+        lk_query_searchable_kind want;
+    } qs[] = {{"in*", true, LK_QUERY_HAS_TERMS},       {"in*", false, LK_QUERY_NO_TERMS},
+              {"the cat", true, LK_QUERY_HAS_TERMS},   {"the of", true, LK_QUERY_NO_TERMS},
+              {"", true, LK_QUERY_NO_TERMS},           {"title:the", true, LK_QUERY_NO_TERMS},
+              {"title:the", false, LK_QUERY_HAS_TERMS}, {"\"the\" -\"a\"", true, LK_QUERY_NO_TERMS},
+              {"-coffee", true, LK_QUERY_ONLY_EXCLUDED}, {"-coffee", false, LK_QUERY_HAS_TERMS},
+              {"the -to*", true, LK_QUERY_ONLY_EXCLUDED}, {"-coffee +tea", true, LK_QUERY_HAS_TERMS}};
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+        lk_query_searchable_kind k = LK_QUERY_HAS_TERMS;
+        assert_int_equal(lk_query_searchable(an, qs[i].q, strlen(qs[i].q), qs[i].syntax, &k, &err),
+                         LK_OK);
+        if (k != qs[i].want) fail_msg("%s (syntax %d): %d, want %d", qs[i].q, qs[i].syntax, k,
+                                      qs[i].want);
+    }
+    lk_query_searchable_kind k;
+    assert_int_equal(lk_query_searchable(an, "a \"b", 4, true, &k, &err), LK_ERR_PARSE);
+    assert_non_null(strstr(err.msg, "query column 3: unbalanced quote"));
+    lk_analyzer_free(an);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -650,6 +684,7 @@ int main(void)
         cmocka_unit_test(test_segments_keep_fields),
         cmocka_unit_test(test_snippets),
         cmocka_unit_test(test_query_parse),
+        cmocka_unit_test(test_query_searchable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -251,6 +251,40 @@ lk_status lk_query_parse(const char *q, size_t len, lk_query_clause **out, size_
     return LK_OK;
 }
 
+/* Whether text[0..len) analyzes to at least one term by an. */
+static lk_status has_terms(lk_analyzer *an, const char *text, size_t len, bool *yes,
+                           lk_error *err)
+{
+    lk_analyzer_reset(an);
+    lk_status st = lk_analyzer_add(an, text, len, err);
+    *yes = st == LK_OK && lk_analyzer_n_terms(an, NULL) > 0;
+    return st;
+}
+
+lk_status lk_query_searchable(lk_analyzer *an, const char *q, size_t len, bool syntax,
+                              lk_query_searchable_kind *out, lk_error *err)
+{
+    lk_query_clause *c = NULL;
+    size_t nc = 0;
+    bool ops = false, yes = false, excluded = false;
+    *out = LK_QUERY_NO_TERMS;
+    lk_status st = syntax ? lk_query_parse(q, len, &c, &nc, &ops, err) : LK_OK;
+    if (st == LK_OK && !ops) {
+        st = has_terms(an, q, len, &yes, err);
+    } else {
+        for (size_t i = 0; i < nc && st == LK_OK && !yes; i++) {
+            bool t = c[i].prefix;
+            if (!t) st = has_terms(an, c[i].text, c[i].len, &t, err);
+            if (c[i].occur == LK_QUERY_NOT) excluded |= t;
+            else yes = t;
+        }
+    }
+    free(c);
+    if (st == LK_OK)
+        *out = yes ? LK_QUERY_HAS_TERMS : excluded ? LK_QUERY_ONLY_EXCLUDED : LK_QUERY_NO_TERMS;
+    return st;
+}
+
 /* ---- searching -------------------------------------------------------------------------- */
 
 typedef struct {

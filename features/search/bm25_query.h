@@ -47,6 +47,21 @@ bool lk_query_maybe_ops(const char *query, size_t len);
 lk_status lk_query_parse(const char *query, size_t len, lk_query_clause **clauses, size_t *n,
                          bool *has_ops, lk_error *err);
 
+/* What a query has to search for (lk_query_searchable). */
+typedef enum {
+    LK_QUERY_HAS_TERMS = 0, /* a term or prefix* to score */
+    LK_QUERY_NO_TERMS,      /* none: empty, or stop words and punctuation only */
+    LK_QUERY_ONLY_EXCLUDED  /* terms only in excluded clauses (-word), which filter what
+                               other terms find: nothing to score */
+} lk_query_searchable_kind;
+
+/* What query[0..len) has to search for as its terms by `an` (the index's analyzer; its terms
+   are replaced): with `syntax`, the clauses of lk_query_parse (a prefix* is a term, never
+   a stop word; excluded clauses do not score), else the whole text as words. Such a query
+   finds nothing: a caller may say why. A malformed query is lk_query_parse's LK_ERR_PARSE. */
+lk_status lk_query_searchable(lk_analyzer *an, const char *query, size_t len, bool syntax,
+                              lk_query_searchable_kind *out, lk_error *err);
+
 typedef struct lk_query_ws lk_query_ws;
 
 /* Scratch for queries with operators on idx (an analyzer with spans, a store reader). */

@@ -55,6 +55,35 @@ printf 'a\tthe cat\nb\tdog\nc\t\nd\t!!!\n' > "$T/sq.tsv"
 "$L" search --index "$T/sidx" --queries "$T/sq.tsv" > "$T/out" 2> "$T/err" || fail "stop-word queries"
 [ "$(cat "$T/err")" = "lexkit search: 3 queries had no searchable terms (stop words and punctuation are not indexed)" ] ||
   fail "--queries note: $(cat "$T/err")"
+# the notes follow the query syntax: a prefix is no stop word (in* finds instant, no note);
+# a field or phrase of stop words (title:the, "the") has no terms; a query of excluded terms
+# only (-coffee) has nothing to search for either (exit 0, stdout as without hits)
+printf '%s\n' '{"id":"i1","title":"The morning","text":"instant coffee, an apple and a theory"}' \
+    '{"id":"i2","text":"tea and toast"}' > "$T/en.jsonl"
+"$L" index --input "$T/en.jsonl" --index "$T/en" 2> /dev/null || fail "index en"
+for p in 'in*' 'a*' 'the*' 'to*' '+in* tea'; do
+  out=$("$L" search --index "$T/en" --query "$p" --format tsv 2> "$T/err") || fail "$p: exit $?"
+  [ -n "$out" ] || fail "$p: no hits"
+  [ -s "$T/err" ] && fail "$p: note: $(cat "$T/err")"
+done
+for p in 'title:the' '"the"' '+title:"the a" -"of"'; do
+  out=$("$L" search --index "$T/en" --query "$p" --format tsv 2> "$T/err") || fail "$p: exit $?"
+  [ -z "$out" ] || fail "$p: hits: $out"
+  [ "$(cat "$T/err")" = "lexkit search: the query '$p' has no searchable terms (stop words and punctuation are not indexed)" ] || fail "$p: note: $(cat "$T/err")"
+done
+for p in '-coffee' '-coffee -"instant tea" the' '-title:morning' 'the -to*'; do
+  out=$("$L" search --index "$T/en" --query "$p" --format tsv 2> "$T/err") || fail "$p: exit $?"
+  [ -z "$out" ] || fail "$p: hits: $out"
+  [ "$(cat "$T/err")" = "lexkit search: the query '$p' has no searchable terms (only excluded ones: -word drops documents that the other terms find)" ] || fail "$p: note: $(cat "$T/err")"
+done
+printf 'a\tin*\nb\ttitle:the\nc\t-coffee\nd\tthe\ne\t-coffee tea\n' > "$T/eq.tsv"
+"$L" search --index "$T/en" --queries "$T/eq.tsv" --syntax on > "$T/out" 2> "$T/err" || fail "--queries syntax on"
+[ "$(cut -d' ' -f1 "$T/out" | sort -u | tr '\n' ' ')" = "a e " ] || fail "--queries syntax on: $(cat "$T/out")"
+[ "$(cat "$T/err")" = "$(printf '%s\n' "lexkit search: 2 queries had no searchable terms (stop words and punctuation are not indexed)" "lexkit search: 1 query had no searchable terms (only excluded ones: -word drops documents that the other terms find)")" ] ||
+  fail "--queries syntax on: note: $(cat "$T/err")"
+"$L" search --index "$T/en" --queries "$T/eq.tsv" > "$T/out" 2> "$T/err" || fail "--queries syntax off"
+[ "$(cat "$T/err")" = "lexkit search: 2 queries had no searchable terms (stop words and punctuation are not indexed)" ] ||
+  fail "--queries syntax off: note: $(cat "$T/err")"
 # --fields id printed an empty column (the id is not a stored field, and is printed anyway)
 expect_fail 2 "the id is always printed; --fields names stored fields" \
   "$L" search --index "$T/idx" --query cat --format tsv --fields title,id
