@@ -537,8 +537,26 @@ static void test_format_chars_dropped(void **state)
     assert_int_equal(lk_analyzer_prefix(a, "infor" SHY "ma", 9, &p, &pl, &err), LK_OK);
     assert_int_equal(pl, 7);
     assert_memory_equal(p, "informa", 7);
+    /* without stemming a prefix's stem is itself */
+    assert_int_equal(lk_analyzer_prefix(a, "Reviews", 7, &p, &pl, &err), LK_OK);
+    assert_int_equal(lk_analyzer_prefix_stem(a, &p, &pl), LK_OK);
+    assert_true(pl == 7 && !memcmp(p, "reviews", 7));
     lk_analyzer_free(a);
     c.kind = LK_ANALYZER_ENGLISH;
+    assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
+    /* the english analyzer stems a whole word typed as a prefix as the index stems it;
+       comput (a stem already), numbers and abbreviations stay as they are */
+    static const struct { const char *w, *stem; } stems[] = {
+        {"Rebase", "rebas"}, {"reviews", "review"}, {"happy", "happi"}, {"comput", "comput"},
+        {"1990s", "1990s"}, {"u.s", "u.s"}, {"in", "in"}};
+    for (size_t i = 0; i < sizeof stems / sizeof *stems; i++) {
+        assert_int_equal(lk_analyzer_prefix(a, stems[i].w, strlen(stems[i].w), &p, &pl, &err),
+                         LK_OK);
+        assert_int_equal(lk_analyzer_prefix_stem(a, &p, &pl), LK_OK);
+        assert_int_equal(pl, strlen(stems[i].stem));
+        assert_memory_equal(p, stems[i].stem, pl);
+    }
+    lk_analyzer_free(a);
     assert_int_equal(lk_analyzer_create(&c, &a, &err), LK_OK);
     lk_test_analyze(a, "infor" SHY "mation O\xe2\x80\x99Ne" SHY "al" SHY "\xe2\x80\x99s", out,
                     sizeof out); /* O’Ne&shy;al&shy;’s */

@@ -676,6 +676,77 @@ static void test_prefix_synonym(void **state)
     lk_bm25_index_free(a);
 }
 
+/* A whole word with a '*' on a stemmed (english) index: happy* matches the terms starting
+   with happy or with its stem happi (neither starts the other), one synonym: hand-computed
+   scores, equal on one file and on two segments; the snippet terms are both ranges' */
+static void test_prefix_stem(void **state)
+{
+    (void)state;
+    char one[512], seg[512], docs[512];
+    lk_test_tmp_path(one, sizeof one, "stem1.idx");
+    lk_test_tmp_path(seg, sizeof seg, "stem2.idx");
+    lk_test_tmp_path(docs, sizeof docs, "stem.jsonl");
+    static const char d12[] = "{\"id\": \"e1\", \"text\": \"happy happyface\"}\n"
+                              "{\"id\": \"e2\", \"text\": \"the happyface\"}\n",
+                      d34[] = "{\"id\": \"e3\", \"text\": \"happiness x\"}\n"
+                              "{\"id\": \"e4\", \"text\": \"q\"}\n";
+    lk_bm25_index_config cfg = lk_bm25_index_config_default();
+    cfg.threads = 1;
+    cfg.analyzer.kind = LK_ANALYZER_ENGLISH;
+    lk_error err;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s%s", d12, d34);
+    lk_test_write_file(docs, buf, strlen(buf));
+    assert_int_equal(lk_bm25_index_build(docs, one, &cfg, NULL, &err), LK_OK);
+    lk_test_write_file(docs, d12, strlen(d12));
+    assert_int_equal(lk_bm25_index_build(docs, seg, &cfg, NULL, &err), LK_OK);
+    lk_test_write_file(docs, d34, strlen(d34));
+    cfg.add = true;
+    assert_int_equal(lk_bm25_index_build(docs, seg, &cfg, NULL, &err), LK_OK);
+    /* terms: e1 happi happyfac (dl 2), e2 happyfac (1), e3 happi x (2), e4 q (1): avgdl 1.5;
+       happy*: df 3, tf e1 2, e2 1, e3 1 */
+    double want[3] = {bm25_by_hand(2, 2, 1.5, 3, 4), bm25_by_hand(1, 1, 1.5, 3, 4),
+                      bm25_by_hand(1, 2, 1.5, 3, 4)};
+    static const char *const ids_want[3] = {"e1", "e2", "e3"};
+    for (int k = 0; k < 2; k++) {
+        lk_bm25_index *idx = open_ok(k ? seg : one);
+        lk_bm25_hit h[4];
+        char ids[4][8];
+        size_t n;
+        query_hits(idx, "happy*", h, &n, ids);
+        assert_int_equal(n, 3);
+        for (size_t j = 0; j < 3; j++) {
+            assert_string_equal(ids[j], ids_want[j]);
+            assert_true(fabs(h[j].score - want[j]) < 1e-6);
+        }
+        query_hits(idx, "+happy* -happyface*", h, &n, ids); /* happyface*: happyfac */
+        assert_int_equal(n, 1);
+        assert_string_equal(ids[0], "e3");
+        query_hits(idx, "happiness*", h, &n, ids); /* its stem happi starts it: happi* */
+        assert_int_equal(n, 2);
+        /* the snippet terms: both ranges, in byte order */
+        lk_bm25_ws *ws = NULL;
+        lk_query_ws *qw = NULL;
+        lk_analyzer *an = NULL;
+        assert_int_equal(lk_bm25_ws_create(idx, &ws), LK_OK);
+        assert_int_equal(lk_query_ws_create(idx, &qw, &err), LK_OK);
+        assert_int_equal(lk_bm25_index_analyzer(idx, &an, &err), LK_OK);
+        lk_bm25_search_opts o = lk_bm25_search_opts_default();
+        const lk_bm25_hit *r;
+        assert_int_equal(lk_bm25_search_query(idx, ws, an, qw, "happy*", 6, &o, &r, &n, &err),
+                         LK_OK);
+        assert_int_equal(lk_query_ws_terms(idx, qw, an, &err), LK_OK);
+        const lk_term *t = lk_analyzer_terms(an, &n);
+        assert_int_equal(n, 2);
+        assert_true(t[0].len == 5 && !memcmp(t[0].s, "happi", 5));
+        assert_true(t[1].len == 8 && !memcmp(t[1].s, "happyfac", 8));
+        lk_analyzer_free(an);
+        lk_query_ws_free(qw);
+        lk_bm25_ws_free(ws);
+        lk_bm25_index_free(idx);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -686,6 +757,7 @@ int main(void)
         cmocka_unit_test(test_lock_orphans_rebuild),
         cmocka_unit_test(test_threads_share_segmented),
         cmocka_unit_test(test_prefix_synonym),
+        cmocka_unit_test(test_prefix_stem),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

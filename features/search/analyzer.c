@@ -54,6 +54,8 @@ struct lk_analyzer {
     size_t settings_len;
     char *pre_buf;        /* lk_analyzer_prefix's result */
     size_t pre_cap;
+    size_t pre_len;       /* its length */
+    bool pre_word;        /* it is one word (not a number, Han, nor an abbreviation) */
     char *buf;            /* term bytes since reset */
     size_t buf_len, buf_cap;
     size_t *offs;         /* term start/len pairs into buf */
@@ -508,6 +510,9 @@ lk_status lk_analyzer_prefix(lk_analyzer *a, const char *text, size_t len, const
             (!han && toks[i].kind != LK_TOK_WORD && toks[i].kind != LK_TOK_NUMBER))
             return LK_ERR_ARG;
     if (n == 0) return LK_ERR_ARG;
+    a->pre_len = 0;
+    a->pre_word = !han && toks[0].kind == LK_TOK_WORD &&
+                  !memchr(toks[0].text, '.', toks[0].text_len);
     size_t need = 0;
     for (size_t i = 0; i < n; i++) need += 2 * toks[i].text_len + 1;
     void *p = a->pre_buf;
@@ -531,7 +536,20 @@ lk_status lk_analyzer_prefix(lk_analyzer *a, const char *text, size_t len, const
         o += wl;
     }
     *out = a->pre_buf;
-    *out_len = o;
+    *out_len = a->pre_len = o;
+    return LK_OK;
+}
+
+lk_status lk_analyzer_prefix_stem(lk_analyzer *a, const char **out, size_t *out_len)
+{
+    *out = a->pre_buf;
+    *out_len = a->pre_len;
+    if (!a->stem || !a->pre_word || a->pre_len == 0 || a->pre_len > INT32_MAX) return LK_OK;
+    const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)a->pre_buf,
+                                         (int)a->pre_len);
+    if (!s) return LK_ERR_NOMEM;
+    *out = (const char *)s;
+    *out_len = (size_t)sb_stemmer_length(a->stemmer);
     return LK_OK;
 }
 

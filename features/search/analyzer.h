@@ -136,6 +136,13 @@ int lk_analyzer_title_weight(const lk_analyzer *a);
 lk_status lk_analyzer_prefix(lk_analyzer *a, const char *text, size_t len, const char **out,
                              size_t *out_len, lk_error *err);
 
+/* The stem of lk_analyzer_prefix's last result as the index stems words (the english
+   analyzer, or stem set): what the word is indexed as, when the prefix is a whole word
+   typed with a '*' (rebase -> rebas). The prefix itself when the analyzer does not stem or
+   it is no word (a number, Han characters, an abbreviation with '.'), or before any
+   prefix. *out is borrowed until the next call on a. LK_ERR_NOMEM. */
+lk_status lk_analyzer_prefix_stem(lk_analyzer *a, const char **out, size_t *out_len);
+
 /* Start a new document or query. */
 void lk_analyzer_reset(lk_analyzer *a);
 /* Analyze text[0..len) (UTF-8), appending its terms. Invalid UTF-8 gives LK_ERR_PARSE

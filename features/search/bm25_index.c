@@ -490,21 +490,23 @@ static lk_status grow_prefixes(lk_bm25_ws *w, size_t n)
    with several segments their largest tf_part. A prefix equal to an earlier one reads its
    lists: the segments' search then counts it twice, as a repeated term. */
 static lk_status prefix_stats(const lk_bm25_index *x, lk_bm25_ws *w, size_t n_terms,
-                              const lk_term *pre, size_t n_pre, const lk_bm25_params *p,
+                              const lk_bm25_prefix *pre, size_t n_pre, const lk_bm25_params *p,
                               lk_error *err)
 {
     size_t n = x->m.n, stride = n_terms + n_pre;
     lk_status st = grow_prefixes(w, n_pre);
     for (size_t j = 0; j < n_pre && st == LK_OK; j++) {
         size_t u = 0; /* the first equal prefix */
-        while (u < j && (pre[u].len != pre[j].len || memcmp(pre[u].s, pre[j].s, pre[j].len)))
+        while (u < j && (pre[u].len != pre[j].len || memcmp(pre[u].s, pre[j].s, pre[j].len) ||
+                         pre[u].alt_len != pre[j].alt_len ||
+                         (pre[j].alt_len && memcmp(pre[u].alt, pre[j].alt, pre[j].alt_len))))
             u++;
         uint64_t sum = 0;
         double best = 0.0;
         for (size_t i = 0; i < n && st == LK_OK; i++) {
             lk_bm25__vterm *v = &w->vt[i * w->vcap + u];
             if (u == j)
-                st = lk_bm25__seg_prefix(x->seg[i], x->deleted[i], pre[j].s, pre[j].len, w->pw,
+                st = lk_bm25__seg_prefix(x->seg[i], x->deleted[i], &pre[j], w->pw,
                                          &w->vpost[i * w->vcap + j], v, err);
             if (st != LK_OK) break;
             w->tix[i * stride + n_terms + j] = v->df ? (int64_t)(x->seg[i]->n_terms + u) : -1;
@@ -590,7 +592,8 @@ lk_status lk_bm25_search_terms(const lk_bm25_index *idx, lk_bm25_ws *w, const lk
    are merged, the k-th score is a floor for the next segments (their documents below it
    cannot enter the top k). */
 lk_status lk_bm25_search_prefixed(const lk_bm25_index *idx, lk_bm25_ws *w, const lk_term *terms,
-                                  size_t n_terms, const lk_term *prefixes, size_t n_prefixes,
+                                  size_t n_terms, const lk_bm25_prefix *prefixes,
+                                  size_t n_prefixes,
                                   const lk_bm25_search_opts *opts, const lk_bm25_hit **hits,
                                   size_t *n_hits, lk_error *err)
 {

@@ -194,15 +194,27 @@ lk_status lk_bm25_search_terms(const lk_bm25_index *idx, lk_bm25_ws *ws, const l
                                size_t n_terms, const lk_bm25_search_opts *opts,
                                const lk_bm25_hit **hits, size_t *n_hits, lk_error *err);
 
-/* lk_bm25_search_terms with prefix terms: each of prefixes[0..n_prefixes) (bytes as the index
-   holds terms) is one more query term, the synonym of every indexed term starting with it
+/* A prefix* query term (bytes as the index holds terms): every indexed term starting with
+   s[0..len), or with alt[0..alt_len) when alt_len > 0 (a second prefix, such as the stem of
+   a whole word typed with a '*'; neither may be a prefix of the other, so no term starts
+   with both). */
+typedef struct {
+    const char *s;
+    size_t len;
+    const char *alt;
+    size_t alt_len;
+} lk_bm25_prefix;
+
+/* lk_bm25_search_terms with prefix terms: each of prefixes[0..n_prefixes) is one more query
+   term, the synonym of every indexed term it matches
    (as Xapian's OP_SYNONYM): its tf in a document is the sum of those terms' tfs, its df the
    number of live documents holding at least one of them, and it is weighted (the idf of
    that df), length-normalized and bounded as any term. A prefix given twice counts twice,
    as a repeated term does. A prefix's lists are summed per segment (a counter per document,
    then encoded as the index's lists are): the cost is a walk over all its terms' postings. */
 lk_status lk_bm25_search_prefixed(const lk_bm25_index *idx, lk_bm25_ws *ws, const lk_term *terms,
-                                  size_t n_terms, const lk_term *prefixes, size_t n_prefixes,
+                                  size_t n_terms, const lk_bm25_prefix *prefixes,
+                                  size_t n_prefixes,
                                   const lk_bm25_search_opts *opts, const lk_bm25_hit **hits,
                                   size_t *n_hits, lk_error *err);
 

@@ -108,8 +108,8 @@ static lk_status collect(const lk_bm25__seg *s, const uint64_t *deleted, lk_bm25
     return st;
 }
 
-lk_status lk_bm25__seg_prefix(const lk_bm25__seg *s, const uint64_t *deleted, const char *p,
-                              size_t len, lk_bm25__prefix_ws *w, lk_bytes *out,
+lk_status lk_bm25__seg_prefix(const lk_bm25__seg *s, const uint64_t *deleted,
+                              const lk_bm25_prefix *p, lk_bm25__prefix_ws *w, lk_bytes *out,
                               lk_bm25__vterm *v, lk_error *err)
 {
     memset(v, 0, sizeof *v);
@@ -118,8 +118,12 @@ lk_status lk_bm25__seg_prefix(const lk_bm25__seg *s, const uint64_t *deleted, co
     if (st != LK_OK) return st;
     bool ok = true;
     uint64_t first, end;
-    lk_bm25__seg_prefix_range(s, p, len, &first, &end);
+    lk_bm25__seg_prefix_range(s, p->s, p->len, &first, &end);
     for (uint64_t t = first; t < end && ok; t++) ok = add_term(s, t, w);
+    if (p->alt_len) { /* its second prefix: other terms (neither prefix starts the other) */
+        lk_bm25__seg_prefix_range(s, p->alt, p->alt_len, &first, &end);
+        for (uint64_t t = first; t < end && ok; t++) ok = add_term(s, t, w);
+    }
     size_t n;
     st = collect(s, deleted, w, &n); /* even after an error: it clears the counters */
     if (st == LK_OK && n) st = lk_postings_encode(w->docs, w->tfs, n, w->tf, out);

@@ -317,8 +317,10 @@ struct lk_query_ws {
     size_t terms_cap;
     termlist pfx;            /* per clause: its prefix as the index holds terms (a prefix*
                                 clause) or empty */
-    termlist spfx;           /* the scoring prefixes (prefix* clauses not excluded) */
-    lk_term *pterms;
+    termlist palt;           /* per clause: its prefix's second prefix, the stem of the
+                                prefix where neither starts the other (happy*: happi), or
+                                empty */
+    lk_bm25_prefix *pterms;  /* the scoring prefixes (prefix* clauses not excluded) */
     size_t pterms_cap;
     termlist *seqs;          /* per clause: its phrase sequence (phrase/field clauses) */
     size_t seqs_cap;
@@ -409,7 +411,7 @@ void lk_query_ws_free(lk_query_ws *q)
     termlist_free(&q->pos);
     termlist_free(&q->clause);
     termlist_free(&q->pfx);
-    termlist_free(&q->spfx);
+    termlist_free(&q->palt);
     free(q->pterms);
     for (size_t i = 0; i < q->seqs_cap; i++) termlist_free(&q->seqs[i]);
     free(q->seqs);
@@ -517,13 +519,12 @@ static lk_status list_prefix(const lk_bm25_index *idx, lk_query_ws *q, size_t j)
 {
     clause_exp *ce = &q->cexp[j];
     if (ce->listed) return LK_OK;
-    const char *p = q->pfx.buf + q->pfx.off[j];
-    size_t pl = q->pfx.len[j], first = q->n_exp;
-    size_t ns = lk_bm25__index_n_segs(idx);
-    for (size_t i = 0; i < ns; i++) {
-        const lk_bm25__seg *x = lk_bm25__index_seg(idx, i, NULL, NULL);
+    size_t first = q->n_exp, ns = lk_bm25__index_n_segs(idx), np = q->palt.len[j] ? 2 : 1;
+    for (size_t i = 0; i < ns * np; i++) {
+        const lk_bm25__seg *x = lk_bm25__index_seg(idx, i % ns, NULL, NULL);
+        const termlist *pl = i < ns ? &q->pfx : &q->palt;
         uint64_t from, end;
-        lk_bm25__seg_prefix_range(x, p, pl, &from, &end);
+        lk_bm25__seg_prefix_range(x, pl->buf + pl->off[j], pl->len[j], &from, &end);
         if (end > from &&
             lk_grow((void **)&q->exp, &q->exp_cap, q->n_exp + (size_t)(end - from) + 1,
                     sizeof *q->exp) != LK_OK)
@@ -540,7 +541,7 @@ static lk_status list_prefix(const lk_bm25_index *idx, lk_query_ws *q, size_t j)
     size_t n = q->n_exp - first, o = 0;
     if (n) { /* (q->exp may still be NULL when n is 0: no arithmetic on it) */
         expansion *e = q->exp + first;
-        if (ns > 1) qsort(e, n, sizeof *e, cmp_exp_bytes); /* one segment's are in order */
+        if (ns * np > 1) qsort(e, n, sizeof *e, cmp_exp_bytes); /* one range is in order */
         for (size_t i = 0; i < n; i++) /* one entry per term */
             if (!o || cmp_exp_bytes(&e[o - 1], &e[i]) != 0) e[o++] = e[i];
     }
@@ -549,16 +550,19 @@ static lk_status list_prefix(const lk_bm25_index *idx, lk_query_ws *q, size_t j)
     return LK_OK;
 }
 
-/* The number of indexed terms (over all segments, with repeats) starting with clause j's
-   prefix (q->pfx). */
+/* The number of indexed terms (over all segments, with repeats) that clause j's prefix
+   matches (q->pfx, q->palt). */
 static uint64_t prefix_range_total(const lk_bm25_index *idx, const lk_query_ws *q, size_t j)
 {
     uint64_t total = 0;
     size_t ns = lk_bm25__index_n_segs(idx);
     for (size_t i = 0; i < ns; i++) {
         uint64_t from, end;
-        lk_bm25__seg_prefix_range(lk_bm25__index_seg(idx, i, NULL, NULL), q->pfx.buf +
-                                  q->pfx.off[j], q->pfx.len[j], &from, &end);
+        const lk_bm25__seg *x = lk_bm25__index_seg(idx, i, NULL, NULL);
+        lk_bm25__seg_prefix_range(x, q->pfx.buf + q->pfx.off[j], q->pfx.len[j], &from, &end);
+        total += end - from;
+        if (!q->palt.len[j]) continue;
+        lk_bm25__seg_prefix_range(x, q->palt.buf + q->palt.off[j], q->palt.len[j], &from, &end);
         total += end - from;
     }
     return total;
@@ -578,8 +582,23 @@ static lk_status check_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_analy
     if (st == LK_ERR_ARG)
         return lk_error_set(err, LK_ERR_PARSE, "query column %zu: a prefix* must be one word "
                             "(\"%.*s*\")", c->col, (int)(c->len > 64 ? 64 : c->len), c->text);
+    const char *stem = NULL;
+    size_t sl = 0;
     if (st == LK_OK) st = termlist_add(&q->pfx, p, pl);
+    if (st == LK_OK) st = lk_analyzer_prefix_stem(an, &stem, &sl);
     if (st != LK_OK) return st;
+    /* a whole word with a '*' (rebase*): the index holds its stem (rebas); the prefix
+       matches the terms starting with it or with its stem: one of them when it starts the
+       other (its range holds the other's), else both */
+    p = q->pfx.buf + q->pfx.off[j];
+    if (sl == 0 || (sl >= pl && memcmp(p, stem, pl) == 0)) {
+        sl = 0;
+    } else if (sl < pl && memcmp(p, stem, sl) == 0) {
+        q->pfx.len[j] = sl; /* (q->pfx's last entry) */
+        q->pfx.buf_len = q->pfx.off[j] + sl;
+        sl = 0;
+    }
+    if ((st = termlist_add(&q->palt, sl ? stem : "", sl)) != LK_OK) return st;
     size_t ns = lk_bm25__index_n_segs(idx);
     uint64_t total = prefix_range_total(idx, q, j);
     if (total > (uint64_t)LK_QUERY_PREFIX_MAX * ns) return too_many(c, err);
@@ -648,10 +667,12 @@ static lk_status check_prefixes(const lk_bm25_index *idx, lk_query_ws *q, lk_ana
     memset(q->words_too, 0, (nc + 1) * sizeof *q->words_too);
     q->n_exp = 0;
     q->pfx.n = q->pfx.buf_len = 0;
+    q->palt.n = q->palt.buf_len = 0;
     lk_status st = LK_OK;
     for (size_t j = 0; j < nc && st == LK_OK; j++) {
         if (!c[j].prefix) {
             st = termlist_add(&q->pfx, "", 0);
+            if (st == LK_OK) st = termlist_add(&q->palt, "", 0);
             continue;
         }
         if ((st = check_prefix(idx, q, an, &c[j], j, err)) != LK_OK ||
@@ -989,11 +1010,17 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
     /* the scoring terms: every clause but the excluded ones, in query order; a prefix* is
        one term (the synonym of its terms, lk_bm25_search_prefixed) */
     qw->pos.n = qw->pos.buf_len = 0;
-    qw->spfx.n = qw->spfx.buf_len = 0;
+    size_t n_pterms = 0;
+    if (lk_grow((void **)&qw->pterms, &qw->pterms_cap, nc + 1, sizeof *qw->pterms) != LK_OK) {
+        st = LK_ERR_NOMEM;
+        goto done;
+    }
     for (size_t i = 0; i < nc && st == LK_OK; i++) {
         if (c[i].occur == LK_QUERY_NOT) continue;
         if (c[i].prefix) {
-            st = termlist_add(&qw->spfx, qw->pfx.buf + qw->pfx.off[i], qw->pfx.len[i]);
+            qw->pterms[n_pterms++] = (lk_bm25_prefix){
+                qw->pfx.buf + qw->pfx.off[i], qw->pfx.len[i], qw->palt.buf + qw->palt.off[i],
+                qw->palt.len[i]};
             if (qw->words_too[i] != PFX_WORDS_TOO) continue; /* else its words score too */
         }
         st = clause_terms(qw, an, c[i].text, c[i].len, false, &qw->clause, err);
@@ -1002,8 +1029,7 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
     }
     if (st != LK_OK) goto done;
     const lk_term *terms = as_terms(&qw->terms, &qw->terms_cap, &qw->pos);
-    const lk_term *pterms = as_terms(&qw->pterms, &qw->pterms_cap, &qw->spfx);
-    if (!terms || !pterms) {
+    if (!terms) {
         st = LK_ERR_NOMEM;
         goto done;
     }
@@ -1049,7 +1075,7 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
     o.accept_user = &f;
     const lk_bm25_hit *h;
     size_t nh;
-    if ((st = lk_bm25_search_prefixed(idx, ws, terms, qw->pos.n, pterms, qw->spfx.n, &o, &h, &nh,
+    if ((st = lk_bm25_search_prefixed(idx, ws, terms, qw->pos.n, qw->pterms, n_pterms, &o, &h, &nh,
                                       err)) != LK_OK)
         goto done;
     if ((st = f.st) != LK_OK) goto done;

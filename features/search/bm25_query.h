@@ -1,7 +1,8 @@
 /* bm25_query.h: the query syntax of `lexkit search`: `+term` (required), `-term` (excluded),
    `"a phrase"` (required, terms adjacent), `+"..."`/`-"..."`, `field:term` and
    `field:"a phrase"` (required in that stored field), `word*` (any indexed term starting
-   with the word, unstemmed: it scores as one term, the synonym of all of them, as Xapian's
+   with the word or, where the index stems, with its stem: it scores as one term, the
+   synonym of all of them, as Xapian's
    OP_SYNONYM, see lk_bm25_search_prefixed; with + or - every one of them filters). Scores
    are plain BM25 over the terms of the required and optional clauses (a phrase's terms
    count as terms); the operators only filter: the search is lk_bm25_search_prefixed's top

@@ -100,12 +100,12 @@ typedef struct lk_bm25__prefix_ws lk_bm25__prefix_ws; /* scratch of lk_bm25__seg
 lk_status lk_bm25__prefix_ws_create(lk_bm25__prefix_ws **out);
 void lk_bm25__prefix_ws_free(lk_bm25__prefix_ws *w); /* NULL is a no-op */
 
-/* The postings of the synonym of every term of segment s starting with p[0..len), into out
+/* The postings of the synonym of every term of segment s that prefix p matches, into out
    (its contents replaced; *v points into it until out changes): each live document (not in
    `deleted`, a bitmap or NULL) holding one of those terms, its tf the sum of their tfs.
    LK_ERR_FORMAT naming the file if a postings list is corrupt; LK_ERR_NOMEM. */
-lk_status lk_bm25__seg_prefix(const lk_bm25__seg *s, const uint64_t *deleted, const char *p,
-                              size_t len, lk_bm25__prefix_ws *w, lk_bytes *out,
+lk_status lk_bm25__seg_prefix(const lk_bm25__seg *s, const uint64_t *deleted,
+                              const lk_bm25_prefix *p, lk_bm25__prefix_ws *w, lk_bytes *out,
                               lk_bm25__vterm *v, lk_error *err);
 
 /* ---- searching one segment (bm25_seg_search.c) ----------------------------------------- */

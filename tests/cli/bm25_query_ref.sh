@@ -139,13 +139,47 @@ for ix in pidx ppos pseg pseg-del merged; do
 done
 "$L" search --index "$T/pidx" --queries "$T/pq.tsv" --syntax off --k 100000 --output-format trec > "$T/poff.trec"
 $PY "$R" compare "$T/pref.tsv" "$T/poff.trec" > /dev/null && fail "prefix: --syntax off not caught"
-# the english analyzer: a prefix is folded and lowercased like words but not stemmed, and
-# matches the indexed (stemmed) terms; its terms are marked in snippets
+# the english analyzer: a prefix is folded and lowercased like words, and matches the
+# indexed (stemmed) terms starting with it or with its stem (a whole word typed with a *:
+# computers* finds what comput* finds); its terms are marked in snippets
 printf '{"id":"a","text":"Café computers"}\n{"id":"b","text":"the computation"}\n{"id":"c","text":"cafeteria"}\n' > "$T/pe.jsonl"
 "$L" index --input "$T/pe.jsonl" --index "$T/pe" 2> /dev/null || fail "english prefix index"
 [ "$("$L" search --index "$T/pe" --query 'CAFÉ*' --format tsv | cut -f3 | sort | tr '\n' ' ')" = "a c " ] || fail "CAFÉ*"
 [ "$("$L" search --index "$T/pe" --query 'comput*' --format tsv | cut -f3 | sort | tr '\n' ' ')" = "a b " ] || fail "comput*"
-[ -z "$("$L" search --index "$T/pe" --query 'computers*' --format tsv)" ] || fail "computers* matched a stem"
+[ "$("$L" search --index "$T/pe" --query 'computers*' --format tsv)" = "$("$L" search --index "$T/pe" --query 'comput*' --format tsv)" ] || fail "computers* is not comput*"
+# rebase* and reviews* find rebase (rebas) and reviews (review); happy* (stem happi, not a
+# prefix of happy) the terms of both: happi and happyfac, summed as one term (b scores tf 2)
+printf '%s\n' '{"id":"a","title":"Rebase","text":"rebase the branch"}' '{"id":"b","text":"happy happyface"}' \
+  '{"id":"c","text":"reviews and happiness"}' '{"id":"d","text":"a review of the rebasing"}' > "$T/ps1.jsonl"
+printf '%s\n' '{"id":"e","text":"the happyface"}' '{"id":"f","text":"nothing here"}' > "$T/ps2.jsonl"
+cat "$T/ps1.jsonl" "$T/ps2.jsonl" > "$T/ps.jsonl"
+"$L" index --input "$T/ps.jsonl" --index "$T/ps" 2> /dev/null || fail "stem prefix index"
+"$L" index --input "$T/ps1.jsonl" --index "$T/psseg" --positions 2> /dev/null || fail "stem prefix index 1"
+"$L" index --input "$T/ps2.jsonl" --index "$T/psseg" --add 2> /dev/null || fail "stem prefix index 2"
+sids() { "$L" search --index "$1" --query "$2" --format tsv | cut -f3 | sort | tr '\n' ' '; }
+for ix in ps psseg; do
+  [ "$(sids "$T/$ix" 'rebase*')" = "a d " ] || fail "$ix rebase*: $(sids "$T/$ix" 'rebase*')"
+  [ "$(sids "$T/$ix" 'reviews*')" = "c d " ] || fail "$ix reviews*: $(sids "$T/$ix" 'reviews*')"
+  [ "$(sids "$T/$ix" 'happy*')" = "b c e " ] || fail "$ix happy*: $(sids "$T/$ix" 'happy*')"
+  [ "$(sids "$T/$ix" '+happy* -happyface*')" = "c " ] || fail "$ix +happy* -happyface*"
+  [ "$(sids "$T/$ix" '-happy* rebase')" = "a d " ] || fail "$ix -happy*"
+  [ "$(sids "$T/$ix" 'text:happy*')" = "b c e " ] || fail "$ix text:happy*"
+  [ "$(sids "$T/$ix" 'title:rebase*')" = "a " ] || fail "$ix title:rebase*"
+  [ "$("$L" search --index "$T/$ix" --query 'happy*' --format tsv --k 1)" = "$(printf 'q\t1\tb\t%s' "$("$L" search --index "$T/$ix" --query 'happy*' --format tsv --k 1 | cut -f4)")" ] || fail "$ix happy*: b first"
+  "$L" search --index "$T/$ix" --query 'happy* rebase* reviews*' --format trec --exhaustive > "$T/px.trec" || fail "$ix exhaustive"
+  "$L" search --index "$T/$ix" --query 'happy* rebase* reviews*' --format trec > "$T/pp.trec" || fail "$ix pruned"
+  cmp -s "$T/px.trec" "$T/pp.trec" || fail "$ix stem prefixes: exhaustive differs"
+done
+"$L" search --index "$T/ps" --query 'happy* rebase* reviews* -f*' --format trec > "$T/ps.trec"
+"$L" search --index "$T/psseg" --query 'happy* rebase* reviews* -f*' --format trec > "$T/psseg.trec"
+cmp -s "$T/ps.trec" "$T/psseg.trec" || fail "stem prefixes: segmented differs: $(diff "$T/ps.trec" "$T/psseg.trec")"
+"$L" search --index "$T/ps" --query 'happy*' --format json --snippet --k 1 > "$T/ps.json" || fail "stem prefix snippet"
+grep -q '"id": "b".*"highlights": \[\[0, 5\], \[6, 15\]\]' "$T/ps.json" || fail "stem prefix snippet: $(cat "$T/ps.json")"
+# an index without stemming matches the prefix alone, as before
+"$L" index --analyzer plain --input "$T/ps.jsonl" --index "$T/psp" 2> /dev/null || fail "plain prefix index"
+[ "$(sids "$T/psp" 'rebase*')" = "a " ] || fail "plain rebase*: $(sids "$T/psp" 'rebase*')"
+[ "$(sids "$T/psp" 'reviews*')" = "c " ] || fail "plain reviews*: $(sids "$T/psp" 'reviews*')"
+[ "$(sids "$T/psp" 'happy*')" = "b e " ] || fail "plain happy*: $(sids "$T/psp" 'happy*')"
 "$L" search --index "$T/pe" --query '+comput* -caf*' --format json --snippet > "$T/pe.json" || fail "prefix snippet"
 grep -q '"id": "b".*"highlights": \[\[4, 15\]\]' "$T/pe.json" || fail "prefix snippet: $(cat "$T/pe.json")"
 grep -q '"id": "a"' "$T/pe.json" && fail "-caf* kept a"
