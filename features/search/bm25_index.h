@@ -195,9 +195,8 @@ lk_status lk_bm25_search_terms(const lk_bm25_index *idx, lk_bm25_ws *ws, const l
                                const lk_bm25_hit **hits, size_t *n_hits, lk_error *err);
 
 /* A prefix* query term (bytes as the index holds terms): every indexed term starting with
-   s[0..len), or with alt[0..alt_len) when alt_len > 0 (a second prefix, such as the stem of
-   a whole word typed with a '*'; neither may be a prefix of the other, so no term starts
-   with both). */
+   s[0..len), and the term alt[0..alt_len) itself when alt_len > 0 (the stem of a whole word
+   typed with a '*': rebase* is rebase... and rebas; alt must not start with s). */
 typedef struct {
     const char *s;
     size_t len;

@@ -117,13 +117,10 @@ lk_status lk_bm25__seg_prefix(const lk_bm25__seg *s, const uint64_t *deleted,
     lk_status st = reserve(w, s->n_docs);
     if (st != LK_OK) return st;
     bool ok = true;
-    uint64_t first, end;
-    lk_bm25__seg_prefix_range(s, p->s, p->len, &first, &end);
+    uint64_t first, end, alt_first, alt_end;
+    lk_bm25__seg_prefix_runs(s, p, &first, &end, &alt_first, &alt_end);
     for (uint64_t t = first; t < end && ok; t++) ok = add_term(s, t, w);
-    if (p->alt_len) { /* its second prefix: other terms (neither prefix starts the other) */
-        lk_bm25__seg_prefix_range(s, p->alt, p->alt_len, &first, &end);
-        for (uint64_t t = first; t < end && ok; t++) ok = add_term(s, t, w);
-    }
+    for (uint64_t t = alt_first; t < alt_end && ok; t++) ok = add_term(s, t, w);
     size_t n;
     st = collect(s, deleted, w, &n); /* even after an error: it clears the counters */
     if (st == LK_OK && n) st = lk_postings_encode(w->docs, w->tfs, n, w->tf, out);

@@ -317,9 +317,9 @@ struct lk_query_ws {
     size_t terms_cap;
     termlist pfx;            /* per clause: its prefix as the index holds terms (a prefix*
                                 clause) or empty */
-    termlist palt;           /* per clause: its prefix's second prefix, the stem of the
-                                prefix where neither starts the other (happy*: happi), or
-                                empty */
+    termlist palt;           /* per clause: the stem of its prefix, matched exactly, where
+                                the stem does not start with the prefix (rebase*: rebas,
+                                happy*: happi), or empty */
     lk_bm25_prefix *pterms;  /* the scoring prefixes (prefix* clauses not excluded) */
     size_t pterms_cap;
     termlist *seqs;          /* per clause: its phrase sequence (phrase/field clauses) */
@@ -510,7 +510,14 @@ static lk_status too_many(const lk_query_clause *c, lk_error *err)
                         (int)(c->len > 64 ? 64 : c->len), c->text, LK_QUERY_PREFIX_MAX);
 }
 
-/* List the indexed terms starting with clause j's prefix (q->pfx) into q->exp, distinct
+/* Clause j's prefix (q->pfx) and the stem its terms are matched with too (q->palt). */
+static lk_bm25_prefix clause_prefix(const lk_query_ws *q, size_t j)
+{
+    return (lk_bm25_prefix){q->pfx.buf + q->pfx.off[j], q->pfx.len[j],
+                            q->palt.buf + q->palt.off[j], q->palt.len[j]};
+}
+
+/* List the indexed terms clause j's prefix matches (q->pfx, q->palt) into q->exp, distinct
    and in byte order (a run of each segment's sorted dictionary), unless listed since the
    search began: only the consumers that need each term call it (required or excluded
    prefix filters, field:p* checks, the caller's snippet terms); scoring reads the prefix
@@ -520,11 +527,13 @@ static lk_status list_prefix(const lk_bm25_index *idx, lk_query_ws *q, size_t j)
     clause_exp *ce = &q->cexp[j];
     if (ce->listed) return LK_OK;
     size_t first = q->n_exp, ns = lk_bm25__index_n_segs(idx), np = q->palt.len[j] ? 2 : 1;
+    const lk_bm25_prefix p = clause_prefix(q, j);
     for (size_t i = 0; i < ns * np; i++) {
         const lk_bm25__seg *x = lk_bm25__index_seg(idx, i % ns, NULL, NULL);
-        const termlist *pl = i < ns ? &q->pfx : &q->palt;
-        uint64_t from, end;
-        lk_bm25__seg_prefix_range(x, pl->buf + pl->off[j], pl->len[j], &from, &end);
+        uint64_t runs[4], from, end;
+        lk_bm25__seg_prefix_runs(x, &p, &runs[0], &runs[1], &runs[2], &runs[3]);
+        from = runs[i < ns ? 0 : 2];
+        end = runs[i < ns ? 1 : 3];
         if (end > from &&
             lk_grow((void **)&q->exp, &q->exp_cap, q->n_exp + (size_t)(end - from) + 1,
                     sizeof *q->exp) != LK_OK)
@@ -556,14 +565,12 @@ static uint64_t prefix_range_total(const lk_bm25_index *idx, const lk_query_ws *
 {
     uint64_t total = 0;
     size_t ns = lk_bm25__index_n_segs(idx);
+    const lk_bm25_prefix p = clause_prefix(q, j);
     for (size_t i = 0; i < ns; i++) {
-        uint64_t from, end;
-        const lk_bm25__seg *x = lk_bm25__index_seg(idx, i, NULL, NULL);
-        lk_bm25__seg_prefix_range(x, q->pfx.buf + q->pfx.off[j], q->pfx.len[j], &from, &end);
-        total += end - from;
-        if (!q->palt.len[j]) continue;
-        lk_bm25__seg_prefix_range(x, q->palt.buf + q->palt.off[j], q->palt.len[j], &from, &end);
-        total += end - from;
+        uint64_t from, end, alt_from, alt_end;
+        lk_bm25__seg_prefix_runs(lk_bm25__index_seg(idx, i, NULL, NULL), &p, &from, &end,
+                                 &alt_from, &alt_end);
+        total += (end - from) + (alt_end - alt_from);
     }
     return total;
 }
@@ -588,16 +595,11 @@ static lk_status check_prefix(const lk_bm25_index *idx, lk_query_ws *q, lk_analy
     if (st == LK_OK) st = lk_analyzer_prefix_stem(an, &stem, &sl);
     if (st != LK_OK) return st;
     /* a whole word with a '*' (rebase*): the index holds its stem (rebas); the prefix
-       matches the terms starting with it or with its stem: one of them when it starts the
-       other (its range holds the other's), else both */
+       matches the terms starting with it and its stem exactly (not every term starting with
+       the stem: cats* is cats... and cat, not catalog), unless the stem starts with the
+       prefix (its range holds it) */
     p = q->pfx.buf + q->pfx.off[j];
-    if (sl == 0 || (sl >= pl && memcmp(p, stem, pl) == 0)) {
-        sl = 0;
-    } else if (sl < pl && memcmp(p, stem, sl) == 0) {
-        q->pfx.len[j] = sl; /* (q->pfx's last entry) */
-        q->pfx.buf_len = q->pfx.off[j] + sl;
-        sl = 0;
-    }
+    if (sl == 0 || (sl >= pl && memcmp(p, stem, pl) == 0)) sl = 0;
     if ((st = termlist_add(&q->palt, sl ? stem : "", sl)) != LK_OK) return st;
     size_t ns = lk_bm25__index_n_segs(idx);
     uint64_t total = prefix_range_total(idx, q, j);
@@ -1018,9 +1020,7 @@ lk_status lk_bm25_search_query(const lk_bm25_index *idx, lk_bm25_ws *ws, lk_anal
     for (size_t i = 0; i < nc && st == LK_OK; i++) {
         if (c[i].occur == LK_QUERY_NOT) continue;
         if (c[i].prefix) {
-            qw->pterms[n_pterms++] = (lk_bm25_prefix){
-                qw->pfx.buf + qw->pfx.off[i], qw->pfx.len[i], qw->palt.buf + qw->palt.off[i],
-                qw->palt.len[i]};
+            qw->pterms[n_pterms++] = clause_prefix(qw, i);
             if (qw->words_too[i] != PFX_WORDS_TOO) continue; /* else its words score too */
         }
         st = clause_terms(qw, an, c[i].text, c[i].len, false, &qw->clause, err);

@@ -281,6 +281,15 @@ void lk_bm25__seg_prefix_range(const lk_bm25__seg *x, const char *p, size_t len,
     *end = lo;
 }
 
+void lk_bm25__seg_prefix_runs(const lk_bm25__seg *s, const lk_bm25_prefix *p, uint64_t *first,
+                              uint64_t *end, uint64_t *alt_first, uint64_t *alt_end)
+{
+    lk_bm25__seg_prefix_range(s, p->s, p->len, first, end);
+    int64_t t = p->alt_len ? lk_bm25__seg_find(s, p->alt, p->alt_len) : -1;
+    *alt_first = t < 0 ? 0 : (uint64_t)t;
+    *alt_end = t < 0 ? 0 : (uint64_t)t + 1;
+}
+
 void lk_bm25__seg_postings(const lk_bm25__seg *x, uint64_t t, const unsigned char **data,
                           size_t *len, uint32_t *df)
 {

@@ -65,6 +65,11 @@ uint64_t lk_bm25__seg_lower_bound(const lk_bm25__seg *s, const char *term, size_
 /* The terms of s that start with p[0..len): [*first, *end) (two binary searches). */
 void lk_bm25__seg_prefix_range(const lk_bm25__seg *s, const char *p, size_t len,
                                uint64_t *first, uint64_t *end);
+/* The terms a prefix* clause matches in s, as one or two runs: those starting with p->s
+   ([*first, *end)), and p->alt exactly when p->alt_len > 0 ([*alt_first, *alt_end): that
+   one term, or empty). */
+void lk_bm25__seg_prefix_runs(const lk_bm25__seg *s, const lk_bm25_prefix *p, uint64_t *first,
+                              uint64_t *end, uint64_t *alt_first, uint64_t *alt_end);
 
 /* Term t (< n_terms): its bytes, postings bytes and df (borrowed). */
 void lk_bm25__seg_term(const lk_bm25__seg *s, uint64_t t, const char **term, size_t *len,

@@ -140,7 +140,7 @@ done
 "$L" search --index "$T/pidx" --queries "$T/pq.tsv" --syntax off --k 100000 --output-format trec > "$T/poff.trec"
 $PY "$R" compare "$T/pref.tsv" "$T/poff.trec" > /dev/null && fail "prefix: --syntax off not caught"
 # the english analyzer: a prefix is folded and lowercased like words, and matches the
-# indexed (stemmed) terms starting with it or with its stem (a whole word typed with a *:
+# indexed (stemmed) terms starting with it, and its stem as a term (a whole word typed with a *:
 # computers* finds what comput* finds); its terms are marked in snippets
 printf '{"id":"a","text":"Café computers"}\n{"id":"b","text":"the computation"}\n{"id":"c","text":"cafeteria"}\n' > "$T/pe.jsonl"
 "$L" index --input "$T/pe.jsonl" --index "$T/pe" 2> /dev/null || fail "english prefix index"
@@ -175,6 +175,12 @@ done
 cmp -s "$T/ps.trec" "$T/psseg.trec" || fail "stem prefixes: segmented differs: $(diff "$T/ps.trec" "$T/psseg.trec")"
 "$L" search --index "$T/ps" --query 'happy*' --format json --snippet --k 1 > "$T/ps.json" || fail "stem prefix snippet"
 grep -q '"id": "b".*"highlights": \[\[0, 5\], \[6, 15\]\]' "$T/ps.json" || fail "stem prefix snippet: $(cat "$T/ps.json")"
+# the stem is one more term, not a prefix: cats* finds cat and cats, not catalog/category
+printf '%s\n' '{"id":"c1","text":"two cats"}' '{"id":"c2","text":"the catalog of categories"}' \
+  '{"id":"c3","text":"a cat"}' '{"id":"c4","text":"catsup"}' > "$T/cats.jsonl"
+"$L" index --input "$T/cats.jsonl" --index "$T/cats" 2> /dev/null || fail "cats index"
+[ "$(sids "$T/cats" 'cats*')" = "c1 c3 c4 " ] || fail "cats*: $(sids "$T/cats" 'cats*')"
+[ "$(sids "$T/cats" 'cat*')" = "c1 c2 c3 c4 " ] || fail "cat*: $(sids "$T/cats" 'cat*')"
 # an index without stemming matches the prefix alone, as before
 "$L" index --analyzer plain --input "$T/ps.jsonl" --index "$T/psp" 2> /dev/null || fail "plain prefix index"
 [ "$(sids "$T/psp" 'rebase*')" = "a " ] || fail "plain rebase*: $(sids "$T/psp" 'rebase*')"
