@@ -86,7 +86,7 @@ pid=$!
 sigint_caught() { local m; m=$(awk '/^SigCgt:/ { print $2 }' "/proc/$pid/status" 2> /dev/null) &&
   [ -n "$m" ] && [ $(( 0x$m & 2 )) -ne 0 ]; }
 for _ in $(seq 600); do sigint_caught && break; sleep 0.05; done
-sigint_caught || fail "embed never installed its SIGINT handler"
+sigint_caught || fail "embed never installed its SIGINT handler (alive: $(kill -0 $pid 2>&1 && echo yes); status: $(grep -E "^(State|SigIgn|SigCgt)" /proc/$pid/status 2>&1 | tr "\n" " "); stderr: $(cat "$T/int.err"))"
 sleep 0.2
 kill -INT $pid
 set +e; wait $pid; rc=$?; set -e
