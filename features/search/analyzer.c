@@ -446,6 +446,23 @@ bool lk_analyzer__has_zh(const lk_analyzer *a) { return a->zh != NULL; }
 
 bool lk_analyzer__splittable(const lk_analyzer *a) { return !a->zh || !lk_zh__script_per_text(a->zh); }
 
+static bool ascii_alnum(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+size_t lk_analyzer__piece_end(const char *text, size_t len, size_t off, size_t piece)
+{
+    if (len - off <= piece) return len;
+    for (size_t i = off + piece; i + 1 < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if ((c == ' ' || c == '\n' || c == '\t') && ascii_alnum(text[i - 1]) &&
+            ascii_alnum(text[i + 1]))
+            return i;
+    }
+    return len;
+}
+
 size_t lk_analyzer__zh_prepared_left(const lk_analyzer *a)
 {
     return a->zh ? lk_zh__prepared_left(a->zh) : 0;

@@ -101,6 +101,11 @@ void lk_analyzer__zh_prepare(lk_analyzer *a, const char *const *texts, const siz
    white space between two ASCII letters or digits: false when a Chinese model decides per
    text whether to map it to simplified. */
 bool lk_analyzer__splittable(const lk_analyzer *a);
+/* End of the piece of text[0..len) starting at off (< len, or 0): the first white space at or
+   after off + piece between two ASCII letters or digits (no token, Han run or other analysis
+   step spans it), or len. The one cutting rule of the texts analyzed in pieces (index build,
+   snippets). */
+size_t lk_analyzer__piece_end(const char *text, size_t len, size_t off, size_t piece);
 /* lk_zh__prepared_left of a's model (0 without one). */
 size_t lk_analyzer__zh_prepared_left(const lk_analyzer *a);
 /* Append term s[0..len) unless it is a stop word; [start, end): its span in the text

@@ -272,26 +272,6 @@ static lk_status analyze_doc(pipeline *pl, const lk_doc *d, const void *rec, siz
     return st;
 }
 
-static bool ascii_alnum(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* End of the piece of text[0..len) starting at off: the first white space at or after
-   off + piece between two ASCII letters or digits (no token, Han run or other analysis step
-   spans it), or len. */
-static size_t piece_end(const char *text, size_t len, size_t off, size_t piece)
-{
-    if (len - off <= piece) return len;
-    for (size_t i = off + piece; i + 1 < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if ((c == ' ' || c == '\n' || c == '\t') && ascii_alnum(text[i - 1]) &&
-            ascii_alnum(text[i + 1]))
-            return i;
-    }
-    return len;
-}
-
 /* Whether d is analyzed in pieces by analyze_piece. */
 static bool is_big(const pipeline *pl, const lk_doc *d)
 {
@@ -306,7 +286,7 @@ static lk_status analyze_piece(pipeline *pl, batch *b, lk_error *err)
     const lk_doc *d = &pl->big;
     lk_analyzer *an = pl->an;
     bool first = pl->big_off == 0;
-    size_t end = piece_end(d->text, d->text_len, pl->big_off, pl->piece);
+    size_t end = lk_analyzer__piece_end(d->text, d->text_len, pl->big_off, pl->piece);
     lk_analyzer_reset(an);
     lk_status st = LK_OK;
     if (first && d->title_len) st = lk_analyzer_add(an, d->title, d->title_len, err);
