@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "features/search/analyzer_internal.h"
 #include "features/search/bm25_text.h"
 #include "text/utf8.h"
 
@@ -23,8 +24,11 @@ struct lk_snippeter {
     char *qbuf;
     size_t *qoff, *qlen, nq;
     uint32_t *bybytes;   /* the query terms in byte order (a prefix* brings many) */
-    match *m;
+    match *m;            /* the text's matches (find_matches) */
     size_t m_cap;
+    match *m1;           /* with han_pairs, while m is empty: the single Han characters' */
+    size_t m1_cap;
+    size_t piece;        /* a longer text is analyzed in pieces of about this many bytes */
     lk_span *marks, *marks_cp;
     size_t marks_cap, marks_cp_cap;
     uint32_t *stamp;     /* per query term: the window that last counted it */
@@ -45,7 +49,13 @@ lk_status lk_snippeter_create(const lk_bm25_index *idx, lk_snippeter **out, lk_e
         return st;
     }
     lk_analyzer_set_spans((*out)->an, true);
+    (*out)->piece = LK_BM25_PIECE_BYTES;
     return LK_OK;
+}
+
+void lk_snippeter__set_piece(lk_snippeter *s, size_t bytes)
+{
+    s->piece = bytes ? bytes : LK_BM25_PIECE_BYTES;
 }
 
 void lk_snippeter_free(lk_snippeter *s)
@@ -57,6 +67,7 @@ void lk_snippeter_free(lk_snippeter *s)
     free(s->qlen);
     free(s->bybytes);
     free(s->m);
+    free(s->m1);
     free(s->marks);
     free(s->marks_cp);
     free(s->stamp);
@@ -207,22 +218,76 @@ static bool has_text(const char *t, size_t a, size_t b)
     return false;
 }
 
-/* The matches of the text: terms equal to a query term, with a known span, sorted; with
-   han_pairs, single Han characters only if han1 (see lk_snippeter.han_pairs). */
-static lk_status find_matches(lk_snippeter *s, const char *text, bool han1, size_t *n_out)
+static lk_status push_match(match **m, size_t *cap, size_t *n, match x)
+{
+    void *p = *m;
+    if (lk_grow(&p, cap, *n + 1, sizeof **m) != LK_OK) return LK_ERR_NOMEM;
+    *m = p;
+    (*m)[(*n)++] = x;
+    return LK_OK;
+}
+
+/* The matches among the terms just analyzed, those of the text's bytes from `off` (the
+   first of them the text's term ti0): terms equal to a query term, with a known span. Each
+   goes to s->m (*n, at most MAX_MATCHES: the first ones), or with han_pairs when it is a
+   single Han character, while s->m is empty, to s->m1 (*n1, as many) instead (see
+   lk_snippeter.han_pairs). */
+static lk_status piece_matches(lk_snippeter *s, size_t off, size_t ti0, size_t *n, size_t *n1)
 {
     size_t n_terms;
     const lk_term *t = lk_analyzer_terms(s->an, &n_terms);
     const size_t *sp = lk_analyzer_spans(s->an);
-    size_t n = 0;
-    for (size_t i = 0; i < n_terms && n < MAX_MATCHES; i++) {
+    lk_status st = LK_OK;
+    for (size_t i = 0; i < n_terms && *n < MAX_MATCHES && st == LK_OK; i++) {
         if (!sp || sp[2 * i] == SIZE_MAX) continue;
         int64_t q = find_query_term(s, t[i].s, t[i].len);
-        if (q < 0 || (s->han_pairs && s->han1[q] && !han1)) continue;
-        void *p = s->m;
-        if (lk_grow(&p, &s->m_cap, n + 1, sizeof *s->m) != LK_OK) return LK_ERR_NOMEM;
-        s->m = p;
-        s->m[n++] = (match){sp[2 * i], sp[2 * i + 1], 0, 0, (uint32_t)q, i};
+        if (q < 0) continue;
+        match x = {off + sp[2 * i], off + sp[2 * i + 1], 0, 0, (uint32_t)q, ti0 + i};
+        if (!s->han_pairs || !s->han1[q]) st = push_match(&s->m, &s->m_cap, n, x);
+        else if (*n == 0 && *n1 < MAX_MATCHES) st = push_match(&s->m1, &s->m1_cap, n1, x);
+    }
+    return st;
+}
+
+/* The text analyzed whole, for the status and message of an error a piece of it gave (the
+   first error of the text: in this piece, the pieces before gave none). */
+static lk_status whole_error(lk_snippeter *s, const char *text, size_t len, lk_status st,
+                             lk_error *err)
+{
+    lk_analyzer_reset(s->an);
+    lk_status whole = lk_analyzer_add(s->an, text, len, err);
+    return whole != LK_OK ? whole : st;
+}
+
+/* The matches of text[0..len) into s->m, sorted, with their code-point offsets: those of
+   the terms of the text analyzed whole, which is analyzed in pieces (cut as the index build
+   cuts a long text, lk_analyzer__piece_end) keeping only the matches; with han_pairs and no
+   other match, the single Han characters' (the document was found by them). Once
+   MAX_MATCHES are found, the rest of the text is only checked to be valid UTF-8. */
+static lk_status find_matches(lk_snippeter *s, const char *text, size_t len, size_t *n_out,
+                              lk_error *err)
+{
+    bool split = lk_analyzer__splittable(s->an);
+    size_t n = 0, n1 = 0, ti0 = 0, off = 0;
+    do {
+        size_t end = split ? lk_analyzer__piece_end(text, len, off, s->piece) : len;
+        lk_analyzer_reset(s->an);
+        lk_status st = lk_analyzer_add(s->an, text + off, end - off, err);
+        if (st == LK_OK) st = piece_matches(s, off, ti0, &n, &n1);
+        if (st != LK_OK) return off > 0 || end < len ? whole_error(s, text, len, st, err) : st;
+        ti0 += lk_analyzer_n_terms(s->an, NULL);
+        off = end;
+        if (n == MAX_MATCHES && off < len && !lk_utf8_valid(text + off, len - off, NULL))
+            return whole_error(s, text, len, LK_ERR_PARSE, err);
+    } while (off < len && n < MAX_MATCHES);
+    if (n == 0 && n1 > 0) { /* no bigram or word of the query: its single characters */
+        match *m = s->m;
+        size_t cap = s->m_cap;
+        s->m = s->m1;
+        s->m_cap = s->m1_cap;
+        s->m1 = m;
+        s->m1_cap = cap;
+        n = n1;
     }
     if (n > 1) qsort(s->m, n, sizeof *s->m, cmp_match); /* s->m is NULL before a first match */
     size_t at = 0, cp = 0; /* code-point positions in one pass over the sorted starts */
@@ -330,14 +395,12 @@ lk_status lk_snippeter_run(lk_snippeter *s, const char *text, size_t len, size_t
 {
     memset(out, 0, sizeof *out);
     if (max_chars == 0) max_chars = 1;
-    lk_analyzer_reset(s->an);
-    lk_status st = lk_analyzer_add(s->an, text, len, err);
-    if (st != LK_OK) return st;
     size_t n = 0, lo = 0, hi = 0;
-    if ((st = find_matches(s, text, false, &n)) != LK_OK) return st;
-    /* no bigram or word of the query: the document matched by its single characters (件 of
-       邮件 for 软件, 行 of 行政院 for 央行); show and mark those rather than the beginning */
-    if (n == 0 && s->han_pairs && (st = find_matches(s, text, true, &n)) != LK_OK) return st;
+    /* with no bigram or word of the query, the document matched by its single characters
+       (件 of 邮件 for 软件, 行 of 行政院 for 央行): those are shown and marked rather than
+       the beginning */
+    lk_status st = find_matches(s, text, len, &n, err);
+    if (st != LK_OK) return st;
     size_t core_a = 0, core_b = 0;
     if (n > 0) {
         out->n_terms = best_window(s, n, max_chars, &lo, &hi);

@@ -6,7 +6,9 @@
    code-point boundaries, at white space when one is near (English), never inside a
    character (Chinese), never inside a matched word (one longer than max_chars is shown
    whole) and never inside an extended grapheme cluster (a letter and its combining marks,
-   an emoji ZWJ sequence, a flag: lk_utf8_grapheme_boundary), nor are the marks' edges. */
+   an emoji ZWJ sequence, a flag: lk_utf8_grapheme_boundary), nor are the marks' edges.
+   A text longer than 1 MB is analyzed in pieces as the index build analyzes it, only the
+   matches kept: a snippet takes about the text plus its matches in memory. */
 #ifndef LK_FEATURES_BM25_SNIPPET_H
 #define LK_FEATURES_BM25_SNIPPET_H
 
@@ -52,5 +54,10 @@ lk_status lk_snippeter_query(lk_snippeter *s, const lk_term *terms, size_t n);
    LK_ERR_PARSE on invalid UTF-8. */
 lk_status lk_snippeter_run(lk_snippeter *s, const char *text, size_t len, size_t max_chars,
                            lk_snippet *out, lk_error *err);
+
+/* Analyze a text longer than `bytes` in pieces of about that many (cut as the index build
+   cuts one: lk_bm25_index_config.piece_bytes), the passage being the same; 0 =
+   LK_BM25_PIECE_BYTES, the default. For tests. */
+void lk_snippeter__set_piece(lk_snippeter *s, size_t bytes);
 
 #endif
