@@ -20,7 +20,8 @@
 
 /* Pieces of text whose tokens may straddle a piece boundary: words, numbers with '.' and
    ',', initials (U.S.A.), possessives, hyphens, URLs, e-mail addresses, Han runs (with and
-   without spaces, traditional characters), emoji, soft hyphens, escapes. */
+   without spaces, traditional characters: a text's script is decided over its pieces),
+   emoji, soft hyphens, escapes. */
 static const char *const parts[] = {
     "The quick brown fox's den",
     "jumps over the lazy dogs",
@@ -30,6 +31,7 @@ static const char *const parts[] = {
     "mail someone@example.com now",
     "我们 今天去 北京大学 学习 中文",
     "長江大橋 和 长江大桥 都 很 长",
+    "黃河與長江是中國的兩條大河 這裡",
     "state-of-the-art infor\\u00ADmation retrieval",
     "caf\\u00e9 na\\u00efve r\\u00e9sum\\u00e9 stra\\u00dfe",
     "emoji \\ud83d\\ude00 smile and tab\\there",
@@ -152,7 +154,7 @@ static void test_pieces_zh_model(void **state)
     cfg.analyzer.zh_script = LK_ZH_SCRIPT_SIMPLIFIED;
     cfg.build.positions = true;
     check_same("Chinese model (simplified), positions", cfg);
-    cfg.analyzer.zh_script = LK_ZH_SCRIPT_AUTO; /* decided per text: never cut */
+    cfg.analyzer.zh_script = LK_ZH_SCRIPT_AUTO; /* the whole text's script for the pieces */
     check_same("Chinese model (script auto)", cfg);
 }
 

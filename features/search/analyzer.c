@@ -444,8 +444,6 @@ static lk_status chain_tokens(lk_analyzer *a, const lk_token **toks, size_t *n)
 
 bool lk_analyzer__has_zh(const lk_analyzer *a) { return a->zh != NULL; }
 
-bool lk_analyzer__splittable(const lk_analyzer *a) { return !a->zh || !lk_zh__script_per_text(a->zh); }
-
 static bool ascii_alnum(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -461,6 +459,33 @@ size_t lk_analyzer__piece_end(const char *text, size_t len, size_t off, size_t p
             return i;
     }
     return len;
+}
+
+lk_status lk_analyzer__text_script(lk_analyzer *a, const char *text, size_t len, size_t piece,
+                                   int *conv, lk_error *err)
+{
+    *conv = -1;
+    if (!a->zh || !lk_zh__script_per_text(a->zh) || len <= piece) return LK_OK;
+    size_t trad = 0, simp = 0, off = 0;
+    while (off < len) {
+        size_t end = lk_analyzer__piece_end(text, len, off, piece);
+        const lk_token *toks;
+        size_t n;
+        lk_status st = a->input_valid
+                           ? lk_tokenize_valid(a->tok, text + off, end - off, &toks, &n, err)
+                           : lk_tokenize(a->tok, text + off, end - off, &toks, &n, err);
+        if (st == LK_OK) st = chain_tokens(a, &toks, &n);
+        if (st != LK_OK) return st;
+        lk_zh__script_count(a->zh, toks, n, &trad, &simp);
+        off = end;
+    }
+    *conv = trad > simp;
+    return LK_OK;
+}
+
+void lk_analyzer__set_text_script(lk_analyzer *a, int conv)
+{
+    if (a->zh) lk_zh__set_text_script(a->zh, conv);
 }
 
 size_t lk_analyzer__zh_prepared_left(const lk_analyzer *a)

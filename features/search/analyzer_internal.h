@@ -45,6 +45,13 @@ void lk_zh__prepare_run(lk_zh *z, lk_status st);
 size_t lk_zh__prepared_left(const lk_zh *z); /* runs segmented ahead, not yet taken */
 /* Whether z decides per text whether to map it to simplified (--zh-script auto). */
 bool lk_zh__script_per_text(const lk_zh *z);
+/* Add to *trad / *simp the Han characters of toks[0..n) that t2s only / s2t only change:
+   a text is mapped when trad > simp over all its tokens (needs lk_zh__script_per_text). */
+void lk_zh__script_count(const lk_zh *z, const lk_token *toks, size_t n, size_t *trad,
+                         size_t *simp);
+/* conv 1 / 0: the texts that follow are (not) mapped, whatever their own characters; -1:
+   each text decides again (the default). */
+void lk_zh__set_text_script(lk_zh *z, int conv);
 
 /* Stop words of one line of a stop-word list: words and numbers, and each run of adjacent
    Han characters as one word (a list of Chinese words, not characters). */
@@ -97,15 +104,22 @@ bool lk_analyzer__has_zh(const lk_analyzer *a);
    lk_analyzer_add calls on the same texts that follow (errors there, not here). */
 void lk_analyzer__zh_prepare(lk_analyzer *a, const char *const *texts, const size_t *lens,
                              size_t n);
-/* Whether the terms of a text are those of its pieces analyzed one by one, when it is cut at
-   white space between two ASCII letters or digits: false when a Chinese model decides per
-   text whether to map it to simplified. */
-bool lk_analyzer__splittable(const lk_analyzer *a);
 /* End of the piece of text[0..len) starting at off (< len, or 0): the first white space at or
    after off + piece between two ASCII letters or digits (no token, Han run or other analysis
    step spans it), or len. The one cutting rule of the texts analyzed in pieces (index build,
-   snippets). */
+   snippets): the terms of a text are those of its pieces analyzed one by one, once a Chinese
+   model deciding the script per text is told the text's (lk_analyzer__text_script). */
 size_t lk_analyzer__piece_end(const char *text, size_t len, size_t off, size_t piece);
+/* For a text[0..len) longer than `piece` bytes, to be analyzed in pieces: *conv = 1 / 0
+   when a's Chinese model decides per text whether to map it to simplified (--zh-script
+   auto) and maps / does not map this text as a whole (its Han characters counted over its
+   pieces, cut by lk_analyzer__piece_end), else -1; give it to lk_analyzer__set_text_script
+   for the pieces. Invalid UTF-8: LK_ERR_PARSE "COL: ...", COL in the piece. */
+lk_status lk_analyzer__text_script(lk_analyzer *a, const char *text, size_t len, size_t piece,
+                                   int *conv, lk_error *err);
+/* conv of lk_analyzer__text_script for the lk_analyzer_add calls that follow (the pieces of
+   that text, and no other text); -1 (the default): each text decides. */
+void lk_analyzer__set_text_script(lk_analyzer *a, int conv);
 /* lk_zh__prepared_left of a's model (0 without one). */
 size_t lk_analyzer__zh_prepared_left(const lk_analyzer *a);
 /* Append term s[0..len) unless it is a stop word; [start, end): its span in the text

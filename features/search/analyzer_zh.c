@@ -46,6 +46,8 @@ struct lk_zh {
     lk_tagger_ws *ws;
     lk_zh_terms terms;
     lk_zh_script script;
+    int text_script;      /* lk_zh__set_text_script: 1 / 0 the texts are (not) mapped to
+                             simplified; -1 each text decides (auto) */
     char *buf;            /* the text's Han runs, concatenated */
     size_t buf_cap;
     size_t *toff;         /* per token: offset of its text in buf (Han tokens only) */
@@ -179,6 +181,7 @@ lk_status lk_zh__open(const char *path, lk_zh_terms terms, lk_zh_script script,
     if (!z) return LK_ERR_NOMEM;
     z->terms = terms;
     z->script = script;
+    z->text_script = -1;
     bool t2s = script != LK_ZH_SCRIPT_SIMPLIFIED;
     lk_status st = LK_OK;
     if (shared && model_fits(*shared, path, crc, t2s)) {
@@ -208,19 +211,28 @@ const lk_tagger *lk_zh__tagger(const lk_zh *z) { return z->model; }
 
 /* ---- analysis ------------------------------------------------------------------------ */
 
+void lk_zh__script_count(const lk_zh *z, const lk_token *toks, size_t n, size_t *trad,
+                         size_t *simp)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (toks[i].kind != LK_TOK_HAN) continue;
+        size_t t, s;
+        lk_t2s_count(z->t2s, toks[i].text, toks[i].text_len, &t, &s);
+        *trad += t;
+        *simp += s;
+    }
+}
+
+void lk_zh__set_text_script(lk_zh *z, int conv) { z->text_script = conv; }
+
 /* Whether the Han tokens of toks are to be mapped to simplified characters. */
 static bool convert_text(const lk_zh *z, const lk_token *toks, size_t n)
 {
     if (!z->t2s) return false;
     if (z->script == LK_ZH_SCRIPT_TRADITIONAL) return true;
+    if (z->text_script >= 0) return z->text_script > 0;
     size_t trad = 0, simp = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (toks[i].kind != LK_TOK_HAN) continue;
-        size_t t, s;
-        lk_t2s_count(z->t2s, toks[i].text, toks[i].text_len, &t, &s);
-        trad += t;
-        simp += s;
-    }
+    lk_zh__script_count(z, toks, n, &trad, &simp);
     return trad > simp;
 }
 

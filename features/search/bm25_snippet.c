@@ -259,27 +259,44 @@ static lk_status whole_error(lk_snippeter *s, const char *text, size_t len, lk_s
     return whole != LK_OK ? whole : st;
 }
 
+/* Analyze text[0..len) in pieces (cut as the index build cuts a long text,
+   lk_analyzer__piece_end; a script decided per text decided for the whole text) and take
+   their matches (piece_matches: *n, *n1). Once MAX_MATCHES are found the rest of the text is
+   only checked to be valid UTF-8 (LK_ERR_PARSE without a message if not). */
+static lk_status match_pieces(lk_snippeter *s, const char *text, size_t len, size_t *n,
+                              size_t *n1, lk_error *err)
+{
+    int conv;
+    lk_status st = lk_analyzer__text_script(s->an, text, len, s->piece, &conv, err);
+    lk_analyzer__set_text_script(s->an, conv);
+    size_t ti0 = 0, off = 0;
+    while (st == LK_OK) {
+        size_t end = lk_analyzer__piece_end(text, len, off, s->piece);
+        lk_analyzer_reset(s->an);
+        st = lk_analyzer_add(s->an, text + off, end - off, err);
+        if (st == LK_OK) st = piece_matches(s, off, ti0, n, n1);
+        ti0 += lk_analyzer_n_terms(s->an, NULL);
+        off = end;
+        if (st != LK_OK || off == len) break;
+        if (*n == MAX_MATCHES) {
+            if (!lk_utf8_valid(text + off, len - off, NULL)) st = LK_ERR_PARSE;
+            break;
+        }
+    }
+    lk_analyzer__set_text_script(s->an, -1);
+    return st;
+}
+
 /* The matches of text[0..len) into s->m, sorted, with their code-point offsets: those of
-   the terms of the text analyzed whole, which is analyzed in pieces (cut as the index build
-   cuts a long text, lk_analyzer__piece_end) keeping only the matches; with han_pairs and no
-   other match, the single Han characters' (the document was found by them). Once
-   MAX_MATCHES are found, the rest of the text is only checked to be valid UTF-8. */
+   the terms of the text analyzed whole, which is analyzed in pieces keeping only the
+   matches (match_pieces); with han_pairs and no other match, the single Han characters'
+   (the document was found by them). */
 static lk_status find_matches(lk_snippeter *s, const char *text, size_t len, size_t *n_out,
                               lk_error *err)
 {
-    bool split = lk_analyzer__splittable(s->an);
-    size_t n = 0, n1 = 0, ti0 = 0, off = 0;
-    do {
-        size_t end = split ? lk_analyzer__piece_end(text, len, off, s->piece) : len;
-        lk_analyzer_reset(s->an);
-        lk_status st = lk_analyzer_add(s->an, text + off, end - off, err);
-        if (st == LK_OK) st = piece_matches(s, off, ti0, &n, &n1);
-        if (st != LK_OK) return off > 0 || end < len ? whole_error(s, text, len, st, err) : st;
-        ti0 += lk_analyzer_n_terms(s->an, NULL);
-        off = end;
-        if (n == MAX_MATCHES && off < len && !lk_utf8_valid(text + off, len - off, NULL))
-            return whole_error(s, text, len, LK_ERR_PARSE, err);
-    } while (off < len && n < MAX_MATCHES);
+    size_t n = 0, n1 = 0;
+    lk_status st = match_pieces(s, text, len, &n, &n1, err);
+    if (st != LK_OK) return len > s->piece ? whole_error(s, text, len, st, err) : st;
     if (n == 0 && n1 > 0) { /* no bigram or word of the query: its single characters */
         match *m = s->m;
         size_t cap = s->m_cap;

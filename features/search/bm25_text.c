@@ -210,11 +210,11 @@ typedef struct {
     size_t keep_cap;
     pipeline_docs pd;
     size_t piece;               /* a longer text is analyzed in pieces (analyze_piece) */
-    bool splittable;            /* the analyzer gives the same terms for the pieces */
     bool big_on;                /* big: a document being analyzed in pieces, borrowed from
                                    docs (not read on until it is done); its record in rec */
     lk_doc big;
     size_t big_off;             /* bytes of its text analyzed */
+    int big_script;             /* its script decision (lk_analyzer__text_script) */
     batch slots[N_SLOTS];
     bool ready[N_SLOTS];
     size_t head, tail;          /* producer fills slots[head], consumer reads slots[tail] */
@@ -275,7 +275,7 @@ static lk_status analyze_doc(pipeline *pl, const lk_doc *d, const void *rec, siz
 /* Whether d is analyzed in pieces by analyze_piece. */
 static bool is_big(const pipeline *pl, const lk_doc *d)
 {
-    return pl->splittable && d->text_len > pl->piece;
+    return d->text_len > pl->piece;
 }
 
 /* Analyze the next piece of pl->big into b as a part of it (the title goes with the first
@@ -290,8 +290,13 @@ static lk_status analyze_piece(pipeline *pl, batch *b, lk_error *err)
     lk_analyzer_reset(an);
     lk_status st = LK_OK;
     if (first && d->title_len) st = lk_analyzer_add(an, d->title, d->title_len, err);
+    /* a script decided per text is the whole text's (the title decides its own) */
+    if (first && st == LK_OK)
+        st = lk_analyzer__text_script(an, d->text, d->text_len, pl->piece, &pl->big_script, err);
     size_t n_title = lk_analyzer_n_terms(an, NULL);
+    lk_analyzer__set_text_script(an, pl->big_script);
     if (st == LK_OK) st = lk_analyzer_add(an, d->text + pl->big_off, end - pl->big_off, err);
+    lk_analyzer__set_text_script(an, -1);
     size_t n = 0;
     const lk_term *t = st == LK_OK ? lk_analyzer_terms(an, &n) : NULL;
     /* spans are offsets in the piece: keep_flags starts the piece's field afresh, which is
@@ -722,7 +727,6 @@ static lk_status build_full(const char *docs_path, const char *index_dir,
                                            "directory), not JSON Lines");
     if (st == LK_OK) lk_analyzer_set_input_valid(pl.an, true); /* lk_docs_next checked it */
     pl.zh = pl.an && lk_analyzer__has_zh(pl.an);
-    pl.splittable = pl.an && lk_analyzer__splittable(pl.an);
     lk_bm25_build_config bc = cfg->build;
     bc.threads = cfg->threads;
     if (bc.store && strcmp(bc.store, "none") != 0) {
@@ -882,7 +886,6 @@ static lk_status update_index(const char *docs_path, const char *index_dir,
                                            "directory), not JSON Lines");
     if (st == LK_OK && pl.docs) lk_analyzer_set_input_valid(pl.an, true); /* checked by the reader */
     pl.zh = pl.an && lk_analyzer__has_zh(pl.an);
-    pl.splittable = pl.an && lk_analyzer__splittable(pl.an);
     if (st == LK_OK) st = lk_bm25__update_begin(index_dir, idx, &u, err);
     if (st == LK_OK && (cfg->delete_path || cfg->n_delete_ids))
         st = find_deletions(idx, cfg->delete_path, cfg->delete_name, cfg->delete_ids, cfg->n_delete_ids, &del,
