@@ -132,6 +132,20 @@ static void flat_str(FILE *fp, const char *s, size_t n)
     }
 }
 
+/* flat_str for people (the text format): a run of white space and control characters is
+   one space (a Markdown table's padding, a paragraph break); *space: the last byte written
+   was such a space (carried across the pieces of one line). */
+static void flat_words(FILE *fp, const char *s, size_t n, bool *space)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool ws = c <= 0x20 || c == 0x7F;
+        if (!ws) putc(c, fp);
+        else if (!*space) putc(' ', fp);
+        *space = ws;
+    }
+}
+
 /* Iterate over the names of a comma list. */
 static bool next_name(const char **at, const char **name, size_t *len)
 {
@@ -153,21 +167,25 @@ static lk_status snippet_of(lk_bm25__printer *p, const lk_doc_field **src, lk_sn
                             err);
 }
 
-/* The passage with its marks: brackets or ANSI bold, on one line. */
-static void print_marked(FILE *fp, const char *t, const lk_snippet *sn, bool ansi, bool dots)
+/* The passage with its marks: brackets or ANSI bold, on one line. people (the text format):
+   ellipses where text was left out, white space runs as one space (flat_words). */
+static void print_marked(FILE *fp, const char *t, const lk_snippet *sn, bool ansi, bool people)
 {
     const char *on = ansi ? ANSI_ON : "[", *off = ansi ? ANSI_OFF : "]";
-    if (dots && sn->cut_before) fputs(ELLIPSIS, fp);
+    bool space = false;
+#define FLAT(s, n) (people ? flat_words(fp, s, n, &space) : flat_str(fp, s, n))
+    if (people && sn->cut_before) fputs(ELLIPSIS, fp);
     size_t at = sn->start;
     for (size_t k = 0; k < sn->n_marks; k++) {
-        flat_str(fp, t + at, sn->marks[k].start - at);
+        FLAT(t + at, sn->marks[k].start - at);
         fputs(on, fp);
-        flat_str(fp, t + sn->marks[k].start, sn->marks[k].end - sn->marks[k].start);
+        FLAT(t + sn->marks[k].start, sn->marks[k].end - sn->marks[k].start);
         fputs(off, fp);
         at = sn->marks[k].end;
     }
-    flat_str(fp, t + at, sn->end - at);
-    if (dots && sn->cut_after) fputs(ELLIPSIS, fp);
+    FLAT(t + at, sn->end - at);
+#undef FLAT
+    if (people && sn->cut_after) fputs(ELLIPSIS, fp);
 }
 
 static lk_status print_text_hit(lk_bm25__printer *p, size_t rank, const lk_bm25_hit *h,
@@ -178,9 +196,10 @@ static lk_status print_text_hit(lk_bm25__printer *p, size_t rank, const lk_bm25_
     fprintf(fp, "%zu. %.*s  %.4f", rank, (int)il, id, h->score);
     const lk_doc_field *t = p->text_title ? find_field(p, "title", 5) : NULL;
     if (t) {
+        bool space = false;
         fputs("  ", fp);
         if (p->out->ansi) fputs(ANSI_ON, fp);
-        flat_str(fp, t->value, t->value_len);
+        flat_words(fp, t->value, t->value_len, &space);
         if (p->out->ansi) fputs(ANSI_OFF, fp);
     }
     putc('\n', fp);
@@ -189,8 +208,9 @@ static lk_status print_text_hit(lk_bm25__printer *p, size_t rank, const lk_bm25_
     while (next_name(&at, &name, &len)) {
         const lk_doc_field *f = find_field(p, name, len);
         if (!f) continue;
+        bool space = false;
         fprintf(fp, "   %.*s: ", (int)len, name);
-        flat_str(fp, f->value, f->value_len);
+        flat_words(fp, f->value, f->value_len, &space);
         putc('\n', fp);
     }
     const lk_doc_field *src;

@@ -189,4 +189,15 @@ expect_fail 2 "need --format text, tsv or json" "$L" search --index "$T/idx" --q
 expect_fail 2 "need --format text, tsv or json" "$L" search --index "$T/idx" --query x --snippet
 expect_fail 2 "store" "$L" index --input "$T/new.jsonl" --index "$T/idx" --add --store none
 expect_fail 2 "store" "$L" index --analyzer plain --input "$T/new.jsonl" --index "$T/x" --store "title,,text"
+# the text format is for people: a run of white space (a Markdown table's padding, a blank
+# line) is one space in the title, fields and snippet; TSV keeps one character per byte, and
+# JSON the stored text as it is
+printf '%s\n' '{"id":"m","title":"Espresso   notes","text":"| Dose   | Yield   | Time |\n|---|---|---|\n| 18 g   | 36 g    | 28 s |\n\nPull the espresso    shot   slowly."}' > "$T/ws.jsonl"
+"$L" index --input "$T/ws.jsonl" --index "$T/ws" 2> /dev/null || fail "ws index"
+[ "$(NO_COLOR=1 "$L" search --index "$T/ws" --query 'espresso yield' --format text)" = "$(printf '1. m  0.3106  Espresso notes\n   | Dose | [Yield] | Time | |---|---|---| | 18 g | 36 g | 28 s | Pull the [espresso] shot slowly.')" ] ||
+  fail "text format white space: $(NO_COLOR=1 "$L" search --index "$T/ws" --query 'espresso yield' --format text)"
+"$L" search --index "$T/ws" --query 'espresso yield' --format tsv --snippet | cut -f5 | grep -qF '| Dose   | [Yield]   | Time | |---|' ||
+  fail "tsv snippet: $("$L" search --index "$T/ws" --query 'espresso yield' --format tsv --snippet)"
+"$L" search --index "$T/ws" --query 'espresso yield' --format json --snippet | grep -qF '"text": "| Dose   | Yield   | Time |\n' ||
+  fail "json snippet: $("$L" search --index "$T/ws" --query 'espresso yield' --format json --snippet)"
 finish bm25_store
