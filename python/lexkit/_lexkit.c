@@ -1502,7 +1502,8 @@ static lexkit_status keep_snippet(snip_job *j, const lexkit_snippet *sn, snip_re
         return LEXKIT_ERR_NOMEM;
     }
     memcpy(j->text + j->text_len, sn->text, sn->len);
-    memcpy(j->marks + j->marks_len, sn->highlights, 2 * sn->n_highlights * sizeof(size_t));
+    if (sn->n_highlights) /* (highlights is NULL without any: an empty text) */
+        memcpy(j->marks + j->marks_len, sn->highlights, 2 * sn->n_highlights * sizeof(size_t));
     r->off = j->text_len;
     r->len = sn->len;
     r->start = sn->start;
