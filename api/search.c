@@ -5,6 +5,7 @@
 #include "include/lexkit/search.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -47,6 +48,7 @@ struct lexkit_index {
     lk_bm25_index *idx;          /* NULL until the first add of a created index */
     pthread_mutex_t lock;        /* serializes lexkit_index_search on `shared` */
     int syntax;                  /* lexkit_index_set_syntax: given to new searchers */
+    lk_bm25_params bm25;         /* lexkit_index_set_bm25: given to new searchers */
     lexkit_searcher *shared;
 };
 
@@ -74,6 +76,7 @@ static lexkit_status new_handle(const char *dir, lexkit_index **out, lexkit_erro
     }
     x->analyzer = lk_analyzer_config_default();
     x->syntax = 1;
+    x->bm25 = lk_bm25_params_default();
     *out = x;
     return LEXKIT_OK;
 }
@@ -435,6 +438,7 @@ LK_API lexkit_status lexkit_searcher_create(const lexkit_index *x, lexkit_search
     if (!s) return lk_api_set(err, LEXKIT_ERR_NOMEM, "out of memory");
     s->idx = x->idx;
     s->opts = lk_bm25_search_opts_default();
+    s->opts.params = x->bm25;
     s->syntax = x->syntax;
     lk_error e;
     lk_error_clear(&e);
@@ -504,6 +508,49 @@ LK_API void lexkit_index_set_syntax(lexkit_index *x, int on)
     x->syntax = on != 0;
     if (x->shared) x->shared->syntax = x->syntax;
     pthread_mutex_unlock(&x->lock);
+}
+
+/* The parameters of lexkit_index_set_bm25 into *p, checked: *p is untouched on error. */
+static lexkit_status bm25_params(const char *variant, double k1, double b, double delta,
+                                 lk_bm25_params *p, lexkit_error *err)
+{
+    lk_bm25_params q = lk_bm25_params_default();
+    if (variant && !lk_bm25_variant_parse(variant, &q.variant))
+        return lk_api_set(err, LEXKIT_ERR_ARG, "variant: unknown BM25 variant \"%s\" (lucene, "
+                          "robertson, atire, bm25l, bm25plus or xapian)", variant);
+    if (isnan(delta) || delta == INFINITY)
+        return lk_api_set(err, LEXKIT_ERR_ARG,
+                          "delta must be a finite number (< 0: the variant's default)");
+    q.k1 = k1;
+    q.b = b;
+    q.delta = delta < 0.0 ? -1.0 : delta;
+    lk_error e;
+    lk_error_clear(&e);
+    lk_status st = lk_bm25_params_check(&q, &e);
+    if (st != LK_OK) return lk_api_err(err, st, &e);
+    *p = q;
+    return LEXKIT_OK;
+}
+
+LK_API lexkit_status lexkit_searcher_set_bm25(lexkit_searcher *s, const char *variant, double k1,
+                                              double b, double delta, lexkit_error *err)
+{
+    if (!s) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    return bm25_params(variant, k1, b, delta, &s->opts.params, err);
+}
+
+LK_API lexkit_status lexkit_index_set_bm25(lexkit_index *x, const char *variant, double k1,
+                                           double b, double delta, lexkit_error *err)
+{
+    if (!x) return lk_api_set(err, LEXKIT_ERR_ARG, "NULL argument");
+    lk_bm25_params p;
+    lexkit_status st = bm25_params(variant, k1, b, delta, &p, err);
+    if (st != LEXKIT_OK) return st;
+    pthread_mutex_lock(&x->lock);
+    x->bm25 = p;
+    if (x->shared) x->shared->opts.params = p;
+    pthread_mutex_unlock(&x->lock);
+    return LEXKIT_OK;
 }
 
 LK_API lexkit_status lexkit_searcher_fields(lexkit_searcher *s, uint32_t doc,

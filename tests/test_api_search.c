@@ -3,7 +3,9 @@
    asking the queries in order, and reports the first malformed query whatever the threads;
    searchers of one index used by threads at once (run under TSan); a created index before
    its first add (no hits, malformed queries still errors) and deletes of unknown ids;
-   lexkit_index_exists on the directories an index build may or may not replace. */
+   lexkit_index_exists on the directories an index build may or may not replace;
+   lexkit_index_set_bm25 / lexkit_searcher_set_bm25 rank as the library's own search with
+   the same BM25 parameters (what `lexkit search --variant --k1 --b --delta` runs). */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <setjmp.h>
@@ -15,11 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <math.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "features/bm25.h"
+#include "features/search/bm25_index.h"
+#include "features/search/bm25_query.h"
+#include "features/search/bm25_text.h"
 #include "include/lexkit/search.h"
 #include "tests/testutil.h"
 
@@ -33,6 +40,7 @@ static const char *const words[] = {"river", "bridge", "city", "stone", "rail", 
 #define N_WORDS (sizeof words / sizeof *words)
 
 static lexkit_index *idx;
+static char idx_dir[512];
 static char *queries[N_QUERIES];
 static size_t qlens[N_QUERIES];
 
@@ -45,8 +53,8 @@ static uint32_t rnd(uint32_t *s)
 static int setup(void **state)
 {
     (void)state;
-    char dir[512];
-    lk_test_tmp_path(dir, sizeof dir, "api_search.idx");
+    char *dir = idx_dir;
+    lk_test_tmp_path(dir, sizeof idx_dir, "api_search.idx");
     static char idb[N_DOCS][16], txt[N_DOCS][256];
     const char *ids[N_DOCS], *texts[N_DOCS];
     size_t il[N_DOCS], tl[N_DOCS];
@@ -433,6 +441,240 @@ static void test_index_exists(void **state)
     assert_int_equal(lexkit_index_exists(dir), 1);
 }
 
+/* The BM25 settings tried: every variant with the defaults, with k1 0.9 b 0.4 (Xapian's
+   BM25Weight is k1 1 b 0.5; bm25s and rank_bm25 users pass k1 1.5), and with k1 2 b 1 and
+   an explicit delta of 0.3 (bm25l, bm25plus). */
+typedef struct {
+    const char *name;
+    double k1, b, delta;
+} bm25_setting;
+
+static const char *const variant_names[] = {"lucene", "robertson", "atire", "bm25l", "bm25plus",
+                                            "xapian"};
+#define N_VARIANTS (sizeof variant_names / sizeof *variant_names)
+static const double settings[][3] = {{1.2, 0.75, -1.0}, {0.9, 0.4, -1.0}, {2.0, 1.0, 0.3}};
+#define N_SETTINGS (sizeof settings / sizeof *settings)
+
+/* Every query's hits from the library's own search (as `lexkit search` runs it) of the index
+   in idx_dir with these parameters. */
+static void reference(const lk_bm25_params *p, lexkit_hit *hits, size_t *nh)
+{
+    lk_bm25_index *x = NULL;
+    lk_bm25_ws *ws = NULL;
+    lk_analyzer *an = NULL;
+    lk_query_ws *qw = NULL;
+    lk_error e;
+    lk_error_clear(&e);
+    assert_int_equal(lk_bm25_index_open(idx_dir, &x, &e), LK_OK);
+    assert_int_equal(lk_bm25_ws_create(x, &ws), LK_OK);
+    assert_int_equal(lk_bm25_index_analyzer(x, &an, &e), LK_OK);
+    assert_int_equal(lk_query_ws_create(x, &qw, &e), LK_OK);
+    lk_bm25_search_opts o = lk_bm25_search_opts_default();
+    o.params = *p;
+    o.k = K;
+    for (int q = 0; q < N_QUERIES; q++) {
+        const lk_bm25_hit *h = NULL;
+        assert_int_equal(lk_bm25_search_query(x, ws, an, qw, queries[q], qlens[q], &o, &h,
+                                              &nh[q], &e), LK_OK);
+        for (size_t i = 0; i < nh[q]; i++) {
+            hits[q * K + i].doc = h[i].doc;
+            hits[q * K + i].score = h[i].score;
+        }
+    }
+    lk_query_ws_free(qw);
+    lk_analyzer_free(an);
+    lk_bm25_ws_free(ws);
+    lk_bm25_index_free(x);
+}
+
+/* Whether some hit of a differs from b (in document or score). */
+static bool differ(const lexkit_hit *a, const size_t *na, const lexkit_hit *b, const size_t *nb)
+{
+    for (int q = 0; q < N_QUERIES; q++) {
+        if (na[q] != nb[q]) return true;
+        for (size_t i = 0; i < na[q]; i++)
+            if (a[q * K + i].doc != b[q * K + i].doc || a[q * K + i].score != b[q * K + i].score)
+                return true;
+    }
+    return false;
+}
+
+/* lexkit_index_set_bm25 applies to lexkit_index_search, _search_many (on 1 and 3 threads)
+   and searchers created afterwards, lexkit_searcher_set_bm25 to one searcher: all rank
+   exactly as the library's own search with the same lk_bm25_params; a searcher made before
+   keeps its settings. Settings other than the default change the ranking. */
+static void test_set_bm25_as_library_search(void **state)
+{
+    (void)state;
+    static lexkit_hit want[N_QUERIES * K], got[N_QUERIES * K], dflt[N_QUERIES * K];
+    static size_t nwant[N_QUERIES], ngot[N_QUERIES], ndflt[N_QUERIES];
+    lexkit_error err;
+    lexkit_searcher *before = NULL, *after = NULL, *own = NULL;
+    expected(dflt, ndflt);
+    lk_bm25_params p = lk_bm25_params_default();
+    reference(&p, want, nwant);
+    assert_same(want, nwant, dflt, ndflt); /* the default is lucene 1.2 / 0.75 */
+    assert_int_equal(lexkit_searcher_create(idx, &before, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_searcher_create(idx, &own, &err), LEXKIT_OK);
+    for (size_t v = 0; v < N_VARIANTS; v++)
+        for (size_t i = 0; i < N_SETTINGS; i++) {
+            const char *name = variant_names[v];
+            double k1 = settings[i][0], b = settings[i][1], delta = settings[i][2];
+            assert_true(lk_bm25_variant_parse(name, &p.variant));
+            p.k1 = k1;
+            p.b = b;
+            p.delta = delta;
+            reference(&p, want, nwant);
+            if (v > 0 || i > 0) assert_true(differ(want, nwant, dflt, ndflt));
+            assert_int_equal(lexkit_index_set_bm25(idx, name, k1, b, delta, &err), LEXKIT_OK);
+            for (int q = 0; q < N_QUERIES; q++)
+                assert_int_equal(lexkit_index_search(idx, queries[q], qlens[q], K, got + q * K,
+                                                     &ngot[q], &err), LEXKIT_OK);
+            assert_same(want, nwant, got, ngot);
+            for (int t = 1; t <= 3; t += 2) {
+                memset(ngot, 0xff, sizeof ngot);
+                assert_int_equal(lexkit_index_search_many(idx, (const char *const *)queries,
+                                                          qlens, N_QUERIES, K, t, got, ngot,
+                                                          &err), LEXKIT_OK);
+                assert_same(want, nwant, got, ngot);
+            }
+            assert_int_equal(lexkit_searcher_create(idx, &after, &err), LEXKIT_OK);
+            assert_int_equal(lexkit_searcher_set_bm25(own, name, k1, b, delta, &err), LEXKIT_OK);
+            for (int q = 0; q < N_QUERIES; q++)
+                assert_int_equal(lexkit_searcher_search(after, queries[q], qlens[q], K,
+                                                        got + q * K, &ngot[q], &err), LEXKIT_OK);
+            assert_same(want, nwant, got, ngot);
+            for (int q = 0; q < N_QUERIES; q++)
+                assert_int_equal(lexkit_searcher_search(own, queries[q], qlens[q], K,
+                                                        got + q * K, &ngot[q], &err), LEXKIT_OK);
+            assert_same(want, nwant, got, ngot);
+            lexkit_searcher_free(after);
+            after = NULL;
+            for (int q = 0; q < N_QUERIES; q++) /* made before: still the default */
+                assert_int_equal(lexkit_searcher_search(before, queries[q], qlens[q], K,
+                                                        got + q * K, &ngot[q], &err), LEXKIT_OK);
+            assert_same(dflt, ndflt, got, ngot);
+        }
+    /* NULL is lucene, a negative delta the variant's; "bm25+" is bm25plus (bm25s's name) */
+    assert_int_equal(lexkit_index_set_bm25(idx, NULL, 1.2, 0.75, -5.0, &err), LEXKIT_OK);
+    expected(got, ngot);
+    assert_same(dflt, ndflt, got, ngot);
+    p = (lk_bm25_params){LK_BM25_BM25PLUS, 1.5, 0.75, -1.0};
+    reference(&p, want, nwant);
+    assert_int_equal(lexkit_index_set_bm25(idx, "bm25+", 1.5, 0.75, -1.0, &err), LEXKIT_OK);
+    expected(got, ngot);
+    assert_same(want, nwant, got, ngot);
+    assert_int_equal(lexkit_index_set_bm25(idx, NULL, 1.2, 0.75, -1.0, &err), LEXKIT_OK);
+    lexkit_searcher_free(before);
+    lexkit_searcher_free(own);
+}
+
+/* A bad variant name or a value out of range is LEXKIT_ERR_ARG naming it and what is
+   valid, and the settings stay as they were (index and searcher). */
+static void test_set_bm25_errors(void **state)
+{
+    (void)state;
+    static lexkit_hit want[N_QUERIES * K], got[N_QUERIES * K];
+    static size_t nwant[N_QUERIES], ngot[N_QUERIES];
+    lexkit_error err;
+    lexkit_searcher *s = NULL;
+    assert_int_equal(lexkit_index_set_bm25(idx, "atire", 0.9, 0.4, -1.0, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_searcher_create(idx, &s, &err), LEXKIT_OK);
+    expected(want, nwant);
+    static const struct {
+        const char *name;
+        double k1, b, delta;
+        const char *msg;
+    } bad[] = {
+        {"okapi", 1.2, 0.75, -1.0, "variant: unknown BM25 variant \"okapi\" (lucene, robertson, "
+                                   "atire, bm25l, bm25plus or xapian)"},
+        {"Lucene", 1.2, 0.75, -1.0, "variant: unknown BM25 variant \"Lucene\" (lucene, "
+                                    "robertson, atire, bm25l, bm25plus or xapian)"},
+        {"", 1.2, 0.75, -1.0, "variant: unknown BM25 variant \"\" (lucene, robertson, atire, "
+                              "bm25l, bm25plus or xapian)"},
+        {"lucene", -0.5, 0.75, -1.0, "k1 must be a finite number >= 0 (got -0.5)"},
+        {"lucene", INFINITY, 0.75, -1.0, "k1 must be a finite number >= 0 (got inf)"},
+        {"lucene", NAN, 0.75, -1.0, "k1 must be a finite number >= 0 (got nan)"},
+        {"bm25l", 1.2, 1.5, -1.0, "b must be in [0, 1] (got 1.5)"},
+        {"bm25l", 1.2, -0.1, -1.0, "b must be in [0, 1] (got -0.1)"},
+        {"bm25plus", 1.2, NAN, -1.0, "b must be in [0, 1] (got nan)"},
+        {"bm25plus", 1.2, 0.75, INFINITY, "delta must be a finite number (< 0: the variant's "
+                                           "default)"},
+        {"bm25plus", 1.2, 0.75, NAN, "delta must be a finite number (< 0: the variant's "
+                                           "default)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(lexkit_index_set_bm25(idx, bad[i].name, bad[i].k1, bad[i].b,
+                                               bad[i].delta, &err), LEXKIT_ERR_ARG);
+        assert_string_equal(lexkit_error_message(&err), bad[i].msg);
+        assert_int_equal(lexkit_searcher_set_bm25(s, bad[i].name, bad[i].k1, bad[i].b,
+                                                  bad[i].delta, &err), LEXKIT_ERR_ARG);
+        assert_string_equal(lexkit_error_message(&err), bad[i].msg);
+    }
+    assert_int_equal(lexkit_index_set_bm25(NULL, "lucene", 1.2, 0.75, -1.0, &err), LEXKIT_ERR_ARG);
+    assert_int_equal(lexkit_searcher_set_bm25(NULL, "lucene", 1.2, 0.75, -1.0, &err),
+                     LEXKIT_ERR_ARG);
+    expected(got, ngot); /* a new searcher: the index's settings are unchanged */
+    assert_same(want, nwant, got, ngot);
+    for (int q = 0; q < N_QUERIES; q++) {
+        assert_int_equal(lexkit_index_search(idx, queries[q], qlens[q], K, got + q * K,
+                                             &ngot[q], &err), LEXKIT_OK);
+        assert_int_equal(lexkit_searcher_search(s, queries[q], qlens[q], K, got + q * K,
+                                                &ngot[q], &err), LEXKIT_OK);
+    }
+    assert_same(want, nwant, got, ngot);
+    lexkit_searcher_free(s);
+    assert_int_equal(lexkit_index_set_bm25(idx, NULL, 1.2, 0.75, -1.0, &err), LEXKIT_OK);
+}
+
+/* Set on a created index before its first add, the settings rank its documents once added
+   and after a delete (each rebuild reopens the index). With b 0 the length is ignored:
+   "river" scores the same in a short and a long document. */
+static void test_set_bm25_before_first_add(void **state)
+{
+    (void)state;
+    char dir[512];
+    lk_test_tmp_path(dir, sizeof dir, "api_search_bm25.idx");
+    lexkit_index *x = NULL;
+    lexkit_error err;
+    assert_int_equal(lexkit_index_create(dir, NULL, &x, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_index_set_bm25(x, "robertson", 1.2, 2.0, -1.0, &err), LEXKIT_ERR_ARG);
+    assert_int_equal(lexkit_index_set_bm25(x, "robertson", 1.2, 0.0, -1.0, &err), LEXKIT_OK);
+    const char *ids[6] = {"a", "b", "c", "d", "e", "f"};
+    const char *texts[6] = {"river", "river city stone tower market glass", "city", "stone",
+                            "tower", "market"};
+    size_t il[6] = {1, 1, 1, 1, 1, 1}, tl[6];
+    for (int i = 0; i < 6; i++) tl[i] = strlen(texts[i]);
+    assert_int_equal(lexkit_index_add(x, ids, il, texts, tl, 6, &err), LEXKIT_OK);
+    lexkit_hit h[K];
+    size_t n = 0;
+    /* robertson, N 6, df 2: idf ln((6 - 2 + .5) / (2 + .5)) = ln 1.8; b 0: tf part
+       1 / (1 + 1.2) in both documents */
+    assert_int_equal(lexkit_index_search(x, "river", 5, K, h, &n, &err), LEXKIT_OK);
+    assert_int_equal(n, 2);
+    assert_true(fabs(h[0].score - log(1.8) / 2.2) < 1e-12);
+    assert_true(fabs(h[1].score - log(1.8) / 2.2) < 1e-12);
+    assert_memory_equal(h[0].id, "a", 1); /* a tie: by id */
+    assert_int_equal(lexkit_index_delete(x, ids + 5, il, 1, &err), LEXKIT_OK);
+    /* N 5: ln((5 - 2 + .5) / 2.5) = ln 1.4 */
+    assert_int_equal(lexkit_index_search(x, "river", 5, K, h, &n, &err), LEXKIT_OK);
+    assert_int_equal(n, 2);
+    assert_true(fabs(h[0].score - log(1.4) / 2.2) < 1e-12);
+    assert_true(fabs(h[1].score - log(1.4) / 2.2) < 1e-12);
+    /* lucene b 0: idf ln(1 + 3.5 / 2.5) = ln 2.4 */
+    assert_int_equal(lexkit_index_set_bm25(x, "lucene", 1.2, 0.0, -1.0, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_index_search(x, "river", 5, K, h, &n, &err), LEXKIT_OK);
+    assert_int_equal(n, 2);
+    assert_true(fabs(h[0].score - log(2.4) / 2.2) < 1e-12);
+    assert_true(fabs(h[1].score - log(2.4) / 2.2) < 1e-12);
+    /* the default again (b 0.75): the short document first */
+    assert_int_equal(lexkit_index_set_bm25(x, NULL, 1.2, 0.75, -1.0, &err), LEXKIT_OK);
+    assert_int_equal(lexkit_index_search(x, "river", 5, K, h, &n, &err), LEXKIT_OK);
+    assert_int_equal(n, 2);
+    assert_true(h[0].score > h[1].score);
+    lexkit_index_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +684,9 @@ int main(void)
         cmocka_unit_test(test_empty_index_and_unknown_ids),
         cmocka_unit_test(test_index_exists),
         cmocka_unit_test(test_adder_all_or_nothing),
+        cmocka_unit_test(test_set_bm25_as_library_search),
+        cmocka_unit_test(test_set_bm25_errors),
+        cmocka_unit_test(test_set_bm25_before_first_add),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

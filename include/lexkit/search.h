@@ -160,6 +160,16 @@ LK_API lexkit_status lexkit_index_search(lexkit_index *idx, const char *query, s
    which the syntax refuses). Applies to lexkit_index_search, lexkit_index_search_many and
    searchers created afterwards; not while searches of idx run. */
 LK_API void lexkit_index_set_syntax(lexkit_index *idx, int on);
+/* The BM25 formula and parameters of searches, as `lexkit search --variant --k1 --b --delta`
+   (docs/search.md): variant "lucene" (NULL: the default), "robertson", "atire", "bm25l",
+   "bm25plus" (or "bm25+") or "xapian"; k1 >= 0 (default 1.2); b in [0, 1] (0.75); delta,
+   used by bm25l and bm25plus, >= 0, or < 0 for the variant's default (0.5, 1.0). Applies to
+   lexkit_index_search, lexkit_index_search_many and searchers created afterwards (and
+   stays across adds and deletes); not while searches of idx run. An unknown name or a
+   value out of range (NaN, infinity) is LEXKIT_ERR_ARG naming it and what is valid, and
+   leaves the settings as they were. */
+LK_API lexkit_status lexkit_index_set_bm25(lexkit_index *idx, const char *variant, double k1,
+                                           double b, double delta, lexkit_error *err);
 /* n queries on `threads` threads (>= 1): query q's hits are hits[q*k .. q*k + n_hits[q]).
    Results do not depend on the thread count; neither does the error: the first query that
    fails (its message starts "query Q: "). */
@@ -178,6 +188,9 @@ LK_API lexkit_status lexkit_searcher_search(lexkit_searcher *s, const char *quer
                                             lexkit_error *err);
 /* As lexkit_index_set_syntax, for this searcher only. */
 LK_API void lexkit_searcher_set_syntax(lexkit_searcher *s, int on);
+/* As lexkit_index_set_bm25, for this searcher only. */
+LK_API lexkit_status lexkit_searcher_set_bm25(lexkit_searcher *s, const char *variant, double k1,
+                                              double b, double delta, lexkit_error *err);
 /* The best passage (at most max_chars code points; 0 = 160) of document `doc`'s stored
    text for this searcher's last query, with the query's words marked, as `lexkit search
    --snippet` shows it. A document without stored text gives len 0. */
