@@ -21,6 +21,7 @@ import unicodedata as _unicodedata
 import warnings as _warnings
 from collections.abc import Mapping as _Mapping
 from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import NamedTuple as _NamedTuple
 
 import numpy as _np
 
@@ -31,8 +32,8 @@ from . import _lexkit
 from ._lexkit import Hit, LexkitError, QueryError
 
 __all__ = ["CountVectorizer", "TfidfVectorizer", "Index", "Tagger", "Vectors",
-           "train_embeddings", "Hit", "LexkitError", "QueryError", "DocumentError",
-           "NotFittedError", "__version__"]
+           "train_embeddings", "Hit", "BM25Params", "LexkitError", "QueryError",
+           "DocumentError", "NotFittedError", "__version__"]
 __version__ = _lexkit.version
 
 
@@ -1076,19 +1077,51 @@ def _doc_error(e: BaseException) -> Optional[BaseException]:
     return cls(f"documents[{int(m[1]) - 1}]: {msg}")
 
 
+class BM25Params(_NamedTuple):
+    """The BM25 formula and parameters an Index ranks with (Index.bm25), as `lexkit search
+    --variant --k1 --b --delta`: delta is the one bm25l and bm25plus use (their default 0.5
+    and 1.0 unless given), None for the other methods unless given."""
+    method: str
+    k1: float
+    b: float
+    delta: Optional[float]
+
+
+# bm25s's name of a method -> lexkit's, and the delta bm25l/bm25plus use by default
+# (features/bm25.c: BM25L_DEFAULT_DELTA, BM25PLUS_DEFAULT_DELTA)
+_BM25_ALIASES = {"bm25+": "bm25plus"}
+_BM25_DEFAULT_DELTA = {"bm25l": 0.5, "bm25plus": 1.0}
+_BM25_DEFAULT = BM25Params("lucene", 1.2, 0.75, None)
+
+
 class Index:
     """An on-disk BM25 index (a directory). Index(path) opens one; Index.create(path)
-    makes a new one that the first add() writes. Searches may run from several threads."""
+    makes a new one that the first add() writes. Searches may run from several threads.
+    method, k1, b, delta: the BM25 ranking, as set_bm25 (None, the default: lucene, k1 1.2,
+    b 0.75)."""
 
-    def __init__(self, path, *, _create=False, **config):
+    def __init__(self, path, *, method: Optional[str] = None, k1: Optional[float] = None,
+                 b: Optional[float] = None, delta: Optional[float] = None, _create=False,
+                 **config):
         self._ix = _lexkit.Index(_os.fspath(path), _create, **config)
         self.path = _os.fspath(path)
+        self._bm25 = _BM25_DEFAULT
+        if (method, k1, b, delta) != (None, None, None, None):
+            d = _BM25_DEFAULT
+            try:
+                self.set_bm25(d.method if method is None else method, d.k1 if k1 is None else k1,
+                              d.b if b is None else b, delta)
+            except BaseException:
+                self._ix.close()
+                raise
 
     @classmethod
     def create(cls, path, *, analyzer: str = "english", lang: str = "auto", stem: bool = False,
                lower: bool = True, zh_model: Optional[str] = None,
                title_weight: int = 1, zh_script: Optional[str] = None,
-               overwrite: bool = False) -> "Index":
+               overwrite: bool = False, method: Optional[str] = None,
+               k1: Optional[float] = None, b: Optional[float] = None,
+               delta: Optional[float] = None) -> "Index":
         """A new index in directory path, analyzed as `lexkit index` does by default.
 
         path must be absent or an empty directory: a path holding a lexkit index raises
@@ -1106,7 +1139,11 @@ class Index:
         queries, so 長江大橋 finds 长江大桥, as `lexkit index --zh-script`: 'auto' (without
         zh_model every Han character is mapped; with it each text is detected),
         'simplified' (nothing mapped) or 'traditional'; None: the CLI's default ('auto' for
-        the english analyzer or with zh_model, 'simplified' for plain)."""
+        the english analyzer or with zh_model, 'simplified' for plain).
+        method, k1, b, delta: the BM25 ranking of searches, as set_bm25 (any one given sets
+        them all, the others at their defaults; none: lucene, k1 1.2, b 0.75). They are not
+        stored in the index: they hold for this handle only, as `lexkit search --variant`
+        for one search."""
         _check_new_index(_os.fsdecode(_os.fspath(path)), overwrite)
         if zh_model is not None:
             zh_model = _os.fsdecode(zh_model)  # a path-like object, as path
@@ -1115,12 +1152,45 @@ class Index:
             if zh_model is None:
                 raise FileNotFoundError("the shipped model 'zh' (zh-gsd-char.lkt) is not installed")
         return cls(path, _create=True, lang=lang, stem=stem, lower=lower, zh_model=zh_model,
-                   analyzer=analyzer, title_weight=title_weight, zh_script=zh_script)
+                   analyzer=analyzer, title_weight=title_weight, zh_script=zh_script,
+                   method=method, k1=k1, b=b, delta=delta)
 
     @classmethod
-    def open(cls, path) -> "Index":
-        """Open an existing index directory."""
-        return cls(path)
+    def open(cls, path, *, method: Optional[str] = None, k1: Optional[float] = None,
+             b: Optional[float] = None, delta: Optional[float] = None) -> "Index":
+        """Open an existing index directory. method, k1, b, delta: the BM25 ranking of
+        searches, as set_bm25 (any one given sets them all, the others at their defaults;
+        none: lucene, k1 1.2, b 0.75, the ranking of `lexkit search` by default)."""
+        return cls(path, method=method, k1=k1, b=b, delta=delta)
+
+    def set_bm25(self, method: str = "lucene", k1: float = 1.2, b: float = 0.75,
+                 delta: Optional[float] = None) -> None:
+        """Rank later searches (search, search_many) with this BM25 formula and these
+        parameters, as `lexkit search --variant METHOD --k1 K1 --b B [--delta DELTA]`
+        (docs/search.md, "Scoring: the variants"): method "lucene" (the default),
+        "robertson", "atire", "bm25l", "bm25plus" (or bm25s's "bm25+") or "xapian"; k1 >= 0
+        (bm25s and rank_bm25 default to 1.5, Xapian's BM25Weight() is k1 1, b 0.5); b in
+        [0, 1]; delta (bm25l and bm25plus only) >= 0, None for the method's default (0.5,
+        1.0). Every argument not given is reset to its default. A bad name or value raises
+        ValueError naming it ('b must be in [0, 1] (got 1.5)') and changes nothing; a
+        method that is not a str, or a k1, b or delta that is not a number, TypeError. The
+        setting is this handle's (not stored in the index); it holds across add and
+        delete. Safe while other threads search: a search already running ends with the
+        setting it started with."""
+        if not isinstance(method, str):
+            raise TypeError(f"method: expected str, got {type(method).__name__}")
+        if delta is not None and delta < 0:
+            raise ValueError(f"delta: expected None or a number >= 0, got {delta!r}")
+        self._ix.set_bm25(method, k1, b, -1.0 if delta is None else delta)
+        name = _BM25_ALIASES.get(method, method)
+        self._bm25 = BM25Params(name, float(k1), float(b),
+                                _BM25_DEFAULT_DELTA.get(name) if delta is None else float(delta))
+
+    @property
+    def bm25(self) -> BM25Params:
+        """The BM25 ranking of searches: BM25Params(method, k1, b, delta), read-only (set
+        it with set_bm25)."""
+        return self._bm25
 
     def add(self, documents: Iterable[dict]) -> None:
         """Add dicts with 'id' and 'text' (and optional 'title'), all or none, checked as

@@ -1,8 +1,8 @@
 # Type stubs of the lexkit package (python/lexkit/__init__.py). python/tests checks that the
 # names here (module level, classes and their public members) match the module's.
 import os
-from typing import (Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence,
-                    Set, Tuple, Type, Union, overload)
+from typing import (Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, NamedTuple,
+                    Optional, Sequence, Set, Tuple, Type, Union, overload)
 
 import numpy as np
 import scipy.sparse
@@ -12,8 +12,8 @@ from ._lexkit import LexkitError as LexkitError
 from ._lexkit import QueryError as QueryError
 
 __all__ = ["CountVectorizer", "TfidfVectorizer", "Index", "Tagger", "Vectors",
-           "train_embeddings", "Hit", "LexkitError", "QueryError", "DocumentError",
-           "NotFittedError", "__version__"]
+           "train_embeddings", "Hit", "BM25Params", "LexkitError", "QueryError",
+           "DocumentError", "NotFittedError", "__version__"]
 __version__: str
 
 _Path = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
@@ -99,16 +99,33 @@ class TfidfVectorizer(CountVectorizer):
     @property
     def idf_(self) -> np.ndarray: ...
 
+# Index.bm25: method "lucene", "robertson", "atire", "bm25l", "bm25plus" or "xapian"; delta
+# the one bm25l/bm25plus use (None for the others unless given)
+class BM25Params(NamedTuple):
+    method: str
+    k1: float
+    b: float
+    delta: Optional[float]
+
 class Index:
     path: str
-    def __init__(self, path: _Path, **config: Any) -> None: ...
+    def __init__(self, path: _Path, *, method: Optional[str] = ..., k1: Optional[float] = ...,
+                 b: Optional[float] = ..., delta: Optional[float] = ...,
+                 **config: Any) -> None: ...
     @classmethod
     def create(cls, path: _Path, *, analyzer: str = ..., lang: str = ..., stem: bool = ...,
                lower: bool = ..., zh_model: Optional[str] = ...,
                title_weight: int = ..., zh_script: Optional[str] = ...,
-               overwrite: bool = ...) -> "Index": ...
+               overwrite: bool = ..., method: Optional[str] = ..., k1: Optional[float] = ...,
+               b: Optional[float] = ..., delta: Optional[float] = ...) -> "Index": ...
     @classmethod
-    def open(cls, path: _Path) -> "Index": ...
+    def open(cls, path: _Path, *, method: Optional[str] = ..., k1: Optional[float] = ...,
+             b: Optional[float] = ..., delta: Optional[float] = ...) -> "Index": ...
+    # method "lucene", "robertson", "atire", "bm25l", "bm25plus" ("bm25+") or "xapian"
+    def set_bm25(self, method: str = ..., k1: float = ..., b: float = ...,
+                 delta: Optional[float] = ...) -> None: ...
+    @property
+    def bm25(self) -> BM25Params: ...
     # any iterable, read in batches (one in memory); all the documents are added or none
     def add(self, documents: Iterable[Mapping[str, Any]]) -> None: ...
     def delete(self, ids: Iterable[str]) -> None: ...

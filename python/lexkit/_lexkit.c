@@ -1729,6 +1729,25 @@ static PyObject *Index_search_many(IndexObject *self, PyObject *args, PyObject *
     return ret;
 }
 
+/* set_bm25(method, k1, b, delta): lexkit_index_set_bm25 (delta < 0: the variant's default),
+   also on the searcher of snippets; a bad value raises ValueError with the C message. */
+static PyObject *Index_set_bm25(IndexObject *self, PyObject *args)
+{
+    const char *method;
+    double k1, b, delta;
+    if (!PyArg_ParseTuple(args, "sddd", &method, &k1, &b, &delta)) return NULL;
+    if (!index_ready(self)) return NULL;
+    lexkit_error err;
+    lexkit_status st;
+    lock_take(self->lock);
+    if (!self->idx) st = closed_err(&err);
+    else st = lexkit_index_set_bm25(self->idx, method, k1, b, delta, &err);
+    if (st == LEXKIT_OK && self->fs) st = lexkit_searcher_set_bm25(self->fs, method, k1, b, delta, &err);
+    PyThread_release_lock(self->lock);
+    if (st != LEXKIT_OK) return raise_err(st, &err);
+    Py_RETURN_NONE;
+}
+
 static PyObject *Index_close(IndexObject *self, PyObject *unused)
 {
     (void)unused;
@@ -1755,6 +1774,8 @@ static PyMethodDef Index_methods[] = {
      "search(query, k=10, fields=None, syntax=True, snippet=False) -> [Hit(id, score), ...] best first."},
     {"search_many", (PyCFunction)(void (*)(void))Index_search_many, METH_VARARGS | METH_KEYWORDS,
      "search_many(queries, k=10, threads=1, fields=None, syntax=True, snippet=False) -> one hit list per query."},
+    {"set_bm25", (PyCFunction)Index_set_bm25, METH_VARARGS,
+     "set_bm25(method, k1, b, delta): the BM25 variant and parameters of later searches (delta < 0: the variant's)."},
     {"close", (PyCFunction)Index_close, METH_NOARGS, "close(): release the index; later calls raise ValueError."},
     {"n_docs", (PyCFunction)Index_len, METH_NOARGS, "n_docs() -> live documents."},
     {NULL, NULL, 0, NULL},

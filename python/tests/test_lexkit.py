@@ -534,6 +534,146 @@ def test_index_round_trip_equals_cli(tmp_path):
     ix.close()
 
 
+BM25_METHODS = ["lucene", "robertson", "atire", "bm25l", "bm25plus", "xapian"]
+
+
+def _pairs(hits):
+    return [(h.id, h.score) for h in hits]
+
+
+def _same_run(hits, want, qid):
+    assert [h[0] for h in hits] == [d for d, _ in want], qid
+    assert all(abs(h[1] - s) <= 1e-6 * max(1.0, abs(s)) for h, (_, s) in zip(hits, want)), qid
+
+
+@pytest.mark.skipif(not CLI, reason="LEXKIT (the CLI) not set")
+def test_index_bm25_variants_equal_cli(tmp_path):
+    """Index.set_bm25 and the method/k1/b/delta keywords of open and create rank as `lexkit
+    search --variant --k1 --b --delta` on the same index: every variant, two (k1, b) pairs
+    and an explicit delta; search, search_many on 2 threads, and with snippets (their
+    searchers)."""
+    docs = _jsonl(os.path.join(SRC, "corpora", "sample-docs.jsonl"))
+    qfile = os.path.join(SRC, "corpora", "sample-queries.tsv")
+    queries = [line.rstrip("\n").split("\t", 1) for line in open(qfile, encoding="utf-8")][:60]
+    qs = [q for _, q in queries]
+    ix = lexkit.Index.create(tmp_path / "i")
+    ix.add(docs[:500])
+    ix.add(docs[500:])  # two segments
+    path = str(tmp_path / "i")
+    default = _cli_search(path, qfile, "--syntax", "on")
+    assert ix.bm25 == ("lucene", 1.2, 0.75, None)
+    for (qid, q), hits in zip(queries, ix.search_many(qs, threads=2)):
+        _same_run(hits, default.get(qid, []), qid)
+    runs = {}
+    for method in BM25_METHODS:
+        for k1, b, delta in [(1.5, 0.75, None), (0.9, 0.4, None), (2.0, 1.0, 0.3)]:
+            if delta is not None and method not in ("bm25l", "bm25plus"):
+                continue
+            opts = ["--variant", method, "--k1", str(k1), "--b", str(b)]
+            if delta is not None:
+                opts += ["--delta", str(delta)]
+            want = runs[(method, k1, b, delta)] = _cli_search(path, qfile, "--syntax", "on", *opts)
+            assert want != default
+            ix.set_bm25(method, k1=k1, b=b, delta=delta)
+            assert ix.bm25.method == method and ix.bm25.k1 == k1 and ix.bm25.b == b
+            many = ix.search_many(qs, threads=2)
+            snip = ix.search_many(qs, threads=2, snippet=True)
+            for i, (qid, q) in enumerate(queries):
+                w = want.get(qid, [])
+                _same_run(many[i], w, qid)
+                assert _pairs(snip[i]) == _pairs(many[i])
+                if i % 6 == 0:
+                    assert ix.search(q) == many[i]
+                    assert _pairs(ix.search(q, snippet=True)) == _pairs(many[i])
+    # the delta reported: the variant's default unless given; none for the others
+    ix.set_bm25("bm25l")
+    assert ix.bm25 == lexkit.BM25Params("bm25l", 1.2, 0.75, 0.5)
+    ix.set_bm25("bm25+", k1=1.5)  # bm25s's name of bm25plus
+    assert ix.bm25 == ("bm25plus", 1.5, 0.75, 1.0)
+    for (qid, q), hits in zip(queries, ix.search_many(qs)):
+        _same_run(hits, runs[("bm25plus", 1.5, 0.75, None)].get(qid, []), qid)
+    ix.set_bm25("bm25plus", 2, 1, delta=0.3)
+    assert ix.bm25 == ("bm25plus", 2.0, 1.0, 0.3)
+    ix.set_bm25()  # the default again
+    assert ix.bm25 == ("lucene", 1.2, 0.75, None)
+    for (qid, q), hits in zip(queries, ix.search_many(qs, threads=2)):
+        _same_run(hits, default.get(qid, []), qid)
+    ix.set_bm25("xapian", 0.9, 0.4)
+    ix.add([{"id": "new", "text": "no query word"}])  # the setting stays across a rebuild
+    assert ix.bm25 == ("xapian", 0.9, 0.4, None)
+    ix.delete(["new"])
+    for (qid, q), hits in zip(queries, ix.search_many(qs)):
+        _same_run(hits, runs[("xapian", 0.9, 0.4, None)].get(qid, []), qid)
+    ix.close()
+    # open and create take the same keywords; any one given sets them all (the others
+    # default); none keeps the default
+    with lexkit.Index.open(path, method="robertson", k1=1.5) as ox:
+        assert ox.bm25 == ("robertson", 1.5, 0.75, None)
+        for (qid, q), hits in zip(queries, ox.search_many(qs, threads=2)):
+            _same_run(hits, runs[("robertson", 1.5, 0.75, None)].get(qid, []), qid)
+    with lexkit.Index.open(path, k1=0.9, b=0.4) as ox:
+        assert ox.bm25 == ("lucene", 0.9, 0.4, None)
+        for (qid, q), hits in zip(queries, ox.search_many(qs)):
+            _same_run(hits, runs[("lucene", 0.9, 0.4, None)].get(qid, []), qid)
+    with lexkit.Index(path, method="bm25l", k1=2.0, b=1.0, delta=0.3) as ox:
+        assert ox.bm25 == ("bm25l", 2.0, 1.0, 0.3)
+        for (qid, q), hits in zip(queries, ox.search_many(qs)):
+            _same_run(hits, runs[("bm25l", 2.0, 1.0, 0.3)].get(qid, []), qid)
+    with lexkit.Index.open(path) as ox:
+        assert ox.bm25 == ("lucene", 1.2, 0.75, None)
+        for (qid, q), hits in zip(queries, ox.search_many(qs)):
+            _same_run(hits, default.get(qid, []), qid)
+    cx = lexkit.Index.create(tmp_path / "c", method="atire", k1=0.9, b=0.4)
+    assert cx.bm25 == ("atire", 0.9, 0.4, None)
+    cx.add(docs[:500])
+    cx.add(docs[500:])
+    for (qid, q), hits in zip(queries, cx.search_many(qs, threads=2)):
+        _same_run(hits, runs[("atire", 0.9, 0.4, None)].get(qid, []), qid)
+    cx.close()
+
+
+def test_index_bm25_bad_values(tmp_path):
+    """A bad method or an out-of-range value: ValueError with the C API's message, the
+    setting unchanged; open and create raise them too (a created index writes nothing)."""
+    ix = lexkit.Index.create(tmp_path / "i", lang="en")
+    ix.add([{"id": "a", "text": "river"}, {"id": "b", "text": "river bridge city stone"},
+            {"id": "c", "text": "city"}, {"id": "d", "text": "stone"}])
+    ix.set_bm25("atire", k1=0.9, b=0.4)
+    want = ix.search("river")
+    cases = [
+        (dict(method="okapi"), r'^variant: unknown BM25 variant "okapi" \(lucene, robertson, '
+                               r'atire, bm25l, bm25plus or xapian\)$'),
+        (dict(method="Lucene"), r'unknown BM25 variant "Lucene"'),
+        (dict(k1=-1), r"^k1 must be a finite number >= 0 \(got -1\)$"),
+        (dict(k1=float("inf")), r"^k1 must be a finite number >= 0 \(got inf\)$"),
+        (dict(k1=float("nan")), r"^k1 must be a finite number >= 0 \(got nan\)$"),
+        (dict(b=1.5), r"^b must be in \[0, 1\] \(got 1.5\)$"),
+        (dict(b=-0.1), r"^b must be in \[0, 1\] \(got -0.1\)$"),
+        (dict(method="bm25plus", delta=float("nan")), r"^delta must be a finite number"),
+        (dict(method="bm25plus", delta=-1), r"^delta: expected None or a number >= 0, got -1"),
+    ]
+    for kw, pat in cases:
+        with pytest.raises(ValueError, match=pat):
+            ix.set_bm25(**kw)
+        assert ix.bm25 == ("atire", 0.9, 0.4, None)
+        assert ix.search("river") == want
+        with pytest.raises(ValueError, match=pat):
+            lexkit.Index.open(tmp_path / "i", **kw)
+        with pytest.raises(ValueError, match=pat):
+            lexkit.Index.create(tmp_path / "new", **kw)
+        assert not os.path.exists(tmp_path / "new")
+    with pytest.raises(TypeError):
+        ix.set_bm25(1)
+    with pytest.raises(TypeError):
+        ix.set_bm25(k1="1.2")
+    with pytest.raises(AttributeError):
+        ix.bm25 = ("lucene", 1.2, 0.75, None)
+    assert ix.search("river") == want
+    ix.close()
+    with pytest.raises(ValueError, match="closed"):
+        ix.set_bm25()
+
+
 # Documents of my own with extra members: a number, a float, a string, and a list (not
 # stored: only strings and numbers are, as `lexkit index` stores JSON members).
 FIELD_DOCS = [
