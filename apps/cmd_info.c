@@ -40,7 +40,8 @@ typedef struct {
 static void help(void *u)
 {
     (void)u;
-    printf("usage: lexkit info FILE... [--output FILE]\n"
+    printf("usage: lexkit info FILE... [--output FILE] [--doc ID] [--term TEXT]\n"
+           "                           [--indexed-term TERM]\n"
            "Print what each lexkit file is and its settings as key<TAB>value lines: tagger\n"
            "models, LKEM and fastText .bin embedding models, word2vec vectors, BM25 index\n"
            "directories, bow/tfidf vocabularies and `lexkit vocab` token counts. Several files\n"
@@ -342,29 +343,16 @@ static int info_one(const char *path, const index_query *q)
     return rc;
 }
 
+/* Whether the option named arg is one of opts[0..n) that is followed by a value. */
+static bool takes_value(const lk_cli_option *opts, size_t n, const char *arg)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(opts[i].name, arg) == 0) return opts[i].kind != LK_OPT_FLAG;
+    return false;
+}
+
 static int run(int argc, char **argv)
 {
-    const char *files[256];
-    int n = 0;
-    /* FILE arguments are positional: collect them, pass the options to the parser */
-    char *opt_argv[16];
-    int opt_argc = 0;
-    opt_argv[opt_argc++] = argv[0];
-    for (int i = 1; i < argc; i++) {
-        if (strncmp(argv[i], "-", 1) != 0 || strcmp(argv[i], "-") == 0) {
-            if (n == (int)(sizeof files / sizeof *files)) return lk_cli_usage_error(CMD, "too many files");
-            files[n++] = argv[i];
-        } else if (opt_argc < (int)(sizeof opt_argv / sizeof *opt_argv)) {
-            opt_argv[opt_argc++] = argv[i];
-            bool takes_value = strcmp(argv[i], "--output") == 0 || strcmp(argv[i], "--doc") == 0 ||
-                               strcmp(argv[i], "--term") == 0 ||
-                               strcmp(argv[i], "--indexed-term") == 0;
-            if (takes_value && i + 1 < argc && opt_argc + 1 < (int)(sizeof opt_argv / sizeof *opt_argv))
-                opt_argv[opt_argc++] = argv[++i];
-        } else {
-            return lk_cli_usage_error(CMD, "too many options");
-        }
-    }
     index_query q = {NULL, NULL, NULL};
     const lk_cli_option opts[] = {
         LKO_STDOUT("--output"),
@@ -374,6 +362,28 @@ static int run(int argc, char **argv)
         LKO_STR("--indexed-term", &q.indexed_term, "TERM", "for a BM25 index: as --term, for "
                 "TERM exactly as the index holds it (no analysis)"),
     };
+    const char *files[256];
+    int n = 0;
+    /* FILE arguments are positional: collect them, pass the options (with the values of
+       those that take one) to the parser */
+    char *opt_argv[16];
+    int opt_argc = 0;
+    const int opt_max = (int)(sizeof opt_argv / sizeof *opt_argv);
+    opt_argv[opt_argc++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        if (strncmp(argv[i], "-", 1) != 0 || strcmp(argv[i], "-") == 0) {
+            if (n == (int)(sizeof files / sizeof *files)) return lk_cli_usage_error(CMD, "too many files");
+            files[n++] = argv[i];
+        } else if (opt_argc < opt_max) {
+            opt_argv[opt_argc++] = argv[i];
+            if (takes_value(opts, LK_OPTS_N(opts), argv[i]) && i + 1 < argc) {
+                if (opt_argc == opt_max) return lk_cli_usage_error(CMD, "too many options");
+                opt_argv[opt_argc++] = argv[++i];
+            }
+        } else {
+            return lk_cli_usage_error(CMD, "too many options");
+        }
+    }
     int rc = lk_cli_parse(CMD, opt_argc, opt_argv, opts, LK_OPTS_N(opts), help, NULL);
     if (rc >= 0) return rc;
     if (n == 0) return lk_cli_usage_error(CMD, "give one or more FILEs");
